@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Arrows run one way: HavenCore <- HavenStore, HavenCore <- HavenTUI <- haven.
+// HavenTUI never sees HavenStore; it reaches the store through HavenCore's `CaseStore`.
+let package = Package(
+    name: "Haven",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "haven", targets: ["haven"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            path: "Sources/CNcurses"
+            // No pkgConfig: its -D_XOPEN_SOURCE flags are refused by SwiftPM; shim.h sets
+            // what ncursesw needs. The library comes from Debian's libncurses-dev.
+        ),
+        .target(name: "HavenCore"),
+        .target(name: "HavenStore", dependencies: ["HavenCore"]),
+        .target(name: "HavenTUI", dependencies: ["HavenCore", "CNcurses"]),
+        .executableTarget(
+            name: "haven",
+            dependencies: [
+                "HavenCore", "HavenStore", "HavenTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
+        .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"]),
+        .testTarget(name: "HavenTUITests", dependencies: ["HavenTUI", "HavenCore"]),
+        .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,63 @@
+/// A proposed host country for a granted case, why it was proposed, and its review.
+public struct AllocationProposal: Hashable, Codable, Sendable {
+    public var country: CountryCode
+    /// Each factor's contribution to the score, for the explanation shown to the supervisor.
+    public var factors: [AllocationFactor]
+    public var runnerUp: CountryCode?
+    public var proposedBy: UserName
+    public var proposedAt: Timestamp
+    public var review: Review?
+    /// When a supervisor placed the case in another country than proposed: the country and why.
+    public var override: AllocationOverride?
+
+    public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
+                proposedBy: UserName, proposedAt: Timestamp, review: Review? = nil,
+                override: AllocationOverride? = nil) {
+        self.country = country
+        self.factors = factors
+        self.runnerUp = runnerUp
+        self.proposedBy = proposedBy
+        self.proposedAt = proposedAt
+        self.review = review
+        self.override = override
+    }
+
+    /// The country the case goes to once approved: the override's if there is one.
+    public var finalCountry: CountryCode { override?.country ?? country }
+}
+
+public struct AllocationFactor: Hashable, Codable, Sendable {
+    public var name: String
+    public var contribution: Double
+
+    public init(name: String, contribution: Double) {
+        self.name = name
+        self.contribution = contribution
+    }
+}
+
+public struct AllocationOverride: Hashable, Codable, Sendable {
+    public var country: CountryCode
+    public var reason: String
+
+    public init(country: CountryCode, reason: String) {
+        self.country = country
+        self.reason = reason
+    }
+}
+
+/// Travel to the host country and arrival there.
+public struct Relocation: Hashable, Codable, Sendable {
+    public var travelDate: CalendarDate?
+    public var travelNotes: String
+    public var arrivalDate: CalendarDate?
+    public var receptionPlace: String
+
+    public init(travelDate: CalendarDate? = nil, travelNotes: String = "", arrivalDate: CalendarDate? = nil,
+                receptionPlace: String = "") {
+        self.travelDate = travelDate
+        self.travelNotes = travelNotes
+        self.arrivalDate = arrivalDate
+        self.receptionPlace = receptionPlace
+    }
+}

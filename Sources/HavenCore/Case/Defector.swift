@@ -1,0 +1,173 @@
+/// A name in one script: family name, given name and patronymic (Иванов Иван Иванович).
+public struct FullName: Hashable, Codable, Sendable {
+    public var family: String
+    public var given: String
+    public var patronymic: String
+
+    public init(family: String = "", given: String = "", patronymic: String = "") {
+        self.family = family
+        self.given = given
+        self.patronymic = patronymic
+    }
+
+    /// "Family Given Patronymic", the order of Russian documents; empty parts left out.
+    public var displayed: String {
+        [family, given, patronymic].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    public var isEmpty: Bool { family.isEmpty && given.isEmpty && patronymic.isEmpty }
+}
+
+/// The person who came over: who they are, where they served, how they crossed.
+public struct Defector: Hashable, Codable, Sendable {
+    public var cyrillicName: FullName
+    /// The Latin spelling the person uses; ICAO Doc 9303 is suggested (`Transliteration.icao`).
+    public var latinName: FullName
+    /// Other spellings seen on documents or given by the person (Wladimir, Iouri).
+    public var otherSpellings: [String]
+    public var birthDate: CalendarDate?
+    public var birthPlace: String
+    public var service: MilitaryService
+    public var crossing: Crossing
+    public var custody: CustodyStatus
+    public var equipment: [EquipmentHandover]
+    public var languages: [LanguageSkill]
+    public var skills: [Skill]
+    public var education: String
+    public var healthNeeds: String
+    /// The person's own account of the risk they face if returned.
+    public var riskOnReturn: String
+    public var consent: ConsentChoices
+
+    public init(
+        cyrillicName: FullName = FullName(), latinName: FullName = FullName(),
+        otherSpellings: [String] = [], birthDate: CalendarDate? = nil, birthPlace: String = "",
+        service: MilitaryService = MilitaryService(), crossing: Crossing = Crossing(),
+        custody: CustodyStatus = .ukrainianPrisonerOfWar, equipment: [EquipmentHandover] = [],
+        languages: [LanguageSkill] = [], skills: [Skill] = [], education: String = "",
+        healthNeeds: String = "", riskOnReturn: String = "", consent: ConsentChoices = ConsentChoices()
+    ) {
+        self.cyrillicName = cyrillicName
+        self.latinName = latinName
+        self.otherSpellings = otherSpellings
+        self.birthDate = birthDate
+        self.birthPlace = birthPlace
+        self.service = service
+        self.crossing = crossing
+        self.custody = custody
+        self.equipment = equipment
+        self.languages = languages
+        self.skills = skills
+        self.education = education
+        self.healthNeeds = healthNeeds
+        self.riskOnReturn = riskOnReturn
+        self.consent = consent
+    }
+
+    /// The key under which this person's spellings meet, for duplicate detection.
+    public var nameMatchingKey: NameMatchingKey {
+        NameMatchingKey("\(cyrillicName.family) \(cyrillicName.given)")
+    }
+
+    /// Every key this person can be found under: the Cyrillic name, the Latin one and each
+    /// other spelling (they normally agree; a caseworker's odd spelling still matches).
+    public var nameMatchingKeys: Set<NameMatchingKey> {
+        var keys: Set<NameMatchingKey> = []
+        for name in [cyrillicName, latinName] where !name.family.isEmpty || !name.given.isEmpty {
+            keys.insert(NameMatchingKey("\(name.family) \(name.given)"))
+        }
+        for spelling in otherSpellings where !spelling.isEmpty {
+            keys.insert(NameMatchingKey(spelling))
+        }
+        return keys
+    }
+}
+
+/// Where and how the person served.
+public struct MilitaryService: Hashable, Codable, Sendable {
+    public var branch: ServiceBranch
+    public var rank: Rank
+    public var unit: String
+    /// A specialty code from `data/occupations.json` (`tank-driver-mechanic`), or nil if none fits.
+    public var specialty: String?
+    /// The specialty as the person describes it, in their words.
+    public var specialtyDescription: String
+
+    public init(branch: ServiceBranch = .groundForces, rank: Rank = .private, unit: String = "",
+                specialty: String? = nil, specialtyDescription: String = "") {
+        self.branch = branch
+        self.rank = rank
+        self.unit = unit
+        self.specialty = specialty
+        self.specialtyDescription = specialtyDescription
+    }
+}
+
+/// How and where the person came over.
+public struct Crossing: Hashable, Codable, Sendable {
+    public var method: CrossingMethod
+    public var date: CalendarDate?
+    /// Where: a place on the line, a town, a border crossing.
+    public var place: String
+    /// For `reachedThirdCountry`: the country reached.
+    public var thirdCountry: CountryCode?
+
+    public init(method: CrossingMethod = .surrendered, date: CalendarDate? = nil, place: String = "",
+                thirdCountry: CountryCode? = nil) {
+        self.method = method
+        self.date = date
+        self.place = place
+        self.thirdCountry = thirdCountry
+    }
+}
+
+/// Equipment handed over at defection, and the reward paid for it.
+public struct EquipmentHandover: Hashable, Codable, Sendable {
+    public var kind: EquipmentKind
+    /// Hull number, serial number or tail number.
+    public var identifier: String
+    public var description: String
+    public var reward: Money?
+
+    public init(kind: EquipmentKind, identifier: String, description: String = "", reward: Money? = nil) {
+        self.kind = kind
+        self.identifier = identifier
+        self.description = description
+        self.reward = reward
+    }
+}
+
+/// An amount of money in minor units (cents), with its ISO 4217 currency.
+public struct Money: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var minorUnits: Int64
+    public var currency: String
+
+    public init(minorUnits: Int64, currency: String) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    public var description: String {
+        let whole = minorUnits / 100, cents = abs(minorUnits % 100)
+        return "\(whole).\(cents < 10 ? "0" : "")\(cents) \(currency)"
+    }
+}
+
+/// The consent choices made at intake; each can be changed later and every change is audited.
+public struct ConsentChoices: Hashable, Codable, Sendable {
+    /// Whether the case may be considered for publicity at all (a supervisor still approves).
+    public var publicity: Bool
+    /// Whether the case file may be shared with the host country's authorities.
+    public var shareWithHostCountry: Bool
+    /// Whether the person is willing to be asked about communications work after resettlement.
+    public var communicationsWork: Bool
+    public var recordedOn: CalendarDate?
+
+    public init(publicity: Bool = false, shareWithHostCountry: Bool = false,
+                communicationsWork: Bool = false, recordedOn: CalendarDate? = nil) {
+        self.publicity = publicity
+        self.shareWithHostCountry = shareWithHostCountry
+        self.communicationsWork = communicationsWork
+        self.recordedOn = recordedOn
+    }
+}

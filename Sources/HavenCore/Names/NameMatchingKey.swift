@@ -1,0 +1,161 @@
+import Foundation
+
+/// A key under which the spellings of one Russian name meet, whatever the script or the
+/// transliteration: Владимир, Vladimir and Wladimir; Юрий, Yuri, Yury and Iouri.
+///
+/// It drives duplicate detection at intake, so it errs towards merging: two different names
+/// that share a key (Чернов and Хернов both give `hernov`) cost a caseworker one glance at a
+/// "possible duplicate"; two spellings of one person that do not meet cost a second case for
+/// the same man. The key is built in steps:
+///
+/// 1. lower case; Cyrillic letters are spelt out in Latin (English-style digraphs), Latin
+///    letters with diacritics are folded (`š` → `sh`, `ł` → `l`, `é` → `e`); apostrophes and
+///    soft and hard signs vanish;
+/// 2. the digraphs of English, German, French, Polish and Czech practice are brought to one
+///    spelling (`schtsch`, `szcz`, `shch` → `sh`; `tsch`, `tch`, `cz` → `ch`; `kh`, `ch` →
+///    `h`; `w` → `v`; `x` → `ks`; `j`, `y` → `i`; `ou` → `u`; `ts`, `tz` → `c`);
+/// 3. the vowels that transliterations disagree on are brought together: `io` after a
+///    consonant (ё) → `e`; `ie` at the start or after a vowel (е as "ye") → `e`; `i` between a
+///    consonant and a vowel (ь, я, ю as "ya", "ia", "ja") is dropped; doubled letters are
+///    single; word-final `-ev`/`-ov` and `-f`/`-v` (Ivanoff, Iwanow) meet;
+/// 4. the words are sorted, so "Иванов Иван" and "Ivan Ivanov" meet.
+public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// The key of a whole name: any number of words, in any order and either script.
+    public init(_ name: String) {
+        let words = NameMatchingKey.words(of: name).map(NameMatchingKey.wordKey).filter { !$0.isEmpty }
+        rawValue = words.sorted().joined(separator: " ")
+    }
+
+    public var description: String { rawValue }
+    public static func < (a: NameMatchingKey, b: NameMatchingKey) -> Bool { a.rawValue < b.rawValue }
+
+    /// Words of a name: split at spaces, hyphens and punctuation; apostrophes (Ol'ga) kept inside.
+    static func words(of name: String) -> [String] {
+        let apostrophes: Set<Character> = ["'", "’", "ʼ", "ʹ", "`", "´"]
+        var words: [String] = []
+        var current = ""
+        for character in name.lowercased() {
+            if apostrophes.contains(character) { continue }
+            if character.isLetter || character.isNumber {
+                current.append(character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// Cyrillic letters spelt the way an English-speaking clerk would; the rewrite rules then
+    /// treat them like any Latin spelling.
+    static let cyrillicSpelling: [Character: String] = [
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", "ґ": "g", "є": "ye", "і": "i", "ї": "yi", "ў": "u",
+    ]
+
+    /// Latin letters whose diacritic carries a sound the digraph rules know.
+    static let latinSpelling: [Character: String] = [
+        "š": "sh", "ž": "zh", "č": "ch", "ć": "ch", "ś": "s", "ź": "z", "ż": "zh", "ł": "l",
+        "ø": "o", "ß": "ss", "ñ": "n", "ŭ": "u",
+    ]
+
+    /// Step 2: ordered rewrites; earlier rules see the text before later ones.
+    static let digraphRules: [(String, String)] = [
+        ("szcz", "sh"), ("schtsch", "sh"), ("shch", "sh"),
+        ("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("sz", "sh"), ("cz", "ch"),
+        ("kh", "h"), ("ch", "h"), ("zh", "z"),
+        ("x", "ks"), ("w", "v"), ("ph", "f"), ("ck", "k"), ("q", "k"),
+        ("tz", "c"), ("ts", "c"),
+        ("j", "i"), ("y", "i"), ("ou", "u"), ("gue", "ge"), ("gui", "gi"),
+    ]
+
+    static func wordKey(_ word: String) -> String {
+        var spelled = ""
+        for character in word {
+            if let latin = cyrillicSpelling[character] ?? latinSpelling[character] {
+                spelled += latin
+            } else {
+                spelled.append(character)
+            }
+        }
+        // Fold any remaining accents (é, ü, ï) and keep the letters a-z only.
+        spelled = spelled.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        var letters = Array(spelled.unicodeScalars.filter { ("a"..."z").contains($0) }.map(Character.init))
+        for (from, to) in digraphRules {
+            letters = replace(Array(from), with: Array(to), in: letters)
+        }
+        letters = collapseDoubles(letters)
+        letters = alignVowels(letters)
+        letters = collapseDoubles(letters)
+        letters = alignEndings(letters)
+        return String(letters)
+    }
+
+    static func isVowel(_ c: Character) -> Bool { "aeiou".contains(c) }
+
+    static func replace(_ pattern: [Character], with replacement: [Character], in text: [Character]) -> [Character] {
+        guard text.count >= pattern.count else { return text }
+        var result: [Character] = []
+        result.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            if i + pattern.count <= text.count, Array(text[i..<i + pattern.count]) == pattern {
+                result += replacement
+                i += pattern.count
+            } else {
+                result.append(text[i])
+                i += 1
+            }
+        }
+        return result
+    }
+
+    static func collapseDoubles(_ text: [Character]) -> [Character] {
+        var result: [Character] = []
+        for c in text where result.last != c { result.append(c) }
+        return result
+    }
+
+    /// Step 3: ё, е and the soft vowels, spelt in many ways, brought to one.
+    static func alignVowels(_ text: [Character]) -> [Character] {
+        var result: [Character] = []
+        var i = 0
+        while i < text.count {
+            let c = text[i]
+            let next = i + 1 < text.count ? text[i + 1] : nil
+            let previous = result.last
+            if c == "i", let next, let previous, !isVowel(previous), next == "o" {
+                // ё after a consonant: Fyodor, Fiodor, Fjodor and Fedor meet.
+                result.append("e")
+                i += 2
+            } else if c == "i", next == "e", previous == nil || isVowel(previous!) {
+                // е spelt "ye": Yevgeny and Evgeny, Sergeyev and Sergeev meet.
+                result.append("e")
+                i += 2
+            } else if c == "i", let next, isVowel(next), next != "i", let previous, !isVowel(previous) {
+                // soft sign or soft vowel after a consonant: Natalya, Natalia and Наталья meet.
+                i += 1
+            } else {
+                result.append(c)
+                i += 1
+            }
+        }
+        return result
+    }
+
+    /// Step 3, word endings: Ivanoff and Iwanow; Vasilyev and Vasilev; Alexander and Aleksandr.
+    static func alignEndings(_ text: [Character]) -> [Character] {
+        var word = String(text)
+        for (from, to) in [("ev", "ov"), ("eva", "ova"), ("der", "dr"), ("dre", "dr")] where word.hasSuffix(from) {
+            word = String(word.dropLast(from.count)) + to
+        }
+        if word.hasSuffix("f"), word.count > 3 { word = String(word.dropLast()) + "v" }
+        return Array(word)
+    }
+}

@@ -1,0 +1,96 @@
+/// A host country: its official languages and its quota of places.
+/// The list, languages and quotas are data (`data/countries.json`), not code.
+public struct HostCountry: Hashable, Codable, Sendable, Identifiable {
+    public var code: CountryCode
+    public var name: String
+    /// Official languages, ISO 639-1, the first being the main one taught on arrival.
+    public var languages: [LanguageCode]
+    public var quota: Int
+
+    public var id: CountryCode { code }
+
+    public init(code: CountryCode, name: String, languages: [LanguageCode], quota: Int = HostCountry.defaultQuota) {
+        self.code = code
+        self.name = name
+        self.languages = languages
+        self.quota = quota
+    }
+
+    /// The programme's default: twenty countries taking 6,000 each absorb 120,000.
+    public static let defaultQuota = 6000
+}
+
+/// An ISCO-08 unit group with its title (`8332`, "Heavy truck and lorry drivers").
+public struct OccupationGroup: Hashable, Codable, Sendable {
+    public var code: ISCOCode
+    public var title: String
+
+    public init(code: ISCOCode, title: String) {
+        self.code = code
+        self.title = title
+    }
+}
+
+/// A military specialty of the Russian forces and the civilian occupations it leads to.
+public struct MilitarySpecialty: Hashable, Codable, Sendable, Identifiable {
+    /// A stable identifier (`tank-driver-mechanic`), what a case records.
+    public var code: String
+    public var name: String
+    public var russianName: String
+    /// ISCO-08 unit groups the specialty maps to, the closest first.
+    public var occupations: [ISCOCode]
+
+    public var id: String { code }
+
+    public init(code: String, name: String, russianName: String, occupations: [ISCOCode]) {
+        self.code = code
+        self.name = name
+        self.russianName = russianName
+        self.occupations = occupations
+    }
+}
+
+/// The contents of `data/occupations.json`.
+public struct OccupationCatalogue: Hashable, Codable, Sendable {
+    public var unitGroups: [OccupationGroup]
+    public var specialties: [MilitarySpecialty]
+
+    public init(unitGroups: [OccupationGroup], specialties: [MilitarySpecialty]) {
+        self.unitGroups = unitGroups
+        self.specialties = specialties
+    }
+
+    public func group(_ code: ISCOCode) -> OccupationGroup? {
+        unitGroups.first { $0.code == code }
+    }
+
+    public func specialty(_ code: String) -> MilitarySpecialty? {
+        specialties.first { $0.code == code }
+    }
+
+    /// The occupations suggested for a specialty, with their titles, closest first.
+    public func suggestedOccupations(for specialtyCode: String) -> [OccupationGroup] {
+        specialty(specialtyCode)?.occupations.compactMap(group) ?? []
+    }
+
+    /// Specialties whose English or Russian name contains `text`, for a pick list.
+    public func specialties(matching text: String) -> [MilitarySpecialty] {
+        let needle = text.lowercased()
+        guard !needle.isEmpty else { return specialties }
+        return specialties.filter {
+            $0.name.lowercased().contains(needle) || $0.russianName.lowercased().contains(needle)
+                || $0.code.contains(needle)
+        }
+    }
+}
+
+/// All the reference data Haven loads at start.
+public struct ReferenceData: Hashable, Sendable {
+    public var countries: [HostCountry]
+    public var occupations: OccupationCatalogue
+
+    public init(countries: [HostCountry], occupations: OccupationCatalogue) {
+        self.countries = countries
+        self.occupations = occupations
+    }
+}

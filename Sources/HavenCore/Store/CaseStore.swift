@@ -1,0 +1,85 @@
+/// The version of a stored case: it goes up by one with every save. A save names the version
+/// it started from; if the store holds a later one, the save is a conflict.
+public struct CaseVersion: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: Int
+
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    public var next: CaseVersion { CaseVersion(rawValue + 1) }
+    public var description: String { "v\(rawValue)" }
+    public static func < (a: CaseVersion, b: CaseVersion) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A case as the store holds it: the record, its version, and who saved it last and when.
+public struct StoredCase: Hashable, Sendable {
+    public var record: Case
+    public var version: CaseVersion
+    public var savedBy: UserName
+    public var savedAt: Timestamp
+
+    public init(record: Case, version: CaseVersion, savedBy: UserName, savedAt: Timestamp) {
+        self.record = record
+        self.version = version
+        self.savedBy = savedBy
+        self.savedAt = savedAt
+    }
+}
+
+/// The few fields lists and queues show, so a queue of 120,000 cases never decodes whole records.
+public struct CaseSummary: Hashable, Sendable, Identifiable {
+    public var id: CaseID
+    public var cyrillicName: String
+    public var latinName: String
+    public var stage: CaseStage
+    public var stageEnteredAt: Timestamp
+    public var assignedTo: UserName?
+    public var country: CountryCode?
+    public var version: CaseVersion
+
+    public init(_ stored: StoredCase) {
+        let record = stored.record
+        id = record.id
+        cyrillicName = record.defector.cyrillicName.displayed
+        latinName = record.defector.latinName.displayed
+        stage = record.stage
+        stageEnteredAt = record.stageEnteredAt
+        assignedTo = record.assignedTo
+        country = record.allocation?.finalCountry
+        version = stored.version
+    }
+}
+
+/// Why the store refused an operation.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notFound(CaseID)
+    /// Someone else saved the case after the version this save started from.
+    case conflict(CaseID, savedBy: UserName, savedAt: Timestamp, version: CaseVersion)
+    case alreadyExists(CaseID)
+    case forbidden(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(id): "There is no case \(id)."
+        case let .conflict(id, savedBy, savedAt, _):
+            "\(id) was changed by \(savedBy) at \(savedAt) after you opened it; reload it to see their change."
+        case let .alreadyExists(id): "A case \(id) already exists."
+        case let .forbidden(reason): reason
+        case let .unavailable(reason): "The store cannot be used: \(reason)"
+        }
+    }
+}
+
+/// What every case store offers. HavenCore declares it; HavenStore implements it on disk;
+/// the interface sees only this protocol.
+public protocol CaseStore: AnyObject {
+    /// Summaries of every case, for queues and counts.
+    func summaries() throws -> [CaseSummary]
+    /// One case in full, with its version.
+    func load(_ id: CaseID) throws -> StoredCase
+    /// Saves a case. `version` is the version the change started from (nil for a new case);
+    /// a later version in the store makes this a `StoreError.conflict`, never an overwrite.
+    /// Returns the new version once the change is durable.
+    func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion
+    /// The identifier the next registered case should get.
+    func nextCaseID() throws -> CaseID
+}

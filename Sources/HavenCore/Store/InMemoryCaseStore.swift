@@ -1,0 +1,52 @@
+import Synchronization
+
+/// A case store held in memory, with the same conflict rules as the file store. For tests,
+/// and for a demo that needs no disk.
+public final class InMemoryCaseStore: CaseStore, Sendable {
+    private let cases = Mutex<[CaseID: StoredCase]>([:])
+
+    public init(cases initial: [Case] = [], savedBy: UserName = "demo", at time: Timestamp = Timestamp(secondsSinceEpoch: 0)) {
+        cases.withLock { table in
+            for record in initial {
+                table[record.id] = StoredCase(record: record, version: CaseVersion(1), savedBy: savedBy, savedAt: time)
+            }
+        }
+    }
+
+    public func summaries() -> [CaseSummary] {
+        cases.withLock { $0.values.map(CaseSummary.init).sorted { $0.id < $1.id } }
+    }
+
+    public func load(_ id: CaseID) throws -> StoredCase {
+        guard let stored = cases.withLock({ $0[id] }) else { throw StoreError.notFound(id) }
+        return stored
+    }
+
+    public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
+        guard actor.role.canChangeCases else {
+            throw StoreError.forbidden("A \(actor.role.title.lowercased()) cannot change cases.")
+        }
+        return try cases.withLock { table throws(StoreError) -> CaseVersion in
+            let current = table[record.id]
+            switch (current, version) {
+            case (nil, nil):
+                break
+            case (_?, nil):
+                throw .alreadyExists(record.id)
+            case (nil, _?):
+                throw .notFound(record.id)
+            case let (existing?, base?) where existing.version != base:
+                throw .conflict(record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
+            default:
+                break
+            }
+            let newVersion = current?.version.next ?? CaseVersion(1)
+            table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
+            return newVersion
+        }
+    }
+
+    public func nextCaseID() -> CaseID {
+        CaseID(number: (cases.withLock { $0.keys.map(\.number).max() } ?? 0) + 1)
+    }
+}

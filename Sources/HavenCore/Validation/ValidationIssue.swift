@@ -1,0 +1,35 @@
+import Foundation
+
+/// One problem with a record: the field it concerns and a message a caseworker understands.
+/// Validation reports every problem at once, so a form can mark each field.
+public struct ValidationIssue: Hashable, Sendable, CustomStringConvertible {
+    /// A dotted path naming the field, as the JSON form names it: `defector.birthDate`,
+    /// `defector.equipment[0].identifier`.
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Collects issues under a field path while walking a record.
+struct IssueCollector {
+    private(set) var issues: [ValidationIssue] = []
+    let prefix: String
+
+    init(prefix: String = "") { self.prefix = prefix }
+
+    mutating func add(_ field: String, _ message: String) {
+        issues.append(ValidationIssue(field: prefix.isEmpty ? field : "\(prefix).\(field)", message: message))
+    }
+
+    mutating func require(_ text: String, _ field: String, _ message: String) {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { add(field, message) }
+    }
+
+    mutating func merge(_ other: IssueCollector) { issues += other.issues }
+}

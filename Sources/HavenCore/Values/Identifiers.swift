@@ -1,0 +1,111 @@
+/// A string with a checked form (a case id, a country code), stored in JSON as the plain string.
+///
+/// Conforming types give the check (`init?`) and a phrase naming the form for error messages;
+/// decoding, encoding, ordering and printing come from here.
+public protocol CheckedString: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    var rawValue: String { get }
+    init?(_ text: String)
+    /// What a valid value looks like, for messages: "a case id like HV-000123".
+    static var expectedForm: String { get }
+}
+
+extension CheckedString {
+    public var description: String { rawValue }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not \(Self.expectedForm)")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// A case's identifier, `HV-` and six or more digits (`HV-000123`).
+public struct CaseID: CheckedString {
+    public let rawValue: String
+    public static let expectedForm = "a case id like HV-000123"
+
+    public init?(_ text: String) {
+        guard text.hasPrefix("HV-"), text.count >= 9,
+              text.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        rawValue = text
+    }
+
+    public init(number: Int) {
+        let digits = String(number)
+        rawValue = "HV-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// The numeric part, used to order cases by registration.
+    public var number: Int { Int(rawValue.dropFirst(3)) ?? 0 }
+
+    public static func < (a: CaseID, b: CaseID) -> Bool { a.number < b.number }
+}
+
+/// A Unix account name on the shared server. Haven takes it from the operating system,
+/// never from anything the user types.
+public struct UserName: CheckedString, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public static let expectedForm = "a user name (letters, digits, '.', '_' or '-')"
+
+    public init?(_ text: String) {
+        guard !text.isEmpty, text.count <= 64,
+              text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic
+                  || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }) else { return nil }
+        rawValue = text
+    }
+
+    public init(stringLiteral value: String) {
+        guard let name = UserName(value) else { preconditionFailure("'\(value)' is not a user name") }
+        self = name
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code (`GB`, `DE`, `RU`).
+public struct CountryCode: CheckedString {
+    public let rawValue: String
+    public static let expectedForm = "an ISO 3166-1 alpha-2 code (two capital letters)"
+
+    public init?(_ text: String) {
+        guard text.unicodeScalars.count == 2,
+              text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else { return nil }
+        rawValue = text
+    }
+}
+
+/// An ISO 639-1 language code (`en`, `de`, `ru`).
+public struct LanguageCode: CheckedString {
+    public let rawValue: String
+    public static let expectedForm = "an ISO 639-1 code (two small letters)"
+
+    public init?(_ text: String) {
+        guard text.unicodeScalars.count == 2,
+              text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
+        rawValue = text
+    }
+}
+
+/// An ISCO-08 unit group: four digits (`8332`, heavy truck and lorry drivers).
+public struct ISCOCode: CheckedString {
+    public let rawValue: String
+    public static let expectedForm = "an ISCO-08 unit group (four digits)"
+
+    public init?(_ text: String) {
+        guard text.unicodeScalars.count == 4,
+              text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        rawValue = text
+    }
+
+    /// The major group (first digit): 0 armed forces, 7 craft and trades, 8 operators, ...
+    public var majorGroup: Int { Int(String(rawValue.prefix(1))) ?? 0 }
+}

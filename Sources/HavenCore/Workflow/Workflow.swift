@@ -1,0 +1,200 @@
+import Foundation
+
+/// The named moves of a case between stages.
+public enum TransitionName: String, Codable, Sendable, CaseIterable {
+    /// The case is created at intake (only ever the first entry of the history).
+    case register
+    case submitForScreening = "submit-for-screening"
+    case completeScreening = "complete-screening"
+    case approveGrant = "approve-grant"
+    case approveRefusal = "approve-refusal"
+    case reopenScreening = "reopen-screening"
+    case approveAllocation = "approve-allocation"
+    case confirmArrival = "confirm-arrival"
+    case close
+
+    public var title: String {
+        switch self {
+        case .register: "Register at intake"
+        case .submitForScreening: "Submit for screening"
+        case .completeScreening: "Complete screening"
+        case .approveGrant: "Approve grant"
+        case .approveRefusal: "Approve refusal or exclusion"
+        case .reopenScreening: "Reopen screening"
+        case .approveAllocation: "Approve allocation"
+        case .confirmArrival: "Confirm arrival"
+        case .close: "Close case"
+        }
+    }
+}
+
+/// One allowed move: from which stages, to which stage, and which roles may make it.
+public struct StageTransition: Hashable, Sendable {
+    public let name: TransitionName
+    public let from: Set<CaseStage>
+    public let to: CaseStage
+    public let roles: Set<Role>
+}
+
+/// Why a workflow step was refused. Each message is written for the person who tried it.
+public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
+    case wrongStage(TransitionName, current: CaseStage)
+    case roleNotAllowed(TransitionName, role: Role)
+    case ownProposal(TransitionName)
+    case screeningIncomplete(outstanding: [ScreeningCheckKind])
+    case noProposal(TransitionName)
+    case proposalMismatch(TransitionName, proposed: DecisionOutcome)
+    case proposalAlreadyReviewed
+    case intakeInvalid([ValidationIssue])
+    case arrivalNotRecorded
+    case reasonRequired(TransitionName)
+    case notAssigned(CaseID, assignedTo: UserName?)
+
+    public var description: String {
+        switch self {
+        case let .wrongStage(name, current):
+            "\(name.title) is not possible while the case is in \(current.title)."
+        case let .roleNotAllowed(name, role):
+            "A \(role.title.lowercased()) cannot \(name.title.lowercased()); "
+                + "only a \(Workflow.rolesAllowed(name).map { $0.title.lowercased() }.joined(separator: " or ")) can."
+        case let .ownProposal(name):
+            "You proposed this yourself; \(name.title.lowercased()) needs a second person."
+        case let .screeningIncomplete(outstanding):
+            "Screening is not complete: \(outstanding.map(\.title).joined(separator: ", ")) still outstanding."
+        case let .noProposal(name):
+            "There is no proposal awaiting review, so \(name.title.lowercased()) is not possible yet."
+        case let .proposalMismatch(name, proposed):
+            "The proposal is to \(proposed.title.lowercased()); \(name.title.lowercased()) does not apply."
+        case .proposalAlreadyReviewed:
+            "This proposal has already been reviewed; a new proposal is needed."
+        case let .intakeInvalid(issues):
+            "The intake record has \(issues.count) problem\(issues.count == 1 ? "" : "s") to fix first: "
+                + issues.prefix(3).map(\.description).joined(separator: "; ")
+        case .arrivalNotRecorded:
+            "Record the arrival date before confirming arrival."
+        case let .reasonRequired(name):
+            "\(name.title) needs a reason."
+        case let .notAssigned(id, assignedTo):
+            "\(id) is assigned to \(assignedTo?.rawValue ?? "nobody"); ask a supervisor to reassign it."
+        }
+    }
+}
+
+/// The life of a case as an explicit state machine: each stage change is a named transition,
+/// allowed only from certain stages, to certain roles, and when its conditions hold. Every
+/// screen and command goes through here, so none can get around a rule.
+public enum Workflow {
+    public static let transitions: [StageTransition] = [
+        StageTransition(name: .submitForScreening, from: [.intake], to: .screening, roles: [.caseworker, .supervisor]),
+        StageTransition(name: .completeScreening, from: [.screening], to: .decision, roles: [.caseworker, .supervisor]),
+        StageTransition(name: .approveGrant, from: [.decision], to: .allocation, roles: [.supervisor]),
+        StageTransition(name: .approveRefusal, from: [.decision], to: .closed, roles: [.supervisor]),
+        StageTransition(name: .reopenScreening, from: [.decision], to: .screening, roles: [.supervisor]),
+        StageTransition(name: .approveAllocation, from: [.allocation], to: .relocation, roles: [.supervisor]),
+        StageTransition(name: .confirmArrival, from: [.relocation], to: .integration, roles: [.caseworker, .supervisor]),
+        StageTransition(name: .close, from: [.intake, .screening, .decision, .allocation, .relocation, .integration],
+                        to: .closed, roles: [.supervisor]),
+    ]
+
+    public static func transition(named name: TransitionName) -> StageTransition? {
+        transitions.first { $0.name == name }
+    }
+
+    public static func rolesAllowed(_ name: TransitionName) -> [Role] {
+        let roles = transition(named: name)?.roles ?? []
+        return Role.allCases.filter(roles.contains)
+    }
+
+    /// The transitions `actor` could attempt on a case in `stage` (conditions not yet checked).
+    public static func available(from stage: CaseStage, for role: Role) -> [TransitionName] {
+        transitions.filter { $0.from.contains(stage) && $0.roles.contains(role) }.map(\.name)
+    }
+
+    /// Moves the case through `name`, checking stage, role and the transition's conditions.
+    ///
+    /// - Parameters:
+    ///   - closure: required for `close`; for `approveRefusal` it is derived from the proposal.
+    ///   - today: the date against which intake validation runs.
+    /// - Returns: the case in its new stage, with the change in its history.
+    public static func perform(
+        _ name: TransitionName, on record: Case, by actor: Actor, at time: Timestamp,
+        closure: Closure? = nil
+    ) throws(WorkflowError) -> Case {
+        guard let transition = transition(named: name) else { throw .wrongStage(name, current: record.stage) }
+        guard transition.from.contains(record.stage) else { throw .wrongStage(name, current: record.stage) }
+        guard transition.roles.contains(actor.role) else { throw .roleNotAllowed(name, role: actor.role) }
+        if actor.role == .caseworker, record.assignedTo != actor.user {
+            throw .notAssigned(record.id, assignedTo: record.assignedTo)
+        }
+
+        var next = record
+        switch name {
+        case .register:
+            throw .wrongStage(name, current: record.stage)
+        case .submitForScreening:
+            let issues = CaseValidation.intakeIssues(record.defector, today: time.date)
+            guard issues.isEmpty else { throw .intakeInvalid(issues) }
+        case .completeScreening:
+            let outstanding = record.outstandingScreening
+            guard outstanding.isEmpty else { throw .screeningIncomplete(outstanding: outstanding) }
+        case .approveGrant, .approveRefusal:
+            guard var proposal = record.decision else { throw .noProposal(name) }
+            guard proposal.isAwaitingReview else { throw .proposalAlreadyReviewed }
+            let isGrant = proposal.outcome == .grant
+            guard isGrant == (name == .approveGrant) else { throw .proposalMismatch(name, proposed: proposal.outcome) }
+            guard proposal.proposedBy != actor.user else { throw .ownProposal(name) }
+            proposal.review = Review(verdict: .approved, by: actor.user, at: time)
+            next.decision = proposal
+            if !isGrant {
+                next.closure = Closure(reason: proposal.outcome == .exclude ? .excluded : .refused,
+                                       details: proposal.reasons)
+            }
+        case .reopenScreening:
+            break
+        case .approveAllocation:
+            guard var proposal = record.allocation else { throw .noProposal(name) }
+            guard proposal.review == nil else { throw .proposalAlreadyReviewed }
+            guard proposal.proposedBy != actor.user else { throw .ownProposal(name) }
+            proposal.review = Review(verdict: .approved, by: actor.user, at: time)
+            next.allocation = proposal
+        case .confirmArrival:
+            guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }
+        case .close:
+            guard let closure else { throw .reasonRequired(name) }
+            next.closure = closure
+        }
+        next.stage = transition.to
+        next.stageHistory.append(StageChange(stage: transition.to, at: time, by: actor.user, transition: name))
+        return next
+    }
+
+    /// Records a proposed decision. Caseworkers and supervisors propose; only after screening.
+    public static func proposeDecision(
+        _ outcome: DecisionOutcome, reasons: String, on record: Case, by actor: Actor, at time: Timestamp
+    ) throws(WorkflowError) -> Case {
+        guard actor.role.canChangeCases else { throw .roleNotAllowed(.approveGrant, role: actor.role) }
+        guard record.stage == .decision else {
+            if record.stage < .decision { throw .screeningIncomplete(outstanding: record.outstandingScreening) }
+            throw .wrongStage(.approveGrant, current: record.stage)
+        }
+        if let existing = record.decision, existing.isAwaitingReview { throw .proposalAlreadyReviewed }
+        guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }
+        var next = record
+        next.decision = DecisionProposal(outcome: outcome, reasons: reasons, proposedBy: actor.user, proposedAt: time)
+        return next
+    }
+
+    /// A supervisor sends a proposed decision back with a comment; the case stays in Decision.
+    public static func returnDecision(
+        on record: Case, comment: String, by actor: Actor, at time: Timestamp
+    ) throws(WorkflowError) -> Case {
+        guard actor.role == .supervisor else { throw .roleNotAllowed(.approveGrant, role: actor.role) }
+        guard var proposal = record.decision, proposal.isAwaitingReview else { throw .noProposal(.approveGrant) }
+        guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveGrant) }
+        guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }
+        proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: comment)
+        var next = record
+        next.decision = proposal
+        return next
+    }
+}

@@ -1,0 +1,184 @@
+import HavenCore
+
+/// The actions every screen shares (tig's generic map), looked up after the screen's own.
+public enum GlobalAction: Sendable {
+    case help, back, quit, repaint
+}
+
+/// What the run loop should do after the app has taken an event.
+public enum AppCommand: Equatable, Sendable {
+    case redraw
+    case repaint
+    case quit
+}
+
+/// Who is using Haven and on what day; shown in the title bar and used by screens.
+public struct SessionContext: Sendable {
+    public var user: UserName
+    public var today: CalendarDate
+    /// A line about the store: "demo store, 50 cases".
+    public var storeDescription: String
+    /// Shown once at start (a non-UTF-8 locale, say).
+    public var startupWarning: String?
+
+    public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil) {
+        self.user = user
+        self.today = today
+        self.storeDescription = storeDescription
+        self.startupWarning = startupWarning
+    }
+}
+
+/// The root of the interface: a stack of screens, the status line, and the frame around them
+/// (title bar, status line, key bar). Pure: keys in, commands and a canvas out.
+public struct HavenApp {
+    public static let globalKeys = KeyTable<GlobalAction>([
+        KeyBinding([.character("?"), .function(1)], .help, label: "Help", help: "Show the keys of this screen"),
+        KeyBinding([.escape, .character("q")], .back, label: "Back", help: "Go back; on the home screen, quit Haven"),
+        KeyBinding([.control("c")], .quit, help: "Quit Haven from anywhere"),
+        KeyBinding([.control("l")], .repaint, help: "Repaint the whole screen (after line noise)"),
+    ])
+
+    /// The smallest terminal the frame itself can use: title, one body row, status, key bar.
+    public static let frameMinimum = Size(width: 20, height: 4)
+
+    public private(set) var screens: [any Screen]
+    public private(set) var status: (text: String, kind: StatusKind)?
+    public let context: SessionContext
+
+    public init(root: any Screen, context: SessionContext) {
+        screens = [root]
+        self.context = context
+        if let warning = context.startupWarning { status = (warning, .warning) }
+    }
+
+    public var topScreen: any Screen { screens[screens.count - 1] }
+
+    /// The size below which the top screen is replaced by a "terminal too small" message.
+    public var minimumSize: Size {
+        let screen = topScreen.minimumSize
+        return Size(width: max(screen.width, Self.frameMinimum.width), height: max(screen.height, Self.frameMinimum.height))
+    }
+
+    /// Takes one key: the top screen's table, then its unbound-key handler, then the global table.
+    public mutating func handle(_ key: Key, terminalSize: Size) -> AppCommand? {
+        let tooSmall = !terminalSize.contains(minimumSize)
+        var top = screens.removeLast()
+        top.prepare(for: Self.bodyArea(in: terminalSize))
+        let answer = tooSmall ? nil : top.dispatch(key)
+        screens.append(top)
+        if let effects = answer {
+            status = nil
+            return perform(effects)
+        }
+        guard let global = Self.globalKeys.action(for: key) else { return nil }
+        status = nil
+        switch global {
+        case .help:
+            guard !tooSmall else { return nil }
+            let sections = [topScreen.helpSection, Self.globalKeys.helpSection(title: "Keys everywhere")]
+            return perform([.push(HelpScreen(sections: sections))])
+        case .back: return perform([.back])
+        case .quit: return .quit
+        case .repaint: return .repaint
+        }
+    }
+
+    mutating func perform(_ effects: [Effect]) -> AppCommand {
+        var command = AppCommand.redraw
+        for effect in effects {
+            switch effect {
+            case let .push(screen):
+                screens.append(screen)
+            case .back:
+                if screens.count == 1 { return .quit }
+                screens.removeLast()
+            case .quit:
+                return .quit
+            case let .status(text, kind):
+                status = (text, kind)
+            case .repaint:
+                command = .repaint
+            }
+        }
+        return command
+    }
+
+    /// The rows between the title bar and the status line and key bar.
+    public static func bodyArea(in size: Size) -> Rect {
+        Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
+    }
+
+    /// Draws the frame and the top screen, or the too-small message.
+    public func render(into canvas: inout Canvas) {
+        let size = canvas.size
+        guard size.contains(minimumSize) else {
+            renderTooSmall(into: &canvas)
+            return
+        }
+        let body = Self.bodyArea(in: size)
+        renderTitleBar(into: &canvas, area: Rect(x: 0, y: 0, width: size.width, height: 1))
+        topScreen.render(into: &canvas, area: body)
+        renderStatus(into: &canvas, area: Rect(x: 0, y: body.maxY, width: size.width, height: 1))
+        renderKeyBar(into: &canvas, area: Rect(x: 0, y: body.maxY + 1, width: size.width, height: 1))
+    }
+
+    func renderTitleBar(into canvas: inout Canvas, area: Rect) {
+        canvas.fill(area, style: .title)
+        let trail = screens.map(\.title).joined(separator: " › ")
+        let right = "\(context.user) · \(context.today)"
+        let rightWidth = DisplayWidth.of(right)
+        let leftWidth = area.width - (area.width >= rightWidth + 20 ? rightWidth + 2 : 0)
+        canvas.put(" Haven · \(trail)", x: area.x, y: area.y, width: leftWidth, style: .title)
+        if leftWidth < area.width {
+            canvas.put(right, x: area.maxX - rightWidth - 1, y: area.y, style: .title)
+        }
+    }
+
+    func renderStatus(into canvas: inout Canvas, area: Rect) {
+        guard let status else {
+            canvas.put(" \(context.storeDescription)", x: area.x, y: area.y, width: area.width, style: .muted)
+            return
+        }
+        let style: Style = switch status.kind {
+        case .info: .normal
+        case .warning: .warning
+        case .error: .error
+        }
+        canvas.put(" \(status.text) ", x: area.x, y: area.y, width: area.width, style: style)
+    }
+
+    /// The bottom bar: the global help key first, then the screen's labelled keys, then back;
+    /// items that do not fit are left out whole rather than cut.
+    func renderKeyBar(into canvas: inout Canvas, area: Rect) {
+        let globals = Self.globalKeys.keyBarItems
+        var items = Array(globals.prefix(1)) + topScreen.keyBarItems + globals.dropFirst()
+        if screens.count == 1, let index = items.lastIndex(where: { $0.label == "Back" }) {
+            items[index] = KeyBarItem(key: "q", label: "Quit")
+        }
+        var x = area.x
+        for item in items {
+            let needed = DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.label) + 1
+            guard x + needed <= area.maxX else { continue }
+            x += canvas.put(item.key, x: x, y: area.y, style: .keyName)
+            x += canvas.put(" \(item.label) ", x: x, y: area.y)
+        }
+    }
+
+    func renderTooSmall(into canvas: inout Canvas) {
+        let need = minimumSize
+        let have = canvas.size
+        let lines = [
+            "Terminal too small",
+            "\(have.width)x\(have.height); this screen",
+            "needs \(need.width)x\(need.height).",
+            "Enlarge it, or q to quit.",
+        ]
+        let top = max(0, (have.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() where top + offset < have.height {
+            let width = min(have.width, DisplayWidth.of(line))
+            canvas.put(line, x: max(0, (have.width - width) / 2), y: top + offset,
+                       style: offset == 0 ? .warning : .normal)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// What a screen asks the run loop to do after a key. Screens never do I/O themselves.
+public enum Effect {
+    /// Open a screen on top of this one.
+    case push(any Screen)
+    /// Close this screen and go back to the one below (quit if it is the last).
+    case back
+    case quit
+    /// A line for the status bar.
+    case status(String, StatusKind)
+    /// Repaint the whole terminal (after line noise on a bad link).
+    case repaint
+}
+
+public enum StatusKind: Sendable {
+    case info, warning, error
+}
+
+/// A screen: state plus a pure `handle` and `render`. The app looks a key up in the screen's
+/// table first, then offers it to `handleUnboundKey` (text fields take typed characters
+/// there), then to the global table.
+public protocol Screen {
+    associatedtype Action: Sendable
+
+    /// The name in the title bar and at the head of the screen's help section.
+    var title: String { get }
+    var keyTable: KeyTable<Action> { get }
+    /// Below this size the screen is not drawn; the app says the terminal is too small.
+    var minimumSize: Size { get }
+
+    /// Told the body area before each key, so paging can move by what is visible.
+    mutating func prepare(for area: Rect)
+    mutating func handle(_ action: Action) -> [Effect]
+    /// A key not in the table; return nil to let the global table have it.
+    mutating func handleUnboundKey(_ key: Key) -> [Effect]?
+    func render(into canvas: inout Canvas, area: Rect)
+}
+
+extension Screen {
+    public var minimumSize: Size { Size(width: 80, height: 24) }
+
+    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? { nil }
+
+    public mutating func prepare(for area: Rect) {}
+
+    /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
+    mutating func dispatch(_ key: Key) -> [Effect]? {
+        if let action = keyTable.action(for: key) { return handle(action) }
+        return handleUnboundKey(key)
+    }
+
+    var keyBarItems: [KeyBarItem] { keyTable.keyBarItems }
+    var helpSection: HelpSection { keyTable.helpSection(title: "Keys on the \(title) screen") }
+}

@@ -1,0 +1,252 @@
+// The only file in Haven that talks to ncurses (htop's CRT.c): terminal set-up, locale,
+// keys, colours, drawing a canvas, signals, and giving the terminal back.
+import CNcurses
+import Glibc
+import Synchronization
+
+/// The signal that asked Haven to stop, 0 while none has. A signal handler may only touch
+/// lock-free state, so this is an atomic the run loop polls.
+private let pendingSignal = Atomic<Int32>(0)
+/// The terminal to restore if Haven crashes; set while ncurses owns the screen.
+private let screenIsActive = Atomic<Bool>(false)
+
+/// Why the terminal could not be opened.
+public enum TerminalError: Error, Equatable, CustomStringConvertible {
+    case unknownTerminalType(String)
+    case notATerminal
+
+    public var description: String {
+        switch self {
+        case let .unknownTerminalType(name):
+            "haven: the terminal type '\(name)' (from TERM) is not known on this machine.\n"
+                + "Set TERM to one it knows, for example: TERM=xterm-256color haven"
+        case .notATerminal:
+            "haven: standard input and output must be a terminal (run haven in a terminal or over ssh -t)."
+        }
+    }
+}
+
+/// The ncurses implementation of `Terminal`: ncursesw with `newterm`, wide characters,
+/// `werase` + `wnoutrefresh`/`doupdate` per frame so only changed cells cross the link.
+public final class NcursesTerminal: Terminal {
+    public let usesColour: Bool
+    /// False when the locale is not UTF-8: Cyrillic cannot be shown as such.
+    public let localeIsUTF8: Bool
+    private var screen: OpaquePointer?
+    private var window: UnsafeMutablePointer<WINDOW>?
+    private var restored = false
+    private var lastTimeout = Int32.min
+    private var fastErrors = 0
+
+    /// Sets the locale from the environment, opens the terminal named by TERM, and installs
+    /// the signal handlers that let every exit path restore the terminal.
+    public init(environment: [String: String]) throws(TerminalError) {
+        setlocale(LC_ALL, "")
+        localeIsUTF8 = String(cString: haven_codeset()) == "UTF-8"
+        guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
+        let termName = environment["TERM"] ?? ""
+        guard !termName.isEmpty else { throw .unknownTerminalType("(empty)") }
+        // newterm, unlike initscr, returns NULL for an unknown TERM instead of exiting.
+        guard let opened = haven_newterm(termName) else { throw .unknownTerminalType(termName) }
+        screen = opened
+        window = haven_stdscr()
+        screenIsActive.store(true, ordering: .sequentiallyConsistent)
+        Self.installSignalHandlers()
+
+        if environment["ESCDELAY"] == nil { set_escdelay(25) }
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        intrflush(window, false)
+        curs_set(0)
+
+        let noColour = !(environment["NO_COLOR"] ?? "").isEmpty
+        usesColour = !noColour && has_colors() && start_color() == OK
+        if usesColour { setUpColours() }
+    }
+
+    deinit { restore() }
+
+    public var size: Size { Size(width: Int(haven_cols()), height: Int(haven_lines())) }
+
+    public func restore() {
+        guard !restored else { return }
+        restored = true
+        screenIsActive.store(false, ordering: .sequentiallyConsistent)
+        curs_set(1)
+        endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+    }
+
+    public func invalidate() {
+        clearok(window, true)
+    }
+
+    // MARK: Colours
+
+    /// Colour pair number for each role; 0 is the terminal's own colours.
+    private static func pair(for role: StyleRole) -> Int16 {
+        Int16(role.rawValue)
+    }
+
+    private func setUpColours() {
+        use_default_colors()
+        let background: Int16 = -1
+        let table: [(StyleRole, Int16, Int16)] = [
+            (.title, Int16(COLOR_WHITE), Int16(COLOR_BLUE)),
+            (.keyName, Int16(COLOR_BLACK), Int16(COLOR_CYAN)),
+            (.selection, Int16(COLOR_BLACK), Int16(COLOR_CYAN)),
+            (.heading, Int16(COLOR_YELLOW), background),
+            (.warning, Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
+            (.error, Int16(COLOR_WHITE), Int16(COLOR_RED)),
+            (.muted, -1, background),
+        ]
+        for (role, foreground, back) in table {
+            init_pair(Self.pair(for: role), foreground, back)
+        }
+    }
+
+    /// The attributes and colour pair for a style. With colour, a role's pair gives the
+    /// contrast, so reverse video is dropped; without, the style's own attributes stand.
+    private func attributes(for style: Style) -> (attr_t, Int16) {
+        var attributes = haven_a_normal()
+        if style.bold { attributes |= haven_a_bold() }
+        if style.underline { attributes |= haven_a_underline() }
+        if style.dim { attributes |= haven_a_dim() }
+        if usesColour, style.role != .normal {
+            return (attributes, Self.pair(for: style.role))
+        }
+        if style.reverse { attributes |= haven_a_reverse() }
+        return (attributes, 0)
+    }
+
+    // MARK: Drawing
+
+    public func draw(_ canvas: Canvas) {
+        guard !restored else { return }
+        werase(window)
+        let width = min(canvas.size.width, size.width)
+        let height = min(canvas.size.height, size.height)
+        var run: [wchar_t] = []
+        for y in 0..<height {
+            var x = 0
+            while x < width {
+                let style = canvas[x, y].style
+                let start = x
+                run.removeAll(keepingCapacity: true)
+                while x < width, canvas[x, y].style == style {
+                    let cell = canvas[x, y]
+                    if !cell.isContinuation {
+                        for scalar in cell.character.unicodeScalars { run.append(wchar_t(bitPattern: scalar.value)) }
+                    }
+                    x += 1
+                }
+                let (attributes, pair) = self.attributes(for: style)
+                wmove(window, Int32(y), Int32(start))
+                // Writing the bottom-right cell returns ERR (the cursor cannot advance); the
+                // character is drawn all the same.
+                _ = run.withUnsafeBufferPointer { buffer in
+                    haven_put(window, buffer.baseAddress, Int32(buffer.count), attributes, pair)
+                }
+            }
+        }
+        if let cursor = canvas.cursor {
+            curs_set(1)
+            wmove(window, Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    // MARK: Input
+
+    public func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
+        if let signal = takeSignal() { return .signal(signal) }
+        let timeout = Int32(clamping: timeoutMilliseconds)
+        if timeout != lastTimeout {
+            wtimeout(window, timeout)
+            lastTimeout = timeout
+        }
+        var character: wint_t = 0
+        let started = monotonicMilliseconds()
+        let result = wget_wch(window, &character)
+        if let signal = takeSignal() { return .signal(signal) }
+        if result == ERR {
+            // A timeout takes the whole timeout; an error at once, over and over, means
+            // standard input has gone (a dropped connection whose SIGHUP was lost).
+            if monotonicMilliseconds() - started < max(1, timeoutMilliseconds / 4) {
+                fastErrors += 1
+                if fastErrors >= 50 { return .inputClosed }
+            } else {
+                fastErrors = 0
+            }
+            return nil
+        }
+        fastErrors = 0
+        if result == haven_key_code_yes() {
+            return functionKeyEvent(Int32(character))
+        }
+        return characterEvent(UInt32(character))
+    }
+
+    private func takeSignal() -> Int32? {
+        let signal = pendingSignal.exchange(0, ordering: .sequentiallyConsistent)
+        return signal == 0 ? nil : signal
+    }
+
+    private func functionKeyEvent(_ code: Int32) -> TerminalEvent? {
+        if code == haven_key_resize() { return .resize(size) }
+        let table: [Int32: Key] = [
+            KEY_UP: .up, KEY_DOWN: .down, KEY_LEFT: .left, KEY_RIGHT: .right,
+            KEY_HOME: .home, KEY_END: .end, KEY_PPAGE: .pageUp, KEY_NPAGE: .pageDown,
+            KEY_ENTER: .enter, KEY_BTAB: .backTab, KEY_BACKSPACE: .backspace,
+            KEY_DC: .delete, KEY_IC: .insert,
+        ]
+        if let key = table[code] { return .key(key) }
+        for n in 1...12 where code == haven_key_f(Int32(n)) { return .key(.function(n)) }
+        return nil
+    }
+
+    private func characterEvent(_ value: UInt32) -> TerminalEvent? {
+        switch value {
+        case 27: return .key(.escape)
+        case 13, 10: return .key(.enter)
+        case 9: return .key(.tab)
+        case 8, 127: return .key(.backspace)
+        case 1...26:
+            return .key(.control(Character(Unicode.Scalar(UInt8(value) + 96))))
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+
+    private func monotonicMilliseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+    }
+
+    // MARK: Signals
+
+    private static func installSignalHandlers() {
+        // Polite signals: note them; the run loop returns and the caller restores and exits.
+        for number in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+            signal(number) { received in
+                pendingSignal.store(received, ordering: .sequentiallyConsistent)
+            }
+        }
+        // Crashes: give the terminal back before dying, so the user's shell is usable.
+        for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            signal(number) { received in
+                if screenIsActive.exchange(false, ordering: .sequentiallyConsistent) { endwin() }
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
+}

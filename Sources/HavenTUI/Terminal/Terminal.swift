@@ -1,0 +1,67 @@
+/// Something that happened at the terminal.
+public enum TerminalEvent: Hashable, Sendable {
+    case key(Key)
+    case resize(Size)
+    /// SIGTERM, SIGHUP, SIGINT or SIGQUIT arrived: restore the terminal and leave.
+    case signal(Int32)
+    /// Standard input is gone (the ssh connection dropped without a SIGHUP reaching us).
+    case inputClosed
+}
+
+/// The one thing that touches a real terminal (ratatui's Backend): everything else draws into
+/// a `Canvas`, and tests use the canvas with no terminal at all.
+public protocol Terminal: AnyObject {
+    var size: Size { get }
+    /// Copies the canvas to the screen, sending only what changed.
+    func draw(_ canvas: Canvas)
+    /// Repaints everything on the next draw, for Ctrl-L after line noise.
+    func invalidate()
+    /// The next event, or nil when `timeoutMilliseconds` pass with none.
+    func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent?
+    /// Gives the terminal back as it was found. Safe to call more than once.
+    func restore()
+}
+
+/// Why the run loop ended.
+public enum SessionEnd: Equatable, Sendable {
+    case quit
+    case signal(Int32)
+    case inputClosed
+}
+
+/// The run loop: draw, wait for an event, hand it to the app, perform what it asks.
+public enum TerminalSession {
+    /// Runs until the app quits, a signal arrives or input closes. The caller restores the
+    /// terminal (on every path, through `defer`).
+    public static func run(_ app: inout HavenApp, on terminal: any Terminal, pollMilliseconds: Int = 1000) -> SessionEnd {
+        var needsDraw = true
+        while true {
+            if needsDraw {
+                var canvas = Canvas(size: terminal.size)
+                app.render(into: &canvas)
+                terminal.draw(canvas)
+                needsDraw = false
+            }
+            guard let event = terminal.nextEvent(timeoutMilliseconds: pollMilliseconds) else { continue }
+            switch event {
+            case let .signal(number):
+                return .signal(number)
+            case .inputClosed:
+                return .inputClosed
+            case .resize:
+                needsDraw = true
+            case let .key(key):
+                switch app.handle(key, terminalSize: terminal.size) {
+                case .quit?: return .quit
+                case .repaint?:
+                    terminal.invalidate()
+                    needsDraw = true
+                case .redraw?:
+                    needsDraw = true
+                case nil:
+                    break
+                }
+            }
+        }
+    }
+}
