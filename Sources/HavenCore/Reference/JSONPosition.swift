@@ -6,6 +6,11 @@ public struct JSONPosition: Hashable, Sendable, CustomStringConvertible {
     public let line: Int
     public let column: Int
 
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
     public var description: String { "line \(line), column \(column)" }
 
     /// One step of a coding path: an object key or an array index.

@@ -1,0 +1,158 @@
+import HavenCore
+import XCTest
+
+final class WorkflowTests: XCTestCase {
+    let now = Fixtures.now
+
+    func testACaseWalksItsWholeLife() throws {
+        let closed = try Fixtures.caseIn(.closed)
+        XCTAssertEqual(closed.stageHistory.map(\.stage),
+                       [.intake, .screening, .decision, .allocation, .relocation, .integration, .closed])
+        XCTAssertEqual(closed.stageHistory.map(\.transition),
+                       [.register, .submitForScreening, .completeScreening, .approveGrant, .approveAllocation, .confirmArrival, .close])
+        XCTAssertEqual(closed.allocatedCountry, CountryCode("GB"))
+        XCTAssertEqual(closed.closure?.reason, .integrated)
+    }
+
+    /// For every transition and every role: allowed exactly for the roles the table names.
+    func testEachTransitionIsAllowedOnlyToItsRoles() throws {
+        let expected: [TransitionName: Set<Role>] = [
+            .submitForScreening: [.caseworker, .supervisor], .completeScreening: [.caseworker, .supervisor],
+            .approveGrant: [.supervisor], .approveRefusal: [.supervisor], .reopenScreening: [.supervisor],
+            .approveAllocation: [.supervisor], .confirmArrival: [.caseworker, .supervisor], .close: [.supervisor],
+        ]
+        let users: [Role: UserName] = [.caseworker: "anna.k", .supervisor: "pieter.v", .administrator: "root", .auditor: "audit.e"]
+        for (name, roles) in expected {
+            let transition = try XCTUnwrap(Workflow.transition(named: name))
+            var record = try Fixtures.caseIn(transition.from.min()!)
+            // Meet each transition's conditions, so that only the role decides.
+            switch name {
+            case .approveRefusal:
+                record.decision = DecisionProposal(outcome: .refuse, reasons: "Not credible.", proposedBy: "anna.k", proposedAt: now)
+            case .approveGrant:
+                record.decision = DecisionProposal(outcome: .grant, reasons: "Credible.", proposedBy: "anna.k", proposedAt: now)
+            case .approveAllocation:
+                record.allocation = AllocationProposal(country: CountryCode("FR")!, proposedBy: "anna.k", proposedAt: now)
+            case .confirmArrival:
+                record.relocation.arrivalDate = Fixtures.today
+            case .completeScreening:
+                record.screening = Fixtures.clearedScreening(by: Fixtures.anna)
+            default:
+                break
+            }
+            for role in Role.allCases {
+                let actor = Actor(user: users[role]!, role: role)
+                let attempt = Result { () throws(WorkflowError) in
+                    try Workflow.perform(name, on: record, by: actor, at: now, closure: Closure(reason: .withdrawn))
+                }
+                if roles.contains(role) {
+                    XCTAssertNoThrow(try attempt.get(), "\(role) should be able to \(name)")
+                    XCTAssertEqual(try attempt.get().stage, transition.to)
+                } else {
+                    XCTAssertThrowsError(try attempt.get(), "\(role) must not \(name)") { error in
+                        XCTAssertEqual(error as? WorkflowError, .roleNotAllowed(name, role: role))
+                    }
+                }
+            }
+        }
+    }
+
+    func testTransitionsFromTheWrongStageAreRefused() throws {
+        let record = Fixtures.newCase()
+        XCTAssertThrowsError(try Workflow.perform(.approveGrant, on: record, by: Fixtures.maria, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .wrongStage(.approveGrant, current: .intake))
+            XCTAssertEqual("\(error)", "Approve grant is not possible while the case is in Intake.")
+        }
+        let closed = try Fixtures.caseIn(.closed)
+        XCTAssertThrowsError(try Workflow.perform(.close, on: closed, by: Fixtures.maria, at: now, closure: Closure(reason: .withdrawn)))
+    }
+
+    func testSupervisorCannotApproveOwnProposal() throws {
+        var record = try Fixtures.caseIn(.decision)
+        record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.maria, at: now)
+        XCTAssertThrowsError(try Workflow.perform(.approveGrant, on: record, by: Fixtures.maria, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .ownProposal(.approveGrant))
+            XCTAssertEqual("\(error)", "You proposed this yourself; approve grant needs a second person.")
+        }
+        XCTAssertEqual(try Workflow.perform(.approveGrant, on: record, by: Fixtures.pieter, at: now).stage, .allocation)
+    }
+
+    func testSupervisorCannotApproveOwnAllocation() throws {
+        var record = try Fixtures.caseIn(.allocation)
+        record.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "maria.s", proposedAt: now)
+        XCTAssertThrowsError(try Workflow.perform(.approveAllocation, on: record, by: Fixtures.maria, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .ownProposal(.approveAllocation))
+        }
+        XCTAssertEqual(try Workflow.perform(.approveAllocation, on: record, by: Fixtures.pieter, at: now).allocatedCountry,
+                       CountryCode("DE"))
+    }
+
+    func testNoDecisionBeforeScreeningIsComplete() throws {
+        var record = try Fixtures.caseIn(.screening)
+        record.screening = Array(Fixtures.clearedScreening(by: Fixtures.anna).prefix(2))
+        XCTAssertThrowsError(try Workflow.perform(.completeScreening, on: record, by: Fixtures.anna, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .screeningIncomplete(outstanding: [.exclusion, .debrief]))
+            XCTAssertEqual("\(error)", "Screening is not complete: Exclusion (Refugee Convention art. 1F), Debrief still outstanding.")
+        }
+        XCTAssertThrowsError(try Workflow.proposeDecision(.grant, reasons: "x", on: record, by: Fixtures.anna, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .screeningIncomplete(outstanding: [.exclusion, .debrief]))
+        }
+        record.screening.append(ScreeningCheck(kind: .exclusion, outcome: .pending, date: Fixtures.today, recordedBy: "anna.k"))
+        XCTAssertThrowsError(try Workflow.perform(.completeScreening, on: record, by: Fixtures.anna, at: now))
+    }
+
+    func testIntakeMustBeValidBeforeScreening() {
+        var record = Fixtures.newCase()
+        record.defector.birthPlace = ""
+        XCTAssertThrowsError(try Workflow.perform(.submitForScreening, on: record, by: Fixtures.anna, at: now)) { error in
+            XCTAssertEqual("\(error)", "The intake record has 1 problem to fix first: birthPlace: Enter the place of birth.")
+        }
+    }
+
+    func testRefusalClosesTheCaseWithTheReasons() throws {
+        var record = try Fixtures.caseIn(.decision)
+        record = try Workflow.proposeDecision(.exclude, reasons: "Art. 1F(a): ordered the shelling.", on: record, by: Fixtures.anna, at: now)
+        XCTAssertThrowsError(try Workflow.perform(.approveGrant, on: record, by: Fixtures.maria, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .proposalMismatch(.approveGrant, proposed: .exclude))
+        }
+        let closed = try Workflow.perform(.approveRefusal, on: record, by: Fixtures.maria, at: now)
+        XCTAssertEqual(closed.stage, .closed)
+        XCTAssertEqual(closed.closure, Closure(reason: .excluded, details: "Art. 1F(a): ordered the shelling."))
+        XCTAssertEqual(closed.decision?.review?.by, "maria.s")
+    }
+
+    func testReturnedDecisionCanBeProposedAgain() throws {
+        var record = try Fixtures.caseIn(.decision)
+        record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.anna, at: now)
+        XCTAssertThrowsError(try Workflow.proposeDecision(.refuse, reasons: "x", on: record, by: Fixtures.oleh, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .proposalAlreadyReviewed)
+        }
+        XCTAssertThrowsError(try Workflow.returnDecision(on: record, comment: "Too thin.", by: Fixtures.anna, at: now))
+        record = try Workflow.returnDecision(on: record, comment: "Reasons too thin; cite the debrief.", by: Fixtures.maria, at: now)
+        XCTAssertEqual(record.decision?.review?.verdict, .returned)
+        XCTAssertThrowsError(try Workflow.perform(.approveGrant, on: record, by: Fixtures.maria, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .proposalAlreadyReviewed)
+        }
+        record = try Workflow.proposeDecision(.grant, reasons: "Credible; debrief consistent.", on: record, by: Fixtures.anna, at: now)
+        XCTAssertEqual(try Workflow.perform(.approveGrant, on: record, by: Fixtures.maria, at: now).stage, .allocation)
+    }
+
+    func testCaseworkerActsOnlyOnTheirOwnCases() throws {
+        let record = Fixtures.newCase(assignedTo: Fixtures.anna)
+        XCTAssertThrowsError(try Workflow.perform(.submitForScreening, on: record, by: Fixtures.oleh, at: now)) { error in
+            XCTAssertEqual("\(error)", "HV-000001 is assigned to anna.k; ask a supervisor to reassign it.")
+        }
+    }
+
+    func testArrivalMustBeRecordedAndAuditorsChangeNothing() throws {
+        var record = try Fixtures.caseIn(.relocation)
+        record.relocation.arrivalDate = nil
+        XCTAssertThrowsError(try Workflow.perform(.confirmArrival, on: record, by: Fixtures.anna, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .arrivalNotRecorded)
+        }
+        let decision = try Fixtures.caseIn(.decision)
+        XCTAssertThrowsError(try Workflow.proposeDecision(.grant, reasons: "x", on: decision, by: Fixtures.auditor, at: now))
+        XCTAssertEqual(Workflow.available(from: .decision, for: .auditor), [])
+        XCTAssertEqual(Workflow.available(from: .decision, for: .supervisor), [.approveGrant, .approveRefusal, .reopenScreening, .close])
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HavenCore
+import HavenStore
+import XCTest
+
+final class ReferenceDataLoaderTests: XCTestCase {
+    /// The package's own data/ directory.
+    static let dataDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("data")
+
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    func testTheShippedDataHoldsTwentyCountriesAndFortySpecialties() throws {
+        let data = try ReferenceDataLoader.load(from: Self.dataDirectory)
+        XCTAssertEqual(data.countries.count, 20)
+        XCTAssertEqual(Set(data.countries.map(\.code.rawValue)), [
+            "GB", "IE", "FR", "DE", "NL", "BE", "LU", "DK", "SE", "NO",
+            "FI", "PL", "CZ", "SK", "AT", "IT", "ES", "PT", "CA", "US",
+        ])
+        XCTAssertTrue(data.countries.allSatisfy { $0.quota == 6000 })
+        XCTAssertEqual(data.countries.first { $0.code.rawValue == "BE" }?.languages.map(\.rawValue), ["nl", "fr", "de"])
+        XCTAssertGreaterThanOrEqual(data.occupations.specialties.count, 40)
+        for code in ["tank-driver-mechanic", "military-driver", "vehicle-mechanic", "signaller", "combat-medic",
+                     "military-cook", "combat-engineer", "helicopter-pilot", "aircraft-technician"] {
+            XCTAssertFalse(data.occupations.suggestedOccupations(for: code).isEmpty, code)
+        }
+        XCTAssertEqual(data.occupations.suggestedOccupations(for: "military-driver").first?.title, "Heavy truck and lorry drivers")
+        XCTAssertEqual(data.occupations.specialties(matching: "повар").map(\.code), ["military-cook"])
+    }
+
+    func copyData(replacing file: String, with text: String) throws {
+        for name in [ReferenceDataLoader.countriesFile, ReferenceDataLoader.occupationsFile] {
+            try FileManager.default.copyItem(at: Self.dataDirectory.appendingPathComponent(name),
+                                             to: scratch.appendingPathComponent(name))
+        }
+        try Data(text.utf8).write(to: scratch.appendingPathComponent(file))
+    }
+
+    func testABadFileIsNamedWithItsPosition() throws {
+        try copyData(replacing: "occupations.json", with: "{\n  \"unitGroups\": [\n    {\"code\": 8332, \"title\": \"Drivers\"}\n  ]\n}")
+        XCTAssertThrowsError(try ReferenceDataLoader.load(from: scratch)) { error in
+            XCTAssertEqual("\(error)", "\(self.scratch.path)/occupations.json, line 3, column 14 (at unitGroups[0].code): expected text in quotes; found number")
+        }
+    }
+
+    func testAMissingFileIsNamed() throws {
+        XCTAssertThrowsError(try ReferenceDataLoader.load(from: scratch)) { error in
+            XCTAssertEqual("\(error)", "\(self.scratch.path)/countries.json: the file does not exist")
+        }
+    }
+
+    func testTheDataDirectoryIsFoundBesideTheBuild() {
+        let executable = Self.dataDirectory.deletingLastPathComponent().appendingPathComponent(".build/debug/haven")
+        let found = ReferenceDataLoader.locateDirectory(explicit: nil, environment: [:], workingDirectory: scratch, executable: executable)
+        XCTAssertEqual(found?.standardizedFileURL.path, Self.dataDirectory.standardizedFileURL.path)
+        XCTAssertEqual(ReferenceDataLoader.locateDirectory(explicit: nil, environment: ["HAVEN_DATA": "/srv/haven/data"],
+                                                           workingDirectory: scratch, executable: executable)?.path, "/srv/haven/data")
+        XCTAssertEqual(ReferenceDataLoader.locateDirectory(explicit: "/x", environment: ["HAVEN_DATA": "/srv"],
+                                                           workingDirectory: scratch, executable: executable)?.path, "/x")
+    }
+}
