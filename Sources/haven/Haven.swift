@@ -18,7 +18,7 @@ struct Haven: ParsableCommand {
     func run() throws {
         let reference = try options.loadReferenceData()
         try openInterface(
-            root: HomeScreen(stageCounts: nil),
+            root: HomeScreen(cases: nil),
             storeDescription: "No store opened yet; 'haven demo' opens a demo store. \(reference.countries.count) host countries loaded.")
     }
 }
@@ -67,7 +67,7 @@ struct Demo: ParsableCommand {
         let store = InMemoryCaseStore(cases: DemoCases.generate(count: cases, today: today,
                                                                countries: reference.countries.map(\.code)))
         let summaries = store.summaries()
-        try openInterface(root: HomeScreen(stageCounts: StageCounts(summaries)),
+        try openInterface(root: HomeScreen(cases: summaries),
                           storeDescription: "Demo store (in memory): \(summaries.count) made-up cases")
     }
 }

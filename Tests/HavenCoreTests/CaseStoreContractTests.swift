@@ -59,5 +59,7 @@ final class CaseStoreContractTests: XCTestCase {
         XCTAssertEqual(DemoCases.patronymicOf("Юрий"), "Юрьевич")
         XCTAssertEqual(DemoCases.patronymicOf("Сергей"), "Сергеевич")
         XCTAssertEqual(DemoCases.patronymicOf("Илья"), "Ильич")
+        XCTAssertEqual(DemoCases.patronymicOf("Дмитрий"), "Дмитриевич")
+        XCTAssertEqual(DemoCases.patronymicOf("Анатолий"), "Анатольевич")
     }
 }

@@ -150,11 +150,17 @@ public enum DemoCases {
         return record
     }
 
-    /// The patronymic of a son of `father`: Иван → Иванович, Юрий → Юрьевич, Илья → Ильич.
+    /// The patronymic of a son of `father`: Иван → Иванович, Юрий → Юрьевич, Дмитрий →
+    /// Дмитриевич (-ий after two consonants keeps its и), Илья → Ильич.
     public static func patronymicOf(_ father: String) -> String {
         let special = ["Илья": "Ильич", "Пётр": "Петрович", "Лев": "Львович", "Павел": "Павлович"]
         if let known = special[father] { return known }
-        if father.hasSuffix("ий") { return father.dropLast(2) + "ьевич" }
+        if father.hasSuffix("ий") {
+            let stem = father.dropLast(2)
+            let vowels = Set("аеёиоуыэюя")
+            let afterConsonants = stem.count >= 2 && !vowels.contains(stem.last!) && !vowels.contains(stem.dropLast().last!)
+            return stem + (afterConsonants ? "иевич" : "ьевич")
+        }
         if father.hasSuffix("й") { return father.dropLast() + "евич" }
         return father + "ович"
     }

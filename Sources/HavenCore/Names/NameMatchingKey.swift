@@ -24,8 +24,12 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
 
     /// The key of a whole name: any number of words, in any order and either script.
     public init(_ name: String) {
-        let words = NameMatchingKey.words(of: name).map(NameMatchingKey.wordKey).filter { !$0.isEmpty }
-        rawValue = words.sorted().joined(separator: " ")
+        rawValue = NameMatchingKey.wordKeys(of: name).sorted().joined(separator: " ")
+    }
+
+    /// The key of each word of `name`, in order (empty keys left out); for prefix search.
+    public static func wordKeys(of name: String) -> [String] {
+        words(of: name).map(wordKey).filter { !$0.isEmpty }
     }
 
     public var description: String { rawValue }

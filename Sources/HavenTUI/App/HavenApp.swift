@@ -34,7 +34,7 @@ public struct SessionContext: Sendable {
 public struct HavenApp {
     public static let globalKeys = KeyTable<GlobalAction>([
         KeyBinding([.character("?"), .function(1)], .help, label: "Help", help: "Show the keys of this screen"),
-        KeyBinding([.escape, .character("q")], .back, label: "Back", help: "Go back; on the home screen, quit Haven"),
+        KeyBinding([.character("q"), .escape], .back, label: "Back", help: "Go back; on the home screen, quit Haven"),
         KeyBinding([.control("c")], .quit, help: "Quit Haven from anywhere"),
         KeyBinding([.control("l")], .repaint, help: "Repaint the whole screen (after line noise)"),
     ])
@@ -148,14 +148,18 @@ public struct HavenApp {
         canvas.put(" \(status.text) ", x: area.x, y: area.y, width: area.width, style: style)
     }
 
-    /// The bottom bar: the global help key first, then the screen's labelled keys, then back;
-    /// items that do not fit are left out whole rather than cut.
+    /// The bottom bar: the global help key first, then the screen's labelled keys, then back
+    /// ("Quit" on the last screen). A global key the screen binds itself, or a printable key
+    /// while the screen takes text, is not offered. Items that do not fit are left out whole.
     func renderKeyBar(into canvas: inout Canvas, area: Rect) {
-        let globals = Self.globalKeys.keyBarItems
-        var items = Array(globals.prefix(1)) + topScreen.keyBarItems + globals.dropFirst()
-        if screens.count == 1, let index = items.lastIndex(where: { $0.label == "Back" }) {
-            items[index] = KeyBarItem(key: "q", label: "Quit")
+        let screen = topScreen
+        let taken = screen.boundKeys
+        let globals = Self.globalKeys.keyBarItems { key in
+            !taken.contains(key) && !(screen.capturesText && key.typedCharacter != nil)
+        }.map { item in
+            screens.count == 1 && item.label == "Back" ? KeyBarItem(key: item.key, label: "Quit") : item
         }
+        let items = Array(globals.prefix(1)) + screen.keyBarItems + globals.dropFirst()
         var x = area.x
         for item in items {
             let needed = DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.label) + 1

@@ -27,6 +27,9 @@ public protocol Screen {
     /// Below this size the screen is not drawn; the app says the terminal is too small.
     var minimumSize: Size { get }
 
+    /// True while a text field has the keyboard: printable keys are text then, so the key bar
+    /// and help offer only keys that still work (F1, Esc).
+    var capturesText: Bool { get }
     /// Told the body area before each key, so paging can move by what is visible.
     mutating func prepare(for area: Rect)
     mutating func handle(_ action: Action) -> [Effect]
@@ -42,12 +45,15 @@ extension Screen {
 
     public mutating func prepare(for area: Rect) {}
 
+    public var capturesText: Bool { false }
+
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {
         if let action = keyTable.action(for: key) { return handle(action) }
         return handleUnboundKey(key)
     }
 
-    var keyBarItems: [KeyBarItem] { keyTable.keyBarItems }
+    var keyBarItems: [KeyBarItem] { keyTable.keyBarItems { _ in true } }
+    var boundKeys: Set<Key> { Set(keyTable.bindings.flatMap(\.keys)) }
     var helpSection: HelpSection { keyTable.helpSection(title: "Keys on the \(title) screen") }
 }

@@ -52,9 +52,12 @@ public struct KeyTable<Action: Sendable>: Sendable {
         })
     }
 
-    public var keyBarItems: [KeyBarItem] {
+    /// The labelled bindings as key bar items, each shown with its first key that `isUsable`;
+    /// a binding with no usable key is left out.
+    public func keyBarItems(where isUsable: (Key) -> Bool) -> [KeyBarItem] {
         bindings.compactMap { binding in
-            binding.label.map { KeyBarItem(key: binding.keys.first?.description ?? "", label: $0) }
+            guard let label = binding.label, let key = binding.keys.first(where: isUsable) else { return nil }
+            return KeyBarItem(key: key.description, label: label)
         }
     }
 }

@@ -44,7 +44,7 @@ public struct HelpScreen: Screen {
 
     public mutating func handle(_ action: Action) -> [Effect] {
         let page = max(1, area.height - 2)
-        let last = max(0, lines(width: area.width - 2).count - area.height)
+        let last = max(0, lines(width: area.width - 2).count - visibleRows(in: area))
         switch action {
         case .scrollDown: scroll += 1
         case .scrollUp: scroll -= 1
@@ -57,16 +57,22 @@ public struct HelpScreen: Screen {
         return []
     }
 
+    /// Rows of help shown: all of the area, less one for "more ↓" when it overflows.
+    func visibleRows(in area: Rect) -> Int {
+        let count = lines(width: area.width - 2).count
+        return count > area.height ? max(1, area.height - 1) : area.height
+    }
+
     public func render(into canvas: inout Canvas, area: Rect) {
         let all = lines(width: area.width - 2)
-        let visible = area.height
+        let visible = visibleRows(in: area)
         let first = min(scroll, max(0, all.count - visible))
         for (row, line) in all.dropFirst(first).prefix(visible).enumerated() {
             canvas.put(" " + line.text, x: area.x, y: area.y + row, width: area.width,
                        style: line.isHeading ? .heading : .normal)
         }
         if first + visible < all.count {
-            let more = "more ↓"
+            let more = "more below ↓"
             canvas.put(more, x: area.maxX - DisplayWidth.of(more) - 1, y: area.maxY - 1, style: .muted)
         }
     }

@@ -37,29 +37,47 @@ public struct StageCounts: Hashable, Sendable {
     public var total: Int { counts.values.reduce(0, +) }
 }
 
-/// The first screen: Haven's areas, one per line, with the number key that opens each, and
-/// the store's cases by stage when there is room.
+/// The first screen: Haven's areas, one per line, with the number key that opens each; the
+/// store's cases by stage when there is room; and `/` to find a case by name in either script.
 public struct HomeScreen: Screen {
     public enum Action: Sendable {
         case up, down, first, last, open
         case openNumber(Int)
+        case startFinding, stopFinding
     }
 
     public let areas: [HomeArea]
     public let stageCounts: StageCounts?
     public private(set) var selected = 0
+    /// The query while finding; nil on the area list.
+    public private(set) var finder: TextField?
+    public private(set) var selectedMatch = 0
+    private let summaries: [CaseID: CaseSummary]
+    private let searchIndex: CaseSearchIndex?
 
-    public init(areas: [HomeArea] = HomeArea.all, stageCounts: StageCounts?) {
+    /// - Parameter cases: the store's case summaries, or nil when no store is open.
+    public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?) {
         self.areas = areas
-        self.stageCounts = stageCounts
+        stageCounts = cases.map(StageCounts.init)
+        summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
+        searchIndex = cases.map(CaseSearchIndex.init)
     }
 
     public var title: String { "Home" }
     public var minimumSize: Size { Size(width: 40, height: 12) }
+    public var capturesText: Bool { finder != nil }
 
     public var keyTable: KeyTable<Action> {
-        KeyTable([
+        if finder != nil {
+            return KeyTable([
+                KeyBinding([.escape], .stopFinding, label: "Close", help: "Close the finder and go back to the areas"),
+                KeyBinding([.down], .down, label: "Move", help: "Select the next match"),
+                KeyBinding([.up], .up, help: "Select the previous match"),
+            ])
+        }
+        return KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open the selected area"),
+            KeyBinding([.character("/")], .startFinding, label: "Find", help: "Find a case by name (either script) or number"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Select the next area"),
             KeyBinding([.up, .character("k")], .up, help: "Select the previous area"),
             KeyBinding([.home, .character("g")], .first, help: "Select the first area"),
@@ -70,7 +88,14 @@ public struct HomeScreen: Screen {
         })
     }
 
+    /// The cases matching the query, at most `limit`.
+    public func matches(limit: Int = 500) -> [CaseSummary] {
+        guard let finder, let searchIndex else { return [] }
+        return searchIndex.matches(finder.text, limit: limit).compactMap { summaries[$0] }
+    }
+
     public mutating func handle(_ action: Action) -> [Effect] {
+        if finder != nil { return handleWhileFinding(action) }
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(areas.count - 1, selected + 1)
@@ -80,7 +105,34 @@ public struct HomeScreen: Screen {
         case let .openNumber(index):
             selected = index
             return open(index)
+        case .startFinding:
+            guard searchIndex != nil else {
+                return [.status("No store is open, so there are no cases to find.", .info)]
+            }
+            finder = TextField()
+            selectedMatch = 0
+        case .stopFinding:
+            break
         }
+        return []
+    }
+
+    mutating func handleWhileFinding(_ action: Action) -> [Effect] {
+        switch action {
+        case .down: selectedMatch = min(max(0, matches().count - 1), selectedMatch + 1)
+        case .up: selectedMatch = max(0, selectedMatch - 1)
+        case .stopFinding: finder = nil
+        default: break
+        }
+        return []
+    }
+
+    /// While finding, every editing key goes to the query (so `q` and `/` are text there).
+    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+        guard var field = finder else { return nil }
+        guard field.handle(key) else { return nil }
+        finder = field
+        selectedMatch = 0
         return []
     }
 
@@ -92,8 +144,13 @@ public struct HomeScreen: Screen {
         return []
     }
 
-    /// Layout: the area list on the left; the stage panel on the right when 64 columns allow.
+    /// Layout: the area list (or the finder) on the left; the stage panel on the right when
+    /// 64 columns allow.
     public func render(into canvas: inout Canvas, area: Rect) {
+        if let finder {
+            renderFinder(finder, into: &canvas, area: area)
+            return
+        }
         let showPanel = stageCounts != nil && area.width >= 64 && area.height >= CaseStage.allCases.count + 3
         let panelWidth = showPanel ? 24 : 0
         let (list, panel) = area.splitLeft(area.width - panelWidth)
@@ -101,6 +158,30 @@ public struct HomeScreen: Screen {
         if showPanel, let stageCounts { renderStages(stageCounts, into: &canvas, area: panel) }
     }
 
+    func renderFinder(_ field: TextField, into canvas: inout Canvas, area: Rect) {
+        guard area.height >= 3 else { return }
+        let label = " Find: "
+        let found = matches()
+        let count = field.text.isEmpty ? "type a name or number"
+            : "\(found.count == 500 ? "500+" : String(found.count)) of \(searchIndex?.count ?? 0)"
+        let countWidth = DisplayWidth.of(count) + 1
+        let x = area.x + canvas.put(label, x: area.x, y: area.y, style: .heading)
+        canvas.put(count, x: area.maxX - countWidth, y: area.y, style: .muted)
+        let table = CaseTable(width: area.width)
+        canvas.put(table.header, x: area.x, y: area.y + 2, width: area.width, style: .heading)
+        let rows = area.height - 3
+        let first = max(0, selectedMatch - rows + 1)
+        for (offset, summary) in found.dropFirst(first).prefix(rows).enumerated() {
+            let y = area.y + 3 + offset
+            let isSelected = first + offset == selectedMatch
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(table.row(summary), x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+        }
+        if !field.text.isEmpty, found.isEmpty {
+            canvas.put(" No case matches \"\(field.text)\".", x: area.x, y: area.y + 3, width: area.width, style: .muted)
+        }
+        field.render(into: &canvas, x: x, y: area.y, width: max(1, area.maxX - countWidth - x - 1), focused: true)
+    }
     func renderAreas(into canvas: inout Canvas, area: Rect) {
         guard area.height > 0 else { return }
         canvas.put(" Areas", x: area.x, y: area.y, width: area.width, style: .heading)

@@ -1,0 +1,38 @@
+import HavenCore
+import XCTest
+
+final class CaseSearchIndexTests: XCTestCase {
+    func summary(_ number: Int, _ cyrillic: String, _ latin: String) -> CaseSummary {
+        let names = cyrillic.split(separator: " ").map(String.init)
+        let latinNames = latin.split(separator: " ").map(String.init)
+        let record = Case(id: CaseID(number: number),
+                          defector: Defector(cyrillicName: FullName(family: names[0], given: names[1]),
+                                             latinName: FullName(family: latinNames[0], given: latinNames[1])),
+                          registeredBy: "anna.k", registeredAt: Fixtures.now)
+        return CaseSummary(StoredCase(record: record, version: CaseVersion(1), savedBy: "anna.k", savedAt: Fixtures.now))
+    }
+
+    lazy var index = CaseSearchIndex([
+        summary(3, "Иванов Юрий", "Ivanov Iurii"),
+        summary(1, "Щербаков Владимир", "Shcherbakov Vladimir"),
+        summary(12, "Жуков Артём", "Zhukov Artem"),
+        summary(120, "Владимиров Пётр", "Vladimirov Petr"),
+    ])
+
+    func testFindsByAnyScriptAndPartialWords() {
+        XCTAssertEqual(index.matches("влад"), [CaseID(number: 1), CaseID(number: 120)])
+        XCTAssertEqual(index.matches("Wladimir"), [CaseID(number: 1), CaseID(number: 120)])
+        XCTAssertEqual(index.matches("Iouri Iwanow"), [CaseID(number: 3)])
+        XCTAssertEqual(index.matches("Artyom"), [CaseID(number: 12)])
+        XCTAssertEqual(index.matches("Schtscherb"), [CaseID(number: 1)])
+        XCTAssertEqual(index.matches("Pyotr"), [CaseID(number: 120)])
+        XCTAssertEqual(index.matches("Petrov"), [])
+        XCTAssertEqual(index.matches("   "), [])
+    }
+
+    func testFindsByCaseNumber() {
+        XCTAssertEqual(index.matches("12"), [CaseID(number: 12), CaseID(number: 120)])
+        XCTAssertEqual(index.matches("HV-000012", limit: 1), [CaseID(number: 12)])
+        XCTAssertEqual(index.matches("hv3"), [CaseID(number: 3)])
+    }
+}

@@ -1,0 +1,94 @@
+@testable import HavenTUI
+import XCTest
+
+final class DisplayWidthTests: XCTestCase {
+    func testCyrillicIsOneColumnCJKTwoCombiningNone() {
+        XCTAssertEqual(DisplayWidth.of("Жуков Артём"), 11)
+        XCTAssertEqual(DisplayWidth.of("王小明"), 6)
+        XCTAssertEqual(DisplayWidth.of("e\u{301}"), 1, "e + combining acute is one column")
+        XCTAssertEqual(DisplayWidth.of("Арте\u{308}м"), 5, "Cyrillic with a combining diaeresis")
+        XCTAssertEqual(DisplayWidth.of("🇺🇦"), 2)
+        XCTAssertEqual(DisplayWidth.of("a\u{200B}b"), 2, "zero-width space takes no column")
+        XCTAssertEqual(DisplayWidth.of("\t\u{1B}"), 0, "control characters are never drawn")
+    }
+
+    func testTruncationIsByWidthWithAnEllipsis() {
+        XCTAssertEqual(DisplayWidth.truncate("Щербаков Владимир", to: 10), "Щербаков …")
+        XCTAssertEqual(DisplayWidth.truncate("Щербаков", to: 8), "Щербаков")
+        XCTAssertEqual(DisplayWidth.truncate("王小明王", to: 5), "王小…")
+        XCTAssertEqual(DisplayWidth.truncate("abc", to: 0), "")
+        XCTAssertEqual(DisplayWidth.fit("Юрий", to: 6), "Юрий  ")
+    }
+}
+
+final class CanvasTests: XCTestCase {
+    func testPutClipsAndMarksWideCharacters() {
+        var canvas = Canvas(size: Size(width: 8, height: 2))
+        XCTAssertEqual(canvas.put("Иванов Иван", x: 1, y: 0), 7)
+        XCTAssertEqual(canvas.put("王小明", x: 0, y: 1, width: 5), 5)
+        XCTAssertEqual(canvas.lines, [" Иванов…", "王小…"])
+        XCTAssertTrue(canvas[1, 1].isContinuation)
+        XCTAssertEqual(canvas[2, 1].character, "小")
+    }
+
+    func testAWideCharacterNeverHangsOffTheEdge() {
+        var canvas = Canvas(size: Size(width: 3, height: 1))
+        canvas.put("a王b", x: 0, y: 0)
+        XCTAssertEqual(canvas.lines, ["a…"])
+        canvas.put("ab王", x: 0, y: 0, width: 3)
+        XCTAssertEqual(canvas.line(0), "ab…")
+    }
+
+    func testControlCharactersAreDropped() {
+        var canvas = Canvas(size: Size(width: 10, height: 1))
+        canvas.put("Юр\u{1B}[2Jий\n", x: 0, y: 0)
+        XCTAssertEqual(canvas.line(0), "Юр[2Jий")
+    }
+
+    func testOutOfBoundsWritesAreIgnored() {
+        var canvas = Canvas(size: Size(width: 2, height: 1))
+        XCTAssertEqual(canvas.put("x", x: 5, y: 0), 0)
+        XCTAssertEqual(canvas.put("x", x: 0, y: 3), 0)
+        XCTAssertEqual(canvas.put("x", x: -1, y: 0), 0)
+        XCTAssertEqual(canvas.lines, [""])
+    }
+}
+
+final class TextFieldTests: XCTestCase {
+    func type(_ text: String, into field: inout TextField) {
+        for character in text { XCTAssertTrue(field.handle(.character(character))) }
+    }
+
+    func testEditingCyrillicByCharacter() {
+        var field = TextField()
+        type("Фёдр", into: &field)
+        XCTAssertTrue(field.handle(.left))
+        type("о", into: &field)
+        XCTAssertEqual(field.text, "Фёдор")
+        XCTAssertTrue(field.handle(.home))
+        XCTAssertTrue(field.handle(.delete))
+        XCTAssertEqual(field.text, "ёдор")
+        XCTAssertTrue(field.handle(.end))
+        XCTAssertTrue(field.handle(.backspace))
+        XCTAssertEqual(field.text, "ёдо")
+        XCTAssertTrue(field.handle(.control("u")))
+        XCTAssertEqual(field.text, "")
+        XCTAssertFalse(field.handle(.enter), "Enter is not an editing key")
+        XCTAssertFalse(field.handle(.character("\u{1B}")))
+    }
+
+    func testTheCursorStaysVisibleInANarrowField() {
+        var field = TextField()
+        type("Александрович", into: &field)
+        var canvas = Canvas(size: Size(width: 8, height: 1))
+        field.render(into: &canvas, x: 0, y: 0, width: 6, focused: true)
+        XCTAssertEqual(canvas.line(0), "рович")
+        XCTAssertEqual(canvas.cursor?.x, 5)
+    }
+
+    func testLengthIsBounded() {
+        var field = TextField(maximumLength: 3)
+        type("Юрий", into: &field)
+        XCTAssertEqual(field.text, "Юри")
+    }
+}

@@ -1,0 +1,191 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+final class ScreenTests: XCTestCase {
+    static let context = SessionContext(user: "anna.k", today: CalendarDate(year: 2026, month: 11, day: 24)!,
+                                        storeDescription: "Demo store: 3 cases")
+    static let noStore = SessionContext(user: "anna.k", today: CalendarDate(year: 2026, month: 11, day: 24)!, storeDescription: "No store opened")
+
+    static func summaries() -> [CaseSummary] {
+        let today = CalendarDate(year: 2026, month: 11, day: 24)!
+        let people: [(String, String, String, String, CaseStage)] = [
+            ("Жуков", "Артём", "Zhukov", "Artem", .screening),
+            ("Щербаков", "Владимир", "Shcherbakov", "Vladimir", .decision),
+            ("Иванов", "Юрий", "Ivanov", "Iurii", .screening),
+        ]
+        return people.enumerated().map { index, person in
+            var record = Case(id: CaseID(number: index + 1),
+                              defector: Defector(cyrillicName: FullName(family: person.0, given: person.1),
+                                                 latinName: FullName(family: person.2, given: person.3)),
+                              registeredBy: "anna.k", registeredAt: Timestamp(date: today))
+            record.stage = person.4
+            return CaseSummary(StoredCase(record: record, version: CaseVersion(1), savedBy: "anna.k", savedAt: Timestamp(date: today)))
+        }
+    }
+
+    func render(_ app: HavenApp, _ width: Int, _ height: Int) -> Canvas {
+        var canvas = Canvas(size: Size(width: width, height: height))
+        app.render(into: &canvas)
+        return canvas
+    }
+
+    func press(_ keys: [Key], _ app: inout HavenApp, size: Size = Size(width: 80, height: 24)) -> AppCommand? {
+        var last: AppCommand?
+        for key in keys { last = app.handle(key, terminalSize: size) }
+        return last
+    }
+
+    func testHomeScreenAt80x24() {
+        let app = HavenApp(root: HomeScreen(cases: Self.summaries()), context: Self.context)
+        XCTAssertEqual(render(app, 80, 24).lines, [
+            " Haven · Home                                               anna.k · 2026-11-24",
+            " Areas                                                  Cases by stage",
+            "",
+            "> 1  Intake       Register a defector; duplicates flag… Intake               0",
+            "                                                        Screening            2",
+            "  2  Queues       Cases by stage, caseworker and count… Decision             1",
+            "                                                        Allocation           0",
+            "  3  Allocation   Host countries, quotas, proposals to… Relocation           0",
+            "                                                        Integration          0",
+            "  4  Integration  Language courses, jobs and follow-ups Closed               0",
+            "",
+            "  5  Family       Family members and reunification      All cases            3",
+            "",
+            "  6  Reports      Pipeline, quotas, workload and outco…",
+            "", "", "", "", "", "", "", "",
+            " Demo store: 3 cases",
+            "? Help Enter Open / Find Down Move q Quit",
+        ])
+    }
+
+    func testSelectedRowIsVisibleWithoutColour() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        _ = press([.down, .down], &app)
+        let canvas = render(app, 80, 24)
+        XCTAssertTrue(canvas.line(7).hasPrefix("> 3  Allocation"))
+        XCTAssertTrue(canvas.styles(inRow: 7).prefix(79).allSatisfy { $0.reverse }, "the selection is reverse video")
+        XCTAssertFalse(canvas.styles(inRow: 3).contains { $0.reverse })
+        XCTAssertTrue(canvas.styles(inRow: 0).allSatisfy { $0.reverse }, "the title bar stands out without colour")
+    }
+
+    func testHomeScreenAt40x12DropsThePanelAndKeepsEveryArea() {
+        let app = HavenApp(root: HomeScreen(cases: Self.summaries()), context: Self.context)
+        XCTAssertEqual(render(app, 40, 12).lines, [
+            " Haven · Home       anna.k · 2026-11-24",
+            " Areas",
+            "> 1  Intake       Register a defector;…",
+            "  2  Queues       Cases by stage, case…",
+            "  3  Allocation   Host countries, quot…",
+            "  4  Integration  Language courses, jo…",
+            "  5  Family       Family members and r…",
+            "  6  Reports      Pipeline, quotas, wo…",
+            "",
+            "",
+            " Demo store: 3 cases",
+            "? Help Enter Open / Find Down Move",
+        ])
+    }
+
+    func testTooSmallTerminalSaysSoAndStillQuits() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        XCTAssertEqual(render(app, 30, 8).lines, [
+            "", "",
+            "      Terminal too small",
+            "      30x8; this screen",
+            "         needs 40x12.",
+            "  Enlarge it, or q to quit.",
+            "", "",
+        ])
+        XCTAssertEqual(render(app, 1, 1).lines, ["…"], "even 1x1 draws inside the screen")
+        let tiny = Size(width: 30, height: 8)
+        XCTAssertEqual(app.handle(.character("?"), terminalSize: tiny), nil, "no help while too small")
+        XCTAssertEqual(app.handle(.down, terminalSize: tiny), nil)
+        XCTAssertEqual(app.handle(.character("q"), terminalSize: tiny), .quit)
+    }
+
+    func testHelpIsGeneratedFromTheKeyTables() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        XCTAssertEqual(press([.character("?")], &app), .redraw)
+        XCTAssertEqual(app.screens.count, 2)
+        let help = render(app, 80, 24).lines
+        XCTAssertEqual(help[0], " Haven · Home › Help                                        anna.k · 2026-11-24")
+        XCTAssertEqual(help[1], " Keys on the Home screen")
+        // Every binding of both tables is on the help screen, with all its keys.
+        let home = HomeScreen(cases: nil)
+        for binding in home.keyTable.bindings {
+            let keys = binding.keys.map(\.description).joined(separator: ", ")
+            XCTAssertTrue(help.contains { $0.contains(keys) && $0.hasSuffix(binding.help) }, "\(keys) \(binding.help)")
+        }
+        for binding in HavenApp.globalKeys.bindings {
+            XCTAssertTrue(help.contains { $0.hasSuffix(binding.help) }, binding.help)
+        }
+        XCTAssertEqual(help[23], "? Help Down Scroll q Back")
+        XCTAssertEqual(press([.escape], &app), .redraw)
+        XCTAssertEqual(app.screens.count, 1)
+        XCTAssertEqual(press([.function(1)], &app), .redraw)
+        XCTAssertEqual(app.screens.count, 2, "F1 opens help too")
+    }
+
+    func testHelpScrollsWhenItDoesNotFit() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        let size = Size(width: 40, height: 12)
+        _ = press([.character("?")], &app, size: size)
+        var lines = render(app, 40, 12).lines
+        XCTAssertEqual(lines[1], " Keys on the Home screen")
+        XCTAssertEqual(lines[8], "   1             Open Intake")
+        XCTAssertEqual(lines[9], "                           more below ↓")
+        _ = press([.end], &app, size: size)
+        lines = render(app, 40, 12).lines
+        XCTAssertEqual(lines[8], "   Ctrl-L        Repaint the whole scre…")
+        XCTAssertFalse(lines.contains { $0.contains("more below") }, "nothing more below the last page")
+        _ = press([.home], &app, size: size)
+        XCTAssertEqual(render(app, 40, 12).lines[1], " Keys on the Home screen")
+    }
+
+    func testEscAndQGoBackThenQuit() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        _ = press([.character("?")], &app)
+        XCTAssertEqual(press([.character("q")], &app), .redraw)
+        XCTAssertEqual(press([.escape], &app), .quit)
+        var other = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        XCTAssertEqual(press([.control("c")], &other), .quit)
+        XCTAssertEqual(press([.control("l")], &other), .repaint)
+        XCTAssertNil(press([.character("z")], &other), "an unbound key does nothing")
+    }
+
+    func testOpeningAnAreaNotYetBuiltSaysSoOnTheStatusLine() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        _ = press([.character("3")], &app)
+        let lines = render(app, 80, 24).lines
+        XCTAssertEqual(lines[22], " Allocation is not available in this version of Haven yet.")
+        XCTAssertTrue(lines[7].hasPrefix("> 3  Allocation"))
+        _ = press([.down], &app)
+        XCTAssertEqual(render(app, 80, 24).line(22), " No store opened", "the status clears on the next key")
+    }
+
+    func testFindingTakesCyrillicAndTransliterations() {
+        var app = HavenApp(root: HomeScreen(cases: Self.summaries()), context: Self.context)
+        _ = press([.character("/")] + "Щерб".map { Key.character($0) }, &app)
+        var lines = render(app, 80, 24).lines
+        XCTAssertEqual(lines[1], " Find: Щерб                                                              1 of 3")
+        XCTAssertEqual(lines[3], " Case      Name                        Latin                        Stage")
+        XCTAssertEqual(lines[4], " HV-000002 Щербаков Владимир           Shcherbakov Vladimir         Decision")
+        XCTAssertEqual(lines[23], "F1 Help Esc Close Down Move", "q and ? are text while finding")
+        _ = press([.control("u")] + "yury q?".map { Key.character($0) }, &app)
+        lines = render(app, 80, 24).lines
+        XCTAssertTrue(lines[1].hasPrefix(" Find: yury q?"), "q and ? went into the query")
+        _ = press([.control("u")] + "Iouri".map { Key.character($0) }, &app)
+        XCTAssertEqual(render(app, 80, 24).line(4), " HV-000003 Иванов Юрий                 Ivanov Iurii                 Screening")
+        _ = press([.control("u")] + "Petrov".map { Key.character($0) }, &app)
+        XCTAssertEqual(render(app, 80, 24).line(4), " No case matches \"Petrov\".")
+        _ = press([.escape], &app)
+        XCTAssertEqual(render(app, 80, 24).line(1), " Areas                                                  Cases by stage")
+    }
+
+    func testFindingWithoutAStoreExplains() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        _ = press([.character("/")], &app)
+        XCTAssertEqual(render(app, 80, 24).line(22), " No store is open, so there are no cases to find.")
+    }
+}

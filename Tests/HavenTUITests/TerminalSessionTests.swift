@@ -1,0 +1,66 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// A terminal that replays scripted events and keeps every frame drawn: the run loop tested
+/// with no terminal and no sleeps.
+final class ScriptedTerminal: Terminal {
+    var events: [TerminalEvent?]
+    var size: Size
+    private(set) var frames: [Canvas] = []
+    private(set) var invalidations = 0
+    private(set) var restored = 0
+
+    init(size: Size, events: [TerminalEvent?]) {
+        self.size = size
+        self.events = events
+    }
+
+    func draw(_ canvas: Canvas) { frames.append(canvas) }
+    func invalidate() { invalidations += 1 }
+    func restore() { restored += 1 }
+
+    func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
+        guard !events.isEmpty else { return .inputClosed }
+        let event = events.removeFirst()
+        if case let .resize(newSize)? = event { size = newSize }
+        return event
+    }
+}
+
+final class TerminalSessionTests: XCTestCase {
+    func makeApp() -> HavenApp {
+        HavenApp(root: HomeScreen(cases: nil), context: ScreenTests.noStore)
+    }
+
+    func testKeysResizeAndQuit() {
+        var app = makeApp()
+        let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [
+            .key(.character("?")), nil, .resize(Size(width: 40, height: 12)), .resize(Size(width: 20, height: 6)),
+            .resize(Size(width: 80, height: 24)), .key(.character("q")), .key(.character("q")),
+        ])
+        XCTAssertEqual(TerminalSession.run(&app, on: terminal), .quit)
+        XCTAssertEqual(terminal.frames.map(\.size), [
+            Size(width: 80, height: 24), Size(width: 80, height: 24), Size(width: 40, height: 12),
+            Size(width: 20, height: 6), Size(width: 80, height: 24), Size(width: 80, height: 24),
+        ], "one frame at start, after each key that changed something and after each resize; none on a timeout")
+        XCTAssertEqual(terminal.frames[1].line(1), " Keys on the Home screen")
+        XCTAssertEqual(terminal.frames[3].line(1), " Terminal too small")
+        XCTAssertEqual(terminal.frames[5].line(1), " Areas")
+    }
+
+    func testSignalsAndClosedInputEndTheSession() {
+        var app = makeApp()
+        XCTAssertEqual(TerminalSession.run(&app, on: ScriptedTerminal(size: Size(width: 80, height: 24),
+                                                                      events: [.key(.down), .signal(15)])), .signal(15))
+        XCTAssertEqual(TerminalSession.run(&app, on: ScriptedTerminal(size: Size(width: 80, height: 24), events: [])), .inputClosed)
+    }
+
+    func testCtrlLRepaintsEverything() {
+        var app = makeApp()
+        let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [.key(.control("l")), .key(.control("c"))])
+        XCTAssertEqual(TerminalSession.run(&app, on: terminal), .quit)
+        XCTAssertEqual(terminal.invalidations, 1)
+        XCTAssertEqual(terminal.frames.count, 2)
+    }
+}
