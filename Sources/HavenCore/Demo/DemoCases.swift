@@ -158,7 +158,9 @@ public enum DemoCases {
         if father.hasSuffix("ий") {
             let stem = father.dropLast(2)
             let vowels = Set("аеёиоуыэюя")
-            let afterConsonants = stem.count >= 2 && !vowels.contains(stem.last!) && !vowels.contains(stem.dropLast().last!)
+            let letters = Array(stem.lowercased())
+            let afterConsonants = letters.count >= 2 && !vowels.contains(letters[letters.count - 1])
+                && !vowels.contains(letters[letters.count - 2])
             return stem + (afterConsonants ? "иевич" : "ьевич")
         }
         if father.hasSuffix("й") { return father.dropLast() + "евич" }
