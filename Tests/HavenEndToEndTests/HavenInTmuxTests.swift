@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+
+/// The real `haven` binary in a real terminal (tmux), driven as a person would.
+final class HavenInTmuxTests: XCTestCase {
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed (apt-get install tmux; .ci/run installs it)")
+        }
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: HavenBinary.url.path),
+                      "the haven binary is not at \(HavenBinary.url.path); run 'swift build' first")
+    }
+
+    func testHomeHelpResizeAndQuitAt80x24() throws {
+        let session = try TmuxSession(arguments: ["demo", "--cases", "40"])
+        session.waitFor(text: "Cases by stage")
+        XCTAssertTrue(session.lines[3].hasPrefix("> 1  Intake"), session.screen)
+        XCTAssertTrue(session.screen.contains("? Help Enter Open / Find Down Move q Quit"))
+        XCTAssertTrue(session.alternateScreenIsOn)
+
+        try session.press("?")
+        session.waitFor(text: "Keys on the Home screen")
+        XCTAssertTrue(session.screen.contains("q, Esc                  Go back; on the home screen, quit Haven"))
+        try session.press("Escape")
+        session.waitFor(text: "Cases by stage")
+
+        try session.resize(width: 40, height: 12)
+        session.waitFor("the 40-column home screen, without the stage panel") {
+            $0.contains("Register a defector;…") && !$0.contains("All cases")
+        }
+        XCTAssertTrue(session.lines.allSatisfy { $0.count <= 40 })
+        try session.resize(width: 24, height: 8)
+        session.waitFor(text: "Terminal too small")
+        try session.resize(width: 80, height: 24)
+        session.waitFor(text: "Cases by stage")
+
+        try session.press("q")
+        XCTAssertEqual(session.exitStatus(), 0)
+        XCTAssertFalse(session.alternateScreenIsOn, "the terminal is given back")
+        XCTAssertEqual(session.standardError, "")
+    }
+
+    func testCyrillicIsTypedAndShown() throws {
+        let session = try TmuxSession(arguments: ["demo", "--cases", "300"])
+        session.waitFor(text: "Cases by stage")
+        try session.press("/")
+        try session.type("Владимир")
+        session.waitFor(text: " Find: Владимир ")
+        session.waitFor("a Cyrillic match with its ICAO spelling") { screen in
+            screen.components(separatedBy: "\n").contains { $0.contains("Владимир") && $0.contains("Vladimir") && $0.contains("HV-") }
+        }
+        try session.press("C-u")
+        try session.type("Wladimir")
+        session.waitFor("the same people found by a German spelling") { $0.contains("Find: Wladimir") && $0.contains("Владимир") }
+        try session.press("Escape", "q")
+        XCTAssertEqual(session.exitStatus(), 0)
+    }
+
+    func testUnknownTermEndsWithAClearMessageAndStatus1() throws {
+        let session = try TmuxSession(arguments: ["demo"], environment: ["TERM": "no-such-terminal"])
+        XCTAssertEqual(session.exitStatus(), 1)
+        XCTAssertEqual(session.standardError, """
+            haven: the terminal type 'no-such-terminal' (from TERM) is not known on this machine.
+            Set TERM to one it knows, for example: TERM=xterm-256color haven
+
+            """)
+    }
+
+    func testSigtermRestoresTheTerminal() throws {
+        try assertSignalRestoresTheTerminal(SIGTERM)
+    }
+
+    func testSighupRestoresTheTerminal() throws {
+        try assertSignalRestoresTheTerminal(SIGHUP)
+    }
+
+    func assertSignalRestoresTheTerminal(_ signal: Int32, file: StaticString = #filePath, line: UInt = #line) throws {
+        let session = try TmuxSession(arguments: ["demo", "--cases", "10"])
+        session.waitFor(text: "Cases by stage", file: file, line: line)
+        XCTAssertTrue(session.alternateScreenIsOn, file: file, line: line)
+        let pid = try XCTUnwrap(session.haven, file: file, line: line)
+        XCTAssertEqual(kill(pid, signal), 0, file: file, line: line)
+        XCTAssertEqual(session.exitStatus(file: file, line: line), 128 + signal, file: file, line: line)
+        XCTAssertFalse(session.alternateScreenIsOn, "endwin ran: the alternate screen is gone", file: file, line: line)
+    }
+
+    /// ncurses waits ESCDELAY ms after Esc to tell it from an arrow key; 1000 ms by default.
+    /// Haven sets 25 ms unless the environment sets ESCDELAY; here the environment asks for
+    /// 1500 ms and Esc must take at least a second to act, then without it Esc must act well
+    /// under the default second.
+    func testEscapeDelayIsShortUnlessTheEnvironmentSetsOne() throws {
+        func secondsForEscape(_ environment: [String: String]) throws -> TimeInterval {
+            let session = try TmuxSession(arguments: ["demo", "--cases", "5"], environment: environment)
+            session.waitFor(text: "Cases by stage")
+            try session.press("?")
+            session.waitFor(text: "Keys on the Home screen")
+            let start = Date()
+            try session.press("Escape")
+            session.waitFor(text: "Cases by stage")
+            let elapsed = Date().timeIntervalSince(start)
+            try session.press("q")
+            _ = session.exitStatus()
+            return elapsed
+        }
+        XCTAssertGreaterThanOrEqual(try secondsForEscape(["ESCDELAY": "1500"]), 1.0, "the environment's ESCDELAY is respected")
+        XCTAssertLessThan(try secondsForEscape([:]), 0.8, "Esc acts without ncurses' default one-second wait")
+    }
+}
