@@ -94,15 +94,25 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 }
 
-extension CalendarDate: Codable {
+extension CalendarDate: ISOStringCodable {
+    public static let expectedForm = "a date in the form YYYY-MM-DD"
+}
+
+/// A value stored in JSON as its ISO 8601 text (`description`), read back with `init?(iso:)`.
+public protocol ISOStringCodable: Codable, CustomStringConvertible {
+    init?(iso text: String)
+    /// What the text should look like, for the error when it does not.
+    static var expectedForm: String { get }
+}
+
+extension ISOStringCodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let date = CalendarDate(iso: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not a date in the form YYYY-MM-DD")
+        guard let value = Self(iso: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not \(Self.expectedForm)")
         }
-        self = date
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
