@@ -112,7 +112,7 @@ func openInterface(root: any Screen, storeDescription: String) throws {
     }
     defer { terminal.restore() }
     let warning = terminal.localeIsUTF8 ? nil
-        : "The locale is not UTF-8 (set LANG=C.UTF-8): Cyrillic names cannot show correctly."
+        : "Locale is not UTF-8, so Cyrillic cannot show: try LANG=C.UTF-8"
     let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
                                  storeDescription: storeDescription, startupWarning: warning)
     var app = HavenApp(root: root, context: context)
