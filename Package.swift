@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -20,7 +21,10 @@ let package = Package(
             // what ncursesw needs. The library comes from Debian's libncurses-dev.
         ),
         .target(name: "HavenCore"),
-        .target(name: "HavenStore", dependencies: ["HavenCore"]),
+        .target(name: "HavenStore", dependencies: [
+            "HavenCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "HavenTUI", dependencies: ["HavenCore", "CNcurses"]),
         .executableTarget(
             name: "haven",

@@ -35,6 +35,18 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var country: CountryCode?
     public var version: CaseVersion
 
+    public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
+                assignedTo: UserName?, country: CountryCode?, version: CaseVersion) {
+        self.id = id
+        self.cyrillicName = cyrillicName
+        self.latinName = latinName
+        self.stage = stage
+        self.stageEnteredAt = stageEnteredAt
+        self.assignedTo = assignedTo
+        self.country = country
+        self.version = version
+    }
+
     public init(_ stored: StoredCase) {
         let record = stored.record
         id = record.id
@@ -56,6 +68,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyExists(CaseID)
     case forbidden(String)
     case unavailable(String)
+    /// A file of the store is damaged: which file, where, and what is wrong.
+    case damaged(file: String, position: String, reason: String)
 
     public var description: String {
         switch self {
@@ -65,6 +79,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .alreadyExists(id): "A case \(id) already exists."
         case let .forbidden(reason): reason
         case let .unavailable(reason): "The store cannot be used: \(reason)"
+        case let .damaged(file, position, reason): "\(file), \(position): \(reason)"
         }
     }
 }
@@ -82,4 +97,6 @@ public protocol CaseStore: AnyObject {
     func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion
     /// The identifier the next registered case should get.
     func nextCaseID() throws -> CaseID
+    /// Takes in what other sessions have saved since the last look; true when anything changed.
+    func refresh() throws -> Bool
 }

@@ -46,6 +46,9 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         }
     }
 
+    /// Nothing else writes to a store in memory.
+    public func refresh() -> Bool { false }
+
     public func nextCaseID() -> CaseID {
         CaseID(number: (cases.withLock { $0.keys.map(\.number).max() } ?? 0) + 1)
     }

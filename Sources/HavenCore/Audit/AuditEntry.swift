@@ -1,0 +1,72 @@
+import Foundation
+
+/// One field changed by a save: its path and its JSON value before and after (nil when the
+/// field did not exist, as in a new case).
+public struct FieldChange: Hashable, Codable, Sendable {
+    public var field: String
+    public var before: String?
+    public var after: String?
+
+    public init(field: String, before: String?, after: String?) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+}
+
+/// One entry of the audit trail: who changed which case, when, and each field before and after.
+public struct AuditEntry: Hashable, Codable, Sendable {
+    /// Position in the trail, from 1 with no gaps.
+    public var sequence: Int
+    public var at: Timestamp
+    public var user: UserName
+    public var caseID: CaseID
+    public var version: CaseVersion
+    public var changes: [FieldChange]
+
+    public init(sequence: Int, at: Timestamp, user: UserName, caseID: CaseID, version: CaseVersion, changes: [FieldChange]) {
+        self.sequence = sequence
+        self.at = at
+        self.user = user
+        self.caseID = caseID
+        self.version = version
+        self.changes = changes
+    }
+}
+
+/// The fields that differ between two versions of a case, by dotted JSON path
+/// (`defector.birthPlace`, `notes[2].text`), each with its JSON value before and after.
+public enum CaseDiff {
+    public static func changes(from old: Case?, to new: Case) -> [FieldChange] {
+        let before = old.map(flatten) ?? [:]
+        let after = flatten(new)
+        return Set(before.keys).union(after.keys).sorted().compactMap { field in
+            let b = before[field], a = after[field]
+            return b == a ? nil : FieldChange(field: field, before: b, after: a)
+        }
+    }
+
+    static func flatten(_ record: Case) -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(record),
+              let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+        var fields: [String: String] = [:]
+        flatten(object, path: "", into: &fields)
+        return fields
+    }
+
+    static func flatten(_ value: Any, path: String, into fields: inout [String: String]) {
+        switch value {
+        case let object as [String: Any]:
+            if object.isEmpty { fields[path] = "{}" }
+            for (key, child) in object { flatten(child, path: path.isEmpty ? key : "\(path).\(key)", into: &fields) }
+        case let array as [Any]:
+            if array.isEmpty { fields[path] = "[]" }
+            for (index, child) in array.enumerated() { flatten(child, path: "\(path)[\(index)]", into: &fields) }
+        default:
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+            fields[path] = data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+        }
+    }
+}

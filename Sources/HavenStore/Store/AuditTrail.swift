@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import HavenCore
+
+/// The audit trail file, `audit.jsonl`: one entry a line, append-only. Each line carries the
+/// SHA-256 of the line before it and its own, so an edited, inserted or deleted entry breaks
+/// the chain:
+///
+///     {"at":…,"caseID":…,"changes":[…],"previousHash":"…","sequence":7,"user":…,"version":3,"hash":"…"}
+///
+/// `hash` is SHA-256 of the line's bytes up to (not including) `,"hash":`, plus the closing
+/// brace: the entry with its previous hash, exactly as written.
+enum AuditTrail {
+    /// The previous hash of the first entry.
+    static let genesis = String(repeating: "0", count: 64)
+    static let hashKey = Array(#","hash":""#.utf8)
+
+    struct Line: Codable, Hashable {
+        var sequence: Int
+        var at: Timestamp
+        var user: UserName
+        var caseID: CaseID
+        var version: CaseVersion
+        var changes: [FieldChange]
+        var previousHash: String
+
+        init(_ entry: AuditEntry, previousHash: String) {
+            sequence = entry.sequence
+            at = entry.at
+            user = entry.user
+            caseID = entry.caseID
+            version = entry.version
+            changes = entry.changes
+            self.previousHash = previousHash
+        }
+
+        var entry: AuditEntry {
+            AuditEntry(sequence: sequence, at: at, user: user, caseID: caseID, version: version, changes: changes)
+        }
+    }
+
+    static func hash(_ bytes: some Collection<UInt8>) -> String {
+        SHA256.hash(data: Array(bytes)).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+    }
+
+    /// The bytes of the line for `entry` following a line whose hash is `previousHash`, and its hash.
+    static func encode(_ entry: AuditEntry, previousHash: String) throws -> (bytes: [UInt8], hash: String) {
+        var body = Array(try CaseRecordLine.encoder.encode(Line(entry, previousHash: previousHash)))
+        let digest = hash(body)
+        body.removeLast()
+        return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
+    }
+
+    enum Problem: Error, Equatable, CustomStringConvertible {
+        case malformed(String)
+        case hashMismatch
+        case brokenChain(expectedPrevious: String)
+        case sequenceGap(expected: Int, found: Int)
+
+        var description: String {
+            switch self {
+            case let .malformed(reason): reason
+            case .hashMismatch: "the entry's hash does not match its contents: it was edited"
+            case .brokenChain: "the entry does not follow the one before it: an entry was inserted, deleted or reordered"
+            case let .sequenceGap(expected, found): "entry \(found) where \(expected) was expected: an entry is missing or inserted"
+            }
+        }
+    }
+
+    /// Checks one line (without its newline) against the previous hash; returns the entry and its hash.
+    static func decode(line: ArraySlice<UInt8>, previousHash: String, expectedSequence: Int) throws(Problem) -> (Line, String) {
+        let suffixLength = hashKey.count + 64 + 2
+        guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { throw .malformed("not an audit line") }
+        let hashStart = line.endIndex - suffixLength
+        guard line[hashStart..<(hashStart + hashKey.count)].elementsEqual(hashKey) else { throw .malformed("the line has no hash") }
+        let stated = String(decoding: line[(hashStart + hashKey.count)..<(line.endIndex - 2)], as: UTF8.self)
+        let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
+        guard hash(body) == stated else { throw .hashMismatch }
+        let decoded: Line
+        do {
+            decoded = try JSONDecoder().decode(Line.self, from: Data(body))
+        } catch {
+            throw .malformed("the entry is not a Haven audit entry")
+        }
+        guard decoded.previousHash == previousHash else { throw .brokenChain(expectedPrevious: previousHash) }
+        guard decoded.sequence == expectedSequence else { throw .sequenceGap(expected: expectedSequence, found: decoded.sequence) }
+        return (decoded, stated)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HavenCore
+
+/// What a record line says about a case besides the case itself; all that opening the store
+/// needs, so queues never decode whole records.
+struct RecordHeader: Codable, Hashable {
+    var id: CaseID
+    var version: CaseVersion
+    var savedBy: UserName
+    var savedAt: Timestamp
+    /// The audit entry that records this save.
+    var auditSequence: Int
+    var summary: StoredSummary
+}
+
+/// The summary fields as they are written in each record line.
+struct StoredSummary: Codable, Hashable {
+    var cyrillicName: String
+    var latinName: String
+    var stage: CaseStage
+    var stageEnteredAt: Timestamp
+    var assignedTo: UserName?
+    var country: CountryCode?
+
+    init(_ record: Case) {
+        cyrillicName = record.defector.cyrillicName.displayed
+        latinName = record.defector.latinName.displayed
+        stage = record.stage
+        stageEnteredAt = record.stageEnteredAt
+        assignedTo = record.assignedTo
+        country = record.allocation?.finalCountry
+    }
+
+    func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
+        CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
+                    stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version)
+    }
+}
+
+/// One line of `cases.jsonl`:
+///
+///     {"crc32":"1a2b3c4d","record":{"id":…,"version":…,…,"summary":{…},"case":{…}}}
+///
+/// The CRC covers the bytes of the record object exactly as written, so a torn or altered
+/// line is caught; the header fields come before `"case"` so they can be read without it.
+enum CaseRecordLine {
+    static let prefix = Array(#"{"crc32":""#.utf8)
+    static let afterChecksum = Array(#"","record":"#.utf8)
+    static let caseKey = Array(#","case":"#.utf8)
+    /// `{"crc32":"` + 8 hex digits + `","record":`.
+    static let recordStart = prefix.count + 8 + afterChecksum.count
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// The bytes of a whole line, newline included.
+    static func encode(_ record: Case, header: RecordHeader) throws -> [UInt8] {
+        var body = Array(try encoder.encode(header))
+        body.removeLast() // the closing brace; the case follows
+        body += caseKey
+        body += try encoder.encode(record)
+        body.append(UInt8(ascii: "}"))
+        return prefix + Array(CRC32.hex(CRC32.checksum(body)).utf8) + afterChecksum + body + Array("}\n".utf8)
+    }
+
+    enum Problem: Error, Equatable {
+        case malformed(String)
+        case checksumMismatch
+    }
+
+    /// The record bytes of a line (without its newline), after checking the frame and the CRC.
+    static func recordBytes(ofLine line: ArraySlice<UInt8>) throws(Problem) -> ArraySlice<UInt8> {
+        guard line.count > recordStart + 1, line.starts(with: prefix), line.last == UInt8(ascii: "}") else {
+            throw .malformed("not a Haven record line")
+        }
+        let start = line.startIndex
+        let checksumText = String(decoding: line[(start + prefix.count)..<(start + prefix.count + 8)], as: UTF8.self)
+        guard let expected = UInt32(checksumText, radix: 16),
+              line[(start + prefix.count + 8)..<(start + recordStart)].elementsEqual(afterChecksum) else {
+            throw .malformed("the record frame is damaged")
+        }
+        let body = line[(start + recordStart)..<(line.endIndex - 1)]
+        guard CRC32.checksum(body) == expected else { throw .checksumMismatch }
+        return body
+    }
+
+    /// The header part of record bytes, as a JSON object of its own.
+    static func headerBytes(ofRecord body: ArraySlice<UInt8>) throws(Problem) -> [UInt8] {
+        guard let split = firstRange(of: caseKey, in: body) else { throw .malformed("the record has no case") }
+        return Array(body[body.startIndex..<split]) + [UInt8(ascii: "}")]
+    }
+
+    /// The case part of record bytes.
+    static func caseBytes(ofRecord body: ArraySlice<UInt8>) throws(Problem) -> ArraySlice<UInt8> {
+        guard let split = firstRange(of: caseKey, in: body) else { throw .malformed("the record has no case") }
+        return body[(split + caseKey.count)..<(body.endIndex - 1)]
+    }
+
+    static func firstRange(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// The JSON file store (see docs/store-format.md): `store.json`, an append-only log of case
+/// records `cases.jsonl`, and the hash-chained audit trail `audit.jsonl`.
+///
+/// Saves append one line and fsync under an exclusive `flock`, so their cost does not grow with
+/// the store; readers take a shared lock, so they never see half a line from a live writer and
+/// a half line means a writer died. Other sessions' saves are taken in by reading the log from
+/// where this session stopped.
+public final class FileCaseStore: CaseStore {
+    public static let manifestFile = "store.json"
+    public static let casesFile = "cases.jsonl"
+    public static let auditFile = "audit.jsonl"
+    public static let quarantineDirectory = "quarantine"
+
+    public let directory: URL
+    public let manifest: StoreManifest
+    /// What opening found and dealt with, or found damaged, for the interface to report.
+    public private(set) var openingProblems: [StoreProblem] = []
+
+    struct IndexEntry {
+        var header: RecordHeader
+        var offset: Int
+        var length: Int
+    }
+
+    let cases: PosixFile
+    let audit: PosixFile
+    private(set) var index: [CaseID: IndexEntry] = [:]
+    private var scannedBytes = 0
+    private var scannedInode: ino_t = 0
+    private var lastAuditSequence = 0
+    private var lastAuditHash = AuditTrail.genesis
+
+    // MARK: Creating and opening
+
+    /// Creates an empty store at `directory` (which must not exist or be empty).
+    public static func create(at directory: URL, kind: StoreManifest.Kind, by user: UserName, at time: Timestamp,
+                              group: String? = nil) throws -> FileCaseStore {
+        let path = directory.path
+        let manifest = StoreManifest(kind: kind, createdAt: time, createdBy: user, group: group)
+        var groupID: gid_t?
+        if let group {
+            guard let entry = getgrnam(group) else { throw StoreError.unavailable("there is no Unix group '\(group)'") }
+            groupID = entry.pointee.gr_gid
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            guard contents.isEmpty else { throw StoreError.unavailable("\(path) already exists and is not empty") }
+        } else {
+            guard mkdir(path, 0o700) == 0 else { throw FileError(path: path, operation: "mkdir", code: errno) }
+        }
+        if let groupID, chown(path, getuid(), groupID) != 0 { throw FileError(path: path, operation: "chown", code: errno) }
+        guard chmod(path, manifest.directoryMode) == 0 else { throw FileError(path: path, operation: "chmod", code: errno) }
+        for name in [casesFile, auditFile] {
+            let file = try PosixFile(path: "\(path)/\(name)", flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
+            if let groupID { fchown(file.descriptor, getuid(), groupID) }
+            try file.sync()
+        }
+        try PosixFile.replaceDurably("\(path)/\(manifestFile)", with: Array(try CaseRecordLine.encoder.encode(manifest)) + [10],
+                                     mode: manifest.fileMode)
+        if let groupID { chown("\(path)/\(manifestFile)", getuid(), groupID) }
+        try PosixFile.syncDirectory(path)
+        return try FileCaseStore(at: directory)
+    }
+
+    /// Opens the store at `directory`, refusing one that others could read, one of another
+    /// format, or one that is not there; sets aside a torn last write and reports it.
+    public init(at directory: URL) throws {
+        self.directory = directory
+        let path = directory.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError.unavailable("there is no store at \(path); create one with 'haven init --store \(path)'")
+        }
+        try StorePermissions.checkNotWorldAccessible(path)
+        let manifestPath = "\(path)/\(Self.manifestFile)"
+        guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
+            throw StoreError.unavailable("\(path) is not a Haven store: \(Self.manifestFile) is missing")
+        }
+        do {
+            manifest = try JSONDecoder().decode(StoreManifest.self, from: manifestData)
+        } catch {
+            throw StoreError.damaged(file: manifestPath, position: "whole file", reason: "not a Haven store manifest (\(error))")
+        }
+        guard manifest.format == StoreManifest.formatName else {
+            throw StoreError.unavailable("\(manifestPath) names the format '\(manifest.format)', not \(StoreManifest.formatName)")
+        }
+        guard manifest.schemaVersion <= StoreManifest.currentSchemaVersion else {
+            throw StoreError.unavailable("the store has schema version \(manifest.schemaVersion); this Haven reads up to \(StoreManifest.currentSchemaVersion). Use a newer Haven.")
+        }
+        for name in [Self.casesFile, Self.auditFile] {
+            try StorePermissions.checkNotWorldAccessible("\(path)/\(name)")
+        }
+        cases = try PosixFile(path: "\(path)/\(Self.casesFile)", flags: O_RDWR | O_APPEND)
+        audit = try PosixFile(path: "\(path)/\(Self.auditFile)", flags: O_RDWR | O_APPEND)
+        try cases.withLock(.shared) { try scanFromStart() }
+        if needsRepair {
+            try cases.withLock(.exclusive) { try repair() }
+        }
+    }
+
+    // MARK: Reading the log
+
+    /// A torn tail in either file, or saves whose audit entry was not written.
+    private var tornCasesTail = false
+    private var tornAuditTail = false
+    private var needsRepair: Bool { tornCasesTail || tornAuditTail || index.values.contains { $0.header.auditSequence > lastAuditSequence } }
+
+    private func scanFromStart() throws {
+        index = [:]
+        scannedBytes = 0
+        scannedInode = try cases.status().st_ino
+        openingProblems.removeAll { $0.severity == .damaged }
+        try scanCases(from: 0)
+        try scanAuditTail()
+    }
+
+    /// Reads the cases log from `offset` to its end, adding each good line to the index.
+    private func scanCases(from offset: Int) throws {
+        let bytes = try cases.read(at: offset, count: cases.size - offset)
+        let scan = LogScanner.scan(bytes, baseOffset: offset, file: cases.path)
+        for problem in scan.problems { openingProblems.append(problem) }
+        for item in scan.records {
+            if let existing = index[item.header.id], existing.header.version >= item.header.version { continue }
+            index[item.header.id] = IndexEntry(header: item.header, offset: item.offset, length: item.length)
+        }
+        scannedBytes = offset + scan.completeLength
+        tornCasesTail = scan.completeLength < bytes.count
+    }
+
+    /// Finds the last audit entry (sequence and hash); the whole chain is checked by `check`.
+    private func scanAuditTail() throws {
+        let size = audit.size
+        var start = max(0, size - 65_536)
+        var bytes = try audit.read(at: start, count: size - start)
+        while start > 0, bytes.filter({ $0 == 10 }).count < 2 {
+            start = max(0, start - 1_048_576)
+            bytes = try audit.read(at: start, count: size - start)
+        }
+        let complete = bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0
+        tornAuditTail = complete < bytes.count
+        lastAuditSequence = 0
+        lastAuditHash = AuditTrail.genesis
+        let lines = bytes[0..<complete].split(separator: 10)
+        guard let last = lines.last, start + complete > 0 else { return }
+        if let line = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(last)),
+           let hashRange = last.lastRange(of: AuditTrail.hashKey) {
+            lastAuditSequence = line.sequence
+            lastAuditHash = String(decoding: last[hashRange.upperBound..<(last.endIndex - 2)], as: UTF8.self)
+        } else {
+            openingProblems.append(StoreProblem(.damaged, file: audit.path, position: "last line",
+                                                message: "the last audit entry cannot be read; run 'haven check'"))
+        }
+    }
+
+    /// Under the exclusive lock: set aside torn tails, then write the audit entries of saves
+    /// that reached the log but not the trail.
+    private func repair() throws {
+        try scanFromStart()
+        if tornCasesTail { try setAsideTail(of: cases, from: scannedBytes) }
+        if tornAuditTail {
+            let size = audit.size
+            let bytes = try audit.read(at: max(0, size - 1_048_576), count: min(size, 1_048_576))
+            let cut = size - bytes.count + (bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0)
+            try setAsideTail(of: audit, from: cut)
+            try scanAuditTail()
+        }
+        let unaudited = index.values.filter { $0.header.auditSequence > lastAuditSequence }
+            .sorted { $0.header.auditSequence < $1.header.auditSequence }
+        for entry in unaudited {
+            let record = try decodeCase(entry)
+            let previous = try previousVersion(of: entry)
+            let auditEntry = AuditEntry(sequence: lastAuditSequence + 1, at: entry.header.savedAt, user: entry.header.savedBy,
+                                        caseID: entry.header.id, version: entry.header.version,
+                                        changes: CaseDiff.changes(from: previous, to: record))
+            try appendAudit(auditEntry)
+            openingProblems.append(StoreProblem(.repaired, file: audit.path, position: "entry \(auditEntry.sequence)",
+                                                message: "the save of \(entry.header.id) \(entry.header.version) was on disk but not in the audit trail; its entry was written from the log"))
+        }
+    }
+
+    /// Moves the bytes from `offset` to the end into quarantine/, then cuts the file there.
+    private func setAsideTail(of file: PosixFile, from offset: Int) throws {
+        let tail = try file.read(at: offset, count: file.size - offset)
+        guard !tail.isEmpty else { return }
+        let quarantine = directory.appendingPathComponent(Self.quarantineDirectory).path
+        if !FileManager.default.fileExists(atPath: quarantine) {
+            guard mkdir(quarantine, 0o700) == 0 else { throw FileError(path: quarantine, operation: "mkdir", code: errno) }
+            chmod(quarantine, manifest.group == nil ? 0o700 : 0o2770)
+        }
+        let name = "\((file.path as NSString).lastPathComponent).torn-at-\(offset)-\(Int(Date().timeIntervalSince1970))"
+        let target = "\(quarantine)/\(name)"
+        let saved = try PosixFile(path: target, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: manifest.fileMode)
+        try saved.writeDurably(tail)
+        try PosixFile.syncDirectory(quarantine)
+        try file.truncate(to: offset)
+        try file.sync()
+        let position = JSONPosition.position(ofOffset: offset, in: try file.read(at: 0, count: offset))
+        openingProblems.append(StoreProblem(.repaired, file: file.path, position: "\(position), byte \(offset)",
+                                            message: "a torn last write (\(tail.count) bytes, never acknowledged) was set aside in \(target)"))
+    }
+
+    // MARK: CaseStore
+
+    public func summaries() throws -> [CaseSummary] {
+        index.values.map { $0.header.summary.caseSummary(id: $0.header.id, version: $0.header.version) }
+            .sorted { $0.id < $1.id }
+    }
+
+    public func load(_ id: CaseID) throws -> StoredCase {
+        guard let entry = index[id] else { throw StoreError.notFound(id) }
+        return StoredCase(record: try decodeCase(entry), version: entry.header.version,
+                          savedBy: entry.header.savedBy, savedAt: entry.header.savedAt)
+    }
+
+    public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
+        guard actor.role.canChangeCases else {
+            throw StoreError.forbidden("A \(actor.role.title.lowercased()) cannot change cases.")
+        }
+        return try cases.withLock(.exclusive) {
+            try catchUp()
+            let current = index[record.id]
+            switch (current, version) {
+            case (nil, nil): break
+            case (_?, nil): throw StoreError.alreadyExists(record.id)
+            case (nil, _?): throw StoreError.notFound(record.id)
+            case let (existing?, base?) where existing.header.version != base:
+                throw StoreError.conflict(record.id, savedBy: existing.header.savedBy, savedAt: existing.header.savedAt,
+                                          version: existing.header.version)
+            default: break
+            }
+            let previous = try current.map(decodeCase)
+            let newVersion = current?.header.version.next ?? CaseVersion(1)
+            let header = RecordHeader(id: record.id, version: newVersion, savedBy: actor.user, savedAt: time,
+                                      auditSequence: lastAuditSequence + 1, summary: StoredSummary(record))
+            let line = try CaseRecordLine.encode(record, header: header)
+            let offset = cases.size
+            try cases.writeDurably(line)
+            index[record.id] = IndexEntry(header: header, offset: offset, length: line.count - 1)
+            scannedBytes = offset + line.count
+            try appendAudit(AuditEntry(sequence: header.auditSequence, at: time, user: actor.user, caseID: record.id,
+                                       version: newVersion, changes: CaseDiff.changes(from: previous, to: record)))
+            return newVersion
+        }
+    }
+
+    public func nextCaseID() throws -> CaseID {
+        _ = try refresh()
+        return CaseID(number: (index.keys.map(\.number).max() ?? 0) + 1)
+    }
+
+    /// Takes in lines other sessions appended since the last look; a file replaced under us
+    /// (another session compacted it) is read again from the start.
+    public func refresh() throws -> Bool {
+        let before = scannedBytes
+        let inode = try FileManager.default.attributesOfItem(atPath: cases.path)[.systemFileNumber] as? UInt64
+        if let inode, inode != UInt64(scannedInode) {
+            throw StoreError.unavailable("the case log was replaced while open; restart Haven")
+        }
+        guard cases.size != scannedBytes else { return false }
+        try cases.withLock(.shared) { try catchUp() }
+        return scannedBytes != before
+    }
+
+    /// Under a lock: read what was appended since the last scan.
+    private func catchUp() throws {
+        let size = cases.size
+        if size < scannedBytes { try scanFromStart(); return }
+        if size > scannedBytes { try scanCases(from: scannedBytes) }
+        let auditSize = audit.size
+        if auditSize > 0 { try scanAuditTail() }
+    }
+
+    // MARK: Records
+
+    func decodeCase(_ entry: IndexEntry) throws -> Case {
+        let line = try cases.read(at: entry.offset, count: entry.length)
+        do {
+            let body = try CaseRecordLine.recordBytes(ofLine: line[...])
+            return try JSONDecoder().decode(Case.self, from: Data(try CaseRecordLine.caseBytes(ofRecord: body)))
+        } catch {
+            let position = JSONPosition.position(ofOffset: entry.offset, in: try cases.read(at: 0, count: entry.offset))
+            throw StoreError.damaged(file: cases.path, position: "\(position)", reason: "the record of \(entry.header.id) cannot be read (\(error)); run 'haven check'")
+        }
+    }
+
+    /// The version before `entry`'s, if the log still holds it.
+    private func previousVersion(of entry: IndexEntry) throws -> Case? {
+        guard entry.header.version.rawValue > 1 else { return nil }
+        let bytes = try cases.read(at: 0, count: entry.offset)
+        let scan = LogScanner.scan(bytes, baseOffset: 0, file: cases.path)
+        guard let previous = scan.records.last(where: { $0.header.id == entry.header.id }) else { return nil }
+        return try decodeCase(IndexEntry(header: previous.header, offset: previous.offset, length: previous.length))
+    }
+
+    private func appendAudit(_ entry: AuditEntry) throws {
+        let (bytes, hash) = try AuditTrail.encode(entry, previousHash: lastAuditHash)
+        try audit.writeDurably(bytes)
+        lastAuditSequence = entry.sequence
+        lastAuditHash = hash
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    func lastRange(of needle: [UInt8]) -> Range<Int>? {
+        guard count >= needle.count else { return nil }
+        var index = endIndex - needle.count
+        while index >= startIndex {
+            if self[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
+            index -= 1
+        }
+        return nil
+    }
+}
