@@ -33,10 +33,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Saves in a loop and reports each acknowledged save: the child the crash and
+        // concurrency suites kill and race.
+        .executableTarget(
+            name: "haven-stress",
+            dependencies: [
+                "HavenCore", "HavenStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "HavenTestSupport", path: "Tests/HavenTestSupport"),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
-        .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore"]),
+        .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"]),
         .testTarget(name: "HavenTUITests", dependencies: ["HavenTUI", "HavenCore"]),
-        .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore"]),
+        .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore", "HavenTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,81 +9,21 @@ struct Haven: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven",
         abstract: "Case management for the resettlement programme for Russian servicemen who leave the invasion of Ukraine.",
-        discussion: "Run with no subcommand to open Haven in this terminal.",
-        subcommands: [Demo.self, DataCheck.self]
+        discussion: """
+            Run with no subcommand to open Haven on the store in this terminal. The store is --store DIR, \
+            else $HAVEN_STORE, else $XDG_DATA_HOME/haven (~/.local/share/haven).
+            """,
+        subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self,
+                      CheckCommand.self, StatsCommand.self, DataCheckCommand.self]
     )
 
-    @OptionGroup var options: CommonOptions
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var data: DataOptions
 
     func run() throws {
-        let reference = try options.loadReferenceData()
-        try openInterface(
-            root: HomeScreen(cases: nil),
-            storeDescription: "No store opened yet; 'haven demo' opens a demo store. \(reference.countries.count) host countries loaded.")
-    }
-}
-
-/// Options every subcommand shares.
-struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The reference data directory (countries.json, occupations.json).",
-                                            discussion: "Default: $HAVEN_DATA, else ./data, else the data/ of the package the binary was built in.",
-                                            valueName: "dir"))
-    var data: String?
-
-    func loadReferenceData() throws -> ReferenceData {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        guard let directory = ReferenceDataLoader.locateDirectory(
-            explicit: data, environment: ProcessInfo.processInfo.environment,
-            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable: executable)
-        else {
-            throw ValidationError("Haven cannot find its reference data (countries.json, occupations.json). Pass --data DIR or set HAVEN_DATA.")
-        }
-        do {
-            return try ReferenceDataLoader.load(from: directory)
-        } catch {
-            throw HavenFailure("bad reference data: \(error)")
-        }
-    }
-}
-
-struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Open Haven on a demo store of made-up cases (kept in memory; nothing is written).")
-
-    @Option(name: .long, help: "How many made-up cases to generate.")
-    var cases: Int = 200
-
-    @OptionGroup var options: CommonOptions
-
-    func validate() throws {
-        guard (1...200_000).contains(cases) else {
-            throw ValidationError("--cases must be between 1 and 200000 (got \(cases)).")
-        }
-    }
-
-    func run() throws {
-        let reference = try options.loadReferenceData()
-        let today = CalendarDate.today()
-        let store = InMemoryCaseStore(cases: DemoCases.generate(count: cases, today: today,
-                                                               countries: reference.countries.map(\.code)))
-        let summaries = store.summaries()
-        try openInterface(root: HomeScreen(cases: summaries),
-                          storeDescription: "Demo store (in memory): \(summaries.count) made-up cases")
-    }
-}
-
-struct DataCheck: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "data-check",
-        abstract: "Check the reference data files and print what they hold; exit 1 naming the file and position of the first problem.")
-
-    @OptionGroup var options: CommonOptions
-
-    func run() throws {
-        let reference = try options.loadReferenceData()
-        let quota = reference.countries.reduce(0) { $0 + $1.quota }
-        print("\(reference.countries.count) host countries, \(quota) places in all")
-        print("\(reference.occupations.specialties.count) military specialties mapped to \(reference.occupations.unitGroups.count) ISCO-08 unit groups")
+        _ = try data.loadReferenceData()
+        let opened = try store.open()
+        try openInterface(on: opened, description: "Store \(opened.directory.path)")
     }
 }
 
@@ -96,12 +36,18 @@ struct HavenFailure: Error, CustomStringConvertible {
 extension CalendarDate {
     /// Today in UTC.
     static func today() -> CalendarDate {
-        CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
+        CalendarDate(daysSinceEpoch: Int(floor(Date().timeIntervalSince1970 / 86_400)))
     }
 }
 
-/// Opens the terminal, runs the interface, and restores the terminal on every way out.
-func openInterface(root: any Screen, storeDescription: String) throws {
+extension Timestamp {
+    static func now() -> Timestamp {
+        Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+    }
+}
+
+/// Opens the terminal, runs the interface on `store`, and restores the terminal on every way out.
+func openInterface(on store: FileCaseStore, description: String) throws {
     let environment = ProcessInfo.processInfo.environment
     let terminal: NcursesTerminal
     do {
@@ -111,12 +57,18 @@ func openInterface(root: any Screen, storeDescription: String) throws {
         throw ExitCode(1)
     }
     defer { terminal.restore() }
-    let warning = terminal.localeIsUTF8 ? nil
-        : "Locale is not UTF-8, so Cyrillic cannot show: try LANG=C.UTF-8"
+    var warning = terminal.localeIsUTF8 ? nil : "Locale is not UTF-8, so Cyrillic cannot show: try LANG=C.UTF-8"
+    if let problem = store.openingProblems.first {
+        warning = store.openingProblems.count == 1 ? "\(problem.message) (haven check lists it)"
+            : "\(store.openingProblems.count) store problems found on opening; run 'haven check'"
+    }
     let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
-                                 storeDescription: storeDescription, startupWarning: warning)
-    var app = HavenApp(root: root, context: context)
-    switch TerminalSession.run(&app, on: terminal) {
+                                 storeDescription: description, startupWarning: warning)
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries()), context: context)
+    let end = TerminalSession.run(&app, on: terminal, refresh: {
+        (try? store.refresh()) == true ? try? store.summaries() : nil
+    })
+    switch end {
     case .quit:
         return
     case let .signal(number):

@@ -1,17 +1,12 @@
 import Foundation
+import HavenTestSupport
 import XCTest
 
 /// The built `haven`, beside the test bundle in the build directory.
 enum HavenBinary {
     static var url: URL {
         if let explicit = ProcessInfo.processInfo.environment["HAVEN_BINARY"] { return URL(fileURLWithPath: explicit) }
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = testBinary.deletingLastPathComponent()
-        while directory.path != "/", !directory.lastPathComponent.hasSuffix(".xctest") {
-            directory = directory.deletingLastPathComponent()
-        }
-        return (directory.path == "/" ? testBinary.deletingLastPathComponent() : directory.deletingLastPathComponent())
-            .appendingPathComponent("haven")
+        return ChildProcess.buildProducts.appendingPathComponent("haven")
     }
 
     /// The package's data/ directory.
@@ -57,35 +52,11 @@ final class TmuxSession {
     func tmux(_ arguments: [String]) throws -> String {
         let outputURL = directory.appendingPathComponent("tmux-output-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outputURL) }
-        let status = try Self.spawn(["tmux", "-L", socket] + arguments, output: outputURL.path)
-        let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+        let (status, text) = try ChildProcess.run(["tmux", "-L", socket] + arguments, outputPath: outputURL.path)
         guard status == 0 else {
             throw NSError(domain: "tmux", code: Int(status), userInfo: [NSLocalizedDescriptionKey: "tmux \(arguments): \(text)"])
         }
         return text
-    }
-
-    /// Runs a command to completion with its output in a file, by posix_spawn and waitpid.
-    /// Not Foundation's Process: on Linux it waits for a descriptor that the tmux server
-    /// started by new-session inherits and holds open, so it would never return.
-    static func spawn(_ arguments: [String], output: String) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw NSError(domain: "spawn", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot run \(arguments[0])"])
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS, which Swift cannot call as macros.
-        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
     var screen: String { (try? tmux(["capture-pane", "-p", "-t", "haven"])) ?? "" }

@@ -36,9 +36,19 @@ public struct AuditEntry: Hashable, Codable, Sendable {
 
 /// The fields that differ between two versions of a case, by dotted JSON path
 /// (`defector.birthPlace`, `notes[2].text`), each with its JSON value before and after.
+/// A new case is one change, `case`, holding the whole record: listing each of its fields
+/// would multiply the trail's size several times over for nothing.
 public enum CaseDiff {
+    public static let wholeCase = "case"
+
     public static func changes(from old: Case?, to new: Case) -> [FieldChange] {
-        let before = old.map(flatten) ?? [:]
+        guard let old else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let json = (try? encoder.encode(new)).map { String(decoding: $0, as: UTF8.self) }
+            return [FieldChange(field: wholeCase, before: nil, after: json)]
+        }
+        let before = flatten(old)
         let after = flatten(new)
         return Set(before.keys).union(after.keys).sorted().compactMap { field in
             let b = before[field], a = after[field]

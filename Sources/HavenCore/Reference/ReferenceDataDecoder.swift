@@ -88,7 +88,7 @@ public enum ReferenceDataDecoder {
     }
 
     /// Decodes `T`, turning Foundation's errors into ones that name the line and column.
-    static func decode<T: Decodable>(_ data: Data, file: String) throws(ReferenceDataError) -> T {
+    public static func decode<T: Decodable>(_ data: Data, file: String) throws(ReferenceDataError) -> T {
         let bytes = [UInt8](data)
         if let (position, message) = JSONPosition.syntaxError(in: bytes) {
             throw ReferenceDataError(file: file, position: position, path: "", message: "not valid JSON: \(message)")
@@ -102,7 +102,7 @@ public enum ReferenceDataDecoder {
         }
     }
 
-    static func error(file: String, bytes: [UInt8], path: [JSONPosition.PathComponent], message: String) -> ReferenceDataError {
+    public static func error(file: String, bytes: [UInt8], path: [JSONPosition.PathComponent], message: String) -> ReferenceDataError {
         ReferenceDataError(file: file, position: JSONPosition.position(of: path, in: bytes),
                            path: pathText(path), message: message)
     }

@@ -7,6 +7,16 @@ public struct CaseVersion: Hashable, Comparable, Codable, Sendable, CustomString
     public var next: CaseVersion { CaseVersion(rawValue + 1) }
     public var description: String { "v\(rawValue)" }
     public static func < (a: CaseVersion, b: CaseVersion) -> Bool { a.rawValue < b.rawValue }
+
+    /// A plain number in JSON.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(Int.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// A case as the store holds it: the record, its version, and who saved it last and when.
@@ -55,7 +65,7 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
         stage = record.stage
         stageEnteredAt = record.stageEnteredAt
         assignedTo = record.assignedTo
-        country = record.allocation?.finalCountry
+        country = record.allocatedCountry
         version = stored.version
     }
 }

@@ -28,7 +28,7 @@ struct StoredSummary: Codable, Hashable {
         stage = record.stage
         stageEnteredAt = record.stageEnteredAt
         assignedTo = record.assignedTo
-        country = record.allocation?.finalCountry
+        country = record.allocatedCountry
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {

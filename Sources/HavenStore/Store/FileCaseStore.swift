@@ -26,12 +26,12 @@ public final class FileCaseStore: CaseStore {
         var length: Int
     }
 
-    let cases: PosixFile
+    var cases: PosixFile
     let audit: PosixFile
     private(set) var index: [CaseID: IndexEntry] = [:]
-    private var scannedBytes = 0
-    private var scannedInode: ino_t = 0
-    private var lastAuditSequence = 0
+    var scannedBytes = 0
+    var scannedInode: ino_t = 0
+    private(set) var lastAuditSequence = 0
     private var lastAuditHash = AuditTrail.genesis
 
     // MARK: Creating and opening
@@ -50,6 +50,9 @@ public final class FileCaseStore: CaseStore {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
             guard contents.isEmpty else { throw StoreError.unavailable("\(path) already exists and is not empty") }
         } else {
+            // Parents (~/.local/share on a new account) are made owner-only too.
+            try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
             guard mkdir(path, 0o700) == 0 else { throw FileError(path: path, operation: "mkdir", code: errno) }
         }
         if let groupID, chown(path, getuid(), groupID) != 0 { throw FileError(path: path, operation: "chown", code: errno) }
@@ -109,7 +112,7 @@ public final class FileCaseStore: CaseStore {
     private var tornAuditTail = false
     private var needsRepair: Bool { tornCasesTail || tornAuditTail || index.values.contains { $0.header.auditSequence > lastAuditSequence } }
 
-    private func scanFromStart() throws {
+    func scanFromStart() throws {
         index = [:]
         scannedBytes = 0
         scannedInode = try cases.status().st_ino
@@ -258,7 +261,10 @@ public final class FileCaseStore: CaseStore {
         let before = scannedBytes
         let inode = try FileManager.default.attributesOfItem(atPath: cases.path)[.systemFileNumber] as? UInt64
         if let inode, inode != UInt64(scannedInode) {
-            throw StoreError.unavailable("the case log was replaced while open; restart Haven")
+            // An import replaced the log (atomically, by rename): read the new one.
+            cases = try PosixFile(path: cases.path, flags: O_RDWR | O_APPEND)
+            try cases.withLock(.shared) { try scanFromStart() }
+            return true
         }
         guard cases.size != scannedBytes else { return false }
         try cases.withLock(.shared) { try catchUp() }
@@ -266,7 +272,7 @@ public final class FileCaseStore: CaseStore {
     }
 
     /// Under a lock: read what was appended since the last scan.
-    private func catchUp() throws {
+    func catchUp() throws {
         let size = cases.size
         if size < scannedBytes { try scanFromStart(); return }
         if size > scannedBytes { try scanCases(from: scannedBytes) }
@@ -296,7 +302,7 @@ public final class FileCaseStore: CaseStore {
         return try decodeCase(IndexEntry(header: previous.header, offset: previous.offset, length: previous.length))
     }
 
-    private func appendAudit(_ entry: AuditEntry) throws {
+    func appendAudit(_ entry: AuditEntry) throws {
         let (bytes, hash) = try AuditTrail.encode(entry, previousHash: lastAuditHash)
         try audit.writeDurably(bytes)
         lastAuditSequence = entry.sequence

@@ -104,6 +104,15 @@ public struct HavenApp {
         return command
     }
 
+    /// Passes the store's new summaries to every open screen.
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) {
+        for index in screens.indices {
+            var screen = screens[index]
+            screen.storeDidChange(summaries)
+            screens[index] = screen
+        }
+    }
+
     /// The rows between the title bar and the status line and key bar.
     public static func bodyArea(in size: Size) -> Rect {
         Rect(x: 0, y: 1, width: size.width, height: size.height - 3)

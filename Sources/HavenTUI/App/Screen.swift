@@ -1,3 +1,5 @@
+import HavenCore
+
 /// What a screen asks the run loop to do after a key. Screens never do I/O themselves.
 public enum Effect {
     /// Open a screen on top of this one.
@@ -30,6 +32,8 @@ public protocol Screen {
     /// True while a text field has the keyboard: printable keys are text then, so the key bar
     /// and help offer only keys that still work (F1, Esc).
     var capturesText: Bool { get }
+    /// Told when other sessions changed the store, with the new summaries.
+    mutating func storeDidChange(_ summaries: [CaseSummary])
     /// Told the body area before each key, so paging can move by what is visible.
     mutating func prepare(for area: Rect)
     mutating func handle(_ action: Action) -> [Effect]
@@ -46,6 +50,8 @@ extension Screen {
     public mutating func prepare(for area: Rect) {}
 
     public var capturesText: Bool { false }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) {}
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {

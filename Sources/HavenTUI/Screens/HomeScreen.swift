@@ -47,13 +47,13 @@ public struct HomeScreen: Screen {
     }
 
     public let areas: [HomeArea]
-    public let stageCounts: StageCounts?
+    public private(set) var stageCounts: StageCounts?
     public private(set) var selected = 0
     /// The query while finding; nil on the area list.
     public private(set) var finder: TextField?
     public private(set) var selectedMatch = 0
-    private let summaries: [CaseID: CaseSummary]
-    private let searchIndex: CaseSearchIndex?
+    private var summaries: [CaseID: CaseSummary]
+    private var searchIndex: CaseSearchIndex?
 
     /// - Parameter cases: the store's case summaries, or nil when no store is open.
     public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?) {
@@ -61,6 +61,13 @@ public struct HomeScreen: Screen {
         stageCounts = cases.map(StageCounts.init)
         summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
         searchIndex = cases.map(CaseSearchIndex.init)
+    }
+
+    public mutating func storeDidChange(_ cases: [CaseSummary]) {
+        stageCounts = StageCounts(cases)
+        summaries = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
+        searchIndex = CaseSearchIndex(cases)
+        selectedMatch = min(selectedMatch, max(0, matches().count - 1))
     }
 
     public var title: String { "Home" }

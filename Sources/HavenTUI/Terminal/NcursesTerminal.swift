@@ -225,12 +225,6 @@ public final class NcursesTerminal: Terminal {
         }
     }
 
-    private func monotonicMilliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
-    }
-
     // MARK: Signals
 
     private static func installSignalHandlers() {

@@ -1,3 +1,11 @@
+import Foundation
+import HavenCore
+
+/// Milliseconds on a clock that never goes backwards.
+public func monotonicMilliseconds() -> Int {
+    Int(ProcessInfo.processInfo.systemUptime * 1000)
+}
+
 /// Something that happened at the terminal.
 public enum TerminalEvent: Hashable, Sendable {
     case key(Key)
@@ -32,10 +40,22 @@ public enum SessionEnd: Equatable, Sendable {
 /// The run loop: draw, wait for an event, hand it to the app, perform what it asks.
 public enum TerminalSession {
     /// Runs until the app quits, a signal arrives or input closes. The caller restores the
-    /// terminal (on every path, through `defer`).
-    public static func run(_ app: inout HavenApp, on terminal: any Terminal, pollMilliseconds: Int = 1000) -> SessionEnd {
+    /// terminal (on every path, through `defer`). `refresh` is asked about once every
+    /// `pollMilliseconds` for what other sessions changed (nil when nothing did), so their
+    /// changes show within two seconds.
+    public static func run(_ app: inout HavenApp, on terminal: any Terminal, pollMilliseconds: Int = 1000,
+                           clock: () -> Int = monotonicMilliseconds,
+                           refresh: () -> [CaseSummary]? = { nil }) -> SessionEnd {
         var needsDraw = true
+        var lastRefresh = clock()
         while true {
+            if clock() - lastRefresh >= pollMilliseconds {
+                lastRefresh = clock()
+                if let summaries = refresh() {
+                    app.storeDidChange(summaries)
+                    needsDraw = true
+                }
+            }
             if needsDraw {
                 var canvas = Canvas(size: terminal.size)
                 app.render(into: &canvas)

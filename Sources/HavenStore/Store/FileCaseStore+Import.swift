@@ -1,0 +1,89 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// A record of an import file that cannot be taken: its index in the file, the field, why.
+public struct ImportProblem: Hashable, Sendable, CustomStringConvertible {
+    public let index: Int
+    public let field: String
+    public let message: String
+
+    public var description: String { "record \(index)\(field.isEmpty ? "" : ", \(field)"): \(message)" }
+}
+
+public enum ImportError: Error, CustomStringConvertible {
+    case unreadable(ReferenceDataError)
+    case invalid([ImportProblem])
+
+    public var description: String {
+        switch self {
+        case let .unreadable(error): "\(error)"
+        case let .invalid(problems):
+            "nothing was imported: \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+                + problems.map { "  \($0)" }.joined(separator: "\n")
+        }
+    }
+}
+
+extension FileCaseStore {
+    /// Checks every case of an import before writing any: it decodes, passes validation, and
+    /// its id is neither repeated in the file nor already in the store.
+    public func problems(importing records: [Case], today: CalendarDate) -> [ImportProblem] {
+        var problems: [ImportProblem] = []
+        var seen: [CaseID: Int] = [:]
+        for (index, record) in records.enumerated() {
+            if let first = seen[record.id] {
+                problems.append(ImportProblem(index: index, field: "id", message: "\(record.id) is also record \(first)"))
+            } else {
+                seen[record.id] = index
+            }
+            if self.index[record.id] != nil {
+                problems.append(ImportProblem(index: index, field: "id", message: "\(record.id) is already in the store"))
+            }
+            for issue in CaseValidation.issues(in: record, today: today) {
+                problems.append(ImportProblem(index: index, field: issue.field, message: issue.message))
+            }
+        }
+        return problems
+    }
+
+    /// Adds new cases all at once: all or nothing. The new log (old lines plus the new ones) is
+    /// written beside the old one and renamed over it, so a crash leaves either no new case or
+    /// every one; the audit entries follow, and are rewritten from the log on the next open if
+    /// a crash comes between. `progress` is told how many records are ready.
+    public func importCases(_ records: [Case], by actor: Actor, at time: Timestamp, today: CalendarDate,
+                            progress: (Int) -> Void = { _ in }) throws {
+        guard actor.role.canChangeCases || actor.role == .administrator else {
+            throw StoreError.forbidden("A \(actor.role.title.lowercased()) cannot import cases.")
+        }
+        try cases.withLock(.exclusive) {
+            try catchUp()
+            let problems = problems(importing: records, today: today)
+            guard problems.isEmpty else { throw ImportError.invalid(problems) }
+            var bytes = try cases.readAll()
+            var entries: [AuditEntry] = []
+            var sequence = lastAuditSequence
+            for (index, record) in records.enumerated() {
+                sequence += 1
+                let header = RecordHeader(id: record.id, version: CaseVersion(1), savedBy: actor.user, savedAt: time,
+                                          auditSequence: sequence, summary: StoredSummary(record))
+                bytes += try CaseRecordLine.encode(record, header: header)
+                entries.append(AuditEntry(sequence: sequence, at: time, user: actor.user, caseID: record.id,
+                                          version: CaseVersion(1), changes: CaseDiff.changes(from: nil, to: record)))
+                if index % 1000 == 999 { progress(index + 1) }
+            }
+            progress(records.count)
+            try PosixFile.replaceDurably(cases.path, with: bytes, mode: manifest.fileMode)
+            if let group = manifest.group, let entry = getgrnam(group) { chown(cases.path, getuid(), entry.pointee.gr_gid) }
+            cases = try PosixFile(path: cases.path, flags: O_RDWR | O_APPEND)
+            try cases.lock(.exclusive) // the new file's lock; the old one goes with its descriptor
+            try scanFromStart()
+            for entry in entries { try appendAudit(entry) }
+        }
+    }
+
+    /// Every case, latest versions, in case-number order.
+    public func allCases() throws -> [Case] {
+        try index.values.sorted { $0.header.id < $1.header.id }.map(decodeCase)
+    }
+}

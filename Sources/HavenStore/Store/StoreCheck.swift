@@ -1,0 +1,121 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// `haven check`: reads the whole store without changing it and lists every problem.
+public enum StoreCheck {
+    public struct Report: Sendable {
+        public var problems: [StoreProblem] = []
+        public var caseCount = 0
+        public var recordCount = 0
+        public var auditEntryCount = 0
+        /// Sound: nothing damaged (repaired or set-aside things are listed but do not count).
+        public var isSound: Bool { !problems.contains { $0.severity == .damaged } }
+    }
+
+    public static func run(at directory: URL) -> Report {
+        var report = Report()
+        let path = directory.path
+        func damaged(_ file: String, _ position: String = "", _ message: String) {
+            report.problems.append(StoreProblem(.damaged, file: file, position: position, message: message))
+        }
+        do {
+            try StorePermissions.checkNotWorldAccessible(path)
+        } catch {
+            damaged(path, "", "\(error)")
+        }
+        let manifestPath = "\(path)/\(FileCaseStore.manifestFile)"
+        if let data = FileManager.default.contents(atPath: manifestPath) {
+            if (try? JSONDecoder().decode(StoreManifest.self, from: data)) == nil {
+                damaged(manifestPath, "whole file", "not a Haven store manifest")
+            }
+        } else {
+            damaged(manifestPath, "", "missing: this is not a Haven store")
+            return report
+        }
+        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory]
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
+            if !known.contains(name) {
+                damaged("\(path)/\(name)", "", "a file that is not part of a Haven store; move it out of the store")
+            } else if name != FileCaseStore.quarantineDirectory {
+                do { try StorePermissions.checkNotWorldAccessible("\(path)/\(name)") } catch { damaged("\(path)/\(name)", "", "\(error)") }
+            }
+        }
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: "\(path)/\(FileCaseStore.quarantineDirectory)")) ?? []).sorted() {
+            report.problems.append(StoreProblem(.repaired, file: "\(path)/quarantine/\(name)", message: "a torn write set aside earlier; it was never acknowledged and can be deleted once read"))
+        }
+
+        // The case log: every line framed, checksummed and decodable; versions rising per case.
+        let casesPath = "\(path)/\(FileCaseStore.casesFile)"
+        let casesBytes = (try? PosixFile(path: casesPath, flags: O_RDONLY).readAll()) ?? []
+        let scan = LogScanner.scan(casesBytes, baseOffset: 0, file: casesPath)
+        report.problems += scan.problems
+        if scan.completeLength < casesBytes.count {
+            damaged(casesPath, "byte \(scan.completeLength)", "the last line is incomplete (a torn write); opening the store sets it aside")
+        }
+        report.recordCount = scan.records.count
+        var latest: [CaseID: CaseVersion] = [:]
+        var recordAudit: [Int: (CaseID, CaseVersion)] = [:]
+        for record in scan.records {
+            let header = record.header
+            if let previous = latest[header.id], header.version != previous.next {
+                damaged(casesPath, "byte \(record.offset)", "\(header.id) \(header.version) follows \(previous); a version is missing or repeated")
+            }
+            latest[header.id] = header.version
+            recordAudit[header.auditSequence] = (header.id, header.version)
+            let line = casesBytes[record.offset..<(record.offset + record.length)]
+            if let body = try? CaseRecordLine.recordBytes(ofLine: line), let caseBytes = try? CaseRecordLine.caseBytes(ofRecord: body) {
+                do {
+                    let decoded = try JSONDecoder().decode(Case.self, from: Data(caseBytes))
+                    if decoded.id != header.id { damaged(casesPath, "byte \(record.offset)", "the record says \(header.id) but holds \(decoded.id)") }
+                } catch {
+                    damaged(casesPath, "byte \(record.offset)", "the case \(header.id) \(header.version) does not decode: \(error)")
+                }
+            }
+        }
+        report.caseCount = latest.count
+
+        // The audit trail: the hash chain unbroken, and an entry for every saved version.
+        let auditPath = "\(path)/\(FileCaseStore.auditFile)"
+        let auditBytes = (try? PosixFile(path: auditPath, flags: O_RDONLY).readAll()) ?? []
+        var previousHash = AuditTrail.genesis
+        var expected = 1
+        var offset = 0
+        var audited: [Int: (CaseID, CaseVersion)] = [:]
+        var lineNumber = 0
+        for line in auditBytes.split(separator: 10, omittingEmptySubsequences: false) {
+            defer { offset += line.count + 1 }
+            lineNumber += 1
+            if line.isEmpty { continue }
+            if offset + line.count >= auditBytes.count {
+                damaged(auditPath, "line \(lineNumber)", "the last entry is incomplete (a torn write); opening the store sets it aside")
+                break
+            }
+            do {
+                let (entry, hash) = try AuditTrail.decode(line: line, previousHash: previousHash, expectedSequence: expected)
+                audited[entry.sequence] = (entry.caseID, entry.version)
+                previousHash = hash
+                expected = entry.sequence + 1
+            } catch {
+                damaged(auditPath, "line \(lineNumber)", "\(error)")
+                // Carry on from this entry so one bad entry does not hide the rest.
+                if let entry = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(Array(line))) {
+                    audited[entry.sequence] = (entry.caseID, entry.version)
+                    expected = entry.sequence + 1
+                    previousHash = String(decoding: line.suffix(66).prefix(64), as: UTF8.self)
+                }
+            }
+        }
+        report.auditEntryCount = audited.count
+        for (sequence, saved) in recordAudit.sorted(by: { $0.key < $1.key }) {
+            guard let entry = audited[sequence] else {
+                damaged(auditPath, "entry \(sequence)", "missing: the save of \(saved.0) \(saved.1) has no audit entry (deleted, or a crash before it was written)")
+                continue
+            }
+            if entry != saved {
+                damaged(auditPath, "entry \(sequence)", "records \(entry.0) \(entry.1) but the case log says this entry is for \(saved.0) \(saved.1)")
+            }
+        }
+        return report
+    }
+}

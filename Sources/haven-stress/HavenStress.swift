@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import HavenCore
+import HavenStore
+
+@main
+struct HavenStress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "haven-stress",
+        abstract: "Stress Haven's store: the child process of the crash and concurrency suites.",
+        subcommands: [SaveLoop.self])
+}
+
+/// Loads a case, adds a note, saves it on the version it loaded; again and again. After each
+/// save returns it prints `ok ID VERSION NOTE`; after a refused stale save, `conflict ID BY AT`.
+/// A line is printed with one write(2), so a killed process never leaves half of one.
+struct SaveLoop: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "save-loop")
+
+    @Option(help: "The store.") var store: String
+    @Option(help: "This worker's name, written in each note.") var worker: String
+    @Option(help: "Save to cases HV-000001 to HV-<cases>.") var cases: Int = 5
+    @Option(help: "How many saves to attempt.") var count: Int = 1_000_000
+    @Option(help: "Seed for the choice of cases.") var seed: UInt64 = 1
+
+    func run() throws {
+        let opened = try FileCaseStore(at: URL(fileURLWithPath: store))
+        var random = SeededGenerator(seed: seed)
+        let actor = Actor(user: UserName(worker) ?? "stress", role: .caseworker)
+        for attempt in 0..<count {
+            let id = CaseID(number: 1 + Int(random.next() % UInt64(cases)))
+            _ = try opened.refresh()
+            let loaded = try opened.load(id)
+            var record = loaded.record
+            let note = "\(worker)-\(attempt)"
+            record.notes.append(Note(author: actor.user, at: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)), text: note))
+            do {
+                let version = try opened.save(record, basedOn: loaded.version, by: actor, at: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)))
+                emit("ok \(id) \(version.rawValue) \(note)\n")
+            } catch let StoreError.conflict(conflicted, savedBy, savedAt, _) {
+                emit("conflict \(conflicted) \(savedBy) \(savedAt)\n")
+            }
+        }
+    }
+
+    func emit(_ line: String) {
+        let bytes = Array(line.utf8)
+        _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+    }
+}

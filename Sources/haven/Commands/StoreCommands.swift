@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import HavenCore
+import HavenStore
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create an empty store (0700, files 0600; with --group, 2770 and 0660).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Share the store with this Unix group (the caseworkers' group).", valueName: "name"))
+    var group: String?
+
+    func run() throws {
+        let directory = store.directory()
+        do {
+            _ = try FileCaseStore.create(at: directory, kind: .live, by: OperatingSystemIdentity.currentUser(),
+                                         at: .now(), group: group)
+        } catch {
+            throw HavenFailure("\(error)")
+        }
+        print("Created an empty store at \(directory.path)\(group.map { " shared with the group \($0)" } ?? "").")
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Write a demo store of made-up cases and open it.",
+        discussion: "Without --store the demo store is $XDG_DATA_HOME/haven-demo. It refuses to write into a store that is not a demo store.")
+
+    @Option(help: "How many made-up cases.") var cases: Int = 300
+    @Option(help: "The seed: the same seed gives the same cases.") var seed: UInt64 = 2022
+    @Flag(help: "Write the store but do not open it.") var noOpen = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var data: DataOptions
+
+    func validate() throws {
+        guard (1...200_000).contains(cases) else { throw ValidationError("--cases must be between 1 and 200000 (got \(cases)).") }
+    }
+
+    func run() throws {
+        let reference = try data.loadReferenceData()
+        let directory = store.directory(defaultName: "haven-demo")
+        try replaceDemoStore(at: directory)
+        let today = CalendarDate.today()
+        let records = DemoCases.generate(count: cases, today: today, countries: reference.countries.map(\.code), seed: seed)
+        var progress = ProgressBar(total: cases, label: "Writing \(cases) demo cases")
+        do {
+            let created = try FileCaseStore.create(at: directory, kind: .demo, by: OperatingSystemIdentity.currentUser(), at: .now())
+            try created.importCases(records, by: currentActor(), at: .now(), today: today) { progress.update($0) }
+            if noOpen {
+                print("Wrote a demo store of \(cases) cases at \(directory.path).")
+                return
+            }
+            try openInterface(on: created, description: "Demo store \(directory.path): \(cases) made-up cases")
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw HavenFailure("\(error)")
+        }
+    }
+
+    /// Removes an earlier demo store at `directory`; refuses anything else that is there.
+    func replaceDemoStore(at directory: URL) throws {
+        let path = directory.path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let manifest = FileManager.default.contents(atPath: "\(path)/\(FileCaseStore.manifestFile)")
+            .flatMap { try? JSONDecoder().decode(StoreManifest.self, from: $0) }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        guard manifest?.kind == .demo || contents.isEmpty else {
+            throw HavenFailure("\(path) is not a demo store; 'haven demo' writes only into a demo store or a new directory. Choose another --store.")
+        }
+        for name in contents { try FileManager.default.removeItem(atPath: "\(path)/\(name)") }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import cases from a JSON array (as 'haven export' writes); every record is checked before any is written.")
+
+    @Argument(help: ArgumentHelp("The file to import, or - for standard input.", valueName: "file")) var file: String
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: file) else { throw HavenFailure("\(file): cannot be read") }
+            data = contents
+        }
+        let opened = try store.open()
+        do {
+            let records = try StoreExport.decodeCases(data, file: file == "-" ? "standard input" : file)
+            var progress = ProgressBar(total: records.count, label: "Importing")
+            try opened.importCases(records, by: currentActor(), at: .now(), today: .today()) { progress.update($0) }
+            print("Imported \(records.count) case\(records.count == 1 ? "" : "s") into \(opened.directory.path).")
+        } catch {
+            throw HavenFailure("\(error)")
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export every case as JSON (which 'haven import' reads back) or CSV.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
+
+    @Option(help: "json or csv.") var format: Format = .json
+    @Option(help: ArgumentHelp("Write here instead of standard output (created 0600).", valueName: "file")) var output: String?
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let opened = try store.open()
+        let records = try opened.allCases()
+        let bytes = format == .json ? try StoreExport.json(records) : StoreExport.csv(records)
+        if let output {
+            guard !FileManager.default.fileExists(atPath: output) else {
+                throw HavenFailure("\(output) already exists; Haven does not write over files. Choose another name.")
+            }
+            // Exports hold the same data as the store: owner-only, never world-readable.
+            guard FileManager.default.createFile(atPath: output, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                throw HavenFailure("\(output): cannot be written")
+            }
+            FileHandle.standardError.write(Data("Exported \(records.count) cases to \(output).\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check the whole store without changing it: exit 0 when sound, 1 listing every problem.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let directory = store.directory()
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            throw HavenFailure("there is no store at \(directory.path)")
+        }
+        let report = StoreCheck.run(at: directory)
+        for problem in report.problems { print(problem) }
+        print("\(report.caseCount) cases, \(report.recordCount) saved versions, \(report.auditEntryCount) audit entries: "
+              + (report.isSound ? "sound" : "\(report.problems.filter { $0.severity == .damaged }.count) problem(s)"))
+        if !report.isSound { throw ExitCode(1) }
+    }
+}
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts of cases by stage and by allocated country.")
+
+    @Flag(help: "Print {\"total\": N, \"byStage\": {...}, \"byCountry\": {...}}.") var json = false
+    @OptionGroup var store: StoreOptions
+
+    struct Stats: Encodable {
+        var total: Int
+        var byStage: [String: Int]
+        var byCountry: [String: Int]
+    }
+
+    func run() throws {
+        let summaries = try store.open().summaries()
+        var stats = Stats(total: summaries.count, byStage: [:], byCountry: [:])
+        for stage in CaseStage.allCases { stats.byStage[stage.rawValue] = 0 }
+        for summary in summaries {
+            stats.byStage[summary.stage.rawValue, default: 0] += 1
+            if let country = summary.country { stats.byCountry[country.rawValue, default: 0] += 1 }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+            return
+        }
+        print("\(stats.total) cases")
+        for stage in CaseStage.allCases { print("  \(stage.title.padding(toLength: 12, withPad: " ", startingAt: 0)) \(stats.byStage[stage.rawValue] ?? 0)") }
+        if !stats.byCountry.isEmpty {
+            print("Allocated")
+            for (country, count) in stats.byCountry.sorted(by: { $0.key < $1.key }) { print("  \(country)  \(count)") }
+        }
+    }
+}
+
+struct DataCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data-check",
+        abstract: "Check the reference data files and print what they hold; exit 1 naming the file and position of the first problem.")
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let reference = try data.loadReferenceData()
+        let quota = reference.countries.reduce(0) { $0 + $1.quota }
+        print("\(reference.countries.count) host countries, \(quota) places in all")
+        print("\(reference.occupations.specialties.count) military specialties mapped to \(reference.occupations.unitGroups.count) ISCO-08 unit groups")
+    }
+}

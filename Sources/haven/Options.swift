@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import HavenCore
+import HavenStore
+
+/// Where the store is: --store DIR, else $HAVEN_STORE, else $XDG_DATA_HOME/haven.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store directory.", valueName: "dir"))
+    var store: String?
+
+    /// The store's directory; `demo` uses `haven-demo` as the default's last part.
+    func directory(defaultName: String = "haven") -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let store { return URL(fileURLWithPath: store).standardizedFileURL }
+        if let fromEnvironment = environment["HAVEN_STORE"], !fromEnvironment.isEmpty {
+            return URL(fileURLWithPath: fromEnvironment).standardizedFileURL
+        }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return URL(fileURLWithPath: dataHome).appendingPathComponent(defaultName).standardizedFileURL
+    }
+
+    func open(defaultName: String = "haven") throws -> FileCaseStore {
+        let directory = directory(defaultName: defaultName)
+        do {
+            return try FileCaseStore(at: directory)
+        } catch {
+            throw HavenFailure("\(error)")
+        }
+    }
+}
+
+/// Where the reference data is.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The reference data directory (countries.json, occupations.json).",
+                                            discussion: "Default: $HAVEN_DATA, else ./data, else the data/ of the package the binary was built in.",
+                                            valueName: "dir"))
+    var data: String?
+
+    func loadReferenceData() throws -> ReferenceData {
+        let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: workingDirectory)
+        guard let directory = ReferenceDataLoader.locateDirectory(
+            explicit: data, environment: ProcessInfo.processInfo.environment,
+            workingDirectory: workingDirectory, executable: executable)
+        else {
+            throw ValidationError("Haven cannot find its reference data (countries.json, occupations.json). Pass --data DIR or set HAVEN_DATA.")
+        }
+        do {
+            return try ReferenceDataLoader.load(from: directory)
+        } catch {
+            throw HavenFailure("bad reference data: \(error)")
+        }
+    }
+}
+
+/// The person running the command, as the store will record them. Roles arrive with the
+/// users of the store; until then commands that write act as an administrator.
+func currentActor() -> Actor {
+    Actor(user: OperatingSystemIdentity.currentUser(), role: .administrator)
+}
+
+/// A progress bar on standard error, redrawn in place; silent when stderr is not a terminal
+/// except for the final line.
+struct ProgressBar {
+    let total: Int
+    let label: String
+    private var lastShown = -1
+
+    init(total: Int, label: String) {
+        self.total = max(1, total)
+        self.label = label
+    }
+
+    mutating func update(_ done: Int) {
+        let percent = done * 100 / total
+        guard percent != lastShown else { return }
+        lastShown = percent
+        guard isatty(2) == 1 else {
+            if done >= total { FileHandle.standardError.write(Data("\(label): \(done) of \(total)\n".utf8)) }
+            return
+        }
+        let width = 30
+        let filled = width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(done)/\(total)\(done >= total ? "\n" : "")".utf8))
+    }
+}
