@@ -22,6 +22,9 @@ static inline WINDOW *haven_stdscr(void) { return stdscr; }
 static inline SCREEN *haven_newterm(const char *term) { return newterm(term, stdout, stdin); }
 
 static inline const char *haven_codeset(void) { return nl_langinfo(CODESET); }
+
+#include <term.h>
+static inline TERMINAL *haven_cur_term(void) { return cur_term; }
 static inline int haven_lines(void) { return LINES; }
 static inline int haven_cols(void) { return COLS; }
 

@@ -60,8 +60,7 @@ func currentActor() -> Actor {
     Actor(user: OperatingSystemIdentity.currentUser(), role: .administrator)
 }
 
-/// A progress bar on standard error, redrawn in place; silent when stderr is not a terminal
-/// except for the final line.
+/// A progress bar on standard error, redrawn in place; only on a terminal and for long jobs.
 struct ProgressBar {
     let total: Int
     let label: String
@@ -72,14 +71,13 @@ struct ProgressBar {
         self.label = label
     }
 
+    /// Below this many items the job is quick enough to need no bar.
+    static let threshold = 2000
+
     mutating func update(_ done: Int) {
         let percent = done * 100 / total
-        guard percent != lastShown else { return }
+        guard percent != lastShown, total >= Self.threshold, isatty(2) == 1 else { return }
         lastShown = percent
-        guard isatty(2) == 1 else {
-            if done >= total { FileHandle.standardError.write(Data("\(label): \(done) of \(total)\n".utf8)) }
-            return
-        }
         let width = 30
         let filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)

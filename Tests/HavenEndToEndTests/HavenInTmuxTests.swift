@@ -1,4 +1,5 @@
 import Foundation
+import HavenTestSupport
 import XCTest
 
 /// The real `haven` binary in a real terminal (tmux), driven as a person would.
@@ -53,6 +54,38 @@ final class HavenInTmuxTests: XCTestCase {
         try session.type("Wladimir")
         session.waitFor("the same people found by a German spelling") { $0.contains("Find: Wladimir") && $0.contains("Владимир") }
         try session.press("Escape", "q")
+        XCTAssertEqual(session.exitStatus(), 0)
+    }
+
+    /// Another session's change shows in an open session within two seconds, with no key
+    /// pressed and no restart.
+    func testAnotherSessionsChangeShowsWithinTwoSeconds() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-shared-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("store").path
+        let output = directory.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let env = ["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path]
+        XCTAssertEqual(try ChildProcess.run(env + ["demo", "--cases", "25", "--no-open", "--store", store], outputPath: output).status, 0)
+        // Cases 21 to 25 of that demo, to be added by "another session" later.
+        let exported = try ChildProcess.run(env + ["export", "--store", store], outputPath: output).output
+        var cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(exported.utf8)) as? [Any])
+        let later = directory.appendingPathComponent("later.json").path
+        try JSONSerialization.data(withJSONObject: Array(cases[20...])).write(to: URL(fileURLWithPath: later))
+        cases.removeLast(5)
+        let first = directory.appendingPathComponent("first.json").path
+        try JSONSerialization.data(withJSONObject: cases).write(to: URL(fileURLWithPath: first))
+        try FileManager.default.removeItem(atPath: store)
+        XCTAssertEqual(try ChildProcess.run(env + ["init", "--store", store], outputPath: output).status, 0)
+        XCTAssertEqual(try ChildProcess.run(env + ["import", first, "--store", store], outputPath: output).status, 0)
+
+        let session = try TmuxSession(arguments: ["--store", store])
+        session.waitFor(text: "All cases           20")
+        let start = Date()
+        XCTAssertEqual(try ChildProcess.run(env + ["import", later, "--store", store], outputPath: output).status, 0)
+        session.waitFor(text: "All cases           25")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3.0, "seen within the two-second promise (plus a second for a busy machine)")
+        try session.press("q")
         XCTAssertEqual(session.exitStatus(), 0)
     }
 

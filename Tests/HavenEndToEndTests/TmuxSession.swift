@@ -28,7 +28,8 @@ final class TmuxSession {
     init(arguments: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HAVEN_DATA": HavenBinary.dataDirectory.path]
+        var env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HAVEN_DATA": HavenBinary.dataDirectory.path,
+                   "HOME": directory.path, "XDG_DATA_HOME": directory.appendingPathComponent("data-home").path]
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = ([HavenBinary.url.path] + arguments).map(Self.quote).joined(separator: " ")

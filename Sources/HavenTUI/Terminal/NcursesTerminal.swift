@@ -68,6 +68,16 @@ public final class NcursesTerminal: Terminal {
 
     deinit { restore() }
 
+    /// Fails as `init` would for an unknown TERM, without taking the screen: lets a command
+    /// that first does long work (writing a demo store) fail before it starts.
+    public static func checkTerminalType(environment: [String: String]) throws(TerminalError) {
+        let name = environment["TERM"] ?? ""
+        guard !name.isEmpty else { throw .unknownTerminalType("(empty)") }
+        var error: Int32 = 0
+        guard setupterm(name, 1, &error) == OK else { throw .unknownTerminalType(name) }
+        del_curterm(haven_cur_term())
+    }
+
     public var size: Size { Size(width: Int(haven_cols()), height: Int(haven_lines())) }
 
     public func restore() {

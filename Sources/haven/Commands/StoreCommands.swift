@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import HavenCore
 import HavenStore
+import HavenTUI
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,6 +44,14 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let reference = try data.loadReferenceData()
+        if !noOpen {
+            do {
+                try NcursesTerminal.checkTerminalType(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         let directory = store.directory(defaultName: "haven-demo")
         try replaceDemoStore(at: directory)
         let today = CalendarDate.today()
