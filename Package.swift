@@ -42,6 +42,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Speed and memory figures (docs/performance.md); run it built for release.
+        .executableTarget(
+            name: "haven-bench",
+            dependencies: [
+                "HavenCore", "HavenStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "HavenTestSupport", path: "Tests/HavenTestSupport"),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"]),

@@ -78,7 +78,7 @@ final class StoreCheckTests: StoreTestCase {
 
     func testAForeignFileAndAWorldReadableFileAreListed() throws {
         try makeStoreWithHistory()
-        FileManager.default.createFile(atPath: path("notes.txt"), contents: Data("x".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path("notes.txt"), contents: Data("x".utf8)))
         chmod(path("cases.jsonl"), 0o644)
         let problems = damage()
         XCTAssertTrue(problems.contains { $0.contains("notes.txt: a file that is not part of a Haven store") }, "\(problems)")
@@ -124,6 +124,7 @@ final class StoreCheckTests: StoreTestCase {
         try other.importCases(try StoreExport.decodeCases(Data(exported), file: "export.json"), by: anna, at: now, today: today)
         XCTAssertEqual(try other.allCases(), records)
         XCTAssertEqual(try StoreExport.json(try other.allCases()), exported)
+        XCTAssertEqual(try other.exportJSON(), exported, "the raw copy from the log is the same document")
     }
 
     func testCSVQuotesAndDefusesFormulas() {

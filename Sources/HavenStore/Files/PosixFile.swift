@@ -65,22 +65,26 @@ final class PosixFile {
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", code: errno) }
     }
 
-    /// Reads `count` bytes at `offset` (fewer at the end of the file).
+    /// Reads `count` bytes at `offset` (fewer at the end of the file), into a buffer that is
+    /// not zeroed first: the store's log can be hundreds of megabytes.
     func read(at offset: Int, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(0, count)) { buffer, initialized in
+            var done = 0
+            while done < count {
+                let result = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if result == 0 { break }
+                done += result
             }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, operation: "read", code: errno)
-            }
-            if result == 0 { break }
-            done += result
+            initialized = done
         }
-        return done == count ? bytes : Array(bytes[0..<done])
+        guard failure == 0 else { throw FileError(path: path, operation: "read", code: failure) }
+        return bytes
     }
 
     func truncate(to length: Int) throws {

@@ -22,6 +22,19 @@ struct StoredSummary: Codable, Hashable {
     var assignedTo: UserName?
     var country: CountryCode?
 
+    static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
+                                     stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
+
+    init(cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
+         assignedTo: UserName?, country: CountryCode?) {
+        self.cyrillicName = cyrillicName
+        self.latinName = latinName
+        self.stage = stage
+        self.stageEnteredAt = stageEnteredAt
+        self.assignedTo = assignedTo
+        self.country = country
+    }
+
     init(_ record: Case) {
         cyrillicName = record.defector.cyrillicName.displayed
         latinName = record.defector.latinName.displayed

@@ -78,8 +78,31 @@ extension FileCaseStore {
             cases = try PosixFile(path: cases.path, flags: O_RDWR | O_APPEND)
             try cases.lock(.exclusive) // the new file's lock; the old one goes with its descriptor
             try scanFromStart()
-            for entry in entries { try appendAudit(entry) }
+            try appendAudit(entries)
         }
+    }
+
+    /// Every case as `StoreExport.json` writes it, copied from the log without decoding: the
+    /// log holds each case's JSON exactly as that encoder writes it, and checks its CRC.
+    public func exportJSON() throws -> [UInt8] {
+        let log = try cases.withLock(.shared) { () throws -> [UInt8] in
+            try catchUp()
+            return try cases.read(at: 0, count: scannedBytes)
+        }
+        let entries = index.values.sorted { $0.header.id < $1.header.id }
+        var bytes = Array("[\n".utf8)
+        bytes.reserveCapacity(log.count)
+        for (position, entry) in entries.enumerated() {
+            let line = log[entry.offset..<(entry.offset + entry.length)]
+            do {
+                bytes += try CaseRecordLine.caseBytes(ofRecord: try CaseRecordLine.recordBytes(ofLine: line))
+            } catch {
+                throw StoreError.damaged(file: cases.path, position: "byte \(entry.offset)", reason: "the record of \(entry.header.id) cannot be read; run 'haven check'")
+            }
+            bytes += Array((position + 1 < entries.count ? ",\n" : "\n").utf8)
+        }
+        bytes += Array("]\n".utf8)
+        return bytes
     }
 
     /// Every case, latest versions, in case-number order.

@@ -303,9 +303,20 @@ public final class FileCaseStore: CaseStore {
     }
 
     func appendAudit(_ entry: AuditEntry) throws {
-        let (bytes, hash) = try AuditTrail.encode(entry, previousHash: lastAuditHash)
+        try appendAudit([entry])
+    }
+
+    /// Appends entries in one write and one fsync, chaining each to the one before.
+    func appendAudit(_ entries: [AuditEntry]) throws {
+        var bytes: [UInt8] = []
+        var hash = lastAuditHash
+        for entry in entries {
+            let encoded = try AuditTrail.encode(entry, previousHash: hash)
+            bytes += encoded.bytes
+            hash = encoded.hash
+        }
         try audit.writeDurably(bytes)
-        lastAuditSequence = entry.sequence
+        lastAuditSequence = entries.last?.sequence ?? lastAuditSequence
         lastAuditHash = hash
     }
 }

@@ -126,8 +126,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.open()
-        let records = try opened.allCases()
-        let bytes = format == .json ? try StoreExport.json(records) : StoreExport.csv(records)
+        let bytes = format == .json ? try opened.exportJSON() : StoreExport.csv(try opened.allCases())
+        let count = try opened.summaries().count
         if let output {
             guard !FileManager.default.fileExists(atPath: output) else {
                 throw HavenFailure("\(output) already exists; Haven does not write over files. Choose another name.")
@@ -136,7 +136,7 @@ struct ExportCommand: ParsableCommand {
             guard FileManager.default.createFile(atPath: output, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 throw HavenFailure("\(output): cannot be written")
             }
-            FileHandle.standardError.write(Data("Exported \(records.count) cases to \(output).\n".utf8))
+            FileHandle.standardError.write(Data("Exported \(count) cases to \(output).\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
         }

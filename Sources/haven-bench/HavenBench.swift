@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import HavenCore
+import HavenStore
+
+@main
+struct HavenBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "haven-bench",
+        abstract: "Measure the store at scale: open, one save at 100 and at N cases, export; with CPython's json.loads beside open.",
+        discussion: "Build for release first: swift build -c release --product haven-bench")
+
+    @Option(help: "Cases in the large store.") var cases = 120_000
+    @Option(help: "Saves timed at each size (the median is reported).") var saves = 200
+    @Option(help: "Where to write the stores (removed afterwards unless --keep).") var directory: String?
+    @Flag(help: "Keep the stores.") var keep = false
+
+    func run() throws {
+        let root = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("haven-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(at: root) } }
+        let today = CalendarDate(year: 2026, month: 11, day: 24)!
+        let countries = ["GB", "IE", "FR", "DE", "NL", "BE", "LU", "DK", "SE", "NO", "FI", "PL", "CZ", "SK", "AT", "IT", "ES",
+                         "PT", "CA", "US"].compactMap(CountryCode.init)
+        let actor = Actor(user: "bench", role: .administrator)
+        let now = Timestamp(date: today, hour: 12)
+
+        func build(_ count: Int, _ name: String) throws -> URL {
+            let url = root.appendingPathComponent(name)
+            let store = try FileCaseStore.create(at: url, kind: .demo, by: "bench", at: now)
+            try store.importCases(DemoCases.generate(count: count, today: today, countries: countries), by: actor, at: now, today: today)
+            return url
+        }
+
+        print("Haven store benchmark: \(cases) cases, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let (large, buildSeconds) = try time { try build(cases, "large") }
+        let small = try build(100, "small")
+        let logBytes = try FileManager.default.attributesOfItem(atPath: large.appendingPathComponent("cases.jsonl").path)[.size] as? Int ?? 0
+        print(row("write \(cases) demo cases (one import)", buildSeconds))
+
+        // Open to summaries, three times, median.
+        var opens: [Double] = []
+        var summaryCount = 0
+        for _ in 0..<3 {
+            let (count, seconds) = try time { try FileCaseStore(at: large).summaries().count }
+            opens.append(seconds)
+            summaryCount = count
+        }
+        precondition(summaryCount == cases)
+        let open = median(opens)
+        print(row("open \(cases) cases to their summaries (median of 3)", open))
+
+        // The same cases as one JSON document, loaded by CPython.
+        let opened = try FileCaseStore(at: large)
+        let (exported, exportSeconds) = try time { try opened.exportJSON() }
+        let exportFile = root.appendingPathComponent("export.json")
+        try Data(exported).write(to: exportFile)
+        print(row("export \(cases) cases as JSON", exportSeconds))
+        let python = try pythonLoadSeconds(exportFile.path)
+        print(row("CPython json.loads of that export (\(exported.count / 1_000_000) MB)", python))
+        print(String(format: "  open / json.loads = %.2f   (case log %d MB)", open / python, logBytes / 1_000_000))
+
+        // One save: load a case, add a note, save it; at 100 cases and at the full size.
+        let smallSave = try medianSave(FileCaseStore(at: small), count: 100, actor: actor, now: now)
+        let largeSave = try medianSave(opened, count: cases, actor: Actor(user: "bench", role: .caseworker), now: now)
+        print(row("one save at 100 cases (median of \(saves))", smallSave))
+        print(row("one save at \(cases) cases (median of \(saves))", largeSave))
+        print(String(format: "  save at %d / save at 100 = %.2f", cases, largeSave / smallSave))
+        print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
+    }
+
+    func medianSave(_ store: FileCaseStore, count: Int, actor: Actor, now: Timestamp) throws -> Double {
+        var random = SeededGenerator(seed: 9)
+        var samples: [Double] = []
+        let writer = Actor(user: "bench", role: .caseworker)
+        _ = actor
+        for index in 0..<saves {
+            let id = CaseID(number: 1 + Int(random.next() % UInt64(count)))
+            let stored = try store.load(id)
+            var record = stored.record
+            record.notes.append(Note(author: "bench", at: now, text: "Benchmark note \(index)"))
+            let (_, seconds) = try time { try store.save(record, basedOn: stored.version, by: writer, at: now) }
+            samples.append(seconds)
+        }
+        return median(samples)
+    }
+
+    func pythonLoadSeconds(_ path: String) throws -> Double {
+        let script = "import json,time\nd=open(\(pythonString(path)),'rb').read()\nt=time.perf_counter()\njson.loads(d)\nprint(time.perf_counter()-t)\n"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard let seconds = Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ValidationError("python3 did not report a time")
+        }
+        return seconds
+    }
+
+    func pythonString(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "\\'") + "'" }
+
+    func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+
+    func row(_ label: String, _ seconds: Double) -> String {
+        let value = seconds < 0.1 ? String(format: "%8.3f ms", seconds * 1000) : String(format: "%8.3f s ", seconds)
+        return "  " + label.padding(toLength: 58, withPad: " ", startingAt: 0) + value
+    }
+
+    func peakResidentMegabytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+}
