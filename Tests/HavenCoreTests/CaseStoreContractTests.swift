@@ -52,6 +52,8 @@ final class CaseStoreContractTests: XCTestCase {
         XCTAssertEqual(first, DemoCases.generate(count: 300, today: Fixtures.today, countries: countries))
         XCTAssertEqual(Set(first.map(\.id)).count, 300)
         XCTAssertEqual(Set(first.map(\.stage)), Set(CaseStage.allCases), "the demo covers every stage")
+        XCTAssertGreaterThan(first.filter { !$0.family.isEmpty }.count, 100, "most demo cases have family left behind")
+        XCTAssertTrue(first.contains { $0.family.contains { $0.relationship == .spouse && $0.cyrillicName.family.hasSuffix("а") } })
         for record in first {
             XCTAssertEqual(CaseValidation.issues(in: record, today: Fixtures.today), [], "\(record.id)")
             XCTAssertEqual(record.stageHistory.last?.stage, record.stage)

@@ -103,6 +103,7 @@ public enum DemoCases {
         let caseworker = pick(users, &random)
         let registeredAt = Timestamp(date: registered, hour: 9 + Int(random.next() % 8))
         var record = Case(id: CaseID(number: number), defector: defector, registeredBy: caseworker, registeredAt: registeredAt)
+        record.family = makeFamily(of: cyrillic, registered: registered, random: &random)
 
         // Walk the case forward through the stages; each step a little later than the last.
         let reach = pick(CaseStage.allCases + [.screening, .decision, .allocation, .integration], &random)
@@ -148,6 +149,43 @@ public enum DemoCases {
             advance(.closed, .close, by: supervisor)
         }
         return record
+    }
+
+    static let womensNames = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Юлия", "Ксения"]
+    static let childrensNames: [(String, Relationship)] = [
+        ("Алиса", .daughter), ("София", .daughter), ("Дарья", .daughter), ("Михаил", .son), ("Артём", .son), ("Матвей", .son),
+    ]
+
+    /// A wife (half the men), children (some), a mother (a third): the family left behind.
+    static func makeFamily(of person: FullName, registered: CalendarDate, random: inout SeededGenerator) -> [FamilyMember] {
+        var family: [FamilyMember] = []
+        // Иванов → Иванова, Ильин → Ильина; other surnames do not change.
+        let surname = ["ов", "ев", "ёв", "ин", "ын"].contains { person.family.hasSuffix($0) } ? person.family + "а" : person.family
+        func member(_ relationship: Relationship, _ given: String, born: CalendarDate, family name: String) -> FamilyMember {
+            let cyrillic = FullName(family: name, given: given)
+            let whereabouts = pick([Whereabouts.russia, .russia, .russia, .belarus, .occupiedUkraine, .thirdCountry], &random)
+            let safe = random.next() % 3 == 0
+            return FamilyMember(
+                id: family.count + 1, relationship: relationship, cyrillicName: cyrillic,
+                latinName: FullName(family: Transliteration.icao(name), given: Transliteration.icao(given)), birthDate: born,
+                whereabouts: whereabouts, country: whereabouts == .thirdCountry ? CountryCode("GE") : nil,
+                risk: pick([.low, .medium, .high, .high], &random), contactIsSafe: safe,
+                contactChannel: safe ? pick(["Signal via a cousin", "Telegram, rarely", "through the church"], &random) : "",
+                stage: pick([.notStarted, .notStarted, .applicationFiled, .documentsGathered, .interview, .visaGranted], &random),
+                stageDate: safe ? registered : nil)
+        }
+        if random.next() % 2 == 0 {
+            family.append(member(.spouse, pick(womensNames, &random), born: registered.adding(days: -(20 * 365 + Int(random.next() % 5000))), family: surname))
+            for _ in 0..<Int(random.next() % 3) {
+                let child = pick(childrensNames, &random)
+                let name = child.1 == .son ? person.family : surname
+                family.append(member(child.1, child.0, born: registered.adding(days: -Int(random.next() % 5000) - 30), family: name))
+            }
+        }
+        if random.next() % 3 == 0 {
+            family.append(member(.mother, pick(womensNames, &random), born: registered.adding(days: -(45 * 365 + Int(random.next() % 7000))), family: surname))
+        }
+        return family
     }
 
     /// The patronymic of a son of `father`: Иван → Иванович, Юрий → Юрьевич, Дмитрий →
