@@ -141,6 +141,26 @@ final class FileCaseStoreTests: StoreTestCase {
         }
     }
 
+    func testACorruptManifestIsNamedAndLeftAlone() throws {
+        _ = try makeStore()
+        try "{\"format\": \"haven-store\", \"schema".write(toFile: path("store.json"), atomically: false, encoding: .utf8)
+        XCTAssertThrowsError(try FileCaseStore(at: storeURL)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(self.path("store.json")), whole file: not a Haven store manifest"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path("store.json"), encoding: .utf8), "{\"format\": \"haven-store\", \"schema")
+        XCTAssertFalse(StoreCheck.run(at: storeURL).isSound)
+    }
+
+    func testDemoCasesCarryISCOCodedSkillsFromTheirSpecialty() throws {
+        let data = try ReferenceDataLoader.load(from: ReferenceDataLoaderTests.dataDirectory)
+        let records = DemoCases.generate(count: 50, today: today, countries: data.countries.map(\.code), occupations: data.occupations)
+        for record in records {
+            let specialty = try XCTUnwrap(record.defector.service.specialty)
+            let expected = data.occupations.suggestedOccupations(for: specialty).prefix(2).map(\.code)
+            XCTAssertEqual(record.defector.skills.compactMap(\.occupation), Array(expected), "\(record.id) \(specialty)")
+        }
+    }
+
     func testAStoreOfAnotherFormatOrNewerSchemaIsRefused() throws {
         _ = try makeStore()
         var manifest = try String(contentsOfFile: path("store.json"), encoding: .utf8)

@@ -63,10 +63,18 @@ public enum DemoCases {
     static let users: [UserName] = ["anna.k", "oleh.m", "pieter.v", "sara.l", "tomasz.w"]
 
     /// Makes `count` cases numbered from 1, registered over the two years before `today`.
-    public static func generate(count: Int, today: CalendarDate, countries: [CountryCode], seed: UInt64 = 2022) -> [Case] {
+    /// With `occupations`, each man's specialty also gives him skills with their ISCO-08 codes.
+    public static func generate(count: Int, today: CalendarDate, countries: [CountryCode], seed: UInt64 = 2022,
+                                occupations: OccupationCatalogue? = nil) -> [Case] {
         var random = SeededGenerator(seed: seed)
         return (1...max(1, count)).prefix(count).map { number in
-            makeCase(number: number, today: today, countries: countries, random: &random)
+            var record = makeCase(number: number, today: today, countries: countries, random: &random)
+            if let occupations, let specialty = record.defector.service.specialty {
+                record.defector.skills = occupations.suggestedOccupations(for: specialty).prefix(2).map {
+                    Skill(occupation: $0.code, description: $0.title, years: 1 + Int(random.next() % 8))
+                }
+            }
+            return record
         }
     }
 

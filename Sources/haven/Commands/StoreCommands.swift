@@ -55,7 +55,8 @@ struct DemoCommand: ParsableCommand {
         let directory = store.directory(defaultName: "haven-demo")
         try replaceDemoStore(at: directory)
         let today = CalendarDate.today()
-        let records = DemoCases.generate(count: cases, today: today, countries: reference.countries.map(\.code), seed: seed)
+        let records = DemoCases.generate(count: cases, today: today, countries: reference.countries.map(\.code), seed: seed,
+                                         occupations: reference.occupations)
         var progress = ProgressBar(total: cases, label: "Writing \(cases) demo cases")
         do {
             let created = try FileCaseStore.create(at: directory, kind: .demo, by: OperatingSystemIdentity.currentUser(), at: .now())
