@@ -58,9 +58,11 @@ func openInterface(on store: FileCaseStore, description: String) throws {
     }
     defer { terminal.restore() }
     var warning = terminal.localeIsUTF8 ? nil : "Locale is not UTF-8, so Cyrillic cannot show: try LANG=C.UTF-8"
-    if let problem = store.openingProblems.first {
-        warning = store.openingProblems.count == 1 ? "\(problem.message) (haven check lists it)"
-            : "\(store.openingProblems.count) store problems found on opening; run 'haven check'"
+    let damaged = store.openingProblems.filter { $0.severity == .damaged }.count
+    if damaged > 0 {
+        warning = "\(damaged) damaged record\(damaged == 1 ? "" : "s") skipped on opening; run 'haven check'"
+    } else if !store.openingProblems.isEmpty {
+        warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }
     let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
                                  storeDescription: description, startupWarning: warning)
