@@ -66,7 +66,7 @@ func openInterface(on store: FileCaseStore, description: String) throws {
     }
     let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
                                  storeDescription: description, startupWarning: warning)
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries()), context: context)
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today), context: context)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil
     })

@@ -89,6 +89,30 @@ final class HavenInTmuxTests: XCTestCase {
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
+    /// The queue from the home screen: every case (the test user has none of their own), a
+    /// search typed in Cyrillic and then in Latin, a stage filter, back home.
+    func testQueueSearchesInBothScripts() throws {
+        let session = try TmuxSession(arguments: ["demo", "--cases", "300"])
+        session.waitFor(text: "Cases by stage")
+        try session.press("2")
+        session.waitFor(text: "All cases: 300 of 300")
+        try session.press("/")
+        try session.type("Владимир")
+        session.waitFor("Cyrillic matches") { screen in
+            screen.contains("Search: Владимир") && screen.split(separator: "\n").contains { $0.contains("Владимир") && $0.hasPrefix(" HV-") }
+        }
+        let cyrillicCount = session.lines[1]
+        try session.press("C-u")
+        try session.type("Wladimir")
+        session.waitFor("the same cases found by a German spelling") { $0.contains("Search: Wladimir") && $0.contains("Владимир") }
+        XCTAssertEqual(session.lines[1], cyrillicCount.replacingOccurrences(of: "Владимир", with: "Wladimir"))
+        try session.press("Escape", "t", "t")
+        session.waitFor(text: "· stage Screening")
+        XCTAssertTrue(session.lines.filter { $0.hasPrefix(" HV-") }.allSatisfy { $0.contains("Screening") }, session.screen)
+        try session.press("q", "q")
+        XCTAssertEqual(session.exitStatus(), 0)
+    }
+
     func testUnknownTermEndsWithAClearMessageAndStatus1() throws {
         let session = try TmuxSession(arguments: ["demo"], environment: ["TERM": "no-such-terminal"])
         XCTAssertEqual(session.exitStatus(), 1)

@@ -16,7 +16,7 @@ public struct HomeArea: Hashable, Sendable {
     /// The areas of the programme, in the order of a case's life.
     public static let all: [HomeArea] = [
         HomeArea(name: "Intake", summary: "Register a defector; duplicates flagged across scripts", isAvailable: false),
-        HomeArea(name: "Queues", summary: "Cases by stage, caseworker and country; search", isAvailable: false),
+        HomeArea(name: "Queues", summary: "Cases by stage, caseworker and country; search", isAvailable: true),
         HomeArea(name: "Allocation", summary: "Host countries, quotas, proposals to approve", isAvailable: false),
         HomeArea(name: "Integration", summary: "Language courses, jobs and follow-ups", isAvailable: false),
         HomeArea(name: "Family", summary: "Family members and reunification", isAvailable: false),
@@ -55,9 +55,15 @@ public struct HomeScreen: Screen {
     private var summaries: [CaseID: CaseSummary]
     private var searchIndex: CaseSearchIndex?
 
-    /// - Parameter cases: the store's case summaries, or nil when no store is open.
-    public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?) {
+    /// Who is working and on what day, for the screens the home screen opens.
+    let context: (user: UserName, today: CalendarDate)?
+
+    /// - Parameters:
+    ///   - cases: the store's case summaries, or nil when no store is open.
+    ///   - user, today: who is working, for the queues; nil when no store is open.
+    public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil) {
         self.areas = areas
+        if let user, let today, cases != nil { context = (user, today) } else { context = nil }
         stageCounts = cases.map(StageCounts.init)
         summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
         searchIndex = cases.map(CaseSearchIndex.init)
@@ -148,7 +154,15 @@ public struct HomeScreen: Screen {
         guard area.isAvailable else {
             return [.status("\(area.name) is not available in this version of Haven yet.", .info)]
         }
-        return []
+        switch area.name {
+        case "Queues":
+            guard let context else { return [.status("No store is open, so there are no queues.", .info)] }
+            let cases = summaries.values.sorted { $0.id < $1.id }
+            let mine = cases.contains { $0.assignedTo == context.user }
+            return [.push(QueueScreen(cases: cases, user: context.user, today: context.today, onlyMine: mine))]
+        default:
+            return []
+        }
     }
 
     /// Layout: the area list (or the finder) on the left; the stage panel on the right when

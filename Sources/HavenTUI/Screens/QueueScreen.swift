@@ -1,0 +1,301 @@
+import HavenCore
+
+/// The columns of a queue, in display order; each one can be the sort key.
+public enum QueueColumn: Int, CaseIterable, Sendable {
+    case id, cyrillicName, latinName, stage, daysInStage, caseworker, country
+
+    public var title: String {
+        switch self {
+        case .id: "Case"
+        case .cyrillicName: "Name"
+        case .latinName: "Latin"
+        case .stage: "Stage"
+        case .daysInStage: "Days"
+        case .caseworker: "Worker"
+        case .country: "To"
+        }
+    }
+}
+
+/// A queue of cases: sorted by any column, filtered by stage, caseworker and country, "my
+/// cases" or "all cases", searched as you type in either script, paged. The title counts what
+/// is shown out of all.
+public struct QueueScreen: Screen {
+    public enum Action: Sendable {
+        case up, down, pageUp, pageDown, first, last
+        case sortNext, reverseSort
+        case cycleStage, cycleCaseworker, cycleCountry, toggleMine, clearFilters
+        case startSearch, stopSearch
+    }
+
+    public let user: UserName
+    public let today: CalendarDate
+    public private(set) var cases: [CaseSummary]
+    private var searchIndex: CaseSearchIndex
+
+    public private(set) var sortColumn = QueueColumn.id
+    public private(set) var ascending = true
+    public private(set) var stageFilter: CaseStage?
+    public private(set) var caseworkerFilter: UserName?
+    public private(set) var countryFilter: CountryCode?
+    public private(set) var onlyMine: Bool
+    public private(set) var search: TextField?
+    public private(set) var selected = 0
+    public private(set) var top = 0
+    /// Rows of cases visible at the last key, for paging.
+    var pageRows = 17
+
+    /// The rows shown, in order: filtered, searched, sorted.
+    public private(set) var rows: [CaseSummary] = []
+
+    public init(cases: [CaseSummary], user: UserName, today: CalendarDate, onlyMine: Bool = true) {
+        self.cases = cases
+        self.user = user
+        self.today = today
+        self.onlyMine = onlyMine
+        searchIndex = CaseSearchIndex(cases)
+        rows = computeRows()
+    }
+
+    public var title: String { onlyMine ? "My cases" : "All cases" }
+    public var minimumSize: Size { Size(width: 60, height: 16) }
+    public var capturesText: Bool { search != nil }
+
+    public var keyTable: KeyTable<Action> {
+        if search != nil {
+            return KeyTable([
+                KeyBinding([.escape], .stopSearch, label: "Done", help: "Stop searching (Ctrl-U clears the search)"),
+                KeyBinding([.down], .down, label: "Move", help: "Select the next case"),
+                KeyBinding([.up], .up, help: "Select the previous case"),
+                KeyBinding([.pageDown], .pageDown, help: "Next page"),
+                KeyBinding([.pageUp], .pageUp, help: "Previous page"),
+            ])
+        }
+        return KeyTable([
+            KeyBinding([.character("/")], .startSearch, label: "Search", help: "Search names in either script, or case numbers, as you type"),
+            KeyBinding([.character("s")], .sortNext, label: "Sort", help: "Sort by the next column"),
+            KeyBinding([.character("S")], .reverseSort, help: "Reverse the sort order"),
+            KeyBinding([.character("m")], .toggleMine, label: "Mine/all", help: "Switch between my cases and all cases"),
+            KeyBinding([.character("t")], .cycleStage, label: "Stage", help: "Show one stage, the next, ... then every stage"),
+            KeyBinding([.character("w")], .cycleCaseworker, help: "Show one caseworker's cases, the next, ... then everyone's"),
+            KeyBinding([.character("c")], .cycleCountry, help: "Show one country's cases, the next, ... then every country"),
+            KeyBinding([.character("x")], .clearFilters, help: "Clear the search and every filter"),
+            KeyBinding([.down, .character("j")], .down, help: "Select the next case"),
+            KeyBinding([.up, .character("k")], .up, help: "Select the previous case"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .first, help: "First case"),
+            KeyBinding([.end, .character("G")], .last, help: "Last case"),
+        ])
+    }
+
+    public mutating func prepare(for area: Rect) {
+        pageRows = max(1, area.height - 3)
+    }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) {
+        let current = rows.indices.contains(selected) ? rows[selected].id : nil
+        cases = summaries
+        searchIndex = CaseSearchIndex(summaries)
+        refilter(keeping: current)
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        let current = rows.indices.contains(selected) ? rows[selected].id : nil
+        switch action {
+        case .up: move(to: selected - 1)
+        case .down: move(to: selected + 1)
+        case .pageUp: move(to: selected - pageRows)
+        case .pageDown: move(to: selected + pageRows)
+        case .first: move(to: 0)
+        case .last: move(to: rows.count - 1)
+        case .sortNext:
+            sortColumn = QueueColumn(rawValue: (sortColumn.rawValue + 1) % QueueColumn.allCases.count)!
+            ascending = true
+            refilter(keeping: current)
+        case .reverseSort:
+            ascending.toggle()
+            refilter(keeping: current)
+        case .cycleStage:
+            stageFilter = Self.next(after: stageFilter, in: CaseStage.allCases)
+            refilter(keeping: current)
+        case .cycleCaseworker:
+            caseworkerFilter = Self.next(after: caseworkerFilter, in: Set(cases.compactMap(\.assignedTo)).sorted())
+            if caseworkerFilter != nil { onlyMine = false }
+            refilter(keeping: current)
+        case .cycleCountry:
+            countryFilter = Self.next(after: countryFilter, in: Set(cases.compactMap(\.country)).sorted())
+            refilter(keeping: current)
+        case .toggleMine:
+            onlyMine.toggle()
+            if onlyMine { caseworkerFilter = nil }
+            refilter(keeping: current)
+        case .clearFilters:
+            stageFilter = nil
+            caseworkerFilter = nil
+            countryFilter = nil
+            search = nil
+            refilter(keeping: current)
+        case .startSearch:
+            search = search ?? TextField()
+        case .stopSearch:
+            search = nil
+            refilter(keeping: current)
+        }
+        return []
+    }
+
+    /// While searching, editing keys go to the search and the list follows as you type.
+    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+        guard var field = search, field.handle(key) else { return nil }
+        search = field
+        refilter(keeping: nil)
+        return []
+    }
+
+    /// nil → first → second → ... → last → nil.
+    static func next<T: Equatable>(after current: T?, in values: [T]) -> T? {
+        guard let current else { return values.first }
+        guard let index = values.firstIndex(of: current), index + 1 < values.count else { return nil }
+        return values[index + 1]
+    }
+
+    mutating func move(to index: Int) {
+        selected = max(0, min(rows.count - 1, index))
+        if selected < top { top = selected }
+        if selected >= top + pageRows { top = selected - pageRows + 1 }
+        top = max(0, min(top, max(0, rows.count - pageRows)))
+    }
+
+    mutating func refilter(keeping id: CaseID?) {
+        rows = computeRows()
+        selected = id.flatMap { id in rows.firstIndex { $0.id == id } } ?? 0
+        top = 0
+        move(to: selected)
+    }
+
+    func daysInStage(_ summary: CaseSummary) -> Int {
+        max(0, summary.stageEnteredAt.date.days(until: today))
+    }
+
+    func computeRows() -> [CaseSummary] {
+        var shown = cases.filter { summary in
+            (!onlyMine || summary.assignedTo == user)
+                && (stageFilter == nil || summary.stage == stageFilter)
+                && (caseworkerFilter == nil || summary.assignedTo == caseworkerFilter)
+                && (countryFilter == nil || summary.country == countryFilter)
+        }
+        if let query = search?.text, !query.trimmingCharacters(in: .whitespaces).isEmpty {
+            let matching = Set(searchIndex.matches(query))
+            shown = shown.filter { matching.contains($0.id) }
+        }
+        let today = self.today
+        func key(_ a: CaseSummary, _ b: CaseSummary) -> Bool? {
+            switch sortColumn {
+            case .id: return nil
+            case .cyrillicName: return a.cyrillicName == b.cyrillicName ? nil : a.cyrillicName < b.cyrillicName
+            case .latinName: return a.latinName == b.latinName ? nil : a.latinName < b.latinName
+            case .stage: return a.stage == b.stage ? nil : a.stage < b.stage
+            case .daysInStage:
+                let x = a.stageEnteredAt.date.days(until: today), y = b.stageEnteredAt.date.days(until: today)
+                return x == y ? nil : x < y
+            case .caseworker:
+                let x = a.assignedTo?.rawValue ?? "", y = b.assignedTo?.rawValue ?? ""
+                return x == y ? nil : x < y
+            case .country:
+                let x = a.country?.rawValue ?? "~", y = b.country?.rawValue ?? "~"
+                return x == y ? nil : x < y
+            }
+        }
+        let ascending = self.ascending
+        shown.sort { a, b in
+            // Ties go by case number, so the order is stable whatever the column.
+            guard let before = key(a, b) else { return ascending ? a.id < b.id : b.id < a.id }
+            return ascending ? before : !before
+        }
+        return shown
+    }
+
+    /// Column widths for `width`: names share what the fixed columns leave; below 80 columns
+    /// the Latin name and then the caseworker go first.
+    func widths(for width: Int) -> [QueueColumn: Int] {
+        var fixed: [QueueColumn: Int] = [.id: 9, .stage: 11, .daysInStage: 5, .caseworker: 9, .country: 3]
+        if width < 64 { fixed[.caseworker] = 0 }
+        let used = fixed.values.reduce(0, +) + fixed.values.filter { $0 > 0 }.count + 1
+        let names = max(6, width - used - 2)
+        var result = fixed
+        if width >= 80 {
+            result[.cyrillicName] = names / 2
+            result[.latinName] = names - names / 2 - 1
+        } else {
+            result[.cyrillicName] = names
+            result[.latinName] = 0
+        }
+        return result
+    }
+
+    func line(_ cells: [QueueColumn: String], widths: [QueueColumn: Int]) -> String {
+        var text = " "
+        for column in QueueColumn.allCases {
+            guard let width = widths[column], width > 0 else { continue }
+            let value = cells[column] ?? ""
+            if column == .daysInStage {
+                let cut = DisplayWidth.truncate(value, to: width)
+                text += String(repeating: " ", count: max(0, width - DisplayWidth.of(cut))) + cut + " "
+            } else {
+                text += DisplayWidth.fit(value, to: width) + " "
+            }
+        }
+        return text
+    }
+
+    /// The filters in force, for the heading: "stage Screening · worker anna.k · search Влад".
+    var filterSummary: String {
+        var parts: [String] = []
+        if let stageFilter { parts.append("stage \(stageFilter.title)") }
+        if let caseworkerFilter { parts.append("worker \(caseworkerFilter)") }
+        if let countryFilter { parts.append("country \(countryFilter)") }
+        return parts.joined(separator: " · ")
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        guard area.height >= 4 else { return }
+        let widths = widths(for: area.width)
+        // Heading: what is shown, how many of how many, the filters.
+        let heading = " \(title): \(rows.count) of \(cases.count)" + (filterSummary.isEmpty ? "" : " · \(filterSummary)")
+        canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        if let search {
+            let label = " Search: "
+            let x = area.x + canvas.put(label, x: area.x, y: area.y + 1, style: .heading)
+            search.render(into: &canvas, x: x, y: area.y + 1, width: min(40, area.maxX - x - 1), focused: true)
+        }
+        var headers: [QueueColumn: String] = [:]
+        for column in QueueColumn.allCases {
+            let marker = column == sortColumn ? (ascending ? "↑" : "↓") : ""
+            headers[column] = column.title + marker
+        }
+        canvas.put(line(headers, widths: widths), x: area.x, y: area.y + 2, width: area.width, style: Style(.heading, bold: true, underline: true))
+        let visible = area.height - 3
+        if rows.isEmpty {
+            let why = cases.isEmpty ? "No cases yet." : onlyMine && filterSummary.isEmpty && search == nil
+                ? "No cases are assigned to you; m shows all cases." : "No case matches; x clears the search and filters."
+            canvas.put(" " + why, x: area.x, y: area.y + 3, width: area.width, style: .muted)
+            return
+        }
+        for (offset, summary) in rows.dropFirst(top).prefix(visible).enumerated() {
+            let y = area.y + 3 + offset
+            let isSelected = top + offset == selected
+            let cells: [QueueColumn: String] = [
+                .id: summary.id.rawValue, .cyrillicName: summary.cyrillicName, .latinName: summary.latinName,
+                .stage: summary.stage.title, .daysInStage: String(daysInStage(summary)),
+                .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
+            ]
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(line(cells, widths: widths), x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+        }
+        if rows.count > visible {
+            let position = " \(top + 1)-\(min(rows.count, top + visible)) of \(rows.count) "
+            canvas.put(position, x: area.maxX - DisplayWidth.of(position), y: area.y, style: .muted)
+        }
+    }
+}
