@@ -65,8 +65,9 @@ func openInterface(on store: FileCaseStore, description: String) throws {
         warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }
     let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
-                                 storeDescription: description, startupWarning: warning)
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today), context: context)
+                                 storeDescription: description, startupWarning: warning, clock: { Timestamp.now() })
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today),
+                       context: context, store: store)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil
     })

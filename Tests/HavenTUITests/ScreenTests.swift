@@ -171,7 +171,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(lines[1], " Find: Щерб                                                              1 of 3")
         XCTAssertEqual(lines[3], " Case      Name                        Latin                        Stage")
         XCTAssertEqual(lines[4], " HV-000002 Щербаков Владимир           Shcherbakov Vladimir         Decision")
-        XCTAssertEqual(lines[23], "F1 Help Esc Close Down Move", "q and ? are text while finding")
+        XCTAssertEqual(lines[23], "F1 Help Enter Open Esc Close Down Move", "q and ? are text while finding")
         _ = press([.control("u")] + "yury q?".map { Key.character($0) }, &app)
         lines = render(app, 80, 24).lines
         XCTAssertTrue(lines[1].hasPrefix(" Find: yury q?"), "q and ? went into the query")

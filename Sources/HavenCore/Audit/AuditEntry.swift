@@ -52,6 +52,9 @@ public enum CaseDiff {
         let after = flatten(new)
         return Set(before.keys).union(after.keys).sorted().compactMap { field in
             let b = before[field], a = after[field]
+            // An empty list or object that gained (or lost) its first element is told by
+            // the element's own fields, not as a change of its own.
+            if (b == "[]" || b == "{}") && a == nil || (a == "[]" || a == "{}") && b == nil { return nil }
             return b == a ? nil : FieldChange(field: field, before: b, after: a)
         }
     }

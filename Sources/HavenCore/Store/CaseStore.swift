@@ -109,4 +109,6 @@ public protocol CaseStore: AnyObject {
     func nextCaseID() throws -> CaseID
     /// Takes in what other sessions have saved since the last look; true when anything changed.
     func refresh() throws -> Bool
+    /// The audit entries of one case, oldest first.
+    func history(of id: CaseID) throws -> [AuditEntry]
 }

@@ -4,6 +4,7 @@ import Synchronization
 /// and for a demo that needs no disk.
 public final class InMemoryCaseStore: CaseStore, Sendable {
     private let cases = Mutex<[CaseID: StoredCase]>([:])
+    private let trail = Mutex<[AuditEntry]>([])
 
     public init(cases initial: [Case] = [], savedBy: UserName = "demo", at time: Timestamp = Timestamp(secondsSinceEpoch: 0)) {
         cases.withLock { table in
@@ -42,8 +43,17 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
             }
             let newVersion = current?.version.next ?? CaseVersion(1)
             table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
+            let changes = CaseDiff.changes(from: current?.record, to: record)
+            trail.withLock { entries in
+                entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: record.id,
+                                          version: newVersion, changes: changes))
+            }
             return newVersion
         }
+    }
+
+    public func history(of id: CaseID) -> [AuditEntry] {
+        trail.withLock { $0.filter { $0.caseID == id } }
     }
 
     /// Nothing else writes to a store in memory.

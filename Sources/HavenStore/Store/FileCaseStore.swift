@@ -250,6 +250,18 @@ public final class FileCaseStore: CaseStore {
         }
     }
 
+    /// The audit entries of one case: the trail is read under the shared lock and only lines
+    /// naming the case are decoded.
+    public func history(of id: CaseID) throws -> [AuditEntry] {
+        let bytes = try cases.withLock(.shared) { try audit.read(at: 0, count: audit.size) }
+        let needle = Array(#""caseID":"\#(id.rawValue)""#.utf8)
+        var entries: [AuditEntry] = []
+        for line in bytes.split(separator: 10) where CaseRecordLine.firstRange(of: needle, in: line) != nil {
+            if let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)) { entries.append(decoded.entry) }
+        }
+        return entries
+    }
+
     public func nextCaseID() throws -> CaseID {
         _ = try refresh()
         return CaseID(number: (index.keys.map(\.number).max() ?? 0) + 1)

@@ -21,12 +21,22 @@ public struct SessionContext: Sendable {
     /// Shown once at start (a non-UTF-8 locale, say).
     public var startupWarning: String?
 
-    public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil) {
+    /// What the user may do; kept in the store from issue 5 on, caseworker until then.
+    public var role: Role
+    /// The time now, for saves; injected so tests control it.
+    public var clock: @Sendable () -> Timestamp
+
+    public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
+                role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) }) {
         self.user = user
         self.today = today
         self.storeDescription = storeDescription
         self.startupWarning = startupWarning
+        self.role = role
+        self.clock = clock
     }
+
+    public var actor: Actor { Actor(user: user, role: role) }
 }
 
 /// The root of the interface: a stack of screens, the status line, and the frame around them
@@ -45,10 +55,13 @@ public struct HavenApp {
     public private(set) var screens: [any Screen]
     public private(set) var status: (text: String, kind: StatusKind)?
     public let context: SessionContext
+    /// The store, through HavenCore's protocol; nil when none is open.
+    let store: (any CaseStore)?
 
-    public init(root: any Screen, context: SessionContext) {
+    public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
         screens = [root]
         self.context = context
+        self.store = store
         if let warning = context.startupWarning { status = (warning, .warning) }
     }
 
@@ -99,9 +112,64 @@ public struct HavenApp {
                 status = (text, kind)
             case .repaint:
                 command = .repaint
+            case let .openCase(id):
+                openCase(id)
+            case let .save(record, base):
+                let more = save(record, basedOn: base)
+                if perform(more) == .quit { return .quit }
+            case let .reload(id):
+                let more = reply(toTop: load(id))
+                if perform(more) == .quit { return .quit }
             }
         }
         return command
+    }
+
+    /// Loads a case with its history, or says why it cannot.
+    func load(_ id: CaseID) -> StoreReply {
+        guard let store else { return .failed("No store is open.") }
+        do {
+            return .loaded(try store.load(id), history: try store.history(of: id))
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    mutating func openCase(_ id: CaseID) {
+        switch load(id) {
+        case let .loaded(stored, history):
+            screens.append(CaseViewScreen(stored: stored, history: history, today: context.today,
+                                          author: context.user, clock: context.clock))
+        case let .failed(message):
+            status = (message, .error)
+        default:
+            break
+        }
+    }
+
+    /// Saves through the store as the session's user; a stale save comes back as a conflict
+    /// naming who and when, never an overwrite. Every open screen then hears of the change.
+    mutating func save(_ record: Case, basedOn version: CaseVersion) -> [Effect] {
+        guard let store else { return reply(toTop: .failed("No store is open.")) }
+        let answer: StoreReply
+        do {
+            _ = try store.save(record, basedOn: version, by: context.actor, at: context.clock())
+            answer = .saved(try store.load(record.id), history: try store.history(of: record.id))
+        } catch let StoreError.conflict(_, savedBy, savedAt, _) {
+            answer = .conflict(savedBy: savedBy, savedAt: savedAt)
+        } catch {
+            answer = .failed("\(error)")
+        }
+        let effects = reply(toTop: answer)
+        if case .saved = answer, let summaries = try? store.summaries() { storeDidChange(summaries) }
+        return effects
+    }
+
+    mutating func reply(toTop answer: StoreReply) -> [Effect] {
+        var top = screens.removeLast()
+        let effects = top.receive(answer)
+        screens.append(top)
+        return effects
     }
 
     /// Passes the store's new summaries to every open screen.

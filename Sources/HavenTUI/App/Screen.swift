@@ -11,6 +11,21 @@ public enum Effect {
     case status(String, StatusKind)
     /// Repaint the whole terminal (after line noise on a bad link).
     case repaint
+    /// Load a case and open it in the case view.
+    case openCase(CaseID)
+    /// Save a case on the version it was loaded at; the outcome comes back through `receive`.
+    case save(Case, basedOn: CaseVersion)
+    /// Load the case again (after a conflict); the outcome comes back through `receive`.
+    case reload(CaseID)
+}
+
+/// What the store answered to a screen's `save` or `reload`.
+public enum StoreReply {
+    case loaded(StoredCase, history: [AuditEntry])
+    case saved(StoredCase, history: [AuditEntry])
+    /// The case changed in another session since it was loaded: who and when.
+    case conflict(savedBy: UserName, savedAt: Timestamp)
+    case failed(String)
 }
 
 public enum StatusKind: Sendable {
@@ -32,6 +47,8 @@ public protocol Screen {
     /// True while a text field has the keyboard: printable keys are text then, so the key bar
     /// and help offer only keys that still work (F1, Esc).
     var capturesText: Bool { get }
+    /// Told what the store answered to this screen's `save` or `reload`.
+    mutating func receive(_ reply: StoreReply) -> [Effect]
     /// Told when other sessions changed the store, with the new summaries.
     mutating func storeDidChange(_ summaries: [CaseSummary])
     /// Told the body area before each key, so paging can move by what is visible.
@@ -52,6 +69,8 @@ extension Screen {
     public var capturesText: Bool { false }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) {}
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] { [] }
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {

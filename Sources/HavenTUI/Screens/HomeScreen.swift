@@ -83,6 +83,7 @@ public struct HomeScreen: Screen {
     public var keyTable: KeyTable<Action> {
         if finder != nil {
             return KeyTable([
+                KeyBinding([.enter], .open, label: "Open", help: "Open the selected case"),
                 KeyBinding([.escape], .stopFinding, label: "Close", help: "Close the finder and go back to the areas"),
                 KeyBinding([.down], .down, label: "Move", help: "Select the next match"),
                 KeyBinding([.up], .up, help: "Select the previous match"),
@@ -135,6 +136,10 @@ public struct HomeScreen: Screen {
         case .down: selectedMatch = min(max(0, matches().count - 1), selectedMatch + 1)
         case .up: selectedMatch = max(0, selectedMatch - 1)
         case .stopFinding: finder = nil
+        case .open:
+            let found = matches()
+            guard found.indices.contains(selectedMatch) else { return [.status("No case is selected.", .info)] }
+            return [.openCase(found[selectedMatch].id)]
         default: break
         }
         return []

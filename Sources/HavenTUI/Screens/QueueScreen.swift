@@ -26,6 +26,7 @@ public struct QueueScreen: Screen {
         case sortNext, reverseSort
         case cycleStage, cycleCaseworker, cycleCountry, toggleMine, clearFilters
         case startSearch, stopSearch
+        case open
     }
 
     public let user: UserName
@@ -64,6 +65,7 @@ public struct QueueScreen: Screen {
     public var keyTable: KeyTable<Action> {
         if search != nil {
             return KeyTable([
+                KeyBinding([.enter], .open, label: "Open", help: "Open the selected case"),
                 KeyBinding([.escape], .stopSearch, label: "Done", help: "Stop searching (Ctrl-U clears the search)"),
                 KeyBinding([.down], .down, label: "Move", help: "Select the next case"),
                 KeyBinding([.up], .up, help: "Select the previous case"),
@@ -72,6 +74,7 @@ public struct QueueScreen: Screen {
             ])
         }
         return KeyTable([
+            KeyBinding([.enter], .open, label: "Open", help: "Open the selected case"),
             KeyBinding([.character("/")], .startSearch, label: "Search", help: "Search names in either script, or case numbers, as you type"),
             KeyBinding([.character("s")], .sortNext, label: "Sort", help: "Sort by the next column"),
             KeyBinding([.character("S")], .reverseSort, help: "Reverse the sort order"),
@@ -141,6 +144,9 @@ public struct QueueScreen: Screen {
         case .stopSearch:
             search = nil
             refilter(keeping: current)
+        case .open:
+            guard let current else { return [.status("No case is selected.", .info)] }
+            return [.openCase(current)]
         }
         return []
     }

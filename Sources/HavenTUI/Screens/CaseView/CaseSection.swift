@@ -1,0 +1,146 @@
+import HavenCore
+
+/// The sections of the case view, in the order of a case's life.
+public enum CaseSection: Int, CaseIterable, Sendable {
+    case person, service, screening, decision, allocation, integration, family, publicity, notes, history
+
+    public var title: String {
+        switch self {
+        case .person: "Person"
+        case .service: "Service"
+        case .screening: "Screening"
+        case .decision: "Decision"
+        case .allocation: "Allocation"
+        case .integration: "Integration"
+        case .family: "Family"
+        case .publicity: "Publicity"
+        case .notes: "Notes"
+        case .history: "History"
+        }
+    }
+
+    /// The number key that jumps to the section: 1 to 9, then 0 for the tenth.
+    public var key: Character { Character(String((rawValue + 1) % 10)) }
+
+    /// The section's text as lines: `label: value` pairs and short paragraphs. Family
+    /// whereabouts and contact channels are sensitive and never shown here.
+    public func lines(of record: Case, history: [AuditEntry], today: CalendarDate) -> [String] {
+        func field(_ label: String, _ value: String?) -> String {
+            DisplayWidth.fit(label, to: 18) + " " + ((value?.isEmpty ?? true) ? "—" : value!)
+        }
+        func date(_ value: CalendarDate?) -> String? { value?.description }
+        let d = record.defector
+        switch self {
+        case .person:
+            var lines = [
+                field("Name (Cyrillic)", d.cyrillicName.displayed),
+                field("Name (Latin)", d.latinName.displayed),
+                field("Other spellings", d.otherSpellings.joined(separator: ", ")),
+                field("Born", [date(d.birthDate), d.birthPlace].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")),
+                field("Age", d.birthDate.map { String($0.age(on: today)) }),
+                field("Custody", d.custody.title),
+                field("Languages", d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }.joined(separator: ", ")),
+                field("Skills", d.skills.map { [$0.occupation?.rawValue, $0.description].compactMap { $0 }.joined(separator: " ") }.joined(separator: "; ")),
+                field("Education", d.education),
+                field("Health needs", d.healthNeeds),
+                field("Risk on return", d.riskOnReturn),
+                field("Consent", [d.consent.publicity ? "publicity" : nil, d.consent.shareWithHostCountry ? "share with host country" : nil,
+                                  d.consent.communicationsWork ? "communications work" : nil].compactMap { $0 }.joined(separator: ", ")),
+            ]
+            lines.append(field("Assigned to", record.assignedTo?.rawValue))
+            lines.append(field("Registered", "\(record.registeredAt.date) by \(record.registeredBy)"))
+            return lines
+        case .service:
+            var lines = [
+                field("Branch", d.service.branch.title),
+                field("Rank", d.service.rank.title),
+                field("Unit", d.service.unit),
+                field("Specialty", [d.service.specialty, d.service.specialtyDescription].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")),
+                field("Came over", d.crossing.method.title),
+                field("When, where", [date(d.crossing.date), d.crossing.place, d.crossing.thirdCountry?.rawValue].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")),
+            ]
+            for item in d.equipment {
+                lines.append(field("Equipment", "\(item.kind.title) \(item.identifier)" + (item.reward.map { ", reward \($0)" } ?? "")))
+            }
+            return lines
+        case .screening:
+            let latest = record.latestScreening
+            return ScreeningCheckKind.allCases.flatMap { kind -> [String] in
+                guard let check = latest[kind] else { return [field(kind.title, "not recorded")] }
+                var lines = [field(kind.title, "\(check.outcome.title), \(check.date), \(check.recordedBy)")]
+                if !check.documentsSeen.isEmpty { lines.append(field("  documents", check.documentsSeen.joined(separator: ", "))) }
+                if let exclusion = check.exclusion {
+                    lines.append(field("  clause", exclusion.clause.rawValue + " → " + exclusion.conclusion.title))
+                    for finding in exclusion.findings {
+                        lines.append(field("  " + finding.step.title, finding.reasoning))
+                    }
+                }
+                if !check.notes.isEmpty { lines.append(field("  notes", check.notes)) }
+                return lines
+            }
+        case .decision:
+            guard let decision = record.decision else { return ["No decision proposed yet."] }
+            var lines = [
+                field("Proposed", "\(decision.outcome.title) by \(decision.proposedBy), \(decision.proposedAt.date)"),
+                field("Reasons", decision.reasons),
+            ]
+            if let review = decision.review {
+                lines.append(field(review.verdict == .approved ? "Approved" : "Returned", "by \(review.by), \(review.at.date)"))
+                if !review.comment.isEmpty { lines.append(field("Comment", review.comment)) }
+            } else {
+                lines.append(field("Review", "awaiting a supervisor"))
+            }
+            return lines
+        case .allocation:
+            var lines: [String] = []
+            if let allocation = record.allocation {
+                lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
+                for factor in allocation.factors { lines.append(field("  " + factor.name, String(format: "%+.2f", factor.contribution))) }
+                if let override = allocation.override { lines.append(field("Overridden to", "\(override.country): \(override.reason)")) }
+                lines.append(field("Review", allocation.review.map { "\($0.verdict.rawValue) by \($0.by), \($0.at.date)" } ?? "awaiting a supervisor"))
+            } else {
+                lines.append("No allocation proposed yet.")
+            }
+            lines.append(field("Travel", date(record.relocation.travelDate)))
+            lines.append(field("Arrived", date(record.relocation.arrivalDate)))
+            lines.append(field("Reception", record.relocation.receptionPlace))
+            return lines
+        case .integration:
+            let i = record.integration
+            guard !(i.enrolments.isEmpty && i.assessments.isEmpty && i.applications.isEmpty && i.placements.isEmpty) else {
+                return ["No language course or job recorded yet."]
+            }
+            return i.enrolments.map { field("Course", "\($0.courseID), \($0.hoursAttended) h\($0.isWaitingList ? ", waiting list" : "")") }
+                + i.assessments.map { field("Assessed", "\($0.language) \($0.level.rawValue) on \($0.assessedOn)") }
+                + i.applications.map { field("Application", "\($0.openingID): \($0.status.title), \($0.date)") }
+                + i.placements.map { field("Placed", "\($0.employer) from \($0.startDate), \($0.contract.title)") }
+        case .family:
+            guard !record.family.isEmpty else { return ["No family members recorded."] }
+            return record.family.map { member in
+                let name = member.cyrillicName.isEmpty ? member.latinName.displayed : member.cyrillicName.displayed
+                return field(member.relationship.title, "\(name)\(member.birthDate.map { ", born \($0)" } ?? ""), risk \(member.risk.title.lowercased()), \(member.stage.title.lowercased())")
+            } + ["", "Whereabouts and contact channels are not shown here."]
+        case .publicity:
+            let p = record.publicity
+            return [
+                field("Consent", p.hasConsent ? "given \(p.consentGiven!)" : (p.consentWithdrawn.map { "withdrawn \($0)" } ?? "none")),
+                field("May be told", p.scope),
+                field("Never tell", p.neverTell),
+                field("Approved", p.review.map { "\($0.verdict.rawValue) by \($0.by)" }),
+            ]
+        case .notes:
+            guard !record.notes.isEmpty else { return ["No notes yet; n adds one."] }
+            return record.notes.reversed().map { "\($0.at.date) \($0.author): \($0.text)" }
+        case .history:
+            guard !history.isEmpty else { return ["No history recorded."] }
+            return history.reversed().flatMap { entry -> [String] in
+                let head = "\(entry.at.description.replacingOccurrences(of: "T", with: " ").dropLast()) \(entry.user) saved \(entry.version)"
+                let changes = entry.changes.prefix(6).map { change -> String in
+                    change.field == CaseDiff.wholeCase ? "  registered the case"
+                        : "  \(change.field): \(change.before ?? "—") → \(change.after ?? "—")"
+                }
+                return [head] + changes + (entry.changes.count > 6 ? ["  … and \(entry.changes.count - 6) more fields"] : [])
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+import HavenCore
+
+/// One case: a heading, a row of sections, and the chosen section's text. Notes are added here;
+/// a save that meets another session's change says who and when, keeps the note being written,
+/// and `r` reloads the case so it can be saved again.
+public struct CaseViewScreen: Screen {
+    public enum Action: Sendable {
+        case nextSection, previousSection, section(Int)
+        case scrollDown, scrollUp, pageDown, pageUp
+        case addNote, saveNote, cancelNote, reload
+    }
+
+    public private(set) var stored: StoredCase
+    public private(set) var history: [AuditEntry]
+    public let today: CalendarDate
+    /// Who writes notes here, and the clock that dates them.
+    public let author: UserName
+    let clock: @Sendable () -> Timestamp
+    public private(set) var section = CaseSection.person
+    public private(set) var scroll = 0
+    /// The note being written; kept through a conflict so nothing typed is lost.
+    public private(set) var note: TextField?
+    /// Set when the last save met someone else's change.
+    public private(set) var conflict: (savedBy: UserName, savedAt: Timestamp)?
+    var area = Rect(x: 0, y: 1, width: 80, height: 21)
+
+    public init(stored: StoredCase, history: [AuditEntry], today: CalendarDate, author: UserName,
+                clock: @escaping @Sendable () -> Timestamp) {
+        self.stored = stored
+        self.history = history
+        self.today = today
+        self.author = author
+        self.clock = clock
+    }
+
+    public var title: String { stored.record.id.rawValue }
+    public var minimumSize: Size { Size(width: 60, height: 16) }
+    public var capturesText: Bool { note != nil }
+
+    public var keyTable: KeyTable<Action> {
+        if note != nil {
+            return KeyTable([
+                KeyBinding([.enter, .control("s"), .function(2)], .saveNote, label: "Save", help: "Save the note"),
+                KeyBinding([.escape], .cancelNote, label: "Cancel", help: "Put the note away unsaved"),
+                KeyBinding([.control("r")], .reload, help: "Load the case again (after a conflict); the note is kept"),
+            ])
+        }
+        return KeyTable([
+            KeyBinding([.tab, .right], .nextSection, label: "Section", help: "Next section"),
+            KeyBinding([.backTab, .left], .previousSection, help: "Previous section"),
+            KeyBinding([.character("n")], .addNote, label: "Note", help: "Add a note to the case"),
+            KeyBinding([.character("r")], .reload, label: "Reload", help: "Load the case again from the store"),
+            KeyBinding([.down, .character("j")], .scrollDown, help: "Scroll down"),
+            KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+        ] + CaseSection.allCases.map { section in
+            KeyBinding([.character(section.key)], .section(section.rawValue), help: "Show \(section.title)")
+        })
+    }
+
+    var lines: [String] { section.lines(of: stored.record, history: history, today: today) }
+
+    public mutating func prepare(for area: Rect) { self.area = area }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        let page = max(1, area.height - 4)
+        switch action {
+        case .nextSection: show(CaseSection(rawValue: (section.rawValue + 1) % CaseSection.allCases.count)!)
+        case .previousSection: show(CaseSection(rawValue: (section.rawValue + CaseSection.allCases.count - 1) % CaseSection.allCases.count)!)
+        case let .section(index): show(CaseSection(rawValue: index)!)
+        case .scrollDown: scroll += 1
+        case .scrollUp: scroll -= 1
+        case .pageDown: scroll += page
+        case .pageUp: scroll -= page
+        case .addNote:
+            note = TextField(maximumLength: 2000)
+            show(.notes)
+        case .cancelNote:
+            note = nil
+        case .saveNote:
+            guard let text = note?.text.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+                return [.status("A note cannot be empty.", .warning)]
+            }
+            var record = stored.record
+            record.notes.append(Note(author: author, at: clock(), text: text))
+            return [.save(record, basedOn: stored.version)]
+        case .reload:
+            return [.reload(stored.record.id)]
+        }
+        scroll = min(max(0, scroll), max(0, lines.count - (area.height - 4)))
+        return []
+    }
+
+    mutating func show(_ next: CaseSection) {
+        section = next
+        scroll = 0
+    }
+
+    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+        guard var field = note, field.handle(key) else { return nil }
+        note = field
+        return []
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .saved(newer, newHistory):
+            stored = newer
+            history = newHistory
+            note = nil
+            conflict = nil
+            return [.status("Saved \(newer.record.id) as \(newer.version).", .info)]
+        case let .loaded(newer, newHistory):
+            stored = newer
+            history = newHistory
+            conflict = nil
+            return [.status("Reloaded \(newer.record.id) (\(newer.version))" + (note == nil ? "." : "; your note is kept: Enter saves it."), .info)]
+        case let .conflict(savedBy, savedAt):
+            conflict = (savedBy, savedAt)
+            let when = savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)
+            return [.status("Not saved: \(savedBy) changed it \(when) UTC. " + (note == nil ? "r reloads." : "Ctrl-R reloads; note kept."), .error)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let record = stored.record
+        let heading = " \(record.id) \(record.defector.cyrillicName.displayed) (\(record.defector.latinName.given) \(record.defector.latinName.family))"
+            + " · \(record.stage.title) · \(stored.version)"
+        canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        renderSectionBar(into: &canvas, y: area.y + 1, area: area)
+        let noteRows = note == nil ? 0 : 1
+        let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
+        let all = lines
+        let first = min(scroll, max(0, all.count - body.height))
+        for (offset, line) in all.dropFirst(first).prefix(body.height).enumerated() {
+            canvas.put(" " + line, x: body.x, y: body.y + offset, width: body.width)
+        }
+        if first + body.height < all.count {
+            let more = "more below ↓"
+            canvas.put(more, x: body.maxX - DisplayWidth.of(more) - 1, y: body.maxY - 1, style: .muted)
+        }
+        if let note {
+            let y = area.maxY - 1
+            let label = " New note: "
+            let x = area.x + canvas.put(label, x: area.x, y: y, style: .heading)
+            note.render(into: &canvas, x: x, y: y, width: area.maxX - x - 1, focused: true)
+        }
+    }
+
+    /// "1 Person 2 Service …" with the current section highlighted; at narrow widths it
+    /// scrolls so the current section stays in view.
+    func renderSectionBar(into canvas: inout Canvas, y: Int, area: Rect) {
+        let items = CaseSection.allCases.map { "\($0.key) \($0.title)" }
+        var start = 0
+        func width(from index: Int) -> Int { items[index...section.rawValue].reduce(0) { $0 + DisplayWidth.of($1) + 2 } + 1 }
+        while start < section.rawValue, width(from: start) > area.width { start += 1 }
+        var x = area.x + 1
+        for index in start..<items.count {
+            let text = items[index]
+            guard x + DisplayWidth.of(text) < area.maxX else { break }
+            x += canvas.put(text, x: x, y: y, style: index == section.rawValue ? .selection : .normal) + 2
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+final class CaseViewScreenTests: XCTestCase {
+    static let today = CalendarDate(year: 2026, month: 11, day: 24)!
+    static let tick = Timestamp(date: today, hour: 9, minute: 30)
+
+    func makeCase() -> Case {
+        var record = Case(id: CaseID(number: 7),
+                          defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Артём", patronymic: "Сергеевич"),
+                                             latinName: FullName(family: "Zhukov", given: "Artem", patronymic: "Sergeevich"),
+                                             birthDate: CalendarDate(year: 1998, month: 3, day: 14), birthPlace: "Псков",
+                                             service: MilitaryService(branch: .groundForces, rank: .sergeant, unit: "4-я гв. танковая дивизия",
+                                                                      specialty: "tank-driver-mechanic"),
+                                             crossing: Crossing(method: .defectedWithEquipment, date: CalendarDate(year: 2026, month: 9, day: 2), place: "Купянск"),
+                                             equipment: [EquipmentHandover(kind: .tank, identifier: "214", reward: Money(minorUnits: 1_000_000, currency: "USD"))]),
+                          registeredBy: "anna.k", registeredAt: Timestamp(date: Self.today))
+        record.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"),
+                                      whereabouts: .russia, risk: .high, contactIsSafe: true, contactChannel: "Signal через сестру",
+                                      stage: .applicationFiled)]
+        return record
+    }
+
+    /// An app on an in-memory store holding the case, opened on it from a queue.
+    func makeApp(store: InMemoryCaseStore, user: UserName = "anna.k") -> HavenApp {
+        let context = SessionContext(user: user, today: Self.today, storeDescription: "Store", clock: { Self.tick })
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), user: user, today: Self.today), context: context, store: store)
+        _ = app.handle(.character("2"), terminalSize: Size(width: 80, height: 24))
+        _ = app.handle(.enter, terminalSize: Size(width: 80, height: 24))
+        return app
+    }
+
+    func render(_ app: HavenApp) -> [String] {
+        var canvas = Canvas(size: Size(width: 80, height: 24))
+        app.render(into: &canvas)
+        return canvas.lines
+    }
+
+    func keys(_ keys: [Key], _ app: inout HavenApp) {
+        for key in keys { _ = app.handle(key, terminalSize: Size(width: 80, height: 24)) }
+    }
+
+    func type(_ text: String, _ app: inout HavenApp) { keys(text.map { Key.character($0) }, &app) }
+
+    func store() throws -> InMemoryCaseStore {
+        let store = InMemoryCaseStore()
+        _ = try store.save(makeCase(), basedOn: nil, by: Actor(user: "anna.k", role: .caseworker), at: Timestamp(date: Self.today))
+        return store
+    }
+
+    func testPersonSectionAt80x24() throws {
+        let app = makeApp(store: try store())
+        let lines = render(app)
+        XCTAssertEqual(Array(lines[0...8]), [
+            " Haven · Home › My cases › HV-000007                        anna.k · 2026-11-24",
+            " HV-000007 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v1",
+            " 1 Person  2 Service  3 Screening  4 Decision  5 Allocation  6 Integration",
+            "",
+            " Name (Cyrillic)    Жуков Артём Сергеевич",
+            " Name (Latin)       Zhukov Artem Sergeevich",
+            " Other spellings    —",
+            " Born               1998-03-14, Псков",
+            " Age                28",
+        ])
+        XCTAssertEqual(lines[23], "? Help Tab Section n Note r Reload q Back")
+    }
+
+    func testServiceAndFamilyKeepSensitiveFieldsOut() throws {
+        var app = makeApp(store: try store())
+        keys([.character("2")], &app)
+        XCTAssertTrue(render(app).contains(" Equipment          Tank 214, reward 10000.00 USD"))
+        keys([.character("7")], &app)
+        let family = render(app)
+        XCTAssertTrue(family.contains(" Spouse             Жукова Анна, risk high, application filed"), "\(family)")
+        XCTAssertFalse(family.joined().contains("Signal"), "contact channels never show in the case view")
+        XCTAssertFalse(family.joined().contains("Russia"), "whereabouts never show in the case view")
+    }
+
+    func testAddingANoteSavesItAndShowsItInNotesAndHistory() throws {
+        let store = try store()
+        var app = makeApp(store: store)
+        keys([.character("n")], &app)
+        type("Хочет учить немецкий.", &app)
+        XCTAssertEqual(render(app)[21], " New note: Хочет учить немецкий.")
+        XCTAssertEqual(render(app)[23], "F1 Help Enter Save Esc Cancel", "while typing, q and ? are text")
+        keys([.enter], &app)
+        var lines = render(app)
+        XCTAssertEqual(lines[22], " Saved HV-000007 as v2.")
+        XCTAssertEqual(lines[4], " 2026-11-24 anna.k: Хочет учить немецкий.")
+        XCTAssertEqual(try store.load(CaseID(number: 7)).record.notes.map(\.text), ["Хочет учить немецкий."])
+        XCTAssertEqual(try store.load(CaseID(number: 7)).record.notes.first?.at, Self.tick)
+        keys([.character("0")], &app)
+        lines = render(app)
+        XCTAssertEqual(Array(lines[4...8]), [
+            " 2026-11-24 09:30:00 anna.k saved v2",
+            "   notes[0].at: — → \"2026-11-24T09:30:00Z\"",
+            "   notes[0].author: — → \"anna.k\"",
+            "   notes[0].text: — → \"Хочет учить немецкий.\"",
+            " 2026-11-24 00:00:00 anna.k saved v1",
+        ])
+    }
+
+    func testAConflictNamesWhoAndWhenKeepsTheNoteAndReloads() throws {
+        let store = try store()
+        var app = makeApp(store: store)
+        // Another session saves first.
+        var theirs = try store.load(CaseID(number: 7))
+        theirs.record.defector.birthPlace = "Омск"
+        let theirTime = Timestamp(date: Self.today, hour: 9, minute: 12)
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker), at: theirTime)
+
+        keys([.character("n")], &app)
+        type("Семья в Пскове.", &app)
+        keys([.enter], &app)
+        var lines = render(app)
+        XCTAssertEqual(lines[22], " Not saved: oleh.m changed it 2026-11-24 09:12 UTC. Ctrl-R reloads; note kept.")
+        XCTAssertEqual(lines[21], " New note: Семья в Пскове.", "the note is kept")
+        XCTAssertEqual(try store.load(CaseID(number: 7)).record.defector.birthPlace, "Омск", "their change is not overwritten")
+
+        keys([.control("r")], &app)
+        lines = render(app)
+        XCTAssertTrue(lines[1].hasSuffix("· v2"), lines[1])
+        XCTAssertEqual(lines[22], " Reloaded HV-000007 (v2); your note is kept: Enter saves it.")
+        keys([.enter], &app)
+        let saved = try store.load(CaseID(number: 7))
+        XCTAssertEqual(saved.version, CaseVersion(3))
+        XCTAssertEqual(saved.record.defector.birthPlace, "Омск")
+        XCTAssertEqual(saved.record.notes.map(\.text), ["Семья в Пскове."])
+    }
+
+    func testEmptyNotesAreRefusedAndEscPutsTheNoteAway() throws {
+        var app = makeApp(store: try store())
+        keys([.character("n"), .enter], &app)
+        XCTAssertEqual(render(app)[22], " A note cannot be empty.")
+        keys([.escape], &app)
+        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note r Reload q Back")
+        keys([.character("q")], &app)
+        XCTAssertEqual(render(app)[0], " Haven · Home › My cases                                    anna.k · 2026-11-24")
+    }
+
+    func testSectionsCycleWithTabAndTheBarFollowsAtNarrowWidths() throws {
+        var app = makeApp(store: try store())
+        keys([.backTab], &app)
+        var canvas = Canvas(size: Size(width: 60, height: 18))
+        app.render(into: &canvas)
+        XCTAssertEqual(canvas.line(2), " 6 Integration  7 Family  8 Publicity  9 Notes  0 History")
+        XCTAssertTrue(canvas.line(4).hasPrefix(" 2026-11-24 00:00:00 anna.k saved v1"))
+    }
+}
