@@ -113,6 +113,77 @@ final class HavenInTmuxTests: XCTestCase {
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
+    /// A store of a few demo cases that two sessions can share, and the environment to reach it.
+    func sharedStore(cases: Int) throws -> (store: String, cleanup: () -> Void) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-shared-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = directory.appendingPathComponent("store").path
+        let result = try ChildProcess.run(["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path, "demo",
+                                           "--cases", "\(cases)", "--no-open", "--store", store],
+                                          outputPath: directory.appendingPathComponent("out").path)
+        XCTAssertEqual(result.status, 0, result.output)
+        return (store, { try? FileManager.default.removeItem(at: directory) })
+    }
+
+    /// Open a case by number from the home screen's finder.
+    func openCase(_ number: String, in session: TmuxSession) throws {
+        session.waitFor(text: "Cases by stage")
+        try session.press("/")
+        try session.type(number)
+        session.waitFor(text: "HV-00000\(number) ")
+        try session.press("Enter")
+        session.waitFor(text: "1 Person")
+    }
+
+    func testANoteSurvivesQuittingAndStartingAgain() throws {
+        let (store, cleanup) = try sharedStore(cases: 5)
+        defer { cleanup() }
+        let first = try TmuxSession(arguments: ["--store", store])
+        try openCase("3", in: first)
+        try first.press("n")
+        try first.type("Хочет учить немецкий язык.")
+        try first.press("Enter")
+        first.waitFor(text: "Saved HV-000003 as v2.")
+        try first.press("q", "Escape", "q")
+        XCTAssertEqual(first.exitStatus(), 0)
+
+        let second = try TmuxSession(arguments: ["--store", store])
+        try openCase("3", in: second)
+        try second.press("9")
+        second.waitFor(text: "Хочет учить немецкий язык.")
+        try second.press("q", "Escape", "q")
+        XCTAssertEqual(second.exitStatus(), 0)
+    }
+
+    func testTwoSessionsEditingOneCaseTheSecondSaveShowsTheConflict() throws {
+        let (store, cleanup) = try sharedStore(cases: 5)
+        defer { cleanup() }
+        let anna = try TmuxSession(arguments: ["--store", store])
+        let oleh = try TmuxSession(arguments: ["--store", store])
+        try openCase("2", in: anna)
+        try openCase("2", in: oleh)
+        try anna.press("n")
+        try anna.type("Первая заметка")
+        try anna.press("Enter")
+        anna.waitFor(text: "Saved HV-000002 as v2.")
+        try oleh.press("n")
+        try oleh.type("Вторая заметка")
+        try oleh.press("Enter")
+        oleh.waitFor(text: "Not saved:")
+        XCTAssertTrue(oleh.screen.contains("changed it"), oleh.screen)
+        XCTAssertTrue(oleh.screen.contains("New note: Вторая заметка"), "the second note is kept")
+        try oleh.press("C-r")
+        oleh.waitFor(text: "your note is kept")
+        try oleh.press("Enter")
+        oleh.waitFor(text: "Saved HV-000002 as v3.")
+        try oleh.press("9")
+        oleh.waitFor("both notes") { $0.contains("Первая заметка") && $0.contains("Вторая заметка") }
+        for session in [anna, oleh] {
+            try session.press("q", "Escape", "q")
+            XCTAssertEqual(session.exitStatus(), 0)
+        }
+    }
+
     func testUnknownTermEndsWithAClearMessageAndStatus1() throws {
         let session = try TmuxSession(arguments: ["demo"], environment: ["TERM": "no-such-terminal"])
         XCTAssertEqual(session.exitStatus(), 1)
