@@ -21,9 +21,9 @@ struct Haven: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        _ = try data.loadReferenceData()
+        let reference = try data.loadReferenceData()
         let opened = try store.open()
-        try openInterface(on: opened, description: "Store \(opened.directory.path)")
+        try openInterface(on: opened, reference: reference, description: "Store \(opened.directory.path)")
     }
 }
 
@@ -47,7 +47,7 @@ extension Timestamp {
 }
 
 /// Opens the terminal, runs the interface on `store`, and restores the terminal on every way out.
-func openInterface(on store: FileCaseStore, description: String) throws {
+func openInterface(on store: FileCaseStore, reference: ReferenceData, description: String) throws {
     let environment = ProcessInfo.processInfo.environment
     let terminal: NcursesTerminal
     do {
@@ -66,7 +66,7 @@ func openInterface(on store: FileCaseStore, description: String) throws {
     }
     let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
                                  storeDescription: description, startupWarning: warning, clock: { Timestamp.now() })
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today),
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today, reference: reference),
                        context: context, store: store)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil

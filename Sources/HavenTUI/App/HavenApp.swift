@@ -120,6 +120,8 @@ public struct HavenApp {
             case let .reload(id):
                 let more = reply(toTop: load(id))
                 if perform(more) == .quit { return .quit }
+            case let .register(defector):
+                register(defector)
             }
         }
         return command
@@ -163,6 +165,32 @@ public struct HavenApp {
         let effects = reply(toTop: answer)
         if case .saved = answer, let summaries = try? store.summaries() { storeDidChange(summaries) }
         return effects
+    }
+
+    /// Saves a new case with the next free number; a number taken meanwhile by another
+    /// session is retried with the next one. The new case's view replaces the form.
+    mutating func register(_ defector: Defector) {
+        guard let store else { status = ("No store is open, so nothing can be registered.", .error); return }
+        do {
+            for _ in 0..<5 {
+                let record = Case(id: try store.nextCaseID(), defector: defector, registeredBy: context.user,
+                                  registeredAt: context.clock())
+                do {
+                    _ = try store.save(record, basedOn: nil, by: context.actor, at: context.clock())
+                } catch StoreError.alreadyExists {
+                    continue
+                }
+                screens.removeLast()
+                if let summaries = try? store.summaries() { storeDidChange(summaries) }
+                openCase(record.id)
+                status = ("Registered \(record.id): \(defector.cyrillicName.displayed).", .info)
+                return
+            }
+            status = ("Could not find a free case number; try again.", .error)
+        } catch {
+            _ = reply(toTop: .failed("\(error)"))
+            status = ("\(error)", .error)
+        }
     }
 
     mutating func reply(toTop answer: StoreReply) -> [Effect] {

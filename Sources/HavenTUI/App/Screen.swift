@@ -17,6 +17,8 @@ public enum Effect {
     case save(Case, basedOn: CaseVersion)
     /// Load the case again (after a conflict); the outcome comes back through `receive`.
     case reload(CaseID)
+    /// Register a new case for this defector; the case view replaces the screen that asked.
+    case register(Defector)
 }
 
 /// What the store answered to a screen's `save` or `reload`.

@@ -15,7 +15,7 @@ public struct HomeArea: Hashable, Sendable {
 
     /// The areas of the programme, in the order of a case's life.
     public static let all: [HomeArea] = [
-        HomeArea(name: "Intake", summary: "Register a defector; duplicates flagged across scripts", isAvailable: false),
+        HomeArea(name: "Intake", summary: "Register a defector; duplicates flagged across scripts", isAvailable: true),
         HomeArea(name: "Queues", summary: "Cases by stage, caseworker and country; search", isAvailable: true),
         HomeArea(name: "Allocation", summary: "Host countries, quotas, proposals to approve", isAvailable: false),
         HomeArea(name: "Integration", summary: "Language courses, jobs and follow-ups", isAvailable: false),
@@ -57,12 +57,16 @@ public struct HomeScreen: Screen {
 
     /// Who is working and on what day, for the screens the home screen opens.
     let context: (user: UserName, today: CalendarDate)?
+    /// Pick lists for the intake form.
+    let reference: ReferenceData?
 
     /// - Parameters:
     ///   - cases: the store's case summaries, or nil when no store is open.
     ///   - user, today: who is working, for the queues; nil when no store is open.
-    public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil) {
+    public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil,
+                reference: ReferenceData? = nil) {
         self.areas = areas
+        self.reference = reference
         if let user, let today, cases != nil { context = (user, today) } else { context = nil }
         stageCounts = cases.map(StageCounts.init)
         summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
@@ -160,6 +164,9 @@ public struct HomeScreen: Screen {
             return [.status("\(area.name) is not available in this version of Haven yet.", .info)]
         }
         switch area.name {
+        case "Intake":
+            guard let context, let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
+            return [.push(IntakeScreen(reference: reference, today: context.today))]
         case "Queues":
             guard let context else { return [.status("No store is open, so there are no queues.", .info)] }
             let cases = summaries.values.sorted { $0.id < $1.id }

@@ -65,7 +65,7 @@ struct DemoCommand: ParsableCommand {
                 print("Wrote a demo store of \(cases) cases at \(directory.path).")
                 return
             }
-            try openInterface(on: created, description: "Demo store \(directory.path): \(cases) made-up cases")
+            try openInterface(on: created, reference: reference, description: "Demo store \(directory.path): \(cases) made-up cases")
         } catch let error as ExitCode {
             throw error
         } catch {

@@ -1,0 +1,145 @@
+import HavenCore
+
+/// A form: fields under section headings, the focused field, the messages validation gave
+/// for each field, and whether anything has been typed since it was opened or saved.
+public struct Form: Sendable {
+    public struct Section: Sendable {
+        public let title: String
+        public var fields: [FormField]
+    }
+
+    public var sections: [Section]
+    public private(set) var focus = 0
+    /// Validation messages by field id, shown beside the fields.
+    public var messages: [String: [String]] = [:]
+    public private(set) var isDirty = false
+    var scroll = 0
+
+    public init(sections: [Section]) {
+        self.sections = sections
+    }
+
+    /// Every field, in order, with its section and index.
+    var positions: [(section: Int, field: Int)] {
+        sections.indices.flatMap { s in sections[s].fields.indices.map { (s, $0) } }
+    }
+
+    public var fieldCount: Int { positions.count }
+
+    public var focusedField: FormField {
+        let position = positions[focus]
+        return sections[position.section].fields[position.field]
+    }
+
+    public subscript(id: String) -> FormField? {
+        get {
+            for section in sections { if let field = section.fields.first(where: { $0.id == id }) { return field } }
+            return nil
+        }
+        set {
+            guard let newValue else { return }
+            for s in sections.indices {
+                if let f = sections[s].fields.firstIndex(where: { $0.id == id }) { sections[s].fields[f] = newValue }
+            }
+        }
+    }
+
+    public func value(_ id: String) -> String { self[id]?.value ?? "" }
+
+    public mutating func move(by offset: Int) {
+        focus = max(0, min(fieldCount - 1, focus + offset))
+    }
+
+    public mutating func focus(on id: String) {
+        if let index = positions.firstIndex(where: { sections[$0.section].fields[$0.field].id == id }) { focus = index }
+    }
+
+    /// Gives a key to the focused field; true if it took it.
+    public mutating func handle(_ key: Key) -> Bool {
+        let position = positions[focus]
+        let before = sections[position.section].fields[position.field].value
+        let taken = sections[position.section].fields[position.field].handle(key)
+        if taken, sections[position.section].fields[position.field].value != before {
+            isDirty = true
+            messages[sections[position.section].fields[position.field].id] = nil
+        }
+        return taken
+    }
+
+    public mutating func markSaved() { isDirty = false }
+
+    /// Shows validation issues beside their fields (an issue on `equipment[0].reward` shows at
+    /// that field; one on `equipment` at the first field under it) and focuses the first.
+    public mutating func show(_ issues: [ValidationIssue]) {
+        messages = [:]
+        let ids = positions.map { sections[$0.section].fields[$0.field].id }
+        for issue in issues {
+            let target = ids.first { $0 == issue.field } ?? ids.first { $0.hasPrefix(issue.field) } ?? ids[0]
+            messages[target, default: []].append(issue.message)
+        }
+        if let first = ids.firstIndex(where: { messages[$0] != nil }) { focus = first }
+    }
+
+    // MARK: Drawing
+
+    /// Rows of the form: section headings, fields, and messages under the fields they concern.
+    enum Row { case heading(String), field(Int), message(String), blank }
+
+    var rows: [Row] {
+        var rows: [Row] = []
+        var index = 0
+        for section in sections {
+            if !rows.isEmpty { rows.append(.blank) }
+            rows.append(.heading(section.title))
+            for field in section.fields {
+                rows.append(.field(index))
+                for message in messages[field.id] ?? [] { rows.append(.message(message)) }
+                index += 1
+            }
+        }
+        return rows
+    }
+
+    /// Draws the rows that fit, keeping the focused field in view.
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let rows = self.rows
+        guard let focusRow = rows.firstIndex(where: { if case let .field(i) = $0 { return i == focus } else { return false } }) else { return }
+        var first = min(scroll, focusRow)
+        if focusRow >= first + area.height - 1 { first = focusRow - area.height + 2 }
+        first = max(0, min(first, max(0, rows.count - area.height)))
+        let labelWidth = min(24, max(12, area.width / 3))
+        let all = positions.map { sections[$0.section].fields[$0.field] }
+        for (offset, row) in rows.dropFirst(first).prefix(area.height).enumerated() {
+            let y = area.y + offset
+            switch row {
+            case let .heading(title):
+                canvas.put(" " + title, x: area.x, y: y, width: area.width, style: .heading)
+            case let .message(text):
+                canvas.put(String(repeating: " ", count: labelWidth + 2) + "! " + text, x: area.x, y: y, width: area.width, style: .error)
+            case .blank:
+                break
+            case let .field(index):
+                let field = all[index]
+                let focused = index == focus
+                let hasProblem = messages[field.id] != nil
+                canvas.put((focused ? ">" : " ") + " " + DisplayWidth.fit(field.label, to: labelWidth - 1), x: area.x, y: y,
+                           style: focused ? .heading : (hasProblem ? .error : .normal))
+                let x = area.x + labelWidth + 2
+                let width = max(1, area.maxX - x - 1)
+                switch field.kind {
+                case .text, .date:
+                    field.editor.render(into: &canvas, x: x, y: y, width: min(width, 44), focused: focused)
+                    if field.editor.text.isEmpty, !field.hint.isEmpty {
+                        // The hint sits in the empty field, like a placeholder, until typing starts.
+                        canvas.put(field.hint, x: x, y: y, width: min(width, 44), style: Style(.muted, underline: true, dim: true))
+                    }
+                case let .choice(options):
+                    let title = options.isEmpty ? "" : options[field.choice].title
+                    canvas.put("◂ " + title + " ▸", x: x, y: y, width: width, style: focused ? .selection : .normal)
+                case .toggle:
+                    canvas.put(field.isOn ? "[x] yes" : "[ ] no", x: x, y: y, width: width, style: focused ? .selection : .normal)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import HavenCore
+
+/// One choice of a pick list: the value stored and the title shown.
+public struct FormOption: Hashable, Sendable {
+    public let value: String
+    public let title: String
+
+    public init(_ value: String, _ title: String) {
+        self.value = value
+        self.title = title
+    }
+}
+
+/// A field of a form: text, a date typed with its format shown, a pick list, or yes/no.
+/// Its `id` is the field path validation uses (`cyrillicName.family`), so a message lands
+/// beside the field it concerns.
+public struct FormField: Sendable {
+    public enum Kind: Sendable {
+        case text(maximumLength: Int)
+        case date
+        case choice([FormOption])
+        case toggle
+    }
+
+    public let id: String
+    public let label: String
+    public let kind: Kind
+    /// Shown after an empty field: the expected format, or what to write.
+    public let hint: String
+    public var editor: TextField
+    public var choice: Int
+    public var isOn: Bool
+
+    public init(_ id: String, _ label: String, _ kind: Kind, hint: String = "", value: String = "") {
+        self.id = id
+        self.label = label
+        self.kind = kind
+        self.hint = hint
+        if case let .text(maximumLength) = kind {
+            editor = TextField(text: value, maximumLength: maximumLength)
+        } else {
+            editor = TextField(text: value, maximumLength: 10)
+        }
+        choice = 0
+        isOn = value == "yes"
+        if case let .choice(options) = kind { choice = options.firstIndex { $0.value == value } ?? 0 }
+    }
+
+    /// The field's value as text: what was typed, the chosen option's value, or yes/no.
+    public var value: String {
+        switch kind {
+        case .text, .date: editor.text
+        case let .choice(options): options.isEmpty ? "" : options[choice].value
+        case .toggle: isOn ? "yes" : "no"
+        }
+    }
+
+    public var options: [FormOption] {
+        if case let .choice(options) = kind { return options }
+        return []
+    }
+
+    public var takesText: Bool {
+        switch kind {
+        case .text, .date: true
+        default: false
+        }
+    }
+
+    /// A key for this field: text editing, or Left/Right/Space to change a choice or toggle.
+    /// Returns whether the field took it.
+    public mutating func handle(_ key: Key) -> Bool {
+        switch kind {
+        case .text:
+            return editor.handle(key)
+        case .date:
+            if let character = key.typedCharacter, !(character.isNumber || character == "-") { return true }
+            return editor.handle(key)
+        case let .choice(options):
+            guard !options.isEmpty else { return false }
+            switch key {
+            case .right, .character(" "): choice = (choice + 1) % options.count
+            case .left: choice = (choice + options.count - 1) % options.count
+            case let .character(letter):
+                // A letter jumps to the next option starting with it.
+                let lower = letter.lowercased()
+                let order = (1...options.count).map { (choice + $0) % options.count }
+                guard let next = order.first(where: { options[$0].title.lowercased().hasPrefix(lower) }) else { return true }
+                choice = next
+            default: return false
+            }
+            return true
+        case .toggle:
+            switch key {
+            case .character(" "), .left, .right, .character("y"), .character("n"):
+                if case .character("y") = key { isOn = true } else if case .character("n") = key { isOn = false } else { isOn.toggle() }
+                return true
+            default: return false
+            }
+        }
+    }
+
+    /// Sets the text of a text or date field (a suggestion such as the ICAO spelling).
+    public mutating func setText(_ text: String) {
+        editor = TextField(text: text, maximumLength: editor.maximumLength)
+    }
+
+    public mutating func setChoice(value: String) {
+        if let index = options.firstIndex(where: { $0.value == value }) { choice = index }
+    }
+}
+
+extension FormOption {
+    /// The options of a pick list from a `Choice` enumeration.
+    public static func all<T: Choice>(_ type: T.Type) -> [FormOption] {
+        T.allCases.map { FormOption($0.rawValue, $0.title) }
+    }
+}

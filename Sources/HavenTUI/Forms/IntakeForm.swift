@@ -1,0 +1,146 @@
+import Foundation
+import HavenCore
+
+/// The intake form: every intake field of the programme, as form fields whose ids are the
+/// paths validation uses, and the mapping from what was typed to a `Defector`.
+public enum IntakeForm {
+    /// The form, empty, with pick lists from the reference data.
+    public static func make(reference: ReferenceData) -> Form {
+        let specialties = [FormOption("", "None of these")]
+            + reference.occupations.specialties.map { FormOption($0.code, "\($0.name) (\($0.russianName))") }
+        let occupations = [FormOption("", "None")]
+            + reference.occupations.unitGroups.map { FormOption($0.code.rawValue, "\($0.code) \($0.title)") }
+        let none = [FormOption("", "None")]
+        return Form(sections: [
+            Form.Section(title: "Person", fields: [
+                FormField("cyrillicName.family", "Family name (Cyrillic)", .text(maximumLength: 60), hint: "Жуков"),
+                FormField("cyrillicName.given", "Given name (Cyrillic)", .text(maximumLength: 60), hint: "Артём"),
+                FormField("cyrillicName.patronymic", "Patronymic (Cyrillic)", .text(maximumLength: 60), hint: "Сергеевич"),
+                FormField("latinName.family", "Family name (Latin)", .text(maximumLength: 60), hint: "filled from Cyrillic (ICAO)"),
+                FormField("latinName.given", "Given name (Latin)", .text(maximumLength: 60)),
+                FormField("latinName.patronymic", "Patronymic (Latin)", .text(maximumLength: 60)),
+                FormField("otherSpellings", "Other spellings", .text(maximumLength: 200), hint: "comma-separated: Iouri, Yury"),
+                FormField("birthDate", "Date of birth", .date, hint: "YYYY-MM-DD"),
+                FormField("birthPlace", "Place of birth", .text(maximumLength: 100)),
+            ]),
+            Form.Section(title: "Service", fields: [
+                FormField("service.branch", "Branch", .choice(FormOption.all(ServiceBranch.self))),
+                FormField("service.rank", "Rank", .choice(FormOption.all(Rank.self))),
+                FormField("service.unit", "Unit", .text(maximumLength: 120), hint: "number or name; \"unknown\""),
+                FormField("service.specialty", "Military specialty", .choice(specialties)),
+                FormField("skills[0].occupation", "ISCO-08 occupation", .choice(occupations)),
+                FormField("service.specialtyDescription", "Specialty, own words", .text(maximumLength: 200)),
+            ]),
+            Form.Section(title: "Coming over", fields: [
+                FormField("crossing.method", "How", .choice(FormOption.all(CrossingMethod.self))),
+                FormField("crossing.date", "Date", .date, hint: "YYYY-MM-DD"),
+                FormField("crossing.place", "Where", .text(maximumLength: 120)),
+                FormField("crossing.thirdCountry", "Third country", .text(maximumLength: 2), hint: "two letters: GE, TR"),
+                FormField("custody", "Custody now", .choice(FormOption.all(CustodyStatus.self))),
+                FormField("equipment[0].kind", "Equipment handed over", .choice(none + FormOption.all(EquipmentKind.self))),
+                FormField("equipment[0].identifier", "Hull / serial number", .text(maximumLength: 60)),
+                FormField("equipment[0].reward", "Reward paid", .text(maximumLength: 30), hint: "10000 USD"),
+            ]),
+            Form.Section(title: "Languages, skills, needs", fields: [
+                FormField("languages", "Languages (CEFR)", .text(maximumLength: 120), hint: "ru native, en B1, de A2", value: "ru native"),
+                FormField("skills", "Civilian skills", .text(maximumLength: 200), hint: "separated by ;"),
+                FormField("education", "Education", .text(maximumLength: 200)),
+                FormField("healthNeeds", "Health needs", .text(maximumLength: 200)),
+                FormField("riskOnReturn", "Risk on return, his words", .text(maximumLength: 500)),
+            ]),
+            Form.Section(title: "Consent", fields: [
+                FormField("consent.publicity", "May be considered for publicity", .toggle),
+                FormField("consent.shareWithHostCountry", "Share file with host country", .toggle),
+                FormField("consent.communicationsWork", "Willing to do communications work", .toggle),
+                FormField("consent.recordedOn", "Consent recorded on", .date, hint: "YYYY-MM-DD"),
+            ]),
+        ])
+    }
+
+    /// The defector the form describes, and every problem with it: what cannot be read
+    /// (a date that is not a date) and what validation finds.
+    public static func defector(from form: Form, today: CalendarDate) -> (Defector, [ValidationIssue]) {
+        var problems: [ValidationIssue] = []
+        func text(_ id: String) -> String { form.value(id).trimmingCharacters(in: .whitespaces) }
+        func date(_ id: String) -> CalendarDate? {
+            let value = text(id)
+            guard !value.isEmpty else { return nil }
+            guard let parsed = CalendarDate(iso: value) else {
+                problems.append(ValidationIssue(field: id, message: "'\(value)' is not a date; write it as YYYY-MM-DD, for example 1998-03-14."))
+                return nil
+            }
+            return parsed
+        }
+        var d = Defector()
+        d.cyrillicName = FullName(family: text("cyrillicName.family"), given: text("cyrillicName.given"), patronymic: text("cyrillicName.patronymic"))
+        d.latinName = FullName(family: text("latinName.family"), given: text("latinName.given"), patronymic: text("latinName.patronymic"))
+        d.otherSpellings = text("otherSpellings").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        d.birthDate = date("birthDate")
+        d.birthPlace = text("birthPlace")
+        d.service = MilitaryService(branch: ServiceBranch(rawValue: text("service.branch")) ?? .groundForces,
+                                    rank: Rank(rawValue: text("service.rank")) ?? .private, unit: text("service.unit"),
+                                    specialty: text("service.specialty").isEmpty ? nil : text("service.specialty"),
+                                    specialtyDescription: text("service.specialtyDescription"))
+        let third = text("crossing.thirdCountry").uppercased()
+        if !third.isEmpty, CountryCode(third) == nil {
+            problems.append(ValidationIssue(field: "crossing.thirdCountry", message: "'\(third)' is not a two-letter country code such as GE or TR."))
+        }
+        d.crossing = Crossing(method: CrossingMethod(rawValue: text("crossing.method")) ?? .surrendered, date: date("crossing.date"),
+                              place: text("crossing.place"), thirdCountry: CountryCode(third))
+        d.custody = CustodyStatus(rawValue: text("custody")) ?? .ukrainianPrisonerOfWar
+        if let kind = EquipmentKind(rawValue: text("equipment[0].kind")) {
+            var reward: Money?
+            let rewardText = text("equipment[0].reward")
+            if !rewardText.isEmpty {
+                let parts = rewardText.split(separator: " ")
+                if parts.count == 2, let amount = Double(parts[0].replacingOccurrences(of: ",", with: "")), amount >= 0 {
+                    reward = Money(minorUnits: Int64((amount * 100).rounded()), currency: String(parts[1]).uppercased())
+                } else {
+                    problems.append(ValidationIssue(field: "equipment[0].reward", message: "Write the reward as an amount and a currency: 10000 USD."))
+                }
+            }
+            d.equipment = [EquipmentHandover(kind: kind, identifier: text("equipment[0].identifier"), reward: reward)]
+        }
+        let (languages, languageProblems) = parseLanguages(text("languages"))
+        d.languages = languages
+        problems += languageProblems
+        if let code = ISCOCode(text("skills[0].occupation")) {
+            d.skills.append(Skill(occupation: code, description: form["skills[0].occupation"]?.options
+                .first { $0.value == code.rawValue }?.title.dropFirst(5).description ?? ""))
+        }
+        for skill in text("skills").split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !skill.isEmpty {
+            d.skills.append(Skill(description: skill))
+        }
+        d.education = text("education")
+        d.healthNeeds = text("healthNeeds")
+        d.riskOnReturn = text("riskOnReturn")
+        d.consent = ConsentChoices(publicity: form.value("consent.publicity") == "yes",
+                                   shareWithHostCountry: form.value("consent.shareWithHostCountry") == "yes",
+                                   communicationsWork: form.value("consent.communicationsWork") == "yes",
+                                   recordedOn: date("consent.recordedOn"))
+        // A field already reported as unreadable needs no second message saying it is empty.
+        let unreadable = Set(problems.map(\.field))
+        return (d, problems + CaseValidation.intakeIssues(d, today: today).filter { !unreadable.contains($0.field) })
+    }
+
+    /// "ru native, en B1" → languages; each part that is not a language and a level is a problem.
+    static func parseLanguages(_ text: String) -> ([LanguageSkill], [ValidationIssue]) {
+        var skills: [LanguageSkill] = []
+        var problems: [ValidationIssue] = []
+        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            let words = part.split(separator: " ")
+            guard words.count == 2, let language = LanguageCode(words[0].lowercased()) else {
+                problems.append(ValidationIssue(field: "languages", message: "'\(part)' should be a two-letter language and a level: en B1, ru native."))
+                continue
+            }
+            if words[1].lowercased() == "native" {
+                skills.append(LanguageSkill(language: language, level: .c2, isNative: true))
+            } else if let level = CEFRLevel(rawValue: words[1].uppercased()) {
+                skills.append(LanguageSkill(language: language, level: level))
+            } else {
+                problems.append(ValidationIssue(field: "languages", message: "'\(words[1])' is not a CEFR level (A1, A2, B1, B2, C1, C2) or \"native\"."))
+            }
+        }
+        return (skills, problems)
+    }
+}

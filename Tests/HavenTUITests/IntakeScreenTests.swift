@@ -1,0 +1,139 @@
+import Foundation
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+final class IntakeScreenTests: XCTestCase {
+    static let today = CalendarDate(year: 2026, month: 11, day: 24)!
+
+    static let reference = ReferenceData(
+        countries: [HostCountry(code: CountryCode("GB")!, name: "United Kingdom", languages: [LanguageCode("en")!])],
+        occupations: OccupationCatalogue(
+            unitGroups: [OccupationGroup(code: ISCOCode("8342")!, title: "Earthmoving and related plant operators"),
+                         OccupationGroup(code: ISCOCode("7233")!, title: "Agricultural and industrial machinery mechanics and repairers")],
+            specialties: [MilitarySpecialty(code: "tank-driver-mechanic", name: "Tank driver-mechanic", russianName: "механик-водитель танка",
+                                            occupations: [ISCOCode("8342")!, ISCOCode("7233")!])]))
+
+    func makeApp(store: InMemoryCaseStore) -> HavenApp {
+        let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store",
+                                     clock: { Timestamp(date: Self.today, hour: 11) })
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), user: "anna.k", today: Self.today, reference: Self.reference),
+                           context: context, store: store)
+        _ = app.handle(.character("1"), terminalSize: Size(width: 80, height: 24))
+        return app
+    }
+
+    func render(_ app: HavenApp) -> [String] {
+        var canvas = Canvas(size: Size(width: 80, height: 24))
+        app.render(into: &canvas)
+        return canvas.lines
+    }
+
+    func keys(_ keys: [Key], _ app: inout HavenApp) {
+        for key in keys { _ = app.handle(key, terminalSize: Size(width: 80, height: 24)) }
+    }
+
+    func type(_ text: String, _ app: inout HavenApp) { keys(text.map { Key.character($0) }, &app) }
+
+    /// Types into the current field and moves to the next.
+    func fill(_ text: String, _ app: inout HavenApp) {
+        type(text, &app)
+        keys([.tab], &app)
+    }
+
+    func testTheEmptyFormAt80x24() {
+        let lines = render(makeApp(store: InMemoryCaseStore()))
+        XCTAssertEqual(Array(lines[0...8]), [
+            " Haven · Home › Intake                                      anna.k · 2026-11-24",
+            " Register a defector · 32 fields · Ctrl-S saves",
+            "",
+            " Person",
+            "> Family name (Cyrillic)  Жуков",
+            "  Given name (Cyrillic)   Артём",
+            "  Patronymic (Cyrillic)   Сергеевич",
+            "  Family name (Latin)     filled from Cyrillic (ICAO)",
+            "  Given name (Latin)",
+        ])
+        XCTAssertTrue(render(makeApp(store: InMemoryCaseStore()))[4].contains("Жуков"), "the hint shows in the empty field")
+        XCTAssertEqual(lines[23], "F1 Help Ctrl-S Save Tab Next Esc Close", "a text field has the keys: no ? or q")
+    }
+
+    func testSavingAnIncompleteFormMarksEveryProblemBesideItsField() {
+        var app = makeApp(store: InMemoryCaseStore())
+        fill("Жуков", &app)
+        keys([.control("s")], &app)
+        let lines = render(app)
+        XCTAssertEqual(lines[22], " 7 things to fix, marked ! beside the fields.")
+        XCTAssertTrue(lines.contains("                          ! Enter the given name in Cyrillic letters."), "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("> Given name (Cyrillic)") }, "the first problem has the focus")
+    }
+
+    func testRegisteringADefectorFromAnEmptyStore() throws {
+        let store = InMemoryCaseStore()
+        var app = makeApp(store: store)
+        fill("Жуков", &app); fill("Артём", &app); fill("Сергеевич", &app)
+        XCTAssertTrue(render(app).contains("> Family name (Latin)     Zhukov"), "the ICAO spelling is suggested")
+        keys([.tab, .tab, .tab], &app)                  // keep the suggested Latin names
+        fill("Iouri", &app)                             // other spellings... (a nickname on a document)
+        fill("1998-03-14", &app)
+        fill("Псков", &app)
+        keys([.tab, .tab], &app)                        // branch, rank as they are
+        fill("4-я гв. танковая дивизия", &app)
+        keys([.character("t")], &app)                   // specialty: jump to "Tank driver-mechanic"
+        XCTAssertTrue(render(app).contains("  ISCO-08 occupation      ◂ 8342 Earthmoving and related plant operators ▸"),
+                      "the ISCO occupation follows the specialty: \(render(app))")
+        keys([.tab, .tab, .tab, .tab], &app)            // to ISCO, own words, how (surrendered), date
+        fill("2026-09-02", &app)
+        fill("Купянск", &app)
+        keys([.control("s")], &app)
+        let lines = render(app)
+        XCTAssertEqual(lines[22], " Registered HV-000001: Жуков Артём Сергеевич.", lines.joined(separator: "\n"))
+        XCTAssertEqual(lines[1], " HV-000001 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v1")
+        let saved = try store.load(CaseID(number: 1)).record
+        XCTAssertEqual(saved.defector.latinName, FullName(family: "Zhukov", given: "Artem", patronymic: "Sergeevich"))
+        XCTAssertEqual(saved.defector.otherSpellings, ["Iouri"])
+        XCTAssertEqual(saved.defector.birthDate, CalendarDate(year: 1998, month: 3, day: 14))
+        XCTAssertEqual(saved.defector.service.specialty, "tank-driver-mechanic")
+        XCTAssertEqual(saved.defector.skills.first?.occupation, ISCOCode("8342"))
+        XCTAssertEqual(saved.defector.languages, [LanguageSkill(language: LanguageCode("ru")!, level: .c2, isNative: true)])
+        XCTAssertEqual(saved.registeredBy, "anna.k")
+        XCTAssertEqual(saved.assignedTo, "anna.k")
+    }
+
+    func testBadDatesLanguagesAndRewardsAreExplained() {
+        var form = IntakeForm.make(reference: Self.reference)
+        form["birthDate"]?.setText("14.03.1998")
+        form["languages"]?.setText("ru native, english good")
+        form["equipment[0].kind"]?.setChoice(value: "tank")
+        form["equipment[0].reward"]?.setText("ten thousand")
+        let (_, issues) = IntakeForm.defector(from: form, today: Self.today)
+        let messages = Dictionary(grouping: issues, by: \.field).mapValues { $0.map(\.message) }
+        XCTAssertEqual(messages["birthDate"], ["'14.03.1998' is not a date; write it as YYYY-MM-DD, for example 1998-03-14."])
+        XCTAssertEqual(messages["languages"], ["'english good' should be a two-letter language and a level: en B1, ru native."])
+        XCTAssertEqual(messages["equipment[0].reward"], ["Write the reward as an amount and a currency: 10000 USD."])
+    }
+
+    func testConsentIsDatedTodayWhenGiven() {
+        var form = IntakeForm.make(reference: Self.reference)
+        form.focus(on: "consent.publicity")
+        var screen = IntakeScreen(reference: Self.reference, today: Self.today, form: form)
+        _ = screen.handleUnboundKey(.character(" "))
+        XCTAssertEqual(screen.form.value("consent.publicity"), "yes")
+        XCTAssertEqual(screen.form.value("consent.recordedOn"), "2026-11-24")
+    }
+
+    func testEscAsksBeforeThrowingAwayChanges() {
+        var app = makeApp(store: InMemoryCaseStore())
+        keys([.escape], &app)
+        XCTAssertEqual(render(app)[0], " Haven · Home                                               anna.k · 2026-11-24", "an untouched form just closes")
+        keys([.character("1")], &app)
+        type("Жуков", &app)
+        keys([.escape], &app)
+        XCTAssertEqual(render(app)[22], " Throw away this unsaved form? y discards, n keeps it.")
+        XCTAssertEqual(render(app)[23], "F1 Help y Discard n Keep")
+        keys([.character("n")], &app)
+        XCTAssertTrue(render(app)[4].hasPrefix("> Family name (Cyrillic)  Жуков"), "kept, nothing lost")
+        keys([.escape, .character("y")], &app)
+        XCTAssertEqual(render(app)[0], " Haven · Home                                               anna.k · 2026-11-24")
+    }
+}
