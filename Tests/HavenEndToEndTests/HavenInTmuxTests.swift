@@ -184,6 +184,53 @@ final class HavenInTmuxTests: XCTestCase {
         }
     }
 
+    /// The caseworker's loop from an empty store: register a defector with a Cyrillic name,
+    /// find him by Cyrillic and by Latin, add a note, quit, start again, see the note.
+    func testRegisterFindAddANoteAndSeeItAfterARestart() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-loop-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = directory.appendingPathComponent("store").path
+        XCTAssertEqual(try ChildProcess.run([HavenBinary.url.path, "init", "--store", store],
+                                            outputPath: directory.path + "-init.out").status, 0)
+        let first = try TmuxSession(arguments: ["--store", store])
+        first.waitFor(text: "All cases            0")
+        try first.press("1")
+        first.waitFor(text: "Register a defector")
+        for (text, tabs) in [("Щербаков", 1), ("Владимир", 1), ("Юрьевич", 4), ("Wladimir", 1), ("1995-07-30", 1), ("Чита", 3),
+                             ("150-я мотострелковая дивизия", 5), ("2026-10-01", 1), ("Бахмут", 1)] {
+            try first.type(text)
+            for _ in 0..<tabs { try first.press("Tab") }
+        }
+        try first.press("C-s")
+        first.waitFor(text: "Registered HV-000001: Щербаков Владимир Юрьевич.")
+        XCTAssertTrue(first.screen.contains("(Vladimir Shcherbakov)"), first.screen)
+        try first.press("q")
+        first.waitFor(text: "All cases            1")
+        try first.press("/")
+        try first.type("Щерб")
+        first.waitFor(text: "HV-000001 Щербаков Владимир Юрьевич")
+        try first.press("C-u")
+        try first.type("Schtscherbakow")
+        first.waitFor("the German spelling finds him") { $0.contains("Find: Schtscherbakow") && $0.contains("HV-000001 Щербаков") }
+        try first.press("Enter")
+        first.waitFor(text: "1 Person")
+        try first.press("n")
+        try first.type("Просит связаться с матерью в Чите.")
+        try first.press("Enter")
+        first.waitFor(text: "Saved HV-000001 as v2.")
+        try first.press("q", "Escape", "q")
+        XCTAssertEqual(first.exitStatus(), 0)
+
+        let second = try TmuxSession(arguments: ["--store", store])
+        second.waitFor(text: "All cases            1")
+        try second.press("2")
+        second.waitFor(text: "My cases: 1 of 1")
+        try second.press("Enter", "9")
+        second.waitFor(text: "Просит связаться с матерью в Чите.")
+        try second.press("q", "q", "q")
+        XCTAssertEqual(second.exitStatus(), 0)
+    }
+
     func testUnknownTermEndsWithAClearMessageAndStatus1() throws {
         let session = try TmuxSession(arguments: ["demo"], environment: ["TERM": "no-such-terminal"])
         XCTAssertEqual(session.exitStatus(), 1)
