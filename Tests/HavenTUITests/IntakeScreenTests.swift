@@ -122,6 +122,16 @@ final class IntakeScreenTests: XCTestCase {
         XCTAssertEqual(screen.form.value("consent.recordedOn"), "2026-11-24")
     }
 
+    func testAStrayQOnAPickListOrYesNoFieldNeverLeavesTheForm() {
+        var app = makeApp(store: InMemoryCaseStore())
+        type("Жуков", &app)
+        keys(Array(repeating: .tab, count: 9), &app)
+        XCTAssertTrue(render(app).contains { $0.hasPrefix("> Branch") }, "on a pick list")
+        keys([.character("q"), .character("?")], &app)
+        XCTAssertEqual(render(app)[0], " Haven · Home › Intake                                      anna.k · 2026-11-24", "still in the form")
+        XCTAssertEqual(render(app)[23], "F1 Help Ctrl-S Save Tab Next Esc Close")
+    }
+
     func testEscAsksBeforeThrowingAwayChanges() {
         var app = makeApp(store: InMemoryCaseStore())
         keys([.escape], &app)
@@ -135,5 +145,44 @@ final class IntakeScreenTests: XCTestCase {
         XCTAssertTrue(render(app)[4].hasPrefix("> Family name (Cyrillic)  Жуков"), "kept, nothing lost")
         keys([.escape, .character("y")], &app)
         XCTAssertEqual(render(app)[0], " Haven · Home                                               anna.k · 2026-11-24")
+    }
+}
+
+extension IntakeScreenTests {
+    /// Fills the required fields for Жуков Артём with the given birth date.
+    func fillZhukov(_ app: inout HavenApp) {
+        fill("Жуков", &app); fill("Артём", &app); fill("Сергеевич", &app)
+        keys([.tab, .tab, .tab, .tab], &app)
+        fill("1998-03-14", &app)
+        fill("Псков", &app)
+        keys([.tab, .tab], &app)
+        fill("4-я гв. танковая дивизия", &app)
+        keys([.tab, .tab, .tab, .tab], &app)
+        fill("2026-09-02", &app)
+        fill("Купянск", &app)
+    }
+
+    func testPossibleDuplicatesAreShownAndANewPersonCanBeConfirmed() throws {
+        let store = InMemoryCaseStore()
+        var app = makeApp(store: store)
+        fillZhukov(&app)
+        keys([.control("s")], &app)
+        XCTAssertEqual(render(app)[22], " Registered HV-000001: Жуков Артём Сергеевич.")
+        keys([.character("q"), .character("1")], &app)
+        fillZhukov(&app)
+        keys([.control("s")], &app)
+        var lines = render(app)
+        XCTAssertEqual(lines[1], " Possible duplicates of Жуков Артём Сергеевич (Artem Zhukov)")
+        XCTAssertEqual(lines[4], " HV-000001 Жуков Артём Сергеевич      Intake      same name, birth date, unit")
+        XCTAssertEqual(lines[22], " 1 case looks like the same person: open one, or c for a new person.")
+        XCTAssertEqual(lines[23], "? Help Enter Open existing c New person Esc Back to form")
+        keys([.enter], &app)
+        XCTAssertEqual(render(app)[1], " HV-000001 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v1", "the existing case opens")
+        keys([.character("q")], &app)
+        lines = render(app)
+        XCTAssertEqual(lines[1], " Possible duplicates of Жуков Артём Сергеевич (Artem Zhukov)", "and the form is still there")
+        keys([.character("c")], &app)
+        XCTAssertEqual(render(app)[22], " Registered HV-000002: Жуков Артём Сергеевич.")
+        XCTAssertEqual(store.summaries().count, 2)
     }
 }

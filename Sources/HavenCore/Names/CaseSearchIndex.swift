@@ -34,6 +34,13 @@ public struct CaseSearchIndex: Sendable {
         }.prefix(limit).map(\.id))
     }
 
+    /// The cases whose names contain every one of these word keys exactly (whole words, not
+    /// prefixes): the cases a new registration may duplicate.
+    public func cases(havingEveryWord keys: [String]) -> [CaseID] {
+        guard !keys.isEmpty else { return [] }
+        return entries.filter { entry in keys.allSatisfy(entry.wordKeys.contains) }.map(\.id)
+    }
+
     /// "HV-0012", "hv12" or "12" → "12"; nil when the query is not a case number.
     static func caseNumber(in query: String) -> String? {
         var digits = Substring(query.uppercased())

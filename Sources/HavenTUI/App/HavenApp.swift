@@ -120,7 +120,17 @@ public struct HavenApp {
             case let .reload(id):
                 let more = reply(toTop: load(id))
                 if perform(more) == .quit { return .quit }
-            case let .register(defector):
+            case let .register(defector, confirmedNew):
+                if !confirmedNew, let store, let summaries = try? store.summaries() {
+                    let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
+                    let duplicates = DuplicateFinder.candidates(for: defector, in: CaseSearchIndex(summaries), summaries: byID) {
+                        try store.load($0).record
+                    }
+                    if !duplicates.isEmpty {
+                        if perform(reply(toTop: .possibleDuplicates(duplicates))) == .quit { return .quit }
+                        continue
+                    }
+                }
                 register(defector)
             }
         }

@@ -18,7 +18,8 @@ public enum Effect {
     /// Load the case again (after a conflict); the outcome comes back through `receive`.
     case reload(CaseID)
     /// Register a new case for this defector; the case view replaces the screen that asked.
-    case register(Defector)
+    /// Unless `confirmedNew`, possible duplicates come back through `receive` first.
+    case register(Defector, confirmedNew: Bool)
 }
 
 /// What the store answered to a screen's `save` or `reload`.
@@ -27,6 +28,8 @@ public enum StoreReply {
     case saved(StoredCase, history: [AuditEntry])
     /// The case changed in another session since it was loaded: who and when.
     case conflict(savedBy: UserName, savedAt: Timestamp)
+    /// Cases that may be the same person as the one being registered.
+    case possibleDuplicates([PossibleDuplicate])
     case failed(String)
 }
 

@@ -6,6 +6,7 @@ import HavenCore
 public struct IntakeScreen: Screen {
     public enum Action: Sendable {
         case next, previous, save, close, confirmDiscard, keepEditing
+        case duplicateUp, duplicateDown, openDuplicate, confirmNewPerson, backToForm
     }
 
     public private(set) var form: Form
@@ -13,6 +14,9 @@ public struct IntakeScreen: Screen {
     public let today: CalendarDate
     /// Esc was pressed on a changed form: y discards, n goes on.
     public private(set) var askingToDiscard = false
+    /// Cases that may be this person, shown after Ctrl-S; nil while editing.
+    public private(set) var duplicates: [PossibleDuplicate]?
+    public private(set) var selectedDuplicate = 0
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(reference: ReferenceData, today: CalendarDate, form: Form? = nil) {
@@ -23,11 +27,21 @@ public struct IntakeScreen: Screen {
 
     public var title: String { "Intake" }
     public var minimumSize: Size { Size(width: 60, height: 16) }
-    /// A text field takes printable keys; so does the discard question, so that only y and n
-    /// (and Esc) answer it and no stray q or ? does anything.
-    public var capturesText: Bool { askingToDiscard || form.focusedField.takesText }
+    /// The form keeps every printable key, whatever field has the focus: a stray q on a pick
+    /// list must never leave the form without asking (Esc asks; F1 is help). So does the
+    /// discard question, which only y, n and Esc answer.
+    public var capturesText: Bool { duplicates == nil }
 
     public var keyTable: KeyTable<Action> {
+        if duplicates != nil {
+            return KeyTable([
+                KeyBinding([.enter], .openDuplicate, label: "Open existing", help: "Open the selected case instead (the form stays here)"),
+                KeyBinding([.character("c")], .confirmNewPerson, label: "New person", help: "Confirm this is a different person and register him"),
+                KeyBinding([.down, .character("j")], .duplicateDown, help: "Select the next possible duplicate"),
+                KeyBinding([.up, .character("k")], .duplicateUp, help: "Select the previous possible duplicate"),
+                KeyBinding([.escape, .character("q")], .backToForm, label: "Back to form", help: "Go back to the form"),
+            ])
+        }
         if askingToDiscard {
             return KeyTable([
                 KeyBinding([.character("y")], .confirmDiscard, label: "Discard", help: "Throw the form away"),
@@ -55,7 +69,17 @@ public struct IntakeScreen: Screen {
                 form.show(issues)
                 return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
             }
-            return [.register(defector)]
+            return [.register(defector, confirmedNew: false)]
+        case .duplicateUp: selectedDuplicate = max(0, selectedDuplicate - 1)
+        case .duplicateDown: selectedDuplicate = min((duplicates?.count ?? 1) - 1, selectedDuplicate + 1)
+        case .openDuplicate:
+            guard let duplicates, duplicates.indices.contains(selectedDuplicate) else { return [] }
+            return [.openCase(duplicates[selectedDuplicate].summary.id)]
+        case .confirmNewPerson:
+            duplicates = nil
+            return [.register(IntakeForm.defector(from: form, today: today).0, confirmedNew: true)]
+        case .backToForm:
+            duplicates = nil
         case .close:
             guard form.isDirty else { return [.back] }
             askingToDiscard = true
@@ -71,9 +95,12 @@ public struct IntakeScreen: Screen {
     /// Keys not in the table go to the focused field.
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard !askingToDiscard else { return [] }
+        guard duplicates == nil else { return nil }
+        // Printable keys a field does not take (letters on a yes/no field) go nowhere.
+        let swallowed: [Effect]? = key.typedCharacter != nil ? [] : nil
         let specialty = form.value("service.specialty")
         let consent = ["consent.publicity", "consent.shareWithHostCountry", "consent.communicationsWork"].map(form.value)
-        guard form.handle(key) else { return nil }
+        guard form.handle(key) else { return swallowed }
         if form.value("service.specialty") != specialty {
             // The ISCO occupation follows the specialty's closest match.
             let suggested = reference.occupations.suggestedOccupations(for: form.value("service.specialty")).first?.code.rawValue ?? ""
@@ -98,12 +125,41 @@ public struct IntakeScreen: Screen {
     }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {
-        if case let .failed(message) = reply { return [.status(message, .error)] }
-        return []
+        switch reply {
+        case let .failed(message):
+            return [.status(message, .error)]
+        case let .possibleDuplicates(found):
+            duplicates = found
+            selectedDuplicate = 0
+            return [.status("\(found.count) case\(found.count == 1 ? " looks" : "s look") like the same person: open one, or c for a new person.", .warning)]
+        default:
+            return []
+        }
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
+        if let duplicates {
+            renderDuplicates(duplicates, into: &canvas, area: area)
+            return
+        }
         canvas.put(" Register a defector · \(form.fieldCount) fields · Ctrl-S saves", x: area.x, y: area.y, width: area.width, style: .heading)
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
+    }
+
+    func renderDuplicates(_ found: [PossibleDuplicate], into canvas: inout Canvas, area: Rect) {
+        let (defector, _) = IntakeForm.defector(from: form, today: today)
+        canvas.put(" Possible duplicates of \(defector.cyrillicName.displayed) (\(defector.latinName.given) \(defector.latinName.family))",
+                   x: area.x, y: area.y, width: area.width, style: .heading)
+        canvas.put(" Born \(defector.birthDate?.description ?? "—"), unit \(defector.service.unit)", x: area.x, y: area.y + 1,
+                   width: area.width, style: .muted)
+        for (index, duplicate) in found.prefix(area.height - 4).enumerated() {
+            let y = area.y + 3 + index
+            let selected = index == selectedDuplicate
+            let summary = duplicate.summary
+            let text = " \(summary.id) \(DisplayWidth.fit(summary.cyrillicName, to: 26)) \(DisplayWidth.fit(summary.stage.title, to: 11)) "
+                + "same " + duplicate.reasons.map(\.rawValue).joined(separator: ", ")
+            if selected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(text, x: area.x, y: y, width: area.width, style: selected ? .selection : .normal)
+        }
     }
 }

@@ -124,6 +124,8 @@ public struct CaseViewScreen: Screen {
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. " + (note == nil ? "r reloads." : "Ctrl-R reloads; note kept."), .error)]
         case let .failed(message):
             return [.status(message, .error)]
+        case .possibleDuplicates:
+            return []
         }
     }
 
