@@ -64,13 +64,21 @@ func openInterface(on store: FileCaseStore, reference: ReferenceData, descriptio
     } else if !store.openingProblems.isEmpty {
         warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }
-    let context = SessionContext(user: OperatingSystemIdentity.currentUser(), today: CalendarDate.today(),
+    let user = OperatingSystemIdentity.currentUser()
+    let draft = try? store.draft(for: user)
+    if let draft, warning == nil {
+        warning = "Your unsaved intake form from \(draft.savedAt.description.dropLast(4).replacingOccurrences(of: "T", with: " ")) UTC is kept: 1 opens it."
+    }
+    let context = SessionContext(user: user, today: CalendarDate.today(),
                                  storeDescription: description, startupWarning: warning, clock: { Timestamp.now() })
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today, reference: reference),
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today, reference: reference,
+                                        draft: draft),
                        context: context, store: store)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil
     })
+    // Whatever ended the session, a half-typed form is kept (or its kept copy removed).
+    app.keepDraft()
     switch end {
     case .quit:
         return

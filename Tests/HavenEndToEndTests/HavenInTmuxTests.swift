@@ -231,6 +231,39 @@ final class HavenInTmuxTests: XCTestCase {
         XCTAssertEqual(second.exitStatus(), 0)
     }
 
+    /// A dropped connection (SIGHUP) in the middle of an intake form loses nothing: the next
+    /// start says the form is kept and Intake brings it back.
+    func testAHalfTypedFormSurvivesADroppedConnection() throws {
+        let (store, cleanup) = try sharedStore(cases: 3)
+        defer { cleanup() }
+        let first = try TmuxSession(arguments: ["--store", store])
+        first.waitFor(text: "Cases by stage")
+        try first.press("1")
+        first.waitFor(text: "Register a defector")
+        try first.type("Горбачёв")
+        try first.press("Tab")
+        try first.type("Семён")
+        try first.press("Tab")
+        first.waitFor(text: "Gorbachev")
+        let pid = try XCTUnwrap(first.haven)
+        XCTAssertEqual(kill(pid, SIGHUP), 0)
+        XCTAssertEqual(first.exitStatus(), 128 + SIGHUP)
+        let drafts = URL(fileURLWithPath: store).appendingPathComponent("drafts")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: drafts.path).count, 1)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: try FileManager.default.contentsOfDirectory(
+            at: drafts, includingPropertiesForKeys: nil)[0].path)[.posixPermissions] as? Int, 0o600)
+
+        let second = try TmuxSession(arguments: ["--store", store])
+        second.waitFor(text: "Your unsaved intake form from")
+        try second.press("1")
+        second.waitFor("the form as it was") { $0.contains("Горбачёв") && $0.contains("Семён") && $0.contains("Gorbachev") }
+        try second.press("Escape")
+        second.waitFor(text: "Throw away this unsaved form?")
+        try second.press("y", "q")
+        XCTAssertEqual(second.exitStatus(), 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: drafts.path), [], "thrown away on purpose: gone")
+    }
+
     func testUnknownTermEndsWithAClearMessageAndStatus1() throws {
         let session = try TmuxSession(arguments: ["demo"], environment: ["TERM": "no-such-terminal"])
         XCTAssertEqual(session.exitStatus(), 1)

@@ -186,3 +186,43 @@ extension IntakeScreenTests {
         XCTAssertEqual(store.summaries().count, 2)
     }
 }
+
+extension IntakeScreenTests {
+    func testAHalfTypedFormIsKeptAndOfferedBack() throws {
+        let store = InMemoryCaseStore()
+        var app = makeApp(store: store)
+        fill("Жуков", &app); fill("Артём", &app)
+        app.keepDraft()
+        let kept = try XCTUnwrap(store.draft(for: "anna.k"))
+        XCTAssertEqual(kept.values["cyrillicName.family"], "Жуков")
+        XCTAssertEqual(kept.values["latinName.family"], "Zhukov")
+        XCTAssertEqual(kept.focus, "cyrillicName.patronymic")
+
+        // A new session (after a dropped connection) offers it back through Intake.
+        let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store", clock: { Timestamp(date: Self.today, hour: 11) })
+        var again = HavenApp(root: HomeScreen(cases: store.summaries(), user: "anna.k", today: Self.today, reference: Self.reference,
+                                              draft: store.draft(for: "anna.k")), context: context, store: store)
+        _ = again.handle(.character("1"), terminalSize: Size(width: 80, height: 24))
+        let lines = render(again)
+        XCTAssertTrue(lines.contains("  Family name (Cyrillic)  Жуков"), "\(lines)")
+        XCTAssertTrue(lines.contains("> Patronymic (Cyrillic)   Сергеевич"), "the focus is where it was (the hint shows)")
+        XCTAssertEqual(lines[22], " Your unsaved form from 2026-11-24 11:00:00 UTC is back.")
+
+        // Thrown away on purpose: the kept copy goes too.
+        _ = again.handle(.escape, terminalSize: Size(width: 80, height: 24))
+        _ = again.handle(.character("y"), terminalSize: Size(width: 80, height: 24))
+        again.keepDraft()
+        XCTAssertNil(store.draft(for: "anna.k"))
+    }
+
+    func testRegisteringRemovesTheKeptDraft() {
+        let store = InMemoryCaseStore()
+        var app = makeApp(store: store)
+        fillZhukov(&app)
+        app.keepDraft()
+        XCTAssertNotNil(store.draft(for: "anna.k"))
+        keys([.control("s")], &app)
+        app.keepDraft()
+        XCTAssertNil(store.draft(for: "anna.k"))
+    }
+}

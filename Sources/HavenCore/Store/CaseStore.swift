@@ -111,4 +111,8 @@ public protocol CaseStore: AnyObject {
     func refresh() throws -> Bool
     /// The audit entries of one case, oldest first.
     func history(of id: CaseID) throws -> [AuditEntry]
+    /// Keeps `user`'s half-typed intake form (nil removes it); durable when it returns.
+    func keepDraft(_ draft: IntakeDraft?, for user: UserName) throws
+    /// `user`'s kept intake form, if there is one.
+    func draft(for user: UserName) throws -> IntakeDraft?
 }

@@ -5,6 +5,7 @@ import Synchronization
 public final class InMemoryCaseStore: CaseStore, Sendable {
     private let cases = Mutex<[CaseID: StoredCase]>([:])
     private let trail = Mutex<[AuditEntry]>([])
+    private let drafts = Mutex<[UserName: IntakeDraft]>([:])
 
     public init(cases initial: [Case] = [], savedBy: UserName = "demo", at time: Timestamp = Timestamp(secondsSinceEpoch: 0)) {
         cases.withLock { table in
@@ -54,6 +55,14 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
 
     public func history(of id: CaseID) -> [AuditEntry] {
         trail.withLock { $0.filter { $0.caseID == id } }
+    }
+
+    public func keepDraft(_ draft: IntakeDraft?, for user: UserName) {
+        drafts.withLock { $0[user] = draft }
+    }
+
+    public func draft(for user: UserName) -> IntakeDraft? {
+        drafts.withLock { $0[user] }
     }
 
     /// Nothing else writes to a store in memory.

@@ -14,6 +14,7 @@ public final class FileCaseStore: CaseStore {
     public static let casesFile = "cases.jsonl"
     public static let auditFile = "audit.jsonl"
     public static let quarantineDirectory = "quarantine"
+    public static let draftsDirectory = "drafts"
 
     public let directory: URL
     public let manifest: StoreManifest
@@ -260,6 +261,29 @@ public final class FileCaseStore: CaseStore {
             if let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)) { entries.append(decoded.entry) }
         }
         return entries
+    }
+
+    /// Drafts are `drafts/USER.json`, owner-only (0600) even in a group store: a half-typed
+    /// form is its writer's alone. Written beside and renamed, with the directory fsynced.
+    public func keepDraft(_ draft: IntakeDraft?, for user: UserName) throws {
+        let folder = directory.appendingPathComponent(Self.draftsDirectory).path
+        let path = "\(folder)/\(user.rawValue).json"
+        guard let draft else {
+            if unlink(path) == 0 { try PosixFile.syncDirectory(folder) }
+            return
+        }
+        if !FileManager.default.fileExists(atPath: folder) {
+            guard mkdir(folder, 0o700) == 0 || errno == EEXIST else { throw FileError(path: folder, operation: "mkdir", code: errno) }
+            chmod(folder, manifest.directoryMode)
+            try PosixFile.syncDirectory(directory.path)
+        }
+        try PosixFile.replaceDurably(path, with: Array(try CaseRecordLine.encoder.encode(draft)), mode: 0o600)
+    }
+
+    public func draft(for user: UserName) throws -> IntakeDraft? {
+        let path = directory.appendingPathComponent(Self.draftsDirectory).appendingPathComponent("\(user.rawValue).json").path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(IntakeDraft.self, from: data)
     }
 
     public func nextCaseID() throws -> CaseID {

@@ -33,11 +33,12 @@ public enum StoreCheck {
             damaged(manifestPath, "", "missing: this is not a Haven store")
             return report
         }
-        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory]
+        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
+                          FileCaseStore.draftsDirectory]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if !known.contains(name) {
                 damaged("\(path)/\(name)", "", "a file that is not part of a Haven store; move it out of the store")
-            } else if name != FileCaseStore.quarantineDirectory {
+            } else if name != FileCaseStore.quarantineDirectory, name != FileCaseStore.draftsDirectory {
                 do { try StorePermissions.checkNotWorldAccessible("\(path)/\(name)") } catch { damaged("\(path)/\(name)", "", "\(error)") }
             }
         }

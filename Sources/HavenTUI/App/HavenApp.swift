@@ -57,11 +57,14 @@ public struct HavenApp {
     public let context: SessionContext
     /// The store, through HavenCore's protocol; nil when none is open.
     let store: (any CaseStore)?
+    /// The draft last written, so an unchanged form is not written again.
+    private var keptDraft: [String: String]?
 
     public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
         screens = [root]
         self.context = context
         self.store = store
+        keptDraft = (try? store?.draft(for: context.user))?.values
         if let warning = context.startupWarning { status = (warning, .warning) }
     }
 
@@ -208,6 +211,17 @@ public struct HavenApp {
         let effects = top.receive(answer)
         screens.append(top)
         return effects
+    }
+
+    /// Writes the half-typed intake form to the store if it changed since last time, and
+    /// removes the kept one once the form is saved or thrown away. Called about once a second
+    /// and on the way out after SIGHUP or SIGTERM, so a crash loses at most a second of typing.
+    public mutating func keepDraft() {
+        guard let store else { return }
+        let current = screens.compactMap(\.unsavedValues).last
+        guard current?.values != keptDraft else { return }
+        let draft = current.map { IntakeDraft(savedAt: context.clock(), values: $0.values, focus: $0.focus) }
+        if (try? store.keepDraft(draft, for: context.user)) != nil { keptDraft = current?.values }
     }
 
     /// Passes the store's new summaries to every open screen.

@@ -52,6 +52,8 @@ public protocol Screen {
     /// True while a text field has the keyboard: printable keys are text then, so the key bar
     /// and help offer only keys that still work (F1, Esc).
     var capturesText: Bool { get }
+    /// A half-typed form worth keeping through a crash, or nil.
+    var unsavedValues: (values: [String: String], focus: String)? { get }
     /// Told what the store answered to this screen's `save` or `reload`.
     mutating func receive(_ reply: StoreReply) -> [Effect]
     /// Told when other sessions changed the store, with the new summaries.
@@ -76,6 +78,8 @@ extension Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) {}
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] { [] }
+
+    public var unsavedValues: (values: [String: String], focus: String)? { nil }
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {

@@ -68,6 +68,29 @@ public struct Form: Sendable {
 
     public mutating func markSaved() { isDirty = false }
 
+    /// Every field's value by id, for keeping a draft.
+    public var values: [String: String] {
+        var values: [String: String] = [:]
+        for section in sections { for field in section.fields { values[field.id] = field.value } }
+        return values
+    }
+
+    /// Puts kept values back (a draft); the form counts as changed, so Esc asks first.
+    public mutating func restore(_ values: [String: String], focus id: String) {
+        for s in sections.indices {
+            for f in sections[s].fields.indices {
+                guard let value = values[sections[s].fields[f].id] else { continue }
+                switch sections[s].fields[f].kind {
+                case .text, .date: sections[s].fields[f].setText(value)
+                case .choice: sections[s].fields[f].setChoice(value: value)
+                case .toggle: sections[s].fields[f].isOn = value == "yes"
+                }
+            }
+        }
+        focus(on: id)
+        isDirty = true
+    }
+
     /// Shows validation issues beside their fields (an issue on `equipment[0].reward` shows at
     /// that field; one on `equipment` at the first field under it) and focuses the first.
     public mutating func show(_ issues: [ValidationIssue]) {

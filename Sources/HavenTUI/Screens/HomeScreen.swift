@@ -59,14 +59,17 @@ public struct HomeScreen: Screen {
     let context: (user: UserName, today: CalendarDate)?
     /// Pick lists for the intake form.
     let reference: ReferenceData?
+    /// A half-typed intake form kept from an earlier session, offered back by Intake.
+    public private(set) var draft: IntakeDraft?
 
     /// - Parameters:
     ///   - cases: the store's case summaries, or nil when no store is open.
     ///   - user, today: who is working, for the queues; nil when no store is open.
     public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil,
-                reference: ReferenceData? = nil) {
+                reference: ReferenceData? = nil, draft: IntakeDraft? = nil) {
         self.areas = areas
         self.reference = reference
+        self.draft = draft
         if let user, let today, cases != nil { context = (user, today) } else { context = nil }
         stageCounts = cases.map(StageCounts.init)
         summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
@@ -158,7 +161,7 @@ public struct HomeScreen: Screen {
         return []
     }
 
-    func open(_ index: Int) -> [Effect] {
+    mutating func open(_ index: Int) -> [Effect] {
         let area = areas[index]
         guard area.isAvailable else {
             return [.status("\(area.name) is not available in this version of Haven yet.", .info)]
@@ -166,7 +169,15 @@ public struct HomeScreen: Screen {
         switch area.name {
         case "Intake":
             guard let context, let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
-            return [.push(IntakeScreen(reference: reference, today: context.today))]
+            var form = IntakeForm.make(reference: reference)
+            if let kept = draft {
+                form.restore(kept.values, focus: kept.focus)
+                draft = nil
+                // Offered once: from now on the open form is what is kept.
+                return [.push(IntakeScreen(reference: reference, today: context.today, form: form)),
+                        .status("Your unsaved form from \(kept.savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ")) UTC is back.", .info)]
+            }
+            return [.push(IntakeScreen(reference: reference, today: context.today, form: form))]
         case "Queues":
             guard let context else { return [.status("No store is open, so there are no queues.", .info)] }
             let cases = summaries.values.sorted { $0.id < $1.id }

@@ -58,6 +58,10 @@ public struct IntakeScreen: Screen {
 
     public mutating func prepare(for area: Rect) { self.area = area }
 
+    public var unsavedValues: (values: [String: String], focus: String)? {
+        form.isDirty ? (form.values, form.focusedField.id) : nil
+    }
+
     public mutating func handle(_ action: Action) -> [Effect] {
         switch action {
         case .next: leaveField(); form.move(by: 1)

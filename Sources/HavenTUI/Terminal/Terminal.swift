@@ -51,6 +51,7 @@ public enum TerminalSession {
         while true {
             if clock() - lastRefresh >= pollMilliseconds {
                 lastRefresh = clock()
+                app.keepDraft()
                 if let summaries = refresh() {
                     app.storeDidChange(summaries)
                     needsDraw = true
