@@ -70,7 +70,8 @@ func openInterface(on store: FileCaseStore, reference: ReferenceData, descriptio
         warning = "Your unsaved intake form from \(draft.savedAt.description.dropLast(4).replacingOccurrences(of: "T", with: " ")) UTC is kept: 1 opens it."
     }
     let context = SessionContext(user: user, today: CalendarDate.today(),
-                                 storeDescription: description, startupWarning: warning, clock: { Timestamp.now() })
+                                 storeDescription: description, startupWarning: warning, clock: { Timestamp.now() },
+                                 reference: reference)
     var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today, reference: reference,
                                         draft: draft),
                        context: context, store: store)

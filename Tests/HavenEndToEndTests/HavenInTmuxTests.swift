@@ -84,7 +84,7 @@ final class HavenInTmuxTests: XCTestCase {
         let start = Date()
         XCTAssertEqual(try ChildProcess.run(env + ["import", later, "--store", store], outputPath: output).status, 0)
         session.waitFor(text: "All cases           25")
-        XCTAssertLessThan(Date().timeIntervalSince(start), 3.0, "seen within the two-second promise (plus a second for a busy machine)")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3.5, "seen within the two-second promise (plus margin for a busy machine)")
         try session.press("q")
         XCTAssertEqual(session.exitStatus(), 0)
     }
@@ -310,7 +310,11 @@ final class HavenInTmuxTests: XCTestCase {
             _ = session.exitStatus()
             return elapsed
         }
-        XCTAssertGreaterThanOrEqual(try secondsForEscape(["ESCDELAY": "1500"]), 1.0, "the environment's ESCDELAY is respected")
-        XCTAssertLessThan(try secondsForEscape([:]), 0.8, "Esc acts without ncurses' default one-second wait")
+        // Compared with each other, measured under the same load, so a busy machine does not
+        // make the test fail: ncurses' default (1 s) would make the two about equal.
+        let slow = try secondsForEscape(["ESCDELAY": "1500"])
+        let fast = try secondsForEscape([:])
+        XCTAssertGreaterThanOrEqual(slow, 1.0, "the environment's ESCDELAY is respected")
+        XCTAssertLessThan(fast, slow - 0.5, "Esc acts without ncurses' default one-second wait (fast \(fast) s, slow \(slow) s)")
     }
 }

@@ -63,7 +63,7 @@ final class CaseViewScreenTests: XCTestCase {
             " Born               1998-03-14, Псков",
             " Age                28",
         ])
-        XCTAssertEqual(lines[23], "? Help Tab Section n Note r Reload q Back")
+        XCTAssertEqual(lines[23], "? Help Tab Section n Note e Edit r Reload q Back")
     }
 
     func testServiceAndFamilyKeepSensitiveFieldsOut() throws {
@@ -134,7 +134,7 @@ final class CaseViewScreenTests: XCTestCase {
         keys([.character("n"), .enter], &app)
         XCTAssertEqual(render(app)[22], " A note cannot be empty.")
         keys([.escape], &app)
-        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note r Reload q Back")
+        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note e Edit r Reload q Back")
         keys([.character("q")], &app)
         XCTAssertEqual(render(app)[0], " Haven · Home › My cases                                    anna.k · 2026-11-24")
     }
@@ -146,5 +146,64 @@ final class CaseViewScreenTests: XCTestCase {
         app.render(into: &canvas)
         XCTAssertEqual(canvas.line(2), " 6 Integration  7 Family  8 Publicity  9 Notes  0 History")
         XCTAssertTrue(canvas.line(4).hasPrefix(" 2026-11-24 00:00:00 anna.k saved v1"))
+    }
+}
+
+extension CaseViewScreenTests {
+    func editingApp(store: InMemoryCaseStore) -> HavenApp {
+        let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store", clock: { Self.tick },
+                                     reference: IntakeScreenTests.reference)
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), user: "anna.k", today: Self.today,
+                                            reference: IntakeScreenTests.reference), context: context, store: store)
+        keys([.character("2"), .enter], &app)
+        return app
+    }
+
+    func testEditingPersonDetailsKeepsWhatTheFormDoesNotShow() throws {
+        let store = InMemoryCaseStore()
+        var record = makeCase()
+        record.defector.skills = [Skill(occupation: ISCOCode("8342"), description: "Earthmoving"),
+                                  Skill(occupation: ISCOCode("7233"), description: "Machinery mechanic")]
+        record.defector.equipment.append(EquipmentHandover(kind: .smallArms, identifier: "AK-74M"))
+        _ = try store.save(record, basedOn: nil, by: Actor(user: "anna.k", role: .caseworker), at: Timestamp(date: Self.today))
+        var app = editingApp(store: store)
+        keys([.character("e")], &app)
+        XCTAssertTrue(render(app)[0].contains("Home › My cases › HV-000007 › Edit HV-000007"), render(app)[0])
+        keys(Array(repeating: .tab, count: 8), &app)   // to Place of birth
+        keys([.control("u")], &app)
+        type("Великие Луки", &app)
+        keys([.control("s")], &app)
+        let lines = render(app)
+        XCTAssertEqual(lines[22], " Saved HV-000007 as v2.")
+        XCTAssertEqual(lines[1], " HV-000007 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v2", "back in the case view, reloaded")
+        let saved = try store.load(CaseID(number: 7)).record
+        XCTAssertEqual(saved.defector.birthPlace, "Великие Луки")
+        XCTAssertEqual(saved.defector.skills.compactMap(\.occupation), [ISCOCode("8342")!, ISCOCode("7233")!], "the second skill is kept")
+        XCTAssertEqual(saved.defector.equipment.map(\.identifier), ["214", "AK-74M"], "the second item is kept")
+        XCTAssertEqual(saved.family, record.family)
+        XCTAssertEqual(store.history(of: CaseID(number: 7)).last?.changes.map(\.field), ["defector.birthPlace"], "only what changed")
+    }
+
+    func testAnEditThatMeetsAnotherSessionsChangeMergesOnReload() throws {
+        let store = try store()
+        var app = editingApp(store: store)
+        keys([.character("e")], &app)
+        // Another session changes the unit while anna edits the place of birth.
+        var theirs = try store.load(CaseID(number: 7))
+        theirs.record.defector.service.unit = "1-я гв. танковая армия"
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker),
+                           at: Timestamp(date: Self.today, hour: 9, minute: 12))
+        keys(Array(repeating: .tab, count: 8), &app)
+        keys([.control("u")], &app)
+        type("Великие Луки", &app)
+        keys([.control("s")], &app)
+        XCTAssertEqual(render(app)[22], " Not saved: oleh.m changed it 2026-11-24 09:12 UTC. Ctrl-R reloads; edits kept.")
+        keys([.control("r")], &app)
+        XCTAssertEqual(render(app)[22], " Reloaded HV-000007 (v2); your 1 changed field is kept: Ctrl-S saves.")
+        keys([.control("s")], &app)
+        let saved = try store.load(CaseID(number: 7))
+        XCTAssertEqual(saved.version, CaseVersion(3))
+        XCTAssertEqual(saved.record.defector.birthPlace, "Великие Луки", "my change")
+        XCTAssertEqual(saved.record.defector.service.unit, "1-я гв. танковая армия", "their change, not overwritten")
     }
 }

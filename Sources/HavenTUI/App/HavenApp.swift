@@ -25,9 +25,13 @@ public struct SessionContext: Sendable {
     public var role: Role
     /// The time now, for saves; injected so tests control it.
     public var clock: @Sendable () -> Timestamp
+    /// Pick lists for forms.
+    public var reference: ReferenceData?
 
     public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
-                role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) }) {
+                role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },
+                reference: ReferenceData? = nil) {
+        self.reference = reference
         self.user = user
         self.today = today
         self.storeDescription = storeDescription
@@ -154,7 +158,7 @@ public struct HavenApp {
         switch load(id) {
         case let .loaded(stored, history):
             screens.append(CaseViewScreen(stored: stored, history: history, today: context.today,
-                                          author: context.user, clock: context.clock))
+                                          author: context.user, clock: context.clock, reference: context.reference))
         case let .failed(message):
             status = (message, .error)
         default:

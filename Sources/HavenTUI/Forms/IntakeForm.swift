@@ -57,9 +57,37 @@ public enum IntakeForm {
         ])
     }
 
+    /// The form's values for an existing defector, to edit him with the intake form.
+    public static func values(of d: Defector) -> [String: String] {
+        let values: [String: String] = [
+            "cyrillicName.family": d.cyrillicName.family, "cyrillicName.given": d.cyrillicName.given,
+            "cyrillicName.patronymic": d.cyrillicName.patronymic, "latinName.family": d.latinName.family,
+            "latinName.given": d.latinName.given, "latinName.patronymic": d.latinName.patronymic,
+            "otherSpellings": d.otherSpellings.joined(separator: ", "), "birthDate": d.birthDate?.description ?? "",
+            "birthPlace": d.birthPlace, "service.branch": d.service.branch.rawValue, "service.rank": d.service.rank.rawValue,
+            "service.unit": d.service.unit, "service.specialty": d.service.specialty ?? "",
+            "skills[0].occupation": d.skills.first { $0.occupation != nil }?.occupation?.rawValue ?? "",
+            "service.specialtyDescription": d.service.specialtyDescription, "crossing.method": d.crossing.method.rawValue,
+            "crossing.date": d.crossing.date?.description ?? "", "crossing.place": d.crossing.place,
+            "crossing.thirdCountry": d.crossing.thirdCountry?.rawValue ?? "", "custody": d.custody.rawValue,
+            "equipment[0].kind": d.equipment.first?.kind.rawValue ?? "", "equipment[0].identifier": d.equipment.first?.identifier ?? "",
+            "equipment[0].reward": d.equipment.first?.reward.map { "\(Double($0.minorUnits) / 100) \($0.currency)" } ?? "",
+            "languages": d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }.joined(separator: ", "),
+            "skills": d.skills.filter { $0.occupation == nil }.map(\.description).joined(separator: "; "),
+            "education": d.education, "healthNeeds": d.healthNeeds, "riskOnReturn": d.riskOnReturn,
+            "consent.publicity": d.consent.publicity ? "yes" : "no",
+            "consent.shareWithHostCountry": d.consent.shareWithHostCountry ? "yes" : "no",
+            "consent.communicationsWork": d.consent.communicationsWork ? "yes" : "no",
+            "consent.recordedOn": d.consent.recordedOn?.description ?? "",
+        ]
+        // Empty values stay: they must replace a new form's defaults (languages "ru native").
+        return values
+    }
+
     /// The defector the form describes, and every problem with it: what cannot be read
-    /// (a date that is not a date) and what validation finds.
-    public static func defector(from form: Form, today: CalendarDate) -> (Defector, [ValidationIssue]) {
+    /// (a date that is not a date) and what validation finds. Editing starts from `base`, so
+    /// what the form does not show (further skills and equipment, the family) is kept.
+    public static func defector(from form: Form, today: CalendarDate, base: Defector? = nil) -> (Defector, [ValidationIssue]) {
         var problems: [ValidationIssue] = []
         func text(_ id: String) -> String { form.value(id).trimmingCharacters(in: .whitespaces) }
         func date(_ id: String) -> CalendarDate? {
@@ -71,7 +99,7 @@ public enum IntakeForm {
             }
             return parsed
         }
-        var d = Defector()
+        var d = base ?? Defector()
         d.cyrillicName = FullName(family: text("cyrillicName.family"), given: text("cyrillicName.given"), patronymic: text("cyrillicName.patronymic"))
         d.latinName = FullName(family: text("latinName.family"), given: text("latinName.given"), patronymic: text("latinName.patronymic"))
         d.otherSpellings = text("otherSpellings").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -100,14 +128,21 @@ public enum IntakeForm {
                 }
             }
             d.equipment = [EquipmentHandover(kind: kind, identifier: text("equipment[0].identifier"), reward: reward)]
+                + (base?.equipment.dropFirst() ?? [])
+        } else {
+            d.equipment = Array(base?.equipment.dropFirst() ?? [])
         }
         let (languages, languageProblems) = parseLanguages(text("languages"))
         d.languages = languages
         problems += languageProblems
+        d.skills = []
         if let code = ISCOCode(text("skills[0].occupation")) {
-            d.skills.append(Skill(occupation: code, description: form["skills[0].occupation"]?.options
+            let kept = base?.skills.first { $0.occupation == code }
+            d.skills.append(kept ?? Skill(occupation: code, description: form["skills[0].occupation"]?.options
                 .first { $0.value == code.rawValue }?.title.dropFirst(5).description ?? ""))
         }
+        // Further occupation skills are not on the form: keep them as they were.
+        d.skills += (base?.skills.filter { $0.occupation != nil }.dropFirst() ?? [])
         for skill in text("skills").split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !skill.isEmpty {
             d.skills.append(Skill(description: skill))
         }

@@ -7,6 +7,7 @@ public struct IntakeScreen: Screen {
     public enum Action: Sendable {
         case next, previous, save, close, confirmDiscard, keepEditing
         case duplicateUp, duplicateDown, openDuplicate, confirmNewPerson, backToForm
+        case reloadEdited
     }
 
     public private(set) var form: Form
@@ -17,6 +18,10 @@ public struct IntakeScreen: Screen {
     /// Cases that may be this person, shown after Ctrl-S; nil while editing.
     public private(set) var duplicates: [PossibleDuplicate]?
     public private(set) var selectedDuplicate = 0
+    /// When editing an existing case: the case as loaded, and the form's values then, so a
+    /// reload after a conflict keeps exactly the fields this user changed.
+    public private(set) var editing: StoredCase?
+    var loadedValues: [String: String] = [:]
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(reference: ReferenceData, today: CalendarDate, form: Form? = nil) {
@@ -25,7 +30,16 @@ public struct IntakeScreen: Screen {
         self.form = form ?? IntakeForm.make(reference: reference)
     }
 
-    public var title: String { "Intake" }
+    /// The same form, editing an existing case's person and service details.
+    public init(editing stored: StoredCase, reference: ReferenceData, today: CalendarDate) {
+        self.init(reference: reference, today: today)
+        editing = stored
+        loadedValues = form.values.merging(IntakeForm.values(of: stored.record.defector)) { $1 }
+        form.restore(loadedValues, focus: "cyrillicName.family")
+        form.markSaved()
+    }
+
+    public var title: String { editing.map { "Edit \($0.record.id)" } ?? "Intake" }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     /// The form keeps every printable key, whatever field has the focus: a stray q on a pick
     /// list must never leave the form without asking (Esc asks; F1 is help). So does the
@@ -53,7 +67,9 @@ public struct IntakeScreen: Screen {
             KeyBinding([.tab, .down, .enter], .next, label: "Next", help: "Next field"),
             KeyBinding([.backTab, .up], .previous, help: "Previous field"),
             KeyBinding([.escape], .close, label: "Close", help: "Close the form (asks first if anything was typed)"),
-        ])
+        ] + (editing == nil ? [] : [
+            KeyBinding([.control("r")], .reloadEdited, help: "Load the case again after a conflict, keeping the fields you changed"),
+        ]))
     }
 
     public mutating func prepare(for area: Rect) { self.area = area }
@@ -68,12 +84,20 @@ public struct IntakeScreen: Screen {
         case .previous: leaveField(); form.move(by: -1)
         case .save:
             leaveField()
-            let (defector, issues) = IntakeForm.defector(from: form, today: today)
+            let (defector, issues) = IntakeForm.defector(from: form, today: today, base: editing?.record.defector)
             guard issues.isEmpty else {
                 form.show(issues)
                 return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
             }
+            if let editing {
+                var record = editing.record
+                record.defector = defector
+                return [.save(record, basedOn: editing.version)]
+            }
             return [.register(defector, confirmedNew: false)]
+        case .reloadEdited:
+            guard let editing else { return [] }
+            return [.reload(editing.record.id)]
         case .duplicateUp: selectedDuplicate = max(0, selectedDuplicate - 1)
         case .duplicateDown: selectedDuplicate = min((duplicates?.count ?? 1) - 1, selectedDuplicate + 1)
         case .openDuplicate:
@@ -132,6 +156,30 @@ public struct IntakeScreen: Screen {
         switch reply {
         case let .failed(message):
             return [.status(message, .error)]
+        case let .saved(stored, _):
+            editing = stored
+            form.markSaved()
+            return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+        case let .conflict(savedBy, savedAt):
+            let when = savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)
+            return [.status("Not saved: \(savedBy) changed it \(when) UTC. Ctrl-R reloads; edits kept.", .error)]
+        case let .loaded(newer, _):
+            // A field-level three-way merge: the fields this user changed keep their values,
+            // every other field takes the newer version's.
+            let theirs = form.values.merging(IntakeForm.values(of: newer.record.defector)) { $1 }
+            let mine = form.values
+            var merged = theirs
+            var kept = 0
+            for (id, value) in mine where value != loadedValues[id, default: IntakeForm.make(reference: reference).value(id)] {
+                merged[id] = value
+                kept += 1
+            }
+            let focus = form.focusedField.id
+            form = IntakeForm.make(reference: reference)
+            form.restore(merged, focus: focus)
+            editing = newer
+            loadedValues = theirs
+            return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept: Ctrl-S saves.", .info)]
         case let .possibleDuplicates(found):
             duplicates = found
             selectedDuplicate = 0

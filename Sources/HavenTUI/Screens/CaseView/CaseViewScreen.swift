@@ -9,7 +9,7 @@ public struct CaseViewScreen: Screen {
     public enum Action: Sendable {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
-        case addNote, saveNote, cancelNote, reload
+        case addNote, saveNote, cancelNote, reload, edit
     }
 
     public private(set) var stored: StoredCase
@@ -18,6 +18,8 @@ public struct CaseViewScreen: Screen {
     /// Who writes notes here, and the clock that dates them.
     public let author: UserName
     let clock: @Sendable () -> Timestamp
+    /// Pick lists for the edit form.
+    let reference: ReferenceData?
     public private(set) var section = CaseSection.person
     public private(set) var scroll = 0
     /// The note being written; kept through a conflict so nothing typed is lost.
@@ -27,7 +29,8 @@ public struct CaseViewScreen: Screen {
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(stored: StoredCase, history: [AuditEntry], today: CalendarDate, author: UserName,
-                clock: @escaping @Sendable () -> Timestamp) {
+                clock: @escaping @Sendable () -> Timestamp, reference: ReferenceData? = nil) {
+        self.reference = reference
         self.stored = stored
         self.history = history
         self.today = today
@@ -51,6 +54,7 @@ public struct CaseViewScreen: Screen {
             KeyBinding([.tab, .right], .nextSection, label: "Section", help: "Next section"),
             KeyBinding([.backTab, .left], .previousSection, help: "Previous section"),
             KeyBinding([.character("n")], .addNote, label: "Note", help: "Add a note to the case"),
+            KeyBinding([.character("e")], .edit, label: "Edit", help: "Edit the person and service details with the intake form"),
             KeyBinding([.character("r")], .reload, label: "Reload", help: "Load the case again from the store"),
             KeyBinding([.down, .character("j")], .scrollDown, help: "Scroll down"),
             KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
@@ -89,6 +93,9 @@ public struct CaseViewScreen: Screen {
             return [.save(record, basedOn: stored.version)]
         case .reload:
             return [.reload(stored.record.id)]
+        case .edit:
+            guard let reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
+            return [.push(IntakeScreen(editing: stored, reference: reference, today: today))]
         }
         scroll = min(max(0, scroll), max(0, lines.count - (area.height - 4)))
         return []
