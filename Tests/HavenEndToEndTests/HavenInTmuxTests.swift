@@ -264,6 +264,26 @@ final class HavenInTmuxTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: drafts.path), [], "thrown away on purpose: gone")
     }
 
+    /// On a vt100 with NO_COLOR: the arrow keys work and the selected row is reverse video,
+    /// visible without colour.
+    func testVT100WithoutColourIsUsable() throws {
+        let session = try TmuxSession(arguments: ["demo", "--cases", "20"], environment: ["TERM": "vt100", "NO_COLOR": "1"])
+        session.waitFor(text: "Cases by stage")
+        try session.press("2")
+        session.waitFor(text: "All cases: 20 of 20")
+        try session.press("Down", "Down")
+        session.waitFor("the third case selected in reverse video") { _ in
+            session.screenWithAttributes.split(separator: "\n").contains { $0.contains("\u{1B}[7m") && $0.contains("HV-000003") }
+        }
+        // No colour set at all: no SGR 30-37 or 40-47 (39 and 49, "default colour", are tmux's resets).
+        XCTAssertNil(session.screenWithAttributes.range(of: "\u{1B}\\[([0-9]*;)*[34][0-7](;[0-9]+)*m", options: .regularExpression),
+                     "no colour codes")
+        try session.press("Enter")
+        session.waitFor(text: "1 Person")
+        try session.press("q", "q", "q")
+        XCTAssertEqual(session.exitStatus(), 0)
+    }
+
     func testUnknownTermEndsWithAClearMessageAndStatus1() throws {
         let session = try TmuxSession(arguments: ["demo"], environment: ["TERM": "no-such-terminal"])
         XCTAssertEqual(session.exitStatus(), 1)

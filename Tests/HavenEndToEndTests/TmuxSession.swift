@@ -61,6 +61,8 @@ final class TmuxSession {
     }
 
     var screen: String { (try? tmux(["capture-pane", "-p", "-t", "haven"])) ?? "" }
+    /// The screen with its attributes as escape sequences (reverse video is ESC [7m).
+    var screenWithAttributes: String { (try? tmux(["capture-pane", "-p", "-e", "-t", "haven"])) ?? "" }
     var lines: [String] { screen.components(separatedBy: "\n") }
 
     /// Presses tmux-named keys one by one (Escape, Down, F1, C-c, ?).
