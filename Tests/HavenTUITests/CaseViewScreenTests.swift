@@ -31,17 +31,9 @@ final class CaseViewScreenTests: XCTestCase {
         return app
     }
 
-    func render(_ app: HavenApp) -> [String] {
-        var canvas = Canvas(size: Size(width: 80, height: 24))
-        app.render(into: &canvas)
-        return canvas.lines
-    }
-
-    func keys(_ keys: [Key], _ app: inout HavenApp) {
-        for key in keys { _ = app.handle(key, terminalSize: Size(width: 80, height: 24)) }
-    }
-
-    func type(_ text: String, _ app: inout HavenApp) { keys(text.map { Key.character($0) }, &app) }
+    func render(_ app: HavenApp) -> [String] { app.lines }
+    func keys(_ keys: [Key], _ app: inout HavenApp) { app.press(keys) }
+    func type(_ text: String, _ app: inout HavenApp) { app.type(text) }
 
     func store() throws -> InMemoryCaseStore {
         let store = InMemoryCaseStore()

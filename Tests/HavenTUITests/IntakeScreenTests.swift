@@ -23,17 +23,9 @@ final class IntakeScreenTests: XCTestCase {
         return app
     }
 
-    func render(_ app: HavenApp) -> [String] {
-        var canvas = Canvas(size: Size(width: 80, height: 24))
-        app.render(into: &canvas)
-        return canvas.lines
-    }
-
-    func keys(_ keys: [Key], _ app: inout HavenApp) {
-        for key in keys { _ = app.handle(key, terminalSize: Size(width: 80, height: 24)) }
-    }
-
-    func type(_ text: String, _ app: inout HavenApp) { keys(text.map { Key.character($0) }, &app) }
+    func render(_ app: HavenApp) -> [String] { app.lines }
+    func keys(_ keys: [Key], _ app: inout HavenApp) { app.press(keys) }
+    func type(_ text: String, _ app: inout HavenApp) { app.type(text) }
 
     /// Types into the current field and moves to the next.
     func fill(_ text: String, _ app: inout HavenApp) {

@@ -57,16 +57,16 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
         self.version = version
     }
 
+    /// The summary of a case at `version`: the one place its list fields are worked out.
+    public init(record: Case, version: CaseVersion) {
+        self.init(id: record.id, cyrillicName: record.defector.cyrillicName.displayed,
+                  latinName: record.defector.latinName.displayed, stage: record.stage,
+                  stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
+                  country: record.allocatedCountry, version: version)
+    }
+
     public init(_ stored: StoredCase) {
-        let record = stored.record
-        id = record.id
-        cyrillicName = record.defector.cyrillicName.displayed
-        latinName = record.defector.latinName.displayed
-        stage = record.stage
-        stageEnteredAt = record.stageEnteredAt
-        assignedTo = record.assignedTo
-        country = record.allocatedCountry
-        version = stored.version
+        self.init(record: stored.record, version: stored.version)
     }
 }
 

@@ -35,13 +35,11 @@ struct StoredSummary: Codable, Hashable {
         self.country = country
     }
 
+    /// The list fields of a case, as HavenCore works them out.
     init(_ record: Case) {
-        cyrillicName = record.defector.cyrillicName.displayed
-        latinName = record.defector.latinName.displayed
-        stage = record.stage
-        stageEnteredAt = record.stageEnteredAt
-        assignedTo = record.assignedTo
-        country = record.allocatedCountry
+        let summary = CaseSummary(record: record, version: CaseVersion(0))
+        self.init(cyrillicName: summary.cyrillicName, latinName: summary.latinName, stage: summary.stage,
+                  stageEnteredAt: summary.stageEnteredAt, assignedTo: summary.assignedTo, country: summary.country)
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {

@@ -1,0 +1,20 @@
+@testable import HavenTUI
+
+/// Driving the app as a person would, at 80x24: keys in, screen lines out.
+extension HavenApp {
+    static let testSize = Size(width: 80, height: 24)
+
+    mutating func press(_ keys: [Key]) {
+        for key in keys { _ = handle(key, terminalSize: Self.testSize) }
+    }
+
+    mutating func type(_ text: String) {
+        press(text.map { Key.character($0) })
+    }
+
+    var lines: [String] {
+        var canvas = Canvas(size: Self.testSize)
+        render(into: &canvas)
+        return canvas.lines
+    }
+}
