@@ -199,3 +199,28 @@ extension CaseViewScreenTests {
         XCTAssertEqual(saved.record.defector.service.unit, "1-я гв. танковая армия", "their change, not overwritten")
     }
 }
+
+extension CaseViewScreenTests {
+    func testAnOpenCaseTakesInAnotherSessionsChange() throws {
+        let store = try store()
+        var app = makeApp(store: store)
+        var theirs = try store.load(CaseID(number: 7))
+        theirs.record.notes.append(Note(author: "oleh.m", at: Self.tick, text: "Звонил брат."))
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker), at: Self.tick)
+        app.storeDidChange(store.summaries())
+        XCTAssertTrue(app.lines[1].hasSuffix("· v2"), "reloaded without a restart: \(app.lines[1])")
+        app.press([.character("9")])
+        XCTAssertEqual(app.lines[4], " 2026-11-24 oleh.m: Звонил брат.")
+
+        // While a note is being written, nothing is thrown away: it says so instead.
+        app.press([.character("n")])
+        app.type("Моя заметка")
+        theirs = try store.load(CaseID(number: 7))
+        theirs.record.defector.birthPlace = "Омск"
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker), at: Self.tick)
+        app.storeDidChange(store.summaries())
+        XCTAssertTrue(app.lines[1].hasSuffix("· v2"))
+        XCTAssertEqual(app.lines[21], " New note: Моя заметка")
+        XCTAssertEqual(app.lines[22], " HV-000007 was changed in another session; Ctrl-R reloads, your note is kept.")
+    }
+}

@@ -230,11 +230,14 @@ public struct HavenApp {
 
     /// Passes the store's new summaries to every open screen.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) {
+        var topEffects: [Effect] = []
         for index in screens.indices {
             var screen = screens[index]
-            screen.storeDidChange(summaries)
+            let effects = screen.storeDidChange(summaries)
             screens[index] = screen
+            if index == screens.count - 1 { topEffects = effects }
         }
+        _ = perform(topEffects)
     }
 
     /// The rows between the title bar and the status line and key bar.

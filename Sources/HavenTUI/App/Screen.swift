@@ -56,8 +56,9 @@ public protocol Screen {
     var unsavedValues: (values: [String: String], focus: String)? { get }
     /// Told what the store answered to this screen's `save` or `reload`.
     mutating func receive(_ reply: StoreReply) -> [Effect]
-    /// Told when other sessions changed the store, with the new summaries.
-    mutating func storeDidChange(_ summaries: [CaseSummary])
+    /// Told when the store changed (another session, or this one), with the new summaries.
+    /// The top screen's effects are performed (a case view reloads its newer case).
+    mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect]
     /// Told the body area before each key, so paging can move by what is visible.
     mutating func prepare(for area: Rect)
     mutating func handle(_ action: Action) -> [Effect]
@@ -75,7 +76,7 @@ extension Screen {
 
     public var capturesText: Bool { false }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) {}
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] { [] }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] { [] }
 

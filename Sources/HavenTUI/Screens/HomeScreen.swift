@@ -76,11 +76,12 @@ public struct HomeScreen: Screen {
         searchIndex = cases.map(CaseSearchIndex.init)
     }
 
-    public mutating func storeDidChange(_ cases: [CaseSummary]) {
+    public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Effect] {
         stageCounts = StageCounts(cases)
         summaries = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
         searchIndex = CaseSearchIndex(cases)
         selectedMatch = min(selectedMatch, max(0, matches().count - 1))
+        return []
     }
 
     public var title: String { "Home" }

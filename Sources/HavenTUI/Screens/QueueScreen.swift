@@ -96,11 +96,12 @@ public struct QueueScreen: Screen {
         pageRows = max(1, area.height - 3)
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
         let current = rows.indices.contains(selected) ? rows[selected].id : nil
         cases = summaries
         searchIndex = CaseSearchIndex(summaries)
         refilter(keeping: current)
+        return []
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {

@@ -106,6 +106,16 @@ public struct CaseViewScreen: Screen {
         scroll = 0
     }
 
+    /// Another session saved this case: reload it at once, unless a note is being written,
+    /// which is never thrown away; then say so, and Ctrl-R reloads keeping the note.
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+        guard let newer = summaries.first(where: { $0.id == stored.record.id }), newer.version > stored.version else { return [] }
+        guard note == nil else {
+            return [.status("\(stored.record.id) was changed in another session; Ctrl-R reloads, your note is kept.", .warning)]
+        }
+        return [.reload(stored.record.id)]
+    }
+
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard var field = note, field.handle(key) else { return nil }
         note = field
