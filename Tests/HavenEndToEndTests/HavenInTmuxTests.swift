@@ -162,12 +162,15 @@ final class HavenInTmuxTests: XCTestCase {
         let oleh = try TmuxSession(arguments: ["--store", store])
         try openCase("2", in: anna)
         try openCase("2", in: oleh)
+        // Oleh is already writing when Anna saves: an open case view would otherwise take in
+        // Anna's change by itself within a second, and there would be no conflict to show.
+        try oleh.press("n")
+        try oleh.type("Вторая заметка")
+        oleh.waitFor(text: "New note: Вторая заметка")
         try anna.press("n")
         try anna.type("Первая заметка")
         try anna.press("Enter")
         anna.waitFor(text: "Saved HV-000002 as v2.")
-        try oleh.press("n")
-        try oleh.type("Вторая заметка")
         try oleh.press("Enter")
         oleh.waitFor(text: "Not saved:")
         XCTAssertTrue(oleh.screen.contains("changed it"), oleh.screen)
