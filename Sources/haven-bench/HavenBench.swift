@@ -67,6 +67,9 @@ struct HavenBench: ParsableCommand {
         print(row("one save at 100 cases (median of \(saves))", smallSave))
         print(row("one save at \(cases) cases (median of \(saves))", largeSave))
         print(String(format: "  save at %d / save at 100 = %.2f", cases, largeSave / smallSave))
+        let summaries = try opened.summaries()
+        let (_, indexSeconds) = time { CaseSearchIndex(summaries) }
+        print(row("build the name-search index of \(cases) cases", indexSeconds))
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
     }
 

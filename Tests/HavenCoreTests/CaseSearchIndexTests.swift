@@ -35,4 +35,16 @@ final class CaseSearchIndexTests: XCTestCase {
         XCTAssertEqual(index.matches("HV-000012", limit: 1), [CaseID(number: 12)])
         XCTAssertEqual(index.matches("hv3"), [CaseID(number: 3)])
     }
+
+    func testUpdatingFollowsNewAndRenamedCases() {
+        let renamed = summary(3, "Иванов Юрий", "Ivanov Iurii")
+        var changed = summary(1, "Щербаков Владимир", "Shcherbakov Vladimir")
+        changed.cyrillicName = "Петров Владимир"
+        changed.latinName = "Petrov Vladimir"
+        let updated = index.updating(with: [renamed, changed, summary(12, "Жуков Артём", "Zhukov Artem"),
+                                            summary(120, "Владимиров Пётр", "Vladimirov Petr"), summary(200, "Щербакова Анна", "Shcherbakova Anna")])
+        XCTAssertEqual(updated.matches("Petrov"), [CaseID(number: 1)])
+        XCTAssertEqual(updated.matches("Щерб"), [CaseID(number: 200)], "the old name is gone, the new case is in")
+        XCTAssertEqual(updated.count, 5)
+    }
 }

@@ -6,16 +6,38 @@ import Foundation
 public struct CaseSearchIndex: Sendable {
     struct Entry: Sendable {
         let id: CaseID
+        /// The names the keys were worked out from, so an update can tell what changed.
+        let names: String
         let wordKeys: [String]
+
+        init(_ summary: CaseSummary) {
+            id = summary.id
+            names = summary.cyrillicName + "\u{0}" + summary.latinName
+            let keys = NameMatchingKey.wordKeys(of: summary.cyrillicName) + NameMatchingKey.wordKeys(of: summary.latinName)
+            wordKeys = Array(Set(keys))
+        }
     }
 
     private let entries: [Entry]
 
     public init(_ summaries: [CaseSummary]) {
-        entries = summaries.sorted { $0.id < $1.id }.map { summary in
-            let keys = NameMatchingKey.wordKeys(of: summary.cyrillicName) + NameMatchingKey.wordKeys(of: summary.latinName)
-            return Entry(id: summary.id, wordKeys: Array(Set(keys)))
-        }
+        entries = summaries.sorted { $0.id < $1.id }.map(Entry.init)
+    }
+
+    private init(entries: [Entry]) {
+        self.entries = entries
+    }
+
+    /// The index for `summaries`, reusing the keys of every case whose names did not change:
+    /// another session's save costs one case's keys, not the whole store's.
+    public func updating(with summaries: [CaseSummary]) -> CaseSearchIndex {
+        var known: [CaseID: Entry] = [:]
+        known.reserveCapacity(entries.count)
+        for entry in entries { known[entry.id] = entry }
+        return CaseSearchIndex(entries: summaries.sorted { $0.id < $1.id }.map { summary in
+            if let entry = known[summary.id], entry.names == summary.cyrillicName + "\u{0}" + summary.latinName { return entry }
+            return Entry(summary)
+        })
     }
 
     public var count: Int { entries.count }

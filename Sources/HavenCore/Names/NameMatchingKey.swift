@@ -79,37 +79,59 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
         ("j", "i"), ("y", "i"), ("ou", "u"), ("gue", "ge"), ("gui", "gi"),
     ]
 
+    /// The digraph rules as bytes, for speed: the index of 120,000 names is built from these.
+    static let digraphByteRules: [([UInt8], [UInt8])] = digraphRules.map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+    static let cyrillicBytes: [Unicode.Scalar: [UInt8]] = Dictionary(uniqueKeysWithValues: cyrillicSpelling.map {
+        ($0.key.unicodeScalars.first!, Array($0.value.utf8))
+    })
+    static let latinBytes: [Unicode.Scalar: [UInt8]] = Dictionary(uniqueKeysWithValues: latinSpelling.map {
+        ($0.key.unicodeScalars.first!, Array($0.value.utf8))
+    })
+
     static func wordKey(_ word: String) -> String {
-        var spelled = ""
-        for character in word {
-            if let latin = cyrillicSpelling[character] ?? latinSpelling[character] {
-                spelled += latin
+        // Spell the word in lower-case ASCII: Cyrillic and known diacritics by table, other
+        // accented letters folded (the rare slow path), anything else dropped.
+        var letters: [UInt8] = []
+        letters.reserveCapacity(word.utf8.count)
+        for scalar in word.unicodeScalars {
+            let value = scalar.value
+            if value < 128 {
+                if (65...90).contains(value) { letters.append(UInt8(value + 32)) }
+                else if (97...122).contains(value) { letters.append(UInt8(value)) }
+                continue
+            }
+            if let spelled = cyrillicBytes[scalar] ?? latinBytes[scalar] {
+                letters += spelled
+            } else if let lower = scalar.properties.lowercaseMapping.unicodeScalars.first,
+                      let spelled = cyrillicBytes[lower] ?? latinBytes[lower] {
+                letters += spelled
             } else {
-                spelled.append(character)
+                let folded = String(scalar).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+                letters += folded.utf8.filter { (97...122).contains($0) }
             }
         }
-        // Fold any remaining accents (é, ü, ï) and keep the letters a-z only.
-        spelled = spelled.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-        var letters = Array(spelled.unicodeScalars.filter { ("a"..."z").contains($0) }.map(Character.init))
-        for (from, to) in digraphRules {
-            letters = replace(Array(from), with: Array(to), in: letters)
+        for (from, to) in digraphByteRules {
+            letters = replace(from, with: to, in: letters)
         }
         letters = collapseDoubles(letters)
         letters = alignVowels(letters)
         letters = collapseDoubles(letters)
         letters = alignEndings(letters)
-        return String(letters)
+        return String(decoding: letters, as: UTF8.self)
     }
 
-    static func isVowel(_ c: Character) -> Bool { "aeiou".contains(c) }
+    static func isVowel(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "a") || c == UInt8(ascii: "e") || c == UInt8(ascii: "i") || c == UInt8(ascii: "o") || c == UInt8(ascii: "u")
+    }
 
-    static func replace(_ pattern: [Character], with replacement: [Character], in text: [Character]) -> [Character] {
-        guard text.count >= pattern.count else { return text }
-        var result: [Character] = []
-        result.reserveCapacity(text.count)
+    static func replace(_ pattern: [UInt8], with replacement: [UInt8], in text: [UInt8]) -> [UInt8] {
+        guard text.count >= pattern.count, let first = pattern.first, text.contains(first) else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count + 4)
         var i = 0
         while i < text.count {
-            if i + pattern.count <= text.count, Array(text[i..<i + pattern.count]) == pattern {
+            if i + pattern.count <= text.count, text[i] == first, text[i..<(i + pattern.count)].elementsEqual(pattern) {
                 result += replacement
                 i += pattern.count
             } else {
@@ -120,29 +142,32 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
         return result
     }
 
-    static func collapseDoubles(_ text: [Character]) -> [Character] {
-        var result: [Character] = []
+    static func collapseDoubles(_ text: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
         for c in text where result.last != c { result.append(c) }
         return result
     }
 
     /// Step 3: ё, е and the soft vowels, spelt in many ways, brought to one.
-    static func alignVowels(_ text: [Character]) -> [Character] {
-        var result: [Character] = []
+    static func alignVowels(_ text: [UInt8]) -> [UInt8] {
+        let i_ = UInt8(ascii: "i"), e_ = UInt8(ascii: "e"), o_ = UInt8(ascii: "o")
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
         var i = 0
         while i < text.count {
             let c = text[i]
-            let next = i + 1 < text.count ? text[i + 1] : nil
+            let next: UInt8? = i + 1 < text.count ? text[i + 1] : nil
             let previous = result.last
-            if c == "i", let next, let previous, !isVowel(previous), next == "o" {
+            if c == i_, let next, let previous, !isVowel(previous), next == o_ {
                 // ё after a consonant: Fyodor, Fiodor, Fjodor and Fedor meet.
-                result.append("e")
+                result.append(e_)
                 i += 2
-            } else if c == "i", next == "e", previous == nil || isVowel(previous!) {
+            } else if c == i_, next == e_, previous == nil || isVowel(previous!) {
                 // е spelt "ye": Yevgeny and Evgeny, Sergeyev and Sergeev meet.
-                result.append("e")
+                result.append(e_)
                 i += 2
-            } else if c == "i", let next, isVowel(next), next != "i", let previous, !isVowel(previous) {
+            } else if c == i_, let next, isVowel(next), next != i_, let previous, !isVowel(previous) {
                 // soft sign or soft vowel after a consonant: Natalya, Natalia and Наталья meet.
                 i += 1
             } else {
@@ -154,12 +179,15 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
     }
 
     /// Step 3, word endings: Ivanoff and Iwanow; Vasilyev and Vasilev; Alexander and Aleksandr.
-    static func alignEndings(_ text: [Character]) -> [Character] {
-        var word = String(text)
-        for (from, to) in [("ev", "ov"), ("eva", "ova"), ("der", "dr"), ("dre", "dr")] where word.hasSuffix(from) {
-            word = String(word.dropLast(from.count)) + to
+    static func alignEndings(_ text: [UInt8]) -> [UInt8] {
+        var word = text
+        for (from, to) in [("ev", "ov"), ("eva", "ova"), ("der", "dr"), ("dre", "dr")] {
+            let suffix = Array(from.utf8)
+            if word.count >= suffix.count, word.suffix(suffix.count).elementsEqual(suffix) {
+                word = Array(word.dropLast(suffix.count)) + Array(to.utf8)
+            }
         }
-        if word.hasSuffix("f"), word.count > 3 { word = String(word.dropLast()) + "v" }
-        return Array(word)
+        if word.last == UInt8(ascii: "f"), word.count > 3 { word[word.count - 1] = UInt8(ascii: "v") }
+        return word
     }
 }

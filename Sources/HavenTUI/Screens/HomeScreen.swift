@@ -79,7 +79,7 @@ public struct HomeScreen: Screen {
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Effect] {
         stageCounts = StageCounts(cases)
         summaries = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
-        searchIndex = CaseSearchIndex(cases)
+        searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
         selectedMatch = min(selectedMatch, max(0, matches().count - 1))
         return []
     }

@@ -99,7 +99,7 @@ public struct QueueScreen: Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
         let current = rows.indices.contains(selected) ? rows[selected].id : nil
         cases = summaries
-        searchIndex = CaseSearchIndex(summaries)
+        searchIndex = searchIndex.updating(with: summaries)
         refilter(keeping: current)
         return []
     }
