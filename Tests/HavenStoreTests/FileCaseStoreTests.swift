@@ -141,6 +141,17 @@ final class FileCaseStoreTests: StoreTestCase {
         }
     }
 
+    func testFlagsTravelInTheRecordHeader() throws {
+        var record = demoCases(1)[0]
+        record.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"), risk: .high)]
+        record.defector.equipment = [EquipmentHandover(kind: .tank, identifier: "214")]
+        do { _ = try makeStore().save(record, basedOn: nil, by: anna, at: now) }
+        let summary = try XCTUnwrap(try FileCaseStore(at: storeURL).summaries().first)
+        XCTAssertEqual(summary.flags, [.highRiskFamily, .equipment])
+        let line = try String(contentsOfFile: path("cases.jsonl"), encoding: .utf8)
+        XCTAssertTrue(line.contains(#""flags":["high-risk-family","equipment"]"#), line)
+    }
+
     func testACorruptManifestIsNamedAndLeftAlone() throws {
         _ = try makeStore()
         try "{\"format\": \"haven-store\", \"schema".write(toFile: path("store.json"), atomically: false, encoding: .utf8)

@@ -168,3 +168,19 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertTrue(help.lines.contains { $0.hasSuffix("Switch between my cases and all cases") })
     }
 }
+
+extension QueueScreenTests {
+    func testFilterByFlag() {
+        var cases = Self.summaries()
+        cases[1].flags = [.highRiskFamily, .equipment]
+        cases[4].flags = [.equipment]
+        var screen = QueueScreen(cases: cases, user: "anna.k", today: Self.today, onlyMine: false)
+        _ = screen.handle(.cycleFlag)
+        XCTAssertEqual(screen.rows.map(\.id.number), [2])
+        XCTAssertEqual(lines(screen)[0], " All cases: 1 of 5 · family at high risk")
+        _ = screen.handle(.cycleFlag)
+        XCTAssertEqual(screen.rows.map(\.id.number), [2, 5])
+        _ = screen.handle(.clearFilters)
+        XCTAssertEqual(screen.rows.count, 5)
+    }
+}

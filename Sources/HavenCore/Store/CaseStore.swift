@@ -44,9 +44,11 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var assignedTo: UserName?
     public var country: CountryCode?
     public var version: CaseVersion
+    public var flags: Set<CaseFlag>
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
-                assignedTo: UserName?, country: CountryCode?, version: CaseVersion) {
+                assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = []) {
+        self.flags = flags
         self.id = id
         self.cyrillicName = cyrillicName
         self.latinName = latinName
@@ -62,7 +64,7 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
         self.init(id: record.id, cyrillicName: record.defector.cyrillicName.displayed,
                   latinName: record.defector.latinName.displayed, stage: record.stage,
                   stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
-                  country: record.allocatedCountry, version: version)
+                  country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record))
     }
 
     public init(_ stored: StoredCase) {

@@ -21,6 +21,8 @@ struct StoredSummary: Codable, Hashable {
     var stageEnteredAt: Timestamp
     var assignedTo: UserName?
     var country: CountryCode?
+    /// Absent in lines written before flags existed: read as none.
+    var flags: [CaseFlag]?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -40,11 +42,13 @@ struct StoredSummary: Codable, Hashable {
         let summary = CaseSummary(record: record, version: CaseVersion(0))
         self.init(cyrillicName: summary.cyrillicName, latinName: summary.latinName, stage: summary.stage,
                   stageEnteredAt: summary.stageEnteredAt, assignedTo: summary.assignedTo, country: summary.country)
+        flags = summary.flags.isEmpty ? nil : summary.flags.sorted()
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
-                    stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version)
+                    stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
+                    flags: Set(flags ?? []))
     }
 }
 

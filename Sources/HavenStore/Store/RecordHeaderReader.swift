@@ -10,6 +10,7 @@ enum RecordHeaderReader {
         case string(String)
         case number(Int)
         case object([String: Value])
+        case array([Value])
         case null
     }
 
@@ -40,7 +41,20 @@ enum RecordHeaderReader {
             case let .string(text)?: guard let code = CountryCode(text) else { return nil }; country = code
             default: return nil
             }
+            var flags: [CaseFlag]?
+            switch summary["flags"] {
+            case nil, .null?: break
+            case let .array(items)?:
+                var parsed: [CaseFlag] = []
+                for item in items {
+                    guard case let .string(text) = item, let flag = CaseFlag(rawValue: text) else { return nil }
+                    parsed.append(flag)
+                }
+                flags = parsed
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.flags = flags
             stored.cyrillicName = cyrillic
             stored.latinName = latin
             stored.stage = stage
@@ -87,6 +101,15 @@ enum RecordHeaderReader {
                     fields[key] = value
                 } while expect(UInt8(ascii: ","))
                 return expect(UInt8(ascii: "}")) ? .object(fields) : nil
+            case UInt8(ascii: "["):
+                offset += 1
+                var items: [Value] = []
+                if expect(UInt8(ascii: "]")) { return .array(items) }
+                repeat {
+                    guard let item = value(depth: depth + 1) else { return nil }
+                    items.append(item)
+                } while expect(UInt8(ascii: ","))
+                return expect(UInt8(ascii: "]")) ? .array(items) : nil
             case UInt8(ascii: "\""):
                 return string().map(Value.string)
             case UInt8(ascii: "n"):

@@ -24,7 +24,7 @@ public struct QueueScreen: Screen {
     public enum Action: Sendable {
         case up, down, pageUp, pageDown, first, last
         case sortNext, reverseSort
-        case cycleStage, cycleCaseworker, cycleCountry, toggleMine, clearFilters
+        case cycleStage, cycleCaseworker, cycleCountry, cycleFlag, toggleMine, clearFilters
         case startSearch, stopSearch
         case open
     }
@@ -39,6 +39,7 @@ public struct QueueScreen: Screen {
     public private(set) var stageFilter: CaseStage?
     public private(set) var caseworkerFilter: UserName?
     public private(set) var countryFilter: CountryCode?
+    public private(set) var flagFilter: CaseFlag?
     public private(set) var onlyMine: Bool
     public private(set) var search: TextField?
     public private(set) var selected = 0
@@ -82,6 +83,7 @@ public struct QueueScreen: Screen {
             KeyBinding([.character("t")], .cycleStage, label: "Stage", help: "Show one stage, the next, ... then every stage"),
             KeyBinding([.character("w")], .cycleCaseworker, help: "Show one caseworker's cases, the next, ... then everyone's"),
             KeyBinding([.character("c")], .cycleCountry, help: "Show one country's cases, the next, ... then every country"),
+            KeyBinding([.character("f")], .cycleFlag, help: "Show one flag (family at high risk, equipment, consent, unassigned), the next, ... then all"),
             KeyBinding([.character("x")], .clearFilters, help: "Clear the search and every filter"),
             KeyBinding([.down, .character("j")], .down, help: "Select the next case"),
             KeyBinding([.up, .character("k")], .up, help: "Select the previous case"),
@@ -130,6 +132,9 @@ public struct QueueScreen: Screen {
         case .cycleCountry:
             countryFilter = Self.next(after: countryFilter, in: Set(cases.compactMap(\.country)).sorted())
             refilter(keeping: current)
+        case .cycleFlag:
+            flagFilter = Self.next(after: flagFilter, in: CaseFlag.allCases)
+            refilter(keeping: current)
         case .toggleMine:
             onlyMine.toggle()
             if onlyMine { caseworkerFilter = nil }
@@ -138,6 +143,7 @@ public struct QueueScreen: Screen {
             stageFilter = nil
             caseworkerFilter = nil
             countryFilter = nil
+            flagFilter = nil
             search = nil
             refilter(keeping: current)
         case .startSearch:
@@ -191,6 +197,7 @@ public struct QueueScreen: Screen {
                 && (stageFilter == nil || summary.stage == stageFilter)
                 && (caseworkerFilter == nil || summary.assignedTo == caseworkerFilter)
                 && (countryFilter == nil || summary.country == countryFilter)
+                && (flagFilter == nil || summary.flags.contains(flagFilter!))
         }
         if let query = search?.text, !query.trimmingCharacters(in: .whitespaces).isEmpty {
             let matching = Set(searchIndex.matches(query))
@@ -262,6 +269,7 @@ public struct QueueScreen: Screen {
         if let stageFilter { parts.append("stage \(stageFilter.title)") }
         if let caseworkerFilter { parts.append("worker \(caseworkerFilter)") }
         if let countryFilter { parts.append("country \(countryFilter)") }
+        if let flagFilter { parts.append(flagFilter.title.lowercased()) }
         return parts.joined(separator: " · ")
     }
 
