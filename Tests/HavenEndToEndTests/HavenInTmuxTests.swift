@@ -269,6 +269,38 @@ final class HavenInTmuxTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: drafts.path), [], "thrown away on purpose: gone")
     }
 
+    /// A crash (SIGKILL: no chance to save on the way out) loses at most the last second of
+    /// typing: the form is kept by the once-a-second tick.
+    func testAHalfTypedFormSurvivesACrash() throws {
+        let (store, cleanup) = try sharedStore(cases: 3)
+        defer { cleanup() }
+        let first = try TmuxSession(arguments: ["--store", store])
+        first.waitFor(text: "Cases by stage")
+        try first.press("1")
+        first.waitFor(text: "Register a defector")
+        try first.type("Хабибуллин")
+        try first.press("Tab")
+        first.waitFor(text: "Khabibullin")
+        let drafts = URL(fileURLWithPath: store).appendingPathComponent("drafts")
+        let deadline = Date().addingTimeInterval(10)
+        var kept = ""
+        while Date() < deadline, !kept.contains("Хабибуллин") {
+            kept = (try? FileManager.default.contentsOfDirectory(at: drafts, includingPropertiesForKeys: nil))?
+                .compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined() ?? ""
+            usleep(50_000)
+        }
+        XCTAssertTrue(kept.contains("Хабибуллин"), "the tick kept the form within a second or two")
+        XCTAssertEqual(kill(try XCTUnwrap(first.haven), SIGKILL), 0)
+        XCTAssertEqual(first.exitStatus(), 128 + SIGKILL)
+
+        let second = try TmuxSession(arguments: ["--store", store])
+        second.waitFor(text: "Your unsaved intake form from")
+        try second.press("1")
+        second.waitFor("the form as it was") { $0.contains("Хабибуллин") && $0.contains("Khabibullin") }
+        try second.press("Escape", "y", "q")
+        XCTAssertEqual(second.exitStatus(), 0)
+    }
+
     /// On a vt100 with NO_COLOR: the arrow keys work and the selected row is reverse video,
     /// visible without colour.
     func testVT100WithoutColourIsUsable() throws {
