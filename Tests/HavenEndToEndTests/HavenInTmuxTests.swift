@@ -60,29 +60,24 @@ final class HavenInTmuxTests: XCTestCase {
     /// Another session's change shows in an open session within two seconds, with no key
     /// pressed and no restart.
     func testAnotherSessionsChangeShowsWithinTwoSeconds() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-shared-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = directory.appendingPathComponent("store").path
-        let output = directory.appendingPathComponent("out").path
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let env = ["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path]
-        XCTAssertEqual(try ChildProcess.run(env + ["demo", "--cases", "25", "--no-open", "--store", store], outputPath: output).status, 0)
-        // Cases 21 to 25 of that demo, to be added by "another session" later.
-        let exported = try ChildProcess.run(env + ["export", "--store", store], outputPath: output).output
-        var cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(exported.utf8)) as? [Any])
+        let (store, cleanup) = try sharedStore(cases: 25)
+        defer { cleanup() }
+        let directory = URL(fileURLWithPath: store).deletingLastPathComponent()
+        // Cases 21 to 25 of that demo are kept aside, to be added by "another session" later.
+        var cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try runHaven(["export", "--store", store], in: directory).output.utf8)) as? [Any])
         let later = directory.appendingPathComponent("later.json").path
         try JSONSerialization.data(withJSONObject: Array(cases[20...])).write(to: URL(fileURLWithPath: later))
         cases.removeLast(5)
         let first = directory.appendingPathComponent("first.json").path
         try JSONSerialization.data(withJSONObject: cases).write(to: URL(fileURLWithPath: first))
         try FileManager.default.removeItem(atPath: store)
-        XCTAssertEqual(try ChildProcess.run(env + ["init", "--store", store], outputPath: output).status, 0)
-        XCTAssertEqual(try ChildProcess.run(env + ["import", first, "--store", store], outputPath: output).status, 0)
+        XCTAssertEqual(try runHaven(["init", "--store", store], in: directory).status, 0)
+        XCTAssertEqual(try runHaven(["import", first, "--store", store], in: directory).status, 0)
 
         let session = try TmuxSession(arguments: ["--store", store])
         session.waitFor(text: "All cases           20")
         let start = Date()
-        XCTAssertEqual(try ChildProcess.run(env + ["import", later, "--store", store], outputPath: output).status, 0)
+        XCTAssertEqual(try runHaven(["import", later, "--store", store], in: directory).status, 0)
         session.waitFor(text: "All cases           25")
         XCTAssertLessThan(Date().timeIntervalSince(start), 3.5, "seen within the two-second promise (plus margin for a busy machine)")
         try session.press("q")
@@ -113,14 +108,18 @@ final class HavenInTmuxTests: XCTestCase {
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
-    /// A store of a few demo cases that two sessions can share, and the environment to reach it.
+    /// Runs a data command of the real binary (outside tmux); its status and output.
+    func runHaven(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        try ChildProcess.run(["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments,
+                             outputPath: directory.appendingPathComponent("out-\(UUID().uuidString)").path)
+    }
+
+    /// A store of a few demo cases that two sessions can share, in a directory of its own.
     func sharedStore(cases: Int) throws -> (store: String, cleanup: () -> Void) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-shared-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = directory.appendingPathComponent("store").path
-        let result = try ChildProcess.run(["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path, "demo",
-                                           "--cases", "\(cases)", "--no-open", "--store", store],
-                                          outputPath: directory.appendingPathComponent("out").path)
+        let result = try runHaven(["demo", "--cases", "\(cases)", "--no-open", "--store", store], in: directory)
         XCTAssertEqual(result.status, 0, result.output)
         return (store, { try? FileManager.default.removeItem(at: directory) })
     }
@@ -191,10 +190,10 @@ final class HavenInTmuxTests: XCTestCase {
     /// find him by Cyrillic and by Latin, add a note, quit, start again, see the note.
     func testRegisterFindAddANoteAndSeeItAfterARestart() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-loop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("store").path
-        XCTAssertEqual(try ChildProcess.run([HavenBinary.url.path, "init", "--store", store],
-                                            outputPath: directory.path + "-init.out").status, 0)
+        XCTAssertEqual(try runHaven(["init", "--store", store], in: directory).status, 0)
         let first = try TmuxSession(arguments: ["--store", store])
         first.waitFor(text: "All cases            0")
         try first.press("1")
