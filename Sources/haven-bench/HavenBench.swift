@@ -67,6 +67,10 @@ struct HavenBench: ParsableCommand {
         print(row("one save at 100 cases (median of \(saves))", smallSave))
         print(row("one save at \(cases) cases (median of \(saves))", largeSave))
         print(String(format: "  save at %d / save at 100 = %.2f", cases, largeSave / smallSave))
+        let (_, historySeconds) = try time { try opened.history(of: CaseID(number: cases / 2)) }
+        let (_, secondHistorySeconds) = try time { try opened.history(of: CaseID(number: cases / 3)) }
+        print(row("history of one case (first, then another)", historySeconds))
+        print(row("  ... another case's history", secondHistorySeconds))
         let summaries = try opened.summaries()
         let (_, indexSeconds) = time { CaseSearchIndex(summaries) }
         print(row("build the name-search index of \(cases) cases", indexSeconds))

@@ -141,6 +141,24 @@ final class FileCaseStoreTests: StoreTestCase {
         }
     }
 
+    func testHistoryListsACasesEntriesAndFollowsLaterSaves() throws {
+        let store = try makeStore()
+        var records = demoCases(3)
+        for record in records { _ = try store.save(record, basedOn: nil, by: anna, at: now) }
+        records[1].defector.birthPlace = "Омск"
+        _ = try store.save(records[1], basedOn: CaseVersion(1), by: oleh, at: now)
+        XCTAssertEqual(try store.history(of: records[1].id).map(\.version), [CaseVersion(1), CaseVersion(2)])
+        XCTAssertEqual(try store.history(of: records[0].id).map(\.user), ["anna.k"])
+        // Another session saves after the index was built: its entry is found from the tail.
+        let other = try FileCaseStore(at: storeURL)
+        records[1].defector.birthPlace = "Томск"
+        _ = try other.save(records[1], basedOn: CaseVersion(2), by: anna, at: now)
+        let history = try store.history(of: records[1].id)
+        XCTAssertEqual(history.map(\.version), [CaseVersion(1), CaseVersion(2), CaseVersion(3)])
+        XCTAssertEqual(history.last?.changes, [FieldChange(field: "defector.birthPlace", before: "\"Омск\"", after: "\"Томск\"")])
+        XCTAssertEqual(try store.history(of: CaseID(number: 99)), [])
+    }
+
     func testFlagsTravelInTheRecordHeader() throws {
         var record = demoCases(1)[0]
         record.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"), risk: .high)]

@@ -254,13 +254,41 @@ public final class FileCaseStore: CaseStore {
     /// The audit entries of one case: the trail is read under the shared lock and only lines
     /// naming the case are decoded.
     public func history(of id: CaseID) throws -> [AuditEntry] {
-        let bytes = try cases.withLock(.shared) { try audit.read(at: 0, count: audit.size) }
-        let needle = Array(#""caseID":"\#(id.rawValue)""#.utf8)
-        var entries: [AuditEntry] = []
-        for line in bytes.split(separator: 10) where CaseRecordLine.firstRange(of: needle, in: line) != nil {
-            if let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)) { entries.append(decoded.entry) }
+        try cases.withLock(.shared) {
+            try indexAuditTail()
+            return try (auditIndex[id] ?? []).compactMap { place in
+                let line = try audit.read(at: place.offset, count: place.length)
+                return (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)))?.entry
+            }
         }
-        return entries
+    }
+
+    /// Where each case's audit entries are in the trail. Built on the first `history` and
+    /// extended from the file's tail after that, so opening a case reads its own entries, not
+    /// the whole trail (hundreds of megabytes at 120,000 cases).
+    private var auditIndex: [CaseID: [(offset: Int, length: Int)]] = [:]
+    private var auditIndexedBytes = 0
+
+    /// Under a lock: index the audit lines appended since the last look.
+    private func indexAuditTail() throws {
+        let size = audit.size
+        if size < auditIndexedBytes { // cut back (a torn entry set aside): start again
+            auditIndex = [:]
+            auditIndexedBytes = 0
+        }
+        guard size > auditIndexedBytes else { return }
+        let bytes = try audit.read(at: auditIndexedBytes, count: size - auditIndexedBytes)
+        let (lines, completeLength) = LogScanner.lineRanges(in: bytes)
+        // Keys are sorted, so "caseID" is the second key: its first occurrence is the key.
+        let key = Array(#""caseID":""#.utf8)
+        for line in lines {
+            guard let found = CaseRecordLine.firstRange(of: key, in: bytes[line.start..<line.end]) else { continue }
+            let idStart = found + key.count
+            guard let idEnd = bytes[idStart..<line.end].firstIndex(of: UInt8(ascii: "\"")),
+                  let id = CaseID(String(decoding: bytes[idStart..<idEnd], as: UTF8.self)) else { continue }
+            auditIndex[id, default: []].append((auditIndexedBytes + line.start, line.end - line.start))
+        }
+        auditIndexedBytes += completeLength
     }
 
     /// Drafts are `drafts/USER.json`, owner-only (0600) even in a group store: a half-typed

@@ -20,20 +20,9 @@ enum LogScanner {
     }
 
     static func scan(_ bytes: [UInt8], baseOffset: Int, file: String) -> Result {
-        var lines: [(start: Int, end: Int)] = []
-        var start = 0
-        lines.reserveCapacity(bytes.count / 2048)
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            // memchr finds each newline with vector instructions.
-            while start < buffer.count, let found = memchr(base + start, 10, buffer.count - start) {
-                let index = base.distance(to: UnsafeRawPointer(found))
-                if index > start { lines.append((start, index)) }
-                start = index + 1
-            }
-        }
+        let (lines, completeLength) = lineRanges(in: bytes)
         var result = Result()
-        result.completeLength = start
+        result.completeLength = completeLength
         guard !lines.isEmpty else { return result }
 
         let chunkSize = 4096
@@ -53,6 +42,23 @@ enum LogScanner {
             result.problems += chunk.problems
         }
         return result
+    }
+
+    /// The non-empty lines of `bytes` (newline excluded), found with memchr, and how many bytes
+    /// end in a newline: anything after is an unfinished (or torn) last line.
+    static func lineRanges(in bytes: [UInt8]) -> (lines: [(start: Int, end: Int)], completeLength: Int) {
+        var lines: [(start: Int, end: Int)] = []
+        lines.reserveCapacity(bytes.count / 2048)
+        var start = 0
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while start < buffer.count, let found = memchr(base + start, 10, buffer.count - start) {
+                let index = base.distance(to: UnsafeRawPointer(found))
+                if index > start { lines.append((start, index)) }
+                start = index + 1
+            }
+        }
+        return (lines, start)
     }
 
     static func scanChunk(_ bytes: [UInt8], lines: ArraySlice<(start: Int, end: Int)>, baseOffset: Int, file: String) -> Result {
