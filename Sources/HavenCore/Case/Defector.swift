@@ -69,17 +69,16 @@ public struct Defector: Hashable, Codable, Sendable {
         NameMatchingKey("\(cyrillicName.family) \(cyrillicName.given)")
     }
 
+    /// The names this person goes by: "family given" in each script, and each other spelling.
+    public var namesForMatching: [String] {
+        [cyrillicName, latinName].filter { !$0.family.isEmpty || !$0.given.isEmpty }.map { "\($0.family) \($0.given)" }
+            + otherSpellings.filter { !$0.isEmpty }
+    }
+
     /// Every key this person can be found under: the Cyrillic name, the Latin one and each
     /// other spelling (they normally agree; a caseworker's odd spelling still matches).
     public var nameMatchingKeys: Set<NameMatchingKey> {
-        var keys: Set<NameMatchingKey> = []
-        for name in [cyrillicName, latinName] where !name.family.isEmpty || !name.given.isEmpty {
-            keys.insert(NameMatchingKey("\(name.family) \(name.given)"))
-        }
-        for spelling in otherSpellings where !spelling.isEmpty {
-            keys.insert(NameMatchingKey(spelling))
-        }
-        return keys
+        Set(namesForMatching.map(NameMatchingKey.init))
     }
 }
 

@@ -21,14 +21,8 @@ public struct PossibleDuplicate: Hashable, Sendable {
 public enum DuplicateFinder {
     public static func candidates(for defector: Defector, in index: CaseSearchIndex, summaries: [CaseID: CaseSummary],
                                   load: (CaseID) throws -> Case) -> [PossibleDuplicate] {
-        var wanted: [[String]] = []
-        for name in [defector.cyrillicName, defector.latinName] where !name.family.isEmpty && !name.given.isEmpty {
-            wanted.append(NameMatchingKey.wordKeys(of: "\(name.family) \(name.given)"))
-        }
-        for spelling in defector.otherSpellings {
-            let keys = NameMatchingKey.wordKeys(of: spelling)
-            if keys.count >= 2 { wanted.append(keys) }
-        }
+        // A name of one word (a lone given name) would match half the store: two words at least.
+        let wanted = defector.namesForMatching.map(NameMatchingKey.wordKeys).filter { $0.count >= 2 }
         var found: Set<CaseID> = []
         for keys in wanted { found.formUnion(index.cases(havingEveryWord: keys)) }
         let unitKey = normalizedUnit(defector.service.unit)

@@ -63,6 +63,9 @@ public struct HavenApp {
     let store: (any CaseStore)?
     /// The draft last written, so an unchanged form is not written again.
     private var keptDraft: [String: String]?
+    /// The name index for duplicate checks: built at the first registration, then updated
+    /// with only the names that changed.
+    private var nameIndex: CaseSearchIndex?
 
     public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
         screens = [root]
@@ -128,17 +131,7 @@ public struct HavenApp {
                 let more = reply(toTop: load(id))
                 if perform(more) == .quit { return .quit }
             case let .register(defector, confirmedNew):
-                if !confirmedNew, let store, let summaries = try? store.summaries() {
-                    let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
-                    let duplicates = DuplicateFinder.candidates(for: defector, in: CaseSearchIndex(summaries), summaries: byID) {
-                        try store.load($0).record
-                    }
-                    if !duplicates.isEmpty {
-                        if perform(reply(toTop: .possibleDuplicates(duplicates))) == .quit { return .quit }
-                        continue
-                    }
-                }
-                register(defector)
+                if perform(register(defector, confirmedNew: confirmedNew)) == .quit { return .quit }
             }
         }
         return command
@@ -184,9 +177,23 @@ public struct HavenApp {
         return effects
     }
 
+    /// Registers a defector: unless `confirmedNew`, the cases he may duplicate go back to the
+    /// form first; otherwise the case is saved (see `save(newCase:)`).
+    mutating func register(_ defector: Defector, confirmedNew: Bool) -> [Effect] {
+        if !confirmedNew, let store, let summaries = try? store.summaries() {
+            let index = nameIndex?.updating(with: summaries) ?? CaseSearchIndex(summaries)
+            nameIndex = index
+            let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
+            let duplicates = DuplicateFinder.candidates(for: defector, in: index, summaries: byID) { try store.load($0).record }
+            if !duplicates.isEmpty { return reply(toTop: .possibleDuplicates(duplicates)) }
+        }
+        save(newCase: defector)
+        return []
+    }
+
     /// Saves a new case with the next free number; a number taken meanwhile by another
     /// session is retried with the next one. The new case's view replaces the form.
-    mutating func register(_ defector: Defector) {
+    mutating func save(newCase defector: Defector) {
         guard let store else { status = ("No store is open, so nothing can be registered.", .error); return }
         do {
             for _ in 0..<5 {

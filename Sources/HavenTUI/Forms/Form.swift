@@ -13,7 +13,6 @@ public struct Form: Sendable {
     /// Validation messages by field id, shown beside the fields.
     public var messages: [String: [String]] = [:]
     public private(set) var isDirty = false
-    var scroll = 0
 
     public init(sections: [Section]) {
         self.sections = sections
@@ -127,8 +126,9 @@ public struct Form: Sendable {
     public func render(into canvas: inout Canvas, area: Rect) {
         let rows = self.rows
         guard let focusRow = rows.firstIndex(where: { if case let .field(i) = $0 { return i == focus } else { return false } }) else { return }
-        var first = min(scroll, focusRow)
-        if focusRow >= first + area.height - 1 { first = focusRow - area.height + 2 }
+        // Scroll only as far as keeps the focused field (and a line after it) in view.
+        var first = 0
+        if focusRow >= area.height - 1 { first = focusRow - area.height + 2 }
         first = max(0, min(first, max(0, rows.count - area.height)))
         let labelWidth = min(24, max(12, area.width / 3))
         let all = positions.map { sections[$0.section].fields[$0.field] }
