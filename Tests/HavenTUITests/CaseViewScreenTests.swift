@@ -161,6 +161,7 @@ extension CaseViewScreenTests {
         var app = editingApp(store: store)
         keys([.character("e")], &app)
         XCTAssertTrue(render(app)[0].contains("Home › My cases › HV-000007 › Edit HV-000007"), render(app)[0])
+        XCTAssertEqual(render(app)[1], " Edit HV-000007 Жуков Артём Сергеевич · v1 · Ctrl-S saves")
         keys(Array(repeating: .tab, count: 8), &app)   // to Place of birth
         keys([.control("u")], &app)
         type("Великие Луки", &app)

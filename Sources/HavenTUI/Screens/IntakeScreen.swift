@@ -194,7 +194,9 @@ public struct IntakeScreen: Screen {
             renderDuplicates(duplicates, into: &canvas, area: area)
             return
         }
-        canvas.put(" Register a defector · \(form.fieldCount) fields · Ctrl-S saves", x: area.x, y: area.y, width: area.width, style: .heading)
+        let heading = editing.map { " Edit \($0.record.id) \($0.record.defector.cyrillicName.displayed) · \($0.version) · Ctrl-S saves" }
+            ?? " Register a defector · \(form.fieldCount) fields · Ctrl-S saves"
+        canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
     }
 
@@ -208,8 +210,11 @@ public struct IntakeScreen: Screen {
             let y = area.y + 3 + index
             let selected = index == selectedDuplicate
             let summary = duplicate.summary
-            let text = " \(summary.id) \(DisplayWidth.fit(summary.cyrillicName, to: 26)) \(DisplayWidth.fit(summary.stage.title, to: 11)) "
-                + "same " + duplicate.reasons.map(\.rawValue).joined(separator: ", ")
+            // The reasons are what the caseworker decides on: the name gives way first.
+            let reasons = "same " + duplicate.reasons.map(\.rawValue).joined(separator: ", ")
+            let nameWidth = max(6, min(26, area.width - 1 - 10 - 12 - DisplayWidth.of(reasons) - 1))
+            let text = " \(summary.id) \(DisplayWidth.fit(summary.cyrillicName, to: nameWidth)) \(DisplayWidth.fit(summary.stage.title, to: 11)) "
+                + reasons
             if selected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
             canvas.put(text, x: area.x, y: y, width: area.width, style: selected ? .selection : .normal)
         }
