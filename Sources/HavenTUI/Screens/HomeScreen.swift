@@ -183,7 +183,7 @@ public struct HomeScreen: Screen {
             guard let context else { return [.status("No store is open, so there are no queues.", .info)] }
             let cases = summaries.values.sorted { $0.id < $1.id }
             let mine = cases.contains { $0.assignedTo == context.user }
-            return [.push(QueueScreen(cases: cases, user: context.user, today: context.today, onlyMine: mine))]
+            return [.push(QueueScreen(cases: cases, user: context.user, today: context.today, onlyMine: mine, index: searchIndex))]
         default:
             return []
         }
