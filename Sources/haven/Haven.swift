@@ -14,7 +14,7 @@ struct Haven: ParsableCommand {
             else $HAVEN_STORE, else $XDG_DATA_HOME/haven (~/.local/share/haven).
             """,
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self,
-                      CheckCommand.self, StatsCommand.self, DataCheckCommand.self]
+                      CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -22,8 +22,8 @@ struct Haven: ParsableCommand {
 
     func run() throws {
         let reference = try data.loadReferenceData()
-        let opened = try store.open()
-        try openInterface(on: opened, reference: reference, description: "Store \(opened.directory.path)")
+        let (opened, actor) = try store.open(for: .viewCases)
+        try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.directory.path)")
     }
 }
 
@@ -47,7 +47,7 @@ extension Timestamp {
 }
 
 /// Opens the terminal, runs the interface on `store`, and restores the terminal on every way out.
-func openInterface(on store: FileCaseStore, reference: ReferenceData, description: String) throws {
+func openInterface(on store: FileCaseStore, as actor: Actor, reference: ReferenceData, description: String) throws {
     let environment = ProcessInfo.processInfo.environment
     let terminal: NcursesTerminal
     do {
@@ -64,16 +64,16 @@ func openInterface(on store: FileCaseStore, reference: ReferenceData, descriptio
     } else if !store.openingProblems.isEmpty {
         warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }
-    let user = OperatingSystemIdentity.currentUser()
+    let user = actor.user
     let draft = try? store.draft(for: user)
     if let draft, warning == nil {
         warning = "Your unsaved intake form from \(draft.savedAt.description.dropLast(4).replacingOccurrences(of: "T", with: " ")) UTC is kept: 1 opens it."
     }
     let context = SessionContext(user: user, today: CalendarDate.today(),
-                                 storeDescription: description, startupWarning: warning, clock: { Timestamp.now() },
-                                 reference: reference)
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), user: context.user, today: context.today, reference: reference,
-                                        draft: draft),
+                                 storeDescription: description, startupWarning: warning, role: actor.role,
+                                 clock: { Timestamp.now() }, reference: reference,
+                                 accountExists: { OperatingSystemIdentity.accountExists($0) })
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), context: context, draft: draft),
                        context: context, store: store)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil

@@ -13,3 +13,8 @@ enum OperatingSystemIdentity {
         return UserName("uid-\(uid)")!
     }
 }
+
+extension OperatingSystemIdentity {
+    /// Whether the server has a user account of this name.
+    static func accountExists(_ name: String) -> Bool { getpwnam(name) != nil }
+}

@@ -54,10 +54,31 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// The person running the command, as the store will record them. Roles arrive with the
-/// users of the store; until then commands that write act as an administrator.
-func currentActor() -> Actor {
-    Actor(user: OperatingSystemIdentity.currentUser(), role: .administrator)
+/// The person running Haven: the OS account (never the environment or an argument) and the
+/// role the store gives it. An account with no role is refused, with who can fix that; one
+/// whose role does not allow `capability` is refused with the rule's own message.
+func actor(in users: UserDirectory, store path: String, for capability: Capability) throws -> Actor {
+    let user = OperatingSystemIdentity.currentUser()
+    guard let actor = users.actor(for: user) else {
+        let administrators = users.users(in: .administrator).map(\.name.rawValue).joined(separator: ", ")
+        throw HavenFailure("\(user) has no role in the store at \(path). An administrator (\(administrators)) can give you one: haven users add \(user) --role caseworker")
+    }
+    do {
+        try capability.require(actor)
+    } catch {
+        throw HavenFailure(error.description)
+    }
+    return actor
+}
+
+extension StoreOptions {
+    /// Opens the store and works out who is acting, refusing as `actor(in:store:for:)` does.
+    func open(for capability: Capability, defaultName: String = "haven") throws -> (FileCaseStore, Actor) {
+        let store = try open(defaultName: defaultName)
+        let users: UserDirectory
+        do { users = try store.users() } catch { throw HavenFailure("\(error)") }
+        return (store, try actor(in: users, store: store.directory.path, for: capability))
+    }
 }
 
 /// A progress bar on standard error, redrawn in place; only on a terminal and for long jobs.

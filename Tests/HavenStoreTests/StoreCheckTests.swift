@@ -128,11 +128,11 @@ final class StoreCheckTests: StoreTestCase {
     }
 
     func testCSVQuotesAndDefusesFormulas() {
-        XCTAssertEqual(StoreExport.csvField("Жуков"), "Жуков")
-        XCTAssertEqual(StoreExport.csvField("4-я гв., танковая"), "\"4-я гв., танковая\"")
-        XCTAssertEqual(StoreExport.csvField("say \"no\""), "\"say \"\"no\"\"\"")
-        XCTAssertEqual(StoreExport.csvField("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"")
-        XCTAssertEqual(StoreExport.csvField("-5"), "-5")
+        XCTAssertEqual(CSV.field("Жуков"), "Жуков")
+        XCTAssertEqual(CSV.field("4-я гв., танковая"), "\"4-я гв., танковая\"")
+        XCTAssertEqual(CSV.field("say \"no\""), "\"say \"\"no\"\"\"")
+        XCTAssertEqual(CSV.field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"")
+        XCTAssertEqual(CSV.field("-5"), "-5")
         var record = demoCases(1)[0]
         record.defector.birthPlace = "Line\nbreak"
         let text = String(decoding: StoreExport.csv([record]), as: UTF8.self)

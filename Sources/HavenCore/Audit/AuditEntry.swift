@@ -14,24 +14,58 @@ public struct FieldChange: Hashable, Codable, Sendable {
     }
 }
 
-/// One entry of the audit trail: who changed which case, when, and each field before and after.
+/// One entry of the audit trail: who changed which case (or which other record: the users),
+/// when, and each field before and after.
 public struct AuditEntry: Hashable, Codable, Sendable {
     /// Position in the trail, from 1 with no gaps.
     public var sequence: Int
     public var at: Timestamp
     public var user: UserName
-    public var caseID: CaseID
+    /// The case changed; nil for a change to something else, named by `subject`.
+    public var caseID: CaseID?
+    /// What was changed when it is not a case: `users` for roles.
+    public var subject: String?
     public var version: CaseVersion
     public var changes: [FieldChange]
 
-    public init(sequence: Int, at: Timestamp, user: UserName, caseID: CaseID, version: CaseVersion, changes: [FieldChange]) {
+    public init(sequence: Int, at: Timestamp, user: UserName, caseID: CaseID?, subject: String? = nil,
+                version: CaseVersion, changes: [FieldChange]) {
         self.sequence = sequence
         self.at = at
         self.user = user
         self.caseID = caseID
+        self.subject = subject
         self.version = version
         self.changes = changes
     }
+
+    /// What the entry is about: the case number, or the subject.
+    public var target: String { caseID?.rawValue ?? subject ?? "?" }
+}
+
+/// Which audit entries to show: by user, by case, and from and to a date (both inclusive).
+public struct AuditFilter: Hashable, Sendable {
+    public var user: UserName?
+    public var caseID: CaseID?
+    public var from: CalendarDate?
+    public var to: CalendarDate?
+
+    public init(user: UserName? = nil, caseID: CaseID? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil) {
+        self.user = user
+        self.caseID = caseID
+        self.from = from
+        self.to = to
+    }
+
+    public func matches(_ entry: AuditEntry) -> Bool {
+        if let user, entry.user != user { return false }
+        if let caseID, entry.caseID != caseID { return false }
+        if let from, entry.at.date < from { return false }
+        if let to, entry.at.date > to { return false }
+        return true
+    }
+
+    public var isEmpty: Bool { user == nil && caseID == nil && from == nil && to == nil }
 }
 
 /// The fields that differ between two versions of a case, by dotted JSON path

@@ -60,7 +60,10 @@ public enum DemoCases {
         "signaller", "combat-medic", "military-cook", "combat-engineer", "artillery-gunner",
         "drone-operator", "radar-operator", "aircraft-technician", "helicopter-pilot", "sapper",
     ]
-    static let users: [UserName] = ["anna.k", "oleh.m", "pieter.v", "sara.l", "tomasz.w"]
+    /// The made-up supervisor who approves the demo's decisions and allocations.
+    public static let supervisor: UserName = "maria.s"
+    /// The made-up caseworkers the demo's cases are assigned to.
+    public static let caseworkers: [UserName] = ["anna.k", "oleh.m", "pieter.v", "sara.l", "tomasz.w"]
 
     /// Makes `count` cases numbered from 1, registered over the two years before `today`.
     /// With `occupations`, each man's specialty also gives him skills with their ISCO-08 codes.
@@ -108,7 +111,7 @@ public enum DemoCases {
                                                     identifier: "\(100 + random.next() % 900)",
                                                     reward: Money(minorUnits: 1_000_000, currency: "USD"))]
         }
-        let caseworker = pick(users, &random)
+        let caseworker = pick(caseworkers, &random)
         let registeredAt = Timestamp(date: registered, hour: 9 + Int(random.next() % 8))
         var record = Case(id: CaseID(number: number), defector: defector, registeredBy: caseworker, registeredAt: registeredAt)
         record.family = makeFamily(of: cyrillic, registered: registered, random: &random)
@@ -122,7 +125,7 @@ public enum DemoCases {
             record.stage = stage
             record.stageHistory.append(StageChange(stage: stage, at: time, by: user, transition: transition))
         }
-        let supervisor: UserName = "maria.s"
+        let supervisor = Self.supervisor
         if reach >= .screening { advance(.screening, .submitForScreening, by: caseworker) }
         if reach >= .decision {
             for kind in ScreeningCheckKind.allCases {

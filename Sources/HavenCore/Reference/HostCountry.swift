@@ -88,9 +88,12 @@ public struct OccupationCatalogue: Hashable, Codable, Sendable {
 public struct ReferenceData: Hashable, Sendable {
     public var countries: [HostCountry]
     public var occupations: OccupationCatalogue
+    /// Days each stage should take at most; past it a case is overdue.
+    public var stageTargets: StageTargets
 
-    public init(countries: [HostCountry], occupations: OccupationCatalogue) {
+    public init(countries: [HostCountry], occupations: OccupationCatalogue, stageTargets: StageTargets = StageTargets(days: [:])) {
         self.countries = countries
         self.occupations = occupations
+        self.stageTargets = stageTargets
     }
 }

@@ -52,6 +52,24 @@ public enum ReferenceDataDecoder {
         return countries
     }
 
+    public static func stageTargets(from data: Data, file: String) throws(ReferenceDataError) -> StageTargets {
+        let file_ = file
+        let file: StageTargets.File = try decode(data, file: file_)
+        let bytes = [UInt8](data)
+        var seen: Set<CaseStage> = []
+        for (index, entry) in file.targets.enumerated() {
+            if !seen.insert(entry.stage).inserted {
+                throw error(file: file_, bytes: bytes, path: [.key("targets"), .index(index), .key("stage")],
+                            message: "the stage \(entry.stage.rawValue) has two targets")
+            }
+            if entry.stage == .closed || entry.days < 1 {
+                throw error(file: file_, bytes: bytes, path: [.key("targets"), .index(index), .key(entry.stage == .closed ? "stage" : "days")],
+                            message: entry.stage == .closed ? "a closed case has no target" : "a target must be at least one day, not \(entry.days)")
+            }
+        }
+        return StageTargets(days: Dictionary(file.targets.map { ($0.stage, $0.days) }) { $1 })
+    }
+
     public static func occupations(from data: Data, file: String) throws(ReferenceDataError) -> OccupationCatalogue {
         let catalogue: OccupationCatalogue = try decode(data, file: file)
         let bytes = [UInt8](data)

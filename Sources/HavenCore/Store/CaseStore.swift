@@ -45,10 +45,15 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var country: CountryCode?
     public var version: CaseVersion
     public var flags: Set<CaseFlag>
+    /// The latest proposed decision and what became of it, for the approvals queue and the
+    /// decisions-per-week chart.
+    public var decision: DecisionSummary?
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
-                assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = []) {
+                assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = [],
+                decision: DecisionSummary? = nil) {
         self.flags = flags
+        self.decision = decision
         self.id = id
         self.cyrillicName = cyrillicName
         self.latinName = latinName
@@ -64,12 +69,42 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
         self.init(id: record.id, cyrillicName: record.defector.cyrillicName.displayed,
                   latinName: record.defector.latinName.displayed, stage: record.stage,
                   stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
-                  country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record))
+                  country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
+                  decision: record.decision.map(DecisionSummary.init))
     }
+
+    /// A proposed decision waits for a supervisor.
+    public var isAwaitingDecisionReview: Bool { stage == .decision && decision?.isAwaitingReview == true }
 
     public init(_ stored: StoredCase) {
         self.init(record: stored.record, version: stored.version)
     }
+}
+
+/// A proposed decision as lists need it: what, who and when, and the review's verdict.
+public struct DecisionSummary: Hashable, Codable, Sendable {
+    public var outcome: DecisionOutcome
+    public var proposedBy: UserName
+    public var proposedAt: Timestamp
+    /// Nil while awaiting review.
+    public var verdict: Review.Verdict?
+    public var reviewedAt: Timestamp?
+
+    public init(outcome: DecisionOutcome, proposedBy: UserName, proposedAt: Timestamp,
+                verdict: Review.Verdict? = nil, reviewedAt: Timestamp? = nil) {
+        self.outcome = outcome
+        self.proposedBy = proposedBy
+        self.proposedAt = proposedAt
+        self.verdict = verdict
+        self.reviewedAt = reviewedAt
+    }
+
+    public init(_ proposal: DecisionProposal) {
+        self.init(outcome: proposal.outcome, proposedBy: proposal.proposedBy, proposedAt: proposal.proposedAt,
+                  verdict: proposal.review?.verdict, reviewedAt: proposal.review?.at)
+    }
+
+    public var isAwaitingReview: Bool { verdict == nil }
 }
 
 /// Why the store refused an operation.
@@ -117,4 +152,10 @@ public protocol CaseStore: AnyObject {
     func keepDraft(_ draft: IntakeDraft?, for user: UserName) throws
     /// `user`'s kept intake form, if there is one.
     func draft(for user: UserName) throws -> IntakeDraft?
+    /// Who may use the store, and in which role.
+    func users() throws -> UserDirectory
+    /// Changes a user's role (administrators only; see `UserDirectory.applying`), audited.
+    func changeUsers(_ change: UserChange, by actor: Actor, at time: Timestamp) throws -> UserDirectory
+    /// The newest `limit` audit entries matching `filter`, newest first.
+    func auditTrail(matching filter: AuditFilter, limit: Int) throws -> [AuditEntry]
 }

@@ -6,8 +6,13 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     private let cases = Mutex<[CaseID: StoredCase]>([:])
     private let trail = Mutex<[AuditEntry]>([])
     private let drafts = Mutex<[UserName: IntakeDraft]>([:])
+    private let directory: Mutex<UserDirectory>
 
-    public init(cases initial: [Case] = [], savedBy: UserName = "demo", at time: Timestamp = Timestamp(secondsSinceEpoch: 0)) {
+    /// - Parameter users: when given, saves are refused to anyone whose role is not the one
+    ///   it gives them, as the file store does; when empty, only the role itself is checked.
+    public init(cases initial: [Case] = [], savedBy: UserName = "demo", at time: Timestamp = Timestamp(secondsSinceEpoch: 0),
+                users: UserDirectory = UserDirectory()) {
+        directory = Mutex(users)
         cases.withLock { table in
             for record in initial {
                 table[record.id] = StoredCase(record: record, version: CaseVersion(1), savedBy: savedBy, savedAt: time)
@@ -25,8 +30,10 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     }
 
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
-        guard actor.role.canChangeCases else {
-            throw StoreError.forbidden("A \(actor.role.title.lowercased()) cannot change cases.")
+        do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden(error.description) }
+        let users = directory.withLock { $0 }
+        if !users.users.isEmpty, users.actor(for: actor.user) != actor {
+            throw StoreError.forbidden("\(actor.user) has no \(actor.role.title.lowercased()) role in this store.")
         }
         return try cases.withLock { table throws(StoreError) -> CaseVersion in
             let current = table[record.id]
@@ -63,6 +70,29 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
 
     public func draft(for user: UserName) -> IntakeDraft? {
         drafts.withLock { $0[user] }
+    }
+
+    public func users() -> UserDirectory { directory.withLock { $0 } }
+
+    public func changeUsers(_ change: UserChange, by actor: Actor, at time: Timestamp) throws -> UserDirectory {
+        try directory.withLock { current throws(StoreError) -> UserDirectory in
+            do {
+                let next = try current.applying(change, by: actor, at: time)
+                let changes = current.fieldChanges(to: next, for: change.user)
+                current = next
+                trail.withLock { entries in
+                    entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: "users",
+                                              version: CaseVersion(entries.count + 1), changes: changes))
+                }
+                return next
+            } catch {
+                throw .forbidden("\(error)")
+            }
+        }
+    }
+
+    public func auditTrail(matching filter: AuditFilter, limit: Int) -> [AuditEntry] {
+        trail.withLock { Array($0.filter(filter.matches).reversed().prefix(limit)) }
     }
 
     /// Nothing else writes to a store in memory.

@@ -14,8 +14,13 @@ public enum Role: String, Choice {
         }
     }
 
-    /// Auditors read everything and change nothing.
-    public var canChangeCases: Bool { self == .caseworker || self == .supervisor }
+    /// Auditors read everything and change nothing; administrators manage users and data,
+    /// not casework.
+    public var canChangeCases: Bool { may(.editCase) }
+
+    /// Whether this role may do `capability` at all (stage, assignment and the two-person
+    /// rule are checked by the workflow on top of this).
+    public func may(_ capability: Capability) -> Bool { capability.roles.contains(self) }
 }
 
 /// Someone acting in Haven: the OS user and the role the store gives them.
@@ -26,5 +31,85 @@ public struct Actor: Hashable, Codable, Sendable {
     public init(user: UserName, role: Role) {
         self.user = user
         self.role = role
+    }
+}
+
+/// Everything a user can try to do, each allowed to some roles. This table is the one place
+/// roles are decided: the workflow, the store, the commands and the interface (which hides
+/// what a role cannot do) all ask it.
+public enum Capability: String, CaseIterable, Sendable {
+    case viewCases = "view-cases"
+    case registerCase = "register-case"
+    case editCase = "edit-case"
+    case addNote = "add-note"
+    case submitForScreening = "submit-for-screening"
+    case recordScreening = "record-screening"
+    case completeScreening = "complete-screening"
+    case proposeDecision = "propose-decision"
+    case reviewDecision = "review-decision"
+    case reopenScreening = "reopen-screening"
+    case approveAllocation = "approve-allocation"
+    case confirmArrival = "confirm-arrival"
+    case closeCase = "close-case"
+    case reassignCases = "reassign-cases"
+    case viewApprovals = "view-approvals"
+    case viewWorkload = "view-workload"
+    case viewDashboard = "view-dashboard"
+    case viewAuditTrail = "view-audit-trail"
+    case runReports = "run-reports"
+    case manageUsers = "manage-users"
+    case importCases = "import-cases"
+    case exportCases = "export-cases"
+    case checkStore = "check-store"
+
+    /// What the capability is, as a phrase after "cannot".
+    public var phrase: String {
+        switch self {
+        case .viewCases: "read cases"
+        case .registerCase: "register defectors"
+        case .editCase: "change cases"
+        case .addNote: "add notes"
+        case .submitForScreening: "submit cases for screening"
+        case .recordScreening: "record screening checks"
+        case .completeScreening: "complete screening"
+        case .proposeDecision: "propose decisions"
+        case .reviewDecision: "approve or return decisions"
+        case .reopenScreening: "reopen screening"
+        case .approveAllocation: "approve allocations"
+        case .confirmArrival: "confirm arrivals"
+        case .closeCase: "close cases"
+        case .reassignCases: "reassign cases"
+        case .viewApprovals: "see the approvals queue"
+        case .viewWorkload: "see caseworkers' workload"
+        case .viewDashboard: "see the dashboard"
+        case .viewAuditTrail: "read the audit trail"
+        case .runReports: "run reports"
+        case .manageUsers: "manage users and roles"
+        case .importCases: "import cases"
+        case .exportCases: "export cases"
+        case .checkStore: "check the store"
+        }
+    }
+
+    /// The roles allowed, in `Role.allCases` order.
+    public var roles: [Role] {
+        let casework: [Role] = [.caseworker, .supervisor]
+        let supervision: [Role] = [.supervisor]
+        let oversight: [Role] = [.supervisor, .administrator, .auditor]
+        return switch self {
+        case .viewCases: Role.allCases
+        case .registerCase, .editCase, .addNote, .submitForScreening, .recordScreening, .completeScreening,
+             .proposeDecision, .confirmArrival: casework
+        case .reviewDecision, .reopenScreening, .approveAllocation, .closeCase, .reassignCases: supervision
+        case .viewApprovals, .viewWorkload: [.supervisor, .auditor]
+        case .viewDashboard, .viewAuditTrail, .runReports: oversight
+        case .manageUsers, .importCases, .exportCases: [.administrator]
+        case .checkStore: [.administrator, .auditor]
+        }
+    }
+
+    /// Refuses `actor` unless their role allows the capability.
+    public func require(_ actor: Actor) throws(WorkflowError) {
+        guard actor.role.may(self) else { throw .notPermitted(self, role: actor.role) }
     }
 }

@@ -33,13 +33,16 @@ public struct StageTransition: Hashable, Sendable {
     public let name: TransitionName
     public let from: Set<CaseStage>
     public let to: CaseStage
-    public let roles: Set<Role>
+    /// What the move needs; the roles come from the capability table.
+    public let capability: Capability
+
+    public var roles: Set<Role> { Set(capability.roles) }
 }
 
 /// Why a workflow step was refused. Each message is written for the person who tried it.
 public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongStage(TransitionName, current: CaseStage)
-    case roleNotAllowed(TransitionName, role: Role)
+    case notPermitted(Capability, role: Role)
     case ownProposal(TransitionName)
     case screeningIncomplete(outstanding: [ScreeningCheckKind])
     case noProposal(TransitionName)
@@ -49,14 +52,19 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case arrivalNotRecorded
     case reasonRequired(TransitionName)
     case notAssigned(CaseID, assignedTo: UserName?)
+    /// What was entered has problems, each with its field.
+    case invalid([ValidationIssue])
+    case alreadyAssigned(CaseID, UserName)
+    case notAssignable(UserName)
+    case closed(CaseID)
 
     public var description: String {
         switch self {
         case let .wrongStage(name, current):
             "\(name.title) is not possible while the case is in \(current.title)."
-        case let .roleNotAllowed(name, role):
-            "A \(role.title.lowercased()) cannot \(name.title.lowercased()); "
-                + "only a \(Workflow.rolesAllowed(name).map { $0.title.lowercased() }.joined(separator: " or ")) can."
+        case let .notPermitted(capability, role):
+            "A \(role.title.lowercased()) cannot \(capability.phrase); "
+                + "only \(capability.roles.map { "a \($0.title.lowercased())" }.joined(separator: " or ")) can."
         case let .ownProposal(name):
             "You proposed this yourself; \(name.title.lowercased()) needs a second person."
         case let .screeningIncomplete(outstanding):
@@ -76,6 +84,12 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(name.title) needs a reason."
         case let .notAssigned(id, assignedTo):
             "\(id) is assigned to \(assignedTo?.rawValue ?? "nobody"); ask a supervisor to reassign it."
+        case let .invalid(issues):
+            "\(issues.count) problem\(issues.count == 1 ? "" : "s") to fix: "
+                + issues.prefix(3).map(\.description).joined(separator: "; ")
+        case let .alreadyAssigned(id, user): "\(id) is already assigned to \(user)."
+        case let .notAssignable(user): "\(user) is not a caseworker or supervisor here, so cannot be given cases."
+        case let .closed(id): "\(id) is closed."
         }
     }
 }
@@ -85,15 +99,15 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
 /// screen and command goes through here, so none can get around a rule.
 public enum Workflow {
     public static let transitions: [StageTransition] = [
-        StageTransition(name: .submitForScreening, from: [.intake], to: .screening, roles: [.caseworker, .supervisor]),
-        StageTransition(name: .completeScreening, from: [.screening], to: .decision, roles: [.caseworker, .supervisor]),
-        StageTransition(name: .approveGrant, from: [.decision], to: .allocation, roles: [.supervisor]),
-        StageTransition(name: .approveRefusal, from: [.decision], to: .closed, roles: [.supervisor]),
-        StageTransition(name: .reopenScreening, from: [.decision], to: .screening, roles: [.supervisor]),
-        StageTransition(name: .approveAllocation, from: [.allocation], to: .relocation, roles: [.supervisor]),
-        StageTransition(name: .confirmArrival, from: [.relocation], to: .integration, roles: [.caseworker, .supervisor]),
+        StageTransition(name: .submitForScreening, from: [.intake], to: .screening, capability: .submitForScreening),
+        StageTransition(name: .completeScreening, from: [.screening], to: .decision, capability: .completeScreening),
+        StageTransition(name: .approveGrant, from: [.decision], to: .allocation, capability: .reviewDecision),
+        StageTransition(name: .approveRefusal, from: [.decision], to: .closed, capability: .reviewDecision),
+        StageTransition(name: .reopenScreening, from: [.decision], to: .screening, capability: .reopenScreening),
+        StageTransition(name: .approveAllocation, from: [.allocation], to: .relocation, capability: .approveAllocation),
+        StageTransition(name: .confirmArrival, from: [.relocation], to: .integration, capability: .confirmArrival),
         StageTransition(name: .close, from: [.intake, .screening, .decision, .allocation, .relocation, .integration],
-                        to: .closed, roles: [.supervisor]),
+                        to: .closed, capability: .closeCase),
     ]
 
     public static func transition(named name: TransitionName) -> StageTransition? {
@@ -101,8 +115,7 @@ public enum Workflow {
     }
 
     public static func rolesAllowed(_ name: TransitionName) -> [Role] {
-        let roles = transition(named: name)?.roles ?? []
-        return Role.allCases.filter(roles.contains)
+        transition(named: name)?.capability.roles ?? []
     }
 
     /// The transitions `actor` could attempt on a case in `stage` (conditions not yet checked).
@@ -122,10 +135,8 @@ public enum Workflow {
     ) throws(WorkflowError) -> Case {
         guard let transition = transition(named: name) else { throw .wrongStage(name, current: record.stage) }
         guard transition.from.contains(record.stage) else { throw .wrongStage(name, current: record.stage) }
-        guard transition.roles.contains(actor.role) else { throw .roleNotAllowed(name, role: actor.role) }
-        if actor.role == .caseworker, record.assignedTo != actor.user {
-            throw .notAssigned(record.id, assignedTo: record.assignedTo)
-        }
+        try transition.capability.require(actor)
+        try requireAssignment(record, actor)
 
         var next = record
         switch name {
@@ -172,7 +183,8 @@ public enum Workflow {
     public static func proposeDecision(
         _ outcome: DecisionOutcome, reasons: String, on record: Case, by actor: Actor, at time: Timestamp
     ) throws(WorkflowError) -> Case {
-        guard actor.role.canChangeCases else { throw .roleNotAllowed(.approveGrant, role: actor.role) }
+        try Capability.proposeDecision.require(actor)
+        try requireAssignment(record, actor)
         guard record.stage == .decision else {
             if record.stage < .decision { throw .screeningIncomplete(outstanding: record.outstandingScreening) }
             throw .wrongStage(.approveGrant, current: record.stage)
@@ -188,7 +200,8 @@ public enum Workflow {
     public static func returnDecision(
         on record: Case, comment: String, by actor: Actor, at time: Timestamp
     ) throws(WorkflowError) -> Case {
-        guard actor.role == .supervisor else { throw .roleNotAllowed(.approveGrant, role: actor.role) }
+        try Capability.reviewDecision.require(actor)
+        guard record.stage == .decision else { throw .wrongStage(.approveGrant, current: record.stage) }
         guard var proposal = record.decision, proposal.isAwaitingReview else { throw .noProposal(.approveGrant) }
         guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveGrant) }
         guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }

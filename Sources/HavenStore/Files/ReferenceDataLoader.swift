@@ -1,11 +1,12 @@
 import Foundation
 import HavenCore
 
-/// Reads Haven's reference data (`countries.json`, `occupations.json`) from a directory.
+/// Reads Haven's reference data (`countries.json`, `occupations.json`, `stage-targets.json`) from a directory.
 /// HavenCore checks the contents; this type only finds and reads the files.
 public enum ReferenceDataLoader {
     public static let countriesFile = "countries.json"
     public static let occupationsFile = "occupations.json"
+    public static let stageTargetsFile = "stage-targets.json"
 
     /// Loads and checks both files in `directory`; the first problem found is thrown, naming
     /// the file and the line and column.
@@ -14,7 +15,9 @@ public enum ReferenceDataLoader {
         let occupationsURL = directory.appendingPathComponent(occupationsFile)
         let countries = try ReferenceDataDecoder.countries(from: read(countriesURL), file: countriesURL.path)
         let occupations = try ReferenceDataDecoder.occupations(from: read(occupationsURL), file: occupationsURL.path)
-        return ReferenceData(countries: countries, occupations: occupations)
+        let targetsURL = directory.appendingPathComponent(stageTargetsFile)
+        let targets = try ReferenceDataDecoder.stageTargets(from: read(targetsURL), file: targetsURL.path)
+        return ReferenceData(countries: countries, occupations: occupations, stageTargets: targets)
     }
 
     static func read(_ url: URL) throws(ReferenceDataError) -> Data {

@@ -19,7 +19,8 @@ enum AuditTrail {
         var sequence: Int
         var at: Timestamp
         var user: UserName
-        var caseID: CaseID
+        var caseID: CaseID?
+        var subject: String?
         var version: CaseVersion
         var changes: [FieldChange]
         var previousHash: String
@@ -29,13 +30,14 @@ enum AuditTrail {
             at = entry.at
             user = entry.user
             caseID = entry.caseID
+            subject = entry.subject
             version = entry.version
             changes = entry.changes
             self.previousHash = previousHash
         }
 
         var entry: AuditEntry {
-            AuditEntry(sequence: sequence, at: at, user: user, caseID: caseID, version: version, changes: changes)
+            AuditEntry(sequence: sequence, at: at, user: user, caseID: caseID, subject: subject, version: version, changes: changes)
         }
     }
 

@@ -23,6 +23,8 @@ struct StoredSummary: Codable, Hashable {
     var country: CountryCode?
     /// Absent in lines written before flags existed: read as none.
     var flags: [CaseFlag]?
+    /// Absent when no decision has been proposed.
+    var decision: DecisionSummary?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -43,12 +45,13 @@ struct StoredSummary: Codable, Hashable {
         self.init(cyrillicName: summary.cyrillicName, latinName: summary.latinName, stage: summary.stage,
                   stageEnteredAt: summary.stageEnteredAt, assignedTo: summary.assignedTo, country: summary.country)
         flags = summary.flags.isEmpty ? nil : summary.flags.sorted()
+        decision = summary.decision
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
                     stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
-                    flags: Set(flags ?? []))
+                    flags: Set(flags ?? []), decision: decision)
     }
 }
 

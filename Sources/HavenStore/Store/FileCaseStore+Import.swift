@@ -53,10 +53,9 @@ extension FileCaseStore {
     /// a crash comes between. `progress` is told how many records are ready.
     public func importCases(_ records: [Case], by actor: Actor, at time: Timestamp, today: CalendarDate,
                             progress: (Int) -> Void = { _ in }) throws {
-        guard actor.role.canChangeCases || actor.role == .administrator else {
-            throw StoreError.forbidden("A \(actor.role.title.lowercased()) cannot import cases.")
-        }
+        do { try Capability.importCases.require(actor) } catch { throw StoreError.forbidden("\(error)") }
         try cases.withLock(.exclusive) {
+            try requireCurrentRole(actor)
             try catchUp()
             let problems = problems(importing: records, today: today)
             guard problems.isEmpty else { throw ImportError.invalid(problems) }

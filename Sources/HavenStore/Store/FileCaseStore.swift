@@ -66,6 +66,8 @@ public final class FileCaseStore: CaseStore {
         try PosixFile.replaceDurably("\(path)/\(manifestFile)", with: Array(try CaseRecordLine.encoder.encode(manifest)) + [10],
                                      mode: manifest.fileMode)
         if let groupID { chown("\(path)/\(manifestFile)", getuid(), groupID) }
+        // The creator is the store's first administrator.
+        try writeUsers(UserDirectory.founding(user, at: time), revision: 1, to: "\(path)/\(usersFile)", manifest: manifest)
         try PosixFile.syncDirectory(path)
         return try FileCaseStore(at: directory)
     }
@@ -221,10 +223,9 @@ public final class FileCaseStore: CaseStore {
     }
 
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
-        guard actor.role.canChangeCases else {
-            throw StoreError.forbidden("A \(actor.role.title.lowercased()) cannot change cases.")
-        }
+        do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden("\(error)") }
         return try cases.withLock(.exclusive) {
+            try requireCurrentRole(actor)
             try catchUp()
             let current = index[record.id]
             switch (current, version) {

@@ -53,7 +53,29 @@ enum RecordHeaderReader {
                 flags = parsed
             default: return nil
             }
+            var decision: DecisionSummary?
+            switch summary["decision"] {
+            case nil, .null?: break
+            case let .object(fields)?:
+                guard case let .string(outcomeText)? = fields["outcome"], let outcome = DecisionOutcome(rawValue: outcomeText),
+                      case let .string(byText)? = fields["proposedBy"], let by = UserName(byText),
+                      case let .string(atText)? = fields["proposedAt"], let at = Timestamp(iso: atText) else { return nil }
+                var parsed = DecisionSummary(outcome: outcome, proposedBy: by, proposedAt: at)
+                switch fields["verdict"] {
+                case nil, .null?: break
+                case let .string(text)?: guard let verdict = Review.Verdict(rawValue: text) else { return nil }; parsed.verdict = verdict
+                default: return nil
+                }
+                switch fields["reviewedAt"] {
+                case nil, .null?: break
+                case let .string(text)?: guard let time = Timestamp(iso: text) else { return nil }; parsed.reviewedAt = time
+                default: return nil
+                }
+                decision = parsed
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.decision = decision
             stored.flags = flags
             stored.cyrillicName = cyrillic
             stored.latinName = latin

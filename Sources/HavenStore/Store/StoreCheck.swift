@@ -33,7 +33,7 @@ public enum StoreCheck {
             damaged(manifestPath, "", "missing: this is not a Haven store")
             return report
         }
-        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
+        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
                           FileCaseStore.draftsDirectory]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if !known.contains(name) {
@@ -82,7 +82,7 @@ public enum StoreCheck {
         var previousHash = AuditTrail.genesis
         var expected = 1
         var offset = 0
-        var audited: [Int: (CaseID, CaseVersion)] = [:]
+        var audited: [Int: (CaseID?, CaseVersion)] = [:]
         var lineNumber = 0
         for line in auditBytes.split(separator: 10, omittingEmptySubsequences: false) {
             defer { offset += line.count + 1 }
@@ -113,8 +113,8 @@ public enum StoreCheck {
                 damaged(auditPath, "entry \(sequence)", "missing: the save of \(saved.0) \(saved.1) has no audit entry (deleted, or a crash before it was written)")
                 continue
             }
-            if entry != saved {
-                damaged(auditPath, "entry \(sequence)", "records \(entry.0) \(entry.1) but the case log says this entry is for \(saved.0) \(saved.1)")
+            if entry.0 != saved.0 || entry.1 != saved.1 {
+                damaged(auditPath, "entry \(sequence)", "records \(entry.0?.rawValue ?? "the users") \(entry.1) but the case log says this entry is for \(saved.0) \(saved.1)")
             }
         }
         return report

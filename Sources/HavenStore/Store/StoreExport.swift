@@ -20,14 +20,11 @@ public enum StoreExport {
         "crossing_date", "custody", "assigned_to", "country", "registered_at", "stage_entered_at",
     ]
 
-    /// One row per case, RFC 4180 (CRLF, quotes doubled), UTF-8 with a byte-order mark so
-    /// spreadsheets read Cyrillic correctly. A cell that a spreadsheet would run as a formula
-    /// (= + - @ at the start) gets a leading apostrophe.
+    /// One row per case, as `CSV` writes it (RFC 4180, BOM, formulas defused).
     public static func csv(_ records: [Case]) -> [UInt8] {
-        var text = "\u{FEFF}" + csvColumns.joined(separator: ",") + "\r\n"
-        for record in records {
+        let rows: [[String]] = records.map { record in
             let d = record.defector
-            let row: [String] = [
+            return [
                 record.id.rawValue, record.stage.rawValue, d.cyrillicName.family, d.cyrillicName.given, d.cyrillicName.patronymic,
                 d.latinName.family, d.latinName.given, d.latinName.patronymic, d.birthDate?.description ?? "", d.birthPlace,
                 d.service.branch.rawValue, d.service.rank.rawValue, d.service.unit, d.service.specialty ?? "",
@@ -35,18 +32,8 @@ public enum StoreExport {
                 record.assignedTo?.rawValue ?? "", record.allocatedCountry?.rawValue ?? "",
                 record.registeredAt.description, record.stageEnteredAt.description,
             ]
-            text += row.map(csvField).joined(separator: ",") + "\r\n"
         }
-        return Array(text.utf8)
-    }
-
-    static func csvField(_ value: String) -> String {
-        var field = value
-        if let first = field.first, "=+-@".contains(first), !(first == "-" && field.dropFirst().allSatisfy(\.isNumber)) {
-            field = "'" + field
-        }
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return Array(CSV.document(header: csvColumns, rows: rows).utf8)
     }
 
     /// Decodes an import file: a JSON array of cases; errors name the file, line and column.

@@ -23,6 +23,7 @@ struct InitCommand: ParsableCommand {
             throw HavenFailure("\(error)")
         }
         print("Created an empty store at \(directory.path)\(group.map { " shared with the group \($0)" } ?? "").")
+        print("\(OperatingSystemIdentity.currentUser()) is its administrator; give others roles with 'haven users add NAME --role ROLE'.")
     }
 }
 
@@ -35,6 +36,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "How many made-up cases.") var cases: Int = 300
     @Option(help: "The seed: the same seed gives the same cases.") var seed: UInt64 = 2022
     @Flag(help: "Write the store but do not open it.") var noOpen = false
+    @Option(help: ArgumentHelp("Your role in the demo store: caseworker, supervisor, administrator or auditor.", valueName: "role"))
+    var role: Role = .supervisor
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
@@ -59,13 +62,23 @@ struct DemoCommand: ParsableCommand {
                                          occupations: reference.occupations)
         var progress = ProgressBar(total: cases, label: "Writing \(cases) demo cases")
         do {
-            let created = try FileCaseStore.create(at: directory, kind: .demo, by: OperatingSystemIdentity.currentUser(), at: .now())
-            try created.importCases(records, by: currentActor(), at: .now(), today: today) { progress.update($0) }
+            let me = OperatingSystemIdentity.currentUser()
+            let created = try FileCaseStore.create(at: directory, kind: .demo, by: me, at: .now())
+            let administrator = Actor(user: me, role: .administrator)
+            try created.importCases(records, by: administrator, at: .now(), today: today) { progress.update($0) }
+            // The made-up staff the cases name, and you in the role asked for. A stand-in
+            // administrator keeps the store manageable when that role is not administrator.
+            var staff = DemoCases.caseworkers.map { UserChange.add($0, .caseworker) } + [.add(DemoCases.supervisor, .supervisor)]
+            if role != .administrator { staff += [.add("demo.admin", .administrator), .add(me, role)] }
+            for change in staff {
+                _ = try created.changeUsers(change, by: administrator, at: .now())
+            }
             if noOpen {
                 print("Wrote a demo store of \(cases) cases at \(directory.path).")
                 return
             }
-            try openInterface(on: created, reference: reference, description: "Demo store \(directory.path): \(cases) made-up cases")
+            try openInterface(on: created, as: Actor(user: me, role: role), reference: reference,
+                              description: "Demo store \(directory.path): \(cases) made-up cases")
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -103,11 +116,11 @@ struct ImportCommand: ParsableCommand {
             guard let contents = FileManager.default.contents(atPath: file) else { throw HavenFailure("\(file): cannot be read") }
             data = contents
         }
-        let opened = try store.open()
+        let (opened, actor) = try store.open(for: .importCases)
         do {
             let records = try StoreExport.decodeCases(data, file: file == "-" ? "standard input" : file)
             var progress = ProgressBar(total: records.count, label: "Importing")
-            try opened.importCases(records, by: currentActor(), at: .now(), today: .today()) { progress.update($0) }
+            try opened.importCases(records, by: actor, at: .now(), today: .today()) { progress.update($0) }
             print("Imported \(records.count) case\(records.count == 1 ? "" : "s") into \(opened.directory.path).")
         } catch {
             throw HavenFailure("\(error)")
@@ -126,7 +139,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let opened = try store.open()
+        let (opened, _) = try store.open(for: .exportCases)
         let bytes = format == .json ? try opened.exportJSON() : StoreExport.csv(try opened.allCases())
         let count = try opened.summaries().count
         if let output {
@@ -155,6 +168,9 @@ struct CheckCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: directory.path) else {
             throw HavenFailure("there is no store at \(directory.path)")
         }
+        let users: UserDirectory
+        do { users = try FileCaseStore.users(at: directory) } catch { throw HavenFailure("\(error)") }
+        _ = try actor(in: users, store: directory.path, for: .checkStore)
         let report = StoreCheck.run(at: directory)
         for problem in report.problems { print(problem) }
         print("\(report.caseCount) cases, \(report.recordCount) saved versions, \(report.auditEntryCount) audit entries: "
@@ -176,7 +192,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let summaries = try store.open().summaries()
+        let summaries = try store.open(for: .viewCases).0.summaries()
         var stats = Stats(total: summaries.count, byStage: [:], byCountry: [:])
         for stage in CaseStage.allCases { stats.byStage[stage.rawValue] = 0 }
         for summary in summaries {

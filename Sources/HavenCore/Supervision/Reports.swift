@@ -1,0 +1,107 @@
+import Foundation
+
+public enum ReportKind: String, CaseIterable, Sendable {
+    case pipeline, quotas, workload, decisions
+
+    public var title: String {
+        switch self {
+        case .pipeline: "Pipeline: cases by stage"
+        case .quotas: "Quotas: places per host country"
+        case .workload: "Workload per caseworker"
+        case .decisions: "Decisions per week"
+        }
+    }
+}
+
+/// A report as a table: the same rows become aligned text for a terminal or CSV for a
+/// spreadsheet, so the two can never disagree.
+public struct ReportTable: Hashable, Sendable {
+    public var title: String
+    public var columns: [String]
+    /// Columns whose cells are numbers, aligned right in text.
+    public var numeric: Set<Int>
+    public var rows: [[String]]
+    /// Lines under the table: totals, what the figures mean.
+    public var notes: [String]
+
+    /// Aligned columns, a rule under the header, notes after; widths count characters, so
+    /// Cyrillic names line up.
+    public var text: String {
+        var widths = columns.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                let pad = String(repeating: " ", count: max(0, widths[index] - cell.count))
+                return numeric.contains(index) ? pad + cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var lines = [title, "", line(columns), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        lines += rows.map(line)
+        if !notes.isEmpty { lines += [""] + notes }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var csv: String { CSV.document(header: columns, rows: rows) }
+}
+
+/// The supervisors' reports, from case summaries, the store's users and reference data.
+public enum Reports {
+    public static func make(_ kind: ReportKind, summaries: [CaseSummary], users: UserDirectory,
+                            reference: ReferenceData, today: CalendarDate) -> ReportTable {
+        switch kind {
+        case .pipeline: pipeline(summaries, targets: reference.stageTargets, today: today)
+        case .quotas: quotas(summaries, countries: reference.countries)
+        case .workload: workload(summaries, users: users, targets: reference.stageTargets, today: today)
+        case .decisions: decisions(summaries, today: today)
+        }
+    }
+
+    static func pipeline(_ summaries: [CaseSummary], targets: StageTargets, today: CalendarDate) -> ReportTable {
+        let lines = Supervision.pipeline(summaries, targets: targets, today: today)
+        let rows = lines.map { line in
+            [line.stage.title, String(line.count), line.stage == .closed ? "" : String(line.overdue),
+             line.target.map(String.init) ?? "", line.medianDays.map(String.init) ?? "", line.oldestDays.map(String.init) ?? ""]
+        }
+        let open = lines.filter { $0.stage != .closed }
+        return ReportTable(title: "\(ReportKind.pipeline.title), \(today)",
+                           columns: ["stage", "cases", "overdue", "target_days", "median_days", "oldest_days"],
+                           numeric: [1, 2, 3, 4, 5], rows: rows,
+                           notes: ["\(summaries.count) cases; \(open.map(\.count).reduce(0, +)) open, \(open.map(\.overdue).reduce(0, +)) past their stage's target."])
+    }
+
+    static func quotas(_ summaries: [CaseSummary], countries: [HostCountry]) -> ReportTable {
+        let uses = Supervision.quotaUse(summaries, countries: countries)
+        let rows = uses.map { use in
+            [use.country.code.rawValue, use.country.name, String(use.country.quota), String(use.used), String(use.free),
+             String(format: "%.1f", use.fraction * 100)]
+        }
+        let quota = uses.map(\.country.quota).reduce(0, +), used = uses.map(\.used).reduce(0, +)
+        return ReportTable(title: ReportKind.quotas.title, columns: ["country", "name", "quota", "used", "free", "used_percent"],
+                           numeric: [2, 3, 4, 5], rows: rows,
+                           notes: ["\(used) of \(quota) places used in \(uses.count) countries."])
+    }
+
+    static func workload(_ summaries: [CaseSummary], users: UserDirectory, targets: StageTargets, today: CalendarDate) -> ReportTable {
+        let stages = CaseStage.allCases.filter { $0 != .closed }
+        let rows = Supervision.workload(summaries, users: users, targets: targets, today: today).map { row in
+            [row.user?.rawValue ?? "(unassigned)", row.role?.rawValue ?? ""]
+                + stages.map { String(row.byStage[$0] ?? 0) } + [String(row.active), String(row.overdue), String(row.awaitingReview)]
+        }
+        return ReportTable(title: "\(ReportKind.workload.title), \(today)",
+                           columns: ["user", "role"] + stages.map(\.rawValue) + ["active", "overdue", "awaiting_review"],
+                           numeric: Set(2..<(2 + stages.count + 3)), rows: rows, notes: [])
+    }
+
+    static func decisions(_ summaries: [CaseSummary], today: CalendarDate) -> ReportTable {
+        let weeks = Supervision.decisionsPerWeek(summaries, weeks: 12, today: today)
+        let rows = weeks.map { week in
+            [week.weekStart.description] + DecisionOutcome.allCases.map { String(week.byOutcome[$0] ?? 0) }
+                + [String(week.returned), String(week.total)]
+        }
+        let waiting = Supervision.approvals(summaries).count
+        return ReportTable(title: "\(ReportKind.decisions.title), 12 weeks to \(today)",
+                           columns: ["week_starting"] + DecisionOutcome.allCases.map { "approved_\($0.rawValue)" } + ["returned", "approved_total"],
+                           numeric: Set(1...(DecisionOutcome.allCases.count + 2)), rows: rows,
+                           notes: ["\(waiting) proposed decision\(waiting == 1 ? "" : "s") awaiting a supervisor."])
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// One caseworker's load: their active cases by stage, how many are overdue, and how many of
+/// their proposals wait for a supervisor.
+public struct WorkloadRow: Hashable, Sendable {
+    public var user: UserName?
+    /// Their role in the store; nil for a name cases are still assigned to but who has none.
+    public var role: Role?
+    public var byStage: [CaseStage: Int]
+    public var overdue: Int
+    public var awaitingReview: Int
+
+    public var active: Int { byStage.filter { $0.key != .closed }.values.reduce(0, +) }
+}
+
+/// A week's approved decisions, by outcome; weeks start on Monday.
+public struct DecisionWeek: Hashable, Sendable {
+    public var weekStart: CalendarDate
+    public var byOutcome: [DecisionOutcome: Int]
+    public var returned: Int
+
+    public var total: Int { byOutcome.values.reduce(0, +) }
+}
+
+/// One host country's places: the quota, the places used by approved allocations, and what is
+/// left. Reserved places (pending proposals) join in with allocation.
+public struct QuotaUse: Hashable, Sendable {
+    public var country: HostCountry
+    public var used: Int
+
+    public var free: Int { max(0, country.quota - used) }
+    /// Used places as a fraction of the quota (0 when the quota is 0).
+    public var fraction: Double { country.quota == 0 ? 0 : Double(used) / Double(country.quota) }
+}
+
+/// One stage of the pipeline: how many cases, how many past the stage's target, the median
+/// and longest time in it.
+public struct StageLine: Hashable, Sendable {
+    public var stage: CaseStage
+    public var count: Int
+    public var overdue: Int
+    public var target: Int?
+    public var medianDays: Int?
+    public var oldestDays: Int?
+}
+
+/// What supervisors watch, worked out from case summaries alone (never whole records), so the
+/// dashboard and reports stay quick at 120,000 cases.
+public enum Supervision {
+    public static func pipeline(_ summaries: [CaseSummary], targets: StageTargets, today: CalendarDate) -> [StageLine] {
+        var days: [CaseStage: [Int]] = [:]
+        var overdue: [CaseStage: Int] = [:]
+        for summary in summaries {
+            let inStage = summary.daysInStage(on: today)
+            days[summary.stage, default: []].append(inStage)
+            if summary.stage != .closed, let target = targets.target(for: summary.stage), inStage > target {
+                overdue[summary.stage, default: 0] += 1
+            }
+        }
+        return CaseStage.allCases.map { stage in
+            let sorted = (days[stage] ?? []).sorted()
+            let open = stage != .closed
+            return StageLine(stage: stage, count: sorted.count, overdue: overdue[stage] ?? 0, target: targets.target(for: stage),
+                             medianDays: open && !sorted.isEmpty ? sorted[(sorted.count - 1) / 2] : nil,
+                             oldestDays: open ? sorted.last : nil)
+        }
+    }
+
+    /// One row per caseworker and supervisor of the store (even with no cases), plus any name
+    /// cases are still assigned to, plus unassigned cases (user nil); busiest first.
+    public static func workload(_ summaries: [CaseSummary], users: UserDirectory, targets: StageTargets,
+                                today: CalendarDate) -> [WorkloadRow] {
+        var rows: [UserName?: WorkloadRow] = [:]
+        for account in users.assignable {
+            rows[account.name] = WorkloadRow(user: account.name, role: account.role, byStage: [:], overdue: 0, awaitingReview: 0)
+        }
+        for summary in summaries where summary.stage != .closed {
+            let key = summary.assignedTo
+            var row = rows[key] ?? WorkloadRow(user: key, role: key.flatMap { users.account($0)?.role }, byStage: [:],
+                                                  overdue: 0, awaitingReview: 0)
+            row.byStage[summary.stage, default: 0] += 1
+            if targets.isOverdue(summary, on: today) { row.overdue += 1 }
+            if summary.isAwaitingDecisionReview { row.awaitingReview += 1 }
+            rows[key] = row
+        }
+        return rows.values.sorted {
+            ($0.active, $1.user?.rawValue ?? "") > ($1.active, $0.user?.rawValue ?? "")
+        }
+    }
+
+    /// Monday of the week holding `date` (1970-01-01 was a Thursday).
+    public static func weekStart(of date: CalendarDate) -> CalendarDate {
+        let weekday = ((date.daysSinceEpoch % 7) + 7 + 3) % 7 // 0 = Monday
+        return date.adding(days: -weekday)
+    }
+
+    /// Reviewed decisions per week over the `weeks` weeks ending with today's, oldest first:
+    /// approvals by outcome, and proposals returned.
+    public static func decisionsPerWeek(_ summaries: [CaseSummary], weeks: Int, today: CalendarDate) -> [DecisionWeek] {
+        let last = weekStart(of: today)
+        let first = last.adding(days: -7 * (weeks - 1))
+        var result = (0..<weeks).map { DecisionWeek(weekStart: first.adding(days: 7 * $0), byOutcome: [:], returned: 0) }
+        for summary in summaries {
+            guard let decision = summary.decision, let verdict = decision.verdict, let at = decision.reviewedAt else { continue }
+            let index = first.days(until: weekStart(of: at.date)) / 7
+            guard result.indices.contains(index) else { continue }
+            switch verdict {
+            case .approved: result[index].byOutcome[decision.outcome, default: 0] += 1
+            case .returned: result[index].returned += 1
+            }
+        }
+        return result
+    }
+
+    public static func quotaUse(_ summaries: [CaseSummary], countries: [HostCountry]) -> [QuotaUse] {
+        var used: [CountryCode: Int] = [:]
+        for summary in summaries { if let country = summary.country { used[country, default: 0] += 1 } }
+        return countries.map { QuotaUse(country: $0, used: used[$0.code] ?? 0) }
+    }
+
+    /// The approvals queue: proposals awaiting a supervisor, oldest proposal first.
+    public static func approvals(_ summaries: [CaseSummary]) -> [CaseSummary] {
+        summaries.filter(\.isAwaitingDecisionReview).sorted {
+            ($0.decision!.proposedAt, $0.id) < ($1.decision!.proposedAt, $1.id)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// One user's entry: their OS user name, their role, and who gave it to them when.
+public struct UserAccount: Hashable, Codable, Sendable {
+    public var name: UserName
+    public var role: Role
+    public var addedBy: UserName
+    public var addedAt: Timestamp
+
+    public init(name: UserName, role: Role, addedBy: UserName, addedAt: Timestamp) {
+        self.name = name
+        self.role = role
+        self.addedBy = addedBy
+        self.addedAt = addedAt
+    }
+}
+
+/// A change to who may use Haven.
+public enum UserChange: Hashable, Sendable {
+    /// Adds a user, or gives an existing one another role.
+    case add(UserName, Role)
+    case remove(UserName)
+
+    public var user: UserName {
+        switch self {
+        case let .add(name, _), let .remove(name): name
+        }
+    }
+}
+
+/// Why a change to the users was refused.
+public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notPermitted(Role)
+    case unknownUser(UserName)
+    case lastAdministrator(UserName)
+    case unchanged(UserName, Role)
+    case noSuchAccount(String)
+
+    public var description: String {
+        switch self {
+        case let .notPermitted(role):
+            "A \(role.title.lowercased()) cannot manage users and roles; only an administrator can."
+        case let .unknownUser(name): "\(name) has no role in this store."
+        case let .lastAdministrator(name):
+            "\(name) is the only administrator; give someone else the administrator role first."
+        case let .unchanged(name, role): "\(name) is already a \(role.title.lowercased())."
+        case let .noSuchAccount(name): "There is no user account '\(name)' on this server."
+        }
+    }
+}
+
+/// Who may use a store and in which role, keyed by OS user name. An OS user who is not here
+/// is refused at start. Changes go through `applying`, which only administrators pass, and
+/// which never leaves the store without an administrator.
+public struct UserDirectory: Hashable, Codable, Sendable {
+    public private(set) var users: [UserAccount]
+
+    public init(users: [UserAccount] = []) {
+        self.users = users.sorted { $0.name.rawValue < $1.name.rawValue }
+    }
+
+    /// A new store's directory: the user who created it is its first administrator.
+    public static func founding(_ administrator: UserName, at time: Timestamp) -> UserDirectory {
+        UserDirectory(users: [UserAccount(name: administrator, role: .administrator, addedBy: administrator, addedAt: time)])
+    }
+
+    public func account(_ name: UserName) -> UserAccount? { users.first { $0.name == name } }
+
+    /// The actor `name` acts as, or nil when they have no role here.
+    public func actor(for name: UserName) -> Actor? { account(name).map { Actor(user: $0.name, role: $0.role) } }
+
+    public func users(in role: Role) -> [UserAccount] { users.filter { $0.role == role } }
+
+    /// The users who can be given cases: caseworkers and supervisors.
+    public var assignable: [UserAccount] { users.filter { $0.role.may(.editCase) } }
+
+    /// The directory after `change` made by `actor`; refused unless `actor` is an administrator
+    /// or if no administrator would be left.
+    public func applying(_ change: UserChange, by actor: Actor, at time: Timestamp) throws(UserDirectoryError) -> UserDirectory {
+        guard actor.role.may(.manageUsers), account(actor.user)?.role == .administrator else {
+            throw .notPermitted(actor.role)
+        }
+        var next = users.filter { $0.name != change.user }
+        switch change {
+        case let .add(name, role):
+            if let existing = account(name), existing.role == role { throw .unchanged(name, role) }
+            next.append(UserAccount(name: name, role: role, addedBy: actor.user, addedAt: time))
+        case let .remove(name):
+            guard account(name) != nil else { throw .unknownUser(name) }
+        }
+        guard next.contains(where: { $0.role == .administrator }) else { throw .lastAdministrator(change.user) }
+        return UserDirectory(users: next)
+    }
+
+    /// The audit entry's field changes for `change`: `users.NAME.role` before and after.
+    public func fieldChanges(to next: UserDirectory, for name: UserName) -> [FieldChange] {
+        let before = account(name).map { "\"\($0.role.rawValue)\"" }
+        let after = next.account(name).map { "\"\($0.role.rawValue)\"" }
+        return [FieldChange(field: "users.\(name.rawValue).role", before: before, after: after)]
+    }
+}

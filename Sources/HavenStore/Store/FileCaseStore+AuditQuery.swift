@@ -1,0 +1,42 @@
+import Foundation
+import HavenCore
+
+extension FileCaseStore {
+    /// The newest `limit` audit entries matching `filter`, newest first. A case filter reads
+    /// only that case's entries (through the audit index); otherwise the trail is read from
+    /// its end backwards, a few megabytes at a time, and a line is decoded only when its user
+    /// and date already match, so a recent page costs little however long the trail is.
+    public func auditTrail(matching filter: AuditFilter, limit: Int) throws -> [AuditEntry] {
+        if let id = filter.caseID {
+            return Array(try history(of: id).filter(filter.matches).reversed().prefix(limit))
+        }
+        return try cases.withLock(.shared) {
+            var found: [AuditEntry] = []
+            let userNeedle = filter.user.map { Array(#""user":"\#($0.rawValue)""#.utf8) }
+            let atKey = Array(#"{"at":""#.utf8)
+            var end = audit.size
+            var carry: [UInt8] = [] // the start of a line cut by the chunk boundary
+            while end > 0, found.count < limit {
+                let start = max(0, end - 4_194_304)
+                let chunk = try audit.read(at: start, count: end - start) + carry
+                end = start
+                var lines = chunk.split(separator: 10, omittingEmptySubsequences: true)
+                if start > 0, !lines.isEmpty { carry = Array(lines.removeFirst()) } else { carry = [] }
+                for line in lines.reversed() {
+                    guard line.starts(with: atKey), line.count > atKey.count + 10 else { continue }
+                    let dateText = String(decoding: line[(line.startIndex + atKey.count)..<(line.startIndex + atKey.count + 10)], as: UTF8.self)
+                    if let date = CalendarDate(iso: dateText) {
+                        if let to = filter.to, date > to { continue }
+                        if let from = filter.from, date < from { return found } // the trail is in time order
+                    }
+                    if let userNeedle, CaseRecordLine.firstRange(of: userNeedle, in: line) == nil { continue }
+                    guard let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)))?.entry,
+                          filter.matches(entry) else { continue }
+                    found.append(entry)
+                    if found.count == limit { break }
+                }
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// `users.json`: who may use the store and in which role, `{"revision": 3, "users": [...]}`.
+/// Replaced whole (written beside, fsynced, renamed) under the store's exclusive lock, and
+/// every change is an audit entry with subject `users`.
+struct UsersFile: Codable {
+    var revision: Int
+    var users: [UserAccount]
+}
+
+extension FileCaseStore {
+    public static let usersFile = "users.json"
+
+    var usersPath: String { directory.appendingPathComponent(Self.usersFile).path }
+
+    /// The store's users. A store made before roles existed has no file: its creator is then
+    /// its only user, as administrator, until the first change writes the file.
+    func readUsers() throws -> (directory: UserDirectory, revision: Int) {
+        guard let data = FileManager.default.contents(atPath: usersPath) else {
+            if FileManager.default.fileExists(atPath: usersPath) {
+                throw StoreError.unavailable("\(usersPath) cannot be read; check its permissions")
+            }
+            return (UserDirectory.founding(manifest.createdBy, at: manifest.createdAt), 0)
+        }
+        do {
+            let file = try JSONDecoder().decode(UsersFile.self, from: data)
+            return (UserDirectory(users: file.users), file.revision)
+        } catch {
+            throw StoreError.damaged(file: usersPath, position: "whole file", reason: "not a Haven users file (\(error)); run 'haven check'")
+        }
+    }
+
+    static func writeUsers(_ users: UserDirectory, revision: Int, to path: String, manifest: StoreManifest) throws {
+        let bytes = Array(try CaseRecordLine.encoder.encode(UsersFile(revision: revision, users: users.users))) + [10]
+        try PosixFile.replaceDurably(path, with: bytes, mode: manifest.fileMode)
+        if let group = manifest.group, let entry = getgrnam(group) { chown(path, getuid(), entry.pointee.gr_gid) }
+    }
+
+    public func users() throws -> UserDirectory {
+        try cases.withLock(.shared) { try readUsers().directory }
+    }
+
+    /// Applies `change` as HavenCore allows it (administrators only, never the last
+    /// administrator), writes the file and audits the change, all under the exclusive lock.
+    public func changeUsers(_ change: UserChange, by actor: Actor, at time: Timestamp) throws -> UserDirectory {
+        try cases.withLock(.exclusive) {
+            try catchUp()
+            let (current, revision) = try readUsers()
+            try requireCurrentRole(actor, in: current)
+            let next: UserDirectory
+            do {
+                next = try current.applying(change, by: actor, at: time)
+            } catch {
+                throw StoreError.forbidden("\(error)")
+            }
+            try Self.writeUsers(next, revision: revision + 1, to: usersPath, manifest: manifest)
+            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "users",
+                                       version: CaseVersion(revision + 1), changes: current.fieldChanges(to: next, for: change.user)))
+            return next
+        }
+    }
+
+    /// Refuses an actor whose role is not the one the store gives them now: a user removed or
+    /// given another role while a session was open cannot go on acting in the old one.
+    func requireCurrentRole(_ actor: Actor, in users: UserDirectory? = nil) throws {
+        let directory = try users ?? readUsers().directory
+        guard let current = directory.actor(for: actor.user) else {
+            throw StoreError.forbidden("\(actor.user) has no role in this store (any more); ask an administrator.")
+        }
+        guard current.role == actor.role else {
+            throw StoreError.forbidden("\(actor.user) is now a \(current.role.title.lowercased()) in this store, not a \(actor.role.title.lowercased()); start Haven again.")
+        }
+    }
+}
+
+extension FileCaseStore {
+    /// The users of the store at `directory`, read without opening it (so nothing is repaired
+    /// or written): for commands such as `check` that must not change the store.
+    public static func users(at directory: URL) throws -> UserDirectory {
+        let path = directory.appendingPathComponent(usersFile).path
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                return UserDirectory(users: try JSONDecoder().decode(UsersFile.self, from: data).users)
+            } catch {
+                throw StoreError.damaged(file: path, position: "whole file", reason: "not a Haven users file (\(error))")
+            }
+        }
+        let manifestPath = directory.appendingPathComponent(manifestFile).path
+        guard let data = FileManager.default.contents(atPath: manifestPath),
+              let manifest = try? JSONDecoder().decode(StoreManifest.self, from: data) else {
+            throw StoreError.unavailable("\(directory.path) is not a Haven store")
+        }
+        return UserDirectory.founding(manifest.createdBy, at: manifest.createdAt)
+    }
+}

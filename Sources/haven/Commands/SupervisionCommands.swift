@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import HavenCore
+import HavenStore
+
+extension Role: ExpressibleByArgument {}
+extension ReportKind: ExpressibleByArgument {}
+
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Who may use the store, and in which role.",
+        subcommands: [List.self, Add.self, Remove.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the store's users and their roles.")
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let (opened, _) = try store.open(for: .viewCases)
+            let users = try opened.users().users
+            let width = max(4, users.map(\.name.rawValue.count).max() ?? 0)
+            print("user".padding(toLength: width, withPad: " ", startingAt: 0) + "  role           added")
+            for account in users {
+                print(account.name.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                      + account.role.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + "  "
+                      + "\(account.addedAt.date) by \(account.addedBy)")
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give an OS user a role (or another role); administrators only.")
+        @Argument(help: ArgumentHelp("The user's account name on this server.", valueName: "name")) var name: String
+        @Option(help: "caseworker, supervisor, administrator or auditor.") var role: Role
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try change { user in
+                guard OperatingSystemIdentity.accountExists(name) else { throw HavenFailure(UserDirectoryError.noSuchAccount(name).description) }
+                return .add(user, role)
+            }
+            print("\(name) is now a \(role.title.lowercased()) in the store.")
+        }
+
+        func change(_ make: (UserName) throws -> UserChange) throws {
+            guard let user = UserName(name) else { throw HavenFailure("'\(name)' is not \(UserName.expectedForm).") }
+            let (opened, actor) = try store.open(for: .manageUsers)
+            do {
+                _ = try opened.changeUsers(try make(user), by: actor, at: .now())
+            } catch let failure as HavenFailure {
+                throw failure
+            } catch {
+                throw HavenFailure("\(error)")
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a user's role away; administrators only.")
+        @Argument(help: ArgumentHelp("The user's account name.", valueName: "name")) var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            guard let user = UserName(name) else { throw HavenFailure("'\(name)' is not \(UserName.expectedForm).") }
+            let (opened, actor) = try store.open(for: .manageUsers)
+            do {
+                _ = try opened.changeUsers(.remove(user), by: actor, at: .now())
+            } catch {
+                throw HavenFailure("\(error)")
+            }
+            print("\(name) no longer has a role in the store.")
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "A supervisor's report: pipeline, quotas, workload or decisions, as text or CSV.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv }
+
+    @Option(help: "pipeline, quotas, workload or decisions.") var kind: ReportKind
+    @Option(help: "text or csv.") var format: Format = .text
+    @Option(help: ArgumentHelp("Write here instead of standard output (created 0600; never over a file).", valueName: "file"))
+    var output: String?
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let reference = try data.loadReferenceData()
+        let (opened, _) = try store.open(for: .runReports)
+        let table = Reports.make(kind, summaries: try opened.summaries(), users: try opened.users(), reference: reference,
+                                 today: .today())
+        let text = format == .csv ? table.csv : table.text
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        try ReportFile.write(text, to: output)
+        FileHandle.standardError.write(Data("Wrote the \(kind.rawValue) report to \(output).\n".utf8))
+    }
+}
+
+/// Writes a report or export file: owner-only, and never over an existing file.
+enum ReportFile {
+    static func write(_ text: String, to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw HavenFailure("\(path) already exists; Haven does not write over files. Choose another name.")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw HavenFailure("\(path): cannot be written (does its folder exist?)")
+        }
+    }
+}
