@@ -72,7 +72,10 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     let context = SessionContext(user: user, today: CalendarDate.today(),
                                  storeDescription: description, startupWarning: warning, role: actor.role,
                                  clock: { Timestamp.now() }, reference: reference,
-                                 accountExists: { OperatingSystemIdentity.accountExists($0) })
+                                 accountExists: { OperatingSystemIdentity.accountExists($0) },
+                                 writeFile: { path, contents in
+                                     try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath)
+                                 })
     var app = HavenApp(root: HomeScreen(cases: try store.summaries(), context: context, draft: draft),
                        context: context, store: store)
     let end = TerminalSession.run(&app, on: terminal, refresh: {

@@ -25,13 +25,22 @@ public struct SessionContext: Sendable {
     public var role: Role
     /// The time now, for saves; injected so tests control it.
     public var clock: @Sendable () -> Timestamp
-    /// Pick lists for forms.
+    /// Pick lists for forms, and the stage targets.
     public var reference: ReferenceData?
+    /// Whether the server has an account of this name (before a role is given to it).
+    public var accountExists: @Sendable (String) -> Bool
+    /// Writes a file the user asked for (a report): created owner-only, never over a file.
+    public var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
 
     public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
                 role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },
-                reference: ReferenceData? = nil) {
+                reference: ReferenceData? = nil, accountExists: @escaping @Sendable (String) -> Bool = { _ in true },
+                writeFile: @escaping @Sendable (String, String) throws -> Void = { path, _ in
+                    throw StoreError.unavailable("no file can be written here (\(path))")
+                }) {
         self.reference = reference
+        self.accountExists = accountExists
+        self.writeFile = writeFile
         self.user = user
         self.today = today
         self.storeDescription = storeDescription
@@ -41,6 +50,8 @@ public struct SessionContext: Sendable {
     }
 
     public var actor: Actor { Actor(user: user, role: role) }
+
+    public func may(_ capability: Capability) -> Bool { role.may(capability) }
 }
 
 /// The root of the interface: a stack of screens, the status line, and the frame around them
@@ -132,9 +143,62 @@ public struct HavenApp {
                 if perform(more) == .quit { return .quit }
             case let .register(defector, confirmedNew):
                 if perform(register(defector, confirmedNew: confirmedNew)) == .quit { return .quit }
+            case let .update(ids, change):
+                if perform(update(ids, change)) == .quit { return .quit }
+            case let .query(query):
+                if perform(reply(toTop: answer(query))) == .quit { return .quit }
+            case let .changeUsers(change):
+                let answer: StoreReply
+                do {
+                    guard let store else { throw StoreError.unavailable("no store is open") }
+                    answer = .users(try store.changeUsers(change, by: context.actor, at: context.clock()))
+                } catch {
+                    answer = .failed("\(error)")
+                }
+                if perform(reply(toTop: answer)) == .quit { return .quit }
+            case let .writeFile(path, contents):
+                do {
+                    try context.writeFile(path, contents)
+                    status = ("Wrote \(path).", .info)
+                } catch {
+                    status = ("\(error)", .error)
+                }
             }
         }
         return command
+    }
+
+    func answer(_ query: StoreQuery) -> StoreReply {
+        guard let store else { return .failed("No store is open.") }
+        do {
+            switch query {
+            case .users: return .users(try store.users())
+            case let .auditTrail(filter, limit): return .auditEntries(try store.auditTrail(matching: filter, limit: limit), filter)
+            }
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// Applies `change` to each case on its latest version and saves it; a case refused by a
+    /// rule, or changed by someone else in between, is reported and left as it was.
+    mutating func update(_ ids: [CaseID], _ change: CaseChange) -> [Effect] {
+        guard let store else { return reply(toTop: .failed("No store is open.")) }
+        var saved: [CaseID] = []
+        var refused: [(CaseID, String)] = []
+        for id in ids {
+            do {
+                let stored = try store.load(id)
+                let next = try change.apply(stored.record, context.actor, context.clock())
+                _ = try store.save(next, basedOn: stored.version, by: context.actor, at: context.clock())
+                saved.append(id)
+            } catch {
+                refused.append((id, "\(error)"))
+            }
+        }
+        let effects = reply(toTop: .updated(saved: saved, refused: refused))
+        if !saved.isEmpty, let summaries = try? store.summaries() { storeDidChange(summaries) }
+        return effects
     }
 
     /// Loads a case with its history, or says why it cannot.
@@ -150,8 +214,7 @@ public struct HavenApp {
     mutating func openCase(_ id: CaseID) {
         switch load(id) {
         case let .loaded(stored, history):
-            screens.append(CaseViewScreen(stored: stored, history: history, today: context.today,
-                                          author: context.user, clock: context.clock, reference: context.reference))
+            screens.append(CaseViewScreen(stored: stored, history: history, context: context))
         case let .failed(message):
             status = (message, .error)
         default:

@@ -20,6 +20,34 @@ public enum Effect {
     /// Register a new case for this defector; the case view replaces the screen that asked.
     /// Unless `confirmedNew`, possible duplicates come back through `receive` first.
     case register(Defector, confirmedNew: Bool)
+    /// Load each case afresh, apply `change` as the session's actor, and save it; the outcome
+    /// (which were saved, which refused and why) comes back through `receive` as `.updated`.
+    case update([CaseID], change: CaseChange)
+    /// Ask the store something; the answer comes back through `receive`.
+    case query(StoreQuery)
+    /// Change a user's role (administrators); the new directory comes back as `.users`.
+    case changeUsers(UserChange)
+    /// Write a file for the user (a report); the outcome comes back as a status line.
+    case writeFile(path: String, contents: String)
+}
+
+/// A change to a case made by the workflow as the acting user at a time; it throws the rule
+/// that refused it.
+public struct CaseChange: Sendable {
+    /// What the change is, for the status line: "Reassign to anna.k".
+    public let title: String
+    public let apply: @Sendable (Case, Actor, Timestamp) throws -> Case
+
+    public init(_ title: String, apply: @escaping @Sendable (Case, Actor, Timestamp) throws -> Case) {
+        self.title = title
+        self.apply = apply
+    }
+}
+
+/// What a screen can ask the store besides cases.
+public enum StoreQuery: Sendable, Equatable {
+    case users
+    case auditTrail(AuditFilter, limit: Int)
 }
 
 /// What the store answered to a screen's `save` or `reload`.
@@ -31,6 +59,11 @@ public enum StoreReply {
     /// Cases that may be the same person as the one being registered.
     case possibleDuplicates([PossibleDuplicate])
     case failed(String)
+    /// The result of `.update`: the cases saved, and those refused with the reason.
+    case updated(saved: [CaseID], refused: [(CaseID, String)])
+    case users(UserDirectory)
+    /// The newest entries matching the filter asked for, newest first.
+    case auditEntries([AuditEntry], AuditFilter)
 }
 
 public enum StatusKind: Sendable {

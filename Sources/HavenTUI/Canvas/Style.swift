@@ -35,4 +35,8 @@ public struct Style: Hashable, Sendable {
     public static let warning = Style(.warning, bold: true, reverse: true)
     public static let error = Style(.error, bold: true, reverse: true)
     public static let muted = Style(.muted, dim: true)
+    /// A row past its target: bold in the warning colour, quieter than a warning line.
+    public static let overdue = Style(.warning, bold: true)
+    /// The filled part of a bar in a chart.
+    public static let bar = Style(.heading)
 }

@@ -1,27 +1,51 @@
 import HavenCore
 
-/// One of Haven's areas as the home screen lists it.
-public struct HomeArea: Hashable, Sendable {
-    public let name: String
-    public let summary: String
-    /// False until the area's screens exist; opening it then says so on the status line.
-    public let isAvailable: Bool
+/// One of Haven's areas as the home screen lists it; each needs a capability, and a role
+/// sees only the areas it can use.
+public enum HomeArea: String, CaseIterable, Sendable {
+    case intake, queues, approvals, workload, dashboard, audit, reports, users
 
-    public init(name: String, summary: String, isAvailable: Bool) {
-        self.name = name
-        self.summary = summary
-        self.isAvailable = isAvailable
+    public var name: String {
+        switch self {
+        case .intake: "Intake"
+        case .queues: "Queues"
+        case .approvals: "Approvals"
+        case .workload: "Workload"
+        case .dashboard: "Dashboard"
+        case .audit: "Audit trail"
+        case .reports: "Reports"
+        case .users: "Users"
+        }
     }
 
-    /// The areas of the programme, in the order of a case's life.
-    public static let all: [HomeArea] = [
-        HomeArea(name: "Intake", summary: "Register a defector; duplicates flagged across scripts", isAvailable: true),
-        HomeArea(name: "Queues", summary: "Cases by stage, caseworker and country; search", isAvailable: true),
-        HomeArea(name: "Allocation", summary: "Host countries, quotas, proposals to approve", isAvailable: false),
-        HomeArea(name: "Integration", summary: "Language courses, jobs and follow-ups", isAvailable: false),
-        HomeArea(name: "Family", summary: "Family members and reunification", isAvailable: false),
-        HomeArea(name: "Reports", summary: "Pipeline, quotas, workload and outcomes", isAvailable: false),
-    ]
+    public var summary: String {
+        switch self {
+        case .intake: "Register a defector; duplicates flagged across scripts"
+        case .queues: "Cases by stage, caseworker and country; overdue; search"
+        case .approvals: "Proposed decisions waiting for a second person"
+        case .workload: "Cases per caseworker by stage; overdue; reassign"
+        case .dashboard: "Stages, quota use, decisions per week, outcomes"
+        case .audit: "Who changed what and when, by user, case and date"
+        case .reports: "Pipeline, quotas, workload, decisions; text or CSV"
+        case .users: "Who may use Haven, and in which role"
+        }
+    }
+
+    public var capability: Capability {
+        switch self {
+        case .intake: .registerCase
+        case .queues: .viewCases
+        case .approvals: .viewApprovals
+        case .workload: .viewWorkload
+        case .dashboard: .viewDashboard
+        case .audit: .viewAuditTrail
+        case .reports: .runReports
+        case .users: .manageUsers
+        }
+    }
+
+    /// The areas `role` can use, in the order of the work.
+    public static func areas(for role: Role) -> [HomeArea] { allCases.filter { role.may($0.capability) } }
 }
 
 /// How many cases are in each stage, for the panel beside the areas.
@@ -55,8 +79,9 @@ public struct HomeScreen: Screen {
     private var summaries: [CaseID: CaseSummary]
     private var searchIndex: CaseSearchIndex?
 
-    /// Who is working and on what day, for the screens the home screen opens.
-    let context: (user: UserName, today: CalendarDate)?
+    /// Who is working, on what day, in which role, for the screens the home screen opens;
+    /// nil when no store is open.
+    let context: SessionContext?
     /// Pick lists for the intake form.
     let reference: ReferenceData?
     /// A half-typed intake form kept from an earlier session, offered back by Intake.
@@ -65,12 +90,18 @@ public struct HomeScreen: Screen {
     /// - Parameters:
     ///   - cases: the store's case summaries, or nil when no store is open.
     ///   - user, today: who is working, for the queues; nil when no store is open.
-    public init(areas: [HomeArea] = HomeArea.all, cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil,
-                reference: ReferenceData? = nil, draft: IntakeDraft? = nil) {
-        self.areas = areas
-        self.reference = reference
+    public init(cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil,
+                reference: ReferenceData? = nil, draft: IntakeDraft? = nil, role: Role = .caseworker) {
+        let context = user.flatMap { user in today.map { SessionContext(user: user, today: $0, storeDescription: "", role: role, reference: reference) } }
+        self.init(cases: cases, context: context, draft: draft)
+    }
+
+    /// The home screen of `context`'s user: the areas their role can use.
+    public init(cases: [CaseSummary]?, context: SessionContext?, draft: IntakeDraft? = nil) {
+        self.areas = HomeArea.areas(for: context?.role ?? .caseworker)
+        self.reference = context?.reference
         self.draft = draft
-        if let user, let today, cases != nil { context = (user, today) } else { context = nil }
+        self.context = cases == nil ? nil : context
         stageCounts = cases.map(StageCounts.init)
         summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
         searchIndex = cases.map(CaseSearchIndex.init)
@@ -164,12 +195,11 @@ public struct HomeScreen: Screen {
 
     mutating func open(_ index: Int) -> [Effect] {
         let area = areas[index]
-        guard area.isAvailable else {
-            return [.status("\(area.name) is not available in this version of Haven yet.", .info)]
-        }
-        switch area.name {
-        case "Intake":
-            guard let context, let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
+        guard let context else { return [.status("No store is open, so there is nothing to show.", .info)] }
+        let cases = summaries.values.sorted { $0.id < $1.id }
+        switch area {
+        case .intake:
+            guard let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
             var form = IntakeForm.make(reference: reference)
             if let kept = draft {
                 form.restore(kept.values, focus: kept.focus)
@@ -179,13 +209,21 @@ public struct HomeScreen: Screen {
                         .status("Your unsaved form from \(kept.savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ")) UTC is back.", .info)]
             }
             return [.push(IntakeScreen(reference: reference, today: context.today, form: form))]
-        case "Queues":
-            guard let context else { return [.status("No store is open, so there are no queues.", .info)] }
-            let cases = summaries.values.sorted { $0.id < $1.id }
+        case .queues:
             let mine = cases.contains { $0.assignedTo == context.user }
-            return [.push(QueueScreen(cases: cases, user: context.user, today: context.today, onlyMine: mine, index: searchIndex))]
-        default:
-            return []
+            return [.push(QueueScreen(cases: cases, context: context, onlyMine: mine, index: searchIndex))]
+        case .approvals:
+            return [.push(ApprovalsScreen(cases: cases, context: context))]
+        case .workload:
+            return [.push(WorkloadScreen(cases: cases, context: context, index: searchIndex)), .query(.users)]
+        case .dashboard:
+            return [.push(DashboardScreen(cases: cases, context: context))]
+        case .audit:
+            return [.push(AuditScreen(context: context)), .query(.auditTrail(AuditFilter(), limit: AuditScreen.pageLimit))]
+        case .reports:
+            return [.push(ReportsScreen(cases: cases, context: context)), .query(.users)]
+        case .users:
+            return [.push(UsersScreen(context: context)), .query(.users)]
         }
     }
 
@@ -237,7 +275,7 @@ public struct HomeScreen: Screen {
             let y = area.y + 2 + index * spacing - (spacing == 1 ? 1 : 0)
             guard y < area.maxY else { break }
             let isSelected = index == selected
-            let style: Style = isSelected ? .selection : (item.isAvailable ? .normal : .muted)
+            let style: Style = isSelected ? .selection : .normal
             let marker = isSelected ? ">" : " "
             let text = "\(marker) \(index + 1)  \(DisplayWidth.fit(item.name, to: nameWidth))  \(item.summary)"
             if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width - 1, height: 1), style: style) }

@@ -24,9 +24,10 @@ public struct QueueScreen: Screen {
     public enum Action: Sendable {
         case up, down, pageUp, pageDown, first, last
         case sortNext, reverseSort
-        case cycleStage, cycleCaseworker, cycleCountry, cycleFlag, toggleMine, clearFilters
+        case cycleStage, cycleCaseworker, cycleCountry, cycleFlag, toggleMine, toggleOverdue, clearFilters
         case startSearch, stopSearch
         case open
+        case mark, clearMarks, reassign
     }
 
     public let user: UserName
@@ -41,6 +42,14 @@ public struct QueueScreen: Screen {
     public private(set) var countryFilter: CountryCode?
     public private(set) var flagFilter: CaseFlag?
     public private(set) var onlyMine: Bool
+    /// Only cases past their stage's target.
+    public private(set) var onlyOverdue = false
+    /// Cases marked for a bulk action (reassignment).
+    public private(set) var marked: Set<CaseID> = []
+    /// Days each stage should take; past it a row is overdue and marked `!`.
+    let targets: StageTargets
+    /// Whether this user may reassign cases (supervisors).
+    let canReassign: Bool
     public private(set) var search: TextField?
     public private(set) var selected = 0
     public private(set) var top = 0
@@ -53,12 +62,28 @@ public struct QueueScreen: Screen {
     /// - Parameter index: the name index of these cases, when the caller has one (the home
     ///   screen does): building it again costs a moment per 20,000 cases.
     public init(cases: [CaseSummary], user: UserName, today: CalendarDate, onlyMine: Bool = true,
-                index: CaseSearchIndex? = nil) {
+                index: CaseSearchIndex? = nil, targets: StageTargets = StageTargets(days: [:]), canReassign: Bool = false) {
         self.cases = cases
         self.user = user
         self.today = today
         self.onlyMine = onlyMine
+        self.targets = targets
+        self.canReassign = canReassign
         searchIndex = index ?? CaseSearchIndex(cases)
+        rows = computeRows()
+    }
+
+    public init(cases: [CaseSummary], context: SessionContext, onlyMine: Bool = true, index: CaseSearchIndex? = nil) {
+        self.init(cases: cases, user: context.user, today: context.today, onlyMine: onlyMine, index: index,
+                  targets: context.reference?.stageTargets ?? StageTargets(days: [:]), canReassign: context.may(.reassignCases))
+    }
+
+    /// A queue opened on one caseworker's cases, or on the unassigned ones (nil), from the
+    /// workload screen.
+    public init(cases: [CaseSummary], context: SessionContext, caseworker: UserName?, index: CaseSearchIndex? = nil) {
+        self.init(cases: cases, context: context, onlyMine: false, index: index)
+        caseworkerFilter = caseworker
+        if caseworker == nil { flagFilter = .unassigned }
         rows = computeRows()
     }
 
@@ -87,7 +112,13 @@ public struct QueueScreen: Screen {
             KeyBinding([.character("w")], .cycleCaseworker, help: "Show one caseworker's cases, the next, ... then everyone's"),
             KeyBinding([.character("c")], .cycleCountry, help: "Show one country's cases, the next, ... then every country"),
             KeyBinding([.character("f")], .cycleFlag, help: "Show one flag (family at high risk, equipment, consent, unassigned), the next, ... then all"),
+            KeyBinding([.character("o")], .toggleOverdue, label: "Overdue", help: "Show only cases past their stage's target (marked !), or all"),
             KeyBinding([.character("x")], .clearFilters, help: "Clear the search and every filter"),
+        ] + (canReassign ? [
+            KeyBinding([.character("v")], .mark, label: "Mark", help: "Mark or unmark the selected case, and move down"),
+            KeyBinding([.character("V")], .clearMarks, help: "Unmark every case"),
+            KeyBinding([.character("R")], .reassign, label: "Reassign", help: "Give the marked cases (or the selected one) to another caseworker"),
+        ] : []) + [
             KeyBinding([.down, .character("j")], .down, help: "Select the next case"),
             KeyBinding([.up, .character("k")], .up, help: "Select the previous case"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
@@ -103,6 +134,9 @@ public struct QueueScreen: Screen {
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
         let current = rows.indices.contains(selected) ? rows[selected].id : nil
+        // Marked cases that were reassigned (or changed otherwise) are done with.
+        let before = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0.assignedTo) })
+        marked = marked.filter { id in summaries.first { $0.id == id }.map { before[id] == $0.assignedTo } ?? false }
         cases = summaries
         searchIndex = searchIndex.updating(with: summaries)
         refilter(keeping: current)
@@ -138,6 +172,19 @@ public struct QueueScreen: Screen {
         case .cycleFlag:
             flagFilter = Self.next(after: flagFilter, in: CaseFlag.allCases)
             refilter(keeping: current)
+        case .toggleOverdue:
+            onlyOverdue.toggle()
+            refilter(keeping: current)
+        case .mark:
+            guard let current else { return [] }
+            if marked.remove(current) == nil { marked.insert(current) }
+            move(to: selected + 1)
+        case .clearMarks:
+            marked = []
+        case .reassign:
+            let ids = marked.isEmpty ? current.map { [$0] } ?? [] : marked.sorted()
+            guard !ids.isEmpty else { return [.status("No case is selected.", .info)] }
+            return [.push(CaseActions.reassign(ids, reloads: nil)), .query(.users)]
         case .toggleMine:
             onlyMine.toggle()
             if onlyMine { caseworkerFilter = nil }
@@ -147,6 +194,7 @@ public struct QueueScreen: Screen {
             caseworkerFilter = nil
             countryFilter = nil
             flagFilter = nil
+            onlyOverdue = false
             search = nil
             refilter(keeping: current)
         case .startSearch:
@@ -201,6 +249,7 @@ public struct QueueScreen: Screen {
                 && (caseworkerFilter == nil || summary.assignedTo == caseworkerFilter)
                 && (countryFilter == nil || summary.country == countryFilter)
                 && (flagFilter == nil || summary.flags.contains(flagFilter!))
+                && (!onlyOverdue || targets.isOverdue(summary, on: self.today))
         }
         if let query = search?.text, !query.trimmingCharacters(in: .whitespaces).isEmpty {
             let matching = Set(searchIndex.matches(query))
@@ -273,6 +322,8 @@ public struct QueueScreen: Screen {
         if let caseworkerFilter { parts.append("worker \(caseworkerFilter)") }
         if let countryFilter { parts.append("country \(countryFilter)") }
         if let flagFilter { parts.append(flagFilter.title.lowercased()) }
+        if onlyOverdue { parts.append("overdue") }
+        if !marked.isEmpty { parts.append("\(marked.count) marked") }
         return parts.joined(separator: " · ")
     }
 
@@ -303,13 +354,17 @@ public struct QueueScreen: Screen {
         for (offset, summary) in rows.dropFirst(top).prefix(visible).enumerated() {
             let y = area.y + 3 + offset
             let isSelected = top + offset == selected
+            let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today)
             let cells: [QueueColumn: String] = [
-                .id: summary.id.rawValue, .cyrillicName: summary.cyrillicName, .latinName: summary.latinName,
-                .stage: summary.stage.title, .daysInStage: String(daysInStage(summary)),
+                .id: summary.id.rawValue, .cyrillicName: summary.cyrillicName,
+                .latinName: summary.latinName,
+                .stage: summary.stage.title, .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
                 .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
             ]
             if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(line(cells, widths: widths), x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            let text = line(cells, widths: widths)
+            canvas.put(marked.contains(summary.id) ? "*" + text.dropFirst() : text, x: area.x, y: y, width: area.width,
+                       style: isSelected ? .selection : (overdue ? .overdue : .normal))
         }
         if rows.count > visible {
             let position = " \(top + 1)-\(min(rows.count, top + visible)) of \(rows.count) "

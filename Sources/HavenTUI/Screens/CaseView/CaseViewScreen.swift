@@ -10,6 +10,8 @@ public struct CaseViewScreen: Screen {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
+        case recordScreening, moveStage, proposeDecision, approveDecision, returnDecision, reassign
+        case confirmApproval, cancelApproval
     }
 
     public private(set) var stored: StoredCase
@@ -20,22 +22,62 @@ public struct CaseViewScreen: Screen {
     let clock: @Sendable () -> Timestamp
     /// Pick lists for the edit form.
     let reference: ReferenceData?
+    /// Who is working, in which role: keys a role cannot use are not offered.
+    let context: SessionContext
     public private(set) var section = CaseSection.person
     public private(set) var scroll = 0
     /// The note being written; kept through a conflict so nothing typed is lost.
     public private(set) var note: TextField?
     /// Set when the last save met someone else's change.
     public private(set) var conflict: (savedBy: UserName, savedAt: Timestamp)?
+    /// `a` was pressed: y approves the proposal, anything else does not.
+    public private(set) var confirmingApproval = false
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
-    public init(stored: StoredCase, history: [AuditEntry], today: CalendarDate, author: UserName,
-                clock: @escaping @Sendable () -> Timestamp, reference: ReferenceData? = nil) {
-        self.reference = reference
+    public init(stored: StoredCase, history: [AuditEntry], context: SessionContext) {
+        self.reference = context.reference
         self.stored = stored
         self.history = history
-        self.today = today
-        self.author = author
-        self.clock = clock
+        self.today = context.today
+        self.author = context.user
+        self.clock = context.clock
+        self.context = context
+    }
+
+    /// A caseworker's view (tests of the reading side).
+    public init(stored: StoredCase, history: [AuditEntry], today: CalendarDate, author: UserName,
+                clock: @escaping @Sendable () -> Timestamp, reference: ReferenceData? = nil, role: Role = .caseworker) {
+        self.init(stored: stored, history: history,
+                  context: SessionContext(user: author, today: today, storeDescription: "", role: role, clock: clock, reference: reference))
+    }
+
+    /// The casework keys this role can use on this case now: each stands for a capability and
+    /// a stage, so the key bar and help never offer what would be refused.
+    var offered: [(Key, Action, String, String)] {
+        let record = stored.record
+        var keys: [(Key, Action, String, String)] = []
+        let may = context.may
+        if may(.addNote) { keys.append((.character("n"), .addNote, "Note", "Add a note to the case")) }
+        if may(.editCase), record.stage != .closed {
+            keys.append((.character("e"), .edit, "Edit", "Edit the person and service details with the intake form"))
+        }
+        if may(.recordScreening), record.stage == .screening {
+            keys.append((.character("s"), .recordScreening, "Screen", "Record a screening check (identity, vetting, art. 1F, debrief)"))
+        }
+        if may(.proposeDecision), record.stage == .decision, record.decision?.isAwaitingReview != true {
+            keys.append((.character("p"), .proposeDecision, "Propose", "Propose a decision: grant, refuse or exclude, with reasons"))
+        }
+        if may(.reviewDecision), record.stage == .decision, record.decision?.isAwaitingReview == true {
+            keys.append((.character("a"), .approveDecision, "Approve", "Approve the proposed decision (not your own)"))
+            keys.append((.character("u"), .returnDecision, "Return", "Return the proposed decision to the caseworker with a comment"))
+        }
+        if !CaseActions.moves(for: record, role: context.role).isEmpty {
+            keys.append((.character("t"), .moveStage, "Stage", "Move the case on: submit, complete screening, reopen, arrival, close"))
+        }
+        if may(.reassignCases), record.stage != .closed {
+            keys.append((.character("o"), .reassign, "Reassign", "Give the case to another caseworker"))
+        }
+        return keys
     }
 
     public var title: String { stored.record.id.rawValue }
@@ -43,6 +85,12 @@ public struct CaseViewScreen: Screen {
     public var capturesText: Bool { note != nil }
 
     public var keyTable: KeyTable<Action> {
+        if confirmingApproval {
+            return KeyTable([
+                KeyBinding([.character("y")], .confirmApproval, label: "Approve", help: "Approve the proposed decision"),
+                KeyBinding([.character("n"), .escape], .cancelApproval, label: "Cancel", help: "Do not approve"),
+            ])
+        }
         if note != nil {
             return KeyTable([
                 KeyBinding([.enter, .control("s"), .function(2)], .saveNote, label: "Save", help: "Save the note"),
@@ -53,8 +101,7 @@ public struct CaseViewScreen: Screen {
         return KeyTable([
             KeyBinding([.tab, .right], .nextSection, label: "Section", help: "Next section"),
             KeyBinding([.backTab, .left], .previousSection, help: "Previous section"),
-            KeyBinding([.character("n")], .addNote, label: "Note", help: "Add a note to the case"),
-            KeyBinding([.character("e")], .edit, label: "Edit", help: "Edit the person and service details with the intake form"),
+        ] + offered.map { KeyBinding([$0.0], $0.1, label: $0.2, help: $0.3) } + [
             KeyBinding([.character("r")], .reload, label: "Reload", help: "Load the case again from the store"),
             KeyBinding([.down, .character("j")], .scrollDown, help: "Scroll down"),
             KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
@@ -85,12 +132,41 @@ public struct CaseViewScreen: Screen {
         case .cancelNote:
             note = nil
         case .saveNote:
-            guard let text = note?.text.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
-                return [.status("A note cannot be empty.", .warning)]
+            do {
+                let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: clock())
+                return [.save(record, basedOn: stored.version)]
+            } catch {
+                if case .invalid = error { return [.status("A note cannot be empty.", .warning)] }
+                return [.status(error.description, .error)]
             }
-            var record = stored.record
-            record.notes.append(Note(author: author, at: clock(), text: text))
-            return [.save(record, basedOn: stored.version)]
+        case .recordScreening:
+            return [.push(CaseActions.recordScreening(stored, context: context))]
+        case .proposeDecision:
+            return [.push(CaseActions.proposeDecision(stored, context: context))]
+        case .approveDecision:
+            guard let proposal = stored.record.decision else { return [] }
+            if proposal.proposedBy == context.user {
+                return [.status(WorkflowError.ownProposal(.approveGrant).description, .error)]
+            }
+            confirmingApproval = true
+            return [.status("Approve: \(proposal.outcome.title.lowercased()), proposed by \(proposal.proposedBy)? y approves, n does not.", .warning)]
+        case .returnDecision:
+            return [.push(CaseActions.returnDecision(stored.record.id, reloads: stored.record.id))]
+        case .moveStage:
+            return [.push(CaseActions.moveStage(stored, context: context))]
+        case .reassign:
+            return [.push(CaseActions.reassign([stored.record.id], reloads: stored.record.id)), .query(.users)]
+        case .confirmApproval:
+            confirmingApproval = false
+            do {
+                let record = try Workflow.approveDecision(on: stored.record, by: context.actor, at: clock())
+                return [.save(record, basedOn: stored.version)]
+            } catch {
+                return [.status(error.description, .error)]
+            }
+        case .cancelApproval:
+            confirmingApproval = false
+            return [.status("Not approved.", .info)]
         case .reload:
             return [.reload(stored.record.id)]
         case .edit:
@@ -141,7 +217,7 @@ public struct CaseViewScreen: Screen {
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. " + (note == nil ? "r reloads." : "Ctrl-R reloads; note kept."), .error)]
         case let .failed(message):
             return [.status(message, .error)]
-        case .possibleDuplicates:
+        default:
             return []
         }
     }

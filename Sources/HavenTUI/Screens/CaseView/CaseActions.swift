@@ -1,0 +1,187 @@
+import Foundation
+import HavenCore
+
+/// The casework steps the case view offers, each a form or a pick list whose values go
+/// through the workflow (so every rule is HavenCore's) and come back as a save.
+enum CaseActions {
+    static func failure(_ error: any Error) -> FormOutcome {
+        if case let WorkflowError.invalid(issues) = error { return .problems(issues) }
+        return .refused("\(error)")
+    }
+
+    // MARK: Screening
+
+    /// One screening check: kind, outcome, date, documents (identity), the article 1F
+    /// assessment (exclusion: the clause, each step's finding and reasoning, the conclusion),
+    /// and notes. Who recorded it is the session's user, never a field.
+    static func screeningForm(today: CalendarDate, kind: ScreeningCheckKind) -> Form {
+        let yesNo = [FormOption("yes", "Points to exclusion"), FormOption("no", "Does not")]
+        var sections = [
+            Form.Section(title: "Check", fields: [
+                FormField("kind", "Check", .choice(FormOption.all(ScreeningCheckKind.self)), value: kind.rawValue),
+                FormField("outcome", "Outcome", .choice(FormOption.all(ScreeningOutcome.self)), value: ScreeningOutcome.cleared.rawValue),
+                FormField("date", "Date", .date, hint: "YYYY-MM-DD", value: today.description),
+                FormField("documentsSeen", "Documents seen", .text(maximumLength: 200), hint: "identity: e.g. military ID, passport"),
+                FormField("notes", "Notes", .text(maximumLength: 1000), hint: "required for concerns or failure"),
+            ]),
+        ]
+        sections.append(Form.Section(title: "Article 1F assessment (exclusion check only)", fields: [
+            FormField("exclusion.clause", "Sub-clause considered", .choice(FormOption.all(ExclusionClause.self))),
+        ] + ExclusionStep.allCases.flatMap { step in
+            [FormField("exclusion.\(step.rawValue)", step.title, .choice(yesNo), value: "no"),
+             FormField("exclusion.\(step.rawValue).reasoning", "  reasoning", .text(maximumLength: 500))]
+        } + [
+            FormField("exclusion.conclusion", "Conclusion", .choice(FormOption.all(ExclusionConclusion.self))),
+        ]))
+        return Form(sections: sections)
+    }
+
+    /// The check the form describes; field problems (an unreadable date) come back as issues.
+    static func screeningCheck(from form: Form, by user: UserName) -> (ScreeningCheck?, [ValidationIssue]) {
+        guard let kind = ScreeningCheckKind(rawValue: form.value("kind")),
+              let outcome = ScreeningOutcome(rawValue: form.value("outcome")) else { return (nil, []) }
+        guard let date = CalendarDate(iso: form.value("date")) else {
+            return (nil, [ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+        }
+        let documents = form.value("documentsSeen").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var exclusion: ExclusionAssessment?
+        if kind == .exclusion {
+            exclusion = ExclusionAssessment(
+                clause: ExclusionClause(rawValue: form.value("exclusion.clause")) ?? .a,
+                findings: ExclusionStep.allCases.map { step in
+                    ExclusionStepFinding(step: step, pointsToExclusion: form.value("exclusion.\(step.rawValue)") == "yes",
+                                         reasoning: form.value("exclusion.\(step.rawValue).reasoning").trimmingCharacters(in: .whitespaces))
+                },
+                conclusion: ExclusionConclusion(rawValue: form.value("exclusion.conclusion")) ?? .notExcluded)
+        }
+        let check = ScreeningCheck(kind: kind, outcome: outcome, date: date, recordedBy: user,
+                                   notes: form.value("notes").trimmingCharacters(in: .whitespaces),
+                                   documentsSeen: documents, exclusion: exclusion)
+        return (check, [])
+    }
+
+    static func recordScreening(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let next = stored.record.outstandingScreening.first ?? .identity
+        return FormScreen(title: "Screening", heading: "Screening check for \(stored.record.id) · Ctrl-S records it",
+                          form: screeningForm(today: context.today, kind: next)) { form in
+            let (check, problems) = screeningCheck(from: form, by: context.user)
+            guard let check else { return .problems(problems) }
+            do {
+                let record = try Workflow.recordScreening(check, on: stored.record, by: context.actor, at: context.clock())
+                return .perform([.save(record, basedOn: stored.version)])
+            } catch {
+                // The reasoning fields carry the step's issues.
+                if case let WorkflowError.invalid(issues) = error {
+                    return .problems(issues.map { issue in
+                        ExclusionStep.allCases.contains { issue.field == "exclusion.\($0.rawValue)" } && issue.message.hasSuffix("give the reasoning.")
+                            ? ValidationIssue(field: issue.field + ".reasoning", message: issue.message) : issue
+                    })
+                }
+                return failure(error)
+            }
+        }
+    }
+
+    // MARK: Decisions
+
+    static func proposeDecision(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "Proposed decision", fields: [
+            FormField("outcome", "Decision", .choice(FormOption.all(DecisionOutcome.self))),
+            FormField("reasons", "Reasons", .text(maximumLength: 2000), hint: "what the decision rests on"),
+        ])])
+        return FormScreen(title: "Propose", heading: "Propose a decision on \(stored.record.id) · a supervisor reviews it", form: form) { form in
+            do {
+                let record = try Workflow.proposeDecision(DecisionOutcome(rawValue: form.value("outcome")) ?? .grant,
+                                                          reasons: form.value("reasons"), on: stored.record, by: context.actor,
+                                                          at: context.clock())
+                return .perform([.save(record, basedOn: stored.version)])
+            } catch {
+                if case WorkflowError.reasonRequired = error { return .problems([ValidationIssue(field: "reasons", message: "Give the reasons.")]) }
+                return failure(error)
+            }
+        }
+    }
+
+    /// Sends a proposed decision back with a comment; works on the case's latest version.
+    static func returnDecision(_ id: CaseID, reloads: CaseID?) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "Return to the caseworker", fields: [
+            FormField("comment", "Comment", .text(maximumLength: 2000), hint: "what is missing or wrong"),
+        ])])
+        return FormScreen(title: "Return", heading: "Return the proposed decision on \(id) with a comment", form: form,
+                          reloads: reloads) { form in
+            let comment = form.value("comment")
+            guard !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return .problems([ValidationIssue(field: "comment", message: "Say why it goes back.")])
+            }
+            return .perform([.update([id], change: CaseChange("Return decision") { record, actor, time in
+                try Workflow.returnDecision(on: record, comment: comment, by: actor, at: time)
+            })])
+        }
+    }
+
+    static func approveDecision(_ id: CaseID) -> CaseChange {
+        CaseChange("Approve decision") { record, actor, time in try Workflow.approveDecision(on: record, by: actor, at: time) }
+    }
+
+    // MARK: Stage moves and reassignment
+
+    /// The stage moves this role could make from the case's stage (approvals have their own keys).
+    static func moves(for record: Case, role: Role) -> [TransitionName] {
+        Workflow.available(from: record.stage, for: role).filter { ![.approveGrant, .approveRefusal, .approveAllocation].contains($0) }
+    }
+
+    static func moveStage(_ stored: StoredCase, context: SessionContext) -> any Screen {
+        let names = moves(for: stored.record, role: context.role)
+        return PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
+                          items: names.map { name in
+                              PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")")
+                          }) { index in
+            let name = names[index]
+            if name == .close { return [.push(closeCase(stored, context: context))] }
+            do {
+                let record = try Workflow.perform(name, on: stored.record, by: context.actor, at: context.clock())
+                return [.save(record, basedOn: stored.version)]
+            } catch {
+                return [.status("\(error)", .error)]
+            }
+        }
+    }
+
+    static func closeCase(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "Close the case", fields: [
+            FormField("reason", "Reason", .choice(FormOption.all(ClosureReason.self))),
+            FormField("details", "Details", .text(maximumLength: 1000)),
+        ])])
+        return FormScreen(title: "Close", heading: "Close \(stored.record.id)", form: form) { form in
+            let closure = Closure(reason: ClosureReason(rawValue: form.value("reason")) ?? .withdrawn, details: form.value("details"))
+            do {
+                let record = try Workflow.perform(.close, on: stored.record, by: context.actor, at: context.clock(), closure: closure)
+                return .perform([.back, .save(record, basedOn: stored.version)])
+            } catch {
+                return failure(error)
+            }
+        }
+    }
+
+    /// Picks a caseworker or supervisor for `ids`; the list comes from the store's users.
+    static func reassign(_ ids: [CaseID], reloads: CaseID?) -> PickScreen {
+        let holder = UsersHolder()
+        return PickScreen(title: "Reassign", heading: "Give \(ids.count == 1 ? ids[0].rawValue : "\(ids.count) marked cases") to",
+                          items: [], reloads: reloads,
+                          itemsFromUsers: { directory in
+                              holder.directory = directory
+                              return directory.assignable.map { PickScreen.Item($0.name.rawValue, $0.role.title) }
+                          }) { index in
+            let directory = holder.directory
+            let user = directory.assignable[index].name
+            return [.update(ids, change: CaseChange("Reassign to \(user)") { record, actor, _ in
+                try Workflow.reassign(record, to: user, users: directory, by: actor)
+            })]
+        }
+    }
+}
+
+/// The users as the store last told a pick list, for its choice to use.
+final class UsersHolder: @unchecked Sendable {
+    var directory = UserDirectory()
+}

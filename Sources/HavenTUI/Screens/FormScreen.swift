@@ -1,0 +1,200 @@
+import HavenCore
+
+/// What a form's values turned into: effects to perform (a save, an update), or the problems
+/// to show beside the fields, or a refusal for the status line.
+public enum FormOutcome {
+    case perform([Effect])
+    case problems([ValidationIssue])
+    case refused(String)
+}
+
+/// A small form for one step of casework (a screening check, a proposed decision, a comment,
+/// a user's role): the same fields, keys and messages as the intake form. Ctrl-S or F2 turns
+/// the values into effects through `submit`, which calls the workflow, so the rules are
+/// HavenCore's; when the store has done it, the form closes and the screen below reloads.
+public struct FormScreen: Screen {
+    public enum Action: Sendable {
+        case next, previous, submit, close, confirmDiscard, keepEditing
+    }
+
+    public let title: String
+    public let heading: String
+    public private(set) var form: Form
+    let submit: (Form) -> FormOutcome
+    /// The case to reload on the screen below once saved.
+    let reloads: CaseID?
+    public private(set) var askingToDiscard = false
+
+    public init(title: String, heading: String, form: Form, reloads: CaseID? = nil, submit: @escaping (Form) -> FormOutcome) {
+        self.title = title
+        self.heading = heading
+        self.form = form
+        self.reloads = reloads
+        self.submit = submit
+    }
+
+    public var minimumSize: Size { Size(width: 60, height: 16) }
+    /// Every printable key belongs to the form, so a stray q never leaves it unasked.
+    public var capturesText: Bool { true }
+
+    public var keyTable: KeyTable<Action> {
+        if askingToDiscard {
+            return KeyTable([
+                KeyBinding([.character("y")], .confirmDiscard, label: "Discard", help: "Throw the form away"),
+                KeyBinding([.character("n"), .escape], .keepEditing, label: "Keep", help: "Go on with the form"),
+            ])
+        }
+        return KeyTable([
+            KeyBinding([.control("s"), .function(2)], .submit, label: "Save", help: "Check the fields and save"),
+            KeyBinding([.tab, .down, .enter], .next, label: "Next", help: "Next field"),
+            KeyBinding([.backTab, .up], .previous, help: "Previous field"),
+            KeyBinding([.escape], .close, label: "Close", help: "Close the form (asks first if anything was typed)"),
+        ])
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        switch action {
+        case .next: form.move(by: 1)
+        case .previous: form.move(by: -1)
+        case .submit:
+            switch submit(form) {
+            case let .perform(effects): return effects
+            case let .problems(issues):
+                form.show(issues)
+                return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
+            case let .refused(message):
+                return [.status(message, .error)]
+            }
+        case .close:
+            guard form.isDirty else { return [.back] }
+            askingToDiscard = true
+            return [.status("Throw away this form? y discards, n keeps it.", .warning)]
+        case .confirmDiscard: return [.back]
+        case .keepEditing: askingToDiscard = false
+        }
+        return []
+    }
+
+    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+        guard !askingToDiscard else { return [] }
+        return form.handle(key) || key.typedCharacter != nil ? [] : nil
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .saved(stored, _):
+            form.markSaved()
+            return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+        case let .updated(saved, refused):
+            if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
+            form.markSaved()
+            return [.back] + (reloads.map { [.reload($0)] } ?? []) + [.status("Saved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+        case .users:
+            form.markSaved()
+            return [.back, .query(.users), .status("Saved.", .info)]
+        case let .conflict(savedBy, savedAt):
+            let when = savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)
+            return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            return []
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
+    }
+}
+
+/// A short list to pick one item from (a caseworker, a stage move); Enter picks.
+public struct PickScreen: Screen {
+    public enum Action: Sendable { case up, down, pick }
+
+    public struct Item: Sendable {
+        public let title: String
+        public let detail: String
+        public init(_ title: String, _ detail: String = "") {
+            self.title = title
+            self.detail = detail
+        }
+    }
+
+    public let title: String
+    public let heading: String
+    public private(set) var items: [Item]
+    public private(set) var selected = 0
+    let pick: (Int) -> [Effect]
+    /// Filled in from the store when it answers (the users, say); nil keeps the items given.
+    let itemsFromUsers: ((UserDirectory) -> [Item])?
+    let reloads: CaseID?
+
+    public init(title: String, heading: String, items: [Item], reloads: CaseID? = nil,
+                itemsFromUsers: ((UserDirectory) -> [Item])? = nil, pick: @escaping (Int) -> [Effect]) {
+        self.title = title
+        self.heading = heading
+        self.items = items
+        self.reloads = reloads
+        self.itemsFromUsers = itemsFromUsers
+        self.pick = pick
+    }
+
+    public var minimumSize: Size { Size(width: 40, height: 10) }
+
+    public var keyTable: KeyTable<Action> {
+        KeyTable([
+            KeyBinding([.enter], .pick, label: "Choose", help: "Choose the selected item"),
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous item"),
+        ])
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, items.count - 1), selected + 1)
+        case .pick:
+            guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
+            return pick(selected)
+        }
+        return []
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .users(directory):
+            if let itemsFromUsers { items = itemsFromUsers(directory) }
+            return []
+        case let .updated(saved, refused):
+            let done = saved.isEmpty ? [] : ["\(saved.count) case\(saved.count == 1 ? "" : "s") saved"]
+            let failed = refused.prefix(1).map { "\($0.0): \($0.1)" }
+            let more = refused.count > 1 ? ["and \(refused.count - 1) more refused"] : []
+            return [.back] + (reloads.map { [.reload($0)] } ?? [])
+                + [.status((done + failed + more).joined(separator: "; ") + ".", refused.isEmpty ? .info : .error)]
+        case let .saved(stored, _):
+            return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            return []
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        if items.isEmpty {
+            canvas.put(" Nothing to choose from.", x: area.x, y: area.y + 2, width: area.width, style: .muted)
+        }
+        let titleWidth = min(30, (items.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
+        let visible = area.height - 2
+        let first = max(0, selected - visible + 1)
+        for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {
+            let y = area.y + 2 + offset
+            let isSelected = first + offset == selected
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y, width: area.width,
+                       style: isSelected ? .selection : .normal)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import HavenCore
+
+/// The supervisor's approvals queue: proposed decisions waiting for a second person, oldest
+/// first, with who proposed what and how long it has waited. `a` approves (after y), `u`
+/// returns with a comment, Enter opens the case to read it first. A supervisor's own
+/// proposals are listed but marked, and the workflow refuses to let them approve those.
+public struct ApprovalsScreen: Screen {
+    public enum Action: Sendable { case up, down, pageUp, pageDown, open, approve, returnProposal, confirm, cancel }
+
+    public private(set) var rows: [CaseSummary]
+    let context: SessionContext
+    public private(set) var selected = 0
+    public private(set) var confirming: CaseID?
+    var pageRows = 17
+
+    public init(cases: [CaseSummary], context: SessionContext) {
+        self.context = context
+        rows = Supervision.approvals(cases)
+    }
+
+    public var title: String { "Approvals" }
+    public var minimumSize: Size { Size(width: 60, height: 12) }
+
+    var canReview: Bool { context.may(.reviewDecision) }
+
+    public var keyTable: KeyTable<Action> {
+        if confirming != nil {
+            return KeyTable([
+                KeyBinding([.character("y")], .confirm, label: "Approve", help: "Approve the proposed decision"),
+                KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "Do not approve"),
+            ])
+        }
+        return KeyTable([
+            KeyBinding([.enter], .open, label: "Open", help: "Open the case to read the proposal and the screening"),
+        ] + (canReview ? [
+            KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve the selected proposal (asks first; not your own)"),
+            KeyBinding([.character("u")], .returnProposal, label: "Return", help: "Return the selected proposal with a comment"),
+        ] : []) + [
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next proposal"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous proposal"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+        ])
+    }
+
+    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 3) }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+        let current = rows.indices.contains(selected) ? rows[selected].id : nil
+        rows = Supervision.approvals(summaries)
+        selected = current.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(selected, max(0, rows.count - 1))
+        return []
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        let current = rows.indices.contains(selected) ? rows[selected] : nil
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, rows.count - 1), selected + 1)
+        case .pageUp: selected = max(0, selected - pageRows)
+        case .pageDown: selected = min(max(0, rows.count - 1), selected + pageRows)
+        case .open:
+            guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
+            return [.openCase(current.id)]
+        case .approve:
+            guard let current, let decision = current.decision else { return [.status("Nothing is waiting for approval.", .info)] }
+            guard decision.proposedBy != context.user else {
+                return [.status(WorkflowError.ownProposal(.approveGrant).description, .error)]
+            }
+            confirming = current.id
+            return [.status("Approve \(current.id): \(decision.outcome.title.lowercased()), proposed by \(decision.proposedBy)? y approves, n does not.", .warning)]
+        case .confirm:
+            guard let id = confirming else { return [] }
+            confirming = nil
+            return [.update([id], change: CaseActions.approveDecision(id))]
+        case .cancel:
+            confirming = nil
+            return [.status("Not approved.", .info)]
+        case .returnProposal:
+            guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
+            return [.push(CaseActions.returnDecision(current.id, reloads: nil))]
+        }
+        return []
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .updated(saved, refused):
+            if let (id, reason) = refused.first { return [.status("\(id) not approved: \(reason)", .error)] }
+            return [.status("Approved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            return []
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        canvas.put(" Proposed decisions awaiting approval: \(rows.count)", x: area.x, y: area.y, width: area.width, style: .heading)
+        let nameWidth = max(8, area.width - 9 - 18 - 10 - 11 - 6 - 7)
+        func line(_ cells: [String]) -> String {
+            " " + DisplayWidth.fit(cells[0], to: 9) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
+                + DisplayWidth.fit(cells[2], to: 17) + " " + DisplayWidth.fit(cells[3], to: 10) + " "
+                + DisplayWidth.fit(cells[4], to: 10) + " " + DisplayWidth.fit(cells[5], to: 5)
+        }
+        canvas.put(line(["Case", "Name", "Proposal", "By", "On", "Days"]), x: area.x, y: area.y + 2, width: area.width,
+                   style: Style(.heading, bold: true, underline: true))
+        guard !rows.isEmpty else {
+            canvas.put(" Nothing is waiting for approval.", x: area.x, y: area.y + 3, width: area.width, style: .muted)
+            return
+        }
+        let visible = area.height - 3
+        let first = max(0, selected - visible + 1)
+        for (offset, summary) in rows.dropFirst(first).prefix(visible).enumerated() {
+            guard let decision = summary.decision else { continue }
+            let y = area.y + 3 + offset
+            let isSelected = first + offset == selected
+            let mine = decision.proposedBy == context.user
+            let text = line([summary.id.rawValue, summary.cyrillicName, decision.outcome.title,
+                             decision.proposedBy.rawValue + (mine ? " (you)" : ""), decision.proposedAt.date.description,
+                             String(max(0, decision.proposedAt.date.days(until: context.today)))])
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (mine ? .muted : .normal))
+        }
+    }
+}

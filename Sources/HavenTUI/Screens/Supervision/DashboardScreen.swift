@@ -1,0 +1,125 @@
+import HavenCore
+
+/// What a supervisor watches, on one scrolling page: cases by stage (with overdue), quota use
+/// per host country, decisions per week, and the outcome panels, each from the store's data
+/// and each saying so plainly when there is nothing yet.
+public struct DashboardScreen: Screen {
+    public enum Action: Sendable { case down, up, pageDown, pageUp, first }
+
+    enum Row: Hashable {
+        case heading(String)
+        case bar(BarChart.Row)
+        case text(String)
+        case blank
+    }
+
+    public private(set) var cases: [CaseSummary]
+    let context: SessionContext
+    public private(set) var scroll = 0
+    var pageRows = 20
+
+    public init(cases: [CaseSummary], context: SessionContext) {
+        self.cases = cases
+        self.context = context
+    }
+
+    public var title: String { "Dashboard" }
+    public var minimumSize: Size { Size(width: 60, height: 12) }
+
+    public var keyTable: KeyTable<Action> {
+        KeyTable([
+            KeyBinding([.down, .character("j")], .down, label: "Scroll", help: "Scroll down"),
+            KeyBinding([.up, .character("k")], .up, help: "Scroll up"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, label: "Page", help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .first, help: "Back to the top"),
+        ])
+    }
+
+    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height) }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+        cases = summaries
+        return []
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        switch action {
+        case .down: scroll += 1
+        case .up: scroll -= 1
+        case .pageDown: scroll += pageRows - 1
+        case .pageUp: scroll -= pageRows - 1
+        case .first: scroll = 0
+        }
+        scroll = max(0, min(scroll, rows.count - pageRows))
+        return []
+    }
+
+    var rows: [Row] {
+        let day = context.today
+        let targets = context.reference?.stageTargets ?? StageTargets(days: [:])
+        var rows: [Row] = []
+        // Stages.
+        let pipeline = Supervision.pipeline(cases, targets: targets, today: day)
+        let most = pipeline.map(\.count).max() ?? 0
+        rows.append(.heading("Cases by stage · \(cases.count) in all"))
+        if cases.isEmpty { rows.append(.text("No cases yet: register one from Intake.")) }
+        for line in pipeline where !cases.isEmpty {
+            let overdue = line.stage == .closed ? "" : line.overdue > 0 ? " · \(line.overdue) overdue" : ""
+            rows.append(.bar(BarChart.Row(label: line.stage.title, value: line.count, maximum: most, figures: "\(line.count)\(overdue)")))
+        }
+        // Quotas.
+        let uses = Supervision.quotaUse(cases, countries: context.reference?.countries ?? [])
+        let used = uses.map(\.used).reduce(0, +), quota = uses.map(\.country.quota).reduce(0, +)
+        rows += [.blank, .heading("Quota use by host country · \(used) of \(quota) places")]
+        if uses.isEmpty { rows.append(.text("No host countries are loaded.")) }
+        if !uses.isEmpty, used == 0 { rows.append(.text("No allocation has been approved yet, so every place is free.")) }
+        for use in uses {
+            rows.append(.bar(BarChart.Row(label: "\(use.country.code) \(use.country.name)", value: use.used, maximum: use.country.quota,
+                                          figures: "\(use.used)/\(use.country.quota)")))
+        }
+        // Decisions.
+        let weeks = Supervision.decisionsPerWeek(cases, weeks: 8, today: day)
+        let waiting = Supervision.approvals(cases).count
+        let busiest = weeks.map(\.total).max() ?? 0
+        rows += [.blank, .heading("Decisions approved per week · \(waiting) awaiting approval")]
+        if busiest == 0 { rows.append(.text("No decision was approved in the last 8 weeks.")) }
+        for week in weeks where busiest > 0 {
+            let parts = DecisionOutcome.allCases.compactMap { outcome in
+                week.byOutcome[outcome].map { "\($0) \(outcome.rawValue)" }
+            } + (week.returned > 0 ? ["\(week.returned) returned"] : [])
+            rows.append(.bar(BarChart.Row(label: "from \(week.weekStart)", value: week.total, maximum: busiest,
+                                          figures: parts.isEmpty ? "0" : parts.joined(separator: " · "))))
+        }
+        // Outcomes: what Haven records so far, and what it does not yet.
+        let arrived = cases.filter { $0.stage == .integration }.count
+        let atRisk = cases.filter { $0.flags.contains(.highRiskFamily) && $0.stage != .closed }.count
+        rows += [.blank, .heading("Outcomes"),
+                 .text("Arrived in a host country (Integration): \(arrived) case\(arrived == 1 ? "" : "s")."),
+                 .text("Open cases with family at high risk: \(atRisk)."),
+                 .text("Employment and language levels: none recorded in Haven yet, so no rates to show.")]
+        return rows
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let all = rows
+        let first = max(0, min(scroll, all.count - area.height))
+        let bars = all.compactMap { row -> BarChart.Row? in if case let .bar(bar) = row { return bar } else { return nil } }
+        let labelWidth = min(22, max(10, bars.map { DisplayWidth.of($0.label) }.max() ?? 10))
+        let figuresWidth = min(area.width / 3, max(6, bars.map { DisplayWidth.of($0.figures) }.max() ?? 6))
+        for (offset, row) in all.dropFirst(first).prefix(area.height).enumerated() {
+            let y = area.y + offset
+            switch row {
+            case let .heading(text): canvas.put(" " + text, x: area.x, y: y, width: area.width, style: .heading)
+            case let .text(text): canvas.put("   " + text, x: area.x, y: y, width: area.width, style: .muted)
+            case .blank: break
+            case let .bar(bar):
+                BarChart.draw(bar, into: &canvas, x: area.x, y: y, width: area.width, labelWidth: labelWidth, figuresWidth: figuresWidth)
+            }
+        }
+        if first + area.height < all.count {
+            let more = "more below ↓"
+            canvas.put(more, x: area.maxX - DisplayWidth.of(more) - 1, y: area.maxY - 1, style: .muted)
+        }
+    }
+}

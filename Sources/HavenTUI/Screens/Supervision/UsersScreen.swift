@@ -1,0 +1,106 @@
+import HavenCore
+
+/// Who may use Haven, and in which role; administrators give roles (`a`), change them (`c`)
+/// and take them away (`d`). The store and HavenCore refuse anyone else, and never leave the
+/// store without an administrator.
+public struct UsersScreen: Screen {
+    public enum Action: Sendable { case up, down, add, change, remove, confirmRemove, cancel }
+
+    public private(set) var users = UserDirectory()
+    public private(set) var selected = 0
+    public private(set) var removing: UserName?
+    let context: SessionContext
+
+    public init(context: SessionContext) {
+        self.context = context
+    }
+
+    public var title: String { "Users" }
+    public var minimumSize: Size { Size(width: 60, height: 12) }
+
+    public var keyTable: KeyTable<Action> {
+        if removing != nil {
+            return KeyTable([
+                KeyBinding([.character("y")], .confirmRemove, label: "Remove", help: "Take the role away"),
+                KeyBinding([.character("n"), .escape], .cancel, label: "Keep", help: "Keep the user"),
+            ])
+        }
+        return KeyTable([
+            KeyBinding([.character("a")], .add, label: "Add", help: "Give a user of this server a role"),
+            KeyBinding([.character("c")], .change, label: "Change role", help: "Give the selected user another role"),
+            KeyBinding([.character("d")], .remove, label: "Remove", help: "Take the selected user's role away (asks first)"),
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next user"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous user"),
+        ])
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .users(directory):
+            users = directory
+            selected = min(selected, max(0, directory.users.count - 1))
+            return []
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            return []
+        }
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        let current = users.users.indices.contains(selected) ? users.users[selected] : nil
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, users.users.count - 1), selected + 1)
+        case .add: return [.push(roleForm(for: nil))]
+        case .change:
+            guard let current else { return [] }
+            return [.push(roleForm(for: current))]
+        case .remove:
+            guard let current else { return [] }
+            removing = current.name
+            return [.status("Take \(current.name)'s role (\(current.role.title.lowercased())) away? y removes, n keeps.", .warning)]
+        case .confirmRemove:
+            guard let name = removing else { return [] }
+            removing = nil
+            return [.changeUsers(.remove(name))]
+        case .cancel:
+            removing = nil
+        }
+        return []
+    }
+
+    func roleForm(for account: UserAccount?) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: account == nil ? "New user" : "Change role", fields: [
+            FormField("name", "Account name", .text(maximumLength: 64), hint: "their login on this server",
+                      value: account?.name.rawValue ?? ""),
+            FormField("role", "Role", .choice(FormOption.all(Role.self)), value: account?.role.rawValue ?? Role.caseworker.rawValue),
+        ])])
+        let exists = context.accountExists
+        return FormScreen(title: account == nil ? "Add user" : "Change role",
+                          heading: "Roles: caseworker, supervisor, administrator, auditor · Ctrl-S saves", form: form) { form in
+            let text = form.value("name").trimmingCharacters(in: .whitespaces)
+            guard let name = UserName(text) else {
+                return .problems([ValidationIssue(field: "name", message: text.isEmpty ? "Name the account." : "Not \(UserName.expectedForm).")])
+            }
+            guard exists(text) else {
+                return .problems([ValidationIssue(field: "name", message: UserDirectoryError.noSuchAccount(text).description)])
+            }
+            return .perform([.changeUsers(.add(name, Role(rawValue: form.value("role")) ?? .caseworker))])
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        canvas.put(" Users of this store: \(users.users.count)", x: area.x, y: area.y, width: area.width, style: .heading)
+        canvas.put(" " + DisplayWidth.fit("Account", to: 20) + " " + DisplayWidth.fit("Role", to: 14) + " Given by",
+                   x: area.x, y: area.y + 2, width: area.width, style: Style(.heading, bold: true, underline: true))
+        for (offset, account) in users.users.prefix(area.height - 3).enumerated() {
+            let y = area.y + 3 + offset
+            let isSelected = offset == selected
+            let text = " " + DisplayWidth.fit(account.name.rawValue + (account.name == context.user ? " (you)" : ""), to: 20) + " "
+                + DisplayWidth.fit(account.role.title, to: 14) + " \(account.addedBy) on \(account.addedAt.date)"
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+        }
+    }
+}
