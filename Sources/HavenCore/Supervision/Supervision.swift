@@ -42,6 +42,15 @@ public struct StageLine: Hashable, Sendable {
     public var target: Int?
     public var medianDays: Int?
     public var oldestDays: Int?
+
+    public init(stage: CaseStage, count: Int, overdue: Int, target: Int?, medianDays: Int?, oldestDays: Int?) {
+        self.stage = stage
+        self.count = count
+        self.overdue = overdue
+        self.target = target
+        self.medianDays = medianDays
+        self.oldestDays = oldestDays
+    }
 }
 
 /// What supervisors watch, worked out from case summaries alone (never whole records), so the

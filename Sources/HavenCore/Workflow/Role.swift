@@ -14,6 +14,12 @@ public enum Role: String, Choice {
         }
     }
 
+    /// "a caseworker", "an auditor".
+    public var withArticle: String {
+        let name = title.lowercased()
+        return ("aeiou".contains(name.first!) ? "an " : "a ") + name
+    }
+
     /// Auditors read everything and change nothing; administrators manage users and data,
     /// not casework.
     public var canChangeCases: Bool { may(.editCase) }

@@ -37,11 +37,11 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case let .notPermitted(role):
-            "A \(role.title.lowercased()) cannot manage users and roles; only an administrator can."
+            WorkflowError.notPermitted(.manageUsers, role: role).description
         case let .unknownUser(name): "\(name) has no role in this store."
         case let .lastAdministrator(name):
             "\(name) is the only administrator; give someone else the administrator role first."
-        case let .unchanged(name, role): "\(name) is already a \(role.title.lowercased())."
+        case let .unchanged(name, role): "\(name) is already \(role.withArticle)."
         case let .noSuchAccount(name): "There is no user account '\(name)' on this server."
         }
     }

@@ -63,8 +63,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .wrongStage(name, current):
             "\(name.title) is not possible while the case is in \(current.title)."
         case let .notPermitted(capability, role):
-            "A \(role.title.lowercased()) cannot \(capability.phrase); "
-                + "only \(capability.roles.map { "a \($0.title.lowercased())" }.joined(separator: " or ")) can."
+            "\(role.withArticle.prefix(1).uppercased() + role.withArticle.dropFirst()) cannot \(capability.phrase); "
+                + "only \(capability.roles.map(\.withArticle).joined(separator: " or ")) can."
         case let .ownProposal(name):
             "You proposed this yourself; \(name.title.lowercased()) needs a second person."
         case let .screeningIncomplete(outstanding):

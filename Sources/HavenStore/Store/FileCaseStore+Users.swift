@@ -70,7 +70,7 @@ extension FileCaseStore {
             throw StoreError.forbidden("\(actor.user) has no role in this store (any more); ask an administrator.")
         }
         guard current.role == actor.role else {
-            throw StoreError.forbidden("\(actor.user) is now a \(current.role.title.lowercased()) in this store, not a \(actor.role.title.lowercased()); start Haven again.")
+            throw StoreError.forbidden("\(actor.user) is now \(current.role.withArticle) in this store, not \(actor.role.withArticle); start Haven again.")
         }
     }
 }

@@ -40,7 +40,7 @@ struct UsersCommand: ParsableCommand {
                 guard OperatingSystemIdentity.accountExists(name) else { throw HavenFailure(UserDirectoryError.noSuchAccount(name).description) }
                 return .add(user, role)
             }
-            print("\(name) is now a \(role.title.lowercased()) in the store.")
+            print("\(name) is now \(role.withArticle) in the store.")
         }
 
         func change(_ make: (UserName) throws -> UserChange) throws {

@@ -107,7 +107,9 @@ public struct DashboardScreen: Screen {
         let bars = all.compactMap { row -> BarChart.Row? in if case let .bar(bar) = row { return bar } else { return nil } }
         let labelWidth = min(22, max(10, bars.map { DisplayWidth.of($0.label) }.max() ?? 10))
         let figuresWidth = min(area.width / 3, max(6, bars.map { DisplayWidth.of($0.figures) }.max() ?? 6))
-        for (offset, row) in all.dropFirst(first).prefix(area.height).enumerated() {
+        // The last line says there is more, rather than hide a row's figures.
+        let more = first + area.height < all.count
+        for (offset, row) in all.dropFirst(first).prefix(area.height - (more ? 1 : 0)).enumerated() {
             let y = area.y + offset
             switch row {
             case let .heading(text): canvas.put(" " + text, x: area.x, y: y, width: area.width, style: .heading)
@@ -117,9 +119,9 @@ public struct DashboardScreen: Screen {
                 BarChart.draw(bar, into: &canvas, x: area.x, y: y, width: area.width, labelWidth: labelWidth, figuresWidth: figuresWidth)
             }
         }
-        if first + area.height < all.count {
-            let more = "more below ↓"
-            canvas.put(more, x: area.maxX - DisplayWidth.of(more) - 1, y: area.maxY - 1, style: .muted)
+        if more {
+            let text = "more below ↓ (PgDn)"
+            canvas.put(text, x: area.maxX - DisplayWidth.of(text) - 1, y: area.maxY - 1, style: .muted)
         }
     }
 }
