@@ -23,13 +23,14 @@ struct HavenBench: ParsableCommand {
         let today = CalendarDate(year: 2026, month: 11, day: 24)!
         let countries = ["GB", "IE", "FR", "DE", "NL", "BE", "LU", "DK", "SE", "NO", "FI", "PL", "CZ", "SK", "AT", "IT", "ES",
                          "PT", "CA", "US"].compactMap(CountryCode.init)
-        let actor = Actor(user: "bench", role: .administrator)
+        let actor = Actor(user: "bench-admin", role: .administrator)
         let now = Timestamp(date: today, hour: 12)
 
         func build(_ count: Int, _ name: String) throws -> URL {
             let url = root.appendingPathComponent(name)
-            let store = try FileCaseStore.create(at: url, kind: .demo, by: "bench", at: now)
+            let store = try FileCaseStore.create(at: url, kind: .demo, by: actor.user, at: now)
             try store.importCases(DemoCases.generate(count: count, today: today, countries: countries), by: actor, at: now, today: today)
+            _ = try store.changeUsers(.add("bench", .caseworker), by: actor, at: now)
             return url
         }
 

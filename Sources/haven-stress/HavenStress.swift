@@ -27,7 +27,8 @@ struct SaveLoop: ParsableCommand {
     func run() throws {
         let opened = try FileCaseStore(at: URL(fileURLWithPath: store))
         var random = SeededGenerator(seed: seed)
-        let actor = Actor(user: UserName(worker) ?? "stress", role: .caseworker)
+        // Every worker acts as the store's caseworker "stress"; the note names the worker.
+        let actor = Actor(user: "stress", role: .caseworker)
         for attempt in 0..<count {
             let id = CaseID(number: 1 + Int(random.next() % UInt64(cases)))
             _ = try opened.refresh()

@@ -24,7 +24,7 @@ final class CrashAndConcurrencyTests: StoreTestCase {
 
     func makeSharedStore(cases: Int) throws {
         let store = try makeStore()
-        try store.importCases(demoCases(cases), by: anna, at: now, today: today)
+        try store.importCases(demoCases(cases), by: admin, at: now, today: today)
     }
 
     /// A child saving in a loop is killed with SIGKILL at a random moment, 50 times over; after

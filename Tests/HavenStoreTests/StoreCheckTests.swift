@@ -100,7 +100,7 @@ final class StoreCheckTests: StoreTestCase {
         var records = demoCases(10)
         records[7].defector.latinName.family = ""
         records[9].id = records[3].id
-        XCTAssertThrowsError(try store.importCases(records, by: anna, at: now, today: today)) { error in
+        XCTAssertThrowsError(try store.importCases(records, by: admin, at: now, today: today)) { error in
             XCTAssertEqual("\(error)", """
                 nothing was imported: 2 problems:
                   record 7, defector.latinName.family: Enter the family name in Latin letters.
@@ -109,8 +109,8 @@ final class StoreCheckTests: StoreTestCase {
         }
         XCTAssertEqual(try store.summaries().count, 0)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl"))).count, 0, "not one line written")
-        try store.importCases(Array(records.prefix(5)), by: anna, at: now, today: today)
-        XCTAssertThrowsError(try store.importCases(Array(records.prefix(1)), by: anna, at: now, today: today)) { error in
+        try store.importCases(Array(records.prefix(5)), by: admin, at: now, today: today)
+        XCTAssertThrowsError(try store.importCases(Array(records.prefix(1)), by: admin, at: now, today: today)) { error in
             XCTAssertTrue("\(error)".contains("record 0, id: HV-000001 is already in the store"), "\(error)")
         }
     }
@@ -118,10 +118,10 @@ final class StoreCheckTests: StoreTestCase {
     func testExportThenImportReproducesEveryCase() throws {
         let store = try makeStore()
         let records = demoCases(200)
-        try store.importCases(records, by: anna, at: now, today: today)
+        try store.importCases(records, by: admin, at: now, today: today)
         let exported = try StoreExport.json(try store.allCases())
-        let other = try FileCaseStore.create(at: scratch.appendingPathComponent("copy"), kind: .live, by: "anna.k", at: now)
-        try other.importCases(try StoreExport.decodeCases(Data(exported), file: "export.json"), by: anna, at: now, today: today)
+        let other = try makeStore(at: scratch.appendingPathComponent("copy"))
+        try other.importCases(try StoreExport.decodeCases(Data(exported), file: "export.json"), by: admin, at: now, today: today)
         XCTAssertEqual(try other.allCases(), records)
         XCTAssertEqual(try StoreExport.json(try other.allCases()), exported)
         XCTAssertEqual(try other.exportJSON(), exported, "the raw copy from the log is the same document")

@@ -10,6 +10,7 @@ class StoreTestCase: XCTestCase {
     var now: Timestamp { Timestamp(date: today, hour: 10) }
     let anna = Actor(user: "anna.k", role: .caseworker)
     let oleh = Actor(user: "oleh.m", role: .caseworker)
+    let admin = Actor(user: "root", role: .administrator)
 
     override func setUpWithError() throws {
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-store-\(UUID().uuidString)")
@@ -22,8 +23,19 @@ class StoreTestCase: XCTestCase {
 
     var storeURL: URL { scratch.appendingPathComponent("store") }
 
-    func makeStore(kind: StoreManifest.Kind = .live) throws -> FileCaseStore {
-        try FileCaseStore.create(at: storeURL, kind: kind, by: "anna.k", at: now)
+    /// A new store: root its administrator; anna.k, oleh.m and stress (the crash suite's
+    /// children) caseworkers; maria.s a supervisor. The users file is written as created, so
+    /// the audit trail starts empty, as the audit tests expect.
+    func makeStore(kind: StoreManifest.Kind = .live, at url: URL? = nil) throws -> FileCaseStore {
+        let directory = url ?? storeURL
+        let store = try FileCaseStore.create(at: directory, kind: kind, by: "root", at: now)
+        let users = UserDirectory(users: [("root", Role.administrator), ("anna.k", .caseworker), ("oleh.m", .caseworker),
+                                          ("stress", .caseworker), ("maria.s", .supervisor)].map {
+            UserAccount(name: UserName($0.0)!, role: $0.1, addedBy: "root", addedAt: now)
+        })
+        try FileCaseStore.writeUsers(users, revision: 1, to: directory.appendingPathComponent(FileCaseStore.usersFile).path,
+                                     manifest: store.manifest)
+        return store
     }
 
     func demoCases(_ count: Int) -> [Case] {
