@@ -48,9 +48,9 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testDemoWritesOnlyDemoStoresAndIsRepeatable() throws {
-        XCTAssertEqual(try haven("demo", "--cases", "120", "--seed", "7", "--no-open", "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("demo", "--cases", "120", "--seed", "7", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
         let first = try haven("export", "--store", store("demo")).output
-        XCTAssertEqual(try haven("demo", "--cases", "120", "--seed", "7", "--no-open", "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("demo", "--cases", "120", "--seed", "7", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
         XCTAssertEqual(try haven("export", "--store", store("demo")).output, first, "the same seed writes the same cases")
         XCTAssertEqual(try haven("init", "--store", store("live")).status, 0)
         let refused = try haven("demo", "--no-open", "--store", store("live"))
@@ -76,7 +76,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testExportIsPrivateAndNeverOverwrites() throws {
-        XCTAssertEqual(try haven("demo", "--cases", "30", "--no-open", "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("demo", "--cases", "30", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
         let csv = scratch.appendingPathComponent("cases.csv").path
         XCTAssertEqual(try haven("export", "--format", "csv", "--output", csv, "--store", store("demo")).status, 0)
         XCTAssertEqual(try mode(csv), 0o600)
@@ -88,7 +88,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testCheckFailsOnTamperingAndNamesIt() throws {
-        XCTAssertEqual(try haven("demo", "--cases", "10", "--no-open", "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("demo", "--cases", "10", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
         XCTAssertEqual(try haven("check", "--store", store("demo")).status, 0)
         let audit = store("demo") + "/audit.jsonl"
         var lines = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -97,13 +97,13 @@ final class CommandLineTests: XCTestCase {
         let result = try haven("check", "--store", store("demo"))
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.output.contains("audit.jsonl, line 5: the entry does not follow the one before it"), result.output)
-        XCTAssertTrue(result.output.hasSuffix("10 cases, 10 saved versions, 9 audit entries: 2 problem(s)\n"), result.output)
+        XCTAssertTrue(result.output.hasSuffix("10 cases, 10 saved versions, 15 audit entries (6 of them about users): 2 problem(s)\n"), result.output)
     }
 }
 
 extension CommandLineTests {
     func testImportReadsStandardInput() throws {
-        XCTAssertEqual(try haven("demo", "--cases", "12", "--no-open", "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("demo", "--cases", "12", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
         let exported = scratch.appendingPathComponent("all.json").path
         XCTAssertEqual(try haven("export", "--output", exported, "--store", store("demo")).status, 0)
         XCTAssertEqual(try haven("init", "--store", store("live")).status, 0)

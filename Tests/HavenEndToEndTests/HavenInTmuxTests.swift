@@ -60,7 +60,7 @@ final class HavenInTmuxTests: XCTestCase {
     /// Another session's change shows in an open session within two seconds, with no key
     /// pressed and no restart.
     func testAnotherSessionsChangeShowsWithinTwoSeconds() throws {
-        let (store, cleanup) = try sharedStore(cases: 25)
+        let (store, cleanup) = try sharedStore(cases: 25, role: "administrator")
         defer { cleanup() }
         let directory = URL(fileURLWithPath: store).deletingLastPathComponent()
         // Cases 21 to 25 of that demo are kept aside, to be added by "another session" later.
@@ -115,11 +115,11 @@ final class HavenInTmuxTests: XCTestCase {
     }
 
     /// A store of a few demo cases that two sessions can share, in a directory of its own.
-    func sharedStore(cases: Int) throws -> (store: String, cleanup: () -> Void) {
+    func sharedStore(cases: Int, role: String = "supervisor") throws -> (store: String, cleanup: () -> Void) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-shared-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = directory.appendingPathComponent("store").path
-        let result = try runHaven(["demo", "--cases", "\(cases)", "--no-open", "--store", store], in: directory)
+        let result = try runHaven(["demo", "--cases", "\(cases)", "--no-open", "--role", role, "--store", store], in: directory)
         XCTAssertEqual(result.status, 0, result.output)
         return (store, { try? FileManager.default.removeItem(at: directory) })
     }
@@ -193,7 +193,8 @@ final class HavenInTmuxTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("store").path
-        XCTAssertEqual(try runHaven(["init", "--store", store], in: directory).status, 0)
+        // An empty store in which this user is a caseworker.
+        XCTAssertEqual(try runHaven(["demo", "--cases", "0", "--no-open", "--role", "caseworker", "--store", store], in: directory).status, 0)
         let first = try TmuxSession(arguments: ["--store", store])
         first.waitFor(text: "All cases            0")
         try first.press("1")

@@ -5,6 +5,8 @@ import XCTest
 final class ScreenTests: XCTestCase {
     static let context = SessionContext(user: "anna.k", today: CalendarDate(year: 2026, month: 11, day: 24)!,
                                         storeDescription: "Demo store: 3 cases")
+    static let supervisor = SessionContext(user: "maria.s", today: CalendarDate(year: 2026, month: 11, day: 24)!,
+                                           storeDescription: "Demo store: 3 cases", role: .supervisor)
     static let noStore = SessionContext(user: "anna.k", today: CalendarDate(year: 2026, month: 11, day: 24)!, storeDescription: "No store opened")
 
     static func summaries() -> [CaseSummary] {
@@ -37,50 +39,57 @@ final class ScreenTests: XCTestCase {
     }
 
     func testHomeScreenAt80x24() {
-        let app = HavenApp(root: HomeScreen(cases: Self.summaries()), context: Self.context)
+        let app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.supervisor), context: Self.supervisor)
         XCTAssertEqual(render(app, 80, 24).lines, [
-            " Haven · Home                                               anna.k · 2026-11-24",
+            " Haven · Home                                              maria.s · 2026-11-24",
             " Areas                                                  Cases by stage",
             "",
             "> 1  Intake       Register a defector; duplicates flag… Intake               0",
             "                                                        Screening            2",
             "  2  Queues       Cases by stage, caseworker and count… Decision             1",
             "                                                        Allocation           0",
-            "  3  Allocation   Host countries, quotas, proposals to… Relocation           0",
+            "  3  Approvals    Proposed decisions waiting for a sec… Relocation           0",
             "                                                        Integration          0",
-            "  4  Integration  Language courses, jobs and follow-ups Closed               0",
+            "  4  Workload     Cases per caseworker by stage; overd… Closed               0",
             "",
-            "  5  Family       Family members and reunification      All cases            3",
+            "  5  Dashboard    Stages, quota use, decisions per wee… All cases            3",
             "",
-            "  6  Reports      Pipeline, quotas, workload and outco…",
-            "", "", "", "", "", "", "", "",
+            "  6  Audit trail  Who changed what and when, by user, …",
+            "",
+            "  7  Reports      Pipeline, quotas, workload, decision…",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move q Quit",
         ])
     }
 
     func testSelectedRowIsVisibleWithoutColour() {
-        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        var app = HavenApp(root: HomeScreen(cases: nil, context: Self.supervisor), context: Self.supervisor)
         _ = press([.down, .down], &app)
         let canvas = render(app, 80, 24)
-        XCTAssertTrue(canvas.line(7).hasPrefix("> 3  Allocation"))
+        XCTAssertTrue(canvas.line(7).hasPrefix("> 3  Approvals"), canvas.line(7))
         XCTAssertTrue(canvas.styles(inRow: 7).prefix(79).allSatisfy { $0.reverse }, "the selection is reverse video")
         XCTAssertFalse(canvas.styles(inRow: 3).contains { $0.reverse })
         XCTAssertTrue(canvas.styles(inRow: 0).allSatisfy { $0.reverse }, "the title bar stands out without colour")
     }
 
     func testHomeScreenAt40x12DropsThePanelAndKeepsEveryArea() {
-        let app = HavenApp(root: HomeScreen(cases: Self.summaries()), context: Self.context)
+        let app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.supervisor), context: Self.supervisor)
         XCTAssertEqual(render(app, 40, 12).lines, [
-            " Haven · Home       anna.k · 2026-11-24",
+            " Haven · Home      maria.s · 2026-11-24",
             " Areas",
             "> 1  Intake       Register a defector;…",
             "  2  Queues       Cases by stage, case…",
-            "  3  Allocation   Host countries, quot…",
-            "  4  Integration  Language courses, jo…",
-            "  5  Family       Family members and r…",
-            "  6  Reports      Pipeline, quotas, wo…",
-            "",
+            "  3  Approvals    Proposed decisions w…",
+            "  4  Workload     Cases per caseworker…",
+            "  5  Dashboard    Stages, quota use, d…",
+            "  6  Audit trail  Who changed what and…",
+            "  7  Reports      Pipeline, quotas, wo…",
             "",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move",
@@ -154,14 +163,17 @@ final class ScreenTests: XCTestCase {
         XCTAssertNil(press([.character("z")], &other), "an unbound key does nothing")
     }
 
-    func testOpeningAnAreaNotYetBuiltSaysSoOnTheStatusLine() {
-        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+    /// The interface hides what a role cannot do: each role's home lists only its areas.
+    func testEachRoleSeesOnlyItsAreas() {
+        XCTAssertEqual(HomeArea.areas(for: .caseworker), [.intake, .queues])
+        XCTAssertEqual(HomeArea.areas(for: .supervisor), [.intake, .queues, .approvals, .workload, .dashboard, .audit, .reports])
+        XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .dashboard, .audit, .reports, .users])
+        XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .workload, .dashboard, .audit, .reports])
+        var app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.noStore), context: Self.noStore)
         _ = press([.character("3")], &app)
-        let lines = render(app, 80, 24).lines
-        XCTAssertEqual(lines[22], " Allocation is not available in this version of Haven yet.")
-        XCTAssertTrue(lines[7].hasPrefix("> 3  Allocation"))
-        _ = press([.down], &app)
-        XCTAssertEqual(render(app, 80, 24).line(22), " No store opened", "the status clears on the next key")
+        XCTAssertEqual(app.screens.count, 1, "a caseworker has no third area")
+        let home = HomeScreen(cases: nil, context: Self.supervisor)
+        XCTAssertNil(home.keyTable.action(for: .character("8")))
     }
 
     func testFindingTakesCyrillicAndTransliterations() {

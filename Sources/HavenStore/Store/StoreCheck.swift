@@ -9,6 +9,8 @@ public enum StoreCheck {
         public var caseCount = 0
         public var recordCount = 0
         public var auditEntryCount = 0
+        /// Audit entries about the users rather than a case.
+        public var userEntryCount = 0
         /// Sound: nothing damaged (repaired or set-aside things are listed but do not count).
         public var isSound: Bool { !problems.contains { $0.severity == .damaged } }
     }
@@ -108,6 +110,16 @@ public enum StoreCheck {
             }
         }
         report.auditEntryCount = audited.count
+        report.userEntryCount = audited.values.filter { $0.0 == nil }.count
+        // The users file: readable, and an administrator in it.
+        do {
+            let users = try FileCaseStore.users(at: directory)
+            if users.users(in: .administrator).isEmpty {
+                damaged(directory.appendingPathComponent(FileCaseStore.usersFile).path, "whole file", "no user has the administrator role")
+            }
+        } catch {
+            damaged(directory.appendingPathComponent(FileCaseStore.usersFile).path, "whole file", "\(error)")
+        }
         for (sequence, saved) in recordAudit.sorted(by: { $0.key < $1.key }) {
             guard let entry = audited[sequence] else {
                 damaged(auditPath, "entry \(sequence)", "missing: the save of \(saved.0) \(saved.1) has no audit entry (deleted, or a crash before it was written)")

@@ -33,7 +33,7 @@ struct DemoCommand: ParsableCommand {
         abstract: "Write a demo store of made-up cases and open it.",
         discussion: "Without --store the demo store is $XDG_DATA_HOME/haven-demo. It refuses to write into a store that is not a demo store.")
 
-    @Option(help: "How many made-up cases.") var cases: Int = 300
+    @Option(help: "How many made-up cases (0 for an empty store with the demo's staff).") var cases: Int = 300
     @Option(help: "The seed: the same seed gives the same cases.") var seed: UInt64 = 2022
     @Flag(help: "Write the store but do not open it.") var noOpen = false
     @Option(help: ArgumentHelp("Your role in the demo store: caseworker, supervisor, administrator or auditor.", valueName: "role"))
@@ -42,7 +42,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        guard (1...200_000).contains(cases) else { throw ValidationError("--cases must be between 1 and 200000 (got \(cases)).") }
+        guard (0...200_000).contains(cases) else { throw ValidationError("--cases must be between 0 and 200000 (got \(cases)).") }
     }
 
     func run() throws {
@@ -173,7 +173,8 @@ struct CheckCommand: ParsableCommand {
         _ = try actor(in: users, store: directory.path, for: .checkStore)
         let report = StoreCheck.run(at: directory)
         for problem in report.problems { print(problem) }
-        print("\(report.caseCount) cases, \(report.recordCount) saved versions, \(report.auditEntryCount) audit entries: "
+        print("\(report.caseCount) cases, \(report.recordCount) saved versions, \(report.auditEntryCount) audit entries"
+              + (report.userEntryCount > 0 ? " (\(report.userEntryCount) of them about users)" : "") + ": "
               + (report.isSound ? "sound" : "\(report.problems.filter { $0.severity == .damaged }.count) problem(s)"))
         if !report.isSound { throw ExitCode(1) }
     }
