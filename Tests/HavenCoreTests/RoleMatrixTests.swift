@@ -109,7 +109,7 @@ final class RoleMatrixTests: XCTestCase {
         // An administrator role claimed but not held in the directory does not count.
         XCTAssertThrowsError(try users.applying(.add("oleh.m", .caseworker), by: Actor(user: "anna.k", role: .administrator), at: now))
         XCTAssertThrowsError(try users.applying(.remove("root"), by: Fixtures.admin, at: now)) { error in
-            XCTAssertEqual("\(error)", "root is the only administrator; give someone else the administrator role first.")
+            XCTAssertEqual("\(error)", "root is the only administrator; make someone else an administrator first.")
         }
         XCTAssertThrowsError(try users.applying(.add("root", .supervisor), by: Fixtures.admin, at: now))
         XCTAssertThrowsError(try users.applying(.add("anna.k", .caseworker), by: Fixtures.admin, at: now)) { error in

@@ -16,7 +16,7 @@ final class UsersAndAuditTests: StoreTestCase {
             XCTAssertEqual("\(error)", "A supervisor cannot manage users and roles; only an administrator can.")
         }
         XCTAssertThrowsError(try store.changeUsers(.remove("root"), by: admin, at: now)) { error in
-            XCTAssertEqual("\(error)", "root is the only administrator; give someone else the administrator role first.")
+            XCTAssertEqual("\(error)", "root is the only administrator; make someone else an administrator first.")
         }
         // Another session (a new open) reads the same users.
         let again = try FileCaseStore(at: storeURL)

@@ -12,6 +12,12 @@ extension HavenApp {
         press(text.map { Key.character($0) })
     }
 
+    func render() -> Canvas {
+        var canvas = Canvas(size: Self.testSize)
+        render(into: &canvas)
+        return canvas
+    }
+
     var lines: [String] {
         var canvas = Canvas(size: Self.testSize)
         render(into: &canvas)

@@ -40,7 +40,7 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
             WorkflowError.notPermitted(.manageUsers, role: role).description
         case let .unknownUser(name): "\(name) has no role in this store."
         case let .lastAdministrator(name):
-            "\(name) is the only administrator; give someone else the administrator role first."
+            "\(name) is the only administrator; make someone else an administrator first."
         case let .unchanged(name, role): "\(name) is already \(role.withArticle)."
         case let .noSuchAccount(name): "There is no user account '\(name)' on this server."
         }

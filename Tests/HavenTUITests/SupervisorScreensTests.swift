@@ -1,0 +1,300 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// The supervisor's side and the casework keys, driven through the app on an in-memory store
+/// that knows its users, as a person would use them.
+final class SupervisorScreensTests: XCTestCase {
+    static let today = CalendarDate(year: 2026, month: 11, day: 24)!
+    static let tick = Timestamp(date: today, hour: 9, minute: 30)
+    static let users = UserDirectory(users: [
+        ("root", Role.administrator), ("anna.k", .caseworker), ("oleh.m", .caseworker), ("maria.s", .supervisor), ("audit.e", .auditor),
+    ].map { UserAccount(name: UserName($0.0)!, role: $0.1, addedBy: "root", addedAt: tick) })
+    static let reference = ReferenceData(
+        countries: [HostCountry(code: CountryCode("GB")!, name: "United Kingdom", languages: [LanguageCode("en")!], quota: 8)],
+        occupations: OccupationCatalogue(unitGroups: [], specialties: []),
+        stageTargets: StageTargets(days: [.intake: 7, .screening: 30, .decision: 14]))
+
+    func defector(_ family: String, _ given: String, _ latin: String) -> Defector {
+        Defector(cyrillicName: FullName(family: family, given: given, patronymic: "Сергеевич"),
+                 latinName: FullName(family: latin, given: "Artem", patronymic: "Sergeevich"),
+                 birthDate: CalendarDate(year: 1998, month: 3, day: 14), birthPlace: "Псков",
+                 service: MilitaryService(branch: .groundForces, rank: .sergeant, unit: "4-я гв. танковая дивизия"),
+                 crossing: Crossing(method: .surrendered, date: CalendarDate(year: 2026, month: 9, day: 2), place: "Купянск"))
+    }
+
+    /// HV-000001 proposed for a grant by anna.k; HV-000002 in screening, 40 days; HV-000003 in intake.
+    func makeStore() throws -> InMemoryCaseStore {
+        let store = InMemoryCaseStore(users: Self.users)
+        let anna = Actor(user: "anna.k", role: .caseworker)
+        let registered = Timestamp(date: Self.today.adding(days: -40), hour: 9)
+        var first = Case(id: CaseID(number: 1), defector: defector("Жуков", "Артём", "Zhukov"), registeredBy: "anna.k", registeredAt: registered)
+        first = try Workflow.perform(.submitForScreening, on: first, by: anna, at: registered)
+        for kind in ScreeningCheckKind.allCases {
+            let check = ScreeningCheck(kind: kind, outcome: .cleared, date: Self.today, recordedBy: "anna.k",
+                                       documentsSeen: kind == .identity ? ["military ID"] : [],
+                                       exclusion: kind == .exclusion ? ExclusionAssessment(clause: .a, findings: ExclusionStep.allCases.map {
+                                           ExclusionStepFinding(step: $0, pointsToExclusion: false, reasoning: "None.")
+                                       }, conclusion: .notExcluded) : nil)
+            first = try Workflow.recordScreening(check, on: first, by: anna, at: Self.tick)
+        }
+        first = try Workflow.perform(.completeScreening, on: first, by: anna, at: Self.tick)
+        first = try Workflow.proposeDecision(.grant, reasons: "Credible account.", on: first, by: anna, at: Self.tick)
+        var second = Case(id: CaseID(number: 2), defector: defector("Щербаков", "Владимир", "Shcherbakov"), registeredBy: "anna.k",
+                          registeredAt: registered)
+        second = try Workflow.perform(.submitForScreening, on: second, by: anna, at: registered)
+        let third = Case(id: CaseID(number: 3), defector: defector("Иванов", "Юрий", "Ivanov"), registeredBy: "oleh.m", registeredAt: Self.tick)
+        for record in [first, second, third] { _ = try store.save(record, basedOn: nil, by: Actor(user: record.assignedTo!, role: .caseworker), at: Self.tick) }
+        return store
+    }
+
+    func context(_ user: UserName) -> SessionContext {
+        SessionContext(user: user, today: Self.today, storeDescription: "Store", role: Self.users.account(user)!.role,
+                       clock: { Self.tick }, reference: Self.reference)
+    }
+
+    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
+        let context = context(user)
+        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+    }
+
+    func typeKeys(_ text: String) -> [Key] { text.map { Key.character($0) } }
+
+    // MARK: Approvals
+
+    func testASupervisorApprovesFromTheApprovalsQueue() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3")])
+        var lines = app.lines
+        XCTAssertEqual(lines[1], " Proposed decisions awaiting approval: 1")
+        XCTAssertEqual(lines[4], " HV-000001 Жуков Артём Сергее… Grant             anna.k     2026-11-24 0")
+        XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return Down Move q Back")
+        app.press([.character("a")])
+        XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
+        app.press([.character("y")])
+        lines = app.lines
+        XCTAssertEqual(lines[22], " Approved HV-000001.")
+        XCTAssertEqual(lines[1], " Proposed decisions awaiting approval: 0")
+        XCTAssertEqual(lines[4], " Nothing is waiting for approval.")
+        let approved = try store.load(CaseID(number: 1)).record
+        XCTAssertEqual(approved.stage, .allocation)
+        XCTAssertEqual(approved.decision?.review?.by, "maria.s")
+        XCTAssertEqual(store.auditTrail(matching: AuditFilter(user: "maria.s"), limit: 5).first?.caseID, CaseID(number: 1))
+    }
+
+    func testNobodyApprovesTheirOwnProposal() throws {
+        let store = try makeStore()
+        // maria.s proposes on HV-000002's sibling: put a proposal of hers in the queue.
+        var record = try store.load(CaseID(number: 1))
+        record.record.decision?.proposedBy = "maria.s"
+        _ = try store.save(record.record, basedOn: record.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        var app = app("maria.s", store)
+        app.press([.character("3")])
+        XCTAssertTrue(app.lines[4].contains("maria.s (…"), app.lines[4])
+        XCTAssertEqual(app.render().styles(inRow: 4).first?.reverse, true)
+        app.press([.character("a")])
+        XCTAssertEqual(app.lines[22], " You proposed this yourself; approve grant needs a second person.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .decision)
+    }
+
+    func testReturningAsksForACommentAndKeepsTheCaseInDecision() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("u")])
+        XCTAssertEqual(app.lines[1], " Return the proposed decision on HV-000001 with a comment")
+        app.press([.control("s")])
+        XCTAssertTrue(app.lines.contains("                          ! Say why it goes back."), app.lines.joined(separator: "\n"))
+        app.press(typeKeys("Cite the debrief.") + [.control("s")])
+        XCTAssertEqual(app.lines[22], " Saved HV-000001.")
+        XCTAssertEqual(app.lines[1], " Proposed decisions awaiting approval: 0")
+        let returned = try store.load(CaseID(number: 1)).record
+        XCTAssertEqual(returned.decision?.review, Review(verdict: .returned, by: "maria.s", at: Self.tick, comment: "Cite the debrief."))
+        XCTAssertEqual(returned.stage, .decision)
+    }
+
+    // MARK: Keys by role
+
+    func testTheCaseViewOffersOnlyWhatTheRoleMayDo() throws {
+        let store = try makeStore()
+        func bar(_ user: UserName, case number: Int) -> String {
+            let stored = try! store.load(CaseID(number: number))
+            let screen = CaseViewScreen(stored: stored, history: [], context: context(user))
+            var canvas = Canvas(size: Size(width: 120, height: 24))
+            var app = HavenApp(root: screen, context: context(user), store: store)
+            app.render(into: &canvas)
+            _ = app.handle(.character("z"), terminalSize: Size(width: 120, height: 24))
+            return canvas.line(23)
+        }
+        XCTAssertEqual(bar("anna.k", case: 1), "? Help Tab Section n Note e Edit r Reload q Quit", "a caseworker waits for review")
+        XCTAssertEqual(bar("maria.s", case: 1), "? Help Tab Section n Note e Edit a Approve u Return t Stage o Reassign r Reload q Quit")
+        XCTAssertEqual(bar("anna.k", case: 2), "? Help Tab Section n Note e Edit s Screen t Stage r Reload q Quit")
+        XCTAssertEqual(bar("audit.e", case: 1), "? Help Tab Section r Reload q Quit", "an auditor reads and changes nothing")
+        XCTAssertEqual(bar("root", case: 2), "? Help Tab Section r Reload q Quit")
+    }
+
+    func testACaseworkerRecordsScreeningChecks() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        app.press([.character("2"), .down, .enter]) // My cases: HV-000001, HV-000002
+        XCTAssertTrue(app.lines[1].hasPrefix(" HV-000002 Щербаков"), app.lines[1])
+        app.press([.character("s")])
+        XCTAssertEqual(app.lines[1], " Screening check for HV-000002 · Ctrl-S records it")
+        // Identity, cleared, but no document named: the rule says so beside the field.
+        app.press([.control("s")])
+        XCTAssertTrue(app.lines.contains { $0.contains("! Name the documents seen that verify the identity.") })
+        // The focus went to the field with the problem.
+        app.press(typeKeys("военный билет") + [.control("s")])
+        XCTAssertEqual(app.lines[22], " Saved HV-000002 as v2.")
+        XCTAssertTrue(app.lines[1].hasPrefix(" HV-000002 Щербаков"), "back on the case")
+        let screened = try store.load(CaseID(number: 2)).record
+        XCTAssertEqual(screened.screening.first?.documentsSeen, ["военный билет"])
+        XCTAssertEqual(screened.screening.first?.recordedBy, "anna.k")
+        XCTAssertEqual(screened.outstandingScreening, [.securityVetting, .exclusion, .debrief])
+        // The next check offered is the next outstanding one; an exclusion check needs its 1F steps.
+        app.press([.character("s"), .right]) // Security vetting -> Exclusion
+        app.press([.control("s")])
+        XCTAssertTrue(app.lines.contains { $0.contains("! The act: give the reasoning.") }, app.lines.joined(separator: "\n"))
+    }
+
+    func testStageMovesComeFromTheWorkflow() throws {
+        let store = try makeStore()
+        var app = app("oleh.m", store)
+        app.press([.character("2"), .enter, .character("t")])
+        XCTAssertEqual(app.lines[1], " Move HV-000003 on from Intake")
+        XCTAssertTrue(app.lines[3].hasPrefix(" Submit for screening"), app.lines[3])
+        app.press([.enter])
+        XCTAssertEqual(app.lines[22], " Saved HV-000003 as v2.")
+        XCTAssertEqual(try store.load(CaseID(number: 3)).record.stage, .screening)
+    }
+
+    // MARK: Queues, workload, reassignment
+
+    func testOverdueCasesAreMarkedAndFiltered() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("2")])
+        let lines = app.lines
+        XCTAssertTrue(lines[5].hasSuffix("Screening     40! anna.k"), lines[5])
+        XCTAssertFalse(lines[4].contains("!"), lines[4])
+        XCTAssertFalse(lines[6].contains("!"), lines[6])
+        XCTAssertEqual(app.render().styles(inRow: 6).first, Style.normal)
+        XCTAssertEqual(app.render().styles(inRow: 5).first?.bold, true, "an overdue row stands out without colour")
+        app.press([.character("o")])
+        XCTAssertEqual(app.lines[1], " All cases: 1 of 3 · overdue")
+    }
+
+    func testASupervisorReassignsMarkedCases() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("4")])
+        var lines = app.lines
+        XCTAssertTrue(lines[4].hasPrefix(" anna.k"), lines[4])
+        XCTAssertTrue(lines[4].hasSuffix("     0     1     1     0     0     0     2     1     1"), lines[4])
+        app.press([.enter]) // anna.k's queue
+        XCTAssertEqual(app.lines[1], " All cases: 2 of 3 · worker anna.k")
+        app.press([.character("v"), .character("v"), .character("R")])
+        lines = app.lines
+        XCTAssertEqual(lines[1], " Give 2 marked cases to")
+        XCTAssertEqual(lines.filter { $0.contains("Caseworker") || $0.contains("Supervisor") }.count, 3, "auditors and administrators are not offered")
+        app.press([.down, .down]) // anna.k, maria.s, oleh.m
+        app.press([.enter])
+        XCTAssertEqual(app.lines[22], " 2 cases saved.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.assignedTo, "oleh.m")
+        XCTAssertEqual(try store.load(CaseID(number: 2)).record.assignedTo, "oleh.m")
+        XCTAssertEqual(app.lines[1], " All cases: 0 of 3 · worker anna.k")
+    }
+
+    // MARK: Dashboard, audit, reports, users
+
+    func testTheDashboardDrawsBarsAndAnHonestEmptyState() throws {
+        let empty = InMemoryCaseStore(users: Self.users)
+        var app = app("maria.s", empty)
+        app.press([.character("5")])
+        var lines = app.lines
+        XCTAssertEqual(lines[1], " Cases by stage · 0 in all")
+        XCTAssertEqual(lines[2], "   No cases yet: register one from Intake.")
+        XCTAssertTrue(lines.contains("   No allocation has been approved yet, so every place is free."))
+        XCTAssertTrue(lines.contains("   No decision was approved in the last 8 weeks."))
+
+        let store = try makeStore()
+        app = self.app("maria.s", store)
+        app.press([.character("5")])
+        lines = app.lines
+        // Intake 1, Screening 1, Decision 1: equal bars, full width; the others empty.
+        XCTAssertEqual(lines[2].prefix(18), " Intake           ")
+        XCTAssertTrue(lines[3].contains("████"), lines[3])
+        XCTAssertTrue(lines[3].hasSuffix("1 · 1 overdue"), lines[3])
+        XCTAssertTrue(lines[5].contains("  0"), lines[5])
+        XCTAssertFalse(lines[5].contains("█"), lines[5])
+    }
+
+    func testBarsAreDrawnInEighths() {
+        XCTAssertEqual(BarChart.bar(value: 1, maximum: 2, width: 4), "██  ")
+        XCTAssertEqual(BarChart.bar(value: 3, maximum: 16, width: 2), "▍ ")
+        XCTAssertEqual(BarChart.bar(value: 1, maximum: 6000, width: 10), "▏         ", "a value above zero never vanishes")
+        XCTAssertEqual(BarChart.bar(value: 0, maximum: 10, width: 3), "   ")
+        XCTAssertEqual(BarChart.bar(value: 12, maximum: 10, width: 3), "███", "never past the end")
+        var canvas = Canvas(size: Size(width: 40, height: 1))
+        BarChart.draw(BarChart.Row(label: "Ирландия", value: 3, maximum: 6, figures: "3/6"), into: &canvas, x: 0, y: 0, width: 40,
+                      labelWidth: 10, figuresWidth: 5)
+        // 21 cells of bar: half is 10 and a half.
+        XCTAssertEqual(canvas.line(0), " Ирландия   ██████████▌           3/6")
+        XCTAssertEqual(canvas.styles(inRow: 0)[12], Style.bar)
+    }
+
+    func testTheAuditTrailFiltersByUser() throws {
+        let store = try makeStore()
+        var app = app("audit.e", store)
+        app.press([.character("5")]) // auditor: Queues, Approvals, Workload, Dashboard, Audit trail
+        XCTAssertEqual(app.lines[1], " Audit trail: 3 entries · everything")
+        XCTAssertTrue(app.lines[4].contains("oleh.m       HV-000003 v1 registered"), app.lines[4])
+        app.press([.character("/")] + typeKeys("anna.k") + [.control("s")])
+        XCTAssertEqual(app.lines[1], " Audit trail: 2 entries · user anna.k")
+        app.press([.enter])
+        XCTAssertTrue(app.lines[3].hasPrefix(" #2 · 2026-11-24 09:30 UTC · anna.k · HV-000002 v1"), app.lines[3])
+        app.press([.enter, .character("/")] + [.tab, .tab] + typeKeys("2026-13-01") + [.control("s")])
+        XCTAssertTrue(app.lines.contains { $0.contains("! Write the date as YYYY-MM-DD.") })
+    }
+
+    func testReportsShowEachKindAndWriteAFile() throws {
+        let store = try makeStore()
+        let written = WrittenFiles()
+        var context = context("maria.s")
+        context.writeFile = { path, contents in written.add(path, contents) }
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+        app.press([.character("7")])
+        XCTAssertTrue(app.lines[3].hasPrefix(" Pipeline: cases by stage, 2026-11-24"), app.lines[3])
+        app.press([.character("3")])
+        XCTAssertTrue(app.lines.contains { $0.hasPrefix(" anna.k   caseworker") }, app.lines.joined(separator: "\n"))
+        app.press([.character("w"), .tab, .control("u")] + typeKeys("/tmp/w.csv") + [.control("s")])
+        XCTAssertEqual(app.lines[22], " Wrote /tmp/w.csv.")
+        XCTAssertEqual(written.files.first?.0, "/tmp/w.csv")
+        XCTAssertTrue(written.files.first?.1.hasPrefix("\u{FEFF}user,role,intake,screening") == true)
+    }
+
+    func testAnAdministratorGivesAndTakesRoles() throws {
+        let store = try makeStore()
+        var context = context("root")
+        context.accountExists = { $0 != "nobody" }
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+        app.press([.character("5")]) // administrator: Queues, Dashboard, Audit, Reports, Users
+        XCTAssertEqual(app.lines[1], " Users of this store: 5")
+        app.press([.character("a")] + typeKeys("nobody") + [.control("s")])
+        XCTAssertTrue(app.lines.contains { $0.contains("! There is no user account 'nobody' on this server.") })
+        app.press([.control("u")] + typeKeys("pieter.v") + [.tab, .right, .control("s")])
+        XCTAssertEqual(app.lines[1], " Users of this store: 6")
+        XCTAssertEqual(store.users().account("pieter.v")?.role, .supervisor)
+        // The last administrator cannot be removed.
+        let rootRow = app.lines.firstIndex { $0.hasPrefix(" root (you)") }!
+        for _ in 0..<(rootRow - 3) { app.press([.down]) }
+        app.press([.character("d"), .character("y")])
+        XCTAssertEqual(app.lines[22], " root is the only administrator; make someone else an administrator first.")
+        XCTAssertEqual(store.users().users.count, 6)
+    }
+}
+
+final class WrittenFiles: @unchecked Sendable {
+    var files: [(String, String)] = []
+    func add(_ path: String, _ contents: String) { files.append((path, contents)) }
+}
