@@ -25,7 +25,9 @@ final class TmuxSession {
 
     /// Starts `haven` with `arguments` in a pane of `width`x`height`, with `environment`
     /// added to a clean UTF-8 one.
-    init(arguments: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
+    ///
+    /// - Parameter user: run as this OS account (through `runuser`, so the test must be root).
+    init(arguments: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:], user: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HAVEN_DATA": HavenBinary.dataDirectory.path,
@@ -37,7 +39,8 @@ final class TmuxSession {
         let stderr = Self.quote(directory.appendingPathComponent("stderr").path)
         // env -i: nothing from the test runner's environment leaks in. The exit status is
         // written only when haven has ended, so its presence means "exited".
-        let script = "env -i PATH=/usr/bin:/bin \(assignments) \(command) 2>\(stderr); echo $? > \(status).tmp; mv \(status).tmp \(status); sleep 60"
+        let runAs = user.map { "runuser -u \(Self.quote($0)) -- " } ?? ""
+        let script = "\(runAs)env -i PATH=/usr/bin:/bin \(assignments) \(command) 2>\(stderr); echo $? > \(status).tmp; mv \(status).tmp \(status); sleep 60"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "haven", "-x", "\(width)", "-y", "\(height)", script])
         try tmux(["set-option", "-t", "haven", "status", "off"])
     }
