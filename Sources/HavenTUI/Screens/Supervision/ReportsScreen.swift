@@ -1,14 +1,16 @@
 import HavenCore
 
-/// The four reports, as `haven report` prints them: 1-4 or Tab choose, the table scrolls,
-/// `w` writes it to a file as CSV or text.
+/// The four reports, as `haven report` prints them: 1-4 or Tab choose, the table scrolls
+/// (Left and Right for a wide one), `w` writes it to a file as CSV or text.
 public struct ReportsScreen: Screen {
-    public enum Action: Sendable { case kind(Int), nextKind, down, up, pageDown, pageUp, write }
+    public enum Action: Sendable { case kind(Int), nextKind, down, up, pageDown, pageUp, left, right, write }
 
     public private(set) var kind = ReportKind.pipeline
     public private(set) var cases: [CaseSummary]
     public private(set) var users = UserDirectory()
     public private(set) var scroll = 0
+    /// Columns scrolled off to the left, for tables wider than the terminal.
+    public private(set) var shift = 0
     let context: SessionContext
     var pageRows = 17
 
@@ -26,6 +28,8 @@ public struct ReportsScreen: Screen {
             KeyBinding([.character("w")], .write, label: "Write file", help: "Write the report to a file (CSV or text)"),
             KeyBinding([.down, .character("j")], .down, label: "Scroll", help: "Scroll down"),
             KeyBinding([.up, .character("k")], .up, help: "Scroll up"),
+            KeyBinding([.right, .character("l")], .right, label: "Wide", help: "Scroll right, for a table wider than the terminal"),
+            KeyBinding([.left, .character("h")], .left, help: "Scroll left"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
         ] + ReportKind.allCases.enumerated().map { index, kind in
@@ -40,7 +44,12 @@ public struct ReportsScreen: Screen {
 
     var lines: [String] { table.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? [] }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 2) }
+    var width = 80
+
+    public mutating func prepare(for area: Rect) {
+        pageRows = max(1, area.height - 2)
+        width = area.width
+    }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
         cases = summaries
@@ -55,8 +64,13 @@ public struct ReportsScreen: Screen {
 
     public mutating func handle(_ action: Action) -> [Effect] {
         switch action {
-        case let .kind(index): kind = ReportKind.allCases[index]; scroll = 0
-        case .nextKind: kind = ReportKind.allCases[(ReportKind.allCases.firstIndex(of: kind)! + 1) % ReportKind.allCases.count]; scroll = 0
+        case let .kind(index): kind = ReportKind.allCases[index]; scroll = 0; shift = 0
+        case .nextKind:
+            kind = ReportKind.allCases[(ReportKind.allCases.firstIndex(of: kind)! + 1) % ReportKind.allCases.count]
+            scroll = 0
+            shift = 0
+        case .right: shift = min(shift + 10, max(0, (lines.map(\.count).max() ?? 0) - (width - 2)))
+        case .left: shift = max(0, shift - 10)
         case .down: scroll += 1
         case .up: scroll -= 1
         case .pageDown: scroll += pageRows
@@ -99,7 +113,8 @@ public struct ReportsScreen: Screen {
         let body = Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2)
         let first = max(0, min(scroll, all.count - body.height))
         for (offset, line) in all.dropFirst(first).prefix(body.height).enumerated() {
-            canvas.put(" " + line, x: body.x, y: body.y + offset, width: body.width, style: first + offset == 0 ? .heading : .normal)
+            let shown = first + offset == 0 ? line : String(line.dropFirst(shift))
+            canvas.put(" " + shown, x: body.x, y: body.y + offset, width: body.width, style: first + offset == 0 ? .heading : .normal)
         }
         if first + body.height < all.count {
             let more = "more below ↓"
