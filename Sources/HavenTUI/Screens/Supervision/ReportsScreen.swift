@@ -69,7 +69,7 @@ public struct ReportsScreen: Screen {
             kind = ReportKind.allCases[(ReportKind.allCases.firstIndex(of: kind)! + 1) % ReportKind.allCases.count]
             scroll = 0
             shift = 0
-        case .right: shift = min(shift + 10, max(0, (lines.map(\.count).max() ?? 0) - (width - 2)))
+        case .right: shift = min(shift + 10, max(0, (lines.map(\.count).max() ?? 0) - (width - 3)))
         case .left: shift = max(0, shift - 10)
         case .down: scroll += 1
         case .up: scroll -= 1
