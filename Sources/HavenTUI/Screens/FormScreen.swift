@@ -93,7 +93,7 @@ public struct FormScreen: Screen {
             form.markSaved()
             return [.back, .query(.users), .status("Saved.", .info)]
         case let .conflict(savedBy, savedAt):
-            let when = savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)
+            let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
         case let .failed(message):
             return [.status(message, .error)]

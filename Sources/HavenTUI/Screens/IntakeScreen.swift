@@ -161,7 +161,7 @@ public struct IntakeScreen: Screen {
             form.markSaved()
             return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
         case let .conflict(savedBy, savedAt):
-            let when = savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)
+            let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. Ctrl-R reloads; edits kept.", .error)]
         case let .loaded(newer, _):
             // A field-level three-way merge: the fields this user changed keep their values,

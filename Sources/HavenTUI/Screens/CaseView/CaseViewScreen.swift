@@ -213,7 +213,7 @@ public struct CaseViewScreen: Screen {
             return [.status("Reloaded \(newer.record.id) (\(newer.version))" + (note == nil ? "." : "; your note is kept: Enter saves it."), .info)]
         case let .conflict(savedBy, savedAt):
             conflict = (savedBy, savedAt)
-            let when = savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)
+            let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. " + (note == nil ? "r reloads." : "Ctrl-R reloads; note kept."), .error)]
         case let .failed(message):
             return [.status(message, .error)]

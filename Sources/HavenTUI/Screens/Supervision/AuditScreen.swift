@@ -120,9 +120,7 @@ public struct AuditScreen: Screen {
         return parts.isEmpty ? "everything" : parts.joined(separator: " · ")
     }
 
-    static func when(_ time: Timestamp) -> String {
-        String(time.description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3))
-    }
+    static func when(_ time: Timestamp) -> String { time.minuteText }
 
     static func fieldsSummary(_ entry: AuditEntry) -> String {
         if entry.changes.count == 1, entry.changes[0].field == CaseDiff.wholeCase { return "registered" }
