@@ -17,10 +17,13 @@ public struct DashboardScreen: Screen {
     let context: SessionContext
     public private(set) var scroll = 0
     var pageRows = 20
+    /// Worked out when the cases change, not on every key: 120,000 cases take a moment.
+    private(set) var rows: [Row] = []
 
     public init(cases: [CaseSummary], context: SessionContext) {
         self.cases = cases
         self.context = context
+        rows = computeRows()
     }
 
     public var title: String { "Dashboard" }
@@ -40,6 +43,7 @@ public struct DashboardScreen: Screen {
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
         cases = summaries
+        rows = computeRows()
         return []
     }
 
@@ -55,7 +59,7 @@ public struct DashboardScreen: Screen {
         return []
     }
 
-    var rows: [Row] {
+    func computeRows() -> [Row] {
         let day = context.today
         let targets = context.reference?.stageTargets ?? StageTargets(days: [:])
         var rows: [Row] = []

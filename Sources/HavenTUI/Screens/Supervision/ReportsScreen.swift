@@ -17,6 +17,7 @@ public struct ReportsScreen: Screen {
     public init(cases: [CaseSummary], context: SessionContext) {
         self.cases = cases
         self.context = context
+        remake()
     }
 
     public var title: String { "Reports" }
@@ -37,12 +38,14 @@ public struct ReportsScreen: Screen {
         })
     }
 
-    var table: ReportTable? {
-        guard let reference = context.reference else { return nil }
-        return Reports.make(kind, summaries: cases, users: users, reference: reference, today: context.today)
-    }
+    /// The report shown, made again only when the kind, the cases or the users change.
+    private(set) var table: ReportTable?
+    private(set) var lines: [String] = []
 
-    var lines: [String] { table.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? [] }
+    mutating func remake() {
+        table = context.reference.map { Reports.make(kind, summaries: cases, users: users, reference: $0, today: context.today) }
+        lines = table.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
+    }
 
     var width = 80
 
@@ -53,22 +56,31 @@ public struct ReportsScreen: Screen {
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
         cases = summaries
+        remake()
         return []
     }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {
-        if case let .users(directory) = reply { users = directory }
+        if case let .users(directory) = reply {
+            users = directory
+            remake()
+        }
         if case let .failed(message) = reply { return [.status(message, .error)] }
         return []
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
         switch action {
-        case let .kind(index): kind = ReportKind.allCases[index]; scroll = 0; shift = 0
+        case let .kind(index):
+            kind = ReportKind.allCases[index]
+            scroll = 0
+            shift = 0
+            remake()
         case .nextKind:
             kind = ReportKind.allCases[(ReportKind.allCases.firstIndex(of: kind)! + 1) % ReportKind.allCases.count]
             scroll = 0
             shift = 0
+            remake()
         case .right: shift = min(shift + 10, max(0, (lines.map(\.count).max() ?? 0) - (width - 3)))
         case .left: shift = max(0, shift - 10)
         case .down: scroll += 1
