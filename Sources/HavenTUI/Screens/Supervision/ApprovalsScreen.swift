@@ -97,11 +97,13 @@ public struct ApprovalsScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" Proposed decisions awaiting approval: \(rows.count)", x: area.x, y: area.y, width: area.width, style: .heading)
-        let nameWidth = max(8, area.width - 9 - 18 - 10 - 11 - 6 - 7)
+        // Below 70 columns the date goes first; the days waiting stay.
+        let showDate = area.width >= 70
+        let nameWidth = max(6, area.width - 1 - 10 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
         func line(_ cells: [String]) -> String {
             " " + DisplayWidth.fit(cells[0], to: 9) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
                 + DisplayWidth.fit(cells[2], to: 17) + " " + DisplayWidth.fit(cells[3], to: 10) + " "
-                + DisplayWidth.fit(cells[4], to: 10) + " " + DisplayWidth.fit(cells[5], to: 5)
+                + (showDate ? DisplayWidth.fit(cells[4], to: 10) + " " : "") + DisplayWidth.fit(cells[5], to: 5)
         }
         canvas.put(line(["Case", "Name", "Proposal", "By", "On", "Days"]), x: area.x, y: area.y + 2, width: area.width,
                    style: Style(.heading, bold: true, underline: true))

@@ -69,9 +69,12 @@ public struct WorkloadScreen: Screen {
         let active = rows.map(\.active).reduce(0, +)
         canvas.put(" Open cases per person: \(active) open, \(rows.map(\.overdue).reduce(0, +)) overdue",
                    x: area.x, y: area.y, width: area.width, style: .heading)
-        let nameWidth = max(8, area.width - 1 - 11 - Self.stages.count * 6 - 7 - 8 - 6)
+        // The figures keep their columns; below 80 the role goes, then the name gives way.
+        let figures = (Self.stages.count + 3) * 6
+        let showRole = area.width >= 80
+        let nameWidth = max(8, area.width - 1 - (showRole ? 11 : 0) - figures - 1)
         func line(_ name: String, _ role: String, _ numbers: [String]) -> String {
-            " " + DisplayWidth.fit(name, to: nameWidth) + DisplayWidth.fit(role, to: 11)
+            " " + DisplayWidth.fit(name, to: nameWidth) + " " + (showRole ? DisplayWidth.fit(role, to: 10) + " " : "")
                 + numbers.map { String(repeating: " ", count: max(0, 6 - $0.count)) + $0 }.joined()
         }
         let header = line("Person", "Role", Self.stages.map { String($0.title.prefix(5)) } + [" Open", "  Late", " Wait"])
