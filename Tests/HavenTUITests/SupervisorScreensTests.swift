@@ -68,7 +68,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("3")])
         var lines = app.lines
         XCTAssertEqual(lines[1], " Proposed decisions awaiting approval: 1")
-        XCTAssertEqual(lines[4], " HV-000001 Жуков Артём Сергее… Grant             anna.k     2026-11-24 0")
+        XCTAssertEqual(lines[4], " HV-000001 Жуков Артём Сергеевич   Grant             anna.k     2026-11-24 0")
         XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return Down Move q Back")
         app.press([.character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
