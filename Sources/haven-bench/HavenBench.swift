@@ -85,7 +85,7 @@ struct HavenBench: ParsableCommand {
             _ = Supervision.workload(summaries, users: UserDirectory(), targets: targets, today: today)
             return Supervision.approvals(summaries).count
         }
-        print(row("dashboard figures of \(cases) cases (\(approvals) awaiting approval)", dashboardSeconds))
+        print(row("dashboard figures, all panels (\(approvals) to approve)", dashboardSeconds))
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
     }
 
