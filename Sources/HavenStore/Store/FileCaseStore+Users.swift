@@ -18,9 +18,15 @@ extension FileCaseStore {
     /// The store's users. A store made before roles existed has no file: its creator is then
     /// its only user, as administrator, until the first change writes the file.
     func readUsers() throws -> (directory: UserDirectory, revision: Int) {
-        guard let data = FileManager.default.contents(atPath: usersPath) else {
-            if FileManager.default.fileExists(atPath: usersPath) {
-                throw StoreError.unavailable("\(usersPath) cannot be read; check its permissions")
+        try Self.readUsers(at: usersPath, manifest: manifest)
+    }
+
+    /// The users file at `path`, or, when there is none, the manifest's creator as the only
+    /// administrator (revision 0).
+    static func readUsers(at path: String, manifest: StoreManifest) throws -> (directory: UserDirectory, revision: Int) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) {
+                throw StoreError.unavailable("\(path) cannot be read; check its permissions")
             }
             return (UserDirectory.founding(manifest.createdBy, at: manifest.createdAt), 0)
         }
@@ -28,7 +34,7 @@ extension FileCaseStore {
             let file = try JSONDecoder().decode(UsersFile.self, from: data)
             return (UserDirectory(users: file.users), file.revision)
         } catch {
-            throw StoreError.damaged(file: usersPath, position: "whole file", reason: "not a Haven users file (\(error)); run 'haven check'")
+            throw StoreError.damaged(file: path, position: "whole file", reason: "not a Haven users file (\(error)); run 'haven check'")
         }
     }
 
@@ -79,19 +85,11 @@ extension FileCaseStore {
     /// The users of the store at `directory`, read without opening it (so nothing is repaired
     /// or written): for commands such as `check` that must not change the store.
     public static func users(at directory: URL) throws -> UserDirectory {
-        let path = directory.appendingPathComponent(usersFile).path
-        if let data = FileManager.default.contents(atPath: path) {
-            do {
-                return UserDirectory(users: try JSONDecoder().decode(UsersFile.self, from: data).users)
-            } catch {
-                throw StoreError.damaged(file: path, position: "whole file", reason: "not a Haven users file (\(error))")
-            }
-        }
         let manifestPath = directory.appendingPathComponent(manifestFile).path
         guard let data = FileManager.default.contents(atPath: manifestPath),
               let manifest = try? JSONDecoder().decode(StoreManifest.self, from: data) else {
             throw StoreError.unavailable("\(directory.path) is not a Haven store")
         }
-        return UserDirectory.founding(manifest.createdBy, at: manifest.createdAt)
+        return try readUsers(at: directory.appendingPathComponent(usersFile).path, manifest: manifest).directory
     }
 }
