@@ -140,6 +140,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(app.lines[1].hasPrefix(" HV-000002 Щербаков"), app.lines[1])
         app.press([.character("s")])
         XCTAssertEqual(app.lines[1], " Screening check for HV-000002 · Ctrl-S records it")
+        XCTAssertFalse(app.lines.contains { $0.contains("Article 1F") }, "the 1F steps only for the exclusion check")
         // Identity, cleared, but no document named: the rule says so beside the field.
         app.press([.control("s")])
         XCTAssertTrue(app.lines.contains { $0.contains("! Name the documents seen that verify the identity.") })
@@ -153,6 +154,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(screened.outstandingScreening, [.securityVetting, .exclusion, .debrief])
         // The next check offered is the next outstanding one; an exclusion check needs its 1F steps.
         app.press([.character("s"), .right]) // Security vetting -> Exclusion
+        XCTAssertTrue(app.lines.contains(" Article 1F assessment"), app.lines.joined(separator: "\n"))
         app.press([.control("s")])
         XCTAssertTrue(app.lines.contains { $0.contains("! The act: give the reasoning.") }, app.lines.joined(separator: "\n"))
     }

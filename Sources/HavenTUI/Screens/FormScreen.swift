@@ -21,11 +21,15 @@ public struct FormScreen: Screen {
     public let heading: String
     public private(set) var form: Form
     let submit: (Form) -> FormOutcome
+    /// Called after each change of a value, to reshape the form (show the fields a choice needs).
+    let adjust: ((inout Form) -> Void)?
     /// The case to reload on the screen below once saved.
     let reloads: CaseID?
     public private(set) var askingToDiscard = false
 
-    public init(title: String, heading: String, form: Form, reloads: CaseID? = nil, submit: @escaping (Form) -> FormOutcome) {
+    public init(title: String, heading: String, form: Form, reloads: CaseID? = nil, adjust: ((inout Form) -> Void)? = nil,
+                submit: @escaping (Form) -> FormOutcome) {
+        self.adjust = adjust
         self.title = title
         self.heading = heading
         self.form = form
@@ -77,7 +81,10 @@ public struct FormScreen: Screen {
 
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard !askingToDiscard else { return [] }
-        return form.handle(key) || key.typedCharacter != nil ? [] : nil
+        let before = form.values
+        let taken = form.handle(key)
+        if taken, form.values != before, let adjust { adjust(&form) }
+        return taken || key.typedCharacter != nil ? [] : nil
     }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {

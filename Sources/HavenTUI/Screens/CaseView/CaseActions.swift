@@ -16,7 +16,7 @@ enum CaseActions {
     /// and notes. Who recorded it is the session's user, never a field.
     static func screeningForm(today: CalendarDate, kind: ScreeningCheckKind) -> Form {
         let yesNo = [FormOption("yes", "Points to exclusion"), FormOption("no", "Does not")]
-        var sections = [
+        let sections = [
             Form.Section(title: "Check", fields: [
                 FormField("kind", "Check", .choice(FormOption.all(ScreeningCheckKind.self)), value: kind.rawValue),
                 FormField("outcome", "Outcome", .choice(FormOption.all(ScreeningOutcome.self)), value: ScreeningOutcome.cleared.rawValue),
@@ -25,15 +25,27 @@ enum CaseActions {
                 FormField("notes", "Notes", .text(maximumLength: 1000), hint: "required for concerns or failure"),
             ]),
         ]
-        sections.append(Form.Section(title: "Article 1F assessment (exclusion check only)", fields: [
+        // The article 1F steps appear only for the exclusion check.
+        guard kind == .exclusion else { return Form(sections: sections) }
+        return Form(sections: sections + [Form.Section(title: "Article 1F assessment", fields: [
             FormField("exclusion.clause", "Sub-clause considered", .choice(FormOption.all(ExclusionClause.self))),
         ] + ExclusionStep.allCases.flatMap { step in
             [FormField("exclusion.\(step.rawValue)", step.title, .choice(yesNo), value: "no"),
              FormField("exclusion.\(step.rawValue).reasoning", "  reasoning", .text(maximumLength: 500))]
         } + [
             FormField("exclusion.conclusion", "Conclusion", .choice(FormOption.all(ExclusionConclusion.self))),
-        ]))
-        return Form(sections: sections)
+        ])])
+    }
+
+    /// After a change of check kind, the form with that kind's fields, keeping what was typed.
+    static func reshapeScreening(_ form: inout Form, today: CalendarDate) {
+        guard let kind = ScreeningCheckKind(rawValue: form.value("kind")),
+              (kind == .exclusion) != (form["exclusion.conclusion"] != nil) else { return }
+        let values = form.values
+        let dirty = form.isDirty
+        form = screeningForm(today: today, kind: kind)
+        form.restore(values, focus: "kind")
+        if !dirty { form.markSaved() }
     }
 
     /// The check the form describes; field problems (an unreadable date) come back as issues.
@@ -63,7 +75,8 @@ enum CaseActions {
     static func recordScreening(_ stored: StoredCase, context: SessionContext) -> FormScreen {
         let next = stored.record.outstandingScreening.first ?? .identity
         return FormScreen(title: "Screening", heading: "Screening check for \(stored.record.id) · Ctrl-S records it",
-                          form: screeningForm(today: context.today, kind: next)) { form in
+                          form: screeningForm(today: context.today, kind: next),
+                          adjust: { reshapeScreening(&$0, today: context.today) }) { form in
             let (check, problems) = screeningCheck(from: form, by: context.user)
             guard let check else { return .problems(problems) }
             do {
