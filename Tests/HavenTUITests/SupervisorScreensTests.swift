@@ -83,6 +83,21 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(user: "maria.s"), limit: 5).first?.caseID, CaseID(number: 1))
     }
 
+    func testASupervisorApprovesFromTheCaseItself() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .enter])
+        XCTAssertTrue(app.lines[1].hasPrefix(" HV-000001 Жуков Артём Сергеевич (Artem Zhukov) · Decision · v"), app.lines[1])
+        app.press([.character("a")])
+        XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
+        app.press([.character("n")])
+        XCTAssertEqual(app.lines[22], " Not approved.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .decision)
+        app.press([.character("a"), .character("y")])
+        XCTAssertTrue(app.lines[1].contains("· Allocation ·"), app.lines[1])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .allocation)
+    }
+
     func testNobodyApprovesTheirOwnProposal() throws {
         let store = try makeStore()
         // maria.s proposes on HV-000002's sibling: put a proposal of hers in the queue.

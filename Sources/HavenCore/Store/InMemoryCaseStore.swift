@@ -32,8 +32,8 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
         do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden(error.description) }
         let users = directory.withLock { $0 }
-        if !users.users.isEmpty, users.actor(for: actor.user) != actor {
-            throw StoreError.forbidden("\(actor.user) has no \(actor.role.title.lowercased()) role in this store.")
+        if !users.users.isEmpty {
+            do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
         }
         return try cases.withLock { table throws(StoreError) -> CaseVersion in
             let current = table[record.id]

@@ -20,10 +20,6 @@ public enum Role: String, Choice {
         return ("aeiou".contains(name.first!) ? "an " : "a ") + name
     }
 
-    /// Auditors read everything and change nothing; administrators manage users and data,
-    /// not casework.
-    public var canChangeCases: Bool { may(.editCase) }
-
     /// Whether this role may do `capability` at all (stage, assignment and the two-person
     /// rule are checked by the workflow on top of this).
     public func may(_ capability: Capability) -> Bool { capability.roles.contains(self) }

@@ -33,6 +33,8 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
     case lastAdministrator(UserName)
     case unchanged(UserName, Role)
     case noSuchAccount(String)
+    /// A session acting in a role the store no longer gives its user.
+    case roleChanged(UserName, now: Role?, claimed: Role)
 
     public var description: String {
         switch self {
@@ -43,6 +45,9 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
             "\(name) is the only administrator; make someone else an administrator first."
         case let .unchanged(name, role): "\(name) is already \(role.withArticle)."
         case let .noSuchAccount(name): "There is no user account '\(name)' on this server."
+        case let .roleChanged(name, nil, _): "\(name) has no role in this store (any more); ask an administrator."
+        case let .roleChanged(name, now?, claimed):
+            "\(name) is now \(now.withArticle) in this store, not \(claimed.withArticle); start Haven again."
         }
     }
 }
@@ -66,6 +71,13 @@ public struct UserDirectory: Hashable, Codable, Sendable {
 
     /// The actor `name` acts as, or nil when they have no role here.
     public func actor(for name: UserName) -> Actor? { account(name).map { Actor(user: $0.name, role: $0.role) } }
+
+    /// Refuses an actor whose role is not the one this directory gives them now: a user removed
+    /// or given another role while a session was open cannot go on acting in the old one.
+    public func verify(_ actor: Actor) throws(UserDirectoryError) {
+        let now = account(actor.user)?.role
+        guard now == actor.role else { throw .roleChanged(actor.user, now: now, claimed: actor.role) }
+    }
 
     public func users(in role: Role) -> [UserAccount] { users.filter { $0.role == role } }
 

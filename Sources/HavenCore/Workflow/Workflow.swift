@@ -114,10 +114,6 @@ public enum Workflow {
         transitions.first { $0.name == name }
     }
 
-    public static func rolesAllowed(_ name: TransitionName) -> [Role] {
-        transition(named: name)?.capability.roles ?? []
-    }
-
     /// The transitions `actor` could attempt on a case in `stage` (conditions not yet checked).
     public static func available(from stage: CaseStage, for role: Role) -> [TransitionName] {
         transitions.filter { $0.from.contains(stage) && $0.roles.contains(role) }.map(\.name)

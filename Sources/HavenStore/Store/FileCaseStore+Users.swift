@@ -68,15 +68,13 @@ extension FileCaseStore {
         }
     }
 
-    /// Refuses an actor whose role is not the one the store gives them now: a user removed or
-    /// given another role while a session was open cannot go on acting in the old one.
+    /// Refuses an actor whose role is not the one the store gives them now (HavenCore's rule,
+    /// on the users file as it is on disk under the lock).
     func requireCurrentRole(_ actor: Actor, in users: UserDirectory? = nil) throws {
-        let directory = try users ?? readUsers().directory
-        guard let current = directory.actor(for: actor.user) else {
-            throw StoreError.forbidden("\(actor.user) has no role in this store (any more); ask an administrator.")
-        }
-        guard current.role == actor.role else {
-            throw StoreError.forbidden("\(actor.user) is now \(current.role.withArticle) in this store, not \(actor.role.withArticle); start Haven again.")
+        do {
+            try (users ?? readUsers().directory).verify(actor)
+        } catch let error as UserDirectoryError {
+            throw StoreError.forbidden(error.description)
         }
     }
 }

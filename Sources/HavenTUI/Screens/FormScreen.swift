@@ -81,9 +81,9 @@ public struct FormScreen: Screen {
 
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard !askingToDiscard else { return [] }
-        let before = form.values
+        let before = adjust == nil ? nil : form.values
         let taken = form.handle(key)
-        if taken, form.values != before, let adjust { adjust(&form) }
+        if taken, let adjust, form.values != before { adjust(&form) }
         return taken || key.typedCharacter != nil ? [] : nil
     }
 
@@ -119,12 +119,17 @@ public struct FormScreen: Screen {
 public struct PickScreen: Screen {
     public enum Action: Sendable { case up, down, pick }
 
-    public struct Item: Sendable {
+    /// One choice: what it shows, and what choosing it does (worked out when chosen, so a
+    /// save is dated then).
+    public struct Item {
         public let title: String
         public let detail: String
-        public init(_ title: String, _ detail: String = "") {
+        public let choose: () -> [Effect]
+
+        public init(_ title: String, _ detail: String = "", choose: @escaping () -> [Effect]) {
             self.title = title
             self.detail = detail
+            self.choose = choose
         }
     }
 
@@ -132,19 +137,17 @@ public struct PickScreen: Screen {
     public let heading: String
     public private(set) var items: [Item]
     public private(set) var selected = 0
-    let pick: (Int) -> [Effect]
     /// Filled in from the store when it answers (the users, say); nil keeps the items given.
     let itemsFromUsers: ((UserDirectory) -> [Item])?
     let reloads: CaseID?
 
     public init(title: String, heading: String, items: [Item], reloads: CaseID? = nil,
-                itemsFromUsers: ((UserDirectory) -> [Item])? = nil, pick: @escaping (Int) -> [Effect]) {
+                itemsFromUsers: ((UserDirectory) -> [Item])? = nil) {
         self.title = title
         self.heading = heading
         self.items = items
         self.reloads = reloads
         self.itemsFromUsers = itemsFromUsers
-        self.pick = pick
     }
 
     public var minimumSize: Size { Size(width: 40, height: 10) }
@@ -163,7 +166,7 @@ public struct PickScreen: Screen {
         case .down: selected = min(max(0, items.count - 1), selected + 1)
         case .pick:
             guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
-            return pick(selected)
+            return items[selected].choose()
         }
         return []
     }

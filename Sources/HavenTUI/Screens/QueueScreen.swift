@@ -184,7 +184,7 @@ public struct QueueScreen: Screen {
         case .reassign:
             let ids = marked.isEmpty ? current.map { [$0] } ?? [] : marked.sorted()
             guard !ids.isEmpty else { return [.status("No case is selected.", .info)] }
-            return [.push(CaseActions.reassign(ids, reloads: nil)), .query(.users)]
+            return CaseActions.reassign(ids, reloads: nil)
         case .toggleMine:
             onlyMine.toggle()
             if onlyMine { caseworkerFilter = nil }

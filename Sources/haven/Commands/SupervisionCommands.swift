@@ -36,23 +36,10 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            try change { user in
-                guard OperatingSystemIdentity.accountExists(name) else { throw HavenFailure(UserDirectoryError.noSuchAccount(name).description) }
-                return .add(user, role)
-            }
+            let user = try UsersCommand.userName(name)
+            guard OperatingSystemIdentity.accountExists(name) else { throw HavenFailure(UserDirectoryError.noSuchAccount(name).description) }
+            try UsersCommand.apply(.add(user, role), to: store)
             print("\(name) is now \(role.withArticle) in the store.")
-        }
-
-        func change(_ make: (UserName) throws -> UserChange) throws {
-            guard let user = UserName(name) else { throw HavenFailure("'\(name)' is not \(UserName.expectedForm).") }
-            let (opened, actor) = try store.open(for: .manageUsers)
-            do {
-                _ = try opened.changeUsers(try make(user), by: actor, at: .now())
-            } catch let failure as HavenFailure {
-                throw failure
-            } catch {
-                throw HavenFailure("\(error)")
-            }
         }
     }
 
@@ -62,14 +49,23 @@ struct UsersCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            guard let user = UserName(name) else { throw HavenFailure("'\(name)' is not \(UserName.expectedForm).") }
-            let (opened, actor) = try store.open(for: .manageUsers)
-            do {
-                _ = try opened.changeUsers(.remove(user), by: actor, at: .now())
-            } catch {
-                throw HavenFailure("\(error)")
-            }
+            try UsersCommand.apply(.remove(try UsersCommand.userName(name)), to: store)
             print("\(name) no longer has a role in the store.")
+        }
+    }
+
+    static func userName(_ text: String) throws -> UserName {
+        guard let user = UserName(text) else { throw HavenFailure("'\(text)' is not \(UserName.expectedForm).") }
+        return user
+    }
+
+    /// Opens the store as an administrator and makes the change (audited by the store).
+    static func apply(_ change: UserChange, to store: StoreOptions) throws {
+        let (opened, actor) = try store.open(for: .manageUsers)
+        do {
+            _ = try opened.changeUsers(change, by: actor, at: .now())
+        } catch {
+            throw HavenFailure("\(error)")
         }
     }
 }

@@ -144,20 +144,18 @@ enum CaseActions {
     }
 
     static func moveStage(_ stored: StoredCase, context: SessionContext) -> any Screen {
-        let names = moves(for: stored.record, role: context.role)
-        return PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
-                          items: names.map { name in
-                              PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")")
-                          }) { index in
-            let name = names[index]
-            if name == .close { return [.push(closeCase(stored, context: context))] }
-            do {
-                let record = try Workflow.perform(name, on: stored.record, by: context.actor, at: context.clock())
-                return [.save(record, basedOn: stored.version)]
-            } catch {
-                return [.status("\(error)", .error)]
-            }
-        }
+        PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
+                   items: moves(for: stored.record, role: context.role).map { name in
+                       PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")") {
+                           if name == .close { return [.push(closeCase(stored, context: context))] }
+                           do {
+                               let record = try Workflow.perform(name, on: stored.record, by: context.actor, at: context.clock())
+                               return [.save(record, basedOn: stored.version)]
+                           } catch {
+                               return [.status("\(error)", .error)]
+                           }
+                       }
+                   })
     }
 
     static func closeCase(_ stored: StoredCase, context: SessionContext) -> FormScreen {
@@ -176,25 +174,25 @@ enum CaseActions {
         }
     }
 
-    /// Picks a caseworker or supervisor for `ids`; the list comes from the store's users.
-    static func reassign(_ ids: [CaseID], reloads: CaseID?) -> PickScreen {
-        let holder = UsersHolder()
-        return PickScreen(title: "Reassign", heading: "Give \(ids.count == 1 ? ids[0].rawValue : "\(ids.count) marked cases") to",
-                          items: [], reloads: reloads,
-                          itemsFromUsers: { directory in
-                              holder.directory = directory
-                              return directory.assignable.map { PickScreen.Item($0.name.rawValue, $0.role.title) }
-                          }) { index in
-            let directory = holder.directory
-            let user = directory.assignable[index].name
-            return [.update(ids, change: CaseChange("Reassign to \(user)") { record, actor, _ in
-                try Workflow.reassign(record, to: user, users: directory, by: actor)
-            })]
-        }
+    /// Picks a caseworker or supervisor for `ids`: the pick list, and the query that fills it
+    /// with the store's users.
+    static func reassign(_ ids: [CaseID], reloads: CaseID?) -> [Effect] {
+        let picker = PickScreen(title: "Reassign", heading: "Give \(ids.count == 1 ? ids[0].rawValue : "\(ids.count) marked cases") to",
+                                items: [], reloads: reloads, itemsFromUsers: { directory in
+            directory.assignable.map { account in
+                PickScreen.Item(account.name.rawValue, account.role.title) {
+                    [.update(ids, change: CaseChange("Reassign to \(account.name)") { record, actor, _ in
+                        try Workflow.reassign(record, to: account.name, users: directory, by: actor)
+                    })]
+                }
+            }
+        })
+        return [.push(picker), .query(.users)]
     }
-}
 
-/// The users as the store last told a pick list, for its choice to use.
-final class UsersHolder: @unchecked Sendable {
-    var directory = UserDirectory()
+    /// `a` on a proposal: ask first (y/n), or say at once that it is the user's own.
+    static func askToApprove(_ id: CaseID, outcome: DecisionOutcome, proposedBy: UserName, user: UserName) -> (ask: Bool, effect: Effect) {
+        guard proposedBy != user else { return (false, .status(WorkflowError.ownProposal(.approveGrant).description, .error)) }
+        return (true, .status("Approve \(id): \(outcome.title.lowercased()), proposed by \(proposedBy)? y approves, n does not.", .warning))
+    }
 }

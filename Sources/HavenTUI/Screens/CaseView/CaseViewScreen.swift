@@ -16,13 +16,8 @@ public struct CaseViewScreen: Screen {
 
     public private(set) var stored: StoredCase
     public private(set) var history: [AuditEntry]
-    public let today: CalendarDate
-    /// Who writes notes here, and the clock that dates them.
-    public let author: UserName
-    let clock: @Sendable () -> Timestamp
-    /// Pick lists for the edit form.
-    let reference: ReferenceData?
-    /// Who is working, in which role: keys a role cannot use are not offered.
+    /// Who is working, in which role (keys a role cannot use are not offered), on what day, by
+    /// which clock, with which pick lists.
     let context: SessionContext
     public private(set) var section = CaseSection.person
     public private(set) var scroll = 0
@@ -35,12 +30,8 @@ public struct CaseViewScreen: Screen {
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(stored: StoredCase, history: [AuditEntry], context: SessionContext) {
-        self.reference = context.reference
         self.stored = stored
         self.history = history
-        self.today = context.today
-        self.author = context.user
-        self.clock = context.clock
         self.context = context
     }
 
@@ -53,31 +44,24 @@ public struct CaseViewScreen: Screen {
 
     /// The casework keys this role can use on this case now: each stands for a capability and
     /// a stage, so the key bar and help never offer what would be refused.
-    var offered: [(Key, Action, String, String)] {
+    var casework: [KeyBinding<Action>] {
         let record = stored.record
-        var keys: [(Key, Action, String, String)] = []
         let may = context.may
-        if may(.addNote) { keys.append((.character("n"), .addNote, "Note", "Add a note to the case")) }
-        if may(.editCase), record.stage != .closed {
-            keys.append((.character("e"), .edit, "Edit", "Edit the person and service details with the intake form"))
-        }
-        if may(.recordScreening), record.stage == .screening {
-            keys.append((.character("s"), .recordScreening, "Screen", "Record a screening check (identity, vetting, art. 1F, debrief)"))
-        }
-        if may(.proposeDecision), record.stage == .decision, record.decision?.isAwaitingReview != true {
-            keys.append((.character("p"), .proposeDecision, "Propose", "Propose a decision: grant, refuse or exclude, with reasons"))
-        }
-        if may(.reviewDecision), record.stage == .decision, record.decision?.isAwaitingReview == true {
-            keys.append((.character("a"), .approveDecision, "Approve", "Approve the proposed decision (not your own)"))
-            keys.append((.character("u"), .returnDecision, "Return", "Return the proposed decision to the caseworker with a comment"))
-        }
-        if !CaseActions.moves(for: record, role: context.role).isEmpty {
-            keys.append((.character("t"), .moveStage, "Stage", "Move the case on: submit, complete screening, reopen, arrival, close"))
-        }
-        if may(.reassignCases), record.stage != .closed {
-            keys.append((.character("o"), .reassign, "Reassign", "Give the case to another caseworker"))
-        }
-        return keys
+        let awaiting = record.stage == .decision && record.decision?.isAwaitingReview == true
+        let offers: [(Bool, Character, Action, String, String)] = [
+            (may(.addNote), "n", .addNote, "Note", "Add a note to the case"),
+            (may(.editCase) && record.stage != .closed, "e", .edit, "Edit", "Edit the person and service details with the intake form"),
+            (may(.recordScreening) && record.stage == .screening, "s", .recordScreening, "Screen",
+             "Record a screening check (identity, vetting, art. 1F, debrief)"),
+            (may(.proposeDecision) && record.stage == .decision && !awaiting, "p", .proposeDecision, "Propose",
+             "Propose a decision: grant, refuse or exclude, with reasons"),
+            (may(.reviewDecision) && awaiting, "a", .approveDecision, "Approve", "Approve the proposed decision (not your own)"),
+            (may(.reviewDecision) && awaiting, "u", .returnDecision, "Return", "Return the proposed decision to the caseworker with a comment"),
+            (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
+             "Move the case on: submit, complete screening, reopen, arrival, close"),
+            (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
+        ]
+        return offers.filter(\.0).map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
     }
 
     public var title: String { stored.record.id.rawValue }
@@ -101,7 +85,7 @@ public struct CaseViewScreen: Screen {
         return KeyTable([
             KeyBinding([.tab, .right], .nextSection, label: "Section", help: "Next section"),
             KeyBinding([.backTab, .left], .previousSection, help: "Previous section"),
-        ] + offered.map { KeyBinding([$0.0], $0.1, label: $0.2, help: $0.3) } + [
+        ] + casework + [
             KeyBinding([.character("r")], .reload, label: "Reload", help: "Load the case again from the store"),
             KeyBinding([.down, .character("j")], .scrollDown, help: "Scroll down"),
             KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
@@ -112,7 +96,7 @@ public struct CaseViewScreen: Screen {
         })
     }
 
-    var lines: [String] { section.lines(of: stored.record, history: history, today: today) }
+    var lines: [String] { section.lines(of: stored.record, history: history, today: context.today) }
 
     public mutating func prepare(for area: Rect) { self.area = area }
 
@@ -133,7 +117,7 @@ public struct CaseViewScreen: Screen {
             note = nil
         case .saveNote:
             do {
-                let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: clock())
+                let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: context.clock())
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 if case .invalid = error { return [.status("A note cannot be empty.", .warning)] }
@@ -145,21 +129,20 @@ public struct CaseViewScreen: Screen {
             return [.push(CaseActions.proposeDecision(stored, context: context))]
         case .approveDecision:
             guard let proposal = stored.record.decision else { return [] }
-            if proposal.proposedBy == context.user {
-                return [.status(WorkflowError.ownProposal(.approveGrant).description, .error)]
-            }
-            confirmingApproval = true
-            return [.status("Approve: \(proposal.outcome.title.lowercased()), proposed by \(proposal.proposedBy)? y approves, n does not.", .warning)]
+            let question = CaseActions.askToApprove(stored.record.id, outcome: proposal.outcome, proposedBy: proposal.proposedBy,
+                                                    user: context.user)
+            confirmingApproval = question.ask
+            return [question.effect]
         case .returnDecision:
             return [.push(CaseActions.returnDecision(stored.record.id, reloads: stored.record.id))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
         case .reassign:
-            return [.push(CaseActions.reassign([stored.record.id], reloads: stored.record.id)), .query(.users)]
+            return CaseActions.reassign([stored.record.id], reloads: stored.record.id)
         case .confirmApproval:
             confirmingApproval = false
             do {
-                let record = try Workflow.approveDecision(on: stored.record, by: context.actor, at: clock())
+                let record = try Workflow.approveDecision(on: stored.record, by: context.actor, at: context.clock())
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status(error.description, .error)]
@@ -170,8 +153,8 @@ public struct CaseViewScreen: Screen {
         case .reload:
             return [.reload(stored.record.id)]
         case .edit:
-            guard let reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
-            return [.push(IntakeScreen(editing: stored, reference: reference, today: today))]
+            guard let reference = context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
+            return [.push(IntakeScreen(editing: stored, reference: reference, today: context.today))]
         }
         scroll = min(max(0, scroll), max(0, lines.count - (area.height - 4)))
         return []

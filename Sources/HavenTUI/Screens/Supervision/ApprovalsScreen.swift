@@ -64,11 +64,10 @@ public struct ApprovalsScreen: Screen {
             return [.openCase(current.id)]
         case .approve:
             guard let current, let decision = current.decision else { return [.status("Nothing is waiting for approval.", .info)] }
-            guard decision.proposedBy != context.user else {
-                return [.status(WorkflowError.ownProposal(.approveGrant).description, .error)]
-            }
-            confirming = current.id
-            return [.status("Approve \(current.id): \(decision.outcome.title.lowercased()), proposed by \(decision.proposedBy)? y approves, n does not.", .warning)]
+            let question = CaseActions.askToApprove(current.id, outcome: decision.outcome, proposedBy: decision.proposedBy,
+                                                    user: context.user)
+            if question.ask { confirming = current.id }
+            return [question.effect]
         case .confirm:
             guard let id = confirming else { return [] }
             confirming = nil
