@@ -301,6 +301,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(app.lines.contains { $0.contains("! There is no user account 'nobody' on this server.") })
         app.press([.control("u")] + typeKeys("pieter.v") + [.tab, .right, .control("s")])
         XCTAssertEqual(app.lines[1], " Users of this store: 6")
+        XCTAssertEqual(app.lines[22], " pieter.v is now a supervisor.")
         XCTAssertEqual(store.users().account("pieter.v")?.role, .supervisor)
         // The last administrator cannot be removed.
         let rootRow = app.lines.firstIndex { $0.hasPrefix(" root (you)") }!
@@ -308,6 +309,14 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("d"), .character("y")])
         XCTAssertEqual(app.lines[22], " root is the only administrator; make someone else an administrator first.")
         XCTAssertEqual(store.users().users.count, 6)
+        // Anyone else can be: pieter.v sits just above root.
+        app.press([.up, .character("d")])
+        XCTAssertEqual(app.lines[22], " Take pieter.v's role (supervisor) away? y removes, n keeps.")
+        app.press([.character("y")])
+        XCTAssertEqual(app.lines[22], " pieter.v no longer has a role here.")
+        XCTAssertNil(store.users().account("pieter.v"))
+        XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 1).first?.changes,
+                       [FieldChange(field: "users.pieter.v.role", before: "\"supervisor\"", after: nil)])
     }
 }
 

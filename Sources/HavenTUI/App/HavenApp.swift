@@ -156,6 +156,12 @@ public struct HavenApp {
                     answer = .failed("\(error)")
                 }
                 if perform(reply(toTop: answer)) == .quit { return .quit }
+                if case .users = answer {
+                    status = switch change {
+                    case let .add(name, role): ("\(name) is now \(role.withArticle).", .info)
+                    case let .remove(name): ("\(name) no longer has a role here.", .info)
+                    }
+                }
             case let .writeFile(path, contents):
                 do {
                     try context.writeFile(path, contents)

@@ -98,7 +98,7 @@ public struct FormScreen: Screen {
             return [.back] + (reloads.map { [.reload($0)] } ?? []) + [.status("Saved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
         case .users:
             form.markSaved()
-            return [.back, .query(.users), .status("Saved.", .info)]
+            return [.back, .query(.users)]
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
