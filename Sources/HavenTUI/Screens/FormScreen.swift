@@ -89,9 +89,9 @@ public struct FormScreen: Screen {
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {
         switch reply {
-        case let .saved(stored, _):
+        case .saved:
             form.markSaved()
-            return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+            return reply.closingAfterSave
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
             form.markSaved()
@@ -102,10 +102,8 @@ public struct FormScreen: Screen {
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
-        case let .failed(message):
-            return [.status(message, .error)]
         default:
-            return []
+            return reply.closingAfterSave
         }
     }
 
@@ -182,12 +180,8 @@ public struct PickScreen: Screen {
             let more = refused.count > 1 ? ["and \(refused.count - 1) more refused"] : []
             return [.back] + (reloads.map { [.reload($0)] } ?? [])
                 + [.status((done + failed + more).joined(separator: "; ") + ".", refused.isEmpty ? .info : .error)]
-        case let .saved(stored, _):
-            return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
-        case let .failed(message):
-            return [.status(message, .error)]
         default:
-            return []
+            return reply.closingAfterSave
         }
     }
 
@@ -205,6 +199,21 @@ public struct PickScreen: Screen {
             if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
             canvas.put(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y, width: area.width,
                        style: isSelected ? .selection : .normal)
+        }
+    }
+}
+
+extension StoreReply {
+    /// What a form or pick list does with the store's answer to its one save: close, reload
+    /// the case below and say so; or stay and say what failed.
+    var closingAfterSave: [Effect] {
+        switch self {
+        case let .saved(stored, _):
+            [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+        case let .failed(message):
+            [.status(message, .error)]
+        default:
+            []
         }
     }
 }
