@@ -15,8 +15,47 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Saves timed at each size (the median is reported).") var saves = 200
     @Option(help: "Where to write the stores (removed afterwards unless --keep).") var directory: String?
     @Flag(help: "Keep the stores.") var keep = false
+    @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
+
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case all, store, allocation
+    }
 
     func run() throws {
+        if part != .store { try allocationBenchmark() }
+        if part != .allocation { try storeBenchmark() }
+    }
+
+    /// The batch allocation of issue 6: `cases` granted cases (about 10% in family groups of
+    /// 2-4) into 20 countries of `cases / 20` places, with the package's own weights and demand.
+    func allocationBenchmark() throws {
+        guard let dataDirectory = ReferenceDataLoader.locateDirectory(
+            explicit: nil, environment: ProcessInfo.processInfo.environment,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            executable: URL(fileURLWithPath: CommandLine.arguments[0])) else {
+            throw ValidationError("cannot find the data directory (run from the package, or set HAVEN_DATA)")
+        }
+        let reference = try ReferenceDataLoader.load(from: dataDirectory)
+        let countries = reference.countries.map { country in
+            var country = country
+            country.quota = cases / reference.countries.count
+            return country
+        }
+        let profiles = AllocationBenchmarkQueue.profiles(count: cases, countries: countries, occupations: reference.occupations)
+        let scorer = AllocationScorer(policy: reference.allocation, countries: countries)
+        let batch = AllocationBatch(scorer: scorer, free: Dictionary(uniqueKeysWithValues: countries.map { ($0.code, $0.quota) }))
+        print("Allocation benchmark: \(cases) granted cases, \(countries.count) countries x \(countries[0].quota) places")
+        let (result, seconds) = time { batch.run(profiles) }
+        let grouped = profiles.filter { !$0.linkedCases.isEmpty }.count
+        print(row("exact batch allocation (\(result.familyGroups) family groups, \(grouped) cases)", seconds))
+        print("  placed \(result.people) of \(cases); total score \(result.score) (bound \(result.scoreBound), "
+              + "\(result.provenOptimal ? "proven optimal" : "NOT proven optimal"), \(result.searchNodes) search nodes)")
+        print("  greedy baseline: placed \(result.greedyPeople), total score \(result.greedyScore) "
+              + String(format: "(exact is %+.2f%%)", 100 * Double(result.score - result.greedyScore) / Double(max(1, result.greedyScore))))
+        print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
+    }
+
+    func storeBenchmark() throws {
         let root = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("haven-bench-\(getpid())")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: root) } }

@@ -13,9 +13,9 @@ final class RoleMatrixTests: XCTestCase {
     static let expected: [Capability: String] = [
         .viewCases: "CSAU", .registerCase: "CS", .editCase: "CS", .addNote: "CS", .submitForScreening: "CS",
         .recordScreening: "CS", .completeScreening: "CS", .proposeDecision: "CS", .reviewDecision: "S",
-        .reopenScreening: "S", .approveAllocation: "S", .confirmArrival: "CS", .closeCase: "S", .reassignCases: "S",
+        .reopenScreening: "S", .proposeAllocation: "CS", .runAllocationBatch: "S", .approveAllocation: "S", .confirmArrival: "CS", .closeCase: "S", .reassignCases: "S",
         .viewApprovals: "SU", .viewWorkload: "SU", .viewDashboard: "SAU", .viewAuditTrail: "SAU", .runReports: "SAU",
-        .manageUsers: "A", .importCases: "A", .exportCases: "A", .checkStore: "AU",
+        .manageUsers: "A", .manageCountries: "A", .importCases: "A", .exportCases: "A", .checkStore: "AU",
     ]
     static let letter: [Role: Character] = [.caseworker: "C", .supervisor: "S", .administrator: "A", .auditor: "U"]
 

@@ -4,6 +4,10 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// Each factor's contribution to the score, for the explanation shown to the supervisor.
     public var factors: [AllocationFactor]
     public var runnerUp: CountryCode?
+    /// The runner-up's factors, to show where it fell short (absent before issue 6).
+    public var runnerUpFactors: [AllocationFactor]?
+    /// Why the runner-up lost, in a sentence.
+    public var runnerUpReason: String?
     public var proposedBy: UserName
     public var proposedAt: Timestamp
     public var review: Review?
@@ -11,8 +15,11 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     public var override: AllocationOverride?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
+                runnerUpFactors: [AllocationFactor]? = nil, runnerUpReason: String? = nil,
                 proposedBy: UserName, proposedAt: Timestamp, review: Review? = nil,
                 override: AllocationOverride? = nil) {
+        self.runnerUpFactors = runnerUpFactors
+        self.runnerUpReason = runnerUpReason
         self.country = country
         self.factors = factors
         self.runnerUp = runnerUp
@@ -27,13 +34,25 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
 }
 
 public struct AllocationFactor: Hashable, Codable, Sendable {
+    /// The factor (`AllocationFactorKind.rawValue`: family, language, job, preference, special-needs).
     public var name: String
     public var contribution: Double
+    /// What the points were for: "de B2", "8332 shortage", "2nd choice".
+    public var detail: String?
 
-    public init(name: String, contribution: Double) {
+    public init(name: String, contribution: Double, detail: String? = nil) {
         self.name = name
         self.contribution = contribution
+        self.detail = detail
     }
+
+    /// The factor's title ("Job fit"), or its stored name if it is not one Haven knows.
+    public var title: String { AllocationFactorKind(rawValue: name)?.title ?? name }
+}
+
+extension [AllocationFactor] {
+    /// The score the factors add up to.
+    public var score: Int { Int(reduce(0) { $0 + $1.contribution }.rounded()) }
 }
 
 public struct AllocationOverride: Hashable, Codable, Sendable {

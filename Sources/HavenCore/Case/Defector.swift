@@ -38,6 +38,8 @@ public struct Defector: Hashable, Codable, Sendable {
     /// The person's own account of the risk they face if returned.
     public var riskOnReturn: String
     public var consent: ConsentChoices
+    /// Host countries the person would choose, first choice first (at most three count).
+    public var preferredCountries: [CountryCode]
 
     public init(
         cyrillicName: FullName = FullName(), latinName: FullName = FullName(),
@@ -45,8 +47,10 @@ public struct Defector: Hashable, Codable, Sendable {
         service: MilitaryService = MilitaryService(), crossing: Crossing = Crossing(),
         custody: CustodyStatus = .ukrainianPrisonerOfWar, equipment: [EquipmentHandover] = [],
         languages: [LanguageSkill] = [], skills: [Skill] = [], education: String = "",
-        healthNeeds: String = "", riskOnReturn: String = "", consent: ConsentChoices = ConsentChoices()
+        healthNeeds: String = "", riskOnReturn: String = "", consent: ConsentChoices = ConsentChoices(),
+        preferredCountries: [CountryCode] = []
     ) {
+        self.preferredCountries = preferredCountries
         self.cyrillicName = cyrillicName
         self.latinName = latinName
         self.otherSpellings = otherSpellings
@@ -62,6 +66,27 @@ public struct Defector: Hashable, Codable, Sendable {
         self.healthNeeds = healthNeeds
         self.riskOnReturn = riskOnReturn
         self.consent = consent
+    }
+
+    /// Records written before preferences existed have none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cyrillicName = try c.decode(FullName.self, forKey: .cyrillicName)
+        latinName = try c.decode(FullName.self, forKey: .latinName)
+        otherSpellings = try c.decode([String].self, forKey: .otherSpellings)
+        birthDate = try c.decodeIfPresent(CalendarDate.self, forKey: .birthDate)
+        birthPlace = try c.decode(String.self, forKey: .birthPlace)
+        service = try c.decode(MilitaryService.self, forKey: .service)
+        crossing = try c.decode(Crossing.self, forKey: .crossing)
+        custody = try c.decode(CustodyStatus.self, forKey: .custody)
+        equipment = try c.decode([EquipmentHandover].self, forKey: .equipment)
+        languages = try c.decode([LanguageSkill].self, forKey: .languages)
+        skills = try c.decode([Skill].self, forKey: .skills)
+        education = try c.decode(String.self, forKey: .education)
+        healthNeeds = try c.decode(String.self, forKey: .healthNeeds)
+        riskOnReturn = try c.decode(String.self, forKey: .riskOnReturn)
+        consent = try c.decode(ConsentChoices.self, forKey: .consent)
+        preferredCountries = try c.decodeIfPresent([CountryCode].self, forKey: .preferredCountries) ?? []
     }
 
     /// The key under which this person's spellings meet, for duplicate detection.

@@ -90,10 +90,14 @@ public struct ReferenceData: Hashable, Sendable {
     public var occupations: OccupationCatalogue
     /// Days each stage should take at most; past it a case is overdue.
     public var stageTargets: StageTargets
+    /// How the allocation engine weighs a case in a country.
+    public var allocation: AllocationPolicy
 
-    public init(countries: [HostCountry], occupations: OccupationCatalogue, stageTargets: StageTargets = StageTargets(days: [:])) {
+    public init(countries: [HostCountry], occupations: OccupationCatalogue, stageTargets: StageTargets = StageTargets(days: [:]),
+                allocation: AllocationPolicy = .plain) {
         self.countries = countries
         self.occupations = occupations
         self.stageTargets = stageTargets
+        self.allocation = allocation
     }
 }

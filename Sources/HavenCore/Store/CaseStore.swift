@@ -48,10 +48,13 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     /// The latest proposed decision and what became of it, for the approvals queue and the
     /// decisions-per-week chart.
     public var decision: DecisionSummary?
+    /// The latest proposed allocation and what became of it, for quotas and approvals.
+    public var allocation: AllocationSummary?
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
                 assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = [],
-                decision: DecisionSummary? = nil) {
+                decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil) {
+        self.allocation = allocation
         self.flags = flags
         self.decision = decision
         self.id = id
@@ -70,7 +73,7 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
                   latinName: record.defector.latinName.displayed, stage: record.stage,
                   stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
                   country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
-                  decision: record.decision.map(DecisionSummary.init))
+                  decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init))
     }
 
     /// A proposed decision waits for a supervisor.
@@ -117,6 +120,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unavailable(String)
     /// A file of the store is damaged: which file, where, and what is wrong.
     case damaged(file: String, position: String, reason: String)
+    /// A quota refused the save (see `QuotaLedger.check`).
+    case quota(QuotaError)
 
     public var description: String {
         switch self {
@@ -127,6 +132,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .forbidden(reason): reason
         case let .unavailable(reason): "The store cannot be used: \(reason)"
         case let .damaged(file, position, reason): "\(file), \(position): \(reason)"
+        case let .quota(error): error.description
         }
     }
 }
@@ -158,4 +164,9 @@ public protocol CaseStore: AnyObject {
     func changeUsers(_ change: UserChange, by actor: Actor, at time: Timestamp) throws -> UserDirectory
     /// The newest `limit` audit entries matching `filter`, newest first.
     func auditTrail(matching filter: AuditFilter, limit: Int) throws -> [AuditEntry]
+    /// The host countries and their quotas: the store's own list once an administrator has
+    /// changed it, the reference data's until then.
+    func hostCountries() throws -> [HostCountry]
+    /// Changes the host countries (administrators; see `QuotaLedger.applying`), audited.
+    func changeHostCountries(_ change: HostCountryChange, by actor: Actor, at time: Timestamp) throws -> [HostCountry]
 }

@@ -7,12 +7,15 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     private let trail = Mutex<[AuditEntry]>([])
     private let drafts = Mutex<[UserName: IntakeDraft]>([:])
     private let directory: Mutex<UserDirectory>
+    /// Empty: no quota is checked (tests of other things); see `init`.
+    private let countries: Mutex<[HostCountry]>
 
     /// - Parameter users: when given, saves are refused to anyone whose role is not the one
     ///   it gives them, as the file store does; when empty, only the role itself is checked.
     public init(cases initial: [Case] = [], savedBy: UserName = "demo", at time: Timestamp = Timestamp(secondsSinceEpoch: 0),
-                users: UserDirectory = UserDirectory()) {
+                users: UserDirectory = UserDirectory(), countries: [HostCountry] = []) {
         directory = Mutex(users)
+        self.countries = Mutex(countries)
         cases.withLock { table in
             for record in initial {
                 table[record.id] = StoredCase(record: record, version: CaseVersion(1), savedBy: savedBy, savedAt: time)
@@ -48,6 +51,11 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
                 throw .conflict(record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
             default:
                 break
+            }
+            let hosts = countries.withLock { $0 }
+            if !hosts.isEmpty {
+                let ledger = QuotaLedger(countries: hosts, summaries: table.values.lazy.map(CaseSummary.init), excluding: record.id)
+                do throws(QuotaError) { try ledger.check(previous: current?.record, next: record) } catch { throw .quota(error) }
             }
             let newVersion = current?.version.next ?? CaseVersion(1)
             table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
@@ -93,6 +101,24 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
 
     public func auditTrail(matching filter: AuditFilter, limit: Int) -> [AuditEntry] {
         trail.withLock { Array($0.filter(filter.matches).reversed().prefix(limit)) }
+    }
+
+    public func hostCountries() -> [HostCountry] { countries.withLock { $0 } }
+
+    public func changeHostCountries(_ change: HostCountryChange, by actor: Actor, at time: Timestamp) throws -> [HostCountry] {
+        let summaries = summaries()
+        return try countries.withLock { current in
+            let ledger = QuotaLedger(countries: current, summaries: summaries)
+            let next: [HostCountry]
+            do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
+            let changes = QuotaLedger.fieldChanges(from: current, to: next, for: change.country)
+            current = next
+            trail.withLock { entries in
+                entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: "countries",
+                                          version: CaseVersion(entries.count + 1), changes: changes))
+            }
+            return next
+        }
     }
 
     /// Nothing else writes to a store in memory.

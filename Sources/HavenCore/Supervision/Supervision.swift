@@ -22,13 +22,20 @@ public struct DecisionWeek: Hashable, Sendable {
     public var total: Int { byOutcome.values.reduce(0, +) }
 }
 
-/// One host country's places: the quota, the places used by approved allocations, and what is
-/// left. Reserved places (pending proposals) join in with allocation.
+/// One host country's places: the quota, the places used by approved allocations, the places
+/// held by proposals awaiting approval, and what is free.
 public struct QuotaUse: Hashable, Sendable {
     public var country: HostCountry
     public var used: Int
+    public var reserved: Int
 
-    public var free: Int { max(0, country.quota - used) }
+    public init(country: HostCountry, used: Int, reserved: Int = 0) {
+        self.country = country
+        self.used = used
+        self.reserved = reserved
+    }
+
+    public var free: Int { max(0, country.quota - used - reserved) }
     /// Used places as a fraction of the quota (0 when the quota is 0).
     public var fraction: Double { country.quota == 0 ? 0 : Double(used) / Double(country.quota) }
 }
@@ -122,15 +129,14 @@ public enum Supervision {
     }
 
     public static func quotaUse(_ summaries: [CaseSummary], countries: [HostCountry]) -> [QuotaUse] {
-        var used: [CountryCode: Int] = [:]
-        for summary in summaries { if let country = summary.country { used[country, default: 0] += 1 } }
-        return countries.map { QuotaUse(country: $0, used: used[$0.code] ?? 0) }
+        let ledger = QuotaLedger(countries: countries, summaries: summaries)
+        return countries.map { QuotaUse(country: $0, used: ledger.used[$0.code] ?? 0, reserved: ledger.reserved[$0.code] ?? 0) }
     }
 
-    /// The approvals queue: proposals awaiting a supervisor, oldest proposal first.
+    /// The approvals queue: decisions and allocations awaiting a supervisor, oldest first.
     public static func approvals(_ summaries: [CaseSummary]) -> [CaseSummary] {
-        summaries.filter(\.isAwaitingDecisionReview).sorted {
-            ($0.decision!.proposedAt, $0.id) < ($1.decision!.proposedAt, $1.id)
+        summaries.filter { $0.pendingApproval != nil }.sorted {
+            ($0.pendingApproval!.proposedAt, $0.id) < ($1.pendingApproval!.proposedAt, $1.id)
         }
     }
 }

@@ -50,6 +50,8 @@ public enum Capability: String, CaseIterable, Sendable {
     case proposeDecision = "propose-decision"
     case reviewDecision = "review-decision"
     case reopenScreening = "reopen-screening"
+    case proposeAllocation = "propose-allocation"
+    case runAllocationBatch = "run-allocation-batch"
     case approveAllocation = "approve-allocation"
     case confirmArrival = "confirm-arrival"
     case closeCase = "close-case"
@@ -60,6 +62,7 @@ public enum Capability: String, CaseIterable, Sendable {
     case viewAuditTrail = "view-audit-trail"
     case runReports = "run-reports"
     case manageUsers = "manage-users"
+    case manageCountries = "manage-countries"
     case importCases = "import-cases"
     case exportCases = "export-cases"
     case checkStore = "check-store"
@@ -77,7 +80,9 @@ public enum Capability: String, CaseIterable, Sendable {
         case .proposeDecision: "propose decisions"
         case .reviewDecision: "approve or return decisions"
         case .reopenScreening: "reopen screening"
-        case .approveAllocation: "approve allocations"
+        case .proposeAllocation: "propose allocations"
+        case .runAllocationBatch: "run the batch allocation"
+        case .approveAllocation: "approve or override allocations"
         case .confirmArrival: "confirm arrivals"
         case .closeCase: "close cases"
         case .reassignCases: "reassign cases"
@@ -87,6 +92,7 @@ public enum Capability: String, CaseIterable, Sendable {
         case .viewAuditTrail: "read the audit trail"
         case .runReports: "run reports"
         case .manageUsers: "manage users and roles"
+        case .manageCountries: "change host countries and quotas"
         case .importCases: "import cases"
         case .exportCases: "export cases"
         case .checkStore: "check the store"
@@ -101,11 +107,11 @@ public enum Capability: String, CaseIterable, Sendable {
         return switch self {
         case .viewCases: Role.allCases
         case .registerCase, .editCase, .addNote, .submitForScreening, .recordScreening, .completeScreening,
-             .proposeDecision, .confirmArrival: casework
-        case .reviewDecision, .reopenScreening, .approveAllocation, .closeCase, .reassignCases: supervision
+             .proposeDecision, .proposeAllocation, .confirmArrival: casework
+        case .reviewDecision, .reopenScreening, .approveAllocation, .runAllocationBatch, .closeCase, .reassignCases: supervision
         case .viewApprovals, .viewWorkload: [.supervisor, .auditor]
         case .viewDashboard, .viewAuditTrail, .runReports: oversight
-        case .manageUsers, .importCases, .exportCases: [.administrator]
+        case .manageUsers, .manageCountries, .importCases, .exportCases: [.administrator]
         case .checkStore: [.administrator, .auditor]
         }
     }

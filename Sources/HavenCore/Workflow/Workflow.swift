@@ -57,6 +57,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyAssigned(CaseID, UserName)
     case notAssignable(UserName)
     case closed(CaseID)
+    case proposalPending(CaseID)
 
     public var description: String {
         switch self {
@@ -90,6 +91,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .alreadyAssigned(id, user): "\(id) is already assigned to \(user)."
         case let .notAssignable(user): "\(user) is not a caseworker or supervisor here, so cannot be given cases."
         case let .closed(id): "\(id) is closed."
+        case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
         }
     }
 }

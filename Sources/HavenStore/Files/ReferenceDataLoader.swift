@@ -1,12 +1,15 @@
 import Foundation
 import HavenCore
 
-/// Reads Haven's reference data (`countries.json`, `occupations.json`, `stage-targets.json`) from a directory.
+/// Reads Haven's reference data (`countries.json`, `occupations.json`, `stage-targets.json`,
+/// `allocation.json`, `labour-demand.json`) from a directory.
 /// HavenCore checks the contents; this type only finds and reads the files.
 public enum ReferenceDataLoader {
     public static let countriesFile = "countries.json"
     public static let occupationsFile = "occupations.json"
     public static let stageTargetsFile = "stage-targets.json"
+    public static let allocationFile = "allocation.json"
+    public static let labourDemandFile = "labour-demand.json"
 
     /// Loads and checks both files in `directory`; the first problem found is thrown, naming
     /// the file and the line and column.
@@ -17,7 +20,12 @@ public enum ReferenceDataLoader {
         let occupations = try ReferenceDataDecoder.occupations(from: read(occupationsURL), file: occupationsURL.path)
         let targetsURL = directory.appendingPathComponent(stageTargetsFile)
         let targets = try ReferenceDataDecoder.stageTargets(from: read(targetsURL), file: targetsURL.path)
-        return ReferenceData(countries: countries, occupations: occupations, stageTargets: targets)
+        let weightsURL = directory.appendingPathComponent(allocationFile)
+        let demandURL = directory.appendingPathComponent(labourDemandFile)
+        let policy = try ReferenceDataDecoder.allocationPolicy(weights: read(weightsURL), weightsFile: weightsURL.path,
+                                                               demand: read(demandURL), demandFile: demandURL.path,
+                                                               countries: countries, occupations: occupations)
+        return ReferenceData(countries: countries, occupations: occupations, stageTargets: targets, allocation: policy)
     }
 
     static func read(_ url: URL) throws(ReferenceDataError) -> Data {

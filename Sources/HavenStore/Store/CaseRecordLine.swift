@@ -25,6 +25,8 @@ struct StoredSummary: Codable, Hashable {
     var flags: [CaseFlag]?
     /// Absent when no decision has been proposed.
     var decision: DecisionSummary?
+    /// Absent when no allocation has been proposed.
+    var allocation: AllocationSummary?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -46,12 +48,13 @@ struct StoredSummary: Codable, Hashable {
                   stageEnteredAt: summary.stageEnteredAt, assignedTo: summary.assignedTo, country: summary.country)
         flags = summary.flags.isEmpty ? nil : summary.flags.sorted()
         decision = summary.decision
+        allocation = summary.allocation
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
                     stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
-                    flags: Set(flags ?? []), decision: decision)
+                    flags: Set(flags ?? []), decision: decision, allocation: allocation)
     }
 }
 

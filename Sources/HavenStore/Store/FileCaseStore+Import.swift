@@ -59,6 +59,7 @@ extension FileCaseStore {
             try catchUp()
             let problems = problems(importing: records, today: today)
             guard problems.isEmpty else { throw ImportError.invalid(problems) }
+            try checkImportQuotas(records)
             var bytes = try cases.readAll()
             var entries: [AuditEntry] = []
             var sequence = lastAuditSequence
@@ -78,6 +79,17 @@ extension FileCaseStore {
             try cases.lock(.exclusive) // the new file's lock; the old one goes with its descriptor
             try scanFromStart()
             try appendAudit(entries)
+        }
+    }
+
+    /// Refuses an import that would allocate more cases to a country than its quota.
+    private func checkImportQuotas(_ records: [Case]) throws {
+        let countries = try readCountries().countries
+        guard !countries.isEmpty else { return }
+        var used = placesUsed
+        for record in records { if let country = record.allocatedCountry { used[country, default: 0] += 1 } }
+        for country in countries where (used[country.code] ?? 0) > country.quota {
+            throw StoreError.quota(.quotaFull(country.code, name: country.name, quota: country.quota, used: used[country.code]!))
         }
     }
 

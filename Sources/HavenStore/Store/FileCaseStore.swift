@@ -20,6 +20,9 @@ public final class FileCaseStore: CaseStore {
     public let manifest: StoreManifest
     /// What opening found and dealt with, or found damaged, for the interface to report.
     public private(set) var openingProblems: [StoreProblem] = []
+    /// The host countries the reference data gives, which apply until an administrator
+    /// changes the store's own list (`countries.json`).
+    public var referenceCountries: [HostCountry] = []
 
     struct IndexEntry {
         var header: RecordHeader
@@ -29,7 +32,27 @@ public final class FileCaseStore: CaseStore {
 
     var cases: PosixFile
     let audit: PosixFile
-    private(set) var index: [CaseID: IndexEntry] = [:]
+    private(set) var index: [CaseID: IndexEntry] = [:] {
+        didSet { if index.isEmpty { placesUsed = [:]; placesHeld = [:] } }
+    }
+    /// Places used (approved allocations) and held (pending proposals) per country, kept in
+    /// step with the index so a quota check at 120,000 cases counts nothing.
+    private(set) var placesUsed: [CountryCode: Int] = [:]
+    private(set) var placesHeld: [CountryCode: Int] = [:]
+
+    /// Puts a record line in the index, moving its places in the counts.
+    private func setIndex(_ id: CaseID, _ entry: IndexEntry) {
+        if let old = index[id] { countPlaces(old.header.summary, by: -1) }
+        index[id] = entry
+        countPlaces(entry.header.summary, by: 1)
+    }
+
+    private func countPlaces(_ summary: StoredSummary, by amount: Int) {
+        if let country = summary.country { placesUsed[country, default: 0] += amount }
+        if summary.stage == .allocation, let allocation = summary.allocation, allocation.isAwaitingReview {
+            placesHeld[allocation.country, default: 0] += amount
+        }
+    }
     var scannedBytes = 0
     var scannedInode: ino_t = 0
     private(set) var lastAuditSequence = 0
@@ -131,7 +154,7 @@ public final class FileCaseStore: CaseStore {
         for problem in scan.problems { openingProblems.append(problem) }
         for item in scan.records {
             if let existing = index[item.header.id], existing.header.version >= item.header.version { continue }
-            index[item.header.id] = IndexEntry(header: item.header, offset: item.offset, length: item.length)
+            setIndex(item.header.id, IndexEntry(header: item.header, offset: item.offset, length: item.length))
         }
         scannedBytes = offset + scan.completeLength
         tornCasesTail = scan.completeLength < bytes.count
@@ -238,13 +261,14 @@ public final class FileCaseStore: CaseStore {
             default: break
             }
             let previous = try current.map(decodeCase)
+            try checkQuota(previous: previous, next: record)
             let newVersion = current?.header.version.next ?? CaseVersion(1)
             let header = RecordHeader(id: record.id, version: newVersion, savedBy: actor.user, savedAt: time,
                                       auditSequence: lastAuditSequence + 1, summary: StoredSummary(record))
             let line = try CaseRecordLine.encode(record, header: header)
             let offset = cases.size
             try cases.writeDurably(line)
-            index[record.id] = IndexEntry(header: header, offset: offset, length: line.count - 1)
+            setIndex(record.id, IndexEntry(header: header, offset: offset, length: line.count - 1))
             scannedBytes = offset + line.count
             try appendAudit(AuditEntry(sequence: header.auditSequence, at: time, user: actor.user, caseID: record.id,
                                        version: newVersion, changes: CaseDiff.changes(from: previous, to: record)))

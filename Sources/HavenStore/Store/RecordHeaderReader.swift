@@ -74,7 +74,29 @@ enum RecordHeaderReader {
                 decision = parsed
             default: return nil
             }
+            var allocation: AllocationSummary?
+            switch summary["allocation"] {
+            case nil, .null?: break
+            case let .object(fields)?:
+                guard case let .string(countryText)? = fields["country"], let country = CountryCode(countryText),
+                      case let .string(byText)? = fields["proposedBy"], let by = UserName(byText),
+                      case let .string(atText)? = fields["proposedAt"], let at = Timestamp(iso: atText) else { return nil }
+                var parsed = AllocationSummary(country: country, proposedBy: by, proposedAt: at)
+                switch fields["verdict"] {
+                case nil, .null?: break
+                case let .string(text)?: guard let verdict = Review.Verdict(rawValue: text) else { return nil }; parsed.verdict = verdict
+                default: return nil
+                }
+                switch fields["reviewedAt"] {
+                case nil, .null?: break
+                case let .string(text)?: guard let time = Timestamp(iso: text) else { return nil }; parsed.reviewedAt = time
+                default: return nil
+                }
+                allocation = parsed
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.allocation = allocation
             stored.decision = decision
             stored.flags = flags
             stored.cyrillicName = cyrillic

@@ -35,7 +35,7 @@ public enum StoreCheck {
             damaged(manifestPath, "", "missing: this is not a Haven store")
             return report
         }
-        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
+        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
                           FileCaseStore.draftsDirectory]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if !known.contains(name) {
@@ -59,12 +59,14 @@ public enum StoreCheck {
         report.recordCount = scan.records.count
         var latest: [CaseID: CaseVersion] = [:]
         var recordAudit: [Int: (CaseID, CaseVersion)] = [:]
+        var allocatedTo: [CaseID: CountryCode?] = [:]
         for record in scan.records {
             let header = record.header
             if let previous = latest[header.id], header.version != previous.next {
                 damaged(casesPath, "byte \(record.offset)", "\(header.id) \(header.version) follows \(previous); a version is missing or repeated")
             }
             latest[header.id] = header.version
+            allocatedTo[header.id] = header.summary.country
             recordAudit[header.auditSequence] = (header.id, header.version)
             let line = casesBytes[record.offset..<(record.offset + record.length)]
             if let body = try? CaseRecordLine.recordBytes(ofLine: line), let caseBytes = try? CaseRecordLine.caseBytes(ofRecord: body) {
@@ -119,6 +121,20 @@ public enum StoreCheck {
             }
         } catch {
             damaged(directory.appendingPathComponent(FileCaseStore.usersFile).path, "whole file", "\(error)")
+        }
+        // The host-countries file, when an administrator has written one: readable, and no
+        // quota below the places the cases use.
+        let countriesPath = directory.appendingPathComponent(FileCaseStore.countriesFile).path
+        if let data = FileManager.default.contents(atPath: countriesPath) {
+            if let file = try? JSONDecoder().decode(CountriesFile.self, from: data) {
+                var used: [CountryCode: Int] = [:]
+                for case let country? in allocatedTo.values { used[country, default: 0] += 1 }
+                for country in file.countries where (used[country.code] ?? 0) > country.quota {
+                    damaged(countriesPath, country.code.rawValue, "\(used[country.code]!) cases are allocated to \(country.name) but its quota is \(country.quota)")
+                }
+            } else {
+                damaged(countriesPath, "whole file", "not a Haven host-countries file")
+            }
         }
         for (sequence, saved) in recordAudit.sorted(by: { $0.key < $1.key }) {
             guard let entry = audited[sequence] else {

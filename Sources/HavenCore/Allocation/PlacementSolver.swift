@@ -1,0 +1,533 @@
+/// The placement problem: items (a person, or a family group that must stay together) go to
+/// at most one country each, within the countries' free places, so that first as many people
+/// as possible are placed and then the total score is the highest possible.
+///
+/// It is a transportation problem whose sources are the items, except that a family group
+/// cannot be split. The solver is exact:
+///
+/// 1. The relaxation where groups may split is solved by successive shortest paths: items
+///    are added one at a time, each along the cheapest chain of moves that makes room for it.
+///    With twenty countries the residual graph has only 21 nodes (the countries and "not
+///    placed"), so each step is a Bellman-Ford on 21 nodes over edges read from heaps, and
+///    most steps take a free place directly.
+/// 2. The final node prices are the dual of the capacity constraints: they give an upper
+///    bound on every integral solution and a reduced cost for every item and country.
+/// 3. A basic relaxed solution splits at most one group per country. Rounding them gives a
+///    feasible solution; if it meets the bound it is optimal. Otherwise every option whose
+///    reduced cost exceeds the gap is ruled out (no solution as good as the rounded one can
+///    use it), and branch and bound over the few groups left settles the rest exactly.
+public struct PlacementProblem: Sendable {
+    /// People in each item (1 for a person alone).
+    public var sizes: [Int]
+    /// `scores[item][country]`: the item's score there, nil when it may not go there.
+    public var scores: [[Int?]]
+    /// Free places per country.
+    public var capacities: [Int]
+
+    public init(sizes: [Int], scores: [[Int?]], capacities: [Int]) {
+        precondition(sizes.count == scores.count, "one score row per item")
+        precondition(scores.allSatisfy { $0.count == capacities.count }, "one score per country")
+        precondition(sizes.allSatisfy { $0 >= 1 }, "an item holds at least one person")
+        self.sizes = sizes
+        self.scores = scores
+        self.capacities = capacities
+    }
+
+    public var countryCount: Int { capacities.count }
+    public var itemCount: Int { sizes.count }
+
+    /// People placed and total score of an assignment (nil = not placed).
+    public func evaluate(_ assignment: [Int?]) -> (people: Int, score: Int) {
+        var people = 0
+        var score = 0
+        for (item, country) in assignment.enumerated() {
+            guard let country, let value = scores[item][country] else { continue }
+            people += sizes[item]
+            score += value
+        }
+        return (people, score)
+    }
+
+    /// True when the assignment respects every quota and every forbidden country.
+    public func isFeasible(_ assignment: [Int?]) -> Bool {
+        guard assignment.count == itemCount else { return false }
+        var used = [Int](repeating: 0, count: countryCount)
+        for (item, country) in assignment.enumerated() {
+            guard let country else { continue }
+            guard scores[item][country] != nil else { return false }
+            used[country] += sizes[item]
+        }
+        return zip(used, capacities).allSatisfy { $0 <= $1 }
+    }
+}
+
+/// An assignment with its figures and how it was proven.
+public struct PlacementSolution: Sendable, Equatable {
+    /// The country of each item, nil when it could not be placed.
+    public var assignment: [Int?]
+    public var people: Int
+    public var score: Int
+    /// True when the solver proved nothing better exists; false only if the search limit was hit.
+    public var provenOptimal: Bool
+    /// The relaxation's bound on the score (when every placeable person is placed).
+    public var scoreBound: Int
+    /// Branch-and-bound nodes after the root (0 when rounding met the bound).
+    public var searchNodes: Int
+}
+
+public enum PlacementSolver {
+    /// Solves `problem` exactly (see `PlacementProblem`). `nodeLimit` caps the branch and
+    /// bound; past it the best solution found is returned with `provenOptimal == false`.
+    public static func solve(_ problem: PlacementProblem, nodeLimit: Int = 20_000,
+                             progress: ((Double) -> Void)? = nil) -> PlacementSolution {
+        let model = Model(problem)
+        let items = Array(0..<problem.itemCount)
+        let root = model.relax(items: items, capacities: problem.capacities, progress: progress.map { report in { report($0 * 0.5) } })
+        // The incumbent: every family where the relaxation put (most of) it, then everyone
+        // alone placed optimally around them; it differs from the relaxation only in the few
+        // families the relaxation split, so it is usually optimal or very close.
+        var familyNodes: [Int: [Int]] = [:]
+        for item in items where problem.sizes[item] > 1 {
+            familyNodes[item] = [root.units[item]![0].node, model.dummy]
+        }
+        let familiesFixed = Model(restricting: model, to: familyNodes)
+        let familiesFirst = familyNodes.keys.sorted() + items.filter { problem.sizes[$0] == 1 }
+        let incumbent = familiesFixed.relax(items: familiesFirst, capacities: problem.capacities,
+                                            moving: { problem.sizes[$0] == 1 },
+                                            progress: progress.map { report in { report(0.5 + $0 * 0.45) } })
+        var best = model.round(incumbent, items: items, capacities: problem.capacities)
+        let rounded = model.round(root, items: items, capacities: problem.capacities)
+        if model.value(of: rounded) > model.value(of: best) { best = rounded }
+        var bestValue = model.value(of: best)
+        var nodes = 0
+        var proven = true
+        if bestValue < root.bound {
+            // Options that cannot be part of a solution at least as good as `best`.
+            let gap = root.boundScaled - bestValue * model.scale
+            var fixed: [Int: Int] = [:]
+            var open: [Int] = []
+            var options: [Int: [Int]] = [:]
+            for item in items {
+                let allowed = model.nodes(of: item).filter { root.reducedCost(item, $0, model) <= gap }
+                if allowed.count == 1 { fixed[item] = allowed[0] } else { open.append(item); options[item] = allowed }
+            }
+            var capacities = problem.capacities
+            var fixedValue = 0
+            var feasible = true
+            for (item, node) in fixed {
+                fixedValue += model.itemValue(item, node)
+                if node < problem.countryCount {
+                    capacities[node] -= problem.sizes[item]
+                    if capacities[node] < 0 { feasible = false }
+                }
+            }
+            if feasible {
+                var search = Search(model: model, options: options, nodeLimit: nodeLimit, best: bestValue - fixedValue)
+                search.run(items: open, capacities: capacities)
+                nodes = search.nodes
+                proven = !search.limitHit
+                if let found = search.bestAssignment {
+                    for (item, node) in fixed { best[item] = node }
+                    for (item, node) in found { best[item] = node }
+                    bestValue = model.value(of: best)
+                }
+            }
+        }
+        let assignment = best.map { $0 < problem.countryCount ? Optional($0) : nil }
+        let figures = problem.evaluate(assignment)
+        let boundScore = root.bound - figures.people * model.personWeight
+        return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score,
+                                 provenOptimal: proven, scoreBound: max(figures.score, boundScore), searchNodes: nodes)
+    }
+
+    /// The baseline a careful person would do by hand: items in order of their best score,
+    /// each to its best country that still has room.
+    public static func greedy(_ problem: PlacementProblem) -> PlacementSolution {
+        var free = problem.capacities
+        var assignment = [Int?](repeating: nil, count: problem.itemCount)
+        let best = problem.scores.map { row in row.reduce(Int.min) { max($0, $1 ?? Int.min) } }
+        let order = (0..<problem.itemCount).sorted { best[$0] != best[$1] ? best[$0] > best[$1] : $0 < $1 }
+        for item in order {
+            let choices = problem.scores[item].indices.filter { problem.scores[item][$0] != nil }
+                .sorted { problem.scores[item][$0]! != problem.scores[item][$1]! ? problem.scores[item][$0]! > problem.scores[item][$1]! : $0 < $1 }
+            if let country = choices.first(where: { free[$0] >= problem.sizes[item] }) {
+                assignment[item] = country
+                free[country] -= problem.sizes[item]
+            }
+        }
+        let figures = problem.evaluate(assignment)
+        return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score,
+                                 provenOptimal: false, scoreBound: figures.score, searchNodes: 0)
+    }
+}
+
+// MARK: The relaxation
+
+/// The problem in the solver's units. Node `countryCount` is "not placed": always allowed,
+/// worth 0, never full. An item's value at a country is `size * personWeight + score`, so
+/// placing one more person always outweighs any difference of scores. Per-person values are
+/// that divided by the size, multiplied by `scale` (a multiple of every size) to stay integral.
+struct Model {
+    let problem: PlacementProblem
+    let personWeight: Int
+    let scale: Int
+    let nodeCount: Int
+    /// `unitValue[item * nodeCount + node]`, or nil when forbidden.
+    let unitValue: [Int?]
+
+    init(_ problem: PlacementProblem) {
+        self.problem = problem
+        let best = problem.scores.map { row in row.compactMap { $0 }.map { abs($0) }.max() ?? 0 }
+        personWeight = 2 * best.reduce(0, +) + 1
+        var scale = 1
+        for size in Set(problem.sizes) { scale = scale / Self.gcd(scale, size) * size }
+        self.scale = scale
+        nodeCount = problem.countryCount + 1
+        var values = [Int?](repeating: nil, count: problem.itemCount * nodeCount)
+        for item in 0..<problem.itemCount {
+            let size = problem.sizes[item]
+            for country in 0..<problem.countryCount {
+                if let score = problem.scores[item][country] {
+                    values[item * nodeCount + country] = (size * personWeight + score) * (scale / size)
+                }
+            }
+            values[item * nodeCount + problem.countryCount] = 0
+        }
+        unitValue = values
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
+    var dummy: Int { problem.countryCount }
+
+    func value(_ item: Int, _ node: Int) -> Int? { unitValue[item * nodeCount + node] }
+
+    /// The whole item's value at a node, in unscaled units.
+    func itemValue(_ item: Int, _ node: Int) -> Int {
+        node == dummy ? 0 : problem.sizes[item] * personWeight + problem.scores[item][node]!
+    }
+
+    func nodes(of item: Int) -> [Int] { (0..<nodeCount).filter { value(item, $0) != nil } }
+
+    func value(of assignment: [Int]) -> Int {
+        assignment.enumerated().reduce(0) { $0 + itemValue($1.offset, $1.element) }
+    }
+
+    /// A max-heap of (gain, item) for moving one unit from one node to another.
+    struct Heap {
+        var keys: [Int] = []
+        var items: [Int32] = []
+
+        mutating func push(_ key: Int, _ item: Int) {
+            keys.append(key)
+            items.append(Int32(item))
+            var child = keys.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard keys[parent] < keys[child] else { break }
+                keys.swapAt(parent, child)
+                items.swapAt(parent, child)
+                child = parent
+            }
+        }
+
+        mutating func pop() {
+            let last = keys.count - 1
+            keys.swapAt(0, last)
+            items.swapAt(0, last)
+            keys.removeLast()
+            items.removeLast()
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1
+                guard left < keys.count else { break }
+                var larger = left
+                if left + 1 < keys.count, keys[left + 1] > keys[left] { larger = left + 1 }
+                guard keys[larger] > keys[parent] else { break }
+                keys.swapAt(parent, larger)
+                items.swapAt(parent, larger)
+                parent = larger
+            }
+        }
+    }
+
+    /// The relaxed optimum over `items` (groups may split) and its dual prices.
+    struct Relaxation {
+        /// Units of each item at each node: `units[item]` lists (node, count).
+        var units: [Int: [(node: Int, count: Int)]]
+        /// Price per person of each node (0 for "not placed" and for countries with room).
+        var prices: [Int]
+        /// The bound on any integral solution, scaled, and unscaled (rounded down).
+        var boundScaled: Int
+        var bound: Int
+        var itemBest: [Int: Int]
+        var feasible = true
+
+        static let infeasible = Relaxation(units: [:], prices: [], boundScaled: Int.min, bound: Int.min, itemBest: [:],
+                                           feasible: false)
+
+        /// How much an item loses, scaled, by going to `node` rather than its best priced node.
+        func reducedCost(_ item: Int, _ node: Int, _ model: Model) -> Int {
+            guard let value = model.value(item, node) else { return Int.max }
+            return itemBest[item]! - model.problem.sizes[item] * (value - prices[node])
+        }
+    }
+
+    /// `moving` says which items chains of moves may move once placed (all, for the true
+    /// relaxation; only people alone, for a quick incumbent that never splits a family).
+    func relax(items: [Int], capacities: [Int], moving: (Int) -> Bool = { _ in true },
+               progress: ((Double) -> Void)? = nil) -> Relaxation {
+        let n = nodeCount
+        var capacity = capacities + [Int.max]
+        var used = [Int](repeating: 0, count: n)
+        // Units of each item per node: most items sit whole at one node.
+        var whole = [Int32](repeating: -1, count: problem.itemCount)
+        var split: [Int: [Int: Int]] = [:]
+        func count(_ item: Int, _ node: Int) -> Int {
+            if whole[item] >= 0 { return Int(whole[item]) == node ? problem.sizes[item] : 0 }
+            return split[item]?[node] ?? 0
+        }
+        func move(_ item: Int, from: Int?, to: Int) {
+            let size = problem.sizes[item]
+            if size == 1 {
+                whole[item] = Int32(to)
+                return
+            }
+            var nodes = split[item] ?? (whole[item] >= 0 ? [Int(whole[item]): size] : [:])
+            if let from { nodes[from, default: 0] -= 1; if nodes[from] == 0 { nodes[from] = nil } }
+            nodes[to, default: 0] += 1
+            if nodes.count == 1, let only = nodes.first, only.value == size {
+                split[item] = nil
+                whole[item] = Int32(only.key)
+            } else {
+                split[item] = nodes
+                whole[item] = -1
+            }
+        }
+        var heaps = [Heap](repeating: Heap(), count: n * n)
+        func enter(_ item: Int, at node: Int) {
+            guard moving(item), let here = value(item, node) else { return }
+            for other in 0..<n where other != node {
+                if let there = value(item, other) { heaps[node * n + other].push(there - here, item) }
+            }
+        }
+        /// The best move from `a` to `b`: its gain and item, after dropping stale entries.
+        func top(_ a: Int, _ b: Int) -> (gain: Int, item: Int)? {
+            while let item = heaps[a * n + b].items.first.map(Int.init) {
+                if count(item, a) > 0 { return (heaps[a * n + b].keys[0], item) }
+                heaps[a * n + b].pop()
+            }
+            return nil
+        }
+
+        var distance = [Int](repeating: 0, count: n)
+        var previous = [Int](repeating: -1, count: n)
+        let step = max(1, items.count / 100)
+        for (position, item) in items.enumerated() {
+            if position % step == 0 { progress?(Double(position) / Double(max(1, items.count))) }
+            for _ in 0..<problem.sizes[item] {
+                // The fast path: the item's best node has room, so no chain of moves beats it.
+                var bestNode = -1
+                var bestValue = Int.min
+                for node in 0..<n { if let v = value(item, node), v > bestValue { bestValue = v; bestNode = node } }
+                guard bestNode >= 0 else { return Relaxation.infeasible }
+                if used[bestNode] < capacity[bestNode] {
+                    let wasThere = count(item, bestNode) > 0
+                    move(item, from: nil, to: bestNode)
+                    used[bestNode] += 1
+                    if !wasThere { enter(item, at: bestNode) }
+                    continue
+                }
+                // Bellman-Ford from the item over the 21-node residual graph.
+                for node in 0..<n {
+                    distance[node] = value(item, node).map { -$0 } ?? Int.max
+                    previous[node] = -1
+                }
+                var moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
+                for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
+                var changed = true
+                var rounds = 0
+                while changed, rounds < n {
+                    changed = false
+                    rounds += 1
+                    for a in 0..<n where distance[a] != Int.max {
+                        for b in 0..<n where a != b {
+                            guard let edge = moves[a * n + b] else { continue }
+                            let through = distance[a] - edge.gain
+                            if through < distance[b] { distance[b] = through; previous[b] = a; changed = true }
+                        }
+                    }
+                }
+                var target = -1
+                for node in 0..<n where used[node] < capacity[node] && distance[node] != Int.max {
+                    if target < 0 || distance[node] < distance[target] { target = node }
+                }
+                // Only when options are restricted (in the search) can an item find no place.
+                guard target >= 0 else { return Relaxation.infeasible }
+                // Read the whole chain before moving anyone, then move.
+                var chain: [(from: Int, to: Int, item: Int)] = []
+                var node = target
+                while previous[node] >= 0 {
+                    precondition(chain.count <= n, "a shortest path longer than the graph: prices are inconsistent")
+                    let from = previous[node]
+                    chain.append((from, node, moves[from * n + node]!.item))
+                    node = from
+                }
+                for link in chain {
+                    let wasThere = count(link.item, link.to) > 0
+                    move(link.item, from: link.from, to: link.to)
+                    if !wasThere { enter(link.item, at: link.to) }
+                }
+                let wasThere = count(item, node) > 0
+                move(item, from: nil, to: node)
+                if !wasThere { enter(item, at: node) }
+                used[target] += 1
+            }
+        }
+        progress?(1)
+
+        // Prices: the cheapest chain of moves from each node to a node with room.
+        var prices = [Int](repeating: Int.max, count: n)
+        for node in 0..<n where used[node] < capacity[node] { prices[node] = 0 }
+        var moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
+        for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
+        var changed = true
+        while changed {
+            changed = false
+            for a in 0..<n {
+                for b in 0..<n where a != b && prices[b] != Int.max {
+                    guard let edge = moves[a * n + b] else { continue }
+                    let through = prices[b] - edge.gain
+                    if through < prices[a] { prices[a] = through; changed = true }
+                }
+            }
+        }
+        // A full node nobody can leave would have no price; none exists, as anyone may go unplaced.
+        for node in 0..<n where prices[node] == Int.max { prices[node] = 0 }
+        capacity[n - 1] = 0
+        var itemBest: [Int: Int] = [:]
+        var bound = 0
+        for item in items {
+            let size = problem.sizes[item]
+            var best = Int.min
+            for node in 0..<n { if let v = value(item, node) { best = max(best, size * (v - prices[node])) } }
+            itemBest[item] = best
+            bound += best
+        }
+        for node in 0..<n { bound += capacity[node] * prices[node] }
+        var units: [Int: [(node: Int, count: Int)]] = [:]
+        for item in items {
+            if let nodes = split[item] {
+                units[item] = nodes.map { (node: $0.key, count: $0.value) }.sorted { $0.count > $1.count }
+            } else if whole[item] >= 0 {
+                units[item] = [(Int(whole[item]), problem.sizes[item])]
+            }
+        }
+        return Relaxation(units: units, prices: prices, boundScaled: bound, bound: Self.floorDivide(bound, scale),
+                          itemBest: itemBest)
+    }
+
+    static func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    /// A feasible assignment from a relaxed one: whole items stay; each split group goes whole
+    /// to the node that held most of it and still has room, else its next best, else nowhere.
+    func round(_ relaxation: Relaxation, items: [Int], capacities: [Int]) -> [Int] {
+        var assignment = [Int](repeating: dummy, count: problem.itemCount)
+        var free = capacities + [Int.max]
+        var splitItems: [Int] = []
+        for item in items {
+            let units = relaxation.units[item] ?? []
+            if units.count == 1 {
+                assignment[item] = units[0].node
+                if units[0].node != dummy { free[units[0].node] -= problem.sizes[item] }
+            } else {
+                splitItems.append(item)
+            }
+        }
+        for item in splitItems {
+            let held = Dictionary(uniqueKeysWithValues: (relaxation.units[item] ?? []).map { ($0.node, $0.count) })
+            let choices = nodes(of: item).sorted {
+                let a = held[$0] ?? 0, b = held[$1] ?? 0
+                return a != b ? a > b : itemValue(item, $0) > itemValue(item, $1)
+            }
+            let node = choices.first { free[$0] >= problem.sizes[item] } ?? dummy
+            assignment[item] = node
+            if node != dummy { free[node] -= problem.sizes[item] }
+        }
+        return assignment
+    }
+}
+
+// MARK: Branch and bound
+
+/// Depth-first search over the groups a relaxation splits: each child forces one split group
+/// whole into one of its remaining options and solves the relaxation of the rest.
+struct Search {
+    let model: Model
+    /// The model with each open item limited to its options.
+    let restricted: Model
+    let options: [Int: [Int]]
+    let nodeLimit: Int
+    /// The value (unscaled) a solution of the open items must beat.
+    var best: Int
+    var bestAssignment: [Int: Int]?
+    var nodes = 0
+    var limitHit = false
+
+    init(model: Model, options: [Int: [Int]], nodeLimit: Int, best: Int) {
+        self.model = model
+        restricted = Model(restricting: model, to: options)
+        self.options = options
+        self.nodeLimit = nodeLimit
+        self.best = best
+    }
+
+    mutating func run(items: [Int], capacities: [Int]) {
+        explore(items: items, capacities: capacities, forced: [:], forcedValue: 0)
+    }
+
+    private mutating func explore(items: [Int], capacities: [Int], forced: [Int: Int], forcedValue: Int) {
+        guard nodes < nodeLimit else { limitHit = true; return }
+        nodes += 1
+        let relaxation = restricted.relax(items: items, capacities: capacities)
+        guard relaxation.feasible, forcedValue + relaxation.bound > best else { return }
+        let splitItems = items.filter { (relaxation.units[$0]?.count ?? 0) > 1 }
+        guard let branch = splitItems.max(by: { model.problem.sizes[$0] < model.problem.sizes[$1] }) else {
+            var assignment = forced
+            for item in items { assignment[item] = relaxation.units[item]![0].node }
+            let value = forcedValue + items.reduce(0) { $0 + model.itemValue($1, assignment[$1]!) }
+            if value > best { best = value; bestAssignment = assignment }
+            return
+        }
+        let held = Dictionary(uniqueKeysWithValues: relaxation.units[branch]!.map { ($0.node, $0.count) })
+        let choices = (options[branch] ?? model.nodes(of: branch)).sorted { (held[$0] ?? 0) > (held[$1] ?? 0) }
+        let rest = items.filter { $0 != branch }
+        for node in choices {
+            var next = capacities
+            if node != model.dummy {
+                next[node] -= model.problem.sizes[branch]
+                guard next[node] >= 0 else { continue }
+            }
+            var nextForced = forced
+            nextForced[branch] = node
+            explore(items: rest, capacities: next, forced: nextForced, forcedValue: forcedValue + model.itemValue(branch, node))
+        }
+    }
+}
+
+extension Model {
+    /// The same model with each item limited to `options` (the ones reduced costs leave).
+    init(restricting base: Model, to options: [Int: [Int]]) {
+        problem = base.problem
+        personWeight = base.personWeight
+        scale = base.scale
+        nodeCount = base.nodeCount
+        var values = base.unitValue
+        for (item, allowed) in options {
+            let keep = Set(allowed)
+            for node in 0..<nodeCount where !keep.contains(node) { values[item * nodeCount + node] = nil }
+        }
+        unitValue = values
+    }
+}
+

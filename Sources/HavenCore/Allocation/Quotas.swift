@@ -1,0 +1,203 @@
+/// A case's allocation as lists need it: the country (the override's, once overridden), who
+/// proposed it and when, and the review's verdict.
+public struct AllocationSummary: Hashable, Codable, Sendable {
+    public var country: CountryCode
+    public var proposedBy: UserName
+    public var proposedAt: Timestamp
+    /// Nil while awaiting review.
+    public var verdict: Review.Verdict?
+    public var reviewedAt: Timestamp?
+
+    public init(country: CountryCode, proposedBy: UserName, proposedAt: Timestamp, verdict: Review.Verdict? = nil,
+                reviewedAt: Timestamp? = nil) {
+        self.country = country
+        self.proposedBy = proposedBy
+        self.proposedAt = proposedAt
+        self.verdict = verdict
+        self.reviewedAt = reviewedAt
+    }
+
+    public init(_ proposal: AllocationProposal) {
+        self.init(country: proposal.finalCountry, proposedBy: proposal.proposedBy, proposedAt: proposal.proposedAt,
+                  verdict: proposal.review?.verdict, reviewedAt: proposal.review?.at)
+    }
+
+    public var isAwaitingReview: Bool { verdict == nil }
+}
+
+extension CaseSummary {
+    /// A proposed allocation waits for a supervisor (and holds a place meanwhile).
+    public var isAwaitingAllocationReview: Bool { stage == .allocation && allocation?.isAwaitingReview == true }
+
+    /// Granted and in the allocation queue: no proposal yet, or the last one was returned.
+    public var isAwaitingAllocation: Bool {
+        stage == .allocation && (allocation == nil || allocation?.verdict == .returned)
+    }
+
+    /// What awaits a supervisor on this case, if anything: what, by whom, since when.
+    public var pendingApproval: (kind: ApprovalKind, proposedBy: UserName, proposedAt: Timestamp)? {
+        if isAwaitingDecisionReview, let decision { return (.decision(decision.outcome), decision.proposedBy, decision.proposedAt) }
+        if isAwaitingAllocationReview, let allocation { return (.allocation(allocation.country), allocation.proposedBy, allocation.proposedAt) }
+        return nil
+    }
+
+    /// The country whose place a pending proposal holds.
+    public var reservedCountry: CountryCode? { isAwaitingAllocationReview ? allocation?.country : nil }
+}
+
+/// What a supervisor is asked to approve.
+public enum ApprovalKind: Hashable, Sendable {
+    case decision(DecisionOutcome)
+    case allocation(CountryCode)
+
+    /// "Grant", "Allocate to DE".
+    public var title: String {
+        switch self {
+        case let .decision(outcome): outcome.title
+        case let .allocation(country): "Allocate to \(country)"
+        }
+    }
+}
+
+/// What a change of the host countries (quota, list) did wrong, or a save a quota refuses.
+public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
+    case quotaFull(CountryCode, name: String, quota: Int, used: Int)
+    case noFreePlace(CountryCode, name: String, quota: Int, used: Int, reserved: Int)
+    case unknownCountry(CountryCode)
+    case quotaBelowUse(CountryCode, name: String, requested: Int, used: Int, reserved: Int)
+    case negativeQuota(CountryCode, Int)
+    case countryInUse(CountryCode, name: String, cases: Int)
+    case duplicateCountry(CountryCode)
+    case invalidCountry(String)
+    case lastCountry
+
+    public var description: String {
+        switch self {
+        case let .quotaFull(code, name, quota, used):
+            "\(name) (\(code)) has no place left: \(used) of \(quota) are used. Return the proposal, or override it to another country."
+        case let .noFreePlace(code, name, quota, used, reserved):
+            "\(name) (\(code)) has no free place: \(used) used and \(reserved) held by proposals, of \(quota)."
+        case let .unknownCountry(code): "\(code) is not one of the host countries."
+        case let .quotaBelowUse(code, name, requested, used, reserved):
+            "The quota of \(name) (\(code)) cannot be \(requested): \(used) places are used and \(reserved) held by proposals (\(used + reserved) at least)."
+        case let .negativeQuota(code, quota): "The quota of \(code) cannot be \(quota); a quota is 0 or more."
+        case let .countryInUse(code, name, cases):
+            "\(name) (\(code)) cannot be removed: \(cases) case\(cases == 1 ? " is" : "s are") allocated or proposed there. Set its quota to what is used instead."
+        case let .duplicateCountry(code): "\(code) is already a host country."
+        case let .invalidCountry(reason): reason
+        case .lastCountry: "The last host country cannot be removed."
+        }
+    }
+}
+
+/// A change an administrator makes to the host countries.
+public enum HostCountryChange: Hashable, Sendable {
+    case setQuota(CountryCode, Int)
+    case add(HostCountry)
+    case remove(CountryCode)
+
+    public var country: CountryCode {
+        switch self {
+        case let .setQuota(code, _): code
+        case let .add(country): country.code
+        case let .remove(code): code
+        }
+    }
+}
+
+/// The places of each host country: quota, used by approved allocations, held by proposals.
+public struct QuotaLedger: Sendable {
+    public var countries: [HostCountry]
+    public var used: [CountryCode: Int]
+    public var reserved: [CountryCode: Int]
+
+    public init(countries: [HostCountry], summaries: some Sequence<CaseSummary>, excluding excluded: CaseID? = nil) {
+        self.countries = countries
+        var used: [CountryCode: Int] = [:]
+        var reserved: [CountryCode: Int] = [:]
+        for summary in summaries where summary.id != excluded {
+            if let country = summary.country { used[country, default: 0] += 1 }
+            if let country = summary.reservedCountry { reserved[country, default: 0] += 1 }
+        }
+        self.used = used
+        self.reserved = reserved
+    }
+
+    public init(countries: [HostCountry], used: [CountryCode: Int], reserved: [CountryCode: Int]) {
+        self.countries = countries
+        self.used = used
+        self.reserved = reserved
+    }
+
+    public func country(_ code: CountryCode) -> HostCountry? { countries.first { $0.code == code } }
+
+    /// Places still free: the quota less used and held places, never below zero.
+    public func free(_ code: CountryCode) -> Int {
+        guard let country = country(code) else { return 0 }
+        return max(0, country.quota - (used[code] ?? 0) - (reserved[code] ?? 0))
+    }
+
+    /// Refuses a save that would approve an allocation past a quota, or propose one where no
+    /// place is free. `previous` is the case as stored, `next` as it would be saved; the
+    /// ledger counts every other case. Both stores call this under their write lock.
+    public func check(previous: Case?, next: Case) throws(QuotaError) {
+        if let country = next.allocatedCountry, country != previous?.allocatedCountry {
+            guard let host = self.country(country) else { throw .unknownCountry(country) }
+            let used = used[country] ?? 0
+            guard used + 1 <= host.quota else { throw .quotaFull(country, name: host.name, quota: host.quota, used: used) }
+        }
+        let wasHeld = previous.flatMap { CaseSummary(record: $0, version: CaseVersion(0)).reservedCountry }
+        if let country = CaseSummary(record: next, version: CaseVersion(0)).reservedCountry, country != wasHeld {
+            guard let host = self.country(country) else { throw .unknownCountry(country) }
+            let used = used[country] ?? 0
+            let reserved = reserved[country] ?? 0
+            guard used + reserved + 1 <= host.quota else {
+                throw .noFreePlace(country, name: host.name, quota: host.quota, used: used, reserved: reserved)
+            }
+        }
+    }
+
+    /// The countries after `change`, as an administrator may make it: a quota never below the
+    /// places used and held, a country in use never removed, codes unique.
+    public func applying(_ change: HostCountryChange, by actor: Actor) throws -> [HostCountry] {
+        try Capability.manageCountries.require(actor)
+        var next = countries
+        switch change {
+        case let .setQuota(code, quota):
+            guard let index = next.firstIndex(where: { $0.code == code }) else { throw QuotaError.unknownCountry(code) }
+            guard quota >= 0 else { throw QuotaError.negativeQuota(code, quota) }
+            let used = used[code] ?? 0, reserved = reserved[code] ?? 0
+            guard quota >= used + reserved else {
+                throw QuotaError.quotaBelowUse(code, name: next[index].name, requested: quota, used: used, reserved: reserved)
+            }
+            next[index].quota = quota
+        case let .add(country):
+            guard !next.contains(where: { $0.code == country.code }) else { throw QuotaError.duplicateCountry(country.code) }
+            guard !country.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw QuotaError.invalidCountry("A host country needs a name.")
+            }
+            guard !country.languages.isEmpty else {
+                throw QuotaError.invalidCountry("\(country.name) needs at least one official language (ISO 639-1, such as de).")
+            }
+            guard country.quota >= 0 else { throw QuotaError.negativeQuota(country.code, country.quota) }
+            next.append(country)
+        case let .remove(code):
+            guard let index = next.firstIndex(where: { $0.code == code }) else { throw QuotaError.unknownCountry(code) }
+            let inUse = (used[code] ?? 0) + (reserved[code] ?? 0)
+            guard inUse == 0 else { throw QuotaError.countryInUse(code, name: next[index].name, cases: inUse) }
+            guard next.count > 1 else { throw QuotaError.lastCountry }
+            next.remove(at: index)
+        }
+        return next
+    }
+
+    /// The audit entry's field changes for `change`.
+    public static func fieldChanges(from old: [HostCountry], to new: [HostCountry], for code: CountryCode) -> [FieldChange] {
+        let before = old.first { $0.code == code }
+        let after = new.first { $0.code == code }
+        func text(_ country: HostCountry?) -> String? {
+            country.map { "\($0.name); languages \($0.languages.map(\.rawValue).joined(separator: " ")); quota \($0.quota)" }
+        }
+        return [FieldChange(field: "countries.\(code)", before: text(before), after: text(after))]
+    }
+}

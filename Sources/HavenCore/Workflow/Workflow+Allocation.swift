@@ -1,0 +1,56 @@
+/// Allocation steps: a proposal (from the batch or by hand), and a supervisor's approval,
+/// override or return. Quotas are the store's to enforce (`QuotaLedger.check`), under its lock.
+extension Workflow {
+    /// Records a proposed country for a granted case awaiting allocation.
+    public static func proposeAllocation(_ planned: PlannedAllocation, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try Capability.proposeAllocation.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
+        if let existing = record.allocation, existing.review == nil { throw .proposalPending(record.id) }
+        var next = record
+        next.allocation = planned.proposal(by: actor.user, at: time)
+        return next
+    }
+
+    /// Approves the proposed country: the case moves to Relocation and takes a place.
+    public static func approveAllocation(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try perform(.approveAllocation, on: record, by: actor, at: time)
+    }
+
+    /// Approves the case into another country than proposed, with the reason (audited).
+    public static func overrideAllocation(on record: Case, to country: CountryCode, reason: String, by actor: Actor,
+                                          at time: Timestamp) throws(WorkflowError) -> Case {
+        try Capability.approveAllocation.require(actor)
+        guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
+        guard var proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
+        guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveAllocation) }
+        var issues: [ValidationIssue] = []
+        if country == proposal.country {
+            issues.append(ValidationIssue(field: "country", message: "An override needs another country than the proposed \(country); approve the proposal instead."))
+        }
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            issues.append(ValidationIssue(field: "reason", message: "Say why the case goes to \(country) instead of \(proposal.country)."))
+        }
+        guard issues.isEmpty else { throw .invalid(issues) }
+        proposal.override = AllocationOverride(country: country, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines))
+        var next = record
+        next.allocation = proposal
+        return try perform(.approveAllocation, on: next, by: actor, at: time)
+    }
+
+    /// Sends a proposal back with a comment: the case returns to the allocation queue and its
+    /// place is released.
+    public static func returnAllocation(on record: Case, comment: String, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try Capability.approveAllocation.require(actor)
+        guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
+        guard var proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
+        guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveAllocation) }
+        guard !comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveAllocation) }
+        proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: comment)
+        var next = record
+        next.allocation = proposal
+        return next
+    }
+}

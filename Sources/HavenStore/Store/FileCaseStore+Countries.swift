@@ -1,0 +1,75 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// `countries.json`: the host countries and their quotas once an administrator has changed
+/// them, `{"revision": 2, "countries": [...]}`. Until the first change there is no file and
+/// the reference data's list (`referenceCountries`) applies. Replaced whole under the
+/// exclusive lock; every change is an audit entry with subject `countries`.
+struct CountriesFile: Codable {
+    var revision: Int
+    var countries: [HostCountry]
+}
+
+extension FileCaseStore {
+    public static let countriesFile = "countries.json"
+
+    var countriesPath: String { directory.appendingPathComponent(Self.countriesFile).path }
+
+    /// The store's list and its revision, or the reference list at revision 0.
+    func readCountries() throws -> (countries: [HostCountry], revision: Int) {
+        guard let data = FileManager.default.contents(atPath: countriesPath) else {
+            if FileManager.default.fileExists(atPath: countriesPath) {
+                throw StoreError.unavailable("\(countriesPath) cannot be read; check its permissions")
+            }
+            return (referenceCountries, 0)
+        }
+        do {
+            let file = try JSONDecoder().decode(CountriesFile.self, from: data)
+            return (file.countries, file.revision)
+        } catch {
+            throw StoreError.damaged(file: countriesPath, position: "whole file",
+                                     reason: "not a Haven host-countries file (\(error)); run 'haven check'")
+        }
+    }
+
+    public func hostCountries() throws -> [HostCountry] {
+        try cases.withLock(.shared) { try readCountries().countries }
+    }
+
+    public func changeHostCountries(_ change: HostCountryChange, by actor: Actor, at time: Timestamp) throws -> [HostCountry] {
+        try cases.withLock(.exclusive) {
+            try requireCurrentRole(actor)
+            try catchUp()
+            let (current, revision) = try readCountries()
+            let ledger = QuotaLedger(countries: current, used: placesUsed, reserved: placesHeld)
+            let next: [HostCountry]
+            do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
+            let bytes = Array(try CaseRecordLine.encoder.encode(CountriesFile(revision: revision + 1, countries: next))) + [10]
+            try PosixFile.replaceDurably(countriesPath, with: bytes, mode: manifest.fileMode)
+            if let group = manifest.group, let entry = getgrnam(group) { chown(countriesPath, getuid(), entry.pointee.gr_gid) }
+            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "countries",
+                                       version: CaseVersion(revision + 1),
+                                       changes: QuotaLedger.fieldChanges(from: current, to: next, for: change.country)))
+            return next
+        }
+    }
+
+    /// Under the exclusive lock, after catching up: refuses a save a quota does not allow.
+    func checkQuota(previous: Case?, next: Case) throws {
+        let previousCountry = previous?.allocatedCountry
+        let previousHeld = previous.flatMap { CaseSummary(record: $0, version: CaseVersion(0)).reservedCountry }
+        let nextHeld = CaseSummary(record: next, version: CaseVersion(0)).reservedCountry
+        // Most saves touch no allocation: nothing to count.
+        guard next.allocatedCountry != previousCountry || nextHeld != previousHeld else { return }
+        let countries = try readCountries().countries
+        // A store opened without any country list (some tools and tests) has no quota to keep.
+        guard !countries.isEmpty else { return }
+        var used = placesUsed
+        var held = placesHeld
+        if let previousCountry { used[previousCountry, default: 0] -= 1 }
+        if let previousHeld { held[previousHeld, default: 0] -= 1 }
+        let ledger = QuotaLedger(countries: countries, used: used, reserved: held)
+        do throws(QuotaError) { try ledger.check(previous: previous, next: next) } catch { throw StoreError.quota(error) }
+    }
+}

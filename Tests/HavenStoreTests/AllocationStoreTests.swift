@@ -1,0 +1,98 @@
+import Foundation
+import HavenCore
+@testable import HavenStore
+import XCTest
+
+final class AllocationStoreTests: StoreTestCase {
+    let maria = Actor(user: "maria.s", role: .supervisor)
+    let countries = [
+        HostCountry(code: CountryCode("DE")!, name: "Germany", languages: [LanguageCode("de")!], quota: 2),
+        HostCountry(code: CountryCode("NL")!, name: "Netherlands", languages: [LanguageCode("nl")!], quota: 20),
+    ]
+
+    /// A store holding `count` granted cases, each with a pending proposal for the Netherlands.
+    func storeWithProposals(_ count: Int) throws -> FileCaseStore {
+        let store = try makeStore()
+        store.referenceCountries = countries
+        for record in demoCases(count) {
+            var granted = record
+            granted.stage = .allocation
+            granted.allocation = AllocationProposal(country: CountryCode("NL")!, factors: [], proposedBy: anna.user, proposedAt: now)
+            granted.assignedTo = anna.user
+            _ = try store.save(granted, basedOn: nil, by: anna, at: now)
+        }
+        return store
+    }
+
+    func testTheHeaderCarriesTheAllocationSoQuotasNeedNoFullRecords() throws {
+        let store = try storeWithProposals(3)
+        let reopened = try FileCaseStore(at: storeURL)
+        let summaries = try reopened.summaries()
+        XCTAssertEqual(summaries.compactMap(\.reservedCountry), Array(repeating: CountryCode("NL")!, count: 3))
+        XCTAssertEqual(Supervision.quotaUse(summaries, countries: countries)[1].reserved, 3)
+        XCTAssertEqual(Supervision.quotaUse(summaries, countries: countries)[1].free, 17)
+        XCTAssertEqual(Supervision.approvals(summaries).count, 3)
+        _ = store
+    }
+
+    func testTwoSessionsApprovingAtOnceNeverOverfillAQuota() throws {
+        _ = try storeWithProposals(8)
+        // Eight sessions, each its own open store, override eight cases to Germany (2 places) at once.
+        let outcomes = Mutex8()
+        let (url, countries, maria, now) = (storeURL, countries, maria, now)
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            do {
+                let session = try FileCaseStore(at: url)
+                session.referenceCountries = countries
+                let id = CaseID(number: index + 1)
+                let stored = try session.load(id)
+                let next = try Workflow.overrideAllocation(on: stored.record, to: CountryCode("DE")!, reason: "Brother in Köln",
+                                                           by: maria, at: now)
+                _ = try session.save(next, basedOn: stored.version, by: maria, at: now)
+                outcomes.add("saved")
+            } catch {
+                outcomes.add("\(error)")
+            }
+        }
+        let results = outcomes.values
+        XCTAssertEqual(results.filter { $0 == "saved" }.count, 2, "\(results)")
+        XCTAssertEqual(results.filter { $0.contains("Germany (DE) has no place left: 2 of 2 are used") }.count, 6, "\(results)")
+        let summaries = try FileCaseStore(at: storeURL).summaries()
+        XCTAssertEqual(summaries.filter { $0.country == CountryCode("DE") }.count, 2)
+        XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
+    }
+
+    func testAdministratorsChangeQuotasAndCountriesAndEveryChangeIsAudited() throws {
+        let store = try storeWithProposals(2)
+        XCTAssertEqual(try store.hostCountries(), countries)
+        XCTAssertThrowsError(try store.changeHostCountries(.setQuota(CountryCode("NL")!, 50), by: maria, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("only an administrator can"), "\(error)")
+        }
+        XCTAssertThrowsError(try store.changeHostCountries(.setQuota(CountryCode("NL")!, 1), by: admin, at: now)) { error in
+            XCTAssertEqual("\(error)", "The quota of Netherlands (NL) cannot be 1: 0 places are used and 2 held by proposals (2 at least).")
+        }
+        _ = try store.changeHostCountries(.setQuota(CountryCode("NL")!, 50), by: admin, at: now)
+        let austria = HostCountry(code: CountryCode("AT")!, name: "Austria", languages: [LanguageCode("de")!], quota: 100)
+        _ = try store.changeHostCountries(.add(austria), by: admin, at: now)
+        XCTAssertThrowsError(try store.changeHostCountries(.remove(CountryCode("NL")!), by: admin, at: now))
+        let final = try store.changeHostCountries(.remove(CountryCode("DE")!), by: admin, at: now)
+        XCTAssertEqual(final.map(\.code.rawValue), ["NL", "AT"])
+        // The list is the store's now: another session reads it, whatever its reference data says.
+        let other = try FileCaseStore(at: storeURL)
+        XCTAssertEqual(try other.hostCountries().map(\.quota), [50, 100])
+        let entries = try other.auditTrail(matching: AuditFilter(), limit: 10).filter { $0.subject == "countries" }
+        XCTAssertEqual(entries.count, 3)
+        XCTAssertEqual(entries.map(\.user), [admin.user, admin.user, admin.user])
+        XCTAssertEqual(entries.last?.changes.first?.field, "countries.NL")
+        XCTAssertEqual(entries.last?.changes.first?.after, "Netherlands; languages nl; quota 50")
+        XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
+    }
+}
+
+/// Results gathered from threads.
+final class Mutex8: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
+    var values: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
