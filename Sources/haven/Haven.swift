@@ -14,7 +14,8 @@ struct Haven: ParsableCommand {
             else $HAVEN_STORE, else $XDG_DATA_HOME/haven (~/.local/share/haven).
             """,
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self,
-                      CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self]
+                      CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
+                      AllocateCommand.self, CountriesCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -23,6 +24,7 @@ struct Haven: ParsableCommand {
     func run() throws {
         let reference = try data.loadReferenceData()
         let (opened, actor) = try store.open(for: .viewCases)
+        opened.referenceCountries = reference.countries
         try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.directory.path)")
     }
 }

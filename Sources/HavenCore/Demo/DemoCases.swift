@@ -115,6 +115,12 @@ public enum DemoCases {
         let registeredAt = Timestamp(date: registered, hour: 9 + Int(random.next() % 8))
         var record = Case(id: CaseID(number: number), defector: defector, registeredBy: caseworker, registeredAt: registeredAt)
         record.family = makeFamily(of: cyrillic, registered: registered, random: &random)
+        // Stated preferences for two cases in three, from the case number (the random stream
+        // stays as it was, so earlier demo stores are reproduced).
+        if number % 3 != 0, countries.count > 1 {
+            record.defector.preferredCountries = [countries[(number * 7) % countries.count], countries[(number * 13 + 3) % countries.count]]
+                .reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        }
 
         // Walk the case forward through the stages; each step a little later than the last.
         let reach = pick(CaseStage.allCases + [.screening, .decision, .allocation, .integration], &random)
@@ -143,7 +149,8 @@ public enum DemoCases {
         if reach >= .allocation, reach != .closed {
             record.decision?.review = Review(verdict: .approved, by: supervisor, at: time)
             advance(.allocation, .approveGrant, by: supervisor)
-            if !countries.isEmpty {
+            // Half the cases still in Allocation wait for the batch; the rest have a proposal.
+            if !countries.isEmpty, reach > .allocation || number % 2 == 0 {
                 record.allocation = AllocationProposal(country: pick(countries, &random), proposedBy: caseworker, proposedAt: time)
             }
         }

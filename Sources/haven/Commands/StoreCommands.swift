@@ -64,6 +64,7 @@ struct DemoCommand: ParsableCommand {
         do {
             let me = OperatingSystemIdentity.currentUser()
             let created = try FileCaseStore.create(at: directory, kind: .demo, by: me, at: .now())
+            created.referenceCountries = reference.countries
             let administrator = Actor(user: me, role: .administrator)
             try created.importCases(records, by: administrator, at: .now(), today: today) { progress.update($0) }
             // The made-up staff the cases name, and you in the role asked for. A stand-in
@@ -107,6 +108,7 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The file to import, or - for standard input.", valueName: "file")) var file: String
     @OptionGroup var store: StoreOptions
+    @OptionGroup var reference: DataOptions
 
     func run() throws {
         let data: Data
@@ -117,6 +119,7 @@ struct ImportCommand: ParsableCommand {
             data = contents
         }
         let (opened, actor) = try store.open(for: .importCases)
+        opened.referenceCountries = try reference.loadReferenceData().countries
         do {
             let records = try StoreExport.decodeCases(data, file: file == "-" ? "standard input" : file)
             var progress = ProgressBar(total: records.count, label: "Importing")

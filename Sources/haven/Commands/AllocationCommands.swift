@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import HavenCore
+import HavenStore
+
+struct AllocateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "allocate",
+        abstract: "Allocate every granted case awaiting a country: the highest total score within the quotas, families together.",
+        discussion: """
+            Each proposal goes to the approvals queue for another supervisor. With --dry-run nothing is written. \
+            --json prints the proposals with each factor's points and why the runner-up country lost.
+            """)
+
+    @Flag(help: "Work out and print the proposals, but write nothing.") var dryRun = false
+    @Flag(help: "Print JSON instead of text.") var json = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let reference = try data.loadReferenceData()
+        let (opened, actor) = try store.open(for: .runAllocationBatch)
+        opened.referenceCountries = reference.countries
+        let countries = try opened.hostCountries()
+        let run = AllocationRun(summaries: try opened.summaries(), countries: countries, policy: reference.allocation)
+        var loading = ProgressBar(total: run.queue.count, label: "Reading the queue")
+        var profiles: [AllocationProfile] = []
+        for (index, summary) in run.queue.enumerated() {
+            profiles.append(AllocationProfile(record: try opened.load(summary.id).record, occupations: reference.occupations))
+            loading.update(index + 1)
+        }
+        let result = run.batch.run(profiles)
+        var saved = 0
+        var refused: [(CaseID, String)] = []
+        if !dryRun {
+            var saving = ProgressBar(total: result.proposals.count, label: "Saving proposals")
+            let time = Timestamp.now()
+            for planned in result.proposals {
+                do {
+                    let stored = try opened.load(planned.caseID)
+                    let next = try AllocationRun.change(for: planned)(stored.record, actor, time)
+                    _ = try opened.save(next, basedOn: stored.version, by: actor, at: time)
+                    saved += 1
+                } catch {
+                    refused.append((planned.caseID, "\(error)"))
+                }
+                saving.update(saved + refused.count)
+            }
+        }
+        let summary = AllocationRun.summary(result, queued: run.queue.count)
+        if json {
+            print(try AllocationJSON.document(result, queued: run.queue.count, dryRun: dryRun, saved: saved, refused: refused, summary: summary))
+        } else {
+            let names = Dictionary(uniqueKeysWithValues: run.queue.map { ($0.id, $0.cyrillicName) })
+            for planned in result.proposals {
+                let factors = planned.factors.map { "\($0.title) \(Int($0.contribution))" }.joined(separator: ", ")
+                print("\(planned.caseID)  \(planned.country)  \(planned.score)  \(names[planned.caseID] ?? "")")
+                print("    \(factors.isEmpty ? "no factor scores here" : factors)")
+                print("    \(planned.runnerUpReason)")
+            }
+            for (id, reason) in result.unplaced { print("\(id)  not placed: \(reason)") }
+            print(summary)
+            if dryRun {
+                print("Dry run: nothing was written.")
+            } else {
+                print("\(saved) proposal\(saved == 1 ? "" : "s") saved for approval by another supervisor.")
+            }
+            for (id, reason) in refused { print("\(id) not proposed: \(reason)") }
+        }
+        if !refused.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// The `--json` form of a run.
+enum AllocationJSON {
+    struct Factor: Encodable { var factor: String; var points: Int; var detail: String? }
+    struct Proposal: Encodable {
+        var caseID: String
+        var country: String
+        var score: Int
+        var factors: [Factor]
+        var runnerUp: String?
+        var runnerUpScore: Int?
+        var runnerUpFactors: [Factor]
+        var whyNotRunnerUp: String
+        var familyGroup: [String]
+    }
+    struct Unplaced: Encodable { var caseID: String; var reason: String }
+    struct Summary: Encodable {
+        var queued: Int
+        var placed: Int
+        var familyGroups: Int
+        var totalScore: Int
+        var greedyScore: Int
+        var greedyPlaced: Int
+        var scoreBound: Int
+        var provenOptimal: Bool
+        var dryRun: Bool
+        var saved: Int
+        var text: String
+    }
+    struct Document: Encodable {
+        var summary: Summary
+        var proposals: [Proposal]
+        var unplaced: [Unplaced]
+        var refused: [Unplaced]
+    }
+
+    static func factors(_ list: [AllocationFactor]) -> [Factor] {
+        list.map { Factor(factor: $0.name, points: Int($0.contribution), detail: $0.detail) }
+    }
+
+    static func document(_ result: AllocationBatchResult, queued: Int, dryRun: Bool, saved: Int, refused: [(CaseID, String)],
+                         summary: String) throws -> String {
+        let document = Document(
+            summary: Summary(queued: queued, placed: result.people, familyGroups: result.familyGroups, totalScore: result.score,
+                             greedyScore: result.greedyScore, greedyPlaced: result.greedyPeople, scoreBound: result.scoreBound,
+                             provenOptimal: result.provenOptimal, dryRun: dryRun, saved: saved, text: summary),
+            proposals: result.proposals.map {
+                Proposal(caseID: $0.caseID.rawValue, country: $0.country.rawValue, score: $0.score, factors: factors($0.factors),
+                         runnerUp: $0.runnerUp?.rawValue, runnerUpScore: $0.runnerUp == nil ? nil : $0.runnerUpFactors.score,
+                         runnerUpFactors: factors($0.runnerUpFactors), whyNotRunnerUp: $0.runnerUpReason,
+                         familyGroup: $0.groupedWith.map(\.rawValue))
+            },
+            unplaced: result.unplaced.map { Unplaced(caseID: $0.caseID.rawValue, reason: $0.reason) },
+            refused: refused.map { Unplaced(caseID: $0.0.rawValue, reason: $0.1) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
+    }
+}
+
+struct CountriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "countries",
+        abstract: "The host countries with their quotas and places used, held and free; administrators change them.",
+        discussion: """
+            haven countries                      list them
+            haven countries set-quota DE 6500    change a quota (never below the places used and held)
+            haven countries add AT "Austria" de --quota 6000
+            haven countries remove AT            (only a country no case is allocated or proposed to)
+            """)
+
+    @Argument(help: "list, set-quota, add or remove.") var action: String = "list"
+    @Argument(help: "The country code, and for add the name and official languages.") var values: [String] = []
+    @Option(help: "The quota of a country being added.") var quota: Int = HostCountry.defaultQuota
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let reference = try data.loadReferenceData()
+        let capability: Capability = action == "list" ? .viewCases : .manageCountries
+        let (opened, actor) = try store.open(for: capability)
+        opened.referenceCountries = reference.countries
+        func code(_ text: String?) throws -> CountryCode {
+            guard let text, let code = CountryCode(text.uppercased()) else {
+                throw HavenFailure("Give a two-letter country code, such as DE.")
+            }
+            return code
+        }
+        let change: HostCountryChange?
+        switch action {
+        case "list":
+            change = nil
+        case "set-quota":
+            guard values.count == 2, let number = Int(values[1]) else { throw HavenFailure("Usage: haven countries set-quota CODE QUOTA") }
+            change = .setQuota(try code(values.first), number)
+        case "add":
+            guard values.count >= 3 else { throw HavenFailure("Usage: haven countries add CODE NAME LANGUAGE... [--quota N]") }
+            let languages = try values.dropFirst(2).map { text in
+                guard let language = LanguageCode(text.lowercased()) else { throw HavenFailure("\(text) is not an ISO 639-1 language code, such as de.") }
+                return language
+            }
+            change = .add(HostCountry(code: try code(values[0]), name: values[1], languages: languages, quota: quota))
+        case "remove":
+            guard values.count == 1 else { throw HavenFailure("Usage: haven countries remove CODE") }
+            change = .remove(try code(values[0]))
+        default:
+            throw HavenFailure("\(action) is not an action here; use list, set-quota, add or remove.")
+        }
+        if let change {
+            do { _ = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }
+        }
+        let uses = Supervision.quotaUse(try opened.summaries(), countries: try opened.hostCountries())
+        print("Code  Country                 Quota    Used    Held    Free")
+        for use in uses {
+            print(use.country.code.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+                  + use.country.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + [use.country.quota, use.used, use.reserved, use.free].map { String(format: "%8d", $0) }.joined())
+        }
+    }
+}

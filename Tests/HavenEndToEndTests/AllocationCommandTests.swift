@@ -1,0 +1,98 @@
+import Foundation
+import HavenCore
+import HavenTestSupport
+import XCTest
+
+/// `haven allocate` and `haven countries` through the real binary.
+final class AllocationCommandTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-alloc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    @discardableResult
+    func haven(_ arguments: String...) throws -> (status: Int32, output: String) {
+        try ChildProcess.run(["env", "-i", "PATH=/usr/bin:/bin", "HOME=\(scratch.path)",
+                              "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments,
+                             outputPath: scratch.appendingPathComponent("out-\(UUID().uuidString)").path)
+    }
+
+    var store: String { scratch.appendingPathComponent("store").path }
+
+    struct Run: Decodable {
+        struct Summary: Decodable { var queued, placed, totalScore, greedyScore, saved: Int; var provenOptimal, dryRun: Bool }
+        struct Factor: Decodable { var factor: String; var points: Int }
+        struct Proposal: Decodable {
+            var caseID, country, whyNotRunnerUp: String
+            var score: Int
+            var factors: [Factor]
+            var runnerUp: String?
+        }
+        var summary: Summary
+        var proposals: [Proposal]
+    }
+
+    /// Places held per country, from `haven countries`.
+    func held() throws -> [String: Int] {
+        let listing = try haven("countries", "--store", store)
+        XCTAssertEqual(listing.status, 0, listing.output)
+        var result: [String: Int] = [:]
+        for line in listing.output.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            result[String(fields[0])] = Int(fields[fields.count - 2])
+        }
+        return result
+    }
+
+    func testADryRunWritesNothingAndARealRunProposesEveryCaseWithItsReasons() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "300", "--no-open", "--store", store).status, 0)
+        let before = try held()
+        let dry = try haven("allocate", "--dry-run", "--json", "--store", store)
+        XCTAssertEqual(dry.status, 0, dry.output)
+        let plan = try JSONDecoder().decode(Run.self, from: Data(dry.output.utf8))
+        XCTAssertTrue(plan.summary.dryRun)
+        XCTAssertGreaterThan(plan.summary.queued, 5)
+        XCTAssertEqual(plan.summary.placed, plan.summary.queued)
+        XCTAssertEqual(plan.proposals.count, plan.summary.queued)
+        XCTAssertTrue(plan.summary.provenOptimal)
+        XCTAssertGreaterThanOrEqual(plan.summary.totalScore, plan.summary.greedyScore)
+        XCTAssertEqual(plan.proposals.reduce(0) { $0 + $1.score }, plan.summary.totalScore)
+        for proposal in plan.proposals {
+            XCTAssertEqual(proposal.factors.reduce(0) { $0 + $1.points }, proposal.score, proposal.caseID)
+            XCTAssertNotNil(proposal.runnerUp, proposal.caseID)
+            XCTAssertFalse(proposal.whyNotRunnerUp.isEmpty, proposal.caseID)
+        }
+        XCTAssertEqual(try held(), before, "a dry run wrote something")
+
+        let real = try haven("allocate", "--store", store)
+        XCTAssertEqual(real.status, 0, real.output)
+        XCTAssertTrue(real.output.contains("\(plan.summary.queued) proposals saved for approval by another supervisor."), real.output)
+        let after = try held()
+        XCTAssertEqual(after.values.reduce(0, +) - before.values.reduce(0, +), plan.summary.queued)
+        // The queue is empty now; the proposals wait in the approvals queue.
+        let again = try haven("allocate", "--store", store)
+        XCTAssertTrue(again.output.contains("Placed 0 of 0"), again.output)
+    }
+
+    func testOnlyAnAdministratorChangesQuotasAndNeverBelowWhatIsUsed() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "200", "--no-open", "--store", store).status, 0)
+        let refused = try haven("countries", "set-quota", "DE", "100", "--store", store)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.output.contains("A supervisor cannot change host countries and quotas; only an administrator can."), refused.output)
+        let admin = scratch.appendingPathComponent("admin-store").path
+        XCTAssertEqual(try haven("demo", "--cases", "200", "--no-open", "--role", "administrator", "--store", admin).status, 0)
+        let tooLow = try haven("countries", "set-quota", "DE", "0", "--store", admin)
+        XCTAssertEqual(tooLow.status, 1)
+        XCTAssertTrue(tooLow.output.contains("The quota of Germany (DE) cannot be 0"), tooLow.output)
+        let changed = try haven("countries", "set-quota", "de", "6500", "--store", admin)
+        XCTAssertEqual(changed.status, 0, changed.output)
+        XCTAssertTrue(changed.output.contains("DE    Germany                   6500"), changed.output)
+        XCTAssertTrue(try haven("check", "--store", admin).output.hasSuffix("sound\n"))
+    }
+}
