@@ -14,7 +14,7 @@ final class RoleMatrixTests: XCTestCase {
         .viewCases: "CSAU", .registerCase: "CS", .editCase: "CS", .addNote: "CS", .submitForScreening: "CS",
         .recordScreening: "CS", .completeScreening: "CS", .proposeDecision: "CS", .reviewDecision: "S",
         .reopenScreening: "S", .proposeAllocation: "CS", .runAllocationBatch: "S", .approveAllocation: "S", .confirmArrival: "CS", .closeCase: "S", .reassignCases: "S",
-        .viewApprovals: "SU", .viewWorkload: "SU", .viewDashboard: "SAU", .viewAuditTrail: "SAU", .runReports: "SAU",
+        .viewApprovals: "SU", .viewAllocation: "SAU", .viewWorkload: "SU", .viewDashboard: "SAU", .viewAuditTrail: "SAU", .runReports: "SAU",
         .manageUsers: "A", .manageCountries: "A", .importCases: "A", .exportCases: "A", .checkStore: "AU",
     ]
     static let letter: [Role: Character] = [.caseworker: "C", .supervisor: "S", .administrator: "A", .auditor: "U"]

@@ -48,17 +48,17 @@ final class ScreenTests: XCTestCase {
             "                                                        Screening            2",
             "  2  Queues       Cases by stage, caseworker and count… Decision             1",
             "                                                        Allocation           0",
-            "  3  Approvals    Proposed decisions waiting for a sec… Relocation           0",
+            "  3  Approvals    Proposed decisions and allocations w… Relocation           0",
             "                                                        Integration          0",
-            "  4  Workload     Cases per caseworker by stage; overd… Closed               0",
+            "  4  Allocation   Quotas, the queue of granted cases, … Closed               0",
             "",
-            "  5  Dashboard    Stages, quota use, decisions per wee… All cases            3",
+            "  5  Workload     Cases per caseworker by stage; overd… All cases            3",
             "",
-            "  6  Audit trail  Who changed what and when, by user, …",
+            "  6  Dashboard    Stages, quota use, decisions per wee…",
             "",
-            "  7  Reports      Pipeline, quotas, workload, decision…",
+            "  7  Audit trail  Who changed what and when, by user, …",
             "",
-            "",
+            "  8  Reports      Pipeline, quotas, workload, decision…",
             "",
             "",
             "",
@@ -85,12 +85,12 @@ final class ScreenTests: XCTestCase {
             " Areas",
             "> 1  Intake       Register a defector;…",
             "  2  Queues       Cases by stage, case…",
-            "  3  Approvals    Proposed decisions w…",
-            "  4  Workload     Cases per caseworker…",
-            "  5  Dashboard    Stages, quota use, d…",
-            "  6  Audit trail  Who changed what and…",
-            "  7  Reports      Pipeline, quotas, wo…",
-            "",
+            "  3  Approvals    Proposed decisions a…",
+            "  4  Allocation   Quotas, the queue of…",
+            "  5  Workload     Cases per caseworker…",
+            "  6  Dashboard    Stages, quota use, d…",
+            "  7  Audit trail  Who changed what and…",
+            "  8  Reports      Pipeline, quotas, wo…",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move",
         ])
@@ -166,14 +166,14 @@ final class ScreenTests: XCTestCase {
     /// The interface hides what a role cannot do: each role's home lists only its areas.
     func testEachRoleSeesOnlyItsAreas() {
         XCTAssertEqual(HomeArea.areas(for: .caseworker), [.intake, .queues])
-        XCTAssertEqual(HomeArea.areas(for: .supervisor), [.intake, .queues, .approvals, .workload, .dashboard, .audit, .reports])
-        XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .dashboard, .audit, .reports, .users])
-        XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .workload, .dashboard, .audit, .reports])
+        XCTAssertEqual(HomeArea.areas(for: .supervisor), [.intake, .queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports])
+        XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .allocation, .dashboard, .audit, .reports, .users])
+        XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports])
         var app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.noStore), context: Self.noStore)
         _ = press([.character("3")], &app)
         XCTAssertEqual(app.screens.count, 1, "a caseworker has no third area")
         let home = HomeScreen(cases: nil, context: Self.supervisor)
-        XCTAssertNil(home.keyTable.action(for: .character("8")))
+        XCTAssertNil(home.keyTable.action(for: .character("9")))
     }
 
     func testFindingTakesCyrillicAndTransliterations() {

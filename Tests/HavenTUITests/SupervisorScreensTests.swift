@@ -67,15 +67,15 @@ final class SupervisorScreensTests: XCTestCase {
         var app = app("maria.s", store)
         app.press([.character("3")])
         var lines = app.lines
-        XCTAssertEqual(lines[1], " Proposed decisions awaiting approval: 1")
+        XCTAssertEqual(lines[1], " Decisions and allocations awaiting approval: 1")
         XCTAssertEqual(lines[4], " HV-000001 Жуков Артём Сергеевич   Grant             anna.k     2026-11-24 0")
-        XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return Down Move q Back")
+        XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return x Override Down Move q Back")
         app.press([.character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
         app.press([.character("y")])
         lines = app.lines
         XCTAssertEqual(lines[22], " Approved HV-000001.")
-        XCTAssertEqual(lines[1], " Proposed decisions awaiting approval: 0")
+        XCTAssertEqual(lines[1], " Decisions and allocations awaiting approval: 0")
         XCTAssertEqual(lines[4], " Nothing is waiting for approval.")
         let approved = try store.load(CaseID(number: 1)).record
         XCTAssertEqual(approved.stage, .allocation)
@@ -122,7 +122,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(app.lines.contains("                          ! Say why it goes back."), app.lines.joined(separator: "\n"))
         app.press(typeKeys("Cite the debrief.") + [.control("s")])
         XCTAssertEqual(app.lines[22], " Saved HV-000001.")
-        XCTAssertEqual(app.lines[1], " Proposed decisions awaiting approval: 0")
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 0")
         let returned = try store.load(CaseID(number: 1)).record
         XCTAssertEqual(returned.decision?.review, Review(verdict: .returned, by: "maria.s", at: Self.tick, comment: "Cite the debrief."))
         XCTAssertEqual(returned.stage, .decision)
@@ -204,7 +204,7 @@ final class SupervisorScreensTests: XCTestCase {
     func testASupervisorReassignsMarkedCases() throws {
         let store = try makeStore()
         var app = app("maria.s", store)
-        app.press([.character("4")])
+        app.press([.character("5")])
         var lines = app.lines
         XCTAssertTrue(lines[4].hasPrefix(" anna.k"), lines[4])
         XCTAssertTrue(lines[4].hasSuffix("     0     1     1     0     0     0     2     1     1"), lines[4])
@@ -227,7 +227,7 @@ final class SupervisorScreensTests: XCTestCase {
     func testTheDashboardDrawsBarsAndAnHonestEmptyState() throws {
         let empty = InMemoryCaseStore(users: Self.users)
         var app = app("maria.s", empty)
-        app.press([.character("5")])
+        app.press([.character("6")])
         var lines = app.lines
         XCTAssertEqual(lines[1], " Cases by stage · 0 in all")
         XCTAssertEqual(lines[2], "   No cases yet: register one from Intake.")
@@ -236,7 +236,7 @@ final class SupervisorScreensTests: XCTestCase {
 
         let store = try makeStore()
         app = self.app("maria.s", store)
-        app.press([.character("5")])
+        app.press([.character("6")])
         lines = app.lines
         // Intake 1, Screening 1, Decision 1: equal bars, full width; the others empty.
         XCTAssertEqual(lines[2].prefix(18), " Intake           ")
@@ -263,7 +263,7 @@ final class SupervisorScreensTests: XCTestCase {
     func testTheAuditTrailFiltersByUser() throws {
         let store = try makeStore()
         var app = app("audit.e", store)
-        app.press([.character("5")]) // auditor: Queues, Approvals, Workload, Dashboard, Audit trail
+        app.press([.character("6")]) // auditor: Queues, Approvals, Allocation, Workload, Dashboard, Audit trail
         XCTAssertEqual(app.lines[1], " Audit trail: 3 entries · everything")
         XCTAssertTrue(app.lines[4].contains("oleh.m       HV-000003 v1 registered"), app.lines[4])
         app.press([.character("/")] + typeKeys("anna.k") + [.control("s")])
@@ -280,7 +280,7 @@ final class SupervisorScreensTests: XCTestCase {
         var context = context("maria.s")
         context.writeFile = { path, contents in written.add(path, contents) }
         var app = HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
-        app.press([.character("7")])
+        app.press([.character("8")])
         XCTAssertTrue(app.lines[3].hasPrefix(" Pipeline: cases by stage, 2026-11-24"), app.lines[3])
         app.press([.character("3")])
         XCTAssertTrue(app.lines.contains { $0.hasPrefix(" anna.k   caseworker") }, app.lines.joined(separator: "\n"))
@@ -295,7 +295,7 @@ final class SupervisorScreensTests: XCTestCase {
         var context = context("root")
         context.accountExists = { $0 != "nobody" }
         var app = HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
-        app.press([.character("5")]) // administrator: Queues, Dashboard, Audit, Reports, Users
+        app.press([.character("6")]) // administrator: Queues, Allocation, Dashboard, Audit, Reports, Users
         XCTAssertEqual(app.lines[1], " Users of this store: 5")
         app.press([.character("a")] + typeKeys("nobody") + [.control("s")])
         XCTAssertTrue(app.lines.contains { $0.contains("! There is no user account 'nobody' on this server.") })

@@ -29,6 +29,15 @@ public struct AllocationRun: Sendable {
         }
     }
 
+    /// The same, short enough for a status line at 80 columns: "Placed 60 of 60 · score 960
+    /// (greedy 951, +0.9%) · optimal".
+    public static func shortSummary(_ result: AllocationBatchResult, queued: Int) -> String {
+        let gain = result.greedyScore == 0 ? 0 : Double(result.score - result.greedyScore) * 100 / Double(result.greedyScore)
+        let rounded = (gain * 10).rounded() / 10
+        return "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(rounded >= 0 ? "+" : "")\(rounded)%) · "
+            + (result.provenOptimal ? "optimal" : "not proven optimal")
+    }
+
     /// The figures of a run in one line: "Placed 118 of 120 (2 families); total score 3,412
     /// against 3,301 for a greedy pass (+3.4%); optimal."
     public static func summary(_ result: AllocationBatchResult, queued: Int) -> String {

@@ -57,6 +57,7 @@ public enum Capability: String, CaseIterable, Sendable {
     case closeCase = "close-case"
     case reassignCases = "reassign-cases"
     case viewApprovals = "view-approvals"
+    case viewAllocation = "view-allocation"
     case viewWorkload = "view-workload"
     case viewDashboard = "view-dashboard"
     case viewAuditTrail = "view-audit-trail"
@@ -87,6 +88,7 @@ public enum Capability: String, CaseIterable, Sendable {
         case .closeCase: "close cases"
         case .reassignCases: "reassign cases"
         case .viewApprovals: "see the approvals queue"
+        case .viewAllocation: "see quotas and the allocation queue"
         case .viewWorkload: "see caseworkers' workload"
         case .viewDashboard: "see the dashboard"
         case .viewAuditTrail: "read the audit trail"
@@ -110,7 +112,7 @@ public enum Capability: String, CaseIterable, Sendable {
              .proposeDecision, .proposeAllocation, .confirmArrival: casework
         case .reviewDecision, .reopenScreening, .approveAllocation, .runAllocationBatch, .closeCase, .reassignCases: supervision
         case .viewApprovals, .viewWorkload: [.supervisor, .auditor]
-        case .viewDashboard, .viewAuditTrail, .runReports: oversight
+        case .viewDashboard, .viewAuditTrail, .runReports, .viewAllocation: oversight
         case .manageUsers, .manageCountries, .importCases, .exportCases: [.administrator]
         case .checkStore: [.administrator, .auditor]
         }

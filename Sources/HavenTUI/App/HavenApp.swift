@@ -77,6 +77,10 @@ public struct HavenApp {
     /// The name index for duplicate checks: built at the first registration, then updated
     /// with only the names that changed.
     private var nameIndex: CaseSearchIndex?
+    /// The long job under way, if any (see `work()`).
+    public private(set) var job: (any BackgroundJob)?
+
+    public var isWorking: Bool { job != nil }
 
     public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
         screens = [root]
@@ -96,6 +100,19 @@ public struct HavenApp {
 
     /// Takes one key: the top screen's table, then its unbound-key handler, then the global table.
     public mutating func handle(_ key: Key, terminalSize: Size) -> AppCommand? {
+        if let job {
+            // While a job runs only Esc (stop it), Ctrl-C and Ctrl-L do anything.
+            switch key {
+            case .escape:
+                self.job = nil
+                status = ("\(job.title) stopped; what it saved stays saved.", .warning)
+                if let summaries = try? store?.summaries() { storeDidChange(summaries) }
+                return .redraw
+            case .control("c"): return .quit
+            case .control("l"): return .repaint
+            default: return nil
+            }
+        }
         let tooSmall = !terminalSize.contains(minimumSize)
         var top = screens.removeLast()
         top.prepare(for: Self.bodyArea(in: terminalSize))
@@ -162,6 +179,20 @@ public struct HavenApp {
                     case let .remove(name): ("\(name) no longer has a role here.", .info)
                     }
                 }
+            case let .changeCountries(change):
+                let answer: StoreReply
+                do {
+                    guard let store else { throw StoreError.unavailable("no store is open") }
+                    answer = .hostCountries(try store.changeHostCountries(change, by: context.actor, at: context.clock()))
+                    if let summaries = try? store.summaries() { storeDidChange(summaries) }
+                } catch {
+                    answer = .failed("\(error)")
+                }
+                if perform(reply(toTop: answer)) == .quit { return .quit }
+                if case .hostCountries = answer { status = ("Saved the change to \(change.country).", .info) }
+            case let .startJob(job):
+                self.job = job
+                work()
             case let .writeFile(path, contents):
                 do {
                     try context.writeFile(path, contents)
@@ -180,6 +211,7 @@ public struct HavenApp {
             switch query {
             case .users: return .users(try store.users())
             case let .auditTrail(filter, limit): return .auditEntries(try store.auditTrail(matching: filter, limit: limit), filter)
+            case .hostCountries: return .hostCountries(try store.hostCountries())
             }
         } catch {
             return .failed("\(error)")
@@ -205,6 +237,25 @@ public struct HavenApp {
         let effects = reply(toTop: .updated(saved: saved, refused: refused))
         if !saved.isEmpty, let summaries = try? store.summaries() { storeDidChange(summaries) }
         return effects
+    }
+
+    /// Runs one slice of the job under way: progress on the status line while it works, its
+    /// message to the top screen and the new summaries to every screen when it ends.
+    public mutating func work() {
+        guard var current = job, let store else { job = nil; return }
+        switch current.step(store: store, context: context) {
+        case let .working(phase, done, total):
+            job = current
+            let width = 20
+            let filled = total == 0 ? 0 : width * min(done, total) / total
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            status = ("\(current.title): \(phase) \(bar) \(done)/\(total) · Esc stops", .info)
+        case let .finished(message, failed):
+            job = nil
+            if let summaries = try? store.summaries() { storeDidChange(summaries) }
+            _ = perform(reply(toTop: .jobFinished(message)))
+            status = (message, failed ? .error : .info)
+        }
     }
 
     /// Loads a case with its history, or says why it cannot.

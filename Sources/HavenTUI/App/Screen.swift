@@ -29,6 +29,26 @@ public enum Effect {
     case changeUsers(UserChange)
     /// Write a file for the user (a report); the outcome comes back as a status line.
     case writeFile(path: String, contents: String)
+    /// Change the host countries (administrators); the new list comes back as `.hostCountries`.
+    case changeCountries(HostCountryChange)
+    /// Start a long job; the app runs it in slices between keys with a progress bar on the
+    /// status line, and its outcome comes back as `.jobFinished`.
+    case startJob(any BackgroundJob)
+}
+
+/// A long piece of work (a batch allocation) done a slice at a time, so the screen shows its
+/// progress and Esc can stop it between slices.
+public protocol BackgroundJob {
+    /// "Batch allocation", for the status line.
+    var title: String { get }
+    /// Does one slice of the work (tens of milliseconds) and says how far it has got.
+    mutating func step(store: any CaseStore, context: SessionContext) -> JobStep
+}
+
+public enum JobStep {
+    case working(phase: String, done: Int, total: Int)
+    /// The message for the status line, and whether it reports a failure.
+    case finished(message: String, failed: Bool)
 }
 
 /// A change to a case made by the workflow as the acting user at a time; it throws the rule
@@ -48,6 +68,7 @@ public struct CaseChange: Sendable {
 public enum StoreQuery: Sendable, Equatable {
     case users
     case auditTrail(AuditFilter, limit: Int)
+    case hostCountries
 }
 
 /// What the store answered to a screen's `save` or `reload`.
@@ -64,6 +85,9 @@ public enum StoreReply {
     case users(UserDirectory)
     /// The newest entries matching the filter asked for, newest first.
     case auditEntries([AuditEntry], AuditFilter)
+    case hostCountries([HostCountry])
+    /// A background job ended (or was stopped): what it did.
+    case jobFinished(String)
 }
 
 public enum StatusKind: Sendable {

@@ -99,6 +99,9 @@ public struct FormScreen: Screen {
         case .users:
             form.markSaved()
             return [.back, .query(.users)]
+        case .hostCountries:
+            form.markSaved()
+            return [.back, .query(.hostCountries)]
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]

@@ -3,13 +3,14 @@ import HavenCore
 /// One of Haven's areas as the home screen lists it; each needs a capability, and a role
 /// sees only the areas it can use.
 public enum HomeArea: String, CaseIterable, Sendable {
-    case intake, queues, approvals, workload, dashboard, audit, reports, users
+    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users
 
     public var name: String {
         switch self {
         case .intake: "Intake"
         case .queues: "Queues"
         case .approvals: "Approvals"
+        case .allocation: "Allocation"
         case .workload: "Workload"
         case .dashboard: "Dashboard"
         case .audit: "Audit trail"
@@ -22,7 +23,8 @@ public enum HomeArea: String, CaseIterable, Sendable {
         switch self {
         case .intake: "Register a defector; duplicates flagged across scripts"
         case .queues: "Cases by stage, caseworker and country; overdue; search"
-        case .approvals: "Proposed decisions waiting for a second person"
+        case .approvals: "Proposed decisions and allocations waiting for a second person"
+        case .allocation: "Quotas, the queue of granted cases, the batch run, proposals"
         case .workload: "Cases per caseworker by stage; overdue; reassign"
         case .dashboard: "Stages, quota use, decisions per week, outcomes"
         case .audit: "Who changed what and when, by user, case and date"
@@ -36,6 +38,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .intake: .registerCase
         case .queues: .viewCases
         case .approvals: .viewApprovals
+        case .allocation: .viewAllocation
         case .workload: .viewWorkload
         case .dashboard: .viewDashboard
         case .audit: .viewAuditTrail
@@ -214,6 +217,8 @@ public struct HomeScreen: Screen {
             return [.push(QueueScreen(cases: cases, context: context, onlyMine: mine, index: searchIndex))]
         case .approvals:
             return [.push(ApprovalsScreen(cases: cases, context: context))]
+        case .allocation:
+            return [.push(AllocationScreen(cases: cases, context: context)), .query(.hostCountries)]
         case .workload:
             return [.push(WorkloadScreen(cases: cases, context: context, index: searchIndex)), .query(.users)]
         case .dashboard:

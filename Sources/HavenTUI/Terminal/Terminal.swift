@@ -49,6 +49,10 @@ public enum TerminalSession {
         var needsDraw = true
         var lastRefresh = clock()
         while true {
+            if app.isWorking {
+                app.work()
+                needsDraw = true
+            }
             if clock() - lastRefresh >= pollMilliseconds {
                 lastRefresh = clock()
                 app.keepDraft()
@@ -63,7 +67,7 @@ public enum TerminalSession {
                 terminal.draw(canvas)
                 needsDraw = false
             }
-            guard let event = terminal.nextEvent(timeoutMilliseconds: pollMilliseconds) else { continue }
+            guard let event = terminal.nextEvent(timeoutMilliseconds: app.isWorking ? 0 : pollMilliseconds) else { continue }
             switch event {
             case let .signal(number):
                 return .signal(number)

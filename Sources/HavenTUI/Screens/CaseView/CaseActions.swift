@@ -116,29 +116,55 @@ enum CaseActions {
     }
 
     /// Sends a proposed decision back with a comment; works on the case's latest version.
-    static func returnDecision(_ id: CaseID, reloads: CaseID?) -> FormScreen {
+    /// The form that sends a proposal (decision or allocation) back with a comment.
+    static func returnProposal(_ id: CaseID, kind: ApprovalKind, reloads: CaseID?) -> FormScreen {
+        let what = if case .allocation = kind { "allocation" } else { "decision" }
         let form = Form(sections: [Form.Section(title: "Return to the caseworker", fields: [
             FormField("comment", "Comment", .text(maximumLength: 2000), hint: "what is missing or wrong"),
         ])])
-        return FormScreen(title: "Return", heading: "Return the proposed decision on \(id) with a comment", form: form,
+        return FormScreen(title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", form: form,
                           reloads: reloads) { form in
             let comment = form.value("comment")
             guard !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return .problems([ValidationIssue(field: "comment", message: "Say why it goes back.")])
             }
-            return .perform([.update([id], change: CaseChange("Return decision") { record, actor, time in
-                try Workflow.returnDecision(on: record, comment: comment, by: actor, at: time)
+            return .perform([.update([id], change: CaseChange("Return \(what)") { record, actor, time in
+                if case .allocation = kind { return try Workflow.returnAllocation(on: record, comment: comment, by: actor, at: time) }
+                return try Workflow.returnDecision(on: record, comment: comment, by: actor, at: time)
             })])
         }
     }
 
-    static func approveDecision(_ id: CaseID) -> CaseChange {
-        CaseChange("Approve decision") { record, actor, time in try Workflow.approveDecision(on: record, by: actor, at: time) }
+    /// Approves what the case's pending proposal asks for.
+    static func approve(_ id: CaseID, kind: ApprovalKind) -> CaseChange {
+        CaseChange("Approve \(kind.title.lowercased())") { record, actor, time in
+            if case .allocation = kind { return try Workflow.approveAllocation(on: record, by: actor, at: time) }
+            return try Workflow.approveDecision(on: record, by: actor, at: time)
+        }
     }
 
-    // MARK: Stage moves and reassignment
+    /// The supervisor's override: another country, and why (kept in the case and the audit trail).
+    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, countries: [HostCountry], reloads: CaseID?) -> FormScreen {
+        let options = countries.filter { $0.code != proposed }.map { FormOption($0.code.rawValue, "\($0.code) \($0.name)") }
+        let form = Form(sections: [Form.Section(title: "Override the proposed \(proposed)", fields: [
+            FormField("country", "Country", .choice(options), hint: "Left/Right or the first letter"),
+            FormField("reason", "Reason", .text(maximumLength: 2000), hint: "why this country instead"),
+        ])])
+        return FormScreen(title: "Override", heading: "Allocate \(id) elsewhere · Ctrl-S approves with the reason", form: form,
+                          reloads: reloads) { form in
+            guard let country = CountryCode(form.value("country")) else {
+                return .problems([ValidationIssue(field: "country", message: "Choose a country.")])
+            }
+            let reason = form.value("reason")
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return .problems([ValidationIssue(field: "reason", message: "Say why the case goes to \(country) instead of \(proposed).")])
+            }
+            return .perform([.update([id], change: CaseChange("Override allocation to \(country)") { record, actor, time in
+                try Workflow.overrideAllocation(on: record, to: country, reason: reason, by: actor, at: time)
+            })])
+        }
+    }
 
-    /// The stage moves this role could make from the case's stage (approvals have their own keys).
     static func moves(for record: Case, role: Role) -> [TransitionName] {
         Workflow.available(from: record.stage, for: role).filter { ![.approveGrant, .approveRefusal, .approveAllocation].contains($0) }
     }
@@ -191,8 +217,12 @@ enum CaseActions {
     }
 
     /// `a` on a proposal: ask first (y/n), or say at once that it is the user's own.
-    static func askToApprove(_ id: CaseID, outcome: DecisionOutcome, proposedBy: UserName, user: UserName) -> (ask: Bool, effect: Effect) {
-        guard proposedBy != user else { return (false, .status(WorkflowError.ownProposal(.approveGrant).description, .error)) }
-        return (true, .status("Approve \(id): \(outcome.title.lowercased()), proposed by \(proposedBy)? y approves, n does not.", .warning))
+    static func askToApprove(_ id: CaseID, kind: ApprovalKind, proposedBy: UserName, user: UserName) -> (ask: Bool, effect: Effect) {
+        guard proposedBy != user else {
+            let transition: TransitionName = if case .allocation = kind { .approveAllocation } else { .approveGrant }
+            return (false, .status(WorkflowError.ownProposal(transition).description, .error))
+        }
+        return (true, .status("Approve \(id): \(kind.title.lowercased()), proposed by \(proposedBy)? y approves, n does not.", .warning))
     }
+
 }

@@ -95,9 +95,18 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             var lines: [String] = []
             if let allocation = record.allocation {
                 lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
-                for factor in allocation.factors { lines.append(field("  " + factor.name, String(format: "%+.2f", factor.contribution))) }
+                lines.append(field("Score", "\(allocation.factors.score)" + (allocation.factors.isEmpty ? " (no factor scores)" : "")))
+                for factor in allocation.factors {
+                    lines.append(field("  " + factor.title, "\(Int(factor.contribution))" + (factor.detail.map { "  \($0)" } ?? "")))
+                }
+                if let runnerUp = allocation.runnerUp {
+                    lines.append(field("Runner-up", "\(runnerUp), score \(allocation.runnerUpFactors?.score ?? 0)"))
+                }
+                if let reason = allocation.runnerUpReason { lines.append(field("Why not", reason)) }
                 if let override = allocation.override { lines.append(field("Overridden to", "\(override.country): \(override.reason)")) }
-                lines.append(field("Review", allocation.review.map { "\($0.verdict.rawValue) by \($0.by), \($0.at.date)" } ?? "awaiting a supervisor"))
+                lines.append(field("Review", allocation.review.map { review in
+                    "\(review.verdict.rawValue) by \(review.by), \(review.at.date)" + (review.comment.isEmpty ? "" : ": \(review.comment)")
+                } ?? "awaiting a supervisor"))
             } else {
                 lines.append("No allocation proposed yet.")
             }

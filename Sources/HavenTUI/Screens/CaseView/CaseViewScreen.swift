@@ -10,7 +10,7 @@ public struct CaseViewScreen: Screen {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
-        case recordScreening, moveStage, proposeDecision, approveDecision, returnDecision, reassign
+        case recordScreening, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
     }
 
@@ -48,6 +48,13 @@ public struct CaseViewScreen: Screen {
         let record = stored.record
         let may = context.may
         let awaiting = record.stage == .decision && record.decision?.isAwaitingReview == true
+        let pending = pendingApproval
+        let mayReview = switch pending {
+        case .decision?: may(.reviewDecision)
+        case .allocation?: may(.approveAllocation)
+        case nil: false
+        }
+        let what = if case .allocation? = pending { "allocation" } else { "decision" }
         let offers: [(Bool, Character, Action, String, String)] = [
             (may(.addNote), "n", .addNote, "Note", "Add a note to the case"),
             (may(.editCase) && record.stage != .closed, "e", .edit, "Edit", "Edit the person and service details with the intake form"),
@@ -55,14 +62,19 @@ public struct CaseViewScreen: Screen {
              "Record a screening check (identity, vetting, art. 1F, debrief)"),
             (may(.proposeDecision) && record.stage == .decision && !awaiting, "p", .proposeDecision, "Propose",
              "Propose a decision: grant, refuse or exclude, with reasons"),
-            (may(.reviewDecision) && awaiting, "a", .approveDecision, "Approve", "Approve the proposed decision (not your own)"),
-            (may(.reviewDecision) && awaiting, "u", .returnDecision, "Return", "Return the proposed decision to the caseworker with a comment"),
+            (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
+            (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
+            (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
+             "Approve the case into another country than proposed, with the reason"),
             (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
              "Move the case on: submit, complete screening, reopen, arrival, close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
         ]
         return offers.filter(\.0).map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
     }
+
+    /// What waits for a supervisor on this case, if anything.
+    var pendingApproval: ApprovalKind? { CaseSummary(stored).pendingApproval?.kind }
 
     public var title: String { stored.record.id.rawValue }
     public var minimumSize: Size { Size(width: 60, height: 16) }
@@ -128,13 +140,18 @@ public struct CaseViewScreen: Screen {
         case .proposeDecision:
             return [.push(CaseActions.proposeDecision(stored, context: context))]
         case .approveDecision:
-            guard let proposal = stored.record.decision else { return [] }
-            let question = CaseActions.askToApprove(stored.record.id, outcome: proposal.outcome, proposedBy: proposal.proposedBy,
+            guard let pending = CaseSummary(stored).pendingApproval else { return [] }
+            let question = CaseActions.askToApprove(stored.record.id, kind: pending.kind, proposedBy: pending.proposedBy,
                                                     user: context.user)
             confirmingApproval = question.ask
             return [question.effect]
         case .returnDecision:
-            return [.push(CaseActions.returnDecision(stored.record.id, reloads: stored.record.id))]
+            guard let kind = pendingApproval else { return [] }
+            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, reloads: stored.record.id))]
+        case .overrideAllocation:
+            guard case let .allocation(country)? = pendingApproval else { return [] }
+            return [.push(CaseActions.overrideAllocation(stored.record.id, proposed: country, countries: context.reference?.countries ?? [],
+                                                         reloads: stored.record.id))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
         case .reassign:
@@ -142,10 +159,11 @@ public struct CaseViewScreen: Screen {
         case .confirmApproval:
             confirmingApproval = false
             do {
-                let record = try Workflow.approveDecision(on: stored.record, by: context.actor, at: context.clock())
+                guard let kind = pendingApproval else { return [] }
+                let record = try CaseActions.approve(stored.record.id, kind: kind).apply(stored.record, context.actor, context.clock())
                 return [.save(record, basedOn: stored.version)]
             } catch {
-                return [.status(error.description, .error)]
+                return [.status("\(error)", .error)]
             }
         case .cancelApproval:
             confirmingApproval = false

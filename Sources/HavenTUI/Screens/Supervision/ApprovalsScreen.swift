@@ -1,11 +1,12 @@
 import HavenCore
 
-/// The supervisor's approvals queue: proposed decisions waiting for a second person, oldest
-/// first, with who proposed what and how long it has waited. `a` approves (after y), `u`
-/// returns with a comment, Enter opens the case to read it first. A supervisor's own
+/// The supervisor's approvals queue: proposed decisions and allocations waiting for a second
+/// person, oldest first, with who proposed what and how long it has waited. `a` approves
+/// (after y), `u` returns with a comment, `x` overrides an allocation to another country with
+/// a reason, Enter opens the case to read it (and an allocation's explanation) first. A supervisor's own
 /// proposals are listed but marked, and the workflow refuses to let them approve those.
 public struct ApprovalsScreen: Screen {
-    public enum Action: Sendable { case up, down, pageUp, pageDown, open, approve, returnProposal, confirm, cancel }
+    public enum Action: Sendable { case up, down, pageUp, pageDown, open, approve, returnProposal, overrideAllocation, confirm, cancel }
 
     public private(set) var rows: [CaseSummary]
     let context: SessionContext
@@ -21,12 +22,12 @@ public struct ApprovalsScreen: Screen {
     public var title: String { "Approvals" }
     public var minimumSize: Size { Size(width: 60, height: 12) }
 
-    var canReview: Bool { context.may(.reviewDecision) }
+    var canReview: Bool { context.may(.reviewDecision) || context.may(.approveAllocation) }
 
     public var keyTable: KeyTable<Action> {
         if confirming != nil {
             return KeyTable([
-                KeyBinding([.character("y")], .confirm, label: "Approve", help: "Approve the proposed decision"),
+                KeyBinding([.character("y")], .confirm, label: "Approve", help: "Approve the proposal"),
                 KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "Do not approve"),
             ])
         }
@@ -35,6 +36,8 @@ public struct ApprovalsScreen: Screen {
         ] + (canReview ? [
             KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve the selected proposal (asks first; not your own)"),
             KeyBinding([.character("u")], .returnProposal, label: "Return", help: "Return the selected proposal with a comment"),
+            KeyBinding([.character("x")], .overrideAllocation, label: "Override",
+                       help: "Approve the selected allocation into another country, with the reason"),
         ] : []) + [
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next proposal"),
             KeyBinding([.up, .character("k")], .up, help: "Previous proposal"),
@@ -63,21 +66,26 @@ public struct ApprovalsScreen: Screen {
             guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
             return [.openCase(current.id)]
         case .approve:
-            guard let current, let decision = current.decision else { return [.status("Nothing is waiting for approval.", .info)] }
-            let question = CaseActions.askToApprove(current.id, outcome: decision.outcome, proposedBy: decision.proposedBy,
-                                                    user: context.user)
+            guard let current, let pending = current.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
+            let question = CaseActions.askToApprove(current.id, kind: pending.kind, proposedBy: pending.proposedBy, user: context.user)
             if question.ask { confirming = current.id }
             return [question.effect]
         case .confirm:
-            guard let id = confirming else { return [] }
+            guard let id = confirming, let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
             confirming = nil
-            return [.update([id], change: CaseActions.approveDecision(id))]
+            return [.update([id], change: CaseActions.approve(id, kind: kind))]
         case .cancel:
             confirming = nil
             return [.status("Not approved.", .info)]
         case .returnProposal:
-            guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
-            return [.push(CaseActions.returnDecision(current.id, reloads: nil))]
+            guard let current, let pending = current.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
+            return [.push(CaseActions.returnProposal(current.id, kind: pending.kind, reloads: nil))]
+        case .overrideAllocation:
+            guard let current, case let .allocation(country)? = current.pendingApproval?.kind else {
+                return [.status("Only an allocation can be overridden to another country.", .info)]
+            }
+            return [.push(CaseActions.overrideAllocation(current.id, proposed: country, countries: context.reference?.countries ?? [],
+                                                         reloads: nil))]
         }
         return []
     }
@@ -95,7 +103,7 @@ public struct ApprovalsScreen: Screen {
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
-        canvas.put(" Proposed decisions awaiting approval: \(rows.count)", x: area.x, y: area.y, width: area.width, style: .heading)
+        canvas.put(" Decisions and allocations awaiting approval: \(rows.count)", x: area.x, y: area.y, width: area.width, style: .heading)
         // Below 70 columns the date goes first; the days waiting stay.
         let showDate = area.width >= 70
         let nameWidth = max(6, area.width - 1 - 10 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
@@ -113,13 +121,13 @@ public struct ApprovalsScreen: Screen {
         let visible = area.height - 3
         let first = max(0, selected - visible + 1)
         for (offset, summary) in rows.dropFirst(first).prefix(visible).enumerated() {
-            guard let decision = summary.decision else { continue }
+            guard let pending = summary.pendingApproval else { continue }
             let y = area.y + 3 + offset
             let isSelected = first + offset == selected
-            let mine = decision.proposedBy == context.user
-            let text = line([summary.id.rawValue, summary.cyrillicName, decision.outcome.title,
-                             decision.proposedBy.rawValue + (mine ? " (you)" : ""), decision.proposedAt.date.description,
-                             String(max(0, decision.proposedAt.date.days(until: context.today)))])
+            let mine = pending.proposedBy == context.user
+            let text = line([summary.id.rawValue, summary.cyrillicName, pending.kind.title,
+                             pending.proposedBy.rawValue + (mine ? " (you)" : ""), pending.proposedAt.date.description,
+                             String(max(0, pending.proposedAt.date.days(until: context.today)))])
             if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
             canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (mine ? .muted : .normal))
         }

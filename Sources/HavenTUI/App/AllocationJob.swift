@@ -1,0 +1,79 @@
+import HavenCore
+
+/// The batch allocation as a background job: read the queue's cases, work out the placement,
+/// save each proposal, a slice at a time. Stopping it between slices keeps every proposal
+/// saved so far (each is a whole, valid save).
+public struct AllocationJob: BackgroundJob {
+    enum Phase {
+        case starting
+        case reading(Int)
+        case solving
+        case saving(Int)
+    }
+
+    var phase = Phase.starting
+    var run: AllocationRun?
+    var profiles: [AllocationProfile] = []
+    var result: AllocationBatchResult?
+    var saved = 0
+    var refused: [(CaseID, String)] = []
+    /// Cases read, and proposals saved, per slice.
+    let readSlice = 400
+    let saveSlice = 50
+
+    public init() {}
+
+    public var title: String { "Batch allocation" }
+
+    public mutating func step(store: any CaseStore, context: SessionContext) -> JobStep {
+        do {
+            switch phase {
+            case .starting:
+                try Capability.runAllocationBatch.require(context.actor)
+                let run = AllocationRun(summaries: try store.summaries(), countries: try store.hostCountries(),
+                                        policy: context.reference?.allocation ?? .plain)
+                guard !run.queue.isEmpty else { return .finished(message: "No granted case is waiting for a country.", failed: false) }
+                self.run = run
+                phase = .reading(0)
+                return .working(phase: "reading cases", done: 0, total: run.queue.count)
+            case let .reading(start):
+                let queue = run!.queue
+                let occupations = context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: [])
+                for summary in queue[start..<min(queue.count, start + readSlice)] {
+                    profiles.append(AllocationProfile(record: try store.load(summary.id).record, occupations: occupations))
+                }
+                let next = min(queue.count, start + readSlice)
+                phase = next == queue.count ? .solving : .reading(next)
+                return .working(phase: next == queue.count ? "working out the best placement" : "reading cases", done: next,
+                                total: queue.count)
+            case .solving:
+                result = run!.batch.run(profiles)
+                phase = .saving(0)
+                return .working(phase: "saving proposals", done: 0, total: result!.proposals.count)
+            case let .saving(start):
+                let proposals = result!.proposals
+                let time = context.clock()
+                for planned in proposals[start..<min(proposals.count, start + saveSlice)] {
+                    do {
+                        let stored = try store.load(planned.caseID)
+                        let next = try AllocationRun.change(for: planned)(stored.record, context.actor, time)
+                        _ = try store.save(next, basedOn: stored.version, by: context.actor, at: time)
+                        saved += 1
+                    } catch {
+                        refused.append((planned.caseID, "\(error)"))
+                    }
+                }
+                let next = min(proposals.count, start + saveSlice)
+                guard next == proposals.count else {
+                    phase = .saving(next)
+                    return .working(phase: "saving proposals", done: next, total: proposals.count)
+                }
+                var message = AllocationRun.shortSummary(result!, queued: run!.queue.count) + " · \(saved) to approve"
+                if let (id, reason) = refused.first { message += " \(refused.count) not saved, first \(id): \(reason)" }
+                return .finished(message: message, failed: !refused.isEmpty)
+            }
+        } catch {
+            return .finished(message: "\(title) stopped: \(error)", failed: true)
+        }
+    }
+}

@@ -1,0 +1,310 @@
+import HavenCore
+
+/// Country allocation: the host countries with their places (used, held by proposals, free)
+/// as bars, the queue of granted cases awaiting a country, and the proposals awaiting approval.
+/// Tab moves between the three. Supervisors run the batch (`r`, with progress; Esc stops it)
+/// and approve (`a`), return (`u`) or override (`x`) proposals; administrators change quotas
+/// (`e`), add (`+`) and remove (`-`) countries.
+public struct AllocationScreen: Screen {
+    public enum Pane: String, CaseIterable, Sendable {
+        case countries = "Countries", queue = "Queue", proposals = "Proposals"
+    }
+
+    public enum Action: Sendable {
+        case nextPane, up, down, pageUp, pageDown, open, run, approve, returnProposal, overrideAllocation, confirm, cancel
+        case editQuota, addCountry, removeCountry, confirmRemove
+    }
+
+    public private(set) var pane = Pane.countries
+    public private(set) var countries: [HostCountry]
+    public private(set) var uses: [QuotaUse] = []
+    public private(set) var queue: [CaseSummary] = []
+    public private(set) var proposals: [CaseSummary] = []
+    public private(set) var selected: [Pane: Int] = [:]
+    public private(set) var confirming: CaseID?
+    public private(set) var removing: CountryCode?
+    /// The last batch's outcome, shown under the heading.
+    public private(set) var lastRun: String?
+    var cases: [CaseSummary]
+    let context: SessionContext
+    var pageRows = 15
+
+    public init(cases: [CaseSummary], context: SessionContext) {
+        self.context = context
+        self.cases = cases
+        countries = context.reference?.countries ?? []
+        recount()
+    }
+
+    public var title: String { "Allocation" }
+    public var minimumSize: Size { Size(width: 60, height: 14) }
+
+    mutating func recount() {
+        uses = Supervision.quotaUse(cases, countries: countries)
+        queue = cases.filter(\.isAwaitingAllocation).sorted { ($0.stageEnteredAt, $0.id) < ($1.stageEnteredAt, $1.id) }
+        proposals = cases.filter(\.isAwaitingAllocationReview).sorted {
+            ($0.allocation!.proposedAt, $0.id) < ($1.allocation!.proposedAt, $1.id)
+        }
+        for pane in Pane.allCases { selected[pane] = min(selected[pane] ?? 0, max(0, count(pane) - 1)) }
+    }
+
+    func count(_ pane: Pane) -> Int {
+        switch pane {
+        case .countries: uses.count
+        case .queue: queue.count
+        case .proposals: proposals.count
+        }
+    }
+
+    var index: Int { selected[pane] ?? 0 }
+
+    public var keyTable: KeyTable<Action> {
+        if confirming != nil || removing != nil {
+            return KeyTable([
+                KeyBinding([.character("y")], .confirm, label: removing != nil ? "Remove" : "Approve", help: "Yes"),
+                KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "No"),
+            ])
+        }
+        var bindings = [
+            KeyBinding([.tab], Action.nextPane, label: "Pane", help: "Next pane: countries, queue, proposals"),
+        ]
+        if context.may(.runAllocationBatch) {
+            bindings.append(KeyBinding([.character("r")], .run, label: "Run batch",
+                                       help: "Allocate the whole queue: the highest total score within the quotas, families together"))
+        }
+        if pane != .countries {
+            bindings.append(KeyBinding([.enter], .open, label: "Open", help: "Open the case (its Allocation section explains the proposal)"))
+        }
+        if pane == .proposals, context.may(.approveAllocation) {
+            bindings += [
+                KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve the selected proposal (asks first; not your own)"),
+                KeyBinding([.character("x")], .overrideAllocation, label: "Override", help: "Approve into another country, with the reason"),
+                KeyBinding([.character("u")], .returnProposal, label: "Return", help: "Return the proposal with a comment; its place is freed"),
+            ]
+        }
+        if pane == .countries, context.may(.manageCountries) {
+            bindings += [
+                KeyBinding([.character("e")], .editQuota, label: "Quota", help: "Change the selected country's quota"),
+                KeyBinding([.character("+")], .addCountry, label: "Add", help: "Add a host country"),
+                KeyBinding([.character("-")], .removeCountry, label: "Remove", help: "Remove the selected country (only if no case uses it)"),
+            ]
+        }
+        bindings += [
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next row"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous row"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+        ]
+        return KeyTable(bindings)
+    }
+
+    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 5) }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+        cases = summaries
+        recount()
+        return []
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .hostCountries(list):
+            countries = list
+            recount()
+        case let .jobFinished(message):
+            lastRun = message
+        case let .updated(saved, refused):
+            if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
+            return [.status("Approved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            break
+        }
+        return []
+    }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        let last = max(0, count(pane) - 1)
+        switch action {
+        case .nextPane:
+            pane = Pane.allCases[(Pane.allCases.firstIndex(of: pane)! + 1) % Pane.allCases.count]
+        case .up: selected[pane] = max(0, index - 1)
+        case .down: selected[pane] = min(last, index + 1)
+        case .pageUp: selected[pane] = max(0, index - pageRows)
+        case .pageDown: selected[pane] = min(last, index + pageRows)
+        case .open:
+            guard let summary = selectedCase else { return [] }
+            return [.openCase(summary.id)]
+        case .run:
+            guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
+            return [.startJob(AllocationJob())]
+        case .approve:
+            guard pane == .proposals, let summary = selectedCase, let pending = summary.pendingApproval else { return [] }
+            let question = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: context.user)
+            if question.ask { confirming = summary.id }
+            return [question.effect]
+        case .returnProposal:
+            guard pane == .proposals, let summary = selectedCase, let pending = summary.pendingApproval else { return [] }
+            return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, reloads: nil))]
+        case .overrideAllocation:
+            guard pane == .proposals, let summary = selectedCase, let allocation = summary.allocation else { return [] }
+            return [.push(CaseActions.overrideAllocation(summary.id, proposed: allocation.country, countries: countries, reloads: nil))]
+        case .confirm:
+            if let code = removing {
+                removing = nil
+                return [.changeCountries(.remove(code))]
+            }
+            guard let id = confirming, let kind = proposals.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
+            confirming = nil
+            return [.update([id], change: CaseActions.approve(id, kind: kind))]
+        case .cancel:
+            confirming = nil
+            removing = nil
+            return [.status("Nothing changed.", .info)]
+        case .editQuota:
+            guard uses.indices.contains(index) else { return [] }
+            return [.push(quotaForm(uses[index]))]
+        case .addCountry:
+            return [.push(countryForm())]
+        case .removeCountry:
+            guard uses.indices.contains(index) else { return [] }
+            removing = uses[index].country.code
+            return [.status("Remove \(uses[index].country.name) from the host countries? y removes, n keeps it.", .warning)]
+        case .confirmRemove:
+            break
+        }
+        return []
+    }
+
+    var selectedCase: CaseSummary? {
+        switch pane {
+        case .countries: nil
+        case .queue: queue.indices.contains(index) ? queue[index] : nil
+        case .proposals: proposals.indices.contains(index) ? proposals[index] : nil
+        }
+    }
+
+    func quotaForm(_ use: QuotaUse) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "\(use.country.name): \(use.used) used, \(use.reserved) held", fields: [
+            FormField("quota", "Quota", .text(maximumLength: 7), hint: "places in all", value: String(use.country.quota)),
+        ])])
+        return FormScreen(title: "Quota", heading: "The quota of \(use.country.name) · Ctrl-S saves", form: form) { form in
+            guard let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces)), quota >= 0 else {
+                return .problems([ValidationIssue(field: "quota", message: "A quota is a whole number, 0 or more.")])
+            }
+            return .perform([.changeCountries(.setQuota(use.country.code, quota))])
+        }
+    }
+
+    func countryForm() -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "A new host country", fields: [
+            FormField("code", "Code", .text(maximumLength: 2), hint: "ISO 3166, such as AT"),
+            FormField("name", "Name", .text(maximumLength: 60)),
+            FormField("languages", "Languages", .text(maximumLength: 40), hint: "ISO 639-1, main first: de fr"),
+            FormField("quota", "Quota", .text(maximumLength: 7), value: String(HostCountry.defaultQuota)),
+        ])])
+        return FormScreen(title: "Add country", heading: "Add a host country · Ctrl-S saves", form: form) { form in
+            var issues: [ValidationIssue] = []
+            let code = CountryCode(form.value("code").uppercased())
+            if code == nil { issues.append(ValidationIssue(field: "code", message: "Two capital letters, such as AT.")) }
+            let name = form.value("name").trimmingCharacters(in: .whitespaces)
+            if name.isEmpty { issues.append(ValidationIssue(field: "name", message: "The country's name.")) }
+            let words = form.value("languages").split(separator: " ").map { String($0).lowercased() }
+            let languages = words.compactMap(LanguageCode.init)
+            if languages.isEmpty || languages.count != words.count {
+                issues.append(ValidationIssue(field: "languages", message: "Two-letter language codes, such as de fr."))
+            }
+            let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces))
+            if quota == nil || quota! < 0 { issues.append(ValidationIssue(field: "quota", message: "A whole number, 0 or more.")) }
+            guard issues.isEmpty, let code, let quota else { return .problems(issues) }
+            return .perform([.changeCountries(.add(HostCountry(code: code, name: name, languages: languages, quota: quota)))])
+        }
+    }
+
+    // MARK: Drawing
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let free = uses.reduce(0) { $0 + $1.free }
+        let quota = uses.reduce(0) { $0 + $1.country.quota }
+        canvas.put(" \(queue.count) waiting · \(proposals.count) to approve · \(free) of \(quota) places free",
+                   x: area.x, y: area.y, width: area.width, style: .heading)
+        var x = area.x + 1
+        for candidate in Pane.allCases {
+            let label = " \(candidate.rawValue) (\(count(candidate))) "
+            x += canvas.put(label, x: x, y: area.y + 1, style: candidate == pane ? .selection : .muted) + 1
+        }
+        if let lastRun {
+            canvas.put(" " + lastRun, x: area.x, y: area.y + 2, width: area.width, style: .muted)
+        }
+        let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3)
+        switch pane {
+        case .countries: renderCountries(into: &canvas, area: body)
+        case .queue: renderCases(queue, into: &canvas, area: body)
+        case .proposals: renderCases(proposals, into: &canvas, area: body)
+        }
+    }
+
+    func visibleRange(rows: Int, height: Int) -> Range<Int> {
+        let first = max(0, index - height + 1)
+        return first..<min(rows, first + height)
+    }
+
+    func renderCountries(into canvas: inout Canvas, area: Rect) {
+        let numbers = 6 * 4
+        let nameWidth = area.width >= 76 ? 16 : 0
+        let barWidth = max(4, area.width - 1 - 3 - (nameWidth > 0 ? nameWidth + 1 : 0) - numbers - 2)
+        func cells(_ values: [String]) -> String {
+            values.map { String(repeating: " ", count: max(0, 6 - $0.count)) + $0 }.joined()
+        }
+        let header = " Code" + (nameWidth > 0 ? " " + DisplayWidth.fit("Country", to: nameWidth) : "")
+            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  free ·"
+        canvas.put(header, x: area.x, y: area.y, width: area.width, style: Style(.heading, bold: true, underline: true))
+        let height = area.height - 1
+        for (row, position) in visibleRange(rows: uses.count, height: height).enumerated() {
+            let use = uses[position]
+            let y = area.y + 1 + row
+            let isSelected = position == index
+            var text = " " + DisplayWidth.fit(use.country.code.rawValue, to: 3)
+            if nameWidth > 0 { text += " " + DisplayWidth.fit(use.country.name, to: nameWidth) }
+            text += cells([use.country.quota, use.used, use.reserved, use.free].map(String.init)) + "  "
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            let width = canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            let total = max(1, use.country.quota)
+            let usedCells = min(barWidth, use.used * barWidth / total)
+            let heldCells = min(barWidth - usedCells, (use.used + use.reserved) * barWidth / total - usedCells)
+            let bar = String(repeating: "█", count: usedCells) + String(repeating: "▒", count: max(0, heldCells))
+                + String(repeating: "·", count: max(0, barWidth - usedCells - max(0, heldCells)))
+            canvas.put(bar, x: area.x + width, y: y, width: max(0, area.width - width), style: isSelected ? .selection : .bar)
+        }
+    }
+
+    func renderCases(_ rows: [CaseSummary], into canvas: inout Canvas, area: Rect) {
+        let proposalsPane = pane == .proposals
+        let nameWidth = max(6, area.width - 1 - 10 - (proposalsPane ? 9 + 14 : 0) - 6)
+        func line(_ cells: [String]) -> String {
+            " " + DisplayWidth.fit(cells[0], to: 9) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
+                + (proposalsPane ? DisplayWidth.fit(cells[2], to: 8) + " " + DisplayWidth.fit(cells[3], to: 13) + " " : "")
+                + DisplayWidth.fit(cells[4], to: 5)
+        }
+        canvas.put(line(["Case", "Name", "Country", "Proposed by", "Days"]), x: area.x, y: area.y, width: area.width,
+                   style: Style(.heading, bold: true, underline: true))
+        guard !rows.isEmpty else {
+            let empty = proposalsPane ? "No allocation is waiting for approval." : "No granted case is waiting for a country."
+            canvas.put(" " + empty, x: area.x, y: area.y + 1, width: area.width, style: .muted)
+            return
+        }
+        for (row, position) in visibleRange(rows: rows.count, height: area.height - 1).enumerated() {
+            let summary = rows[position]
+            let y = area.y + 1 + row
+            let isSelected = position == index
+            let since = proposalsPane ? summary.allocation?.proposedAt.date ?? summary.stageEnteredAt.date : summary.stageEnteredAt.date
+            let mine = summary.allocation?.proposedBy == context.user && proposalsPane
+            let text = line([summary.id.rawValue, summary.cyrillicName, summary.allocation?.country.rawValue ?? "",
+                             (summary.allocation?.proposedBy.rawValue ?? "") + (mine ? " (you)" : ""),
+                             String(max(0, since.days(until: context.today)))])
+            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
+            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (mine ? .muted : .normal))
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// The Allocation screen driven through the app on an in-memory store: the batch with its
+/// progress, approvals and overrides, and quotas changed by an administrator.
+final class AllocationScreenTests: XCTestCase {
+    static let today = CalendarDate(year: 2026, month: 11, day: 24)!
+    static let tick = Timestamp(date: today, hour: 9, minute: 30)
+    static let users = UserDirectory(users: [
+        ("root", Role.administrator), ("anna.k", .caseworker), ("maria.s", .supervisor), ("pieter.v", .supervisor),
+    ].map { UserAccount(name: UserName($0.0)!, role: $0.1, addedBy: "root", addedAt: tick) })
+    static let countries = [
+        HostCountry(code: CountryCode("DE")!, name: "Germany", languages: [LanguageCode("de")!], quota: 40),
+        HostCountry(code: CountryCode("GB")!, name: "United Kingdom", languages: [LanguageCode("en")!], quota: 40),
+    ]
+    static let reference = ReferenceData(countries: countries, occupations: OccupationCatalogue(unitGroups: [], specialties: []),
+                                         allocation: AllocationPolicy(weights: [.language: 4, .preference: 5]))
+
+    /// `count` granted cases awaiting a country; the first half speak German, the rest English.
+    func makeStore(_ count: Int) throws -> InMemoryCaseStore {
+        let store = InMemoryCaseStore(users: Self.users, countries: Self.countries)
+        for number in 1...count {
+            let language = number <= count / 2 ? "de" : "en"
+            var record = Case(id: CaseID(number: number),
+                              defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Артём \(number)"),
+                                                 latinName: FullName(family: "Zhukov", given: "Artem"),
+                                                 languages: [LanguageSkill(language: LanguageCode(language)!, level: .b2)]),
+                              registeredBy: "anna.k", registeredAt: Self.tick)
+            record.stage = .allocation
+            _ = try store.save(record, basedOn: nil, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        }
+        return store
+    }
+
+    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
+        let context = SessionContext(user: user, today: Self.today, storeDescription: "Store", role: Self.users.account(user)!.role,
+                                     clock: { Self.tick }, reference: Self.reference)
+        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+    }
+
+    func openAllocation(_ app: inout HavenApp) {
+        let areas = (app.topScreen as! HomeScreen).areas
+        app.press([.character(Character(String(areas.firstIndex(of: .allocation)! + 1)))])
+        XCTAssertEqual(app.topScreen.title, "Allocation")
+    }
+
+    func testTheBatchRunsInSlicesWithProgressThenAnotherSupervisorApproves() throws {
+        let store = try makeStore(60)
+        var maria = app("maria.s", store)
+        openAllocation(&maria)
+        XCTAssertTrue(maria.lines[1].contains("60 waiting · 0 to approve · 80 of 80 places free"), maria.lines[1])
+        XCTAssertTrue(maria.lines[5].hasPrefix(" DE  Germany             40     0     0    40  ·"), maria.lines[5])
+        maria.press([.character("r")])
+        XCTAssertTrue(maria.isWorking)
+        var progress: [String] = []
+        var slices = 0
+        while maria.isWorking, slices < 100 {
+            progress.append(maria.lines[22])
+            maria.work()
+            slices += 1
+        }
+        XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading cases") }, "\(progress)")
+        XCTAssertTrue(progress.contains { $0.contains("Batch allocation: saving proposals") && $0.contains("/60 · Esc stops") }, "\(progress)")
+        let screen = maria.lines
+        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 (greedy 960, +0.0%) · optimal · 60 to approve")
+        XCTAssertTrue(screen[1].contains("0 waiting · 60 to approve · 20 of 80 places free"), screen[1])
+        // The German speakers got Germany; the places show as held.
+        XCTAssertTrue(screen[5].hasPrefix(" DE  Germany             40     0    30    10  "), screen[5])
+        XCTAssertTrue(screen[5].contains("▒"), screen[5])
+        let first = try store.load(CaseID(number: 1)).record.allocation
+        XCTAssertEqual(first?.country, CountryCode("DE"))
+        XCTAssertEqual(first?.factors.score, 16)
+        XCTAssertEqual(first?.runnerUp, CountryCode("GB"))
+        XCTAssertEqual(first?.proposedBy, "maria.s")
+
+        // maria ran the batch, so she cannot approve its proposals; pieter can.
+        maria.press([.tab, .tab, .character("a")])
+        XCTAssertTrue(maria.lines[22].contains("You proposed this yourself"), maria.lines[22])
+        var pieter = app("pieter.v", store)
+        openAllocation(&pieter)
+        pieter.press([.tab, .tab])
+        XCTAssertTrue(pieter.lines[4].contains("Country  Proposed by"), pieter.lines[4])
+        pieter.press([.character("a")])
+        XCTAssertTrue(pieter.lines[22].contains("y approves"), pieter.lines[22])
+        pieter.press([.character("y")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .relocation)
+        XCTAssertTrue(pieter.lines[1].contains("59 to approve"), pieter.lines[1])
+        // An override: another country and a reason, both required.
+        pieter.press([.character("x")])
+        XCTAssertEqual(pieter.topScreen.title, "Override")
+        pieter.press([.control("s")])
+        XCTAssertTrue(pieter.lines.joined().contains("Say why the case goes to GB instead of DE."), pieter.lines.joined(separator: "\n"))
+        pieter.press([.down])
+        pieter.type("Brother lives in Leeds")
+        pieter.press([.control("s")])
+        let overridden = try store.load(CaseID(number: 2)).record
+        XCTAssertEqual(overridden.allocatedCountry, CountryCode("GB"))
+        XCTAssertEqual(overridden.allocation?.override?.reason, "Brother lives in Leeds")
+        let audit = try store.history(of: CaseID(number: 2)).last!
+        XCTAssertEqual(audit.user, "pieter.v")
+        XCTAssertTrue(audit.changes.contains { $0.after?.contains("Brother lives in Leeds") == true }, "\(audit.changes)")
+    }
+
+    func testEscStopsTheBatchAndKeepsWhatItSaved() throws {
+        let store = try makeStore(200)
+        var maria = app("maria.s", store)
+        openAllocation(&maria)
+        maria.press([.character("r")])
+        while maria.isWorking, store.summaries().filter(\.isAwaitingAllocationReview).isEmpty { maria.work() }
+        maria.press([.escape])
+        XCTAssertFalse(maria.isWorking)
+        XCTAssertTrue(maria.lines[22].contains("Batch allocation stopped; what it saved stays saved."), maria.lines[22])
+        let saved = store.summaries().filter(\.isAwaitingAllocationReview).count
+        XCTAssertGreaterThan(saved, 0)
+        XCTAssertLessThan(saved, 200)
+        XCTAssertTrue(maria.lines[1].contains("\(200 - saved) waiting"), maria.lines[1])
+    }
+
+    func testAnAdministratorChangesAQuotaButNotBelowWhatIsUsed() throws {
+        let store = try makeStore(4)
+        var root = app("root", store)
+        openAllocation(&root)
+        XCTAssertTrue(root.lines[23].contains("e Quota"), root.lines[23])
+        root.press([.character("e")])
+        XCTAssertEqual(root.topScreen.title, "Quota")
+        root.press([.backspace, .backspace, .character("7"), .control("s")])
+        XCTAssertEqual(root.topScreen.title, "Allocation")
+        XCTAssertTrue(root.lines[5].hasPrefix(" DE  Germany              7     0     0     7"), root.lines[5])
+        XCTAssertEqual(try store.hostCountries()[0].quota, 7)
+        XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 5).first?.subject, "countries")
+        // A supervisor sees no quota keys.
+        var maria = app("maria.s", store)
+        openAllocation(&maria)
+        XCTAssertFalse(maria.lines[23].contains("Quota"), maria.lines[23])
+        maria.press([.character("e")])
+        XCTAssertEqual(maria.topScreen.title, "Allocation")
+    }
+}
