@@ -418,7 +418,8 @@ struct Model {
         var units: [Int: [(node: Int, count: Int)]] = [:]
         for item in items {
             if let nodes = split[item] {
-                units[item] = nodes.map { (node: $0.key, count: $0.value) }.sorted { $0.count > $1.count }
+                units[item] = nodes.map { (node: $0.key, count: $0.value) }
+                    .sorted { $0.count != $1.count ? $0.count > $1.count : $0.node < $1.node }
             } else if whole[item] >= 0 {
                 units[item] = [(Int(whole[item]), problem.sizes[item])]
             }
@@ -448,7 +449,9 @@ struct Model {
             let held = Dictionary(uniqueKeysWithValues: (relaxation.units[item] ?? []).map { ($0.node, $0.count) })
             let choices = nodes(of: item).sorted {
                 let a = held[$0] ?? 0, b = held[$1] ?? 0
-                return a != b ? a > b : itemValue(item, $0) > itemValue(item, $1)
+                if a != b { return a > b }
+                let (x, y) = (itemValue(item, $0), itemValue(item, $1))
+                return x != y ? x > y : $0 < $1
             }
             let node = choices.first { free[$0] >= problem.sizes[item] } ?? dummy
             assignment[item] = node
@@ -500,7 +503,7 @@ struct Search {
             return
         }
         let held = Dictionary(uniqueKeysWithValues: relaxation.units[branch]!.map { ($0.node, $0.count) })
-        let choices = (options[branch] ?? model.nodes(of: branch)).sorted { (held[$0] ?? 0) > (held[$1] ?? 0) }
+        let choices = (options[branch] ?? model.nodes(of: branch)).sorted { (held[$0] ?? 0, -$0) > (held[$1] ?? 0, -$1) }
         let rest = items.filter { $0 != branch }
         for node in choices {
             var next = capacities

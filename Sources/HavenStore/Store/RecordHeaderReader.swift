@@ -60,18 +60,9 @@ enum RecordHeaderReader {
                 guard case let .string(outcomeText)? = fields["outcome"], let outcome = DecisionOutcome(rawValue: outcomeText),
                       case let .string(byText)? = fields["proposedBy"], let by = UserName(byText),
                       case let .string(atText)? = fields["proposedAt"], let at = Timestamp(iso: atText) else { return nil }
-                var parsed = DecisionSummary(outcome: outcome, proposedBy: by, proposedAt: at)
-                switch fields["verdict"] {
-                case nil, .null?: break
-                case let .string(text)?: guard let verdict = Review.Verdict(rawValue: text) else { return nil }; parsed.verdict = verdict
-                default: return nil
-                }
-                switch fields["reviewedAt"] {
-                case nil, .null?: break
-                case let .string(text)?: guard let time = Timestamp(iso: text) else { return nil }; parsed.reviewedAt = time
-                default: return nil
-                }
-                decision = parsed
+                guard let review = review(fields) else { return nil }
+                decision = DecisionSummary(outcome: outcome, proposedBy: by, proposedAt: at, verdict: review.verdict,
+                                           reviewedAt: review.at)
             default: return nil
             }
             var allocation: AllocationSummary?
@@ -81,18 +72,9 @@ enum RecordHeaderReader {
                 guard case let .string(countryText)? = fields["country"], let country = CountryCode(countryText),
                       case let .string(byText)? = fields["proposedBy"], let by = UserName(byText),
                       case let .string(atText)? = fields["proposedAt"], let at = Timestamp(iso: atText) else { return nil }
-                var parsed = AllocationSummary(country: country, proposedBy: by, proposedAt: at)
-                switch fields["verdict"] {
-                case nil, .null?: break
-                case let .string(text)?: guard let verdict = Review.Verdict(rawValue: text) else { return nil }; parsed.verdict = verdict
-                default: return nil
-                }
-                switch fields["reviewedAt"] {
-                case nil, .null?: break
-                case let .string(text)?: guard let time = Timestamp(iso: text) else { return nil }; parsed.reviewedAt = time
-                default: return nil
-                }
-                allocation = parsed
+                guard let review = review(fields) else { return nil }
+                allocation = AllocationSummary(country: country, proposedBy: by, proposedAt: at, verdict: review.verdict,
+                                               reviewedAt: review.at)
             default: return nil
             }
             var stored = StoredSummary.empty
@@ -108,6 +90,22 @@ enum RecordHeaderReader {
             return RecordHeader(id: id, version: CaseVersion(version), savedBy: savedBy, savedAt: savedAt,
                                 auditSequence: sequence, summary: stored)
         }
+    }
+
+    /// The optional `verdict` and `reviewedAt` of a proposal summary; nil when either is malformed.
+    static func review(_ fields: [String: Value]) -> (verdict: Review.Verdict?, at: Timestamp?)? {
+        var result: (verdict: Review.Verdict?, at: Timestamp?) = (nil, nil)
+        switch fields["verdict"] {
+        case nil, .null?: break
+        case let .string(text)?: guard let verdict = Review.Verdict(rawValue: text) else { return nil }; result.verdict = verdict
+        default: return nil
+        }
+        switch fields["reviewedAt"] {
+        case nil, .null?: break
+        case let .string(text)?: guard let time = Timestamp(iso: text) else { return nil }; result.at = time
+        default: return nil
+        }
+        return result
     }
 
     struct Reader {

@@ -95,7 +95,8 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             var lines: [String] = []
             if let allocation = record.allocation {
                 lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
-                lines.append(field("Score", "\(allocation.factors.score)" + (allocation.factors.isEmpty ? " (no factor scores)" : "")))
+                lines.append(field("Score", allocation.factors.isEmpty && allocation.runnerUp == nil
+                                    ? "none recorded (proposed by hand)" : "\(allocation.factors.score)"))
                 for factor in allocation.factors {
                     lines.append(field("  " + factor.title, "\(Int(factor.contribution))" + (factor.detail.map { "  \($0)" } ?? "")))
                 }
