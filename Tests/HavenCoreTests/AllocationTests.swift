@@ -38,7 +38,7 @@ final class AllocationTests: XCTestCase {
         XCTAssertEqual(scorer.factors(driver, in: nl).map(\.name), ["job", "preference", "special-needs"])
         XCTAssertEqual(scorer.score(driver, in: nl), 6 + 15 + 12)
         // Random people: the explanation always adds up to the score used to place them.
-        var random = SeededRandom(seed: 3)
+        var random = SeededGenerator(seed: 3)
         let levels = CEFRLevel.allCases
         for number in 0..<300 {
             let person = profile(number, languages: ["de": levels[Int(random.next() % 6)], "en": levels[Int(random.next() % 6)]],

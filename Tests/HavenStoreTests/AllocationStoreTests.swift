@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HavenCore
 @testable import HavenStore
 import XCTest
@@ -38,7 +39,7 @@ final class AllocationStoreTests: StoreTestCase {
     func testTwoSessionsApprovingAtOnceNeverOverfillAQuota() throws {
         _ = try storeWithProposals(8)
         // Eight sessions, each its own open store, override eight cases to Germany (2 places) at once.
-        let outcomes = Mutex8()
+        let outcomes = Mutex<[String]>([])
         let (url, countries, maria, now) = (storeURL, countries, maria, now)
         DispatchQueue.concurrentPerform(iterations: 8) { index in
             do {
@@ -49,12 +50,12 @@ final class AllocationStoreTests: StoreTestCase {
                 let next = try Workflow.overrideAllocation(on: stored.record, to: CountryCode("DE")!, reason: "Brother in Köln",
                                                            by: maria, at: now)
                 _ = try session.save(next, basedOn: stored.version, by: maria, at: now)
-                outcomes.add("saved")
+                outcomes.withLock { $0.append("saved") }
             } catch {
-                outcomes.add("\(error)")
+                outcomes.withLock { $0.append("\(error)") }
             }
         }
-        let results = outcomes.values
+        let results = outcomes.withLock { $0 }
         XCTAssertEqual(results.filter { $0 == "saved" }.count, 2, "\(results)")
         XCTAssertEqual(results.filter { $0.contains("Germany (DE) has no place left: 2 of 2 are used") }.count, 6, "\(results)")
         let summaries = try FileCaseStore(at: storeURL).summaries()
@@ -87,12 +88,4 @@ final class AllocationStoreTests: StoreTestCase {
         XCTAssertEqual(entries.last?.changes.first?.after, "Netherlands; languages nl; quota 50")
         XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
     }
-}
-
-/// Results gathered from threads.
-final class Mutex8: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String] = []
-    func add(_ item: String) { lock.lock(); items.append(item); lock.unlock() }
-    var values: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -250,17 +250,20 @@ public struct AllocationBatch: Sendable {
         var scores: [[Int?]] = []
         var sizes: [Int] = []
         var held: [String?] = []
+        /// Per group, its defector relatives already placed in each country (empty: none anywhere).
+        var placedRelatives: [[Int]] = []
         for group in groups {
             let relativesPlaced = placedElsewhere.isEmpty ? []
                 : group.flatMap { profiles[$0].linkedCases.compactMap { placedElsewhere[$0] } }
             let required = Set(relativesPlaced)
+            let placed = relativesPlaced.isEmpty ? [] : countries.map { country in relativesPlaced.filter { $0 == country.code }.count }
+            placedRelatives.append(placed)
             var row: [Int?] = []
             row.reserveCapacity(countries.count)
             for (index, country) in countries.enumerated() {
                 if !required.isEmpty && !required.contains(country.code) { row.append(nil); continue }
-                let placedThere = relativesPlaced.isEmpty ? 0 : relativesPlaced.filter { $0 == country.code }.count
                 var total = 0
-                for member in group { total += scorer.score(compiled[member], in: index, placedRelatives: placedThere) }
+                for member in group { total += scorer.score(compiled[member], in: index, placedRelatives: placed.isEmpty ? 0 : placed[index]) }
                 row.append(total)
             }
             scores.append(row)
@@ -290,16 +293,16 @@ public struct AllocationBatch: Sendable {
             // The runner-up: the group's next best country it may go to.
             let others = countries.indices.filter { $0 != chosen && scores[index][$0] != nil }
             let runnerUp = others.max { (scores[index][$0]!, -$0) < (scores[index][$1]!, -$1) }
-            let relativesPlaced = group.flatMap { profiles[$0].linkedCases.compactMap { placedElsewhere[$0] } }
+            let placed = placedRelatives[index]
             for member in group {
                 let profile = profiles[member]
                 let country = countries[chosen]
-                let factors = scorer.factors(compiled[member], in: chosen, placedRelatives: relativesPlaced.filter { $0 == country.code }.count)
+                let factors = scorer.factors(compiled[member], in: chosen, placedRelatives: placed.isEmpty ? 0 : placed[chosen])
                 var runnerUpFactors: [AllocationFactor] = []
                 var reason: String
                 if let runnerUp {
                     let other = countries[runnerUp]
-                    runnerUpFactors = scorer.factors(compiled[member], in: runnerUp, placedRelatives: relativesPlaced.filter { $0 == other.code }.count)
+                    runnerUpFactors = scorer.factors(compiled[member], in: runnerUp, placedRelatives: placed.isEmpty ? 0 : placed[runnerUp])
                     reason = Self.whyNot(other, chosen: country, groupScores: (scores[index][chosen]!, scores[index][runnerUp]!),
                                          factors: factors, runnerUpFactors: runnerUpFactors, freeThere: capacities[runnerUp],
                                          groupSize: sizes[index])

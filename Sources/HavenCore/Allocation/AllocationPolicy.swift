@@ -70,7 +70,7 @@ extension ReferenceDataDecoder {
         var weights: [AllocationFactorKind: Int] = [:]
         for (name, value) in file.weights {
             let path: [JSONPosition.PathComponent] = [.key("weights"), .key(name)]
-            guard let kind = AllocationFactorKind(rawValue: name) ?? (name == "specialNeeds" ? .specialNeeds : nil) else {
+            guard let kind = AllocationFactorKind(rawValue: name) else {
                 throw error(file: weightsFile, bytes: weightBytes, path: path,
                             message: "\"\(name)\" is not a factor; the factors are \(AllocationFactorKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }

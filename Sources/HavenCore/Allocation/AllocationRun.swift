@@ -1,6 +1,6 @@
 /// A batch run against a store's cases: who is in the queue, what it may use, and turning the
-/// result into proposals. The command and the interface both go through here; the loading and
-/// saving is theirs (the interface does it in slices, with progress).
+/// result into proposals. The command and the interface both go through here, a slice at a
+/// time (the interface shows progress between slices).
 public struct AllocationRun: Sendable {
     /// Granted cases awaiting allocation, oldest grant first.
     public var queue: [CaseSummary]
@@ -21,30 +21,48 @@ public struct AllocationRun: Sendable {
                                 placedElsewhere: placed)
     }
 
-    /// The batch's change to one case: its proposal, recorded by the actor who ran the batch.
-    public static func change(for planned: PlannedAllocation) -> @Sendable (Case, Actor, Timestamp) throws -> Case {
-        { record, actor, time in
-            try Capability.runAllocationBatch.require(actor)
-            return try Workflow.proposeAllocation(planned, on: record, by: actor, at: time)
+    /// The profiles of the queue's cases in `range`, each read whole from the store.
+    public func profiles(_ range: Range<Int>, from store: any CaseStore, occupations: OccupationCatalogue) throws -> [AllocationProfile] {
+        try queue[range].map { AllocationProfile(record: try store.load($0.id).record, occupations: occupations) }
+    }
+
+    /// Saves each proposal on its case's latest version, recorded by the actor who ran the
+    /// batch; returns the cases refused (a rule, a conflict, a quota) with the reason.
+    public static func propose(_ planned: some Sequence<PlannedAllocation>, in store: any CaseStore, by actor: Actor,
+                               at time: Timestamp) -> [(caseID: CaseID, reason: String)] {
+        var refused: [(CaseID, String)] = []
+        for proposal in planned {
+            do {
+                try Capability.runAllocationBatch.require(actor)
+                let stored = try store.load(proposal.caseID)
+                let next = try Workflow.proposeAllocation(proposal, on: stored.record, by: actor, at: time)
+                _ = try store.save(next, basedOn: stored.version, by: actor, at: time)
+            } catch {
+                refused.append((proposal.caseID, "\(error)"))
+            }
         }
+        return refused
+    }
+
+    /// How much better than greedy, in percent to one decimal: "+3.1%".
+    static func gain(_ result: AllocationBatchResult) -> String {
+        let gain = result.greedyScore == 0 ? 0 : Double(result.score - result.greedyScore) * 100 / Double(result.greedyScore)
+        let rounded = (gain * 10).rounded() / 10
+        return "\(rounded >= 0 ? "+" : "")\(rounded)%"
     }
 
     /// The same, short enough for a status line at 80 columns: "Placed 60 of 60 · score 960
     /// (greedy 951, +0.9%) · optimal".
     public static func shortSummary(_ result: AllocationBatchResult, queued: Int) -> String {
-        let gain = result.greedyScore == 0 ? 0 : Double(result.score - result.greedyScore) * 100 / Double(result.greedyScore)
-        let rounded = (gain * 10).rounded() / 10
-        return "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(rounded >= 0 ? "+" : "")\(rounded)%) · "
+        "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(gain(result))) · "
             + (result.provenOptimal ? "optimal" : "not proven optimal")
     }
 
     /// The figures of a run in one line: "Placed 118 of 120 (2 families); total score 3,412
     /// against 3,301 for a greedy pass (+3.4%); optimal."
     public static func summary(_ result: AllocationBatchResult, queued: Int) -> String {
-        let gain = result.greedyScore == 0 ? 0 : Double(result.score - result.greedyScore) * 100 / Double(result.greedyScore)
-        let rounded = (gain * 10).rounded() / 10
-        return "Placed \(result.people) of \(queued) (\(result.familyGroups) famil\(result.familyGroups == 1 ? "y" : "ies") kept together); "
-            + "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(rounded >= 0 ? "+" : "")\(rounded)%); "
+        "Placed \(result.people) of \(queued) (\(result.familyGroups) famil\(result.familyGroups == 1 ? "y" : "ies") kept together); "
+            + "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(gain(result))); "
             + (result.provenOptimal ? "the highest possible." : "best found, not proven optimal (bound \(result.scoreBound)).")
     }
 }

@@ -23,6 +23,17 @@ public struct AllocationSummary: Hashable, Codable, Sendable {
     }
 
     public var isAwaitingReview: Bool { verdict == nil }
+
+    /// The country whose place this proposal holds while the case is in `stage`: a proposal
+    /// awaiting review in Allocation holds one; an approved, returned or past one holds none.
+    public func heldCountry(in stage: CaseStage) -> CountryCode? {
+        stage == .allocation && isAwaitingReview ? country : nil
+    }
+}
+
+extension Case {
+    /// The country whose place the case's pending proposal holds (see `AllocationSummary.heldCountry`).
+    public var heldCountry: CountryCode? { allocation.flatMap { AllocationSummary($0).heldCountry(in: stage) } }
 }
 
 extension CaseSummary {
@@ -42,7 +53,7 @@ extension CaseSummary {
     }
 
     /// The country whose place a pending proposal holds.
-    public var reservedCountry: CountryCode? { isAwaitingAllocationReview ? allocation?.country : nil }
+    public var reservedCountry: CountryCode? { allocation?.heldCountry(in: stage) }
 }
 
 /// What a supervisor is asked to approve.
@@ -146,8 +157,7 @@ public struct QuotaLedger: Sendable {
             let used = used[country] ?? 0
             guard used + 1 <= host.quota else { throw .quotaFull(country, name: host.name, quota: host.quota, used: used) }
         }
-        let wasHeld = previous.flatMap { CaseSummary(record: $0, version: CaseVersion(0)).reservedCountry }
-        if let country = CaseSummary(record: next, version: CaseVersion(0)).reservedCountry, country != wasHeld {
+        if let country = next.heldCountry, country != previous?.heldCountry {
             guard let host = self.country(country) else { throw .unknownCountry(country) }
             let used = used[country] ?? 0
             let reserved = reserved[country] ?? 0

@@ -58,10 +58,9 @@ extension FileCaseStore {
     /// Under the exclusive lock, after catching up: refuses a save a quota does not allow.
     func checkQuota(previous: Case?, next: Case) throws {
         let previousCountry = previous?.allocatedCountry
-        let previousHeld = previous.flatMap { CaseSummary(record: $0, version: CaseVersion(0)).reservedCountry }
-        let nextHeld = CaseSummary(record: next, version: CaseVersion(0)).reservedCountry
+        let previousHeld = previous?.heldCountry
         // Most saves touch no allocation: nothing to count.
-        guard next.allocatedCountry != previousCountry || nextHeld != previousHeld else { return }
+        guard next.allocatedCountry != previousCountry || next.heldCountry != previousHeld else { return }
         let countries = try readCountries().countries
         // A store opened without any country list (some tools and tests) has no quota to keep.
         guard !countries.isEmpty else { return }

@@ -49,9 +49,7 @@ public final class FileCaseStore: CaseStore {
 
     private func countPlaces(_ summary: StoredSummary, by amount: Int) {
         if let country = summary.country { placesUsed[country, default: 0] += amount }
-        if summary.stage == .allocation, let allocation = summary.allocation, allocation.isAwaitingReview {
-            placesHeld[allocation.country, default: 0] += amount
-        }
+        if let country = summary.allocation?.heldCountry(in: summary.stage) { placesHeld[country, default: 0] += amount }
     }
     var scannedBytes = 0
     var scannedInode: ino_t = 0

@@ -38,11 +38,9 @@ public struct AllocationJob: BackgroundJob {
                 return .working(phase: "reading cases", done: 0, total: run.queue.count)
             case let .reading(start):
                 let queue = run!.queue
-                let occupations = context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: [])
-                for summary in queue[start..<min(queue.count, start + readSlice)] {
-                    profiles.append(AllocationProfile(record: try store.load(summary.id).record, occupations: occupations))
-                }
                 let next = min(queue.count, start + readSlice)
+                profiles += try run!.profiles(start..<next, from: store,
+                                              occupations: context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: []))
                 phase = next == queue.count ? .solving : .reading(next)
                 return .working(phase: next == queue.count ? "working out the best placement" : "reading cases", done: next,
                                 total: queue.count)
@@ -52,18 +50,11 @@ public struct AllocationJob: BackgroundJob {
                 return .working(phase: "saving proposals", done: 0, total: result!.proposals.count)
             case let .saving(start):
                 let proposals = result!.proposals
-                let time = context.clock()
-                for planned in proposals[start..<min(proposals.count, start + saveSlice)] {
-                    do {
-                        let stored = try store.load(planned.caseID)
-                        let next = try AllocationRun.change(for: planned)(stored.record, context.actor, time)
-                        _ = try store.save(next, basedOn: stored.version, by: context.actor, at: time)
-                        saved += 1
-                    } catch {
-                        refused.append((planned.caseID, "\(error)"))
-                    }
-                }
                 let next = min(proposals.count, start + saveSlice)
+                let slice = proposals[start..<next]
+                let failed = AllocationRun.propose(slice, in: store, by: context.actor, at: context.clock())
+                refused += failed.map { ($0.caseID, $0.reason) }
+                saved += slice.count - failed.count
                 guard next == proposals.count else {
                     phase = .saving(next)
                     return .working(phase: "saving proposals", done: next, total: proposals.count)

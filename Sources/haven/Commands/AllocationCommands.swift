@@ -25,9 +25,10 @@ struct AllocateCommand: ParsableCommand {
         let run = AllocationRun(summaries: try opened.summaries(), countries: countries, policy: reference.allocation)
         var loading = ProgressBar(total: run.queue.count, label: "Reading the queue")
         var profiles: [AllocationProfile] = []
-        for (index, summary) in run.queue.enumerated() {
-            profiles.append(AllocationProfile(record: try opened.load(summary.id).record, occupations: reference.occupations))
-            loading.update(index + 1)
+        for start in stride(from: 0, to: run.queue.count, by: 500) {
+            let end = min(run.queue.count, start + 500)
+            profiles += try run.profiles(start..<end, from: opened, occupations: reference.occupations)
+            loading.update(end)
         }
         let result = run.batch.run(profiles)
         var saved = 0
@@ -35,15 +36,11 @@ struct AllocateCommand: ParsableCommand {
         if !dryRun {
             var saving = ProgressBar(total: result.proposals.count, label: "Saving proposals")
             let time = Timestamp.now()
-            for planned in result.proposals {
-                do {
-                    let stored = try opened.load(planned.caseID)
-                    let next = try AllocationRun.change(for: planned)(stored.record, actor, time)
-                    _ = try opened.save(next, basedOn: stored.version, by: actor, at: time)
-                    saved += 1
-                } catch {
-                    refused.append((planned.caseID, "\(error)"))
-                }
+            for start in stride(from: 0, to: result.proposals.count, by: 100) {
+                let slice = result.proposals[start..<min(result.proposals.count, start + 100)]
+                let failed = AllocationRun.propose(slice, in: opened, by: actor, at: time)
+                refused += failed.map { ($0.caseID, $0.reason) }
+                saved += slice.count - failed.count
                 saving.update(saved + refused.count)
             }
         }

@@ -12,7 +12,7 @@ public struct AllocationScreen: Screen {
 
     public enum Action: Sendable {
         case nextPane, up, down, pageUp, pageDown, open, run, approve, returnProposal, overrideAllocation, confirm, cancel
-        case editQuota, addCountry, removeCountry, confirmRemove
+        case editQuota, addCountry, removeCountry
     }
 
     public private(set) var pane = Pane.countries
@@ -171,8 +171,6 @@ public struct AllocationScreen: Screen {
             guard uses.indices.contains(index) else { return [] }
             removing = uses[index].country.code
             return [.status("Remove \(uses[index].country.name) from the host countries? y removes, n keeps it.", .warning)]
-        case .confirmRemove:
-            break
         }
         return []
     }
