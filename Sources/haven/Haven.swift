@@ -22,9 +22,8 @@ struct Haven: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let reference = try data.loadReferenceData()
         let (opened, actor) = try store.open(for: .viewCases)
-        opened.referenceCountries = reference.countries
+        let reference = try opened.adopt(data.loadReferenceData())
         try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.directory.path)")
     }
 }

@@ -106,19 +106,19 @@ final class SupervisionTests: XCTestCase {
         let cases = [summary(1, .integration, daysAgo: 3, country: CountryCode("GB")), summary(2, .intake, daysAgo: 9),
                      summary(3, .relocation, daysAgo: 3, country: CountryCode("GB"))]
         let quotas = Reports.make(.quotas, summaries: cases, users: UserDirectory(), reference: reference, today: today)
-        XCTAssertEqual(quotas.rows, [["GB", "United Kingdom", "10", "2", "8", "20.0"], ["DE", "Germany", "4", "0", "4", "0.0"]])
+        XCTAssertEqual(quotas.rows, [["GB", "United Kingdom", "10", "2", "0", "8", "20.0"], ["DE", "Germany", "4", "0", "0", "4", "0.0"]])
         XCTAssertEqual(quotas.text, """
             Quotas: places per host country
 
-            country  name            quota  used  free  used_percent
-            -------  --------------  -----  ----  ----  ------------
-            GB       United Kingdom     10     2     8          20.0
-            DE       Germany             4     0     4           0.0
+            country  name            quota  used  held  free  used_percent
+            -------  --------------  -----  ----  ----  ----  ------------
+            GB       United Kingdom     10     2     0     8          20.0
+            DE       Germany             4     0     0     4           0.0
 
-            2 of 14 places used in 2 countries.
+            2 of 14 places used and 0 held by proposals awaiting approval, in 2 countries.
 
             """)
-        XCTAssertEqual(quotas.csv, "\u{FEFF}country,name,quota,used,free,used_percent\r\nGB,United Kingdom,10,2,8,20.0\r\nDE,Germany,4,0,4,0.0\r\n")
+        XCTAssertEqual(quotas.csv, "\u{FEFF}country,name,quota,used,held,free,used_percent\r\nGB,United Kingdom,10,2,0,8,20.0\r\nDE,Germany,4,0,0,4,0.0\r\n")
         let pipeline = Reports.make(.pipeline, summaries: cases, users: UserDirectory(), reference: reference, today: today)
         XCTAssertEqual(pipeline.rows[0], ["Intake", "1", "1", "7", "9", "9"])
         XCTAssertEqual(pipeline.notes, ["3 cases; 3 open, 1 past their stage's target."])

@@ -43,10 +43,13 @@ final class AllocationCommandTests: XCTestCase {
         let listing = try haven("countries", "--store", store)
         XCTAssertEqual(listing.status, 0, listing.output)
         var result: [String: Int] = [:]
-        for line in listing.output.split(separator: "\n").dropFirst() {
+        // Rows of the quotas table: country, name, quota, used, held, free, used_percent.
+        for line in listing.output.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            result[String(fields[0])] = Int(fields[fields.count - 2])
+            guard fields.count >= 7, fields[0].count == 2, let held = Int(fields[fields.count - 3]) else { continue }
+            result[String(fields[0])] = held
         }
+        XCTAssertEqual(result.count, 20, listing.output)
         return result
     }
 
@@ -92,7 +95,7 @@ final class AllocationCommandTests: XCTestCase {
         XCTAssertTrue(tooLow.output.contains("The quota of Germany (DE) cannot be 0"), tooLow.output)
         let changed = try haven("countries", "set-quota", "de", "6500", "--store", admin)
         XCTAssertEqual(changed.status, 0, changed.output)
-        XCTAssertTrue(changed.output.contains("DE    Germany                   6500"), changed.output)
+        XCTAssertTrue(changed.output.contains("DE       Germany          6500"), changed.output)
         XCTAssertTrue(try haven("check", "--store", admin).output.hasSuffix("sound\n"))
     }
 }

@@ -88,4 +88,21 @@ final class AllocationStoreTests: StoreTestCase {
         XCTAssertEqual(entries.last?.changes.first?.after, "Netherlands; languages nl; quota 50")
         XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
     }
+
+    func testAnImportCannotAllocatePastAQuota() throws {
+        let store = try makeStore()
+        store.referenceCountries = countries
+        let records = demoCases(3).map { record -> Case in
+            var allocated = record
+            allocated.stage = .relocation
+            allocated.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: anna.user, proposedAt: now,
+                                                      review: Review(verdict: .approved, by: "maria.s", at: now))
+            return allocated
+        }
+        XCTAssertThrowsError(try store.importCases(records, by: admin, at: now, today: today)) { error in
+            XCTAssertEqual("\(error)", "3 cases would be allocated to Germany (DE), over its quota of 2; nothing was imported.")
+        }
+        XCTAssertEqual(try FileCaseStore(at: storeURL).summaries().count, 0)
+        XCTAssertNoThrow(try store.importCases(Array(records.prefix(2)), by: admin, at: now, today: today))
+    }
 }

@@ -81,6 +81,8 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateCountry(CountryCode)
     case invalidCountry(String)
     case lastCountry
+    /// A whole set of cases (an import) would allocate more cases to a country than its quota.
+    case overQuota(CountryCode, name: String, quota: Int, allocated: Int)
 
     public var description: String {
         switch self {
@@ -97,6 +99,8 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .duplicateCountry(code): "\(code) is already a host country."
         case let .invalidCountry(reason): reason
         case .lastCountry: "The last host country cannot be removed."
+        case let .overQuota(code, name, quota, allocated):
+            "\(allocated) cases would be allocated to \(name) (\(code)), over its quota of \(quota); nothing was imported."
         }
     }
 }

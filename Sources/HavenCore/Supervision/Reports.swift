@@ -69,16 +69,17 @@ public enum Reports {
                            notes: ["\(summaries.count) cases; \(open.map(\.count).reduce(0, +)) open, \(open.map(\.overdue).reduce(0, +)) past their stage's target."])
     }
 
-    static func quotas(_ summaries: [CaseSummary], countries: [HostCountry]) -> ReportTable {
+    public static func quotas(_ summaries: [CaseSummary], countries: [HostCountry]) -> ReportTable {
         let uses = Supervision.quotaUse(summaries, countries: countries)
         let rows = uses.map { use in
-            [use.country.code.rawValue, use.country.name, String(use.country.quota), String(use.used), String(use.free),
-             String(format: "%.1f", use.fraction * 100)]
+            [use.country.code.rawValue, use.country.name, String(use.country.quota), String(use.used), String(use.reserved),
+             String(use.free), String(format: "%.1f", use.fraction * 100)]
         }
         let quota = uses.map(\.country.quota).reduce(0, +), used = uses.map(\.used).reduce(0, +)
-        return ReportTable(title: ReportKind.quotas.title, columns: ["country", "name", "quota", "used", "free", "used_percent"],
-                           numeric: [2, 3, 4, 5], rows: rows,
-                           notes: ["\(used) of \(quota) places used in \(uses.count) countries."])
+        let held = uses.map(\.reserved).reduce(0, +)
+        return ReportTable(title: ReportKind.quotas.title, columns: ["country", "name", "quota", "used", "held", "free", "used_percent"],
+                           numeric: [2, 3, 4, 5, 6], rows: rows,
+                           notes: ["\(used) of \(quota) places used and \(held) held by proposals awaiting approval, in \(uses.count) countries."])
     }
 
     static func workload(_ summaries: [CaseSummary], users: UserDirectory, targets: StageTargets, today: CalendarDate) -> ReportTable {

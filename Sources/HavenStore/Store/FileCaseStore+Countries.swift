@@ -33,6 +33,17 @@ extension FileCaseStore {
         }
     }
 
+    /// The reference data a session on this store works with: the files' data, with the host
+    /// countries the store keeps (an administrator's changes) in place of the files' list.
+    /// Every command and the interface take their reference data through here, so quotas,
+    /// pick lists and reports agree with what the store enforces.
+    public func adopt(_ reference: ReferenceData) throws -> ReferenceData {
+        referenceCountries = reference.countries
+        var adopted = reference
+        adopted.countries = try hostCountries()
+        return adopted
+    }
+
     public func hostCountries() throws -> [HostCountry] {
         try cases.withLock(.shared) { try readCountries().countries }
     }

@@ -89,7 +89,7 @@ extension FileCaseStore {
         var used = placesUsed
         for record in records { if let country = record.allocatedCountry { used[country, default: 0] += 1 } }
         for country in countries where (used[country.code] ?? 0) > country.quota {
-            throw StoreError.quota(.quotaFull(country.code, name: country.name, quota: country.quota, used: used[country.code]!))
+            throw StoreError.quota(.overQuota(country.code, name: country.name, quota: country.quota, allocated: used[country.code]!))
         }
     }
 

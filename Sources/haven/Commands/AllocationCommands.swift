@@ -18,11 +18,9 @@ struct AllocateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let reference = try data.loadReferenceData()
         let (opened, actor) = try store.open(for: .runAllocationBatch)
-        opened.referenceCountries = reference.countries
-        let countries = try opened.hostCountries()
-        let run = AllocationRun(summaries: try opened.summaries(), countries: countries, policy: reference.allocation)
+        let reference = try opened.adopt(data.loadReferenceData())
+        let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation)
         var loading = ProgressBar(total: run.queue.count, label: "Reading the queue")
         var profiles: [AllocationProfile] = []
         for start in stride(from: 0, to: run.queue.count, by: 500) {
@@ -145,10 +143,9 @@ struct CountriesCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let reference = try data.loadReferenceData()
         let capability: Capability = action == "list" ? .viewCases : .manageCountries
         let (opened, actor) = try store.open(for: capability)
-        opened.referenceCountries = reference.countries
+        _ = try opened.adopt(data.loadReferenceData())
         func code(_ text: String?) throws -> CountryCode {
             guard let text, let code = CountryCode(text.uppercased()) else {
                 throw HavenFailure("Give a two-letter country code, such as DE.")
@@ -178,12 +175,7 @@ struct CountriesCommand: ParsableCommand {
         if let change {
             do { _ = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }
         }
-        let uses = Supervision.quotaUse(try opened.summaries(), countries: try opened.hostCountries())
-        print("Code  Country                 Quota    Used    Held    Free")
-        for use in uses {
-            print(use.country.code.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
-                  + use.country.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                  + [use.country.quota, use.used, use.reserved, use.free].map { String(format: "%8d", $0) }.joined())
-        }
+        // The same table as `haven report --kind quotas`, on the store's list as it is now.
+        print(Reports.quotas(try opened.summaries(), countries: try opened.hostCountries()).text, terminator: "")
     }
 }

@@ -64,7 +64,7 @@ struct DemoCommand: ParsableCommand {
         do {
             let me = OperatingSystemIdentity.currentUser()
             let created = try FileCaseStore.create(at: directory, kind: .demo, by: me, at: .now())
-            created.referenceCountries = reference.countries
+            _ = try created.adopt(reference)
             let administrator = Actor(user: me, role: .administrator)
             try created.importCases(records, by: administrator, at: .now(), today: today) { progress.update($0) }
             // The made-up staff the cases name, and you in the role asked for. A stand-in
@@ -119,7 +119,7 @@ struct ImportCommand: ParsableCommand {
             data = contents
         }
         let (opened, actor) = try store.open(for: .importCases)
-        opened.referenceCountries = try reference.loadReferenceData().countries
+        _ = try opened.adopt(reference.loadReferenceData())
         do {
             let records = try StoreExport.decodeCases(data, file: file == "-" ? "standard input" : file)
             var progress = ProgressBar(total: records.count, label: "Importing")

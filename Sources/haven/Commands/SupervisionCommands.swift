@@ -84,8 +84,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let reference = try data.loadReferenceData()
         let (opened, _) = try store.open(for: .runReports)
+        let reference = try opened.adopt(data.loadReferenceData())
         let table = Reports.make(kind, summaries: try opened.summaries(), users: try opened.users(), reference: reference,
                                  today: .today())
         let text = format == .csv ? table.csv : table.text
