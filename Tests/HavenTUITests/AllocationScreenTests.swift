@@ -136,4 +136,31 @@ final class AllocationScreenTests: XCTestCase {
         maria.press([.character("e")])
         XCTAssertEqual(maria.topScreen.title, "Allocation")
     }
+
+    func testAnAdministratorAddsAndRemovesACountryFromTheScreen() throws {
+        let store = try makeStore(2)
+        var root = app("root", store)
+        openAllocation(&root)
+        root.press([.character("+")])
+        XCTAssertEqual(root.topScreen.title, "Add country")
+        root.type("at")
+        root.press([.tab])
+        root.type("Austria")
+        root.press([.tab])
+        root.type("de x1")
+        root.press([.control("s")])
+        XCTAssertTrue(root.lines.joined().contains("Two-letter language codes, such as de fr."), root.lines.joined(separator: "\n"))
+        root.press([.backspace, .backspace, .backspace, .control("s")])
+        XCTAssertEqual(root.topScreen.title, "Allocation")
+        XCTAssertTrue(root.lines[7].hasPrefix(" AT  Austria           6000     0     0  6000"), root.lines[7])
+        XCTAssertEqual(try store.hostCountries().map(\.code.rawValue), ["DE", "GB", "AT"])
+        root.press([.down, .down, .character("-")])
+        XCTAssertTrue(root.lines[22].contains("Remove Austria from the host countries? y removes, n keeps it."), root.lines[22])
+        root.press([.character("n")])
+        XCTAssertEqual(try store.hostCountries().count, 3)
+        root.press([.character("-"), .character("y")])
+        XCTAssertEqual(try store.hostCountries().map(\.code.rawValue), ["DE", "GB"])
+        XCTAssertFalse(root.lines.contains { $0.hasPrefix(" AT ") })
+        XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 5).filter { $0.subject == "countries" }.count, 2)
+    }
 }

@@ -21,7 +21,8 @@ public struct AllocationScreen: Screen {
     public private(set) var queue: [CaseSummary] = []
     public private(set) var proposals: [CaseSummary] = []
     public private(set) var selected: [Pane: Int] = [:]
-    public private(set) var confirming: CaseID?
+    var review: ProposalReview
+    public var confirming: CaseID? { review.confirming }
     public private(set) var removing: CountryCode?
     /// The last batch's outcome, shown under the heading.
     public private(set) var lastRun: String?
@@ -31,6 +32,7 @@ public struct AllocationScreen: Screen {
 
     public init(cases: [CaseSummary], context: SessionContext) {
         self.context = context
+        review = ProposalReview(user: context.user)
         self.cases = cases
         countries = context.reference?.countries ?? []
         recount()
@@ -113,13 +115,8 @@ public struct AllocationScreen: Screen {
             recount()
         case let .jobFinished(message):
             lastRun = message
-        case let .updated(saved, refused):
-            if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
-            return [.status("Approved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
-        case let .failed(message):
-            return [.status(message, .error)]
         default:
-            break
+            return ProposalReview.outcome(reply) ?? []
         }
         return []
     }
@@ -139,29 +136,21 @@ public struct AllocationScreen: Screen {
         case .run:
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
             return [.startJob(AllocationJob())]
-        case .approve:
-            guard pane == .proposals, let summary = selectedCase, let pending = summary.pendingApproval else { return [] }
-            let question = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: context.user)
-            if question.ask { confirming = summary.id }
-            return [question.effect]
-        case .returnProposal:
-            guard pane == .proposals, let summary = selectedCase, let pending = summary.pendingApproval else { return [] }
-            return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, reloads: nil))]
-        case .overrideAllocation:
-            guard pane == .proposals, let summary = selectedCase, let allocation = summary.allocation else { return [] }
-            return [.push(CaseActions.overrideAllocation(summary.id, proposed: allocation.country, countries: countries, reloads: nil))]
+        case .approve: return review.approve(selectedCase)
+        case .returnProposal: return review.returnProposal(selectedCase)
+        case .overrideAllocation: return review.overrideAllocation(selectedCase, countries: countries)
         case .confirm:
             if let code = removing {
                 removing = nil
                 return [.changeCountries(.remove(code))]
             }
-            guard let id = confirming, let kind = proposals.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
-            confirming = nil
-            return [.update([id], change: CaseActions.approve(id, kind: kind))]
+            return review.confirm(in: proposals)
         case .cancel:
-            confirming = nil
-            removing = nil
-            return [.status("Nothing changed.", .info)]
+            guard removing == nil else {
+                removing = nil
+                return [.status("\(countries.count) host countries, none removed.", .info)]
+            }
+            return review.cancel()
         case .editQuota:
             guard uses.indices.contains(index) else { return [] }
             return [.push(quotaForm(uses[index]))]

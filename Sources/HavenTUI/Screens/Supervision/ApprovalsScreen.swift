@@ -11,11 +11,13 @@ public struct ApprovalsScreen: Screen {
     public private(set) var rows: [CaseSummary]
     let context: SessionContext
     public private(set) var selected = 0
-    public private(set) var confirming: CaseID?
+    var review: ProposalReview
+    public var confirming: CaseID? { review.confirming }
     var pageRows = 17
 
     public init(cases: [CaseSummary], context: SessionContext) {
         self.context = context
+        review = ProposalReview(user: context.user)
         rows = Supervision.approvals(cases)
     }
 
@@ -65,41 +67,17 @@ public struct ApprovalsScreen: Screen {
         case .open:
             guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
             return [.openCase(current.id)]
-        case .approve:
-            guard let current, let pending = current.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
-            let question = CaseActions.askToApprove(current.id, kind: pending.kind, proposedBy: pending.proposedBy, user: context.user)
-            if question.ask { confirming = current.id }
-            return [question.effect]
-        case .confirm:
-            guard let id = confirming, let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
-            confirming = nil
-            return [.update([id], change: CaseActions.approve(id, kind: kind))]
-        case .cancel:
-            confirming = nil
-            return [.status("Not approved.", .info)]
-        case .returnProposal:
-            guard let current, let pending = current.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
-            return [.push(CaseActions.returnProposal(current.id, kind: pending.kind, reloads: nil))]
-        case .overrideAllocation:
-            guard let current, case let .allocation(country)? = current.pendingApproval?.kind else {
-                return [.status("Only an allocation can be overridden to another country.", .info)]
-            }
-            return [.push(CaseActions.overrideAllocation(current.id, proposed: country, countries: context.reference?.countries ?? [],
-                                                         reloads: nil))]
+        case .approve: return review.approve(current)
+        case .confirm: return review.confirm(in: rows)
+        case .cancel: return review.cancel()
+        case .returnProposal: return review.returnProposal(current)
+        case .overrideAllocation: return review.overrideAllocation(current, countries: context.reference?.countries ?? [])
         }
         return []
     }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {
-        switch reply {
-        case let .updated(saved, refused):
-            if let (id, reason) = refused.first { return [.status("\(id) not approved: \(reason)", .error)] }
-            return [.status("Approved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
-        case let .failed(message):
-            return [.status(message, .error)]
-        default:
-            return []
-        }
+        ProposalReview.outcome(reply) ?? []
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {

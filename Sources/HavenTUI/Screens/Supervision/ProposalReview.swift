@@ -1,0 +1,56 @@
+import HavenCore
+
+/// A supervisor's review of the selected case's pending proposal, as the approvals queue and
+/// the Allocation screen both offer it: approve after y (never one's own), return with a
+/// comment, override an allocation to another country with a reason.
+struct ProposalReview {
+    /// The case whose approval waits for y or n.
+    private(set) var confirming: CaseID?
+    let user: UserName
+
+    init(user: UserName) { self.user = user }
+
+    mutating func approve(_ summary: CaseSummary?) -> [Effect] {
+        guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
+        let question = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: user)
+        if question.ask { confirming = summary.id }
+        return [question.effect]
+    }
+
+    /// y: approves the case asked about, if it is still among `rows` and still pending.
+    mutating func confirm(in rows: [CaseSummary]) -> [Effect] {
+        defer { confirming = nil }
+        guard let id = confirming, let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
+        return [.update([id], change: CaseActions.approve(id, kind: kind))]
+    }
+
+    mutating func cancel() -> [Effect] {
+        confirming = nil
+        return [.status("Not approved.", .info)]
+    }
+
+    func returnProposal(_ summary: CaseSummary?) -> [Effect] {
+        guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
+        return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, reloads: nil))]
+    }
+
+    func overrideAllocation(_ summary: CaseSummary?, countries: [HostCountry]) -> [Effect] {
+        guard let summary, case let .allocation(country)? = summary.pendingApproval?.kind else {
+            return [.status("Only an allocation can be overridden to another country.", .info)]
+        }
+        return [.push(CaseActions.overrideAllocation(summary.id, proposed: country, countries: countries, reloads: nil))]
+    }
+
+    /// The status line for the outcome of an approval, or nil for other replies.
+    static func outcome(_ reply: StoreReply) -> [Effect]? {
+        switch reply {
+        case let .updated(saved, refused):
+            if let (id, reason) = refused.first { return [.status("\(id) not approved: \(reason)", .error)] }
+            return [.status("Approved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            return nil
+        }
+    }
+}
