@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import HavenCore
 
 /// `countries.json`: the host countries and their quotas once an administrator has changed
@@ -18,19 +17,10 @@ extension FileCaseStore {
 
     /// The store's list and its revision, or the reference list at revision 0.
     func readCountries() throws -> (countries: [HostCountry], revision: Int) {
-        guard let data = FileManager.default.contents(atPath: countriesPath) else {
-            if FileManager.default.fileExists(atPath: countriesPath) {
-                throw StoreError.unavailable("\(countriesPath) cannot be read; check its permissions")
-            }
+        guard let file = try Self.readKeptFile(CountriesFile.self, at: countriesPath, kind: "host-countries") else {
             return (referenceCountries, 0)
         }
-        do {
-            let file = try JSONDecoder().decode(CountriesFile.self, from: data)
-            return (file.countries, file.revision)
-        } catch {
-            throw StoreError.damaged(file: countriesPath, position: "whole file",
-                                     reason: "not a Haven host-countries file (\(error)); run 'haven check'")
-        }
+        return (file.countries, file.revision)
     }
 
     /// The reference data a session on this store works with: the files' data, with the host
@@ -56,9 +46,7 @@ extension FileCaseStore {
             let ledger = QuotaLedger(countries: current, used: placesUsed, reserved: placesHeld)
             let next: [HostCountry]
             do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
-            let bytes = Array(try CaseRecordLine.encoder.encode(CountriesFile(revision: revision + 1, countries: next))) + [10]
-            try PosixFile.replaceDurably(countriesPath, with: bytes, mode: manifest.fileMode)
-            if let group = manifest.group, let entry = getgrnam(group) { chown(countriesPath, getuid(), entry.pointee.gr_gid) }
+            try Self.writeKeptFile(CountriesFile(revision: revision + 1, countries: next), to: countriesPath, manifest: manifest)
             try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "countries",
                                        version: CaseVersion(revision + 1),
                                        changes: QuotaLedger.fieldChanges(from: current, to: next, for: change.country)))

@@ -24,22 +24,35 @@ extension FileCaseStore {
     /// The users file at `path`, or, when there is none, the manifest's creator as the only
     /// administrator (revision 0).
     static func readUsers(at path: String, manifest: StoreManifest) throws -> (directory: UserDirectory, revision: Int) {
+        guard let file = try readKeptFile(UsersFile.self, at: path, kind: "users") else {
+            return (UserDirectory.founding(manifest.createdBy, at: manifest.createdAt), 0)
+        }
+        return (UserDirectory(users: file.users), file.revision)
+    }
+
+    static func writeUsers(_ users: UserDirectory, revision: Int, to path: String, manifest: StoreManifest) throws {
+        try writeKeptFile(UsersFile(revision: revision, users: users.users), to: path, manifest: manifest)
+    }
+
+    /// A small JSON file the store keeps whole (`users.json`, `countries.json`): nil when there
+    /// is none; a file that cannot be read or decoded is named, never taken as absent.
+    static func readKeptFile<T: Decodable>(_ type: T.Type, at path: String, kind: String) throws -> T? {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw StoreError.unavailable("\(path) cannot be read; check its permissions")
             }
-            return (UserDirectory.founding(manifest.createdBy, at: manifest.createdAt), 0)
+            return nil
         }
         do {
-            let file = try JSONDecoder().decode(UsersFile.self, from: data)
-            return (UserDirectory(users: file.users), file.revision)
+            return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw StoreError.damaged(file: path, position: "whole file", reason: "not a Haven users file (\(error)); run 'haven check'")
+            throw StoreError.damaged(file: path, position: "whole file", reason: "not a Haven \(kind) file (\(error)); run 'haven check'")
         }
     }
 
-    static func writeUsers(_ users: UserDirectory, revision: Int, to path: String, manifest: StoreManifest) throws {
-        let bytes = Array(try CaseRecordLine.encoder.encode(UsersFile(revision: revision, users: users.users))) + [10]
+    /// Replaces a kept file whole (written beside, fsynced, renamed), with the store's mode and group.
+    static func writeKeptFile<T: Encodable>(_ value: T, to path: String, manifest: StoreManifest) throws {
+        let bytes = Array(try CaseRecordLine.encoder.encode(value)) + [10]
         try PosixFile.replaceDurably(path, with: bytes, mode: manifest.fileMode)
         if let group = manifest.group, let entry = getgrnam(group) { chown(path, getuid(), entry.pointee.gr_gid) }
     }
