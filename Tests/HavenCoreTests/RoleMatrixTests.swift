@@ -15,6 +15,7 @@ final class RoleMatrixTests: XCTestCase {
         .recordScreening: "CS", .completeScreening: "CS", .proposeDecision: "CS", .reviewDecision: "S",
         .reopenScreening: "S", .proposeAllocation: "CS", .runAllocationBatch: "S", .approveAllocation: "S", .confirmArrival: "CS", .closeCase: "S", .reassignCases: "S",
         .viewApprovals: "SU", .viewAllocation: "SAU", .viewWorkload: "SU", .viewDashboard: "SAU", .viewAuditTrail: "SAU", .runReports: "SAU",
+        .recordIntegration: "CS", .manageIntegrationCatalogue: "A",
         .manageUsers: "A", .manageCountries: "A", .importCases: "A", .exportCases: "A", .checkStore: "AU",
     ]
     static let letter: [Role: Character] = [.caseworker: "C", .supervisor: "S", .administrator: "A", .auditor: "U"]

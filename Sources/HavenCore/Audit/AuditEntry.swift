@@ -93,7 +93,8 @@ public enum CaseDiff {
         }
     }
 
-    static func flatten(_ record: Case) -> [String: String] {
+    /// Every leaf of the value's JSON form by its dotted path (`defector.languages[0].level`).
+    static func flatten<Value: Encodable>(_ record: Value) -> [String: String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(record),

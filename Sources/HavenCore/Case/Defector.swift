@@ -33,7 +33,12 @@ public struct Defector: Hashable, Codable, Sendable {
     public var equipment: [EquipmentHandover]
     public var languages: [LanguageSkill]
     public var skills: [Skill]
+    /// Education in the person's words (school, institute, field).
     public var education: String
+    public var educationLevel: EducationLevel?
+    public var drivingCategories: [DrivingCategory]
+    /// Other licences and certificates: welding, forklift, first aid, radio operator.
+    public var otherLicences: [String]
     public var healthNeeds: String
     /// The person's own account of the risk they face if returned.
     public var riskOnReturn: String
@@ -48,9 +53,13 @@ public struct Defector: Hashable, Codable, Sendable {
         custody: CustodyStatus = .ukrainianPrisonerOfWar, equipment: [EquipmentHandover] = [],
         languages: [LanguageSkill] = [], skills: [Skill] = [], education: String = "",
         healthNeeds: String = "", riskOnReturn: String = "", consent: ConsentChoices = ConsentChoices(),
-        preferredCountries: [CountryCode] = []
+        preferredCountries: [CountryCode] = [], educationLevel: EducationLevel? = nil,
+        drivingCategories: [DrivingCategory] = [], otherLicences: [String] = []
     ) {
         self.preferredCountries = preferredCountries
+        self.educationLevel = educationLevel
+        self.drivingCategories = drivingCategories
+        self.otherLicences = otherLicences
         self.cyrillicName = cyrillicName
         self.latinName = latinName
         self.otherSpellings = otherSpellings
@@ -68,7 +77,7 @@ public struct Defector: Hashable, Codable, Sendable {
         self.consent = consent
     }
 
-    /// Records written before preferences existed have none.
+    /// Records written before preferences or the skills profile existed have none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         cyrillicName = try c.decode(FullName.self, forKey: .cyrillicName)
@@ -87,6 +96,9 @@ public struct Defector: Hashable, Codable, Sendable {
         riskOnReturn = try c.decode(String.self, forKey: .riskOnReturn)
         consent = try c.decode(ConsentChoices.self, forKey: .consent)
         preferredCountries = try c.decodeIfPresent([CountryCode].self, forKey: .preferredCountries) ?? []
+        educationLevel = try c.decodeIfPresent(EducationLevel.self, forKey: .educationLevel)
+        drivingCategories = try c.decodeIfPresent([DrivingCategory].self, forKey: .drivingCategories) ?? []
+        otherLicences = try c.decodeIfPresent([String].self, forKey: .otherLicences) ?? []
     }
 
     /// The key under which this person's spellings meet, for duplicate detection.

@@ -50,11 +50,14 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var decision: DecisionSummary?
     /// The latest proposed allocation and what became of it, for quotas and approvals.
     public var allocation: AllocationSummary?
+    /// Arrival, courses, levels, skills and work; nil when there is none of these.
+    public var integration: IntegrationSummary?
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
                 assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = [],
-                decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil) {
+                decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil, integration: IntegrationSummary? = nil) {
         self.allocation = allocation
+        self.integration = integration
         self.flags = flags
         self.decision = decision
         self.id = id
@@ -73,7 +76,8 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
                   latinName: record.defector.latinName.displayed, stage: record.stage,
                   stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
                   country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
-                  decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init))
+                  decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init),
+                  integration: IntegrationSummary.of(record))
     }
 
     /// A proposed decision waits for a supervisor.
@@ -122,6 +126,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case damaged(file: String, position: String, reason: String)
     /// A quota refused the save (see `QuotaLedger.check`).
     case quota(QuotaError)
+    /// A course or an opening had no seat or place left.
+    case capacity(CapacityError)
 
     public var description: String {
         switch self {
@@ -133,6 +139,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unavailable(reason): "The store cannot be used: \(reason)"
         case let .damaged(file, position, reason): "\(file), \(position): \(reason)"
         case let .quota(error): error.description
+        case let .capacity(error): error.description
         }
     }
 }
@@ -169,4 +176,8 @@ public protocol CaseStore: AnyObject {
     func hostCountries() throws -> [HostCountry]
     /// Changes the host countries (administrators; see `QuotaLedger.applying`), audited.
     func changeHostCountries(_ change: HostCountryChange, by actor: Actor, at time: Timestamp) throws -> [HostCountry]
+    /// The language courses or the job openings.
+    func catalogue<Item: CatalogueItem>(of type: Item.Type) throws -> [Item]
+    /// Changes the courses or openings (administrators; see `CatalogueLedger.applying`), audited.
+    func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item]
 }

@@ -9,6 +9,8 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     private let directory: Mutex<UserDirectory>
     /// Empty: no quota is checked (tests of other things); see `init`.
     private let countries: Mutex<[HostCountry]>
+    private let courses = Mutex<[LanguageCourse]>([])
+    private let openings = Mutex<[JobOpening]>([])
 
     /// - Parameter users: when given, saves are refused to anyone whose role is not the one
     ///   it gives them, as the file store does; when empty, only the role itself is checked.
@@ -57,6 +59,12 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
                 let ledger = QuotaLedger(countries: hosts, summaries: table.values.lazy.map(CaseSummary.init), excluding: record.id)
                 do throws(QuotaError) { try ledger.check(previous: current?.record, next: record) } catch { throw .quota(error) }
             }
+            let others = table.values.filter { $0.record.id != record.id }.map(CaseSummary.init)
+            do throws(CapacityError) {
+                try CapacityCheck.check(previous: current?.record, next: record, courses: courses.withLock { $0 },
+                                        openings: openings.withLock { $0 }, courseUse: LanguageCourse.use(in: others),
+                                        openingUse: JobOpening.use(in: others))
+            } catch { throw .capacity(error) }
             let newVersion = current?.version.next ?? CaseVersion(1)
             table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
             let changes = CaseDiff.changes(from: current?.record, to: record)
@@ -119,6 +127,25 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
             }
             return next
         }
+    }
+
+    public func catalogue<Item: CatalogueItem>(of type: Item.Type) -> [Item] {
+        if Item.self == LanguageCourse.self { return courses.withLock { $0 } as! [Item] }
+        return openings.withLock { $0 } as! [Item]
+    }
+
+    public func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item] {
+        let summaries = summaries()
+        let ledger = CatalogueLedger(items: catalogue(of: Item.self), countries: hostCountries(), use: Item.use(in: summaries))
+        let next: [Item]
+        do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
+        if let list = next as? [LanguageCourse] { courses.withLock { $0 = list } } else { openings.withLock { $0 = next as! [JobOpening] } }
+        let changes = change.ids.flatMap { CatalogueLedger.fieldChanges(from: ledger.items, to: next, id: $0) }
+        trail.withLock { entries in
+            entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: "\(Item.kind)s",
+                                      version: CaseVersion(entries.count + 1), changes: changes))
+        }
+        return next
     }
 
     /// Nothing else writes to a store in memory.

@@ -17,3 +17,77 @@ public enum CSV {
         return text
     }
 }
+
+extension CSV {
+    /// A record read from CSV text: the line it starts on (1-based) and its fields.
+    public struct Record: Hashable, Sendable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    /// Where CSV text breaks the format: an unclosed quote, text after a closing quote.
+    public struct SyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    /// Reads RFC 4180 text (as spreadsheets write it): a leading byte-order mark is skipped,
+    /// lines end in CRLF or LF, quoted fields may hold commas, quotes ("") and line breaks.
+    /// Blank lines are skipped.
+    public static func records(_ text: String) throws(SyntaxError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var line = 1, recordLine = 1
+        var quoted = false, afterQuote = false, fieldStarted = false
+        var scalars = Array(text.unicodeScalars)
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        var index = 0
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty && !fieldStarted) { records.append(Record(line: recordLine, fields: fields)) }
+            fields = []
+            field = ""
+            fieldStarted = false
+            afterQuote = false
+        }
+        while index < scalars.count {
+            let c = scalars[index]
+            index += 1
+            if quoted {
+                if c == "\"" {
+                    if index < scalars.count, scalars[index] == "\"" { field.unicodeScalars.append("\""); index += 1 } else { quoted = false; afterQuote = true }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case ",":
+                fields.append(field)
+                field = ""
+                afterQuote = false
+                fieldStarted = true
+            case "\r" where index < scalars.count && scalars[index] == "\n":
+                break
+            case "\n", "\r":
+                endRecord()
+                line += 1
+                recordLine = line
+            case "\"":
+                guard field.isEmpty, !afterQuote else { throw SyntaxError(line: line, message: "a quote inside an unquoted field; quote the whole field and double the quote") }
+                quoted = true
+                fieldStarted = true
+            default:
+                guard !afterQuote else { throw SyntaxError(line: line, message: "text after a closing quote") }
+                field.unicodeScalars.append(c)
+                fieldStarted = true
+            }
+        }
+        guard !quoted else { throw SyntaxError(line: recordLine, message: "a quoted field is never closed") }
+        if fieldStarted || !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}

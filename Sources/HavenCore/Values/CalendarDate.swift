@@ -57,6 +57,21 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         CalendarDate(daysSinceEpoch: daysSinceEpoch + days)
     }
 
+    /// The same day `months` months later, or the month's last day when it is shorter
+    /// (31 January + 1 month = 28 or 29 February).
+    public func adding(months: Int) -> CalendarDate {
+        let total = year * 12 + (month - 1) + months
+        let y = total / 12, m = total % 12 + 1
+        return CalendarDate(year: y, month: m, day: min(day, CalendarDate.daysIn(month: m, year: y)))!
+    }
+
+    /// Whole months from `self` to `other` (a month is complete on the same day of the month).
+    public func months(until other: CalendarDate) -> Int {
+        var months = (other.year - year) * 12 + (other.month - month)
+        if other.day < day, other.day < CalendarDate.daysIn(month: other.month, year: other.year) { months -= 1 }
+        return months
+    }
+
     /// Whole days from `self` to `other` (positive when `other` is later).
     public func days(until other: CalendarDate) -> Int {
         other.daysSinceEpoch - daysSinceEpoch

@@ -64,6 +64,8 @@ public enum Capability: String, CaseIterable, Sendable {
     case runReports = "run-reports"
     case manageUsers = "manage-users"
     case manageCountries = "manage-countries"
+    case recordIntegration = "record-integration"
+    case manageIntegrationCatalogue = "manage-courses-and-openings"
     case importCases = "import-cases"
     case exportCases = "export-cases"
     case checkStore = "check-store"
@@ -95,6 +97,8 @@ public enum Capability: String, CaseIterable, Sendable {
         case .runReports: "run reports"
         case .manageUsers: "manage users and roles"
         case .manageCountries: "change host countries and quotas"
+        case .recordIntegration: "record courses, assessments and jobs"
+        case .manageIntegrationCatalogue: "change language courses and job openings"
         case .importCases: "import cases"
         case .exportCases: "export cases"
         case .checkStore: "check the store"
@@ -109,11 +113,11 @@ public enum Capability: String, CaseIterable, Sendable {
         return switch self {
         case .viewCases: Role.allCases
         case .registerCase, .editCase, .addNote, .submitForScreening, .recordScreening, .completeScreening,
-             .proposeDecision, .proposeAllocation, .confirmArrival: casework
+             .proposeDecision, .proposeAllocation, .confirmArrival, .recordIntegration: casework
         case .reviewDecision, .reopenScreening, .approveAllocation, .runAllocationBatch, .closeCase, .reassignCases: supervision
         case .viewApprovals, .viewWorkload: [.supervisor, .auditor]
         case .viewDashboard, .viewAuditTrail, .runReports, .viewAllocation: oversight
-        case .manageUsers, .manageCountries, .importCases, .exportCases: [.administrator]
+        case .manageUsers, .manageCountries, .manageIntegrationCatalogue, .importCases, .exportCases: [.administrator]
         case .checkStore: [.administrator, .auditor]
         }
     }

@@ -27,6 +27,8 @@ struct StoredSummary: Codable, Hashable {
     var decision: DecisionSummary?
     /// Absent when no allocation has been proposed.
     var allocation: AllocationSummary?
+    /// Absent before arrival unless courses, levels or skills are recorded.
+    var integration: IntegrationSummary?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -49,12 +51,13 @@ struct StoredSummary: Codable, Hashable {
         flags = summary.flags.isEmpty ? nil : summary.flags.sorted()
         decision = summary.decision
         allocation = summary.allocation
+        integration = summary.integration
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
                     stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
-                    flags: Set(flags ?? []), decision: decision, allocation: allocation)
+                    flags: Set(flags ?? []), decision: decision, allocation: allocation, integration: integration)
     }
 }
 

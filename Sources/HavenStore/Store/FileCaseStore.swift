@@ -33,12 +33,15 @@ public final class FileCaseStore: CaseStore {
     var cases: PosixFile
     let audit: PosixFile
     private(set) var index: [CaseID: IndexEntry] = [:] {
-        didSet { if index.isEmpty { placesUsed = [:]; placesHeld = [:] } }
+        didSet { if index.isEmpty { placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:] } }
     }
     /// Places used (approved allocations) and held (pending proposals) per country, kept in
     /// step with the index so a quota check at 120,000 cases counts nothing.
     private(set) var placesUsed: [CountryCode: Int] = [:]
     private(set) var placesHeld: [CountryCode: Int] = [:]
+    /// Enrolled seats per course and placements per opening, kept the same way.
+    private(set) var seatsTaken: [String: Int] = [:]
+    private(set) var placesFilled: [String: Int] = [:]
 
     /// Puts a record line in the index, moving its places in the counts.
     private func setIndex(_ id: CaseID, _ entry: IndexEntry) {
@@ -50,6 +53,9 @@ public final class FileCaseStore: CaseStore {
     private func countPlaces(_ summary: StoredSummary, by amount: Int) {
         if let country = summary.country { placesUsed[country, default: 0] += amount }
         if let country = summary.allocation?.heldCountry(in: summary.stage) { placesHeld[country, default: 0] += amount }
+        guard let integration = summary.integration else { return }
+        for seat in integration.seats where seat.status == .enrolled { seatsTaken[seat.course, default: 0] += amount }
+        if let opening = integration.employment?.openingID { placesFilled[opening, default: 0] += amount }
     }
     var scannedBytes = 0
     var scannedInode: ino_t = 0
@@ -260,6 +266,7 @@ public final class FileCaseStore: CaseStore {
             }
             let previous = try current.map(decodeCase)
             try checkQuota(previous: previous, next: record)
+            try checkCapacity(previous: previous, next: record)
             let newVersion = current?.header.version.next ?? CaseVersion(1)
             let header = RecordHeader(id: record.id, version: newVersion, savedBy: actor.user, savedAt: time,
                                       auditSequence: lastAuditSequence + 1, summary: StoredSummary(record))

@@ -77,7 +77,16 @@ enum RecordHeaderReader {
                                                reviewedAt: review.at)
             default: return nil
             }
+            var integration: IntegrationSummary?
+            switch summary["integration"] {
+            case nil, .null?: break
+            case let .object(fields)?:
+                guard let parsed = Self.integration(fields) else { return nil }
+                integration = parsed
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.integration = integration
             stored.allocation = allocation
             stored.decision = decision
             stored.flags = flags
@@ -90,6 +99,87 @@ enum RecordHeaderReader {
             return RecordHeader(id: id, version: CaseVersion(version), savedBy: savedBy, savedAt: savedAt,
                                 auditSequence: sequence, summary: stored)
         }
+    }
+
+    /// An integration summary; nil when any part is malformed.
+    static func integration(_ fields: [String: Value]) -> IntegrationSummary? {
+        func date(_ value: Value?) -> CalendarDate?? {
+            switch value {
+            case nil, .null?: return .some(nil)
+            case let .string(text)?: return CalendarDate(iso: text).map { .some($0) }
+            default: return nil
+            }
+        }
+        func objects(_ key: String) -> [[String: Value]]? {
+            switch fields[key] {
+            case nil, .null?: return []
+            case let .array(items)?:
+                var result: [[String: Value]] = []
+                for item in items { guard case let .object(object) = item else { return nil }; result.append(object) }
+                return result
+            default: return nil
+            }
+        }
+        func strings(_ key: String) -> [String]? {
+            switch fields[key] {
+            case nil, .null?: return []
+            case let .array(items)?:
+                var result: [String] = []
+                for item in items { guard case let .string(text) = item else { return nil }; result.append(text) }
+                return result
+            default: return nil
+            }
+        }
+        guard let arrived = date(fields["arrivedOn"]), let seatObjects = objects("seats"), let levelObjects = objects("levels"),
+              let progressObjects = objects("progress"), let occupationTexts = strings("occupations"),
+              let applications = strings("applications") else { return nil }
+        var summary = IntegrationSummary(arrivedOn: arrived, applications: applications)
+        for seat in seatObjects {
+            guard case let .string(course)? = seat["course"], case let .string(statusText)? = seat["status"],
+                  let status = EnrolmentStatus(rawValue: statusText), case let .some(requested?)? = date(seat["requestedOn"]) else { return nil }
+            summary.seats.append(CourseSeat(course: course, status: status, requestedOn: requested))
+        }
+        for level in levelObjects {
+            guard case let .string(code)? = level["language"], let language = LanguageCode(code),
+                  case let .string(levelText)? = level["level"], let value = CEFRLevel(rawValue: levelText) else { return nil }
+            summary.levels.append(LanguageLevel(language: language, level: value))
+        }
+        for item in progressObjects {
+            guard case let .string(code)? = item["language"], let language = LanguageCode(code),
+                  case let .string(firstText)? = item["first"], let first = CEFRLevel(rawValue: firstText),
+                  case let .string(latestText)? = item["latest"], let latest = CEFRLevel(rawValue: latestText),
+                  case let .some(on?)? = date(item["latestOn"]), case let .number(count)? = item["assessments"] else { return nil }
+            summary.progress.append(LevelProgress(language: language, first: first, latest: latest, latestOn: on, assessments: count))
+        }
+        for text in occupationTexts {
+            guard let code = ISCOCode(text) else { return nil }
+            summary.occupations.append(code)
+        }
+        switch fields["specialty"] {
+        case nil, .null?: break
+        case let .string(text)?: summary.specialty = text
+        default: return nil
+        }
+        switch fields["employment"] {
+        case nil, .null?: break
+        case let .object(job)?:
+            guard case let .some(started?)? = date(job["startedOn"]), let ended = date(job["endedOn"]),
+                  let due = date(job["followUpDue"]) else { return nil }
+            var employment = EmploymentSummary(startedOn: started, endedOn: ended, followUpDue: due)
+            switch job["openingID"] {
+            case nil, .null?: break
+            case let .string(text)?: employment.openingID = text
+            default: return nil
+            }
+            switch job["followUpMonths"] {
+            case nil, .null?: break
+            case let .number(months)?: employment.followUpMonths = months
+            default: return nil
+            }
+            summary.employment = employment
+        default: return nil
+        }
+        return summary
     }
 
     /// The optional `verdict` and `reviewedAt` of a proposal summary; nil when either is malformed.
@@ -131,7 +221,7 @@ enum RecordHeaderReader {
 
         mutating func value(depth: Int) -> Value? {
             skipSpace()
-            guard offset < bytes.count, depth < 4 else { return nil }
+            guard offset < bytes.count, depth < 6 else { return nil }
             switch bytes[offset] {
             case UInt8(ascii: "{"):
                 offset += 1

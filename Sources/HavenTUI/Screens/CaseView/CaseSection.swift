@@ -24,7 +24,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
 
     /// The section's text as lines: `label: value` pairs and short paragraphs. Family
     /// whereabouts and contact channels are sensitive and never shown here.
-    public func lines(of record: Case, history: [AuditEntry], today: CalendarDate) -> [String] {
+    public func lines(of record: Case, history: [AuditEntry], today: CalendarDate, reference: ReferenceData? = nil) -> [String] {
         func field(_ label: String, _ value: String?) -> String {
             DisplayWidth.fit(label, to: 18) + " " + ((value?.isEmpty ?? true) ? "—" : value!)
         }
@@ -40,8 +40,6 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 field("Age", d.birthDate.map { String($0.age(on: today)) }),
                 field("Custody", d.custody.title),
                 field("Languages", d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }.joined(separator: ", ")),
-                field("Skills", d.skills.map { [$0.occupation?.rawValue, $0.description].compactMap { $0 }.joined(separator: " ") }.joined(separator: "; ")),
-                field("Education", d.education),
                 field("Health needs", d.healthNeeds),
                 field("Risk on return", d.riskOnReturn),
                 field("Consent", [d.consent.publicity ? "publicity" : nil, d.consent.shareWithHostCountry ? "share with host country" : nil,
@@ -116,14 +114,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             lines.append(field("Reception", record.relocation.receptionPlace))
             return lines
         case .integration:
-            let i = record.integration
-            guard !(i.enrolments.isEmpty && i.assessments.isEmpty && i.applications.isEmpty && i.placements.isEmpty) else {
-                return ["No language course or job recorded yet."]
-            }
-            return i.enrolments.map { field("Course", "\($0.courseID), \($0.hoursAttended) h\($0.isWaitingList ? ", waiting list" : "")") }
-                + i.assessments.map { field("Assessed", "\($0.language) \($0.level.rawValue) on \($0.assessedOn)") }
-                + i.applications.map { field("Application", "\($0.openingID): \($0.status.title), \($0.date)") }
-                + i.placements.map { field("Placed", "\($0.employer) from \($0.startDate), \($0.contract.title)") }
+            return IntegrationLines(record: record, today: today, occupations: reference?.occupations).lines(field: field)
         case .family:
             guard !record.family.isEmpty else { return ["No family members recorded."] }
             return record.family.map { member in

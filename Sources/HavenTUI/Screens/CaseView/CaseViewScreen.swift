@@ -108,7 +108,7 @@ public struct CaseViewScreen: Screen {
         })
     }
 
-    var lines: [String] { section.lines(of: stored.record, history: history, today: context.today) }
+    var lines: [String] { section.lines(of: stored.record, history: history, today: context.today, reference: context.reference) }
 
     public mutating func prepare(for area: Rect) { self.area = area }
 

@@ -1,0 +1,65 @@
+import Foundation
+import HavenCore
+
+/// `courses.json` and `openings.json`: the language courses and job openings administrators
+/// keep, `{"revision": 3, "items": [...]}`. No file means none yet. Replaced whole under the
+/// exclusive lock; every change is an audit entry with subject `courses` or `openings`.
+struct CatalogueFile<Item: CatalogueItem>: Codable {
+    var revision: Int
+    var items: [Item]
+}
+
+extension FileCaseStore {
+    static func catalogueFile<Item: CatalogueItem>(_ type: Item.Type) -> String { "\(Item.kind)s.json" }
+
+    func cataloguePath<Item: CatalogueItem>(_ type: Item.Type) -> String {
+        directory.appendingPathComponent(Self.catalogueFile(type)).path
+    }
+
+    func readCatalogue<Item: CatalogueItem>(_ type: Item.Type) throws -> (items: [Item], revision: Int) {
+        guard let file = try Self.readKeptFile(CatalogueFile<Item>.self, at: cataloguePath(type), kind: "\(Item.kind)s") else {
+            return ([], 0)
+        }
+        return (file.items, file.revision)
+    }
+
+    public func catalogue<Item: CatalogueItem>(of type: Item.Type) throws -> [Item] {
+        try cases.withLock(.shared) { try readCatalogue(type).items }
+    }
+
+    /// What the cases use of each item, from the counts kept with the index (taken) and the
+    /// summaries (referenced, needed only for a removal).
+    func catalogueUse<Item: CatalogueItem>(_ type: Item.Type) throws -> CatalogueUse {
+        Item.use(in: try summaries())
+    }
+
+    public func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item] {
+        try cases.withLock(.exclusive) {
+            try requireCurrentRole(actor)
+            try catchUp()
+            let (current, revision) = try readCatalogue(Item.self)
+            let ledger = CatalogueLedger(items: current, countries: try readCountries().countries, use: try catalogueUse(Item.self))
+            let next: [Item]
+            do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
+            try Self.writeKeptFile(CatalogueFile(revision: revision + 1, items: next), to: cataloguePath(Item.self), manifest: manifest)
+            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "\(Item.kind)s",
+                                       version: CaseVersion(revision + 1),
+                                       changes: change.ids.flatMap { CatalogueLedger.fieldChanges(from: current, to: next, id: $0) }))
+            return next
+        }
+    }
+
+    /// Under the exclusive lock, after catching up: refuses a seat in a full course or a place
+    /// in a filled opening (another session took the last one).
+    func checkCapacity(previous: Case?, next: Case) throws {
+        let seats = CapacityCheck.newSeats(previous: previous, next: next)
+        let places = CapacityCheck.newPlacements(previous: previous, next: next)
+        guard !seats.isEmpty || !places.isEmpty else { return }
+        let courses = seats.isEmpty ? [] : try readCatalogue(LanguageCourse.self).items
+        let openings = places.isEmpty ? [] : try readCatalogue(JobOpening.self).items
+        do throws(CapacityError) {
+            try CapacityCheck.check(previous: previous, next: next, courses: courses, openings: openings,
+                                    courseUse: CatalogueUse(taken: seatsTaken), openingUse: CatalogueUse(taken: placesFilled))
+        } catch { throw StoreError.capacity(error) }
+    }
+}
