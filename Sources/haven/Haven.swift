@@ -15,16 +15,28 @@ struct Haven: ParsableCommand {
             """,
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self,
                       CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
-                      AllocateCommand.self, CountriesCommand.self]
+                      AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
+    @Option(help: ArgumentHelp("Demo stores only: run the session's clock from this time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ), for training and tests.",
+                               valueName: "time"))
+    var clock: String?
 
     func run() throws {
         let (opened, actor) = try store.open(for: .viewCases)
         let reference = try opened.adopt(data.loadReferenceData())
-        try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.directory.path)")
+        var start: Timestamp?
+        if let clock {
+            guard let time = Timestamp(iso: clock) ?? CalendarDate(iso: clock).map({ Timestamp(date: $0, hour: 9) }) else {
+                throw ValidationError("--clock takes a date (2027-03-01) or a time (2027-03-01T09:00:00Z), not '\(clock)'.")
+            }
+            // A real store's times are evidence (audit trail, due dates): only a demo store's clock moves.
+            guard opened.manifest.kind == .demo else { throw HavenFailure("--clock is for demo stores only; \(opened.directory.path) holds real cases.") }
+            start = time
+        }
+        try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.directory.path)", clockStart: start)
     }
 }
 
@@ -48,7 +60,11 @@ extension Timestamp {
 }
 
 /// Opens the terminal, runs the interface on `store`, and restores the terminal on every way out.
-func openInterface(on store: FileCaseStore, as actor: Actor, reference: ReferenceData, description: String) throws {
+func openInterface(on store: FileCaseStore, as actor: Actor, reference: ReferenceData, description: String,
+                   clockStart: Timestamp? = nil) throws {
+    // The session's clock: the system's, or (demo stores) one started at `clockStart` that runs on.
+    let offset = clockStart.map { $0.secondsSinceEpoch - Timestamp.now().secondsSinceEpoch } ?? 0
+    let clock: @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: Timestamp.now().secondsSinceEpoch + offset) }
     let environment = ProcessInfo.processInfo.environment
     let terminal: NcursesTerminal
     do {
@@ -70,9 +86,9 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     if let draft, warning == nil {
         warning = "Your unsaved intake form from \(draft.savedAt.description.dropLast(4).replacingOccurrences(of: "T", with: " ")) UTC is kept: 1 opens it."
     }
-    let context = SessionContext(user: user, today: CalendarDate.today(),
+    let context = SessionContext(user: user, today: clock().date,
                                  storeDescription: description, startupWarning: warning, role: actor.role,
-                                 clock: { Timestamp.now() }, reference: reference,
+                                 clock: clock, reference: reference,
                                  accountExists: { OperatingSystemIdentity.accountExists($0) },
                                  writeFile: { path, contents in
                                      try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath)

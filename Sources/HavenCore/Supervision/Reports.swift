@@ -1,7 +1,7 @@
 import Foundation
 
 public enum ReportKind: String, CaseIterable, Sendable {
-    case pipeline, quotas, workload, decisions
+    case pipeline, quotas, workload, decisions, outcomes
 
     public var title: String {
         switch self {
@@ -9,6 +9,7 @@ public enum ReportKind: String, CaseIterable, Sendable {
         case .quotas: "Quotas: places per host country"
         case .workload: "Workload per caseworker"
         case .decisions: "Decisions per week"
+        case .outcomes: "Integration outcomes: employment and language levels"
         }
     }
 }
@@ -23,6 +24,14 @@ public struct ReportTable: Hashable, Sendable {
     public var rows: [[String]]
     /// Lines under the table: totals, what the figures mean.
     public var notes: [String]
+
+    public init(title: String, columns: [String], numeric: Set<Int>, rows: [[String]], notes: [String]) {
+        self.title = title
+        self.columns = columns
+        self.numeric = numeric
+        self.rows = rows
+        self.notes = notes
+    }
 
     /// Aligned columns, a rule under the header, notes after; widths count characters, so
     /// Cyrillic names line up.
@@ -53,7 +62,22 @@ public enum Reports {
         case .quotas: quotas(summaries, countries: reference.countries)
         case .workload: workload(summaries, users: users, targets: reference.stageTargets, today: today)
         case .decisions: decisions(summaries, today: today)
+        case .outcomes: outcomes(summaries, countries: reference.countries, today: today)
         }
+    }
+
+    static func outcomes(_ summaries: [CaseSummary], countries: [HostCountry], today: CalendarDate) -> ReportTable {
+        let outcomes = IntegrationOutcomes(summaries: summaries, countries: countries, today: today)
+        func rows(_ measure: String, _ rates: [Rate]) -> [[String]] {
+            rates.map { [measure, $0.label, String($0.count), String($0.total), String($0.percent)] }
+        }
+        let table = rows("employed_by_country", outcomes.byCountry) + rows("employed_by_months_since_arrival", outcomes.byMonths)
+            + rows("level_reached", outcomes.levels) + rows("improved_a_level", [outcomes.improved])
+        return ReportTable(title: "\(ReportKind.outcomes.title), \(today)", columns: ["measure", "group", "count", "of", "percent"],
+                           numeric: [2, 3, 4], rows: table,
+                           notes: ["\(outcomes.employed.count) of \(outcomes.employed.total) people who have arrived are in work (\(outcomes.employed.percent)%).",
+                                   "Levels: the latest assessed in the host country's main language (else the latest assessed at all); "
+                                       + "improved: of those assessed twice or more in a language, who went up a level."])
     }
 
     static func pipeline(_ summaries: [CaseSummary], targets: StageTargets, today: CalendarDate) -> ReportTable {

@@ -58,14 +58,19 @@ struct DemoCommand: ParsableCommand {
         let directory = store.directory(defaultName: "haven-demo")
         try replaceDemoStore(at: directory)
         let today = CalendarDate.today()
-        let records = DemoCases.generate(count: cases, today: today, countries: reference.countries.map(\.code), seed: seed,
+        var records = DemoCases.generate(count: cases, today: today, countries: reference.countries.map(\.code), seed: seed,
                                          occupations: reference.occupations)
+        let courses = DemoIntegration.courses(countries: reference.countries, integrationCases: records.count { $0.stage == .integration })
+        let openings = DemoIntegration.openings(countries: reference.countries, today: today)
+        DemoIntegration.fill(&records, courses: courses, openings: openings, today: today)
         var progress = ProgressBar(total: cases, label: "Writing \(cases) demo cases")
         do {
             let me = OperatingSystemIdentity.currentUser()
             let created = try FileCaseStore.create(at: directory, kind: .demo, by: me, at: .now())
             _ = try created.adopt(reference)
             let administrator = Actor(user: me, role: .administrator)
+            _ = try created.changeCatalogue(CatalogueChange.add(courses), by: administrator, at: .now())
+            _ = try created.changeCatalogue(CatalogueChange.add(openings), by: administrator, at: .now())
             try created.importCases(records, by: administrator, at: .now(), today: today) { progress.update($0) }
             // The made-up staff the cases name, and you in the role asked for. A stand-in
             // administrator keeps the store manageable when that role is not administrator.

@@ -76,7 +76,7 @@ struct ReportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv }
 
-    @Option(help: "pipeline, quotas, workload or decisions.") var kind: ReportKind
+    @Option(help: "pipeline, quotas, workload, decisions or outcomes.") var kind: ReportKind
     @Option(help: "text or csv.") var format: Format = .text
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600; never over a file).", valueName: "file"))
     var output: String?
