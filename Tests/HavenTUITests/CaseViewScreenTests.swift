@@ -55,7 +55,7 @@ final class CaseViewScreenTests: XCTestCase {
             " Born               1998-03-14, Псков",
             " Age                28",
         ])
-        XCTAssertEqual(lines[23], "? Help Tab Section n Note e Edit t Stage r Reload q Back")
+        XCTAssertEqual(lines[23], "? Help Tab Section n Note e Edit i Integrate t Stage r Reload q Back")
     }
 
     func testServiceAndFamilyKeepSensitiveFieldsOut() throws {
@@ -126,7 +126,7 @@ final class CaseViewScreenTests: XCTestCase {
         keys([.character("n"), .enter], &app)
         XCTAssertEqual(render(app)[22], " A note cannot be empty.")
         keys([.escape], &app)
-        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note e Edit t Stage r Reload q Back")
+        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note e Edit i Integrate t Stage r Reload q Back")
         keys([.character("q")], &app)
         XCTAssertEqual(render(app)[0], " Haven · Home › My cases                                    anna.k · 2026-11-24")
     }

@@ -190,6 +190,20 @@ public struct HavenApp {
                 }
                 if perform(reply(toTop: answer)) == .quit { return .quit }
                 if case .hostCountries = answer { status = ("Saved the change to \(change.country).", .info) }
+            case let .changeCatalogue(edit):
+                let answer: StoreReply
+                do {
+                    guard let store else { throw StoreError.unavailable("no store is open") }
+                    switch edit {
+                    case let .courses(change): _ = try store.changeCatalogue(change, by: context.actor, at: context.clock())
+                    case let .openings(change): _ = try store.changeCatalogue(change, by: context.actor, at: context.clock())
+                    }
+                    answer = .catalogue(try catalogue(of: store))
+                } catch {
+                    answer = .failed("\(error)")
+                }
+                if perform(reply(toTop: answer)) == .quit { return .quit }
+                if case .catalogue = answer { status = ("Saved: \(edit.title).", .info) }
             case let .startJob(job):
                 self.job = job
                 work()
@@ -212,10 +226,16 @@ public struct HavenApp {
             case .users: return .users(try store.users())
             case let .auditTrail(filter, limit): return .auditEntries(try store.auditTrail(matching: filter, limit: limit), filter)
             case .hostCountries: return .hostCountries(try store.hostCountries())
+            case .catalogue: return .catalogue(try catalogue(of: store))
             }
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    func catalogue(of store: any CaseStore) throws -> IntegrationCatalogue {
+        IntegrationCatalogue(courses: try store.catalogue(of: LanguageCourse.self), openings: try store.catalogue(of: JobOpening.self),
+                             summaries: try store.summaries())
     }
 
     /// Applies `change` to each case on its latest version and saves it; a case refused by a

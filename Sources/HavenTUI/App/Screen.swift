@@ -31,6 +31,8 @@ public enum Effect {
     case writeFile(path: String, contents: String)
     /// Change the host countries (administrators); the new list comes back as `.hostCountries`.
     case changeCountries(HostCountryChange)
+    /// Change the courses or openings (administrators); the new catalogue comes back as `.catalogue`.
+    case changeCatalogue(CatalogueEdit)
     /// Start a long job; the app runs it in slices between keys with a progress bar on the
     /// status line, and its outcome comes back as `.jobFinished`.
     case startJob(any BackgroundJob)
@@ -69,6 +71,38 @@ public enum StoreQuery: Sendable, Equatable {
     case users
     case auditTrail(AuditFilter, limit: Int)
     case hostCountries
+    /// The language courses and job openings, with the summaries their use is counted from.
+    case catalogue
+}
+
+/// The courses and openings as the store has them, and the cases' summaries (for rosters,
+/// places filled and candidates).
+public struct IntegrationCatalogue: Sendable {
+    public var courses: [LanguageCourse]
+    public var openings: [JobOpening]
+    public var summaries: [CaseSummary]
+
+    public init(courses: [LanguageCourse], openings: [JobOpening], summaries: [CaseSummary]) {
+        self.courses = courses
+        self.openings = openings
+        self.summaries = summaries
+    }
+
+    public func roster(_ course: LanguageCourse) -> CourseRoster { CourseRoster(course: course, summaries: summaries) }
+    public var openingUse: CatalogueUse { JobOpening.use(in: summaries) }
+}
+
+/// An administrator's change to the courses or the openings.
+public enum CatalogueEdit: Sendable {
+    case courses(CatalogueChange<LanguageCourse>)
+    case openings(CatalogueChange<JobOpening>)
+
+    public var title: String {
+        switch self {
+        case let .courses(change): change.title
+        case let .openings(change): change.title
+        }
+    }
 }
 
 /// What the store answered to a screen's `save` or `reload`.
@@ -86,6 +120,7 @@ public enum StoreReply {
     /// The newest entries matching the filter asked for, newest first.
     case auditEntries([AuditEntry], AuditFilter)
     case hostCountries([HostCountry])
+    case catalogue(IntegrationCatalogue)
     /// A background job ended (or was stopped): what it did.
     case jobFinished(String)
 }

@@ -102,6 +102,9 @@ public struct FormScreen: Screen {
         case .hostCountries:
             form.markSaved()
             return [.back, .query(.hostCountries)]
+        case .catalogue:
+            form.markSaved()
+            return [.back, .query(.catalogue)]
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
@@ -138,17 +141,18 @@ public struct PickScreen: Screen {
     public let heading: String
     public private(set) var items: [Item]
     public private(set) var selected = 0
-    /// Filled in from the store when it answers (the users, say); nil keeps the items given.
-    let itemsFromUsers: ((UserDirectory) -> [Item])?
+    /// Fills the list from the store's answer to a query (the users, the courses); nil for a
+    /// reply it does not use.
+    let itemsFromReply: ((StoreReply) -> [Item]?)?
     let reloads: CaseID?
 
     public init(title: String, heading: String, items: [Item], reloads: CaseID? = nil,
-                itemsFromUsers: ((UserDirectory) -> [Item])? = nil) {
+                itemsFromReply: ((StoreReply) -> [Item]?)? = nil) {
         self.title = title
         self.heading = heading
         self.items = items
         self.reloads = reloads
-        self.itemsFromUsers = itemsFromUsers
+        self.itemsFromReply = itemsFromReply
     }
 
     public var minimumSize: Size { Size(width: 40, height: 10) }
@@ -173,10 +177,12 @@ public struct PickScreen: Screen {
     }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {
-        switch reply {
-        case let .users(directory):
-            if let itemsFromUsers { items = itemsFromUsers(directory) }
+        if let filled = itemsFromReply?(reply) {
+            items = filled
+            selected = min(selected, max(0, items.count - 1))
             return []
+        }
+        switch reply {
         case let .updated(saved, refused):
             let done = saved.isEmpty ? [] : ["\(saved.count) case\(saved.count == 1 ? "" : "s") saved"]
             let failed = refused.prefix(1).map { "\($0.0): \($0.1)" }

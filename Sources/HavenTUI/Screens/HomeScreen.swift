@@ -3,7 +3,7 @@ import HavenCore
 /// One of Haven's areas as the home screen lists it; each needs a capability, and a role
 /// sees only the areas it can use.
 public enum HomeArea: String, CaseIterable, Sendable {
-    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users
+    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs
 
     public var name: String {
         switch self {
@@ -16,6 +16,8 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .audit: "Audit trail"
         case .reports: "Reports"
         case .users: "Users"
+        case .courses: "Courses"
+        case .jobs: "Jobs"
         }
     }
 
@@ -30,6 +32,8 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .audit: "Who changed what and when, by user, case and date"
         case .reports: "Pipeline, quotas, workload, decisions; text or CSV"
         case .users: "Who may use Haven, and in which role"
+        case .courses: "Language courses: seats, waiting lists, enrolled"
+        case .jobs: "Job openings and the candidates for each"
         }
     }
 
@@ -44,6 +48,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .audit: .viewAuditTrail
         case .reports: .runReports
         case .users: .manageUsers
+        case .courses, .jobs: .viewCases
         }
     }
 
@@ -138,7 +143,7 @@ public struct HomeScreen: Screen {
             KeyBinding([.up, .character("k")], .up, help: "Select the previous area"),
             KeyBinding([.home, .character("g")], .first, help: "Select the first area"),
             KeyBinding([.end, .character("G")], .last, help: "Select the last area"),
-        ] + areas.indices.map { index in
+        ] + areas.indices.prefix(9).map { index in
             KeyBinding([.character(Character(String(index + 1)))], .openNumber(index),
                        help: "Open \(areas[index].name)")
         })
@@ -229,6 +234,10 @@ public struct HomeScreen: Screen {
             return [.push(ReportsScreen(cases: cases, context: context)), .query(.users)]
         case .users:
             return [.push(UsersScreen(context: context)), .query(.users)]
+        case .courses:
+            return [.push(CoursesScreen(context: context)), .query(.catalogue)]
+        case .jobs:
+            return [.push(JobsScreen(context: context)), .query(.catalogue)]
         }
     }
 
@@ -282,7 +291,9 @@ public struct HomeScreen: Screen {
             let isSelected = index == selected
             let style: Style = isSelected ? .selection : .normal
             let marker = isSelected ? ">" : " "
-            let text = "\(marker) \(index + 1)  \(DisplayWidth.fit(item.name, to: nameWidth))  \(item.summary)"
+            // Number keys open the first nine; the others are reached with the arrows.
+            let number = index < 9 ? String(index + 1) : " "
+            let text = "\(marker) \(number)  \(DisplayWidth.fit(item.name, to: nameWidth))  \(item.summary)"
             if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width - 1, height: 1), style: style) }
             canvas.put(text, x: area.x, y: y, width: area.width - 1, style: style)
         }

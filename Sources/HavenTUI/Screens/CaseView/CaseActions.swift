@@ -204,8 +204,9 @@ enum CaseActions {
     /// with the store's users.
     static func reassign(_ ids: [CaseID], reloads: CaseID?) -> [Effect] {
         let picker = PickScreen(title: "Reassign", heading: "Give \(ids.count == 1 ? ids[0].rawValue : "\(ids.count) marked cases") to",
-                                items: [], reloads: reloads, itemsFromUsers: { directory in
-            directory.assignable.map { account in
+                                items: [], reloads: reloads, itemsFromReply: { reply in
+            guard case let .users(directory) = reply else { return nil }
+            return directory.assignable.map { account in
                 PickScreen.Item(account.name.rawValue, account.role.title) {
                     [.update(ids, change: CaseChange("Reassign to \(account.name)") { record, actor, _ in
                         try Workflow.reassign(record, to: account.name, users: directory, by: actor)

@@ -10,6 +10,7 @@ public struct CaseViewScreen: Screen {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
+        case integration
         case recordScreening, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
     }
@@ -66,6 +67,8 @@ public struct CaseViewScreen: Screen {
             (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
             (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
              "Approve the case into another country than proposed, with the reason"),
+            (may(.recordIntegration) && record.stage != .closed, "i", .integration, "Integrate",
+             "Courses, assessments, skills profile, job openings, applications, jobs and follow-ups"),
             (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
              "Move the case on: submit, complete screening, reopen, arrival, close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
@@ -154,6 +157,9 @@ public struct CaseViewScreen: Screen {
                                                          reloads: stored.record.id))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
+        case .integration:
+            show(.integration)
+            return IntegrationActions.menu(stored, context: context)
         case .reassign:
             return CaseActions.reassign([stored.record.id], reloads: stored.record.id)
         case .confirmApproval:

@@ -1,0 +1,289 @@
+import Foundation
+import HavenCore
+
+/// The integration steps the case view offers under `i`: a menu filled once the store has
+/// answered with the courses and openings, each step a pick list or a small form whose values
+/// go through the workflow and come back as a save.
+enum IntegrationActions {
+    /// `i` on a case: the menu, and the query that fills it.
+    static func menu(_ stored: StoredCase, context: SessionContext) -> [Effect] {
+        let picker = PickScreen(title: "Integration", heading: "Integration of \(stored.record.id): choose a step", items: [],
+                                itemsFromReply: { reply in
+            guard case let .catalogue(catalogue) = reply else { return nil }
+            return items(stored, context: context, catalogue: catalogue)
+        })
+        return [.push(picker), .query(.catalogue)]
+    }
+
+    /// The steps that apply to the case as it is: each replaces the menu with its own screen.
+    static func items(_ stored: StoredCase, context: SessionContext, catalogue: IntegrationCatalogue) -> [PickScreen.Item] {
+        let record = stored.record, i = record.integration
+        let placed = record.stage >= .relocation
+        func step(_ title: String, _ detail: String, _ screen: @escaping () -> any Screen) -> PickScreen.Item {
+            PickScreen.Item(title, detail) { [.back, .push(screen())] }
+        }
+        var items: [PickScreen.Item] = []
+        let enrolled = i.enrolments.filter { $0.status == .enrolled }.map(\.courseID)
+        let holding = i.enrolments.filter(\.status.holdsSeat).map(\.courseID)
+        if placed {
+            items.append(step("Enrol in a course", "a seat, or the waiting list when full") { enrol(stored, context: context, catalogue: catalogue) })
+            if !enrolled.isEmpty {
+                items.append(step("Record hours", "attended in \(enrolled.joined(separator: ", "))") { hours(stored, context: context, courses: enrolled) })
+            }
+            if !holding.isEmpty {
+                items.append(step("Leave a course", "completed or withdrawn") { leave(stored, context: context, courses: holding) })
+            }
+            items.append(step("Record an assessment", "a CEFR level on a date") { assessment(stored, context: context) })
+        }
+        items.append(step("Skills profile", "occupations, education, licences") { skills(stored, context: context) })
+        if placed {
+            items.append(step("Openings for this case", "ranked, with reasons; Enter applies") {
+                MatchListScreen.openings(for: stored, context: context, catalogue: catalogue)
+            })
+            if i.applications.contains(where: \.status.isOpen) {
+                items.append(step("Application status", "interview, offer, rejected") { application(stored, context: context) })
+            }
+            if i.openPlacement == nil {
+                items.append(step("Record a job", "employer, start, wage, contract") { placement(stored, context: context, catalogue: catalogue) })
+            } else if let due = i.openPlacement?.nextFollowUp {
+                items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)") { followUp(stored, context: context) })
+            }
+        }
+        return items
+    }
+
+    static func save(_ stored: StoredCase, _ change: (Case) throws(WorkflowError) -> Case) -> FormOutcome {
+        do { return .perform([.save(try change(stored.record), basedOn: stored.version)]) } catch { return CaseActions.failure(error) }
+    }
+
+    // MARK: Courses
+
+    /// The courses in the case's country (all of them while it has none), with seats and
+    /// waiting lists; Enter asks for a seat.
+    static func enrol(_ stored: StoredCase, context: SessionContext, catalogue: IntegrationCatalogue) -> PickScreen {
+        let country = stored.record.allocatedCountry
+        let courses = catalogue.courses.filter { country == nil || $0.country == country }
+        return PickScreen(title: "Enrol", heading: "Enrol \(stored.record.id) in a course" + (country.map { " in \($0)" } ?? ""),
+                          items: courses.map { course in
+            let roster = catalogue.roster(course)
+            let seats = roster.freeSeats > roster.waiting.count ? "\(roster.freeSeats) of \(course.capacity) seats free"
+                : "full, \(roster.waiting.count) waiting"
+            return PickScreen.Item(course.id, "\(course.title) · \(seats)") {
+                do {
+                    let record = try Workflow.enrol(stored.record, in: course, roster: roster, by: context.actor, at: context.clock())
+                    return [.save(record, basedOn: stored.version)]
+                } catch {
+                    return [.status("\(error)", .error)]
+                }
+            }
+        })
+    }
+
+    static func courseOptions(_ courses: [String]) -> [FormOption] { courses.map { FormOption($0, $0) } }
+
+    static func hours(_ stored: StoredCase, context: SessionContext, courses: [String]) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "Hours attended", fields: [
+            FormField("course", "Course", .choice(courseOptions(courses))),
+            FormField("hours", "Hours", .text(maximumLength: 3), hint: "1 to 200, added to the total"),
+        ])])
+        return FormScreen(title: "Hours", heading: "Hours attended by \(stored.record.id) · Ctrl-S records them", form: form) { form in
+            guard let hours = Int(form.value("hours").trimmingCharacters(in: .whitespaces)) else {
+                return .problems([ValidationIssue(field: "hours", message: "Give a whole number of hours.")])
+            }
+            return save(stored) { record throws(WorkflowError) in
+                try Workflow.recordHours(hours, in: form.value("course"), on: record, by: context.actor, at: context.clock())
+            }
+        }
+    }
+
+    static func leave(_ stored: StoredCase, context: SessionContext, courses: [String]) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "Leave a course", fields: [
+            FormField("course", "Course", .choice(courseOptions(courses))),
+            FormField("status", "Outcome", .choice([EnrolmentStatus.completed, .withdrawn].map { FormOption($0.rawValue, $0.title) })),
+        ])])
+        return FormScreen(title: "Leave", heading: "\(stored.record.id) leaves a course; the seat goes to the waiting list", form: form) { form in
+            save(stored) { record throws(WorkflowError) in
+                try Workflow.leaveCourse(record, course: form.value("course"), as: EnrolmentStatus(rawValue: form.value("status")) ?? .withdrawn,
+                                         by: context.actor, at: context.clock())
+            }
+        }
+    }
+
+    /// Offers the languages of the case's country first, then those it was assessed in.
+    static func assessment(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let record = stored.record
+        let countryLanguages = context.reference?.countries.first { $0.code == record.allocatedCountry }?.languages ?? []
+        var languages: [LanguageCode] = []
+        for code in countryLanguages + record.integration.assessments.map(\.language) + record.defector.languages.map(\.language)
+            where !languages.contains(code) && code.rawValue != "ru" { languages.append(code) }
+        let form = Form(sections: [Form.Section(title: "Language assessment", fields: [
+            FormField("language", "Language", .text(maximumLength: 2), hint: "ISO 639-1, e.g. de", value: languages.first?.rawValue ?? ""),
+            FormField("level", "CEFR level", .choice(FormOption.all(CEFRLevel.self)), value: CEFRLevel.a2.rawValue),
+            FormField("date", "Assessed on", .date, hint: "YYYY-MM-DD", value: context.today.description),
+            FormField("basis", "Basis", .text(maximumLength: 200), hint: "test or teacher's report"),
+        ])])
+        return FormScreen(title: "Assessment", heading: "CEFR assessment of \(record.id) · Ctrl-S records it", form: form) { form in
+            guard let language = LanguageCode(form.value("language").lowercased()) else {
+                return .problems([ValidationIssue(field: "language", message: "Give a two-letter ISO 639-1 code, such as de.")])
+            }
+            guard let date = CalendarDate(iso: form.value("date")) else {
+                return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+            }
+            let assessment = LanguageAssessment(language: language, level: CEFRLevel(rawValue: form.value("level")) ?? .a1,
+                                                assessedOn: date, basis: form.value("basis").trimmingCharacters(in: .whitespaces))
+            return save(stored) { record throws(WorkflowError) in
+                try Workflow.recordAssessment(assessment, on: record, by: context.actor, at: context.clock())
+            }
+        }
+    }
+
+    // MARK: Skills
+
+    static let skillRows = 4
+
+    /// Up to four skills (ISCO-08 code, description, years), filled with the specialty's
+    /// suggestions while none is recorded; education; driving categories and other licences.
+    static func skills(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let defector = stored.record.defector
+        let catalogue = context.reference?.occupations
+        var rows = defector.skills.map { ($0.occupation?.rawValue ?? "", $0.description, $0.years.map(String.init) ?? "") }
+        let suggested = catalogue.map { SkillsProfile.suggestions(for: defector, catalogue: $0) } ?? []
+        if rows.isEmpty { rows = suggested.map { ($0.code.rawValue, $0.title, "") } }
+        let hint = suggested.isEmpty ? "ISCO-08, four digits" : "specialty suggests " + suggested.prefix(3).map(\.code.rawValue).joined(separator: ", ")
+        let fields = (0..<skillRows).flatMap { n -> [FormField] in
+            let row = n < rows.count ? rows[n] : ("", "", "")
+            return [FormField("skills[\(n)].occupation", "Skill \(n + 1) ISCO", .text(maximumLength: 4), hint: hint, value: row.0),
+                    FormField("skills[\(n)].description", "  description", .text(maximumLength: 120), value: row.1),
+                    FormField("skills[\(n)].years", "  years", .text(maximumLength: 2), value: row.2)]
+        }
+        let form = Form(sections: [
+            Form.Section(title: "Skills", fields: fields),
+            Form.Section(title: "Education and licences", fields: [
+                FormField("educationLevel", "Education", .choice([FormOption("", "Not recorded")] + FormOption.all(EducationLevel.self)),
+                          value: defector.educationLevel?.rawValue ?? ""),
+                FormField("education", "  where, what", .text(maximumLength: 500), value: defector.education),
+                FormField("drivingCategories", "Driving", .text(maximumLength: 60), hint: "categories: B, C, CE",
+                          value: defector.drivingCategories.map(\.rawValue).joined(separator: ", ")),
+                FormField("otherLicences", "Other licences", .text(maximumLength: 300), hint: "separated by ;",
+                          value: defector.otherLicences.joined(separator: "; ")),
+            ]),
+        ])
+        return FormScreen(title: "Skills", heading: "Skills profile of \(stored.record.id) · Ctrl-S saves", form: form) { form in
+            var problems: [ValidationIssue] = []
+            var skills: [Skill] = []
+            for n in 0..<skillRows {
+                let code = form.value("skills[\(n)].occupation").trimmingCharacters(in: .whitespaces)
+                let description = form.value("skills[\(n)].description").trimmingCharacters(in: .whitespaces)
+                let yearsText = form.value("skills[\(n)].years").trimmingCharacters(in: .whitespaces)
+                guard !(code.isEmpty && description.isEmpty && yearsText.isEmpty) else { continue }
+                let occupation = ISCOCode(code)
+                if !code.isEmpty, occupation == nil {
+                    problems.append(ValidationIssue(field: "skills[\(n)].occupation", message: "'\(code)' is not an ISCO-08 unit group (four digits)."))
+                }
+                let years = Int(yearsText)
+                if !yearsText.isEmpty, years == nil {
+                    problems.append(ValidationIssue(field: "skills[\(n)].years", message: "Give whole years."))
+                }
+                skills.append(Skill(occupation: occupation, description: description, years: years))
+            }
+            var driving: [DrivingCategory] = []
+            switch DrivingCategory.parse(form.value("drivingCategories")) {
+            case let .success(categories): driving = categories
+            case let .failure(failure):
+                problems.append(ValidationIssue(field: "drivingCategories",
+                                                message: "'\(failure.text)' is not a category; use \(DrivingCategory.allCases.map(\.rawValue).joined(separator: " "))."))
+            }
+            guard problems.isEmpty else { return .problems(problems) }
+            let profile = SkillsProfile(skills: skills, education: form.value("education"),
+                                        educationLevel: EducationLevel(rawValue: form.value("educationLevel")), drivingCategories: driving,
+                                        otherLicences: form.value("otherLicences").split(separator: ";")
+                                            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            return save(stored) { record throws(WorkflowError) in
+                try Workflow.updateSkills(profile, on: record, by: context.actor, at: context.clock())
+            }
+        }
+    }
+
+    // MARK: Work
+
+    static func application(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let open = stored.record.integration.applications.filter(\.status.isOpen)
+        let form = Form(sections: [Form.Section(title: "Application", fields: [
+            FormField("opening", "Opening", .choice(open.map { FormOption($0.openingID, "\($0.openingID) (\($0.status.title.lowercased()))") })),
+            FormField("status", "Now", .choice([ApplicationStatus.interview, .offer, .rejected].map { FormOption($0.rawValue, $0.title) })),
+        ])])
+        return FormScreen(title: "Application", heading: "Where an application of \(stored.record.id) stands", form: form) { form in
+            save(stored) { record throws(WorkflowError) in
+                try Workflow.updateApplication(form.value("opening"), to: ApplicationStatus(rawValue: form.value("status")) ?? .applied,
+                                               on: record, by: context.actor, at: context.clock())
+            }
+        }
+    }
+
+    /// Currencies of the host countries outside the euro.
+    static let currencies = ["GB": "GBP", "DK": "DKK", "SE": "SEK", "NO": "NOK", "PL": "PLN", "CZ": "CZK", "CA": "CAD", "US": "USD"]
+
+    static func placement(_ stored: StoredCase, context: SessionContext, catalogue: IntegrationCatalogue) -> FormScreen {
+        let record = stored.record
+        let applied = record.integration.applications.filter(\.status.isOpen).compactMap { application in
+            catalogue.openings.first { $0.id == application.openingID }
+        }
+        let currency = record.allocatedCountry.flatMap { currencies[$0.rawValue] } ?? "EUR"
+        let form = Form(sections: [Form.Section(title: "Job", fields: [
+            FormField("opening", "From opening", .choice([FormOption("", "None (found otherwise)")] + applied.map { FormOption($0.id, "\($0.id) \($0.employer)") }),
+                      value: applied.first?.id ?? ""),
+            FormField("employer", "Employer", .text(maximumLength: 120), hint: "taken from the opening if empty"),
+            FormField("occupation", "ISCO-08", .text(maximumLength: 4), hint: "taken from the opening if empty"),
+            FormField("start", "Start", .date, hint: "YYYY-MM-DD", value: context.today.description),
+            FormField("wage", "Monthly wage", .text(maximumLength: 12), hint: "gross, e.g. 2450.00"),
+            FormField("currency", "Currency", .text(maximumLength: 3), value: currency),
+            FormField("contract", "Contract", .choice(FormOption.all(ContractType.self))),
+        ])])
+        return FormScreen(title: "Job", heading: "A job for \(record.id) · follow-ups fall due at 3, 6 and 12 months", form: form) { form in
+            let opening = applied.first { $0.id == form.value("opening") }
+            var problems: [ValidationIssue] = []
+            let start = CalendarDate(iso: form.value("start"))
+            if start == nil { problems.append(ValidationIssue(field: "start", message: "Write the date as YYYY-MM-DD.")) }
+            let codeText = form.value("occupation").trimmingCharacters(in: .whitespaces)
+            let occupation = codeText.isEmpty ? opening?.occupation : ISCOCode(codeText)
+            if !codeText.isEmpty, occupation == nil { problems.append(ValidationIssue(field: "occupation", message: "Four digits, such as 8332.")) }
+            var wage: Money?
+            let wageText = form.value("wage").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+            if !wageText.isEmpty {
+                let parts = wageText.split(separator: ".", omittingEmptySubsequences: false)
+                let whole = Int64(parts[0]), cents = parts.count == 2 && parts[1].count <= 2 ? Int64(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0)) : (parts.count == 1 ? 0 : nil)
+                let code = form.value("currency").uppercased()
+                if let whole, let cents, parts.count <= 2, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                    wage = Money(minorUnits: whole * 100 + cents, currency: code)
+                } else {
+                    problems.append(ValidationIssue(field: "wage", message: "Give an amount such as 2450.00 and a three-letter currency."))
+                }
+            }
+            guard problems.isEmpty, let start else { return .problems(problems) }
+            let employer = form.value("employer").trimmingCharacters(in: .whitespaces)
+            let job = JobPlacement(openingID: opening?.id, employer: employer.isEmpty ? opening?.employer ?? "" : employer, occupation: occupation,
+                                   startDate: start, monthlyWage: wage, contract: ContractType(rawValue: form.value("contract")) ?? .permanent)
+            return save(stored) { record throws(WorkflowError) in try Workflow.place(job, on: record, by: context.actor, at: context.clock()) }
+        }
+    }
+
+    static func followUp(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let due = stored.record.integration.openPlacement?.nextFollowUp
+        let form = Form(sections: [Form.Section(title: "Follow-up", fields: [
+            FormField("date", "Done on", .date, hint: "YYYY-MM-DD", value: context.today.description),
+            FormField("employed", "Still employed", .toggle, value: "yes"),
+            FormField("notes", "Notes", .text(maximumLength: 1000), hint: "how it goes; why it ended"),
+        ])])
+        return FormScreen(title: "Follow-up", heading: "The \(due?.months ?? 0)-month follow-up of \(stored.record.id), due \(due?.due.description ?? "")",
+                          form: form) { form in
+            guard let date = CalendarDate(iso: form.value("date")) else {
+                return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+            }
+            let followUp = FollowUp(monthsAfterStart: due?.months ?? 0, doneOn: date, stillEmployed: form.value("employed") == "yes",
+                                    notes: form.value("notes"))
+            return save(stored) { record throws(WorkflowError) in
+                try Workflow.recordFollowUp(followUp, on: record, by: context.actor, at: context.clock())
+            }
+        }
+    }
+}
