@@ -160,7 +160,7 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertEqual(canvas.line(0), " Haven · Home › My cases                                    anna.k · 2026-11-24")
         XCTAssertTrue(canvas.styles(inRow: 4).allSatisfy(\.reverse), "the selected row is visible without colour")
         XCTAssertFalse(canvas.styles(inRow: 5).contains { $0.reverse })
-        XCTAssertEqual(canvas.line(23), "? Help Enter Open / Search s Sort m Mine/all t Stage o Overdue q Back")
+        XCTAssertEqual(canvas.line(23), "? Help Enter Open / Search s Sort m Mine/all t Stage o Overdue u Due q Back")
         _ = app.handle(.character("?"), terminalSize: Size(width: 80, height: 24))
         var help = Canvas(size: Size(width: 80, height: 40))
         app.render(into: &help)

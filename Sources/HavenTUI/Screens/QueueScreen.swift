@@ -24,7 +24,7 @@ public struct QueueScreen: Screen {
     public enum Action: Sendable {
         case up, down, pageUp, pageDown, first, last
         case sortNext, reverseSort
-        case cycleStage, cycleCaseworker, cycleCountry, cycleFlag, toggleMine, toggleOverdue, clearFilters
+        case cycleStage, cycleCaseworker, cycleCountry, cycleFlag, toggleMine, toggleOverdue, toggleFollowUps, clearFilters
         case startSearch, stopSearch
         case open
         case mark, clearMarks, reassign
@@ -44,6 +44,8 @@ public struct QueueScreen: Screen {
     public private(set) var onlyMine: Bool
     /// Only cases past their stage's target.
     public private(set) var onlyOverdue = false
+    /// Only cases whose job follow-up is due or overdue, soonest due first.
+    public private(set) var onlyFollowUps = false
     /// Cases marked for a bulk action (reassignment).
     public private(set) var marked: Set<CaseID> = []
     /// Days each stage should take; past it a row is overdue and marked `!`.
@@ -113,6 +115,8 @@ public struct QueueScreen: Screen {
             KeyBinding([.character("c")], .cycleCountry, help: "Show one country's cases, the next, ... then every country"),
             KeyBinding([.character("f")], .cycleFlag, help: "Show one flag (family at high risk, equipment, consent, unassigned), the next, ... then all"),
             KeyBinding([.character("o")], .toggleOverdue, label: "Overdue", help: "Show only cases past their stage's target (marked !), or all"),
+            KeyBinding([.character("u")], .toggleFollowUps, label: "Due",
+                       help: "Show only cases with a job follow-up due (3, 6, 12 months), overdue ones marked !, or all"),
             KeyBinding([.character("x")], .clearFilters, help: "Clear the search and every filter"),
         ] + (canReassign ? [
             KeyBinding([.character("v")], .mark, label: "Mark", help: "Mark or unmark the selected case, and move down"),
@@ -175,6 +179,9 @@ public struct QueueScreen: Screen {
         case .toggleOverdue:
             onlyOverdue.toggle()
             refilter(keeping: current)
+        case .toggleFollowUps:
+            onlyFollowUps.toggle()
+            refilter(keeping: current)
         case .mark:
             guard let current else { return [] }
             if marked.remove(current) == nil { marked.insert(current) }
@@ -195,6 +202,7 @@ public struct QueueScreen: Screen {
             countryFilter = nil
             flagFilter = nil
             onlyOverdue = false
+            onlyFollowUps = false
             search = nil
             refilter(keeping: current)
         case .startSearch:
@@ -242,6 +250,13 @@ public struct QueueScreen: Screen {
         max(0, summary.stageEnteredAt.date.days(until: today))
     }
 
+    /// The job follow-up that is due or overdue today, if any (an open case's).
+    func followUp(_ summary: CaseSummary) -> (months: Int, due: CalendarDate, state: FollowUpState)? {
+        guard summary.stage != .closed, let job = summary.integration?.employment, let months = job.followUpMonths,
+              let due = job.followUpDue, let state = job.followUpState(on: today), state != .upcoming else { return nil }
+        return (months, due, state)
+    }
+
     func computeRows() -> [CaseSummary] {
         var shown = cases.filter { summary in
             (!onlyMine || summary.assignedTo == user)
@@ -249,7 +264,8 @@ public struct QueueScreen: Screen {
                 && (caseworkerFilter == nil || summary.assignedTo == caseworkerFilter)
                 && (countryFilter == nil || summary.country == countryFilter)
                 && (flagFilter == nil || summary.flags.contains(flagFilter!))
-                && (!onlyOverdue || targets.isOverdue(summary, on: self.today))
+                && (!onlyOverdue || targets.isOverdue(summary, on: self.today) || followUp(summary)?.state == .overdue)
+                && (!onlyFollowUps || followUp(summary) != nil)
         }
         if let query = search?.text, !query.trimmingCharacters(in: .whitespaces).isEmpty {
             let matching = Set(searchIndex.matches(query))
@@ -274,6 +290,10 @@ public struct QueueScreen: Screen {
             }
         }
         let ascending = self.ascending
+        if onlyFollowUps && sortColumn == .id {
+            // Soonest due first: the most overdue at the top.
+            return shown.map { ($0, followUp($0)!.due) }.sorted { ($0.1, $0.0.id) < ($1.1, $1.0.id) }.map(\.0)
+        }
         shown.sort { a, b in
             // Ties go by case number, so the order is stable whatever the column.
             guard let before = key(a, b) else { return ascending ? a.id < b.id : b.id < a.id }
@@ -323,6 +343,7 @@ public struct QueueScreen: Screen {
         if let countryFilter { parts.append("country \(countryFilter)") }
         if let flagFilter { parts.append(flagFilter.title.lowercased()) }
         if onlyOverdue { parts.append("overdue") }
+        if onlyFollowUps { parts.append("follow-ups due") }
         if !marked.isEmpty { parts.append("\(marked.count) marked") }
         return parts.joined(separator: " · ")
     }
@@ -354,11 +375,14 @@ public struct QueueScreen: Screen {
         for (offset, summary) in rows.dropFirst(top).prefix(visible).enumerated() {
             let y = area.y + 3 + offset
             let isSelected = top + offset == selected
-            let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today)
+            // A job follow-up due shows in place of the stage; an overdue one marks the row.
+            let followUp = followUp(summary)
+            let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today) || followUp?.state == .overdue
             let cells: [QueueColumn: String] = [
                 .id: summary.id.rawValue, .cyrillicName: summary.cyrillicName,
                 .latinName: summary.latinName,
-                .stage: summary.stage.title, .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
+                .stage: followUp.map { "Follow-up \($0.months)" } ?? summary.stage.title,
+                .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
                 .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
             ]
             if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }

@@ -95,13 +95,25 @@ public struct DashboardScreen: Screen {
             rows.append(.bar(BarChart.Row(label: "from \(week.weekStart)", value: week.total, maximum: busiest,
                                           figures: parts.isEmpty ? "0" : parts.joined(separator: " · "))))
         }
-        // Outcomes: what Haven records so far, and what it does not yet.
-        let arrived = cases.filter { $0.stage == .integration }.count
+        // Outcomes: employment by country and by months since arrival, levels reached.
+        let outcomes = IntegrationOutcomes(summaries: cases, countries: context.reference?.countries ?? [], today: day)
         let atRisk = cases.filter { $0.flags.contains(.highRiskFamily) && $0.stage != .closed }.count
-        rows += [.blank, .heading("Outcomes"),
-                 .text("Arrived in a host country (Integration): \(arrived) case\(arrived == 1 ? "" : "s")."),
-                 .text("Open cases with family at high risk: \(atRisk)."),
-                 .text("Employment and language levels: none recorded in Haven yet, so no rates to show.")]
+        rows += [.blank, .heading("Employment by host country · \(outcomes.employed.count) of \(outcomes.employed.total) arrived in work (\(outcomes.employed.percent)%)")]
+        if outcomes.employed.total == 0 { rows.append(.text("Nobody has arrived in a host country yet.")) }
+        func rateBar(_ rate: Rate) -> Row {
+            .bar(BarChart.Row(label: rate.label, value: rate.count, maximum: rate.total, figures: "\(rate.count)/\(rate.total) \(rate.percent)%"))
+        }
+        rows += outcomes.byCountry.map(rateBar)
+        rows += [.blank, .heading("Employment by months since arrival")]
+        rows += outcomes.byMonths.filter { $0.total > 0 }.map(rateBar)
+        let assessed = outcomes.levels.first?.total ?? 0
+        let common = outcomes.levels.map(\.count).max() ?? 0
+        rows += [.blank, .heading("Language levels reached · \(assessed) assessed, \(outcomes.improved.count) of \(outcomes.improved.total) reassessed went up")]
+        if assessed == 0 { rows.append(.text("No language assessment is recorded yet.")) }
+        for level in outcomes.levels where assessed > 0 {
+            rows.append(.bar(BarChart.Row(label: level.label, value: level.count, maximum: common, figures: "\(level.count) \(level.percent)%")))
+        }
+        rows += [.blank, .text("Open cases with family at high risk: \(atRisk).")]
         return rows
     }
 
