@@ -17,7 +17,7 @@ public enum DemoIntegration {
     /// The courses: A2 and B1 in each country's main language; seats enough for about a third
     /// of the cases there in Integration, so waiting lists form.
     public static func courses(countries: [HostCountry], integrationCases: Int) -> [LanguageCourse] {
-        let seats = max(6, integrationCases / max(1, countries.count) / 3)
+        let seats = max(3, integrationCases / max(1, countries.count) / 3)
         return countries.flatMap { country -> [LanguageCourse] in
             guard let language = country.languages.first else { return [] }
             return [CEFRLevel.a2, .b1].map { level in

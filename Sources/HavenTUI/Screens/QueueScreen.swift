@@ -375,13 +375,14 @@ public struct QueueScreen: Screen {
         for (offset, summary) in rows.dropFirst(top).prefix(visible).enumerated() {
             let y = area.y + 3 + offset
             let isSelected = top + offset == selected
-            // A job follow-up due shows in place of the stage; an overdue one marks the row.
+            // A job follow-up due shows in place of the stage ("Due 3 mo.", "LATE 3 mo." past the
+            // grace period, which also marks the row).
             let followUp = followUp(summary)
             let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today) || followUp?.state == .overdue
             let cells: [QueueColumn: String] = [
                 .id: summary.id.rawValue, .cyrillicName: summary.cyrillicName,
                 .latinName: summary.latinName,
-                .stage: followUp.map { "Follow-up \($0.months)" } ?? summary.stage.title,
+                .stage: followUp.map { ($0.state == .overdue ? "LATE" : "Due") + " \($0.months) mo." } ?? summary.stage.title,
                 .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
                 .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
             ]
