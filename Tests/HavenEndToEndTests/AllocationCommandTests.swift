@@ -4,27 +4,7 @@ import HavenTestSupport
 import XCTest
 
 /// `haven allocate` and `haven countries` through the real binary.
-final class AllocationCommandTests: XCTestCase {
-    var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-alloc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: scratch)
-    }
-
-    @discardableResult
-    func haven(_ arguments: String...) throws -> (status: Int32, output: String) {
-        try ChildProcess.run(["env", "-i", "PATH=/usr/bin:/bin", "HOME=\(scratch.path)",
-                              "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments,
-                             outputPath: scratch.appendingPathComponent("out-\(UUID().uuidString)").path)
-    }
-
-    var store: String { scratch.appendingPathComponent("store").path }
-
+final class AllocationCommandTests: CommandTestCase {
     struct Run: Decodable {
         struct Summary: Decodable { var queued, placed, totalScore, greedyScore, saved: Int; var provenOptimal, dryRun: Bool }
         struct Factor: Decodable { var factor: String; var points: Int }

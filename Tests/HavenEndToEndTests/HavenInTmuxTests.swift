@@ -15,7 +15,7 @@ final class HavenInTmuxTests: XCTestCase {
     func testHomeHelpResizeAndQuitAt80x24() throws {
         let session = try TmuxSession(arguments: ["demo", "--cases", "40"])
         session.waitFor(text: "Cases by stage")
-        XCTAssertTrue(session.lines[3].hasPrefix("> 1  Intake"), session.screen)
+        XCTAssertTrue(session.lines[2].hasPrefix("> 1  Intake"), session.screen)
         XCTAssertTrue(session.screen.contains("? Help Enter Open / Find Down Move q Quit"))
         XCTAssertTrue(session.alternateScreenIsOn)
 

@@ -4,25 +4,7 @@ import HavenTestSupport
 import XCTest
 
 /// `haven openings`, `haven courses` and `haven report --kind outcomes` through the real binary.
-final class IntegrationCommandTests: XCTestCase {
-    var scratch: URL!
-
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-openings-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: scratch)
-    }
-
-    @discardableResult
-    func haven(_ arguments: String...) throws -> (status: Int32, output: String) {
-        try ChildProcess.run(["env", "-i", "PATH=/usr/bin:/bin", "HOME=\(scratch.path)",
-                              "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments,
-                             outputPath: scratch.appendingPathComponent("out-\(UUID().uuidString)").path)
-    }
-
+final class IntegrationCommandTests: CommandTestCase {
     func file(_ name: String, _ text: String) throws -> String {
         let path = scratch.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -7,28 +7,12 @@ import XCTest
 /// assessment, place them in a job, then move the session's clock (`--clock`, demo stores
 /// only) and see the 3-month follow-up due in the queue, then overdue. No sleeps: the clock is
 /// injected.
-final class IntegrationInTmuxTests: XCTestCase {
-    var scratch: URL!
-
+final class IntegrationInTmuxTests: CommandTestCase {
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
             throw XCTSkip("tmux is not installed (apt-get install tmux; .ci/run installs it)")
         }
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-integration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        if let scratch { try? FileManager.default.removeItem(at: scratch) }
-    }
-
-    var store: String { scratch.appendingPathComponent("store").path }
-
-    @discardableResult
-    func haven(_ arguments: String...) throws -> (status: Int32, output: String) {
-        try ChildProcess.run(["env", "-i", "PATH=/usr/bin:/bin", "HOME=\(scratch.path)",
-                              "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments,
-                             outputPath: scratch.appendingPathComponent("out-\(UUID().uuidString)").path)
+        try super.setUpWithError()
     }
 
     /// A case in Integration with nothing recorded yet: no course, application or job.

@@ -96,5 +96,12 @@ final class IntegrationStoreTests: StoreTestCase {
         let trail = try fresh.auditTrail(matching: AuditFilter(), limit: 50).filter { $0.subject == "courses" }
         XCTAssertEqual(trail.count, 1)
         XCTAssertEqual(trail.first?.changes.first { $0.field == "courses.de-leipzig-a2.capacity" }?.after, "2")
+
+        // `haven check` knows the file, and flags a course someone cut below its seats by hand.
+        XCTAssertEqual(StoreCheck.run(at: url).problems, [])
+        var cut = course
+        cut.capacity = 1
+        try FileCaseStore.writeKeptFile(CatalogueFile(revision: 9, items: [cut]), to: fresh.cataloguePath(LanguageCourse.self), manifest: fresh.manifest)
+        XCTAssertEqual(StoreCheck.run(at: url).problems.map(\.message), ["2 places are taken but it has 1"])
     }
 }

@@ -35,7 +35,8 @@ public enum StoreCheck {
             damaged(manifestPath, "", "missing: this is not a Haven store")
             return report
         }
-        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile, FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
+        let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
+                          FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
                           FileCaseStore.draftsDirectory]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if !known.contains(name) {
@@ -60,6 +61,7 @@ public enum StoreCheck {
         var latest: [CaseID: CaseVersion] = [:]
         var recordAudit: [Int: (CaseID, CaseVersion)] = [:]
         var allocatedTo: [CaseID: CountryCode?] = [:]
+        var latestSummaries: [CaseID: CaseSummary] = [:]
         for record in scan.records {
             let header = record.header
             if let previous = latest[header.id], header.version != previous.next {
@@ -67,6 +69,7 @@ public enum StoreCheck {
             }
             latest[header.id] = header.version
             allocatedTo[header.id] = header.summary.country
+            latestSummaries[header.id] = header.summary.caseSummary(id: header.id, version: header.version)
             recordAudit[header.auditSequence] = (header.id, header.version)
             let line = casesBytes[record.offset..<(record.offset + record.length)]
             if let body = try? CaseRecordLine.recordBytes(ofLine: line), let caseBytes = try? CaseRecordLine.caseBytes(ofRecord: body) {
@@ -136,6 +139,22 @@ public enum StoreCheck {
                 damaged(countriesPath, "whole file", "not a Haven host-countries file")
             }
         }
+        // The courses and openings, when there are any: readable, no course with more seats
+        // taken than it has, no opening with more places filled.
+        func checkCatalogue<Item: CatalogueItem>(_ type: Item.Type) {
+            let cataloguePath = directory.appendingPathComponent(FileCaseStore.catalogueFile(type)).path
+            guard let data = FileManager.default.contents(atPath: cataloguePath) else { return }
+            guard let file = try? JSONDecoder().decode(CatalogueFile<Item>.self, from: data) else {
+                damaged(cataloguePath, "whole file", "not a Haven \(Item.kind)s file")
+                return
+            }
+            let use = Item.use(in: Array(latestSummaries.values))
+            for item in file.items where (use.taken[item.id] ?? 0) > item.capacity {
+                damaged(cataloguePath, item.id, "\(use.taken[item.id]!) places are taken but it has \(item.capacity)")
+            }
+        }
+        checkCatalogue(LanguageCourse.self)
+        checkCatalogue(JobOpening.self)
         for (sequence, saved) in recordAudit.sorted(by: { $0.key < $1.key }) {
             guard let entry = audited[sequence] else {
                 damaged(auditPath, "entry \(sequence)", "missing: the save of \(saved.0) \(saved.1) has no audit entry (deleted, or a crash before it was written)")

@@ -1,5 +1,8 @@
 import HavenCore
 
+/// The administrator's keys on the Courses and Jobs screens.
+public enum CatalogueAdminAction: Sendable { case add, edit, remove, confirmRemove, cancelRemove }
+
 /// What the Courses and Jobs screens share: the catalogue from the store, the selected row,
 /// and the administrator's add / edit / remove (asking y/n before a removal).
 struct CatalogueList {
@@ -24,20 +27,37 @@ struct CatalogueList {
 
     mutating func move(by offset: Int, count: Int) { selected = max(0, min(count - 1, selected + offset)) }
 
-    static func adminKeys<Action>(_ context: SessionContext, add: Action, edit: Action, remove: Action, what: String) -> [KeyBinding<Action>] {
-        guard context.may(.manageIntegrationCatalogue) else { return [] }
-        return [
-            KeyBinding([.character("+")], add, label: "Add", help: "Add a \(what)"),
-            KeyBinding([.character("e")], edit, label: "Edit", help: "Change the selected \(what)"),
-            KeyBinding([.character("-")], remove, label: "Remove", help: "Remove the selected \(what) (asks y/n; not one cases use)"),
-        ]
+    /// What the administrator's keys do to `current`: open `form` (nil to add), or ask and remove.
+    mutating func handle<Item: CatalogueItem>(_ action: CatalogueAdminAction, current: Item?, form: (Item?) -> FormScreen,
+                                             removal: (String) -> CatalogueEdit) -> [Effect] {
+        switch action {
+        case .add: return [.push(form(nil))]
+        case .edit: return current.map { [.push(form($0))] } ?? []
+        case .remove:
+            guard let current else { return [] }
+            confirmingRemove = true
+            return [.status("Remove \(current.id)? y removes, n keeps.", .warning)]
+        case .confirmRemove:
+            confirmingRemove = false
+            return current.map { [.changeCatalogue(removal($0.id))] } ?? []
+        case .cancelRemove:
+            confirmingRemove = false
+            return [.status("Kept.", .info)]
+        }
     }
 
-    static func confirmKeys<Action>(yes: Action, no: Action) -> KeyTable<Action> {
-        KeyTable([
-            KeyBinding([.character("y")], yes, label: "Remove", help: "Remove it"),
-            KeyBinding([.character("n"), .escape], no, label: "Keep", help: "Keep it"),
-        ])
+    /// The administrator's keys, or (while a removal waits for y/n) the answer keys.
+    func adminKeys<Action>(_ context: SessionContext, what: String, _ wrap: (CatalogueAdminAction) -> Action) -> [KeyBinding<Action>] {
+        if confirmingRemove {
+            return [KeyBinding([.character("y")], wrap(.confirmRemove), label: "Remove", help: "Remove it"),
+                    KeyBinding([.character("n"), .escape], wrap(.cancelRemove), label: "Keep", help: "Keep it")]
+        }
+        guard context.may(.manageIntegrationCatalogue) else { return [] }
+        return [
+            KeyBinding([.character("+")], wrap(.add), label: "Add", help: "Add a \(what)"),
+            KeyBinding([.character("e")], wrap(.edit), label: "Edit", help: "Change the selected \(what)"),
+            KeyBinding([.character("-")], wrap(.remove), label: "Remove", help: "Remove the selected \(what) (asks y/n; not one cases use)"),
+        ]
     }
 
     /// A form's problems from an item's own checks, each beside its field.
@@ -63,7 +83,7 @@ struct CatalogueList {
 /// roster with its waiting list in order. A seat that comes free goes to the first in line
 /// (`a`); administrators add, change and remove courses.
 public struct CoursesScreen: Screen {
-    public enum Action: Sendable { case up, down, admit, add, edit, remove, confirmRemove, cancelRemove }
+    public enum Action: Sendable { case up, down, admit, admin(CatalogueAdminAction) }
 
     let context: SessionContext
     var list = CatalogueList()
@@ -76,13 +96,13 @@ public struct CoursesScreen: Screen {
     var current: LanguageCourse? { courses.indices.contains(list.selected) ? courses[list.selected] : nil }
 
     public var keyTable: KeyTable<Action> {
-        if list.confirmingRemove { return CatalogueList.confirmKeys(yes: .confirmRemove, no: .cancelRemove) }
+        if list.confirmingRemove { return KeyTable(list.adminKeys(context, what: "course", Action.admin)) }
         return KeyTable([
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next course"),
             KeyBinding([.up, .character("k")], .up, help: "Previous course"),
         ] + (context.may(.recordIntegration) ? [
             KeyBinding([.character("a")], .admit, label: "Admit", help: "Give a free seat to the first case on the waiting list"),
-        ] : []) + CatalogueList.adminKeys(context, add: .add, edit: .edit, remove: .remove, what: "course"))
+        ] : []) + list.adminKeys(context, what: "course", Action.admin))
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -97,21 +117,8 @@ public struct CoursesScreen: Screen {
             return [.update([first.id], change: CaseChange("Admit to \(current.id)") { record, actor, time in
                 try Workflow.admit(record, to: roster, by: actor, at: time)
             })]
-        case .add: return [.push(Self.form(nil, context: context))]
-        case .edit:
-            guard let current else { return [] }
-            return [.push(Self.form(current, context: context))]
-        case .remove:
-            guard let current else { return [] }
-            list.confirmingRemove = true
-            return [.status("Remove \(current.id)? y removes, n keeps.", .warning)]
-        case .confirmRemove:
-            list.confirmingRemove = false
-            guard let current else { return [] }
-            return [.changeCatalogue(.courses(.remove(current.id)))]
-        case .cancelRemove:
-            list.confirmingRemove = false
-            return [.status("Kept.", .info)]
+        case let .admin(action):
+            return list.handle(action, current: current, form: { Self.form($0, context: context) }, removal: { .courses(.remove($0)) })
         }
         return []
     }
@@ -207,7 +214,7 @@ public struct CoursesScreen: Screen {
 /// candidates ranked with reasons; administrators add, change and remove openings (a CSV file
 /// of many goes through `haven openings import`).
 public struct JobsScreen: Screen {
-    public enum Action: Sendable { case up, down, candidates, add, edit, remove, confirmRemove, cancelRemove }
+    public enum Action: Sendable { case up, down, candidates, admin(CatalogueAdminAction) }
 
     let context: SessionContext
     var list = CatalogueList()
@@ -220,12 +227,12 @@ public struct JobsScreen: Screen {
     var current: JobOpening? { openings.indices.contains(list.selected) ? openings[list.selected] : nil }
 
     public var keyTable: KeyTable<Action> {
-        if list.confirmingRemove { return CatalogueList.confirmKeys(yes: .confirmRemove, no: .cancelRemove) }
+        if list.confirmingRemove { return KeyTable(list.adminKeys(context, what: "job opening", Action.admin)) }
         return KeyTable([
             KeyBinding([.enter], .candidates, label: "Candidates", help: "The cases looking for work in its country, ranked with reasons"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next opening"),
             KeyBinding([.up, .character("k")], .up, help: "Previous opening"),
-        ] + CatalogueList.adminKeys(context, add: .add, edit: .edit, remove: .remove, what: "job opening"))
+        ] + list.adminKeys(context, what: "job opening", Action.admin))
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -235,21 +242,8 @@ public struct JobsScreen: Screen {
         case .candidates:
             guard let current, let catalogue = list.catalogue else { return [.status("There is no opening to match.", .info)] }
             return [.push(MatchListScreen.candidates(for: current, context: context, catalogue: catalogue))]
-        case .add: return [.push(Self.form(nil, context: context))]
-        case .edit:
-            guard let current else { return [] }
-            return [.push(Self.form(current, context: context))]
-        case .remove:
-            guard let current else { return [] }
-            list.confirmingRemove = true
-            return [.status("Remove \(current.id)? y removes, n keeps.", .warning)]
-        case .confirmRemove:
-            list.confirmingRemove = false
-            guard let current else { return [] }
-            return [.changeCatalogue(.openings(.remove(current.id)))]
-        case .cancelRemove:
-            list.confirmingRemove = false
-            return [.status("Kept.", .info)]
+        case let .admin(action):
+            return list.handle(action, current: current, form: { Self.form($0, context: context) }, removal: { .openings(.remove($0)) })
         }
         return []
     }

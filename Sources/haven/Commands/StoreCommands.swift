@@ -182,7 +182,7 @@ struct CheckCommand: ParsableCommand {
         let report = StoreCheck.run(at: directory)
         for problem in report.problems { print(problem) }
         print("\(report.caseCount) cases, \(report.recordCount) saved versions, \(report.auditEntryCount) audit entries"
-              + (report.userEntryCount > 0 ? " (\(report.userEntryCount) of them about users)" : "") + ": "
+              + (report.userEntryCount > 0 ? " (\(report.userEntryCount) of them about users, countries, courses or openings)" : "") + ": "
               + (report.isSound ? "sound" : "\(report.problems.filter { $0.severity == .damaged }.count) problem(s)"))
         if !report.isSound { throw ExitCode(1) }
     }
