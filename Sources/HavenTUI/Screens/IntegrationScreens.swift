@@ -136,7 +136,7 @@ public struct CoursesScreen: Screen {
 
     static func form(_ course: LanguageCourse?, context: SessionContext) -> FormScreen {
         let form = Form(sections: [Form.Section(title: course == nil ? "New course" : "Course \(course!.id)", fields: [
-            FormField("id", "Identifier", .text(maximumLength: 40), hint: "e.g. de-leipzig-b1-2027", value: course?.id ?? ""),
+        ] + (course == nil ? [FormField("id", "Identifier", .text(maximumLength: 40), hint: "e.g. de-leipzig-b1-2027")] : []) + [
             FormField("provider", "Provider", .text(maximumLength: 120), value: course?.provider ?? ""),
             FormField("language", "Language", .text(maximumLength: 2), hint: "ISO 639-1, e.g. de", value: course?.language.rawValue ?? ""),
             FormField("targetLevel", "Target level", .choice(FormOption.all(CEFRLevel.self)), value: course?.targetLevel.rawValue ?? "B1"),
@@ -261,7 +261,7 @@ public struct JobsScreen: Screen {
 
     static func form(_ opening: JobOpening?, context: SessionContext) -> FormScreen {
         let form = Form(sections: [Form.Section(title: opening == nil ? "New opening" : "Opening \(opening!.id)", fields: [
-            FormField("id", "Identifier", .text(maximumLength: 40), hint: "e.g. de-8332-logistik", value: opening?.id ?? ""),
+        ] + (opening == nil ? [FormField("id", "Identifier", .text(maximumLength: 40), hint: "e.g. de-8332-logistik")] : []) + [
             FormField("employer", "Employer", .text(maximumLength: 120), value: opening?.employer ?? ""),
             FormField("country", "Country", .choice(CatalogueList.countryOptions(context)), value: opening?.country.rawValue ?? ""),
             FormField("city", "City", .text(maximumLength: 120), value: opening?.city ?? ""),
