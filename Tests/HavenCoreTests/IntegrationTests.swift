@@ -325,6 +325,12 @@ final class IntegrationTests: XCTestCase {
         XCTAssertEqual(jan31.months(until: CalendarDate(year: 2028, month: 3, day: 30)!), 1)
         XCTAssertEqual(jan31.months(until: CalendarDate(year: 2028, month: 3, day: 31)!), 2)
         XCTAssertEqual(DrivingCategory.parse("c, b;CE"), .success([.b, .c, .ce]))
+        // Amounts are read exactly, in minor units.
+        XCTAssertEqual(Money(parsing: "2,450.5 eur"), Money(minorUnits: 245_050, currency: "EUR"))
+        XCTAssertEqual(Money(parsing: "10000 USD"), Money(minorUnits: 1_000_000, currency: "USD"))
+        XCTAssertEqual(Money(parsing: "0.07", defaultCurrency: "GBP"), Money(minorUnits: 7, currency: "GBP"))
+        XCTAssertEqual(Money(parsing: Money(minorUnits: 1_000_000, currency: "USD").description), Money(minorUnits: 1_000_000, currency: "USD"))
+        for bad in ["2450.555 EUR", "-5 EUR", "12 EU", "12", "1.2.3 EUR", "abc EUR", ". EUR"] { XCTAssertNil(Money(parsing: bad), bad) }
         XCTAssertEqual(DrivingCategory.parse("B X"), .failure(DrivingCategory.ParseFailure(text: "X")))
     }
 }

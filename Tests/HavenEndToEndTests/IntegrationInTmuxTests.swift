@@ -38,6 +38,19 @@ final class IntegrationInTmuxTests: CommandTestCase {
         try session.press("Enter")
     }
 
+    /// A session on `day` showing the queue's follow-ups due, searched for case `number`.
+    func queueOfFollowUps(for number: String, on day: CalendarDate) throws -> TmuxSession {
+        let session = try TmuxSession(arguments: ["--store", store, "--clock", day.description])
+        session.waitFor(text: "Cases by stage")
+        try session.press("2")
+        session.waitFor(text: "Case")
+        try session.press("u")
+        session.waitFor(text: "follow-ups due")
+        try session.press("/")
+        try session.type(number)
+        return session
+    }
+
     func testEnrolAssessPlaceAndSeeTheFollowUpDueWhenTheClockMoves() throws {
         XCTAssertEqual(try haven("demo", "--cases", "300", "--no-open", "--store", store).status, 0)
         let id = try freshIntegrationCase()
@@ -85,28 +98,16 @@ final class IntegrationInTmuxTests: CommandTestCase {
         XCTAssertEqual(session.standardError, "")
 
         // Three months and a day on: the follow-up is due in the queue, in place of the stage.
-        let later = try TmuxSession(arguments: ["--store", store, "--clock", due.adding(days: 1).description])
-        later.waitFor(text: "Cases by stage")
-        try later.press("2")
-        later.waitFor(text: "Case")
-        try later.press("u")
-        later.waitFor(text: "follow-ups due")
-        try later.press("/")
-        try later.type(number)
-        later.waitFor("the case with its follow-up due, not yet overdue") { screen in
+        let later = try queueOfFollowUps(for: number, on: due.adding(days: 1))
+        later.waitFor("the case with its follow-up due, not yet late") { screen in
             screen.components(separatedBy: "\n").contains { $0.contains(id) && $0.contains("Due 3 mo.") }
         }
         try later.press("Escape", "q", "q")
         XCTAssertEqual(later.exitStatus(), 0)
 
-        // Past the grace period it is overdue: marked ! in the queue, OVERDUE on the case.
-        let overdue = try TmuxSession(arguments: ["--store", store, "--clock", due.adding(days: 20).description])
-        overdue.waitFor(text: "Cases by stage")
-        try overdue.press("2")
-        overdue.waitFor(text: "Case")
-        try overdue.press("u", "/")
-        try overdue.type(number)
-        overdue.waitFor("the overdue follow-up marked") { screen in
+        // Past the grace period it is late: marked ! in the queue, OVERDUE on the case.
+        let overdue = try queueOfFollowUps(for: number, on: due.adding(days: 20))
+        overdue.waitFor("the late follow-up marked") { screen in
             screen.components(separatedBy: "\n").contains { $0.contains(id) && $0.contains("LATE 3 mo.") && $0.contains("!") }
         }
         try overdue.press("Enter")

@@ -183,6 +183,25 @@ public struct Money: Hashable, Codable, Sendable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// An amount and a currency as people type them: "10000 USD", "2,450.50 EUR" (commas
+    /// group thousands, a point marks cents, at most two digits after it). Without a currency,
+    /// `defaultCurrency`. Exact: no floating point. Nil for anything else, or a negative amount.
+    public init?(parsing text: String, defaultCurrency: String? = nil) {
+        let parts = text.split(separator: " ")
+        guard (1...2).contains(parts.count) else { return nil }
+        let currency = parts.count == 2 ? String(parts[1]).uppercased() : defaultCurrency?.uppercased() ?? ""
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        let amount = parts[0].replacingOccurrences(of: ",", with: "").split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(amount.count), amount.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), !amount[0].isEmpty,
+              let whole = Int64(amount[0]), whole < Int64.max / 100 else { return nil }
+        var cents: Int64 = 0
+        if amount.count == 2 {
+            guard (1...2).contains(amount[1].count), let fraction = Int64(amount[1]) else { return nil }
+            cents = amount[1].count == 1 ? fraction * 10 : fraction
+        }
+        self.init(minorUnits: whole * 100 + cents, currency: currency)
+    }
+
     public var description: String {
         let whole = minorUnits / 100, cents = abs(minorUnits % 100)
         return "\(whole).\(cents < 10 ? "0" : "")\(cents) \(currency)"

@@ -20,11 +20,6 @@ public struct Integration: Hashable, Codable, Sendable {
         enrolments.last { $0.courseID == course && $0.status.holdsSeat }
     }
 
-    /// The job the person holds on `date`: started, and not ended by then.
-    public func currentPlacement(on date: CalendarDate) -> JobPlacement? {
-        placements.last { $0.startDate <= date && ($0.endDate.map { $0 > date } ?? true) }
-    }
-
     /// The latest placement not ended, whatever its start date.
     public var openPlacement: JobPlacement? { placements.last { $0.endDate == nil } }
 

@@ -29,6 +29,11 @@ public enum CapacityCheck {
         return next.integration.placements.compactMap(\.openingID).filter { !before.contains($0) }
     }
 
+    /// Whether `next` takes a seat or a place `previous` did not hold: only then is anything counted.
+    public static func takesCapacity(previous: Case?, next: Case) -> Bool {
+        !newSeats(previous: previous, next: next).isEmpty || !newPlacements(previous: previous, next: next).isEmpty
+    }
+
     /// `taken` counts the seats and places other cases hold.
     public static func check(previous: Case?, next: Case, courses: [LanguageCourse], openings: [JobOpening],
                              courseUse: CatalogueUse, openingUse: CatalogueUse) throws(CapacityError) {

@@ -174,17 +174,28 @@ public struct CourseRoster: Hashable, Sendable {
     public var waiting: [Entry]
 
     public init(course: LanguageCourse, summaries: [CaseSummary]) {
-        var enrolled: [Entry] = [], waiting: [Entry] = []
-        for summary in summaries {
-            for seat in summary.integration?.seats ?? [] where seat.course == course.id {
-                let entry = Entry(id: summary.id, name: summary.cyrillicName, status: seat.status, requestedOn: seat.requestedOn)
-                if seat.status == .enrolled { enrolled.append(entry) } else { waiting.append(entry) }
-            }
-        }
+        self = Self.all(for: [course], summaries: summaries)[course.id]!
+    }
+
+    init(course: LanguageCourse, enrolled: [Entry], waiting: [Entry]) {
         let order: (Entry, Entry) -> Bool = { ($0.requestedOn, $0.id) < ($1.requestedOn, $1.id) }
         self.course = course
         self.enrolled = enrolled.sorted(by: order)
         self.waiting = waiting.sorted(by: order)
+    }
+
+    /// Every course's roster, in one pass over the summaries.
+    public static func all(for courses: [LanguageCourse], summaries: [CaseSummary]) -> [String: CourseRoster] {
+        var enrolled: [String: [Entry]] = [:], waiting: [String: [Entry]] = [:]
+        for summary in summaries {
+            for seat in summary.integration?.seats ?? [] {
+                let entry = Entry(id: summary.id, name: summary.cyrillicName, status: seat.status, requestedOn: seat.requestedOn)
+                if seat.status == .enrolled { enrolled[seat.course, default: []].append(entry) } else { waiting[seat.course, default: []].append(entry) }
+            }
+        }
+        return Dictionary(courses.map { course in
+            (course.id, CourseRoster(course: course, enrolled: enrolled[course.id] ?? [], waiting: waiting[course.id] ?? []))
+        }, uniquingKeysWith: { first, _ in first })
     }
 
     public var freeSeats: Int { max(0, course.capacity - enrolled.count) }

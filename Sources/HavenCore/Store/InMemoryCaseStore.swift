@@ -59,12 +59,15 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
                 let ledger = QuotaLedger(countries: hosts, summaries: table.values.lazy.map(CaseSummary.init), excluding: record.id)
                 do throws(QuotaError) { try ledger.check(previous: current?.record, next: record) } catch { throw .quota(error) }
             }
-            let others = table.values.filter { $0.record.id != record.id }.map(CaseSummary.init)
-            do throws(CapacityError) {
-                try CapacityCheck.check(previous: current?.record, next: record, courses: courses.withLock { $0 },
-                                        openings: openings.withLock { $0 }, courseUse: LanguageCourse.use(in: others),
-                                        openingUse: JobOpening.use(in: others))
-            } catch { throw .capacity(error) }
+            // Counting seats and places reads every case: only when this save takes a new one.
+            if CapacityCheck.takesCapacity(previous: current?.record, next: record) {
+                let others = table.values.filter { $0.record.id != record.id }.map(CaseSummary.init)
+                do throws(CapacityError) {
+                    try CapacityCheck.check(previous: current?.record, next: record, courses: courses.withLock { $0 },
+                                            openings: openings.withLock { $0 }, courseUse: LanguageCourse.use(in: others),
+                                            openingUse: JobOpening.use(in: others))
+                } catch { throw .capacity(error) }
+            }
             let newVersion = current?.version.next ?? CaseVersion(1)
             table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
             let changes = CaseDiff.changes(from: current?.record, to: record)

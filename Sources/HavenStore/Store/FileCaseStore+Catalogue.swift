@@ -27,18 +27,12 @@ extension FileCaseStore {
         try cases.withLock(.shared) { try readCatalogue(type).items }
     }
 
-    /// What the cases use of each item, from the counts kept with the index (taken) and the
-    /// summaries (referenced, needed only for a removal).
-    func catalogueUse<Item: CatalogueItem>(_ type: Item.Type) throws -> CatalogueUse {
-        Item.use(in: try summaries())
-    }
-
     public func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item] {
         try cases.withLock(.exclusive) {
             try requireCurrentRole(actor)
             try catchUp()
             let (current, revision) = try readCatalogue(Item.self)
-            let ledger = CatalogueLedger(items: current, countries: try readCountries().countries, use: try catalogueUse(Item.self))
+            let ledger = CatalogueLedger(items: current, countries: try readCountries().countries, use: Item.use(in: try summaries()))
             let next: [Item]
             do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
             try Self.writeKeptFile(CatalogueFile(revision: revision + 1, items: next), to: cataloguePath(Item.self), manifest: manifest)
@@ -52,11 +46,9 @@ extension FileCaseStore {
     /// Under the exclusive lock, after catching up: refuses a seat in a full course or a place
     /// in a filled opening (another session took the last one).
     func checkCapacity(previous: Case?, next: Case) throws {
-        let seats = CapacityCheck.newSeats(previous: previous, next: next)
-        let places = CapacityCheck.newPlacements(previous: previous, next: next)
-        guard !seats.isEmpty || !places.isEmpty else { return }
-        let courses = seats.isEmpty ? [] : try readCatalogue(LanguageCourse.self).items
-        let openings = places.isEmpty ? [] : try readCatalogue(JobOpening.self).items
+        guard CapacityCheck.takesCapacity(previous: previous, next: next) else { return }
+        let courses = try readCatalogue(LanguageCourse.self).items
+        let openings = try readCatalogue(JobOpening.self).items
         do throws(CapacityError) {
             try CapacityCheck.check(previous: previous, next: next, courses: courses, openings: openings,
                                     courseUse: CatalogueUse(taken: seatsTaken), openingUse: CatalogueUse(taken: placesFilled))

@@ -165,13 +165,7 @@ public struct HavenApp {
             case let .query(query):
                 if perform(reply(toTop: answer(query))) == .quit { return .quit }
             case let .changeUsers(change):
-                let answer: StoreReply
-                do {
-                    guard let store else { throw StoreError.unavailable("no store is open") }
-                    answer = .users(try store.changeUsers(change, by: context.actor, at: context.clock()))
-                } catch {
-                    answer = .failed("\(error)")
-                }
+                let answer = changeStore { .users(try $0.changeUsers(change, by: context.actor, at: context.clock())) }
                 if perform(reply(toTop: answer)) == .quit { return .quit }
                 if case .users = answer {
                     status = switch change {
@@ -180,27 +174,17 @@ public struct HavenApp {
                     }
                 }
             case let .changeCountries(change):
-                let answer: StoreReply
-                do {
-                    guard let store else { throw StoreError.unavailable("no store is open") }
-                    answer = .hostCountries(try store.changeHostCountries(change, by: context.actor, at: context.clock()))
-                    if let summaries = try? store.summaries() { storeDidChange(summaries) }
-                } catch {
-                    answer = .failed("\(error)")
-                }
+                let answer = changeStore { .hostCountries(try $0.changeHostCountries(change, by: context.actor, at: context.clock())) }
+                if case .hostCountries = answer, let summaries = try? store?.summaries() { storeDidChange(summaries) }
                 if perform(reply(toTop: answer)) == .quit { return .quit }
                 if case .hostCountries = answer { status = ("Saved the change to \(change.country).", .info) }
             case let .changeCatalogue(edit):
-                let answer: StoreReply
-                do {
-                    guard let store else { throw StoreError.unavailable("no store is open") }
+                let answer = changeStore { store in
                     switch edit {
                     case let .courses(change): _ = try store.changeCatalogue(change, by: context.actor, at: context.clock())
                     case let .openings(change): _ = try store.changeCatalogue(change, by: context.actor, at: context.clock())
                     }
-                    answer = .catalogue(try catalogue(of: store))
-                } catch {
-                    answer = .failed("\(error)")
+                    return .catalogue(try catalogue(of: store))
                 }
                 if perform(reply(toTop: answer)) == .quit { return .quit }
                 if case .catalogue = answer { status = ("Saved: \(edit.title).", .info) }
@@ -231,6 +215,13 @@ public struct HavenApp {
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// A change to what the store keeps besides cases (users, countries, courses, openings):
+    /// the store's answer, or the reason it refused.
+    func changeStore(_ body: (any CaseStore) throws -> StoreReply) -> StoreReply {
+        guard let store else { return .failed("No store is open.") }
+        do { return try body(store) } catch { return .failed("\(error)") }
     }
 
     func catalogue(of store: any CaseStore) throws -> IntegrationCatalogue {

@@ -75,21 +75,29 @@ public enum StoreQuery: Sendable, Equatable {
     case catalogue
 }
 
-/// The courses and openings as the store has them, and the cases' summaries (for rosters,
-/// places filled and candidates).
+/// The courses and openings as the store has them, with what the cases use of each (rosters
+/// and places filled), worked out once per change rather than on every key.
 public struct IntegrationCatalogue: Sendable {
-    public var courses: [LanguageCourse]
-    public var openings: [JobOpening]
-    public var summaries: [CaseSummary]
+    public let courses: [LanguageCourse]
+    public let openings: [JobOpening]
+    public private(set) var summaries: [CaseSummary]
+    public private(set) var rosters: [String: CourseRoster]
+    public private(set) var openingUse: CatalogueUse
 
     public init(courses: [LanguageCourse], openings: [JobOpening], summaries: [CaseSummary]) {
         self.courses = courses
         self.openings = openings
         self.summaries = summaries
+        rosters = CourseRoster.all(for: courses, summaries: summaries)
+        openingUse = JobOpening.use(in: summaries)
     }
 
-    public func roster(_ course: LanguageCourse) -> CourseRoster { CourseRoster(course: course, summaries: summaries) }
-    public var openingUse: CatalogueUse { JobOpening.use(in: summaries) }
+    /// Takes in other sessions' changes to the cases.
+    public mutating func update(summaries: [CaseSummary]) {
+        self = IntegrationCatalogue(courses: courses, openings: openings, summaries: summaries)
+    }
+
+    public func roster(_ course: LanguageCourse) -> CourseRoster { rosters[course.id] ?? CourseRoster(course: course, summaries: []) }
 }
 
 /// An administrator's change to the courses or the openings.

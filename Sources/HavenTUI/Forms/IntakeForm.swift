@@ -71,7 +71,7 @@ public enum IntakeForm {
             "crossing.date": d.crossing.date?.description ?? "", "crossing.place": d.crossing.place,
             "crossing.thirdCountry": d.crossing.thirdCountry?.rawValue ?? "", "custody": d.custody.rawValue,
             "equipment[0].kind": d.equipment.first?.kind.rawValue ?? "", "equipment[0].identifier": d.equipment.first?.identifier ?? "",
-            "equipment[0].reward": d.equipment.first?.reward.map { "\(Double($0.minorUnits) / 100) \($0.currency)" } ?? "",
+            "equipment[0].reward": d.equipment.first?.reward.map(\.description) ?? "",
             "languages": d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }.joined(separator: ", "),
             "skills": d.skills.filter { $0.occupation == nil }.map(\.description).joined(separator: "; "),
             "education": d.education, "healthNeeds": d.healthNeeds, "riskOnReturn": d.riskOnReturn,
@@ -120,9 +120,8 @@ public enum IntakeForm {
             var reward: Money?
             let rewardText = text("equipment[0].reward")
             if !rewardText.isEmpty {
-                let parts = rewardText.split(separator: " ")
-                if parts.count == 2, let amount = Double(parts[0].replacingOccurrences(of: ",", with: "")), amount >= 0 {
-                    reward = Money(minorUnits: Int64((amount * 100).rounded()), currency: String(parts[1]).uppercased())
+                if let amount = Money(parsing: rewardText), rewardText.contains(" ") {
+                    reward = amount
                 } else {
                     problems.append(ValidationIssue(field: "equipment[0].reward", message: "Write the reward as an amount and a currency: 10000 USD."))
                 }

@@ -130,7 +130,7 @@ public struct CoursesScreen: Screen {
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
-        list.catalogue?.summaries = summaries
+        list.catalogue?.update(summaries: summaries)
         return []
     }
 
@@ -255,7 +255,7 @@ public struct JobsScreen: Screen {
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
-        list.catalogue?.summaries = summaries
+        list.catalogue?.update(summaries: summaries)
         return []
     }
 

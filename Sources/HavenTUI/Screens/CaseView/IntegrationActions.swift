@@ -109,13 +109,15 @@ enum IntegrationActions {
         }
     }
 
-    /// Offers the languages of the case's country first, then those it was assessed in.
+    /// Offers the languages of the case's country first, then those assessed or declared (a
+    /// native language is not assessed).
     static func assessment(_ stored: StoredCase, context: SessionContext) -> FormScreen {
         let record = stored.record
         let countryLanguages = context.reference?.countries.first { $0.code == record.allocatedCountry }?.languages ?? []
         var languages: [LanguageCode] = []
+        let native = Set(record.defector.languages.filter(\.isNative).map(\.language))
         for code in countryLanguages + record.integration.assessments.map(\.language) + record.defector.languages.map(\.language)
-            where !languages.contains(code) && code.rawValue != "ru" { languages.append(code) }
+            where !languages.contains(code) && !native.contains(code) { languages.append(code) }
         let form = Form(sections: [Form.Section(title: "Language assessment", fields: [
             FormField("language", "Language", .text(maximumLength: 2), hint: "ISO 639-1, e.g. de", value: languages.first?.rawValue ?? ""),
             FormField("level", "CEFR level", .choice(FormOption.all(CEFRLevel.self)), value: CEFRLevel.a2.rawValue),
@@ -235,8 +237,7 @@ enum IntegrationActions {
             FormField("employer", "Employer", .text(maximumLength: 120), hint: "taken from the opening if empty"),
             FormField("occupation", "ISCO-08", .text(maximumLength: 4), hint: "taken from the opening if empty"),
             FormField("start", "Start", .date, hint: "YYYY-MM-DD", value: context.today.description),
-            FormField("wage", "Monthly wage", .text(maximumLength: 12), hint: "gross, e.g. 2450.00"),
-            FormField("currency", "Currency", .text(maximumLength: 3), value: currency),
+            FormField("wage", "Monthly wage", .text(maximumLength: 20), hint: "gross, e.g. 2450.00 (\(currency) unless named)"),
             FormField("contract", "Contract", .choice(FormOption.all(ContractType.self))),
         ])])
         return FormScreen(title: "Job", heading: "A job for \(record.id) · follow-ups fall due at 3, 6 and 12 months", form: form) { form in
@@ -247,17 +248,10 @@ enum IntegrationActions {
             let codeText = form.value("occupation").trimmingCharacters(in: .whitespaces)
             let occupation = codeText.isEmpty ? opening?.occupation : ISCOCode(codeText)
             if !codeText.isEmpty, occupation == nil { problems.append(ValidationIssue(field: "occupation", message: "Four digits, such as 8332.")) }
-            var wage: Money?
-            let wageText = form.value("wage").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-            if !wageText.isEmpty {
-                let parts = wageText.split(separator: ".", omittingEmptySubsequences: false)
-                let whole = Int64(parts[0]), cents = parts.count == 2 && parts[1].count <= 2 ? Int64(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0)) : (parts.count == 1 ? 0 : nil)
-                let code = form.value("currency").uppercased()
-                if let whole, let cents, parts.count <= 2, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                    wage = Money(minorUnits: whole * 100 + cents, currency: code)
-                } else {
-                    problems.append(ValidationIssue(field: "wage", message: "Give an amount such as 2450.00 and a three-letter currency."))
-                }
+            let wageText = form.value("wage").trimmingCharacters(in: .whitespaces)
+            let wage = wageText.isEmpty ? nil : Money(parsing: wageText, defaultCurrency: currency)
+            if !wageText.isEmpty, wage == nil {
+                problems.append(ValidationIssue(field: "wage", message: "Give an amount such as 2450.00, or 2450.00 \(currency)."))
             }
             guard problems.isEmpty, let start else { return .problems(problems) }
             let employer = form.value("employer").trimmingCharacters(in: .whitespaces)
