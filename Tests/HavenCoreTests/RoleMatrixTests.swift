@@ -16,6 +16,7 @@ final class RoleMatrixTests: XCTestCase {
         .reopenScreening: "S", .proposeAllocation: "CS", .runAllocationBatch: "S", .approveAllocation: "S", .confirmArrival: "CS", .closeCase: "S", .reassignCases: "S",
         .viewApprovals: "SU", .viewAllocation: "SAU", .viewWorkload: "SU", .viewDashboard: "SAU", .viewAuditTrail: "SAU", .runReports: "SAU",
         .recordIntegration: "CS", .manageIntegrationCatalogue: "A",
+        .recordFamily: "CS", .recordPublicityConsent: "CS", .approvePublicity: "S", .exportPublicity: "SA", .exportSensitive: "A",
         .manageUsers: "A", .manageCountries: "A", .importCases: "A", .exportCases: "A", .checkStore: "AU",
     ]
     static let letter: [Role: Character] = [.caseworker: "C", .supervisor: "S", .administrator: "A", .auditor: "U"]

@@ -71,14 +71,20 @@ public struct AuditFilter: Hashable, Sendable {
 /// The fields that differ between two versions of a case, by dotted JSON path
 /// (`defector.birthPlace`, `notes[2].text`), each with its JSON value before and after.
 /// A new case is one change, `case`, holding the whole record: listing each of its fields
-/// would multiply the trail's size several times over for nothing.
+/// would multiply the trail's size several times over for nothing. Sensitive fields
+/// (`SensitiveField`) are recorded as changed without their values, and left out of a new
+/// case's record: the trail is read by more people than the family screen.
 public enum CaseDiff {
+    /// What the trail holds in place of a sensitive value.
+    public static let withheld = "\"(sensitive: not recorded)\""
+
     public static let wholeCase = "case"
 
     public static func changes(from old: Case?, to new: Case) -> [FieldChange] {
         guard let old else {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.userInfo[SensitiveField.leaveOutKey] = true
             let json = (try? encoder.encode(new)).map { String(decoding: $0, as: UTF8.self) }
             return [FieldChange(field: wholeCase, before: nil, after: json)]
         }
@@ -89,7 +95,9 @@ public enum CaseDiff {
             // An empty list or object that gained (or lost) its first element is told by
             // the element's own fields, not as a change of its own.
             if (b == "[]" || b == "{}") && a == nil || (a == "[]" || a == "{}") && b == nil { return nil }
-            return b == a ? nil : FieldChange(field: field, before: b, after: a)
+            guard b != a else { return nil }
+            guard SensitiveField.isSensitive(path: field) else { return FieldChange(field: field, before: b, after: a) }
+            return FieldChange(field: field, before: b.map { _ in withheld }, after: a.map { _ in withheld })
         }
     }
 

@@ -92,9 +92,12 @@ public struct ReferenceData: Hashable, Sendable {
     public var stageTargets: StageTargets
     /// How the allocation engine weighs a case in a country.
     public var allocation: AllocationPolicy
+    /// Who may be brought by default, and the documents checklist.
+    public var reunification: ReunificationPolicy
 
     public init(countries: [HostCountry], occupations: OccupationCatalogue, stageTargets: StageTargets = StageTargets(days: [:]),
-                allocation: AllocationPolicy = .plain) {
+                allocation: AllocationPolicy = .plain, reunification: ReunificationPolicy = .standard) {
+        self.reunification = reunification
         self.countries = countries
         self.occupations = occupations
         self.stageTargets = stageTargets

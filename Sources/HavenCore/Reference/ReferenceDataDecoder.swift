@@ -70,6 +70,33 @@ public enum ReferenceDataDecoder {
         return StageTargets(days: Dictionary(file.targets.map { ($0.stage, $0.days) }) { $1 })
     }
 
+    struct ReunificationFile: Decodable {
+        var eligible: [Relationship]
+        var eligibleWhileMinor: [Relationship]
+        var minorAge: Int
+        var documentsForAll: [String]
+        var documentsByRelationship: [String: [String]]
+    }
+
+    /// `reunification.json`: eligibility and the documents checklist.
+    public static func reunification(from data: Data, file: String) throws(ReferenceDataError) -> ReunificationPolicy {
+        let parsed: ReunificationFile = try decode(data, file: file)
+        let bytes = [UInt8](data)
+        guard (1...25).contains(parsed.minorAge) else {
+            throw error(file: file, bytes: bytes, path: [.key("minorAge")], message: "the age of majority must be 1 to 25, not \(parsed.minorAge)")
+        }
+        var byRelationship: [Relationship: [String]] = [:]
+        for (key, documents) in parsed.documentsByRelationship {
+            guard let relationship = Relationship(rawValue: key) else {
+                throw error(file: file, bytes: bytes, path: [.key("documentsByRelationship"), .key(key)],
+                            message: "\(key) is not a relationship (\(Relationship.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            byRelationship[relationship] = documents
+        }
+        return ReunificationPolicy(eligible: parsed.eligible, eligibleWhileMinor: parsed.eligibleWhileMinor, minorAge: parsed.minorAge,
+                                   documentsForAll: parsed.documentsForAll, documentsByRelationship: byRelationship)
+    }
+
     public static func occupations(from data: Data, file: String) throws(ReferenceDataError) -> OccupationCatalogue {
         let catalogue: OccupationCatalogue = try decode(data, file: file)
         let bytes = [UInt8](data)

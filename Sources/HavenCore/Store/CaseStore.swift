@@ -52,10 +52,17 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var allocation: AllocationSummary?
     /// Arrival, courses, levels, skills and work; nil when there is none of these.
     public var integration: IntegrationSummary?
+    /// Each family member's reunification stage and next action (no names, no whereabouts).
+    public var family: [FamilyMemberSummary]
+    /// Consent to publicity and its approval; nil when consent was never given.
+    public var publicity: PublicitySummary?
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
                 assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = [],
-                decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil, integration: IntegrationSummary? = nil) {
+                decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil, integration: IntegrationSummary? = nil,
+                family: [FamilyMemberSummary] = [], publicity: PublicitySummary? = nil) {
+        self.family = family
+        self.publicity = publicity
         self.allocation = allocation
         self.integration = integration
         self.flags = flags
@@ -77,7 +84,8 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
                   stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
                   country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
                   decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init),
-                  integration: IntegrationSummary.of(record))
+                  integration: IntegrationSummary.of(record), family: record.family.map(FamilyMemberSummary.init),
+                  publicity: PublicitySummary(record.publicity))
     }
 
     /// A proposed decision waits for a supervisor.
@@ -144,6 +152,17 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// One case of a change saved together: the new record and the version it was made from.
+public struct CaseUpdate: Sendable {
+    public var record: Case
+    public var basedOn: CaseVersion?
+
+    public init(_ record: Case, basedOn: CaseVersion?) {
+        self.record = record
+        self.basedOn = basedOn
+    }
+}
+
 /// What every case store offers. HavenCore declares it; HavenStore implements it on disk;
 /// the interface sees only this protocol.
 public protocol CaseStore: AnyObject {
@@ -155,6 +174,9 @@ public protocol CaseStore: AnyObject {
     /// a later version in the store makes this a `StoreError.conflict`, never an overwrite.
     /// Returns the new version once the change is durable.
     func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion
+    /// Saves several cases as one change, all or none: each on its version, in one durable
+    /// write (a link between two cases is written on both or neither).
+    func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion]
     /// The identifier the next registered case should get.
     func nextCaseID() throws -> CaseID
     /// Takes in what other sessions have saved since the last look; true when anything changed.

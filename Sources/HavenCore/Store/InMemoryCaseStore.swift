@@ -41,42 +41,65 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
             do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
         }
         return try cases.withLock { table throws(StoreError) -> CaseVersion in
-            let current = table[record.id]
-            switch (current, version) {
-            case (nil, nil):
-                break
-            case (_?, nil):
-                throw .alreadyExists(record.id)
-            case (nil, _?):
-                throw .notFound(record.id)
-            case let (existing?, base?) where existing.version != base:
-                throw .conflict(record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
-            default:
-                break
-            }
-            let hosts = countries.withLock { $0 }
-            if !hosts.isEmpty {
-                let ledger = QuotaLedger(countries: hosts, summaries: table.values.lazy.map(CaseSummary.init), excluding: record.id)
-                do throws(QuotaError) { try ledger.check(previous: current?.record, next: record) } catch { throw .quota(error) }
-            }
-            // Counting seats and places reads every case: only when this save takes a new one.
-            if CapacityCheck.takesCapacity(previous: current?.record, next: record) {
-                let others = table.values.filter { $0.record.id != record.id }.map(CaseSummary.init)
-                do throws(CapacityError) {
-                    try CapacityCheck.check(previous: current?.record, next: record, courses: courses.withLock { $0 },
-                                            openings: openings.withLock { $0 }, courseUse: LanguageCourse.use(in: others),
-                                            openingUse: JobOpening.use(in: others))
-                } catch { throw .capacity(error) }
-            }
-            let newVersion = current?.version.next ?? CaseVersion(1)
-            table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
-            let changes = CaseDiff.changes(from: current?.record, to: record)
-            trail.withLock { entries in
-                entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: record.id,
-                                          version: newVersion, changes: changes))
-            }
-            return newVersion
+            try check(record, basedOn: version, in: table)
+            return apply(record, to: &table, by: actor, at: time)
         }
+    }
+
+    public func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion] {
+        do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden(error.description) }
+        let users = directory.withLock { $0 }
+        if !users.users.isEmpty {
+            do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
+        }
+        guard Set(updates.map(\.record.id)).count == updates.count else { throw StoreError.unavailable("a case appears twice in one change") }
+        return try cases.withLock { table throws(StoreError) -> [CaseVersion] in
+            for update in updates { try check(update.record, basedOn: update.basedOn, in: table) }
+            return updates.map { apply($0.record, to: &table, by: actor, at: time) }
+        }
+    }
+
+    /// Refuses a save on a version that is not the latest, or over a quota or a capacity.
+    private func check(_ record: Case, basedOn version: CaseVersion?, in table: [CaseID: StoredCase]) throws(StoreError) {
+        let current = table[record.id]
+        switch (current, version) {
+        case (nil, nil):
+            break
+        case (_?, nil):
+            throw .alreadyExists(record.id)
+        case (nil, _?):
+            throw .notFound(record.id)
+        case let (existing?, base?) where existing.version != base:
+            throw .conflict(record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
+        default:
+            break
+        }
+        let hosts = countries.withLock { $0 }
+        if !hosts.isEmpty {
+            let ledger = QuotaLedger(countries: hosts, summaries: table.values.lazy.map(CaseSummary.init), excluding: record.id)
+            do throws(QuotaError) { try ledger.check(previous: current?.record, next: record) } catch { throw .quota(error) }
+        }
+        // Counting seats and places reads every case: only when this save takes a new one.
+        if CapacityCheck.takesCapacity(previous: current?.record, next: record) {
+            let others = table.values.filter { $0.record.id != record.id }.map(CaseSummary.init)
+            do throws(CapacityError) {
+                try CapacityCheck.check(previous: current?.record, next: record, courses: courses.withLock { $0 },
+                                        openings: openings.withLock { $0 }, courseUse: LanguageCourse.use(in: others),
+                                        openingUse: JobOpening.use(in: others))
+            } catch { throw .capacity(error) }
+        }
+    }
+
+    private func apply(_ record: Case, to table: inout [CaseID: StoredCase], by actor: Actor, at time: Timestamp) -> CaseVersion {
+        let current = table[record.id]
+        let newVersion = current?.version.next ?? CaseVersion(1)
+        table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
+        let changes = CaseDiff.changes(from: current?.record, to: record)
+        trail.withLock { entries in
+            entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: record.id,
+                                      version: newVersion, changes: changes))
+        }
+        return newVersion
     }
 
     public func history(of id: CaseID) -> [AuditEntry] {

@@ -152,6 +152,14 @@ public enum CaseValidation {
         if let birth = member.birthDate, birth > today {
             c.add("birthDate", "The date of birth \(birth) is in the future.")
         }
+        for (field, name, script) in [("cyrillicName", member.cyrillicName, Script.cyrillic), ("latinName", member.latinName, .latin)] {
+            let scriptName = script == .cyrillic ? "Cyrillic" : "Latin"
+            for (part, text) in [("family", name.family), ("given", name.given), ("patronymic", name.patronymic)] {
+                guard let bad = text.unicodeScalars.first(where: { !isAllowed($0, in: script) }) else { continue }
+                let shown = bad.properties.isWhitespace ? "a tab or line break" : "'\(Character(bad))'"
+                c.add("\(field).\(part)", "The \(scriptName) \(part) name contains \(shown); use \(scriptName) letters, spaces, hyphens and apostrophes only.")
+            }
+        }
         if member.contactIsSafe {
             c.require(member.contactChannel, "contactChannel", "Contact is marked safe: record the channel to use.")
         }

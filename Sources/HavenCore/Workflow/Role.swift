@@ -66,6 +66,11 @@ public enum Capability: String, CaseIterable, Sendable {
     case manageCountries = "manage-countries"
     case recordIntegration = "record-integration"
     case manageIntegrationCatalogue = "manage-courses-and-openings"
+    case recordFamily = "record-family"
+    case recordPublicityConsent = "record-publicity-consent"
+    case approvePublicity = "approve-publicity"
+    case exportPublicity = "export-publicity"
+    case exportSensitive = "export-sensitive"
     case importCases = "import-cases"
     case exportCases = "export-cases"
     case checkStore = "check-store"
@@ -99,6 +104,11 @@ public enum Capability: String, CaseIterable, Sendable {
         case .manageCountries: "change host countries and quotas"
         case .recordIntegration: "record courses, assessments and jobs"
         case .manageIntegrationCatalogue: "change language courses and job openings"
+        case .recordFamily: "record family members and reunification"
+        case .recordPublicityConsent: "record or withdraw consent to publicity"
+        case .approvePublicity: "approve public stories"
+        case .exportPublicity: "export approved public stories"
+        case .exportSensitive: "export family whereabouts and contact channels"
         case .importCases: "import cases"
         case .exportCases: "export cases"
         case .checkStore: "check the store"
@@ -113,8 +123,11 @@ public enum Capability: String, CaseIterable, Sendable {
         return switch self {
         case .viewCases: Role.allCases
         case .registerCase, .editCase, .addNote, .submitForScreening, .recordScreening, .completeScreening,
-             .proposeDecision, .proposeAllocation, .confirmArrival, .recordIntegration: casework
-        case .reviewDecision, .reopenScreening, .approveAllocation, .runAllocationBatch, .closeCase, .reassignCases: supervision
+             .proposeDecision, .proposeAllocation, .confirmArrival, .recordIntegration, .recordFamily, .recordPublicityConsent: casework
+        case .reviewDecision, .reopenScreening, .approveAllocation, .runAllocationBatch, .closeCase, .reassignCases,
+             .approvePublicity: supervision
+        case .exportPublicity: [.supervisor, .administrator]
+        case .exportSensitive: [.administrator]
         case .viewApprovals, .viewWorkload: [.supervisor, .auditor]
         case .viewDashboard, .viewAuditTrail, .runReports, .viewAllocation: oversight
         case .manageUsers, .manageCountries, .manageIntegrationCatalogue, .importCases, .exportCases: [.administrator]

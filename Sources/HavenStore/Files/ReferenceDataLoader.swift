@@ -2,7 +2,7 @@ import Foundation
 import HavenCore
 
 /// Reads Haven's reference data (`countries.json`, `occupations.json`, `stage-targets.json`,
-/// `allocation.json`, `labour-demand.json`) from a directory.
+/// `allocation.json`, `labour-demand.json`, `reunification.json`) from a directory.
 /// HavenCore checks the contents; this type only finds and reads the files.
 public enum ReferenceDataLoader {
     public static let countriesFile = "countries.json"
@@ -10,6 +10,7 @@ public enum ReferenceDataLoader {
     public static let stageTargetsFile = "stage-targets.json"
     public static let allocationFile = "allocation.json"
     public static let labourDemandFile = "labour-demand.json"
+    public static let reunificationFile = "reunification.json"
 
     /// Loads and checks both files in `directory`; the first problem found is thrown, naming
     /// the file and the line and column.
@@ -25,7 +26,10 @@ public enum ReferenceDataLoader {
         let policy = try ReferenceDataDecoder.allocationPolicy(weights: read(weightsURL), weightsFile: weightsURL.path,
                                                                demand: read(demandURL), demandFile: demandURL.path,
                                                                countries: countries, occupations: occupations)
-        return ReferenceData(countries: countries, occupations: occupations, stageTargets: targets, allocation: policy)
+        let reunificationURL = directory.appendingPathComponent(reunificationFile)
+        let reunification = try ReferenceDataDecoder.reunification(from: read(reunificationURL), file: reunificationURL.path)
+        return ReferenceData(countries: countries, occupations: occupations, stageTargets: targets, allocation: policy,
+                             reunification: reunification)
     }
 
     static func read(_ url: URL) throws(ReferenceDataError) -> Data {

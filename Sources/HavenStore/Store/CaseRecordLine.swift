@@ -11,6 +11,9 @@ struct RecordHeader: Codable, Hashable {
     /// The audit entry that records this save.
     var auditSequence: Int
     var summary: StoredSummary
+    /// In a write of several cases (a link): this line's place in it, and how many lines it has.
+    var part: Int?
+    var parts: Int?
 }
 
 /// The summary fields as they are written in each record line.
@@ -29,6 +32,10 @@ struct StoredSummary: Codable, Hashable {
     var allocation: AllocationSummary?
     /// Absent before arrival unless courses, levels or skills are recorded.
     var integration: IntegrationSummary?
+    /// Absent when no family member is recorded.
+    var family: [FamilyMemberSummary]?
+    /// Absent when consent to publicity was never given.
+    var publicity: PublicitySummary?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -52,12 +59,15 @@ struct StoredSummary: Codable, Hashable {
         decision = summary.decision
         allocation = summary.allocation
         integration = summary.integration
+        family = summary.family.isEmpty ? nil : summary.family
+        publicity = summary.publicity
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
                     stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
-                    flags: Set(flags ?? []), decision: decision, allocation: allocation, integration: integration)
+                    flags: Set(flags ?? []), decision: decision, allocation: allocation, integration: integration,
+                    family: family ?? [], publicity: publicity)
     }
 }
 

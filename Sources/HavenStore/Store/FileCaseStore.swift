@@ -154,7 +154,8 @@ public final class FileCaseStore: CaseStore {
     /// Reads the cases log from `offset` to its end, adding each good line to the index.
     private func scanCases(from offset: Int) throws {
         let bytes = try cases.read(at: offset, count: cases.size - offset)
-        let scan = LogScanner.scan(bytes, baseOffset: offset, file: cases.path)
+        var scan = LogScanner.scan(bytes, baseOffset: offset, file: cases.path)
+        scan.dropUnfinishedWrite(baseOffset: offset)
         for problem in scan.problems { openingProblems.append(problem) }
         for item in scan.records {
             if let existing = index[item.header.id], existing.header.version >= item.header.version { continue }
@@ -250,34 +251,62 @@ public final class FileCaseStore: CaseStore {
     }
 
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
+        try save(together: [CaseUpdate(record, basedOn: version)], by: actor, at: time)[0]
+    }
+
+    /// One save of one case or several: every version checked first, then every line written
+    /// in one durable write. The lines of a write of several carry `part` and `parts`, so a
+    /// crash that tears the write leaves none of it (see `scanCases`).
+    public func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion] {
         do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden("\(error)") }
+        guard !updates.isEmpty else { return [] }
+        guard Set(updates.map(\.record.id)).count == updates.count else { throw StoreError.unavailable("a case appears twice in one change") }
         return try cases.withLock(.exclusive) {
             try requireCurrentRole(actor)
             try catchUp()
-            let current = index[record.id]
-            switch (current, version) {
-            case (nil, nil): break
-            case (_?, nil): throw StoreError.alreadyExists(record.id)
-            case (nil, _?): throw StoreError.notFound(record.id)
-            case let (existing?, base?) where existing.header.version != base:
-                throw StoreError.conflict(record.id, savedBy: existing.header.savedBy, savedAt: existing.header.savedAt,
-                                          version: existing.header.version)
-            default: break
+            var previous: [Case?] = []
+            for update in updates {
+                let current = index[update.record.id]
+                switch (current, update.basedOn) {
+                case (nil, nil): break
+                case (_?, nil): throw StoreError.alreadyExists(update.record.id)
+                case (nil, _?): throw StoreError.notFound(update.record.id)
+                case let (existing?, base?) where existing.header.version != base:
+                    throw StoreError.conflict(update.record.id, savedBy: existing.header.savedBy, savedAt: existing.header.savedAt,
+                                              version: existing.header.version)
+                default: break
+                }
+                let old = try current.map(decodeCase)
+                try checkQuota(previous: old, next: update.record)
+                try checkCapacity(previous: old, next: update.record)
+                previous.append(old)
             }
-            let previous = try current.map(decodeCase)
-            try checkQuota(previous: previous, next: record)
-            try checkCapacity(previous: previous, next: record)
-            let newVersion = current?.header.version.next ?? CaseVersion(1)
-            let header = RecordHeader(id: record.id, version: newVersion, savedBy: actor.user, savedAt: time,
-                                      auditSequence: lastAuditSequence + 1, summary: StoredSummary(record))
-            let line = try CaseRecordLine.encode(record, header: header)
+            var bytes: [UInt8] = []
+            var written: [(header: RecordHeader, start: Int, length: Int)] = []
+            for (number, update) in updates.enumerated() {
+                let record = update.record
+                var header = RecordHeader(id: record.id, version: index[record.id]?.header.version.next ?? CaseVersion(1),
+                                          savedBy: actor.user, savedAt: time, auditSequence: lastAuditSequence + 1 + number,
+                                          summary: StoredSummary(record))
+                if updates.count > 1 {
+                    header.part = number + 1
+                    header.parts = updates.count
+                }
+                let line = try CaseRecordLine.encode(record, header: header)
+                written.append((header, bytes.count, line.count - 1))
+                bytes += line
+            }
             let offset = cases.size
-            try cases.writeDurably(line)
-            setIndex(record.id, IndexEntry(header: header, offset: offset, length: line.count - 1))
-            scannedBytes = offset + line.count
-            try appendAudit(AuditEntry(sequence: header.auditSequence, at: time, user: actor.user, caseID: record.id,
-                                       version: newVersion, changes: CaseDiff.changes(from: previous, to: record)))
-            return newVersion
+            try cases.writeDurably(bytes)
+            for line in written {
+                setIndex(line.header.id, IndexEntry(header: line.header, offset: offset + line.start, length: line.length))
+            }
+            scannedBytes = offset + bytes.count
+            try appendAudit(zip(updates, zip(written, previous)).map { update, item in
+                AuditEntry(sequence: item.0.header.auditSequence, at: time, user: actor.user, caseID: update.record.id,
+                           version: item.0.header.version, changes: CaseDiff.changes(from: item.1, to: update.record))
+            })
+            return written.map(\.header.version)
         }
     }
 

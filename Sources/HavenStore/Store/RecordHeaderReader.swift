@@ -11,6 +11,7 @@ enum RecordHeaderReader {
         case number(Int)
         case object([String: Value])
         case array([Value])
+        case boolean(Bool)
         case null
     }
 
@@ -85,7 +86,37 @@ enum RecordHeaderReader {
                 integration = parsed
             default: return nil
             }
+            var family: [FamilyMemberSummary]?
+            switch summary["family"] {
+            case nil, .null?: break
+            case let .array(items)?:
+                var members: [FamilyMemberSummary] = []
+                for item in items {
+                    guard case let .object(fields) = item, let member = Self.familyMember(fields) else { return nil }
+                    members.append(member)
+                }
+                family = members
+            default: return nil
+            }
+            var publicity: PublicitySummary?
+            switch summary["publicity"] {
+            case nil, .null?: break
+            case let .object(fields)?:
+                guard case let .string(givenText)? = fields["consentGiven"], let given = CalendarDate(iso: givenText) else { return nil }
+                var parsed = PublicitySummary(consentGiven: given)
+                switch fields["withdrawn"] {
+                case nil, .null?: break
+                case let .string(text)?: guard let date = CalendarDate(iso: text) else { return nil }; parsed.withdrawn = date
+                default: return nil
+                }
+                guard let review = review(fields) else { return nil }
+                parsed.verdict = review.verdict
+                publicity = parsed
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.family = family
+            stored.publicity = publicity
             stored.integration = integration
             stored.allocation = allocation
             stored.decision = decision
@@ -96,9 +127,44 @@ enum RecordHeaderReader {
             stored.stageEnteredAt = entered
             stored.assignedTo = assignedTo
             stored.country = country
-            return RecordHeader(id: id, version: CaseVersion(version), savedBy: savedBy, savedAt: savedAt,
-                                auditSequence: sequence, summary: stored)
+            var header = RecordHeader(id: id, version: CaseVersion(version), savedBy: savedBy, savedAt: savedAt,
+                                      auditSequence: sequence, summary: stored)
+            switch (fields["part"], fields["parts"]) {
+            case (nil, nil): break
+            case let (.number(part)?, .number(parts)?) where (1...parts).contains(part): header.part = part; header.parts = parts
+            default: return nil
+            }
+            return header
         }
+    }
+
+    /// A family member's summary; nil when any part is malformed.
+    static func familyMember(_ fields: [String: Value]) -> FamilyMemberSummary? {
+        guard case let .number(id)? = fields["id"],
+              case let .string(relationText)? = fields["relationship"], let relationship = Relationship(rawValue: relationText),
+              case let .string(stageText)? = fields["stage"], let stage = ReunificationStage(rawValue: stageText) else { return nil }
+        var member = FamilyMemberSummary(id: id, relationship: relationship, stage: stage)
+        switch fields["nextAction"] {
+        case nil, .null?: break
+        case let .string(text)?: member.nextAction = text
+        default: return nil
+        }
+        switch fields["due"] {
+        case nil, .null?: break
+        case let .string(text)?: guard let date = CalendarDate(iso: text) else { return nil }; member.due = date
+        default: return nil
+        }
+        switch fields["linkedCase"] {
+        case nil, .null?: break
+        case let .string(text)?: guard let linked = CaseID(text) else { return nil }; member.linkedCase = linked
+        default: return nil
+        }
+        switch fields["highRisk"] {
+        case nil, .null?: break
+        case .boolean(true)?: member.highRisk = true
+        default: return nil
+        }
+        return member
     }
 
     /// An integration summary; nil when any part is malformed.
@@ -249,6 +315,11 @@ enum RecordHeaderReader {
                       bytes[offset + 3] == UInt8(ascii: "l") else { return nil }
                 offset += 4
                 return .null
+            case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                let word = bytes[offset] == UInt8(ascii: "t") ? Array("true".utf8) : Array("false".utf8)
+                guard bytes.count - offset >= word.count, Array(bytes[offset..<offset + word.count]) == word else { return nil }
+                offset += word.count
+                return .boolean(word.count == 4)
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let negative = bytes[offset] == UInt8(ascii: "-")
                 if negative { offset += 1 }
