@@ -185,8 +185,12 @@ public struct PlannedAllocation: Hashable, Sendable {
 
     /// The proposal as the case records it.
     public func proposal(by user: UserName, at time: Timestamp) -> AllocationProposal {
-        AllocationProposal(country: country, factors: factors, runnerUp: runnerUp, runnerUpFactors: runnerUpFactors,
-                           runnerUpReason: runnerUpReason, proposedBy: user, proposedAt: time)
+        var proposal = AllocationProposal(country: country, factors: factors, runnerUp: runnerUp, runnerUpFactors: runnerUpFactors,
+                                          runnerUpReason: runnerUpReason, proposedBy: user, proposedAt: time)
+        if !groupedWith.isEmpty {
+            proposal.familyUnity = "Linked: " + groupedWith.map(\.rawValue).joined(separator: ", ") + " also in \(country) (placed together)."
+        }
+        return proposal
     }
 }
 

@@ -13,6 +13,9 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     public var review: Review?
     /// When a supervisor placed the case in another country than proposed: the country and why.
     public var override: AllocationOverride?
+    /// Where the linked relatives' cases are placed or proposed, against this proposal; kept
+    /// up to date while the proposal waits, as links change.
+    public var familyUnity: String?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
                 runnerUpFactors: [AllocationFactor]? = nil, runnerUpReason: String? = nil,
