@@ -13,7 +13,7 @@ struct Haven: ParsableCommand {
             Run with no subcommand to open Haven on the store in this terminal. The store is --store DIR, \
             else $HAVEN_STORE, else $XDG_DATA_HOME/haven (~/.local/share/haven).
             """,
-        subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self,
+        subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, PublicityCommand.self,
                       CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self]
     )

@@ -105,12 +105,12 @@ extension CommandLineTests {
     func testImportReadsStandardInput() throws {
         XCTAssertEqual(try haven("demo", "--cases", "12", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
         let exported = scratch.appendingPathComponent("all.json").path
-        XCTAssertEqual(try haven("export", "--output", exported, "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("export", "--include-sensitive", "--output", exported, "--store", store("demo")).status, 0)
         XCTAssertEqual(try haven("init", "--store", store("live")).status, 0)
         let result = try ChildProcess.run(["sh", "-c", "env HAVEN_DATA='\(HavenBinary.dataDirectory.path)' '\(HavenBinary.url.path)' import - --store '\(store("live"))' < '\(exported)'"],
                                           outputPath: scratch.appendingPathComponent("stdin.out").path)
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertEqual(result.output, "Imported 12 cases into \(store("live")).\n")
-        XCTAssertEqual(try haven("export", "--store", store("live")).output, try String(contentsOfFile: exported, encoding: .utf8))
+        XCTAssertEqual(try haven("export", "--include-sensitive", "--store", store("live")).output, try String(contentsOfFile: exported, encoding: .utf8))
     }
 }

@@ -64,7 +64,7 @@ final class HavenInTmuxTests: XCTestCase {
         defer { cleanup() }
         let directory = URL(fileURLWithPath: store).deletingLastPathComponent()
         // Cases 21 to 25 of that demo are kept aside, to be added by "another session" later.
-        var cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try runHaven(["export", "--store", store], in: directory).output.utf8)) as? [Any])
+        var cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try runHaven(["export", "--include-sensitive", "--store", store], in: directory).output.utf8)) as? [Any])
         let later = directory.appendingPathComponent("later.json").path
         try JSONSerialization.data(withJSONObject: Array(cases[20...])).write(to: URL(fileURLWithPath: later))
         cases.removeLast(5)

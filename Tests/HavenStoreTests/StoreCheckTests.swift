@@ -119,12 +119,27 @@ final class StoreCheckTests: StoreTestCase {
         let store = try makeStore()
         let records = demoCases(200)
         try store.importCases(records, by: admin, at: now, today: today)
-        let exported = try StoreExport.json(try store.allCases())
+        let exported = try StoreExport.json(try store.allCases(), includeSensitive: true)
         let other = try makeStore(at: scratch.appendingPathComponent("copy"))
         try other.importCases(try StoreExport.decodeCases(Data(exported), file: "export.json"), by: admin, at: now, today: today)
         XCTAssertEqual(try other.allCases(), records)
-        XCTAssertEqual(try StoreExport.json(try other.allCases()), exported)
-        XCTAssertEqual(try other.exportJSON(), exported, "the raw copy from the log is the same document")
+        XCTAssertEqual(try StoreExport.json(try other.allCases(), includeSensitive: true), exported)
+        XCTAssertEqual(try other.exportJSON(includeSensitive: true), exported, "the raw copy from the log is the same document")
+        // Without the sensitive fields: the same document less them, and import refuses it by name.
+        let reduced = try other.exportJSON()
+        XCTAssertEqual(reduced, try StoreExport.json(try other.allCases()))
+        let text = String(decoding: reduced, as: UTF8.self)
+        // Keys only family members have (a case has its own notes and country).
+        for field in [SensitiveField.whereabouts, .contactIsSafe, .contactChannel] {
+            XCTAssertFalse(text.contains("\"\(field.rawValue)\""), "\(field) in the export")
+        }
+        for member in records.flatMap(\.family) where !member.contactChannel.isEmpty {
+            XCTAssertFalse(text.contains(member.contactChannel), member.contactChannel)
+        }
+        XCTAssertTrue(records.contains { !$0.family.isEmpty })
+        XCTAssertThrowsError(try StoreExport.decodeCases(Data(reduced), file: "export.json")) { error in
+            XCTAssertTrue("\(error)".contains("whereabouts"), "\(error)")
+        }
     }
 
     func testCSVQuotesAndDefusesFormulas() {

@@ -235,6 +235,7 @@ extension Workflow {
         next.publicity = Publicity(consentGiven: date, consentWithdrawn: nil, scope: scope, neverTell: neverTell, elements: elements,
                                    story: story, proposedBy: actor.user)
         next.defector.consent.publicity = true
+        next.defector.consent.recordedOn = date
         return next
     }
 
@@ -250,6 +251,7 @@ extension Workflow {
         var next = record
         next.publicity.consentWithdrawn = date
         next.defector.consent.publicity = false
+        next.defector.consent.recordedOn = date
         return next
     }
 

@@ -54,7 +54,12 @@ extension FileCaseStore {
     public func importCases(_ records: [Case], by actor: Actor, at time: Timestamp, today: CalendarDate,
                             progress: (Int) -> Void = { _ in }) throws {
         do { try Capability.importCases.require(actor) } catch { throw StoreError.forbidden("\(error)") }
-        try cases.withLock(.exclusive) {
+        // Locked by hand: the log is replaced inside, and the lock to release at the end is the
+        // new file's (an unlock of the old descriptor would leave the new one locked for good).
+        try cases.lock(.exclusive)
+        var locked = cases
+        defer { locked.unlock() }
+        do {
             try requireCurrentRole(actor)
             try catchUp()
             let problems = problems(importing: records, today: today)
@@ -77,6 +82,8 @@ extension FileCaseStore {
             if let group = manifest.group, let entry = getgrnam(group) { chown(cases.path, getuid(), entry.pointee.gr_gid) }
             cases = try PosixFile(path: cases.path, flags: O_RDWR | O_APPEND)
             try cases.lock(.exclusive) // the new file's lock; the old one goes with its descriptor
+            locked.unlock()
+            locked = cases
             try scanFromStart()
             try appendAudit(entries)
         }
@@ -95,7 +102,9 @@ extension FileCaseStore {
 
     /// Every case as `StoreExport.json` writes it, copied from the log without decoding: the
     /// log holds each case's JSON exactly as that encoder writes it, and checks its CRC.
-    public func exportJSON() throws -> [UInt8] {
+    /// Unless `includeSensitive`, a case with family is decoded and written again without the
+    /// sensitive fields (`SensitiveField`); `haven import` refuses such a file.
+    public func exportJSON(includeSensitive: Bool = false) throws -> [UInt8] {
         let log = try cases.withLock(.shared) { () throws -> [UInt8] in
             try catchUp()
             return try cases.read(at: 0, count: scannedBytes)
@@ -106,7 +115,13 @@ extension FileCaseStore {
         for (position, entry) in entries.enumerated() {
             let line = log[entry.offset..<(entry.offset + entry.length)]
             do {
-                bytes += try CaseRecordLine.caseBytes(ofRecord: try CaseRecordLine.recordBytes(ofLine: line))
+                let caseBytes = try CaseRecordLine.caseBytes(ofRecord: try CaseRecordLine.recordBytes(ofLine: line))
+                if includeSensitive || entry.header.summary.family == nil {
+                    bytes += caseBytes
+                } else {
+                    let record = try JSONDecoder().decode(Case.self, from: Data(caseBytes))
+                    bytes += try StoreExport.withoutSensitive.encode(record)
+                }
             } catch {
                 throw StoreError.damaged(file: cases.path, position: "byte \(entry.offset)", reason: "the record of \(entry.header.id) cannot be read; run 'haven check'")
             }
@@ -114,6 +129,17 @@ extension FileCaseStore {
         }
         bytes += Array("]\n".utf8)
         return bytes
+    }
+
+    /// Records in the audit trail that something left the store: what, and how much. An
+    /// export with the sensitive fields, and every export of public stories, is written here.
+    public func auditExport(_ subject: String, _ description: String, by actor: Actor, at time: Timestamp) throws {
+        try cases.withLock(.exclusive) {
+            try catchUp()
+            try requireCurrentRole(actor)
+            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: subject,
+                                       version: CaseVersion(1), changes: [FieldChange(field: "exported", before: nil, after: description)]))
+        }
     }
 
     /// Every case, latest versions, in case-number order.

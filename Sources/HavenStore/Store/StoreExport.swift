@@ -1,13 +1,23 @@
 import Foundation
 import HavenCore
 
-/// Writes cases out: JSON that `import` reproduces exactly, or CSV for a spreadsheet.
+/// Writes cases out: JSON that `import` reproduces exactly (with `--include-sensitive`), or
+/// CSV for a spreadsheet (no family fields at all).
 public enum StoreExport {
-    /// A JSON array, one case per line, so it streams and reads well with jq.
-    public static func json(_ records: [Case]) throws -> [UInt8] {
+    /// The case encoder, leaving out the sensitive fields.
+    static let withoutSensitive: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[SensitiveField.leaveOutKey] = true
+        return encoder
+    }()
+
+    /// A JSON array, one case per line, so it streams and reads well with jq; without the
+    /// sensitive fields unless `includeSensitive`.
+    public static func json(_ records: [Case], includeSensitive: Bool = false) throws -> [UInt8] {
         var bytes = Array("[\n".utf8)
         for (index, record) in records.enumerated() {
-            bytes += try CaseRecordLine.encoder.encode(record)
+            bytes += try (includeSensitive ? CaseRecordLine.encoder : withoutSensitive).encode(record)
             bytes += Array((index + 1 < records.count ? ",\n" : "\n").utf8)
         }
         bytes += Array("]\n".utf8)
@@ -39,5 +49,18 @@ public enum StoreExport {
     /// Decodes an import file: a JSON array of cases; errors name the file, line and column.
     public static func decodeCases(_ data: Data, file: String) throws(ReferenceDataError) -> [Case] {
         try ReferenceDataDecoder.decode(data, file: file)
+    }
+}
+
+extension StoreExport {
+    /// Approved public stories as a JSON array, one per line.
+    public static func stories(_ stories: [PublicStory]) throws -> [UInt8] {
+        var bytes = Array("[\n".utf8)
+        for (index, story) in stories.enumerated() {
+            bytes += try CaseRecordLine.encoder.encode(story)
+            bytes += Array((index + 1 < stories.count ? ",\n" : "\n").utf8)
+        }
+        bytes += Array("]\n".utf8)
+        return bytes
     }
 }

@@ -144,12 +144,23 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: "json or csv.") var format: Format = .json
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600).", valueName: "file")) var output: String?
+    @Flag(help: "Include family whereabouts, countries, contact and notes (administrators; recorded in the audit trail). Without it 'haven import' cannot read the file back.")
+    var includeSensitive = false
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let (opened, _) = try store.open(for: .exportCases)
-        let bytes = format == .json ? try opened.exportJSON() : StoreExport.csv(try opened.allCases())
+        let (opened, actor) = try store.open(for: .exportCases)
+        if includeSensitive {
+            guard format == .json else { throw HavenFailure("--include-sensitive applies to JSON; the CSV export has no family fields.") }
+            do { try Capability.exportSensitive.require(actor) } catch { throw HavenFailure("\(error)") }
+        }
+        let bytes = format == .json ? try opened.exportJSON(includeSensitive: includeSensitive) : StoreExport.csv(try opened.allCases())
         let count = try opened.summaries().count
+        if includeSensitive {
+            // Recorded before the data leaves: an export that is not audited does not happen.
+            try opened.auditExport("export", "\"\(count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",
+                                   by: actor, at: .now())
+        }
         if let output {
             guard !FileManager.default.fileExists(atPath: output) else {
                 throw HavenFailure("\(output) already exists; Haven does not write over files. Choose another name.")
