@@ -152,6 +152,13 @@ public struct HavenApp {
                 command = .repaint
             case let .openCase(id):
                 openCase(id)
+            case let .openFamily(id):
+                openCase(id)
+                if let view = screens.last as? CaseViewScreen, view.stored.record.id == id {
+                    screens.append(FamilyScreen(stored: view.stored, context: context))
+                }
+            case let .updateTogether(ids, change):
+                if perform(updateTogether(ids, change)) == .quit { return .quit }
             case let .save(record, base):
                 let more = save(record, basedOn: base)
                 if perform(more) == .quit { return .quit }
@@ -211,6 +218,7 @@ public struct HavenApp {
             case let .auditTrail(filter, limit): return .auditEntries(try store.auditTrail(matching: filter, limit: limit), filter)
             case .hostCountries: return .hostCountries(try store.hostCountries())
             case .catalogue: return .catalogue(try catalogue(of: store))
+            case .summaries: return .summaries(try store.summaries())
             }
         } catch {
             return .failed("\(error)")
@@ -247,6 +255,23 @@ public struct HavenApp {
         }
         let effects = reply(toTop: .updated(saved: saved, refused: refused))
         if !saved.isEmpty, let summaries = try? store.summaries() { storeDidChange(summaries) }
+        return effects
+    }
+
+    /// Loads `ids`, applies the change to them all, and saves them in one write: all or none.
+    mutating func updateTogether(_ ids: [CaseID], _ change: GroupChange) -> [Effect] {
+        guard let store else { return reply(toTop: .failed("No store is open.")) }
+        let answer: StoreReply
+        do {
+            let loaded = try ids.map { try store.load($0) }
+            let next = try change.apply(loaded.map(\.record), context.actor, context.clock())
+            _ = try store.save(together: zip(next, loaded).map { CaseUpdate($0, basedOn: $1.version) }, by: context.actor, at: context.clock())
+            answer = .updated(saved: ids, refused: [])
+        } catch {
+            answer = .updated(saved: [], refused: [(ids.first ?? CaseID(number: 0), "\(error)")])
+        }
+        let effects = reply(toTop: answer)
+        if case let .updated(saved, _) = answer, !saved.isEmpty, let summaries = try? store.summaries() { storeDidChange(summaries) }
         return effects
     }
 

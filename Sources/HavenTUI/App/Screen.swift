@@ -23,6 +23,11 @@ public enum Effect {
     /// Load each case afresh, apply `change` as the session's actor, and save it; the outcome
     /// (which were saved, which refused and why) comes back through `receive` as `.updated`.
     case update([CaseID], change: CaseChange)
+    /// Load these cases afresh, apply `change` to all of them, and save them together (all or
+    /// none: a link between two cases); the outcome comes back as `.updated`.
+    case updateTogether([CaseID], change: GroupChange)
+    /// Load a case and open its family screen (over its case view).
+    case openFamily(CaseID)
     /// Ask the store something; the answer comes back through `receive`.
     case query(StoreQuery)
     /// Change a user's role (administrators); the new directory comes back as `.users`.
@@ -66,6 +71,18 @@ public struct CaseChange: Sendable {
     }
 }
 
+/// A change to several cases at once, made by the workflow as the acting user: the records in
+/// the order of the identifiers asked for, and the new ones in the same order.
+public struct GroupChange: Sendable {
+    public let title: String
+    public let apply: @Sendable ([Case], Actor, Timestamp) throws -> [Case]
+
+    public init(_ title: String, apply: @escaping @Sendable ([Case], Actor, Timestamp) throws -> [Case]) {
+        self.title = title
+        self.apply = apply
+    }
+}
+
 /// What a screen can ask the store besides cases.
 public enum StoreQuery: Sendable, Equatable {
     case users
@@ -73,6 +90,8 @@ public enum StoreQuery: Sendable, Equatable {
     case hostCountries
     /// The language courses and job openings, with the summaries their use is counted from.
     case catalogue
+    /// Every case's summary (to find a case to link).
+    case summaries
 }
 
 /// The courses and openings as the store has them, with what the cases use of each (rosters
@@ -129,6 +148,7 @@ public enum StoreReply {
     case auditEntries([AuditEntry], AuditFilter)
     case hostCountries([HostCountry])
     case catalogue(IntegrationCatalogue)
+    case summaries([CaseSummary])
     /// A background job ended (or was stopped): what it did.
     case jobFinished(String)
 }

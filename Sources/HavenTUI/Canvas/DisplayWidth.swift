@@ -61,4 +61,29 @@ public enum DisplayWidth {
         let cut = truncate(text, to: width)
         return cut + String(repeating: " ", count: max(0, width - of(cut)))
     }
+
+    /// The text broken into lines of at most `width` columns, at spaces where it can be (a word
+    /// longer than a line is cut); later lines start with `indent`.
+    public static func wrap(_ text: String, to width: Int, indent: String = "") -> [String] {
+        guard width > of(indent) + 1, of(text) > width else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if of(candidate) <= width || line.isEmpty && of(word) <= width {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            var rest = indent + word
+            while of(rest) > width {
+                let head = truncate(rest, to: width).dropLast()
+                lines.append(String(head))
+                rest = indent + rest.dropFirst(head.count)
+            }
+            line = rest
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
 }

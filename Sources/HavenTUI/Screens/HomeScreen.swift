@@ -3,12 +3,14 @@ import HavenCore
 /// One of Haven's areas as the home screen lists it; each needs a capability, and a role
 /// sees only the areas it can use.
 public enum HomeArea: String, CaseIterable, Sendable {
-    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs
+    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs, reunification, publicity
 
     public var name: String {
         switch self {
         case .intake: "Intake"
         case .queues: "Queues"
+        case .reunification: "Reunification"
+        case .publicity: "Publicity"
         case .approvals: "Approvals"
         case .allocation: "Allocation"
         case .workload: "Workload"
@@ -25,6 +27,8 @@ public enum HomeArea: String, CaseIterable, Sendable {
         switch self {
         case .intake: "Register a defector; duplicates flagged across scripts"
         case .queues: "Cases by stage, caseworker and country; overdue; search"
+        case .reunification: "Family members to bring, by next action due"
+        case .publicity: "Stories told with consent, waiting for approval"
         case .approvals: "Proposed decisions and allocations waiting for a second person"
         case .allocation: "Quotas, the queue of granted cases, the batch run, proposals"
         case .workload: "Cases per caseworker by stage; overdue; reassign"
@@ -41,6 +45,8 @@ public enum HomeArea: String, CaseIterable, Sendable {
         switch self {
         case .intake: .registerCase
         case .queues: .viewCases
+        case .reunification: .recordFamily
+        case .publicity: .approvePublicity
         case .approvals: .viewApprovals
         case .allocation: .viewAllocation
         case .workload: .viewWorkload
@@ -220,8 +226,12 @@ public struct HomeScreen: Screen {
         case .queues:
             let mine = cases.contains { $0.assignedTo == context.user }
             return [.push(QueueScreen(cases: cases, context: context, onlyMine: mine, index: searchIndex))]
+        case .reunification:
+            return [.push(ReunificationQueueScreen(cases: cases, context: context))]
         case .approvals:
             return [.push(ApprovalsScreen(cases: cases, context: context))]
+        case .publicity:
+            return [.push(PublicityQueueScreen(cases: cases, context: context))]
         case .allocation:
             return [.push(AllocationScreen(cases: cases, context: context)), .query(.hostCountries)]
         case .workload:

@@ -117,18 +117,30 @@ public enum CaseSection: Int, CaseIterable, Sendable {
         case .integration:
             return IntegrationLines(record: record, today: today, occupations: reference?.occupations).lines(field: field)
         case .family:
-            guard !record.family.isEmpty else { return ["No family members recorded."] }
+            guard !record.family.isEmpty else { return ["No family members recorded; f opens the family screen."] }
             return record.family.map { member in
-                let name = member.cyrillicName.isEmpty ? member.latinName.displayed : member.cyrillicName.displayed
-                return field(member.relationship.title, "\(name)\(member.birthDate.map { ", born \($0)" } ?? ""), risk \(member.risk.title.lowercased()), \(member.stage.title.lowercased())")
-            } + ["", "Whereabouts and contact channels are not shown here."]
+                let link = member.linkedCase.map { ", own case \($0)" } ?? ""
+                let due = member.nextActionDue.map { $0 < today ? ", OVERDUE \($0)" : ", due \($0)" } ?? ""
+                let risk = member.risk == .high ? ", HIGH RISK" : ""
+                return field(member.relationship.title, "\(member.displayName): \(member.stage.title.lowercased())\(link)\(due)\(risk)")
+            } + ["", "Where they are and how to reach them: on the family screen (f) only."]
         case .publicity:
             let p = record.publicity
+            let consent = p.hasConsent ? "given \(p.consentGiven!)"
+                : p.consentWithdrawn.map { "withdrawn \($0) (given \(p.consentGiven.map(\.description) ?? "?"))" } ?? "none"
+            let review: String? = p.review.map { review in
+                (review.verdict == .approved ? "approved" : "declined") + " by \(review.by), \(review.at.date)"
+                    + (review.comment.isEmpty ? "" : ": \(review.comment)")
+            } ?? (p.hasConsent ? "waiting for a supervisor" : nil)
             return [
-                field("Consent", p.hasConsent ? "given \(p.consentGiven!)" : (p.consentWithdrawn.map { "withdrawn \($0)" } ?? "none")),
+                field("Consent", consent),
                 field("May be told", p.scope),
                 field("Never tell", p.neverTell),
-                field("Approved", p.review.map { "\($0.verdict.rawValue) by \($0.by)" }),
+                field("Story uses", p.elements.map(\.title).joined(separator: ", ")),
+                field("Story", p.story),
+                field("Review", review),
+                field("Risk override", p.highRiskOverrideReason),
+                field("Public", p.isPublic ? "yes: in haven publicity export" : "no"),
             ]
         case .notes:
             guard !record.notes.isEmpty else { return ["No notes yet; n adds one."] }

@@ -10,7 +10,7 @@ public struct CaseViewScreen: Screen {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
-        case integration
+        case integration, family, publicity
         case recordScreening, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
     }
@@ -69,6 +69,10 @@ public struct CaseViewScreen: Screen {
              "Approve the case into another country than proposed, with the reason"),
             (may(.recordIntegration) && record.stage != .closed, "i", .integration, "Integrate",
              "Courses, assessments, skills profile, job openings, applications, jobs and follow-ups"),
+            (may(.recordFamily), "f", .family, "Family",
+             "Family members: where they are, reunification stages, documents, links to their own cases"),
+            (may(.recordPublicityConsent) && record.stage != .closed, "c", .publicity, "Consent",
+             "Consent to publicity: record what may be told, or withdraw it"),
             (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
              "Move the case on: submit, complete screening, reopen, arrival, close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
@@ -160,6 +164,12 @@ public struct CaseViewScreen: Screen {
         case .integration:
             show(.integration)
             return IntegrationActions.menu(stored, context: context)
+        case .family:
+            show(.family)
+            return [.push(FamilyScreen(stored: stored, context: context))]
+        case .publicity:
+            show(.publicity)
+            return [.push(FamilyActions.consentMenu(stored, context: context))]
         case .reassign:
             return CaseActions.reassign([stored.record.id], reloads: stored.record.id)
         case .confirmApproval:

@@ -113,7 +113,20 @@ public struct DashboardScreen: Screen {
         for level in outcomes.levels where assessed > 0 {
             rows.append(.bar(BarChart.Row(label: level.label, value: level.count, maximum: common, figures: "\(level.count) \(level.percent)%")))
         }
-        rows += [.blank, .text("Open cases with family at high risk: \(atRisk).")]
+        // Reunification: family members per stage, overdue next actions, linked cases.
+        let family = ReunificationProgress(cases, today: day)
+        rows += [.blank, .heading("Reunification · \(family.reunited) of \(family.members) family members reunited, \(family.overdue) action\(family.overdue == 1 ? "" : "s") overdue")]
+        if family.members == 0 { rows.append(.text("No family member is recorded yet.")) }
+        let largest = family.byStage.values.max() ?? 0
+        for stage in ReunificationStage.allCases where family.members > 0 {
+            let count = family.byStage[stage] ?? 0
+            rows.append(.bar(BarChart.Row(label: stage.title, value: count, maximum: largest,
+                                          figures: "\(count) \(family.members == 0 ? 0 : count * 100 / family.members)%")))
+        }
+        let stories = cases.filter { $0.publicity?.isApproved == true }.count
+        let waitingStories = cases.filter { $0.publicity?.isInQueue == true && $0.publicity?.verdict == nil }.count
+        rows += [.blank, .text("Open cases with family at high risk: \(atRisk). Defectors' cases linked as family: \(family.linkedCases).")]
+        rows.append(.text("Public stories approved: \(stories); waiting for approval: \(waitingStories)."))
         return rows
     }
 
