@@ -55,7 +55,7 @@ final class CaseViewScreenTests: XCTestCase {
             " Born               1998-03-14, Псков",
             " Age                28",
         ])
-        XCTAssertEqual(lines[23], "? Help Tab Section n Note e Edit i Integrate t Stage r Reload q Back")
+        XCTAssertEqual(lines[23], "? Help Tab Section n Note e Edit i Integrate f Family c Consent t Stage q Back")
     }
 
     func testServiceAndFamilyKeepSensitiveFieldsOut() throws {
@@ -64,7 +64,7 @@ final class CaseViewScreenTests: XCTestCase {
         XCTAssertTrue(render(app).contains(" Equipment          Tank 214, reward 10000.00 USD"))
         keys([.character("7")], &app)
         let family = render(app)
-        XCTAssertTrue(family.contains(" Spouse             Жукова Анна, risk high, application filed"), "\(family)")
+        XCTAssertTrue(family.contains(" Spouse             Жукова Анна: application filed, HIGH RISK"), "\(family)")
         XCTAssertFalse(family.joined().contains("Signal"), "contact channels never show in the case view")
         XCTAssertFalse(family.joined().contains("Russia"), "whereabouts never show in the case view")
     }
@@ -126,7 +126,7 @@ final class CaseViewScreenTests: XCTestCase {
         keys([.character("n"), .enter], &app)
         XCTAssertEqual(render(app)[22], " A note cannot be empty.")
         keys([.escape], &app)
-        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note e Edit i Integrate t Stage r Reload q Back")
+        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note e Edit i Integrate f Family c Consent t Stage q Back")
         keys([.character("q")], &app)
         XCTAssertEqual(render(app)[0], " Haven · Home › My cases                                    anna.k · 2026-11-24")
     }

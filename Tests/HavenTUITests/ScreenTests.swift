@@ -53,7 +53,9 @@ final class ScreenTests: XCTestCase {
             "  8  Reports      Pipeline, quotas, workload, decision… Closed               0",
             "  9  Courses      Language courses: seats, waiting lis…",
             "     Jobs         Job openings and the candidates for … All cases            3",
-            "", "", "", "", "", "", "", "", "", "",
+            "     Families     Family members to bring, by next act…",
+            "     Publicity    Stories told with consent, waiting f…",
+            "", "", "", "", "", "", "", "",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move q Quit",
         ])
@@ -156,14 +158,14 @@ final class ScreenTests: XCTestCase {
 
     /// The interface hides what a role cannot do: each role's home lists only its areas.
     func testEachRoleSeesOnlyItsAreas() {
-        XCTAssertEqual(HomeArea.areas(for: .caseworker), [.intake, .queues, .courses, .jobs])
+        XCTAssertEqual(HomeArea.areas(for: .caseworker), [.intake, .queues, .courses, .jobs, .reunification])
         XCTAssertEqual(HomeArea.areas(for: .supervisor), [.intake, .queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports,
-                                                          .courses, .jobs])
+                                                          .courses, .jobs, .reunification, .publicity])
         XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .allocation, .dashboard, .audit, .reports, .users, .courses, .jobs])
         XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports, .courses, .jobs])
         var app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.noStore), context: Self.noStore)
-        _ = press([.character("5")], &app)
-        XCTAssertEqual(app.screens.count, 1, "a caseworker has no fifth area")
+        _ = press([.character("6")], &app)
+        XCTAssertEqual(app.screens.count, 1, "a caseworker has no sixth area")
         // Number keys open the first nine areas; a tenth is reached with the arrows.
         let home = HomeScreen(cases: nil, context: Self.supervisor)
         XCTAssertNotNil(home.keyTable.action(for: .character("9")))

@@ -141,9 +141,9 @@ final class SupervisorScreensTests: XCTestCase {
             _ = app.handle(.character("z"), terminalSize: Size(width: 120, height: 24))
             return canvas.line(23)
         }
-        XCTAssertEqual(bar("anna.k", case: 1), "? Help Tab Section n Note e Edit i Integrate r Reload q Quit", "a caseworker waits for review")
-        XCTAssertEqual(bar("maria.s", case: 1), "? Help Tab Section n Note e Edit a Approve u Return i Integrate t Stage o Reassign r Reload q Quit")
-        XCTAssertEqual(bar("anna.k", case: 2), "? Help Tab Section n Note e Edit s Screen i Integrate t Stage r Reload q Quit")
+        XCTAssertEqual(bar("anna.k", case: 1), "? Help Tab Section n Note e Edit i Integrate f Family c Consent r Reload q Quit", "a caseworker waits for review")
+        XCTAssertEqual(bar("maria.s", case: 1), "? Help Tab Section n Note e Edit a Approve u Return i Integrate f Family c Consent t Stage o Reassign r Reload q Quit")
+        XCTAssertEqual(bar("anna.k", case: 2), "? Help Tab Section n Note e Edit s Screen i Integrate f Family c Consent t Stage r Reload q Quit")
         XCTAssertEqual(bar("audit.e", case: 1), "? Help Tab Section r Reload q Quit", "an auditor reads and changes nothing")
         XCTAssertEqual(bar("root", case: 2), "? Help Tab Section r Reload q Quit")
     }

@@ -9,7 +9,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         switch self {
         case .intake: "Intake"
         case .queues: "Queues"
-        case .reunification: "Reunification"
+        case .reunification: "Families"
         case .publicity: "Publicity"
         case .approvals: "Approvals"
         case .allocation: "Allocation"
