@@ -38,6 +38,17 @@ final class FamilyInTmuxTests: CommandTestCase {
         session.waitFor(text: "Family of \(id)")
     }
 
+    /// `m` on the selected member: the next stage, today, with the next action and its date.
+    func move(from stage: String, next action: String, due: String, in session: TmuxSession) throws {
+        try session.press("m")
+        session.waitFor(text: "from \(stage)")
+        try session.press("Down", "Down")
+        try session.type(action)
+        try session.press("Down")
+        try session.type(due)
+        try session.press("C-s")
+    }
+
     func testAddAMemberMoveTwoStagesAndLinkTwoCasesSeenOnBoth() throws {
         XCTAssertEqual(try haven("demo", "--cases", "40", "--no-open", "--store", store).status, 0)
         let (first, second) = try twoOpenCases()
@@ -56,13 +67,7 @@ final class FamilyInTmuxTests: CommandTestCase {
         session.waitFor(text: "Жукова Анна (Zhukova Anna) · spouse")
 
         // Stage one: application filed, with the next action and its date.
-        try session.press("m")
-        session.waitFor(text: "Move Жукова Анна's reunification on")
-        try session.press("Down", "Down")
-        try session.type("Собрать документы")
-        try session.press("Down")
-        try session.type("2099-12-10")
-        try session.press("C-s")
+        try move(from: "Not started", next: "Собрать документы", due: "2099-12-10", in: session)
         session.waitFor(text: "Application filed · due 2099-12-10")
 
         // The checklist, then stage two.
@@ -73,13 +78,7 @@ final class FamilyInTmuxTests: CommandTestCase {
             try session.press("Enter")
             session.waitFor(text: "Documents \(index + 1)/4")
         }
-        try session.press("m")
-        session.waitFor(text: "from Application filed")
-        try session.press("Down", "Down")
-        try session.type("Записаться на собеседование")
-        try session.press("Down")
-        try session.type("2099-12-20")
-        try session.press("C-s")
+        try move(from: "Application filed", next: "Записаться на собеседование", due: "2099-12-20", in: session)
         session.waitFor(text: "Documents gathered · due 2099-12-20")
         session.waitFor(text: "Steps: Application filed")
 

@@ -198,4 +198,22 @@ final class FamilyScreensTests: XCTestCase {
         XCTAssertTrue(screen(maria).contains("No case has consent to publicity in force."), screen(maria))
         XCTAssertTrue(store.history(of: CaseID(number: 3)).last!.changes.contains { $0.field == "publicity.consentWithdrawn" })
     }
+
+    func testTheDashboardShowsReunificationProgress() throws {
+        let store = try makeStore()
+        var record = try store.load(CaseID(number: 1))
+        var moved = try Workflow.addFamilyMember(FamilyMember(id: 0, relationship: .spouse, cyrillicName: FullName(given: "Мария")),
+                                                 to: record.record, policy: .standard, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        moved = try Workflow.moveReunification(member: 1, to: .applicationFiled, on: Self.today.adding(days: -30), nextAction: "Chase",
+                                               due: Self.today.adding(days: -3), in: moved, policy: .standard,
+                                               by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        _ = try store.save(moved, basedOn: record.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        record = try store.load(CaseID(number: 1))
+        let context = SessionContext(user: "maria.s", today: Self.today, storeDescription: "", role: .supervisor, clock: { Self.tick },
+                                     reference: Self.reference)
+        let rows = DashboardScreen(cases: store.summaries(), context: context).rows
+        XCTAssertTrue(rows.contains(.heading("Reunification · 0 of 2 family members reunited, 1 action overdue")), "\(rows)")
+        XCTAssertTrue(rows.contains { if case let .bar(bar) = $0 { bar.label == "Application filed" && bar.figures == "1 50%" } else { false } })
+        XCTAssertTrue(rows.contains { if case let .bar(bar) = $0 { bar.label == "Not started" && bar.figures == "1 50%" } else { false } })
+    }
 }

@@ -34,6 +34,15 @@ public struct KeyBarItem: Hashable, Sendable {
 }
 
 /// The bindings of one screen (or of every screen), looked up in order.
+extension KeyBinding {
+    /// The two keys of a yes/no question on the status line: y does it, n or Esc does not.
+    public static func yesNo(_ yes: Action, _ yesLabel: String, _ yesHelp: String,
+                             no: Action, _ noLabel: String, _ noHelp: String) -> [KeyBinding] {
+        [KeyBinding([.character("y")], yes, label: yesLabel, help: yesHelp),
+         KeyBinding([.character("n"), .escape], no, label: noLabel, help: noHelp)]
+    }
+}
+
 public struct KeyTable<Action: Sendable>: Sendable {
     public let bindings: [KeyBinding<Action>]
 

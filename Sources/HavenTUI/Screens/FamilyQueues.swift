@@ -137,10 +137,7 @@ public struct PublicityQueueScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if confirming != nil {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirm, label: "Approve", help: "Approve the story"),
-                KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "Do not approve"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirm, "Approve", "Approve the story", no: .cancel, "Cancel", "Do not approve"))
         }
         return KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open the case to read the consent and the story"),
@@ -191,32 +188,19 @@ public struct PublicityQueueScreen: Screen {
     }
 
     static func overrideForm(_ id: CaseID) -> FormScreen {
-        let form = Form(sections: [Form.Section(title: "A family member is at high risk", fields: [
-            FormField("reason", "Why approve", .text(maximumLength: 1000), hint: "why telling this story does not endanger them"),
-        ])])
-        return FormScreen(title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves", form: form) { form in
-            let reason = form.value("reason")
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                return .problems([ValidationIssue(field: "reason", message: "Family at high risk: say why it may still be told.")])
-            }
-            return .perform([.update([id], change: CaseChange("Approve the story") { record, actor, time in
-                try Workflow.approvePublicity(on: record, overrideReason: reason, by: actor, at: time)
-            })])
+        CaseActions.reasonForm(id, title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves",
+                               section: "A family member is at high risk", label: "Why approve",
+                               hint: "why telling this story does not endanger them", missing: "Family at high risk: say why it may still be told.",
+                               change: "Approve the story") { record, actor, time, reason in
+            try Workflow.approvePublicity(on: record, overrideReason: reason, by: actor, at: time)
         }
     }
 
     static func declineForm(_ id: CaseID) -> FormScreen {
-        let form = Form(sections: [Form.Section(title: "Decline the story", fields: [
-            FormField("comment", "Comment", .text(maximumLength: 1000), hint: "why, for the caseworker"),
-        ])])
-        return FormScreen(title: "Decline", heading: "Decline the story of \(id) with a comment", form: form) { form in
-            let comment = form.value("comment")
-            guard !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
-                return .problems([ValidationIssue(field: "comment", message: "Say why the story is declined.")])
-            }
-            return .perform([.update([id], change: CaseChange("Decline the story") { record, actor, time in
-                try Workflow.declinePublicity(on: record, comment: comment, by: actor, at: time)
-            })])
+        CaseActions.reasonForm(id, title: "Decline", heading: "Decline the story of \(id) with a comment", section: "Decline the story",
+                               field: "comment", label: "Comment", hint: "why, for the caseworker", missing: "Say why the story is declined.",
+                               change: "Decline the story") { record, actor, time, comment in
+            try Workflow.declinePublicity(on: record, comment: comment, by: actor, at: time)
         }
     }
 
@@ -224,7 +208,7 @@ public struct PublicityQueueScreen: Screen {
         switch reply {
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
-            return [.status("Approved the story of \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+            return [.status("Saved the review of the story of \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
         case let .failed(message):
             return [.status(message, .error)]
         default:

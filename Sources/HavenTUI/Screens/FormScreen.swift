@@ -43,10 +43,7 @@ public struct FormScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if askingToDiscard {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirmDiscard, label: "Discard", help: "Throw the form away"),
-                KeyBinding([.character("n"), .escape], .keepEditing, label: "Keep", help: "Go on with the form"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirmDiscard, "Discard", "Throw the form away", no: .keepEditing, "Keep", "Go on with the form"))
         }
         return KeyTable([
             KeyBinding([.control("s"), .function(2)], .submit, label: "Save", help: "Check the fields and save"),

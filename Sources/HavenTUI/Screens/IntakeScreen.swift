@@ -57,10 +57,7 @@ public struct IntakeScreen: Screen {
             ])
         }
         if askingToDiscard {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirmDiscard, label: "Discard", help: "Throw the form away"),
-                KeyBinding([.character("n"), .escape], .keepEditing, label: "Keep", help: "Go on with the form"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirmDiscard, "Discard", "Throw the form away", no: .keepEditing, "Keep", "Go on with the form"))
         }
         return KeyTable([
             KeyBinding([.control("s"), .function(2)], .save, label: "Save", help: "Check every field and register the defector"),

@@ -49,8 +49,7 @@ struct CatalogueList {
     /// The administrator's keys, or (while a removal waits for y/n) the answer keys.
     func adminKeys<Action>(_ context: SessionContext, what: String, _ wrap: (CatalogueAdminAction) -> Action) -> [KeyBinding<Action>] {
         if confirmingRemove {
-            return [KeyBinding([.character("y")], wrap(.confirmRemove), label: "Remove", help: "Remove it"),
-                    KeyBinding([.character("n"), .escape], wrap(.cancelRemove), label: "Keep", help: "Keep it")]
+            return KeyBinding.yesNo(wrap(.confirmRemove), "Remove", "Remove it", no: wrap(.cancelRemove), "Keep", "Keep it")
         }
         guard context.may(.manageIntegrationCatalogue) else { return [] }
         return [

@@ -115,23 +115,27 @@ enum CaseActions {
         }
     }
 
-    /// Sends a proposed decision back with a comment; works on the case's latest version.
+    /// A form of one text that must be given (a comment, a reason); once given, `apply` changes
+    /// case `id` as the store has it now, and the screen below reloads `reloads`.
+    static func reasonForm(_ id: CaseID, title: String, heading: String, section: String, field: String = "reason", label: String,
+                           hint: String, missing: String, reloads: CaseID? = nil, change: String,
+                           apply: @escaping @Sendable (Case, Actor, Timestamp, String) throws -> Case) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
+        return FormScreen(title: title, heading: heading, form: form, reloads: reloads) { form in
+            let text = form.value(field)
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .problems([ValidationIssue(field: field, message: missing)]) }
+            return .perform([.update([id], change: CaseChange(change) { record, actor, time in try apply(record, actor, time, text) })])
+        }
+    }
+
     /// The form that sends a proposal (decision or allocation) back with a comment.
     static func returnProposal(_ id: CaseID, kind: ApprovalKind, reloads: CaseID?) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
-        let form = Form(sections: [Form.Section(title: "Return to the caseworker", fields: [
-            FormField("comment", "Comment", .text(maximumLength: 2000), hint: "what is missing or wrong"),
-        ])])
-        return FormScreen(title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", form: form,
-                          reloads: reloads) { form in
-            let comment = form.value("comment")
-            guard !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
-                return .problems([ValidationIssue(field: "comment", message: "Say why it goes back.")])
-            }
-            return .perform([.update([id], change: CaseChange("Return \(what)") { record, actor, time in
-                if case .allocation = kind { return try Workflow.returnAllocation(on: record, comment: comment, by: actor, at: time) }
-                return try Workflow.returnDecision(on: record, comment: comment, by: actor, at: time)
-            })])
+        return reasonForm(id, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
+                          field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.",
+                          reloads: reloads, change: "Return \(what)") { record, actor, time, comment in
+            if case .allocation = kind { return try Workflow.returnAllocation(on: record, comment: comment, by: actor, at: time) }
+            return try Workflow.returnDecision(on: record, comment: comment, by: actor, at: time)
         }
     }
 

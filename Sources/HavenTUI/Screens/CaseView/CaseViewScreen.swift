@@ -89,10 +89,7 @@ public struct CaseViewScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if confirmingApproval {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirmApproval, label: "Approve", help: "Approve the proposed decision"),
-                KeyBinding([.character("n"), .escape], .cancelApproval, label: "Cancel", help: "Do not approve"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirmApproval, "Approve", "Approve the proposed decision", no: .cancelApproval, "Cancel", "Do not approve"))
         }
         if note != nil {
             return KeyTable([

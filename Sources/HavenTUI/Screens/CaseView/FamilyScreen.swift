@@ -26,10 +26,7 @@ public struct FamilyScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if confirmingRemoval {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirmRemove, label: "Remove", help: "Remove the member recorded by mistake"),
-                KeyBinding([.character("n"), .escape], .cancelRemove, label: "Keep", help: "Keep the member"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirmRemove, "Remove", "Remove the member recorded by mistake", no: .cancelRemove, "Keep", "Keep the member"))
         }
         let may = context.may(.recordFamily) && stored.record.stage != .closed
         let m = member
@@ -191,6 +188,8 @@ public struct LinkCaseScreen: Screen {
     let context: SessionContext
     public private(set) var query: TextField
     public private(set) var summaries: [CaseSummary] = []
+    /// Built once when the summaries arrive, not per key: 120,000 of them.
+    var byID: [CaseID: CaseSummary] = [:]
     var index: CaseSearchIndex?
     public private(set) var selected = 0
 
@@ -217,7 +216,6 @@ public struct LinkCaseScreen: Screen {
     var matches: [CaseSummary] {
         let text = query.text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return [] }
-        let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
         var found: [CaseSummary] = []
         if let id = CaseID(text.uppercased()), let exact = byID[id] { found.append(exact) }
         found += (index?.matches(text, limit: 50) ?? []).compactMap { byID[$0] }
@@ -250,6 +248,7 @@ public struct LinkCaseScreen: Screen {
         switch reply {
         case let .summaries(all):
             summaries = all
+            byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
             index = CaseSearchIndex(all)
             return []
         case let .updated(saved, refused):

@@ -62,10 +62,7 @@ public struct AllocationScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if confirming != nil || removing != nil {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirm, label: removing != nil ? "Remove" : "Approve", help: "Yes"),
-                KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "No"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirm, removing != nil ? "Remove" : "Approve", "Yes", no: .cancel, "Cancel", "No"))
         }
         var bindings = [
             KeyBinding([.tab], Action.nextPane, label: "Pane", help: "Next pane: countries, queue, proposals"),

@@ -28,10 +28,7 @@ public struct ApprovalsScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if confirming != nil {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirm, label: "Approve", help: "Approve the proposal"),
-                KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "Do not approve"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirm, "Approve", "Approve the proposal", no: .cancel, "Cancel", "Do not approve"))
         }
         return KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open the case to read the proposal and the screening"),

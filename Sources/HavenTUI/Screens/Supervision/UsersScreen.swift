@@ -20,10 +20,7 @@ public struct UsersScreen: Screen {
 
     public var keyTable: KeyTable<Action> {
         if removing != nil {
-            return KeyTable([
-                KeyBinding([.character("y")], .confirmRemove, label: "Remove", help: "Take the role away"),
-                KeyBinding([.character("n"), .escape], .cancel, label: "Keep", help: "Keep the user"),
-            ])
+            return KeyTable(KeyBinding.yesNo(.confirmRemove, "Remove", "Take the role away", no: .cancel, "Keep", "Keep the user"))
         }
         return KeyTable([
             KeyBinding([.character("a")], .add, label: "Add", help: "Give a user of this server a role"),
