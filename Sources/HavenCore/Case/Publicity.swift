@@ -12,14 +12,14 @@ public enum StoryElement: String, Choice {
 
     public var title: String {
         switch self {
-        case .givenName: "Given name (Latin letters)"
+        case .givenName: "Given name (Latin)"
         case .age: "Age"
         case .service: "Branch and rank"
         case .crossingYear: "Year of crossing"
         case .hostCountry: "Host country"
-        case .work: "Work now (occupation group)"
+        case .work: "Work now"
         case .languages: "Languages learnt"
-        case .story: "The story in his words"
+        case .story: "His own words"
         }
     }
 }

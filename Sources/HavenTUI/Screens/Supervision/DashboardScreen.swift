@@ -125,7 +125,8 @@ public struct DashboardScreen: Screen {
         }
         let stories = cases.filter { $0.publicity?.isApproved == true }.count
         let waitingStories = cases.filter { $0.publicity?.isInQueue == true && $0.publicity?.verdict == nil }.count
-        rows += [.blank, .text("Open cases with family at high risk: \(atRisk). Defectors' cases linked as family: \(family.linkedCases).")]
+        rows += [.blank, .text("Open cases with family at high risk: \(atRisk)."),
+                 .text("Family members with their own case (linked): \(family.linkedCases).")]
         rows.append(.text("Public stories approved: \(stories); waiting for approval: \(waitingStories)."))
         return rows
     }
