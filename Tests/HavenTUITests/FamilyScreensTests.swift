@@ -216,4 +216,27 @@ final class FamilyScreensTests: XCTestCase {
         XCTAssertTrue(rows.contains { if case let .bar(bar) = $0 { bar.label == "Application filed" && bar.figures == "1 50%" } else { false } })
         XCTAssertTrue(rows.contains { if case let .bar(bar) = $0 { bar.label == "Not started" && bar.figures == "1 50%" } else { false } })
     }
+
+    /// A link made on screen brings the other case's waiting allocation proposal up to date,
+    /// with where the relative's case is as the store has it then; an unlink takes it away.
+    func testALinkOnScreenUpdatesAWaitingProposal() throws {
+        let store = try makeStore()
+        let anna = Actor(user: "anna.k", role: .caseworker)
+        for (number, country) in [(2, "DE"), (1, "DE")] {
+            var stored = try store.load(CaseID(number: number))
+            stored.record.allocation = AllocationProposal(country: CountryCode(country)!, proposedBy: "anna.k", proposedAt: Self.tick)
+            _ = try store.save(stored.record, basedOn: stored.version, by: anna, at: Self.tick)
+        }
+        var app = app("anna.k", store)
+        openCase(1, &app)
+        app.press([.character("f")])
+        addMember(.brother, family: "Жуков", given: "Павел", &app)
+        app.press([.character("l"), .enter])
+        XCTAssertTrue(screen(app).contains("own case HV-000002"), screen(app))
+        XCTAssertEqual(try store.load(CaseID(number: 2)).record.allocation?.familyUnity, "Linked: HV-000001 also in DE.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.allocation?.familyUnity, "Linked: HV-000002 also in DE.")
+        app.press([.character("u")])
+        XCTAssertNil(try store.load(CaseID(number: 2)).record.allocation?.familyUnity)
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.allocation?.familyUnity)
+    }
 }

@@ -15,6 +15,16 @@ enum RecordHeaderReader {
         case null
     }
 
+    /// An optional string field read as `T`: `.some(nil)` when absent or null, `.some(value)`
+    /// when it reads, nil when it is there but malformed (the caller then refuses the header).
+    static func optional<T>(_ value: Value?, _ make: (String) -> T?) -> T?? {
+        switch value {
+        case nil, .null?: return .some(nil)
+        case let .string(text)?: return make(text).map { .some($0) }
+        default: return nil
+        }
+    }
+
     static func read(_ bytes: [UInt8]) -> RecordHeader? {
         bytes.withUnsafeBufferPointer { buffer -> RecordHeader? in
             var reader = Reader(bytes: buffer)
@@ -30,18 +40,8 @@ enum RecordHeaderReader {
                   case let .string(stageText)? = summary["stage"], let stage = CaseStage(rawValue: stageText),
                   case let .string(enteredText)? = summary["stageEnteredAt"], let entered = Timestamp(iso: enteredText)
             else { return nil }
-            var assignedTo: UserName?
-            switch summary["assignedTo"] {
-            case nil, .null?: break
-            case let .string(text)?: guard let user = UserName(text) else { return nil }; assignedTo = user
-            default: return nil
-            }
-            var country: CountryCode?
-            switch summary["country"] {
-            case nil, .null?: break
-            case let .string(text)?: guard let code = CountryCode(text) else { return nil }; country = code
-            default: return nil
-            }
+            guard let assignedTo = optional(summary["assignedTo"], UserName.init),
+                  let country = optional(summary["country"], CountryCode.init) else { return nil }
             var flags: [CaseFlag]?
             switch summary["flags"] {
             case nil, .null?: break
@@ -103,15 +103,8 @@ enum RecordHeaderReader {
             case nil, .null?: break
             case let .object(fields)?:
                 guard case let .string(givenText)? = fields["consentGiven"], let given = CalendarDate(iso: givenText) else { return nil }
-                var parsed = PublicitySummary(consentGiven: given)
-                switch fields["withdrawn"] {
-                case nil, .null?: break
-                case let .string(text)?: guard let date = CalendarDate(iso: text) else { return nil }; parsed.withdrawn = date
-                default: return nil
-                }
-                guard let review = review(fields) else { return nil }
-                parsed.verdict = review.verdict
-                publicity = parsed
+                guard let withdrawn = optional(fields["withdrawn"], CalendarDate.init(iso:)), let review = review(fields) else { return nil }
+                publicity = PublicitySummary(consentGiven: given, withdrawn: withdrawn, verdict: review.verdict)
             default: return nil
             }
             var stored = StoredSummary.empty
@@ -143,22 +136,9 @@ enum RecordHeaderReader {
         guard case let .number(id)? = fields["id"],
               case let .string(relationText)? = fields["relationship"], let relationship = Relationship(rawValue: relationText),
               case let .string(stageText)? = fields["stage"], let stage = ReunificationStage(rawValue: stageText) else { return nil }
-        var member = FamilyMemberSummary(id: id, relationship: relationship, stage: stage)
-        switch fields["nextAction"] {
-        case nil, .null?: break
-        case let .string(text)?: member.nextAction = text
-        default: return nil
-        }
-        switch fields["due"] {
-        case nil, .null?: break
-        case let .string(text)?: guard let date = CalendarDate(iso: text) else { return nil }; member.due = date
-        default: return nil
-        }
-        switch fields["linkedCase"] {
-        case nil, .null?: break
-        case let .string(text)?: guard let linked = CaseID(text) else { return nil }; member.linkedCase = linked
-        default: return nil
-        }
+        guard let action = optional(fields["nextAction"], { $0 }), let due = optional(fields["due"], CalendarDate.init(iso:)),
+              let linked = optional(fields["linkedCase"], CaseID.init) else { return nil }
+        var member = FamilyMemberSummary(id: id, relationship: relationship, stage: stage, nextAction: action, due: due, linkedCase: linked)
         switch fields["highRisk"] {
         case nil, .null?: break
         case .boolean(true)?: member.highRisk = true
@@ -169,13 +149,7 @@ enum RecordHeaderReader {
 
     /// An integration summary; nil when any part is malformed.
     static func integration(_ fields: [String: Value]) -> IntegrationSummary? {
-        func date(_ value: Value?) -> CalendarDate?? {
-            switch value {
-            case nil, .null?: return .some(nil)
-            case let .string(text)?: return CalendarDate(iso: text).map { .some($0) }
-            default: return nil
-            }
-        }
+        func date(_ value: Value?) -> CalendarDate?? { optional(value, CalendarDate.init(iso:)) }
         func objects(_ key: String) -> [[String: Value]]? {
             switch fields[key] {
             case nil, .null?: return []
@@ -221,22 +195,16 @@ enum RecordHeaderReader {
             guard let code = ISCOCode(text) else { return nil }
             summary.occupations.append(code)
         }
-        switch fields["specialty"] {
-        case nil, .null?: break
-        case let .string(text)?: summary.specialty = text
-        default: return nil
-        }
+        guard let specialty = optional(fields["specialty"], { $0 }) else { return nil }
+        summary.specialty = specialty
         switch fields["employment"] {
         case nil, .null?: break
         case let .object(job)?:
             guard case let .some(started?)? = date(job["startedOn"]), let ended = date(job["endedOn"]),
                   let due = date(job["followUpDue"]) else { return nil }
             var employment = EmploymentSummary(startedOn: started, endedOn: ended, followUpDue: due)
-            switch job["openingID"] {
-            case nil, .null?: break
-            case let .string(text)?: employment.openingID = text
-            default: return nil
-            }
+            guard let opening = optional(job["openingID"], { $0 }) else { return nil }
+            employment.openingID = opening
             switch job["followUpMonths"] {
             case nil, .null?: break
             case let .number(months)?: employment.followUpMonths = months
@@ -250,18 +218,9 @@ enum RecordHeaderReader {
 
     /// The optional `verdict` and `reviewedAt` of a proposal summary; nil when either is malformed.
     static func review(_ fields: [String: Value]) -> (verdict: Review.Verdict?, at: Timestamp?)? {
-        var result: (verdict: Review.Verdict?, at: Timestamp?) = (nil, nil)
-        switch fields["verdict"] {
-        case nil, .null?: break
-        case let .string(text)?: guard let verdict = Review.Verdict(rawValue: text) else { return nil }; result.verdict = verdict
-        default: return nil
-        }
-        switch fields["reviewedAt"] {
-        case nil, .null?: break
-        case let .string(text)?: guard let time = Timestamp(iso: text) else { return nil }; result.at = time
-        default: return nil
-        }
-        return result
+        guard let verdict = optional(fields["verdict"], Review.Verdict.init(rawValue:)),
+              let at = optional(fields["reviewedAt"], Timestamp.init(iso:)) else { return nil }
+        return (verdict, at)
     }
 
     struct Reader {

@@ -264,7 +264,7 @@ public struct HavenApp {
         let answer: StoreReply
         do {
             let loaded = try ids.map { try store.load($0) }
-            let next = try change.apply(loaded.map(\.record), context.actor, context.clock())
+            let next = try change.apply(loaded.map(\.record), try store.summaries(), context.actor, context.clock())
             _ = try store.save(together: zip(next, loaded).map { CaseUpdate($0, basedOn: $1.version) }, by: context.actor, at: context.clock())
             answer = .updated(saved: ids, refused: [])
         } catch {

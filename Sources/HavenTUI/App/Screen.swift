@@ -72,12 +72,14 @@ public struct CaseChange: Sendable {
 }
 
 /// A change to several cases at once, made by the workflow as the acting user: the records in
-/// the order of the identifiers asked for, and the new ones in the same order.
+/// the order of the identifiers asked for, and the new ones in the same order. It is also
+/// given every case's summary as the store has it at that moment (where linked relatives are
+/// placed), so it never works from a screen's stale copy.
 public struct GroupChange: Sendable {
     public let title: String
-    public let apply: @Sendable ([Case], Actor, Timestamp) throws -> [Case]
+    public let apply: @Sendable ([Case], [CaseSummary], Actor, Timestamp) throws -> [Case]
 
-    public init(_ title: String, apply: @escaping @Sendable ([Case], Actor, Timestamp) throws -> [Case]) {
+    public init(_ title: String, apply: @escaping @Sendable ([Case], [CaseSummary], Actor, Timestamp) throws -> [Case]) {
         self.title = title
         self.apply = apply
     }

@@ -165,10 +165,10 @@ enum FamilyActions {
 
     // MARK: Links
 
-    /// The allocation context a change of link refreshes proposals with, when the reference data
-    /// is at hand.
-    static func allocationContext(_ context: SessionContext, summaries: [CaseSummary]) -> AllocationContext? {
-        guard let reference = context.reference else { return nil }
+    /// The allocation context a change of link refreshes waiting proposals with: the reference
+    /// data's policy and countries, and where every case is placed as the store has it now.
+    static func allocationContext(_ reference: ReferenceData?, summaries: [CaseSummary]) -> AllocationContext? {
+        guard let reference else { return nil }
         return AllocationContext(policy: reference.allocation, countries: reference.countries, occupations: reference.occupations,
                                  summaries: summaries)
     }
@@ -177,17 +177,18 @@ enum FamilyActions {
         [.push(LinkCaseScreen(stored: stored, member: member, context: context)), .query(.summaries)]
     }
 
-    static func linkChange(_ member: FamilyMember, to other: CaseID, allocation: AllocationContext?) -> GroupChange {
-        GroupChange("Link \(member.displayName) to \(other)") { records, actor, time in
-            let (first, second) = try FamilyLinks.link(member: member.id, of: records[0], to: records[1], allocation: allocation, by: actor, at: time)
+    static func linkChange(_ member: FamilyMember, to other: CaseID, reference: ReferenceData?) -> GroupChange {
+        GroupChange("Link \(member.displayName) to \(other)") { records, summaries, actor, time in
+            let (first, second) = try FamilyLinks.link(member: member.id, of: records[0], to: records[1],
+                                                       allocation: allocationContext(reference, summaries: summaries), by: actor, at: time)
             return [first, second]
         }
     }
 
-    static func unlinkChange(_ member: FamilyMember, from other: CaseID, allocation: AllocationContext?) -> GroupChange {
-        GroupChange("Unlink \(member.displayName) from \(other)") { records, actor, time in
-            let (first, second) = try FamilyLinks.unlink(member: member.id, of: records[0], from: records[1], allocation: allocation,
-                                                         by: actor, at: time)
+    static func unlinkChange(_ member: FamilyMember, from other: CaseID, reference: ReferenceData?) -> GroupChange {
+        GroupChange("Unlink \(member.displayName) from \(other)") { records, summaries, actor, time in
+            let (first, second) = try FamilyLinks.unlink(member: member.id, of: records[0], from: records[1],
+                                                         allocation: allocationContext(reference, summaries: summaries), by: actor, at: time)
             return [first, second]
         }
     }

@@ -62,8 +62,7 @@ public struct FamilyScreen: Screen {
         case .link: if let member { return FamilyActions.link(stored, member, context: context) }
         case .unlink:
             guard let member, let other = member.linkedCase else { return [] }
-            return [.updateTogether([id, other], change: FamilyActions.unlinkChange(member, from: other,
-                                                                                     allocation: FamilyActions.allocationContext(context, summaries: [])))]
+            return [.updateTogether([id, other], change: FamilyActions.unlinkChange(member, from: other, reference: context.reference))]
         case .remove:
             guard let member else { return [] }
             confirmingRemoval = true
@@ -231,9 +230,7 @@ public struct LinkCaseScreen: Screen {
             let found = matches
             guard found.indices.contains(selected) else { return [.status("No case is selected; type a name or number.", .info)] }
             let other = found[selected].id
-            return [.updateTogether([stored.record.id, other],
-                                    change: FamilyActions.linkChange(member, to: other,
-                                                                     allocation: FamilyActions.allocationContext(context, summaries: summaries)))]
+            return [.updateTogether([stored.record.id, other], change: FamilyActions.linkChange(member, to: other, reference: context.reference))]
         }
         return []
     }
