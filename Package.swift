@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "haven-bench",
             dependencies: [
-                "HavenCore", "HavenStore",
+                "HavenCore", "HavenStore", "HavenTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

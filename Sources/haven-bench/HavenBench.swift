@@ -18,12 +18,26 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation
+        case all, store, allocation, open, terminal
+    }
+
+    @Option(help: "An existing store, such as 'haven demo --no-open' writes (--part open and terminal).") var store: String?
+    @Option(help: "The haven binary to drive (--part terminal); default: beside this one.") var haven: String?
+
+    /// The terminal part: the real binary in a pseudo-terminal on an existing store.
+    func terminalBenchmark() throws {
+        guard let store else { throw ValidationError("--part terminal needs --store DIR (make one with: haven demo --cases 120000 --no-open --store DIR)") }
+        let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
+        let count = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().count
+        let figures = try TerminalBenchmark(haven: binary, store: store, data: ProcessInfo.processInfo.environment["HAVEN_DATA"]).run()
+        print(TerminalBenchmark.report(figures, cases: count))
     }
 
     func run() throws {
-        if part != .store { try allocationBenchmark() }
-        if part != .allocation { try storeBenchmark() }
+        if part == .open { return try openPhases() }
+        if part == .terminal { return try terminalBenchmark() }
+        if part == .all || part == .allocation { try allocationBenchmark() }
+        if part == .all || part == .store { try storeBenchmark() }
     }
 
     /// The batch allocation of issue 6: `cases` granted cases (about 10% in family groups of
@@ -125,6 +139,18 @@ struct HavenBench: ParsableCommand {
             return Supervision.approvals(summaries).count
         }
         print(row("dashboard figures, all panels (\(approvals) to approve)", dashboardSeconds))
+        print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
+    }
+
+    func openPhases() throws {
+        guard let store else { throw ValidationError("--part open needs --store DIR") }
+        let url = URL(fileURLWithPath: store)
+        let (opened, openSeconds) = try time { try FileCaseStore(at: url) }
+        print(row("FileCaseStore(at:)", openSeconds))
+        let (summaries, summariesSeconds) = try time { try opened.summaries() }
+        print(row("summaries()", summariesSeconds))
+        let (_, indexSeconds) = time { CaseSearchIndex(summaries) }
+        print(row("CaseSearchIndex", indexSeconds))
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+import Glibc
+import HavenTestSupport
+
+/// The real `haven` in a pseudo-terminal at 80x24, as a supervisor on an ssh link sees it:
+/// start to a usable queue, every keystroke of a search typed into the queue of all cases
+/// (from the key sent to the last byte of the screen it answers with), the bytes of a list
+/// move, a page and each screen switch, and the process's peak resident memory.
+struct TerminalBenchmark {
+    let haven: String
+    let store: String
+    let data: String?
+    let columns = 80
+    let rows = 24
+    /// How long the program must stay quiet for a screen to count as finished; not part of
+    /// any time reported (times run to the last byte).
+    let quiet = 0.12
+
+    struct Figures {
+        var firstFrame = 0.0
+        var queueDrawn = 0.0
+        var keystrokes: [Double] = []
+        var moves: [Int] = []
+        var pages: [Int] = []
+        var switches: [(String, Int)] = []
+        var peakResident = 0
+        var exitStatus: Int32 = 0
+
+        var openToQueue: Double { firstFrame + queueDrawn }
+    }
+
+    func run() throws -> Figures {
+        var environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin"]
+        if let data { environment["HAVEN_DATA"] = data }
+        let start = PseudoTerminal.now()
+        let session = try PseudoTerminal([haven, "--store", store], columns: columns, rows: rows, environment: environment)
+        var figures = Figures()
+        let home = session.collect(quiet: 0.3, limit: 60, since: start, until: "Areas")
+        guard let drawn = home.last, home.text.contains("Home") else {
+            throw BenchFailure("haven did not draw its home screen: \(home.text.suffix(300))")
+        }
+        figures.firstFrame = drawn
+        // 2: the Queues area, which opens on all cases for a supervisor.
+        let queue = session.send(.character("2"), quiet: 0.3, limit: 60)
+        guard queue.text.contains("All cases") else { throw BenchFailure("the queue of all cases did not open: \(queue.text.suffix(300))") }
+        figures.queueDrawn = queue.last ?? 0
+
+        // Moves and pages through the list of all cases.
+        for _ in 0..<30 { figures.moves.append(session.send(.down, quiet: quiet).count) }
+        for _ in 0..<10 { figures.pages.append(session.send(.pageDown, quiet: quiet).count) }
+        for _ in 0..<10 { figures.pages.append(session.send(.pageUp, quiet: quiet).count) }
+
+        // Search as you type: names in both scripts and a case number, each typed a key at a
+        // time and taken back with Backspace.
+        _ = session.send(.character("/"), quiet: quiet)
+        for word in ["Ivanov", "Иван", "Sergeevich", "kozlov", "Петр", "Mikh", "Соколов", "12345", "Dmitr", "Алекс"] {
+            for character in word {
+                figures.keystrokes.append(try timed(session.send(.character(character), quiet: quiet), "typing \(character)"))
+            }
+            for _ in word {
+                figures.keystrokes.append(try timed(session.send(.backspace, quiet: quiet), "Backspace"))
+            }
+        }
+        _ = session.send(.escape, quiet: quiet)
+
+        // Screen switches: back home and into each area, then back.
+        _ = session.send(.escape, quiet: quiet)
+        for (key, name) in [("2", "Queues"), ("3", "Approvals"), ("4", "Allocation"), ("5", "Workload"), ("6", "Dashboard"),
+                            ("7", "Audit trail"), ("8", "Reports"), ("9", "Courses")] {
+            let opened = session.send(.character(Character(key)), quiet: 0.3)
+            figures.switches.append(("Home → \(name)", opened.count))
+            let back = session.send(.escape, quiet: 0.3)
+            figures.switches.append(("\(name) → Home", back.count))
+        }
+        figures.peakResident = session.peakResidentBytes ?? 0
+        _ = session.send(.character("q"), quiet: quiet)
+        figures.exitStatus = session.wait()
+        return figures
+    }
+
+    private func timed(_ answer: PseudoTerminal.Answer, _ what: String) throws -> Double {
+        guard let last = answer.last else { throw BenchFailure("no screen came back after \(what)") }
+        return last
+    }
+
+    static func report(_ figures: Figures, cases: Int) -> String {
+        func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+        let keys = figures.keystrokes.sorted()
+        let p99 = keys[min(keys.count - 1, Int((Double(keys.count) * 0.99).rounded(.up)) - 1)]
+        let median = keys[keys.count / 2]
+        let moves = figures.moves.sorted(), pages = figures.pages.sorted()
+        let switches = figures.switches.map(\.1).sorted()
+        let worstSwitch = figures.switches.max { $0.1 < $1.1 }!
+        var lines: [String] = []
+        lines.append("Terminal benchmark: haven at 80x24 (xterm-256color), \(cases) cases")
+        lines.append(String(format: "  start to home screen drawn                     %8.3f s", figures.firstFrame))
+        lines.append(String(format: "  then the queue drawn (key 2)                   %8.3f s", figures.queueDrawn))
+        lines.append(String(format: "  open to usable queue                           %8.3f s   (budget 1 s)", figures.openToQueue))
+        lines.append("  search keystroke, key to screen finished (\(keys.count) keys): median \(milliseconds(median)), "
+                     + "p99 \(milliseconds(p99)), worst \(milliseconds(keys.last!))   (budget 16 ms / 50 ms)")
+        lines.append("  bytes per list move: median \(moves[moves.count / 2]), max \(moves.last!)   (budget 170)")
+        lines.append("  bytes per page: median \(pages[pages.count / 2]), max \(pages.last!)   (budget 1,600)")
+        lines.append("  bytes per screen switch: median \(switches[switches.count / 2]), max \(worstSwitch.1) (\(worstSwitch.0))   (budget 2,500)")
+        for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }
+        lines.append(String(format: "  haven's peak resident memory                   %8d MB   (budget 300 MB)", figures.peakResident / 1_048_576))
+        lines.append("  exit status \(figures.exitStatus)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
