@@ -50,7 +50,7 @@ final class AllocationScreenTests: XCTestCase {
         var maria = app("maria.s", store)
         openAllocation(&maria)
         XCTAssertTrue(maria.lines[1].contains("60 waiting · 0 to approve · 80 of 80 places free"), maria.lines[1])
-        XCTAssertTrue(maria.lines[5].hasPrefix(" DE  Germany             40     0     0    40  ·"), maria.lines[5])
+        XCTAssertTrue(maria.lines[5].hasPrefix(">DE  Germany             40     0     0    40  ·"), maria.lines[5])
         maria.press([.character("r")])
         XCTAssertTrue(maria.isWorking)
         var progress: [String] = []
@@ -66,7 +66,7 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 (greedy 960, +0.0%) · optimal · 60 to approve")
         XCTAssertTrue(screen[1].contains("0 waiting · 60 to approve · 20 of 80 places free"), screen[1])
         // The German speakers got Germany; the places show as held.
-        XCTAssertTrue(screen[5].hasPrefix(" DE  Germany             40     0    30    10  "), screen[5])
+        XCTAssertTrue(screen[5].hasPrefix(">DE  Germany             40     0    30    10  "), screen[5])
         XCTAssertTrue(screen[5].contains("▒"), screen[5])
         let first = try store.load(CaseID(number: 1)).record.allocation
         XCTAssertEqual(first?.country, CountryCode("DE"))
@@ -126,7 +126,7 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(root.topScreen.title, "Quota")
         root.press([.backspace, .backspace, .character("7"), .control("s")])
         XCTAssertEqual(root.topScreen.title, "Allocation")
-        XCTAssertTrue(root.lines[5].hasPrefix(" DE  Germany              7     0     0     7"), root.lines[5])
+        XCTAssertTrue(root.lines[5].hasPrefix(">DE  Germany              7     0     0     7"), root.lines[5])
         XCTAssertEqual(try store.hostCountries()[0].quota, 7)
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 5).first?.subject, "countries")
         // A supervisor sees no quota keys.

@@ -82,7 +82,7 @@ final class IntegrationScreensTests: XCTestCase {
         // The Courses screen: 1/1 taken, Орлов first in line; no seat to give yet.
         anna.press([.escape])
         open(.courses, &anna)
-        XCTAssertTrue(anna.lines.contains { $0.hasPrefix(" de-leipzig-a2     de A2   Leipzig         1/1    1") }, anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(anna.lines.contains { $0.hasPrefix(">de-leipzig-a2     de A2   Leipzig         1/1    1") }, anna.lines.joined(separator: "\n"))
         XCTAssertTrue(anna.lines.contains { $0.contains("HV-000001 Жуков Артём") && $0.contains("1. HV-000002 Орлов Артём 2026-11-24") },
                       anna.lines.joined(separator: "\n"))
         XCTAssertFalse(anna.lines[23].contains("Add"), "caseworkers do not manage courses")
@@ -111,7 +111,7 @@ final class IntegrationScreensTests: XCTestCase {
         open(.courses, &anna)
         anna.press([.character("a")])
         XCTAssertTrue(anna.lines[22].contains("Saved HV-000002"), anna.lines[22])
-        XCTAssertTrue(anna.lines.contains { $0.hasPrefix(" de-leipzig-a2     de A2   Leipzig         2/2") }, anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(anna.lines.contains { $0.hasPrefix(">de-leipzig-a2     de A2   Leipzig         2/2") }, anna.lines.joined(separator: "\n"))
         XCTAssertEqual(try store.load(CaseID(number: 2)).record.integration.enrolments.last?.status, .enrolled)
     }
 

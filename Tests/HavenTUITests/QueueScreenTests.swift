@@ -44,11 +44,13 @@ final class QueueScreenTests: XCTestCase {
             " My cases: 3 of 5",
             "",
             " Case↑     Name              Latin             Stage        Days Worker    To",
-            " HV-000001 Жуков Артём Серг… Zhukov Artem Ser… Screening      12 anna.k",
-            " HV-000003 Иванов Юрий Петр… Ivanov Iurii Pet… Relocation     40 anna.k    DE",
-            " HV-000004 Абрамов Илья Оле… Abramov Ilia Ole… Screening       7 anna.k",
+            ">HV-000001 Жуков А.С.        Zhukov A.S.       Screening      12 anna.k",
+            " HV-000003 Иванов Ю.П.       Ivanov I.P.       Relocation     40 anna.k    DE",
+            " HV-000004 Абрамов И.О.      Abramov I.O.      Screening       7 anna.k",
             "", "", "", "", "", "",
-        ])
+        ], "below 100 columns names are surname and initials, and the selection is > and the case number")
+        let wide = lines(queue(), width: 110)
+        XCTAssertEqual(wide[3], ">HV-000001 Жуков Артём Сергеевич            Zhukov Artem Sergeevich          Screening      12 anna.k")
     }
 
     func testAllCasesSortedByDaysInStageDescending() {
@@ -127,10 +129,10 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertEqual(screen.selected, 10)
         var rendered = lines(screen, height: 13)
         XCTAssertEqual(rendered[0], " My cases: 60 of 60                                                  2-11 of 60")
-        XCTAssertTrue(rendered[12].hasPrefix(" HV-000011"))
+        XCTAssertTrue(rendered[12].hasPrefix(">HV-000011"))
         press([.last], &screen)
         rendered = lines(screen, height: 13)
-        XCTAssertTrue(rendered[12].hasPrefix(" HV-000060"))
+        XCTAssertTrue(rendered[12].hasPrefix(">HV-000060"))
         XCTAssertTrue(rendered[0].hasSuffix("51-60 of 60"))
         press([.first, .up], &screen)
         XCTAssertEqual(screen.selected, 0)
@@ -158,7 +160,9 @@ final class QueueScreenTests: XCTestCase {
         var canvas = Canvas(size: Size(width: 80, height: 24))
         app.render(into: &canvas)
         XCTAssertEqual(canvas.line(0), " Haven · Home › My cases                                    anna.k · 2026-11-24")
-        XCTAssertTrue(canvas.styles(inRow: 4).allSatisfy(\.reverse), "the selected row is visible without colour")
+        XCTAssertTrue(canvas.styles(inRow: 4)[0..<10].allSatisfy(\.reverse), "the selected case number is visible without colour")
+        XCTAssertEqual(canvas.line(4).first, ">")
+        XCTAssertFalse(canvas.styles(inRow: 4)[10...].contains { $0.reverse }, "not a bar across the row: a move rewrites a dozen cells")
         XCTAssertFalse(canvas.styles(inRow: 5).contains { $0.reverse })
         XCTAssertEqual(canvas.line(23), "? Help Enter Open / Search s Sort m Mine/all t Stage o Overdue u Due q Back")
         _ = app.handle(.character("?"), terminalSize: Size(width: 80, height: 24))

@@ -66,7 +66,7 @@ final class ScreenTests: XCTestCase {
         _ = press([.down, .down], &app)
         let canvas = render(app, 80, 24)
         XCTAssertTrue(canvas.line(4).hasPrefix("> 3  Approvals"), canvas.line(4))
-        XCTAssertTrue(canvas.styles(inRow: 4).prefix(79).allSatisfy { $0.reverse }, "the selection is reverse video")
+        XCTAssertTrue(canvas.styles(inRow: 4)[5..<14].allSatisfy { $0.reverse }, "the selected area's name is reverse video")
         XCTAssertFalse(canvas.styles(inRow: 3).contains { $0.reverse })
         XCTAssertTrue(canvas.styles(inRow: 0).allSatisfy { $0.reverse }, "the title bar stands out without colour")
     }
@@ -178,13 +178,13 @@ final class ScreenTests: XCTestCase {
         var lines = render(app, 80, 24).lines
         XCTAssertEqual(lines[1], " Find: Щерб                                                              1 of 3")
         XCTAssertEqual(lines[3], " Case      Name                        Latin                        Stage")
-        XCTAssertEqual(lines[4], " HV-000002 Щербаков Владимир           Shcherbakov Vladimir         Decision")
+        XCTAssertEqual(lines[4], ">HV-000002 Щербаков Владимир           Shcherbakov Vladimir         Decision")
         XCTAssertEqual(lines[23], "F1 Help Enter Open Esc Close Down Move", "q and ? are text while finding")
         _ = press([.control("u")] + "yury q?".map { Key.character($0) }, &app)
         lines = render(app, 80, 24).lines
         XCTAssertTrue(lines[1].hasPrefix(" Find: yury q?"), "q and ? went into the query")
         _ = press([.control("u")] + "Iouri".map { Key.character($0) }, &app)
-        XCTAssertEqual(render(app, 80, 24).line(4), " HV-000003 Иванов Юрий                 Ivanov Iurii                 Screening")
+        XCTAssertEqual(render(app, 80, 24).line(4), ">HV-000003 Иванов Юрий                 Ivanov Iurii                 Screening")
         _ = press([.control("u")] + "Petrov".map { Key.character($0) }, &app)
         XCTAssertEqual(render(app, 80, 24).line(4), " No case matches \"Petrov\".")
         _ = press([.escape], &app)

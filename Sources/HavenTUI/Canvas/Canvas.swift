@@ -52,6 +52,29 @@ public struct Canvas: Sendable {
         return column - x
     }
 
+    /// A row of a list: `text` in `style`, and on the selected row a `>` in the first column
+    /// (when the row leaves it blank) and the first word, the case number or the name the row
+    /// is about, in the selection style. Not a bar across the row: moving the selection then
+    /// rewrites a dozen cells over the link, not two whole rows (docs/DECISIONS.md).
+    @discardableResult
+    public mutating func putListRow(_ text: String, x: Int, y: Int, width: Int, style: Style, selected: Bool) -> Int {
+        let used = put(text, x: x, y: y, width: width, style: style)
+        guard selected, y >= 0, y < size.height, x >= 0, x < size.width else { return used }
+        let end = min(size.width, x + max(1, width))
+        let row = y * size.width
+        var column = x
+        if cells[row + column].character == " " {
+            cells[row + column] = Cell(character: ">", style: .selection)
+            column += 1
+        }
+        while column < end, cells[row + column].character == " ", !cells[row + column].isContinuation { column += 1 }
+        while column < end, cells[row + column].character != " " || cells[row + column].isContinuation {
+            cells[row + column].style = .selection
+            column += 1
+        }
+        return used
+    }
+
     /// Paints every cell of `rect` with spaces in `style`.
     public mutating func fill(_ rect: Rect, style: Style) {
         for row in max(0, rect.y)..<min(size.height, rect.maxY) {

@@ -87,3 +87,14 @@ public enum DisplayWidth {
         return lines
     }
 }
+
+/// Names as lists show them where columns are narrow.
+enum PersonNameDisplay {
+    /// "Богданов Иван Павлович" → "Богданов И.П."; "Bogdanov Ivan" → "Bogdanov I."; one word
+    /// stays as it is. Names are written surname first throughout Haven.
+    static func surnameAndInitials(_ name: String) -> String {
+        let words = name.split(separator: " ", omittingEmptySubsequences: true)
+        guard let surname = words.first, words.count > 1 else { return name }
+        return String(surname) + " " + words.dropFirst().compactMap { $0.first.map { "\($0)." } }.joined()
+    }
+}

@@ -35,8 +35,10 @@ public struct Style: Hashable, Sendable {
     public static let warning = Style(.warning, bold: true, reverse: true)
     public static let error = Style(.error, bold: true, reverse: true)
     public static let muted = Style(.muted, dim: true)
-    /// A row past its target: bold in the warning colour, quieter than a warning line.
-    public static let overdue = Style(.warning, bold: true)
+    /// A row past its target: bold, no colour. A coloured bar (or colour) on every late row
+    /// costs its escape sequences on each page over the link; the row's `!` says why it is
+    /// bold (docs/DECISIONS.md).
+    public static let overdue = Style(bold: true)
     /// The filled part of a bar in a chart.
     public static let bar = Style(.heading)
 }

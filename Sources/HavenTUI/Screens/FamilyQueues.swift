@@ -102,8 +102,7 @@ public struct ReunificationQueueScreen: Screen {
             let due = item.member.due.map { (late ? "!" : "") + $0.description } ?? "—"
             let text = line([due, item.caseID.rawValue, item.caseName, item.member.relationship.title, item.member.stage.title,
                              item.member.nextAction ?? ""])
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : late ? .overdue : .normal)
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: late ? .overdue : .normal, selected: isSelected)
         }
     }
 }
@@ -240,8 +239,7 @@ public struct PublicityQueueScreen: Screen {
             let status = switch p.verdict { case .approved?: "approved"; case .returned?: "declined"; case nil: "waiting" }
             let text = line([summary.id.rawValue, summary.cyrillicName, p.consentGiven.description, status,
                              Self.highRisk(summary) ? "! high risk" : ""])
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : Self.highRisk(summary) ? .overdue : .normal)
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: Self.highRisk(summary) ? .overdue : .normal, selected: isSelected)
         }
     }
 }

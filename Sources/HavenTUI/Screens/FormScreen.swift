@@ -202,9 +202,7 @@ public struct PickScreen: Screen {
         for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {
             let y = area.y + 2 + offset
             let isSelected = first + offset == selected
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y, width: area.width,
-                       style: isSelected ? .selection : .normal)
+            canvas.putListRow(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
         }
     }
 }

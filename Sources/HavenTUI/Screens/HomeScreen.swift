@@ -281,8 +281,7 @@ public struct HomeScreen: Screen {
         for (offset, summary) in found.dropFirst(first).prefix(rows).enumerated() {
             let y = area.y + 3 + offset
             let isSelected = first + offset == selectedMatch
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(table.row(summary), x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            canvas.putListRow(table.row(summary), x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
         }
         if !field.text.isEmpty, found.isEmpty {
             canvas.put(" No case matches \"\(field.text)\".", x: area.x, y: area.y + 3, width: area.width, style: .muted)
@@ -299,13 +298,14 @@ public struct HomeScreen: Screen {
             let y = area.y + 2 + index * spacing - (spacing == 1 ? 1 : 0)
             guard y < area.maxY else { break }
             let isSelected = index == selected
-            let style: Style = isSelected ? .selection : .normal
             let marker = isSelected ? ">" : " "
             // Number keys open the first nine; the others are reached with the arrows.
             let number = index < 9 ? String(index + 1) : " "
-            let text = "\(marker) \(number)  \(DisplayWidth.fit(item.name, to: nameWidth))  \(item.summary)"
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width - 1, height: 1), style: style) }
-            canvas.put(text, x: area.x, y: y, width: area.width - 1, style: style)
+            let name = DisplayWidth.fit(item.name, to: nameWidth)
+            let x = area.x + canvas.put("\(marker) \(number)  ", x: area.x, y: y, width: area.width - 1)
+            // The selected area's name stands out, not a bar across the row (fewer bytes a move).
+            let used = canvas.put(name, x: x, y: y, width: area.maxX - 1 - x, style: isSelected ? .selection : .normal)
+            canvas.put("  \(item.summary)", x: x + used, y: y, width: max(0, area.maxX - 1 - x - used))
         }
     }
 

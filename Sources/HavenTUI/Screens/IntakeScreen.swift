@@ -212,8 +212,7 @@ public struct IntakeScreen: Screen {
             let nameWidth = max(6, min(26, area.width - 1 - 10 - 12 - DisplayWidth.of(reasons) - 1))
             let text = " \(summary.id) \(DisplayWidth.fit(summary.cyrillicName, to: nameWidth)) \(DisplayWidth.fit(summary.stage.title, to: 11)) "
                 + reasons
-            if selected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: selected ? .selection : .normal)
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: selected)
         }
     }
 }

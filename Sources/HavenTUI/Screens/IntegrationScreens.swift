@@ -187,8 +187,7 @@ public struct CoursesScreen: Screen {
                 + DisplayWidth.fit(course.city, to: 16) + DisplayWidth.fit("\(roster.enrolled.count)/\(course.capacity)", to: 7)
                 + (roster.waiting.isEmpty ? "" : String(roster.waiting.count))
             let isSelected = first + offset == list.selected
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(line, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (roster.isFull ? .muted : .normal))
+            canvas.putListRow(line, x: area.x, y: y, width: area.width, style: (roster.isFull ? .muted : .normal), selected: isSelected)
         }
         guard let current else { return }
         let roster = catalogue.roster(current)
@@ -320,8 +319,7 @@ public struct JobsScreen: Screen {
                 + DisplayWidth.fit(opening.occupation.rawValue, to: 5) + DisplayWidth.fit("\(filled)/\(opening.places)", to: 7)
                 + "\(opening.city), \(opening.country)"
             let isSelected = first + offset == list.selected
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(line, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (filled >= opening.places ? .muted : .normal))
+            canvas.putListRow(line, x: area.x, y: y, width: area.width, style: (filled >= opening.places ? .muted : .normal), selected: isSelected)
         }
         guard let current else { return }
         var y = area.y + 3 + listHeight

@@ -110,9 +110,8 @@ public struct MatchListScreen: Screen {
             let name = rowsAreOpenings ? "\(match.opening.id)  \(match.opening.employer), \(match.opening.city)"
                 : "\(match.profile.id)  \(match.profile.name)"
             let line = " " + DisplayWidth.fit("\(index + 1).", to: 5) + DisplayWidth.fit(Self.verdict(match), to: verdictWidth) + " " + name
-            let style: Style = index == selected ? .selection : (match.placesLeft == 0 || match.location == .otherCountry ? .muted : .normal)
-            if index == selected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(line, x: area.x, y: y, width: area.width, style: style)
+            let style: Style = match.placesLeft == 0 || match.location == .otherCountry ? .muted : .normal
+            canvas.putListRow(line, x: area.x, y: y, width: area.width, style: style, selected: index == selected)
         }
         let match = matches[min(selected, matches.count - 1)]
         let detailTop = area.y + 3 + listHeight

@@ -303,13 +303,16 @@ public struct QueueScreen: Screen {
     }
 
     /// Column widths for `width`: names share what the fixed columns leave; below 80 columns
-    /// the Latin name and then the caseworker go first.
+    /// the Latin name and then (below 64) the caseworker go first.
     func widths(for width: Int) -> [QueueColumn: Int] {
         var fixed: [QueueColumn: Int] = [.id: 9, .stage: 11, .daysInStage: 5, .caseworker: 9, .country: 3]
         if width < 64 { fixed[.caseworker] = 0 }
         let used = fixed.values.reduce(0, +) + fixed.values.filter { $0 > 0 }.count + 1
         let names = max(6, width - used - 2)
         var result = fixed
+        // Both scripts at every width from 80 columns; below 100 as surname and initials
+        // (Богданов И.П.), which says more than two halves cut short and keeps a page of 17
+        // rows under 1.6 KB on the link (docs/DECISIONS.md).
         if width >= 80 {
             result[.cyrillicName] = names / 2
             result[.latinName] = names - names / 2 - 1
@@ -366,6 +369,7 @@ public struct QueueScreen: Screen {
         }
         canvas.put(line(headers, widths: widths), x: area.x, y: area.y + 2, width: area.width, style: Style(.heading, bold: true, underline: true))
         let visible = area.height - 3
+        let shortNames = area.width < 100
         if rows.isEmpty {
             let why = cases.isEmpty ? "No cases yet." : onlyMine && filterSummary.isEmpty && search == nil
                 ? "No cases are assigned to you; m shows all cases." : "No case matches; x clears the search and filters."
@@ -380,20 +384,20 @@ public struct QueueScreen: Screen {
             let followUp = followUp(summary)
             let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today) || followUp?.state == .overdue
             let cells: [QueueColumn: String] = [
-                .id: summary.id.rawValue, .cyrillicName: summary.cyrillicName,
-                .latinName: summary.latinName,
+                .id: summary.id.rawValue,
+                .cyrillicName: shortNames ? PersonNameDisplay.surnameAndInitials(summary.cyrillicName) : summary.cyrillicName,
+                .latinName: shortNames ? PersonNameDisplay.surnameAndInitials(summary.latinName) : summary.latinName,
                 .stage: followUp.map { ($0.state == .overdue ? "LATE" : "Due") + " \($0.months) mo." } ?? summary.stage.title,
                 .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
                 .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
             ]
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
             let text = line(cells, widths: widths)
-            canvas.put(marked.contains(summary.id) ? "*" + text.dropFirst() : text, x: area.x, y: y, width: area.width,
-                       style: isSelected ? .selection : (overdue ? .overdue : .normal))
+            canvas.putListRow(marked.contains(summary.id) ? "*" + text.dropFirst() : text, x: area.x, y: y, width: area.width,
+                              style: .normal, selected: isSelected)
         }
         if rows.count > visible {
             let position = " \(top + 1)-\(min(rows.count, top + visible)) of \(rows.count) "
-            canvas.put(position, x: area.maxX - DisplayWidth.of(position), y: area.y, style: .muted)
+            canvas.put(position, x: area.maxX - DisplayWidth.of(position), y: area.y)
         }
     }
 }

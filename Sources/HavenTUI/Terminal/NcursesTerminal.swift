@@ -107,7 +107,6 @@ public final class NcursesTerminal: Terminal {
         let table: [(StyleRole, Int16, Int16)] = [
             (.title, Int16(COLOR_WHITE), Int16(COLOR_BLUE)),
             (.keyName, Int16(COLOR_BLACK), Int16(COLOR_CYAN)),
-            (.selection, Int16(COLOR_BLACK), Int16(COLOR_CYAN)),
             (.heading, Int16(COLOR_YELLOW), background),
             (.warning, Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
             (.error, Int16(COLOR_WHITE), Int16(COLOR_RED)),
@@ -125,7 +124,9 @@ public final class NcursesTerminal: Terminal {
         if style.bold { attributes |= haven_a_bold() }
         if style.underline { attributes |= haven_a_underline() }
         if style.dim { attributes |= haven_a_dim() }
-        if usesColour, style.role != .normal {
+        // The selection is reverse video everywhere: its escape is a third of a colour pair's,
+        // and it is paid twice on every move over the link.
+        if usesColour, style.role != .normal, style.role != .selection {
             return (attributes, Self.pair(for: style.role))
         }
         if style.reverse { attributes |= haven_a_reverse() }
@@ -163,9 +164,13 @@ public final class NcursesTerminal: Terminal {
             }
         }
         if let cursor = canvas.cursor {
+            leaveok(window, false)
             curs_set(1)
             wmove(window, Int32(cursor.y), Int32(cursor.x))
         } else {
+            // No cursor to show: ncurses may leave it wherever the last change put it,
+            // rather than sending it back to a corner after every frame.
+            leaveok(window, true)
             curs_set(0)
         }
         wnoutrefresh(window)

@@ -167,8 +167,7 @@ public struct FamilyScreen: Screen {
             let overdue = m.nextActionDue.map { $0 < context.today } ?? false
             let row = " " + DisplayWidth.fit(m.relationship.title, to: relationWidth) + " " + DisplayWidth.fit(m.displayName, to: nameWidth)
                 + " " + stageText(m)
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(row, x: area.x, y: y, width: area.width, style: isSelected ? .selection : overdue && !m.stage.isFinal ? .overdue : .normal)
+            canvas.putListRow(row, x: area.x, y: y, width: area.width, style: overdue && !m.stage.isFinal ? .overdue : .normal, selected: isSelected)
         }
         let top = area.y + 2 + listRows + 1
         for (offset, line) in detail.enumerated() where top + offset < area.y + area.height {
@@ -274,10 +273,9 @@ public struct LinkCaseScreen: Screen {
         for (offset, summary) in found.dropFirst(first).prefix(visible).enumerated() {
             let y = area.y + 3 + offset
             let isSelected = first + offset == selected
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
             let row = " \(summary.id)  " + DisplayWidth.fit(summary.cyrillicName, to: 30) + " " + DisplayWidth.fit(summary.latinName, to: 24)
                 + " " + summary.stage.title
-            canvas.put(row, x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            canvas.putListRow(row, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
         }
     }
 }

@@ -252,14 +252,13 @@ public struct AllocationScreen: Screen {
             var text = " " + DisplayWidth.fit(use.country.code.rawValue, to: 3)
             if nameWidth > 0 { text += " " + DisplayWidth.fit(use.country.name, to: nameWidth) }
             text += cells([use.country.quota, use.used, use.reserved, use.free].map(String.init)) + "  "
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            let width = canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            let width = canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
             let total = max(1, use.country.quota)
             let usedCells = min(barWidth, use.used * barWidth / total)
             let heldCells = min(barWidth - usedCells, (use.used + use.reserved) * barWidth / total - usedCells)
             let bar = String(repeating: "█", count: usedCells) + String(repeating: "▒", count: max(0, heldCells))
                 + String(repeating: "·", count: max(0, barWidth - usedCells - max(0, heldCells)))
-            canvas.put(bar, x: area.x + width, y: y, width: max(0, area.width - width), style: isSelected ? .selection : .bar)
+            canvas.put(bar, x: area.x + width, y: y, width: max(0, area.width - width), style: .bar)
         }
     }
 
@@ -287,8 +286,7 @@ public struct AllocationScreen: Screen {
             let text = line([summary.id.rawValue, summary.cyrillicName, summary.allocation?.country.rawValue ?? "",
                              (summary.allocation?.proposedBy.rawValue ?? "") + (mine ? " (you)" : ""),
                              String(max(0, since.days(until: context.today)))])
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (mine ? .muted : .normal))
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: (mine ? .muted : .normal), selected: isSelected)
         }
     }
 }

@@ -103,8 +103,7 @@ public struct ApprovalsScreen: Screen {
             let text = line([summary.id.rawValue, summary.cyrillicName, pending.kind.title,
                              pending.proposedBy.rawValue + (mine ? " (you)" : ""), pending.proposedAt.date.description,
                              String(max(0, pending.proposedAt.date.days(until: context.today)))])
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (mine ? .muted : .normal))
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: (mine ? .muted : .normal), selected: isSelected)
         }
     }
 }

@@ -150,8 +150,7 @@ public struct AuditScreen: Screen {
             let isSelected = first + offset == selected
             let text = " " + Self.when(entry.at) + " " + DisplayWidth.fit(entry.user.rawValue, to: 12) + " "
                 + DisplayWidth.fit("\(entry.target) \(entry.version)", to: 12) + " " + Self.fieldsSummary(entry)
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
         }
     }
 

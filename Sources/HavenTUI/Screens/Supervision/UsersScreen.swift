@@ -96,8 +96,7 @@ public struct UsersScreen: Screen {
             let isSelected = offset == selected
             let text = " " + DisplayWidth.fit(account.name.rawValue + (account.name == context.user ? " (you)" : ""), to: 20) + " "
                 + DisplayWidth.fit(account.role.title, to: 14) + " \(account.addedBy) on \(account.addedAt.date)"
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : .normal)
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
         }
     }
 }

@@ -86,8 +86,7 @@ public struct WorkloadScreen: Screen {
             let isSelected = first + offset == selected
             let numbers = Self.stages.map { String(row.byStage[$0] ?? 0) } + [String(row.active), String(row.overdue), String(row.awaitingReview)]
             let text = line(row.user?.rawValue ?? "(unassigned)", row.role?.title ?? (row.user == nil ? "" : "no role"), numbers)
-            if isSelected { canvas.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: .selection) }
-            canvas.put(text, x: area.x, y: y, width: area.width, style: isSelected ? .selection : (row.overdue > 0 ? .overdue : .normal))
+            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: (row.overdue > 0 ? .overdue : .normal), selected: isSelected)
         }
     }
 }
