@@ -8,35 +8,98 @@ public struct CaseSearchIndex: Sendable {
         let id: CaseID
         /// The names the keys were worked out from, so an update can tell what changed.
         let names: String
-        let wordKeys: [String]
+        /// Every word key of both names, each with a space before and after (" ivan ivanov "):
+        /// a typed word is a prefix of some key when " word" occurs, a whole key when " word "
+        /// does. One small byte array a case, searched without making a String.
+        let keys: [UInt8]
 
-        init(_ summary: CaseSummary) {
+        init(_ summary: CaseSummary, cache: inout [Substring: [UInt8]]) {
             id = summary.id
             names = summary.cyrillicName + "\u{0}" + summary.latinName
-            let keys = NameMatchingKey.wordKeys(of: summary.cyrillicName) + NameMatchingKey.wordKeys(of: summary.latinName)
-            wordKeys = Array(Set(keys))
+            var seen: [[UInt8]] = []
+            var keys: [UInt8] = [32]
+            for name in [summary.cyrillicName, summary.latinName] {
+                for word in NameMatchingKey.words(of: name) {
+                    let key: [UInt8]
+                    if let known = cache[word] {
+                        key = known
+                    } else {
+                        key = NameMatchingKey.wordKeyBytes(word)
+                        cache[word] = key
+                    }
+                    guard !key.isEmpty, !seen.contains(key) else { continue }
+                    seen.append(key)
+                    keys += key
+                    keys.append(32)
+                }
+            }
+            self.keys = keys
+        }
+
+        /// Whether `needle` (" word" or " word ") occurs in the keys.
+        func contains(_ needle: [UInt8]) -> Bool {
+            let count = keys.count, length = needle.count
+            guard length <= count else { return false }
+            return keys.withUnsafeBufferPointer { haystack in
+                needle.withUnsafeBufferPointer { wanted in
+                    var index = 0
+                    // Keys start after a space; only those positions can match.
+                    while index + length <= count {
+                        if haystack[index] == 32 {
+                            var matched = 1
+                            while matched < length, haystack[index + matched] == wanted[matched] { matched += 1 }
+                            if matched == length { return true }
+                        }
+                        index += 1
+                    }
+                    return false
+                }
+            }
         }
     }
 
     private let entries: [Entry]
 
+    /// Builds the keys of every case on each core, reusing the key of a word seen before
+    /// (first names and patronymics repeat across thousands of cases).
     public init(_ summaries: [CaseSummary]) {
-        entries = summaries.sorted { $0.id < $1.id }.map(Entry.init)
+        entries = Self.entries(for: summaries.sorted { $0.id < $1.id }) { _ in nil }
     }
 
     private init(entries: [Entry]) {
         self.entries = entries
     }
 
+    private static func entries(for sorted: [CaseSummary], reuse: @Sendable (CaseSummary) -> Entry?) -> [Entry] {
+        let chunkSize = 8_192
+        let chunkCount = (sorted.count + chunkSize - 1) / chunkSize
+        var chunks = [[Entry]](repeating: [], count: chunkCount)
+        chunks.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only its own slot.
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                var cache: [Substring: [UInt8]] = [:]
+                var result: [Entry] = []
+                let range = (chunk * chunkSize)..<min(sorted.count, (chunk + 1) * chunkSize)
+                result.reserveCapacity(range.count)
+                for summary in sorted[range] { result.append(reuse(summary) ?? Entry(summary, cache: &cache)) }
+                output[chunk] = result
+            }
+        }
+        return Array(chunks.joined())
+    }
+
     /// The index for `summaries`, reusing the keys of every case whose names did not change:
     /// another session's save costs one case's keys, not the whole store's.
     public func updating(with summaries: [CaseSummary]) -> CaseSearchIndex {
-        var known: [CaseID: Entry] = [:]
-        known.reserveCapacity(entries.count)
-        for entry in entries { known[entry.id] = entry }
-        return CaseSearchIndex(entries: summaries.sorted { $0.id < $1.id }.map { summary in
-            if let entry = known[summary.id], entry.names == summary.cyrillicName + "\u{0}" + summary.latinName { return entry }
-            return Entry(summary)
+        var positions: [CaseID: Int] = [:]
+        positions.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() { positions[entry.id] = position }
+        let known = positions, entries = self.entries
+        return CaseSearchIndex(entries: Self.entries(for: summaries.sorted { $0.id < $1.id }) { summary in
+            guard let position = known[summary.id] else { return nil }
+            let entry = entries[position]
+            return entry.names == summary.cyrillicName + "\u{0}" + summary.latinName ? entry : nil
         })
     }
 
@@ -44,23 +107,50 @@ public struct CaseSearchIndex: Sendable {
 
     /// The cases matching `query`, in case-number order; at most `limit`.
     public func matches(_ query: String, limit: Int = .max) -> [CaseID] {
-        let trimmed = query.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return [] }
-        if let number = Self.caseNumber(in: trimmed) {
-            return Array(entries.lazy.filter { String($0.id.number).hasPrefix(number) }.prefix(limit).map(\.id))
+        guard let test = matcher(for: query) else { return [] }
+        var found: [CaseID] = []
+        for entry in entries where test(entry) {
+            found.append(entry.id)
+            if found.count >= limit { break }
         }
-        let wanted = NameMatchingKey.wordKeys(of: trimmed)
-        guard !wanted.isEmpty else { return [] }
-        return Array(entries.lazy.filter { entry in
-            wanted.allSatisfy { word in entry.wordKeys.contains { $0.hasPrefix(word) } }
-        }.prefix(limit).map(\.id))
+        return found
+    }
+
+    /// The cases matching `query` as a set one can ask of any case in constant time: what a
+    /// queue of 120,000 asks on every key typed.
+    public func matchSet(_ query: String) -> CaseNumberSet {
+        var set = CaseNumberSet()
+        guard let test = matcher(for: query) else { return set }
+        for entry in entries where test(entry) { set.insert(entry.id) }
+        return set
+    }
+
+    private func matcher(for query: String) -> ((Entry) -> Bool)? {
+        let trimmed = query.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        if let digits = Self.caseNumber(in: trimmed), let value = Int(digits) {
+            // The case number begins with the digits typed: compare numbers, make no strings.
+            let length = digits.count
+            return { entry in
+                var number = entry.id.number, numberLength = 1
+                var scale = 1
+                while number / (scale * 10) > 0 { scale *= 10; numberLength += 1 }
+                guard numberLength >= length else { return false }
+                for _ in 0..<(numberLength - length) { number /= 10 }
+                return number == value
+            }
+        }
+        let wanted = NameMatchingKey.words(of: trimmed).map { [32] + NameMatchingKey.wordKeyBytes($0) }.filter { $0.count > 1 }
+        guard !wanted.isEmpty else { return nil }
+        return { entry in wanted.allSatisfy(entry.contains) }
     }
 
     /// The cases whose names contain every one of these word keys exactly (whole words, not
     /// prefixes): the cases a new registration may duplicate.
     public func cases(havingEveryWord keys: [String]) -> [CaseID] {
         guard !keys.isEmpty else { return [] }
-        return entries.filter { entry in keys.allSatisfy(entry.wordKeys.contains) }.map(\.id)
+        let needles = keys.map { [32] + Array($0.utf8) + [32] }
+        return entries.filter { entry in needles.allSatisfy(entry.contains) }.map(\.id)
     }
 
     /// "HV-0012", "hv12" or "12" → "12"; nil when the query is not a case number.
@@ -71,5 +161,28 @@ public struct CaseSearchIndex: Sendable {
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         let trimmed = digits.drop { $0 == "0" }
         return trimmed.isEmpty ? "0" : String(trimmed)
+    }
+}
+
+/// A set of cases by number: one bit a case, so asking whether a case is in it costs nothing.
+public struct CaseNumberSet: Sendable {
+    private var bits: [UInt64] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public mutating func insert(_ id: CaseID) {
+        let number = id.number
+        guard number >= 0 else { return }
+        let word = number >> 6
+        if word >= bits.count { bits += [UInt64](repeating: 0, count: word - bits.count + 1) }
+        let mask = UInt64(1) << UInt64(number & 63)
+        if bits[word] & mask == 0 { bits[word] |= mask; count += 1 }
+    }
+
+    public func contains(_ id: CaseID) -> Bool {
+        let number = id.number
+        guard number >= 0, number >> 6 < bits.count else { return false }
+        return bits[number >> 6] & (UInt64(1) << UInt64(number & 63)) != 0
     }
 }

@@ -35,21 +35,38 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
     public var description: String { rawValue }
     public static func < (a: NameMatchingKey, b: NameMatchingKey) -> Bool { a.rawValue < b.rawValue }
 
-    /// Words of a name: split at spaces, hyphens and punctuation; apostrophes (Ol'ga) kept inside.
-    static func words(of name: String) -> [String] {
-        let apostrophes: Set<Character> = ["'", "’", "ʼ", "ʹ", "`", "´"]
-        var words: [String] = []
-        var current = ""
-        for character in name.lowercased() {
-            if apostrophes.contains(character) { continue }
-            if character.isLetter || character.isNumber {
-                current.append(character)
-            } else if !current.isEmpty {
-                words.append(current)
-                current = ""
+    static let apostrophes: Set<Unicode.Scalar> = ["'", "’", "ʼ", "ʹ", "`", "´"]
+
+    /// Words of a name: split at spaces, hyphens and punctuation; apostrophes (Ol'ga) stay
+    /// inside a word (its key leaves them out). Scalars, not Characters: the index of 120,000
+    /// names is split here, and ASCII and Cyrillic letters need no Unicode property lookup.
+    static func words(of name: String) -> [Substring] {
+        var words: [Substring] = []
+        var start: String.Index?
+        let scalars = name.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let value = scalar.value
+            let inWord: Bool
+            if value < 128 {
+                inWord = (65...90).contains(value) || (97...122).contains(value) || (48...57).contains(value) || value == 39 || value == 96
+            } else if (0x400...0x4FF).contains(value) {
+                inWord = true
+            } else {
+                let properties = scalar.properties
+                inWord = properties.isAlphabetic || properties.numericType != nil || apostrophes.contains(scalar)
+                    || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark
             }
+            if inWord {
+                if start == nil { start = index }
+            } else if let begun = start {
+                words.append(name[begun..<index])
+                start = nil
+            }
+            index = scalars.index(after: index)
         }
-        if !current.isEmpty { words.append(current) }
+        if let begun = start { words.append(name[begun..<name.endIndex]) }
         return words
     }
 
@@ -89,7 +106,20 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
         ($0.key.unicodeScalars.first!, Array($0.value.utf8))
     })
 
-    static func wordKey(_ word: String) -> String {
+    static func wordKey<Text: StringProtocol>(_ word: Text) -> String {
+        String(decoding: wordKeyBytes(word), as: UTF8.self)
+    }
+
+    /// Cyrillic а-я, ё and the other letters of U+0400-U+045F, upper and lower case, spelt
+    /// by table: the common case of the index costs an array lookup a letter.
+    static let cyrillicTable: [[UInt8]?] = (0x400..<0x460).map { value -> [UInt8]? in
+        guard let scalar = Unicode.Scalar(UInt32(value)) else { return nil }
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
+        return cyrillicBytes[lower]
+    }
+
+    /// The key of one word as ASCII bytes.
+    static func wordKeyBytes<Text: StringProtocol>(_ word: Text) -> [UInt8] {
         // Spell the word in lower-case ASCII: Cyrillic and known diacritics by table, other
         // accented letters folded (the rare slow path), anything else dropped.
         var letters: [UInt8] = []
@@ -101,7 +131,9 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
                 else if (97...122).contains(value) { letters.append(UInt8(value)) }
                 continue
             }
-            if let spelled = cyrillicBytes[scalar] ?? latinBytes[scalar] {
+            if (0x400..<0x460).contains(value), let spelled = cyrillicTable[Int(value) - 0x400] {
+                letters += spelled
+            } else if let spelled = cyrillicBytes[scalar] ?? latinBytes[scalar] {
                 letters += spelled
             } else if let lower = scalar.properties.lowercaseMapping.unicodeScalars.first,
                       let spelled = cyrillicBytes[lower] ?? latinBytes[lower] {
@@ -118,7 +150,7 @@ public struct NameMatchingKey: Hashable, Comparable, Sendable, CustomStringConve
         letters = alignVowels(letters)
         letters = collapseDoubles(letters)
         letters = alignEndings(letters)
-        return String(decoding: letters, as: UTF8.self)
+        return letters
     }
 
     static func isVowel(_ c: UInt8) -> Bool {
