@@ -145,12 +145,18 @@ struct HavenBench: ParsableCommand {
     func openPhases() throws {
         guard let store else { throw ValidationError("--part open needs --store DIR") }
         let url = URL(fileURLWithPath: store)
+        func resident() -> String {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return "resident " + String((Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024) + " MB"
+        }
         let (opened, openSeconds) = try time { try FileCaseStore(at: url) }
-        print(row("FileCaseStore(at:)", openSeconds))
+        print(row("open the store (FileCaseStore(at:))", openSeconds), resident())
         let (summaries, summariesSeconds) = try time { try opened.summaries() }
-        print(row("summaries()", summariesSeconds))
-        let (_, indexSeconds) = time { CaseSearchIndex(summaries) }
-        print(row("CaseSearchIndex", indexSeconds))
+        print(row("every case's summary (summaries())", summariesSeconds), resident())
+        let (index, indexSeconds) = time { CaseSearchIndex(summaries) }
+        print(row("the name-search index", indexSeconds), resident(), index.count)
+        print("  a summary is \(MemoryLayout<CaseSummary>.stride) bytes in an array, before what it points to")
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
     }
 

@@ -109,21 +109,21 @@ extension FileCaseStore {
             try catchUp()
             return try cases.read(at: 0, count: scannedBytes)
         }
-        let entries = index.values.sorted { $0.header.id < $1.header.id }
+        let entries = index.values.sorted { $0.id < $1.id }
         var bytes = Array("[\n".utf8)
         bytes.reserveCapacity(log.count)
         for (position, entry) in entries.enumerated() {
             let line = log[entry.offset..<(entry.offset + entry.length)]
             do {
                 let caseBytes = try CaseRecordLine.caseBytes(ofRecord: try CaseRecordLine.recordBytes(ofLine: line))
-                if includeSensitive || entry.header.summary.family == nil {
+                if includeSensitive || summary(of: entry.id)?.family.isEmpty ?? true {
                     bytes += caseBytes
                 } else {
                     let record = try JSONDecoder().decode(Case.self, from: Data(caseBytes))
                     bytes += try StoreExport.withoutSensitive.encode(record)
                 }
             } catch {
-                throw StoreError.damaged(file: cases.path, position: "byte \(entry.offset)", reason: "the record of \(entry.header.id) cannot be read; run 'haven check'")
+                throw StoreError.damaged(file: cases.path, position: "byte \(entry.offset)", reason: "the record of \(entry.id) cannot be read; run 'haven check'")
             }
             bytes += Array((position + 1 < entries.count ? ",\n" : "\n").utf8)
         }
@@ -144,6 +144,6 @@ extension FileCaseStore {
 
     /// Every case, latest versions, in case-number order.
     public func allCases() throws -> [Case] {
-        try index.values.sorted { $0.header.id < $1.header.id }.map(decodeCase)
+        try index.values.sorted { $0.id < $1.id }.map(decodeCase)
     }
 }

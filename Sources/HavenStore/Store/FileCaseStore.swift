@@ -24,17 +24,44 @@ public final class FileCaseStore: CaseStore {
     /// changes the store's own list (`countries.json`).
     public var referenceCountries: [HostCountry] = []
 
+    /// Where a case's latest line is and who wrote it. Its list summary is kept apart, in
+    /// `summaryList`, converted once when the line is read.
     struct IndexEntry {
-        var header: RecordHeader
+        var id: CaseID
+        var version: CaseVersion
+        var savedBy: UserName
+        var savedAt: Timestamp
+        var auditSequence: Int
         var offset: Int
         var length: Int
+
+        init(header: RecordHeader, offset: Int, length: Int) {
+            id = header.id
+            version = header.version
+            savedBy = header.savedBy
+            savedAt = header.savedAt
+            auditSequence = header.auditSequence
+            self.offset = offset
+            self.length = length
+        }
     }
 
     var cases: PosixFile
     let audit: PosixFile
     private(set) var index: [CaseID: IndexEntry] = [:] {
-        didSet { if index.isEmpty { placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:] } }
+        didSet {
+            if index.isEmpty {
+                placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]
+                summaryList = []; summaryPosition = [:]
+            }
+        }
     }
+    /// Every case's summary in case-number order: what `summaries()` hands out, shared rather
+    /// than built again on each call (one copy of 120,000 summaries, not one per screen).
+    private var summaryList: [CaseSummary] = []
+    private var summaryPosition: [CaseID: Int] = [:]
+
+    func summary(of id: CaseID) -> CaseSummary? { summaryPosition[id].map { summaryList[$0] } }
     /// Places used (approved allocations) and held (pending proposals) per country, kept in
     /// step with the index so a quota check at 120,000 cases counts nothing.
     private(set) var placesUsed: [CountryCode: Int] = [:]
@@ -43,14 +70,27 @@ public final class FileCaseStore: CaseStore {
     private(set) var seatsTaken: [String: Int] = [:]
     private(set) var placesFilled: [String: Int] = [:]
 
-    /// Puts a record line in the index, moving its places in the counts.
-    private func setIndex(_ id: CaseID, _ entry: IndexEntry) {
-        if let old = index[id] { countPlaces(old.header.summary, by: -1) }
-        index[id] = entry
-        countPlaces(entry.header.summary, by: 1)
+    /// Puts a record line in the index and its summary in the list, moving its places in the
+    /// counts.
+    private func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
+        let summary = stored.caseSummary(id: entry.id, version: entry.version)
+        index[entry.id] = entry
+        if let position = summaryPosition[entry.id] {
+            countPlaces(summaryList[position], by: -1)
+            summaryList[position] = summary
+        } else if summaryList.last.map({ $0.id < entry.id }) ?? true {
+            summaryPosition[entry.id] = summaryList.count
+            summaryList.append(summary)
+        } else {
+            // A number below the highest (an import of old cases): keep the order.
+            let position = summaryList.firstIndex { $0.id > entry.id } ?? summaryList.count
+            summaryList.insert(summary, at: position)
+            for moved in position..<summaryList.count { summaryPosition[summaryList[moved].id] = moved }
+        }
+        countPlaces(summary, by: 1)
     }
 
-    private func countPlaces(_ summary: StoredSummary, by amount: Int) {
+    private func countPlaces(_ summary: CaseSummary, by amount: Int) {
         if let country = summary.country { placesUsed[country, default: 0] += amount }
         if let country = summary.allocation?.heldCountry(in: summary.stage) { placesHeld[country, default: 0] += amount }
         guard let integration = summary.integration else { return }
@@ -140,7 +180,7 @@ public final class FileCaseStore: CaseStore {
     /// A torn tail in either file, or saves whose audit entry was not written.
     private var tornCasesTail = false
     private var tornAuditTail = false
-    private var needsRepair: Bool { tornCasesTail || tornAuditTail || index.values.contains { $0.header.auditSequence > lastAuditSequence } }
+    private var needsRepair: Bool { tornCasesTail || tornAuditTail || index.values.contains { $0.auditSequence > lastAuditSequence } }
 
     func scanFromStart() throws {
         index = [:]
@@ -151,18 +191,51 @@ public final class FileCaseStore: CaseStore {
         try scanAuditTail()
     }
 
-    /// Reads the cases log from `offset` to its end, adding each good line to the index.
+    /// glibc's malloc_trim, which Swift's Glibc module leaves out (malloc.h), found at run time.
+    private static func trimMalloc() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+
+    /// How much of the log is read at a time: enough lines for both cores, and never the
+    /// whole 500 MB log of 120,000 cases in memory at once.
+    static let scanChunkBytes = 32 << 20
+
+    /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
+    /// each good line to the index.
     private func scanCases(from offset: Int) throws {
-        let bytes = try cases.read(at: offset, count: cases.size - offset)
-        var scan = LogScanner.scan(bytes, baseOffset: offset, file: cases.path)
+        let end = cases.size
+        var scan = LogScanner.Result()
+        var position = offset
+        var chunk = Self.scanChunkBytes
+        var tail = 0
+        while position < end {
+            let count = min(chunk, end - position)
+            let bytes = try cases.read(at: position, count: count)
+            let part = LogScanner.scan(bytes, baseOffset: position, file: cases.path)
+            if part.completeLength == 0, position + count < end {
+                chunk *= 2 // one line longer than a chunk: read more at once
+                continue
+            }
+            scan.records += part.records
+            scan.problems += part.problems
+            position += part.completeLength
+            tail = bytes.count - part.completeLength
+            if position + tail >= end { break }
+        }
+        scan.completeLength = position - offset
         scan.dropUnfinishedWrite(baseOffset: offset)
         for problem in scan.problems { openingProblems.append(problem) }
         for item in scan.records {
-            if let existing = index[item.header.id], existing.header.version >= item.header.version { continue }
-            setIndex(item.header.id, IndexEntry(header: item.header, offset: item.offset, length: item.length))
+            if let existing = index[item.header.id], existing.version >= item.header.version { continue }
+            setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
         }
         scannedBytes = offset + scan.completeLength
-        tornCasesTail = scan.completeLength < bytes.count
+        tornCasesTail = offset + scan.completeLength < end
+        // Parsing on both cores leaves freed chunks in each thread's malloc arena; hand them
+        // back, or a session holds the peak of its opening for good.
+        if scan.records.count > 10_000 { Self.trimMalloc() }
     }
 
     /// Finds the last audit entry (sequence and hash); the whole chain is checked by `check`.
@@ -202,17 +275,17 @@ public final class FileCaseStore: CaseStore {
             try setAsideTail(of: audit, from: cut)
             try scanAuditTail()
         }
-        let unaudited = index.values.filter { $0.header.auditSequence > lastAuditSequence }
-            .sorted { $0.header.auditSequence < $1.header.auditSequence }
+        let unaudited = index.values.filter { $0.auditSequence > lastAuditSequence }
+            .sorted { $0.auditSequence < $1.auditSequence }
         for entry in unaudited {
             let record = try decodeCase(entry)
             let previous = try previousVersion(of: entry)
-            let auditEntry = AuditEntry(sequence: lastAuditSequence + 1, at: entry.header.savedAt, user: entry.header.savedBy,
-                                        caseID: entry.header.id, version: entry.header.version,
+            let auditEntry = AuditEntry(sequence: lastAuditSequence + 1, at: entry.savedAt, user: entry.savedBy,
+                                        caseID: entry.id, version: entry.version,
                                         changes: CaseDiff.changes(from: previous, to: record))
             try appendAudit(auditEntry)
             openingProblems.append(StoreProblem(.repaired, file: audit.path, position: "entry \(auditEntry.sequence)",
-                                                message: "the save of \(entry.header.id) \(entry.header.version) was on disk but not in the audit trail; its entry was written from the log"))
+                                                message: "the save of \(entry.id) \(entry.version) was on disk but not in the audit trail; its entry was written from the log"))
         }
     }
 
@@ -240,14 +313,13 @@ public final class FileCaseStore: CaseStore {
     // MARK: CaseStore
 
     public func summaries() throws -> [CaseSummary] {
-        index.values.map { $0.header.summary.caseSummary(id: $0.header.id, version: $0.header.version) }
-            .sorted { $0.id < $1.id }
+        summaryList
     }
 
     public func load(_ id: CaseID) throws -> StoredCase {
         guard let entry = index[id] else { throw StoreError.notFound(id) }
-        return StoredCase(record: try decodeCase(entry), version: entry.header.version,
-                          savedBy: entry.header.savedBy, savedAt: entry.header.savedAt)
+        return StoredCase(record: try decodeCase(entry), version: entry.version,
+                          savedBy: entry.savedBy, savedAt: entry.savedAt)
     }
 
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
@@ -271,9 +343,9 @@ public final class FileCaseStore: CaseStore {
                 case (nil, nil): break
                 case (_?, nil): throw StoreError.alreadyExists(update.record.id)
                 case (nil, _?): throw StoreError.notFound(update.record.id)
-                case let (existing?, base?) where existing.header.version != base:
-                    throw StoreError.conflict(update.record.id, savedBy: existing.header.savedBy, savedAt: existing.header.savedAt,
-                                              version: existing.header.version)
+                case let (existing?, base?) where existing.version != base:
+                    throw StoreError.conflict(update.record.id, savedBy: existing.savedBy, savedAt: existing.savedAt,
+                                              version: existing.version)
                 default: break
                 }
                 let old = try current.map(decodeCase)
@@ -285,7 +357,7 @@ public final class FileCaseStore: CaseStore {
             var written: [(header: RecordHeader, start: Int, length: Int)] = []
             for (number, update) in updates.enumerated() {
                 let record = update.record
-                var header = RecordHeader(id: record.id, version: index[record.id]?.header.version.next ?? CaseVersion(1),
+                var header = RecordHeader(id: record.id, version: index[record.id]?.version.next ?? CaseVersion(1),
                                           savedBy: actor.user, savedAt: time, auditSequence: lastAuditSequence + 1 + number,
                                           summary: StoredSummary(record))
                 if updates.count > 1 {
@@ -299,7 +371,7 @@ public final class FileCaseStore: CaseStore {
             let offset = cases.size
             try cases.writeDurably(bytes)
             for line in written {
-                setIndex(line.header.id, IndexEntry(header: line.header, offset: offset + line.start, length: line.length))
+                setIndex(IndexEntry(header: line.header, offset: offset + line.start, length: line.length), summary: line.header.summary)
             }
             scannedBytes = offset + bytes.count
             try appendAudit(zip(updates, zip(written, previous)).map { update, item in
@@ -412,16 +484,16 @@ public final class FileCaseStore: CaseStore {
             return try JSONDecoder().decode(Case.self, from: Data(try CaseRecordLine.caseBytes(ofRecord: body)))
         } catch {
             let position = JSONPosition.position(ofOffset: entry.offset, in: try cases.read(at: 0, count: entry.offset))
-            throw StoreError.damaged(file: cases.path, position: "\(position)", reason: "the record of \(entry.header.id) cannot be read (\(error)); run 'haven check'")
+            throw StoreError.damaged(file: cases.path, position: "\(position)", reason: "the record of \(entry.id) cannot be read (\(error)); run 'haven check'")
         }
     }
 
     /// The version before `entry`'s, if the log still holds it.
     private func previousVersion(of entry: IndexEntry) throws -> Case? {
-        guard entry.header.version.rawValue > 1 else { return nil }
+        guard entry.version.rawValue > 1 else { return nil }
         let bytes = try cases.read(at: 0, count: entry.offset)
         let scan = LogScanner.scan(bytes, baseOffset: 0, file: cases.path)
-        guard let previous = scan.records.last(where: { $0.header.id == entry.header.id }) else { return nil }
+        guard let previous = scan.records.last(where: { $0.header.id == entry.id }) else { return nil }
         return try decodeCase(IndexEntry(header: previous.header, offset: previous.offset, length: previous.length))
     }
 

@@ -90,7 +90,10 @@ public struct HomeScreen: Screen {
     /// The query while finding; nil on the area list.
     public private(set) var finder: TextField?
     public private(set) var selectedMatch = 0
-    private var summaries: [CaseID: CaseSummary]
+    /// The cases in case-number order (as the store gives them), shared with the screens
+    /// opened from here, and where each one is.
+    private var summaries: [CaseSummary]
+    private var positions: [CaseID: Int]
     private var searchIndex: CaseSearchIndex?
 
     /// Who is working, on what day, in which role, for the screens the home screen opens;
@@ -117,16 +120,26 @@ public struct HomeScreen: Screen {
         self.draft = draft
         self.context = cases == nil ? nil : context
         stageCounts = cases.map(StageCounts.init)
-        summaries = Dictionary(uniqueKeysWithValues: (cases ?? []).map { ($0.id, $0) })
+        (summaries, positions) = Self.ordered(cases ?? [])
         searchIndex = cases.map(CaseSearchIndex.init)
     }
 
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Effect] {
         stageCounts = StageCounts(cases)
-        summaries = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
+        (summaries, positions) = Self.ordered(cases)
         searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
         selectedMatch = min(selectedMatch, max(0, matches().count - 1))
         return []
+    }
+
+    /// The cases sorted by number (the store's order already, so usually the same array) and
+    /// the position of each.
+    static func ordered(_ cases: [CaseSummary]) -> ([CaseSummary], [CaseID: Int]) {
+        let sorted = zip(cases, cases.dropFirst()).allSatisfy { $0.id < $1.id } ? cases : cases.sorted { $0.id < $1.id }
+        var positions: [CaseID: Int] = [:]
+        positions.reserveCapacity(sorted.count)
+        for (position, summary) in sorted.enumerated() { positions[summary.id] = position }
+        return (sorted, positions)
     }
 
     public var title: String { "Home" }
@@ -158,7 +171,7 @@ public struct HomeScreen: Screen {
     /// The cases matching the query, at most `limit`.
     public func matches(limit: Int = 500) -> [CaseSummary] {
         guard let finder, let searchIndex else { return [] }
-        return searchIndex.matches(finder.text, limit: limit).compactMap { summaries[$0] }
+        return searchIndex.matches(finder.text, limit: limit).compactMap { positions[$0].map { summaries[$0] } }
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -210,7 +223,7 @@ public struct HomeScreen: Screen {
     mutating func open(_ index: Int) -> [Effect] {
         let area = areas[index]
         guard let context else { return [.status("No store is open, so there is nothing to show.", .info)] }
-        let cases = summaries.values.sorted { $0.id < $1.id }
+        let cases = summaries
         switch area {
         case .intake:
             guard let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
