@@ -50,7 +50,7 @@ final class AllocationScreenTests: XCTestCase {
         var maria = app("maria.s", store)
         openAllocation(&maria)
         XCTAssertTrue(maria.lines[1].contains("60 waiting · 0 to approve · 80 of 80 places free"), maria.lines[1])
-        XCTAssertTrue(maria.lines[5].hasPrefix(">DE  Germany             40     0     0    40  ·"), maria.lines[5])
+        XCTAssertTrue(maria.lines[5].hasPrefix(">DE  Germany             40     0     0    40"), maria.lines[5])
         maria.press([.character("r")])
         XCTAssertTrue(maria.isWorking)
         var progress: [String] = []

@@ -242,7 +242,7 @@ public struct AllocationScreen: Screen {
             values.map { String(repeating: " ", count: max(0, 6 - $0.count)) + $0 }.joined()
         }
         let header = " Code" + (nameWidth > 0 ? " " + DisplayWidth.fit("Country", to: nameWidth) : "")
-            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  free ·"
+            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  free blank"
         canvas.put(header, x: area.x, y: area.y, width: area.width, style: Style(.heading, bold: true, underline: true))
         let height = area.height - 1
         for (row, position) in visibleRange(rows: uses.count, height: height).enumerated() {
@@ -257,7 +257,8 @@ public struct AllocationScreen: Screen {
             let usedCells = min(barWidth, use.used * barWidth / total)
             let heldCells = min(barWidth - usedCells, (use.used + use.reserved) * barWidth / total - usedCells)
             let bar = String(repeating: "█", count: usedCells) + String(repeating: "▒", count: max(0, heldCells))
-                + String(repeating: "·", count: max(0, barWidth - usedCells - max(0, heldCells)))
+                // Free places are left blank: a dot in each cost 2 bytes a cell on every
+                // redraw of twenty bars over the link.
             canvas.put(bar, x: area.x + width, y: y, width: max(0, area.width - width), style: .bar)
         }
     }
