@@ -147,8 +147,11 @@ struct HavenBench: ParsableCommand {
         let url = URL(fileURLWithPath: store)
         func resident() -> String {
             let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-            return "resident " + String((Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024) + " MB"
+            func figure(_ name: String) -> Int {
+                let line = status.split(separator: "\n").first { $0.hasPrefix(name) } ?? ""
+                return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+            }
+            return "resident \(figure("VmRSS:")) MB, peak \(figure("VmHWM:")) MB"
         }
         let (opened, openSeconds) = try time { try FileCaseStore(at: url) }
         print(row("open the store (FileCaseStore(at:))", openSeconds), resident())

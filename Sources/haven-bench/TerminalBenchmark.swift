@@ -24,6 +24,8 @@ struct TerminalBenchmark {
         var pages: [Int] = []
         var switches: [(String, Int)] = []
         var peakResident = 0
+        var residentAtHome = 0
+        var peakAtHome = 0
         var exitStatus: Int32 = 0
 
         var openToQueue: Double { firstFrame + queueDrawn }
@@ -40,6 +42,8 @@ struct TerminalBenchmark {
             throw BenchFailure("haven did not draw its home screen: \(home.text.suffix(300))")
         }
         figures.firstFrame = drawn
+        figures.residentAtHome = session.residentBytes ?? 0
+        figures.peakAtHome = session.peakResidentBytes ?? 0
         // 2: the Queues area, which opens on all cases for a supervisor.
         let queue = session.send(.character("2"), quiet: 0.3, limit: 60)
         guard queue.text.contains("All cases") else { throw BenchFailure("the queue of all cases did not open: \(queue.text.suffix(300))") }
@@ -102,6 +106,8 @@ struct TerminalBenchmark {
         lines.append("  bytes per page: median \(pages[pages.count / 2]), max \(pages.last!)   (budget 1,600)")
         lines.append("  bytes per screen switch: median \(switches[switches.count / 2]), max \(worstSwitch.1) (\(worstSwitch.0))   (budget 2,500)")
         for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }
+        lines.append(String(format: "  haven's resident memory with the home screen drawn %4d MB (peak so far %d MB)",
+                            figures.residentAtHome / 1_048_576, figures.peakAtHome / 1_048_576))
         lines.append(String(format: "  haven's peak resident memory                   %8d MB   (budget 300 MB)", figures.peakResident / 1_048_576))
         lines.append("  exit status \(figures.exitStatus)")
         return lines.joined(separator: "\n")

@@ -69,6 +69,36 @@ final class FamilyStoreTests: StoreTestCase {
         }
     }
 
+    /// Opening reads the log a chunk at a time: a link's two lines split across chunks are
+    /// kept together, a torn one still set aside whole, and the store reads as it does whole.
+    func testLinksAcrossReadChunksAreKeptTogetherOrSetAsideWhole() throws {
+        let saved = FileCaseStore.scanChunkBytes
+        defer { FileCaseStore.scanChunkBytes = saved }
+        let store = try makeStore()
+        let (a, b) = try twoCases(in: store)
+        for record in demoCases(30).dropFirst(2) { _ = try store.save(record, basedOn: nil, by: anna, at: now) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl")))
+        let (first, second) = try Workflow.link(member: 1, of: a.record, to: b.record, by: anna, at: now)
+        _ = try store.save(together: [CaseUpdate(first, basedOn: a.version), CaseUpdate(second, basedOn: b.version)], by: anna, at: now)
+        let whole = try FileCaseStore(at: storeURL).summaries()
+        let after = try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl")))
+        let firstLineEnd = after[before.count...].firstIndex(of: 10)! + 1
+        // Chunks smaller than a line (each read grows to one line), and chunks that end inside
+        // the link's first or second line.
+        for chunk in [512, firstLineEnd - 100, firstLineEnd + 100, 1 << 20] {
+            FileCaseStore.scanChunkBytes = chunk
+            let reopened = try FileCaseStore(at: storeURL)
+            XCTAssertEqual(try reopened.summaries(), whole, "chunk \(chunk)")
+            XCTAssertEqual(try reopened.load(b.record.id).record.family.first?.linkedCase, a.record.id, "chunk \(chunk)")
+            XCTAssertTrue(reopened.openingProblems.isEmpty, "\(reopened.openingProblems)")
+        }
+        FileCaseStore.scanChunkBytes = 700
+        try after.prefix(firstLineEnd).write(to: URL(fileURLWithPath: path("cases.jsonl")))
+        let torn = try FileCaseStore(at: storeURL)
+        XCTAssertNil(try torn.load(a.record.id).record.family[0].linkedCase)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl"))), before, "cut back to before the link")
+    }
+
     func testFamilyAndPublicitySummariesComeBackFromTheHeaders() throws {
         let store = try makeStore()
         let records = demoCases(300)

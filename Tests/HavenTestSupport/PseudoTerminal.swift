@@ -118,9 +118,13 @@ public final class PseudoTerminal {
     }
 
     /// The program's peak resident memory so far (VmHWM), in bytes.
-    public var peakResidentBytes: Int? {
+    public var peakResidentBytes: Int? { memoryFigure("VmHWM:") }
+    /// The program's resident memory now (VmRSS), in bytes.
+    public var residentBytes: Int? { memoryFigure("VmRSS:") }
+
+    private func memoryFigure(_ name: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kilobytes * 1024
     }

@@ -200,16 +200,19 @@ public final class FileCaseStore: CaseStore {
 
     /// How much of the log is read at a time: enough lines for both cores, and never the
     /// whole 500 MB log of 120,000 cases in memory at once.
-    static let scanChunkBytes = 32 << 20
+    nonisolated(unsafe) static var scanChunkBytes = 16 << 20 // tests make it small
 
     /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
-    /// each good line to the index.
+    /// each good line to the index as its chunk is read (so the parsed headers of 120,000 lines
+    /// are never all in memory beside the index). The lines of a write of several cases wait
+    /// until its last part is read; a write still unfinished at the end was torn by a crash and
+    /// is left out whole, so a link is never on one case only.
     private func scanCases(from offset: Int) throws {
         let end = cases.size
-        var scan = LogScanner.Result()
         var position = offset
         var chunk = Self.scanChunkBytes
-        var tail = 0
+        var pending: [LogScanner.Record] = []
+        var scanned = 0
         while position < end {
             let count = min(chunk, end - position)
             let bytes = try cases.read(at: position, count: count)
@@ -218,24 +221,35 @@ public final class FileCaseStore: CaseStore {
                 chunk *= 2 // one line longer than a chunk: read more at once
                 continue
             }
-            scan.records += part.records
-            scan.problems += part.problems
+            if summaryList.isEmpty, !part.records.isEmpty {
+                // Room for every case at once, estimated from this chunk's lines: growing the
+                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
+                let estimate = Int(Double(end - position) / Double(max(1, part.completeLength)) * Double(part.records.count) * 1.05)
+                summaryList.reserveCapacity(estimate)
+                summaryPosition.reserveCapacity(estimate)
+                index.reserveCapacity(estimate)
+            }
+            var records = pending + part.records
+            pending = []
+            if let last = records.last, let partNumber = last.header.part, let parts = last.header.parts, partNumber < parts,
+               records.count >= partNumber {
+                pending = Array(records.suffix(partNumber))
+                records.removeLast(partNumber)
+            }
+            for problem in part.problems { openingProblems.append(problem) }
+            for item in records {
+                if let existing = index[item.header.id], existing.version >= item.header.version { continue }
+                setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
+            }
+            scanned += records.count
             position += part.completeLength
-            tail = bytes.count - part.completeLength
-            if position + tail >= end { break }
+            if part.completeLength < bytes.count, position + (bytes.count - part.completeLength) >= end { break }
         }
-        scan.completeLength = position - offset
-        scan.dropUnfinishedWrite(baseOffset: offset)
-        for problem in scan.problems { openingProblems.append(problem) }
-        for item in scan.records {
-            if let existing = index[item.header.id], existing.version >= item.header.version { continue }
-            setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
-        }
-        scannedBytes = offset + scan.completeLength
-        tornCasesTail = offset + scan.completeLength < end
+        scannedBytes = pending.first?.offset ?? position
+        tornCasesTail = scannedBytes < end
         // Parsing on both cores leaves freed chunks in each thread's malloc arena; hand them
         // back, or a session holds the peak of its opening for good.
-        if scan.records.count > 10_000 { Self.trimMalloc() }
+        if scanned > 10_000 { Self.trimMalloc() }
     }
 
     /// Finds the last audit entry (sequence and hash); the whole chain is checked by `check`.

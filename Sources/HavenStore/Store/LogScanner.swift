@@ -17,17 +17,6 @@ enum LogScanner {
         var problems: [StoreProblem] = []
         /// Bytes up to and including the last newline; anything after is a torn tail.
         var completeLength = 0
-
-        /// A write of several lines (`part` of `parts`) that ends the log unfinished was torn
-        /// by a crash before it was acknowledged: its lines become part of the torn tail, so a
-        /// link is never on one case only.
-        mutating func dropUnfinishedWrite(baseOffset: Int) {
-            guard let last = records.last, let part = last.header.part, let parts = last.header.parts, part < parts,
-                  records.count >= part else { return }
-            let first = records[records.count - part]
-            records.removeLast(part)
-            completeLength = first.offset - baseOffset
-        }
     }
 
     static func scan(_ bytes: [UInt8], baseOffset: Int, file: String) -> Result {
@@ -36,7 +25,7 @@ enum LogScanner {
         result.completeLength = completeLength
         guard !lines.isEmpty else { return result }
 
-        let chunkSize = 4096
+        let chunkSize = 1024
         let chunkCount = (lines.count + chunkSize - 1) / chunkSize
         var chunks = [Result](repeating: Result(), count: chunkCount)
         let allLines = lines

@@ -135,7 +135,7 @@ public struct HomeScreen: Screen {
     /// The cases sorted by number (the store's order already, so usually the same array) and
     /// the position of each.
     static func ordered(_ cases: [CaseSummary]) -> ([CaseSummary], [CaseID: Int]) {
-        let sorted = zip(cases, cases.dropFirst()).allSatisfy { $0.id < $1.id } ? cases : cases.sorted { $0.id < $1.id }
+        let sorted = CaseSearchIndex.inNumberOrder(cases)
         var positions: [CaseID: Int] = [:]
         positions.reserveCapacity(sorted.count)
         for (position, summary) in sorted.enumerated() { positions[summary.id] = position }
