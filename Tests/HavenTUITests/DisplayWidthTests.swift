@@ -91,4 +91,10 @@ final class TextFieldTests: XCTestCase {
         type("Юрий", into: &field)
         XCTAssertEqual(field.text, "Юри")
     }
+
+    func testWithoutUTF8EachCellIsOneASCIICharacterAndNamesStayLegible() {
+        XCTAssertEqual(String("Жуков Артём Соловьёв".map(AsciiFallback.character)), "Zukov Artem Solov'ev")
+        XCTAssertEqual(String("HV-000001 › 1-17 … █▒·".map(AsciiFallback.character)), "HV-000001 > 1-17 ~ #+.")
+        XCTAssertEqual(AsciiFallback.character(for: "中"), "?")
+    }
 }

@@ -149,8 +149,12 @@ public final class NcursesTerminal: Terminal {
                 run.removeAll(keepingCapacity: true)
                 while x < width, canvas[x, y].style == style {
                     let cell = canvas[x, y]
-                    if !cell.isContinuation {
-                        for scalar in cell.character.unicodeScalars { run.append(wchar_t(bitPattern: scalar.value)) }
+                    if cell.isContinuation {
+                        // Without UTF-8 a wide character is one ASCII cell: keep the column.
+                        if !localeIsUTF8 { run.append(wchar_t(32)) }
+                    } else {
+                        let shown = localeIsUTF8 ? cell.character : AsciiFallback.character(for: cell.character)
+                        for scalar in shown.unicodeScalars { run.append(wchar_t(bitPattern: scalar.value)) }
                     }
                     x += 1
                 }
