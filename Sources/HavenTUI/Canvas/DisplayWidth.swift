@@ -92,6 +92,11 @@ public enum DisplayWidth {
 enum PersonNameDisplay {
     /// "Богданов Иван Павлович" → "Богданов И.П."; "Bogdanov Ivan" → "Bogdanov I."; one word
     /// stays as it is. Names are written surname first throughout Haven.
+    /// The whole name when it fits `width` columns, else surname and initials.
+    static func fitting(_ name: String, in width: Int) -> String {
+        DisplayWidth.of(name) <= width ? name : surnameAndInitials(name)
+    }
+
     static func surnameAndInitials(_ name: String) -> String {
         let words = name.split(separator: " ", omittingEmptySubsequences: true)
         guard let surname = words.first, words.count > 1 else { return name }

@@ -335,9 +335,9 @@ public struct QueueScreen: Screen {
         let used = fixed.values.reduce(0, +) + fixed.values.filter { $0 > 0 }.count + 1
         let names = max(6, width - used - 2)
         var result = fixed
-        // Both scripts at every width from 80 columns; below 100 as surname and initials
-        // (Богданов И.П.), which says more than two halves cut short and keeps a page of 17
-        // rows under 1.6 KB on the link (docs/DECISIONS.md).
+        // Both scripts from 80 columns. A name too long for its column is shown as surname and
+        // initials (Богданов И.П.), which says more than a name cut short and keeps a page of
+        // 17 rows under 1.6 KB on the link (docs/DECISIONS.md).
         if width >= 80 {
             result[.cyrillicName] = names / 2
             result[.latinName] = names - names / 2 - 1
@@ -394,7 +394,6 @@ public struct QueueScreen: Screen {
         }
         canvas.put(line(headers, widths: widths), x: area.x, y: area.y + 2, width: area.width, style: Style(.heading, bold: true, underline: true))
         let visible = area.height - 3
-        let shortNames = area.width < 100
         if rowCount == 0 {
             let why = cases.isEmpty ? "No cases yet." : onlyMine && filterSummary.isEmpty && search == nil
                 ? "No cases are assigned to you; m shows all cases." : "No case matches; x clears the search and filters."
@@ -411,8 +410,8 @@ public struct QueueScreen: Screen {
             let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today) || followUp?.state == .overdue
             let cells: [QueueColumn: String] = [
                 .id: summary.id.rawValue,
-                .cyrillicName: shortNames ? PersonNameDisplay.surnameAndInitials(summary.cyrillicName) : summary.cyrillicName,
-                .latinName: shortNames ? PersonNameDisplay.surnameAndInitials(summary.latinName) : summary.latinName,
+                .cyrillicName: PersonNameDisplay.fitting(summary.cyrillicName, in: widths[.cyrillicName] ?? 0),
+                .latinName: PersonNameDisplay.fitting(summary.latinName, in: widths[.latinName] ?? 0),
                 .stage: followUp.map { ($0.state == .overdue ? "LATE" : "Due") + " \($0.months) mo." } ?? summary.stage.title,
                 .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
                 .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
