@@ -26,6 +26,7 @@ struct TerminalBenchmark {
         var peakResident = 0
         var residentAtHome = 0
         var peakAtHome = 0
+        var peakAfter: [(String, Int)] = []
         var exitStatus: Int32 = 0
 
         var openToQueue: Double { firstFrame + queueDrawn }
@@ -73,6 +74,7 @@ struct TerminalBenchmark {
                             ("7", "Audit trail"), ("8", "Reports"), ("9", "Courses")] {
             let opened = session.send(.character(Character(key)), quiet: 0.3)
             figures.switches.append(("Home → \(name)", opened.count))
+            figures.peakAfter.append((name, session.peakResidentBytes ?? 0))
             let back = session.send(.escape, quiet: 0.3)
             figures.switches.append(("\(name) → Home", back.count))
         }
@@ -108,6 +110,8 @@ struct TerminalBenchmark {
         for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }
         lines.append(String(format: "  haven's resident memory with the home screen drawn %4d MB (peak so far %d MB)",
                             figures.residentAtHome / 1_048_576, figures.peakAtHome / 1_048_576))
+        lines.append("  haven's peak resident memory after opening each area: "
+                     + figures.peakAfter.map { "\($0.0) \($0.1 / 1_048_576)" }.joined(separator: ", ") + " MB")
         lines.append(String(format: "  haven's peak resident memory                   %8d MB   (budget 300 MB)", figures.peakResident / 1_048_576))
         lines.append("  exit status \(figures.exitStatus)")
         return lines.joined(separator: "\n")

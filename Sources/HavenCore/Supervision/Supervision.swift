@@ -135,8 +135,12 @@ public enum Supervision {
 
     /// The approvals queue: decisions and allocations awaiting a supervisor, oldest first.
     public static func approvals(_ summaries: [CaseSummary]) -> [CaseSummary] {
-        summaries.filter { $0.pendingApproval != nil }.sorted {
-            ($0.pendingApproval!.proposedAt, $0.id) < ($1.pendingApproval!.proposedAt, $1.id)
+        // Sorted as small keys, then copied once: sorting the summaries themselves (512 bytes
+        // each, 30,000 waiting at 120,000 cases) held three copies at once.
+        summaries.indices.compactMap { position in
+            summaries[position].pendingApproval.map { ($0.proposedAt, summaries[position].id, position) }
         }
+        .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        .map { summaries[$0.2] }
     }
 }
