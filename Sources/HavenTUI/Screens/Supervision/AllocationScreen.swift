@@ -242,7 +242,7 @@ public struct AllocationScreen: Screen {
             values.map { String(repeating: " ", count: max(0, 6 - $0.count)) + $0 }.joined()
         }
         let header = " Code" + (nameWidth > 0 ? " " + DisplayWidth.fit("Country", to: nameWidth) : "")
-            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  free blank"
+            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  rest free"
         canvas.put(header, x: area.x, y: area.y, width: area.width, style: Style(.heading, bold: true, underline: true))
         let height = area.height - 1
         for (row, position) in visibleRange(rows: uses.count, height: height).enumerated() {
