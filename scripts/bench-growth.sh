@@ -15,11 +15,15 @@ swift build -c release --product haven >/dev/null
 swift build -c release --product haven-bench >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/haven-growth.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# A part that misses a budget exits 1; the others still run, and so does this script's end.
+failed=0
 for n in "${sizes[@]}"; do
     echo "=== $n cases ==="
     .build/release/haven demo --cases "$n" --no-open --store "$work/demo-$n" >/dev/null
-    .build/release/haven-bench --part terminal --store "$work/demo-$n"
-    .build/release/haven-bench --part store --cases "$n" --saves 50 --directory "$work"
-    .build/release/haven-bench --part allocation --cases "$n"
+    .build/release/haven-bench --part terminal --store "$work/demo-$n" || failed=1
+    .build/release/haven-bench --part store --cases "$n" --saves 50 --directory "$work" || failed=1
+    .build/release/haven-bench --part allocation --cases "$n" || failed=1
     rm -rf "$work/demo-$n"
 done
+[ "$failed" -eq 0 ] || echo "Some budgets were missed (MISSED above)."
+exit "$failed"

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import HavenCore
 import HavenStore
+import HavenTestSupport
 
 @main
 struct HavenBench: ParsableCommand {
@@ -30,7 +31,10 @@ struct HavenBench: ParsableCommand {
         let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
         let count = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().count
         let figures = try TerminalBenchmark(haven: binary, store: store, data: ProcessInfo.processInfo.environment["HAVEN_DATA"]).run()
-        print(TerminalBenchmark.report(figures, cases: count))
+        let (report, missed) = TerminalBenchmark.report(figures, cases: count)
+        print(report)
+        // A missed budget fails the run, so a script or a person cannot read past it.
+        if !missed.isEmpty { throw ExitCode(1) }
     }
 
     func run() throws {
@@ -113,14 +117,24 @@ struct HavenBench: ParsableCommand {
         print(row("export \(cases) cases as JSON", exportSeconds))
         let python = try pythonLoadSeconds(exportFile.path)
         print(row("CPython json.loads of that export (\(exported.count / 1_000_000) MB)", python))
-        print(String(format: "  open / json.loads = %.2f   (case log %d MB)", open / python, logBytes / 1_000_000))
+        // The ratio budgets are for the programme's worst case; small stores are for growth.
+        let judged = cases >= 100_000
+        var missed: [String] = []
+        func verdict(_ within: Bool, _ name: String) -> String {
+            guard judged else { return "(judged at 100,000 cases or more)" }
+            if !within { missed.append(name) }
+            return within ? "ok" : "MISSED"
+        }
+        print(String(format: "  open / json.loads = %.2f   (case log %d MB)   budget 0.5: ", open / python, logBytes / 1_000_000)
+              + verdict(open / python <= Budget.openOverJSONLoads, "open / json.loads"))
 
         // One save: load a case, add a note, save it; at 100 cases and at the full size.
         let smallSave = try medianSave(FileCaseStore(at: small), count: 100, actor: actor, now: now)
         let largeSave = try medianSave(opened, count: cases, actor: Actor(user: "bench", role: .caseworker), now: now)
         print(row("one save at 100 cases (median of \(saves))", smallSave))
         print(row("one save at \(cases) cases (median of \(saves))", largeSave))
-        print(String(format: "  save at %d / save at 100 = %.2f", cases, largeSave / smallSave))
+        print(String(format: "  save at %d / save at 100 = %.2f   budget 1.5: ", cases, largeSave / smallSave)
+              + verdict(largeSave / smallSave <= Budget.saveGrowth, "save growth"))
         let (_, historySeconds) = try time { try opened.history(of: CaseID(number: cases / 2)) }
         let (_, secondHistorySeconds) = try time { try opened.history(of: CaseID(number: cases / 3)) }
         print(row("history of one case (first, then another)", historySeconds))
@@ -140,6 +154,10 @@ struct HavenBench: ParsableCommand {
         }
         print(row("dashboard figures, all panels (\(approvals) to approve)", dashboardSeconds))
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
+        if !missed.isEmpty {
+            print("  budgets missed: " + missed.joined(separator: ", "))
+            throw ExitCode(1)
+        }
     }
 
     func openPhases() throws {

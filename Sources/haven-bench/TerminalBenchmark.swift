@@ -89,7 +89,8 @@ struct TerminalBenchmark {
         return last
     }
 
-    static func report(_ figures: Figures, cases: Int) -> String {
+    /// The report, and which budgets (`Budget`) the figures miss.
+    static func report(_ figures: Figures, cases: Int) -> (text: String, missed: [String]) {
         func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
         let keys = figures.keystrokes.sorted()
         let p99 = keys[min(keys.count - 1, Int((Double(keys.count) * 0.99).rounded(.up)) - 1)]
@@ -97,24 +98,36 @@ struct TerminalBenchmark {
         let moves = figures.moves.sorted(), pages = figures.pages.sorted()
         let switches = figures.switches.map(\.1).sorted()
         let worstSwitch = figures.switches.max { $0.1 < $1.1 }!
+        var missed: [String] = []
+        func verdict(_ within: Bool, _ name: String) -> String {
+            if !within { missed.append(name) }
+            return within ? "ok" : "MISSED"
+        }
         var lines: [String] = []
         lines.append("Terminal benchmark: haven at 80x24 (xterm-256color), \(cases) cases")
         lines.append(String(format: "  start to home screen drawn                     %8.3f s", figures.firstFrame))
         lines.append(String(format: "  then the queue drawn (key 2)                   %8.3f s", figures.queueDrawn))
-        lines.append(String(format: "  open to usable queue                           %8.3f s   (budget 1 s)", figures.openToQueue))
+        lines.append(String(format: "  open to usable queue                           %8.3f s   budget 1 s: ", figures.openToQueue)
+                     + verdict(figures.openToQueue <= Budget.openSeconds, "open to usable queue"))
         lines.append("  search keystroke, key to screen finished (\(keys.count) keys): median \(milliseconds(median)), "
-                     + "p99 \(milliseconds(p99)), worst \(milliseconds(keys.last!))   (budget 16 ms / 50 ms)")
-        lines.append("  bytes per list move: median \(moves[moves.count / 2]), max \(moves.last!)   (budget 170)")
-        lines.append("  bytes per page: median \(pages[pages.count / 2]), max \(pages.last!)   (budget 1,600)")
-        lines.append("  bytes per screen switch: median \(switches[switches.count / 2]), max \(worstSwitch.1) (\(worstSwitch.0))   (budget 2,500)")
+                     + "p99 \(milliseconds(p99)), worst \(milliseconds(keys.last!))   budget 16 / 50 ms: "
+                     + verdict(median <= Budget.keystrokeMedianSeconds && p99 <= Budget.keystrokeP99Seconds, "keystroke"))
+        lines.append("  bytes per list move: median \(moves[moves.count / 2]), max \(moves.last!)   budget 170: "
+                     + verdict(moves.last! <= Budget.moveBytes, "list move"))
+        lines.append("  bytes per page: median \(pages[pages.count / 2]), max \(pages.last!)   budget 1,600: "
+                     + verdict(pages.last! <= Budget.pageBytes, "page"))
+        lines.append("  bytes per screen switch: median \(switches[switches.count / 2]), max \(worstSwitch.1) (\(worstSwitch.0))   "
+                     + "budget 2,500: " + verdict(worstSwitch.1 <= Budget.screenSwitchBytes, "screen switch"))
         for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }
         lines.append(String(format: "  haven's resident memory with the home screen drawn %4d MB (peak so far %d MB)",
                             figures.residentAtHome / 1_048_576, figures.peakAtHome / 1_048_576))
         lines.append("  haven's peak resident memory after opening each area: "
                      + figures.peakAfter.map { "\($0.0) \($0.1 / 1_048_576)" }.joined(separator: ", ") + " MB")
-        lines.append(String(format: "  haven's peak resident memory                   %8d MB   (budget 300 MB)", figures.peakResident / 1_048_576))
+        lines.append(String(format: "  haven's peak resident memory                   %8d MB   budget 300 MB: ", figures.peakResident / 1_048_576)
+                     + verdict(figures.peakResident <= Budget.residentBytes, "resident memory"))
         lines.append("  exit status \(figures.exitStatus)")
-        return lines.joined(separator: "\n")
+        if !missed.isEmpty { lines.append("  budgets missed: " + missed.joined(separator: ", ")) }
+        return (lines.joined(separator: "\n"), missed)
     }
 }
 

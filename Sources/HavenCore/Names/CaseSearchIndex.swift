@@ -4,14 +4,28 @@ import Foundation
 /// as the user types: every word typed must begin a word of the case's Cyrillic or Latin
 /// name under the name-matching key ("влад", "Wlad" and "Vlad" all find Владимир).
 public struct CaseSearchIndex: Sendable {
+    /// A case as the index keeps it; its keys are in `keyBytes`.
+    struct Named: Sendable {
+        let id: CaseID
+        /// The names the keys were worked out from, so an update can tell what changed.
+        let names: String
+    }
+
+    /// A case's keys as they are worked out, before they join the others in `keyBytes`.
     struct Entry: Sendable {
         let id: CaseID
         /// The names the keys were worked out from, so an update can tell what changed.
         let names: String
         /// Every word key of both names, each with a space before and after (" ivan ivanov "):
         /// a typed word is a prefix of some key when " word" occurs, a whole key when " word "
-        /// does. One small byte array a case, searched without making a String.
+        /// does; searched as bytes, never as a String.
         let keys: [UInt8]
+
+        init(id: CaseID, names: String, keys: [UInt8]) {
+            self.id = id
+            self.names = names
+            self.keys = keys
+        }
 
         init(_ summary: CaseSummary, cache: inout [Substring: [UInt8]]) {
             id = summary.id
@@ -38,7 +52,7 @@ public struct CaseSearchIndex: Sendable {
 
     }
 
-    private let entries: [Entry]
+    private let entries: [Named]
     /// Every entry's keys end to end, and where each entry's end: what a search reads, one
     /// contiguous run of ~5 MB at 120,000 cases rather than 120,000 small arrays.
     private let keyBytes: [UInt8]
@@ -51,7 +65,7 @@ public struct CaseSearchIndex: Sendable {
     }
 
     private init(entries: [Entry]) {
-        self.entries = entries
+        self.entries = entries.map { Named(id: $0.id, names: $0.names) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.reduce(0) { $0 + $1.keys.count })
         var ends: [Int32] = []
@@ -95,11 +109,13 @@ public struct CaseSearchIndex: Sendable {
         var positions: [CaseID: Int] = [:]
         positions.reserveCapacity(entries.count)
         for (position, entry) in entries.enumerated() { positions[entry.id] = position }
-        let known = positions, entries = self.entries
+        let known = positions, entries = self.entries, keyBytes = self.keyBytes, keyEnds = self.keyEnds
         return CaseSearchIndex(entries: Self.entries(for: Self.inNumberOrder(summaries)) { summary in
             guard let position = known[summary.id] else { return nil }
             let entry = entries[position]
-            return entry.names == summary.cyrillicName + "\u{0}" + summary.latinName ? entry : nil
+            guard entry.names == summary.cyrillicName + "\u{0}" + summary.latinName else { return nil }
+            let start = position == 0 ? 0 : Int(keyEnds[position - 1])
+            return Entry(id: entry.id, names: entry.names, keys: Array(keyBytes[start..<Int(keyEnds[position])]))
         })
     }
 

@@ -54,10 +54,12 @@ public struct Canvas: Sendable {
 
     /// A row of a list: `text` in `style`, and on the selected row a `>` in the first column
     /// (when the row leaves it blank) and the first word, the case number or the name the row
-    /// is about, in the selection style. Not a bar across the row: moving the selection then
+    /// is about, in the selection style; or, given `keyWidth`, that many columns after the
+    /// marker (a title of several words). Not a bar across the row: moving the selection then
     /// rewrites a dozen cells over the link, not two whole rows (docs/DECISIONS.md).
     @discardableResult
-    public mutating func putListRow(_ text: String, x: Int, y: Int, width: Int, style: Style, selected: Bool) -> Int {
+    public mutating func putListRow(_ text: String, x: Int, y: Int, width: Int, style: Style, selected: Bool,
+                                    keyWidth: Int? = nil) -> Int {
         let used = put(text, x: x, y: y, width: width, style: style)
         guard selected, y >= 0, y < size.height, x >= 0, x < size.width else { return used }
         let end = min(size.width, x + max(1, width))
@@ -66,6 +68,10 @@ public struct Canvas: Sendable {
         if cells[row + column].character == " " {
             cells[row + column] = Cell(character: ">", style: .selection)
             column += 1
+        }
+        if let keyWidth {
+            for cell in column..<min(end, column + keyWidth) { cells[row + cell].style = .selection }
+            return used
         }
         while column < end, cells[row + column].character == " ", !cells[row + column].isContinuation { column += 1 }
         while column < end, cells[row + column].character != " " || cells[row + column].isContinuation {

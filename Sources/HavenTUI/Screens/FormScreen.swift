@@ -202,7 +202,8 @@ public struct PickScreen: Screen {
         for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {
             let y = area.y + 2 + offset
             let isSelected = first + offset == selected
-            canvas.putListRow(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
+            canvas.putListRow(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y,
+                              width: area.width, style: .normal, selected: isSelected, keyWidth: titleWidth)
         }
     }
 }

@@ -128,7 +128,8 @@ public struct HomeScreen: Screen {
         stageCounts = StageCounts(cases)
         (summaries, positions) = Self.ordered(cases)
         searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
-        selectedMatch = min(selectedMatch, max(0, matches().count - 1))
+        findAgain()
+        selectedMatch = min(selectedMatch, max(0, found.count - 1))
         return []
     }
 
@@ -168,10 +169,13 @@ public struct HomeScreen: Screen {
         })
     }
 
-    /// The cases matching the query, at most `limit`.
-    public func matches(limit: Int = 500) -> [CaseSummary] {
-        guard let finder, let searchIndex else { return [] }
-        return searchIndex.matches(finder.text, limit: limit).compactMap { positions[$0].map { summaries[$0] } }
+    /// The cases matching the query (at most 500), worked out when the query or the cases
+    /// change: a frame, an arrow key or Enter reads them without searching 120,000 names again.
+    public private(set) var found: [CaseSummary] = []
+
+    private mutating func findAgain() {
+        guard let finder, let searchIndex else { found = []; return }
+        found = searchIndex.matches(finder.text, limit: 500).compactMap { positions[$0].map { summaries[$0] } }
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -191,6 +195,7 @@ public struct HomeScreen: Screen {
             }
             finder = TextField()
             selectedMatch = 0
+            findAgain()
         case .stopFinding:
             break
         }
@@ -199,11 +204,12 @@ public struct HomeScreen: Screen {
 
     mutating func handleWhileFinding(_ action: Action) -> [Effect] {
         switch action {
-        case .down: selectedMatch = min(max(0, matches().count - 1), selectedMatch + 1)
+        case .down: selectedMatch = min(max(0, found.count - 1), selectedMatch + 1)
         case .up: selectedMatch = max(0, selectedMatch - 1)
-        case .stopFinding: finder = nil
+        case .stopFinding:
+            finder = nil
+            findAgain()
         case .open:
-            let found = matches()
             guard found.indices.contains(selectedMatch) else { return [.status("No case is selected.", .info)] }
             return [.openCase(found[selectedMatch].id)]
         default: break
@@ -215,8 +221,12 @@ public struct HomeScreen: Screen {
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard var field = finder else { return nil }
         guard field.handle(key) else { return nil }
+        let changed = field.text != finder?.text
         finder = field
-        selectedMatch = 0
+        if changed {
+            selectedMatch = 0
+            findAgain()
+        }
         return []
     }
 
@@ -281,7 +291,6 @@ public struct HomeScreen: Screen {
     func renderFinder(_ field: TextField, into canvas: inout Canvas, area: Rect) {
         guard area.height >= 3 else { return }
         let label = " Find: "
-        let found = matches()
         let count = field.text.isEmpty ? "type a name or number"
             : "\(found.count == 500 ? "500+" : String(found.count)) of \(searchIndex?.count ?? 0)"
         let countWidth = DisplayWidth.of(count) + 1

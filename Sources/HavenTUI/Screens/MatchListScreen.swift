@@ -111,7 +111,8 @@ public struct MatchListScreen: Screen {
                 : "\(match.profile.id)  \(match.profile.name)"
             let line = " " + DisplayWidth.fit("\(index + 1).", to: 5) + DisplayWidth.fit(Self.verdict(match), to: verdictWidth) + " " + name
             let style: Style = match.placesLeft == 0 || match.location == .otherCountry ? .muted : .normal
-            canvas.putListRow(line, x: area.x, y: y, width: area.width, style: style, selected: index == selected)
+            canvas.putListRow(line, x: area.x, y: y, width: area.width, style: style, selected: index == selected,
+                              keyWidth: 5 + verdictWidth)
         }
         let match = matches[min(selected, matches.count - 1)]
         let detailTop = area.y + 3 + listHeight

@@ -1,7 +1,8 @@
 import HavenCore
 
 /// Columns for a list of cases, sized to the width: number, Cyrillic name, Latin name, stage.
-/// Below 60 columns the Latin name is left out; names are cut by display width with `…`.
+/// Below 60 columns the Latin name is left out; a name too long for its column shows as surname
+/// and initials, as in the queue.
 struct CaseTable {
     let idWidth = 9
     let stageWidth = 11
@@ -24,7 +25,8 @@ struct CaseTable {
     }
 
     func row(_ summary: CaseSummary) -> String {
-        line(summary.id.rawValue, summary.cyrillicName, summary.latinName, summary.stage.title)
+        line(summary.id.rawValue, PersonNameDisplay.fitting(summary.cyrillicName, in: cyrillicWidth),
+             PersonNameDisplay.fitting(summary.latinName, in: latinWidth), summary.stage.title)
     }
 
     private func line(_ id: String, _ cyrillic: String, _ latin: String, _ stage: String) -> String {

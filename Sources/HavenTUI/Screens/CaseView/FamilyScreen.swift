@@ -167,7 +167,8 @@ public struct FamilyScreen: Screen {
             let overdue = m.nextActionDue.map { $0 < context.today } ?? false
             let row = " " + DisplayWidth.fit(m.relationship.title, to: relationWidth) + " " + DisplayWidth.fit(m.displayName, to: nameWidth)
                 + " " + stageText(m)
-            canvas.putListRow(row, x: area.x, y: y, width: area.width, style: overdue && !m.stage.isFinal ? .overdue : .normal, selected: isSelected)
+            canvas.putListRow(row, x: area.x, y: y, width: area.width, style: overdue && !m.stage.isFinal ? .overdue : .normal,
+                              selected: isSelected, keyWidth: relationWidth)
         }
         let top = area.y + 2 + listRows + 1
         for (offset, line) in detail.enumerated() where top + offset < area.y + area.height {

@@ -1,0 +1,16 @@
+/// Issue 9's budgets for Haven at 120,000 cases over ssh, in one place: the terminal benchmark
+/// judges its figures by them, and the byte budgets (which do not depend on the machine) are
+/// also checked by the end-to-end tests.
+public enum Budget {
+    public static let openSeconds = 1.0
+    /// Opening the store, against CPython's json.loads of the same cases.
+    public static let openOverJSONLoads = 0.5
+    public static let keystrokeMedianSeconds = 0.016
+    public static let keystrokeP99Seconds = 0.050
+    public static let moveBytes = 170
+    public static let pageBytes = 1_600
+    public static let screenSwitchBytes = 2_500
+    /// One save at 120,000 cases against one at 100.
+    public static let saveGrowth = 1.5
+    public static let residentBytes = 300 * 1_048_576
+}
