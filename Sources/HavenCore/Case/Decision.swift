@@ -16,7 +16,7 @@ public enum DecisionOutcome: String, Choice {
 /// A proposal awaiting a second person's review: who proposed, when, and what became of it.
 /// Decisions, allocations and publicity approvals all follow this two-person rule.
 public struct Review: Hashable, Codable, Sendable {
-    public enum Verdict: String, Codable, Sendable, Hashable {
+    public enum Verdict: String, Codable, Sendable, Hashable, CaseIterable {
         case approved
         case returned
     }

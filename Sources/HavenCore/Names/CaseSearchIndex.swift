@@ -7,39 +7,54 @@ public struct CaseSearchIndex: Sendable {
     /// A case as the index keeps it; its keys are in `keyBytes`.
     struct Named: Sendable {
         let id: CaseID
-        /// The names the keys were worked out from, so an update can tell what changed.
-        let names: String
+        /// The names the keys were worked out from, so an update can tell what changed: the
+        /// summary's own strings, shared, not copies.
+        let cyrillicName: String
+        let latinName: String
+
+        func isNamed(as summary: CaseSummary) -> Bool {
+            cyrillicName == summary.cyrillicName && latinName == summary.latinName
+        }
+    }
+
+    /// A word as a cache key, hashed and compared by its UTF-8 bytes: a String's own hash
+    /// normalises Unicode first, which for Cyrillic costs more than the key it saves.
+    struct WordBytes: Hashable {
+        let word: Substring
+
+        static func == (a: WordBytes, b: WordBytes) -> Bool { a.word.utf8.elementsEqual(b.word.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            var word = word
+            word.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// A case's keys as they are worked out, before they join the others in `keyBytes`.
     struct Entry: Sendable {
-        let id: CaseID
-        /// The names the keys were worked out from, so an update can tell what changed.
-        let names: String
+        let named: Named
         /// Every word key of both names, each with a space before and after (" ivan ivanov "):
         /// a typed word is a prefix of some key when " word" occurs, a whole key when " word "
         /// does; searched as bytes, never as a String.
         let keys: [UInt8]
 
-        init(id: CaseID, names: String, keys: [UInt8]) {
-            self.id = id
-            self.names = names
+        init(named: Named, keys: [UInt8]) {
+            self.named = named
             self.keys = keys
         }
 
-        init(_ summary: CaseSummary, cache: inout [Substring: [UInt8]]) {
-            id = summary.id
-            names = summary.cyrillicName + "\u{0}" + summary.latinName
+        init(_ summary: CaseSummary, cache: inout [WordBytes: [UInt8]]) {
+            named = Named(id: summary.id, cyrillicName: summary.cyrillicName, latinName: summary.latinName)
             var seen: [[UInt8]] = []
             var keys: [UInt8] = [32]
             for name in [summary.cyrillicName, summary.latinName] {
                 for word in NameMatchingKey.words(of: name) {
                     let key: [UInt8]
-                    if let known = cache[word] {
+                    if let known = cache[WordBytes(word: word)] {
                         key = known
                     } else {
                         key = NameMatchingKey.wordKeyBytes(word)
-                        cache[word] = key
+                        cache[WordBytes(word: word)] = key
                     }
                     guard !key.isEmpty, !seen.contains(key) else { continue }
                     seen.append(key)
@@ -65,7 +80,7 @@ public struct CaseSearchIndex: Sendable {
     }
 
     private init(entries: [Entry]) {
-        self.entries = entries.map { Named(id: $0.id, names: $0.names) }
+        self.entries = entries.map(\.named)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.reduce(0) { $0 + $1.keys.count })
         var ends: [Int32] = []
@@ -81,7 +96,8 @@ public struct CaseSearchIndex: Sendable {
     /// The summaries in case-number order: the store's order already, so usually the same
     /// array, not a sorted copy of 120,000 summaries (60 MB).
     public static func inNumberOrder(_ summaries: [CaseSummary]) -> [CaseSummary] {
-        zip(summaries, summaries.dropFirst()).allSatisfy { $0.id < $1.id } ? summaries : summaries.sorted { $0.id < $1.id }
+        // By position, not by pairs of summaries: a pair copies two 512-byte summaries.
+        summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id } ? summaries : summaries.sorted { $0.id < $1.id }
     }
 
     private static func entries(for sorted: [CaseSummary], reuse: @Sendable (CaseSummary) -> Entry?) -> [Entry] {
@@ -92,7 +108,7 @@ public struct CaseSearchIndex: Sendable {
             // Each iteration writes only its own slot.
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                var cache: [Substring: [UInt8]] = [:]
+                var cache: [WordBytes: [UInt8]] = [:]
                 var result: [Entry] = []
                 let range = (chunk * chunkSize)..<min(sorted.count, (chunk + 1) * chunkSize)
                 result.reserveCapacity(range.count)
@@ -113,9 +129,9 @@ public struct CaseSearchIndex: Sendable {
         return CaseSearchIndex(entries: Self.entries(for: Self.inNumberOrder(summaries)) { summary in
             guard let position = known[summary.id] else { return nil }
             let entry = entries[position]
-            guard entry.names == summary.cyrillicName + "\u{0}" + summary.latinName else { return nil }
+            guard entry.isNamed(as: summary) else { return nil }
             let start = position == 0 ? 0 : Int(keyEnds[position - 1])
-            return Entry(id: entry.id, names: entry.names, keys: Array(keyBytes[start..<Int(keyEnds[position])]))
+            return Entry(named: entry, keys: Array(keyBytes[start..<Int(keyEnds[position])]))
         })
     }
 

@@ -54,7 +54,9 @@ public struct CaseID: CheckedString {
 
     public static func < (a: CaseID, b: CaseID) -> Bool { a.number < b.number }
     public static func == (a: CaseID, b: CaseID) -> Bool { a.rawValue == b.rawValue }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    /// By number: equal ids have equal numbers, and hashing an Int skips the Unicode
+    /// normalisation a String's hash does (every dictionary of cases hashes ids).
+    public func hash(into hasher: inout Hasher) { hasher.combine(number) }
 }
 
 /// A Unix account name on the shared server. Haven takes it from the operating system,

@@ -37,9 +37,11 @@ public enum StoreCheck {
         }
         let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
                           FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
-                          FileCaseStore.draftsDirectory]
+                          FileCaseStore.draftsDirectory, QueueIndex.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
-            if !known.contains(name) {
+            if name.hasPrefix(QueueIndex.fileName + ".tmp-") {
+                report.problems.append(StoreProblem(.repaired, file: "\(path)/\(name)", message: "a queue index whose writer stopped before finishing it; never read, and can be deleted"))
+            } else if !known.contains(name) {
                 damaged("\(path)/\(name)", "", "a file that is not part of a Haven store; move it out of the store")
             } else if name != FileCaseStore.quarantineDirectory, name != FileCaseStore.draftsDirectory {
                 do { try StorePermissions.checkNotWorldAccessible("\(path)/\(name)") } catch { damaged("\(path)/\(name)", "", "\(error)") }
@@ -82,6 +84,7 @@ public enum StoreCheck {
             }
         }
         report.caseCount = latest.count
+        checkQueueIndex(at: "\(path)/\(QueueIndex.fileName)", log: casesPath, records: scan.records, report: &report)
 
         // The audit trail: the hash chain unbroken, and an entry for every saved version.
         let auditPath = "\(path)/\(FileCaseStore.auditFile)"
@@ -165,5 +168,31 @@ public enum StoreCheck {
             }
         }
         return report
+    }
+
+    /// The queue index, when it stands for the log (else opening ignores it): what it says of
+    /// each case is what the log's lines up to its position say.
+    static func checkQueueIndex(at indexPath: String, log casesPath: String, records: [LogScanner.Record], report: inout Report) {
+        guard let bytes = try? PosixFile(path: indexPath, flags: O_RDONLY).readAll(), let index = try? QueueIndex.decode(bytes),
+              let log = try? PosixFile(path: casesPath, flags: O_RDONLY), (try? index.matches(log)) == true else { return }
+        var expected: [CaseID: LogScanner.Record] = [:]
+        for record in records where record.offset < index.stamp.coveredLength {
+            if let kept = expected[record.header.id], kept.header.version >= record.header.version { continue }
+            expected[record.header.id] = record
+        }
+        let fix = "delete \(QueueIndex.fileName) (a cache); the next opening reads the log and writes it again"
+        var wrong: [CaseID] = []
+        for (entry, summary) in zip(index.entries, index.summaries) {
+            guard let record = expected.removeValue(forKey: entry.id),
+                  record.header.summary.caseSummary(id: record.header.id, version: record.header.version) == summary,
+                  record.offset == entry.offset, record.length == entry.length, record.header.version == entry.version,
+                  record.header.savedBy == entry.savedBy, record.header.savedAt == entry.savedAt,
+                  record.header.auditSequence == entry.auditSequence else { wrong.append(entry.id); continue }
+        }
+        wrong += expected.keys.sorted()
+        guard !wrong.isEmpty else { return }
+        let named = wrong.prefix(5).map(\.rawValue).joined(separator: ", ") + (wrong.count > 5 ? " and \(wrong.count - 5) more" : "")
+        report.problems.append(StoreProblem(.damaged, file: indexPath, position: "",
+                                            message: "the queue index disagrees with the log about \(named): queues would show the index's version; \(fix)"))
     }
 }
