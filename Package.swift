@@ -33,12 +33,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Saves in a loop and reports each acknowledged save: the child the crash and
-        // concurrency suites kill and race.
+        // The crash and concurrency suites (docs/reliability.md), and the child they kill and
+        // race: it saves in a loop and reports each acknowledged save.
         .executableTarget(
             name: "haven-stress",
             dependencies: [
-                "HavenCore", "HavenStore",
+                "HavenCore", "HavenStore", "HavenTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

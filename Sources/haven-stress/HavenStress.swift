@@ -8,8 +8,8 @@ import HavenStore
 struct HavenStress: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-stress",
-        abstract: "Stress Haven's store: the child process of the crash and concurrency suites.",
-        subcommands: [SaveLoop.self])
+        abstract: "Stress Haven's store: the crash and concurrency suites, and the child they kill and race.",
+        subcommands: [Crash.self, Race.self, SaveLoop.self])
 }
 
 /// Loads a case, adds a note, saves it on the version it loaded; again and again. After each

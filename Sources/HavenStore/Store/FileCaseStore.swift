@@ -170,7 +170,7 @@ public final class FileCaseStore: CaseStore {
             throw StoreError.unavailable("\(manifestPath) names the format '\(manifest.format)', not \(StoreManifest.formatName)")
         }
         guard manifest.schemaVersion <= StoreManifest.currentSchemaVersion else {
-            throw StoreError.unavailable("the store has schema version \(manifest.schemaVersion); this Haven reads up to \(StoreManifest.currentSchemaVersion). Use a newer Haven.")
+            throw StoreError.unavailable("\(manifestPath): the store has schema version \(manifest.schemaVersion); this Haven reads up to \(StoreManifest.currentSchemaVersion). Use a newer Haven.")
         }
         for name in [Self.casesFile, Self.auditFile] {
             try StorePermissions.checkNotWorldAccessible("\(path)/\(name)")

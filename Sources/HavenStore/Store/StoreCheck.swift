@@ -28,7 +28,13 @@ public enum StoreCheck {
         }
         let manifestPath = "\(path)/\(FileCaseStore.manifestFile)"
         if let data = FileManager.default.contents(atPath: manifestPath) {
-            if (try? JSONDecoder().decode(StoreManifest.self, from: data)) == nil {
+            if let manifest = try? JSONDecoder().decode(StoreManifest.self, from: data) {
+                if manifest.format != StoreManifest.formatName {
+                    damaged(manifestPath, "format", "names the format '\(manifest.format)', not \(StoreManifest.formatName)")
+                } else if manifest.schemaVersion > StoreManifest.currentSchemaVersion {
+                    damaged(manifestPath, "schemaVersion", "schema version \(manifest.schemaVersion); this Haven reads up to \(StoreManifest.currentSchemaVersion): use a newer Haven")
+                }
+            } else {
                 damaged(manifestPath, "whole file", "not a Haven store manifest")
             }
         } else {
@@ -45,6 +51,10 @@ public enum StoreCheck {
                 damaged("\(path)/\(name)", "", "a file that is not part of a Haven store; move it out of the store")
             } else if name != FileCaseStore.quarantineDirectory, name != FileCaseStore.draftsDirectory {
                 do { try StorePermissions.checkNotWorldAccessible("\(path)/\(name)") } catch { damaged("\(path)/\(name)", "", "\(error)") }
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: "\(path)/\(name)", isDirectory: &isDirectory), isDirectory.boolValue {
+                    damaged("\(path)/\(name)", "", "a directory where the store keeps a file; move it out of the store")
+                }
             }
         }
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: "\(path)/\(FileCaseStore.quarantineDirectory)")) ?? []).sorted() {
@@ -94,6 +104,7 @@ public enum StoreCheck {
         var offset = 0
         var audited: [Int: (CaseID?, CaseVersion)] = [:]
         var lineNumber = 0
+        var usersRevision = 0 // the latest change to users.json the trail records
         for line in auditBytes.split(separator: 10, omittingEmptySubsequences: false) {
             defer { offset += line.count + 1 }
             lineNumber += 1
@@ -105,6 +116,7 @@ public enum StoreCheck {
             do {
                 let (entry, hash) = try AuditTrail.decode(line: line, previousHash: previousHash, expectedSequence: expected)
                 audited[entry.sequence] = (entry.caseID, entry.version)
+                if entry.caseID == nil, entry.subject == "users" { usersRevision = max(usersRevision, entry.version.rawValue) }
                 previousHash = hash
                 expected = entry.sequence + 1
             } catch {
@@ -119,14 +131,26 @@ public enum StoreCheck {
         }
         report.auditEntryCount = audited.count
         report.userEntryCount = audited.values.filter { $0.0 == nil }.count
-        // The users file: readable, and an administrator in it.
+        // The users file: readable, an administrator in it, each user once, and no older than
+        // the changes the audit trail records (a file missing or put back from a backup).
+        let usersPath = directory.appendingPathComponent(FileCaseStore.usersFile).path
         do {
-            let users = try FileCaseStore.users(at: directory)
+            let manifest = try JSONDecoder().decode(StoreManifest.self, from: FileManager.default.contents(atPath: manifestPath) ?? Data())
+            let (users, revision) = try FileCaseStore.readUsers(at: usersPath, manifest: manifest)
             if users.users(in: .administrator).isEmpty {
-                damaged(directory.appendingPathComponent(FileCaseStore.usersFile).path, "whole file", "no user has the administrator role")
+                damaged(usersPath, "whole file", "no user has the administrator role")
+            }
+            let names = users.users.map(\.name)
+            for name in Set(names) where names.count(where: { $0 == name }) > 1 {
+                damaged(usersPath, name.rawValue, "\(name) is listed more than once")
+            }
+            if revision < usersRevision {
+                damaged(usersPath, "revision", FileManager.default.fileExists(atPath: usersPath)
+                        ? "at revision \(revision), but the audit trail records changes up to revision \(usersRevision): an older copy was put back"
+                        : "missing, but the audit trail records changes to it up to revision \(usersRevision)")
             }
         } catch {
-            damaged(directory.appendingPathComponent(FileCaseStore.usersFile).path, "whole file", "\(error)")
+            damaged(usersPath, "whole file", "\(error)")
         }
         // The host-countries file, when an administrator has written one: readable, and no
         // quota below the places the cases use.
@@ -158,13 +182,24 @@ public enum StoreCheck {
         }
         checkCatalogue(LanguageCourse.self)
         checkCatalogue(JobOpening.self)
+        // The other way: a save the trail records must still be in the log. Lines are never
+        // removed by Haven (a torn write is never acknowledged, so never audited).
+        var unlogged: [(Int, CaseID, CaseVersion)] = []
+        for (sequence, entry) in audited.sorted(by: { $0.key < $1.key }) {
+            guard let id = entry.0, recordAudit[sequence] == nil else { continue }
+            unlogged.append((sequence, id, entry.1))
+        }
+        if let first = unlogged.first {
+            damaged(casesPath, "", "the audit trail records \(unlogged.count) save\(unlogged.count == 1 ? "" : "s") the case log does not hold, "
+                    + "from entry \(first.0) (\(first.1) \(first.2)): lines were removed from the log or it was replaced; restore it from a backup")
+        }
         for (sequence, saved) in recordAudit.sorted(by: { $0.key < $1.key }) {
             guard let entry = audited[sequence] else {
                 damaged(auditPath, "entry \(sequence)", "missing: the save of \(saved.0) \(saved.1) has no audit entry (deleted, or a crash before it was written)")
                 continue
             }
             if entry.0 != saved.0 || entry.1 != saved.1 {
-                damaged(auditPath, "entry \(sequence)", "records \(entry.0?.rawValue ?? "the users") \(entry.1) but the case log says this entry is for \(saved.0) \(saved.1)")
+                damaged(auditPath, "entry \(sequence)", "records \(entry.0?.rawValue ?? "the users") \(entry.1) but \(FileCaseStore.casesFile) says this entry is for \(saved.0) \(saved.1)")
             }
         }
         return report
@@ -173,8 +208,14 @@ public enum StoreCheck {
     /// The queue index, when it stands for the log (else opening ignores it): what it says of
     /// each case is what the log's lines up to its position say.
     static func checkQueueIndex(at indexPath: String, log casesPath: String, records: [LogScanner.Record], report: inout Report) {
-        guard let bytes = try? PosixFile(path: indexPath, flags: O_RDONLY).readAll(), let index = try? QueueIndex.decode(bytes),
-              let log = try? PosixFile(path: casesPath, flags: O_RDONLY), (try? index.matches(log)) == true else { return }
+        var status = stat()
+        guard lstat(indexPath, &status) == 0 else { return }
+        guard let bytes = try? PosixFile(path: indexPath, flags: O_RDONLY).readAll(), let index = try? QueueIndex.decode(bytes) else {
+            report.problems.append(StoreProblem(.repaired, file: indexPath, position: "",
+                                                message: "not a queue index this Haven can use (damaged, or of another version); opening ignores it and writes a new one"))
+            return
+        }
+        guard let log = try? PosixFile(path: casesPath, flags: O_RDONLY), (try? index.matches(log)) == true else { return }
         var expected: [CaseID: LogScanner.Record] = [:]
         for record in records where record.offset < index.stamp.coveredLength {
             if let kept = expected[record.header.id], kept.header.version >= record.header.version { continue }

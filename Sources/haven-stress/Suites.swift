@@ -1,0 +1,213 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import HavenCore
+import HavenStore
+import HavenTestSupport
+
+/// What the crash and race suites share: a scratch store, the children, and their reports.
+struct SuiteStore {
+    let directory: URL
+    let scratch: URL
+    /// This very program, which the suites run as their children (`save-loop`).
+    static var program: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
+
+    /// A new store of `cases` demo cases in `directory` (or in a new temporary directory),
+    /// with the caseworker `stress` the children save as.
+    static func make(cases: Int, at directory: String?) throws -> SuiteStore {
+        let scratch = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("haven-stress-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let store = scratch.appendingPathComponent("store")
+        let today = CalendarDate(year: 2026, month: 11, day: 24)!
+        let now = Timestamp(date: today, hour: 9)
+        let admin = Actor(user: "stress-admin", role: .administrator)
+        let created = try FileCaseStore.create(at: store, kind: .demo, by: admin.user, at: now)
+        _ = try created.changeUsers(.add("stress", .caseworker), by: admin, at: now)
+        let records = DemoCases.generate(count: cases, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
+        try created.importCases(records, by: admin, at: now, today: today)
+        return SuiteStore(directory: store, scratch: scratch)
+    }
+
+    func saveLoop(worker: String, seed: Int, cases: Int, count: Int? = nil) throws -> ChildProcess {
+        var arguments = [Self.program, "save-loop", "--store", directory.path, "--worker", worker, "--seed", "\(seed)",
+                         "--cases", "\(cases)"]
+        if let count { arguments += ["--count", "\(count)"] }
+        return try ChildProcess(arguments, outputPath: scratch.appendingPathComponent("\(worker).out").path)
+    }
+}
+
+/// One save a child reported as done (`ok ID VERSION NOTE`).
+struct Acknowledged: Hashable {
+    let id: CaseID
+    let version: Int
+    let note: String
+
+    static func parse(_ output: String) -> (saves: [Acknowledged], conflicts: Int) {
+        var saves: [Acknowledged] = []
+        var conflicts = 0
+        for line in output.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.first == "conflict" { conflicts += 1; continue }
+            guard parts.count == 4, parts[0] == "ok", let id = CaseID(String(parts[1])), let version = Int(parts[2]) else { continue }
+            saves.append(Acknowledged(id: id, version: version, note: String(parts[3])))
+        }
+        return (saves, conflicts)
+    }
+}
+
+/// Problems a suite found; printed at the end, and exit status 1 when there are any.
+struct Findings {
+    private(set) var problems: [String] = []
+
+    mutating func fail(_ problem: String) {
+        if problems.count < 50 { print("FAILED: \(problem)") }
+        problems.append(problem)
+    }
+
+    func finish() throws {
+        guard problems.isEmpty else {
+            print("\(problems.count) problem\(problems.count == 1 ? "" : "s") found")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Kills a saving child with SIGKILL at a random moment, again and again; after every kill
+/// the store must open, hold every save the children acknowledged, and report any torn write.
+struct Crash: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The crash suite: SIGKILL a saving process at random moments (docs/reliability.md).")
+
+    @Option(help: "How many children to kill.") var kills = 1_000
+    @Option(help: "Where to make the scratch store (default: the temporary directory).") var directory: String?
+    @Option(help: "Seed for the moments of the kills.") var seed: UInt64 = 50
+    @Option(help: "After every Nth kill, also tear the end of the case log or the audit trail, as a power cut mid-write would (0: never).")
+    var tearEvery = 10
+    @Flag(help: "Keep the scratch store.") var keep = false
+
+    /// Appends the first part of the file's last line again: what a write cut short leaves.
+    static func tear(_ path: String, random: inout SeededGenerator) throws -> Int {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let end = bytes.count - 1
+        let start = (bytes[..<end].lastIndex(of: 10) ?? -1) + 1
+        let length = 1 + Int(random.next() % UInt64(max(1, end - start - 1)))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(bytes[start..<(start + length)]))
+        try handle.close()
+        return length
+    }
+
+    func run() throws {
+        let cases = 5
+        let suite = try SuiteStore.make(cases: cases, at: directory)
+        defer { if !keep { try? FileManager.default.removeItem(at: suite.scratch) } }
+        var random = SeededGenerator(seed: seed)
+        var findings = Findings()
+        // The latest acknowledged save of each case: any later version holds it too, because
+        // each save starts from the version before and adds one note.
+        var acknowledged: [CaseID: [String]] = [:]
+        var acknowledgedCount = 0, opened = 0, torn = 0, lost = 0, tears = 0
+        let started = Date()
+        for trial in 0..<kills {
+            let child = try suite.saveLoop(worker: "k\(trial)", seed: Int(trial), cases: cases)
+            usleep(useconds_t(30_000 + random.next() % 120_000))
+            child.kill(SIGKILL)
+            let status = child.wait()
+            if status != 128 + SIGKILL { findings.fail("trial \(trial): the child ended by itself (status \(status)): \(child.output)") }
+            for save in Acknowledged.parse(child.output).saves {
+                acknowledged[save.id, default: []].append(save.note)
+                acknowledgedCount += 1
+            }
+            var tore = 0
+            if tearEvery > 0, trial % tearEvery == tearEvery - 1 {
+                let file = (trial / tearEvery) % 2 == 0 ? FileCaseStore.casesFile : FileCaseStore.auditFile
+                _ = try Self.tear(suite.directory.appendingPathComponent(file).path, random: &random)
+                tore = 1
+                tears += 1
+            }
+            do {
+                let store = try FileCaseStore(at: suite.directory)
+                opened += 1
+                let reported = store.openingProblems.filter { $0.severity == .repaired && $0.message.contains("torn") }.count
+                torn += reported
+                if reported < tore { findings.fail("trial \(trial): a torn write was made and not reported: \(store.openingProblems)") }
+                for problem in store.openingProblems where problem.severity == .damaged { findings.fail("trial \(trial): \(problem)") }
+                for (id, notes) in acknowledged {
+                    let held = Set(try store.load(id).record.notes.map(\.text))
+                    for note in notes where !held.contains(note) {
+                        lost += 1
+                        findings.fail("trial \(trial): the acknowledged save '\(note)' on \(id) is lost")
+                    }
+                }
+            } catch {
+                findings.fail("trial \(trial): the store does not open: \(error)")
+            }
+            if (trial + 1) % 100 == 0 {
+                print("  \(trial + 1) kills, \(acknowledgedCount) acknowledged saves, \(lost) lost (\(Int(Date().timeIntervalSince(started))) s)")
+            }
+        }
+        if acknowledgedCount < kills { findings.fail("only \(acknowledgedCount) saves were acknowledged in \(kills) trials: the kills came too early") }
+        let check = StoreCheck.run(at: suite.directory)
+        for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
+        print("crash suite: \(kills) kills, the store opened \(opened) times of \(kills), \(acknowledgedCount) acknowledged saves, "
+              + "\(lost) lost, \(torn) torn writes set aside and reported (\(tears) made by cutting a write short), "
+              + "haven check \(check.isSound ? "sound" : "NOT sound"), "
+              + String(format: "%.0f s", Date().timeIntervalSince(started)))
+        try findings.finish()
+    }
+}
+
+/// Processes saving the same few cases at once: every save either lands or is refused as a
+/// conflict to the process that made it; none is lost.
+struct Race: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The concurrency suite: processes racing to save the same cases (docs/reliability.md).")
+
+    @Option(help: "How many processes.") var processes = 8
+    @Option(help: "Saves each process attempts.") var saves = 500
+    @Option(help: "How many cases they share.") var cases = 5
+    @Option(help: "Where to make the scratch store (default: the temporary directory).") var directory: String?
+    @Flag(help: "Keep the scratch store.") var keep = false
+
+    func run() throws {
+        let suite = try SuiteStore.make(cases: cases, at: directory)
+        defer { if !keep { try? FileManager.default.removeItem(at: suite.scratch) } }
+        var findings = Findings()
+        let started = Date()
+        let children = try (0..<processes).map { try suite.saveLoop(worker: "w\($0)", seed: $0 + 7, cases: cases, count: saves) }
+        var acknowledged: [Acknowledged] = []
+        var conflicts = 0
+        for (number, child) in children.enumerated() {
+            let status = child.wait()
+            if status != 0 { findings.fail("process \(number) ended with status \(status): \(child.output.suffix(500))") }
+            let parsed = Acknowledged.parse(child.output)
+            acknowledged += parsed.saves
+            conflicts += parsed.conflicts
+        }
+        if acknowledged.count + conflicts != processes * saves {
+            findings.fail("\(processes * saves) attempts but \(acknowledged.count) saved and \(conflicts) conflicts reported")
+        }
+        let store = try FileCaseStore(at: suite.directory)
+        var lost = 0
+        for summary in try store.summaries() {
+            let stored = try store.load(summary.id)
+            let mine = acknowledged.filter { $0.id == summary.id }
+            if stored.version.rawValue != 1 + mine.count {
+                findings.fail("\(summary.id) is at \(stored.version) after \(mine.count) acknowledged saves")
+            }
+            let held = Set(stored.record.notes.map(\.text))
+            for save in mine where !held.contains(save.note) {
+                lost += 1
+                findings.fail("the acknowledged save '\(save.note)' on \(summary.id) is lost")
+            }
+            if held.count != mine.count { findings.fail("\(summary.id) holds \(held.count) notes for \(mine.count) acknowledged saves") }
+        }
+        let check = StoreCheck.run(at: suite.directory)
+        for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
+        print("concurrency suite: \(processes) processes x \(saves) saves on \(cases) cases: \(acknowledged.count) saved, "
+              + "\(conflicts) conflicts reported to the process that lost the race, \(lost) lost, haven check "
+              + "\(check.isSound ? "sound" : "NOT sound"), " + String(format: "%.0f s", Date().timeIntervalSince(started)))
+        try findings.finish()
+    }
+}
