@@ -6,6 +6,10 @@ public enum CaseValidation {
     public static let earliestCrossing = CalendarDate(year: 2014, month: 2, day: 20)!
     public static let youngestAge = 16
     public static let oldestAge = 80
+    /// The longest part of a name (the longest recorded surnames are under 40 letters).
+    public static let longestNamePart = 100
+    /// The longest note: several pages, far more than an interview summary needs.
+    public static let longestNote = 20_000
 
     /// Every problem with the whole case, intake fields first.
     public static func issues(in record: Case, today: CalendarDate) -> [ValidationIssue] {
@@ -19,6 +23,9 @@ public enum CaseValidation {
         }
         for (index, note) in record.notes.enumerated() {
             collector.require(note.text, "notes[\(index)].text", "A note cannot be empty.")
+            if note.text.unicodeScalars.count > longestNote {
+                collector.add("notes[\(index)].text", "The note is \(note.text.count) characters long; the most is \(longestNote).")
+            }
         }
         return collector.issues
     }
@@ -104,7 +111,17 @@ public enum CaseValidation {
         let scriptName = script == .cyrillic ? "Cyrillic" : "Latin"
         c.require(name.family, "\(field).family", "Enter the family name in \(scriptName) letters.")
         c.require(name.given, "\(field).given", "Enter the given name in \(scriptName) letters.")
+        checkNameParts(name, field: field, script: script, into: &c)
+    }
+
+    /// Each part of a name: not too long, and only the script's letters, spaces, hyphens and apostrophes.
+    static func checkNameParts(_ name: FullName, field: String, script: Script, into c: inout IssueCollector) {
+        let scriptName = script == .cyrillic ? "Cyrillic" : "Latin"
         for (part, text) in [("family", name.family), ("given", name.given), ("patronymic", name.patronymic)] {
+            if text.unicodeScalars.count > longestNamePart {
+                c.add("\(field).\(part)", "The \(scriptName) \(part) name is \(text.count) characters long; the most is \(longestNamePart).")
+                continue
+            }
             guard let bad = text.unicodeScalars.first(where: { !isAllowed($0, in: script) }) else { continue }
             let shown = bad.properties.isWhitespace ? "a tab or line break" : "'\(Character(bad))'"
             c.add("\(field).\(part)", "The \(scriptName) \(part) name contains \(shown); use \(scriptName) letters, spaces, hyphens and apostrophes only.")
@@ -153,12 +170,7 @@ public enum CaseValidation {
             c.add("birthDate", "The date of birth \(birth) is in the future.")
         }
         for (field, name, script) in [("cyrillicName", member.cyrillicName, Script.cyrillic), ("latinName", member.latinName, .latin)] {
-            let scriptName = script == .cyrillic ? "Cyrillic" : "Latin"
-            for (part, text) in [("family", name.family), ("given", name.given), ("patronymic", name.patronymic)] {
-                guard let bad = text.unicodeScalars.first(where: { !isAllowed($0, in: script) }) else { continue }
-                let shown = bad.properties.isWhitespace ? "a tab or line break" : "'\(Character(bad))'"
-                c.add("\(field).\(part)", "The \(scriptName) \(part) name contains \(shown); use \(scriptName) letters, spaces, hyphens and apostrophes only.")
-            }
+            checkNameParts(name, field: field, script: script, into: &c)
         }
         if member.contactIsSafe {
             c.require(member.contactChannel, "contactChannel", "Contact is marked safe: record the channel to use.")

@@ -120,18 +120,27 @@ struct ImportCommand: ParsableCommand {
         if file == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
+            // Only a regular file: a pipe or a device (a link to /dev/zero) would never end.
+            var info = stat()
+            guard stat(file, &info) == 0 else { throw HavenFailure("\(file): cannot be read: \(String(cString: strerror(errno)))") }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw HavenFailure("\(file): not a regular file (a directory, pipe or device); give the path of a JSON file")
+            }
             guard let contents = FileManager.default.contents(atPath: file) else { throw HavenFailure("\(file): cannot be read") }
             data = contents
         }
         let (opened, actor) = try store.open(for: .importCases)
         _ = try opened.adopt(reference.loadReferenceData())
+        let name = file == "-" ? "standard input" : file
         do {
-            let records = try StoreExport.decodeCases(data, file: file == "-" ? "standard input" : file)
+            let records = try StoreExport.decodeCases(data, file: name)
             var progress = ProgressBar(total: records.count, label: "Importing")
             try opened.importCases(records, by: actor, at: .now(), today: .today()) { progress.update($0) }
             print("Imported \(records.count) case\(records.count == 1 ? "" : "s") into \(opened.directory.path).")
         } catch {
-            throw HavenFailure("\(error)")
+            // Every refusal names the file (decoding errors already do; record checks do not).
+            let message = "\(error)"
+            throw HavenFailure(message.hasPrefix(name) ? message : "\(name): \(message)")
         }
     }
 }
