@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"]),
         .testTarget(name: "HavenTUITests", dependencies: ["HavenTUI", "HavenCore"]),
-        .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore", "HavenTestSupport"]),
+        .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore", "HavenStore", "HavenTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

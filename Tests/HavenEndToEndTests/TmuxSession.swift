@@ -27,7 +27,10 @@ final class TmuxSession {
     /// added to a clean UTF-8 one.
     ///
     /// - Parameter user: run as this OS account (through `runuser`, so the test must be root).
-    init(arguments: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:], user: String? = nil) throws {
+    /// - Parameter sturdyShell: the pane's shell ignores Ctrl-C, Ctrl-\\ and Ctrl-Z, so keys
+    ///   that arrive after haven has ended (a fuzzer's) cannot end the pane before the status is kept.
+    init(arguments: [String], width: Int = 80, height: Int = 24, environment: [String: String] = [:], user: String? = nil,
+         sturdyShell: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HAVEN_DATA": HavenBinary.dataDirectory.path,
@@ -40,7 +43,7 @@ final class TmuxSession {
         // env -i: nothing from the test runner's environment leaks in. The exit status is
         // written only when haven has ended, so its presence means "exited".
         let runAs = user.map { "runuser -u \(Self.quote($0)) -- " } ?? ""
-        let script = "\(runAs)env -i PATH=/usr/bin:/bin \(assignments) \(command) 2>\(stderr); echo $? > \(status).tmp; mv \(status).tmp \(status); sleep 60"
+        let script = (sturdyShell ? "trap '' INT QUIT TSTP; " : "") + "\(runAs)env -i PATH=/usr/bin:/bin \(assignments) \(command) 2>\(stderr); echo $? > \(status).tmp; mv \(status).tmp \(status); sleep 60"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", "haven", "-x", "\(width)", "-y", "\(height)", script])
         try tmux(["set-option", "-t", "haven", "status", "off"])
     }
