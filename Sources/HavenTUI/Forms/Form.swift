@@ -92,6 +92,13 @@ public struct Form: Sendable {
 
     /// Shows validation issues beside their fields (an issue on `equipment[0].reward` shows at
     /// that field; one on `equipment` at the first field under it) and focuses the first.
+    /// The issues naming a field of this form (exactly, or a field under it), and the rest.
+    func splitByField(_ issues: [ValidationIssue]) -> (fields: [ValidationIssue], others: [ValidationIssue]) {
+        let ids = positions.map { sections[$0.section].fields[$0.field].id }
+        let mine = issues.filter { issue in ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) } }
+        return (mine, issues.filter { issue in !ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) } })
+    }
+
     public mutating func show(_ issues: [ValidationIssue]) {
         messages = [:]
         let ids = positions.map { sections[$0.section].fields[$0.field].id }

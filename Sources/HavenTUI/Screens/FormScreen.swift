@@ -61,8 +61,13 @@ public struct FormScreen: Screen {
             switch submit(form) {
             case let .perform(effects): return effects
             case let .problems(issues):
-                form.show(issues)
-                return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
+                // A problem with no field of its own on this form (the case has no job to
+                // follow up) is said in the status line, not pinned on the first field.
+                let (mine, others) = form.splitByField(issues)
+                guard !mine.isEmpty else { return [.status(others.map(\.message).joined(separator: " "), .error)] }
+                form.show(mine)
+                let extra = others.isEmpty ? "" : " " + others.map(\.message).joined(separator: " ")
+                return [.status("\(mine.count) thing\(mine.count == 1 ? "" : "s") to fix, marked ! beside the field\(mine.count == 1 ? "" : "s")." + extra, .warning)]
             case let .refused(message):
                 return [.status(message, .error)]
             }

@@ -1,0 +1,164 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// Every form of casework, typed into field by field with hostile text (empty, blank, too long,
+/// impossible dates, mixed scripts, combining marks, direction overrides, emoji, control
+/// characters) and saved, hundreds of times each: no crash; every refusal is shown beside a
+/// field of the form that the problem concerns; the form draws at 80x24, at its smallest and
+/// large. The intake form is fuzzed the same way.
+final class FormFuzzTests: XCTestCase {
+    static let today = CalendarDate(year: 2026, month: 11, day: 24)!
+    static let hostile: [String] = [
+        "", " ", "   \t ", "Иван", "Ivan", "Ив4н", "O'Brien-Smith", "Жуков Жуков Жуков", "2026-11-24", "2026-02-30", "0000-00-00",
+        "9999-12-31", "24.11.2026", "-1", "0", "99999999999999999999", "1e9", "е\u{301}", "a\u{200D}b", "\u{202E}livE", "🙂", "漢字",
+        "\u{7}", "\u{1B}[2J", "%@%n%s", "'; DROP TABLE cases; --", "../../etc/passwd", "<script>", String(repeating: "Ж", count: 300),
+        String(repeating: "x", count: 2_100), "yes", "no", "y", "n", " ", "GB", "XX", "b2", "C2", "8332", "1234",
+    ]
+
+    struct Factory {
+        let name: String
+        let make: () -> FormScreen
+    }
+
+    func factories() -> [Factory] {
+        let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store", clock: { Timestamp(date: Self.today, hour: 9) })
+        let countries = ["GB", "DE", "PL"].compactMap(CountryCode.init)
+        let cases = DemoCases.generate(count: 400, today: Self.today, countries: countries)
+        func stored(_ record: Case) -> StoredCase { StoredCase(record: record, version: CaseVersion(3), savedBy: "anna.k", savedAt: Timestamp(date: Self.today)) }
+        let any = stored(cases[0])
+        let withFamily = stored(cases.first { !$0.family.isEmpty }!)
+        let member = withFamily.record.family[0]
+        let integrating = stored(cases.first { $0.stage == .integration }!)
+        let hosts = countries.map { HostCountry(code: $0, name: $0.rawValue, languages: [LanguageCode("en")!]) }
+        let course = LanguageCourse(id: "gb-london-a1", provider: "City College", language: LanguageCode("en")!, targetLevel: .a2,
+                                    country: countries[0], city: "London", schedule: "Mon-Thu 18:00", capacity: 20)
+        return [
+            Factory(name: "screening") { CaseActions.recordScreening(any, context: context) },
+            Factory(name: "propose decision") { CaseActions.proposeDecision(any, context: context) },
+            Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), reloads: nil) },
+            Factory(name: "override allocation") { CaseActions.overrideAllocation(any.record.id, proposed: countries[0], countries: hosts, reloads: nil) },
+            Factory(name: "close case") { CaseActions.closeCase(any, context: context) },
+            Factory(name: "add family member") { FamilyActions.addMember(withFamily, context: context) },
+            Factory(name: "edit family member") { FamilyActions.editMember(withFamily, member, context: context) },
+            Factory(name: "move reunification") { FamilyActions.move(withFamily, member, context: context) },
+            Factory(name: "next action") { FamilyActions.nextAction(withFamily, member, context: context) },
+            Factory(name: "consent") { FamilyActions.consentForm(any, context: context) },
+            Factory(name: "hours") { IntegrationActions.hours(integrating, context: context, courses: [course.id]) },
+            Factory(name: "leave") { IntegrationActions.leave(integrating, context: context, courses: [course.id]) },
+            Factory(name: "assessment") { IntegrationActions.assessment(integrating, context: context) },
+            Factory(name: "skills") { IntegrationActions.skills(integrating, context: context) },
+            Factory(name: "application") { IntegrationActions.application(integrating, context: context) },
+            Factory(name: "placement") {
+                IntegrationActions.placement(integrating, context: context,
+                                             catalogue: IntegrationCatalogue(courses: [course], openings: [], summaries: []))
+            },
+            Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
+            Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id) },
+            Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id) },
+            Factory(name: "course") { CoursesScreen.form(nil, context: context) },
+            Factory(name: "course change") { CoursesScreen.form(course, context: context) },
+            Factory(name: "opening") { JobsScreen.form(nil, context: context) },
+        ]
+    }
+
+    /// Draws `render` at three sizes; no row may be wider than its canvas.
+    func assertDraws(_ label: String, _ render: (inout Canvas, Rect) -> Void) {
+        for size in [Size(width: 80, height: 24), Size(width: 60, height: 16), Size(width: 120, height: 40)] {
+            var canvas = Canvas(size: size)
+            render(&canvas, Rect(x: 0, y: 0, width: size.width, height: size.height))
+            for line in canvas.lines {
+                let width = line.reduce(0) { $0 + DisplayWidth.of($1) }
+                XCTAssertLessThanOrEqual(width, size.width, "\(label): a row wider than \(size.width): \(line)")
+            }
+        }
+    }
+
+    func typeInto(_ handle: (Key) -> Void, _ random: inout SeededGenerator) {
+        for _ in 0..<Int(random.next() % 3) { handle(.backspace) }
+        let text = Self.hostile[Int(random.next() % UInt64(Self.hostile.count))]
+        for character in text { handle(.character(character)) }
+        if random.next() % 4 == 0 { handle(.character(" ")) } // a choice or a toggle moves on
+    }
+
+    func testEveryFormRefusesBadValuesBesideTheirFieldsAndNeverCrashes() {
+        var random = SeededGenerator(seed: 77)
+        var submits = 0, refusals = 0, saves = 0
+        for factory in factories() {
+            for trial in 0..<40 {
+                var screen = factory.make()
+                let fields = screen.form.fieldCount
+                for _ in 0..<fields {
+                    typeInto({ _ = screen.handleUnboundKey($0) }, &random)
+                    _ = screen.handle(.next)
+                }
+                let effects = screen.handle(.submit)
+                submits += 1
+                let label = "\(factory.name) #\(trial)"
+                if effects.contains(where: { if case .status(_, .warning) = $0 { return true } else { return false } }) {
+                    refusals += 1
+                    let shown = screen.form.messages.values.flatMap { $0 }
+                    XCTAssertFalse(shown.isEmpty, "\(label): refused, but nothing is shown beside a field")
+                    XCTAssertFalse(shown.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty }, "\(label): an empty message")
+                } else if !effects.isEmpty {
+                    saves += 1
+                }
+                if trial % 4 == 0 { assertDraws(label) { screen.render(into: &$0, area: $1) } }
+            }
+        }
+        XCTAssertGreaterThan(refusals, 100, "bad values were refused")
+        XCTAssertGreaterThan(saves, 10, "and some random values were good enough to save")
+        print("form fuzz: \(factories().count) forms, \(submits) submissions of hostile values: \(refusals) refused beside their fields, \(saves) accepted, no crash")
+    }
+
+    /// A refusal is always said where it can be seen: beside the field it names when the form
+    /// has that field, else in the status line; never pinned on the first field for want of one.
+    func testEveryProblemAFormReportsIsShownBesideItsFieldOrInTheStatusLine() {
+        var random = SeededGenerator(seed: 78)
+        for factory in factories() {
+            for _ in 0..<25 {
+                var screen = factory.make()
+                let ids = screen.form.positions.map { screen.form.sections[$0.section].fields[$0.field].id }
+                for _ in 0..<screen.form.fieldCount {
+                    typeInto({ _ = screen.handleUnboundKey($0) }, &random)
+                    _ = screen.handle(.next)
+                }
+                guard case let .problems(issues) = screen.submit(screen.form) else { continue }
+                let effects = screen.handle(.submit)
+                let status = effects.compactMap { effect -> String? in if case let .status(text, _) = effect { text } else { nil } }.joined()
+                for issue in issues {
+                    let ownField = ids.first { $0 == issue.field || $0.hasPrefix(issue.field) }
+                    if let ownField {
+                        XCTAssertTrue(screen.form.messages[ownField]?.contains(issue.message) ?? false,
+                                      "\(factory.name): '\(issue.message)' is not beside \(ownField)")
+                    } else {
+                        XCTAssertTrue(status.contains(issue.message), "\(factory.name): '\(issue.message)' (\(issue.field)) is shown nowhere: \(status)")
+                        XCTAssertFalse(screen.form.messages.values.contains { $0.contains(issue.message) },
+                                       "\(factory.name): '\(issue.message)' is pinned on a field it does not concern")
+                    }
+                }
+            }
+        }
+    }
+
+    func testTheIntakeFormRefusesHostileNamesAndDatesBesideTheirFields() {
+        var random = SeededGenerator(seed: 79)
+        var refusals = 0
+        for trial in 0..<100 {
+            var screen = IntakeScreen(reference: IntakeScreenTests.reference, today: Self.today)
+            for _ in 0..<screen.form.fieldCount {
+                typeInto({ _ = screen.handleUnboundKey($0) }, &random)
+                _ = screen.handle(.next)
+            }
+            let issues = IntakeForm.defector(from: screen.form, today: Self.today).1
+            if !issues.isEmpty { refusals += 1 }
+            let ids = screen.form.positions.map { screen.form.sections[$0.section].fields[$0.field].id }
+            for issue in issues {
+                XCTAssertTrue(ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) || issue.field.hasPrefix($0) },
+                              "intake #\(trial): '\(issue.message)' names \(issue.field)")
+            }
+            if trial % 4 == 0 { assertDraws("intake #\(trial)") { screen.render(into: &$0, area: $1) } }
+        }
+        XCTAssertGreaterThan(refusals, 80, "hostile intake forms are refused")
+    }
+}
