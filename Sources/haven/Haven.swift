@@ -86,12 +86,13 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     if let draft, warning == nil {
         warning = "Your unsaved intake form from \(draft.savedAt.description.dropLast(4).replacingOccurrences(of: "T", with: " ")) UTC is kept: 1 opens it."
     }
+    let storeDirectory = store.directory
     let context = SessionContext(user: user, today: clock().date,
                                  storeDescription: description, startupWarning: warning, role: actor.role,
                                  clock: clock, reference: reference,
                                  accountExists: { OperatingSystemIdentity.accountExists($0) },
                                  writeFile: { path, contents in
-                                     try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath)
+                                     try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath, store: storeDirectory)
                                  })
     var app = HavenApp(root: HomeScreen(cases: try store.summaries(), context: context, draft: draft),
                        context: context, store: store)

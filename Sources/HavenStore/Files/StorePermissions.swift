@@ -3,6 +3,15 @@ import HavenCore
 
 /// The store holds data that can get people killed: no other user on the server may read it.
 enum StorePermissions {
+    /// Refuses a store this account may not enter, saying so (not "there is no store").
+    static func checkReadable(_ path: String) throws {
+        guard access(path, R_OK | X_OK) != 0, errno == EACCES else { return }
+        var info = stat()
+        let group = stat(path, &info) == 0 ? getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) } : nil
+        throw StoreError.forbidden("\(path): permission denied: your account may not read this store"
+            + (group.map { "; an administrator can add you to its group '\($0)' (then log in again)" } ?? ""))
+    }
+
     /// Refuses a path that every user could read or write, naming the fix.
     static func checkNotWorldAccessible(_ path: String) throws {
         var info = stat()

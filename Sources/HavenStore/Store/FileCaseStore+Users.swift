@@ -96,6 +96,7 @@ extension FileCaseStore {
     /// The users of the store at `directory`, read without opening it (so nothing is repaired
     /// or written): for commands such as `check` that must not change the store.
     public static func users(at directory: URL) throws -> UserDirectory {
+        try StorePermissions.checkReadable(directory.path)
         let manifestPath = directory.appendingPathComponent(manifestFile).path
         guard let data = FileManager.default.contents(atPath: manifestPath),
               let manifest = try? JSONDecoder().decode(StoreManifest.self, from: data) else {

@@ -157,6 +157,7 @@ public final class FileCaseStore: CaseStore {
             throw StoreError.unavailable("there is no store at \(path); create one with 'haven init --store \(path)'")
         }
         try StorePermissions.checkNotWorldAccessible(path)
+        try StorePermissions.checkReadable(path)
         let manifestPath = "\(path)/\(Self.manifestFile)"
         guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
             throw StoreError.unavailable("\(path) is not a Haven store: \(Self.manifestFile) is missing")

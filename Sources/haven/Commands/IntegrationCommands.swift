@@ -35,7 +35,7 @@ struct OpeningsCommand: ParsableCommand {
             guard let file else { throw HavenFailure("Usage: haven openings import FILE.csv [--dry-run]") }
             let (opened, actor) = try store.open(for: .manageIntegrationCatalogue)
             let reference = try opened.adopt(data.loadReferenceData())
-            guard let bytes = FileManager.default.contents(atPath: file) else { throw HavenFailure("\(file) cannot be read.") }
+            let bytes = try ReportFile.read(file)
             guard let text = String(data: bytes, encoding: .utf8) else {
                 throw HavenFailure("\(file) is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.")
             }

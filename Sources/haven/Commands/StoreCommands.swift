@@ -121,13 +121,7 @@ struct ImportCommand: ParsableCommand {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             // Only a regular file: a pipe or a device (a link to /dev/zero) would never end.
-            var info = stat()
-            guard stat(file, &info) == 0 else { throw HavenFailure("\(file): cannot be read: \(String(cString: strerror(errno)))") }
-            guard info.st_mode & S_IFMT == S_IFREG else {
-                throw HavenFailure("\(file): not a regular file (a directory, pipe or device); give the path of a JSON file")
-            }
-            guard let contents = FileManager.default.contents(atPath: file) else { throw HavenFailure("\(file): cannot be read") }
-            data = contents
+            data = try ReportFile.read(file)
         }
         let (opened, actor) = try store.open(for: .importCases)
         _ = try opened.adopt(reference.loadReferenceData())
@@ -171,13 +165,8 @@ struct ExportCommand: ParsableCommand {
                                    by: actor, at: .now())
         }
         if let output {
-            guard !FileManager.default.fileExists(atPath: output) else {
-                throw HavenFailure("\(output) already exists; Haven does not write over files. Choose another name.")
-            }
             // Exports hold the same data as the store: owner-only, never world-readable.
-            guard FileManager.default.createFile(atPath: output, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-                throw HavenFailure("\(output): cannot be written")
-            }
+            try ReportFile.write(bytes, to: output, store: opened.directory)
             FileHandle.standardError.write(Data("Exported \(count) cases to \(output).\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
