@@ -90,7 +90,9 @@ struct TerminalBenchmark {
     }
 
     /// The report, and which budgets (`Budget`) the figures miss.
-    static func report(_ figures: Figures, cases: Int) -> (text: String, missed: [String]) {
+    /// `cold`: the store's queue index was removed first, so opening read the whole log. The
+    /// open budget is for a start with the index; a cold start is reported, not judged.
+    static func report(_ figures: Figures, cases: Int, cold: Bool = false) -> (text: String, missed: [String]) {
         func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
         let keys = figures.keystrokes.sorted()
         let p99 = keys[min(keys.count - 1, Int((Double(keys.count) * 0.99).rounded(.up)) - 1)]
@@ -104,11 +106,13 @@ struct TerminalBenchmark {
             return within ? "ok" : "MISSED"
         }
         var lines: [String] = []
-        lines.append("Terminal benchmark: haven at 80x24 (xterm-256color), \(cases) cases")
+        lines.append("Terminal benchmark: haven at 80x24 (xterm-256color), \(cases) cases"
+                     + (cold ? ", cold: the queue index removed first" : ""))
         lines.append(String(format: "  start to home screen drawn                     %8.3f s", figures.firstFrame))
         lines.append(String(format: "  then the queue drawn (key 2)                   %8.3f s", figures.queueDrawn))
         lines.append(String(format: "  open to usable queue                           %8.3f s   budget 1 s: ", figures.openToQueue)
-                     + verdict(figures.openToQueue <= Budget.openSeconds, "open to usable queue"))
+                     + (cold ? "not judged (once after the index is lost; it is written again)"
+                             : verdict(figures.openToQueue <= Budget.openSeconds, "open to usable queue")))
         lines.append("  search keystroke, key to screen finished (\(keys.count) keys): median \(milliseconds(median)), "
                      + "p99 \(milliseconds(p99)), worst \(milliseconds(keys.last!))   budget 16 / 50 ms: "
                      + verdict(median <= Budget.keystrokeMedianSeconds && p99 <= Budget.keystrokeP99Seconds, "keystroke"))
