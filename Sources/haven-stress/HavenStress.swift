@@ -23,8 +23,10 @@ struct SaveLoop: ParsableCommand {
     @Option(help: "Save to cases HV-000001 to HV-<cases>.") var cases: Int = 5
     @Option(help: "How many saves to attempt.") var count: Int = 1_000_000
     @Option(help: "Seed for the choice of cases.") var seed: UInt64 = 1
+    @Flag(help: "Write the queue index at every opening (the crash suite's default).") var queueIndex = false
 
     func run() throws {
+        if queueIndex { FileCaseStore.queueIndexThresholdBytes = 0 }
         let opened = try FileCaseStore(at: URL(fileURLWithPath: store))
         var random = SeededGenerator(seed: seed)
         // Every worker acts as the store's caseworker "stress"; the note names the worker.

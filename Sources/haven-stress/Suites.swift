@@ -28,10 +28,11 @@ struct SuiteStore {
         return SuiteStore(directory: store, scratch: scratch)
     }
 
-    func saveLoop(worker: String, seed: Int, cases: Int, count: Int? = nil) throws -> ChildProcess {
+    func saveLoop(worker: String, seed: Int, cases: Int, count: Int? = nil, queueIndex: Bool = false) throws -> ChildProcess {
         var arguments = [Self.program, "save-loop", "--store", directory.path, "--worker", worker, "--seed", "\(seed)",
                          "--cases", "\(cases)"]
         if let count { arguments += ["--count", "\(count)"] }
+        if queueIndex { arguments.append("--queue-index") }
         return try ChildProcess(arguments, outputPath: scratch.appendingPathComponent("\(worker).out").path)
     }
 }
@@ -83,6 +84,9 @@ struct Crash: ParsableCommand {
     @Option(help: "Seed for the moments of the kills.") var seed: UInt64 = 50
     @Option(help: "After every Nth kill, also tear the end of the case log or the audit trail, as a power cut mid-write would (0: never).")
     var tearEvery = 10
+    @Flag(inversion: .prefixedNo,
+          help: "Write the queue index at every opening, so each child and each check starts from one (the index is then under fire too).")
+    var queueIndex = true
     @Flag(help: "Keep the scratch store.") var keep = false
 
     /// Appends the first part of the file's last line again: what a write cut short leaves.
@@ -107,10 +111,11 @@ struct Crash: ParsableCommand {
         // The latest acknowledged save of each case: any later version holds it too, because
         // each save starts from the version before and adds one note.
         var acknowledged: [CaseID: [String]] = [:]
-        var acknowledgedCount = 0, opened = 0, torn = 0, lost = 0, tears = 0
+        var acknowledgedCount = 0, opened = 0, torn = 0, lost = 0, tears = 0, throughIndex = 0
+        if queueIndex { FileCaseStore.queueIndexThresholdBytes = 0 }
         let started = Date()
         for trial in 0..<kills {
-            let child = try suite.saveLoop(worker: "k\(trial)", seed: Int(trial), cases: cases)
+            let child = try suite.saveLoop(worker: "k\(trial)", seed: Int(trial), cases: cases, queueIndex: queueIndex)
             usleep(useconds_t(30_000 + random.next() % 120_000))
             child.kill(SIGKILL)
             let status = child.wait()
@@ -129,6 +134,7 @@ struct Crash: ParsableCommand {
             do {
                 let store = try FileCaseStore(at: suite.directory)
                 opened += 1
+                if store.bytesFromQueueIndex > 0 { throughIndex += 1 }
                 let reported = store.openingProblems.filter { $0.severity == .repaired && $0.message.contains("torn") }.count
                 torn += reported
                 if reported < tore { findings.fail("trial \(trial): a torn write was made and not reported: \(store.openingProblems)") }
@@ -150,7 +156,9 @@ struct Crash: ParsableCommand {
         if acknowledgedCount < kills { findings.fail("only \(acknowledgedCount) saves were acknowledged in \(kills) trials: the kills came too early") }
         let check = StoreCheck.run(at: suite.directory)
         for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
-        print("crash suite: \(kills) kills, the store opened \(opened) times of \(kills), \(acknowledgedCount) acknowledged saves, "
+        if queueIndex, throughIndex == 0 { findings.fail("no opening started from a queue index: the index was not under test") }
+        print("crash suite: \(kills) kills, the store opened \(opened) times of \(kills) (\(throughIndex) from a queue index), "
+              + "\(acknowledgedCount) acknowledged saves, "
               + "\(lost) lost, \(torn) torn writes set aside and reported (\(tears) made by cutting a write short), "
               + "haven check \(check.isSound ? "sound" : "NOT sound"), "
               + String(format: "%.0f s", Date().timeIntervalSince(started)))

@@ -24,6 +24,7 @@ final class CrashAndConcurrencyTests: StoreTestCase {
         XCTAssertEqual(status, 0, output)
         let report = try XCTUnwrap(output.split(separator: "\n").last { $0.hasPrefix("crash suite:") }.map(String.init), output)
         XCTAssertTrue(report.contains("50 kills, the store opened 50 times of 50"), report)
+        XCTAssertGreaterThan(figure("from a queue index", in: report) ?? 0, 25, "most openings start from the queue index the last wrote: \(report)")
         XCTAssertEqual(figure("lost", in: report), 0, report)
         XCTAssertGreaterThan(figure("acknowledged saves", in: report) ?? 0, 50, "the children did save between kills: \(report)")
         XCTAssertTrue(report.contains("haven check sound"), report)

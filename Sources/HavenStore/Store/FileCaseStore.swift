@@ -203,6 +203,7 @@ public final class FileCaseStore: CaseStore {
         scannedInode = try cases.status().st_ino
         openingProblems.removeAll { $0.severity == .damaged }
         let covered = usesQueueIndex ? adoptQueueIndex() : 0
+        bytesFromQueueIndex = covered
         try scanCases(from: covered)
         try scanAuditTail()
         if usesQueueIndex, scannedBytes - covered > Self.queueIndexThresholdBytes { writeQueueIndex() }
@@ -210,9 +211,14 @@ public final class FileCaseStore: CaseStore {
 
     private let usesQueueIndex: Bool
 
+    /// How many bytes of the log the last opening took from the queue index rather than
+    /// parsing them (0: it read the whole log). The fault suites count openings by it.
+    public private(set) var bytesFromQueueIndex = 0
+
     /// How many bytes of log beyond the queue index make opening write a new one: about 2,000
-    /// saves, a twentieth of a second of parsing.
-    nonisolated(unsafe) static var queueIndexThresholdBytes = 8 << 20 // tests make it small
+    /// saves, a twentieth of a second of parsing. The tests and the crash suite set 0, so
+    /// every opening that read any log writes one and the next opening starts from it.
+    public nonisolated(unsafe) static var queueIndexThresholdBytes = 8 << 20
 
     var queueIndexPath: String { directory.appendingPathComponent(QueueIndex.fileName).path }
 
