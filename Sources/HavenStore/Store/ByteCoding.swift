@@ -24,12 +24,11 @@ struct ByteWriter {
         unsigned(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
-    mutating func fixed32(_ value: UInt32) {
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-    }
+    mutating func fixed32(_ value: UInt32) { littleEndian(value) }
+    mutating func fixed64(_ value: UInt64) { littleEndian(value) }
 
-    mutating func fixed64(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    private mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
+        for shift in stride(from: 0, to: T.bitWidth, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
     }
 
     mutating func string(_ text: String) {
@@ -92,19 +91,15 @@ struct ByteReader {
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
-    mutating func fixed32() throws(Malformed) -> UInt32 {
-        guard remaining >= 4 else { throw Malformed() }
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(buffer[position + index]) << UInt32(8 * index) }
-        position += 4
-        return value
-    }
+    mutating func fixed32() throws(Malformed) -> UInt32 { try littleEndian(UInt32.self) }
+    mutating func fixed64() throws(Malformed) -> UInt64 { try littleEndian(UInt64.self) }
 
-    mutating func fixed64() throws(Malformed) -> UInt64 {
-        guard remaining >= 8 else { throw Malformed() }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(buffer[position + index]) << UInt64(8 * index) }
-        position += 8
+    private mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_: T.Type) throws(Malformed) -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw Malformed() }
+        var value: T = 0
+        for index in 0..<size { value |= T(buffer[position + index]) << T(8 * index) }
+        position += size
         return value
     }
 

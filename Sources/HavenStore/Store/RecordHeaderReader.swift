@@ -176,7 +176,7 @@ enum RecordHeaderReader {
         var summary = IntegrationSummary(arrivedOn: arrived, applications: applications)
         for seat in seatObjects {
             guard case let .string(course)? = seat["course"], case let .string(statusText)? = seat["status"],
-                  let status = EnrolmentStatus(rawValue: statusText), case let .some(requested?)? = date(seat["requestedOn"]) else { return nil }
+                  let status = EnrolmentStatus(rawValue: statusText), case let .some(requested?) = date(seat["requestedOn"]) else { return nil }
             summary.seats.append(CourseSeat(course: course, status: status, requestedOn: requested))
         }
         for level in levelObjects {
@@ -188,7 +188,7 @@ enum RecordHeaderReader {
             guard case let .string(code)? = item["language"], let language = LanguageCode(code),
                   case let .string(firstText)? = item["first"], let first = CEFRLevel(rawValue: firstText),
                   case let .string(latestText)? = item["latest"], let latest = CEFRLevel(rawValue: latestText),
-                  case let .some(on?)? = date(item["latestOn"]), case let .number(count)? = item["assessments"] else { return nil }
+                  case let .some(on?) = date(item["latestOn"]), case let .number(count)? = item["assessments"] else { return nil }
             summary.progress.append(LevelProgress(language: language, first: first, latest: latest, latestOn: on, assessments: count))
         }
         for text in occupationTexts {
@@ -200,7 +200,7 @@ enum RecordHeaderReader {
         switch fields["employment"] {
         case nil, .null?: break
         case let .object(job)?:
-            guard case let .some(started?)? = date(job["startedOn"]), let ended = date(job["endedOn"]),
+            guard case let .some(started?) = date(job["startedOn"]), let ended = date(job["endedOn"]),
                   let due = date(job["followUpDue"]) else { return nil }
             var employment = EmploymentSummary(startedOn: started, endedOn: ended, followUpDue: due)
             guard let opening = optional(job["openingID"], { $0 }) else { return nil }

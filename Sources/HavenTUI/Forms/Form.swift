@@ -90,15 +90,15 @@ public struct Form: Sendable {
         isDirty = true
     }
 
-    /// Shows validation issues beside their fields (an issue on `equipment[0].reward` shows at
-    /// that field; one on `equipment` at the first field under it) and focuses the first.
     /// The issues naming a field of this form (exactly, or a field under it), and the rest.
     func splitByField(_ issues: [ValidationIssue]) -> (fields: [ValidationIssue], others: [ValidationIssue]) {
         let ids = positions.map { sections[$0.section].fields[$0.field].id }
-        let mine = issues.filter { issue in ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) } }
-        return (mine, issues.filter { issue in !ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) } })
+        func isMine(_ issue: ValidationIssue) -> Bool { ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) } }
+        return (issues.filter(isMine), issues.filter { !isMine($0) })
     }
 
+    /// Shows validation issues beside their fields (an issue on `equipment[0].reward` shows at
+    /// that field; one on `equipment` at the first field under it) and focuses the first.
     public mutating func show(_ issues: [ValidationIssue]) {
         messages = [:]
         let ids = positions.map { sections[$0.section].fields[$0.field].id }
