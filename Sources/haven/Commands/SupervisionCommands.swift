@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import HavenCore
 import HavenStore
 
@@ -96,63 +95,5 @@ struct ReportCommand: ParsableCommand {
         }
         try ReportFile.write(text, to: output, store: opened.directory)
         FileHandle.standardError.write(Data("Wrote the \(kind.rawValue) report to \(output).\n".utf8))
-    }
-}
-
-/// The files Haven writes for people (exports, reports, stories) and reads from them
-/// (imports): written owner-only, only as a new file (never over one, never through a link),
-/// never inside a store; read only when a regular file (never a pipe or a device).
-enum ReportFile {
-    static func write(_ text: String, to path: String, store: URL? = nil) throws {
-        try write(Array(text.utf8), to: path, store: store)
-    }
-
-    static func write(_ bytes: [UInt8], to path: String, store: URL? = nil) throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        if let store, let inside = realpath(parent.isEmpty ? "." : parent, nil), let storePath = realpath(store.path, nil) {
-            defer { free(inside); free(storePath) }
-            let folder = String(cString: inside), root = String(cString: storePath)
-            if folder == root || folder.hasPrefix(root + "/") {
-                throw HavenFailure("\(path) is inside the store \(store.path); write exports and reports elsewhere.")
-            }
-        }
-        // O_EXCL with O_CREAT refuses any existing name, a symbolic link (even a dangling one)
-        // included, so nothing is written over and no link leads the file elsewhere.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let code = errno
-            switch code {
-            case EEXIST: throw HavenFailure("\(path) already exists; Haven does not write over files. Choose another name.")
-            case ENOENT, ENOTDIR: throw HavenFailure("\(path): cannot be written: its folder does not exist.")
-            default: throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(code))).")
-            }
-        }
-        var written = 0
-        let failure: Int32? = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 { if errno == EINTR { continue }; return errno }
-                written += result
-            }
-            return fsync(descriptor) == 0 ? nil : errno
-        }
-        close(descriptor)
-        if let failure {
-            unlink(path)
-            throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(failure))); nothing was left there.")
-        }
-    }
-
-    /// A regular file's bytes; a directory, pipe or device (a link to /dev/zero) is refused by name.
-    static func read(_ path: String) throws -> Data {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw HavenFailure("\(path): cannot be read: \(String(cString: strerror(errno)))") }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw HavenFailure("\(path): not a regular file (a directory, pipe or device); give the path of a file")
-        }
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            throw HavenFailure("\(path): cannot be read: \(String(cString: strerror(errno)))")
-        }
-        return contents
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+
+/// The files Haven writes for people (exports, reports, stories) and reads from them
+/// (imports): written owner-only, only as a new file (never over one, never through a link),
+/// never inside a store; read only when a regular file (never a pipe or a device).
+enum ReportFile {
+    static func write(_ text: String, to path: String, store: URL? = nil) throws {
+        try write(Array(text.utf8), to: path, store: store)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String, store: URL? = nil) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        if let store, let inside = realpath(parent.isEmpty ? "." : parent, nil), let storePath = realpath(store.path, nil) {
+            defer { free(inside); free(storePath) }
+            let folder = String(cString: inside), root = String(cString: storePath)
+            if folder == root || folder.hasPrefix(root + "/") {
+                throw HavenFailure("\(path) is inside the store \(store.path); write exports and reports elsewhere.")
+            }
+        }
+        // O_EXCL with O_CREAT refuses any existing name, a symbolic link (even a dangling one)
+        // included, so nothing is written over and no link leads the file elsewhere.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let code = errno
+            switch code {
+            case EEXIST: throw HavenFailure("\(path) already exists; Haven does not write over files. Choose another name.")
+            case ENOENT, ENOTDIR: throw HavenFailure("\(path): cannot be written: its folder does not exist.")
+            default: throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(code))).")
+            }
+        }
+        var written = 0
+        let failure: Int32? = bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let result = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 { if errno == EINTR { continue }; return errno }
+                written += result
+            }
+            return fsync(descriptor) == 0 ? nil : errno
+        }
+        close(descriptor)
+        if let failure {
+            unlink(path)
+            throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(failure))); nothing was left there.")
+        }
+    }
+
+    /// A regular file's bytes; a directory, pipe or device (a link to /dev/zero) is refused by
+    /// name. The file is opened first and what was opened is checked (never the name, then a
+    /// second open that a swapped path could turn into a pipe that never ends).
+    static func read(_ path: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw HavenFailure("\(path): cannot be read: \(String(cString: strerror(errno)))") }
+        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw HavenFailure("\(path): cannot be read: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw HavenFailure("\(path): not a regular file (a directory, pipe or device); give the path of a file")
+        }
+        do {
+            return try file.readToEnd() ?? Data()
+        } catch {
+            throw HavenFailure("\(path): cannot be read: \(error.localizedDescription)")
+        }
+    }
+}
