@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HAVEN_FUZZ_KEYS="${1:-100000}" HAVEN_FUZZ_SEED="${2:-10}" swift test --filter KeyboardFuzzInTmuxTests 2>&1 \
-    | grep -E "keyboard fuzz:|error|Executed [0-9]+ tests?" 
+    | grep -E "keyboard fuzz|error|Executed [0-9]+ tests?" 

@@ -6,8 +6,8 @@ import XCTest
 
 /// Random keys and resizes (down to 1x1) against the real binary in tmux: haven never crashes,
 /// gives the terminal back when it ends, and leaves the store sound. `swift test` sends 3,000
-/// keys; `HAVEN_FUZZ_KEYS=100000 swift test --filter KeyboardFuzz` (scripts/fuzz-keys.sh) the
-/// full run of docs/reliability.md.
+/// keys as each of three roles; `HAVEN_FUZZ_KEYS=100000 swift test --filter KeyboardFuzz`
+/// (scripts/fuzz-keys.sh) the full run of docs/reliability.md, 100,000 keys a role.
 final class KeyboardFuzzInTmuxTests: CommandTestCase {
     /// tmux key names: every key a caseworker's keyboard sends, control keys included (raw
     /// mode: Ctrl-C, Ctrl-Z and Ctrl-\ reach haven as keys, not signals).
@@ -18,11 +18,33 @@ final class KeyboardFuzzInTmuxTests: CommandTestCase {
     static let cyrillic = Array("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
     static let sizes = [(1, 1), (2, 1), (1, 3), (5, 2), (10, 4), (20, 6), (39, 11), (40, 12), (60, 16), (80, 24), (100, 30), (132, 43), (200, 60)]
 
+    /// Each role its own store and its own keys: a supervisor (who reaches the most screens),
+    /// a caseworker (intake and casework forms), and an auditor, who may change nothing: after
+    /// the auditor's keys every store file must be byte for byte as it was.
     func testRandomKeysAndResizesNeverCrashHaven() throws {
         let total = Int(ProcessInfo.processInfo.environment["HAVEN_FUZZ_KEYS"] ?? "") ?? 3_000
-        let demo = try haven("demo", "--cases", "300", "--no-open", "--store", store)
+        let seed = UInt64(ProcessInfo.processInfo.environment["HAVEN_FUZZ_SEED"] ?? "") ?? 10
+        for (offset, role) in ["supervisor", "caseworker", "auditor"].enumerated() {
+            try fuzz(as: role, keys: total, seed: seed &+ UInt64(offset))
+        }
+    }
+
+    /// Every file of the store and its bytes (the drafts folder's too).
+    func storeFiles() -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let walk = FileManager.default.enumerator(at: URL(fileURLWithPath: store), includingPropertiesForKeys: nil) else { return files }
+        for case let url as URL in walk {
+            if let data = try? Data(contentsOf: url) { files[url.path] = data }
+        }
+        return files
+    }
+
+    func fuzz(as role: String, keys total: Int, seed: UInt64) throws {
+        try? FileManager.default.removeItem(atPath: store)
+        let demo = try haven("demo", "--cases", "300", "--no-open", "--role", role, "--store", store)
         XCTAssertEqual(demo.status, 0, demo.output)
-        var random = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.environment["HAVEN_FUZZ_SEED"] ?? "") ?? 10)
+        let before = storeFiles()
+        var random = SeededGenerator(seed: seed)
         var sent = 0, resizes = 0, starts = 0, quits = 0
         var session: TmuxSession?
         let started = Date()
@@ -90,8 +112,13 @@ final class KeyboardFuzzInTmuxTests: CommandTestCase {
         // haven check's own code (the supervisor the demo made may not run the command).
         let check = StoreCheck.run(at: URL(fileURLWithPath: store))
         XCTAssertTrue(check.isSound, "the store after \(sent) random keys:\n\(check.problems.map(\.description).joined(separator: "\n"))")
+        if role == "auditor" {
+            let after = storeFiles()
+            let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+            XCTAssertEqual(changed, [], "an auditor changes nothing, yet after \(sent) keys these store files differ")
+        }
         let saved = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().filter { $0.version.rawValue > 1 || $0.id.number > 300 }.count
-        print("keyboard fuzz: \(sent) keys, \(resizes) resizes (down to 1x1), \(starts) starts, \(quits) quits by a key, no crash, "
+        print("keyboard fuzz as \(role): \(sent) keys, \(resizes) resizes (down to 1x1), \(starts) starts, \(quits) quits by a key, no crash, "
               + "the terminal given back each time, \(saved) cases saved by the keys, haven check \(check.isSound ? "sound" : "NOT sound"), "
               + String(format: "%.0f s", Date().timeIntervalSince(started)))
     }
