@@ -1,8 +1,9 @@
+import Foundation
 import HavenCore
 @testable import HavenTUI
 import XCTest
 
-/// Every form of casework, typed into field by field with hostile text (empty, blank, too long,
+/// Every form, casework and supervision alike, typed into field by field with hostile text (empty, blank, too long,
 /// impossible dates, mixed scripts, combining marks, direction overrides, emoji, control
 /// characters) and saved, hundreds of times each: no crash; every refusal is shown beside a
 /// field of the form that the problem concerns; the form draws at 80x24, at its smallest and
@@ -59,7 +60,38 @@ final class FormFuzzTests: XCTestCase {
             Factory(name: "course") { CoursesScreen.form(nil, context: context) },
             Factory(name: "course change") { CoursesScreen.form(course, context: context) },
             Factory(name: "opening") { JobsScreen.form(nil, context: context) },
+            // The supervisors' and administrators' own forms.
+            Factory(name: "audit filter") { AuditScreen(context: context).filterForm() },
+            Factory(name: "quota") { AllocationScreen(cases: [], context: context).quotaForm(QuotaUse(country: hosts[0], used: 40, reserved: 5)) },
+            Factory(name: "add country") { AllocationScreen(cases: [], context: context).countryForm() },
+            Factory(name: "add user") { UsersScreen(context: context).roleForm(for: nil) },
+            Factory(name: "write report") {
+                ReportsScreen(cases: [], context: context).writeForm(
+                    ReportTable(title: "Pipeline", columns: ["Stage", "Cases"], numeric: [1], rows: [["Intake", "3"]], notes: []))
+            },
         ]
+    }
+
+    /// "Every form" stays true: each function in HavenTUI that makes a form screen is called
+    /// by a factory above (`reasonForm` through the returns, overrides and declines it builds).
+    func testEveryFormOfTheInterfaceIsFuzzed() throws {
+        let here = URL(fileURLWithPath: #filePath)
+        let sources = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/HavenTUI")
+        let fuzzed = try String(contentsOf: here, encoding: .utf8)
+        let maker = try NSRegularExpression(pattern: #"func (\w+)(<[^>]*>)?\([^{]*?\)\s*->\s*FormScreen\s*\{"#)
+        var makers: Set<String> = []
+        let files = try XCTUnwrap(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in maker.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                makers.insert(String(text[Range(match.range(at: 1), in: text)!]))
+            }
+        }
+        XCTAssertGreaterThan(makers.count, 20, "the scan finds the interface's forms")
+        for name in makers.sorted() where name != "reasonForm" {
+            XCTAssertTrue(fuzzed.contains(".\(name)("), "\(name) makes a form that FormFuzzTests does not fuzz: add a factory")
+        }
     }
 
     /// Draws `render` at three sizes; no row may be wider than its canvas.
