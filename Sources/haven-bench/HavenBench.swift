@@ -34,7 +34,7 @@ struct HavenBench: ParsableCommand {
         // This opening brings the queue index up to date, as any opening after 8 MiB of new log
         // does; --cold then takes it away, so haven meets a store whose index is lost.
         let count = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().count
-        let index = URL(fileURLWithPath: store).appendingPathComponent("cases.index").path
+        let index = URL(fileURLWithPath: store).appendingPathComponent(FileCaseStore.queueIndexFile).path
         if cold, unlink(index) != 0, errno != ENOENT { throw BenchFailure("cannot remove \(index): \(String(cString: strerror(errno)))") }
         let figures = try TerminalBenchmark(haven: binary, store: store, data: ProcessInfo.processInfo.environment["HAVEN_DATA"]).run()
         let (report, missed) = TerminalBenchmark.report(figures, cases: count, cold: cold)

@@ -49,14 +49,6 @@ final class AccessMatrixTests: XCTestCase {
         return try run((user.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + base)
     }
 
-    func storeBytes() -> [String: Data] {
-        var files: [String: Data] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: store)) ?? [] {
-            if let data = FileManager.default.contents(atPath: "\(store)/\(name)") { files[name] = data }
-        }
-        return files
-    }
-
     func importFile(from: Int, count: Int) throws -> String {
         let records = DemoCases.generate(count: from + count - 1, today: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)),
                                          countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
@@ -91,7 +83,7 @@ final class AccessMatrixTests: XCTestCase {
             ]
             var row: [String] = []
             for command in commands {
-                let before = storeBytes()
+                let before = StoreSnapshot.files(under: URL(fileURLWithPath: store))
                 let (status, output) = try haven(command.arguments, as: account.name)
                 let allowed = account.role.map { command.capability.roles.contains($0) } ?? false
                 let label = "\(account.name) (\(account.role?.rawValue ?? (account.inGroup ? "in the group, not a user" : "outside the group"))): haven \(command.arguments.joined(separator: " "))"
@@ -100,7 +92,7 @@ final class AccessMatrixTests: XCTestCase {
                 } else {
                     XCTAssertEqual(status, 1, "\(label) should be refused: \(output.prefix(400))")
                     XCTAssertFalse(output.isEmpty, "\(label): refused without a word")
-                    XCTAssertEqual(storeBytes(), before, "\(label): refused, yet the store changed")
+                    XCTAssertEqual(StoreSnapshot.files(under: URL(fileURLWithPath: store)), before, "\(label): refused, yet the store changed")
                     if !account.inGroup, command.arguments[0] != "users" { // users add first asks the OS for the new account
                         XCTAssertTrue(output.contains("ermission denied") || output.contains("cannot be read") || output.contains("not allowed"),
                                       "\(label): \(output.prefix(300))")

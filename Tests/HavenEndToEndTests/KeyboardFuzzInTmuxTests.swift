@@ -29,21 +29,11 @@ final class KeyboardFuzzInTmuxTests: CommandTestCase {
         }
     }
 
-    /// Every file of the store and its bytes (the drafts folder's too).
-    func storeFiles() -> [String: Data] {
-        var files: [String: Data] = [:]
-        guard let walk = FileManager.default.enumerator(at: URL(fileURLWithPath: store), includingPropertiesForKeys: nil) else { return files }
-        for case let url as URL in walk {
-            if let data = try? Data(contentsOf: url) { files[url.path] = data }
-        }
-        return files
-    }
-
     func fuzz(as role: String, keys total: Int, seed: UInt64) throws {
         try? FileManager.default.removeItem(atPath: store)
         let demo = try haven("demo", "--cases", "300", "--no-open", "--role", role, "--store", store)
         XCTAssertEqual(demo.status, 0, demo.output)
-        let before = storeFiles()
+        let before = StoreSnapshot.files(under: URL(fileURLWithPath: store))
         var random = SeededGenerator(seed: seed)
         var sent = 0, resizes = 0, starts = 0, quits = 0
         var session: TmuxSession?
@@ -113,7 +103,7 @@ final class KeyboardFuzzInTmuxTests: CommandTestCase {
         let check = StoreCheck.run(at: URL(fileURLWithPath: store))
         XCTAssertTrue(check.isSound, "the store after \(sent) random keys:\n\(check.problems.map(\.description).joined(separator: "\n"))")
         if role == "auditor" {
-            let after = storeFiles()
+            let after = StoreSnapshot.files(under: URL(fileURLWithPath: store))
             let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
             XCTAssertEqual(changed, [], "an auditor changes nothing, yet after \(sent) keys these store files differ")
         }

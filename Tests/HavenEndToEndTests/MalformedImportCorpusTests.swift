@@ -151,8 +151,7 @@ final class MalformedImportCorpusTests: CommandTestCase {
 
         let corpus = try Self.corpus()
         XCTAssertGreaterThanOrEqual(corpus.count, 60, "the import half of the 200-file corpus")
-        let storeFiles = ["cases.jsonl", "audit.jsonl", "users.json", "store.json"]
-        func snapshot() -> [Data?] { storeFiles.map { FileManager.default.contents(atPath: "\(store)/\($0)") } }
+        func snapshot() -> [String: Data] { StoreSnapshot.files(under: URL(fileURLWithPath: store)) }
         let before = snapshot()
         let isRoot = getuid() == 0
         for (number, bad) in corpus.enumerated() {

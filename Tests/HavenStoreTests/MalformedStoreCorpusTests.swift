@@ -1,6 +1,7 @@
 import Foundation
 import HavenCore
 @testable import HavenStore
+import HavenTestSupport
 import XCTest
 
 /// Every file of a store, damaged in every way we could think of (truncated, wrong types,
@@ -36,21 +37,9 @@ final class MalformedStoreCorpusTests: StoreTestCase {
         return template
     }
 
-    /// Every regular file under `directory`, by path relative to it.
-    func snapshot(_ directory: URL) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let base = directory.path
-        for name in (FileManager.default.subpaths(atPath: base) ?? []) {
-            var info = stat()
-            guard lstat("\(base)/\(name)", &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
-            files[name] = FileManager.default.contents(atPath: "\(base)/\(name)")
-        }
-        return files
-    }
-
     func testEveryDamagedStoreFileIsNamedAndNothingIsLost() throws {
         let template = try makeTemplate()
-        let corpus = MalformedStoreCorpus.make(template: snapshot(template))
+        let corpus = MalformedStoreCorpus.make(template: StoreSnapshot.files(under: template))
         XCTAssertGreaterThanOrEqual(corpus.count, 120, "the store half of the 200-file corpus")
         var kinds: [String: Int] = [:]
         for bad in corpus {
@@ -58,7 +47,7 @@ final class MalformedStoreCorpusTests: StoreTestCase {
             try FileManager.default.copyItem(at: template, to: storeURL)
             let target = storeURL.appendingPathComponent(bad.file).path
             try bad.apply(target, storeURL)
-            let before = snapshot(storeURL)
+            let before = StoreSnapshot.files(under: storeURL)
 
             var messages: [String] = []
             do {
@@ -83,7 +72,7 @@ final class MalformedStoreCorpusTests: StoreTestCase {
 
             // Nothing lost: every file as it was, or longer (a repair appended), or cut back
             // with the cut bytes set aside in quarantine/. The queue index is a cache.
-            let after = snapshot(storeURL)
+            let after = StoreSnapshot.files(under: storeURL)
             let quarantined = after.filter { $0.key.hasPrefix("quarantine/") && before[$0.key] == nil }.map(\.value)
             for (path, old) in before where path != QueueIndex.fileName {
                 guard let new = after[path] else { XCTFail("\(bad.label): \(path) disappeared"); continue }

@@ -13,6 +13,8 @@ public final class FileCaseStore: CaseStore {
     public static let manifestFile = "store.json"
     public static let casesFile = "cases.jsonl"
     public static let auditFile = "audit.jsonl"
+    /// The queue index: a cache of every case's summary (docs/store-format.md).
+    public static let queueIndexFile = QueueIndex.fileName
     public static let quarantineDirectory = "quarantine"
     public static let draftsDirectory = "drafts"
 

@@ -90,21 +90,25 @@ public struct Form: Sendable {
         isDirty = true
     }
 
-    /// The issues naming a field of this form (exactly, or a field under it), and the rest.
-    func splitByField(_ issues: [ValidationIssue]) -> (fields: [ValidationIssue], others: [ValidationIssue]) {
+    /// The field of this form an issue concerns: the one it names (`equipment[0].reward`), else
+    /// the first under it (`equipment`); nil when the form has no such field.
+    func fieldID(for issue: ValidationIssue) -> String? {
         let ids = positions.map { sections[$0.section].fields[$0.field].id }
-        func isMine(_ issue: ValidationIssue) -> Bool { ids.contains { $0 == issue.field || $0.hasPrefix(issue.field) } }
-        return (issues.filter(isMine), issues.filter { !isMine($0) })
+        return ids.first { $0 == issue.field } ?? ids.first { $0.hasPrefix(issue.field) }
     }
 
-    /// Shows validation issues beside their fields (an issue on `equipment[0].reward` shows at
-    /// that field; one on `equipment` at the first field under it) and focuses the first.
+    /// The issues concerning a field of this form, and the rest.
+    func splitByField(_ issues: [ValidationIssue]) -> (fields: [ValidationIssue], others: [ValidationIssue]) {
+        (issues.filter { fieldID(for: $0) != nil }, issues.filter { fieldID(for: $0) == nil })
+    }
+
+    /// Shows validation issues beside their fields (`fieldID(for:)`; an issue on no field of
+    /// the form at the first) and focuses the first.
     public mutating func show(_ issues: [ValidationIssue]) {
         messages = [:]
         let ids = positions.map { sections[$0.section].fields[$0.field].id }
         for issue in issues {
-            let target = ids.first { $0 == issue.field } ?? ids.first { $0.hasPrefix(issue.field) } ?? ids[0]
-            messages[target, default: []].append(issue.message)
+            messages[fieldID(for: issue) ?? ids[0], default: []].append(issue.message)
         }
         if let first = ids.firstIndex(where: { messages[$0] != nil }) { focus = first }
     }
