@@ -177,6 +177,11 @@ public protocol CaseStore: AnyObject {
     /// Saves several cases as one change, all or none: each on its version, in one durable
     /// write (a link between two cases is written on both or neither).
     func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion]
+    /// Adds new cases all at once, all or none (`ImportCheck`, then `SaveContract` as one save
+    /// of new cases): what is already in the store is never rewritten. `progress` is told how
+    /// many records are ready; no lock is held while it runs.
+    func importCases(_ records: [Case], by actor: Actor, at time: Timestamp, today: CalendarDate,
+                     progress: (Int) -> Void) throws
     /// The identifier the next registered case should get.
     func nextCaseID() throws -> CaseID
     /// Takes in what other sessions have saved since the last look; true when anything changed.

@@ -35,71 +35,71 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     }
 
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
-        do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden(error.description) }
-        let users = directory.withLock { $0 }
-        if !users.users.isEmpty {
-            do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
-        }
-        return try cases.withLock { table throws(StoreError) -> CaseVersion in
-            try check(record, basedOn: version, in: table)
-            return apply(record, to: &table, by: actor, at: time)
-        }
+        try save(together: [CaseUpdate(record, basedOn: version)], by: actor, at: time)[0]
     }
 
+    /// Saves as the contract says (`SaveContract`), all under one lock.
     public func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion] {
-        do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden(error.description) }
+        try write(updates, by: actor, at: time, capability: .editCase)
+    }
+
+    public func importCases(_ records: [Case], by actor: Actor, at time: Timestamp, today: CalendarDate,
+                            progress: (Int) -> Void) throws {
+        do { try Capability.importCases.require(actor) } catch { throw StoreError.forbidden("\(error)") }
+        let problems = ImportCheck.problems(in: records, today: today) { id in cases.withLock { $0[id] != nil } }
+        guard problems.isEmpty else { throw ImportError.invalid(problems) }
+        try ImportCheck.checkQuotas(records, countries: countries.withLock { $0 },
+                                    used: QuotaLedger(countries: [], summaries: summaries()).used)
+        _ = try write(records.map { CaseUpdate($0, basedOn: nil) }, by: actor, at: time, capability: .importCases)
+        progress(records.count)
+    }
+
+    private func write(_ updates: [CaseUpdate], by actor: Actor, at time: Timestamp, capability: Capability) throws -> [CaseVersion] {
         let users = directory.withLock { $0 }
-        if !users.users.isEmpty {
-            do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
-        }
-        guard Set(updates.map(\.record.id)).count == updates.count else { throw StoreError.unavailable("a case appears twice in one change") }
-        return try cases.withLock { table throws(StoreError) -> [CaseVersion] in
-            for update in updates { try check(update.record, basedOn: update.basedOn, in: table) }
-            return updates.map { apply($0.record, to: &table, by: actor, at: time) }
-        }
-    }
-
-    /// Refuses a save on a version that is not the latest, or over a quota or a capacity.
-    private func check(_ record: Case, basedOn version: CaseVersion?, in table: [CaseID: StoredCase]) throws(StoreError) {
-        let current = table[record.id]
-        switch (current, version) {
-        case (nil, nil):
-            break
-        case (_?, nil):
-            throw .alreadyExists(record.id)
-        case (nil, _?):
-            throw .notFound(record.id)
-        case let (existing?, base?) where existing.version != base:
-            throw .conflict(record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
-        default:
-            break
-        }
         let hosts = countries.withLock { $0 }
-        if !hosts.isEmpty {
-            let ledger = QuotaLedger(countries: hosts, summaries: table.values.lazy.map(CaseSummary.init), excluding: record.id)
-            do throws(QuotaError) { try ledger.check(previous: current?.record, next: record) } catch { throw .quota(error) }
-        }
-        // Counting seats and places reads every case: only when this save takes a new one.
-        if CapacityCheck.takesCapacity(previous: current?.record, next: record) {
-            let others = table.values.filter { $0.record.id != record.id }.map(CaseSummary.init)
-            do throws(CapacityError) {
-                try CapacityCheck.check(previous: current?.record, next: record, courses: courses.withLock { $0 },
-                                        openings: openings.withLock { $0 }, courseUse: LanguageCourse.use(in: others),
-                                        openingUse: JobOpening.use(in: others))
-            } catch { throw .capacity(error) }
+        let catalogues = (courses.withLock { $0 }, openings.withLock { $0 })
+        return try cases.withLock { table in
+            try trail.withLock { entries in
+                let ledger = Ledger(table: table, users: users.users.isEmpty ? nil : users, countries: hosts,
+                                    catalogues: catalogues, lastAuditSequence: entries.count)
+                let prepared = try SaveContract.prepare(updates, by: actor, at: time, capability: capability, ledger: ledger)
+                for save in prepared {
+                    table[save.record.id] = StoredCase(record: save.record, version: save.version, savedBy: actor.user, savedAt: time)
+                    entries.append(save.audit)
+                }
+                return prepared.map(\.version)
+            }
         }
     }
 
-    private func apply(_ record: Case, to table: inout [CaseID: StoredCase], by actor: Actor, at time: Timestamp) -> CaseVersion {
-        let current = table[record.id]
-        let newVersion = current?.version.next ?? CaseVersion(1)
-        table[record.id] = StoredCase(record: record, version: newVersion, savedBy: actor.user, savedAt: time)
-        let changes = CaseDiff.changes(from: current?.record, to: record)
-        trail.withLock { entries in
-            entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: record.id,
-                                      version: newVersion, changes: changes))
+    /// The table as the contract reads it; counts are made only when a save asks for them.
+    private struct Ledger: SaveLedger {
+        let table: [CaseID: StoredCase]
+        let directory: UserDirectory?
+        let countries: [HostCountry]
+        let catalogues: ([LanguageCourse], [JobOpening])
+        let lastAuditSequence: Int
+
+        init(table: [CaseID: StoredCase], users: UserDirectory?, countries: [HostCountry],
+             catalogues: ([LanguageCourse], [JobOpening]), lastAuditSequence: Int) {
+            self.table = table
+            directory = users
+            self.countries = countries
+            self.catalogues = catalogues
+            self.lastAuditSequence = lastAuditSequence
         }
-        return newVersion
+
+        func stored(_ id: CaseID) -> StoredCase? { table[id] }
+        func summary(of id: CaseID) -> CaseSummary? { table[id].map(CaseSummary.init) }
+        func currentUsers() -> UserDirectory? { directory }
+        func currentHostCountries() -> [HostCountry] { countries }
+        private var quotas: QuotaLedger { QuotaLedger(countries: countries, summaries: table.values.lazy.map(CaseSummary.init)) }
+        var placesUsed: [CountryCode: Int] { quotas.used }
+        var placesHeld: [CountryCode: Int] { quotas.reserved }
+        func currentCourses() -> [LanguageCourse] { catalogues.0 }
+        func currentOpenings() -> [JobOpening] { catalogues.1 }
+        var seatsTaken: [String: Int] { LanguageCourse.use(in: table.values.map(CaseSummary.init)).taken }
+        var placesFilled: [String: Int] { JobOpening.use(in: table.values.map(CaseSummary.init)).taken }
     }
 
     public func history(of id: CaseID) -> [AuditEntry] {

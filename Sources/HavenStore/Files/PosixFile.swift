@@ -7,23 +7,37 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
     public let operation: String
     public let code: Int32
 
+    public init(path: String, operation: String, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+
     public var description: String {
         "\(path): \(operation) failed: \(String(cString: strerror(code)))"
     }
 }
 
 /// An open file descriptor with the few operations the store needs, each checked. Foundation's
-/// FileHandle neither fsyncs directories nor takes flock locks, so this is plain POSIX.
+/// FileHandle neither fsyncs directories nor takes flock locks, so this is plain POSIX. Every
+/// call that changes the disk is reported to `FileLayer` (the fault and power-loss suites).
 final class PosixFile {
     let path: String
     let descriptor: Int32
+    /// Opened O_RDONLY: the store is on a read-only file system (or opened only to read).
+    let isReadOnly: Bool
 
     /// Opens `path` with `flags`; new files get `mode` exactly (the umask is undone by fchmod).
     init(path: String, flags: Int32, mode: mode_t = 0o600) throws {
         self.path = path
+        let creating = flags & O_CREAT != 0 || flags & O_TRUNC != 0
+        if creating { try FileLayer.perform(.create(path: path), path: path, name: "open") }
+        let existed = creating && access(path, F_OK) == 0
         let fd = open(path, flags | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         descriptor = fd
+        isReadOnly = flags & O_ACCMODE == O_RDONLY
+        if creating, !existed || flags & O_TRUNC != 0 { FileLayer.happened(.create(path: path)) }
         if flags & O_CREAT != 0 { try setMode(mode) }
     }
 
@@ -47,22 +61,36 @@ final class PosixFile {
         try sync()
     }
 
+    /// Writes every byte at the end (the store's files are opened O_APPEND) or, for a new file,
+    /// from the start. A write that fails may have written part of `bytes`: the caller cuts it.
     func write(_ bytes: [UInt8]) throws {
+        let offset = FileLayer.observer == nil ? 0 : size
         var written = 0
+        if case let .fail(code, partial)? = FileLayer.observer?.before(.write(path: path, offset: offset, bytes: bytes)) {
+            let cut = min(partial, bytes.count)
+            if cut > 0 { _ = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, cut) } }
+            if cut > 0 { FileLayer.happened(.write(path: path, offset: offset, bytes: Array(bytes[0..<cut]))) }
+            throw FileError(path: path, operation: "write", code: code)
+        }
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
                 Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw FileError(path: path, operation: "write", code: errno)
+                let code = errno
+                if written > 0 { FileLayer.happened(.write(path: path, offset: offset, bytes: Array(bytes[0..<written]))) }
+                throw FileError(path: path, operation: "write", code: code)
             }
             written += result
         }
+        FileLayer.happened(.write(path: path, offset: offset, bytes: bytes))
     }
 
     func sync() throws {
+        try FileLayer.perform(.sync(path: path), path: path, name: "fsync")
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", code: errno) }
+        FileLayer.happened(.sync(path: path))
     }
 
     /// Reads `count` bytes at `offset` (fewer at the end of the file), into a buffer that is
@@ -88,16 +116,44 @@ final class PosixFile {
     }
 
     func truncate(to length: Int) throws {
+        try FileLayer.perform(.truncate(path: path, length: length), path: path, name: "ftruncate")
         guard ftruncate(descriptor, off_t(length)) == 0 else { throw FileError(path: path, operation: "ftruncate", code: errno) }
+        FileLayer.happened(.truncate(path: path, length: length))
+    }
+
+    /// Cuts back what a failed write may have left after `length`, and makes the cut durable.
+    /// Best effort: when even that fails the next writer finds the fragment and sets it aside.
+    func cutBack(to length: Int) {
+        guard size > length else { return }
+        try? truncate(to: length)
+        try? sync()
     }
 
     enum LockKind { case shared, exclusive }
 
-    /// Takes an advisory lock on the whole file, waiting for it.
-    func lock(_ kind: LockKind) throws {
-        while flock(descriptor, kind == .shared ? LOCK_SH : LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            throw FileError(path: path, operation: "flock", code: errno)
+    /// Takes an advisory lock on the whole file, waiting for it as `LockWait` says: after a
+    /// moment `waiting` is told who holds it; past the limit the wait ends in
+    /// `StoreError.unavailable` naming the holder.
+    func lock(_ kind: LockKind, wait: LockWait = .standard) throws {
+        let operation = kind == .shared ? LOCK_SH : LOCK_EX
+        if flock(descriptor, operation | LOCK_NB) == 0 { return }
+        let started = Date()
+        var told = false
+        var pause: useconds_t = 1_000
+        while true {
+            if flock(descriptor, operation | LOCK_NB) == 0 { return }
+            guard errno == EWOULDBLOCK || errno == EINTR else { throw FileError(path: path, operation: "flock", code: errno) }
+            let waited = Date().timeIntervalSince(started)
+            if waited >= wait.limit {
+                throw LockTimeout(path: path, holders: LockHolder.holders(of: self), waited: waited)
+            }
+            if !told, waited >= wait.patience {
+                told = true
+                wait.waiting?(LockHolder.describe(LockHolder.holders(of: self), path: path))
+            }
+            usleep(pause)
+            // Short naps while a save would finish; longer once someone is clearly holding on.
+            pause = min(pause * 2, waited < wait.patience ? 2_000 : 20_000)
         }
     }
 
@@ -106,31 +162,65 @@ final class PosixFile {
     }
 
     /// Runs `body` holding the lock.
-    func withLock<T>(_ kind: LockKind, _ body: () throws -> T) throws -> T {
-        try lock(kind)
+    func withLock<T>(_ kind: LockKind, wait: LockWait = .standard, _ body: () throws -> T) throws -> T {
+        try lock(kind, wait: wait)
         defer { unlock() }
         return try body()
     }
 
     /// Makes a rename or a new file in `directory` durable: fsync the directory itself.
     static func syncDirectory(_ directory: String) throws {
+        try FileLayer.perform(.syncDirectory(path: directory), path: directory, name: "fsync")
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: directory, operation: "open", code: errno) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw FileError(path: directory, operation: "fsync", code: errno) }
+        FileLayer.happened(.syncDirectory(path: directory))
     }
 
-    /// Writes a whole file beside `path`, fsyncs it, renames it over `path`, fsyncs the directory.
-    static func replaceDurably(_ path: String, with bytes: [UInt8], mode: mode_t) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        do {
-            let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
-            try file.writeDurably(bytes)
+    static func rename(_ from: String, to: String) throws {
+        try FileLayer.perform(.rename(from: from, to: to), path: to, name: "rename")
+        guard Glibc.rename(from, to) == 0 else { throw FileError(path: to, operation: "rename", code: errno) }
+        FileLayer.happened(.rename(from: from, to: to))
+    }
+
+    /// Removes a name; true when there was one to remove.
+    @discardableResult
+    static func unlink(_ path: String) -> Bool {
+        guard Glibc.unlink(path) == 0 else { return false }
+        FileLayer.happened(.unlink(path: path))
+        return true
+    }
+
+    /// Makes a directory (true), or finds one there already (false).
+    @discardableResult
+    static func makeDirectory(_ path: String, mode: mode_t) throws -> Bool {
+        try FileLayer.perform(.makeDirectory(path: path), path: path, name: "mkdir")
+        if mkdir(path, mode) == 0 {
+            FileLayer.happened(.makeDirectory(path: path))
+            return true
         }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
+        guard errno == EEXIST else { throw FileError(path: path, operation: "mkdir", code: errno) }
+        return false
+    }
+
+    /// A name beside `path` no other process or call will choose: `path.tmp-PID-RANDOM`.
+    static func temporaryName(beside path: String) -> String {
+        "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Writes a whole file beside `path`, fsyncs it, renames it over `path`, fsyncs the
+    /// directory. On any failure the file beside is removed: nothing is left behind.
+    static func replaceDurably(_ path: String, with bytes: [UInt8], mode: mode_t, group: gid_t? = nil) throws {
+        let temporary = temporaryName(beside: path)
+        do {
+            let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+            if let group { fchown(file.descriptor, getuid(), group) }
+            try file.writeDurably(bytes)
+            try rename(temporary, to: path)
+        } catch {
             unlink(temporary)
-            throw FileError(path: path, operation: "rename", code: code)
+            throw error
         }
         try syncDirectory((path as NSString).deletingLastPathComponent)
     }
@@ -138,5 +228,95 @@ final class PosixFile {
     /// The whole file's bytes.
     func readAll() throws -> [UInt8] {
         try read(at: 0, count: size)
+    }
+}
+
+/// How long a lock may be waited for, and who is told when the wait is long.
+struct LockWait {
+    /// After this many seconds `waiting` is told who holds the lock.
+    var patience: Double
+    /// After this many seconds the wait ends in an error.
+    var limit: Double
+    var waiting: ((String) -> Void)?
+
+    static var standard: LockWait { LockWait(patience: FileCaseStore.lockPatience, limit: FileCaseStore.lockLimit, waiting: FileCaseStore.lockWaitReporter) }
+}
+
+/// A lock waited for past the limit: which file, who holds it, how long it was waited for.
+struct LockTimeout: Error, CustomStringConvertible {
+    let path: String
+    let holders: [LockHolder]
+    let waited: Double
+
+    var description: String {
+        "\(LockHolder.describe(holders, path: path)); gave up after \(Int(waited.rounded())) seconds. Nothing was written: try again, or ask them to finish"
+    }
+}
+
+/// A process holding a lock on a file, as Linux lists it in /proc/locks.
+struct LockHolder: Equatable {
+    let processID: Int32
+    let user: String
+    let command: String
+    let exclusive: Bool
+    /// When the holder took it, from the note an exclusive holder leaves (`lock-holder`).
+    let since: Date?
+
+    /// Every process holding a flock on `file` now.
+    static func holders(of file: PosixFile) -> [LockHolder] {
+        guard let inode = try? file.status().st_ino,
+              let text = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return [] }
+        let note = LockNote.read(beside: file.path)
+        var found: [LockHolder] = []
+        for line in text.split(separator: "\n") where !line.contains("->") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[1] == "FLOCK", let processID = Int32(fields[4]),
+                  fields[5].split(separator: ":").last == Substring("\(inode)") else { continue }
+            var info = stat()
+            let user = stat("/proc/\(processID)", &info) == 0 ? (getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)") : "?"
+            let command = ((try? String(contentsOfFile: "/proc/\(processID)/comm", encoding: .utf8)) ?? "?")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            found.append(LockHolder(processID: processID, user: user, command: command, exclusive: fields[3] == "WRITE",
+                                    since: note?.processID == processID ? note?.since : nil))
+        }
+        return found
+    }
+
+    static func describe(_ holders: [LockHolder], path: String) -> String {
+        guard !holders.isEmpty else { return "The store is busy (\(path) is locked by a process this account cannot see)" }
+        let formatter = ISO8601DateFormatter()
+        let named = holders.map { holder in
+            "\(holder.user) (process \(holder.processID), \(holder.command)\(holder.since.map { ", since \(formatter.string(from: $0))" } ?? ""))"
+        }
+        return "The store is busy: \(path) is locked by \(named.joined(separator: ", "))"
+    }
+}
+
+/// `lock-holder`: one line an exclusive holder writes as it takes the lock (process, time),
+/// so a waiting session can say since when. Never fsynced: it is a hint, and /proc/locks
+/// decides who really holds the lock.
+enum LockNote {
+    static let fileName = "lock-holder"
+
+    static func write(beside logPath: String, mode: mode_t, group: gid_t?) {
+        let path = (logPath as NSString).deletingLastPathComponent + "/" + fileName
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_uid == getuid() {
+            fchmod(descriptor, mode)
+            if let group { fchown(descriptor, getuid(), group) }
+        }
+        let line = Array(String(format: "%010d %020.3f\n", getpid(), Date().timeIntervalSince1970).utf8)
+        _ = line.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, $0.count, 0) }
+    }
+
+    static func read(beside logPath: String) -> (processID: Int32, since: Date)? {
+        let path = (logPath as NSString).deletingLastPathComponent + "/" + fileName
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count >= 2, let processID = Int32(fields[0]), let seconds = Double(fields[1]) else { return nil }
+        return (processID, Date(timeIntervalSince1970: seconds))
     }
 }

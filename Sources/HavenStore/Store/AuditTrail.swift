@@ -56,6 +56,18 @@ enum AuditTrail {
         return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
     }
 
+    /// The sequence number and hash of a line whose hash matches its contents, or nil.
+    static func sealedEntry(_ line: ArraySlice<UInt8>) -> (sequence: Int, hash: String)? {
+        let suffixLength = hashKey.count + 64 + 2
+        guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { return nil }
+        let hashStart = line.endIndex - suffixLength
+        guard line[hashStart..<(hashStart + hashKey.count)].elementsEqual(hashKey) else { return nil }
+        let stated = String(decoding: line[(hashStart + hashKey.count)..<(line.endIndex - 2)], as: UTF8.self)
+        let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
+        guard hash(body) == stated, let decoded = try? JSONDecoder().decode(Line.self, from: Data(body)) else { return nil }
+        return (decoded.sequence, stated)
+    }
+
     enum Problem: Error, Equatable, CustomStringConvertible {
         case malformed(String)
         case hashMismatch

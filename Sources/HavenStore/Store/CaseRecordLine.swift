@@ -92,10 +92,15 @@ enum CaseRecordLine {
 
     /// The bytes of a whole line, newline included.
     static func encode(_ record: Case, header: RecordHeader) throws -> [UInt8] {
+        try encode(caseBytes: Array(try encoder.encode(record)), header: header)
+    }
+
+    /// The line for a case already encoded (as `encoder` writes it).
+    static func encode(caseBytes: [UInt8], header: RecordHeader) throws -> [UInt8] {
         var body = Array(try encoder.encode(header))
         body.removeLast() // the closing brace; the case follows
         body += caseKey
-        body += try encoder.encode(record)
+        body += caseBytes
         body.append(UInt8(ascii: "}"))
         return prefix + Array(CRC32.hex(CRC32.checksum(body)).utf8) + afterChecksum + body + Array("}\n".utf8)
     }

@@ -4,13 +4,13 @@ import HavenCore
 extension FileCaseStore {
     /// The newest `limit` audit entries matching `filter`, newest first. A case filter reads
     /// only that case's entries (through the audit index); otherwise the trail is read from
-    /// its end backwards, a few megabytes at a time, and a line is decoded only when its user
-    /// and date already match, so a recent page costs little however long the trail is.
+    /// its end backwards (sequence order, newest first, whatever the clock said), a few megabytes at
+    /// a time, and a line is decoded only when its user and date already match.
     public func auditTrail(matching filter: AuditFilter, limit: Int) throws -> [AuditEntry] {
         if let id = filter.caseID {
             return Array(try history(of: id).filter(filter.matches).reversed().prefix(limit))
         }
-        return try cases.withLock(.shared) {
+        return try withStoreLock(.shared) {
             var found: [AuditEntry] = []
             let userNeedle = filter.user.map { Array(#""user":"\#($0.rawValue)""#.utf8) }
             let atKey = Array(#"{"at":""#.utf8)
@@ -27,7 +27,9 @@ extension FileCaseStore {
                     let dateText = String(decoding: line[(line.startIndex + atKey.count)..<(line.startIndex + atKey.count + 10)], as: UTF8.self)
                     if let date = CalendarDate(iso: dateText) {
                         if let to = filter.to, date > to { continue }
-                        if let from = filter.from, date < from { return found } // the trail is in time order
+                        // No early stop: the trail is in sequence order, and a clock set back
+                        // can put an older time after a newer one.
+                        if let from = filter.from, date < from { continue }
                     }
                     if let userNeedle, CaseRecordLine.firstRange(of: userNeedle, in: line) == nil { continue }
                     guard let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)))?.entry,

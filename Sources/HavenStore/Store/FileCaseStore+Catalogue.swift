@@ -24,13 +24,12 @@ extension FileCaseStore {
     }
 
     public func catalogue<Item: CatalogueItem>(of type: Item.Type) throws -> [Item] {
-        try cases.withLock(.shared) { try readCatalogue(type).items }
+        try withStoreLock(.shared) { try readCatalogue(type).items }
     }
 
     public func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item] {
-        try cases.withLock(.exclusive) {
+        try withWriteLock {
             try requireCurrentRole(actor)
-            try catchUp()
             let (current, revision) = try readCatalogue(Item.self)
             let ledger = CatalogueLedger(items: current, countries: try readCountries().countries, use: Item.use(in: try summaries()))
             let next: [Item]
@@ -41,17 +40,5 @@ extension FileCaseStore {
                                        changes: change.ids.flatMap { CatalogueLedger.fieldChanges(from: current, to: next, id: $0) }))
             return next
         }
-    }
-
-    /// Under the exclusive lock, after catching up: refuses a seat in a full course or a place
-    /// in a filled opening (another session took the last one).
-    func checkCapacity(previous: Case?, next: Case) throws {
-        guard CapacityCheck.takesCapacity(previous: previous, next: next) else { return }
-        let courses = try readCatalogue(LanguageCourse.self).items
-        let openings = try readCatalogue(JobOpening.self).items
-        do throws(CapacityError) {
-            try CapacityCheck.check(previous: previous, next: next, courses: courses, openings: openings,
-                                    courseUse: CatalogueUse(taken: seatsTaken), openingUse: CatalogueUse(taken: placesFilled))
-        } catch { throw StoreError.capacity(error) }
     }
 }

@@ -35,13 +35,12 @@ extension FileCaseStore {
     }
 
     public func hostCountries() throws -> [HostCountry] {
-        try cases.withLock(.shared) { try readCountries().countries }
+        try withStoreLock(.shared) { try readCountries().countries }
     }
 
     public func changeHostCountries(_ change: HostCountryChange, by actor: Actor, at time: Timestamp) throws -> [HostCountry] {
-        try cases.withLock(.exclusive) {
+        try withWriteLock {
             try requireCurrentRole(actor)
-            try catchUp()
             let (current, revision) = try readCountries()
             let ledger = QuotaLedger(countries: current, used: placesUsed, reserved: placesHeld)
             let next: [HostCountry]
@@ -52,22 +51,5 @@ extension FileCaseStore {
                                        changes: QuotaLedger.fieldChanges(from: current, to: next, for: change.country)))
             return next
         }
-    }
-
-    /// Under the exclusive lock, after catching up: refuses a save a quota does not allow.
-    func checkQuota(previous: Case?, next: Case) throws {
-        let previousCountry = previous?.allocatedCountry
-        let previousHeld = previous?.heldCountry
-        // Most saves touch no allocation: nothing to count.
-        guard next.allocatedCountry != previousCountry || next.heldCountry != previousHeld else { return }
-        let countries = try readCountries().countries
-        // A store opened without any country list (some tools and tests) has no quota to keep.
-        guard !countries.isEmpty else { return }
-        var used = placesUsed
-        var held = placesHeld
-        if let previousCountry { used[previousCountry, default: 0] -= 1 }
-        if let previousHeld { held[previousHeld, default: 0] -= 1 }
-        let ledger = QuotaLedger(countries: countries, used: used, reserved: held)
-        do throws(QuotaError) { try ledger.check(previous: previous, next: next) } catch { throw StoreError.quota(error) }
     }
 }

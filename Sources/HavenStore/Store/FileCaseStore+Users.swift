@@ -58,14 +58,13 @@ extension FileCaseStore {
     }
 
     public func users() throws -> UserDirectory {
-        try cases.withLock(.shared) { try readUsers().directory }
+        try withStoreLock(.shared) { try readUsers().directory }
     }
 
     /// Applies `change` as HavenCore allows it (administrators only, never the last
     /// administrator), writes the file and audits the change, all under the exclusive lock.
     public func changeUsers(_ change: UserChange, by actor: Actor, at time: Timestamp) throws -> UserDirectory {
-        try cases.withLock(.exclusive) {
-            try catchUp()
+        try withWriteLock {
             let (current, revision) = try readUsers()
             try requireCurrentRole(actor, in: current)
             let next: UserDirectory

@@ -21,7 +21,7 @@ public final class FileCaseStore: CaseStore {
     public let directory: URL
     public let manifest: StoreManifest
     /// What opening found and dealt with, or found damaged, for the interface to report.
-    public private(set) var openingProblems: [StoreProblem] = []
+    public internal(set) var openingProblems: [StoreProblem] = []
     /// The host countries the reference data gives, which apply until an administrator
     /// changes the store's own list (`countries.json`).
     public var referenceCountries: [HostCountry] = []
@@ -54,7 +54,7 @@ public final class FileCaseStore: CaseStore {
     }
 
     var cases: PosixFile
-    let audit: PosixFile
+    var audit: PosixFile
     private(set) var index: [CaseID: IndexEntry] = [:] {
         didSet {
             if index.isEmpty {
@@ -68,18 +68,18 @@ public final class FileCaseStore: CaseStore {
     private var summaryList: [CaseSummary] = []
     private var summaryPosition: [CaseID: Int] = [:]
 
-    func summary(of id: CaseID) -> CaseSummary? { summaryPosition[id].map { summaryList[$0] } }
+    public func summary(of id: CaseID) -> CaseSummary? { summaryPosition[id].map { summaryList[$0] } }
     /// Places used (approved allocations) and held (pending proposals) per country, kept in
     /// step with the index so a quota check at 120,000 cases counts nothing.
-    private(set) var placesUsed: [CountryCode: Int] = [:]
-    private(set) var placesHeld: [CountryCode: Int] = [:]
+    public private(set) var placesUsed: [CountryCode: Int] = [:]
+    public private(set) var placesHeld: [CountryCode: Int] = [:]
     /// Enrolled seats per course and placements per opening, kept the same way.
-    private(set) var seatsTaken: [String: Int] = [:]
-    private(set) var placesFilled: [String: Int] = [:]
+    public private(set) var seatsTaken: [String: Int] = [:]
+    public private(set) var placesFilled: [String: Int] = [:]
 
     /// Puts a record line in the index and its summary in the list, moving its places in the
     /// counts.
-    private func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
+    func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
         let summary = stored.caseSummary(id: entry.id, version: entry.version)
         index[entry.id] = entry
         if let position = summaryPosition[entry.id] {
@@ -106,8 +106,10 @@ public final class FileCaseStore: CaseStore {
     }
     var scannedBytes = 0
     var scannedInode: ino_t = 0
-    private(set) var lastAuditSequence = 0
-    private var lastAuditHash = AuditTrail.genesis
+    /// How much of the audit trail the last look at its end covered.
+    var scannedAuditBytes = 0
+    public private(set) var lastAuditSequence = 0
+    var lastAuditHash = AuditTrail.genesis
 
     // MARK: Creating and opening
 
@@ -182,20 +184,54 @@ public final class FileCaseStore: CaseStore {
         if lstat("\(path)/\(QueueIndex.fileName)", &indexStatus) == 0 { // it holds every name too
             try StorePermissions.checkNotWorldAccessible("\(path)/\(QueueIndex.fileName)")
         }
-        cases = try PosixFile(path: "\(path)/\(Self.casesFile)", flags: O_RDWR | O_APPEND)
-        audit = try PosixFile(path: "\(path)/\(Self.auditFile)", flags: O_RDWR | O_APPEND)
-        try cases.withLock(.shared) { try scanFromStart() }
-        if needsRepair {
-            try cases.withLock(.exclusive) { try repair() }
+        (cases, audit, readOnlyReason) = try Self.openLogs(in: path)
+        if let readOnlyReason {
+            openingProblems.append(StoreProblem(.warning, file: path, message: "\(readOnlyReason): the store is open for reading and export only"))
+        }
+        try openAndScan()
+    }
+
+    /// The case log and the audit trail, to append to when the file system allows it, else
+    /// to read (with why not).
+    static func openLogs(in path: String) throws -> (PosixFile, PosixFile, String?) {
+        do {
+            return (try PosixFile(path: "\(path)/\(casesFile)", flags: O_RDWR | O_APPEND),
+                    try PosixFile(path: "\(path)/\(auditFile)", flags: O_RDWR | O_APPEND), nil)
+        } catch let error as FileError where [EROFS, EACCES, EPERM].contains(error.code) {
+            return (try PosixFile(path: "\(path)/\(casesFile)", flags: O_RDONLY),
+                    try PosixFile(path: "\(path)/\(auditFile)", flags: O_RDONLY), "\(error)")
         }
     }
+
+    /// Reads the log with no lock held (the long part of a cold opening does not stop anyone's
+    /// save), then takes in the rest under a brief shared lock, then, when a torn tail or a
+    /// missing audit entry was found, repairs under the write lock. A repair that cannot be
+    /// written (a full disk, a read-only file system) leaves the store open for reading.
+    func openAndScan() throws {
+        try scanFromStart()
+        try withStoreLock(.shared) { try catchUp() }
+        guard needsRepair, readOnlyReason == nil else { return }
+        do {
+            try withWriteLock {}
+        } catch {
+            openingProblems.append(StoreProblem(.warning, file: directory.path,
+                                                message: "a repair could not be written (\(error)); the store is open for reading, and the next save tries again"))
+        }
+    }
+
+    /// Why nothing can be written in this session (the file system is read-only), or nil.
+    public internal(set) var readOnlyReason: String?
 
     // MARK: Reading the log
 
     /// A torn tail in either file, or saves whose audit entry was not written.
-    private var tornCasesTail = false
-    private var tornAuditTail = false
-    private var needsRepair: Bool { tornCasesTail || tornAuditTail || index.values.contains { $0.auditSequence > lastAuditSequence } }
+    var tornCasesTail = false
+    var tornAuditTail = false
+    /// A write or fsync failed: reopen the files and read them again before the next write.
+    var needsReopen = false
+    var needsRepair: Bool {
+        tornCasesTail || tornAuditTail || damagedAuditTail != nil || index.values.contains { $0.auditSequence > lastAuditSequence }
+    }
 
     /// Reads the queue index if it stands for the log, then the log beyond it (all of it when
     /// there is no usable index); writes a new index when much of the log was beyond the old.
@@ -211,7 +247,7 @@ public final class FileCaseStore: CaseStore {
         if usesQueueIndex, scannedBytes - covered > Self.queueIndexThresholdBytes { writeQueueIndex() }
     }
 
-    private let usesQueueIndex: Bool
+    let usesQueueIndex: Bool
 
     /// How many bytes of the log the last opening took from the queue index rather than
     /// parsing them (0: it read the whole log). The fault suites count openings by it.
@@ -277,7 +313,7 @@ public final class FileCaseStore: CaseStore {
     /// are never all in memory beside the index). The lines of a write of several cases wait
     /// until its last part is read; a write still unfinished at the end was torn by a crash and
     /// is left out whole, so a link is never on one case only.
-    private func scanCases(from offset: Int) throws {
+    func scanCases(from offset: Int) throws {
         let end = cases.size
         var position = offset
         var chunk = Self.scanChunkBytes
@@ -322,76 +358,103 @@ public final class FileCaseStore: CaseStore {
         if scanned > 10_000 { Self.trimMalloc() }
     }
 
-    /// Finds the last audit entry (sequence and hash); the whole chain is checked by `check`.
-    private func scanAuditTail() throws {
+    /// Finds the last audit entry that can be read (sequence and hash), reading back from the
+    /// end only as far as it must; the whole chain is checked by `check`. Never guesses: whole
+    /// lines after it that cannot be read are a damaged tail (`damagedAuditTail`), set aside by
+    /// the next writer, and a trail with no readable entry at all cannot be written to.
+    func scanAuditTail() throws {
         let size = audit.size
-        var start = max(0, size - 65_536)
-        var bytes = try audit.read(at: start, count: size - start)
-        while start > 0, bytes.filter({ $0 == 10 }).count < 2 {
-            start = max(0, start - 1_048_576)
-            bytes = try audit.read(at: start, count: size - start)
-        }
-        let complete = bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0
-        tornAuditTail = complete < bytes.count
+        scannedAuditBytes = size
+        auditTailProblem = nil
+        damagedAuditTail = nil
         lastAuditSequence = 0
         lastAuditHash = AuditTrail.genesis
-        let lines = bytes[0..<complete].split(separator: 10)
-        guard let last = lines.last, start + complete > 0 else { return }
-        if let line = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(last)),
-           let hashRange = last.lastRange(of: AuditTrail.hashKey) {
-            lastAuditSequence = line.sequence
-            lastAuditHash = String(decoding: last[hashRange.upperBound..<(last.endIndex - 2)], as: UTF8.self)
-        } else {
-            openingProblems.append(StoreProblem(.damaged, file: audit.path, position: "last line",
-                                                message: "the last audit entry cannot be read; run 'haven check'"))
+        var end = size
+        var chunk = 65_536
+        var torn = true
+        var firstDamaged: Int?
+        while end > 0 {
+            let start = max(0, end - chunk)
+            let bytes = try audit.read(at: start, count: end - start)
+            var lineEnd = bytes.count
+            if torn {
+                // Bytes after the last newline: a torn write, or a writer still at work.
+                let complete = bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0
+                if complete == 0, start > 0 { chunk *= 4; continue }
+                tornAuditTail = start + complete < size
+                lineEnd = complete
+                torn = false
+            }
+            // Whole lines of this chunk, newest first; the first one may be cut by the chunk.
+            var cursor = lineEnd
+            while cursor > 0 {
+                let body = bytes[..<(cursor - 1)]
+                let lineStart = body.lastIndex(of: 10).map { $0 + 1 } ?? 0
+                if lineStart == 0, start > 0 { break } // cut by the chunk: read further back
+                let line = bytes[lineStart..<(cursor - 1)]
+                if !line.isEmpty {
+                    if let (sequence, hash) = AuditTrail.sealedEntry(line) {
+                        lastAuditSequence = sequence
+                        lastAuditHash = hash
+                        if let firstDamaged { damagedAuditTail = firstDamaged }
+                        return
+                    }
+                    firstDamaged = start + lineStart
+                }
+                cursor = lineStart
+            }
+            end = start + cursor
+            chunk = min(chunk * 4, 16 << 20)
+        }
+        if let firstDamaged {
+            damagedAuditTail = firstDamaged
+            if firstDamaged == 0 {
+                auditTailProblem = "no entry of the audit trail can be read, so the next entry's number is unknown; nothing can be saved until 'haven check' has been run and the trail restored"
+            }
         }
     }
 
-    /// Under the exclusive lock: set aside torn tails, then write the audit entries of saves
-    /// that reached the log but not the trail.
-    private func repair() throws {
-        try scanFromStart()
-        if tornCasesTail { try setAsideTail(of: cases, from: scannedBytes) }
-        if tornAuditTail {
-            let size = audit.size
-            let bytes = try audit.read(at: max(0, size - 1_048_576), count: min(size, 1_048_576))
-            let cut = size - bytes.count + (bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0)
-            try setAsideTail(of: audit, from: cut)
-            try scanAuditTail()
-        }
-        let unaudited = index.values.filter { $0.auditSequence > lastAuditSequence }
-            .sorted { $0.auditSequence < $1.auditSequence }
-        for entry in unaudited {
-            let record = try decodeCase(entry)
-            let previous = try previousVersion(of: entry)
-            let auditEntry = AuditEntry(sequence: lastAuditSequence + 1, at: entry.savedAt, user: entry.savedBy,
-                                        caseID: entry.id, version: entry.version,
-                                        changes: CaseDiff.changes(from: previous, to: record))
-            try appendAudit(auditEntry)
-            openingProblems.append(StoreProblem(.repaired, file: audit.path, position: "entry \(auditEntry.sequence)",
-                                                message: "the save of \(entry.id) \(entry.version) was on disk but not in the audit trail; its entry was written from the log"))
-        }
-    }
+    /// Whole lines at the end of the trail that cannot be read, from this byte on.
+    var damagedAuditTail: Int?
+    /// Why the trail cannot be written to (no entry in it can be read), or nil.
+    var auditTailProblem: String?
 
     /// Moves the bytes from `offset` to the end into quarantine/, then cuts the file there.
-    private func setAsideTail(of file: PosixFile, from offset: Int) throws {
+    /// The copy gets a name no other call can choose (O_EXCL); when it cannot be written
+    /// whole it is removed and the file is left as it was.
+    func setAsideTail(of file: PosixFile, from offset: Int, reason: String) throws {
         let tail = try file.read(at: offset, count: file.size - offset)
         guard !tail.isEmpty else { return }
         let quarantine = directory.appendingPathComponent(Self.quarantineDirectory).path
-        if !FileManager.default.fileExists(atPath: quarantine) {
-            guard mkdir(quarantine, 0o700) == 0 else { throw FileError(path: quarantine, operation: "mkdir", code: errno) }
+        if try PosixFile.makeDirectory(quarantine, mode: 0o700) {
             chmod(quarantine, manifest.group == nil ? 0o700 : 0o2770)
+            try PosixFile.syncDirectory(directory.path)
         }
-        let name = "\((file.path as NSString).lastPathComponent).torn-at-\(offset)-\(Int(Date().timeIntervalSince1970))"
-        let target = "\(quarantine)/\(name)"
-        let saved = try PosixFile(path: target, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: manifest.fileMode)
-        try saved.writeDurably(tail)
-        try PosixFile.syncDirectory(quarantine)
+        let stamp = Int(Date().timeIntervalSince1970)
+        var target = ""
+        var saved: PosixFile?
+        for attempt in 0..<100 where saved == nil {
+            target = "\(quarantine)/\((file.path as NSString).lastPathComponent).\(reason)-at-\(offset)-\(stamp)-\(getpid())\(attempt == 0 ? "" : "-\(attempt)")"
+            do {
+                saved = try PosixFile(path: target, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
+            } catch let error as FileError where error.code == EEXIST {
+                continue
+            }
+        }
+        guard let saved else { throw FileError(path: quarantine, operation: "open", code: EEXIST) }
+        do {
+            try saved.writeDurably(tail)
+            try PosixFile.syncDirectory(quarantine)
+        } catch {
+            PosixFile.unlink(target)
+            throw error
+        }
         try file.truncate(to: offset)
         try file.sync()
         let position = JSONPosition.position(ofOffset: offset, in: try file.read(at: 0, count: offset))
+        let what = reason == "torn" ? "a torn last write (\(tail.count) bytes, never acknowledged)" : "\(tail.count) bytes of entries that cannot be read"
         openingProblems.append(StoreProblem(.repaired, file: file.path, position: "\(position), byte \(offset)",
-                                            message: "a torn last write (\(tail.count) bytes, never acknowledged) was set aside in \(target)"))
+                                            message: "\(what) was set aside in \(target)"))
     }
 
     // MARK: CaseStore
@@ -410,66 +473,22 @@ public final class FileCaseStore: CaseStore {
         try save(together: [CaseUpdate(record, basedOn: version)], by: actor, at: time)[0]
     }
 
-    /// One save of one case or several: every version checked first, then every line written
-    /// in one durable write. The lines of a write of several carry `part` and `parts`, so a
-    /// crash that tears the write leaves none of it (see `scanCases`).
+    /// One save of one case or several, as `SaveContract` says, in one durable write (see
+    /// `append`).
     public func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion] {
         do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden("\(error)") }
         guard !updates.isEmpty else { return [] }
-        guard Set(updates.map(\.record.id)).count == updates.count else { throw StoreError.unavailable("a case appears twice in one change") }
-        return try cases.withLock(.exclusive) {
-            try requireCurrentRole(actor)
-            try catchUp()
-            var previous: [Case?] = []
-            for update in updates {
-                let current = index[update.record.id]
-                switch (current, update.basedOn) {
-                case (nil, nil): break
-                case (_?, nil): throw StoreError.alreadyExists(update.record.id)
-                case (nil, _?): throw StoreError.notFound(update.record.id)
-                case let (existing?, base?) where existing.version != base:
-                    throw StoreError.conflict(update.record.id, savedBy: existing.savedBy, savedAt: existing.savedAt,
-                                              version: existing.version)
-                default: break
-                }
-                let old = try current.map(decodeCase)
-                try checkQuota(previous: old, next: update.record)
-                try checkCapacity(previous: old, next: update.record)
-                previous.append(old)
-            }
-            var bytes: [UInt8] = []
-            var written: [(header: RecordHeader, start: Int, length: Int)] = []
-            for (number, update) in updates.enumerated() {
-                let record = update.record
-                var header = RecordHeader(id: record.id, version: index[record.id]?.version.next ?? CaseVersion(1),
-                                          savedBy: actor.user, savedAt: time, auditSequence: lastAuditSequence + 1 + number,
-                                          summary: StoredSummary(record))
-                if updates.count > 1 {
-                    header.part = number + 1
-                    header.parts = updates.count
-                }
-                let line = try CaseRecordLine.encode(record, header: header)
-                written.append((header, bytes.count, line.count - 1))
-                bytes += line
-            }
-            let offset = cases.size
-            try cases.writeDurably(bytes)
-            for line in written {
-                setIndex(IndexEntry(header: line.header, offset: offset + line.start, length: line.length), summary: line.header.summary)
-            }
-            scannedBytes = offset + bytes.count
-            try appendAudit(zip(updates, zip(written, previous)).map { update, item in
-                AuditEntry(sequence: item.0.header.auditSequence, at: time, user: actor.user, caseID: update.record.id,
-                           version: item.0.header.version, changes: CaseDiff.changes(from: item.1, to: update.record))
-            })
-            return written.map(\.header.version)
+        return try withWriteLock {
+            let prepared = try SaveContract.prepare(updates, by: actor, at: time, ledger: self)
+            try append(prepared, by: actor, at: time)
+            return prepared.map(\.version)
         }
     }
 
     /// The audit entries of one case: the trail is read under the shared lock and only lines
     /// naming the case are decoded.
     public func history(of id: CaseID) throws -> [AuditEntry] {
-        try cases.withLock(.shared) {
+        try withStoreLock(.shared) {
             try indexAuditTail()
             return try (auditIndex[id] ?? []).compactMap { place in
                 let line = try audit.read(at: place.offset, count: place.length)
@@ -481,8 +500,8 @@ public final class FileCaseStore: CaseStore {
     /// Where each case's audit entries are in the trail. Built on the first `history` and
     /// extended from the file's tail after that, so opening a case reads its own entries, not
     /// the whole trail (hundreds of megabytes at 120,000 cases).
-    private var auditIndex: [CaseID: [(offset: Int, length: Int)]] = [:]
-    private var auditIndexedBytes = 0
+    var auditIndex: [CaseID: [(offset: Int, length: Int)]] = [:]
+    var auditIndexedBytes = 0
 
     /// Under a lock: index the audit lines appended since the last look.
     private func indexAuditTail() throws {
@@ -535,28 +554,24 @@ public final class FileCaseStore: CaseStore {
     }
 
     /// Takes in lines other sessions appended since the last look; a file replaced under us
-    /// (another session compacted it) is read again from the start.
+    /// (a restore, or a store moved back from a backup) is read again from the start.
     public func refresh() throws -> Bool {
-        let before = scannedBytes
-        let inode = try FileManager.default.attributesOfItem(atPath: cases.path)[.systemFileNumber] as? UInt64
-        if let inode, inode != UInt64(scannedInode) {
-            // An import replaced the log (atomically, by rename): read the new one.
-            cases = try PosixFile(path: cases.path, flags: O_RDWR | O_APPEND)
-            try cases.withLock(.shared) { try scanFromStart() }
+        let before = (scannedBytes, scannedInode, lastAuditSequence)
+        if try !holdsCurrentFiles() {
+            try reopen()
             return true
         }
-        guard cases.size != scannedBytes else { return false }
-        try cases.withLock(.shared) { try catchUp() }
-        return scannedBytes != before
+        guard cases.size != scannedBytes || audit.size != scannedAuditBytes else { return false }
+        try withStoreLock(.shared) { try catchUp() }
+        return (scannedBytes, scannedInode, lastAuditSequence) != before
     }
 
     /// Under a lock: read what was appended since the last scan.
     func catchUp() throws {
         let size = cases.size
         if size < scannedBytes { try scanFromStart(); return }
-        if size > scannedBytes { try scanCases(from: scannedBytes) }
-        let auditSize = audit.size
-        if auditSize > 0 { try scanAuditTail() }
+        if size > scannedBytes { try scanCases(from: scannedBytes) } else { tornCasesTail = false }
+        if audit.size != scannedAuditBytes || tornAuditTail || damagedAuditTail != nil { try scanAuditTail() }
     }
 
     // MARK: Records
@@ -572,20 +587,12 @@ public final class FileCaseStore: CaseStore {
         }
     }
 
-    /// The version before `entry`'s, if the log still holds it.
-    private func previousVersion(of entry: IndexEntry) throws -> Case? {
-        guard entry.version.rawValue > 1 else { return nil }
-        let bytes = try cases.read(at: 0, count: entry.offset)
-        let scan = LogScanner.scan(bytes, baseOffset: 0, file: cases.path)
-        guard let previous = scan.records.last(where: { $0.header.id == entry.id }) else { return nil }
-        return try decodeCase(IndexEntry(header: previous.header, offset: previous.offset, length: previous.length))
-    }
-
     func appendAudit(_ entry: AuditEntry) throws {
         try appendAudit([entry])
     }
 
-    /// Appends entries in one write and one fsync, chaining each to the one before.
+    /// Appends entries in one write and one fsync, chaining each to the one before. On a
+    /// failure the partial bytes are cut back and the session reopens before it writes again.
     func appendAudit(_ entries: [AuditEntry]) throws {
         var bytes: [UInt8] = []
         var hash = lastAuditHash
@@ -594,9 +601,17 @@ public final class FileCaseStore: CaseStore {
             bytes += encoded.bytes
             hash = encoded.hash
         }
-        try audit.writeDurably(bytes)
+        let offset = audit.size
+        do {
+            try audit.writeDurably(bytes)
+        } catch {
+            audit.cutBack(to: offset)
+            needsReopen = true
+            throw error
+        }
         lastAuditSequence = entries.last?.sequence ?? lastAuditSequence
         lastAuditHash = hash
+        scannedAuditBytes = offset + bytes.count
     }
 }
 

@@ -43,8 +43,9 @@ public enum StoreCheck {
         }
         let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
                           FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
-                          FileCaseStore.draftsDirectory, QueueIndex.fileName]
+                          FileCaseStore.draftsDirectory, QueueIndex.fileName, LockNote.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
+            if name == LockNote.fileName { continue }
             if name.hasPrefix(QueueIndex.fileName + ".tmp-") {
                 report.problems.append(StoreProblem(.repaired, file: "\(path)/\(name)", message: "a queue index whose writer stopped before finishing it; never read, and can be deleted"))
             } else if !known.contains(name) {
@@ -63,10 +64,14 @@ public enum StoreCheck {
 
         // The case log: every line framed, checksummed and decodable; versions rising per case.
         let casesPath = "\(path)/\(FileCaseStore.casesFile)"
-        let casesBytes = (try? PosixFile(path: casesPath, flags: O_RDONLY).readAll()) ?? []
-        let scan = LogScanner.scan(casesBytes, baseOffset: 0, file: casesPath)
+        let auditPath = "\(path)/\(FileCaseStore.auditFile)"
+        let (casesBytes, auditBytes) = consistentCut(casesPath: casesPath, auditPath: auditPath)
+        for (file, bytes) in [(casesPath, casesBytes), (auditPath, auditBytes)] where bytes == nil {
+            damaged(file, "", "missing or unreadable: restore it from a backup")
+        }
+        let scan = LogScanner.scan(casesBytes ?? [], baseOffset: 0, file: casesPath)
         report.problems += scan.problems
-        if scan.completeLength < casesBytes.count {
+        if scan.completeLength < (casesBytes ?? []).count {
             damaged(casesPath, "byte \(scan.completeLength)", "the last line is incomplete (a torn write); opening the store sets it aside")
         }
         report.recordCount = scan.records.count
@@ -83,7 +88,7 @@ public enum StoreCheck {
             allocatedTo[header.id] = header.summary.country
             latestSummaries[header.id] = header.summary.caseSummary(id: header.id, version: header.version)
             recordAudit[header.auditSequence] = (header.id, header.version)
-            let line = casesBytes[record.offset..<(record.offset + record.length)]
+            let line = casesBytes![record.offset..<(record.offset + record.length)]
             if let body = try? CaseRecordLine.recordBytes(ofLine: line), let caseBytes = try? CaseRecordLine.caseBytes(ofRecord: body) {
                 do {
                     let decoded = try JSONDecoder().decode(Case.self, from: Data(caseBytes))
@@ -97,19 +102,18 @@ public enum StoreCheck {
         checkQueueIndex(at: "\(path)/\(QueueIndex.fileName)", log: casesPath, records: scan.records, report: &report)
 
         // The audit trail: the hash chain unbroken, and an entry for every saved version.
-        let auditPath = "\(path)/\(FileCaseStore.auditFile)"
-        let auditBytes = (try? PosixFile(path: auditPath, flags: O_RDONLY).readAll()) ?? []
         var previousHash = AuditTrail.genesis
         var expected = 1
         var offset = 0
         var audited: [Int: (CaseID?, CaseVersion)] = [:]
         var lineNumber = 0
         var usersRevision = 0 // the latest change to users.json the trail records
-        for line in auditBytes.split(separator: 10, omittingEmptySubsequences: false) {
+        let trail = auditBytes ?? []
+        for line in trail.split(separator: 10, omittingEmptySubsequences: false) {
             defer { offset += line.count + 1 }
             lineNumber += 1
             if line.isEmpty { continue }
-            if offset + line.count >= auditBytes.count {
+            if offset + line.count >= trail.count {
                 damaged(auditPath, "line \(lineNumber)", "the last entry is incomplete (a torn write); opening the store sets it aside")
                 break
             }
@@ -203,6 +207,19 @@ public enum StoreCheck {
             }
         }
         return report
+    }
+
+    /// The log and the trail as they stood at one moment: both files are opened, their
+    /// lengths read under a brief shared lock (no writer is between its log line and its
+    /// audit entry then), and each is read up to that length. Both only grow at their end
+    /// while the files are held, so saves made while the check reads are simply not in its
+    /// cut, and a sound store that others are using is never called damaged.
+    static func consistentCut(casesPath: String, auditPath: String) -> (cases: [UInt8]?, audit: [UInt8]?) {
+        let cases = try? PosixFile(path: casesPath, flags: O_RDONLY)
+        let audit = try? PosixFile(path: auditPath, flags: O_RDONLY)
+        var lengths = (cases?.size ?? 0, audit?.size ?? 0)
+        if let cases { _ = try? cases.withLock(.shared) { lengths = (cases.size, audit?.size ?? 0) } }
+        return (try? cases?.read(at: 0, count: lengths.0), try? audit?.read(at: 0, count: lengths.1))
     }
 
     /// The queue index, when it stands for the log (else opening ignores it): what it says of

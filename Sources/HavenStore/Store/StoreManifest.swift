@@ -43,6 +43,8 @@ public struct StoreProblem: Hashable, Sendable, CustomStringConvertible {
         case repaired
         /// Something is wrong and needs a person.
         case damaged
+        /// Something limits this session, not the store (a read-only file system, a full disk).
+        case warning
     }
 
     public let severity: Severity
@@ -58,6 +60,6 @@ public struct StoreProblem: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(severity == .damaged ? "damaged" : "repaired"): \(file)\(position.isEmpty ? "" : ", \(position)"): \(message)"
+        "\(severity.rawValue): \(file)\(position.isEmpty ? "" : ", \(position)"): \(message)"
     }
 }

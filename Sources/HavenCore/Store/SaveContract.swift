@@ -1,0 +1,144 @@
+/// What a store holds at the moment of a save, as the save contract reads it. A store answers
+/// under its write lock, after taking in every other session's saves, so the contract judges
+/// the store as it is, not as this session last saw it. Anything costly (a record, the
+/// catalogues) is asked for only when the save needs it.
+public protocol SaveLedger {
+    /// The case as stored now, or nil when there is none.
+    func stored(_ id: CaseID) throws -> StoredCase?
+    /// The case's summary as stored now (for the other side of a family link).
+    func summary(of id: CaseID) -> CaseSummary?
+    /// Who may use the store now; nil when the store keeps no list (then the role alone counts).
+    func currentUsers() throws -> UserDirectory?
+    /// The host countries and their quotas now; empty when no quota applies.
+    func currentHostCountries() throws -> [HostCountry]
+    /// Places used (approved allocations) and held (pending proposals), by country.
+    var placesUsed: [CountryCode: Int] { get }
+    var placesHeld: [CountryCode: Int] { get }
+    func currentCourses() throws -> [LanguageCourse]
+    func currentOpenings() throws -> [JobOpening]
+    /// Enrolled seats by course and filled places by opening, every case counted.
+    var seatsTaken: [String: Int] { get }
+    var placesFilled: [String: Int] { get }
+    /// The sequence number of the newest audit entry (0 for an empty trail).
+    var lastAuditSequence: Int { get }
+}
+
+/// One case of a save as the contract passed it: what to write, at which version, and its
+/// audit entry.
+public struct PreparedSave: Sendable {
+    public var record: Case
+    public var version: CaseVersion
+    /// The case as stored before this save (nil for a new case).
+    public var previous: Case?
+    public var audit: AuditEntry
+}
+
+/// The rules every save must pass, written once: the file store, the in-memory store, imports
+/// and any later store call `prepare` under their write lock and write exactly what it returns.
+///
+/// In order: the actor's capability and current role, each case once, each on the version it
+/// started from (a later one is a conflict naming who and when), quotas, course and opening
+/// capacity, family links written on both cases, and the audit entries (the diff with
+/// sensitive values withheld) numbered on from the trail's last, unique and without gaps.
+public enum SaveContract {
+    public static func prepare(_ updates: [CaseUpdate], by actor: Actor, at time: Timestamp,
+                               capability: Capability = .editCase, ledger: some SaveLedger) throws -> [PreparedSave] {
+        do { try capability.require(actor) } catch { throw StoreError.forbidden("\(error)") }
+        if let users = try ledger.currentUsers() {
+            do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
+        }
+        guard Set(updates.map(\.record.id)).count == updates.count else {
+            throw StoreError.unavailable("a case appears twice in one change")
+        }
+        var previous: [Case?] = []
+        var versions: [CaseVersion] = []
+        for update in updates {
+            let current = try ledger.stored(update.record.id)
+            switch (current, update.basedOn) {
+            case (nil, nil): break
+            case (_?, nil): throw StoreError.alreadyExists(update.record.id)
+            case (nil, _?): throw StoreError.notFound(update.record.id)
+            case let (existing?, base?) where existing.version != base:
+                throw StoreError.conflict(update.record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
+            default: break
+            }
+            previous.append(current?.record)
+            versions.append(current?.version.next ?? CaseVersion(1))
+        }
+        try checkQuotas(updates, previous: previous, ledger: ledger)
+        try checkCapacity(updates, previous: previous, ledger: ledger)
+        try checkFamilyLinks(updates, previous: previous, ledger: ledger)
+        return updates.indices.map { index in
+            let record = updates[index].record
+            let audit = AuditEntry(sequence: ledger.lastAuditSequence + 1 + index, at: time, user: actor.user, caseID: record.id,
+                                   version: versions[index], changes: CaseDiff.changes(from: previous[index], to: record))
+            return PreparedSave(record: record, version: versions[index], previous: previous[index], audit: audit)
+        }
+    }
+
+    /// Each case judged against every other case, the earlier cases of this save included.
+    static func checkQuotas(_ updates: [CaseUpdate], previous: [Case?], ledger: some SaveLedger) throws {
+        let moving = updates.indices.filter {
+            updates[$0].record.allocatedCountry != previous[$0]?.allocatedCountry || updates[$0].record.heldCountry != previous[$0]?.heldCountry
+        }
+        // Most saves touch no allocation: nothing to count.
+        guard !moving.isEmpty else { return }
+        let countries = try ledger.currentHostCountries()
+        // A store opened without any country list (some tools and tests) has no quota to keep.
+        guard !countries.isEmpty else { return }
+        var used = ledger.placesUsed
+        var held = ledger.placesHeld
+        for index in moving {
+            let (before, next) = (previous[index], updates[index].record)
+            if let country = before?.allocatedCountry { used[country, default: 0] -= 1 }
+            if let country = before?.heldCountry { held[country, default: 0] -= 1 }
+            let quotas = QuotaLedger(countries: countries, used: used, reserved: held)
+            do throws(QuotaError) { try quotas.check(previous: before, next: next) } catch { throw StoreError.quota(error) }
+            if let country = next.allocatedCountry { used[country, default: 0] += 1 }
+            if let country = next.heldCountry { held[country, default: 0] += 1 }
+        }
+    }
+
+    static func checkCapacity(_ updates: [CaseUpdate], previous: [Case?], ledger: some SaveLedger) throws {
+        let taking = updates.indices.filter { CapacityCheck.takesCapacity(previous: previous[$0], next: updates[$0].record) }
+        guard !taking.isEmpty else { return }
+        let courses = try ledger.currentCourses()
+        let openings = try ledger.currentOpenings()
+        var seats = ledger.seatsTaken
+        var places = ledger.placesFilled
+        for index in taking {
+            let (before, next) = (previous[index], updates[index].record)
+            do throws(CapacityError) {
+                try CapacityCheck.check(previous: before, next: next, courses: courses, openings: openings,
+                                        courseUse: CatalogueUse(taken: seats), openingUse: CatalogueUse(taken: places))
+            } catch { throw StoreError.capacity(error) }
+            for course in CapacityCheck.newSeats(previous: before, next: next) { seats[course, default: 0] += 1 }
+            for opening in CapacityCheck.newPlacements(previous: before, next: next) { places[opening, default: 0] += 1 }
+        }
+    }
+
+    /// A link made or removed on one case is made or removed on the other in the same save (or
+    /// is already so): a family is never linked on one side only.
+    static func checkFamilyLinks(_ updates: [CaseUpdate], previous: [Case?], ledger: some SaveLedger) throws {
+        let saved = Dictionary(uniqueKeysWithValues: updates.map { ($0.record.id, $0.record) })
+        func links(of id: CaseID) -> Set<CaseID>? {
+            if let record = saved[id] { return Set(record.family.compactMap(\.linkedCase)) }
+            return ledger.summary(of: id).map { Set($0.family.compactMap(\.linkedCase)) }
+        }
+        for (index, update) in updates.enumerated() {
+            let before = Set(previous[index]?.family.compactMap(\.linkedCase) ?? [])
+            let after = Set(update.record.family.compactMap(\.linkedCase))
+            for other in after.subtracting(before).sorted() {
+                guard let theirs = links(of: other) else {
+                    throw StoreError.unavailable("\(update.record.id) links to \(other), which is not in the store")
+                }
+                guard theirs.contains(update.record.id) else {
+                    throw StoreError.unavailable("\(update.record.id) links to \(other), but \(other) does not link back; a link is saved on both cases at once")
+                }
+            }
+            for other in before.subtracting(after).sorted() where links(of: other)?.contains(update.record.id) == true {
+                throw StoreError.unavailable("\(update.record.id) unlinks \(other), but \(other) still links to it; an unlink is saved on both cases at once")
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// How the file store writes: one discipline for every save, import and administrator change.
+///
+/// Under the exclusive lock a writer first checks that the files it holds are the files at
+/// the store's paths now (else it reopens and reads again), takes in every other session's
+/// saves, and sets aside a torn or unreadable tail in either file, writing the audit entries
+/// of saves that reached the log but not the trail, before it appends anything. A write or
+/// fsync that fails is cut back, and the session reopens before it writes again.
+extension FileCaseStore {
+    /// Seconds a session waits for the lock before it says who holds it.
+    public nonisolated(unsafe) static var lockPatience = 1.0
+    /// Seconds a session waits for the lock before it gives up (nothing written).
+    public nonisolated(unsafe) static var lockLimit = 20.0
+    /// Told who holds the lock when a wait passes `lockPatience` (commands print it).
+    public nonisolated(unsafe) static var lockWaitReporter: (@Sendable (String) -> Void)?
+
+    /// Runs `body` under the lock, a wait past the limit ending in a message naming the holder.
+    func withStoreLock<T>(_ kind: PosixFile.LockKind, _ body: () throws -> T) throws -> T {
+        do {
+            try cases.lock(kind)
+        } catch let timeout as LockTimeout {
+            throw StoreError.unavailable(timeout.description)
+        }
+        defer { cases.unlock() }
+        return try body()
+    }
+
+    /// Runs `body` as the store's one writer, with the files checked and the tails sound.
+    func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); nothing can be saved in this session") }
+        if needsReopen { try reopen() }
+        var attempts = 0
+        while true {
+            do {
+                try cases.lock(.exclusive)
+            } catch let timeout as LockTimeout {
+                throw StoreError.unavailable(timeout.description)
+            }
+            if try holdsCurrentFiles() { break }
+            cases.unlock()
+            attempts += 1
+            guard attempts < 10 else { throw StoreError.unavailable("\(cases.path) keeps being replaced; try again") }
+            try reopen()
+        }
+        defer { cases.unlock() }
+        LockNote.write(beside: cases.path, mode: manifest.fileMode, group: groupID)
+        try catchUp()
+        try repairTails()
+        if let auditTailProblem { throw StoreError.unavailable("\(audit.path): \(auditTailProblem)") }
+        return try body()
+    }
+
+    /// The Unix group of a group store, or nil.
+    var groupID: gid_t? { manifest.group.flatMap { getgrnam($0)?.pointee.gr_gid } }
+
+    /// Whether the log and the trail this session holds are the files at the store's paths.
+    func holdsCurrentFiles() throws -> Bool {
+        for file in [cases, audit] {
+            var atPath = stat()
+            guard stat(file.path, &atPath) == 0 else {
+                throw StoreError.unavailable("\(file.path) is missing: the store was moved or removed while open")
+            }
+            let held = try file.status()
+            if atPath.st_ino != held.st_ino || atPath.st_dev != held.st_dev { return false }
+        }
+        return true
+    }
+
+    /// Opens the files at the store's paths again and reads them (after a write failed, or a
+    /// file was replaced).
+    func reopen() throws {
+        (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
+        auditIndex = [:]
+        auditIndexedBytes = 0
+        needsReopen = false
+        try scanFromStart()
+        try withStoreLock(.shared) { try catchUp() }
+    }
+
+    /// Under the exclusive lock, after catching up: sets aside what no writer can append after
+    /// (a torn last line in either file, unreadable entries at the end of the trail), then
+    /// writes the audit entries of saves the log holds and the trail does not.
+    func repairTails() throws {
+        if tornCasesTail, cases.size > scannedBytes {
+            try setAsideTail(of: cases, from: scannedBytes, reason: "torn")
+            tornCasesTail = false
+        }
+        if tornAuditTail || damagedAuditTail != nil {
+            if let damaged = damagedAuditTail {
+                try setAsideTail(of: audit, from: damaged, reason: "unreadable")
+            } else {
+                let size = audit.size
+                let bytes = try audit.read(at: max(0, size - 1_048_576), count: min(size, 1_048_576))
+                try setAsideTail(of: audit, from: size - bytes.count + (bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0), reason: "torn")
+            }
+            try scanAuditTail()
+        }
+        try writeMissingAuditEntries()
+    }
+
+    /// The saves in the log numbered past the trail's last entry get their entries, written
+    /// from the log. They are the log's last lines (the log is written in sequence order), so
+    /// the log is read backwards once, only as far as the oldest earlier version a diff needs:
+    /// the work grows with what is repaired, and a second opening finds nothing to do.
+    func writeMissingAuditEntries() throws {
+        guard auditTailProblem == nil, index.values.contains(where: { $0.auditSequence > lastAuditSequence }) else { return }
+        var missing: [LogScanner.Record] = []
+        var earlier: [CaseID: LogScanner.Record] = [:] // the version before each case's first missing one
+        var wanted: Set<CaseID> = []
+        var end = scannedBytes
+        var chunk = 1 << 20
+        var carry: [UInt8] = []
+        scan: while end > 0 {
+            let start = max(0, end - chunk)
+            let bytes = try cases.read(at: start, count: end - start) + carry
+            // The first line may be cut by the chunk: keep it for the next read back.
+            let cut = start == 0 ? 0 : (bytes.firstIndex(of: 10).map { $0 + 1 } ?? bytes.count)
+            carry = Array(bytes[..<cut])
+            let scan = LogScanner.scan(Array(bytes[cut...]), baseOffset: start + cut, file: cases.path)
+            for record in scan.records.reversed() {
+                let header = record.header
+                if header.auditSequence > lastAuditSequence {
+                    missing.append(record)
+                    wanted.insert(header.id)
+                    earlier[header.id] = nil
+                } else if wanted.contains(header.id), earlier[header.id] == nil {
+                    earlier[header.id] = record
+                }
+                if header.auditSequence <= lastAuditSequence, wanted.allSatisfy({ earlier[$0] != nil }) { break scan }
+            }
+            end = start
+            chunk = min(chunk * 2, 64 << 20)
+        }
+        // Oldest first; a case saved twice diffs against its own missing version before.
+        var before: [CaseID: Case] = try earlier.mapValues { record in
+            try decodeCase(IndexEntry(header: record.header, offset: record.offset, length: record.length))
+        }
+        var entries: [AuditEntry] = []
+        for record in missing.sorted(by: { $0.header.auditSequence < $1.header.auditSequence }) {
+            let header = record.header
+            let current = try decodeCase(IndexEntry(header: header, offset: record.offset, length: record.length))
+            entries.append(AuditEntry(sequence: lastAuditSequence + 1 + entries.count, at: header.savedAt, user: header.savedBy,
+                                      caseID: header.id, version: header.version,
+                                      changes: CaseDiff.changes(from: header.version.rawValue > 1 ? before[header.id] : nil, to: current)))
+            before[header.id] = current
+        }
+        guard !entries.isEmpty else { return }
+        try appendAudit(entries)
+        for entry in entries {
+            openingProblems.append(StoreProblem(.repaired, file: audit.path, position: "entry \(entry.sequence)",
+                                                message: "the save of \(entry.caseID.map(\.rawValue) ?? "?") \(entry.version) was on disk but not in the audit trail; its entry was written from the log"))
+        }
+    }
+
+    /// Appends the lines of `prepared` in one durable write (the lines of a write of several
+    /// carry `part` and `parts`, so a crash that tears it leaves none of it), then their audit
+    /// entries in one more. A failure cuts both files back: nothing of it stays, nothing is
+    /// acknowledged. `caseBytes` are the cases' JSON when already encoded (an import).
+    func append(_ prepared: [PreparedSave], by actor: Actor, at time: Timestamp, caseBytes: [[UInt8]]? = nil) throws {
+        var bytes: [UInt8] = []
+        var written: [(header: RecordHeader, start: Int, length: Int)] = []
+        for (number, save) in prepared.enumerated() {
+            var header = RecordHeader(id: save.record.id, version: save.version, savedBy: actor.user, savedAt: time,
+                                      auditSequence: save.audit.sequence, summary: StoredSummary(save.record))
+            if prepared.count > 1 {
+                header.part = number + 1
+                header.parts = prepared.count
+            }
+            let line = try caseBytes.map { try CaseRecordLine.encode(caseBytes: $0[number], header: header) }
+                ?? CaseRecordLine.encode(save.record, header: header)
+            written.append((header, bytes.count, line.count - 1))
+            bytes += line
+        }
+        let offset = cases.size
+        do {
+            try cases.writeDurably(bytes)
+        } catch {
+            cases.cutBack(to: offset)
+            needsReopen = true
+            throw StoreError.unavailable("\(error); nothing was saved, and what was half-written was cut back")
+        }
+        do {
+            try appendAudit(prepared.map(\.audit))
+        } catch {
+            cases.cutBack(to: offset)
+            needsReopen = true
+            throw StoreError.unavailable("\(error); nothing was saved, and what was half-written was cut back")
+        }
+        for line in written {
+            setIndex(IndexEntry(header: line.header, offset: offset + line.start, length: line.length), summary: line.header.summary)
+        }
+        scannedBytes = offset + bytes.count
+    }
+}
+
+/// The store as the save contract reads it, under the write lock after catching up.
+extension FileCaseStore: SaveLedger {
+    public func stored(_ id: CaseID) throws -> StoredCase? {
+        guard let entry = index[id] else { return nil }
+        return StoredCase(record: try decodeCase(entry), version: entry.version, savedBy: entry.savedBy, savedAt: entry.savedAt)
+    }
+
+    public func currentUsers() throws -> UserDirectory? { try readUsers().directory }
+    public func currentHostCountries() throws -> [HostCountry] { try readCountries().countries }
+    public func currentCourses() throws -> [LanguageCourse] { try readCatalogue(LanguageCourse.self).items }
+    public func currentOpenings() throws -> [JobOpening] { try readCatalogue(JobOpening.self).items }
+}

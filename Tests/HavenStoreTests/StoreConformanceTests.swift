@@ -1,0 +1,309 @@
+import Foundation
+import HavenCore
+@testable import HavenStore
+import Synchronization
+import Testing
+
+/// Every store Haven has, made the same way for the conformance suite: a new store of the same
+/// users and countries. A later store (PostgreSQL) joins the suite by adding one case here.
+enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case memory
+    case file
+
+    var testDescription: String { rawValue }
+
+    static let today = CalendarDate(year: 2026, month: 11, day: 24)!
+    static let now = Timestamp(date: today, hour: 10)
+    static let admin = Actor(user: "root", role: .administrator)
+    static let anna = Actor(user: "anna.k", role: .caseworker)
+    static let oleh = Actor(user: "oleh.m", role: .caseworker)
+    static let maria = Actor(user: "maria.s", role: .supervisor)
+    static let auditor = Actor(user: "ivy.a", role: .auditor)
+    static let germany = HostCountry(code: CountryCode("DE")!, name: "Germany", languages: [LanguageCode("de")!], quota: 1)
+    static let users = UserDirectory(users: [("root", Role.administrator), ("anna.k", .caseworker), ("oleh.m", .caseworker),
+                                             ("maria.s", .supervisor), ("ivy.a", .auditor)].map {
+        UserAccount(name: UserName($0.0)!, role: $0.1, addedBy: "root", addedAt: now)
+    })
+
+    /// A new, empty store, and a way to open a second session on it (the same object where
+    /// the store lives in one process's memory).
+    func make() throws -> (store: any CaseStore, session: () throws -> any CaseStore, cleanUp: () -> Void) {
+        switch self {
+        case .memory:
+            let store = InMemoryCaseStore(users: Self.users, countries: [Self.germany])
+            return (store, { store }, {})
+        case .file:
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-conformance-\(UUID().uuidString)")
+            let url = scratch.appendingPathComponent("store")
+            let created = try FileCaseStore.create(at: url, kind: .live, by: "root", at: Self.now)
+            try FileCaseStore.writeUsers(Self.users, revision: 1, to: url.appendingPathComponent(FileCaseStore.usersFile).path,
+                                         manifest: created.manifest)
+            let open = { () throws -> any CaseStore in
+                let store = try FileCaseStore(at: url)
+                store.referenceCountries = [Self.germany]
+                return store
+            }
+            return (try open(), open, { try? FileManager.default.removeItem(at: scratch) })
+        }
+    }
+
+    /// Demo cases numbered from `first`, unlinked.
+    static func cases(_ count: Int, from first: Int = 1) -> [Case] {
+        DemoCases.generate(count: count, today: today, countries: [germany.code]).enumerated().map { offset, record in
+            var copy = record
+            copy.id = CaseID(number: first + offset)
+            copy.stage = .intake
+            copy.allocation = nil
+            copy.assignedTo = anna.user
+            copy.family = copy.family.map { member in var unlinked = member; unlinked.linkedCase = nil; return unlinked }
+            return copy
+        }
+    }
+
+    static func allocated(_ record: Case) -> Case {
+        var next = record
+        next.stage = .relocation
+        next.allocation = AllocationProposal(country: germany.code, proposedBy: anna.user, proposedAt: now,
+                                             review: Review(verdict: .approved, by: maria.user, at: now))
+        return next
+    }
+}
+
+/// The save contract, checked on every store the same way (issue 19): written once, run
+/// against each `StoreUnderTest`.
+@Suite struct StoreConformanceTests {
+    typealias S = StoreUnderTest
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func savesLoadAndCountVersions(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let record = S.cases(1)[0]
+        #expect(try store.save(record, basedOn: nil, by: S.anna, at: S.now) == CaseVersion(1))
+        var next = try store.load(record.id)
+        next.record.notes.append(Note(author: S.anna.user, at: S.now, text: "Первая заметка"))
+        #expect(try store.save(next.record, basedOn: next.version, by: S.anna, at: S.now) == CaseVersion(2))
+        let loaded = try store.load(record.id)
+        #expect(loaded.record.notes.map(\.text) == ["Первая заметка"])
+        #expect(loaded.savedBy == S.anna.user)
+        #expect(try store.summaries().map(\.id) == [record.id])
+        #expect(try store.nextCaseID() == CaseID(number: 2))
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func aStaleSaveIsAConflictNamingWhoAndWhen(kind: StoreUnderTest) throws {
+        let (store, session, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let record = S.cases(1)[0]
+        _ = try store.save(record, basedOn: nil, by: S.anna, at: S.now)
+        let other = try session()
+        let later = Timestamp(secondsSinceEpoch: S.now.secondsSinceEpoch + 60)
+        _ = try store.save(record, basedOn: CaseVersion(1), by: S.anna, at: later)
+        #expect(throws: StoreError.conflict(record.id, savedBy: S.anna.user, savedAt: later, version: CaseVersion(2))) {
+            try other.save(record, basedOn: CaseVersion(1), by: S.oleh, at: later)
+        }
+        #expect(throws: StoreError.alreadyExists(record.id)) { try store.save(record, basedOn: nil, by: S.anna, at: S.now) }
+        #expect(throws: StoreError.notFound(CaseID(number: 9))) {
+            try store.save(S.cases(1, from: 9)[0], basedOn: CaseVersion(1), by: S.anna, at: S.now)
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func onlyTheRoleTheStoreGivesMaySave(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let record = S.cases(1)[0]
+        #expect(throws: StoreError.self) { try store.save(record, basedOn: nil, by: S.auditor, at: S.now) }
+        // oleh is a caseworker; a session claiming he is a supervisor is refused.
+        #expect(throws: StoreError.self) { try store.save(record, basedOn: nil, by: Actor(user: "oleh.m", role: .supervisor), at: S.now) }
+        #expect(throws: StoreError.self) { try store.save(record, basedOn: nil, by: Actor(user: "nobody", role: .caseworker), at: S.now) }
+        #expect(try store.summaries().isEmpty)
+        #expect(try store.auditTrail(matching: AuditFilter(), limit: 10).isEmpty)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func savesTogetherAreAllOrNone(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let records = S.cases(2)
+        _ = try store.save(records[1], basedOn: nil, by: S.anna, at: S.now)
+        // The second is stale (version 7 does not exist): neither is written.
+        #expect(throws: StoreError.self) {
+            try store.save(together: [CaseUpdate(records[0], basedOn: nil), CaseUpdate(records[1], basedOn: CaseVersion(7))],
+                           by: S.anna, at: S.now)
+        }
+        #expect(try store.summaries().map(\.id) == [records[1].id])
+        #expect(throws: StoreError.unavailable("a case appears twice in one change")) {
+            try store.save(together: [CaseUpdate(records[0], basedOn: nil), CaseUpdate(records[0], basedOn: nil)], by: S.anna, at: S.now)
+        }
+        let versions = try store.save(together: [CaseUpdate(records[0], basedOn: nil), CaseUpdate(records[1], basedOn: CaseVersion(1))],
+                                      by: S.anna, at: S.now)
+        #expect(versions == [CaseVersion(1), CaseVersion(2)])
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func aQuotaIsKept(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let records = S.cases(2).map(S.allocated)
+        _ = try store.save(records[0], basedOn: nil, by: S.maria, at: S.now)
+        #expect(throws: StoreError.self) { try store.save(records[1], basedOn: nil, by: S.maria, at: S.now) }
+        // Two at once past the quota: the second of the pair is refused, and so the pair.
+        _ = try store.changeHostCountries(.setQuota(S.germany.code, 2), by: S.admin, at: S.now)
+        let more = S.cases(2, from: 5).map(S.allocated)
+        #expect(throws: StoreError.self) {
+            try store.save(together: more.map { CaseUpdate($0, basedOn: nil) }, by: S.maria, at: S.now)
+        }
+        #expect(try store.summaries().count == 1)
+        #expect(throws: StoreError.self) { try store.changeHostCountries(.setQuota(S.germany.code, 0), by: S.admin, at: S.now) }
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func aFullCourseTakesNoMoreSeats(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let course = LanguageCourse(id: "de-a2", provider: "VHS", language: LanguageCode("de")!, targetLevel: .a2,
+                                    country: S.germany.code, city: "Leipzig", schedule: "Mon-Fri", capacity: 1)
+        _ = try store.changeCatalogue(CatalogueChange.add([course]), by: S.admin, at: S.now)
+        #expect(try store.catalogue(of: LanguageCourse.self).map(\.id) == ["de-a2"])
+        let records = S.cases(2).map { record -> Case in
+            var next = record
+            next.integration.enrolments = [CourseEnrolment(courseID: "de-a2", requestedOn: S.today, status: .enrolled, since: S.today)]
+            return next
+        }
+        _ = try store.save(records[0], basedOn: nil, by: S.anna, at: S.now)
+        #expect(throws: StoreError.capacity(.courseFull("de-a2", capacity: 1))) {
+            try store.save(records[1], basedOn: nil, by: S.anna, at: S.now)
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func aFamilyLinkIsSavedOnBothCasesOrNeither(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        var records = S.cases(2)
+        records[0].family = [FamilyMember(id: 1, relationship: .brother, cyrillicName: records[1].defector.cyrillicName,
+                                          latinName: records[1].defector.latinName, whereabouts: .inProgramme, risk: .low)]
+        records[1].family = []
+        for record in records { _ = try store.save(record, basedOn: nil, by: S.anna, at: S.now) }
+        let (first, second) = try Workflow.link(member: 1, of: try store.load(records[0].id).record, to: try store.load(records[1].id).record,
+                                                by: S.anna, at: S.now)
+        #expect(throws: StoreError.self) { try store.save(first, basedOn: CaseVersion(1), by: S.anna, at: S.now) }
+        _ = try store.save(together: [CaseUpdate(first, basedOn: CaseVersion(1)), CaseUpdate(second, basedOn: CaseVersion(1))],
+                           by: S.anna, at: S.now)
+        #expect(try store.load(records[1].id).record.family.compactMap(\.linkedCase) == [records[0].id])
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func anImportIsAllOrNoneAndNeverRewritesACase(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let existing = S.cases(1)[0]
+        _ = try store.save(existing, basedOn: nil, by: S.anna, at: S.now)
+        #expect(throws: ImportError.self) {
+            try store.importCases(S.cases(3), by: S.admin, at: S.now, today: S.today, progress: { _ in })
+        }
+        #expect(throws: StoreError.self) {
+            try store.importCases(S.cases(2, from: 10), by: S.anna, at: S.now, today: S.today, progress: { _ in })
+        }
+        #expect(throws: StoreError.self) {
+            try store.importCases(S.cases(2, from: 20).map(S.allocated), by: S.admin, at: S.now, today: S.today, progress: { _ in })
+        }
+        #expect(try store.summaries().count == 1)
+        try store.importCases(S.cases(3, from: 2), by: S.admin, at: S.now, today: S.today, progress: { _ in })
+        #expect(try store.summaries().map(\.id.number) == [1, 2, 3, 4])
+        #expect(try store.load(existing.id).version == CaseVersion(1))
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func theAuditTrailIsNumberedWithoutGapsAndWithholdsSensitiveValues(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        var records = S.cases(3)
+        records[0].family = [FamilyMember(id: 1, relationship: .mother, cyrillicName: records[0].defector.cyrillicName,
+                                          latinName: records[0].defector.latinName, whereabouts: .russia, risk: .high)]
+        _ = try store.save(records[0], basedOn: nil, by: S.anna, at: S.now)
+        _ = try store.save(together: [CaseUpdate(records[1], basedOn: nil), CaseUpdate(records[2], basedOn: nil)], by: S.anna, at: S.now)
+        _ = try store.changeUsers(.add("pieter.v", .supervisor), by: S.admin, at: S.now)
+        var moved = try store.load(records[0].id)
+        moved.record.family[0].whereabouts = .thirdCountry
+        _ = try store.save(moved.record, basedOn: moved.version, by: S.anna, at: S.now)
+        try store.importCases(S.cases(2, from: 10), by: S.admin, at: S.now, today: S.today, progress: { _ in })
+        let trail = try store.auditTrail(matching: AuditFilter(), limit: 100)
+        #expect(trail.map(\.sequence) == Array((1...7).reversed()))
+        let change = try #require(try store.history(of: records[0].id).last?.changes.first { $0.field == "family[0].whereabouts" })
+        #expect(change.before == CaseDiff.withheld)
+        #expect(change.after == CaseDiff.withheld)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func draftsAreKeptPerUserAndRemoved(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let draft = IntakeDraft(savedAt: S.now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily")
+        try store.keepDraft(draft, for: S.anna.user)
+        #expect(try store.draft(for: S.anna.user) == draft)
+        #expect(try store.draft(for: S.oleh.user) == nil)
+        try store.keepDraft(nil, for: S.anna.user)
+        #expect(try store.draft(for: S.anna.user) == nil)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func anotherSessionsSavesArriveOnRefresh(kind: StoreUnderTest) throws {
+        let (store, session, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let other = try session()
+        _ = try other.refresh()
+        _ = try store.save(S.cases(1)[0], basedOn: nil, by: S.anna, at: S.now)
+        _ = try other.refresh()
+        #expect(try other.summaries().count == 1)
+        #expect(try other.refresh() == false)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func usersChangeOnlyByAnAdministratorAndNeverLoseTheLast(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        #expect(throws: StoreError.self) { try store.changeUsers(.add("pieter.v", .supervisor), by: S.maria, at: S.now) }
+        #expect(throws: StoreError.self) { try store.changeUsers(.remove("root"), by: S.admin, at: S.now) }
+        let after = try store.changeUsers(.remove("oleh.m"), by: S.admin, at: S.now)
+        #expect(after.account("oleh.m") == nil)
+        #expect(throws: StoreError.self) { try store.save(S.cases(1)[0], basedOn: nil, by: S.oleh, at: S.now) }
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
+    func sessionsSavingOneCaseAtOnceLoseNothing(kind: StoreUnderTest) throws {
+        let (store, session, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        let record = S.cases(1)[0]
+        _ = try store.save(record, basedOn: nil, by: S.anna, at: S.now)
+        let sessions = try (0..<4).map { _ in try session() }
+        let acknowledged = Mutex<[String]>([])
+        nonisolated(unsafe) let shared = sessions
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let mine = shared[worker]
+            for round in 0..<10 {
+                let text = "worker \(worker) note \(round)"
+                while true {
+                    do {
+                        _ = try mine.refresh()
+                        var stored = try mine.load(record.id)
+                        stored.record.notes.append(Note(author: S.anna.user, at: S.now, text: text))
+                        _ = try mine.save(stored.record, basedOn: stored.version, by: S.anna, at: S.now)
+                        acknowledged.withLock { $0.append(text) }
+                        break
+                    } catch StoreError.conflict {
+                        continue
+                    } catch {
+                        Issue.record("\(error)")
+                        return
+                    }
+                }
+            }
+        }
+        let final = try session().load(record.id)
+        #expect(Set(final.record.notes.map(\.text)) == Set(acknowledged.withLock { $0 }))
+        #expect(final.record.notes.count == 40)
+        #expect(final.version == CaseVersion(41))
+    }
+}
