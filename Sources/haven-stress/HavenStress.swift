@@ -9,7 +9,7 @@ struct HavenStress: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-stress",
         abstract: "Stress Haven's store: the crash and concurrency suites, and the child they kill and race.",
-        subcommands: [Crash.self, Race.self, SaveLoop.self])
+        subcommands: [Crash.self, Race.self, PowerLoss.self, SaveLoop.self])
 }
 
 /// Loads a case, adds a note, saves it on the version it loaded; again and again. After each

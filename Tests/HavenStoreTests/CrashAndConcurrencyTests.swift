@@ -29,7 +29,8 @@ final class CrashAndConcurrencyTests: StoreTestCase {
         XCTAssertGreaterThan(figure("acknowledged saves", in: report) ?? 0, 50, "the children did save between kills: \(report)")
         XCTAssertTrue(report.contains("haven check sound"), report)
         XCTAssertEqual(figure("made by cutting", in: report), 5, "every tenth kill also cuts a write short: \(report)")
-        XCTAssertEqual(figure("torn writes set aside and reported", in: report), 5, report)
+        // At least the tears it made: a SIGKILL during a long write can tear one more.
+        XCTAssertGreaterThanOrEqual(figure("torn writes set aside and reported", in: report) ?? 0, 5, report)
         print(report)
     }
 
@@ -46,6 +47,24 @@ final class CrashAndConcurrencyTests: StoreTestCase {
         XCTAssertEqual(saved + conflicts, 4_000, report)
         XCTAssertGreaterThan(conflicts, 0, "the processes did race: \(report)")
         XCTAssertEqual(figure("lost", in: report), 0, report)
+        print(report)
+    }
+
+    /// Simulated power cuts at the store's file layer (`haven-stress power-loss`): unsynced
+    /// writes dropped or torn at a sector, unsynced renames and removals reordered; every
+    /// acknowledged save survives, the store opens, and after opening it checks sound.
+    func testPowerCutsAtTheFileLayerLoseNoAcknowledgedSave() throws {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: stress), "build haven-stress first (swift build)")
+        let (status, output) = try ChildProcess.run([stress, "power-loss", "--cuts", "120", "--directory", scratch.path],
+                                                    outputPath: scratch.appendingPathComponent("power.out").path)
+        XCTAssertEqual(status, 0, output)
+        let report = try XCTUnwrap(output.split(separator: "\n").last { $0.hasPrefix("power-loss suite:") }.map(String.init), output)
+        XCTAssertTrue(report.contains("the store opened 120 times of 120"), report)
+        XCTAssertEqual(figure("lost", in: report), 0, report)
+        XCTAssertGreaterThan(figure("acknowledged saves checked", in: report) ?? 0, 1000, report)
+        XCTAssertGreaterThan(figure("unsynced changes dropped", in: report) ?? 0, 20, "cuts fell between writes and their fsyncs: \(report)")
+        XCTAssertGreaterThan(figure("writes torn at a sector", in: report) ?? 0, 10, report)
+        XCTAssertTrue(report.contains("haven check sound 120 of 120"), report)
         print(report)
     }
 }

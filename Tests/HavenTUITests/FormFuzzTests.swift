@@ -115,7 +115,7 @@ final class FormFuzzTests: XCTestCase {
 
     func testEveryFormRefusesBadValuesBesideTheirFieldsAndNeverCrashes() {
         var random = SeededGenerator(seed: 77)
-        var submits = 0, refusals = 0, saves = 0
+        var submits = 0, refusals = 0, refusedInStatusLine = 0, saves = 0
         for factory in factories() {
             for trial in 0..<40 {
                 var screen = factory.make()
@@ -132,6 +132,11 @@ final class FormFuzzTests: XCTestCase {
                     let shown = screen.form.messages.values.flatMap { $0 }
                     XCTAssertFalse(shown.isEmpty, "\(label): refused, but nothing is shown beside a field")
                     XCTAssertFalse(shown.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty }, "\(label): an empty message")
+                } else if effects.contains(where: { if case .status(_, .error) = $0 { return true } else { return false } }) {
+                    // Refused by the workflow, or about no field of this form: a refusal all
+                    // the same, said in the status line, and nothing else is done.
+                    refusedInStatusLine += 1
+                    XCTAssertEqual(effects.count, 1, "\(label): refused, yet it also did \(effects)")
                 } else if !effects.isEmpty {
                     saves += 1
                 }
@@ -140,7 +145,9 @@ final class FormFuzzTests: XCTestCase {
         }
         XCTAssertGreaterThan(refusals, 100, "bad values were refused")
         XCTAssertGreaterThan(saves, 10, "and some random values were good enough to save")
-        print("form fuzz: \(factories().count) forms, \(submits) submissions of hostile values: \(refusals) refused beside their fields, \(saves) accepted, no crash")
+        XCTAssertEqual(refusals + refusedInStatusLine + saves, submits, "every submission is refused or saved")
+        print("form fuzz: \(factories().count) forms, \(submits) submissions of hostile values: \(refusals) refused beside their fields, "
+              + "\(refusedInStatusLine) refused in the status line, \(saves) accepted, no crash")
     }
 
     /// A refusal is always said where it can be seen: beside the field it names when the form

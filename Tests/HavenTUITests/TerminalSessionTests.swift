@@ -4,7 +4,7 @@ import XCTest
 
 /// A terminal that replays scripted events and keeps every frame drawn: the run loop tested
 /// with no terminal and no sleeps.
-final class ScriptedTerminal: Terminal {
+class ScriptedTerminal: Terminal {
     var events: [TerminalEvent?]
     var size: Size
     private(set) var frames: [Canvas] = []
@@ -47,6 +47,23 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertEqual(terminal.frames[1].line(1), " Keys on the Home screen")
         XCTAssertEqual(terminal.frames[3].line(1), " Terminal too small")
         XCTAssertEqual(terminal.frames[5].line(1), " Areas")
+    }
+
+    /// Other sessions' changes are asked for each time the poll interval has passed on the
+    /// session's clock (a second by default, so they show within two), with no key pressed.
+    func testOtherSessionsChangesAreAskedForEveryPollInterval() {
+        final class Clocked: ScriptedTerminal {
+            var now = 0
+            override func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
+                now += timeoutMilliseconds // each wait lasts its whole timeout: no key came
+                return super.nextEvent(timeoutMilliseconds: timeoutMilliseconds)
+            }
+        }
+        var app = makeApp()
+        let terminal = Clocked(size: Size(width: 80, height: 24), events: [nil, nil, nil, .key(.character("q"))])
+        var asked: [Int] = []
+        _ = TerminalSession.run(&app, on: terminal, clock: { terminal.now }, refresh: { asked.append(terminal.now); return nil })
+        XCTAssertEqual(asked, [1000, 2000, 3000], "asked after every second without a key")
     }
 
     func testSignalsAndClosedInputEndTheSession() {

@@ -99,6 +99,26 @@ extension FileCaseStore {
             try scanAuditTail()
         }
         try writeMissingAuditEntries()
+        removeAbandonedTemporaryFiles()
+    }
+
+    /// The file a temporary name stands in for (`users.json.tmp-PID-RANDOM` -> `users.json`).
+    static func replacedFile(ofTemporary name: String) -> String? {
+        guard let range = name.range(of: ".tmp-") else { return nil }
+        return String(name[..<range.lowerBound])
+    }
+
+    /// Files written beside a store file by a process that is gone (killed, or the power was
+    /// cut before its rename): never read, removed by the next writer.
+    func removeAbandonedTemporaryFiles() {
+        for folder in [directory.path, directory.appendingPathComponent(Self.draftsDirectory).path] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                guard let range = name.range(of: ".tmp-"),
+                      let processID = name[range.upperBound...].split(separator: "-").first.flatMap({ Int32($0) }),
+                      processID != getpid(), kill(processID, 0) != 0, errno == ESRCH else { continue }
+                PosixFile.unlink("\(folder)/\(name)")
+            }
+        }
     }
 
     /// The saves in the log numbered past the trail's last entry get their entries, written

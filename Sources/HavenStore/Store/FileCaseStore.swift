@@ -283,7 +283,7 @@ public final class FileCaseStore: CaseStore {
     /// cannot be written (a full disk), the store opens by reading the log, as before.
     func writeQueueIndex() {
         guard scannedBytes > 0 else { return }
-        let temporary = queueIndexPath + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = PosixFile.temporaryName(beside: queueIndexPath)
         do {
             let entries = summaryList.map { index[$0.id]! }
             let problems = openingProblems.filter { $0.severity == .damaged && $0.file == cases.path }.map { ($0.position, $0.message) }
@@ -291,9 +291,9 @@ public final class FileCaseStore: CaseStore {
                                         summaries: summaryList, problems: problems)
             let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
             try file.write(queueIndex.encoded())
-            guard rename(temporary, queueIndexPath) == 0 else { throw FileError(path: queueIndexPath, operation: "rename", code: errno) }
+            try PosixFile.rename(temporary, to: queueIndexPath)
         } catch {
-            unlink(temporary)
+            PosixFile.unlink(temporary)
         }
     }
 
@@ -531,11 +531,11 @@ public final class FileCaseStore: CaseStore {
         let folder = directory.appendingPathComponent(Self.draftsDirectory).path
         let path = "\(folder)/\(user.rawValue).json"
         guard let draft else {
-            if unlink(path) == 0 { try PosixFile.syncDirectory(folder) }
+            if PosixFile.unlink(path) { try PosixFile.syncDirectory(folder) }
             return
         }
         if !FileManager.default.fileExists(atPath: folder) {
-            guard mkdir(folder, 0o700) == 0 || errno == EEXIST else { throw FileError(path: folder, operation: "mkdir", code: errno) }
+            try PosixFile.makeDirectory(folder, mode: 0o700)
             chmod(folder, manifest.directoryMode)
             try PosixFile.syncDirectory(directory.path)
         }

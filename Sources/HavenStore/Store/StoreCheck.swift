@@ -46,8 +46,8 @@ public enum StoreCheck {
                           FileCaseStore.draftsDirectory, QueueIndex.fileName, LockNote.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if name == LockNote.fileName { continue }
-            if name.hasPrefix(QueueIndex.fileName + ".tmp-") {
-                report.problems.append(StoreProblem(.repaired, file: "\(path)/\(name)", message: "a queue index whose writer stopped before finishing it; never read, and can be deleted"))
+            if let kept = FileCaseStore.replacedFile(ofTemporary: name), known.contains(kept) {
+                report.problems.append(StoreProblem(.repaired, file: "\(path)/\(name)", message: "a new \(kept) whose writer stopped (or lost power) before renaming it; never read, and the next save removes it"))
             } else if !known.contains(name) {
                 damaged("\(path)/\(name)", "", "a file that is not part of a Haven store; move it out of the store")
             } else if name != FileCaseStore.quarantineDirectory, name != FileCaseStore.draftsDirectory {

@@ -1,0 +1,33 @@
+@testable import HavenStore
+import HavenCore
+import XCTest
+
+/// The record lines' checksum: known answers of CRC-32 (IEEE 802.3, as zlib computes it), and
+/// the slicing-by-8 tables against the plain bit-by-bit definition at every length and offset.
+final class CRC32Tests: XCTestCase {
+    func testKnownAnswers() {
+        XCTAssertEqual(CRC32.checksum(Array("".utf8)), 0)
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926, "the standard check value")
+        XCTAssertEqual(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)), 0x414F_A339)
+        XCTAssertEqual(CRC32.checksum(Array("a".utf8)), 0xE8B7_BE43)
+        XCTAssertEqual(CRC32.hex(0xCBF4_3926), "cbf43926")
+    }
+
+    func testSlicingMatchesTheBitwiseDefinitionAtEveryLengthAndOffset() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return ~crc
+        }
+        var random = SeededGenerator(seed: 32)
+        let bytes = (0..<300).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        for start in 0..<9 {
+            for end in start...bytes.count where (end - start) < 40 || end % 37 == 0 {
+                XCTAssertEqual(CRC32.checksum(bytes[start..<end]), bitwise(bytes[start..<end]), "bytes \(start)..<\(end)")
+            }
+        }
+    }
+}
