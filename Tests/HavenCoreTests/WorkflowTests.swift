@@ -67,6 +67,38 @@ final class WorkflowTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.perform(.close, on: closed, by: Fixtures.maria, at: now, closure: Closure(reason: .withdrawn)))
     }
 
+    /// A review names the proposal the reviewer saw; a proposal replaced in between (returned
+    /// by someone else and proposed again as a refusal) is not approved unseen.
+    func testAnApprovalIsRefusedWhenTheProposalChangedSinceItWasShown() throws {
+        var record = try Fixtures.caseIn(.decision)
+        record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.anna, at: now)
+        let seen = try XCTUnwrap(ProposalSeen.decision(of: record))
+        XCTAssertEqual(try Workflow.approveDecision(on: record, seen: seen, by: Fixtures.maria, at: now).stage, .allocation)
+        let later = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 600)
+        var changed = try Workflow.returnDecision(on: record, comment: "Cite the debrief.", by: Fixtures.pieter, at: later)
+        changed = try Workflow.proposeDecision(.refuse, reasons: "Debrief inconsistent.", on: changed, by: Fixtures.anna, at: later)
+        for attempt in [{ try Workflow.approveDecision(on: changed, seen: seen, by: Fixtures.maria, at: later) },
+                        { try Workflow.returnDecision(on: changed, seen: seen, comment: "No.", by: Fixtures.maria, at: later) }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                XCTAssertEqual("\(error)", "The proposal changed since you looked: you saw a grant proposed by anna.k at \(now); "
+                               + "it is now a refuse proposed by anna.k at \(later). Look at it again; nothing was saved.")
+            }
+        }
+    }
+
+    func testAnAllocationApprovalIsRefusedWhenTheCountryChanged() throws {
+        var record = try Fixtures.caseIn(.relocation)
+        record.stage = .allocation
+        record.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "anna.k", proposedAt: now)
+        let seen = try XCTUnwrap(ProposalSeen.allocation(of: record))
+        record.allocation = AllocationProposal(country: CountryCode("PL")!, proposedBy: "anna.k", proposedAt: now)
+        XCTAssertThrowsError(try Workflow.approveAllocation(on: record, seen: seen, by: Fixtures.maria, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("you saw an allocation to DE proposed by anna.k"), "\(error)")
+            XCTAssertTrue("\(error)".contains("it is now an allocation to PL"), "\(error)")
+        }
+        XCTAssertThrowsError(try Workflow.overrideAllocation(on: record, seen: seen, to: CountryCode("GB")!, reason: "Family.", by: Fixtures.maria, at: now))
+    }
+
     func testSupervisorCannotApproveOwnProposal() throws {
         var record = try Fixtures.caseIn(.decision)
         record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.maria, at: now)
@@ -125,7 +157,8 @@ final class WorkflowTests: XCTestCase {
         var record = try Fixtures.caseIn(.decision)
         record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.anna, at: now)
         XCTAssertThrowsError(try Workflow.proposeDecision(.refuse, reasons: "x", on: record, by: Fixtures.pieter, at: now)) { error in
-            XCTAssertEqual(error as? WorkflowError, .proposalAlreadyReviewed)
+            XCTAssertEqual(error as? WorkflowError, .proposalPending(record.id))
+            XCTAssertEqual("\(error)", "\(record.id) already has a proposal waiting for a supervisor.")
         }
         XCTAssertThrowsError(try Workflow.returnDecision(on: record, comment: "Too thin.", by: Fixtures.anna, at: now))
         record = try Workflow.returnDecision(on: record, comment: "Reasons too thin; cite the debrief.", by: Fixtures.maria, at: now)

@@ -37,8 +37,8 @@ final class FormFuzzTests: XCTestCase {
         return [
             Factory(name: "screening") { CaseActions.recordScreening(any, context: context) },
             Factory(name: "propose decision") { CaseActions.proposeDecision(any, context: context) },
-            Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), reloads: nil) },
-            Factory(name: "override allocation") { CaseActions.overrideAllocation(any.record.id, proposed: countries[0], countries: hosts, reloads: nil) },
+            Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), seen: nil, reloads: nil) },
+            Factory(name: "override allocation") { CaseActions.overrideAllocation(any.record.id, proposed: countries[0], seen: nil, countries: hosts, reloads: nil) },
             Factory(name: "close case") { CaseActions.closeCase(any, context: context) },
             Factory(name: "add family member") { FamilyActions.addMember(withFamily, context: context) },
             Factory(name: "edit family member") { FamilyActions.editMember(withFamily, member, context: context) },
@@ -55,8 +55,8 @@ final class FormFuzzTests: XCTestCase {
                                              catalogue: IntegrationCatalogue(courses: [course], openings: [], summaries: []))
             },
             Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
-            Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id) },
-            Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id) },
+            Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id, seen: nil) },
+            Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id, seen: nil) },
             Factory(name: "course") { CoursesScreen.form(nil, context: context) },
             Factory(name: "course change") { CoursesScreen.form(course, context: context) },
             Factory(name: "opening") { JobsScreen.form(nil, context: context) },

@@ -83,6 +83,25 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(user: "maria.s"), limit: 5).first?.caseID, CaseID(number: 1))
     }
 
+    /// maria asks to approve anna's grant; before she says y, the proposal is returned by
+    /// someone else and anna proposes a refusal. y does not approve what maria never saw.
+    func testApprovingAProposalThatChangedMeanwhileIsRefusedSayingWhatChanged() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("a")])
+        XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
+        let later = Timestamp(date: Self.today, hour: 11)
+        let stored = try store.load(CaseID(number: 1))
+        var changed = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "root", role: .supervisor), at: later)
+        changed = try Workflow.proposeDecision(.refuse, reasons: "Debrief inconsistent.", on: changed, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        app.storeDidChange(store.summaries())
+        app.press([.character("y")])
+        XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: The proposal changed since you looked: you saw a grant"), app.lines[22])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.outcome, .refuse)
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
+    }
+
     func testASupervisorApprovesFromTheCaseItself() throws {
         let store = try makeStore()
         var app = app("maria.s", store)

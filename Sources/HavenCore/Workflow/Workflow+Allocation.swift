@@ -14,14 +14,16 @@ extension Workflow {
     }
 
     /// Approves the proposed country: the case moves to Relocation and takes a place.
-    public static func approveAllocation(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
-        try perform(.approveAllocation, on: record, by: actor, at: time)
+    public static func approveAllocation(on record: Case, seen: ProposalSeen? = nil, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireSeen(seen, ProposalSeen.allocation(of: record))
+        return try perform(.approveAllocation, on: record, by: actor, at: time)
     }
 
     /// Approves the case into another country than proposed, with the reason (audited).
-    public static func overrideAllocation(on record: Case, to country: CountryCode, reason: String, by actor: Actor,
+    public static func overrideAllocation(on record: Case, seen: ProposalSeen? = nil, to country: CountryCode, reason: String, by actor: Actor,
                                           at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.approveAllocation.require(actor)
+        try requireSeen(seen, ProposalSeen.allocation(of: record))
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
         guard var proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
         guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveAllocation) }
@@ -41,9 +43,10 @@ extension Workflow {
 
     /// Sends a proposal back with a comment: the case returns to the allocation queue and its
     /// place is released.
-    public static func returnAllocation(on record: Case, comment: String, by actor: Actor, at time: Timestamp)
+    public static func returnAllocation(on record: Case, seen: ProposalSeen? = nil, comment: String, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         try Capability.approveAllocation.require(actor)
+        try requireSeen(seen, ProposalSeen.allocation(of: record))
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
         guard var proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
         guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveAllocation) }

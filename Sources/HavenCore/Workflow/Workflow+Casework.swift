@@ -12,8 +12,9 @@ extension Workflow {
 
     /// Approves the proposed decision through the transition its outcome calls for: a grant
     /// moves the case to allocation, a refusal or exclusion closes it.
-    public static func approveDecision(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+    public static func approveDecision(on record: Case, seen: ProposalSeen? = nil, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.reviewDecision.require(actor)
+        try requireSeen(seen, ProposalSeen.decision(of: record))
         guard let proposal = record.decision, proposal.isAwaitingReview else {
             throw record.decision == nil ? .noProposal(.approveGrant) : .proposalAlreadyReviewed
         }

@@ -257,9 +257,10 @@ extension Workflow {
 
     /// A supervisor approves the case as a public story. With a family member at high risk it
     /// needs an explicit reason to override that risk.
-    public static func approvePublicity(on record: Case, overrideReason: String?, by actor: Actor, at time: Timestamp)
+    public static func approvePublicity(on record: Case, seen: ProposalSeen? = nil, overrideReason: String?, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         try Capability.approvePublicity.require(actor)
+        try requireSeen(seen, ProposalSeen.story(of: record))
         guard record.publicity.hasConsent else { throw issue("consent", "\(record.id) has no consent in force; nothing can be approved.") }
         guard record.publicity.review == nil else { throw issue("consent", "The story of \(record.id) has already been reviewed; record consent again for a new one.") }
         if record.publicity.proposedBy == actor.user { throw issue("consent", "You recorded this consent yourself; approving the story needs a second person.") }
@@ -275,8 +276,9 @@ extension Workflow {
     }
 
     /// A supervisor declines the story, with a comment for the caseworker.
-    public static func declinePublicity(on record: Case, comment: String, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+    public static func declinePublicity(on record: Case, seen: ProposalSeen? = nil, comment: String, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.approvePublicity.require(actor)
+        try requireSeen(seen, ProposalSeen.story(of: record))
         guard record.publicity.isAwaitingApproval else { throw issue("consent", "\(record.id) has no story waiting for approval.") }
         guard !comment.trimmingCharacters(in: .whitespaces).isEmpty else { throw issue("comment", "Say why the story is declined.") }
         var next = record

@@ -58,6 +58,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAssignable(UserName)
     case closed(CaseID)
     case proposalPending(CaseID)
+    /// The proposal changed between being shown to the reviewer and the review.
+    case proposalChanged(seen: String, now: String)
 
     public var description: String {
         switch self {
@@ -92,6 +94,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notAssignable(user): "\(user) is not a caseworker or supervisor here, so cannot be given cases."
         case let .closed(id): "\(id) is closed."
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
+        case let .proposalChanged(seen, now):
+            "The proposal changed since you looked: you saw \(seen); it is now \(now). Look at it again; nothing was saved."
         }
     }
 }
@@ -187,7 +191,7 @@ public enum Workflow {
             if record.stage < .decision { throw .screeningIncomplete(outstanding: record.outstandingScreening) }
             throw .wrongStage(.approveGrant, current: record.stage)
         }
-        if let existing = record.decision, existing.isAwaitingReview { throw .proposalAlreadyReviewed }
+        if let existing = record.decision, existing.isAwaitingReview { throw .proposalPending(record.id) }
         guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }
         var next = record
         next.decision = DecisionProposal(outcome: outcome, reasons: reasons, proposedBy: actor.user, proposedAt: time)
@@ -196,9 +200,10 @@ public enum Workflow {
 
     /// A supervisor sends a proposed decision back with a comment; the case stays in Decision.
     public static func returnDecision(
-        on record: Case, comment: String, by actor: Actor, at time: Timestamp
+        on record: Case, seen: ProposalSeen? = nil, comment: String, by actor: Actor, at time: Timestamp
     ) throws(WorkflowError) -> Case {
         try Capability.reviewDecision.require(actor)
+        try requireSeen(seen, ProposalSeen.decision(of: record))
         guard record.stage == .decision else { throw .wrongStage(.approveGrant, current: record.stage) }
         guard var proposal = record.decision, proposal.isAwaitingReview else { throw .noProposal(.approveGrant) }
         guard proposal.proposedBy != actor.user else { throw .ownProposal(.approveGrant) }

@@ -117,6 +117,8 @@ public struct PublicityQueueScreen: Screen {
     public private(set) var rows: [CaseSummary]
     public private(set) var selected = 0
     public private(set) var confirming: CaseID?
+    /// The story shown when approval was asked for: what y approves.
+    var confirmingSeen: ProposalSeen?
 
     public init(cases: [CaseSummary], context: SessionContext) {
         self.context = context
@@ -168,38 +170,42 @@ public struct PublicityQueueScreen: Screen {
             return [.openCase(current.id)]
         case .approve:
             guard let current, current.publicity?.verdict == nil else { return [.status("Choose a story waiting for approval.", .info)] }
-            if Self.highRisk(current) { return [.push(Self.overrideForm(current.id))] }
+            if Self.highRisk(current) { return [.push(Self.overrideForm(current.id, seen: ProposalSeen(storyIn: current)))] }
             confirming = current.id
+            confirmingSeen = ProposalSeen(storyIn: current)
             return [.status("Approve the story of \(current.id) for publicity? y approves, n does not.", .warning)]
         case .confirm:
             guard let id = confirming else { return [] }
+            let seen = confirmingSeen
             confirming = nil
+            confirmingSeen = nil
             return [.update([id], change: CaseChange("Approve the story") { record, actor, time in
-                try Workflow.approvePublicity(on: record, overrideReason: nil, by: actor, at: time)
+                try Workflow.approvePublicity(on: record, seen: seen, overrideReason: nil, by: actor, at: time)
             })]
         case .cancel:
             confirming = nil
+            confirmingSeen = nil
         case .decline:
             guard let current, current.publicity?.verdict == nil else { return [.status("Choose a story waiting for approval.", .info)] }
-            return [.push(Self.declineForm(current.id))]
+            return [.push(Self.declineForm(current.id, seen: ProposalSeen(storyIn: current)))]
         }
         return []
     }
 
-    static func overrideForm(_ id: CaseID) -> FormScreen {
+    static func overrideForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
         CaseActions.reasonForm(id, title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves",
                                section: "A family member is at high risk", label: "Why approve",
                                hint: "why telling this story does not endanger them", missing: "Family at high risk: say why it may still be told.",
                                change: "Approve the story") { record, actor, time, reason in
-            try Workflow.approvePublicity(on: record, overrideReason: reason, by: actor, at: time)
+            try Workflow.approvePublicity(on: record, seen: seen, overrideReason: reason, by: actor, at: time)
         }
     }
 
-    static func declineForm(_ id: CaseID) -> FormScreen {
+    static func declineForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
         CaseActions.reasonForm(id, title: "Decline", heading: "Decline the story of \(id) with a comment", section: "Decline the story",
                                field: "comment", label: "Comment", hint: "why, for the caseworker", missing: "Say why the story is declined.",
                                change: "Decline the story") { record, actor, time, comment in
-            try Workflow.declinePublicity(on: record, comment: comment, by: actor, at: time)
+            try Workflow.declinePublicity(on: record, seen: seen, comment: comment, by: actor, at: time)
         }
     }
 

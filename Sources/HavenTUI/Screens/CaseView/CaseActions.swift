@@ -129,26 +129,26 @@ enum CaseActions {
     }
 
     /// The form that sends a proposal (decision or allocation) back with a comment.
-    static func returnProposal(_ id: CaseID, kind: ApprovalKind, reloads: CaseID?) -> FormScreen {
+    static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?, reloads: CaseID?) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
         return reasonForm(id, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
                           field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.",
                           reloads: reloads, change: "Return \(what)") { record, actor, time, comment in
-            if case .allocation = kind { return try Workflow.returnAllocation(on: record, comment: comment, by: actor, at: time) }
-            return try Workflow.returnDecision(on: record, comment: comment, by: actor, at: time)
+            if case .allocation = kind { return try Workflow.returnAllocation(on: record, seen: seen, comment: comment, by: actor, at: time) }
+            return try Workflow.returnDecision(on: record, seen: seen, comment: comment, by: actor, at: time)
         }
     }
 
-    /// Approves what the case's pending proposal asks for.
-    static func approve(_ id: CaseID, kind: ApprovalKind) -> CaseChange {
+    /// Approves the proposal the supervisor was shown (`seen`), refused if it changed since.
+    static func approve(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?) -> CaseChange {
         CaseChange("Approve \(kind.title.lowercased())") { record, actor, time in
-            if case .allocation = kind { return try Workflow.approveAllocation(on: record, by: actor, at: time) }
-            return try Workflow.approveDecision(on: record, by: actor, at: time)
+            if case .allocation = kind { return try Workflow.approveAllocation(on: record, seen: seen, by: actor, at: time) }
+            return try Workflow.approveDecision(on: record, seen: seen, by: actor, at: time)
         }
     }
 
     /// The supervisor's override: another country, and why (kept in the case and the audit trail).
-    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, countries: [HostCountry], reloads: CaseID?) -> FormScreen {
+    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, seen: ProposalSeen?, countries: [HostCountry], reloads: CaseID?) -> FormScreen {
         let options = countries.filter { $0.code != proposed }.map { FormOption($0.code.rawValue, "\($0.code) \($0.name)") }
         let form = Form(sections: [Form.Section(title: "Override the proposed \(proposed)", fields: [
             FormField("country", "Country", .choice(options), hint: "Left/Right or the first letter"),
@@ -164,7 +164,7 @@ enum CaseActions {
                 return .problems([ValidationIssue(field: "reason", message: "Say why the case goes to \(country) instead of \(proposed).")])
             }
             return .perform([.update([id], change: CaseChange("Override allocation to \(country)") { record, actor, time in
-                try Workflow.overrideAllocation(on: record, to: country, reason: reason, by: actor, at: time)
+                try Workflow.overrideAllocation(on: record, seen: seen, to: country, reason: reason, by: actor, at: time)
             })])
         }
     }

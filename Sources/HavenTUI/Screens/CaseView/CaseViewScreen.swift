@@ -82,6 +82,8 @@ public struct CaseViewScreen: Screen {
 
     /// What waits for a supervisor on this case, if anything.
     var pendingApproval: ApprovalKind? { CaseSummary(stored).pendingApproval?.kind }
+    /// The proposal this screen shows, which a review here names.
+    var seenProposal: ProposalSeen? { ProposalSeen(pendingIn: CaseSummary(stored)) }
 
     public var title: String { stored.record.id.rawValue }
     public var minimumSize: Size { Size(width: 60, height: 16) }
@@ -151,10 +153,10 @@ public struct CaseViewScreen: Screen {
             return [question.effect]
         case .returnDecision:
             guard let kind = pendingApproval else { return [] }
-            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, reloads: stored.record.id))]
+            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal, reloads: stored.record.id))]
         case .overrideAllocation:
             guard case let .allocation(country)? = pendingApproval else { return [] }
-            return [.push(CaseActions.overrideAllocation(stored.record.id, proposed: country, countries: context.reference?.countries ?? [],
+            return [.push(CaseActions.overrideAllocation(stored.record.id, proposed: country, seen: seenProposal, countries: context.reference?.countries ?? [],
                                                          reloads: stored.record.id))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
@@ -173,7 +175,7 @@ public struct CaseViewScreen: Screen {
             confirmingApproval = false
             do {
                 guard let kind = pendingApproval else { return [] }
-                let record = try CaseActions.approve(stored.record.id, kind: kind).apply(stored.record, context.actor, context.clock())
+                let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seenProposal).apply(stored.record, context.actor, context.clock())
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status("\(error)", .error)]

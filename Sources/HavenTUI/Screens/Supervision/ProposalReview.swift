@@ -6,6 +6,8 @@ import HavenCore
 struct ProposalReview {
     /// The case whose approval waits for y or n.
     private(set) var confirming: CaseID?
+    /// The proposal shown when the approval was asked for: what y approves.
+    private var confirmingSeen: ProposalSeen?
     let user: UserName
 
     init(user: UserName) { self.user = user }
@@ -13,32 +15,36 @@ struct ProposalReview {
     mutating func approve(_ summary: CaseSummary?) -> [Effect] {
         guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
         let question = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: user)
-        if question.ask { confirming = summary.id }
+        if question.ask {
+            confirming = summary.id
+            confirmingSeen = ProposalSeen(pendingIn: summary)
+        }
         return [question.effect]
     }
 
     /// y: approves the case asked about, if it is still among `rows` and still pending.
     mutating func confirm(in rows: [CaseSummary]) -> [Effect] {
-        defer { confirming = nil }
-        guard let id = confirming, let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
-        return [.update([id], change: CaseActions.approve(id, kind: kind))]
+        defer { confirming = nil; confirmingSeen = nil }
+        guard let id = confirming, let seen = confirmingSeen, let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
+        return [.update([id], change: CaseActions.approve(id, kind: kind, seen: seen))]
     }
 
     mutating func cancel() -> [Effect] {
         confirming = nil
+        confirmingSeen = nil
         return [.status("Not approved.", .info)]
     }
 
     func returnProposal(_ summary: CaseSummary?) -> [Effect] {
         guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
-        return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, reloads: nil))]
+        return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary), reloads: nil))]
     }
 
     func overrideAllocation(_ summary: CaseSummary?, countries: [HostCountry]) -> [Effect] {
         guard let summary, case let .allocation(country)? = summary.pendingApproval?.kind else {
             return [.status("Only an allocation can be overridden to another country.", .info)]
         }
-        return [.push(CaseActions.overrideAllocation(summary.id, proposed: country, countries: countries, reloads: nil))]
+        return [.push(CaseActions.overrideAllocation(summary.id, proposed: country, seen: ProposalSeen(pendingIn: summary), countries: countries, reloads: nil))]
     }
 
     /// The status line for the outcome of an approval, or nil for other replies.

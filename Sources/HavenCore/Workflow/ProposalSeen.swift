@@ -1,0 +1,71 @@
+/// The proposal a reviewer was shown: what it proposed, who proposed it and when. A review
+/// (approve, return, override, decline) names it, and is refused, saying what changed, when
+/// the case's proposal is no longer that one: a proposal replaced after a return, another
+/// country, a story whose consent was recorded again. Screens take it from the row or the
+/// case they showed, never from the record loaded at the moment of saving.
+public struct ProposalSeen: Hashable, Sendable {
+    public enum Subject: Hashable, Sendable {
+        case decision(DecisionOutcome)
+        case allocation(CountryCode)
+        /// A story, named by the day its consent was given.
+        case story(consentGiven: CalendarDate)
+    }
+
+    public var subject: Subject
+    public var proposedBy: UserName?
+    public var proposedAt: Timestamp?
+
+    public init(_ subject: Subject, proposedBy: UserName?, proposedAt: Timestamp?) {
+        self.subject = subject
+        self.proposedBy = proposedBy
+        self.proposedAt = proposedAt
+    }
+
+    /// What a row of a queue shows as waiting for approval.
+    public init?(pendingIn summary: CaseSummary) {
+        guard let pending = summary.pendingApproval else { return nil }
+        let subject: Subject = switch pending.kind {
+        case let .decision(outcome): .decision(outcome)
+        case let .allocation(country): .allocation(country)
+        }
+        self.init(subject, proposedBy: pending.proposedBy, proposedAt: pending.proposedAt)
+    }
+
+    /// The story a row of the publicity queue shows.
+    public init?(storyIn summary: CaseSummary) {
+        guard let publicity = summary.publicity, publicity.withdrawn == nil else { return nil }
+        self.init(.story(consentGiven: publicity.consentGiven), proposedBy: nil, proposedAt: nil)
+    }
+
+    /// The decision proposal of a case, as a case screen shows it.
+    public static func decision(of record: Case) -> ProposalSeen? {
+        record.decision.map { ProposalSeen(.decision($0.outcome), proposedBy: $0.proposedBy, proposedAt: $0.proposedAt) }
+    }
+
+    /// The allocation proposal of a case, as a case screen shows it.
+    public static func allocation(of record: Case) -> ProposalSeen? {
+        record.allocation.map { ProposalSeen(.allocation($0.country), proposedBy: $0.proposedBy, proposedAt: $0.proposedAt) }
+    }
+
+    public static func story(of record: Case) -> ProposalSeen? {
+        record.publicity.consentGiven.map { ProposalSeen(.story(consentGiven: $0), proposedBy: nil, proposedAt: nil) }
+    }
+
+    /// "a grant proposed by anna.k at 2026-11-24T10:00:00Z", "an allocation to DE proposed by …".
+    public var description: String {
+        let what = switch subject {
+        case let .decision(outcome): "\(outcome.title.lowercased().first.map { "aeiou".contains($0) } == true ? "an" : "a") \(outcome.title.lowercased()) proposed"
+        case let .allocation(country): "an allocation to \(country) proposed"
+        case let .story(given): "a story with consent given on \(given)"
+        }
+        return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " at \($0)" } ?? "")
+    }
+}
+
+extension Workflow {
+    /// Refuses a review when the proposal in `record` is not the one the reviewer saw.
+    static func requireSeen(_ seen: ProposalSeen?, _ current: ProposalSeen?) throws(WorkflowError) {
+        guard let seen, seen != current else { return }
+        throw .proposalChanged(seen: seen.description, now: current?.description ?? "no proposal")
+    }
+}
