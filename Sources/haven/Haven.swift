@@ -75,9 +75,14 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     }
     defer { terminal.restore() }
     var warning = terminal.localeIsUTF8 ? nil : "Locale is not UTF-8, so Cyrillic cannot show: try LANG=C.UTF-8"
+    FileCaseStore.lockWaitReporter = nil
     let damaged = store.openingProblems.filter { $0.severity == .damaged }.count
     if damaged > 0 {
         warning = "\(damaged) damaged record\(damaged == 1 ? "" : "s") skipped on opening; run 'haven check'"
+    } else if store.readOnlyReason != nil {
+        warning = "The store's disk is read-only here: you can read and export, not save"
+    } else if store.openingProblems.contains(where: { $0.severity == .warning }) {
+        warning = "A repair could not be written (disk full?): reading works; 'haven check' says more"
     } else if !store.openingProblems.isEmpty {
         warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }

@@ -22,8 +22,17 @@ struct StoreOptions: ParsableArguments {
 
     func open(defaultName: String = "haven") throws -> FileCaseStore {
         let directory = directory(defaultName: defaultName)
+        // A command waiting on another session's lock says who holds it (the interface shows
+        // the refusal in its status line instead: a write to the terminal would tear its screen).
+        FileCaseStore.lockWaitReporter = { message in
+            FileHandle.standardError.write(Data("\(message); waiting up to \(Int(FileCaseStore.lockLimit)) seconds.\n".utf8))
+        }
         do {
-            return try FileCaseStore(at: directory)
+            let store = try FileCaseStore(at: directory)
+            for problem in store.openingProblems where problem.severity == .warning {
+                FileHandle.standardError.write(Data("warning: \(problem.file): \(problem.message)\n".utf8))
+            }
+            return store
         } catch {
             throw HavenFailure("\(error)")
         }

@@ -5,6 +5,23 @@ import Glibc
 /// (imports): written owner-only, only as a new file (never over one, never through a link),
 /// never inside a store; read only when a regular file (never a pipe or a device).
 enum ReportFile {
+    /// Writes to standard output, every byte or a clear failure (a full disk behind `>`, a
+    /// closed pipe): never a crash, never a half export that looks whole.
+    static func writeToStandardOutput(_ bytes: [UInt8], what: String) throws {
+        var written = 0
+        let failure: Int32? = bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let result = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 { if errno == EINTR { continue }; return errno }
+                written += result
+            }
+            return nil
+        }
+        if let failure {
+            throw HavenFailure("standard output: \(what) could not be written whole (\(written) of \(bytes.count) bytes): \(String(cString: strerror(failure))). Whatever received it is incomplete; write it again with --output to a disk with room.")
+        }
+    }
+
     static func write(_ text: String, to path: String, store: URL? = nil) throws {
         try write(Array(text.utf8), to: path, store: store)
     }

@@ -169,7 +169,7 @@ struct ExportCommand: ParsableCommand {
             try ReportFile.write(bytes, to: output, store: opened.directory)
             FileHandle.standardError.write(Data("Exported \(count) cases to \(output).\n".utf8))
         } else {
-            FileHandle.standardOutput.write(Data(bytes))
+            try ReportFile.writeToStandardOutput(bytes, what: "the export")
         }
     }
 }

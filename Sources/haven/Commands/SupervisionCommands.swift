@@ -90,7 +90,7 @@ struct ReportCommand: ParsableCommand {
                                  today: .today())
         let text = format == .csv ? table.csv : table.text
         guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the report")
             return
         }
         try ReportFile.write(text, to: output, store: opened.directory)
