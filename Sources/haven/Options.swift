@@ -22,6 +22,10 @@ struct StoreOptions: ParsableArguments {
 
     func open(defaultName: String = "haven") throws -> FileCaseStore {
         let directory = directory(defaultName: defaultName)
+        // How long a save waits for another session's lock before it gives up (default 20 s).
+        if let seconds = ProcessInfo.processInfo.environment["HAVEN_LOCK_WAIT"].flatMap(Double.init), seconds >= 0 {
+            FileCaseStore.lockLimit = seconds
+        }
         // A command waiting on another session's lock says who holds it (the interface shows
         // the refusal in its status line instead: a write to the terminal would tear its screen).
         FileCaseStore.lockWaitReporter = { message in

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HavenTestSupport
 import XCTest
 
@@ -153,6 +154,30 @@ final class HavenInTmuxTests: XCTestCase {
         second.waitFor(text: "Хочет учить немецкий язык.")
         try second.press("q", "Escape", "q")
         XCTAssertEqual(second.exitStatus(), 0)
+    }
+
+    /// Another process holds the store's lock (a session stopped mid-save): the save waits
+    /// as long as HAVEN_LOCK_WAIT says, then says who holds the lock, and the note stays on
+    /// screen to save again once the lock is free. The screen never freezes meanwhile.
+    func testASaveBehindAHeldLockSaysWhoHoldsItAndKeepsTheNote() throws {
+        let (store, cleanup) = try sharedStore(cases: 5)
+        defer { cleanup() }
+        let session = try TmuxSession(arguments: ["--store", store], environment: ["HAVEN_LOCK_WAIT": "1"])
+        try openCase("3", in: session)
+        let holder = open("\(store)/cases.jsonl", O_RDONLY | O_CLOEXEC)
+        XCTAssertEqual(flock(holder, LOCK_EX), 0)
+        try session.press("n")
+        try session.type("Ждёт звонка из посольства.")
+        try session.press("Enter")
+        session.waitFor(text: "Busy: root (process")
+        XCTAssertTrue(session.screen.contains("process \(getpid())"), session.screen)
+        XCTAssertTrue(session.screen.contains("Ждёт звонка из посольства."), "the note is still there: \(session.screen)")
+        flock(holder, LOCK_UN)
+        close(holder)
+        try session.press("Enter")
+        session.waitFor(text: "Saved HV-000003 as v2.")
+        try session.press("q", "Escape", "q")
+        XCTAssertEqual(session.exitStatus(), 0)
     }
 
     func testTwoSessionsEditingOneCaseTheSecondSaveShowsTheConflict() throws {

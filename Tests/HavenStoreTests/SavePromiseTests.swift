@@ -190,10 +190,10 @@ final class SavePromiseTests: StoreTestCase {
         stored.record.notes.append(Note(author: anna.user, at: now, text: "waits"))
         XCTAssertThrowsError(try store.save(stored.record, basedOn: stored.version, by: anna, at: now)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("locked by \(NSUserName())"), text)
-            XCTAssertTrue(text.contains("process \(getpid())"), text)
-            XCTAssertTrue(text.contains("since 20"), text)
-            XCTAssertTrue(text.contains("gave up after"), text)
+            XCTAssertTrue(text.hasPrefix("Busy: \(NSUserName()) (process \(getpid()), "), text)
+            XCTAssertTrue(text.contains(") since "), "since when, from the holder's note: \(text)")
+            XCTAssertTrue(text.contains("holds the store; gave up after 0.4 s, nothing saved."), text)
+            XCTAssertTrue(text.hasSuffix("(\(self.path("cases.jsonl")))"), "the file, last: \(text)")
         }
         XCTAssertEqual(told.withLock { $0 }.count, 1, "the wait was reported once, while waiting")
         holder.cases.unlock()

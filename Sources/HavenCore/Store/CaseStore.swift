@@ -130,6 +130,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyExists(CaseID)
     case forbidden(String)
     case unavailable(String)
+    /// Another session holds the store's lock past the wait: who, since when.
+    case busy(String)
     /// A file of the store is damaged: which file, where, and what is wrong.
     case damaged(file: String, position: String, reason: String)
     /// A quota refused the save (see `QuotaLedger.check`).
@@ -145,6 +147,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .alreadyExists(id): "A case \(id) already exists."
         case let .forbidden(reason): reason
         case let .unavailable(reason): "The store cannot be used: \(reason)"
+        case let .busy(reason): reason
         case let .damaged(file, position, reason): "\(file), \(position): \(reason)"
         case let .quota(error): error.description
         case let .capacity(error): error.description

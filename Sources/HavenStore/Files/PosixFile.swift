@@ -249,7 +249,7 @@ struct LockTimeout: Error, CustomStringConvertible {
     let waited: Double
 
     var description: String {
-        "\(LockHolder.describe(holders, path: path)); gave up after \(Int(waited.rounded())) seconds. Nothing was written: try again, or ask them to finish"
+        "\(LockHolder.describe(holders, path: path)); gave up after \(waited < 10 ? String(format: "%.1f", waited) : String(Int(waited))) s, nothing saved. Try again, or ask them to finish (\(path))"
     }
 }
 
@@ -282,13 +282,17 @@ struct LockHolder: Equatable {
         return found
     }
 
+    /// "Busy: anna.k (process 812, haven) holds the store since 10:02:03 UTC": who first,
+    /// so it fits a status line; the file last.
     static func describe(_ holders: [LockHolder], path: String) -> String {
-        guard !holders.isEmpty else { return "The store is busy (\(path) is locked by a process this account cannot see)" }
-        let formatter = ISO8601DateFormatter()
+        guard !holders.isEmpty else { return "Busy: another process holds the store (\(path)), and this account cannot see which" }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss 'UTC'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
         let named = holders.map { holder in
-            "\(holder.user) (process \(holder.processID), \(holder.command)\(holder.since.map { ", since \(formatter.string(from: $0))" } ?? ""))"
+            "\(holder.user) (process \(holder.processID), \(holder.command))" + (holder.since.map { " since \(formatter.string(from: $0))" } ?? "")
         }
-        return "The store is busy: \(path) is locked by \(named.joined(separator: ", "))"
+        return "Busy: \(named.joined(separator: ", ")) \(holders.count == 1 ? "holds" : "hold") the store"
     }
 }
 

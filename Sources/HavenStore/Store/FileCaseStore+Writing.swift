@@ -18,11 +18,11 @@ extension FileCaseStore {
     public nonisolated(unsafe) static var lockWaitReporter: (@Sendable (String) -> Void)?
 
     /// Runs `body` under the lock, a wait past the limit ending in a message naming the holder.
-    func withStoreLock<T>(_ kind: PosixFile.LockKind, _ body: () throws -> T) throws -> T {
+    func withStoreLock<T>(_ kind: PosixFile.LockKind, wait: LockWait = .standard, _ body: () throws -> T) throws -> T {
         do {
-            try cases.lock(kind)
+            try cases.lock(kind, wait: wait)
         } catch let timeout as LockTimeout {
-            throw StoreError.unavailable(timeout.description)
+            throw StoreError.busy(timeout.description)
         }
         defer { cases.unlock() }
         return try body()
@@ -37,7 +37,7 @@ extension FileCaseStore {
             do {
                 try cases.lock(.exclusive)
             } catch let timeout as LockTimeout {
-                throw StoreError.unavailable(timeout.description)
+                throw StoreError.busy(timeout.description)
             }
             if try holdsCurrentFiles() { break }
             cases.unlock()

@@ -562,7 +562,13 @@ public final class FileCaseStore: CaseStore {
             return true
         }
         guard cases.size != scannedBytes || audit.size != scannedAuditBytes else { return false }
-        try withStoreLock(.shared) { try catchUp() }
+        // Never waits: a session held up by another's lock looks again at the next poll
+        // rather than freeze its screen.
+        do {
+            try withStoreLock(.shared, wait: LockWait(patience: 0, limit: 0, waiting: nil)) { try catchUp() }
+        } catch StoreError.busy {
+            return false
+        }
         return (scannedBytes, scannedInode, lastAuditSequence) != before
     }
 
