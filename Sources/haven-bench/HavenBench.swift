@@ -19,8 +19,10 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal
+        case all, store, allocation, open, terminal, waits
     }
+
+    @Option(help: "With --part waits: how many new cases the import adds.") var importing = 5_000
 
     @Option(help: "An existing store, such as 'haven demo --no-open' writes (--part open and terminal).") var store: String?
     @Option(help: "The haven binary to drive (--part terminal); default: beside this one.") var haven: String?
@@ -46,6 +48,7 @@ struct HavenBench: ParsableCommand {
     func run() throws {
         if part == .open { return try openPhases() }
         if part == .terminal { return try terminalBenchmark() }
+        if part == .waits { return try saveWaits() }
         if part == .all || part == .allocation { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }
@@ -168,6 +171,23 @@ struct HavenBench: ParsableCommand {
             print("  budgets missed: " + missed.joined(separator: ", "))
             throw ExitCode(1)
         }
+    }
+
+    /// The longest a save waits during an import and during a cold opening (`SaveWaits`).
+    func saveWaits() throws {
+        guard let store else { throw ValidationError("--part waits needs --store DIR (make one with: haven demo --cases 120000 --no-open --role administrator --store DIR)") }
+        let count = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().count
+        print("Save waits beside long jobs: \(count) cases, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        var missed = false
+        for figure in try SaveWaits(store: URL(fileURLWithPath: store), importing: importing).run() {
+            let within = figure.longest <= Budget.saveWaitSeconds
+            missed = missed || !within
+            print(String(format: "  during %@ (%.2f s): %d saves, median %.1f ms, longest %.1f ms   budget %.0f ms: %@",
+                         figure.job, figure.jobSeconds, figure.saves, figure.median * 1000, figure.longest * 1000,
+                         Budget.saveWaitSeconds * 1000, within ? "ok" : "MISSED"))
+        }
+        print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
+        if missed { throw ExitCode(1) }
     }
 
     func openPhases() throws {

@@ -8,18 +8,25 @@ enum ReportFile {
     /// Writes to standard output, every byte or a clear failure (a full disk behind `>`, a
     /// closed pipe): never a crash, never a half export that looks whole.
     static func writeToStandardOutput(_ bytes: [UInt8], what: String) throws {
+        let (written, failure) = writeAll(bytes, to: STDOUT_FILENO)
+        if let failure {
+            throw HavenFailure("standard output: \(what) could not be written whole (\(written) of \(bytes.count) bytes): \(String(cString: strerror(failure))). Whatever received it is incomplete; write it again with --output to a disk with room.")
+        }
+    }
+
+    /// Writes every byte (retrying short writes and interruptions): how many were written, and
+    /// the error that stopped it, if one did.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> (written: Int, failure: Int32?) {
         var written = 0
         let failure: Int32? = bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
-                let result = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + written, buffer.count - written)
+                let result = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 if result < 0 { if errno == EINTR { continue }; return errno }
                 written += result
             }
             return nil
         }
-        if let failure {
-            throw HavenFailure("standard output: \(what) could not be written whole (\(written) of \(bytes.count) bytes): \(String(cString: strerror(failure))). Whatever received it is incomplete; write it again with --output to a disk with room.")
-        }
+        return (written, failure)
     }
 
     static func write(_ text: String, to path: String, store: URL? = nil) throws {
@@ -46,15 +53,7 @@ enum ReportFile {
             default: throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(code))).")
             }
         }
-        var written = 0
-        let failure: Int32? = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 { if errno == EINTR { continue }; return errno }
-                written += result
-            }
-            return fsync(descriptor) == 0 ? nil : errno
-        }
+        let failure = writeAll(bytes, to: descriptor).failure ?? (fsync(descriptor) == 0 ? nil : errno)
         close(descriptor)
         if let failure {
             unlink(path)

@@ -13,4 +13,6 @@ public enum Budget {
     /// One save at 120,000 cases against one at 100.
     public static let saveGrowth = 1.5
     public static let residentBytes = 300 * 1_048_576
+    /// Issue 19: the longest any save may wait while an import or a cold opening runs.
+    public static let saveWaitSeconds = 1.0
 }
