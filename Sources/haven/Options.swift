@@ -33,8 +33,9 @@ struct StoreOptions: ParsableArguments {
         }
         do {
             let store = try FileCaseStore(at: directory)
-            for problem in store.openingProblems where problem.severity == .warning {
-                FileHandle.standardError.write(Data("warning: \(problem.file): \(problem.message)\n".utf8))
+            // What opening found or repaired is said, not only written to the trail.
+            for problem in store.openingProblems {
+                FileHandle.standardError.write(Data("\(problem)\n".utf8))
             }
             return store
         } catch {

@@ -169,7 +169,7 @@ final class HavenInTmuxTests: XCTestCase {
         try session.press("n")
         try session.type("Ждёт звонка из посольства.")
         try session.press("Enter")
-        session.waitFor(text: "Busy: root (process")
+        session.waitFor(text: "Busy: \(NSUserName()) (process")
         XCTAssertTrue(session.screen.contains("process \(getpid())"), session.screen)
         XCTAssertTrue(session.screen.contains("Ждёт звонка из посольства."), "the note is still there: \(session.screen)")
         flock(holder, LOCK_UN)

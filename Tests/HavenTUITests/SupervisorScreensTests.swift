@@ -102,6 +102,24 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
     }
 
+    /// The same from the case screen, where the case reloads while the question is open: y
+    /// approves what the question showed, or nothing.
+    func testApprovingFromTheCaseAfterTheProposalChangedIsRefused() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .enter, .character("a")])
+        XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
+        let later = Timestamp(date: Self.today, hour: 11)
+        let stored = try store.load(CaseID(number: 1))
+        var changed = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "root", role: .supervisor), at: later)
+        changed = try Workflow.proposeDecision(.refuse, reasons: "Debrief inconsistent.", on: changed, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        _ = app.perform([.reload(CaseID(number: 1))])
+        app.press([.character("y")])
+        XCTAssertTrue(app.lines[22].contains("The proposal changed since you looked: you saw a grant proposed by anna.k"), app.lines[22])
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
+    }
+
     func testASupervisorApprovesFromTheCaseItself() throws {
         let store = try makeStore()
         var app = app("maria.s", store)

@@ -139,13 +139,14 @@ final class PosixFile {
         if flock(descriptor, operation | LOCK_NB) == 0 { return }
         let started = Date()
         var told = false
-        var pause: useconds_t = 1_000
+        var pause: useconds_t = 100
         while true {
             if flock(descriptor, operation | LOCK_NB) == 0 { return }
             guard errno == EWOULDBLOCK || errno == EINTR else { throw FileError(path: path, operation: "flock", code: errno) }
             let waited = Date().timeIntervalSince(started)
             if waited >= wait.limit {
-                throw LockTimeout(path: path, holders: LockHolder.holders(of: self), waited: waited)
+                // No one is told about an attempt that was never meant to wait (a refresh).
+                throw LockTimeout(path: path, holders: wait.limit > 0 ? LockHolder.holders(of: self) : [], waited: waited)
             }
             if !told, waited >= wait.patience {
                 told = true
@@ -240,6 +241,8 @@ struct LockWait {
     var waiting: ((String) -> Void)?
 
     static var standard: LockWait { LockWait(patience: FileCaseStore.lockPatience, limit: FileCaseStore.lockLimit, waiting: FileCaseStore.lockWaitReporter) }
+    /// One try: take the lock if it is free now, else give up at once.
+    static var once: LockWait { LockWait(patience: 0, limit: 0, waiting: nil) }
 }
 
 /// A lock waited for past the limit: which file, who holds it, how long it was waited for.

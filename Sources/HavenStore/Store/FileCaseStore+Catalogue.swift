@@ -34,10 +34,10 @@ extension FileCaseStore {
             let ledger = CatalogueLedger(items: current, countries: try readCountries().countries, use: Item.use(in: try summaries()))
             let next: [Item]
             do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
-            try Self.writeKeptFile(CatalogueFile(revision: revision + 1, items: next), to: cataloguePath(Item.self), manifest: manifest)
-            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "\(Item.kind)s",
-                                       version: CaseVersion(revision + 1),
-                                       changes: change.ids.flatMap { CatalogueLedger.fieldChanges(from: current, to: next, id: $0) }))
+            try replaceKeptFile(CatalogueFile(revision: revision + 1, items: next), at: cataloguePath(Item.self),
+                                audited: AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "\(Item.kind)s",
+                                                    version: CaseVersion(revision + 1),
+                                                    changes: change.ids.flatMap { CatalogueLedger.fieldChanges(from: current, to: next, id: $0) }))
             return next
         }
     }

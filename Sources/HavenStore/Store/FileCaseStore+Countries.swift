@@ -45,10 +45,10 @@ extension FileCaseStore {
             let ledger = QuotaLedger(countries: current, used: placesUsed, reserved: placesHeld)
             let next: [HostCountry]
             do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
-            try Self.writeKeptFile(CountriesFile(revision: revision + 1, countries: next), to: countriesPath, manifest: manifest)
-            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "countries",
-                                       version: CaseVersion(revision + 1),
-                                       changes: QuotaLedger.fieldChanges(from: current, to: next, for: change.country)))
+            try replaceKeptFile(CountriesFile(revision: revision + 1, countries: next), at: countriesPath,
+                                audited: AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "countries",
+                                                    version: CaseVersion(revision + 1),
+                                                    changes: QuotaLedger.fieldChanges(from: current, to: next, for: change.country)))
             return next
         }
     }

@@ -53,8 +53,25 @@ extension FileCaseStore {
     /// Replaces a kept file whole (written beside, fsynced, renamed), with the store's mode and group.
     static func writeKeptFile<T: Encodable>(_ value: T, to path: String, manifest: StoreManifest) throws {
         let bytes = Array(try CaseRecordLine.encoder.encode(value)) + [10]
-        try PosixFile.replaceDurably(path, with: bytes, mode: manifest.fileMode)
-        if let group = manifest.group, let entry = getgrnam(group) { chown(path, getuid(), entry.pointee.gr_gid) }
+        try PosixFile.replaceDurably(path, with: bytes, mode: manifest.fileMode, group: manifest.group.flatMap { getgrnam($0)?.pointee.gr_gid })
+    }
+
+    /// An administrator's change as one change: the kept file replaced, then the audit entry
+    /// that records it; when the entry cannot be written the file is put back as it was, so
+    /// no change is in force that the trail does not record.
+    func replaceKeptFile<T: Encodable>(_ value: T, at path: String, audited entry: AuditEntry) throws {
+        let previous = FileManager.default.contents(atPath: path)
+        try Self.writeKeptFile(value, to: path, manifest: manifest)
+        do {
+            try appendAudit(entry)
+        } catch {
+            if let previous {
+                try? PosixFile.replaceDurably(path, with: Array(previous), mode: manifest.fileMode, group: groupID)
+            } else if PosixFile.unlink(path) {
+                try? PosixFile.syncDirectory(directory.path)
+            }
+            throw StoreError.unavailable("\(error); the change was not made")
+        }
     }
 
     public func users() throws -> UserDirectory {
@@ -73,9 +90,9 @@ extension FileCaseStore {
             } catch {
                 throw StoreError.forbidden("\(error)")
             }
-            try Self.writeUsers(next, revision: revision + 1, to: usersPath, manifest: manifest)
-            try appendAudit(AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "users",
-                                       version: CaseVersion(revision + 1), changes: current.fieldChanges(to: next, for: change.user)))
+            try replaceKeptFile(UsersFile(revision: revision + 1, users: next.users), at: usersPath,
+                                audited: AuditEntry(sequence: lastAuditSequence + 1, at: time, user: actor.user, caseID: nil, subject: "users",
+                                                    version: CaseVersion(revision + 1), changes: current.fieldChanges(to: next, for: change.user)))
             return next
         }
     }

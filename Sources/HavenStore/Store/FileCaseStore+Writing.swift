@@ -48,8 +48,8 @@ extension FileCaseStore {
         defer { cases.unlock() }
         LockNote.write(beside: cases.path, mode: manifest.fileMode, group: groupID)
         try catchUp()
-        try repairTails()
         if let auditTailProblem { throw StoreError.unavailable("\(audit.path): \(auditTailProblem)") }
+        try repairTails()
         return try body()
     }
 
@@ -78,101 +78,6 @@ extension FileCaseStore {
         needsReopen = false
         try scanFromStart()
         try withStoreLock(.shared) { try catchUp() }
-    }
-
-    /// Under the exclusive lock, after catching up: sets aside what no writer can append after
-    /// (a torn last line in either file, unreadable entries at the end of the trail), then
-    /// writes the audit entries of saves the log holds and the trail does not.
-    func repairTails() throws {
-        if tornCasesTail, cases.size > scannedBytes {
-            try setAsideTail(of: cases, from: scannedBytes, reason: "torn")
-            tornCasesTail = false
-        }
-        if tornAuditTail || damagedAuditTail != nil {
-            if let damaged = damagedAuditTail {
-                try setAsideTail(of: audit, from: damaged, reason: "unreadable")
-            } else {
-                let size = audit.size
-                let bytes = try audit.read(at: max(0, size - 1_048_576), count: min(size, 1_048_576))
-                try setAsideTail(of: audit, from: size - bytes.count + (bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0), reason: "torn")
-            }
-            try scanAuditTail()
-        }
-        try writeMissingAuditEntries()
-        removeAbandonedTemporaryFiles()
-    }
-
-    /// The file a temporary name stands in for (`users.json.tmp-PID-RANDOM` -> `users.json`).
-    static func replacedFile(ofTemporary name: String) -> String? {
-        guard let range = name.range(of: ".tmp-") else { return nil }
-        return String(name[..<range.lowerBound])
-    }
-
-    /// Files written beside a store file by a process that is gone (killed, or the power was
-    /// cut before its rename): never read, removed by the next writer.
-    func removeAbandonedTemporaryFiles() {
-        for folder in [directory.path, directory.appendingPathComponent(Self.draftsDirectory).path] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-                guard let range = name.range(of: ".tmp-"),
-                      let processID = name[range.upperBound...].split(separator: "-").first.flatMap({ Int32($0) }),
-                      processID != getpid(), kill(processID, 0) != 0, errno == ESRCH else { continue }
-                PosixFile.unlink("\(folder)/\(name)")
-            }
-        }
-    }
-
-    /// The saves in the log numbered past the trail's last entry get their entries, written
-    /// from the log. They are the log's last lines (the log is written in sequence order), so
-    /// the log is read backwards once, only as far as the oldest earlier version a diff needs:
-    /// the work grows with what is repaired, and a second opening finds nothing to do.
-    func writeMissingAuditEntries() throws {
-        guard auditTailProblem == nil, index.values.contains(where: { $0.auditSequence > lastAuditSequence }) else { return }
-        var missing: [LogScanner.Record] = []
-        var earlier: [CaseID: LogScanner.Record] = [:] // the version before each case's first missing one
-        var wanted: Set<CaseID> = []
-        var end = scannedBytes
-        var chunk = 1 << 20
-        var carry: [UInt8] = []
-        scan: while end > 0 {
-            let start = max(0, end - chunk)
-            let bytes = try cases.read(at: start, count: end - start) + carry
-            // The first line may be cut by the chunk: keep it for the next read back.
-            let cut = start == 0 ? 0 : (bytes.firstIndex(of: 10).map { $0 + 1 } ?? bytes.count)
-            carry = Array(bytes[..<cut])
-            let scan = LogScanner.scan(Array(bytes[cut...]), baseOffset: start + cut, file: cases.path)
-            for record in scan.records.reversed() {
-                let header = record.header
-                if header.auditSequence > lastAuditSequence {
-                    missing.append(record)
-                    wanted.insert(header.id)
-                    earlier[header.id] = nil
-                } else if wanted.contains(header.id), earlier[header.id] == nil {
-                    earlier[header.id] = record
-                }
-                if header.auditSequence <= lastAuditSequence, wanted.allSatisfy({ earlier[$0] != nil }) { break scan }
-            }
-            end = start
-            chunk = min(chunk * 2, 64 << 20)
-        }
-        // Oldest first; a case saved twice diffs against its own missing version before.
-        var before: [CaseID: Case] = try earlier.mapValues { record in
-            try decodeCase(IndexEntry(header: record.header, offset: record.offset, length: record.length))
-        }
-        var entries: [AuditEntry] = []
-        for record in missing.sorted(by: { $0.header.auditSequence < $1.header.auditSequence }) {
-            let header = record.header
-            let current = try decodeCase(IndexEntry(header: header, offset: record.offset, length: record.length))
-            entries.append(AuditEntry(sequence: lastAuditSequence + 1 + entries.count, at: header.savedAt, user: header.savedBy,
-                                      caseID: header.id, version: header.version,
-                                      changes: CaseDiff.changes(from: header.version.rawValue > 1 ? before[header.id] : nil, to: current)))
-            before[header.id] = current
-        }
-        guard !entries.isEmpty else { return }
-        try appendAudit(entries)
-        for entry in entries {
-            openingProblems.append(StoreProblem(.repaired, file: audit.path, position: "entry \(entry.sequence)",
-                                                message: "the save of \(entry.caseID.map(\.rawValue) ?? "?") \(entry.version) was on disk but not in the audit trail; its entry was written from the log"))
-        }
     }
 
     /// Appends the lines of `prepared` in one durable write (the lines of a write of several

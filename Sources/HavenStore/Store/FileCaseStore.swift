@@ -108,7 +108,7 @@ public final class FileCaseStore: CaseStore {
     var scannedInode: ino_t = 0
     /// How much of the audit trail the last look at its end covered.
     var scannedAuditBytes = 0
-    public private(set) var lastAuditSequence = 0
+    public internal(set) var lastAuditSequence = 0
     var lastAuditHash = AuditTrail.genesis
 
     // MARK: Creating and opening
@@ -227,6 +227,12 @@ public final class FileCaseStore: CaseStore {
     /// A torn tail in either file, or saves whose audit entry was not written.
     var tornCasesTail = false
     var tornAuditTail = false
+    /// Where the trail's torn last line starts, when it has one.
+    var tornAuditFrom = 0
+    /// Whole lines at the end of the trail that cannot be read, from this byte on.
+    var damagedAuditTail: Int?
+    /// Why the trail cannot be written to (no entry in it can be read), or nil.
+    var auditTailProblem: String?
     /// A write or fsync failed: reopen the files and read them again before the next write.
     var needsReopen = false
     var needsRepair: Bool {
@@ -358,105 +364,6 @@ public final class FileCaseStore: CaseStore {
         if scanned > 10_000 { Self.trimMalloc() }
     }
 
-    /// Finds the last audit entry that can be read (sequence and hash), reading back from the
-    /// end only as far as it must; the whole chain is checked by `check`. Never guesses: whole
-    /// lines after it that cannot be read are a damaged tail (`damagedAuditTail`), set aside by
-    /// the next writer, and a trail with no readable entry at all cannot be written to.
-    func scanAuditTail() throws {
-        let size = audit.size
-        scannedAuditBytes = size
-        auditTailProblem = nil
-        damagedAuditTail = nil
-        lastAuditSequence = 0
-        lastAuditHash = AuditTrail.genesis
-        var end = size
-        var chunk = 65_536
-        var torn = true
-        var firstDamaged: Int?
-        while end > 0 {
-            let start = max(0, end - chunk)
-            let bytes = try audit.read(at: start, count: end - start)
-            var lineEnd = bytes.count
-            if torn {
-                // Bytes after the last newline: a torn write, or a writer still at work.
-                let complete = bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0
-                if complete == 0, start > 0 { chunk *= 4; continue }
-                tornAuditTail = start + complete < size
-                lineEnd = complete
-                torn = false
-            }
-            // Whole lines of this chunk, newest first; the first one may be cut by the chunk.
-            var cursor = lineEnd
-            while cursor > 0 {
-                let body = bytes[..<(cursor - 1)]
-                let lineStart = body.lastIndex(of: 10).map { $0 + 1 } ?? 0
-                if lineStart == 0, start > 0 { break } // cut by the chunk: read further back
-                let line = bytes[lineStart..<(cursor - 1)]
-                if !line.isEmpty {
-                    if let (sequence, hash) = AuditTrail.sealedEntry(line) {
-                        lastAuditSequence = sequence
-                        lastAuditHash = hash
-                        if let firstDamaged { damagedAuditTail = firstDamaged }
-                        return
-                    }
-                    firstDamaged = start + lineStart
-                }
-                cursor = lineStart
-            }
-            end = start + cursor
-            chunk = min(chunk * 4, 16 << 20)
-        }
-        if let firstDamaged {
-            damagedAuditTail = firstDamaged
-            if firstDamaged == 0 {
-                auditTailProblem = "no entry of the audit trail can be read, so the next entry's number is unknown; nothing can be saved until 'haven check' has been run and the trail restored"
-            }
-        }
-    }
-
-    /// Whole lines at the end of the trail that cannot be read, from this byte on.
-    var damagedAuditTail: Int?
-    /// Why the trail cannot be written to (no entry in it can be read), or nil.
-    var auditTailProblem: String?
-
-    /// Moves the bytes from `offset` to the end into quarantine/, then cuts the file there.
-    /// The copy gets a name no other call can choose (O_EXCL); when it cannot be written
-    /// whole it is removed and the file is left as it was.
-    func setAsideTail(of file: PosixFile, from offset: Int, reason: String) throws {
-        let tail = try file.read(at: offset, count: file.size - offset)
-        guard !tail.isEmpty else { return }
-        let quarantine = directory.appendingPathComponent(Self.quarantineDirectory).path
-        if try PosixFile.makeDirectory(quarantine, mode: 0o700) {
-            chmod(quarantine, manifest.group == nil ? 0o700 : 0o2770)
-            try PosixFile.syncDirectory(directory.path)
-        }
-        let stamp = Int(Date().timeIntervalSince1970)
-        var target = ""
-        var saved: PosixFile?
-        for attempt in 0..<100 where saved == nil {
-            target = "\(quarantine)/\((file.path as NSString).lastPathComponent).\(reason)-at-\(offset)-\(stamp)-\(getpid())\(attempt == 0 ? "" : "-\(attempt)")"
-            do {
-                saved = try PosixFile(path: target, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
-            } catch let error as FileError where error.code == EEXIST {
-                continue
-            }
-        }
-        guard let saved else { throw FileError(path: quarantine, operation: "open", code: EEXIST) }
-        do {
-            try saved.writeDurably(tail)
-            try PosixFile.syncDirectory(quarantine)
-        } catch {
-            PosixFile.unlink(target)
-            throw error
-        }
-        try file.truncate(to: offset)
-        try file.sync()
-        let position = JSONPosition.position(ofOffset: offset, in: try file.read(at: 0, count: offset))
-        let what = reason == "torn" ? "a torn last write (\(tail.count) bytes, never acknowledged)" : "\(tail.count) bytes of entries that cannot be read"
-        openingProblems.append(StoreProblem(.repaired, file: file.path, position: "\(position), byte \(offset)",
-                                            message: "\(what) was set aside in \(target)"))
-    }
-
     // MARK: CaseStore
 
     public func summaries() throws -> [CaseSummary] {
@@ -565,7 +472,7 @@ public final class FileCaseStore: CaseStore {
         // Never waits: a session held up by another's lock looks again at the next poll
         // rather than freeze its screen.
         do {
-            try withStoreLock(.shared, wait: LockWait(patience: 0, limit: 0, waiting: nil)) { try catchUp() }
+            try withStoreLock(.shared, wait: .once) { try catchUp() }
         } catch StoreError.busy {
             return false
         }

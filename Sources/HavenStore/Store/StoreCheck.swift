@@ -59,7 +59,10 @@ public enum StoreCheck {
             }
         }
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: "\(path)/\(FileCaseStore.quarantineDirectory)")) ?? []).sorted() {
-            report.problems.append(StoreProblem(.repaired, file: "\(path)/quarantine/\(name)", message: "a torn write set aside earlier; it was never acknowledged and can be deleted once read"))
+            let message = name.contains(".unreadable-")
+                ? "audit entries that could not be read, set aside earlier; they may record acknowledged changes: keep it with the store's records"
+                : "a torn write set aside earlier; it was never acknowledged and can be deleted once read"
+            report.problems.append(StoreProblem(.repaired, file: "\(path)/quarantine/\(name)", message: message))
         }
 
         // The case log: every line framed, checksummed and decodable; versions rising per case.
@@ -211,9 +214,11 @@ public enum StoreCheck {
 
     /// The log and the trail as they stood at one moment: both files are opened, their
     /// lengths read under a brief shared lock (no writer is between its log line and its
-    /// audit entry then), and each is read up to that length. Both only grow at their end
-    /// while the files are held, so saves made while the check reads are simply not in its
-    /// cut, and a sound store that others are using is never called damaged.
+    /// audit entry then), and each is read up to that length. Saves append beyond those
+    /// lengths, and a failed write is cut back to where it began, beyond them too, so saves
+    /// made while the check reads are simply not in its cut, and a sound store others are
+    /// using is never called damaged. (Only the repair of a damaged tail cuts a file back
+    /// inside a cut; the check then reports the damage it read.)
     static func consistentCut(casesPath: String, auditPath: String) -> (cases: [UInt8]?, audit: [UInt8]?) {
         let cases = try? PosixFile(path: casesPath, flags: O_RDONLY)
         let audit = try? PosixFile(path: auditPath, flags: O_RDONLY)

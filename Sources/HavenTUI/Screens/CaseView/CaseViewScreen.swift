@@ -27,7 +27,9 @@ public struct CaseViewScreen: Screen {
     /// Set when the last save met someone else's change.
     public private(set) var conflict: (savedBy: UserName, savedAt: Timestamp)?
     /// `a` was pressed: y approves the proposal, anything else does not.
-    public private(set) var confirmingApproval = false
+    /// The proposal shown when `a` asked "approve?": what y approves, whatever reloads since.
+    var confirmingSeen: ProposalSeen?
+    public var confirmingApproval: Bool { confirmingSeen != nil }
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(stored: StoredCase, history: [AuditEntry], context: SessionContext) {
@@ -149,7 +151,7 @@ public struct CaseViewScreen: Screen {
             guard let pending = CaseSummary(stored).pendingApproval else { return [] }
             let question = CaseActions.askToApprove(stored.record.id, kind: pending.kind, proposedBy: pending.proposedBy,
                                                     user: context.user)
-            confirmingApproval = question.ask
+            confirmingSeen = question.ask ? seenProposal : nil
             return [question.effect]
         case .returnDecision:
             guard let kind = pendingApproval else { return [] }
@@ -172,16 +174,17 @@ public struct CaseViewScreen: Screen {
         case .reassign:
             return CaseActions.reassign([stored.record.id], reloads: stored.record.id)
         case .confirmApproval:
-            confirmingApproval = false
+            let seen = confirmingSeen
+            confirmingSeen = nil
             do {
-                guard let kind = pendingApproval else { return [] }
-                let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seenProposal).apply(stored.record, context.actor, context.clock())
+                guard let kind = pendingApproval else { return [.status("No proposal is waiting for approval now; nothing was saved.", .error)] }
+                let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seen).apply(stored.record, context.actor, context.clock())
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status("\(error)", .error)]
             }
         case .cancelApproval:
-            confirmingApproval = false
+            confirmingSeen = nil
             return [.status("Not approved.", .info)]
         case .reload:
             return [.reload(stored.record.id)]
