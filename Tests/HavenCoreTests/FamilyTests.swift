@@ -267,5 +267,18 @@ final class FamilyTests: XCTestCase {
         var calm = record
         calm.family[0].risk = .low
         XCTAssertNoThrow(try Workflow.approvePublicity(on: calm, overrideReason: nil, by: Fixtures.maria, at: now))
+        // Approval names the story shown: consent recorded again the same day with another
+        // story is not approved unread, from the case or from the queue's summary.
+        let shown = try XCTUnwrap(ProposalSeen.story(of: calm))
+        XCTAssertEqual(ProposalSeen(storyIn: CaseSummary(record: calm, version: CaseVersion(3))), shown)
+        let rewritten = try Workflow.recordConsent(on: today, scope: "His crossing and his work now", neverTell: "His unit",
+                                                   elements: [.givenName, .hostCountry, .service], story: "Named his brigade.",
+                                                   in: calm, by: Fixtures.anna, at: now)
+        XCTAssertThrowsError(try Workflow.approvePublicity(on: rewritten, seen: shown, overrideReason: nil, by: Fixtures.maria, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("you saw a story with consent given on \(today) (version "), "\(error)")
+        }
+        XCTAssertThrowsError(try Workflow.declinePublicity(on: rewritten, seen: shown, comment: "No.", by: Fixtures.maria, at: now))
+        XCTAssertNoThrow(try Workflow.approvePublicity(on: rewritten, seen: ProposalSeen.story(of: rewritten), overrideReason: nil,
+                                                       by: Fixtures.maria, at: now))
     }
 }

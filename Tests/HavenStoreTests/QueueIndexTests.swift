@@ -254,7 +254,7 @@ final class QueueIndexTests: StoreTestCase {
                                               followUpMonths: 6, followUpDue: day)),
             family: [FamilyMemberSummary(id: 2, relationship: Relationship.allCases.last!, stage: ReunificationStage.allCases.last!,
                                          nextAction: "Позвонить в консульство", due: day, linkedCase: CaseID(number: 99), highRisk: true)],
-            publicity: PublicitySummary(consentGiven: day, withdrawn: day, verdict: .approved))
+            publicity: PublicitySummary(consentGiven: day, withdrawn: day, verdict: .approved, digest: "00ff00ff00ff00ff"))
         XCTAssertEqual(Self.emptyFields(of: full), [], "fill these in the sample, and write and read them in QueueIndex")
 
         let entry = FileCaseStore.IndexEntry(id: full.id, version: full.version, savedBy: "oleh.m", savedAt: time,

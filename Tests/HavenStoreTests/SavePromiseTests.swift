@@ -182,6 +182,31 @@ final class SavePromiseTests: StoreTestCase {
         XCTAssertTrue(report.problems.contains { $0.message.contains("may record acknowledged changes") })
     }
 
+    /// An opening reads the log with no lock; a line it read that was then cut back (its
+    /// writer's audit entry failed) and written over by another save is not kept.
+    func testALineReadWithoutALockAndThenCutBackIsNotKept() throws {
+        let store = try makeStore()
+        let record = newCases(1, from: 1)[0]
+        _ = try store.save(record, basedOn: nil, by: anna, at: now)
+        let reader = try FileCaseStore(at: storeURL)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl")))
+        var phantom = try store.load(record.id)
+        phantom.record.notes.append(Note(author: anna.user, at: now, text: "never acknowledged"))
+        _ = try store.save(phantom.record, basedOn: phantom.version, by: anna, at: now)
+        try reader.scanFromStart() // the opening's read with no lock sees v2
+        XCTAssertEqual(reader.summary(of: record.id)?.version, CaseVersion(2))
+        // v2's writer fails its audit entry and cuts its line back; another save lands there.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path("cases.jsonl")))
+        try handle.truncate(atOffset: UInt64(good.count))
+        try handle.close()
+        let other = try FileCaseStore(at: storeURL)
+        var real = try other.load(record.id)
+        real.record.notes.append(Note(author: oleh.user, at: now, text: "the real second version, a longer note than the phantom's"))
+        _ = try other.save(real.record, basedOn: real.version, by: oleh, at: now)
+        try reader.confirmUnlockedScan()
+        XCTAssertEqual(try reader.load(record.id).record.notes.map(\.text), ["the real second version, a longer note than the phantom's"])
+    }
+
     // MARK: Check on a live store
 
     func testCheckOnAStoreOthersAreSavingToIsSound() throws {

@@ -29,7 +29,7 @@ final class SummaryDescriptionTests: XCTestCase {
                                               followUpMonths: 6, followUpDue: day.adding(days: 180))),
             family: [FamilyMemberSummary(id: 1, relationship: .mother, stage: .interview, nextAction: "Позвонить в посольство",
                                          due: day.adding(days: 7), linkedCase: CaseID(number: 9), highRisk: true)],
-            publicity: PublicitySummary(consentGiven: day, withdrawn: day.adding(days: 3), verdict: .returned))
+            publicity: PublicitySummary(consentGiven: day, withdrawn: day.adding(days: 3), verdict: .returned, digest: "0123456789abcdef"))
     }
 
     /// Paths of optionals that are nil and collections that are empty, through nested structs.

@@ -89,3 +89,19 @@ extension Publicity: Codable {
         highRiskOverrideReason = try c.decodeIfPresent(String.self, forKey: .highRiskOverrideReason)
     }
 }
+
+extension Publicity {
+    /// A fingerprint of what the story would tell and who recorded it: scope, what is never
+    /// told, the elements, the story, the recorder (64-bit FNV-1a, 16 hex digits). Not a
+    /// secret and not a signature: it tells one version of a story from another.
+    public var digest: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let parts = [scope, neverTell, elements.map(\.rawValue).joined(separator: ","), story, proposedBy?.rawValue ?? ""]
+        for byte in parts.joined(separator: "\u{1F}").utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

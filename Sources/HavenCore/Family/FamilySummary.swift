@@ -35,16 +35,20 @@ public struct PublicitySummary: Hashable, Codable, Sendable {
     public var consentGiven: CalendarDate
     public var withdrawn: CalendarDate?
     public var verdict: Review.Verdict?
+    /// A fingerprint of what the story would tell (`Publicity.digest`), so an approval names
+    /// the story it was shown; absent in lines written before it existed.
+    public var digest: String?
 
-    public init(consentGiven: CalendarDate, withdrawn: CalendarDate? = nil, verdict: Review.Verdict? = nil) {
+    public init(consentGiven: CalendarDate, withdrawn: CalendarDate? = nil, verdict: Review.Verdict? = nil, digest: String? = nil) {
         self.consentGiven = consentGiven
         self.withdrawn = withdrawn
         self.verdict = verdict
+        self.digest = digest
     }
 
     public init?(_ publicity: Publicity) {
         guard let given = publicity.consentGiven else { return nil }
-        self.init(consentGiven: given, withdrawn: publicity.consentWithdrawn, verdict: publicity.review?.verdict)
+        self.init(consentGiven: given, withdrawn: publicity.consentWithdrawn, verdict: publicity.review?.verdict, digest: publicity.digest)
     }
 
     public var hasConsent: Bool { withdrawn.map { $0 < consentGiven } ?? true }

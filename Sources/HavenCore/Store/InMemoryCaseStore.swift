@@ -55,11 +55,13 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     }
 
     private func write(_ updates: [CaseUpdate], by actor: Actor, at time: Timestamp, capability: Capability) throws -> [CaseVersion] {
-        let users = directory.withLock { $0 }
-        let hosts = countries.withLock { $0 }
-        let catalogues = (courses.withLock { $0 }, openings.withLock { $0 })
+        // Everything the contract reads is taken under the cases lock, which every change of
+        // users, countries and catalogues also takes: the store as it is at this save.
         return try cases.withLock { table in
-            try trail.withLock { entries in
+            let users = directory.withLock { $0 }
+            let hosts = countries.withLock { $0 }
+            let catalogues = (courses.withLock { $0 }, openings.withLock { $0 })
+            return try trail.withLock { entries in
                 let ledger = Ledger(table: table, users: users.users.isEmpty ? nil : users, countries: hosts,
                                     catalogues: catalogues, lastAuditSequence: entries.count)
                 let prepared = try SaveContract.prepare(updates, by: actor, at: time, capability: capability, ledger: ledger)
@@ -117,19 +119,32 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     public func users() -> UserDirectory { directory.withLock { $0 } }
 
     public func changeUsers(_ change: UserChange, by actor: Actor, at time: Timestamp) throws -> UserDirectory {
-        try directory.withLock { current throws(StoreError) -> UserDirectory in
-            do {
-                let next = try current.applying(change, by: actor, at: time)
+        try administratorChange { _ in
+            try directory.withLock { current in
+                let next: UserDirectory
+                do { next = try current.applying(change, by: actor, at: time) } catch { throw StoreError.forbidden("\(error)") }
                 let changes = current.fieldChanges(to: next, for: change.user)
                 current = next
-                trail.withLock { entries in
-                    entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: "users",
-                                              version: CaseVersion(entries.count + 1), changes: changes))
-                }
+                // The users list starts at revision 1, as the file store's users.json does.
+                audit("users", revision: { $0 + 2 }, changes: changes, by: actor, at: time)
                 return next
-            } catch {
-                throw .forbidden("\(error)")
             }
+        }
+    }
+
+    /// Runs an administrator's change under the cases lock, so no save judges the store
+    /// half-way through it, with the summaries it may need.
+    private func administratorChange<T>(_ body: ([CaseSummary]) throws -> T) throws -> T {
+        try cases.withLock { table in try body(table.values.map(CaseSummary.init)) }
+    }
+
+    /// Records an administrator's change; `revision` turns the number of earlier changes of
+    /// this subject into this one's revision.
+    private func audit(_ subject: String, revision: (Int) -> Int, changes: [FieldChange], by actor: Actor, at time: Timestamp) {
+        trail.withLock { entries in
+            let earlier = entries.filter { $0.subject == subject }.count
+            entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: subject,
+                                      version: CaseVersion(revision(earlier)), changes: changes))
         }
     }
 
@@ -140,18 +155,16 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     public func hostCountries() -> [HostCountry] { countries.withLock { $0 } }
 
     public func changeHostCountries(_ change: HostCountryChange, by actor: Actor, at time: Timestamp) throws -> [HostCountry] {
-        let summaries = summaries()
-        return try countries.withLock { current in
-            let ledger = QuotaLedger(countries: current, summaries: summaries)
-            let next: [HostCountry]
-            do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
-            let changes = QuotaLedger.fieldChanges(from: current, to: next, for: change.country)
-            current = next
-            trail.withLock { entries in
-                entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: "countries",
-                                          version: CaseVersion(entries.count + 1), changes: changes))
+        try administratorChange { summaries in
+            try countries.withLock { current in
+                let ledger = QuotaLedger(countries: current, summaries: summaries)
+                let next: [HostCountry]
+                do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
+                let changes = QuotaLedger.fieldChanges(from: current, to: next, for: change.country)
+                current = next
+                audit("countries", revision: { $0 + 1 }, changes: changes, by: actor, at: time)
+                return next
             }
-            return next
         }
     }
 
@@ -161,17 +174,15 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     }
 
     public func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item] {
-        let summaries = summaries()
-        let ledger = CatalogueLedger(items: catalogue(of: Item.self), countries: hostCountries(), use: Item.use(in: summaries))
-        let next: [Item]
-        do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
-        if let list = next as? [LanguageCourse] { courses.withLock { $0 = list } } else { openings.withLock { $0 = next as! [JobOpening] } }
-        let changes = change.ids.flatMap { CatalogueLedger.fieldChanges(from: ledger.items, to: next, id: $0) }
-        trail.withLock { entries in
-            entries.append(AuditEntry(sequence: entries.count + 1, at: time, user: actor.user, caseID: nil, subject: "\(Item.kind)s",
-                                      version: CaseVersion(entries.count + 1), changes: changes))
+        try administratorChange { summaries in
+            let ledger = CatalogueLedger(items: catalogue(of: Item.self), countries: hostCountries(), use: Item.use(in: summaries))
+            let next: [Item]
+            do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
+            if let list = next as? [LanguageCourse] { courses.withLock { $0 = list } } else { openings.withLock { $0 = next as! [JobOpening] } }
+            audit("\(Item.kind)s", revision: { $0 + 1 }, changes: change.ids.flatMap { CatalogueLedger.fieldChanges(from: ledger.items, to: next, id: $0) },
+                  by: actor, at: time)
+            return next
         }
-        return next
     }
 
     /// Nothing else writes to a store in memory.

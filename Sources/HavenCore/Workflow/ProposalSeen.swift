@@ -7,8 +7,9 @@ public struct ProposalSeen: Hashable, Sendable {
     public enum Subject: Hashable, Sendable {
         case decision(DecisionOutcome)
         case allocation(CountryCode)
-        /// A story, named by the day its consent was given.
-        case story(consentGiven: CalendarDate)
+        /// A story, named by the day its consent was given and what it tells (`Publicity.digest`;
+        /// nil when shown from a summary written before digests existed).
+        case story(consentGiven: CalendarDate, digest: String?)
     }
 
     public var subject: Subject
@@ -33,8 +34,8 @@ public struct ProposalSeen: Hashable, Sendable {
 
     /// The story a row of the publicity queue shows.
     public init?(storyIn summary: CaseSummary) {
-        guard let publicity = summary.publicity, publicity.withdrawn == nil else { return nil }
-        self.init(.story(consentGiven: publicity.consentGiven), proposedBy: nil, proposedAt: nil)
+        guard let publicity = summary.publicity, publicity.hasConsent else { return nil }
+        self.init(.story(consentGiven: publicity.consentGiven, digest: publicity.digest), proposedBy: nil, proposedAt: nil)
     }
 
     /// The decision proposal of a case, as a case screen shows it.
@@ -48,7 +49,7 @@ public struct ProposalSeen: Hashable, Sendable {
     }
 
     public static func story(of record: Case) -> ProposalSeen? {
-        record.publicity.consentGiven.map { ProposalSeen(.story(consentGiven: $0), proposedBy: nil, proposedAt: nil) }
+        record.publicity.consentGiven.map { ProposalSeen(.story(consentGiven: $0, digest: record.publicity.digest), proposedBy: nil, proposedAt: nil) }
     }
 
     /// "a grant proposed by anna.k at 2026-11-24T10:00:00Z", "an allocation to DE proposed by …".
@@ -56,7 +57,7 @@ public struct ProposalSeen: Hashable, Sendable {
         let what = switch subject {
         case let .decision(outcome): "\(outcome.title.lowercased().first.map { "aeiou".contains($0) } == true ? "an" : "a") \(outcome.title.lowercased()) proposed"
         case let .allocation(country): "an allocation to \(country) proposed"
-        case let .story(given): "a story with consent given on \(given)"
+        case let .story(given, digest): "a story with consent given on \(given)" + (digest.map { " (version \($0.prefix(8)))" } ?? "")
         }
         return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " at \($0)" } ?? "")
     }
@@ -66,6 +67,8 @@ extension Workflow {
     /// Refuses a review when the proposal in `record` is not the one the reviewer saw.
     static func requireSeen(_ seen: ProposalSeen?, _ current: ProposalSeen?) throws(WorkflowError) {
         guard let seen, seen != current else { return }
+        // A story shown from an older summary (no digest) is named by its day alone.
+        if case let .story(given, nil) = seen.subject, case let .story(currentGiven, _)? = current?.subject, given == currentGiven { return }
         throw .proposalChanged(seen: seen.description, now: current?.description ?? "no proposal")
     }
 }

@@ -209,7 +209,7 @@ public final class FileCaseStore: CaseStore {
     /// written (a full disk, a read-only file system) leaves the store open for reading.
     func openAndScan() throws {
         try scanFromStart()
-        try withStoreLock(.shared) { try catchUp() }
+        try confirmUnlockedScan()
         guard needsRepair, readOnlyReason == nil else { return }
         do {
             try withWriteLock {}
@@ -218,6 +218,22 @@ public final class FileCaseStore: CaseStore {
                                                 message: "a repair could not be written (\(error)); the store is open for reading, and the next save tries again"))
         }
     }
+
+    /// Under a brief shared lock, takes in what was appended since a scan made with no lock.
+    /// A line read with no lock may have been cut back since (its writer's audit entry failed)
+    /// and other lines written in its place: then the log is read again, under the lock.
+    func confirmUnlockedScan() throws {
+        try withStoreLock(.shared) {
+            if let (offset, bytes) = lastLineRead, try cases.read(at: offset, count: bytes.count) != bytes {
+                try scanFromStart()
+            } else {
+                try catchUp()
+            }
+        }
+    }
+
+    /// Where the last line the log scan took in starts, and its first bytes (its checksum).
+    var lastLineRead: (offset: Int, bytes: [UInt8])?
 
     /// Why nothing can be written in this session (the file system is read-only), or nil.
     public internal(set) var readOnlyReason: String?
@@ -243,6 +259,7 @@ public final class FileCaseStore: CaseStore {
     /// there is no usable index); writes a new index when much of the log was beyond the old.
     func scanFromStart() throws {
         index = [:]
+        lastLineRead = nil
         scannedBytes = 0
         scannedInode = try cases.status().st_ino
         openingProblems.removeAll { $0.severity == .damaged }
@@ -352,6 +369,10 @@ public final class FileCaseStore: CaseStore {
             for item in records {
                 if let existing = index[item.header.id], existing.version >= item.header.version { continue }
                 setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
+            }
+            if let last = records.last, last.offset >= position {
+                let start = last.offset - position
+                lastLineRead = (last.offset, Array(bytes[start..<min(start + 24, bytes.count)]))
             }
             scanned += records.count
             position += part.completeLength

@@ -14,7 +14,7 @@ struct QueueIndex {
     static let fileName = "cases.index"
     static let magic = Array("HVQI".utf8)
     /// Bump when the layout or any summary field changes.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     /// What the index was made from.
     struct Stamp: Equatable {
@@ -186,6 +186,7 @@ struct QueueIndex {
                 writer.date(publicity.consentGiven)
                 writer.optional(publicity.withdrawn) { $0.date($1) }
                 writer.optional(publicity.verdict) { $0.choice($1) }
+                writer.optional(publicity.digest) { $0.word($1) }
             }
         }
 
@@ -387,7 +388,8 @@ struct QueueIndex {
             let publicity = try optional { (reader: inout Reader) throws(ByteReader.Malformed) in
                 PublicitySummary(consentGiven: try reader.date(),
                                  withdrawn: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.date() },
-                                 verdict: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.choice(r.verdicts) })
+                                 verdict: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.choice(r.verdicts) },
+                                 digest: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.word() })
             }
             let summary = CaseSummary(id: id, cyrillicName: cyrillic, latinName: latin, stage: stage, stageEnteredAt: entered,
                                       assignedTo: assignedTo, country: country, version: version, flags: caseFlags,

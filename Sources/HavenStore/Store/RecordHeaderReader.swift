@@ -103,8 +103,9 @@ enum RecordHeaderReader {
             case nil, .null?: break
             case let .object(fields)?:
                 guard case let .string(givenText)? = fields["consentGiven"], let given = CalendarDate(iso: givenText) else { return nil }
-                guard let withdrawn = optional(fields["withdrawn"], CalendarDate.init(iso:)), let review = review(fields) else { return nil }
-                publicity = PublicitySummary(consentGiven: given, withdrawn: withdrawn, verdict: review.verdict)
+                guard let withdrawn = optional(fields["withdrawn"], CalendarDate.init(iso:)), let review = review(fields),
+                      let digest = optional(fields["digest"], { $0 }) else { return nil }
+                publicity = PublicitySummary(consentGiven: given, withdrawn: withdrawn, verdict: review.verdict, digest: digest)
             default: return nil
             }
             var stored = StoredSummary.empty
