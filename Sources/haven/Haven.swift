@@ -75,7 +75,12 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     }
     defer { terminal.restore() }
     var warning = terminal.localeIsUTF8 ? nil : "Locale is not UTF-8, so Cyrillic cannot show: try LANG=C.UTF-8"
-    FileCaseStore.lockWaitReporter = nil
+    // The run loop cannot draw while a save waits for another session's lock, so the wait is
+    // told on the status line from here, over the last frame.
+    nonisolated(unsafe) let screen = terminal
+    FileCaseStore.lockWaitReporter = { message in
+        screen.showNow("\(message); waiting up to \(Int(FileCaseStore.lockLimit)) s…")
+    }
     let damaged = store.openingProblems.filter { $0.severity == .damaged }.count
     if damaged > 0 {
         warning = "\(damaged) damaged record\(damaged == 1 ? "" : "s") skipped on opening; run 'haven check'"

@@ -162,14 +162,17 @@ final class HavenInTmuxTests: XCTestCase {
     func testASaveBehindAHeldLockSaysWhoHoldsItAndKeepsTheNote() throws {
         let (store, cleanup) = try sharedStore(cases: 5)
         defer { cleanup() }
-        let session = try TmuxSession(arguments: ["--store", store], environment: ["HAVEN_LOCK_WAIT": "1"])
+        let session = try TmuxSession(arguments: ["--store", store], environment: ["HAVEN_LOCK_WAIT": "4"])
         try openCase("3", in: session)
         let holder = open("\(store)/cases.jsonl", O_RDONLY | O_CLOEXEC)
         XCTAssertEqual(flock(holder, LOCK_EX), 0)
         try session.press("n")
         try session.type("Ждёт звонка из посольства.")
         try session.press("Enter")
-        session.waitFor(text: "Busy: \(NSUserName()) (process")
+        // While it waits (after a second), the status line says who holds the lock.
+        session.waitFor(text: "holds the store; waiting up to 4 s")
+        XCTAssertTrue(session.screen.contains("Busy: \(NSUserName()) (process \(getpid())"), session.screen)
+        session.waitFor(text: "Not saved, try again: \(NSUserName()) (process")
         XCTAssertTrue(session.screen.contains("process \(getpid())"), session.screen)
         XCTAssertTrue(session.screen.contains("Ждёт звонка из посольства."), "the note is still there: \(session.screen)")
         flock(holder, LOCK_UN)

@@ -259,9 +259,9 @@ final class SavePromiseTests: StoreTestCase {
         stored.record.notes.append(Note(author: anna.user, at: now, text: "waits"))
         XCTAssertThrowsError(try store.save(stored.record, basedOn: stored.version, by: anna, at: now)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("Busy: \(NSUserName()) (process \(getpid()), "), text)
+            XCTAssertTrue(text.hasPrefix("Not saved, try again: \(NSUserName()) (process \(getpid()), "), text)
             XCTAssertTrue(text.contains(") since "), "since when, from the holder's note: \(text)")
-            XCTAssertNotNil(text.range(of: #"holds the store; gave up after [0-9.]+ s, nothing saved\."#, options: .regularExpression), text)
+            XCTAssertNotNil(text.range(of: #"holds the store; waited [0-9.]+ s "#, options: .regularExpression), text)
             XCTAssertTrue(text.hasSuffix("(\(self.path("cases.jsonl")))"), "the file, last: \(text)")
         }
         XCTAssertEqual(told.withLock { $0 }.count, 1, "the wait was reported once, while waiting")

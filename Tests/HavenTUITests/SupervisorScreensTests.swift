@@ -97,9 +97,23 @@ final class SupervisorScreensTests: XCTestCase {
         _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
         app.storeDidChange(store.summaries())
         app.press([.character("y")])
-        XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: The proposal changed since you looked: you saw a grant"), app.lines[22])
+        XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: The proposal changed: now a refuse by anna.k ("), app.lines[22])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.outcome, .refuse)
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
+    }
+
+    /// maria asks to approve; someone else returns the proposal meanwhile: y says so.
+    func testApprovingAProposalReturnedMeanwhileSaysSo() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("a")])
+        let stored = try store.load(CaseID(number: 1))
+        let returned = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "root", role: .supervisor), at: Self.tick)
+        _ = try store.save(returned, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        app.storeDidChange(store.summaries())
+        app.press([.character("y")])
+        XCTAssertEqual(app.lines[22], " HV-000001 not approved: returned or reviewed by someone else meanwhile.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.review?.verdict, .returned)
     }
 
     /// The same from the case screen, where the case reloads while the question is open: y
@@ -116,7 +130,7 @@ final class SupervisorScreensTests: XCTestCase {
         _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
         _ = app.perform([.reload(CaseID(number: 1))])
         app.press([.character("y")])
-        XCTAssertTrue(app.lines[22].contains("The proposal changed since you looked: you saw a grant proposed by anna.k"), app.lines[22])
+        XCTAssertTrue(app.lines[22].contains("The proposal changed: now a refuse by anna.k"), app.lines[22])
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
     }
 

@@ -17,6 +17,7 @@ class ScriptedTerminal: Terminal {
     }
 
     func draw(_ canvas: Canvas) { frames.append(canvas) }
+    func showNow(_ text: String) { if let last = frames.last { frames.append(Self.frame(last, withStatus: text)) } }
     func invalidate() { invalidations += 1 }
     func restore() { restored += 1 }
 

@@ -52,14 +52,14 @@ public struct ProposalSeen: Hashable, Sendable {
         record.publicity.consentGiven.map { ProposalSeen(.story(consentGiven: $0, digest: record.publicity.digest), proposedBy: nil, proposedAt: nil) }
     }
 
-    /// "a grant proposed by anna.k at 2026-11-24T10:00:00Z", "an allocation to DE proposed by …".
+    /// "a grant by anna.k (2026-11-24 10:00)", "an allocation to DE by …".
     public var description: String {
         let what = switch subject {
-        case let .decision(outcome): "\(outcome.title.lowercased().first.map { "aeiou".contains($0) } == true ? "an" : "a") \(outcome.title.lowercased()) proposed"
-        case let .allocation(country): "an allocation to \(country) proposed"
+        case let .decision(outcome): "\(outcome.title.lowercased().first.map { "aeiou".contains($0) } == true ? "an" : "a") \(outcome.title.lowercased())"
+        case let .allocation(country): "an allocation to \(country)"
         case let .story(given, digest): "a story with consent given on \(given)" + (digest.map { " (version \($0.prefix(8)))" } ?? "")
         }
-        return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " at \($0)" } ?? "")
+        return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " (\(String($0.description.dropLast(4).replacingOccurrences(of: "T", with: " "))))" } ?? "")
     }
 }
 

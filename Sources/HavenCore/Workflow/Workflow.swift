@@ -95,7 +95,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .closed(id): "\(id) is closed."
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
         case let .proposalChanged(seen, now):
-            "The proposal changed since you looked: you saw \(seen); it is now \(now). Look at it again; nothing was saved."
+            "The proposal changed: now \(now); you saw \(seen). Nothing saved; look again."
         }
     }
 }

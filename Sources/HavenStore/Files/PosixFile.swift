@@ -137,13 +137,14 @@ final class PosixFile {
     func lock(_ kind: LockKind, wait: LockWait = .standard) throws {
         let operation = kind == .shared ? LOCK_SH : LOCK_EX
         if flock(descriptor, operation | LOCK_NB) == 0 { return }
-        let started = Date()
+        // Measured on the monotonic clock: a wall clock set back would stretch the wait.
+        let started = DispatchTime.now().uptimeNanoseconds
         var told = false
         var pause: useconds_t = 100
         while true {
             if flock(descriptor, operation | LOCK_NB) == 0 { return }
             guard errno == EWOULDBLOCK || errno == EINTR else { throw FileError(path: path, operation: "flock", code: errno) }
-            let waited = Date().timeIntervalSince(started)
+            let waited = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             if waited >= wait.limit {
                 // No one is told about an attempt that was never meant to wait (a refresh).
                 throw LockTimeout(path: path, holders: wait.limit > 0 ? LockHolder.holders(of: self) : [], waited: waited)
@@ -251,8 +252,11 @@ struct LockTimeout: Error, CustomStringConvertible {
     let holders: [LockHolder]
     let waited: Double
 
+    /// "Not saved, try again: anna.k (process 812, haven) holds the store since 10:02:03 UTC;
+    /// waited 20 s. (path)": what happened and what to do first, so it fits a status line.
     var description: String {
-        "\(LockHolder.describe(holders, path: path)); gave up after \(waited < 10 ? String(format: "%.1f", waited) : String(Int(waited))) s, nothing saved. Try again, or ask them to finish (\(path))"
+        let who = LockHolder.describe(holders, path: path).dropFirst("Busy: ".count)
+        return "Not saved, try again: \(who); waited \(waited < 10 ? String(format: "%.1f", waited) : String(Int(waited))) s (\(path))"
     }
 }
 

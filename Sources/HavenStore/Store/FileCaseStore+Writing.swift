@@ -19,13 +19,18 @@ extension FileCaseStore {
 
     /// Runs `body` under the lock, a wait past the limit ending in a message naming the holder.
     func withStoreLock<T>(_ kind: PosixFile.LockKind, wait: LockWait = .standard, _ body: () throws -> T) throws -> T {
+        try lockStore(kind, wait: wait)
+        defer { cases.unlock() }
+        return try body()
+    }
+
+    /// Takes the lock; a wait past the limit is `StoreError.busy`, naming who holds it.
+    func lockStore(_ kind: PosixFile.LockKind, wait: LockWait = .standard) throws {
         do {
             try cases.lock(kind, wait: wait)
         } catch let timeout as LockTimeout {
             throw StoreError.busy(timeout.description)
         }
-        defer { cases.unlock() }
-        return try body()
     }
 
     /// Runs `body` as the store's one writer, with the files checked and the tails sound.
@@ -34,11 +39,7 @@ extension FileCaseStore {
         if needsReopen { try reopen() }
         var attempts = 0
         while true {
-            do {
-                try cases.lock(.exclusive)
-            } catch let timeout as LockTimeout {
-                throw StoreError.busy(timeout.description)
-            }
+            try lockStore(.exclusive)
             if try holdsCurrentFiles() { break }
             cases.unlock()
             attempts += 1

@@ -298,6 +298,8 @@ public struct HavenApp {
     func load(_ id: CaseID) -> StoreReply {
         guard let store else { return .failed("No store is open.") }
         do {
+            // Others' saves since the last poll first: a reload must show the case as it is.
+            _ = try store.refresh()
             return .loaded(try store.load(id), history: try store.history(of: id))
         } catch {
             return .failed("\(error)")

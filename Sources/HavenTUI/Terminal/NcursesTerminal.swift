@@ -135,8 +135,17 @@ public final class NcursesTerminal: Terminal {
 
     // MARK: Drawing
 
+    /// The frame on the screen, for `showNow`.
+    private var lastFrame: Canvas?
+
+    public func showNow(_ text: String) {
+        guard let lastFrame else { return }
+        draw(Self.frame(lastFrame, withStatus: text))
+    }
+
     public func draw(_ canvas: Canvas) {
         guard !restored else { return }
+        lastFrame = canvas
         werase(window)
         let width = min(canvas.size.width, size.width)
         let height = min(canvas.size.height, size.height)

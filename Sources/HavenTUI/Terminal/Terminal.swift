@@ -28,6 +28,21 @@ public protocol Terminal: AnyObject {
     func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent?
     /// Gives the terminal back as it was found. Safe to call more than once.
     func restore()
+    /// Shows `text` on the status line now, over the last frame drawn: for a wait the run loop
+    /// cannot draw through (a save waiting for another session's lock).
+    func showNow(_ text: String)
+}
+
+extension Terminal {
+    /// The last frame with `text` on its status line (the line above the key bar).
+    public static func frame(_ canvas: Canvas, withStatus text: String) -> Canvas {
+        var frame = canvas
+        guard frame.size.height >= 2 else { return frame }
+        let y = frame.size.height - 2
+        _ = frame.put(String(repeating: " ", count: frame.size.width), x: 0, y: y)
+        _ = frame.put(" " + text, x: 0, y: y, width: frame.size.width, style: .warning)
+        return frame
+    }
 }
 
 /// Why the run loop ended.

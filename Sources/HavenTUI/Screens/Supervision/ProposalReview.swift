@@ -25,7 +25,10 @@ struct ProposalReview {
     /// y: approves the case asked about, if it is still among `rows` and still pending.
     mutating func confirm(in rows: [CaseSummary]) -> [Effect] {
         defer { confirming = nil; confirmingSeen = nil }
-        guard let id = confirming, let seen = confirmingSeen, let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else { return [] }
+        guard let id = confirming, let seen = confirmingSeen else { return [] }
+        guard let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else {
+            return [.status("\(id) not approved: returned or reviewed by someone else meanwhile.", .error)]
+        }
         return [.update([id], change: CaseActions.approve(id, kind: kind, seen: seen))]
     }
 
