@@ -72,6 +72,18 @@ final class SummaryDescriptionTests: XCTestCase {
         XCTAssertEqual(fast.summary.caseSummary(id: full.id, version: full.version), full, "RecordHeaderReader")
     }
 
+    /// An import makes its lines before it knows their audit numbers; the line it finishes
+    /// under the lock is the very line a save would write.
+    func testALineMadeBeforeItsNumberIsTheLineASaveWrites() throws {
+        let record = DemoCases.generate(count: 1, today: day, countries: [CountryCode("DE")!])[0]
+        for sequence in [1, 9, 10, 123_456] {
+            var header = FileCaseStore.header(of: record, version: CaseVersion(1), part: 2, of: 5, by: Actor(user: "root", role: .administrator), at: at)
+            let unnumbered = try CaseRecordLine.Unnumbered(caseBytes: Array(try CaseRecordLine.encoder.encode(record)), header: header)
+            header.auditSequence = sequence
+            XCTAssertEqual(CaseRecordLine.encode(unnumbered, sequence: sequence), try CaseRecordLine.encode(record, header: header), "\(sequence)")
+        }
+    }
+
     func testTheSummaryComesBackWholeFromTheQueueIndex() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-summary-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -41,8 +41,12 @@ public struct PreparedSave: Sendable {
 /// capacity, family links written on both cases, and the audit entries (the diff with
 /// sensitive values withheld) numbered on from the trail's last, unique and without gaps.
 public enum SaveContract {
+    /// `newCaseChanges`, when given, holds the audit changes of each update made before the
+    /// lock (an import): a new case's diff depends on nothing stored, so it is used for the
+    /// updates that are new cases, and worked out here for any other.
     public static func prepare(_ updates: [CaseUpdate], by actor: Actor, at time: Timestamp,
-                               capability: Capability = .editCase, ledger: some SaveLedger) throws -> [PreparedSave] {
+                               capability: Capability = .editCase, newCaseChanges: [[FieldChange]]? = nil,
+                               ledger: some SaveLedger) throws -> [PreparedSave] {
         do { try capability.require(actor) } catch { throw StoreError.forbidden("\(error)") }
         if let users = try ledger.currentUsers() {
             do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
@@ -70,8 +74,10 @@ public enum SaveContract {
         try checkFamilyLinks(updates, previous: previous, ledger: ledger)
         return updates.indices.map { index in
             let record = updates[index].record
+            let changes = previous[index] == nil ? newCaseChanges?[index] ?? CaseDiff.changes(from: nil, to: record)
+                                                 : CaseDiff.changes(from: previous[index], to: record)
             let audit = AuditEntry(sequence: ledger.lastAuditSequence + 1 + index, at: time, user: actor.user, caseID: record.id,
-                                   version: versions[index], changes: CaseDiff.changes(from: previous[index], to: record))
+                                   version: versions[index], changes: changes)
             return PreparedSave(record: record, version: versions[index], previous: previous[index], audit: audit)
         }
     }

@@ -140,7 +140,7 @@ final class PosixFile {
         // Measured on the monotonic clock: a wall clock set back would stretch the wait.
         let started = DispatchTime.now().uptimeNanoseconds
         var told = false
-        var pause: useconds_t = 100
+        var pause: useconds_t = 50
         while true {
             if flock(descriptor, operation | LOCK_NB) == 0 { return }
             guard errno == EWOULDBLOCK || errno == EINTR else { throw FileError(path: path, operation: "flock", code: errno) }
@@ -155,7 +155,7 @@ final class PosixFile {
             }
             usleep(pause)
             // Short naps while a save would finish; longer once someone is clearly holding on.
-            pause = min(pause * 2, waited < wait.patience ? 2_000 : 20_000)
+            pause = min(pause * 2, waited < wait.patience ? 1_000 : 20_000)
         }
     }
 
@@ -311,14 +311,17 @@ enum LockNote {
 
     static func write(beside logPath: String, mode: mode_t, group: gid_t?) {
         let path = (logPath as NSString).deletingLastPathComponent + "/" + fileName
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
+        // Opened as it is; made (with the store's mode and group) only the first time.
+        var descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        if descriptor < 0, errno == ENOENT {
+            descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+            if descriptor >= 0 {
+                fchmod(descriptor, mode)
+                if let group { fchown(descriptor, getuid(), group) }
+            }
+        }
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
-        var info = stat()
-        if fstat(descriptor, &info) == 0, info.st_uid == getuid() {
-            fchmod(descriptor, mode)
-            if let group { fchown(descriptor, getuid(), group) }
-        }
         let line = Array(String(format: "%010d %020.3f\n", getpid(), Date().timeIntervalSince1970).utf8)
         _ = line.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, $0.count, 0) }
     }

@@ -102,11 +102,30 @@ enum CaseRecordLine {
 
     /// The line for a case already encoded (as `encoder` writes it).
     static func encode(caseBytes: [UInt8], header: RecordHeader) throws -> [UInt8] {
-        var body = Array(try encoder.encode(header))
-        body.removeLast() // the closing brace; the case follows
-        body += caseKey
-        body += caseBytes
-        body.append(UInt8(ascii: "}"))
+        try encode(Unnumbered(caseBytes: caseBytes, header: header), sequence: header.auditSequence)
+    }
+
+    /// A line made before its audit sequence is known: everything but that number, which is
+    /// the header's first key (keys are sorted), so the line is finished under the write lock
+    /// by writing the number in and taking the CRC. An import of thousands of cases encodes its
+    /// lines before it takes the lock, so saves beside it wait for the append, not the encoding.
+    struct Unnumbered {
+        static let sequenceKey = Array(#"{"auditSequence":"#.utf8)
+        /// The record from just after the sequence number to the end of the case, closing brace included.
+        let rest: [UInt8]
+
+        init(caseBytes: [UInt8], header: RecordHeader) throws {
+            var unnumbered = header
+            unnumbered.auditSequence = 0
+            let encoded = Array(try encoder.encode(unnumbered))
+            let zero = Self.sequenceKey + [UInt8(ascii: "0")]
+            guard encoded.starts(with: zero) else { throw Problem.malformed("the record header does not begin with its audit sequence") }
+            rest = Array(encoded[zero.count..<(encoded.count - 1)]) + caseKey + caseBytes + [UInt8(ascii: "}")]
+        }
+    }
+
+    static func encode(_ line: Unnumbered, sequence: Int) -> [UInt8] {
+        let body = Unnumbered.sequenceKey + Array(String(sequence).utf8) + line.rest
         return prefix + Array(CRC32.hex(CRC32.checksum(body)).utf8) + afterChecksum + body + Array("}\n".utf8)
     }
 

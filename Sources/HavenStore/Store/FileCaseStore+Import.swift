@@ -19,10 +19,16 @@ extension FileCaseStore {
         _ = try refresh()
         let problems = problems(importing: records, today: today)
         guard problems.isEmpty else { throw ImportError.invalid(problems) }
-        var encoded: [[UInt8]] = []
-        encoded.reserveCapacity(records.count)
+        // Everything that does not depend on the store is made before the lock: each line but
+        // its audit number, and each new case's audit diff.
+        var lines: [(header: RecordHeader, line: CaseRecordLine.Unnumbered)] = []
+        var changes: [[FieldChange]] = []
+        lines.reserveCapacity(records.count)
+        changes.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
-            encoded.append(Array(try CaseRecordLine.encoder.encode(record)))
+            let header = Self.header(of: record, version: CaseVersion(1), part: index, of: records.count, by: actor, at: time)
+            lines.append((header, try CaseRecordLine.Unnumbered(caseBytes: Array(try CaseRecordLine.encoder.encode(record)), header: header)))
+            changes.append(CaseDiff.changes(from: nil, to: record))
             if index % 1000 == 999 { progress(index + 1) }
         }
         progress(records.count)
@@ -33,8 +39,8 @@ extension FileCaseStore {
             guard taken.isEmpty else { throw ImportError.invalid(taken) }
             try ImportCheck.checkQuotas(records, countries: try readCountries().countries, used: placesUsed)
             let prepared = try SaveContract.prepare(records.map { CaseUpdate($0, basedOn: nil) }, by: actor, at: time,
-                                                    capability: .importCases, ledger: self)
-            try append(prepared, by: actor, at: time, caseBytes: encoded)
+                                                    capability: .importCases, newCaseChanges: changes, ledger: self)
+            try append(prepared, by: actor, at: time, unnumbered: lines)
         }
         // The next opening starts from an index that holds the import (written beside and
         // renamed, with no lock held: it stands for the log up to where it says).

@@ -147,7 +147,7 @@ extension FileCaseStore {
     /// the log is read backwards once, only as far as the oldest earlier version a diff needs:
     /// the work grows with what is repaired, and a second opening finds nothing to do.
     func writeMissingAuditEntries() throws {
-        guard auditTailProblem == nil, index.values.contains(where: { $0.auditSequence > lastAuditSequence }) else { return }
+        guard auditTailProblem == nil, highestIndexedSequence > lastAuditSequence else { return }
         var missing: [LogScanner.Record] = []
         var earlier: [CaseID: LogScanner.Record] = [:] // the version before each case's first missing one
         var wanted: Set<CaseID> = []

@@ -84,19 +84,24 @@ extension FileCaseStore {
     /// Appends the lines of `prepared` in one durable write (the lines of a write of several
     /// carry `part` and `parts`, so a crash that tears it leaves none of it), then their audit
     /// entries in one more. A failure cuts both files back: nothing of it stays, nothing is
-    /// acknowledged. `caseBytes` are the cases' JSON when already encoded (an import).
-    func append(_ prepared: [PreparedSave], by actor: Actor, at time: Timestamp, caseBytes: [[UInt8]]? = nil) throws {
+    /// acknowledged. `unnumbered` are the lines already made but for their numbers (an import,
+    /// from `header(of:part:of:by:at:)`).
+    func append(_ prepared: [PreparedSave], by actor: Actor, at time: Timestamp,
+                unnumbered: [(header: RecordHeader, line: CaseRecordLine.Unnumbered)]? = nil) throws {
         var bytes: [UInt8] = []
         var written: [(header: RecordHeader, start: Int, length: Int)] = []
         for (number, save) in prepared.enumerated() {
-            var header = RecordHeader(id: save.record.id, version: save.version, savedBy: actor.user, savedAt: time,
-                                      auditSequence: save.audit.sequence, summary: StoredSummary(save.record))
-            if prepared.count > 1 {
-                header.part = number + 1
-                header.parts = prepared.count
+            var header: RecordHeader
+            let line: [UInt8]
+            if let made = unnumbered?[number], made.header.id == save.record.id, made.header.version == save.version {
+                header = made.header
+                header.auditSequence = save.audit.sequence
+                line = CaseRecordLine.encode(made.line, sequence: save.audit.sequence)
+            } else {
+                header = Self.header(of: save.record, version: save.version, part: number, of: prepared.count, by: actor, at: time)
+                header.auditSequence = save.audit.sequence
+                line = try CaseRecordLine.encode(save.record, header: header)
             }
-            let line = try caseBytes.map { try CaseRecordLine.encode(caseBytes: $0[number], header: header) }
-                ?? CaseRecordLine.encode(save.record, header: header)
             written.append((header, bytes.count, line.count - 1))
             bytes += line
         }
@@ -119,6 +124,20 @@ extension FileCaseStore {
             setIndex(IndexEntry(header: line.header, offset: offset + line.start, length: line.length), summary: line.header.summary)
         }
         scannedBytes = offset + bytes.count
+    }
+}
+
+extension FileCaseStore {
+    /// The header of a case's line but for its audit sequence; the lines of a write of several
+    /// carry `part` and `parts`.
+    static func header(of record: Case, version: CaseVersion, part number: Int, of count: Int, by actor: Actor, at time: Timestamp) -> RecordHeader {
+        var header = RecordHeader(id: record.id, version: version, savedBy: actor.user, savedAt: time, auditSequence: 0,
+                                  summary: StoredSummary(record))
+        if count > 1 {
+            header.part = number + 1
+            header.parts = count
+        }
+        return header
     }
 }
 

@@ -58,6 +58,7 @@ public final class FileCaseStore: CaseStore {
     private(set) var index: [CaseID: IndexEntry] = [:] {
         didSet {
             if index.isEmpty {
+                highestIndexedSequence = 0
                 placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]
                 summaryList = []; summaryPosition = [:]
             }
@@ -82,6 +83,7 @@ public final class FileCaseStore: CaseStore {
     func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
         let summary = stored.caseSummary(id: entry.id, version: entry.version)
         index[entry.id] = entry
+        highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
         if let position = summaryPosition[entry.id] {
             countPlaces(summaryList[position], by: -1)
             summaryList[position] = summary
@@ -232,6 +234,11 @@ public final class FileCaseStore: CaseStore {
         }
     }
 
+    /// The highest audit sequence any line in the index carries: when it is past the trail's
+    /// last entry, saves reached the log without their entries (checked on every write, so
+    /// kept as lines are taken in, never counted over 120,000 cases).
+    var highestIndexedSequence = 0
+
     /// Where the last line the log scan took in starts, and its first bytes (its checksum).
     var lastLineRead: (offset: Int, bytes: [UInt8])?
 
@@ -252,7 +259,7 @@ public final class FileCaseStore: CaseStore {
     /// A write or fsync failed: reopen the files and read them again before the next write.
     var needsReopen = false
     var needsRepair: Bool {
-        tornCasesTail || tornAuditTail || damagedAuditTail != nil || index.values.contains { $0.auditSequence > lastAuditSequence }
+        tornCasesTail || tornAuditTail || damagedAuditTail != nil || highestIndexedSequence > lastAuditSequence
     }
 
     /// Reads the queue index if it stands for the log, then the log beyond it (all of it when
@@ -293,6 +300,7 @@ public final class FileCaseStore: CaseStore {
         summaryPosition.reserveCapacity(count)
         for (position, entry) in queueIndex.entries.enumerated() {
             index[entry.id] = entry
+            highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
             summaryPosition[entry.id] = position
         }
         summaryList = queueIndex.summaries
