@@ -401,6 +401,27 @@ final class SavePromiseTests: StoreTestCase {
         XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
     }
 
+    /// An import torn by a crash before its last line is left out whole, however the log is
+    /// read in chunks, and the cases before it stay.
+    func testAnImportTornBeforeItsLastLineIsLeftOutWhole() throws {
+        let store = try makeStore()
+        let first = newCases(3, from: 1)
+        for record in first { _ = try store.save(record, basedOn: nil, by: anna, at: now) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl")))
+        try store.importCases(newCases(40, from: 10), by: admin, at: now, today: today)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl")))
+        let saved = FileCaseStore.scanChunkBytes
+        defer { FileCaseStore.scanChunkBytes = saved }
+        for (chunk, cut) in [(700, 20_000), (16 << 20, whole.count - 5), (50_000, before.count + 10)] {
+            try whole.prefix(cut).write(to: URL(fileURLWithPath: path("cases.jsonl")))
+            try? FileManager.default.removeItem(atPath: path(FileCaseStore.queueIndexFile))
+            FileCaseStore.scanChunkBytes = chunk
+            let opened = try FileCaseStore(at: storeURL, usingQueueIndex: false)
+            XCTAssertEqual(try opened.summaries().map(\.id.number), [1, 2, 3], "chunk \(chunk), cut at \(cut)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("cases.jsonl"))), before, "the torn import set aside")
+        }
+    }
+
     // MARK: Rules applied unevenly
 
     func testAnImportCannotTakeASeatInAFullCourse() throws {

@@ -264,7 +264,8 @@ public final class FileCaseStore: CaseStore {
 
     /// Reads the queue index if it stands for the log, then the log beyond it (all of it when
     /// there is no usable index); writes a new index when much of the log was beyond the old.
-    func scanFromStart() throws {
+    /// `limit`: read no further (where an unfinished write of several cases begins).
+    func scanFromStart(limit: Int? = nil) throws {
         index = [:]
         lastLineRead = nil
         scannedBytes = 0
@@ -272,7 +273,7 @@ public final class FileCaseStore: CaseStore {
         openingProblems.removeAll { $0.severity == .damaged }
         let covered = usesQueueIndex ? adoptQueueIndex() : 0
         bytesFromQueueIndex = covered
-        try scanCases(from: covered)
+        try scanCases(from: covered, limit: limit)
         try scanAuditTail()
         if usesQueueIndex, scannedBytes - covered > Self.queueIndexThresholdBytes { writeQueueIndex() }
     }
@@ -341,14 +342,16 @@ public final class FileCaseStore: CaseStore {
 
     /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
     /// each good line to the index as its chunk is read (so the parsed headers of 120,000 lines
-    /// are never all in memory beside the index). The lines of a write of several cases wait
-    /// until its last part is read; a write still unfinished at the end was torn by a crash and
-    /// is left out whole, so a link is never on one case only.
-    func scanCases(from offset: Int) throws {
-        let end = cases.size
+    /// are never all in memory beside the index, even when one import wrote them all). A write
+    /// of several cases (a link, an import) is taken in as it is read; if the log ends before
+    /// its last part, it was torn by a crash (or, read with no lock, is still being written),
+    /// and the log is read again up to where it began, so a link is never on one case only and
+    /// an import is all there or not at all.
+    func scanCases(from offset: Int, limit: Int? = nil) throws {
+        let end = min(cases.size, limit ?? .max)
         var position = offset
         var chunk = Self.scanChunkBytes
-        var pending: [LogScanner.Record] = []
+        var openWrite: Int? // where a write of several cases, not yet seen whole, begins
         var scanned = 0
         while position < end {
             let count = min(chunk, end - position)
@@ -366,28 +369,33 @@ public final class FileCaseStore: CaseStore {
                 summaryPosition.reserveCapacity(estimate)
                 index.reserveCapacity(estimate)
             }
-            var records = pending + part.records
-            pending = []
-            if let last = records.last, let partNumber = last.header.part, let parts = last.header.parts, partNumber < parts,
-               records.count >= partNumber {
-                pending = Array(records.suffix(partNumber))
-                records.removeLast(partNumber)
-            }
             for problem in part.problems { openingProblems.append(problem) }
-            for item in records {
+            for item in part.records {
+                if let number = item.header.part, let parts = item.header.parts {
+                    if number == 1 { openWrite = item.offset }
+                    if number == parts { openWrite = nil }
+                } else {
+                    openWrite = nil
+                }
                 if let existing = index[item.header.id], existing.version >= item.header.version { continue }
                 setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
             }
-            if let last = records.last, last.offset >= position {
+            if let last = part.records.last {
                 let start = last.offset - position
                 lastLineRead = (last.offset, Array(bytes[start..<min(start + 24, bytes.count)]))
             }
-            scanned += records.count
+            scanned += part.records.count
             position += part.completeLength
             if part.completeLength < bytes.count, position + (bytes.count - part.completeLength) >= end { break }
         }
-        scannedBytes = pending.first?.offset ?? position
-        tornCasesTail = scannedBytes < end
+        if let openWrite {
+            // Rare (a crash mid-write): the lines taken in from it come out by reading again.
+            try scanFromStart(limit: openWrite)
+            tornCasesTail = openWrite < cases.size
+            return
+        }
+        scannedBytes = position
+        tornCasesTail = scannedBytes < cases.size
         // Parsing on both cores leaves freed chunks in each thread's malloc arena; hand them
         // back, or a session holds the peak of its opening for good.
         if scanned > 10_000 { Self.trimMalloc() }
