@@ -84,6 +84,23 @@ final class SummaryDescriptionTests: XCTestCase {
         }
     }
 
+    /// An import's audit entries are encoded before their numbers and chain are known; sealed
+    /// under the lock, each is the very line `AuditTrail.encode` writes.
+    func testAnEntryEncodedBeforeItsNumberIsTheLineTheTrailWrites() throws {
+        let record = DemoCases.generate(count: 1, today: day, countries: [CountryCode("DE")!])[0]
+        let entry = AuditEntry(sequence: 0, at: at, user: "root", caseID: record.id, version: CaseVersion(1),
+                               changes: CaseDiff.changes(from: nil, to: record))
+        let unsealed = try AuditTrail.Unsealed(entry)
+        for (sequence, previous) in [(1, AuditTrail.genesis), (57, String(repeating: "ab", count: 32))] {
+            var numbered = entry
+            numbered.sequence = sequence
+            let expected = try AuditTrail.encode(numbered, previousHash: previous)
+            let sealed = AuditTrail.seal(unsealed, sequence: sequence, previousHash: previous)
+            XCTAssertEqual(sealed.bytes, expected.bytes)
+            XCTAssertEqual(sealed.hash, expected.hash)
+        }
+    }
+
     func testTheSummaryComesBackWholeFromTheQueueIndex() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-summary-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

@@ -56,6 +56,36 @@ enum AuditTrail {
         return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
     }
 
+    /// An entry encoded before its sequence number and the previous hash are known: the two
+    /// sit side by side in the middle of the line (keys are sorted), so an import encodes its
+    /// thousands of entries before the lock and only seals them (number, chain, SHA-256) under it.
+    struct Unsealed {
+        static let marker = Array(#""previousHash":""#.utf8)
+        let before: [UInt8]
+        let after: [UInt8]
+
+        init(_ entry: AuditEntry) throws {
+            var placeholder = entry
+            placeholder.sequence = 0
+            let encoded = Array(try CaseRecordLine.encoder.encode(Line(placeholder, previousHash: genesis)))
+            let middle = Array(#"\#(genesis)","sequence":0"#.utf8)
+            guard let start = CaseRecordLine.firstRange(of: Self.marker, in: encoded[...]),
+                  encoded[(start + Self.marker.count)...].starts(with: middle) else {
+                throw Problem.malformed("an audit entry is not laid out as the trail writes it")
+            }
+            before = Array(encoded[..<(start + Self.marker.count)])
+            after = Array(encoded[(start + Self.marker.count + middle.count)...])
+        }
+    }
+
+    /// The line for an unsealed entry as `encode` writes it, and its hash.
+    static func seal(_ entry: Unsealed, sequence: Int, previousHash: String) -> (bytes: [UInt8], hash: String) {
+        var body = entry.before + Array(previousHash.utf8) + Array(#"","sequence":"#.utf8) + Array(String(sequence).utf8) + entry.after
+        let digest = hash(body)
+        body.removeLast()
+        return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
+    }
+
     /// The sequence number and hash of a line whose hash matches its contents, or nil.
     static func sealedEntry(_ line: ArraySlice<UInt8>) -> (sequence: Int, hash: String)? {
         let suffixLength = hashKey.count + 64 + 2

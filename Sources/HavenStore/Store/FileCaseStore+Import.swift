@@ -21,14 +21,17 @@ extension FileCaseStore {
         guard problems.isEmpty else { throw ImportError.invalid(problems) }
         // Everything that does not depend on the store is made before the lock: each line but
         // its audit number, and each new case's audit diff.
-        var lines: [(header: RecordHeader, line: CaseRecordLine.Unnumbered)] = []
+        var lines: [(header: RecordHeader, line: CaseRecordLine.Unnumbered, audit: AuditTrail.Unsealed)] = []
         var changes: [[FieldChange]] = []
         lines.reserveCapacity(records.count)
         changes.reserveCapacity(records.count)
         for (index, record) in records.enumerated() {
             let header = Self.header(of: record, version: CaseVersion(1), part: index, of: records.count, by: actor, at: time)
-            lines.append((header, try CaseRecordLine.Unnumbered(caseBytes: Array(try CaseRecordLine.encoder.encode(record)), header: header)))
-            changes.append(CaseDiff.changes(from: nil, to: record))
+            let diff = CaseDiff.changes(from: nil, to: record)
+            let entry = AuditEntry(sequence: 0, at: time, user: actor.user, caseID: record.id, version: CaseVersion(1), changes: diff)
+            lines.append((header, try CaseRecordLine.Unnumbered(caseBytes: Array(try CaseRecordLine.encoder.encode(record)), header: header),
+                          try AuditTrail.Unsealed(entry)))
+            changes.append(diff)
             if index % 1000 == 999 { progress(index + 1) }
         }
         progress(records.count)

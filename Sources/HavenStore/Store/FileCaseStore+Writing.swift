@@ -87,7 +87,7 @@ extension FileCaseStore {
     /// acknowledged. `unnumbered` are the lines already made but for their numbers (an import,
     /// from `header(of:part:of:by:at:)`).
     func append(_ prepared: [PreparedSave], by actor: Actor, at time: Timestamp,
-                unnumbered: [(header: RecordHeader, line: CaseRecordLine.Unnumbered)]? = nil) throws {
+                unnumbered: [(header: RecordHeader, line: CaseRecordLine.Unnumbered, audit: AuditTrail.Unsealed)]? = nil) throws {
         var bytes: [UInt8] = []
         var written: [(header: RecordHeader, start: Int, length: Int)] = []
         for (number, save) in prepared.enumerated() {
@@ -114,7 +114,9 @@ extension FileCaseStore {
             throw StoreError.unavailable("\(error); nothing was saved, and what was half-written was cut back")
         }
         do {
-            try appendAudit(prepared.map(\.audit))
+            // Lines made before the lock come with their entries made too (each the entry the
+            // contract made, but for its number: the same case, version and diff).
+            try appendAudit(prepared.map(\.audit), unsealed: unnumbered?.map(\.audit))
         } catch {
             cases.cutBack(to: offset)
             needsReopen = true

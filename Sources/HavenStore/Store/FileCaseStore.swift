@@ -543,11 +543,13 @@ public final class FileCaseStore: CaseStore {
 
     /// Appends entries in one write and one fsync, chaining each to the one before. On a
     /// failure the partial bytes are cut back and the session reopens before it writes again.
-    func appendAudit(_ entries: [AuditEntry]) throws {
+    /// `unsealed`, when given, holds the entries already encoded but for their numbers and chain.
+    func appendAudit(_ entries: [AuditEntry], unsealed: [AuditTrail.Unsealed]? = nil) throws {
         var bytes: [UInt8] = []
         var hash = lastAuditHash
-        for entry in entries {
-            let encoded = try AuditTrail.encode(entry, previousHash: hash)
+        for (number, entry) in entries.enumerated() {
+            let encoded = try unsealed.map { AuditTrail.seal($0[number], sequence: entry.sequence, previousHash: hash) }
+                ?? AuditTrail.encode(entry, previousHash: hash)
             bytes += encoded.bytes
             hash = encoded.hash
         }
