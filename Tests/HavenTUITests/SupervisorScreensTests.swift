@@ -83,6 +83,15 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(user: "maria.s"), limit: 5).first?.caseID, CaseID(number: 1))
     }
 
+    /// Someone else returns HV-000001's grant, and anna proposes a refusal instead.
+    func returnAndProposeARefusal(in store: InMemoryCaseStore) throws {
+        let later = Timestamp(date: Self.today, hour: 11)
+        let stored = try store.load(CaseID(number: 1))
+        var changed = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "root", role: .supervisor), at: later)
+        changed = try Workflow.proposeDecision(.refuse, reasons: "Debrief inconsistent.", on: changed, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
+    }
+
     /// maria asks to approve anna's grant; before she says y, the proposal is returned by
     /// someone else and anna proposes a refusal. y does not approve what maria never saw.
     func testApprovingAProposalThatChangedMeanwhileIsRefusedSayingWhatChanged() throws {
@@ -90,11 +99,7 @@ final class SupervisorScreensTests: XCTestCase {
         var app = app("maria.s", store)
         app.press([.character("3"), .character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
-        let later = Timestamp(date: Self.today, hour: 11)
-        let stored = try store.load(CaseID(number: 1))
-        var changed = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "root", role: .supervisor), at: later)
-        changed = try Workflow.proposeDecision(.refuse, reasons: "Debrief inconsistent.", on: changed, by: Actor(user: "anna.k", role: .caseworker), at: later)
-        _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        try returnAndProposeARefusal(in: store)
         app.storeDidChange(store.summaries())
         app.press([.character("y")])
         XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: The proposal changed: now a refuse by anna.k ("), app.lines[22])
@@ -123,11 +128,7 @@ final class SupervisorScreensTests: XCTestCase {
         var app = app("maria.s", store)
         app.press([.character("3"), .enter, .character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
-        let later = Timestamp(date: Self.today, hour: 11)
-        let stored = try store.load(CaseID(number: 1))
-        var changed = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "root", role: .supervisor), at: later)
-        changed = try Workflow.proposeDecision(.refuse, reasons: "Debrief inconsistent.", on: changed, by: Actor(user: "anna.k", role: .caseworker), at: later)
-        _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
+        try returnAndProposeARefusal(in: store)
         _ = app.perform([.reload(CaseID(number: 1))])
         app.press([.character("y")])
         XCTAssertTrue(app.lines[22].contains("The proposal changed: now a refuse by anna.k"), app.lines[22])
