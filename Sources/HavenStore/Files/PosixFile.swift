@@ -252,11 +252,12 @@ struct LockTimeout: Error, CustomStringConvertible {
     let holders: [LockHolder]
     let waited: Double
 
-    /// "Not saved, try again: anna.k (process 812, haven) holds the store since 10:02:03 UTC;
-    /// waited 20 s. (path)": what happened and what to do first, so it fits a status line.
+    /// "anna.k (process 812, haven) holds the store since 10:02:03 UTC; waited 20 s (path)":
+    /// the store leads it with what happened ("Not saved, try again: " for a save), so the
+    /// point fits a status line.
     var description: String {
         let who = LockHolder.describe(holders, path: path).dropFirst("Busy: ".count)
-        return "Not saved, try again: \(who); waited \(waited < 10 ? String(format: "%.1f", waited) : String(Int(waited))) s (\(path))"
+        return "\(who); waited \(waited < 10 ? String(format: "%.1f", waited) : String(Int(waited))) s (\(path))"
     }
 }
 

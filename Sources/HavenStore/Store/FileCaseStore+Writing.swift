@@ -29,7 +29,7 @@ extension FileCaseStore {
         do {
             try cases.lock(kind, wait: wait)
         } catch let timeout as LockTimeout {
-            throw StoreError.busy(timeout.description)
+            throw StoreError.busy((kind == .exclusive ? "Not saved, try again: " : "Busy, try again: ") + timeout.description)
         }
     }
 
@@ -78,7 +78,7 @@ extension FileCaseStore {
         auditIndexedBytes = 0
         needsReopen = false
         try scanFromStart()
-        try withStoreLock(.shared) { try catchUp() }
+        try confirmUnlockedScan()
     }
 
     /// Appends the lines of `prepared` in one durable write (the lines of a write of several
@@ -116,7 +116,10 @@ extension FileCaseStore {
         do {
             // Lines made before the lock come with their entries made too (each the entry the
             // contract made, but for its number: the same case, version and diff).
-            try appendAudit(prepared.map(\.audit), unsealed: unnumbered?.map(\.audit))
+            let allMatched = unnumbered.map { made in
+                made.count == prepared.count && zip(made, prepared).allSatisfy { $0.header.id == $1.record.id && $0.header.version == $1.version }
+            } ?? false
+            try appendAudit(prepared.map(\.audit), unsealed: allMatched ? unnumbered?.map(\.audit) : nil)
         } catch {
             cases.cutBack(to: offset)
             needsReopen = true

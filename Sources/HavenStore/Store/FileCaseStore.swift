@@ -239,6 +239,9 @@ public final class FileCaseStore: CaseStore {
     /// kept as lines are taken in, never counted over 120,000 cases).
     var highestIndexedSequence = 0
 
+    /// The log's length when an unfinished write of several cases was found at its end.
+    var tornLogSize: Int?
+
     /// Where the last line the log scan took in starts, and its first bytes (its checksum).
     var lastLineRead: (offset: Int, bytes: [UInt8])?
 
@@ -348,7 +351,8 @@ public final class FileCaseStore: CaseStore {
     /// and the log is read again up to where it began, so a link is never on one case only and
     /// an import is all there or not at all.
     func scanCases(from offset: Int, limit: Int? = nil) throws {
-        let end = min(cases.size, limit ?? .max)
+        var end = min(cases.size, limit ?? .max)
+        tornLogSize = nil
         var position = offset
         var chunk = Self.scanChunkBytes
         var openWrite: Int? // where a write of several cases, not yet seen whole, begins
@@ -356,6 +360,9 @@ public final class FileCaseStore: CaseStore {
         while position < end {
             let count = min(chunk, end - position)
             let bytes = try cases.read(at: position, count: count)
+            // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
+            // stop where it now ends; the locked catch-up that follows reads it again.
+            if bytes.count < count { end = position + bytes.count }
             let part = LogScanner.scan(bytes, baseOffset: position, file: cases.path)
             if part.completeLength == 0, position + count < end {
                 chunk *= 2 // one line longer than a chunk: read more at once
@@ -392,6 +399,9 @@ public final class FileCaseStore: CaseStore {
             // Rare (a crash mid-write): the lines taken in from it come out by reading again.
             try scanFromStart(limit: openWrite)
             tornCasesTail = openWrite < cases.size
+            // Until a writer sets the torn write aside, looking again at a log of this length
+            // finds nothing new: no session reads it all again every second.
+            tornLogSize = cases.size
             return
         }
         scannedBytes = position
@@ -520,7 +530,7 @@ public final class FileCaseStore: CaseStore {
     func catchUp() throws {
         let size = cases.size
         if size < scannedBytes { try scanFromStart(); return }
-        if size > scannedBytes { try scanCases(from: scannedBytes) } else { tornCasesTail = false }
+        if size > scannedBytes, size != tornLogSize { try scanCases(from: scannedBytes) } else if size == scannedBytes { tornCasesTail = false }
         if audit.size != scannedAuditBytes || tornAuditTail || damagedAuditTail != nil { try scanAuditTail() }
     }
 
