@@ -80,9 +80,8 @@ final class WorkflowTests: XCTestCase {
         for attempt in [{ try Workflow.approveDecision(on: changed, seen: seen, by: Fixtures.maria, at: later) },
                         { try Workflow.returnDecision(on: changed, seen: seen, comment: "No.", by: Fixtures.maria, at: later) }] {
             XCTAssertThrowsError(try attempt()) { error in
-                func minute(_ time: Timestamp) -> String { String(time.description.dropLast(4).replacingOccurrences(of: "T", with: " ")) }
-                XCTAssertEqual("\(error)", "The proposal changed: now a refuse by anna.k (\(minute(later))); "
-                               + "you saw a grant by anna.k (\(minute(now))). Nothing saved; look again.")
+                XCTAssertEqual("\(error)", "The proposal changed: now a refuse by anna.k (\(later.minuteText)); "
+                               + "you saw a grant by anna.k (\(now.minuteText)). Nothing saved; look again.")
             }
         }
     }

@@ -12,17 +12,7 @@ final class IntegrationStoreTests: StoreTestCase {
     }
 
     /// `count` cases in Integration in Germany, assigned to anna.
-    func arrived(_ count: Int) -> [Case] {
-        demoCases(count).map { record in
-            var next = record
-            next.stage = .integration
-            next.assignedTo = anna.user
-            next.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "maria.s", proposedAt: now,
-                                                 review: Review(verdict: .approved, by: "pieter.v", at: now))
-            next.relocation.arrivalDate = today.adding(days: -40)
-            return next
-        }
-    }
+    func arrived(_ count: Int) -> [Case] { arrivedInGermany(demoCases(count)) }
 
     func testTheHeaderCarriesIntegrationAndReadsBackWithoutFullRecords() throws {
         let store = try makeStore()

@@ -430,13 +430,8 @@ final class SavePromiseTests: StoreTestCase {
         let course = LanguageCourse(id: "de-leipzig-a2", provider: "VHS Leipzig", language: LanguageCode("de")!, targetLevel: .a2,
                                     country: CountryCode("DE")!, city: "Leipzig", schedule: "Mon-Fri 9-13", capacity: 1)
         _ = try store.changeCatalogue(CatalogueChange.add([course]), by: admin, at: now)
-        let records = newCases(2, from: 1).map { record -> Case in
+        let records = arrivedInGermany(newCases(2, from: 1)).map { record -> Case in
             var next = record
-            next.stage = .integration
-            next.assignedTo = anna.user
-            next.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "maria.s", proposedAt: now,
-                                                 review: Review(verdict: .approved, by: "pieter.v", at: now))
-            next.relocation.arrivalDate = today.adding(days: -40)
             next.integration.enrolments = [CourseEnrolment(courseID: course.id, requestedOn: today, status: .enrolled, since: today)]
             return next
         }

@@ -42,6 +42,19 @@ class StoreTestCase: XCTestCase {
         DemoCases.generate(count: count, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
     }
 
+    /// The cases in Integration in Germany, arrived 40 days ago, assigned to anna.
+    func arrivedInGermany(_ records: [Case]) -> [Case] {
+        records.map { record in
+            var next = record
+            next.stage = .integration
+            next.assignedTo = anna.user
+            next.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "maria.s", proposedAt: now,
+                                                 review: Review(verdict: .approved, by: "pieter.v", at: now))
+            next.relocation.arrivalDate = today.adding(days: -40)
+            return next
+        }
+    }
+
     func path(_ name: String) -> String { storeURL.appendingPathComponent(name).path }
 
     func appendBytes(_ bytes: [UInt8], to name: String) throws {

@@ -58,3 +58,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 extension Timestamp: ISOStringCodable {
     public static let expectedForm = "a UTC time in the form YYYY-MM-DDTHH:MM:SSZ"
 }
+
+extension Timestamp {
+    /// "2026-11-24 09:30": a time to the minute, for people (UTC, said beside it where it matters).
+    public var minuteText: String { String(description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)) }
+}

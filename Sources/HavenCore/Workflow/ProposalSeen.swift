@@ -59,7 +59,7 @@ public struct ProposalSeen: Hashable, Sendable {
         case let .allocation(country): "an allocation to \(country)"
         case let .story(given, digest): "a story with consent given on \(given)" + (digest.map { " (version \($0.prefix(8)))" } ?? "")
         }
-        return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " (\(String($0.description.dropLast(4).replacingOccurrences(of: "T", with: " "))))" } ?? "")
+        return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " (\($0.minuteText))" } ?? "")
     }
 }
 

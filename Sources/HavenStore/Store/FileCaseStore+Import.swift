@@ -45,9 +45,10 @@ extension FileCaseStore {
                                                     capability: .importCases, newCaseChanges: changes, ledger: self)
             try append(prepared, by: actor, at: time, unnumbered: lines)
         }
-        // The next opening starts from an index that holds the import (written beside and
-        // renamed, with no lock held: it stands for the log up to where it says).
-        if usesQueueIndex { writeQueueIndex() }
+        // A large import is put in the index at once (written beside and renamed, with no lock
+        // held: it stands for the log up to where it says), so the next opening need not
+        // parse it; a small one is left to the next opening, as any save is.
+        writeQueueIndexIfBehind()
     }
 
     /// Every case as `StoreExport.json` writes it, copied from the log without decoding: the

@@ -55,7 +55,7 @@ public final class FileCaseStore: CaseStore {
 
     var cases: PosixFile
     var audit: PosixFile
-    private(set) var index: [CaseID: IndexEntry] = [:] {
+    internal(set) var index: [CaseID: IndexEntry] = [:] {
         didSet {
             if index.isEmpty {
                 highestIndexedSequence = 0
@@ -66,8 +66,8 @@ public final class FileCaseStore: CaseStore {
     }
     /// Every case's summary in case-number order: what `summaries()` hands out, shared rather
     /// than built again on each call (one copy of 120,000 summaries, not one per screen).
-    private var summaryList: [CaseSummary] = []
-    private var summaryPosition: [CaseID: Int] = [:]
+    var summaryList: [CaseSummary] = []
+    var summaryPosition: [CaseID: Int] = [:]
 
     public func summary(of id: CaseID) -> CaseSummary? { summaryPosition[id].map { summaryList[$0] } }
     /// Places used (approved allocations) and held (pending proposals) per country, kept in
@@ -205,45 +205,14 @@ public final class FileCaseStore: CaseStore {
         }
     }
 
-    /// Reads the log with no lock held (the long part of a cold opening does not stop anyone's
-    /// save), then takes in the rest under a brief shared lock, then, when a torn tail or a
-    /// missing audit entry was found, repairs under the write lock. A repair that cannot be
-    /// written (a full disk, a read-only file system) leaves the store open for reading.
-    func openAndScan() throws {
-        try scanFromStart()
-        try confirmUnlockedScan()
-        guard needsRepair, readOnlyReason == nil else { return }
-        do {
-            try withWriteLock {}
-        } catch {
-            openingProblems.append(StoreProblem(.warning, file: directory.path,
-                                                message: "a repair could not be written (\(error)); the store is open for reading, and the next save tries again"))
-        }
-    }
-
-    /// Under a brief shared lock, takes in what was appended since a scan made with no lock.
-    /// A line read with no lock may have been cut back since (its writer's audit entry failed)
-    /// and other lines written in its place: then the log is read again, under the lock.
-    func confirmUnlockedScan() throws {
-        try withStoreLock(.shared) {
-            if let (offset, bytes) = lastLineRead, try cases.read(at: offset, count: bytes.count) != bytes {
-                try scanFromStart()
-            } else {
-                try catchUp()
-            }
-        }
-    }
-
+    /// Where the last line the log scan took in starts, and its first bytes (its checksum).
+    var lastLineRead: (offset: Int, bytes: [UInt8])?
+    /// The log's length when an unfinished write of several cases was found at its end.
+    var tornLogSize: Int?
     /// The highest audit sequence any line in the index carries: when it is past the trail's
     /// last entry, saves reached the log without their entries (checked on every write, so
     /// kept as lines are taken in, never counted over 120,000 cases).
     var highestIndexedSequence = 0
-
-    /// The log's length when an unfinished write of several cases was found at its end.
-    var tornLogSize: Int?
-
-    /// Where the last line the log scan took in starts, and its first bytes (its checksum).
-    var lastLineRead: (offset: Int, bytes: [UInt8])?
 
     /// Why nothing can be written in this session (the file system is read-only), or nil.
     public internal(set) var readOnlyReason: String?
@@ -265,27 +234,18 @@ public final class FileCaseStore: CaseStore {
         tornCasesTail || tornAuditTail || damagedAuditTail != nil || highestIndexedSequence > lastAuditSequence
     }
 
-    /// Reads the queue index if it stands for the log, then the log beyond it (all of it when
-    /// there is no usable index); writes a new index when much of the log was beyond the old.
-    /// `limit`: read no further (where an unfinished write of several cases begins).
-    func scanFromStart(limit: Int? = nil) throws {
-        index = [:]
-        lastLineRead = nil
-        scannedBytes = 0
-        scannedInode = try cases.status().st_ino
-        openingProblems.removeAll { $0.severity == .damaged }
-        let covered = usesQueueIndex ? adoptQueueIndex() : 0
-        bytesFromQueueIndex = covered
-        try scanCases(from: covered, limit: limit)
-        try scanAuditTail()
-        if usesQueueIndex, scannedBytes - covered > Self.queueIndexThresholdBytes { writeQueueIndex() }
-    }
-
     let usesQueueIndex: Bool
 
     /// How many bytes of the log the last opening took from the queue index rather than
     /// parsing them (0: it read the whole log). The fault suites count openings by it.
-    public private(set) var bytesFromQueueIndex = 0
+    public internal(set) var bytesFromQueueIndex = 0
+    /// How much of the log the queue index on disk covers, as far as this session knows.
+    var queueIndexCovers = 0
+
+    /// Writes a new queue index when much of the log is beyond the one on disk.
+    func writeQueueIndexIfBehind() {
+        if usesQueueIndex, scannedBytes - queueIndexCovers > Self.queueIndexThresholdBytes { writeQueueIndex() }
+    }
 
     /// How many bytes of log beyond the queue index make opening write a new one: about 2,000
     /// saves, a twentieth of a second of parsing. The tests and the crash suite set 0, so
@@ -296,7 +256,7 @@ public final class FileCaseStore: CaseStore {
 
     /// Takes in the queue index when it stands for the first bytes of the log; returns how
     /// many bytes it covers (0 when there is none, or it is stale, damaged or of another format).
-    private func adoptQueueIndex() -> Int {
+    func adoptQueueIndex() -> Int {
         guard let file = try? PosixFile(path: queueIndexPath, flags: O_RDONLY), let bytes = try? file.readAll(),
               let queueIndex = try? QueueIndex.decode(bytes), (try? queueIndex.matches(cases)) == true else { return 0 }
         let count = queueIndex.entries.count
@@ -327,88 +287,10 @@ public final class FileCaseStore: CaseStore {
             let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
             try file.write(queueIndex.encoded())
             try PosixFile.rename(temporary, to: queueIndexPath)
+            queueIndexCovers = scannedBytes
         } catch {
             PosixFile.unlink(temporary)
         }
-    }
-
-    /// glibc's malloc_trim, which Swift's Glibc module leaves out (malloc.h), found at run time.
-    private static func trimMalloc() {
-        typealias Trim = @convention(c) (Int) -> Int32
-        guard let symbol = dlsym(nil, "malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: Trim.self)(0)
-    }
-
-    /// How much of the log is read at a time: enough lines for both cores, and never the
-    /// whole 500 MB log of 120,000 cases in memory at once.
-    nonisolated(unsafe) static var scanChunkBytes = 16 << 20 // tests make it small
-
-    /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
-    /// each good line to the index as its chunk is read (so the parsed headers of 120,000 lines
-    /// are never all in memory beside the index, even when one import wrote them all). A write
-    /// of several cases (a link, an import) is taken in as it is read; if the log ends before
-    /// its last part, it was torn by a crash (or, read with no lock, is still being written),
-    /// and the log is read again up to where it began, so a link is never on one case only and
-    /// an import is all there or not at all.
-    func scanCases(from offset: Int, limit: Int? = nil) throws {
-        var end = min(cases.size, limit ?? .max)
-        tornLogSize = nil
-        var position = offset
-        var chunk = Self.scanChunkBytes
-        var openWrite: Int? // where a write of several cases, not yet seen whole, begins
-        var scanned = 0
-        while position < end {
-            let count = min(chunk, end - position)
-            let bytes = try cases.read(at: position, count: count)
-            // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
-            // stop where it now ends; the locked catch-up that follows reads it again.
-            if bytes.count < count { end = position + bytes.count }
-            let part = LogScanner.scan(bytes, baseOffset: position, file: cases.path)
-            if part.completeLength == 0, position + count < end {
-                chunk *= 2 // one line longer than a chunk: read more at once
-                continue
-            }
-            if summaryList.isEmpty, !part.records.isEmpty {
-                // Room for every case at once, estimated from this chunk's lines: growing the
-                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
-                let estimate = Int(Double(end - position) / Double(max(1, part.completeLength)) * Double(part.records.count) * 1.05)
-                summaryList.reserveCapacity(estimate)
-                summaryPosition.reserveCapacity(estimate)
-                index.reserveCapacity(estimate)
-            }
-            for problem in part.problems { openingProblems.append(problem) }
-            for item in part.records {
-                if let number = item.header.part, let parts = item.header.parts {
-                    if number == 1 { openWrite = item.offset }
-                    if number == parts { openWrite = nil }
-                } else {
-                    openWrite = nil
-                }
-                if let existing = index[item.header.id], existing.version >= item.header.version { continue }
-                setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
-            }
-            if let last = part.records.last {
-                let start = last.offset - position
-                lastLineRead = (last.offset, Array(bytes[start..<min(start + 24, bytes.count)]))
-            }
-            scanned += part.records.count
-            position += part.completeLength
-            if part.completeLength < bytes.count, position + (bytes.count - part.completeLength) >= end { break }
-        }
-        if let openWrite {
-            // Rare (a crash mid-write): the lines taken in from it come out by reading again.
-            try scanFromStart(limit: openWrite)
-            tornCasesTail = openWrite < cases.size
-            // Until a writer sets the torn write aside, looking again at a log of this length
-            // finds nothing new: no session reads it all again every second.
-            tornLogSize = cases.size
-            return
-        }
-        scannedBytes = position
-        tornCasesTail = scannedBytes < cases.size
-        // Parsing on both cores leaves freed chunks in each thread's malloc arena; hand them
-        // back, or a session holds the peak of its opening for good.
-        if scanned > 10_000 { Self.trimMalloc() }
     }
 
     // MARK: CaseStore
@@ -418,9 +300,8 @@ public final class FileCaseStore: CaseStore {
     }
 
     public func load(_ id: CaseID) throws -> StoredCase {
-        guard let entry = index[id] else { throw StoreError.notFound(id) }
-        return StoredCase(record: try decodeCase(entry), version: entry.version,
-                          savedBy: entry.savedBy, savedAt: entry.savedAt)
+        guard let stored = try stored(id) else { throw StoreError.notFound(id) }
+        return stored
     }
 
     public func save(_ record: Case, basedOn version: CaseVersion?, by actor: Actor, at time: Timestamp) throws -> CaseVersion {
@@ -574,17 +455,5 @@ public final class FileCaseStore: CaseStore {
         lastAuditSequence = entries.last?.sequence ?? lastAuditSequence
         lastAuditHash = hash
         scannedAuditBytes = offset + bytes.count
-    }
-}
-
-extension ArraySlice where Element == UInt8 {
-    func lastRange(of needle: [UInt8]) -> Range<Int>? {
-        guard count >= needle.count else { return nil }
-        var index = endIndex - needle.count
-        while index >= startIndex {
-            if self[index..<(index + needle.count)].elementsEqual(needle) { return index..<(index + needle.count) }
-            index -= 1
-        }
-        return nil
     }
 }

@@ -215,7 +215,3 @@ extension Screen {
     var helpSection: HelpSection { keyTable.helpSection(title: "Keys on the \(title) screen") }
 }
 
-extension Timestamp {
-    /// "2026-11-24 09:30": a time to the minute for the screen (UTC, said beside it).
-    public var minuteText: String { String(description.dropLast().replacingOccurrences(of: "T", with: " ").dropLast(3)) }
-}

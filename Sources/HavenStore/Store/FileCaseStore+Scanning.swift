@@ -1,0 +1,135 @@
+import Foundation
+import Glibc
+import HavenCore
+
+/// Reading the log: an opening with no lock, then a brief shared lock to take in the rest;
+/// the chunked scan that takes each line into the index as it is read.
+extension FileCaseStore {
+    /// Reads the log with no lock held (the long part of a cold opening does not stop anyone's
+    /// save), then takes in the rest under a brief shared lock, then, when a torn tail or a
+    /// missing audit entry was found, repairs under the write lock. A repair that cannot be
+    /// written (a full disk, a read-only file system) leaves the store open for reading.
+    func openAndScan() throws {
+        try scanFromStart()
+        try confirmUnlockedScan()
+        guard needsRepair, readOnlyReason == nil else { return }
+        do {
+            try withWriteLock {}
+        } catch {
+            openingProblems.append(StoreProblem(.warning, file: directory.path,
+                                                message: "a repair could not be written (\(error)); the store is open for reading, and the next save tries again"))
+        }
+    }
+
+    /// Under a brief shared lock, takes in what was appended since a scan made with no lock.
+    /// A line read with no lock may have been cut back since (its writer's audit entry failed)
+    /// and other lines written in its place: then the log is read again, under the lock.
+    func confirmUnlockedScan() throws {
+        try withStoreLock(.shared) {
+            if let (offset, bytes) = lastLineRead, try cases.read(at: offset, count: bytes.count) != bytes {
+                try scanFromStart()
+            } else {
+                try catchUp()
+            }
+        }
+    }
+
+
+
+
+    /// Reads the queue index if it stands for the log, then the log beyond it (all of it when
+    /// there is no usable index); writes a new index when much of the log was beyond the old.
+    /// `limit`: read no further (where an unfinished write of several cases begins).
+    func scanFromStart(limit: Int? = nil) throws {
+        index = [:]
+        lastLineRead = nil
+        scannedBytes = 0
+        scannedInode = try cases.status().st_ino
+        openingProblems.removeAll { $0.severity == .damaged }
+        let covered = usesQueueIndex ? adoptQueueIndex() : 0
+        bytesFromQueueIndex = covered
+        queueIndexCovers = covered
+        try scanCases(from: covered, limit: limit)
+        try scanAuditTail()
+        writeQueueIndexIfBehind()
+    }
+
+    /// glibc's malloc_trim, which Swift's Glibc module leaves out (malloc.h), found at run time.
+    private static func trimMalloc() {
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+    }
+
+    /// How much of the log is read at a time: enough lines for both cores, and never the
+    /// whole 500 MB log of 120,000 cases in memory at once.
+    nonisolated(unsafe) static var scanChunkBytes = 16 << 20 // tests make it small
+
+    /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
+    /// each good line to the index as its chunk is read (so the parsed headers of 120,000 lines
+    /// are never all in memory beside the index, even when one import wrote them all). A write
+    /// of several cases (a link, an import) is taken in as it is read; if the log ends before
+    /// its last part, it was torn by a crash (or, read with no lock, is still being written),
+    /// and the log is read again up to where it began, so a link is never on one case only and
+    /// an import is all there or not at all.
+    func scanCases(from offset: Int, limit: Int? = nil) throws {
+        var end = min(cases.size, limit ?? .max)
+        tornLogSize = nil
+        var position = offset
+        var chunk = Self.scanChunkBytes
+        var openWrite: Int? // where a write of several cases, not yet seen whole, begins
+        var scanned = 0
+        while position < end {
+            let count = min(chunk, end - position)
+            let bytes = try cases.read(at: position, count: count)
+            // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
+            // stop where it now ends; the locked catch-up that follows reads it again.
+            if bytes.count < count { end = position + bytes.count }
+            let part = LogScanner.scan(bytes, baseOffset: position, file: cases.path)
+            if part.completeLength == 0, position + count < end {
+                chunk *= 2 // one line longer than a chunk: read more at once
+                continue
+            }
+            if summaryList.isEmpty, !part.records.isEmpty {
+                // Room for every case at once, estimated from this chunk's lines: growing the
+                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
+                let estimate = Int(Double(end - position) / Double(max(1, part.completeLength)) * Double(part.records.count) * 1.05)
+                summaryList.reserveCapacity(estimate)
+                summaryPosition.reserveCapacity(estimate)
+                index.reserveCapacity(estimate)
+            }
+            for problem in part.problems { openingProblems.append(problem) }
+            for item in part.records {
+                if let number = item.header.part, let parts = item.header.parts {
+                    if number == 1 { openWrite = item.offset }
+                    if number == parts { openWrite = nil }
+                } else {
+                    openWrite = nil
+                }
+                if let existing = index[item.header.id], existing.version >= item.header.version { continue }
+                setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
+            }
+            if let last = part.records.last {
+                let start = last.offset - position
+                lastLineRead = (last.offset, Array(bytes[start..<min(start + 24, bytes.count)]))
+            }
+            scanned += part.records.count
+            position += part.completeLength
+            if part.completeLength < bytes.count, position + (bytes.count - part.completeLength) >= end { break }
+        }
+        if let openWrite {
+            // Rare (a crash mid-write): the lines taken in from it come out by reading again.
+            try scanFromStart(limit: openWrite)
+            tornCasesTail = openWrite < cases.size
+            // Until a writer sets the torn write aside, looking again at a log of this length
+            // finds nothing new: no session reads it all again every second.
+            tornLogSize = cases.size
+            return
+        }
+        scannedBytes = position
+        tornCasesTail = scannedBytes < cases.size
+        // Parsing on both cores leaves freed chunks in each thread's malloc arena; hand them
+        // back, or a session holds the peak of its opening for good.
+        if scanned > 10_000 { Self.trimMalloc() }
+    }
+}
