@@ -15,7 +15,8 @@ struct Haven: ParsableCommand {
             """,
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, PublicityCommand.self,
                       CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
-                      AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self]
+                      AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
+                      TravelCommand.self]
     )
 
     @OptionGroup var store: StoreOptions

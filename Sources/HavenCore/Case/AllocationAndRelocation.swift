@@ -68,18 +68,38 @@ public struct AllocationOverride: Hashable, Codable, Sendable {
     }
 }
 
-/// Travel to the host country and arrival there.
+/// Travel to the host country and arrival there: arranged (a date and the route), the
+/// departure, and the arrival (when, the place of reception, who met the person).
 public struct Relocation: Hashable, Codable, Sendable {
+    /// The date travel is arranged for.
     public var travelDate: CalendarDate?
+    /// The route and arrangements: flights, escort, documents carried.
     public var travelNotes: String
+    /// The day the person actually left.
+    public var departureDate: CalendarDate?
     public var arrivalDate: CalendarDate?
     public var receptionPlace: String
+    /// Who met the person on arrival: a name and organisation.
+    public var metBy: String
 
-    public init(travelDate: CalendarDate? = nil, travelNotes: String = "", arrivalDate: CalendarDate? = nil,
-                receptionPlace: String = "") {
+    public init(travelDate: CalendarDate? = nil, travelNotes: String = "", departureDate: CalendarDate? = nil,
+                arrivalDate: CalendarDate? = nil, receptionPlace: String = "", metBy: String = "") {
         self.travelDate = travelDate
         self.travelNotes = travelNotes
+        self.departureDate = departureDate
         self.arrivalDate = arrivalDate
         self.receptionPlace = receptionPlace
+        self.metBy = metBy
+    }
+
+    /// Records written before departure and who met the person were kept have neither.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        travelDate = try c.decodeIfPresent(CalendarDate.self, forKey: .travelDate)
+        travelNotes = try c.decodeIfPresent(String.self, forKey: .travelNotes) ?? ""
+        departureDate = try c.decodeIfPresent(CalendarDate.self, forKey: .departureDate)
+        arrivalDate = try c.decodeIfPresent(CalendarDate.self, forKey: .arrivalDate)
+        receptionPlace = try c.decodeIfPresent(String.self, forKey: .receptionPlace) ?? ""
+        metBy = try c.decodeIfPresent(String.self, forKey: .metBy) ?? ""
     }
 }

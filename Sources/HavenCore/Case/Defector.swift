@@ -183,23 +183,73 @@ public struct Money: Hashable, Codable, Sendable, CustomStringConvertible {
         self.currency = currency
     }
 
-    /// An amount and a currency as people type them: "10000 USD", "2,450.50 EUR" (commas
-    /// group thousands, a point marks cents, at most two digits after it). Without a currency,
-    /// `defaultCurrency`. Exact: no floating point. Nil for anything else, or a negative amount.
+    /// An amount and a currency as people type them across Europe and North America:
+    /// "10000 USD", "2,450.50 EUR", "2.450,50 EUR", "2450,50", "2 450,50 €"-style spacing
+    /// ("EUR" written out). A comma or point followed by one or two digits at the end marks the
+    /// cents; followed by groups of three digits it separates thousands; spaces and apostrophes
+    /// also separate thousands. Without a currency, `defaultCurrency`. Exact: no floating point.
+    /// Nil for anything else (a negative amount, three decimals, "2,4,5"), never a guess.
     public init?(parsing text: String, defaultCurrency: String? = nil) {
-        let parts = text.split(separator: " ")
-        guard (1...2).contains(parts.count) else { return nil }
-        let currency = parts.count == 2 ? String(parts[1]).uppercased() : defaultCurrency?.uppercased() ?? ""
-        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
-        let amount = parts[0].replacingOccurrences(of: ",", with: "").split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(amount.count), amount.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), !amount[0].isEmpty,
-              let whole = Int64(amount[0]), whole < Int64.max / 100 else { return nil }
-        var cents: Int64 = 0
-        if amount.count == 2 {
-            guard (1...2).contains(amount[1].count), let fraction = Int64(amount[1]) else { return nil }
-            cents = amount[1].count == 1 ? fraction * 10 : fraction
+        var words = text.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" }).map(String.init)
+        var currency = defaultCurrency?.uppercased() ?? ""
+        func isCode(_ word: String) -> Bool { word.count == 3 && word.allSatisfy { $0.isASCII && $0.isLetter } }
+        if let last = words.last, isCode(last) {
+            currency = last.uppercased()
+            words.removeLast()
+        } else if let first = words.first, isCode(first) {
+            currency = first.uppercased()
+            words.removeFirst()
         }
-        self.init(minorUnits: whole * 100 + cents, currency: currency)
+        guard currency.count == 3, !words.isEmpty, let amount = Money.minorUnits(of: words.joined(separator: " ")) else { return nil }
+        self.init(minorUnits: amount, currency: currency)
+    }
+
+    /// The amount in cents of a number written with thousands separators (space, apostrophe,
+    /// comma or point) and a decimal comma or point; nil if it is ambiguous or malformed.
+    static func minorUnits(of text: String) -> Int64? {
+        // Spaces between digit groups separate thousands, as an apostrophe does.
+        let groupedBySpace = text.contains(" ") || text.contains("'")
+        let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == " " || $0 == "'" }).map(String.init)
+        if groupedBySpace {
+            guard parts.count > 1, (1...3).contains(parts[0].count), parts.dropFirst().dropLast().allSatisfy({ $0.count == 3 }) else { return nil }
+            // The last group may carry the decimals: "2 450,50".
+            guard let last = parts.last, last.count >= 3, last.prefix(3).allSatisfy({ $0.isNumber }) else { return nil }
+        }
+        let plain = parts.joined()
+        guard !plain.isEmpty, plain.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "," || $0 == "." }),
+              plain.first!.isNumber else { return nil }
+        let separators = plain.filter { $0 == "," || $0 == "." }
+        var whole = plain, fraction = ""
+        if let lastSeparator = plain.lastIndex(where: { $0 == "," || $0 == "." }) {
+            let after = plain[plain.index(after: lastSeparator)...]
+            let mark = plain[lastSeparator]
+            let decimal: Bool
+            if Set(separators).count == 2 {
+                // Both kinds: the last is the decimal mark, and it appears once.
+                decimal = separators.filter { $0 == mark }.count == 1
+                guard decimal else { return nil }
+            } else if separators.count == 1 {
+                guard (1...3).contains(after.count) else { return nil }
+                decimal = after.count != 3
+            } else {
+                decimal = false
+            }
+            if decimal {
+                guard (1...2).contains(after.count) else { return nil }
+                fraction = String(after)
+                whole = String(plain[..<lastSeparator])
+            }
+            // What is left separates thousands: 1 to 3 digits, then groups of exactly three.
+            let groups = whole.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "," || $0 == "." })
+            if groups.count > 1 {
+                guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }),
+                      Set(whole.filter { $0 == "," || $0 == "." }).count == 1 else { return nil }
+            }
+            whole = whole.filter { $0.isNumber }
+        }
+        guard !whole.isEmpty, let units = Int64(whole), units < Int64.max / 100 else { return nil }
+        let cents = fraction.isEmpty ? 0 : (Int64(fraction) ?? 0) * (fraction.count == 1 ? 10 : 1)
+        return units * 100 + cents
     }
 
     public var description: String {

@@ -178,6 +178,8 @@ enum CaseActions {
                    items: moves(for: stored.record, role: context.role).map { name in
                        PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")") {
                            if name == .close { return [.push(closeCase(stored, context: context))] }
+                           // The arrival is recorded with its details, which moves the case on.
+                           if name == .confirmArrival { return [.back, .push(RelocationActions.travel(stored, context: context))] }
                            do {
                                let record = try Workflow.perform(name, on: stored.record, by: context.actor, at: context.clock())
                                return [.save(record, basedOn: stored.version)]

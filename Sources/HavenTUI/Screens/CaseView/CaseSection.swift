@@ -110,9 +110,12 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             } else {
                 lines.append("No allocation proposed yet.")
             }
-            lines.append(field("Travel", date(record.relocation.travelDate)))
-            lines.append(field("Arrived", date(record.relocation.arrivalDate)))
-            lines.append(field("Reception", record.relocation.receptionPlace))
+            let r = record.relocation
+            lines.append(field("Travel", [date(r.travelDate), r.travelNotes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")))
+            lines.append(field("Left", date(r.departureDate)))
+            lines.append(field("Arrived", date(r.arrivalDate)))
+            lines.append(field("Reception", r.receptionPlace))
+            lines.append(field("Met by", r.metBy))
             return lines
         case .integration:
             return IntegrationLines(record: record, today: today, occupations: reference?.occupations).lines(field: field)

@@ -11,7 +11,7 @@ public struct CaseViewScreen: Screen {
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
         case integration, family, publicity
-        case recordScreening, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
+        case recordScreening, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
     }
 
@@ -69,6 +69,8 @@ public struct CaseViewScreen: Screen {
             (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
             (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
              "Approve the case into another country than proposed, with the reason"),
+            (may(.confirmArrival) && [.relocation, .integration].contains(record.stage), "l", .travel, "Travel",
+             "Travel and arrival: arranged, departure, arrival (moves the case to Integration); correct them"),
             (may(.recordIntegration) && record.stage != .closed, "i", .integration, "Integrate",
              "Courses, assessments, skills profile, job openings, applications, jobs and follow-ups"),
             (may(.recordFamily), "f", .family, "Family",
@@ -162,6 +164,9 @@ public struct CaseViewScreen: Screen {
                                                          reloads: stored.record.id))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
+        case .travel:
+            show(.allocation)
+            return [.push(RelocationActions.travel(stored, context: context))]
         case .integration:
             show(.integration)
             return IntegrationActions.menu(stored, context: context)

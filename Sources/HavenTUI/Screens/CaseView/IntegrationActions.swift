@@ -237,7 +237,7 @@ enum IntegrationActions {
             FormField("employer", "Employer", .text(maximumLength: 120), hint: "taken from the opening if empty"),
             FormField("occupation", "ISCO-08", .text(maximumLength: 4), hint: "taken from the opening if empty"),
             FormField("start", "Start", .date, hint: "YYYY-MM-DD", value: context.today.description),
-            FormField("wage", "Monthly wage", .text(maximumLength: 20), hint: "gross, e.g. 2450.00 (\(currency) unless named)"),
+            FormField("wage", "Monthly wage", .text(maximumLength: 20), hint: "gross, e.g. 2450,50 or 2,450.50 (\(currency) unless named)"),
             FormField("contract", "Contract", .choice(FormOption.all(ContractType.self))),
         ])])
         return FormScreen(title: "Job", heading: "A job for \(record.id) · follow-ups fall due at 3, 6 and 12 months", form: form) { form in
@@ -251,7 +251,7 @@ enum IntegrationActions {
             let wageText = form.value("wage").trimmingCharacters(in: .whitespaces)
             let wage = wageText.isEmpty ? nil : Money(parsing: wageText, defaultCurrency: currency)
             if !wageText.isEmpty, wage == nil {
-                problems.append(ValidationIssue(field: "wage", message: "Give an amount such as 2450.00, or 2450.00 \(currency)."))
+                problems.append(ValidationIssue(field: "wage", message: "'\(wageText)' is not an amount: write 2450,50 or 2 450.50, with or without \(currency)."))
             }
             guard problems.isEmpty, let start else { return .problems(problems) }
             let employer = form.value("employer").trimmingCharacters(in: .whitespaces)

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Relocation: travel arranged, the departure, and the arrival. One record, kept whole and
+/// correctable; recording the arrival is what moves the case on to Integration.
+extension Workflow {
+    /// Records (or corrects) the case's travel and arrival. In Relocation, a recorded arrival
+    /// moves the case to Integration through `confirmArrival`; in Integration the details stay
+    /// correctable, but the arrival cannot be taken back.
+    public static func recordRelocation(_ relocation: Relocation, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try Capability.confirmArrival.require(actor)
+        try requireAssignment(record, actor)
+        guard [.relocation, .integration].contains(record.stage) else { throw .wrongStage(.confirmArrival, current: record.stage) }
+        var cleaned = relocation
+        cleaned.travelNotes = cleaned.travelNotes.trimmingCharacters(in: .whitespacesAndNewlines)
+        cleaned.receptionPlace = cleaned.receptionPlace.trimmingCharacters(in: .whitespacesAndNewlines)
+        cleaned.metBy = cleaned.metBy.trimmingCharacters(in: .whitespacesAndNewlines)
+        let allocated = record.stageHistory.last { $0.stage == .relocation }?.at.date ?? record.registeredAt.date
+        var issues = RelocationValidation.issues(cleaned, allocatedOn: allocated, today: time.date)
+        if record.stage == .integration, cleaned.arrivalDate == nil {
+            issues.append(ValidationIssue(field: "arrivalDate", message: "The case has arrived; correct the date, but it cannot be removed."))
+        }
+        guard issues.isEmpty else { throw .invalid(issues) }
+        var next = record
+        next.relocation = cleaned
+        if record.stage == .relocation, cleaned.arrivalDate != nil {
+            next = try perform(.confirmArrival, on: next, by: actor, at: time)
+        }
+        return next
+    }
+}
+
+/// The rules travel and arrival must meet: in order, not in the future once they happened, and
+/// an arrival says where the person was received and by whom.
+public enum RelocationValidation {
+    public static func issues(_ r: Relocation, allocatedOn: CalendarDate, today: CalendarDate) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        func issue(_ field: String, _ message: String) { issues.append(ValidationIssue(field: field, message: message)) }
+        if let travel = r.travelDate, travel < allocatedOn {
+            issue("travelDate", "Travel on \(travel) would be before the allocation was approved (\(allocatedOn)).")
+        }
+        if r.travelDate == nil, r.departureDate != nil || r.arrivalDate != nil {
+            issue("travelDate", "Give the date travel was arranged for before recording the departure or arrival.")
+        }
+        if let departure = r.departureDate {
+            if departure > today { issue("departureDate", "The departure \(departure) is in the future; record it once he has left.") }
+            if departure < allocatedOn { issue("departureDate", "The departure \(departure) is before the allocation was approved (\(allocatedOn)).") }
+        }
+        if let arrival = r.arrivalDate {
+            if arrival > today { issue("arrivalDate", "The arrival \(arrival) is in the future; record it once he has arrived.") }
+            if let departure = r.departureDate, arrival < departure {
+                issue("arrivalDate", "The arrival \(arrival) is before the departure \(departure).")
+            }
+            if r.departureDate == nil { issue("departureDate", "Give the departure date too (it may be the same day).") }
+            if r.receptionPlace.isEmpty { issue("receptionPlace", "Name the place of reception.") }
+            if r.metBy.isEmpty { issue("metBy", "Say who met him (name and organisation), or \"nobody\".") }
+        }
+        return issues
+    }
+}

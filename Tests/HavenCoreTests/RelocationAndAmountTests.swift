@@ -1,0 +1,83 @@
+import XCTest
+@testable import HavenCore
+
+/// Travel and arrival through the workflow, and amounts as European caseworkers type them.
+final class RelocationAndAmountTests: XCTestCase {
+    let now = Fixtures.now
+    let today = Fixtures.today
+
+    func testTravelThenDepartureThenArrivalMovesTheCaseOnOnlyAtArrival() throws {
+        var record = try Fixtures.caseIn(.relocation)
+        var relocation = Relocation(travelDate: today.adding(days: 5), travelNotes: "KBP-WAW-LHR, escorted")
+        record = try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)
+        XCTAssertEqual(record.stage, .relocation, "arranging travel does not move the case")
+        XCTAssertEqual(record.relocation.travelNotes, "KBP-WAW-LHR, escorted")
+        relocation.departureDate = today
+        record = try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)
+        XCTAssertEqual(record.stage, .relocation, "a departure does not move the case")
+        relocation.arrivalDate = today
+        relocation.receptionPlace = "Croydon reception centre"
+        relocation.metBy = "A. Smith, Home Office"
+        record = try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)
+        XCTAssertEqual(record.stage, .integration)
+        XCTAssertEqual(record.stageHistory.last?.transition, .confirmArrival)
+        XCTAssertEqual(record.relocation.metBy, "A. Smith, Home Office")
+        // Corrected in Integration: the details change, the stage does not, the arrival stays.
+        relocation.receptionPlace = "Croydon reception centre, block B"
+        let corrected = try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)
+        XCTAssertEqual(corrected.stage, .integration)
+        XCTAssertEqual(corrected.stageHistory.count, record.stageHistory.count)
+        XCTAssertEqual(corrected.relocation.receptionPlace, "Croydon reception centre, block B")
+        relocation.arrivalDate = nil
+        XCTAssertThrowsError(try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["arrivalDate"])
+        }
+    }
+
+    func testAnArrivalNeedsItsDetailsAndOrder() throws {
+        let record = try Fixtures.caseIn(.relocation)
+        let bad = Relocation(travelDate: today, departureDate: today.adding(days: 1), arrivalDate: today.adding(days: -1))
+        XCTAssertThrowsError(try Workflow.recordRelocation(bad, on: record, by: Fixtures.anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(Set(issues.map(\.field)), ["departureDate", "arrivalDate", "receptionPlace", "metBy"])
+            XCTAssertTrue(issues.contains { $0.message.contains("before the departure") })
+        }
+        let noTravel = Relocation(departureDate: today)
+        XCTAssertThrowsError(try Workflow.recordRelocation(noTravel, on: record, by: Fixtures.anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["travelDate"])
+        }
+        XCTAssertThrowsError(try Workflow.recordRelocation(Relocation(travelDate: today), on: record, by: Fixtures.oleh, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .notAssigned(record.id, assignedTo: "anna.k"))
+        }
+        XCTAssertThrowsError(try Workflow.recordRelocation(Relocation(travelDate: today), on: try Fixtures.caseIn(.allocation),
+                                                           by: Fixtures.anna, at: now))
+        XCTAssertThrowsError(try Workflow.recordRelocation(Relocation(travelDate: today), on: record, by: Fixtures.auditor, at: now))
+    }
+
+    func testOldRecordsWithoutDepartureOrMetByStillRead() throws {
+        let old = #"{"travelDate":"2026-01-02","travelNotes":"","arrivalDate":"2026-01-03","receptionPlace":"Calais"}"#
+        let relocation = try JSONDecoder().decode(Relocation.self, from: Data(old.utf8))
+        XCTAssertEqual(relocation.receptionPlace, "Calais")
+        XCTAssertNil(relocation.departureDate)
+        XCTAssertEqual(relocation.metBy, "")
+    }
+
+    func testAmountsAsEuropeansAndAmericansTypeThem() {
+        let cases: [(String, Int64)] = [
+            ("2450,50", 245_050), ("2450.50", 245_050), ("2.450,50", 245_050), ("2,450.50", 245_050),
+            ("2 450,50", 245_050), ("2'450.50", 245_050), ("2450,5", 245_050), ("2,45", 245), ("2.450", 245_000),
+            ("2,450", 245_000), ("1.234.567,89", 123_456_789), ("1,234,567.89", 123_456_789), ("10000", 1_000_000), ("0,07", 7),
+        ]
+        for (text, cents) in cases {
+            XCTAssertEqual(Money(parsing: text, defaultCurrency: "EUR"), Money(minorUnits: cents, currency: "EUR"), text)
+            XCTAssertEqual(Money(parsing: text + " SEK"), Money(minorUnits: cents, currency: "SEK"), text + " SEK")
+        }
+        XCTAssertEqual(Money(parsing: "EUR 2.450,50"), Money(minorUnits: 245_050, currency: "EUR"))
+        // Never a value a hundred times off: anything ambiguous or malformed is refused.
+        for bad in ["2,4,5", "2.450.5", "2450,555", "1.234,567.8", "2 45", "2,450.50.1", "-2450", ",50", "2450,", "1,2345", "12 34,5", "2.450,50,1"] {
+            XCTAssertNil(Money(parsing: bad, defaultCurrency: "EUR"), bad)
+        }
+    }
+}
