@@ -56,13 +56,9 @@ struct HavenBench: ParsableCommand {
     /// The batch allocation of issue 6: `cases` granted cases (about 10% in family groups of
     /// 2-4) into 20 countries of `cases / 20` places, with the package's own weights and demand.
     func allocationBenchmark() throws {
-        guard let dataDirectory = ReferenceDataLoader.locateDirectory(
+        let reference = try ReferenceDataLoader.load(ReferenceDataLoader.locate(
             explicit: nil, environment: ProcessInfo.processInfo.environment,
-            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            executable: URL(fileURLWithPath: CommandLine.arguments[0])) else {
-            throw ValidationError("cannot find the data directory (run from the package, or set HAVEN_DATA)")
-        }
-        let reference = try ReferenceDataLoader.load(from: dataDirectory)
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
         let countries = reference.countries.map { country in
             var country = country
             country.quota = cases / reference.countries.count

@@ -44,26 +44,41 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Where the reference data is.
+/// Where the reference data is: --data DIR, else $HAVEN_DATA, else the copy built into haven.
+/// The store's own host countries, once an administrator has changed them, take the place of
+/// whichever list this gives (`FileCaseStore.adopt`).
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The reference data directory (countries.json, occupations.json).",
-                                            discussion: "Default: $HAVEN_DATA, else ./data, else the data/ of the package the binary was built in.",
-                                            valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp(
+        "A reference data directory to use instead of the data built into haven.",
+        discussion: """
+            Default: $HAVEN_DATA, else the built-in data. The directory must hold all six files \
+            (countries.json, occupations.json, stage-targets.json, allocation.json, labour-demand.json, \
+            reunification.json); Haven refuses one that lacks any, naming them. A data/ in the working \
+            directory is used only when named here. A store's host countries, once changed with \
+            'haven countries', take the place of the list in either.
+            """,
+        valueName: "dir"))
     var data: String?
 
-    func loadReferenceData() throws -> ReferenceData {
-        let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: workingDirectory)
-        guard let directory = ReferenceDataLoader.locateDirectory(
-            explicit: data, environment: ProcessInfo.processInfo.environment,
-            workingDirectory: workingDirectory, executable: executable)
-        else {
-            throw ValidationError("Haven cannot find its reference data (countries.json, occupations.json). Pass --data DIR or set HAVEN_DATA.")
+    /// Where this session's reference data comes from.
+    var source: ReferenceDataSource {
+        ReferenceDataLoader.locate(explicit: data, environment: ProcessInfo.processInfo.environment,
+                                   workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+
+    /// The source in words, for messages: which option or variable named a directory.
+    var sourceDescription: String {
+        switch source {
+        case .directory(let directory): "\(directory.path) (from \(data == nil ? "$HAVEN_DATA" : "--data"))"
+        case .builtIn: "the data built into haven"
         }
+    }
+
+    func loadReferenceData() throws -> ReferenceData {
         do {
-            return try ReferenceDataLoader.load(from: directory)
+            return try ReferenceDataLoader.load(source)
         } catch {
-            throw HavenFailure("bad reference data: \(error)")
+            throw HavenFailure("bad reference data in \(sourceDescription): \(error)")
         }
     }
 }

@@ -38,8 +38,9 @@ final class ReferenceDataLoaderTests: XCTestCase {
         XCTAssertEqual(data.occupations.specialties(matching: "повар").map(\.code), ["military-cook"])
     }
 
+    /// Copies every file of data/ into the scratch directory, with `file` holding `text` instead.
     func copyData(replacing file: String, with text: String) throws {
-        for name in [ReferenceDataLoader.countriesFile, ReferenceDataLoader.occupationsFile] {
+        for name in ReferenceDataLoader.files {
             try FileManager.default.copyItem(at: Self.dataDirectory.appendingPathComponent(name),
                                              to: scratch.appendingPathComponent(name))
         }
@@ -53,19 +54,35 @@ final class ReferenceDataLoaderTests: XCTestCase {
         }
     }
 
-    func testAMissingFileIsNamed() throws {
+    func testADirectoryLackingFilesIsRefusedNamingEachOne() throws {
+        try copyData(replacing: "countries.json", with: "[]")
+        for name in [ReferenceDataLoader.allocationFile, ReferenceDataLoader.reunificationFile] {
+            try FileManager.default.removeItem(at: scratch.appendingPathComponent(name))
+        }
         XCTAssertThrowsError(try ReferenceDataLoader.load(from: scratch)) { error in
-            XCTAssertEqual("\(error)", "\(self.scratch.path)/countries.json: the file does not exist")
+            XCTAssertEqual("\(error)", "\(self.scratch.path): allocation.json, reunification.json are missing; a reference data "
+                           + "directory holds all of countries.json, occupations.json, stage-targets.json, allocation.json, "
+                           + "labour-demand.json, reunification.json (copy them from Haven's data/)")
+        }
+        let absent = scratch.appendingPathComponent("absent")
+        XCTAssertThrowsError(try ReferenceDataLoader.load(from: absent)) { error in
+            XCTAssertEqual("\(error)", "\(absent.path): no such directory")
         }
     }
 
-    func testTheDataDirectoryIsFoundBesideTheBuild() {
-        let executable = Self.dataDirectory.deletingLastPathComponent().appendingPathComponent(".build/debug/haven")
-        let found = ReferenceDataLoader.locateDirectory(explicit: nil, environment: [:], workingDirectory: scratch, executable: executable)
-        XCTAssertEqual(found?.standardizedFileURL.path, Self.dataDirectory.standardizedFileURL.path)
-        XCTAssertEqual(ReferenceDataLoader.locateDirectory(explicit: nil, environment: ["HAVEN_DATA": "/srv/haven/data"],
-                                                           workingDirectory: scratch, executable: executable)?.path, "/srv/haven/data")
-        XCTAssertEqual(ReferenceDataLoader.locateDirectory(explicit: "/x", environment: ["HAVEN_DATA": "/srv"],
-                                                           workingDirectory: scratch, executable: executable)?.path, "/x")
+    func testOnlyANamedDirectoryIsUsedElseTheBuiltInCopy() throws {
+        // A data/ in the working directory is not picked up by accident, nor one beside a build.
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try Data("not json".utf8).write(to: scratch.appendingPathComponent("data/countries.json"))
+        XCTAssertEqual(ReferenceDataLoader.locate(explicit: nil, environment: [:], workingDirectory: scratch), .builtIn)
+        XCTAssertEqual(ReferenceDataLoader.locate(explicit: nil, environment: ["HAVEN_DATA": ""], workingDirectory: scratch), .builtIn)
+        XCTAssertEqual(ReferenceDataLoader.locate(explicit: nil, environment: ["HAVEN_DATA": "/srv/haven/data"], workingDirectory: scratch),
+                       .directory(URL(fileURLWithPath: "/srv/haven/data")))
+        XCTAssertEqual(ReferenceDataLoader.locate(explicit: "/x", environment: ["HAVEN_DATA": "/srv"], workingDirectory: scratch),
+                       .directory(URL(fileURLWithPath: "/x")))
+        let relative = ReferenceDataLoader.locate(explicit: "data", environment: [:], workingDirectory: scratch)
+        XCTAssertEqual(relative, .directory(scratch.appendingPathComponent("data").standardizedFileURL))
+        XCTAssertThrowsError(try ReferenceDataLoader.load(relative), "a named data/ is used, bad or not")
+        XCTAssertEqual(try ReferenceDataLoader.load(.builtIn), try ReferenceDataLoader.load(from: Self.dataDirectory))
     }
 }

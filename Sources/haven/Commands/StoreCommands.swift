@@ -241,6 +241,7 @@ struct DataCheckCommand: ParsableCommand {
 
     func run() throws {
         let reference = try data.loadReferenceData()
+        print("Reference data: \(data.sourceDescription)")
         let quota = reference.countries.reduce(0) { $0 + $1.quota }
         print("\(reference.countries.count) host countries, \(quota) places in all")
         print("\(reference.occupations.specialties.count) military specialties mapped to \(reference.occupations.unitGroups.count) ISCO-08 unit groups")
