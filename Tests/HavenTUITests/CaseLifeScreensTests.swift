@@ -82,4 +82,19 @@ final class CaseLifeScreensTests: XCTestCase {
         let allocation = app.lines.joined(separator: "\n")
         XCTAssertTrue(allocation.contains("Met by") && allocation.contains("Frau Schulz, Caritas"), allocation)
     }
+
+    func testQuittingWithSomethingTypedAsksAndNamesIt() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("l")])
+        app.type("2026")
+        XCTAssertEqual(app.handle(.control("c"), terminalSize: HavenApp.testSize), .redraw)
+        XCTAssertEqual(app.status?.text, "Quit Haven? y quits, any other key stays. Unsaved: Travel will be lost.")
+        XCTAssertEqual(app.handle(.character("n"), terminalSize: HavenApp.testSize), .redraw)
+        XCTAssertEqual(app.topScreen.title, "Travel")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("travelDate"), "2026", "the form is as it was")
+        XCTAssertEqual(app.handle(.control("c"), terminalSize: HavenApp.testSize), .redraw)
+        XCTAssertEqual(app.handle(.control("c"), terminalSize: HavenApp.testSize), .quit, "a second Ctrl-C quits")
+    }
 }

@@ -55,6 +55,7 @@ final class FormFuzzTests: XCTestCase {
                                              catalogue: IntegrationCatalogue(courses: [course], openings: [], summaries: []))
             },
             Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
+            Factory(name: "travel") { RelocationActions.travel(integrating, context: context) },
             Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id, seen: nil) },
             Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id, seen: nil) },
             Factory(name: "course") { CoursesScreen.form(nil, context: context) },

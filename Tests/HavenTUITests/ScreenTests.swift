@@ -103,7 +103,8 @@ final class ScreenTests: XCTestCase {
         let tiny = Size(width: 30, height: 8)
         XCTAssertEqual(app.handle(.character("?"), terminalSize: tiny), nil, "no help while too small")
         XCTAssertEqual(app.handle(.down, terminalSize: tiny), nil)
-        XCTAssertEqual(app.handle(.character("q"), terminalSize: tiny), .quit)
+        XCTAssertEqual(app.handle(.character("q"), terminalSize: tiny), .redraw, "asks first")
+        XCTAssertEqual(app.handle(.character("y"), terminalSize: tiny), .quit)
     }
 
     func testHelpIsGeneratedFromTheKeyTables() {
@@ -113,14 +114,16 @@ final class ScreenTests: XCTestCase {
         let help = render(app, 80, 24).lines
         XCTAssertEqual(help[0], " Haven · Home › Help                                        anna.k · 2026-11-24")
         XCTAssertEqual(help[1], " Keys on the Home screen")
-        // Every binding of both tables is on the help screen, with all its keys.
+        // Every binding of both tables is on the help screen, with all its keys, its text
+        // whole (wrapped under itself where it is long), nothing cut.
         let home = HomeScreen(cases: nil)
-        for binding in home.keyTable.bindings {
-            let keys = binding.keys.map(\.description).joined(separator: ", ")
-            XCTAssertTrue(help.contains { $0.contains(keys) && $0.hasSuffix(binding.help) }, "\(keys) \(binding.help)")
-        }
-        for binding in HavenApp.globalKeys.bindings {
-            XCTAssertTrue(help.contains { $0.hasSuffix(binding.help) }, binding.help)
+        XCTAssertFalse(help.joined().contains("…"), help.joined(separator: "\n"))
+        let joined = help.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            .replacingOccurrences(of: #" {2,}"#, with: " ", options: .regularExpression)
+        let entries = home.keyTable.bindings.map { ($0.keys, $0.help) } + HavenApp.globalKeys.bindings.map { ($0.keys, $0.help) }
+        for (keys, text) in entries {
+            let names = keys.map { $0.description }.joined(separator: ", ")
+            XCTAssertTrue(joined.contains(names + " " + text), "\(names) \(text)")
         }
         XCTAssertEqual(help[23], "? Help Down Scroll q Back")
         XCTAssertEqual(press([.escape], &app), .redraw)
@@ -135,11 +138,11 @@ final class ScreenTests: XCTestCase {
         _ = press([.character("?")], &app, size: size)
         var lines = render(app, 40, 12).lines
         XCTAssertEqual(lines[1], " Keys on the Home screen")
-        XCTAssertEqual(lines[8], "   1             Open Intake")
+        XCTAssertEqual(lines[8], "                 area", "long help wraps under itself")
         XCTAssertEqual(lines[9], "                           more below ↓")
         _ = press([.end], &app, size: size)
         lines = render(app, 40, 12).lines
-        XCTAssertEqual(lines[8], "   Ctrl-L        Repaint the whole scre…")
+        XCTAssertEqual(lines[8], "                 noise)", "the last line of the last entry, whole")
         XCTAssertFalse(lines.contains { $0.contains("more below") }, "nothing more below the last page")
         _ = press([.home], &app, size: size)
         XCTAssertEqual(render(app, 40, 12).lines[1], " Keys on the Home screen")
@@ -149,9 +152,16 @@ final class ScreenTests: XCTestCase {
         var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
         _ = press([.character("?")], &app)
         XCTAssertEqual(press([.character("q")], &app), .redraw)
-        XCTAssertEqual(press([.escape], &app), .quit)
+        // On the home screen q and Esc ask first: any key but y stays.
+        XCTAssertEqual(press([.escape], &app), .redraw)
+        XCTAssertTrue(app.confirmingQuit)
+        XCTAssertEqual(app.status?.text, "Quit Haven? y quits, any other key stays.")
+        XCTAssertEqual(press([.character("q")], &app), .redraw, "a second q does not quit")
+        XCTAssertEqual(app.status?.text, "Still here: nothing was closed.")
+        XCTAssertEqual(press([.character("q"), .character("y")], &app), .quit)
         var other = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
-        XCTAssertEqual(press([.control("c")], &other), .quit)
+        XCTAssertEqual(press([.control("c")], &other), .quit, "nothing unsaved: Ctrl-C quits at once")
+        XCTAssertEqual(press([.control("z")], &other), .suspend)
         XCTAssertEqual(press([.control("l")], &other), .repaint)
         XCTAssertNil(press([.character("z")], &other), "an unbound key does nothing")
     }

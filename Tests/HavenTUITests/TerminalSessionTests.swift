@@ -10,6 +10,7 @@ class ScriptedTerminal: Terminal {
     private(set) var frames: [Canvas] = []
     private(set) var invalidations = 0
     private(set) var restored = 0
+    private(set) var suspensions = 0
 
     init(size: Size, events: [TerminalEvent?]) {
         self.size = size
@@ -20,6 +21,7 @@ class ScriptedTerminal: Terminal {
     func showNow(_ text: String) { if let last = frames.last { frames.append(Self.frame(last, withStatus: text)) } }
     func invalidate() { invalidations += 1 }
     func restore() { restored += 1 }
+    func suspend() { suspensions += 1 }
 
     func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
         guard !events.isEmpty else { return .inputClosed }
@@ -38,16 +40,27 @@ final class TerminalSessionTests: XCTestCase {
         var app = makeApp()
         let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [
             .key(.character("?")), nil, .resize(Size(width: 40, height: 12)), .resize(Size(width: 20, height: 6)),
-            .resize(Size(width: 80, height: 24)), .key(.character("q")), .key(.character("q")),
+            .resize(Size(width: 80, height: 24)), .key(.character("q")), .key(.character("q")), .key(.character("y")),
         ])
         XCTAssertEqual(TerminalSession.run(&app, on: terminal), .quit)
         XCTAssertEqual(terminal.frames.map(\.size), [
             Size(width: 80, height: 24), Size(width: 80, height: 24), Size(width: 40, height: 12),
-            Size(width: 20, height: 6), Size(width: 80, height: 24), Size(width: 80, height: 24),
+            Size(width: 20, height: 6), Size(width: 80, height: 24), Size(width: 80, height: 24), Size(width: 80, height: 24),
         ], "one frame at start, after each key that changed something and after each resize; none on a timeout")
         XCTAssertEqual(terminal.frames[1].line(1), " Keys on the Home screen")
         XCTAssertEqual(terminal.frames[3].line(1), " Terminal too small")
         XCTAssertEqual(terminal.frames[5].line(1), " Areas")
+        XCTAssertTrue(terminal.frames[6].line(22).contains("Quit Haven? y quits, any other key stays."), terminal.frames[6].line(22))
+    }
+
+    /// Ctrl-Z hands the terminal to the shell; on `fg` the whole screen is drawn again.
+    func testCtrlZSuspendsAndRepaintsOnReturn() {
+        var app = makeApp()
+        let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [.key(.control("z")), .key(.control("c"))])
+        XCTAssertEqual(TerminalSession.run(&app, on: terminal), .quit)
+        XCTAssertEqual(terminal.suspensions, 1)
+        XCTAssertEqual(terminal.invalidations, 1, "a full repaint after fg")
+        XCTAssertEqual(terminal.frames.count, 2)
     }
 
     /// Other sessions' changes are asked for each time the poll interval has passed on the
@@ -61,7 +74,7 @@ final class TerminalSessionTests: XCTestCase {
             }
         }
         var app = makeApp()
-        let terminal = Clocked(size: Size(width: 80, height: 24), events: [nil, nil, nil, .key(.character("q"))])
+        let terminal = Clocked(size: Size(width: 80, height: 24), events: [nil, nil, nil, .key(.control("c"))])
         var asked: [Int] = []
         _ = TerminalSession.run(&app, on: terminal, clock: { terminal.now }, refresh: { asked.append(terminal.now); return nil })
         XCTAssertEqual(asked, [1000, 2000, 3000], "asked after every second without a key")

@@ -2,7 +2,7 @@ import HavenCore
 
 /// The actions every screen shares (tig's generic map), looked up after the screen's own.
 public enum GlobalAction: Sendable {
-    case help, back, quit, repaint
+    case help, back, quit, repaint, suspend
 }
 
 /// What the run loop should do after the app has taken an event.
@@ -10,6 +10,8 @@ public enum AppCommand: Equatable, Sendable {
     case redraw
     case repaint
     case quit
+    /// Stop the process for the shell's job control (Ctrl-Z); redraw all when it continues.
+    case suspend
 }
 
 /// Who is using Haven and on what day; shown in the title bar and used by screens.
@@ -59,8 +61,9 @@ public struct SessionContext: Sendable {
 public struct HavenApp {
     public static let globalKeys = KeyTable<GlobalAction>([
         KeyBinding([.character("?"), .function(1)], .help, label: "Help", help: "Show the keys of this screen"),
-        KeyBinding([.character("q"), .escape], .back, label: "Back", help: "Go back; on the home screen, quit Haven"),
-        KeyBinding([.control("c")], .quit, help: "Quit Haven from anywhere"),
+        KeyBinding([.character("q"), .escape], .back, label: "Back", help: "Go back; on the home screen, quit Haven (asks first)"),
+        KeyBinding([.control("c")], .quit, help: "Quit Haven from anywhere (asks first if something typed is unsaved)"),
+        KeyBinding([.control("z")], .suspend, help: "Suspend Haven to the shell; fg brings it back"),
         KeyBinding([.control("l")], .repaint, help: "Repaint the whole screen (after line noise)"),
     ])
 
@@ -81,6 +84,8 @@ public struct HavenApp {
     public private(set) var job: (any BackgroundJob)?
 
     public var isWorking: Bool { job != nil }
+    /// Quitting was asked for: y quits, any other key stays.
+    public private(set) var confirmingQuit = false
 
     public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
         screens = [root]
@@ -113,6 +118,15 @@ public struct HavenApp {
             default: return nil
             }
         }
+        if confirmingQuit {
+            // y (or a second Ctrl-C) quits; n, q and Esc only stay; any other key stays and
+            // does what it does, so a stray q costs nothing.
+            confirmingQuit = false
+            if key == .character("y") || key == .character("Y") || key == .control("c") { return .quit }
+            status = ("Still here: nothing was closed.", .info)
+            if [.character("n"), .character("N"), .character("q"), .escape].contains(key) { return .redraw }
+        }
+        if key == .control("z") { return .suspend }
         let tooSmall = !terminalSize.contains(minimumSize)
         var top = screens.removeLast()
         top.prepare(for: Self.bodyArea(in: terminalSize))
@@ -130,9 +144,23 @@ public struct HavenApp {
             let sections = [topScreen.helpSection, Self.globalKeys.helpSection(title: "Keys everywhere")]
             return perform([.push(HelpScreen(sections: sections))])
         case .back: return perform([.back])
-        case .quit: return .quit
+        case .quit: return unsavedWork.isEmpty ? .quit : askToQuit()
         case .repaint: return .repaint
+        case .suspend: return .suspend
         }
+    }
+
+    /// The screens holding something typed and unsaved, by title, top first.
+    public var unsavedWork: [String] { screens.reversed().filter(\.hasUnsavedWork).map(\.title) }
+
+    /// Asks before quitting (an accidental q or Esc on the home screen costs a key, not the
+    /// session), naming what would be lost.
+    mutating func askToQuit() -> AppCommand {
+        confirmingQuit = true
+        let unsaved = unsavedWork
+        let loss = unsaved.isEmpty ? "" : " Unsaved: \(unsaved.joined(separator: ", ")) will be lost."
+        status = ("Quit Haven? y quits, any other key stays.\(loss)", .warning)
+        return .redraw
     }
 
     mutating func perform(_ effects: [Effect]) -> AppCommand {
@@ -142,7 +170,7 @@ public struct HavenApp {
             case let .push(screen):
                 screens.append(screen)
             case .back:
-                if screens.count == 1 { return .quit }
+                if screens.count == 1 { return askToQuit() }
                 screens.removeLast()
             case .quit:
                 return .quit

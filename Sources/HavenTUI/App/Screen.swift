@@ -176,6 +176,9 @@ public protocol Screen {
     var capturesText: Bool { get }
     /// A half-typed form worth keeping through a crash, or nil.
     var unsavedValues: (values: [String: String], focus: String)? { get }
+    /// Whether something typed here would be lost if Haven ended now (a changed form, a note
+    /// being written): quitting asks first.
+    var hasUnsavedWork: Bool { get }
     /// Told what the store answered to this screen's `save` or `reload`.
     mutating func receive(_ reply: StoreReply) -> [Effect]
     /// Told when the store changed (another session, or this one), with the new summaries.
@@ -203,6 +206,8 @@ extension Screen {
     public mutating func receive(_ reply: StoreReply) -> [Effect] { [] }
 
     public var unsavedValues: (values: [String: String], focus: String)? { nil }
+
+    public var hasUnsavedWork: Bool { unsavedValues != nil }
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {

@@ -40,6 +40,7 @@ public struct FormScreen: Screen {
     public var minimumSize: Size { Size(width: 60, height: 16) }
     /// Every printable key belongs to the form, so a stray q never leaves it unasked.
     public var capturesText: Bool { true }
+    public var hasUnsavedWork: Bool { form.isDirty }
 
     public var keyTable: KeyTable<Action> {
         if askingToDiscard {

@@ -26,15 +26,20 @@ public struct HelpScreen: Screen {
         ])
     }
 
-    /// The help text as lines: a heading per section, then "keys  text" rows.
+    /// The help text as lines: a heading per section, then "keys  text" rows, the text
+    /// wrapped under itself so nothing is cut at 80 columns (or 40).
     public func lines(width: Int) -> [(text: String, isHeading: Bool)] {
         let keyColumn = min(22, max(10, width / 3))
+        let textWidth = max(10, width - keyColumn - 4)
         var lines: [(String, Bool)] = []
         for section in sections {
             if !lines.isEmpty { lines.append(("", false)) }
             lines.append((section.title, true))
             for entry in section.entries {
-                lines.append(("  " + DisplayWidth.fit(entry.keys, to: keyColumn) + "  " + entry.text, false))
+                for (index, part) in DisplayWidth.wrap(entry.text, to: textWidth).enumerated() {
+                    let keys = index == 0 ? DisplayWidth.fit(entry.keys, to: keyColumn) : String(repeating: " ", count: keyColumn)
+                    lines.append(("  " + keys + "  " + part, false))
+                }
             }
         }
         return lines

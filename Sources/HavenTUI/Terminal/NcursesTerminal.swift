@@ -58,6 +58,12 @@ public final class NcursesTerminal: Terminal {
         noecho()
         nonl()
         keypad(window, true)
+        // Home and End as terminals under tmux and screen send them, which some terminfo
+        // entries do not list: without these they would arrive as Esc and letters.
+        for (sequence, code) in [("\u{1b}[1~", KEY_HOME), ("\u{1b}[4~", KEY_END), ("\u{1b}[H", KEY_HOME), ("\u{1b}[F", KEY_END),
+                                 ("\u{1b}OH", KEY_HOME), ("\u{1b}OF", KEY_END), ("\u{1b}[7~", KEY_HOME), ("\u{1b}[8~", KEY_END)] {
+            if key_defined(sequence) == 0 { define_key(sequence, code) }
+        }
         intrflush(window, false)
         curs_set(0)
 
@@ -92,6 +98,18 @@ public final class NcursesTerminal: Terminal {
 
     public func invalidate() {
         clearok(window, true)
+    }
+
+    /// Ctrl-Z: raw mode takes the key away from the terminal driver, so Haven stops itself the
+    /// way the shell expects (SIGTSTP with its default action) after giving the terminal
+    /// back; `fg` continues the process here, and the next refresh restores curses' modes.
+    public func suspend() {
+        endwin()
+        let previous = signal(SIGTSTP, SIG_DFL)
+        kill(getpid(), SIGTSTP)
+        signal(SIGTSTP, previous)
+        doupdate()
+        lastTimeout = Int32.min
     }
 
     // MARK: Colours

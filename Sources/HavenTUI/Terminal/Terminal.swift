@@ -31,6 +31,9 @@ public protocol Terminal: AnyObject {
     /// Shows `text` on the status line now, over the last frame drawn: for a wait the run loop
     /// cannot draw through (a save waiting for another session's lock).
     func showNow(_ text: String)
+    /// Gives the terminal to the shell and stops the process (Ctrl-Z); returns once it is
+    /// continued (`fg`), ready for a full repaint.
+    func suspend()
 }
 
 extension Terminal {
@@ -93,6 +96,11 @@ public enum TerminalSession {
             case let .key(key):
                 switch app.handle(key, terminalSize: terminal.size) {
                 case .quit?: return .quit
+                case .suspend?:
+                    app.keepDraft()
+                    terminal.suspend()
+                    terminal.invalidate()
+                    needsDraw = true
                 case .repaint?:
                     terminal.invalidate()
                     needsDraw = true

@@ -46,17 +46,20 @@ public struct TextField: Hashable, Sendable {
     public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool) {
         guard width > 0 else { return }
         let characters = Array(text)
-        // Scroll so the cursor stays visible: show the characters ending at the cursor.
+        // Focused, scroll so the cursor stays visible; otherwise show the start of the value,
+        // with … where it goes on (F3 shows it whole).
         var start = 0
-        while DisplayWidth.of(String(characters[start..<cursor])) > width - 1 { start += 1 }
+        while focused, DisplayWidth.of(String(characters[start..<cursor])) > width - 1 { start += 1 }
+        let overflows = !focused && DisplayWidth.of(text) > width
         let style = Style(.normal, underline: true)
         canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style)
         var column = x
         for character in characters[start...] {
             let w = DisplayWidth.of(character)
-            if column + w > x + width { break }
+            if column + w > x + width - (overflows ? 1 : 0) { break }
             column += canvas.put(String(character), x: column, y: y, width: w, style: style)
         }
+        if overflows { canvas.put("…", x: x + width - 1, y: y, width: 1, style: style) }
         if focused {
             canvas.cursor = (x + DisplayWidth.of(String(characters[start..<cursor])), y)
         }

@@ -92,6 +92,7 @@ public struct CaseViewScreen: Screen {
     public var title: String { stored.record.id.rawValue }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { note != nil }
+    public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) }
 
     public var keyTable: KeyTable<Action> {
         if confirmingApproval {
