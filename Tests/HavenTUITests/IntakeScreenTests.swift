@@ -39,7 +39,7 @@ final class IntakeScreenTests: XCTestCase {
             " Haven · Home › Intake                                      anna.k · 2026-11-24",
             " Register a defector · 32 fields · Ctrl-S saves",
             "",
-            " Person",
+            " 1 Person",
             "> Family name (Cyrillic)  e.g. Жуков",
             "  Given name (Cyrillic)   e.g. Артём",
             "  Patronymic (Cyrillic)   e.g. Сергеевич",

@@ -221,7 +221,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(screened.outstandingScreening, [.securityVetting, .exclusion, .debrief])
         // The next check offered is the next outstanding one; an exclusion check needs its 1F steps.
         app.press([.character("s"), .right]) // Security vetting -> Exclusion
-        XCTAssertTrue(app.lines.contains(" Article 1F assessment"), app.lines.joined(separator: "\n"))
+        XCTAssertTrue(app.lines.contains(" 2 Article 1F assessment"), app.lines.joined(separator: "\n"))
         app.press([.control("s")])
         XCTAssertTrue(app.lines.contains { $0.contains("! The act: give the reasoning.") }, app.lines.joined(separator: "\n"))
     }

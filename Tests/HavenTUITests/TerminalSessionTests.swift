@@ -21,7 +21,7 @@ class ScriptedTerminal: Terminal {
     func showNow(_ text: String) { if let last = frames.last { frames.append(Self.frame(last, withStatus: text)) } }
     func invalidate() { invalidations += 1 }
     func restore() { restored += 1 }
-    func suspend() { suspensions += 1 }
+    func suspend() -> Bool { suspensions += 1; return true }
 
     func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
         guard !events.isEmpty else { return .inputClosed }

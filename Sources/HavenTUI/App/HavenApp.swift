@@ -150,6 +150,9 @@ public struct HavenApp {
         }
     }
 
+    /// Puts a message on the status line (from the run loop).
+    public mutating func say(_ text: String, _ kind: StatusKind) { status = (text, kind) }
+
     /// The screens holding something typed and unsaved, by title, top first.
     public var unsavedWork: [String] { screens.reversed().filter(\.hasUnsavedWork).map(\.title) }
 

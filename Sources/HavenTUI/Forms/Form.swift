@@ -49,6 +49,24 @@ public struct Form: Sendable {
         focus = max(0, min(fieldCount - 1, focus + offset))
     }
 
+    /// Ctrl-G then a key: a digit goes to that section's first field; a letter to the next
+    /// field after the focused one whose label starts with it. False if none does.
+    public mutating func jump(to key: Character) -> Bool {
+        let all = positions
+        if let number = key.wholeNumberValue {
+            guard number >= 1, number <= sections.count, let index = all.firstIndex(where: { $0.section == number - 1 }) else { return false }
+            focus = index
+            return true
+        }
+        let letter = key.lowercased()
+        let order = (1...all.count).map { (focus + $0) % all.count }
+        guard let next = order.first(where: {
+            sections[all[$0].section].fields[all[$0].field].label.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix(letter)
+        }) else { return false }
+        focus = next
+        return true
+    }
+
     public mutating func focus(on id: String) {
         if let index = positions.firstIndex(where: { sections[$0.section].fields[$0.field].id == id }) { focus = index }
     }
@@ -116,17 +134,18 @@ public struct Form: Sendable {
     // MARK: Drawing
 
     /// Rows of the form: section headings, fields, and messages under the fields they concern.
-    enum Row { case heading(String), field(Int), message(String), blank }
+    enum Row { case heading(String), field(Int), message(String, field: Int), blank }
 
     var rows: [Row] {
         var rows: [Row] = []
         var index = 0
-        for section in sections {
+        for (number, section) in sections.enumerated() {
             if !rows.isEmpty { rows.append(.blank) }
-            rows.append(.heading(section.title))
+            // Numbered when there are several, for Ctrl-G and a digit.
+            rows.append(.heading(sections.count > 1 ? "\(number + 1) \(section.title)" : section.title))
             for field in section.fields {
                 rows.append(.field(index))
-                for message in messages[field.id] ?? [] { rows.append(.message(message)) }
+                for message in messages[field.id] ?? [] { rows.append(.message(message, field: index)) }
                 index += 1
             }
         }
@@ -141,18 +160,26 @@ public struct Form: Sendable {
         var first = 0
         if focusRow >= area.height - 1 { first = focusRow - area.height + 2 }
         first = max(0, min(first, max(0, rows.count - area.height)))
-        let labelWidth = min(24, max(12, area.width / 3))
+        // Each section's label column fits its longest label (at 80 columns every label of
+        // Haven's forms does), leaving the value at least 32 columns.
+        let usual = min(24, max(12, area.width / 3))
+        let sectionOf = positions.map(\.section)
+        let labelWidths = sections.map { section in
+            min(max(usual, (section.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 1), max(usual, area.width - 34))
+        }
         let all = positions.map { sections[$0.section].fields[$0.field] }
         for (offset, row) in rows.dropFirst(first).prefix(area.height).enumerated() {
             let y = area.y + offset
             switch row {
             case let .heading(title):
                 canvas.put(" " + title, x: area.x, y: y, width: area.width, style: .heading)
-            case let .message(text):
+            case let .message(text, index):
+                let labelWidth = labelWidths[sectionOf[index]]
                 canvas.put(String(repeating: " ", count: labelWidth + 2) + "! " + text, x: area.x, y: y, width: area.width, style: .error)
             case .blank:
                 break
             case let .field(index):
+                let labelWidth = labelWidths[sectionOf[index]]
                 let field = all[index]
                 let focused = index == focus
                 let hasProblem = messages[field.id] != nil

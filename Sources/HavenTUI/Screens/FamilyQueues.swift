@@ -111,14 +111,11 @@ public struct ReunificationQueueScreen: Screen {
 /// then approved ones. A withdrawn consent leaves the list at the next change. `a` approves
 /// (with a reason when family is at high risk), `u` declines with a comment.
 public struct PublicityQueueScreen: Screen {
-    public enum Action: Sendable { case up, down, open, approve, decline, confirm, cancel }
+    public enum Action: Sendable { case up, down, open, approve, decline }
 
     let context: SessionContext
     public private(set) var rows: [CaseSummary]
     public private(set) var selected = 0
-    public private(set) var confirming: CaseID?
-    /// The story shown when approval was asked for: what y approves.
-    var confirmingSeen: ProposalSeen?
 
     public init(cases: [CaseSummary], context: SessionContext) {
         self.context = context
@@ -137,13 +134,10 @@ public struct PublicityQueueScreen: Screen {
     public var minimumSize: Size { Size(width: 60, height: 12) }
 
     public var keyTable: KeyTable<Action> {
-        if confirming != nil {
-            return KeyTable(KeyBinding.yesNo(.confirm, "Approve", "Approve the story", no: .cancel, "Cancel", "Do not approve"))
-        }
         return KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open the case to read the consent and the story"),
         ] + (context.may(.approvePublicity) ? [
-            KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve the story (a reason is asked when family is at high risk)"),
+            KeyBinding([.character("a")], .approve, label: "Approve", help: "Read the story whole and what the export will say, then approve it there"),
             KeyBinding([.character("u")], .decline, label: "Decline", help: "Decline the story with a comment"),
         ] : []) + [
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next case"),
@@ -170,21 +164,8 @@ public struct PublicityQueueScreen: Screen {
             return [.openCase(current.id)]
         case .approve:
             guard let current, current.publicity?.verdict == nil else { return [.status("Choose a story waiting for approval.", .info)] }
-            if Self.highRisk(current) { return [.push(Self.overrideForm(current.id, seen: ProposalSeen(storyIn: current)))] }
-            confirming = current.id
-            confirmingSeen = ProposalSeen(storyIn: current)
-            return [.status("Approve the story of \(current.id) for publicity? y approves, n does not.", .warning)]
-        case .confirm:
-            guard let id = confirming else { return [] }
-            let seen = confirmingSeen
-            confirming = nil
-            confirmingSeen = nil
-            return [.update([id], change: CaseChange("Approve the story") { record, actor, time in
-                try Workflow.approvePublicity(on: record, seen: seen, overrideReason: nil, by: actor, at: time)
-            })]
-        case .cancel:
-            confirming = nil
-            confirmingSeen = nil
+            // Never approved unread: the story opens whole, and is approved from there.
+            return StoryReviewScreen.open(current.id, context: context)
         case .decline:
             guard let current, current.publicity?.verdict == nil else { return [.status("Choose a story waiting for approval.", .info)] }
             return [.push(Self.declineForm(current.id, seen: ProposalSeen(storyIn: current)))]
@@ -192,19 +173,19 @@ public struct PublicityQueueScreen: Screen {
         return []
     }
 
-    static func overrideForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
+    static func overrideForm(_ id: CaseID, seen: ProposalSeen?, reloads: CaseID? = nil) -> FormScreen {
         CaseActions.reasonForm(id, title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves",
                                section: "A family member is at high risk", label: "Why approve",
                                hint: "why telling this story does not endanger them", missing: "Family at high risk: say why it may still be told.",
-                               change: "Approve the story") { record, actor, time, reason in
+                               reloads: reloads, change: "Approve the story") { record, actor, time, reason in
             try Workflow.approvePublicity(on: record, seen: seen, overrideReason: reason, by: actor, at: time)
         }
     }
 
-    static func declineForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
+    static func declineForm(_ id: CaseID, seen: ProposalSeen?, reloads: CaseID? = nil) -> FormScreen {
         CaseActions.reasonForm(id, title: "Decline", heading: "Decline the story of \(id) with a comment", section: "Decline the story",
                                field: "comment", label: "Comment", hint: "why, for the caseworker", missing: "Say why the story is declined.",
-                               change: "Decline the story") { record, actor, time, comment in
+                               reloads: reloads, change: "Decline the story") { record, actor, time, comment in
             try Workflow.declinePublicity(on: record, seen: seen, comment: comment, by: actor, at: time)
         }
     }

@@ -14,7 +14,7 @@ public enum FormOutcome {
 /// HavenCore's; when the store has done it, the form closes and the screen below reloads.
 public struct FormScreen: Screen {
     public enum Action: Sendable {
-        case next, previous, submit, close, confirmDiscard, keepEditing
+        case next, previous, submit, close, confirmDiscard, keepEditing, viewWhole, goTo
     }
 
     public let title: String
@@ -26,6 +26,8 @@ public struct FormScreen: Screen {
     /// The case to reload on the screen below once saved.
     let reloads: CaseID?
     public private(set) var askingToDiscard = false
+    /// Ctrl-G was pressed: the next letter or digit picks the field to go to.
+    public private(set) var goingTo = false
 
     public init(title: String, heading: String, form: Form, reloads: CaseID? = nil, adjust: ((inout Form) -> Void)? = nil,
                 submit: @escaping (Form) -> FormOutcome) {
@@ -51,6 +53,9 @@ public struct FormScreen: Screen {
             KeyBinding([.tab, .down, .enter], .next, label: "Next", help: "Next field"),
             KeyBinding([.backTab, .up], .previous, help: "Previous field"),
             KeyBinding([.escape], .close, label: "Close", help: "Close the form (asks first if anything was typed)"),
+            KeyBinding([.function(3), .control("o")], .viewWhole, label: "Whole", help: "Read the focused field's value whole, wrapped"),
+            KeyBinding([.control("g")], .goTo, label: "Go to",
+                       help: "Go to a field: then its label's first letter (again for the next), or a section's number"),
         ])
     }
 
@@ -78,12 +83,24 @@ public struct FormScreen: Screen {
             return [.status("Throw away this form? y discards, n keeps it.", .warning)]
         case .confirmDiscard: return [.back]
         case .keepEditing: askingToDiscard = false
+        case .viewWhole:
+            let field = form.focusedField
+            let text = field.takesText ? field.value : field.options.first { $0.value == field.value }?.title ?? field.value
+            return [.push(TextViewScreen(title: field.label, heading: field.label.trimmingCharacters(in: .whitespaces), text: text.isEmpty ? "(empty)" : text))]
+        case .goTo:
+            goingTo = true
+            return [.status("Go to which field? Its label's first letter, or a section's number.", .info)]
         }
         return []
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard !askingToDiscard else { return [] }
+        if goingTo {
+            goingTo = false
+            guard let character = key.typedCharacter else { return [] }
+            return form.jump(to: character) ? [] : [.status("No field starts with \(character).", .warning)]
+        }
         let before = adjust == nil ? nil : form.values
         let taken = form.handle(key)
         if taken, let adjust, form.values != before { adjust(&form) }
@@ -124,7 +141,7 @@ public struct FormScreen: Screen {
 
 /// A short list to pick one item from (a caseworker, a stage move); Enter picks.
 public struct PickScreen: Screen {
-    public enum Action: Sendable { case up, down, pick }
+    public enum Action: Sendable { case up, down, pick, viewWhole }
 
     /// One choice: what it shows, and what choosing it does (worked out when chosen, so a
     /// save is dated then).
@@ -165,6 +182,7 @@ public struct PickScreen: Screen {
             KeyBinding([.enter], .pick, label: "Choose", help: "Choose the selected item"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
             KeyBinding([.up, .character("k")], .up, help: "Previous item"),
+            KeyBinding([.character("v"), .function(3)], .viewWhole, label: "Whole", help: "Read the selected item whole, wrapped"),
         ])
     }
 
@@ -175,6 +193,10 @@ public struct PickScreen: Screen {
         case .pick:
             guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
             return items[selected].choose()
+        case .viewWhole:
+            guard items.indices.contains(selected) else { return [] }
+            let item = items[selected]
+            return [.push(TextViewScreen(title: title, heading: heading, text: item.title + (item.detail.isEmpty ? "" : "\n\n" + item.detail)))]
         }
         return []
     }

@@ -103,13 +103,19 @@ public final class NcursesTerminal: Terminal {
     /// Ctrl-Z: raw mode takes the key away from the terminal driver, so Haven stops itself the
     /// way the shell expects (SIGTSTP with its default action) after giving the terminal
     /// back; `fg` continues the process here, and the next refresh restores curses' modes.
-    public func suspend() {
+    /// A shell without job control starts Haven with SIGTSTP ignored; then nothing could bring
+    /// it back, so it does not stop (and says so).
+    public func suspend() -> Bool {
+        var current = sigaction()
+        sigaction(SIGTSTP, nil, &current)
+        if let handler = current.__sigaction_handler.sa_handler, unsafeBitCast(handler, to: Int.self) == 1 { return false }
         endwin()
         let previous = signal(SIGTSTP, SIG_DFL)
         kill(getpid(), SIGTSTP)
         signal(SIGTSTP, previous)
         doupdate()
         lastTimeout = Int32.min
+        return true
     }
 
     // MARK: Colours

@@ -32,8 +32,8 @@ public protocol Terminal: AnyObject {
     /// cannot draw through (a save waiting for another session's lock).
     func showNow(_ text: String)
     /// Gives the terminal to the shell and stops the process (Ctrl-Z); returns once it is
-    /// continued (`fg`), ready for a full repaint.
-    func suspend()
+    /// continued (`fg`), ready for a full repaint. False when the shell has no job control.
+    func suspend() -> Bool
 }
 
 extension Terminal {
@@ -98,7 +98,7 @@ public enum TerminalSession {
                 case .quit?: return .quit
                 case .suspend?:
                     app.keepDraft()
-                    terminal.suspend()
+                    if !terminal.suspend() { app.say("This shell has no job control, so Ctrl-Z cannot suspend Haven here.", .warning) }
                     terminal.invalidate()
                     needsDraw = true
                 case .repaint?:

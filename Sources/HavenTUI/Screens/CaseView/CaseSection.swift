@@ -26,7 +26,10 @@ public enum CaseSection: Int, CaseIterable, Sendable {
     /// whereabouts and contact channels are sensitive and never shown here.
     public func lines(of record: Case, history: [AuditEntry], today: CalendarDate, reference: ReferenceData? = nil) -> [String] {
         func field(_ label: String, _ value: String?) -> String {
-            DisplayWidth.fit(label, to: 18) + " " + ((value?.isEmpty ?? true) ? "—" : value!)
+            // A label too long for its column stands on its own line, the value under it.
+            let shown = (value?.isEmpty ?? true) ? "—" : value!
+            guard DisplayWidth.of(label) <= 18 else { return label + "\n" + String(repeating: " ", count: 19) + shown }
+            return DisplayWidth.fit(label, to: 18) + " " + shown
         }
         func date(_ value: CalendarDate?) -> String? { value?.description }
         let d = record.defector

@@ -119,7 +119,20 @@ public struct CaseViewScreen: Screen {
         })
     }
 
-    var lines: [String] { section.lines(of: stored.record, history: history, today: context.today, reference: context.reference) }
+    /// The section's lines wrapped to the body's width, so a long reason, note or story is
+    /// read whole: a `label: value` line continues under its value, any other under itself.
+    var lines: [String] { Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
+                                    width: area.width - 2) }
+
+    static func wrap(_ lines: [String], width: Int) -> [String] {
+        let valueColumn = 19
+        return lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }.flatMap { line -> [String] in
+            let characters = Array(line)
+            let isField = characters.count > valueColumn && characters[valueColumn - 1] == " "
+            let indent = isField ? String(repeating: " ", count: valueColumn) : String(repeating: " ", count: characters.prefix { $0 == " " }.count + 2)
+            return DisplayWidth.wrap(line, to: width, indent: indent)
+        }
+    }
 
     public mutating func prepare(for area: Rect) { self.area = area }
 
@@ -255,7 +268,8 @@ public struct CaseViewScreen: Screen {
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
-        let all = lines
+        let all = Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
+                            width: body.width - 1)
         let first = min(scroll, max(0, all.count - body.height))
         for (offset, line) in all.dropFirst(first).prefix(body.height).enumerated() {
             canvas.put(" " + line, x: body.x, y: body.y + offset, width: body.width)
