@@ -86,9 +86,9 @@ final class CaseViewScreenTests: XCTestCase {
         lines = render(app)
         XCTAssertEqual(Array(lines[4...8]), [
             " 2026-11-24 09:30:00 anna.k saved v2",
-            "   notes[0].at: — → \"2026-11-24T09:30:00Z\"",
-            "   notes[0].author: — → \"anna.k\"",
-            "   notes[0].text: — → \"Хочет учить немецкий.\"",
+            "   Notes · Note written at: — → 2026-11-24 09:30",
+            "   Notes · Note written by: — → anna.k",
+            "   Notes · Note: — → Хочет учить немецкий.",
             " 2026-11-24 00:00:00 anna.k saved v1",
         ])
     }

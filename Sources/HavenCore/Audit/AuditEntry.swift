@@ -103,8 +103,14 @@ public enum CaseDiff {
 
     /// Every leaf of the value's JSON form by its dotted path (`defector.languages[0].level`).
     static func flatten<Value: Encodable>(_ record: Value) -> [String: String] {
+        flatten(record, leavingOutSensitive: false)
+    }
+
+    /// Every leaf, as `flatten(_:)`; with `leavingOutSensitive`, without the sensitive family fields.
+    static func flatten<Value: Encodable>(_ record: Value, leavingOutSensitive: Bool) -> [String: String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if leavingOutSensitive { encoder.userInfo[SensitiveField.leaveOutKey] = true }
         guard let data = try? encoder.encode(record),
               let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
         var fields: [String: String] = [:]

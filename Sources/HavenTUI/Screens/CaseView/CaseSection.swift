@@ -153,13 +153,18 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             return record.notes.reversed().map { "\($0.at.date) \($0.author): \($0.text)" }
         case .history:
             guard !history.isEmpty else { return ["No history recorded."] }
+            // In the case view's words; the exact paths are on the audit trail's detail (auditors).
+            let wording = AuditWording(record: record, history: history)
             return history.reversed().flatMap { entry -> [String] in
                 let head = "\(entry.at.description.replacingOccurrences(of: "T", with: " ").dropLast()) \(entry.user) saved \(entry.version)"
-                let changes = entry.changes.prefix(6).map { change -> String in
-                    change.field == CaseDiff.wholeCase ? "  registered the case"
-                        : "  \(change.field): \(change.before ?? "—") → \(change.after ?? "—")"
+                let described = wording.describe(entry)
+                let changes = described.prefix(6).flatMap { change -> [String] in
+                    if change.field == CaseDiff.wholeCase { return ["  registered the case"] }
+                    // Past 80 columns the values would be cut off: they get a line of their own.
+                    guard DisplayWidth.of(change.line) > 76, !change.isWithheld else { return ["  \(change.line)"] }
+                    return ["  \(change.section) · \(change.label):", "      \(change.before) → \(change.after)"]
                 }
-                return [head] + changes + (entry.changes.count > 6 ? ["  … and \(entry.changes.count - 6) more fields"] : [])
+                return [head] + changes + (described.count > 6 ? ["  … and \(described.count - 6) more fields"] : [])
             }
         }
     }

@@ -1,7 +1,8 @@
 import HavenCore
 
 /// The audit trail, newest first: who changed what and when, filtered by user, case and dates
-/// (`/` opens the filter). Enter shows an entry's fields before and after.
+/// (`/` opens the filter). Fields and values read as the case view names them; Enter shows an
+/// entry's fields before and after, each with the exact path the trail holds.
 public struct AuditScreen: Screen {
     public enum Action: Sendable { case up, down, pageUp, pageDown, toggleDetail, filter, clearFilter }
 
@@ -122,9 +123,10 @@ public struct AuditScreen: Screen {
 
     static func when(_ time: Timestamp) -> String { time.minuteText }
 
+    /// The fields an entry changed, in the case view's words: `Person · Place of birth, ...`.
     static func fieldsSummary(_ entry: AuditEntry) -> String {
         if entry.changes.count == 1, entry.changes[0].field == CaseDiff.wholeCase { return "registered" }
-        let fields = entry.changes.map(\.field)
+        let fields = AuditWording(record: nil).describe(entry).map { "\($0.section) · \($0.label)" }
         return fields.prefix(3).joined(separator: ", ") + (fields.count > 3 ? " (+\(fields.count - 3))" : "")
     }
 
@@ -157,15 +159,17 @@ public struct AuditScreen: Screen {
     func renderDetail(_ entry: AuditEntry, into canvas: inout Canvas, area: Rect) {
         canvas.put(" #\(entry.sequence) · \(Self.when(entry.at)) UTC · \(entry.user) · \(entry.target) \(entry.version)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
-        var lines: [String] = []
-        for change in entry.changes {
-            if change.field == CaseDiff.wholeCase { lines.append("Registered the case (the whole record)."); continue }
-            lines.append(change.field)
-            lines.append("   before: \(change.before ?? "—")")
-            lines.append("   after:  \(change.after ?? "—")")
+        // Each change in words, and under it the exact path the trail holds, for the auditor.
+        var lines: [(String, Style)] = []
+        for change in AuditWording(record: nil).describe(entry) {
+            if change.field == CaseDiff.wholeCase { lines.append(("Registered the case (the whole record).", .normal)); continue }
+            lines.append(("\(change.section) · \(change.label)", .normal))
+            lines.append(("   before: \(change.before)", .normal))
+            lines.append(("   after:  \(change.after)", .normal))
+            lines.append(("   field:  \(change.field)", .muted))
         }
         for (offset, line) in lines.prefix(area.height - 2).enumerated() {
-            canvas.put(" " + line, x: area.x, y: area.y + 2 + offset, width: area.width)
+            canvas.put(" " + line.0, x: area.x, y: area.y + 2 + offset, width: area.width, style: line.1)
         }
     }
 }
