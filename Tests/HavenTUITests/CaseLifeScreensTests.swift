@@ -97,4 +97,73 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(app.handle(.control("c"), terminalSize: HavenApp.testSize), .redraw)
         XCTAssertEqual(app.handle(.control("c"), terminalSize: HavenApp.testSize), .quit, "a second Ctrl-C quits")
     }
+
+    func choose(_ title: String, _ app: inout HavenApp) throws {
+        let picker = try XCTUnwrap(app.topScreen as? PickScreen, app.lines.joined(separator: "\n"))
+        let index = try XCTUnwrap(picker.items.firstIndex { $0.title == title }, "\(picker.items.map(\.title))")
+        app.press(Array(repeating: .down, count: index) + [.enter])
+    }
+
+    /// A wage typed with a decimal comma is taken as meant, and the job is corrected later
+    /// through the integration menu; both show in the history in words.
+    func testAJobIsRecordedWithAEuropeanWageAndCorrectedFromTheMenu() throws {
+        let store = try makeStore(stage: .integration)
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("i")])
+        try choose("Record a job", &app)
+        app.press([.tab])
+        fill(&app, "Spedition Müller")
+        fill(&app, "8332")
+        app.press([.tab])
+        fill(&app, "2450,50")
+        app.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.integration.placements.first?.monthlyWage,
+                       Money(minorUnits: 245_050, currency: "EUR"), app.lines.joined(separator: "\n"))
+        app.press([.character("i")])
+        XCTAssertFalse((app.topScreen as? PickScreen)?.items.contains { $0.title == "Record a job" } ?? true, "one job at a time")
+        try choose("Correct a job", &app)
+        try choose("Spedition Müller", &app)
+        XCTAssertEqual(app.topScreen.title, "Job")
+        let form = app.lines.joined(separator: "\n")
+        XCTAssertTrue(form.contains("Spedition Müller") && form.contains("2450.50 EUR"), "the form opens with what was recorded:\n\(form)")
+        app.press([.tab, .tab, .tab])
+        fill(&app, "2.650,00")
+        app.press([.control("s")])
+        let job = try store.load(CaseID(number: 1)).record.integration.placements[0]
+        XCTAssertEqual(job.monthlyWage, Money(minorUnits: 265_000, currency: "EUR"))
+        XCTAssertEqual(job.employer, "Spedition Müller")
+        app.press([.character("0")])
+        let history = app.lines.joined(separator: "\n")
+        XCTAssertTrue(history.contains("2450.50 EUR → 2650.00 EUR"), history)
+        XCTAssertFalse(history.contains("placements[0]"), "the history in words, not paths")
+    }
+
+    /// z takes back the session's last change of the case, and again puts it back; once
+    /// someone else has saved the case since, it is refused and says who.
+    func testUndoTakesBackMyLastChangeUnlessSomeoneChangedTheCaseSince() throws {
+        let store = try makeStore(stage: .integration)
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("z")])
+        XCTAssertEqual(app.status?.text, "Nothing of yours to undo on HV-000001 in this session.")
+        app.press([.character("n")])
+        app.type("Позвонил в центр.")
+        app.press([.enter])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.map(\.text), ["Позвонил в центр."])
+        app.press([.character("z")])
+        XCTAssertEqual(app.status?.text, "Undone: HV-000001 is as it was before your last change (z again redoes it).")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes, [])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).version.rawValue, 3, "the undo is a new version: the trail keeps both")
+        app.press([.character("z")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.map(\.text), ["Позвонил в центр."], "z again redoes")
+
+        // Someone else saves the case: an undo now would overwrite them, so it is refused.
+        var other = try store.load(CaseID(number: 1))
+        other.record.integration.assessments.append(LanguageAssessment(language: LanguageCode("de")!, level: .a2, assessedOn: Self.today))
+        _ = try store.save(other.record, basedOn: other.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick) // her other session
+        app.press([.character("z")])
+        XCTAssertEqual(app.status?.text, "Not undone: anna.k changed it \(Self.tick.minuteText) UTC, after your change. Look again and correct it instead.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.integration.assessments.count, 1, "nothing of theirs lost")
+    }
 }

@@ -31,6 +31,21 @@ final class FormFuzzTests: XCTestCase {
         let withFamily = stored(cases.first { !$0.family.isEmpty }!)
         let member = withFamily.record.family[0]
         let integrating = stored(cases.first { $0.stage == .integration }!)
+        // A case with one of everything a correction applies to.
+        let rich: StoredCase = {
+            var record = integrating.record
+            record.screening = [ScreeningCheck(kind: .identity, outcome: .cleared, date: Self.today, recordedBy: "anna.k", documentsSeen: ["паспорт"])]
+            record.decision = DecisionProposal(outcome: .grant, reasons: "Credible.", proposedBy: "anna.k", proposedAt: Timestamp(date: Self.today, hour: 8))
+            record.integration.enrolments = [CourseEnrolment(courseID: "de-a2", requestedOn: Self.today, status: .enrolled)]
+            record.integration.assessments = [LanguageAssessment(language: LanguageCode("de")!, level: .a2, assessedOn: Self.today)]
+            record.integration.applications = [JobApplication(openingID: "de-1", status: .applied, date: Self.today)]
+            record.integration.placements = [JobPlacement(employer: "Müller", startDate: Self.today, contract: .permanent,
+                                                          followUps: [FollowUp(monthsAfterStart: 3, doneOn: Self.today, stillEmployed: true)])]
+            record.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"),
+                                          stage: .applicationFiled, stageDate: Self.today,
+                                          steps: [ReunificationStep(stage: .applicationFiled, date: Self.today, by: "anna.k")])]
+            return StoredCase(record: record, version: integrating.version, savedBy: "anna.k", savedAt: Timestamp(date: Self.today, hour: 8))
+        }()
         let hosts = countries.map { HostCountry(code: $0, name: $0.rawValue, languages: [LanguageCode("en")!]) }
         let course = LanguageCourse(id: "gb-london-a1", provider: "City College", language: LanguageCode("en")!, targetLevel: .a2,
                                     country: countries[0], city: "London", schedule: "Mon-Thu 18:00", capacity: 20)
@@ -56,6 +71,14 @@ final class FormFuzzTests: XCTestCase {
             },
             Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
             Factory(name: "travel") { RelocationActions.travel(integrating, context: context) },
+            Factory(name: "correct screening") { CorrectionActions.correctScreening(rich, index: 0, context: context) },
+            Factory(name: "amend decision") { CorrectionActions.amendDecision(rich, context: context) },
+            Factory(name: "correct hours") { CorrectionActions.correctHours(rich, context: context, courses: ["de-a2"]) },
+            Factory(name: "correct assessment") { CorrectionActions.correctAssessment(rich, index: 0, context: context) },
+            Factory(name: "correct application") { CorrectionActions.correctApplication(rich, index: 0, context: context) },
+            Factory(name: "correct job") { CorrectionActions.correctPlacement(rich, index: 0, context: context) },
+            Factory(name: "correct follow-up") { CorrectionActions.correctFollowUp(rich, job: 0, months: 3, context: context) },
+            Factory(name: "correct step") { CorrectionActions.correctStep(rich, rich.record.family[0], context: context) },
             Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id, seen: nil) },
             Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id, seen: nil) },
             Factory(name: "course") { CoursesScreen.form(nil, context: context) },

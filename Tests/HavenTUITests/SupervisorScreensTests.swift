@@ -193,7 +193,8 @@ final class SupervisorScreensTests: XCTestCase {
             _ = app.handle(.character("z"), terminalSize: Size(width: 120, height: 24))
             return canvas.line(23)
         }
-        XCTAssertEqual(bar("anna.k", case: 1), "? Help Tab Section n Note e Edit i Integrate f Family c Consent r Reload q Quit", "a caseworker waits for review")
+        XCTAssertEqual(bar("anna.k", case: 1), "? Help Tab Section n Note e Edit p Amend i Integrate f Family c Consent r Reload q Quit",
+                       "a caseworker waits for review, and may amend her proposal until then")
         XCTAssertEqual(bar("maria.s", case: 1), "? Help Tab Section n Note e Edit a Approve u Return i Integrate f Family c Consent t Stage o Reassign r Reload q Quit")
         XCTAssertEqual(bar("anna.k", case: 2), "? Help Tab Section n Note e Edit s Screen i Integrate f Family c Consent t Stage r Reload q Quit")
         XCTAssertEqual(bar("audit.e", case: 1), "? Help Tab Section r Reload q Quit", "an auditor reads and changes nothing")
@@ -220,7 +221,11 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(screened.screening.first?.recordedBy, "anna.k")
         XCTAssertEqual(screened.outstandingScreening, [.securityVetting, .exclusion, .debrief])
         // The next check offered is the next outstanding one; an exclusion check needs its 1F steps.
-        app.press([.character("s"), .right]) // Security vetting -> Exclusion
+        // With a check recorded, s offers a new check first, then each recorded one to correct.
+        app.press([.character("s")])
+        XCTAssertTrue(app.lines.contains { $0.contains("Record a check") && $0.contains("next: Security vetting") }, app.lines.joined(separator: "\n"))
+        XCTAssertTrue(app.lines.contains { $0.contains("Correct identity verified") }, app.lines.joined(separator: "\n"))
+        app.press([.enter, .right]) // Security vetting -> Exclusion
         XCTAssertTrue(app.lines.contains(" 2 Article 1F assessment"), app.lines.joined(separator: "\n"))
         app.press([.control("s")])
         XCTAssertTrue(app.lines.contains { $0.contains("! The act: give the reasoning.") }, app.lines.joined(separator: "\n"))

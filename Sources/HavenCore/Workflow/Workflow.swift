@@ -60,6 +60,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case proposalPending(CaseID)
     /// The proposal changed between being shown to the reviewer and the review.
     case proposalChanged(seen: String, now: String)
+    /// An undo that would take back more than the session's own correctable change.
+    case cannotUndo(String)
 
     public var description: String {
         switch self {
@@ -94,6 +96,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notAssignable(user): "\(user) is not a caseworker or supervisor here, so cannot be given cases."
         case let .closed(id): "\(id) is closed."
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
+        case let .cannotUndo(why): "That change cannot be undone: \(why). Correct it instead."
         case let .proposalChanged(seen, now):
             "The proposal changed: now \(now); you saw \(seen). Nothing saved; look again."
         }

@@ -84,6 +84,9 @@ public struct HavenApp {
     public private(set) var job: (any BackgroundJob)?
 
     public var isWorking: Bool { job != nil }
+    /// This session's last change of each case: the case before it and the version it made,
+    /// for undo.
+    var lastChanges: [CaseID: (before: Case, after: CaseVersion)] = [:]
     /// Quitting was asked for: y quits, any other key stays.
     public private(set) var confirmingQuit = false
 
@@ -196,6 +199,8 @@ public struct HavenApp {
             case let .reload(id):
                 let more = reply(toTop: load(id))
                 if perform(more) == .quit { return .quit }
+            case let .undo(id):
+                if perform(undo(id)) == .quit { return .quit }
             case let .register(defector, confirmedNew):
                 if perform(register(defector, confirmedNew: confirmedNew)) == .quit { return .quit }
             case let .update(ids, change):
@@ -278,7 +283,8 @@ public struct HavenApp {
             do {
                 let stored = try store.load(id)
                 let next = try change.apply(stored.record, context.actor, context.clock())
-                _ = try store.save(next, basedOn: stored.version, by: context.actor, at: context.clock())
+                let version = try store.save(next, basedOn: stored.version, by: context.actor, at: context.clock())
+                lastChanges[id] = (stored.record, version)
                 saved.append(id)
             } catch {
                 refused.append((id, "\(error)"))
@@ -354,7 +360,9 @@ public struct HavenApp {
         guard let store else { return reply(toTop: .failed("No store is open.")) }
         let answer: StoreReply
         do {
-            _ = try store.save(record, basedOn: version, by: context.actor, at: context.clock())
+            let before = try? store.load(record.id)
+            let saved = try store.save(record, basedOn: version, by: context.actor, at: context.clock())
+            if let before, before.version == version { lastChanges[record.id] = (before.record, saved) }
             answer = .saved(try store.load(record.id), history: try store.history(of: record.id))
         } catch let StoreError.conflict(_, savedBy, savedAt, _) {
             answer = .conflict(savedBy: savedBy, savedAt: savedAt)
@@ -364,6 +372,30 @@ public struct HavenApp {
         let effects = reply(toTop: answer)
         if case .saved = answer, let summaries = try? store.summaries() { storeDidChange(summaries) }
         return effects
+    }
+
+    /// Undo: the case as it was before this session's last change of it, saved as a new
+    /// version (the trail keeps both), only if nobody else has saved it since and the change
+    /// did not move or review it (HavenCore decides). Undoing again redoes.
+    mutating func undo(_ id: CaseID) -> [Effect] {
+        guard let store else { return [.status("No store is open.", .error)] }
+        guard let last = lastChanges[id] else { return [.status("Nothing of yours to undo on \(id) in this session.", .info)] }
+        do {
+            _ = try store.refresh()
+            let current = try store.load(id)
+            guard current.version == last.after else {
+                let entry = try store.history(of: id).last
+                let who = entry.map { "\($0.user) changed it \($0.at.minuteText) UTC" } ?? "it was changed"
+                return [.status("Not undone: \(who), after your change. Look again and correct it instead.", .error)]
+            }
+            let restored = try Workflow.undo(restoring: last.before, current: current.record, by: context.actor)
+            let effects = save(restored, basedOn: current.version)
+            // Saved (the session's last change is now the undo): say so; otherwise the save said why not.
+            guard lastChanges[id]?.after != last.after else { return effects }
+            return effects + [.status("Undone: \(id) is as it was before your last change (z again redoes it).", .info)]
+        } catch {
+            return [.status("\(error)", .error)]
+        }
     }
 
     /// Registers a defector: unless `confirmedNew`, the cases he may duplicate go back to the

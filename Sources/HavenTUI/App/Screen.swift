@@ -17,6 +17,8 @@ public enum Effect {
     case save(Case, basedOn: CaseVersion)
     /// Load the case again (after a conflict); the outcome comes back through `receive`.
     case reload(CaseID)
+    /// Take back this session's last change of the case, if nobody has changed it since.
+    case undo(CaseID)
     /// Register a new case for this defector; the case view replaces the screen that asked.
     /// Unless `confirmedNew`, possible duplicates come back through `receive` first.
     case register(Defector, confirmedNew: Bool)

@@ -87,9 +87,12 @@ public struct IntakeScreen: Screen {
                 return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
             }
             if let editing {
-                var record = editing.record
-                record.defector = defector
-                return [.save(record, basedOn: editing.version)]
+                do {
+                    return [.save(try Workflow.editDefector(defector, on: editing.record, today: today), basedOn: editing.version)]
+                } catch {
+                    if case let .invalid(problems) = error { form.show(problems) }
+                    return [.status(error.description, .warning)]
+                }
             }
             return [.register(defector, confirmedNew: false)]
         case .reloadEdited:

@@ -133,7 +133,8 @@ public enum CaseSection: Int, CaseIterable, Sendable {
         case .publicity:
             let p = record.publicity
             let consent = p.hasConsent ? "given \(p.consentGiven!)"
-                : p.consentWithdrawn.map { "withdrawn \($0) (given \(p.consentGiven.map(\.description) ?? "?"))" } ?? "none"
+                : p.consentWithdrawn.map { "withdrawn \($0) (given \(p.consentGiven.map(\.description) ?? "?"))" }
+                ?? (d.consent.publicity ? "none recorded yet (at intake he agreed to be considered; c records it)" : "none")
             let review: String? = p.review.map { review in
                 (review.verdict == .approved ? "approved" : "declined") + " by \(review.by), \(review.at.date)"
                     + (review.comment.isEmpty ? "" : ": \(review.comment)")

@@ -11,7 +11,7 @@ public struct CaseViewScreen: Screen {
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
         case integration, family, publicity
-        case recordScreening, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
+        case recordScreening, amendDecision, undo, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
     }
 
@@ -58,13 +58,15 @@ public struct CaseViewScreen: Screen {
         case nil: false
         }
         let what = if case .allocation? = pending { "allocation" } else { "decision" }
-        let offers: [(Bool, Character, Action, String, String)] = [
+        let offers: [(Bool, Character, Action, String?, String)] = [
             (may(.addNote), "n", .addNote, "Note", "Add a note to the case"),
             (may(.editCase) && record.stage != .closed, "e", .edit, "Edit", "Edit the person and service details with the intake form"),
-            (may(.recordScreening) && record.stage == .screening, "s", .recordScreening, "Screen",
-             "Record a screening check (identity, vetting, art. 1F, debrief)"),
+            (may(.recordScreening) && record.stage != .closed && (record.stage == .screening || !record.screening.isEmpty), "s",
+             .recordScreening, record.stage == .screening ? "Screen" : nil, "Record a screening check (identity, vetting, art. 1F, debrief), or correct one recorded"),
             (may(.proposeDecision) && record.stage == .decision && !awaiting, "p", .proposeDecision, "Propose",
              "Propose a decision: grant, refuse or exclude, with reasons"),
+            (may(.proposeDecision) && awaiting && (record.decision?.proposedBy == context.user || context.role == .supervisor), "p",
+             .amendDecision, record.decision?.proposedBy == context.user ? "Amend" : nil, "Amend the proposed decision before it is reviewed (the reviewer sees the new one)"),
             (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
             (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
             (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
@@ -80,6 +82,8 @@ public struct CaseViewScreen: Screen {
             (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
              "Move the case on: submit, complete screening, reopen, arrival, close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
+            (may(.editCase), "z", .undo, nil,
+             "Undo your last change to this case in this session, if nobody has changed it since (z again redoes)"),
         ]
         return offers.filter(\.0).map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
     }
@@ -160,7 +164,13 @@ public struct CaseViewScreen: Screen {
                 return [.status(error.description, .error)]
             }
         case .recordScreening:
-            return [.push(CaseActions.recordScreening(stored, context: context))]
+            guard !stored.record.screening.isEmpty else { return [.push(CaseActions.recordScreening(stored, context: context))] }
+            return [.push(CorrectionActions.screeningMenu(stored, context: context))]
+        case .amendDecision:
+            show(.decision)
+            return [.push(CorrectionActions.amendDecision(stored, context: context))]
+        case .undo:
+            return [.undo(stored.record.id)]
         case .proposeDecision:
             return [.push(CaseActions.proposeDecision(stored, context: context))]
         case .approveDecision:

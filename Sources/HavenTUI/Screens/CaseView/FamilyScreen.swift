@@ -5,7 +5,7 @@ import HavenCore
 /// reach them (`SensitiveField`); lists elsewhere show the relationship and stage only.
 public struct FamilyScreen: Screen {
     public enum Action: Sendable {
-        case up, down, add, edit, move, nextAction, documents, link, unlink, remove, confirmRemove, cancelRemove, openLinked, reload, close
+        case up, down, add, edit, move, correctStep, nextAction, documents, link, unlink, remove, confirmRemove, cancelRemove, openLinked, reload, close
     }
 
     public private(set) var stored: StoredCase
@@ -35,6 +35,8 @@ public struct FamilyScreen: Screen {
             (may && m != nil, [.character("e")], .edit, "Edit", "Change who the member is, where, risk and contact"),
             (may && m?.stage.isFinal == false, [.character("m")], .move, "Move", "Move the reunification to its next stage (or withdraw it)"),
             (may && m?.stage.isFinal == false, [.character("n")], .nextAction, "Next", "Change the next action and when it is due"),
+            (may && m?.steps.isEmpty == false, [.character("c")], .correctStep, "Correct",
+             "Correct the last reunification stage recorded (its stage or date), or take it back"),
             (may && m?.documents.isEmpty == false, [.character("d")], .documents, "Docs", "Tick documents of the checklist as gathered"),
             (may && m != nil && m?.linkedCase == nil, [.character("l")], .link, "Link", "Link the member to their own case (both cases show it)"),
             (may && m?.linkedCase != nil, [.character("u")], .unlink, "Unlink", "Remove the link on both cases"),
@@ -57,6 +59,7 @@ public struct FamilyScreen: Screen {
         case .add: return [.push(FamilyActions.addMember(stored, context: context))]
         case .edit: if let member { return [.push(FamilyActions.editMember(stored, member, context: context))] }
         case .move: if let member { return [.push(FamilyActions.move(stored, member, context: context))] }
+        case .correctStep: if let member { return [.push(CorrectionActions.correctStep(stored, member, context: context))] }
         case .nextAction: if let member { return [.push(FamilyActions.nextAction(stored, member, context: context))] }
         case .documents: if let member { return [.push(FamilyActions.documents(stored, member, context: context))] }
         case .link: if let member { return FamilyActions.link(stored, member, context: context) }

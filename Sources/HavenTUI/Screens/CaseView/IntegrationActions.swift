@@ -49,7 +49,7 @@ enum IntegrationActions {
                 items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)") { followUp(stored, context: context) })
             }
         }
-        return items
+        return items + CorrectionActions.integrationItems(stored, context: context, catalogue: catalogue)
     }
 
     static func save(_ stored: StoredCase, _ change: (Case) throws(WorkflowError) -> Case) -> FormOutcome {
@@ -141,7 +141,9 @@ enum IntegrationActions {
 
     // MARK: Skills
 
-    static let skillRows = 4
+    /// Rows shown: at least four, and always one free beyond what is recorded, so no recorded
+    /// skill (an intake's civilian skills included) is ever left off the form and lost.
+    static func skillRows(_ recorded: Int) -> Int { max(4, recorded + 1) }
 
     /// Up to four skills (ISCO-08 code, description, years), filled with the specialty's
     /// suggestions while none is recorded; education; driving categories and other licences.
@@ -152,7 +154,8 @@ enum IntegrationActions {
         let suggested = catalogue.map { SkillsProfile.suggestions(for: defector, catalogue: $0) } ?? []
         if rows.isEmpty { rows = suggested.map { ($0.code.rawValue, $0.title, "") } }
         let hint = suggested.isEmpty ? "ISCO-08, four digits" : "specialty suggests " + suggested.prefix(3).map(\.code.rawValue).joined(separator: ", ")
-        let fields = (0..<skillRows).flatMap { n -> [FormField] in
+        let rowCount = skillRows(rows.count)
+        let fields = (0..<rowCount).flatMap { n -> [FormField] in
             let row = n < rows.count ? rows[n] : ("", "", "")
             return [FormField("skills[\(n)].occupation", "Skill \(n + 1) ISCO", .text(maximumLength: 4), hint: hint, value: row.0),
                     FormField("skills[\(n)].description", "  description", .text(maximumLength: 120), value: row.1),
@@ -173,7 +176,7 @@ enum IntegrationActions {
         return FormScreen(title: "Skills", heading: "Skills profile of \(stored.record.id) · Ctrl-S saves", form: form) { form in
             var problems: [ValidationIssue] = []
             var skills: [Skill] = []
-            for n in 0..<skillRows {
+            for n in 0..<rowCount {
                 let code = form.value("skills[\(n)].occupation").trimmingCharacters(in: .whitespaces)
                 let description = form.value("skills[\(n)].description").trimmingCharacters(in: .whitespaces)
                 let yearsText = form.value("skills[\(n)].years").trimmingCharacters(in: .whitespaces)

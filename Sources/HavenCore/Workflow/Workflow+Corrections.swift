@@ -1,0 +1,236 @@
+import Foundation
+
+/// Corrections of what was recorded: each item is corrected by whoever may record it, through
+/// the same rules as recording it, and the audit trail keeps the value before and after. Where
+/// something already rests on the item (a screening check once a decision was approved), the
+/// correction needs a reason, which is kept on the case as a signed note.
+extension Workflow {
+    /// Whether a correction of screening needs a reason: once a decision resting on the checks
+    /// was approved.
+    public static func screeningCorrectionNeedsReason(_ record: Case) -> Bool {
+        record.decision?.review?.verdict == .approved
+    }
+
+    /// Replaces screening check `index` with `check`, as recorded by the actor. In Screening as
+    /// recording is; later (a wrong date or document found afterwards), with a reason once a
+    /// decision was approved.
+    public static func correctScreening(at index: Int, to check: ScreeningCheck, reason: String, on record: Case, by actor: Actor,
+                                        at time: Timestamp) throws(WorkflowError) -> Case {
+        try Capability.recordScreening.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage != .closed else { throw .closed(record.id) }
+        guard record.screening.indices.contains(index) else { throw issue("kind", "\(record.id) has no such screening check.") }
+        let old = record.screening[index]
+        var corrected = check
+        corrected.recordedBy = actor.user
+        var issues = ScreeningValidation.issues(corrected, today: time.date, registeredOn: record.registeredAt.date)
+        if corrected.kind != old.kind {
+            issues.append(ValidationIssue(field: "kind", message: "A correction keeps the check's kind (\(old.kind.title)); record a new check instead."))
+        }
+        guard issues.isEmpty else { throw .invalid(issues) }
+        var next = record
+        next.screening[index] = corrected
+        if screeningCorrectionNeedsReason(record) {
+            next = try correctionNote("screening (\(old.kind.title), \(old.date))", reason: reason, on: next, by: actor, at: time)
+        }
+        return next
+    }
+
+    /// The proposer (or a supervisor) amends a decision proposal still awaiting review. The
+    /// proposal's fingerprint changes, so a supervisor who saw the old one cannot approve it.
+    public static func amendDecision(_ outcome: DecisionOutcome, reasons: String, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try Capability.proposeDecision.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage == .decision, var proposal = record.decision, proposal.isAwaitingReview else {
+            throw .noProposal(.approveGrant)
+        }
+        if actor.role == .caseworker, proposal.proposedBy != actor.user {
+            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they or a supervisor can amend it.")
+        }
+        guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }
+        proposal.outcome = outcome
+        proposal.reasons = reasons
+        proposal.proposedAt = time
+        var next = record
+        next.decision = proposal
+        return next
+    }
+
+    /// Sets the hours attended in a course (its latest place) to the corrected total.
+    public static func correctHours(_ total: Int, in course: String, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard (0...2000).contains(total) else { throw issue("hours", "Give the total, 0 to 2000 hours.") }
+        guard let index = record.integration.enrolments.lastIndex(where: { $0.courseID == course && $0.status != .waiting }) else {
+            throw issue("course", "\(record.id) has attended no hours in \(course).")
+        }
+        var next = record
+        next.integration.enrolments[index].hoursAttended = total
+        return next
+    }
+
+    /// Corrects assessment `index`, or removes it (nil): recorded in error.
+    public static func correctAssessment(at index: Int, to assessment: LanguageAssessment?, on record: Case, by actor: Actor,
+                                         at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard record.integration.assessments.indices.contains(index) else { throw issue("language", "\(record.id) has no such assessment.") }
+        var next = record
+        guard let assessment else {
+            next.integration.assessments.remove(at: index)
+            return next
+        }
+        let checked = try recordAssessment(assessment, on: record, by: actor, at: time)
+        next.integration.assessments[index] = checked.integration.assessments.last!
+        return next
+    }
+
+    /// Corrects where application `index` stands, whatever it was (a rejection recorded for the
+    /// wrong opening, an offer on the wrong day).
+    public static func correctApplication(at index: Int, to status: ApplicationStatus, on date: CalendarDate, in record: Case,
+                                          by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard record.integration.applications.indices.contains(index) else { throw issue("opening", "\(record.id) has no such application.") }
+        if date > time.date { throw issue("date", "The date \(date) is in the future.") }
+        if date < record.registeredAt.date { throw issue("date", "The date \(date) is before the case was registered.") }
+        var next = record
+        next.integration.applications[index].status = status
+        next.integration.applications[index].date = date
+        return next
+    }
+
+    /// Corrects job `index`: employer, occupation, start, wage, contract. Its follow-ups stay;
+    /// a start moved after one of them is refused.
+    public static func correctPlacement(at index: Int, to placement: JobPlacement, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard record.integration.placements.indices.contains(index) else { throw issue("employer", "\(record.id) has no such job.") }
+        let old = record.integration.placements[index]
+        // The same rules as recording a job, as if this one were not there.
+        var without = record
+        without.integration.placements.remove(at: index)
+        without.integration.placements.removeAll { $0.endDate == nil }
+        let checked = try place(placement, on: without, by: actor, at: time)
+        var job = checked.integration.placements.last!
+        job.followUps = old.followUps
+        job.endDate = old.endDate
+        if let first = old.followUps.map(\.doneOn).min(), job.startDate > first {
+            throw issue("start", "The start \(job.startDate) is after the follow-up of \(first); correct that first.")
+        }
+        var next = record
+        next.integration.placements[index] = job
+        return next
+    }
+
+    /// Corrects the `months` follow-up of job `index` (the date, whether still employed, the
+    /// notes); a job it ended ends on the corrected date, or reopens if he is still employed.
+    public static func correctFollowUp(job index: Int, months: Int, to followUp: FollowUp, on record: Case, by actor: Actor,
+                                       at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard record.integration.placements.indices.contains(index),
+              let position = record.integration.placements[index].followUps.firstIndex(where: { $0.monthsAfterStart == months }) else {
+            throw issue("followUp", "\(record.id) has no \(months)-month follow-up recorded on that job.")
+        }
+        let job = record.integration.placements[index]
+        if followUp.doneOn > time.date { throw issue("date", "The date \(followUp.doneOn) is in the future.") }
+        if followUp.doneOn < job.startDate { throw issue("date", "The date \(followUp.doneOn) is before the job started (\(job.startDate)).") }
+        if !followUp.stillEmployed, followUp.notes.trimmingCharacters(in: .whitespaces).isEmpty { throw issue("notes", "Say why the job ended.") }
+        if followUp.stillEmployed, job.followUps.contains(where: { $0.monthsAfterStart > months }) == false,
+           record.integration.placements.indices.contains(where: { $0 != index && record.integration.placements[$0].endDate == nil }) {
+            throw issue("employed", "\(record.id) has another job open since; he cannot still be in this one.")
+        }
+        if job.followUps.contains(where: { $0.monthsAfterStart > months }), !followUp.stillEmployed {
+            throw issue("employed", "A later follow-up found him still employed; correct that one first.")
+        }
+        var next = record
+        var entry = followUp
+        entry.monthsAfterStart = months
+        entry.notes = entry.notes.trimmingCharacters(in: .whitespaces)
+        next.integration.placements[index].followUps[position] = entry
+        let last = next.integration.placements[index].followUps.max { $0.monthsAfterStart < $1.monthsAfterStart }
+        next.integration.placements[index].endDate = last.flatMap { $0.stillEmployed ? nil : $0.doneOn }
+        return next
+    }
+
+    /// Adds a signed note saying what was corrected and why; the reason is required.
+    static func correctionNote(_ item: String, reason: String, on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else {
+            throw issue("reason", "A decision already rests on this; say why it is corrected.")
+        }
+        var next = record
+        next.notes.append(Note(author: actor.user, at: time, text: "Corrected \(item): \(why)"))
+        return next
+    }
+
+    /// The session's own last change of a case taken back: `before` is the case as it was,
+    /// `current` as it is now (the change, with nobody else's since). A change that moved the
+    /// stage or reviewed a proposal is not undone (others rely on it); it is corrected instead.
+    public static func undo(restoring before: Case, current: Case, by actor: Actor) throws(WorkflowError) -> Case {
+        try Capability.editCase.require(actor)
+        guard before.id == current.id else { throw .cannotUndo("the change was to another case") }
+        if before.stage != current.stage {
+            throw .cannotUndo("it moved the case from \(before.stage.title) to \(current.stage.title)")
+        }
+        if before.decision?.review != current.decision?.review || before.allocation?.review != current.allocation?.review
+            || before.publicity.review != current.publicity.review {
+            throw .cannotUndo("it reviewed a proposal")
+        }
+        if before.assignedTo != current.assignedTo { throw .cannotUndo("it reassigned the case") }
+        return before
+    }
+}
+
+extension Workflow {
+    /// Corrects a member's last reunification step: its stage (one that may follow the step
+    /// before) or date; or, with `stage` nil, takes the step back as recorded by mistake.
+    public static func correctLastStep(member id: Int, to stage: ReunificationStage?, on date: CalendarDate, in record: Case,
+                                       by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireFamily(record, actor)
+        let index = try memberIndex(id, in: record)
+        let member = record.family[index]
+        guard !member.steps.isEmpty else { throw issue("stage", "\(member.displayName)'s reunification has no stage recorded yet.") }
+        let previous = member.steps.dropLast().last
+        var next = record
+        guard let stage else {
+            next.family[index].steps.removeLast()
+            next.family[index].stage = previous?.stage ?? .notStarted
+            next.family[index].stageDate = previous?.date
+            return next
+        }
+        let allowed = [(previous?.stage ?? .notStarted).next, .withdrawn].compactMap { $0 }
+        guard allowed.contains(stage) else {
+            throw issue("stage", "After \((previous?.stage ?? .notStarted).title) comes \(allowed.map(\.title).joined(separator: " or ")), not \(stage.title).")
+        }
+        if date > time.date { throw issue("date", "\(date) is in the future.") }
+        if let before = previous?.date, date < before { throw issue("date", "\(date) is before the stage before it (\(before)).") }
+        next.family[index].steps[member.steps.count - 1] = ReunificationStep(stage: stage, date: date, by: actor.user)
+        next.family[index].stage = stage
+        next.family[index].stageDate = date
+        if stage.isFinal {
+            next.family[index].nextAction = ""
+            next.family[index].nextActionDue = nil
+        }
+        return next
+    }
+}
+
+extension Workflow {
+    /// The case with its person and service details replaced by an edit of the intake form,
+    /// keeping the two records of consent to publicity in agreement: switching the intake's
+    /// choice off withdraws a consent in force (today); switching it back on after a withdrawal
+    /// needs a new consent recorded with what may be told, so it is refused here.
+    public static func editDefector(_ defector: Defector, on record: Case, today: CalendarDate) throws(WorkflowError) -> Case {
+        var next = record
+        next.defector = defector
+        let was = record.defector.consent.publicity, now = defector.consent.publicity
+        if was, !now, record.publicity.hasConsent {
+            next.publicity.consentWithdrawn = today
+            next.defector.consent.recordedOn = today
+        } else if !was, now, record.publicity.consentWithdrawn != nil {
+            throw issue("consent.publicity", "He withdrew his consent to publicity on \(record.publicity.consentWithdrawn!); "
+                + "record a new consent, with what may be told, under c on the case.")
+        }
+        return next
+    }
+}
