@@ -144,7 +144,7 @@ public struct HavenApp {
         switch global {
         case .help:
             guard !tooSmall else { return nil }
-            let sections = [topScreen.helpSection, Self.globalKeys.helpSection(title: "Keys everywhere")]
+            let sections = [topScreen.helpSection] + topScreen.moreHelp + [Self.globalKeys.helpSection(title: "Keys everywhere")]
             return perform([.push(HelpScreen(sections: sections))])
         case .back: return perform([.back])
         case .quit: return unsavedWork.isEmpty ? .quit : askToQuit()

@@ -220,5 +220,14 @@ extension Screen {
     var keyBarItems: [KeyBarItem] { keyTable.keyBarItems { _ in true } }
     var boundKeys: Set<Key> { Set(keyTable.bindings.flatMap(\.keys)) }
     var helpSection: HelpSection { keyTable.helpSection(title: "Keys on the \(title) screen") }
+
+    /// The keys a screen takes beyond its table: editing keys while a text field has the
+    /// keyboard, and a form's choice and yes/no keys.
+    var moreHelp: [HelpSection] {
+        var sections: [HelpSection] = []
+        if capturesText { sections.append(TextField.keys.helpSection(title: "Typing in a field")) }
+        if self is FormScreen || self is IntakeScreen { sections.append(FormField.choiceKeys.helpSection(title: "On a choice or a yes/no field")) }
+        return sections
+    }
 }
 

@@ -67,6 +67,18 @@ public struct FormField: Sendable {
         }
     }
 
+    /// What a key does on a choice or yes/no field.
+    public enum ChoiceEdit: Sendable { case next, previous, yes, no }
+
+    /// The keys of choice and yes/no fields, as data for `handle` and the help screen (a
+    /// letter also jumps to the next option starting with it).
+    public static let choiceKeys = KeyTable<ChoiceEdit>([
+        KeyBinding([.right, .character(" ")], .next, help: "Next option; on a yes/no field, switch it"),
+        KeyBinding([.left], .previous, help: "Previous option; on a yes/no field, switch it"),
+        KeyBinding([.character("y")], .yes, help: "Yes, on a yes/no field (on a choice, a letter jumps to the next option starting with it)"),
+        KeyBinding([.character("n")], .no, help: "No, on a yes/no field"),
+    ])
+
     /// A key for this field: text editing, or Left/Right/Space to change a choice or toggle.
     /// Returns whether the field took it.
     public mutating func handle(_ key: Key) -> Bool {
@@ -78,10 +90,10 @@ public struct FormField: Sendable {
             return editor.handle(key)
         case let .choice(options):
             guard !options.isEmpty else { return false }
-            switch key {
-            case .right, .character(" "): choice = (choice + 1) % options.count
-            case .left: choice = (choice + options.count - 1) % options.count
-            case let .character(letter):
+            switch (Self.choiceKeys.action(for: key), key) {
+            case (.next?, _): choice = (choice + 1) % options.count
+            case (.previous?, _): choice = (choice + options.count - 1) % options.count
+            case let (_, .character(letter)):
                 // A letter jumps to the next option starting with it.
                 let lower = letter.lowercased()
                 let order = (1...options.count).map { (choice + $0) % options.count }
@@ -91,12 +103,13 @@ public struct FormField: Sendable {
             }
             return true
         case .toggle:
-            switch key {
-            case .character(" "), .left, .right, .character("y"), .character("n"):
-                if case .character("y") = key { isOn = true } else if case .character("n") = key { isOn = false } else { isOn.toggle() }
-                return true
-            default: return false
+            switch Self.choiceKeys.action(for: key) {
+            case .yes?: isOn = true
+            case .no?: isOn = false
+            case .next?, .previous?: isOn.toggle()
+            case nil: return false
             }
+            return true
         }
     }
 

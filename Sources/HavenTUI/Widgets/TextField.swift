@@ -13,30 +13,47 @@ public struct TextField: Hashable, Sendable {
         self.maximumLength = maximumLength
     }
 
+    /// What an editing key does.
+    public enum Edit: Sendable { case deleteBack, deleteForward, left, right, start, end, clear }
+
+    /// The editing keys, as data: `handle` looks keys up here and the help of every screen
+    /// with a text field lists them, so the two cannot disagree.
+    public static let keys = KeyTable<Edit>([
+        KeyBinding([.left], .left, help: "Move the cursor left"),
+        KeyBinding([.right], .right, help: "Move the cursor right"),
+        KeyBinding([.home, .control("a")], .start, help: "Go to the start of the text"),
+        KeyBinding([.end, .control("e")], .end, help: "Go to the end of the text"),
+        KeyBinding([.backspace], .deleteBack, help: "Delete the character before the cursor"),
+        KeyBinding([.delete], .deleteForward, help: "Delete the character under the cursor"),
+        KeyBinding([.control("u")], .clear, help: "Clear the field"),
+    ])
+
     /// Applies an editing key; returns false for keys a text field does not take.
     public mutating func handle(_ key: Key) -> Bool {
         var characters = Array(text)
-        switch key {
-        case let .character(character) where !DisplayWidth.isControl(character):
+        if case let .character(character) = key, !DisplayWidth.isControl(character) {
             guard characters.count < maximumLength else { return true }
             characters.insert(character, at: cursor)
             cursor += 1
-        case .backspace:
+            text = String(characters)
+            return true
+        }
+        guard let edit = Self.keys.action(for: key) else { return false }
+        switch edit {
+        case .deleteBack:
             guard cursor > 0 else { return true }
             characters.remove(at: cursor - 1)
             cursor -= 1
-        case .delete:
+        case .deleteForward:
             guard cursor < characters.count else { return true }
             characters.remove(at: cursor)
         case .left: cursor = max(0, cursor - 1)
         case .right: cursor = min(characters.count, cursor + 1)
-        case .home, .control("a"): cursor = 0
-        case .end, .control("e"): cursor = characters.count
-        case .control("u"):
+        case .start: cursor = 0
+        case .end: cursor = characters.count
+        case .clear:
             characters.removeAll()
             cursor = 0
-        default:
-            return false
         }
         text = String(characters)
         return true
