@@ -166,4 +166,27 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(app.status?.text, "Not undone: anna.k changed it \(Self.tick.minuteText) UTC, after your change. Look again and correct it instead.")
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.integration.assessments.count, 1, "nothing of theirs lost")
     }
+
+    /// q after opening a case from the finder or a searched list never types into a search.
+    func testQAfterOpeningACaseFromASearchGoesBackWithoutTyping() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("q")])
+        XCTAssertEqual(app.topScreen.title, "Home")
+        XCTAssertFalse(app.topScreen.capturesText, "the finder closed behind the case")
+        app.press([.character("q")])
+        XCTAssertTrue(app.confirmingQuit, "the second q asks to quit; it is not text")
+        app.press([.character("n")])
+        // The case list's search stays applied, but q backs out of the list.
+        let areas = (app.topScreen as! HomeScreen).areas
+        app.press([.character(Character(String(areas.firstIndex(of: .queues)! + 1))), .character("/")])
+        app.type("Жук")
+        app.press([.enter])
+        XCTAssertEqual(app.topScreen.title, "HV-000001")
+        app.press([.character("q")])
+        XCTAssertEqual((app.topScreen as? QueueScreen)?.search?.text, "Жук", "the search is still applied")
+        app.press([.character("q")])
+        XCTAssertEqual(app.topScreen.title, "Home", "q left the list: it was not typed")
+    }
 }

@@ -211,7 +211,12 @@ public struct HomeScreen: Screen {
             findAgain()
         case .open:
             guard found.indices.contains(selectedMatch) else { return [.status("No case is selected.", .info)] }
-            return [.openCase(found[selectedMatch].id)]
+            // The finder closes behind the case: back from it, q and Esc are keys again (never
+            // text left in a search box); / finds the next case.
+            let id = found[selectedMatch].id
+            finder = nil
+            findAgain()
+            return [.openCase(id)]
         default: break
         }
         return []

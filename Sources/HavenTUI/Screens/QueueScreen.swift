@@ -53,6 +53,9 @@ public struct QueueScreen: Screen {
     /// Whether this user may reassign cases (supervisors).
     let canReassign: Bool
     public private(set) var search: TextField?
+    /// Whether the search box has the keyboard; after a case is opened from the results the
+    /// search stays applied but not typed into, so q and Esc back out as usual.
+    public private(set) var typing = false
     public private(set) var selected = 0
     public private(set) var top = 0
     /// Rows of cases visible at the last key, for paging.
@@ -102,10 +105,10 @@ public struct QueueScreen: Screen {
 
     public var title: String { onlyMine ? "My cases" : "All cases" }
     public var minimumSize: Size { Size(width: 60, height: 16) }
-    public var capturesText: Bool { search != nil }
+    public var capturesText: Bool { search != nil && typing }
 
     public var keyTable: KeyTable<Action> {
-        if search != nil {
+        if search != nil, typing {
             return KeyTable([
                 KeyBinding([.enter], .open, label: "Open", help: "Open the selected case"),
                 KeyBinding([.escape], .stopSearch, label: "Done", help: "Stop searching (Ctrl-U clears the search)"),
@@ -218,11 +221,13 @@ public struct QueueScreen: Screen {
             refilter(keeping: current)
         case .startSearch:
             search = search ?? TextField()
+            typing = true
         case .stopSearch:
             search = nil
             refilter(keeping: current)
         case .open:
             guard let current else { return [.status("No case is selected.", .info)] }
+            typing = false
             return [.openCase(current)]
         }
         return []
@@ -230,7 +235,7 @@ public struct QueueScreen: Screen {
 
     /// While searching, editing keys go to the search and the list follows as you type.
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
-        guard var field = search, field.handle(key) else { return nil }
+        guard typing, var field = search, field.handle(key) else { return nil }
         let before = search?.text
         search = field
         if field.text != before { applySearch(keeping: nil) }
