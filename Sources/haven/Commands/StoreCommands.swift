@@ -38,6 +38,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Write the store but do not open it.") var noOpen = false
     @Option(help: ArgumentHelp("Your role in the demo store: caseworker, supervisor, administrator or auditor.", valueName: "role"))
     var role: Role = .supervisor
+    @Option(help: ArgumentHelp("Share the demo store with this Unix group (training several accounts at once).", valueName: "name"))
+    var group: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
@@ -66,7 +68,7 @@ struct DemoCommand: ParsableCommand {
         var progress = ProgressBar(total: cases, label: "Writing \(cases) demo cases")
         do {
             let me = OperatingSystemIdentity.currentUser()
-            let created = try FileCaseStore.create(at: directory, kind: .demo, by: me, at: .now())
+            let created = try FileCaseStore.create(at: directory, kind: .demo, by: me, at: .now(), group: group)
             _ = try created.adopt(reference)
             let administrator = Actor(user: me, role: .administrator)
             _ = try created.changeCatalogue(CatalogueChange.add(courses), by: administrator, at: .now())

@@ -19,6 +19,9 @@ public enum CaseSection: Int, CaseIterable, Sendable {
         }
     }
 
+    /// Whether the section is `label value` lines (the rest are paragraphs: notes, history).
+    var hasFields: Bool { self != .notes && self != .history }
+
     /// The number key that jumps to the section: 1 to 9, then 0 for the tenth.
     public var key: Character { Character(String((rawValue + 1) % 10)) }
 
@@ -159,13 +162,13 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             return history.reversed().flatMap { entry -> [String] in
                 let head = "\(entry.at.description.replacingOccurrences(of: "T", with: " ").dropLast()) \(entry.user) saved \(entry.version)"
                 let described = wording.describe(entry)
-                let changes = described.prefix(6).flatMap { change -> [String] in
+                let changes = described.flatMap { change -> [String] in
                     if change.field == CaseDiff.wholeCase { return ["  registered the case"] }
                     // Past 80 columns the values would be cut off: they get a line of their own.
                     guard DisplayWidth.of(change.line) > 76, !change.isWithheld else { return ["  \(change.line)"] }
                     return ["  \(change.section) · \(change.label):", "      \(change.before) → \(change.after)"]
                 }
-                return [head] + changes + (described.count > 6 ? ["  … and \(described.count - 6) more fields"] : [])
+                return [head] + changes
             }
         }
     }

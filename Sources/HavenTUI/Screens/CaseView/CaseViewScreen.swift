@@ -124,17 +124,21 @@ public struct CaseViewScreen: Screen {
     }
 
     /// The section's lines wrapped to the body's width, so a long reason, note or story is
-    /// read whole: a `label: value` line continues under its value, any other under itself.
+    /// read whole: a `label value` line continues under its value, any other under itself.
     var lines: [String] { Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
-                                    width: area.width - 2) }
+                                    width: area.width - 2, fields: section.hasFields) }
 
-    static func wrap(_ lines: [String], width: Int) -> [String] {
+    static func wrap(_ lines: [String], width: Int, fields: Bool = true) -> [String] {
         let valueColumn = 19
         return lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }.flatMap { line -> [String] in
             let characters = Array(line)
-            let isField = characters.count > valueColumn && characters[valueColumn - 1] == " "
-            let indent = isField ? String(repeating: " ", count: valueColumn) : String(repeating: " ", count: characters.prefix { $0 == " " }.count + 2)
-            return DisplayWidth.wrap(line, to: width, indent: indent)
+            let leading = characters.prefix { $0 == " " }.count
+            let isField = fields && characters.count > valueColumn && characters[valueColumn - 1] == " " && leading < valueColumn - 1
+            let indent = isField ? valueColumn - leading : 2
+            // Leading spaces are kept on the first line; the rest wraps under the text.
+            let wrapped = DisplayWidth.wrap(String(characters.dropFirst(leading)), to: max(10, width - leading),
+                                            indent: String(repeating: " ", count: indent))
+            return wrapped.map { String(repeating: " ", count: leading) + $0 }
         }
     }
 
@@ -279,7 +283,7 @@ public struct CaseViewScreen: Screen {
         let noteRows = note == nil ? 0 : 1
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
         let all = Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
-                            width: body.width - 1)
+                            width: body.width - 1, fields: section.hasFields)
         let first = min(scroll, max(0, all.count - body.height))
         for (offset, line) in all.dropFirst(first).prefix(body.height).enumerated() {
             canvas.put(" " + line, x: body.x, y: body.y + offset, width: body.width)
