@@ -60,6 +60,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case proposalPending(CaseID)
     /// The proposal changed between being shown to the reviewer and the review.
     case proposalChanged(seen: String, now: String)
+    /// The defector's preferences cannot change now: why (`Workflow.preferencesRefusal`).
+    case preferencesSettled(String)
 
     public var description: String {
         switch self {
@@ -96,6 +98,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
         case let .proposalChanged(seen, now):
             "The proposal changed: now \(now); you saw \(seen). Nothing saved; look again."
+        case let .preferencesSettled(reason): reason
         }
     }
 }

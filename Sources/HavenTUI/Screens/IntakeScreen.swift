@@ -88,6 +88,12 @@ public struct IntakeScreen: Screen {
             }
             if let editing {
                 var record = editing.record
+                // Preferences follow the rule of the preferences step (`w` on the case view).
+                if (defector.preferredCountries, defector.preferenceReasons) != (record.defector.preferredCountries, record.defector.preferenceReasons),
+                   let refusal = Workflow.preferencesRefusal(for: record) {
+                    form.show([ValidationIssue(field: "preferredCountries[0]", message: refusal)])
+                    return [.status(refusal, .error)]
+                }
                 record.defector = defector
                 return [.save(record, basedOn: editing.version)]
             }

@@ -13,6 +13,8 @@ public struct CaseViewScreen: Screen {
         case integration, family, publicity
         case recordScreening, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
+        /// Preferences, or a proposal by hand (`AllocationActions`).
+        case allocation(AllocationStep)
     }
 
     public private(set) var stored: StoredCase
@@ -65,6 +67,10 @@ public struct CaseViewScreen: Screen {
              "Record a screening check (identity, vetting, art. 1F, debrief)"),
             (may(.proposeDecision) && record.stage == .decision && !awaiting, "p", .proposeDecision, "Propose",
              "Propose a decision: grant, refuse or exclude, with reasons"),
+            (may(.proposeAllocation) && record.stage == .allocation && pending == nil, "p", .allocation(.propose), "Propose",
+             "Propose a host country: the countries ranked by the batch's scores, with their factors and free places"),
+            (may(.editCase) && record.stage < .relocation, "w", .allocation(.preferences), "Prefer",
+             "The host countries the defector would choose, ranked, and why (before an allocation is proposed)"),
             (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
             (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
             (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
@@ -205,6 +211,9 @@ public struct CaseViewScreen: Screen {
         case .cancelApproval:
             confirmingSeen = nil
             return [.status("Not approved.", .info)]
+        case let .allocation(step):
+            show(.allocation)
+            return AllocationActions.perform(step, stored, context: context)
         case .reload:
             return [.reload(stored.record.id)]
         case .edit:
