@@ -56,6 +56,11 @@ final class FormFuzzTests: XCTestCase {
             },
             Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
             Factory(name: "travel") { RelocationActions.travel(integrating, context: context) },
+            Factory(name: "preferences") {
+                AllocationActions.preferences(any, context: SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store",
+                                                                           clock: { Timestamp(date: Self.today, hour: 9) },
+                                                                           reference: ReferenceData(countries: hosts, occupations: OccupationCatalogue(unitGroups: [], specialties: []))))
+            },
             Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id, seen: nil) },
             Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id, seen: nil) },
             Factory(name: "course") { CoursesScreen.form(nil, context: context) },

@@ -7,14 +7,12 @@ extension Workflow {
     /// until a supervisor approves an allocation, and not while a proposal that weighed them
     /// waits for review (return it first, so the proposal and its reasons stay true).
     public static func preferencesRefusal(for record: Case) -> String? {
-        if record.stage == .closed { return "\(record.id) is closed; its preferences are kept as they were." }
+        if record.stage == .closed { return "\(record.id) is closed; its preferences stay as they were." }
         if record.stage > .allocation || record.allocatedCountry != nil {
-            return "The allocation of \(record.id) is approved (\(record.allocation?.finalCountry.rawValue ?? "a country")); "
-                + "preferences no longer count. A note can record what he says now."
+            return "Allocated to \(record.allocation?.finalCountry.rawValue ?? "a country"): preferences no longer count (a note can record them)."
         }
         if let proposal = record.allocation, proposal.review == nil {
-            return "A proposal to allocate \(record.id) to \(proposal.country) is waiting for a supervisor; it weighed the preferences "
-                + "as they are. Ask for it to be returned, then change them."
+            return "A proposal of \(proposal.country) awaits a supervisor: return it before changing preferences."
         }
         return nil
     }

@@ -150,10 +150,13 @@ public struct AllocationChoiceScreen: Screen {
 
     // MARK: Drawing
 
-    /// Lines of the selected country's details under the list.
+    /// At most this many lines of the selected country's details under the list.
     static let detailHeight = 6
 
-    func listHeight(_ area: Rect) -> Int { max(1, area.height - 2 - Self.detailHeight - 1 - (reason == nil ? 0 : 1)) }
+    /// Rows of the list: what the details of the selected country and the reason line leave.
+    func listHeight(_ area: Rect) -> Int {
+        max(1, area.height - 2 - 1 - min(Self.detailHeight, detailLines(width: area.width).count) - (reason == nil ? 0 : 1))
+    }
 
     public func render(into canvas: inout Canvas, area: Rect) {
         let record = stored.record
@@ -166,7 +169,8 @@ public struct AllocationChoiceScreen: Screen {
         }
         let nameWidth = area.width >= 76 ? 14 : 9
         func row(_ cells: [String]) -> String {
-            " " + DisplayWidth.fit(cells[0], to: 2) + " " + DisplayWidth.fit(cells[1], to: 2) + " " + DisplayWidth.fit(cells[2], to: nameWidth)
+            String(repeating: " ", count: max(0, 3 - cells[0].count)) + cells[0] + " " + DisplayWidth.fit(cells[1], to: 2) + " "
+                + DisplayWidth.fit(cells[2], to: nameWidth)
                 + " " + String(repeating: " ", count: max(0, 5 - cells[3].count)) + cells[3]
                 + " " + String(repeating: " ", count: max(0, 6 - cells[4].count)) + cells[4] + "  " + cells[5]
         }
@@ -174,8 +178,8 @@ public struct AllocationChoiceScreen: Screen {
                    style: Style(.heading, bold: true, underline: true))
         let height = listHeight(area)
         let first = max(0, min(selected - height + 1, options.count - height))
-        for (offset, option) in options.dropFirst(max(0, first)).prefix(height).enumerated() {
-            let position = max(0, first) + offset
+        for (offset, option) in options.dropFirst(first).prefix(height).enumerated() {
+            let position = first + offset
             let factors = option.factors.map { "\($0.title) \(Int($0.contribution))" }.joined(separator: ", ")
             let state = option.score == nil ? "family elsewhere" : option.free < 1 ? "full" : factors.isEmpty ? "no factor scores" : factors
             let text = row([String(position + 1), option.country.code.rawValue, option.country.name,
@@ -183,7 +187,11 @@ public struct AllocationChoiceScreen: Screen {
             canvas.putListRow(text, x: area.x, y: area.y + 2 + offset, width: area.width,
                               style: option.isProposable ? .normal : .muted, selected: position == selected)
         }
-        renderDetail(into: &canvas, area: Rect(x: area.x, y: area.y + 2 + height, width: area.width, height: Self.detailHeight + 1))
+        let y = area.y + 2 + height
+        canvas.put(String(repeating: "─", count: area.width), x: area.x, y: y, width: area.width, style: .muted)
+        for (offset, line) in detailLines(width: area.width).prefix(Self.detailHeight).enumerated() {
+            canvas.put(" " + line, x: area.x, y: y + 1 + offset, width: area.width)
+        }
         if let reason, let country = reasonFor {
             let y = area.maxY - 1
             let x = area.x + canvas.put(" Why \(country)? ", x: area.x, y: y, style: .heading)
@@ -191,22 +199,22 @@ public struct AllocationChoiceScreen: Screen {
         }
     }
 
-    /// The selected country: what each factor gives and for what, family unity, and what the
-    /// proposal would say of the runner-up (or why it cannot be proposed).
-    func renderDetail(into canvas: inout Canvas, area: Rect) {
-        guard let option = current, let choice else { return }
-        canvas.put(String(repeating: "─", count: area.width), x: area.x, y: area.y, width: area.width, style: .muted)
+    /// The selected country, wrapped to `width`: what each factor gives and for what, what the
+    /// proposal would say of the runner-up (or why it cannot be proposed), and family unity.
+    func detailLines(width: Int) -> [String] {
+        guard let option = current, let choice else { return [] }
         var lines = ["\(option.country.name): " + (option.factors.isEmpty ? "no factor scores here"
             : option.factors.map { "\($0.title) \(Int($0.contribution))" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: ", "))]
         if let refusal = option.refusal {
             lines.append(refusal)
-        } else if let planned = try? choice.planned(option.country.code, reason: choice.needsReason(option.country.code) ? "…" : "") {
-            lines.append("Why not \(planned.runnerUp?.rawValue ?? "another"): " + planned.runnerUpReason)
+        } else {
+            let typed = reasonFor == option.country.code ? reason?.text ?? "" : ""
+            let shownReason = typed.trimmingCharacters(in: .whitespaces).isEmpty ? "(the reason Enter asks for)" : typed
+            if let planned = try? choice.planned(option.country.code, reason: choice.needsReason(option.country.code) ? shownReason : "") {
+                lines.append("Why not \(planned.runnerUp?.rawValue ?? "another"): " + planned.runnerUpReason)
+            }
         }
         if let unity = option.familyUnity { lines.append(unity) }
-        let wrapped = lines.flatMap { DisplayWidth.wrap($0, to: area.width - 2, indent: "  ") }
-        for (offset, line) in wrapped.prefix(area.height - 1).enumerated() {
-            canvas.put(" " + line, x: area.x, y: area.y + 1 + offset, width: area.width)
-        }
+        return lines.flatMap { DisplayWidth.wrap($0, to: width - 2, indent: "  ") }
     }
 }

@@ -69,7 +69,8 @@ public struct CaseViewScreen: Screen {
              "Propose a decision: grant, refuse or exclude, with reasons"),
             (may(.proposeAllocation) && record.stage == .allocation && pending == nil, "p", .allocation(.propose), "Propose",
              "Propose a host country: the countries ranked by the batch's scores, with their factors and free places"),
-            (may(.editCase) && record.stage < .relocation, "w", .allocation(.preferences), "Prefer",
+            // In the key bar only where a country is being chosen; in help (?) from intake on.
+            (may(.editCase) && record.stage < .relocation, "w", .allocation(.preferences), record.stage == .allocation ? "Prefer" : "",
              "The host countries the defector would choose, ranked, and why (before an allocation is proposed)"),
             (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
             (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
@@ -87,7 +88,7 @@ public struct CaseViewScreen: Screen {
              "Move the case on: submit, complete screening, reopen, arrival, close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
         ]
-        return offers.filter(\.0).map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
+        return offers.filter(\.0).map { KeyBinding([.character($0.1)], $0.2, label: $0.3.isEmpty ? nil : $0.3, help: $0.4) }
     }
 
     /// What waits for a supervisor on this case, if anything.
