@@ -103,15 +103,15 @@ final class AllocationTests: XCTestCase {
         XCTAssertEqual(proposal.country, nl.code)          // 8 for Dutch + 15 first choice, against 16 for German
         XCTAssertEqual(proposal.runnerUp, de.code)
         XCTAssertEqual(proposal.runnerUpFactors.score, 16)
-        XCTAssertEqual(proposal.runnerUpReason, "Germany scores 7 less (Language +8, Preference −15).")
+        XCTAssertEqual(proposal.runnerUpReason, "Germany scores 7 points less, 16 against 23 (Language +8, Preference −15).")
         // A crowded country: the runner-up scored more but had no place left.
         let crowded = AllocationBatch(scorer: scorer, free: [de.code: 1, nl.code: 0, gb.code: 1])
             .run([profile(1, preferences: ["NL"]), profile(2)])
         let first = crowded.proposals.first { $0.caseID.number == 1 }!
         XCTAssertEqual(first.runnerUp, nl.code)
-        XCTAssertEqual(first.runnerUpReason, "Netherlands scores 15 more (Preference +15) but has no place left.")
+        XCTAssertEqual(first.runnerUpReason, "Netherlands scores 15 points more, 15 against 0 (Preference +15), but has no place left.")
         let lower = AllocationBatch(scorer: scorer, free: [de.code: 1, nl.code: 1, gb.code: 1]).run([profile(1, languages: ["de": .c1])])
-        XCTAssertEqual(lower.proposals[0].runnerUpReason, "Netherlands scores 20 less (Language −20).")
+        XCTAssertEqual(lower.proposals[0].runnerUpReason, "Netherlands scores 20 points less, 0 against 20 (Language −20).")
     }
 
     func testTheLedgerCountsUsedAndHeldPlacesAndRefusesPastTheQuota() throws {

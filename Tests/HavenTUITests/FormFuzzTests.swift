@@ -79,6 +79,11 @@ final class FormFuzzTests: XCTestCase {
             Factory(name: "correct job") { CorrectionActions.correctPlacement(rich, index: 0, context: context) },
             Factory(name: "correct follow-up") { CorrectionActions.correctFollowUp(rich, job: 0, months: 3, context: context) },
             Factory(name: "correct step") { CorrectionActions.correctStep(rich, rich.record.family[0], context: context) },
+            Factory(name: "preferences") {
+                AllocationActions.preferences(any, context: SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store",
+                                                                           clock: { Timestamp(date: Self.today, hour: 9) },
+                                                                           reference: ReferenceData(countries: hosts, occupations: OccupationCatalogue(unitGroups: [], specialties: []))))
+            },
             Factory(name: "publicity override") { PublicityQueueScreen.overrideForm(any.record.id, seen: nil) },
             Factory(name: "publicity decline") { PublicityQueueScreen.declineForm(any.record.id, seen: nil) },
             Factory(name: "course") { CoursesScreen.form(nil, context: context) },

@@ -180,6 +180,9 @@ public struct PlannedAllocation: Hashable, Sendable {
     public var runnerUpReason: String
     /// The other cases of the family group placed with this one.
     public var groupedWith: [CaseID]
+    /// Where linked relatives outside the group are placed, for a proposal by hand
+    /// (`AllocationChoice`); a batch's group says it through `groupedWith`.
+    public var familyUnity: String? = nil
 
     public var score: Int { factors.score }
 
@@ -187,7 +190,9 @@ public struct PlannedAllocation: Hashable, Sendable {
     public func proposal(by user: UserName, at time: Timestamp) -> AllocationProposal {
         var proposal = AllocationProposal(country: country, factors: factors, runnerUp: runnerUp, runnerUpFactors: runnerUpFactors,
                                           runnerUpReason: runnerUpReason, proposedBy: user, proposedAt: time)
-        if !groupedWith.isEmpty {
+        if let familyUnity {
+            proposal.familyUnity = familyUnity
+        } else if !groupedWith.isEmpty {
             proposal.familyUnity = "Linked: " + groupedWith.map(\.rawValue).joined(separator: ", ") + " also in \(country) (placed together)."
         }
         return proposal
@@ -246,105 +251,97 @@ public struct AllocationBatch: Sendable {
         return members.values.sorted { $0[0] < $1[0] }
     }
 
-    public func run(_ profiles: [AllocationProfile], progress: ((Double) -> Void)? = nil) -> AllocationBatchResult {
+    /// A family group's score in each country (nil where family unity forbids it: its
+    /// relatives already placed hold it to their country), those relatives counted per country
+    /// (empty: none placed anywhere), and the countries it is held to, for the explanations.
+    struct GroupScores {
+        var row: [Int?]
+        var placed: [Int]
+        var held: String?
+
+        func placed(in country: Int) -> Int { placed.isEmpty ? 0 : placed[country] }
+    }
+
+    /// The scores of the group of `profiles` at the indexes `group`; the batch and a single
+    /// case's ranking (`AllocationChoice`) both score through here.
+    func groupScores(_ group: [Int], profiles: [AllocationProfile], compiled: [AllocationScorer.Compiled]) -> GroupScores {
         let countries = scorer.countries
+        let relativesPlaced = placedElsewhere.isEmpty ? []
+            : group.flatMap { profiles[$0].linkedCases.compactMap { placedElsewhere[$0] } }
+        let required = Set(relativesPlaced)
+        let placed = relativesPlaced.isEmpty ? [] : countries.map { country in relativesPlaced.filter { $0 == country.code }.count }
+        var row: [Int?] = []
+        row.reserveCapacity(countries.count)
+        for (index, country) in countries.enumerated() {
+            if !required.isEmpty && !required.contains(country.code) { row.append(nil); continue }
+            var total = 0
+            for member in group { total += scorer.score(compiled[member], in: index, placedRelatives: placed.isEmpty ? 0 : placed[index]) }
+            row.append(total)
+        }
+        return GroupScores(row: row, placed: placed, held: required.isEmpty ? nil : required.map(\.rawValue).sorted().joined(separator: " or "))
+    }
+
+    /// Free places per country, in the scorer's order.
+    var capacities: [Int] { scorer.countries.map { max(0, free[$0.code] ?? 0) } }
+
+    /// The proposal for `profiles[member]` of `group` placed in country `chosen`: its factors,
+    /// the runner-up (the group's next best country it may go to) and why not there.
+    /// `byHand` is the reason a person gave for choosing this country over a better one.
+    func planned(member: Int, of group: [Int], in chosen: Int, scores: GroupScores, profiles: [AllocationProfile],
+                 compiled: [AllocationScorer.Compiled], capacities: [Int], byHand: String? = nil) -> PlannedAllocation {
+        let countries = scorer.countries
+        let others = countries.indices.filter { $0 != chosen && scores.row[$0] != nil }
+        let runnerUp = others.max { (scores.row[$0]!, -$0) < (scores.row[$1]!, -$1) }
+        let country = countries[chosen]
+        let factors = scorer.factors(compiled[member], in: chosen, placedRelatives: scores.placed(in: chosen))
+        var runnerUpFactors: [AllocationFactor] = []
+        let reason: String
+        if let runnerUp {
+            runnerUpFactors = scorer.factors(compiled[member], in: runnerUp, placedRelatives: scores.placed(in: runnerUp))
+            reason = Self.whyNot(countries[runnerUp], chosen: country, groupScores: (scores.row[chosen]!, scores.row[runnerUp]!),
+                                 factors: factors, runnerUpFactors: runnerUpFactors, freeThere: capacities[runnerUp],
+                                 groupSize: group.count, choice: byHand.map { .byHand($0) } ?? .batch)
+        } else {
+            reason = scores.held.map { "family unity: linked relatives are placed in \($0)" } ?? "no other country is open to this case"
+        }
+        let ids = group.map { profiles[$0].id }
+        return PlannedAllocation(caseID: profiles[member].id, country: country.code, factors: factors,
+                                 runnerUp: runnerUp.map { countries[$0].code }, runnerUpFactors: runnerUpFactors,
+                                 runnerUpReason: reason, groupedWith: ids.filter { $0 != profiles[member].id })
+    }
+
+    public func run(_ profiles: [AllocationProfile], progress: ((Double) -> Void)? = nil) -> AllocationBatchResult {
         let groups = Self.groups(of: profiles)
         let compiled = profiles.map(scorer.compile)
-        // The countries a group may go to: where its placed relatives are, else anywhere.
-        var scores: [[Int?]] = []
-        var sizes: [Int] = []
-        var held: [String?] = []
-        /// Per group, its defector relatives already placed in each country (empty: none anywhere).
-        var placedRelatives: [[Int]] = []
-        for group in groups {
-            let relativesPlaced = placedElsewhere.isEmpty ? []
-                : group.flatMap { profiles[$0].linkedCases.compactMap { placedElsewhere[$0] } }
-            let required = Set(relativesPlaced)
-            let placed = relativesPlaced.isEmpty ? [] : countries.map { country in relativesPlaced.filter { $0 == country.code }.count }
-            placedRelatives.append(placed)
-            var row: [Int?] = []
-            row.reserveCapacity(countries.count)
-            for (index, country) in countries.enumerated() {
-                if !required.isEmpty && !required.contains(country.code) { row.append(nil); continue }
-                var total = 0
-                for member in group { total += scorer.score(compiled[member], in: index, placedRelatives: placed.isEmpty ? 0 : placed[index]) }
-                row.append(total)
-            }
-            scores.append(row)
-            sizes.append(group.count)
-            held.append(required.isEmpty ? nil : required.map(\.rawValue).sorted().joined(separator: " or "))
-        }
-        let capacities = countries.map { max(0, free[$0.code] ?? 0) }
-        let problem = PlacementProblem(sizes: sizes, scores: scores, capacities: capacities)
+        let grouped = groups.map { groupScores($0, profiles: profiles, compiled: compiled) }
+        let sizes = groups.map(\.count)
+        let capacities = capacities
+        let problem = PlacementProblem(sizes: sizes, scores: grouped.map(\.row), capacities: capacities)
         let solution = PlacementSolver.solve(problem, progress: progress)
         let greedy = PlacementSolver.greedy(problem)
 
         var proposals: [PlannedAllocation] = []
         var unplaced: [(CaseID, String)] = []
         for (index, group) in groups.enumerated() {
-            let ids = group.map { profiles[$0].id }
             guard let chosen = solution.assignment[index] else {
-                let reason = if let country = held[index] {
+                let reason = if let country = grouped[index].held {
                     "family unity holds it to \(country), which has no place left for \(sizes[index] == 1 ? "it" : "all \(sizes[index])")"
                 } else if sizes[index] > 1 {
                     "no country has \(sizes[index]) places left for the family together"
                 } else {
                     "no country it may go to has a place left"
                 }
-                for id in ids { unplaced.append((id, reason)) }
+                for member in group { unplaced.append((profiles[member].id, reason)) }
                 continue
             }
-            // The runner-up: the group's next best country it may go to.
-            let others = countries.indices.filter { $0 != chosen && scores[index][$0] != nil }
-            let runnerUp = others.max { (scores[index][$0]!, -$0) < (scores[index][$1]!, -$1) }
-            let placed = placedRelatives[index]
             for member in group {
-                let profile = profiles[member]
-                let country = countries[chosen]
-                let factors = scorer.factors(compiled[member], in: chosen, placedRelatives: placed.isEmpty ? 0 : placed[chosen])
-                var runnerUpFactors: [AllocationFactor] = []
-                var reason: String
-                if let runnerUp {
-                    let other = countries[runnerUp]
-                    runnerUpFactors = scorer.factors(compiled[member], in: runnerUp, placedRelatives: placed.isEmpty ? 0 : placed[runnerUp])
-                    reason = Self.whyNot(other, chosen: country, groupScores: (scores[index][chosen]!, scores[index][runnerUp]!),
-                                         factors: factors, runnerUpFactors: runnerUpFactors, freeThere: capacities[runnerUp],
-                                         groupSize: sizes[index])
-                } else {
-                    reason = held[index].map { "family unity: linked relatives are placed in \($0)" } ?? "no other country is open to this case"
-                }
-                proposals.append(PlannedAllocation(caseID: profile.id, country: country.code, factors: factors,
-                                                   runnerUp: runnerUp.map { countries[$0].code }, runnerUpFactors: runnerUpFactors,
-                                                   runnerUpReason: reason, groupedWith: ids.filter { $0 != profile.id }))
+                proposals.append(planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
+                                         compiled: compiled, capacities: capacities))
             }
         }
         return AllocationBatchResult(proposals: proposals, unplaced: unplaced, people: solution.people, score: solution.score,
                                      greedyPeople: greedy.people, greedyScore: greedy.score, scoreBound: solution.scoreBound,
                                      provenOptimal: solution.provenOptimal, familyGroups: sizes.filter { $0 > 1 }.count,
                                      searchNodes: solution.searchNodes)
-    }
-
-    /// "DE scored 9 less: Language −8, Preference −5, Job fit +4" or, when the runner-up
-    /// scored more, why its place went to others.
-    static func whyNot(_ other: HostCountry, chosen: HostCountry, groupScores: (Int, Int), factors: [AllocationFactor],
-                       runnerUpFactors: [AllocationFactor], freeThere: Int, groupSize: Int) -> String {
-        let (mine, theirs) = groupScores
-        var parts: [String] = []
-        for kind in AllocationFactorKind.allCases {
-            let here = factors.first { $0.name == kind.rawValue }?.contribution ?? 0
-            let there = runnerUpFactors.first { $0.name == kind.rawValue }?.contribution ?? 0
-            let difference = Int(there - here)
-            if difference != 0 { parts.append("\(kind.title) \(difference > 0 ? "+" : "−")\(abs(difference))") }
-        }
-        let detail = parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))"
-        let family = groupSize > 1 ? " for the family" : ""
-        if theirs < mine {
-            return "\(other.name) scores \(mine - theirs) less\(family)\(detail)."
-        }
-        if freeThere < groupSize {
-            return "\(other.name) scores \(theirs == mine ? "the same" : "\(theirs - mine) more")\(family)\(detail) but has no place left."
-        }
-        return "\(other.name) scores \(theirs == mine ? "the same" : "\(theirs - mine) more")\(family)\(detail), but its places "
-            + "gain more with other cases: this way the batch's total is the highest possible."
     }
 }

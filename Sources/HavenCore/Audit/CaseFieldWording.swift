@@ -56,6 +56,7 @@ extension AuditWording {
         case "defector.consent.communicationsWork": return CaseField(person, "Consent: may be asked about communications work", .yesNo)
         case "defector.consent.recordedOn": return CaseField(person, "Consent recorded on", .date)
         case "defector.preferredCountries[]": return CaseField(person, "Preferred country (choice \(at.position(0) + 1))")
+        case "defector.preferenceReasons": return CaseField(person, "Why these countries")
         default: return nil
         }
     }

@@ -45,6 +45,8 @@ public struct Defector: Hashable, Codable, Sendable {
     public var consent: ConsentChoices
     /// Host countries the person would choose, first choice first (at most three count).
     public var preferredCountries: [CountryCode]
+    /// Why he would choose them, in his words (a brother in Leipzig, speaks some Polish).
+    public var preferenceReasons: String
 
     public init(
         cyrillicName: FullName = FullName(), latinName: FullName = FullName(),
@@ -54,9 +56,10 @@ public struct Defector: Hashable, Codable, Sendable {
         languages: [LanguageSkill] = [], skills: [Skill] = [], education: String = "",
         healthNeeds: String = "", riskOnReturn: String = "", consent: ConsentChoices = ConsentChoices(),
         preferredCountries: [CountryCode] = [], educationLevel: EducationLevel? = nil,
-        drivingCategories: [DrivingCategory] = [], otherLicences: [String] = []
+        drivingCategories: [DrivingCategory] = [], otherLicences: [String] = [], preferenceReasons: String = ""
     ) {
         self.preferredCountries = preferredCountries
+        self.preferenceReasons = preferenceReasons
         self.educationLevel = educationLevel
         self.drivingCategories = drivingCategories
         self.otherLicences = otherLicences
@@ -96,6 +99,7 @@ public struct Defector: Hashable, Codable, Sendable {
         riskOnReturn = try c.decode(String.self, forKey: .riskOnReturn)
         consent = try c.decode(ConsentChoices.self, forKey: .consent)
         preferredCountries = try c.decodeIfPresent([CountryCode].self, forKey: .preferredCountries) ?? []
+        preferenceReasons = try c.decodeIfPresent(String.self, forKey: .preferenceReasons) ?? ""
         educationLevel = try c.decodeIfPresent(EducationLevel.self, forKey: .educationLevel)
         drivingCategories = try c.decodeIfPresent([DrivingCategory].self, forKey: .drivingCategories) ?? []
         otherLicences = try c.decodeIfPresent([String].self, forKey: .otherLicences) ?? []

@@ -58,7 +58,15 @@ public enum FamilyLinks {
             proposal.factors = context.scorer.factors(profile, in: host, placedRelatives: placedRelatives(in: proposal.country))
         }
         if let runnerUp = proposal.runnerUp, let host = countries[runnerUp] {
+            let before = (record.allocation?.factors.score, record.allocation?.runnerUpFactors?.score)
             proposal.runnerUpFactors = context.scorer.factors(profile, in: host, placedRelatives: placedRelatives(in: runnerUp))
+            // The old sentence compared the old scores: say what the new ones are.
+            if let chosen = countries[proposal.country], let runnerUpFactors = proposal.runnerUpFactors,
+               before.0 != proposal.factors.score || before.1 != runnerUpFactors.score {
+                proposal.runnerUpReason = AllocationBatch.whyNot(host, chosen: chosen, groupScores: (proposal.factors.score, runnerUpFactors.score),
+                                                                 factors: proposal.factors, runnerUpFactors: runnerUpFactors,
+                                                                 freeThere: Int.max, groupSize: 1, choice: .relinked)
+            }
         }
         proposal.familyUnity = unity(of: profile.linkedCases.sorted(), proposed: proposal.country, placed: context.placed)
         var next = record

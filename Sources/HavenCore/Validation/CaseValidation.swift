@@ -98,6 +98,7 @@ public enum CaseValidation {
                 c.add("skills[\(index)].years", "\(years) years of practice is not plausible.")
             }
         }
+        for issue in preferenceIssues(d.preferredCountries, reasons: d.preferenceReasons) { c.add(issue.field, issue.message) }
         if d.consent.publicity || d.consent.shareWithHostCountry || d.consent.communicationsWork,
            d.consent.recordedOn == nil {
             c.add("consent.recordedOn", "Record the date the consent choices were made.")

@@ -62,6 +62,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case proposalChanged(seen: String, now: String)
     /// An undo that would take back more than the session's own correctable change.
     case cannotUndo(String)
+    /// The defector's preferences cannot change now: why (`Workflow.preferencesRefusal`).
+    case preferencesSettled(String)
 
     public var description: String {
         switch self {
@@ -99,6 +101,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .cannotUndo(why): "That change cannot be undone: \(why). Correct it instead."
         case let .proposalChanged(seen, now):
             "The proposal changed: now \(now); you saw \(seen). Nothing saved; look again."
+        case let .preferencesSettled(reason): reason
         }
     }
 }

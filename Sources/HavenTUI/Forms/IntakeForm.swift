@@ -48,6 +48,7 @@ public enum IntakeForm {
                 FormField("healthNeeds", "Health needs", .text(maximumLength: 200)),
                 FormField("riskOnReturn", "Risk on return, his words", .text(maximumLength: 500)),
             ]),
+            Form.Section(title: "Preferred host countries", fields: AllocationActions.preferenceFields(reference.countries, of: Defector())),
             Form.Section(title: "Consent", fields: [
                 FormField("consent.publicity", "May be considered for publicity", .toggle),
                 FormField("consent.shareWithHostCountry", "Share file with host country", .toggle),
@@ -81,7 +82,7 @@ public enum IntakeForm {
             "consent.recordedOn": d.consent.recordedOn?.description ?? "",
         ]
         // Empty values stay: they must replace a new form's defaults (languages "ru native").
-        return values
+        return values.merging(preferenceValues(of: d)) { $1 }
     }
 
     /// The defector the form describes, and every problem with it: what cannot be read
@@ -152,9 +153,25 @@ public enum IntakeForm {
                                    shareWithHostCountry: form.value("consent.shareWithHostCountry") == "yes",
                                    communicationsWork: form.value("consent.communicationsWork") == "yes",
                                    recordedOn: date("consent.recordedOn"))
+        d.preferredCountries = AllocationActions.preferredCountries(from: form)
+        d.preferenceReasons = text("preferenceReasons")
         // A field already reported as unreadable needs no second message saying it is empty.
         let unreadable = Set(problems.map(\.field))
-        return (d, problems + CaseValidation.intakeIssues(d, today: today).filter { !unreadable.contains($0.field) })
+        let issues = CaseValidation.intakeIssues(d, today: today)
+        // The choices are the form's host countries; validation of the record alone cannot know them.
+        let hosts = form["preferredCountries[0]"]?.options.compactMap { CountryCode($0.value) } ?? []
+        let notHosts = CaseValidation.preferenceIssues(d.preferredCountries, reasons: d.preferenceReasons, hostCountries: hosts)
+            .filter { !issues.contains($0) }
+        return (d, problems + (issues + notHosts).filter { !unreadable.contains($0.field) })
+    }
+
+    /// The preference fields' values: the three ranked choices ("" for none) and the reasons.
+    static func preferenceValues(of d: Defector) -> [String: String] {
+        var values = ["preferenceReasons": d.preferenceReasons]
+        for index in 0..<CaseValidation.preferencesCounted {
+            values["preferredCountries[\(index)]"] = d.preferredCountries.count > index ? d.preferredCountries[index].rawValue : ""
+        }
+        return values
     }
 
     /// "ru native, en B1" → languages; each part that is not a language and a level is a problem.

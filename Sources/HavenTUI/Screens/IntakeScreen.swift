@@ -87,8 +87,15 @@ public struct IntakeScreen: Screen {
                 return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
             }
             if let editing {
+                // Preferences follow the rule of the preferences step (`w` on the case view).
+                let record = editing.record
+                if (defector.preferredCountries, defector.preferenceReasons) != (record.defector.preferredCountries, record.defector.preferenceReasons),
+                   let refusal = Workflow.preferencesRefusal(for: record) {
+                    form.show([ValidationIssue(field: "preferredCountries[0]", message: refusal)])
+                    return [.status(refusal, .error)]
+                }
                 do {
-                    return [.save(try Workflow.editDefector(defector, on: editing.record, today: today), basedOn: editing.version)]
+                    return [.save(try Workflow.editDefector(defector, on: record, today: today), basedOn: editing.version)]
                 } catch {
                     if case let .invalid(problems) = error { form.show(problems) }
                     return [.status(error.description, .warning)]

@@ -10,14 +10,30 @@ struct AllocateCommand: ParsableCommand {
         discussion: """
             Each proposal goes to the approvals queue for another supervisor. With --dry-run nothing is written. \
             --json prints the proposals with each factor's points and why the runner-up country lost.
+
+            One case by hand (its caseworker or a supervisor), scored as the batch scores it:
+            haven allocate --case HV-000123 --dry-run                 the countries ranked, with factors and free places
+            haven allocate --case HV-000123                           propose the best country
+            haven allocate --case HV-000123 --country DE --reason "brother in Leipzig"
+            A country that passes over a better score with a place free needs --reason, kept in the explanation.
             """)
 
     @Flag(help: "Work out and print the proposals, but write nothing.") var dryRun = false
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Option(name: .customLong("case"), help: ArgumentHelp("Rank the countries for this case alone, and propose one.", valueName: "HV-…"))
+    var caseID: String?
+    @Option(help: ArgumentHelp("With --case: the country to propose instead of the best.", valueName: "XX")) var country: String?
+    @Option(help: ArgumentHelp("With --country: why, when a country that scores more has a place.", valueName: "text")) var reason: String?
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
+    func validate() throws {
+        if caseID == nil, country != nil || reason != nil { throw ValidationError("--country and --reason go with --case.") }
+        if caseID != nil, json { throw ValidationError("--json is for the batch; --case prints text.") }
+    }
+
     func run() throws {
+        if let caseID { return try allocateOne(caseID) }
         let (opened, actor) = try store.open(for: .runAllocationBatch)
         let reference = try opened.adopt(data.loadReferenceData())
         let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation)

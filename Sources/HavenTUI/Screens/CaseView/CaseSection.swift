@@ -96,7 +96,12 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             }
             return lines
         case .allocation:
-            var lines: [String] = []
+            let names = Dictionary((reference?.countries ?? []).map { ($0.code, $0.name) }) { first, _ in first }
+            var lines = [
+                field("Preferences", d.preferredCountries.enumerated().map { "\($0 + 1) \($1)" + (names[$1].map { " \($0)" } ?? "") }
+                    .joined(separator: ", ")),
+                field("Why these", d.preferenceReasons),
+            ]
             if let allocation = record.allocation {
                 lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
                 lines.append(field("Score", allocation.factors.isEmpty && allocation.runnerUp == nil

@@ -13,6 +13,8 @@ public struct CaseViewScreen: Screen {
         case integration, family, publicity
         case recordScreening, amendDecision, undo, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval
+        /// Preferences, or a proposal by hand (`AllocationActions`).
+        case allocation(AllocationStep)
     }
 
     public private(set) var stored: StoredCase
@@ -67,6 +69,11 @@ public struct CaseViewScreen: Screen {
              "Propose a decision: grant, refuse or exclude, with reasons"),
             (may(.proposeDecision) && awaiting && (record.decision?.proposedBy == context.user || context.role == .supervisor), "p",
              .amendDecision, record.decision?.proposedBy == context.user ? "Amend" : nil, "Amend the proposed decision before it is reviewed (the reviewer sees the new one)"),
+            (may(.proposeAllocation) && record.stage == .allocation && pending == nil, "p", .allocation(.propose), "Propose",
+             "Propose a host country: the countries ranked by the batch's scores, with their factors and free places"),
+            // In the key bar only where a country is being chosen; in help (?) from intake on.
+            (may(.editCase) && record.stage < .relocation, "w", .allocation(.preferences), record.stage == .allocation ? "Prefer" : nil,
+             "The host countries the defector would choose, ranked, and why (before an allocation is proposed)"),
             (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
             (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
             (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
@@ -219,6 +226,9 @@ public struct CaseViewScreen: Screen {
         case .cancelApproval:
             confirmingSeen = nil
             return [.status("Not approved.", .info)]
+        case let .allocation(step):
+            show(.allocation)
+            return AllocationActions.perform(step, stored, context: context)
         case .reload:
             return [.reload(stored.record.id)]
         case .edit:

@@ -1,0 +1,220 @@
+import Foundation
+
+import HavenCore
+
+/// A proposal by hand for one case in Allocation: the host countries ranked by the batch's own
+/// scoring (`AllocationChoice`), the best first and the alternatives below, each with its score,
+/// free places and factors; the selected one's factors, family unity and the explanation the
+/// proposal would carry. Enter proposes the selected country; one that passes over a better
+/// score with a place free asks why first, on the bottom line, and the reason is kept in the
+/// explanation. A full country, or one family unity rules out, is shown but refused with why.
+public struct AllocationChoiceScreen: Screen {
+    public enum Action: Sendable {
+        case up, down, pageUp, pageDown, propose, saveReason, cancelReason
+    }
+
+    public private(set) var stored: StoredCase
+    let context: SessionContext
+    /// What the ranking is worked out from; nil until the store has answered.
+    var summaries: [CaseSummary]?
+    var countries: [HostCountry]?
+    public private(set) var choice: AllocationChoice?
+    public private(set) var selected = 0
+    /// The reason being typed for choosing a lower score, and for which country.
+    public private(set) var reason: TextField?
+    var reasonFor: CountryCode?
+    var pageRows = 10
+
+    public init(stored: StoredCase, context: SessionContext) {
+        self.stored = stored
+        self.context = context
+    }
+
+    public var title: String { "Propose allocation" }
+    public var minimumSize: Size { Size(width: 60, height: 16) }
+    public var capturesText: Bool { reason != nil }
+    public var hasUnsavedWork: Bool { !(reason?.text.isEmpty ?? true) }
+
+    public var keyTable: KeyTable<Action> {
+        if reason != nil {
+            return KeyTable([
+                KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: "Propose", help: "Propose the country with this reason"),
+                KeyBinding([.escape], .cancelReason, label: "Cancel", help: "Put the reason away; nothing is proposed"),
+            ])
+        }
+        return KeyTable([
+            KeyBinding([.enter], .propose, label: "Propose",
+                       help: "Propose the selected country for a supervisor's approval (asks why if a better score has a place)"),
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next country"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous country"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+        ])
+    }
+
+    var options: [AllocationChoice.Option] { choice?.options ?? [] }
+    var current: AllocationChoice.Option? { options.indices.contains(selected) ? options[selected] : nil }
+
+    /// Ranks the countries again from the latest summaries and countries, keeping the selected
+    /// country (the best one the first time).
+    mutating func rank() {
+        guard let summaries, let countries else { return }
+        let kept = choice == nil ? nil : current?.country.code
+        let run = AllocationRun(summaries: summaries, countries: countries, policy: context.reference?.allocation ?? .plain)
+        let ranked = run.choice(for: stored.record, occupations: Self.occupations(context))
+        choice = ranked
+        let target = kept ?? ranked.best?.country.code
+        selected = ranked.options.firstIndex { $0.country.code == target } ?? 0
+    }
+
+    static func occupations(_ context: SessionContext) -> OccupationCatalogue {
+        context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: [])
+    }
+
+    public mutating func prepare(for area: Rect) { pageRows = max(1, listHeight(area)) }
+
+    public mutating func handle(_ action: Action) -> [Effect] {
+        let last = max(0, options.count - 1)
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(last, selected + 1)
+        case .pageUp: selected = max(0, selected - pageRows)
+        case .pageDown: selected = min(last, selected + pageRows)
+        case .propose:
+            guard let choice, let option = current else { return [.status("The countries are not loaded yet.", .info)] }
+            if let refusal = option.refusal { return [.status(refusal, .error)] }
+            guard choice.needsReason(option.country.code), let best = choice.best else { return [propose(option.country.code, reason: "")] }
+            reason = TextField(maximumLength: 500)
+            reasonFor = option.country.code
+            return [.status("\(best.country.name) scores \(best.score ?? 0) against \(option.score ?? 0) and has a place: "
+                            + "say why \(option.country.name). Enter proposes, Esc cancels.", .warning)]
+        case .saveReason:
+            guard let country = reasonFor, let text = reason?.text else { return [] }
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return [.status("Say why \(country) rather than the better score; Esc cancels.", .warning)]
+            }
+            return [propose(country, reason: text)]
+        case .cancelReason:
+            reason = nil
+            reasonFor = nil
+            return [.status("Nothing proposed.", .info)]
+        }
+        return []
+    }
+
+    /// The proposal as a change of the case as the store has it when saved: ranked again from
+    /// its latest record with this screen's places, so the saved explanation is the batch's.
+    func propose(_ country: CountryCode, reason: String) -> Effect {
+        let run = AllocationRun(summaries: summaries ?? [], countries: countries ?? [], policy: context.reference?.allocation ?? .plain)
+        let occupations = Self.occupations(context)
+        return .update([stored.record.id], change: CaseChange("Propose allocation to \(country)") { record, actor, time in
+            let planned = try run.choice(for: record, occupations: occupations).planned(country, reason: reason)
+            return try Workflow.proposeAllocation(planned, on: record, by: actor, at: time)
+        })
+    }
+
+    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+        guard var field = reason, field.handle(key) else { return nil }
+        reason = field
+        return []
+    }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+        self.summaries = summaries
+        rank()
+        return []
+    }
+
+    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+        switch reply {
+        case let .summaries(list):
+            summaries = list
+            rank()
+        case let .hostCountries(list):
+            countries = list
+            rank()
+        case let .updated(saved, refused):
+            if let (_, why) = refused.first { return [.status("Not proposed: \(why)", .error)] }
+            guard !saved.isEmpty else { return [] }
+            reason = nil
+            let country = reasonFor ?? current?.country.code
+            return [.back, .reload(stored.record.id),
+                    .status("Proposed \(stored.record.id) for \(country?.rawValue ?? "the country"); a supervisor approves it.", .info)]
+        case let .failed(message):
+            return [.status(message, .error)]
+        default:
+            break
+        }
+        return []
+    }
+
+    // MARK: Drawing
+
+    /// At most this many lines of the selected country's details under the list.
+    static let detailHeight = 6
+
+    /// Rows of the list: what the details of the selected country and the reason line leave.
+    func listHeight(_ area: Rect) -> Int {
+        max(1, area.height - 2 - 1 - min(Self.detailHeight, detailLines(width: area.width).count) - (reason == nil ? 0 : 1))
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let record = stored.record
+        let best = choice?.best.map { " · best \($0.country.code) \($0.score ?? 0)" } ?? ""
+        canvas.put(" Allocate \(record.id) \(record.defector.cyrillicName.displayed)\(best)", x: area.x, y: area.y, width: area.width,
+                   style: .heading)
+        guard choice != nil else {
+            canvas.put(" Working out the scores…", x: area.x, y: area.y + 2, width: area.width, style: .muted)
+            return
+        }
+        let nameWidth = area.width >= 76 ? 14 : 9
+        func row(_ cells: [String]) -> String {
+            String(repeating: " ", count: max(0, 3 - cells[0].count)) + cells[0] + " " + DisplayWidth.fit(cells[1], to: 2) + " "
+                + DisplayWidth.fit(cells[2], to: nameWidth)
+                + " " + String(repeating: " ", count: max(0, 5 - cells[3].count)) + cells[3]
+                + " " + String(repeating: " ", count: max(0, 6 - cells[4].count)) + cells[4] + "  " + cells[5]
+        }
+        canvas.put(row(["#", "", "Country", "Score", "Free", "Factors"]), x: area.x, y: area.y + 1, width: area.width,
+                   style: Style(.heading, bold: true, underline: true))
+        let height = listHeight(area)
+        let first = max(0, min(selected - height + 1, options.count - height))
+        for (offset, option) in options.dropFirst(first).prefix(height).enumerated() {
+            let position = first + offset
+            let factors = option.factors.map { "\($0.title) \(Int($0.contribution))" }.joined(separator: ", ")
+            let state = option.score == nil ? "family elsewhere" : option.free < 1 ? "full" : factors.isEmpty ? "no factor scores" : factors
+            let text = row([String(position + 1), option.country.code.rawValue, option.country.name,
+                            option.score.map(String.init) ?? "—", String(option.free), state])
+            canvas.putListRow(text, x: area.x, y: area.y + 2 + offset, width: area.width,
+                              style: option.isProposable ? .normal : .muted, selected: position == selected)
+        }
+        let y = area.y + 2 + height
+        canvas.put(String(repeating: "─", count: area.width), x: area.x, y: y, width: area.width, style: .muted)
+        for (offset, line) in detailLines(width: area.width).prefix(Self.detailHeight).enumerated() {
+            canvas.put(" " + line, x: area.x, y: y + 1 + offset, width: area.width)
+        }
+        if let reason, let country = reasonFor {
+            let y = area.maxY - 1
+            let x = area.x + canvas.put(" Why \(country)? ", x: area.x, y: y, style: .heading)
+            reason.render(into: &canvas, x: x, y: y, width: area.maxX - x - 1, focused: true)
+        }
+    }
+
+    /// The selected country, wrapped to `width`: what each factor gives and for what, what the
+    /// proposal would say of the runner-up (or why it cannot be proposed), and family unity.
+    func detailLines(width: Int) -> [String] {
+        guard let option = current, let choice else { return [] }
+        var lines = ["\(option.country.name): " + (option.factors.isEmpty ? "no factor scores here"
+            : option.factors.map { "\($0.title) \(Int($0.contribution))" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: ", "))]
+        if let refusal = option.refusal {
+            lines.append(refusal)
+        } else {
+            let typed = reasonFor == option.country.code ? reason?.text ?? "" : ""
+            let shownReason = typed.trimmingCharacters(in: .whitespaces).isEmpty ? "(the reason Enter asks for)" : typed
+            if let planned = try? choice.planned(option.country.code, reason: choice.needsReason(option.country.code) ? shownReason : "") {
+                lines.append("Why not \(planned.runnerUp?.rawValue ?? "another"): " + planned.runnerUpReason)
+            }
+        }
+        if let unity = option.familyUnity { lines.append(unity) }
+        return lines.flatMap { DisplayWidth.wrap($0, to: width - 2, indent: "  ") }
+    }
+}

@@ -1,0 +1,194 @@
+import XCTest
+@testable import HavenCore
+
+/// Issue 20, point 4: a defector's preferences recorded and guarded, one case ranked and
+/// proposed exactly as the batch would, and explanations right about which scores tie.
+final class AllocationByHandTests: XCTestCase {
+    let countries = AllocationTests.countries
+    var codes: [CountryCode] { countries.map(\.code) }
+    let scorer = AllocationScorer(policy: AllocationTests.policy, countries: AllocationTests.countries)
+    func code(_ text: String) -> CountryCode { CountryCode(text)! }
+
+    func testPreferencesRefuseACountryTwiceMoreThanThreeAndAnyButAHostCountry() {
+        XCTAssertEqual(CaseValidation.preferenceIssues([code("DE"), code("NL")], reasons: "Брат в Лейпциге", hostCountries: codes), [])
+        let twice = CaseValidation.preferenceIssues([code("DE"), code("NL"), code("DE")], reasons: "", hostCountries: codes)
+        XCTAssertEqual(twice.map(\.field), ["preferredCountries[2]"])
+        XCTAssertEqual(twice.first?.message, "DE is already the 1st choice; choose another country for the 3rd, or none.")
+        let foreign = CaseValidation.preferenceIssues([code("FR")], reasons: "", hostCountries: codes)
+        XCTAssertEqual(foreign.map(\.message), ["FR is not one of the host countries; the 1st choice must be."])
+        XCTAssertEqual(CaseValidation.preferenceIssues(codes + [code("FR")], reasons: "").map(\.field), ["preferredCountries[3]"])
+        // Intake validation, which commands and imports obey, checks a record without the host list.
+        var defector = Fixtures.defector()
+        defector.preferredCountries = [code("GB"), code("GB")]
+        XCTAssertTrue(CaseValidation.intakeIssues(defector, today: Fixtures.today).contains { $0.field == "preferredCountries[1]" })
+        defector.preferredCountries = [code("FR")]
+        XCTAssertFalse(CaseValidation.intakeIssues(defector, today: Fixtures.today).contains { $0.field.hasPrefix("preferred") })
+    }
+
+    func testOldRecordsWithoutReasonsStillRead() throws {
+        var record = Fixtures.newCase()
+        record.defector.preferenceReasons = "Знает немецкий"
+        let data = try JSONEncoder().encode(record.defector)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(object["preferenceReasons"] as? String, "Знает немецкий")
+        object["preferenceReasons"] = nil
+        let old = try JSONDecoder().decode(Defector.self, from: JSONSerialization.data(withJSONObject: object))
+        XCTAssertEqual(old.preferenceReasons, "")
+    }
+
+    func testPreferencesAreRecordedUntilAProposalWaitsOrTheAllocationIsApproved() throws {
+        let hosts = codes
+        let granted = try Fixtures.caseIn(.allocation)
+        let recorded = try Workflow.recordPreferences([code("NL"), code("DE")], reasons: "  Друг в Роттердаме ", hostCountries: hosts,
+                                                      on: granted, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(recorded.defector.preferredCountries, [code("NL"), code("DE")])
+        XCTAssertEqual(recorded.defector.preferenceReasons, "Друг в Роттердаме")
+        XCTAssertNoThrow(try Workflow.recordPreferences([], reasons: "", hostCountries: hosts, on: try Fixtures.caseIn(.intake),
+                                                        by: Fixtures.maria, at: Fixtures.now))
+        XCTAssertThrowsError(try Workflow.recordPreferences([code("NL")], reasons: "", hostCountries: hosts, on: granted,
+                                                            by: Fixtures.oleh, at: Fixtures.now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .notAssigned(granted.id, assignedTo: "anna.k"))
+        }
+        XCTAssertThrowsError(try Workflow.recordPreferences([], reasons: "", hostCountries: hosts, on: granted, by: Fixtures.auditor, at: Fixtures.now))
+        XCTAssertThrowsError(try Workflow.recordPreferences([code("NL"), code("NL")], reasons: "", hostCountries: hosts, on: granted,
+                                                            by: Fixtures.anna, at: Fixtures.now)) { error in
+            guard case let .invalid(issues)? = error as? WorkflowError else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["preferredCountries[1]"])
+        }
+        // A proposal waiting for review weighed them as they are: refused, and it says why.
+        let proposed = try Workflow.proposeAllocation(PlannedAllocation(caseID: granted.id, country: code("DE"), factors: [], runnerUp: nil,
+                                                                        runnerUpFactors: [], runnerUpReason: "", groupedWith: []),
+                                                      on: recorded, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertThrowsError(try Workflow.recordPreferences([code("GB")], reasons: "", hostCountries: hosts, on: proposed,
+                                                            by: Fixtures.anna, at: Fixtures.now)) { error in
+            XCTAssertEqual("\(error)", "A proposal of DE awaits a supervisor: return it before changing preferences.")
+        }
+        // Returned: they may change again. Approved: never.
+        let returned = try Workflow.returnAllocation(on: proposed, comment: "Спросите ещё раз", by: Fixtures.maria, at: Fixtures.now)
+        XCTAssertNoThrow(try Workflow.recordPreferences([code("GB")], reasons: "", hostCountries: hosts, on: returned, by: Fixtures.anna, at: Fixtures.now))
+        let approved = try Workflow.approveAllocation(on: proposed, by: Fixtures.maria, at: Fixtures.now)
+        XCTAssertThrowsError(try Workflow.recordPreferences([code("GB")], reasons: "", hostCountries: hosts, on: approved,
+                                                            by: Fixtures.anna, at: Fixtures.now)) { error in
+            XCTAssertEqual("\(error)", "Allocated to DE: preferences no longer count (a note can record them).")
+        }
+        XCTAssertNil(Workflow.preferencesRefusal(for: returned))
+    }
+
+    func profile(_ number: Int, languages: [String: CEFRLevel] = [:], jobs: [String] = [], preferences: [String] = [],
+                 linked: [Int] = []) -> AllocationProfile {
+        AllocationProfile(id: CaseID(number: number),
+                          languages: Dictionary(uniqueKeysWithValues: languages.map { (LanguageCode($0.key)!, $0.value) }),
+                          occupations: Set(jobs.map { ISCOCode($0)! }), preferences: preferences.map { CountryCode($0)! },
+                          linkedCases: Set(linked.map { CaseID(number: $0) }))
+    }
+
+    /// For many people, the ranking's best is what a batch of one proposes, with the same
+    /// factors, runner-up and explanation, and every country's score is the scorer's.
+    func testOneCaseIsRankedWithTheBatchsScoresAndProposedExactlyAsTheBatchWould() throws {
+        var random = SeededGenerator(seed: 20)
+        let levels = CEFRLevel.allCases
+        for number in 1...200 {
+            let person = profile(number, languages: ["de": levels[Int(random.next() % 6)], "nl": levels[Int(random.next() % 6)]],
+                                 jobs: random.next() % 2 == 0 ? ["8332"] : [], preferences: ["GB", "DE", "NL"].shuffled(using: &random))
+            let free: [CountryCode: Int] = [code("DE"): Int(random.next() % 2), code("NL"): 1, code("GB"): Int(random.next() % 2)]
+            let batch = AllocationBatch(scorer: scorer, free: free)
+            let choice = AllocationChoice(profile: person, batch: batch)
+            for option in choice.options {
+                XCTAssertEqual(option.score, scorer.score(person, in: option.country))
+                XCTAssertEqual(option.factors, scorer.factors(person, in: option.country))
+                XCTAssertEqual(option.isProposable, free[option.country.code]! > 0)
+            }
+            XCTAssertEqual(choice.options.map { $0.score ?? 0 }, choice.options.map { $0.score ?? 0 }.sorted(by: >), "best first")
+            let batchProposal = try XCTUnwrap(batch.run([person]).proposals.first)
+            let best = try XCTUnwrap(choice.best)
+            XCTAssertEqual(best.score, batchProposal.score, "#\(number)")
+            XCTAssertEqual(try choice.planned(batchProposal.country), batchProposal, "#\(number)")
+            XCTAssertFalse(choice.needsReason(batchProposal.country))
+        }
+    }
+
+    func testAFullCountryOrOneFamilyUnityRulesOutIsShownButNotProposed() {
+        let person = profile(1, languages: ["de": .c2], preferences: ["NL"], linked: [9])
+        let full = AllocationChoice(profile: person, batch: AllocationBatch(scorer: scorer, free: [code("DE"): 0, code("NL"): 2, code("GB"): 2]))
+        XCTAssertEqual(full.options.first?.country.code, code("DE"))
+        XCTAssertEqual(full.options.first?.refusal, "Germany has no place left.")
+        XCTAssertEqual(full.best?.country.code, code("NL"))
+        XCTAssertThrowsError(try full.planned(code("DE")))
+        XCTAssertEqual(full.options.first { $0.country.code == code("NL") }?.familyUnity, "Linked: HV-000009 not placed yet.")
+        let held = AllocationChoice(profile: person, batch: AllocationBatch(scorer: scorer, free: [code("DE"): 2, code("NL"): 2, code("GB"): 2],
+                                                                           placedElsewhere: [CaseID(number: 9): code("GB")]))
+        XCTAssertEqual(held.best?.country.code, code("GB"))
+        XCTAssertEqual(held.options.filter(\.isProposable).map(\.country.code), [code("GB")])
+        XCTAssertNil(held.options.first { $0.country.code == code("DE") }?.score)
+        XCTAssertEqual(try held.planned(code("GB")).familyUnity, "Linked: HV-000009 also in GB.")
+    }
+
+    func testChoosingALowerScoreNeedsAReasonAndTheExplanationKeepsIt() throws {
+        // German C1 (20) against Dutch first choice (15).
+        let person = profile(1, languages: ["de": .c1], preferences: ["NL"])
+        let choice = AllocationChoice(profile: person, batch: AllocationBatch(scorer: scorer, free: [code("DE"): 2, code("NL"): 2, code("GB"): 2]))
+        XCTAssertEqual(choice.best?.country.code, code("DE"))
+        XCTAssertTrue(choice.needsReason(code("NL")))
+        XCTAssertThrowsError(try choice.planned(code("NL"), reason: "  ")) { error in
+            guard case let .invalid(issues)? = error as? WorkflowError else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["reason"])
+            XCTAssertEqual(issues.first?.message, "Germany scores 20 against 15 and has a place: say why Netherlands instead.")
+        }
+        let planned = try choice.planned(code("NL"), reason: "Его жена — гражданка Нидерландов")
+        XCTAssertEqual(planned.runnerUp, code("DE"))
+        XCTAssertEqual(planned.runnerUpReason, "Germany scores 5 points more, 20 against 15 (Language +20, Preference −15), "
+                       + "but Netherlands was chosen by hand: Его жена — гражданка Нидерландов.")
+        // The best needs no reason, and a reason given anyway is not kept.
+        XCTAssertEqual(try choice.planned(code("DE"), reason: "whatever").runnerUpReason,
+                       "Netherlands scores 5 points less, 15 against 20 (Language −20, Preference +15).")
+    }
+
+    func factors(_ pairs: [(AllocationFactorKind, Double)]) -> [AllocationFactor] {
+        pairs.map { AllocationFactor(name: $0.0.rawValue, contribution: $0.1) }
+    }
+
+    /// The issue's case: 48 against 18 was called "the same". Now "the same" only for equal
+    /// shown scores; otherwise the gap, both scores and where it fell short.
+    func testTheExplanationSaysTheSameOnlyWhenTheShownScoresAreEqual() {
+        let sweden = HostCountry(code: code("SE"), name: "Sweden", languages: [LanguageCode("sv")!])
+        let norway = HostCountry(code: code("NO"), name: "Norway", languages: [LanguageCode("no")!])
+        let mine = factors([(.language, 18), (.family, 30)])
+        let tie = AllocationBatch.whyNot(norway, chosen: sweden, groupScores: (48, 48), factors: mine,
+                                         runnerUpFactors: factors([(.language, 18), (.preference, 30)]), freeThere: 5, groupSize: 1)
+        XCTAssertEqual(tie, "Norway scores the same, 48 (Family ties −30, Preference +30): either would do.")
+        // A family of two whose totals tie, while this person's scores are 48 and 18.
+        let family = AllocationBatch.whyNot(norway, chosen: sweden, groupScores: (66, 66), factors: mine,
+                                            runnerUpFactors: factors([(.language, 18)]), freeThere: 5, groupSize: 2)
+        XCTAssertFalse(family.hasPrefix("Norway scores the same"), family)
+        XCTAssertEqual(family, "Norway scores 30 points less, 18 against 48 (Family ties −30); for the family together the same, 66: either would do.")
+        let less = AllocationBatch.whyNot(norway, chosen: sweden, groupScores: (48, 18), factors: mine,
+                                          runnerUpFactors: factors([(.language, 18)]), freeThere: 5, groupSize: 1)
+        XCTAssertEqual(less, "Norway scores 30 points less, 18 against 48 (Family ties −30).")
+        let one = AllocationBatch.whyNot(norway, chosen: sweden, groupScores: (48, 49), factors: mine,
+                                         runnerUpFactors: factors([(.language, 19), (.family, 30)]), freeThere: 0, groupSize: 1)
+        XCTAssertEqual(one, "Norway scores 1 point more, 49 against 48 (Language +1), but has no place left.")
+        // Contributions that read the same once rounded are the same.
+        let rounded = AllocationBatch.whyNot(norway, chosen: sweden, groupScores: (48, 48), factors: factors([(.language, 47.6)]),
+                                             runnerUpFactors: factors([(.language, 48.4)]), freeThere: 5, groupSize: 1)
+        XCTAssertTrue(rounded.hasPrefix("Norway scores the same, 48"), rounded)
+    }
+
+    /// A link made after the proposal changes the scores: the sentence is written again.
+    func testALinkAfterTheProposalRewritesAnExplanationThatNoLongerHolds() throws {
+        var record = try Fixtures.caseIn(.allocation)
+        record.defector.languages = []
+        record.defector.skills = []
+        record.defector.service.specialty = nil
+        record = try Workflow.addFamilyMember(FamilyMember(id: 0, relationship: .brother, cyrillicName: FullName(given: "Павел")),
+                                              to: record, policy: .standard, by: Fixtures.anna, at: Fixtures.now)
+        record.family[0].linkedCase = CaseID(number: 2)
+        record.allocation = AllocationProposal(country: code("DE"), factors: [], runnerUp: code("NL"), runnerUpFactors: [],
+                                               runnerUpReason: "Netherlands scores the same, 0: either would do.",
+                                               proposedBy: "anna.k", proposedAt: Fixtures.now)
+        let context = AllocationContext(scorer: scorer, occupations: OccupationCatalogue(unitGroups: [], specialties: []),
+                                        placed: [CaseID(number: 2): code("DE")])
+        let refreshed = FamilyLinks.refreshExplanation(record, context)
+        XCTAssertEqual(refreshed.allocation?.factors.score, 30)
+        XCTAssertEqual(refreshed.allocation?.runnerUpReason, "Netherlands scores 30 points less, 0 against 30 (Family ties −30).")
+    }
+}

@@ -1,0 +1,148 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// Issue 20, point 4 on screen at 80x24: the defector's preferences recorded from the case
+/// view, and a country proposed for one case from its ranking, then approved by a supervisor.
+final class AllocationByHandScreensTests: XCTestCase {
+    static let today = AllocationScreenTests.today
+    static let tick = AllocationScreenTests.tick
+    static let users = AllocationScreenTests.users
+    static let countries = [
+        HostCountry(code: CountryCode("DE")!, name: "Germany", languages: [LanguageCode("de")!], quota: 40),
+        HostCountry(code: CountryCode("NL")!, name: "Netherlands", languages: [LanguageCode("nl")!], quota: 40),
+        HostCountry(code: CountryCode("GB")!, name: "United Kingdom", languages: [LanguageCode("en")!], quota: 40),
+    ]
+    static let reference = ReferenceData(countries: countries, occupations: OccupationCatalogue(unitGroups: [], specialties: []),
+                                         allocation: AllocationPolicy(weights: [.language: 4, .preference: 5]))
+
+    /// Case 1 (Жуков, German B2, English A2, Dutch first choice) granted and awaiting a country, assigned to anna.k.
+    func makeStore(stage: CaseStage = .allocation) throws -> InMemoryCaseStore {
+        let store = InMemoryCaseStore(users: Self.users, countries: Self.countries)
+        var record = Case(id: CaseID(number: 1),
+                          defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Артём"), latinName: FullName(family: "Zhukov", given: "Artem"),
+                                             languages: [LanguageSkill(language: LanguageCode("de")!, level: .b2),
+                                                         LanguageSkill(language: LanguageCode("en")!, level: .a2)],
+                                             preferredCountries: [CountryCode("NL")!]),
+                          registeredBy: "anna.k", registeredAt: Self.tick)
+        record.stage = stage
+        _ = try store.save(record, basedOn: nil, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        return store
+    }
+
+    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
+        let context = SessionContext(user: user, today: Self.today, storeDescription: "Store", role: Self.users.account(user)!.role,
+                                     clock: { Self.tick }, reference: Self.reference)
+        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+    }
+
+    func openCase(_ app: inout HavenApp) {
+        app.press([.character("/")])
+        app.type("1")
+        app.press([.enter])
+        XCTAssertEqual(app.topScreen.title, "HV-000001")
+    }
+
+    var id: CaseID { CaseID(number: 1) }
+
+    func testPreferencesAreRecordedFromTheCaseViewAndACountryTwiceIsRefusedBesideItsField() throws {
+        let store = try makeStore(stage: .decision)
+        var app = app("anna.k", store)
+        openCase(&app)
+        XCTAssertFalse(app.lines.last!.contains("Prefer"), "in the key bar only in Allocation: \(app.lines.last!)")
+        app.press([.character("w")])
+        XCTAssertEqual(app.topScreen.title, "Preferences")
+        let form = app.lines.joined(separator: "\n")
+        for label in ["1st choice of country", "2nd choice of country", "3rd choice of country", "Why these countries", "NL Netherlands"] {
+            XCTAssertTrue(form.contains(label), label + "\n" + form)
+        }
+        // 1st stays the Netherlands; 2nd: the first option starting with g; 3rd: the same again.
+        app.press([.tab, .character("g"), .tab, .character("g"), .tab])
+        app.type("Брат в Роттердаме, учит немецкий")
+        app.press([.control("s")])
+        XCTAssertEqual(app.topScreen.title, "Preferences", "refused: GB twice")
+        XCTAssertTrue(app.lines.joined(separator: "\n").contains("GB is already the 2nd choice"), app.lines.joined(separator: "\n"))
+        XCTAssertEqual(try store.load(id).record.defector.preferredCountries, [CountryCode("NL")!], "nothing saved")
+        // The 3rd back to none (the option after United Kingdom), then saved.
+        app.press([.backTab, .right])
+        app.press([.control("s")])
+        XCTAssertEqual(app.topScreen.title, "HV-000001", app.lines.last!)
+        let saved = try store.load(id).record.defector
+        XCTAssertEqual(saved.preferredCountries, [CountryCode("NL")!, CountryCode("GB")!])
+        XCTAssertEqual(saved.preferenceReasons, "Брат в Роттердаме, учит немецкий")
+        let view = app.lines.joined(separator: "\n")
+        XCTAssertTrue(view.contains("1 NL Netherlands, 2 GB United Kingdom"), view)
+        XCTAssertTrue(view.contains("Брат в Роттердаме"), view)
+    }
+
+    func testACountryIsProposedForOneCaseFromItsRankingAndASupervisorApprovesIt() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        XCTAssertTrue(anna.lines.last!.contains("p Propose") && anna.lines.last!.contains("w Prefer"), anna.lines.last!)
+        anna.press([.character("p")])
+        XCTAssertEqual(anna.topScreen.title, "Propose allocation")
+        let screen = anna.lines.joined(separator: "\n")
+        // German B2 is 16, the Dutch first choice 15, English A2 8: Germany first, the alternatives below.
+        XCTAssertTrue(screen.contains("Allocate HV-000001 Жуков Артём · best DE 16"), screen)
+        let rows = anna.lines.filter { $0.contains("     40  ") }
+        XCTAssertEqual(rows.count, 3, screen)
+        XCTAssertTrue(rows[0].contains("DE") && rows[0].contains("16") && rows[0].contains("40") && rows[0].contains("Language 16"), rows[0])
+        XCTAssertTrue(rows[1].contains("NL") && rows[1].contains("15"), rows[1])
+        // The detail under the list wraps: read it as one text.
+        let flat = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(flat.contains("Germany: Language 16 (de B2)"), screen)
+        XCTAssertTrue(flat.contains("Why not NL: Netherlands scores 1 point less, 15 against 16 (Language −16, Preference +15)."), screen)
+        anna.press([.enter])
+        XCTAssertEqual(anna.topScreen.title, "HV-000001", anna.lines.last!)
+        let proposed = try XCTUnwrap(try store.load(id).record.allocation)
+        XCTAssertEqual(proposed.country, CountryCode("DE")!)
+        XCTAssertEqual(proposed.factors.score, 16)
+        XCTAssertEqual(proposed.runnerUp, CountryCode("NL")!)
+        XCTAssertEqual(proposed.runnerUpReason, "Netherlands scores 1 point less, 15 against 16 (Language −16, Preference +15).")
+        XCTAssertFalse(anna.lines.last!.contains("Propose"), "no second proposal while one waits: \(anna.lines.last!)")
+        // Preferences cannot change under a waiting proposal, and the case view says why at once.
+        anna.press([.character("w")])
+        XCTAssertEqual(anna.topScreen.title, "HV-000001")
+        XCTAssertEqual(anna.status?.text, "A proposal of DE awaits a supervisor: return it before changing preferences.")
+        // A supervisor approves it.
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("a"), .character("y")])
+        XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        XCTAssertEqual(try store.load(id).record.allocatedCountry, CountryCode("DE")!)
+    }
+
+    func testALowerScoreIsProposedOnlyWithAReasonKeptInTheExplanation() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .down, .enter])
+        XCTAssertEqual(anna.topScreen.title, "Propose allocation")
+        XCTAssertEqual(anna.status?.text, "Germany scores 16 against 15 and has a place: say why Netherlands. Enter proposes, Esc cancels.")
+        anna.press([.enter])
+        XCTAssertNil(try store.load(id).record.allocation, "no reason, nothing proposed")
+        anna.type("Его невеста живёт в Утрехте")
+        anna.press([.enter])
+        XCTAssertEqual(anna.topScreen.title, "HV-000001", anna.lines.last!)
+        let proposed = try XCTUnwrap(try store.load(id).record.allocation)
+        XCTAssertEqual(proposed.country, CountryCode("NL")!)
+        XCTAssertEqual(proposed.runnerUpReason, "Germany scores 1 point more, 16 against 15 (Language +16, Preference −15), "
+                       + "but Netherlands was chosen by hand: Его невеста живёт в Утрехте.")
+        XCTAssertTrue(anna.lines.joined(separator: "\n").contains("chosen by hand"), anna.lines.joined(separator: "\n"))
+    }
+
+    func testTheRankingFitsAtTheSmallestSize() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p")])
+        let size = Size(width: 60, height: 16)
+        var canvas = Canvas(size: size)
+        anna.render(into: &canvas)
+        let text = canvas.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("DE Germany"), text)
+        XCTAssertFalse(text.contains("too small"), text)
+        for line in canvas.lines { XCTAssertLessThanOrEqual(line.reduce(0) { $0 + DisplayWidth.of($1) }, 60, line) }
+    }
+}
