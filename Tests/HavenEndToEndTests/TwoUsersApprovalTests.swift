@@ -15,6 +15,13 @@ final class TwoUsersApprovalTests: XCTestCase {
     var scratch: URL!
 
     override func setUpWithError() throws {
+        scratch = try Self.prepareAccounts(prefix: "haven-2users")
+    }
+
+    /// Skips unless root with useradd and runuser; makes the group and the three accounts
+    /// once per machine, checks the caseworker can run the built haven, and returns a scratch
+    /// folder others can read.
+    static func prepareAccounts(prefix: String) throws -> URL {
         guard getuid() == 0 else {
             throw XCTSkip("The two-user approval test creates OS accounts with useradd, so it runs only as root; run swift test as root to include it.")
         }
@@ -27,8 +34,9 @@ final class TwoUsersApprovalTests: XCTestCase {
         guard reachable.status == 0 else {
             throw XCTSkip("\(Self.caseworker) cannot run \(HavenBinary.url.path) or read the data (a parent folder is private); build in a folder others can read.")
         }
-        scratch = URL(fileURLWithPath: "/tmp").appendingPathComponent("haven-2users-\(UUID().uuidString)")
+        let scratch = URL(fileURLWithPath: "/tmp").appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        return scratch
     }
 
     override func tearDownWithError() throws {
@@ -36,12 +44,17 @@ final class TwoUsersApprovalTests: XCTestCase {
     }
 
     func run(_ command: [String]) throws -> (status: Int32, output: String) {
-        try ChildProcess.run(command, outputPath: scratch?.appendingPathComponent("out-\(UUID().uuidString)").path
-                                 ?? "/tmp/haven-2users-\(UUID().uuidString).out")
+        try ChildProcess.run(command, outputPath: scratch.appendingPathComponent("out-\(UUID().uuidString)").path)
+    }
+
+    static func run(_ command: [String]) throws -> (status: Int32, output: String) {
+        let output = "/tmp/haven-accounts-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        return try ChildProcess.run(command, outputPath: output)
     }
 
     /// The accounts, made once per machine: a group for the store, and three users.
-    func ensureAccounts() throws {
+    static func ensureAccounts() throws {
         if getgrnam(Self.group) == nil { _ = try run(["/usr/sbin/groupadd", Self.group]) }
         for name in [Self.caseworker, Self.supervisor] where getpwnam(name) == nil {
             _ = try run(["/usr/sbin/useradd", "--no-create-home", "--shell", "/bin/sh", "-G", Self.group, name])

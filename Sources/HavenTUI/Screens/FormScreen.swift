@@ -53,10 +53,7 @@ public struct FormScreen: Screen {
             KeyBinding([.tab, .down, .enter], .next, label: "Next", help: "Next field"),
             KeyBinding([.backTab, .up], .previous, help: "Previous field"),
             KeyBinding([.escape], .close, label: "Close", help: "Close the form (asks first if anything was typed)"),
-            KeyBinding([.function(3), .control("o")], .viewWhole, label: "Whole", help: "Read the focused field's value whole, wrapped"),
-            KeyBinding([.control("g")], .goTo, label: "Go to",
-                       help: "Go to a field: then its label's first letter (again for the next), or a section's number"),
-        ])
+        ] + FormKeys.bindings(viewWhole: .viewWhole, goTo: .goTo))
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -84,12 +81,10 @@ public struct FormScreen: Screen {
         case .confirmDiscard: return [.back]
         case .keepEditing: askingToDiscard = false
         case .viewWhole:
-            let field = form.focusedField
-            let text = field.takesText ? field.value : field.options.first { $0.value == field.value }?.title ?? field.value
-            return [.push(TextViewScreen(title: field.label, heading: field.label.trimmingCharacters(in: .whitespaces), text: text.isEmpty ? "(empty)" : text))]
+            return [FormKeys.viewWhole(form)]
         case .goTo:
             goingTo = true
-            return [.status("Go to which field? Its label's first letter, or a section's number.", .info)]
+            return [FormKeys.goToPrompt]
         }
         return []
     }
@@ -98,8 +93,7 @@ public struct FormScreen: Screen {
         guard !askingToDiscard else { return [] }
         if goingTo {
             goingTo = false
-            guard let character = key.typedCharacter else { return [] }
-            return form.jump(to: character) ? [] : [.status("No field starts with \(character).", .warning)]
+            return FormKeys.jump(&form, key)
         }
         let before = adjust == nil ? nil : form.values
         let taken = form.handle(key)
@@ -224,7 +218,8 @@ public struct PickScreen: Screen {
         if items.isEmpty {
             canvas.put(" Nothing to choose from.", x: area.x, y: area.y + 2, width: area.width, style: .muted)
         }
-        let titleWidth = min(30, (items.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
+        // The titles whole where the width allows (v shows a longer one whole).
+        let titleWidth = min(max(30, area.width - 36), (items.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
         let visible = area.height - 2
         let first = max(0, selected - visible + 1)
         for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {

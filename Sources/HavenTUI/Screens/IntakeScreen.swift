@@ -7,7 +7,7 @@ public struct IntakeScreen: Screen {
     public enum Action: Sendable {
         case next, previous, save, close, confirmDiscard, keepEditing
         case duplicateUp, duplicateDown, openDuplicate, confirmNewPerson, backToForm
-        case reloadEdited
+        case reloadEdited, viewWhole, goTo
     }
 
     public private(set) var form: Form
@@ -15,6 +15,8 @@ public struct IntakeScreen: Screen {
     public let today: CalendarDate
     /// Esc was pressed on a changed form: y discards, n goes on.
     public private(set) var askingToDiscard = false
+    /// Ctrl-G was pressed: the next letter or digit picks the field to go to.
+    public private(set) var goingTo = false
     /// Cases that may be this person, shown after Ctrl-S; nil while editing.
     public private(set) var duplicates: [PossibleDuplicate]?
     public private(set) var selectedDuplicate = 0
@@ -64,7 +66,7 @@ public struct IntakeScreen: Screen {
             KeyBinding([.tab, .down, .enter], .next, label: "Next", help: "Next field"),
             KeyBinding([.backTab, .up], .previous, help: "Previous field"),
             KeyBinding([.escape], .close, label: "Close", help: "Close the form (asks first if anything was typed)"),
-        ] + (editing == nil ? [] : [
+        ] + FormKeys.bindings(viewWhole: .viewWhole, goTo: .goTo) + (editing == nil ? [] : [
             KeyBinding([.control("r")], .reloadEdited, help: "Load the case again after a conflict, keeping the fields you changed"),
         ]))
     }
@@ -102,6 +104,11 @@ public struct IntakeScreen: Screen {
                 }
             }
             return [.register(defector, confirmedNew: false)]
+        case .viewWhole:
+            return [FormKeys.viewWhole(form)]
+        case .goTo:
+            goingTo = true
+            return [FormKeys.goToPrompt]
         case .reloadEdited:
             guard let editing else { return [] }
             return [.reload(editing.record.id)]
@@ -131,6 +138,11 @@ public struct IntakeScreen: Screen {
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
         guard !askingToDiscard else { return [] }
         guard duplicates == nil else { return nil }
+        if goingTo {
+            goingTo = false
+            leaveField()
+            return FormKeys.jump(&form, key)
+        }
         // Printable keys a field does not take (letters on a yes/no field) go nowhere.
         let swallowed: [Effect]? = key.typedCharacter != nil ? [] : nil
         let specialty = form.value("service.specialty")

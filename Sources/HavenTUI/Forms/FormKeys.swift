@@ -1,0 +1,27 @@
+/// The keys every form shares beyond moving and saving: reading the focused value whole (F3,
+/// Ctrl-O) and going to a field by its label's letter or a section's number (Ctrl-G). One
+/// table, so the intake form and the small forms offer and explain them alike.
+enum FormKeys {
+    static func bindings<Action: Sendable>(viewWhole: Action, goTo: Action) -> [KeyBinding<Action>] {
+        [
+            KeyBinding([.function(3), .control("o")], viewWhole, label: "Whole", help: "Read the focused field's value whole, wrapped"),
+            KeyBinding([.control("g")], goTo, label: "Go to",
+                       help: "Go to a field: then its label's first letter (again for the next), or a section's number"),
+        ]
+    }
+
+    /// The focused field's value in a scrollable, wrapping view.
+    static func viewWhole(_ form: Form) -> Effect {
+        let field = form.focusedField
+        let text = field.takesText ? field.value : field.options.first { $0.value == field.value }?.title ?? field.value
+        return .push(TextViewScreen(title: field.label, heading: field.label.trimmingCharacters(in: .whitespaces), text: text.isEmpty ? "(empty)" : text))
+    }
+
+    static var goToPrompt: Effect { .status("Go to which field? Its label's first letter, or a section's number.", .info) }
+
+    /// The key after Ctrl-G: the field it picks, or a message when none.
+    static func jump(_ form: inout Form, _ key: Key) -> [Effect] {
+        guard let character = key.typedCharacter else { return [] }
+        return form.jump(to: character) ? [] : [.status("No field starts with \(character).", .warning)]
+    }
+}
