@@ -95,7 +95,7 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     let user = actor.user
     let draft = try? store.draft(for: user)
     if let draft, warning == nil {
-        warning = "Your unsaved intake form from \(draft.savedAt.minuteText) UTC is kept: 1 opens it."
+        warning = "Your unsaved \(draft.what) from \(draft.savedAt.minuteText) UTC is kept: 1 opens it."
     }
     let storeDirectory = store.directory
     let context = SessionContext(user: user, today: clock().date,

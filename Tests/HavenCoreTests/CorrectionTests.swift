@@ -152,3 +152,40 @@ final class CorrectionTests: XCTestCase {
 extension Actor {
     func withRole(_ role: Role) -> Actor { Actor(user: user, role: role) }
 }
+
+/// Issue 20's walk found these; each is a rule in HavenCore now.
+final class WalkFindingsTests: XCTestCase {
+    func testNoneWrittenAsHealthNeedsIsNoNeed() {
+        var d = Fixtures.defector()
+        for none in ["", "none", "None.", "нет", "n/a", " - "] {
+            d.healthNeeds = none
+            XCTAssertFalse(d.hasHealthNeeds, none)
+        }
+        d.healthNeeds = "Астма, ингалятор"
+        XCTAssertTrue(d.hasHealthNeeds)
+        var record = Fixtures.newCase()
+        record.defector.healthNeeds = "none"
+        XCTAssertFalse(AllocationProfile(record: record, occupations: OccupationCatalogue(unitGroups: [], specialties: [])).hasSpecialNeeds)
+    }
+
+    func testClosingAsIntegratedWithAFollowUpDueIsRefused() throws {
+        var record = try Fixtures.caseIn(.integration)
+        let start = Fixtures.today.adding(days: -120)
+        record.integration.placements = [JobPlacement(employer: "Müller", startDate: start, contract: .permanent)]
+        XCTAssertThrowsError(try Workflow.perform(.close, on: record, by: Fixtures.maria, at: Fixtures.now, closure: Closure(reason: .integrated))) { error in
+            XCTAssertTrue("\(error)".contains("3-month job follow-up is due"), "\(error)")
+        }
+        XCTAssertNoThrow(try Workflow.perform(.close, on: record, by: Fixtures.maria, at: Fixtures.now, closure: Closure(reason: .returnedOrDeparted)))
+    }
+
+    func testAReunitedRelativeIsInTheHostCountry() throws {
+        var record = try Fixtures.caseIn(.integration)
+        record.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"),
+                                      whereabouts: .russia, stage: .travelled, stageDate: Fixtures.today,
+                                      steps: [ReunificationStep(stage: .travelled, date: Fixtures.today, by: "anna.k")])]
+        let reunited = try Workflow.moveReunification(member: 1, to: .reunited, on: Fixtures.today, nextAction: "", due: nil, in: record,
+                                                      policy: .standard, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(reunited.family[0].whereabouts, .hostCountry)
+        XCTAssertEqual(reunited.family[0].country, CountryCode("GB"))
+    }
+}

@@ -106,7 +106,7 @@ final class FamilyInTmuxTests: CommandTestCase {
         session.waitFor(text: "Cases by stage")
         try open(second, in: session)
         session.waitFor(text: "own case \(first)")
-        try session.press("q", "q", "Escape", "q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
         XCTAssertEqual(session.standardError, "")
         // On disk: the last record of each case names the other, written in one save.

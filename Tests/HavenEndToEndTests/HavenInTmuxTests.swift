@@ -36,7 +36,7 @@ final class HavenInTmuxTests: XCTestCase {
         try session.resize(width: 80, height: 24)
         session.waitFor(text: "Cases by stage")
 
-        try session.press("q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
         XCTAssertFalse(session.alternateScreenIsOn, "the terminal is given back")
         XCTAssertEqual(session.standardError, "")
@@ -54,7 +54,7 @@ final class HavenInTmuxTests: XCTestCase {
         try session.press("C-u")
         try session.type("Wladimir")
         session.waitFor("the same people found by a German spelling") { $0.contains("Find: Wladimir") && $0.contains("Владимир") }
-        try session.press("Escape", "q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
@@ -81,7 +81,7 @@ final class HavenInTmuxTests: XCTestCase {
         // changes every second on its own clock (TerminalSessionTests), and this shows they
         // arrive with no key pressed.
         session.waitFor(text: "All cases           25")
-        try session.press("q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
@@ -106,7 +106,7 @@ final class HavenInTmuxTests: XCTestCase {
         try session.press("Escape", "t", "t")
         session.waitFor(text: "· stage Screening")
         XCTAssertTrue(session.lines.filter { $0.hasPrefix(" HV-") }.allSatisfy { $0.contains("Screening") }, session.screen)
-        try session.press("q", "q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
@@ -145,14 +145,14 @@ final class HavenInTmuxTests: XCTestCase {
         try first.type("Хочет учить немецкий язык.")
         try first.press("Enter")
         first.waitFor(text: "Saved HV-000003 as v2.")
-        try first.press("q", "Escape", "q", "y")
+        try first.quit()
         XCTAssertEqual(first.exitStatus(), 0)
 
         let second = try TmuxSession(arguments: ["--store", store])
         try openCase("3", in: second)
         try second.press("9")
         second.waitFor(text: "Хочет учить немецкий язык.")
-        try second.press("q", "Escape", "q", "y")
+        try second.quit()
         XCTAssertEqual(second.exitStatus(), 0)
     }
 
@@ -179,7 +179,7 @@ final class HavenInTmuxTests: XCTestCase {
         close(holder)
         try session.press("Enter")
         session.waitFor(text: "Saved HV-000003 as v2.")
-        try session.press("q", "Escape", "q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
@@ -210,7 +210,7 @@ final class HavenInTmuxTests: XCTestCase {
         try oleh.press("9")
         oleh.waitFor("both notes") { $0.contains("Первая заметка") && $0.contains("Вторая заметка") }
         for session in [anna, oleh] {
-            try session.press("q", "Escape", "q", "y")
+            try session.quit()
             XCTAssertEqual(session.exitStatus(), 0)
         }
     }
@@ -250,7 +250,7 @@ final class HavenInTmuxTests: XCTestCase {
         try first.type("Просит связаться с матерью в Чите.")
         try first.press("Enter")
         first.waitFor(text: "Saved HV-000001 as v2.")
-        try first.press("q", "Escape", "q", "y")
+        try first.quit()
         XCTAssertEqual(first.exitStatus(), 0)
 
         let second = try TmuxSession(arguments: ["--store", store])
@@ -259,7 +259,7 @@ final class HavenInTmuxTests: XCTestCase {
         second.waitFor(text: "My cases: 1 of 1")
         try second.press("Enter", "9")
         second.waitFor(text: "Просит связаться с матерью в Чите.")
-        try second.press("q", "q", "q", "y")
+        try second.quit()
         XCTAssertEqual(second.exitStatus(), 0)
     }
 
@@ -293,7 +293,8 @@ final class HavenInTmuxTests: XCTestCase {
         second.waitFor("the form as it was") { $0.contains("Горбачёв") && $0.contains("Семён") && $0.contains("Gorbachev") && $0.contains("Semen") }
         try second.press("Escape")
         second.waitFor(text: "Throw away this unsaved form?")
-        try second.press("y", "q", "y")
+        try second.press("y")
+        try second.quit()
         XCTAssertEqual(second.exitStatus(), 0)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: drafts.path), [], "thrown away on purpose: gone")
     }
@@ -326,7 +327,8 @@ final class HavenInTmuxTests: XCTestCase {
         second.waitFor(text: "Your unsaved intake form from")
         try second.press("1")
         second.waitFor("the form as it was") { $0.contains("Хабибуллин") && $0.contains("Khabibullin") }
-        try second.press("Escape", "y", "q", "y")
+        try second.press("Escape", "y")
+        try second.quit()
         XCTAssertEqual(second.exitStatus(), 0)
     }
 
@@ -346,7 +348,7 @@ final class HavenInTmuxTests: XCTestCase {
                      "no colour codes")
         try session.press("Enter")
         session.waitFor(text: "1 Person")
-        try session.press("q", "q", "q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
     }
 
@@ -392,7 +394,7 @@ final class HavenInTmuxTests: XCTestCase {
             try session.press("Escape")
             session.waitFor(text: "Cases by stage")
             let elapsed = Date().timeIntervalSince(start)
-            try session.press("q", "y")
+            try session.quit()
             _ = session.exitStatus()
             return elapsed
         }

@@ -93,7 +93,7 @@ final class IntegrationInTmuxTests: CommandTestCase {
         session.waitFor(text: "Job                Спедиция Мюллер from \(day)")
         session.waitFor(text: "3 months         due \(due)")
         // Back to the home screen's finder, close it, quit.
-        try session.press("q", "Escape", "q", "y")
+        try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
         XCTAssertEqual(session.standardError, "")
 
@@ -102,7 +102,7 @@ final class IntegrationInTmuxTests: CommandTestCase {
         later.waitFor("the case with its follow-up due, not yet late") { screen in
             screen.components(separatedBy: "\n").contains { $0.contains(id) && $0.contains("Due 3 mo.") }
         }
-        try later.press("Escape", "q", "q", "y")
+        try later.quit()
         XCTAssertEqual(later.exitStatus(), 0)
 
         // Past the grace period it is late: marked ! in the queue, OVERDUE on the case.
@@ -114,7 +114,7 @@ final class IntegrationInTmuxTests: CommandTestCase {
         overdue.waitFor(text: "\(id) ")
         try overdue.press("6")
         overdue.waitFor(text: "OVERDUE since \(due)")
-        try overdue.press("q", "Escape", "q", "q", "y")
+        try overdue.quit()
         XCTAssertEqual(overdue.exitStatus(), 0)
 
         // A real store's clock cannot be moved.

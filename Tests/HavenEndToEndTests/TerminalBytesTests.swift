@@ -38,7 +38,9 @@ final class TerminalBytesTests: CommandTestCase {
             XCTAssertTrue(back.text.contains("Areas") || back.count > 0, "area \(area) → Home")
             XCTAssertLessThanOrEqual(back.count, Budget.screenSwitchBytes, "area \(area) → Home")
         }
-        _ = session.send(.character("q"), quiet: quiet)
+        let asked = session.send(.character("q"), quiet: quiet)
+        XCTAssertTrue(asked.text.contains("Quit Haven?"), "q on the home screen asks first")
+        _ = session.send(.character("y"), quiet: quiet)
         XCTAssertEqual(session.wait(), 0)
     }
 }

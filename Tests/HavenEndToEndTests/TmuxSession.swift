@@ -71,6 +71,21 @@ final class TmuxSession {
     var screenWithAttributes: String { (try? tmux(["capture-pane", "-p", "-e", "-t", "haven"])) ?? "" }
     var lines: [String] { screen.components(separatedBy: "\n") }
 
+    /// Leaves Haven as a person does: q until it asks whether to quit (each screen closes in
+    /// turn; the home screen asks), then y.
+    func quit(file: StaticString = #filePath, line: UInt = #line) throws {
+        for _ in 0..<8 where !screen.contains("Quit Haven? y quits") {
+            // A field has the keyboard when the key bar offers F1 rather than ?: Esc leaves it
+            // (q would be typed); a form asking to throw away what was typed is answered y.
+            let now = screen
+            let bar = now.components(separatedBy: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+            try press(now.contains("y discards") ? "y" : bar.hasPrefix("F1 Help") ? "Escape" : "q")
+            usleep(150_000)
+        }
+        waitFor(text: "Quit Haven? y quits", file: file, line: line)
+        try press("y")
+    }
+
     /// Presses tmux-named keys one by one (Escape, Down, F1, C-c, ?).
     func press(_ keys: String...) throws {
         for key in keys { try tmux(["send-keys", "-t", "haven", key]) }

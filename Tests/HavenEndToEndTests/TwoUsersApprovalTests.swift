@@ -130,7 +130,7 @@ final class TwoUsersApprovalTests: XCTestCase {
         try worker.press("C-s")
         worker.waitFor(text: "Saved HV-000001 as v2.")
         XCTAssertFalse(worker.screen.contains("p Propose"), "a proposal waits for review: " + worker.screen)
-        try worker.press("q", "q", "q", "y")
+        try worker.quit()
         XCTAssertEqual(worker.exitStatus(), 0)
 
         // The supervisor, in theirs.
@@ -144,7 +144,7 @@ final class TwoUsersApprovalTests: XCTestCase {
         try supervisor.press("y")
         supervisor.waitFor(text: "Approved HV-000001.")
         supervisor.waitFor(text: "Decisions and allocations awaiting approval: 0")
-        try supervisor.press("q", "q", "y")
+        try supervisor.quit()
         XCTAssertEqual(supervisor.exitStatus(), 0)
 
         // What the store holds: the grant approved by the second person, both in the trail.

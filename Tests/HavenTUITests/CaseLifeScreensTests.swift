@@ -12,7 +12,11 @@ final class CaseLifeScreensTests: XCTestCase {
     func makeStore(stage: CaseStage = .relocation) throws -> InMemoryCaseStore {
         let store = InMemoryCaseStore(users: IntegrationScreensTests.users, countries: IntegrationScreensTests.countries)
         var record = Case(id: CaseID(number: 1),
-                          defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Артём"), latinName: FullName(family: "Zhukov", given: "Artem")),
+                          defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Артём"), latinName: FullName(family: "Zhukov", given: "Artem"),
+                                             birthDate: CalendarDate(year: 1998, month: 3, day: 14), birthPlace: "Псков",
+                                             service: MilitaryService(unit: "4-я гв. танковая дивизия"),
+                                             crossing: Crossing(date: Self.today.adding(days: -30), place: "Купянск"),
+                                             languages: [LanguageSkill(language: LanguageCode("ru")!, level: .c2, isNative: true)]),
                           registeredBy: "anna.k", registeredAt: Self.tick)
         record.stage = stage
         record.stageHistory.append(StageChange(stage: stage, at: Self.tick, by: "pieter.v", transition: .approveAllocation))
@@ -188,5 +192,72 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual((app.topScreen as? QueueScreen)?.search?.text, "Жук", "the search is still applied")
         app.press([.character("q")])
         XCTAssertEqual(app.topScreen.title, "Home", "q left the list: it was not typed")
+    }
+
+    /// An edit of a case left unsaved (a dropped connection) comes back as that edit, over
+    /// the case, never as a new registration; and opening the case's edit form finds it too.
+    func testAnUnsavedEditComesBackAsThatEditNotARegistration() throws {
+        let store = try makeStore()
+        var first = app("anna.k", store)
+        openCase(&first)
+        first.press([.character("e")])
+        XCTAssertEqual(first.topScreen.title, "Edit HV-000001")
+        first.press([.control("g"), .character("4"), .tab, .tab, .tab])
+        first.type("Астма")
+        XCTAssertNotNil(first.topScreen.unsavedValues, first.lines.joined(separator: "\n"))
+        first.keepDraft()
+        let kept = try XCTUnwrap(store.draft(for: "anna.k"))
+        XCTAssertEqual(kept.editing, CaseID(number: 1))
+        XCTAssertEqual(kept.values["healthNeeds"], "Астма")
+
+        // The next session: 1 on the home screen reopens the edit over the case.
+        let context = app("anna.k", store).context
+        var second = HavenApp(root: HomeScreen(cases: store.summaries(), context: context, draft: kept), context: context, store: store)
+        second.press([.character("1")])
+        XCTAssertEqual(second.topScreen.title, "Edit HV-000001", "the edit, not Register a defector")
+        XCTAssertEqual((second.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Астма")
+        XCTAssertTrue(second.status?.text.hasPrefix("Your unsaved edit of HV-000001") == true, second.status?.text ?? "")
+        second.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.defector.healthNeeds, "Астма")
+        XCTAssertEqual(second.topScreen.title, "HV-000001")
+
+        // Or, in a third session, straight to the case and e: the kept edit is there too.
+        var third = app("anna.k", store)
+        openCase(&third)
+        third.press([.character("e"), .control("g"), .character("4"), .tab, .tab, .tab, .control("u")])
+        third.type("Нет")
+        third.keepDraft()
+        var fourth = app("anna.k", store)
+        openCase(&fourth)
+        fourth.press([.character("e")])
+        XCTAssertEqual((fourth.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Нет")
+    }
+
+    /// Typing a date over a filled-in date starts a new one; a note with text asks before Esc
+    /// throws it away; a letter finds a country by its name's word as well as its code.
+    func testSmallThingsThatLostWork() throws {
+        var date = FormField("d", "Date", .date, value: "2026-12-05")
+        for key in "2026-11-02" { _ = date.handle(.character(key)) }
+        XCTAssertEqual(date.value, "2026-11-02")
+        var country = FormField("c", "Country", .choice([FormOption("", "None"), FormOption("US", "US United States"),
+                                                        FormOption("GB", "GB United Kingdom"), FormOption("DE", "DE Germany")]))
+        _ = country.handle(.character("u"))
+        XCTAssertEqual(country.value, "US")
+        _ = country.handle(.character("u"))
+        XCTAssertEqual(country.value, "GB", "u reaches the United Kingdom too")
+        _ = country.handle(.character("g"))
+        XCTAssertEqual(country.value, "DE", "g finds Germany by its name after GB")
+
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("n")])
+        app.type("Важный звонок")
+        app.press([.escape])
+        XCTAssertEqual(app.status?.text, "Throw away this note? y discards, n goes on writing.")
+        app.press([.character("n")])
+        XCTAssertEqual((app.topScreen as? CaseViewScreen)?.note?.text, "Важный звонок", "kept")
+        app.press([.escape, .character("y")])
+        XCTAssertNil((app.topScreen as? CaseViewScreen)?.note)
     }
 }

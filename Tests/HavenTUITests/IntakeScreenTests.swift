@@ -47,7 +47,7 @@ final class IntakeScreenTests: XCTestCase {
             "  Given name (Latin)",
         ])
         XCTAssertTrue(render(makeApp(store: InMemoryCaseStore()))[4].hasSuffix("e.g. Жуков"), "the hint says it is an example")
-        XCTAssertEqual(lines[23], "F1 Help Ctrl-S Save Tab Next Esc Close", "a text field has the keys: no ? or q")
+        XCTAssertEqual(lines[23], "F1 Help Ctrl-S Save Tab Next Esc Close F3 Whole Ctrl-G Go to", "a text field has the keys: no ? or q")
     }
 
     func testSavingAnIncompleteFormMarksEveryProblemBesideItsField() {
@@ -121,7 +121,7 @@ final class IntakeScreenTests: XCTestCase {
         XCTAssertTrue(render(app).contains { $0.hasPrefix("> Branch") }, "on a pick list")
         keys([.character("q"), .character("?")], &app)
         XCTAssertEqual(render(app)[0], " Haven · Home › Intake                                      anna.k · 2026-11-24", "still in the form")
-        XCTAssertEqual(render(app)[23], "F1 Help Ctrl-S Save Tab Next Esc Close")
+        XCTAssertEqual(render(app)[23], "F1 Help Ctrl-S Save Tab Next Esc Close F3 Whole Ctrl-G Go to")
     }
 
     func testEscAsksBeforeThrowingAwayChanges() {

@@ -40,7 +40,7 @@ public struct AllocationProfile: Hashable, Sendable {
         }
         self.init(id: record.id, languages: languages, occupations: occupations,
                   preferences: record.defector.preferredCountries,
-                  hasSpecialNeeds: !record.defector.healthNeeds.trimmingCharacters(in: .whitespaces).isEmpty,
+                  hasSpecialNeeds: record.defector.hasHealthNeeds,
                   relativesIn: relatives, linkedCases: Set(record.family.compactMap(\.linkedCase)))
     }
 }

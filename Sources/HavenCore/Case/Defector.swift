@@ -1,3 +1,5 @@
+import Foundation
+
 /// A name in one script: family name, given name and patronymic (Иванов Иван Иванович).
 public struct FullName: Hashable, Codable, Sendable {
     public var family: String
@@ -103,6 +105,15 @@ public struct Defector: Hashable, Codable, Sendable {
         educationLevel = try c.decodeIfPresent(EducationLevel.self, forKey: .educationLevel)
         drivingCategories = try c.decodeIfPresent([DrivingCategory].self, forKey: .drivingCategories) ?? []
         otherLicences = try c.decodeIfPresent([String].self, forKey: .otherLicences) ?? []
+    }
+
+    /// Words caseworkers write for "no health needs"; the allocation must not read them as needs.
+    public static let noNeeds: Set<String> = ["none", "no", "nothing", "n/a", "na", "-", "—", "нет", "не имеет", "no needs", "none known", "нет потребностей"]
+
+    /// Whether health needs are recorded: a text that is not empty and not a way of saying "none".
+    public var hasHealthNeeds: Bool {
+        let text = healthNeeds.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "."))).lowercased()
+        return !text.isEmpty && !Self.noNeeds.contains(text)
     }
 
     /// The key under which this person's spellings meet, for duplicate detection.

@@ -121,6 +121,11 @@ extension Workflow {
         next.family[index].steps.append(ReunificationStep(stage: stage, date: date, by: actor.user))
         next.family[index].nextAction = action
         next.family[index].nextActionDue = stage.isFinal ? nil : due
+        // Reunited: she is with him now, in his host country; the old whereabouts would mislead.
+        if stage == .reunited, let country = record.allocatedCountry {
+            next.family[index].whereabouts = .hostCountry
+            next.family[index].country = country
+        }
         return next
     }
 

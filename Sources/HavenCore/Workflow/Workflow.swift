@@ -180,6 +180,11 @@ public enum Workflow {
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }
         case .close:
             guard let closure else { throw .reasonRequired(name) }
+            // "Integration complete" with a job follow-up due or late would drop it unseen.
+            if closure.reason == .integrated, let due = record.integration.openPlacement?.nextFollowUp, due.due <= time.date {
+                throw .invalid([ValidationIssue(field: "reason", message: "The \(due.months)-month job follow-up is due since \(due.due); "
+                    + "record it before closing as integrated, or give another reason.")])
+            }
             next.closure = closure
         }
         next.stage = transition.to

@@ -90,11 +90,16 @@ public struct HavenApp {
     /// Quitting was asked for: y quits, any other key stays.
     public private(set) var confirmingQuit = false
 
+    /// An edit kept from an earlier session, offered back when that case's edit form opens.
+    var pendingEdit: IntakeDraft?
+
     public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
         screens = [root]
         self.context = context
         self.store = store
-        keptDraft = (try? store?.draft(for: context.user))?.values
+        let kept = try? store?.draft(for: context.user)
+        keptDraft = kept?.values
+        if kept?.editing != nil { pendingEdit = kept }
         if let warning = context.startupWarning { status = (warning, .warning) }
     }
 
@@ -174,7 +179,15 @@ public struct HavenApp {
         for effect in effects {
             switch effect {
             case let .push(screen):
-                screens.append(screen)
+                // The case's edit form opens with the edit kept from an earlier session.
+                if var intake = screen as? IntakeScreen, let kept = pendingEdit, let editing = intake.editing, kept.editing == editing.record.id {
+                    intake.restore(kept)
+                    pendingEdit = nil
+                    screens.append(intake)
+                    status = ("Your unsaved edit of \(editing.record.id) from \(kept.savedAt.minuteText) UTC is back; Ctrl-S saves it.", .info)
+                } else {
+                    screens.append(screen)
+                }
             case .back:
                 if screens.count == 1 { return askToQuit() }
                 screens.removeLast()
@@ -201,6 +214,8 @@ public struct HavenApp {
                 if perform(more) == .quit { return .quit }
             case let .undo(id):
                 if perform(undo(id)) == .quit { return .quit }
+            case let .resumeEdit(kept):
+                resume(kept)
             case let .register(defector, confirmedNew):
                 if perform(register(defector, confirmedNew: confirmedNew)) == .quit { return .quit }
             case let .update(ids, change):
@@ -374,6 +389,23 @@ public struct HavenApp {
         return effects
     }
 
+    /// A kept edit of a case, back on its form over the case view. It is based on the version
+    /// the edit started from, so a save meets anyone's change since as a conflict (Ctrl-R then
+    /// reloads, keeping the fields changed), never overwrites it.
+    mutating func resume(_ kept: IntakeDraft) {
+        guard let id = kept.editing, let reference = context.reference else { return }
+        openCase(id)
+        guard let view = screens.last as? CaseViewScreen, view.stored.record.id == id else { return }
+        let current = view.stored
+        let base = StoredCase(record: current.record, version: kept.basedOn ?? current.version, savedBy: current.savedBy, savedAt: current.savedAt)
+        var intake = IntakeScreen(editing: base, reference: reference, today: context.today)
+        intake.restore(kept)
+        pendingEdit = nil
+        screens.append(intake)
+        let changed = base.version != current.version ? " \(id) was changed since (now \(current.version)): Ctrl-S shows the conflict." : " Ctrl-S saves it."
+        status = ("Your unsaved edit of \(id) from \(kept.savedAt.minuteText) UTC is back.\(changed)", .info)
+    }
+
     /// Undo: the case as it was before this session's last change of it, saved as a new
     /// version (the trail keeps both), only if nobody else has saved it since and the change
     /// did not move or review it (HavenCore decides). Undoing again redoes.
@@ -450,9 +482,11 @@ public struct HavenApp {
     /// and on the way out after SIGHUP or SIGTERM, so a crash loses at most a second of typing.
     public mutating func keepDraft() {
         guard let store else { return }
-        let current = screens.compactMap(\.unsavedValues).last
+        let holder = screens.last { $0.unsavedValues != nil }
+        let current = holder?.unsavedValues
         guard current?.values != keptDraft else { return }
-        let draft = current.map { IntakeDraft(savedAt: context.clock(), values: $0.values, focus: $0.focus) }
+        let edit = holder?.draftEdit
+        let draft = current.map { IntakeDraft(savedAt: context.clock(), values: $0.values, focus: $0.focus, editing: edit?.id, basedOn: edit?.version) }
         if (try? store.keepDraft(draft, for: context.user)) != nil { keptDraft = current?.values }
     }
 

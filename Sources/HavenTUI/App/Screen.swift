@@ -19,6 +19,8 @@ public enum Effect {
     case reload(CaseID)
     /// Take back this session's last change of the case, if nobody has changed it since.
     case undo(CaseID)
+    /// Open the case and its edit form again with a kept draft's values.
+    case resumeEdit(IntakeDraft)
     /// Register a new case for this defector; the case view replaces the screen that asked.
     /// Unless `confirmedNew`, possible duplicates come back through `receive` first.
     case register(Defector, confirmedNew: Bool)
@@ -178,6 +180,8 @@ public protocol Screen {
     var capturesText: Bool { get }
     /// A half-typed form worth keeping through a crash, or nil.
     var unsavedValues: (values: [String: String], focus: String)? { get }
+    /// For a kept form that edits an existing case: which case, from which version.
+    var draftEdit: (id: CaseID, version: CaseVersion)? { get }
     /// Whether something typed here would be lost if Haven ended now (a changed form, a note
     /// being written): quitting asks first.
     var hasUnsavedWork: Bool { get }
@@ -210,6 +214,8 @@ extension Screen {
     public var unsavedValues: (values: [String: String], focus: String)? { nil }
 
     public var hasUnsavedWork: Bool { unsavedValues != nil }
+
+    public var draftEdit: (id: CaseID, version: CaseVersion)? { nil }
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {

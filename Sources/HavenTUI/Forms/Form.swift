@@ -136,7 +136,10 @@ public struct Form: Sendable {
     /// Rows of the form: section headings, fields, and messages under the fields they concern.
     enum Row { case heading(String), field(Int), message(String, field: Int), blank }
 
-    var rows: [Row] {
+    var rows: [Row] { rows(messageWidth: { _ in Int.max }) }
+
+    /// The rows, each message wrapped to the width left beside its field's label column.
+    func rows(messageWidth: (Int) -> Int) -> [Row] {
         var rows: [Row] = []
         var index = 0
         for (number, section) in sections.enumerated() {
@@ -145,7 +148,11 @@ public struct Form: Sendable {
             rows.append(.heading(sections.count > 1 ? "\(number + 1) \(section.title)" : section.title))
             for field in section.fields {
                 rows.append(.field(index))
-                for message in messages[field.id] ?? [] { rows.append(.message(message, field: index)) }
+                for message in messages[field.id] ?? [] {
+                    for part in DisplayWidth.wrap(message, to: max(10, messageWidth(index)), indent: "  ") {
+                        rows.append(.message(part, field: index))
+                    }
+                }
                 index += 1
             }
         }
@@ -154,12 +161,6 @@ public struct Form: Sendable {
 
     /// Draws the rows that fit, keeping the focused field in view.
     public func render(into canvas: inout Canvas, area: Rect) {
-        let rows = self.rows
-        guard let focusRow = rows.firstIndex(where: { if case let .field(i) = $0 { return i == focus } else { return false } }) else { return }
-        // Scroll only as far as keeps the focused field (and a line after it) in view.
-        var first = 0
-        if focusRow >= area.height - 1 { first = focusRow - area.height + 2 }
-        first = max(0, min(first, max(0, rows.count - area.height)))
         // Each section's label column fits its longest label (at 80 columns every label of
         // Haven's forms does), leaving the value at least 32 columns.
         let usual = min(24, max(12, area.width / 3))
@@ -167,6 +168,13 @@ public struct Form: Sendable {
         let labelWidths = sections.map { section in
             min(max(usual, (section.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 1), max(usual, area.width - 34))
         }
+        // Messages wrap under themselves beside the label column, never cut.
+        let rows = self.rows(messageWidth: { area.width - labelWidths[sectionOf[$0]] - 5 })
+        guard let focusRow = rows.firstIndex(where: { if case let .field(i) = $0 { return i == focus } else { return false } }) else { return }
+        // Scroll only as far as keeps the focused field (and a line after it) in view.
+        var first = 0
+        if focusRow >= area.height - 1 { first = focusRow - area.height + 2 }
+        first = max(0, min(first, max(0, rows.count - area.height)))
         let all = positions.map { sections[$0.section].fields[$0.field] }
         for (offset, row) in rows.dropFirst(first).prefix(area.height).enumerated() {
             let y = area.y + offset

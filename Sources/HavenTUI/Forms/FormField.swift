@@ -87,6 +87,12 @@ public struct FormField: Sendable {
             return editor.handle(key)
         case .date:
             if let character = key.typedCharacter, !(character.isNumber || character == "-") { return true }
+            // Typing over a whole date (a filled-in today) starts a new one, rather than being
+            // refused without a word and leaving the old date to be saved.
+            if let character = key.typedCharacter, editor.text.count >= 10, editor.cursor == editor.text.count {
+                editor = TextField(text: String(character), maximumLength: 10)
+                return true
+            }
             return editor.handle(key)
         case let .choice(options):
             guard !options.isEmpty else { return false }
@@ -94,10 +100,13 @@ public struct FormField: Sendable {
             case (.next?, _): choice = (choice + 1) % options.count
             case (.previous?, _): choice = (choice + options.count - 1) % options.count
             case let (_, .character(letter)):
-                // A letter jumps to the next option starting with it.
+                // A letter jumps to the next option with a word starting with it ("u" finds
+                // "GB United Kingdom" as well as "US United States").
                 let lower = letter.lowercased()
                 let order = (1...options.count).map { (choice + $0) % options.count }
-                guard let next = order.first(where: { options[$0].title.lowercased().hasPrefix(lower) }) else { return true }
+                guard let next = order.first(where: { index in
+                    options[index].title.lowercased().split(whereSeparator: { $0 == " " || $0 == "(" }).contains { $0.hasPrefix(lower) }
+                }) else { return true }
                 choice = next
             default: return false
             }

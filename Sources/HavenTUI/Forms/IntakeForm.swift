@@ -45,7 +45,7 @@ public enum IntakeForm {
                 FormField("languages", "Languages (CEFR)", .text(maximumLength: 120), hint: "e.g. ru native, en B1, de A2", value: "ru native"),
                 FormField("skills", "Civilian skills", .text(maximumLength: 200), hint: "e.g. welding; forklift licence"),
                 FormField("education", "Education", .text(maximumLength: 200)),
-                FormField("healthNeeds", "Health needs", .text(maximumLength: 200)),
+                FormField("healthNeeds", "Health needs", .text(maximumLength: 200), hint: "leave empty if none"),
                 FormField("riskOnReturn", "Risk on return, his words", .text(maximumLength: 500)),
             ]),
             Form.Section(title: "Preferred host countries", fields: AllocationActions.preferenceFields(reference.countries, of: Defector())),

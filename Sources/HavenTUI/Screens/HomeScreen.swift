@@ -243,6 +243,11 @@ public struct HomeScreen: Screen {
         case .intake:
             guard let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
             var form = IntakeForm.make(reference: reference)
+            if let kept = draft, kept.editing != nil {
+                // An edit of an existing case comes back as that edit, never a registration.
+                draft = nil
+                return [.resumeEdit(kept)]
+            }
             if let kept = draft {
                 form.restore(kept.values, focus: kept.focus)
                 draft = nil

@@ -42,6 +42,12 @@ public struct IntakeScreen: Screen {
     }
 
     public var title: String { editing.map { "Edit \($0.record.id)" } ?? "Intake" }
+    public var draftEdit: (id: CaseID, version: CaseVersion)? { editing.map { ($0.record.id, $0.version) } }
+
+    /// Puts a kept draft's values back into the form (it counts as changed).
+    public mutating func restore(_ draft: IntakeDraft) {
+        form.restore(draft.values, focus: draft.focus)
+    }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     /// The form keeps every printable key, whatever field has the focus: a stray q on a pick
     /// list must never leave the form without asking (Esc asks; F1 is help). So does the

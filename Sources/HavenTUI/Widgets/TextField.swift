@@ -65,8 +65,17 @@ public struct TextField: Hashable, Sendable {
         let characters = Array(text)
         // Focused, scroll so the cursor stays visible; otherwise show the start of the value,
         // with … where it goes on (F3 shows it whole).
+        // Walk back from the cursor once (a long note or reason costs one pass per key, not one
+        // per character of it).
         var start = 0
-        while focused, DisplayWidth.of(String(characters[start..<cursor])) > width - 1 { start += 1 }
+        if focused {
+            var used = 0
+            start = cursor
+            while start > 0, used + DisplayWidth.of(characters[start - 1]) <= width - 1 {
+                used += DisplayWidth.of(characters[start - 1])
+                start -= 1
+            }
+        }
         let overflows = !focused && DisplayWidth.of(text) > width
         let style = Style(.normal, underline: true)
         canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style)
@@ -78,7 +87,7 @@ public struct TextField: Hashable, Sendable {
         }
         if overflows { canvas.put("…", x: x + width - 1, y: y, width: 1, style: style) }
         if focused {
-            canvas.cursor = (x + DisplayWidth.of(String(characters[start..<cursor])), y)
+            canvas.cursor = (x + characters[start..<cursor].reduce(0) { $0 + DisplayWidth.of($1) }, y)
         }
     }
 }

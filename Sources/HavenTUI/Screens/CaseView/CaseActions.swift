@@ -21,7 +21,10 @@ enum CaseActions {
                 FormField("kind", "Check", .choice(FormOption.all(ScreeningCheckKind.self)), value: kind.rawValue),
                 FormField("outcome", "Outcome", .choice(FormOption.all(ScreeningOutcome.self)), value: ScreeningOutcome.cleared.rawValue),
                 FormField("date", "Date", .date, hint: "YYYY-MM-DD", value: today.description),
-                FormField("documentsSeen", "Documents seen", .text(maximumLength: 200), hint: "identity: e.g. military ID, passport"),
+            ] + (kind == .identity ? [
+                // Documents belong to the identity check only; elsewhere the field would catch notes.
+                FormField("documentsSeen", "Documents seen", .text(maximumLength: 200), hint: "e.g. military ID, passport"),
+            ] : []) + [
                 FormField("notes", "Notes", .text(maximumLength: 1000), hint: "required for concerns or failure"),
             ]),
         ]
@@ -40,7 +43,7 @@ enum CaseActions {
     /// After a change of check kind, the form with that kind's fields, keeping what was typed.
     static func reshapeScreening(_ form: inout Form, today: CalendarDate) {
         guard let kind = ScreeningCheckKind(rawValue: form.value("kind")),
-              (kind == .exclusion) != (form["exclusion.conclusion"] != nil) else { return }
+              (kind == .exclusion) != (form["exclusion.conclusion"] != nil) || (kind == .identity) != (form["documentsSeen"] != nil) else { return }
         let values = form.values
         let dirty = form.isDirty
         form = screeningForm(today: today, kind: kind)

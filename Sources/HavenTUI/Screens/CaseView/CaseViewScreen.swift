@@ -12,7 +12,7 @@ public struct CaseViewScreen: Screen {
         case addNote, saveNote, cancelNote, reload, edit
         case integration, family, publicity
         case recordScreening, amendDecision, undo, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
-        case confirmApproval, cancelApproval
+        case confirmApproval, cancelApproval, discardNote, keepNote
         /// Preferences, or a proposal by hand (`AllocationActions`).
         case allocation(AllocationStep)
     }
@@ -31,6 +31,8 @@ public struct CaseViewScreen: Screen {
     /// `a` was pressed: y approves the proposal, anything else does not.
     /// The proposal shown when `a` asked "approve?": what y approves, whatever reloads since.
     var confirmingSeen: ProposalSeen?
+    /// Esc on a note with text in it: y throws it away, n goes on writing.
+    public private(set) var confirmingNoteDiscard = false
     public var confirmingApproval: Bool { confirmingSeen != nil }
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
@@ -109,10 +111,13 @@ public struct CaseViewScreen: Screen {
         if confirmingApproval {
             return KeyTable(KeyBinding.yesNo(.confirmApproval, "Approve", "Approve the proposed decision", no: .cancelApproval, "Cancel", "Do not approve"))
         }
+        if confirmingNoteDiscard {
+            return KeyTable(KeyBinding.yesNo(.discardNote, "Discard", "Throw the note away", no: .keepNote, "Keep", "Go on writing the note"))
+        }
         if note != nil {
             return KeyTable([
                 KeyBinding([.enter, .control("s"), .function(2)], .saveNote, label: "Save", help: "Save the note"),
-                KeyBinding([.escape], .cancelNote, label: "Cancel", help: "Put the note away unsaved"),
+                KeyBinding([.escape], .cancelNote, label: "Cancel", help: "Put the note away unsaved (asks first if anything is written)"),
                 KeyBinding([.control("r")], .reload, help: "Load the case again (after a conflict); the note is kept"),
             ])
         }
@@ -165,7 +170,16 @@ public struct CaseViewScreen: Screen {
             note = TextField(maximumLength: 2000)
             show(.notes)
         case .cancelNote:
+            guard note?.text.isEmpty ?? true else {
+                confirmingNoteDiscard = true
+                return [.status("Throw away this note? y discards, n goes on writing.", .warning)]
+            }
             note = nil
+        case .discardNote:
+            confirmingNoteDiscard = false
+            note = nil
+        case .keepNote:
+            confirmingNoteDiscard = false
         case .saveNote:
             do {
                 let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: context.clock())
@@ -255,6 +269,7 @@ public struct CaseViewScreen: Screen {
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+        if confirmingNoteDiscard { return [] }
         guard var field = note, field.handle(key) else { return nil }
         note = field
         return []
@@ -294,11 +309,13 @@ public struct CaseViewScreen: Screen {
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
         let all = Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
                             width: body.width - 1, fields: section.hasFields)
-        let first = min(scroll, max(0, all.count - body.height))
-        for (offset, line) in all.dropFirst(first).prefix(body.height).enumerated() {
+        // When it overflows, the last row is the "more below" marker's alone.
+        let visible = all.count > body.height ? body.height - 1 : body.height
+        let first = min(scroll, max(0, all.count - visible))
+        for (offset, line) in all.dropFirst(first).prefix(visible).enumerated() {
             canvas.put(" " + line, x: body.x, y: body.y + offset, width: body.width)
         }
-        if first + body.height < all.count {
+        if first + visible < all.count {
             let more = "more below ↓"
             canvas.put(more, x: body.maxX - DisplayWidth.of(more) - 1, y: body.maxY - 1, style: .muted)
         }

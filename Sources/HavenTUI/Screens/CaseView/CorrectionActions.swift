@@ -69,7 +69,7 @@ enum CorrectionActions {
                 FormField("reason", "Reason", .text(maximumLength: 1000), hint: "a decision rests on this check: say why"),
             ]))
         }
-        form = filled(form, values(of: check), focus: "outcome")
+        form = filled(form, values(of: check), focus: "kind")
         return FormScreen(title: "Correct", heading: "Correct the \(check.kind.title.lowercased()) check of \(stored.record.id) · Ctrl-S saves",
                           form: form) { form in
             let (corrected, problems) = CaseActions.screeningCheck(from: form, by: context.user)
@@ -154,7 +154,7 @@ enum CorrectionActions {
         let form = filled(Form(sections: [Form.Section(title: "Hours attended, corrected", fields: [
             FormField("course", "Course", .choice(IntegrationActions.courseOptions(courses))),
             FormField("hours", "Total hours", .text(maximumLength: 4), hint: "the whole total, not hours to add"),
-        ])]), ["course": courses[0], "hours": String(hours(courses[0]))], focus: "hours")
+        ])]), ["course": courses[0], "hours": String(hours(courses[0]))], focus: courses.count == 1 ? "hours" : "course")
         return FormScreen(title: "Hours", heading: "Correct the hours of \(stored.record.id) · Ctrl-S saves", form: form) { form in
             guard let total = Int(trimmed(form.value("hours"))) else {
                 return .problems([ValidationIssue(field: "hours", message: "Give the total as a whole number of hours.")])

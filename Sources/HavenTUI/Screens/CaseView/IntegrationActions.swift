@@ -82,10 +82,12 @@ enum IntegrationActions {
     static func courseOptions(_ courses: [String]) -> [FormOption] { courses.map { FormOption($0, $0) } }
 
     static func hours(_ stored: StoredCase, context: SessionContext, courses: [String]) -> FormScreen {
-        let form = Form(sections: [Form.Section(title: "Hours attended", fields: [
+        var form = Form(sections: [Form.Section(title: "Hours attended", fields: [
             FormField("course", "Course", .choice(courseOptions(courses))),
             FormField("hours", "Hours", .text(maximumLength: 3), hint: "1 to 200, added to the total"),
         ])])
+        // With one course there is nothing to choose: the hours have the keyboard.
+        if courses.count == 1 { form.focus(on: "hours") }
         return FormScreen(title: "Hours", heading: "Hours attended by \(stored.record.id) · Ctrl-S records them", form: form) { form in
             guard let hours = Int(form.value("hours").trimmingCharacters(in: .whitespaces)) else {
                 return .problems([ValidationIssue(field: "hours", message: "Give a whole number of hours.")])
