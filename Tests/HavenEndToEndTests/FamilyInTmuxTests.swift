@@ -71,13 +71,15 @@ final class FamilyInTmuxTests: CommandTestCase {
         session.waitFor(text: "Application filed · due 2099-12-10")
 
         // The checklist, then stage two.
+        try session.press("d")
+        session.waitFor(text: "Documents for Жукова Анна")
         for index in 0..<4 {
-            try session.press("d")
-            session.waitFor(text: "Documents for Жукова Анна")
-            for _ in 0..<index { try session.press("Down") }
+            if index > 0 { try session.press("Down") }
             try session.press("Enter")
-            session.waitFor(text: "Documents \(index + 1)/4")
+            session.waitFor("\(index + 1) ticked") { $0.components(separatedBy: "[x]").count - 1 == index + 1 }
         }
+        try session.press("q")
+        session.waitFor(text: "Documents 4/4")
         try move(from: "Application filed", next: "Записаться на собеседование", due: "2099-12-20", in: session)
         session.waitFor(text: "Documents gathered · due 2099-12-20")
         session.waitFor(text: "Steps: Application filed")

@@ -200,12 +200,15 @@ final class WholeCaseWalkInTmuxTests: XCTestCase {
         // The wife: documents gathered, then each stage to reunited.
         try cw.press("f")
         try see(cw, "Жукова Анна")
+        // The checklist stays open while each document is ticked, then q closes it.
+        try cw.press("d")
+        try see(cw, "Documents for Жукова Анна")
         for (position, document) in ["Passport or identity document", "Two photographs", "Signed application form", "Marriage certificate"].enumerated() {
-            try cw.press("d")
-            try see(cw, "Documents for Жукова Анна")
-            try choose(cw, "[ ] " + document, down: position)
-            try see(cw, "Saved HV-000001")
+            try choose(cw, "[ ] " + document, down: position == 0 ? 0 : 1)
+            try see(cw, "[x] " + document)
         }
+        try cw.press("q")
+        try see(cw, "Жукова Анна")
         try moveReunification(cw, to: "Documents gathered", next: "Интервью в посольстве")
         try moveReunification(cw, to: "Interview", next: "Ждать визу")
         try moveReunification(cw, to: "Visa granted", next: "Купить билеты")

@@ -87,12 +87,16 @@ final class FamilyScreensTests: XCTestCase {
         app.press([.control("s")])
         XCTAssertTrue(screen(app).contains("3 documents are still missing"), screen(app))
         app.press([.escape, .character("y")])
+        // The checklist stays open while each is ticked; q closes it and the family screen shows them.
+        app.press([.character("d")])
+        XCTAssertEqual(app.topScreen.title, "Documents")
         for index in 0..<3 {
-            app.press([.character("d")])
-            XCTAssertEqual(app.topScreen.title, "Documents")
-            app.press(Array(repeating: .down, count: index) + [.enter])
-            XCTAssertEqual(app.topScreen.title, "Family", screen(app))
+            app.press((index == 0 ? [] : [.down]) + [.enter])
+            XCTAssertEqual(app.topScreen.title, "Documents", screen(app))
+            XCTAssertEqual(screen(app).components(separatedBy: "[x]").count - 1, index + 1, screen(app))
         }
+        app.press([.character("q")])
+        XCTAssertEqual(app.topScreen.title, "Family", screen(app))
         XCTAssertTrue(screen(app).contains("Documents 3/3"), screen(app))
         app.press([.character("m"), .down, .down])
         app.type("Book the interview")

@@ -24,6 +24,8 @@ extension Workflow {
         var next = record
         next.relocation = cleaned
         if record.stage == .relocation, cleaned.arrivalDate != nil {
+            // Arrived: his custody is now the host country's, not what intake found.
+            next.defector.custody = .inHostCountry
             next = try perform(.confirmArrival, on: next, by: actor, at: time)
         }
         return next

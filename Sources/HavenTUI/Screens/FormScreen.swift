@@ -135,7 +135,7 @@ public struct FormScreen: Screen {
 
 /// A short list to pick one item from (a caseworker, a stage move); Enter picks.
 public struct PickScreen: Screen {
-    public enum Action: Sendable { case up, down, pick, viewWhole }
+    public enum Action: Sendable { case up, down, pick, viewWhole, close }
 
     /// One choice: what it shows, and what choosing it does (worked out when chosen, so a
     /// save is dated then).
@@ -159,13 +159,17 @@ public struct PickScreen: Screen {
     /// reply it does not use.
     let itemsFromReply: ((StoreReply) -> [Item]?)?
     let reloads: CaseID?
+    /// A list that stays open through several saves (a checklist) reloads this case on the
+    /// screen below when it closes, so nothing below is left stale.
+    let reloadsOnClose: CaseID?
 
-    public init(title: String, heading: String, items: [Item], reloads: CaseID? = nil,
+    public init(title: String, heading: String, items: [Item], reloads: CaseID? = nil, reloadsOnClose: CaseID? = nil,
                 itemsFromReply: ((StoreReply) -> [Item]?)? = nil) {
         self.title = title
         self.heading = heading
         self.items = items
         self.reloads = reloads
+        self.reloadsOnClose = reloadsOnClose
         self.itemsFromReply = itemsFromReply
     }
 
@@ -177,7 +181,9 @@ public struct PickScreen: Screen {
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
             KeyBinding([.up, .character("k")], .up, help: "Previous item"),
             KeyBinding([.character("v"), .function(3)], .viewWhole, label: "Whole", help: "Read the selected item whole, wrapped"),
-        ])
+        ] + (reloadsOnClose == nil ? [] : [
+            KeyBinding([.character("q"), .escape], .close, label: "Done", help: "Close the list; the screen below shows what was saved"),
+        ]))
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -187,6 +193,8 @@ public struct PickScreen: Screen {
         case .pick:
             guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
             return items[selected].choose()
+        case .close:
+            return [.back] + (reloadsOnClose.map { [.reload($0)] } ?? [])
         case .viewWhole:
             guard items.indices.contains(selected) else { return [] }
             let item = items[selected]
@@ -199,6 +207,7 @@ public struct PickScreen: Screen {
         if let filled = itemsFromReply?(reply) {
             items = filled
             selected = min(selected, max(0, items.count - 1))
+            if case let .saved(stored, _) = reply { return [.status("Saved \(stored.record.id) as \(stored.version).", .info)] }
             return []
         }
         switch reply {
@@ -240,6 +249,8 @@ extension StoreReply {
             [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
         case let .failed(message):
             [.status(message, .error)]
+        case let .conflict(savedBy, savedAt):
+            [.status("Not saved: \(savedBy) changed the case \(savedAt.minuteText) UTC. Esc, then reload it.", .error)]
         default:
             []
         }

@@ -59,7 +59,8 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 field("Branch", d.service.branch.title),
                 field("Rank", d.service.rank.title),
                 field("Unit", d.service.unit),
-                field("Specialty", [d.service.specialty, d.service.specialtyDescription].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")),
+                field("Specialty", [d.service.specialty.map { code in reference?.occupations.specialty(code).map { "\($0.name) (\($0.russianName))" } ?? code },
+                                    d.service.specialtyDescription].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")),
                 field("Came over", d.crossing.method.title),
                 field("When, where", [date(d.crossing.date), d.crossing.place, d.crossing.thirdCountry?.rawValue].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")),
             ]

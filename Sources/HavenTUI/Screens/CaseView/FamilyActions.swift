@@ -145,10 +145,20 @@ enum FamilyActions {
         }
     }
 
-    /// The checklist: Enter ticks a missing document as gathered today, or unticks one.
+    /// The checklist: Enter ticks a missing document as gathered today, or unticks one; the
+    /// list stays open, redrawn from each save, so several are ticked in a row.
     static func documents(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> PickScreen {
-        PickScreen(title: "Documents", heading: "Documents for \(member.displayName) · Enter ticks or unticks",
-                   items: member.documents.enumerated().map { index, document in
+        PickScreen(title: "Documents", heading: "Documents for \(member.displayName) · Enter ticks or unticks · q when done",
+                   items: documentItems(stored, member: member.id, context: context), reloadsOnClose: stored.record.id,
+                   itemsFromReply: { reply in
+            guard case let .saved(newer, _) = reply else { return nil }
+            return documentItems(newer, member: member.id, context: context)
+        })
+    }
+
+    static func documentItems(_ stored: StoredCase, member id: Int, context: SessionContext) -> [PickScreen.Item] {
+        guard let member = stored.record.family.first(where: { $0.id == id }) else { return [] }
+        return member.documents.enumerated().map { index, document in
             PickScreen.Item((document.gathered == nil ? "[ ] " : "[x] ") + document.name,
                             document.gathered.map { "gathered \($0)" } ?? "missing") {
                 do {
@@ -160,7 +170,7 @@ enum FamilyActions {
                     return [.status("\(error)", .error)]
                 }
             }
-        })
+        }
     }
 
     // MARK: Links

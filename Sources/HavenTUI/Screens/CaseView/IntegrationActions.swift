@@ -122,7 +122,12 @@ enum IntegrationActions {
             where !languages.contains(code) && !native.contains(code) { languages.append(code) }
         let form = Form(sections: [Form.Section(title: "Language assessment", fields: [
             FormField("language", "Language", .text(maximumLength: 2), hint: "ISO 639-1, e.g. de", value: languages.first?.rawValue ?? ""),
-            FormField("level", "CEFR level", .choice(FormOption.all(CEFRLevel.self)), value: CEFRLevel.a2.rawValue),
+            // The level to start from: the latest assessed in that language, else the declared one.
+            FormField("level", "CEFR level", .choice(FormOption.all(CEFRLevel.self)),
+                      value: (languages.first.flatMap { code in
+                          record.integration.assessments.last { $0.language == code }?.level
+                              ?? record.defector.languages.first { $0.language == code && !$0.isNative }?.level
+                      } ?? .a2).rawValue),
             FormField("date", "Assessed on", .date, hint: "YYYY-MM-DD", value: context.today.description),
             FormField("basis", "Basis", .text(maximumLength: 200), hint: "test or teacher's report"),
         ])])

@@ -21,13 +21,15 @@ struct IntegrationLines {
         }
         let progress = i.progress
         for item in progress {
+            // From what he declared at intake (or the first assessment) to the latest.
+            let declaredLevel = d.languages.first { $0.language == item.language && !$0.isNative }?.level
+            let from = declaredLevel.map { "declared \($0.rawValue)" } ?? item.first.rawValue
+            let moved = declaredLevel.map { $0 != item.latest } ?? (item.assessments > 1)
             let steps = item.gain == 0 ? "" : item.gain > 0 ? ", +\(item.gain)" : ", \(item.gain)"
-            lines.append(field("Language \(item.language)", "\(item.first.rawValue) → \(item.latest.rawValue)\(steps) "
+            lines.append(field("Language \(item.language)", (moved ? "\(from) → \(item.latest.rawValue)\(steps) " : "\(item.latest.rawValue) ")
                 + "(\(item.assessments) assessment\(item.assessments == 1 ? "" : "s"), latest \(item.latestOn))"))
         }
-        let assessed = Set(progress.map(\.language))
-        let declared = d.languages.filter { !assessed.contains($0.language) }
-            .map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }
+        let declared = d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }
         if !declared.isEmpty { lines.append(field("Declared", declared.joined(separator: ", "))) }
         for enrolment in i.enrolments.reversed() {
             let status = enrolment.status == .waiting ? "waiting since \(enrolment.requestedOn)" : "\(enrolment.status.title.lowercased()) \(enrolment.since)"
@@ -35,7 +37,10 @@ struct IntegrationLines {
         }
         lines.append("")
         let skills = d.skills.map { skill in
-            [skill.occupation.map(occupation), skill.description.isEmpty ? nil : skill.description, skill.years.map { "\($0) y" }]
+            // A description that only repeats the occupation's title is not said twice.
+            let title = skill.occupation.flatMap { occupations?.group($0)?.title }
+            let description = skill.description.isEmpty || skill.description == title ? nil : skill.description
+            return [skill.occupation.map(occupation), description, skill.years.map { "\($0) y" }]
                 .compactMap { $0 }.joined(separator: ", ")
         }
         if skills.isEmpty { lines.append(field("Skills", nil)) }
