@@ -188,4 +188,19 @@ final class WalkFindingsTests: XCTestCase {
         XCTAssertEqual(reunited.family[0].whereabouts, .hostCountry)
         XCTAssertEqual(reunited.family[0].country, CountryCode("GB"))
     }
+
+    /// A defector screened before the programme took his case: the check predates his
+    /// registration, never his crossing.
+    func testAScreeningCheckMayPredateRegistrationButNotTheCrossing() throws {
+        var record = try Fixtures.caseIn(.screening)
+        record.defector.crossing.date = Fixtures.today.adding(days: -60)
+        let early = ScreeningCheck(kind: .identity, outcome: .cleared, date: Fixtures.today.adding(days: -30), recordedBy: "anna.k",
+                                   documentsSeen: ["военный билет"])
+        XCTAssertNoThrow(try Workflow.recordScreening(early, on: record, by: Fixtures.anna, at: Fixtures.now))
+        var tooEarly = early
+        tooEarly.date = Fixtures.today.adding(days: -61)
+        XCTAssertThrowsError(try Workflow.recordScreening(tooEarly, on: record, by: Fixtures.anna, at: Fixtures.now)) { error in
+            XCTAssertTrue("\(error)".contains("before he came over"), "\(error)")
+        }
+    }
 }

@@ -40,7 +40,7 @@ extension Workflow {
         guard record.stage == .screening else { throw .wrongStage(.completeScreening, current: record.stage) }
         var check = check
         check.recordedBy = actor.user
-        let issues = ScreeningValidation.issues(check, today: time.date, registeredOn: record.registeredAt.date)
+        let issues = ScreeningValidation.issues(check, today: time.date, cameOver: record.defector.crossing.date)
         guard issues.isEmpty else { throw .invalid(issues) }
         var next = record
         next.screening.append(check)
@@ -61,11 +61,14 @@ extension Workflow {
 
 /// The rules a screening check must meet before it is recorded.
 public enum ScreeningValidation {
-    public static func issues(_ check: ScreeningCheck, today: CalendarDate, registeredOn: CalendarDate) -> [ValidationIssue] {
+    /// `cameOver` is the day he came over: a check can predate his registration in Haven (a
+    /// defector screened before the programme took his case), never his crossing.
+    public static func issues(_ check: ScreeningCheck, today: CalendarDate, cameOver: CalendarDate?) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         if check.date > today { issues.append(ValidationIssue(field: "date", message: "The date \(check.date) is in the future.")) }
-        if check.date < registeredOn {
-            issues.append(ValidationIssue(field: "date", message: "The date \(check.date) is before the case was registered (\(registeredOn))."))
+        let earliest = cameOver ?? CaseValidation.earliestCrossing
+        if check.date < earliest {
+            issues.append(ValidationIssue(field: "date", message: "The date \(check.date) is before he came over (\(earliest))."))
         }
         if [.concerns, .failed].contains(check.outcome), check.notes.trimmingCharacters(in: .whitespaces).isEmpty {
             issues.append(ValidationIssue(field: "notes", message: "Say what the \(check.outcome == .failed ? "failure" : "concerns") are."))

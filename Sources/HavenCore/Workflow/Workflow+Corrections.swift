@@ -23,7 +23,7 @@ extension Workflow {
         let old = record.screening[index]
         var corrected = check
         corrected.recordedBy = actor.user
-        var issues = ScreeningValidation.issues(corrected, today: time.date, registeredOn: record.registeredAt.date)
+        var issues = ScreeningValidation.issues(corrected, today: time.date, cameOver: record.defector.crossing.date)
         if corrected.kind != old.kind {
             issues.append(ValidationIssue(field: "kind", message: "A correction keeps the check's kind (\(old.kind.title)); record a new check instead."))
         }
