@@ -49,7 +49,10 @@ final class CorrectionTests: XCTestCase {
         var other = record
         other.assignedTo = "oleh.m"
         XCTAssertThrowsError(try Workflow.amendDecision(.refuse, reasons: "x", on: other, by: Fixtures.oleh, at: now))
-        XCTAssertNoThrow(try Workflow.amendDecision(.refuse, reasons: "x", on: record, by: Fixtures.maria, at: now))
+        // Not a supervisor either: one who amended and then approved would be both sides of the two-person rule.
+        XCTAssertThrowsError(try Workflow.amendDecision(.refuse, reasons: "x", on: record, by: Fixtures.maria, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("only they can amend it"), "\(error)")
+        }
         let approved = try Workflow.approveDecision(on: record, by: Fixtures.maria, at: now)
         XCTAssertThrowsError(try Workflow.amendDecision(.refuse, reasons: "x", on: approved, by: anna, at: now))
     }
@@ -108,13 +111,19 @@ final class CorrectionTests: XCTestCase {
                                                   to: Fixtures.newCase(), policy: .standard, by: anna, at: now)
         record = try Workflow.moveReunification(member: 1, to: .applicationFiled, on: today, nextAction: "Gather documents",
                                                 due: today.adding(days: 20), in: record, policy: .standard, by: anna, at: now)
-        let redated = try Workflow.correctLastStep(member: 1, to: .withdrawn, on: today, in: record, by: anna, at: now)
+        let redated = try Workflow.correctLastStep(member: 1, to: .withdrawn, on: today, nextAction: "", due: nil, in: record, by: anna, at: now)
         XCTAssertEqual(redated.family[0].stage, .withdrawn)
         XCTAssertNil(redated.family[0].nextActionDue, "nothing follows a withdrawal")
         XCTAssertEqual(redated.family[0].steps.count, 1)
-        XCTAssertThrowsError(try Workflow.correctLastStep(member: 1, to: .interview, on: today, in: record, by: anna, at: now),
-                             "only what may follow the step before")
-        let back = try Workflow.correctLastStep(member: 1, to: nil, on: today, in: record, by: anna, at: now)
+        XCTAssertThrowsError(try Workflow.correctLastStep(member: 1, to: .interview, on: today, nextAction: "x", due: today, in: record,
+                                                          by: anna, at: now), "only what may follow the step before")
+        // Back from Withdrawn to a live stage needs what follows it, or she drops off the queue.
+        XCTAssertThrowsError(try Workflow.correctLastStep(member: 1, to: .applicationFiled, on: today, nextAction: "", due: nil, in: redated,
+                                                          by: anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(Set(issues.map(\.field)), ["nextAction", "due"])
+        }
+        let back = try Workflow.correctLastStep(member: 1, to: nil, on: today, nextAction: "", due: nil, in: record, by: anna, at: now)
         XCTAssertEqual(back.family[0].stage, .notStarted)
         XCTAssertEqual(back.family[0].steps, [])
     }
@@ -138,11 +147,11 @@ final class CorrectionTests: XCTestCase {
         XCTAssertTrue(record.defector.consent.publicity)
         var defector = record.defector
         defector.consent.publicity = false
-        let withdrawn = try Workflow.editDefector(defector, on: record, today: today)
+        let withdrawn = try Workflow.editDefector(defector, on: record, by: anna, today: today)
         XCTAssertFalse(withdrawn.publicity.hasConsent, "switching it off at intake withdraws the consent in force")
         XCTAssertEqual(withdrawn.publicity.consentWithdrawn, today)
         defector.consent.publicity = true
-        XCTAssertThrowsError(try Workflow.editDefector(defector, on: withdrawn, today: today)) { error in
+        XCTAssertThrowsError(try Workflow.editDefector(defector, on: withdrawn, by: anna, today: today)) { error in
             guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(issues.map(\.field), ["consent.publicity"])
         }
@@ -202,5 +211,43 @@ final class WalkFindingsTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.recordScreening(tooEarly, on: record, by: Fixtures.anna, at: Fixtures.now)) { error in
             XCTAssertTrue("\(error)".contains("before he came over"), "\(error)")
         }
+    }
+
+    /// The review of the change found these; each is refused in HavenCore now.
+    func testEditsCorrectionsAndUndoRespectTheRulesOfWhoAndWhen() throws {
+        // An edit of the person: by the assigned caseworker or a supervisor, never on a closed case.
+        let record = Fixtures.newCase()
+        XCTAssertThrowsError(try Workflow.editDefector(record.defector, on: record, by: Fixtures.oleh, today: Fixtures.today)) { error in
+            XCTAssertEqual(error as? WorkflowError, .notAssigned(record.id, assignedTo: "anna.k"))
+        }
+        XCTAssertThrowsError(try Workflow.editDefector(record.defector, on: record, by: Fixtures.auditor, today: Fixtures.today))
+        XCTAssertNoThrow(try Workflow.editDefector(record.defector, on: record, by: Fixtures.maria, today: Fixtures.today))
+        let closed = try Fixtures.caseIn(.closed)
+        XCTAssertThrowsError(try Workflow.editDefector(closed.defector, on: closed, by: Fixtures.maria, today: Fixtures.today))
+
+        // Screening under a proposal awaiting review, or an outcome changed after a decision: refused.
+        var decision = try Fixtures.caseIn(.decision)
+        decision = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: decision, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertThrowsError(try Workflow.correctScreening(at: 0, to: decision.screening[0], reason: "", on: decision, by: Fixtures.anna, at: Fixtures.now))
+        let allocation = try Fixtures.caseIn(.allocation)
+        var failed = allocation.screening[1]
+        failed.outcome = .failed
+        failed.notes = "Found in a unit list."
+        XCTAssertThrowsError(try Workflow.correctScreening(at: 1, to: failed, reason: "New information", on: allocation, by: Fixtures.anna,
+                                                           at: Fixtures.now)) { error in
+            XCTAssertTrue("\(error)".contains("needs screening reopened"), "\(error)")
+        }
+
+        // Undo never puts back a consent that was withdrawn.
+        let consented = try Workflow.recordConsent(on: Fixtures.today, scope: "His crossing", neverTell: "Family", elements: [.crossingYear],
+                                                   story: "", in: Fixtures.newCase(), by: Fixtures.anna, at: Fixtures.now)
+        let withdrawn = try Workflow.withdrawConsent(on: Fixtures.today, in: consented, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertThrowsError(try Workflow.undo(restoring: consented, current: withdrawn, by: Fixtures.anna))
+    }
+
+    func testAnAmountWithSpacesHasGroupsOfThree() {
+        XCTAssertNil(Money(parsing: "2 4500", defaultCurrency: "EUR"))
+        XCTAssertNil(Money(parsing: "2 450,5005", defaultCurrency: "EUR"))
+        XCTAssertEqual(Money(parsing: "12 450,5", defaultCurrency: "EUR"), Money(minorUnits: 1_245_050, currency: "EUR"))
     }
 }

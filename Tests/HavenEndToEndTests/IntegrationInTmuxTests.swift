@@ -73,13 +73,13 @@ final class IntegrationInTmuxTests: CommandTestCase {
         session.waitFor(text: "Saved \(id) as v2")
         session.waitFor("the course in the Integration section") { $0.contains("Course ") && $0.contains(" h") }
 
-        // Assess: the form offers the country's language and A2; Ctrl-S records it.
+        // Assess: the form offers the country's language at his level (A2 when none); Ctrl-S records it.
         try session.press("i")
         try choose("Record an assessment", first: "Enrol in a course", in: session)
         session.waitFor(text: "CEFR assessment of \(id)")
         try session.press("C-s")
         session.waitFor(text: "Saved \(id) as v3")
-        session.waitFor("the level in the Integration section") { $0.contains("A2 → A2") && $0.contains("1 assessment") }
+        session.waitFor("the level in the Integration section") { $0.contains("Language ") && $0.contains("(1 assessment, latest") }
 
         // Place: a job starting today, employer typed in Cyrillic.
         try session.press("i")

@@ -55,7 +55,11 @@ final class ScreenTests: XCTestCase {
             "     Jobs         Job openings and the candidates for … All cases            3",
             "     Families     Family members to bring, by next act…",
             "     Publicity    Stories told with consent, waiting f…",
-            "", "", "", "", "", "", "", "",
+            "",
+            // The selected area's description whole, where its row cut it.
+            " Register a defector; duplicates flagged across",
+            " scripts",
+            "", "", "", "", "",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move q Quit",
         ])

@@ -227,8 +227,11 @@ public struct Money: Hashable, Codable, Sendable, CustomStringConvertible {
         let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == " " || $0 == "'" }).map(String.init)
         if groupedBySpace {
             guard parts.count > 1, (1...3).contains(parts[0].count), parts.dropFirst().dropLast().allSatisfy({ $0.count == 3 }) else { return nil }
-            // The last group may carry the decimals: "2 450,50".
+            // The last group is three digits, perhaps with the decimals: "2 450,50".
             guard let last = parts.last, last.count >= 3, last.prefix(3).allSatisfy({ $0.isNumber }) else { return nil }
+            let decimals = last.dropFirst(3)
+            guard decimals.isEmpty || ((decimals.first == "," || decimals.first == ".") && (2...3).contains(decimals.count)
+                                       && decimals.dropFirst().allSatisfy({ $0.isNumber })) else { return nil }
         }
         let plain = parts.joined()
         guard !plain.isEmpty, plain.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "," || $0 == "." }),

@@ -9,13 +9,18 @@ public struct IntakeDraft: Hashable, Codable, Sendable {
     /// The case being edited; nil for a new registration (and in drafts kept before issue 20).
     public var editing: CaseID?
     public var basedOn: CaseVersion?
+    /// The form's values as the edit started (the case at `basedOn`): what was changed here is
+    /// what differs from them.
+    public var baseValues: [String: String]?
 
-    public init(savedAt: Timestamp, values: [String: String], focus: String, editing: CaseID? = nil, basedOn: CaseVersion? = nil) {
+    public init(savedAt: Timestamp, values: [String: String], focus: String, editing: CaseID? = nil, basedOn: CaseVersion? = nil,
+                baseValues: [String: String]? = nil) {
         self.savedAt = savedAt
         self.values = values
         self.focus = focus
         self.editing = editing
         self.basedOn = basedOn
+        self.baseValues = baseValues
     }
 
     /// "Your unsaved intake form" or "Your unsaved edit of HV-000001", for the messages offering it back.

@@ -21,8 +21,17 @@ extension Workflow {
         guard record.stage != .closed else { throw .closed(record.id) }
         guard record.screening.indices.contains(index) else { throw issue("kind", "\(record.id) has no such screening check.") }
         let old = record.screening[index]
+        // A proposal rests on the checks as its reviewer reads them: no change under it.
+        if record.decision?.isAwaitingReview == true {
+            throw issue("kind", "A proposed decision rests on these checks; its proposer amends it, or a supervisor returns it, first.")
+        }
         var corrected = check
         corrected.recordedBy = actor.user
+        // After a decision, a detail (a date, a document) is corrected; a changed outcome is a
+        // new finding, for screening reopened.
+        if screeningCorrectionNeedsReason(record), corrected.outcome != old.outcome || corrected.exclusion?.conclusion != old.exclusion?.conclusion {
+            throw issue("outcome", "A decision was approved on the outcome \(old.outcome.title.lowercased()); a new outcome needs screening reopened.")
+        }
         var issues = ScreeningValidation.issues(corrected, today: time.date, cameOver: record.defector.crossing.date)
         if corrected.kind != old.kind {
             issues.append(ValidationIssue(field: "kind", message: "A correction keeps the check's kind (\(old.kind.title)); record a new check instead."))
@@ -36,19 +45,21 @@ extension Workflow {
         return next
     }
 
-    /// The proposer (or a supervisor) amends a decision proposal still awaiting review. The
-    /// proposal's fingerprint changes, so a supervisor who saw the old one cannot approve it.
+    /// The proposer amends a decision proposal still awaiting review. Only the proposer: a
+    /// supervisor who could amend and then approve would be both sides of the two-person rule
+    /// (a supervisor returns it with a comment instead). The fingerprint changes, so a
+    /// reviewer who saw the old proposal cannot approve the new one unread.
     public static func amendDecision(_ outcome: DecisionOutcome, reasons: String, on record: Case, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         try Capability.proposeDecision.require(actor)
         try requireAssignment(record, actor)
         guard record.stage == .decision, var proposal = record.decision, proposal.isAwaitingReview else {
-            throw .noProposal(.approveGrant)
+            throw issue("reasons", "There is no proposed decision awaiting review to amend.")
         }
-        if actor.role == .caseworker, proposal.proposedBy != actor.user {
-            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they or a supervisor can amend it.")
+        guard proposal.proposedBy == actor.user else {
+            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they can amend it (a supervisor returns it with a comment).")
         }
-        guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }
+        guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw issue("reasons", "Give the reasons.") }
         proposal.outcome = outcome
         proposal.reasons = reasons
         proposal.proposedAt = time
@@ -177,15 +188,28 @@ extension Workflow {
             throw .cannotUndo("it reviewed a proposal")
         }
         if before.assignedTo != current.assignedTo { throw .cannotUndo("it reassigned the case") }
+        if before.publicity.hasConsent, !current.publicity.hasConsent {
+            throw .cannotUndo("it withdrew his consent to publicity; a new consent is recorded with what may be told")
+        }
         return before
     }
 }
 
 extension Workflow {
+    /// The stages the last step of `member` may be corrected to: what may follow the step
+    /// before it, or a withdrawal.
+    public static func correctableStages(of member: FamilyMember) -> [ReunificationStage] {
+        let previous = member.steps.dropLast().last?.stage ?? .notStarted
+        return [previous.next, .withdrawn].compactMap { $0 }
+    }
+
     /// Corrects a member's last reunification step: its stage (one that may follow the step
-    /// before) or date; or, with `stage` nil, takes the step back as recorded by mistake.
-    public static func correctLastStep(member id: Int, to stage: ReunificationStage?, on date: CalendarDate, in record: Case,
-                                       by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+    /// before) and date, under the rules of recording a step (documents gathered before
+    /// "documents gathered", a next action and its due date unless the stage is final); or,
+    /// with `stage` nil, takes the step back as recorded by mistake.
+    public static func correctLastStep(member id: Int, to stage: ReunificationStage?, on date: CalendarDate, nextAction: String,
+                                       due: CalendarDate?, in record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
         try requireFamily(record, actor)
         let index = try memberIndex(id, in: record)
         let member = record.family[index]
@@ -198,18 +222,30 @@ extension Workflow {
             next.family[index].stageDate = previous?.date
             return next
         }
-        let allowed = [(previous?.stage ?? .notStarted).next, .withdrawn].compactMap { $0 }
+        let allowed = correctableStages(of: member)
         guard allowed.contains(stage) else {
             throw issue("stage", "After \((previous?.stage ?? .notStarted).title) comes \(allowed.map(\.title).joined(separator: " or ")), not \(stage.title).")
         }
-        if date > time.date { throw issue("date", "\(date) is in the future.") }
-        if let before = previous?.date, date < before { throw issue("date", "\(date) is before the stage before it (\(before)).") }
+        var problems: [ValidationIssue] = []
+        if date > time.date { problems.append(ValidationIssue(field: "date", message: "\(date) is in the future.")) }
+        if let before = previous?.date, date < before { problems.append(ValidationIssue(field: "date", message: "\(date) is before the stage before it (\(before)).")) }
+        if stage == .documentsGathered, !member.missingDocuments.isEmpty {
+            problems.append(ValidationIssue(field: "stage", message: "Documents are still missing: \(member.missingDocuments.map(\.name).joined(separator: ", "))."))
+        }
+        let action = nextAction.trimmingCharacters(in: .whitespaces)
+        if !stage.isFinal {
+            if action.isEmpty { problems.append(ValidationIssue(field: "nextAction", message: "Say what has to happen next.")) }
+            if due == nil { problems.append(ValidationIssue(field: "due", message: "Give the date the next action is due.")) }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
         next.family[index].steps[member.steps.count - 1] = ReunificationStep(stage: stage, date: date, by: actor.user)
         next.family[index].stage = stage
         next.family[index].stageDate = date
-        if stage.isFinal {
-            next.family[index].nextAction = ""
-            next.family[index].nextActionDue = nil
+        next.family[index].nextAction = stage.isFinal ? "" : action
+        next.family[index].nextActionDue = stage.isFinal ? nil : due
+        if stage == .reunited, let country = record.allocatedCountry {
+            next.family[index].whereabouts = .hostCountry
+            next.family[index].country = country
         }
         return next
     }
@@ -220,7 +256,14 @@ extension Workflow {
     /// keeping the two records of consent to publicity in agreement: switching the intake's
     /// choice off withdraws a consent in force (today); switching it back on after a withdrawal
     /// needs a new consent recorded with what may be told, so it is refused here.
-    public static func editDefector(_ defector: Defector, on record: Case, today: CalendarDate) throws(WorkflowError) -> Case {
+    public static func editDefector(_ defector: Defector, on record: Case, by actor: Actor, today: CalendarDate) throws(WorkflowError) -> Case {
+        try Capability.editCase.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage != .closed else { throw .closed(record.id) }
+        if (defector.preferredCountries, defector.preferenceReasons) != (record.defector.preferredCountries, record.defector.preferenceReasons),
+           let refusal = preferencesRefusal(for: record) {
+            throw issue("preferredCountries[0]", refusal)
+        }
         var next = record
         next.defector = defector
         let was = record.defector.consent.publicity, now = defector.consent.publicity

@@ -70,13 +70,13 @@ public struct HavenApp {
     /// The smallest terminal the frame itself can use: title, one body row, status, key bar.
     public static let frameMinimum = Size(width: 20, height: 4)
 
-    public private(set) var screens: [any Screen]
-    public private(set) var status: (text: String, kind: StatusKind)?
+    public internal(set) var screens: [any Screen]
+    public internal(set) var status: (text: String, kind: StatusKind)?
     public let context: SessionContext
     /// The store, through HavenCore's protocol; nil when none is open.
     let store: (any CaseStore)?
     /// The draft last written, so an unchanged form is not written again.
-    private var keptDraft: [String: String]?
+    var keptDraft: [String: String]?
     /// The name index for duplicate checks: built at the first registration, then updated
     /// with only the names that changed.
     private var nameIndex: CaseSearchIndex?
@@ -88,7 +88,7 @@ public struct HavenApp {
     /// for undo.
     var lastChanges: [CaseID: (before: Case, after: CaseVersion)] = [:]
     /// Quitting was asked for: y quits, any other key stays.
-    public private(set) var confirmingQuit = false
+    public internal(set) var confirmingQuit = false
 
     /// An edit kept from an earlier session, offered back when that case's edit form opens.
     var pendingEdit: IntakeDraft?
@@ -158,33 +158,14 @@ public struct HavenApp {
         }
     }
 
-    /// Puts a message on the status line (from the run loop).
-    public mutating func say(_ text: String, _ kind: StatusKind) { status = (text, kind) }
-
-    /// The screens holding something typed and unsaved, by title, top first.
-    public var unsavedWork: [String] { screens.reversed().filter(\.hasUnsavedWork).map(\.title) }
-
-    /// Asks before quitting (an accidental q or Esc on the home screen costs a key, not the
-    /// session), naming what would be lost.
-    mutating func askToQuit() -> AppCommand {
-        confirmingQuit = true
-        let unsaved = unsavedWork
-        let loss = unsaved.isEmpty ? "" : " Unsaved: \(unsaved.joined(separator: ", ")) will be lost."
-        status = ("Quit Haven? y quits, any other key stays.\(loss)", .warning)
-        return .redraw
-    }
-
     mutating func perform(_ effects: [Effect]) -> AppCommand {
         var command = AppCommand.redraw
         for effect in effects {
             switch effect {
             case let .push(screen):
                 // The case's edit form opens with the edit kept from an earlier session.
-                if var intake = screen as? IntakeScreen, let kept = pendingEdit, let editing = intake.editing, kept.editing == editing.record.id {
-                    intake.restore(kept)
-                    pendingEdit = nil
-                    screens.append(intake)
-                    status = ("Your unsaved edit of \(editing.record.id) from \(kept.savedAt.minuteText) UTC is back; Ctrl-S saves it.", .info)
+                if let intake = screen as? IntakeScreen, let kept = pendingEdit, let editing = intake.editing, kept.editing == editing.record.id {
+                    pushKeptEdit(kept, over: editing)
                 } else {
                     screens.append(screen)
                 }
@@ -317,7 +298,8 @@ public struct HavenApp {
         do {
             let loaded = try ids.map { try store.load($0) }
             let next = try change.apply(loaded.map(\.record), try store.summaries(), context.actor, context.clock())
-            _ = try store.save(together: zip(next, loaded).map { CaseUpdate($0, basedOn: $1.version) }, by: context.actor, at: context.clock())
+            let versions = try store.save(together: zip(next, loaded).map { CaseUpdate($0, basedOn: $1.version) }, by: context.actor, at: context.clock())
+            for (stored, version) in zip(loaded, versions) { lastChanges[stored.record.id] = (stored.record, version) }
             answer = .updated(saved: ids, refused: [])
         } catch {
             answer = .updated(saved: [], refused: [(ids.first ?? CaseID(number: 0), "\(error)")])
@@ -389,47 +371,6 @@ public struct HavenApp {
         return effects
     }
 
-    /// A kept edit of a case, back on its form over the case view. It is based on the version
-    /// the edit started from, so a save meets anyone's change since as a conflict (Ctrl-R then
-    /// reloads, keeping the fields changed), never overwrites it.
-    mutating func resume(_ kept: IntakeDraft) {
-        guard let id = kept.editing, let reference = context.reference else { return }
-        openCase(id)
-        guard let view = screens.last as? CaseViewScreen, view.stored.record.id == id else { return }
-        let current = view.stored
-        let base = StoredCase(record: current.record, version: kept.basedOn ?? current.version, savedBy: current.savedBy, savedAt: current.savedAt)
-        var intake = IntakeScreen(editing: base, reference: reference, today: context.today)
-        intake.restore(kept)
-        pendingEdit = nil
-        screens.append(intake)
-        let changed = base.version != current.version ? " \(id) was changed since (now \(current.version)): Ctrl-S shows the conflict." : " Ctrl-S saves it."
-        status = ("Your unsaved edit of \(id) from \(kept.savedAt.minuteText) UTC is back.\(changed)", .info)
-    }
-
-    /// Undo: the case as it was before this session's last change of it, saved as a new
-    /// version (the trail keeps both), only if nobody else has saved it since and the change
-    /// did not move or review it (HavenCore decides). Undoing again redoes.
-    mutating func undo(_ id: CaseID) -> [Effect] {
-        guard let store else { return [.status("No store is open.", .error)] }
-        guard let last = lastChanges[id] else { return [.status("Nothing of yours to undo on \(id) in this session.", .info)] }
-        do {
-            _ = try store.refresh()
-            let current = try store.load(id)
-            guard current.version == last.after else {
-                let entry = try store.history(of: id).last
-                let who = entry.map { "\($0.user) changed it \($0.at.minuteText) UTC" } ?? "it was changed"
-                return [.status("Not undone: \(who), after your change. Look again and correct it instead.", .error)]
-            }
-            let restored = try Workflow.undo(restoring: last.before, current: current.record, by: context.actor)
-            let effects = save(restored, basedOn: current.version)
-            // Saved (the session's last change is now the undo): say so; otherwise the save said why not.
-            guard lastChanges[id]?.after != last.after else { return effects }
-            return effects + [.status("Undone: \(id) is as it was before your last change (z again redoes it).", .info)]
-        } catch {
-            return [.status("\(error)", .error)]
-        }
-    }
-
     /// Registers a defector: unless `confirmedNew`, the cases he may duplicate go back to the
     /// form first; otherwise the case is saved (see `save(newCase:)`).
     mutating func register(_ defector: Defector, confirmedNew: Bool) -> [Effect] {
@@ -475,19 +416,6 @@ public struct HavenApp {
         let effects = top.receive(answer)
         screens.append(top)
         return effects
-    }
-
-    /// Writes the half-typed intake form to the store if it changed since last time, and
-    /// removes the kept one once the form is saved or thrown away. Called about once a second
-    /// and on the way out after SIGHUP or SIGTERM, so a crash loses at most a second of typing.
-    public mutating func keepDraft() {
-        guard let store else { return }
-        let holder = screens.last { $0.unsavedValues != nil }
-        let current = holder?.unsavedValues
-        guard current?.values != keptDraft else { return }
-        let edit = holder?.draftEdit
-        let draft = current.map { IntakeDraft(savedAt: context.clock(), values: $0.values, focus: $0.focus, editing: edit?.id, basedOn: edit?.version) }
-        if (try? store.keepDraft(draft, for: context.user)) != nil { keptDraft = current?.values }
     }
 
     /// Passes the store's new summaries to every open screen.

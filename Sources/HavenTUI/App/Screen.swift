@@ -181,7 +181,7 @@ public protocol Screen {
     /// A half-typed form worth keeping through a crash, or nil.
     var unsavedValues: (values: [String: String], focus: String)? { get }
     /// For a kept form that edits an existing case: which case, from which version.
-    var draftEdit: (id: CaseID, version: CaseVersion)? { get }
+    var draftEdit: (id: CaseID, version: CaseVersion, base: [String: String])? { get }
     /// Whether something typed here would be lost if Haven ended now (a changed form, a note
     /// being written): quitting asks first.
     var hasUnsavedWork: Bool { get }
@@ -215,7 +215,7 @@ extension Screen {
 
     public var hasUnsavedWork: Bool { unsavedValues != nil }
 
-    public var draftEdit: (id: CaseID, version: CaseVersion)? { nil }
+    public var draftEdit: (id: CaseID, version: CaseVersion, base: [String: String])? { nil }
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     mutating func dispatch(_ key: Key) -> [Effect]? {

@@ -339,6 +339,15 @@ public struct HomeScreen: Screen {
             let used = canvas.put(name, x: x, y: y, width: area.maxX - 1 - x, style: isSelected ? .selection : .normal)
             canvas.put("  \(item.summary)", x: x + used, y: y, width: max(0, area.maxX - 1 - x - used))
         }
+        // The selected area's description whole under the list when its row had to cut it.
+        let last = area.y + 2 + (areas.count - 1) * spacing - (spacing == 1 ? 1 : 0)
+        let prefix = 5 + nameWidth + 2
+        guard areas.indices.contains(selected), DisplayWidth.of(areas[selected].summary) > area.width - 1 - prefix else { return }
+        let lines = DisplayWidth.wrap(areas[selected].summary, to: max(10, area.width - 3))
+        guard last + 2 + lines.count <= area.maxY else { return }
+        for (offset, line) in lines.enumerated() {
+            canvas.put(" " + line, x: area.x, y: last + 2 + offset, width: area.width - 1, style: .muted)
+        }
     }
 
     func renderStages(_ counts: StageCounts, into canvas: inout Canvas, area: Rect) {

@@ -24,6 +24,8 @@ public struct IntakeScreen: Screen {
     /// reload after a conflict keeps exactly the fields this user changed.
     public private(set) var editing: StoredCase?
     var loadedValues: [String: String] = [:]
+    /// Who is editing (the workflow checks the role and the assignment).
+    var actor: Actor?
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(reference: ReferenceData, today: CalendarDate, form: Form? = nil) {
@@ -33,8 +35,9 @@ public struct IntakeScreen: Screen {
     }
 
     /// The same form, editing an existing case's person and service details.
-    public init(editing stored: StoredCase, reference: ReferenceData, today: CalendarDate) {
+    public init(editing stored: StoredCase, reference: ReferenceData, today: CalendarDate, actor: Actor) {
         self.init(reference: reference, today: today)
+        self.actor = actor
         editing = stored
         loadedValues = form.values.merging(IntakeForm.values(of: stored.record.defector)) { $1 }
         form.restore(loadedValues, focus: "cyrillicName.family")
@@ -42,10 +45,14 @@ public struct IntakeScreen: Screen {
     }
 
     public var title: String { editing.map { "Edit \($0.record.id)" } ?? "Intake" }
-    public var draftEdit: (id: CaseID, version: CaseVersion)? { editing.map { ($0.record.id, $0.version) } }
+    public var draftEdit: (id: CaseID, version: CaseVersion, base: [String: String])? {
+        editing.map { ($0.record.id, $0.version, loadedValues) }
+    }
 
-    /// Puts a kept draft's values back into the form (it counts as changed).
+    /// Puts a kept draft's values back into the form (it counts as changed), with the values
+    /// the edit started from, so a reload after a conflict keeps only what was changed here.
     public mutating func restore(_ draft: IntakeDraft) {
+        if let base = draft.baseValues { loadedValues = base }
         form.restore(draft.values, focus: draft.focus)
     }
     public var minimumSize: Size { Size(width: 60, height: 16) }
@@ -94,16 +101,9 @@ public struct IntakeScreen: Screen {
                 form.show(issues)
                 return [.status("\(issues.count) thing\(issues.count == 1 ? "" : "s") to fix, marked ! beside the field\(issues.count == 1 ? "" : "s").", .warning)]
             }
-            if let editing {
-                // Preferences follow the rule of the preferences step (`w` on the case view).
-                let record = editing.record
-                if (defector.preferredCountries, defector.preferenceReasons) != (record.defector.preferredCountries, record.defector.preferenceReasons),
-                   let refusal = Workflow.preferencesRefusal(for: record) {
-                    form.show([ValidationIssue(field: "preferredCountries[0]", message: refusal)])
-                    return [.status(refusal, .error)]
-                }
+            if let editing, let actor {
                 do {
-                    return [.save(try Workflow.editDefector(defector, on: record, today: today), basedOn: editing.version)]
+                    return [.save(try Workflow.editDefector(defector, on: editing.record, by: actor, today: today), basedOn: editing.version)]
                 } catch {
                     if case let .invalid(problems) = error { form.show(problems) }
                     return [.status(error.description, .warning)]

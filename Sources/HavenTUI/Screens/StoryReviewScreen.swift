@@ -12,6 +12,8 @@ public struct StoryReviewScreen: Screen {
     public private(set) var stored: StoredCase?
     public private(set) var scroll = 0
     public private(set) var confirming = false
+    /// Whether the whole text has been on the screen: a story is approved only once read to the end.
+    public private(set) var readToEnd = false
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
 
     public init(id: CaseID, context: SessionContext) {
@@ -89,7 +91,16 @@ public struct StoryReviewScreen: Screen {
         paragraphs().flatMap { $0.isEmpty ? [""] : DisplayWidth.wrap($0, to: max(10, width), indent: $0.hasPrefix("  ") ? "    " : "") }
     }
 
-    public mutating func prepare(for area: Rect) { self.area = area }
+    public mutating func prepare(for area: Rect) {
+        self.area = area
+        noteIfReadToEnd()
+    }
+
+    mutating func noteIfReadToEnd() {
+        guard stored != nil else { return }
+        let height = max(1, area.height - 2)
+        if scroll + height >= lines(width: area.width - 2).count { readToEnd = true }
+    }
 
     public mutating func handle(_ action: Action) -> [Effect] {
         let height = max(1, area.height - 2)
@@ -101,6 +112,7 @@ public struct StoryReviewScreen: Screen {
         case .pageUp: scroll -= height - 1
         case .approve:
             guard let stored else { return [] }
+            guard readToEnd else { return [.status("Read the story to the end first (Space pages down).", .warning)] }
             let seen = ProposalSeen.story(of: stored.record)
             if stored.record.family.contains(where: { $0.risk == .high && !$0.stage.isFinal }) {
                 return [.push(PublicityQueueScreen.overrideForm(id, seen: seen, reloads: id))]
@@ -122,13 +134,17 @@ public struct StoryReviewScreen: Screen {
             return [.push(PublicityQueueScreen.declineForm(id, seen: ProposalSeen.story(of: stored.record), reloads: id))]
         }
         scroll = min(max(0, scroll), last)
+        noteIfReadToEnd()
         return []
     }
 
     public mutating func receive(_ reply: StoreReply) -> [Effect] {
         switch reply {
         case let .loaded(newer, _), let .saved(newer, _):
+            // A changed story is read again before approval.
+            if stored.map({ ProposalSeen.story(of: $0.record) != ProposalSeen.story(of: newer.record) }) ?? true { readToEnd = false }
             stored = newer
+            noteIfReadToEnd()
             return []
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }

@@ -62,15 +62,17 @@ public struct CaseViewScreen: Screen {
         case nil: false
         }
         let what = if case .allocation? = pending { "allocation" } else { "decision" }
+        // A caseworker works on the cases assigned to them; supervisors on any.
+        let mayWork = context.role != .caseworker || record.assignedTo == context.user
         let offers: [(Bool, Character, Action, String?, String)] = [
             (may(.addNote), "n", .addNote, "Note", "Add a note to the case"),
-            (may(.editCase) && record.stage != .closed, "e", .edit, "Edit", "Edit the person and service details with the intake form"),
+            (may(.editCase) && record.stage != .closed && mayWork, "e", .edit, "Edit", "Edit the person and service details with the intake form"),
             (may(.recordScreening) && record.stage != .closed && (record.stage == .screening || !record.screening.isEmpty), "s",
              .recordScreening, record.stage == .screening ? "Screen" : nil, "Record a screening check (identity, vetting, art. 1F, debrief), or correct one recorded"),
             (may(.proposeDecision) && record.stage == .decision && !awaiting, "p", .proposeDecision, "Propose",
              "Propose a decision: grant, refuse or exclude, with reasons"),
-            (may(.proposeDecision) && awaiting && (record.decision?.proposedBy == context.user || context.role == .supervisor), "p",
-             .amendDecision, record.decision?.proposedBy == context.user ? "Amend" : nil, "Amend the proposed decision before it is reviewed (the reviewer sees the new one)"),
+            (may(.proposeDecision) && awaiting && record.decision?.proposedBy == context.user, "p",
+             .amendDecision, "Amend", "Amend the proposed decision before it is reviewed (the reviewer sees the new one)"),
             (may(.proposeAllocation) && record.stage == .allocation && pending == nil, "p", .allocation(.propose), "Propose",
              "Propose a host country: the countries ranked by the batch's scores, with their factors and free places"),
             // In the key bar only where a country is being chosen; in help (?) from intake on.
@@ -247,7 +249,7 @@ public struct CaseViewScreen: Screen {
             return [.reload(stored.record.id)]
         case .edit:
             guard let reference = context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
-            return [.push(IntakeScreen(editing: stored, reference: reference, today: context.today))]
+            return [.push(IntakeScreen(editing: stored, reference: reference, today: context.today, actor: context.actor))]
         }
         scroll = min(max(0, scroll), max(0, lines.count - (area.height - 4)))
         return []

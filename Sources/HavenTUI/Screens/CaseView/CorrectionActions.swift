@@ -261,21 +261,27 @@ enum CorrectionActions {
 
     // MARK: Family
 
-    /// The member's last reunification stage, corrected (stage or date) or taken back.
+    /// The member's last reunification stage, corrected (stage, date, what follows) or taken back.
     static func correctStep(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> FormScreen {
-        let previous = member.steps.dropLast().last?.stage ?? .notStarted
-        let allowed = [previous.next, .withdrawn].compactMap { $0 }
-        let options = allowed.map { FormOption($0.rawValue, $0.title) } + [FormOption("", "Take it back (recorded by mistake)")]
+        let options = Workflow.correctableStages(of: member).map { FormOption($0.rawValue, $0.title) }
+            + [FormOption("", "Take it back (recorded by mistake)")]
         let form = filled(Form(sections: [Form.Section(title: "\(member.displayName): the last stage recorded", fields: [
             FormField("stage", "Stage reached", .choice(options)),
             FormField("date", "On", .date, hint: "YYYY-MM-DD"),
-        ])]), ["stage": member.stage.rawValue, "date": member.steps.last?.date.description ?? context.today.description], focus: "stage")
-        return FormScreen(title: "Correct", heading: "Correct \(member.displayName)'s last reunification stage · Ctrl-S saves", form: form) { form in
+            FormField("nextAction", "Next action", .text(maximumLength: 200), hint: "what has to happen next (none once final)"),
+            FormField("due", "Due", .date, hint: "YYYY-MM-DD"),
+        ])]), ["stage": member.stage.rawValue, "date": member.steps.last?.date.description ?? context.today.description,
+               "nextAction": member.nextAction, "due": member.nextActionDue?.description ?? ""], focus: "stage")
+        let note = member.stage == .reunited ? " · taking back Reunited leaves where she is to correct with e" : ""
+        return FormScreen(title: "Correct", heading: "Correct \(member.displayName)'s last reunification stage\(note)", form: form) { form in
             let (date, problems) = date(form, "date")
             guard let date else { return .problems(problems) }
+            let dueText = trimmed(form.value("due"))
+            let due = CalendarDate(iso: dueText)
+            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
             return FamilyActions.outcome(stored) { () throws(WorkflowError) in
                 try Workflow.correctLastStep(member: member.id, to: ReunificationStage(rawValue: form.value("stage")), on: date,
-                                             in: stored.record, by: context.actor, at: context.clock())
+                                             nextAction: form.value("nextAction"), due: due, in: stored.record, by: context.actor, at: context.clock())
             }
         }
     }
