@@ -50,16 +50,22 @@ public struct HelpScreen: Screen {
     public mutating func handle(_ action: Action) -> [Effect] {
         let page = max(1, area.height - 2)
         let last = max(0, lines(width: area.width - 2).count - visibleRows(in: area))
-        switch action {
-        case .scrollDown: scroll += 1
-        case .scrollUp: scroll -= 1
-        case .pageDown: scroll += page
-        case .pageUp: scroll -= page
-        case .top: scroll = 0
-        case .bottom: scroll = last
-        }
-        scroll = min(max(0, scroll), last)
+        scroll = Self.scrolled(scroll, by: action, page: page, last: last)
         return []
+    }
+
+    /// Where a scrolling text view's first line goes after `action`: one line, one page, the
+    /// top or the bottom, never past either end. Help and the whole-text view share it.
+    static func scrolled(_ scroll: Int, by action: Action, page: Int, last: Int) -> Int {
+        let moved = switch action {
+        case .scrollDown: scroll + 1
+        case .scrollUp: scroll - 1
+        case .pageDown: scroll + page
+        case .pageUp: scroll - page
+        case .top: 0
+        case .bottom: last
+        }
+        return min(max(0, moved), last)
     }
 
     /// Rows of help shown: all of the area, less one for "more ↓" when it overflows.

@@ -1,7 +1,7 @@
 /// Any text read whole: wrapped to the screen's width, scrolled with the usual keys. Lists and
 /// forms open it for a line or a value they had to cut (a reason, a note, a story).
 public struct TextViewScreen: Screen {
-    public enum Action: Sendable { case scrollUp, scrollDown, pageUp, pageDown, top, bottom }
+    public typealias Action = HelpScreen.Action
 
     public let title: String
     public let heading: String
@@ -41,15 +41,7 @@ public struct TextViewScreen: Screen {
     public mutating func handle(_ action: Action) -> [Effect] {
         let page = max(1, bodyHeight(area) - 1)
         let last = max(0, lines(width: area.width - 2).count - bodyHeight(area))
-        switch action {
-        case .scrollDown: scroll += 1
-        case .scrollUp: scroll -= 1
-        case .pageDown: scroll += page
-        case .pageUp: scroll -= page
-        case .top: scroll = 0
-        case .bottom: scroll = last
-        }
-        scroll = min(max(0, scroll), last)
+        scroll = HelpScreen.scrolled(scroll, by: action, page: page, last: last)
         return []
     }
 
