@@ -260,4 +260,25 @@ final class CaseLifeScreensTests: XCTestCase {
         app.press([.escape, .character("y")])
         XCTAssertNil((app.topScreen as? CaseViewScreen)?.note)
     }
+
+    /// A story longer than the screen is approved only once it has been read to the end.
+    func testAStoryIsApprovedOnlyOnceReadToTheEnd() throws {
+        let store = try makeStore(stage: .integration)
+        var stored = try store.load(CaseID(number: 1))
+        let story = Array(repeating: "Я не мог стрелять в людей, которые мне ничего не сделали.", count: 12).joined(separator: " ")
+        let record = try Workflow.recordConsent(on: Self.today, scope: "His crossing", neverTell: "Family", elements: [.story], story: story,
+                                                in: stored.record, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        _ = try store.save(record, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        stored = try store.load(CaseID(number: 1))
+        let small = Size(width: 60, height: 16)
+        let context = SessionContext(user: "pieter.v", today: Self.today, storeDescription: "Store", role: .supervisor,
+                                     clock: { Self.tick }, reference: IntegrationScreensTests.reference)
+        var app = HavenApp(root: StoryReviewScreen(id: CaseID(number: 1), context: context), context: context, store: store)
+        _ = app.perform([.reload(CaseID(number: 1))])
+        _ = app.handle(.character("a"), terminalSize: small)
+        XCTAssertEqual(app.status?.text, "Read the story to the end first (Space pages down).")
+        for _ in 0..<10 { _ = app.handle(.character(" "), terminalSize: small) }
+        _ = app.handle(.character("a"), terminalSize: small)
+        XCTAssertEqual(app.status?.text, "Approve the story of HV-000001 as shown? y approves, n does not.")
+    }
 }

@@ -142,9 +142,9 @@ public struct StoryReviewScreen: Screen {
         switch reply {
         case let .loaded(newer, _), let .saved(newer, _):
             // A changed story is read again before approval.
+            // (Whether it is read to the end is judged at the next key, in the real area.)
             if stored.map({ ProposalSeen.story(of: $0.record) != ProposalSeen.story(of: newer.record) }) ?? true { readToEnd = false }
             stored = newer
-            noteIfReadToEnd()
             return []
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
