@@ -76,6 +76,10 @@ final class CorrectionTests: XCTestCase {
     func testIntegrationItemsAreCorrectedUnderTheirRules() throws {
         let record = try integrating()
         XCTAssertEqual(try Workflow.correctHours(32, in: "de-a2", on: record, by: anna, at: now).integration.enrolments[0].hoursAttended, 32)
+        let left = try Workflow.leaveCourse(record, course: "de-a2", as: .withdrawn, by: anna, at: now)
+        XCTAssertEqual(try Workflow.correctEnrolment(in: "de-a2", to: .enrolled, on: left, by: anna, at: now).integration.enrolments[0].status,
+                       .enrolled, "a course left by mistake is his again")
+        XCTAssertThrowsError(try Workflow.correctEnrolment(in: "de-a2", to: .waiting, on: left, by: anna, at: now))
         XCTAssertThrowsError(try Workflow.correctHours(-1, in: "de-a2", on: record, by: anna, at: now))
         let b1 = LanguageAssessment(language: LanguageCode("de")!, level: .b1, assessedOn: today, basis: "telc")
         XCTAssertEqual(try Workflow.correctAssessment(at: 0, to: b1, on: record, by: anna, at: now).integration.assessments.map(\.level), [.b1])

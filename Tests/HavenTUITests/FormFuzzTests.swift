@@ -73,6 +73,7 @@ final class FormFuzzTests: XCTestCase {
             Factory(name: "travel") { RelocationActions.travel(integrating, context: context) },
             Factory(name: "correct screening") { CorrectionActions.correctScreening(rich, index: 0, context: context) },
             Factory(name: "amend decision") { CorrectionActions.amendDecision(rich, context: context) },
+            Factory(name: "correct course") { CorrectionActions.correctEnrolment(rich, context: context, courses: ["de-a2"]) },
             Factory(name: "correct hours") { CorrectionActions.correctHours(rich, context: context, courses: ["de-a2"]) },
             Factory(name: "correct assessment") { CorrectionActions.correctAssessment(rich, index: 0, context: context) },
             Factory(name: "correct application") { CorrectionActions.correctApplication(rich, index: 0, context: context) },

@@ -81,6 +81,26 @@ extension Workflow {
         return next
     }
 
+    /// Corrects where his place in a course stands: a course left by mistake is his again
+    /// (the store checks the seat is free), a completion was a withdrawal, or the other way.
+    public static func correctEnrolment(in course: String, to status: EnrolmentStatus, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard status != .waiting else { throw issue("status", "A place on the waiting list is asked for with Enrol in a course.") }
+        guard let index = record.integration.enrolments.lastIndex(where: { $0.courseID == course }) else {
+            throw issue("course", "\(record.id) has no place in \(course).")
+        }
+        let current = record.integration.enrolments[index]
+        if current.status == .waiting, status != .withdrawn {
+            throw issue("status", "\(record.id) is on the waiting list of \(course); a seat is given from the Courses area.")
+        }
+        guard current.status != status else { return record }
+        var next = record
+        next.integration.enrolments[index].status = status
+        next.integration.enrolments[index].since = time.date
+        return next
+    }
+
     /// Corrects assessment `index`, or removes it (nil): recorded in error.
     public static func correctAssessment(at index: Int, to assessment: LanguageAssessment?, on record: Case, by actor: Actor,
                                          at time: Timestamp) throws(WorkflowError) -> Case {

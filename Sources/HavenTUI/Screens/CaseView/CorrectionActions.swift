@@ -104,6 +104,10 @@ enum CorrectionActions {
     static func integrationItems(_ stored: StoredCase, context: SessionContext, catalogue: IntegrationCatalogue) -> [PickScreen.Item] {
         let i = stored.record.integration
         var items: [PickScreen.Item] = []
+        let courses = Array(Set(i.enrolments.map(\.courseID))).sorted()
+        if !courses.isEmpty {
+            items.append(item("Correct a course", "enrolled, completed or withdrawn") { correctEnrolment(stored, context: context, courses: courses) })
+        }
         let attended = Array(Set(i.enrolments.filter { $0.status != .waiting }.map(\.courseID))).sorted()
         if !attended.isEmpty {
             items.append(item("Correct hours", "set the total attended") { correctHours(stored, context: context, courses: attended) })
@@ -161,6 +165,22 @@ enum CorrectionActions {
             }
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctHours(total, in: form.value("course"), on: record, by: context.actor, at: context.clock())
+            }
+        }
+    }
+
+    static func correctEnrolment(_ stored: StoredCase, context: SessionContext, courses: [String]) -> FormScreen {
+        let current = stored.record.integration.enrolments.last { $0.courseID == courses[0] }?.status ?? .enrolled
+        let statuses = [EnrolmentStatus.enrolled, .completed, .withdrawn].map { FormOption($0.rawValue, $0.title) }
+        let form = filled(Form(sections: [Form.Section(title: "His place in a course", fields: [
+            FormField("course", "Course", .choice(IntegrationActions.courseOptions(courses))),
+            FormField("status", "Stands at", .choice(statuses)),
+        ])]), ["course": courses[0], "status": current == .waiting ? EnrolmentStatus.withdrawn.rawValue : current.rawValue],
+                          focus: courses.count == 1 ? "status" : "course")
+        return FormScreen(title: "Course", heading: "Correct a course of \(stored.record.id) · Ctrl-S saves", form: form) { form in
+            IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.correctEnrolment(in: form.value("course"), to: EnrolmentStatus(rawValue: form.value("status")) ?? .enrolled,
+                                              on: record, by: context.actor, at: context.clock())
             }
         }
     }
