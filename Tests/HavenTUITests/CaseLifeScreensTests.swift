@@ -26,12 +26,7 @@ final class CaseLifeScreensTests: XCTestCase {
         return store
     }
 
-    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
-        let users = IntegrationScreensTests.users
-        let context = SessionContext(user: user, today: Self.today, storeDescription: "Store", role: users.account(user)!.role,
-                                     clock: { Self.tick }, reference: IntegrationScreensTests.reference)
-        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
-    }
+    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp { IntegrationScreensTests.app(user, store) }
 
     func openCase(_ app: inout HavenApp) {
         app.press([.character("/")])

@@ -40,9 +40,12 @@ final class IntegrationScreensTests: XCTestCase {
         return store
     }
 
-    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
-        let context = SessionContext(user: user, today: Self.today, storeDescription: "Store", role: Self.users.account(user)!.role,
-                                     clock: { Self.tick }, reference: Self.reference)
+    func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp { Self.app(user, store) }
+
+    /// A session of `user` (one of `users`) on the home screen of `store`, at the tests' day and time.
+    static func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
+        let context = SessionContext(user: user, today: today, storeDescription: "Store", role: users.account(user)!.role,
+                                     clock: { tick }, reference: reference)
         return HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
     }
 
