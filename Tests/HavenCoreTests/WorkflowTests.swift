@@ -143,6 +143,14 @@ final class WorkflowTests: XCTestCase {
 
     func testRefusalClosesTheCaseWithTheReasons() throws {
         var record = try Fixtures.caseIn(.decision)
+        // Exclusion rests on the article 1F check concluding so; against a check that does not, it is refused.
+        XCTAssertThrowsError(try Workflow.proposeDecision(.exclude, reasons: "x", on: record, by: Fixtures.anna, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("exclusion needs it to conclude excluded"), "\(error)")
+        }
+        let check = record.screening.firstIndex { $0.kind == .exclusion }!
+        record.screening[check].outcome = .failed
+        record.screening[check].exclusion?.conclusion = .excluded
+        XCTAssertThrowsError(try Workflow.proposeDecision(.grant, reasons: "x", on: record, by: Fixtures.anna, at: now), "no grant on an exclusion")
         record = try Workflow.proposeDecision(.exclude, reasons: "Art. 1F(a): ordered the shelling.", on: record, by: Fixtures.anna, at: now)
         XCTAssertThrowsError(try Workflow.perform(.approveGrant, on: record, by: Fixtures.maria, at: now)) { error in
             XCTAssertEqual(error as? WorkflowError, .proposalMismatch(.approveGrant, proposed: .exclude))

@@ -276,4 +276,24 @@ final class CaseLifeScreensTests: XCTestCase {
         _ = app.handle(.character("a"), terminalSize: small)
         XCTAssertEqual(app.status?.text, "Approve the story of HV-000001 as shown? y approves, n does not.")
     }
+
+    /// Two people change the same field: the reload after the conflict keeps this one's value
+    /// but shows, beside the field, what the other saved there.
+    func testAFieldBothChangedShowsTheOthersValueAfterTheReload() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("e"), .control("g"), .character("4"), .tab, .tab, .tab])
+        app.type("Астма")
+        var other = try store.load(CaseID(number: 1))
+        other.record.defector.healthNeeds = "Диабет"
+        _ = try store.save(other.record, basedOn: other.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        app.press([.control("s")])
+        XCTAssertTrue(app.status?.text.hasPrefix("Not saved: anna.k changed it") == true, app.status?.text ?? "")
+        app.press([.control("r")])
+        let screen = app.lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("anna.k saved \"Диабет\" here; yours is kept"), screen)
+        XCTAssertEqual((app.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Астма")
+        XCTAssertEqual(app.status?.kind, .warning)
+    }
 }

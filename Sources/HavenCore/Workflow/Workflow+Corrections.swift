@@ -60,6 +60,7 @@ extension Workflow {
             throw issue("reasons", "\(proposal.proposedBy) proposed this; only they can amend it (a supervisor returns it with a comment).")
         }
         guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw issue("reasons", "Give the reasons.") }
+        if let conflict = screeningConflict(outcome, record) { throw issue("outcome", conflict) }
         proposal.outcome = outcome
         proposal.reasons = reasons
         proposal.proposedAt = time

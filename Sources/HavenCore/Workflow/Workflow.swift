@@ -204,9 +204,23 @@ public enum Workflow {
         }
         if let existing = record.decision, existing.isAwaitingReview { throw .proposalPending(record.id) }
         guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(.approveGrant) }
+        if let conflict = screeningConflict(outcome, record) { throw .invalid([ValidationIssue(field: "outcome", message: conflict)]) }
         var next = record
         next.decision = DecisionProposal(outcome: outcome, reasons: reasons, proposedBy: actor.user, proposedAt: time)
         return next
+    }
+
+    /// Why `outcome` contradicts the article 1F check as recorded, or nil: exclusion rests on a
+    /// conclusion of excluded, and a grant or a refusal cannot stand on one.
+    static func screeningConflict(_ outcome: DecisionOutcome, _ record: Case) -> String? {
+        let conclusion = record.latestScreening[.exclusion]?.exclusion?.conclusion
+        if outcome == .exclude, conclusion != .excluded {
+            return "The article 1F check concludes \((conclusion ?? .notExcluded).title.lowercased()); exclusion needs it to conclude excluded (reopen screening to record that)."
+        }
+        if outcome != .exclude, conclusion == .excluded {
+            return "The article 1F check concludes excluded; the decision to propose is exclusion."
+        }
+        return nil
     }
 
     /// A supervisor sends a proposed decision back with a comment; the case stays in Decision.

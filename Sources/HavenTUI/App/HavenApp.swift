@@ -132,7 +132,10 @@ public struct HavenApp {
             confirmingQuit = false
             if key == .character("y") || key == .character("Y") || key == .control("c") { return .quit }
             status = ("Still here: nothing was closed.", .info)
-            if [.character("n"), .character("N"), .character("q"), .escape].contains(key) { return .redraw }
+            // A key that would be typed into a field only answers the question.
+            if [.character("n"), .character("N"), .character("q"), .escape].contains(key) || (topScreen.capturesText && key.typedCharacter != nil) {
+                return .redraw
+            }
         }
         if key == .control("z") { return .suspend }
         let tooSmall = !terminalSize.contains(minimumSize)

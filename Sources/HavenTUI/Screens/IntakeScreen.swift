@@ -195,16 +195,27 @@ public struct IntakeScreen: Screen {
             let mine = form.values
             var merged = theirs
             var kept = 0
+            // A field both sessions changed keeps this one's value, and says what the other saved,
+            // so nothing of theirs is overwritten unseen.
+            var clashes: [String: [String]] = [:]
             for (id, value) in mine where value != loadedValues[id, default: IntakeForm.make(reference: reference).value(id)] {
                 merged[id] = value
                 kept += 1
+                let base = loadedValues[id, default: IntakeForm.make(reference: reference).value(id)]
+                if let other = theirs[id], other != base, other != value {
+                    clashes[id] = ["\(newer.savedBy) saved \"\(other.isEmpty ? "(empty)" : other)\" here; yours is kept, Ctrl-S saves it over theirs."]
+                }
             }
             let focus = form.focusedField.id
             form = IntakeForm.make(reference: reference)
             form.restore(merged, focus: focus)
+            form.messages = clashes
+            if let first = clashes.keys.sorted().first { form.focus(on: first) }
             editing = newer
             loadedValues = theirs
-            return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept: Ctrl-S saves.", .info)]
+            let clash = clashes.isEmpty ? "" : " \(clashes.count) of them \(newer.savedBy) changed too: marked ! with their value."
+            return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept: Ctrl-S saves.\(clash)",
+                            clashes.isEmpty ? .info : .warning)]
         case let .possibleDuplicates(found):
             duplicates = found
             selectedDuplicate = 0
