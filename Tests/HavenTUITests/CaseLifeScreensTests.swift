@@ -296,4 +296,24 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual((app.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Астма")
         XCTAssertEqual(app.status?.kind, .warning)
     }
+
+    /// Two items handed over are recorded and corrected on the intake form; a third recorded
+    /// earlier (by import) is kept as it was.
+    func testTwoItemsOfEquipmentOnTheFormAndAThirdKept() throws {
+        let reference = IntegrationScreensTests.reference
+        var base = try makeStore().load(CaseID(number: 1)).record.defector
+        base.equipment = [EquipmentHandover(kind: .tank, identifier: "T-72B3 №214"), EquipmentHandover(kind: .other, identifier: "рация"),
+                          EquipmentHandover(kind: .other, identifier: "бинокль")]
+        var form = IntakeForm.make(reference: reference)
+        form.restore(IntakeForm.values(of: base), focus: "equipment[1].identifier")
+        XCTAssertEqual(form.value("equipment[1].identifier"), "рация")
+        var values = form.values
+        values["equipment[1].identifier"] = "рация Р-168"
+        values["equipment[1].reward"] = "2.000 USD"
+        form.restore(values, focus: "equipment[1].reward")
+        let (defector, problems) = IntakeForm.defector(from: form, today: Self.today, base: base)
+        XCTAssertEqual(problems, [])
+        XCTAssertEqual(defector.equipment.map(\.identifier), ["T-72B3 №214", "рация Р-168", "бинокль"])
+        XCTAssertEqual(defector.equipment[1].reward, Money(minorUnits: 200_000, currency: "USD"))
+    }
 }

@@ -37,7 +37,7 @@ final class IntakeScreenTests: XCTestCase {
         let lines = render(makeApp(store: InMemoryCaseStore()))
         XCTAssertEqual(Array(lines[0...8]), [
             " Haven · Home › Intake                                      anna.k · 2026-11-24",
-            " Register a defector · 36 fields · Ctrl-S saves",
+            " Register a defector · 39 fields · Ctrl-S saves",
             "",
             " 1 Person",
             "> Family name (Cyrillic)  e.g. Жуков",

@@ -4,6 +4,9 @@ import HavenCore
 /// The intake form: every intake field of the programme, as form fields whose ids are the
 /// paths validation uses, and the mapping from what was typed to a `Defector`.
 public enum IntakeForm {
+    /// Items handed over that the form shows; further ones are kept from the case as they were.
+    static let equipmentRows = 2
+
     /// The form, empty, with pick lists from the reference data.
     public static func make(reference: ReferenceData) -> Form {
         let specialties = [FormOption("", "None of these")]
@@ -40,6 +43,9 @@ public enum IntakeForm {
                 FormField("equipment[0].kind", "Equipment handed over", .choice(none + FormOption.all(EquipmentKind.self))),
                 FormField("equipment[0].identifier", "Hull / serial number", .text(maximumLength: 60)),
                 FormField("equipment[0].reward", "Reward paid", .text(maximumLength: 30), hint: "e.g. 10000 USD"),
+                FormField("equipment[1].kind", "Second item handed over", .choice(none + FormOption.all(EquipmentKind.self))),
+                FormField("equipment[1].identifier", "  its hull / serial number", .text(maximumLength: 60)),
+                FormField("equipment[1].reward", "  its reward paid", .text(maximumLength: 30), hint: "e.g. 2000 USD"),
             ]),
             Form.Section(title: "Languages, skills, needs", fields: [
                 FormField("languages", "Languages (CEFR)", .text(maximumLength: 120), hint: "e.g. ru native, en B1, de A2", value: "ru native"),
@@ -73,6 +79,9 @@ public enum IntakeForm {
             "crossing.thirdCountry": d.crossing.thirdCountry?.rawValue ?? "", "custody": d.custody.rawValue,
             "equipment[0].kind": d.equipment.first?.kind.rawValue ?? "", "equipment[0].identifier": d.equipment.first?.identifier ?? "",
             "equipment[0].reward": d.equipment.first?.reward.map(\.description) ?? "",
+            "equipment[1].kind": d.equipment.dropFirst().first?.kind.rawValue ?? "",
+            "equipment[1].identifier": d.equipment.dropFirst().first?.identifier ?? "",
+            "equipment[1].reward": d.equipment.dropFirst().first?.reward.map(\.description) ?? "",
             "languages": d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }.joined(separator: ", "),
             "skills": d.skills.filter { $0.occupation == nil }.map(\.description).joined(separator: "; "),
             "education": d.education, "healthNeeds": d.healthNeeds, "riskOnReturn": d.riskOnReturn,
@@ -117,21 +126,20 @@ public enum IntakeForm {
         d.crossing = Crossing(method: CrossingMethod(rawValue: text("crossing.method")) ?? .surrendered, date: date("crossing.date"),
                               place: text("crossing.place"), thirdCountry: CountryCode(third))
         d.custody = CustodyStatus(rawValue: text("custody")) ?? .ukrainianPrisonerOfWar
-        if let kind = EquipmentKind(rawValue: text("equipment[0].kind")) {
+        // Two items on the form; any further ones recorded earlier are kept as they were.
+        d.equipment = (0..<equipmentRows).compactMap { n -> EquipmentHandover? in
+            guard let kind = EquipmentKind(rawValue: text("equipment[\(n)].kind")) else { return nil }
             var reward: Money?
-            let rewardText = text("equipment[0].reward")
+            let rewardText = text("equipment[\(n)].reward")
             if !rewardText.isEmpty {
                 if let amount = Money(parsing: rewardText), rewardText.contains(" ") {
                     reward = amount
                 } else {
-                    problems.append(ValidationIssue(field: "equipment[0].reward", message: "Write the reward as an amount and a currency: 10000 USD."))
+                    problems.append(ValidationIssue(field: "equipment[\(n)].reward", message: "Write the reward as an amount and a currency: 10000 USD."))
                 }
             }
-            d.equipment = [EquipmentHandover(kind: kind, identifier: text("equipment[0].identifier"), reward: reward)]
-                + (base?.equipment.dropFirst() ?? [])
-        } else {
-            d.equipment = Array(base?.equipment.dropFirst() ?? [])
-        }
+            return EquipmentHandover(kind: kind, identifier: text("equipment[\(n)].identifier"), reward: reward)
+        } + (base?.equipment.dropFirst(equipmentRows) ?? [])
         let (languages, languageProblems) = parseLanguages(text("languages"))
         d.languages = languages
         problems += languageProblems
