@@ -75,6 +75,7 @@ struct PowerLoss: ParsableCommand {
             }
         }
         print("power-loss suite: \(cuts) cuts over a workload of \(total) file operations, the store opened \(opened) times of \(cuts), "
+              + "\(moments.count { moment in run.compactions.contains { $0.contains(moment) } }) of them inside a compaction, "
               + "\(acknowledgedAtCuts) acknowledged saves checked, \(lost) lost, \(dropped) unsynced changes dropped, \(torn) writes torn at a sector, "
               + "haven check sound \(checked) of \(cuts), "
               + String(format: "%.0f s", Date().timeIntervalSince(started)))
@@ -87,6 +88,8 @@ struct PowerLoss: ParsableCommand {
         let keepingAt: Set<Int>
         var snapshots: [Int: DiskModel.Snapshot] = [:]
         var acknowledged: [Acknowledgement] = []
+        /// The operations each compaction made, first to last.
+        var compactions: [ClosedRange<Int>] = []
         /// The write (counted among writes to the case log) that fails half-way with ENOSPC.
         var failingLogWrite = 9
         private var logWrites = 0
@@ -156,7 +159,9 @@ struct PowerLoss: ParsableCommand {
             }
             // Compactions under the cuts: the log written beside, renamed over, the trail told.
             if [15, 38, 52].contains(step) {
+                let first = recording.model.operations + 1
                 _ = try store.compact(by: worker, at: now)
+                recording.compactions.append(first...recording.model.operations)
                 continue
             }
             if step == 25 { _ = try store.changeUsers(.add("pieter.v", .supervisor), by: admin, at: now) }

@@ -31,8 +31,12 @@ struct StoreOptions: ParsableArguments {
         FileCaseStore.lockWaitReporter = { message in
             FileHandle.standardError.write(Data("\(message); waiting up to \(Int(FileCaseStore.lockLimit)) seconds.\n".utf8))
         }
-        // A save that leaves the log more than twice its live size starts a compaction.
+        // A save that leaves the log more than twice its live size starts a compaction; below
+        // HAVEN_COMPACT_FROM bytes of log (16 MiB) it waits (a training store, a test, sets it lower).
         FileCaseStore.compactionStarter = { BackgroundCompaction.start($0) }
+        if let bytes = ProcessInfo.processInfo.environment["HAVEN_COMPACT_FROM"].flatMap(Int.init), bytes >= 0 {
+            FileCaseStore.compactionMinimumBytes = bytes
+        }
         do {
             let store = try FileCaseStore(at: directory)
             // What opening found or repaired is said, not only written to the trail.

@@ -67,6 +67,7 @@ final class CrashAndConcurrencyTests: StoreTestCase {
         XCTAssertGreaterThan(figure("unsynced changes dropped", in: report) ?? 0, 20, "cuts fell between writes and their fsyncs: \(report)")
         XCTAssertGreaterThan(figure("writes torn at a sector", in: report) ?? 0, 10, report)
         XCTAssertTrue(report.contains("haven check sound 120 of 120"), report)
+        XCTAssertGreaterThan(figure("of them inside a compaction", in: report) ?? 0, 5, "cuts fell inside compactions: \(report)")
         print(report)
     }
 }
