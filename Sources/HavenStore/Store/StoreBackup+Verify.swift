@@ -27,6 +27,10 @@ extension StoreBackup {
             result.problems.append(StoreProblem(.damaged, file: file, position: position, message: message))
         }
         let manifestPath = "\(path)/\(BackupManifest.fileName)"
+        if access(manifestPath, F_OK) == 0, access(manifestPath, R_OK) != 0 {
+            damaged(manifestPath, "", "cannot be read: \(String(cString: strerror(errno))); verify it as the account that took it")
+            return result
+        }
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             var isDirectory: ObjCBool = false
             damaged(manifestPath, "", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
