@@ -8,10 +8,11 @@ struct RestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Make a new store from a backup, after verifying it as 'haven backup --verify' does.",
         discussion: """
-            --store names the new store's directory, which must not exist or be empty. Refuses a backup that does not verify, naming each file that does not match, and a --store \
-            that exists and is not empty. The new store is 0700 with files 0600 (with --group, 2770 and \
-            0660, as 'haven init --group' makes); it is fsynced, then checked as 'haven check' does. \
-            Administrators of the backed-up store only.
+            --store NEW is required: the new store's directory, which must not exist or be empty. A backup \
+            that does not verify is refused, naming each file that does not match, and nothing is written. \
+            The new store is 0700 with files 0600 (with --group, 2770 and 0660, as 'haven init --group' \
+            makes); it is fsynced, then checked as 'haven check' does. Administrators of the backed-up \
+            store only.
             """)
 
     @Argument(help: ArgumentHelp("The backup directory (as 'haven backup' wrote it).", valueName: "backup"))
