@@ -19,10 +19,12 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, waits
+        case all, store, allocation, open, terminal, waits, aging
     }
 
     @Option(help: "With --part waits: how many new cases the import adds.") var importing = 5_000
+    @Option(help: "With --part aging: saves a case the store is aged by.") var savesPerCase = 20
+    @Option(help: "With --part aging: sessions saving while the compaction runs.") var writers = 8
 
     @Option(help: "An existing store, such as 'haven demo --no-open' writes (--part open and terminal).") var store: String?
     @Option(help: "The haven binary to drive (--part terminal); default: beside this one.") var haven: String?
@@ -49,6 +51,7 @@ struct HavenBench: ParsableCommand {
         if part == .open { return try openPhases() }
         if part == .terminal { return try terminalBenchmark() }
         if part == .waits { return try saveWaits() }
+        if part == .aging { return try agingBenchmark() }
         if part == .all || part == .allocation { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }
@@ -165,6 +168,21 @@ struct HavenBench: ParsableCommand {
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
         if !missed.isEmpty {
             print("  budgets missed: " + missed.joined(separator: ", "))
+            throw ExitCode(1)
+        }
+    }
+
+    /// A store aged by saves, compacted while writers save (`AgingBenchmark`).
+    func agingBenchmark() throws {
+        let root = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("haven-aging-\(getpid())")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(at: root) } }
+        let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
+        let user = getpwuid(getuid()).flatMap { UserName(String(cString: $0.pointee.pw_name)) } ?? UserName("root")
+        let missed = try AgingBenchmark(cases: cases, savesPerCase: savesPerCase, writers: writers, root: root, haven: binary).run(user: user)
+        print(String(format: "peak resident memory of the bench itself: %d MB", peakResidentMegabytes()))
+        if !missed.isEmpty {
+            print("  missed: " + missed.joined(separator: ", "))
             throw ExitCode(1)
         }
     }

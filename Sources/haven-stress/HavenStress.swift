@@ -9,7 +9,7 @@ struct HavenStress: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-stress",
         abstract: "Stress Haven's store: the crash and concurrency suites, and the child they kill and race.",
-        subcommands: [Crash.self, Race.self, PowerLoss.self, SaveLoop.self])
+        subcommands: [Crash.self, Race.self, PowerLoss.self, SaveLoop.self, CompactLoop.self])
 }
 
 /// Loads a case, adds a note, saves it on the version it loaded; again and again. After each
@@ -44,6 +44,38 @@ struct SaveLoop: ParsableCommand {
             } catch let StoreError.conflict(conflicted, savedBy, savedAt, _) {
                 emit("conflict \(conflicted) \(savedBy) \(savedAt)\n")
             }
+        }
+    }
+
+    func emit(_ line: String) {
+        let bytes = Array(line.utf8)
+        _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Compacts the store again and again (the suites run it beside the savers): after each
+/// compaction it prints `compacted BYTES-BEFORE BYTES-AFTER LOCK-MS`, and `busy` when another
+/// compaction held the store. Stops after `count`, or when `--until` names a file that exists.
+struct CompactLoop: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compact-loop")
+
+    @Option(help: "The store.") var store: String
+    @Option(help: "How many compactions.") var count: Int = 1_000_000
+    @Option(help: "Stop once this file exists.") var until: String?
+    @Option(help: "Milliseconds to rest between compactions.") var rest: Int = 20
+
+    func run() throws {
+        let opened = try FileCaseStore(at: URL(fileURLWithPath: store))
+        let actor = Actor(user: "stress", role: .caseworker)
+        for _ in 0..<count {
+            if let until, FileManager.default.fileExists(atPath: until) { break }
+            do {
+                let report = try opened.compact(by: actor, at: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)))
+                emit("compacted \(report.bytesBefore) \(report.bytesAfter) \(Int(report.lockSeconds * 1000))\n")
+            } catch StoreError.busy {
+                emit("busy\n")
+            }
+            usleep(useconds_t(rest * 1000))
         }
     }
 

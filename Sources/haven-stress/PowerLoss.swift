@@ -154,6 +154,11 @@ struct PowerLoss: ParsableCommand {
                 for (update, version) in zip(updates, versions) { recording.acknowledge(update.record.id, version, note: "together \(update.record.id)") }
                 continue
             }
+            // Compactions under the cuts: the log written beside, renamed over, the trail told.
+            if [15, 38, 52].contains(step) {
+                _ = try store.compact(by: worker, at: now)
+                continue
+            }
             if step == 25 { _ = try store.changeUsers(.add("pieter.v", .supervisor), by: admin, at: now) }
             if step == 33 { _ = try store.changeHostCountries(.add(HostCountry(code: CountryCode("AT")!, name: "Austria", languages: [LanguageCode("de")!], quota: 10)), by: admin, at: now) }
             if step == 27 { try store.keepDraft(IntakeDraft(savedAt: now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily"), for: worker.user) }

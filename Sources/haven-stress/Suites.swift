@@ -28,6 +28,19 @@ struct SuiteStore {
         return SuiteStore(directory: store, scratch: scratch)
     }
 
+    /// A child compacting the store in a loop until `until` exists (or `count` compactions).
+    func compactLoop(name: String, count: Int? = nil, until: String? = nil) throws -> ChildProcess {
+        var arguments = [Self.program, "compact-loop", "--store", directory.path]
+        if let count { arguments += ["--count", "\(count)"] }
+        if let until { arguments += ["--until", until] }
+        return try ChildProcess(arguments, outputPath: scratch.appendingPathComponent("\(name).out").path)
+    }
+
+    /// How many compactions a compact-loop child reported finished.
+    static func compactions(in output: String) -> Int {
+        output.split(separator: "\n").count { $0.hasPrefix("compacted ") }
+    }
+
     func saveLoop(worker: String, seed: Int, cases: Int, count: Int? = nil, queueIndex: Bool = false) throws -> ChildProcess {
         var arguments = [Self.program, "save-loop", "--store", directory.path, "--worker", worker, "--seed", "\(seed)",
                          "--cases", "\(cases)"]
@@ -87,6 +100,8 @@ struct Crash: ParsableCommand {
     @Flag(inversion: .prefixedNo,
           help: "Write the queue index at every opening, so each child and each check starts from one (the index is then under fire too).")
     var queueIndex = true
+    @Flag(inversion: .prefixedNo, help: "Run a compacting process beside each saving one, killed at the same moment.")
+    var compaction = true
     @Flag(help: "Keep the scratch store.") var keep = false
 
     /// Appends the first part of the file's last line again: what a write cut short leaves.
@@ -111,13 +126,19 @@ struct Crash: ParsableCommand {
         // The latest acknowledged save of each case: any later version holds it too, because
         // each save starts from the version before and adds one note.
         var acknowledged: [CaseID: [String]] = [:]
-        var acknowledgedCount = 0, opened = 0, torn = 0, lost = 0, tears = 0, throughIndex = 0
+        var acknowledgedCount = 0, opened = 0, torn = 0, lost = 0, tears = 0, throughIndex = 0, compactions = 0
         if queueIndex { FileCaseStore.queueIndexThresholdBytes = 0 }
         let started = Date()
         for trial in 0..<kills {
             let child = try suite.saveLoop(worker: "k\(trial)", seed: Int(trial), cases: cases, queueIndex: queueIndex)
+            let compactor = compaction ? try suite.compactLoop(name: "c\(trial)") : nil
             usleep(useconds_t(30_000 + random.next() % 120_000))
+            compactor?.kill(SIGKILL)
             child.kill(SIGKILL)
+            if let compactor {
+                _ = compactor.wait()
+                compactions += SuiteStore.compactions(in: compactor.output)
+            }
             let status = child.wait()
             if status != 128 + SIGKILL { findings.fail("trial \(trial): the child ended by itself (status \(status)): \(child.output)") }
             for save in Acknowledged.parse(child.output).saves {
@@ -157,7 +178,9 @@ struct Crash: ParsableCommand {
         let check = StoreCheck.run(at: suite.directory)
         for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
         if queueIndex, throughIndex == 0 { findings.fail("no opening started from a queue index: the index was not under test") }
+        if compaction, compactions == 0 { findings.fail("no compaction finished between the kills: compaction was not under test") }
         print("crash suite: \(kills) kills, the store opened \(opened) times of \(kills) (\(throughIndex) from a queue index), "
+              + (compaction ? "\(compactions) compactions finished beside the savers, " : "")
               + "\(acknowledgedCount) acknowledged saves, "
               + "\(lost) lost, \(torn) torn writes set aside and reported (\(tears) made by cutting a write short), "
               + "haven check \(check.isSound ? "sound" : "NOT sound"), "
@@ -176,6 +199,8 @@ struct Race: ParsableCommand {
     @Option(help: "Saves each process attempts.") var saves = 500
     @Option(help: "How many cases they share.") var cases = 5
     @Option(help: "Where to make the scratch store (default: the temporary directory).") var directory: String?
+    @Flag(inversion: .prefixedNo, help: "Run a process compacting the store in a loop while they save.")
+    var compaction = true
     @Flag(help: "Keep the scratch store.") var keep = false
 
     func run() throws {
@@ -183,6 +208,8 @@ struct Race: ParsableCommand {
         defer { if !keep { try? FileManager.default.removeItem(at: suite.scratch) } }
         var findings = Findings()
         let started = Date()
+        let stop = suite.scratch.appendingPathComponent("savers-done").path
+        let compactor = compaction ? try suite.compactLoop(name: "compactor", until: stop) : nil
         let children = try (0..<processes).map { try suite.saveLoop(worker: "w\($0)", seed: $0 + 7, cases: cases, count: saves) }
         var acknowledged: [Acknowledged] = []
         var conflicts = 0
@@ -192,6 +219,13 @@ struct Race: ParsableCommand {
             let parsed = Acknowledged.parse(child.output)
             acknowledged += parsed.saves
             conflicts += parsed.conflicts
+        }
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
+        var compactions = 0
+        if let compactor {
+            if compactor.wait() != 0 { findings.fail("the compacting process failed: \(compactor.output.suffix(500))") }
+            compactions = SuiteStore.compactions(in: compactor.output)
+            if compactions == 0 { findings.fail("no compaction finished while the processes saved: compaction was not under test") }
         }
         if acknowledged.count + conflicts != processes * saves {
             findings.fail("\(processes * saves) attempts but \(acknowledged.count) saved and \(conflicts) conflicts reported")
@@ -213,7 +247,8 @@ struct Race: ParsableCommand {
         }
         let check = StoreCheck.run(at: suite.directory)
         for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
-        print("concurrency suite: \(processes) processes x \(saves) saves on \(cases) cases: \(acknowledged.count) saved, "
+        print("concurrency suite: \(processes) processes x \(saves) saves on \(cases) cases"
+              + (compaction ? " with \(compactions) compactions beside them" : "") + ": \(acknowledged.count) saved, "
               + "\(conflicts) conflicts reported to the process that lost the race, \(lost) lost, haven check "
               + "\(check.isSound ? "sound" : "NOT sound"), " + String(format: "%.0f s", Date().timeIntervalSince(started)))
         try findings.finish()

@@ -14,7 +14,7 @@ struct Haven: ParsableCommand {
             else $HAVEN_STORE, else $XDG_DATA_HOME/haven (~/.local/share/haven).
             """,
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, PublicityCommand.self,
-                      CheckCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
+                      CheckCommand.self, CompactCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
                       TravelCommand.self, BackupCommand.self, RestoreCommand.self]
     )

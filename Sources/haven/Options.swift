@@ -31,6 +31,8 @@ struct StoreOptions: ParsableArguments {
         FileCaseStore.lockWaitReporter = { message in
             FileHandle.standardError.write(Data("\(message); waiting up to \(Int(FileCaseStore.lockLimit)) seconds.\n".utf8))
         }
+        // A save that leaves the log more than twice its live size starts a compaction.
+        FileCaseStore.compactionStarter = { BackgroundCompaction.start($0) }
         do {
             let store = try FileCaseStore(at: directory)
             // What opening found or repaired is said, not only written to the trail.

@@ -210,6 +210,9 @@ final class AuditWordingTests: XCTestCase {
                        "Host countries · GB: — → United Kingdom; languages en; quota 8")
         XCTAssertEqual(line("courses.gb-en-a2.targetLevel", "\"A2\"", "\"B1\"", in: nil), "Language courses · gb-en-a2 target level: A2 → B1")
         XCTAssertEqual(line("case", nil, "{}", in: nil), "Case · Registered the case")
+        XCTAssertEqual(line("log", "\"2700000 bytes\"", "\"54000 bytes: the latest version of each of 20 cases\"", in: nil),
+                       "Compaction · Case log: 2700000 bytes → 54000 bytes: the latest version of each of 20 cases")
+        XCTAssertEqual(line("compactedThrough", nil, "1041", in: nil), "Compaction · Earlier versions kept in this trail up to entry: — → 1041")
         // Fields added to a case after the wording was written still read as words.
         XCTAssertEqual(line("relocation.pickupPoint", nil, "\"Leeds station\"", in: record), "Allocation · Pickup point: — → Leeds station")
         XCTAssertEqual(line("relocation.correctedOn", nil, "\"2026-11-24T10:00:00Z\"", in: record),

@@ -74,6 +74,7 @@ final class AccessMatrixTests: XCTestCase {
                 (["stats"], .viewCases, false),
                 (["courses"], .viewCases, false),
                 (["check"], .checkStore, false),
+                (["compact"], .compactStore, true),
                 (["report", "--kind", "pipeline"], .runReports, false),
                 (["export", "--output", out + "-export.json"], .exportCases, false),
                 (["backup", out + "-backup"], .exportSensitive, true),

@@ -28,6 +28,7 @@ final class CrashAndConcurrencyTests: StoreTestCase {
         XCTAssertEqual(figure("lost", in: report), 0, report)
         XCTAssertGreaterThan(figure("acknowledged saves", in: report) ?? 0, 50, "the children did save between kills: \(report)")
         XCTAssertTrue(report.contains("haven check sound"), report)
+        XCTAssertGreaterThan(figure("compactions finished beside the savers", in: report) ?? 0, 0, "compaction was in the mix: \(report)")
         XCTAssertEqual(figure("made by cutting", in: report), 5, "every tenth kill also cuts a write short: \(report)")
         // At least the tears it made: a SIGKILL during a long write can tear one more.
         XCTAssertGreaterThanOrEqual(figure("torn writes set aside and reported", in: report) ?? 0, 5, report)
@@ -46,6 +47,7 @@ final class CrashAndConcurrencyTests: StoreTestCase {
         let conflicts = try XCTUnwrap(figure("conflicts", in: report), report)
         XCTAssertEqual(saved + conflicts, 4_000, report)
         XCTAssertGreaterThan(conflicts, 0, "the processes did race: \(report)")
+        XCTAssertGreaterThan(figure("compactions beside them", in: report) ?? 0, 0, "a compaction ran beside them: \(report)")
         XCTAssertEqual(figure("lost", in: report), 0, report)
         print(report)
     }

@@ -114,6 +114,10 @@ extension AuditWording {
         switch field {
         case "exported": return wording("Export", "Exported", .text)
         case "lost": return wording("Store", "Entry lost", .text)
+        // A compaction: the log's size before and after, and the last entry whose save it may
+        // have taken out of the log (this trail keeps every one).
+        case "log": return wording("Compaction", "Case log", .text)
+        case "compactedThrough": return wording("Compaction", "Earlier versions kept in this trail up to entry")
         default: return nil
         }
     }

@@ -74,6 +74,7 @@ public enum Capability: String, CaseIterable, Sendable {
     case importCases = "import-cases"
     case exportCases = "export-cases"
     case checkStore = "check-store"
+    case compactStore = "compact-store"
 
     /// What the capability is, as a phrase after "cannot".
     public var phrase: String {
@@ -112,6 +113,7 @@ public enum Capability: String, CaseIterable, Sendable {
         case .importCases: "import cases"
         case .exportCases: "export cases"
         case .checkStore: "check the store"
+        case .compactStore: "compact the store"
         }
     }
 
@@ -132,6 +134,8 @@ public enum Capability: String, CaseIterable, Sendable {
         case .viewDashboard, .viewAuditTrail, .runReports, .viewAllocation: oversight
         case .manageUsers, .manageCountries, .manageIntegrationCatalogue, .importCases, .exportCases: [.administrator]
         case .checkStore: [.administrator, .auditor]
+        // Rewrites no record (only drops versions the trail keeps); a caseworker's save starts it.
+        case .compactStore: Role.allCases
         }
     }
 

@@ -61,6 +61,7 @@ public final class FileCaseStore: CaseStore {
                 highestIndexedSequence = 0
                 placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]
                 summaryList = []; summaryPosition = [:]
+                liveLogBytes = 0
             }
         }
     }
@@ -68,6 +69,10 @@ public final class FileCaseStore: CaseStore {
     /// than built again on each call (one copy of 120,000 summaries, not one per screen).
     var summaryList: [CaseSummary] = []
     var summaryPosition: [CaseID: Int] = [:]
+    /// The bytes of every case's latest line (newlines included): what a compacted log holds.
+    public internal(set) var liveLogBytes = 0
+    /// When this session last started a compaction by itself (`startCompactionIfDue`).
+    var lastCompactionStart: Date?
 
     public func summary(of id: CaseID) -> CaseSummary? { summaryPosition[id].map { summaryList[$0] } }
     /// Places used (approved allocations) and held (pending proposals) per country, kept in
@@ -82,6 +87,7 @@ public final class FileCaseStore: CaseStore {
     /// counts.
     func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
         let summary = stored.caseSummary(id: entry.id, version: entry.version)
+        liveLogBytes += entry.length + 1 - (index[entry.id].map { $0.length + 1 } ?? 0)
         index[entry.id] = entry
         highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
         if let position = summaryPosition[entry.id] {
@@ -269,6 +275,7 @@ public final class FileCaseStore: CaseStore {
         summaryPosition.reserveCapacity(count)
         for (position, entry) in queueIndex.entries.enumerated() {
             index[entry.id] = entry
+            liveLogBytes += entry.length + 1
             highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
             summaryPosition[entry.id] = position
         }
@@ -318,11 +325,13 @@ public final class FileCaseStore: CaseStore {
     public func save(together updates: [CaseUpdate], by actor: Actor, at time: Timestamp) throws -> [CaseVersion] {
         do { try Capability.editCase.require(actor) } catch { throw StoreError.forbidden("\(error)") }
         guard !updates.isEmpty else { return [] }
-        return try withWriteLock {
+        let versions = try withWriteLock {
             let prepared = try SaveContract.prepare(updates, by: actor, at: time, ledger: self)
             try append(prepared, by: actor, at: time)
             return prepared.map(\.version)
         }
+        startCompactionIfDue()
+        return versions
     }
 
     /// The audit entries of one case: the trail is read under the shared lock and only lines
