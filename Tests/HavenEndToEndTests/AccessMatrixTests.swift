@@ -107,7 +107,7 @@ final class AccessMatrixTests: XCTestCase {
             }
             matrix.append("\(account.name): " + row.joined(separator: " "))
         }
-        print("access matrix (stats courses check report export backup publicity allocate import users):\n  " + matrix.joined(separator: "\n  "))
+        print("access matrix (stats courses check compact report export backup publicity allocate import users):\n  " + matrix.joined(separator: "\n  "))
     }
 
     func testIdentityComesFromTheOperatingSystemAlone() throws {
