@@ -16,7 +16,7 @@ struct Haven: ParsableCommand {
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, PublicityCommand.self,
                       CheckCommand.self, CompactCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
-                      TravelCommand.self]
+                      TravelCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -85,6 +85,8 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     let damaged = store.openingProblems.filter { $0.severity == .damaged }.count
     if damaged > 0 {
         warning = "\(damaged) damaged record\(damaged == 1 ? "" : "s") skipped on opening; run 'haven check'"
+    } else if FileManager.default.fileExists(atPath: store.directory.appendingPathComponent(BackupManifest.fileName).path) {
+        warning = "A backup: you can read and export, not save ('haven restore' makes a store)"
     } else if store.readOnlyReason != nil {
         warning = "The store's disk is read-only here: you can read and export, not save"
     } else if store.openingProblems.contains(where: { $0.severity == .warning }) {

@@ -140,3 +140,44 @@ struct ProgressBar {
         FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(done)/\(total)\(done >= total ? "\n" : "")".utf8))
     }
 }
+
+/// Bytes done of a total on standard error, redrawn in place: only on a terminal (a cron job's
+/// mail gets the last line, not a thousand redraws) and for copies long enough to watch.
+struct ByteMeter {
+    let label: String
+    private var lastShown = -1
+    private var open = false
+
+    init(label: String) {
+        self.label = label
+    }
+
+    /// Below this many bytes the job is quick enough to need no meter.
+    static let threshold = 64 << 20
+
+    mutating func update(_ done: Int, of total: Int) {
+        guard total >= Self.threshold, isatty(2) == 1 else { return }
+        let percent = done * 100 / max(1, total)
+        guard percent != lastShown else { return }
+        lastShown = percent
+        open = done < total
+        FileHandle.standardError.write(Data("\r\(label): \(Self.text(done)) of \(Self.text(total)) (\(percent)%)\(open ? "" : "\n")".utf8))
+    }
+
+    /// Ends the meter's line if the job stopped short of its total.
+    mutating func finish() {
+        if open { FileHandle.standardError.write(Data("\n".utf8)) }
+        open = false
+    }
+
+    /// "812 bytes", "4.1 MB", "13.2 GB" (powers of 1000, as disks are sold).
+    static func text(_ bytes: Int) -> String {
+        let value = Double(bytes)
+        switch bytes {
+        case ..<1_000: return "\(bytes) bytes"
+        case ..<1_000_000: return String(format: "%.1f kB", value / 1e3)
+        case ..<1_000_000_000: return String(format: "%.1f MB", value / 1e6)
+        default: return String(format: "%.1f GB", value / 1e9)
+        }
+    }
+}

@@ -77,6 +77,7 @@ final class AccessMatrixTests: XCTestCase {
                 (["compact"], .compactStore, true),
                 (["report", "--kind", "pipeline"], .runReports, false),
                 (["export", "--output", out + "-export.json"], .exportCases, false),
+                (["backup", out + "-backup"], .exportSensitive, true),
                 (["publicity", "export", "--output", out + "-stories.json"], .exportPublicity, true),
                 (["allocate", "--dry-run"], .runAllocationBatch, false),
                 (["import", try importFile(from: 100 + index * 10, count: 3)], .importCases, true),
@@ -106,7 +107,7 @@ final class AccessMatrixTests: XCTestCase {
             }
             matrix.append("\(account.name): " + row.joined(separator: " "))
         }
-        print("access matrix (stats courses check report export publicity allocate import users):\n  " + matrix.joined(separator: "\n  "))
+        print("access matrix (stats courses check compact report export backup publicity allocate import users):\n  " + matrix.joined(separator: "\n  "))
     }
 
     func testIdentityComesFromTheOperatingSystemAlone() throws {

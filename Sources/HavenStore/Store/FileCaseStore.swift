@@ -202,6 +202,11 @@ public final class FileCaseStore: CaseStore {
     /// The case log and the audit trail, to append to when the file system allows it, else
     /// to read (with why not).
     static func openLogs(in path: String) throws -> (PosixFile, PosixFile, String?) {
+        // A backup opens for reading only: a save would change the files its manifest vouches for.
+        if access("\(path)/\(BackupManifest.fileName)", F_OK) == 0 {
+            return (try PosixFile(path: "\(path)/\(casesFile)", flags: O_RDONLY), try PosixFile(path: "\(path)/\(auditFile)", flags: O_RDONLY),
+                    "a backup (it holds \(BackupManifest.fileName)); to work on it, restore it with 'haven restore \(path) --store NEW'")
+        }
         do {
             return (try PosixFile(path: "\(path)/\(casesFile)", flags: O_RDWR | O_APPEND),
                     try PosixFile(path: "\(path)/\(auditFile)", flags: O_RDWR | O_APPEND), nil)
@@ -374,6 +379,7 @@ public final class FileCaseStore: CaseStore {
     public func keepDraft(_ draft: IntakeDraft?, for user: UserName) throws {
         let folder = directory.appendingPathComponent(Self.draftsDirectory).path
         let path = "\(folder)/\(user.rawValue).json"
+        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); no draft is kept") }
         guard let draft else {
             if PosixFile.unlink(path) { try PosixFile.syncDirectory(folder) }
             return
