@@ -87,7 +87,7 @@ extension StoreBackup {
             written.remove(keeping: path)
             throw error
         }
-        return Restored(manifest: manifest, check: StoreCheck.run(at: URL(fileURLWithPath: path)), originalGroup: originalGroup)
+        return Restored(manifest: manifest, check: StoreCheck.run(at: URL(fileURLWithPath: path), decodingRecords: false), originalGroup: originalGroup)
     }
 
     static func refuseNonEmpty(_ path: String) throws {

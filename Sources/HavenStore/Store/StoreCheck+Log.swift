@@ -28,7 +28,7 @@ enum LogCheck {
         var usersRevision = 0
         /// Each case's approved country, from its latest line.
         var allocatedTo: [CountryCode] = []
-        var latestSummaries: [CaseID: CaseSummary] = [:]
+        var latestSummaries: [CaseSummary] = []
     }
 
     /// How much of a file is read at a time (tests make it small to cross chunk boundaries).
@@ -42,7 +42,7 @@ enum LogCheck {
         var latestAudited = 0
     }
 
-    static func run(casesPath: String, auditPath: String, indexPath: String) -> Result {
+    static func run(casesPath: String, auditPath: String, indexPath: String, decodingRecords: Bool = true) -> Result {
         var result = Result()
         func damaged(_ file: String, _ position: String, _ message: String) {
             result.problems.append(StoreProblem(.damaged, file: file, position: position, message: message))
@@ -51,12 +51,24 @@ enum LogCheck {
         // under a brief shared lock (no writer is between its log line and its audit entry
         // then), each read up to that length. Saves made while the check reads, and a
         // compaction's rename, are simply not in its cut: it reads the files it opened.
-        let cases = try? PosixFile(path: casesPath, flags: O_RDONLY)
-        let audit = try? PosixFile(path: auditPath, flags: O_RDONLY)
+        // A compaction may rename a new log into place between the opening and the lock: the
+        // files locked must be the files at the paths, else they are opened again.
+        var cases: PosixFile?
+        var audit: PosixFile?
+        var lengths = (0, 0)
+        for _ in 0..<10 {
+            cases = try? PosixFile(path: casesPath, flags: O_RDONLY)
+            audit = try? PosixFile(path: auditPath, flags: O_RDONLY)
+            lengths = (cases?.size ?? 0, audit?.size ?? 0)
+            guard let log = cases else { break }
+            let current = (try? log.withLock(.shared) { () -> Bool in
+                lengths = (log.size, audit?.size ?? 0)
+                return isAtPath(log) && audit.map(isAtPath) ?? true
+            }) ?? true
+            if current { break }
+        }
         if cases == nil { damaged(casesPath, "", "missing or unreadable: restore it from a backup") }
         if audit == nil { damaged(auditPath, "", "missing or unreadable: restore it from a backup") }
-        var lengths = (cases?.size ?? 0, audit?.size ?? 0)
-        if let cases { _ = try? cases.withLock(.shared) { lengths = (cases.size, audit?.size ?? 0) } }
 
         var states: [CaseID: CaseState] = [:]
         let indexCheck = IndexExpectation(indexPath: indexPath, log: cases)
@@ -93,7 +105,7 @@ enum LogCheck {
         while let chunk = reader.next() {
             let scan = LogScanner.scan(chunk.bytes, baseOffset: chunk.offset, file: casesPath)
             result.problems += scan.problems
-            result.problems += decodeProblems(scan.records, in: chunk, file: casesPath)
+            if decodingRecords { result.problems += decodeProblems(scan.records, in: chunk, file: casesPath) }
             for record in scan.records {
                 let header = record.header
                 result.recordCount += 1
@@ -149,13 +161,22 @@ enum LogCheck {
                     + "from entry \(first.sequence) (\(first.id) \(first.version)): lines were removed from the log or it was replaced; restore it from a backup")
         }
         result.caseCount = states.values.count { $0.latestLogged.rawValue > 0 }
+        result.latestSummaries.reserveCapacity(result.caseCount)
         for (id, state) in states where state.latestLogged.rawValue > 0 {
             let summary = state.summary.caseSummary(id: id, version: state.latestLogged)
-            result.latestSummaries[id] = summary
+            result.latestSummaries.append(summary)
             if let country = summary.country { result.allocatedTo.append(country) }
         }
+        states = [:]
         result.problems += indexCheck.problems()
         return result
+    }
+
+    /// Whether `file` is still the file at its path (not renamed over since it was opened).
+    static func isAtPath(_ file: PosixFile) -> Bool {
+        var atPath = stat()
+        guard stat(file.path, &atPath) == 0, let held = try? file.status() else { return false }
+        return atPath.st_ino == held.st_ino && atPath.st_dev == held.st_dev
     }
 
     /// Every record of a chunk decoded as a case, on every core; a line that does not decode,
@@ -453,9 +474,12 @@ struct TrailReader {
 /// below that position is kept as the log streams by.
 final class IndexExpectation {
     let indexPath: String
-    private var index: QueueIndex?
     private var unusable = false
-    private var expected: [CaseID: LogScanner.Record] = [:]
+    private var coveredLength = 0
+    /// What the index says of each case, as one number (in case-number order, as it lists them).
+    private var stated: [(id: CaseID, fingerprint: Int)]?
+    /// What the log's latest line below the index's position says of each case, as one number.
+    private var seen: [CaseID: (version: CaseVersion, fingerprint: Int)] = [:]
 
     init(indexPath: String, log: PosixFile?) {
         self.indexPath = indexPath
@@ -466,13 +490,32 @@ final class IndexExpectation {
             return
         }
         guard let log, (try? decoded.matches(log)) == true else { return }
-        index = decoded
+        coveredLength = decoded.stamp.coveredLength
+        // Only a number a case is kept, not the index itself.
+        stated = zip(decoded.entries, decoded.summaries).map { entry, summary in
+            (entry.id, Self.fingerprint(summary: summary, offset: entry.offset, length: entry.length, savedBy: entry.savedBy,
+                                        savedAt: entry.savedAt, auditSequence: entry.auditSequence))
+        }
+    }
+
+    static func fingerprint(summary: CaseSummary, offset: Int, length: Int, savedBy: UserName, savedAt: Timestamp, auditSequence: Int) -> Int {
+        var hasher = Hasher()
+        hasher.combine(summary)
+        hasher.combine(offset)
+        hasher.combine(length)
+        hasher.combine(savedBy)
+        hasher.combine(savedAt)
+        hasher.combine(auditSequence)
+        return hasher.finalize()
     }
 
     func see(_ record: LogScanner.Record) {
-        guard let index, record.offset < index.stamp.coveredLength else { return }
-        if let kept = expected[record.header.id], kept.header.version >= record.header.version { return }
-        expected[record.header.id] = record
+        guard stated != nil, record.offset < coveredLength else { return }
+        let header = record.header
+        if let kept = seen[header.id], kept.version >= header.version { return }
+        seen[header.id] = (header.version, Self.fingerprint(summary: header.summary.caseSummary(id: header.id, version: header.version),
+                                                           offset: record.offset, length: record.length, savedBy: header.savedBy,
+                                                           savedAt: header.savedAt, auditSequence: header.auditSequence))
     }
 
     func problems() -> [StoreProblem] {
@@ -480,16 +523,12 @@ final class IndexExpectation {
             return [StoreProblem(.repaired, file: indexPath, position: "",
                                  message: "not a queue index this Haven can use (damaged, or of another version); opening ignores it and writes a new one")]
         }
-        guard let index else { return [] }
+        guard let stated else { return [] }
         let fix = "delete \(QueueIndex.fileName) (a cache); the next opening reads the log and writes it again"
         var wrong: [CaseID] = []
-        var expected = self.expected
-        for (entry, summary) in zip(index.entries, index.summaries) {
-            guard let record = expected.removeValue(forKey: entry.id),
-                  record.header.summary.caseSummary(id: record.header.id, version: record.header.version) == summary,
-                  record.offset == entry.offset, record.length == entry.length, record.header.version == entry.version,
-                  record.header.savedBy == entry.savedBy, record.header.savedAt == entry.savedAt,
-                  record.header.auditSequence == entry.auditSequence else { wrong.append(entry.id); continue }
+        var expected = seen
+        for (id, fingerprint) in stated {
+            guard let line = expected.removeValue(forKey: id), line.fingerprint == fingerprint else { wrong.append(id); continue }
         }
         wrong += expected.keys.sorted()
         guard !wrong.isEmpty else { return [] }
