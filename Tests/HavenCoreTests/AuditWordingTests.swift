@@ -213,6 +213,11 @@ final class AuditWordingTests: XCTestCase {
         XCTAssertEqual(line("log", "\"2700000 bytes\"", "\"54000 bytes: the latest version of each of 20 cases\"", in: nil),
                        "Compaction · Case log: 2700000 bytes → 54000 bytes: the latest version of each of 20 cases")
         XCTAssertEqual(line("compactedThrough", nil, "1041", in: nil), "Compaction · Earlier versions kept in this trail up to entry: — → 1041")
+        let at = Timestamp(secondsSinceEpoch: 0)
+        XCTAssertEqual(AuditEntry(sequence: 9, at: at, user: "root", caseID: nil, subject: "compaction", version: CaseVersion(1), changes: []).reference,
+                       "compaction", "an event of the store has no version")
+        XCTAssertEqual(AuditEntry(sequence: 9, at: at, user: "root", caseID: nil, subject: "users", version: CaseVersion(9), changes: []).reference, "users v9")
+        XCTAssertEqual(AuditEntry(sequence: 9, at: at, user: "root", caseID: CaseID(number: 1), version: CaseVersion(3), changes: []).reference, "HV-000001 v3")
         // Fields added to a case after the wording was written still read as words.
         XCTAssertEqual(line("relocation.pickupPoint", nil, "\"Leeds station\"", in: record), "Allocation · Pickup point: — → Leeds station")
         XCTAssertEqual(line("relocation.correctedOn", nil, "\"2026-11-24T10:00:00Z\"", in: record),

@@ -41,6 +41,16 @@ public struct AuditEntry: Hashable, Codable, Sendable {
 
     /// What the entry is about: the case number, or the subject.
     public var target: String { caseID?.rawValue ?? subject ?? "?" }
+
+    /// Subjects that are events of the store, not versions of a record: their version is always 1.
+    public static let eventSubjects: Set<String> = ["export", "publicity", "repair", "compaction"]
+
+    /// What the entry is about, as the audit screen names it: a case or list and its version
+    /// ("HV-000001 v3", "users v9"), or an event of the store alone ("compaction", "export").
+    public var reference: String {
+        if caseID == nil, let subject, Self.eventSubjects.contains(subject) { return subject }
+        return "\(target) \(version)"
+    }
 }
 
 /// Which audit entries to show: by user, by case, and from and to a date (both inclusive).

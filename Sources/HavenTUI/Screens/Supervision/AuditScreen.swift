@@ -151,13 +151,13 @@ public struct AuditScreen: Screen {
             let y = area.y + 3 + offset
             let isSelected = first + offset == selected
             let text = " " + Self.when(entry.at) + " " + DisplayWidth.fit(entry.user.rawValue, to: 12) + " "
-                + DisplayWidth.fit("\(entry.target) \(entry.version)", to: 12) + " " + Self.fieldsSummary(entry)
+                + DisplayWidth.fit(entry.reference, to: 12) + " " + Self.fieldsSummary(entry)
             canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
         }
     }
 
     func renderDetail(_ entry: AuditEntry, into canvas: inout Canvas, area: Rect) {
-        canvas.put(" #\(entry.sequence) · \(Self.when(entry.at)) UTC · \(entry.user) · \(entry.target) \(entry.version)",
+        canvas.put(" #\(entry.sequence) · \(Self.when(entry.at)) UTC · \(entry.user) · \(entry.reference)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
         // Each change in words, and under it the exact path the trail holds, for the auditor.
         var lines: [(String, Style)] = []
