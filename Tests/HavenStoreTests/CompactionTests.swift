@@ -163,6 +163,25 @@ final class CompactionTests: StoreTestCase {
         _ = store
     }
 
+    /// An old, superseded line damaged after this session read it (as the queue index lets an
+    /// opening skip old lines): the compaction reads every line, finds it, and changes nothing.
+    func testADamagedOldLineThisSessionNeverReadAgainStopsTheCompaction() throws {
+        let opened = try agedStore(cases: 5, saves: 2)
+        var lines = try logLines()
+        XCTAssertTrue(lines[0].contains("HV-000001"), "the first line is HV-000001's first version, long superseded")
+        let name = try XCTUnwrap(lines[0].range(of: #"Kozlov|Ivanov|Smirnov|[A-Z][a-z]+ov"#, options: .regularExpression))
+        let original = String(lines[0][name])
+        lines[0] = lines[0].replacingCharacters(in: name, with: String(original.reversed())) // same length, so no offset moves
+        let damagedLog = lines.joined(separator: "\n") + "\n"
+        try damagedLog.write(toFile: path("cases.jsonl"), atomically: false, encoding: .utf8)
+        XCTAssertFalse(opened.openingProblems.contains { $0.severity == .damaged }, "this session has not seen it")
+        XCTAssertThrowsError(try opened.compact(by: anna, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("it is evidence"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path("cases.jsonl"), encoding: .utf8), damagedLog, "nothing was changed")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: storeURL.path).contains { $0.contains(".tmp-") })
+    }
+
     func testTwoCompactionsAtOnce_TheSecondIsTurnedAway() throws {
         let store = try agedStore(cases: 5, saves: 2)
         let other = try FileCaseStore(at: storeURL)
@@ -212,6 +231,18 @@ final class CompactionTests: StoreTestCase {
         let problems = StoreCheck.run(at: storeURL).problems.filter { $0.severity == .damaged }.map(\.description)
         XCTAssertTrue(problems.contains { $0.contains("HV-000002") && $0.contains("the log's latest is") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.contains("the case log does not hold") }, "\(problems)")
+    }
+
+    /// After a compaction a case has one line: removing it removes the case, and check says so.
+    func testACaseWhoseOnlyLineIsRemovedAfterACompactionIsCaught() throws {
+        let store = try agedStore(cases: 5, saves: 2)
+        _ = try store.compact(by: anna, at: now)
+        let kept = try logLines().filter { !$0.contains(#""id":"HV-000003""#) }
+        XCTAssertEqual(kept.count, 4)
+        try (kept.joined(separator: "\n") + "\n").write(toFile: path("cases.jsonl"), atomically: false, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: path("cases.index"))
+        let problems = StoreCheck.run(at: storeURL).problems.filter { $0.severity == .damaged }.map(\.description)
+        XCTAssertTrue(problems.contains { $0.contains("HV-000003") && $0.contains("the log holds no line of it") }, "\(problems)")
     }
 
     func testACompactionEntryWrittenButTheLogNotYetSwappedChecksSound() throws {

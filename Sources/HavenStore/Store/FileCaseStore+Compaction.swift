@@ -57,11 +57,17 @@ extension FileCaseStore {
         let now = Date()
         if let last = lastCompactionStart, now.timeIntervalSince(last) < 60 { return }
         lastCompactionStart = now
+        // Not when it would be refused: a damaged line (check first), or one already running
+        // (its lock on store.json is held: tried, not waited for).
+        if openingProblems.contains(where: { $0.severity == .damaged && $0.file == cases.path }) { return }
+        guard let manifestFile = try? PosixFile(path: directory.appendingPathComponent(Self.manifestFile).path, flags: O_RDONLY),
+              (try? manifestFile.lock(.exclusive, wait: .once)) != nil else { return }
+        manifestFile.unlock()
         starter(directory)
     }
 
     /// Rewrites the log with the latest version of each case, online. `progress` is told how
-    /// many of the live lines are copied, of how many. Refused (nothing changed) when the
+    /// many bytes of the log are read, of how many. Refused (nothing changed) when the
     /// store is read-only, another compaction is running, the log has damaged lines (they are
     /// evidence a compaction must not drop: `haven check` names them), or the log was replaced
     /// meanwhile.
@@ -105,7 +111,7 @@ extension FileCaseStore {
         if let groupID { fchown(target.descriptor, getuid(), groupID) }
         var moved: [CaseID: (offset: Int, length: Int)] = [:]
         moved.reserveCapacity(kept.count)
-        let written = try copyLatestLines(kept, from: source, to: target, moved: &moved, progress: progress)
+        let written = try copyLatestLines(kept, upTo: cut, from: source, to: target, moved: &moved, progress: progress)
         try target.sync()
         // The queue index for the new file as of these lines (its inode is the new log's once
         // renamed), renamed into place with the log so openings start from it.
@@ -163,10 +169,16 @@ extension FileCaseStore {
                                                    after: "\"\(report.bytesAfter) bytes: the latest version of each of \(index.count) cases\""),
                                        FieldChange(field: Self.compactedThroughField, before: nil, after: "\(through)"),
                                    ]))
+        // The new file is locked before it takes the path, until the rename is on disk: a
+        // session that opens it meanwhile waits, so no save is acknowledged in a file a power
+        // cut could still put back under its temporary name.
+        try target.lock(.exclusive, wait: .once)
+        defer { target.unlock() }
         try PosixFile.rename(newPath, to: source.path)
         renamed = true
         if indexReady { try? PosixFile.rename(newIndexPath, to: queueIndexPath) }
         try PosixFile.syncDirectory(directory.path)
+        target.unlock()
         report.lockSeconds = Self.seconds(clock.now - locked)
         source.unlock()
         // This session reads the new file (from its index) like any other.
@@ -191,57 +203,81 @@ extension FileCaseStore {
         }
     }
 
-    /// Copies each case's latest line (`kept`, in log order) to `target`, reading runs of
-    /// nearby lines at once and at most 8 MiB in memory; a line of a write of several is
-    /// written again without `part` and `parts` (its siblings may be gone, so it is a write of
-    /// one now). Checks each line's CRC as it goes. Returns the bytes written.
-    private func copyLatestLines(_ kept: [IndexEntry], from source: PosixFile, to target: PosixFile,
+    /// Reads the log up to `cut` from its start, a chunk of whole lines at a time, checking
+    /// every line's CRC on both cores (a damaged line, old or latest, stops the compaction:
+    /// it is evidence), and copies each case's latest line (`kept`, in log order) to `target`,
+    /// holding at most a chunk and 8 MiB of output. A line that was part of a write of several
+    /// is written again without `part` and `parts` (its siblings may be gone, so it is a write
+    /// of one now). Returns the bytes written.
+    private func copyLatestLines(_ kept: [IndexEntry], upTo cut: Int, from source: PosixFile, to target: PosixFile,
                                  moved: inout [CaseID: (offset: Int, length: Int)], progress: (Int, Int) -> Void) throws -> Int {
         let flushBytes = 8 << 20
         let partKey = Array(#""parts":"#.utf8)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(flushBytes + (1 << 20))
         var written = 0
-        var first = 0
-        while first < kept.count {
-            // A run: lines near each other, read with one pread.
-            var last = first
-            var end = kept[first].offset + kept[first].length + 1
-            while last + 1 < kept.count, kept[last + 1].offset - end < 65_536,
-                  kept[last + 1].offset + kept[last + 1].length + 1 - kept[first].offset <= flushBytes {
-                last += 1
-                end = kept[last].offset + kept[last].length + 1
+        var next = 0 // the next kept line, by offset
+        var position = 0
+        var chunkBytes = 8 << 20
+        while position < cut {
+            let count = min(chunkBytes, cut - position)
+            let bytes = try source.read(at: position, count: count)
+            guard bytes.count == count else { throw StoreError.unavailable("\(source.path) ended early while it was compacted; nothing was changed") }
+            let (lines, complete) = LogScanner.lineRanges(in: bytes)
+            if complete == 0 {
+                chunkBytes *= 2 // one line longer than a chunk
+                continue
             }
-            let start = kept[first].offset
-            let bytes = try source.read(at: start, count: end - start)
-            guard bytes.count == end - start else { throw StoreError.unavailable("\(source.path) ended early while it was compacted") }
-            for entry in kept[first...last] {
-                let line = bytes[(entry.offset - start)..<(entry.offset - start + entry.length)]
-                let body: ArraySlice<UInt8>
-                do { body = try CaseRecordLine.recordBytes(ofLine: line) } catch {
-                    throw StoreError.damaged(file: source.path, position: "byte \(entry.offset)", reason: "the latest line of \(entry.id) no longer reads (\(error)); nothing was compacted")
+            // Every line's frame and CRC, on both cores.
+            var damaged = [Int?](repeating: nil, count: lines.count)
+            let slices = max(1, min(lines.count, ProcessInfo.processInfo.activeProcessorCount * 4))
+            damaged.withUnsafeMutableBufferPointer { found in
+                nonisolated(unsafe) let output = found
+                DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                    for number in stride(from: slice, to: lines.count, by: slices) {
+                        let line = lines[number]
+                        if (try? CaseRecordLine.recordBytes(ofLine: bytes[line.start..<line.end])) == nil { output[number] = line.start }
+                    }
                 }
+            }
+            if let first = damaged.lazy.compactMap({ $0 }).first {
+                throw StoreError.damaged(file: source.path, position: "byte \(position + first)",
+                                         reason: "a line does not read (its checksum or frame is damaged); it is evidence, so the log is not compacted until 'haven check' is clean")
+            }
+            for line in lines {
+                let offset = position + line.start
+                guard next < kept.count, kept[next].offset == offset else { continue }
+                let entry = kept[next]
+                next += 1
+                let lineBytes = bytes[line.start..<line.end]
+                let body = try CaseRecordLine.recordBytes(ofLine: lineBytes)
                 let header = try CaseRecordLine.headerBytes(ofRecord: body)
-                let offset = written + buffer.count
-                if CaseRecordLine.firstRange(of: partKey, in: header[...]) != nil, var parsed = RecordHeaderReader.read(header) {
+                let newOffset = written + buffer.count
+                if CaseRecordLine.firstRange(of: partKey, in: header[...]) != nil {
+                    guard var parsed = RecordHeaderReader.read(header) ?? (try? JSONDecoder().decode(RecordHeader.self, from: Data(header))) else {
+                        throw StoreError.damaged(file: source.path, position: "byte \(offset)", reason: "the header of \(entry.id)'s latest line does not read; nothing was compacted")
+                    }
                     parsed.part = nil
                     parsed.parts = nil
                     let rewritten = try CaseRecordLine.encode(caseBytes: Array(try CaseRecordLine.caseBytes(ofRecord: body)), header: parsed)
                     buffer += rewritten
-                    moved[entry.id] = (offset, rewritten.count - 1)
+                    moved[entry.id] = (newOffset, rewritten.count - 1)
                 } else {
-                    buffer += line
+                    buffer += lineBytes
                     buffer.append(10)
-                    if offset != entry.offset { moved[entry.id] = (offset, entry.length) }
+                    if newOffset != entry.offset { moved[entry.id] = (newOffset, entry.length) }
+                }
+                if buffer.count >= flushBytes {
+                    try target.write(buffer)
+                    written += buffer.count
+                    buffer.removeAll(keepingCapacity: true)
                 }
             }
-            if buffer.count >= flushBytes {
-                try target.write(buffer)
-                written += buffer.count
-                buffer.removeAll(keepingCapacity: true)
-            }
-            progress(last + 1, kept.count)
-            first = last + 1
+            position += complete
+            progress(position, cut)
+        }
+        guard next == kept.count else {
+            throw StoreError.unavailable("\(kept.count - next) cases' latest lines were not where the index says; nothing was compacted")
         }
         try target.write(buffer)
         return written + buffer.count

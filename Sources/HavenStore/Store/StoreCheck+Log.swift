@@ -42,7 +42,7 @@ enum LogCheck {
         var latestAudited = 0
     }
 
-    static func run(casesPath: String, auditPath: String, indexPath: String, decodingRecords: Bool = true) -> Result {
+    static func run(casesPath: String, auditPath: String, indexPath: String, decodingRecords: Bool = true, attempt: Int = 1) -> Result {
         var result = Result()
         func damaged(_ file: String, _ position: String, _ message: String) {
             result.problems.append(StoreProblem(.damaged, file: file, position: position, message: message))
@@ -61,10 +61,19 @@ enum LogCheck {
             audit = try? PosixFile(path: auditPath, flags: O_RDONLY)
             lengths = (cases?.size ?? 0, audit?.size ?? 0)
             guard let log = cases else { break }
-            let current = (try? log.withLock(.shared) { () -> Bool in
-                lengths = (log.size, audit?.size ?? 0)
-                return isAtPath(log) && audit.map(isAtPath) ?? true
-            }) ?? true
+            let current: Bool
+            do {
+                current = try log.withLock(.shared) { () -> Bool in
+                    lengths = (log.size, audit?.size ?? 0)
+                    return isAtPath(log) && audit.map(isAtPath) ?? true
+                }
+            } catch {
+                // Without the lock a writer may be between its line and its entry: checking
+                // then could call a sound store damaged. Say so instead.
+                result.problems.append(StoreProblem(.damaged, file: casesPath, position: "",
+                                                    message: "busy: \(error); nothing was checked, run the check again"))
+                return result
+            }
             if current { break }
         }
         if cases == nil { damaged(casesPath, "", "missing or unreadable: restore it from a backup") }
@@ -73,8 +82,10 @@ enum LogCheck {
         var states: [CaseID: CaseState] = [:]
         let indexCheck = IndexExpectation(indexPath: indexPath, log: cases)
         var trail = TrailReader(file: audit, length: lengths.1, path: auditPath)
-        // Saves the trail records that the log does not hold, since the last compaction entry.
-        var unlogged: [(sequence: Int, id: CaseID, version: CaseVersion)] = []
+        // Saves the trail records that the log does not hold, since the last compaction entry
+        // that covers them: how many, the first and the last (never a list: after a compaction
+        // of a store saved twenty times a case they are millions).
+        var unlogged: (count: Int, first: (sequence: Int, id: CaseID, version: CaseVersion)?, last: Int) = (0, nil, 0)
         var compactedThrough = 0
         var lastLoggedSequence = 0
 
@@ -87,7 +98,7 @@ enum LogCheck {
                 if entry.subject == FileCaseStore.compactionSubject, let through = entry.compactedThrough {
                     result.compactions += 1
                     compactedThrough = max(compactedThrough, through)
-                    unlogged.removeAll { $0.sequence <= compactedThrough }
+                    if unlogged.last <= compactedThrough { unlogged = (0, nil, 0) }
                 }
                 return
             }
@@ -97,7 +108,11 @@ enum LogCheck {
             }
             state.latestAudited = max(state.latestAudited, entry.version)
             states[id] = state
-            if !logged { unlogged.append((entry.sequence, id, CaseVersion(entry.version))) }
+            if !logged {
+                unlogged.count += 1
+                if unlogged.first == nil { unlogged.first = (entry.sequence, id, CaseVersion(entry.version)) }
+                unlogged.last = entry.sequence
+            }
         }
 
         // The log, a chunk at a time; the trail is read along with it up to each line's entry.
@@ -149,10 +164,23 @@ enum LogCheck {
         }
         while let entry = trail.pop() { take(entry, logged: false) }
         result.problems += trail.problems
+        // A file read back shorter than it was at the cut: a writer set a torn tail aside while
+        // the check read. What was read is not one moment's store: check again.
+        if reader.cutShort || trail.cutShort {
+            if attempt < 3 {
+                return run(casesPath: casesPath, auditPath: auditPath, indexPath: indexPath, decodingRecords: decodingRecords, attempt: attempt + 1)
+            }
+            damaged(reader.cutShort ? casesPath : auditPath, "", "the file was cut back three times while it was checked; run the check again")
+        }
 
         // Each case's history whole: the trail's entries reach the version the log holds last.
-        for (id, state) in states.sorted(by: { $0.key < $1.key }) where state.latestLogged.rawValue > 0 {
-            if state.latestAudited > state.latestLogged.rawValue {
+        for (id, state) in states.sorted(by: { $0.key < $1.key }) {
+            if state.latestLogged.rawValue == 0 {
+                // Saved, by the trail, and not one line of it in the log: the case is gone.
+                if state.latestAudited > 0 {
+                    damaged(casesPath, id.rawValue, "the audit trail records \(id) up to v\(state.latestAudited) but the log holds no line of it: the case was removed from the log, or the log was replaced; restore it from a backup")
+                }
+            } else if state.latestAudited > state.latestLogged.rawValue {
                 damaged(casesPath, id.rawValue, "the audit trail records \(id) up to v\(state.latestAudited) but the log's latest is \(state.latestLogged): lines were removed from the log or it was replaced; restore it from a backup")
             }
         }
@@ -223,6 +251,8 @@ struct ChunkReader {
     let length: Int
     var position = 0
     var tornAt: Int?
+    /// A read came back short of the length measured under the lock (or failed).
+    var cutShort = false
     var chunkBytes = LogCheck.chunkBytes
 
     init(file: PosixFile?, length: Int) {
@@ -235,7 +265,10 @@ struct ChunkReader {
         guard let file, position < length else { return nil }
         while true {
             let count = min(chunkBytes, length - position)
-            guard let bytes = try? file.read(at: position, count: count), bytes.count == count else { return nil }
+            guard let bytes = try? file.read(at: position, count: count), bytes.count == count else {
+                cutShort = true
+                return nil
+            }
             guard let lastNewline = bytes.lastIndex(of: 10) else {
                 if position + count >= length {
                     tornAt = position
@@ -275,6 +308,7 @@ struct TrailReader {
     }
 
     private var chunks: ChunkReader
+    var cutShort: Bool { chunks.cutShort }
     private var pending: [Entry] = []
     private var next = 0
     private var lineNumber = 0
