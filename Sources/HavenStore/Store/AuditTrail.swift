@@ -42,15 +42,19 @@ enum AuditTrail {
     }
 
     static func hash(_ bytes: some Collection<UInt8>) -> String {
-        SHA256.hash(data: Array(bytes)).map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in digest {
+            hex.append(SortedJSONEncoder.Output.hex[Int(byte >> 4)])
+            hex.append(SortedJSONEncoder.Output.hex[Int(byte & 0xF)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The bytes of the line for `entry` following a line whose hash is `previousHash`, and its hash.
     static func encode(_ entry: AuditEntry, previousHash: String) throws -> (bytes: [UInt8], hash: String) {
-        var body = Array(try CaseRecordLine.encoder.encode(Line(entry, previousHash: previousHash)))
+        var body = try CaseRecordLine.writer.encode(Line(entry, previousHash: previousHash))
         let digest = hash(body)
         body.removeLast()
         return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
@@ -67,7 +71,7 @@ enum AuditTrail {
         init(_ entry: AuditEntry) throws {
             var placeholder = entry
             placeholder.sequence = 0
-            let encoded = Array(try CaseRecordLine.encoder.encode(Line(placeholder, previousHash: genesis)))
+            let encoded = try CaseRecordLine.writer.encode(Line(placeholder, previousHash: genesis))
             let middle = Array(#"\#(genesis)","sequence":0"#.utf8)
             guard let start = CaseRecordLine.firstRange(of: Self.marker, in: encoded[...]),
                   encoded[(start + Self.marker.count)...].starts(with: middle) else {

@@ -95,9 +95,13 @@ enum CaseRecordLine {
         return encoder
     }()
 
+    /// Writes the same bytes as `encoder`, several times quicker (`SortedJSONEncoder`): what
+    /// the log, the trail and imports are written with.
+    static let writer = SortedJSONEncoder()
+
     /// The bytes of a whole line, newline included.
     static func encode(_ record: Case, header: RecordHeader) throws -> [UInt8] {
-        try encode(caseBytes: Array(try encoder.encode(record)), header: header)
+        try encode(caseBytes: try writer.encode(record), header: header)
     }
 
     /// The line for a case already encoded (as `encoder` writes it).
@@ -117,7 +121,7 @@ enum CaseRecordLine {
         init(caseBytes: [UInt8], header: RecordHeader) throws {
             var unnumbered = header
             unnumbered.auditSequence = 0
-            let encoded = Array(try encoder.encode(unnumbered))
+            let encoded = try writer.encode(unnumbered)
             let zero = Self.sequenceKey + [UInt8(ascii: "0")]
             guard encoded.starts(with: zero) else { throw Problem.malformed("the record header does not begin with its audit sequence") }
             rest = Array(encoded[zero.count..<(encoded.count - 1)]) + caseKey + caseBytes + [UInt8(ascii: "}")]
