@@ -51,35 +51,18 @@ extension FileCaseStore {
         writeQueueIndexIfBehind()
     }
 
-    /// Every case as `StoreExport.json` writes it, copied from the log without decoding: the
-    /// log holds each case's JSON exactly as that encoder writes it, and checks its CRC.
-    /// Unless `includeSensitive`, a case with family is decoded and written again without the
-    /// sensitive fields (`SensitiveField`); `haven import` refuses such a file.
-    public func exportJSON(includeSensitive: Bool = false) throws -> [UInt8] {
-        let log = try withStoreLock(.shared) { () throws -> [UInt8] in
-            try catchUp()
-            return try cases.read(at: 0, count: scannedBytes)
+    /// A new case's audit changes as `CaseDiff.changes(from: nil, to:)` makes them (the whole
+    /// case less the sensitive family fields), from the bytes already encoded for its line.
+    static func newCaseChanges(_ record: Case, caseBytes: [UInt8]) throws -> [FieldChange] {
+        var withheld: [UInt8] = []
+        if record.family.isEmpty {
+            withheld = caseBytes
+        } else {
+            withheld.reserveCapacity(caseBytes.count)
+            let cut = caseBytes.withUnsafeBufferPointer { CaseJSON.appendWithoutSensitiveFields($0, to: &withheld) }
+            if !cut { withheld = try SortedJSONEncoder(leavingOutSensitive: true).encode(record) }
         }
-        let entries = index.values.sorted { $0.id < $1.id }
-        var bytes = Array("[\n".utf8)
-        bytes.reserveCapacity(log.count)
-        for (position, entry) in entries.enumerated() {
-            let line = log[entry.offset..<(entry.offset + entry.length)]
-            do {
-                let caseBytes = try CaseRecordLine.caseBytes(ofRecord: try CaseRecordLine.recordBytes(ofLine: line))
-                if includeSensitive || summary(of: entry.id)?.family.isEmpty ?? true {
-                    bytes += caseBytes
-                } else {
-                    let record = try JSONDecoder().decode(Case.self, from: Data(caseBytes))
-                    bytes += try StoreExport.withoutSensitive.encode(record)
-                }
-            } catch {
-                throw StoreError.damaged(file: cases.path, position: "byte \(entry.offset)", reason: "the record of \(entry.id) cannot be read; run 'haven check'")
-            }
-            bytes += Array((position + 1 < entries.count ? ",\n" : "\n").utf8)
-        }
-        bytes += Array("]\n".utf8)
-        return bytes
+        return [FieldChange(field: CaseDiff.wholeCase, before: nil, after: String(decoding: withheld, as: UTF8.self))]
     }
 
     /// Records in the audit trail that something left the store: what, and how much. An

@@ -159,20 +159,30 @@ struct ExportCommand: ParsableCommand {
             guard format == .json else { throw HavenFailure("--include-sensitive applies to JSON; the CSV export has no family fields.") }
             do { try Capability.exportSensitive.require(actor) } catch { throw HavenFailure("\(error)") }
         }
-        let bytes = format == .json ? try opened.exportJSON(includeSensitive: includeSensitive) : StoreExport.csv(try opened.allCases())
-        let count = try opened.summaries().count
-        if includeSensitive {
-            // Recorded before the data leaves: an export that is not audited does not happen.
-            try opened.auditExport("export", "\"\(count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",
-                                   by: actor, at: .now())
+        let latest = try opened.latestVersions()
+        // The file is made first, so a name already taken is refused before anything is audited.
+        let stream = try output.map { try ReportFile.Stream(creating: $0, store: opened.directory) }
+            ?? ReportFile.Stream(standardOutputFor: "the export")
+        do {
+            if includeSensitive {
+                // Recorded before the data leaves: an export that is not audited does not happen.
+                try opened.auditExport("export", "\"\(latest.count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",
+                                       by: actor, at: .now())
+            }
+            // Written as it is read, a batch of cases at a time (memory does not grow with the log).
+            switch format {
+            case .json: try latest.writeJSON(includeSensitive: includeSensitive, to: stream.write)
+            case .csv: try latest.writeCSV(to: stream.write)
+            }
+            try stream.finish()
+        } catch let failure as HavenFailure {
+            stream.abandon()
+            throw failure
+        } catch {
+            stream.abandon()
+            throw HavenFailure("\(error)")
         }
-        if let output {
-            // Exports hold the same data as the store: owner-only, never world-readable.
-            try ReportFile.write(bytes, to: output, store: opened.directory)
-            FileHandle.standardError.write(Data("Exported \(count) cases to \(output).\n".utf8))
-        } else {
-            try ReportFile.writeToStandardOutput(bytes, what: "the export")
-        }
+        if let output { FileHandle.standardError.write(Data("Exported \(latest.count) cases to \(output).\n".utf8)) }
     }
 }
 
