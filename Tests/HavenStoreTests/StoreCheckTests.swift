@@ -138,7 +138,7 @@ final class StoreCheckTests: StoreTestCase {
         }
         XCTAssertTrue(records.contains { !$0.family.isEmpty })
         XCTAssertThrowsError(try StoreExport.decodeCases(Data(reduced), file: "export.json")) { error in
-            XCTAssertTrue("\(error)".contains("whereabouts"), "\(error)")
+            XCTAssertTrue("\(error)".contains("exported without the sensitive fields"), "\(error)")
         }
     }
 

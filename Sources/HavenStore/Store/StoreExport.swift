@@ -1,8 +1,8 @@
 import Foundation
 import HavenCore
 
-/// Writes cases out: JSON that `import` reproduces exactly (with `--include-sensitive`), or
-/// CSV for a spreadsheet (no family fields at all).
+/// Writes cases out: JSON that `import` reproduces exactly (with `--include-sensitive`, or
+/// when no case has family), or CSV for a spreadsheet (no family fields at all).
 public enum StoreExport {
     /// The case encoder, leaving out the sensitive fields.
     static let withoutSensitive: JSONEncoder = {
@@ -76,9 +76,10 @@ public enum StoreExport {
         ]
     }
 
-    /// Decodes an import file: a JSON array of cases; errors name the file, line and column.
+    /// Decodes an import file: a JSON array of cases; errors name the file, line and column,
+    /// and a file exported without the sensitive fields is refused saying so (`ImportFile`).
     public static func decodeCases(_ data: Data, file: String) throws(ReferenceDataError) -> [Case] {
-        try ReferenceDataDecoder.decode(data, file: file)
+        try ImportFile.decodeCases(data, file: file)
     }
 }
 
