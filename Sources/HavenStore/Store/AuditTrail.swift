@@ -84,10 +84,27 @@ enum AuditTrail {
 
     /// The line for an unsealed entry as `encode` writes it, and its hash.
     static func seal(_ entry: Unsealed, sequence: Int, previousHash: String) -> (bytes: [UInt8], hash: String) {
-        var body = entry.before + Array(previousHash.utf8) + Array(#"","sequence":"#.utf8) + Array(String(sequence).utf8) + entry.after
-        let digest = hash(body)
-        body.removeLast()
-        return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
+        var bytes: [UInt8] = []
+        let digest = seal(entry, sequence: sequence, previousHash: previousHash, appendingTo: &bytes)
+        return (bytes, digest)
+    }
+
+    static let sequenceKey = Array(#"","sequence":"#.utf8)
+
+    /// Appends the line as `seal` makes it, with no copy on the way; returns its hash.
+    static func seal(_ entry: Unsealed, sequence: Int, previousHash: String, appendingTo bytes: inout [UInt8]) -> String {
+        let start = bytes.count
+        bytes += entry.before
+        bytes += previousHash.utf8
+        bytes += sequenceKey
+        bytes += String(sequence).utf8
+        bytes += entry.after
+        let digest = bytes.withUnsafeBytes { hash(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        bytes.removeLast()
+        bytes += hashKey
+        bytes += digest.utf8
+        bytes += [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "\n")]
+        return digest
     }
 
     /// The sequence number and hash of a line whose hash matches its contents, or nil.

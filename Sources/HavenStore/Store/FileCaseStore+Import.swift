@@ -19,22 +19,30 @@ extension FileCaseStore {
         _ = try refresh()
         let problems = problems(importing: records, today: today)
         guard problems.isEmpty else { throw ImportError.invalid(problems) }
-        // Everything that does not depend on the store is made before the lock: each line but
-        // its audit number, and each new case's audit diff.
+        // Everything that does not depend on the store is made before the lock, on every core:
+        // each line but its audit number, each new case's audit diff and entry but its number
+        // and chain. A block at a time, so progress is told as it goes.
         var lines: [(header: RecordHeader, line: CaseRecordLine.Unnumbered, audit: AuditTrail.Unsealed)] = []
         var changes: [[FieldChange]] = []
         lines.reserveCapacity(records.count)
         changes.reserveCapacity(records.count)
-        for (index, record) in records.enumerated() {
-            let header = Self.header(of: record, version: CaseVersion(1), part: index, of: records.count, by: actor, at: time)
-            let diff = CaseDiff.changes(from: nil, to: record)
-            let entry = AuditEntry(sequence: 0, at: time, user: actor.user, caseID: record.id, version: CaseVersion(1), changes: diff)
-            lines.append((header, try CaseRecordLine.Unnumbered(caseBytes: Array(try CaseRecordLine.encoder.encode(record)), header: header),
-                          try AuditTrail.Unsealed(entry)))
-            changes.append(diff)
-            if index % 1000 == 999 { progress(index + 1) }
+        let block = 8192
+        for blockStart in stride(from: 0, to: records.count, by: block) {
+            let made = try Parallel.map(min(block, records.count - blockStart), chunkSize: 256) { offset in
+                let index = blockStart + offset
+                let record = records[index]
+                let header = Self.header(of: record, version: CaseVersion(1), part: index, of: records.count, by: actor, at: time)
+                let caseBytes = try CaseRecordLine.writer.encode(record)
+                let diff = try Self.newCaseChanges(record, caseBytes: caseBytes)
+                let entry = AuditEntry(sequence: 0, at: time, user: actor.user, caseID: record.id, version: CaseVersion(1), changes: diff)
+                return (header, try CaseRecordLine.Unnumbered(caseBytes: caseBytes, header: header), try AuditTrail.Unsealed(entry), diff)
+            }
+            for (header, line, audit, diff) in made {
+                lines.append((header, line, audit))
+                changes.append(diff)
+            }
+            progress(blockStart + made.count)
         }
-        progress(records.count)
         try withWriteLock {
             // Another import or registration may have taken an id since the check above.
             let taken = records.enumerated().filter { index[$0.element.id] != nil }
