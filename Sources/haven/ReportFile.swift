@@ -8,10 +8,7 @@ enum ReportFile {
     /// Writes to standard output, every byte or a clear failure (a full disk behind `>`, a
     /// closed pipe): never a crash, never a half export that looks whole.
     static func writeToStandardOutput(_ bytes: [UInt8], what: String) throws {
-        let (written, failure) = writeAll(bytes, to: STDOUT_FILENO)
-        if let failure {
-            throw HavenFailure("standard output: \(what) could not be written whole (\(written) of \(bytes.count) bytes): \(String(cString: strerror(failure))). Whatever received it is incomplete; write it again with --output to a disk with room.")
-        }
+        try Stream(standardOutputFor: what).write(bytes)
     }
 
     /// Writes every byte (retrying short writes and interruptions): how many were written, and
@@ -34,31 +31,84 @@ enum ReportFile {
     }
 
     static func write(_ bytes: [UInt8], to path: String, store: URL? = nil) throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        if let store, let inside = realpath(parent.isEmpty ? "." : parent, nil), let storePath = realpath(store.path, nil) {
-            defer { free(inside); free(storePath) }
-            let folder = String(cString: inside), root = String(cString: storePath)
-            if folder == root || folder.hasPrefix(root + "/") {
-                throw HavenFailure("\(path) is inside the store \(store.path); write exports and reports elsewhere.")
+        let stream = try Stream(creating: path, store: store)
+        try stream.write(bytes)
+        try stream.finish()
+    }
+
+    /// A file written a piece at a time (a whole-store export is written as it is read), or
+    /// standard output. A new file is created as `write(_:to:store:)` creates one; when a piece
+    /// cannot be written, or `abandon` is called, it is removed, so a half export never looks whole.
+    final class Stream {
+        let path: String?
+        let what: String
+        private var descriptor: Int32
+        private(set) var written = 0
+
+        /// A new file at `path` (never over one, never through a link, never inside `store`).
+        init(creating path: String, store: URL? = nil, what: String = "the file") throws {
+            let parent = (path as NSString).deletingLastPathComponent
+            if let store, let inside = realpath(parent.isEmpty ? "." : parent, nil), let storePath = realpath(store.path, nil) {
+                defer { free(inside); free(storePath) }
+                let folder = String(cString: inside), root = String(cString: storePath)
+                if folder == root || folder.hasPrefix(root + "/") {
+                    throw HavenFailure("\(path) is inside the store \(store.path); write exports and reports elsewhere.")
+                }
             }
-        }
-        // O_EXCL with O_CREAT refuses any existing name, a symbolic link (even a dangling one)
-        // included, so nothing is written over and no link leads the file elsewhere.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let code = errno
-            switch code {
-            case EEXIST: throw HavenFailure("\(path) already exists; Haven does not write over files. Choose another name.")
-            case ENOENT, ENOTDIR: throw HavenFailure("\(path): cannot be written: its folder does not exist.")
-            default: throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(code))).")
+            // O_EXCL with O_CREAT refuses any existing name, a symbolic link (even a dangling one)
+            // included, so nothing is written over and no link leads the file elsewhere.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                let code = errno
+                switch code {
+                case EEXIST: throw HavenFailure("\(path) already exists; Haven does not write over files. Choose another name.")
+                case ENOENT, ENOTDIR: throw HavenFailure("\(path): cannot be written: its folder does not exist.")
+                default: throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(code))).")
+                }
             }
+            self.path = path
+            self.what = what
+            self.descriptor = descriptor
         }
-        let failure = writeAll(bytes, to: descriptor).failure ?? (fsync(descriptor) == 0 ? nil : errno)
-        close(descriptor)
-        if let failure {
+
+        /// Standard output; `what` names what is written in a failure ("the export").
+        init(standardOutputFor what: String) {
+            path = nil
+            self.what = what
+            descriptor = STDOUT_FILENO
+        }
+
+        func write(_ bytes: [UInt8]) throws {
+            let (count, failure) = writeAll(bytes, to: descriptor)
+            written += count
+            if let failure { try fail(failure) }
+        }
+
+        /// Makes a file durable and closes it.
+        func finish() throws {
+            guard let path else { return }
+            if fsync(descriptor) != 0 { try fail(errno) }
+            close(descriptor)
+            descriptor = -1
+        }
+
+        /// Removes a file written in part (when what was to be written cannot be had whole).
+        func abandon() {
+            guard let path, descriptor >= 0 else { return }
+            close(descriptor)
+            descriptor = -1
             unlink(path)
-            throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(failure))); nothing was left there.")
         }
+
+        private func fail(_ code: Int32) throws -> Never {
+            guard let path else {
+                throw HavenFailure("standard output: \(what) could not be written whole (\(written) bytes written): \(String(cString: strerror(code))). Whatever received it is incomplete; write it again with --output to a disk with room.")
+            }
+            abandon()
+            throw HavenFailure("\(path): cannot be written: \(String(cString: strerror(code))); nothing was left there.")
+        }
+
+        deinit { if descriptor >= 0, path != nil { close(descriptor) } }
     }
 
     /// A regular file's bytes; a directory, pipe or device (a link to /dev/zero) is refused by

@@ -114,3 +114,35 @@ extension CommandLineTests {
         XCTAssertEqual(try haven("export", "--include-sensitive", "--store", store("live")).output, try String(contentsOfFile: exported, encoding: .utf8))
     }
 }
+
+extension CommandLineTests {
+    /// What `haven export --help` promises `haven import` reads back is what it reads back; an
+    /// export that left family whereabouts out is refused with one message saying what to do.
+    func testImportReadsBackWhatTheExportHelpPromisesAndNoMore() throws {
+        func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let exportHelp = words(try haven("export", "--help").output)
+        XCTAssertTrue(exportHelp.contains("'haven import' reads back a JSON export made with --include-sensitive, and one made without it when none of its cases has family"), exportHelp)
+        let importHelp = words(try haven("import", "--help").output)
+        XCTAssertTrue(importHelp.contains("An export made without --include-sensitive is read back only when none of its cases has family"), importHelp)
+
+        XCTAssertEqual(try haven("demo", "--cases", "12", "--no-open", "--role", "administrator", "--store", store("demo")).status, 0)
+        let reduced = scratch.appendingPathComponent("reduced.json").path
+        XCTAssertEqual(try haven("export", "--output", reduced, "--store", store("demo")).status, 0)
+        let cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reduced))) as? [[String: Any]])
+        let first = try XCTUnwrap(cases.firstIndex { !(($0["family"] as? [Any]) ?? []).isEmpty })
+        let id = try XCTUnwrap(cases[first]["id"] as? String)
+        XCTAssertEqual(try haven("init", "--store", store("live")).status, 0)
+        let refused = try haven("import", reduced, "--store", store("live"))
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(words(refused.output), words("""
+            Error: \(reduced): \(id) (record \(first)) lists family members without their whereabouts, country, contact or notes: \
+            the file was exported without the sensitive fields, and importing it would lose where the family is. Nothing was imported. \
+            Ask an administrator to export again with 'haven export --include-sensitive' and import that file.
+            """))
+        XCTAssertTrue(try haven("stats", "--json", "--store", store("live")).output.contains("\"total\":0"))
+        let whole = scratch.appendingPathComponent("whole.json").path
+        XCTAssertEqual(try haven("export", "--include-sensitive", "--output", whole, "--store", store("demo")).status, 0)
+        XCTAssertEqual(try haven("import", whole, "--store", store("live")).status, 0)
+        XCTAssertEqual(try haven("export", "--include-sensitive", "--store", store("live")).output, try String(contentsOfFile: whole, encoding: .utf8))
+    }
+}

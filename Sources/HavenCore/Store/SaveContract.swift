@@ -126,12 +126,18 @@ public enum SaveContract {
     /// A link made or removed on one case is made or removed on the other in the same save (or
     /// is already so): a family is never linked on one side only.
     static func checkFamilyLinks(_ updates: [CaseUpdate], previous: [Case?], ledger: some SaveLedger) throws {
-        let saved = Dictionary(uniqueKeysWithValues: updates.map { ($0.record.id, $0.record) })
+        // Most saves (and imports) link nobody: nothing to look up.
+        let linking = updates.indices.filter { index in
+            updates[index].record.family.contains { $0.linkedCase != nil } || previous[index]?.family.contains { $0.linkedCase != nil } == true
+        }
+        guard !linking.isEmpty else { return }
+        let position = Dictionary(uniqueKeysWithValues: updates.enumerated().map { ($0.element.record.id, $0.offset) })
         func links(of id: CaseID) -> Set<CaseID>? {
-            if let record = saved[id] { return Set(record.family.compactMap(\.linkedCase)) }
+            if let index = position[id] { return Set(updates[index].record.family.compactMap(\.linkedCase)) }
             return ledger.summary(of: id).map { Set($0.family.compactMap(\.linkedCase)) }
         }
-        for (index, update) in updates.enumerated() {
+        for index in linking {
+            let update = updates[index]
             let before = Set(previous[index]?.family.compactMap(\.linkedCase) ?? [])
             let after = Set(update.record.family.compactMap(\.linkedCase))
             for other in after.subtracting(before).sorted() {

@@ -3,6 +3,17 @@
 /// start, other than a negative number) gets a leading apostrophe.
 public enum CSV {
     public static func field(_ value: String) -> String {
+        // Almost every field starts with none of = + - @ and holds no comma, quote or line
+        // break: then it is written as it is. A character that is one of those holds its byte,
+        // so looking at the bytes is enough to know; anything else goes the long way below.
+        func isPlain(_ bytes: some Collection<UInt8>) -> Bool {
+            if let first = bytes.first,
+               first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") {
+                return false
+            }
+            return !bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        }
+        if value.utf8.withContiguousStorageIfAvailable(isPlain) ?? isPlain(value.utf8) { return value }
         var field = value
         if let first = field.first, "=+-@".contains(first), !(first == "-" && field.dropFirst().allSatisfy(\.isNumber)) {
             field = "'" + field

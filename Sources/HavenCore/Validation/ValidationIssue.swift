@@ -28,6 +28,10 @@ struct IssueCollector {
     }
 
     mutating func require(_ text: String, _ field: String, _ message: String) {
+        // A text that starts with a printable ASCII character or a letter is not blank; only
+        // the rest is trimmed the long way (an import validates 120,000 cases of names).
+        if let first = text.unicodeScalars.first,
+           (0x21..<0x7F).contains(first.value) || (first.value >= 0x80 && first.properties.isAlphabetic) { return }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { add(field, message) }
     }
 

@@ -42,15 +42,19 @@ enum AuditTrail {
     }
 
     static func hash(_ bytes: some Collection<UInt8>) -> String {
-        SHA256.hash(data: Array(bytes)).map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in digest {
+            hex.append(SortedJSONEncoder.Output.hex[Int(byte >> 4)])
+            hex.append(SortedJSONEncoder.Output.hex[Int(byte & 0xF)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The bytes of the line for `entry` following a line whose hash is `previousHash`, and its hash.
     static func encode(_ entry: AuditEntry, previousHash: String) throws -> (bytes: [UInt8], hash: String) {
-        var body = Array(try CaseRecordLine.encoder.encode(Line(entry, previousHash: previousHash)))
+        var body = try CaseRecordLine.writer.encode(Line(entry, previousHash: previousHash))
         let digest = hash(body)
         body.removeLast()
         return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
@@ -67,7 +71,7 @@ enum AuditTrail {
         init(_ entry: AuditEntry) throws {
             var placeholder = entry
             placeholder.sequence = 0
-            let encoded = Array(try CaseRecordLine.encoder.encode(Line(placeholder, previousHash: genesis)))
+            let encoded = try CaseRecordLine.writer.encode(Line(placeholder, previousHash: genesis))
             let middle = Array(#"\#(genesis)","sequence":0"#.utf8)
             guard let start = CaseRecordLine.firstRange(of: Self.marker, in: encoded[...]),
                   encoded[(start + Self.marker.count)...].starts(with: middle) else {
@@ -80,10 +84,27 @@ enum AuditTrail {
 
     /// The line for an unsealed entry as `encode` writes it, and its hash.
     static func seal(_ entry: Unsealed, sequence: Int, previousHash: String) -> (bytes: [UInt8], hash: String) {
-        var body = entry.before + Array(previousHash.utf8) + Array(#"","sequence":"#.utf8) + Array(String(sequence).utf8) + entry.after
-        let digest = hash(body)
-        body.removeLast()
-        return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
+        var bytes: [UInt8] = []
+        let digest = seal(entry, sequence: sequence, previousHash: previousHash, appendingTo: &bytes)
+        return (bytes, digest)
+    }
+
+    static let sequenceKey = Array(#"","sequence":"#.utf8)
+
+    /// Appends the line as `seal` makes it, with no copy on the way; returns its hash.
+    static func seal(_ entry: Unsealed, sequence: Int, previousHash: String, appendingTo bytes: inout [UInt8]) -> String {
+        let start = bytes.count
+        bytes += entry.before
+        bytes += previousHash.utf8
+        bytes += sequenceKey
+        bytes += String(sequence).utf8
+        bytes += entry.after
+        let digest = bytes.withUnsafeBytes { hash(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        bytes.removeLast()
+        bytes += hashKey
+        bytes += digest.utf8
+        bytes += [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "\n")]
+        return digest
     }
 
     /// The sequence number and hash of a line whose hash matches its contents, or nil.

@@ -95,9 +95,13 @@ enum CaseRecordLine {
         return encoder
     }()
 
+    /// Writes the same bytes as `encoder`, several times quicker (`SortedJSONEncoder`): what
+    /// the log, the trail and imports are written with.
+    static let writer = SortedJSONEncoder()
+
     /// The bytes of a whole line, newline included.
     static func encode(_ record: Case, header: RecordHeader) throws -> [UInt8] {
-        try encode(caseBytes: Array(try encoder.encode(record)), header: header)
+        try encode(caseBytes: try writer.encode(record), header: header)
     }
 
     /// The line for a case already encoded (as `encoder` writes it).
@@ -117,7 +121,7 @@ enum CaseRecordLine {
         init(caseBytes: [UInt8], header: RecordHeader) throws {
             var unnumbered = header
             unnumbered.auditSequence = 0
-            let encoded = Array(try encoder.encode(unnumbered))
+            let encoded = try writer.encode(unnumbered)
             let zero = Self.sequenceKey + [UInt8(ascii: "0")]
             guard encoded.starts(with: zero) else { throw Problem.malformed("the record header does not begin with its audit sequence") }
             rest = Array(encoded[zero.count..<(encoded.count - 1)]) + caseKey + caseBytes + [UInt8(ascii: "}")]
@@ -125,8 +129,25 @@ enum CaseRecordLine {
     }
 
     static func encode(_ line: Unnumbered, sequence: Int) -> [UInt8] {
-        let body = Unnumbered.sequenceKey + Array(String(sequence).utf8) + line.rest
-        return prefix + Array(CRC32.hex(CRC32.checksum(body)).utf8) + afterChecksum + body + Array("}\n".utf8)
+        var bytes: [UInt8] = []
+        append(line, sequence: sequence, to: &bytes)
+        return bytes
+    }
+
+    /// Appends the line numbered `sequence`, newline included, with no copy of it made on the
+    /// way (an import appends 120,000 of them under the lock).
+    static func append(_ line: Unnumbered, sequence: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes += prefix
+        bytes += [UInt8](repeating: UInt8(ascii: "0"), count: 8)
+        bytes += afterChecksum
+        let bodyStart = bytes.count
+        bytes += Unnumbered.sequenceKey
+        bytes += String(sequence).utf8
+        bytes += line.rest
+        let checksum = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
+        for (offset, digit) in CRC32.hex(checksum).utf8.enumerated() { bytes[start + prefix.count + offset] = digit }
+        bytes += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
     }
 
     enum Problem: Error, Equatable {

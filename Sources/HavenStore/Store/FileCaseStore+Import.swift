@@ -19,22 +19,30 @@ extension FileCaseStore {
         _ = try refresh()
         let problems = problems(importing: records, today: today)
         guard problems.isEmpty else { throw ImportError.invalid(problems) }
-        // Everything that does not depend on the store is made before the lock: each line but
-        // its audit number, and each new case's audit diff.
+        // Everything that does not depend on the store is made before the lock, on every core:
+        // each line but its audit number, each new case's audit diff and entry but its number
+        // and chain. A block at a time, so progress is told as it goes.
         var lines: [(header: RecordHeader, line: CaseRecordLine.Unnumbered, audit: AuditTrail.Unsealed)] = []
         var changes: [[FieldChange]] = []
         lines.reserveCapacity(records.count)
         changes.reserveCapacity(records.count)
-        for (index, record) in records.enumerated() {
-            let header = Self.header(of: record, version: CaseVersion(1), part: index, of: records.count, by: actor, at: time)
-            let diff = CaseDiff.changes(from: nil, to: record)
-            let entry = AuditEntry(sequence: 0, at: time, user: actor.user, caseID: record.id, version: CaseVersion(1), changes: diff)
-            lines.append((header, try CaseRecordLine.Unnumbered(caseBytes: Array(try CaseRecordLine.encoder.encode(record)), header: header),
-                          try AuditTrail.Unsealed(entry)))
-            changes.append(diff)
-            if index % 1000 == 999 { progress(index + 1) }
+        let block = 8192
+        for blockStart in stride(from: 0, to: records.count, by: block) {
+            let made = try Parallel.map(min(block, records.count - blockStart), chunkSize: 256) { offset in
+                let index = blockStart + offset
+                let record = records[index]
+                let header = Self.header(of: record, version: CaseVersion(1), part: index, of: records.count, by: actor, at: time)
+                let caseBytes = try CaseRecordLine.writer.encode(record)
+                let diff = try Self.newCaseChanges(record, caseBytes: caseBytes)
+                let entry = AuditEntry(sequence: 0, at: time, user: actor.user, caseID: record.id, version: CaseVersion(1), changes: diff)
+                return (header, try CaseRecordLine.Unnumbered(caseBytes: caseBytes, header: header), try AuditTrail.Unsealed(entry), diff)
+            }
+            for (header, line, audit, diff) in made {
+                lines.append((header, line, audit))
+                changes.append(diff)
+            }
+            progress(blockStart + made.count)
         }
-        progress(records.count)
         try withWriteLock {
             // Another import or registration may have taken an id since the check above.
             let taken = records.enumerated().filter { index[$0.element.id] != nil }
@@ -51,35 +59,18 @@ extension FileCaseStore {
         writeQueueIndexIfBehind()
     }
 
-    /// Every case as `StoreExport.json` writes it, copied from the log without decoding: the
-    /// log holds each case's JSON exactly as that encoder writes it, and checks its CRC.
-    /// Unless `includeSensitive`, a case with family is decoded and written again without the
-    /// sensitive fields (`SensitiveField`); `haven import` refuses such a file.
-    public func exportJSON(includeSensitive: Bool = false) throws -> [UInt8] {
-        let log = try withStoreLock(.shared) { () throws -> [UInt8] in
-            try catchUp()
-            return try cases.read(at: 0, count: scannedBytes)
+    /// A new case's audit changes as `CaseDiff.changes(from: nil, to:)` makes them (the whole
+    /// case less the sensitive family fields), from the bytes already encoded for its line.
+    static func newCaseChanges(_ record: Case, caseBytes: [UInt8]) throws -> [FieldChange] {
+        var withheld: [UInt8] = []
+        if record.family.isEmpty {
+            withheld = caseBytes
+        } else {
+            withheld.reserveCapacity(caseBytes.count)
+            let cut = caseBytes.withUnsafeBufferPointer { CaseJSON.appendWithoutSensitiveFields($0, to: &withheld) }
+            if !cut { withheld = try SortedJSONEncoder(leavingOutSensitive: true).encode(record) }
         }
-        let entries = index.values.sorted { $0.id < $1.id }
-        var bytes = Array("[\n".utf8)
-        bytes.reserveCapacity(log.count)
-        for (position, entry) in entries.enumerated() {
-            let line = log[entry.offset..<(entry.offset + entry.length)]
-            do {
-                let caseBytes = try CaseRecordLine.caseBytes(ofRecord: try CaseRecordLine.recordBytes(ofLine: line))
-                if includeSensitive || summary(of: entry.id)?.family.isEmpty ?? true {
-                    bytes += caseBytes
-                } else {
-                    let record = try JSONDecoder().decode(Case.self, from: Data(caseBytes))
-                    bytes += try StoreExport.withoutSensitive.encode(record)
-                }
-            } catch {
-                throw StoreError.damaged(file: cases.path, position: "byte \(entry.offset)", reason: "the record of \(entry.id) cannot be read; run 'haven check'")
-            }
-            bytes += Array((position + 1 < entries.count ? ",\n" : "\n").utf8)
-        }
-        bytes += Array("]\n".utf8)
-        return bytes
+        return [FieldChange(field: CaseDiff.wholeCase, before: nil, after: String(decoding: withheld, as: UTF8.self))]
     }
 
     /// Records in the audit trail that something left the store: what, and how much. An

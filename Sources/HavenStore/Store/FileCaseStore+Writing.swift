@@ -88,26 +88,29 @@ extension FileCaseStore {
     /// from `header(of:part:of:by:at:)`).
     func append(_ prepared: [PreparedSave], by actor: Actor, at time: Timestamp,
                 unnumbered: [(header: RecordHeader, line: CaseRecordLine.Unnumbered, audit: AuditTrail.Unsealed)]? = nil) throws {
-        var bytes: [UInt8] = []
         var written: [(header: RecordHeader, start: Int, length: Int)] = []
-        for (number, save) in prepared.enumerated() {
-            var header: RecordHeader
-            let line: [UInt8]
-            if let made = unnumbered?[number], made.header.id == save.record.id, made.header.version == save.version {
-                header = made.header
-                header.auditSequence = save.audit.sequence
-                line = CaseRecordLine.encode(made.line, sequence: save.audit.sequence)
-            } else {
-                header = Self.header(of: save.record, version: save.version, part: number, of: prepared.count, by: actor, at: time)
-                header.auditSequence = save.audit.sequence
-                line = try CaseRecordLine.encode(save.record, header: header)
-            }
-            written.append((header, bytes.count, line.count - 1))
-            bytes += line
-        }
+        written.reserveCapacity(prepared.count)
         let offset = cases.size
         do {
-            try cases.writeDurably(bytes)
+            // Written a few megabytes at a time and fsynced once (an import of 120,000 is half a
+            // gigabyte): to the disk that is one write of several parts, torn or whole.
+            let writer = PieceWriter(file: cases)
+            for (number, save) in prepared.enumerated() {
+                var header: RecordHeader
+                let start = writer.position
+                if let made = unnumbered?[number], made.header.id == save.record.id, made.header.version == save.version {
+                    header = made.header
+                    header.auditSequence = save.audit.sequence
+                    CaseRecordLine.append(made.line, sequence: save.audit.sequence, to: &writer.bytes)
+                } else {
+                    header = Self.header(of: save.record, version: save.version, part: number, of: prepared.count, by: actor, at: time)
+                    header.auditSequence = save.audit.sequence
+                    writer.bytes += try CaseRecordLine.encode(save.record, header: header)
+                }
+                written.append((header, start, writer.position - start - 1))
+                try writer.endOfUnit()
+            }
+            try writer.finish()
         } catch {
             cases.cutBack(to: offset)
             needsReopen = true
@@ -128,7 +131,40 @@ extension FileCaseStore {
         for line in written {
             setIndex(IndexEntry(header: line.header, offset: offset + line.start, length: line.length), summary: line.header.summary)
         }
-        scannedBytes = offset + bytes.count
+        scannedBytes = offset + (written.last.map { $0.start + $0.length + 1 } ?? 0)
+    }
+
+}
+
+/// What one append writes, a few megabytes at a time: units (lines, entries) are added to
+/// `bytes`, and once past `pieceBytes` at the end of a unit they are written; `finish` writes
+/// the rest and fsyncs, once. A failure leaves the caller to cut the file back.
+final class PieceWriter {
+    nonisolated(unsafe) static var pieceBytes = 8 << 20 // tests make it small
+
+    let file: PosixFile
+    var bytes: [UInt8] = []
+    private var written = 0
+
+    init(file: PosixFile) {
+        self.file = file
+    }
+
+    /// Where the next byte goes, counted from the start of this append.
+    var position: Int { written + bytes.count }
+
+    func endOfUnit() throws {
+        guard bytes.count >= Self.pieceBytes else { return }
+        try file.write(bytes)
+        written += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws {
+        if !bytes.isEmpty { try file.write(bytes) }
+        written += bytes.count
+        bytes = []
+        try file.sync()
     }
 }
 

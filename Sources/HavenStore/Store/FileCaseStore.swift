@@ -451,17 +451,21 @@ public final class FileCaseStore: CaseStore {
     /// failure the partial bytes are cut back and the session reopens before it writes again.
     /// `unsealed`, when given, holds the entries already encoded but for their numbers and chain.
     func appendAudit(_ entries: [AuditEntry], unsealed: [AuditTrail.Unsealed]? = nil) throws {
-        var bytes: [UInt8] = []
         var hash = lastAuditHash
-        for (number, entry) in entries.enumerated() {
-            let encoded = try unsealed.map { AuditTrail.seal($0[number], sequence: entry.sequence, previousHash: hash) }
-                ?? AuditTrail.encode(entry, previousHash: hash)
-            bytes += encoded.bytes
-            hash = encoded.hash
-        }
         let offset = audit.size
+        let writer = PieceWriter(file: audit)
         do {
-            try audit.writeDurably(bytes)
+            for (number, entry) in entries.enumerated() {
+                if let unsealed {
+                    hash = AuditTrail.seal(unsealed[number], sequence: entry.sequence, previousHash: hash, appendingTo: &writer.bytes)
+                } else {
+                    let encoded = try AuditTrail.encode(entry, previousHash: hash)
+                    writer.bytes += encoded.bytes
+                    hash = encoded.hash
+                }
+                try writer.endOfUnit()
+            }
+            try writer.finish()
         } catch {
             audit.cutBack(to: offset)
             needsReopen = true
@@ -469,6 +473,6 @@ public final class FileCaseStore: CaseStore {
         }
         lastAuditSequence = entries.last?.sequence ?? lastAuditSequence
         lastAuditHash = hash
-        scannedAuditBytes = offset + bytes.count
+        scannedAuditBytes = offset + writer.position
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import HavenCore
 
-/// Writes cases out: JSON that `import` reproduces exactly (with `--include-sensitive`), or
-/// CSV for a spreadsheet (no family fields at all).
+/// Writes cases out: JSON that `import` reproduces exactly (with `--include-sensitive`, or
+/// when no case has family), or CSV for a spreadsheet (no family fields at all).
 public enum StoreExport {
     /// The case encoder, leaving out the sensitive fields.
     static let withoutSensitive: JSONEncoder = {
@@ -32,23 +32,54 @@ public enum StoreExport {
 
     /// One row per case, as `CSV` writes it (RFC 4180, BOM, formulas defused).
     public static func csv(_ records: [Case]) -> [UInt8] {
-        let rows: [[String]] = records.map { record in
-            let d = record.defector
-            return [
-                record.id.rawValue, record.stage.rawValue, d.cyrillicName.family, d.cyrillicName.given, d.cyrillicName.patronymic,
-                d.latinName.family, d.latinName.given, d.latinName.patronymic, d.birthDate?.description ?? "", d.birthPlace,
-                d.service.branch.rawValue, d.service.rank.rawValue, d.service.unit, d.service.specialty ?? "",
-                d.crossing.method.rawValue, d.crossing.date?.description ?? "", d.custody.rawValue,
-                record.assignedTo?.rawValue ?? "", record.allocatedCountry?.rawValue ?? "",
-                record.registeredAt.description, record.stageEnteredAt.description,
-            ]
-        }
-        return Array(CSV.document(header: csvColumns, rows: rows).utf8)
+        csvHeader + records.flatMap { csvLine(csvRow($0)) }
     }
 
-    /// Decodes an import file: a JSON array of cases; errors name the file, line and column.
+    /// The byte-order mark and the header line.
+    static let csvHeader = Array(("\u{FEFF}" + csvColumns.map(CSV.field).joined(separator: ",") + "\r\n").utf8)
+
+    static func csvLine(_ row: [String]) -> [UInt8] {
+        var line: [UInt8] = []
+        appendCSVLine(row, to: &line)
+        return line
+    }
+
+    /// Appends the row as `CSV.document` writes it, with no string made on the way.
+    static func appendCSVLine(_ row: [String], to bytes: inout [UInt8]) {
+        for (index, value) in row.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += CSV.field(value).utf8
+        }
+        bytes += [13, 10]
+    }
+
+    static func csvRow(_ record: Case) -> [String] {
+        let d = record.defector
+        return [
+            record.id.rawValue, record.stage.rawValue, d.cyrillicName.family, d.cyrillicName.given, d.cyrillicName.patronymic,
+            d.latinName.family, d.latinName.given, d.latinName.patronymic, d.birthDate?.description ?? "", d.birthPlace,
+            d.service.branch.rawValue, d.service.rank.rawValue, d.service.unit, d.service.specialty ?? "",
+            d.crossing.method.rawValue, d.crossing.date?.description ?? "", d.custody.rawValue,
+            record.assignedTo?.rawValue ?? "", record.allocatedCountry?.rawValue ?? "",
+            record.registeredAt.description, record.stageEnteredAt.description,
+        ]
+    }
+
+    /// The same row from fields read out of the case's bytes and its summary (`CaseJSON`).
+    static func csvRow(id: CaseID, summary: CaseSummary, fields f: CaseJSON.CSVFields) -> [String] {
+        [
+            id.rawValue, summary.stage.rawValue, f.cyrillicName.family, f.cyrillicName.given, f.cyrillicName.patronymic,
+            f.latinName.family, f.latinName.given, f.latinName.patronymic, f.birthDate, f.birthPlace,
+            f.branch, f.rank, f.unit, f.specialty, f.crossingMethod, f.crossingDate, f.custody,
+            summary.assignedTo?.rawValue ?? "", summary.country?.rawValue ?? "",
+            f.registeredAt, summary.stageEnteredAt.description,
+        ]
+    }
+
+    /// Decodes an import file: a JSON array of cases; errors name the file, line and column,
+    /// and a file exported without the sensitive fields is refused saying so (`ImportFile`).
     public static func decodeCases(_ data: Data, file: String) throws(ReferenceDataError) -> [Case] {
-        try ReferenceDataDecoder.decode(data, file: file)
+        try ImportFile.decodeCases(data, file: file)
     }
 }
 

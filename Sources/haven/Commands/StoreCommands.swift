@@ -111,14 +111,20 @@ struct DemoCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import cases from a JSON array (as 'haven export' writes); every record is checked before any is written.")
+        abstract: "Import cases from a JSON array as 'haven export --include-sensitive' writes it; every record is checked before any is written.",
+        discussion: """
+            An export made without --include-sensitive is read back only when none of its cases has family: \
+            family members without their whereabouts and contact are refused, naming the first case, \
+            because importing them would lose where the family is. Ask an administrator to export again \
+            with --include-sensitive.
+            """)
 
     @Argument(help: ArgumentHelp("The file to import, or - for standard input.", valueName: "file")) var file: String
     @OptionGroup var store: StoreOptions
     @OptionGroup var reference: DataOptions
 
     func run() throws {
-        let data: Data
+        var data: Data?
         if file == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
@@ -129,7 +135,8 @@ struct ImportCommand: ParsableCommand {
         _ = try opened.adopt(reference.loadReferenceData())
         let name = file == "-" ? "standard input" : file
         do {
-            let records = try StoreExport.decodeCases(data, file: name)
+            let records = try StoreExport.decodeCases(data ?? Data(), file: name)
+            data = nil // the file's bytes are not kept beside its cases
             var progress = ProgressBar(total: records.count, label: "Importing")
             try opened.importCases(records, by: actor, at: .now(), today: .today()) { progress.update($0) }
             print("Imported \(records.count) case\(records.count == 1 ? "" : "s") into \(opened.directory.path).")
@@ -143,13 +150,18 @@ struct ImportCommand: ParsableCommand {
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export every case as JSON (which 'haven import' reads back) or CSV.")
+        commandName: "export", abstract: "Export every case as JSON or CSV.",
+        discussion: """
+            'haven import' reads back a JSON export made with --include-sensitive, and one made without it \
+            when none of its cases has family; it refuses one that leaves family members' whereabouts out, \
+            rather than lose or invent where a family is.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
 
     @Option(help: "json or csv.") var format: Format = .json
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600).", valueName: "file")) var output: String?
-    @Flag(help: "Include family whereabouts, countries, contact and notes (administrators; recorded in the audit trail). Without it 'haven import' cannot read the file back.")
+    @Flag(help: "Include family whereabouts, countries, contact and notes (administrators; recorded in the audit trail). Without it 'haven import' reads the file back only if no case has family.")
     var includeSensitive = false
     @OptionGroup var store: StoreOptions
 
@@ -159,20 +171,30 @@ struct ExportCommand: ParsableCommand {
             guard format == .json else { throw HavenFailure("--include-sensitive applies to JSON; the CSV export has no family fields.") }
             do { try Capability.exportSensitive.require(actor) } catch { throw HavenFailure("\(error)") }
         }
-        let bytes = format == .json ? try opened.exportJSON(includeSensitive: includeSensitive) : StoreExport.csv(try opened.allCases())
-        let count = try opened.summaries().count
-        if includeSensitive {
-            // Recorded before the data leaves: an export that is not audited does not happen.
-            try opened.auditExport("export", "\"\(count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",
-                                   by: actor, at: .now())
+        let latest = try opened.latestVersions()
+        // The file is made first, so a name already taken is refused before anything is audited.
+        let stream = try output.map { try ReportFile.Stream(creating: $0, store: opened.directory) }
+            ?? ReportFile.Stream(standardOutputFor: "the export")
+        do {
+            if includeSensitive {
+                // Recorded before the data leaves: an export that is not audited does not happen.
+                try opened.auditExport("export", "\"\(latest.count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",
+                                       by: actor, at: .now())
+            }
+            // Written as it is read, a batch of cases at a time (memory does not grow with the log).
+            switch format {
+            case .json: try latest.writeJSON(includeSensitive: includeSensitive, to: stream.write)
+            case .csv: try latest.writeCSV(to: stream.write)
+            }
+            try stream.finish()
+        } catch let failure as HavenFailure {
+            stream.abandon()
+            throw failure
+        } catch {
+            stream.abandon()
+            throw HavenFailure("\(error)")
         }
-        if let output {
-            // Exports hold the same data as the store: owner-only, never world-readable.
-            try ReportFile.write(bytes, to: output, store: opened.directory)
-            FileHandle.standardError.write(Data("Exported \(count) cases to \(output).\n".utf8))
-        } else {
-            try ReportFile.writeToStandardOutput(bytes, what: "the export")
-        }
+        if let output { FileHandle.standardError.write(Data("Exported \(latest.count) cases to \(output).\n".utf8)) }
     }
 }
 
