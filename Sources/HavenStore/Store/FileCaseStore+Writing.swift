@@ -74,6 +74,10 @@ extension FileCaseStore {
     /// file was replaced).
     func reopen() throws {
         (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
+        // A compaction holds its new log's lock from before the log takes the path until its
+        // queue index is in place and the rename is on disk: wait for that (a moment), so this
+        // session starts from the new index instead of reading the whole log.
+        try withStoreLock(.shared) {}
         auditIndex = [:]
         auditIndexedBytes = 0
         needsReopen = false
