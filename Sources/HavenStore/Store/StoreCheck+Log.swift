@@ -289,6 +289,31 @@ struct ChunkReader {
     }
 }
 
+/// A SHA-256 as the trail writes it (64 hex digits), held in place: the check compares 2.5
+/// million of them and must not allocate a string for each.
+struct HexDigest: Equatable {
+    var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    init?(_ hex: some Collection<UInt8>) {
+        guard hex.count == 64 else { return nil }
+        withUnsafeMutableBytes(of: &words) { target in
+            for (index, byte) in hex.enumerated() { target[index] = byte }
+        }
+    }
+
+    init?(_ text: String) {
+        self.init(Array(text.utf8))
+    }
+
+    static func == (a: HexDigest, b: HexDigest) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+            && a.words.4 == b.words.4 && a.words.5 == b.words.5 && a.words.6 == b.words.6 && a.words.7 == b.words.7
+    }
+
+    var text: String { withUnsafeBytes(of: words) { String(decoding: $0, as: UTF8.self) } }
+    static let genesis = HexDigest(AuditTrail.genesis)!
+}
+
 /// The audit trail read in order, a chunk at a time: each line's hash checked, and the fields
 /// the check needs read, on every core; the chain and the numbering checked in order as
 /// entries are taken.
@@ -300,8 +325,8 @@ struct TrailReader {
         var subject: String?
         var version: Int
         var compactedThrough: Int?
-        var previousHash: String
-        var hash: String
+        var previousHash: HexDigest
+        var hash: HexDigest
         /// Its hash matched and it read as an entry (a damaged one is still taken, so one bad
         /// entry does not hide the rest, but its number is not trusted for the history).
         var wellFormed = true
@@ -312,7 +337,7 @@ struct TrailReader {
     private var pending: [Entry] = []
     private var next = 0
     private var lineNumber = 0
-    private var previousHash = AuditTrail.genesis
+    private var previousHash = HexDigest.genesis
     private var expected = 1
     let path: String
     var problems: [StoreProblem] = []
@@ -360,7 +385,7 @@ struct TrailReader {
                 switch parsed {
                 case let .success(entry):
                     if entry.previousHash != previousHash {
-                        problems.append(StoreProblem(.damaged, file: path, position: "line \(range.number)", message: "\(AuditTrail.Problem.brokenChain(expectedPrevious: previousHash))"))
+                        problems.append(StoreProblem(.damaged, file: path, position: "line \(range.number)", message: "\(AuditTrail.Problem.brokenChain(expectedPrevious: previousHash.text))"))
                     } else if entry.sequence != expected {
                         problems.append(StoreProblem(.damaged, file: path, position: "line \(range.number)", message: "\(AuditTrail.Problem.sequenceGap(expected: expected, found: entry.sequence))"))
                     }
@@ -373,8 +398,9 @@ struct TrailReader {
                     let line = chunk.bytes[range.start..<range.end]
                     if let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)) {
                         var entry = Entry(lineNumber: range.number, sequence: decoded.sequence, caseID: decoded.caseID, subject: decoded.subject,
-                                          version: decoded.version.rawValue, compactedThrough: nil, previousHash: decoded.previousHash,
-                                          hash: String(decoding: line.suffix(66).prefix(64), as: UTF8.self))
+                                          version: decoded.version.rawValue, compactedThrough: nil,
+                                          previousHash: HexDigest(decoded.previousHash) ?? HexDigest.genesis,
+                                          hash: HexDigest(line.suffix(66).prefix(64)) ?? HexDigest.genesis)
                         entry.wellFormed = false
                         previousHash = entry.hash
                         expected = entry.sequence + 1
@@ -422,14 +448,15 @@ struct TrailReader {
             hex.append(hexDigits[Int(byte & 15)])
         }
         guard hex.elementsEqual(stated) else { throw .hashMismatch }
-        let hash = String(decoding: stated, as: UTF8.self)
+        guard let hash = HexDigest(stated) else { throw .malformed("the line has no hash") }
         if let entry = quickRead(line[line.startIndex..<hashStart], lineNumber: lineNumber, hash: hash) { return entry }
         let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
         guard let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(body)) else {
             throw .malformed("the entry is not a Haven audit entry")
         }
         return Entry(lineNumber: lineNumber, sequence: decoded.sequence, caseID: decoded.caseID, subject: decoded.subject,
-                     version: decoded.version.rawValue, compactedThrough: compactedThrough(decoded), previousHash: decoded.previousHash, hash: hash)
+                     version: decoded.version.rawValue, compactedThrough: compactedThrough(decoded),
+                     previousHash: HexDigest(decoded.previousHash) ?? HexDigest.genesis, hash: hash)
     }
 
     static func compactedThrough(_ line: AuditTrail.Line) -> Int? {
@@ -443,11 +470,11 @@ struct TrailReader {
     /// The fields after the changes, read from the key `previousHash` on (the last place it
     /// can appear unescaped, since no change has such a key), and the case from the start.
     /// Nil when the line is not laid out as Haven writes it, or is a compaction's.
-    static func quickRead(_ body: ArraySlice<UInt8>, lineNumber: Int, hash: String) -> Entry? {
+    static func quickRead(_ body: ArraySlice<UInt8>, lineNumber: Int, hash: HexDigest) -> Entry? {
         guard let keyAt = lastRange(of: previousKey, in: body) else { return nil }
         var cursor = keyAt + previousKey.count
         guard body.endIndex - cursor > 66 else { return nil }
-        let previous = String(decoding: body[cursor..<(cursor + 64)], as: UTF8.self)
+        guard let previous = HexDigest(body[cursor..<(cursor + 64)]) else { return nil }
         cursor += 64
         func expect(_ text: String) -> Bool {
             let bytes = Array(text.utf8)
