@@ -22,11 +22,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public init?(iso text: String) {
-        // YYYY-MM-DDTHH:MM:SSZ, exactly 20 characters.
-        let chars = Array(text.utf8)
-        guard chars.count == 20, chars[10] == UInt8(ascii: "T"), chars[13] == UInt8(ascii: ":"),
+        guard let value = text.utf8.withContiguousStorageIfAvailable({ Timestamp(isoBytes: $0) })
+                ?? Timestamp(isoBytes: Array(text.utf8)) else { return nil }
+        self = value
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, exactly 20 ASCII characters, read as bytes.
+    init?(isoBytes chars: some RandomAccessCollection<UInt8>) {
+        guard chars.count == 20 else { return nil }
+        let chars = Array(chars)
+        guard chars[10] == UInt8(ascii: "T"), chars[13] == UInt8(ascii: ":"),
               chars[16] == UInt8(ascii: ":"), chars[19] == UInt8(ascii: "Z"),
-              let date = CalendarDate(iso: String(decoding: chars[0..<10], as: UTF8.self)) else { return nil }
+              let parts = CalendarDate.parts(ofISO: chars[0..<10]),
+              let date = CalendarDate(year: parts.year, month: parts.month, day: parts.day) else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for c in chars[range] {
@@ -41,9 +49,28 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
+        let date = date
         let seconds = Int(secondsSinceEpoch - Int64(date.daysSinceEpoch) * 86_400)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(date)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
+        guard (1...9999).contains(date.year) else {
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            return "\(date)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
+        }
+        // Written straight into twenty bytes: every time the store writes goes through here.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            CalendarDate.writeDigits(date.year, count: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(date.month, count: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(date.day, count: 2, into: buffer, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            CalendarDate.writeDigits(seconds / 3600, count: 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(seconds / 60 % 60, count: 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(seconds % 60, count: 2, into: buffer, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool {
