@@ -20,29 +20,35 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Parses the ISO 8601 calendar form `YYYY-MM-DD`, the only form Haven stores.
     public init?(iso text: String) {
         // Read as bytes: the store reads hundreds of thousands of dates when it opens.
-        guard let parts = text.utf8.withContiguousStorageIfAvailable({ CalendarDate.parts(ofISO: $0) })
-                ?? CalendarDate.parts(ofISO: Array(text.utf8)) else { return nil }
+        var text = text
+        guard let date = text.withUTF8({ CalendarDate(isoBytes: $0) }) else { return nil }
+        self = date
+    }
+
+    /// `init?(iso:)` from the text's UTF-8 bytes.
+    public init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parts = CalendarDate.parts(ofISO: bytes) else { return nil }
         self.init(year: parts.year, month: parts.month, day: parts.day)
     }
 
+    struct Parts {
+        var year = 0, month = 0, day = 0
+    }
+
     /// Year, month and day of exactly `DDDD-DD-DD` in ASCII digits, or nil.
-    static func parts(ofISO bytes: some RandomAccessCollection<UInt8>) -> (year: Int, month: Int, day: Int)? {
-        guard bytes.count == 10 else { return nil }
-        var values = (0, 0, 0)
-        for (offset, byte) in bytes.enumerated() {
-            if offset == 4 || offset == 7 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let digit = Int(byte) - Int(UInt8(ascii: "0"))
+    static func parts(ofISO bytes: UnsafeBufferPointer<UInt8>) -> Parts? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        var parts = Parts()
+        for offset in 0..<10 where offset != 4 && offset != 7 {
+            let digit = Int(bytes[offset]) - Int(UInt8(ascii: "0"))
             guard (0...9).contains(digit) else { return nil }
             switch offset {
-            case 0..<4: values.0 = values.0 * 10 + digit
-            case 5..<7: values.1 = values.1 * 10 + digit
-            default: values.2 = values.2 * 10 + digit
+            case 0..<4: parts.year = parts.year * 10 + digit
+            case 5..<7: parts.month = parts.month * 10 + digit
+            default: parts.day = parts.day * 10 + digit
             }
         }
-        return (values.0, values.1, values.2)
+        return parts
     }
 
     /// Days since 1970-01-01 (negative before it).

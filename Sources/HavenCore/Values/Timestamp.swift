@@ -22,29 +22,23 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public init?(iso text: String) {
-        guard let value = text.utf8.withContiguousStorageIfAvailable({ Timestamp(isoBytes: $0) })
-                ?? Timestamp(isoBytes: Array(text.utf8)) else { return nil }
+        var text = text
+        guard let value = text.withUTF8({ Timestamp(isoBytes: $0) }) else { return nil }
         self = value
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, exactly 20 ASCII characters, read as bytes.
-    init?(isoBytes chars: some RandomAccessCollection<UInt8>) {
-        guard chars.count == 20 else { return nil }
-        let chars = Array(chars)
-        guard chars[10] == UInt8(ascii: "T"), chars[13] == UInt8(ascii: ":"),
+    public init?(isoBytes chars: UnsafeBufferPointer<UInt8>) {
+        guard chars.count == 20, chars[10] == UInt8(ascii: "T"), chars[13] == UInt8(ascii: ":"),
               chars[16] == UInt8(ascii: ":"), chars[19] == UInt8(ascii: "Z"),
-              let parts = CalendarDate.parts(ofISO: chars[0..<10]),
+              let parts = CalendarDate.parts(ofISO: UnsafeBufferPointer(rebasing: chars[0..<10])),
               let date = CalendarDate(year: parts.year, month: parts.month, day: parts.day) else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for c in chars[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) else { return nil }
-                value = value * 10 + Int(c - UInt8(ascii: "0"))
-            }
-            return value
+        func number(_ start: Int) -> Int? {
+            let (tens, ones) = (Int(chars[start]) - 48, Int(chars[start + 1]) - 48)
+            guard (0...9).contains(tens), (0...9).contains(ones) else { return nil }
+            return tens * 10 + ones
         }
-        guard let h = number(11..<13), let m = number(14..<16), let s = number(17..<19),
-              h < 24, m < 60, s < 60 else { return nil }
+        guard let h = number(11), let m = number(14), let s = number(17), h < 24, m < 60, s < 60 else { return nil }
         self.init(date: date, hour: h, minute: m, second: s)
     }
 
