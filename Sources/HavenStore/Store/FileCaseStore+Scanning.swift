@@ -85,37 +85,42 @@ extension FileCaseStore {
             // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
             // stop where it now ends; the locked catch-up that follows reads it again.
             if bytes.count < count { end = position + bytes.count }
-            let part = LogScanner.scan(bytes, baseOffset: position, file: cases.path)
-            if part.completeLength == 0, position + count < end {
+            let (parts, completeLength) = LogScanner.scanInChunks(bytes, baseOffset: position, file: cases.path, keepingStoredSummaries: false)
+            if completeLength == 0, position + count < end {
                 chunk *= 2 // one line longer than a chunk: read more at once
                 continue
             }
-            if summaryList.isEmpty, !part.records.isEmpty {
+            let recordCount = parts.reduce(0) { $0 + $1.records.count }
+            if summaryList.isEmpty, recordCount > 0 {
                 // Room for every case at once, estimated from this chunk's lines: growing the
                 // list by doubling would hold two copies of it (96 MB at 120,000 cases).
-                let estimate = Int(Double(end - position) / Double(max(1, part.completeLength)) * Double(part.records.count) * 1.05)
+                let estimate = Int(Double(end - position) / Double(max(1, completeLength)) * Double(recordCount) * 1.05)
                 summaryList.reserveCapacity(estimate)
                 summaryPosition.reserveCapacity(estimate)
                 index.reserveCapacity(estimate)
             }
-            for problem in part.problems { openingProblems.append(problem) }
-            for item in part.records {
-                if let number = item.header.part, let parts = item.header.parts {
-                    if number == 1 { openWrite = item.offset }
-                    if number == parts { openWrite = nil }
-                } else {
-                    openWrite = nil
+            var lastOffset: Int?
+            for part in parts {
+                for problem in part.problems { openingProblems.append(problem) }
+                for item in part.records {
+                    if let number = item.header.part, let parts = item.header.parts {
+                        if number == 1 { openWrite = item.offset }
+                        if number == parts { openWrite = nil }
+                    } else {
+                        openWrite = nil
+                    }
+                    lastOffset = item.offset
+                    if let existing = index[item.header.id], existing.version >= item.header.version { continue }
+                    setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), caseSummary: item.summary)
                 }
-                if let existing = index[item.header.id], existing.version >= item.header.version { continue }
-                setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
             }
-            if let last = part.records.last {
-                let start = last.offset - position
-                lastLineRead = (last.offset, Array(bytes[start..<min(start + 24, bytes.count)]))
+            if let lastOffset {
+                let start = lastOffset - position
+                lastLineRead = (lastOffset, Array(bytes[start..<min(start + 24, bytes.count)]))
             }
-            scanned += part.records.count
-            position += part.completeLength
-            if part.completeLength < bytes.count, position + (bytes.count - part.completeLength) >= end { break }
+            scanned += recordCount
+            position += completeLength
+            if completeLength < bytes.count, position + (bytes.count - completeLength) >= end { break }
         }
         if let openWrite {
             // Rare (a crash mid-write): the lines taken in from it come out by reading again.

@@ -81,7 +81,11 @@ public final class FileCaseStore: CaseStore {
     /// Puts a record line in the index and its summary in the list, moving its places in the
     /// counts.
     func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
-        let summary = stored.caseSummary(id: entry.id, version: entry.version)
+        setIndex(entry, caseSummary: stored.caseSummary(id: entry.id, version: entry.version))
+    }
+
+    /// The same, with the summary already made (a scan makes it on the core that read the line).
+    func setIndex(_ entry: IndexEntry, caseSummary summary: CaseSummary) {
         index[entry.id] = entry
         highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
         if let position = summaryPosition[entry.id] {
@@ -279,18 +283,43 @@ public final class FileCaseStore: CaseStore {
     func writeQueueIndex() {
         guard scannedBytes > 0 else { return }
         let temporary = PosixFile.temporaryName(beside: queueIndexPath)
+        let queueIndex: QueueIndex
         do {
             let entries = summaryList.map { index[$0.id]! }
             let problems = openingProblems.filter { $0.severity == .damaged && $0.file == cases.path }.map { ($0.position, $0.message) }
-            let queueIndex = QueueIndex(stamp: try QueueIndex.stamp(of: cases, coveredLength: scannedBytes), entries: entries,
-                                        summaries: summaryList, problems: problems)
-            let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
-            try file.write(queueIndex.encoded())
-            try PosixFile.rename(temporary, to: queueIndexPath)
-            queueIndexCovers = scannedBytes
+            queueIndex = QueueIndex(stamp: try QueueIndex.stamp(of: cases, coveredLength: scannedBytes), entries: entries,
+                                    summaries: summaryList, problems: problems)
         } catch {
-            PosixFile.unlink(temporary)
+            return
         }
+        queueIndexCovers = scannedBytes
+        let (path, mode) = (queueIndexPath, manifest.fileMode)
+        let write = {
+            do {
+                let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+                try file.write(queueIndex.encoded())
+                try PosixFile.rename(temporary, to: path)
+            } catch {
+                PosixFile.unlink(temporary)
+            }
+        }
+        guard Self.writesQueueIndexInBackground else { return write() }
+        // Encoding 120,000 summaries and writing 23 MB takes a third of a second after a cold
+        // opening: done beside the first screen, from a copy of the summaries.
+        nonisolated(unsafe) let job = write
+        DispatchQueue.global().async(group: Self.queueIndexWrites) { job() }
+    }
+
+    /// Whether a queue index is written on another thread, so the first screen after an
+    /// opening that read much of the log does not wait for it. The interactive session turns
+    /// it on (and waits for the writes before it exits, `waitForQueueIndexWrites`); commands
+    /// and the test suites write the index before they go on.
+    public nonisolated(unsafe) static var writesQueueIndexInBackground = false
+    static let queueIndexWrites = DispatchGroup()
+
+    /// Waits for queue indexes still being written on other threads.
+    public static func waitForQueueIndexWrites() {
+        queueIndexWrites.wait()
     }
 
     // MARK: CaseStore
