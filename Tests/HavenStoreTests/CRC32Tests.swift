@@ -32,6 +32,15 @@ final class CRC32Tests: XCTestCase {
         }
     }
 
+    func testAChecksumContinuesOverBytesThatFollow() {
+        let bytes = Array("The quick brown fox jumps over the lazy dog".utf8)
+        for cut in [0, 1, 9, 20, bytes.count] {
+            let first = CRC32.checksum(Array(bytes[..<cut]))
+            XCTAssertEqual(CRC32.checksum(Array(bytes[cut...]), continuing: first), 0x414F_A339)
+            XCTAssertEqual(Array(bytes[cut...]).withUnsafeBytes { CRC32.tableChecksum($0, continuing: first) }, 0x414F_A339)
+        }
+    }
+
     /// Where the system has zlib, its checksum is used and agrees with the tables on large input.
     func testZlibWhenPresentAgreesWithTheTables() throws {
         try XCTSkipIf(CRC32.zlibCRC32 == nil, "no libz.so.1 here: the tables are used")

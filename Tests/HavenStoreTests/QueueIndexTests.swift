@@ -314,6 +314,7 @@ extension QueueIndexTests {
         let opened = try FileCaseStore(at: storeURL)
         XCTAssertEqual(opened.bytesFromQueueIndex, 0, "nothing to start from")
         XCTAssertEqual(try opened.summaries(), expected, "the opening does not wait for the index")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: indexPath), "written a moment after the first screen")
         FileCaseStore.waitForQueueIndexWrites()
         XCTAssertTrue(FileManager.default.fileExists(atPath: indexPath))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: storeURL.path).filter { $0.contains(".tmp-") }, [])

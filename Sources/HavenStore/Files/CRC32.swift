@@ -24,16 +24,22 @@ enum CRC32 {
     }()
 
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        bytes.withUnsafeBytes(checksum)
+        bytes.withUnsafeBytes { checksum($0) }
     }
 
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes(checksum)
+        bytes.withUnsafeBytes { checksum($0) }
     }
 
-    static func checksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 {
-        guard let zlib = zlibCRC32, let base = buffer.baseAddress else { return tableChecksum(buffer) }
-        var crc: UInt = 0
+    /// The checksum of bytes that follow bytes whose checksum was `previous`: the checksum of
+    /// both together.
+    static func checksum(_ bytes: [UInt8], continuing previous: UInt32) -> UInt32 {
+        bytes.withUnsafeBytes { checksum($0, continuing: previous) }
+    }
+
+    static func checksum(_ buffer: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+        guard let zlib = zlibCRC32, let base = buffer.baseAddress else { return tableChecksum(buffer, continuing: previous) }
+        var crc = UInt(previous)
         var offset = 0
         while offset < buffer.count {
             let count = min(buffer.count - offset, 1 << 30)
@@ -57,7 +63,11 @@ enum CRC32 {
 
     /// The checksum by the tables here (slicing-by-8).
     static func tableChecksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
+        tableChecksum(buffer, continuing: 0)
+    }
+
+    static func tableChecksum(_ buffer: UnsafeRawBufferPointer, continuing previous: UInt32) -> UInt32 {
+        var crc: UInt32 = previous ^ 0xFFFF_FFFF
         tables.withUnsafeBufferPointer { t in
             var offset = 0
             let count = buffer.count

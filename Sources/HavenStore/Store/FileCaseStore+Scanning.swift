@@ -62,8 +62,9 @@ extension FileCaseStore {
     }
 
     /// How much of the log is read at a time: enough lines for both cores, and never the
-    /// whole 500 MB log of 120,000 cases in memory at once.
-    nonisolated(unsafe) static var scanChunkBytes = 16 << 20 // tests make it small
+    /// whole 500 MB log of 120,000 cases in memory at once (two chunks are: one parsed while
+    /// the one before is taken in).
+    nonisolated(unsafe) static var scanChunkBytes = 8 << 20 // tests make it small
 
     /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
     /// each good line to the index as its chunk is read (so the parsed headers of 120,000 lines
@@ -79,22 +80,14 @@ extension FileCaseStore {
         var chunk = Self.scanChunkBytes
         var openWrite: Int? // where a write of several cases, not yet seen whole, begins
         var scanned = 0
-        while position < end {
-            let count = min(chunk, end - position)
-            let bytes = try cases.read(at: position, count: count)
-            // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
-            // stop where it now ends; the locked catch-up that follows reads it again.
-            if bytes.count < count { end = position + bytes.count }
-            let (parts, completeLength) = LogScanner.scanInChunks(bytes, baseOffset: position, file: cases.path, keepingStoredSummaries: false)
-            if completeLength == 0, position + count < end {
-                chunk *= 2 // one line longer than a chunk: read more at once
-                continue
-            }
+        /// Takes in a chunk's parsed lines, in log order.
+        func takeIn(_ parsed: ParsedChunk) {
+            let (parts, base) = (parsed.parts, parsed.position)
             let recordCount = parts.reduce(0) { $0 + $1.records.count }
             if summaryList.isEmpty, recordCount > 0 {
                 // Room for every case at once, estimated from this chunk's lines: growing the
                 // list by doubling would hold two copies of it (96 MB at 120,000 cases).
-                let estimate = Int(Double(end - position) / Double(max(1, completeLength)) * Double(recordCount) * 1.05)
+                let estimate = Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05)
                 summaryList.reserveCapacity(estimate)
                 summaryPosition.reserveCapacity(estimate)
                 index.reserveCapacity(estimate)
@@ -115,13 +108,32 @@ extension FileCaseStore {
                 }
             }
             if let lastOffset {
-                let start = lastOffset - position
-                lastLineRead = (lastOffset, Array(bytes[start..<min(start + 24, bytes.count)]))
+                let start = lastOffset - base
+                lastLineRead = (lastOffset, Array(parsed.bytes[start..<min(start + 24, parsed.bytes.count)]))
             }
             scanned += recordCount
+        }
+        // Each chunk is parsed on the other threads while the chunk before it is taken in here.
+        var pending: ParsedChunk?
+        while position < end {
+            let count = min(chunk, end - position)
+            let bytes = try cases.read(at: position, count: count)
+            // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
+            // stop where it now ends; the locked catch-up that follows reads it again.
+            if bytes.count < count { end = position + bytes.count }
+            // Up to the last newline (usually a line from the end): what the scan will take.
+            let completeLength = bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0
+            if completeLength == 0, position + count < end {
+                chunk *= 2 // one line longer than a chunk: read more at once
+                continue
+            }
+            let parsed = ParsedChunk(bytes: bytes, position: position, completeLength: completeLength, file: cases.path)
+            if let previous = pending { takeIn(previous.finished()) }
+            pending = parsed
             position += completeLength
             if completeLength < bytes.count, position + (bytes.count - completeLength) >= end { break }
         }
+        if let previous = pending { takeIn(previous.finished()) }
         if let openWrite {
             // Rare (a crash mid-write): the lines taken in from it come out by reading again.
             try scanFromStart(limit: openWrite)
@@ -138,3 +150,30 @@ extension FileCaseStore {
         if scanned > 10_000 { Self.trimMalloc() }
     }
 }
+
+/// A chunk of the log being parsed on other threads from the moment it is made.
+final class ParsedChunk: @unchecked Sendable {
+    let bytes: [UInt8]
+    let position: Int
+    let completeLength: Int
+    private let done = DispatchGroup()
+    private var result: [LogScanner.Result] = []
+
+    init(bytes: [UInt8], position: Int, completeLength: Int, file: String) {
+        self.bytes = bytes
+        self.position = position
+        self.completeLength = completeLength
+        DispatchQueue.global().async(group: done) { [self] in
+            result = LogScanner.scanInChunks(bytes, baseOffset: position, file: file, keepingStoredSummaries: false).chunks
+        }
+    }
+
+    /// Waits for the parse; the chunk's results in line order.
+    func finished() -> ParsedChunk {
+        done.wait()
+        return self
+    }
+
+    var parts: [LogScanner.Result] { result }
+}
+

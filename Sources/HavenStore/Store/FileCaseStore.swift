@@ -297,7 +297,12 @@ public final class FileCaseStore: CaseStore {
         let write = {
             do {
                 let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
-                try file.write(queueIndex.encoded())
+                let (head, body, checksum) = queueIndex.encodedParts()
+                var tail = ByteWriter()
+                tail.fixed32(checksum)
+                try file.write(head)
+                try file.write(body)
+                try file.write(tail.bytes)
                 try PosixFile.rename(temporary, to: path)
             } catch {
                 PosixFile.unlink(temporary)
@@ -305,9 +310,14 @@ public final class FileCaseStore: CaseStore {
         }
         guard Self.writesQueueIndexInBackground else { return write() }
         // Encoding 120,000 summaries and writing 23 MB takes a third of a second after a cold
-        // opening: done beside the first screen, from a copy of the summaries.
+        // opening: done from a copy of the summaries once the first screen is up (a second on;
+        // an exit before then waits for it).
         nonisolated(unsafe) let job = write
-        DispatchQueue.global().async(group: Self.queueIndexWrites) { job() }
+        let delay = Self.queueIndexWriteDelay
+        DispatchQueue.global().async(group: Self.queueIndexWrites) {
+            _ = Self.queueIndexHurry.wait(timeout: .now() + delay)
+            job()
+        }
     }
 
     /// Whether a queue index is written on another thread, so the first screen after an
@@ -316,9 +326,14 @@ public final class FileCaseStore: CaseStore {
     /// and the test suites write the index before they go on.
     public nonisolated(unsafe) static var writesQueueIndexInBackground = false
     static let queueIndexWrites = DispatchGroup()
+    nonisolated(unsafe) static var queueIndexWriteDelay = 1.0 // seconds; tests make it 0
 
-    /// Waits for queue indexes still being written on other threads.
+    /// Signalled when the session ends: a write still waiting for its moment starts at once.
+    static let queueIndexHurry = DispatchSemaphore(value: 0)
+
+    /// Waits for queue indexes still being written on other threads (starting any that wait).
     public static func waitForQueueIndexWrites() {
+        for _ in 0..<16 { queueIndexHurry.signal() }
         queueIndexWrites.wait()
     }
 
