@@ -24,15 +24,27 @@ struct WholeStoreJobs {
         var budget: Double?
     }
 
+    /// GNU time, which reports a command's own peak memory: a child spawned from this process
+    /// starts counting from this process's peak (the kernel carries it across posix_spawn's
+    /// exec), so wait4's figure alone would report the benchmark's memory, not the job's.
+    static let time = "/usr/bin/time"
+
     /// Runs `arguments` with the `haven` binary; its time and peak memory, or a failure naming it.
     func run(_ job: String, _ arguments: [String], budget: Double? = nil) throws -> Figure {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("haven-bench-job-\(getpid()).out").path
+        let scratch = FileManager.default.temporaryDirectory
+        let output = scratch.appendingPathComponent("haven-bench-job-\(getpid()).out").path
+        let memory = scratch.appendingPathComponent("haven-bench-job-\(getpid()).rss").path
+        let timed = FileManager.default.isExecutableFile(atPath: Self.time)
         let start = DispatchTime.now().uptimeNanoseconds
-        let child = try ChildProcess([haven] + arguments, outputPath: output)
-        let (status, peak) = child.waitReportingPeakMemory()
+        let child = try ChildProcess((timed ? [Self.time, "-f", "%M", "-o", memory] : []) + [haven] + arguments, outputPath: output)
+        var (status, peak) = child.waitReportingPeakMemory()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let text = child.output
+        if timed, let reported = (try? String(contentsOfFile: memory, encoding: .utf8)).flatMap({ Int($0.split(separator: "\n").last ?? "") }) {
+            peak = reported
+        }
         unlink(output)
+        unlink(memory)
         guard status == 0 else { throw BenchFailure("\(job) failed (status \(status)): \(text.suffix(400))") }
         return Figure(job: job, seconds: seconds, peakKilobytes: peak, budget: budget)
     }
