@@ -9,7 +9,7 @@ import HavenTestSupport
 struct HavenBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "haven-bench",
-        abstract: "Measure the store at scale: open, one save at 100 and at N cases, export; with CPython's json.loads beside open.",
+        abstract: "Measure the store at scale: open, one save at 100 and at N cases, export; with CPython's json.loads beside open; the whole-store jobs through the binary (--part jobs).",
         discussion: "Build for release first: swift build -c release --product haven-bench")
 
     @Option(help: "Cases in the large store.") var cases = 120_000
@@ -19,8 +19,11 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, waits, aging
+        case all, store, allocation, open, terminal, waits, aging, jobs
     }
+
+    @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
+    var age = 0
 
     @Option(help: "With --part waits: how many new cases the import adds.") var importing = 5_000
     @Option(help: "With --part aging: saves a case the store is aged by.") var savesPerCase = 20
@@ -52,6 +55,7 @@ struct HavenBench: ParsableCommand {
         if part == .terminal { return try terminalBenchmark() }
         if part == .waits { return try saveWaits() }
         if part == .aging { return try agingBenchmark() }
+        if part == .jobs { return try wholeStoreJobs() }
         if part == .all || part == .allocation { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }
@@ -183,6 +187,20 @@ struct HavenBench: ParsableCommand {
         print(String(format: "peak resident memory of the bench itself: %d MB", peakResidentMegabytes()))
         if !missed.isEmpty {
             print("  missed: " + missed.joined(separator: ", "))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Issue 21's whole-store jobs through the real binary (`WholeStoreJobs`).
+    func wholeStoreJobs() throws {
+        guard let store else {
+            throw ValidationError("--part jobs needs --store DIR (make one with: haven demo --cases 120000 --no-open --role administrator --store DIR)")
+        }
+        let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
+        let (report, missed) = try WholeStoreJobs(haven: binary, store: URL(fileURLWithPath: store), age: age).run()
+        print(report)
+        if !missed.isEmpty {
+            print("  budgets missed: " + missed.joined(separator: ", "))
             throw ExitCode(1)
         }
     }

@@ -90,8 +90,8 @@ struct TerminalBenchmark {
     }
 
     /// The report, and which budgets (`Budget`) the figures miss.
-    /// `cold`: the store's queue index was removed first, so opening read the whole log. The
-    /// open budget is for a start with the index; a cold start is reported, not judged.
+    /// `cold`: the store's queue index was removed first, so opening read the whole log; issue
+    /// 21's budget for that start (`Budget.coldOpenSeconds`) judges it.
     static func report(_ figures: Figures, cases: Int, cold: Bool = false) -> (text: String, missed: [String]) {
         func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
         let keys = figures.keystrokes.sorted()
@@ -110,8 +110,9 @@ struct TerminalBenchmark {
                      + (cold ? ", cold: the queue index removed first" : ""))
         lines.append(String(format: "  start to home screen drawn                     %8.3f s", figures.firstFrame))
         lines.append(String(format: "  then the queue drawn (key 2)                   %8.3f s", figures.queueDrawn))
-        lines.append(String(format: "  open to usable queue                           %8.3f s   budget 1 s: ", figures.openToQueue)
-                     + (cold ? "not judged (once after the index is lost; it is written again)"
+        lines.append(String(format: "  open to usable queue                           %8.3f s   budget %.0f s: ", figures.openToQueue,
+                            cold ? Budget.coldOpenSeconds : Budget.openSeconds)
+                     + (cold ? verdict(figures.openToQueue <= Budget.coldOpenSeconds, "open to usable queue, cold")
                              : verdict(figures.openToQueue <= Budget.openSeconds, "open to usable queue")))
         lines.append("  search keystroke, key to screen finished (\(keys.count) keys): median \(milliseconds(median)), "
                      + "p99 \(milliseconds(p99)), worst \(milliseconds(keys.last!))   budget 16 / 50 ms: "

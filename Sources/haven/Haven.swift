@@ -26,6 +26,9 @@ struct Haven: ParsableCommand {
     var clock: String?
 
     func run() throws {
+        // A queue index found behind is written beside the first screen, and finished before exit.
+        FileCaseStore.writesQueueIndexInBackground = true
+        defer { FileCaseStore.waitForQueueIndexWrites() }
         let (opened, actor) = try store.open(for: .viewCases)
         let reference = try opened.adopt(data.loadReferenceData())
         var start: Timestamp?

@@ -27,7 +27,27 @@ final class CRC32Tests: XCTestCase {
         for start in 0..<9 {
             for end in start...bytes.count where (end - start) < 40 || end % 37 == 0 {
                 XCTAssertEqual(CRC32.checksum(bytes[start..<end]), bitwise(bytes[start..<end]), "bytes \(start)..<\(end)")
+                XCTAssertEqual(bytes[start..<end].withUnsafeBytes(CRC32.tableChecksum), bitwise(bytes[start..<end]), "tables, bytes \(start)..<\(end)")
             }
+        }
+    }
+
+    func testAChecksumContinuesOverBytesThatFollow() {
+        let bytes = Array("The quick brown fox jumps over the lazy dog".utf8)
+        for cut in [0, 1, 9, 20, bytes.count] {
+            let first = CRC32.checksum(Array(bytes[..<cut]))
+            XCTAssertEqual(CRC32.checksum(Array(bytes[cut...]), continuing: first), 0x414F_A339)
+            XCTAssertEqual(Array(bytes[cut...]).withUnsafeBytes { CRC32.tableChecksum($0, continuing: first) }, 0x414F_A339)
+        }
+    }
+
+    /// Where the system has zlib, its checksum is used and agrees with the tables on large input.
+    func testZlibWhenPresentAgreesWithTheTables() throws {
+        try XCTSkipIf(CRC32.zlibCRC32 == nil, "no libz.so.1 here: the tables are used")
+        var random = SeededGenerator(seed: 7)
+        let bytes = (0..<3_000_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        for (start, end) in [(0, bytes.count), (1, 65_537), (13, 2_000_003), (100, 100)] {
+            XCTAssertEqual(CRC32.checksum(bytes[start..<end]), bytes[start..<end].withUnsafeBytes(CRC32.tableChecksum))
         }
     }
 }

@@ -301,3 +301,25 @@ final class QueueIndexTests: StoreTestCase {
         return empty
     }
 }
+
+extension QueueIndexTests {
+    /// The interactive session has the index written beside its first screen; once the writes
+    /// are waited for (as haven does before it exits), it is there and the next opening uses it.
+    func testAnIndexWrittenBesideTheFirstScreenIsThereOnceWaitedFor() throws {
+        let store = try makeDemoStore(cases: 40)
+        let expected = try store.summaries()
+        unlink(indexPath)
+        FileCaseStore.writesQueueIndexInBackground = true
+        defer { FileCaseStore.writesQueueIndexInBackground = false }
+        let opened = try FileCaseStore(at: storeURL)
+        XCTAssertEqual(opened.bytesFromQueueIndex, 0, "nothing to start from")
+        XCTAssertEqual(try opened.summaries(), expected, "the opening does not wait for the index")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: indexPath), "written a moment after the first screen")
+        FileCaseStore.waitForQueueIndexWrites()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: indexPath))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: storeURL.path).filter { $0.contains(".tmp-") }, [])
+        let next = try FileCaseStore(at: storeURL)
+        XCTAssertGreaterThan(next.bytesFromQueueIndex, 0)
+        try assertSameAsReadingTheLog(next, "the index written in the background")
+    }
+}

@@ -15,4 +15,13 @@ public enum Budget {
     public static let residentBytes = 300 * 1_048_576
     /// Issue 19: the longest any save may wait while an import or a cold opening runs.
     public static let saveWaitSeconds = 1.0
+    /// Issue 21, at 120,000 cases: the first start after the queue index is lost, to a usable queue.
+    public static let coldOpenSeconds = 1.0
+    /// Issue 21: `haven export` in every mode, and `haven demo` or `haven import` of every case.
+    public static let exportSeconds = 3.0
+    public static let importSeconds = 30.0
+    /// Issue 21: a whole-store job's peak memory after the log has grown, against before
+    /// (it must not grow with the log's length): a tenth more, and 16 MB of slack.
+    public static let memoryGrowth = 1.1
+    public static let memorySlackBytes = 16 * 1_048_576
 }

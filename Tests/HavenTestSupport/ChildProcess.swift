@@ -40,6 +40,17 @@ public final class ChildProcess {
         return result
     }
 
+    /// Waits for the child to end; its exit status (as `wait`) and its peak resident memory in
+    /// kilobytes (the kernel's count for this child alone).
+    public func waitReportingPeakMemory() -> (status: Int32, peakKilobytes: Int) {
+        var raw: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &raw, 0, &usage) == -1, errno == EINTR {}
+        let result = raw & 0x7F == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+        status = result
+        return (result, usage.ru_maxrss)
+    }
+
     public func kill(_ signal: Int32) {
         Glibc.kill(pid, signal)
     }

@@ -19,24 +19,36 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses the ISO 8601 calendar form `YYYY-MM-DD`, the only form Haven stores.
     public init?(iso text: String) {
-        // Byte by byte: every record header holds dates, and opening reads 120,000 of them.
+        // Read as bytes: the store reads hundreds of thousands of dates when it opens.
         var text = text
-        let parsed = text.withUTF8 { bytes -> (Int, Int, Int)? in
-            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for index in range {
-                    let digit = bytes[index]
-                    guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
-                    value = value * 10 + Int(digit - UInt8(ascii: "0"))
-                }
-                return value
+        guard let date = text.withUTF8({ CalendarDate(isoBytes: $0) }) else { return nil }
+        self = date
+    }
+
+    /// `init?(iso:)` from the text's UTF-8 bytes.
+    public init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parts = CalendarDate.parts(ofISO: bytes) else { return nil }
+        self.init(year: parts.year, month: parts.month, day: parts.day)
+    }
+
+    struct Parts {
+        var year = 0, month = 0, day = 0
+    }
+
+    /// Year, month and day of exactly `DDDD-DD-DD` in ASCII digits, or nil.
+    static func parts(ofISO bytes: UnsafeBufferPointer<UInt8>) -> Parts? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        var parts = Parts()
+        for offset in 0..<10 where offset != 4 && offset != 7 {
+            let digit = Int(bytes[offset]) - Int(UInt8(ascii: "0"))
+            guard (0...9).contains(digit) else { return nil }
+            switch offset {
+            case 0..<4: parts.year = parts.year * 10 + digit
+            case 5..<7: parts.month = parts.month * 10 + digit
+            default: parts.day = parts.day * 10 + digit
             }
-            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-            return (y, m, d)
         }
-        guard let (y, m, d) = parsed else { return nil }
-        self.init(year: y, month: m, day: d)
+        return parts
     }
 
     /// Days since 1970-01-01 (negative before it).
@@ -98,11 +110,32 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     public var description: String {
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
+        guard (1...9999).contains(year) else {
+            // Only arithmetic far outside the calendar makes such a date.
+            func pad(_ n: Int, _ width: Int) -> String {
+                let s = String(n)
+                return String(repeating: "0", count: max(0, width - s.count)) + s
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Digits written straight into ten bytes: every date the store writes goes through here.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            CalendarDate.writeDigits(year, count: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(month, count: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(day, count: 2, into: buffer, at: 8)
+            return 10
+        }
+    }
+
+    /// Writes `value` as `count` digits, zero-padded, at `offset`.
+    static func writeDigits(_ value: Int, count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var rest = value
+        for position in stride(from: offset + count - 1, through: offset, by: -1) {
+            buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

@@ -39,9 +39,18 @@ public struct CaseID: CheckedString {
     public static let expectedForm = "a case id like HV-000123"
 
     public init?(_ text: String) {
-        guard text.hasPrefix("HV-"), text.utf8.count >= 9, text.utf8.count <= 21,
-              text.utf8.dropFirst(3).allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let number = Int(text.dropFirst(3)) else { return nil }
+        // Read as bytes (the store reads an id for every line it opens).
+        let utf8 = text.utf8
+        guard utf8.count >= 9, utf8.count <= 21, utf8.starts(with: "HV-".utf8) else { return nil }
+        var number = 0
+        for byte in utf8.dropFirst(3) {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let (product, overflow) = number.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            let (sum, overflowAgain) = product.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !overflowAgain else { return nil }
+            number = sum
+        }
         rawValue = text
         self.number = number
     }
@@ -66,9 +75,13 @@ public struct UserName: CheckedString, ExpressibleByStringLiteral {
     public static let expectedForm = "a user name (letters, digits, '.', '_' or '-')"
 
     public init?(_ text: String) {
-        guard !text.isEmpty, text.count <= 64,
-              text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic
-                  || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }) else { return nil }
+        // ASCII letters, digits, '.', '_' and '-' only, so bytes are characters.
+        guard !text.isEmpty, text.utf8.count <= 64,
+              text.utf8.allSatisfy({ byte in
+                  (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                      || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                      || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+              }) else { return nil }
         rawValue = text
     }
 
@@ -84,8 +97,7 @@ public struct CountryCode: CheckedString {
     public static let expectedForm = "an ISO 3166-1 alpha-2 code (two capital letters)"
 
     public init?(_ text: String) {
-        guard text.unicodeScalars.count == 2,
-              text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else { return nil }
+        guard text.utf8.count == 2, text.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return nil }
         rawValue = text
     }
 }
@@ -96,8 +108,7 @@ public struct LanguageCode: CheckedString {
     public static let expectedForm = "an ISO 639-1 code (two small letters)"
 
     public init?(_ text: String) {
-        guard text.unicodeScalars.count == 2,
-              text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
+        guard text.utf8.count == 2, text.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) else { return nil }
         rawValue = text
     }
 }
@@ -108,8 +119,7 @@ public struct ISCOCode: CheckedString {
     public static let expectedForm = "an ISCO-08 unit group (four digits)"
 
     public init?(_ text: String) {
-        guard text.unicodeScalars.count == 4,
-              text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        guard text.utf8.count == 4, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
         rawValue = text
     }
 

@@ -22,28 +22,49 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public init?(iso text: String) {
-        // YYYY-MM-DDTHH:MM:SSZ, exactly 20 characters.
-        let chars = Array(text.utf8)
+        var text = text
+        guard let value = text.withUTF8({ Timestamp(isoBytes: $0) }) else { return nil }
+        self = value
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, exactly 20 ASCII characters, read as bytes.
+    public init?(isoBytes chars: UnsafeBufferPointer<UInt8>) {
         guard chars.count == 20, chars[10] == UInt8(ascii: "T"), chars[13] == UInt8(ascii: ":"),
               chars[16] == UInt8(ascii: ":"), chars[19] == UInt8(ascii: "Z"),
-              let date = CalendarDate(iso: String(decoding: chars[0..<10], as: UTF8.self)) else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for c in chars[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) else { return nil }
-                value = value * 10 + Int(c - UInt8(ascii: "0"))
-            }
-            return value
+              let parts = CalendarDate.parts(ofISO: UnsafeBufferPointer(rebasing: chars[0..<10])),
+              let date = CalendarDate(year: parts.year, month: parts.month, day: parts.day) else { return nil }
+        func number(_ start: Int) -> Int? {
+            let (tens, ones) = (Int(chars[start]) - 48, Int(chars[start + 1]) - 48)
+            guard (0...9).contains(tens), (0...9).contains(ones) else { return nil }
+            return tens * 10 + ones
         }
-        guard let h = number(11..<13), let m = number(14..<16), let s = number(17..<19),
-              h < 24, m < 60, s < 60 else { return nil }
+        guard let h = number(11), let m = number(14), let s = number(17), h < 24, m < 60, s < 60 else { return nil }
         self.init(date: date, hour: h, minute: m, second: s)
     }
 
     public var description: String {
+        let date = date
         let seconds = Int(secondsSinceEpoch - Int64(date.daysSinceEpoch) * 86_400)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(date)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
+        guard (1...9999).contains(date.year) else {
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            return "\(date)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
+        }
+        // Written straight into twenty bytes: every time the store writes goes through here.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            CalendarDate.writeDigits(date.year, count: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(date.month, count: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            CalendarDate.writeDigits(date.day, count: 2, into: buffer, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            CalendarDate.writeDigits(seconds / 3600, count: 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(seconds / 60 % 60, count: 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            CalendarDate.writeDigits(seconds % 60, count: 2, into: buffer, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool {

@@ -1,3 +1,6 @@
+import Foundation
+import Glibc
+
 /// CRC-32 (IEEE 802.3, the zlib polynomial): a checksum on each record line, so a torn or
 /// damaged write is detected when the store is read. Slicing-by-8: eight bytes a step
 /// through eight tables, several times faster than a byte at a time, which matters when
@@ -21,15 +24,50 @@ enum CRC32 {
     }()
 
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        bytes.withUnsafeBytes(checksum)
+        bytes.withUnsafeBytes { checksum($0) }
     }
 
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes(checksum)
+        bytes.withUnsafeBytes { checksum($0) }
     }
 
-    static func checksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
+    /// The checksum of bytes that follow bytes whose checksum was `previous`: the checksum of
+    /// both together.
+    static func checksum(_ bytes: [UInt8], continuing previous: UInt32) -> UInt32 {
+        bytes.withUnsafeBytes { checksum($0, continuing: previous) }
+    }
+
+    static func checksum(_ buffer: UnsafeRawBufferPointer, continuing previous: UInt32 = 0) -> UInt32 {
+        guard let zlib = zlibCRC32, let base = buffer.baseAddress else { return tableChecksum(buffer, continuing: previous) }
+        var crc = UInt(previous)
+        var offset = 0
+        while offset < buffer.count {
+            let count = min(buffer.count - offset, 1 << 30)
+            crc = zlib(crc, base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), UInt32(count))
+            offset += count
+        }
+        return UInt32(truncatingIfNeeded: crc)
+    }
+
+    typealias ZlibCRC32 = @convention(c) (UInt, UnsafePointer<UInt8>?, UInt32) -> UInt
+
+    /// zlib's `crc32` when the system has the library (it computes the same checksum about
+    /// three times quicker: 3.6 GB/s on the server, where a cold opening checks every line of a
+    /// 500 MB log). Looked up at run time, so Haven builds and runs without it; `HAVEN_CRC=tables`
+    /// uses the tables here instead.
+    static let zlibCRC32: ZlibCRC32? = {
+        guard ProcessInfo.processInfo.environment["HAVEN_CRC"] != "tables",
+              let library = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL), let symbol = dlsym(library, "crc32") else { return nil }
+        return unsafeBitCast(symbol, to: ZlibCRC32.self)
+    }()
+
+    /// The checksum by the tables here (slicing-by-8).
+    static func tableChecksum(_ buffer: UnsafeRawBufferPointer) -> UInt32 {
+        tableChecksum(buffer, continuing: 0)
+    }
+
+    static func tableChecksum(_ buffer: UnsafeRawBufferPointer, continuing previous: UInt32) -> UInt32 {
+        var crc: UInt32 = previous ^ 0xFFFF_FFFF
         tables.withUnsafeBufferPointer { t in
             var offset = 0
             let count = buffer.count

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HavenCore
 
 /// What a record line says about a case besides the case itself; all that opening the store
@@ -183,14 +184,21 @@ enum CaseRecordLine {
         return body[(split + caseKey.count)..<(body.endIndex - 1)]
     }
 
+    /// Where `needle` first occurs in `haystack` (an index of the slice), found with memchr on
+    /// its first byte: opening a store looks for `,"case":` in every line it reads.
     static func firstRange(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
         guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        return haystack.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            var index = 0
+            let last = buffer.count - needle.count
+            while index <= last {
+                guard let found = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+                let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, needle, needle.count) == 0 { return haystack.startIndex + at }
+                index = at + 1
+            }
+            return nil
         }
-        return nil
     }
 }

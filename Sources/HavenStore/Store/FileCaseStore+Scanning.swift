@@ -62,8 +62,9 @@ extension FileCaseStore {
     }
 
     /// How much of the log is read at a time: enough lines for both cores, and never the
-    /// whole 500 MB log of 120,000 cases in memory at once.
-    nonisolated(unsafe) static var scanChunkBytes = 16 << 20 // tests make it small
+    /// whole 500 MB log of 120,000 cases in memory at once (two chunks are: one parsed while
+    /// the one before is taken in).
+    nonisolated(unsafe) static var scanChunkBytes = 8 << 20 // tests make it small
 
     /// Reads the cases log from `offset` to its end, a chunk of whole lines at a time, adding
     /// each good line to the index as its chunk is read (so the parsed headers of 120,000 lines
@@ -79,44 +80,60 @@ extension FileCaseStore {
         var chunk = Self.scanChunkBytes
         var openWrite: Int? // where a write of several cases, not yet seen whole, begins
         var scanned = 0
+        /// Takes in a chunk's parsed lines, in log order.
+        func takeIn(_ parsed: ParsedChunk) {
+            let (parts, base) = (parsed.parts, parsed.position)
+            let recordCount = parts.reduce(0) { $0 + $1.records.count }
+            if summaryList.isEmpty, recordCount > 0 {
+                // Room for every case at once, estimated from this chunk's lines: growing the
+                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
+                let estimate = Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05)
+                summaryList.reserveCapacity(estimate)
+                summaryPosition.reserveCapacity(estimate)
+                index.reserveCapacity(estimate)
+            }
+            var lastOffset: Int?
+            for part in parts {
+                for problem in part.problems { openingProblems.append(problem) }
+                for item in part.records {
+                    if let number = item.header.part, let parts = item.header.parts {
+                        if number == 1 { openWrite = item.offset }
+                        if number == parts { openWrite = nil }
+                    } else {
+                        openWrite = nil
+                    }
+                    lastOffset = item.offset
+                    if let existing = index[item.header.id], existing.version >= item.header.version { continue }
+                    setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), caseSummary: item.summary)
+                }
+            }
+            if let lastOffset {
+                let start = lastOffset - base
+                lastLineRead = (lastOffset, Array(parsed.bytes[start..<min(start + 24, parsed.bytes.count)]))
+            }
+            scanned += recordCount
+        }
+        // Each chunk is parsed on the other threads while the chunk before it is taken in here.
+        var pending: ParsedChunk?
         while position < end {
             let count = min(chunk, end - position)
             let bytes = try cases.read(at: position, count: count)
             // Read with no lock, the log can be cut back under the scan (a torn tail set aside):
             // stop where it now ends; the locked catch-up that follows reads it again.
             if bytes.count < count { end = position + bytes.count }
-            let part = LogScanner.scan(bytes, baseOffset: position, file: cases.path)
-            if part.completeLength == 0, position + count < end {
+            // Up to the last newline (usually a line from the end): what the scan will take.
+            let completeLength = bytes.lastIndex(of: 10).map { $0 + 1 } ?? 0
+            if completeLength == 0, position + count < end {
                 chunk *= 2 // one line longer than a chunk: read more at once
                 continue
             }
-            if summaryList.isEmpty, !part.records.isEmpty {
-                // Room for every case at once, estimated from this chunk's lines: growing the
-                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
-                let estimate = Int(Double(end - position) / Double(max(1, part.completeLength)) * Double(part.records.count) * 1.05)
-                summaryList.reserveCapacity(estimate)
-                summaryPosition.reserveCapacity(estimate)
-                index.reserveCapacity(estimate)
-            }
-            for problem in part.problems { openingProblems.append(problem) }
-            for item in part.records {
-                if let number = item.header.part, let parts = item.header.parts {
-                    if number == 1 { openWrite = item.offset }
-                    if number == parts { openWrite = nil }
-                } else {
-                    openWrite = nil
-                }
-                if let existing = index[item.header.id], existing.version >= item.header.version { continue }
-                setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), summary: item.header.summary)
-            }
-            if let last = part.records.last {
-                let start = last.offset - position
-                lastLineRead = (last.offset, Array(bytes[start..<min(start + 24, bytes.count)]))
-            }
-            scanned += part.records.count
-            position += part.completeLength
-            if part.completeLength < bytes.count, position + (bytes.count - part.completeLength) >= end { break }
+            let parsed = ParsedChunk(bytes: bytes, position: position, completeLength: completeLength, file: cases.path)
+            if let previous = pending { takeIn(previous.finished()) }
+            pending = parsed
+            position += completeLength
+            if completeLength < bytes.count, position + (bytes.count - completeLength) >= end { break }
         }
+        if let previous = pending { takeIn(previous.finished()) }
         if let openWrite {
             // Rare (a crash mid-write): the lines taken in from it come out by reading again.
             try scanFromStart(limit: openWrite)
@@ -133,3 +150,30 @@ extension FileCaseStore {
         if scanned > 10_000 { Self.trimMalloc() }
     }
 }
+
+/// A chunk of the log being parsed on other threads from the moment it is made.
+final class ParsedChunk: @unchecked Sendable {
+    let bytes: [UInt8]
+    let position: Int
+    let completeLength: Int
+    private let done = DispatchGroup()
+    private var result: [LogScanner.Result] = []
+
+    init(bytes: [UInt8], position: Int, completeLength: Int, file: String) {
+        self.bytes = bytes
+        self.position = position
+        self.completeLength = completeLength
+        DispatchQueue.global().async(group: done) { [self] in
+            result = LogScanner.scanInChunks(bytes, baseOffset: position, file: file, keepingStoredSummaries: false).chunks
+        }
+    }
+
+    /// Waits for the parse; the chunk's results in line order.
+    func finished() -> ParsedChunk {
+        done.wait()
+        return self
+    }
+
+    var parts: [LogScanner.Result] { result }
+}
+

@@ -86,7 +86,11 @@ public final class FileCaseStore: CaseStore {
     /// Puts a record line in the index and its summary in the list, moving its places in the
     /// counts.
     func setIndex(_ entry: IndexEntry, summary stored: StoredSummary) {
-        let summary = stored.caseSummary(id: entry.id, version: entry.version)
+        setIndex(entry, caseSummary: stored.caseSummary(id: entry.id, version: entry.version))
+    }
+
+    /// The same, with the summary already made (a scan makes it on the core that read the line).
+    func setIndex(_ entry: IndexEntry, caseSummary summary: CaseSummary) {
         liveLogBytes += entry.length + 1 - (index[entry.id].map { $0.length + 1 } ?? 0)
         index[entry.id] = entry
         highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
@@ -250,6 +254,9 @@ public final class FileCaseStore: CaseStore {
     /// How many bytes of the log the last opening took from the queue index rather than
     /// parsing them (0: it read the whole log). The fault suites count openings by it.
     public internal(set) var bytesFromQueueIndex = 0
+    /// How many compactions this session followed by their tables of new places
+    /// (`CompactionMoves`), rather than reading the new log's index or the log.
+    public internal(set) var compactionsFollowed = 0
     /// How much of the log the queue index on disk covers, as far as this session knows.
     var queueIndexCovers = 0
 
@@ -291,18 +298,58 @@ public final class FileCaseStore: CaseStore {
     func writeQueueIndex() {
         guard scannedBytes > 0 else { return }
         let temporary = PosixFile.temporaryName(beside: queueIndexPath)
+        let queueIndex: QueueIndex
         do {
             let entries = summaryList.map { index[$0.id]! }
             let problems = openingProblems.filter { $0.severity == .damaged && $0.file == cases.path }.map { ($0.position, $0.message) }
-            let queueIndex = QueueIndex(stamp: try QueueIndex.stamp(of: cases, coveredLength: scannedBytes), entries: entries,
-                                        summaries: summaryList, problems: problems)
-            let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode)
-            try file.write(queueIndex.encoded())
-            try PosixFile.rename(temporary, to: queueIndexPath)
-            queueIndexCovers = scannedBytes
+            queueIndex = QueueIndex(stamp: try QueueIndex.stamp(of: cases, coveredLength: scannedBytes), entries: entries,
+                                    summaries: summaryList, problems: problems)
         } catch {
-            PosixFile.unlink(temporary)
+            return
         }
+        queueIndexCovers = scannedBytes
+        let (path, mode) = (queueIndexPath, manifest.fileMode)
+        let write = {
+            do {
+                let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+                let (head, body, checksum) = queueIndex.encodedParts()
+                var tail = ByteWriter()
+                tail.fixed32(checksum)
+                try file.write(head)
+                try file.write(body)
+                try file.write(tail.bytes)
+                try PosixFile.rename(temporary, to: path)
+            } catch {
+                PosixFile.unlink(temporary)
+            }
+        }
+        guard Self.writesQueueIndexInBackground else { return write() }
+        // Encoding 120,000 summaries and writing 23 MB takes a third of a second after a cold
+        // opening: done from a copy of the summaries once the first screen is up (a second on;
+        // an exit before then waits for it).
+        nonisolated(unsafe) let job = write
+        let delay = Self.queueIndexWriteDelay
+        DispatchQueue.global().async(group: Self.queueIndexWrites) {
+            _ = Self.queueIndexHurry.wait(timeout: .now() + delay)
+            job()
+        }
+    }
+
+    /// Whether a queue index is written on another thread, so the first screen after an
+    /// opening that read much of the log does not wait for it. The interactive session turns
+    /// it on (and waits for the writes before it exits, `waitForQueueIndexWrites`); commands
+    /// and the test suites write the index before they go on.
+    public nonisolated(unsafe) static var writesQueueIndexInBackground = false
+    static let queueIndexWrites = DispatchGroup()
+    nonisolated(unsafe) static var queueIndexWriteDelay = 1.0 // seconds; tests make it 0
+
+    /// Signalled when the session ends: a write still waiting for its moment starts at once.
+    static let queueIndexHurry = DispatchSemaphore(value: 0)
+
+    /// Waits for queue indexes still being written on other threads (starting any that wait).
+    public static func waitForQueueIndexWrites() {
+        for _ in 0..<16 { queueIndexHurry.signal() }
+        queueIndexWrites.wait()
     }
 
     // MARK: CaseStore

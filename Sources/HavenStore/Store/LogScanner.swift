@@ -10,6 +10,8 @@ enum LogScanner {
         let header: RecordHeader
         let offset: Int
         let length: Int
+        /// The header's summary as lists hold it, made on the core that read the line.
+        let summary: CaseSummary
     }
 
     struct Result {
@@ -20,10 +22,24 @@ enum LogScanner {
     }
 
     static func scan(_ bytes: [UInt8], baseOffset: Int, file: String) -> Result {
-        let (lines, completeLength) = lineRanges(in: bytes)
+        let (chunks, completeLength) = scanInChunks(bytes, baseOffset: baseOffset, file: file)
         var result = Result()
         result.completeLength = completeLength
-        guard !lines.isEmpty else { return result }
+        for chunk in chunks {
+            result.records += chunk.records
+            result.problems += chunk.problems
+        }
+        return result
+    }
+
+    /// The same, as the results of its chunks of lines in order (opening takes them in as they
+    /// are, without copying every record into one list first).
+    /// `keepingStoredSummaries: false` leaves each record's `header.summary` empty (its
+    /// `summary` holds it), which is all an opening needs.
+    static func scanInChunks(_ bytes: [UInt8], baseOffset: Int, file: String,
+                             keepingStoredSummaries: Bool = true) -> (chunks: [Result], completeLength: Int) {
+        let (lines, completeLength) = lineRanges(in: bytes)
+        guard !lines.isEmpty else { return ([], completeLength) }
 
         let chunkSize = 1024
         let chunkCount = (lines.count + chunkSize - 1) / chunkSize
@@ -34,14 +50,11 @@ enum LogScanner {
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let range = (chunk * chunkSize)..<min(allLines.count, (chunk + 1) * chunkSize)
-                output[chunk] = scanChunk(bytes, lines: allLines[range], baseOffset: baseOffset, file: file)
+                output[chunk] = scanChunk(bytes, lines: allLines[range], baseOffset: baseOffset, file: file,
+                                          keepingStoredSummaries: keepingStoredSummaries)
             }
         }
-        for chunk in chunks {
-            result.records += chunk.records
-            result.problems += chunk.problems
-        }
-        return result
+        return (chunks, completeLength)
     }
 
     /// The non-empty lines of `bytes` (newline excluded), found with memchr, and how many bytes
@@ -61,7 +74,8 @@ enum LogScanner {
         return (lines, start)
     }
 
-    static func scanChunk(_ bytes: [UInt8], lines: ArraySlice<(start: Int, end: Int)>, baseOffset: Int, file: String) -> Result {
+    static func scanChunk(_ bytes: [UInt8], lines: ArraySlice<(start: Int, end: Int)>, baseOffset: Int, file: String,
+                          keepingStoredSummaries: Bool = true) -> Result {
         var result = Result()
         var headers: [[UInt8]] = []
         var kept: [(start: Int, end: Int)] = []
@@ -76,8 +90,11 @@ enum LogScanner {
         }
         for (header, line) in zip(headers, kept) {
             // The fast reader for headers as Haven writes them; JSONDecoder to name a bad one.
-            if let decoded = RecordHeaderReader.read(header) ?? (try? JSONDecoder().decode(RecordHeader.self, from: Data(header))) {
-                result.records.append(Record(header: decoded, offset: baseOffset + line.start, length: line.end - line.start))
+            if var decoded = RecordHeaderReader.read(header) ?? (try? JSONDecoder().decode(RecordHeader.self, from: Data(header))) {
+                let summary = decoded.summary.caseSummary(id: decoded.id, version: decoded.version)
+                if !keepingStoredSummaries { decoded.summary = .empty }
+                result.records.append(Record(header: decoded, offset: baseOffset + line.start, length: line.end - line.start,
+                                             summary: summary))
             } else {
                 result.problems.append(problem("the record header is not a Haven case header", bytes: bytes, line: line,
                                                baseOffset: baseOffset, file: file))
