@@ -364,3 +364,128 @@ final class CompactionTests: StoreTestCase {
         XCTAssertEqual(started.withLock { $0.count }, 1)
     }
 }
+
+/// Sessions holding the old log take in a compaction by its table of new places
+/// (`CompactionMoves`), and read the new log whenever the table does not fit exactly.
+final class CompactionMovesTests: StoreTestCase {
+    func agedStore() throws -> FileCaseStore {
+        let store = try makeStore()
+        try store.importCases(demoCases(30), by: admin, at: now, today: today)
+        for round in 0..<3 {
+            for number in 1...30 where (number + round) % 4 != 0 {
+                try addNote(CaseID(number: number), "round \(round)", in: store)
+            }
+        }
+        return store
+    }
+
+    func addNote(_ id: CaseID, _ text: String, in store: FileCaseStore) throws {
+        let stored = try store.load(id)
+        var record = stored.record
+        record.notes.append(Note(author: anna.user, at: now, text: text))
+        _ = try store.save(record, basedOn: stored.version, by: anna, at: now)
+    }
+
+    func assertSameAsAFreshOpening(_ session: FileCaseStore, file: StaticString = #filePath, line: UInt = #line) throws {
+        let fresh = try FileCaseStore(at: storeURL)
+        XCTAssertEqual(try session.summaries(), try fresh.summaries(), file: file, line: line)
+        XCTAssertEqual(session.liveLogBytes, fresh.liveLogBytes, file: file, line: line)
+        for summary in try fresh.summaries() {
+            let mine = try session.load(summary.id), theirs = try fresh.load(summary.id)
+            XCTAssertEqual(mine.record, theirs.record, file: file, line: line)
+            XCTAssertEqual(mine.version, theirs.version, file: file, line: line)
+        }
+    }
+
+    /// A session behind by saves made before the compaction and during its copy takes in the
+    /// rest of the old log, then the new places, and saves into the new log.
+    func testASessionBehindTheCompactionFollowsItByTheTable() throws {
+        let store = try agedStore()
+        let behind = try FileCaseStore(at: storeURL)
+        let other = try FileCaseStore(at: storeURL)
+        try addNote(CaseID(number: 5), "before the compaction, unseen by the session behind", in: other)
+        var savedDuring = false
+        _ = try store.compact(by: anna, at: now) { _, _ in
+            guard !savedDuring else { return }
+            savedDuring = true
+            try! self.addNote(CaseID(number: 9), "during the copy", in: other)
+            try! self.addNote(CaseID(number: 30), "during the copy, again", in: other)
+        }
+        XCTAssertTrue(savedDuring)
+        XCTAssertEqual(store.compactionsFollowed, 1, "the compacting session follows its own table")
+        XCTAssertTrue(try behind.refresh())
+        XCTAssertEqual(behind.compactionsFollowed, 1)
+        XCTAssertEqual(behind.bytesFromQueueIndex, 0, "it did not read the new index")
+        try assertSameAsAFreshOpening(behind)
+        XCTAssertEqual(try behind.load(CaseID(number: 9)).record.notes.last?.text, "during the copy")
+        try addNote(CaseID(number: 9), "after, from the session behind", in: behind)
+        try addNote(CaseID(number: 12), "after, from the session behind", in: behind)
+        XCTAssertTrue(try other.refresh())
+        XCTAssertEqual(other.compactionsFollowed, 1)
+        try assertSameAsAFreshOpening(other)
+        let check = StoreCheck.run(at: storeURL)
+        XCTAssertTrue(check.isSound, "\(check.problems)")
+    }
+
+    /// A damaged table, a table of a later compaction than the one the session missed, and a
+    /// missing table: the session reads the new log instead, and reads it right.
+    func testATableThatDoesNotFitIsNotUsed() throws {
+        let store = try agedStore()
+        let damaged = try FileCaseStore(at: storeURL)
+        _ = try store.compact(by: anna, at: now)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path(CompactionMoves.fileName)))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: path(CompactionMoves.fileName)))
+        XCTAssertTrue(try damaged.refresh())
+        XCTAssertEqual(damaged.compactionsFollowed, 0)
+        try assertSameAsAFreshOpening(damaged)
+
+        let twoBehind = try FileCaseStore(at: storeURL)
+        try addNote(CaseID(number: 2), "between", in: store)
+        _ = try store.compact(by: anna, at: now)
+        try addNote(CaseID(number: 3), "between again", in: store)
+        _ = try store.compact(by: anna, at: now)
+        XCTAssertTrue(try twoBehind.refresh())
+        XCTAssertEqual(twoBehind.compactionsFollowed, 0, "the table is of the second compaction, from a file it never held")
+        try assertSameAsAFreshOpening(twoBehind)
+
+        let missing = try FileCaseStore(at: storeURL)
+        try addNote(CaseID(number: 4), "once more", in: store)
+        _ = try store.compact(by: anna, at: now)
+        try FileManager.default.removeItem(atPath: path(CompactionMoves.fileName))
+        XCTAssertTrue(try missing.refresh())
+        try addNote(CaseID(number: 4), "and again", in: missing)
+        XCTAssertEqual(missing.compactionsFollowed, 0)
+        try assertSameAsAFreshOpening(missing)
+        XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
+    }
+
+    /// A table whose places do not match what the session knows (a version it never read):
+    /// not used.
+    func testATableNamingAnotherVersionIsNotUsed() throws {
+        let store = try agedStore()
+        let session = try FileCaseStore(at: storeURL)
+        _ = try store.compact(by: anna, at: now)
+        var moves = try XCTUnwrap(CompactionMoves.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path(CompactionMoves.fileName))))))
+        moves.places[3].version = moves.places[3].version.next
+        try Data(moves.encoded()).write(to: URL(fileURLWithPath: path(CompactionMoves.fileName)))
+        XCTAssertTrue(try session.refresh())
+        XCTAssertEqual(session.compactionsFollowed, 0)
+        try assertSameAsAFreshOpening(session)
+    }
+
+    func testTheTableReadsBackAndRefusesAnyDamage() throws {
+        let moves = CompactionMoves(source: .init(device: 7, inode: 99), sourceLength: 5_000, cut: 4_000,
+                                    target: .init(device: 7, inode: 100), compactedLength: 1_200,
+                                    places: (1...50).map { .init(id: CaseID(number: $0), version: CaseVersion($0 % 5 + 1), offset: $0 * 24, length: 23) })
+        let bytes = moves.encoded()
+        XCTAssertEqual(CompactionMoves.decode(bytes), moves)
+        for position in stride(from: 0, to: bytes.count, by: 7) {
+            var damaged = bytes
+            damaged[position] ^= 0x01
+            XCTAssertNil(CompactionMoves.decode(damaged), "a flipped bit at \(position)")
+        }
+        XCTAssertNil(CompactionMoves.decode(Array(bytes.dropLast(3))))
+        XCTAssertNil(CompactionMoves.decode([]))
+    }
+}

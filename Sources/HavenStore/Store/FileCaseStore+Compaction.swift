@@ -100,11 +100,13 @@ extension FileCaseStore {
 
         let newPath = PosixFile.temporaryName(beside: source.path)
         let newIndexPath = PosixFile.temporaryName(beside: queueIndexPath)
+        let newMovesPath = PosixFile.temporaryName(beside: compactionMovesPath)
         var renamed = false
         defer {
             if !renamed {
                 PosixFile.unlink(newPath)
                 PosixFile.unlink(newIndexPath)
+                PosixFile.unlink(newMovesPath)
             }
         }
         let target = try PosixFile(path: newPath, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: manifest.fileMode)
@@ -159,6 +161,22 @@ extension FileCaseStore {
         }
         report.bytesAfter = written + (scannedBytes - cut)
         report.linesAfter = index.count + report.linesSavedMeanwhile
+        // The new places, for the sessions holding the old log (`CompactionMoves`): renamed
+        // into place before the log, so a session that finds the new log finds them.
+        var movesReady = false
+        do {
+            let places = kept.map { entry -> CompactionMoves.Place in
+                let place = moved[entry.id] ?? (entry.offset, entry.length)
+                return CompactionMoves.Place(id: entry.id, version: entry.version, offset: place.offset, length: place.length)
+            }
+            let moves = CompactionMoves(source: try CompactionMoves.FileIdentity(source), sourceLength: scannedBytes, cut: cut,
+                                        target: try CompactionMoves.FileIdentity(target), compactedLength: written, places: places)
+            try PosixFile(path: newMovesPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).write(moves.encoded())
+            if let groupID { chown(newMovesPath, getuid(), groupID) }
+            movesReady = true
+        } catch {
+            PosixFile.unlink(newMovesPath) // a cache: sessions read the new log's index instead
+        }
         // The entry first: a crash after it and before the rename leaves the whole log, which
         // the entry allows; a crash before it leaves the whole log and no entry.
         let through = lastAuditSequence
@@ -174,6 +192,7 @@ extension FileCaseStore {
         // cut could still put back under its temporary name.
         try target.lock(.exclusive, wait: .once)
         defer { target.unlock() }
+        if movesReady, (try? PosixFile.rename(newMovesPath, to: compactionMovesPath)) == nil { PosixFile.unlink(newMovesPath) }
         try PosixFile.rename(newPath, to: source.path)
         renamed = true
         if indexReady { try? PosixFile.rename(newIndexPath, to: queueIndexPath) }

@@ -73,6 +73,8 @@ extension FileCaseStore {
     /// Opens the files at the store's paths again and reads them (after a write failed, or a
     /// file was replaced).
     func reopen() throws {
+        // A compaction's swap: the new places of the lines this session knows, from its table.
+        if try followCompaction() { return }
         (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
         // A compaction holds its new log's lock from before the log takes the path until its
         // queue index is in place and the rename is on disk: wait for that (a moment), so this

@@ -15,6 +15,8 @@ public final class FileCaseStore: CaseStore {
     public static let auditFile = "audit.jsonl"
     /// The queue index: a cache of every case's summary (docs/store-format.md).
     public static let queueIndexFile = QueueIndex.fileName
+    /// Caches beside the log, made again from it: never backed up.
+    public static let cacheFiles: Set = [QueueIndex.fileName, CompactionMoves.fileName]
     public static let quarantineDirectory = "quarantine"
     public static let draftsDirectory = "drafts"
 

@@ -62,6 +62,9 @@ public enum StoreBackup {
             if access("\(storePath)/\(QueueIndex.fileName)", F_OK) == 0 {
                 omitted.append(.init(name: QueueIndex.fileName, reason: "a cache of the log; the first opening of a restored store writes it again"))
             }
+            if access("\(storePath)/\(CompactionMoves.fileName)", F_OK) == 0 {
+                omitted.append(.init(name: CompactionMoves.fileName, reason: "where the last compaction moved each line, for the sessions open then; a restored store has none"))
+            }
             for (name, bytes) in [(FileCaseStore.casesFile, cut.tornCases), (FileCaseStore.auditFile, cut.tornAudit)] where bytes > 0 {
                 omitted.append(.init(name: "\(name), its last \(bytes) bytes",
                                      reason: "a torn write (a process stopped while writing it, so it was never acknowledged); opening the store sets it aside"))

@@ -51,7 +51,7 @@ public enum StoreCheck {
         }
         let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
                           FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
-                          FileCaseStore.draftsDirectory, QueueIndex.fileName, LockNote.fileName, BackupManifest.fileName]
+                          FileCaseStore.draftsDirectory, QueueIndex.fileName, CompactionMoves.fileName, LockNote.fileName, BackupManifest.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if name == LockNote.fileName { continue }
             if let kept = FileCaseStore.replacedFile(ofTemporary: name), known.contains(kept) {

@@ -67,7 +67,7 @@ struct BackupCommand: ParsableCommand {
             throw HavenFailure("\(error); no backup was written")
         }
         meter.finish()
-        for omission in manifest.notCopied where omission.name != FileCaseStore.queueIndexFile {
+        for omission in manifest.notCopied where !FileCaseStore.cacheFiles.contains(omission.name) {
             print("Not copied: \(omission.name): \(omission.reason).")
         }
         let seconds = Date().timeIntervalSince(started)

@@ -1,0 +1,172 @@
+import Glibc
+import HavenCore
+
+/// `cases.moves`: where a compaction put each case's latest line (docs/store-format.md).
+///
+/// A compaction changes no record, only where the lines are. A session holding the old log
+/// already knows every summary and version; what it lacks after the swap is each line's new
+/// place. Reading the new queue index instead (120,000 summaries) costs every session most of
+/// a second of processor at once, and eight sessions on two cores made a save wait 8 s. With
+/// this table a session takes in the new places in a few milliseconds.
+///
+/// It is written beside the log and renamed into place just before the new log takes the
+/// path, so a session that finds the new log also finds its table. It is used only when it
+/// names the very file the session held (device, inode, length at the swap) and the file now
+/// at the path, and when every line the session knows is in it with the same version; else
+/// the session reads the new log as any opening does. Like the queue index it is a cache: the
+/// log stays the only record.
+struct CompactionMoves: Equatable {
+    static let fileName = "cases.moves"
+    static let magic = Array("HVMV".utf8)
+    static let formatVersion: UInt32 = 1
+
+    struct FileIdentity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+
+        init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+
+        init(_ file: PosixFile) throws {
+            let status = try file.status()
+            self.init(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        }
+    }
+
+    struct Place: Equatable {
+        var id: CaseID
+        var version: CaseVersion
+        var offset: Int
+        var length: Int
+    }
+
+    /// The log compacted, and its length when it was swapped out (the cut and the lines
+    /// saved meanwhile: all of it, since nothing is appended to it after the swap).
+    var source: FileIdentity
+    var sourceLength: Int
+    /// Where the compaction cut the old log: lines before it were compacted into `places`;
+    /// lines from it on were copied as they were, `compactedLength - cut` bytes later.
+    var cut: Int
+    /// The new log, and the bytes its compacted part takes (before the lines saved meanwhile).
+    var target: FileIdentity
+    var compactedLength: Int
+    /// The new place of every case's latest line before the cut.
+    var places: [Place]
+
+    /// Where a line of the old log is in the new one, given its case and version, or nil when
+    /// the table does not say (the line was not the latest at the cut, or is not in the table).
+    func newPlace(of entry: FileCaseStore.IndexEntry, in table: [CaseID: Place]) -> (offset: Int, length: Int)? {
+        if entry.offset >= cut {
+            guard entry.offset + entry.length < sourceLength else { return nil }
+            return (entry.offset - cut + compactedLength, entry.length)
+        }
+        guard let place = table[entry.id], place.version == entry.version else { return nil }
+        return (place.offset, place.length)
+    }
+
+    // MARK: Encoding
+
+    func encoded() -> [UInt8] {
+        var out = ByteWriter()
+        out.bytes = Self.magic
+        out.fixed32(Self.formatVersion)
+        out.fixed64(source.device)
+        out.fixed64(source.inode)
+        out.natural(sourceLength)
+        out.natural(cut)
+        out.fixed64(target.device)
+        out.fixed64(target.inode)
+        out.natural(compactedLength)
+        out.natural(places.count)
+        for place in places {
+            out.string(place.id.rawValue)
+            out.natural(place.version.rawValue)
+            out.natural(place.offset)
+            out.natural(place.length)
+        }
+        let checksum = CRC32.checksum(out.bytes)
+        out.fixed32(checksum)
+        return out.bytes
+    }
+
+    /// The table in `bytes`, or nil when they are not one this Haven wrote whole.
+    static func decode(_ bytes: [UInt8]) -> CompactionMoves? {
+        guard bytes.count >= magic.count + 8, Array(bytes.prefix(magic.count)) == magic else { return nil }
+        return bytes.withUnsafeBytes { buffer -> CompactionMoves? in
+            var trailer = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[(buffer.count - 4)...]))
+            guard let stored = try? trailer.fixed32(),
+                  CRC32.checksum(Array(bytes[..<(bytes.count - 4)])) == stored else { return nil }
+            var input = ByteReader(UnsafeRawBufferPointer(rebasing: buffer[magic.count..<(buffer.count - 4)]))
+            do throws(ByteReader.Malformed) {
+                guard try input.fixed32() == formatVersion else { return nil }
+                let source = FileIdentity(device: try input.fixed64(), inode: try input.fixed64())
+                let sourceLength = try input.natural()
+                let cut = try input.natural()
+                let target = FileIdentity(device: try input.fixed64(), inode: try input.fixed64())
+                let compactedLength = try input.natural()
+                let count = try input.count()
+                var places: [Place] = []
+                places.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard let id = CaseID(try input.string()) else { return nil }
+                    places.append(Place(id: id, version: CaseVersion(try input.natural()), offset: try input.natural(), length: try input.natural()))
+                }
+                guard input.atEnd, cut <= sourceLength else { return nil }
+                return CompactionMoves(source: source, sourceLength: sourceLength, cut: cut, target: target,
+                                       compactedLength: compactedLength, places: places)
+            } catch {
+                return nil
+            }
+        }
+    }
+}
+
+extension FileCaseStore {
+    var compactionMovesPath: String { directory.appendingPathComponent(CompactionMoves.fileName).path }
+
+    /// After a compaction replaced the log this session holds: takes in the rest of the old
+    /// log (nothing is appended to it after the swap), opens the new files, and moves every
+    /// line's place by the compaction's table instead of reading the new log or its index.
+    /// Returns false, having changed nothing but the files held, when the table does not fit
+    /// exactly; the caller then reads the new log from the start.
+    func followCompaction() throws -> Bool {
+        guard !needsReopen, let file = try? PosixFile(path: compactionMovesPath, flags: O_RDONLY),
+              let bytes = try? file.readAll(), let moves = CompactionMoves.decode(bytes),
+              (try? CompactionMoves.FileIdentity(cases)) == moves.source else { return false }
+        // The old log is whole to its end (the compaction repaired its tail under the lock,
+        // and writers find the path names another file before they append).
+        try withStoreLock(.shared) { try catchUp() }
+        guard scannedBytes == moves.sourceLength, tornLogSize == nil, !tornCasesTail,
+              !openingProblems.contains(where: { $0.severity == .damaged && $0.file == cases.path }) else { return false }
+        let heldAudit = try CompactionMoves.FileIdentity(audit)
+        (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
+        // Wait for the compaction's lock on the new log: it holds it until the rename is on disk.
+        try withStoreLock(.shared) {}
+        guard try CompactionMoves.FileIdentity(cases) == moves.target, try CompactionMoves.FileIdentity(audit) == heldAudit else { return false }
+        var table: [CaseID: CompactionMoves.Place] = [:]
+        table.reserveCapacity(moves.places.count)
+        for place in moves.places {
+            // Every case the table moved is one this session knows (later saved again, maybe).
+            guard index[place.id] != nil, table.updateValue(place, forKey: place.id) == nil else { return false }
+        }
+        var moved = index
+        var live = 0
+        for (id, entry) in index {
+            guard let place = moves.newPlace(of: entry, in: table) else { return false }
+            moved[id]!.offset = place.offset
+            moved[id]!.length = place.length
+            live += place.length + 1
+        }
+        index = moved
+        liveLogBytes = live
+        scannedBytes = moves.sourceLength - moves.cut + moves.compactedLength
+        scannedInode = try cases.status().st_ino
+        lastLineRead = nil
+        queueIndexCovers = moves.compactedLength
+        try withStoreLock(.shared) { try catchUp() }
+        compactionsFollowed += 1
+        return true
+    }
+}
