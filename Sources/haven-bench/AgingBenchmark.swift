@@ -156,6 +156,9 @@ struct AgingBenchmark {
         let lock = NSLock()
         var acknowledged: [(CaseID, String)] = []
         var waits: [Double] = []
+        /// Each save's start, in seconds of the uptime clock, beside its wait.
+        var started: [Double] = []
+        var stores: [FileCaseStore] = []
         var failures: [String] = []
         var stop = false
         var threads: [Thread] = []
@@ -164,6 +167,7 @@ struct AgingBenchmark {
         func start(_ count: Int, store: URL, cases: Int) throws {
             for worker in 0..<count {
                 nonisolated(unsafe) let opened = try FileCaseStore(at: store) // this thread's alone
+                stores.append(opened)
                 finished.enter()
                 let thread = Thread { [self] in
                     var random = SeededGenerator(seed: UInt64(100 + worker))
@@ -184,6 +188,7 @@ struct AgingBenchmark {
                             lock.withLock {
                                 acknowledged.append((id, note))
                                 waits.append(seconds)
+                                self.started.append(Double(start) / 1e9)
                             }
                         } catch StoreError.conflict {
                             continue // another writer saved it first: refused, not lost
@@ -221,6 +226,7 @@ struct AgingBenchmark {
         let writing = Writers()
         try writing.start(writers, store: store, cases: cases)
         Thread.sleep(forTimeInterval: 1)
+        let compactionStart = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
         let compaction = try run(["compact", "--store", store.path])
         Thread.sleep(forTimeInterval: 1)
         writing.finish()
@@ -238,6 +244,22 @@ struct AgingBenchmark {
                      waits.count, waits.isEmpty ? 0 : waits[waits.count / 2] * 1000, longest * 1000, longest <= 1 ? "ok" : "MISSED",
                      writing.failures.count))
         if longest > 1 { missed.append("save wait during compaction") }
+        // Saves finished in each second of the compaction's run, and the longest wait among them.
+        var buckets: [Int: (count: Int, longest: Double)] = [:]
+        for (wait, began) in zip(writing.waits, writing.started) {
+            let second = Int((began + wait - compactionStart).rounded(.down))
+            buckets[second, default: (0, 0)].count += 1
+            buckets[second]!.longest = max(buckets[second]!.longest, wait)
+        }
+        print("      saves finished per second from the compaction's start: " + buckets.keys.sorted().map {
+            String(format: "%+d s: %d (%.0f ms)", $0, buckets[$0]!.count, buckets[$0]!.longest * 1000)
+        }.joined(separator: ", "))
+        // When the longest waits began, against the compaction's run (its swap is at the end).
+        let slowest = zip(writing.waits, writing.started).sorted { $0.0 > $1.0 }.prefix(5)
+        print("      longest waits began at " + slowest.map { String(format: "%+.2f s (%.0f ms)", $0.1 - compactionStart, $0.0 * 1000) }.joined(separator: ", ")
+              + String(format: " of the compaction's %.2f s; %d of %d writers followed it by its table of moves",
+                       compaction.seconds, writing.stores.filter { $0.compactionsFollowed > 0 }.count, writing.stores.count)
+              + " (in " + writing.stores.map { String(format: "%.0f", $0.lastFollowSeconds * 1000) }.joined(separator: ", ") + " ms)")
         for failure in writing.failures.prefix(3) { print("      failure: \(failure)") }
         if !writing.failures.isEmpty { missed.append("writers failed") }
         // Nothing acknowledged lost: every note is in the case it was saved to.

@@ -132,6 +132,8 @@ extension FileCaseStore {
     /// Returns false, having changed nothing but the files held, when the table does not fit
     /// exactly; the caller then reads the new log from the start.
     func followCompaction() throws -> Bool {
+        let clock = ContinuousClock(), started = clock.now
+        defer { lastFollowSeconds = Self.seconds(clock.now - started) }
         guard !needsReopen, let file = try? PosixFile(path: compactionMovesPath, flags: O_RDONLY),
               let bytes = try? file.readAll(), let moves = CompactionMoves.decode(bytes),
               (try? CompactionMoves.FileIdentity(cases)) == moves.source else { return false }
@@ -141,32 +143,56 @@ extension FileCaseStore {
         guard scannedBytes == moves.sourceLength, tornLogSize == nil, !tornCasesTail,
               !openingProblems.contains(where: { $0.severity == .damaged && $0.file == cases.path }) else { return false }
         let heldAudit = try CompactionMoves.FileIdentity(audit)
+        // No lock on the new log is needed here: its lines up to the table's end were synced
+        // before it took the path, and nothing is read beyond them until the next look under
+        // a lock (a save waits there for the compaction's lock until the rename is on disk).
         (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
-        // Wait for the compaction's lock on the new log: it holds it until the rename is on disk.
-        try withStoreLock(.shared) {}
         guard try CompactionMoves.FileIdentity(cases) == moves.target, try CompactionMoves.FileIdentity(audit) == heldAudit else { return false }
-        var table: [CaseID: CompactionMoves.Place] = [:]
-        table.reserveCapacity(moves.places.count)
-        for place in moves.places {
-            // Every case the table moved is one this session knows (later saved again, maybe).
-            guard index[place.id] != nil, table.updateValue(place, forKey: place.id) == nil else { return false }
-        }
-        var moved = index
+        // In place, without copying the index: a table that does not fit leaves it half moved,
+        // and the caller then reads the new log from the start, which builds it again.
+        var compacted = 0
         var live = 0
-        for (id, entry) in index {
-            guard let place = moves.newPlace(of: entry, in: table) else { return false }
-            moved[id]!.offset = place.offset
-            moved[id]!.length = place.length
-            live += place.length + 1
+        var savedSinceCut = Set<CaseID>()
+        for position in index.indices {
+            let entry = index.values[position]
+            if entry.offset >= moves.cut {
+                // Saved while the compaction copied: moved as a block.
+                guard entry.offset + entry.length < moves.sourceLength else { return false }
+                index.values[position].offset = entry.offset - moves.cut + moves.compactedLength
+                live += entry.length + 1
+                savedSinceCut.insert(entry.id)
+            } else {
+                compacted += 1
+            }
         }
-        index = moved
+        var placed = Set<CaseID>()
+        placed.reserveCapacity(moves.places.count)
+        var placedCompacted = 0
+        for place in moves.places {
+            guard let position = index.index(forKey: place.id), placed.insert(place.id).inserted else { return false }
+            let entry = index.values[position]
+            if savedSinceCut.contains(place.id) {
+                guard entry.version > place.version else { return false }
+                continue
+            }
+            guard entry.version == place.version else { return false }
+            index.values[position].offset = place.offset
+            index.values[position].length = place.length
+            live += place.length + 1
+            placedCompacted += 1
+        }
+        guard placedCompacted == compacted else { return false }
         liveLogBytes = live
         scannedBytes = moves.sourceLength - moves.cut + moves.compactedLength
         scannedInode = try cases.status().st_ino
         lastLineRead = nil
         queueIndexCovers = moves.compactedLength
-        try withStoreLock(.shared) { try catchUp() }
         compactionsFollowed += 1
+        // Saves made in the new log since: taken in now if no one is writing, else at the next
+        // look (never waited for here: eight sessions following at once queue on that lock).
+        do {
+            try withStoreLock(.shared, wait: .once) { try catchUp() }
+        } catch StoreError.busy {}
         return true
     }
 }

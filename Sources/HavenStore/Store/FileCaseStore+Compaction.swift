@@ -127,7 +127,10 @@ extension FileCaseStore {
                 }
                 let queueIndex = QueueIndex(stamp: try QueueIndex.stamp(of: target, coveredLength: written), entries: entries,
                                             summaries: summariesAtCut, problems: [])
-                try PosixFile(path: newIndexPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).write(queueIndex.encoded())
+                // Synced now, before the lock: renamed over the old index unsynced, its 23 MB
+                // would be written out by the directory's fsync under the lock, and every
+                // save's fsync would queue behind them.
+                try PosixFile(path: newIndexPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).writeDurably(queueIndex.encoded())
                 if let groupID { chown(newIndexPath, getuid(), groupID) }
                 indexReady = true
             } catch {
@@ -171,7 +174,7 @@ extension FileCaseStore {
             }
             let moves = CompactionMoves(source: try CompactionMoves.FileIdentity(source), sourceLength: scannedBytes, cut: cut,
                                         target: try CompactionMoves.FileIdentity(target), compactedLength: written, places: places)
-            try PosixFile(path: newMovesPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).write(moves.encoded())
+            try PosixFile(path: newMovesPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).writeDurably(moves.encoded())
             if let groupID { chown(newMovesPath, getuid(), groupID) }
             movesReady = true
         } catch {
@@ -235,6 +238,7 @@ extension FileCaseStore {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(flushBytes + (1 << 20))
         var written = 0
+        var lastWrittenBack = 0
         var next = 0 // the next kept line, by offset
         var position = 0
         var chunkBytes = 8 << 20
@@ -288,6 +292,12 @@ extension FileCaseStore {
                 }
                 if buffer.count >= flushBytes {
                     try target.write(buffer)
+                    // Written out as it goes, the piece before waited for: the fsync at the
+                    // end then has little to write, and saves' own fsyncs never queue behind
+                    // half a gigabyte (they waited 4 s at 120,000 cases).
+                    target.writeBack(from: written, count: buffer.count, waiting: false)
+                    target.writeBack(from: lastWrittenBack, count: written - lastWrittenBack, waiting: true)
+                    lastWrittenBack = written
                     written += buffer.count
                     buffer.removeAll(keepingCapacity: true)
                 }

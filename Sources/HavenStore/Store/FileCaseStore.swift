@@ -259,6 +259,8 @@ public final class FileCaseStore: CaseStore {
     /// How many compactions this session followed by their tables of new places
     /// (`CompactionMoves`), rather than reading the new log's index or the log.
     public internal(set) var compactionsFollowed = 0
+    /// Seconds the last look at a compaction's table took (followed or not), for the benchmark.
+    public internal(set) var lastFollowSeconds = 0.0
     /// How much of the log the queue index on disk covers, as far as this session knows.
     var queueIndexCovers = 0
 
