@@ -413,7 +413,10 @@ final class CompactionMovesTests: StoreTestCase {
         }
         XCTAssertTrue(savedDuring)
         XCTAssertEqual(store.compactionsFollowed, 1, "the compacting session follows its own table")
+        XCTAssertTrue(try other.refresh())
+        try addNote(CaseID(number: 14), "into the new log, before the session behind looks", in: other)
         XCTAssertTrue(try behind.refresh())
+        XCTAssertEqual(try behind.load(CaseID(number: 14)).record.notes.last?.text, "into the new log, before the session behind looks")
         XCTAssertEqual(behind.compactionsFollowed, 1)
         XCTAssertEqual(behind.bytesFromQueueIndex, 0, "it did not read the new index")
         try assertSameAsAFreshOpening(behind)
@@ -468,6 +471,19 @@ final class CompactionMovesTests: StoreTestCase {
         _ = try store.compact(by: anna, at: now)
         var moves = try XCTUnwrap(CompactionMoves.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path(CompactionMoves.fileName))))))
         moves.places[3].version = moves.places[3].version.next
+        try Data(moves.encoded()).write(to: URL(fileURLWithPath: path(CompactionMoves.fileName)))
+        XCTAssertTrue(try session.refresh())
+        XCTAssertEqual(session.compactionsFollowed, 0)
+        try assertSameAsAFreshOpening(session)
+    }
+
+    /// A table naming one case twice (and so leaving another unplaced): not used.
+    func testATableNamingACaseTwiceIsNotUsed() throws {
+        let store = try agedStore()
+        let session = try FileCaseStore(at: storeURL)
+        _ = try store.compact(by: anna, at: now)
+        var moves = try XCTUnwrap(CompactionMoves.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path(CompactionMoves.fileName))))))
+        moves.places[4] = moves.places[3]
         try Data(moves.encoded()).write(to: URL(fileURLWithPath: path(CompactionMoves.fileName)))
         XCTAssertTrue(try session.refresh())
         XCTAssertEqual(session.compactionsFollowed, 0)
