@@ -45,6 +45,9 @@ struct SaveLoop: ParsableCommand {
                 emit("conflict \(conflicted) \(savedBy) \(savedAt)\n")
             }
         }
+        // How many compactions this process followed by their table of moves (the race suite
+        // requires some: that path is under test only if it is taken).
+        emit("followed \(opened.compactionsFollowed)\n")
     }
 
     func emit(_ line: String) {

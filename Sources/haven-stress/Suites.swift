@@ -213,12 +213,14 @@ struct Race: ParsableCommand {
         let children = try (0..<processes).map { try suite.saveLoop(worker: "w\($0)", seed: $0 + 7, cases: cases, count: saves) }
         var acknowledged: [Acknowledged] = []
         var conflicts = 0
+        var followed = 0
         for (number, child) in children.enumerated() {
             let status = child.wait()
             if status != 0 { findings.fail("process \(number) ended with status \(status): \(child.output.suffix(500))") }
             let parsed = Acknowledged.parse(child.output)
             acknowledged += parsed.saves
             conflicts += parsed.conflicts
+            followed += child.output.split(separator: "\n").compactMap { $0.hasPrefix("followed ") ? Int($0.dropFirst(9)) : nil }.reduce(0, +)
         }
         _ = FileManager.default.createFile(atPath: stop, contents: nil)
         var compactions = 0
@@ -226,6 +228,7 @@ struct Race: ParsableCommand {
             if compactor.wait() != 0 { findings.fail("the compacting process failed: \(compactor.output.suffix(500))") }
             compactions = SuiteStore.compactions(in: compactor.output)
             if compactions == 0 { findings.fail("no compaction finished while the processes saved: compaction was not under test") }
+            if followed == 0 { findings.fail("no process followed a compaction by its table of moves: that path was not under test") }
         }
         if acknowledged.count + conflicts != processes * saves {
             findings.fail("\(processes * saves) attempts but \(acknowledged.count) saved and \(conflicts) conflicts reported")
@@ -248,7 +251,7 @@ struct Race: ParsableCommand {
         let check = StoreCheck.run(at: suite.directory)
         for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
         print("concurrency suite: \(processes) processes x \(saves) saves on \(cases) cases"
-              + (compaction ? " with \(compactions) compactions beside them" : "") + ": \(acknowledged.count) saved, "
+              + (compaction ? " with \(compactions) compactions beside them (followed \(followed) times by their tables)" : "") + ": \(acknowledged.count) saved, "
               + "\(conflicts) conflicts reported to the process that lost the race, \(lost) lost, haven check "
               + "\(check.isSound ? "sound" : "NOT sound"), " + String(format: "%.0f s", Date().timeIntervalSince(started)))
         try findings.finish()
