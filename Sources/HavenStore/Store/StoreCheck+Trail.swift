@@ -240,7 +240,7 @@ enum TrailLine {
         let changesStart = cursor
         guard let tail = lastRange(of: previousKey, in: body, from: changesStart) else { return nil }
         cursor = tail + previousKey.count
-        guard body.count - cursor > 64, let previous = HexDigest(UnsafeRawBufferPointer(rebasing: body[cursor..<(cursor + 64)])) else { return nil }
+        guard body.count - cursor > 64, let previous = HexDigest(hex: UnsafeRawBufferPointer(rebasing: body[cursor..<(cursor + 64)])) else { return nil }
         cursor += 64
         guard expect(sequenceKey), let sequence = number() else { return nil }
         var subject: String?
@@ -330,6 +330,12 @@ struct HexDigest: Equatable {
     init?(_ hex: UnsafeRawBufferPointer) {
         guard hex.count == 64 else { return nil }
         withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: hex) }
+    }
+
+    /// Only lower-case hex digits, as the trail writes them (any other string JSONDecoder reads).
+    init?(hex: UnsafeRawBufferPointer) {
+        guard hex.count == 64, hex.allSatisfy({ ($0 &- 48) < 10 || ($0 &- 97) < 6 }) else { return nil }
+        self.init(hex)
     }
 
     init?(_ text: String) {
