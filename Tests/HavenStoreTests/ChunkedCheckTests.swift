@@ -170,7 +170,8 @@ final class ChunkedCheckTests: StoreTestCase {
     }
 
     func quick(_ body: [UInt8]) -> (TrailEntry, String)? {
-        body.withUnsafeBytes { TrailLine.quickRead($0) }.map { ($0.entry, $0.previousHash.text) }
+        var recent = TrailLine.Recent()
+        return body.withUnsafeBytes { TrailLine.quickRead($0, recent: &recent) }.map { ($0.entry, $0.previousHash.text) }
     }
 
     func assertSame(_ fast: (TrailEntry, String), _ slow: (TrailEntry, String)?, _ label: String) {

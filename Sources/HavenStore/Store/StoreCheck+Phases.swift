@@ -39,8 +39,9 @@ extension StoreCheck {
             _ = line.withUnsafeBytes { try? TrailLine.checkedHash($0) }
         }
         phases.append(Phase(name: "trail: each entry's SHA-256 checked", seconds: hashes - readTrail, lines: trailLines))
+        var recent = TrailLine.Recent()
         let (_, fields) = timedLines(of: trail) { line in
-            _ = line.withUnsafeBytes { try? TrailLine.read($0) }
+            _ = line.withUnsafeBytes { try? TrailLine.read($0, recent: &recent) }
         }
         phases.append(Phase(name: "trail: each entry's fields read (with the SHA-256)", seconds: fields - hashes, lines: trailLines))
         return phases
