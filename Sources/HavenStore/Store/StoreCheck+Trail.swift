@@ -157,7 +157,10 @@ enum TrailLine {
         let (hash, hashStart) = try checkedHash(line)
         let body = UnsafeRawBufferPointer(rebasing: line[..<hashStart])
         if !decoding, let read = quickRead(body, recent: &recent) { return Read(entry: read.entry, previousHash: read.previousHash, hash: hash) }
-        guard let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(body) + [UInt8(ascii: "}")]) else {
+        // Whole: DirectJSONDecoder, which gives JSONDecoder's value or gives up (then JSONDecoder).
+        let closed = [UInt8](body) + [UInt8(ascii: "}")]
+        guard let decoded = (try? closed.withUnsafeBufferPointer { try DirectJSONDecoder.decode(AuditTrail.Line.self, from: $0) })
+            ?? (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(closed))) else {
             throw .malformed("the entry is not a Haven audit entry")
         }
         let entry = TrailEntry(sequence: decoded.sequence, caseKey: decoded.caseID.map(CaseKey.init), subject: decoded.subject,
