@@ -16,7 +16,7 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Saves timed at each size (the median is reported).") var saves = 200
     @Option(help: "Where to write the stores (removed afterwards unless --keep).") var directory: String?
     @Flag(help: "Keep the stores.") var keep = false
-    @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
+    @Option(help: "Which part to measure: all, store, allocation, open, terminal, waits, aging, jobs or check.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
         case all, store, allocation, open, terminal, waits, aging, jobs, check
@@ -254,7 +254,7 @@ struct HavenBench: ParsableCommand {
         let url = URL(fileURLWithPath: store)
         print("haven check, part by part, on one core (processor time): \(store)")
         for phase in StoreCheck.phases(at: url) {
-            print(row("\(phase.name) (\(phase.lines) lines)", phase.seconds))
+            print(row(phase.name + (phase.lines > 0 ? " (\(phase.lines) lines)" : ""), phase.seconds))
         }
         func processorSeconds() -> Double {
             var usage = rusage()
