@@ -16,10 +16,10 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Saves timed at each size (the median is reported).") var saves = 200
     @Option(help: "Where to write the stores (removed afterwards unless --keep).") var directory: String?
     @Flag(help: "Keep the stores.") var keep = false
-    @Option(help: "Which part to measure: all, store or allocation.") var part: Part = .all
+    @Option(help: "Which part to measure: all, store, allocation, open, terminal, waits, aging, jobs or check.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, waits, aging, jobs
+        case all, store, allocation, open, terminal, waits, aging, jobs, check
     }
 
     @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
@@ -52,6 +52,7 @@ struct HavenBench: ParsableCommand {
 
     func run() throws {
         if part == .open { return try openPhases() }
+        if part == .check { return try checkPhases() }
         if part == .terminal { return try terminalBenchmark() }
         if part == .waits { return try saveWaits() }
         if part == .aging { return try agingBenchmark() }
@@ -243,6 +244,28 @@ struct HavenBench: ParsableCommand {
         // Last, so its peak does not stand in for the usual opening's.
         let (_, coldSeconds) = try time { try FileCaseStore(at: url, usingQueueIndex: false).summaries().count }
         print(row("open reading the whole log (no queue index)", coldSeconds), resident())
+        print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
+    }
+
+    /// `haven check` on an existing store: each part of its work alone on one core, then the
+    /// whole check as `haven check` runs it (wall time, processor time, peak memory).
+    func checkPhases() throws {
+        guard let store else { throw ValidationError("--part check needs --store DIR (it only reads it)") }
+        let url = URL(fileURLWithPath: store)
+        print("haven check, part by part, on one core (processor time): \(store)")
+        for phase in StoreCheck.phases(at: url) {
+            print(row(phase.name + (phase.lines > 0 ? " (\(phase.lines) lines)" : ""), phase.seconds))
+        }
+        func processorSeconds() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let before = processorSeconds()
+        let (report, seconds) = time { StoreCheck.run(at: url, decodingRecords: false) }
+        let processor = processorSeconds() - before
+        print(row("the whole check (\(report.isSound ? "sound" : "\(report.problems.count) problems"))", seconds)
+              + String(format: "   processor %.2f s (%.2f cores)", processor, processor / seconds))
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
     }
 

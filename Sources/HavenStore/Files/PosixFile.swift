@@ -130,6 +130,29 @@ final class PosixFile {
         return bytes
     }
 
+    /// Reads `count` bytes at `offset` into `buffer` from index `start` (fewer at the end of
+    /// the file), growing the buffer when it is too short; how many were read. The check reads
+    /// gigabytes through a few such buffers rather than a new one a chunk.
+    func read(at offset: Int, count: Int, into buffer: inout [UInt8], at start: Int) throws -> Int {
+        if buffer.count < start + count { buffer += repeatElement(0, count: start + count - buffer.count) }
+        var failure: Int32 = 0
+        var done = 0
+        buffer.withUnsafeMutableBytes { raw in
+            while done < count {
+                let result = pread(descriptor, raw.baseAddress! + start + done, count - done, off_t(offset + done))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if result == 0 { break }
+                done += result
+            }
+        }
+        guard failure == 0 else { throw FileError(path: path, operation: "read", code: failure) }
+        return done
+    }
+
     func truncate(to length: Int) throws {
         try FileLayer.perform(.truncate(path: path, length: length), path: path, name: "ftruncate")
         guard ftruncate(descriptor, off_t(length)) == 0 else { throw FileError(path: path, operation: "ftruncate", code: errno) }

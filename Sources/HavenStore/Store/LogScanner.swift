@@ -105,13 +105,16 @@ enum LogScanner {
 
     static func problem(_ error: Any, bytes: [UInt8], line: (start: Int, end: Int), baseOffset: Int, file: String) -> StoreProblem {
         let lineNumber = bytes[0..<line.start].reduce(into: 1) { count, byte in if byte == 10 { count += 1 } }
-        let reason: String
-        switch error {
-        case CaseRecordLine.Problem.checksumMismatch: reason = "the checksum does not match: the line was damaged or edited; it is left as it is and skipped"
-        case let CaseRecordLine.Problem.malformed(text): reason = "\(text); it is left as it is and skipped"
-        default: reason = "\(error); it is left as it is and skipped"
-        }
         let position = baseOffset == 0 ? "line \(lineNumber), byte \(line.start)" : "byte \(baseOffset + line.start)"
-        return StoreProblem(.damaged, file: file, position: position, message: reason)
+        return StoreProblem(.damaged, file: file, position: position, message: reason(error))
+    }
+
+    /// What is wrong with a line that cannot be taken in, and what becomes of it.
+    static func reason(_ error: Any) -> String {
+        switch error {
+        case CaseRecordLine.Problem.checksumMismatch: "the checksum does not match: the line was damaged or edited; it is left as it is and skipped"
+        case let CaseRecordLine.Problem.malformed(text): "\(text); it is left as it is and skipped"
+        default: "\(error); it is left as it is and skipped"
+        }
     }
 }

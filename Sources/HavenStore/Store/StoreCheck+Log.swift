@@ -1,15 +1,17 @@
-import Crypto
 import Foundation
 import Glibc
 import HavenCore
 
-/// The part of `haven check` that reads the case log and the audit trail: both read a chunk at
-/// a time, side by side in audit-sequence order (the log is written in that order), so memory
-/// grows with the number of cases and never with the length of either file. Each chunk's lines
-/// are checked on every core; what needs order (versions rising, the hash chain) is checked after.
+/// The part of `haven check` that reads the case log and the audit trail: both cut into chunks
+/// that worker threads read and prepare on every core (each log line's CRC and header, each
+/// entry's SHA-256 and fields, the chain within the chunk; `StoreCheck+Chunks.swift`), taken in
+/// side by side in audit-sequence order (the log is written in that order) by one thread, which
+/// checks what needs order. Memory grows with the number of cases and never with the length of
+/// either file.
 ///
 /// What it holds the store to:
-/// - every log line framed, checksummed and decodable; each case's versions rising by one;
+/// - every log line framed, checksummed and with a header it can read; each case's versions
+///   rising by one (with `decodingRecords`, every case decoded and every entry read whole);
 /// - the trail's hash chain unbroken and its numbers without a gap; each case's entries numbered
 ///   1, 2, 3… up to the version the log holds last (its history whole);
 /// - every log line has the entry its number names, for the same case and version;
@@ -31,22 +33,11 @@ enum LogCheck {
         var latestSummaries: [CaseSummary] = []
     }
 
-    /// How much of a file is read at a time (tests make it small to cross chunk boundaries).
-    nonisolated(unsafe) static var chunkBytes = 32 << 20
-
-    /// What the check keeps per case: a few numbers and the latest summary.
-    struct CaseState {
-        var firstLogged: CaseVersion
-        var latestLogged: CaseVersion
-        var summary: StoredSummary
-        var latestAudited = 0
-    }
+    /// How much of a file a chunk is (tests make it small to cross chunk boundaries).
+    nonisolated(unsafe) static var chunkBytes = 8 << 20
 
     static func run(casesPath: String, auditPath: String, indexPath: String, decodingRecords: Bool = true, attempt: Int = 1) -> Result {
         var result = Result()
-        func damaged(_ file: String, _ position: String, _ message: String) {
-            result.problems.append(StoreProblem(.damaged, file: file, position: position, message: message))
-        }
         // The log and the trail as they stood at one moment: both opened, their lengths read
         // under a brief shared lock (no writer is between its log line and its audit entry
         // then), each read up to that length. Saves made while the check reads, and a
@@ -76,127 +67,33 @@ enum LogCheck {
             }
             if current { break }
         }
-        if cases == nil { damaged(casesPath, "", "missing or unreadable: restore it from a backup") }
-        if audit == nil { damaged(auditPath, "", "missing or unreadable: restore it from a backup") }
+        if cases == nil { result.problems.append(StoreProblem(.damaged, file: casesPath, message: "missing or unreadable: restore it from a backup")) }
+        if audit == nil { result.problems.append(StoreProblem(.damaged, file: auditPath, message: "missing or unreadable: restore it from a backup")) }
 
-        var states: [CaseID: CaseState] = [:]
-        let indexCheck = IndexExpectation(indexPath: indexPath, log: cases)
-        var trail = TrailReader(file: audit, length: lengths.1, path: auditPath)
-        // Saves the trail records that the log does not hold, since the last compaction entry
-        // that covers them: how many, the first and the last (never a list: after a compaction
-        // of a store saved twenty times a case they are millions).
-        var unlogged: (count: Int, first: (sequence: Int, id: CaseID, version: CaseVersion)?, last: Int) = (0, nil, 0)
-        var compactedThrough = 0
-        var lastLoggedSequence = 0
-
-        /// Takes one trail entry in: its case's history, what it says of users and compactions.
-        func take(_ entry: TrailReader.Entry, logged: Bool) {
-            result.auditEntryCount += 1
-            guard let id = entry.caseID else {
-                result.userEntryCount += 1
-                if entry.subject == "users" { result.usersRevision = max(result.usersRevision, entry.version) }
-                if entry.subject == FileCaseStore.compactionSubject, let through = entry.compactedThrough {
-                    result.compactions += 1
-                    compactedThrough = max(compactedThrough, through)
-                    if unlogged.last <= compactedThrough { unlogged = (0, nil, 0) }
-                }
-                return
-            }
-            var state = states[id] ?? CaseState(firstLogged: CaseVersion(0), latestLogged: CaseVersion(0), summary: .empty)
-            if entry.version != state.latestAudited + 1, entry.wellFormed {
-                damaged(auditPath, "entry \(entry.sequence)", "records \(id) v\(entry.version) after v\(state.latestAudited): the case's history is not whole")
-            }
-            state.latestAudited = max(state.latestAudited, entry.version)
-            states[id] = state
-            if !logged {
-                unlogged.count += 1
-                if unlogged.first == nil { unlogged.first = (entry.sequence, id, CaseVersion(entry.version)) }
-                unlogged.last = entry.sequence
-            }
+        let pipeline = ChunkPipeline()
+        let chunkBytes = Self.chunkBytes
+        let trailStream = pipeline.stream(file: audit, length: lengths.1, chunkBytes: chunkBytes) { chunk in
+            TrailChunk(chunk, decodingEntries: decodingRecords)
         }
-
-        // The log, a chunk at a time; the trail is read along with it up to each line's entry.
-        var reader = ChunkReader(file: cases, length: lengths.0)
-        while let chunk = reader.next() {
-            let scan = LogScanner.scan(chunk.bytes, baseOffset: chunk.offset, file: casesPath)
-            result.problems += scan.problems
-            if decodingRecords { result.problems += decodeProblems(scan.records, in: chunk, file: casesPath) }
-            for record in scan.records {
-                let header = record.header
-                result.recordCount += 1
-                indexCheck.see(record)
-                if var state = states[header.id], state.latestLogged.rawValue > 0 {
-                    if header.version != state.latestLogged.next {
-                        damaged(casesPath, "byte \(record.offset)", "\(header.id) \(header.version) follows \(state.latestLogged); a version is missing or repeated")
-                    }
-                    state.latestLogged = header.version
-                    state.summary = header.summary
-                    states[header.id] = state
-                } else {
-                    var state = states[header.id] ?? CaseState(firstLogged: header.version, latestLogged: header.version, summary: header.summary)
-                    state.firstLogged = header.version
-                    state.latestLogged = header.version
-                    state.summary = header.summary
-                    states[header.id] = state
-                }
-                // Its audit entry: the trail is read up to the number the line carries.
-                let sequence = header.auditSequence
-                guard sequence > lastLoggedSequence else {
-                    damaged(casesPath, "byte \(record.offset)", "\(header.id) \(header.version) names audit entry \(sequence), but an earlier line names \(lastLoggedSequence): the log is out of order")
-                    continue
-                }
-                lastLoggedSequence = sequence
-                while let entry = trail.peek(), entry.sequence < sequence {
-                    take(trail.pop()!, logged: false)
-                }
-                if let entry = trail.peek(), entry.sequence == sequence {
-                    take(trail.pop()!, logged: true)
-                    if entry.caseID != header.id || entry.version != header.version.rawValue {
-                        damaged(auditPath, "entry \(sequence)", "records \(entry.caseID?.rawValue ?? "the users") v\(entry.version) but \(FileCaseStore.casesFile) says this entry is for \(header.id) \(header.version)")
-                    }
-                } else {
-                    damaged(auditPath, "entry \(sequence)", "missing: the save of \(header.id) \(header.version) has no audit entry (deleted, or a crash before it was written)")
-                }
-            }
+        let logStream = pipeline.stream(file: cases, length: lengths.0, chunkBytes: chunkBytes) { chunk in
+            LogChunk(chunk, decodingRecords: decodingRecords, file: casesPath)
         }
-        if reader.tornAt != nil {
-            damaged(casesPath, "byte \(reader.tornAt!)", "the last line is incomplete (a torn write); opening the store sets it aside")
-        }
-        while let entry = trail.pop() { take(entry, logged: false) }
-        result.problems += trail.problems
+        nonisolated(unsafe) let log = cases
+        let indexExpectation = Background { IndexExpectation(indexPath: indexPath, log: log) }
+        var walk = CrossCheck(casesPath: casesPath, auditPath: auditPath,
+                              index: indexExpectation,
+                              trail: TrailReader(stream: trailStream, path: auditPath))
+        let logCutShort = walk.takeLog(logStream)
+        pipeline.close()
         // A file read back shorter than it was at the cut: a writer set a torn tail aside while
         // the check read. What was read is not one moment's store: check again.
-        if reader.cutShort || trail.cutShort {
+        if logCutShort || walk.trail.cutShort {
             if attempt < 3 {
                 return run(casesPath: casesPath, auditPath: auditPath, indexPath: indexPath, decodingRecords: decodingRecords, attempt: attempt + 1)
             }
-            damaged(reader.cutShort ? casesPath : auditPath, "", "the file was cut back three times while it was checked; run the check again")
+            walk.damaged(logCutShort ? casesPath : auditPath, "", "the file was cut back three times while it was checked; run the check again")
         }
-
-        // Each case's history whole: the trail's entries reach the version the log holds last.
-        for (id, state) in states.sorted(by: { $0.key < $1.key }) {
-            if state.latestLogged.rawValue == 0 {
-                // Saved, by the trail, and not one line of it in the log: the case is gone.
-                if state.latestAudited > 0 {
-                    damaged(casesPath, id.rawValue, "the audit trail records \(id) up to v\(state.latestAudited) but the log holds no line of it: the case was removed from the log, or the log was replaced; restore it from a backup")
-                }
-            } else if state.latestAudited > state.latestLogged.rawValue {
-                damaged(casesPath, id.rawValue, "the audit trail records \(id) up to v\(state.latestAudited) but the log's latest is \(state.latestLogged): lines were removed from the log or it was replaced; restore it from a backup")
-            }
-        }
-        if let first = unlogged.first {
-            damaged(casesPath, "", "the audit trail records \(unlogged.count) save\(unlogged.count == 1 ? "" : "s") the case log does not hold, "
-                    + "from entry \(first.sequence) (\(first.id) \(first.version)): lines were removed from the log or it was replaced; restore it from a backup")
-        }
-        result.caseCount = states.values.count { $0.latestLogged.rawValue > 0 }
-        result.latestSummaries.reserveCapacity(result.caseCount)
-        for (id, state) in states where state.latestLogged.rawValue > 0 {
-            let summary = state.summary.caseSummary(id: id, version: state.latestLogged)
-            result.latestSummaries.append(summary)
-            if let country = summary.country { result.allocatedTo.append(country) }
-        }
-        states = [:]
-        result.problems += indexCheck.problems()
+        walk.finish(into: &result)
         return result
     }
 
@@ -206,395 +103,266 @@ enum LogCheck {
         guard stat(file.path, &atPath) == 0, let held = try? file.status() else { return false }
         return atPath.st_ino == held.st_ino && atPath.st_dev == held.st_dev
     }
-
-    /// Every record of a chunk decoded as a case, on every core; a line that does not decode,
-    /// or holds another case than its header names, is damaged.
-    static func decodeProblems(_ records: [LogScanner.Record], in chunk: ChunkReader.Chunk, file: String) -> [StoreProblem] {
-        guard !records.isEmpty else { return [] }
-        let slices = min(records.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        var found = [[StoreProblem]](repeating: [], count: slices)
-        found.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                let decoder = JSONDecoder()
-                var problems: [StoreProblem] = []
-                for number in stride(from: slice, to: records.count, by: slices) {
-                    let record = records[number]
-                    let start = record.offset - chunk.offset
-                    let line = chunk.bytes[start..<(start + record.length)]
-                    guard let body = try? CaseRecordLine.recordBytes(ofLine: line), let caseBytes = try? CaseRecordLine.caseBytes(ofRecord: body) else { continue }
-                    do {
-                        let decoded = try decoder.decode(Case.self, from: Data(caseBytes))
-                        if decoded.id != record.header.id {
-                            problems.append(StoreProblem(.damaged, file: file, position: "byte \(record.offset)", message: "the record says \(record.header.id) but holds \(decoded.id)"))
-                        }
-                    } catch {
-                        problems.append(StoreProblem(.damaged, file: file, position: "byte \(record.offset)", message: "the case \(record.header.id) \(record.header.version) does not decode: \(error)"))
-                    }
-                }
-                output[slice] = problems
-            }
-        }
-        return found.flatMap { $0 }.sorted { $0.position < $1.position }
-    }
 }
 
-/// A file read a chunk of whole lines at a time, up to a length; what is left after the last
-/// newline is a torn tail.
-struct ChunkReader {
-    struct Chunk {
-        var bytes: [UInt8]
-        var offset: Int
+/// The log and the trail taken in side by side, in order: each case's versions and history,
+/// and each line against its entry. What it keeps a case is two numbers and the latest
+/// summary, found by the case's number (the trail's 2.5 million entries make no string).
+struct CrossCheck {
+    let casesPath: String
+    let auditPath: String
+    private let indexLoading: Background<IndexExpectation>
+    private var loadedIndex: IndexExpectation?
+    private var index: IndexExpectation {
+        mutating get {
+            if let loadedIndex { return loadedIndex }
+            loadedIndex = indexLoading.wait()
+            return loadedIndex!
+        }
+    }
+    var trail: TrailReader
+    private(set) var problems: [StoreProblem] = []
+
+    /// What the check keeps of a case: the version of its latest line in the log (0 when it
+    /// has none) and the highest version the trail records.
+    struct CaseState {
+        var logged = 0
+        var audited = 0
     }
 
-    let file: PosixFile?
-    let length: Int
-    var position = 0
-    var tornAt: Int?
-    /// A read came back short of the length measured under the lock (or failed).
-    var cutShort = false
-    var chunkBytes = LogCheck.chunkBytes
+    /// Each case's place in `states` and `summaries`: by number (an array, as ids are numbered
+    /// from 1) when `CaseKey` files it by number, else by id.
+    private var placeByNumber: [Int32] = []
+    private var otherPlaces: [CaseID: Int] = [:]
+    private var states: [CaseState] = []
+    /// Each case's latest summary, from its latest line.
+    private var summaries: [CaseSummary?] = []
+    /// Numbers from here on are filed by id, so an odd number cannot make the array huge.
+    static let directLimit = 1 << 22
 
-    init(file: PosixFile?, length: Int) {
-        self.file = file
-        self.length = length
+    private var recordCount = 0
+    private var auditEntryCount = 0
+    private var userEntryCount = 0
+    private var compactions = 0
+    private var usersRevision = 0
+    /// Saves the trail records that the log does not hold, since the last compaction entry
+    /// that covers them: how many, the first and the last (never a list: after a compaction
+    /// of a store saved twenty times a case they are millions).
+    private var unlogged: (count: Int, first: (sequence: Int, id: CaseID, version: CaseVersion)?, last: Int) = (0, nil, 0)
+    private var compactedThrough = 0
+    private var lastLoggedSequence = 0
+
+    init(casesPath: String, auditPath: String, index: Background<IndexExpectation>, trail: TrailReader) {
+        self.casesPath = casesPath
+        self.auditPath = auditPath
+        indexLoading = index
+        self.trail = trail
     }
 
-    /// The next chunk, ending on a newline, or nil at the end (or on a read error).
-    mutating func next() -> Chunk? {
-        guard let file, position < length else { return nil }
-        while true {
-            let count = min(chunkBytes, length - position)
-            guard let bytes = try? file.read(at: position, count: count), bytes.count == count else {
-                cutShort = true
-                return nil
+    mutating func damaged(_ file: String, _ position: String, _ message: String) {
+        problems.append(StoreProblem(.damaged, file: file, position: position, message: message))
+    }
+
+    /// The place of the case `key` names, made when it is new.
+    private mutating func place(of key: CaseKey) -> Int {
+        if case let .number(number) = key, number < Self.directLimit {
+            if number >= placeByNumber.count {
+                placeByNumber += repeatElement(-1, count: min(Self.directLimit, max(number + 1, 2 * placeByNumber.count, 1024)) - placeByNumber.count)
             }
-            guard let lastNewline = bytes.lastIndex(of: 10) else {
-                if position + count >= length {
-                    tornAt = position
-                    position = length
-                    return nil
-                }
-                chunkBytes *= 2 // a line longer than a chunk
-                continue
+            if placeByNumber[number] >= 0 { return Int(placeByNumber[number]) }
+            placeByNumber[number] = Int32(states.count)
+        } else {
+            let id = key.id
+            if let place = otherPlaces[id] { return place }
+            otherPlaces[id] = states.count
+        }
+        states.append(CaseState())
+        summaries.append(nil)
+        return states.count - 1
+    }
+
+    /// The whole log, a chunk at a time; the trail is read along with it up to each line's
+    /// entry. Whether the log was cut back while it was read.
+    mutating func takeLog(_ stream: ChunkStream<LogChunk>) -> Bool {
+        var cutShort = false
+        var linesBefore = 0
+        var tornAt: Int?
+        while let chunk = stream.next() {
+            if chunk.cutShort { cutShort = true }
+            guard let prepared = chunk.prepared else { break }
+            for problem in prepared.problems {
+                damaged(casesPath, "line \(linesBefore + problem.before + 1), byte \(problem.byte)", problem.message)
             }
-            let chunk = Chunk(bytes: lastNewline + 1 == bytes.count ? bytes : Array(bytes[...lastNewline]), offset: position)
-            position += lastNewline + 1
-            if position + count - (lastNewline + 1) >= length, lastNewline + 1 < bytes.count {
-                tornAt = position // the file ends inside a line
-                position = length
-            }
-            return chunk
+            problems += prepared.decodeProblems
+            for record in prepared.records { take(record) }
+            linesBefore += chunk.newlines
+            if let torn = chunk.torn { tornAt = torn.offset }
         }
-    }
-}
-
-/// A SHA-256 as the trail writes it (64 hex digits), held in place: the check compares 2.5
-/// million of them and must not allocate a string for each.
-struct HexDigest: Equatable {
-    var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-
-    init?(_ hex: some Collection<UInt8>) {
-        guard hex.count == 64 else { return nil }
-        withUnsafeMutableBytes(of: &words) { target in
-            for (index, byte) in hex.enumerated() { target[index] = byte }
+        if let tornAt {
+            damaged(casesPath, "byte \(tornAt)", "the last line is incomplete (a torn write); opening the store sets it aside")
         }
+        while let entry = trail.pop() { take(entry, logged: false) }
+        problems += trail.problems
+        return cutShort
     }
 
-    init?(_ text: String) {
-        self.init(Array(text.utf8))
-    }
-
-    static func == (a: HexDigest, b: HexDigest) -> Bool {
-        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
-            && a.words.4 == b.words.4 && a.words.5 == b.words.5 && a.words.6 == b.words.6 && a.words.7 == b.words.7
-    }
-
-    var text: String { withUnsafeBytes(of: words) { String(decoding: $0, as: UTF8.self) } }
-    static let genesis = HexDigest(AuditTrail.genesis)!
-}
-
-/// The audit trail read in order, a chunk at a time: each line's hash checked, and the fields
-/// the check needs read, on every core; the chain and the numbering checked in order as
-/// entries are taken.
-struct TrailReader {
-    struct Entry {
-        var lineNumber: Int
-        var sequence: Int
-        var caseID: CaseID?
-        var subject: String?
-        var version: Int
-        var compactedThrough: Int?
-        var previousHash: HexDigest
-        var hash: HexDigest
-        /// Its hash matched and it read as an entry (a damaged one is still taken, so one bad
-        /// entry does not hide the rest, but its number is not trusted for the history).
-        var wellFormed = true
-    }
-
-    private var chunks: ChunkReader
-    var cutShort: Bool { chunks.cutShort }
-    private var pending: [Entry] = []
-    private var next = 0
-    private var lineNumber = 0
-    private var previousHash = HexDigest.genesis
-    private var expected = 1
-    let path: String
-    var problems: [StoreProblem] = []
-
-    init(file: PosixFile?, length: Int, path: String) {
-        chunks = ChunkReader(file: file, length: length)
-        self.path = path
-    }
-
-    mutating func peek() -> Entry? {
-        if next == pending.count { fill() }
-        return next < pending.count ? pending[next] : nil
-    }
-
-    mutating func pop() -> Entry? {
-        guard let entry = peek() else { return nil }
-        next += 1
-        return entry
-    }
-
-    /// Reads the next chunk and checks its entries' chain and numbers, in order.
-    private mutating func fill() {
-        pending = []
-        next = 0
-        while pending.isEmpty {
-            guard let chunk = chunks.next() else {
-                if chunks.tornAt != nil, !problems.contains(where: { $0.message.contains("the last entry is incomplete") }) {
-                    problems.append(StoreProblem(.damaged, file: path, position: "line \(lineNumber + 1)", message: "the last entry is incomplete (a torn write); opening the store sets it aside"))
-                }
-                return
-            }
-            // Every line, empty ones counted (line numbers are the file's).
-            var ranges: [(start: Int, end: Int, number: Int)] = []
-            var start = 0
-            chunk.bytes.withUnsafeBytes { buffer in
-                while start < buffer.count, let found = memchr(buffer.baseAddress! + start, 10, buffer.count - start) {
-                    let end = buffer.baseAddress!.distance(to: UnsafeRawPointer(found))
-                    lineNumber += 1
-                    if end > start { ranges.append((start, end, lineNumber)) }
-                    start = end + 1
-                }
-            }
-            let read = Self.readAll(chunk.bytes, ranges)
-            for (range, parsed) in zip(ranges, read) {
-                switch parsed {
-                case let .success(entry):
-                    if entry.previousHash != previousHash {
-                        problems.append(StoreProblem(.damaged, file: path, position: "line \(range.number)", message: "\(AuditTrail.Problem.brokenChain(expectedPrevious: previousHash.text))"))
-                    } else if entry.sequence != expected {
-                        problems.append(StoreProblem(.damaged, file: path, position: "line \(range.number)", message: "\(AuditTrail.Problem.sequenceGap(expected: expected, found: entry.sequence))"))
-                    }
-                    previousHash = entry.hash
-                    expected = entry.sequence + 1
-                    pending.append(entry)
-                case let .failure(problem):
-                    problems.append(StoreProblem(.damaged, file: path, position: "line \(range.number)", message: "\(problem.description)"))
-                    // Carry on from this entry so one bad entry does not hide the rest.
-                    let line = chunk.bytes[range.start..<range.end]
-                    if let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)) {
-                        var entry = Entry(lineNumber: range.number, sequence: decoded.sequence, caseID: decoded.caseID, subject: decoded.subject,
-                                          version: decoded.version.rawValue, compactedThrough: nil,
-                                          previousHash: HexDigest(decoded.previousHash) ?? HexDigest.genesis,
-                                          hash: HexDigest(line.suffix(66).prefix(64)) ?? HexDigest.genesis)
-                        entry.wellFormed = false
-                        previousHash = entry.hash
-                        expected = entry.sequence + 1
-                        pending.append(entry)
-                    }
-                }
-            }
+    private mutating func take(_ record: LoggedRecord) {
+        recordCount += 1
+        index.see(record)
+        let place = place(of: CaseKey(record.id))
+        let latestLogged = states[place].logged
+        states[place].logged = record.version.rawValue
+        summaries[place] = record.summary
+        if latestLogged > 0, record.version.rawValue != latestLogged + 1 {
+            damaged(casesPath, "byte \(record.offset)", "\(record.id) \(record.version) follows \(CaseVersion(latestLogged)); a version is missing or repeated")
         }
-    }
-
-    /// Each line's hash checked and its fields read, on every core.
-    private static func readAll(_ bytes: [UInt8], _ ranges: [(start: Int, end: Int, number: Int)]) -> [Result<Entry, AuditTrail.Problem>] {
-        var read = [Result<Entry, AuditTrail.Problem>](repeating: .failure(.malformed("not read")), count: ranges.count)
-        let slices = max(1, min(ranges.count, ProcessInfo.processInfo.activeProcessorCount * 4))
-        read.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                for number in stride(from: slice, to: ranges.count, by: slices) {
-                    let range = ranges[number]
-                    output[number] = Result { () throws(AuditTrail.Problem) in try entry(bytes[range.start..<range.end], lineNumber: range.number) }
-                }
-            }
-        }
-        return read
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// One line's entry: its hash checked against its bytes, its fields read from the few
-    /// places they can be (keys are sorted; only the case's changes are long, and they are
-    /// skipped, not parsed), with JSONDecoder for a line this reading does not expect.
-    static func entry(_ line: ArraySlice<UInt8>, lineNumber: Int) throws(AuditTrail.Problem) -> Entry {
-        let suffixLength = AuditTrail.hashKey.count + 64 + 2
-        guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { throw .malformed("not an audit line") }
-        let hashStart = line.endIndex - suffixLength
-        guard line[hashStart..<(hashStart + AuditTrail.hashKey.count)].elementsEqual(AuditTrail.hashKey) else { throw .malformed("the line has no hash") }
-        let stated = line[(hashStart + AuditTrail.hashKey.count)..<(line.endIndex - 2)]
-        var hasher = SHA256()
-        hasher.update(data: line[line.startIndex..<hashStart])
-        hasher.update(data: [UInt8(ascii: "}")])
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 15)])
-        }
-        guard hex.elementsEqual(stated) else { throw .hashMismatch }
-        guard let hash = HexDigest(stated) else { throw .malformed("the line has no hash") }
-        if let entry = quickRead(line[line.startIndex..<hashStart], lineNumber: lineNumber, hash: hash) { return entry }
-        let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
-        guard let decoded = try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(body)) else {
-            throw .malformed("the entry is not a Haven audit entry")
-        }
-        return Entry(lineNumber: lineNumber, sequence: decoded.sequence, caseID: decoded.caseID, subject: decoded.subject,
-                     version: decoded.version.rawValue, compactedThrough: compactedThrough(decoded),
-                     previousHash: HexDigest(decoded.previousHash) ?? HexDigest.genesis, hash: hash)
-    }
-
-    static func compactedThrough(_ line: AuditTrail.Line) -> Int? {
-        guard line.caseID == nil, line.subject == FileCaseStore.compactionSubject else { return nil }
-        return line.changes.first { $0.field == FileCaseStore.compactedThroughField }?.after.flatMap { Int($0) }
-    }
-
-    private static let previousKey = Array(#","previousHash":""#.utf8)
-    private static let caseKey = Array(#"","caseID":""#.utf8)
-
-    /// The fields after the changes, read from the key `previousHash` on (the last place it
-    /// can appear unescaped, since no change has such a key), and the case from the start.
-    /// Nil when the line is not laid out as Haven writes it, or is a compaction's.
-    static func quickRead(_ body: ArraySlice<UInt8>, lineNumber: Int, hash: HexDigest) -> Entry? {
-        guard let keyAt = lastRange(of: previousKey, in: body) else { return nil }
-        var cursor = keyAt + previousKey.count
-        guard body.endIndex - cursor > 66 else { return nil }
-        guard let previous = HexDigest(body[cursor..<(cursor + 64)]) else { return nil }
-        cursor += 64
-        func expect(_ text: String) -> Bool {
-            let bytes = Array(text.utf8)
-            guard body.endIndex - cursor >= bytes.count, body[cursor..<(cursor + bytes.count)].elementsEqual(bytes) else { return false }
-            cursor += bytes.count
-            return true
-        }
-        func number() -> Int? {
-            var value = 0
-            var digits = 0
-            while cursor < body.endIndex, let digit = Optional(body[cursor]), digit >= 48, digit <= 57, digits < 18 {
-                value = value * 10 + Int(digit - 48)
-                digits += 1
-                cursor += 1
-            }
-            return digits > 0 ? value : nil
-        }
-        func plainString() -> String? {
-            guard let end = body[cursor...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-            let text = body[cursor..<end]
-            guard !text.contains(UInt8(ascii: "\\")) else { return nil }
-            cursor = end + 1
-            return String(decoding: text, as: UTF8.self)
-        }
-        guard expect("\",\"sequence\":"), let sequence = number() else { return nil }
-        var subject: String?
-        if expect(",\"subject\":\"") {
-            guard let text = plainString() else { return nil }
-            subject = text
-        }
-        guard expect(",\"user\":\""), plainString() != nil, expect(",\"version\":"), let version = number(), cursor == body.endIndex else { return nil }
-        if subject == FileCaseStore.compactionSubject { return nil } // read whole, for its fields
-        // The case: `{"at":"…","caseID":"HV-…"` when the entry is about one.
-        var caseID: CaseID?
-        if let at = body.firstIndex(of: UInt8(ascii: ",")), body[at...].starts(with: caseKey.dropFirst()) {
-            cursor = at + caseKey.count - 1
-            guard let text = plainString(), let id = CaseID(text) else { return nil }
-            caseID = id
-        }
-        guard body.starts(with: Array(#"{"at":""#.utf8)) else { return nil }
-        return Entry(lineNumber: lineNumber, sequence: sequence, caseID: caseID, subject: subject, version: version,
-                     compactedThrough: nil, previousHash: previous, hash: hash)
-    }
-
-    static func lastRange(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.endIndex - needle.count
-        while index >= haystack.startIndex {
-            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index -= 1
-        }
-        return nil
-    }
-}
-
-/// The queue index, when it stands for the log (else opening ignores it): what it says of each
-/// case must be what the log's lines up to its position say. The latest line of each case
-/// below that position is kept as the log streams by.
-final class IndexExpectation {
-    let indexPath: String
-    private var unusable = false
-    private var coveredLength = 0
-    /// What the index says of each case, as one number (in case-number order, as it lists them).
-    private var stated: [(id: CaseID, fingerprint: Int)]?
-    /// What the log's latest line below the index's position says of each case, as one number.
-    private var seen: [CaseID: (version: CaseVersion, fingerprint: Int)] = [:]
-
-    init(indexPath: String, log: PosixFile?) {
-        self.indexPath = indexPath
-        var status = stat()
-        guard lstat(indexPath, &status) == 0 else { return }
-        guard let bytes = try? PosixFile(path: indexPath, flags: O_RDONLY).readAll(), let decoded = try? QueueIndex.decode(bytes) else {
-            unusable = true
+        // Its audit entry: the trail is read up to the number the line carries.
+        let sequence = record.auditSequence
+        guard sequence > lastLoggedSequence else {
+            damaged(casesPath, "byte \(record.offset)", "\(record.id) \(record.version) names audit entry \(sequence), but an earlier line names \(lastLoggedSequence): the log is out of order")
             return
         }
-        guard let log, (try? decoded.matches(log)) == true else { return }
-        coveredLength = decoded.stamp.coveredLength
-        // Only a number a case is kept, not the index itself.
-        stated = zip(decoded.entries, decoded.summaries).map { entry, summary in
-            (entry.id, Self.fingerprint(summary: summary, offset: entry.offset, length: entry.length, savedBy: entry.savedBy,
-                                        savedAt: entry.savedAt, auditSequence: entry.auditSequence))
+        lastLoggedSequence = sequence
+        while let entry = trail.peek(), entry.sequence < sequence {
+            take(trail.pop()!, logged: false)
+        }
+        if let entry = trail.peek(), entry.sequence == sequence {
+            take(trail.pop()!, logged: true)
+            if entry.caseKey != CaseKey(record.id) || entry.version != record.version.rawValue {
+                damaged(auditPath, "entry \(sequence)", "records \(entry.caseKey?.id.rawValue ?? "the users") v\(entry.version) but \(FileCaseStore.casesFile) says this entry is for \(record.id) \(record.version)")
+            }
+        } else {
+            damaged(auditPath, "entry \(sequence)", "missing: the save of \(record.id) \(record.version) has no audit entry (deleted, or a crash before it was written)")
         }
     }
 
-    static func fingerprint(summary: CaseSummary, offset: Int, length: Int, savedBy: UserName, savedAt: Timestamp, auditSequence: Int) -> Int {
-        var hasher = Hasher()
-        hasher.combine(summary)
-        hasher.combine(offset)
-        hasher.combine(length)
-        hasher.combine(savedBy)
-        hasher.combine(savedAt)
-        hasher.combine(auditSequence)
-        return hasher.finalize()
+    /// Takes one trail entry in: its case's history, what it says of users and compactions.
+    private mutating func take(_ entry: TrailEntry, logged: Bool) {
+        auditEntryCount += 1
+        guard let key = entry.caseKey else {
+            userEntryCount += 1
+            if entry.subject == "users" { usersRevision = max(usersRevision, entry.version) }
+            if entry.subject == FileCaseStore.compactionSubject, let through = entry.compactedThrough {
+                compactions += 1
+                compactedThrough = max(compactedThrough, through)
+                if unlogged.last <= compactedThrough { unlogged = (0, nil, 0) }
+            }
+            return
+        }
+        let place = place(of: key)
+        let latestAudited = states[place].audited
+        states[place].audited = max(latestAudited, entry.version)
+        if entry.version != latestAudited + 1, entry.wellFormed {
+            damaged(auditPath, "entry \(entry.sequence)", "records \(key.id) v\(entry.version) after v\(latestAudited): the case's history is not whole")
+        }
+        if !logged {
+            unlogged.count += 1
+            if unlogged.first == nil { unlogged.first = (entry.sequence, key.id, CaseVersion(entry.version)) }
+            unlogged.last = entry.sequence
+        }
     }
 
-    func see(_ record: LogScanner.Record) {
-        guard stated != nil, record.offset < coveredLength else { return }
-        let header = record.header
-        if let kept = seen[header.id], kept.version >= header.version { return }
-        seen[header.id] = (header.version, Self.fingerprint(summary: header.summary.caseSummary(id: header.id, version: header.version),
-                                                           offset: record.offset, length: record.length, savedBy: header.savedBy,
-                                                           savedAt: header.savedAt, auditSequence: header.auditSequence))
+    /// What is left to say once both files are read: each case's history whole (the trail's
+    /// entries reach the version the log holds last), saves missing from the log, the index.
+    mutating func finish(into result: inout LogCheck.Result) {
+        var incomplete: [(id: CaseID, message: String)] = []
+        func history(_ id: @autoclosure () -> CaseID, _ state: CaseState) {
+            if state.logged == 0 {
+                // Saved, by the trail, and not one line of it in the log: the case is gone.
+                if state.audited > 0 {
+                    incomplete.append((id(), "the audit trail records \(id()) up to v\(state.audited) but the log holds no line of it: the case was removed from the log, or the log was replaced; restore it from a backup"))
+                }
+            } else if state.audited > state.logged {
+                incomplete.append((id(), "the audit trail records \(id()) up to v\(state.audited) but the log's latest is \(CaseVersion(state.logged)): lines were removed from the log or it was replaced; restore it from a backup"))
+            }
+        }
+        for (number, place) in placeByNumber.enumerated() where place >= 0 { history(CaseID(number: number), states[Int(place)]) }
+        for (id, place) in otherPlaces { history(id, states[place]) }
+        for (id, message) in incomplete.sorted(by: { $0.id < $1.id }) { damaged(casesPath, id.rawValue, message) }
+        if let first = unlogged.first {
+            damaged(casesPath, "", "the audit trail records \(unlogged.count) save\(unlogged.count == 1 ? "" : "s") the case log does not hold, "
+                    + "from entry \(first.sequence) (\(first.id) \(first.version)): lines were removed from the log or it was replaced; restore it from a backup")
+        }
+        result.problems += problems
+        result.problems += index.problems()
+        result.recordCount = recordCount
+        result.auditEntryCount = auditEntryCount
+        result.userEntryCount = userEntryCount
+        result.compactions = compactions
+        result.usersRevision = usersRevision
+        result.latestSummaries.reserveCapacity(states.count)
+        for place in states.indices where states[place].logged > 0 {
+            if let summary = summaries[place] { result.latestSummaries.append(summary) }
+        }
+        summaries = []
+        result.caseCount = result.latestSummaries.count
+        result.allocatedTo = result.latestSummaries.compactMap(\.country)
+    }
+}
+
+/// A log line as the check takes it in, read on a worker.
+struct LoggedRecord {
+    let id: CaseID
+    let version: CaseVersion
+    let auditSequence: Int
+    let offset: Int
+    /// The line's summary as lists hold it.
+    let summary: CaseSummary
+    /// What the queue index must say of the line (`IndexExpectation`).
+    let fingerprint: Int
+}
+
+/// One chunk of the log, prepared on a worker: each line's frame and CRC checked and its
+/// header read; with `decodingRecords`, each case decoded too.
+struct LogChunk {
+    var records: [LoggedRecord] = []
+    /// Lines that cannot be taken in: how many of the chunk's newlines come before each (the
+    /// reader numbers them), its file offset, and why.
+    var problems: [(before: Int, byte: Int, message: String)] = []
+    var decodeProblems: [StoreProblem] = []
+
+    init(_ chunk: LineChunk, decodingRecords: Bool, file: String) {
+        records.reserveCapacity(chunk.lines.count)
+        let decoder = JSONDecoder()
+        for line in chunk.lines {
+            let offset = chunk.offset + line.start
+            let header: RecordHeader
+            let body: ArraySlice<UInt8>
+            do {
+                body = try CaseRecordLine.recordBytes(ofLine: chunk.buffer[line.start..<line.end])
+                let headerBytes = try CaseRecordLine.headerBytes(ofRecord: body)
+                // The fast reader for headers as Haven writes them; JSONDecoder to name a bad one.
+                guard let read = RecordHeaderReader.read(headerBytes) ?? (try? decoder.decode(RecordHeader.self, from: Data(headerBytes))) else {
+                    problems.append((line.before, offset, LogScanner.reason("the record header is not a Haven case header")))
+                    continue
+                }
+                header = read
+            } catch {
+                problems.append((line.before, offset, LogScanner.reason(error)))
+                continue
+            }
+            let summary = header.summary.caseSummary(id: header.id, version: header.version)
+            let length = line.end - line.start
+            records.append(LoggedRecord(id: header.id, version: header.version, auditSequence: header.auditSequence, offset: offset,
+                                        summary: summary,
+                                        fingerprint: IndexExpectation.fingerprint(summary: summary, offset: offset, length: length,
+                                                                                  savedBy: header.savedBy, savedAt: header.savedAt,
+                                                                                  auditSequence: header.auditSequence)))
+            if decodingRecords, let problem = Self.decodeProblem(body, header: header, offset: offset, file: file, decoder: decoder) {
+                decodeProblems.append(problem)
+            }
+        }
     }
 
-    func problems() -> [StoreProblem] {
-        if unusable {
-            return [StoreProblem(.repaired, file: indexPath, position: "",
-                                 message: "not a queue index this Haven can use (damaged, or of another version); opening ignores it and writes a new one")]
+    /// A line whose case does not decode, or holds another case than its header names.
+    static func decodeProblem(_ body: ArraySlice<UInt8>, header: RecordHeader, offset: Int, file: String, decoder: JSONDecoder) -> StoreProblem? {
+        guard let caseBytes = try? CaseRecordLine.caseBytes(ofRecord: body) else { return nil }
+        do {
+            let decoded = try decoder.decode(Case.self, from: Data(caseBytes))
+            guard decoded.id != header.id else { return nil }
+            return StoreProblem(.damaged, file: file, position: "byte \(offset)", message: "the record says \(header.id) but holds \(decoded.id)")
+        } catch {
+            return StoreProblem(.damaged, file: file, position: "byte \(offset)", message: "the case \(header.id) \(header.version) does not decode: \(error)")
         }
-        guard let stated else { return [] }
-        let fix = "delete \(QueueIndex.fileName) (a cache); the next opening reads the log and writes it again"
-        var wrong: [CaseID] = []
-        var expected = seen
-        for (id, fingerprint) in stated {
-            guard let line = expected.removeValue(forKey: id), line.fingerprint == fingerprint else { wrong.append(id); continue }
-        }
-        wrong += expected.keys.sorted()
-        guard !wrong.isEmpty else { return [] }
-        let named = wrong.prefix(5).map(\.rawValue).joined(separator: ", ") + (wrong.count > 5 ? " and \(wrong.count - 5) more" : "")
-        return [StoreProblem(.damaged, file: indexPath, position: "",
-                             message: "the queue index disagrees with the log about \(named): queues would show the index's version; \(fix)")]
     }
 }

@@ -13,16 +13,17 @@ public enum StoreCheck {
         public var userEntryCount = 0
         /// Compactions the trail records.
         public var compactions = 0
-        /// Whether every line was decoded into a case (`decodingRecords`).
+        /// Whether every line was decoded into a case and every entry whole (`decodingRecords`).
         public var decodedRecords = false
         /// Sound: nothing damaged (repaired or set-aside things are listed but do not count).
         public var isSound: Bool { !problems.contains { $0.severity == .damaged } }
     }
 
     /// `decodingRecords`: also decode every line of the log into a case (about 200 µs a line,
-    /// 24 s of processor at 120,000 cases), which catches a line with a sound checksum that
-    /// this Haven cannot read: one written by another program, or by a Haven of another
-    /// version. Without it every byte is still checked (each line's CRC, each entry's hash).
+    /// 24 s of processor at 120,000 cases) and every audit entry whole (about 9 µs an entry),
+    /// which catches a line or an entry with a sound checksum that this Haven cannot read: one
+    /// written by another program, or by a Haven of another version. Without it every byte is
+    /// still checked (each line's CRC, each entry's hash) and an entry's changes are not read.
     public static func run(at directory: URL, decodingRecords: Bool = true) -> Report {
         var report = Report()
         let path = directory.path
