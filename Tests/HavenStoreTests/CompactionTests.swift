@@ -491,7 +491,7 @@ final class CompactionMovesTests: StoreTestCase {
     }
 
     func testTheTableReadsBackAndRefusesAnyDamage() throws {
-        let moves = CompactionMoves(source: .init(device: 7, inode: 99), sourceLength: 5_000, cut: 4_000,
+        let moves = CompactionMoves(source: .init(device: 7, inode: 99), cut: 4_000,
                                     target: .init(device: 7, inode: 100), compactedLength: 1_200,
                                     places: (1...50).map { .init(id: CaseID(number: $0), version: CaseVersion($0 % 5 + 1), offset: $0 * 24, length: 23) })
         let bytes = moves.encoded()

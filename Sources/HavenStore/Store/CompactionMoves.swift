@@ -42,10 +42,9 @@ struct CompactionMoves: Equatable {
         var length: Int
     }
 
-    /// The log compacted, and its length when it was swapped out (the cut and the lines
-    /// saved meanwhile: all of it, since nothing is appended to it after the swap).
+    /// The log compacted. Its length at the swap is its length for good: nothing is appended
+    /// to it after, so a session reads it to its end before using the table.
     var source: FileIdentity
-    var sourceLength: Int
     /// Where the compaction cut the old log: lines before it were compacted into `places`;
     /// lines from it on were copied as they were, `compactedLength - cut` bytes later.
     var cut: Int
@@ -55,17 +54,6 @@ struct CompactionMoves: Equatable {
     /// The new place of every case's latest line before the cut.
     var places: [Place]
 
-    /// Where a line of the old log is in the new one, given its case and version, or nil when
-    /// the table does not say (the line was not the latest at the cut, or is not in the table).
-    func newPlace(of entry: FileCaseStore.IndexEntry, in table: [CaseID: Place]) -> (offset: Int, length: Int)? {
-        if entry.offset >= cut {
-            guard entry.offset + entry.length < sourceLength else { return nil }
-            return (entry.offset - cut + compactedLength, entry.length)
-        }
-        guard let place = table[entry.id], place.version == entry.version else { return nil }
-        return (place.offset, place.length)
-    }
-
     // MARK: Encoding
 
     func encoded() -> [UInt8] {
@@ -74,7 +62,6 @@ struct CompactionMoves: Equatable {
         out.fixed32(Self.formatVersion)
         out.fixed64(source.device)
         out.fixed64(source.inode)
-        out.natural(sourceLength)
         out.natural(cut)
         out.fixed64(target.device)
         out.fixed64(target.inode)
@@ -102,7 +89,6 @@ struct CompactionMoves: Equatable {
             do throws(ByteReader.Malformed) {
                 guard try input.fixed32() == formatVersion else { return nil }
                 let source = FileIdentity(device: try input.fixed64(), inode: try input.fixed64())
-                let sourceLength = try input.natural()
                 let cut = try input.natural()
                 let target = FileIdentity(device: try input.fixed64(), inode: try input.fixed64())
                 let compactedLength = try input.natural()
@@ -113,8 +99,8 @@ struct CompactionMoves: Equatable {
                     guard let id = CaseID(try input.string()) else { return nil }
                     places.append(Place(id: id, version: CaseVersion(try input.natural()), offset: try input.natural(), length: try input.natural()))
                 }
-                guard input.atEnd, cut <= sourceLength else { return nil }
-                return CompactionMoves(source: source, sourceLength: sourceLength, cut: cut, target: target,
+                guard input.atEnd else { return nil }
+                return CompactionMoves(source: source, cut: cut, target: target,
                                        compactedLength: compactedLength, places: places)
             } catch {
                 return nil
@@ -134,13 +120,14 @@ extension FileCaseStore {
     func followCompaction() throws -> Bool {
         let clock = ContinuousClock(), started = clock.now
         defer { lastFollowSeconds = Self.seconds(clock.now - started) }
-        guard !needsReopen, let file = try? PosixFile(path: compactionMovesPath, flags: O_RDONLY),
+        guard let file = try? PosixFile(path: compactionMovesPath, flags: O_RDONLY),
               let bytes = try? file.readAll(), let moves = CompactionMoves.decode(bytes),
               (try? CompactionMoves.FileIdentity(cases)) == moves.source else { return false }
         // The old log is whole to its end (the compaction repaired its tail under the lock,
         // and writers find the path names another file before they append).
         try withStoreLock(.shared) { try catchUp() }
-        guard scannedBytes == moves.sourceLength, tornLogSize == nil, !tornCasesTail,
+        let sourceLength = cases.size
+        guard scannedBytes == sourceLength, moves.cut <= sourceLength, tornLogSize == nil, !tornCasesTail,
               !openingProblems.contains(where: { $0.severity == .damaged && $0.file == cases.path }) else { return false }
         let heldAudit = try CompactionMoves.FileIdentity(audit)
         // No lock on the new log is needed here: its lines up to the table's end were synced
@@ -157,7 +144,7 @@ extension FileCaseStore {
             let entry = index.values[position]
             if entry.offset >= moves.cut {
                 // Saved while the compaction copied: moved as a block.
-                guard entry.offset + entry.length < moves.sourceLength else { return false }
+                guard entry.offset + entry.length < sourceLength else { return false }
                 index.values[position].offset = entry.offset - moves.cut + moves.compactedLength
                 live += entry.length + 1
                 savedSinceCut.insert(entry.id)
@@ -183,7 +170,7 @@ extension FileCaseStore {
         }
         guard placedCompacted == compacted else { return false }
         liveLogBytes = live
-        scannedBytes = moves.sourceLength - moves.cut + moves.compactedLength
+        scannedBytes = sourceLength - moves.cut + moves.compactedLength
         scannedInode = try cases.status().st_ino
         lastLineRead = nil
         queueIndexCovers = moves.compactedLength

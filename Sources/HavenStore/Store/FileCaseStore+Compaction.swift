@@ -138,6 +138,23 @@ extension FileCaseStore {
             }
         }
 
+        // The new places, for the sessions holding the old log (`CompactionMoves`), written
+        // and synced before the lock, renamed into place just before the log.
+        var movesReady = false
+        do {
+            let places = kept.map { entry -> CompactionMoves.Place in
+                let place = moved[entry.id] ?? (entry.offset, entry.length)
+                return CompactionMoves.Place(id: entry.id, version: entry.version, offset: place.offset, length: place.length)
+            }
+            let moves = CompactionMoves(source: try CompactionMoves.FileIdentity(source), cut: cut,
+                                        target: try CompactionMoves.FileIdentity(target), compactedLength: written, places: places)
+            try PosixFile(path: newMovesPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).writeDurably(moves.encoded())
+            if let groupID { chown(newMovesPath, getuid(), groupID) }
+            movesReady = true
+        } catch {
+            PosixFile.unlink(newMovesPath) // a cache: sessions read the new log's index instead
+        }
+
         // The swap, under the exclusive lock on the file compacted.
         let locked = clock.now
         try lockStore(.exclusive)
@@ -164,22 +181,6 @@ extension FileCaseStore {
         }
         report.bytesAfter = written + (scannedBytes - cut)
         report.linesAfter = index.count + report.linesSavedMeanwhile
-        // The new places, for the sessions holding the old log (`CompactionMoves`): renamed
-        // into place before the log, so a session that finds the new log finds them.
-        var movesReady = false
-        do {
-            let places = kept.map { entry -> CompactionMoves.Place in
-                let place = moved[entry.id] ?? (entry.offset, entry.length)
-                return CompactionMoves.Place(id: entry.id, version: entry.version, offset: place.offset, length: place.length)
-            }
-            let moves = CompactionMoves(source: try CompactionMoves.FileIdentity(source), sourceLength: scannedBytes, cut: cut,
-                                        target: try CompactionMoves.FileIdentity(target), compactedLength: written, places: places)
-            try PosixFile(path: newMovesPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: manifest.fileMode).writeDurably(moves.encoded())
-            if let groupID { chown(newMovesPath, getuid(), groupID) }
-            movesReady = true
-        } catch {
-            PosixFile.unlink(newMovesPath) // a cache: sessions read the new log's index instead
-        }
         // The entry first: a crash after it and before the rename leaves the whole log, which
         // the entry allows; a crash before it leaves the whole log and no entry.
         let through = lastAuditSequence
@@ -195,8 +196,19 @@ extension FileCaseStore {
         // cut could still put back under its temporary name.
         try target.lock(.exclusive, wait: .once)
         defer { target.unlock() }
-        if movesReady, (try? PosixFile.rename(newMovesPath, to: compactionMovesPath)) == nil { PosixFile.unlink(newMovesPath) }
-        try PosixFile.rename(newPath, to: source.path)
+        // An older table left in place could name files it never saw (inode numbers are used
+        // again): none is left unless this compaction's own takes its place.
+        if !movesReady || (try? PosixFile.rename(newMovesPath, to: compactionMovesPath)) == nil {
+            PosixFile.unlink(newMovesPath)
+            PosixFile.unlink(compactionMovesPath)
+            movesReady = false
+        }
+        do {
+            try PosixFile.rename(newPath, to: source.path)
+        } catch {
+            if movesReady { PosixFile.unlink(compactionMovesPath) }
+            throw error
+        }
         renamed = true
         if indexReady { try? PosixFile.rename(newIndexPath, to: queueIndexPath) }
         try PosixFile.syncDirectory(directory.path)

@@ -111,6 +111,8 @@ extension FileCaseStore {
             try setAsideTail(of: cases, from: scannedBytes, reason: "torn")
             tornCasesTail = false
         }
+        // The torn write is gone: saves that bring the log back to its length are new lines.
+        tornLogSize = nil
         if tornAuditTail || damagedAuditTail != nil {
             if let damaged = damagedAuditTail, damaged > 0 {
                 try setAsideTail(of: audit, from: damaged, reason: "unreadable")

@@ -73,8 +73,16 @@ extension FileCaseStore {
     /// Opens the files at the store's paths again and reads them (after a write failed, or a
     /// file was replaced).
     func reopen() throws {
+        // Until this reopen is done, the session must read everything again at its next look:
+        // one that fails part-way (a lock waited for past its limit) must not leave the new
+        // file read from the old file's positions.
+        let canFollow = !needsReopen
+        needsReopen = true
         // A compaction's swap: the new places of the lines this session knows, from its table.
-        if try followCompaction() { return }
+        if canFollow, try followCompaction() {
+            needsReopen = false
+            return
+        }
         (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
         // A compaction holds its new log's lock from before the log takes the path until its
         // queue index is in place and the rename is on disk: wait for that (a moment), so this
@@ -82,9 +90,9 @@ extension FileCaseStore {
         try withStoreLock(.shared) {}
         auditIndex = [:]
         auditIndexedBytes = 0
-        needsReopen = false
         try scanFromStart()
         try confirmUnlockedScan()
+        needsReopen = false
     }
 
     /// Appends the lines of `prepared` in one durable write (the lines of a write of several
@@ -191,8 +199,20 @@ extension FileCaseStore {
 /// The store as the save contract reads it, under the write lock after catching up.
 extension FileCaseStore: SaveLedger {
     public func stored(_ id: CaseID) throws -> StoredCase? {
-        guard let entry = index[id] else { return nil }
-        return StoredCase(record: try decodeCase(entry), version: entry.version, savedBy: entry.savedBy, savedAt: entry.savedAt)
+        var misplaced: MisplacedLine?
+        for _ in 0..<2 {
+            guard let entry = index[id] else { return nil }
+            do {
+                return StoredCase(record: try decodeCase(entry), version: entry.version, savedBy: entry.savedBy, savedAt: entry.savedAt)
+            } catch let error as MisplacedLine {
+                // Never another case's record: read the log again, then look once more.
+                misplaced = error
+                needsReopen = true
+                try reopen()
+            }
+        }
+        throw StoreError.unavailable("\(id) could not be read: where this session expected \(misplaced!.expected) it found \(misplaced!.found), "
+                                     + "even after reading the store again; nothing was shown or changed. Restart Haven, and run 'haven check'")
     }
 
     public func currentUsers() throws -> UserDirectory? { try readUsers().directory }

@@ -458,7 +458,7 @@ public final class FileCaseStore: CaseStore {
     /// (a restore, or a store moved back from a backup) is read again from the start.
     public func refresh() throws -> Bool {
         let before = (scannedBytes, scannedInode, lastAuditSequence)
-        if try !holdsCurrentFiles() {
+        if try needsReopen || !holdsCurrentFiles() {
             try reopen()
             return true
         }
@@ -483,15 +483,36 @@ public final class FileCaseStore: CaseStore {
 
     // MARK: Records
 
+    /// The line at an index entry's place holds another case or version than the entry says:
+    /// the index is wrong (the file moved under it), never the log, so the session reads the
+    /// log again rather than hand out another family's record.
+    struct MisplacedLine: Error {
+        var expected: String
+        var found: String
+    }
+
     func decodeCase(_ entry: IndexEntry) throws -> Case {
         let line = try cases.read(at: entry.offset, count: entry.length)
-        do {
-            let body = try CaseRecordLine.recordBytes(ofLine: line[...])
-            return try JSONDecoder().decode(Case.self, from: Data(try CaseRecordLine.caseBytes(ofRecord: body)))
-        } catch {
+        func damaged(_ error: Error) throws -> Never {
             let position = JSONPosition.position(ofOffset: entry.offset, in: try cases.read(at: 0, count: entry.offset))
             throw StoreError.damaged(file: cases.path, position: "\(position)", reason: "the record of \(entry.id) cannot be read (\(error)); run 'haven check'")
         }
+        let body: ArraySlice<UInt8>
+        do { body = try CaseRecordLine.recordBytes(ofLine: line[...]) } catch { try damaged(error) }
+        // A sound line of another case or version: the place is wrong, not the line.
+        if let headerBytes = try? CaseRecordLine.headerBytes(ofRecord: body),
+           let header = RecordHeaderReader.read(headerBytes) ?? (try? JSONDecoder().decode(RecordHeader.self, from: Data(headerBytes))),
+           header.id != entry.id || header.version != entry.version {
+            throw MisplacedLine(expected: "\(entry.id) \(entry.version)", found: "\(header.id) \(header.version)")
+        }
+        let record: Case
+        do {
+            record = try JSONDecoder().decode(Case.self, from: Data(try CaseRecordLine.caseBytes(ofRecord: body)))
+        } catch {
+            try damaged(error)
+        }
+        guard record.id == entry.id else { throw MisplacedLine(expected: "\(entry.id) \(entry.version)", found: "\(record.id)") }
+        return record
     }
 
     func appendAudit(_ entry: AuditEntry) throws {
