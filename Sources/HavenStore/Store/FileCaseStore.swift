@@ -312,7 +312,7 @@ public final class FileCaseStore: CaseStore {
             return
         }
         queueIndexCovers = scannedBytes
-        let (path, mode) = (queueIndexPath, manifest.fileMode)
+        let (path, mode, logPath) = (queueIndexPath, manifest.fileMode, cases.path)
         let write = {
             do {
                 let file = try PosixFile(path: temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
@@ -322,6 +322,14 @@ public final class FileCaseStore: CaseStore {
                 try file.write(head)
                 try file.write(body)
                 try file.write(tail.bytes)
+                // Written a moment after the opening: if a compaction has since put a new log
+                // (and its own index) in place, this one stands for a file that is gone.
+                var atPath = stat()
+                guard stat(logPath, &atPath) == 0, UInt64(atPath.st_ino) == queueIndex.stamp.inode,
+                      UInt64(atPath.st_dev) == queueIndex.stamp.device else {
+                    PosixFile.unlink(temporary)
+                    return
+                }
                 try PosixFile.rename(temporary, to: path)
             } catch {
                 PosixFile.unlink(temporary)
@@ -345,7 +353,7 @@ public final class FileCaseStore: CaseStore {
     /// and the test suites write the index before they go on.
     public nonisolated(unsafe) static var writesQueueIndexInBackground = false
     static let queueIndexWrites = DispatchGroup()
-    nonisolated(unsafe) static var queueIndexWriteDelay = 1.0 // seconds; tests make it 0
+    nonisolated(unsafe) static var queueIndexWriteDelay = 1.0 // seconds after the first screen
 
     /// Signalled when the session ends: a write still waiting for its moment starts at once.
     static let queueIndexHurry = DispatchSemaphore(value: 0)
