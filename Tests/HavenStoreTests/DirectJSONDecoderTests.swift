@@ -72,6 +72,31 @@ final class DirectJSONDecoderTests: XCTestCase {
         assertAgrees([Int].self, "[1, 2] x")
     }
 
+    /// Bytes JSONDecoder refuses are refused however deep, in whatever field (found in review):
+    /// a bad escape or bytes that are not UTF-8 in a field no one reads, or in a key.
+    func testWhatJSONDecoderRefusesAnywhereIsNeverDecoded() {
+        struct Small: Decodable, Equatable { var a: Int }
+        let refused: [[UInt8]] = [
+            Array(#"{"a": 1, "other": "\u12"}"#.utf8),
+            Array(#"{"a": 1, "other": {"deep": ["\u00"]}}"#.utf8),
+            Array(#"{"a": 1, "other": "\q"}"#.utf8),
+            Array(#"{"a": 1, ""#.utf8) + [0xC3, 0x28] + Array(#"": 2}"#.utf8),
+            Array(#"{"a": 1, "other": ""#.utf8) + [0xFF] + Array(#""}"#.utf8),
+        ]
+        var refusedByFoundation = 0
+        for bytes in refused {
+            if let value = try? JSONDecoder().decode(Small.self, from: Data(bytes)) {
+                // Foundation reads lazily and lets some pass: the direct decoder may leave them to it, never differ.
+                if let direct = try? direct(Small.self, bytes) { XCTAssertEqual(direct, value) }
+            } else {
+                refusedByFoundation += 1
+                XCTAssertThrowsError(try direct(Small.self, bytes), "the direct decoder refuses it too: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+        XCTAssertEqual(refusedByFoundation, 3, "a short \\u escape twice, and a key that is not UTF-8")
+        assertAgrees(Small.self, #"{"a": 1, "other": "\u00e9 Владимир \n"}"#, expectDirect: true)
+    }
+
     /// An error the value's own code would catch still sends the bytes to JSONDecoder.
     func testAnErrorCaughtInsideStillLeavesTheBytesToJSONDecoder() {
         struct Lenient: Decodable, Equatable {

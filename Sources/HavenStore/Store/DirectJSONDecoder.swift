@@ -132,26 +132,59 @@ struct DirectJSONDecoder {
             }
         }
 
+        /// A string, checked as strictly as JSONDecoder checks it whether or not it is read:
+        /// every escape well formed, every byte valid UTF-8 (keys and unknown fields included).
         private func parseString() -> Bool {
             cursor += 1
             let start = cursor
             var escaped = false
+            var beyondASCII = false
             while cursor < bytes.count {
                 let byte = bytes[cursor]
                 if byte == UInt8(ascii: "\"") {
+                    if beyondASCII, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<cursor])) { return false }
                     nodes.append(Node(kind: .string, escaped: escaped, start: Int32(start), end: Int32(cursor), next: Int32(nodes.count + 1)))
                     cursor += 1
                     return true
                 }
                 guard byte >= 0x20 else { return false }
+                if byte >= 0x80 { beyondASCII = true }
                 if byte == UInt8(ascii: "\\") {
                     escaped = true
-                    cursor += 2
+                    guard cursor + 1 < bytes.count else { return false }
+                    switch bytes[cursor + 1] {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        cursor += 2
+                    case UInt8(ascii: "u"):
+                        guard cursor + 5 < bytes.count else { return false }
+                        for offset in 2...5 where !Self.isHexDigit(bytes[cursor + offset]) { return false }
+                        cursor += 6
+                    default:
+                        return false
+                    }
                 } else {
                     cursor += 1
                 }
             }
             return false
+        }
+
+        private static func isHexDigit(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        }
+
+        private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var parser = Unicode.UTF8.ForwardParser()
+            var iterator = bytes.makeIterator()
+            while true {
+                switch parser.parseScalar(from: &iterator) {
+                case .valid: continue
+                case .emptyInput: return true
+                case .error: return false
+                }
+            }
         }
 
         private func literal(_ word: StaticString, _ kind: Node.Kind) -> Bool {
