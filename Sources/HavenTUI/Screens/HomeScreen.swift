@@ -101,6 +101,8 @@ public struct HomeScreen: Screen {
     /// The cases in case-number order (as the store gives them), shared with the screens
     /// opened from here; a case is found in them by its number (`summary(of:)`).
     private var summaries: [CaseSummary]
+    /// Built on other threads once the screen exists (`CaseSearchIndex.building`), so the
+    /// first screen is not held up by it; a search typed before it is ready waits for it.
     private var searchIndex: CaseSearchIndex?
 
     /// Who is working, on what day, in which role, for the screens the home screen opens;
@@ -128,8 +130,14 @@ public struct HomeScreen: Screen {
         self.context = cases == nil ? nil : context
         stageCounts = cases.map(StageCounts.init)
         summaries = CaseSearchIndex.inNumberOrder(cases ?? [])
-        searchIndex = cases.map(CaseSearchIndex.init)
+        searchIndex = cases.map { cases in
+            Self.startingSearchIndexBuild.map { CaseSearchIndex.building(cases, start: $0) } ?? CaseSearchIndex.building(cases)
+        }
     }
+
+    /// How the name index's build is started: nil, on another thread (`CaseSearchIndex.building`);
+    /// tests put here one that holds it back, to search before it is built.
+    nonisolated(unsafe) static var startingSearchIndexBuild: ((@escaping @Sendable () -> Void) -> Void)?
 
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Effect] {
         stageCounts = StageCounts(cases)
