@@ -41,7 +41,7 @@ extension FileCaseStore {
     /// there is no usable index); writes a new index when much of the log was beyond the old.
     /// `limit`: read no further (where an unfinished write of several cases begins).
     func scanFromStart(limit: Int? = nil) throws {
-        index = [:]
+        forgetIndex()
         lastLineRead = nil
         scannedBytes = 0
         scannedInode = try cases.status().st_ino
@@ -85,26 +85,31 @@ extension FileCaseStore {
             let (parts, base) = (parsed.parts, parsed.position)
             let recordCount = parts.reduce(0) { $0 + $1.records.count }
             if summaryList.isEmpty, recordCount > 0 {
-                // Room for every case at once, estimated from this chunk's lines: growing the
-                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
-                let estimate = Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05)
-                summaryList.reserveCapacity(estimate)
-                summaryPosition.reserveCapacity(estimate)
-                index.reserveCapacity(estimate)
+                // Room for every case at once, estimated from this chunk's lines.
+                reserveIndex(for: Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05))
             }
             var lastOffset: Int?
             for part in parts {
                 for problem in part.problems { openingProblems.append(problem) }
-                for item in part.records {
-                    if let number = item.header.part, let parts = item.header.parts {
-                        if number == 1 { openWrite = item.offset }
-                        if number == parts { openWrite = nil }
-                    } else {
-                        openWrite = nil
+                // Each record's fields read where they are, not the whole record copied first.
+                part.records.withUnsafeBufferPointer { records in
+                    for item in records.indices {
+                        let offset = records[item].offset
+                        if let number = records[item].header.part, let parts = records[item].header.parts {
+                            if number == 1 { openWrite = offset }
+                            if number == parts { openWrite = nil }
+                        } else {
+                            openWrite = nil
+                        }
+                        lastOffset = offset
+                        // A case numbered above every case so far (each new case, in a log's
+                        // order) is not looked up: it cannot be there.
+                        let id = records[item].header.id
+                        let position = isAfterEveryCase(id) ? nil : self.position(of: id)
+                        if let position, entryList[position].version >= records[item].header.version { continue }
+                        setIndex(IndexEntry(header: records[item].header, offset: offset, length: records[item].length),
+                                 caseSummary: records[item].summary, at: position)
                     }
-                    lastOffset = item.offset
-                    if let existing = index[item.header.id], existing.version >= item.header.version { continue }
-                    setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), caseSummary: item.summary)
                 }
             }
             if let lastOffset {
