@@ -83,7 +83,7 @@ extension FileCaseStore {
         /// Takes in a chunk's parsed lines, in log order.
         func takeIn(_ parsed: ParsedChunk) {
             let (parts, base) = (parsed.parts, parsed.position)
-            let recordCount = parts.reduce(0) { $0 + $1.records.count }
+            let recordCount = parts.reduce(0) { $0 + $1.lines.count }
             if summaryList.isEmpty, recordCount > 0 {
                 // Room for every case at once, estimated from this chunk's lines.
                 reserveIndex(for: Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05))
@@ -91,11 +91,11 @@ extension FileCaseStore {
             var lastOffset: Int?
             for part in parts {
                 for problem in part.problems { openingProblems.append(problem) }
-                // Each record's fields read where they are, not the whole record copied first.
-                part.records.withUnsafeBufferPointer { records in
-                    for item in records.indices {
-                        let offset = records[item].offset
-                        if let number = records[item].header.part, let parts = records[item].header.parts {
+                // Each line's fields read where they are, not the whole line copied first.
+                part.lines.withUnsafeBufferPointer { lines in
+                    for item in lines.indices {
+                        let offset = lines[item].entry.offset
+                        if let number = lines[item].part, let parts = lines[item].parts {
                             if number == 1 { openWrite = offset }
                             if number == parts { openWrite = nil }
                         } else {
@@ -104,11 +104,10 @@ extension FileCaseStore {
                         lastOffset = offset
                         // A case numbered above every case so far (each new case, in a log's
                         // order) is not looked up: it cannot be there.
-                        let id = records[item].header.id
+                        let id = lines[item].entry.id
                         let position = isAfterEveryCase(id) ? nil : self.position(of: id)
-                        if let position, entryList[position].version >= records[item].header.version { continue }
-                        setIndex(IndexEntry(header: records[item].header, offset: offset, length: records[item].length),
-                                 caseSummary: records[item].summary, at: position)
+                        if let position, entryList[position].version >= lines[item].entry.version { continue }
+                        setIndex(lines[item].entry, caseSummary: lines[item].summary, at: position)
                     }
                 }
             }
@@ -162,14 +161,14 @@ final class ParsedChunk: @unchecked Sendable {
     let position: Int
     let completeLength: Int
     private let done = DispatchGroup()
-    private var result: [LogScanner.Result] = []
+    private var result: [LogScanner.Scanned<LogScanner.Opened>] = []
 
     init(bytes: [UInt8], position: Int, completeLength: Int, file: String) {
         self.bytes = bytes
         self.position = position
         self.completeLength = completeLength
         DispatchQueue.global().async(group: done) { [self] in
-            result = LogScanner.scanInChunks(bytes, baseOffset: position, file: file, keepingStoredSummaries: false).chunks
+            result = LogScanner.scanForOpening(bytes, baseOffset: position, file: file)
         }
     }
 
@@ -179,6 +178,6 @@ final class ParsedChunk: @unchecked Sendable {
         return self
     }
 
-    var parts: [LogScanner.Result] { result }
+    var parts: [LogScanner.Scanned<LogScanner.Opened>] { result }
 }
 
