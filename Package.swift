@@ -21,8 +21,11 @@ let package = Package(
             // what ncursesw needs. The library comes from Debian's libncurses-dev.
         ),
         .target(name: "HavenCore"),
+        // CRC-32 by carry-less multiplication, where the processor has it: the one C file,
+        // because Swift cannot ask for those instructions (docs/DECISIONS.md, issue 21).
+        .target(name: "CHavenCRC", path: "Sources/CHavenCRC"),
         .target(name: "HavenStore", dependencies: [
-            "HavenCore",
+            "HavenCore", "CHavenCRC",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HavenTUI", dependencies: ["HavenCore", "CNcurses"]),
@@ -52,7 +55,7 @@ let package = Package(
         ),
         .target(name: "HavenTestSupport", path: "Tests/HavenTestSupport"),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
-        .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport"]),
+        .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport", "CHavenCRC"]),
         .testTarget(name: "HavenTUITests", dependencies: ["HavenTUI", "HavenCore"]),
         .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore", "HavenStore", "HavenTestSupport"]),
     ],

@@ -1,3 +1,4 @@
+import Foundation
 import HavenCore
 import XCTest
 
@@ -34,6 +35,39 @@ final class CaseSearchIndexTests: XCTestCase {
         XCTAssertEqual(index.matches("12"), [CaseID(number: 12), CaseID(number: 120)])
         XCTAssertEqual(index.matches("HV-000012", limit: 1), [CaseID(number: 12)])
         XCTAssertEqual(index.matches("hv3"), [CaseID(number: 3)])
+    }
+
+    /// An index built on another thread answers as one built at once, whenever it is asked:
+    /// before its build has begun (the search builds it), while the build runs (the search
+    /// waits), and after.
+    func testAnIndexBuiltInTheBackgroundAnswersAsOneBuiltAtOnce() {
+        let summaries = [summary(3, "Иванов Юрий", "Ivanov Iurii"), summary(1, "Щербаков Владимир", "Shcherbakov Vladimir"),
+                         summary(12, "Жуков Артём", "Zhukov Artem"), summary(120, "Владимиров Пётр", "Vladimirov Petr")]
+        nonisolated(unsafe) var held: (@Sendable () -> Void)?
+        let early = CaseSearchIndex.building(summaries, start: { held = $0 })
+        XCTAssertFalse(early.isBuilt, "held back: nothing was built yet")
+        XCTAssertEqual(early.count, 4, "the count is known before the build")
+        XCTAssertEqual(early.matches("влад"), [CaseID(number: 1), CaseID(number: 120)], "the search built it")
+        XCTAssertTrue(early.isBuilt)
+        held?() // the background's turn: already done
+        XCTAssertEqual(early.matches("12"), [CaseID(number: 12), CaseID(number: 120)])
+        XCTAssertEqual(early.updating(with: summaries + [summary(200, "Щербакова Анна", "Shcherbakova Anna")]).matches("Щерб"),
+                       [CaseID(number: 1), CaseID(number: 200)])
+
+        // Searches from several threads racing the build on another: each finds the same.
+        let many = (1...3_000).map { summary($0, ["Иванов Юрий", "Щербаков Владимир", "Жуков Артём"][$0 % 3],
+                                             ["Ivanov Iurii", "Shcherbakov Vladimir", "Zhukov Artem"][$0 % 3]) }
+        let expected = CaseSearchIndex(many).matches("Wladimir")
+        XCTAssertEqual(expected.count, 1_000)
+        for _ in 0..<20 {
+            let racing = CaseSearchIndex.building(many)
+            let found = UnsafeMutableBufferPointer<[CaseID]>.allocate(capacity: 4)
+            found.initialize(repeating: [])
+            defer { found.deallocate() }
+            nonisolated(unsafe) let results = found
+            DispatchQueue.concurrentPerform(iterations: 4) { results[$0] = racing.matches("Wladimir") }
+            XCTAssertEqual(Array(found), Array(repeating: expected, count: 4))
+        }
     }
 
     func testUpdatingFollowsNewAndRenamedCases() {

@@ -1,9 +1,11 @@
+import CHavenCRC
 @testable import HavenStore
 import HavenCore
 import XCTest
 
 /// The record lines' checksum: known answers of CRC-32 (IEEE 802.3, as zlib computes it), and
-/// the slicing-by-8 tables against the plain bit-by-bit definition at every length and offset.
+/// the slicing-by-8 tables and the folded checksum against the plain bit-by-bit definition at
+/// every length and offset.
 final class CRC32Tests: XCTestCase {
     func testKnownAnswers() {
         XCTAssertEqual(CRC32.checksum(Array("".utf8)), 0)
@@ -38,6 +40,32 @@ final class CRC32Tests: XCTestCase {
             let first = CRC32.checksum(Array(bytes[..<cut]))
             XCTAssertEqual(CRC32.checksum(Array(bytes[cut...]), continuing: first), 0x414F_A339)
             XCTAssertEqual(Array(bytes[cut...]).withUnsafeBytes { CRC32.tableChecksum($0, continuing: first) }, 0x414F_A339)
+        }
+    }
+
+    /// Where the processor folds (carry-less multiplication), the folded checksum agrees with
+    /// the bitwise definition at every length up to past two 64-byte blocks, at every offset
+    /// in a 16-byte lane, and continuing from any checksum; and with the tables on large input.
+    func testFoldingWhenPresentAgreesWithTheDefinition() throws {
+        try XCTSkipIf(!CRC32.folds, "this processor does not fold: zlib or the tables are used")
+        func folded(_ bytes: ArraySlice<UInt8>, continuing previous: UInt32 = 0) -> UInt32 {
+            bytes.withUnsafeBytes { haven_crc32_folding(previous, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
+        }
+        var random = SeededGenerator(seed: 64)
+        let bytes = (0..<400).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        for start in 0..<17 {
+            for end in start...bytes.count {
+                let slice = bytes[start..<end]
+                XCTAssertEqual(folded(slice), slice.withUnsafeBytes(CRC32.tableChecksum), "bytes \(start)..<\(end)")
+            }
+        }
+        for (cut, previous) in [(0, UInt32(0)), (64, 0xDEAD_BEEF), (200, 0xFFFF_FFFF), (399, 1)] {
+            let slice = bytes[cut...]
+            XCTAssertEqual(folded(slice, continuing: previous), slice.withUnsafeBytes { CRC32.tableChecksum($0, continuing: previous) })
+        }
+        let large = (0..<3_000_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        for (start, end) in [(0, large.count), (3, 65_539), (17, 2_000_001)] {
+            XCTAssertEqual(folded(large[start..<end]), large[start..<end].withUnsafeBytes(CRC32.tableChecksum))
         }
     }
 

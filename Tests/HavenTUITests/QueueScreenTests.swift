@@ -107,6 +107,23 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertEqual(screen.rows.count, 5, "leaving the search shows the whole queue again")
     }
 
+    /// A queue opened before the home screen's name index is built (here its build is held
+    /// back) searches as one opened after: the first key typed builds it.
+    func testASearchTypedBeforeTheNameIndexIsBuiltFindsTheRightCases() {
+        nonisolated(unsafe) var held: (@Sendable () -> Void)?
+        let index = CaseSearchIndex.building(Self.summaries(), start: { held = $0 })
+        var screen = QueueScreen(cases: Self.summaries(), user: "anna.k", today: Self.today, onlyMine: false, index: index)
+        XCTAssertEqual(screen.rows.count, 5, "the queue is shown without waiting for the index")
+        XCTAssertFalse(index.isBuilt)
+        press([.startSearch], &screen)
+        type("влад", &screen)
+        XCTAssertEqual(screen.rows.map(\.id.number), [2, 5], "Владимир and Владимиров")
+        held?()
+        _ = screen.handleUnboundKey(.control("u"))
+        type("Iouri", &screen)
+        XCTAssertEqual(screen.rows.map(\.id.number), [3])
+    }
+
     func testMyCasesAndAllCases() {
         var screen = queue()
         XCTAssertEqual(screen.title, "My cases")

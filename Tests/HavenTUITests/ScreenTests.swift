@@ -205,6 +205,27 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(render(app, 80, 24).line(1), " Areas                                                  Cases by stage")
     }
 
+    /// The name index is built on another thread beside the first screen; a name typed before
+    /// it is ready finds the same cases: the finder builds the index itself when the build has
+    /// not begun (here it is held back), and waits for it when it has.
+    func testFindingBeforeTheNameIndexIsBuiltFindsTheSameCases() {
+        nonisolated(unsafe) var held: [@Sendable () -> Void] = []
+        HomeScreen.startingSearchIndexBuild = { held.append($0) }
+        defer { HomeScreen.startingSearchIndexBuild = nil }
+        var app = HavenApp(root: HomeScreen(cases: Self.summaries()), context: Self.context)
+        XCTAssertEqual(held.count, 1, "the build was handed to another thread, not done before the first screen")
+        XCTAssertEqual(render(app, 80, 24).line(1), " Areas                                                  Cases by stage")
+        _ = press([.character("/")] + "Щерб".map { Key.character($0) }, &app)
+        var lines = render(app, 80, 24).lines
+        XCTAssertEqual(lines[1], " Find: Щерб                                                              1 of 3")
+        XCTAssertEqual(lines[4], ">HV-000002 Щербаков Владимир           Shcherbakov Vladimir         Decision")
+        // The held build's turn comes after the finder built the index: nothing changes.
+        held.forEach { $0() }
+        _ = press([.control("u")] + "Iouri".map { Key.character($0) }, &app)
+        lines = render(app, 80, 24).lines
+        XCTAssertEqual(lines[4], ">HV-000003 Иванов Юрий                 Ivanov Iurii                 Screening")
+    }
+
     func testFindingWithoutAStoreExplains() {
         var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
         _ = press([.character("/")], &app)

@@ -12,8 +12,8 @@ public struct CaseSearchIndex: Sendable {
         let cyrillicName: String
         let latinName: String
 
-        func isNamed(as summary: CaseSummary) -> Bool {
-            cyrillicName == summary.cyrillicName && latinName == summary.latinName
+        func isNamed(as other: Named) -> Bool {
+            cyrillicName == other.cyrillicName && latinName == other.latinName
         }
     }
 
@@ -43,11 +43,11 @@ public struct CaseSearchIndex: Sendable {
             self.keys = keys
         }
 
-        init(_ summary: CaseSummary, cache: inout [WordBytes: [UInt8]]) {
-            named = Named(id: summary.id, cyrillicName: summary.cyrillicName, latinName: summary.latinName)
+        init(_ named: Named, cache: inout [WordBytes: [UInt8]]) {
+            self.named = named
             var seen: [[UInt8]] = []
             var keys: [UInt8] = [32]
-            for name in [summary.cyrillicName, summary.latinName] {
+            for name in [named.cyrillicName, named.latinName] {
                 for word in NameMatchingKey.words(of: name) {
                     let key: [UInt8]
                     if let known = cache[WordBytes(word: word)] {
@@ -67,30 +67,114 @@ public struct CaseSearchIndex: Sendable {
 
     }
 
-    private let entries: [Named]
-    /// Every entry's keys end to end, and where each entry's end: what a search reads, one
-    /// contiguous run of ~5 MB at 120,000 cases rather than 120,000 small arrays.
-    private let keyBytes: [UInt8]
-    private let keyEnds: [Int32]
+    /// What a search reads once the index is built.
+    struct Contents: Sendable {
+        let entries: [Named]
+        /// Every entry's keys end to end, and where each entry's end: one contiguous run of
+        /// ~5 MB at 120,000 cases rather than 120,000 small arrays.
+        let keyBytes: [UInt8]
+        let keyEnds: [Int32]
+
+        init(_ entries: [Entry]) {
+            self.entries = entries.map(\.named)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(entries.reduce(0) { $0 + $1.keys.count })
+            var ends: [Int32] = []
+            ends.reserveCapacity(entries.count)
+            for entry in entries {
+                bytes += entry.keys
+                ends.append(Int32(bytes.count))
+            }
+            keyBytes = bytes
+            keyEnds = ends
+        }
+    }
+
+    /// The contents, built now or being built on other threads (`building(_:)`); copies of
+    /// an index share them.
+    private let build: Build
+    /// How many cases the index holds, known before it is built.
+    public let count: Int
+
+    private var contents: Contents { build.contents }
 
     /// Builds the keys of every case on each core, reusing the key of a word seen before
     /// (first names and patronymics repeat across thousands of cases).
     public init(_ summaries: [CaseSummary]) {
-        self.init(entries: Self.entries(for: Self.inNumberOrder(summaries)) { _ in nil })
+        self.init(contents: Contents(Self.entries(for: Self.inNumberOrder(summaries)) { _ in nil }))
     }
 
-    private init(entries: [Entry]) {
-        self.entries = entries.map(\.named)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.reduce(0) { $0 + $1.keys.count })
-        var ends: [Int32] = []
-        ends.reserveCapacity(entries.count)
-        for entry in entries {
-            bytes += entry.keys
-            ends.append(Int32(bytes.count))
+    private init(contents: Contents) {
+        build = Build(contents)
+        count = contents.entries.count
+    }
+
+    /// The index of `summaries`, built on other threads from now on, so whoever asks for it
+    /// need not wait: a first screen is drawn while 120,000 cases' keys are worked out (a
+    /// quarter of a second on two cores). Anything that reads it before the build is done,
+    /// a search typed at once, waits for the rest of the build, or does it itself if it has
+    /// not started: the answer is the same as from `init(_:)`, only sooner or later.
+    /// - Parameter start: runs the build's work somewhere else (tests hold it back).
+    public static func building(_ summaries: [CaseSummary],
+                                start: (@escaping @Sendable () -> Void) -> Void = { DispatchQueue.global().async(execute: $0) })
+        -> CaseSearchIndex {
+        let build = Build(pending: summaries)
+        start { build.finish() }
+        return CaseSearchIndex(build: build, count: summaries.count)
+    }
+
+    private init(build: Build, count: Int) {
+        self.build = build
+        self.count = count
+    }
+
+    /// Whether the index can answer without building anything (for tests and the status line).
+    public var isBuilt: Bool { build.isFinished }
+
+    /// The contents of an index, once: ready from the start, or built by whichever comes
+    /// first, the background job or a reader (which then does not wait for the job at all).
+    final class Build: @unchecked Sendable {
+        private let condition = NSCondition()
+        /// Guarded by `condition`.
+        private var summaries: [CaseSummary]?
+        private var building = false
+        private var built: Contents?
+
+        init(_ contents: Contents) { built = contents }
+        init(pending summaries: [CaseSummary]) { self.summaries = summaries }
+
+        var isFinished: Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return built != nil
         }
-        keyBytes = bytes
-        keyEnds = ends
+
+        /// Builds the contents unless someone already has or is.
+        func finish() {
+            condition.lock()
+            guard built == nil, !building, let summaries else { condition.unlock(); return }
+            building = true
+            self.summaries = nil
+            condition.unlock()
+            let made = Contents(CaseSearchIndex.entries(for: CaseSearchIndex.inNumberOrder(summaries)) { _ in nil })
+            condition.lock()
+            built = made
+            building = false
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        var contents: Contents {
+            condition.lock()
+            if let built { condition.unlock(); return built }
+            let mustBuild = !building
+            condition.unlock()
+            if mustBuild { finish() }
+            condition.lock()
+            defer { condition.unlock() }
+            while built == nil { condition.wait() }
+            return built!
+        }
     }
 
     /// The summaries in case-number order: the store's order already, so usually the same
@@ -100,7 +184,8 @@ public struct CaseSearchIndex: Sendable {
         summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id } ? summaries : summaries.sorted { $0.id < $1.id }
     }
 
-    private static func entries(for sorted: [CaseSummary], reuse: @Sendable (CaseSummary) -> Entry?) -> [Entry] {
+    /// `reuse` answers the entry of a case whose keys are already known.
+    static func entries(for sorted: [CaseSummary], reuse: @Sendable (Named) -> Entry?) -> [Entry] {
         let chunkSize = 8_192
         let chunkCount = (sorted.count + chunkSize - 1) / chunkSize
         var chunks = [[Entry]](repeating: [], count: chunkCount)
@@ -112,7 +197,12 @@ public struct CaseSearchIndex: Sendable {
                 var result: [Entry] = []
                 let range = (chunk * chunkSize)..<min(sorted.count, (chunk + 1) * chunkSize)
                 result.reserveCapacity(range.count)
-                for summary in sorted[range] { result.append(reuse(summary) ?? Entry(summary, cache: &cache)) }
+                for position in range {
+                    // The three fields, not the whole 500-byte summary copied for each case.
+                    let named = Named(id: sorted[position].id, cyrillicName: sorted[position].cyrillicName,
+                                      latinName: sorted[position].latinName)
+                    result.append(reuse(named) ?? Entry(named, cache: &cache))
+                }
                 output[chunk] = result
             }
         }
@@ -122,23 +212,23 @@ public struct CaseSearchIndex: Sendable {
     /// The index for `summaries`, reusing the keys of every case whose names did not change:
     /// another session's save costs one case's keys, not the whole store's.
     public func updating(with summaries: [CaseSummary]) -> CaseSearchIndex {
+        let contents = self.contents
         var positions: [CaseID: Int] = [:]
-        positions.reserveCapacity(entries.count)
-        for (position, entry) in entries.enumerated() { positions[entry.id] = position }
-        let known = positions, entries = self.entries, keyBytes = self.keyBytes, keyEnds = self.keyEnds
-        return CaseSearchIndex(entries: Self.entries(for: Self.inNumberOrder(summaries)) { summary in
-            guard let position = known[summary.id] else { return nil }
+        positions.reserveCapacity(contents.entries.count)
+        for (position, entry) in contents.entries.enumerated() { positions[entry.id] = position }
+        let known = positions, entries = contents.entries, keyBytes = contents.keyBytes, keyEnds = contents.keyEnds
+        return CaseSearchIndex(contents: Contents(Self.entries(for: Self.inNumberOrder(summaries)) { named in
+            guard let position = known[named.id] else { return nil }
             let entry = entries[position]
-            guard entry.isNamed(as: summary) else { return nil }
+            guard entry.isNamed(as: named) else { return nil }
             let start = position == 0 ? 0 : Int(keyEnds[position - 1])
             return Entry(named: entry, keys: Array(keyBytes[start..<Int(keyEnds[position])]))
-        })
+        }))
     }
-
-    public var count: Int { entries.count }
 
     /// The cases matching `query`, in case-number order; at most `limit`.
     public func matches(_ query: String, limit: Int = .max) -> [CaseID] {
+        let entries = contents.entries
         var found: [CaseID] = []
         search(query) { position in
             found.append(entries[position].id)
@@ -150,6 +240,7 @@ public struct CaseSearchIndex: Sendable {
     /// The cases matching `query` as a set one can ask of any case in constant time: what a
     /// queue of 120,000 asks on every key typed.
     public func matchSet(_ query: String) -> CaseNumberSet {
+        let entries = contents.entries
         var set = CaseNumberSet()
         search(query) { position in
             set.insert(entries[position].id)
@@ -166,7 +257,7 @@ public struct CaseSearchIndex: Sendable {
         if let digits = Self.caseNumber(in: trimmed), let value = Int(digits) {
             // The case number begins with the digits typed: compare numbers, make no strings.
             let length = digits.count
-            for (position, entry) in entries.enumerated() {
+            for (position, entry) in contents.entries.enumerated() {
                 var number = entry.id.number, numberLength = 1, scale = 1
                 while number / (scale * 10) > 0 { scale *= 10; numberLength += 1 }
                 guard numberLength >= length else { continue }
@@ -183,8 +274,9 @@ public struct CaseSearchIndex: Sendable {
     /// The entries whose keys contain every needle (" word" for a prefix, " word " for a
     /// whole key): one pass over the contiguous key bytes.
     private func matching(every needles: [[UInt8]], _ found: (Int) -> Bool) {
-        keyBytes.withUnsafeBufferPointer { bytes in
-            keyEnds.withUnsafeBufferPointer { ends in
+        let contents = self.contents
+        contents.keyBytes.withUnsafeBufferPointer { bytes in
+            contents.keyEnds.withUnsafeBufferPointer { ends in
                 var start = 0
                 for position in 0..<ends.count {
                     let end = Int(ends[position])
@@ -227,6 +319,7 @@ public struct CaseSearchIndex: Sendable {
         guard !keys.isEmpty else { return [] }
         let needles = keys.map { [32] + Array($0.utf8) + [32] }.filter { $0.count > 2 }
         guard needles.count == keys.count else { return [] }
+        let entries = contents.entries
         var found: [CaseID] = []
         matching(every: needles) { position in
             found.append(entries[position].id)

@@ -178,6 +178,15 @@ enum CaseRecordLine {
         return Array(body[body.startIndex..<split]) + [UInt8(ascii: "}")]
     }
 
+    /// The same, written over `header` (kept from line to line, so reading 120,000 headers
+    /// makes no array for each).
+    static func headerBytes(ofRecord body: ArraySlice<UInt8>, into header: inout [UInt8]) throws(Problem) {
+        guard let split = firstRange(of: caseKey, in: body) else { throw .malformed("the record has no case") }
+        header.removeAll(keepingCapacity: true)
+        header.append(contentsOf: body[body.startIndex..<split])
+        header.append(UInt8(ascii: "}"))
+    }
+
     /// The case part of record bytes.
     static func caseBytes(ofRecord body: ArraySlice<UInt8>) throws(Problem) -> ArraySlice<UInt8> {
         guard let split = firstRange(of: caseKey, in: body) else { throw .malformed("the record has no case") }

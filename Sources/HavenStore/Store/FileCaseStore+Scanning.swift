@@ -41,7 +41,7 @@ extension FileCaseStore {
     /// there is no usable index); writes a new index when much of the log was beyond the old.
     /// `limit`: read no further (where an unfinished write of several cases begins).
     func scanFromStart(limit: Int? = nil) throws {
-        index = [:]
+        forgetIndex()
         lastLineRead = nil
         scannedBytes = 0
         scannedInode = try cases.status().st_ino
@@ -83,28 +83,32 @@ extension FileCaseStore {
         /// Takes in a chunk's parsed lines, in log order.
         func takeIn(_ parsed: ParsedChunk) {
             let (parts, base) = (parsed.parts, parsed.position)
-            let recordCount = parts.reduce(0) { $0 + $1.records.count }
+            let recordCount = parts.reduce(0) { $0 + $1.lines.count }
             if summaryList.isEmpty, recordCount > 0 {
-                // Room for every case at once, estimated from this chunk's lines: growing the
-                // list by doubling would hold two copies of it (96 MB at 120,000 cases).
-                let estimate = Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05)
-                summaryList.reserveCapacity(estimate)
-                summaryPosition.reserveCapacity(estimate)
-                index.reserveCapacity(estimate)
+                // Room for every case at once, estimated from this chunk's lines.
+                reserveIndex(for: Int(Double(end - base) / Double(max(1, parsed.completeLength)) * Double(recordCount) * 1.05))
             }
             var lastOffset: Int?
             for part in parts {
                 for problem in part.problems { openingProblems.append(problem) }
-                for item in part.records {
-                    if let number = item.header.part, let parts = item.header.parts {
-                        if number == 1 { openWrite = item.offset }
-                        if number == parts { openWrite = nil }
-                    } else {
-                        openWrite = nil
+                // Each line's fields read where they are, not the whole line copied first.
+                part.lines.withUnsafeBufferPointer { lines in
+                    for item in lines.indices {
+                        let offset = lines[item].entry.offset
+                        if let number = lines[item].part, let parts = lines[item].parts {
+                            if number == 1 { openWrite = offset }
+                            if number == parts { openWrite = nil }
+                        } else {
+                            openWrite = nil
+                        }
+                        lastOffset = offset
+                        // A case numbered above every case so far (each new case, in a log's
+                        // order) is not looked up: it cannot be there.
+                        let id = lines[item].entry.id
+                        let position = isAfterEveryCase(id) ? nil : self.position(of: id)
+                        if let position, entryList[position].version >= lines[item].entry.version { continue }
+                        setIndex(lines[item].entry, caseSummary: lines[item].summary, at: position)
                     }
-                    lastOffset = item.offset
-                    if let existing = index[item.header.id], existing.version >= item.header.version { continue }
-                    setIndex(IndexEntry(header: item.header, offset: item.offset, length: item.length), caseSummary: item.summary)
                 }
             }
             if let lastOffset {
@@ -157,14 +161,14 @@ final class ParsedChunk: @unchecked Sendable {
     let position: Int
     let completeLength: Int
     private let done = DispatchGroup()
-    private var result: [LogScanner.Result] = []
+    private var result: [LogScanner.Scanned<LogScanner.Opened>] = []
 
     init(bytes: [UInt8], position: Int, completeLength: Int, file: String) {
         self.bytes = bytes
         self.position = position
         self.completeLength = completeLength
         DispatchQueue.global().async(group: done) { [self] in
-            result = LogScanner.scanInChunks(bytes, baseOffset: position, file: file, keepingStoredSummaries: false).chunks
+            result = LogScanner.scanForOpening(bytes, baseOffset: position, file: file)
         }
     }
 
@@ -174,6 +178,6 @@ final class ParsedChunk: @unchecked Sendable {
         return self
     }
 
-    var parts: [LogScanner.Result] { result }
+    var parts: [LogScanner.Scanned<LogScanner.Opened>] { result }
 }
 

@@ -57,26 +57,63 @@ public final class FileCaseStore: CaseStore {
 
     var cases: PosixFile
     var audit: PosixFile
-    internal(set) var index: [CaseID: IndexEntry] = [:] {
-        didSet {
-            if index.isEmpty {
-                highestIndexedSequence = 0
-                placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]
-                summaryList = []; summaryPosition = [:]
-                liveLogBytes = 0
-            }
-        }
-    }
     /// Every case's summary in case-number order: what `summaries()` hands out, shared rather
     /// than built again on each call (one copy of 120,000 summaries, not one per screen).
     var summaryList: [CaseSummary] = []
-    var summaryPosition: [CaseID: Int] = [:]
+    /// Where each case's latest line is, in the same order: the index proper.
+    var entryList: [IndexEntry] = []
+    /// Each case's number, in the same order: a case is found by a binary search of these
+    /// (one contiguous megabyte at 120,000 cases), so taking cases in hashes nothing and an
+    /// opening builds no table of them.
+    var caseNumbers: [Int] = []
+
+    /// The index by case, read through the lists (changed only by `setIndex`, emptied by
+    /// `forgetIndex`).
+    var index: CaseIndex { CaseIndex(numbers: caseNumbers, entries: entryList) }
+
+    /// Every case's latest line by case: a view of `entryList`.
+    struct CaseIndex {
+        let numbers: [Int]
+        let entries: [IndexEntry]
+
+        subscript(id: CaseID) -> IndexEntry? { CaseIndex.position(of: id, numbers: numbers, entries: entries).map { entries[$0] } }
+        var values: [IndexEntry] { entries }
+        var keys: LazyMapSequence<[IndexEntry], CaseID> { entries.lazy.map(\.id) }
+        var count: Int { entries.count }
+        var isEmpty: Bool { entries.isEmpty }
+
+        /// Where `id` is in lists in case-number order, or nil. Two ids can share a number
+        /// (HV-000001 and HV-0000001), so the id itself is compared too.
+        static func position(of id: CaseID, numbers: [Int], entries: [IndexEntry]) -> Int? {
+            var place = firstPosition(numbered: id.number, in: numbers)
+            while place < numbers.count, numbers[place] == id.number {
+                if entries[place].id == id { return place }
+                place += 1
+            }
+            return nil
+        }
+
+        /// The first position whose number is `number` or more.
+        static func firstPosition(numbered number: Int, in numbers: [Int]) -> Int {
+            numbers.withUnsafeBufferPointer { numbers in
+                var low = 0, high = numbers.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if numbers[middle] < number { low = middle + 1 } else { high = middle }
+                }
+                return low
+            }
+        }
+    }
+
+    /// Where case `id` is in the lists, or nil.
+    func position(of id: CaseID) -> Int? { CaseIndex.position(of: id, numbers: caseNumbers, entries: entryList) }
     /// The bytes of every case's latest line (newlines included): what a compacted log holds.
     public internal(set) var liveLogBytes = 0
     /// When this session last started a compaction by itself (`startCompactionIfDue`).
     var lastCompactionStart: Date?
 
-    public func summary(of id: CaseID) -> CaseSummary? { summaryPosition[id].map { summaryList[$0] } }
+    public func summary(of id: CaseID) -> CaseSummary? { position(of: id).map { summaryList[$0] } }
     /// Places used (approved allocations) and held (pending proposals) per country, kept in
     /// step with the index so a quota check at 120,000 cases counts nothing.
     public private(set) var placesUsed: [CountryCode: Int] = [:]
@@ -84,6 +121,23 @@ public final class FileCaseStore: CaseStore {
     /// Enrolled seats per course and placements per opening, kept the same way.
     public private(set) var seatsTaken: [String: Int] = [:]
     public private(set) var placesFilled: [String: Int] = [:]
+
+    /// Empties the index and everything kept in step with it (a scan from the start).
+    func forgetIndex() {
+        highestIndexedSequence = 0
+        placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]
+        summaryList = []; entryList = []; caseNumbers = []
+        liveLogBytes = 0
+    }
+
+    /// Makes room for `count` cases at once in the index and the list: growing them by
+    /// doubling would hold two copies of the list (96 MB at 120,000 cases) and hash every
+    /// case again at each step.
+    func reserveIndex(for count: Int) {
+        caseNumbers.reserveCapacity(count)
+        summaryList.reserveCapacity(count)
+        entryList.reserveCapacity(count)
+    }
 
     /// Puts a record line in the index and its summary in the list, moving its places in the
     /// counts.
@@ -93,22 +147,37 @@ public final class FileCaseStore: CaseStore {
 
     /// The same, with the summary already made (a scan makes it on the core that read the line).
     func setIndex(_ entry: IndexEntry, caseSummary summary: CaseSummary) {
-        liveLogBytes += entry.length + 1 - (index[entry.id].map { $0.length + 1 } ?? 0)
-        index[entry.id] = entry
+        setIndex(entry, caseSummary: summary, at: position(of: entry.id))
+    }
+
+    /// The same, with the case's place in the lists already looked up (nil: a case not in
+    /// them): a cold opening does this 120,000 times, so each case is hashed once.
+    func setIndex(_ entry: IndexEntry, caseSummary summary: CaseSummary, at position: Int?) {
         highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
-        if let position = summaryPosition[entry.id] {
+        if let position {
+            liveLogBytes += entry.length - entryList[position].length
             countPlaces(summaryList[position], by: -1)
             summaryList[position] = summary
-        } else if summaryList.last.map({ $0.id < entry.id }) ?? true {
-            summaryPosition[entry.id] = summaryList.count
+            entryList[position] = entry
+        } else if isAfterEveryCase(entry.id) {
+            liveLogBytes += entry.length + 1
+            caseNumbers.append(entry.id.number)
             summaryList.append(summary)
+            entryList.append(entry)
         } else {
-            // A number below the highest (an import of old cases): keep the order.
-            let position = summaryList.firstIndex { $0.id > entry.id } ?? summaryList.count
+            // A number below the highest (an import of old cases): after those numbered the same.
+            liveLogBytes += entry.length + 1
+            let position = CaseIndex.firstPosition(numbered: entry.id.number + 1, in: caseNumbers)
+            caseNumbers.insert(entry.id.number, at: position)
             summaryList.insert(summary, at: position)
-            for moved in position..<summaryList.count { summaryPosition[summaryList[moved].id] = moved }
+            entryList.insert(entry, at: position)
         }
         countPlaces(summary, by: 1)
+    }
+
+    /// Whether `id`'s number is above every case's in the lists: then it is not among them.
+    func isAfterEveryCase(_ id: CaseID) -> Bool {
+        caseNumbers.last.map { $0 < id.number } ?? true
     }
 
     private func countPlaces(_ summary: CaseSummary, by amount: Int) {
@@ -281,15 +350,13 @@ public final class FileCaseStore: CaseStore {
     func adoptQueueIndex() -> Int {
         guard let file = try? PosixFile(path: queueIndexPath, flags: O_RDONLY), let bytes = try? file.readAll(),
               let queueIndex = try? QueueIndex.decode(bytes), (try? queueIndex.matches(cases)) == true else { return 0 }
-        let count = queueIndex.entries.count
-        index.reserveCapacity(count)
-        summaryPosition.reserveCapacity(count)
-        for (position, entry) in queueIndex.entries.enumerated() {
-            index[entry.id] = entry
+        caseNumbers.reserveCapacity(queueIndex.entries.count)
+        for entry in queueIndex.entries {
             liveLogBytes += entry.length + 1
             highestIndexedSequence = max(highestIndexedSequence, entry.auditSequence)
-            summaryPosition[entry.id] = position
+            caseNumbers.append(entry.id.number)
         }
+        entryList = queueIndex.entries
         summaryList = queueIndex.summaries
         for summary in summaryList { countPlaces(summary, by: 1) }
         openingProblems += queueIndex.problems.map { StoreProblem(.damaged, file: cases.path, position: $0.position, message: $0.message) }
@@ -304,7 +371,7 @@ public final class FileCaseStore: CaseStore {
         let temporary = PosixFile.temporaryName(beside: queueIndexPath)
         let queueIndex: QueueIndex
         do {
-            let entries = summaryList.map { index[$0.id]! }
+            let entries = entryList
             let problems = openingProblems.filter { $0.severity == .damaged && $0.file == cases.path }.map { ($0.position, $0.message) }
             queueIndex = QueueIndex(stamp: try QueueIndex.stamp(of: cases, coveredLength: scannedBytes), entries: entries,
                                     summaries: summaryList, problems: problems)

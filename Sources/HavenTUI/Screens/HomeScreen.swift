@@ -67,8 +67,16 @@ public struct StageCounts: Hashable, Sendable {
     public let counts: [CaseStage: Int]
 
     public init(_ summaries: [CaseSummary]) {
+        // Each summary's stage read in place (a loop over the summaries would copy each one,
+        // retaining its dozen strings and arrays), counted by the stage's place.
+        let stages = CaseStage.allCases
+        var byPlace = [Int](repeating: 0, count: stages.count)
+        for position in summaries.indices {
+            let stage = summaries[position].stage
+            byPlace[stages.firstIndex(of: stage)!] += 1
+        }
         var counts: [CaseStage: Int] = [:]
-        for summary in summaries { counts[summary.stage, default: 0] += 1 }
+        for (place, stage) in stages.enumerated() where byPlace[place] > 0 { counts[stage] = byPlace[place] }
         self.counts = counts
     }
 
@@ -91,9 +99,10 @@ public struct HomeScreen: Screen {
     public private(set) var finder: TextField?
     public private(set) var selectedMatch = 0
     /// The cases in case-number order (as the store gives them), shared with the screens
-    /// opened from here, and where each one is.
+    /// opened from here; a case is found in them by its number (`summary(of:)`).
     private var summaries: [CaseSummary]
-    private var positions: [CaseID: Int]
+    /// Built on other threads once the screen exists (`CaseSearchIndex.building`), so the
+    /// first screen is not held up by it; a search typed before it is ready waits for it.
     private var searchIndex: CaseSearchIndex?
 
     /// Who is working, on what day, in which role, for the screens the home screen opens;
@@ -120,27 +129,39 @@ public struct HomeScreen: Screen {
         self.draft = draft
         self.context = cases == nil ? nil : context
         stageCounts = cases.map(StageCounts.init)
-        (summaries, positions) = Self.ordered(cases ?? [])
-        searchIndex = cases.map(CaseSearchIndex.init)
+        summaries = CaseSearchIndex.inNumberOrder(cases ?? [])
+        searchIndex = cases.map { cases in
+            Self.startingSearchIndexBuild.map { CaseSearchIndex.building(cases, start: $0) } ?? CaseSearchIndex.building(cases)
+        }
     }
+
+    /// How the name index's build is started: nil, on another thread (`CaseSearchIndex.building`);
+    /// tests put here one that holds it back, to search before it is built.
+    nonisolated(unsafe) static var startingSearchIndexBuild: ((@escaping @Sendable () -> Void) -> Void)?
 
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Effect] {
         stageCounts = StageCounts(cases)
-        (summaries, positions) = Self.ordered(cases)
+        summaries = CaseSearchIndex.inNumberOrder(cases)
         searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
         findAgain()
         selectedMatch = min(selectedMatch, max(0, found.count - 1))
         return []
     }
 
-    /// The cases sorted by number (the store's order already, so usually the same array) and
-    /// the position of each.
-    static func ordered(_ cases: [CaseSummary]) -> ([CaseSummary], [CaseID: Int]) {
-        let sorted = CaseSearchIndex.inNumberOrder(cases)
-        var positions: [CaseID: Int] = [:]
-        positions.reserveCapacity(sorted.count)
-        for (position, summary) in sorted.enumerated() { positions[summary.id] = position }
-        return (sorted, positions)
+    /// The summary of case `id`, found by its number in `summaries` (in number order): a
+    /// search's matches are looked up this way, with no table of 120,000 positions to build.
+    func summary(of id: CaseID) -> CaseSummary? {
+        var low = 0, high = summaries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if summaries[middle].id.number < id.number { low = middle + 1 } else { high = middle }
+        }
+        // Two ids can share a number (HV-000001 and HV-0000001): the id itself decides.
+        while low < summaries.count, summaries[low].id.number == id.number {
+            if summaries[low].id == id { return summaries[low] }
+            low += 1
+        }
+        return nil
     }
 
     public var title: String { "Home" }
@@ -175,7 +196,7 @@ public struct HomeScreen: Screen {
 
     private mutating func findAgain() {
         guard let finder, let searchIndex else { found = []; return }
-        found = searchIndex.matches(finder.text, limit: 500).compactMap { positions[$0].map { summaries[$0] } }
+        found = searchIndex.matches(finder.text, limit: 500).compactMap(summary(of:))
     }
 
     public mutating func handle(_ action: Action) -> [Effect] {
@@ -257,7 +278,7 @@ public struct HomeScreen: Screen {
             }
             return [.push(IntakeScreen(reference: reference, today: context.today, form: form))]
         case .queues:
-            let mine = cases.contains { $0.assignedTo == context.user }
+            let mine = cases.indices.contains { cases[$0].assignedTo == context.user } // in place, no summary copied
             return [.push(QueueScreen(cases: cases, context: context, onlyMine: mine, index: searchIndex))]
         case .reunification:
             return [.push(ReunificationQueueScreen(cases: cases, context: context))]
