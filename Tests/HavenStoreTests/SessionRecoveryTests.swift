@@ -112,7 +112,7 @@ final class SessionRecoveryTests: StoreTestCase {
         var entry = try XCTUnwrap(store.index[CaseID(number: 3)])
         entry.offset = wrong.offset
         entry.length = wrong.length
-        store.index[entry.id] = entry
+        store.entryList[try XCTUnwrap(store.position(of: entry.id))] = entry
         let loaded = try store.load(CaseID(number: 3))
         XCTAssertEqual(loaded.record.id, CaseID(number: 3))
         XCTAssertEqual(loaded.record, try FileCaseStore(at: storeURL).load(CaseID(number: 3)).record)

@@ -139,32 +139,32 @@ extension FileCaseStore {
         // and the caller then reads the new log from the start, which builds it again.
         var compacted = 0
         var live = 0
-        var savedSinceCut = Set<CaseID>()
-        for position in index.indices {
-            let entry = index.values[position]
+        var savedSinceCut = [Bool](repeating: false, count: entryList.count)
+        for position in entryList.indices {
+            let entry = entryList[position]
             if entry.offset >= moves.cut {
                 // Saved while the compaction copied: moved as a block.
                 guard entry.offset + entry.length < sourceLength else { return false }
-                index.values[position].offset = entry.offset - moves.cut + moves.compactedLength
+                entryList[position].offset = entry.offset - moves.cut + moves.compactedLength
                 live += entry.length + 1
-                savedSinceCut.insert(entry.id)
+                savedSinceCut[position] = true
             } else {
                 compacted += 1
             }
         }
-        var placed = Set<CaseID>()
-        placed.reserveCapacity(moves.places.count)
+        var placed = [Bool](repeating: false, count: entryList.count)
         var placedCompacted = 0
         for place in moves.places {
-            guard let position = index.index(forKey: place.id), placed.insert(place.id).inserted else { return false }
-            let entry = index.values[position]
-            if savedSinceCut.contains(place.id) {
+            guard let position = position(of: place.id), !placed[position] else { return false }
+            placed[position] = true
+            let entry = entryList[position]
+            if savedSinceCut[position] {
                 guard entry.version > place.version else { return false }
                 continue
             }
             guard entry.version == place.version else { return false }
-            index.values[position].offset = place.offset
-            index.values[position].length = place.length
+            entryList[position].offset = place.offset
+            entryList[position].length = place.length
             live += place.length + 1
             placedCompacted += 1
         }
