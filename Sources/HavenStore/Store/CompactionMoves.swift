@@ -123,9 +123,13 @@ extension FileCaseStore {
         guard let file = try? PosixFile(path: compactionMovesPath, flags: O_RDONLY),
               let bytes = try? file.readAll(), let moves = CompactionMoves.decode(bytes),
               (try? CompactionMoves.FileIdentity(cases)) == moves.source else { return false }
-        // The old log is whole to its end (the compaction repaired its tail under the lock,
-        // and writers find the path names another file before they append).
-        try withStoreLock(.shared) { try catchUp() }
+        // The old log is whole to its end and frozen: the compaction repaired its tail and
+        // renamed another file over it under its lock, and writers find the path names another
+        // file before they append. So the rest of it is read with no lock (eight sessions
+        // following at once queued on it); the trail is taken in at the next look under a lock.
+        var atPath = stat()
+        guard stat(cases.path, &atPath) == 0, UInt64(atPath.st_ino) != moves.source.inode || UInt64(atPath.st_dev) != moves.source.device else { return false }
+        if cases.size > scannedBytes { try scanCases(from: scannedBytes) }
         let sourceLength = cases.size
         guard scannedBytes == sourceLength, moves.cut <= sourceLength, tornLogSize == nil, !tornCasesTail,
               !openingProblems.contains(where: { $0.severity == .damaged && $0.file == cases.path }) else { return false }
