@@ -216,7 +216,7 @@ struct CheckCommand: ParsableCommand {
         _ = try actor(in: users, store: directory.path, for: .checkStore)
         let report = StoreCheck.run(at: directory, decodingRecords: deep)
         for problem in report.problems { print(problem) }
-        let aboutOthers = report.userEntryCount > 0 ? ["\(report.userEntryCount) of them about users, countries, courses or openings"] : []
+        let aboutOthers = report.userEntryCount > 0 ? ["\(report.userEntryCount) of them not about a case: users, countries, courses, openings, compactions or backups"] : []
         let entryNotes = (report.decodedRecords ? ["each decoded"] : []) + aboutOthers
         print("\(report.caseCount) cases, \(report.recordCount) saved versions" + (report.decodedRecords ? " (each decoded)" : "")
               + ", \(report.auditEntryCount) audit entries"
