@@ -323,10 +323,15 @@ func time(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? { Timestamp(isoByte
 func date(_ bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? { CalendarDate(isoBytes: bytes) }
 
 extension UnsafeBufferPointer<UInt8> {
-    /// Whether these bytes are `text`'s UTF-8.
+    /// Whether these bytes are `text`'s UTF-8: compared here, a byte at a time (keys are a few
+    /// bytes long, and a header's forty keys are each tried against several names), not by
+    /// calling memcmp.
     @inline(__always)
     func `is`(_ text: StaticString) -> Bool {
-        count == text.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, text.utf8Start, count) == 0)
+        guard count == text.utf8CodeUnitCount else { return false }
+        let other = text.utf8Start
+        for index in 0..<count where self[index] != other[index] { return false }
+        return true
     }
 }
 
