@@ -162,14 +162,31 @@ enum CaseRecordLine {
             throw .malformed("not a Haven record line")
         }
         let start = line.startIndex
-        let checksumText = String(decoding: line[(start + prefix.count)..<(start + prefix.count + 8)], as: UTF8.self)
-        guard let expected = UInt32(checksumText, radix: 16),
+        let checksumBytes = line[(start + prefix.count)..<(start + prefix.count + 8)]
+        guard let expected = hexValue(checksumBytes) ?? UInt32(String(decoding: checksumBytes, as: UTF8.self), radix: 16),
               line[(start + prefix.count + 8)..<(start + recordStart)].elementsEqual(afterChecksum) else {
             throw .malformed("the record frame is damaged")
         }
         let body = line[(start + recordStart)..<(line.endIndex - 1)]
         guard CRC32.checksum(body) == expected else { throw .checksumMismatch }
         return body
+    }
+
+    /// Eight hex digits' value read from the bytes (nil for anything else, which
+    /// `UInt32(_:radix:)` then reads as it always did): no string made for each line.
+    static func hexValue(_ digits: ArraySlice<UInt8>) -> UInt32? {
+        var value: UInt32 = 0
+        for byte in digits {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 
     /// The header part of record bytes, as a JSON object of its own.

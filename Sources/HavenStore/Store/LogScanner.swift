@@ -38,8 +38,13 @@ enum LogScanner {
     }
 
     static func scan(_ bytes: [UInt8], baseOffset: Int, file: String) -> Result {
-        let (chunks, completeLength) = scanInChunks(bytes, baseOffset: baseOffset, file: file) { header, offset, length in
-            Record(header: header, offset: offset, length: length, summary: header.summary.caseSummary(id: header.id, version: header.version))
+        let (chunks, completeLength) = scanInChunks(bytes, baseOffset: baseOffset, file: file) {
+            (record: ArraySlice<UInt8>, offset: Int, length: Int, header: inout [UInt8], lines: inout [Record]) throws(CaseRecordLine.Problem) -> Bool in
+            try CaseRecordLine.headerBytes(ofRecord: record, into: &header)
+            guard let decoded = readHeader(header) else { return false }
+            lines.append(Record(header: decoded, offset: offset, length: length,
+                                summary: decoded.summary.caseSummary(id: decoded.id, version: decoded.version)))
+            return true
         }
         var result = Result()
         result.completeLength = completeLength
@@ -53,16 +58,34 @@ enum LogScanner {
     /// The lines of `bytes` as an opening takes them in, as the results of its chunks of
     /// lines in order (taken in as they are, without copying every line into one list first).
     static func scanForOpening(_ bytes: [UInt8], baseOffset: Int, file: String) -> [Scanned<Opened>] {
-        scanInChunks(bytes, baseOffset: baseOffset, file: file) { header, offset, length in
-            Opened(entry: FileCaseStore.IndexEntry(header: header, offset: offset, length: length),
-                   summary: header.summary.caseSummary(id: header.id, version: header.version), part: header.part, parts: header.parts)
+        scanInChunks(bytes, baseOffset: baseOffset, file: file) {
+            (record: ArraySlice<UInt8>, offset: Int, length: Int, header: inout [UInt8], lines: inout [Opened]) throws(CaseRecordLine.Problem) -> Bool in
+            // Read in place as Haven writes it; otherwise cut out and read as any line is.
+            if RecordHeaderReader.appendOpened(record: record, offset: offset, length: length, to: &lines) { return true }
+            try CaseRecordLine.headerBytes(ofRecord: record, into: &header)
+            guard let decoded = readHeader(header) else { return false }
+            lines.append(Opened(entry: FileCaseStore.IndexEntry(header: decoded, offset: offset, length: length),
+                                summary: decoded.summary.caseSummary(id: decoded.id, version: decoded.version),
+                                part: decoded.part, parts: decoded.parts))
+            return true
         }.chunks
     }
 
-    /// Each good line of `bytes` as `make` makes it from its header, place and length, in
-    /// chunks of lines scanned on every core, in order; and the bytes up to the last newline.
-    static func scanInChunks<Line>(_ bytes: [UInt8], baseOffset: Int, file: String,
-                                   make: @Sendable (RecordHeader, _ offset: Int, _ length: Int) -> Line)
+    /// A header cut out of its record: the fast reader for headers as Haven writes them,
+    /// JSONDecoder for any other (nil: it is not a Haven case header).
+    static func readHeader(_ header: [UInt8]) -> RecordHeader? {
+        RecordHeaderReader.read(header) ?? (try? JSONDecoder().decode(RecordHeader.self, from: Data(header)))
+    }
+
+    /// Appends a line to `lines` from its record bytes (its CRC checked), place and length:
+    /// false when its header does not read; a throw when the record is no record at all.
+    /// `header` is a buffer to cut a header out into, kept from line to line.
+    typealias LineReader<Line> = @Sendable (_ record: ArraySlice<UInt8>, _ offset: Int, _ length: Int, _ header: inout [UInt8],
+                                            _ lines: inout [Line]) throws(CaseRecordLine.Problem) -> Bool
+
+    /// Each good line of `bytes`, appended by `read`, in chunks of lines scanned on every
+    /// core, in order; and the bytes up to the last newline.
+    static func scanInChunks<Line>(_ bytes: [UInt8], baseOffset: Int, file: String, read: LineReader<Line>)
         -> (chunks: [Scanned<Line>], completeLength: Int) {
         let (lines, completeLength) = lineRanges(in: bytes)
         guard !lines.isEmpty else { return ([], completeLength) }
@@ -76,7 +99,7 @@ enum LogScanner {
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let range = (chunk * chunkSize)..<min(allLines.count, (chunk + 1) * chunkSize)
-                output[chunk] = scanChunk(bytes, lines: allLines[range], baseOffset: baseOffset, file: file, make: make)
+                output[chunk] = scanChunk(bytes, lines: allLines[range], baseOffset: baseOffset, file: file, readLine: read)
             }
         }
         return (chunks, completeLength)
@@ -100,27 +123,25 @@ enum LogScanner {
     }
 
     static func scanChunk<Line>(_ bytes: [UInt8], lines: ArraySlice<(start: Int, end: Int)>, baseOffset: Int, file: String,
-                                make: (RecordHeader, _ offset: Int, _ length: Int) -> Line) -> Scanned<Line> {
+                                readLine: LineReader<Line>) -> Scanned<Line> {
         var result = Scanned<Line>()
         result.lines.reserveCapacity(lines.count)
         // Headers that do not read are reported after the lines whose frame or CRC is bad,
         // as when the two were separate passes.
         var headerProblems: [StoreProblem] = []
-        // Each header is copied into this one buffer, closed with its brace, and read there.
+        // A header cut out of its record is copied into this one buffer, closed with its brace.
         var header: [UInt8] = []
         header.reserveCapacity(4096)
         for line in lines {
+            let read: Bool
             do {
-                let body = try CaseRecordLine.recordBytes(ofLine: bytes[line.start..<line.end])
-                try CaseRecordLine.headerBytes(ofRecord: body, into: &header)
+                let record = try CaseRecordLine.recordBytes(ofLine: bytes[line.start..<line.end])
+                read = try readLine(record, baseOffset + line.start, line.end - line.start, &header, &result.lines)
             } catch {
                 result.problems.append(problem(error, bytes: bytes, line: line, baseOffset: baseOffset, file: file))
                 continue
             }
-            // The fast reader for headers as Haven writes them; JSONDecoder to name a bad one.
-            if let decoded = RecordHeaderReader.read(header) ?? (try? JSONDecoder().decode(RecordHeader.self, from: Data(header))) {
-                result.lines.append(make(decoded, baseOffset + line.start, line.end - line.start))
-            } else {
+            if !read {
                 headerProblems.append(problem("the record header is not a Haven case header", bytes: bytes, line: line,
                                               baseOffset: baseOffset, file: file))
             }
