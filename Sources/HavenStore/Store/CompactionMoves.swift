@@ -115,8 +115,10 @@ extension FileCaseStore {
     /// After a compaction replaced the log this session holds: takes in the rest of the old
     /// log (nothing is appended to it after the swap), opens the new files, and moves every
     /// line's place by the compaction's table instead of reading the new log or its index.
-    /// Returns false, having changed nothing but the files held, when the table does not fit
-    /// exactly; the caller then reads the new log from the start.
+    /// Returns false when the table does not fit exactly, possibly having read more of the old
+    /// log, opened the new files and moved some places: the caller (`reopen`, which marks the
+    /// session to be read again until it is done) then reads the new log from the start, which
+    /// builds the index again.
     func followCompaction() throws -> Bool {
         let clock = ContinuousClock(), started = clock.now
         defer { lastFollowSeconds = Self.seconds(clock.now - started) }
