@@ -158,6 +158,8 @@ struct AgingBenchmark {
         var waits: [Double] = []
         /// Each save's start, in seconds of the uptime clock, beside its wait.
         var started: [Double] = []
+        /// Where each save's time went (`FileCaseStore.WriteSteps`), beside its wait.
+        var steps: [String] = []
         var stores: [FileCaseStore] = []
         var failures: [String] = []
         var stop = false
@@ -189,6 +191,7 @@ struct AgingBenchmark {
                                 acknowledged.append((id, note))
                                 waits.append(seconds)
                                 self.started.append(Double(start) / 1e9)
+                                steps.append(opened.lastWriteSteps.description)
                             }
                         } catch StoreError.conflict {
                             continue // another writer saved it first: refused, not lost
@@ -260,6 +263,10 @@ struct AgingBenchmark {
               + String(format: " of the compaction's %.2f s; %d of %d writers followed it by its table of moves",
                        compaction.seconds, writing.stores.filter { $0.compactionsFollowed > 0 }.count, writing.stores.count)
               + " (in " + writing.stores.map { String(format: "%.0f", $0.lastFollowSeconds * 1000) }.joined(separator: ", ") + " ms)")
+        // Where the slowest saves' time went.
+        for (wait, steps) in zip(writing.waits, writing.steps).sorted(by: { $0.0 > $1.0 }).prefix(5) {
+            print(String(format: "      a save of %.0f ms: ", wait * 1000) + steps)
+        }
         for failure in writing.failures.prefix(3) { print("      failure: \(failure)") }
         if !writing.failures.isEmpty { missed.append("writers failed") }
         // Nothing acknowledged lost: every note is in the case it was saved to.

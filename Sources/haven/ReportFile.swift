@@ -86,7 +86,7 @@ enum ReportFile {
 
         /// Makes a file durable and closes it.
         func finish() throws {
-            guard let path else { return }
+            guard path != nil else { return }
             if fsync(descriptor) != 0 { try fail(errno) }
             close(descriptor)
             descriptor = -1

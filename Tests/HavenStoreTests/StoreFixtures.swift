@@ -13,6 +13,9 @@ class StoreTestCase: XCTestCase {
     let admin = Actor(user: "root", role: .administrator)
 
     override func setUpWithError() throws {
+        // A compaction waits this long for other sessions here to let go of the old log;
+        // tests that need it to wait longer set it themselves.
+        FileCaseStore.retireWait = 0.2
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }

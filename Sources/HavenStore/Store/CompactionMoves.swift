@@ -139,7 +139,7 @@ extension FileCaseStore {
         // No lock on the new log is needed here: its lines up to the table's end were synced
         // before it took the path, and nothing is read beyond them until the next look under
         // a lock (a save waits there for the compaction's lock until the rename is on disk).
-        (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
+        try openLogsAgain()
         guard try CompactionMoves.FileIdentity(cases) == moves.target, try CompactionMoves.FileIdentity(audit) == heldAudit else { return false }
         // In place, without copying the index: a table that does not fit leaves it half moved,
         // and the caller then reads the new log from the start, which builds it again.

@@ -29,6 +29,11 @@ extension FileCaseStore {
         public var seconds = 0.0
         /// The audit entry that records it.
         public var auditSequence = 0
+        /// Whether the old log was freed a step at a time once no session held it (false: some
+        /// session still had it open at `retireWait`, and the last to close it frees it).
+        public var oldLogFreedGently = false
+        /// Seconds from the swap until the old log was freed (waiting for sessions included).
+        public var retireSeconds = 0.0
     }
 
     /// The log is compacted by itself once it is larger than this many times its live lines.
@@ -218,6 +223,10 @@ extension FileCaseStore {
         // This session reads the new file (from its index) like any other.
         try reopen()
         report.seconds = Self.seconds(clock.now - started)
+        // The old log, freed gently once every session has let go of it (`LogHold.swift`).
+        let retiring = clock.now
+        report.oldLogFreedGently = Self.retire(source)
+        report.retireSeconds = Self.seconds(clock.now - retiring)
         return report
     }
 

@@ -36,22 +36,50 @@ extension FileCaseStore {
     /// Runs `body` as the store's one writer, with the files checked and the tails sound.
     func withWriteLock<T>(_ body: () throws -> T) throws -> T {
         if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); nothing can be saved in this session") }
-        if needsReopen { try reopen() }
+        let clock = ContinuousClock()
+        var steps = WriteSteps()
+        steps.followedBefore = compactionsFollowed
+        var mark = clock.now
+        func step(_ name: String) {
+            let now = clock.now
+            steps.steps.append((name, Self.seconds(now - mark)))
+            mark = now
+        }
+        defer { lastWriteSteps = steps }
+        if needsReopen {
+            try reopen()
+            step("reopen")
+        }
         var attempts = 0
         while true {
             try lockStore(.exclusive)
+            step("lock")
             if try holdsCurrentFiles() { break }
             cases.unlock()
             attempts += 1
             guard attempts < 10 else { throw StoreError.unavailable("\(cases.path) keeps being replaced; try again") }
             try reopen()
+            step(compactionsFollowed > steps.followedBefore ? "follow" : "reopen")
         }
         defer { cases.unlock() }
         LockNote.write(beside: cases.path, mode: manifest.fileMode, group: groupID)
         try catchUp()
+        step("catch up")
         if let auditTailProblem { throw StoreError.unavailable("\(audit.path): \(auditTailProblem)") }
         try repairTails()
-        return try body()
+        let result = try body()
+        step("write")
+        return result
+    }
+
+    /// Where a write's time went, step by step, for the benchmark's slowest saves.
+    public struct WriteSteps: CustomStringConvertible, Sendable {
+        public internal(set) var steps: [(name: String, seconds: Double)] = []
+        var followedBefore = 0
+
+        public var description: String {
+            steps.map { String(format: "%@ %.0f ms", $0.name, $0.seconds * 1000) }.joined(separator: ", ")
+        }
     }
 
     /// The Unix group of a group store, or nil.
@@ -83,7 +111,7 @@ extension FileCaseStore {
             needsReopen = false
             return
         }
-        (cases, audit, readOnlyReason) = try Self.openLogs(in: directory.path)
+        try openLogsAgain()
         // A compaction holds its new log's lock from before the log takes the path until its
         // queue index is in place and the rename is on disk: wait for that (a moment), so this
         // session starts from the new index instead of reading the whole log.

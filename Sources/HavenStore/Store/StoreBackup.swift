@@ -131,7 +131,7 @@ public enum StoreBackup {
     /// one there between the open and the lock); if not, it is taken again on the new file.
     static func cut(of store: String) throws -> Cut {
         for _ in 0..<10 {
-            let cases = try PosixFile(path: "\(store)/\(FileCaseStore.casesFile)", flags: O_RDONLY)
+            let cases = try PosixFile.openLog("\(store)/\(FileCaseStore.casesFile)", flags: O_RDONLY)
             let audit = try PosixFile(path: "\(store)/\(FileCaseStore.auditFile)", flags: O_RDONLY)
             let taken: Cut?
             do {

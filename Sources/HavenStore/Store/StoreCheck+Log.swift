@@ -48,7 +48,7 @@ enum LogCheck {
         var audit: PosixFile?
         var lengths = (0, 0)
         for _ in 0..<10 {
-            cases = try? PosixFile(path: casesPath, flags: O_RDONLY)
+            cases = try? PosixFile.openLog(casesPath, flags: O_RDONLY)
             audit = try? PosixFile(path: auditPath, flags: O_RDONLY)
             lengths = (cases?.size ?? 0, audit?.size ?? 0)
             guard let log = cases else { break }

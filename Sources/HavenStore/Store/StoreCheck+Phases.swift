@@ -46,7 +46,7 @@ extension StoreCheck {
             _ = line.withUnsafeBytes { try? TrailLine.read($0, recent: &recent) }
         }
         phases.append(Phase(name: "trail: each entry's fields read from bytes", seconds: fields - hashes, lines: trailLines))
-        let opened = try? PosixFile(path: log, flags: O_RDONLY)
+        let opened = try? PosixFile.openLog(log, flags: O_RDONLY)
         let start = threadProcessorSeconds()
         _ = IndexExpectation(indexPath: directory.appendingPathComponent(QueueIndex.fileName).path, log: opened)
         phases.append(Phase(name: "the queue index read, each case fingerprinted", seconds: threadProcessorSeconds() - start, lines: 0))
@@ -56,7 +56,7 @@ extension StoreCheck {
     /// Reads `path` 8 MiB at a time into one buffer and calls `body` with each line (no
     /// newline); the processor time of it all, and how many lines.
     static func timedLines(of path: String, _ body: (ArraySlice<UInt8>) -> Void) -> (lines: Int, seconds: Double) {
-        guard let file = try? PosixFile(path: path, flags: O_RDONLY) else { return (0, 0) }
+        guard let file = try? PosixFile.openLog(path, flags: O_RDONLY) else { return (0, 0) }
         let start = threadProcessorSeconds()
         let length = file.size
         var buffer: [UInt8] = []

@@ -38,7 +38,9 @@ struct CompactCommand: ParsableCommand {
         }
         print("Compacted \(opened.directory.path)/cases.jsonl: \(mebibytes(report.bytesBefore)) became \(mebibytes(report.bytesAfter)), "
               + "\(report.linesAfter) lines (\(report.linesSavedMeanwhile) saved meanwhile), in \(String(format: "%.1f", report.seconds)) s; "
-              + "saves waited at most \(String(format: "%.2f", report.lockSeconds)) s. The audit trail keeps every change (entry \(report.auditSequence) records it).")
+              + "saves waited at most \(String(format: "%.2f", report.lockSeconds)) s. The audit trail keeps every change (entry \(report.auditSequence) records it). "
+              + (report.oldLogFreedGently ? "The old log was freed a step at a time once no session held it (\(String(format: "%.1f", report.retireSeconds)) s)."
+                 : "Some session still had the old log open after \(Int(FileCaseStore.retireWait)) s; it is freed when the last one closes it."))
     }
 }
 
