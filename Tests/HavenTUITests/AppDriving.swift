@@ -8,6 +8,11 @@ extension HavenApp {
         for key in keys { _ = handle(key, terminalSize: Self.testSize) }
     }
 
+    /// Performs commands as the top screen would have asked for them.
+    mutating func perform(_ commands: [Command]) -> AppCommand {
+        perform(commands, for: stack.top.id)
+    }
+
     mutating func type(_ text: String) {
         press(text.map { Key.character($0) })
     }

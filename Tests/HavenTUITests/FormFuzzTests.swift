@@ -52,8 +52,8 @@ final class FormFuzzTests: XCTestCase {
         return [
             Factory(name: "screening") { CaseActions.recordScreening(any, context: context) },
             Factory(name: "propose decision") { CaseActions.proposeDecision(any, context: context) },
-            Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), seen: nil, reloads: nil) },
-            Factory(name: "override allocation") { CaseActions.overrideAllocation(any.record.id, proposed: countries[0], seen: nil, countries: hosts, reloads: nil) },
+            Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), seen: nil) },
+            Factory(name: "override allocation") { CaseActions.overrideAllocation(any.record.id, proposed: countries[0], seen: nil, countries: hosts) },
             Factory(name: "close case") { CaseActions.closeCase(any, context: context) },
             Factory(name: "add family member") { FamilyActions.addMember(withFamily, context: context) },
             Factory(name: "edit family member") { FamilyActions.editMember(withFamily, member, context: context) },
@@ -192,7 +192,7 @@ final class FormFuzzTests: XCTestCase {
                     typeInto({ _ = screen.handleUnboundKey($0) }, &random)
                     _ = screen.handle(.next)
                 }
-                guard case let .problems(issues) = screen.submit(screen.form) else { continue }
+                guard case let .problems(issues) = screen.submit(screen.form, screen.now) else { continue }
                 let effects = screen.handle(.submit)
                 let status = effects.compactMap { effect -> String? in if case let .status(text, _) = effect { text } else { nil } }.joined()
                 for issue in issues {

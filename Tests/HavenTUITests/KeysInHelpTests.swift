@@ -33,7 +33,7 @@ final class KeysInHelpTests: XCTestCase {
     func testTheHelpOfAFormListsTheEditingAndChoiceKeys() {
         let context = SessionContext(user: "anna.k", today: CalendarDate(year: 2026, month: 11, day: 24)!, storeDescription: "Store")
         let form = Form(sections: [Form.Section(title: "S", fields: [FormField("x", "Text", .text(maximumLength: 10))])])
-        var app = HavenApp(root: FormScreen(title: "Form", heading: "A form", form: form) { _ in .refused("no") }, context: context)
+        var app = HavenApp(root: FormScreen(title: "Form", heading: "A form", form: form) { _, _ in .refused("no") }, context: context)
         _ = app.handle(.function(1), terminalSize: Size(width: 80, height: 24))
         let help = try! XCTUnwrap(app.topScreen as? HelpScreen)
         let titles = help.sections.map(\.title)

@@ -141,7 +141,7 @@ final class QueueScreenTests: XCTestCase {
                         version: CaseVersion(1))
         }
         var screen = QueueScreen(cases: many, user: "anna.k", today: Self.today)
-        screen.prepare(for: Rect(x: 0, y: 1, width: 80, height: 13))
+        screen.prepare(for: Rect(x: 0, y: 1, width: 80, height: 13), now: Timestamp(secondsSinceEpoch: 0))
         press([.pageDown], &screen)
         XCTAssertEqual(screen.selected, 10)
         var rendered = lines(screen, height: 13)

@@ -25,7 +25,7 @@ public struct AllocationJob: BackgroundJob {
 
     public var title: String { "Batch allocation" }
 
-    public mutating func step(store: any CaseStore, context: SessionContext) -> JobStep {
+    public mutating func step(store: any CaseStore, context: SessionContext, now: Timestamp) -> JobStep {
         do {
             switch phase {
             case .starting:
@@ -52,7 +52,7 @@ public struct AllocationJob: BackgroundJob {
                 let proposals = result!.proposals
                 let next = min(proposals.count, start + saveSlice)
                 let slice = proposals[start..<next]
-                let failed = AllocationRun.propose(slice, in: store, by: context.actor, at: context.clock())
+                let failed = AllocationRun.propose(slice, in: store, by: context.actor, at: now)
                 refused += failed.map { ($0.caseID, $0.reason) }
                 saved += slice.count - failed.count
                 guard next == proposals.count else {

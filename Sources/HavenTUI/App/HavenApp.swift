@@ -1,63 +1,11 @@
 import HavenCore
 
-/// The actions every screen shares (tig's generic map), looked up after the screen's own.
-public enum GlobalAction: Sendable {
-    case help, back, quit, repaint, suspend
-}
-
-/// What the run loop should do after the app has taken an event.
-public enum AppCommand: Equatable, Sendable {
-    case redraw
-    case repaint
-    case quit
-    /// Stop the process for the shell's job control (Ctrl-Z); redraw all when it continues.
-    case suspend
-}
-
-/// Who is using Haven and on what day; shown in the title bar and used by screens.
-public struct SessionContext: Sendable {
-    public var user: UserName
-    public var today: CalendarDate
-    /// A line about the store: "demo store, 50 cases".
-    public var storeDescription: String
-    /// Shown once at start (a non-UTF-8 locale, say).
-    public var startupWarning: String?
-
-    /// What the user may do; kept in the store from issue 5 on, caseworker until then.
-    public var role: Role
-    /// The time now, for saves; injected so tests control it.
-    public var clock: @Sendable () -> Timestamp
-    /// Pick lists for forms, and the stage targets.
-    public var reference: ReferenceData?
-    /// Whether the server has an account of this name (before a role is given to it).
-    public var accountExists: @Sendable (String) -> Bool
-    /// Writes a file the user asked for (a report): created owner-only, never over a file.
-    public var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
-
-    public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
-                role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },
-                reference: ReferenceData? = nil, accountExists: @escaping @Sendable (String) -> Bool = { _ in true },
-                writeFile: @escaping @Sendable (String, String) throws -> Void = { path, _ in
-                    throw StoreError.unavailable("no file can be written here (\(path))")
-                }) {
-        self.reference = reference
-        self.accountExists = accountExists
-        self.writeFile = writeFile
-        self.user = user
-        self.today = today
-        self.storeDescription = storeDescription
-        self.startupWarning = startupWarning
-        self.role = role
-        self.clock = clock
-    }
-
-    public var actor: Actor { Actor(user: user, role: role) }
-
-    public func may(_ capability: Capability) -> Bool { role.may(capability) }
-}
-
-/// The root of the interface: a stack of screens, the status line, and the frame around them
-/// (title bar, status line, key bar). Pure: keys in, commands and a canvas out.
+/// The runtime of the interface: keys in, commands performed, messages delivered, a canvas
+/// out. It knows no feature: a screen's `handle` returns commands (`Command`), the runtime
+/// performs them on behalf of that screen (store tasks against `SessionServices`, pushes and
+/// pops on the `ScreenStack`, status lines), and an answer goes back to the screen that asked,
+/// whichever is on top by then. The frame is drawn by `HavenApp+Frame.swift`; drafts, quitting
+/// and background jobs are in `HavenApp+Session.swift`.
 public struct HavenApp {
     public static let globalKeys = KeyTable<GlobalAction>([
         KeyBinding([.character("?"), .function(1)], .help, label: "Help", help: "Show the keys of this screen"),
@@ -70,40 +18,36 @@ public struct HavenApp {
     /// The smallest terminal the frame itself can use: title, one body row, status, key bar.
     public static let frameMinimum = Size(width: 20, height: 4)
 
-    public internal(set) var screens: [any Screen]
+    var stack: ScreenStack
+    public var screens: [any Screen] { stack.screens }
     public internal(set) var status: (text: String, kind: StatusKind)?
     public let context: SessionContext
-    /// The store, through HavenCore's protocol; nil when none is open.
-    let store: (any CaseStore)?
+    /// The store, the clock, undo and the duplicate index: what store tasks run against.
+    let session: SessionServices
+    var store: (any CaseStore)? { session.store }
     /// The draft last written, so an unchanged form is not written again.
     var keptDraft: [String: String]?
-    /// The name index for duplicate checks: built at the first registration, then updated
-    /// with only the names that changed.
-    private var nameIndex: CaseSearchIndex?
-    /// The long job under way, if any (see `work()`).
-    public private(set) var job: (any BackgroundJob)?
+    /// The long job under way, if any (see `work()`), and the screen that started it.
+    public internal(set) var job: (any BackgroundJob)?
+    var jobOwner: ScreenStack.ID?
 
     public var isWorking: Bool { job != nil }
-    /// This session's last change of each case: the case before it and the version it made,
-    /// for undo.
-    var lastChanges: [CaseID: (before: Case, after: CaseVersion)] = [:]
     /// Quitting was asked for: y quits, any other key stays.
     public internal(set) var confirmingQuit = false
 
-    /// An edit kept from an earlier session, offered back when that case's edit form opens.
-    var pendingEdit: IntakeDraft?
-
     public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
-        screens = [root]
+        stack = ScreenStack(root: root)
         self.context = context
-        self.store = store
+        session = SessionServices(context: context, store: store)
         let kept = try? store?.draft(for: context.user)
         keptDraft = kept?.values
-        if kept?.editing != nil { pendingEdit = kept }
+        if kept?.editing != nil { session.pendingEdit = kept }
         if let warning = context.startupWarning { status = (warning, .warning) }
+        let root = stack.top.id
+        _ = perform(stack.update(root) { $0.start() } ?? [], for: root)
     }
 
-    public var topScreen: any Screen { screens[screens.count - 1] }
+    public var topScreen: any Screen { stack.top.screen }
 
     /// The size below which the top screen is replaced by a "terminal too small" message.
     public var minimumSize: Size {
@@ -118,8 +62,9 @@ public struct HavenApp {
             switch key {
             case .escape:
                 self.job = nil
+                jobOwner = nil
                 status = ("\(job.title) stopped; what it saved stays saved.", .warning)
-                if let summaries = try? store?.summaries() { storeDidChange(summaries) }
+                storeChanged()
                 return .redraw
             case .control("c"): return .quit
             case .control("l"): return .repaint
@@ -139,13 +84,16 @@ public struct HavenApp {
         }
         if key == .control("z") { return .suspend }
         let tooSmall = !terminalSize.contains(minimumSize)
-        var top = screens.removeLast()
-        top.prepare(for: Self.bodyArea(in: terminalSize))
-        let answer = tooSmall ? nil : top.dispatch(key)
-        screens.append(top)
-        if let effects = answer {
+        let top = stack.top.id
+        let area = Self.bodyArea(in: terminalSize)
+        let now = session.now
+        let answer = stack.update(top) { screen -> [Command]? in
+            screen.prepare(for: area, now: now)
+            return tooSmall ? nil : screen.dispatch(key)
+        } ?? nil
+        if let commands = answer {
             status = nil
-            return perform(effects)
+            return perform(commands, for: top)
         }
         guard let global = Self.globalKeys.action(for: key) else { return nil }
         status = nil
@@ -153,170 +101,97 @@ public struct HavenApp {
         case .help:
             guard !tooSmall else { return nil }
             let sections = [topScreen.helpSection] + topScreen.moreHelp + [Self.globalKeys.helpSection(title: "Keys everywhere")]
-            return perform([.push(HelpScreen(sections: sections))])
-        case .back: return perform([.back])
+            return perform([.push(HelpScreen(sections: sections))], for: top)
+        case .back: return perform([.back], for: top)
         case .quit: return unsavedWork.isEmpty ? .quit : askToQuit()
         case .repaint: return .repaint
         case .suspend: return .suspend
         }
     }
 
-    mutating func perform(_ effects: [Effect]) -> AppCommand {
-        var command = AppCommand.redraw
-        for effect in effects {
-            switch effect {
+    /// Performs `commands` in order on behalf of the screen `asker`. `quietly`: for a screen
+    /// underneath keeping itself current after a store change, whose status lines (and those
+    /// of what it asked for) are not shown over the screen on top.
+    mutating func perform(_ commands: [Command], for asker: ScreenStack.ID, quietly: Bool = false) -> AppCommand {
+        var result = AppCommand.redraw
+        for command in commands {
+            var next = AppCommand.redraw
+            switch command {
             case let .push(screen):
-                // The case's edit form opens with the edit kept from an earlier session.
-                if let intake = screen as? IntakeScreen, let kept = pendingEdit, let editing = intake.editing, kept.editing == editing.record.id {
-                    pushKeptEdit(kept, over: editing)
+                next = open(screen, quietly: quietly)
+            case let .replace(screen):
+                if let id = stack.replace(asker, with: screen) {
+                    next = perform(stack.update(id) { $0.start() } ?? [], for: id, quietly: quietly)
                 } else {
-                    screens.append(screen)
+                    next = open(screen, quietly: quietly)
                 }
             case .back:
-                if screens.count == 1 { return askToQuit() }
-                screens.removeLast()
+                if stack.ids.first == asker {
+                    if stack.count == 1 { return askToQuit() }
+                } else {
+                    stack.remove(asker)
+                }
+            case let .backAnswering(message):
+                let below = stack.below(asker)
+                stack.remove(asker)
+                if let below { next = deliver(message, to: below, quietly: quietly) }
             case .quit:
                 return .quit
             case let .status(text, kind):
-                status = (text, kind)
+                if !quietly { status = (text, kind) }
             case .repaint:
-                command = .repaint
-            case let .openCase(id):
-                openCase(id)
-            case let .openFamily(id):
-                openCase(id)
-                if let view = screens.last as? CaseViewScreen, view.stored.record.id == id {
-                    screens.append(FamilyScreen(stored: view.stored, context: context))
-                }
-            case let .updateTogether(ids, change):
-                if perform(updateTogether(ids, change)) == .quit { return .quit }
-            case let .save(record, base):
-                let more = save(record, basedOn: base)
-                if perform(more) == .quit { return .quit }
-            case let .reload(id):
-                let more = reply(toTop: load(id))
-                if perform(more) == .quit { return .quit }
-            case let .undo(id):
-                if perform(undo(id)) == .quit { return .quit }
-            case let .resumeEdit(kept):
-                resume(kept)
-            case let .register(defector, confirmedNew):
-                if perform(register(defector, confirmedNew: confirmedNew)) == .quit { return .quit }
-            case let .update(ids, change):
-                if perform(update(ids, change)) == .quit { return .quit }
-            case let .query(query):
-                if perform(reply(toTop: answer(query))) == .quit { return .quit }
-            case let .changeUsers(change):
-                let answer = changeStore { .users(try $0.changeUsers(change, by: context.actor, at: context.clock())) }
-                if perform(reply(toTop: answer)) == .quit { return .quit }
-                if case .users = answer {
-                    status = switch change {
-                    case let .add(name, role): ("\(name) is now \(role.withArticle).", .info)
-                    case let .remove(name): ("\(name) no longer has a role here.", .info)
-                    }
-                }
-            case let .changeCountries(change):
-                let answer = changeStore { .hostCountries(try $0.changeHostCountries(change, by: context.actor, at: context.clock())) }
-                if case .hostCountries = answer, let summaries = try? store?.summaries() { storeDidChange(summaries) }
-                if perform(reply(toTop: answer)) == .quit { return .quit }
-                if case .hostCountries = answer { status = ("Saved the change to \(change.country).", .info) }
-            case let .changeCatalogue(edit):
-                let answer = changeStore { store in
-                    switch edit {
-                    case let .courses(change): _ = try store.changeCatalogue(change, by: context.actor, at: context.clock())
-                    case let .openings(change): _ = try store.changeCatalogue(change, by: context.actor, at: context.clock())
-                    }
-                    return .catalogue(try catalogue(of: store))
-                }
-                if perform(reply(toTop: answer)) == .quit { return .quit }
-                if case .catalogue = answer { status = ("Saved: \(edit.title).", .info) }
+                result = .repaint
+            case let .run(task):
+                next = perform(task.run(in: session), for: asker, quietly: quietly)
+            case let .message(message):
+                next = deliver(message, to: asker, quietly: quietly)
+            case .storeChanged:
+                storeChanged()
             case let .startJob(job):
                 self.job = job
+                jobOwner = asker
                 work()
-            case let .writeFile(path, contents):
-                do {
-                    try context.writeFile(path, contents)
-                    status = ("Wrote \(path).", .info)
-                } catch {
-                    status = ("\(error)", .error)
-                }
             }
+            if next == .quit { return .quit }
         }
-        return command
+        return result
     }
 
-    func answer(_ query: StoreQuery) -> StoreReply {
-        guard let store else { return .failed("No store is open.") }
-        do {
-            switch query {
-            case .users: return .users(try store.users())
-            case let .auditTrail(filter, limit): return .auditEntries(try store.auditTrail(matching: filter, limit: limit), filter)
-            case .hostCountries: return .hostCountries(try store.hostCountries())
-            case .catalogue: return .catalogue(try catalogue(of: store))
-            case .summaries: return .summaries(try store.summaries())
-            }
-        } catch {
-            return .failed("\(error)")
+    /// Opens `screen` on top and performs what it asks for first.
+    mutating func open(_ screen: any Screen, quietly: Bool = false) -> AppCommand {
+        let id = stack.push(screen)
+        return perform(stack.update(id) { $0.start() } ?? [], for: id, quietly: quietly)
+    }
+
+    /// Hands `message` to the screen `id`; when it has closed, a refusal is said on the
+    /// status line instead.
+    mutating func deliver(_ message: any Sendable, to id: ScreenStack.ID, quietly: Bool = false) -> AppCommand {
+        guard let commands = stack.update(id, { $0.receive(message) }) else {
+            if let reply = message as? StoreReply, let shown = reply.statusWhenUnheard { status = shown }
+            return .redraw
+        }
+        return perform(commands, for: id, quietly: quietly)
+    }
+
+    /// Tells every open screen the store's summaries now (after a save here or elsewhere).
+    mutating func storeChanged() {
+        if let summaries = try? store?.summaries() { storeDidChange(summaries) }
+    }
+
+    /// Passes the store's new summaries to every open screen, bottom to top, performing what
+    /// each asks for on its own behalf (quietly, but for the screen on top).
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) {
+        for id in stack.ids {
+            guard let commands = stack.update(id, { $0.storeDidChange(summaries) }) else { continue }
+            _ = perform(commands, for: id, quietly: stack.top.id != id)
         }
     }
 
-    /// A change to what the store keeps besides cases (users, countries, courses, openings):
-    /// the store's answer, or the reason it refused.
-    func changeStore(_ body: (any CaseStore) throws -> StoreReply) -> StoreReply {
-        guard let store else { return .failed("No store is open.") }
-        do { return try body(store) } catch { return .failed("\(error)") }
-    }
-
-    func catalogue(of store: any CaseStore) throws -> IntegrationCatalogue {
-        IntegrationCatalogue(courses: try store.catalogue(of: LanguageCourse.self), openings: try store.catalogue(of: JobOpening.self),
-                             summaries: try store.summaries())
-    }
-
-    /// Applies `change` to each case on its latest version and saves it; a case refused by a
-    /// rule, or changed by someone else in between, is reported and left as it was.
-    mutating func update(_ ids: [CaseID], _ change: CaseChange) -> [Effect] {
-        guard let store else { return reply(toTop: .failed("No store is open.")) }
-        var saved: [CaseID] = []
-        var refused: [(CaseID, String)] = []
-        for id in ids {
-            do {
-                let stored = try store.load(id)
-                let next = try change.apply(stored.record, context.actor, context.clock())
-                let version = try store.save(next, basedOn: stored.version, by: context.actor, at: context.clock())
-                lastChanges[id] = (stored.record, version)
-                saved.append(id)
-            } catch {
-                refused.append((id, "\(error)"))
-            }
-        }
-        let effects = reply(toTop: .updated(saved: saved, refused: refused))
-        if !saved.isEmpty, let summaries = try? store.summaries() { storeDidChange(summaries) }
-        return effects
-    }
-
-    /// Loads `ids`, applies the change to them all, and saves them in one write: all or none.
-    mutating func updateTogether(_ ids: [CaseID], _ change: GroupChange) -> [Effect] {
-        guard let store else { return reply(toTop: .failed("No store is open.")) }
-        let answer: StoreReply
-        do {
-            let loaded = try ids.map { try store.load($0) }
-            let next = try change.apply(loaded.map(\.record), try store.summaries(), context.actor, context.clock())
-            let versions = try store.save(together: zip(next, loaded).map { CaseUpdate($0, basedOn: $1.version) }, by: context.actor, at: context.clock())
-            for (stored, version) in zip(loaded, versions) { lastChanges[stored.record.id] = (stored.record, version) }
-            answer = .updated(saved: ids, refused: [])
-        } catch {
-            answer = .updated(saved: [], refused: [(ids.first ?? CaseID(number: 0), "\(error)")])
-        }
-        let effects = reply(toTop: answer)
-        if case let .updated(saved, _) = answer, !saved.isEmpty, let summaries = try? store.summaries() { storeDidChange(summaries) }
-        return effects
-    }
-
-    /// Runs one slice of the job under way: progress on the status line while it works, its
-    /// message to the top screen and the new summaries to every screen when it ends.
+    /// Runs one slice of the job under way: progress on the status line while it works; when
+    /// it ends, the new summaries to every screen and its message to the screen that started it.
     public mutating func work() {
         guard var current = job, let store else { job = nil; return }
-        switch current.step(store: store, context: context) {
+        switch current.step(store: store, context: context, now: session.now) {
         case let .working(phase, done, total):
             job = current
             let width = 20
@@ -325,193 +200,11 @@ public struct HavenApp {
             status = ("\(current.title): \(phase) \(bar) \(done)/\(total) · Esc stops", .info)
         case let .finished(message, failed):
             job = nil
-            if let summaries = try? store.summaries() { storeDidChange(summaries) }
-            _ = perform(reply(toTop: .jobFinished(message)))
+            let owner = jobOwner
+            jobOwner = nil
+            storeChanged()
+            if let owner { _ = deliver(StoreReply.jobFinished(message), to: owner) }
             status = (message, failed ? .error : .info)
-        }
-    }
-
-    /// Loads a case with its history, or says why it cannot.
-    func load(_ id: CaseID) -> StoreReply {
-        guard let store else { return .failed("No store is open.") }
-        do {
-            // Others' saves since the last poll first: a reload must show the case as it is.
-            _ = try store.refresh()
-            return .loaded(try store.load(id), history: try store.history(of: id))
-        } catch {
-            return .failed("\(error)")
-        }
-    }
-
-    mutating func openCase(_ id: CaseID) {
-        switch load(id) {
-        case let .loaded(stored, history):
-            screens.append(CaseViewScreen(stored: stored, history: history, context: context))
-        case let .failed(message):
-            status = (message, .error)
-        default:
-            break
-        }
-    }
-
-    /// Saves through the store as the session's user; a stale save comes back as a conflict
-    /// naming who and when, never an overwrite. Every open screen then hears of the change.
-    mutating func save(_ record: Case, basedOn version: CaseVersion) -> [Effect] {
-        guard let store else { return reply(toTop: .failed("No store is open.")) }
-        let answer: StoreReply
-        do {
-            let before = try? store.load(record.id)
-            let saved = try store.save(record, basedOn: version, by: context.actor, at: context.clock())
-            if let before, before.version == version { lastChanges[record.id] = (before.record, saved) }
-            answer = .saved(try store.load(record.id), history: try store.history(of: record.id))
-        } catch let StoreError.conflict(_, savedBy, savedAt, _) {
-            answer = .conflict(savedBy: savedBy, savedAt: savedAt)
-        } catch {
-            answer = .failed("\(error)")
-        }
-        let effects = reply(toTop: answer)
-        if case .saved = answer, let summaries = try? store.summaries() { storeDidChange(summaries) }
-        return effects
-    }
-
-    /// Registers a defector: unless `confirmedNew`, the cases he may duplicate go back to the
-    /// form first; otherwise the case is saved (see `save(newCase:)`).
-    mutating func register(_ defector: Defector, confirmedNew: Bool) -> [Effect] {
-        if !confirmedNew, let store, let summaries = try? store.summaries() {
-            let index = nameIndex?.updating(with: summaries) ?? CaseSearchIndex(summaries)
-            nameIndex = index
-            let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
-            let duplicates = DuplicateFinder.candidates(for: defector, in: index, summaries: byID) { try store.load($0).record }
-            if !duplicates.isEmpty { return reply(toTop: .possibleDuplicates(duplicates)) }
-        }
-        save(newCase: defector)
-        return []
-    }
-
-    /// Saves a new case with the next free number; a number taken meanwhile by another
-    /// session is retried with the next one. The new case's view replaces the form.
-    mutating func save(newCase defector: Defector) {
-        guard let store else { status = ("No store is open, so nothing can be registered.", .error); return }
-        do {
-            for _ in 0..<5 {
-                let record = Case(id: try store.nextCaseID(), defector: defector, registeredBy: context.user,
-                                  registeredAt: context.clock())
-                do {
-                    _ = try store.save(record, basedOn: nil, by: context.actor, at: context.clock())
-                } catch StoreError.alreadyExists {
-                    continue
-                }
-                screens.removeLast()
-                if let summaries = try? store.summaries() { storeDidChange(summaries) }
-                openCase(record.id)
-                status = ("Registered \(record.id): \(defector.cyrillicName.displayed).", .info)
-                return
-            }
-            status = ("Could not find a free case number; try again.", .error)
-        } catch {
-            _ = reply(toTop: .failed("\(error)"))
-            status = ("\(error)", .error)
-        }
-    }
-
-    mutating func reply(toTop answer: StoreReply) -> [Effect] {
-        var top = screens.removeLast()
-        let effects = top.receive(answer)
-        screens.append(top)
-        return effects
-    }
-
-    /// Passes the store's new summaries to every open screen.
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) {
-        var topEffects: [Effect] = []
-        for index in screens.indices {
-            var screen = screens[index]
-            let effects = screen.storeDidChange(summaries)
-            screens[index] = screen
-            if index == screens.count - 1 { topEffects = effects }
-        }
-        _ = perform(topEffects)
-    }
-
-    /// The rows between the title bar and the status line and key bar.
-    public static func bodyArea(in size: Size) -> Rect {
-        Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
-    }
-
-    /// Draws the frame and the top screen, or the too-small message.
-    public func render(into canvas: inout Canvas) {
-        let size = canvas.size
-        guard size.contains(minimumSize) else {
-            renderTooSmall(into: &canvas)
-            return
-        }
-        let body = Self.bodyArea(in: size)
-        renderTitleBar(into: &canvas, area: Rect(x: 0, y: 0, width: size.width, height: 1))
-        topScreen.render(into: &canvas, area: body)
-        renderStatus(into: &canvas, area: Rect(x: 0, y: body.maxY, width: size.width, height: 1))
-        renderKeyBar(into: &canvas, area: Rect(x: 0, y: body.maxY + 1, width: size.width, height: 1))
-    }
-
-    func renderTitleBar(into canvas: inout Canvas, area: Rect) {
-        canvas.fill(area, style: .title)
-        let trail = screens.map(\.title).joined(separator: " › ")
-        let right = "\(context.user) · \(context.today)"
-        let rightWidth = DisplayWidth.of(right)
-        let leftWidth = area.width - (area.width >= rightWidth + 20 ? rightWidth + 2 : 0)
-        canvas.put(" Haven · \(trail)", x: area.x, y: area.y, width: leftWidth, style: .title)
-        if leftWidth < area.width {
-            canvas.put(right, x: area.maxX - rightWidth - 1, y: area.y, style: .title)
-        }
-    }
-
-    func renderStatus(into canvas: inout Canvas, area: Rect) {
-        guard let status else {
-            canvas.put(" \(context.storeDescription)", x: area.x, y: area.y, width: area.width, style: .muted)
-            return
-        }
-        let style: Style = switch status.kind {
-        case .info: .normal
-        case .warning: .warning
-        case .error: .error
-        }
-        canvas.put(" \(status.text) ", x: area.x, y: area.y, width: area.width, style: style)
-    }
-
-    /// The bottom bar: the global help key first, then the screen's labelled keys, then back
-    /// ("Quit" on the last screen). A global key the screen binds itself, or a printable key
-    /// while the screen takes text, is not offered. Items that do not fit are left out whole.
-    func renderKeyBar(into canvas: inout Canvas, area: Rect) {
-        let screen = topScreen
-        let taken = screen.boundKeys
-        let globals = Self.globalKeys.keyBarItems { key in
-            !taken.contains(key) && !(screen.capturesText && key.typedCharacter != nil)
-        }.map { item in
-            screens.count == 1 && item.label == "Back" ? KeyBarItem(key: item.key, label: "Quit") : item
-        }
-        let items = Array(globals.prefix(1)) + screen.keyBarItems + globals.dropFirst()
-        var x = area.x
-        for item in items {
-            let needed = DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.label) + 1
-            guard x + needed <= area.maxX else { continue }
-            x += canvas.put(item.key, x: x, y: area.y, style: .keyName)
-            x += canvas.put(" \(item.label) ", x: x, y: area.y)
-        }
-    }
-
-    func renderTooSmall(into canvas: inout Canvas) {
-        let need = minimumSize
-        let have = canvas.size
-        let lines = [
-            "Terminal too small",
-            "\(have.width)x\(have.height); this screen",
-            "needs \(need.width)x\(need.height).",
-            "Enlarge it, or q to quit.",
-        ]
-        let top = max(0, (have.height - lines.count) / 2)
-        for (offset, line) in lines.enumerated() where top + offset < have.height {
-            let width = min(have.width, DisplayWidth.of(line))
-            canvas.put(line, x: max(0, (have.width - width) / 2), y: top + offset,
-                       style: offset == 0 ? .warning : .normal)
         }
     }
 }

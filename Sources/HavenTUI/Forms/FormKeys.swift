@@ -11,16 +11,16 @@ enum FormKeys {
     }
 
     /// The focused field's value in a scrollable, wrapping view.
-    static func viewWhole(_ form: Form) -> Effect {
+    static func viewWhole(_ form: Form) -> Command {
         let field = form.focusedField
         let text = field.takesText ? field.value : field.options.first { $0.value == field.value }?.title ?? field.value
         return .push(TextViewScreen(title: field.label, heading: field.label.trimmingCharacters(in: .whitespaces), text: text.isEmpty ? "(empty)" : text))
     }
 
-    static var goToPrompt: Effect { .status("Go to which field? Its label's first letter, or a section's number.", .info) }
+    static var goToPrompt: Command { .status("Go to which field? Its label's first letter, or a section's number.", .info) }
 
     /// The key after Ctrl-G: the field it picks, or a message when none.
-    static func jump(_ form: inout Form, _ key: Key) -> [Effect] {
+    static func jump(_ form: inout Form, _ key: Key) -> [Command] {
         guard let character = key.typedCharacter else { return [] }
         return form.jump(to: character) ? [] : [.status("No field starts with \(character).", .warning)]
     }

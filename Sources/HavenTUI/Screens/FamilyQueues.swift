@@ -37,7 +37,7 @@ public struct ReunificationQueueScreen: Screen {
         ])
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 4) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 4) }
 
     mutating func refill() {
         let current = rows.indices.contains(selected) ? (rows[selected].caseID, rows[selected].member.id) : nil
@@ -45,13 +45,13 @@ public struct ReunificationQueueScreen: Screen {
         selected = current.flatMap { key in rows.firstIndex { ($0.caseID, $0.member.id) == key } } ?? min(selected, max(0, rows.count - 1))
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         self.summaries = summaries
         refill()
         return []
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, rows.count - 1), selected + 1)
@@ -145,7 +145,7 @@ public struct PublicityQueueScreen: Screen {
         ])
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         let current = rows.indices.contains(selected) ? rows[selected].id : nil
         rows = Self.queue(summaries)
         selected = current.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(selected, max(0, rows.count - 1))
@@ -154,7 +154,7 @@ public struct PublicityQueueScreen: Screen {
 
     static func highRisk(_ summary: CaseSummary) -> Bool { summary.family.contains { $0.highRisk == true && !$0.stage.isFinal } }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         let current = rows.indices.contains(selected) ? rows[selected] : nil
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -173,24 +173,22 @@ public struct PublicityQueueScreen: Screen {
         return []
     }
 
-    static func overrideForm(_ id: CaseID, seen: ProposalSeen?, reloads: CaseID? = nil) -> FormScreen {
+    static func overrideForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
         CaseActions.reasonForm(id, title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves",
                                section: "A family member is at high risk", label: "Why approve",
-                               hint: "why telling this story does not endanger them", missing: "Family at high risk: say why it may still be told.",
-                               reloads: reloads, change: "Approve the story") { record, actor, time, reason in
+                               hint: "why telling this story does not endanger them", missing: "Family at high risk: say why it may still be told.", change: "Approve the story") { record, actor, time, reason in
             try Workflow.approvePublicity(on: record, seen: seen, overrideReason: reason, by: actor, at: time)
         }
     }
 
-    static func declineForm(_ id: CaseID, seen: ProposalSeen?, reloads: CaseID? = nil) -> FormScreen {
+    static func declineForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
         CaseActions.reasonForm(id, title: "Decline", heading: "Decline the story of \(id) with a comment", section: "Decline the story",
-                               field: "comment", label: "Comment", hint: "why, for the caseworker", missing: "Say why the story is declined.",
-                               reloads: reloads, change: "Decline the story") { record, actor, time, comment in
+                               field: "comment", label: "Comment", hint: "why, for the caseworker", missing: "Say why the story is declined.", change: "Decline the story") { record, actor, time, comment in
             try Workflow.declinePublicity(on: record, seen: seen, comment: comment, by: actor, at: time)
         }
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }

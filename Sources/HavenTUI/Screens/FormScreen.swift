@@ -3,7 +3,7 @@ import HavenCore
 /// What a form's values turned into: effects to perform (a save, an update), or the problems
 /// to show beside the fields, or a refusal for the status line.
 public enum FormOutcome {
-    case perform([Effect])
+    case perform([Command])
     case problems([ValidationIssue])
     case refused(String)
 }
@@ -11,7 +11,8 @@ public enum FormOutcome {
 /// A small form for one step of casework (a screening check, a proposed decision, a comment,
 /// a user's role): the same fields, keys and messages as the intake form. Ctrl-S or F2 turns
 /// the values into effects through `submit`, which calls the workflow, so the rules are
-/// HavenCore's; when the store has done it, the form closes and the screen below reloads.
+/// HavenCore's; when the store has done it, the form closes and hands the saved case to the
+/// screen below.
 public struct FormScreen: Screen {
     public enum Action: Sendable {
         case next, previous, submit, close, confirmDiscard, keepEditing, viewWhole, goTo
@@ -20,26 +21,28 @@ public struct FormScreen: Screen {
     public let title: String
     public let heading: String
     public private(set) var form: Form
-    let submit: (Form) -> FormOutcome
+    /// The form's values into commands: a pure function of the values and the time now (set
+    /// by the runtime before each key), calling the workflow.
+    let submit: (Form, Timestamp) -> FormOutcome
     /// Called after each change of a value, to reshape the form (show the fields a choice needs).
     let adjust: ((inout Form) -> Void)?
-    /// The case to reload on the screen below once saved.
-    let reloads: CaseID?
     public private(set) var askingToDiscard = false
     /// Ctrl-G was pressed: the next letter or digit picks the field to go to.
     public private(set) var goingTo = false
+    /// The time now, as the runtime last said.
+    var now = Timestamp(secondsSinceEpoch: 0)
 
-    public init(title: String, heading: String, form: Form, reloads: CaseID? = nil, adjust: ((inout Form) -> Void)? = nil,
-                submit: @escaping (Form) -> FormOutcome) {
+    public init(title: String, heading: String, form: Form, adjust: ((inout Form) -> Void)? = nil,
+                submit: @escaping (Form, Timestamp) -> FormOutcome) {
         self.adjust = adjust
         self.title = title
         self.heading = heading
         self.form = form
-        self.reloads = reloads
         self.submit = submit
     }
 
     public var minimumSize: Size { Size(width: 60, height: 16) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { self.now = now }
     /// Every printable key belongs to the form, so a stray q never leaves it unasked.
     public var capturesText: Bool { true }
     public var hasUnsavedWork: Bool { form.isDirty }
@@ -56,12 +59,12 @@ public struct FormScreen: Screen {
         ] + FormKeys.bindings(viewWhole: .viewWhole, goTo: .goTo))
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .next: form.move(by: 1)
         case .previous: form.move(by: -1)
         case .submit:
-            switch submit(form) {
+            switch submit(form, now) {
             case let .perform(effects): return effects
             case let .problems(issues):
                 // A problem with no field of its own on this form (the case has no job to
@@ -89,7 +92,7 @@ public struct FormScreen: Screen {
         return []
     }
 
-    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         guard !askingToDiscard else { return [] }
         if goingTo {
             goingTo = false
@@ -101,7 +104,7 @@ public struct FormScreen: Screen {
         return taken || key.typedCharacter != nil ? [] : nil
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case .saved:
             form.markSaved()
@@ -109,16 +112,11 @@ public struct FormScreen: Screen {
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
             form.markSaved()
-            return [.back] + (reloads.map { [.reload($0)] } ?? []) + [.status("Saved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
-        case .users:
+            return [.back, .status("Saved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+        case .users, .hostCountries, .catalogue:
+            // The list below shows what the store has now.
             form.markSaved()
-            return [.back, .query(.users)]
-        case .hostCountries:
-            form.markSaved()
-            return [.back, .query(.hostCountries)]
-        case .catalogue:
-            form.markSaved()
-            return [.back, .query(.catalogue)]
+            return [.backAnswering(reply)]
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
@@ -142,9 +140,9 @@ public struct PickScreen: Screen {
     public struct Item {
         public let title: String
         public let detail: String
-        public let choose: () -> [Effect]
+        public let choose: (Timestamp) -> [Command]
 
-        public init(_ title: String, _ detail: String = "", choose: @escaping () -> [Effect]) {
+        public init(_ title: String, _ detail: String = "", choose: @escaping (Timestamp) -> [Command]) {
             self.title = title
             self.detail = detail
             self.choose = choose
@@ -158,20 +156,25 @@ public struct PickScreen: Screen {
     /// Fills the list from the store's answer to a query (the users, the courses); nil for a
     /// reply it does not use.
     let itemsFromReply: ((StoreReply) -> [Item]?)?
-    let reloads: CaseID?
-    /// A list that stays open through several saves (a checklist) reloads this case on the
-    /// screen below when it closes, so nothing below is left stale.
-    let reloadsOnClose: CaseID?
+    /// What the list asks for when it opens (the query that fills it).
+    let opening: [Command]
+    /// A list that stays open through several saves (a checklist): it has a key to close it.
+    let staysOpen: Bool
+    /// The time now, as the runtime last said: a choice's save is dated then.
+    var now = Timestamp(secondsSinceEpoch: 0)
 
-    public init(title: String, heading: String, items: [Item], reloads: CaseID? = nil, reloadsOnClose: CaseID? = nil,
+    public init(title: String, heading: String, items: [Item], staysOpen: Bool = false, opening: [Command] = [],
                 itemsFromReply: ((StoreReply) -> [Item]?)? = nil) {
         self.title = title
         self.heading = heading
         self.items = items
-        self.reloads = reloads
-        self.reloadsOnClose = reloadsOnClose
+        self.staysOpen = staysOpen
+        self.opening = opening
         self.itemsFromReply = itemsFromReply
     }
+
+    public mutating func start() -> [Command] { opening }
+    public mutating func prepare(for area: Rect, now: Timestamp) { self.now = now }
 
     public var minimumSize: Size { Size(width: 40, height: 10) }
 
@@ -181,20 +184,20 @@ public struct PickScreen: Screen {
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
             KeyBinding([.up, .character("k")], .up, help: "Previous item"),
             KeyBinding([.character("v"), .function(3)], .viewWhole, label: "Whole", help: "Read the selected item whole, wrapped"),
-        ] + (reloadsOnClose == nil ? [] : [
+        ] + (!staysOpen ? [] : [
             KeyBinding([.character("q"), .escape], .close, label: "Done", help: "Close the list; the screen below shows what was saved"),
         ]))
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, items.count - 1), selected + 1)
         case .pick:
             guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
-            return items[selected].choose()
+            return items[selected].choose(now)
         case .close:
-            return [.back] + (reloadsOnClose.map { [.reload($0)] } ?? [])
+            return [.back]
         case .viewWhole:
             guard items.indices.contains(selected) else { return [] }
             let item = items[selected]
@@ -203,7 +206,7 @@ public struct PickScreen: Screen {
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         if let filled = itemsFromReply?(reply) {
             items = filled
             selected = min(selected, max(0, items.count - 1))
@@ -215,8 +218,7 @@ public struct PickScreen: Screen {
             let done = saved.isEmpty ? [] : ["\(saved.count) case\(saved.count == 1 ? "" : "s") saved"]
             let failed = refused.prefix(1).map { "\($0.0): \($0.1)" }
             let more = refused.count > 1 ? ["and \(refused.count - 1) more refused"] : []
-            return [.back] + (reloads.map { [.reload($0)] } ?? [])
-                + [.status((done + failed + more).joined(separator: "; ") + ".", refused.isEmpty ? .info : .error)]
+            return [.back, .status((done + failed + more).joined(separator: "; ") + ".", refused.isEmpty ? .info : .error)]
         default:
             return reply.closingAfterSave
         }
@@ -241,12 +243,12 @@ public struct PickScreen: Screen {
 }
 
 extension StoreReply {
-    /// What a form or pick list does with the store's answer to its one save: close, reload
-    /// the case below and say so; or stay and say what failed.
-    var closingAfterSave: [Effect] {
+    /// What a form or pick list does with the store's answer to its one save: close, handing
+    /// the saved case to the screen below, and say so; or stay and say what failed.
+    var closingAfterSave: [Command] {
         switch self {
-        case let .saved(stored, _):
-            [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+        case .saved(let stored, _):
+            [.backAnswering(self), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
         case let .failed(message):
             [.status(message, .error)]
         case let .conflict(savedBy, savedAt):

@@ -1,3 +1,4 @@
+import HavenCore
 /// The keys of the screen below and the keys that work everywhere, generated from their key
 /// tables. Scrolls when it does not fit.
 public struct HelpScreen: Screen {
@@ -45,9 +46,9 @@ public struct HelpScreen: Screen {
         return lines
     }
 
-    public mutating func prepare(for area: Rect) { self.area = area }
+    public mutating func prepare(for area: Rect, now: Timestamp) { self.area = area }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         let page = max(1, area.height - 2)
         let last = max(0, lines(width: area.width - 2).count - visibleRows(in: area))
         scroll = Self.scrolled(scroll, by: action, page: page, last: last)

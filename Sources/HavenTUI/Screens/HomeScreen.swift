@@ -139,7 +139,7 @@ public struct HomeScreen: Screen {
     /// tests put here one that holds it back, to search before it is built.
     nonisolated(unsafe) static var startingSearchIndexBuild: ((@escaping @Sendable () -> Void) -> Void)?
 
-    public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Command] {
         stageCounts = StageCounts(cases)
         summaries = CaseSearchIndex.inNumberOrder(cases)
         searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
@@ -199,7 +199,7 @@ public struct HomeScreen: Screen {
         found = searchIndex.matches(finder.text, limit: 500).compactMap(summary(of:))
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         if finder != nil { return handleWhileFinding(action) }
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -223,7 +223,7 @@ public struct HomeScreen: Screen {
         return []
     }
 
-    mutating func handleWhileFinding(_ action: Action) -> [Effect] {
+    mutating func handleWhileFinding(_ action: Action) -> [Command] {
         switch action {
         case .down: selectedMatch = min(max(0, found.count - 1), selectedMatch + 1)
         case .up: selectedMatch = max(0, selectedMatch - 1)
@@ -244,7 +244,7 @@ public struct HomeScreen: Screen {
     }
 
     /// While finding, every editing key goes to the query (so `q` and `/` are text there).
-    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         guard var field = finder else { return nil }
         guard field.handle(key) else { return nil }
         let changed = field.text != finder?.text
@@ -256,7 +256,7 @@ public struct HomeScreen: Screen {
         return []
     }
 
-    mutating func open(_ index: Int) -> [Effect] {
+    mutating func open(_ index: Int) -> [Command] {
         let area = areas[index]
         guard let context else { return [.status("No store is open, so there is nothing to show.", .info)] }
         let cases = summaries
@@ -287,21 +287,21 @@ public struct HomeScreen: Screen {
         case .publicity:
             return [.push(PublicityQueueScreen(cases: cases, context: context))]
         case .allocation:
-            return [.push(AllocationScreen(cases: cases, context: context)), .query(.hostCountries)]
+            return [.push(AllocationScreen(cases: cases, context: context))]
         case .workload:
-            return [.push(WorkloadScreen(cases: cases, context: context, index: searchIndex)), .query(.users)]
+            return [.push(WorkloadScreen(cases: cases, context: context, index: searchIndex))]
         case .dashboard:
             return [.push(DashboardScreen(cases: cases, context: context))]
         case .audit:
-            return [.push(AuditScreen(context: context)), .query(.auditTrail(AuditFilter(), limit: AuditScreen.pageLimit))]
+            return [.push(AuditScreen(context: context))]
         case .reports:
-            return [.push(ReportsScreen(cases: cases, context: context)), .query(.users)]
+            return [.push(ReportsScreen(cases: cases, context: context))]
         case .users:
-            return [.push(UsersScreen(context: context)), .query(.users)]
+            return [.push(UsersScreen(context: context))]
         case .courses:
-            return [.push(CoursesScreen(context: context)), .query(.catalogue)]
+            return [.push(CoursesScreen(context: context))]
         case .jobs:
-            return [.push(JobsScreen(context: context)), .query(.catalogue)]
+            return [.push(JobsScreen(context: context))]
         }
     }
 

@@ -6,7 +6,6 @@ import HavenCore
 public struct IntakeScreen: Screen {
     public enum Action: Sendable {
         case next, previous, save, close, confirmDiscard, keepEditing
-        case duplicateUp, duplicateDown, openDuplicate, confirmNewPerson, backToForm
         case reloadEdited, viewWhole, goTo
     }
 
@@ -17,9 +16,6 @@ public struct IntakeScreen: Screen {
     public private(set) var askingToDiscard = false
     /// Ctrl-G was pressed: the next letter or digit picks the field to go to.
     public private(set) var goingTo = false
-    /// Cases that may be this person, shown after Ctrl-S; nil while editing.
-    public private(set) var duplicates: [PossibleDuplicate]?
-    public private(set) var selectedDuplicate = 0
     /// When editing an existing case: the case as loaded, and the form's values then, so a
     /// reload after a conflict keeps exactly the fields this user changed.
     public private(set) var editing: StoredCase?
@@ -59,18 +55,9 @@ public struct IntakeScreen: Screen {
     /// The form keeps every printable key, whatever field has the focus: a stray q on a pick
     /// list must never leave the form without asking (Esc asks; F1 is help). So does the
     /// discard question, which only y, n and Esc answer.
-    public var capturesText: Bool { duplicates == nil }
+    public var capturesText: Bool { true }
 
     public var keyTable: KeyTable<Action> {
-        if duplicates != nil {
-            return KeyTable([
-                KeyBinding([.enter], .openDuplicate, label: "Open existing", help: "Open the selected case instead (the form stays here)"),
-                KeyBinding([.character("c")], .confirmNewPerson, label: "New person", help: "Confirm this is a different person and register him"),
-                KeyBinding([.down, .character("j")], .duplicateDown, help: "Select the next possible duplicate"),
-                KeyBinding([.up, .character("k")], .duplicateUp, help: "Select the previous possible duplicate"),
-                KeyBinding([.escape, .character("q")], .backToForm, label: "Back to form", help: "Go back to the form"),
-            ])
-        }
         if askingToDiscard {
             return KeyTable(KeyBinding.yesNo(.confirmDiscard, "Discard", "Throw the form away", no: .keepEditing, "Keep", "Go on with the form"))
         }
@@ -84,13 +71,13 @@ public struct IntakeScreen: Screen {
         ]))
     }
 
-    public mutating func prepare(for area: Rect) { self.area = area }
+    public mutating func prepare(for area: Rect, now: Timestamp) { self.area = area }
 
     public var unsavedValues: (values: [String: String], focus: String)? {
         form.isDirty ? (form.values, form.focusedField.id) : nil
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .next: leaveField(); form.move(by: 1)
         case .previous: leaveField(); form.move(by: -1)
@@ -118,16 +105,6 @@ public struct IntakeScreen: Screen {
         case .reloadEdited:
             guard let editing else { return [] }
             return [.reload(editing.record.id)]
-        case .duplicateUp: selectedDuplicate = max(0, selectedDuplicate - 1)
-        case .duplicateDown: selectedDuplicate = min((duplicates?.count ?? 1) - 1, selectedDuplicate + 1)
-        case .openDuplicate:
-            guard let duplicates, duplicates.indices.contains(selectedDuplicate) else { return [] }
-            return [.openCase(duplicates[selectedDuplicate].summary.id)]
-        case .confirmNewPerson:
-            duplicates = nil
-            return [.register(IntakeForm.defector(from: form, today: today).0, confirmedNew: true)]
-        case .backToForm:
-            duplicates = nil
         case .close:
             guard form.isDirty else { return [.back] }
             askingToDiscard = true
@@ -141,16 +118,15 @@ public struct IntakeScreen: Screen {
     }
 
     /// Keys not in the table go to the focused field.
-    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         guard !askingToDiscard else { return [] }
-        guard duplicates == nil else { return nil }
         if goingTo {
             goingTo = false
             leaveField()
             return FormKeys.jump(&form, key)
         }
         // Printable keys a field does not take (letters on a yes/no field) go nowhere.
-        let swallowed: [Effect]? = key.typedCharacter != nil ? [] : nil
+        let swallowed: [Command]? = key.typedCharacter != nil ? [] : nil
         let specialty = form.value("service.specialty")
         let consent = ["consent.publicity", "consent.shareWithHostCountry", "consent.communicationsWork"].map(form.value)
         guard form.handle(key) else { return swallowed }
@@ -177,14 +153,23 @@ public struct IntakeScreen: Screen {
         }
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    /// The duplicates screen's confirmation that this is a new person, or the store's answer.
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if message is PossibleDuplicatesScreen.NewPersonConfirmed {
+            return [.register(IntakeForm.defector(from: form, today: today).0, confirmedNew: true)]
+        }
+        guard let reply = message as? StoreReply else { return [] }
+        return receive(reply: reply)
+    }
+
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .failed(message):
             return [.status(message, .error)]
         case let .saved(stored, _):
             editing = stored
             form.markSaved()
-            return [.back, .reload(stored.record.id), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+            return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. Ctrl-R reloads; edits kept.", .error)]
@@ -217,41 +202,16 @@ public struct IntakeScreen: Screen {
             return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept: Ctrl-S saves.\(clash)",
                             clashes.isEmpty ? .info : .warning)]
         case let .possibleDuplicates(found):
-            duplicates = found
-            selectedDuplicate = 0
-            return [.status("\(found.count) case\(found.count == 1 ? " looks" : "s look") like the same person: open one, or c for a new person.", .warning)]
+            return [.push(PossibleDuplicatesScreen(defector: IntakeForm.defector(from: form, today: today).0, found: found)), .status("\(found.count) case\(found.count == 1 ? " looks" : "s look") like the same person: open one, or c for a new person.", .warning)]
         default:
             return []
         }
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
-        if let duplicates {
-            renderDuplicates(duplicates, into: &canvas, area: area)
-            return
-        }
         let heading = editing.map { " Edit \($0.record.id) \($0.record.defector.cyrillicName.displayed) · \($0.version) · Ctrl-S saves" }
             ?? " Register a defector · \(form.fieldCount) fields · Ctrl-S saves"
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
-    }
-
-    func renderDuplicates(_ found: [PossibleDuplicate], into canvas: inout Canvas, area: Rect) {
-        let (defector, _) = IntakeForm.defector(from: form, today: today)
-        canvas.put(" Possible duplicates of \(defector.cyrillicName.displayed) (\(defector.latinName.given) \(defector.latinName.family))",
-                   x: area.x, y: area.y, width: area.width, style: .heading)
-        canvas.put(" Born \(defector.birthDate?.description ?? "—"), unit \(defector.service.unit)", x: area.x, y: area.y + 1,
-                   width: area.width, style: .muted)
-        for (index, duplicate) in found.prefix(area.height - 4).enumerated() {
-            let y = area.y + 3 + index
-            let selected = index == selectedDuplicate
-            let summary = duplicate.summary
-            // The reasons are what the caseworker decides on: the name gives way first.
-            let reasons = "same " + duplicate.reasons.map(\.rawValue).joined(separator: ", ")
-            let nameWidth = max(6, min(26, area.width - 1 - 10 - 12 - DisplayWidth.of(reasons) - 1))
-            let text = " \(summary.id) \(DisplayWidth.fit(summary.cyrillicName, to: nameWidth)) \(DisplayWidth.fit(summary.stage.title, to: 11)) "
-                + reasons
-            canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: selected)
-        }
     }
 }

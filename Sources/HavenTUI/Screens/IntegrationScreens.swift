@@ -10,7 +10,7 @@ struct CatalogueList {
     var selected = 0
     var confirmingRemove = false
 
-    mutating func receive(_ reply: StoreReply) -> [Effect]? {
+    mutating func receive(reply: StoreReply) -> [Command]? {
         switch reply {
         case let .catalogue(fresh):
             catalogue = fresh
@@ -29,7 +29,7 @@ struct CatalogueList {
 
     /// What the administrator's keys do to `current`: open `form` (nil to add), or ask and remove.
     mutating func handle<Item: CatalogueItem>(_ action: CatalogueAdminAction, current: Item?, form: (Item?) -> FormScreen,
-                                             removal: (String) -> CatalogueEdit) -> [Effect] {
+                                             removal: (String) -> CatalogueEdit) -> [Command] {
         switch action {
         case .add: return [.push(form(nil))]
         case .edit: return current.map { [.push(form($0))] } ?? []
@@ -104,7 +104,10 @@ public struct CoursesScreen: Screen {
         ] : []) + list.adminKeys(context, what: "course", Action.admin))
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.catalogue)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: list.move(by: -1, count: courses.count)
         case .down: list.move(by: 1, count: courses.count)
@@ -122,13 +125,13 @@ public struct CoursesScreen: Screen {
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
-        let effects = list.receive(reply) ?? []
+    public mutating func receive(reply: StoreReply) -> [Command] {
+        let effects = list.receive(reply: reply) ?? []
         list.move(by: 0, count: courses.count)
         return effects
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         list.catalogue?.update(summaries: summaries)
         return []
     }
@@ -145,7 +148,7 @@ public struct CoursesScreen: Screen {
             FormField("capacity", "Seats", .text(maximumLength: 3), value: course.map { String($0.capacity) } ?? ""),
         ])])
         return FormScreen(title: "Course", heading: (course == nil ? "Add a language course" : "Change \(course!.id)") + " · Ctrl-S saves",
-                          form: form) { form in
+                          form: form) { form, now in
             var problems: [ValidationIssue] = []
             let capacity = CatalogueList.number(form, "capacity", &problems)
             guard let language = LanguageCode(form.value("language").lowercased()) else {
@@ -233,7 +236,10 @@ public struct JobsScreen: Screen {
         ] + list.adminKeys(context, what: "job opening", Action.admin))
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.catalogue)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: list.move(by: -1, count: openings.count)
         case .down: list.move(by: 1, count: openings.count)
@@ -246,13 +252,13 @@ public struct JobsScreen: Screen {
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
-        let effects = list.receive(reply) ?? []
+    public mutating func receive(reply: StoreReply) -> [Command] {
+        let effects = list.receive(reply: reply) ?? []
         list.move(by: 0, count: openings.count)
         return effects
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         list.catalogue?.update(summaries: summaries)
         return []
     }
@@ -270,7 +276,7 @@ public struct JobsScreen: Screen {
             FormField("places", "Places", .text(maximumLength: 4), value: opening.map { String($0.places) } ?? ""),
         ])])
         return FormScreen(title: "Opening", heading: (opening == nil ? "Add a job opening" : "Change \(opening!.id)") + " · Ctrl-S saves",
-                          form: form) { form in
+                          form: form) { form, now in
             var problems: [ValidationIssue] = []
             let places = CatalogueList.number(form, "places", &problems)
             let occupation = ISCOCode(form.value("occupation").trimmingCharacters(in: .whitespaces))

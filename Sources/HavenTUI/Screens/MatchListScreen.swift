@@ -13,11 +13,13 @@ public struct MatchListScreen: Screen {
     public private(set) var matches: [JobMatch]
     public private(set) var selected = 0
     let chooseLabel: String
-    let choose: (JobMatch) -> [Effect]
+    let choose: (JobMatch, Timestamp) -> [Command]
     var pageRows = 10
+    /// The time now, as the runtime last said: an application is dated then.
+    var now = Timestamp(secondsSinceEpoch: 0)
 
     init(title: String, heading: String, matches: [JobMatch], rowsAreOpenings: Bool, chooseLabel: String,
-         choose: @escaping (JobMatch) -> [Effect]) {
+         choose: @escaping (JobMatch, Timestamp) -> [Command]) {
         self.title = title
         self.heading = heading
         self.matches = matches
@@ -33,9 +35,9 @@ public struct MatchListScreen: Screen {
                                    today: context.today)
         let matches = JobMatching.openings(for: profile, in: catalogue.openings, use: catalogue.openingUse)
         return MatchListScreen(title: "Openings", heading: "Openings for \(stored.record.id) \(summary.cyrillicName), best first",
-                               matches: matches, rowsAreOpenings: true, chooseLabel: "Apply") { match in
+                               matches: matches, rowsAreOpenings: true, chooseLabel: "Apply") { match, now in
             do {
-                let record = try Workflow.apply(stored.record, to: match.opening, by: context.actor, at: context.clock())
+                let record = try Workflow.apply(stored.record, to: match.opening, by: context.actor, at: now)
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status("\(error)", .error)]
@@ -49,7 +51,7 @@ public struct MatchListScreen: Screen {
                                              occupations: context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: []),
                                              use: catalogue.openingUse, today: context.today)
         return MatchListScreen(title: "Candidates", heading: "Candidates for \(opening.id), \(opening.employer) (\(opening.occupation), \(opening.city))",
-                               matches: matches, rowsAreOpenings: false, chooseLabel: "Open") { [.openCase($0.profile.id)] }
+                               matches: matches, rowsAreOpenings: false, chooseLabel: "Open") { match, _ in [.openCase(match.profile.id)] }
     }
 
     public var minimumSize: Size { Size(width: 60, height: 16) }
@@ -64,9 +66,12 @@ public struct MatchListScreen: Screen {
         ])
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 9) }
+    public mutating func prepare(for area: Rect, now: Timestamp) {
+        pageRows = max(1, area.height - 9)
+        self.now = now
+    }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, matches.count - 1), selected + 1)
@@ -74,12 +79,12 @@ public struct MatchListScreen: Screen {
         case .pageDown: selected = min(max(0, matches.count - 1), selected + pageRows)
         case .choose:
             guard matches.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
-            return choose(matches[selected])
+            return choose(matches[selected], now)
         }
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] { reply.closingAfterSave }
+    public mutating func receive(reply: StoreReply) -> [Command] { reply.closingAfterSave }
 
     /// "Fits" in a word or two: what the row's reasons add up to.
     static func verdict(_ match: JobMatch) -> String {

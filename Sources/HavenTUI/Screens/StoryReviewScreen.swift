@@ -15,6 +15,8 @@ public struct StoryReviewScreen: Screen {
     /// Whether the whole text has been on the screen: a story is approved only once read to the end.
     public private(set) var readToEnd = false
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
+    /// The time now, as the runtime last said (the preview of the approved story is dated then).
+    var now = Timestamp(secondsSinceEpoch: 0)
 
     public init(id: CaseID, context: SessionContext) {
         self.id = id
@@ -22,8 +24,8 @@ public struct StoryReviewScreen: Screen {
     }
 
     /// The screen and the load that fills it.
-    public static func open(_ id: CaseID, context: SessionContext) -> [Effect] {
-        [.push(StoryReviewScreen(id: id, context: context)), .reload(id)]
+    public static func open(_ id: CaseID, context: SessionContext) -> [Command] {
+        [.push(StoryReviewScreen(id: id, context: context))]
     }
 
     public var title: String { "Story" }
@@ -70,7 +72,7 @@ public struct StoryReviewScreen: Screen {
         }
         text.append("Once approved, haven publicity export will say:")
         var approved = record
-        approved.publicity.review = Review(verdict: .approved, by: context.user, at: context.clock())
+        approved.publicity.review = Review(verdict: .approved, by: context.user, at: now)
         if let story = PublicStory(approved, countries: context.reference?.countries ?? [],
                                    occupations: context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: []),
                                    today: context.today) {
@@ -91,8 +93,9 @@ public struct StoryReviewScreen: Screen {
         paragraphs().flatMap { $0.isEmpty ? [""] : DisplayWidth.wrap($0, to: max(10, width), indent: $0.hasPrefix("  ") ? "    " : "") }
     }
 
-    public mutating func prepare(for area: Rect) {
+    public mutating func prepare(for area: Rect, now: Timestamp) {
         self.area = area
+        self.now = now
         noteIfReadToEnd()
     }
 
@@ -102,7 +105,10 @@ public struct StoryReviewScreen: Screen {
         if scroll + height >= lines(width: area.width - 2).count { readToEnd = true }
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.reload(id)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         let height = max(1, area.height - 2)
         let last = max(0, lines(width: area.width - 2).count - height)
         switch action {
@@ -115,7 +121,7 @@ public struct StoryReviewScreen: Screen {
             guard readToEnd else { return [.status("Read the story to the end first (Space pages down).", .warning)] }
             let seen = ProposalSeen.story(of: stored.record)
             if stored.record.family.contains(where: { $0.risk == .high && !$0.stage.isFinal }) {
-                return [.push(PublicityQueueScreen.overrideForm(id, seen: seen, reloads: id))]
+                return [.push(PublicityQueueScreen.overrideForm(id, seen: seen))]
             }
             confirming = true
             return [.status("Approve the story of \(id) as shown? y approves, n does not.", .warning)]
@@ -131,14 +137,21 @@ public struct StoryReviewScreen: Screen {
             return [.status("Not approved.", .info)]
         case .decline:
             guard let stored else { return [] }
-            return [.push(PublicityQueueScreen.declineForm(id, seen: ProposalSeen.story(of: stored.record), reloads: id))]
+            return [.push(PublicityQueueScreen.declineForm(id, seen: ProposalSeen.story(of: stored.record)))]
         }
         scroll = min(max(0, scroll), last)
         noteIfReadToEnd()
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    /// The case changed (a review saved from the form over this screen, or another session):
+    /// the story is shown as it is now.
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        guard let newer = summaries.first(where: { $0.id == id }), newer.version > (stored?.version ?? newer.version) else { return [] }
+        return [.reload(id)]
+    }
+
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .loaded(newer, _), let .saved(newer, _):
             // A changed story is read again before approval.

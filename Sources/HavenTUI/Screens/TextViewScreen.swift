@@ -1,3 +1,4 @@
+import HavenCore
 /// Any text read whole: wrapped to the screen's width, scrolled with the usual keys. Lists and
 /// forms open it for a line or a value they had to cut (a reason, a note, a story).
 public struct TextViewScreen: Screen {
@@ -34,11 +35,11 @@ public struct TextViewScreen: Screen {
         paragraphs.flatMap { $0.isEmpty ? [""] : DisplayWidth.wrap($0, to: max(10, width)) }
     }
 
-    public mutating func prepare(for area: Rect) { self.area = area }
+    public mutating func prepare(for area: Rect, now: Timestamp) { self.area = area }
 
     func bodyHeight(_ area: Rect) -> Int { max(1, area.height - 2) }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         let page = max(1, bodyHeight(area) - 1)
         let last = max(0, lines(width: area.width - 2).count - bodyHeight(area))
         scroll = HelpScreen.scrolled(scroll, by: action, page: page, last: last)

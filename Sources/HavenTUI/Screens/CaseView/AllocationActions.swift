@@ -1,21 +1,21 @@
 import HavenCore
 
 /// What the case view asks of `AllocationActions`.
-public enum AllocationStep: Sendable {
+public enum AllocationStep: Sendable, Equatable {
     case preferences, propose
 }
 
 /// The allocation steps of the case view: the defector's preferences (any stage before
 /// Relocation) and a proposal for this one case (in Allocation), both through the workflow.
 enum AllocationActions {
-    static func perform(_ step: AllocationStep, _ stored: StoredCase, context: SessionContext) -> [Effect] {
+    static func perform(_ step: AllocationStep, _ stored: StoredCase, context: SessionContext) -> [Command] {
         switch step {
         case .preferences:
             // Say at once why they cannot change, rather than after the form is filled in.
             if let refusal = Workflow.preferencesRefusal(for: stored.record) { return [.status(refusal, .error)] }
             return [.push(preferences(stored, context: context))]
         case .propose:
-            return [.push(AllocationChoiceScreen(stored: stored, context: context)), .query(.summaries), .query(.hostCountries)]
+            return [.push(AllocationChoiceScreen(stored: stored, context: context))]
         }
     }
 
@@ -46,10 +46,10 @@ enum AllocationActions {
         let countries = context.reference?.countries ?? []
         let form = Form(sections: [Form.Section(title: "Preferences of \(stored.record.defector.cyrillicName.displayed)",
                                                 fields: preferenceFields(countries, of: stored.record.defector))])
-        return FormScreen(title: "Preferences", heading: "Host countries \(stored.record.id) would choose · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Preferences", heading: "Host countries \(stored.record.id) would choose · Ctrl-S saves", form: form) { form, now in
             IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.recordPreferences(preferredCountries(from: form), reasons: form.value("preferenceReasons"),
-                                               hostCountries: countries.map(\.code), on: record, by: context.actor, at: context.clock())
+                                               hostCountries: countries.map(\.code), on: record, by: context.actor, at: now)
             }
         }
     }

@@ -71,9 +71,12 @@ public struct AllocationChoiceScreen: Screen {
         context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: [])
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, listHeight(area)) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, listHeight(area)) }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.summaries), .query(.hostCountries)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         let last = max(0, options.count - 1)
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -104,7 +107,7 @@ public struct AllocationChoiceScreen: Screen {
 
     /// The proposal as a change of the case as the store has it when saved: ranked again from
     /// its latest record with this screen's places, so the saved explanation is the batch's.
-    func propose(_ country: CountryCode, reason: String) -> Effect {
+    func propose(_ country: CountryCode, reason: String) -> Command {
         let run = AllocationRun(summaries: summaries ?? [], countries: countries ?? [], policy: context.reference?.allocation ?? .plain)
         let occupations = Self.occupations(context)
         return .update([stored.record.id], change: CaseChange("Propose allocation to \(country)") { record, actor, time in
@@ -113,19 +116,19 @@ public struct AllocationChoiceScreen: Screen {
         })
     }
 
-    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         guard var field = reason, field.handle(key) else { return nil }
         reason = field
         return []
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         self.summaries = summaries
         rank()
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .summaries(list):
             summaries = list
@@ -138,7 +141,7 @@ public struct AllocationChoiceScreen: Screen {
             guard !saved.isEmpty else { return [] }
             reason = nil
             let country = reasonFor ?? current?.country.code
-            return [.back, .reload(stored.record.id),
+            return [.back,
                     .status("Proposed \(stored.record.id) for \(country?.rawValue ?? "the country"); a supervisor approves it.", .info)]
         case let .failed(message):
             return [.status(message, .error)]

@@ -79,11 +79,11 @@ enum CaseActions {
         let next = stored.record.outstandingScreening.first ?? .identity
         return FormScreen(title: "Screening", heading: "Screening check for \(stored.record.id) · Ctrl-S records it",
                           form: screeningForm(today: context.today, kind: next),
-                          adjust: { reshapeScreening(&$0, today: context.today) }) { form in
+                          adjust: { reshapeScreening(&$0, today: context.today) }) { form, now in
             let (check, problems) = screeningCheck(from: form, by: context.user)
             guard let check else { return .problems(problems) }
             do {
-                let record = try Workflow.recordScreening(check, on: stored.record, by: context.actor, at: context.clock())
+                let record = try Workflow.recordScreening(check, on: stored.record, by: context.actor, at: now)
                 return .perform([.save(record, basedOn: stored.version)])
             } catch {
                 // The reasoning fields carry the step's issues.
@@ -105,11 +105,11 @@ enum CaseActions {
             FormField("outcome", "Decision", .choice(FormOption.all(DecisionOutcome.self))),
             FormField("reasons", "Reasons", .text(maximumLength: 2000), hint: "what the decision rests on"),
         ])])
-        return FormScreen(title: "Propose", heading: "Propose a decision on \(stored.record.id) · a supervisor reviews it", form: form) { form in
+        return FormScreen(title: "Propose", heading: "Propose a decision on \(stored.record.id) · a supervisor reviews it", form: form) { form, now in
             do {
                 let record = try Workflow.proposeDecision(DecisionOutcome(rawValue: form.value("outcome")) ?? .grant,
                                                           reasons: form.value("reasons"), on: stored.record, by: context.actor,
-                                                          at: context.clock())
+                                                          at: now)
                 return .perform([.save(record, basedOn: stored.version)])
             } catch {
                 if case WorkflowError.reasonRequired = error { return .problems([ValidationIssue(field: "reasons", message: "Give the reasons.")]) }
@@ -121,10 +121,10 @@ enum CaseActions {
     /// A form of one text that must be given (a comment, a reason); once given, `apply` changes
     /// case `id` as the store has it now, and the screen below reloads `reloads`.
     static func reasonForm(_ id: CaseID, title: String, heading: String, section: String, field: String = "reason", label: String,
-                           hint: String, missing: String, reloads: CaseID? = nil, change: String,
+                           hint: String, missing: String, change: String,
                            apply: @escaping @Sendable (Case, Actor, Timestamp, String) throws -> Case) -> FormScreen {
         let form = Form(sections: [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
-        return FormScreen(title: title, heading: heading, form: form, reloads: reloads) { form in
+        return FormScreen(title: title, heading: heading, form: form) { form, now in
             let text = form.value(field)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .problems([ValidationIssue(field: field, message: missing)]) }
             return .perform([.update([id], change: CaseChange(change) { record, actor, time in try apply(record, actor, time, text) })])
@@ -132,11 +132,10 @@ enum CaseActions {
     }
 
     /// The form that sends a proposal (decision or allocation) back with a comment.
-    static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?, reloads: CaseID?) -> FormScreen {
+    static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
         return reasonForm(id, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
-                          field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.",
-                          reloads: reloads, change: "Return \(what)") { record, actor, time, comment in
+                          field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.", change: "Return \(what)") { record, actor, time, comment in
             if case .allocation = kind { return try Workflow.returnAllocation(on: record, seen: seen, comment: comment, by: actor, at: time) }
             return try Workflow.returnDecision(on: record, seen: seen, comment: comment, by: actor, at: time)
         }
@@ -151,14 +150,13 @@ enum CaseActions {
     }
 
     /// The supervisor's override: another country, and why (kept in the case and the audit trail).
-    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, seen: ProposalSeen?, countries: [HostCountry], reloads: CaseID?) -> FormScreen {
+    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, seen: ProposalSeen?, countries: [HostCountry]) -> FormScreen {
         let options = countries.filter { $0.code != proposed }.map { FormOption($0.code.rawValue, "\($0.code) \($0.name)") }
         let form = Form(sections: [Form.Section(title: "Override the proposed \(proposed)", fields: [
             FormField("country", "Country", .choice(options), hint: "Left/Right or the first letter"),
             FormField("reason", "Reason", .text(maximumLength: 2000), hint: "why this country instead"),
         ])])
-        return FormScreen(title: "Override", heading: "Allocate \(id) elsewhere · Ctrl-S approves with the reason", form: form,
-                          reloads: reloads) { form in
+        return FormScreen(title: "Override", heading: "Allocate \(id) elsewhere · Ctrl-S approves with the reason", form: form) { form, now in
             guard let country = CountryCode(form.value("country")) else {
                 return .problems([ValidationIssue(field: "country", message: "Choose a country.")])
             }
@@ -179,12 +177,12 @@ enum CaseActions {
     static func moveStage(_ stored: StoredCase, context: SessionContext) -> any Screen {
         PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
                    items: moves(for: stored.record, role: context.role).map { name in
-                       PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")") {
+                       PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")") { now in
                            if name == .close { return [.push(closeCase(stored, context: context))] }
                            // The arrival is recorded with its details, which moves the case on.
-                           if name == .confirmArrival { return [.back, .push(RelocationActions.travel(stored, context: context))] }
+                           if name == .confirmArrival { return [.replace(RelocationActions.travel(stored, context: context))] }
                            do {
-                               let record = try Workflow.perform(name, on: stored.record, by: context.actor, at: context.clock())
+                               let record = try Workflow.perform(name, on: stored.record, by: context.actor, at: now)
                                return [.save(record, basedOn: stored.version)]
                            } catch {
                                return [.status("\(error)", .error)]
@@ -198,11 +196,11 @@ enum CaseActions {
             FormField("reason", "Reason", .choice(FormOption.all(ClosureReason.self))),
             FormField("details", "Details", .text(maximumLength: 1000)),
         ])])
-        return FormScreen(title: "Close", heading: "Close \(stored.record.id)", form: form) { form in
+        return FormScreen(title: "Close", heading: "Close \(stored.record.id)", form: form) { form, now in
             let closure = Closure(reason: ClosureReason(rawValue: form.value("reason")) ?? .withdrawn, details: form.value("details"))
             do {
-                let record = try Workflow.perform(.close, on: stored.record, by: context.actor, at: context.clock(), closure: closure)
-                return .perform([.back, .save(record, basedOn: stored.version)])
+                let record = try Workflow.perform(.close, on: stored.record, by: context.actor, at: now, closure: closure)
+                return .perform([.save(record, basedOn: stored.version)])
             } catch {
                 return failure(error)
             }
@@ -211,23 +209,23 @@ enum CaseActions {
 
     /// Picks a caseworker or supervisor for `ids`: the pick list, and the query that fills it
     /// with the store's users.
-    static func reassign(_ ids: [CaseID], reloads: CaseID?) -> [Effect] {
+    static func reassign(_ ids: [CaseID]) -> [Command] {
         let picker = PickScreen(title: "Reassign", heading: "Give \(ids.count == 1 ? ids[0].rawValue : "\(ids.count) marked cases") to",
-                                items: [], reloads: reloads, itemsFromReply: { reply in
+                                items: [], opening: [.query(.users)], itemsFromReply: { reply in
             guard case let .users(directory) = reply else { return nil }
             return directory.assignable.map { account in
-                PickScreen.Item(account.name.rawValue, account.role.title) {
+                PickScreen.Item(account.name.rawValue, account.role.title) { _ in
                     [.update(ids, change: CaseChange("Reassign to \(account.name)") { record, actor, _ in
                         try Workflow.reassign(record, to: account.name, users: directory, by: actor)
                     })]
                 }
             }
         })
-        return [.push(picker), .query(.users)]
+        return [.push(picker)]
     }
 
     /// `a` on a proposal: ask first (y/n), or say at once that it is the user's own.
-    static func askToApprove(_ id: CaseID, kind: ApprovalKind, proposedBy: UserName, user: UserName) -> (ask: Bool, effect: Effect) {
+    static func askToApprove(_ id: CaseID, kind: ApprovalKind, proposedBy: UserName, user: UserName) -> (ask: Bool, effect: Command) {
         guard proposedBy != user else {
             let transition: TransitionName = if case .allocation = kind { .approveAllocation } else { .approveGrant }
             return (false, .status(WorkflowError.ownProposal(transition).description, .error))

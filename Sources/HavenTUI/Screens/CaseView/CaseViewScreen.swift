@@ -6,7 +6,7 @@ import HavenCore
 /// a save that meets another session's change says who and when, keeps the note being written,
 /// and `r` reloads the case so it can be saved again.
 public struct CaseViewScreen: Screen {
-    public enum Action: Sendable {
+    public enum Action: Sendable, Equatable {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
@@ -35,6 +35,8 @@ public struct CaseViewScreen: Screen {
     public private(set) var confirmingNoteDiscard = false
     public var confirmingApproval: Bool { confirmingSeen != nil }
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
+    /// The time now, as the runtime last said: a note or an approval is dated then.
+    var now = Timestamp(secondsSinceEpoch: 0)
 
     public init(stored: StoredCase, history: [AuditEntry], context: SessionContext) {
         self.stored = stored
@@ -96,7 +98,30 @@ public struct CaseViewScreen: Screen {
             (may(.editCase), "z", .undo, nil,
              "Undo your last change to this case in this session, if nobody has changed it since (z again redoes)"),
         ]
-        return offers.filter(\.0).map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
+        let usable = offers.filter(\.0)
+        // A casework key not open here stays in the table, disabled with the reason, so
+        // pressing it says why instead of doing nothing (one reason a key).
+        var named = Set(usable.map(\.1))
+        let refused = offers.filter { !$0.0 && named.insert($0.1).inserted }
+        return usable.map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
+            + refused.map { KeyBinding([.character($0.1)], $0.2, help: $0.4, disabled: notOpen(to: $0.2)) }
+    }
+
+    /// Why a casework key is not open on this case now.
+    func notOpen(to action: Action) -> String {
+        let record = stored.record
+        if record.stage == .closed { return "\(record.id) is closed." }
+        if context.role == .caseworker, let other = record.assignedTo, other != context.user, action != .addNote {
+            return "\(record.id) is assigned to \(other); a supervisor can give it to you (o)."
+        }
+        switch action {
+        case .approveDecision, .returnDecision, .overrideAllocation:
+            return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
+        case .moveStage:
+            return "No stage move from \(record.stage.title) is open to \(context.role.withArticle)."
+        default:
+            return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
+        }
     }
 
     /// What waits for a supervisor on this case, if anything.
@@ -156,9 +181,12 @@ public struct CaseViewScreen: Screen {
         }
     }
 
-    public mutating func prepare(for area: Rect) { self.area = area }
+    public mutating func prepare(for area: Rect, now: Timestamp) {
+        self.area = area
+        self.now = now
+    }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         let page = max(1, area.height - 4)
         switch action {
         case .nextSection: show(CaseSection(rawValue: (section.rawValue + 1) % CaseSection.allCases.count)!)
@@ -184,7 +212,7 @@ public struct CaseViewScreen: Screen {
             confirmingNoteDiscard = false
         case .saveNote:
             do {
-                let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: context.clock())
+                let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: now)
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 if case .invalid = error { return [.status("A note cannot be empty.", .warning)] }
@@ -208,11 +236,10 @@ public struct CaseViewScreen: Screen {
             return [question.effect]
         case .returnDecision:
             guard let kind = pendingApproval else { return [] }
-            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal, reloads: stored.record.id))]
+            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal))]
         case .overrideAllocation:
             guard case let .allocation(country)? = pendingApproval else { return [] }
-            return [.push(CaseActions.overrideAllocation(stored.record.id, proposed: country, seen: seenProposal, countries: context.reference?.countries ?? [],
-                                                         reloads: stored.record.id))]
+            return [.push(CaseActions.overrideAllocation(stored.record.id, proposed: country, seen: seenProposal, countries: context.reference?.countries ?? []))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
         case .travel:
@@ -228,13 +255,13 @@ public struct CaseViewScreen: Screen {
             show(.publicity)
             return [.push(FamilyActions.consentMenu(stored, context: context))]
         case .reassign:
-            return CaseActions.reassign([stored.record.id], reloads: stored.record.id)
+            return CaseActions.reassign([stored.record.id])
         case .confirmApproval:
             let seen = confirmingSeen
             confirmingSeen = nil
             do {
                 guard let kind = pendingApproval else { return [.status("No proposal is waiting for approval now; nothing was saved.", .error)] }
-                let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seen).apply(stored.record, context.actor, context.clock())
+                let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seen).apply(stored.record, context.actor, now)
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status("\(error)", .error)]
@@ -248,8 +275,7 @@ public struct CaseViewScreen: Screen {
         case .reload:
             return [.reload(stored.record.id)]
         case .edit:
-            guard let reference = context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
-            return [.push(IntakeScreen(editing: stored, reference: reference, today: context.today, actor: context.actor))]
+            return [.run(OpenEditForm(stored: stored))]
         }
         scroll = min(max(0, scroll), max(0, lines.count - (area.height - 4)))
         return []
@@ -262,7 +288,7 @@ public struct CaseViewScreen: Screen {
 
     /// Another session saved this case: reload it at once, unless a note is being written,
     /// which is never thrown away; then say so, and Ctrl-R reloads keeping the note.
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         guard let newer = summaries.first(where: { $0.id == stored.record.id }), newer.version > stored.version else { return [] }
         guard note == nil else {
             return [.status("\(stored.record.id) was changed in another session; Ctrl-R reloads, your note is kept.", .warning)]
@@ -270,14 +296,14 @@ public struct CaseViewScreen: Screen {
         return [.reload(stored.record.id)]
     }
 
-    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         if confirmingNoteDiscard { return [] }
         guard var field = note, field.handle(key) else { return nil }
         note = field
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .saved(newer, newHistory):
             stored = newer

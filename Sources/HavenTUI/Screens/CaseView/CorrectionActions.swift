@@ -6,7 +6,7 @@ import HavenCore
 /// keeps before and after; a reason where a decision already rests on the item).
 enum CorrectionActions {
     static func item(_ title: String, _ detail: String, _ screen: @escaping () -> any Screen) -> PickScreen.Item {
-        PickScreen.Item(title, detail) { [.back, .push(screen())] }
+        PickScreen.Item(title, detail) { _ in [.replace(screen())] }
     }
 
     static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces) }
@@ -71,12 +71,12 @@ enum CorrectionActions {
         }
         form = filled(form, values(of: check), focus: "kind")
         return FormScreen(title: "Correct", heading: "Correct the \(check.kind.title.lowercased()) check of \(stored.record.id) · Ctrl-S saves",
-                          form: form) { form in
+                          form: form) { form, now in
             let (corrected, problems) = CaseActions.screeningCheck(from: form, by: context.user)
             guard let corrected else { return .problems(problems) }
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctScreening(at: index, to: corrected, reason: form.value("reason"), on: record, by: context.actor,
-                                              at: context.clock())
+                                              at: now)
             }
         }
     }
@@ -90,10 +90,10 @@ enum CorrectionActions {
             FormField("outcome", "Decision", .choice(FormOption.all(DecisionOutcome.self))),
             FormField("reasons", "Reasons", .text(maximumLength: 2000), hint: "what the decision rests on"),
         ])]), ["outcome": proposal?.outcome.rawValue ?? "", "reasons": proposal?.reasons ?? ""], focus: "reasons")
-        return FormScreen(title: "Amend", heading: "Amend the proposed decision on \(stored.record.id) · not yet reviewed", form: form) { form in
+        return FormScreen(title: "Amend", heading: "Amend the proposed decision on \(stored.record.id) · not yet reviewed", form: form) { form, now in
             IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.amendDecision(DecisionOutcome(rawValue: form.value("outcome")) ?? .grant, reasons: form.value("reasons"),
-                                           on: record, by: context.actor, at: context.clock())
+                                           on: record, by: context.actor, at: now)
             }
         }
     }
@@ -159,12 +159,12 @@ enum CorrectionActions {
             FormField("course", "Course", .choice(IntegrationActions.courseOptions(courses))),
             FormField("hours", "Total hours", .text(maximumLength: 4), hint: "the whole total, not hours to add"),
         ])]), ["course": courses[0], "hours": String(hours(courses[0]))], focus: courses.count == 1 ? "hours" : "course")
-        return FormScreen(title: "Hours", heading: "Correct the hours of \(stored.record.id) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Hours", heading: "Correct the hours of \(stored.record.id) · Ctrl-S saves", form: form) { form, now in
             guard let total = Int(trimmed(form.value("hours"))) else {
                 return .problems([ValidationIssue(field: "hours", message: "Give the total as a whole number of hours.")])
             }
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
-                try Workflow.correctHours(total, in: form.value("course"), on: record, by: context.actor, at: context.clock())
+                try Workflow.correctHours(total, in: form.value("course"), on: record, by: context.actor, at: now)
             }
         }
     }
@@ -177,10 +177,10 @@ enum CorrectionActions {
             FormField("status", "Stands at", .choice(statuses)),
         ])]), ["course": courses[0], "status": current == .waiting ? EnrolmentStatus.withdrawn.rawValue : current.rawValue],
                           focus: courses.count == 1 ? "status" : "course")
-        return FormScreen(title: "Course", heading: "Correct a course of \(stored.record.id) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Course", heading: "Correct a course of \(stored.record.id) · Ctrl-S saves", form: form) { form, now in
             IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctEnrolment(in: form.value("course"), to: EnrolmentStatus(rawValue: form.value("status")) ?? .enrolled,
-                                              on: record, by: context.actor, at: context.clock())
+                                              on: record, by: context.actor, at: now)
             }
         }
     }
@@ -192,10 +192,10 @@ enum CorrectionActions {
         form = filled(form, ["language": old.language.rawValue, "level": old.level.rawValue, "date": old.assessedOn.description,
                              "basis": old.basis, "remove": "no"], focus: "level")
         return FormScreen(title: "Assessment", heading: "Correct the \(old.language) assessment of \(old.assessedOn) · Ctrl-S saves",
-                          form: form) { form in
+                          form: form) { form, now in
             if form.value("remove") == "yes" {
                 return IntegrationActions.save(stored) { record throws(WorkflowError) in
-                    try Workflow.correctAssessment(at: index, to: nil, on: record, by: context.actor, at: context.clock())
+                    try Workflow.correctAssessment(at: index, to: nil, on: record, by: context.actor, at: now)
                 }
             }
             guard let language = LanguageCode(trimmed(form.value("language")).lowercased()) else {
@@ -206,7 +206,7 @@ enum CorrectionActions {
             let assessment = LanguageAssessment(language: language, level: CEFRLevel(rawValue: form.value("level")) ?? .a1, assessedOn: date,
                                                 basis: trimmed(form.value("basis")))
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
-                try Workflow.correctAssessment(at: index, to: assessment, on: record, by: context.actor, at: context.clock())
+                try Workflow.correctAssessment(at: index, to: assessment, on: record, by: context.actor, at: now)
             }
         }
     }
@@ -217,12 +217,12 @@ enum CorrectionActions {
             FormField("status", "Stands at", .choice(FormOption.all(ApplicationStatus.self))),
             FormField("date", "Since", .date, hint: "YYYY-MM-DD"),
         ])]), ["status": old.status.rawValue, "date": old.date.description], focus: "status")
-        return FormScreen(title: "Application", heading: "Correct an application of \(stored.record.id) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Application", heading: "Correct an application of \(stored.record.id) · Ctrl-S saves", form: form) { form, now in
             let (date, problems) = date(form, "date")
             guard let date else { return .problems(problems) }
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctApplication(at: index, to: ApplicationStatus(rawValue: form.value("status")) ?? old.status, on: date,
-                                                in: record, by: context.actor, at: context.clock())
+                                                in: record, by: context.actor, at: now)
             }
         }
     }
@@ -238,7 +238,7 @@ enum CorrectionActions {
             FormField("contract", "Contract", .choice(FormOption.all(ContractType.self))),
         ])]), ["employer": job.employer, "occupation": job.occupation?.rawValue ?? "", "start": job.startDate.description,
                "wage": job.monthlyWage.map(\.description) ?? "", "contract": job.contract.rawValue], focus: "employer")
-        return FormScreen(title: "Job", heading: "Correct the job of \(stored.record.id) at \(job.employer) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Job", heading: "Correct the job of \(stored.record.id) at \(job.employer) · Ctrl-S saves", form: form) { form, now in
             var problems: [ValidationIssue] = []
             let (start, dateProblems) = date(form, "start")
             problems += dateProblems
@@ -254,7 +254,7 @@ enum CorrectionActions {
             let corrected = JobPlacement(openingID: job.openingID, employer: trimmed(form.value("employer")), occupation: occupation, startDate: start,
                                          monthlyWage: wage, contract: ContractType(rawValue: form.value("contract")) ?? job.contract)
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
-                try Workflow.correctPlacement(at: index, to: corrected, on: record, by: context.actor, at: context.clock())
+                try Workflow.correctPlacement(at: index, to: corrected, on: record, by: context.actor, at: now)
             }
         }
     }
@@ -269,12 +269,12 @@ enum CorrectionActions {
         ])]), ["date": old?.doneOn.description ?? "", "employed": old?.stillEmployed == false ? "no" : "yes", "notes": old?.notes ?? ""],
                           focus: "date")
         return FormScreen(title: "Follow-up", heading: "Correct the \(months)-month follow-up of \(stored.record.id) · Ctrl-S saves",
-                          form: form) { form in
+                          form: form) { form, now in
             let (date, problems) = date(form, "date")
             guard let date else { return .problems(problems) }
             let corrected = FollowUp(monthsAfterStart: months, doneOn: date, stillEmployed: form.value("employed") == "yes", notes: form.value("notes"))
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
-                try Workflow.correctFollowUp(job: index, months: months, to: corrected, on: record, by: context.actor, at: context.clock())
+                try Workflow.correctFollowUp(job: index, months: months, to: corrected, on: record, by: context.actor, at: now)
             }
         }
     }
@@ -293,7 +293,7 @@ enum CorrectionActions {
         ])]), ["stage": member.stage.rawValue, "date": member.steps.last?.date.description ?? context.today.description,
                "nextAction": member.nextAction, "due": member.nextActionDue?.description ?? ""], focus: "stage")
         let note = member.stage == .reunited ? " · taking back Reunited leaves where she is to correct with e" : ""
-        return FormScreen(title: "Correct", heading: "Correct \(member.displayName)'s last reunification stage\(note)", form: form) { form in
+        return FormScreen(title: "Correct", heading: "Correct \(member.displayName)'s last reunification stage\(note)", form: form) { form, now in
             let (date, problems) = date(form, "date")
             guard let date else { return .problems(problems) }
             let dueText = trimmed(form.value("due"))
@@ -301,7 +301,7 @@ enum CorrectionActions {
             if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
             return FamilyActions.outcome(stored) { () throws(WorkflowError) in
                 try Workflow.correctLastStep(member: member.id, to: ReunificationStage(rawValue: form.value("stage")), on: date,
-                                             nextAction: form.value("nextAction"), due: due, in: stored.record, by: context.actor, at: context.clock())
+                                             nextAction: form.value("nextAction"), due: due, in: stored.record, by: context.actor, at: now)
             }
         }
     }

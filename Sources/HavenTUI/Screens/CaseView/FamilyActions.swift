@@ -85,21 +85,21 @@ enum FamilyActions {
     }
 
     static func addMember(_ stored: StoredCase, context: SessionContext) -> FormScreen {
-        FormScreen(title: "Family member", heading: "A family member of \(stored.record.id) · Ctrl-S saves", form: memberForm(nil)) { form in
+        FormScreen(title: "Family member", heading: "A family member of \(stored.record.id) · Ctrl-S saves", form: memberForm(nil)) { form, now in
             let (member, problems) = member(from: form, id: 0)
             guard let member else { return .problems(problems) }
             return formIssues(outcome(stored) { () throws(WorkflowError) in
-                try Workflow.addFamilyMember(member, to: stored.record, policy: policy(context), by: context.actor, at: context.clock())
+                try Workflow.addFamilyMember(member, to: stored.record, policy: policy(context), by: context.actor, at: now)
             })
         }
     }
 
     static func editMember(_ stored: StoredCase, _ existing: FamilyMember, context: SessionContext) -> FormScreen {
-        FormScreen(title: "Family member", heading: "\(existing.displayName) · Ctrl-S saves", form: memberForm(existing)) { form in
+        FormScreen(title: "Family member", heading: "\(existing.displayName) · Ctrl-S saves", form: memberForm(existing)) { form, now in
             let (member, problems) = member(from: form, id: existing.id)
             guard let member else { return .problems(problems) }
             return formIssues(outcome(stored) { () throws(WorkflowError) in
-                try Workflow.updateFamilyMember(member, on: stored.record, policy: policy(context), by: context.actor, at: context.clock())
+                try Workflow.updateFamilyMember(member, on: stored.record, policy: policy(context), by: context.actor, at: now)
             })
         }
     }
@@ -114,7 +114,7 @@ enum FamilyActions {
             FormField("nextAction", "Next action", .text(maximumLength: 200), hint: "what has to happen next (none once final)"),
             FormField("due", "Due", .date, hint: "YYYY-MM-DD"),
         ])])
-        return FormScreen(title: "Reunification", heading: "Move \(member.displayName)'s reunification on · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Reunification", heading: "Move \(member.displayName)'s reunification on · Ctrl-S saves", form: form) { form, now in
             guard let stage = ReunificationStage(rawValue: form.value("stage")) else { return .refused("Nothing follows \(member.stage.title).") }
             guard let date = CalendarDate(iso: trimmed(form.value("date"))) else {
                 return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
@@ -124,7 +124,7 @@ enum FamilyActions {
             if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
             return outcome(stored) { () throws(WorkflowError) in
                 try Workflow.moveReunification(member: member.id, to: stage, on: date, nextAction: form.value("nextAction"), due: due,
-                                               in: stored.record, policy: policy(context), by: context.actor, at: context.clock())
+                                               in: stored.record, policy: policy(context), by: context.actor, at: now)
             }
         }
     }
@@ -134,13 +134,13 @@ enum FamilyActions {
             FormField("nextAction", "Next action", .text(maximumLength: 200), value: member.nextAction),
             FormField("due", "Due", .date, hint: "YYYY-MM-DD", value: member.nextActionDue?.description ?? ""),
         ])])
-        return FormScreen(title: "Next action", heading: "The next action for \(member.displayName) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Next action", heading: "The next action for \(member.displayName) · Ctrl-S saves", form: form) { form, now in
             let dueText = trimmed(form.value("due"))
             let due = CalendarDate(iso: dueText)
             if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
             return outcome(stored) { () throws(WorkflowError) in
                 try Workflow.setNextAction(member: member.id, form.value("nextAction"), due: due, in: stored.record, by: context.actor,
-                                           at: context.clock())
+                                           at: now)
             }
         }
     }
@@ -149,7 +149,7 @@ enum FamilyActions {
     /// list stays open, redrawn from each save, so several are ticked in a row.
     static func documents(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> PickScreen {
         PickScreen(title: "Documents", heading: "Documents for \(member.displayName) · Enter ticks or unticks · q when done",
-                   items: documentItems(stored, member: member.id, context: context), reloadsOnClose: stored.record.id,
+                   items: documentItems(stored, member: member.id, context: context), staysOpen: true,
                    itemsFromReply: { reply in
             guard case let .saved(newer, _) = reply else { return nil }
             return documentItems(newer, member: member.id, context: context)
@@ -160,11 +160,11 @@ enum FamilyActions {
         guard let member = stored.record.family.first(where: { $0.id == id }) else { return [] }
         return member.documents.enumerated().map { index, document in
             PickScreen.Item((document.gathered == nil ? "[ ] " : "[x] ") + document.name,
-                            document.gathered.map { "gathered \($0)" } ?? "missing") {
+                            document.gathered.map { "gathered \($0)" } ?? "missing") { now in
                 do {
                     let record = try Workflow.markDocument(member: member.id, document: index,
                                                            gathered: document.gathered == nil ? context.today : nil,
-                                                           in: stored.record, by: context.actor, at: context.clock())
+                                                           in: stored.record, by: context.actor, at: now)
                     return [.save(record, basedOn: stored.version)]
                 } catch {
                     return [.status("\(error)", .error)]
@@ -183,8 +183,8 @@ enum FamilyActions {
                                  summaries: summaries)
     }
 
-    static func link(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> [Effect] {
-        [.push(LinkCaseScreen(stored: stored, member: member, context: context)), .query(.summaries)]
+    static func link(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> [Command] {
+        [.push(LinkCaseScreen(stored: stored, member: member, context: context))]
     }
 
     static func linkChange(_ member: FamilyMember, to other: CaseID, reference: ReferenceData?) -> GroupChange {
@@ -210,17 +210,17 @@ enum FamilyActions {
         var items: [PickScreen.Item] = []
         if p.hasConsent {
             // On the case as the store has it now: a withdrawal must not wait on a reload.
-            items.append(PickScreen.Item("Withdraw consent", "today; leaves the publicity queue at once") {
+            items.append(PickScreen.Item("Withdraw consent", "today; leaves the publicity queue at once") { _ in
                 [.update([stored.record.id], change: CaseChange("Withdraw consent") { record, actor, time in
                     try Workflow.withdrawConsent(on: time.date, in: record, by: actor, at: time)
                 })]
             })
         }
-        items.append(PickScreen.Item(p.hasConsent ? "Record a new consent" : "Record consent", "date, what may be told; a supervisor approves") {
-            [.back, .push(consentForm(stored, context: context))]
+        items.append(PickScreen.Item(p.hasConsent ? "Record a new consent" : "Record consent", "date, what may be told; a supervisor approves") { _ in
+            [.replace(consentForm(stored, context: context))]
         })
         return PickScreen(title: "Publicity", heading: "Publicity for \(stored.record.id): " + (p.isPublic ? "approved story" : p.hasConsent ? "consent given \(p.consentGiven!)" : "no consent"),
-                          items: items, reloads: stored.record.id)
+                          items: items)
     }
 
     static func consentForm(_ stored: StoredCase, context: SessionContext) -> FormScreen {
@@ -235,14 +235,14 @@ enum FamilyActions {
                 FormField("element.\(element.rawValue)", element.title, .toggle, value: p.elements.contains(element) ? "yes" : "no")
             } + [FormField("story", "The story", .text(maximumLength: 2000), hint: "as he agreed it", value: p.story)]),
         ])
-        return FormScreen(title: "Consent", heading: "Consent to publicity for \(stored.record.id) · Ctrl-S records it", form: form) { form in
+        return FormScreen(title: "Consent", heading: "Consent to publicity for \(stored.record.id) · Ctrl-S records it", form: form) { form, now in
             guard let date = CalendarDate(iso: trimmed(form.value("date"))) else {
                 return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
             }
             let elements = StoryElement.allCases.filter { form.value("element.\($0.rawValue)") == "yes" }
             let result = outcome(stored) { () throws(WorkflowError) in
                 try Workflow.recordConsent(on: date, scope: form.value("scope"), neverTell: form.value("neverTell"), elements: elements,
-                                           story: form.value("story"), in: stored.record, by: context.actor, at: context.clock())
+                                           story: form.value("story"), in: stored.record, by: context.actor, at: now)
             }
             guard case let .problems(issues) = result else { return result }
             return .problems(issues.map { $0.field == "elements" ? ValidationIssue(field: "element.given-name", message: $0.message) : $0 })

@@ -51,7 +51,7 @@ public struct FamilyScreen: Screen {
         ])
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         let id = stored.record.id
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -81,12 +81,12 @@ public struct FamilyScreen: Screen {
         case .cancelRemove: confirmingRemoval = false
         case .openLinked: if let other = member?.linkedCase { return [.openCase(other)] }
         case .reload: return [.reload(id)]
-        case .close: return [.back, .reload(id)]
+        case .close: return [.back]
         }
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .saved(newer, _), let .loaded(newer, _):
             let count = stored.record.family.count
@@ -108,7 +108,7 @@ public struct FamilyScreen: Screen {
         }
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         guard let newer = summaries.first(where: { $0.id == stored.record.id }), newer.version > stored.version else { return [] }
         return [.reload(stored.record.id)]
     }
@@ -225,7 +225,10 @@ public struct LinkCaseScreen: Screen {
         return found.filter { seen.insert($0.id).inserted }
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.summaries)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, matches.count - 1), selected + 1)
@@ -238,13 +241,13 @@ public struct LinkCaseScreen: Screen {
         return []
     }
 
-    public mutating func handleUnboundKey(_ key: Key) -> [Effect]? {
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         guard query.handle(key) else { return key.typedCharacter != nil ? [] : nil }
         selected = 0
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .summaries(all):
             summaries = all
@@ -253,7 +256,7 @@ public struct LinkCaseScreen: Screen {
             return []
         case let .updated(saved, refused):
             if let (_, reason) = refused.first { return [.status(reason, .error)] }
-            return [.back, .reload(stored.record.id),
+            return [.back,
                     .status("Linked \(member.displayName) to \(saved.last.map(\.rawValue) ?? ""); both cases show it.", .info)]
         case let .failed(message):
             return [.status(message, .error)]

@@ -6,13 +6,13 @@ import HavenCore
 /// go through the workflow and come back as a save.
 enum IntegrationActions {
     /// `i` on a case: the menu, and the query that fills it.
-    static func menu(_ stored: StoredCase, context: SessionContext) -> [Effect] {
+    static func menu(_ stored: StoredCase, context: SessionContext) -> [Command] {
         let picker = PickScreen(title: "Integration", heading: "Integration of \(stored.record.id): choose a step", items: [],
-                                itemsFromReply: { reply in
+                                opening: [.query(.catalogue)], itemsFromReply: { reply in
             guard case let .catalogue(catalogue) = reply else { return nil }
             return items(stored, context: context, catalogue: catalogue)
         })
-        return [.push(picker), .query(.catalogue)]
+        return [.push(picker)]
     }
 
     /// The steps that apply to the case as it is: each replaces the menu with its own screen.
@@ -20,7 +20,7 @@ enum IntegrationActions {
         let record = stored.record, i = record.integration
         let placed = record.stage >= .relocation
         func step(_ title: String, _ detail: String, _ screen: @escaping () -> any Screen) -> PickScreen.Item {
-            PickScreen.Item(title, detail) { [.back, .push(screen())] }
+            PickScreen.Item(title, detail) { _ in [.replace(screen())] }
         }
         var items: [PickScreen.Item] = []
         let enrolled = i.enrolments.filter { $0.status == .enrolled }.map(\.courseID)
@@ -68,9 +68,9 @@ enum IntegrationActions {
             let roster = catalogue.roster(course)
             let seats = roster.freeSeats > roster.waiting.count ? "\(roster.freeSeats) of \(course.capacity) seats free"
                 : "full, \(roster.waiting.count) waiting"
-            return PickScreen.Item(course.id, "\(course.title) · \(seats)") {
+            return PickScreen.Item(course.id, "\(course.title) · \(seats)") { now in
                 do {
-                    let record = try Workflow.enrol(stored.record, in: course, roster: roster, by: context.actor, at: context.clock())
+                    let record = try Workflow.enrol(stored.record, in: course, roster: roster, by: context.actor, at: now)
                     return [.save(record, basedOn: stored.version)]
                 } catch {
                     return [.status("\(error)", .error)]
@@ -88,12 +88,12 @@ enum IntegrationActions {
         ])])
         // With one course there is nothing to choose: the hours have the keyboard.
         if courses.count == 1 { form.focus(on: "hours") }
-        return FormScreen(title: "Hours", heading: "Hours attended by \(stored.record.id) · Ctrl-S records them", form: form) { form in
+        return FormScreen(title: "Hours", heading: "Hours attended by \(stored.record.id) · Ctrl-S records them", form: form) { form, now in
             guard let hours = Int(form.value("hours").trimmingCharacters(in: .whitespaces)) else {
                 return .problems([ValidationIssue(field: "hours", message: "Give a whole number of hours.")])
             }
             return save(stored) { record throws(WorkflowError) in
-                try Workflow.recordHours(hours, in: form.value("course"), on: record, by: context.actor, at: context.clock())
+                try Workflow.recordHours(hours, in: form.value("course"), on: record, by: context.actor, at: now)
             }
         }
     }
@@ -103,10 +103,10 @@ enum IntegrationActions {
             FormField("course", "Course", .choice(courseOptions(courses))),
             FormField("status", "Outcome", .choice([EnrolmentStatus.completed, .withdrawn].map { FormOption($0.rawValue, $0.title) })),
         ])])
-        return FormScreen(title: "Leave", heading: "\(stored.record.id) leaves a course; the seat goes to the waiting list", form: form) { form in
+        return FormScreen(title: "Leave", heading: "\(stored.record.id) leaves a course; the seat goes to the waiting list", form: form) { form, now in
             save(stored) { record throws(WorkflowError) in
                 try Workflow.leaveCourse(record, course: form.value("course"), as: EnrolmentStatus(rawValue: form.value("status")) ?? .withdrawn,
-                                         by: context.actor, at: context.clock())
+                                         by: context.actor, at: now)
             }
         }
     }
@@ -131,7 +131,7 @@ enum IntegrationActions {
             FormField("date", "Assessed on", .date, hint: "YYYY-MM-DD", value: context.today.description),
             FormField("basis", "Basis", .text(maximumLength: 200), hint: "test or teacher's report"),
         ])])
-        return FormScreen(title: "Assessment", heading: "CEFR assessment of \(record.id) · Ctrl-S records it", form: form) { form in
+        return FormScreen(title: "Assessment", heading: "CEFR assessment of \(record.id) · Ctrl-S records it", form: form) { form, now in
             guard let language = LanguageCode(form.value("language").lowercased()) else {
                 return .problems([ValidationIssue(field: "language", message: "Give a two-letter ISO 639-1 code, such as de.")])
             }
@@ -141,7 +141,7 @@ enum IntegrationActions {
             let assessment = LanguageAssessment(language: language, level: CEFRLevel(rawValue: form.value("level")) ?? .a1,
                                                 assessedOn: date, basis: form.value("basis").trimmingCharacters(in: .whitespaces))
             return save(stored) { record throws(WorkflowError) in
-                try Workflow.recordAssessment(assessment, on: record, by: context.actor, at: context.clock())
+                try Workflow.recordAssessment(assessment, on: record, by: context.actor, at: now)
             }
         }
     }
@@ -180,7 +180,7 @@ enum IntegrationActions {
                           value: defector.otherLicences.joined(separator: "; ")),
             ]),
         ])
-        return FormScreen(title: "Skills", heading: "Skills profile of \(stored.record.id) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Skills", heading: "Skills profile of \(stored.record.id) · Ctrl-S saves", form: form) { form, now in
             var problems: [ValidationIssue] = []
             var skills: [Skill] = []
             for n in 0..<rowCount {
@@ -211,7 +211,7 @@ enum IntegrationActions {
                                         otherLicences: form.value("otherLicences").split(separator: ";")
                                             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             return save(stored) { record throws(WorkflowError) in
-                try Workflow.updateSkills(profile, on: record, by: context.actor, at: context.clock())
+                try Workflow.updateSkills(profile, on: record, by: context.actor, at: now)
             }
         }
     }
@@ -224,10 +224,10 @@ enum IntegrationActions {
             FormField("opening", "Opening", .choice(open.map { FormOption($0.openingID, "\($0.openingID) (\($0.status.title.lowercased()))") })),
             FormField("status", "Now", .choice([ApplicationStatus.interview, .offer, .rejected].map { FormOption($0.rawValue, $0.title) })),
         ])])
-        return FormScreen(title: "Application", heading: "Where an application of \(stored.record.id) stands", form: form) { form in
+        return FormScreen(title: "Application", heading: "Where an application of \(stored.record.id) stands", form: form) { form, now in
             save(stored) { record throws(WorkflowError) in
                 try Workflow.updateApplication(form.value("opening"), to: ApplicationStatus(rawValue: form.value("status")) ?? .applied,
-                                               on: record, by: context.actor, at: context.clock())
+                                               on: record, by: context.actor, at: now)
             }
         }
     }
@@ -250,7 +250,7 @@ enum IntegrationActions {
             FormField("wage", "Monthly wage", .text(maximumLength: 20), hint: "gross, e.g. 2450,50 or 2,450.50 (\(currency) unless named)"),
             FormField("contract", "Contract", .choice(FormOption.all(ContractType.self))),
         ])])
-        return FormScreen(title: "Job", heading: "A job for \(record.id) · follow-ups fall due at 3, 6 and 12 months", form: form) { form in
+        return FormScreen(title: "Job", heading: "A job for \(record.id) · follow-ups fall due at 3, 6 and 12 months", form: form) { form, now in
             let opening = applied.first { $0.id == form.value("opening") }
             var problems: [ValidationIssue] = []
             let start = CalendarDate(iso: form.value("start"))
@@ -267,7 +267,7 @@ enum IntegrationActions {
             let employer = form.value("employer").trimmingCharacters(in: .whitespaces)
             let job = JobPlacement(openingID: opening?.id, employer: employer.isEmpty ? opening?.employer ?? "" : employer, occupation: occupation,
                                    startDate: start, monthlyWage: wage, contract: ContractType(rawValue: form.value("contract")) ?? .permanent)
-            return save(stored) { record throws(WorkflowError) in try Workflow.place(job, on: record, by: context.actor, at: context.clock()) }
+            return save(stored) { record throws(WorkflowError) in try Workflow.place(job, on: record, by: context.actor, at: now) }
         }
     }
 
@@ -279,14 +279,14 @@ enum IntegrationActions {
             FormField("notes", "Notes", .text(maximumLength: 1000), hint: "how it goes; why it ended"),
         ])])
         return FormScreen(title: "Follow-up", heading: "The \(due?.months ?? 0)-month follow-up of \(stored.record.id), due \(due?.due.description ?? "")",
-                          form: form) { form in
+                          form: form) { form, now in
             guard let date = CalendarDate(iso: form.value("date")) else {
                 return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
             }
             let followUp = FollowUp(monthsAfterStart: due?.months ?? 0, doneOn: date, stillEmployed: form.value("employed") == "yes",
                                     notes: form.value("notes"))
             return save(stored) { record throws(WorkflowError) in
-                try Workflow.recordFollowUp(followUp, on: record, by: context.actor, at: context.clock())
+                try Workflow.recordFollowUp(followUp, on: record, by: context.actor, at: now)
             }
         }
     }

@@ -51,11 +51,11 @@ enum RelocationActions {
         form.focus(on: current.travelDate == nil ? "travelDate" : current.departureDate == nil ? "departureDate" : "arrivalDate")
         let moving = stored.record.stage == .relocation
         return FormScreen(title: "Travel", heading: "Travel and arrival of \(stored.record.id)"
-                          + (moving ? " · an arrival moves it to Integration" : " · corrections"), form: form) { form in
+                          + (moving ? " · an arrival moves it to Integration" : " · corrections"), form: form) { form, now in
             let (relocation, problems) = relocation(from: form)
             guard problems.isEmpty else { return .problems(problems) }
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
-                try Workflow.recordRelocation(relocation, on: record, by: context.actor, at: context.clock())
+                try Workflow.recordRelocation(relocation, on: record, by: context.actor, at: now)
             }
         }
     }

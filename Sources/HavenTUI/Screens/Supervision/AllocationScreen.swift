@@ -97,15 +97,15 @@ public struct AllocationScreen: Screen {
         return KeyTable(bindings)
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 5) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 5) }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         recount()
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .hostCountries(list):
             countries = list
@@ -118,7 +118,10 @@ public struct AllocationScreen: Screen {
         return []
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.hostCountries)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         let last = max(0, count(pane) - 1)
         switch action {
         case .nextPane:
@@ -173,7 +176,7 @@ public struct AllocationScreen: Screen {
         let form = Form(sections: [Form.Section(title: "\(use.country.name): \(use.used) used, \(use.reserved) held", fields: [
             FormField("quota", "Quota", .text(maximumLength: 7), hint: "places in all", value: String(use.country.quota)),
         ])])
-        return FormScreen(title: "Quota", heading: "The quota of \(use.country.name) · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Quota", heading: "The quota of \(use.country.name) · Ctrl-S saves", form: form) { form, now in
             guard let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces)), quota >= 0 else {
                 return .problems([ValidationIssue(field: "quota", message: "A quota is a whole number, 0 or more.")])
             }
@@ -188,7 +191,7 @@ public struct AllocationScreen: Screen {
             FormField("languages", "Languages", .text(maximumLength: 40), hint: "ISO 639-1, main first: de fr"),
             FormField("quota", "Quota", .text(maximumLength: 7), value: String(HostCountry.defaultQuota)),
         ])])
-        return FormScreen(title: "Add country", heading: "Add a host country · Ctrl-S saves", form: form) { form in
+        return FormScreen(title: "Add country", heading: "Add a host country · Ctrl-S saves", form: form) { form, now in
             var issues: [ValidationIssue] = []
             let code = CountryCode(form.value("code").uppercased())
             if code == nil { issues.append(ValidationIssue(field: "code", message: "Two capital letters, such as AT.")) }

@@ -45,16 +45,16 @@ public struct ApprovalsScreen: Screen {
         ])
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 3) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 3) }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         let current = rows.indices.contains(selected) ? rows[selected].id : nil
         rows = Supervision.approvals(summaries)
         selected = current.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(selected, max(0, rows.count - 1))
         return []
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         let current = rows.indices.contains(selected) ? rows[selected] : nil
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -73,7 +73,7 @@ public struct ApprovalsScreen: Screen {
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         ProposalReview.outcome(reply) ?? []
     }
 

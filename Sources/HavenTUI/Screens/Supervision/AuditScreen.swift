@@ -36,13 +36,16 @@ public struct AuditScreen: Screen {
         ])
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height - 3) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 3) }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         showingDetail ? [] : [.query(.auditTrail(filter, limit: Self.pageLimit))]
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.auditTrail(AuditFilter(), limit: Self.pageLimit))] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, entries.count - 1), selected + 1)
@@ -68,7 +71,7 @@ public struct AuditScreen: Screen {
             FormField("from", "From", .date, hint: "YYYY-MM-DD", value: filter.from?.description ?? ""),
             FormField("to", "To", .date, hint: "YYYY-MM-DD", value: filter.to?.description ?? ""),
         ])])
-        return FormScreen(title: "Filter", heading: "Filter the audit trail · Ctrl-S shows the entries", form: form) { form in
+        return FormScreen(title: "Filter", heading: "Filter the audit trail · Ctrl-S shows the entries", form: form) { form, now in
             var next = AuditFilter()
             var problems: [ValidationIssue] = []
             let user = form.value("user").trimmingCharacters(in: .whitespaces)
@@ -92,11 +95,19 @@ public struct AuditScreen: Screen {
                 problems.append(ValidationIssue(field: "to", message: "The end date is before the start date."))
             }
             guard problems.isEmpty else { return .problems(problems) }
-            return .perform([.back, .query(.auditTrail(next, limit: Self.pageLimit))])
+            // The filter goes to the trail screen below, which asks the store for it.
+            return .perform([.backAnswering(next)])
         }
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    /// A filter chosen on the filter form, or the store's answer.
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let chosen = message as? AuditFilter { return [.query(.auditTrail(chosen, limit: Self.pageLimit))] }
+        guard let reply = message as? StoreReply else { return [] }
+        return receive(reply: reply)
+    }
+
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .auditEntries(found, asked):
             entries = found

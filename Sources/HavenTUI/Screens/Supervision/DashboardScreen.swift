@@ -39,15 +39,15 @@ public struct DashboardScreen: Screen {
         ])
     }
 
-    public mutating func prepare(for area: Rect) { pageRows = max(1, area.height) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height) }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         rows = computeRows()
         return []
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .down: scroll += 1
         case .up: scroll -= 1

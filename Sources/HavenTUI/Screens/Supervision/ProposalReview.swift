@@ -12,7 +12,7 @@ struct ProposalReview {
 
     init(user: UserName) { self.user = user }
 
-    mutating func approve(_ summary: CaseSummary?) -> [Effect] {
+    mutating func approve(_ summary: CaseSummary?) -> [Command] {
         guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
         let question = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: user)
         if question.ask {
@@ -23,7 +23,7 @@ struct ProposalReview {
     }
 
     /// y: approves the case asked about, if it is still among `rows` and still pending.
-    mutating func confirm(in rows: [CaseSummary]) -> [Effect] {
+    mutating func confirm(in rows: [CaseSummary]) -> [Command] {
         defer { confirming = nil; confirmingSeen = nil }
         guard let id = confirming, let seen = confirmingSeen else { return [] }
         guard let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else {
@@ -32,26 +32,26 @@ struct ProposalReview {
         return [.update([id], change: CaseActions.approve(id, kind: kind, seen: seen))]
     }
 
-    mutating func cancel() -> [Effect] {
+    mutating func cancel() -> [Command] {
         confirming = nil
         confirmingSeen = nil
         return [.status("Not approved.", .info)]
     }
 
-    func returnProposal(_ summary: CaseSummary?) -> [Effect] {
+    func returnProposal(_ summary: CaseSummary?) -> [Command] {
         guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
-        return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary), reloads: nil))]
+        return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary)))]
     }
 
-    func overrideAllocation(_ summary: CaseSummary?, countries: [HostCountry]) -> [Effect] {
+    func overrideAllocation(_ summary: CaseSummary?, countries: [HostCountry]) -> [Command] {
         guard let summary, case let .allocation(country)? = summary.pendingApproval?.kind else {
             return [.status("Only an allocation can be overridden to another country.", .info)]
         }
-        return [.push(CaseActions.overrideAllocation(summary.id, proposed: country, seen: ProposalSeen(pendingIn: summary), countries: countries, reloads: nil))]
+        return [.push(CaseActions.overrideAllocation(summary.id, proposed: country, seen: ProposalSeen(pendingIn: summary), countries: countries))]
     }
 
     /// The status line for the outcome of an approval, or nil for other replies.
-    static func outcome(_ reply: StoreReply) -> [Effect]? {
+    static func outcome(_ reply: StoreReply) -> [Command]? {
         switch reply {
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id) not approved: \(reason)", .error)] }

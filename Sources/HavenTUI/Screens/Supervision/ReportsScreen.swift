@@ -49,18 +49,18 @@ public struct ReportsScreen: Screen {
 
     var width = 80
 
-    public mutating func prepare(for area: Rect) {
+    public mutating func prepare(for area: Rect, now: Timestamp) {
         pageRows = max(1, area.height - 2)
         width = area.width
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         remake()
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         if case let .users(directory) = reply {
             users = directory
             remake()
@@ -69,7 +69,10 @@ public struct ReportsScreen: Screen {
         return []
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.users)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case let .kind(index):
             kind = ReportKind.allCases[index]
@@ -102,12 +105,12 @@ public struct ReportsScreen: Screen {
             FormField("path", "File", .text(maximumLength: 300), hint: "a new file", value: "~/\(name).csv"),
         ])])
         return FormScreen(title: "Write", heading: "Write \(kind.title.lowercased()) to a file (owner-only, never over a file)",
-                          form: form) { form in
+                          form: form) { form, now in
             var path = form.value("path").trimmingCharacters(in: .whitespaces)
             guard !path.isEmpty else { return .problems([ValidationIssue(field: "path", message: "Name the file.")]) }
             let csv = form.value("format") == "csv"
             if !csv, path.hasSuffix(".csv") { path = String(path.dropLast(4)) + ".txt" }
-            return .perform([.back, .writeFile(path: path, contents: csv ? table.csv : table.text)])
+            return .perform([.writeFile(path: path, contents: csv ? table.csv : table.text), .back])
         }
     }
 

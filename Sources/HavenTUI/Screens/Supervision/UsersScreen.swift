@@ -31,7 +31,7 @@ public struct UsersScreen: Screen {
         ])
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .users(directory):
             users = directory
@@ -44,7 +44,10 @@ public struct UsersScreen: Screen {
         }
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.users)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         let current = users.users.indices.contains(selected) ? users.users[selected] : nil
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -75,7 +78,7 @@ public struct UsersScreen: Screen {
         ])])
         let exists = context.accountExists
         return FormScreen(title: account == nil ? "Add user" : "Change role",
-                          heading: "Roles: caseworker, supervisor, administrator, auditor · Ctrl-S saves", form: form) { form in
+                          heading: "Roles: caseworker, supervisor, administrator, auditor · Ctrl-S saves", form: form) { form, now in
             let text = form.value("name").trimmingCharacters(in: .whitespaces)
             guard let name = UserName(text) else {
                 return .problems([ValidationIssue(field: "name", message: text.isEmpty ? "Name the account." : "Not \(UserName.expectedForm).")])

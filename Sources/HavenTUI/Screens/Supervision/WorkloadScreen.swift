@@ -36,13 +36,13 @@ public struct WorkloadScreen: Screen {
                              today: context.today)
     }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Effect] {
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         rows = compute()
         return []
     }
 
-    public mutating func receive(_ reply: StoreReply) -> [Effect] {
+    public mutating func receive(reply: StoreReply) -> [Command] {
         if case let .users(directory) = reply {
             users = directory
             rows = compute()
@@ -51,7 +51,10 @@ public struct WorkloadScreen: Screen {
         return []
     }
 
-    public mutating func handle(_ action: Action) -> [Effect] {
+    /// What it asks for when it opens.
+    public mutating func start() -> [Command] { [.query(.users)] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, rows.count - 1), selected + 1)

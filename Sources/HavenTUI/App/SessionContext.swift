@@ -1,0 +1,57 @@
+import HavenCore
+
+/// The actions every screen shares (tig's generic map), looked up after the screen's own.
+public enum GlobalAction: Sendable {
+    case help, back, quit, repaint, suspend
+}
+
+/// What the run loop should do after the app has taken an event.
+public enum AppCommand: Equatable, Sendable {
+    case redraw
+    case repaint
+    case quit
+    /// Stop the process for the shell's job control (Ctrl-Z); redraw all when it continues.
+    case suspend
+}
+
+/// Who is using Haven and on what day; shown in the title bar and used by screens.
+public struct SessionContext: Sendable {
+    public var user: UserName
+    public var today: CalendarDate
+    /// A line about the store: "demo store, 50 cases".
+    public var storeDescription: String
+    /// Shown once at start (a non-UTF-8 locale, say).
+    public var startupWarning: String?
+
+    /// What the user may do; kept in the store from issue 5 on, caseworker until then.
+    public var role: Role
+    /// The time now, for saves; injected so tests control it.
+    public var clock: @Sendable () -> Timestamp
+    /// Pick lists for forms, and the stage targets.
+    public var reference: ReferenceData?
+    /// Whether the server has an account of this name (before a role is given to it).
+    public var accountExists: @Sendable (String) -> Bool
+    /// Writes a file the user asked for (a report): created owner-only, never over a file.
+    public var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
+
+    public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
+                role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },
+                reference: ReferenceData? = nil, accountExists: @escaping @Sendable (String) -> Bool = { _ in true },
+                writeFile: @escaping @Sendable (String, String) throws -> Void = { path, _ in
+                    throw StoreError.unavailable("no file can be written here (\(path))")
+                }) {
+        self.reference = reference
+        self.accountExists = accountExists
+        self.writeFile = writeFile
+        self.user = user
+        self.today = today
+        self.storeDescription = storeDescription
+        self.startupWarning = startupWarning
+        self.role = role
+        self.clock = clock
+    }
+
+    public var actor: Actor { Actor(user: user, role: role) }
+
+    public func may(_ capability: Capability) -> Bool { role.may(capability) }
+}
