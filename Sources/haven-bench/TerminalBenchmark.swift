@@ -88,7 +88,8 @@ struct TerminalBenchmark {
             figures.switches.append(("\(name) → Home", back.count))
         }
         figures.peakResident = session.peakResidentBytes ?? 0
-        _ = session.send(.character("q"), quiet: quiet)
+        // q on the home screen only asks now; Ctrl-C with nothing typed quits at once.
+        _ = session.send(.control("c"), quiet: quiet)
         figures.exitStatus = session.wait()
         return figures
     }

@@ -78,7 +78,7 @@ public final class NcursesTerminal: Terminal {
     /// when the screen opens (2,236 at 80x24), but ncurses 6 also empties it after every cursor
     /// move until the screen has once been ended and taken back (that flush is meant for
     /// programs that call `mvcur` with no curses screen), so a page of the queue went out in
-    /// about 25 writes. Ending and taking the screen back once here, before anything is drawn,
+    /// about 40 writes. Ending and taking the screen back once here, before anything is drawn,
     /// as Ctrl-Z and `fg` do, costs about 120 bytes once at start (leaving and re-entering
     /// the alternate screen). A frame larger than the buffer (a full repaint after the
     /// terminal grew) still goes out in buffer-sized writes; `setvbuf` on stdout cannot help,

@@ -24,7 +24,8 @@ public protocol Terminal: AnyObject {
     func draw(_ canvas: Canvas)
     /// Repaints everything on the next draw, for Ctrl-L after line noise.
     func invalidate()
-    /// The next event, or nil when `timeoutMilliseconds` pass with none.
+    /// The next event, or nil when `timeoutMilliseconds` pass with none. With 0 it never
+    /// waits: only an event already waiting (typed ahead) is returned.
     func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent?
     /// Gives the terminal back as it was found. Safe to call more than once.
     func restore()
@@ -106,9 +107,9 @@ public enum TerminalSession {
                 switch take(event, into: &app, on: terminal) {
                 case let .end(end):
                     return end
-                case .drawn:
+                case .redraw:
                     needsDraw = true
-                case .drawnFirst:
+                case .redrawBeforeMore:
                     needsDraw = true
                     break burst
                 case .unchanged:
@@ -127,9 +128,9 @@ public enum TerminalSession {
     private enum Taken {
         case end(SessionEnd)
         /// The screen changed: draw it once the events waiting are taken.
-        case drawn
+        case redraw
         /// Draw before taking any more (Haven was suspended and is back).
-        case drawnFirst
+        case redrawBeforeMore
         case unchanged
     }
 
@@ -141,7 +142,7 @@ public enum TerminalSession {
         case .inputClosed:
             return .end(.inputClosed)
         case .resize:
-            return .drawn
+            return .redraw
         case let .key(key):
             switch app.handle(key, terminalSize: terminal.size) {
             case .quit?:
@@ -150,12 +151,12 @@ public enum TerminalSession {
                 app.keepDraft()
                 if !terminal.suspend() { app.say("This shell has no job control, so Ctrl-Z cannot suspend Haven here.", .warning) }
                 terminal.invalidate()
-                return .drawnFirst
+                return .redrawBeforeMore
             case .repaint?:
                 terminal.invalidate()
-                return .drawn
+                return .redraw
             case .redraw?:
-                return .drawn
+                return .redraw
             case nil:
                 return .unchanged
             }
