@@ -16,10 +16,10 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Saves timed at each size (the median is reported).") var saves = 200
     @Option(help: "Where to write the stores (removed afterwards unless --keep).") var directory: String?
     @Flag(help: "Keep the stores.") var keep = false
-    @Option(help: "Which part to measure: all, store, allocation, open, terminal, waits, aging, jobs or check.") var part: Part = .all
+    @Option(help: "Which part to measure: all, store, allocation, open, terminal, typeahead, waits, aging, jobs or check.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, waits, aging, jobs, check
+        case all, store, allocation, open, terminal, typeahead, waits, aging, jobs, check
     }
 
     @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
@@ -30,7 +30,10 @@ struct HavenBench: ParsableCommand {
     @Option(help: "With --part aging: sessions saving while the compaction runs.") var writers = 8
 
     @Option(help: "An existing store, such as 'haven demo --no-open' writes (--part open and terminal).") var store: String?
-    @Option(help: "The haven binary to drive (--part terminal); default: beside this one.") var haven: String?
+    @Option(help: "The haven binary to drive (--part terminal and typeahead); default: beside this one.") var haven: String?
+    @Option(help: "With --part typeahead: bursts of twelve PageDowns, each followed by twelve PageUps.") var rounds = 5
+    @Option(help: "With --part typeahead: the slow link modelled, as round-trip milliseconds/kilobits a second.")
+    var link = "300/64"
     @Flag(help: "With --part terminal: remove the store's queue index first (a cache, written again by the opening) to time the first start after it is lost.")
     var cold = false
 
@@ -50,8 +53,24 @@ struct HavenBench: ParsableCommand {
         if !missed.isEmpty { throw ExitCode(1) }
     }
 
+    /// The typeahead part (issue 22): bursts of keys typed ahead, on an existing store.
+    func typeaheadBenchmark() throws {
+        guard let store else { throw ValidationError("--part typeahead needs --store DIR (make one with: haven demo --cases 120000 --no-open --store DIR)") }
+        let parts = link.split(separator: "/").compactMap { Double($0) }
+        guard parts.count == 2, parts[0] >= 0, parts[1] > 0 else { throw ValidationError("--link is round-trip milliseconds/kilobits a second, such as 300/64") }
+        let slowLink = SlowLink(roundTripMilliseconds: parts[0], kilobitsPerSecond: parts[1])
+        let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
+        let count = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().count
+        let bursts = try TypeaheadBenchmark(haven: binary, store: store, data: ProcessInfo.processInfo.environment["HAVEN_DATA"],
+                                            rounds: max(1, rounds), link: slowLink).run()
+        let (report, missed) = TypeaheadBenchmark.report(bursts, binary: binary, cases: count, link: slowLink)
+        print(report)
+        if missed { throw ExitCode(1) }
+    }
+
     func run() throws {
         if part == .open { return try openPhases() }
+        if part == .typeahead { return try typeaheadBenchmark() }
         if part == .check { return try checkPhases() }
         if part == .terminal { return try terminalBenchmark() }
         if part == .waits { return try saveWaits() }

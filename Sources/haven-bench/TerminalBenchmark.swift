@@ -5,7 +5,8 @@ import HavenTestSupport
 /// The real `haven` in a pseudo-terminal at 80x24, as a supervisor on an ssh link sees it:
 /// start to a usable queue, every keystroke of a search typed into the queue of all cases
 /// (from the key sent to the last byte of the screen it answers with), the bytes of a list
-/// move, a page and each screen switch, and the process's peak resident memory.
+/// move, a page, twelve pages typed ahead in one burst and each screen switch, and the
+/// process's peak resident memory.
 struct TerminalBenchmark {
     let haven: String
     let store: String
@@ -22,6 +23,9 @@ struct TerminalBenchmark {
         var keystrokes: [Double] = []
         var moves: [Int] = []
         var pages: [Int] = []
+        /// Twelve PageDowns written in one burst (issue 22): bytes, and seconds to the last byte.
+        var burstBytes = 0
+        var burstSettled = 0.0
         var switches: [(String, Int)] = []
         var peakResident = 0
         var residentAtHome = 0
@@ -54,6 +58,11 @@ struct TerminalBenchmark {
         for _ in 0..<30 { figures.moves.append(session.send(.down, quiet: quiet).count) }
         for _ in 0..<10 { figures.pages.append(session.send(.pageDown, quiet: quiet).count) }
         for _ in 0..<10 { figures.pages.append(session.send(.pageUp, quiet: quiet).count) }
+        // Typed ahead: twelve PageDowns in one write, then Home back to the top.
+        let burst = session.send(burst: Array(repeating: .pageDown, count: 12), quiet: quiet)
+        figures.burstBytes = burst.count
+        figures.burstSettled = try timed(burst, "twelve PageDowns typed ahead")
+        _ = session.send(.home, quiet: quiet)
 
         // Search as you type: names in both scripts and a case number, each typed a key at a
         // time and taken back with Backspace.
@@ -79,7 +88,8 @@ struct TerminalBenchmark {
             figures.switches.append(("\(name) → Home", back.count))
         }
         figures.peakResident = session.peakResidentBytes ?? 0
-        _ = session.send(.character("q"), quiet: quiet)
+        // q on the home screen only asks now; Ctrl-C with nothing typed quits at once.
+        _ = session.send(.control("c"), quiet: quiet)
         figures.exitStatus = session.wait()
         return figures
     }
@@ -121,6 +131,9 @@ struct TerminalBenchmark {
                      + verdict(moves.last! <= Budget.moveBytes, "list move"))
         lines.append("  bytes per page: median \(pages[pages.count / 2]), max \(pages.last!)   budget 1,600: "
                      + verdict(pages.last! <= Budget.pageBytes, "page"))
+        lines.append(String(format: "  twelve PageDowns typed ahead in one write: %d bytes, settled in %.1f ms   budget %d: ",
+                            figures.burstBytes, figures.burstSettled * 1000, Budget.typeaheadBurstBytes)
+                     + verdict(figures.burstBytes <= Budget.typeaheadBurstBytes, "typeahead burst"))
         lines.append("  bytes per screen switch: median \(switches[switches.count / 2]), max \(worstSwitch.1) (\(worstSwitch.0))   "
                      + "budget 2,500: " + verdict(worstSwitch.1 <= Budget.screenSwitchBytes, "screen switch"))
         for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }

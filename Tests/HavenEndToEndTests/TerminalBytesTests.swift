@@ -43,4 +43,40 @@ final class TerminalBytesTests: CommandTestCase {
         _ = session.send(.character("y"), quiet: quiet)
         XCTAssertEqual(session.wait(), 0)
     }
+
+    func environment() -> [String: String] {
+        ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": scratch.path, "PATH": "/usr/bin:/bin",
+         "HAVEN_DATA": HavenBinary.dataDirectory.path]
+    }
+
+    /// Issue 22: keys typed ahead on a slow link arrive together; twelve PageDowns written in
+    /// one burst cost one frame, within a single page's bytes (they cost twelve pages before).
+    func testTwelvePageDownsTypedAheadCostOnePage() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "300", "--no-open", "--store", store).status, 0)
+        let session = try PseudoTerminal([HavenBinary.url.path, "--store", store], environment: environment())
+        XCTAssertNotNil(session.collect(quiet: 0.15, limit: 30, until: "Areas").last, "the home screen")
+        XCTAssertTrue(session.send(.character("2"), quiet: 0.15).text.contains("cases: 300 of 300"))
+        let burst = session.send(Array(repeating: PseudoTerminalKey.pageDown.bytes, count: 12).flatMap { $0 }, quiet: 0.3)
+        XCTAssertTrue(burst.text.contains("200-217") && burst.text.contains(">HV-000217"), "the twelfth page: \(burst.text.debugDescription)")
+        XCTAssertGreaterThan(burst.count, 0)
+        XCTAssertLessThanOrEqual(burst.count, Budget.typeaheadBurstBytes, "twelve pages typed ahead")
+        _ = session.send(.control("c"), quiet: 0.15)
+        XCTAssertEqual(session.wait(), 0)
+    }
+
+    /// Keys typed ahead behind the one that quits were meant for Haven: they must not reach the
+    /// shell, where a line typed for a form would run as a command and land in its history.
+    func testKeysTypedAheadAfterQuittingNeverReachTheShell() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "20", "--no-open", "--store", store).status, 0)
+        let script = #"IFS= read -r line; echo "shell read: [$line]""#
+        let session = try PseudoTerminal(["/bin/sh", "-c", "\"$0\" --store \"$1\"; " + script, HavenBinary.url.path, store],
+                                         environment: environment())
+        XCTAssertNotNil(session.collect(quiet: 0.15, limit: 30, until: "Areas").last, "the home screen")
+        // q asks, y quits; the line behind them was typed ahead before the question showed.
+        _ = session.send(Array("qyИванов Enter\r".utf8), quiet: 0.3)
+        let shell = session.send(Array("\r".utf8), quiet: 0.3)
+        XCTAssertTrue(shell.text.contains("shell read: []"), shell.text.debugDescription)
+        XCTAssertFalse(shell.text.contains("Иванов"), shell.text.debugDescription)
+        XCTAssertEqual(session.wait(), 0)
+    }
 }

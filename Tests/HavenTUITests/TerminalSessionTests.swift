@@ -3,18 +3,29 @@ import HavenCore
 import XCTest
 
 /// A terminal that replays scripted events and keeps every frame drawn: the run loop tested
-/// with no terminal and no sleeps.
+/// with no terminal and no sleeps. Each event of `events` arrives on its own, when the run loop
+/// waits for it (a key at a time; nil is a wait that times out); each of `bursts` arrives in
+/// one piece, as keys typed ahead on a slow link do: its first event ends the wait and the rest
+/// are already waiting behind it.
 class ScriptedTerminal: Terminal {
-    var events: [TerminalEvent?]
+    /// What is still to come, each with whether it is already waiting behind the one before.
+    private var script: [(event: TerminalEvent?, typedAhead: Bool)]
     var size: Size
     private(set) var frames: [Canvas] = []
     private(set) var invalidations = 0
     private(set) var restored = 0
     private(set) var suspensions = 0
+    /// The events not taken by the run loop.
+    var untaken: [TerminalEvent?] { script.map(\.event) }
 
     init(size: Size, events: [TerminalEvent?]) {
         self.size = size
-        self.events = events
+        script = events.map { ($0, false) }
+    }
+
+    init(size: Size, bursts: [[TerminalEvent]]) {
+        self.size = size
+        script = bursts.flatMap { burst in burst.enumerated().map { ($1, $0 > 0) } }
     }
 
     func draw(_ canvas: Canvas) { frames.append(canvas) }
@@ -24,10 +35,12 @@ class ScriptedTerminal: Terminal {
     func suspend() -> Bool { suspensions += 1; return true }
 
     func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent? {
-        guard !events.isEmpty else { return .inputClosed }
-        let event = events.removeFirst()
-        if case let .resize(newSize)? = event { size = newSize }
-        return event
+        // A look with no wait finds only what is already waiting.
+        guard let next = script.first else { return timeoutMilliseconds == 0 ? nil : .inputClosed }
+        if timeoutMilliseconds == 0, !next.typedAhead { return nil }
+        script.removeFirst()
+        if case let .resize(newSize)? = next.event { size = newSize }
+        return next.event
     }
 }
 

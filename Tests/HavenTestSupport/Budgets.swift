@@ -10,6 +10,9 @@ public enum Budget {
     public static let moveBytes = 170
     public static let pageBytes = 1_600
     public static let screenSwitchBytes = 2_500
+    /// Issue 22: twelve PageDowns typed ahead (written in one burst) cost what one page does,
+    /// since the run loop takes every key waiting before it draws once.
+    public static let typeaheadBurstBytes = pageBytes
     /// One save at 120,000 cases against one at 100.
     public static let saveGrowth = 1.5
     public static let residentBytes = 300 * 1_048_576

@@ -16,6 +16,8 @@ public final class PseudoTerminal {
         public var bytes: [UInt8] = []
         public var first: Double?
         public var last: Double?
+        /// Each read: when it came back (seconds after the input was sent) and how many bytes.
+        public var reads: [(at: Double, count: Int)] = []
         public var count: Int { bytes.count }
         public var text: String { String(decoding: bytes, as: UTF8.self) }
     }
@@ -95,6 +97,7 @@ public final class PseudoTerminal {
             answer.first = answer.first ?? arrived
             answer.last = arrived
             answer.bytes += buffer[0..<count]
+            answer.reads.append((arrived, count))
         }
     }
 
@@ -148,6 +151,11 @@ public final class PseudoTerminal {
         return result
     }
 
+    /// Several keys in one write, as keys typed ahead on a slow link arrive.
+    public func send(burst keys: [PseudoTerminalKey], quiet: Double = 0.15, limit: Double = 5) -> Answer {
+        send(keys.flatMap(\.bytes), quiet: quiet, limit: limit)
+    }
+
     public static func now() -> Double {
         Double(DispatchTime.now().uptimeNanoseconds) / 1e9
     }
@@ -156,7 +164,7 @@ public final class PseudoTerminal {
 /// The bytes a key sends, in the keypad ("application") mode curses programs turn on, which
 /// is what xterm, screen, tmux, linux and vt100 all send for these keys once `smkx` is given.
 public enum PseudoTerminalKey {
-    case up, down, pageUp, pageDown, enter, escape, backspace
+    case up, down, pageUp, pageDown, home, enter, escape, backspace
     case character(Character)
     case control(Character)
 
@@ -166,6 +174,7 @@ public enum PseudoTerminalKey {
         case .down: Array("\u{1B}OB".utf8)
         case .pageUp: Array("\u{1B}[5~".utf8)
         case .pageDown: Array("\u{1B}[6~".utf8)
+        case .home: Array("\u{1B}OH".utf8)
         case .enter: [13]
         case .escape: [27]
         case .backspace: [127]
@@ -173,4 +182,31 @@ public enum PseudoTerminalKey {
         case let .control(letter): [UInt8(letter.asciiValue! & 0x1F)]
         }
     }
+}
+
+/// A slow ssh link between a person and the program, as arithmetic on when the program's
+/// output came back (`Answer.reads`): keys take half a round trip to arrive, output crosses at
+/// `bitsPerSecond` and arrives half a round trip later. ssh's buffers take tens of kilobytes
+/// without blocking the program, so its own timing stays what the pseudo-terminal measured.
+public struct SlowLink: Sendable {
+    public var roundTrip: Double
+    public var bitsPerSecond: Double
+
+    public init(roundTripMilliseconds: Double, kilobitsPerSecond: Double) {
+        roundTrip = roundTripMilliseconds / 1000
+        bitsPerSecond = kilobitsPerSecond * 1000
+    }
+
+    /// Seconds from the keys typed to the answer's last byte on the person's screen (the screen
+    /// settled); nil when nothing came back.
+    public func settled(_ answer: PseudoTerminal.Answer) -> Double? {
+        guard !answer.reads.isEmpty else { return nil }
+        var linkFree = 0.0
+        for read in answer.reads {
+            linkFree = max(linkFree, read.at) + Double(read.count * 8) / bitsPerSecond
+        }
+        return roundTrip / 2 + linkFree + roundTrip / 2
+    }
+
+    public var description: String { String(format: "%.0f ms round trip, %.0f kbit/s", roundTrip * 1000, bitsPerSecond / 1000) }
 }

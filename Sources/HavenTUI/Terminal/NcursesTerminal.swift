@@ -70,6 +70,27 @@ public final class NcursesTerminal: Terminal {
         let noColour = !(environment["NO_COLOR"] ?? "").isEmpty
         usesColour = !noColour && has_colors() && start_color() == OK
         if usesColour { setUpColours() }
+        Self.sendEachFrameInOneWrite()
+    }
+
+    /// Each frame leaves in one write(2): one packet over ssh, not a packet per changed line.
+    /// ncurses gathers output in its own buffer of (lines + 2) x (columns + 6) bytes, sized
+    /// when the screen opens (2,236 at 80x24), but ncurses 6 also empties it after every cursor
+    /// move until the screen has once been ended and taken back (that flush is meant for
+    /// programs that call `mvcur` with no curses screen), so a page of the queue went out in
+    /// about 40 writes. Ending and taking the screen back once here, before anything is drawn,
+    /// as Ctrl-Z and `fg` do, costs about 120 bytes once at start (leaving and re-entering
+    /// the alternate screen). A frame larger than the buffer (a full repaint after the
+    /// terminal grew) still goes out in buffer-sized writes; `setvbuf` on stdout cannot help,
+    /// since ncurses writes to the descriptor itself.
+    ///
+    /// ncurses' own typeahead check is turned off: every few lines it polls standard input and,
+    /// when a key is waiting, only flushes early (ncurses 6 no longer abandons the frame), which
+    /// splits the frame. The run loop takes the keys already waiting before it draws instead.
+    private static func sendEachFrameInOneWrite() {
+        endwin()
+        doupdate()
+        typeahead(-1)
     }
 
     deinit { restore() }
@@ -90,6 +111,10 @@ public final class NcursesTerminal: Terminal {
         guard !restored else { return }
         restored = true
         screenIsActive.store(false, ordering: .sequentiallyConsistent)
+        // Keys typed ahead behind the one that quit were meant for Haven, not the shell: left
+        // unread, the shell would take them as a command line (a name typed for a form would
+        // run, and land in the shell's history). Ctrl-Z leaves them: those were typed for the shell.
+        flushinp()
         curs_set(1)
         endwin()
         if let screen { delscreen(screen) }

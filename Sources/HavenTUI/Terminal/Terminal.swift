@@ -24,7 +24,8 @@ public protocol Terminal: AnyObject {
     func draw(_ canvas: Canvas)
     /// Repaints everything on the next draw, for Ctrl-L after line noise.
     func invalidate()
-    /// The next event, or nil when `timeoutMilliseconds` pass with none.
+    /// The next event, or nil when `timeoutMilliseconds` pass with none. With 0 it never
+    /// waits: only an event already waiting (typed ahead) is returned.
     func nextEvent(timeoutMilliseconds: Int) -> TerminalEvent?
     /// Gives the terminal back as it was found. Safe to call more than once.
     func restore()
@@ -55,12 +56,26 @@ public enum SessionEnd: Equatable, Sendable {
     case inputClosed
 }
 
-/// The run loop: draw, wait for an event, hand it to the app, perform what it asks.
+/// The run loop: draw, wait for an event, take it and every event already waiting behind it
+/// (typeahead), perform what the app asks, then draw once.
 public enum TerminalSession {
+    /// How long the run loop may go on taking typed-ahead events before it draws anyway, so a
+    /// long paste still shows progress and other sessions' changes are still asked for.
+    public static let typeaheadMilliseconds = 250
+
     /// Runs until the app quits, a signal arrives or input closes. The caller restores the
     /// terminal (on every path, through `defer`). `refresh` is asked about once every
     /// `pollMilliseconds` for what other sessions changed (nil when nothing did), so their
     /// changes show within two seconds.
+    ///
+    /// Input first, then one frame: when an event arrives, every event already waiting (keys
+    /// typed ahead on a slow link arrive together) is handed to the app before the next frame
+    /// is drawn, so twelve PageDowns cost one frame, not twelve. A signal or closed input among
+    /// them ends the session at once; a resize is drawn at the new size in that one frame. A
+    /// key that quits ends the loop there: the keys behind it are never handed to the app (and
+    /// `NcursesTerminal.restore` discards them, so they cannot reach the shell). A key that
+    /// starts a background job or suspends Haven ends the burst, so the keys behind it wait
+    /// for the job's first step or the repaint, as they did when each key had its own frame.
     public static func run(_ app: inout HavenApp, on terminal: any Terminal, pollMilliseconds: Int = 1000,
                            clock: () -> Int = monotonicMilliseconds,
                            refresh: () -> [CaseSummary]? = { nil }) -> SessionEnd {
@@ -85,30 +100,65 @@ public enum TerminalSession {
                 terminal.draw(canvas)
                 needsDraw = false
             }
-            guard let event = terminal.nextEvent(timeoutMilliseconds: app.isWorking ? 0 : pollMilliseconds) else { continue }
-            switch event {
-            case let .signal(number):
-                return .signal(number)
-            case .inputClosed:
-                return .inputClosed
-            case .resize:
-                needsDraw = true
-            case let .key(key):
-                switch app.handle(key, terminalSize: terminal.size) {
-                case .quit?: return .quit
-                case .suspend?:
-                    app.keepDraft()
-                    if !terminal.suspend() { app.say("This shell has no job control, so Ctrl-Z cannot suspend Haven here.", .warning) }
-                    terminal.invalidate()
+            guard var event = terminal.nextEvent(timeoutMilliseconds: app.isWorking ? 0 : pollMilliseconds) else { continue }
+            let burstStarted = clock()
+            burst: while true {
+                let wasWorking = app.isWorking
+                switch take(event, into: &app, on: terminal) {
+                case let .end(end):
+                    return end
+                case .redraw:
                     needsDraw = true
-                case .repaint?:
-                    terminal.invalidate()
+                case .redrawBeforeMore:
                     needsDraw = true
-                case .redraw?:
-                    needsDraw = true
-                case nil:
+                    break burst
+                case .unchanged:
                     break
                 }
+                if app.isWorking, !wasWorking { break }
+                if clock() - burstStarted >= typeaheadMilliseconds { break }
+                // A zero timeout: only what is already waiting, never a wait.
+                guard let waiting = terminal.nextEvent(timeoutMilliseconds: 0) else { break }
+                event = waiting
+            }
+        }
+    }
+
+    /// What taking one event asks of the run loop.
+    private enum Taken {
+        case end(SessionEnd)
+        /// The screen changed: draw it once the events waiting are taken.
+        case redraw
+        /// Draw before taking any more (Haven was suspended and is back).
+        case redrawBeforeMore
+        case unchanged
+    }
+
+    /// Hands one event to the app and performs what it asks, except drawing.
+    private static func take(_ event: TerminalEvent, into app: inout HavenApp, on terminal: any Terminal) -> Taken {
+        switch event {
+        case let .signal(number):
+            return .end(.signal(number))
+        case .inputClosed:
+            return .end(.inputClosed)
+        case .resize:
+            return .redraw
+        case let .key(key):
+            switch app.handle(key, terminalSize: terminal.size) {
+            case .quit?:
+                return .end(.quit)
+            case .suspend?:
+                app.keepDraft()
+                if !terminal.suspend() { app.say("This shell has no job control, so Ctrl-Z cannot suspend Haven here.", .warning) }
+                terminal.invalidate()
+                return .redrawBeforeMore
+            case .repaint?:
+                terminal.invalidate()
+                return .redraw
+            case .redraw?:
+                return .redraw
+            case nil:
+                return .unchanged
             }
         }
     }
