@@ -56,7 +56,8 @@ let package = Package(
         .target(name: "HavenTestSupport", path: "Tests/HavenTestSupport"),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport", "CHavenCRC"]),
-        .testTarget(name: "HavenTUITests", dependencies: ["HavenTUI", "HavenCore"]),
+        // Scenarios/ holds the keystroke scripts and saved screens ScenarioTests reads from the checkout.
+        .testTarget(name: "HavenTUITests", dependencies: ["HavenTUI", "HavenCore"], exclude: ["Scenarios"]),
         .testTarget(name: "HavenEndToEndTests", dependencies: ["HavenCore", "HavenStore", "HavenTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
