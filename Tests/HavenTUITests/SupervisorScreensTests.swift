@@ -375,6 +375,34 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 1).first?.changes,
                        [FieldChange(field: "users.pieter.v.role", before: "\"supervisor\"", after: nil)])
     }
+
+    /// Added after the runtime became commands and messages (issue 22): a store-backed action
+    /// written in one screen's file, `UsersScreen.OpenCasesOf`, with no change to the runtime.
+    func testRemovingAUserNamesTheOpenCasesTheyStillHold() throws {
+        let store = try makeStore()
+        let context = context("root")
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+        app.press([.character("6")])
+        let holder = try XCTUnwrap(store.summaries().first { $0.stage != .closed && $0.assignedTo != nil }?.assignedTo)
+        let held = store.summaries().filter { $0.assignedTo == holder && $0.stage != .closed }.map(\.id)
+        let row = try XCTUnwrap(app.lines.firstIndex { $0.dropFirst().hasPrefix("\(holder) ") })
+        let at = try XCTUnwrap(app.lines.firstIndex { $0.hasPrefix(">") })
+        for _ in 0..<(row - at) { app.press([.down]) }
+        app.press([.character("d")])
+        let count = held.count == 1 ? "1 open case" : "\(held.count) open cases"
+        XCTAssertTrue(app.lines[22].hasPrefix(" \(holder) holds \(count) (\(held[0])"), app.lines[22])
+        XCTAssertTrue(app.lines[22].hasSuffix("remove anyway? y removes, n keeps."), app.lines[22])
+        app.press([.character("n")])
+        XCTAssertNotNil(store.users().account(holder), "n keeps the user")
+        // Someone with no open case is asked plainly.
+        app.press([.character("a")] + typeKeys("pieter.v") + [.control("s")])
+        let pieter = try XCTUnwrap(app.lines.firstIndex { $0.dropFirst().hasPrefix("pieter.v ") })
+        for _ in 0..<20 { app.press([.up]) }
+        let top = try XCTUnwrap(app.lines.firstIndex { $0.hasPrefix(">") })
+        for _ in 0..<(pieter - top) { app.press([.down]) }
+        app.press([.character("d")])
+        XCTAssertEqual(app.lines[22], " Take pieter.v's role (caseworker) away? y removes, n keeps.")
+    }
 }
 
 final class WrittenFiles: @unchecked Sendable {

@@ -1,14 +1,16 @@
 import HavenCore
 
 /// Who may use Haven, and in which role; administrators give roles (`a`), change them (`c`)
-/// and take them away (`d`). The store and HavenCore refuse anyone else, and never leave the
-/// store without an administrator.
+/// and take them away (`d`), told first how many open cases the user still holds. The store
+/// and HavenCore refuse anyone else, and never leave the store without an administrator.
 public struct UsersScreen: Screen {
     public enum Action: Sendable { case up, down, add, change, remove, confirmRemove, cancel }
 
     public private(set) var users = UserDirectory()
     public private(set) var selected = 0
     public private(set) var removing: UserName?
+    /// The open cases of the user being removed, as the store had them when `d` was pressed.
+    public private(set) var removingHolds: [CaseID] = []
     let context: SessionContext
 
     public init(context: SessionContext) {
@@ -29,6 +31,44 @@ public struct UsersScreen: Screen {
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next user"),
             KeyBinding([.up, .character("k")], .up, help: "Previous user"),
         ])
+    }
+
+    /// The open cases a user holds, asked before their role is taken away: a caseworker
+    /// removed with cases still assigned leaves families with no one working on them.
+    struct OpenCasesOf: StoreTask {
+        let user: UserName
+
+        struct Answer: Sendable {
+            let user: UserName
+            let cases: [CaseID]
+        }
+
+        func run(in session: SessionServices) -> [Command] {
+            guard let store = session.store else { return [.message(StoreReply.failed("No store is open."))] }
+            do {
+                _ = try store.refresh()
+                let open = try store.summaries().filter { $0.assignedTo == user && $0.stage != .closed }.map(\.id)
+                return [.message(Answer(user: user, cases: open))]
+            } catch {
+                return [.message(StoreReply.failed("\(error)"))]
+            }
+        }
+    }
+
+    /// The open cases of the user about to be removed, or the store's answer.
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let answer = message as? OpenCasesOf.Answer {
+            guard let account = users.account(answer.user) else { return [] }
+            removing = answer.user
+            removingHolds = answer.cases
+            let role = "Take \(account.name)'s role (\(account.role.title.lowercased())) away?"
+            guard let first = answer.cases.first else { return [.status("\(role) y removes, n keeps.", .warning)] }
+            // Short enough for the status line at 80 columns; the Workload screen lists them.
+            let holds = answer.cases.count == 1 ? "1 open case (\(first))" : "\(answer.cases.count) open cases (\(first)…)"
+            return [.status("\(account.name) holds \(holds): remove anyway? y removes, n keeps.", .warning)]
+        }
+        guard let reply = message as? StoreReply else { return [] }
+        return receive(reply: reply)
     }
 
     public mutating func receive(reply: StoreReply) -> [Command] {
@@ -58,14 +98,16 @@ public struct UsersScreen: Screen {
             return [.push(roleForm(for: current))]
         case .remove:
             guard let current else { return [] }
-            removing = current.name
-            return [.status("Take \(current.name)'s role (\(current.role.title.lowercased())) away? y removes, n keeps.", .warning)]
+            // Asked of the store first: the question names the open cases they still hold.
+            return [.run(OpenCasesOf(user: current.name))]
         case .confirmRemove:
             guard let name = removing else { return [] }
             removing = nil
+            removingHolds = []
             return [.changeUsers(.remove(name))]
         case .cancel:
             removing = nil
+            removingHolds = []
         }
         return []
     }
