@@ -100,6 +100,10 @@ enum RecordHeaderReader {
             if negative { offset += 1 }
             var number = 0
             var digits = 0
+            // JSON writes no leading zero ("03"): left to JSONDecoder, which refuses it.
+            if offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "0"), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset + 1]) {
+                return nil
+            }
             while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) {
                 number = number &* 10 &+ Int(bytes[offset] - UInt8(ascii: "0"))
                 offset += 1
@@ -154,23 +158,38 @@ enum RecordHeaderReader {
 
         /// Walks the object at the cursor, handing each key to `member`, which must read its
         /// value (true) or answer false to give up. `depth` is the object's own.
+        /// A key given twice in one object (never written by Haven) is refused, so JSONDecoder
+        /// decides which value counts, as it does everywhere else.
         mutating func object(depth: Int, _ member: (inout Reader, _ key: UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
             guard depth < 6, expect(UInt8(ascii: "{")) else { return false }
             if expect(UInt8(ascii: "}")) { return !(stopsAtCase && depth == 0) }
-            repeat {
-                guard peek() == UInt8(ascii: "\"") else { return false }
-                if let key = plainKey() {
-                    guard expect(UInt8(ascii: ":")), member(&self, key) else { return false }
-                } else {
-                    // Escapes in a key (never written by Haven): compare its text.
-                    guard let text = string(), expect(UInt8(ascii: ":")) else { return false }
-                    let bytes = Array(text.utf8)
-                    guard bytes.withUnsafeBufferPointer({ member(&self, $0) }) else { return false }
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 32) { seen -> Bool in
+                var keys = 0
+                func isNew(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+                    // FNV-1a of the key: a collision only sends the line down the slower path.
+                    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                    for index in 0..<keys where seen[index] == hash { return false }
+                    guard keys < seen.count else { return false }
+                    seen[keys] = hash
+                    keys += 1
+                    return true
                 }
-                if stopsAtCase, caseFollows() { return depth == 0 }
-            } while expect(UInt8(ascii: ","))
-            // A record's header ends where its case begins, never with its own brace.
-            return expect(UInt8(ascii: "}")) && !(stopsAtCase && depth == 0)
+                repeat {
+                    guard peek() == UInt8(ascii: "\"") else { return false }
+                    if let key = plainKey() {
+                        guard isNew(key), expect(UInt8(ascii: ":")), member(&self, key) else { return false }
+                    } else {
+                        // Escapes in a key (never written by Haven): compare its text.
+                        guard let text = string(), expect(UInt8(ascii: ":")) else { return false }
+                        let bytes = Array(text.utf8)
+                        guard bytes.withUnsafeBufferPointer({ isNew($0) && member(&self, $0) }) else { return false }
+                    }
+                    if stopsAtCase, caseFollows() { return depth == 0 }
+                } while expect(UInt8(ascii: ","))
+                // A record's header ends where its case begins, never with its own brace.
+                return expect(UInt8(ascii: "}")) && !(stopsAtCase && depth == 0)
+            }
         }
 
         /// Whether `,"case":` comes next (after spaces): the end of a record's header.
