@@ -199,7 +199,11 @@ public struct LinkCaseScreen: Screen {
         self.stored = stored
         self.member = member
         self.context = context
-        query = TextField(text: member.cyrillicName.family.isEmpty ? member.latinName.family : member.cyrillicName.family, maximumLength: 60)
+        // The member's whole name, not the family name alone: a namesake of the same family
+        // must not be the first match Enter links to.
+        let cyrillic = [member.cyrillicName.family, member.cyrillicName.given].filter { !$0.isEmpty }.joined(separator: " ")
+        let latin = [member.latinName.family, member.latinName.given].filter { !$0.isEmpty }.joined(separator: " ")
+        query = TextField(text: cyrillic.isEmpty ? latin : cyrillic, maximumLength: 60)
     }
 
     public var title: String { "Link" }
