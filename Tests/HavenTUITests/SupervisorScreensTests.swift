@@ -83,6 +83,17 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(user: "maria.s"), limit: 5).first?.caseID, CaseID(number: 1))
     }
 
+    /// Enter on a proposal opens the case on what is to be approved, not on the person.
+    func testOpeningAProposalShowsTheProposal() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .enter])
+        let view = try XCTUnwrap(app.topScreen as? CaseViewScreen)
+        XCTAssertEqual(view.stored.record.id, CaseID(number: 1))
+        XCTAssertEqual(view.section, .decision)
+        XCTAssertTrue(app.lines.contains { $0.contains("Credible account.") }, app.lines.joined(separator: "\n"))
+    }
+
     /// Someone else returns HV-000001's grant, and anna proposes a refusal instead.
     func returnAndProposeARefusal(in store: InMemoryCaseStore) throws {
         let later = Timestamp(date: Self.today, hour: 11)

@@ -6,6 +6,8 @@ import HavenCore
 extension Command {
     /// Load a case and open it in the case view.
     public static func openCase(_ id: CaseID) -> Command { .run(OpenCase(id: id)) }
+    /// Load a case and open it in the case view on `section` (a proposal to review).
+    public static func openCase(_ id: CaseID, at section: CaseSection) -> Command { .run(OpenCase(id: id, section: section)) }
     /// Load a case and open its family screen over its case view.
     public static func openFamily(_ id: CaseID) -> Command { .run(OpenCase(id: id, family: true)) }
     /// Save a case on the version it was loaded at; the outcome comes back as a message.
@@ -73,11 +75,13 @@ public enum StoreReply: Sendable {
 public struct OpenCase: StoreTask, Equatable {
     public let id: CaseID
     public var family = false
+    public var section = CaseSection.person
 
     public func run(in session: SessionServices) -> [Command] {
         switch session.load(id) {
         case let .loaded(stored, history):
-            let view = CaseViewScreen(stored: stored, history: history, context: session.context)
+            var view = CaseViewScreen(stored: stored, history: history, context: session.context)
+            view.show(section)
             return [.push(view)] + (family ? [.push(FamilyScreen(stored: stored, context: session.context))] : [])
         case let .failed(message):
             return [.status(message, .error)]

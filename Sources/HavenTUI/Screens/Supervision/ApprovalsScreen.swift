@@ -63,7 +63,9 @@ public struct ApprovalsScreen: Screen {
         case .pageDown: selected = min(max(0, rows.count - 1), selected + pageRows)
         case .open:
             guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
-            return [.openCase(current.id)]
+            // On what is to be approved, not on the person.
+            let section: CaseSection = if case .allocation? = current.pendingApproval?.kind { .allocation } else { .decision }
+            return [.openCase(current.id, at: section)]
         case .approve: return review.approve(current)
         case .confirm: return review.confirm(in: rows)
         case .cancel: return review.cancel()
