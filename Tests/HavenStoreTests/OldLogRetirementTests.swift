@@ -29,7 +29,7 @@ final class OldLogRetirementTests: StoreTestCase {
 
     func testAnOpeningHoldsTheLogUntilItIsClosed() throws {
         let path = scratch.appendingPathComponent("log").path
-        FileManager.default.createFile(atPath: path, contents: Data("line\n".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("line\n".utf8))
         let mine = try PosixFile.openLog(path, flags: O_RDWR)
         XCTAssertFalse(mine.isHeldByOthers(), "its own hold is not another's")
         var other: PosixFile? = try PosixFile.openLog(path, flags: O_RDONLY)
@@ -118,7 +118,7 @@ final class LockAlarmTests: StoreTestCase {
 
     func testAWaiterTakesTheLockOnceLetGoAndAWaitPastTheLimitNamesTheHolder() throws {
         let path = scratch.appendingPathComponent("lock").path
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         nonisolated(unsafe) let holder = try PosixFile(path: path, flags: O_RDWR)
         let waiter = try PosixFile(path: path, flags: O_RDWR)
         try holder.lock(.exclusive)
@@ -132,5 +132,66 @@ final class LockAlarmTests: StoreTestCase {
         XCTAssertEqual(told.count, 1, "told once who holds it, past the patience")
         XCTAssertThrowsError(try holder.lock(.exclusive, wait: .once), "the waiter holds it now")
         waiter.unlock()
+    }
+}
+
+extension LockAlarmTests {
+    /// The review's finding: on a dispatch worker thread SIGUSR2 is blocked, and the limit
+    /// must still end the wait.
+    func testAWaitOnADispatchThreadStillEndsAtItsLimit() throws {
+        let path = scratch.appendingPathComponent("lock").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        let holder = try PosixFile(path: path, flags: O_RDWR)
+        try holder.lock(.exclusive)
+        defer { holder.unlock() }
+        nonisolated(unsafe) var outcome: Error?
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do {
+                let waiter = try PosixFile(path: path, flags: O_RDWR)
+                try waiter.lock(.exclusive, wait: LockWait(patience: 0.05, limit: 0.3, waiting: nil))
+            } catch {
+                outcome = error
+            }
+            done.signal()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "the wait ended")
+        XCTAssertTrue(outcome is LockTimeout, "\(String(describing: outcome))")
+    }
+
+    /// A log opened just before a compaction's rename and held only after it is opened again,
+    /// so nothing ever reads a log being cut.
+    func testAnOpeningFindsTheFileAtThePathIsTheOneItHolds() throws {
+        let path = scratch.appendingPathComponent("log").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data("old\n".utf8))
+        let opened = try PosixFile.openLog(path, flags: O_RDONLY)
+        XCTAssertEqual(try opened.readAll(), Array("old\n".utf8))
+        // Replaced by rename: a later opening holds the new file, and the old one is held
+        // only by the first opening.
+        let newer = scratch.appendingPathComponent("log.new").path
+        _ = FileManager.default.createFile(atPath: newer, contents: Data("new\n".utf8))
+        XCTAssertEqual(rename(newer, path), 0)
+        let again = try PosixFile.openLog(path, flags: O_RDWR)
+        XCTAssertEqual(try again.readAll(), Array("new\n".utf8))
+        XCTAssertFalse(again.isHeldByOthers(), "no one else holds the new file")
+        XCTAssertTrue(try opened.status().st_ino != again.status().st_ino)
+    }
+}
+
+extension LockAlarmTests {
+    /// The review's finding: with no timer to be had (no /proc, the pending-signal limit), a
+    /// lock let go is still taken, by polling, and a wait past the limit still ends.
+    func testWithNoTimerALockLetGoIsStillTaken() throws {
+        LockAlarm.unavailable = true
+        defer { LockAlarm.unavailable = false }
+        let path = scratch.appendingPathComponent("lock").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        nonisolated(unsafe) let holder = try PosixFile(path: path, flags: O_RDWR)
+        let waiter = try PosixFile(path: path, flags: O_RDWR)
+        try holder.lock(.exclusive)
+        XCTAssertThrowsError(try waiter.lock(.exclusive, wait: LockWait(patience: 0.05, limit: 0.2, waiting: nil)))
+        Thread { usleep(100_000); holder.unlock() }.start()
+        try waiter.lock(.exclusive, wait: LockWait(patience: 5, limit: 5, waiting: nil))
+        XCTAssertThrowsError(try holder.lock(.exclusive, wait: .once), "the waiter holds it")
     }
 }

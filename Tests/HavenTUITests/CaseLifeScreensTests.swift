@@ -317,3 +317,39 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(defector.equipment[1].reward, Money(minorUnits: 200_000, currency: "USD"))
     }
 }
+
+extension CaseLifeScreensTests {
+    /// The walk's finding: Ctrl-S on the Close form at once closed a granted case as "Claim
+    /// refused" (the first reason, chosen for the person), with no details, and nothing on
+    /// the case said why it was closed.
+    func testClosingACaseAsksForTheReasonAndDetailsAndTheHeadingSaysWhy() throws {
+        let store = try makeStore(stage: .integration)
+        _ = try store.changeUsers(.add("maria.s", .supervisor), by: Actor(user: "root", role: .administrator), at: Self.tick)
+        let context = SessionContext(user: "maria.s", today: Self.today, storeDescription: "Store", role: .supervisor,
+                                     clock: { Self.tick }, reference: IntegrationScreensTests.reference)
+        var app = HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store)
+        openCase(&app)
+        app.press([.character("t")])
+        XCTAssertEqual(app.topScreen.title, "Move")
+        let close = try XCTUnwrap((app.topScreen as? PickScreen)?.items.firstIndex { $0.title == TransitionName.close.title })
+        for _ in 0..<close { app.press([.down]) }
+        app.press([.enter])
+        XCTAssertEqual(app.topScreen.title, "Close")
+        XCTAssertTrue(app.lines.contains { $0.contains("— choose why —") }, app.lines.joined(separator: "\n"))
+        app.press([.control("s")])
+        XCTAssertEqual(app.topScreen.title, "Close", "nothing saved")
+        let text = app.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Choose why the case is closed."), text)
+        XCTAssertTrue(text.contains("Say what happened: the record keeps it."), text)
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .integration)
+        app.press(Array(repeating: .right, count: 4)) // Integration complete
+        app.press([.tab])
+        app.type("Работает в Лейпциге, семья воссоединилась.")
+        app.press([.control("s")])
+        let closed = try store.load(CaseID(number: 1)).record
+        XCTAssertEqual(closed.stage, .closed, app.lines.joined(separator: "\n"))
+        XCTAssertEqual(closed.closure, Closure(reason: .integrated, details: "Работает в Лейпциге, семья воссоединилась."))
+        XCTAssertEqual(app.topScreen.title, "HV-000001", app.lines.joined(separator: "\n"))
+        XCTAssertTrue(app.lines[1].contains("· Closed: Integration complete ·"), app.lines[1])
+    }
+}

@@ -9,6 +9,8 @@ import Glibc
 /// SIGUSR2 from outside is ignored rather than ending the process.
 enum LockAlarm {
     static let signal = SIGUSR2
+    /// As if no timer could be had (the tests of the polling fallback).
+    nonisolated(unsafe) static var unavailable = false
 
     private static let installed: Bool = {
         var action = sigaction()
@@ -19,34 +21,32 @@ enum LockAlarm {
     }()
 
     /// Runs `call` (a blocking system call) with an alarm `seconds` from now that interrupts
-    /// it; returns what it returned, `errno` as it left it. With no timer to be had, the call
-    /// is not made: a nap of at most a millisecond, then `EINTR`, and the caller tries again.
-    static func interrupting(after seconds: Double, _ call: () -> Int32) -> Int32 {
+    /// it, with the signal unblocked on this thread for the while (dispatch's worker threads
+    /// block it); returns what it returned, `errno` as it left it. Nil when no timer can be
+    /// had (no /proc, the pending-signal limit reached): the caller then polls without
+    /// blocking, and `call` is not made.
+    static func interrupting(after seconds: Double, _ call: () -> Int32) -> Int32? {
+        guard !unavailable, installed, let thread = threadID() else { return nil }
         var timer: timer_t?
         var event = sigevent()
         event.sigev_notify = Int32(SIGEV_THREAD_ID)
         event.sigev_signo = Int32(signal)
-        guard installed, let thread = threadID() else {
-            usleep(useconds_t(min(max(seconds, 0), 0.001) * 1e6))
-            errno = EINTR
-            return -1
-        }
         event._sigev_un._tid = thread
-        guard timer_create(CLOCK_MONOTONIC, &event, &timer) == 0 else {
-            usleep(useconds_t(min(max(seconds, 0), 0.001) * 1e6))
-            errno = EINTR
-            return -1
-        }
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, signal)
+        var mask = sigset_t()
+        guard pthread_sigmask(SIG_UNBLOCK, &unblock, &mask) == 0 else { return nil }
+        // Run in reverse: the timer is gone before the mask is put back.
+        defer { pthread_sigmask(SIG_SETMASK, &mask, nil) }
+        guard timer_create(CLOCK_MONOTONIC, &event, &timer) == 0 else { return nil }
         defer { timer_delete(timer) }
         let wait = max(seconds, 0.000_001)
         var when = itimerspec()
         when.it_value.tv_sec = Int(wait)
         when.it_value.tv_nsec = Int((wait - Double(Int(wait))) * 1e9)
         if when.it_value.tv_sec == 0, when.it_value.tv_nsec == 0 { when.it_value.tv_nsec = 1_000 }
-        guard timer_settime(timer, 0, &when, nil) == 0 else {
-            errno = EINTR
-            return -1
-        }
+        guard timer_settime(timer, 0, &when, nil) == 0 else { return nil }
         return call()
     }
 

@@ -17,34 +17,47 @@ extension PosixFile {
     static let holdByte: Int = 1 << 62
     // Linux's open-file-description locks (fcntl.h, with _GNU_SOURCE, which Swift's Glibc lacks).
     private static let setLockOFD: Int32 = 37 // F_OFD_SETLK
+    private static let setLockOFDWaiting: Int32 = 38 // F_OFD_SETLKW
 
-    private func lockHoldByte(_ type: Int32) -> Bool {
+    private func lockHoldByte(_ type: Int32, waiting: Bool = false) -> Bool {
         var lock = Glibc.flock()
         lock.l_type = Int16(type)
         lock.l_whence = Int16(SEEK_SET)
         lock.l_start = off_t(Self.holdByte)
         lock.l_len = 1
         lock.l_pid = 0
-        return withUnsafeMutablePointer(to: &lock) { fcntl(descriptor, Self.setLockOFD, UnsafeMutableRawPointer($0)) } == 0
+        let command = waiting ? Self.setLockOFDWaiting : Self.setLockOFD
+        return withUnsafeMutablePointer(to: &lock) { fcntl(descriptor, command, UnsafeMutableRawPointer($0)) } == 0
     }
 
     /// Marks this opening of a log as one that reads it (best effort: without it, a compaction
     /// that replaced the log only waits its time out and leaves the freeing to the last close).
+    /// Waits (microseconds) while a compaction looks whether anyone holds the file.
     func holdAsLog() {
-        _ = lockHoldByte(Int32(F_RDLCK))
+        for _ in 0..<3 where lockHoldByte(Int32(F_RDLCK), waiting: true) { return }
     }
 
-    /// Whether some other opening still holds this file (`holdAsLog`).
+    /// Whether some other opening still holds this file (`holdAsLog`). Needs this opening to be
+    /// able to write (the exclusive probe); a read-only one always answers yes.
     func isHeldByOthers() -> Bool {
         guard lockHoldByte(Int32(F_WRLCK)) else { return true }
         _ = lockHoldByte(Int32(F_RDLCK))
         return false
     }
 
-    /// Opens a log (the case log or the audit trail) and holds it.
+    /// Opens a log (the case log or the audit trail) and holds it, and makes sure that what it
+    /// holds is still the file at `path`: a log opened just before a compaction renamed another
+    /// over it, and held only after the compaction looked for holders, might be cut while read.
+    /// A file replaced meanwhile is opened again.
     static func openLog(_ path: String, flags: Int32) throws -> PosixFile {
-        let file = try PosixFile(path: path, flags: flags)
-        file.holdAsLog()
+        var file = try PosixFile(path: path, flags: flags)
+        for _ in 0..<10 {
+            file.holdAsLog()
+            var atPath = stat()
+            let held = try file.status()
+            guard stat(path, &atPath) == 0, atPath.st_ino != held.st_ino || atPath.st_dev != held.st_dev else { return file }
+            file = try PosixFile(path: path, flags: flags)
+        }
         return file
     }
 }
@@ -73,6 +86,8 @@ extension FileCaseStore {
         guard fstat(old.descriptor, &info) == 0, info.st_nlink == 0 else { return false } // never a file at a path
         var length = Int(info.st_size)
         while length > 0 {
+            // Looked at again before every cut: a holder that turns up stops it.
+            guard !old.isHeldByOthers() else { return false }
             length = max(0, length - retireStep)
             guard ftruncate(old.descriptor, off_t(length)) == 0 else { return false }
             if length > 0 { usleep(retirePause) }

@@ -195,7 +195,13 @@ final class PosixFile {
                 wait.waiting?(LockHolder.describe(LockHolder.holders(of: self), path: path))
             }
             let until = told ? wait.limit : min(wait.patience, wait.limit)
-            let result = LockAlarm.interrupting(after: until - waited) { flock(descriptor, operation) }
+            guard let result = LockAlarm.interrupting(after: until - waited, { flock(descriptor, operation) }) else {
+                // No timer to be had: tried without blocking, a millisecond apart.
+                usleep(1_000)
+                if flock(descriptor, operation | LOCK_NB) == 0 { return }
+                guard errno == EWOULDBLOCK || errno == EINTR else { throw FileError(path: path, operation: "flock", code: errno) }
+                continue
+            }
             if result == 0 { return }
             guard errno == EINTR else { throw FileError(path: path, operation: "flock", code: errno) }
         }

@@ -132,6 +132,8 @@ public struct HavenApp {
                     stack.remove(asker)
                 }
             case let .backAnswering(message):
+                // The screen at the bottom is never closed this way (as `.back`, it would ask to quit).
+                guard stack.ids.first != asker else { continue }
                 let below = stack.below(asker)
                 stack.remove(asker)
                 if let below { next = deliver(message, to: below, quietly: quietly) }

@@ -193,11 +193,19 @@ enum CaseActions {
 
     static func closeCase(_ stored: StoredCase, context: SessionContext) -> FormScreen {
         let form = Form(sections: [Form.Section(title: "Close the case", fields: [
-            FormField("reason", "Reason", .choice(FormOption.all(ClosureReason.self))),
-            FormField("details", "Details", .text(maximumLength: 1000)),
+            // No reason is chosen for the person: a closure is not taken back, and a default
+            // saved by a Ctrl-S too soon recorded a grant as "Claim refused".
+            FormField("reason", "Reason", .choice([FormOption("", "— choose why —")] + FormOption.all(ClosureReason.self))),
+            FormField("details", "Details", .text(maximumLength: 1000), hint: "what happened, for whoever reads the case later"),
         ])])
-        return FormScreen(title: "Close", heading: "Close \(stored.record.id)", form: form) { form, now in
-            let closure = Closure(reason: ClosureReason(rawValue: form.value("reason")) ?? .withdrawn, details: form.value("details"))
+        return FormScreen(title: "Close", heading: "Close \(stored.record.id) · it cannot be reopened here", form: form) { form, now in
+            var problems: [ValidationIssue] = []
+            if ClosureReason(rawValue: form.value("reason")) == nil { problems.append(ValidationIssue(field: "reason", message: "Choose why the case is closed.")) }
+            if form.value("details").trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append(ValidationIssue(field: "details", message: "Say what happened: the record keeps it."))
+            }
+            guard problems.isEmpty, let reason = ClosureReason(rawValue: form.value("reason")) else { return .problems(problems) }
+            let closure = Closure(reason: reason, details: form.value("details"))
             do {
                 let record = try Workflow.perform(.close, on: stored.record, by: context.actor, at: now, closure: closure)
                 return .perform([.save(record, basedOn: stored.version)])

@@ -111,17 +111,20 @@ public struct CaseViewScreen: Screen {
     func notOpen(to action: Action) -> String {
         let record = stored.record
         if record.stage == .closed { return "\(record.id) is closed." }
-        if context.role == .caseworker, let other = record.assignedTo, other != context.user, action != .addNote {
-            return "\(record.id) is assigned to \(other); a supervisor can give it to you (o)."
-        }
         switch action {
         case .approveDecision, .returnDecision, .overrideAllocation:
             return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
-        case .moveStage:
-            return "No stage move from \(record.stage.title) is open to \(context.role.withArticle)."
+        case .proposeDecision, .amendDecision, .allocation(.propose):
+            if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }
         default:
-            return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
+            break
         }
+        if context.role == .caseworker, record.assignedTo != context.user, action != .addNote {
+            return record.assignedTo.map { "\(record.id) is assigned to \($0); a supervisor can give it to you." }
+                ?? "\(record.id) is not assigned to you; a supervisor can give it to you."
+        }
+        if action == .moveStage { return "No stage move from \(record.stage.title) is open to \(context.role.withArticle)." }
+        return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
     }
 
     /// What waits for a supervisor on this case, if anything.
@@ -329,8 +332,10 @@ public struct CaseViewScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         let record = stored.record
+        // A closed case says why in its heading, where every section shows it.
+        let stage = record.stage == .closed ? record.closure.map { "Closed: \($0.reason.title)" } ?? record.stage.title : record.stage.title
         let heading = " \(record.id) \(record.defector.cyrillicName.displayed) (\(record.defector.latinName.given) \(record.defector.latinName.family))"
-            + " · \(record.stage.title) · \(stored.version)"
+            + " · \(stage) · \(stored.version)"
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1
