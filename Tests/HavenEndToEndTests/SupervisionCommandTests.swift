@@ -54,6 +54,20 @@ final class SupervisionCommandTests: XCTestCase {
         XCTAssertTrue(check.output.hasSuffix("0 cases, 0 saved versions, 2 audit entries (2 of them not about a case: users, countries, courses, openings, compactions or backups): sound\n"), check.output)
     }
 
+    /// As the Users screen asks: a user holding open cases keeps the role unless asked twice.
+    func testRemovingAUserWhoHoldsOpenCasesIsRefusedNamingThem() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "20", "--no-open", "--role", "administrator", "--store", store).status, 0)
+        let refused = try haven("users", "remove", "anna.k", "--store", store)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.output.contains("anna.k holds "), refused.output)
+        XCTAssertTrue(refused.output.contains("open cases (HV-"), refused.output)
+        XCTAssertTrue(refused.output.contains("nothing was changed"), refused.output)
+        XCTAssertTrue(try haven("users", "--store", store).output.contains("anna.k "), "still a user")
+        let forced = try haven("users", "remove", "anna.k", "--even-with-open-cases", "--store", store)
+        XCTAssertEqual(forced.status, 0, forced.output)
+        XCTAssertFalse(try haven("users", "--store", store).output.contains("anna.k "))
+    }
+
     func testARoleDecidesWhatCommandsDoAndTheEnvironmentCannotChangeWho() throws {
         XCTAssertEqual(try haven("demo", "--cases", "20", "--no-open", "--role", "caseworker", "--store", store).status, 0)
         let export = try haven("export", "--store", store)

@@ -44,12 +44,32 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a user's role away; administrators only.")
+        static let configuration = CommandConfiguration(
+            abstract: "Take a user's role away; administrators only.",
+            discussion: "Refused while the user holds open cases (they would be left with no one working on them), unless --even-with-open-cases.")
         @Argument(help: ArgumentHelp("The user's account name.", valueName: "name")) var name: String
+        @Flag(help: "Take the role away even though the user still holds open cases.") var evenWithOpenCases = false
         @OptionGroup var store: StoreOptions
 
         func run() throws {
-            try UsersCommand.apply(.remove(try UsersCommand.userName(name)), to: store)
+            let user = try UsersCommand.userName(name)
+            // Opened as an administrator first: only they are told anything.
+            let (opened, actor) = try store.open(for: .manageUsers)
+            if !evenWithOpenCases {
+                // As the Users screen asks: a caseworker removed with cases assigned leaves
+                // families with no one working on them.
+                let held = try opened.summaries().filter { $0.assignedTo == user && $0.stage != .closed }.map(\.id)
+                if !held.isEmpty {
+                    let named = held.prefix(5).map(\.rawValue).joined(separator: ", ") + (held.count > 5 ? ", …" : "")
+                    throw HavenFailure("\(name) holds \(held.count) open case\(held.count == 1 ? "" : "s") (\(named)); nothing was changed. "
+                                       + "Reassign them first (the Workload screen, or o on a case), or run again with --even-with-open-cases.")
+                }
+            }
+            do {
+                _ = try opened.changeUsers(.remove(user), by: actor, at: .now())
+            } catch {
+                throw HavenFailure("\(error)")
+            }
             print("\(name) no longer has a role in the store.")
         }
     }
