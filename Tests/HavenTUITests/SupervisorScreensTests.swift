@@ -103,6 +103,29 @@ final class SupervisorScreensTests: XCTestCase {
         _ = try store.save(changed, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: later)
     }
 
+    /// The walk's finding: a returned proposal came back as an empty form, the supervisor's
+    /// comment nowhere on it. It now comes back to be amended, with the comment above it.
+    func testAReturnedProposalComesBackToBeAmendedWithTheComment() throws {
+        let store = try makeStore()
+        let stored = try store.load(CaseID(number: 1))
+        let returned = try Workflow.returnDecision(on: stored.record, comment: "Cite the debrief.", by: Actor(user: "maria.s", role: .supervisor),
+                                                   at: Timestamp(date: Self.today, hour: 11))
+        _ = try store.save(returned, basedOn: stored.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        var app = app("anna.k", store)
+        app.press([.character("/")])
+        app.type("1")
+        app.press([.enter, .character("p")])
+        XCTAssertEqual(app.topScreen.title, "Propose", app.lines.joined(separator: "\n"))
+        let text = app.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Returned by maria.s: Cite the debrief."), text)
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("reasons"), "Credible account.")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("outcome"), DecisionOutcome.grant.rawValue)
+        app.press([.tab, .control("e")])
+        app.type(" The debrief of 2026-11-20 agrees.")
+        app.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.reasons, "Credible account. The debrief of 2026-11-20 agrees.")
+    }
+
     /// maria asks to approve anna's grant; before she says y, the proposal is returned by
     /// someone else and anna proposes a refusal. y does not approve what maria never saw.
     func testApprovingAProposalThatChangedMeanwhileIsRefusedSayingWhatChanged() throws {

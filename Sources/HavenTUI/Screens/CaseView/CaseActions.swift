@@ -101,11 +101,16 @@ enum CaseActions {
     // MARK: Decisions
 
     static func proposeDecision(_ stored: StoredCase, context: SessionContext) -> FormScreen {
-        let form = Form(sections: [Form.Section(title: "Proposed decision", fields: [
-            FormField("outcome", "Decision", .choice(FormOption.all(DecisionOutcome.self))),
-            FormField("reasons", "Reasons", .text(maximumLength: 2000), hint: "what the decision rests on"),
+        // A proposal returned by a supervisor comes back to be amended, not retyped, with the
+        // supervisor's comment above it.
+        let returned = stored.record.decision.flatMap { $0.review?.verdict == .returned ? $0 : nil }
+        let form = Form(sections: [Form.Section(title: returned.map { "Returned by \($0.review!.by): \($0.review!.comment)" } ?? "Proposed decision", fields: [
+            FormField("outcome", "Decision", .choice(FormOption.all(DecisionOutcome.self)), value: returned?.outcome.rawValue ?? DecisionOutcome.allCases[0].rawValue),
+            FormField("reasons", "Reasons", .text(maximumLength: 2000), hint: "what the decision rests on", value: returned?.reasons ?? ""),
         ])])
-        return FormScreen(title: "Propose", heading: "Propose a decision on \(stored.record.id) · a supervisor reviews it", form: form) { form, now in
+        let heading = returned == nil ? "Propose a decision on \(stored.record.id) · a supervisor reviews it"
+            : "Propose again on \(stored.record.id) · the returned proposal, to amend"
+        return FormScreen(title: "Propose", heading: heading, form: form) { form, now in
             do {
                 let record = try Workflow.proposeDecision(DecisionOutcome(rawValue: form.value("outcome")) ?? .grant,
                                                           reasons: form.value("reasons"), on: stored.record, by: context.actor,
