@@ -342,7 +342,9 @@ extension CaseLifeScreensTests {
         XCTAssertTrue(text.contains("Choose why the case is closed."), text)
         XCTAssertTrue(text.contains("Say what happened: the record keeps it."), text)
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .integration)
-        app.press(Array(repeating: .right, count: 4)) // Integration complete
+        // A letter on a choice picks the next option starting with it, and says so.
+        app.type("i")
+        XCTAssertEqual(app.lines[22], " Reason is now Integration complete (letters pick options here).")
         app.press([.tab])
         app.type("Работает в Лейпциге, семья воссоединилась.")
         app.press([.control("s")])

@@ -17,6 +17,16 @@ enum FormKeys {
         return .push(TextViewScreen(title: field.label, heading: field.label.trimmingCharacters(in: .whitespaces), text: text.isEmpty ? "(empty)" : text))
     }
 
+    /// After a letter on a choice field: what it now says, and that it takes no text. Typing a
+    /// sentence into a choice field picked one option per letter and changed the crossing
+    /// method unseen (the walk of issue 22); each letter now says what it chose.
+    static func choiceStatus(_ form: Form, after key: Key) -> [Command] {
+        let field = form.focusedField
+        guard !field.takesText, case .choice = field.kind, let letter = key.typedCharacter, letter.isLetter else { return [] }
+        let title = field.options.first { $0.value == field.value }?.title ?? field.value
+        return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is now \(title) (letters pick options here).", .warning)]
+    }
+
     static var goToPrompt: Command { .status("Go to which field? Its label's first letter, or a section's number.", .info) }
 
     /// The key after Ctrl-G: the field it picks, or a message when none.

@@ -101,7 +101,8 @@ public struct FormScreen: Screen {
         let before = adjust == nil ? nil : form.values
         let taken = form.handle(key)
         if taken, let adjust, form.values != before { adjust(&form) }
-        return taken || key.typedCharacter != nil ? [] : nil
+        if taken { return FormKeys.choiceStatus(form, after: key) }
+        return key.typedCharacter != nil ? [] : nil
     }
 
     public mutating func receive(reply: StoreReply) -> [Command] {

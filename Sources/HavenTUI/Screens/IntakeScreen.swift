@@ -139,7 +139,7 @@ public struct IntakeScreen: Screen {
         if consentNow != consent, consentNow.contains("yes"), form.value("consent.recordedOn").isEmpty {
             form["consent.recordedOn"]?.setText(today.description)
         }
-        return []
+        return FormKeys.choiceStatus(form, after: key)
     }
 
     /// On leaving a Cyrillic name field, suggest its ICAO spelling if the Latin one is empty.
