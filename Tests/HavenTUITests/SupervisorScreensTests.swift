@@ -112,6 +112,12 @@ final class SupervisorScreensTests: XCTestCase {
                                                    at: Timestamp(date: Self.today, hour: 11))
         _ = try store.save(returned, basedOn: stored.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
         var app = app("anna.k", store)
+        // Her queue marks it as returned to her.
+        app.press([.character("2")])
+        let row = try XCTUnwrap(app.lines.first { $0.contains("HV-000001") })
+        XCTAssertTrue(row.contains("Decision↩"), row)
+        XCTAssertFalse(try XCTUnwrap(app.lines.first { $0.contains("HV-000002") }).contains("↩"))
+        app.press([.escape])
         app.press([.character("/")])
         app.type("1")
         app.press([.enter, .character("p")])

@@ -52,6 +52,12 @@ extension CaseSummary {
         return nil
     }
 
+    /// The case's proposal in its present stage came back returned by a supervisor: the
+    /// caseworker has work on it (the queue marks it).
+    public var isReturnedToCaseworker: Bool {
+        stage == .decision && decision?.verdict == .returned || stage == .allocation && allocation?.verdict == .returned
+    }
+
     /// The country whose place a pending proposal holds.
     public var reservedCountry: CountryCode? { allocation?.heldCountry(in: stage) }
 }

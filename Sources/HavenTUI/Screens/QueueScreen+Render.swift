@@ -38,7 +38,9 @@ extension QueueScreen {
                 .id: summary.id.rawValue,
                 .cyrillicName: PersonNameDisplay.fitting(summary.cyrillicName, in: widths[.cyrillicName] ?? 0),
                 .latinName: PersonNameDisplay.fitting(summary.latinName, in: widths[.latinName] ?? 0),
-                .stage: followUp.map { ($0.state == .overdue ? "LATE" : "Due") + " \($0.months) mo." } ?? summary.stage.title,
+                // A proposal returned by a supervisor is marked: it is the caseworker's to amend.
+                .stage: followUp.map { ($0.state == .overdue ? "LATE" : "Due") + " \($0.months) mo." }
+                    ?? summary.stage.title + (summary.isReturnedToCaseworker ? "↩" : ""),
                 .daysInStage: String(daysInStage(summary)) + (overdue ? "!" : ""),
                 .caseworker: summary.assignedTo?.rawValue ?? "-", .country: summary.country?.rawValue ?? "",
             ]

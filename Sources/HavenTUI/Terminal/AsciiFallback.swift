@@ -8,7 +8,7 @@ import HavenCore
 public enum AsciiFallback {
     static let symbols: [Character: Character] = [
         "…": "~", "·": ".", "›": ">", "‹": "<", "↑": "^", "↓": "v", "→": ">", "←": "<", "█": "#", "▒": "+",
-        "░": ":", "▸": ">", "◂": "<", "—": "-", "–": "-", "“": "\"", "”": "\"", "‘": "'", "’": "'", "✓": "*", "×": "x",
+        "░": ":", "▸": ">", "◂": "<", "—": "-", "–": "-", "“": "\"", "”": "\"", "‘": "'", "’": "'", "✓": "*", "×": "x", "↩": "<",
     ]
 
     public static func character(for character: Character) -> Character {
