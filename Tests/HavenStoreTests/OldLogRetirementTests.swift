@@ -8,19 +8,7 @@ import XCTest
 /// open (`LogHold.swift`): freeing 1.5 GB at once stalled every other session's fsync at the
 /// swap, and cutting a log some session still reads would hand it a damaged record.
 final class OldLogRetirementTests: StoreTestCase {
-    func agedStore() throws -> FileCaseStore {
-        let store = try makeStore()
-        try store.importCases(demoCases(30), by: admin, at: now, today: today)
-        for round in 0..<3 {
-            for number in 1...30 {
-                let stored = try store.load(CaseID(number: number))
-                var record = stored.record
-                record.notes.append(Note(author: anna.user, at: now, text: "round \(round) on \(number)"))
-                _ = try store.save(record, basedOn: stored.version, by: anna, at: now)
-            }
-        }
-        return store
-    }
+    func agedStore() throws -> FileCaseStore { try savedStore(cases: 30) }
 
     func inode(_ path: String) -> ino_t {
         var info = stat()

@@ -9,19 +9,7 @@ import XCTest
 final class StoreBackupCompactionTests: StoreTestCase {
     var backupURL: URL { scratch.appendingPathComponent("backup") }
 
-    func agedStore() throws -> FileCaseStore {
-        let store = try makeStore()
-        try store.importCases(demoCases(10), by: admin, at: now, today: today)
-        for round in 0..<3 {
-            for number in 1...10 {
-                let stored = try store.load(CaseID(number: number))
-                var record = stored.record
-                record.notes.append(Note(author: anna.user, at: now, text: "round \(round) on \(number)"))
-                _ = try store.save(record, basedOn: stored.version, by: anna, at: now)
-            }
-        }
-        return store
-    }
+    func agedStore() throws -> FileCaseStore { try savedStore(cases: 10) }
 
     func testACompactionDuringTheCopyLeavesTheBackupWithTheLogOfItsCut() throws {
         let store = try agedStore()

@@ -41,6 +41,22 @@ class StoreTestCase: XCTestCase {
         return store
     }
 
+    /// A store of `count` imported cases, each then saved `rounds` more times with a note by
+    /// anna: a log several times its live size, for compaction and backup tests.
+    func savedStore(cases count: Int, rounds: Int = 3) throws -> FileCaseStore {
+        let store = try makeStore()
+        try store.importCases(demoCases(count), by: admin, at: now, today: today)
+        for round in 0..<rounds {
+            for number in 1...count {
+                let stored = try store.load(CaseID(number: number))
+                var record = stored.record
+                record.notes.append(Note(author: anna.user, at: now, text: "round \(round) on \(number)"))
+                _ = try store.save(record, basedOn: stored.version, by: anna, at: now)
+            }
+        }
+        return store
+    }
+
     func demoCases(_ count: Int) -> [Case] {
         DemoCases.generate(count: count, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
     }
