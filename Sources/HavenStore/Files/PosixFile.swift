@@ -111,43 +111,40 @@ final class PosixFile {
     /// Reads `count` bytes at `offset` (fewer at the end of the file), into a buffer that is
     /// not zeroed first: the store's log can be hundreds of megabytes.
     func read(at offset: Int, count: Int) throws -> [UInt8] {
+        guard count > 0 else { return [] }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: max(0, count)) { buffer, initialized in
-            var done = 0
-            while done < count {
-                let result = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if result == 0 { break }
-                done += result
-            }
-            initialized = done
+            (initialized, failure) = readFully(into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count, at: offset)
         }
         guard failure == 0 else { throw FileError(path: path, operation: "read", code: failure) }
         return bytes
+    }
+
+    /// pread until `count` bytes are read, the file ends or it fails: how many, and errno (0).
+    private func readFully(into pointer: UnsafeMutableRawPointer, count: Int, at offset: Int) -> (done: Int, failure: Int32) {
+        var done = 0
+        while done < count {
+            let result = pread(descriptor, pointer + done, count - done, off_t(offset + done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                return (done, errno)
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return (done, 0)
     }
 
     /// Reads `count` bytes at `offset` into `buffer` from index `start` (fewer at the end of
     /// the file), growing the buffer when it is too short; how many were read. The check reads
     /// gigabytes through a few such buffers rather than a new one a chunk.
     func read(at offset: Int, count: Int, into buffer: inout [UInt8], at start: Int) throws -> Int {
+        guard count > 0 else { return 0 }
         if buffer.count < start + count { buffer += repeatElement(0, count: start + count - buffer.count) }
         var failure: Int32 = 0
         var done = 0
         buffer.withUnsafeMutableBytes { raw in
-            while done < count {
-                let result = pread(descriptor, raw.baseAddress! + start + done, count - done, off_t(offset + done))
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if result == 0 { break }
-                done += result
-            }
+            (done, failure) = readFully(into: raw.baseAddress! + start, count: count, at: offset)
         }
         guard failure == 0 else { throw FileError(path: path, operation: "read", code: failure) }
         return done
