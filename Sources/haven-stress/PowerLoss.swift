@@ -166,7 +166,7 @@ struct PowerLoss: ParsableCommand {
             }
             if step == 25 { _ = try store.changeUsers(.add("pieter.v", .supervisor), by: admin, at: now) }
             if step == 33 { _ = try store.changeHostCountries(.add(HostCountry(code: CountryCode("AT")!, name: "Austria", languages: [LanguageCode("de")!], quota: 10)), by: admin, at: now) }
-            if step == 27 { try store.keepDraft(IntakeDraft(savedAt: now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily"), for: worker.user) }
+            if step == 27 { try store.keepDraft(FormDraft(session: "stress", savedAt: now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily"), for: worker.user) }
             if step == 30 {
                 try store.importCases(Array(records[5..<30]), by: admin, at: now, today: today)
                 for record in records[5..<30] { recording.acknowledge(record.id, CaseVersion(1)) }

@@ -98,10 +98,6 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
         warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }
     let user = actor.user
-    let draft = try? store.draft(for: user)
-    if let draft, warning == nil {
-        warning = "Your unsaved \(draft.what) from \(draft.savedAt.minuteText) UTC is kept: 1 opens it."
-    }
     let storeDirectory = store.directory
     let context = SessionContext(user: user, today: clock().date,
                                  storeDescription: description, startupWarning: warning, role: actor.role,
@@ -110,13 +106,14 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
                                  writeFile: { path, contents in
                                      try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath, store: storeDirectory)
                                  })
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), context: context, draft: draft),
+    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), context: context),
                        context: context, store: store)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil
     })
-    // Whatever ended the session, a half-typed form is kept (or its kept copy removed).
-    app.keepDraft()
+    // Whatever ended the session, every half-typed form is kept (or its kept copy removed),
+    // and the session is marked over, so the next one offers them back.
+    app.endSession()
     switch end {
     case .quit:
         return

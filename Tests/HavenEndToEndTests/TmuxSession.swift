@@ -150,3 +150,32 @@ final class TmuxSession {
         return children.split(separator: " ").compactMap { pid_t($0) }.first
     }
 }
+
+/// What the tests in tmux share: running `haven` once, a store two sessions share, and
+/// opening a case from the home screen's finder.
+extension XCTestCase {
+    func runHaven(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        try ChildProcess.run(["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments,
+                             outputPath: directory.appendingPathComponent("out-\(UUID().uuidString)").path)
+    }
+
+    /// A store of a few demo cases that two sessions can share, in a directory of its own.
+    func sharedStore(cases: Int, role: String = "supervisor") throws -> (store: String, cleanup: () -> Void) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haven-shared-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = directory.appendingPathComponent("store").path
+        let result = try runHaven(["demo", "--cases", "\(cases)", "--no-open", "--role", role, "--store", store], in: directory)
+        XCTAssertEqual(result.status, 0, result.output)
+        return (store, { try? FileManager.default.removeItem(at: directory) })
+    }
+
+    /// Open a case by number from the home screen's finder.
+    func openCase(_ number: String, in session: TmuxSession) throws {
+        session.waitFor(text: "Cases by stage")
+        try session.press("/")
+        try session.type(number)
+        session.waitFor(text: "HV-00000\(number) ")
+        try session.press("Enter")
+        session.waitFor(text: "1 Person")
+    }
+}

@@ -27,7 +27,7 @@ final class StoreBackupTests: StoreTestCase {
             _ = try store.save(record, basedOn: loaded.version, by: anna, at: now)
         }
         _ = try store.changeUsers(.add("pieter.v", .supervisor), by: admin, at: now)
-        try store.keepDraft(IntakeDraft(savedAt: now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily"), for: anna.user)
+        try store.keepDraft(FormDraft(session: "s1", savedAt: now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily"), for: anna.user)
         try appendBytes(Array(#"{"crc32":"0000"#.utf8), to: FileCaseStore.casesFile)
         let reopened = try FileCaseStore(at: storeURL)
         XCTAssertTrue(reopened.openingProblems.contains { $0.message.contains("torn") }, "the torn write went to quarantine/")
@@ -135,7 +135,7 @@ final class StoreBackupTests: StoreTestCase {
         let manifest = try StoreBackup.take(of: storeURL, into: backupURL, by: "root")
         let quarantined = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: path("quarantine")).first)
         XCTAssertEqual(manifest.files.map(\.name), ["store.json", "users.json", "cases.jsonl", "audit.jsonl",
-                                                    "quarantine/\(quarantined)", "drafts/anna.k.json"])
+                                                    "quarantine/\(quarantined)", "drafts/anna.k~s1~intake.json"])
         for file in manifest.files {
             let original = try bytes(storeURL, file.name)
             XCTAssertEqual(Data(try bytes(backupURL, file.name)), Data(original), file.name)
@@ -210,7 +210,7 @@ final class StoreBackupTests: StoreTestCase {
         let trail = backupURL.appendingPathComponent(FileCaseStore.auditFile).path
         let length = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: trail)[.size] as? Int)
         XCTAssertEqual(truncate(trail, off_t(length - 100)), 0)
-        XCTAssertEqual(unlink(backupURL.appendingPathComponent("drafts/anna.k.json").path), 0)
+        XCTAssertEqual(unlink(backupURL.appendingPathComponent("drafts/anna.k~s1~intake.json").path), 0)
         XCTAssertTrue(FileManager.default.createFile(atPath: backupURL.appendingPathComponent(FileCaseStore.countriesFile).path, contents: Data("{}".utf8),
                                        attributes: [.posixPermissions: 0o600]))
         let verification = StoreBackup.verify(backupURL)
@@ -218,7 +218,7 @@ final class StoreBackupTests: StoreTestCase {
         let messages = verification.problems.filter { $0.severity == .damaged }.map(\.description)
         XCTAssertTrue(messages.contains { $0.contains(trail) && $0.contains("\(length - 100) bytes, but backup.json says \(length)") && $0.contains("cut short") },
                       messages.joined(separator: "\n"))
-        XCTAssertTrue(messages.contains { $0.contains("drafts/anna.k.json") && $0.contains("missing") }, messages.joined(separator: "\n"))
+        XCTAssertTrue(messages.contains { $0.contains("drafts/anna.k~s1~intake.json") && $0.contains("missing") }, messages.joined(separator: "\n"))
         XCTAssertTrue(messages.contains { $0.contains("countries.json") && $0.contains("not in backup.json") }, messages.joined(separator: "\n"))
     }
 
@@ -243,9 +243,9 @@ final class StoreBackupTests: StoreTestCase {
         XCTAssertEqual(try reopened.users(), try store.users())
         XCTAssertEqual(Data(try bytes(restoredURL, FileCaseStore.auditFile)), Data(try bytes(storeURL, FileCaseStore.auditFile)))
         XCTAssertEqual(try reopened.auditTrail(matching: AuditFilter(), limit: 1000), try store.auditTrail(matching: AuditFilter(), limit: 1000))
-        XCTAssertEqual(try reopened.draft(for: anna.user)?.values, ["cyrillicFamily": "Жуков"])
+        XCTAssertEqual(try reopened.drafts(for: anna.user).map(\.values), [["cyrillicFamily": "Жуков"]])
         XCTAssertEqual(mode(restoredURL.path), 0o700)
-        for name in [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.casesFile, FileCaseStore.auditFile, "drafts/anna.k.json"] {
+        for name in [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.casesFile, FileCaseStore.auditFile, "drafts/anna.k~s1~intake.json"] {
             XCTAssertEqual(mode(restoredURL.appendingPathComponent(name).path), 0o600, name)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: restoredURL.appendingPathComponent(BackupManifest.fileName).path))
@@ -264,7 +264,7 @@ final class StoreBackupTests: StoreTestCase {
         XCTAssertTrue(restored.check.isSound, restored.check.problems.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(mode(restoredURL.path), 0o2770)
         XCTAssertEqual(mode(restoredURL.appendingPathComponent(FileCaseStore.casesFile).path), 0o660)
-        XCTAssertEqual(mode(restoredURL.appendingPathComponent("drafts/anna.k.json").path), 0o600, "a draft stays its writer's alone")
+        XCTAssertEqual(mode(restoredURL.appendingPathComponent("drafts/anna.k~s1~intake.json").path), 0o600, "a draft stays its writer's alone")
         XCTAssertEqual(try FileCaseStore(at: restoredURL).manifest.group, group)
     }
 
@@ -321,7 +321,7 @@ final class StoreBackupTests: StoreTestCase {
         XCTAssertTrue(opened.readOnlyReason?.contains("a backup") == true, "\(String(describing: opened.readOnlyReason))")
         let loaded = try opened.load(CaseID(number: 1))
         XCTAssertThrowsError(try opened.save(loaded.record, basedOn: loaded.version, by: anna, at: now))
-        XCTAssertThrowsError(try opened.keepDraft(nil, for: anna.user))
+        XCTAssertThrowsError(try opened.keepDraft(FormDraft(session: "s2", savedAt: now, values: [:], focus: ""), for: anna.user))
         let check = StoreCheck.run(at: backupURL)
         XCTAssertTrue(check.isSound, check.problems.map(\.description).joined(separator: "\n"))
         let verification = StoreBackup.verify(backupURL)

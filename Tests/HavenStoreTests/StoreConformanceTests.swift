@@ -240,16 +240,41 @@ enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable
         #expect(change.after == CaseDiff.withheld)
     }
 
+    /// Drafts are kept per user, session and target: a second session of the same user keeps
+    /// its own beside the first's (even of the same form), a running session's drafts are
+    /// never offered, and a session that is over has all of its drafts offered to the next.
     @Test(arguments: StoreUnderTest.allCases)
-    func draftsAreKeptPerUserAndRemoved(kind: StoreUnderTest) throws {
-        let (store, _, cleanUp) = try kind.make()
+    func draftsAreKeptPerSessionAndOfferedOnceTheSessionIsOver(kind: StoreUnderTest) throws {
+        let (store, session, cleanUp) = try kind.make()
         defer { cleanUp() }
-        let draft = IntakeDraft(savedAt: S.now, values: ["cyrillicFamily": "Жуков"], focus: "cyrillicFamily")
-        try store.keepDraft(draft, for: S.anna.user)
-        #expect(try store.draft(for: S.anna.user) == draft)
-        #expect(try store.draft(for: S.oleh.user) == nil)
-        try store.keepDraft(nil, for: S.anna.user)
-        #expect(try store.draft(for: S.anna.user) == nil)
+        let anna = S.anna.user
+        let other = try session()
+        try store.beginSession("one", for: anna)
+        try other.beginSession("two", for: anna)
+        let intake = FormDraft(session: "one", savedAt: S.now, values: ["cyrillicName.family": "Жуков"], focus: "cyrillicName.family")
+        let close = FormDraft(session: "one", form: "close", title: "Close HV-000001", savedAt: Timestamp(secondsSinceEpoch: S.now.secondsSinceEpoch + 5),
+                              values: ["reason": "moved", "details": "Уехал к брату"], focus: "details", editing: CaseID(number: 1),
+                              basedOn: CaseVersion(3), baseValues: ["reason": "", "details": ""], labels: ["reason": "Reason", "details": "Details"])
+        let theirs = FormDraft(session: "two", savedAt: Timestamp(secondsSinceEpoch: S.now.secondsSinceEpoch + 9),
+                               values: ["cyrillicName.family": "Петров"], focus: "cyrillicName.family")
+        try store.keepDraft(intake, for: anna)
+        try store.keepDraft(close, for: anna)
+        try other.keepDraft(theirs, for: anna)
+        #expect(intake.target == theirs.target, "the same form in two sessions")
+        #expect(try store.drafts(for: anna).isEmpty, "session two is running: its draft is its own")
+        #expect(try other.drafts(for: anna).isEmpty, "session one is running")
+
+        store.endSession("one", for: anna)
+        let next = try session()
+        #expect(try next.drafts(for: anna) == [close, intake], "session one's drafts, newest first, not overwritten by two's")
+        try other.keepDraft(FormDraft(session: "two", savedAt: S.now, values: ["cyrillicName.family": "Сидоров"], focus: "x"), for: anna)
+        #expect(try next.drafts(for: anna).first { $0.target == "intake" }?.values["cyrillicName.family"] == "Жуков")
+        #expect(try next.drafts(for: S.oleh.user).isEmpty, "another user's drafts are not his")
+
+        try next.discardDraft(session: "one", target: "intake", for: anna)
+        #expect(try next.drafts(for: anna).map(\.target) == ["HV-000001.close"])
+        other.endSession("two", for: anna)
+        #expect(try next.drafts(for: anna).map(\.session).sorted() == ["one", "two"])
     }
 
     @Test(arguments: StoreUnderTest.allCases)

@@ -9,7 +9,10 @@ final class CaseLifeScreensTests: XCTestCase {
     static let tick = IntegrationScreensTests.tick
 
     /// Case 1 (Жуков) approved for Germany, in Relocation, assigned to anna.k.
-    func makeStore(stage: CaseStage = .relocation) throws -> InMemoryCaseStore {
+    func makeStore(stage: CaseStage = .relocation) throws -> InMemoryCaseStore { try Self.store(stage: stage) }
+
+    /// Case 1, Жуков, at `stage`, allocated to Germany and approved.
+    static func store(stage: CaseStage = .relocation) throws -> InMemoryCaseStore {
         let store = InMemoryCaseStore(users: IntegrationScreensTests.users, countries: IntegrationScreensTests.countries)
         var record = Case(id: CaseID(number: 1),
                           defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Артём"), latinName: FullName(family: "Zhukov", given: "Artem"),
@@ -89,7 +92,7 @@ final class CaseLifeScreensTests: XCTestCase {
         app.press([.character("l")])
         app.type("2026")
         XCTAssertEqual(app.handle(.control("c"), terminalSize: HavenApp.testSize), .redraw)
-        XCTAssertEqual(app.status?.text, "Quit Haven? y quits, any other key stays. Unsaved: Travel will be lost.")
+        XCTAssertEqual(app.status?.text, "Quit Haven? y quits, any other key stays. Travel is unsaved: kept for your next start.")
         XCTAssertEqual(app.handle(.character("n"), terminalSize: HavenApp.testSize), .redraw)
         XCTAssertEqual(app.topScreen.title, "Travel")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("travelDate"), "2026", "the form is as it was")
@@ -199,30 +202,34 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(first.topScreen.title, "Edit HV-000001")
         first.press([.control("g"), .character("4"), .tab, .tab, .tab])
         first.type("Астма")
-        XCTAssertNotNil(first.topScreen.unsavedValues, first.lines.joined(separator: "\n"))
-        first.keepDraft()
-        let kept = try XCTUnwrap(store.draft(for: "anna.k"))
+        XCTAssertTrue(first.topScreen.hasUnsavedWork, first.lines.joined(separator: "\n"))
+        first.endSession()
+        let kept = try XCTUnwrap(store.drafts(for: "anna.k").first)
         XCTAssertEqual(kept.editing, CaseID(number: 1))
+        XCTAssertEqual(kept.target, "HV-000001.person")
         XCTAssertEqual(kept.values["healthNeeds"], "Астма")
 
-        // The next session: 1 on the home screen reopens the edit over the case.
-        let context = app("anna.k", store).context
-        var second = HavenApp(root: HomeScreen(cases: store.summaries(), context: context, draft: kept), context: context, store: store)
-        second.press([.character("1")])
+        // The next session lists it; Enter reopens the edit over the case.
+        var second = app("anna.k", store)
+        XCTAssertEqual(second.topScreen.title, "Kept forms")
+        second.press([.enter])
         XCTAssertEqual(second.topScreen.title, "Edit HV-000001", "the edit, not Register a defector")
         XCTAssertEqual((second.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Астма")
         XCTAssertTrue(second.status?.text.hasPrefix("Your unsaved edit of HV-000001") == true, second.status?.text ?? "")
         second.press([.control("s")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.defector.healthNeeds, "Астма")
         XCTAssertEqual(second.topScreen.title, "HV-000001")
+        second.endSession()
 
-        // Or, in a third session, straight to the case and e: the kept edit is there too.
+        // Or, in a fourth session, straight to the case and e: the kept edit is there too.
         var third = app("anna.k", store)
         openCase(&third)
         third.press([.character("e"), .control("g"), .character("4"), .tab, .tab, .tab, .control("u")])
         third.type("Нет")
-        third.keepDraft()
+        third.endSession()
         var fourth = app("anna.k", store)
+        fourth.press([.escape])
+        XCTAssertEqual(fourth.topScreen.title, "Home", "Esc leaves the list, the draft kept")
         openCase(&fourth)
         fourth.press([.character("e")])
         XCTAssertEqual((fourth.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Нет")
@@ -277,8 +284,8 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(app.status?.text, "Approve the story of HV-000001 as shown? y approves, n does not.")
     }
 
-    /// Two people change the same field: the reload after the conflict keeps this one's value
-    /// but shows, beside the field, what the other saved there.
+    /// Two people change the same field: the reload after the conflict shows both values and
+    /// asks which to keep; left undecided, this one's stays, marked with what the other saved.
     func testAFieldBothChangedShowsTheOthersValueAfterTheReload() throws {
         let store = try makeStore()
         var app = app("anna.k", store)
@@ -291,8 +298,12 @@ final class CaseLifeScreensTests: XCTestCase {
         app.press([.control("s")])
         XCTAssertTrue(app.status?.text.hasPrefix("Not saved: anna.k changed it") == true, app.status?.text ?? "")
         app.press([.control("r")])
-        let screen = app.lines.joined(separator: "\n")
-        XCTAssertTrue(screen.contains("anna.k saved \"Диабет\" here; yours is kept"), screen)
+        var screen = app.lines.joined(separator: "\n")
+        XCTAssertEqual(app.topScreen.title, "Conflict", screen)
+        XCTAssertTrue(screen.contains("theirs   Диабет") && screen.contains("yours    Астма"), screen)
+        app.press([.escape])
+        screen = app.lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("anna.k saved \"Диабет\" here."), screen)
         XCTAssertEqual((app.topScreen as? IntakeScreen)?.form.value("healthNeeds"), "Астма")
         XCTAssertEqual(app.status?.kind, .warning)
     }

@@ -188,26 +188,34 @@ extension IntakeScreenTests {
         var app = makeApp(store: store)
         fill("Жуков", &app); fill("Артём", &app)
         app.keepDraft()
-        let kept = try XCTUnwrap(store.draft(for: "anna.k"))
+        XCTAssertEqual(store.drafts(for: "anna.k"), [], "a running session's draft is its own")
+        app.endSession()
+        let kept = try XCTUnwrap(store.drafts(for: "anna.k").first)
+        XCTAssertEqual(kept.target, "intake")
+        XCTAssertEqual(kept.session, app.context.sessionID)
         XCTAssertEqual(kept.values["cyrillicName.family"], "Жуков")
         XCTAssertEqual(kept.values["latinName.family"], "Zhukov")
         XCTAssertEqual(kept.focus, "cyrillicName.patronymic")
 
-        // A new session (after a dropped connection) offers it back through Intake.
-        let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store", clock: { Timestamp(date: Self.today, hour: 11) })
-        var again = HavenApp(root: HomeScreen(cases: store.summaries(), user: "anna.k", today: Self.today, reference: Self.reference,
-                                              draft: store.draft(for: "anna.k")), context: context, store: store)
-        _ = again.handle(.character("1"), terminalSize: Size(width: 80, height: 24))
+        // A new session (after a dropped connection) lists it first; Enter reopens the form.
+        let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store", clock: { Timestamp(date: Self.today, hour: 11) },
+                                     reference: Self.reference)
+        var again = HavenApp(root: HomeScreen(cases: store.summaries(), user: "anna.k", today: Self.today, reference: Self.reference),
+                             context: context, store: store)
+        XCTAssertEqual(again.topScreen.title, "Kept forms")
+        XCTAssertTrue(render(again).contains { $0.contains("Intake") && $0.contains("2026-11-24 11:00 UTC") }, render(again).joined(separator: "\n"))
+        _ = again.handle(.enter, terminalSize: Size(width: 80, height: 24))
         let lines = render(again)
         XCTAssertTrue(lines.contains("  Family name (Cyrillic)  Жуков"), "\(lines)")
         XCTAssertTrue(lines.contains("> Patronymic (Cyrillic)   e.g. Сергеевич"), "the focus is where it was (the hint shows)")
-        XCTAssertEqual(lines[22], " Your unsaved form from 2026-11-24 11:00:00 UTC is back.")
+        XCTAssertEqual(lines[22], " Your unsaved intake form from 2026-11-24 11:00 UTC is back. Ctrl-S saves it.")
+        XCTAssertEqual(store.drafts(for: "anna.k"), [], "taken back by this session")
 
         // Thrown away on purpose: the kept copy goes too.
         _ = again.handle(.escape, terminalSize: Size(width: 80, height: 24))
         _ = again.handle(.character("y"), terminalSize: Size(width: 80, height: 24))
-        again.keepDraft()
-        XCTAssertNil(store.draft(for: "anna.k"))
+        again.endSession()
+        XCTAssertEqual(store.drafts(for: "anna.k"), [])
     }
 
     func testRegisteringRemovesTheKeptDraft() {
@@ -215,9 +223,8 @@ extension IntakeScreenTests {
         var app = makeApp(store: store)
         fillZhukov(&app)
         app.keepDraft()
-        XCTAssertNotNil(store.draft(for: "anna.k"))
         keys([.control("s")], &app)
-        app.keepDraft()
-        XCTAssertNil(store.draft(for: "anna.k"))
+        app.endSession()
+        XCTAssertEqual(store.drafts(for: "anna.k"), [])
     }
 }

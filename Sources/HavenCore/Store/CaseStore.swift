@@ -191,10 +191,20 @@ public protocol CaseStore: AnyObject {
     func refresh() throws -> Bool
     /// The audit entries of one case, oldest first.
     func history(of id: CaseID) throws -> [AuditEntry]
-    /// Keeps `user`'s half-typed intake form (nil removes it); durable when it returns.
-    func keepDraft(_ draft: IntakeDraft?, for user: UserName) throws
-    /// `user`'s kept intake form, if there is one.
-    func draft(for user: UserName) throws -> IntakeDraft?
+    /// Marks `session` of `user` as running for as long as this store stays open here (or
+    /// until `endSession`): its drafts are never offered to another session meanwhile.
+    func beginSession(_ session: String, for user: UserName) throws
+    /// The session is over (a crash or a dropped connection ends it too): its drafts are
+    /// offered to the user's next session.
+    func endSession(_ session: String, for user: UserName)
+    /// Keeps `user`'s half-typed form under its session and target (`FormDraft.target`),
+    /// replacing that one only; durable when it returns.
+    func keepDraft(_ draft: FormDraft, for user: UserName) throws
+    /// Removes `user`'s kept form of `session` on `target`, if there is one.
+    func discardDraft(session: String, target: String, for user: UserName) throws
+    /// `user`'s forms kept by sessions no longer running, newest first: what a new session
+    /// offers back. A running session's drafts are its own.
+    func drafts(for user: UserName) throws -> [FormDraft]
     /// Who may use the store, and in which role.
     func users() throws -> UserDirectory
     /// Changes a user's role (administrators only; see `UserDirectory.applying`), audited.

@@ -5,7 +5,8 @@ import Synchronization
 public final class InMemoryCaseStore: CaseStore, Sendable {
     private let cases = Mutex<[CaseID: StoredCase]>([:])
     private let trail = Mutex<[AuditEntry]>([])
-    private let drafts = Mutex<[UserName: IntakeDraft]>([:])
+    private let drafts = Mutex<[UserName: [String: FormDraft]]>([:])
+    private let runningSessions = Mutex<Set<String>>([])
     private let directory: Mutex<UserDirectory>
     /// Empty: no quota is checked (tests of other things); see `init`.
     private let countries: Mutex<[HostCountry]>
@@ -108,12 +109,27 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         trail.withLock { $0.filter { $0.caseID == id } }
     }
 
-    public func keepDraft(_ draft: IntakeDraft?, for user: UserName) {
-        drafts.withLock { $0[user] = draft }
+    public func beginSession(_ session: String, for user: UserName) {
+        _ = runningSessions.withLock { $0.insert("\(user.rawValue)~\(session)") }
     }
 
-    public func draft(for user: UserName) -> IntakeDraft? {
-        drafts.withLock { $0[user] }
+    public func endSession(_ session: String, for user: UserName) {
+        _ = runningSessions.withLock { $0.remove("\(user.rawValue)~\(session)") }
+    }
+
+    public func keepDraft(_ draft: FormDraft, for user: UserName) {
+        drafts.withLock { $0[user, default: [:]]["\(draft.session)~\(draft.target)"] = draft }
+    }
+
+    public func discardDraft(session: String, target: String, for user: UserName) {
+        _ = drafts.withLock { $0[user]?.removeValue(forKey: "\(session)~\(target)") }
+    }
+
+    public func drafts(for user: UserName) -> [FormDraft] {
+        let running = runningSessions.withLock { $0 }
+        return drafts.withLock { ($0[user] ?? [:]).values }
+            .filter { !running.contains("\(user.rawValue)~\($0.session)") }
+            .sorted { ($0.savedAt, $0.target) > ($1.savedAt, $1.target) }
     }
 
     public func users() -> UserDirectory { directory.withLock { $0 } }

@@ -486,6 +486,8 @@ public final class FileCaseStore: CaseStore {
     /// the whole trail (hundreds of megabytes at 120,000 cases).
     var auditIndex: [CaseID: [(offset: Int, length: Int)]] = [:]
     var auditIndexedBytes = 0
+    /// The sessions running here, each holding a lock on its `drafts/USER~SESSION.session`.
+    var sessionLocks: [String: PosixFile] = [:]
 
     /// Under a lock: index the audit lines appended since the last look.
     private func indexAuditTail() throws {
@@ -507,30 +509,6 @@ public final class FileCaseStore: CaseStore {
             auditIndex[id, default: []].append((auditIndexedBytes + line.start, line.end - line.start))
         }
         auditIndexedBytes += completeLength
-    }
-
-    /// Drafts are `drafts/USER.json`, owner-only (0600) even in a group store: a half-typed
-    /// form is its writer's alone. Written beside and renamed, with the directory fsynced.
-    public func keepDraft(_ draft: IntakeDraft?, for user: UserName) throws {
-        let folder = directory.appendingPathComponent(Self.draftsDirectory).path
-        let path = "\(folder)/\(user.rawValue).json"
-        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); no draft is kept") }
-        guard let draft else {
-            if PosixFile.unlink(path) { try PosixFile.syncDirectory(folder) }
-            return
-        }
-        if !FileManager.default.fileExists(atPath: folder) {
-            try PosixFile.makeDirectory(folder, mode: 0o700)
-            chmod(folder, manifest.directoryMode)
-            try PosixFile.syncDirectory(directory.path)
-        }
-        try PosixFile.replaceDurably(path, with: Array(try CaseRecordLine.encoder.encode(draft)), mode: 0o600)
-    }
-
-    public func draft(for user: UserName) throws -> IntakeDraft? {
-        let path = directory.appendingPathComponent(Self.draftsDirectory).appendingPathComponent("\(user.rawValue).json").path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(IntakeDraft.self, from: data)
     }
 
     public func nextCaseID() throws -> CaseID {

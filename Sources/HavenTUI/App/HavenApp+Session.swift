@@ -10,27 +10,33 @@ extension HavenApp {
     public var unsavedWork: [String] { screens.reversed().filter(\.hasUnsavedWork).map(\.title) }
 
     /// Asks before quitting (an accidental q or Esc on the home screen costs a key, not the
-    /// session), naming what would be lost.
+    /// session), naming what is typed and unsaved: it is kept as a draft, offered next time.
     mutating func askToQuit() -> AppCommand {
         confirmingQuit = true
         let unsaved = unsavedWork
-        let loss = unsaved.isEmpty ? "" : " Unsaved: \(unsaved.joined(separator: ", ")) will be lost."
-        status = ("Quit Haven? y quits, any other key stays.\(loss)", .warning)
+        let kept = unsaved.isEmpty ? "" : " \(unsaved.joined(separator: ", ")) \(unsaved.count == 1 ? "is" : "are") unsaved: kept for your next start."
+        status = ("Quit Haven? y quits, any other key stays.\(kept)", .warning)
         return .redraw
     }
 
-    /// Writes the half-typed intake form to the store if it changed since last time, and
-    /// removes the kept one once the form is saved or thrown away. Called about once a second
-    /// and on the way out after SIGHUP or SIGTERM, so a crash loses at most a second of typing.
+    /// Keeps every form with unsaved typing as a draft under this session (written only when
+    /// it changed), and removes the draft of a form saved or thrown away. Called about once a
+    /// second and on the way out, whatever ended the session (SIGHUP, SIGTERM, a quit), so a
+    /// crash loses at most a second of typing.
     public mutating func keepDraft() {
-        guard let store else { return }
-        let holder = screens.last { $0.unsavedValues != nil }
-        let current = holder?.unsavedValues
-        guard current?.values != keptDraft else { return }
-        let edit = holder?.draftEdit
-        let draft = current.map {
-            IntakeDraft(savedAt: session.now, values: $0.values, focus: $0.focus, editing: edit?.id, basedOn: edit?.version, baseValues: edit?.base)
+        var wanted: [String: FormDraft] = [:]
+        for screen in screens where screen.hasUnsavedWork {
+            if let draft = screen.formDraft { wanted[draft.target] = draft }
         }
-        if (try? store.keepDraft(draft, for: context.user)) != nil { keptDraft = current?.values }
+        session.keepDrafts(wanted)
     }
+
+    /// The session is over: its drafts stay, for the next one to offer.
+    public mutating func endSession() {
+        keepDraft()
+        session.endSession()
+    }
+
+    /// The drafts of earlier sessions not yet taken back.
+    public var offeredDrafts: [FormDraft] { session.offeredDrafts }
 }

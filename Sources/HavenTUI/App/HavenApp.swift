@@ -25,8 +25,6 @@ public struct HavenApp {
     /// The store, the clock, undo and the duplicate index: what store tasks run against.
     let session: SessionServices
     var store: (any CaseStore)? { session.store }
-    /// The draft last written, so an unchanged form is not written again.
-    var keptDraft: [String: String]?
     /// The long job under way, if any (see `work()`), and the screen that started it.
     public internal(set) var job: (any BackgroundJob)?
     var jobOwner: ScreenStack.ID?
@@ -39,12 +37,12 @@ public struct HavenApp {
         stack = ScreenStack(root: root)
         self.context = context
         session = SessionServices(context: context, store: store)
-        let kept = try? store?.draft(for: context.user)
-        keptDraft = kept?.values
-        if kept?.editing != nil { session.pendingEdit = kept }
+        session.beginSession()
         if let warning = context.startupWarning { status = (warning, .warning) }
         let root = stack.top.id
-        _ = perform(stack.update(root) { $0.start() } ?? [], for: root)
+        _ = started(root)
+        // What an earlier session left typed and unsaved is listed first, to take back.
+        if !session.offeredDrafts.isEmpty { _ = open(KeptDraftsScreen(drafts: session.offeredDrafts, quiet: status != nil)) }
     }
 
     public var topScreen: any Screen { stack.top.screen }
@@ -121,7 +119,7 @@ public struct HavenApp {
                 next = open(screen, quietly: quietly)
             case let .replace(screen):
                 if let id = stack.replace(asker, with: screen) {
-                    next = perform(stack.update(id) { $0.start() } ?? [], for: id, quietly: quietly)
+                    next = started(id, quietly: quietly)
                 } else {
                     next = open(screen, quietly: quietly)
                 }
@@ -161,8 +159,20 @@ public struct HavenApp {
 
     /// Opens `screen` on top and performs what it asks for first.
     mutating func open(_ screen: any Screen, quietly: Bool = false) -> AppCommand {
-        let id = stack.push(screen)
-        return perform(stack.update(id) { $0.start() } ?? [], for: id, quietly: quietly)
+        started(stack.push(screen), quietly: quietly)
+    }
+
+    /// Starts the screen `id` just opened: what it asks for first, and, when an earlier
+    /// session of this user left this very form typed and unsaved (the same target: a new
+    /// registration, or this form on this case), that draft put back into it.
+    mutating func started(_ id: ScreenStack.ID, quietly: Bool = false) -> AppCommand {
+        var commands = stack.update(id) { $0.start() } ?? []
+        if !session.offeredDrafts.isEmpty, let target = stack.update(id, { $0.formDraft?.target }) ?? nil,
+           let kept = session.offeredDrafts.first(where: { $0.target == target && ($0.editing != nil || $0.form == FormDraft.intake) }) {
+            session.adopt(kept)
+            commands += stack.update(id) { $0.restore(kept) } ?? []
+        }
+        return perform(commands, for: id, quietly: quietly)
     }
 
     /// Hands `message` to the screen `id`; when it has closed, a refusal is said on the

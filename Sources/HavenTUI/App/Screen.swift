@@ -16,13 +16,16 @@ public protocol Screen {
     /// True while a text field has the keyboard: printable keys are text then, so the key bar
     /// and help offer only keys that still work (F1, Esc).
     var capturesText: Bool { get }
-    /// A half-typed form worth keeping through a crash, or nil.
-    var unsavedValues: (values: [String: String], focus: String)? { get }
-    /// For a kept form that edits an existing case: which case, from which version.
-    var draftEdit: (id: CaseID, version: CaseVersion, base: [String: String])? { get }
+    /// The screen's form as a draft (its values now, and what it edits: `FormDraft.target`),
+    /// or nil for a screen with nothing to type. The runtime keeps it while
+    /// `hasUnsavedWork`, under this session, and offers it back through `restore`.
+    var formDraft: FormDraft? { get }
     /// Whether something typed here would be lost if Haven ended now (a changed form, a note
-    /// being written): quitting asks first.
+    /// being written): quitting asks first, and the runtime keeps `formDraft`.
     var hasUnsavedWork: Bool { get }
+    /// Puts back a draft of this screen's form kept by a session that is over (its target is
+    /// this screen's): the runtime calls it as the screen opens.
+    mutating func restore(_ draft: FormDraft) -> [Command]
     /// Told once, when the screen is opened: what it asks for first (the users it lists).
     mutating func start() -> [Command]
     /// Told a message answering one of this screen's commands (a `StoreReply` for the common
@@ -65,11 +68,11 @@ extension Screen {
 
     public mutating func receive(reply: StoreReply) -> [Command] { [] }
 
-    public var unsavedValues: (values: [String: String], focus: String)? { nil }
+    public var formDraft: FormDraft? { nil }
 
-    public var hasUnsavedWork: Bool { unsavedValues != nil }
+    public var hasUnsavedWork: Bool { false }
 
-    public var draftEdit: (id: CaseID, version: CaseVersion, base: [String: String])? { nil }
+    public mutating func restore(_ draft: FormDraft) -> [Command] { [] }
 
     /// Looks the key up in the table, then offers it as an unbound key; nil if nobody took it.
     /// A key bound but disabled here says why.

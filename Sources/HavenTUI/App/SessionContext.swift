@@ -33,13 +33,17 @@ public struct SessionContext: Sendable {
     public var accountExists: @Sendable (String) -> Bool
     /// Writes a file the user asked for (a report): created owner-only, never over a file.
     public var writeFile: @Sendable (_ path: String, _ contents: String) throws -> Void
+    /// This session among the user's sessions: its drafts are kept under it, so a second
+    /// session of the same user never writes over them.
+    public var sessionID: String
 
     public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
                 role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },
                 reference: ReferenceData? = nil, accountExists: @escaping @Sendable (String) -> Bool = { _ in true },
                 writeFile: @escaping @Sendable (String, String) throws -> Void = { path, _ in
                     throw StoreError.unavailable("no file can be written here (\(path))")
-                }) {
+                }, sessionID: String = SessionContext.newSessionID()) {
+        self.sessionID = sessionID
         self.reference = reference
         self.accountExists = accountExists
         self.writeFile = writeFile
@@ -52,6 +56,13 @@ public struct SessionContext: Sendable {
     }
 
     public var actor: Actor { Actor(user: user, role: role) }
+
+    /// Twelve random base-36 characters: no two sessions share one.
+    public static func newSessionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        return String((0..<12).map { _ in digits[Int(generator.next() % 36)] })
+    }
 
     public func may(_ capability: Capability) -> Bool { role.may(capability) }
 }

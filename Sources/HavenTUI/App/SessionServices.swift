@@ -13,12 +13,69 @@ public final class SessionServices {
     /// The name index for duplicate checks: built at the first registration, then updated
     /// with only the names that changed.
     var nameIndex: CaseSearchIndex?
-    /// An edit kept from an earlier session, offered back when that case's edit form opens.
-    var pendingEdit: IntakeDraft?
+    /// The drafts this session has written, by target, so an unchanged form is not written
+    /// again and a form closed or saved has its draft removed.
+    var keptDrafts: [String: FormDraft] = [:]
+    /// Drafts kept by this user's sessions that are over, not yet taken back: each is offered
+    /// when its form opens (and listed at the start).
+    public internal(set) var offeredDrafts: [FormDraft] = []
 
     init(context: SessionContext, store: (any CaseStore)?) {
         self.context = context
         self.store = store
+    }
+
+    /// Marks this session as running in the store and reads what earlier ones left.
+    func beginSession() {
+        guard let store else { return }
+        try? store.beginSession(context.sessionID, for: context.user)
+        offeredDrafts = (try? store.drafts(for: context.user)) ?? []
+    }
+
+    /// Keeps `wanted` (the forms with unsaved typing now, by target) under this session:
+    /// writes those new or changed since the last call, removes those no longer wanted.
+    /// Each write is durable when it returns; one that fails is tried again next time.
+    func keepDrafts(_ wanted: [String: FormDraft]) {
+        guard let store else { return }
+        for (target, draft) in wanted where keptDrafts[target]?.values != draft.values {
+            var stamped = draft
+            stamped.session = context.sessionID
+            stamped.savedAt = now
+            if (try? store.keepDraft(stamped, for: context.user)) != nil { keptDrafts[target] = stamped }
+        }
+        for target in keptDrafts.keys where wanted[target] == nil {
+            if (try? store.discardDraft(session: context.sessionID, target: target, for: context.user)) != nil { keptDrafts[target] = nil }
+        }
+    }
+
+    /// Takes an earlier session's draft as this session's: written under this session first,
+    /// then the earlier copy removed, so a crash between the two leaves it kept twice, never
+    /// lost.
+    func adopt(_ draft: FormDraft) {
+        offeredDrafts.removeAll { $0.session == draft.session && $0.target == draft.target }
+        guard let store else { return }
+        var mine = draft
+        mine.session = context.sessionID
+        if (try? store.keepDraft(mine, for: context.user)) != nil { keptDrafts[draft.target] = mine }
+        try? store.discardDraft(session: draft.session, target: draft.target, for: context.user)
+    }
+
+    /// Throws an earlier session's draft away (asked first, on the kept forms' list).
+    func discard(_ draft: FormDraft) -> Bool {
+        guard let store, (try? store.discardDraft(session: draft.session, target: draft.target, for: context.user)) != nil else { return false }
+        offeredDrafts.removeAll { $0.session == draft.session && $0.target == draft.target }
+        return true
+    }
+
+    /// The session is over: what it keeps stays kept, offered to the next.
+    func endSession() {
+        store?.endSession(context.sessionID, for: context.user)
+    }
+
+    /// The courses and openings, or nil when the store cannot say.
+    func catalogue() -> IntegrationCatalogue? {
+        guard let store else { return nil }
+        return try? catalogue(of: store)
     }
 
     /// The time now: read here, by the runtime's tasks, never inside a screen's `handle`.

@@ -16,8 +16,6 @@ extension Command {
     public static func reload(_ id: CaseID) -> Command { .run(ReloadCase(id: id)) }
     /// Take back this session's last change of the case, if nobody has changed it since.
     public static func undo(_ id: CaseID) -> Command { .run(UndoChange(id: id)) }
-    /// Open the case and its edit form again with a kept draft's values.
-    public static func resumeEdit(_ kept: IntakeDraft) -> Command { .run(ResumeEdit(kept: kept)) }
     /// Register a new case for this defector; unless `confirmedNew`, possible duplicates come
     /// back first as `.possibleDuplicates`; the case view replaces the asking screen.
     public static func register(_ defector: Defector, confirmedNew: Bool) -> Command {
@@ -142,45 +140,13 @@ public struct UndoChange: StoreTask, Equatable {
     }
 }
 
-/// The case's edit form; with the edit kept from an earlier session, when there is one.
+/// The case's edit form (an edit kept from an earlier session is put back as it opens).
 public struct OpenEditForm: StoreTask {
     public let stored: StoredCase
 
     public func run(in session: SessionServices) -> [Command] {
         guard let reference = session.context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
-        if let kept = session.pendingEdit, kept.editing == stored.record.id { return ResumeEdit.form(kept, over: stored, session: session) }
         return [.push(IntakeScreen(editing: stored, reference: reference, today: session.context.today, actor: session.actor))]
-    }
-}
-
-/// A kept edit of a case, back on its form over the case view.
-public struct ResumeEdit: StoreTask {
-    public let kept: IntakeDraft
-
-    public func run(in session: SessionServices) -> [Command] {
-        guard let id = kept.editing else { return [] }
-        switch session.load(id) {
-        case let .loaded(stored, history):
-            return [.push(CaseViewScreen(stored: stored, history: history, context: session.context))] + Self.form(kept, over: stored, session: session)
-        case let .failed(message):
-            return [.status(message, .error)]
-        default:
-            return []
-        }
-    }
-
-    /// The edit form with the kept values, based on the version the edit started from and its
-    /// values then: a save meets anyone's change since as a conflict, and Ctrl-R then keeps
-    /// only the fields changed in the edit, never reverting theirs.
-    static func form(_ kept: IntakeDraft, over current: StoredCase, session: SessionServices) -> [Command] {
-        guard let reference = session.context.reference else { return [] }
-        let id = current.record.id
-        let base = StoredCase(record: current.record, version: kept.basedOn ?? current.version, savedBy: current.savedBy, savedAt: current.savedAt)
-        var intake = IntakeScreen(editing: base, reference: reference, today: session.context.today, actor: session.actor)
-        intake.restore(kept)
-        session.pendingEdit = nil
-        let changed = base.version != current.version ? " \(id) was changed since (now \(current.version)): Ctrl-S shows the conflict, Ctrl-R keeps your fields." : " Ctrl-S saves it."
-        return [.push(intake), .status("Your unsaved edit of \(id) from \(kept.savedAt.minuteText) UTC is back.\(changed)", .info)]
     }
 }
 

@@ -212,3 +212,23 @@ public struct Form: Sendable {
         }
     }
 }
+
+extension Form {
+    /// Every field's label by id, kept with a draft so it can be read back whole.
+    public var labels: [String: String] {
+        var labels: [String: String] = [:]
+        for section in sections { for field in section.fields { labels[field.id] = field.label.trimmingCharacters(in: .whitespaces) } }
+        return labels
+    }
+
+    /// The field ids in the order the form shows them.
+    public var fieldIDs: [String] { sections.flatMap { $0.fields.map(\.id) } }
+
+    /// A value as the field shows it: a choice's title, "yes" or "no", "(empty)".
+    public func shown(_ value: String, of id: String) -> String {
+        if case let .choice(options)? = self[id]?.kind, let option = options.first(where: { $0.value == value }) {
+            return option.title.isEmpty ? "(none)" : option.title
+        }
+        return value.isEmpty ? "(empty)" : value
+    }
+}

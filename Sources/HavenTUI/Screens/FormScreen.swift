@@ -15,7 +15,19 @@ public enum FormOutcome {
 /// screen below.
 public struct FormScreen: Screen {
     public enum Action: Sendable {
-        case next, previous, submit, close, confirmDiscard, keepEditing, viewWhole, goTo
+        case next, previous, submit, close, confirmDiscard, keepEditing, viewWhole, goTo, reload
+    }
+
+    /// What a form on a case edits, so it is kept as a draft of that form on that case and
+    /// reloaded after a conflict as itself (`CaseForms`): its key, the case, the version it
+    /// was filled from (and who saved that, when), and its values then.
+    public struct Origin: Sendable, Equatable {
+        public let form: String
+        public let caseID: CaseID
+        public var version: CaseVersion
+        public var savedBy: UserName
+        public var savedAt: Timestamp
+        public var base: [String: String]
     }
 
     public let title: String
@@ -31,6 +43,10 @@ public struct FormScreen: Screen {
     public private(set) var goingTo = false
     /// The time now, as the runtime last said.
     var now = Timestamp(secondsSinceEpoch: 0)
+    /// What the form edits; nil for a form on no case (a quota, a user's role).
+    public private(set) var origin: Origin?
+    /// The values the form opened with: a draft of a form on no case keeps them as its base.
+    let opened: [String: String]
 
     public init(title: String, heading: String, form: Form, adjust: ((inout Form) -> Void)? = nil,
                 submit: @escaping (Form, Timestamp) -> FormOutcome) {
@@ -39,6 +55,56 @@ public struct FormScreen: Screen {
         self.heading = heading
         self.form = form
         self.submit = submit
+        opened = form.values
+    }
+
+    /// The same form, known as `form` on `stored` (see `CaseForms`).
+    public func keeping(_ form: String, on stored: StoredCase) -> FormScreen {
+        var copy = self
+        copy.origin = Origin(form: form, caseID: stored.record.id, version: stored.version, savedBy: stored.savedBy,
+                             savedAt: stored.savedAt, base: opened)
+        return copy
+    }
+
+    public var formDraft: FormDraft? {
+        FormDraft(form: origin?.form ?? "form.\(title.lowercased().replacingOccurrences(of: " ", with: "-"))",
+                  title: origin.map { "\(title) \($0.caseID)" } ?? title, savedAt: now, values: form.values,
+                  focus: form.focusedField.id, editing: origin?.caseID, basedOn: origin?.version, baseValues: origin?.base ?? opened,
+                  labels: form.labels)
+    }
+
+    /// A kept draft of this form, back: as typed when the case is where it was; merged field
+    /// by field when it moved on (a field changed on both sides is asked about).
+    public mutating func restore(_ draft: FormDraft) -> [Command] {
+        let since = draft.savedAt.minuteText
+        guard let origin, let basedOn = draft.basedOn, basedOn != origin.version else {
+            fill(draft.values, focus: draft.focus)
+            return [.status("Your unsaved \(draft.what) from \(since) UTC is back. Ctrl-S saves it.", .info)]
+        }
+        let theirs = form.values
+        let merge = FormMerge(base: draft.baseValues ?? theirs, mine: draft.values, theirs: theirs)
+        fill(merge.merged, focus: draft.focus)
+        return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(origin.caseID) was changed since (now \(origin.version)).", .warning)]
+            + conflict(merge, mine: draft.values, theirs: theirs)
+    }
+
+    /// Puts values in (a draft, a merge), reshaping the form for the choices among them.
+    mutating func fill(_ values: [String: String], focus: String) {
+        form.restore(values, focus: focus)
+        if let adjust {
+            adjust(&form)
+            form.restore(values, focus: focus)
+        }
+    }
+
+    /// The fields changed on both sides, marked ! with their value, and the screen asking
+    /// which to keep; nothing when there are none.
+    mutating func conflict(_ merge: FormMerge, mine: [String: String], theirs: [String: String]) -> [Command] {
+        guard !merge.clashes.isEmpty, let origin else { return [] }
+        for id in merge.clashes { form.messages[id] = ["\(origin.savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
+        if let first = merge.clashes.first { form.focus(on: first) }
+        return [.push(ConflictScreen(merge, mine: mine, theirs: theirs, in: form, savedBy: origin.savedBy, savedAt: origin.savedAt,
+                                     what: "\(title) \(origin.caseID)"))]
     }
 
     public var minimumSize: Size { Size(width: 60, height: 16) }
@@ -56,11 +122,16 @@ public struct FormScreen: Screen {
             KeyBinding([.tab, .down, .enter], .next, label: "Next", help: "Next field"),
             KeyBinding([.backTab, .up], .previous, help: "Previous field"),
             KeyBinding([.escape], .close, label: "Close", help: "Close the form (asks first if anything was typed)"),
-        ] + FormKeys.bindings(viewWhole: .viewWhole, goTo: .goTo))
+        ] + FormKeys.bindings(viewWhole: .viewWhole, goTo: .goTo) + (origin == nil ? [] : [
+            KeyBinding([.control("r")], .reload, help: "Load the case again (after a conflict): your changed fields are kept, a clash is asked about"),
+        ]))
     }
 
     public mutating func handle(_ action: Action) -> [Command] {
         switch action {
+        case .reload:
+            guard let origin else { return [] }
+            return [.run(ReloadCaseForm(form: origin.form, id: origin.caseID))]
         case .next: form.move(by: 1)
         case .previous: form.move(by: -1)
         case .submit:
@@ -105,6 +176,33 @@ public struct FormScreen: Screen {
         return key.typedCharacter != nil ? [] : nil
     }
 
+    /// The same form filled from the case as it is now (Ctrl-R), or the choices made on the
+    /// conflict screen, or the store's answer.
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let newer = message as? ReloadCaseForm.Reloaded { return reloaded(newer.screen) }
+        if let choices = message as? ConflictScreen.Choices { return [form.take(choices, saving: "the form")] }
+        guard let reply = message as? StoreReply else { return [] }
+        return receive(reply: reply)
+    }
+
+    /// Takes the form as rebuilt from the newer case: its save now goes on the newer version,
+    /// the fields changed here keep their values, the rest take the newer ones.
+    mutating func reloaded(_ newer: FormScreen) -> [Command] {
+        guard let origin, let next = newer.origin else { return [] }
+        let mine = form.values, theirs = newer.form.values
+        let merge = FormMerge(base: origin.base, mine: mine, theirs: theirs)
+        let focus = form.focusedField.id
+        var replaced = newer
+        replaced.now = now
+        replaced.fill(merge.merged, focus: focus)
+        if merge.kept.isEmpty { replaced.form.markSaved() }
+        self = replaced
+        let kept = merge.kept.count
+        return [.status("Reloaded \(next.caseID) (\(next.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept."
+                        + (merge.clashes.isEmpty ? " Ctrl-S saves." : " \(merge.clashes.count) changed by \(next.savedBy) too: choose."),
+                        merge.clashes.isEmpty ? .info : .warning)] + conflict(merge, mine: mine, theirs: theirs)
+    }
+
     public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case .saved:
@@ -120,7 +218,8 @@ public struct FormScreen: Screen {
             return [.backAnswering(reply)]
         case let .conflict(savedBy, savedAt):
             let when = savedAt.minuteText
-            return [.status("Not saved: \(savedBy) changed the case \(when) UTC. Esc, then reload it.", .error)]
+            let then = origin == nil ? "Esc, then reload it." : "Ctrl-R reloads it; your fields are kept."
+            return [.status("Not saved: \(savedBy) changed the case \(when) UTC. \(then)", .error)]
         default:
             return reply.closingAfterSave
         }

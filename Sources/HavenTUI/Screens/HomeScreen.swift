@@ -110,23 +110,20 @@ public struct HomeScreen: Screen {
     let context: SessionContext?
     /// Pick lists for the intake form.
     let reference: ReferenceData?
-    /// A half-typed intake form kept from an earlier session, offered back by Intake.
-    public private(set) var draft: IntakeDraft?
 
     /// - Parameters:
     ///   - cases: the store's case summaries, or nil when no store is open.
     ///   - user, today: who is working, for the queues; nil when no store is open.
     public init(cases: [CaseSummary]?, user: UserName? = nil, today: CalendarDate? = nil,
-                reference: ReferenceData? = nil, draft: IntakeDraft? = nil, role: Role = .caseworker) {
+                reference: ReferenceData? = nil, role: Role = .caseworker) {
         let context = user.flatMap { user in today.map { SessionContext(user: user, today: $0, storeDescription: "", role: role, reference: reference) } }
-        self.init(cases: cases, context: context, draft: draft)
+        self.init(cases: cases, context: context)
     }
 
     /// The home screen of `context`'s user: the areas their role can use.
-    public init(cases: [CaseSummary]?, context: SessionContext?, draft: IntakeDraft? = nil) {
+    public init(cases: [CaseSummary]?, context: SessionContext?) {
         self.areas = HomeArea.areas(for: context?.role ?? .caseworker)
         self.reference = context?.reference
-        self.draft = draft
         self.context = cases == nil ? nil : context
         stageCounts = cases.map(StageCounts.init)
         summaries = CaseSearchIndex.inNumberOrder(cases ?? [])
@@ -263,20 +260,8 @@ public struct HomeScreen: Screen {
         switch area {
         case .intake:
             guard let reference else { return [.status("No store is open, so nothing can be registered.", .info)] }
-            var form = IntakeForm.make(reference: reference)
-            if let kept = draft, kept.editing != nil {
-                // An edit of an existing case comes back as that edit, never a registration.
-                draft = nil
-                return [.resumeEdit(kept)]
-            }
-            if let kept = draft {
-                form.restore(kept.values, focus: kept.focus)
-                draft = nil
-                // Offered once: from now on the open form is what is kept.
-                return [.push(IntakeScreen(reference: reference, today: context.today, form: form)),
-                        .status("Your unsaved form from \(kept.savedAt.description.dropLast().replacingOccurrences(of: "T", with: " ")) UTC is back.", .info)]
-            }
-            return [.push(IntakeScreen(reference: reference, today: context.today, form: form))]
+            // A registration an earlier session left unsaved is put back as the form opens.
+            return [.push(IntakeScreen(reference: reference, today: context.today))]
         case .queues:
             let mine = cases.indices.contains { cases[$0].assignedTo == context.user } // in place, no summary copied
             return [.push(QueueScreen(cases: cases, context: context, onlyMine: mine, index: searchIndex))]

@@ -41,16 +41,49 @@ public struct IntakeScreen: Screen {
     }
 
     public var title: String { editing.map { "Edit \($0.record.id)" } ?? "Intake" }
-    public var draftEdit: (id: CaseID, version: CaseVersion, base: [String: String])? {
-        editing.map { ($0.record.id, $0.version, loadedValues) }
+    /// The form as a draft: a new registration, or the edit of this case's person from the
+    /// version it was loaded at, with its values then.
+    public var formDraft: FormDraft? {
+        FormDraft(form: editing == nil ? FormDraft.intake : FormDraft.person, title: title, savedAt: Timestamp(secondsSinceEpoch: 0),
+                  values: form.values, focus: form.focusedField.id, editing: editing?.record.id, basedOn: editing?.version,
+                  baseValues: editing == nil ? nil : loadedValues, labels: form.labels)
+    }
+    public var hasUnsavedWork: Bool { form.isDirty }
+
+    /// Puts a kept draft's values back into the form (it counts as changed). An edit kept on
+    /// an older version than the one loaded is merged field by field, as Ctrl-R merges: the
+    /// fields changed in the draft keep their values, and a field changed since as well is
+    /// asked about.
+    public mutating func restore(_ draft: FormDraft) -> [Command] {
+        let since = draft.savedAt.minuteText
+        guard let editing, let basedOn = draft.basedOn, basedOn != editing.version, let base = draft.baseValues else {
+            if let base = draft.baseValues { loadedValues = base }
+            form.restore(draft.values, focus: draft.focus)
+            return [.status("Your unsaved \(draft.what) from \(since) UTC is back. Ctrl-S saves it.", .info)]
+        }
+        loadedValues = base
+        return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(editing.record.id) was changed since (now \(editing.version)).", .warning)]
+            + merge(draft.values, into: editing)
     }
 
-    /// Puts a kept draft's values back into the form (it counts as changed), with the values
-    /// the edit started from, so a reload after a conflict keeps only what was changed here.
-    public mutating func restore(_ draft: IntakeDraft) {
-        if let base = draft.baseValues { loadedValues = base }
-        form.restore(draft.values, focus: draft.focus)
+    /// This session's values over the case as `newer` has it: the fields changed here kept,
+    /// the others taking the newer values, and each field changed on both sides asked about.
+    mutating func merge(_ mine: [String: String], into newer: StoredCase) -> [Command] {
+        let blank = IntakeForm.make(reference: reference).values
+        let theirs = blank.merging(IntakeForm.values(of: newer.record.defector)) { $1 }
+        let merged = FormMerge(base: blank.merging(loadedValues) { $1 }, mine: mine, theirs: theirs)
+        let focus = form.focusedField.id
+        form = IntakeForm.make(reference: reference)
+        form.restore(merged.merged, focus: focus)
+        editing = newer
+        loadedValues = theirs
+        guard !merged.clashes.isEmpty else { return [] }
+        for id in merged.clashes { form.messages[id] = ["\(newer.savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
+        form.focus(on: merged.clashes[0])
+        return [.push(ConflictScreen(merged, mine: mine, theirs: theirs, in: form, savedBy: newer.savedBy, savedAt: newer.savedAt,
+                                     what: "Edit \(newer.record.id)"))]
     }
+
     public var minimumSize: Size { Size(width: 60, height: 16) }
     /// The form keeps every printable key, whatever field has the focus: a stray q on a pick
     /// list must never leave the form without asking (Esc asks; F1 is help). So does the
@@ -72,10 +105,6 @@ public struct IntakeScreen: Screen {
     }
 
     public mutating func prepare(for area: Rect, now: Timestamp) { self.area = area }
-
-    public var unsavedValues: (values: [String: String], focus: String)? {
-        form.isDirty ? (form.values, form.focusedField.id) : nil
-    }
 
     public mutating func handle(_ action: Action) -> [Command] {
         switch action {
@@ -158,6 +187,7 @@ public struct IntakeScreen: Screen {
         if message is PossibleDuplicatesScreen.NewPersonConfirmed {
             return [.register(IntakeForm.defector(from: form, today: today).0, confirmedNew: true)]
         }
+        if let choices = message as? ConflictScreen.Choices { return [form.take(choices, saving: "the edit")] }
         guard let reply = message as? StoreReply else { return [] }
         return receive(reply: reply)
     }
@@ -175,32 +205,14 @@ public struct IntakeScreen: Screen {
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. Ctrl-R reloads; edits kept.", .error)]
         case let .loaded(newer, _):
             // A field-level three-way merge: the fields this user changed keep their values,
-            // every other field takes the newer version's.
-            let theirs = form.values.merging(IntakeForm.values(of: newer.record.defector)) { $1 }
+            // every other field takes the newer version's; a field both changed is asked about.
             let mine = form.values
-            var merged = theirs
-            var kept = 0
-            // A field both sessions changed keeps this one's value, and says what the other saved,
-            // so nothing of theirs is overwritten unseen.
-            var clashes: [String: [String]] = [:]
-            for (id, value) in mine where value != loadedValues[id, default: IntakeForm.make(reference: reference).value(id)] {
-                merged[id] = value
-                kept += 1
-                let base = loadedValues[id, default: IntakeForm.make(reference: reference).value(id)]
-                if let other = theirs[id], other != base, other != value {
-                    clashes[id] = ["\(newer.savedBy) saved \"\(other.isEmpty ? "(empty)" : other)\" here; yours is kept, Ctrl-S saves it over theirs."]
-                }
-            }
-            let focus = form.focusedField.id
-            form = IntakeForm.make(reference: reference)
-            form.restore(merged, focus: focus)
-            form.messages = clashes
-            if let first = clashes.keys.sorted().first { form.focus(on: first) }
-            editing = newer
-            loadedValues = theirs
-            let clash = clashes.isEmpty ? "" : " \(clashes.count) of them \(newer.savedBy) changed too: marked ! with their value."
-            return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept: Ctrl-S saves.\(clash)",
-                            clashes.isEmpty ? .info : .warning)]
+            let kept = FormMerge(base: IntakeForm.make(reference: reference).values.merging(loadedValues) { $1 }, mine: mine,
+                                 theirs: IntakeForm.make(reference: reference).values.merging(IntakeForm.values(of: newer.record.defector)) { $1 })
+            let asking = merge(mine, into: newer)
+            let clash = kept.clashes.isEmpty ? "" : " \(kept.clashes.count) of them \(newer.savedBy) changed too: choose."
+            return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept.kept.count) changed field\(kept.kept.count == 1 ? " is" : "s are") kept: Ctrl-S saves.\(clash)",
+                            kept.clashes.isEmpty ? .info : .warning)] + asking
         case let .possibleDuplicates(found):
             return [.push(PossibleDuplicatesScreen(defector: IntakeForm.defector(from: form, today: today).0, found: found)), .status("\(found.count) case\(found.count == 1 ? " looks" : "s look") like the same person: open one, or c for a new person.", .warning)]
         default:

@@ -90,7 +90,7 @@ enum ScenarioFixture {
         let now = Timestamp(date: day, hour: 10)
         let context = SessionContext(user: user, today: day, storeDescription: "Training store in memory: the scenario walk",
                                      role: users.account(user)?.role ?? .auditor, clock: { now }, reference: reference)
-        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context, draft: store.draft(for: user)),
+        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context),
                         context: context, store: store)
     }
 }

@@ -51,6 +51,6 @@ enum AllocationActions {
                 try Workflow.recordPreferences(preferredCountries(from: form), reasons: form.value("preferenceReasons"),
                                                hostCountries: countries.map(\.code), on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("preferences", on: stored)
     }
 }

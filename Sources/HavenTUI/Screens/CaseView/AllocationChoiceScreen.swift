@@ -34,6 +34,20 @@ public struct AllocationChoiceScreen: Screen {
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { reason != nil }
     public var hasUnsavedWork: Bool { !(reason?.text.isEmpty ?? true) }
+    /// A reason being written for a country is kept as a draft of this case's choice.
+    public var formDraft: FormDraft? {
+        FormDraft(form: "allocation-choice", title: "Propose allocation \(stored.record.id)", savedAt: Timestamp(secondsSinceEpoch: 0),
+                  values: ["country": reasonFor?.rawValue ?? "", "reason": reason?.text ?? ""], focus: "reason", editing: stored.record.id,
+                  basedOn: stored.version, baseValues: ["country": "", "reason": ""], labels: ["country": "Country", "reason": "Reason"])
+    }
+
+    /// A reason left unsaved by a session that is over: back, for the same country.
+    public mutating func restore(_ draft: FormDraft) -> [Command] {
+        guard let text = draft.values["reason"], !text.isEmpty, let country = CountryCode(draft.values["country"] ?? "") else { return [] }
+        reason = TextField(text: text, maximumLength: 500)
+        reasonFor = country
+        return [.status("Your unsaved reason for \(country) from \(draft.savedAt.minuteText) UTC is back: Enter proposes it.", .info)]
+    }
 
     public var keyTable: KeyTable<Action> {
         if reason != nil {

@@ -95,7 +95,7 @@ enum CaseActions {
                 }
                 return failure(error)
             }
-        }
+        }.keeping("screening", on: stored)
     }
 
     // MARK: Decisions
@@ -120,7 +120,7 @@ enum CaseActions {
                 if case WorkflowError.reasonRequired = error { return .problems([ValidationIssue(field: "reasons", message: "Give the reasons.")]) }
                 return failure(error)
             }
-        }
+        }.keeping("propose", on: stored)
     }
 
     /// A form of one text that must be given (a comment, a reason); once given, `apply` changes
@@ -217,7 +217,7 @@ enum CaseActions {
             } catch {
                 return failure(error)
             }
-        }
+        }.keeping("close", on: stored)
     }
 
     /// Picks a caseworker or supervisor for `ids`: the pick list, and the query that fills it

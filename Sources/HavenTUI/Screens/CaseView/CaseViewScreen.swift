@@ -136,6 +136,19 @@ public struct CaseViewScreen: Screen {
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { note != nil }
     public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) }
+    /// A note being written is kept as a draft of this case's note.
+    public var formDraft: FormDraft? {
+        FormDraft(form: "note", title: "Note on \(stored.record.id)", savedAt: now, values: ["note": note?.text ?? ""], focus: "note",
+                  editing: stored.record.id, basedOn: stored.version, baseValues: ["note": ""], labels: ["note": "Note"])
+    }
+
+    /// A note left unsaved by a session that is over: back in the note field.
+    public mutating func restore(_ draft: FormDraft) -> [Command] {
+        guard let text = draft.values["note"], !text.isEmpty else { return [] }
+        note = TextField(text: text, maximumLength: 2000)
+        show(.notes)
+        return [.status("Your unsaved note on \(stored.record.id) from \(draft.savedAt.minuteText) UTC is back: Enter saves it.", .info)]
+    }
 
     public var keyTable: KeyTable<Action> {
         if confirmingApproval {

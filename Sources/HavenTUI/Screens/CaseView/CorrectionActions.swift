@@ -78,7 +78,7 @@ enum CorrectionActions {
                 try Workflow.correctScreening(at: index, to: corrected, reason: form.value("reason"), on: record, by: context.actor,
                                               at: now)
             }
-        }
+        }.keeping("screening.correct:\(index)", on: stored)
     }
 
     // MARK: Decision
@@ -95,7 +95,7 @@ enum CorrectionActions {
                 try Workflow.amendDecision(DecisionOutcome(rawValue: form.value("outcome")) ?? .grant, reasons: form.value("reasons"),
                                            on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("decision.amend", on: stored)
     }
 
     // MARK: Integration
@@ -166,7 +166,7 @@ enum CorrectionActions {
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctHours(total, in: form.value("course"), on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("hours.correct", on: stored)
     }
 
     static func correctEnrolment(_ stored: StoredCase, context: SessionContext, courses: [String]) -> FormScreen {
@@ -182,7 +182,7 @@ enum CorrectionActions {
                 try Workflow.correctEnrolment(in: form.value("course"), to: EnrolmentStatus(rawValue: form.value("status")) ?? .enrolled,
                                               on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("course.correct", on: stored)
     }
 
     static func correctAssessment(_ stored: StoredCase, index: Int, context: SessionContext) -> FormScreen {
@@ -208,7 +208,7 @@ enum CorrectionActions {
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctAssessment(at: index, to: assessment, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("assessment.correct:\(index)", on: stored)
     }
 
     static func correctApplication(_ stored: StoredCase, index: Int, context: SessionContext) -> FormScreen {
@@ -224,7 +224,7 @@ enum CorrectionActions {
                 try Workflow.correctApplication(at: index, to: ApplicationStatus(rawValue: form.value("status")) ?? old.status, on: date,
                                                 in: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("application.correct:\(index)", on: stored)
     }
 
     static func correctPlacement(_ stored: StoredCase, index: Int, context: SessionContext) -> FormScreen {
@@ -256,7 +256,7 @@ enum CorrectionActions {
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctPlacement(at: index, to: corrected, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("job.correct:\(index)", on: stored)
     }
 
     static func correctFollowUp(_ stored: StoredCase, job index: Int, months: Int, context: SessionContext) -> FormScreen {
@@ -276,7 +276,7 @@ enum CorrectionActions {
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.correctFollowUp(job: index, months: months, to: corrected, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("followup.correct:\(index):\(months)", on: stored)
     }
 
     // MARK: Family
@@ -303,6 +303,6 @@ enum CorrectionActions {
                 try Workflow.correctLastStep(member: member.id, to: ReunificationStage(rawValue: form.value("stage")), on: date,
                                              nextAction: form.value("nextAction"), due: due, in: stored.record, by: context.actor, at: now)
             }
-        }
+        }.keeping("member.step:\(member.id)", on: stored)
     }
 }

@@ -91,7 +91,7 @@ enum FamilyActions {
             return formIssues(outcome(stored) { () throws(WorkflowError) in
                 try Workflow.addFamilyMember(member, to: stored.record, policy: policy(context), by: context.actor, at: now)
             })
-        }
+        }.keeping("member.add", on: stored)
     }
 
     static func editMember(_ stored: StoredCase, _ existing: FamilyMember, context: SessionContext) -> FormScreen {
@@ -101,7 +101,7 @@ enum FamilyActions {
             return formIssues(outcome(stored) { () throws(WorkflowError) in
                 try Workflow.updateFamilyMember(member, on: stored.record, policy: policy(context), by: context.actor, at: now)
             })
-        }
+        }.keeping("member.edit:\(existing.id)", on: stored)
     }
 
     // MARK: Reunification
@@ -126,7 +126,7 @@ enum FamilyActions {
                 try Workflow.moveReunification(member: member.id, to: stage, on: date, nextAction: form.value("nextAction"), due: due,
                                                in: stored.record, policy: policy(context), by: context.actor, at: now)
             }
-        }
+        }.keeping("member.move:\(member.id)", on: stored)
     }
 
     static func nextAction(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> FormScreen {
@@ -142,7 +142,7 @@ enum FamilyActions {
                 try Workflow.setNextAction(member: member.id, form.value("nextAction"), due: due, in: stored.record, by: context.actor,
                                            at: now)
             }
-        }
+        }.keeping("member.next:\(member.id)", on: stored)
     }
 
     /// The checklist: Enter ticks a missing document as gathered today, or unticks one; the
@@ -246,6 +246,6 @@ enum FamilyActions {
             }
             guard case let .problems(issues) = result else { return result }
             return .problems(issues.map { $0.field == "elements" ? ValidationIssue(field: "element.given-name", message: $0.message) : $0 })
-        }
+        }.keeping("consent", on: stored)
     }
 }

@@ -95,7 +95,7 @@ enum IntegrationActions {
             return save(stored) { record throws(WorkflowError) in
                 try Workflow.recordHours(hours, in: form.value("course"), on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("hours", on: stored)
     }
 
     static func leave(_ stored: StoredCase, context: SessionContext, courses: [String]) -> FormScreen {
@@ -108,7 +108,7 @@ enum IntegrationActions {
                 try Workflow.leaveCourse(record, course: form.value("course"), as: EnrolmentStatus(rawValue: form.value("status")) ?? .withdrawn,
                                          by: context.actor, at: now)
             }
-        }
+        }.keeping("leave", on: stored)
     }
 
     /// Offers the languages of the case's country first, then those assessed or declared (a
@@ -143,7 +143,7 @@ enum IntegrationActions {
             return save(stored) { record throws(WorkflowError) in
                 try Workflow.recordAssessment(assessment, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("assessment", on: stored)
     }
 
     // MARK: Skills
@@ -213,7 +213,7 @@ enum IntegrationActions {
             return save(stored) { record throws(WorkflowError) in
                 try Workflow.updateSkills(profile, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("skills", on: stored)
     }
 
     // MARK: Work
@@ -229,7 +229,7 @@ enum IntegrationActions {
                 try Workflow.updateApplication(form.value("opening"), to: ApplicationStatus(rawValue: form.value("status")) ?? .applied,
                                                on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("application", on: stored)
     }
 
     /// Currencies of the host countries outside the euro.
@@ -268,7 +268,7 @@ enum IntegrationActions {
             let job = JobPlacement(openingID: opening?.id, employer: employer.isEmpty ? opening?.employer ?? "" : employer, occupation: occupation,
                                    startDate: start, monthlyWage: wage, contract: ContractType(rawValue: form.value("contract")) ?? .permanent)
             return save(stored) { record throws(WorkflowError) in try Workflow.place(job, on: record, by: context.actor, at: now) }
-        }
+        }.keeping("job", on: stored)
     }
 
     static func followUp(_ stored: StoredCase, context: SessionContext) -> FormScreen {
@@ -288,6 +288,6 @@ enum IntegrationActions {
             return save(stored) { record throws(WorkflowError) in
                 try Workflow.recordFollowUp(followUp, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("followup", on: stored)
     }
 }

@@ -57,6 +57,6 @@ enum RelocationActions {
             return IntegrationActions.save(stored) { record throws(WorkflowError) in
                 try Workflow.recordRelocation(relocation, on: record, by: context.actor, at: now)
             }
-        }
+        }.keeping("travel", on: stored)
     }
 }

@@ -1,0 +1,97 @@
+/// A half-typed form, kept so that a dropped connection or a crash loses nothing. A draft is
+/// keyed by who typed it, in which session, and what the form edits (`target`): a user's
+/// second session keeps its own drafts beside the first's, and a session that comes back
+/// late writes only its own. Each field's value is kept by its id, with the field that had
+/// the focus; for a form on an existing case, the case, the version the form was filled
+/// from and the form's values then, so it comes back as that form on that case (never as a
+/// new registration), and a change made since shows as a conflict.
+public struct FormDraft: Hashable, Codable, Sendable {
+    /// The session that typed it; "" for a draft kept before drafts were per session.
+    public var session: String
+    /// Which form: `intake` (a new registration), `person` (the person's details), or the
+    /// key of a form on a case (`close`, `member.edit:2`); see `target`.
+    public var form: String
+    /// What the form is, for offering it back: "Close HV-000012".
+    public var title: String
+    public var savedAt: Timestamp
+    public var values: [String: String]
+    public var focus: String
+    /// The case the form is on; nil for a new registration or a form on no case.
+    public var editing: CaseID?
+    public var basedOn: CaseVersion?
+    /// The form's values as it was opened (the case at `basedOn`): what was changed here is
+    /// what differs from them.
+    public var baseValues: [String: String]?
+    /// Each field's label by id, so a kept form that cannot be opened again as itself (the
+    /// family member it was on was removed) is still read back whole.
+    public var labels: [String: String]
+
+    public init(session: String = "", form: String? = nil, title: String? = nil, savedAt: Timestamp, values: [String: String], focus: String,
+                editing: CaseID? = nil, basedOn: CaseVersion? = nil, baseValues: [String: String]? = nil, labels: [String: String] = [:]) {
+        let form = form ?? (editing == nil ? Self.intake : Self.person)
+        self.session = session
+        self.form = form
+        self.title = title ?? Self.defaultTitle(form: form, editing: editing)
+        self.savedAt = savedAt
+        self.values = values
+        self.focus = focus
+        self.editing = editing
+        self.basedOn = basedOn
+        self.baseValues = baseValues
+        self.labels = labels
+    }
+
+    /// The form of a new registration, and the form editing the person's details.
+    public static let intake = "intake"
+    public static let person = "person"
+
+    /// What the form edits, unique within a session: `intake`, `HV-000012.person`,
+    /// `HV-000012.close`. Only letters, digits and `.:_-`, so it can name a file.
+    public var target: String {
+        let key = editing.map { "\($0.rawValue).\(form)" } ?? form
+        return String(key.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".:_-".contains($0)) ? $0 : "_" })
+    }
+
+    /// "intake form" or "edit of HV-000001", for the messages offering it back.
+    public var what: String { form == Self.intake ? "intake form" : form == Self.person ? "edit of \(editing?.rawValue ?? "a case")" : title }
+
+    static func defaultTitle(form: String, editing: CaseID?) -> String {
+        switch form {
+        case intake: "Intake"
+        case person: "Edit \(editing?.rawValue ?? "")"
+        default: [form, editing?.rawValue].compactMap { $0 }.joined(separator: " ")
+        }
+    }
+
+    /// The fields whose value here differs from the form as it was opened.
+    public var changedFields: [String] {
+        values.keys.filter { values[$0] != baseValues?[$0] }.sorted()
+    }
+
+    /// The kept values as lines "Label: value", in the order of `order` (the form's fields)
+    /// or by id: how a draft is read back when its form cannot be opened again.
+    public func readBack(order: [String] = []) -> String {
+        let ids = order.filter { values[$0] != nil } + values.keys.filter { !order.contains($0) }.sorted()
+        return ids.filter { !(values[$0] ?? "").isEmpty }.map { "\(labels[$0] ?? $0): \(values[$0] ?? "")" }.joined(separator: "\n")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels
+    }
+
+    /// Drafts kept before issue 22 have no session, form, title or labels.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let editing = try container.decodeIfPresent(CaseID.self, forKey: .editing)
+        self.init(session: try container.decodeIfPresent(String.self, forKey: .session) ?? "",
+                  form: try container.decodeIfPresent(String.self, forKey: .form),
+                  title: try container.decodeIfPresent(String.self, forKey: .title),
+                  savedAt: try container.decode(Timestamp.self, forKey: .savedAt),
+                  values: try container.decode([String: String].self, forKey: .values),
+                  focus: try container.decode(String.self, forKey: .focus),
+                  editing: editing,
+                  basedOn: try container.decodeIfPresent(CaseVersion.self, forKey: .basedOn),
+                  baseValues: try container.decodeIfPresent([String: String].self, forKey: .baseValues),
+                  labels: try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:])
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HavenCore
+
+/// Drafts: `drafts/USER~SESSION~TARGET.json`, one file per form a session keeps, owner-only
+/// (0600) even in a group store, since a half-typed form is its writer's alone. Each is written
+/// beside and renamed, with the directory fsynced, so a draft is whole or absent.
+///
+/// A running session holds an exclusive `flock` on `drafts/USER~SESSION.session` for as long
+/// as its store is open: the kernel lets it go when the process ends, however it ends, so a
+/// draft whose session file can be locked (or has none) belongs to a session that is over,
+/// and is offered to the next. A draft kept before drafts were per session
+/// (`drafts/USER.json`) is read as one of a session that is over.
+extension FileCaseStore {
+    static let draftSeparator = "~"
+
+    var draftsFolder: String { directory.appendingPathComponent(Self.draftsDirectory).path }
+
+    public func beginSession(_ session: String, for user: UserName) throws {
+        guard readOnlyReason == nil else { return }
+        try makeDraftsFolder()
+        let path = "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(session).session"
+        let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT, mode: 0o600)
+        guard flock(file.descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            throw StoreError.unavailable("session \(session) of \(user) is already running")
+        }
+        sessionLocks["\(user.rawValue)\(Self.draftSeparator)\(session)"] = file
+    }
+
+    public func endSession(_ session: String, for user: UserName) {
+        let key = "\(user.rawValue)\(Self.draftSeparator)\(session)"
+        guard let file = sessionLocks.removeValue(forKey: key) else { return }
+        // A session that kept nothing leaves no file behind.
+        if draftFiles(of: user).allSatisfy({ $0.session != session }) { PosixFile.unlink(file.path) }
+        file.unlock()
+    }
+
+    public func keepDraft(_ draft: FormDraft, for user: UserName) throws {
+        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); no draft is kept") }
+        try makeDraftsFolder()
+        try PosixFile.replaceDurably(draftPath(user: user, session: draft.session, target: draft.target),
+                                     with: Array(try CaseRecordLine.encoder.encode(draft)), mode: 0o600)
+    }
+
+    public func discardDraft(session: String, target: String, for user: UserName) throws {
+        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); no draft is removed") }
+        let path = session.isEmpty ? "\(draftsFolder)/\(user.rawValue).json" : draftPath(user: user, session: session, target: target)
+        guard PosixFile.unlink(path) else { return }
+        // The last draft of a session that is over takes its session file with it.
+        let sessionFile = "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(session).session"
+        if !session.isEmpty, sessionLocks["\(user.rawValue)\(Self.draftSeparator)\(session)"] == nil,
+           draftFiles(of: user).allSatisfy({ $0.session != session }), !isRunning(sessionFile) {
+            PosixFile.unlink(sessionFile)
+        }
+        try PosixFile.syncDirectory(draftsFolder)
+    }
+
+    public func drafts(for user: UserName) throws -> [FormDraft] {
+        var over: [String: Bool] = [:]
+        var found: [FormDraft] = []
+        for (session, path) in draftFiles(of: user) {
+            let key = "\(user.rawValue)\(Self.draftSeparator)\(session)"
+            if sessionLocks[key] != nil { continue }
+            let isOver = over[session] ?? !isRunning("\(draftsFolder)/\(key).session")
+            over[session] = isOver
+            guard isOver, let data = FileManager.default.contents(atPath: path),
+                  var draft = try? JSONDecoder().decode(FormDraft.self, from: data) else { continue }
+            // The name says which session kept it, whatever an old file says inside.
+            draft.session = session
+            found.append(draft)
+        }
+        return found.sorted { ($0.savedAt, $0.target) > ($1.savedAt, $1.target) }
+    }
+
+    /// The draft files of `user` with the session of each ("" for a draft of before sessions).
+    func draftFiles(of user: UserName) -> [(session: String, path: String)] {
+        let prefix = user.rawValue + Self.draftSeparator
+        return ((try? FileManager.default.contentsOfDirectory(atPath: draftsFolder)) ?? []).sorted().compactMap { name in
+            guard name.hasSuffix(".json"), Self.replacedFile(ofTemporary: name) == nil else { return nil }
+            if name == "\(user.rawValue).json" { return ("", "\(draftsFolder)/\(name)") }
+            guard name.hasPrefix(prefix) else { return nil }
+            let rest = name.dropFirst(prefix.count)
+            guard let separator = rest.firstIndex(of: Character(Self.draftSeparator)) else { return nil }
+            return (String(rest[..<separator]), "\(draftsFolder)/\(name)")
+        }
+    }
+
+    /// Whether a session still holds its session file: one that cannot be locked now.
+    func isRunning(_ sessionFile: String) -> Bool {
+        let descriptor = open(sessionFile, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return false }
+        return errno == EWOULDBLOCK
+    }
+
+    func draftPath(user: UserName, session: String, target: String) -> String {
+        "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(session)\(Self.draftSeparator)\(target).json"
+    }
+
+    func makeDraftsFolder() throws {
+        guard !FileManager.default.fileExists(atPath: draftsFolder) else { return }
+        _ = try PosixFile.makeDirectory(draftsFolder, mode: 0o700)
+        chmod(draftsFolder, manifest.directoryMode)
+        try PosixFile.syncDirectory(directory.path)
+    }
+}

@@ -1,0 +1,149 @@
+import HavenCore
+
+/// The forms this user's earlier sessions left typed and unsaved (a dropped connection, a
+/// closed terminal), listed at the start of the next session: Enter reopens one as exactly
+/// that form (on its case, merged with anything saved since), v reads it whole, d throws it
+/// away (asked first), Esc leaves them kept: each comes back again when its form is opened,
+/// and the list again at the next start.
+public struct KeptDraftsScreen: Screen {
+    public enum Action: Sendable { case up, down, reopen, read, discard, confirmDiscard, keep, later }
+
+    /// The drafts still offered, after one was taken back or thrown away.
+    public struct Remaining: Sendable { public let drafts: [FormDraft] }
+
+    public private(set) var drafts: [FormDraft]
+    public private(set) var selected = 0
+    public private(set) var askingToDiscard = false
+    /// Another message (a startup warning) is on the status line: do not cover it.
+    let quiet: Bool
+
+    public init(drafts: [FormDraft], quiet: Bool = false) {
+        self.drafts = drafts
+        self.quiet = quiet
+    }
+
+    public var title: String { "Kept forms" }
+    public var minimumSize: Size { Size(width: 40, height: 10) }
+
+    public mutating func start() -> [Command] {
+        quiet ? [] : [.status("\(drafts.count) unsaved form\(drafts.count == 1 ? "" : "s") from an earlier session: Enter reopens, Esc keeps for later.", .warning)]
+    }
+
+    public var keyTable: KeyTable<Action> {
+        if askingToDiscard {
+            return KeyTable(KeyBinding.yesNo(.confirmDiscard, "Discard", "Throw this kept form away for good", no: .keep, "Keep", "Keep it"))
+        }
+        return KeyTable([
+            KeyBinding([.enter], .reopen, label: "Reopen", help: "Open the form again as it was, on its case"),
+            KeyBinding([.character("v"), .function(3)], .read, label: "Read", help: "Read what was typed, whole"),
+            KeyBinding([.character("d")], .discard, label: "Discard", help: "Throw the kept form away (asks first)"),
+            KeyBinding([.down, .character("j")], .down, help: "Next kept form"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous kept form"),
+            KeyBinding([.escape, .character("q")], .later, label: "Later", help: "Leave them kept: each comes back when its form opens, and here next time"),
+        ])
+    }
+
+    var current: FormDraft? { drafts.indices.contains(selected) ? drafts[selected] : nil }
+
+    public mutating func handle(_ action: Action) -> [Command] {
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, drafts.count - 1), selected + 1)
+        case .reopen:
+            guard let current else { return [] }
+            return [.run(ResumeDraft(kept: current))]
+        case .read:
+            guard let current else { return [] }
+            return [.push(TextViewScreen(title: current.title, heading: "\(current.title), typed \(current.savedAt.minuteText) UTC, unsaved",
+                                         text: current.readBack()))]
+        case .discard:
+            guard let current else { return [] }
+            askingToDiscard = true
+            return [.status("Throw away your unsaved \(current.what) for good? y discards, n keeps it.", .warning)]
+        case .confirmDiscard:
+            askingToDiscard = false
+            guard let current else { return [] }
+            return [.run(DiscardDraft(kept: current))]
+        case .keep:
+            askingToDiscard = false
+        case .later:
+            return [.back, .status("Kept: each form comes back when you open it, and this list at your next start.", .info)]
+        }
+        return []
+    }
+
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        guard let remaining = message as? Remaining else { return [] }
+        drafts = remaining.drafts
+        selected = min(selected, max(0, drafts.count - 1))
+        return drafts.isEmpty ? [.back] : []
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        canvas.put(" Unsaved forms from an earlier session · Enter reopens one", x: area.x, y: area.y, width: area.width, style: .heading)
+        let titleWidth = min(max(20, area.width - 30), (drafts.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
+        for (offset, draft) in drafts.prefix(max(0, area.height - 2)).enumerated() {
+            let changed = draft.baseValues == nil ? draft.values.values.filter { !$0.isEmpty }.count : draft.changedFields.count
+            let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")"
+            canvas.putListRow(" " + DisplayWidth.fit(draft.title, to: titleWidth) + " " + detail, x: area.x, y: area.y + 2 + offset,
+                              width: area.width, style: .normal, selected: offset == selected, keyWidth: titleWidth)
+        }
+    }
+}
+
+/// A kept form opened again as itself: the intake form, or the case with the form on it.
+/// The runtime puts the draft into the form as it opens (`HavenApp.started`), merging it
+/// with anything saved since; a form that no longer applies is read back instead.
+public struct ResumeDraft: StoreTask {
+    public let kept: FormDraft
+
+    public func run(in session: SessionServices) -> [Command] {
+        let context = session.context
+        if kept.form == FormDraft.intake {
+            guard let reference = context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
+            return [.push(IntakeScreen(reference: reference, today: context.today)), .run(ListKeptDrafts())]
+        }
+        guard let id = kept.editing else { return readBack("it was not on a case") }
+        guard case let .loaded(stored, history) = session.load(id) else { return readBack("\(id) cannot be opened") }
+        var commands: [Command] = [.push(CaseViewScreen(stored: stored, history: history, context: context))]
+        switch kept.form {
+        case "note":
+            break
+        case FormDraft.person:
+            guard let reference = context.reference else { return readBack("reference data is not loaded") }
+            commands.append(.push(IntakeScreen(editing: stored, reference: reference, today: context.today, actor: context.actor)))
+        case "allocation-choice":
+            commands.append(.push(AllocationChoiceScreen(stored: stored, context: context)))
+        default:
+            guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() }) else {
+                return commands + readBack("\(id) has changed so that the form no longer applies")
+            }
+            commands.append(.push(form))
+        }
+        return commands + [.run(ListKeptDrafts())]
+    }
+
+    /// What was typed, to read and type again where it belongs; the draft stays kept.
+    func readBack(_ why: String) -> [Command] {
+        [.push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved", text: kept.readBack())),
+         .status("Your \(kept.what) cannot open as its form (\(why)): here is what you typed. d on the list discards it.", .warning)]
+    }
+}
+
+/// The drafts still offered, for the list.
+struct ListKeptDrafts: StoreTask {
+    func run(in session: SessionServices) -> [Command] {
+        [.message(KeptDraftsScreen.Remaining(drafts: session.offeredDrafts))]
+    }
+}
+
+/// A kept form thrown away on purpose.
+struct DiscardDraft: StoreTask {
+    let kept: FormDraft
+
+    func run(in session: SessionServices) -> [Command] {
+        let done = session.discard(kept)
+        return [.message(KeptDraftsScreen.Remaining(drafts: session.offeredDrafts)),
+                .status(done ? "Your unsaved \(kept.what) is thrown away." : "It could not be thrown away; it stays kept.", done ? .info : .error)]
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HavenCore
+@testable import HavenStore
+import XCTest
+
+/// The file store's drafts on disk: a session's lock is let go when its store is closed
+/// (as the kernel lets it go when a process dies), and a draft kept before drafts were per
+/// session is offered like one of a session that is over.
+final class DraftFileTests: XCTestCase {
+    var scratch: URL!
+    var url: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-drafts-\(UUID().uuidString)")
+        url = scratch.appendingPathComponent("store")
+        _ = try FileCaseStore.create(at: url, kind: .live, by: "root", at: Timestamp(secondsSinceEpoch: 1_800_000_000))
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: scratch) }
+
+    func testASessionsDraftsAreOfferedOnceItsStoreIsClosed() throws {
+        var first: FileCaseStore? = try FileCaseStore(at: url)
+        try first?.beginSession("a1", for: "anna.k")
+        try first?.keepDraft(FormDraft(session: "a1", savedAt: Timestamp(secondsSinceEpoch: 1), values: ["x": "Жуков"], focus: "x"), for: "anna.k")
+        let second = try FileCaseStore(at: url)
+        XCTAssertEqual(try second.drafts(for: "anna.k"), [], "a1 is running")
+        XCTAssertThrowsError(try second.beginSession("a1", for: "anna.k"), "one session id, one running session")
+        first = nil
+        XCTAssertEqual(try second.drafts(for: "anna.k").map(\.values), [["x": "Жуков"]], "closed as if the process died")
+        try second.discardDraft(session: "a1", target: "intake", for: "anna.k")
+        let left = try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent("drafts").path)
+        XCTAssertEqual(left, [], "the draft and the over session's lock file are gone")
+    }
+
+    func testADraftOfBeforeSessionsIsOfferedAndCanBeThrownAway() throws {
+        let folder = url.appendingPathComponent("drafts")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let old = #"{"editing":"HV-000004","basedOn":2,"baseValues":{"healthNeeds":""},"focus":"healthNeeds","savedAt":"2026-11-30T10:00:00Z","values":{"healthNeeds":"Астма"}}"#
+        try Data(old.utf8).write(to: folder.appendingPathComponent("anna.k.json"))
+        let store = try FileCaseStore(at: url)
+        try store.beginSession("b1", for: "anna.k")
+        let offered = try store.drafts(for: "anna.k")
+        XCTAssertEqual(offered.count, 1)
+        XCTAssertEqual(offered.first?.session, "")
+        XCTAssertEqual(offered.first?.form, FormDraft.person)
+        XCTAssertEqual(offered.first?.target, "HV-000004.person")
+        XCTAssertEqual(offered.first?.values, ["healthNeeds": "Астма"])
+        try store.discardDraft(session: "", target: "HV-000004.person", for: "anna.k")
+        XCTAssertEqual(try store.drafts(for: "anna.k"), [])
+    }
+}

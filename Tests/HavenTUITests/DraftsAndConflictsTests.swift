@@ -1,0 +1,166 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// Every form keeps a draft under its user, session and target; a session that is over has
+/// its drafts offered back as exactly their forms; two sessions of one user keep their own;
+/// and a field changed on both sides is shown with both values, never settled silently.
+final class DraftsAndConflictsTests: XCTestCase {
+    func app(_ store: InMemoryCaseStore) -> HavenApp { IntegrationScreensTests.app("anna.k", store) }
+
+    func openCase(_ app: inout HavenApp) {
+        app.press([.character("/")])
+        app.type("1")
+        app.press([.enter])
+        XCTAssertEqual(app.topScreen.title, "HV-000001")
+    }
+
+    /// The travel form on case 1, with `date` typed as the travel date.
+    func travelForm(_ app: inout HavenApp, date: String, notes: String? = nil) {
+        openCase(&app)
+        app.press([.character("l")])
+        XCTAssertEqual(app.topScreen.title, "Travel", app.lines.joined(separator: "\n"))
+        app.type(date)
+        if let notes { app.press([.tab]); app.type(notes) }
+    }
+
+    func testTwoSessionsOfOneUserKeepTheirOwnDraftsAndADroppedOneComesBackAsItsForm() throws {
+        let store = try CaseLifeScreensTests.store()
+        var first = app(store), second = app(store)
+        travelForm(&first, date: "2026-12-20", notes: "Рейс LO 281 через Варшаву")
+        second.press([.character("1")])
+        second.type("Петров")
+        first.keepDraft()
+        second.keepDraft()
+        XCTAssertEqual(store.drafts(for: "anna.k"), [], "both sessions are running: each draft is its own")
+
+        // The first session drops (its connection cut): its form, and only its, is offered.
+        first.endSession()
+        var third = app(store)
+        XCTAssertEqual(third.topScreen.title, "Kept forms")
+        XCTAssertEqual(third.offeredDrafts.map(\.target), ["HV-000001.travel"], "the second session's intake is its own")
+        XCTAssertTrue(third.lines.contains { $0.contains("Travel HV-000001") }, third.lines.joined(separator: "\n"))
+        third.press([.enter])
+        let form = try XCTUnwrap(third.topScreen as? FormScreen)
+        XCTAssertEqual(form.title, "Travel", "the same form on the same case, not a registration")
+        XCTAssertEqual(form.form.value("travelDate"), "2026-12-20")
+        XCTAssertEqual(form.form.value("travelNotes"), "Рейс LO 281 через Варшаву")
+        XCTAssertEqual(third.screens.map(\.title), ["Home", "HV-000001", "Travel"], "the list, now empty, closed under them")
+        third.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelDate?.description, "2026-12-20")
+        third.endSession()
+        XCTAssertEqual(store.drafts(for: "anna.k"), [], "saved: nothing kept")
+
+        // The second session's intake is untouched by all this, and is its own until it ends.
+        second.keepDraft()
+        second.endSession()
+        XCTAssertEqual(store.drafts(for: "anna.k").map(\.values["cyrillicName.family"]), ["Петров"])
+    }
+
+    func testASameFieldConflictShowsBothValuesAndKeepsTheChosenOne() throws {
+        let store = try CaseLifeScreensTests.store()
+        var mine = app(store), theirs = app(store)
+        travelForm(&mine, date: "2026-12-20", notes: "Через Варшаву")
+        // The other session (the same user, elsewhere) saves another date and a reception place.
+        travelForm(&theirs, date: "2026-12-22")
+        theirs.press([.control("g"), .character("3"), .tab])
+        theirs.type("Лейпциг, центр приёма")
+        theirs.press([.control("s")])
+        XCTAssertEqual(theirs.topScreen.title, "HV-000001", theirs.status?.text ?? "")
+
+        mine.press([.control("s")])
+        XCTAssertTrue(mine.status?.text.contains("Ctrl-R reloads it") == true, mine.status?.text ?? "")
+        mine.press([.control("r")])
+        let conflict = try XCTUnwrap(mine.topScreen as? ConflictScreen, mine.lines.joined(separator: "\n"))
+        XCTAssertEqual(conflict.clashes.map(\.id), ["travelDate"], "the reception place changed on their side only: merged")
+        let lines = mine.lines.joined(separator: "\n")
+        XCTAssertTrue(lines.contains("theirs   2026-12-22"), lines)
+        XCTAssertTrue(lines.contains("yours    2026-12-20"), lines)
+        XCTAssertTrue(lines.contains("saved by anna.k at 2026-11-24"), lines)
+        mine.press([.enter])
+        XCTAssertEqual(mine.topScreen.title, "Conflict", "nothing is settled until chosen")
+        mine.press([.character("t"), .enter])
+        let form = try XCTUnwrap(mine.topScreen as? FormScreen)
+        XCTAssertEqual(form.form.value("travelDate"), "2026-12-22", "theirs, as chosen")
+        XCTAssertEqual(form.form.value("travelNotes"), "Через Варшаву", "mine, changed here only")
+        XCTAssertEqual(form.form.value("receptionPlace"), "Лейпциг, центр приёма", "theirs, changed there only")
+        mine.press([.control("s")])
+        let saved = try store.load(CaseID(number: 1)).record.relocation
+        XCTAssertEqual(saved.travelDate?.description, "2026-12-22")
+        XCTAssertEqual(saved.travelNotes, "Через Варшаву")
+        XCTAssertEqual(saved.receptionPlace, "Лейпциг, центр приёма")
+    }
+
+    func testKeepingMineOnAConflictSavesMineOverTheirs() throws {
+        let store = try CaseLifeScreensTests.store()
+        var mine = app(store), theirs = app(store)
+        travelForm(&mine, date: "2026-12-20")
+        travelForm(&theirs, date: "2026-12-22")
+        theirs.press([.control("s")])
+        mine.press([.control("s"), .control("r"), .character("m"), .enter, .control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelDate?.description, "2026-12-20")
+        XCTAssertEqual(store.history(of: CaseID(number: 1)).count, 3, "registered, theirs, mine: nothing lost, one after the other")
+    }
+
+    /// A kept form on a case that moved on meanwhile is merged as it opens: fields changed
+    /// there only are taken, a field changed on both sides is asked about.
+    func testAKeptFormOnACaseThatMovedOnAsksAboutTheClash() throws {
+        let store = try CaseLifeScreensTests.store()
+        var dropped = app(store)
+        travelForm(&dropped, date: "2026-12-20", notes: "Через Варшаву")
+        dropped.endSession()
+        // Meanwhile the travel date is saved elsewhere (any session of anna.k opening the
+        // travel form would be handed the kept one, so this is the store directly).
+        var other = try store.load(CaseID(number: 1))
+        other.record.relocation.travelDate = CalendarDate(year: 2026, month: 12, day: 22)
+        _ = try store.save(other.record, basedOn: other.version, by: Actor(user: "anna.k", role: .caseworker), at: IntegrationScreensTests.tick)
+
+        var back = app(store)
+        back.press([.enter])
+        let conflict = try XCTUnwrap(back.topScreen as? ConflictScreen, back.lines.joined(separator: "\n"))
+        XCTAssertEqual(conflict.clashes.map(\.mine), ["2026-12-20"])
+        XCTAssertEqual(conflict.clashes.map(\.theirs), ["2026-12-22"])
+        back.press([.escape])
+        let form = try XCTUnwrap(back.topScreen as? FormScreen)
+        XCTAssertEqual(form.form.value("travelDate"), "2026-12-20", "undecided: mine stays, marked")
+        XCTAssertEqual(form.form.messages["travelDate"], ["anna.k saved \"2026-12-22\" here."])
+        back.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelNotes, "Через Варшаву")
+    }
+
+    /// A note being written and a case's person edit are kept too; Ctrl-C with typing asks.
+    func testANoteIsKeptAndCtrlCAsksFirst() throws {
+        let store = try CaseLifeScreensTests.store()
+        var first = app(store)
+        openCase(&first)
+        first.press([.character("n")])
+        first.type("Позвонил брат")
+        XCTAssertEqual(first.handle(.control("c"), terminalSize: Size(width: 80, height: 24)), .redraw, "asked, not quit")
+        XCTAssertTrue(first.status?.text.contains("HV-000001 is unsaved: kept for your next start.") == true, first.status?.text ?? "")
+        XCTAssertEqual(first.handle(.character("y"), terminalSize: Size(width: 80, height: 24)), .quit)
+        first.endSession()
+        var next = app(store)
+        next.press([.enter])
+        XCTAssertEqual(next.topScreen.title, "HV-000001")
+        XCTAssertEqual((next.topScreen as? CaseViewScreen)?.note?.text, "Позвонил брат")
+        next.press([.enter])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.last?.text, "Позвонил брат")
+    }
+
+    /// Every form kept on a case can be built again from its key: a new form that keeps a
+    /// draft under a key `CaseForms` does not know fails here, naming it.
+    func testEveryKeptCaseFormKeyIsKnownToCaseForms() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/HavenTUI/Screens")
+        let registry = try String(contentsOf: folder.appendingPathComponent("CaseView/CaseForms.swift"), encoding: .utf8)
+        var keys: [String] = []
+        for file in FileManager.default.enumerator(atPath: folder.path)!.compactMap({ $0 as? String }) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for part in text.components(separatedBy: ".keeping(\"").dropFirst() {
+                keys.append(String(part.prefix { $0 != "\"" && $0 != ":" && $0 != "\\" }))
+            }
+        }
+        XCTAssertGreaterThanOrEqual(keys.count, 25)
+        for key in keys { XCTAssertTrue(registry.contains("case \"\(key)\""), "CaseForms cannot build the form kept as \(key)") }
+    }
+}
