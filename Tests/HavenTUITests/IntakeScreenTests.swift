@@ -208,7 +208,7 @@ extension IntakeScreenTests {
         let lines = render(again)
         XCTAssertTrue(lines.contains("  Family name (Cyrillic)  Жуков"), "\(lines)")
         XCTAssertTrue(lines.contains("> Patronymic (Cyrillic)   e.g. Сергеевич"), "the focus is where it was (the hint shows)")
-        XCTAssertEqual(lines[22], " Your unsaved intake form from 2026-11-24 11:00 UTC is back. Ctrl-S saves it.")
+        XCTAssertEqual(lines[22], " Your unsaved intake form from 2026-11-24 11:00 UTC is back.")
         XCTAssertEqual(store.drafts(for: "anna.k"), [], "taken back by this session")
 
         // Thrown away on purpose: the kept copy goes too.

@@ -68,11 +68,19 @@ public struct FormDraft: Hashable, Codable, Sendable {
         values.keys.filter { values[$0] != baseValues?[$0] }.sorted()
     }
 
-    /// The kept values as lines "Label: value", in the order of `order` (the form's fields)
-    /// or by id: how a draft is read back when its form cannot be opened again.
+    /// The kept values as lines "Label: value", the fields changed in this form first (under
+    /// "Changed here:" when the form had values before), in the order of `order` (the form's
+    /// fields) or by id: how a draft is read back when its form cannot be opened again.
     public func readBack(order: [String] = []) -> String {
         let ids = order.filter { values[$0] != nil } + values.keys.filter { !order.contains($0) }.sorted()
-        return ids.filter { !(values[$0] ?? "").isEmpty }.map { "\(labels[$0] ?? $0): \(values[$0] ?? "")" }.joined(separator: "\n")
+        func lines(_ ids: [String]) -> [String] {
+            ids.filter { !(values[$0] ?? "").isEmpty || baseValues != nil }.map { "\(labels[$0] ?? $0): \(values[$0] ?? "")" }
+        }
+        guard baseValues != nil else { return lines(ids).joined(separator: "\n") }
+        let changed = Set(changedFields)
+        let rest = ids.filter { !changed.contains($0) && !(values[$0] ?? "").isEmpty }
+        return (["Changed here:"] + lines(ids.filter(changed.contains)) + (rest.isEmpty ? [] : ["", "As it was:"] + lines(rest)))
+            .joined(separator: "\n")
     }
 
     enum CodingKeys: String, CodingKey {

@@ -79,7 +79,7 @@ public struct FormScreen: Screen {
         let since = draft.savedAt.minuteText
         guard let origin, let basedOn = draft.basedOn, basedOn != origin.version else {
             fill(draft.values, focus: draft.focus)
-            return [.status("Your unsaved \(draft.what) from \(since) UTC is back. Ctrl-S saves it.", .info)]
+            return [.status("Your unsaved \(draft.what) from \(since) UTC is back.", .info)]
         }
         let theirs = form.values
         let merge = FormMerge(base: draft.baseValues ?? theirs, mine: draft.values, theirs: theirs)

@@ -59,7 +59,7 @@ public struct IntakeScreen: Screen {
         guard let editing, let basedOn = draft.basedOn, basedOn != editing.version, let base = draft.baseValues else {
             if let base = draft.baseValues { loadedValues = base }
             form.restore(draft.values, focus: draft.focus)
-            return [.status("Your unsaved \(draft.what) from \(since) UTC is back. Ctrl-S saves it.", .info)]
+            return [.status("Your unsaved \(draft.what) from \(since) UTC is back.", .info)]
         }
         loadedValues = base
         return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(editing.record.id) was changed since (now \(editing.version)).", .warning)]

@@ -26,7 +26,7 @@ public struct KeptDraftsScreen: Screen {
     public var minimumSize: Size { Size(width: 40, height: 10) }
 
     public mutating func start() -> [Command] {
-        quiet ? [] : [.status("\(drafts.count) unsaved form\(drafts.count == 1 ? "" : "s") from an earlier session: Enter reopens, Esc keeps for later.", .warning)]
+        quiet ? [] : [.status("\(drafts.count) unsaved form\(drafts.count == 1 ? "" : "s") from an earlier session is kept.", .warning)]
     }
 
     public var keyTable: KeyTable<Action> {
