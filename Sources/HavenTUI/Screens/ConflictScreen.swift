@@ -35,7 +35,9 @@ public struct ConflictScreen: Screen {
 
     public init(_ merge: FormMerge, mine: [String: String], theirs: [String: String], in form: Form,
                 savedBy: UserName, savedAt: Timestamp, what: String) {
-        clashes = merge.clashes.map { id in
+        // In the order the form shows them.
+        let order = Dictionary(form.fieldIDs.enumerated().map { ($1, $0) }) { first, _ in first }
+        clashes = merge.clashes.sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) }.map { id in
             let label = form.labels[id] ?? id
             return Clash(id: id, label: label, theirs: theirs[id] ?? "", mine: mine[id] ?? "",
                          theirsShown: form.shown(theirs[id] ?? "", of: id), mineShown: form.shown(mine[id] ?? "", of: id))

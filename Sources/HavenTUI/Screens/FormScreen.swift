@@ -198,8 +198,9 @@ public struct FormScreen: Screen {
         if merge.kept.isEmpty { replaced.form.markSaved() }
         self = replaced
         let kept = merge.kept.count
-        return [.status("Reloaded \(next.caseID) (\(next.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept."
-                        + (merge.clashes.isEmpty ? " Ctrl-S saves." : " \(merge.clashes.count) changed by \(next.savedBy) too: choose."),
+        return [.status(merge.clashes.isEmpty
+                        ? "Reloaded \(next.caseID) (\(next.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept. Ctrl-S saves."
+                        : "Reloaded \(next.caseID) (\(next.version)): \(merge.clashes.count) changed by \(next.savedBy) too. t theirs, m yours.",
                         merge.clashes.isEmpty ? .info : .warning)] + conflict(merge, mine: mine, theirs: theirs)
     }
 

@@ -210,8 +210,10 @@ public struct IntakeScreen: Screen {
             let kept = FormMerge(base: IntakeForm.make(reference: reference).values.merging(loadedValues) { $1 }, mine: mine,
                                  theirs: IntakeForm.make(reference: reference).values.merging(IntakeForm.values(of: newer.record.defector)) { $1 })
             let asking = merge(mine, into: newer)
-            let clash = kept.clashes.isEmpty ? "" : " \(kept.clashes.count) of them \(newer.savedBy) changed too: choose."
-            return [.status("Reloaded \(newer.record.id) (\(newer.version)); your \(kept.kept.count) changed field\(kept.kept.count == 1 ? " is" : "s are") kept: Ctrl-S saves.\(clash)",
+            let said = kept.clashes.isEmpty
+                ? "Reloaded \(newer.record.id) (\(newer.version)); your \(kept.kept.count) changed field\(kept.kept.count == 1 ? " is" : "s are") kept: Ctrl-S saves."
+                : "Reloaded \(newer.record.id) (\(newer.version)): \(kept.clashes.count) changed by \(newer.savedBy) too. t theirs, m yours."
+            return [.status(said,
                             kept.clashes.isEmpty ? .info : .warning)] + asking
         case let .possibleDuplicates(found):
             return [.push(PossibleDuplicatesScreen(defector: IntakeForm.defector(from: form, today: today).0, found: found)), .status("\(found.count) case\(found.count == 1 ? " looks" : "s look") like the same person: open one, or c for a new person.", .warning)]
