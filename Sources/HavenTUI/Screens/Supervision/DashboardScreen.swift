@@ -66,7 +66,7 @@ public struct DashboardScreen: Screen {
         // Stages.
         let pipeline = Supervision.pipeline(cases, targets: targets, today: day)
         let most = pipeline.map(\.count).max() ?? 0
-        rows.append(.heading("Cases by stage · \(cases.count) in all"))
+        rows.append(.heading("Cases by stage · \(BarChart.grouped(cases.count)) in all"))
         if cases.isEmpty { rows.append(.text("No cases yet: register one from Intake.")) }
         for line in pipeline where !cases.isEmpty {
             let overdue = line.stage == .closed ? "" : line.overdue > 0 ? " · \(line.overdue) overdue" : ""
@@ -75,12 +75,13 @@ public struct DashboardScreen: Screen {
         // Quotas.
         let uses = Supervision.quotaUse(cases, countries: context.reference?.countries ?? [])
         let used = uses.map(\.used).reduce(0, +), quota = uses.map(\.country.quota).reduce(0, +)
-        rows += [.blank, .heading("Quota use by host country · \(used) of \(quota) places")]
+        rows += [.blank, .heading("Quota use by host country · \(BarChart.grouped(used)) of \(BarChart.grouped(quota)) places · │ marks each quota")]
         if uses.isEmpty { rows.append(.text("No host countries are loaded.")) }
         if !uses.isEmpty, used == 0 { rows.append(.text("No allocation has been approved yet, so every place is free.")) }
         for use in uses {
             rows.append(.bar(BarChart.Row(label: "\(use.country.code) \(use.country.name)", value: use.used, maximum: use.country.quota,
-                                          figures: "\(use.used)/\(use.country.quota)")))
+                                          figures: "\(BarChart.grouped(use.used))/\(BarChart.grouped(use.country.quota)) \(BarChart.percent(use.used, of: use.country.quota))",
+                                          marksFull: true)))
         }
         // Decisions.
         let weeks = Supervision.decisionsPerWeek(cases, weeks: 8, today: day)
@@ -104,7 +105,8 @@ public struct DashboardScreen: Screen {
         rows += [.blank, .heading("Employment by host country · \(outcomes.employed.count) of \(outcomes.employed.total) arrived in work (\(outcomes.employed.percent)%)")]
         if outcomes.employed.total == 0 { rows.append(.text("Nobody has arrived in a host country yet.")) }
         func rateBar(_ rate: Rate) -> Row {
-            .bar(BarChart.Row(label: rate.label, value: rate.count, maximum: rate.total, figures: "\(rate.count)/\(rate.total) \(rate.percent)%"))
+            .bar(BarChart.Row(label: rate.label, value: rate.count, maximum: rate.total,
+                              figures: "\(rate.count)/\(rate.total) \(BarChart.percent(rate.count, of: rate.total))", marksFull: true))
         }
         rows += outcomes.byCountry.map(rateBar)
         rows += [.blank, .heading("Employment by months since arrival")]
