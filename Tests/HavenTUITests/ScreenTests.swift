@@ -129,11 +129,39 @@ final class ScreenTests: XCTestCase {
             let names = keys.map { $0.description }.joined(separator: ", ")
             XCTAssertTrue(joined.contains(names + " " + text), "\(names) \(text)")
         }
-        XCTAssertEqual(help[23], "? Help Down Scroll q Back")
+        XCTAssertEqual(help[23], "? Help / Find Down Scroll q Back")
         XCTAssertEqual(press([.escape], &app), .redraw)
         XCTAssertEqual(app.screens.count, 1)
         XCTAssertEqual(press([.function(1)], &app), .redraw)
         XCTAssertEqual(app.screens.count, 2, "F1 opens help too")
+    }
+
+    /// `/` on help finds as you type: a key by its name, or entries by their words; Esc shows
+    /// every key again.
+    func testHelpFindsAKeyByNameOrWords() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        _ = press([.character("?"), .character("/")], &app)
+        XCTAssertTrue(app.topScreen.capturesText, "letters are the query now")
+        _ = press([.character("q")], &app)
+        var lines = render(app, 80, 24).lines
+        XCTAssertEqual(app.topScreen.title, "Help", "q typed into the query, not back")
+        XCTAssertTrue(lines[1].hasPrefix(" Find: q"), lines[1])
+        XCTAssertTrue(lines[1].contains("1 key found"), lines[1])
+        XCTAssertTrue(lines.contains { $0.hasPrefix("   q, Esc") }, lines.joined(separator: "\n"))
+        XCTAssertFalse(lines.contains { $0.contains("Ctrl-L") }, "only what is found")
+        _ = press([.backspace], &app)
+        for key in "repaint screen" { _ = press([.character(key)], &app) }
+        lines = render(app, 80, 24).lines
+        XCTAssertTrue(lines.contains { $0.hasPrefix("   Ctrl-L") }, lines.joined(separator: "\n"))
+        XCTAssertEqual(lines.filter { $0.hasPrefix("   ") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count, 1)
+        for key in " zz" { _ = press([.character(key)], &app) }
+        XCTAssertTrue(render(app, 80, 24).lines[1].contains("nothing found: Esc shows every key"))
+        _ = press([.escape], &app)
+        XCTAssertEqual(app.topScreen.title, "Help", "Esc ends the search, not the help")
+        XCTAssertEqual(render(app, 80, 24).lines[1], " Keys on the Home screen")
+        XCTAssertTrue(HelpScreen.entry(HelpEntry(keys: "Ctrl-S, F2", text: "Save"), matches: "ctrl-s"))
+        XCTAssertTrue(HelpScreen.entry(HelpEntry(keys: "n", text: "Add a note"), matches: "n"))
+        XCTAssertFalse(HelpScreen.entry(HelpEntry(keys: "N", text: "Add a note"), matches: "n"), "one character is a key, as typed")
     }
 
     func testHelpScrollsWhenItDoesNotFit() {
