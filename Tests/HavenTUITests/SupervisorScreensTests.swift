@@ -357,6 +357,26 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(canvas.styles(inRow: 0)[12], Style.bar)
     }
 
+    /// The dashboard and the allocation screen take in a quota changed in another session at
+    /// the next look, not only the cases: they ask the store, not the reference data read at
+    /// the start.
+    func testTheDashboardAndAllocationFollowAQuotaChangedElsewhere() throws {
+        let gb = Self.reference.countries[0]
+        let store = InMemoryCaseStore(users: Self.users, countries: [gb])
+        var app = app("maria.s", store)
+        app.press([.character("6")])
+        XCTAssertTrue(app.lines.contains { $0.contains("0/8 0%") }, app.lines.joined(separator: "\n"))
+        _ = try store.changeHostCountries(.setQuota(gb.code, 6000), by: Actor(user: "root", role: .administrator), at: Self.tick)
+        app.storeDidChange(store.summaries())
+        XCTAssertTrue(app.lines.contains { $0.contains("0/6,000 0%") }, app.lines.joined(separator: "\n"))
+        var allocation = AllocationScreen(cases: store.summaries(), context: context("maria.s"))
+        XCTAssertEqual(allocation.uses.first?.country.quota, 8, "the reference data until the store answers")
+        let asked = allocation.storeDidChange(store.summaries())
+        XCTAssertEqual(asked.count, 1)
+        _ = allocation.receive(reply: .hostCountries(try store.hostCountries()))
+        XCTAssertEqual(allocation.uses.first?.country.quota, 6000)
+    }
+
     /// A quota bar marks where full is and never loses a small figure: 6 of 6,000 is a sliver
     /// at the start of an empty track ending in │, with the figures and a percentage that is
     /// not 0% beside it.

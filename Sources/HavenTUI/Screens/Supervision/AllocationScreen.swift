@@ -99,10 +99,11 @@ public struct AllocationScreen: Screen {
 
     public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 5) }
 
+    /// Others' approvals and any change of a quota, within the poll.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         recount()
-        return []
+        return [.query(.hostCountries)]
     }
 
     public mutating func receive(reply: StoreReply) -> [Command] {

@@ -15,6 +15,9 @@ public struct DashboardScreen: Screen {
 
     public private(set) var cases: [CaseSummary]
     let context: SessionContext
+    /// The host countries and quotas as the store has them (another session's change of a
+    /// quota shows at the next look), the reference data's until it answers.
+    public private(set) var countries: [HostCountry]
     public private(set) var scroll = 0
     var pageRows = 20
     /// Worked out when the cases change, not on every key: 120,000 cases take a moment.
@@ -23,7 +26,18 @@ public struct DashboardScreen: Screen {
     public init(cases: [CaseSummary], context: SessionContext) {
         self.cases = cases
         self.context = context
+        countries = context.reference?.countries ?? []
         rows = computeRows()
+    }
+
+    public mutating func start() -> [Command] { [.query(.hostCountries)] }
+
+    public mutating func receive(reply: StoreReply) -> [Command] {
+        // An empty answer is a store with no list of its own (in memory): the reference's stays.
+        guard case let .hostCountries(list) = reply, !list.isEmpty, list != countries else { return [] }
+        countries = list
+        rows = computeRows()
+        return []
     }
 
     public var title: String { "Dashboard" }
@@ -41,10 +55,11 @@ public struct DashboardScreen: Screen {
 
     public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height) }
 
+    /// Others' saves and approvals, and any change of a quota, within the poll.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         rows = computeRows()
-        return []
+        return [.query(.hostCountries)]
     }
 
     public mutating func handle(_ action: Action) -> [Command] {
@@ -73,7 +88,7 @@ public struct DashboardScreen: Screen {
             rows.append(.bar(BarChart.Row(label: line.stage.title, value: line.count, maximum: most, figures: "\(line.count)\(overdue)")))
         }
         // Quotas.
-        let uses = Supervision.quotaUse(cases, countries: context.reference?.countries ?? [])
+        let uses = Supervision.quotaUse(cases, countries: countries)
         let used = uses.map(\.used).reduce(0, +), quota = uses.map(\.country.quota).reduce(0, +)
         rows += [.blank, .heading("Quota use by host country · \(BarChart.grouped(used)) of \(BarChart.grouped(quota)) places · │ marks each quota")]
         if uses.isEmpty { rows.append(.text("No host countries are loaded.")) }
@@ -100,7 +115,7 @@ public struct DashboardScreen: Screen {
                                           figures: parts.isEmpty ? "0" : parts.joined(separator: " · "))))
         }
         // Outcomes: employment by country and by months since arrival, levels reached.
-        let outcomes = IntegrationOutcomes(summaries: cases, countries: context.reference?.countries ?? [], today: day)
+        let outcomes = IntegrationOutcomes(summaries: cases, countries: countries, today: day)
         let atRisk = count { $0.flags.contains(.highRiskFamily) && $0.stage != .closed }
         rows += [.blank, .heading("Employment by host country · \(outcomes.employed.count) of \(outcomes.employed.total) arrived in work (\(outcomes.employed.percent)%)")]
         if outcomes.employed.total == 0 { rows.append(.text("Nobody has arrived in a host country yet.")) }
