@@ -28,18 +28,7 @@ final class SupervisorScreensTests: XCTestCase {
         let store = InMemoryCaseStore(users: Self.users)
         let anna = Actor(user: "anna.k", role: .caseworker)
         let registered = Timestamp(date: Self.today.adding(days: -40), hour: 9)
-        var first = Case(id: CaseID(number: 1), defector: defector("Жуков", "Артём", "Zhukov"), registeredBy: "anna.k", registeredAt: registered)
-        first = try Workflow.perform(.submitForScreening, on: first, by: anna, at: registered)
-        for kind in ScreeningCheckKind.allCases {
-            let check = ScreeningCheck(kind: kind, outcome: .cleared, date: Self.today, recordedBy: "anna.k",
-                                       documentsSeen: kind == .identity ? ["military ID"] : [],
-                                       exclusion: kind == .exclusion ? ExclusionAssessment(clause: .a, findings: ExclusionStep.allCases.map {
-                                           ExclusionStepFinding(step: $0, pointsToExclusion: false, reasoning: "None.")
-                                       }, conclusion: .notExcluded) : nil)
-            first = try Workflow.recordScreening(check, on: first, by: anna, at: Self.tick)
-        }
-        first = try Workflow.perform(.completeScreening, on: first, by: anna, at: Self.tick)
-        first = try Workflow.proposeDecision(.grant, reasons: "Credible account.", on: first, by: anna, at: Self.tick)
+        let first = try proposedGrant(1, defector("Жуков", "Артём", "Zhukov"), by: anna, registered: registered, at: Self.tick)
         var second = Case(id: CaseID(number: 2), defector: defector("Щербаков", "Владимир", "Shcherbakov"), registeredBy: "anna.k",
                           registeredAt: registered)
         second = try Workflow.perform(.submitForScreening, on: second, by: anna, at: registered)
@@ -51,6 +40,22 @@ final class SupervisorScreensTests: XCTestCase {
     func context(_ user: UserName) -> SessionContext {
         SessionContext(user: user, today: Self.today, storeDescription: "Store", role: Self.users.account(user)!.role,
                        clock: { Self.tick }, reference: Self.reference)
+    }
+
+    /// Case `number`, screened and cleared, with a grant proposed by `actor` at `time`.
+    func proposedGrant(_ number: Int, _ person: Defector, by actor: Actor, registered: Timestamp, at time: Timestamp) throws -> Case {
+        var record = Case(id: CaseID(number: number), defector: person, registeredBy: actor.user, registeredAt: registered)
+        record = try Workflow.perform(.submitForScreening, on: record, by: actor, at: registered)
+        for kind in ScreeningCheckKind.allCases {
+            let check = ScreeningCheck(kind: kind, outcome: .cleared, date: time.date, recordedBy: actor.user,
+                                       documentsSeen: kind == .identity ? ["military ID"] : [],
+                                       exclusion: kind == .exclusion ? ExclusionAssessment(clause: .a, findings: ExclusionStep.allCases.map {
+                                           ExclusionStepFinding(step: $0, pointsToExclusion: false, reasoning: "None.")
+                                       }, conclusion: .notExcluded) : nil)
+            record = try Workflow.recordScreening(check, on: record, by: actor, at: time)
+        }
+        record = try Workflow.perform(.completeScreening, on: record, by: actor, at: time)
+        return try Workflow.proposeDecision(.grant, reasons: "Credible account.", on: record, by: actor, at: time)
     }
 
     func app(_ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
@@ -69,7 +74,7 @@ final class SupervisorScreensTests: XCTestCase {
         var lines = app.lines
         XCTAssertEqual(lines[1], " Decisions and allocations awaiting approval: 1")
         XCTAssertEqual(lines[4], ">HV-000001 Жуков Артём Сергеевич   Grant             anna.k     2026-11-24 0")
-        XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return x Override Down Move q Back")
+        XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return x Override v Mark / Find Down Move q Back")
         app.press([.character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
         app.press([.character("y")])
@@ -81,6 +86,56 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(approved.stage, .allocation)
         XCTAssertEqual(approved.decision?.review?.by, "maria.s")
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(user: "maria.s"), limit: 5).first?.caseID, CaseID(number: 1))
+    }
+
+    /// A long queue is narrowed and approved in a batch: / finds by name, f by kind, p by
+    /// proposer, w by age, Home and End; v marks, A lists the marked and asks, and the
+    /// supervisor's own proposal is named and skipped (the two-person rule, item by item).
+    func testTheApprovalsQueueFindsFiltersAndApprovesMarkedInABatch() throws {
+        let store = try makeStore()
+        let oleh = Actor(user: "oleh.m", role: .caseworker), maria = Actor(user: "maria.s", role: .supervisor)
+        let old = Timestamp(date: Self.today.adding(days: -20), hour: 9)
+        for (number, person, actor, at) in [(4, defector("Петров", "Иван", "Petrov"), oleh, old),
+                                            (5, defector("Сидоров", "Пётр", "Sidorov"), oleh, Self.tick),
+                                            (6, defector("Орлов", "Олег", "Orlov"), maria, Self.tick)] {
+            _ = try store.save(try proposedGrant(number, person, by: actor, registered: old, at: at), basedOn: nil, by: actor, at: at)
+        }
+        var app = app("maria.s", store)
+        app.press([.character("3")])
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 4")
+        app.press([.character("/")])
+        app.type("петр")
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · \"петр\"")
+        XCTAssertTrue(app.lines[4].hasPrefix(">HV-000004 Петров"), app.lines[4])
+        app.press([.escape])
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 4", "Esc: every proposal again")
+        app.press([.character("w")])
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · waiting 7+ days")
+        app.press([.character("w"), .character("w"), .character("w"), .character("o")])
+        XCTAssertTrue(app.lines[4].hasPrefix(">HV-000006"), "newest first: \(app.lines[4])")
+        app.press([.end])
+        XCTAssertTrue(app.lines[7].hasPrefix(">HV-000004"), "End: the oldest, last \(app.lines.joined(separator: "\n"))")
+        app.press([.home, .character("p")])
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · by maria.s · newest first")
+        app.press([.character("p"), .character("o"), .character("f"), .character("f")])
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 0 of 4 · allocations")
+        app.press([.character("f")])
+
+        // Mark three (one of them her own) and approve them together.
+        app.press([.home, .character("v"), .character("v"), .end, .character("v")])
+        XCTAssertEqual(app.status?.text, "3 marked: A approves them after listing them.")
+        app.press([.character("A")])
+        let lines = app.lines.joined(separator: "\n")
+        XCTAssertTrue(lines.contains(" Approve these 2? y approves each one, n none"), lines)
+        XCTAssertTrue(lines.contains(" HV-000001 Жуков Артём Сергеевич · Grant · by anna.k"), lines)
+        XCTAssertTrue(lines.contains(" HV-000006 Орлов Олег Сергеевич: your own: another supervisor approves it"), lines)
+        app.press([.character("y")])
+        XCTAssertEqual(app.status?.text, "Approved 2.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .allocation)
+        XCTAssertEqual(try store.load(CaseID(number: 4)).record.stage, .allocation)
+        XCTAssertEqual(try store.load(CaseID(number: 6)).record.stage, .decision, "her own: not approved")
+        XCTAssertEqual(try store.load(CaseID(number: 5)).record.stage, .decision, "not marked")
+        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 2 · 1 marked")
     }
 
     /// Enter on a proposal opens the case on what is to be approved, not on the person.

@@ -5,10 +5,34 @@ import HavenCore
 /// (after y), `u` returns with a comment, `x` overrides an allocation to another country with
 /// a reason, Enter opens the case to read it (and an allocation's explanation) first. A supervisor's own
 /// proposals are listed but marked, and the workflow refuses to let them approve those.
+///
+/// At 30,000 waiting the queue is narrowed, not paged through: `/` finds by number, name or
+/// proposer as letters are typed, `f` shows decisions or allocations only, `p` only the
+/// selected proposal's proposer, `w` only those waiting a week, two or a month, `o` turns the
+/// order; Home and End go to either end. `v` marks proposals and `A` approves the marked ones
+/// after a confirmation that lists them, each still under the two-person rule: one's own are
+/// named and skipped, and each approval is checked against what was shown.
 public struct ApprovalsScreen: Screen {
-    public enum Action: Sendable { case up, down, pageUp, pageDown, open, approve, returnProposal, overrideAllocation, confirm, cancel }
+    public enum Action: Sendable {
+        case up, down, pageUp, pageDown, top, bottom, open, approve, returnProposal, overrideAllocation, confirm, cancel
+        case find, endFind, clearFind, kind, proposer, waiting, order, mark, approveMarked, confirmMarked, cancelMarked
+    }
 
+    /// The marked proposals a confirmation is asking about: those to approve, and those
+    /// skipped with why.
+    public struct Batch: Sendable {
+        public let approve: [CaseSummary]
+        public let skipped: [(CaseSummary, String)]
+    }
+
+    /// Every proposal waiting, oldest first; `rows` is what the filter leaves of it.
+    private(set) var waiting: [CaseSummary]
     public private(set) var rows: [CaseSummary]
+    public private(set) var filter = ApprovalFilter()
+    /// The words typed after `/`, while they have the keyboard.
+    public private(set) var finding: TextField?
+    public private(set) var marked: Set<CaseID> = []
+    public private(set) var batch: Batch?
     let context: SessionContext
     public private(set) var selected = 0
     var review: ProposalReview
@@ -18,17 +42,29 @@ public struct ApprovalsScreen: Screen {
     public init(cases: [CaseSummary], context: SessionContext) {
         self.context = context
         review = ProposalReview(user: context.user)
-        rows = Supervision.approvals(cases)
+        waiting = Supervision.approvals(cases)
+        rows = waiting
     }
 
     public var title: String { "Approvals" }
     public var minimumSize: Size { Size(width: 60, height: 12) }
+    public var capturesText: Bool { finding != nil }
 
     var canReview: Bool { context.may(.reviewDecision) || context.may(.approveAllocation) }
 
     public var keyTable: KeyTable<Action> {
         if confirming != nil {
             return KeyTable(KeyBinding.yesNo(.confirm, "Approve", "Approve the proposal", no: .cancel, "Cancel", "Do not approve"))
+        }
+        if batch != nil {
+            return KeyTable(KeyBinding.yesNo(.confirmMarked, "Approve all", "Approve every proposal listed", no: .cancelMarked, "Cancel",
+                                             "Approve none of them"))
+        }
+        if finding != nil {
+            return KeyTable([
+                KeyBinding([.enter, .down], .endFind, label: "Keep", help: "Keep what is found and move in it"),
+                KeyBinding([.escape], .clearFind, label: "All", help: "Stop finding: every proposal again"),
+            ])
         }
         return KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open the case to read the proposal and the screening"),
@@ -37,21 +73,38 @@ public struct ApprovalsScreen: Screen {
             KeyBinding([.character("u")], .returnProposal, label: "Return", help: "Return the selected proposal with a comment"),
             KeyBinding([.character("x")], .overrideAllocation, label: "Override",
                        help: "Approve the selected allocation into another country, with the reason"),
+            KeyBinding([.character("v")], .mark, label: "Mark", help: "Mark or unmark the selected proposal for approving together"),
+            KeyBinding([.character("A")], .approveMarked, help: "Approve the marked proposals (lists them and asks first)"),
         ] : []) + [
+            KeyBinding([.character("/")], .find, label: "Find", help: "Find by case number, name (either script) or proposer"),
+            KeyBinding([.character("f")], .kind, help: "Show all proposals, decisions only, or allocations only"),
+            KeyBinding([.character("p")], .proposer, help: "Only the selected proposal's proposer (again: everyone's)"),
+            KeyBinding([.character("w")], .waiting, help: "Only those waiting 7, 14 or 30 days or more (again: the next)"),
+            KeyBinding([.character("o")], .order, help: "Oldest first or newest first"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next proposal"),
             KeyBinding([.up, .character("k")], .up, help: "Previous proposal"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .top, help: "The first proposal"),
+            KeyBinding([.end, .character("G")], .bottom, help: "The last proposal"),
         ])
     }
 
     public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 3) }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        let current = rows.indices.contains(selected) ? rows[selected].id : nil
-        rows = Supervision.approvals(summaries)
-        selected = current.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(selected, max(0, rows.count - 1))
+        waiting = Supervision.approvals(summaries)
+        refilter()
+        // A mark on a proposal no longer waiting goes: it was reviewed meanwhile.
+        marked = marked.intersection(waiting.map(\.id))
         return []
+    }
+
+    /// The filter applied again, keeping the selected proposal selected where it still shows.
+    mutating func refilter() {
+        let current = rows.indices.contains(selected) ? rows[selected].id : nil
+        rows = filter.apply(to: waiting, today: context.today)
+        selected = current.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(selected, max(0, rows.count - 1))
     }
 
     public mutating func handle(_ action: Action) -> [Command] {
@@ -61,6 +114,8 @@ public struct ApprovalsScreen: Screen {
         case .down: selected = min(max(0, rows.count - 1), selected + 1)
         case .pageUp: selected = max(0, selected - pageRows)
         case .pageDown: selected = min(max(0, rows.count - 1), selected + pageRows)
+        case .top: selected = 0
+        case .bottom: selected = max(0, rows.count - 1)
         case .open:
             guard let current else { return [.status("Nothing is waiting for approval.", .info)] }
             // On what is to be approved, not on the person.
@@ -71,16 +126,105 @@ public struct ApprovalsScreen: Screen {
         case .cancel: return review.cancel()
         case .returnProposal: return review.returnProposal(current)
         case .overrideAllocation: return review.overrideAllocation(current, countries: context.reference?.countries ?? [])
+        case .find:
+            finding = TextField(text: filter.words, maximumLength: 60)
+        case .endFind:
+            finding = nil
+        case .clearFind:
+            finding = nil
+            filter.words = ""
+            refilter()
+        case .kind:
+            let all = ApprovalFilter.Kind.allCases
+            filter.kind = all[(all.firstIndex(of: filter.kind)! + 1) % all.count]
+            refilter()
+        case .proposer:
+            filter.proposer = filter.proposer == nil ? current?.pendingApproval?.proposedBy : nil
+            refilter()
+        case .waiting:
+            let steps = ApprovalFilter.waitingSteps
+            filter.waitingAtLeast = steps[((steps.firstIndex(of: filter.waitingAtLeast) ?? 0) + 1) % steps.count]
+            refilter()
+        case .order:
+            filter.newestFirst.toggle()
+            refilter()
+            selected = 0
+        case .mark:
+            guard let current else { return [] }
+            if marked.remove(current.id) == nil { marked.insert(current.id) }
+            selected = min(max(0, rows.count - 1), selected + 1)
+            return [.status("\(marked.count) marked: A approves them after listing them.", .info)]
+        case .approveMarked:
+            return askToApproveMarked()
+        case .confirmMarked:
+            guard let batch else { return [] }
+            self.batch = nil
+            return [.run(ApproveMarked(items: batch.approve.compactMap { summary in
+                guard let pending = summary.pendingApproval, let seen = ProposalSeen(pendingIn: summary) else { return nil }
+                return ApproveMarked.Item(id: summary.id, kind: pending.kind, seen: seen)
+            }))]
+        case .cancelMarked:
+            batch = nil
+            return [.status("Nothing approved; the marks stay.", .info)]
         }
         return []
     }
 
-    public mutating func receive(reply: StoreReply) -> [Command] {
-        ProposalReview.outcome(reply) ?? []
+    /// The confirmation of `A`: the marked proposals to approve, and those skipped with why.
+    mutating func askToApproveMarked() -> [Command] {
+        let chosen = waiting.filter { marked.contains($0.id) }
+        guard !chosen.isEmpty else { return [.status("Nothing is marked: v marks a proposal.", .info)] }
+        var approve: [CaseSummary] = []
+        var skipped: [(CaseSummary, String)] = []
+        for summary in chosen {
+            guard let pending = summary.pendingApproval else { continue }
+            if pending.proposedBy == context.user {
+                skipped.append((summary, "your own: another supervisor approves it"))
+            } else if case .allocation = pending.kind, !context.may(.approveAllocation) {
+                skipped.append((summary, "allocations are not yours to approve"))
+            } else if case .decision = pending.kind, !context.may(.reviewDecision) {
+                skipped.append((summary, "decisions are not yours to approve"))
+            } else {
+                approve.append(summary)
+            }
+        }
+        guard !approve.isEmpty else {
+            return [.status("None of the \(chosen.count) marked can be approved by you: \(skipped.first?.1 ?? "").", .warning)]
+        }
+        batch = Batch(approve: approve, skipped: skipped)
+        return [.status("Approve the \(approve.count) listed? y approves each, n approves none.", .warning)]
+    }
+
+    public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
+        guard var field = finding else { return nil }
+        guard field.handle(key) else { return key.typedCharacter != nil ? [] : nil }
+        finding = field
+        filter.words = field.text
+        refilter()
+        return []
+    }
+
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let done = message as? ApproveMarked.Done {
+            marked.subtract(done.approved)
+            let approved = done.approved.isEmpty ? "None approved" : "Approved \(done.approved.count)"
+            let refused = done.refused.first.map { "; \(done.refused.count) refused, first \($0.0): \($0.1)" } ?? ""
+            return [.status(approved + refused + ".", done.refused.isEmpty ? .info : .error)]
+        }
+        guard let reply = message as? StoreReply else { return [] }
+        return ProposalReview.outcome(reply) ?? []
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
-        canvas.put(" Decisions and allocations awaiting approval: \(rows.count)", x: area.x, y: area.y, width: area.width, style: .heading)
+        if let batch { return renderBatch(batch, into: &canvas, area: area) }
+        let narrowed = filter.isEmpty ? "" : " · \(filter.description)"
+        let marks = marked.isEmpty ? "" : " · \(marked.count) marked"
+        canvas.put(" Decisions and allocations awaiting approval: \(rows.count)\(rows.count == waiting.count ? "" : " of \(waiting.count)")\(narrowed)\(marks)",
+                   x: area.x, y: area.y, width: area.width, style: .heading)
+        if let finding {
+            canvas.put(" Find: ", x: area.x, y: area.y + 1, width: area.width, style: .muted)
+            finding.render(into: &canvas, x: area.x + 7, y: area.y + 1, width: max(1, area.width - 8), focused: true)
+        }
         // Below 70 columns the date goes first; the days waiting stay.
         let showDate = area.width >= 70
         let nameWidth = max(6, area.width - 1 - 10 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
@@ -92,7 +236,8 @@ public struct ApprovalsScreen: Screen {
         canvas.put(line(["Case", "Name", "Proposal", "By", "On", "Days"]), x: area.x, y: area.y + 2, width: area.width,
                    style: Style(.heading, bold: true, underline: true))
         guard !rows.isEmpty else {
-            canvas.put(" Nothing is waiting for approval.", x: area.x, y: area.y + 3, width: area.width, style: .muted)
+            let empty = waiting.isEmpty ? " Nothing is waiting for approval." : " Nothing waiting matches: Esc after / or f, p, w again shows more."
+            canvas.put(empty, x: area.x, y: area.y + 3, width: area.width, style: .muted)
             return
         }
         let visible = area.height - 3
@@ -102,10 +247,64 @@ public struct ApprovalsScreen: Screen {
             let y = area.y + 3 + offset
             let isSelected = first + offset == selected
             let mine = pending.proposedBy == context.user
-            let text = line([summary.id.rawValue, summary.cyrillicName, pending.kind.title,
+            // The case number's first column carries the mark: + marked.
+            let id = (marked.contains(summary.id) ? "+" : "") + summary.id.rawValue
+            let text = line([id, summary.cyrillicName, pending.kind.title,
                              pending.proposedBy.rawValue + (mine ? " (you)" : ""), pending.proposedAt.date.description,
                              String(max(0, pending.proposedAt.date.days(until: context.today)))])
             canvas.putListRow(text, x: area.x, y: y, width: area.width, style: (mine ? .muted : .normal), selected: isSelected)
         }
+    }
+
+    /// The confirmation of approving the marked: every one to be approved, then those skipped.
+    func renderBatch(_ batch: Batch, into canvas: inout Canvas, area: Rect) {
+        canvas.put(" Approve these \(batch.approve.count)? y approves each one, n none", x: area.x, y: area.y, width: area.width, style: .heading)
+        var lines = batch.approve.map { summary in
+            " \(summary.id) \(summary.cyrillicName) · \(summary.pendingApproval?.kind.title ?? "") · by \(summary.pendingApproval?.proposedBy.rawValue ?? "")"
+        }
+        if !batch.skipped.isEmpty {
+            lines += ["", " Skipped, \(batch.skipped.count):"] + batch.skipped.map { " \($0.0.id) \($0.0.cyrillicName): \($0.1)" }
+        }
+        let room = area.height - 2
+        for (offset, text) in lines.prefix(room).enumerated() {
+            canvas.put(text, x: area.x, y: area.y + 2 + offset, width: area.width)
+        }
+        if lines.count > room {
+            canvas.put(" … and \(lines.count - room + 1) more lines", x: area.x, y: area.maxY - 1, width: area.width, style: .muted)
+        }
+    }
+}
+
+/// Approves marked proposals one by one, each on the case as it is now and against what the
+/// supervisor was shown, so a proposal changed or reviewed meanwhile is refused, not approved
+/// blind; the rest go on.
+public struct ApproveMarked: StoreTask {
+    public struct Item: Sendable {
+        public let id: CaseID
+        public let kind: ApprovalKind
+        public let seen: ProposalSeen
+    }
+
+    public struct Done: Sendable {
+        public let approved: [CaseID]
+        public let refused: [(CaseID, String)]
+    }
+
+    public let items: [Item]
+
+    public func run(in session: SessionServices) -> [Command] {
+        var approved: [CaseID] = []
+        var refused: [(CaseID, String)] = []
+        var changed = false
+        for item in items {
+            for command in session.update([item.id], CaseActions.approve(item.id, kind: item.kind, seen: item.seen)) {
+                if case .storeChanged = command { changed = true }
+                if case let .message(reply as StoreReply) = command, case let .updated(saved, failed) = reply {
+                    approved += saved
+                    refused += failed
+                }
+            }
+        }
+        return (changed ? [.storeChanged] : []) + [.message(Done(approved: approved, refused: refused))]
     }
 }
