@@ -122,7 +122,7 @@ final class DraftsInTmuxTests: XCTestCase {
         try second.press("C-r")
         second.waitFor("both values, theirs with who and when") {
             $0.contains("changed by you and by root") && $0.contains("theirs   Астма") && $0.contains("yours    Диабет")
-                && $0.contains("Theirs: saved by root at")
+                && $0.contains("Theirs: the case as root last saved it")
         }
         try second.press("Enter")
         second.waitFor(text: "Still to choose: Health needs")

@@ -32,11 +32,29 @@ final class DraftFileTests: XCTestCase {
         XCTAssertEqual(left, [], "the draft and the over session's lock file are gone")
     }
 
+    /// A backup (or a store on a read-only disk) keeps no drafts and offers none.
+    func testAReadOnlyStoreOffersNoDrafts() throws {
+        let store = try FileCaseStore(at: url)
+        try store.keepDraft(FormDraft(session: "c1", savedAt: Timestamp(secondsSinceEpoch: 1), values: ["x": "y"], focus: "x"), for: "anna.k")
+        let backup = scratch.appendingPathComponent("backup")
+        try StoreBackup.take(of: url, into: backup, by: "root")
+        let opened = try FileCaseStore(at: backup)
+        XCTAssertNotNil(opened.readOnlyReason)
+        XCTAssertEqual(try opened.drafts(for: "anna.k"), [])
+        XCTAssertThrowsError(try opened.keepDraft(FormDraft(session: "c2", savedAt: Timestamp(secondsSinceEpoch: 2), values: [:], focus: ""),
+                                                  for: "anna.k"))
+    }
+
     func testADraftOfBeforeSessionsIsOfferedAndCanBeThrownAway() throws {
         let folder = url.appendingPathComponent("drafts")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let old = #"{"editing":"HV-000004","basedOn":2,"baseValues":{"healthNeeds":""},"focus":"healthNeeds","savedAt":"2026-11-30T10:00:00Z","values":{"healthNeeds":"Астма"}}"#
         try Data(old.utf8).write(to: folder.appendingPathComponent("anna.k.json"))
+        // A file others may read is not a draft Haven wrote (one planted in a group store's
+        // folder, say): it is not offered until it is owner-only, as Haven writes drafts.
+        let planted = try FileCaseStore(at: url)
+        XCTAssertEqual(try planted.drafts(for: "anna.k"), [], "0644: not a draft")
+        XCTAssertEqual(chmod(folder.appendingPathComponent("anna.k.json").path, 0o600), 0)
         let store = try FileCaseStore(at: url)
         try store.beginSession("b1", for: "anna.k")
         let offered = try store.drafts(for: "anna.k")

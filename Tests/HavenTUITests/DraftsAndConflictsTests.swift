@@ -76,7 +76,7 @@ final class DraftsAndConflictsTests: XCTestCase {
         let lines = mine.lines.joined(separator: "\n")
         XCTAssertTrue(lines.contains("theirs   2026-12-22"), lines)
         XCTAssertTrue(lines.contains("yours    2026-12-20"), lines)
-        XCTAssertTrue(lines.contains("saved by anna.k at 2026-11-24"), lines)
+        XCTAssertTrue(lines.contains("the case as anna.k last saved it, 2026-11-24"), lines)
         mine.press([.enter])
         XCTAssertEqual(mine.topScreen.title, "Conflict", "nothing is settled until chosen")
         mine.press([.character("t"), .enter])
@@ -147,6 +147,54 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.last?.text, "Позвонил брат")
     }
 
+    /// A kept form that no longer fits its case (the family member it was on has been renamed
+    /// since, so it is about someone else by name) is never half put back: it is read back
+    /// whole, and it stays kept for the next session.
+    func testAKeptFormAboutSomethingElseNowIsReadBackAndStaysKept() throws {
+        let store = try CaseLifeScreensTests.store()
+        let anna = Actor(user: "anna.k", role: .caseworker)
+        var stored = try store.load(CaseID(number: 1))
+        let wife = FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Мария"),
+                                latinName: FullName(family: "Zhukova", given: "Maria"))
+        _ = try store.save(try Workflow.addFamilyMember(wife, to: stored.record, policy: .standard, by: anna, at: IntegrationScreensTests.tick),
+                           basedOn: stored.version, by: anna, at: IntegrationScreensTests.tick)
+        stored = try store.load(CaseID(number: 1))
+        var dropped = app(store)
+        _ = dropped.perform([.push(FamilyActions.editMember(stored, stored.record.family[0], context: dropped.context))])
+        dropped.press([.control("g"), .character("N")])
+        dropped.type(" Ивановна")
+        dropped.endSession()
+        XCTAssertEqual(store.drafts(for: "anna.k").map(\.target), ["HV-000001.member.edit:1"])
+
+        // Meanwhile her name is corrected elsewhere: the form would now be about "Жукова-Петрова".
+        var renamed = stored.record
+        renamed.family[0].cyrillicName.family = "Жукова-Петрова"
+        _ = try store.save(renamed, basedOn: stored.version, by: anna, at: IntegrationScreensTests.tick)
+
+        var back = app(store)
+        back.press([.enter])
+        XCTAssertTrue(back.topScreen is TextViewScreen, back.lines.joined(separator: "\n"))
+        XCTAssertTrue(back.status?.text.contains("cannot go back into its form") == true, back.status?.text ?? "")
+        XCTAssertTrue(back.lines.contains { $0.contains("Ивановна") }, back.lines.joined(separator: "\n"))
+        back.endSession()
+        XCTAssertEqual(store.drafts(for: "anna.k").map(\.target), ["HV-000001.member.edit:1"], "still kept, to read or discard")
+    }
+
+    /// Two over sessions left the same form (a registration each): Enter on the second row
+    /// reopens that one, not the newest.
+    func testEnterReopensTheDraftChosenNotAnotherOfTheSameForm() throws {
+        let store = try CaseLifeScreensTests.store()
+        store.keepDraft(FormDraft(session: "older", savedAt: Timestamp(secondsSinceEpoch: 1_790_000_000), values: ["cyrillicName.family": "Старый"],
+                                  focus: "cyrillicName.family"), for: "anna.k")
+        store.keepDraft(FormDraft(session: "newer", savedAt: Timestamp(secondsSinceEpoch: 1_790_000_100), values: ["cyrillicName.family": "Новый"],
+                                  focus: "cyrillicName.family"), for: "anna.k")
+        var app = app(store)
+        XCTAssertEqual(app.offeredDrafts.map(\.session), ["newer", "older"])
+        app.press([.down, .enter])
+        XCTAssertEqual((app.topScreen as? IntakeScreen)?.form.value("cyrillicName.family"), "Старый")
+        XCTAssertEqual(app.offeredDrafts.map(\.session), ["newer"], "the other is still offered")
+    }
+
     /// Every form kept on a case can be built again from its key: a new form that keeps a
     /// draft under a key `CaseForms` does not know fails here, naming it.
     func testEveryKeptCaseFormKeyIsKnownToCaseForms() throws {
@@ -156,11 +204,14 @@ final class DraftsAndConflictsTests: XCTestCase {
         var keys: [String] = []
         for file in FileManager.default.enumerator(atPath: folder.path)!.compactMap({ $0 as? String }) where file.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            for part in text.components(separatedBy: ".keeping(\"").dropFirst() {
-                keys.append(String(part.prefix { $0 != "\"" && $0 != ":" && $0 != "\\" }))
+            for marker in [".keeping(\"", "reasonForm(id, key: \""] {
+                for part in text.components(separatedBy: marker).dropFirst() {
+                    keys.append(String(part.prefix { $0 != "\"" && $0 != ":" && $0 != "\\" }))
+                }
             }
         }
-        XCTAssertGreaterThanOrEqual(keys.count, 25)
+        XCTAssertGreaterThanOrEqual(keys.count, 30)
+        XCTAssertTrue(keys.contains("return") && keys.contains("story.decline"), "\(keys)")
         for key in keys { XCTAssertTrue(registry.contains("case \"\(key)\""), "CaseForms cannot build the form kept as \(key)") }
     }
 }

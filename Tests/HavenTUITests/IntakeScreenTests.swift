@@ -223,7 +223,9 @@ extension IntakeScreenTests {
         var app = makeApp(store: store)
         fillZhukov(&app)
         app.keepDraft()
+        XCTAssertEqual(app.session.keptDrafts["intake"]?.values["cyrillicName.family"], "Жуков", "written under this session")
         keys([.control("s")], &app)
+        XCTAssertEqual(app.session.keptDrafts.count, 0, "removed with the save, not a second later")
         app.endSession()
         XCTAssertEqual(store.drafts(for: "anna.k"), [])
     }

@@ -25,9 +25,13 @@ public struct FormDraft: Hashable, Codable, Sendable {
     /// Each field's label by id, so a kept form that cannot be opened again as itself (the
     /// family member it was on was removed) is still read back whole.
     public var labels: [String: String]
+    /// What the form was about, as it said then ("The 3-month follow-up of HV-000002"): a form
+    /// built again on the case must be about the same, or the draft is read back instead.
+    public var subject: String?
 
     public init(session: String = "", form: String? = nil, title: String? = nil, savedAt: Timestamp, values: [String: String], focus: String,
-                editing: CaseID? = nil, basedOn: CaseVersion? = nil, baseValues: [String: String]? = nil, labels: [String: String] = [:]) {
+                editing: CaseID? = nil, basedOn: CaseVersion? = nil, baseValues: [String: String]? = nil, labels: [String: String] = [:],
+                subject: String? = nil) {
         let form = form ?? (editing == nil ? Self.intake : Self.person)
         self.session = session
         self.form = form
@@ -39,6 +43,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
         self.basedOn = basedOn
         self.baseValues = baseValues
         self.labels = labels
+        self.subject = subject
     }
 
     /// The form of a new registration, and the form editing the person's details.
@@ -84,7 +89,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels
+        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels, subject
     }
 
     /// Drafts kept before issue 22 have no session, form, title or labels.
@@ -100,6 +105,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
                   editing: editing,
                   basedOn: try container.decodeIfPresent(CaseVersion.self, forKey: .basedOn),
                   baseValues: try container.decodeIfPresent([String: String].self, forKey: .baseValues),
-                  labels: try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:])
+                  labels: try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
+                  subject: try container.decodeIfPresent(String.self, forKey: .subject))
     }
 }

@@ -18,6 +18,7 @@ extension FileCaseStore {
     public func beginSession(_ session: String, for user: UserName) throws {
         guard readOnlyReason == nil else { return }
         try makeDraftsFolder()
+        removeOverSessionFiles(of: user)
         let path = "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(session).session"
         let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT, mode: 0o600)
         guard flock(file.descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -54,7 +55,10 @@ extension FileCaseStore {
         try PosixFile.syncDirectory(draftsFolder)
     }
 
+    /// Only files this account owns and no one else may read are drafts (in a group store any
+    /// member could put a file in the folder); none on a read-only store, which keeps none.
     public func drafts(for user: UserName) throws -> [FormDraft] {
+        guard readOnlyReason == nil else { return [] }
         var over: [String: Bool] = [:]
         var found: [FormDraft] = []
         for (session, path) in draftFiles(of: user) {
@@ -62,7 +66,9 @@ extension FileCaseStore {
             if sessionLocks[key] != nil { continue }
             let isOver = over[session] ?? !isRunning("\(draftsFolder)/\(key).session")
             over[session] = isOver
-            guard isOver, let data = FileManager.default.contents(atPath: path),
+            var info = stat()
+            guard isOver, lstat(path, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 == 0, info.st_mode & S_IFMT == S_IFREG,
+                  let data = FileManager.default.contents(atPath: path),
                   var draft = try? JSONDecoder().decode(FormDraft.self, from: data) else { continue }
             // The name says which session kept it, whatever an old file says inside.
             draft.session = session
@@ -84,13 +90,29 @@ extension FileCaseStore {
         }
     }
 
-    /// Whether a session still holds its session file: one that cannot be locked now.
+    /// Whether a session still holds its session file: one that cannot be locked now. Only a
+    /// file that is not there, or a lock taken, says the session is over: any other failure
+    /// (no permission, no descriptors left) counts as running, so its drafts are not taken.
     func isRunning(_ sessionFile: String) -> Bool {
         let descriptor = open(sessionFile, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else { return errno != ENOENT }
         defer { close(descriptor) }
-        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return false }
-        return errno == EWOULDBLOCK
+        return flock(descriptor, LOCK_EX | LOCK_NB) != 0
+    }
+
+    /// The session files of `user`'s sessions that are over and left no draft: a session that
+    /// ended by a crash with nothing typed leaves its file behind.
+    func removeOverSessionFiles(of user: UserName) {
+        let prefix = user.rawValue + Self.draftSeparator
+        let withDrafts = Set(draftFiles(of: user).map(\.session))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: draftsFolder)) ?? []
+        where name.hasPrefix(prefix) && name.hasSuffix(".session") {
+            let session = String(name.dropFirst(prefix.count).dropLast(".session".count))
+            let path = "\(draftsFolder)/\(name)"
+            if !withDrafts.contains(session), sessionLocks["\(user.rawValue)\(Self.draftSeparator)\(session)"] == nil, !isRunning(path) {
+                PosixFile.unlink(path)
+            }
+        }
     }
 
     func draftPath(user: UserName, session: String, target: String) -> String {
@@ -100,7 +122,8 @@ extension FileCaseStore {
     func makeDraftsFolder() throws {
         guard !FileManager.default.fileExists(atPath: draftsFolder) else { return }
         _ = try PosixFile.makeDirectory(draftsFolder, mode: 0o700)
-        chmod(draftsFolder, manifest.directoryMode)
+        // Sticky in a group store, as /tmp is: a member may remove only their own files.
+        chmod(draftsFolder, manifest.directoryMode & 0o070 == 0 ? manifest.directoryMode : manifest.directoryMode | S_ISVTX)
         try PosixFile.syncDirectory(directory.path)
     }
 }

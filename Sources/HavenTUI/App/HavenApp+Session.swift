@@ -14,7 +14,9 @@ extension HavenApp {
     mutating func askToQuit() -> AppCommand {
         confirmingQuit = true
         let unsaved = unsavedWork
-        let kept = unsaved.isEmpty ? "" : " \(unsaved.joined(separator: ", ")) \(unsaved.count == 1 ? "is" : "are") unsaved: kept for your next start."
+        let what = "\(unsaved.joined(separator: ", ")) \(unsaved.count == 1 ? "is" : "are") unsaved"
+        let kept = unsaved.isEmpty ? "" : session.draftsFailing == nil ? " \(what): kept for your next start."
+            : " \(what) and will be lost: \(session.draftsFailing!)."
         status = ("Quit Haven? y quits, any other key stays.\(kept)", .warning)
         return .redraw
     }
@@ -29,6 +31,17 @@ extension HavenApp {
             if let draft = screen.formDraft { wanted[draft.target] = draft }
         }
         session.keepDrafts(wanted)
+    }
+
+    /// Removes at once the draft of a form just saved or thrown away, rather than at the next
+    /// tick: a crash in between would offer again what was saved. Writes nothing.
+    mutating func forgetClosedDrafts() {
+        guard !session.keptDrafts.isEmpty else { return }
+        var open: Set<String> = []
+        for screen in screens where screen.hasUnsavedWork {
+            if let target = screen.formDraft?.target { open.insert(target) }
+        }
+        session.forget(keeping: open)
     }
 
     /// The session is over: its drafts stay, for the next one to offer.

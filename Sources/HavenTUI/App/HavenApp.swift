@@ -91,7 +91,9 @@ public struct HavenApp {
         } ?? nil
         if let commands = answer {
             status = nil
-            return perform(commands, for: top)
+            let result = perform(commands, for: top)
+            forgetClosedDrafts()
+            return result
         }
         guard let global = Self.globalKeys.action(for: key) else { return nil }
         status = nil
@@ -164,13 +166,29 @@ public struct HavenApp {
 
     /// Starts the screen `id` just opened: what it asks for first, and, when an earlier
     /// session of this user left this very form typed and unsaved (the same target: a new
-    /// registration, or this form on this case), that draft put back into it.
+    /// registration, or this form on this case), that draft put back into it. A draft that
+    /// does not go back whole (a choice no longer offered, a form about something else now)
+    /// is never half put back: the form closes, the draft is read back, and it stays kept.
     mutating func started(_ id: ScreenStack.ID, quietly: Bool = false) -> AppCommand {
         var commands = stack.update(id) { $0.start() } ?? []
         if !session.offeredDrafts.isEmpty, let target = stack.update(id, { $0.formDraft?.target }) ?? nil,
-           let kept = session.offeredDrafts.first(where: { $0.target == target && ($0.editing != nil || $0.form == FormDraft.intake) }) {
-            session.adopt(kept)
-            commands += stack.update(id) { $0.restore(kept) } ?? []
+           let kept = session.offeredDraft(for: target) {
+            let restored = stack.update(id) { $0.restore(kept) } ?? []
+            let now = stack.update(id) { $0.formDraft?.values } ?? nil
+            let lost = kept.changedFields.filter { kept.values[$0] != now?[$0] }
+            if lost.isEmpty {
+                session.adopt(kept)
+                commands += restored
+            } else {
+                session.setAside(kept)
+                _ = stack.remove(id)
+                let names = lost.prefix(3).map { kept.labels[$0] ?? $0 }.joined(separator: ", ")
+                return perform([
+                    .push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved",
+                                         text: kept.readBack())),
+                    .status("Your \(kept.what) cannot go back into its form (\(names) changed since): read it here; it stays kept.", .warning),
+                ], for: stack.top.id, quietly: quietly)
+            }
         }
         return perform(commands, for: id, quietly: quietly)
     }

@@ -19,51 +19,104 @@ public final class SessionServices {
     /// Drafts kept by this user's sessions that are over, not yet taken back: each is offered
     /// when its form opens (and listed at the start).
     public internal(set) var offeredDrafts: [FormDraft] = []
+    /// The draft the person chose to reopen on the kept forms' list: put back before any
+    /// other of the same target.
+    var resuming: FormDraft?
+    /// Why drafts cannot be kept in this session (a read-only store, a full disk), or nil.
+    public internal(set) var draftsFailing: String?
 
     init(context: SessionContext, store: (any CaseStore)?) {
         self.context = context
         self.store = store
     }
 
-    /// Marks this session as running in the store and reads what earlier ones left.
+    /// Marks this session as running in the store and reads what earlier ones left. A session
+    /// that cannot mark itself running keeps no drafts (another session would take them for a
+    /// finished one's) and says so when asked to quit.
     func beginSession() {
         guard let store else { return }
-        try? store.beginSession(context.sessionID, for: context.user)
+        do {
+            try store.beginSession(context.sessionID, for: context.user)
+        } catch {
+            draftsFailing = "drafts cannot be kept here (\(error))"
+            sessionRunning = false
+            return
+        }
         offeredDrafts = (try? store.drafts(for: context.user)) ?? []
     }
 
+    /// The offered draft of `target` to put back: the one chosen on the list, else the newest.
+    func offeredDraft(for target: String) -> FormDraft? {
+        if let resuming, resuming.target == target, offeredDrafts.contains(where: { Self.same($0, resuming) }) { return resuming }
+        return offeredDrafts.first { $0.target == target && ($0.editing != nil || $0.form == FormDraft.intake) }
+    }
+
+    static func same(_ a: FormDraft, _ b: FormDraft) -> Bool { a.session == b.session && a.target == b.target }
+
     /// Keeps `wanted` (the forms with unsaved typing now, by target) under this session:
-    /// writes those new or changed since the last call, removes those no longer wanted.
-    /// Each write is durable when it returns; one that fails is tried again next time.
+    /// writes those new or changed since the last call (anything but the time), removes those
+    /// no longer wanted. Each write is durable when it returns; one that fails is tried again
+    /// next time, and the quit question says typing would be lost meanwhile.
     func keepDrafts(_ wanted: [String: FormDraft]) {
-        guard let store else { return }
-        for (target, draft) in wanted where keptDrafts[target]?.values != draft.values {
+        guard let store, sessionRunning else { return }
+        var failure: String?
+        for (target, draft) in wanted {
             var stamped = draft
             stamped.session = context.sessionID
+            stamped.savedAt = keptDrafts[target]?.savedAt ?? now
+            guard keptDrafts[target] != stamped else { continue }
             stamped.savedAt = now
-            if (try? store.keepDraft(stamped, for: context.user)) != nil { keptDrafts[target] = stamped }
+            do {
+                try store.keepDraft(stamped, for: context.user)
+                keptDrafts[target] = stamped
+            } catch {
+                failure = "drafts cannot be kept (\(error))"
+            }
         }
-        for target in keptDrafts.keys where wanted[target] == nil {
+        forget(keeping: Set(wanted.keys))
+        draftsFailing = failure
+    }
+
+    /// Whether the store knows this session as running (else it keeps nothing).
+    var sessionRunning = true
+
+    /// Removes this session's drafts of forms no longer open with typing.
+    func forget(keeping open: Set<String>) {
+        guard let store else { return }
+        for target in keptDrafts.keys where !open.contains(target) {
             if (try? store.discardDraft(session: context.sessionID, target: target, for: context.user)) != nil { keptDrafts[target] = nil }
         }
     }
 
     /// Takes an earlier session's draft as this session's: written under this session first,
-    /// then the earlier copy removed, so a crash between the two leaves it kept twice, never
-    /// lost.
+    /// and the earlier copy removed only once that write is durable, so a crash or a full disk
+    /// between the two keeps it twice, never loses it.
     func adopt(_ draft: FormDraft) {
-        offeredDrafts.removeAll { $0.session == draft.session && $0.target == draft.target }
+        offeredDrafts.removeAll { Self.same($0, draft) }
+        if let resuming, Self.same(resuming, draft) { self.resuming = nil }
         guard let store else { return }
         var mine = draft
         mine.session = context.sessionID
-        if (try? store.keepDraft(mine, for: context.user)) != nil { keptDrafts[draft.target] = mine }
-        try? store.discardDraft(session: draft.session, target: draft.target, for: context.user)
+        do {
+            try store.keepDraft(mine, for: context.user)
+            keptDrafts[draft.target] = mine
+            try store.discardDraft(session: draft.session, target: draft.target, for: context.user)
+        } catch {
+            draftsFailing = "drafts cannot be kept (\(error))"
+        }
+    }
+
+    /// A draft that could not go back into its form: no longer offered in this session, still
+    /// kept in the store for the next.
+    func setAside(_ draft: FormDraft) {
+        offeredDrafts.removeAll { Self.same($0, draft) }
+        if let resuming, Self.same(resuming, draft) { self.resuming = nil }
     }
 
     /// Throws an earlier session's draft away (asked first, on the kept forms' list).
     func discard(_ draft: FormDraft) -> Bool {
         guard let store, (try? store.discardDraft(session: draft.session, target: draft.target, for: context.user)) != nil else { return false }
-        offeredDrafts.removeAll { $0.session == draft.session && $0.target == draft.target }
+        offeredDrafts.removeAll { Self.same($0, draft) }
         return true
     }
 

@@ -6,7 +6,7 @@ import HavenCore
 /// then saves only when told to (Ctrl-S). Esc goes back undecided: the form keeps your values,
 /// each clash marked ! with theirs beside it.
 public struct ConflictScreen: Screen {
-    public enum Action: Sendable { case up, down, takeTheirs, keepMine, done, later }
+    public enum Action: Sendable { case up, down, takeTheirs, keepMine, done, later, read }
     public enum Side: Sendable, Equatable { case theirs, mine }
 
     /// One field changed on both sides.
@@ -56,6 +56,7 @@ public struct ConflictScreen: Screen {
             KeyBinding([.character("m"), .right], .keepMine, label: "Mine", help: "Keep the value you typed for this field"),
             KeyBinding([.down, .character("j"), .tab], .down, label: "Next", help: "The next field changed on both sides"),
             KeyBinding([.up, .character("k"), .backTab], .up, help: "The previous field changed on both sides"),
+            KeyBinding([.character("v"), .function(3)], .read, label: "Whole", help: "Read both values of this field whole"),
             KeyBinding([.enter, .control("s"), .function(2)], .done, label: "Done", help: "Back to the form with these choices (Ctrl-S there saves)"),
             KeyBinding([.escape, .character("q")], .later, label: "Later", help: "Back to the form undecided: your values stay, each marked ! with theirs"),
         ])
@@ -80,6 +81,11 @@ public struct ConflictScreen: Screen {
             return [.backAnswering(answer)]
         case .later:
             return [.backAnswering(answer)]
+        case .read:
+            guard clashes.indices.contains(selected) else { return [] }
+            let clash = clashes[selected]
+            return [.push(TextViewScreen(title: clash.label, heading: "\(clash.label): both values",
+                                         text: "Theirs (the case as \(savedBy) saved it, \(savedAt.minuteText) UTC):\n\(clash.theirsShown)\n\nYours:\n\(clash.mineShown)"))]
         }
         return []
     }
@@ -93,7 +99,7 @@ public struct ConflictScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" \(what): \(clashes.count) field\(clashes.count == 1 ? "" : "s") changed by you and by \(savedBy)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
-        canvas.put(" Theirs: saved by \(savedBy) at \(savedAt.minuteText) UTC.",
+        canvas.put(" Theirs: the case as \(savedBy) last saved it, \(savedAt.minuteText) UTC.",
                    x: area.x, y: area.y + 1, width: area.width, style: .muted)
         let rows = max(1, (area.height - 3) / 3)
         let first = max(0, min(selected - rows + 1, clashes.count - rows))

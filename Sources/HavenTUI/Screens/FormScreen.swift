@@ -24,10 +24,15 @@ public struct FormScreen: Screen {
     public struct Origin: Sendable, Equatable {
         public let form: String
         public let caseID: CaseID
-        public var version: CaseVersion
-        public var savedBy: UserName
-        public var savedAt: Timestamp
+        /// The version the form was filled from, who saved it and when; nil for a form whose
+        /// change is applied to the case as it is when saved (a return, an override).
+        public var version: CaseVersion?
+        public var savedBy: UserName?
+        public var savedAt: Timestamp?
         public var base: [String: String]
+        /// What the form is about, as its heading says (a draft or a reload on another
+        /// subject, such as a later follow-up, is refused).
+        public var subject: String
     }
 
     public let title: String
@@ -45,6 +50,14 @@ public struct FormScreen: Screen {
     var now = Timestamp(secondsSinceEpoch: 0)
     /// What the form edits; nil for a form on no case (a quota, a user's role).
     public private(set) var origin: Origin?
+    /// The same form, known as `form` on the case `id` whatever its version: for a form whose
+    /// change applies to the case as it is when saved (`CaseChange`), such as a return.
+    public func keeping(_ form: String, onCase id: CaseID) -> FormScreen {
+        var copy = self
+        copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading)
+        return copy
+    }
+
     /// The values the form opened with: a draft of a form on no case keeps them as its base.
     let opened: [String: String]
 
@@ -58,11 +71,12 @@ public struct FormScreen: Screen {
         opened = form.values
     }
 
-    /// The same form, known as `form` on `stored` (see `CaseForms`).
-    public func keeping(_ form: String, on stored: StoredCase) -> FormScreen {
+    /// The same form, known as `form` on `stored` (see `CaseForms`), about `subject` (its
+    /// heading unless said).
+    public func keeping(_ form: String, on stored: StoredCase, subject: String? = nil) -> FormScreen {
         var copy = self
         copy.origin = Origin(form: form, caseID: stored.record.id, version: stored.version, savedBy: stored.savedBy,
-                             savedAt: stored.savedAt, base: opened)
+                             savedAt: stored.savedAt, base: opened, subject: subject ?? heading)
         return copy
     }
 
@@ -70,13 +84,16 @@ public struct FormScreen: Screen {
         FormDraft(form: origin?.form ?? "form.\(title.lowercased().replacingOccurrences(of: " ", with: "-"))",
                   title: origin.map { "\(title) \($0.caseID)" } ?? title, savedAt: now, values: form.values,
                   focus: form.focusedField.id, editing: origin?.caseID, basedOn: origin?.version, baseValues: origin?.base ?? opened,
-                  labels: form.labels)
+                  labels: form.labels, subject: origin?.subject ?? heading)
     }
 
     /// A kept draft of this form, back: as typed when the case is where it was; merged field
     /// by field when it moved on (a field changed on both sides is asked about).
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         let since = draft.savedAt.minuteText
+        // About something else now (a later follow-up, another check): not filled, so the
+        // runtime reads the draft back instead.
+        if let subject = draft.subject, subject != (origin?.subject ?? heading) { return [] }
         guard let origin, let basedOn = draft.basedOn, basedOn != origin.version else {
             fill(draft.values, focus: draft.focus)
             return [.status("Your unsaved \(draft.what) from \(since) UTC is back.", .info)]
@@ -84,7 +101,7 @@ public struct FormScreen: Screen {
         let theirs = form.values
         let merge = FormMerge(base: draft.baseValues ?? theirs, mine: draft.values, theirs: theirs)
         fill(merge.merged, focus: draft.focus)
-        return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(origin.caseID) was changed since (now \(origin.version)).", .warning)]
+        return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(origin.caseID) was changed since (now \(origin.version?.description ?? "newer")).", .warning)]
             + conflict(merge, mine: draft.values, theirs: theirs)
     }
 
@@ -101,9 +118,10 @@ public struct FormScreen: Screen {
     /// which to keep; nothing when there are none.
     mutating func conflict(_ merge: FormMerge, mine: [String: String], theirs: [String: String]) -> [Command] {
         guard !merge.clashes.isEmpty, let origin else { return [] }
-        for id in merge.clashes { form.messages[id] = ["\(origin.savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
+        let savedBy = origin.savedBy ?? "someone"
+        for id in merge.clashes { form.messages[id] = ["\(savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
         if let first = merge.clashes.first { form.focus(on: first) }
-        return [.push(ConflictScreen(merge, mine: mine, theirs: theirs, in: form, savedBy: origin.savedBy, savedAt: origin.savedAt,
+        return [.push(ConflictScreen(merge, mine: mine, theirs: theirs, in: form, savedBy: savedBy, savedAt: origin.savedAt ?? now,
                                      what: "\(title) \(origin.caseID)"))]
     }
 
@@ -180,7 +198,14 @@ public struct FormScreen: Screen {
     /// conflict screen, or the store's answer.
     public mutating func receive(_ message: any Sendable) -> [Command] {
         if let newer = message as? ReloadCaseForm.Reloaded { return reloaded(newer.screen) }
-        if let choices = message as? ConflictScreen.Choices { return [form.take(choices, saving: "the form")] }
+        if let choices = message as? ConflictScreen.Choices {
+            let said = form.take(choices, saving: "the form")
+            // Reshaped for a choice taken (the kind of a screening check), keeping the marks.
+            let marks = form.messages
+            fill(form.values, focus: form.focusedField.id)
+            form.messages = marks
+            return [said]
+        }
         guard let reply = message as? StoreReply else { return [] }
         return receive(reply: reply)
     }
@@ -189,18 +214,28 @@ public struct FormScreen: Screen {
     /// the fields changed here keep their values, the rest take the newer ones.
     mutating func reloaded(_ newer: FormScreen) -> [Command] {
         guard let origin, let next = newer.origin else { return [] }
+        guard next.subject == origin.subject else {
+            return [.status("Not reloaded: \(next.caseID) changed so that this form is about something else now (\(next.subject)). Esc, and look at the case.", .error)]
+        }
         let mine = form.values, theirs = newer.form.values
         let merge = FormMerge(base: origin.base, mine: mine, theirs: theirs)
         let focus = form.focusedField.id
         var replaced = newer
         replaced.now = now
         replaced.fill(merge.merged, focus: focus)
+        // A value typed here that the newer form cannot hold (a course no longer offered) is
+        // never swapped for another: the form stays as it was.
+        let lost = merge.kept.filter { replaced.form.values[$0] != mine[$0] }
+        guard lost.isEmpty else {
+            let names = lost.map { form.labels[$0] ?? $0 }.joined(separator: ", ")
+            return [.status("Not reloaded: \(next.caseID) no longer offers what you chose for \(names). Esc, and look at the case.", .error)]
+        }
         if merge.kept.isEmpty { replaced.form.markSaved() }
         self = replaced
         let kept = merge.kept.count
         return [.status(merge.clashes.isEmpty
-                        ? "Reloaded \(next.caseID) (\(next.version)); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept. Ctrl-S saves."
-                        : "Reloaded \(next.caseID) (\(next.version)): \(merge.clashes.count) changed by \(next.savedBy) too. t theirs, m yours.",
+                        ? "Reloaded \(next.caseID) (\(next.version?.description ?? "as it is")); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept. Ctrl-S saves."
+                        : "Reloaded \(next.caseID) (\(next.version?.description ?? "as it is")): \(merge.clashes.count) changed by \(next.savedBy?.rawValue ?? "someone") too. t theirs, m yours.",
                         merge.clashes.isEmpty ? .info : .warning)] + conflict(merge, mine: mine, theirs: theirs)
     }
 

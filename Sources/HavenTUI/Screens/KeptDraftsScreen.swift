@@ -82,11 +82,13 @@ public struct KeptDraftsScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" Unsaved forms from an earlier session · Enter reopens one", x: area.x, y: area.y, width: area.width, style: .heading)
         let titleWidth = min(max(20, area.width - 30), (drafts.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
-        for (offset, draft) in drafts.prefix(max(0, area.height - 2)).enumerated() {
+        let room = max(1, area.height - 2)
+        let first = max(0, selected - room + 1)
+        for (offset, draft) in drafts.dropFirst(first).prefix(room).enumerated() {
             let changed = draft.baseValues == nil ? draft.values.values.filter { !$0.isEmpty }.count : draft.changedFields.count
             let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")"
             canvas.putListRow(" " + DisplayWidth.fit(draft.title, to: titleWidth) + " " + detail, x: area.x, y: area.y + 2 + offset,
-                              width: area.width, style: .normal, selected: offset == selected, keyWidth: titleWidth)
+                              width: area.width, style: .normal, selected: first + offset == selected, keyWidth: titleWidth)
         }
     }
 }
@@ -99,6 +101,7 @@ public struct ResumeDraft: StoreTask {
 
     public func run(in session: SessionServices) -> [Command] {
         let context = session.context
+        session.resuming = kept
         if kept.form == FormDraft.intake {
             guard let reference = context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }
             return [.push(IntakeScreen(reference: reference, today: context.today)), .run(ListKeptDrafts())]

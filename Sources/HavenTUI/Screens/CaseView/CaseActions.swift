@@ -95,7 +95,7 @@ enum CaseActions {
                 }
                 return failure(error)
             }
-        }.keeping("screening", on: stored)
+        }.keeping("screening", on: stored, subject: "The \(next.title.lowercased()) check of \(stored.record.id)")
     }
 
     // MARK: Decisions
@@ -125,7 +125,7 @@ enum CaseActions {
 
     /// A form of one text that must be given (a comment, a reason); once given, `apply` changes
     /// case `id` as the store has it now, and the screen below reloads `reloads`.
-    static func reasonForm(_ id: CaseID, title: String, heading: String, section: String, field: String = "reason", label: String,
+    static func reasonForm(_ id: CaseID, key: String, title: String, heading: String, section: String, field: String = "reason", label: String,
                            hint: String, missing: String, change: String,
                            apply: @escaping @Sendable (Case, Actor, Timestamp, String) throws -> Case) -> FormScreen {
         let form = Form(sections: [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
@@ -133,13 +133,13 @@ enum CaseActions {
             let text = form.value(field)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .problems([ValidationIssue(field: field, message: missing)]) }
             return .perform([.update([id], change: CaseChange(change) { record, actor, time in try apply(record, actor, time, text) })])
-        }
+        }.keeping(key, onCase: id)
     }
 
     /// The form that sends a proposal (decision or allocation) back with a comment.
     static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
-        return reasonForm(id, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
+        return reasonForm(id, key: "return", title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
                           field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.", change: "Return \(what)") { record, actor, time, comment in
             if case .allocation = kind { return try Workflow.returnAllocation(on: record, seen: seen, comment: comment, by: actor, at: time) }
             return try Workflow.returnDecision(on: record, seen: seen, comment: comment, by: actor, at: time)
@@ -172,7 +172,7 @@ enum CaseActions {
             return .perform([.update([id], change: CaseChange("Override allocation to \(country)") { record, actor, time in
                 try Workflow.overrideAllocation(on: record, seen: seen, to: country, reason: reason, by: actor, at: time)
             })])
-        }
+        }.keeping("override", onCase: id)
     }
 
     static func moves(for record: Case, role: Role) -> [TransitionName] {

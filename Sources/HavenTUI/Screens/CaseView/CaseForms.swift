@@ -56,8 +56,30 @@ enum CaseForms {
         case "followup.correct" where numbers.count == 2 && i.placements.indices.contains(first)
             && i.placements[first].followUps.contains { $0.monthsAfterStart == numbers[1] }:
             return CorrectionActions.correctFollowUp(stored, job: first, months: numbers[1], context: context)
+        case "return":
+            let summary = CaseSummary(stored)
+            guard let pending = summary.pendingApproval else { return nil }
+            return CaseActions.returnProposal(record.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary))
+        case "override":
+            let summary = CaseSummary(stored)
+            guard case let .allocation(country)? = summary.pendingApproval?.kind else { return nil }
+            return CaseActions.overrideAllocation(record.id, proposed: country, seen: ProposalSeen(pendingIn: summary),
+                                                  countries: context.reference?.countries ?? [])
+        case "story.approve":
+            return storyForm(stored) { PublicityQueueScreen.overrideForm(record.id, seen: $0) }
+        case "story.decline":
+            return storyForm(stored) { PublicityQueueScreen.declineForm(record.id, seen: $0) }
         default: return nil
         }
+    }
+}
+
+extension CaseForms {
+    /// A supervisor's form on a story still waiting for a verdict; nil once it has one.
+    static func storyForm(_ stored: StoredCase, _ make: (ProposalSeen?) -> FormScreen) -> FormScreen? {
+        let summary = CaseSummary(stored)
+        guard summary.publicity?.isInQueue == true, summary.publicity?.verdict == nil else { return nil }
+        return make(ProposalSeen(storyIn: summary))
     }
 }
 
