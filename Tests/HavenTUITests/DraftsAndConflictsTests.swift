@@ -68,9 +68,8 @@ final class DraftsAndConflictsTests: XCTestCase {
         theirs.press([.control("s")])
         XCTAssertEqual(theirs.topScreen.title, "HV-000001", theirs.status?.text ?? "")
 
+        // Ctrl-S meets their save: reloaded and merged at once, and the clash is asked about.
         mine.press([.control("s")])
-        XCTAssertTrue(mine.status?.text.contains("Ctrl-R reloads it") == true, mine.status?.text ?? "")
-        mine.press([.control("r")])
         let conflict = try XCTUnwrap(mine.topScreen as? ConflictScreen, mine.lines.joined(separator: "\n"))
         XCTAssertEqual(conflict.clashes.map(\.id), ["travelDate"], "the reception place changed on their side only: merged")
         let lines = mine.lines.joined(separator: "\n")
@@ -97,9 +96,40 @@ final class DraftsAndConflictsTests: XCTestCase {
         travelForm(&mine, date: "2026-12-20")
         travelForm(&theirs, date: "2026-12-22")
         theirs.press([.control("s")])
-        mine.press([.control("s"), .control("r"), .character("m"), .enter, .control("s")])
+        mine.press([.control("s"), .character("m"), .enter, .control("s")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelDate?.description, "2026-12-20")
         XCTAssertEqual(store.history(of: CaseID(number: 1)).count, 3, "registered, theirs, mine: nothing lost, one after the other")
+    }
+
+    /// A save that meets another session's change to other fields merges and saves at once:
+    /// nothing to choose, nothing lost on either side.
+    func testASaveMeetingAChangeToOtherFieldsMergesAndSaves() throws {
+        let store = try CaseLifeScreensTests.store()
+        var mine = app(store), theirs = app(store)
+        travelForm(&mine, date: "2026-12-20")
+        travelForm(&theirs, date: "")
+        theirs.press([.control("g"), .character("3"), .tab])
+        theirs.type("Лейпциг")
+        theirs.press([.control("s")])
+        mine.press([.control("s")])
+        XCTAssertEqual(mine.topScreen.title, "HV-000001", mine.status?.text ?? "")
+        let saved = try store.load(CaseID(number: 1)).record.relocation
+        XCTAssertEqual(saved.travelDate?.description, "2026-12-20")
+        XCTAssertEqual(saved.receptionPlace, "Лейпциг")
+    }
+
+    /// Two sessions starting together are both offered one kept form: the first to open it
+    /// takes it; the other is told, and never puts it back a second time.
+    func testTwoNewSessionsNeverBothTakeOneKeptForm() throws {
+        let store = try CaseLifeScreensTests.store()
+        store.keepDraft(FormDraft(session: "gone", savedAt: Timestamp(secondsSinceEpoch: 1_790_000_000), values: ["cyrillicName.family": "Соколов"],
+                                  focus: "cyrillicName.family"), for: "anna.k")
+        var x = app(store), y = app(store)
+        x.press([.enter])
+        XCTAssertEqual((x.topScreen as? IntakeScreen)?.form.value("cyrillicName.family"), "Соколов")
+        y.press([.enter])
+        XCTAssertEqual(y.status?.text, "Your other session has just taken this intake form back: it is open there.")
+        XCTAssertFalse(y.topScreen is IntakeScreen)
     }
 
     /// A kept form on a case that moved on meanwhile is merged as it opens: fields changed
@@ -124,6 +154,10 @@ final class DraftsAndConflictsTests: XCTestCase {
         let form = try XCTUnwrap(back.topScreen as? FormScreen)
         XCTAssertEqual(form.form.value("travelDate"), "2026-12-20", "undecided: mine stays, marked")
         XCTAssertEqual(form.form.messages["travelDate"], ["anna.k saved \"2026-12-22\" here."])
+        // A reload does not settle it either: the undecided field is asked about again.
+        back.press([.control("r")])
+        XCTAssertEqual((back.topScreen as? ConflictScreen)?.clashes.map(\.id), ["travelDate"], back.lines.joined(separator: "\n"))
+        back.press([.escape])
         back.press([.control("s")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelNotes, "Через Варшаву")
     }
@@ -136,7 +170,7 @@ final class DraftsAndConflictsTests: XCTestCase {
         first.press([.character("n")])
         first.type("Позвонил брат")
         XCTAssertEqual(first.handle(.control("c"), terminalSize: Size(width: 80, height: 24)), .redraw, "asked, not quit")
-        XCTAssertTrue(first.status?.text.contains("HV-000001 is unsaved: kept for your next start.") == true, first.status?.text ?? "")
+        XCTAssertTrue(first.status?.text.contains("Unsaved HV-000001 is kept.") == true, first.status?.text ?? "")
         XCTAssertEqual(first.handle(.character("y"), terminalSize: Size(width: 80, height: 24)), .quit)
         first.endSession()
         var next = app(store)

@@ -138,6 +138,21 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 2 · 1 marked")
     }
 
+    /// `/` on the Allocation screen's proposals opens the approvals queue narrowed to
+    /// allocations, finding: one queue that scales, not a second one.
+    func testAllocationProposalsAreFoundInTheApprovalsQueue() throws {
+        var screen = AllocationScreen(cases: try makeStore().summaries(), context: context("maria.s"))
+        _ = screen.handle(.nextPane)
+        _ = screen.handle(.nextPane)
+        XCTAssertEqual(screen.pane, .proposals)
+        guard case let .push(pushed)? = screen.handle(.findProposals).first, let queue = pushed as? ApprovalsScreen else {
+            return XCTFail("the approvals queue opens")
+        }
+        XCTAssertEqual(queue.filter.kind, .allocations)
+        XCTAssertNotNil(queue.finding, "with / already pressed")
+        XCTAssertTrue(queue.rows.isEmpty, "HV-000001 waits for a decision, not an allocation")
+    }
+
     /// Enter on a proposal opens the case on what is to be approved, not on the person.
     func testOpeningAProposalShowsTheProposal() throws {
         let store = try makeStore()

@@ -200,6 +200,10 @@ public protocol CaseStore: AnyObject {
     /// Keeps `user`'s half-typed form under its session and target (`FormDraft.target`),
     /// replacing that one only; durable when it returns.
     func keepDraft(_ draft: FormDraft, for user: UserName) throws
+    /// Moves an over session's draft to `session`, at once and whole: true when this call
+    /// moved it, false when it was gone (another session took it, or it was thrown away).
+    /// Two sessions starting together never both take one draft.
+    func takeDraft(_ draft: FormDraft, into session: String, for user: UserName) throws -> Bool
     /// Removes `user`'s kept form of `session` on `target`, if there is one.
     func discardDraft(session: String, target: String, for user: UserName) throws
     /// `user`'s forms kept by sessions no longer running, newest first: what a new session

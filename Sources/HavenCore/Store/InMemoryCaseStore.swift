@@ -121,6 +121,15 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         drafts.withLock { $0[user, default: [:]]["\(draft.session)~\(draft.target)"] = draft }
     }
 
+    public func takeDraft(_ draft: FormDraft, into session: String, for user: UserName) -> Bool {
+        drafts.withLock { all in
+            guard var taken = all[user]?.removeValue(forKey: "\(draft.session)~\(draft.target)") else { return false }
+            taken.session = session
+            all[user, default: [:]]["\(session)~\(draft.target)"] = taken
+            return true
+        }
+    }
+
     public func discardDraft(session: String, target: String, for user: UserName) {
         _ = drafts.withLock { $0[user]?.removeValue(forKey: "\(session)~\(target)") }
     }

@@ -15,20 +15,34 @@ extension FileCaseStore {
 
     var draftsFolder: String { directory.appendingPathComponent(Self.draftsDirectory).path }
 
+    /// Nothing is written until the session keeps its first draft (a session that types
+    /// nothing, an auditor's, changes no file of the store): then its session file is created
+    /// and locked before the draft is written, so no draft is ever without its lock.
     public func beginSession(_ session: String, for user: UserName) throws {
         guard readOnlyReason == nil else { return }
-        try makeDraftsFolder()
+        let key = "\(user.rawValue)\(Self.draftSeparator)\(session)"
+        if isRunning("\(draftsFolder)/\(key).session") {
+            throw StoreError.unavailable("session \(session) of \(user) is already running")
+        }
         removeOverSessionFiles(of: user)
-        let path = "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(session).session"
-        let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT, mode: 0o600)
+        startedSessions.insert(key)
+    }
+
+    /// The session file of a started session, created and locked at its first draft.
+    func lockSession(_ session: String, for user: UserName) throws {
+        let key = "\(user.rawValue)\(Self.draftSeparator)\(session)"
+        guard sessionLocks[key] == nil, startedSessions.contains(key) else { return }
+        try makeDraftsFolder()
+        let file = try PosixFile(path: "\(draftsFolder)/\(key).session", flags: O_RDWR | O_CREAT, mode: 0o600)
         guard flock(file.descriptor, LOCK_EX | LOCK_NB) == 0 else {
             throw StoreError.unavailable("session \(session) of \(user) is already running")
         }
-        sessionLocks["\(user.rawValue)\(Self.draftSeparator)\(session)"] = file
+        sessionLocks[key] = file
     }
 
     public func endSession(_ session: String, for user: UserName) {
         let key = "\(user.rawValue)\(Self.draftSeparator)\(session)"
+        startedSessions.remove(key)
         guard let file = sessionLocks.removeValue(forKey: key) else { return }
         // A session that kept nothing leaves no file behind.
         if draftFiles(of: user).allSatisfy({ $0.session != session }) { PosixFile.unlink(file.path) }
@@ -38,8 +52,27 @@ extension FileCaseStore {
     public func keepDraft(_ draft: FormDraft, for user: UserName) throws {
         if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); no draft is kept") }
         try makeDraftsFolder()
+        try lockSession(draft.session, for: user)
         try PosixFile.replaceDurably(draftPath(user: user, session: draft.session, target: draft.target),
                                      with: Array(try CaseRecordLine.encoder.encode(draft)), mode: 0o600)
+    }
+
+    /// A rename: atomic, so of two sessions taking one draft at once the second finds it gone.
+    /// The file keeps the old session's id inside; its name is what counts.
+    public func takeDraft(_ draft: FormDraft, into session: String, for user: UserName) throws -> Bool {
+        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); no draft is taken") }
+        try lockSession(session, for: user)
+        let from = draft.session.isEmpty ? "\(draftsFolder)/\(user.rawValue).json" : draftPath(user: user, session: draft.session, target: draft.target)
+        guard Foundation.rename(from, draftPath(user: user, session: session, target: draft.target)) == 0 else {
+            if errno == ENOENT { return false }
+            throw FileError(path: from, operation: "rename", code: errno)
+        }
+        try PosixFile.syncDirectory(draftsFolder)
+        let sessionFile = "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(draft.session).session"
+        if !draft.session.isEmpty, draftFiles(of: user).allSatisfy({ $0.session != draft.session }), !isRunning(sessionFile) {
+            PosixFile.unlink(sessionFile)
+        }
+        return true
     }
 
     public func discardDraft(session: String, target: String, for user: UserName) throws {
@@ -103,6 +136,7 @@ extension FileCaseStore {
     /// The session files of `user`'s sessions that are over and left no draft: a session that
     /// ended by a crash with nothing typed leaves its file behind.
     func removeOverSessionFiles(of user: UserName) {
+        guard FileManager.default.fileExists(atPath: draftsFolder) else { return }
         let prefix = user.rawValue + Self.draftSeparator
         let withDrafts = Set(draftFiles(of: user).map(\.session))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: draftsFolder)) ?? []

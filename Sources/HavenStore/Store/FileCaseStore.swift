@@ -488,6 +488,8 @@ public final class FileCaseStore: CaseStore {
     var auditIndexedBytes = 0
     /// The sessions running here, each holding a lock on its `drafts/USER~SESSION.session`.
     var sessionLocks: [String: PosixFile] = [:]
+    /// The sessions begun here (`USER~SESSION`), whose file is made at their first draft.
+    var startedSessions: Set<String> = []
 
     /// Under a lock: index the audit lines appended since the last look.
     private func indexAuditTail() throws {

@@ -14,9 +14,9 @@ extension HavenApp {
     mutating func askToQuit() -> AppCommand {
         confirmingQuit = true
         let unsaved = unsavedWork
-        let what = "\(unsaved.joined(separator: ", ")) \(unsaved.count == 1 ? "is" : "are") unsaved"
-        let kept = unsaved.isEmpty ? "" : session.draftsFailing == nil ? " \(what): kept for your next start."
-            : " \(what) and will be lost: \(session.draftsFailing!)."
+        let what = unsaved.joined(separator: ", ")
+        let kept = unsaved.isEmpty ? "" : session.draftsFailing == nil ? " Unsaved \(what) is kept."
+            : " Unsaved \(what) will be lost: \(session.draftsFailing!)."
         status = ("Quit Haven? y quits, any other key stays.\(kept)", .warning)
         return .redraw
     }

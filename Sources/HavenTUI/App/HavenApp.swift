@@ -171,14 +171,19 @@ public struct HavenApp {
     /// is never half put back: the form closes, the draft is read back, and it stays kept.
     mutating func started(_ id: ScreenStack.ID, quietly: Bool = false) -> AppCommand {
         var commands = stack.update(id) { $0.start() } ?? []
-        if !session.offeredDrafts.isEmpty, let target = stack.update(id, { $0.formDraft?.target }) ?? nil,
-           let kept = session.offeredDraft(for: target) {
+        guard let target = stack.update(id, { $0.formDraft?.target }) ?? nil else { return perform(commands, for: id, quietly: quietly) }
+        // A session of this user that ended after this one started may have left this form.
+        session.refreshOffered()
+        if let kept = session.offeredDraft(for: target) {
             let restored = stack.update(id) { $0.restore(kept) } ?? []
             let now = stack.update(id) { $0.formDraft?.values } ?? nil
             let lost = kept.changedFields.filter { kept.values[$0] != now?[$0] }
-            if lost.isEmpty {
-                session.adopt(kept)
+            if lost.isEmpty, session.adopt(kept) {
                 commands += restored
+            } else if lost.isEmpty {
+                _ = stack.remove(id)
+                return perform([.status("Your other session has just taken this \(kept.what) back: it is open there.", .warning)],
+                               for: stack.top.id, quietly: quietly)
             } else {
                 session.setAside(kept)
                 _ = stack.remove(id)

@@ -88,27 +88,40 @@ public final class SessionServices {
         }
     }
 
-    /// Takes an earlier session's draft as this session's: written under this session first,
-    /// and the earlier copy removed only once that write is durable, so a crash or a full disk
-    /// between the two keeps it twice, never loses it.
-    func adopt(_ draft: FormDraft) {
+    /// Takes an earlier session's draft as this session's, in one rename: false when another
+    /// session of this user took it first (or it is gone), and then this one must not put it
+    /// back, or the form would be typed and saved twice.
+    func adopt(_ draft: FormDraft) -> Bool {
         offeredDrafts.removeAll { Self.same($0, draft) }
         if let resuming, Self.same(resuming, draft) { self.resuming = nil }
-        guard let store else { return }
-        var mine = draft
-        mine.session = context.sessionID
+        guard let store else { return false }
         do {
-            try store.keepDraft(mine, for: context.user)
+            guard try store.takeDraft(draft, into: context.sessionID, for: context.user) else { return false }
+            var mine = draft
+            mine.session = context.sessionID
             keptDrafts[draft.target] = mine
-            try store.discardDraft(session: draft.session, target: draft.target, for: context.user)
+            return true
         } catch {
             draftsFailing = "drafts cannot be kept (\(error))"
+            return false
         }
     }
+
+    /// Reads again which drafts over sessions have left (a session of this user that ended
+    /// after this one started), less those this session has set aside.
+    func refreshOffered() {
+        guard let store, sessionRunning else { return }
+        let fresh = (try? store.drafts(for: context.user)) ?? []
+        offeredDrafts = fresh.filter { draft in !setAsideDrafts.contains { Self.same($0, draft) } }
+    }
+
+    /// Drafts that could not go back into their forms in this session: not offered again here.
+    var setAsideDrafts: [FormDraft] = []
 
     /// A draft that could not go back into its form: no longer offered in this session, still
     /// kept in the store for the next.
     func setAside(_ draft: FormDraft) {
+        setAsideDrafts.append(draft)
         offeredDrafts.removeAll { Self.same($0, draft) }
         if let resuming, Self.same(resuming, draft) { self.resuming = nil }
     }

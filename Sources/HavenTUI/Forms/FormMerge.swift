@@ -10,16 +10,21 @@ public struct FormMerge: Equatable, Sendable {
     /// The fields changed on both sides to different values, in id order.
     public var clashes: [String]
 
-    public init(base: [String: String], mine: [String: String], theirs: [String: String]) {
+    /// - Parameter undecided: fields left undecided at an earlier conflict (Esc on the
+    ///   conflict screen): still a clash while this session's value differs from theirs, even
+    ///   though theirs is now the base, so a second reload never settles them silently.
+    public init(base: [String: String], mine: [String: String], theirs: [String: String], undecided: Set<String> = []) {
         merged = theirs
         kept = []
         clashes = []
         for id in Set(mine.keys).union(theirs.keys).sorted() {
             let original = base[id] ?? theirs[id] ?? ""
-            guard let value = mine[id], value != original else { continue }
+            guard let value = mine[id] else { continue }
+            let open = undecided.contains(id) && theirs[id] != value
+            guard value != original || open else { continue }
             merged[id] = value
             kept.append(id)
-            if let other = theirs[id], other != original, other != value { clashes.append(id) }
+            if let other = theirs[id], other != value, other != original || open { clashes.append(id) }
         }
     }
 }

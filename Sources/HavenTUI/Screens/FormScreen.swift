@@ -60,6 +60,16 @@ public struct FormScreen: Screen {
 
     /// The values the form opened with: a draft of a form on no case keeps them as its base.
     let opened: [String: String]
+    /// Fields changed on both sides and left undecided (Esc on the conflict screen): asked
+    /// about again at the next reload, never settled by it.
+    var undecided: Set<String> = []
+    /// A save met another session's change: the form is reloaded and, when nothing clashes,
+    /// saved again at once (fields changed on one side only merge).
+    var savingAfterReload = false
+
+    /// A form that asks rather than records (the audit trail's filter, a report's file): no
+    /// draft is kept, and quitting does not ask about it.
+    public private(set) var keepsDraft = true
 
     public init(title: String, heading: String, form: Form, adjust: ((inout Form) -> Void)? = nil,
                 submit: @escaping (Form, Timestamp) -> FormOutcome) {
@@ -81,7 +91,8 @@ public struct FormScreen: Screen {
     }
 
     public var formDraft: FormDraft? {
-        FormDraft(form: origin?.form ?? "form.\(title.lowercased().replacingOccurrences(of: " ", with: "-"))",
+        guard keepsDraft else { return nil }
+        return FormDraft(form: origin?.form ?? "form.\(title.lowercased().replacingOccurrences(of: " ", with: "-"))",
                   title: origin.map { "\(title) \($0.caseID)" } ?? title, savedAt: now, values: form.values,
                   focus: form.focusedField.id, editing: origin?.caseID, basedOn: origin?.version, baseValues: origin?.base ?? opened,
                   labels: form.labels, subject: origin?.subject ?? heading)
@@ -117,6 +128,7 @@ public struct FormScreen: Screen {
     /// The fields changed on both sides, marked ! with their value, and the screen asking
     /// which to keep; nothing when there are none.
     mutating func conflict(_ merge: FormMerge, mine: [String: String], theirs: [String: String]) -> [Command] {
+        undecided = Set(merge.clashes)
         guard !merge.clashes.isEmpty, let origin else { return [] }
         let savedBy = origin.savedBy ?? "someone"
         for id in merge.clashes { form.messages[id] = ["\(savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
@@ -129,7 +141,14 @@ public struct FormScreen: Screen {
     public mutating func prepare(for area: Rect, now: Timestamp) { self.now = now }
     /// Every printable key belongs to the form, so a stray q never leaves it unasked.
     public var capturesText: Bool { true }
-    public var hasUnsavedWork: Bool { form.isDirty }
+    public var hasUnsavedWork: Bool { form.isDirty && keepsDraft }
+
+    /// The same form, keeping no draft (a query, not a record).
+    public func keepingNoDraft() -> FormScreen {
+        var copy = self
+        copy.keepsDraft = false
+        return copy
+    }
 
     public var keyTable: KeyTable<Action> {
         if askingToDiscard {
@@ -200,6 +219,7 @@ public struct FormScreen: Screen {
         if let newer = message as? ReloadCaseForm.Reloaded { return reloaded(newer.screen) }
         if let choices = message as? ConflictScreen.Choices {
             let said = form.take(choices, saving: "the form")
+            undecided = Set(choices.undecided)
             // Reshaped for a choice taken (the kind of a screening check), keeping the marks.
             let marks = form.messages
             fill(form.values, focus: form.focusedField.id)
@@ -213,12 +233,14 @@ public struct FormScreen: Screen {
     /// Takes the form as rebuilt from the newer case: its save now goes on the newer version,
     /// the fields changed here keep their values, the rest take the newer ones.
     mutating func reloaded(_ newer: FormScreen) -> [Command] {
+        let saving = savingAfterReload
+        savingAfterReload = false
         guard let origin, let next = newer.origin else { return [] }
         guard next.subject == origin.subject else {
             return [.status("Not reloaded: \(next.caseID) changed so that this form is about something else now (\(next.subject)). Esc, and look at the case.", .error)]
         }
         let mine = form.values, theirs = newer.form.values
-        let merge = FormMerge(base: origin.base, mine: mine, theirs: theirs)
+        let merge = FormMerge(base: origin.base, mine: mine, theirs: theirs, undecided: undecided)
         let focus = form.focusedField.id
         var replaced = newer
         replaced.now = now
@@ -233,6 +255,10 @@ public struct FormScreen: Screen {
         if merge.kept.isEmpty { replaced.form.markSaved() }
         self = replaced
         let kept = merge.kept.count
+        // Saved again at once when the other change touched none of the fields changed here.
+        if saving, merge.clashes.isEmpty {
+            return [.status("\(next.caseID) was changed meanwhile; your \(kept) field\(kept == 1 ? "" : "s") merged, saving…", .info)] + handle(.submit)
+        }
         return [.status(merge.clashes.isEmpty
                         ? "Reloaded \(next.caseID) (\(next.version?.description ?? "as it is")); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept. Ctrl-S saves."
                         : "Reloaded \(next.caseID) (\(next.version?.description ?? "as it is")): \(merge.clashes.count) changed by \(next.savedBy?.rawValue ?? "someone") too. t theirs, m yours.",
@@ -253,9 +279,12 @@ public struct FormScreen: Screen {
             form.markSaved()
             return [.backAnswering(reply)]
         case let .conflict(savedBy, savedAt):
-            let when = savedAt.minuteText
-            let then = origin == nil ? "Esc, then reload it." : "Ctrl-R reloads it; your fields are kept."
-            return [.status("Not saved: \(savedBy) changed the case \(when) UTC. \(then)", .error)]
+            guard let origin, origin.version != nil else {
+                return [.status("Not saved: \(savedBy) changed the case \(savedAt.minuteText) UTC. Esc, then reload it.", .error)]
+            }
+            // Reloaded and merged; saved again unless a field was changed on both sides.
+            savingAfterReload = true
+            return [.run(ReloadCaseForm(form: origin.form, id: origin.caseID))]
         default:
             return reply.closingAfterSave
         }
@@ -264,117 +293,6 @@ public struct FormScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
-    }
-}
-
-/// A short list to pick one item from (a caseworker, a stage move); Enter picks.
-public struct PickScreen: Screen {
-    public enum Action: Sendable { case up, down, pick, viewWhole, close }
-
-    /// One choice: what it shows, and what choosing it does (worked out when chosen, so a
-    /// save is dated then).
-    public struct Item {
-        public let title: String
-        public let detail: String
-        public let choose: (Timestamp) -> [Command]
-
-        public init(_ title: String, _ detail: String = "", choose: @escaping (Timestamp) -> [Command]) {
-            self.title = title
-            self.detail = detail
-            self.choose = choose
-        }
-    }
-
-    public let title: String
-    public let heading: String
-    public private(set) var items: [Item]
-    public private(set) var selected = 0
-    /// Fills the list from the store's answer to a query (the users, the courses); nil for a
-    /// reply it does not use.
-    let itemsFromReply: ((StoreReply) -> [Item]?)?
-    /// What the list asks for when it opens (the query that fills it).
-    let opening: [Command]
-    /// A list that stays open through several saves (a checklist): it has a key to close it.
-    let staysOpen: Bool
-    /// The time now, as the runtime last said: a choice's save is dated then.
-    var now = Timestamp(secondsSinceEpoch: 0)
-
-    public init(title: String, heading: String, items: [Item], staysOpen: Bool = false, opening: [Command] = [],
-                itemsFromReply: ((StoreReply) -> [Item]?)? = nil) {
-        self.title = title
-        self.heading = heading
-        self.items = items
-        self.staysOpen = staysOpen
-        self.opening = opening
-        self.itemsFromReply = itemsFromReply
-    }
-
-    public mutating func start() -> [Command] { opening }
-    public mutating func prepare(for area: Rect, now: Timestamp) { self.now = now }
-
-    public var minimumSize: Size { Size(width: 40, height: 10) }
-
-    public var keyTable: KeyTable<Action> {
-        KeyTable([
-            KeyBinding([.enter], .pick, label: "Choose", help: "Choose the selected item"),
-            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
-            KeyBinding([.up, .character("k")], .up, help: "Previous item"),
-            KeyBinding([.character("v"), .function(3)], .viewWhole, label: "Whole", help: "Read the selected item whole, wrapped"),
-        ] + (!staysOpen ? [] : [
-            KeyBinding([.character("q"), .escape], .close, label: "Done", help: "Close the list; the screen below shows what was saved"),
-        ]))
-    }
-
-    public mutating func handle(_ action: Action) -> [Command] {
-        switch action {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(max(0, items.count - 1), selected + 1)
-        case .pick:
-            guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
-            return items[selected].choose(now)
-        case .close:
-            return [.back]
-        case .viewWhole:
-            guard items.indices.contains(selected) else { return [] }
-            let item = items[selected]
-            return [.push(TextViewScreen(title: title, heading: heading, text: item.title + (item.detail.isEmpty ? "" : "\n\n" + item.detail)))]
-        }
-        return []
-    }
-
-    public mutating func receive(reply: StoreReply) -> [Command] {
-        if let filled = itemsFromReply?(reply) {
-            items = filled
-            selected = min(selected, max(0, items.count - 1))
-            if case let .saved(stored, _) = reply { return [.status("Saved \(stored.record.id) as \(stored.version).", .info)] }
-            return []
-        }
-        switch reply {
-        case let .updated(saved, refused):
-            let done = saved.isEmpty ? [] : ["\(saved.count) case\(saved.count == 1 ? "" : "s") saved"]
-            let failed = refused.prefix(1).map { "\($0.0): \($0.1)" }
-            let more = refused.count > 1 ? ["and \(refused.count - 1) more refused"] : []
-            return [.back, .status((done + failed + more).joined(separator: "; ") + ".", refused.isEmpty ? .info : .error)]
-        default:
-            return reply.closingAfterSave
-        }
-    }
-
-    public func render(into canvas: inout Canvas, area: Rect) {
-        canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
-        if items.isEmpty {
-            canvas.put(" Nothing to choose from.", x: area.x, y: area.y + 2, width: area.width, style: .muted)
-        }
-        // The titles whole where the width allows (v shows a longer one whole).
-        let titleWidth = min(max(30, area.width - 36), (items.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
-        let visible = area.height - 2
-        let first = max(0, selected - visible + 1)
-        for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {
-            let y = area.y + 2 + offset
-            let isSelected = first + offset == selected
-            canvas.putListRow(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y,
-                              width: area.width, style: .normal, selected: isSelected, keyWidth: titleWidth)
-        }
     }
 }
 

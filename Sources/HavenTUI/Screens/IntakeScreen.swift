@@ -20,6 +20,11 @@ public struct IntakeScreen: Screen {
     /// reload after a conflict keeps exactly the fields this user changed.
     public private(set) var editing: StoredCase?
     var loadedValues: [String: String] = [:]
+    /// Fields changed on both sides and left undecided: asked about again at the next reload.
+    var undecided: Set<String> = []
+    /// A save met another session's change: reloaded, merged, and saved again when nothing
+    /// clashes.
+    var savingAfterReload = false
     /// Who is editing (the workflow checks the role and the assignment).
     var actor: Actor?
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
@@ -71,7 +76,8 @@ public struct IntakeScreen: Screen {
     mutating func merge(_ mine: [String: String], into newer: StoredCase) -> [Command] {
         let blank = IntakeForm.make(reference: reference).values
         let theirs = blank.merging(IntakeForm.values(of: newer.record.defector)) { $1 }
-        let merged = FormMerge(base: blank.merging(loadedValues) { $1 }, mine: mine, theirs: theirs)
+        let merged = FormMerge(base: blank.merging(loadedValues) { $1 }, mine: mine, theirs: theirs, undecided: undecided)
+        undecided = Set(merged.clashes)
         let focus = form.focusedField.id
         form = IntakeForm.make(reference: reference)
         form.restore(merged.merged, focus: focus)
@@ -187,7 +193,10 @@ public struct IntakeScreen: Screen {
         if message is PossibleDuplicatesScreen.NewPersonConfirmed {
             return [.register(IntakeForm.defector(from: form, today: today).0, confirmedNew: true)]
         }
-        if let choices = message as? ConflictScreen.Choices { return [form.take(choices, saving: "the edit")] }
+        if let choices = message as? ConflictScreen.Choices {
+            undecided = Set(choices.undecided)
+            return [form.take(choices, saving: "the edit")]
+        }
         guard let reply = message as? StoreReply else { return [] }
         return receive(reply: reply)
     }
@@ -200,21 +209,29 @@ public struct IntakeScreen: Screen {
             editing = stored
             form.markSaved()
             return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
-        case let .conflict(savedBy, savedAt):
-            let when = savedAt.minuteText
-            return [.status("Not saved: \(savedBy) changed it \(when) UTC. Ctrl-R reloads; edits kept.", .error)]
+        case .conflict:
+            guard let editing else { return [] }
+            // Reloaded and merged; saved again unless a field was changed on both sides.
+            savingAfterReload = true
+            return [.reload(editing.record.id)]
         case let .loaded(newer, _):
             // A field-level three-way merge: the fields this user changed keep their values,
             // every other field takes the newer version's; a field both changed is asked about.
             let mine = form.values
+            let saving = savingAfterReload
+            savingAfterReload = false
             let kept = FormMerge(base: IntakeForm.make(reference: reference).values.merging(loadedValues) { $1 }, mine: mine,
-                                 theirs: IntakeForm.make(reference: reference).values.merging(IntakeForm.values(of: newer.record.defector)) { $1 })
+                                 theirs: IntakeForm.make(reference: reference).values.merging(IntakeForm.values(of: newer.record.defector)) { $1 },
+                                 undecided: undecided)
             let asking = merge(mine, into: newer)
+            if saving, kept.clashes.isEmpty {
+                return [.status("\(newer.record.id) was changed meanwhile; your \(kept.kept.count) field\(kept.kept.count == 1 ? "" : "s") merged, saving…", .info)]
+                    + handle(.save)
+            }
             let said = kept.clashes.isEmpty
                 ? "Reloaded \(newer.record.id) (\(newer.version)); your \(kept.kept.count) changed field\(kept.kept.count == 1 ? " is" : "s are") kept: Ctrl-S saves."
                 : "Reloaded \(newer.record.id) (\(newer.version)): \(kept.clashes.count) changed by \(newer.savedBy) too. t theirs, m yours."
-            return [.status(said,
-                            kept.clashes.isEmpty ? .info : .warning)] + asking
+            return [.status(said, kept.clashes.isEmpty ? .info : .warning)] + asking
         case let .possibleDuplicates(found):
             return [.push(PossibleDuplicatesScreen(defector: IntakeForm.defector(from: form, today: today).0, found: found)), .status("\(found.count) case\(found.count == 1 ? " looks" : "s look") like the same person: open one, or c for a new person.", .warning)]
         default:

@@ -26,7 +26,7 @@ public struct KeptDraftsScreen: Screen {
     public var minimumSize: Size { Size(width: 40, height: 10) }
 
     public mutating func start() -> [Command] {
-        quiet ? [] : [.status("\(drafts.count) unsaved form\(drafts.count == 1 ? "" : "s") from an earlier session is kept.", .warning)]
+        quiet ? [] : [.status("\(drafts.count) unsaved form\(drafts.count == 1 ? "" : "s") from an earlier session \(drafts.count == 1 ? "is" : "are") kept.", .warning)]
     }
 
     public var keyTable: KeyTable<Action> {
@@ -101,6 +101,11 @@ public struct ResumeDraft: StoreTask {
 
     public func run(in session: SessionServices) -> [Command] {
         let context = session.context
+        // Taken meanwhile by another session of this user (or thrown away there)?
+        session.refreshOffered()
+        guard session.offeredDrafts.contains(where: { SessionServices.same($0, kept) }) else {
+            return [.run(ListKeptDrafts()), .status("Your other session has just taken this \(kept.what) back: it is open there.", .warning)]
+        }
         session.resuming = kept
         if kept.form == FormDraft.intake {
             guard let reference = context.reference else { return [.status("Reference data is not loaded, so the form cannot open.", .error)] }

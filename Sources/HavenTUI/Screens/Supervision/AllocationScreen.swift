@@ -11,8 +11,8 @@ public struct AllocationScreen: Screen {
     }
 
     public enum Action: Sendable {
-        case nextPane, up, down, pageUp, pageDown, open, run, approve, returnProposal, overrideAllocation, confirm, cancel
-        case editQuota, addCountry, removeCountry
+        case nextPane, up, down, pageUp, pageDown, top, bottom, open, run, approve, returnProposal, overrideAllocation, confirm, cancel
+        case editQuota, addCountry, removeCountry, findProposals
     }
 
     public private(set) var pane = Pane.countries
@@ -74,6 +74,10 @@ public struct AllocationScreen: Screen {
         if pane != .countries {
             bindings.append(KeyBinding([.enter], .open, label: "Open", help: "Open the case (its Allocation section explains the proposal)"))
         }
+        if pane == .proposals {
+            bindings.append(KeyBinding([.character("/")], .findProposals, label: "Find",
+                                       help: "The allocation proposals in the approvals queue: find, filter, order, mark and approve together"))
+        }
         if pane == .proposals, context.may(.approveAllocation) {
             bindings += [
                 KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve the selected proposal (asks first; not your own)"),
@@ -93,6 +97,8 @@ public struct AllocationScreen: Screen {
             KeyBinding([.up, .character("k")], .up, help: "Previous row"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .top, help: "The first row"),
+            KeyBinding([.end, .character("G")], .bottom, help: "The last row"),
         ]
         return KeyTable(bindings)
     }
@@ -131,6 +137,11 @@ public struct AllocationScreen: Screen {
         case .down: selected[pane] = min(last, index + 1)
         case .pageUp: selected[pane] = max(0, index - pageRows)
         case .pageDown: selected[pane] = min(last, index + pageRows)
+        case .top: selected[pane] = 0
+        case .bottom: selected[pane] = last
+        case .findProposals:
+            // One queue that scales, not two: the approvals queue narrowed to allocations.
+            return [.push(ApprovalsScreen(cases: cases, context: context, kind: .allocations, finding: true))]
         case .open:
             guard let summary = selectedCase else { return [] }
             return [.openCase(summary.id)]

@@ -39,11 +39,17 @@ public struct ApprovalsScreen: Screen {
     public var confirming: CaseID? { review.confirming }
     var pageRows = 17
 
-    public init(cases: [CaseSummary], context: SessionContext) {
+    /// - Parameters:
+    ///   - kind: the kind of proposal shown at first (the Allocation screen opens it on
+    ///     allocations); `f` changes it.
+    ///   - finding: open with `/` already pressed.
+    public init(cases: [CaseSummary], context: SessionContext, kind: ApprovalFilter.Kind = .all, finding: Bool = false) {
         self.context = context
         review = ProposalReview(user: context.user)
         waiting = Supervision.approvals(cases)
-        rows = waiting
+        filter.kind = kind
+        rows = filter.apply(to: waiting, today: context.today)
+        if finding { self.finding = TextField(maximumLength: 60) }
     }
 
     public var title: String { "Approvals" }

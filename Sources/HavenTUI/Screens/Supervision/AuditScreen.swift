@@ -97,7 +97,7 @@ public struct AuditScreen: Screen {
             guard problems.isEmpty else { return .problems(problems) }
             // The filter goes to the trail screen below, which asks the store for it.
             return .perform([.backAnswering(next)])
-        }
+        }.keepingNoDraft()
     }
 
     /// A filter chosen on the filter form, or the store's answer.

@@ -111,7 +111,7 @@ public struct ReportsScreen: Screen {
             let csv = form.value("format") == "csv"
             if !csv, path.hasSuffix(".csv") { path = String(path.dropLast(4)) + ".txt" }
             return .perform([.writeFile(path: path, contents: csv ? table.csv : table.text), .back])
-        }
+        }.keepingNoDraft()
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
