@@ -147,7 +147,7 @@ public struct CaseViewScreen: Screen {
         guard let text = draft.values["note"], !text.isEmpty else { return [] }
         note = TextField(text: text, maximumLength: 2000)
         show(.notes)
-        return [.status("Your unsaved note on \(stored.record.id) from \(draft.savedAt.minuteText) UTC is back: Enter saves it.", .info)]
+        return [.status("Your unsaved note on \(stored.record.id) from \(draft.savedAt.minuteText) UTC is back.", .info)]
     }
 
     public var keyTable: KeyTable<Action> {
