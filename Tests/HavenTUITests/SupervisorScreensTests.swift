@@ -448,15 +448,15 @@ final class SupervisorScreensTests: XCTestCase {
     }
 
     /// A quota bar marks where full is and never loses a small figure: 6 of 6,000 is a sliver
-    /// at the start of an empty track ending in │, with the figures and a percentage that is
+    /// at the start of an empty track ending in |, with the figures and a percentage that is
     /// not 0% beside it.
     func testQuotaBarsMarkFullAndShowSmallFigures() {
-        XCTAssertEqual(BarChart.markedBar(value: 6, maximum: 6000, width: 10), "▏        │")
-        XCTAssertEqual(BarChart.markedBar(value: 0, maximum: 6000, width: 6), "     │", "empty, but the quota is there")
-        XCTAssertEqual(BarChart.markedBar(value: 6000, maximum: 6000, width: 6), "█████│")
-        XCTAssertEqual(BarChart.markedBar(value: 9000, maximum: 6000, width: 6), "█████│", "never past the mark")
-        XCTAssertEqual(BarChart.markedBar(value: 2, held: 1, maximum: 10, width: 11), "██▒       │", "held after used")
-        XCTAssertEqual(BarChart.markedBar(value: 6, held: 3, maximum: 6000, width: 6), "▏▒   │", "a few held still show")
+        XCTAssertEqual(BarChart.markedBar(value: 6, maximum: 6000, width: 10), "▏        |")
+        XCTAssertEqual(BarChart.markedBar(value: 0, maximum: 6000, width: 6), "     |", "empty, but the quota is there")
+        XCTAssertEqual(BarChart.markedBar(value: 6000, maximum: 6000, width: 6), "█████|")
+        XCTAssertEqual(BarChart.markedBar(value: 9000, maximum: 6000, width: 6), "█████|", "never past the mark")
+        XCTAssertEqual(BarChart.markedBar(value: 2, held: 1, maximum: 10, width: 11), "██▒       |", "held after used")
+        XCTAssertEqual(BarChart.markedBar(value: 6, held: 3, maximum: 6000, width: 6), "▏▒   |", "a few held still show")
         XCTAssertEqual(BarChart.percent(6, of: 6000), "0.1%")
         XCTAssertEqual(BarChart.percent(1, of: 60000), "<0.1%")
         XCTAssertEqual(BarChart.percent(0, of: 6000), "0%")
@@ -466,7 +466,7 @@ final class SupervisorScreensTests: XCTestCase {
         var canvas = Canvas(size: Size(width: 50, height: 1))
         BarChart.draw(BarChart.Row(label: "DE Germany", value: 6, maximum: 6000, figures: "6/6,000 0.1%", marksFull: true),
                       into: &canvas, x: 0, y: 0, width: 50, labelWidth: 12, figuresWidth: 12)
-        XCTAssertEqual(canvas.line(0), " DE Germany   ▏                    │ 6/6,000 0.1%")
+        XCTAssertEqual(canvas.line(0), " DE Germany   ▏                    | 6/6,000 0.1%")
     }
 
     func testTheAuditTrailFiltersByUser() throws {

@@ -17,12 +17,12 @@ public enum BarChart {
     }
 
     /// A bar whose end is marked: `value` (and then `held`, as ▒) out of `maximum` in the
-    /// first `width - 1` cells, spaces for the rest, and │ where full is (the quota, the
+    /// first `width - 1` cells, spaces for the rest, and | where full is (the quota, the
     /// whole). So 6 of 6,000 reads as a sliver at the start of a long, empty track, and a
     /// full bar touches its mark. Spaces, not dots, for the empty track: a dot costs bytes in
     /// every cell of every redraw over the link.
     public static func markedBar(value: Int, held: Int = 0, maximum: Int, width: Int) -> String {
-        guard width > 1 else { return width == 1 ? "│" : "" }
+        guard width > 1 else { return width == 1 ? fullMark : "" }
         let track = width - 1
         var text = bar(value: value, maximum: maximum, width: track)
         let filled = text.reversed().drop { $0 == " " }.count
@@ -32,8 +32,13 @@ public enum BarChart {
             let cells = max(1, min(track - filled, through - filled))
             text = String(text.prefix(filled)) + String(repeating: "▒", count: cells) + String(repeating: " ", count: track - filled - cells)
         }
-        return text + "│"
+        return text + fullMark
     }
+
+    /// The mark of full: ASCII, one byte where a box-drawing line costs three, on every row
+    /// of every redraw (the Allocation screen's twenty bars went over the screen-switch budget
+    /// with │).
+    public static let fullMark = "|"
 
     /// `value` of `whole` as a percentage a reader can tell from zero: "0.1%", "45%", "100%".
     public static func percent(_ value: Int, of whole: Int) -> String {
@@ -55,7 +60,7 @@ public enum BarChart {
     }
 
     /// One row: the label, the bar, then the figures. `marksFull`: the maximum is a real
-    /// whole (a quota, everyone counted), marked │ at the bar's end; otherwise the bars of a
+    /// whole (a quota, everyone counted), marked | at the bar's end; otherwise the bars of a
     /// chart are drawn to its largest value.
     public struct Row: Hashable, Sendable {
         public var label: String

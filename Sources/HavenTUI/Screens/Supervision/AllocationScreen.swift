@@ -257,7 +257,7 @@ public struct AllocationScreen: Screen {
             values.map { String(repeating: " ", count: max(0, 6 - $0.count)) + $0 }.joined()
         }
         let header = " Code" + (nameWidth > 0 ? " " + DisplayWidth.fit("Country", to: nameWidth) : "")
-            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  quota │"
+            + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  quota |"
         canvas.put(header, x: area.x, y: area.y, width: area.width, style: Style(.heading, bold: true, underline: true))
         let height = area.height - 1
         for (row, position) in visibleRange(rows: uses.count, height: height).enumerated() {
@@ -268,7 +268,7 @@ public struct AllocationScreen: Screen {
             if nameWidth > 0 { text += " " + DisplayWidth.fit(use.country.name, to: nameWidth) }
             text += cells([use.country.quota, use.used, use.reserved, use.free].map(String.init)) + "  "
             let width = canvas.putListRow(text, x: area.x, y: y, width: area.width, style: .normal, selected: isSelected)
-            // Used in eighths of a cell (6 of 6,000 still shows), held after it, │ at the quota.
+            // Used in eighths of a cell (6 of 6,000 still shows), held after it, | at the quota.
             let bar = BarChart.markedBar(value: use.used, held: use.reserved, maximum: use.country.quota, width: barWidth)
             canvas.put(bar, x: area.x + width, y: y, width: max(0, area.width - width), style: .bar)
         }

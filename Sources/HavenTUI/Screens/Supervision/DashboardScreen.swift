@@ -90,7 +90,7 @@ public struct DashboardScreen: Screen {
         // Quotas.
         let uses = Supervision.quotaUse(cases, countries: countries)
         let used = uses.map(\.used).reduce(0, +), quota = uses.map(\.country.quota).reduce(0, +)
-        rows += [.blank, .heading("Quota use by host country · \(BarChart.grouped(used)) of \(BarChart.grouped(quota)) places · │ marks each quota")]
+        rows += [.blank, .heading("Quota use by host country · \(BarChart.grouped(used)) of \(BarChart.grouped(quota)) places · | marks each quota")]
         if uses.isEmpty { rows.append(.text("No host countries are loaded.")) }
         if !uses.isEmpty, used == 0 { rows.append(.text("No allocation has been approved yet, so every place is free.")) }
         for use in uses {
