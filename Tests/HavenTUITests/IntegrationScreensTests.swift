@@ -68,6 +68,27 @@ final class IntegrationScreensTests: XCTestCase {
         app.press(Array(repeating: .down, count: index) + [.enter])
     }
 
+    /// A course added by an administrator in another session shows on an open Courses screen at
+    /// the next look, as others' enrolments do; a user added elsewhere, on the Workload screen.
+    func testTheCoursesAndWorkloadScreensFollowOtherSessions() throws {
+        let store = try makeStore()
+        var courses = CoursesScreen(context: Self.app("root", store).context)
+        _ = courses.receive(reply: .catalogue(IntegrationCatalogue(courses: try store.catalogue(of: LanguageCourse.self),
+                                                                   openings: [], summaries: store.summaries())))
+        XCTAssertEqual(courses.courses.map(\.id), ["de-leipzig-a2"])
+        let second = LanguageCourse(id: "de-berlin-b1", provider: "VHS Berlin", language: LanguageCode("de")!, targetLevel: .b1,
+                                    country: CountryCode("DE")!, city: "Berlin", schedule: "Mon-Thu 17-20", capacity: 12)
+        _ = try store.changeCatalogue(CatalogueChange.add([second]), by: Actor(user: "root", role: .administrator), at: Self.tick)
+        XCTAssertEqual(courses.storeDidChange(store.summaries()).count, 1, "it asks for the catalogue again")
+        var app = Self.app("root", store)
+        _ = app.perform([.push(CoursesScreen(context: app.context))])
+        app.storeDidChange(store.summaries())
+        XCTAssertEqual((app.topScreen as? CoursesScreen)?.courses.map(\.id).sorted(), ["de-berlin-b1", "de-leipzig-a2"])
+
+        var workload = WorkloadScreen(cases: store.summaries(), context: Self.app("root", store).context)
+        XCTAssertEqual(workload.storeDidChange(store.summaries()).count, 1, "it asks for the users again")
+    }
+
     func testEnrolmentFillsTheCourseThenTheWaitingListAndTheCoursesScreenAdmitsInOrder() throws {
         let store = try makeStore()
         var anna = app("anna.k", store)

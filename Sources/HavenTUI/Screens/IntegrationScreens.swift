@@ -131,9 +131,11 @@ public struct CoursesScreen: Screen {
         return effects
     }
 
+    /// Others' enrolments and placements, and a course or opening added or changed
+    /// elsewhere: the catalogue is asked for again (it brings the summaries with it).
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         list.catalogue?.update(summaries: summaries)
-        return []
+        return [.query(.catalogue)]
     }
 
     static func form(_ course: LanguageCourse?, context: SessionContext) -> FormScreen {
@@ -258,9 +260,11 @@ public struct JobsScreen: Screen {
         return effects
     }
 
+    /// Others' enrolments and placements, and a course or opening added or changed
+    /// elsewhere: the catalogue is asked for again (it brings the summaries with it).
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         list.catalogue?.update(summaries: summaries)
-        return []
+        return [.query(.catalogue)]
     }
 
     static func form(_ opening: JobOpening?, context: SessionContext) -> FormScreen {

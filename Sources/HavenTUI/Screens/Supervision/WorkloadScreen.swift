@@ -36,10 +36,11 @@ public struct WorkloadScreen: Screen {
                              today: context.today)
     }
 
+    /// Others' saves and reassignments, and a user added or given another role elsewhere.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         cases = summaries
         rows = compute()
-        return []
+        return [.query(.users)]
     }
 
     public mutating func receive(reply: StoreReply) -> [Command] {
