@@ -189,11 +189,9 @@ extension CaseViewScreenTests {
         keys(Array(repeating: .tab, count: 8), &app)
         keys([.control("u")], &app)
         type("Великие Луки", &app)
+        // The save meets oleh's change to another field: reloaded, merged and saved at once.
         keys([.control("s")], &app)
-        XCTAssertEqual(render(app)[22], " Not saved: oleh.m changed it 2026-11-24 09:12 UTC. Ctrl-R reloads; edits kept.")
-        keys([.control("r")], &app)
-        XCTAssertEqual(render(app)[22], " Reloaded HV-000007 (v2); your 1 changed field is kept: Ctrl-S saves.")
-        keys([.control("s")], &app)
+        XCTAssertEqual(render(app)[22], " Saved HV-000007 as v3.")
         let saved = try store.load(CaseID(number: 7))
         XCTAssertEqual(saved.version, CaseVersion(3))
         XCTAssertEqual(saved.record.defector.birthPlace, "Великие Луки", "my change")

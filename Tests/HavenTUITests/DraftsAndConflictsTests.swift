@@ -118,6 +118,18 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertEqual(saved.receptionPlace, "Лейпциг")
     }
 
+    /// Ctrl-S on a form that changes nothing writes no version: an empty save would only meet
+    /// every other session's save as a conflict.
+    func testSavingNothingChangedWritesNoVersion() throws {
+        let store = try CaseLifeScreensTests.store()
+        var app = app(store)
+        openCase(&app)
+        app.press([.character("e"), .control("s")])
+        XCTAssertEqual(app.status?.text, "Nothing changed in HV-000001: not saved again.")
+        XCTAssertEqual(app.topScreen.title, "HV-000001", "the form closes as after a save")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).version, CaseVersion(1))
+    }
+
     /// Two sessions starting together are both offered one kept form: the first to open it
     /// takes it; the other is told, and never puts it back a second time.
     func testTwoNewSessionsNeverBothTakeOneKeptForm() throws {

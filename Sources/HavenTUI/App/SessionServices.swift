@@ -171,6 +171,12 @@ public final class SessionServices {
         guard let store else { return [.message(StoreReply.failed("No store is open."))] }
         do {
             let before = try? store.load(record.id)
+            // Saving what is already there would only add an empty version, which then meets
+            // every other session's save as a conflict: nothing is written.
+            if let before, before.version == version, before.record == record {
+                return [.message(StoreReply.saved(before, history: try store.history(of: record.id))),
+                        .status("Nothing changed in \(record.id): not saved again.", .info)]
+            }
             let saved = try store.save(record, basedOn: version, by: actor, at: now)
             if let before, before.version == version { lastChanges[record.id] = (before.record, saved) }
             // The other screens first (a case view under a form reloads quietly), then the asker,
