@@ -277,6 +277,22 @@ enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable
         #expect(try next.drafts(for: anna).map(\.session).sorted() == ["one", "two"])
     }
 
+    /// A person's settings are theirs: kept whole, read back by any later session, and
+    /// nobody else's.
+    @Test(arguments: StoreUnderTest.allCases)
+    func settingsAreKeptPerUser(kind: StoreUnderTest) throws {
+        let (store, session, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        #expect(try store.settings(for: S.anna.user) == UserSettings(), "none kept yet: empty")
+        var filter = ApprovalFilter()
+        filter.kind = .allocations
+        filter.waitingAtLeast = 7
+        filter.words = "Жук"
+        try store.keepSettings(UserSettings().saving(filter), for: S.anna.user)
+        #expect(try session().settings(for: S.anna.user).approvalFilters == [filter])
+        #expect(try session().settings(for: S.oleh.user) == UserSettings())
+    }
+
     @Test(arguments: StoreUnderTest.allCases)
     func anotherSessionsSavesArriveOnRefresh(kind: StoreUnderTest) throws {
         let (store, session, cleanUp) = try kind.make()

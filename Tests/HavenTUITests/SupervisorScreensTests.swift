@@ -138,6 +138,26 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 2 · 1 marked")
     }
 
+    /// A filter saved with s is there in the next session: 1 applies it, 0 shows everything.
+    func testASavedApprovalsFilterIsThereInTheNextSession() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("w")])
+        app.press([.character("1")])
+        XCTAssertTrue(app.status?.text.contains("no filter is saved as 1") == true, app.status?.text ?? "")
+        app.press([.character("s")])
+        XCTAssertEqual(app.status?.text, "Saved as 1: waiting 7+ days. 1 applies it, here and in later sessions.")
+        var next = self.app("maria.s", store)
+        next.press([.character("3")])
+        XCTAssertEqual(next.lines[1], " Decisions and allocations awaiting approval: 1")
+        XCTAssertEqual(next.lines[2], " Saved: 1 waiting 7+ days")
+        next.press([.character("1")])
+        XCTAssertEqual(next.lines[1], " Decisions and allocations awaiting approval: 0 of 1 · waiting 7+ days")
+        next.press([.character("0")])
+        XCTAssertEqual(next.lines[1], " Decisions and allocations awaiting approval: 1")
+        XCTAssertEqual(store.settings(for: "anna.k"), UserSettings(), "maria's, not anna's")
+    }
+
     /// `/` on the Allocation screen's proposals opens the approvals queue narrowed to
     /// allocations, finding: one queue that scales, not a second one.
     func testAllocationProposalsAreFoundInTheApprovalsQueue() throws {

@@ -209,6 +209,10 @@ public protocol CaseStore: AnyObject {
     /// `user`'s forms kept by sessions no longer running, newest first: what a new session
     /// offers back. A running session's drafts are its own.
     func drafts(for user: UserName) throws -> [FormDraft]
+    /// What `user` keeps for themselves (saved filters); empty settings when none are kept.
+    func settings(for user: UserName) throws -> UserSettings
+    /// Keeps `user`'s settings, replacing what was kept; durable when it returns.
+    func keepSettings(_ settings: UserSettings, for user: UserName) throws
     /// Who may use the store, and in which role.
     func users() throws -> UserDirectory
     /// Changes a user's role (administrators only; see `UserDirectory.applying`), audited.

@@ -7,6 +7,7 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     private let trail = Mutex<[AuditEntry]>([])
     private let drafts = Mutex<[UserName: [String: FormDraft]]>([:])
     private let runningSessions = Mutex<Set<String>>([])
+    private let userSettings = Mutex<[UserName: UserSettings]>([:])
     private let directory: Mutex<UserDirectory>
     /// Empty: no quota is checked (tests of other things); see `init`.
     private let countries: Mutex<[HostCountry]>
@@ -139,6 +140,12 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         return drafts.withLock { ($0[user] ?? [:]).values }
             .filter { !running.contains("\(user.rawValue)~\($0.session)") }
             .sorted { ($0.savedAt, $0.target) > ($1.savedAt, $1.target) }
+    }
+
+    public func settings(for user: UserName) -> UserSettings { userSettings.withLock { $0[user] ?? UserSettings() } }
+
+    public func keepSettings(_ settings: UserSettings, for user: UserName) {
+        userSettings.withLock { $0[user] = settings }
     }
 
     public func users() -> UserDirectory { directory.withLock { $0 } }

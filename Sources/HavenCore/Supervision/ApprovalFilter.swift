@@ -1,8 +1,8 @@
 /// What a supervisor narrows the approvals queue to: words (a case number, a name in either
 /// script, a proposer), the kind of proposal, one proposer, how long it has waited, and the
 /// order. Applied to the queue's summaries on every key: a plain pass over the waiting ones.
-public struct ApprovalFilter: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable, CaseIterable {
+public struct ApprovalFilter: Hashable, Codable, Sendable {
+    public enum Kind: String, Hashable, Codable, Sendable, CaseIterable {
         case all, decisions, allocations
 
         public var title: String {

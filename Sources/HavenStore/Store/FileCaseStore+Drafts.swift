@@ -161,3 +161,29 @@ extension FileCaseStore {
         try PosixFile.syncDirectory(directory.path)
     }
 }
+
+/// A person's own settings: `settings/USER.json`, owner-only (0600), written whole by rename;
+/// only a file this account owns and alone may read is taken as its settings.
+extension FileCaseStore {
+    static let settingsDirectory = "settings"
+
+    var settingsFolder: String { directory.appendingPathComponent(Self.settingsDirectory).path }
+
+    public func settings(for user: UserName) throws -> UserSettings {
+        let path = "\(settingsFolder)/\(user.rawValue).json"
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 == 0, info.st_mode & S_IFMT == S_IFREG,
+              let data = FileManager.default.contents(atPath: path) else { return UserSettings() }
+        return (try? JSONDecoder().decode(UserSettings.self, from: data)) ?? UserSettings()
+    }
+
+    public func keepSettings(_ settings: UserSettings, for user: UserName) throws {
+        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); settings are not kept") }
+        if !FileManager.default.fileExists(atPath: settingsFolder) {
+            _ = try PosixFile.makeDirectory(settingsFolder, mode: 0o700)
+            chmod(settingsFolder, manifest.directoryMode & 0o070 == 0 ? manifest.directoryMode : manifest.directoryMode | S_ISVTX)
+            try PosixFile.syncDirectory(directory.path)
+        }
+        try PosixFile.replaceDurably("\(settingsFolder)/\(user.rawValue).json", with: Array(try CaseRecordLine.encoder.encode(settings)), mode: 0o600)
+    }
+}

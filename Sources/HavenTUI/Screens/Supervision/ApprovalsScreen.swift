@@ -16,6 +16,7 @@ public struct ApprovalsScreen: Screen {
     public enum Action: Sendable {
         case up, down, pageUp, pageDown, top, bottom, open, approve, returnProposal, overrideAllocation, confirm, cancel
         case find, endFind, clearFind, kind, proposer, waiting, order, mark, approveMarked, confirmMarked, cancelMarked
+        case saveFilter, savedFilter(Int), clearFilters
     }
 
     /// The marked proposals a confirmation is asking about: those to approve, and those
@@ -33,6 +34,8 @@ public struct ApprovalsScreen: Screen {
     public private(set) var finding: TextField?
     public private(set) var marked: Set<CaseID> = []
     public private(set) var batch: Batch?
+    /// This supervisor's saved filters (kept in the store, theirs alone): 1 to 9 apply them.
+    public private(set) var saved: [ApprovalFilter] = []
     let context: SessionContext
     public private(set) var selected = 0
     var review: ProposalReview
@@ -53,6 +56,8 @@ public struct ApprovalsScreen: Screen {
     }
 
     public var title: String { "Approvals" }
+
+    public mutating func start() -> [Command] { [.run(ApprovalFilters(saving: nil))] }
     public var minimumSize: Size { Size(width: 60, height: 12) }
     public var capturesText: Bool { finding != nil }
 
@@ -87,6 +92,12 @@ public struct ApprovalsScreen: Screen {
             KeyBinding([.character("p")], .proposer, help: "Only the selected proposal's proposer (again: everyone's)"),
             KeyBinding([.character("w")], .waiting, help: "Only those waiting 7, 14 or 30 days or more (again: the next)"),
             KeyBinding([.character("o")], .order, help: "Oldest first or newest first"),
+            KeyBinding([.character("s")], .saveFilter, help: "Save the filter shown, for this and later sessions (1 to 9 apply it)"),
+        ] + (1...9).map { number in
+            KeyBinding([.character(Character(String(number)))], Action.savedFilter(number), help: "Apply saved filter \(number)",
+                       disabled: number <= saved.count ? nil : "no filter is saved as \(number): s saves the one shown")
+        } + [
+            KeyBinding([.character("0")], .clearFilters, help: "Every proposal: no filter, no words"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next proposal"),
             KeyBinding([.up, .character("k")], .up, help: "Previous proposal"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
@@ -162,6 +173,17 @@ public struct ApprovalsScreen: Screen {
             return [.status("\(marked.count) marked: A approves them after listing them.", .info)]
         case .approveMarked:
             return askToApproveMarked()
+        case .saveFilter:
+            guard !filter.isEmpty else { return [.status("Nothing to save: f, p, w, o or / make a filter first.", .info)] }
+            return [.run(ApprovalFilters(saving: filter))]
+        case let .savedFilter(number):
+            guard saved.indices.contains(number - 1) else { return [] }
+            filter = saved[number - 1]
+            refilter()
+        case .clearFilters:
+            filter = ApprovalFilter()
+            finding = nil
+            refilter()
         case .confirmMarked:
             guard let batch else { return [] }
             self.batch = nil
@@ -211,6 +233,11 @@ public struct ApprovalsScreen: Screen {
     }
 
     public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let kept = message as? ApprovalFilters.Kept {
+            saved = kept.settings.approvalFilters
+            guard let just = kept.saved, let number = saved.firstIndex(of: just).map({ $0 + 1 }) else { return [] }
+            return [.status("Saved as \(number): \(just.description). \(number) applies it, here and in later sessions.", .info)]
+        }
         if let done = message as? ApproveMarked.Done {
             marked.subtract(done.approved)
             let approved = done.approved.isEmpty ? "None approved" : "Approved \(done.approved.count)"
@@ -227,6 +254,10 @@ public struct ApprovalsScreen: Screen {
         let marks = marked.isEmpty ? "" : " · \(marked.count) marked"
         canvas.put(" Decisions and allocations awaiting approval: \(rows.count)\(rows.count == waiting.count ? "" : " of \(waiting.count)")\(narrowed)\(marks)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
+        if finding == nil, !saved.isEmpty {
+            let list = saved.enumerated().map { "\($0.offset + 1) \($0.element.description)" }.joined(separator: "  ")
+            canvas.put(" Saved: " + list, x: area.x, y: area.y + 1, width: area.width, style: .muted)
+        }
         if let finding {
             canvas.put(" Find: ", x: area.x, y: area.y + 1, width: area.width, style: .muted)
             finding.render(into: &canvas, x: area.x + 7, y: area.y + 1, width: max(1, area.width - 8), focused: true)
@@ -312,5 +343,30 @@ public struct ApproveMarked: StoreTask {
             }
         }
         return (changed ? [.storeChanged] : []) + [.message(Done(approved: approved, refused: refused))]
+    }
+}
+
+/// The supervisor's saved filters: read when the queue opens, and `saving` one added and kept.
+/// Answers with the settings as kept.
+public struct ApprovalFilters: StoreTask {
+    public struct Kept: Sendable {
+        public let settings: UserSettings
+        public let saved: ApprovalFilter?
+    }
+
+    public let saving: ApprovalFilter?
+
+    public func run(in session: SessionServices) -> [Command] {
+        guard let store = session.store else { return [] }
+        do {
+            var settings = try store.settings(for: session.context.user)
+            if let saving {
+                settings = settings.saving(saving)
+                try store.keepSettings(settings, for: session.context.user)
+            }
+            return [.message(Kept(settings: settings, saved: saving))]
+        } catch {
+            return [.status("The filter could not be saved: \(error)", .error)]
+        }
     }
 }
