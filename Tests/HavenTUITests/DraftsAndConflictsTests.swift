@@ -222,6 +222,9 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertTrue(back.topScreen is TextViewScreen, back.lines.joined(separator: "\n"))
         XCTAssertTrue(back.status?.text.contains("cannot go back into its form") == true, back.status?.text ?? "")
         XCTAssertTrue(back.lines.contains { $0.contains("Ивановна") }, back.lines.joined(separator: "\n"))
+        let text = back.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Changed here:") && text.contains("Relationship: Spouse"), "choices by their titles: \(text)")
+        XCTAssertLessThan(text.range(of: "Relationship")!.lowerBound, text.range(of: "Family name (Cyrillic)")!.lowerBound, "in the form's order")
         back.endSession()
         XCTAssertEqual(store.drafts(for: "anna.k").map(\.target), ["HV-000001.member.edit:1"], "still kept, to read or discard")
     }

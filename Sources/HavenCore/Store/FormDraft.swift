@@ -28,10 +28,14 @@ public struct FormDraft: Hashable, Codable, Sendable {
     /// What the form was about, as it said then ("The 3-month follow-up of HV-000002"): a form
     /// built again on the case must be about the same, or the draft is read back instead.
     public var subject: String?
+    /// The field ids in the form's order, and a choice's title where it differs from its
+    /// value ("Reached a third country" for `reached-third-country`): for reading back.
+    public var order: [String]
+    public var shown: [String: String]
 
     public init(session: String = "", form: String? = nil, title: String? = nil, savedAt: Timestamp, values: [String: String], focus: String,
                 editing: CaseID? = nil, basedOn: CaseVersion? = nil, baseValues: [String: String]? = nil, labels: [String: String] = [:],
-                subject: String? = nil) {
+                subject: String? = nil, order: [String] = [], shown: [String: String] = [:]) {
         let form = form ?? (editing == nil ? Self.intake : Self.person)
         self.session = session
         self.form = form
@@ -44,6 +48,8 @@ public struct FormDraft: Hashable, Codable, Sendable {
         self.baseValues = baseValues
         self.labels = labels
         self.subject = subject
+        self.order = order
+        self.shown = shown
     }
 
     /// The form of a new registration, and the form editing the person's details.
@@ -74,12 +80,13 @@ public struct FormDraft: Hashable, Codable, Sendable {
     }
 
     /// The kept values as lines "Label: value", the fields changed in this form first (under
-    /// "Changed here:" when the form had values before), in the order of `order` (the form's
-    /// fields) or by id: how a draft is read back when its form cannot be opened again.
-    public func readBack(order: [String] = []) -> String {
-        let ids = order.filter { values[$0] != nil } + values.keys.filter { !order.contains($0) }.sorted()
+    /// "Changed here:" when the form had values before), in the form's order, a choice by its
+    /// title: how a draft is read back when its form cannot be opened again.
+    public func readBack() -> String {
+        let known = Set(order)
+        let ids = order.filter { values[$0] != nil } + values.keys.filter { !known.contains($0) }.sorted()
         func lines(_ ids: [String]) -> [String] {
-            ids.filter { !(values[$0] ?? "").isEmpty || baseValues != nil }.map { "\(labels[$0] ?? $0): \(values[$0] ?? "")" }
+            ids.filter { !(values[$0] ?? "").isEmpty || baseValues != nil }.map { "\(labels[$0] ?? $0): \(shown[$0] ?? values[$0] ?? "")" }
         }
         guard baseValues != nil else { return lines(ids).joined(separator: "\n") }
         let changed = Set(changedFields)
@@ -89,7 +96,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels, subject
+        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels, subject, order, shown
     }
 
     /// Drafts kept before issue 22 have no session, form, title or labels.
@@ -106,6 +113,8 @@ public struct FormDraft: Hashable, Codable, Sendable {
                   basedOn: try container.decodeIfPresent(CaseVersion.self, forKey: .basedOn),
                   baseValues: try container.decodeIfPresent([String: String].self, forKey: .baseValues),
                   labels: try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
-                  subject: try container.decodeIfPresent(String.self, forKey: .subject))
+                  subject: try container.decodeIfPresent(String.self, forKey: .subject),
+                  order: try container.decodeIfPresent([String].self, forKey: .order) ?? [],
+                  shown: try container.decodeIfPresent([String: String].self, forKey: .shown) ?? [:])
     }
 }

@@ -221,6 +221,18 @@ extension Form {
         return labels
     }
 
+    /// Each choice field's value as its title, where the two differ: for reading a draft back.
+    public var shownChoices: [String: String] {
+        var shown: [String: String] = [:]
+        for section in sections {
+            for field in section.fields {
+                if case let .choice(options) = field.kind, let option = options.first(where: { $0.value == field.value }),
+                   option.title != field.value { shown[field.id] = option.title }
+            }
+        }
+        return shown
+    }
+
     /// The field ids in the order the form shows them.
     public var fieldIDs: [String] { sections.flatMap { $0.fields.map(\.id) } }
 

@@ -95,7 +95,7 @@ public struct FormScreen: Screen {
         return FormDraft(form: origin?.form ?? "form.\(title.lowercased().replacingOccurrences(of: " ", with: "-"))",
                   title: origin.map { "\(title) \($0.caseID)" } ?? title, savedAt: now, values: form.values,
                   focus: form.focusedField.id, editing: origin?.caseID, basedOn: origin?.version, baseValues: origin?.base ?? opened,
-                  labels: form.labels, subject: origin?.subject ?? heading)
+                  labels: form.labels, subject: origin?.subject ?? heading, order: form.fieldIDs, shown: form.shownChoices)
     }
 
     /// A kept draft of this form, back: as typed when the case is where it was; merged field
@@ -141,7 +141,8 @@ public struct FormScreen: Screen {
     public mutating func prepare(for area: Rect, now: Timestamp) { self.now = now }
     /// Every printable key belongs to the form, so a stray q never leaves it unasked.
     public var capturesText: Bool { true }
-    public var hasUnsavedWork: Bool { form.isDirty && keepsDraft }
+    /// Typed and not saved: changed, and not back to what it opened with.
+    public var hasUnsavedWork: Bool { form.isDirty && keepsDraft && form.values != (origin?.base ?? opened) }
 
     /// The same form, keeping no draft (a query, not a record).
     public func keepingNoDraft() -> FormScreen {

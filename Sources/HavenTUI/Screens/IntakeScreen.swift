@@ -20,6 +20,8 @@ public struct IntakeScreen: Screen {
     /// reload after a conflict keeps exactly the fields this user changed.
     public private(set) var editing: StoredCase?
     var loadedValues: [String: String] = [:]
+    /// An empty intake form's values: a registration typed and cleared again is nothing kept.
+    let blankValues: [String: String]
     /// Fields changed on both sides and left undecided: asked about again at the next reload.
     var undecided: Set<String> = []
     /// A save met another session's change: reloaded, merged, and saved again when nothing
@@ -32,7 +34,9 @@ public struct IntakeScreen: Screen {
     public init(reference: ReferenceData, today: CalendarDate, form: Form? = nil) {
         self.reference = reference
         self.today = today
-        self.form = form ?? IntakeForm.make(reference: reference)
+        let blank = IntakeForm.make(reference: reference)
+        blankValues = blank.values
+        self.form = form ?? blank
     }
 
     /// The same form, editing an existing case's person and service details.
@@ -51,9 +55,10 @@ public struct IntakeScreen: Screen {
     public var formDraft: FormDraft? {
         FormDraft(form: editing == nil ? FormDraft.intake : FormDraft.person, title: title, savedAt: Timestamp(secondsSinceEpoch: 0),
                   values: form.values, focus: form.focusedField.id, editing: editing?.record.id, basedOn: editing?.version,
-                  baseValues: editing == nil ? nil : loadedValues, labels: form.labels)
+                  baseValues: editing == nil ? nil : loadedValues, labels: form.labels, order: form.fieldIDs, shown: form.shownChoices)
     }
-    public var hasUnsavedWork: Bool { form.isDirty }
+    /// Typed and not saved: changed, and not back to what it opened with.
+    public var hasUnsavedWork: Bool { form.isDirty && form.values != (editing == nil ? blankValues : loadedValues) }
 
     /// Puts a kept draft's values back into the form (it counts as changed). An edit kept on
     /// an older version than the one loaded is merged field by field, as Ctrl-R merges: the
