@@ -73,7 +73,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("3")])
         var lines = app.lines
         XCTAssertEqual(lines[1], " Decisions and allocations awaiting approval: 1")
-        XCTAssertEqual(lines[4], ">HV-000001 Жуков Артём Сергеевич   Grant             anna.k     2026-11-24 0")
+        XCTAssertEqual(lines[4], ">HV-000001  Жуков Артём Сергеевич  Grant             anna.k     2026-11-24 0")
         XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return x Override v Mark / Find Down Move q Back")
         app.press([.character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
@@ -106,7 +106,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("/")])
         app.type("петр")
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · \"петр\"")
-        XCTAssertTrue(app.lines[4].hasPrefix(">HV-000004 Петров"), app.lines[4])
+        XCTAssertTrue(app.lines[4].hasPrefix(">HV-000004  Петров"), app.lines[4])
         app.press([.escape])
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 4", "Esc: every proposal again")
         app.press([.character("w")])

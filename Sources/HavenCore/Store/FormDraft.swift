@@ -32,10 +32,13 @@ public struct FormDraft: Hashable, Codable, Sendable {
     /// value ("Reached a third country" for `reached-third-country`): for reading back.
     public var order: [String]
     public var shown: [String: String]
+    /// Fields changed on both sides and left undecided when it was kept: asked about again
+    /// when it comes back, never taken as settled.
+    public var undecided: [String]
 
     public init(session: String = "", form: String? = nil, title: String? = nil, savedAt: Timestamp, values: [String: String], focus: String,
                 editing: CaseID? = nil, basedOn: CaseVersion? = nil, baseValues: [String: String]? = nil, labels: [String: String] = [:],
-                subject: String? = nil, order: [String] = [], shown: [String: String] = [:]) {
+                subject: String? = nil, order: [String] = [], shown: [String: String] = [:], undecided: [String] = []) {
         let form = form ?? (editing == nil ? Self.intake : Self.person)
         self.session = session
         self.form = form
@@ -50,6 +53,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
         self.subject = subject
         self.order = order
         self.shown = shown
+        self.undecided = undecided
     }
 
     /// The form of a new registration, and the form editing the person's details.
@@ -96,7 +100,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels, subject, order, shown
+        case session, form, title, savedAt, values, focus, editing, basedOn, baseValues, labels, subject, order, shown, undecided
     }
 
     /// Drafts kept before issue 22 have no session, form, title or labels.
@@ -115,6 +119,7 @@ public struct FormDraft: Hashable, Codable, Sendable {
                   labels: try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
                   subject: try container.decodeIfPresent(String.self, forKey: .subject),
                   order: try container.decodeIfPresent([String].self, forKey: .order) ?? [],
-                  shown: try container.decodeIfPresent([String: String].self, forKey: .shown) ?? [:])
+                  shown: try container.decodeIfPresent([String: String].self, forKey: .shown) ?? [:],
+                  undecided: try container.decodeIfPresent([String].self, forKey: .undecided) ?? [])
     }
 }

@@ -174,6 +174,13 @@ public struct HavenApp {
         guard let target = stack.update(id, { $0.formDraft?.target }) ?? nil else { return perform(commands, for: id, quietly: quietly) }
         // A session of this user that ended after this one started may have left this form.
         session.refreshOffered()
+        if let chosen = session.resuming, chosen.target == target, session.offeredDraft(for: target).map({ !SessionServices.same($0, chosen) }) ?? true {
+            // Chosen on the list, and taken meanwhile by another session of this user.
+            session.resuming = nil
+            _ = stack.remove(id)
+            return perform([.status("Your other session has just taken this \(chosen.what) back: it is open there.", .warning)],
+                           for: stack.top.id, quietly: quietly)
+        }
         if let kept = session.offeredDraft(for: target) {
             let restored = stack.update(id) { $0.restore(kept) } ?? []
             let now = stack.update(id) { $0.formDraft?.values } ?? nil
@@ -191,7 +198,7 @@ public struct HavenApp {
                 return perform([
                     .push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved",
                                          text: kept.readBack())),
-                    .status("Your \(kept.what) cannot go back into its form (\(names) changed since): read it here; it stays kept.", .warning),
+                    .status("Your \(kept.what) no longer fits its form (\(names)): read it here; it stays kept.", .warning),
                 ], for: stack.top.id, quietly: quietly)
             }
         }

@@ -174,7 +174,7 @@ public struct PublicityQueueScreen: Screen {
     }
 
     static func overrideForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
-        CaseActions.reasonForm(id, key: "story.approve", title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves",
+        CaseActions.reasonForm(id, key: "story.approve", seen: seen, title: "Approve", heading: "Approve the story of \(id) despite the risk · Ctrl-S approves",
                                section: "A family member is at high risk", label: "Why approve",
                                hint: "why telling this story does not endanger them", missing: "Family at high risk: say why it may still be told.", change: "Approve the story") { record, actor, time, reason in
             try Workflow.approvePublicity(on: record, seen: seen, overrideReason: reason, by: actor, at: time)
@@ -182,7 +182,7 @@ public struct PublicityQueueScreen: Screen {
     }
 
     static func declineForm(_ id: CaseID, seen: ProposalSeen?) -> FormScreen {
-        CaseActions.reasonForm(id, key: "story.decline", title: "Decline", heading: "Decline the story of \(id) with a comment", section: "Decline the story",
+        CaseActions.reasonForm(id, key: "story.decline", seen: seen, title: "Decline", heading: "Decline the story of \(id) with a comment", section: "Decline the story",
                                field: "comment", label: "Comment", hint: "why, for the caseworker", missing: "Say why the story is declined.", change: "Decline the story") { record, actor, time, comment in
             try Workflow.declinePublicity(on: record, seen: seen, comment: comment, by: actor, at: time)
         }

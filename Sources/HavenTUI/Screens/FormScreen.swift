@@ -52,9 +52,12 @@ public struct FormScreen: Screen {
     public private(set) var origin: Origin?
     /// The same form, known as `form` on the case `id` whatever its version: for a form whose
     /// change applies to the case as it is when saved (`CaseChange`), such as a return.
-    public func keeping(_ form: String, onCase id: CaseID) -> FormScreen {
+    /// `seen`: the proposal the form answers; a kept comment never goes back onto another
+    /// (a proposal amended since).
+    public func keeping(_ form: String, onCase id: CaseID, about seen: ProposalSeen?) -> FormScreen {
         var copy = self
-        copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading)
+        let proposal = seen.map { " · \($0.subject) by \($0.proposedBy?.rawValue ?? "?") at \($0.proposedAt?.description ?? "?")" } ?? ""
+        copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading + proposal)
         return copy
     }
 
@@ -95,7 +98,8 @@ public struct FormScreen: Screen {
         return FormDraft(form: origin?.form ?? "form.\(title.lowercased().replacingOccurrences(of: " ", with: "-"))",
                   title: origin.map { "\(title) \($0.caseID)" } ?? title, savedAt: now, values: form.values,
                   focus: form.focusedField.id, editing: origin?.caseID, basedOn: origin?.version, baseValues: origin?.base ?? opened,
-                  labels: form.labels, subject: origin?.subject ?? heading, order: form.fieldIDs, shown: form.shownChoices)
+                  labels: form.labels, subject: origin?.subject ?? heading, order: form.fieldIDs, shown: form.shownChoices,
+                  undecided: undecided.sorted())
     }
 
     /// A kept draft of this form, back: as typed when the case is where it was; merged field
@@ -105,14 +109,16 @@ public struct FormScreen: Screen {
         // About something else now (a later follow-up, another check): not filled, so the
         // runtime reads the draft back instead.
         if let subject = draft.subject, subject != (origin?.subject ?? heading) { return [] }
-        guard let origin, let basedOn = draft.basedOn, basedOn != origin.version else {
+        let open = Set(draft.undecided)
+        guard let origin, let basedOn = draft.basedOn, basedOn != origin.version || !open.isEmpty else {
             fill(draft.values, focus: draft.focus)
             return [.status("Your unsaved \(draft.what) from \(since) UTC is back.", .info)]
         }
         let theirs = form.values
-        let merge = FormMerge(base: draft.baseValues ?? theirs, mine: draft.values, theirs: theirs)
+        let merge = FormMerge(base: draft.baseValues ?? theirs, mine: draft.values, theirs: theirs, undecided: open)
         fill(merge.merged, focus: draft.focus)
-        return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(origin.caseID) was changed since (now \(origin.version?.description ?? "newer")).", .warning)]
+        return [.status(basedOn == origin.version ? "Back: your \(draft.what), with what was undecided to choose."
+                        : "Back: your \(draft.what), merged with \(origin.caseID) \(origin.version?.description ?? "") saved since.", .warning)]
             + conflict(merge, mine: draft.values, theirs: theirs)
     }
 

@@ -55,7 +55,8 @@ public struct IntakeScreen: Screen {
     public var formDraft: FormDraft? {
         FormDraft(form: editing == nil ? FormDraft.intake : FormDraft.person, title: title, savedAt: Timestamp(secondsSinceEpoch: 0),
                   values: form.values, focus: form.focusedField.id, editing: editing?.record.id, basedOn: editing?.version,
-                  baseValues: editing == nil ? nil : loadedValues, labels: form.labels, order: form.fieldIDs, shown: form.shownChoices)
+                  baseValues: editing == nil ? nil : loadedValues, labels: form.labels, order: form.fieldIDs, shown: form.shownChoices,
+                  undecided: undecided.sorted())
     }
     /// Typed and not saved: changed, and not back to what it opened with.
     public var hasUnsavedWork: Bool { form.isDirty && form.values != (editing == nil ? blankValues : loadedValues) }
@@ -66,13 +67,14 @@ public struct IntakeScreen: Screen {
     /// asked about.
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         let since = draft.savedAt.minuteText
-        guard let editing, let basedOn = draft.basedOn, basedOn != editing.version, let base = draft.baseValues else {
+        guard let editing, let basedOn = draft.basedOn, basedOn != editing.version || !draft.undecided.isEmpty, let base = draft.baseValues else {
             if let base = draft.baseValues { loadedValues = base }
             form.restore(draft.values, focus: draft.focus)
             return [.status("Your unsaved \(draft.what) from \(since) UTC is back.", .info)]
         }
         loadedValues = base
-        return [.status("Your unsaved \(draft.what) from \(since) UTC is back; \(editing.record.id) was changed since (now \(editing.version)).", .warning)]
+        undecided = Set(draft.undecided)
+        return [.status("Back: your \(draft.what), merged with \(editing.record.id) \(editing.version) saved since.", .warning)]
             + merge(draft.values, into: editing)
     }
 

@@ -86,7 +86,8 @@ public struct KeptDraftsScreen: Screen {
         let first = max(0, selected - room + 1)
         for (offset, draft) in drafts.dropFirst(first).prefix(room).enumerated() {
             let changed = draft.baseValues == nil ? draft.values.values.filter { !$0.isEmpty }.count : draft.changedFields.count
-            let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")"
+            let about = draft.subject.map { " · " + ($0.components(separatedBy: " · ").first ?? $0) } ?? ""
+            let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")\(about)"
             canvas.putListRow(" " + DisplayWidth.fit(draft.title, to: titleWidth) + " " + detail, x: area.x, y: area.y + 2 + offset,
                               width: area.width, style: .normal, selected: first + offset == selected, keyWidth: titleWidth)
         }
@@ -150,6 +151,11 @@ struct DiscardDraft: StoreTask {
     let kept: FormDraft
 
     func run(in session: SessionServices) -> [Command] {
+        session.refreshOffered()
+        guard session.offeredDrafts.contains(where: { SessionServices.same($0, kept) }) else {
+            return [.message(KeptDraftsScreen.Remaining(drafts: session.offeredDrafts)),
+                    .status("Not thrown away: your other session has just taken this \(kept.what) back.", .warning)]
+        }
         let done = session.discard(kept)
         return [.message(KeptDraftsScreen.Remaining(drafts: session.offeredDrafts)),
                 .status(done ? "Your unsaved \(kept.what) is thrown away." : "It could not be thrown away; it stays kept.", done ? .info : .error)]

@@ -125,21 +125,21 @@ enum CaseActions {
 
     /// A form of one text that must be given (a comment, a reason); once given, `apply` changes
     /// case `id` as the store has it now, and the screen below reloads `reloads`.
-    static func reasonForm(_ id: CaseID, key: String, title: String, heading: String, section: String, field: String = "reason", label: String,
-                           hint: String, missing: String, change: String,
+    static func reasonForm(_ id: CaseID, key: String, seen: ProposalSeen?, title: String, heading: String, section: String, field: String = "reason",
+                           label: String, hint: String, missing: String, change: String,
                            apply: @escaping @Sendable (Case, Actor, Timestamp, String) throws -> Case) -> FormScreen {
         let form = Form(sections: [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
         return FormScreen(title: title, heading: heading, form: form) { form, now in
             let text = form.value(field)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .problems([ValidationIssue(field: field, message: missing)]) }
             return .perform([.update([id], change: CaseChange(change) { record, actor, time in try apply(record, actor, time, text) })])
-        }.keeping(key, onCase: id)
+        }.keeping(key, onCase: id, about: seen)
     }
 
     /// The form that sends a proposal (decision or allocation) back with a comment.
     static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
-        return reasonForm(id, key: "return", title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
+        return reasonForm(id, key: "return", seen: seen, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
                           field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.", change: "Return \(what)") { record, actor, time, comment in
             if case .allocation = kind { return try Workflow.returnAllocation(on: record, seen: seen, comment: comment, by: actor, at: time) }
             return try Workflow.returnDecision(on: record, seen: seen, comment: comment, by: actor, at: time)
@@ -172,7 +172,7 @@ enum CaseActions {
             return .perform([.update([id], change: CaseChange("Override allocation to \(country)") { record, actor, time in
                 try Workflow.overrideAllocation(on: record, seen: seen, to: country, reason: reason, by: actor, at: time)
             })])
-        }.keeping("override", onCase: id)
+        }.keeping("override", onCase: id, about: seen)
     }
 
     static func moves(for record: Case, role: Role) -> [TransitionName] {

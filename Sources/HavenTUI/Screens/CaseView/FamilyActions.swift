@@ -126,7 +126,7 @@ enum FamilyActions {
                 try Workflow.moveReunification(member: member.id, to: stage, on: date, nextAction: form.value("nextAction"), due: due,
                                                in: stored.record, policy: policy(context), by: context.actor, at: now)
             }
-        }.keeping("member.move:\(member.id)", on: stored)
+        }.keeping("member.move:\(member.id)", on: stored, subject: "Move \(member.displayName)'s reunification on from \(member.stage.title)")
     }
 
     static func nextAction(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> FormScreen {

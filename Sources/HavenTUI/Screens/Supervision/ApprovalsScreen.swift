@@ -264,9 +264,9 @@ public struct ApprovalsScreen: Screen {
         }
         // Below 70 columns the date goes first; the days waiting stay.
         let showDate = area.width >= 70
-        let nameWidth = max(6, area.width - 1 - 10 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
+        let nameWidth = max(6, area.width - 1 - 11 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
         func line(_ cells: [String]) -> String {
-            " " + DisplayWidth.fit(cells[0], to: 9) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
+            " " + DisplayWidth.fit(cells[0], to: 10) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
                 + DisplayWidth.fit(cells[2], to: 17) + " " + DisplayWidth.fit(cells[3], to: 10) + " "
                 + (showDate ? DisplayWidth.fit(cells[4], to: 10) + " " : "") + DisplayWidth.fit(cells[5], to: 5)
         }
