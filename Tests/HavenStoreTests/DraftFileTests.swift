@@ -32,6 +32,41 @@ final class DraftFileTests: XCTestCase {
         XCTAssertEqual(left, [], "the draft and the over session's lock file are gone")
     }
 
+    /// Taking a kept draft is one rename: the second taker finds it gone, and the taken draft
+    /// is the new session's (its over session's file goes with its last draft).
+    func testADraftIsTakenOnceByRename() throws {
+        var gone: FileCaseStore? = try FileCaseStore(at: url)
+        let draft = FormDraft(session: "old", savedAt: Timestamp(secondsSinceEpoch: 1), values: ["x": "Жуков"], focus: "x")
+        try gone?.keepDraft(draft, for: "anna.k")
+        gone = nil
+        let first = try FileCaseStore(at: url), second = try FileCaseStore(at: url)
+        try first.beginSession("new1", for: "anna.k")
+        try second.beginSession("new2", for: "anna.k")
+        XCTAssertEqual(try first.drafts(for: "anna.k").count, 1)
+        XCTAssertTrue(try first.takeDraft(draft, into: "new1", for: "anna.k"))
+        XCTAssertFalse(try second.takeDraft(draft, into: "new2", for: "anna.k"), "taken already")
+        let names = try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent("drafts").path).sorted()
+        XCTAssertEqual(names, ["anna.k~new1.session", "anna.k~new1~intake.json", "anna.k~new2.session"],
+                       "old's file went with its last draft; each taker holds its lock before it takes")
+        XCTAssertEqual(try second.drafts(for: "anna.k"), [], "new1 is running: its draft is its own")
+    }
+
+    /// Settings kept in the store leave it sound for `haven check`, and are owner-only.
+    func testSettingsLeaveTheStoreSound() throws {
+        let store = try FileCaseStore(at: url)
+        var filter = ApprovalFilter()
+        filter.waitingAtLeast = 14
+        try store.keepSettings(UserSettings().saving(filter), for: "anna.k")
+        let check = StoreCheck.run(at: url)
+        XCTAssertTrue(check.isSound, check.problems.map(\.description).joined(separator: "\n"))
+        var info = stat()
+        XCTAssertEqual(stat(url.appendingPathComponent("settings/anna.k.json").path, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o600)
+        XCTAssertEqual(chmod(url.appendingPathComponent("settings/anna.k.json").path, 0o644), 0)
+        XCTAssertEqual(try store.settings(for: "anna.k"), UserSettings(), "readable by others: not taken as hers")
+        XCTAssertThrowsError(try store.keepSettings(UserSettings(), for: "anna.k"), "and never written over")
+    }
+
     /// A backup (or a store on a read-only disk) keeps no drafts and offers none.
     func testAReadOnlyStoreOffersNoDrafts() throws {
         let store = try FileCaseStore(at: url)

@@ -163,6 +163,29 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.family[0].nextAction, "Ждать визу", "theirs, untouched")
     }
 
+    /// A refused save is not saved again by itself once the case has moved on: travel notes
+    /// typed before the arrival was recorded elsewhere are looked at first, never saved blind.
+    func testAFormIsNotResavedOnACaseThatMovedOnMeanwhile() throws {
+        let store = try CaseLifeScreensTests.store()
+        var mine = app(store), theirs = app(store)
+        travelForm(&mine, date: "", notes: "Рейс через Варшаву")
+        travelForm(&theirs, date: "2026-11-24")
+        theirs.press([.control("g"), .character("2")])
+        theirs.type("2026-11-24")
+        theirs.press([.control("g"), .character("3")])
+        theirs.type("2026-11-24")
+        theirs.press([.tab])
+        theirs.type("Лейпциг")
+        theirs.press([.tab])
+        theirs.type("Мария, Caritas")
+        theirs.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .integration, theirs.lines.joined(separator: "\n"))
+        mine.press([.control("s")])
+        XCTAssertTrue(mine.status?.text.hasPrefix("Not ") == true, mine.status?.text ?? "")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelNotes, "", "not saved blind")
+        XCTAssertEqual(mine.topScreen.title, "Travel", "the form stays, with what was typed")
+    }
+
     /// Ctrl-S on a form that changes nothing writes no version: an empty save would only meet
     /// every other session's save as a conflict.
     func testSavingNothingChangedWritesNoVersion() throws {
@@ -233,10 +256,8 @@ final class DraftsAndConflictsTests: XCTestCase {
         var next = app(store)
         next.press([.enter])
         XCTAssertEqual(next.topScreen.title, "HV-000001")
-        XCTAssertNil((next.topScreen as? CaseViewScreen)?.note, "not opened by itself: keys meant for the case stay the case's")
-        XCTAssertEqual(next.status?.text.hasSuffix("is kept: n brings it back."), true, next.status?.text ?? "")
-        next.press([.character("n")])
-        XCTAssertEqual((next.topScreen as? CaseViewScreen)?.note?.text, "Позвонил брат")
+        XCTAssertEqual((next.topScreen as? CaseViewScreen)?.note?.text, "Позвонил брат", "back in its field, where Esc asks")
+        XCTAssertEqual(next.status?.text.hasSuffix("is back: Enter saves, Esc asks."), true, next.status?.text ?? "")
         next.press([.enter])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.last?.text, "Позвонил брат")
     }

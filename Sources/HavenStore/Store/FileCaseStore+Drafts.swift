@@ -28,16 +28,29 @@ extension FileCaseStore {
         startedSessions.insert(key)
     }
 
-    /// The session file of a started session, created and locked at its first draft.
+    /// The session file of a session, created and locked at its first draft (a store that
+    /// keeps a draft for a session not begun here begins it). The lock is on the file at the
+    /// path: another session clearing over sessions' files may unlink it between the open and
+    /// the lock, so the locked file is checked to be the one at the path, and opened again if
+    /// not; a draft is never written without its lock held.
     func lockSession(_ session: String, for user: UserName) throws {
         let key = "\(user.rawValue)\(Self.draftSeparator)\(session)"
-        guard sessionLocks[key] == nil, startedSessions.contains(key) else { return }
+        guard sessionLocks[key] == nil else { return }
+        startedSessions.insert(key)
         try makeDraftsFolder()
-        let file = try PosixFile(path: "\(draftsFolder)/\(key).session", flags: O_RDWR | O_CREAT, mode: 0o600)
-        guard flock(file.descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            throw StoreError.unavailable("session \(session) of \(user) is already running")
+        let path = "\(draftsFolder)/\(key).session"
+        for _ in 0..<5 {
+            let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT, mode: 0o600)
+            guard flock(file.descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                throw StoreError.unavailable("session \(session) of \(user) is already running")
+            }
+            var held = stat(), atPath = stat()
+            if fstat(file.descriptor, &held) == 0, stat(path, &atPath) == 0, held.st_ino == atPath.st_ino, held.st_dev == atPath.st_dev {
+                sessionLocks[key] = file
+                return
+            }
         }
-        sessionLocks[key] = file
+        throw StoreError.unavailable("the session file \(path) keeps being replaced; no draft is kept")
     }
 
     public func endSession(_ session: String, for user: UserName) {
@@ -179,6 +192,16 @@ extension FileCaseStore {
 
     public func keepSettings(_ settings: UserSettings, for user: UserName) throws {
         if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); settings are not kept") }
+        // A file there that is not readable as this account's settings is never written over:
+        // what it holds would be lost (a later Haven's settings, a file restored with others' owner).
+        let path = "\(settingsFolder)/\(user.rawValue).json"
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_uid == geteuid(), info.st_mode & 0o077 == 0, info.st_mode & S_IFMT == S_IFREG,
+                  let data = FileManager.default.contents(atPath: path), (try? JSONDecoder().decode(UserSettings.self, from: data)) != nil else {
+                throw StoreError.unavailable("\(path) is not readable as \(user)'s settings; move it out to save settings again")
+            }
+        }
         if !FileManager.default.fileExists(atPath: settingsFolder) {
             _ = try PosixFile.makeDirectory(settingsFolder, mode: 0o700)
             chmod(settingsFolder, manifest.directoryMode & 0o070 == 0 ? manifest.directoryMode : manifest.directoryMode | S_ISVTX)

@@ -134,7 +134,7 @@ extension FileCaseStore {
     /// Files written beside a store file by a process that is gone (killed, or the power was
     /// cut before its rename): never read, removed by the next writer.
     func removeAbandonedTemporaryFiles() {
-        for folder in [directory.path, directory.appendingPathComponent(Self.draftsDirectory).path] {
+        for folder in [directory.path, directory.appendingPathComponent(Self.draftsDirectory).path, settingsFolder] {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
                 guard let range = name.range(of: ".tmp-"),
                       let processID = name[range.upperBound...].split(separator: "-").first.flatMap({ Int32($0) }),

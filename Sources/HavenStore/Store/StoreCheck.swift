@@ -52,14 +52,14 @@ public enum StoreCheck {
         }
         let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
                           FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
-                          FileCaseStore.draftsDirectory, QueueIndex.fileName, CompactionMoves.fileName, LockNote.fileName, BackupManifest.fileName]
+                          FileCaseStore.draftsDirectory, FileCaseStore.settingsDirectory, QueueIndex.fileName, CompactionMoves.fileName, LockNote.fileName, BackupManifest.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if name == LockNote.fileName { continue }
             if let kept = FileCaseStore.replacedFile(ofTemporary: name), known.contains(kept) {
                 report.problems.append(StoreProblem(.repaired, file: "\(path)/\(name)", message: "a new \(kept) whose writer stopped (or lost power) before renaming it; never read, and the next save removes it"))
             } else if !known.contains(name) {
                 damaged("\(path)/\(name)", "", "a file that is not part of a Haven store; move it out of the store")
-            } else if name != FileCaseStore.quarantineDirectory, name != FileCaseStore.draftsDirectory {
+            } else if ![FileCaseStore.quarantineDirectory, FileCaseStore.draftsDirectory, FileCaseStore.settingsDirectory].contains(name) {
                 do { try StorePermissions.checkNotWorldAccessible("\(path)/\(name)") } catch { damaged("\(path)/\(name)", "", "\(error)") }
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: "\(path)/\(name)", isDirectory: &isDirectory), isDirectory.boolValue {

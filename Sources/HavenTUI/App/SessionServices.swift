@@ -170,6 +170,7 @@ public final class SessionServices {
     func save(_ record: Case, basedOn version: CaseVersion) -> [Command] {
         guard let store else { return [.message(StoreReply.failed("No store is open."))] }
         do {
+            _ = try? store.refresh()
             let before = try? store.load(record.id)
             // Saving what is already there would only add an empty version, which then meets
             // every other session's save as a conflict: nothing is written.

@@ -33,6 +33,9 @@ public struct FormScreen: Screen {
         /// What the form is about, as its heading says (a draft or a reload on another
         /// subject, such as a later follow-up, is refused).
         public var subject: String
+        /// The case's stage when the form was filled: a refused save is saved again by itself
+        /// only while the case is still there (a case approved meanwhile is looked at first).
+        public var stage: CaseStage?
     }
 
     public let title: String
@@ -57,7 +60,8 @@ public struct FormScreen: Screen {
     public func keeping(_ form: String, onCase id: CaseID, about seen: ProposalSeen?) -> FormScreen {
         var copy = self
         let proposal = seen.map { " · \($0.subject) by \($0.proposedBy?.rawValue ?? "?") at \($0.proposedAt?.description ?? "?")" } ?? ""
-        copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading + proposal)
+        copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading + proposal,
+                             stage: nil)
         return copy
     }
 
@@ -69,6 +73,10 @@ public struct FormScreen: Screen {
     /// A save met another session's change: the form is reloaded and, when nothing clashes,
     /// saved again at once (fields changed on one side only merge).
     var savingAfterReload = false
+    /// How many saves in a row met another session's change (saved again at most three times).
+    var retries = 0
+    /// Said when the save lands: whose change was merged in first.
+    var mergedNote: String?
 
     /// A form that asks rather than records (the audit trail's filter, a report's file): no
     /// draft is kept, and quitting does not ask about it.
@@ -89,7 +97,7 @@ public struct FormScreen: Screen {
     public func keeping(_ form: String, on stored: StoredCase, subject: String? = nil) -> FormScreen {
         var copy = self
         copy.origin = Origin(form: form, caseID: stored.record.id, version: stored.version, savedBy: stored.savedBy,
-                             savedAt: stored.savedAt, base: opened, subject: subject ?? heading)
+                             savedAt: stored.savedAt, base: opened, subject: subject ?? heading, stage: stored.record.stage)
         return copy
     }
 
@@ -175,6 +183,8 @@ public struct FormScreen: Screen {
         switch action {
         case .reload:
             guard let origin else { return [] }
+            // Ctrl-R only loads: a save is never made by it, even after a reload that failed.
+            savingAfterReload = false
             return [.run(ReloadCaseForm(form: origin.form, id: origin.caseID))]
         case .next: form.move(by: 1)
         case .previous: form.move(by: -1)
@@ -262,9 +272,16 @@ public struct FormScreen: Screen {
         if merge.kept.isEmpty { replaced.form.markSaved() }
         self = replaced
         let kept = merge.kept.count
-        // Saved again at once when the other change touched none of the fields changed here.
-        if saving, merge.clashes.isEmpty {
-            return [.status("\(next.caseID) was changed meanwhile; your \(kept) field\(kept == 1 ? "" : "s") merged, saving…", .info)] + handle(.submit)
+        // Saved again at once when the other change touched none of the fields changed here,
+        // the case is still where it was, and it has not happened three times in a row.
+        if saving, merge.clashes.isEmpty, next.stage == origin.stage, retries < 3 {
+            retries += 1
+            mergedNote = "\(next.savedBy?.rawValue ?? "another session")'s change of \(next.savedAt?.minuteText ?? "") UTC merged first"
+            return handle(.submit)
+        }
+        retries = 0
+        if saving, merge.clashes.isEmpty, next.stage != origin.stage {
+            return [.status("Not saved: \(next.caseID) is now in \(next.stage?.title ?? "another stage"). Look at the form again; Ctrl-S saves it.", .warning)]
         }
         return [.status(merge.clashes.isEmpty
                         ? "Reloaded \(next.caseID) (\(next.version?.description ?? "as it is")); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept. Ctrl-S saves."
@@ -274,8 +291,13 @@ public struct FormScreen: Screen {
 
     public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
-        case .saved:
+        case let .saved(stored, _):
             form.markSaved()
+            retries = 0
+            if let note = mergedNote {
+                mergedNote = nil
+                return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version), \(note).", .info)]
+            }
             return reply.closingAfterSave
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }

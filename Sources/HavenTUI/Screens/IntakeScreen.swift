@@ -27,6 +27,10 @@ public struct IntakeScreen: Screen {
     /// A save met another session's change: reloaded, merged, and saved again when nothing
     /// clashes.
     var savingAfterReload = false
+    /// Saves in a row that met another session's change (saved again at most three times).
+    var retries = 0
+    /// Said when the save lands: whose change was merged in first.
+    var mergedNote: String?
     /// Who is editing (the workflow checks the role and the assignment).
     var actor: Actor?
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
@@ -146,6 +150,8 @@ public struct IntakeScreen: Screen {
             return [FormKeys.goToPrompt]
         case .reloadEdited:
             guard let editing else { return [] }
+            // Ctrl-R only loads: a save is never made by it, even after a reload that failed.
+            savingAfterReload = false
             return [.reload(editing.record.id)]
         case .close:
             guard form.isDirty else { return [.back] }
@@ -215,7 +221,10 @@ public struct IntakeScreen: Screen {
         case let .saved(stored, _):
             editing = stored
             form.markSaved()
-            return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version).", .info)]
+            retries = 0
+            let merged = mergedNote.map { ", \($0)" } ?? ""
+            mergedNote = nil
+            return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version)\(merged).", .info)]
         case .conflict:
             guard let editing else { return [] }
             // Reloaded and merged; saved again unless a field was changed on both sides.
@@ -231,10 +240,12 @@ public struct IntakeScreen: Screen {
                                  theirs: IntakeForm.make(reference: reference).values.merging(IntakeForm.values(of: newer.record.defector)) { $1 },
                                  undecided: undecided)
             let asking = merge(mine, into: newer)
-            if saving, kept.clashes.isEmpty {
-                return [.status("\(newer.record.id) was changed meanwhile; your \(kept.kept.count) field\(kept.kept.count == 1 ? "" : "s") merged, saving…", .info)]
-                    + handle(.save)
+            if saving, kept.clashes.isEmpty, retries < 3 {
+                retries += 1
+                mergedNote = "\(newer.savedBy)'s change of \(newer.savedAt.minuteText) UTC merged first"
+                return handle(.save)
             }
+            retries = 0
             let said = kept.clashes.isEmpty
                 ? "Reloaded \(newer.record.id) (\(newer.version)); your \(kept.kept.count) changed field\(kept.kept.count == 1 ? " is" : "s are") kept: Ctrl-S saves."
                 : "Reloaded \(newer.record.id) (\(newer.version)): \(kept.clashes.count) changed by \(newer.savedBy) too. t theirs, m yours."

@@ -26,8 +26,6 @@ public struct CaseViewScreen: Screen {
     public private(set) var scroll = 0
     /// The note being written; kept through a conflict so nothing typed is lost.
     public private(set) var note: TextField?
-    /// A note kept from an earlier session, waiting for `n`.
-    public private(set) var keptNote: String?
     /// Set when the last save met someone else's change.
     public private(set) var conflict: (savedBy: UserName, savedAt: Timestamp)?
     /// `a` was pressed: y approves the proposal, anything else does not.
@@ -137,20 +135,21 @@ public struct CaseViewScreen: Screen {
     public var title: String { stored.record.id.rawValue }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { note != nil }
-    public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) || keptNote != nil }
-    /// A note being written is kept as a draft of this case's note; so is one kept from an
-    /// earlier session until `n` takes it up.
+    public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) }
+    /// A note being written is kept as a draft of this case's note.
     public var formDraft: FormDraft? {
-        FormDraft(form: "note", title: "Note on \(stored.record.id)", savedAt: now, values: ["note": note?.text ?? keptNote ?? ""], focus: "note",
+        FormDraft(form: "note", title: "Note on \(stored.record.id)", savedAt: now, values: ["note": note?.text ?? ""], focus: "note",
                   editing: stored.record.id, basedOn: stored.version, baseValues: ["note": ""], labels: ["note": "Note"])
     }
 
-    /// A note left unsaved by a session that is over: said, and put back when `n` is pressed,
-    /// not opened by itself (keys meant for the case would be typed into it).
+    /// A note left unsaved by a session that is over: back in its field, where Esc asks before
+    /// throwing it away. (Held back for `n` instead, it was lost when the case was left with q,
+    /// which asks nothing.)
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         guard let text = draft.values["note"], !text.isEmpty else { return [] }
-        keptNote = text
-        return [.status("Your unsaved note on \(stored.record.id) from \(draft.savedAt.minuteText) UTC is kept: n brings it back.", .info)]
+        note = TextField(text: text, maximumLength: 2000)
+        show(.notes)
+        return [.status("Your unsaved note from \(draft.savedAt.minuteText) UTC is back: Enter saves, Esc asks.", .warning)]
     }
 
     public var keyTable: KeyTable<Action> {
@@ -216,8 +215,7 @@ public struct CaseViewScreen: Screen {
         case .pageDown: scroll += page
         case .pageUp: scroll -= page
         case .addNote:
-            note = TextField(text: keptNote ?? "", maximumLength: 2000)
-            keptNote = nil
+            note = TextField(maximumLength: 2000)
             show(.notes)
         case .cancelNote:
             guard note?.text.isEmpty ?? true else {
