@@ -191,7 +191,7 @@ extension CaseViewScreenTests {
         type("Великие Луки", &app)
         // The save meets oleh's change to another field: reloaded, merged and saved at once.
         keys([.control("s")], &app)
-        XCTAssertEqual(render(app)[22], " Saved HV-000007 as v3.")
+        XCTAssertEqual(render(app)[22], " Saved HV-000007 as v3, oleh.m's change of 2026-11-24 09:12 UTC merged first.")
         let saved = try store.load(CaseID(number: 7))
         XCTAssertEqual(saved.version, CaseVersion(3))
         XCTAssertEqual(saved.record.defector.birthPlace, "Великие Луки", "my change")
