@@ -23,6 +23,12 @@ final class DraftsInTmuxTests: XCTestCase {
         session.waitFor(text: text)
     }
 
+    /// The connection drops: SIGHUP, and haven ends by it.
+    func hangUp(_ session: TmuxSession, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(kill(try XCTUnwrap(session.haven), SIGHUP), 0, file: file, line: line)
+        XCTAssertEqual(session.exitStatus(), 128 + SIGHUP, file: file, line: line)
+    }
+
     func draftFiles(_ store: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "\(store)/drafts")) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     }
@@ -44,8 +50,7 @@ final class DraftsInTmuxTests: XCTestCase {
         defer { cleanup() }
         let first = try TmuxSession(arguments: ["--store", store])
         try editHealthNeeds("2", to: "Астма, ингалятор", in: first)
-        XCTAssertEqual(kill(try XCTUnwrap(first.haven), SIGHUP), 0)
-        XCTAssertEqual(first.exitStatus(), 128 + SIGHUP)
+        try hangUp(first)
         XCTAssertEqual(draftFiles(store).count, 1)
         XCTAssertTrue(draftFiles(store)[0].hasSuffix("~HV-000002.person.json"), "\(draftFiles(store))")
 
@@ -80,8 +85,7 @@ final class DraftsInTmuxTests: XCTestCase {
         waitForDrafts(2, holding: "Диабет", in: store)
 
         // The intake session drops; the edit session goes on typing, and keeps its own draft.
-        XCTAssertEqual(kill(try XCTUnwrap(intake.haven), SIGHUP), 0)
-        XCTAssertEqual(intake.exitStatus(), 128 + SIGHUP)
+        try hangUp(intake)
         try edit.type(", инсулин")
         waitForDrafts(2, holding: "Диабет, инсулин", in: store)
         let third = try TmuxSession(arguments: ["--store", store])
@@ -92,8 +96,7 @@ final class DraftsInTmuxTests: XCTestCase {
         third.waitFor("the intake form as it was") { $0.contains("Register a defector") && $0.contains("Горбачёв") }
 
         // The edit session drops too: its edit, with what it typed last, is offered to the next.
-        XCTAssertEqual(kill(try XCTUnwrap(edit.haven), SIGHUP), 0)
-        XCTAssertEqual(edit.exitStatus(), 128 + SIGHUP)
+        try hangUp(edit)
         let fourth = try TmuxSession(arguments: ["--store", store])
         fourth.waitFor(text: "1 unsaved form from an earlier session")
         XCTAssertTrue(fourth.screen.contains("Edit HV-000003"), fourth.screen)

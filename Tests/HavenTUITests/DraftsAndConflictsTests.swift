@@ -90,13 +90,21 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertEqual(saved.receptionPlace, "Лейпциг, центр приёма")
     }
 
-    func testKeepingMineOnAConflictSavesMineOverTheirs() throws {
-        let store = try CaseLifeScreensTests.store()
+    /// A session of anna.k whose travel date 2026-12-20 has just met another session's saved
+    /// 2026-12-22: on the conflict screen.
+    func travelDateClash(_ store: InMemoryCaseStore) -> HavenApp {
         var mine = app(store), theirs = app(store)
         travelForm(&mine, date: "2026-12-20")
         travelForm(&theirs, date: "2026-12-22")
         theirs.press([.control("s")])
-        mine.press([.control("s"), .character("m"), .enter, .control("s")])
+        mine.press([.control("s")])
+        return mine
+    }
+
+    func testKeepingMineOnAConflictSavesMineOverTheirs() throws {
+        let store = try CaseLifeScreensTests.store()
+        var mine = travelDateClash(store)
+        mine.press([.character("m"), .enter, .control("s")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelDate?.description, "2026-12-20")
         XCTAssertEqual(store.history(of: CaseID(number: 1)).count, 3, "registered, theirs, mine: nothing lost, one after the other")
     }
@@ -122,11 +130,7 @@ final class DraftsAndConflictsTests: XCTestCase {
     /// about it again, it is never taken as settled.
     func testAnUndecidedClashIsAskedAgainAfterADrop() throws {
         let store = try CaseLifeScreensTests.store()
-        var mine = app(store), theirs = app(store)
-        travelForm(&mine, date: "2026-12-20")
-        travelForm(&theirs, date: "2026-12-22")
-        theirs.press([.control("s")])
-        mine.press([.control("s")])
+        var mine = travelDateClash(store)
         XCTAssertTrue(mine.topScreen is ConflictScreen)
         mine.press([.escape])
         mine.endSession()

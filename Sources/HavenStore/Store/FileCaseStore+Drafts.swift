@@ -112,9 +112,7 @@ extension FileCaseStore {
             if sessionLocks[key] != nil { continue }
             let isOver = over[session] ?? !isRunning("\(draftsFolder)/\(key).session")
             over[session] = isOver
-            var info = stat()
-            guard isOver, lstat(path, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 == 0, info.st_mode & S_IFMT == S_IFREG,
-                  let data = FileManager.default.contents(atPath: path),
+            guard isOver, Self.isOwnPrivateFile(path), let data = FileManager.default.contents(atPath: path),
                   var draft = try? JSONDecoder().decode(FormDraft.self, from: data) else { continue }
             // The name says which session kept it, whatever an old file says inside.
             draft.session = session
@@ -166,47 +164,24 @@ extension FileCaseStore {
         "\(draftsFolder)/\(user.rawValue)\(Self.draftSeparator)\(session)\(Self.draftSeparator)\(target).json"
     }
 
-    func makeDraftsFolder() throws {
-        guard !FileManager.default.fileExists(atPath: draftsFolder) else { return }
-        _ = try PosixFile.makeDirectory(draftsFolder, mode: 0o700)
-        // Sticky in a group store, as /tmp is: a member may remove only their own files.
-        chmod(draftsFolder, manifest.directoryMode & 0o070 == 0 ? manifest.directoryMode : manifest.directoryMode | S_ISVTX)
-        try PosixFile.syncDirectory(directory.path)
-    }
+    func makeDraftsFolder() throws { try makePersonalFolder(draftsFolder) }
 }
 
-/// A person's own settings: `settings/USER.json`, owner-only (0600), written whole by rename;
-/// only a file this account owns and alone may read is taken as its settings.
 extension FileCaseStore {
-    static let settingsDirectory = "settings"
-
-    var settingsFolder: String { directory.appendingPathComponent(Self.settingsDirectory).path }
-
-    public func settings(for user: UserName) throws -> UserSettings {
-        let path = "\(settingsFolder)/\(user.rawValue).json"
+    /// A regular file this account owns and no one else may read or write: all a file in a
+    /// per-person folder of a group store (drafts, settings) must be to be taken as one's own;
+    /// any other member could have put anything else there.
+    static func isOwnPrivateFile(_ path: String) -> Bool {
         var info = stat()
-        guard lstat(path, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 == 0, info.st_mode & S_IFMT == S_IFREG,
-              let data = FileManager.default.contents(atPath: path) else { return UserSettings() }
-        return (try? JSONDecoder().decode(UserSettings.self, from: data)) ?? UserSettings()
+        return lstat(path, &info) == 0 && info.st_uid == geteuid() && info.st_mode & 0o077 == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
-    public func keepSettings(_ settings: UserSettings, for user: UserName) throws {
-        if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); settings are not kept") }
-        // A file there that is not readable as this account's settings is never written over:
-        // what it holds would be lost (a later Haven's settings, a file restored with others' owner).
-        let path = "\(settingsFolder)/\(user.rawValue).json"
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            guard info.st_uid == geteuid(), info.st_mode & 0o077 == 0, info.st_mode & S_IFMT == S_IFREG,
-                  let data = FileManager.default.contents(atPath: path), (try? JSONDecoder().decode(UserSettings.self, from: data)) != nil else {
-                throw StoreError.unavailable("\(path) is not readable as \(user)'s settings; move it out to save settings again")
-            }
-        }
-        if !FileManager.default.fileExists(atPath: settingsFolder) {
-            _ = try PosixFile.makeDirectory(settingsFolder, mode: 0o700)
-            chmod(settingsFolder, manifest.directoryMode & 0o070 == 0 ? manifest.directoryMode : manifest.directoryMode | S_ISVTX)
-            try PosixFile.syncDirectory(directory.path)
-        }
-        try PosixFile.replaceDurably("\(settingsFolder)/\(user.rawValue).json", with: Array(try CaseRecordLine.encoder.encode(settings)), mode: 0o600)
+    /// A per-person folder: owner-only in a private store; in a group store setgid and sticky,
+    /// as /tmp is, so a member may remove only their own files.
+    func makePersonalFolder(_ folder: String) throws {
+        guard !FileManager.default.fileExists(atPath: folder) else { return }
+        _ = try PosixFile.makeDirectory(folder, mode: 0o700)
+        chmod(folder, manifest.directoryMode & 0o070 == 0 ? manifest.directoryMode : manifest.directoryMode | S_ISVTX)
+        try PosixFile.syncDirectory(directory.path)
     }
 }

@@ -31,6 +31,9 @@ extension HavenApp {
             if let draft = screen.formDraft { wanted[draft.target] = draft }
         }
         session.keepDrafts(wanted)
+        // Once a second, not as a screen opens: what a session of this user that ended since
+        // has left (one readdir of a small folder, off the keystroke path).
+        session.refreshOffered()
     }
 
     /// Removes at once the draft of a form just saved or thrown away, rather than at the next

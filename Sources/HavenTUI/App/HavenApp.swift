@@ -172,8 +172,6 @@ public struct HavenApp {
     mutating func started(_ id: ScreenStack.ID, quietly: Bool = false) -> AppCommand {
         var commands = stack.update(id) { $0.start() } ?? []
         guard let target = stack.update(id, { $0.formDraft?.target }) ?? nil else { return perform(commands, for: id, quietly: quietly) }
-        // A session of this user that ended after this one started may have left this form.
-        session.refreshOffered()
         if let chosen = session.resuming, chosen.target == target, session.offeredDraft(for: target).map({ !SessionServices.same($0, chosen) }) ?? true {
             // Chosen on the list, and taken meanwhile by another session of this user.
             session.resuming = nil

@@ -120,6 +120,17 @@ public struct ConflictScreen: Screen {
 }
 
 extension Form {
+    /// Marks each field changed on both sides with what `savedBy` saved there, focuses the
+    /// first, and returns the screen asking which to keep; nothing when nothing clashes. The
+    /// one place an edit form and a form on a case ask about a conflict.
+    mutating func askAbout(_ merge: FormMerge, mine: [String: String], theirs: [String: String], savedBy: UserName, savedAt: Timestamp,
+                           what: String) -> [Command] {
+        guard let first = merge.clashes.first else { return [] }
+        for id in merge.clashes { messages[id] = ["\(savedBy) saved \"\(shown(theirs[id] ?? "", of: id))\" here."] }
+        focus(on: first)
+        return [.push(ConflictScreen(merge, mine: mine, theirs: theirs, in: self, savedBy: savedBy, savedAt: savedAt, what: what))]
+    }
+
     /// Puts in the values chosen on the conflict screen; a field left undecided keeps this
     /// session's value and its mark. The status line says what Ctrl-S will save.
     mutating func take(_ choices: ConflictScreen.Choices, saving what: String) -> Command {

@@ -143,12 +143,9 @@ public struct FormScreen: Screen {
     /// which to keep; nothing when there are none.
     mutating func conflict(_ merge: FormMerge, mine: [String: String], theirs: [String: String]) -> [Command] {
         undecided = Set(merge.clashes)
-        guard !merge.clashes.isEmpty, let origin else { return [] }
-        let savedBy = origin.savedBy ?? "someone"
-        for id in merge.clashes { form.messages[id] = ["\(savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
-        if let first = merge.clashes.first { form.focus(on: first) }
-        return [.push(ConflictScreen(merge, mine: mine, theirs: theirs, in: form, savedBy: savedBy, savedAt: origin.savedAt ?? now,
-                                     what: "\(title) \(origin.caseID)"))]
+        guard let origin else { return [] }
+        return form.askAbout(merge, mine: mine, theirs: theirs, savedBy: origin.savedBy ?? "someone", savedAt: origin.savedAt ?? now,
+                             what: "\(title) \(origin.caseID)")
     }
 
     public var minimumSize: Size { Size(width: 60, height: 16) }

@@ -79,12 +79,12 @@ public struct IntakeScreen: Screen {
         loadedValues = base
         undecided = Set(draft.undecided)
         return [.status("Back: your \(draft.what), merged with \(editing.record.id) \(editing.version) saved since.", .warning)]
-            + merge(draft.values, into: editing)
+            + merge(draft.values, into: editing).asking
     }
 
     /// This session's values over the case as `newer` has it: the fields changed here kept,
     /// the others taking the newer values, and each field changed on both sides asked about.
-    mutating func merge(_ mine: [String: String], into newer: StoredCase) -> [Command] {
+    mutating func merge(_ mine: [String: String], into newer: StoredCase) -> (merge: FormMerge, asking: [Command]) {
         let blank = IntakeForm.make(reference: reference).values
         let theirs = blank.merging(IntakeForm.values(of: newer.record.defector)) { $1 }
         let merged = FormMerge(base: blank.merging(loadedValues) { $1 }, mine: mine, theirs: theirs, undecided: undecided)
@@ -94,11 +94,8 @@ public struct IntakeScreen: Screen {
         form.restore(merged.merged, focus: focus)
         editing = newer
         loadedValues = theirs
-        guard !merged.clashes.isEmpty else { return [] }
-        for id in merged.clashes { form.messages[id] = ["\(newer.savedBy) saved \"\(form.shown(theirs[id] ?? "", of: id))\" here."] }
-        form.focus(on: merged.clashes[0])
-        return [.push(ConflictScreen(merged, mine: mine, theirs: theirs, in: form, savedBy: newer.savedBy, savedAt: newer.savedAt,
-                                     what: "Edit \(newer.record.id)"))]
+        return (merged, form.askAbout(merged, mine: mine, theirs: theirs, savedBy: newer.savedBy, savedAt: newer.savedAt,
+                                      what: "Edit \(newer.record.id)"))
     }
 
     public var minimumSize: Size { Size(width: 60, height: 16) }
@@ -236,10 +233,7 @@ public struct IntakeScreen: Screen {
             let mine = form.values
             let saving = savingAfterReload
             savingAfterReload = false
-            let kept = FormMerge(base: IntakeForm.make(reference: reference).values.merging(loadedValues) { $1 }, mine: mine,
-                                 theirs: IntakeForm.make(reference: reference).values.merging(IntakeForm.values(of: newer.record.defector)) { $1 },
-                                 undecided: undecided)
-            let asking = merge(mine, into: newer)
+            let (kept, asking) = merge(mine, into: newer)
             if saving, kept.clashes.isEmpty, retries < 3 {
                 retries += 1
                 mergedNote = "\(newer.savedBy)'s change of \(newer.savedAt.minuteText) UTC merged first"
