@@ -27,6 +27,11 @@ struct TerminalBenchmark {
         var burstBytes = 0
         var burstSettled = 0.0
         var switches: [(String, Int)] = []
+        /// My work (issue 23): m on the home screen to the list drawn, its bytes; each move in it.
+        var myWorkOpened = 0.0
+        var myWorkBytes = 0
+        var myWorkMoves: [Double] = []
+        var myWorkMoveBytes: [Int] = []
         var peakResident = 0
         var residentAtHome = 0
         var peakAtHome = 0
@@ -37,7 +42,9 @@ struct TerminalBenchmark {
     }
 
     func run() throws -> Figures {
-        var environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin"]
+        // The home screen first (not My work), so the start is timed as before; My work is opened from it.
+        var environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin",
+                           "HAVEN_START": "home"]
         if let data { environment["HAVEN_DATA"] = data }
         let start = PseudoTerminal.now()
         let session = try PseudoTerminal([haven, "--store", store], columns: columns, rows: rows, environment: environment)
@@ -79,6 +86,17 @@ struct TerminalBenchmark {
 
         // Screen switches: back home and into each area, then back.
         _ = session.send(.escape, quiet: quiet)
+        // My work: worked out from every summary as it opens; moves through its lines.
+        let work = session.send(.character("m"), quiet: 0.3)
+        guard work.text.contains("My work") else { throw BenchFailure("My work did not open: \(work.text.suffix(300))") }
+        figures.myWorkOpened = try timed(work, "m (My work)")
+        figures.myWorkBytes = work.count
+        for _ in 0..<20 {
+            let move = session.send(.down, quiet: quiet)
+            figures.myWorkMoveBytes.append(move.count)
+            if let last = move.last { figures.myWorkMoves.append(last) }
+        }
+        _ = session.send(.escape, quiet: 0.3)
         for (key, name) in [("2", "Queues"), ("3", "Approvals"), ("4", "Allocation"), ("5", "Workload"), ("6", "Dashboard"),
                             ("7", "Audit trail"), ("8", "Reports"), ("9", "Courses")] {
             let opened = session.send(.character(Character(key)), quiet: 0.3)
@@ -137,6 +155,17 @@ struct TerminalBenchmark {
         lines.append("  bytes per screen switch: median \(switches[switches.count / 2]), max \(worstSwitch.1) (\(worstSwitch.0))   "
                      + "budget 2,500: " + verdict(worstSwitch.1 <= Budget.screenSwitchBytes, "screen switch"))
         for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }
+        let workMoves = figures.myWorkMoves.sorted(), workBytes = figures.myWorkMoveBytes.sorted()
+        lines.append(String(format: "  My work opened (m on the home screen), key to screen finished %.1f ms, %d bytes   budget 50 ms / 2,500: ",
+                            figures.myWorkOpened * 1000, figures.myWorkBytes)
+                     + verdict(figures.myWorkOpened <= Budget.keystrokeP99Seconds && figures.myWorkBytes <= Budget.screenSwitchBytes, "My work opened"))
+        if let slowest = workMoves.last, let most = workBytes.last {
+            lines.append("  a move in My work (\(workMoves.count) moves): median \(milliseconds(workMoves[workMoves.count / 2])), worst \(milliseconds(slowest)); "
+                         + "bytes median \(workBytes[workBytes.count / 2]), max \(most)   budget 50 ms / 170: "
+                         + verdict(slowest <= Budget.keystrokeP99Seconds && most <= Budget.moveBytes, "My work move"))
+        } else {
+            lines.append("  a move in My work: nothing to move through (no lines)")
+        }
         lines.append(String(format: "  haven's resident memory with the home screen drawn %4d MB (peak so far %d MB)",
                             figures.residentAtHome / 1_048_576, figures.peakAtHome / 1_048_576))
         lines.append("  haven's peak resident memory after opening each area: "

@@ -25,7 +25,7 @@ struct TypeaheadBenchmark {
     }
 
     func run() throws -> [Burst] {
-        var environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin"]
+        var environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin", "HAVEN_START": "home"]
         if let data { environment["HAVEN_DATA"] = data }
         let session = try PseudoTerminal([haven, "--store", store], columns: 80, rows: 24, environment: environment)
         let home = session.collect(quiet: quiet, limit: 60, until: "Areas")

@@ -16,7 +16,7 @@ struct Haven: ParsableCommand {
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, PublicityCommand.self,
                       CheckCommand.self, CompactCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
-                      TravelCommand.self, BackupCommand.self, RestoreCommand.self]
+                      TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -106,8 +106,11 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
                                  writeFile: { path, contents in
                                      try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath, store: storeDirectory)
                                  })
-    var app = HavenApp(root: HomeScreen(cases: try store.summaries(), context: context),
-                       context: context, store: store)
+    let summaries = try store.summaries()
+    // Caseworkers and supervisors start on My work; HAVEN_START=home starts on the areas.
+    let first: (any Screen)? = MyWork.applies(to: actor.role) && environment["HAVEN_START"] != "home"
+        ? MyWorkScreen(cases: summaries, context: context, now: clock()) : nil
+    var app = HavenApp(root: HomeScreen(cases: summaries, context: context), context: context, store: store, first: first)
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         (try? store.refresh()) == true ? try? store.summaries() : nil
     })

@@ -25,6 +25,9 @@ final class CaseDiffTests: XCTestCase {
         record.closure = Closure(reason: ClosureReason.allCases[0], details: "x")
         record.decision = DecisionProposal(outcome: DecisionOutcome.allCases[0], reasons: "r", proposedBy: "a", proposedAt: Timestamp(date: today, hour: 9))
         record.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "a", proposedAt: Timestamp(date: today, hour: 9))
+        record.assignment = Assignment(by: "maria.s", at: Timestamp(date: today, hour: 9))
+        record.appointments = [Appointment(id: 1, kind: .debrief, at: Timestamp(date: today, hour: 9), attendees: ["anna.k"],
+                                           bookedBy: "anna.k", bookedAt: Timestamp(date: today, hour: 8))]
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
         XCTAssertEqual(object.keys.sorted(), CaseDiff.topLevelKeys,
                        "a property of Case is not in CaseDiff.changes(from:to:): its changes would not reach the audit trail")
@@ -43,7 +46,8 @@ final class CaseDiffTests: XCTestCase {
             case 3: if !new.family.isEmpty { new.family.removeFirst() } else { new.notes = [] }
             case 4: new.closure = Closure(reason: ClosureReason.allCases[0], details: "moved on")
             case 5: new.stage = .closed; new.assignedTo = nil
-            case 6: new.notes = []; new.screening = []
+            case 6: new.notes = []; new.screening = []; new.appointments = []
+                new.assignment = Assignment(by: "maria.s", at: Timestamp(date: today, hour: 11))
             case 7: new = records[(index + 1) % records.count]; new.id = old.id
             default: new.relocation.travelNotes = "KBP–WAW \(random.next() % 100)"
             }

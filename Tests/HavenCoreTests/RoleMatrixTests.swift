@@ -66,7 +66,7 @@ final class RoleMatrixTests: XCTestCase {
             (.proposeDecision, { try Workflow.proposeDecision(.grant, reasons: "Credible.", on: decision, by: $0, at: self.now) }),
             (.reviewDecision, { try Workflow.approveDecision(on: proposed, by: $0, at: self.now) }),
             (.reviewDecision, { try Workflow.returnDecision(on: proposed, comment: "Thin.", by: $0, at: self.now) }),
-            (.reassignCases, { try Workflow.reassign(screening, to: "oleh.m", users: users, by: $0) }),
+            (.reassignCases, { try Workflow.reassign(screening, to: "oleh.m", users: users, by: $0, at: Fixtures.now) }),
             (.submitForScreening, { try Workflow.perform(.submitForScreening, on: Fixtures.newCase(), by: $0, at: self.now) }),
         ]
         for (capability, action) in actions {

@@ -106,13 +106,13 @@ final class ScreeningTests: XCTestCase {
             UserAccount(name: "audit.e", role: .auditor, addedBy: "root", addedAt: now),
         ])
         let record = Fixtures.newCase()
-        XCTAssertEqual(try Workflow.reassign(record, to: "oleh.m", users: users, by: Fixtures.maria).assignedTo, "oleh.m")
-        XCTAssertThrowsError(try Workflow.reassign(record, to: "audit.e", users: users, by: Fixtures.maria)) { error in
+        XCTAssertEqual(try Workflow.reassign(record, to: "oleh.m", users: users, by: Fixtures.maria, at: Fixtures.now).assignedTo, "oleh.m")
+        XCTAssertThrowsError(try Workflow.reassign(record, to: "audit.e", users: users, by: Fixtures.maria, at: Fixtures.now)) { error in
             XCTAssertEqual("\(error)", "audit.e is not a caseworker or supervisor here, so cannot be given cases.")
         }
-        XCTAssertThrowsError(try Workflow.reassign(record, to: "anna.k", users: users, by: Fixtures.maria)) { error in
+        XCTAssertThrowsError(try Workflow.reassign(record, to: "anna.k", users: users, by: Fixtures.maria, at: Fixtures.now)) { error in
             XCTAssertEqual("\(error)", "HV-000001 is already assigned to anna.k.")
         }
-        XCTAssertThrowsError(try Workflow.reassign(try Fixtures.caseIn(.closed), to: "oleh.m", users: users, by: Fixtures.maria))
+        XCTAssertThrowsError(try Workflow.reassign(try Fixtures.caseIn(.closed), to: "oleh.m", users: users, by: Fixtures.maria, at: Fixtures.now))
     }
 }

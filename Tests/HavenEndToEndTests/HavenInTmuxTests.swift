@@ -17,12 +17,16 @@ final class HavenInTmuxTests: XCTestCase {
         let session = try TmuxSession(arguments: ["demo", "--cases", "40"])
         session.waitFor(text: "Cases by stage")
         XCTAssertTrue(session.lines[2].hasPrefix("> 1  Intake"), session.screen)
-        XCTAssertTrue(session.screen.contains("? Help Enter Open / Find Down Move q Quit"))
+        XCTAssertTrue(session.screen.contains("? Help Enter Open / Find Down Move m My work q Quit"), session.screen)
         XCTAssertTrue(session.alternateScreenIsOn)
 
         try session.press("?")
         session.waitFor(text: "Keys on the Home screen")
-        XCTAssertTrue(session.screen.contains("q, Esc                  Go back; on the home screen, quit Haven"))
+        // The keys everywhere follow the home screen's own, below the first page at 80x24.
+        for _ in 0..<6 where !session.screen.contains("q, Esc                  Go back; on the home screen, quit Haven") {
+            try session.press("Down")
+        }
+        XCTAssertTrue(session.screen.contains("q, Esc                  Go back; on the home screen, quit Haven"), session.screen)
         try session.press("Escape")
         session.waitFor(text: "Cases by stage")
 

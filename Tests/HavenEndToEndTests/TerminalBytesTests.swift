@@ -10,7 +10,7 @@ final class TerminalBytesTests: CommandTestCase {
         XCTAssertEqual(try haven("demo", "--cases", "300", "--no-open", "--store", store).status, 0)
         let session = try PseudoTerminal([HavenBinary.url.path, "--store", store], environment: [
             "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": scratch.path, "PATH": "/usr/bin:/bin",
-            "HAVEN_DATA": HavenBinary.dataDirectory.path,
+            "HAVEN_DATA": HavenBinary.dataDirectory.path, "HAVEN_START": "home",
         ])
         let quiet = 0.15
         XCTAssertNotNil(session.collect(quiet: quiet, limit: 30, until: "Areas").last, "the home screen")
@@ -46,7 +46,26 @@ final class TerminalBytesTests: CommandTestCase {
 
     func environment() -> [String: String] {
         ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": scratch.path, "PATH": "/usr/bin:/bin",
-         "HAVEN_DATA": HavenBinary.dataDirectory.path]
+         "HAVEN_DATA": HavenBinary.dataDirectory.path, "HAVEN_START": "home"]
+    }
+
+    /// Issue 23: My work is the first screen; a move through its lines costs what a list move
+    /// may (a supervisor's, with approvals and overdue lines to move through, and Cyrillic names).
+    func testAMoveInMyWorkStaysWithinAListMovesBytes() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "300", "--no-open", "--store", store).status, 0)
+        var start = environment()
+        start["HAVEN_START"] = nil
+        let session = try PseudoTerminal([HavenBinary.url.path, "--store", store], environment: start)
+        let opened = session.collect(quiet: 0.15, limit: 30, until: "My work")
+        XCTAssertTrue(opened.text.contains("need you"), opened.text)
+        XCTAssertTrue(opened.text.contains("Approval") && (opened.text.contains("Д") || opened.text.contains("а")), opened.text)
+        for step in 1...24 {
+            let move = session.send(.down, quiet: 0.15)
+            XCTAssertGreaterThan(move.count, 0, "move \(step) drew something")
+            XCTAssertLessThanOrEqual(move.count, Budget.moveBytes, "move \(step): \(move.text.debugDescription)")
+        }
+        _ = session.send(.control("c"), quiet: 0.15)
+        XCTAssertEqual(session.wait(), 0)
     }
 
     /// Issue 22: keys typed ahead on a slow link arrive together; twelve PageDowns written in

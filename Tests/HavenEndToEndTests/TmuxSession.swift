@@ -34,7 +34,9 @@ final class TmuxSession {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HAVEN_DATA": HavenBinary.dataDirectory.path,
-                   "HOME": directory.path, "XDG_DATA_HOME": directory.appendingPathComponent("data-home").path]
+                   "HOME": directory.path, "XDG_DATA_HOME": directory.appendingPathComponent("data-home").path,
+                   // The areas first, as these tests were written for; My work's own tests set my-work.
+                   "HAVEN_START": "home"]
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = ([HavenBinary.url.path] + arguments).map(Self.quote).joined(separator: " ")

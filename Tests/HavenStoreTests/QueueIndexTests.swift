@@ -254,7 +254,12 @@ final class QueueIndexTests: StoreTestCase {
                                               followUpMonths: 6, followUpDue: day)),
             family: [FamilyMemberSummary(id: 2, relationship: Relationship.allCases.last!, stage: ReunificationStage.allCases.last!,
                                          nextAction: "Позвонить в консульство", due: day, linkedCase: CaseID(number: 99), highRisk: true)],
-            publicity: PublicitySummary(consentGiven: day, withdrawn: day, verdict: .approved, digest: "00ff00ff00ff00ff"))
+            publicity: PublicitySummary(consentGiven: day, withdrawn: day, verdict: .approved, digest: "00ff00ff00ff00ff"),
+            attention: AttentionSummary(
+                assignment: Assignment(by: "maria.s", at: time),
+                returned: [ReturnedProposal(kind: .allocation, proposedBy: "oleh.m", by: "maria.s", at: time, comment: "Семья в Польше")],
+                mentions: [NoteMention(note: 3, author: "maria.s", at: time, users: ["anna.k", "oleh.m"])],
+                appointments: [AppointmentSummary(id: 4, kind: AppointmentKind.allCases.last!, at: time, minutes: 90, attendees: ["anna.k"])]))
         XCTAssertEqual(Self.emptyFields(of: full), [], "fill these in the sample, and write and read them in QueueIndex")
 
         let entry = FileCaseStore.IndexEntry(id: full.id, version: full.version, savedBy: "oleh.m", savedAt: time,

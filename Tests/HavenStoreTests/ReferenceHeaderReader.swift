@@ -1,3 +1,4 @@
+import Foundation
 @testable import HavenStore
 import HavenCore
 
@@ -110,7 +111,19 @@ enum ReferenceHeaderReader {
                 publicity = PublicitySummary(consentGiven: given, withdrawn: withdrawn, verdict: review.verdict, digest: digest)
             default: return nil
             }
+            var attention: AttentionSummary?
+            switch summary["attention"] {
+            case nil, .null?: break
+            case let value? where { if case .object = value { true } else { false } }():
+                // Read by the library's decoder from the same value, once its keys are only those
+                // Haven writes (the streaming reader is as strict).
+                guard Self.hasOnlyAttentionKeys(value), let data = try? JSONSerialization.data(withJSONObject: Self.foundation(value), options: [.fragmentsAllowed]),
+                      let decoded = try? JSONDecoder().decode(AttentionSummary.self, from: data) else { return nil }
+                attention = decoded
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.attention = attention
             stored.family = family
             stored.publicity = publicity
             stored.integration = integration
@@ -131,6 +144,37 @@ enum ReferenceHeaderReader {
             default: return nil
             }
             return header
+        }
+    }
+
+    /// The attention object and everything in it hold only the keys Haven writes.
+    static func hasOnlyAttentionKeys(_ value: Value) -> Bool {
+        func keys(_ value: Value, _ allowed: Set<String>) -> [String: Value]? {
+            guard case let .object(fields) = value, Set(fields.keys).isSubset(of: allowed) else { return nil }
+            return fields
+        }
+        func each(_ value: Value?, _ allowed: Set<String>) -> Bool {
+            switch value {
+            case nil, .null?: return true
+            case let .array(items)?: return items.allSatisfy { keys($0, allowed) != nil }
+            default: return false
+            }
+        }
+        guard let top = keys(value, ["assignment", "returned", "mentions", "appointments"]) else { return false }
+        if let assignment = top["assignment"], case .object = assignment, keys(assignment, ["by", "at"]) == nil { return false }
+        return each(top["returned"], ["kind", "proposedBy", "by", "at", "comment"]) && each(top["mentions"], ["note", "author", "at", "users"])
+            && each(top["appointments"], ["id", "kind", "at", "minutes", "attendees"])
+    }
+
+    /// The value as Foundation's JSON objects.
+    static func foundation(_ value: Value) -> Any {
+        switch value {
+        case let .string(text): text
+        case let .number(number): number
+        case let .object(fields): fields.mapValues(foundation)
+        case let .array(items): items.map(foundation)
+        case let .boolean(flag): flag
+        case .null: NSNull()
         }
     }
 
@@ -249,7 +293,8 @@ enum ReferenceHeaderReader {
 
         mutating func value(depth: Int) -> Value? {
             skipSpace()
-            guard offset < bytes.count, depth < 6 else { return nil }
+            // Containers no deeper than 5; a string may sit at 6 (the names in a mention's `users`).
+            guard offset < bytes.count, depth < 6 || depth == 6 && bytes[offset] == UInt8(ascii: "\"") else { return nil }
             switch bytes[offset] {
             case UInt8(ascii: "{"):
                 offset += 1

@@ -29,7 +29,12 @@ final class SummaryDescriptionTests: XCTestCase {
                                               followUpMonths: 6, followUpDue: day.adding(days: 180))),
             family: [FamilyMemberSummary(id: 1, relationship: .mother, stage: .interview, nextAction: "Позвонить в посольство",
                                          due: day.adding(days: 7), linkedCase: CaseID(number: 9), highRisk: true)],
-            publicity: PublicitySummary(consentGiven: day, withdrawn: day.adding(days: 3), verdict: .returned, digest: "0123456789abcdef"))
+            publicity: PublicitySummary(consentGiven: day, withdrawn: day.adding(days: 3), verdict: .returned, digest: "0123456789abcdef"),
+            attention: AttentionSummary(
+                assignment: Assignment(by: "maria.s", at: at),
+                returned: [ReturnedProposal(kind: .decision, proposedBy: "anna.k", by: "maria.s", at: at, comment: "Уточните часть")],
+                mentions: [NoteMention(note: 2, author: "maria.s", at: at, users: ["anna.k"])],
+                appointments: [AppointmentSummary(id: 3, kind: .exclusionInterview, at: at, minutes: 90, attendees: ["anna.k", "maria.s"])]))
     }
 
     /// Paths of optionals that are nil and collections that are empty, through nested structs.

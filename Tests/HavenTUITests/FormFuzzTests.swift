@@ -22,6 +22,9 @@ final class FormFuzzTests: XCTestCase {
         let make: () -> FormScreen
     }
 
+    static let staff = UserDirectory(users: [UserAccount(name: "anna.k", role: .caseworker, addedBy: "root", addedAt: Timestamp(date: today)),
+                                             UserAccount(name: "maria.s", role: .supervisor, addedBy: "root", addedAt: Timestamp(date: today))])
+
     func factories() -> [Factory] {
         let context = SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store", clock: { Timestamp(date: Self.today, hour: 9) })
         let countries = ["GB", "DE", "PL"].compactMap(CountryCode.init)
@@ -44,6 +47,8 @@ final class FormFuzzTests: XCTestCase {
             record.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"),
                                           stage: .applicationFiled, stageDate: Self.today,
                                           steps: [ReunificationStep(stage: .applicationFiled, date: Self.today, by: "anna.k")])]
+            record.appointments = [Appointment(id: 1, kind: .languageAssessment, at: Timestamp(date: Self.today, hour: 7), place: "Raum 4",
+                                               attendees: ["anna.k"], bookedBy: "anna.k", bookedAt: Timestamp(date: Self.today, hour: 6))]
             return StoredCase(record: record, version: integrating.version, savedBy: "anna.k", savedAt: Timestamp(date: Self.today, hour: 8))
         }()
         let hosts = countries.map { HostCountry(code: $0, name: $0.rawValue, languages: [LanguageCode("en")!]) }
@@ -71,6 +76,9 @@ final class FormFuzzTests: XCTestCase {
             },
             Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
             Factory(name: "travel") { RelocationActions.travel(integrating, context: context) },
+            Factory(name: "book appointment") { AppointmentActions.book(rich, context: context, users: Self.staff) },
+            Factory(name: "change appointment") { AppointmentActions.change(rich, rich.record.appointments[0], context: context, users: Self.staff) },
+            Factory(name: "record appointment") { AppointmentActions.record(rich, rich.record.appointments[0], as: .noShow, context: context) },
             Factory(name: "correct screening") { CorrectionActions.correctScreening(rich, index: 0, context: context) },
             Factory(name: "amend decision") { CorrectionActions.amendDecision(rich, context: context) },
             Factory(name: "correct course") { CorrectionActions.correctEnrolment(rich, context: context, courses: ["de-a2"]) },

@@ -61,7 +61,7 @@ final class ScreenTests: XCTestCase {
             " scripts",
             "", "", "", "", "",
             " Demo store: 3 cases",
-            "? Help Enter Open / Find Down Move q Quit",
+            "? Help Enter Open / Find Down Move m My work q Quit",
         ])
     }
 

@@ -129,7 +129,8 @@ public enum CaseDiff {
     /// Every stored property of `Case`, by its JSON key; `CaseDiffTests` fails when a property
     /// is added to the case and not here (its changes would not reach the audit trail).
     static let parts: [(String, PartComparison)] = [
-        part("allocation") { $0.allocation }, part("assignedTo") { $0.assignedTo }, part("closure") { $0.closure },
+        part("allocation") { $0.allocation }, part("appointments") { $0.appointments.isEmpty ? nil : $0.appointments },
+        part("assignedTo") { $0.assignedTo }, part("assignment") { $0.assignment }, part("closure") { $0.closure },
         part("decision") { $0.decision }, part("defector") { $0.defector }, part("family") { $0.family }, part("id") { $0.id },
         part("integration") { $0.integration }, part("notes") { $0.notes }, part("publicity") { $0.publicity },
         part("registeredAt") { $0.registeredAt }, part("registeredBy") { $0.registeredBy }, part("relocation") { $0.relocation },

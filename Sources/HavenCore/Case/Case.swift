@@ -73,6 +73,17 @@ public struct Closure: Hashable, Codable, Sendable {
     }
 }
 
+/// A case given to its caseworker by someone: who, when.
+public struct Assignment: Hashable, Codable, Sendable {
+    public var by: UserName
+    public var at: Timestamp
+
+    public init(by: UserName, at: Timestamp) {
+        self.by = by
+        self.at = at
+    }
+}
+
 /// A caseworker's note on the case.
 public struct Note: Hashable, Codable, Sendable {
     public var author: UserName
@@ -105,6 +116,21 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
     public var publicity: Publicity
     public var notes: [Note]
     public var closure: Closure?
+    /// Who last gave the case to its caseworker, and when; nil until a supervisor reassigns it.
+    public var assignment: Assignment?
+    /// Interviews and meetings, in the order booked; empty (and absent from the JSON) for
+    /// cases recorded before appointments existed.
+    public var appointments: [Appointment] {
+        get { storedAppointments ?? [] }
+        set { storedAppointments = newValue.isEmpty ? nil : newValue }
+    }
+    private var storedAppointments: [Appointment]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, defector, stage, stageHistory, assignedTo, registeredBy, registeredAt, screening, decision, allocation
+        case relocation, integration, family, publicity, notes, closure, assignment
+        case storedAppointments = "appointments"
+    }
 
     public init(id: CaseID, defector: Defector, registeredBy: UserName, registeredAt: Timestamp,
                 assignedTo: UserName? = nil) {
@@ -124,6 +150,8 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
         self.publicity = Publicity()
         self.notes = []
         self.closure = nil
+        self.assignment = nil
+        self.storedAppointments = nil
     }
 
     /// When the case entered its current stage.

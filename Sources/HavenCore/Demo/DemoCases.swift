@@ -73,6 +73,7 @@ public enum DemoCases {
         return (1...max(1, count)).prefix(count).map { number in
             var record = makeCase(number: number, today: today, countries: countries, random: &random)
             DemoFamily.fill(&record, number: number, today: today, policy: .standard)
+            DemoAppointments.fill(&record, number: number, today: today)
             if let occupations, let specialty = record.defector.service.specialty {
                 record.defector.skills = occupations.suggestedOccupations(for: specialty).prefix(2).map {
                     Skill(occupation: $0.code, description: $0.title, years: 1 + Int(random.next() % 8))

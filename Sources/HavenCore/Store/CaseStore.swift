@@ -56,11 +56,14 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var family: [FamilyMemberSummary]
     /// Consent to publicity and its approval; nil when consent was never given.
     public var publicity: PublicitySummary?
+    /// What may need someone (My work): reassignment, returns, mentions, appointments.
+    public var attention: AttentionSummary?
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
                 assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = [],
                 decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil, integration: IntegrationSummary? = nil,
-                family: [FamilyMemberSummary] = [], publicity: PublicitySummary? = nil) {
+                family: [FamilyMemberSummary] = [], publicity: PublicitySummary? = nil, attention: AttentionSummary? = nil) {
+        self.attention = attention
         self.family = family
         self.publicity = publicity
         self.allocation = allocation
@@ -85,7 +88,7 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
                   country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
                   decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init),
                   integration: IntegrationSummary.of(record), family: record.family.map(FamilyMemberSummary.init),
-                  publicity: PublicitySummary(record.publicity))
+                  publicity: PublicitySummary(record.publicity), attention: AttentionSummary.of(record))
     }
 
     /// A proposed decision waits for a supervisor.
@@ -93,6 +96,24 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
 
     public init(_ stored: StoredCase) {
         self.init(record: stored.record, version: stored.version)
+    }
+}
+
+extension Array where Element == CaseSummary {
+    /// Case `id` in summaries held in case-number order (as the store gives them): found by
+    /// binary search on the number, then the id itself decides (HV-000001 and HV-0000001
+    /// share a number). Nil when it is not there.
+    public func summary(of id: CaseID) -> CaseSummary? {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].id.number < id.number { low = middle + 1 } else { high = middle }
+        }
+        while low < count, self[low].id.number == id.number {
+            if self[low].id == id { return self[low] }
+            low += 1
+        }
+        return nil
     }
 }
 

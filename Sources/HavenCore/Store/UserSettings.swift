@@ -4,11 +4,15 @@
 public struct UserSettings: Hashable, Codable, Sendable {
     /// The approvals queue's saved filters, in the order saved (at most `maximumFilters`).
     public var approvalFilters: [ApprovalFilter]
+    /// The My work lines dismissed (`WorkItem.id`), only those still standing: a line that
+    /// went away on its own is forgotten the next time the list is saved.
+    public var dismissedWork: [String]
 
     public static let maximumFilters = 9
 
-    public init(approvalFilters: [ApprovalFilter] = []) {
+    public init(approvalFilters: [ApprovalFilter] = [], dismissedWork: [String] = []) {
         self.approvalFilters = approvalFilters
+        self.dismissedWork = dismissedWork
     }
 
     /// `filter` saved: last in the list, once (saved again, it moves to the end); the oldest
@@ -21,11 +25,12 @@ public struct UserSettings: Hashable, Codable, Sendable {
         return next
     }
 
-    enum CodingKeys: String, CodingKey { case approvalFilters }
+    enum CodingKeys: String, CodingKey { case approvalFilters, dismissedWork }
 
     /// Settings written by a later Haven may hold more: what is not known here is left out.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         approvalFilters = try container.decodeIfPresent([ApprovalFilter].self, forKey: .approvalFilters) ?? []
+        dismissedWork = try container.decodeIfPresent([String].self, forKey: .dismissedWork) ?? []
     }
 }

@@ -48,13 +48,15 @@ extension Workflow {
     }
 
     /// Gives the case to another caseworker or supervisor of the store.
-    public static func reassign(_ record: Case, to user: UserName, users: UserDirectory, by actor: Actor) throws(WorkflowError) -> Case {
+    public static func reassign(_ record: Case, to user: UserName, users: UserDirectory, by actor: Actor,
+                                at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.reassignCases.require(actor)
         guard record.stage != .closed else { throw .closed(record.id) }
         guard let account = users.account(user), account.role.may(.editCase) else { throw .notAssignable(user) }
         guard record.assignedTo != user else { throw .alreadyAssigned(record.id, user) }
         var next = record
         next.assignedTo = user
+        next.assignment = Assignment(by: actor.user, at: time)
         return next
     }
 }

@@ -37,6 +37,8 @@ struct StoredSummary: Codable, Hashable {
     var family: [FamilyMemberSummary]?
     /// Absent when consent to publicity was never given.
     var publicity: PublicitySummary?
+    /// Absent when nothing on the case may need anyone (My work).
+    var attention: AttentionSummary?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -67,13 +69,14 @@ struct StoredSummary: Codable, Hashable {
         integration = summary.integration
         family = summary.family.isEmpty ? nil : summary.family
         publicity = summary.publicity
+        attention = summary.attention
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
                     stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
                     flags: Set(flags ?? []), decision: decision, allocation: allocation, integration: integration,
-                    family: family ?? [], publicity: publicity)
+                    family: family ?? [], publicity: publicity, attention: attention)
     }
 }
 

@@ -14,7 +14,7 @@ struct QueueIndex {
     static let fileName = "cases.index"
     static let magic = Array("HVQI".utf8)
     /// Bump when the layout or any summary field changes.
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     /// What the index was made from.
     struct Stamp: Equatable {
@@ -80,7 +80,7 @@ struct QueueIndex {
         }
         let text = [names(CaseStage.self), names(CaseFlag.self), names(DecisionOutcome.self), names(Review.Verdict.self),
                     names(EnrolmentStatus.self), names(CEFRLevel.self), names(Relationship.self),
-                    names(ReunificationStage.self)].joined(separator: ";")
+                    names(ReunificationStage.self), names(AppointmentKind.self)].joined(separator: ";")
         return CRC32.checksum(Array(text.utf8))
     }()
 
@@ -201,6 +201,34 @@ struct QueueIndex {
                 writer.optional(publicity.verdict) { $0.choice($1) }
                 writer.optional(publicity.digest) { $0.word($1) }
             }
+            optional(summary.attention) { $0.attention($1) }
+        }
+
+        mutating func attention(_ attention: AttentionSummary) {
+            optional(attention.assignment) { writer, assignment in
+                writer.word(assignment.by.rawValue)
+                writer.time(assignment.at)
+            }
+            list(attention.returned) { writer, returned in
+                writer.body.flag(returned.kind == .allocation)
+                writer.word(returned.proposedBy.rawValue)
+                writer.word(returned.by.rawValue)
+                writer.time(returned.at)
+                writer.body.string(returned.comment)
+            }
+            list(attention.mentions) { writer, mention in
+                writer.body.natural(mention.note)
+                writer.word(mention.author.rawValue)
+                writer.time(mention.at)
+                writer.list(mention.users) { $0.word($1.rawValue) }
+            }
+            list(attention.appointments) { writer, appointment in
+                writer.body.natural(appointment.id)
+                writer.choice(appointment.kind)
+                writer.time(appointment.at)
+                writer.body.natural(appointment.minutes)
+                writer.list(appointment.attendees) { $0.word($1.rawValue) }
+            }
         }
 
         mutating func integration(_ integration: IntegrationSummary) {
@@ -299,6 +327,7 @@ struct QueueIndex {
         let levels = Array(CEFRLevel.allCases)
         let relationships = Array(Relationship.allCases)
         let reunificationStages = Array(ReunificationStage.allCases)
+        let appointmentKinds = Array(AppointmentKind.allCases)
 
         init(_ input: ByteReader) { self.input = input }
 
@@ -404,11 +433,32 @@ struct QueueIndex {
                                  verdict: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.choice(r.verdicts) },
                                  digest: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.word() })
             }
+            let attention = try optional { (reader: inout Reader) throws(ByteReader.Malformed) in try reader.attention() }
             let summary = CaseSummary(id: id, cyrillicName: cyrillic, latinName: latin, stage: stage, stageEnteredAt: entered,
                                       assignedTo: assignedTo, country: country, version: version, flags: caseFlags,
                                       decision: decision, allocation: allocation, integration: integration, family: family,
-                                      publicity: publicity)
+                                      publicity: publicity, attention: attention)
             return (entry, summary)
+        }
+
+        mutating func attention() throws(ByteReader.Malformed) -> AttentionSummary {
+            let assignment = try optional { (r: inout Reader) throws(ByteReader.Malformed) in
+                Assignment(by: try r.typed(r.users), at: try r.time())
+            }
+            let returned = try list { (r: inout Reader) throws(ByteReader.Malformed) in
+                ReturnedProposal(kind: try r.input.flag() ? .allocation : .decision, proposedBy: try r.typed(r.users),
+                                 by: try r.typed(r.users), at: try r.time(), comment: try r.input.string())
+            }
+            let mentions = try list { (r: inout Reader) throws(ByteReader.Malformed) in
+                NoteMention(note: try r.input.natural(), author: try r.typed(r.users), at: try r.time(),
+                            users: try r.list { (r: inout Reader) throws(ByteReader.Malformed) in try r.typed(r.users) })
+            }
+            let appointments = try list { (r: inout Reader) throws(ByteReader.Malformed) in
+                AppointmentSummary(id: try r.input.natural(), kind: try r.choice(r.appointmentKinds), at: try r.time(),
+                                   minutes: try r.input.natural(),
+                                   attendees: try r.list { (r: inout Reader) throws(ByteReader.Malformed) in try r.typed(r.users) })
+            }
+            return AttentionSummary(assignment: assignment, returned: returned, mentions: mentions, appointments: appointments)
         }
 
         mutating func integration() throws(ByteReader.Malformed) -> IntegrationSummary {

@@ -227,7 +227,8 @@ enum RecordHeaderReader {
 
         /// Any value, read and dropped (an unknown key's); nested no deeper than the header allows.
         mutating func skipValue(depth: Int) -> Bool {
-            guard depth < 6, let next = peek() else { return false }
+            // Containers no deeper than 5; a string may sit at 6 (the names in a mention's `users`).
+            guard let next = peek(), depth < 6 || depth == 6 && next == UInt8(ascii: "\"") else { return false }
             switch next {
             case UInt8(ascii: "{"): return object(depth: depth) { reader, _ in reader.skipValue(depth: depth + 1) }
             case UInt8(ascii: "["): return array(depth: depth) { $0.skipValue(depth: depth + 1) }
@@ -453,6 +454,7 @@ extension RecordHeaderReader.Reader {
             if key.is("allocation") { return reader.optionalObject(into: &stored.allocation) { $0.allocation() } }
             if key.is("integration") { return reader.optionalObject(into: &stored.integration) { $0.integration() } }
             if key.is("publicity") { return reader.optionalObject(into: &stored.publicity) { $0.publicity() } }
+            if key.is("attention") { return reader.optionalObject(into: &stored.attention) { $0.attention() } }
             if key.is("family") {
                 if reader.null() { stored.family = nil; return true }
                 var members: [FamilyMemberSummary] = []

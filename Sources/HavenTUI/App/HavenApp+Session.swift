@@ -36,6 +36,13 @@ extension HavenApp {
         session.refreshOffered()
     }
 
+    /// The clock moved on: the top screen is told (a list of what falls due redraws itself);
+    /// true when the screen is to be drawn again.
+    public mutating func clockDidTick() -> Bool {
+        let now = session.now
+        return stack.update(stack.top.id) { $0.clockDidTick(now) } ?? false
+    }
+
     /// Removes at once the draft of a form just saved or thrown away, rather than at the next
     /// tick: a crash in between would offer again what was saved. Writes nothing.
     mutating func forgetClosedDrafts() {

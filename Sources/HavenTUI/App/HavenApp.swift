@@ -33,7 +33,9 @@ public struct HavenApp {
     /// Quitting was asked for: y quits, any other key stays.
     public internal(set) var confirmingQuit = false
 
-    public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil) {
+    /// - Parameter first: opened over `root` as the session starts (My work), under any
+    ///   kept forms offered back.
+    public init(root: any Screen, context: SessionContext, store: (any CaseStore)? = nil, first: (any Screen)? = nil) {
         stack = ScreenStack(root: root)
         self.context = context
         session = SessionServices(context: context, store: store)
@@ -41,6 +43,7 @@ public struct HavenApp {
         if let warning = context.startupWarning { status = (warning, .warning) }
         let root = stack.top.id
         _ = started(root)
+        if let first { _ = open(first) }
         // What an earlier session left typed and unsaved is listed first, to take back.
         if !session.offeredDrafts.isEmpty { _ = open(KeptDraftsScreen(drafts: session.offeredDrafts, quiet: status != nil)) }
     }

@@ -41,6 +41,9 @@ public protocol Screen {
     /// Told the body area and the time before each key, so paging moves by what is visible
     /// and a change is dated by the runtime's clock, never read inside `handle`.
     mutating func prepare(for area: Rect, now: Timestamp)
+    /// Told about once a second, when it is on top, the time now; true when what it shows
+    /// changed with the time (an appointment fell due) and the screen is to be drawn again.
+    mutating func clockDidTick(_ now: Timestamp) -> Bool
     mutating func handle(_ action: Action) -> [Command]
     /// A key not in the table; return nil to let the global table have it.
     mutating func handleUnboundKey(_ key: Key) -> [Command]?
@@ -53,6 +56,8 @@ extension Screen {
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? { nil }
 
     public mutating func prepare(for area: Rect, now: Timestamp) {}
+
+    public mutating func clockDidTick(_ now: Timestamp) -> Bool { false }
 
     public var capturesText: Bool { false }
 

@@ -36,6 +36,8 @@ public struct SessionContext: Sendable {
     /// This session among the user's sessions: its drafts are kept under it, so a second
     /// session of the same user never writes over them.
     public var sessionID: String
+    /// The server's time zone: appointments are typed and shown in it, stored in UTC.
+    public var localClock: LocalClock = .server
 
     public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
                 role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },

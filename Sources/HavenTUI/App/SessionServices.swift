@@ -138,6 +138,12 @@ public final class SessionServices {
         store?.endSession(context.sessionID, for: context.user)
     }
 
+    /// The store's users, or nil when the store cannot say.
+    func users() -> UserDirectory? {
+        guard let store else { return nil }
+        return try? store.users()
+    }
+
     /// The courses and openings, or nil when the store cannot say.
     func catalogue() -> IntegrationCatalogue? {
         guard let store else { return nil }

@@ -1,95 +1,12 @@
 import HavenCore
 
-/// One of Haven's areas as the home screen lists it; each needs a capability, and a role
-/// sees only the areas it can use.
-public enum HomeArea: String, CaseIterable, Sendable {
-    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs, reunification, publicity
-
-    public var name: String {
-        switch self {
-        case .intake: "Intake"
-        case .queues: "Queues"
-        case .reunification: "Families"
-        case .publicity: "Publicity"
-        case .approvals: "Approvals"
-        case .allocation: "Allocation"
-        case .workload: "Workload"
-        case .dashboard: "Dashboard"
-        case .audit: "Audit trail"
-        case .reports: "Reports"
-        case .users: "Users"
-        case .courses: "Courses"
-        case .jobs: "Jobs"
-        }
-    }
-
-    public var summary: String {
-        switch self {
-        case .intake: "Register a defector; duplicates flagged across scripts"
-        case .queues: "Cases by stage, caseworker and country; overdue; search"
-        case .reunification: "Family members to bring, by next action due"
-        case .publicity: "Stories told with consent, waiting for approval"
-        case .approvals: "Proposed decisions and allocations waiting for a second person"
-        case .allocation: "Quotas, the queue of granted cases, the batch run, proposals"
-        case .workload: "Cases per caseworker by stage; overdue; reassign"
-        case .dashboard: "Stages, quota use, decisions per week, outcomes"
-        case .audit: "Who changed what and when, by user, case and date"
-        case .reports: "Pipeline, quotas, workload, decisions; text or CSV"
-        case .users: "Who may use Haven, and in which role"
-        case .courses: "Language courses: seats, waiting lists, enrolled"
-        case .jobs: "Job openings and the candidates for each"
-        }
-    }
-
-    public var capability: Capability {
-        switch self {
-        case .intake: .registerCase
-        case .queues: .viewCases
-        case .reunification: .recordFamily
-        case .publicity: .approvePublicity
-        case .approvals: .viewApprovals
-        case .allocation: .viewAllocation
-        case .workload: .viewWorkload
-        case .dashboard: .viewDashboard
-        case .audit: .viewAuditTrail
-        case .reports: .runReports
-        case .users: .manageUsers
-        case .courses, .jobs: .viewCases
-        }
-    }
-
-    /// The areas `role` can use, in the order of the work.
-    public static func areas(for role: Role) -> [HomeArea] { allCases.filter { role.may($0.capability) } }
-}
-
-/// How many cases are in each stage, for the panel beside the areas.
-public struct StageCounts: Hashable, Sendable {
-    public let counts: [CaseStage: Int]
-
-    public init(_ summaries: [CaseSummary]) {
-        // Each summary's stage read in place (a loop over the summaries would copy each one,
-        // retaining its dozen strings and arrays), counted by the stage's place.
-        let stages = CaseStage.allCases
-        var byPlace = [Int](repeating: 0, count: stages.count)
-        for position in summaries.indices {
-            let stage = summaries[position].stage
-            byPlace[stages.firstIndex(of: stage)!] += 1
-        }
-        var counts: [CaseStage: Int] = [:]
-        for (place, stage) in stages.enumerated() where byPlace[place] > 0 { counts[stage] = byPlace[place] }
-        self.counts = counts
-    }
-
-    public var total: Int { counts.values.reduce(0, +) }
-}
-
 /// The first screen: Haven's areas, one per line, with the number key that opens each; the
 /// store's cases by stage when there is room; and `/` to find a case by name in either script.
 public struct HomeScreen: Screen {
     public enum Action: Sendable {
         case up, down, first, last, open
         case openNumber(Int)
-        case startFinding, stopFinding
+        case startFinding, stopFinding, myWork
     }
 
     public let areas: [HomeArea]
@@ -110,6 +27,12 @@ public struct HomeScreen: Screen {
     let context: SessionContext?
     /// Pick lists for the intake form.
     let reference: ReferenceData?
+    /// How many lines My work has for this user (nil until worked out, or for a role without it).
+    public private(set) var myWorkCount: Int?
+    /// The user's dismissed My work lines, once read.
+    private var dismissedWork: Set<String>?
+    /// The time now, as the runtime last said.
+    private var now: Timestamp?
 
     /// - Parameters:
     ///   - cases: the store's case summaries, or nil when no store is open.
@@ -136,30 +59,50 @@ public struct HomeScreen: Screen {
     /// tests put here one that holds it back, to search before it is built.
     nonisolated(unsafe) static var startingSearchIndexBuild: ((@escaping @Sendable () -> Void) -> Void)?
 
+    public mutating func start() -> [Command] {
+        guard let context, MyWork.applies(to: context.role) else { return [] }
+        return [.run(WorkDismissals(adding: nil, removing: nil, standing: nil))]
+    }
+
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        guard let read = message as? WorkDismissals.Read else { return [] }
+        dismissedWork = Set(read.dismissed)
+        countMyWork()
+        return []
+    }
+
+    public mutating func prepare(for area: Rect, now: Timestamp) { self.now = now }
+
+    /// A new minute can bring an appointment due: counted again.
+    public mutating func clockDidTick(_ time: Timestamp) -> Bool {
+        let newMinute = now.map { $0.secondsSinceEpoch / 60 != time.secondsSinceEpoch / 60 } ?? true
+        now = time
+        guard newMinute else { return false }
+        let before = myWorkCount
+        countMyWork()
+        return myWorkCount != before
+    }
+
+    /// The number on the home screen: My work's lines now, dismissed ones left out.
+    mutating func countMyWork() {
+        guard let context, let dismissedWork, let now, MyWork.applies(to: context.role) else { return }
+        myWorkCount = MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
+                                   targets: context.reference?.stageTargets ?? StageTargets(days: [:]), dismissed: dismissedWork).count
+    }
+
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Command] {
         stageCounts = StageCounts(cases)
         summaries = CaseSearchIndex.inNumberOrder(cases)
         searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
         findAgain()
         selectedMatch = min(selectedMatch, max(0, found.count - 1))
-        return []
+        // Counted again once the dismissals are read again (My work may have changed them).
+        return start()
     }
 
     /// The summary of case `id`, found by its number in `summaries` (in number order): a
     /// search's matches are looked up this way, with no table of 120,000 positions to build.
-    func summary(of id: CaseID) -> CaseSummary? {
-        var low = 0, high = summaries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if summaries[middle].id.number < id.number { low = middle + 1 } else { high = middle }
-        }
-        // Two ids can share a number (HV-000001 and HV-0000001): the id itself decides.
-        while low < summaries.count, summaries[low].id.number == id.number {
-            if summaries[low].id == id { return summaries[low] }
-            low += 1
-        }
-        return nil
-    }
+    func summary(of id: CaseID) -> CaseSummary? { summaries.summary(of: id) }
 
     public var title: String { "Home" }
     public var minimumSize: Size { Size(width: 40, height: 12) }
@@ -181,7 +124,9 @@ public struct HomeScreen: Screen {
             KeyBinding([.up, .character("k")], .up, help: "Select the previous area"),
             KeyBinding([.home, .character("g")], .first, help: "Select the first area"),
             KeyBinding([.end, .character("G")], .last, help: "Select the last area"),
-        ] + areas.indices.prefix(9).map { index in
+        ] + (context.map { MyWork.applies(to: $0.role) } == true
+            ? [KeyBinding([.character("m")], .myWork, label: "My work", help: "My work: what needs you now, most urgent first")]
+            : []) + areas.indices.prefix(9).map { index in
             KeyBinding([.character(Character(String(index + 1)))], .openNumber(index),
                        help: "Open \(areas[index].name)")
         })
@@ -216,6 +161,9 @@ public struct HomeScreen: Screen {
             findAgain()
         case .stopFinding:
             break
+        case .myWork:
+            guard let context else { return [] }
+            return [.push(MyWorkScreen(cases: summaries, context: context, now: now ?? Timestamp(date: context.today)))]
         }
         return []
     }
@@ -329,6 +277,10 @@ public struct HomeScreen: Screen {
     func renderAreas(into canvas: inout Canvas, area: Rect) {
         guard area.height > 0 else { return }
         canvas.put(" Areas", x: area.x, y: area.y, width: area.width, style: .heading)
+        if let myWorkCount {
+            let text = "m My work: \(myWorkCount) "
+            canvas.put(text, x: area.maxX - DisplayWidth.of(text) - 1, y: area.y, style: myWorkCount > 0 ? .heading : .muted)
+        }
         let nameWidth = areas.map { DisplayWidth.of($0.name) }.max() ?? 0
         // Two rows per area when there is room, so the list breathes at 80x24.
         let spacing = area.height - 2 >= areas.count * 2 ? 2 : 1

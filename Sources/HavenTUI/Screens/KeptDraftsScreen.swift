@@ -124,7 +124,8 @@ public struct ResumeDraft: StoreTask {
         case "allocation-choice":
             commands.append(.push(AllocationChoiceScreen(stored: stored, context: context)))
         default:
-            guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() }) else {
+            guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() },
+                                            users: { session.users() }) else {
                 return commands + readBack("\(id) has changed so that the form no longer applies")
             }
             commands.append(.push(form))

@@ -89,6 +89,7 @@ public enum TerminalSession {
             if clock() - lastRefresh >= pollMilliseconds {
                 lastRefresh = clock()
                 app.keepDraft()
+                if app.clockDidTick() { needsDraw = true }
                 if let summaries = refresh() {
                     app.storeDidChange(summaries)
                     needsDraw = true

@@ -228,8 +228,8 @@ enum CaseActions {
             guard case let .users(directory) = reply else { return nil }
             return directory.assignable.map { account in
                 PickScreen.Item(account.name.rawValue, account.role.title) { _ in
-                    [.update(ids, change: CaseChange("Reassign to \(account.name)") { record, actor, _ in
-                        try Workflow.reassign(record, to: account.name, users: directory, by: actor)
+                    [.update(ids, change: CaseChange("Reassign to \(account.name)") { record, actor, time in
+                        try Workflow.reassign(record, to: account.name, users: directory, by: actor, at: time)
                     })]
                 }
             }

@@ -6,7 +6,7 @@ import HavenCore
 /// removed, no follow-up is due) gives nil, and the draft is read back instead.
 enum CaseForms {
     static func make(_ key: String, on stored: StoredCase, context: SessionContext,
-                     catalogue: () -> IntegrationCatalogue?) -> FormScreen? {
+                     catalogue: () -> IntegrationCatalogue?, users: () -> UserDirectory? = { nil }) -> FormScreen? {
         let parts = key.split(separator: ":").map(String.init)
         let numbers = parts.dropFirst().compactMap { Int($0) }
         let first = numbers.first ?? -1
@@ -65,6 +65,9 @@ enum CaseForms {
             guard case let .allocation(country)? = summary.pendingApproval?.kind else { return nil }
             return CaseActions.overrideAllocation(record.id, proposed: country, seen: ProposalSeen(pendingIn: summary),
                                                   countries: context.reference?.countries ?? [])
+        case "appointment.new": return AppointmentActions.book(stored, context: context, users: users())
+        case "appointment.edit": return AppointmentActions.make("appointment.edit", id: first, on: stored, context: context, users: users())
+        case "appointment.record": return AppointmentActions.make("appointment.record", id: first, on: stored, context: context, users: nil)
         case "story.approve":
             return storyForm(stored) { PublicityQueueScreen.overrideForm(record.id, seen: $0) }
         case "story.decline":
@@ -97,7 +100,8 @@ public struct ReloadCaseForm: StoreTask {
     public func run(in session: SessionServices) -> [Command] {
         switch session.load(id) {
         case let .loaded(stored, _):
-            guard let screen = CaseForms.make(form, on: stored, context: session.context, catalogue: { session.catalogue() }) else {
+            guard let screen = CaseForms.make(form, on: stored, context: session.context, catalogue: { session.catalogue() },
+                                              users: { session.users() }) else {
                 return [.status("\(id) has changed so that this form no longer applies (now \(stored.version)); Esc, and look at the case.", .error)]
             }
             return [.message(Reloaded(screen: screen))]

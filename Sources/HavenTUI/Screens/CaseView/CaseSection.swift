@@ -27,7 +27,8 @@ public enum CaseSection: Int, CaseIterable, Sendable {
 
     /// The section's text as lines: `label: value` pairs and short paragraphs. Family
     /// whereabouts and contact channels are sensitive and never shown here.
-    public func lines(of record: Case, history: [AuditEntry], today: CalendarDate, reference: ReferenceData? = nil) -> [String] {
+    public func lines(of record: Case, history: [AuditEntry], today: CalendarDate, reference: ReferenceData? = nil,
+                      clock: LocalClock = .utc) -> [String] {
         func field(_ label: String, _ value: String?) -> String {
             // A label too long for its column stands on its own line, the value under it.
             let shown = (value?.isEmpty ?? true) ? "—" : value!
@@ -53,6 +54,12 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             ]
             lines.append(field("Assigned to", record.assignedTo?.rawValue))
             lines.append(field("Registered", "\(record.registeredAt.date) by \(record.registeredBy)"))
+            let next = record.appointments.filter { $0.status == .scheduled }.min { $0.at < $1.at }
+            if let next { lines.append(field("Next appointment", "\(next.kind.title), \(clock.text(next.at)) \(clock.name)")) }
+            for missing in record.missingAppointments {
+                lines.append(field("Missing", "\(missing.kind.title) (needed in \(record.stage.title.lowercased()); "
+                                   + (missing.booked.map { "booked for \(clock.text($0.at)))" } ?? "none booked: m books one)")))
+            }
             return lines
         case .service:
             var lines = [

@@ -10,7 +10,7 @@ public struct CaseViewScreen: Screen {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
-        case integration, family, publicity
+        case integration, family, publicity, appointments
         case recordScreening, amendDecision, undo, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval, discardNote, keepNote
         /// Preferences, or a proposal by hand (`AllocationActions`).
@@ -88,6 +88,8 @@ public struct CaseViewScreen: Screen {
              "Travel and arrival: arranged, departure, arrival (moves the case to Integration); correct them"),
             (may(.recordIntegration) && record.stage != .closed, "i", .integration, "Integrate",
              "Courses, assessments, skills profile, job openings, applications, jobs and follow-ups"),
+            // In the key bar while one is booked (a missing one says "m books one"); in help always.
+            (may(.editCase), "m", .appointments, record.appointments.contains { $0.status == .scheduled } ? "Meet" : nil, "Appointments and interviews: book, reschedule, cancel, held or no-show"),
             (may(.recordFamily), "f", .family, "Family",
              "Family members: where they are, reunification stages, documents, links to their own cases"),
             (may(.recordPublicityConsent) && record.stage != .closed, "c", .publicity, "Consent",
@@ -182,7 +184,7 @@ public struct CaseViewScreen: Screen {
 
     /// The section's lines wrapped to the body's width, so a long reason, note or story is
     /// read whole: a `label value` line continues under its value, any other under itself.
-    var lines: [String] { Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
+    var lines: [String] { Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock),
                                     width: area.width - 2, fields: section.hasFields) }
 
     static func wrap(_ lines: [String], width: Int, fields: Bool = true) -> [String] {
@@ -269,6 +271,7 @@ public struct CaseViewScreen: Screen {
         case .family:
             show(.family)
             return [.push(FamilyScreen(stored: stored, context: context))]
+        case .appointments: return [.push(AppointmentsScreen(stored: stored, context: context))]
         case .publicity:
             show(.publicity)
             return [.push(FamilyActions.consentMenu(stored, context: context))]
@@ -355,7 +358,7 @@ public struct CaseViewScreen: Screen {
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
-        let all = Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference),
+        let all = Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock),
                             width: body.width - 1, fields: section.hasFields)
         // When it overflows, the last row is the "more below" marker's alone.
         let visible = all.count > body.height ? body.height - 1 : body.height

@@ -1,0 +1,173 @@
+import Foundation
+
+/// One line of My work: something that needs this person, why, and where Enter takes them.
+public struct WorkItem: Hashable, Sendable, Identifiable {
+    /// Why the line is there, most urgent first (the order of the cases is the order of the list).
+    public enum Reason: Int, Hashable, Sendable, CaseIterable, Comparable {
+        case toRecord, late, appointmentToday, dueToday, returned, assigned, mention, approval, overdue, appointmentTomorrow
+
+        public var title: String {
+            switch self {
+            case .toRecord: "To record"
+            case .late: "Late"
+            case .appointmentToday: "Today"
+            case .dueToday: "Due today"
+            case .returned: "Returned"
+            case .assigned: "New case"
+            case .mention: "Mention"
+            case .approval: "Approval"
+            case .overdue: "Overdue"
+            case .appointmentTomorrow: "Tomorrow"
+            }
+        }
+
+        public static func < (a: Reason, b: Reason) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// Where the line is dealt with.
+    public enum Place: Hashable, Sendable {
+        case caseView(CaseID)
+        /// The case, at its proposal of this kind (to amend, approve or return).
+        case proposal(CaseID, ReturnedProposal.Kind)
+        case family(CaseID)
+        case appointments(CaseID)
+        case notes(CaseID)
+        case approvals
+        case workload
+    }
+
+    /// Stable while the thing it is about is unchanged: what a dismissal records. A new event
+    /// (another return, a new time) gives a new id, so it is shown again.
+    public var id: String
+    public var reason: Reason
+    public var caseID: CaseID?
+    public var text: String
+    /// When it fell or falls due, or happened: the order within a reason.
+    public var when: Timestamp
+    public var place: Place
+
+    public init(id: String, reason: Reason, caseID: CaseID?, text: String, when: Timestamp, place: Place) {
+        self.id = id
+        self.reason = reason
+        self.caseID = caseID
+        self.text = text
+        self.when = when
+        self.place = place
+    }
+
+    /// Lines that are information rather than work: opening them from My work is reading them.
+    public var isDoneWhenOpened: Bool { reason == .assigned || reason == .mention }
+}
+
+/// Everything that needs one person now, worked out from the summaries alone (no case is read),
+/// in one pass over them. What counts is set out in docs/DECISIONS.md ("What needs me").
+public enum MyWork {
+    /// How many of the oldest approvals get a line each; the rest are one line.
+    public static let approvalLines = 20
+
+    public static func items(for user: UserName, role: Role, cases: [CaseSummary], now: Timestamp, clock: LocalClock,
+                             targets: StageTargets, dismissed: Set<String> = []) -> [WorkItem] {
+        var items: [WorkItem] = []
+        let today = clock.day(of: now)
+        let tomorrow = today.adding(days: 1)
+        let supervises = role.may(.reviewDecision)
+        var approvals: [(at: Timestamp, id: CaseID, kind: ApprovalKind, by: UserName)] = []
+        func proposalKind(_ kind: ApprovalKind) -> ReturnedProposal.Kind { if case .allocation = kind { .allocation } else { .decision } }
+        var overdue: [UserName: (count: Int, oldest: Int)] = [:]
+        func add(_ item: WorkItem) {
+            if !dismissed.contains(item.id) { items.append(item) }
+        }
+        for position in cases.indices {
+            let summary = cases[position]
+            let id = summary.id
+            let mine = summary.assignedTo == user && summary.stage != .closed
+            if supervises, let pending = summary.pendingApproval, pending.proposedBy != user {
+                approvals.append((pending.proposedAt, id, pending.kind, pending.proposedBy))
+            }
+            if supervises, summary.stage != .closed, let assignee = summary.assignedTo,
+               let days = targets.daysOverdue(summary, on: today) {
+                let before = overdue[assignee] ?? (0, 0)
+                overdue[assignee] = (before.count + 1, max(before.oldest, days))
+            }
+            if mine, let employment = summary.integration?.employment, employment.endedOn == nil,
+               let months = employment.followUpMonths, let due = employment.followUpDue,
+               let state = employment.followUpState(on: today), state != .upcoming {
+                let late = due < today
+                add(WorkItem(id: "follow-up:\(id):\(months)", reason: late ? .late : .dueToday, caseID: id,
+                             text: "\(months)-month job follow-up \(late ? "late since" : "due") \(due)",
+                             when: Timestamp(date: due), place: .caseView(id)))
+            }
+            if mine {
+                for member in summary.family where member.isOpen {
+                    guard let due = member.due, due <= today else { continue }
+                    let late = due < today
+                    let action = member.nextAction.map { ": \($0)" } ?? ""
+                    add(WorkItem(id: "family:\(id):\(member.id):\(due)", reason: late ? .late : .dueToday, caseID: id,
+                                 text: "\(member.relationship.title)\(action) (\(late ? "late since" : "due") \(due))",
+                                 when: Timestamp(date: due), place: .family(id)))
+                }
+            }
+            guard let attention = summary.attention else { continue }
+            // Ended at `now` counts as ended: the list is worked out again as each minute begins.
+            for appointment in attention.appointments where appointment.attendees.contains(user) || (mine && appointment.ends <= now) {
+                let day = clock.day(of: appointment.at)
+                let reason: WorkItem.Reason
+                if appointment.ends <= now { reason = .toRecord }
+                else if day <= today { reason = .appointmentToday }
+                else if day == tomorrow { reason = .appointmentTomorrow }
+                else { continue }
+                let text = reason == .toRecord
+                    ? "\(appointment.kind.title), \(clock.text(appointment.at)): held or not?"
+                    : "\(appointment.kind.title) at \(clock.clockText(appointment.at)) (\(appointment.minutes) min)"
+                add(WorkItem(id: "appointment:\(id):\(appointment.id):\(appointment.at)", reason: reason, caseID: id,
+                             text: text, when: appointment.at, place: .appointments(id)))
+            }
+            if mine, summary.isReturnedToCaseworker {
+                let kind: ReturnedProposal.Kind = summary.stage == .decision ? .decision : .allocation
+                for returned in attention.returned where returned.kind == kind && returned.proposedBy == user {
+                    let comment = returned.comment.isEmpty ? "" : ": \u{201C}\(returned.comment)\u{201D}"
+                    add(WorkItem(id: "returned:\(id):\(kind.rawValue):\(returned.at)", reason: .returned, caseID: id,
+                                 text: "\(kind == .decision ? "Decision" : "Allocation") returned by \(returned.by)\(comment)",
+                                 when: returned.at, place: .proposal(id, kind)))
+                }
+            }
+            if mine, let assignment = attention.assignment, assignment.by != user {
+                add(WorkItem(id: "assigned:\(id):\(assignment.at)", reason: .assigned, caseID: id,
+                             text: "Given to you by \(assignment.by) on \(clock.day(of: assignment.at)) (\(summary.stage.title))",
+                             when: assignment.at, place: .caseView(id)))
+            }
+            for mention in attention.mentions where mention.users.contains(user) && mention.author != user {
+                add(WorkItem(id: "mention:\(id):\(mention.note)", reason: .mention, caseID: id,
+                             text: "\(mention.author) mentioned you in a note on \(clock.day(of: mention.at))",
+                             when: mention.at, place: .notes(id)))
+            }
+        }
+        approvals.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        var shown = 0
+        var notShown = 0
+        for approval in approvals {
+            let key = "approval:\(approval.id):\(approval.at)"
+            guard !dismissed.contains(key) else { continue }
+            guard shown < approvalLines else { notShown += 1; continue }
+            shown += 1
+            let days = max(0, approval.at.date.days(until: today))
+            add(WorkItem(id: key, reason: .approval, caseID: approval.id,
+                         text: "\(approval.kind.title) proposed by \(approval.by), waiting \(days) day\(days == 1 ? "" : "s")",
+                         when: approval.at, place: .proposal(approval.id, proposalKind(approval.kind))))
+        }
+        if notShown > 0 {
+            add(WorkItem(id: "approvals-more:\(approvals.count)", reason: .approval, caseID: nil,
+                         text: "\(notShown) more proposal\(notShown == 1 ? "" : "s") waiting: open Approvals",
+                         when: now, place: .approvals))
+        }
+        for (assignee, figures) in overdue {
+            add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
+                         text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") past the stage target (up to \(figures.oldest) days)",
+                         when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .workload))
+        }
+        return items.sorted { ($0.reason, $0.when, $0.id) < ($1.reason, $1.when, $1.id) }
+    }
+
+    /// Whether `role` has a My work: those who work on cases.
+    public static func applies(to role: Role) -> Bool { role.may(.editCase) }
+}

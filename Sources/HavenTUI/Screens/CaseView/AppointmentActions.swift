@@ -1,0 +1,118 @@
+import Foundation
+import HavenCore
+
+/// The appointment forms of a case: book one, change one (a new time keeps the old in its
+/// history), record what became of one. Times are typed in the server's zone and stored in UTC.
+enum AppointmentActions {
+    static func form(_ booking: AppointmentBooking?, clock: LocalClock, defaultAttendee: UserName, today: CalendarDate) -> Form {
+        let at = booking?.at
+        return Form(sections: [
+            Form.Section(title: "What and when", fields: [
+                FormField("kind", "Kind", .choice(AppointmentKind.allCases.map { FormOption($0.rawValue, $0.title) }),
+                          value: booking?.kind.rawValue ?? AppointmentKind.screeningInterview.rawValue),
+                FormField("date", "Date", .date, hint: "YYYY-MM-DD", value: (at.map { clock.day(of: $0) } ?? today.adding(days: 1)).description),
+                FormField("time", "Time", .text(maximumLength: 5), hint: "HH:MM, \(clock.name) time", value: at.map { clock.clockText($0) } ?? "10:00"),
+                FormField("minutes", "Minutes", .text(maximumLength: 3), hint: "5 to 480", value: String(booking?.minutes ?? 60)),
+            ]),
+            Form.Section(title: "Where and who", fields: [
+                FormField("channel", "Channel", .choice(AppointmentChannel.allCases.map { FormOption($0.rawValue, $0.title) }),
+                          value: booking?.channel.rawValue ?? AppointmentChannel.inPerson.rawValue),
+                FormField("place", "Place or link", .text(maximumLength: AppointmentValidation.longestText), hint: "room, address, call link",
+                          value: booking?.place ?? ""),
+                FormField("interpreter", "Interpreter", .text(maximumLength: 2), hint: "language code (ru, uk), empty: none",
+                          value: booking?.interpreter?.rawValue ?? ""),
+                FormField("attendees", "Staff attending", .text(maximumLength: 300), hint: "user names, spaces between",
+                          value: booking.map { $0.attendees.map(\.rawValue).joined(separator: " ") } ?? defaultAttendee.rawValue),
+            ]),
+        ])
+    }
+
+    /// The booking the form describes, or what cannot be read in it.
+    static func booking(from form: Form, clock: LocalClock) -> (AppointmentBooking?, [ValidationIssue]) {
+        var problems: [ValidationIssue] = []
+        let dateText = form.value("date").trimmingCharacters(in: .whitespaces)
+        let date = CalendarDate(iso: dateText)
+        if date == nil { problems.append(ValidationIssue(field: "date", message: "'\(dateText)' is not a date; write it as YYYY-MM-DD.")) }
+        let minute = LocalClock.minute(typed: form.value("time"))
+        if minute == nil { problems.append(ValidationIssue(field: "time", message: "'\(form.value("time"))' is not a time; write it as HH:MM (14:30).")) }
+        let minutes = Int(form.value("minutes").trimmingCharacters(in: .whitespaces))
+        if minutes == nil { problems.append(ValidationIssue(field: "minutes", message: "Give the length in whole minutes (60).")) }
+        let interpreterText = form.value("interpreter").trimmingCharacters(in: .whitespaces).lowercased()
+        let interpreter = interpreterText.isEmpty ? nil : LanguageCode(interpreterText)
+        if !interpreterText.isEmpty, interpreter == nil {
+            problems.append(ValidationIssue(field: "interpreter", message: "'\(interpreterText)' is not a language code (two letters: ru, uk, de)."))
+        }
+        var attendees: [UserName] = []
+        for word in form.value("attendees").split(whereSeparator: { $0 == " " || $0 == "," }) {
+            if let name = UserName(String(word)) { attendees.append(name) } else {
+                problems.append(ValidationIssue(field: "attendees", message: "'\(word)' is not a user name."))
+            }
+        }
+        guard problems.isEmpty, let date, let minute, let minutes,
+              let kind = AppointmentKind(rawValue: form.value("kind")), let channel = AppointmentChannel(rawValue: form.value("channel")) else {
+            return (nil, problems)
+        }
+        return (AppointmentBooking(kind: kind, at: clock.instant(on: date, minute: minute), minutes: minutes, channel: channel,
+                                   place: form.value("place").trimmingCharacters(in: .whitespaces), interpreter: interpreter,
+                                   attendees: attendees), [])
+    }
+
+    /// Books a new appointment on the case.
+    static func book(_ stored: StoredCase, context: SessionContext, users: UserDirectory?) -> FormScreen {
+        let attendee = stored.record.assignedTo ?? context.user
+        let clock = context.localClock
+        return FormScreen(title: "Book", heading: "Book an appointment on \(stored.record.id) · times in \(clock.name)",
+                          form: form(nil, clock: clock, defaultAttendee: attendee, today: context.today)) { form, now in
+            let (booking, problems) = booking(from: form, clock: clock)
+            guard let booking else { return .problems(problems) }
+            guard let users else { return .refused("The store's users could not be read, so the attendees cannot be checked; try again.") }
+            return IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.book(booking, on: record, users: users, by: context.actor, at: now)
+            }
+        }.keeping("appointment.new", on: stored)
+    }
+
+    /// Changes an appointment: its time (kept in its history), place, people.
+    static func change(_ stored: StoredCase, _ appointment: Appointment, context: SessionContext, users: UserDirectory?) -> FormScreen {
+        let clock = context.localClock
+        return FormScreen(title: "Reschedule", heading: "\(appointment.kind.title) on \(stored.record.id) · times in \(clock.name)",
+                          form: form(AppointmentBooking(appointment), clock: clock, defaultAttendee: context.user, today: context.today)) { form, now in
+            let (booking, problems) = booking(from: form, clock: clock)
+            guard let booking else { return .problems(problems) }
+            guard let users else { return .refused("The store's users could not be read, so the attendees cannot be checked; try again.") }
+            return IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.changeAppointment(appointment.id, to: booking, on: record, users: users, by: context.actor, at: now)
+            }
+        }.keeping("appointment.edit:\(appointment.id)", on: stored)
+    }
+
+    /// Records what became of an appointment (held, no-show, cancelled) with a reason or a line.
+    static func record(_ stored: StoredCase, _ appointment: Appointment, as status: AppointmentStatus?, context: SessionContext) -> FormScreen {
+        let choices: [AppointmentStatus] = [.held, .noShow, .cancelled]
+        let initial = status ?? (appointment.status == .scheduled ? .held : appointment.status)
+        let form = Form(sections: [Form.Section(title: "What became of it", fields: [
+            FormField("status", "Outcome", .choice(choices.map { FormOption($0.rawValue, $0.title) }), value: initial.rawValue),
+            FormField("outcome", "Reason or note", .text(maximumLength: AppointmentValidation.longestText),
+                      hint: "why missed or cancelled; optional when held", value: appointment.outcome),
+        ])])
+        let when = context.localClock.text(appointment.at)
+        return FormScreen(title: "Outcome", heading: "\(appointment.kind.title) of \(when) on \(stored.record.id)", form: form) { form, now in
+            let status = AppointmentStatus(rawValue: form.value("status")) ?? .held
+            return IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.recordAppointment(appointment.id, as: status, outcome: form.value("outcome"), on: record,
+                                               by: context.actor, at: now)
+            }
+        }.keeping("appointment.record:\(appointment.id)", on: stored)
+    }
+
+    /// The form of `key` for the drafts registry (`CaseForms`).
+    static func make(_ key: String, id: Int, on stored: StoredCase, context: SessionContext, users: UserDirectory?) -> FormScreen? {
+        let appointment = stored.record.appointments.first { $0.id == id }
+        switch key {
+        case "appointment.new": return book(stored, context: context, users: users)
+        case "appointment.edit": return appointment.map { change(stored, $0, context: context, users: users) }
+        case "appointment.record": return appointment.map { record(stored, $0, as: nil, context: context) }
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import HavenCore
+
+/// Everything that needs this person now, most urgent first: one line each, saying why, and
+/// Enter opens the place it is dealt with. Worked out from the summaries (`MyWork`), again
+/// when another session saves and when the clock passes a minute, so an appointment falls due
+/// on screen. d dismisses a line (kept per user); u brings the last one back.
+public struct MyWorkScreen: Screen {
+    public enum Action: Sendable {
+        case up, down, first, last, pageUp, pageDown, open, dismiss, undismiss, week, read
+    }
+
+    let context: SessionContext
+    private var summaries: [CaseSummary]
+    public private(set) var items: [WorkItem] = []
+    public private(set) var selected = 0
+    /// Dismissed lines (ids), as read from the user's settings and changed here.
+    public private(set) var dismissed: Set<String> = []
+    /// Dismissed in this session, last first: what u brings back.
+    private var dismissedHere: [String] = []
+    /// The settings have been read (until then nothing is dismissed, nothing is written).
+    private var settingsRead = false
+    /// The minute the list was last worked out in: a new minute works it out again.
+    private var minute: Int64 = -1
+    private var now: Timestamp
+    var rows = 18
+
+    /// - Parameter now: the time it opens at (screens are told the time, never read it).
+    public init(cases: [CaseSummary], context: SessionContext, now: Timestamp) {
+        self.summaries = cases
+        self.context = context
+        self.now = now
+        recompute()
+    }
+
+    public var title: String { "My work" }
+    public var minimumSize: Size { Size(width: 60, height: 16) }
+
+    public var keyTable: KeyTable<Action> {
+        KeyTable([
+            KeyBinding([.enter], .open, label: "Open", help: "Open where the selected line is dealt with"),
+            KeyBinding([.character("d")], .dismiss, label: "Dismiss", help: "Take the line off My work (kept for you; u brings it back)"),
+            KeyBinding([.character("u")], .undismiss, help: "Bring back the line dismissed last in this session"),
+            KeyBinding([.character("w")], .week, label: "Week", help: "The week's appointments: yours, or (supervisors) each caseworker's"),
+            KeyBinding([.character("v")], .read, help: "Read the selected line whole (a long comment, a full name)"),
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next line"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous line"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .first, help: "First line"),
+            KeyBinding([.end, .character("G")], .last, help: "Last line"),
+        ])
+    }
+
+    var item: WorkItem? { items.indices.contains(selected) ? items[selected] : nil }
+
+    mutating func recompute() {
+        let before = item?.id
+        minute = now.secondsSinceEpoch / 60
+        items = MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
+                             targets: context.reference?.stageTargets ?? StageTargets(days: [:]), dismissed: dismissed)
+        selected = items.firstIndex { $0.id == before } ?? min(selected, max(0, items.count - 1))
+    }
+
+    public mutating func start() -> [Command] { [.run(WorkDismissals(adding: nil, removing: nil, standing: nil))] }
+
+    public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Command] {
+        summaries = cases
+        recompute()
+        return []
+    }
+
+    /// A new minute: what fell due since is shown.
+    public mutating func clockDidTick(_ time: Timestamp) -> Bool {
+        guard time.secondsSinceEpoch / 60 != minute else { return false }
+        now = time
+        recompute()
+        return true
+    }
+
+    public mutating func prepare(for area: Rect, now: Timestamp) {
+        rows = Self.visibleItems(in: area.height)
+        if now.secondsSinceEpoch / 60 != minute {
+            self.now = now
+            recompute()
+        }
+    }
+
+    public mutating func handle(_ action: Action) -> [Command] {
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, items.count - 1), selected + 1)
+        case .first: selected = 0
+        case .last: selected = max(0, items.count - 1)
+        case .pageUp: selected = max(0, selected - rows)
+        case .pageDown: selected = min(max(0, items.count - 1), selected + rows)
+        case .open:
+            guard let item else { return [.status("Nothing needs you now.", .info)] }
+            let opening = open(item.place)
+            // Information is read by opening it; work stays until it is done.
+            guard item.isDoneWhenOpened else { return opening }
+            return dismiss(item) + opening
+        case .dismiss:
+            guard let item else { return [] }
+            return dismiss(item) + [.status("Dismissed: \(item.reason.title.lowercased()) on \(item.caseID?.rawValue ?? "the queue"). u brings it back.", .info)]
+        case .undismiss:
+            guard let id = dismissedHere.first else { return [.status("Nothing dismissed in this session to bring back.", .info)] }
+            dismissedHere.removeFirst()
+            dismissed.remove(id)
+            recompute()
+            selected = items.firstIndex { $0.id == id } ?? selected
+            return [.run(WorkDismissals(adding: nil, removing: id, standing: standingIDs))]
+        case .week:
+            return [.push(WeekScreen(cases: summaries, context: context, now: now))]
+        case .read:
+            guard let item else { return [] }
+            let person = item.caseID.flatMap { id in summary(of: id).map { "\(id) \($0.cyrillicName) (\($0.latinName))\n\n" } } ?? ""
+            return [.push(TextViewScreen(title: "Line", heading: "My work: \(item.reason.title.lowercased())", text: person + item.text))]
+        }
+        return []
+    }
+
+    mutating func dismiss(_ item: WorkItem) -> [Command] {
+        guard settingsRead else { return [.status("Your dismissed lines are still being read; try again.", .warning)] }
+        dismissed.insert(item.id)
+        dismissedHere.insert(item.id, at: 0)
+        recompute()
+        return [.run(WorkDismissals(adding: item.id, removing: nil, standing: standingIDs))]
+    }
+
+    /// Every line that would be shown with nothing dismissed: dismissals of anything else are
+    /// forgotten as the settings are written.
+    var standingIDs: Set<String> {
+        Set(MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
+                         targets: context.reference?.stageTargets ?? StageTargets(days: [:])).map(\.id))
+    }
+
+    func open(_ place: WorkItem.Place) -> [Command] {
+        switch place {
+        case let .caseView(id): [.openCase(id)]
+        case let .proposal(id, kind): [.openCase(id, at: kind == .decision ? .decision : .allocation)]
+        case let .family(id): [.openFamily(id)]
+        case let .notes(id): [.openCase(id, at: .notes)]
+        case let .appointments(id): [.run(OpenAppointments(id: id))]
+        case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
+        case .workload: [.push(WorkloadScreen(cases: summaries, context: context))]
+        }
+    }
+
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        guard let settings = message as? WorkDismissals.Read else { return [] }
+        dismissed = Set(settings.dismissed)
+        settingsRead = true
+        recompute()
+        return []
+    }
+
+    /// One row a line: why, the case and the person's family name in both scripts, then what it
+    /// says (v reads a line cut at the edge whole). No pane follows the selection: a move
+    /// rewrites a marker and a word, and a scroll one row (the list-move budget on a slow link).
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let count = items.count
+        let late = items.filter { $0.reason == .late || $0.reason == .toRecord }.count
+        let heading = count == 0 ? " My work · nothing needs you now" : " My work · \(count) need\(count == 1 ? "s" : "") you" + (late > 0 ? ", \(late) late" : "")
+        canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        let zone = "times in \(context.localClock.name) "
+        if area.width - DisplayWidth.of(heading) > DisplayWidth.of(zone) + 2 {
+            canvas.put(zone, x: area.maxX - DisplayWidth.of(zone), y: area.y, style: .muted)
+        }
+        let visible = Self.visibleItems(in: area.height)
+        let first = max(0, selected - visible + 1)
+        for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {
+            let index = first + offset
+            let style: Style = item.reason == .late || item.reason == .toRecord ? .overdue : .normal
+            canvas.putListRow(row(item), x: area.x, y: area.y + 2 + offset, width: area.width, style: style,
+                              selected: index == selected, keyWidth: Self.reasonWidth)
+        }
+        if first + visible < count {
+            // Not counted: a count that changes on every scroll costs bytes on every move.
+            let more = "more below ↓"
+            canvas.put(more, x: area.maxX - DisplayWidth.of(more) - 1, y: area.maxY - 1, style: .muted)
+        }
+    }
+
+    static let reasonWidth = 10
+
+    /// " Today      HV-000002 Solovev (Соловьёв) · Screening interview at 10:00 (60 min)".
+    func row(_ item: WorkItem) -> String {
+        let person = item.caseID.map { id in
+            summary(of: id).map { "\(id) \(Self.family($0.latinName)) (\(Self.family($0.cyrillicName))) · " } ?? "\(id) · "
+        } ?? ""
+        return " " + DisplayWidth.fit(item.reason.title, to: Self.reasonWidth) + " " + person + item.text
+    }
+
+    /// The family name: the first word of a displayed name.
+    static func family(_ name: String) -> String { String(name.split(separator: " ").first ?? Substring(name)) }
+
+    /// How many lines fit under the heading (one row each, the last row kept for "more below").
+    static func visibleItems(in height: Int) -> Int { max(1, height - 3) }
+
+    func summary(of id: CaseID) -> CaseSummary? { summaries.summary(of: id) }
+}
+
+/// Reads the user's dismissed My work lines, adding or removing one first (read, changed and
+/// written at once, so two sessions of one user lose neither's dismissal but in a race of
+/// milliseconds, and then the line only shows again).
+public struct WorkDismissals: StoreTask {
+    public struct Read: Sendable {
+        public let dismissed: [String]
+    }
+
+    public let adding: String?
+    public let removing: String?
+    /// The lines that stand now; dismissals of any other are dropped as the file is written.
+    public let standing: Set<String>?
+
+    public func run(in session: SessionServices) -> [Command] {
+        guard let store = session.store else { return [.message(Read(dismissed: []))] }
+        do {
+            var settings = try store.settings(for: session.context.user)
+            if adding != nil || removing != nil {
+                var ids = settings.dismissedWork
+                if let standing { ids.removeAll { !standing.contains($0) } }
+                if let removing { ids.removeAll { $0 == removing } }
+                if let adding, !ids.contains(adding) { ids.append(adding) }
+                settings.dismissedWork = ids
+                try store.keepSettings(settings, for: session.context.user)
+            }
+            return [.message(Read(dismissed: settings.dismissedWork))]
+        } catch {
+            return [.status("Your dismissed lines could not be \(adding == nil && removing == nil ? "read" : "kept"): \(error)", .error)]
+        }
+    }
+}

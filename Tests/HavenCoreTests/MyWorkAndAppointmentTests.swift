@@ -1,0 +1,195 @@
+import Foundation
+@testable import HavenCore
+import XCTest
+
+/// Appointments (booked, moved, recorded, missing per stage), the attention summary, My work's
+/// lines and order, the server's time zone, double bookings and the iCalendar file.
+final class MyWorkAndAppointmentTests: XCTestCase {
+    let now = Fixtures.now
+    let users = UserDirectory(users: [
+        UserAccount(name: "anna.k", role: .caseworker, addedBy: "root", addedAt: Fixtures.now),
+        UserAccount(name: "oleh.m", role: .caseworker, addedBy: "root", addedAt: Fixtures.now),
+        UserAccount(name: "maria.s", role: .supervisor, addedBy: "root", addedAt: Fixtures.now),
+        UserAccount(name: "audit.e", role: .auditor, addedBy: "root", addedAt: Fixtures.now),
+    ])
+
+    func booking(_ kind: AppointmentKind = .screeningInterview, at: Timestamp, attendees: [UserName] = ["anna.k"],
+                 place: String = "Room 2", minutes: Int = 60) -> AppointmentBooking {
+        AppointmentBooking(kind: kind, at: at, minutes: minutes, channel: .inPerson, place: place, interpreter: LanguageCode("uk"),
+                           attendees: attendees)
+    }
+
+    func hours(_ n: Int) -> Timestamp { Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(n) * 3600) }
+
+    func testAnAppointmentIsBookedMovedAndRecordedWithReasons() throws {
+        var record = try Fixtures.caseIn(.screening)
+        XCTAssertEqual(record.missingAppointments.map(\.kind), [.screeningInterview, .exclusionInterview, .debrief])
+        record = try Workflow.book(booking(at: hours(24)), on: record, users: users, by: Fixtures.anna, at: now)
+        XCTAssertEqual(record.appointments.map(\.id), [1])
+        XCTAssertEqual(record.missingAppointments.first?.booked?.id, 1, "booked, still missing until held")
+        // What is refused, each named.
+        for (bad, field) in [(booking(at: hours(24), attendees: []), "attendees"), (booking(at: hours(24), attendees: ["audit.e"]), "attendees"),
+                             (booking(at: hours(24), place: " "), "place"), (booking(at: hours(24), minutes: 2), "minutes"),
+                             (booking(at: Timestamp(date: Fixtures.today.adding(days: -900))), "at")] {
+            XCTAssertThrowsError(try Workflow.book(bad, on: record, users: users, by: Fixtures.anna, at: now)) { error in
+                guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(issues.map(\.field), [field], "\(issues)")
+            }
+        }
+        XCTAssertThrowsError(try Workflow.book(booking(at: hours(24)), on: record, users: users, by: Fixtures.oleh, at: now),
+                             "not his case")
+        // Held before its time: refused; moved: the old time kept.
+        XCTAssertThrowsError(try Workflow.recordAppointment(1, as: .held, outcome: "", on: record, by: Fixtures.anna, at: now))
+        record = try Workflow.changeAppointment(1, to: booking(at: hours(2)), on: record, users: users, by: Fixtures.anna, at: now)
+        XCTAssertEqual(record.appointments[0].rescheduledFrom, [hours(24)])
+        XCTAssertThrowsError(try Workflow.recordAppointment(1, as: .noShow, outcome: " ", on: record, by: Fixtures.anna, at: hours(3)),
+                             "a no-show needs its reason")
+        record = try Workflow.recordAppointment(1, as: .noShow, outcome: "Did not come; phone off", on: record, by: Fixtures.anna, at: hours(3))
+        // Given a new time, it is scheduled again; then held.
+        record = try Workflow.changeAppointment(1, to: booking(at: hours(5)), on: record, users: users, by: Fixtures.anna, at: hours(3))
+        XCTAssertEqual(record.appointments[0].status, .scheduled)
+        XCTAssertEqual(record.appointments[0].rescheduledFrom, [hours(24), hours(2)])
+        record = try Workflow.recordAppointment(1, as: .held, outcome: "", on: record, by: Fixtures.anna, at: hours(6))
+        XCTAssertEqual(record.missingAppointments.map(\.kind), [.exclusionInterview, .debrief])
+        XCTAssertThrowsError(try Workflow.recordAppointment(1, as: .cancelled, outcome: "late", on: record, by: Fixtures.anna, at: hours(6)))
+        // The JSON of a case without appointments has no key for them (older records read the same).
+        let plain = try JSONEncoder().encode(Fixtures.newCase())
+        XCTAssertFalse(String(decoding: plain, as: UTF8.self).contains("appointments"))
+        let again = try JSONDecoder().decode(Case.self, from: try JSONEncoder().encode(record))
+        XCTAssertEqual(again, record)
+    }
+
+    func testMentionsAreNamesAfterAnAtSign() {
+        XCTAssertEqual(NoteMention.names(in: "@anna.k please call; cc @oleh.m."), ["anna.k", "oleh.m"])
+        XCTAssertEqual(NoteMention.names(in: "mail x@anna.k or @@anna.k, @ alone, @anna.k again"), ["anna.k"])
+        XCTAssertEqual(NoteMention.names(in: "Позвоните @maria.s сегодня"), ["maria.s"])
+        XCTAssertEqual(NoteMention.names(in: "no mention"), [])
+    }
+
+    /// Each kind of line, for the right person, in the order of urgency; dismissed lines go.
+    func testMyWorkSaysWhatNeedsMeMostUrgentFirst() throws {
+        let clock = LocalClock.utc
+        var returned = try Fixtures.caseIn(.decision)
+        returned = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: returned, by: Fixtures.anna, at: now)
+        returned = try Workflow.returnDecision(on: returned, comment: "Add the unit's location", by: Fixtures.maria, at: now)
+        var given = Fixtures.newCase(assignedTo: Fixtures.oleh)
+        given.id = CaseID(number: 2)
+        given = try Workflow.reassign(given, to: "anna.k", users: users, by: Fixtures.maria, at: now)
+        var noted = Fixtures.newCase()
+        noted.id = CaseID(number: 3)
+        noted = try Workflow.addNote("@anna.k the family called", on: noted, by: Fixtures.maria, at: now)
+        noted = try Workflow.addNote("note to self @anna.k", on: noted, by: Fixtures.anna, at: now)
+        var meeting = try Fixtures.caseIn(.screening)
+        meeting.id = CaseID(number: 4)
+        meeting = try Workflow.book(booking(at: hours(2)), on: meeting, users: users, by: Fixtures.anna, at: now)
+        meeting = try Workflow.book(booking(.debrief, at: hours(24)), on: meeting, users: users, by: Fixtures.anna, at: now)
+        meeting = try Workflow.book(booking(.exclusionInterview, at: hours(-5)), on: meeting, users: users, by: Fixtures.anna, at: hours(-6))
+        var family = Fixtures.newCase()
+        family.id = CaseID(number: 5)
+        family.family = [FamilyMember(id: 1, relationship: .spouse, cyrillicName: FullName(family: "Жукова", given: "Анна"),
+                                      stage: .notStarted, stageDate: Fixtures.today)]
+        family.family[0].nextAction = "Call the consulate"
+        family.family[0].nextActionDue = Fixtures.today.adding(days: -3)
+        let cases = [returned, given, noted, meeting, family].map { CaseSummary(record: $0, version: CaseVersion(1)) }
+        let items = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: clock, targets: StageTargets(days: [:]))
+        XCTAssertEqual(items.map(\.reason), [.toRecord, .late, .appointmentToday, .returned, .assigned, .mention, .appointmentTomorrow])
+        XCTAssertEqual(items.map(\.caseID?.number), [4, 5, 4, 1, 2, 3, 4])
+        XCTAssertTrue(items[3].text.contains("Add the unit's location") && items[3].text.contains("maria.s"), items[3].text)
+        XCTAssertTrue(items[4].text.contains("Given to you by maria.s"), items[4].text)
+        XCTAssertEqual(items[1].place, .family(CaseID(number: 5)))
+        XCTAssertEqual(items[0].place, .appointments(CaseID(number: 4)))
+        // Nothing of anna's is oleh's; dismissed lines go, and only those.
+        XCTAssertEqual(MyWork.items(for: "oleh.m", role: .caseworker, cases: cases, now: now, clock: clock, targets: StageTargets(days: [:])), [])
+        let fewer = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: clock, targets: StageTargets(days: [:]),
+                                 dismissed: [items[4].id, items[5].id])
+        XCTAssertEqual(fewer.map(\.reason), [.toRecord, .late, .appointmentToday, .returned, .appointmentTomorrow])
+        // The next day: tomorrow's appointment is today's; the proposal, once proposed again, is not returned.
+        let later = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: hours(20), clock: clock, targets: StageTargets(days: [:]))
+        XCTAssertTrue(later.contains { $0.reason == .appointmentToday && $0.text.hasPrefix("Debrief") }, "\(later.map(\.text))")
+        let again = try Workflow.proposeDecision(.grant, reasons: "Unit located.", on: returned, by: Fixtures.anna, at: now)
+        XCTAssertFalse(MyWork.items(for: "anna.k", role: .caseworker, cases: [CaseSummary(record: again, version: CaseVersion(2))], now: now,
+                                    clock: clock, targets: StageTargets(days: [:])).contains { $0.reason == .returned })
+    }
+
+    /// A supervisor: approvals oldest first (never their own), the rest in one line; overdue per caseworker.
+    func testASupervisorSeesApprovalsOldestFirstAndOverdueTeams() throws {
+        var cases: [CaseSummary] = []
+        for number in 1...(MyWork.approvalLines + 5) {
+            var record = try Fixtures.caseIn(.decision)
+            record.id = CaseID(number: number)
+            let author = number == 3 ? Fixtures.maria : Fixtures.anna
+            record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: author,
+                                                  at: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - Int64(number) * 86_400))
+            cases.append(CaseSummary(record: record, version: CaseVersion(1)))
+        }
+        let items = MyWork.items(for: "maria.s", role: .supervisor, cases: cases, now: hours(72), clock: .utc,
+                                 targets: StageTargets(days: [.decision: 1]))
+        let approvals = items.filter { $0.reason == .approval }
+        XCTAssertEqual(approvals.count, MyWork.approvalLines + 1)
+        XCTAssertEqual(approvals.first?.caseID?.number, MyWork.approvalLines + 5, "the oldest first")
+        XCTAssertFalse(approvals.contains { $0.caseID?.number == 3 }, "never one's own proposal")
+        XCTAssertTrue(approvals.last!.text.hasPrefix("4 more proposals waiting"), approvals.last!.text)
+        let overdue = try XCTUnwrap(items.first { $0.reason == .overdue })
+        XCTAssertTrue(overdue.text.hasPrefix("anna.k: \(cases.count) cases past the stage target"), overdue.text)
+    }
+
+    func testTimesAreStoredInUTCAndShownInTheServersZone() throws {
+        let berlin = LocalClock(zone: try XCTUnwrap(TimeZone(identifier: "Europe/Berlin")))
+        let december = CalendarDate(year: 2026, month: 12, day: 7)!
+        let instant = berlin.instant(on: december, minute: 10 * 60)
+        XCTAssertEqual(instant.description, "2026-12-07T09:00:00Z", "winter: UTC+1")
+        XCTAssertEqual(berlin.text(instant), "2026-12-07 10:00")
+        let summer = berlin.instant(on: CalendarDate(year: 2027, month: 7, day: 1)!, minute: 10 * 60)
+        XCTAssertEqual(summer.description, "2027-07-01T08:00:00Z", "summer: UTC+2")
+        // Late evening in Berlin is the next day there, not in UTC.
+        let late = Timestamp(iso: "2026-12-07T23:30:00Z")!
+        XCTAssertEqual(berlin.day(of: late), december.adding(days: 1))
+        XCTAssertEqual(LocalClock.minute(typed: "9:05"), 545)
+        XCTAssertEqual(LocalClock.minute(typed: "1430"), 870)
+        XCTAssertNil(LocalClock.minute(typed: "24:00"))
+        XCTAssertNil(LocalClock.minute(typed: "ten"))
+    }
+
+    func testDoubleBookingsAreFlaggedOnBothAppointments() throws {
+        func summary(_ number: Int, _ appointments: [AppointmentSummary]) -> CaseSummary {
+            var summary = CaseSummary(record: Fixtures.newCase(), version: CaseVersion(1))
+            summary.id = CaseID(number: number)
+            summary.attention = AttentionSummary(appointments: appointments)
+            return summary
+        }
+        let cases = [
+            summary(1, [AppointmentSummary(id: 1, kind: .debrief, at: hours(0), minutes: 180, attendees: ["anna.k"])]),
+            summary(2, [AppointmentSummary(id: 1, kind: .followUp, at: hours(1), minutes: 30, attendees: ["oleh.m"])]),
+            summary(3, [AppointmentSummary(id: 1, kind: .other, at: hours(2), minutes: 30, attendees: ["anna.k", "oleh.m"])]),
+            summary(4, [AppointmentSummary(id: 1, kind: .other, at: hours(3), minutes: 30, attendees: ["anna.k"])]),
+        ]
+        let all = AppointmentCalendar.entries(cases, attendedBy: nil, from: hours(-1), to: hours(10))
+        XCTAssertEqual(all.map(\.doubleBooked), [["anna.k"], [], ["anna.k"], []], "3 ends at 2:30; 4 starts at 3 (and 1 ended at 3)")
+        XCTAssertEqual(AppointmentCalendar.entries(cases, attendedBy: "oleh.m", from: hours(-1), to: hours(10)).map(\.caseID.number), [2, 3])
+    }
+
+    func testTheICalendarFileIsRFC5545AndHoldsNothingSensitive() throws {
+        var record = try Fixtures.caseIn(.screening)
+        var long = booking(at: hours(26), place: "Safe house, Ulica Długa 5, Warszawa")
+        long.kind = .reunificationInterview
+        record = try Workflow.book(long, on: record, users: users, by: Fixtures.anna, at: now)
+        let summary = CaseSummary(record: record, version: CaseVersion(1))
+        let entries = AppointmentCalendar.entries([summary], attendedBy: "anna.k", from: now, to: hours(48))
+        let text = ICalendar.document(entries, user: "anna.k", stamp: now)
+        XCTAssertTrue(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"))
+        XCTAssertTrue(text.hasSuffix("END:VCALENDAR\r\n"))
+        XCTAssertTrue(text.contains("DTSTART:20261125T120000Z\r\n"), text)
+        XCTAssertTrue(text.contains("DTEND:20261125T130000Z\r\n"))
+        XCTAssertTrue(text.contains("SUMMARY:Reunification interview\\, \(record.id)\r\n"), text)
+        for line in text.components(separatedBy: "\r\n") { XCTAssertLessThanOrEqual(line.utf8.count, 75, line) }
+        XCTAssertFalse(text.replacingOccurrences(of: "\r\n", with: "\n").contains("\n\n"))
+        for secret in ["Safe house", "Długa", "uk", record.defector.latinName.family, record.defector.cyrillicName.family] {
+            XCTAssertFalse(text.contains(secret), "\(secret) must not leave in a calendar")
+        }
+        // Folding: a long line is split on character boundaries and joins back whole.
+        let folded = ICalendar.folded("SUMMARY:" + String(repeating: "Ж", count: 60))
+        XCTAssertEqual(folded.replacingOccurrences(of: "\r\n ", with: ""), "SUMMARY:" + String(repeating: "Ж", count: 60))
+        XCTAssertTrue(folded.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+        XCTAssertEqual(ICalendar.escaped("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne")
+    }
+}

@@ -1,0 +1,161 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// My work and appointments through the screens, on an in-memory store that two sessions
+/// share, with a clock the test moves.
+final class MyWorkScreenTests: XCTestCase {
+    /// The store, users and sessions of the supervisor screen tests, borrowed (not run again).
+    let fixture = SupervisorScreensTests(name: "fixture", testClosure: { _ in })
+    static let today = SupervisorScreensTests.today
+
+    final class Clock: @unchecked Sendable {
+        var now = SupervisorScreensTests.tick
+    }
+
+    func context(_ user: UserName, _ clock: Clock) -> SessionContext {
+        var context = fixture.context(user)
+        context.clock = { clock.now }
+        context.localClock = .utc
+        return context
+    }
+
+    /// A session of `user` that starts on My work, as Haven does.
+    func session(_ user: UserName, _ store: InMemoryCaseStore, _ clock: Clock) -> HavenApp {
+        let context = context(user, clock)
+        return HavenApp(root: HomeScreen(cases: store.summaries(), context: context), context: context, store: store,
+                        first: MyWorkScreen(cases: store.summaries(), context: context, now: clock.now))
+    }
+
+    func text(_ app: HavenApp) -> String { app.lines.joined(separator: "\n") }
+
+    func testACaseReassignedInAnotherSessionAppearsAndOpens() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        var anna = session("anna.k", store, clock)
+        XCTAssertEqual(anna.topScreen.title, "My work")
+        XCTAssertFalse(text(anna).contains("HV-000003"))
+        // The supervisor gives oleh's case to anna in her own session, through its screens.
+        var maria = fixture.app("maria.s", store)
+        _ = maria.perform([.openCase(CaseID(number: 3))])
+        maria.press([.character("o")])
+        XCTAssertTrue(text(maria).contains("anna.k"), text(maria))
+        for _ in 0..<5 {
+            guard let pick = maria.topScreen as? PickScreen, pick.items[pick.selected].title != "anna.k" else { break }
+            maria.press([.down])
+        }
+        maria.press([.enter])
+        XCTAssertEqual(try store.load(CaseID(number: 3)).record.assignedTo, "anna.k")
+        // Anna's session takes in the store's change (the run loop does this within a second).
+        anna.storeDidChange(store.summaries())
+        let line = try XCTUnwrap(anna.lines.first { $0.contains("HV-000003") }, text(anna))
+        XCTAssertTrue(line.contains("New case") && line.contains("HV-000003 Ivanov (Иванов) · Given to you by maria.s"), line)
+        // v reads it whole.
+        anna.press([.character("v")])
+        XCTAssertTrue(text(anna).contains("Given to you by maria.s on 2026-11-24 (Intake)"), text(anna))
+        anna.press([.escape])
+        for _ in 0..<9 where (anna.topScreen as? MyWorkScreen)?.item?.caseID != CaseID(number: 3) { anna.press([.down]) }
+        anna.press([.enter])
+        XCTAssertEqual(anna.topScreen.title, "HV-000003", "Enter opens the case")
+        anna.press([.escape])
+        XCTAssertFalse(text(anna).contains("HV-000003"), "a new case, once opened, is read")
+    }
+
+    func testADismissedLineIsKeptForTheUserAndComesBack() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        var oleh = session("oleh.m", store, clock)
+        var record = try store.load(CaseID(number: 3)).record
+        record = try Workflow.addNote("@oleh.m the brother called back", on: record, by: Actor(user: "maria.s", role: .supervisor), at: clock.now)
+        _ = try store.save(record, basedOn: CaseVersion(1), by: Actor(user: "maria.s", role: .supervisor), at: clock.now)
+        oleh.storeDidChange(store.summaries())
+        XCTAssertTrue(text(oleh).contains("maria.s mentioned you"), text(oleh))
+        oleh.press([.character("d")])
+        XCTAssertFalse(text(oleh).contains("maria.s mentioned you"), text(oleh))
+        XCTAssertEqual(try store.settings(for: "oleh.m").dismissedWork.count, 1)
+        // A second session of oleh's does not show it either.
+        let again = session("oleh.m", store, clock)
+        XCTAssertFalse(text(again).contains("mentioned you"), text(again))
+        XCTAssertTrue(text(again).contains("nothing needs you"), text(again))
+        oleh.press([.character("u")])
+        XCTAssertTrue(text(oleh).contains("maria.s mentioned you"), text(oleh))
+        XCTAssertEqual(try store.settings(for: "oleh.m").dismissedWork, [])
+    }
+
+    /// Booked through the screens; Tomorrow, then Today, then To record as the clock moves;
+    /// recorded as held from My work, and gone.
+    func testAnAppointmentBookedOnScreenFallsDueAndIsRecorded() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        var anna = session("anna.k", store, clock)
+        _ = anna.perform([.openCase(CaseID(number: 2))])
+        XCTAssertTrue(text(anna).contains("Missing") && text(anna).contains("Screening interview"), text(anna))
+        anna.press([.character("m")])
+        XCTAssertEqual(anna.topScreen.title, "Appointments")
+        XCTAssertTrue(text(anna).contains("Missing for screening: Article 1F interview"), text(anna))
+        anna.press([.character("n")])
+        XCTAssertEqual(anna.topScreen.title, "Book")
+        anna.press([.tab, .tab, .tab, .tab, .tab])
+        anna.type("Interview room 3")
+        anna.press([.control("s")])
+        let saved = try store.load(CaseID(number: 2)).record.appointments
+        XCTAssertEqual(saved.count, 1, text(anna))
+        XCTAssertEqual(saved.first?.at, Timestamp(date: Self.today.adding(days: 1), hour: 10))
+        XCTAssertEqual(saved.first?.attendees, ["anna.k"])
+        anna.storeDidChange(store.summaries())
+        XCTAssertTrue(text(anna).contains("10:00  Screening interview"), text(anna))
+        anna.press([.escape, .escape])
+        XCTAssertEqual(anna.topScreen.title, "My work")
+        /// The appointment's line, without the selection marker.
+        func line() -> String { String((anna.lines.first { $0.contains("Screening interview") } ?? "").dropFirst()) }
+        XCTAssertTrue(line().hasPrefix("Tomorrow"), text(anna))
+        clock.now = Timestamp(date: Self.today.adding(days: 1), hour: 8)
+        XCTAssertTrue(anna.clockDidTick())
+        XCTAssertTrue(line().hasPrefix("Today") && line().contains("HV-000002 Shcherbakov (Щербаков) · Screening interview at 10:00"), text(anna))
+        clock.now = Timestamp(date: Self.today.adding(days: 1), hour: 11, minute: 5)
+        XCTAssertTrue(anna.clockDidTick())
+        XCTAssertTrue(line().hasPrefix("To record") && line().contains("Screening interview, 2026-11-25"), text(anna))
+        XCTAssertFalse(anna.clockDidTick(), "the same minute draws nothing")
+        for _ in 0..<9 where (anna.topScreen as? MyWorkScreen)?.item?.reason != .toRecord { anna.press([.down]) }
+        anna.press([.enter])
+        XCTAssertEqual(anna.topScreen.title, "Appointments")
+        anna.press([.character("h"), .control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 2)).record.appointments.first?.status, .held, text(anna))
+        anna.storeDidChange(store.summaries())
+        anna.press([.escape, .escape])
+        XCTAssertEqual(anna.topScreen.title, "My work", text(anna))
+        XCTAssertFalse(text(anna).contains("Screening interview"), text(anna))
+    }
+
+    func testTheWeekFlagsDoubleBookingsAndTheHomeScreenCounts() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        let users = SupervisorScreensTests.users
+        let maria = Actor(user: "maria.s", role: .supervisor)
+        for number in [1, 2] {
+            var record = try store.load(CaseID(number: number)).record
+            record = try Workflow.book(AppointmentBooking(kind: number == 1 ? .debrief : .screeningInterview,
+                                                          at: Timestamp(date: Self.today, hour: 13, minute: number * 20), minutes: 60,
+                                                          channel: .video, place: "", interpreter: nil, attendees: ["anna.k"]),
+                                       on: record, users: users, by: maria, at: clock.now)
+            _ = try store.save(record, basedOn: try store.load(CaseID(number: number)).version, by: maria, at: clock.now)
+        }
+        var anna = session("anna.k", store, clock)
+        anna.press([.character("w")])
+        XCTAssertEqual(anna.topScreen.title, "Week")
+        let week = text(anna)
+        XCTAssertTrue(week.contains("2 double-booked !!"), week)
+        XCTAssertTrue(week.contains("13:20-14:20 Debrief HV-000001") && week.contains("!! anna.k double-booked"), week)
+        // The supervisor steps to everyone's week and sees the same clash.
+        var maria2 = fixture.app("maria.s", store)
+        _ = maria2.perform([.push(WeekScreen(cases: store.summaries(), context: context("maria.s", clock), now: clock.now))])
+        XCTAssertTrue(text(maria2).contains("your appointments (0)"), text(maria2))
+        maria2.press([.character("a")])
+        XCTAssertTrue(text(maria2).contains("everyone's appointments (2)") && text(maria2).contains("(anna.k)"), text(maria2))
+        // The home screen counts My work's lines.
+        anna.press([.escape, .escape])
+        XCTAssertEqual(anna.topScreen.title, "Home")
+        XCTAssertTrue(anna.clockDidTick())
+        XCTAssertTrue(text(anna).contains("m My work: 2"), text(anna))
+    }
+}
