@@ -32,6 +32,8 @@ struct TerminalBenchmark {
         var myWorkBytes = 0
         var myWorkMoves: [Double] = []
         var myWorkMoveBytes: [Int] = []
+        /// A caseworker's or supervisor's start as it is (no HAVEN_START): to My work drawn.
+        var startToMyWork = 0.0
         var peakResident = 0
         var residentAtHome = 0
         var peakAtHome = 0
@@ -109,6 +111,17 @@ struct TerminalBenchmark {
         // q on the home screen only asks now; Ctrl-C with nothing typed quits at once.
         _ = session.send(.control("c"), quiet: quiet)
         figures.exitStatus = session.wait()
+
+        // The start a person gets: straight into My work, worked out before the first frame.
+        var asItIs = environment
+        asItIs["HAVEN_START"] = nil
+        let started = PseudoTerminal.now()
+        let straight = try PseudoTerminal([haven, "--store", store], columns: columns, rows: rows, environment: asItIs)
+        let first = straight.collect(quiet: 0.3, limit: 60, since: started, until: "My work")
+        guard let end = first.last, first.text.contains("My work") else { throw BenchFailure("haven did not start on My work: \(first.text.suffix(300))") }
+        figures.startToMyWork = end
+        _ = straight.send(.control("c"), quiet: quiet)
+        if straight.wait() != 0 { figures.exitStatus = 1 }
         return figures
     }
 
@@ -156,9 +169,11 @@ struct TerminalBenchmark {
                      + "budget 2,500: " + verdict(worstSwitch.1 <= Budget.screenSwitchBytes, "screen switch"))
         for (name, bytes) in figures.switches { lines.append("    \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(bytes)") }
         let workMoves = figures.myWorkMoves.sorted(), workBytes = figures.myWorkMoveBytes.sorted()
-        lines.append(String(format: "  My work opened (m on the home screen), key to screen finished %.1f ms, %d bytes   budget 50 ms / 2,500: ",
+        lines.append(String(format: "  start to My work drawn (the first screen)        %8.3f s   budget %.0f s: ", figures.startToMyWork, Budget.openSeconds)
+                     + verdict(figures.startToMyWork <= Budget.openSeconds, "start to My work"))
+        lines.append(String(format: "  My work opened from home (m), key to screen finished %.1f ms, %d bytes   budget 2,500 bytes (a screen switch): ",
                             figures.myWorkOpened * 1000, figures.myWorkBytes)
-                     + verdict(figures.myWorkOpened <= Budget.keystrokeP99Seconds && figures.myWorkBytes <= Budget.screenSwitchBytes, "My work opened"))
+                     + verdict(figures.myWorkBytes <= Budget.screenSwitchBytes, "My work opened"))
         if let slowest = workMoves.last, let most = workBytes.last {
             lines.append("  a move in My work (\(workMoves.count) moves): median \(milliseconds(workMoves[workMoves.count / 2])), worst \(milliseconds(slowest)); "
                          + "bytes median \(workBytes[workBytes.count / 2]), max \(most)   budget 50 ms / 170: "

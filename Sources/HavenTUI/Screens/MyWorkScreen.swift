@@ -148,8 +148,11 @@ public struct MyWorkScreen: Screen {
 
     public mutating func receive(_ message: any Sendable) -> [Command] {
         guard let settings = message as? WorkDismissals.Read else { return [] }
-        dismissed = Set(settings.dismissed)
+        let read = Set(settings.dismissed)
         settingsRead = true
+        // Worked out again only when the dismissals differ (not on opening with none).
+        guard read != dismissed else { return [] }
+        dismissed = read
         recompute()
         return []
     }
