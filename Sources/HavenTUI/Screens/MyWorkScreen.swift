@@ -169,6 +169,10 @@ public struct MyWorkScreen: Screen {
         if area.width - DisplayWidth.of(heading) > DisplayWidth.of(zone) + 2 {
             canvas.put(zone, x: area.maxX - DisplayWidth.of(zone), y: area.y, style: .muted)
         }
+        if count == 0 {
+            canvas.put(" No appointment, due date, return, new case or mention for you. Esc: the areas.", x: area.x, y: area.y + 2,
+                       width: area.width, style: .muted)
+        }
         let visible = Self.visibleItems(in: area.height)
         let first = max(0, selected - visible + 1)
         for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {

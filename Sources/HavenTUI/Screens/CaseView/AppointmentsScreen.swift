@@ -15,9 +15,11 @@ public struct AppointmentsScreen: Screen {
     /// The time now, as the runtime last said (an appointment past its end is to be recorded).
     var now = Timestamp(secondsSinceEpoch: 0)
 
-    public init(stored: StoredCase, context: SessionContext) {
+    /// - Parameter now: the time it opens at (an appointment past its end is to be recorded).
+    public init(stored: StoredCase, context: SessionContext, now: Timestamp) {
         self.stored = stored
         self.context = context
+        self.now = now
     }
 
     public var title: String { "Appointments" }
@@ -125,8 +127,8 @@ public struct AppointmentsScreen: Screen {
         y += 1
         for (offset, item) in list.dropFirst(first).prefix(rows).enumerated() {
             let index = first + offset
-            let status = item.status == .scheduled ? (item.ends < now ? "record it" : "") : item.status.title.lowercased()
-            let line = "\(LocalClock.weekday(clock.day(of: item.at))) \(clock.text(item.at))  \(item.kind.title)"
+            let status = item.status == .scheduled ? (item.ends <= now ? "record it" : "") : item.status.title.lowercased()
+            let line = " \(LocalClock.weekday(clock.day(of: item.at))) \(clock.text(item.at))  \(item.kind.title)"
                 + (status.isEmpty ? "" : " · \(status)")
             canvas.putListRow(line, x: area.x, y: y + offset, width: area.width, style: .normal, selected: index == selected)
         }
@@ -135,7 +137,8 @@ public struct AppointmentsScreen: Screen {
         let details = [
             "\(a.kind.title), \(a.minutes) min, \(a.channel.title.lowercased())" + (a.place.isEmpty ? "" : ": \(a.place)"),
             "Staff: \(a.attendees.map(\.rawValue).joined(separator: ", "))" + (a.interpreter.map { " · interpreter: \($0)" } ?? ""),
-            "\(a.status.title)" + (a.outcome.isEmpty ? "" : ": \(a.outcome)"),
+            a.status == .scheduled && a.ends <= now ? "Scheduled, and its time has passed: h if it was held, x if not"
+                : "\(a.status.title)" + (a.outcome.isEmpty ? "" : ": \(a.outcome)"),
             "Booked by \(a.bookedBy) on \(clock.day(of: a.bookedAt))"
                 + (a.rescheduledFrom.isEmpty ? "" : " · moved from \(a.rescheduledFrom.map { clock.text($0) }.joined(separator: ", "))"),
         ]
@@ -153,7 +156,7 @@ public struct OpenAppointments: StoreTask {
         switch session.load(id) {
         case let .loaded(stored, history):
             return [.push(CaseViewScreen(stored: stored, history: history, context: session.context)),
-                    .push(AppointmentsScreen(stored: stored, context: session.context))]
+                    .push(AppointmentsScreen(stored: stored, context: session.context, now: session.now))]
         case let .failed(message):
             return [.status(message, .error)]
         default:

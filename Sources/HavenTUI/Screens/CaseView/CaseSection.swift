@@ -55,7 +55,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             lines.append(field("Assigned to", record.assignedTo?.rawValue))
             lines.append(field("Registered", "\(record.registeredAt.date) by \(record.registeredBy)"))
             let next = record.appointments.filter { $0.status == .scheduled }.min { $0.at < $1.at }
-            if let next { lines.append(field("Next appointment", "\(next.kind.title), \(clock.text(next.at)) \(clock.name)")) }
+            if let next { lines.append(field("Booked", "\(next.kind.title), \(clock.text(next.at)) \(clock.name)")) }
             for missing in record.missingAppointments {
                 lines.append(field("Missing", "\(missing.kind.title) (needed in \(record.stage.title.lowercased()); "
                                    + (missing.booked.map { "booked for \(clock.text($0.at)))" } ?? "none booked: m books one)")))

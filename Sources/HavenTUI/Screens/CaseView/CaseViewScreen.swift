@@ -271,7 +271,7 @@ public struct CaseViewScreen: Screen {
         case .family:
             show(.family)
             return [.push(FamilyScreen(stored: stored, context: context))]
-        case .appointments: return [.push(AppointmentsScreen(stored: stored, context: context))]
+        case .appointments: return [.push(AppointmentsScreen(stored: stored, context: context, now: now))]
         case .publicity:
             show(.publicity)
             return [.push(FamilyActions.consentMenu(stored, context: context))]
