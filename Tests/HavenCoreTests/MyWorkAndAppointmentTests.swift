@@ -106,6 +106,12 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         // The next day: tomorrow's appointment is today's; the proposal, once proposed again, is not returned.
         let later = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: hours(20), clock: clock, targets: StageTargets(days: [:]))
         XCTAssertTrue(later.contains { $0.reason == .appointmentToday && $0.text.hasPrefix("Debrief") }, "\(later.map(\.text))")
+        // A return saved before summaries held it (an older store's line): still a line, without the comment.
+        var older = CaseSummary(record: returned, version: CaseVersion(1))
+        older.attention = nil
+        let fallback = MyWork.items(for: "anna.k", role: .caseworker, cases: [older], now: now, clock: clock, targets: StageTargets(days: [:]))
+        XCTAssertEqual(fallback.map(\.text), ["Decision returned on 2026-11-24: the comment is on the case"])
+        XCTAssertEqual(fallback.first?.id, items[3].id, "the same line, so a dismissal of either holds for both")
         let again = try Workflow.proposeDecision(.grant, reasons: "Unit located.", on: returned, by: Fixtures.anna, at: now)
         XCTAssertFalse(MyWork.items(for: "anna.k", role: .caseworker, cases: [CaseSummary(record: again, version: CaseVersion(2))], now: now,
                                     clock: clock, targets: StageTargets(days: [:])).contains { $0.reason == .returned })

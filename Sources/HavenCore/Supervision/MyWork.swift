@@ -134,6 +134,7 @@ public enum MyWork {
                                  when: Timestamp(date: due), place: .family(id)))
                 }
             }
+            if mine, summary.isReturnedToCaseworker { takeReturn(summary) }
             guard let attention = summary.attention else { return }
             // Ended at `now` counts as ended: the list is worked out again as each minute begins.
             for appointment in attention.appointments where appointment.attendees.contains(user) || (mine && appointment.ends <= now) {
@@ -149,15 +150,6 @@ public enum MyWork {
                 add(WorkItem(id: "appointment:\(id):\(appointment.id):\(appointment.at)", reason: reason, caseID: id,
                              text: text, when: appointment.at, place: .appointments(id)))
             }
-            if mine, summary.isReturnedToCaseworker {
-                let kind: ReturnedProposal.Kind = summary.stage == .decision ? .decision : .allocation
-                for returned in attention.returned where returned.kind == kind && returned.proposedBy == user {
-                    let comment = returned.comment.isEmpty ? "" : ": \u{201C}\(returned.comment)\u{201D}"
-                    add(WorkItem(id: "returned:\(id):\(kind.rawValue):\(returned.at)", reason: .returned, caseID: id,
-                                 text: "\(kind == .decision ? "Decision" : "Allocation") returned by \(returned.by)\(comment)",
-                                 when: returned.at, place: .proposal(id, kind)))
-                }
-            }
             if mine, let assignment = attention.assignment, assignment.by != user {
                 add(WorkItem(id: "assigned:\(id):\(assignment.at)", reason: .assigned, caseID: id,
                              text: "Given to you by \(assignment.by) on \(clock.day(of: assignment.at)) (\(summary.stage.title))",
@@ -170,7 +162,27 @@ public enum MyWork {
             }
         }
 
-            mutating func finished() -> [WorkItem] {
+            /// A proposal of this caseworker's returned at the case's present stage: with whose and
+        /// the comment from the attention summary; a line saved before it existed (an older
+        /// store) still shows, with who and when from the decision or allocation.
+        mutating func takeReturn(_ summary: CaseSummary) {
+            let id = summary.id
+            let kind: ReturnedProposal.Kind = summary.stage == .decision ? .decision : .allocation
+            let title = kind == .decision ? "Decision" : "Allocation"
+            let returns = (summary.attention?.returned ?? []).filter { $0.kind == kind }
+            for returned in returns where returned.proposedBy == user {
+                let comment = returned.comment.isEmpty ? "" : ": \u{201C}\(returned.comment)\u{201D}"
+                add(WorkItem(id: "returned:\(id):\(kind.rawValue):\(returned.at)", reason: .returned, caseID: id,
+                             text: "\(title) returned by \(returned.by)\(comment)", when: returned.at, place: .proposal(id, kind)))
+            }
+            guard returns.isEmpty else { return }
+            let proposedBy = kind == .decision ? summary.decision?.proposedBy : summary.allocation?.proposedBy
+            guard proposedBy == user, let at = kind == .decision ? summary.decision?.reviewedAt : summary.allocation?.reviewedAt else { return }
+            add(WorkItem(id: "returned:\(id):\(kind.rawValue):\(at)", reason: .returned, caseID: id,
+                         text: "\(title) returned on \(clock.day(of: at)): the comment is on the case", when: at, place: .proposal(id, kind)))
+        }
+
+        mutating func finished() -> [WorkItem] {
             approvals.sort { ($0.at, $0.id) < ($1.at, $1.id) }
             var shown = 0
             var notShown = 0
