@@ -45,6 +45,10 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.recordAppointment(1, as: .noShow, outcome: " ", on: record, by: Fixtures.anna, at: hours(3)),
                              "a no-show needs its reason")
         record = try Workflow.recordAppointment(1, as: .noShow, outcome: "Did not come; phone off", on: record, by: Fixtures.anna, at: hours(3))
+        // A no-show recorded by mistake is taken back, and recorded again.
+        let undone = try Workflow.recordAppointment(1, as: .scheduled, outcome: "", on: record, by: Fixtures.anna, at: hours(3))
+        XCTAssertEqual(undone.appointments[0].status, .scheduled)
+        XCTAssertEqual(undone.appointments[0].outcome, "")
         // Given a new time, it is scheduled again; then held.
         record = try Workflow.changeAppointment(1, to: booking(at: hours(5)), on: record, users: users, by: Fixtures.anna, at: hours(3))
         XCTAssertEqual(record.appointments[0].status, .scheduled)
@@ -52,6 +56,11 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         record = try Workflow.recordAppointment(1, as: .held, outcome: "", on: record, by: Fixtures.anna, at: hours(6))
         XCTAssertEqual(record.missingAppointments.map(\.kind), [.exclusionInterview, .debrief])
         XCTAssertThrowsError(try Workflow.recordAppointment(1, as: .cancelled, outcome: "late", on: record, by: Fixtures.anna, at: hours(6)))
+        // A held one is corrected in place: still held, no move in its history.
+        record = try Workflow.changeAppointment(1, to: booking(at: hours(4), place: "Room 7"), on: record, users: users, by: Fixtures.anna, at: hours(6))
+        XCTAssertEqual(record.appointments[0].status, .held)
+        XCTAssertEqual(record.appointments[0].at, hours(4))
+        XCTAssertEqual(record.appointments[0].rescheduledFrom, [hours(24), hours(2)])
         // The JSON of a case without appointments has no key for them (older records read the same).
         let plain = try JSONEncoder().encode(Fixtures.newCase())
         XCTAssertFalse(String(decoding: plain, as: UTF8.self).contains("appointments"))

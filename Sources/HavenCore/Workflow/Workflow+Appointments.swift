@@ -18,7 +18,8 @@ extension Workflow {
     }
 
     /// Changes an appointment's time, place or people. A new time keeps the old one in its
-    /// history; an appointment cancelled or missed that is given a new time is scheduled again.
+    /// history; an appointment cancelled or missed that is given a new time is scheduled again;
+    /// one held is corrected in place (the audit trail keeps what it said).
     public static func changeAppointment(_ id: Int, to booking: AppointmentBooking, on record: Case, users: UserDirectory,
                                          by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
         try requireBookable(record, actor)
@@ -27,10 +28,8 @@ extension Workflow {
         guard issues.isEmpty else { throw .invalid(issues) }
         var next = record
         var appointment = next.appointments[position]
-        if appointment.status == .held {
-            throw .invalid([ValidationIssue(field: "at", message: "This \(appointment.kind.title.lowercased()) was held; book a new one instead.")])
-        }
-        if booking.at != appointment.at {
+        // A held one is corrected (its time as recorded was wrong), not moved: no history, still held.
+        if booking.at != appointment.at, appointment.status != .held {
             appointment.rescheduledFrom.append(appointment.at)
             if appointment.status != .scheduled {
                 appointment.status = .scheduled
@@ -49,7 +48,8 @@ extension Workflow {
     }
 
     /// Records what became of an appointment: held (its time has come), missed or cancelled
-    /// (each with a reason). A recorded outcome can be corrected the same way.
+    /// (each with a reason). A recorded outcome can be corrected the same way, and a
+    /// cancellation or no-show taken back (scheduled again).
     public static func recordAppointment(_ id: Int, as status: AppointmentStatus, outcome: String, on record: Case,
                                          by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
         try requireBookable(record, actor)
@@ -59,7 +59,8 @@ extension Workflow {
         var issues: [ValidationIssue] = []
         switch status {
         case .scheduled:
-            issues.append(ValidationIssue(field: "status", message: "Give a new time to schedule it again."))
+            // Taking back a cancellation or a no-show recorded by mistake.
+            if appointment.status == .held { issues.append(ValidationIssue(field: "status", message: "It was held; correct its outcome instead.")) }
         case .held, .noShow:
             if appointment.at > time {
                 issues.append(ValidationIssue(field: "status", message: "It is set for \(appointment.at); it cannot be \(status.title.lowercased()) before then."))
@@ -67,7 +68,7 @@ extension Workflow {
         case .cancelled:
             if appointment.status == .held { issues.append(ValidationIssue(field: "status", message: "It was held; it cannot be cancelled now.")) }
         }
-        if status != .held, text.isEmpty {
+        if status == .noShow || status == .cancelled, text.isEmpty {
             issues.append(ValidationIssue(field: "outcome", message: "Say why it was \(status == .cancelled ? "cancelled" : "missed")."))
         }
         if text.count > AppointmentValidation.longestText {
@@ -76,7 +77,7 @@ extension Workflow {
         guard issues.isEmpty else { throw .invalid(issues) }
         var next = record
         next.appointments[position].status = status
-        next.appointments[position].outcome = text
+        next.appointments[position].outcome = status == .scheduled ? "" : text
         return next
     }
 

@@ -88,7 +88,8 @@ enum AppointmentActions {
 
     /// Records what became of an appointment (held, no-show, cancelled) with a reason or a line.
     static func record(_ stored: StoredCase, _ appointment: Appointment, as status: AppointmentStatus?, context: SessionContext) -> FormScreen {
-        let choices: [AppointmentStatus] = [.held, .noShow, .cancelled]
+        // Scheduled again: offered to take back a cancellation or a no-show recorded by mistake.
+        let choices: [AppointmentStatus] = [.held, .noShow, .cancelled] + ([.cancelled, .noShow].contains(appointment.status) ? [.scheduled] : [])
         let initial = status ?? (appointment.status == .scheduled ? .held : appointment.status)
         let form = Form(sections: [Form.Section(title: "What became of it", fields: [
             FormField("status", "Outcome", .choice(choices.map { FormOption($0.rawValue, $0.title) }), value: initial.rawValue),

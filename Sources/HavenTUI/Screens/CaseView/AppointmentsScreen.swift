@@ -43,9 +43,9 @@ public struct AppointmentsScreen: Screen {
         let a = appointment
         let offers: [(Bool, [Key], Action, String?, String)] = [
             (may, [.character("n"), .character("+")], .book, "Book", "Book an appointment: kind, time, place or channel, interpreter, staff"),
-            (may && a != nil && a?.status != .held, [.enter, .character("e")], .change, "Change",
-             "Change the selected appointment: a new time keeps the old one in its history"),
-            (may && a != nil && a?.status != .cancelled, [.character("h")], .held, "Held", "Record it as held (or correct its outcome)"),
+            (may && a != nil, [.enter, .character("e")], .change, "Change",
+             "Change the selected appointment: a new time keeps the old one in its history (one held is corrected as it is)"),
+            (may && a != nil, [.character("h")], .held, "Held", "Record it as held, or correct or take back its outcome"),
             (may && a != nil && a?.status != .cancelled, [.character("x")], .noShow, "No-show", "Record that the person did not come, and why"),
             (may && a?.status == .scheduled, [.character("c")], .cancel, "Cancel", "Cancel it, with the reason"),
         ]
