@@ -44,6 +44,20 @@ struct Haven: ParsableCommand {
     }
 }
 
+/// The server's time zone: what /etc/localtime names (a link into zoneinfo), else
+/// /etc/timezone, else UTC. Not `TimeZone.current`, which follows each user's `TZ`.
+func serverTimeZone() -> TimeZone {
+    if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/etc/localtime"),
+       let range = target.range(of: "zoneinfo/"), let zone = TimeZone(identifier: String(target[range.upperBound...])) {
+        return zone
+    }
+    if let name = try? String(contentsOfFile: "/etc/timezone", encoding: .utf8),
+       let zone = TimeZone(identifier: name.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        return zone
+    }
+    return TimeZone(identifier: "UTC")!
+}
+
 /// A failure reported as one clear line on standard error, with exit status 1.
 struct HavenFailure: Error, CustomStringConvertible {
     let description: String
@@ -99,13 +113,15 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     }
     let user = actor.user
     let storeDirectory = store.directory
-    let context = SessionContext(user: user, today: clock().date,
+    var context = SessionContext(user: user, today: clock().date,
                                  storeDescription: description, startupWarning: warning, role: actor.role,
                                  clock: clock, reference: reference,
                                  accountExists: { OperatingSystemIdentity.accountExists($0) },
                                  writeFile: { path, contents in
                                      try ReportFile.write(contents, to: (path as NSString).expandingTildeInPath, store: storeDirectory)
                                  })
+    // Everyone on the server reads appointment times in its zone, whatever their own TZ says.
+    context.localClock = LocalClock(zone: serverTimeZone())
     let summaries = try store.summaries()
     // Caseworkers and supervisors start on My work; HAVEN_START=home starts on the areas.
     let first: (any Screen)? = MyWork.applies(to: actor.role) && environment["HAVEN_START"] != "home"

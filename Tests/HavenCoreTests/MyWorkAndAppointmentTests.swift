@@ -30,7 +30,7 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         // What is refused, each named.
         for (bad, field) in [(booking(at: hours(24), attendees: []), "attendees"), (booking(at: hours(24), attendees: ["audit.e"]), "attendees"),
                              (booking(at: hours(24), place: " "), "place"), (booking(at: hours(24), minutes: 2), "minutes"),
-                             (booking(at: Timestamp(date: Fixtures.today.adding(days: -900))), "at")] {
+                             (booking(at: Timestamp(date: Fixtures.today.adding(days: -900))), "when")] {
             XCTAssertThrowsError(try Workflow.book(bad, on: record, users: users, by: Fixtures.anna, at: now)) { error in
                 guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(issues.map(\.field), [field], "\(issues)")
@@ -106,7 +106,7 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         XCTAssertTrue(items[3].text.contains("Add the unit's location") && items[3].text.contains("maria.s"), items[3].text)
         XCTAssertTrue(items[4].text.contains("Given to you by maria.s"), items[4].text)
         XCTAssertEqual(items[1].place, .family(CaseID(number: 5)))
-        XCTAssertEqual(items[0].place, .appointments(CaseID(number: 4)))
+        XCTAssertEqual(items[0].place, .appointments(CaseID(number: 4), appointment: 3), "the 1F interview, selected")
         // Nothing of anna's is oleh's; dismissed lines go, and only those.
         XCTAssertEqual(MyWork.items(for: "oleh.m", role: .caseworker, cases: cases, now: now, clock: clock, targets: StageTargets(days: [:])), [])
         let fewer = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: clock, targets: StageTargets(days: [:]),
@@ -195,10 +195,10 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         XCTAssertTrue(text.hasSuffix("END:VCALENDAR\r\n"))
         XCTAssertTrue(text.contains("DTSTART:20261125T120000Z\r\n"), text)
         XCTAssertTrue(text.contains("DTEND:20261125T130000Z\r\n"))
-        XCTAssertTrue(text.contains("SUMMARY:Reunification interview\\, \(record.id)\r\n"), text)
+        XCTAssertTrue(text.contains("SUMMARY:Interview\\, \(record.id)\r\n"), text)
         for line in text.components(separatedBy: "\r\n") { XCTAssertLessThanOrEqual(line.utf8.count, 75, line) }
         XCTAssertFalse(text.replacingOccurrences(of: "\r\n", with: "\n").contains("\n\n"))
-        for secret in ["Safe house", "Długa", "uk", record.defector.latinName.family, record.defector.cyrillicName.family] {
+        for secret in ["Safe house", "Długa", "uk", "Reunification", "1F", record.defector.latinName.family, record.defector.cyrillicName.family] {
             XCTAssertFalse(text.contains(secret), "\(secret) must not leave in a calendar")
         }
         // Folding: a long line is split on character boundaries and joins back whole.
@@ -206,5 +206,121 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         XCTAssertEqual(folded.replacingOccurrences(of: "\r\n ", with: ""), "SUMMARY:" + String(repeating: "Ж", count: 60))
         XCTAssertTrue(folded.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
         XCTAssertEqual(ICalendar.escaped("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne")
+    }
+}
+
+/// What the review of issue 23 found, each held.
+final class MyWorkCornerTests: XCTestCase {
+    let now = Fixtures.now
+    let users = UserDirectory(users: [
+        UserAccount(name: "anna.k", role: .caseworker, addedBy: "root", addedAt: Fixtures.now),
+        UserAccount(name: "oleh.m", role: .caseworker, addedBy: "root", addedAt: Fixtures.now),
+        UserAccount(name: "maria.s", role: .supervisor, addedBy: "root", addedAt: Fixtures.now),
+    ])
+
+    func hours(_ n: Int) -> Timestamp { Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(n) * 3600) }
+
+    func booked(_ record: Case, _ kind: AppointmentKind = .screeningInterview, at: Timestamp, attendees: [UserName] = ["anna.k"]) throws -> Case {
+        try Workflow.book(AppointmentBooking(kind: kind, at: at, minutes: 60, channel: .video, place: "", interpreter: nil, attendees: attendees),
+                          on: record, users: users, by: Fixtures.anna, at: now)
+    }
+
+    func items(_ user: UserName, _ records: [Case], at time: Timestamp? = nil, role: Role = .caseworker,
+               dismissed: Set<String> = []) -> [WorkItem] {
+        MyWork.items(for: user, role: role, cases: records.map { CaseSummary(record: $0, version: CaseVersion(1)) }, now: time ?? now,
+                     clock: .utc, targets: StageTargets(days: [:]), dismissed: dismissed)
+    }
+
+    func testDaylightSavingGapsMoveOnAndRepeatsTakeTheFirst() throws {
+        let york = LocalClock(zone: try XCTUnwrap(TimeZone(identifier: "America/New_York")))
+        let berlin = LocalClock(zone: try XCTUnwrap(TimeZone(identifier: "Europe/Berlin")))
+        // 02:30 does not exist on these days: the clock is moved on to 03:30.
+        let springYork = york.instant(on: CalendarDate(year: 2026, month: 3, day: 8)!, minute: 150)
+        XCTAssertEqual(york.text(springYork), "2026-03-08 03:30")
+        let springBerlin = berlin.instant(on: CalendarDate(year: 2026, month: 3, day: 29)!, minute: 150)
+        XCTAssertEqual(berlin.text(springBerlin), "2026-03-29 03:30")
+        // 02:30 happens twice in Berlin on 2026-10-25: the first (summer time, UTC+2).
+        XCTAssertEqual(berlin.instant(on: CalendarDate(year: 2026, month: 10, day: 25)!, minute: 150).description, "2026-10-25T00:30:00Z")
+        // 01:30 twice in New York on 2026-11-01: the first (EDT, UTC-4).
+        XCTAssertEqual(york.instant(on: CalendarDate(year: 2026, month: 11, day: 1)!, minute: 90).description, "2026-11-01T05:30:00Z")
+    }
+
+    func testEachPhaseOfAnAppointmentIsItsOwnLineAndAnAttendeeMayRecordIt() throws {
+        var record = try booked(try Fixtures.caseIn(.screening), at: hours(24), attendees: ["oleh.m"])
+        let tomorrow = items("oleh.m", [record])
+        XCTAssertEqual(tomorrow.map(\.reason), [.appointmentTomorrow])
+        // Dismissed as a reminder, it still asks to be recorded once it is over.
+        let over = items("oleh.m", [record], at: hours(26), dismissed: Set(tomorrow.map(\.id)))
+        XCTAssertEqual(over.map(\.reason), [.toRecord])
+        // oleh.m attends anna's case: he may record it, not move it.
+        record = try Workflow.recordAppointment(1, as: .held, outcome: "", on: record, by: Fixtures.oleh, at: hours(26))
+        XCTAssertEqual(record.appointments[0].status, .held)
+        XCTAssertThrowsError(try Workflow.changeAppointment(1, to: AppointmentBooking(record.appointments[0]), on: record, users: users,
+                                                            by: Fixtures.oleh, at: hours(26)))
+    }
+
+    func testClosingACaseCancelsWhatWasBookedAndNeedsNobody() throws {
+        var record = try booked(try Fixtures.caseIn(.screening), at: hours(2))
+        record = try Workflow.addNote("@anna.k see the file", on: record, by: Fixtures.maria, at: now)
+        record = try Workflow.perform(.close, on: record, by: Fixtures.maria, at: hours(1), closure: Closure(reason: .withdrawn))
+        XCTAssertEqual(record.appointments[0].status, .cancelled)
+        XCTAssertEqual(record.appointments[0].outcome, "The case was closed.")
+        XCTAssertNil(AttentionSummary.of(record))
+        XCTAssertEqual(items("anna.k", [record], at: hours(5)), [])
+    }
+
+    func testWhatIsAlreadyRecordedIsNotMissing() throws {
+        var record = try Fixtures.caseIn(.screening)
+        record.screening = Fixtures.clearedScreening(by: Fixtures.anna)
+        XCTAssertEqual(record.missingAppointments.map(\.kind), [.screeningInterview], "the 1F assessment and the debrief are recorded")
+    }
+
+    func testAFollowUpInItsGraceDaysIsDueNotLate() throws {
+        let start = Fixtures.today.adding(months: -3)
+        var record = try Fixtures.caseIn(.integration)
+        record.integration.placements = [JobPlacement(employer: "Müller", startDate: start, contract: .permanent)]
+        let due = try XCTUnwrap(record.integration.openPlacement?.nextFollowUp?.due)
+        let inGrace = items("anna.k", [record], at: Timestamp(date: due.adding(days: 2), hour: 9))
+        XCTAssertEqual(inGrace.map(\.reason), [.dueToday], "\(inGrace.map(\.text))")
+        let late = items("anna.k", [record], at: Timestamp(date: due.adding(days: FollowUp.graceDays + 1), hour: 9))
+        XCTAssertEqual(late.map(\.reason), [.late])
+    }
+
+    func testAReturnReachesWhoeverHasTheCaseNow() throws {
+        var record = try Fixtures.caseIn(.decision)
+        record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.anna, at: now)
+        record = try Workflow.returnDecision(on: record, comment: "Which unit?", by: Fixtures.maria, at: now)
+        record = try Workflow.reassign(record, to: "oleh.m", users: users, by: Fixtures.maria, at: hours(1))
+        let oleh = items("oleh.m", [record], at: hours(2))
+        XCTAssertEqual(oleh.map(\.reason), [.returned, .assigned])
+        XCTAssertTrue(oleh[0].text.contains("Which unit?") && oleh[0].text.contains("(proposed by anna.k)"), oleh[0].text)
+        XCTAssertEqual(items("anna.k", [record], at: hours(2)), [], "no longer hers")
+    }
+
+    func testMentionsAndNewCasesGoAfterAMonthAndApprovalsPastTheTwentiethStand() throws {
+        var noted = Fixtures.newCase()
+        noted = try Workflow.addNote("@anna.k call back", on: noted, by: Fixtures.maria, at: now)
+        XCTAssertEqual(items("anna.k", [noted]).map(\.reason), [.mention])
+        XCTAssertEqual(items("anna.k", [noted], at: Timestamp(date: Fixtures.today.adding(days: MyWork.informationDays + 1), hour: 9)), [])
+        var cases: [CaseSummary] = []
+        for number in 1...25 {
+            var record = try Fixtures.caseIn(.decision)
+            record.id = CaseID(number: number)
+            record = try Workflow.proposeDecision(.grant, reasons: "Credible.", on: record, by: Fixtures.anna,
+                                                  at: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - Int64(number) * 3600))
+            cases.append(CaseSummary(record: record, version: CaseVersion(1)))
+        }
+        let (_, standing) = MyWork.list(for: "maria.s", role: .supervisor, cases: cases, now: now, clock: .utc, targets: StageTargets(days: [:]))
+        XCTAssertTrue(cases.allSatisfy { summary in standing.contains { $0.hasPrefix("approval:\(summary.id):") } },
+                      "every waiting approval stands, not only the twenty shown")
+    }
+
+    func testAppointmentsOutOfBoundsAreRefusedByTheSaveContractsValidation() throws {
+        var record = try Fixtures.caseIn(.screening)
+        record.appointments = [Appointment(id: 1, kind: .debrief, at: now, minutes: -5, attendees: [], bookedBy: "anna.k", bookedAt: now),
+                               Appointment(id: 1, kind: .debrief, at: now, minutes: 9_000_000_000, attendees: ["anna.k"], bookedBy: "anna.k", bookedAt: now)]
+        let fields = Set(CaseValidation.issues(in: record, today: Fixtures.today).map(\.field))
+        XCTAssertTrue(fields.isSuperset(of: ["appointments[0].minutes", "appointments[0].attendees", "appointments[1].id", "appointments[1].minutes"]), "\(fields)")
+        XCTAssertEqual(record.appointments[1].ends.secondsSinceEpoch - now.secondsSinceEpoch, 1440 * 60, "a damaged length is held to a day")
     }
 }

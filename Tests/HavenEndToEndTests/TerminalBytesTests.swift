@@ -64,6 +64,11 @@ final class TerminalBytesTests: CommandTestCase {
             XCTAssertGreaterThan(move.count, 0, "move \(step) drew something")
             XCTAssertLessThanOrEqual(move.count, Budget.moveBytes, "move \(step): \(move.text.debugDescription)")
         }
+        // Back up past the top of the page: the page stays until the selection leaves it.
+        for step in 1...24 {
+            let move = session.send(.up, quiet: 0.15)
+            XCTAssertLessThanOrEqual(move.count, Budget.moveBytes, "move up \(step): \(move.text.debugDescription)")
+        }
         _ = session.send(.control("c"), quiet: 0.15)
         XCTAssertEqual(session.wait(), 0)
     }

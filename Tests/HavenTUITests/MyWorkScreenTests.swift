@@ -95,7 +95,7 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertTrue(text(anna).contains("Missing for screening: Article 1F interview"), text(anna))
         anna.press([.character("n")])
         XCTAssertEqual(anna.topScreen.title, "Book")
-        anna.press([.tab, .tab, .tab, .tab, .tab])
+        anna.press([.tab, .tab, .tab, .tab])
         anna.type("Interview room 3")
         anna.press([.control("s")])
         let saved = try store.load(CaseID(number: 2)).record.appointments
@@ -145,7 +145,7 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertEqual(anna.topScreen.title, "Week")
         let week = text(anna)
         XCTAssertTrue(week.contains("2 double-booked !!"), week)
-        XCTAssertTrue(week.contains("13:20-14:20 Debrief HV-000001") && week.contains("!! anna.k double-booked"), week)
+        XCTAssertTrue(week.contains("!! 13:20-14:20 Debrief HV-000001") && week.contains("· anna.k double-booked"), week)
         // The supervisor steps to everyone's week and sees the same clash.
         var maria2 = fixture.app("maria.s", store)
         _ = maria2.perform([.push(WeekScreen(cases: store.summaries(), context: context("maria.s", clock), now: clock.now))])
@@ -158,4 +158,52 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertTrue(anna.clockDidTick())
         XCTAssertTrue(text(anna).contains("m My work: 2"), text(anna))
     }
+
+    /// D lists what was dismissed, u brings one back though it was dismissed in another session,
+    /// and leaving My work tells the home screen, whose count follows.
+    func testDismissedLinesAreListedAndTheHomeCountFollows() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        var record = try store.load(CaseID(number: 3)).record
+        record = try Workflow.addNote("@oleh.m call the brother", on: record, by: Actor(user: "maria.s", role: .supervisor), at: clock.now)
+        _ = try store.save(record, basedOn: CaseVersion(1), by: Actor(user: "maria.s", role: .supervisor), at: clock.now)
+        var first = session("oleh.m", store, clock)
+        first.press([.character("d")])
+        var second = session("oleh.m", store, clock)
+        XCTAssertTrue(text(second).contains("nothing needs you now"), text(second))
+        second.press([.character("u")])
+        XCTAssertTrue(second.status?.text.contains("D lists the lines you dismissed") == true, "\(String(describing: second.status))")
+        second.press([.character("D")])
+        XCTAssertTrue(text(second).contains("1 dismissed") && text(second).contains("HV-000003"), text(second))
+        second.press([.character("u"), .character("D")])
+        XCTAssertTrue(text(second).contains("maria.s mentioned you in note 1"), text(second))
+        XCTAssertEqual(try store.settings(for: "oleh.m").dismissedWork, [])
+        // The first session reads it again with the next change in the store.
+        first.storeDidChange(store.summaries())
+        XCTAssertTrue(text(first).contains("maria.s mentioned you"), text(first))
+        // Dismissed again and left: the home screen counts none.
+        first.press([.character("d"), .escape])
+        XCTAssertEqual(first.topScreen.title, "Home")
+        XCTAssertTrue(first.clockDidTick())
+        XCTAssertTrue(text(first).contains("m My work: 0"), text(first))
+    }
+
+    /// A no-show's form rebuilt from its kept key (after a conflict, or a dropped session) is
+    /// still a no-show, never turned into "held".
+    func testAnOutcomeFormRebuiltFromItsKeyKeepsItsOutcome() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        var record = try store.load(CaseID(number: 2)).record
+        record = try Workflow.book(AppointmentBooking(kind: .debrief, at: Timestamp(date: Self.today, hour: 8), minutes: 30, channel: .phone,
+                                                      place: "", interpreter: nil, attendees: ["anna.k"]),
+                                   on: record, users: SupervisorScreensTests.users, by: Actor(user: "anna.k", role: .caseworker), at: clock.now)
+        _ = try store.save(record, basedOn: try store.load(CaseID(number: 2)).version, by: Actor(user: "anna.k", role: .caseworker), at: clock.now)
+        let stored = try store.load(CaseID(number: 2))
+        let form = AppointmentActions.record(stored, stored.record.appointments[0], as: .noShow, context: context("anna.k", clock))
+        let key = try XCTUnwrap(form.origin?.form)
+        XCTAssertEqual(key, "appointment.record:1:no-show")
+        let rebuilt = try XCTUnwrap(CaseForms.make(key, on: stored, context: context("anna.k", clock), catalogue: { nil }))
+        XCTAssertEqual(rebuilt.form.value("status"), "no-show")
+    }
 }
+

@@ -102,7 +102,7 @@ public struct Appointment: Hashable, Codable, Sendable, Identifiable {
         self.bookedAt = bookedAt
     }
 
-    public var ends: Timestamp { Timestamp(secondsSinceEpoch: at.secondsSinceEpoch + Int64(minutes) * 60) }
+    public var ends: Timestamp { AppointmentSummary.end(of: at, minutes: minutes) }
 
     /// The shortest and longest appointment Haven books.
     public static let minutesAllowed = 5...480
@@ -136,12 +136,23 @@ public struct AppointmentBooking: Hashable, Sendable {
 }
 
 extension Case {
+    /// What the interview is for is already on the case (recorded before appointments were
+    /// booked in Haven, or without one): the 1F assessment, the debrief, a language assessment.
+    func isRecorded(_ kind: AppointmentKind) -> Bool {
+        switch kind {
+        case .exclusionInterview: screening.contains { $0.kind == .exclusion }
+        case .debrief: screening.contains { $0.kind == .debrief }
+        case .languageAssessment: !integration.assessments.isEmpty
+        default: false
+        }
+    }
+
     /// The appointment kinds the current stage needs and that none was held for, each with
     /// the next one booked, if any.
     public var missingAppointments: [(kind: AppointmentKind, booked: Appointment?)] {
         (AppointmentKind.requiredByStage[stage] ?? []).compactMap { kind in
             let ofKind = appointments.filter { $0.kind == kind }
-            guard !ofKind.contains(where: { $0.status == .held }) else { return nil }
+            guard !ofKind.contains(where: { $0.status == .held }), !isRecorded(kind) else { return nil }
             return (kind, ofKind.filter { $0.status == .scheduled }.min { $0.at < $1.at })
         }
     }

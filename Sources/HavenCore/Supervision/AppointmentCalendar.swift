@@ -55,22 +55,33 @@ public enum AppointmentCalendar {
 }
 
 /// A person's appointments as an iCalendar file (RFC 5545), for their own calendar. It holds
-/// when, how long, what kind and the case number, never a name, a place, an interpreter's
-/// language or an outcome: a lost phone shows that a caseworker has a screening interview on
-/// HV-000123 at ten, and nothing about the person.
+/// when, how long, a neutral word for the kind and the case number, never a name, a place, an
+/// interpreter's language or an outcome, nor which interview it is ("1F interview" on a lost
+/// phone says too much): it shows that a caseworker has an interview on HV-000123 at ten.
 public enum ICalendar {
-    public static func document(_ entries: [CalendarEntry], user: UserName, stamp: Timestamp) -> String {
+    /// The word a calendar shows for a kind.
+    public static func neutralTitle(_ kind: AppointmentKind) -> String {
+        switch kind {
+        case .screeningInterview, .exclusionInterview, .debrief, .reunificationInterview: "Interview"
+        case .languageAssessment: "Assessment"
+        case .followUp: "Call"
+        case .other: "Meeting"
+        }
+    }
+
+    /// - Parameter domain: the UID's right-hand side (the server's name), so two stores' events never share one.
+    public static func document(_ entries: [CalendarEntry], user: UserName, stamp: Timestamp, domain: String = "haven") -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Haven//Haven appointments//EN", "CALSCALE:GREGORIAN",
                      "METHOD:PUBLISH", "X-WR-CALNAME:" + escaped("Haven: \(user)")]
         for entry in entries {
             let appointment = entry.appointment
             lines += [
                 "BEGIN:VEVENT",
-                "UID:haven-\(entry.caseID.rawValue.lowercased())-\(appointment.id)@haven",
+                "UID:haven-\(entry.caseID.rawValue.lowercased())-\(appointment.id)@\(domain)",
                 "DTSTAMP:" + utc(stamp),
                 "DTSTART:" + utc(appointment.at),
                 "DTEND:" + utc(appointment.ends),
-                "SUMMARY:" + escaped("\(appointment.kind.title), \(entry.caseID)"),
+                "SUMMARY:" + escaped("\(neutralTitle(appointment.kind)), \(entry.caseID)"),
                 "DESCRIPTION:" + escaped("The details are in Haven (\(entry.caseID), appointments)."),
                 "STATUS:CONFIRMED",
                 "TRANSP:OPAQUE",

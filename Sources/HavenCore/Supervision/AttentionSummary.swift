@@ -21,6 +21,8 @@ public struct AttentionSummary: Hashable, Sendable {
 
     /// The attention summary of a case: the one place these fields are worked out.
     public static func of(_ record: Case) -> AttentionSummary? {
+        // A closed case needs nobody (its appointments were cancelled as it closed).
+        guard record.stage != .closed else { return nil }
         var returned: [ReturnedProposal] = []
         if let decision = record.decision, let review = decision.review, review.verdict == .returned {
             returned.append(ReturnedProposal(kind: .decision, proposedBy: decision.proposedBy, by: review.by, at: review.at,
@@ -126,7 +128,12 @@ public struct AppointmentSummary: Hashable, Sendable {
                   attendees: appointment.attendees)
     }
 
-    public var ends: Timestamp { Timestamp(secondsSinceEpoch: at.secondsSinceEpoch + Int64(minutes) * 60) }
+    public var ends: Timestamp { Self.end(of: at, minutes: minutes) }
+
+    /// `minutes` after `at`; a length out of all reason (a damaged record) is held to a day.
+    static func end(of at: Timestamp, minutes: Int) -> Timestamp {
+        Timestamp(secondsSinceEpoch: at.secondsSinceEpoch &+ Int64(min(max(minutes, 0), 1440)) * 60)
+    }
 }
 
 // MARK: Coding (each record line's summary holds it; empty parts are left out)

@@ -30,7 +30,8 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         /// The case, at its proposal of this kind (to amend, approve or return).
         case proposal(CaseID, ReturnedProposal.Kind)
         case family(CaseID)
-        case appointments(CaseID)
+        /// The case's appointments, this one selected.
+        case appointments(CaseID, appointment: Int)
         case notes(CaseID)
         case approvals
         case workload
@@ -65,13 +66,25 @@ public enum MyWork {
     /// How many of the oldest approvals get a line each; the rest are one line.
     public static let approvalLines = 20
 
+    /// Information (a new case, a mention) stands this many days, then goes by itself: the
+    /// note stays on the case, and the list of what was dismissed stays small.
+    public static let informationDays = 30
+
     public static func items(for user: UserName, role: Role, cases: [CaseSummary], now: Timestamp, clock: LocalClock,
                              targets: StageTargets, dismissed: Set<String> = []) -> [WorkItem] {
+        list(for: user, role: role, cases: cases, now: now, clock: clock, targets: targets, dismissed: dismissed).items
+    }
+
+    /// The lines, and the id of every line that stands now, dismissed or not, the approvals past
+    /// the twentieth included: what a dismissal may still refer to (others are forgotten).
+    public static func list(for user: UserName, role: Role, cases: [CaseSummary], now: Timestamp, clock: LocalClock,
+                            targets: StageTargets, dismissed: Set<String> = []) -> (items: [WorkItem], standing: Set<String>) {
         var scan = Scan(user: user, supervises: role.may(.reviewDecision), now: now, clock: clock, targets: targets, dismissed: dismissed)
         // Each summary handed over in place: binding it to a local first copied it (retaining
         // its dozen strings and arrays), half the time at 120,000 cases.
         for position in cases.indices { scan.take(cases[position]) }
-        return scan.finished()
+        let items = scan.finished()
+        return (items, scan.standing)
     }
 
     /// One pass over the summaries, and what it has found so far.
@@ -87,6 +100,7 @@ public enum MyWork {
         var items: [WorkItem] = []
         var approvals: [(at: Timestamp, id: CaseID, kind: ApprovalKind, by: UserName)] = []
         var overdue: [UserName: (count: Int, oldest: Int)] = [:]
+        var standing: Set<String> = []
 
         init(user: UserName, supervises: Bool, now: Timestamp, clock: LocalClock, targets: StageTargets, dismissed: Set<String>) {
             self.user = user
@@ -100,8 +114,12 @@ public enum MyWork {
         }
 
         mutating func add(_ item: WorkItem) {
+            standing.insert(item.id)
             if !dismissed.contains(item.id) { items.append(item) }
         }
+
+        /// Information older than `informationDays` has gone by itself.
+        func isRecent(_ time: Timestamp) -> Bool { time.date.days(until: today) <= informationDays }
 
         static func proposalKind(_ kind: ApprovalKind) -> ReturnedProposal.Kind { if case .allocation = kind { .allocation } else { .decision } }
 
@@ -119,8 +137,9 @@ public enum MyWork {
             if mine, let employment = summary.integration?.employment, employment.endedOn == nil,
                let months = employment.followUpMonths, let due = employment.followUpDue,
                let state = employment.followUpState(on: today), state != .upcoming {
-                let late = due < today
-                add(WorkItem(id: "follow-up:\(id):\(months)", reason: late ? .late : .dueToday, caseID: id,
+                // Late only past the grace days, as the case and the queue say.
+                let late = state == .overdue
+                add(WorkItem(id: "follow-up:\(id):\(months):\(due)", reason: late ? .late : .dueToday, caseID: id,
                              text: "\(months)-month job follow-up \(late ? "late since" : "due") \(due)",
                              when: Timestamp(date: due), place: .caseView(id)))
             }
@@ -147,17 +166,19 @@ public enum MyWork {
                 let text = reason == .toRecord
                     ? "\(appointment.kind.title), \(clock.text(appointment.at)): held or not?"
                     : "\(appointment.kind.title) at \(clock.clockText(appointment.at)) (\(appointment.minutes) min)"
-                add(WorkItem(id: "appointment:\(id):\(appointment.id):\(appointment.at)", reason: reason, caseID: id,
-                             text: text, when: appointment.at, place: .appointments(id)))
+                // The phase is in the id: a reminder dismissed today still asks to be recorded.
+                let phase = reason == .toRecord ? "record" : reason == .appointmentToday ? "today" : "tomorrow"
+                add(WorkItem(id: "appointment-\(phase):\(id):\(appointment.id):\(appointment.at)", reason: reason, caseID: id,
+                             text: text, when: appointment.at, place: .appointments(id, appointment: appointment.id)))
             }
-            if mine, let assignment = attention.assignment, assignment.by != user {
+            if mine, let assignment = attention.assignment, assignment.by != user, isRecent(assignment.at) {
                 add(WorkItem(id: "assigned:\(id):\(assignment.at)", reason: .assigned, caseID: id,
                              text: "Given to you by \(assignment.by) on \(clock.day(of: assignment.at)) (\(summary.stage.title))",
                              when: assignment.at, place: .caseView(id)))
             }
-            for mention in attention.mentions where mention.users.contains(user) && mention.author != user {
+            for mention in attention.mentions where mention.users.contains(user) && mention.author != user && isRecent(mention.at) {
                 add(WorkItem(id: "mention:\(id):\(mention.note)", reason: .mention, caseID: id,
-                             text: "\(mention.author) mentioned you in a note on \(clock.day(of: mention.at))",
+                             text: "\(mention.author) mentioned you in note \(mention.note + 1) on \(clock.day(of: mention.at))",
                              when: mention.at, place: .notes(id)))
             }
         }
@@ -170,14 +191,14 @@ public enum MyWork {
             let kind: ReturnedProposal.Kind = summary.stage == .decision ? .decision : .allocation
             let title = kind == .decision ? "Decision" : "Allocation"
             let returns = (summary.attention?.returned ?? []).filter { $0.kind == kind }
-            for returned in returns where returned.proposedBy == user {
+            for returned in returns {
                 let comment = returned.comment.isEmpty ? "" : ": \u{201C}\(returned.comment)\u{201D}"
+                let whose = returned.proposedBy == user ? "" : " (proposed by \(returned.proposedBy))"
                 add(WorkItem(id: "returned:\(id):\(kind.rawValue):\(returned.at)", reason: .returned, caseID: id,
-                             text: "\(title) returned by \(returned.by)\(comment)", when: returned.at, place: .proposal(id, kind)))
+                             text: "\(title) returned by \(returned.by)\(comment)\(whose)", when: returned.at, place: .proposal(id, kind)))
             }
             guard returns.isEmpty else { return }
-            let proposedBy = kind == .decision ? summary.decision?.proposedBy : summary.allocation?.proposedBy
-            guard proposedBy == user, let at = kind == .decision ? summary.decision?.reviewedAt : summary.allocation?.reviewedAt else { return }
+            guard let at = kind == .decision ? summary.decision?.reviewedAt : summary.allocation?.reviewedAt else { return }
             add(WorkItem(id: "returned:\(id):\(kind.rawValue):\(at)", reason: .returned, caseID: id,
                          text: "\(title) returned on \(clock.day(of: at)): the comment is on the case", when: at, place: .proposal(id, kind)))
         }
@@ -188,6 +209,7 @@ public enum MyWork {
             var notShown = 0
             for approval in approvals {
                 let key = "approval:\(approval.id):\(approval.at)"
+                standing.insert(key)
                 guard !dismissed.contains(key) else { continue }
                 guard shown < approvalLines else { notShown += 1; continue }
                 shown += 1

@@ -21,6 +21,22 @@ public enum CaseValidation {
         for (index, member) in record.family.enumerated() {
             collector.merge(familyCollector(member, today: today, prefix: "family[\(index)]"))
         }
+        var ids: Set<Int> = []
+        for (index, appointment) in record.appointments.enumerated() {
+            let field = "appointments[\(index)]"
+            if appointment.id < 1 || !ids.insert(appointment.id).inserted {
+                collector.add("\(field).id", "Appointment \(appointment.id) is numbered twice or below 1.")
+            }
+            if !Appointment.minutesAllowed.contains(appointment.minutes) {
+                collector.add("\(field).minutes", "An appointment lasts \(Appointment.minutesAllowed.lowerBound) to \(Appointment.minutesAllowed.upperBound) minutes, not \(appointment.minutes).")
+            }
+            if appointment.attendees.isEmpty || Set(appointment.attendees).count != appointment.attendees.count {
+                collector.add("\(field).attendees", "Name each member of staff who attends once.")
+            }
+            if appointment.place.count > AppointmentValidation.longestText || appointment.outcome.count > AppointmentValidation.longestText {
+                collector.add("\(field).place", "Keep the place and the outcome under \(AppointmentValidation.longestText) characters.")
+            }
+        }
         for (index, note) in record.notes.enumerated() {
             collector.require(note.text, "notes[\(index)].text", "A note cannot be empty.")
             if note.text.unicodeScalars.count > longestNote {

@@ -11,7 +11,8 @@ public struct LocalClock: Sendable {
     }
 
     public static let utc = LocalClock(zone: TimeZone(identifier: "UTC")!)
-    /// The server's zone (`TZ`, else /etc/localtime), as the session starts.
+    /// This process's zone (`TZ`, else /etc/localtime): for tests and tools. A session uses the
+    /// server's own (`haven` reads /etc/localtime, whatever a user's `TZ` says).
     public static var server: LocalClock { LocalClock(zone: .current) }
 
     private func offset(at instant: Timestamp) -> Int64 {
@@ -41,13 +42,17 @@ public struct LocalClock: Sendable {
     /// "2026-12-07 14:05" in the zone.
     public func text(_ instant: Timestamp) -> String { "\(day(of: instant)) \(clockText(instant))" }
 
-    /// The instant that the zone's clocks show as `minute` past midnight on `date`.
+    /// The instant that the zone's clocks show as `minute` past midnight on `date`. A time the
+    /// clocks skip (spring forward) is read with the offset before the change, so it lands that
+    /// much later, as a clock would be moved on; a time they show twice (autumn) is the first.
     public func instant(on date: CalendarDate, minute: Int) -> Timestamp {
         let asUTC = Int64(date.daysSinceEpoch) * 86_400 + Int64(minute) * 60
-        // The offset at the guess, then at the answer (twice settles a change of offset).
-        var guess = asUTC - offset(at: Timestamp(secondsSinceEpoch: asUTC))
-        guess = asUTC - offset(at: Timestamp(secondsSinceEpoch: guess))
-        return Timestamp(secondsSinceEpoch: guess)
+        // The offsets half a day either side cover any one change of offset.
+        let before = offset(at: Timestamp(secondsSinceEpoch: asUTC - 43_200))
+        let after = offset(at: Timestamp(secondsSinceEpoch: asUTC + 43_200))
+        let candidates = [asUTC - before, asUTC - after].map { Timestamp(secondsSinceEpoch: $0) }
+        let shown = candidates.filter { wall($0).secondsSinceEpoch == asUTC }
+        return shown.min() ?? candidates[0]
     }
 
     /// The zone's name as people know it ("Europe/Berlin", "UTC").

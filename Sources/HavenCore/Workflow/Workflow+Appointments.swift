@@ -31,10 +31,8 @@ extension Workflow {
         // A held one is corrected (its time as recorded was wrong), not moved: no history, still held.
         if booking.at != appointment.at, appointment.status != .held {
             appointment.rescheduledFrom.append(appointment.at)
-            if appointment.status != .scheduled {
-                appointment.status = .scheduled
-                appointment.outcome = ""
-            }
+            // Scheduled again; the reason it was missed or cancelled stays, as "earlier: …" on screen.
+            if appointment.status != .scheduled { appointment.status = .scheduled }
         }
         appointment.kind = booking.kind
         appointment.at = booking.at
@@ -52,9 +50,13 @@ extension Workflow {
     /// cancellation or no-show taken back (scheduled again).
     public static func recordAppointment(_ id: Int, as status: AppointmentStatus, outcome: String, on record: Case,
                                          by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
-        try requireBookable(record, actor)
         let position = try appointmentPosition(id, in: record)
         let appointment = record.appointments[position]
+        // Whoever attended may say what became of it, though the case is another's.
+        if !appointment.attendees.contains(actor.user) { try requireBookable(record, actor) } else {
+            try Capability.editCase.require(actor)
+            guard record.stage != .closed else { throw .closed(record.id) }
+        }
         let text = outcome.trimmingCharacters(in: .whitespacesAndNewlines)
         var issues: [ValidationIssue] = []
         switch status {
@@ -63,7 +65,7 @@ extension Workflow {
             if appointment.status == .held { issues.append(ValidationIssue(field: "status", message: "It was held; correct its outcome instead.")) }
         case .held, .noShow:
             if appointment.at > time {
-                issues.append(ValidationIssue(field: "status", message: "It is set for \(appointment.at); it cannot be \(status.title.lowercased()) before then."))
+                issues.append(ValidationIssue(field: "status", message: "It is set for \(appointment.at.minuteText) UTC, not yet come: record what became of it after."))
             }
         case .cancelled:
             if appointment.status == .held { issues.append(ValidationIssue(field: "status", message: "It was held; it cannot be cancelled now.")) }
@@ -105,10 +107,10 @@ public enum AppointmentValidation {
             issues.append(ValidationIssue(field: "minutes", message: "An appointment lasts \(Appointment.minutesAllowed.lowerBound) to \(Appointment.minutesAllowed.upperBound) minutes, not \(booking.minutes)."))
         }
         if booking.at < Timestamp(date: record.registeredAt.date) {
-            issues.append(ValidationIssue(field: "at", message: "The time is before the case was registered (\(record.registeredAt.date))."))
+            issues.append(ValidationIssue(field: "when", message: "The time is before the case was registered (\(record.registeredAt.date))."))
         }
         if booking.at.date > record.registeredAt.date.adding(days: 366 * 20) {
-            issues.append(ValidationIssue(field: "at", message: "The date \(booking.at.date) is too far ahead."))
+            issues.append(ValidationIssue(field: "when", message: "The date \(booking.at.date) is too far ahead."))
         }
         if booking.attendees.isEmpty {
             issues.append(ValidationIssue(field: "attendees", message: "Name at least one member of staff who attends."))

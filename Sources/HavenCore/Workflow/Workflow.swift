@@ -189,6 +189,13 @@ public enum Workflow {
         }
         next.stage = transition.to
         next.stageHistory.append(StageChange(stage: transition.to, at: time, by: actor.user, transition: name))
+        // A closed case meets nobody: what was still booked is cancelled, saying why.
+        if next.stage == .closed {
+            for index in next.appointments.indices where next.appointments[index].status == .scheduled {
+                next.appointments[index].status = .cancelled
+                next.appointments[index].outcome = "The case was closed."
+            }
+        }
         return next
     }
 

@@ -217,16 +217,16 @@ struct QueueIndex {
                 writer.body.string(returned.comment)
             }
             list(attention.mentions) { writer, mention in
-                writer.body.natural(mention.note)
+                writer.body.signed(Int64(mention.note))
                 writer.word(mention.author.rawValue)
                 writer.time(mention.at)
                 writer.list(mention.users) { $0.word($1.rawValue) }
             }
             list(attention.appointments) { writer, appointment in
-                writer.body.natural(appointment.id)
+                writer.body.signed(Int64(appointment.id))
                 writer.choice(appointment.kind)
                 writer.time(appointment.at)
-                writer.body.natural(appointment.minutes)
+                writer.body.signed(Int64(appointment.minutes))
                 writer.list(appointment.attendees) { $0.word($1.rawValue) }
             }
         }
@@ -450,12 +450,12 @@ struct QueueIndex {
                                  by: try r.typed(r.users), at: try r.time(), comment: try r.input.string())
             }
             let mentions = try list { (r: inout Reader) throws(ByteReader.Malformed) in
-                NoteMention(note: try r.input.natural(), author: try r.typed(r.users), at: try r.time(),
+                NoteMention(note: try r.small(), author: try r.typed(r.users), at: try r.time(),
                             users: try r.list { (r: inout Reader) throws(ByteReader.Malformed) in try r.typed(r.users) })
             }
             let appointments = try list { (r: inout Reader) throws(ByteReader.Malformed) in
-                AppointmentSummary(id: try r.input.natural(), kind: try r.choice(r.appointmentKinds), at: try r.time(),
-                                   minutes: try r.input.natural(),
+                AppointmentSummary(id: try r.small(), kind: try r.choice(r.appointmentKinds), at: try r.time(),
+                                   minutes: try r.small(),
                                    attendees: try r.list { (r: inout Reader) throws(ByteReader.Malformed) in try r.typed(r.users) })
             }
             return AttentionSummary(assignment: assignment, returned: returned, mentions: mentions, appointments: appointments)

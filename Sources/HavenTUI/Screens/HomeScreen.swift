@@ -33,6 +33,9 @@ public struct HomeScreen: Screen {
     private var dismissedWork: Set<String>?
     /// The time now, as the runtime last said.
     private var now: Timestamp?
+    /// The count is to be worked out again (the store or the dismissals changed): done on the
+    /// next tick while the home screen is on top, never under another screen.
+    private var countIsStale = true
 
     /// - Parameters:
     ///   - cases: the store's case summaries, or nil when no store is open.
@@ -67,7 +70,7 @@ public struct HomeScreen: Screen {
     public mutating func receive(_ message: any Sendable) -> [Command] {
         guard let read = message as? WorkDismissals.Read else { return [] }
         dismissedWork = Set(read.dismissed)
-        countMyWork()
+        countIsStale = true
         return []
     }
 
@@ -77,7 +80,7 @@ public struct HomeScreen: Screen {
     public mutating func clockDidTick(_ time: Timestamp) -> Bool {
         let newMinute = now.map { $0.secondsSinceEpoch / 60 != time.secondsSinceEpoch / 60 } ?? true
         now = time
-        guard newMinute else { return false }
+        guard newMinute || countIsStale else { return false }
         let before = myWorkCount
         countMyWork()
         return myWorkCount != before
@@ -86,6 +89,7 @@ public struct HomeScreen: Screen {
     /// The number on the home screen: My work's lines now, dismissed ones left out.
     mutating func countMyWork() {
         guard let context, let dismissedWork, let now, MyWork.applies(to: context.role) else { return }
+        countIsStale = false
         myWorkCount = MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
                                    targets: context.reference?.stageTargets ?? StageTargets(days: [:]), dismissed: dismissedWork).count
     }
@@ -96,7 +100,9 @@ public struct HomeScreen: Screen {
         searchIndex = searchIndex?.updating(with: cases) ?? CaseSearchIndex(cases)
         findAgain()
         selectedMatch = min(selectedMatch, max(0, found.count - 1))
-        // Counted again once the dismissals are read again (My work may have changed them).
+        // Counted again on a tick with the home screen on top, the dismissals read again first
+        // (My work may have changed them).
+        countIsStale = true
         return start()
     }
 

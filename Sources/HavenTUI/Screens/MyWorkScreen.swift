@@ -6,7 +6,7 @@ import HavenCore
 /// on screen. d dismisses a line (kept per user); u brings the last one back.
 public struct MyWorkScreen: Screen {
     public enum Action: Sendable {
-        case up, down, first, last, pageUp, pageDown, open, dismiss, undismiss, week, read
+        case up, down, first, last, pageUp, pageDown, open, dismiss, undismiss, week, read, showDismissed, close
     }
 
     let context: SessionContext
@@ -19,6 +19,8 @@ public struct MyWorkScreen: Screen {
     private var dismissedHere: [String] = []
     /// The settings have been read (until then nothing is dismissed, nothing is written).
     private var settingsRead = false
+    /// D: the dismissed lines that still stand are listed instead, for u to bring one back.
+    public private(set) var showingDismissed = false
     /// The minute the list was last worked out in: a new minute works it out again.
     private var minute: Int64 = -1
     private var now: Timestamp
@@ -39,7 +41,10 @@ public struct MyWorkScreen: Screen {
         KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open where the selected line is dealt with"),
             KeyBinding([.character("d")], .dismiss, label: "Dismiss", help: "Take the line off My work (kept for you; u brings it back)"),
-            KeyBinding([.character("u")], .undismiss, help: "Bring back the line dismissed last in this session"),
+            KeyBinding([.character("u")], .undismiss,
+                       help: showingDismissed ? "Bring back the selected dismissed line" : "Bring back the line dismissed last in this session"),
+            KeyBinding([.character("D")], .showDismissed, help: showingDismissed ? "Back to what needs you" : "The lines you dismissed that still stand (u brings one back)"),
+            KeyBinding([.character("q"), .escape], .close, label: "Back", help: showingDismissed ? "Back to what needs you" : "Back to the areas"),
             KeyBinding([.character("w")], .week, label: "Week", help: "The week's appointments: yours, or (supervisors) each caseworker's"),
             KeyBinding([.character("v")], .read, help: "Read the selected line whole (a long comment, a full name)"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next line"),
@@ -53,12 +58,32 @@ public struct MyWorkScreen: Screen {
 
     var item: WorkItem? { items.indices.contains(selected) ? items[selected] : nil }
 
+    /// Every line that stands now, dismissed or not (from the same pass): a dismissal of
+    /// anything else is forgotten as the settings are written.
+    private var standing: Set<String> = []
+    /// The first line shown: moved only when the selection leaves the page, so a move up or
+    /// down rewrites two rows, not the whole list.
+    private var top = 0
+
     mutating func recompute() {
         let before = item?.id
         minute = now.secondsSinceEpoch / 60
-        items = MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
-                             targets: context.reference?.stageTargets ?? StageTargets(days: [:]), dismissed: dismissed)
+        let targets = context.reference?.stageTargets ?? StageTargets(days: [:])
+        if showingDismissed {
+            let all = MyWork.list(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock, targets: targets)
+            (items, standing) = (all.items.filter { dismissed.contains($0.id) }, all.standing)
+        } else {
+            (items, standing) = MyWork.list(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
+                                            targets: targets, dismissed: dismissed)
+        }
         selected = items.firstIndex { $0.id == before } ?? min(selected, max(0, items.count - 1))
+        keepInView()
+    }
+
+    mutating func keepInView() {
+        if selected < top { top = selected }
+        if selected >= top + rows { top = selected - rows + 1 }
+        top = max(0, min(top, max(0, items.count - rows)))
     }
 
     public mutating func start() -> [Command] { [.run(WorkDismissals(adding: nil, removing: nil, standing: nil))] }
@@ -66,7 +91,8 @@ public struct MyWorkScreen: Screen {
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Command] {
         summaries = cases
         recompute()
-        return []
+        // What another session of this user dismissed meanwhile is read again (a small file).
+        return [.run(WorkDismissals(adding: nil, removing: nil, standing: nil))]
     }
 
     /// A new minute: what fell due since is shown.
@@ -79,6 +105,7 @@ public struct MyWorkScreen: Screen {
 
     public mutating func prepare(for area: Rect, now: Timestamp) {
         rows = Self.visibleItems(in: area.height)
+        keepInView()
         if now.secondsSinceEpoch / 60 != minute {
             self.now = now
             recompute()
@@ -93,22 +120,41 @@ public struct MyWorkScreen: Screen {
         case .last: selected = max(0, items.count - 1)
         case .pageUp: selected = max(0, selected - rows)
         case .pageDown: selected = min(max(0, items.count - 1), selected + rows)
+        case .open, .dismiss, .undismiss, .week, .read, .showDismissed, .close: break
+        }
+        keepInView()
+        switch action {
+        case .up, .down, .first, .last, .pageUp, .pageDown: break
         case .open:
             guard let item else { return [.status("Nothing needs you now.", .info)] }
+            guard !showingDismissed else { return [.status("u brings the line back first; D goes back to what needs you.", .info)] }
             let opening = open(item.place)
             // Information is read by opening it; work stays until it is done.
             guard item.isDoneWhenOpened else { return opening }
             return dismiss(item) + opening
         case .dismiss:
-            guard let item else { return [] }
+            guard let item, !showingDismissed else { return [] }
             return dismiss(item) + [.status("Dismissed: \(item.reason.title.lowercased()) on \(item.caseID?.rawValue ?? "the queue"). u brings it back.", .info)]
+        case .showDismissed:
+            showingDismissed.toggle()
+            selected = 0
+            top = 0
+            recompute()
+            return showingDismissed ? [.status("\(items.count) dismissed line\(items.count == 1 ? "" : "s") still standing; u brings the selected one back, D goes back.", .info)] : []
+        case .close:
+            guard !showingDismissed else { return handle(.showDismissed) }
+            // The home screen's count follows what was dismissed here.
+            return [.backAnswering(WorkDismissals.Read(dismissed: Array(dismissed)))]
         case .undismiss:
-            guard let id = dismissedHere.first else { return [.status("Nothing dismissed in this session to bring back.", .info)] }
-            dismissedHere.removeFirst()
+            let chosen = showingDismissed ? item?.id : dismissedHere.first
+            guard let id = chosen else {
+                return [.status(showingDismissed ? "No dismissed line is selected." : "Nothing dismissed in this session to bring back; D lists the lines you dismissed.", .info)]
+            }
+            dismissedHere.removeAll { $0 == id }
             dismissed.remove(id)
             recompute()
             selected = items.firstIndex { $0.id == id } ?? selected
-            return [.run(WorkDismissals(adding: nil, removing: id, standing: standingIDs))]
+            return [.run(WorkDismissals(adding: nil, removing: id, standing: standing))]
         case .week:
             return [.push(WeekScreen(cases: summaries, context: context, now: now))]
         case .read:
@@ -123,15 +169,11 @@ public struct MyWorkScreen: Screen {
         guard settingsRead else { return [.status("Your dismissed lines are still being read; try again.", .warning)] }
         dismissed.insert(item.id)
         dismissedHere.insert(item.id, at: 0)
-        recompute()
-        return [.run(WorkDismissals(adding: item.id, removing: nil, standing: standingIDs))]
-    }
-
-    /// Every line that would be shown with nothing dismissed: dismissals of anything else are
-    /// forgotten as the settings are written.
-    var standingIDs: Set<String> {
-        Set(MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
-                         targets: context.reference?.stageTargets ?? StageTargets(days: [:])).map(\.id))
+        // Taken off the list as it is; no pass over the summaries for one key.
+        items.removeAll { $0.id == item.id }
+        selected = min(selected, max(0, items.count - 1))
+        keepInView()
+        return [.run(WorkDismissals(adding: item.id, removing: nil, standing: standing))]
     }
 
     func open(_ place: WorkItem.Place) -> [Command] {
@@ -140,7 +182,7 @@ public struct MyWorkScreen: Screen {
         case let .proposal(id, kind): [.openCase(id, at: kind == .decision ? .decision : .allocation)]
         case let .family(id): [.openFamily(id)]
         case let .notes(id): [.openCase(id, at: .notes)]
-        case let .appointments(id): [.run(OpenAppointments(id: id))]
+        case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
         case .workload: [.push(WorkloadScreen(cases: summaries, context: context))]
         }
@@ -163,18 +205,20 @@ public struct MyWorkScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         let count = items.count
         let late = items.filter { $0.reason == .late || $0.reason == .toRecord }.count
-        let heading = count == 0 ? " My work · nothing needs you now" : " My work · \(count) need\(count == 1 ? "s" : "") you" + (late > 0 ? ", \(late) late" : "")
+        let heading = showingDismissed ? " My work · \(count) dismissed (u brings one back, D goes back)"
+            : count == 0 ? " My work · nothing needs you now" : " My work · \(count) need\(count == 1 ? "s" : "") you" + (late > 0 ? ", \(late) late" : "")
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         let zone = "times in \(context.localClock.name) "
         if area.width - DisplayWidth.of(heading) > DisplayWidth.of(zone) + 2 {
             canvas.put(zone, x: area.maxX - DisplayWidth.of(zone), y: area.y, style: .muted)
         }
-        if count == 0 {
+        if count == 0, !showingDismissed {
             canvas.put(" No appointment, due date, return, new case or mention for you. Esc: the areas.", x: area.x, y: area.y + 2,
                        width: area.width, style: .muted)
         }
         let visible = Self.visibleItems(in: area.height)
-        let first = max(0, selected - visible + 1)
+        // Where the last key left the page (`top`), unless a resize since puts the selection off it.
+        let first = selected >= top && selected < top + visible ? top : max(0, selected - visible + 1)
         for (offset, item) in items.dropFirst(first).prefix(visible).enumerated() {
             let index = first + offset
             let style: Style = item.reason == .late || item.reason == .toRecord ? .overdue : .normal

@@ -84,7 +84,7 @@ public struct WeekScreen: Screen {
             recompute()
         case .open:
             guard entries.indices.contains(selected) else { return [.status("No appointment is selected.", .info)] }
-            return [.run(OpenAppointments(id: entries[selected].caseID))]
+            return [.run(OpenAppointments(id: entries[selected].caseID, appointment: entries[selected].appointment.id))]
         }
         return []
     }
@@ -107,8 +107,10 @@ public struct WeekScreen: Screen {
                 let a = entry.appointment
                 let name = summary(of: entry.caseID)?.latinName ?? ""
                 let who = person == nil ? " (\(a.attendees.map(\.rawValue).joined(separator: ", ")))" : ""
-                let clash = entry.doubleBooked.isEmpty ? "" : " !! \(entry.doubleBooked.map(\.rawValue).joined(separator: ", ")) double-booked"
-                rows.append(("  \(clock.clockText(a.at))-\(clock.clockText(a.ends)) \(a.kind.title) \(entry.caseID) \(name)\(who)\(clash)", index))
+                // The flag first, where a narrow terminal cannot cut it off; whose, at the end.
+                let flag = entry.doubleBooked.isEmpty ? "   " : " !!"
+                let clash = entry.doubleBooked.isEmpty ? "" : " · \(entry.doubleBooked.map(\.rawValue).joined(separator: ", ")) double-booked"
+                rows.append(("\(flag) \(clock.clockText(a.at))-\(clock.clockText(a.ends)) \(a.kind.title) \(entry.caseID) \(name)\(who)\(clash)", index))
             }
         }
         let height = area.height - 2

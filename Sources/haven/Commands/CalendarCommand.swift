@@ -14,8 +14,8 @@ struct CalendarCommand: ParsableCommand {
             haven calendar --days 14 > week.ics
 
             Only the appointments you attend, from a week ago to --days ahead. Each event gives the \
-            kind, the time and the case number; never a name, a place, an interpreter or an outcome, \
-            so the file can sit in a phone's calendar.
+            time, the case number and a neutral word for the kind (Interview, Assessment, Call, Meeting); \
+            never a name, a place, an interpreter or an outcome, so the file can sit in a phone's calendar.
             """)
 
     @Option(help: ArgumentHelp("How many days ahead to include.", valueName: "days")) var days = 90
@@ -33,7 +33,8 @@ struct CalendarCommand: ParsableCommand {
         let from = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - 7 * 86_400)
         let to = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(days) * 86_400)
         let entries = AppointmentCalendar.entries(try opened.summaries(), attendedBy: actor.user, from: from, to: to)
-        let text = ICalendar.document(entries, user: actor.user, stamp: now)
+        let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
+        let text = ICalendar.document(entries, user: actor.user, stamp: now, domain: host.isEmpty ? "haven" : host)
         guard let output else {
             try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the calendar")
             return

@@ -10,14 +10,15 @@ enum AppointmentActions {
             Form.Section(title: "What and when", fields: [
                 FormField("kind", "Kind", .choice(AppointmentKind.allCases.map { FormOption($0.rawValue, $0.title) }),
                           value: booking?.kind.rawValue ?? AppointmentKind.screeningInterview.rawValue),
-                FormField("date", "Date", .date, hint: "YYYY-MM-DD", value: (at.map { clock.day(of: $0) } ?? today.adding(days: 1)).description),
-                FormField("time", "Time", .text(maximumLength: 5), hint: "HH:MM, \(clock.name) time", value: at.map { clock.clockText($0) } ?? "10:00"),
+                // One field: a date and a time are one fact, never merged apart after a conflict.
+                FormField("when", "When", .text(maximumLength: 16), hint: "YYYY-MM-DD HH:MM, \(clock.name) time",
+                          value: "\(at.map { clock.day(of: $0) } ?? today.adding(days: 1)) \(at.map { clock.clockText($0) } ?? "10:00")"),
                 FormField("minutes", "Minutes", .text(maximumLength: 3), hint: "5 to 480", value: String(booking?.minutes ?? 60)),
             ]),
             Form.Section(title: "Where and who", fields: [
                 FormField("channel", "Channel", .choice(AppointmentChannel.allCases.map { FormOption($0.rawValue, $0.title) }),
                           value: booking?.channel.rawValue ?? AppointmentChannel.inPerson.rawValue),
-                FormField("place", "Place or link", .text(maximumLength: AppointmentValidation.longestText), hint: "room, address, call link",
+                FormField("place", "Place or link", .text(maximumLength: AppointmentValidation.longestText), hint: "room, address, or the call's platform (no phone number)",
                           value: booking?.place ?? ""),
                 FormField("interpreter", "Interpreter", .text(maximumLength: 2), hint: "language code (ru, uk), empty: none",
                           value: booking?.interpreter?.rawValue ?? ""),
@@ -30,11 +31,14 @@ enum AppointmentActions {
     /// The booking the form describes, or what cannot be read in it.
     static func booking(from form: Form, clock: LocalClock) -> (AppointmentBooking?, [ValidationIssue]) {
         var problems: [ValidationIssue] = []
-        let dateText = form.value("date").trimmingCharacters(in: .whitespaces)
-        let date = CalendarDate(iso: dateText)
-        if date == nil { problems.append(ValidationIssue(field: "date", message: "'\(dateText)' is not a date; write it as YYYY-MM-DD.")) }
-        let minute = LocalClock.minute(typed: form.value("time"))
-        if minute == nil { problems.append(ValidationIssue(field: "time", message: "'\(form.value("time"))' is not a time; write it as HH:MM (14:30).")) }
+        let when = form.value("when").trimmingCharacters(in: .whitespaces)
+        let parts = when.split(separator: " ", omittingEmptySubsequences: true)
+        let date = parts.first.flatMap { CalendarDate(iso: String($0)) }
+        let minute = parts.count == 2 ? LocalClock.minute(typed: String(parts[1])) : nil
+        if date == nil || minute == nil {
+            let what = date == nil ? "the date" : "the time"
+            problems.append(ValidationIssue(field: "when", message: "'\(when)': \(what) cannot be read; write the date and the time as 2026-12-07 14:30."))
+        }
         let minutes = Int(form.value("minutes").trimmingCharacters(in: .whitespaces))
         if minutes == nil { problems.append(ValidationIssue(field: "minutes", message: "Give the length in whole minutes (60).")) }
         let interpreterText = form.value("interpreter").trimmingCharacters(in: .whitespaces).lowercased()
@@ -103,16 +107,20 @@ enum AppointmentActions {
                 try Workflow.recordAppointment(appointment.id, as: status, outcome: form.value("outcome"), on: record,
                                                by: context.actor, at: now)
             }
-        }.keeping("appointment.record:\(appointment.id)", on: stored)
+        }.keeping("appointment.record:\(appointment.id):\(initial.rawValue)", on: stored)
     }
 
     /// The form of `key` for the drafts registry (`CaseForms`).
-    static func make(_ key: String, id: Int, on stored: StoredCase, context: SessionContext, users: UserDirectory?) -> FormScreen? {
+    /// `status`: the outcome the form was opened with (`appointment.record:ID:STATUS`), so a
+    /// form rebuilt after a conflict starts where it started, and a no-show stays a no-show.
+    static func make(_ key: String, id: Int, status: String? = nil, on stored: StoredCase, context: SessionContext,
+                     users: UserDirectory?) -> FormScreen? {
         let appointment = stored.record.appointments.first { $0.id == id }
         switch key {
         case "appointment.new": return book(stored, context: context, users: users)
         case "appointment.edit": return appointment.map { change(stored, $0, context: context, users: users) }
-        case "appointment.record": return appointment.map { record(stored, $0, as: nil, context: context) }
+        case "appointment.record":
+            return appointment.map { record(stored, $0, as: status.flatMap(AppointmentStatus.init(rawValue:)), context: context) }
         default: return nil
         }
     }

@@ -4,7 +4,7 @@ import HavenCore
 /// the coming ones first, with who attends and what became of each. Times in the server's zone.
 public struct AppointmentsScreen: Screen {
     public enum Action: Sendable {
-        case up, down, book, change, held, noShow, cancel, reload, close
+        case up, down, first, last, book, change, held, noShow, cancel, reload, close
     }
 
     public private(set) var stored: StoredCase
@@ -16,10 +16,12 @@ public struct AppointmentsScreen: Screen {
     var now = Timestamp(secondsSinceEpoch: 0)
 
     /// - Parameter now: the time it opens at (an appointment past its end is to be recorded).
-    public init(stored: StoredCase, context: SessionContext, now: Timestamp) {
+    /// - Parameter selecting: the appointment to select (the one a line of My work is about).
+    public init(stored: StoredCase, context: SessionContext, now: Timestamp, selecting: Int? = nil) {
         self.stored = stored
         self.context = context
         self.now = now
+        if let selecting, let index = appointments.firstIndex(where: { $0.id == selecting }) { selected = index }
     }
 
     public var title: String { "Appointments" }
@@ -37,21 +39,42 @@ public struct AppointmentsScreen: Screen {
         return list.indices.contains(selected) ? list[selected] : nil
     }
 
-    public var keyTable: KeyTable<Action> {
+    /// Why this person cannot book or change here; nil when they can.
+    var refusal: String? {
         let record = stored.record
-        let may = context.may(.editCase) && record.stage != .closed && (context.role != .caseworker || record.assignedTo == context.user)
+        if !context.may(.editCase) { return "Booking is for caseworkers and supervisors; \(context.role.withArticle) reads." }
+        if record.stage == .closed { return "\(record.id) is closed; nothing is booked on it." }
+        if context.role == .caseworker, record.assignedTo != context.user {
+            return "\(record.id) is \(record.assignedTo.map { "assigned to \($0)" } ?? "not assigned to you"); a supervisor can give it to you."
+        }
+        return nil
+    }
+
+    public var keyTable: KeyTable<Action> {
         let a = appointment
-        let offers: [(Bool, [Key], Action, String?, String)] = [
-            (may, [.character("n"), .character("+")], .book, "Book", "Book an appointment: kind, time, place or channel, interpreter, staff"),
-            (may && a != nil, [.enter, .character("e")], .change, "Change",
-             "Change the selected appointment: a new time keeps the old one in its history (one held is corrected as it is)"),
-            (may && a != nil, [.character("h")], .held, "Held", "Record it as held, or correct or take back its outcome"),
-            (may && a != nil && a?.status != .cancelled, [.character("x")], .noShow, "No-show", "Record that the person did not come, and why"),
-            (may && a?.status == .scheduled, [.character("c")], .cancel, "Cancel", "Cancel it, with the reason"),
+        let refused = refusal
+        // Whoever attends may record what became of it, though the case is another's.
+        let attends = a?.attendees.contains(context.user) == true && context.may(.editCase) && stored.record.stage != .closed
+        let recordRefused = attends ? nil : refused
+        func none(_ what: String) -> String { "No appointment is selected to \(what)." }
+        let offers: [([Key], Action, String?, String, String?)] = [
+            ([.character("n"), .character("+")], .book, "Book", "Book an appointment: kind, time, place or channel, interpreter, staff", refused),
+            ([.enter, .character("e")], .change, "Change",
+             "Change the selected appointment: a new time keeps the old one in its history (one held is corrected as it is)",
+             a == nil ? none("change") : refused),
+            ([.character("h")], .held, "Held", "Record it as held, or correct or take back its outcome", a == nil ? none("record") : recordRefused),
+            ([.character("x")], .noShow, "No-show", "Record that the person did not come, and why",
+             a == nil ? none("record") : a?.status == .cancelled ? "It was cancelled; h takes the cancellation back." : recordRefused),
+            ([.character("c")], .cancel, "Cancel", "Cancel it, with the reason",
+             a == nil ? none("cancel") : a?.status != .scheduled ? "Only a scheduled appointment is cancelled; h corrects its outcome." : recordRefused),
         ]
-        return KeyTable(offers.filter(\.0).map { KeyBinding($0.1, $0.2, label: $0.3, help: $0.4) } + [
+        return KeyTable(offers.map { offer in
+            offer.4 == nil ? KeyBinding(offer.0, offer.1, label: offer.2, help: offer.3) : KeyBinding(offer.0, offer.1, help: offer.3, disabled: offer.4)
+        } + [
             KeyBinding([.down, .character("j")], .down, help: "Next appointment"),
             KeyBinding([.up, .character("k")], .up, help: "Previous appointment"),
+            KeyBinding([.home, .character("g")], .first, help: "First appointment"),
+            KeyBinding([.end, .character("G")], .last, help: "Last appointment"),
             KeyBinding([.character("r")], .reload, help: "Load the case again"),
             KeyBinding([.character("q"), .escape], .close, label: "Back", help: "Back"),
         ])
@@ -71,6 +94,8 @@ public struct AppointmentsScreen: Screen {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, appointments.count - 1), selected + 1)
+        case .first: selected = 0
+        case .last: selected = max(0, appointments.count - 1)
         case .book: return [.push(AppointmentActions.book(stored, context: context, users: users))]
         case .change: if let appointment { return [.push(AppointmentActions.change(stored, appointment, context: context, users: users))] }
         case .held: if let appointment { return [.push(AppointmentActions.record(stored, appointment, as: .held, context: context))] }
@@ -100,7 +125,7 @@ public struct AppointmentsScreen: Screen {
 
     /// A form's save or another session's: the case is read again.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        guard let newer = summaries.first(where: { $0.id == stored.record.id }), newer.version > stored.version else { return [] }
+        guard let newer = summaries.summary(of: stored.record.id), newer.version > stored.version else { return [] }
         return [.reload(stored.record.id)]
     }
 
@@ -138,6 +163,7 @@ public struct AppointmentsScreen: Screen {
             "\(a.kind.title), \(a.minutes) min, \(a.channel.title.lowercased())" + (a.place.isEmpty ? "" : ": \(a.place)"),
             "Staff: \(a.attendees.map(\.rawValue).joined(separator: ", "))" + (a.interpreter.map { " · interpreter: \($0)" } ?? ""),
             a.status == .scheduled && a.ends <= now ? "Scheduled, and its time has passed: h if it was held, x if not"
+                : a.status == .scheduled ? "Scheduled" + (a.outcome.isEmpty ? "" : " again (earlier: \(a.outcome))")
                 : "\(a.status.title)" + (a.outcome.isEmpty ? "" : ": \(a.outcome)"),
             "Booked by \(a.bookedBy) on \(clock.day(of: a.bookedAt))"
                 + (a.rescheduledFrom.isEmpty ? "" : " · moved from \(a.rescheduledFrom.map { clock.text($0) }.joined(separator: ", "))"),
@@ -151,12 +177,14 @@ public struct AppointmentsScreen: Screen {
 /// Opens a case with its appointments on top (from My work).
 public struct OpenAppointments: StoreTask {
     public let id: CaseID
+    /// The appointment to select.
+    public var appointment: Int?
 
     public func run(in session: SessionServices) -> [Command] {
         switch session.load(id) {
         case let .loaded(stored, history):
             return [.push(CaseViewScreen(stored: stored, history: history, context: session.context)),
-                    .push(AppointmentsScreen(stored: stored, context: session.context, now: session.now))]
+                    .push(AppointmentsScreen(stored: stored, context: session.context, now: session.now, selecting: appointment))]
         case let .failed(message):
             return [.status(message, .error)]
         default:

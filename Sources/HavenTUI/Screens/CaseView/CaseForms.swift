@@ -67,7 +67,8 @@ enum CaseForms {
                                                   countries: context.reference?.countries ?? [])
         case "appointment.new": return AppointmentActions.book(stored, context: context, users: users())
         case "appointment.edit": return AppointmentActions.make("appointment.edit", id: first, on: stored, context: context, users: users())
-        case "appointment.record": return AppointmentActions.make("appointment.record", id: first, on: stored, context: context, users: nil)
+        case "appointment.record":
+            return AppointmentActions.make("appointment.record", id: first, status: parts.count > 2 ? parts[2] : nil, on: stored, context: context, users: nil)
         case "story.approve":
             return storyForm(stored) { PublicityQueueScreen.overrideForm(record.id, seen: $0) }
         case "story.decline":

@@ -89,7 +89,7 @@ public struct CaseViewScreen: Screen {
             (may(.recordIntegration) && record.stage != .closed, "i", .integration, "Integrate",
              "Courses, assessments, skills profile, job openings, applications, jobs and follow-ups"),
             // In the key bar while one is booked (a missing one says "m books one"); in help always.
-            (may(.editCase), "m", .appointments, record.appointments.contains { $0.status == .scheduled } ? "Meet" : nil, "Appointments and interviews: book, reschedule, cancel, held or no-show"),
+            (may(.viewCases), "m", .appointments, record.appointments.contains { $0.status == .scheduled } ? "Meet" : nil, "Appointments and interviews: book, reschedule, cancel, held or no-show"),
             (may(.recordFamily), "f", .family, "Family",
              "Family members: where they are, reunification stages, documents, links to their own cases"),
             (may(.recordPublicityConsent) && record.stage != .closed, "c", .publicity, "Consent",
