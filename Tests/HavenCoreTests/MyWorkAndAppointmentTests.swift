@@ -310,9 +310,15 @@ final class MyWorkCornerTests: XCTestCase {
                                                   at: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - Int64(number) * 3600))
             cases.append(CaseSummary(record: record, version: CaseVersion(1)))
         }
-        let (_, standing) = MyWork.list(for: "maria.s", role: .supervisor, cases: cases, now: now, clock: .utc, targets: StageTargets(days: [:]))
+        let all = MyWork.list(for: "maria.s", role: .supervisor, cases: cases, now: now, clock: .utc, targets: StageTargets(days: [:]))
+        // The oldest (25th) dismissed: it stays dismissed, and it and every other waiting approval stand.
+        let oldest = try XCTUnwrap(all.items.first)
+        let (items, standing) = MyWork.list(for: "maria.s", role: .supervisor, cases: cases, now: now, clock: .utc,
+                                            targets: StageTargets(days: [:]), dismissed: [oldest.id])
+        XCTAssertFalse(items.contains { $0.id == oldest.id })
         XCTAssertTrue(cases.allSatisfy { summary in standing.contains { $0.hasPrefix("approval:\(summary.id):") } },
                       "every waiting approval stands, not only the twenty shown")
+        XCTAssertTrue(items.last?.text.hasPrefix("4 more proposals waiting") == true, "\(items.map(\.text))")
     }
 
     func testAppointmentsOutOfBoundsAreRefusedByTheSaveContractsValidation() throws {

@@ -207,7 +207,11 @@ public enum MyWork {
             approvals.sort { ($0.at, $0.id) < ($1.at, $1.id) }
             var shown = 0
             var notShown = 0
+            // Past the lines shown, an approval's id is made only while some approval is
+            // dismissed (30,000 strings a pass at 120,000 cases otherwise, for nothing).
+            let anyDismissed = dismissed.contains { $0.hasPrefix("approval:") }
             for approval in approvals {
+                if shown >= approvalLines, !anyDismissed { notShown += 1; continue }
                 let key = "approval:\(approval.id):\(approval.at)"
                 standing.insert(key)
                 guard !dismissed.contains(key) else { continue }
