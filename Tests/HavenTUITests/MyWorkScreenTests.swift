@@ -205,5 +205,34 @@ final class MyWorkScreenTests: XCTestCase {
         let rebuilt = try XCTUnwrap(CaseForms.make(key, on: stored, context: context("anna.k", clock), catalogue: { nil }))
         XCTAssertEqual(rebuilt.form.value("status"), "no-show")
     }
+
+    /// The second walk: what is typed after the time is refused, not cut off; h on a cancelled
+    /// appointment takes the cancellation back; an Overdue line opens the workload on that person.
+    func testWhenTakesOnlyADateAndATimeAndOverdueOpensThePerson() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        let stored = try store.load(CaseID(number: 2))
+        var form = AppointmentActions.form(nil, clock: .utc, defaultAttendee: "anna.k", today: Self.today)
+        form.restore(["when": "2026-12-07 10:00 +0300"], focus: "when")
+        let (booking, problems) = AppointmentActions.booking(from: form, clock: .utc)
+        XCTAssertNil(booking)
+        XCTAssertEqual(problems.map(\.field), ["when"])
+        XCTAssertTrue(problems.first?.message.contains("only a date and a time") == true, "\(problems)")
+        var record = try Workflow.book(AppointmentBooking(kind: .debrief, at: Timestamp(date: Self.today.adding(days: 2), hour: 9), minutes: 30,
+                                                          channel: .phone, place: "", interpreter: nil, attendees: ["anna.k"]),
+                                       on: stored.record, users: SupervisorScreensTests.users, by: Actor(user: "anna.k", role: .caseworker), at: clock.now)
+        record = try Workflow.recordAppointment(1, as: .cancelled, outcome: "Дубль", on: record, by: Actor(user: "anna.k", role: .caseworker), at: clock.now)
+        let cancelled = StoredCase(record: record, version: stored.version, savedBy: stored.savedBy, savedAt: stored.savedAt)
+        let takeBack = AppointmentActions.record(cancelled, record.appointments[0], as: .held, context: context("anna.k", clock))
+        XCTAssertEqual(takeBack.form.value("status"), "scheduled")
+        // maria.s: the overdue line of anna.k's cases opens the workload on anna.k.
+        var maria = session("maria.s", store, clock)
+        for _ in 0..<9 where (maria.topScreen as? MyWorkScreen)?.item?.reason != .overdue { maria.press([.down]) }
+        let line = try XCTUnwrap((maria.topScreen as? MyWorkScreen)?.item)
+        guard case let .workload(person) = line.place else { return XCTFail("\(line.place)") }
+        maria.press([.enter])
+        let workload = try XCTUnwrap(maria.topScreen as? WorkloadScreen)
+        XCTAssertEqual(workload.rows[workload.selected].user, person)
+    }
 }
 

@@ -34,7 +34,8 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case appointments(CaseID, appointment: Int)
         case notes(CaseID)
         case approvals
-        case workload
+        /// The workload, this person's row selected.
+        case workload(UserName)
     }
 
     /// Stable while the thing it is about is unchanged: what a dismissal records. A new event
@@ -230,7 +231,7 @@ public enum MyWork {
             for (assignee, figures) in overdue {
                 add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
                              text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") past the stage target (up to \(figures.oldest) days)",
-                             when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .workload))
+                             when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .workload(assignee)))
             }
             return items.sorted { ($0.reason, $0.when, $0.id) < ($1.reason, $1.when, $1.id) }
         }

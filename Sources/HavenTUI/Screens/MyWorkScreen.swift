@@ -40,8 +40,9 @@ public struct MyWorkScreen: Screen {
     public var keyTable: KeyTable<Action> {
         KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open where the selected line is dealt with"),
-            KeyBinding([.character("d")], .dismiss, label: "Dismiss", help: "Take the line off My work (kept for you; u brings it back)"),
-            KeyBinding([.character("u")], .undismiss,
+            KeyBinding([.character("d")], .dismiss, label: showingDismissed ? nil : "Dismiss", help: "Take the line off My work (kept for you; u brings it back)",
+                       disabled: showingDismissed ? "These are dismissed already; u brings one back." : nil),
+            KeyBinding([.character("u")], .undismiss, label: showingDismissed ? "Bring back" : nil,
                        help: showingDismissed ? "Bring back the selected dismissed line" : "Bring back the line dismissed last in this session"),
             KeyBinding([.character("D")], .showDismissed, help: showingDismissed ? "Back to what needs you" : "The lines you dismissed that still stand (u brings one back)"),
             KeyBinding([.character("q"), .escape], .close, label: "Back", help: showingDismissed ? "Back to what needs you" : "Back to the areas"),
@@ -131,7 +132,7 @@ public struct MyWorkScreen: Screen {
             let opening = open(item.place)
             // Information is read by opening it; work stays until it is done.
             guard item.isDoneWhenOpened else { return opening }
-            return dismiss(item) + opening
+            return dismiss(item) + opening + [.status("Read: off My work (D lists it, u brings it back).", .info)]
         case .dismiss:
             guard let item, !showingDismissed else { return [] }
             return dismiss(item) + [.status("Dismissed: \(item.reason.title.lowercased()) on \(item.caseID?.rawValue ?? "the queue"). u brings it back.", .info)]
@@ -184,7 +185,7 @@ public struct MyWorkScreen: Screen {
         case let .notes(id): [.openCase(id, at: .notes)]
         case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
-        case .workload: [.push(WorkloadScreen(cases: summaries, context: context))]
+        case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
         }
     }
 

@@ -11,7 +11,8 @@ enum AppointmentActions {
                 FormField("kind", "Kind", .choice(AppointmentKind.allCases.map { FormOption($0.rawValue, $0.title) }),
                           value: booking?.kind.rawValue ?? AppointmentKind.screeningInterview.rawValue),
                 // One field: a date and a time are one fact, never merged apart after a conflict.
-                FormField("when", "When", .text(maximumLength: 16), hint: "YYYY-MM-DD HH:MM, \(clock.name) time",
+                // Room for what a person may add (a zone, a word), so it is refused rather than cut off.
+                FormField("when", "When", .text(maximumLength: 40), hint: "YYYY-MM-DD HH:MM, \(clock.name) time",
                           value: "\(at.map { clock.day(of: $0) } ?? today.adding(days: 1)) \(at.map { clock.clockText($0) } ?? "10:00")"),
                 FormField("minutes", "Minutes", .text(maximumLength: 3), hint: "5 to 480", value: String(booking?.minutes ?? 60)),
             ]),
@@ -36,8 +37,8 @@ enum AppointmentActions {
         let date = parts.first.flatMap { CalendarDate(iso: String($0)) }
         let minute = parts.count == 2 ? LocalClock.minute(typed: String(parts[1])) : nil
         if date == nil || minute == nil {
-            let what = date == nil ? "the date" : "the time"
-            problems.append(ValidationIssue(field: "when", message: "'\(when)': \(what) cannot be read; write the date and the time as 2026-12-07 14:30."))
+            let what = date == nil ? "the date cannot be read" : parts.count > 2 ? "only a date and a time, in \(clock.name) time" : "the time cannot be read"
+            problems.append(ValidationIssue(field: "when", message: "'\(when)': \(what); write it as 2026-12-07 14:30."))
         }
         let minutes = Int(form.value("minutes").trimmingCharacters(in: .whitespaces))
         if minutes == nil { problems.append(ValidationIssue(field: "minutes", message: "Give the length in whole minutes (60).")) }
@@ -94,7 +95,9 @@ enum AppointmentActions {
     static func record(_ stored: StoredCase, _ appointment: Appointment, as status: AppointmentStatus?, context: SessionContext) -> FormScreen {
         // Scheduled again: offered to take back a cancellation or a no-show recorded by mistake.
         let choices: [AppointmentStatus] = [.held, .noShow, .cancelled] + ([.cancelled, .noShow].contains(appointment.status) ? [.scheduled] : [])
-        let initial = status ?? (appointment.status == .scheduled ? .held : appointment.status)
+        // h on a cancelled one is taking the cancellation back.
+        let asked = status == .held && appointment.status == .cancelled ? AppointmentStatus.scheduled : status
+        let initial = asked ?? (appointment.status == .scheduled ? .held : appointment.status)
         let form = Form(sections: [Form.Section(title: "What became of it", fields: [
             FormField("status", "Outcome", .choice(choices.map { FormOption($0.rawValue, $0.title) }), value: initial.rawValue),
             FormField("outcome", "Reason or note", .text(maximumLength: AppointmentValidation.longestText),

@@ -13,11 +13,23 @@ public struct WorkloadScreen: Screen {
     public private(set) var selected = 0
     public private(set) var rows: [WorkloadRow] = []
 
-    public init(cases: [CaseSummary], context: SessionContext, index: CaseSearchIndex? = nil) {
+    /// The person to select once the rows are worked out (an Overdue line of My work).
+    private var selecting: UserName?
+
+    public init(cases: [CaseSummary], context: SessionContext, index: CaseSearchIndex? = nil, selecting: UserName? = nil) {
         self.cases = cases
         self.context = context
         self.index = index
+        self.selecting = selecting
         rows = compute()
+        selectPerson()
+    }
+
+    /// Selects `selecting`'s row, the rows being in the order of the work (which the users, read as
+    /// the screen opens, can change).
+    mutating func selectPerson() {
+        guard let selecting, let row = rows.firstIndex(where: { $0.user == selecting }) else { return }
+        selected = row
     }
 
     public var title: String { "Workload" }
@@ -47,6 +59,8 @@ public struct WorkloadScreen: Screen {
         if case let .users(directory) = reply {
             users = directory
             rows = compute()
+            selectPerson()
+            selecting = nil
         }
         if case let .failed(message) = reply { return [.status(message, .error)] }
         return []
