@@ -77,24 +77,7 @@ struct HavenBench: ParsableCommand {
         guard parts.count == 2, parts[0] >= 0, parts[1] > 0 else { throw ValidationError("--link is round-trip milliseconds/kilobits a second, such as 300/64") }
         let slowLink = SlowLink(roundTripMilliseconds: parts[0], kilobitsPerSecond: parts[1])
         let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
-        let opened = try FileCaseStore(at: URL(fileURLWithPath: store))
-        let summaries = try opened.summaries()
-        let count = summaries.count
-        // My work's one pass over every summary, in this process: a supervisor's (approvals
-        // and overdue teams) and a caseworker's, each the median of five.
-        let reference = try ReferenceDataLoader.builtIn()
-        for (who, role) in [("maria.s", Role.supervisor), ("anna.k", .caseworker)] {
-            var times: [Double] = []
-            var lines = 0
-            for _ in 0..<5 {
-                let start = PseudoTerminal.now()
-                lines = MyWork.items(for: UserName(who)!, role: role, cases: summaries, now: Timestamp(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)),
-                                     clock: .server, targets: reference.stageTargets).count
-                times.append(PseudoTerminal.now() - start)
-            }
-            print(String(format: "My work worked out from %d summaries for %@ (%@): median %.1f ms, %d lines", count, who, role.rawValue,
-                         times.sorted()[2] * 1000, lines))
-        }
+        let count = try FileCaseStore(at: URL(fileURLWithPath: store)).summaries().count
         let bursts = try TypeaheadBenchmark(haven: binary, store: store, data: ProcessInfo.processInfo.environment["HAVEN_DATA"],
                                             rounds: max(1, rounds), link: slowLink).run()
         let (report, missed) = TypeaheadBenchmark.report(bursts, binary: binary, cases: count, link: slowLink)
