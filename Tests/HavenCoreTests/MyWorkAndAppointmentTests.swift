@@ -154,6 +154,8 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         let instant = berlin.instant(on: december, minute: 10 * 60)
         XCTAssertEqual(instant.description, "2026-12-07T09:00:00Z", "winter: UTC+1")
         XCTAssertEqual(berlin.text(instant), "2026-12-07 10:00")
+        XCTAssertEqual(LocalClock.weekday(december), "Mon")
+        XCTAssertEqual(LocalClock.weekday(december.adding(days: 6)), "Sun")
         let summer = berlin.instant(on: CalendarDate(year: 2027, month: 7, day: 1)!, minute: 10 * 60)
         XCTAssertEqual(summer.description, "2027-07-01T08:00:00Z", "summer: UTC+2")
         // Late evening in Berlin is the next day there, not in UTC.

@@ -60,7 +60,7 @@ public struct LocalClock: Sendable {
 
     /// "Mon", "Tue", … for a date.
     public static func weekday(_ date: CalendarDate) -> String {
-        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][((date.daysSinceEpoch % 7) + 7 + 3) % 7]
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][Supervision.weekStart(of: date).days(until: date)]
     }
 
     /// "14:05" typed: hours 0-23 and minutes, with ":" or "." or nothing between; nil otherwise.
