@@ -73,8 +73,8 @@ struct AgingBenchmark {
         // line and the entry, not a second decode.
         var records = DemoCases.generate(count: cases, today: today, countries: countries)
         try created.importCases(records, by: administrator, at: now, today: today)
-        _ = try created.changeUsers(.add("bench", .caseworker), by: administrator, at: now)
-        let writer = Actor(user: "bench", role: .caseworker)
+        _ = try created.changeUsers(.add("bench", .supervisor), by: administrator, at: now)
+        let writer = Actor(user: "bench", role: .supervisor)
         let opened = try FileCaseStore(at: store)
         var versions = [Int](repeating: 1, count: cases)
         let total = cases * savesPerCase
@@ -173,7 +173,7 @@ struct AgingBenchmark {
                 finished.enter()
                 let thread = Thread { [self] in
                     var random = SeededGenerator(seed: UInt64(100 + worker))
-                    let actor = Actor(user: "bench", role: .caseworker)
+                    let actor = Actor(user: "bench", role: .supervisor)
                     var round = 0
                     while !lock.withLock({ stop }) {
                         round += 1

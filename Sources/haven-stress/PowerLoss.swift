@@ -137,6 +137,7 @@ struct PowerLoss: ParsableCommand {
         let records = DemoCases.generate(count: 30, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
             .map { record -> Case in
                 var copy = record
+                copy.assignedTo = "stress" // the worker's own cases (need to know)
                 for index in copy.family.indices { copy.family[index].linkedCase = nil }
                 copy.assignedTo = worker.user
                 return copy

@@ -23,7 +23,12 @@ struct SuiteStore {
         let admin = Actor(user: "stress-admin", role: .administrator)
         let created = try FileCaseStore.create(at: store, kind: .demo, by: admin.user, at: now)
         _ = try created.changeUsers(.add("stress", .caseworker), by: admin, at: now)
-        let records = DemoCases.generate(count: cases, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
+        // Every case is the stress caseworker's, so the children may change it (need to know).
+        let records = DemoCases.generate(count: cases, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init)).map { record in
+            var mine = record
+            mine.assignedTo = "stress"
+            return mine
+        }
         try created.importCases(records, by: admin, at: now, today: today)
         return SuiteStore(directory: store, scratch: scratch)
     }

@@ -16,7 +16,8 @@ struct Haven: ParsableCommand {
         subcommands: [InitCommand.self, DemoCommand.self, ImportCommand.self, ExportCommand.self, PublicityCommand.self,
                       CheckCommand.self, CompactCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
-                      TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self]
+                      TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self,
+                      AccessCommand.self, RestrictCommand.self, ShowCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -122,7 +123,8 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
                                  })
     // Everyone on the server reads appointment times in its zone, whatever their own TZ says.
     context.localClock = LocalClock(zone: serverTimeZone())
-    let summaries = try store.summaries()
+    // A restricted case outside this user's team shows no name in any list (NeedToKnow).
+    let summaries = NeedToKnow.masking(try store.summaries(), for: actor, users: try? store.users())
     // Caseworkers and supervisors start on My work; HAVEN_START=home starts on the areas.
     let first: (any Screen)? = MyWork.applies(to: actor.role) && environment["HAVEN_START"] != "home"
         ? MyWorkScreen(cases: summaries, context: context, now: clock()) : nil

@@ -26,6 +26,7 @@ final class CaseDiffTests: XCTestCase {
         record.decision = DecisionProposal(outcome: DecisionOutcome.allCases[0], reasons: "r", proposedBy: "a", proposedAt: Timestamp(date: today, hour: 9))
         record.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "a", proposedAt: Timestamp(date: today, hour: 9))
         record.assignment = Assignment(by: "maria.s", at: Timestamp(date: today, hour: 9))
+        record.restriction = CaseRestriction(team: ["anna.k"], reason: "Publicised defector", by: "maria.s", at: Timestamp(date: today, hour: 9))
         record.appointments = [Appointment(id: 1, kind: .debrief, at: Timestamp(date: today, hour: 9), attendees: ["anna.k"],
                                            bookedBy: "anna.k", bookedAt: Timestamp(date: today, hour: 8))]
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])

@@ -259,7 +259,8 @@ final class QueueIndexTests: StoreTestCase {
                 assignment: Assignment(by: "maria.s", at: time),
                 returned: [ReturnedProposal(kind: .allocation, proposedBy: "oleh.m", by: "maria.s", at: time, comment: "Семья в Польше")],
                 mentions: [NoteMention(note: 3, author: "maria.s", at: time, users: ["anna.k", "oleh.m"])],
-                appointments: [AppointmentSummary(id: 4, kind: AppointmentKind.allCases.last!, at: time, minutes: 90, attendees: ["anna.k"])]))
+                appointments: [AppointmentSummary(id: 4, kind: AppointmentKind.allCases.last!, at: time, minutes: 90, attendees: ["anna.k"])]),
+            restriction: RestrictionSummary(team: ["anna.k", "maria.s"]))
         XCTAssertEqual(Self.emptyFields(of: full), [], "fill these in the sample, and write and read them in QueueIndex")
 
         let entry = FileCaseStore.IndexEntry(id: full.id, version: full.version, savedBy: "oleh.m", savedAt: time,

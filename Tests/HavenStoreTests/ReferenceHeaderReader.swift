@@ -122,7 +122,21 @@ enum ReferenceHeaderReader {
                 attention = decoded
             default: return nil
             }
+            var restriction: RestrictionSummary?
+            switch summary["restriction"] {
+            case nil, .null?: break
+            case let .object(fields)? where Set(fields.keys) == ["team"]:
+                guard case let .array(items)? = fields["team"] else { return nil }
+                var team: [UserName] = []
+                for item in items {
+                    guard case let .string(name) = item, let user = UserName(name) else { return nil }
+                    team.append(user)
+                }
+                restriction = RestrictionSummary(team: team)
+            default: return nil
+            }
             var stored = StoredSummary.empty
+            stored.restriction = restriction
             stored.attention = attention
             stored.family = family
             stored.publicity = publicity

@@ -28,13 +28,15 @@ class StoreTestCase: XCTestCase {
 
     /// A new store: root its administrator; anna.k, oleh.m and stress (the crash suite's
     /// children) caseworkers; maria.s a supervisor. The users file is written as created, so
-    /// the audit trail starts empty, as the audit tests expect.
+    /// the audit trail starts empty, as the audit tests expect. The three caseworkers are one
+    /// team, so each may change the others' cases (need to know; `AccessLogStoreTests` tests
+    /// the rule itself).
     func makeStore(kind: StoreManifest.Kind = .live, at url: URL? = nil) throws -> FileCaseStore {
         let directory = url ?? storeURL
         let store = try FileCaseStore.create(at: directory, kind: kind, by: "root", at: now)
-        let users = UserDirectory(users: [("root", Role.administrator), ("anna.k", .caseworker), ("oleh.m", .caseworker),
-                                          ("stress", .caseworker), ("maria.s", .supervisor)].map {
-            UserAccount(name: UserName($0.0)!, role: $0.1, addedBy: "root", addedAt: now)
+        let users = UserDirectory(users: ([("root", Role.administrator), ("anna.k", .caseworker), ("oleh.m", .caseworker),
+                                          ("stress", .caseworker), ("maria.s", .supervisor)]).map {
+            UserAccount(name: UserName($0.0)!, role: $0.1, addedBy: "root", addedAt: now, team: $0.1 == .caseworker ? "fixture" : nil)
         })
         try FileCaseStore.writeUsers(users, revision: 1, to: directory.appendingPathComponent(FileCaseStore.usersFile).path,
                                      manifest: store.manifest)
@@ -57,8 +59,14 @@ class StoreTestCase: XCTestCase {
         return store
     }
 
+    /// Demo cases, each assigned to one of the fixture's caseworkers (anna.k and oleh.m in
+    /// turn), as the demo's own staff are not users of these stores.
     func demoCases(_ count: Int) -> [Case] {
-        DemoCases.generate(count: count, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
+        DemoCases.generate(count: count, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init)).enumerated().map { position, record in
+            var next = record
+            if next.assignedTo != nil { next.assignedTo = position % 2 == 0 ? "anna.k" : "oleh.m" }
+            return next
+        }
     }
 
     /// The cases in Integration in Germany, arrived 40 days ago, assigned to anna.

@@ -34,7 +34,8 @@ final class SummaryDescriptionTests: XCTestCase {
                 assignment: Assignment(by: "maria.s", at: at),
                 returned: [ReturnedProposal(kind: .decision, proposedBy: "anna.k", by: "maria.s", at: at, comment: "Уточните часть")],
                 mentions: [NoteMention(note: 2, author: "maria.s", at: at, users: ["anna.k"])],
-                appointments: [AppointmentSummary(id: 3, kind: .exclusionInterview, at: at, minutes: 90, attendees: ["anna.k", "maria.s"])]))
+                appointments: [AppointmentSummary(id: 3, kind: .exclusionInterview, at: at, minutes: 90, attendees: ["anna.k", "maria.s"])]),
+            restriction: RestrictionSummary(team: ["oleh.m"]))
     }
 
     /// Paths of optionals that are nil and collections that are empty, through nested structs.

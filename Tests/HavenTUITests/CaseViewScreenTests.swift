@@ -100,7 +100,7 @@ final class CaseViewScreenTests: XCTestCase {
         var theirs = try store.load(CaseID(number: 7))
         theirs.record.defector.birthPlace = "Омск"
         let theirTime = Timestamp(date: Self.today, hour: 9, minute: 12)
-        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker), at: theirTime)
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .supervisor), at: theirTime)
 
         keys([.character("n")], &app)
         type("Семья в Пскове.", &app)
@@ -184,7 +184,7 @@ extension CaseViewScreenTests {
         // Another session changes the unit while anna edits the place of birth.
         var theirs = try store.load(CaseID(number: 7))
         theirs.record.defector.service.unit = "1-я гв. танковая армия"
-        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker),
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .supervisor),
                            at: Timestamp(date: Self.today, hour: 9, minute: 12))
         keys(Array(repeating: .tab, count: 8), &app)
         keys([.control("u")], &app)
@@ -205,7 +205,7 @@ extension CaseViewScreenTests {
         var app = makeApp(store: store)
         var theirs = try store.load(CaseID(number: 7))
         theirs.record.notes.append(Note(author: "oleh.m", at: Self.tick, text: "Звонил брат."))
-        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker), at: Self.tick)
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .supervisor), at: Self.tick)
         app.storeDidChange(store.summaries())
         XCTAssertTrue(app.lines[1].hasSuffix("· v2"), "reloaded without a restart: \(app.lines[1])")
         app.press([.character("9")])
@@ -216,7 +216,7 @@ extension CaseViewScreenTests {
         app.type("Моя заметка")
         theirs = try store.load(CaseID(number: 7))
         theirs.record.defector.birthPlace = "Омск"
-        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .caseworker), at: Self.tick)
+        _ = try store.save(theirs.record, basedOn: theirs.version, by: Actor(user: "oleh.m", role: .supervisor), at: Self.tick)
         app.storeDidChange(store.summaries())
         XCTAssertTrue(app.lines[1].hasSuffix("· v2"))
         XCTAssertEqual(app.lines[21], " New note: Моя заметка")

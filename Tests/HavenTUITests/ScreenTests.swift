@@ -53,13 +53,14 @@ final class ScreenTests: XCTestCase {
             "  8  Reports      Pipeline, quotas, workload, decision… Closed               0",
             "  9  Courses      Language courses: seats, waiting lis…",
             "     Jobs         Job openings and the candidates for … All cases            3",
+            "     Access log   Who opened which case, when, and why",
             "     Families     Family members to bring, by next act…",
             "     Publicity    Stories told with consent, waiting f…",
             "",
             // The selected area's description whole, where its row cut it.
             " Register a defector; duplicates flagged across",
             " scripts",
-            "", "", "", "", "",
+            "", "", "", "",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move m My work q Quit",
         ])
@@ -202,9 +203,10 @@ final class ScreenTests: XCTestCase {
     func testEachRoleSeesOnlyItsAreas() {
         XCTAssertEqual(HomeArea.areas(for: .caseworker), [.intake, .queues, .courses, .jobs, .reunification])
         XCTAssertEqual(HomeArea.areas(for: .supervisor), [.intake, .queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports,
-                                                          .courses, .jobs, .reunification, .publicity])
+                                                          .courses, .jobs, .access, .reunification, .publicity])
         XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .allocation, .dashboard, .audit, .reports, .users, .courses, .jobs])
-        XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports, .courses, .jobs])
+        XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports, .courses, .jobs,
+                                                          .access])
         var app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.noStore), context: Self.noStore)
         _ = press([.character("6")], &app)
         XCTAssertEqual(app.screens.count, 1, "a caseworker has no sixth area")

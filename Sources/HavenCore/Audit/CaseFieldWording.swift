@@ -110,6 +110,10 @@ extension AuditWording {
         case "stageHistory[].transition":
             return CaseField("Case", "\(stage) entered through", .choice { TransitionName(rawValue: $0)?.title })
         case "assignedTo": return CaseField("Case", "Assigned to")
+        case "restriction.team[]": return CaseField("Case", "Restricted to")
+        case "restriction.reason": return CaseField("Case", "Restricted because")
+        case "restriction.by": return CaseField("Case", "Restricted by")
+        case "restriction.at": return CaseField("Case", "Restricted at", .date)
         case "registeredBy": return CaseField("Case", "Registered by")
         case "registeredAt": return CaseField("Case", "Registered at", .date)
         case "closure.reason": return CaseField("Case", "Closed", .titles(ClosureReason.self))

@@ -118,6 +118,9 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
     public var closure: Closure?
     /// Who last gave the case to its caseworker, and when; nil until a supervisor reassigns it.
     public var assignment: Assignment?
+    /// Set by a supervisor to close the case to all but a named team; nil for most cases
+    /// (and absent from the JSON).
+    public var restriction: CaseRestriction?
     /// Interviews and meetings, in the order booked; empty (and absent from the JSON) for
     /// cases recorded before appointments existed.
     public var appointments: [Appointment] {
@@ -128,7 +131,7 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case id, defector, stage, stageHistory, assignedTo, registeredBy, registeredAt, screening, decision, allocation
-        case relocation, integration, family, publicity, notes, closure, assignment
+        case relocation, integration, family, publicity, notes, closure, assignment, restriction
         case storedAppointments = "appointments"
     }
 
@@ -151,6 +154,7 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
         self.notes = []
         self.closure = nil
         self.assignment = nil
+        self.restriction = nil
         self.storedAppointments = nil
     }
 

@@ -58,12 +58,16 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
     public var publicity: PublicitySummary?
     /// What may need someone (My work): reassignment, returns, mentions, appointments.
     public var attention: AttentionSummary?
+    /// Who may open the case when a supervisor has restricted it; nil for most cases.
+    public var restriction: RestrictionSummary?
 
     public init(id: CaseID, cyrillicName: String, latinName: String, stage: CaseStage, stageEnteredAt: Timestamp,
                 assignedTo: UserName?, country: CountryCode?, version: CaseVersion, flags: Set<CaseFlag> = [],
                 decision: DecisionSummary? = nil, allocation: AllocationSummary? = nil, integration: IntegrationSummary? = nil,
-                family: [FamilyMemberSummary] = [], publicity: PublicitySummary? = nil, attention: AttentionSummary? = nil) {
+                family: [FamilyMemberSummary] = [], publicity: PublicitySummary? = nil, attention: AttentionSummary? = nil,
+                restriction: RestrictionSummary? = nil) {
         self.attention = attention
+        self.restriction = restriction
         self.family = family
         self.publicity = publicity
         self.allocation = allocation
@@ -88,7 +92,8 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
                   country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
                   decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init),
                   integration: IntegrationSummary.of(record), family: record.family.map(FamilyMemberSummary.init),
-                  publicity: PublicitySummary(record.publicity), attention: AttentionSummary.of(record))
+                  publicity: PublicitySummary(record.publicity), attention: AttentionSummary.of(record),
+                  restriction: RestrictionSummary(record))
     }
 
     /// A proposed decision waits for a supervisor.
@@ -159,6 +164,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case quota(QuotaError)
     /// A course or an opening had no seat or place left.
     case capacity(CapacityError)
+    /// The case is not the reader's to open: a reason is needed, or it is restricted.
+    case needToKnow(NeedToKnowError)
 
     public var description: String {
         switch self {
@@ -172,6 +179,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .damaged(file, position, reason): "\(file), \(position): \(reason)"
         case let .quota(error): error.description
         case let .capacity(error): error.description
+        case let .needToKnow(error): error.description
         }
     }
 }
@@ -192,8 +200,21 @@ public struct CaseUpdate: Sendable {
 public protocol CaseStore: AnyObject {
     /// Summaries of every case, for queues and counts.
     func summaries() throws -> [CaseSummary]
-    /// One case in full, with its version.
+    /// One case in full, with its version, for the jobs that act on cases the person has
+    /// already opened or on the whole store (a save's re-read, the batch allocation, the fault
+    /// suites). What a person reads goes through `read`, which the need-to-know rule guards
+    /// and the access log records.
     func load(_ id: CaseID) throws -> StoredCase
+    /// Opens part of case `id` for `reader` (the case view, its family screen, its history):
+    /// `NeedToKnow` decides; a reason opens a case that is not theirs (never a restricted one
+    /// outside its team) and counts for the rest of this session. Every opening and refusal
+    /// is in the access log before this returns; a refusal is `StoreError.needToKnow`.
+    func read(_ id: CaseID, part: AccessPart, by reader: Reader, reason: String?, at time: Timestamp) throws -> StoredCase
+    /// Writes `entry` to the access log (numbered and chained there): an export, a report, a
+    /// part of an open case shown without reading it again. Durable when it returns.
+    func logAccess(_ entry: AccessEntry) throws
+    /// The newest `limit` access entries matching `filter`, newest first.
+    func accessLog(matching filter: AccessFilter, limit: Int) throws -> [AccessEntry]
     /// Saves a case. `version` is the version the change started from (nil for a new case);
     /// a later version in the store makes this a `StoreError.conflict`, never an overwrite.
     /// Returns the new version once the change is durable.

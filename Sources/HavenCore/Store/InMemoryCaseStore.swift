@@ -13,6 +13,9 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     private let countries: Mutex<[HostCountry]>
     private let courses = Mutex<[LanguageCourse]>([])
     private let openings = Mutex<[JobOpening]>([])
+    private let accessEntries = Mutex<[AccessEntry]>([])
+    /// The cases each user gave a reason to open (in any session: one store, one session here).
+    private let reasons = Mutex<[UserName: Set<CaseID>]>([:])
 
     /// - Parameter users: when given, saves are refused to anyone whose role is not the one
     ///   it gives them, as the file store does; when empty, only the role itself is checked.
@@ -65,7 +68,8 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
             let catalogues = (courses.withLock { $0 }, openings.withLock { $0 })
             return try trail.withLock { entries in
                 let ledger = Ledger(table: table, users: users.users.isEmpty ? nil : users, countries: hosts,
-                                    catalogues: catalogues, lastAuditSequence: entries.count)
+                                    catalogues: catalogues, lastAuditSequence: entries.count,
+                                    reasons: reasons.withLock { $0[actor.user] ?? [] })
                 let prepared = try SaveContract.prepare(updates, by: actor, at: time, capability: capability, ledger: ledger)
                 for save in prepared {
                     table[save.record.id] = StoredCase(record: save.record, version: save.version, savedBy: actor.user, savedAt: time)
@@ -83,9 +87,11 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         let countries: [HostCountry]
         let catalogues: ([LanguageCourse], [JobOpening])
         let lastAuditSequence: Int
+        let reasons: Set<CaseID>
 
         init(table: [CaseID: StoredCase], users: UserDirectory?, countries: [HostCountry],
-             catalogues: ([LanguageCourse], [JobOpening]), lastAuditSequence: Int) {
+             catalogues: ([LanguageCourse], [JobOpening]), lastAuditSequence: Int, reasons: Set<CaseID>) {
+            self.reasons = reasons
             self.table = table
             directory = users
             self.countries = countries
@@ -94,6 +100,7 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         }
 
         func stored(_ id: CaseID) -> StoredCase? { table[id] }
+        func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool { reasons.contains(id) }
         func summary(of id: CaseID) -> CaseSummary? { table[id].map(CaseSummary.init) }
         func currentUsers() -> UserDirectory? { directory }
         func currentHostCountries() -> [HostCountry] { countries }
@@ -104,6 +111,32 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         func currentOpenings() -> [JobOpening] { catalogues.1 }
         var seatsTaken: [String: Int] { LanguageCourse.use(in: table.values.map(CaseSummary.init)).taken }
         var placesFilled: [String: Int] { JobOpening.use(in: table.values.map(CaseSummary.init)).taken }
+    }
+
+    public func read(_ id: CaseID, part: AccessPart, by reader: Reader, reason: String?, at time: Timestamp) throws -> StoredCase {
+        let stored = try load(id)
+        let users = directory.withLock { $0 }
+        let before = reasons.withLock { $0[reader.actor.user]?.contains(id) == true }
+        let judged: (entry: AccessEntry, refusal: NeedToKnowError?)
+        do { judged = try NeedToKnow.judge(CaseSummary(stored), part: part, by: reader, reason: reason, reasonGivenBefore: before,
+                                           users: users.users.isEmpty ? nil : users, at: time)
+        } catch { throw StoreError.needToKnow(error) }
+        logAccess(judged.entry)
+        if let refusal = judged.refusal { throw StoreError.needToKnow(refusal) }
+        if judged.entry.outcome == .reasoned { _ = reasons.withLock { $0[reader.actor.user, default: []].insert(id) } }
+        return stored
+    }
+
+    public func logAccess(_ entry: AccessEntry) {
+        accessEntries.withLock { entries in
+            var numbered = entry
+            numbered.sequence = entries.count + 1
+            entries.append(numbered)
+        }
+    }
+
+    public func accessLog(matching filter: AccessFilter, limit: Int) -> [AccessEntry] {
+        accessEntries.withLock { Array($0.reversed().lazy.filter(filter.matches).prefix(limit)) }
     }
 
     public func history(of id: CaseID) -> [AuditEntry] {

@@ -21,6 +21,12 @@ public protocol SaveLedger {
     var placesFilled: [String: Int] { get }
     /// The sequence number of the newest audit entry (0 for an empty trail).
     var lastAuditSequence: Int { get }
+    /// Whether `user` gave a reason to open case `id` in this session (`NeedToKnow`).
+    func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool
+}
+
+extension SaveLedger {
+    public func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool { false }
 }
 
 /// One case of a save as the contract passed it: what to write, at which version, and its
@@ -48,7 +54,8 @@ public enum SaveContract {
                                capability: Capability = .editCase, newCaseChanges: [[FieldChange]]? = nil,
                                ledger: some SaveLedger) throws -> [PreparedSave] {
         do { try capability.require(actor) } catch { throw StoreError.forbidden("\(error)") }
-        if let users = try ledger.currentUsers() {
+        let users = try ledger.currentUsers()
+        if let users {
             do { try users.verify(actor) } catch { throw StoreError.forbidden(error.description) }
         }
         guard Set(updates.map(\.record.id)).count == updates.count else {
@@ -66,6 +73,7 @@ public enum SaveContract {
                 throw StoreError.conflict(update.record.id, savedBy: existing.savedBy, savedAt: existing.savedAt, version: existing.version)
             default: break
             }
+            if let current { try checkNeedToKnow(current, actor: actor, users: users, ledger: ledger) }
             previous.append(current?.record)
             versions.append(current?.version.next ?? CaseVersion(1))
         }
@@ -79,6 +87,21 @@ public enum SaveContract {
             let audit = AuditEntry(sequence: ledger.lastAuditSequence + 1 + index, at: time, user: actor.user, caseID: record.id,
                                    version: versions[index], changes: changes)
             return PreparedSave(record: record, version: versions[index], previous: previous[index], audit: audit)
+        }
+    }
+
+    /// A case is changed only by someone who may open it (`NeedToKnow`): theirs, their
+    /// team's, or one they gave a reason to open in this session; a restricted case only by
+    /// its team and supervisors. Judged on the case as stored, before this change.
+    static func checkNeedToKnow(_ current: StoredCase, actor: Actor, users: UserDirectory?, ledger: some SaveLedger) throws {
+        let summary = ledger.summary(of: current.record.id) ?? CaseSummary(current)
+        switch NeedToKnow.level(of: actor, for: summary, users: users) {
+        case .full: return
+        case .reasonNeeded:
+            guard ledger.hasReason(actor.user, toOpen: current.record.id) else {
+                throw StoreError.forbidden(NeedToKnowError.reasonNeeded(current.record.id).description)
+            }
+        case .refused: throw StoreError.forbidden(NeedToKnowError.restricted(current.record.id).description)
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 public struct WorkItem: Hashable, Sendable, Identifiable {
     /// Why the line is there, most urgent first (the order of the cases is the order of the list).
     public enum Reason: Int, Hashable, Sendable, CaseIterable, Comparable {
-        case toRecord, late, appointmentToday, dueToday, returned, assigned, mention, approval, overdue, appointmentTomorrow
+        case toRecord, late, appointmentToday, dueToday, returned, assigned, mention, access, approval, overdue, appointmentTomorrow
 
         public var title: String {
             switch self {
@@ -15,6 +15,7 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
             case .returned: "Returned"
             case .assigned: "New case"
             case .mention: "Mention"
+            case .access: "Access"
             case .approval: "Approval"
             case .overdue: "Overdue"
             case .appointmentTomorrow: "Tomorrow"
@@ -36,6 +37,8 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case approvals
         /// The workload, this person's row selected.
         case workload(UserName)
+        /// The access log, on this case.
+        case accessLog(CaseID)
     }
 
     /// Stable while the thing it is about is unchanged: what a dismissal records. A new event
@@ -58,7 +61,7 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
     }
 
     /// Lines that are information rather than work: opening them from My work is reading them.
-    public var isDoneWhenOpened: Bool { reason == .assigned || reason == .mention }
+    public var isDoneWhenOpened: Bool { reason == .assigned || reason == .mention || reason == .access }
 }
 
 /// Everything that needs one person now, worked out from the summaries alone (no case is read),
@@ -72,18 +75,31 @@ public enum MyWork {
     public static let informationDays = 30
 
     public static func items(for user: UserName, role: Role, cases: [CaseSummary], now: Timestamp, clock: LocalClock,
-                             targets: StageTargets, dismissed: Set<String> = []) -> [WorkItem] {
-        list(for: user, role: role, cases: cases, now: now, clock: clock, targets: targets, dismissed: dismissed).items
+                             targets: StageTargets, dismissed: Set<String> = [], access: [AccessEntry] = []) -> [WorkItem] {
+        list(for: user, role: role, cases: cases, now: now, clock: clock, targets: targets, dismissed: dismissed, access: access).items
     }
 
     /// The lines, and the id of every line that stands now, dismissed or not, the approvals past
     /// the twentieth included: what a dismissal may still refer to (others are forgotten).
     public static func list(for user: UserName, role: Role, cases: [CaseSummary], now: Timestamp, clock: LocalClock,
-                            targets: StageTargets, dismissed: Set<String> = []) -> (items: [WorkItem], standing: Set<String>) {
+                            targets: StageTargets, dismissed: Set<String> = [], access: [AccessEntry] = []) -> (items: [WorkItem], standing: Set<String>) {
         var scan = Scan(user: user, supervises: role.may(.reviewDecision), now: now, clock: clock, targets: targets, dismissed: dismissed)
         // Each summary handed over in place: binding it to a local first copied it (retaining
         // its dozen strings and arrays), half the time at 120,000 cases.
         for position in cases.indices { scan.take(cases[position]) }
+        // A supervisor hears of each case opened with a reason, and each refusal, in their team
+        // (`NeedToKnow.supervisorsTold`: the caller passes those), for a month, until read.
+        if scan.supervises {
+            for entry in access where entry.user != user && scan.isRecent(entry.at) {
+                // A refusal for want of a reason is the step before one; a restricted case tried
+                // from outside its team is worth a supervisor's look.
+                guard let id = entry.caseID, entry.outcome == .reasoned || entry.outcome == .refused && entry.detail == NeedToKnow.restrictedDetail else { continue }
+                let text = entry.outcome == .reasoned
+                    ? "\(entry.user) opened it (\(entry.part.title)): \(entry.reason ?? "")"
+                    : "\(entry.user) tried to open it (\(entry.part.title)); it is restricted" + (entry.reason.map { ": \($0)" } ?? "")
+                scan.add(WorkItem(id: "access:\(entry.sequence)", reason: .access, caseID: id, text: text, when: entry.at, place: .accessLog(id)))
+            }
+        }
         let items = scan.finished()
         return (items, scan.standing)
     }

@@ -75,6 +75,8 @@ public enum Capability: String, CaseIterable, Sendable {
     case exportCases = "export-cases"
     case checkStore = "check-store"
     case compactStore = "compact-store"
+    case restrictCases = "restrict-cases"
+    case viewAccessLog = "view-access-log"
 
     /// What the capability is, as a phrase after "cannot".
     public var phrase: String {
@@ -114,6 +116,8 @@ public enum Capability: String, CaseIterable, Sendable {
         case .exportCases: "export cases"
         case .checkStore: "check the store"
         case .compactStore: "compact the store"
+        case .restrictCases: "restrict cases to a team"
+        case .viewAccessLog: "read the access log"
         }
     }
 
@@ -127,13 +131,14 @@ public enum Capability: String, CaseIterable, Sendable {
         case .registerCase, .editCase, .addNote, .submitForScreening, .recordScreening, .completeScreening,
              .proposeDecision, .proposeAllocation, .confirmArrival, .recordIntegration, .recordFamily, .recordPublicityConsent: casework
         case .reviewDecision, .reopenScreening, .approveAllocation, .runAllocationBatch, .closeCase, .reassignCases,
-             .approvePublicity: supervision
+             .approvePublicity, .restrictCases: supervision
         case .exportPublicity: [.supervisor, .administrator]
         case .exportSensitive: [.administrator]
         case .viewApprovals, .viewWorkload: [.supervisor, .auditor]
         case .viewDashboard, .viewAuditTrail, .runReports, .viewAllocation: oversight
         case .manageUsers, .manageCountries, .manageIntegrationCatalogue, .importCases, .exportCases: [.administrator]
         case .checkStore: [.administrator, .auditor]
+        case .viewAccessLog: [.supervisor, .auditor]
         // Rewrites no record (only drops versions the trail keeps); a caseworker's save starts it.
         case .compactStore: Role.allCases
         }

@@ -4,8 +4,12 @@ public struct UserAccount: Hashable, Codable, Sendable {
     public var role: Role
     public var addedBy: UserName
     public var addedAt: Timestamp
+    /// The team they work in, when the programme sets teams: a caseworker sees their team's
+    /// cases in full (`NeedToKnow`). Nil (and absent from the file) when none.
+    public var team: String?
 
-    public init(name: UserName, role: Role, addedBy: UserName, addedAt: Timestamp) {
+    public init(name: UserName, role: Role, addedBy: UserName, addedAt: Timestamp, team: String? = nil) {
+        self.team = team
         self.name = name
         self.role = role
         self.addedBy = addedBy
@@ -18,10 +22,12 @@ public enum UserChange: Hashable, Sendable {
     /// Adds a user, or gives an existing one another role.
     case add(UserName, Role)
     case remove(UserName)
+    /// Puts a user in a team, or in none (nil).
+    case setTeam(UserName, String?)
 
     public var user: UserName {
         switch self {
-        case let .add(name, _), let .remove(name): name
+        case let .add(name, _), let .remove(name), let .setTeam(name, _): name
         }
     }
 }
@@ -33,6 +39,8 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
     case lastAdministrator(UserName)
     case unchanged(UserName, Role)
     case noSuchAccount(String)
+    case badTeamName(String)
+    case teamUnchanged(UserName, String?)
     /// A session acting in a role the store no longer gives its user.
     case roleChanged(UserName, now: Role?, claimed: Role)
 
@@ -45,6 +53,10 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
             "\(name) is the only administrator; make someone else an administrator first."
         case let .unchanged(name, role): "\(name) is already \(role.withArticle)."
         case let .noSuchAccount(name): "There is no user account '\(name)' on this server."
+        case let .teamUnchanged(name, nil): "\(name) is in no team already."
+        case let .teamUnchanged(name, team?): "\(name) is in team \(team) already."
+        case let .badTeamName(name):
+            "'\(name)' is not a team name: 1 to 40 letters, digits, '-', '_' or '.'."
         case let .roleChanged(name, nil, _): "\(name) has no role in this store (any more); ask an administrator."
         case let .roleChanged(name, now?, claimed):
             "\(name) is now \(now.withArticle) in this store, not \(claimed.withArticle); start Haven again."
@@ -94,9 +106,15 @@ public struct UserDirectory: Hashable, Codable, Sendable {
         switch change {
         case let .add(name, role):
             if let existing = account(name), existing.role == role { throw .unchanged(name, role) }
-            next.append(UserAccount(name: name, role: role, addedBy: actor.user, addedAt: time))
+            next.append(UserAccount(name: name, role: role, addedBy: actor.user, addedAt: time, team: account(name)?.team))
         case let .remove(name):
             guard account(name) != nil else { throw .unknownUser(name) }
+        case let .setTeam(name, team):
+            guard var existing = account(name) else { throw .unknownUser(name) }
+            if let team, !Self.isTeamName(team) { throw .badTeamName(team) }
+            guard existing.team != team else { throw .teamUnchanged(name, team) }
+            existing.team = team
+            next.append(existing)
         }
         guard next.contains(where: { $0.role == .administrator }) else { throw .lastAdministrator(change.user) }
         return UserDirectory(users: next)
@@ -106,6 +124,18 @@ public struct UserDirectory: Hashable, Codable, Sendable {
     public func fieldChanges(to next: UserDirectory, for name: UserName) -> [FieldChange] {
         let before = account(name).map { "\"\($0.role.rawValue)\"" }
         let after = next.account(name).map { "\"\($0.role.rawValue)\"" }
-        return [FieldChange(field: "users.\(name.rawValue).role", before: before, after: after)]
+        var changes: [FieldChange] = []
+        if before != after { changes.append(FieldChange(field: "users.\(name.rawValue).role", before: before, after: after)) }
+        let teamBefore = account(name)?.team.map { "\"\($0)\"" }, teamAfter = next.account(name)?.team.map { "\"\($0)\"" }
+        if teamBefore != teamAfter { changes.append(FieldChange(field: "users.\(name.rawValue).team", before: teamBefore, after: teamAfter)) }
+        return changes
     }
+
+    /// A team's name: 1 to 40 Latin letters, digits, `-`, `_`, `.`.
+    public static func isTeamName(_ name: String) -> Bool {
+        (1...40).contains(name.count) && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+
+    /// The members of `team`.
+    public func members(of team: String) -> [UserName] { users.filter { $0.team == team }.map(\.name) }
 }

@@ -135,15 +135,22 @@ enum AuditTrail {
         }
     }
 
-    /// Checks one line (without its newline) against the previous hash; returns the entry and its hash.
-    static func decode(line: ArraySlice<UInt8>, previousHash: String, expectedSequence: Int) throws(Problem) -> (Line, String) {
+    /// A chained line's body (what its hash covers: up to `,"hash":`, closed with `}`) and the
+    /// hash it states, once the two agree; `what` names the file's lines in a refusal.
+    static func verifiedBody(_ line: ArraySlice<UInt8>, what: String) throws(Problem) -> (body: [UInt8], hash: String) {
         let suffixLength = hashKey.count + 64 + 2
-        guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { throw .malformed("not an audit line") }
+        guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { throw .malformed("not \(what)") }
         let hashStart = line.endIndex - suffixLength
         guard line[hashStart..<(hashStart + hashKey.count)].elementsEqual(hashKey) else { throw .malformed("the line has no hash") }
         let stated = String(decoding: line[(hashStart + hashKey.count)..<(line.endIndex - 2)], as: UTF8.self)
         let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
         guard hash(body) == stated else { throw .hashMismatch }
+        return (body, stated)
+    }
+
+    /// Checks one line (without its newline) against the previous hash; returns the entry and its hash.
+    static func decode(line: ArraySlice<UInt8>, previousHash: String, expectedSequence: Int) throws(Problem) -> (Line, String) {
+        let (body, stated) = try verifiedBody(line, what: "an audit line")
         let decoded: Line
         do {
             decoded = try JSONDecoder().decode(Line.self, from: Data(body))

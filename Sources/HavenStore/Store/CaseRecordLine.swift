@@ -39,6 +39,8 @@ struct StoredSummary: Codable, Hashable {
     var publicity: PublicitySummary?
     /// Absent when nothing on the case may need anyone (My work).
     var attention: AttentionSummary?
+    /// Absent unless a supervisor restricted the case: who may open it.
+    var restriction: RestrictionSummary?
 
     static let empty = StoredSummary(cyrillicName: "", latinName: "", stage: .intake,
                                      stageEnteredAt: Timestamp(secondsSinceEpoch: 0), assignedTo: nil, country: nil)
@@ -70,13 +72,14 @@ struct StoredSummary: Codable, Hashable {
         family = summary.family.isEmpty ? nil : summary.family
         publicity = summary.publicity
         attention = summary.attention
+        restriction = summary.restriction
     }
 
     func caseSummary(id: CaseID, version: CaseVersion) -> CaseSummary {
         CaseSummary(id: id, cyrillicName: cyrillicName, latinName: latinName, stage: stage,
                     stageEnteredAt: stageEnteredAt, assignedTo: assignedTo, country: country, version: version,
                     flags: Set(flags ?? []), decision: decision, allocation: allocation, integration: integration,
-                    family: family ?? [], publicity: publicity, attention: attention)
+                    family: family ?? [], publicity: publicity, attention: attention, restriction: restriction)
     }
 }
 

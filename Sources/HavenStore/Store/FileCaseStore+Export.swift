@@ -18,6 +18,14 @@ public struct LatestVersions {
     /// How many cases.
     public var count: Int { entries.count }
 
+    /// Only the cases `keep` wants (the need-to-know rule: no restricted case outside the
+    /// exporter's team), with how many were left out.
+    public func keeping(_ keep: (CaseSummary) -> Bool) -> (LatestVersions, leftOut: Int) {
+        let kept = summaries.indices.filter { keep(summaries[$0]) }
+        guard kept.count < summaries.count else { return (self, 0) }
+        return (LatestVersions(file: file, entries: kept.map { entries[$0] }, summaries: kept.map { summaries[$0] }), summaries.count - kept.count)
+    }
+
     /// How many cases are read at once: a few megabytes of lines.
     nonisolated(unsafe) static var batchSize = 2048 // tests make it small
     /// Lines closer than this in the log are read in one call.

@@ -244,6 +244,7 @@ extension FileCaseStore: SaveLedger {
     }
 
     public func currentUsers() throws -> UserDirectory? { try readUsers().directory }
+    public func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool { reasonsGiven[user]?.contains(id) == true }
     public func currentHostCountries() throws -> [HostCountry] { try readCountries().countries }
     public func currentCourses() throws -> [LanguageCourse] { try readCatalogue(LanguageCourse.self).items }
     public func currentOpenings() throws -> [JobOpening] { try readCatalogue(JobOpening.self).items }

@@ -310,6 +310,15 @@ public final class FileCaseStore: CaseStore {
     /// Why nothing can be written in this session (the file system is read-only), or nil.
     public internal(set) var readOnlyReason: String?
 
+    // MARK: The access log (FileCaseStore+Access.swift)
+
+    /// `access.jsonl`, opened at the first entry this session writes.
+    var accessFile: PosixFile?
+    /// Where this session last saw the access log end: its length, last number and hash.
+    var accessTail: (end: Int, sequence: Int, hash: String)?
+    /// The cases each user gave a reason to open in this session (`NeedToKnow`).
+    var reasonsGiven: [UserName: Set<CaseID>] = [:]
+
     // MARK: Reading the log
 
     /// A torn tail in either file, or saves whose audit entry was not written.

@@ -14,7 +14,7 @@ struct QueueIndex {
     static let fileName = "cases.index"
     static let magic = Array("HVQI".utf8)
     /// Bump when the layout or any summary field changes.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
 
     /// What the index was made from.
     struct Stamp: Equatable {
@@ -202,6 +202,7 @@ struct QueueIndex {
                 writer.optional(publicity.digest) { $0.word($1) }
             }
             optional(summary.attention) { $0.attention($1) }
+            optional(summary.restriction) { writer, restriction in writer.list(restriction.team) { $0.word($1.rawValue) } }
         }
 
         mutating func attention(_ attention: AttentionSummary) {
@@ -434,10 +435,13 @@ struct QueueIndex {
                                  digest: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.word() })
             }
             let attention = try optional { (reader: inout Reader) throws(ByteReader.Malformed) in try reader.attention() }
+            let restriction = try optional { (reader: inout Reader) throws(ByteReader.Malformed) in
+                RestrictionSummary(team: try reader.list { (r: inout Reader) throws(ByteReader.Malformed) in try r.typed(r.users) })
+            }
             let summary = CaseSummary(id: id, cyrillicName: cyrillic, latinName: latin, stage: stage, stageEnteredAt: entered,
                                       assignedTo: assignedTo, country: country, version: version, flags: caseFlags,
                                       decision: decision, allocation: allocation, integration: integration, family: family,
-                                      publicity: publicity, attention: attention)
+                                      publicity: publicity, attention: attention, restriction: restriction)
             return (entry, summary)
         }
 

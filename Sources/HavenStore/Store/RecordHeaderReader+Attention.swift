@@ -45,6 +45,23 @@ extension RecordHeaderReader.Reader {
         return summary
     }
 
+    /// A restricted case's `{"team":[…]}`: only that key, a list of user names.
+    mutating func restriction() -> RestrictionSummary? {
+        var team: [UserName]?
+        guard object(depth: 2, { reader, key in
+            guard key.is("team") else { return false }
+            var names: [UserName] = []
+            guard reader.array(depth: 3, { reader in
+                guard let name = reader.text(UserName.init) else { return false }
+                names.append(name)
+                return true
+            }) else { return false }
+            team = names
+            return true
+        }), let team else { return nil }
+        return RestrictionSummary(team: team)
+    }
+
     /// A list at depth 3: null is empty; otherwise each element read by `element`.
     private mutating func list(_ element: (inout Self) -> Bool) -> Bool {
         if null() { return true }

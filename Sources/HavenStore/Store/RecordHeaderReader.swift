@@ -455,6 +455,7 @@ extension RecordHeaderReader.Reader {
             if key.is("integration") { return reader.optionalObject(into: &stored.integration) { $0.integration() } }
             if key.is("publicity") { return reader.optionalObject(into: &stored.publicity) { $0.publicity() } }
             if key.is("attention") { return reader.optionalObject(into: &stored.attention) { $0.attention() } }
+            if key.is("restriction") { return reader.optionalObject(into: &stored.restriction) { $0.restriction() } }
             if key.is("family") {
                 if reader.null() { stored.family = nil; return true }
                 var members: [FamilyMemberSummary] = []

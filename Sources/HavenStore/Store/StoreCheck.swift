@@ -11,6 +11,8 @@ public enum StoreCheck {
         public var auditEntryCount = 0
         /// Audit entries about the users rather than a case.
         public var userEntryCount = 0
+        /// Entries in the access log (who read what).
+        public var accessEntryCount = 0
         /// Compactions the trail records.
         public var compactions = 0
         /// Whether every line was decoded into a case and every entry whole (`decodingRecords`).
@@ -51,7 +53,7 @@ public enum StoreCheck {
             return report
         }
         let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
-                          FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, FileCaseStore.quarantineDirectory,
+                          FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, AccessLog.fileName, AccessLog.reasonsFileName, FileCaseStore.quarantineDirectory,
                           FileCaseStore.draftsDirectory, FileCaseStore.settingsDirectory, QueueIndex.fileName, CompactionMoves.fileName, LockNote.fileName, BackupManifest.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if name == LockNote.fileName { continue }
@@ -141,6 +143,7 @@ public enum StoreCheck {
         }
         checkCatalogue(LanguageCourse.self)
         checkCatalogue(JobOpening.self)
+        checkAccessLog(at: path, into: &report)
         return report
     }
 }

@@ -223,7 +223,8 @@ public struct HavenApp {
 
     /// Passes the store's new summaries to every open screen, bottom to top, performing what
     /// each asks for on its own behalf (quietly, but for the screen on top).
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) {
+    public mutating func storeDidChange(_ unmasked: [CaseSummary]) {
+        let summaries = session.visible(unmasked)
         for id in stack.ids {
             guard let commands = stack.update(id, { $0.storeDidChange(summaries) }) else { continue }
             _ = perform(commands, for: id, quietly: stack.top.id != id)

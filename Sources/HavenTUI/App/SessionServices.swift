@@ -160,15 +160,35 @@ public final class SessionServices {
         do { return try body(store) } catch { return [.message(StoreReply.failed("\(error)"))] }
     }
 
-    /// A case with its history, after taking in others' saves (a reload shows it as it is).
-    func load(_ id: CaseID) -> StoreReply {
+    /// Who reads, for the access log: this user in this session.
+    public var reader: Reader { Reader(actor: context.actor, session: context.sessionID) }
+
+    /// A case with its history, after taking in others' saves (a reload shows it as it is),
+    /// opened through the store's need-to-know rule and recorded in the access log: a case
+    /// that is not this user's comes back as `.reasonNeeded` until a reason is given.
+    func load(_ id: CaseID, part: AccessPart = .caseRecord, reason: String? = nil) -> StoreReply {
         guard let store else { return .failed("No store is open.") }
         do {
             _ = try store.refresh()
-            return .loaded(try store.load(id), history: try store.history(of: id))
+            let stored = try store.read(id, part: part, by: reader, reason: reason, at: now)
+            return .loaded(stored, history: try store.history(of: id))
+        } catch StoreError.needToKnow(.reasonNeeded) {
+            return .reasonNeeded(id)
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// The access log, for supervisors and auditors only (the role table decides).
+    func accessLog(_ filter: AccessFilter, limit: Int) throws -> [AccessEntry] {
+        guard let store else { return [] }
+        try Capability.viewAccessLog.require(actor)
+        return try store.accessLog(matching: filter, limit: limit)
+    }
+
+    /// The summaries as this user may see them (`NeedToKnow.masking`).
+    func visible(_ summaries: [CaseSummary]) -> [CaseSummary] {
+        NeedToKnow.masking(summaries, for: context.actor, users: users())
     }
 
     /// Saves as the session's user; a stale save comes back as a conflict naming who and

@@ -41,6 +41,8 @@ extension Command {
 /// a task of its own answers with a message type of its own.
 public enum StoreReply: Sendable {
     case loaded(StoredCase, history: [AuditEntry])
+    /// The case is not this user's: it opens only with a reason (`BreakGlassScreen`).
+    case reasonNeeded(CaseID)
     case saved(StoredCase, history: [AuditEntry])
     /// The case changed in another session since it was loaded: who and when.
     case conflict(savedBy: UserName, savedAt: Timestamp)
@@ -52,6 +54,8 @@ public enum StoreReply: Sendable {
     case users(UserDirectory)
     /// The newest entries matching the filter asked for, newest first.
     case auditEntries([AuditEntry], AuditFilter)
+    /// The newest access log entries matching the filter asked for, newest first.
+    case accessEntries([AccessEntry], AccessFilter)
     case hostCountries([HostCountry])
     case catalogue(IntegrationCatalogue)
     case summaries([CaseSummary])
@@ -63,6 +67,7 @@ public enum StoreReply: Sendable {
     var statusWhenUnheard: (String, StatusKind)? {
         switch self {
         case let .failed(message): (message, .error)
+        case let .reasonNeeded(id): (NeedToKnowError.reasonNeeded(id).description, .error)
         case let .conflict(savedBy, savedAt): ("Not saved: \(savedBy) changed it \(savedAt.minuteText) UTC.", .error)
         case let .updated(_, refused) where !refused.isEmpty: ("\(refused[0].0): \(refused[0].1)", .error)
         default: nil
@@ -74,17 +79,68 @@ public struct OpenCase: StoreTask, Equatable {
     public let id: CaseID
     public var family = false
     public var section = CaseSection.person
+    /// The reason given to open a case that is not this user's (from `BreakGlassScreen`,
+    /// which the case view then takes the place of).
+    public var reason: String?
+
+    public init(id: CaseID, family: Bool = false, section: CaseSection = .person, reason: String? = nil) {
+        self.id = id
+        self.family = family
+        self.section = section
+        self.reason = reason
+    }
 
     public func run(in session: SessionServices) -> [Command] {
-        switch session.load(id) {
+        switch session.load(id, reason: reason) {
         case let .loaded(stored, history):
             var view = CaseViewScreen(stored: stored, history: history, context: session.context)
             view.show(section)
-            return [.push(view)] + (family ? [.push(FamilyScreen(stored: stored, context: session.context))] : [])
+            var opened: [Command] = [reason == nil ? .push(view) : .replace(view)]
+            if family {
+                // The family screen is its own opening in the access log.
+                guard case let .loaded(latest, _) = session.load(id, part: .family) else {
+                    return opened + [.status("The family screen of \(id) cannot be opened.", .error)]
+                }
+                opened.append(.push(FamilyScreen(stored: latest, context: session.context)))
+            }
+            return opened
+        case let .reasonNeeded(id):
+            guard let summary = try? session.store?.summaries().summary(of: id) else { return [.status("There is no case \(id).", .error)] }
+            return [.push(BreakGlassScreen(summary: session.visible([summary])[0], family: family, section: section, context: session.context))]
         case let .failed(message):
             return [.status(message, .error)]
         default:
             return []
+        }
+    }
+}
+
+/// Opens the family screen of a case open in the case view: read again, as its own opening
+/// in the access log (names, whereabouts and contacts of relatives).
+public struct OpenFamilyScreen: StoreTask, Equatable {
+    public let id: CaseID
+
+    public func run(in session: SessionServices) -> [Command] {
+        switch session.load(id, part: .family) {
+        case let .loaded(stored, _): [.push(FamilyScreen(stored: stored, context: session.context))]
+        case let .reasonNeeded(id): [.status(NeedToKnowError.reasonNeeded(id).description, .error)]
+        case let .failed(message): [.status(message, .error)]
+        default: []
+        }
+    }
+}
+
+/// Records that the history of a case open in the case view was shown (the access log's
+/// `history` part); says so when it cannot be recorded, or the case may no longer be read.
+public struct LogHistoryShown: StoreTask, Equatable {
+    public let id: CaseID
+
+    public func run(in session: SessionServices) -> [Command] {
+        switch session.load(id, part: .history) {
+        case .loaded: []
+        case let .reasonNeeded(id): [.status(NeedToKnowError.reasonNeeded(id).description, .error)]
+        case let .failed(message): [.status("The history's opening was not recorded: \(message)", .error)]
+        default: []
         }
     }
 }
@@ -165,7 +221,12 @@ public struct RegisterDefector: StoreTask {
             session.nameIndex = index
             let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
             let duplicates = DuplicateFinder.candidates(for: defector, in: index, summaries: byID) { try store.load($0).record }
-            if !duplicates.isEmpty { return [.message(StoreReply.possibleDuplicates(duplicates))] }
+            // A restricted case outside this user's team is still found (registering him twice
+            // would be worse), but shown by its number only.
+            let masked = session.visible(duplicates.map(\.summary))
+            if !duplicates.isEmpty {
+                return [.message(StoreReply.possibleDuplicates(zip(duplicates, masked).map { PossibleDuplicate(summary: $1, reasons: $0.reasons) }))]
+            }
         }
         do {
             for _ in 0..<5 {
@@ -190,6 +251,8 @@ public struct RegisterDefector: StoreTask {
 public enum StoreQuery: Sendable, Equatable {
     case users
     case auditTrail(AuditFilter, limit: Int)
+    /// The newest entries of the access log matching the filter.
+    case accessLog(AccessFilter, limit: Int)
     case hostCountries
     /// The language courses and job openings, with the summaries their use is counted from.
     case catalogue
@@ -205,9 +268,10 @@ public struct AskStore: StoreTask, Equatable {
             switch query {
             case .users: [.message(StoreReply.users(try store.users()))]
             case let .auditTrail(filter, limit): [.message(StoreReply.auditEntries(try store.auditTrail(matching: filter, limit: limit), filter))]
+            case let .accessLog(filter, limit): [.message(StoreReply.accessEntries(try session.accessLog(filter, limit: limit), filter))]
             case .hostCountries: [.message(StoreReply.hostCountries(try store.hostCountries()))]
             case .catalogue: [.message(StoreReply.catalogue(try session.catalogue(of: store)))]
-            case .summaries: [.message(StoreReply.summaries(try store.summaries()))]
+            case .summaries: [.message(StoreReply.summaries(session.visible(try store.summaries())))]
             }
         }
     }
@@ -222,6 +286,8 @@ public struct ChangeUsers: StoreTask {
             let said = switch change {
             case let .add(name, role): "\(name) is now \(role.withArticle)."
             case let .remove(name): "\(name) no longer has a role here."
+            case let .setTeam(name, team?): "\(name) is now in team \(team)."
+            case let .setTeam(name, nil): "\(name) is now in no team."
             }
             return [.message(StoreReply.users(users)), .status(said, .info)]
         }

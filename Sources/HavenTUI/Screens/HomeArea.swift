@@ -3,7 +3,7 @@ import HavenCore
 /// One of Haven's areas as the home screen lists it; each needs a capability, and a role
 /// sees only the areas it can use.
 public enum HomeArea: String, CaseIterable, Sendable {
-    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs, reunification, publicity
+    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs, access, reunification, publicity
 
     public var name: String {
         switch self {
@@ -16,6 +16,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .workload: "Workload"
         case .dashboard: "Dashboard"
         case .audit: "Audit trail"
+        case .access: "Access log"
         case .reports: "Reports"
         case .users: "Users"
         case .courses: "Courses"
@@ -34,6 +35,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .workload: "Cases per caseworker by stage; overdue; reassign"
         case .dashboard: "Stages, quota use, decisions per week, outcomes"
         case .audit: "Who changed what and when, by user, case and date"
+        case .access: "Who opened which case, when, and why"
         case .reports: "Pipeline, quotas, workload, decisions; text or CSV"
         case .users: "Who may use Haven, and in which role"
         case .courses: "Language courses: seats, waiting lists, enrolled"
@@ -52,6 +54,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .workload: .viewWorkload
         case .dashboard: .viewDashboard
         case .audit: .viewAuditTrail
+        case .access: .viewAccessLog
         case .reports: .runReports
         case .users: .manageUsers
         case .courses, .jobs: .viewCases

@@ -233,6 +233,8 @@ public struct HomeScreen: Screen {
             return [.push(DashboardScreen(cases: cases, context: context))]
         case .audit:
             return [.push(AuditScreen(context: context))]
+        case .access:
+            return [.push(AccessLogScreen(context: context))]
         case .reports:
             return [.push(ReportsScreen(cases: cases, context: context))]
         case .users:

@@ -15,6 +15,8 @@ public struct MyWorkScreen: Screen {
     public private(set) var selected = 0
     /// Dismissed lines (ids), as read from the user's settings and changed here.
     public private(set) var dismissed: Set<String> = []
+    /// Openings with a reason and refusals this supervisor is told of (read with the dismissals).
+    private var access: [AccessEntry] = []
     /// Dismissed in this session, last first: what u brings back.
     private var dismissedHere: [String] = []
     /// The settings have been read (until then nothing is dismissed, nothing is written).
@@ -71,11 +73,12 @@ public struct MyWorkScreen: Screen {
         minute = now.secondsSinceEpoch / 60
         let targets = context.reference?.stageTargets ?? StageTargets(days: [:])
         if showingDismissed {
-            let all = MyWork.list(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock, targets: targets)
+            let all = MyWork.list(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock, targets: targets,
+                                  access: access)
             (items, standing) = (all.items.filter { dismissed.contains($0.id) }, all.standing)
         } else {
             (items, standing) = MyWork.list(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
-                                            targets: targets, dismissed: dismissed)
+                                            targets: targets, dismissed: dismissed, access: access)
         }
         selected = items.firstIndex { $0.id == before } ?? min(selected, max(0, items.count - 1))
         keepInView()
@@ -186,6 +189,7 @@ public struct MyWorkScreen: Screen {
         case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
         case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
+        case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id)))]
         }
     }
 
@@ -193,9 +197,10 @@ public struct MyWorkScreen: Screen {
         guard let settings = message as? WorkDismissals.Read else { return [] }
         let read = Set(settings.dismissed)
         settingsRead = true
-        // Worked out again only when the dismissals differ (not on opening with none).
-        guard read != dismissed else { return [] }
+        // Worked out again only when the dismissals or the reasons differ (not on opening with none).
+        guard read != dismissed || settings.access != access else { return [] }
         dismissed = read
+        access = settings.access
         recompute()
         return []
     }
@@ -258,6 +263,8 @@ public struct MyWorkScreen: Screen {
 public struct WorkDismissals: StoreTask {
     public struct Read: Sendable {
         public let dismissed: [String]
+        /// For a supervisor: the month's openings with a reason and refusals they are told of.
+        public var access: [AccessEntry] = []
     }
 
     public let adding: String?
@@ -267,6 +274,7 @@ public struct WorkDismissals: StoreTask {
 
     public func run(in session: SessionServices) -> [Command] {
         guard let store = session.store else { return [.message(Read(dismissed: []))] }
+        // Kept apart from the settings: a log that cannot be read must not lose the dismissals.
         do {
             var settings = try store.settings(for: session.context.user)
             if adding != nil || removing != nil {
@@ -277,9 +285,20 @@ public struct WorkDismissals: StoreTask {
                 settings.dismissedWork = ids
                 try store.keepSettings(settings, for: session.context.user)
             }
-            return [.message(Read(dismissed: settings.dismissedWork))]
+            return [.message(Read(dismissed: settings.dismissedWork, access: (try? Self.access(for: session)) ?? []))]
         } catch {
             return [.status("Your dismissed lines could not be \(adding == nil && removing == nil ? "read" : "kept"): \(error)", .error)]
         }
+    }
+}
+
+extension WorkDismissals {
+    /// The month's openings with a reason and refusals a supervisor is told of (the small
+    /// copy of the log the store keeps for this); none for anyone else.
+    static func access(for session: SessionServices) throws -> [AccessEntry] {
+        guard let store = session.store, session.actor.role.may(.reviewDecision), let users = session.users() else { return [] }
+        let since = Timestamp(secondsSinceEpoch: session.now.secondsSinceEpoch - Int64(MyWork.informationDays + 1) * 86_400)
+        return try store.accessLog(matching: AccessFilter(since: since, reasonedOnly: true), limit: 500)
+            .filter { NeedToKnow.supervisorsTold(of: $0.user, users: users).contains(session.actor.user) }
     }
 }

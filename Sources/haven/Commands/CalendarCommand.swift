@@ -33,6 +33,7 @@ struct CalendarCommand: ParsableCommand {
         let from = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - 7 * 86_400)
         let to = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(days) * 86_400)
         let entries = AppointmentCalendar.entries(try opened.summaries(), attendedBy: actor.user, from: from, to: to)
+        try opened.logJob(.report, "calendar of \(entries.count) appointment\(entries.count == 1 ? "" : "s") to \(output ?? "standard output")", by: actor)
         let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
         let text = ICalendar.document(entries, user: actor.user, stamp: now, domain: host.isEmpty ? "haven" : host)
         guard let output else {

@@ -25,6 +25,7 @@ struct TravelCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The day he arrived.", valueName: "YYYY-MM-DD")) var arrived: String?
     @Option(help: ArgumentHelp("The place of reception.", valueName: "text")) var reception: String?
     @Option(name: .customLong("met-by"), help: ArgumentHelp("Who met him: name and organisation.", valueName: "text")) var metBy: String?
+    @Option(help: ArgumentHelp("Why you need a case that is not yours (kept in the access log).", valueName: "text")) var reason: String?
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -37,7 +38,7 @@ struct TravelCommand: ParsableCommand {
         }
         let (opened, actor) = try store.open(for: .confirmArrival)
         let stored: StoredCase
-        do { stored = try opened.load(id) } catch { throw HavenFailure("\(error)") }
+        stored = try opened.readForCommand(id, by: actor, reason: reason)
         var relocation = stored.record.relocation
         if let value = try day(date, "date") { relocation.travelDate = value }
         if let value = try day(left, "left") { relocation.departureDate = value }

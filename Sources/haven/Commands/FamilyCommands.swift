@@ -25,6 +25,7 @@ struct PublicityCommand: ParsableCommand {
         let (opened, actor) = try store.open(for: .exportPublicity)
         let reference = try opened.adopt(data.loadReferenceData())
         let approved = try opened.summaries().filter { $0.publicity?.isApproved == true }
+        try opened.logJob(.export, "publicity export of \(approved.count) approved stor\(approved.count == 1 ? "y" : "ies") to \(output ?? "standard output")", by: actor)
         let records = try approved.map { try opened.load($0.id).record }
         let stories = PublicStory.all(records, countries: try opened.hostCountries(), occupations: reference.occupations, today: .today())
         let text = String(decoding: try StoreExport.stories(stories), as: UTF8.self)

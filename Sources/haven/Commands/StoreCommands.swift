@@ -171,11 +171,16 @@ struct ExportCommand: ParsableCommand {
             guard format == .json else { throw HavenFailure("--include-sensitive applies to JSON; the CSV export has no family fields.") }
             do { try Capability.exportSensitive.require(actor) } catch { throw HavenFailure("\(error)") }
         }
-        let latest = try opened.latestVersions()
+        // Need to know: a restricted case is written only by its team or a supervisor (an
+        // administrator copies the whole store with 'haven backup' instead).
+        let users = try opened.users()
+        let (latest, leftOut) = try opened.latestVersions().keeping { NeedToKnow.level(of: actor, for: $0, users: users) != .refused }
         // The file is made first, so a name already taken is refused before anything is audited.
         let stream = try output.map { try ReportFile.Stream(creating: $0, store: opened.directory) }
             ?? ReportFile.Stream(standardOutputFor: "the export")
         do {
+            try opened.logJob(.export, "\(latest.count) cases as \(format.rawValue)\(includeSensitive ? " with family whereabouts" : "") to \(output ?? "standard output")"
+                              + (leftOut > 0 ? "; \(leftOut) restricted left out" : ""), by: actor)
             if includeSensitive {
                 // Recorded before the data leaves: an export that is not audited does not happen.
                 try opened.auditExport("export", "\"\(latest.count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",
@@ -195,6 +200,9 @@ struct ExportCommand: ParsableCommand {
             throw HavenFailure("\(error)")
         }
         if let output { FileHandle.standardError.write(Data("Exported \(latest.count) cases to \(output).\n".utf8)) }
+        if leftOut > 0 {
+            FileHandle.standardError.write(Data("\(leftOut) restricted case\(leftOut == 1 ? " was" : "s were") left out: only their teams and supervisors may read them; 'haven backup' copies the whole store.\n".utf8))
+        }
     }
 }
 
@@ -220,7 +228,8 @@ struct CheckCommand: ParsableCommand {
         let entryNotes = (report.decodedRecords ? ["each decoded"] : []) + aboutOthers
         print("\(report.caseCount) cases, \(report.recordCount) saved versions" + (report.decodedRecords ? " (each decoded)" : "")
               + ", \(report.auditEntryCount) audit entries"
-              + (entryNotes.isEmpty ? "" : " (\(entryNotes.joined(separator: "; ")))") + ": "
+              + (entryNotes.isEmpty ? "" : " (\(entryNotes.joined(separator: "; ")))")
+              + (report.accessEntryCount > 0 ? ", \(report.accessEntryCount) access entries" : "") + ": "
               + (report.isSound ? "sound" : "\(report.problems.filter { $0.severity == .damaged }.count) problem(s)"))
         if !report.isSound { throw ExitCode(1) }
     }

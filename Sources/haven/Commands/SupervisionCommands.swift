@@ -9,7 +9,24 @@ extension ReportKind: ExpressibleByArgument {}
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "Who may use the store, and in which role.",
-        subcommands: [List.self, Add.self, Remove.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Add.self, Remove.self, Team.self], defaultSubcommand: List.self)
+
+    struct Team: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a user in a team, or in none; administrators only.",
+            discussion: "A caseworker sees in full the cases of their team's members as well as their own (need to know).")
+        @Argument(help: ArgumentHelp("The user's account name.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("The team: 1 to 40 letters, digits, '-', '_' or '.'; omit with --none.", valueName: "team")) var team: String?
+        @Flag(help: "Take the user out of any team.") var none = false
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let user = try UsersCommand.userName(name)
+            guard (team == nil) == none else { throw HavenFailure("Name a team, or give --none.") }
+            try UsersCommand.apply(.setTeam(user, team), to: store)
+            print(team.map { "\(name) is now in team \($0)." } ?? "\(name) is now in no team.")
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the store's users and their roles.")
@@ -19,10 +36,11 @@ struct UsersCommand: ParsableCommand {
             let (opened, _) = try store.open(for: .viewCases)
             let users = try opened.users().users
             let width = max(4, users.map(\.name.rawValue.count).max() ?? 0)
-            print("user".padding(toLength: width, withPad: " ", startingAt: 0) + "  role           added")
+            print("user".padding(toLength: width, withPad: " ", startingAt: 0) + "  role           team          added")
             for account in users {
                 print(account.name.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                       + account.role.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + "  "
+                      + (account.team ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) + "  "
                       + "\(account.addedAt.date) by \(account.addedBy)")
             }
         }
@@ -104,8 +122,9 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let (opened, _) = try store.open(for: .runReports)
+        let (opened, actor) = try store.open(for: .runReports)
         let reference = try opened.adopt(data.loadReferenceData())
+        try opened.logJob(.report, "\(kind.rawValue) report as \(format.rawValue) to \(output ?? "standard output")", by: actor)
         let table = Reports.make(kind, summaries: try opened.summaries(), users: try opened.users(), reference: reference,
                                  today: .today())
         let text = format == .csv ? table.csv : table.text

@@ -10,7 +10,7 @@ public struct CaseViewScreen: Screen {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
         case addNote, saveNote, cancelNote, reload, edit
-        case integration, family, publicity, appointments
+        case integration, family, publicity, appointments, restrict
         case recordScreening, amendDecision, undo, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval, discardNote, keepNote
         /// Preferences, or a proposal by hand (`AllocationActions`).
@@ -23,6 +23,8 @@ public struct CaseViewScreen: Screen {
     /// which clock, with which pick lists.
     let context: SessionContext
     public private(set) var section = CaseSection.person
+    /// Whether this view has recorded showing the history in the access log.
+    var historyShown = false
     public private(set) var scroll = 0
     /// The note being written; kept through a conflict so nothing typed is lost.
     public private(set) var note: TextField?
@@ -97,6 +99,8 @@ public struct CaseViewScreen: Screen {
             (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
              "Move the case on: submit, complete screening, reopen, arrival, close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
+            (may(.restrictCases) && record.stage != .closed, "R", .restrict, nil,
+             "Restrict the case to a named team (names masked for everyone else), change the team, or lift it"),
             (may(.editCase), "z", .undo, nil,
              "Undo your last change to this case in this session, if nobody has changed it since (z again redoes)"),
         ]
@@ -107,26 +111,6 @@ public struct CaseViewScreen: Screen {
         let refused = offers.filter { !$0.0 && named.insert($0.1).inserted }
         return usable.map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
             + refused.map { KeyBinding([.character($0.1)], $0.2, help: $0.4, disabled: notOpen(to: $0.2)) }
-    }
-
-    /// Why a casework key is not open on this case now.
-    func notOpen(to action: Action) -> String {
-        let record = stored.record
-        if record.stage == .closed { return "\(record.id) is closed." }
-        switch action {
-        case .approveDecision, .returnDecision, .overrideAllocation:
-            return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
-        case .proposeDecision, .amendDecision, .allocation(.propose):
-            if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }
-        default:
-            break
-        }
-        if context.role == .caseworker, record.assignedTo != context.user, action != .addNote {
-            return record.assignedTo.map { "\(record.id) is assigned to \($0); a supervisor can give it to you." }
-                ?? "\(record.id) is not assigned to you; a supervisor can give it to you."
-        }
-        if action == .moveStage { return "No stage move from \(record.stage.title) is open to \(context.role.withArticle)." }
-        return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
     }
 
     /// What waits for a supervisor on this case, if anything.
@@ -209,9 +193,9 @@ public struct CaseViewScreen: Screen {
     public mutating func handle(_ action: Action) -> [Command] {
         let page = max(1, area.height - 4)
         switch action {
-        case .nextSection: show(CaseSection(rawValue: (section.rawValue + 1) % CaseSection.allCases.count)!)
-        case .previousSection: show(CaseSection(rawValue: (section.rawValue + CaseSection.allCases.count - 1) % CaseSection.allCases.count)!)
-        case let .section(index): show(CaseSection(rawValue: index)!)
+        case .nextSection: return showing(CaseSection(rawValue: (section.rawValue + 1) % CaseSection.allCases.count)!)
+        case .previousSection: return showing(CaseSection(rawValue: (section.rawValue + CaseSection.allCases.count - 1) % CaseSection.allCases.count)!)
+        case let .section(index): return showing(CaseSection(rawValue: index)!)
         case .scrollDown: scroll += 1
         case .scrollUp: scroll -= 1
         case .pageDown: scroll += page
@@ -270,13 +254,15 @@ public struct CaseViewScreen: Screen {
             return IntegrationActions.menu(stored, context: context)
         case .family:
             show(.family)
-            return [.push(FamilyScreen(stored: stored, context: context))]
+            return [.run(OpenFamilyScreen(id: stored.record.id))]
         case .appointments: return [.push(AppointmentsScreen(stored: stored, context: context, now: now))]
         case .publicity:
             show(.publicity)
             return [.push(FamilyActions.consentMenu(stored, context: context))]
         case .reassign:
             return CaseActions.reassign([stored.record.id])
+        case .restrict:
+            return [.push(RestrictionActions.restrict(stored, context: context))]
         case .confirmApproval:
             let seen = confirmingSeen
             confirmingSeen = nil

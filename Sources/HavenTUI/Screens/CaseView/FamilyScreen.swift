@@ -239,10 +239,20 @@ public struct LinkCaseScreen: Screen {
         case .choose:
             let found = matches
             guard found.indices.contains(selected) else { return [.status("No case is selected; type a name or number.", .info)] }
-            let other = found[selected].id
-            return [.updateTogether([stored.record.id, other], change: FamilyActions.linkChange(member, to: other, reference: context.reference))]
+            return link(found[selected].id)
         }
         return []
+    }
+
+    func link(_ other: CaseID) -> [Command] {
+        [.updateTogether([stored.record.id, other], change: FamilyActions.linkChange(member, to: other, reference: context.reference))]
+    }
+
+    /// A reason given to open the other case (a link writes on both): the link is made now.
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let given = message as? ReasonGiven { return link(given.id) }
+        guard let reply = message as? StoreReply else { return [] }
+        return receive(reply: reply)
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
@@ -259,6 +269,11 @@ public struct LinkCaseScreen: Screen {
             index = CaseSearchIndex(all)
             return []
         case let .updated(saved, refused):
+            // The other case is not this user's: a reason opens it (logged), then the link is made.
+            if let (_, reason) = refused.first, let other = matches.first(where: { reason == NeedToKnowError.reasonNeeded($0.id).description }) {
+                return [.push(BreakGlassScreen(summary: other, then: .answer, context: context)),
+                        .status("A link writes on \(other.id) too, which is not yours: say why you need it.", .warning)]
+            }
             if let (_, reason) = refused.first { return [.status(reason, .error)] }
             return [.back,
                     .status("Linked \(member.displayName) to \(saved.last.map(\.rawValue) ?? ""); both cases show it.", .info)]

@@ -1,0 +1,31 @@
+import HavenCore
+
+extension CaseViewScreen {
+    /// Shows `next`; the first time this view shows the history, the access log records it.
+    mutating func showing(_ next: CaseSection) -> [Command] {
+        show(next)
+        guard next == .history, !historyShown else { return [] }
+        historyShown = true
+        return [.run(LogHistoryShown(id: stored.record.id))]
+    }
+
+    /// Why a casework key is not open on this case now.
+    func notOpen(to action: Action) -> String {
+        let record = stored.record
+        if record.stage == .closed { return "\(record.id) is closed." }
+        switch action {
+        case .approveDecision, .returnDecision, .overrideAllocation:
+            return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
+        case .proposeDecision, .amendDecision, .allocation(.propose):
+            if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }
+        default:
+            break
+        }
+        if context.role == .caseworker, record.assignedTo != context.user, action != .addNote {
+            return record.assignedTo.map { "\(record.id) is assigned to \($0); a supervisor can give it to you." }
+                ?? "\(record.id) is not assigned to you; a supervisor can give it to you."
+        }
+        if action == .moveStage { return "No stage move from \(record.stage.title) is open to \(context.role.withArticle)." }
+        return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
+    }
+}

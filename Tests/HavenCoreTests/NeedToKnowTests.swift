@@ -1,0 +1,150 @@
+import XCTest
+@testable import HavenCore
+
+/// Need to know (issue 24): who sees a case in full, who must give a reason, who is refused,
+/// and what lists show of a restricted case; the store enforces it on every read and save.
+final class NeedToKnowTests: XCTestCase {
+    let now = Fixtures.now
+    let vera = Actor(user: "vera.t", role: .caseworker)
+
+    func directory(teams: [String: String] = [:]) -> UserDirectory {
+        let accounts: [(Actor, String?)] = [(Fixtures.anna, teams["anna.k"]), (Fixtures.oleh, teams["oleh.m"]), (vera, teams["vera.t"]),
+                                            (Fixtures.maria, teams["maria.s"]), (Fixtures.pieter, teams["pieter.v"]),
+                                            (Fixtures.admin, nil), (Fixtures.auditor, nil)]
+        return UserDirectory(users: accounts.map { UserAccount(name: $0.0.user, role: $0.0.role, addedBy: "root", addedAt: now, team: $0.1) })
+    }
+
+    func summary(assignedTo: UserName?, restrictedTo team: [UserName]? = nil) -> CaseSummary {
+        var record = Fixtures.newCase()
+        record.assignedTo = assignedTo
+        if let team { record.restriction = CaseRestriction(team: team, reason: "Publicised defector", by: "maria.s", at: now) }
+        return CaseSummary(record: record, version: CaseVersion(1))
+    }
+
+    func testWhoSeesWhat() {
+        let users = directory(teams: ["anna.k": "kyiv", "oleh.m": "kyiv", "vera.t": "lviv", "maria.s": "lviv"])
+        let annas = summary(assignedTo: "anna.k")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.anna, for: annas, users: users), .full, "her own case")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.oleh, for: annas, users: users), .full, "a case of his team")
+        XCTAssertEqual(NeedToKnow.level(of: vera, for: annas, users: users), .reasonNeeded, "another team's case")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.oleh, for: annas, users: directory()), .reasonNeeded, "no teams set: only her own")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.anna, for: summary(assignedTo: nil), users: users), .reasonNeeded, "nobody's case")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.maria, for: annas, users: users), .full, "supervisors see every case")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.admin, for: annas, users: users), .reasonNeeded)
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.auditor, for: annas, users: users), .reasonNeeded)
+
+        let restricted = summary(assignedTo: "anna.k", restrictedTo: ["vera.t"])
+        XCTAssertEqual(restricted.restriction?.team, ["anna.k", "vera.t"], "its caseworker is always in its team")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.anna, for: restricted, users: users), .full)
+        XCTAssertEqual(NeedToKnow.level(of: vera, for: restricted, users: users), .full, "named in its team")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.oleh, for: restricted, users: users), .refused, "her team-mate is not in the case's team")
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.pieter, for: restricted, users: users), .full)
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.admin, for: restricted, users: users), .refused)
+        XCTAssertEqual(NeedToKnow.level(of: Fixtures.auditor, for: restricted, users: users), .refused)
+    }
+
+    func testRestrictedNamesAreMaskedOutsideTheTeamOnly() {
+        let users = directory()
+        let plain = summary(assignedTo: "anna.k")
+        var restricted = summary(assignedTo: "anna.k", restrictedTo: [])
+        restricted.id = CaseID(number: 2)
+        let list = [plain, restricted]
+        XCTAssertEqual(NeedToKnow.masking(list, for: Fixtures.anna, users: users), list, "her own restricted case")
+        XCTAssertEqual(NeedToKnow.masking(list, for: Fixtures.maria, users: users), list)
+        let masked = NeedToKnow.masking(list, for: Fixtures.oleh, users: users)
+        XCTAssertEqual(masked[0], plain, "a case that is not restricted keeps its names in lists")
+        XCTAssertEqual(masked[1].cyrillicName, NeedToKnow.maskedName)
+        XCTAssertEqual(masked[1].latinName, NeedToKnow.maskedName)
+        XCTAssertEqual(masked[1].stage, restricted.stage, "the rest of the summary stays")
+        XCTAssertEqual(NeedToKnow.masking(list, for: Fixtures.auditor, users: users)[1].latinName, NeedToKnow.maskedName)
+    }
+
+    func testAJudgedOpeningSaysWhatTheLogRecords() throws {
+        let users = directory()
+        let reader = Reader(actor: vera, session: "s1")
+        let others = summary(assignedTo: "anna.k")
+        XCTAssertThrowsError(try NeedToKnow.judge(others, part: .caseRecord, by: reader, reason: "too short", reasonGivenBefore: false,
+                                                   users: users, at: now)) { error in
+            XCTAssertEqual(error as? NeedToKnowError, .reasonTooShort(9))
+        }
+        let refused = try NeedToKnow.judge(others, part: .caseRecord, by: reader, reason: nil, reasonGivenBefore: false, users: users, at: now)
+        XCTAssertEqual(refused.entry.outcome, .refused)
+        XCTAssertEqual(refused.refusal, .reasonNeeded(others.id))
+        let reasoned = try NeedToKnow.judge(others, part: .caseRecord, by: reader, reason: "  Covering Anna's interview today  ",
+                                            reasonGivenBefore: false, users: users, at: now)
+        XCTAssertNil(reasoned.refusal)
+        XCTAssertEqual(reasoned.entry.outcome, .reasoned)
+        XCTAssertEqual(reasoned.entry.reason, "Covering Anna's interview today")
+        XCTAssertEqual(reasoned.entry.session, "s1")
+        let again = try NeedToKnow.judge(others, part: .family, by: reader, reason: nil, reasonGivenBefore: true, users: users, at: now)
+        XCTAssertEqual(again.entry.outcome, .openedOnReason)
+        XCTAssertEqual(again.entry.part, .family)
+        let restricted = try NeedToKnow.judge(summary(assignedTo: "anna.k", restrictedTo: []), part: .caseRecord, by: reader,
+                                              reason: "I really need to see it now", reasonGivenBefore: false, users: users, at: now)
+        XCTAssertEqual(restricted.refusal, .restricted(others.id), "no reason opens a restricted case")
+        XCTAssertEqual(restricted.entry.outcome, .refused)
+    }
+
+    func testTheStoreLogsEveryOpeningAndRefusesSavesWithoutNeedToKnow() throws {
+        var record = Fixtures.newCase()
+        record.assignedTo = "anna.k"
+        let store = InMemoryCaseStore(cases: [record], users: directory())
+        let veraReads = Reader(actor: vera, session: "v1")
+        XCTAssertThrowsError(try store.read(record.id, part: .caseRecord, by: veraReads, reason: nil, at: now)) { error in
+            XCTAssertEqual(error as? StoreError, .needToKnow(.reasonNeeded(record.id)))
+        }
+        let noted = try Workflow.addNote("Seen at the reception centre", on: record, by: vera, at: now)
+        XCTAssertThrowsError(try store.save(noted, basedOn: CaseVersion(1), by: vera, at: now), "no note in a case she may not open") { error in
+            XCTAssertEqual(error as? StoreError, .forbidden(NeedToKnowError.reasonNeeded(record.id).description))
+        }
+        _ = try store.read(record.id, part: .caseRecord, by: veraReads, reason: "Covering Anna's interview today", at: now)
+        XCTAssertEqual(try store.save(noted, basedOn: CaseVersion(1), by: vera, at: now), CaseVersion(2), "with a reason given she may")
+        _ = try store.read(record.id, part: .history, by: veraReads, reason: nil, at: now)
+        _ = try store.read(record.id, part: .caseRecord, by: Reader(actor: Fixtures.anna, session: "a1"), reason: nil, at: now)
+        let log = store.accessLog(matching: AccessFilter(), limit: 10)
+        XCTAssertEqual(log.map(\.outcome), [.opened, .openedOnReason, .reasoned, .refused], "newest first, the refusal too")
+        XCTAssertEqual(log.map(\.sequence), [4, 3, 2, 1])
+        XCTAssertEqual(store.accessLog(matching: AccessFilter(user: "vera.t", reasonedOnly: true), limit: 10).map(\.outcome), [.reasoned, .refused])
+
+        // Restricted by a supervisor to nobody but its caseworker: Vera's reason no longer counts.
+        let restricted = try Workflow.restrict(try store.load(record.id).record, team: [], reason: "A family at high risk", users: directory(),
+                                               by: Fixtures.maria, at: now)
+        _ = try store.save(restricted, basedOn: CaseVersion(2), by: Fixtures.maria, at: now)
+        let another = try Workflow.addNote("Again", on: restricted, by: vera, at: now)
+        XCTAssertThrowsError(try store.save(another, basedOn: CaseVersion(3), by: vera, at: now)) { error in
+            XCTAssertEqual(error as? StoreError, .forbidden(NeedToKnowError.restricted(record.id).description))
+        }
+        XCTAssertThrowsError(try store.read(record.id, part: .caseRecord, by: veraReads, reason: "Covering Anna's interview", at: now))
+        XCTAssertNoThrow(try store.read(record.id, part: .family, by: Reader(actor: Fixtures.anna, session: "a1"), reason: nil, at: now))
+    }
+
+    func testOnlySupervisorsRestrictAndTheTeamMustBeCaseworkersOrSupervisors() throws {
+        let record = Fixtures.newCase()
+        XCTAssertThrowsError(try Workflow.restrict(record, team: [], reason: "Publicised defector", users: directory(), by: Fixtures.anna, at: now))
+        XCTAssertThrowsError(try Workflow.restrict(record, team: ["audit.e", "nobody"], reason: "short", users: directory(), by: Fixtures.maria, at: now)) { error in
+            guard case let .invalid(issues)? = error as? WorkflowError else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["restriction.reason", "restriction.team", "restriction.team"])
+        }
+        let restricted = try Workflow.restrict(record, team: ["vera.t", "oleh.m", "vera.t"], reason: " Publicised defector ", users: directory(),
+                                               by: Fixtures.maria, at: now)
+        XCTAssertEqual(restricted.restriction, CaseRestriction(team: ["oleh.m", "vera.t"], reason: "Publicised defector", by: "maria.s", at: now))
+        XCTAssertEqual(CaseDiff.changes(from: record, to: restricted).map(\.field).sorted(),
+                       ["restriction.at", "restriction.by", "restriction.reason", "restriction.team[0]", "restriction.team[1]"],
+                       "the trail records who restricted it, to whom and why")
+        XCTAssertNil(try Workflow.liftRestriction(restricted, by: Fixtures.pieter).restriction)
+    }
+
+    func testTeamsAreSetByAdministratorsAndAuditedAndSupervisorsOfTheTeamAreTold() throws {
+        let users = directory(teams: ["maria.s": "kyiv"])
+        let next = try users.applying(.setTeam("anna.k", "kyiv"), by: Fixtures.admin, at: now)
+        XCTAssertEqual(next.account("anna.k")?.team, "kyiv")
+        XCTAssertEqual(users.fieldChanges(to: next, for: "anna.k"), [FieldChange(field: "users.anna.k.team", before: nil, after: "\"kyiv\"")])
+        XCTAssertThrowsError(try next.applying(.setTeam("anna.k", "kyiv"), by: Fixtures.admin, at: now))
+        XCTAssertThrowsError(try next.applying(.setTeam("anna.k", "bad team!"), by: Fixtures.admin, at: now))
+        XCTAssertThrowsError(try next.applying(.setTeam("anna.k", nil), by: Fixtures.maria, at: now), "administrators only")
+        XCTAssertEqual(try next.applying(.add("anna.k", .supervisor), by: Fixtures.admin, at: now).account("anna.k")?.team, "kyiv",
+                       "a new role keeps the team")
+        XCTAssertEqual(NeedToKnow.supervisorsTold(of: "anna.k", users: next), ["maria.s"])
+        XCTAssertEqual(NeedToKnow.supervisorsTold(of: "oleh.m", users: next), ["maria.s", "pieter.v"], "no team: every supervisor")
+    }
+}
