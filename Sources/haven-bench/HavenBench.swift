@@ -202,16 +202,20 @@ struct HavenBench: ParsableCommand {
         var accessRandom = SeededGenerator(seed: 24)
         var plain: [Double] = [], logged: [Double] = []
         let reader = Reader(actor: Actor(user: "bench", role: .supervisor), session: "bench-\(getpid())")
-        for _ in 0..<200 {
+        // The session's first opening also opens (here makes) the log file and reads its last entry.
+        let first = try time { try opened.read(CaseID(number: 1), part: .caseRecord, by: reader, reason: nil, at: now) }.1
+        print(row("the session's first access-logged opening", first))
+        for _ in 0..<1000 {
             let id = CaseID(number: 1 + Int(accessRandom.next() % UInt64(cases)))
             plain.append(try time { try opened.load(id) }.1)
             logged.append(try time { try opened.read(id, part: .caseRecord, by: reader, reason: nil, at: now) }.1)
         }
         plain.sort()
         logged.sort()
+        print(String(format: "  the five slowest access-logged openings: %@ ms", logged.suffix(5).map { String(format: "%.1f", $0 * 1000) }.joined(separator: ", ")))
         let (loggedMedian, loggedP99) = (logged[logged.count / 2], logged[logged.count * 99 / 100])
-        print(row("open a case, read only (median of 200)", plain[plain.count / 2]))
-        print(row("open a case with its access-log entry (median of 200)", loggedMedian))
+        print(row("open a case, read only (median of 1000)", plain[plain.count / 2]))
+        print(row("open a case with its access-log entry (median of 1000)", loggedMedian))
         print(row("  ... the 99th percentile", loggedP99))
         print(String(format: "  access-logged opening: median %.1f ms, p99 %.1f ms   budget 16 / 50 ms: ", loggedMedian * 1000, loggedP99 * 1000)
               + verdict(loggedMedian <= Budget.keystrokeMedianSeconds && loggedP99 <= Budget.keystrokeP99Seconds, "access-logged opening"))
