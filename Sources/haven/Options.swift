@@ -181,3 +181,37 @@ struct ByteMeter {
         }
     }
 }
+
+/// `--encrypt-to`: a file written for a person leaves the server encrypted (age), readable only
+/// by the holder of the matching private key (`age -d -i KEY FILE`).
+struct EncryptionOptions: ParsableArguments {
+    @Option(name: .customLong("encrypt-to"), help: ArgumentHelp(
+        "Encrypt what is written to this age public key (age1…, as age-keygen prints it), or to the keys in this file (one a line, as age -R reads); repeat for several recipients. Decrypt with: age -d -i KEYFILE FILE.",
+        valueName: "key|file"))
+    var encryptTo: [String] = []
+
+    /// The recipients named, each key checked; a file's keys read as `age -R` reads them.
+    func recipients() throws -> [AgeEncryption.Recipient] {
+        var all: [AgeEncryption.Recipient] = []
+        for named in encryptTo {
+            if let recipient = AgeEncryption.Recipient(named) { all.append(recipient); continue }
+            guard !named.lowercased().hasPrefix("age1") else {
+                throw HavenFailure("--encrypt-to '\(named.prefix(24))…' is not an age public key: its checksum does not hold (copy it again from age-keygen).")
+            }
+            let text = String(decoding: try ReportFile.read(named), as: UTF8.self)
+            do {
+                let keys = try AgeEncryption.Recipient.list(in: text)
+                guard !keys.isEmpty else { throw HavenFailure("--encrypt-to \(named): the file names no age public key.") }
+                all += keys
+            } catch let error as AgeEncryption.RecipientError {
+                throw HavenFailure("--encrypt-to \(named): \(error)")
+            }
+        }
+        return all
+    }
+
+    /// What the access log says of the file's encryption.
+    func described(_ recipients: [AgeEncryption.Recipient]) -> String {
+        recipients.isEmpty ? "" : ", encrypted to " + recipients.map { String($0.text.prefix(12)) + "…" }.joined(separator: ", ")
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HavenStore
 
 /// The files Haven writes for people (exports, reports, stories) and reads from them
 /// (imports): written owner-only, only as a new file (never over one, never through a link),
@@ -7,8 +8,11 @@ import Glibc
 enum ReportFile {
     /// Writes to standard output, every byte or a clear failure (a full disk behind `>`, a
     /// closed pipe): never a crash, never a half export that looks whole.
-    static func writeToStandardOutput(_ bytes: [UInt8], what: String) throws {
-        try Stream(standardOutputFor: what).write(bytes)
+    static func writeToStandardOutput(_ bytes: [UInt8], what: String, encryptingTo recipients: [AgeEncryption.Recipient] = []) throws {
+        let stream = Stream(standardOutputFor: what)
+        try stream.encrypt(to: recipients)
+        try stream.write(bytes)
+        try stream.finish()
     }
 
     /// Writes every byte (retrying short writes and interruptions): how many were written, and
@@ -26,14 +30,20 @@ enum ReportFile {
         return (written, failure)
     }
 
-    static func write(_ text: String, to path: String, store: URL? = nil) throws {
-        try write(Array(text.utf8), to: path, store: store)
+    static func write(_ text: String, to path: String, store: URL? = nil, encryptingTo recipients: [AgeEncryption.Recipient] = []) throws {
+        try write(Array(text.utf8), to: path, store: store, encryptingTo: recipients)
     }
 
-    static func write(_ bytes: [UInt8], to path: String, store: URL? = nil) throws {
+    static func write(_ bytes: [UInt8], to path: String, store: URL? = nil, encryptingTo recipients: [AgeEncryption.Recipient] = []) throws {
         let stream = try Stream(creating: path, store: store)
-        try stream.write(bytes)
-        try stream.finish()
+        do {
+            try stream.encrypt(to: recipients)
+            try stream.write(bytes)
+            try stream.finish()
+        } catch {
+            stream.abandon()
+            throw error
+        }
     }
 
     /// A file written a piece at a time (a whole-store export is written as it is read), or
@@ -44,6 +54,8 @@ enum ReportFile {
         let what: String
         private var descriptor: Int32
         private(set) var written = 0
+        /// Set by `encrypt(to:)`: every byte after it goes out encrypted (age).
+        private var encryptor: AgeEncryption.Encryptor?
 
         /// A new file at `path` (never over one, never through a link, never inside `store`).
         init(creating path: String, store: URL? = nil, what: String = "the file") throws {
@@ -78,14 +90,38 @@ enum ReportFile {
             descriptor = STDOUT_FILENO
         }
 
+        /// From here on, what is written is encrypted to `recipients` (none: written as it is).
+        func encrypt(to recipients: [AgeEncryption.Recipient]) throws {
+            guard !recipients.isEmpty, encryptor == nil else { return }
+            let made = try AgeEncryption.Encryptor(to: recipients)
+            try writeOut(made.header)
+            encryptor = made
+        }
+
         func write(_ bytes: [UInt8]) throws {
+            if encryptor != nil {
+                let sealed: [UInt8]
+                do { sealed = try encryptor!.update(bytes) } catch { throw HavenFailure("\(what) could not be encrypted: \(error)") }
+                try writeOut(sealed)
+            } else {
+                try writeOut(bytes)
+            }
+        }
+
+        private func writeOut(_ bytes: [UInt8]) throws {
             let (count, failure) = writeAll(bytes, to: descriptor)
             written += count
             if let failure { try fail(failure) }
         }
 
-        /// Makes a file durable and closes it.
+        /// Writes the last encrypted chunk, then makes a file durable and closes it.
         func finish() throws {
+            if encryptor != nil {
+                let last: [UInt8]
+                do { last = try encryptor!.finish() } catch { throw HavenFailure("\(what) could not be encrypted: \(error)") }
+                encryptor = nil
+                try writeOut(last)
+            }
             guard path != nil else { return }
             if fsync(descriptor) != 0 { try fail(errno) }
             close(descriptor)

@@ -147,4 +147,43 @@ final class NeedToKnowTests: XCTestCase {
         XCTAssertEqual(NeedToKnow.supervisorsTold(of: "anna.k", users: next), ["maria.s"])
         XCTAssertEqual(NeedToKnow.supervisorsTold(of: "oleh.m", users: next), ["maria.s", "pieter.v"], "no team: every supervisor")
     }
+
+    func testTheTrailShowsValuesOnlyToThoseWhoMayOpenTheCase() throws {
+        let users = directory()
+        var record = Fixtures.newCase()
+        record.assignedTo = "anna.k"
+        let registered = AuditEntry(sequence: 1, at: now, user: "anna.k", caseID: record.id, version: CaseVersion(1),
+                                    changes: CaseDiff.changes(from: nil, to: record))
+        let note = AuditEntry(sequence: 2, at: now, user: "anna.k", caseID: record.id, version: CaseVersion(2),
+                              changes: [FieldChange(field: "notes[0].text", before: nil, after: "\"Семья в Пскове\"")])
+        let users2 = AuditEntry(sequence: 3, at: now, user: "root", caseID: nil, subject: "users", version: CaseVersion(2),
+                                changes: [FieldChange(field: "users.vera.t.role", before: nil, after: "\"caseworker\"")])
+        let summaries = [CaseSummary(record: record, version: CaseVersion(2))]
+        let entries = [registered, note, users2]
+        XCTAssertEqual(NeedToKnow.redacting(entries, for: Fixtures.anna, summaries: summaries, users: users, reasoned: { _ in false }), entries)
+        XCTAssertEqual(NeedToKnow.redacting(entries, for: Fixtures.maria, summaries: summaries, users: users, reasoned: { _ in false }), entries)
+        let auditors = NeedToKnow.redacting(entries, for: Fixtures.auditor, summaries: summaries, users: users, reasoned: { _ in false })
+        XCTAssertEqual(auditors[1].changes, [FieldChange(field: "notes[0].text", before: nil, after: NeedToKnow.notTheirs)], "which field, not what")
+        XCTAssertFalse(auditors[0].changes.contains { ($0.after ?? "").contains("Жуков") }, "the registration's record is withheld")
+        XCTAssertEqual(auditors[2], users2, "entries about no case are as they were")
+        XCTAssertEqual(NeedToKnow.redacting(entries, for: Fixtures.auditor, summaries: summaries, users: users, reasoned: { _ in true }), entries,
+                       "a reason given for the case shows its values")
+    }
+
+    func testOnlySupervisorsChangeARestrictionWhateverTheSave() throws {
+        var record = Fixtures.newCase()
+        record.assignedTo = "anna.k"
+        let store = InMemoryCaseStore(cases: [record], users: directory())
+        var lifted = record
+        lifted.restriction = CaseRestriction(team: ["anna.k"], reason: "Set by hand in an edit", by: "anna.k", at: now)
+        XCTAssertThrowsError(try store.save(lifted, basedOn: CaseVersion(1), by: Fixtures.anna, at: now), "her own case, yet not hers to restrict")
+        var imported = Fixtures.newCase()
+        imported.id = CaseID(number: 9)
+        imported.restriction = CaseRestriction(team: [], reason: "Came restricted in a file", by: "root", at: now)
+        XCTAssertThrowsError(try store.importCases([imported], by: Fixtures.admin, at: now, today: Fixtures.today, progress: { _ in }))
+        XCTAssertNoThrow(try store.save(lifted, basedOn: CaseVersion(1), by: Fixtures.maria, at: now))
+        // A supervisor demoted while a session is open reads as a supervisor no more.
+        let demoted = InMemoryCaseStore(cases: [record], users: try directory().applying(.add("maria.s", .caseworker), by: Fixtures.admin, at: now))
+        XCTAssertThrowsError(try demoted.read(record.id, part: .caseRecord, by: Reader(actor: Fixtures.maria, session: "m"), reason: nil, at: now))
+    }
 }

@@ -51,8 +51,9 @@ final class AccessLogStoreTests: StoreTestCase {
         XCTAssertEqual(entries[2].reason, "Covering Anna's interview today")
         XCTAssertEqual(entries[1].session, "m1")
         XCTAssertEqual(try store.accessLog(matching: AccessFilter(user: "vera.t"), limit: 100).count, 2)
-        XCTAssertEqual(try store.accessLog(matching: AccessFilter(caseID: id, reasonedOnly: true), limit: 100).map(\.outcome), [.reasoned, .refused],
-                       "the supervisors' copy holds the reasons and refusals")
+        XCTAssertEqual(try store.accessLog(matching: AccessFilter(caseID: id, reasonedOnly: true), limit: 100).map(\.outcome), [.reasoned, .refused])
+        XCTAssertEqual(try store.accessLog(matching: AccessFilter(supervisorsCopy: true), limit: 100).map(\.outcome), [.reasoned],
+                       "the supervisors' copy holds the reasons, not the refusal that only asked for one")
         var report = StoreCheck.run(at: storeURL)
         XCTAssertTrue(report.isSound, report.problems.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(report.accessEntryCount, 6)
@@ -75,6 +76,11 @@ final class AccessLogStoreTests: StoreTestCase {
         try copy.replacingOccurrences(of: "Covering", with: "Checking").write(toFile: path(AccessLog.reasonsFileName), atomically: false, encoding: .utf8)
         report = StoreCheck.run(at: storeURL)
         XCTAssertTrue(report.problems.contains { $0.file.hasSuffix(AccessLog.reasonsFileName) && $0.severity == .damaged },
+                      report.problems.map(\.description).joined(separator: "\n"))
+        // A reason deleted from the copy: supervisors were never shown it, and check says so.
+        try "".write(toFile: path(AccessLog.reasonsFileName), atomically: false, encoding: .utf8)
+        report = StoreCheck.run(at: storeURL)
+        XCTAssertTrue(report.problems.contains { $0.position == "entry 4" && $0.message.contains("vera.t's broke glass on HV-000001 is in the access log but not here") },
                       report.problems.map(\.description).joined(separator: "\n"))
     }
 

@@ -105,8 +105,12 @@ public struct AccessFilter: Hashable, Sendable {
     public var since: Timestamp?
     /// Only openings with a reason given (and refusals): what a supervisor looks over.
     public var reasonedOnly: Bool
+    /// Read from the store's small copy of the reasons supervisors hear of (`NeedToKnow
+    /// .tellsSupervisors`) instead of the chained log: quick, for My work; never for an audit.
+    public var supervisorsCopy: Bool
 
-    public init(caseID: CaseID? = nil, user: UserName? = nil, since: Timestamp? = nil, reasonedOnly: Bool = false) {
+    public init(caseID: CaseID? = nil, user: UserName? = nil, since: Timestamp? = nil, reasonedOnly: Bool = false, supervisorsCopy: Bool = false) {
+        self.supervisorsCopy = supervisorsCopy
         self.caseID = caseID
         self.user = user
         self.since = since
@@ -118,6 +122,7 @@ public struct AccessFilter: Hashable, Sendable {
         if let user, entry.user != user { return false }
         if let since, entry.at < since { return false }
         if reasonedOnly, entry.outcome != .reasoned, entry.outcome != .refused { return false }
+        if supervisorsCopy, !NeedToKnow.tellsSupervisors(entry) { return false }
         return true
     }
 }

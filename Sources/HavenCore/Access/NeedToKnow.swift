@@ -135,3 +135,31 @@ extension NeedToKnow {
         }
     }
 }
+
+extension NeedToKnow {
+    /// What audit entries show a reader who may not open a case: who changed it, when and
+    /// which fields, never the values (a new case's entry holds the whole record).
+    public static let notTheirs = "\"(need to know: open the case to read)\""
+
+    /// The audit entries as `actor` may read them: an entry about a case they may not open in
+    /// full (and have given no reason for, `reasoned`) keeps its fields but not their values.
+    public static func redacting(_ entries: [AuditEntry], for actor: Actor, summaries: [CaseSummary], users: UserDirectory?,
+                                 reasoned: (CaseID) -> Bool) -> [AuditEntry] {
+        guard actor.role != .supervisor else { return entries }
+        return entries.map { entry in
+            guard let id = entry.caseID else { return entry }
+            let level = summaries.summary(of: id).map { Self.level(of: actor, for: $0, users: users) } ?? .reasonNeeded
+            if level == .full || level == .reasonNeeded && reasoned(id) { return entry }
+            var redacted = entry
+            redacted.changes = entry.changes.map { FieldChange(field: $0.field, before: $0.before.map { _ in notTheirs }, after: $0.after.map { _ in notTheirs }) }
+            return redacted
+        }
+    }
+
+    /// Whether a refusal or a reason is one supervisors hear of (and the store copies for
+    /// them): every reason, and a restricted case tried from outside its team; not the refusal
+    /// that only asks for a reason (the step before one).
+    public static func tellsSupervisors(_ entry: AccessEntry) -> Bool {
+        entry.outcome == .reasoned || entry.outcome == .refused && entry.detail == restrictedDetail
+    }
+}

@@ -215,6 +215,8 @@ public protocol CaseStore: AnyObject {
     func logAccess(_ entry: AccessEntry) throws
     /// The newest `limit` access entries matching `filter`, newest first.
     func accessLog(matching filter: AccessFilter, limit: Int) throws -> [AccessEntry]
+    /// Whether `user` gave a reason to open case `id` in this session (`read`).
+    func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool
     /// Saves a case. `version` is the version the change started from (nil for a new case);
     /// a later version in the store makes this a `StoreError.conflict`, never an overwrite.
     /// Returns the new version once the change is durable.

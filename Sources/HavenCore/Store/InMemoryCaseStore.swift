@@ -116,7 +116,10 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     public func read(_ id: CaseID, part: AccessPart, by reader: Reader, reason: String?, at time: Timestamp) throws -> StoredCase {
         let stored = try load(id)
         let users = directory.withLock { $0 }
-        let before = reasons.withLock { $0[reader.actor.user]?.contains(id) == true }
+        if !users.users.isEmpty {
+            do { try users.verify(reader.actor) } catch { throw StoreError.forbidden(error.description) }
+        }
+        let before = hasReason(reader.actor.user, toOpen: id)
         let judged: (entry: AccessEntry, refusal: NeedToKnowError?)
         do { judged = try NeedToKnow.judge(CaseSummary(stored), part: part, by: reader, reason: reason, reasonGivenBefore: before,
                                            users: users.users.isEmpty ? nil : users, at: time)
@@ -125,6 +128,10 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         if let refusal = judged.refusal { throw StoreError.needToKnow(refusal) }
         if judged.entry.outcome == .reasoned { _ = reasons.withLock { $0[reader.actor.user, default: []].insert(id) } }
         return stored
+    }
+
+    public func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool {
+        reasons.withLock { $0[user]?.contains(id) == true }
     }
 
     public func logAccess(_ entry: AccessEntry) {

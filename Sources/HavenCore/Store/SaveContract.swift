@@ -74,6 +74,11 @@ public enum SaveContract {
             default: break
             }
             if let current { try checkNeedToKnow(current, actor: actor, users: users, ledger: ledger) }
+            // Restricting, changing a restriction or lifting one is a supervisor's, whatever
+            // the save (an edit, an import) carries.
+            if current?.record.restriction != update.record.restriction {
+                do { try Capability.restrictCases.require(actor) } catch { throw StoreError.forbidden("\(error)") }
+            }
             previous.append(current?.record)
             versions.append(current?.version.next ?? CaseVersion(1))
         }

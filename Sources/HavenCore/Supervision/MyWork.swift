@@ -93,7 +93,7 @@ public enum MyWork {
             for entry in access where entry.user != user && scan.isRecent(entry.at) {
                 // A refusal for want of a reason is the step before one; a restricted case tried
                 // from outside its team is worth a supervisor's look.
-                guard let id = entry.caseID, entry.outcome == .reasoned || entry.outcome == .refused && entry.detail == NeedToKnow.restrictedDetail else { continue }
+                guard let id = entry.caseID, NeedToKnow.tellsSupervisors(entry) else { continue }
                 let text = entry.outcome == .reasoned
                     ? "\(entry.user) opened it (\(entry.part.title)): \(entry.reason ?? "")"
                     : "\(entry.user) tried to open it (\(entry.part.title)); it is restricted" + (entry.reason.map { ": \($0)" } ?? "")

@@ -13,6 +13,9 @@ extension FileCaseStore {
     public func read(_ id: CaseID, part: AccessPart, by reader: Reader, reason: String?, at time: Timestamp) throws -> StoredCase {
         guard let summary = summary(of: id) else { throw StoreError.notFound(id) }
         let users = try readUsers().directory
+        // The role the store gives this user now: a supervisor demoted (or removed) while a
+        // session is open opens nothing more as a supervisor.
+        do { try users.verify(reader.actor) } catch { throw StoreError.forbidden(error.description) }
         let judged: (entry: AccessEntry, refusal: NeedToKnowError?)
         do {
             judged = try NeedToKnow.judge(summary, part: part, by: reader, reason: reason,
@@ -45,19 +48,26 @@ extension FileCaseStore {
                 throw StoreError.unavailable("the access log could not be written (\(error)); nothing was opened")
             }
             accessTail = (tail!.end + bytes.count, numbered.sequence, hash)
-            if numbered.outcome == .reasoned || numbered.outcome == .refused {
-                // A copy for supervisors' My work; the log above is the record, so a failure
-                // here is reported by 'haven check', not to the reader.
-                if let copy = try? openAppending(reasonsLogPath) {
-                    try? copy.write(try CaseRecordLine.writer.encode(numbered) + [10])
-                    try? copy.sync()
-                }
-            }
+            if NeedToKnow.tellsSupervisors(numbered) { copyForSupervisors(numbered) }
+        }
+    }
+
+    /// Appends `entry` to the supervisors' copy, under the log's lock. The log is the record, so
+    /// a copy that cannot be written is cut back to its whole lines (never a torn one that would
+    /// swallow the next) and `haven check` names the entry missing from it.
+    func copyForSupervisors(_ entry: AccessEntry) {
+        guard let copy = try? openAppending(reasonsLogPath) else { return }
+        let size = copy.size
+        do {
+            try copy.write(try CaseRecordLine.writer.encode(entry) + [10])
+            try copy.sync()
+        } catch {
+            copy.cutBack(to: size)
         }
     }
 
     public func accessLog(matching filter: AccessFilter, limit: Int) throws -> [AccessEntry] {
-        if filter.reasonedOnly {
+        if filter.supervisorsCopy {
             guard let bytes = FileManager.default.contents(atPath: reasonsLogPath) else { return [] }
             let decoder = JSONDecoder()
             var entries: [AccessEntry] = []

@@ -186,6 +186,15 @@ public final class SessionServices {
         return try store.accessLog(matching: filter, limit: limit)
     }
 
+    /// The audit trail as this user may read it: an entry about a case they may not open says
+    /// who, when and which fields, not the values (`NeedToKnow.redacting`).
+    func auditTrail(_ filter: AuditFilter, limit: Int) throws -> [AuditEntry] {
+        guard let store else { return [] }
+        let user = actor.user
+        return NeedToKnow.redacting(try store.auditTrail(matching: filter, limit: limit), for: actor, summaries: try store.summaries(),
+                                    users: users(), reasoned: { store.hasReason(user, toOpen: $0) })
+    }
+
     /// The summaries as this user may see them (`NeedToKnow.masking`).
     func visible(_ summaries: [CaseSummary]) -> [CaseSummary] {
         NeedToKnow.masking(summaries, for: context.actor, users: users())
@@ -253,6 +262,6 @@ public final class SessionServices {
     /// The courses and openings with the summaries their use is counted from.
     func catalogue(of store: any CaseStore) throws -> IntegrationCatalogue {
         IntegrationCatalogue(courses: try store.catalogue(of: LanguageCourse.self), openings: try store.catalogue(of: JobOpening.self),
-                             summaries: try store.summaries())
+                             summaries: visible(try store.summaries()))
     }
 }

@@ -223,9 +223,12 @@ public struct RegisterDefector: StoreTask {
             let duplicates = DuplicateFinder.candidates(for: defector, in: index, summaries: byID) { try store.load($0).record }
             // A restricted case outside this user's team is still found (registering him twice
             // would be worse), but shown by its number only.
+            // Nor which of his details matched: that would confirm a guessed birth date or unit.
             let masked = session.visible(duplicates.map(\.summary))
             if !duplicates.isEmpty {
-                return [.message(StoreReply.possibleDuplicates(zip(duplicates, masked).map { PossibleDuplicate(summary: $1, reasons: $0.reasons) }))]
+                return [.message(StoreReply.possibleDuplicates(zip(duplicates, masked).map { found, shown in
+                    PossibleDuplicate(summary: shown, reasons: shown.latinName == NeedToKnow.maskedName ? [] : found.reasons)
+                }))]
             }
         }
         do {
@@ -267,7 +270,7 @@ public struct AskStore: StoreTask, Equatable {
         session.withStore { store in
             switch query {
             case .users: [.message(StoreReply.users(try store.users()))]
-            case let .auditTrail(filter, limit): [.message(StoreReply.auditEntries(try store.auditTrail(matching: filter, limit: limit), filter))]
+            case let .auditTrail(filter, limit): [.message(StoreReply.auditEntries(try session.auditTrail(filter, limit: limit), filter))]
             case let .accessLog(filter, limit): [.message(StoreReply.accessEntries(try session.accessLog(filter, limit: limit), filter))]
             case .hostCountries: [.message(StoreReply.hostCountries(try store.hostCountries()))]
             case .catalogue: [.message(StoreReply.catalogue(try session.catalogue(of: store)))]
@@ -325,6 +328,9 @@ public struct WriteFile: StoreTask, Equatable {
 
     public func run(in session: SessionServices) -> [Command] {
         do {
+            // Recorded before the file is written: a report that is not logged does not leave.
+            try session.store?.logAccess(AccessEntry(at: session.now, user: session.actor.user, role: session.actor.role,
+                                                     session: session.context.sessionID, part: .report, outcome: .opened, detail: "report written to \(path)"))
             try session.context.writeFile(path, contents)
             return [.status("Wrote \(path).", .info)]
         } catch {

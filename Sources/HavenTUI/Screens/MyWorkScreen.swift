@@ -298,7 +298,8 @@ extension WorkDismissals {
     static func access(for session: SessionServices) throws -> [AccessEntry] {
         guard let store = session.store, session.actor.role.may(.reviewDecision), let users = session.users() else { return [] }
         let since = Timestamp(secondsSinceEpoch: session.now.secondsSinceEpoch - Int64(MyWork.informationDays + 1) * 86_400)
-        return try store.accessLog(matching: AccessFilter(since: since, reasonedOnly: true), limit: 500)
-            .filter { NeedToKnow.supervisorsTold(of: $0.user, users: users).contains(session.actor.user) }
+        // The copy holds only what supervisors hear of; this supervisor's team first, then the limit.
+        return Array(try store.accessLog(matching: AccessFilter(since: since, supervisorsCopy: true), limit: 100_000)
+            .filter { NeedToKnow.supervisorsTold(of: $0.user, users: users).contains(session.actor.user) }.prefix(500))
     }
 }

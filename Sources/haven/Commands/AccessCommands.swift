@@ -17,11 +17,14 @@ extension FileCaseStore {
     }
 
     /// Opens a case for a command through the need-to-know rule (recorded in the access log).
-    func readForCommand(_ id: CaseID, by actor: Actor, reason: String?) throws -> StoredCase {
+    /// `reasonOption` names the command's option for a reason, when it has one.
+    func readForCommand(_ id: CaseID, by actor: Actor, reason: String?, reasonOption: String? = "--reason") throws -> StoredCase {
         do {
             return try read(id, part: .caseRecord, by: commandReader(actor), reason: reason, at: .now())
         } catch StoreError.needToKnow(.reasonNeeded(let id)) {
-            throw HavenFailure("\(id) is not assigned to you or your team; say why you need it with --reason \"…\" (kept in the access log; your supervisor sees it).")
+            throw HavenFailure("\(id) is not assigned to you or your team; "
+                               + (reasonOption.map { "say why you need it with \($0) \"…\" (kept in the access log; your supervisor sees it)." }
+                                  ?? "ask a supervisor to give it to you."))
         } catch {
             throw HavenFailure("\(error)")
         }
@@ -139,6 +142,7 @@ struct ShowCommand: ParsableCommand {
     var reason: String?
     @Flag(help: "Include the family's whereabouts and contact channels (the family screen's part).") var family = false
     @Flag(help: "Print the case's history (its audit entries) instead.") var history = false
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -160,6 +164,7 @@ struct ShowCommand: ParsableCommand {
             for entry in try opened.history(of: id) { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
             return
         }
-        try ReportFile.writeToStandardOutput(try StoreExport.json([stored.record], includeSensitive: family), what: "the case")
+        try ReportFile.writeToStandardOutput(try StoreExport.json([stored.record], includeSensitive: family), what: "the case",
+                                             encryptingTo: try encryption.recipients())
     }
 }

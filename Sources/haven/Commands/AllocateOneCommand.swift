@@ -11,7 +11,7 @@ extension AllocateCommand {
         let (opened, actor) = try store.open(for: .proposeAllocation)
         let reference = try opened.adopt(data.loadReferenceData())
         let stored: StoredCase
-        stored = try opened.readForCommand(id, by: actor, reason: nil)
+        stored = try opened.readForCommand(id, by: actor, reason: nil, reasonOption: nil)
         let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation)
         let choice = run.choice(for: stored.record, occupations: reference.occupations)
         print("\(id)  \(stored.record.defector.cyrillicName.displayed)  \(stored.record.stage.title)")

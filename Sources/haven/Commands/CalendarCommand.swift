@@ -21,6 +21,7 @@ struct CalendarCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How many days ahead to include.", valueName: "days")) var days = 90
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600; never over a file).", valueName: "file"))
     var output: String?
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -33,14 +34,16 @@ struct CalendarCommand: ParsableCommand {
         let from = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - 7 * 86_400)
         let to = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(days) * 86_400)
         let entries = AppointmentCalendar.entries(try opened.summaries(), attendedBy: actor.user, from: from, to: to)
-        try opened.logJob(.report, "calendar of \(entries.count) appointment\(entries.count == 1 ? "" : "s") to \(output ?? "standard output")", by: actor)
+        let recipients = try encryption.recipients()
+        try opened.logJob(.report, "calendar of \(entries.count) appointment\(entries.count == 1 ? "" : "s") to \(output ?? "standard output")"
+                          + encryption.described(recipients), by: actor)
         let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
         let text = ICalendar.document(entries, user: actor.user, stamp: now, domain: host.isEmpty ? "haven" : host)
         guard let output else {
-            try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the calendar")
+            try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the calendar", encryptingTo: recipients)
             return
         }
-        try ReportFile.write(text, to: output, store: opened.directory)
+        try ReportFile.write(text, to: output, store: opened.directory, encryptingTo: recipients)
         FileHandle.standardError.write(Data("Wrote \(entries.count) appointment\(entries.count == 1 ? "" : "s") to \(output).\n".utf8))
     }
 }

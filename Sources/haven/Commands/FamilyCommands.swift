@@ -17,6 +17,7 @@ struct PublicityCommand: ParsableCommand {
 
     @Argument(help: "export.") var action: String = "export"
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600).", valueName: "file")) var output: String?
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
@@ -24,18 +25,22 @@ struct PublicityCommand: ParsableCommand {
         guard action == "export" else { throw HavenFailure("\(action) is not an action here; use export.") }
         let (opened, actor) = try store.open(for: .exportPublicity)
         let reference = try opened.adopt(data.loadReferenceData())
-        let approved = try opened.summaries().filter { $0.publicity?.isApproved == true }
-        try opened.logJob(.export, "publicity export of \(approved.count) approved stor\(approved.count == 1 ? "y" : "ies") to \(output ?? "standard output")", by: actor)
+        // Need to know: a restricted case's story only from its team or a supervisor.
+        let users = try opened.users()
+        let approved = try opened.summaries().filter { $0.publicity?.isApproved == true && NeedToKnow.level(of: actor, for: $0, users: users) != .refused }
+        let recipients = try encryption.recipients()
+        try opened.logJob(.export, "publicity export of \(approved.count) approved stor\(approved.count == 1 ? "y" : "ies") to \(output ?? "standard output")"
+                          + encryption.described(recipients), by: actor)
         let records = try approved.map { try opened.load($0.id).record }
         let stories = PublicStory.all(records, countries: try opened.hostCountries(), occupations: reference.occupations, today: .today())
         let text = String(decoding: try StoreExport.stories(stories), as: UTF8.self)
         try opened.auditExport("publicity", "\"\(stories.count) approved stor\(stories.count == 1 ? "y" : "ies") (\(stories.map(\.reference.rawValue).joined(separator: ", "))) to \(output ?? "standard output")\"",
                                by: actor, at: .now())
         if let output {
-            try ReportFile.write(text, to: output, store: opened.directory)
+            try ReportFile.write(text, to: output, store: opened.directory, encryptingTo: recipients)
             FileHandle.standardError.write(Data("Wrote \(stories.count) approved stor\(stories.count == 1 ? "y" : "ies") to \(output).\n".utf8))
         } else {
-            print(text, terminator: "")
+            try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the stories", encryptingTo: recipients)
         }
     }
 }

@@ -163,6 +163,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600).", valueName: "file")) var output: String?
     @Flag(help: "Include family whereabouts, countries, contact and notes (administrators; recorded in the audit trail). Without it 'haven import' reads the file back only if no case has family.")
     var includeSensitive = false
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var store: StoreOptions
 
     func run() throws {
@@ -175,12 +176,14 @@ struct ExportCommand: ParsableCommand {
         // administrator copies the whole store with 'haven backup' instead).
         let users = try opened.users()
         let (latest, leftOut) = try opened.latestVersions().keeping { NeedToKnow.level(of: actor, for: $0, users: users) != .refused }
+        let recipients = try encryption.recipients()
         // The file is made first, so a name already taken is refused before anything is audited.
         let stream = try output.map { try ReportFile.Stream(creating: $0, store: opened.directory) }
             ?? ReportFile.Stream(standardOutputFor: "the export")
         do {
             try opened.logJob(.export, "\(latest.count) cases as \(format.rawValue)\(includeSensitive ? " with family whereabouts" : "") to \(output ?? "standard output")"
-                              + (leftOut > 0 ? "; \(leftOut) restricted left out" : ""), by: actor)
+                              + encryption.described(recipients) + (leftOut > 0 ? "; \(leftOut) restricted left out" : ""), by: actor)
+            try stream.encrypt(to: recipients)
             if includeSensitive {
                 // Recorded before the data leaves: an export that is not audited does not happen.
                 try opened.auditExport("export", "\"\(latest.count) cases as JSON with family whereabouts and contact channels, to \(output ?? "standard output")\"",

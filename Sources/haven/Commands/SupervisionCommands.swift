@@ -118,21 +118,23 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "text or csv.") var format: Format = .text
     @Option(help: ArgumentHelp("Write here instead of standard output (created 0600; never over a file).", valueName: "file"))
     var output: String?
+    @OptionGroup var encryption: EncryptionOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
     func run() throws {
         let (opened, actor) = try store.open(for: .runReports)
         let reference = try opened.adopt(data.loadReferenceData())
-        try opened.logJob(.report, "\(kind.rawValue) report as \(format.rawValue) to \(output ?? "standard output")", by: actor)
+        let recipients = try encryption.recipients()
+        try opened.logJob(.report, "\(kind.rawValue) report as \(format.rawValue) to \(output ?? "standard output")" + encryption.described(recipients), by: actor)
         let table = Reports.make(kind, summaries: try opened.summaries(), users: try opened.users(), reference: reference,
                                  today: .today())
         let text = format == .csv ? table.csv : table.text
         guard let output else {
-            try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the report")
+            try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the report", encryptingTo: recipients)
             return
         }
-        try ReportFile.write(text, to: output, store: opened.directory)
+        try ReportFile.write(text, to: output, store: opened.directory, encryptingTo: recipients)
         FileHandle.standardError.write(Data("Wrote the \(kind.rawValue) report to \(output).\n".utf8))
     }
 }
