@@ -17,7 +17,7 @@ struct Haven: ParsableCommand {
                       CheckCommand.self, CompactCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
                       TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self,
-                      AccessCommand.self, RestrictCommand.self, ShowCommand.self]
+                      AccessCommand.self, RestrictCommand.self, ShowCommand.self, ResearchExportCommand.self]
     )
 
     @OptionGroup var store: StoreOptions

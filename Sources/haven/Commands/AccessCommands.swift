@@ -168,3 +168,49 @@ struct ShowCommand: ParsableCommand {
                                              encryptingTo: try encryption.recipients())
     }
 }
+
+/// `haven research-export`: every case pseudonymised for research, no group smaller than five.
+struct ResearchExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "research-export", abstract: "Write a pseudonymised CSV for research: no names, no case numbers, dates to the month, ages in bands, no group under five.",
+        discussion: """
+            haven research-export --output research.csv --key-file /secure/research.key --encrypt-to age1…
+
+            Each case number becomes a keyed hash (HMAC-SHA-256 under the key file's bytes, at least 32; \
+            without --key-file a new key is made for this file alone, so its pseudonyms link to no other \
+            export). Rows whose country, age band, specialty and arrival month together describe fewer than \
+            five people are not written; how many is said. Recorded in the access log.
+            """)
+
+    @Option(help: ArgumentHelp("Write here (created 0600; never over a file).", valueName: "file")) var output: String
+    @Option(name: .customLong("key-file"), help: ArgumentHelp("The pseudonyms' key: a file of at least 32 bytes the programme keeps apart from the store.", valueName: "file"))
+    var keyFile: String?
+    @OptionGroup var encryption: EncryptionOptions
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let (opened, actor) = try store.open(for: .runReports)
+        let pseudonym: Pseudonym
+        if let keyFile {
+            guard let made = Pseudonym(key: Array(try ReportFile.read(keyFile))) else {
+                throw HavenFailure("--key-file \(keyFile): a key needs at least 32 bytes (make one with: head -c 32 /dev/urandom > FILE).")
+            }
+            pseudonym = made
+        } else {
+            pseudonym = .oneOff()
+        }
+        let recipients = try encryption.recipients()
+        let today = CalendarDate.today()
+        var rows: [ResearchExport.Row] = []
+        for summary in try opened.summaries() {
+            rows.append(ResearchExport.row(try opened.load(summary.id).record, today: today, pseudonym: { pseudonym($0) }))
+        }
+        let result = ResearchExport.keepingGroupsOfFive(rows)
+        try opened.logJob(.export, "research export of \(result.rows.count) pseudonymised cases to \(output) (\(result.suppressed) in \(result.suppressedGroups) groups under \(ResearchExport.smallestGroup) left out)"
+                          + encryption.described(recipients), by: actor)
+        try ReportFile.write(ResearchExport.csv(result), to: output, store: opened.directory, encryptingTo: recipients)
+        FileHandle.standardError.write(Data(("Wrote \(result.rows.count) pseudonymised cases to \(output); \(result.suppressed) in \(result.suppressedGroups) group"
+            + "\(result.suppressedGroups == 1 ? "" : "s") of fewer than \(ResearchExport.smallestGroup) were left out"
+            + (keyFile == nil ? "; the pseudonyms link to no other export (give --key-file to keep them)" : "") + ".\n").utf8))
+    }
+}

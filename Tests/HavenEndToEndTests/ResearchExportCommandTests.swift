@@ -1,0 +1,59 @@
+import Foundation
+import HavenTestSupport
+import XCTest
+
+/// `haven research-export` on a demo store (issue 24): every written group of the
+/// quasi-identifiers holds five or more people, no case number or name is in the file, dates
+/// are months, and a kept key gives the same pseudonyms twice while none gives new ones.
+final class ResearchExportCommandTests: XCTestCase {
+    var scratch: URL!
+    var store: String { scratch.appendingPathComponent("demo").path }
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("haven-research-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let scratch { try? FileManager.default.removeItem(at: scratch) }
+    }
+
+    func haven(_ arguments: String...) throws -> (status: Int32, output: String) {
+        try ChildProcess.run(["env", "HAVEN_DATA=\(HavenBinary.dataDirectory.path)", HavenBinary.url.path] + arguments + ["--store", store],
+                             outputPath: scratch.appendingPathComponent("\(UUID().uuidString).out").path)
+    }
+
+    func file(_ name: String) -> String { scratch.appendingPathComponent(name).path }
+
+    func rows(_ path: String) throws -> [[String]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    func testEveryGroupHoldsFiveAndNothingNamesAPerson() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "600", "--no-open", "--role", "supervisor").status, 0)
+        try Data((0..<32).map { UInt8($0 * 7 + 1) }).write(to: URL(fileURLWithPath: file("research.key")))
+        var result = try haven("research-export", "--output", file("one.csv"), "--key-file", file("research.key"))
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("were left out"), result.output)
+        let one = try rows(file("one.csv"))
+        XCTAssertGreaterThan(one.count, 100, "most of 600 cases are in groups of five or more")
+        var sizes: [String: Int] = [:]
+        for row in one { sizes[row[1...4].joined(separator: "|"), default: 0] += 1 }
+        XCTAssertTrue(sizes.values.allSatisfy { $0 >= 5 }, "\(sizes.filter { $0.value < 5 })")
+        let text = try String(contentsOfFile: file("one.csv"), encoding: .utf8)
+        XCTAssertFalse(text.contains("HV-"))
+        XCTAssertNil(text.range(of: "[А-Яа-яЁё]", options: .regularExpression), "no name in either script")
+        XCTAssertNil(text.range(of: "\\d{4}-\\d{2}-\\d{2}", options: .regularExpression), "no day, only months")
+        // The same key, the same pseudonyms; no key, others.
+        XCTAssertEqual(try haven("research-export", "--output", file("two.csv"), "--key-file", file("research.key")).status, 0)
+        XCTAssertEqual(Set(try rows(file("two.csv")).map { $0[0] }), Set(one.map { $0[0] }))
+        result = try haven("research-export", "--output", file("three.csv"))
+        XCTAssertTrue(result.output.contains("link to no other export"), result.output)
+        XCTAssertTrue(Set(try rows(file("three.csv")).map { $0[0] }).isDisjoint(with: Set(one.map { $0[0] })))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: file("short.key")))
+        result = try haven("research-export", "--output", file("four.csv"), "--key-file", file("short.key"))
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("at least 32 bytes"), result.output)
+    }
+}
