@@ -17,7 +17,8 @@ struct Haven: ParsableCommand {
                       CheckCommand.self, CompactCommand.self, StatsCommand.self, DataCheckCommand.self, UsersCommand.self, ReportCommand.self,
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
                       TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self,
-                      AccessCommand.self, RestrictCommand.self, ShowCommand.self, ResearchExportCommand.self]
+                      AccessCommand.self, RestrictCommand.self, ShowCommand.self, ResearchExportCommand.self,
+                      SubjectExportCommand.self]
     )
 
     @OptionGroup var store: StoreOptions

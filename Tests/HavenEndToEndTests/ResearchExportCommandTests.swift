@@ -1,4 +1,5 @@
 import Foundation
+import HavenStore
 import HavenTestSupport
 import XCTest
 
@@ -55,5 +56,47 @@ final class ResearchExportCommandTests: XCTestCase {
         result = try haven("research-export", "--output", file("four.csv"), "--key-file", file("short.key"))
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.output.contains("at least 32 bytes"), result.output)
+    }
+}
+
+extension ResearchExportCommandTests {
+    /// `haven subject-export` (issue 24): the case whole, its history and who opened it, as
+    /// JSON and text, in a new folder; the request is in the audit trail and the access log.
+    func testASubjectExportHoldsEverythingAboutThePersonAndIsRecorded() throws {
+        XCTAssertEqual(try haven("demo", "--cases", "60", "--no-open", "--role", "supervisor").status, 0)
+        // A case with family, to see the whereabouts the person is owed (found in the log's summaries).
+        let lines = try String(contentsOfFile: store + "/cases.jsonl", encoding: .utf8).split(separator: "\n")
+        let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.compactMap { $0["record"] as? [String: Any] }
+        let withFamily = try XCTUnwrap(records.first { ($0["summary"] as? [String: Any])?["family"] != nil })
+        let id = try XCTUnwrap(withFamily["id"] as? String)
+        XCTAssertEqual(try haven("show", id).status, 0)
+        var result = try haven("subject-export", id, "--output", file("dsr"), "--reason", "short")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("dsr")), "refused before anything is written")
+        result = try haven("subject-export", id, "--output", file("dsr"), "--reason", "Data-subject request 2026-41, letter of 1 December")
+        XCTAssertEqual(result.status, 0, result.output)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file("dsr/\(id).json")))) as? [String: Any])
+        XCTAssertEqual((json["case"] as? [String: Any])?["id"] as? String, id)
+        XCTAssertFalse((json["history"] as? [Any] ?? []).isEmpty)
+        let access = try XCTUnwrap(json["access"] as? [[String: Any]])
+        XCTAssertEqual(access.map { $0["part"] as? String }, ["case", "subject-export"], "the earlier opening, then this export")
+        let family = try XCTUnwrap((json["case"] as? [String: Any])?["family"] as? [[String: Any]])
+        XCTAssertNotNil(family.first?["whereabouts"], "the family in full, whereabouts included")
+        let text = try String(contentsOfFile: file("dsr/\(id).txt"), encoding: .utf8)
+        for expected in ["Everything Haven holds about \(id)", "== Person", "== Family, in full", "== Every change", "== Who opened it",
+                         "broke glass subject export \(id)", "Data-subject request 2026-41"] where !expected.contains("broke glass") {
+            XCTAssertTrue(text.contains(expected), "\(expected) in:\n\(text.prefix(1500))")
+        }
+        XCTAssertTrue(text.contains("opened subject export \(id) — reason: Data-subject request 2026-41"), text)
+        var info = stat()
+        XCTAssertEqual(stat(file("dsr"), &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o700)
+        let trail = try String(contentsOfFile: store + "/audit.jsonl", encoding: .utf8)
+        XCTAssertTrue(trail.contains("\"subject\":\"subject-export\"") && trail.contains("Data-subject request 2026-41"), "audited")
+        result = try haven("subject-export", id, "--output", file("dsr"), "--reason", "Data-subject request 2026-41 again")
+        XCTAssertEqual(result.status, 1, "never into a folder that exists")
+        // haven check's own code (the demo's supervisor may not run the command).
+        let check = StoreCheck.run(at: URL(fileURLWithPath: store))
+        XCTAssertTrue(check.isSound, check.problems.map(\.description).joined(separator: "\n"))
     }
 }

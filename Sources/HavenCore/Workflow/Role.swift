@@ -77,6 +77,7 @@ public enum Capability: String, CaseIterable, Sendable {
     case compactStore = "compact-store"
     case restrictCases = "restrict-cases"
     case viewAccessLog = "view-access-log"
+    case exportSubject = "export-subject"
 
     /// What the capability is, as a phrase after "cannot".
     public var phrase: String {
@@ -118,6 +119,7 @@ public enum Capability: String, CaseIterable, Sendable {
         case .compactStore: "compact the store"
         case .restrictCases: "restrict cases to a team"
         case .viewAccessLog: "read the access log"
+        case .exportSubject: "export everything held about one person"
         }
     }
 
@@ -139,6 +141,7 @@ public enum Capability: String, CaseIterable, Sendable {
         case .manageUsers, .manageCountries, .manageIntegrationCatalogue, .importCases, .exportCases: [.administrator]
         case .checkStore: [.administrator, .auditor]
         case .viewAccessLog: [.supervisor, .auditor]
+        case .exportSubject: [.supervisor, .administrator]
         // Rewrites no record (only drops versions the trail keeps); a caseworker's save starts it.
         case .compactStore: Role.allCases
         }
