@@ -124,6 +124,8 @@ final class NeedToKnowTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.restrict(record, team: ["audit.e", "nobody"], reason: "short", users: directory(), by: Fixtures.maria, at: now)) { error in
             guard case let .invalid(issues)? = error as? WorkflowError else { return XCTFail("\(error)") }
             XCTAssertEqual(issues.map(\.field), ["restriction.reason", "restriction.team", "restriction.team"])
+            XCTAssertEqual(issues.map(\.message).dropFirst(), ["audit.e is an auditor: only caseworkers and supervisors can be in a case's team.",
+                                                              "There is no user nobody in this store."])
         }
         let restricted = try Workflow.restrict(record, team: ["vera.t", "oleh.m", "vera.t"], reason: " Publicised defector ", users: directory(),
                                                by: Fixtures.maria, at: now)
@@ -185,5 +187,26 @@ final class NeedToKnowTests: XCTestCase {
         // A supervisor demoted while a session is open reads as a supervisor no more.
         let demoted = InMemoryCaseStore(cases: [record], users: try directory().applying(.add("maria.s", .caseworker), by: Fixtures.admin, at: now))
         XCTAssertThrowsError(try demoted.read(record.id, part: .caseRecord, by: Reader(actor: Fixtures.maria, session: "m"), reason: nil, at: now))
+    }
+
+    func testAReasonIsWordsAndSupervisorsGetOneLineAReaderAndCase() throws {
+        XCTAssertThrowsError(try NeedToKnow.reason("..........."), "a row of dots") { error in
+            XCTAssertEqual(error as? NeedToKnowError, .reasonWithoutWords)
+        }
+        XCTAssertEqual(try NeedToKnow.reason("Звонок семьи: срочно"), "Звонок семьи: срочно", "words in any script")
+        let record = Fixtures.newCase()
+        func entry(_ sequence: Int, _ user: UserName, _ outcome: AccessOutcome, detail: String? = nil, reason: String? = nil) -> AccessEntry {
+            AccessEntry(sequence: sequence, at: now, user: user, role: .caseworker, session: "s", part: .caseRecord, outcome: outcome,
+                        caseID: record.id, reason: reason, detail: detail)
+        }
+        let access = [entry(1, "vera.t", .refused, detail: NeedToKnow.noReasonDetail), entry(2, "vera.t", .reasoned, reason: "First reason given"),
+                      entry(3, "vera.t", .reasoned, reason: "Second reason given"), entry(4, "oleh.m", .refused, detail: NeedToKnow.restrictedDetail)]
+        let items = MyWork.items(for: "maria.s", role: .supervisor, cases: [CaseSummary(record: record, version: CaseVersion(1))], now: now,
+                                 clock: .utc, targets: StageTargets(days: [:]), access: access).filter { $0.reason == .access }
+        XCTAssertEqual(items.map(\.id).sorted(), ["access:3", "access:4"], "the newest reason of each reader; no refusal that only asked for one")
+        XCTAssertTrue(items.contains { $0.text == "vera.t opened it (case): Second reason given" })
+        XCTAssertTrue(items.contains { $0.text == "oleh.m tried to open it (case); it is restricted" })
+        XCTAssertEqual(MyWork.items(for: "anna.k", role: .caseworker, cases: [], now: now, clock: .utc, targets: StageTargets(days: [:]),
+                                    access: access).count, 0, "caseworkers are not told")
     }
 }

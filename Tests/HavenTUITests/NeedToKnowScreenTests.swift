@@ -62,6 +62,12 @@ final class NeedToKnowScreenTests: XCTestCase {
 
     func testARestrictedCaseIsMaskedAndClosedOutsideItsTeam() throws {
         let store = try fixture.makeStore()
+        // Oleh has it open, on a reason, when the supervisor restricts it.
+        var oleh = fixture.app("oleh.m", store)
+        _ = oleh.perform([.openCase(CaseID(number: 2))])
+        oleh.type("Covering Anna's interview today")
+        oleh.press([.enter])
+        XCTAssertEqual(oleh.topScreen.title, "HV-000002")
         var maria = fixture.app("maria.s", store)
         _ = maria.perform([.openCase(CaseID(number: 2))])
         maria.press([.character("R")])
@@ -71,8 +77,8 @@ final class NeedToKnowScreenTests: XCTestCase {
         maria.press([.down])
         maria.type("Publicised defector; threats received")
         maria.press([.control("s")])
-        XCTAssertTrue(text(maria).contains("audit.e is not a caseworker or supervisor"), text(maria))
-        maria.press([.up])
+        XCTAssertTrue(text(maria).contains("! audit.e is an auditor: only caseworkers and"), "beside the field: " + text(maria))
+        // The cursor is on the field to fix.
         maria.press([.control("u")])
         maria.press([.control("s")])
         XCTAssertEqual(maria.topScreen.title, "HV-000002", text(maria))
@@ -80,9 +86,11 @@ final class NeedToKnowScreenTests: XCTestCase {
         XCTAssertEqual(restriction.team, [])
         XCTAssertEqual(restriction.reason, "Publicised defector; threats received")
 
-        // Oleh: the names are masked in his lists, the finder does not find the name, and the case does not open.
-        var oleh = fixture.app("oleh.m", store)
+        // Oleh: the open case closes; the names are masked in his lists, the finder does not
+        // find the name, and the case does not open.
         oleh.storeDidChange(store.summaries())
+        XCTAssertNotEqual(oleh.topScreen.title, "HV-000002", "closed as it is restricted")
+        XCTAssertTrue(text(oleh).contains("HV-000002 is now restricted to its team, and was closed here."), text(oleh))
         oleh.press([.character("/")])
         oleh.type("Shcherbakov")
         XCTAssertFalse(text(oleh).contains("HV-000002"), text(oleh))

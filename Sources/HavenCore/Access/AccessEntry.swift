@@ -40,7 +40,7 @@ public enum AccessOutcome: String, Codable, Sendable, CaseIterable {
         switch self {
         case .opened: "opened"
         case .reasoned: "broke glass"
-        case .openedOnReason: "opened (reason given)"
+        case .openedOnReason: "opened again on a reason"
         case .refused: "refused"
         }
     }

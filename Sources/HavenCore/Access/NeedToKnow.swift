@@ -65,6 +65,8 @@ public enum NeedToKnow {
     public static func reason(_ typed: String) throws(NeedToKnowError) -> String {
         let trimmed = typed.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count >= shortestReason else { throw .reasonTooShort(trimmed.count) }
+        // Words, not a row of dots: at least five letters in any script.
+        guard trimmed.unicodeScalars.filter(\.properties.isAlphabetic).count >= 5 else { throw .reasonWithoutWords }
         guard trimmed.count <= 500 else { throw .reasonTooLong(trimmed.count) }
         return trimmed
     }
@@ -89,6 +91,7 @@ public enum NeedToKnowError: Error, Hashable, Sendable, CustomStringConvertible 
     case restricted(CaseID)
     case reasonTooShort(Int)
     case reasonTooLong(Int)
+    case reasonWithoutWords
 
     public var description: String {
         switch self {
@@ -97,6 +100,7 @@ public enum NeedToKnowError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .reasonTooShort(count):
             "A reason must say why in at least \(NeedToKnow.shortestReason) characters (\(count) typed)."
         case let .reasonTooLong(count): "A reason is at most 500 characters (\(count) typed)."
+        case .reasonWithoutWords: "A reason must say why in words (five letters at least)."
         }
     }
 }

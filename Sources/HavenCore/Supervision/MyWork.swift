@@ -90,10 +90,12 @@ public enum MyWork {
         // A supervisor hears of each case opened with a reason, and each refusal, in their team
         // (`NeedToKnow.supervisorsTold`: the caller passes those), for a month, until read.
         if scan.supervises {
-            for entry in access where entry.user != user && scan.isRecent(entry.at) {
+            // One line a reader and case: the newest reason (the log keeps every one).
+            var told: Set<String> = []
+            for entry in access.sorted(by: { $0.sequence > $1.sequence }) where entry.user != user && scan.isRecent(entry.at) {
                 // A refusal for want of a reason is the step before one; a restricted case tried
                 // from outside its team is worth a supervisor's look.
-                guard let id = entry.caseID, NeedToKnow.tellsSupervisors(entry) else { continue }
+                guard let id = entry.caseID, NeedToKnow.tellsSupervisors(entry), told.insert("\(entry.user)|\(id)").inserted else { continue }
                 let text = entry.outcome == .reasoned
                     ? "\(entry.user) opened it (\(entry.part.title)): \(entry.reason ?? "")"
                     : "\(entry.user) tried to open it (\(entry.part.title)); it is restricted" + (entry.reason.map { ": \($0)" } ?? "")

@@ -56,7 +56,7 @@ public enum UserDirectoryError: Error, Equatable, Sendable, CustomStringConverti
         case let .teamUnchanged(name, nil): "\(name) is in no team already."
         case let .teamUnchanged(name, team?): "\(name) is in team \(team) already."
         case let .badTeamName(name):
-            "'\(name)' is not a team name: 1 to 40 letters, digits, '-', '_' or '.'."
+            "'\(name)' is not a team name: 1 to 40 Latin letters, digits, '-', '_' or '.'."
         case let .roleChanged(name, nil, _): "\(name) has no role in this store (any more); ask an administrator."
         case let .roleChanged(name, now?, claimed):
             "\(name) is now \(now.withArticle) in this store, not \(claimed.withArticle); start Haven again."

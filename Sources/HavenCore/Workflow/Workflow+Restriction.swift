@@ -14,7 +14,9 @@ extension Workflow {
             issues.append(ValidationIssue(field: "restriction.reason", message: "Say why the case is restricted, in at least \(NeedToKnow.shortestReason) characters."))
         }
         for member in team where users.account(member)?.role.may(.editCase) != true {
-            issues.append(ValidationIssue(field: "restriction.team", message: "\(member) is not a caseworker or supervisor of this store."))
+            let message = users.account(member).map { "\(member) is \($0.role.withArticle): only caseworkers and supervisors can be in a case's team." }
+                ?? "There is no user \(member) in this store."
+            issues.append(ValidationIssue(field: "restriction.team", message: message))
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         let members = Array(Set(team)).sorted { $0.rawValue < $1.rawValue }

@@ -69,7 +69,8 @@ public struct BreakGlassScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         var y = area.y
-        canvas.put(" \(summary.id) is not assigned to you or your team", x: area.x, y: y, width: area.width, style: .heading)
+        let whose = context.role == .caseworker ? "not assigned to you or your team" : "not open to \(context.role.withArticle) without a reason"
+        canvas.put(" \(summary.id) is \(whose)", x: area.x, y: y, width: area.width, style: .heading)
         y += 2
         for (label, value) in facts(today: context.today) where y < area.maxY - 4 {
             canvas.put(" " + DisplayWidth.fit(label, to: 12) + " " + value, x: area.x, y: y, width: area.width)
@@ -77,7 +78,7 @@ public struct BreakGlassScreen: Screen {
         }
         y += 1
         let explanation = "You see its summary. To open it, say why you need it: your reason is kept in the access log "
-            + "with your name and the time, and your supervisor sees it in My work."
+            + "with your name and the time, and " + (context.role == .caseworker ? "your supervisor sees it in My work." : "supervisors see it in My work.")
         for line in DisplayWidth.wrap(explanation, to: area.width - 2) where y < area.maxY - 1 {
             canvas.put(" " + line, x: area.x, y: y, width: area.width, style: .muted)
             y += 1

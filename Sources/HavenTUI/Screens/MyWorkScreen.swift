@@ -132,6 +132,10 @@ public struct MyWorkScreen: Screen {
         case .open:
             guard let item else { return [.status("Nothing needs you now.", .info)] }
             guard !showingDismissed else { return [.status("u brings the line back first; D goes back to what needs you.", .info)] }
+            // A case restricted to a team without this reader: said here, not tried (and logged).
+            if let id = item.caseID, item.reason != .access, summary(of: id)?.latinName == NeedToKnow.maskedName {
+                return [.status(NeedToKnowError.restricted(id).description, .warning)]
+            }
             let opening = open(item.place)
             // Information is read by opening it; work stays until it is done.
             guard item.isDoneWhenOpened else { return opening }
@@ -189,7 +193,7 @@ public struct MyWorkScreen: Screen {
         case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
         case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
-        case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id)))]
+        case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id), selecting: item?.accessSequence))]
         }
     }
 
@@ -243,7 +247,8 @@ public struct MyWorkScreen: Screen {
     /// " Today      HV-000002 Solovev (Соловьёв) · Screening interview at 10:00 (60 min)".
     func row(_ item: WorkItem) -> String {
         let person = item.caseID.map { id in
-            summary(of: id).map { "\(id) \(Self.family($0.latinName)) (\(Self.family($0.cyrillicName))) · " } ?? "\(id) · "
+            summary(of: id).map { $0.latinName == NeedToKnow.maskedName ? "\(id) (restricted) · "
+                : "\(id) \(Self.family($0.latinName)) (\(Self.family($0.cyrillicName))) · " } ?? "\(id) · "
         } ?? ""
         return " " + DisplayWidth.fit(item.reason.title, to: Self.reasonWidth) + " " + person + item.text
     }
@@ -303,3 +308,9 @@ extension WorkDismissals {
             .filter { NeedToKnow.supervisorsTold(of: $0.user, users: users).contains(session.actor.user) }.prefix(500))
     }
 }
+
+extension WorkItem {
+    /// The access entry an Access line is about (its id is `access:SEQUENCE`).
+    var accessSequence: Int? { reason == .access ? Int(id.dropFirst("access:".count)) : nil }
+}
+

@@ -101,7 +101,8 @@ struct RestrictCommand: ParsableCommand {
 
     func run() throws {
         guard let id = CaseID(caseID) else { throw HavenFailure("'\(caseID)' is not a case number such as HV-000123.") }
-        guard lift != (reason != nil) else { throw HavenFailure("Give --reason (and --team) to restrict the case, or --lift.") }
+        guard !(lift && (reason != nil || team != nil)) else { throw HavenFailure("--lift takes no --team or --reason: it opens the case to need-to-know again.") }
+        guard lift || reason != nil else { throw HavenFailure("Give --reason (and --team) to restrict the case, or --lift.") }
         let (opened, actor) = try store.open(for: .restrictCases)
         let stored = try opened.readForCommand(id, by: actor, reason: nil)
         let next: Case
@@ -117,11 +118,16 @@ struct RestrictCommand: ParsableCommand {
                 next = try Workflow.restrict(stored.record, team: members, reason: reason ?? "", users: try opened.users(), by: actor, at: .now())
             }
         } catch let WorkflowError.invalid(issues) {
-            throw HavenFailure("\(id): nothing saved; " + issues.map(\.message).joined(separator: " "))
+            throw HavenFailure("\(id): nothing saved. " + issues.map(\.message).joined(separator: " "))
         }
-        guard next != stored.record else { print("\(id) is already so; nothing saved."); return }
+        guard next != stored.record else {
+            print(lift ? "\(id) is not restricted; nothing to lift." : "\(id) is already restricted so; nothing saved.")
+            return
+        }
         do { _ = try opened.save(next, basedOn: stored.version, by: actor, at: .now()) } catch { throw HavenFailure("\(id): \(error)") }
-        print(lift ? "\(id) is open to need-to-know again." : "\(id) is restricted to supervisors, its caseworker and \(next.restriction?.team.map(\.rawValue).joined(separator: ", ") ?? "").")
+        let named = next.restriction?.team.map(\.rawValue) ?? []
+        print(lift ? "\(id) is open to need-to-know again."
+              : "\(id) is restricted to supervisors and its caseworker" + (named.isEmpty ? "." : ", and \(named.joined(separator: ", "))."))
     }
 }
 

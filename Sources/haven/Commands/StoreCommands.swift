@@ -202,7 +202,7 @@ struct ExportCommand: ParsableCommand {
             stream.abandon()
             throw HavenFailure("\(error)")
         }
-        if let output { FileHandle.standardError.write(Data("Exported \(latest.count) cases to \(output).\n".utf8)) }
+        if let output { FileHandle.standardError.write(Data("Exported \(latest.count) case\(latest.count == 1 ? "" : "s") to \(output).\n".utf8)) }
         if leftOut > 0 {
             FileHandle.standardError.write(Data("\(leftOut) restricted case\(leftOut == 1 ? " was" : "s were") left out: only their teams and supervisors may read them; 'haven backup' copies the whole store.\n".utf8))
         }

@@ -16,7 +16,7 @@ enum CaseForms {
         case "screening": return CaseActions.recordScreening(stored, context: context)
         case "propose": return CaseActions.proposeDecision(stored, context: context)
         case "close": return CaseActions.closeCase(stored, context: context)
-        case "restrict": return RestrictionActions.restrict(stored, context: context)
+        case "restrict": return RestrictionActions.restrict(stored, context: context, users: users())
         case "decision.amend": return CorrectionActions.amendDecision(stored, context: context)
         case "screening.correct" where record.screening.indices.contains(first):
             return CorrectionActions.correctScreening(stored, index: first, context: context)

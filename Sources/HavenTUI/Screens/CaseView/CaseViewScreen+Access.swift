@@ -14,6 +14,8 @@ extension CaseViewScreen {
         let record = stored.record
         if record.stage == .closed { return "\(record.id) is closed." }
         switch action {
+        case .restrict:
+            return "Only a supervisor restricts a case to a team."
         case .approveDecision, .returnDecision, .overrideAllocation:
             return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
         case .proposeDecision, .amendDecision, .allocation(.propose):
@@ -27,5 +29,16 @@ extension CaseViewScreen {
         }
         if action == .moveStage { return "No stage move from \(record.stage.title) is open to \(context.role.withArticle)." }
         return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
+    }
+
+    /// The case was restricted to a team without this reader (its names now masked in what
+    /// they are shown): the view closes, unless a note is being written, which is said to be
+    /// unsaveable there instead of being thrown away.
+    func closedToThisReader(_ summaries: [CaseSummary]) -> [Command]? {
+        guard let now = summaries.summary(of: stored.record.id), now.restriction != nil, now.latinName == NeedToKnow.maskedName else { return nil }
+        guard note == nil else {
+            return [.status("\(stored.record.id) is now restricted to its team: your note cannot be saved there (Esc puts it away).", .warning)]
+        }
+        return [.back, .status("\(stored.record.id) is now restricted to its team, and was closed here.", .warning)]
     }
 }

@@ -262,7 +262,7 @@ public struct CaseViewScreen: Screen {
         case .reassign:
             return CaseActions.reassign([stored.record.id])
         case .restrict:
-            return [.push(RestrictionActions.restrict(stored, context: context))]
+            return [.run(OpenRestrictForm(stored: stored))]
         case .confirmApproval:
             let seen = confirmingSeen
             confirmingSeen = nil
@@ -296,6 +296,7 @@ public struct CaseViewScreen: Screen {
     /// Another session saved this case: reload it at once, unless a note is being written,
     /// which is never thrown away; then say so, and Ctrl-R reloads keeping the note.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        if let restricted = closedToThisReader(summaries) { return restricted }
         guard let newer = summaries.first(where: { $0.id == stored.record.id }), newer.version > stored.version else { return [] }
         guard note == nil else {
             return [.status("\(stored.record.id) was changed in another session; Ctrl-R reloads, your note is kept.", .warning)]
@@ -339,7 +340,7 @@ public struct CaseViewScreen: Screen {
         // A closed case says why in its heading, where every section shows it.
         let stage = record.stage == .closed ? record.closure.map { "Closed: \($0.reason.title)" } ?? record.stage.title : record.stage.title
         let heading = " \(record.id) \(record.defector.cyrillicName.displayed) (\(record.defector.latinName.given) \(record.defector.latinName.family))"
-            + " · \(stage) · \(stored.version)"
+            + " · \(stage)" + (record.restriction == nil ? "" : " · RESTRICTED") + " · \(stored.version)"
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1

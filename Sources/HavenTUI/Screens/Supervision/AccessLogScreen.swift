@@ -18,9 +18,13 @@ public struct AccessLogScreen: Screen {
     let context: SessionContext
     var pageRows = 17
 
-    public init(context: SessionContext, filter: AccessFilter = AccessFilter()) {
+    /// The entry to select once read (a My work line's), by its number.
+    var selecting: Int?
+
+    public init(context: SessionContext, filter: AccessFilter = AccessFilter(), selecting: Int? = nil) {
         self.context = context
         self.filter = filter
+        self.selecting = selecting
     }
 
     public var title: String { "Access log" }
@@ -32,7 +36,7 @@ public struct AccessLogScreen: Screen {
             KeyBinding([.character("c")], .byCase, label: "Case", help: "Only the selected entry's case"),
             KeyBinding([.character("u")], .byUser, label: "User", help: "Only the selected entry's user"),
             KeyBinding([.character("r")], .reasons, label: "Reasons", help: "Only openings with a reason given, and refusals (or everything again)"),
-            KeyBinding([.character("x")], .clearFilter, help: "Show every entry"),
+            KeyBinding([.character("x")], .clearFilter, label: "All", help: "Show every entry"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next (older) entry"),
             KeyBinding([.up, .character("k")], .up, help: "Previous (newer) entry"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
@@ -80,9 +84,13 @@ public struct AccessLogScreen: Screen {
     public mutating func receive(reply: StoreReply) -> [Command] {
         switch reply {
         case let .accessEntries(found, asked):
+            // Another filter starts at the newest entry; the same one read again keeps the place.
+            if asked != filter { selected = 0 }
             entries = found
             filter = asked
             loaded = true
+            if let wanted = selecting, let position = found.firstIndex(where: { $0.sequence == wanted }) { selected = position }
+            selecting = nil
             selected = min(selected, max(0, found.count - 1))
             showingDetail = false
             return []
