@@ -41,6 +41,8 @@ final class NeedToKnowTests: XCTestCase {
         XCTAssertEqual(NeedToKnow.level(of: Fixtures.pieter, for: restricted, users: users), .full)
         XCTAssertEqual(NeedToKnow.level(of: Fixtures.admin, for: restricted, users: users), .refused)
         XCTAssertEqual(NeedToKnow.level(of: Fixtures.auditor, for: restricted, users: users), .refused)
+        XCTAssertEqual(NeedToKnow.level(of: Actor(user: "vera.t", role: .administrator), for: restricted, users: users), .refused,
+                       "named in the team, but an administrator now")
     }
 
     func testRestrictedNamesAreMaskedOutsideTheTeamOnly() {

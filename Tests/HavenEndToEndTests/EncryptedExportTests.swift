@@ -60,6 +60,11 @@ final class EncryptedExportTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(try decrypt(file("stories.age"), file("auditor.key")).hasPrefix("["))
 
+        // To standard output too: a case, and its history.
+        let shown = try run(["sh", "-c", "env HAVEN_DATA='\(HavenBinary.dataDirectory.path)' '\(HavenBinary.url.path)' show HV-000001 --history --reason 'Checking the history encrypted' --encrypt-to \(recipient) --store '\(store)' > '\(file("history.age"))'"])
+        XCTAssertEqual(shown.status, 0, shown.output)
+        XCTAssertFalse(try String(decoding: Data(contentsOf: URL(fileURLWithPath: file("history.age"))), as: UTF8.self).contains("HV-000001"))
+        XCTAssertTrue(try decrypt(file("history.age"), file("auditor.key")).contains("\"caseID\":\"HV-000001\""))
         var broken = Array(recipient)
         broken[broken.count - 3] = broken[broken.count - 3] == "q" ? "p" : "q"
         result = try haven("export", "--output", file("never.age"), "--encrypt-to", String(broken))

@@ -44,6 +44,7 @@ final class ResearchExportCommandTests: XCTestCase {
         XCTAssertTrue(sizes.values.allSatisfy { $0 >= 5 }, "\(sizes.filter { $0.value < 5 })")
         let text = try String(contentsOfFile: file("one.csv"), encoding: .utf8)
         XCTAssertFalse(text.contains("HV-"))
+        XCTAssertTrue(one.allSatisfy { $0[0].hasPrefix("p") && $0[0].count == 17 }, "a letter, then 16 hex digits")
         XCTAssertNil(text.range(of: "[А-Яа-яЁё]", options: .regularExpression), "no name in either script")
         XCTAssertNil(text.range(of: "\\d{4}-\\d{2}-\\d{2}", options: .regularExpression), "no day, only months")
         // The same key, the same pseudonyms; no key, others.
@@ -84,7 +85,7 @@ extension ResearchExportCommandTests {
         XCTAssertNotNil(family.first?["whereabouts"], "the family in full, whereabouts included")
         let text = try String(contentsOfFile: file("dsr/\(id).txt"), encoding: .utf8)
         for expected in ["Everything Haven holds about \(id)", "== Person", "== Family, in full", "== Every change", "== Who opened it",
-                         "broke glass subject export \(id)", "Data-subject request 2026-41"] where !expected.contains("broke glass") {
+                         "== Whole-store exports and reports", "Data-subject request 2026-41"] {
             XCTAssertTrue(text.contains(expected), "\(expected) in:\n\(text.prefix(1500))")
         }
         XCTAssertTrue(text.contains("opened subject export \(id) — reason: Data-subject request 2026-41"), text)
@@ -95,6 +96,10 @@ extension ResearchExportCommandTests {
         XCTAssertTrue(trail.contains("\"subject\":\"subject-export\"") && trail.contains("Data-subject request 2026-41"), "audited")
         result = try haven("subject-export", id, "--output", file("dsr"), "--reason", "Data-subject request 2026-41 again")
         XCTAssertEqual(result.status, 1, "never into a folder that exists")
+        result = try haven("subject-export", id, "--output", store + "/inside", "--reason", "Data-subject request 2026-41 again")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("is inside the store"), result.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store + "/inside"))
         // haven check's own code (the demo's supervisor may not run the command).
         let check = StoreCheck.run(at: URL(fileURLWithPath: store))
         XCTAssertTrue(check.isSound, check.problems.map(\.description).joined(separator: "\n"))

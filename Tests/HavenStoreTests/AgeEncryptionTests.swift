@@ -77,6 +77,9 @@ final class AgeEncryptionTests: XCTestCase {
         broken[broken.count - 2] = broken[broken.count - 2] == "q" ? "p" : "q"
         XCTAssertNil(AgeEncryption.Recipient(String(broken)), "a checksum that does not hold")
         XCTAssertNil(AgeEncryption.Recipient("age1"))
+        XCTAssertNil(AgeEncryption.Recipient("AGE1" + recipient.text.dropFirst(4)), "mixed case")
+        XCTAssertNotNil(AgeEncryption.Recipient(recipient.text.uppercased()), "all upper case is Bech32 too")
+        XCTAssertEqual(try AgeEncryption.Recipient.list(in: "# written on Windows\r\n\(recipient.text)\r\n"), [recipient], "CRLF lines")
         XCTAssertNil(AgeEncryption.Recipient("ssh-ed25519 AAAA"))
         XCTAssertEqual(try AgeEncryption.Recipient.list(in: "# the auditor\n\n\(recipient.text)\n"), [recipient])
         XCTAssertThrowsError(try AgeEncryption.Recipient.list(in: "\(recipient.text)\nnot a key\n")) { error in

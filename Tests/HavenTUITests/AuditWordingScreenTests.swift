@@ -60,6 +60,16 @@ final class AuditWordingScreenTests: XCTestCase {
         app.press([.character("6")]) // auditor: Queues, Approvals, Allocation, Workload, Dashboard, Audit trail
         XCTAssertEqual(app.lines[1], " Audit trail: 2 entries · everything")
         XCTAssertTrue(app.lines[4].hasSuffix("anna.k       HV-000007 v2 Person · Place of birth, Family · m…"), app.lines[4])
+        // Not the auditor's case: which fields changed, not to what (need to know).
+        app.press([.enter])
+        XCTAssertEqual(Array(app.lines[5...7]), [" Person · Place of birth", "    before: (need to know: open the case to read)",
+                                                 "    after:  (need to know: open the case to read)"])
+        XCTAssertFalse(app.lines.joined().contains("Псков"))
+        app.press([.enter])
+        // With a reason given for the case in this session, the values read.
+        _ = try store.read(CaseID(number: 7), part: .caseRecord, by: Reader(actor: Actor(user: "audit.e", role: .auditor), session: "s"),
+                           reason: "Auditing this case's changes", at: Self.tick)
+        app.press([.character("x")])
         app.press([.enter])
         XCTAssertEqual(Array(app.lines[5...16]), [
             " Person · Place of birth",

@@ -273,6 +273,8 @@ final class CaseLifeScreensTests: XCTestCase {
         _ = try store.save(record, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
         stored = try store.load(CaseID(number: 1))
         let small = Size(width: 60, height: 16)
+        // The supervisor must be one of the store's users: a reading checks the role it gives him.
+        _ = try store.changeUsers(.add("pieter.v", .supervisor), by: Actor(user: "root", role: .administrator), at: Self.tick)
         let context = SessionContext(user: "pieter.v", today: Self.today, storeDescription: "Store", role: .supervisor,
                                      clock: { Self.tick }, reference: IntegrationScreensTests.reference)
         var app = HavenApp(root: StoryReviewScreen(id: CaseID(number: 1), context: context), context: context, store: store)

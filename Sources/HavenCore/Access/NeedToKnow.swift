@@ -33,12 +33,20 @@ public enum NeedToKnow {
     public static func level(of actor: Actor, for summary: CaseSummary, users: UserDirectory?) -> AccessLevel {
         if actor.role == .supervisor { return .full }
         if let restriction = summary.restriction {
-            return restriction.team.contains(actor.user) ? .full : .refused
+            // Named in the team and still someone who works on cases (a member made an
+            // auditor or an administrator since is not).
+            return restriction.team.contains(actor.user) && actor.role.may(.editCase) ? .full : .refused
         }
         guard actor.role == .caseworker, let holder = summary.assignedTo else { return .reasonNeeded }
         if holder == actor.user { return .full }
         if let mine = users?.account(actor.user)?.team, let theirs = users?.account(holder)?.team, mine == theirs { return .full }
         return .reasonNeeded
+    }
+
+    /// Whether a masked summary (as a reader's screens receive them) says the case is now
+    /// restricted to a team without that reader: every screen holding it closes.
+    public static func isClosedToReader(_ summary: CaseSummary?) -> Bool {
+        summary?.restriction != nil && summary?.latinName == maskedName
     }
 
     /// Whether `actor` sees the case's names in lists.

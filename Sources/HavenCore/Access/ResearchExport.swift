@@ -6,8 +6,9 @@ public enum ResearchExport {
     /// The fewest people a written combination of the quasi-identifiers may describe (k).
     public static let smallestGroup = 5
 
-    public static let header = ["person", "country", "age_band", "specialty", "arrival_month", "registered_month", "stage",
-                                "decision", "employed", "family_members"]
+    /// Beside the four quasi-identifiers only attributes with few values; no month of
+    /// registration or family size, which would single people out within a group.
+    public static let header = ["person", "country", "age_band", "specialty", "arrival_month", "stage", "decision", "employed"]
 
     /// One person, as the file says them.
     public struct Row: Hashable, Sendable {
@@ -16,16 +17,14 @@ public enum ResearchExport {
         public var ageBand: String
         public var specialty: String
         public var arrivalMonth: String
-        public var registeredMonth: String
         public var stage: String
         public var decision: String
         public var employed: String
-        public var familyMembers: String
 
         /// The quasi-identifiers: what could single a person out with outside knowledge.
         public var group: [String] { [country, ageBand, specialty, arrivalMonth] }
         public var fields: [String] {
-            [person, country, ageBand, specialty, arrivalMonth, registeredMonth, stage, decision, employed, familyMembers]
+            [person, country, ageBand, specialty, arrivalMonth, stage, decision, employed]
         }
     }
 
@@ -60,9 +59,9 @@ public enum ResearchExport {
         let placement = record.integration.openPlacement
         return Row(person: pseudonym(record.id), country: record.allocatedCountry?.rawValue ?? "",
                    ageBand: ageBand(record.defector.birthDate, on: today), specialty: record.defector.service.specialty ?? "",
-                   arrivalMonth: month(record.relocation.arrivalDate), registeredMonth: month(record.registeredAt.date),
+                   arrivalMonth: month(record.relocation.arrivalDate),
                    stage: record.stage.rawValue, decision: record.decision?.review?.verdict == .approved ? record.decision!.outcome.rawValue : "",
-                   employed: placement == nil ? "no" : "yes", familyMembers: String(record.family.count))
+                   employed: placement == nil ? "no" : "yes")
     }
 
     /// The rows of groups of at least `smallestGroup`, in the order given, and what was left out.

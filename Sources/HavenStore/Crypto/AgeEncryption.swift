@@ -20,7 +20,9 @@ public enum AgeEncryption {
         /// Nil unless `text` is an `age1…` key whose checksum holds and which is 32 bytes.
         public init?(_ text: String) {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let (hrp, data) = Bech32.decode(trimmed.lowercased()), hrp == "age", data.count == 32 else { return nil }
+            // Bech32 is all lower case or all upper case, never mixed.
+            guard trimmed == trimmed.lowercased() || trimmed == trimmed.uppercased(),
+                  let (hrp, data) = Bech32.decode(trimmed.lowercased()), hrp == "age", data.count == 32 else { return nil }
             publicKey = data
             self.text = trimmed
         }
@@ -29,7 +31,8 @@ public enum AgeEncryption {
         /// blank lines), or the reason it cannot be read.
         public static func list(in text: String) throws(RecipientError) -> [Recipient] {
             var found: [Recipient] = []
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            // Lines end in LF or CRLF (a file written on Windows).
+            for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
                 let content = line.trimmingCharacters(in: .whitespaces)
                 guard !content.isEmpty, !content.hasPrefix("#") else { continue }
                 guard let recipient = Recipient(content) else { throw .notARecipient(line: number + 1, String(content.prefix(20))) }
@@ -89,10 +92,13 @@ public enum AgeEncryption {
         public mutating func update(_ bytes: [UInt8]) throws -> [UInt8] {
             pending += bytes
             var out: [UInt8] = []
-            while pending.count > AgeEncryption.chunkSize {
-                out += try seal(Array(pending.prefix(AgeEncryption.chunkSize)), last: false)
-                pending.removeFirst(AgeEncryption.chunkSize)
+            var start = 0
+            // Sealed from an offset, the rest kept once at the end (not shifted after each chunk).
+            while pending.count - start > AgeEncryption.chunkSize {
+                out += try seal(Array(pending[start..<(start + AgeEncryption.chunkSize)]), last: false)
+                start += AgeEncryption.chunkSize
             }
+            if start > 0 { pending.removeFirst(start) }
             return out
         }
 

@@ -21,7 +21,8 @@ public struct Pseudonym {
 
     public func callAsFunction(_ id: CaseID) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array(id.rawValue.utf8), using: key)
-        return Array(code).prefix(8).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        // A letter first: a spreadsheet never reads it as a number (16 digits, or 123e4567).
+        return "p" + Array(code).prefix(8).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 }
 

@@ -8,6 +8,13 @@ import HavenCore
 /// itself (never the case log's lock, so reading does not wait for saves) and fsynced.
 extension FileCaseStore {
     var accessLogPath: String { directory.appendingPathComponent(AccessLog.fileName).path }
+
+    /// A backup, or a store on a read-only file system: a copy for recovery, read unrecorded.
+    var isRecoveryCopy: Bool {
+        if access(directory.appendingPathComponent(BackupManifest.fileName).path, F_OK) == 0 { return true }
+        var info = statvfs()
+        return statvfs(directory.path, &info) == 0 && info.f_flag & UInt(ST_RDONLY) != 0
+    }
     var reasonsLogPath: String { directory.appendingPathComponent(AccessLog.reasonsFileName).path }
 
     public func read(_ id: CaseID, part: AccessPart, by reader: Reader, reason: String?, at time: Timestamp) throws -> StoredCase {
@@ -31,7 +38,14 @@ extension FileCaseStore {
         // A store on a read-only file system, or a backup, is open for recovery: reading and
         // export work unrecorded (nothing can be written there; whoever can mount or copy it
         // can read its files anyway). A writable store whose log cannot be written refuses.
-        guard readOnlyReason == nil else { return }
+        if let readOnlyReason {
+            guard isRecoveryCopy else {
+                // An account the files are read-only to (an auditor given read access by the
+                // system) reads nothing unrecorded.
+                throw StoreError.unavailable("the access log cannot be written by this account (\(readOnlyReason)), and nothing is read unrecorded")
+            }
+            return
+        }
         let file = try openAccessLog()
         try file.withLock(.exclusive) {
             var tail = accessTail

@@ -316,6 +316,13 @@ public struct FormScreen: Screen {
         }
     }
 
+    /// A form on a case restricted since to a team without this reader closes: it shows the
+    /// case's values, and its save would be refused.
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        guard let id = origin?.caseID, NeedToKnow.isClosedToReader(summaries.summary(of: id)) else { return [] }
+        return [.back, .status("\(id) is now restricted to its team: the form was closed, and nothing was saved.", .warning)]
+    }
+
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))

@@ -31,6 +31,8 @@ public struct HomeScreen: Screen {
     public private(set) var myWorkCount: Int?
     /// The user's dismissed My work lines, once read.
     private var dismissedWork: Set<String>?
+    /// The reasons a supervisor is told of (My work's Access lines), read with the dismissals.
+    private var accessForWork: [AccessEntry] = []
     /// The time now, as the runtime last said.
     private var now: Timestamp?
     /// The count is to be worked out again (the store or the dismissals changed): done on the
@@ -70,6 +72,7 @@ public struct HomeScreen: Screen {
     public mutating func receive(_ message: any Sendable) -> [Command] {
         guard let read = message as? WorkDismissals.Read else { return [] }
         dismissedWork = Set(read.dismissed)
+        accessForWork = read.access
         countIsStale = true
         return []
     }
@@ -91,7 +94,8 @@ public struct HomeScreen: Screen {
         guard let context, let dismissedWork, let now, MyWork.applies(to: context.role) else { return }
         countIsStale = false
         myWorkCount = MyWork.items(for: context.user, role: context.role, cases: summaries, now: now, clock: context.localClock,
-                                   targets: context.reference?.stageTargets ?? StageTargets(days: [:]), dismissed: dismissedWork).count
+                                   targets: context.reference?.stageTargets ?? StageTargets(days: [:]), dismissed: dismissedWork,
+                                   access: accessForWork).count
     }
 
     public mutating func storeDidChange(_ cases: [CaseSummary]) -> [Command] {

@@ -152,7 +152,7 @@ public struct MyWorkScreen: Screen {
         case .close:
             guard !showingDismissed else { return handle(.showDismissed) }
             // The home screen's count follows what was dismissed here.
-            return [.backAnswering(WorkDismissals.Read(dismissed: Array(dismissed)))]
+            return [.backAnswering(WorkDismissals.Read(dismissed: Array(dismissed), access: access))]
         case .undismiss:
             let chosen = showingDismissed ? item?.id : dismissedHere.first
             guard let id = chosen else {

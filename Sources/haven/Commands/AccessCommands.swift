@@ -156,6 +156,8 @@ struct ShowCommand: ParsableCommand {
         guard !(family && history) else { throw HavenFailure("Give --family or --history, not both.") }
         let (opened, actor) = try store.open(for: .viewCases)
         let part: AccessPart = family ? .family : history ? .history : .caseRecord
+        // The keys are checked before the case is read (and the reading logged).
+        let recipients = try encryption.recipients()
         let stored: StoredCase
         do {
             stored = try opened.read(id, part: part, by: commandReader(actor), reason: reason, at: .now())
@@ -167,11 +169,13 @@ struct ShowCommand: ParsableCommand {
         if history {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for entry in try opened.history(of: id) { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
+            var lines: [UInt8] = []
+            for entry in try opened.history(of: id) { lines += try encoder.encode(entry) + [10] }
+            try ReportFile.writeToStandardOutput(lines, what: "the history", encryptingTo: recipients)
             return
         }
         try ReportFile.writeToStandardOutput(try StoreExport.json([stored.record], includeSensitive: family), what: "the case",
-                                             encryptingTo: try encryption.recipients())
+                                             encryptingTo: recipients)
     }
 }
 
@@ -208,15 +212,19 @@ struct ResearchExportCommand: ParsableCommand {
         let recipients = try encryption.recipients()
         let today = CalendarDate.today()
         var rows: [ResearchExport.Row] = []
+        var restricted = 0
         for summary in try opened.summaries() {
+            // A restricted case (a publicised defector, a family at risk) is the one outsiders
+            // already know things about: never in a research file.
+            guard summary.restriction == nil else { restricted += 1; continue }
             rows.append(ResearchExport.row(try opened.load(summary.id).record, today: today, pseudonym: { pseudonym($0) }))
         }
         let result = ResearchExport.keepingGroupsOfFive(rows)
-        try opened.logJob(.export, "research export of \(result.rows.count) pseudonymised cases to \(output) (\(result.suppressed) in \(result.suppressedGroups) groups under \(ResearchExport.smallestGroup) left out)"
+        try opened.logJob(.export, "research export of \(result.rows.count) pseudonymised cases to \(output) (\(result.suppressed) in \(result.suppressedGroups) groups under \(ResearchExport.smallestGroup) left out, \(restricted) restricted)"
                           + encryption.described(recipients), by: actor)
         try ReportFile.write(ResearchExport.csv(result), to: output, store: opened.directory, encryptingTo: recipients)
         FileHandle.standardError.write(Data(("Wrote \(result.rows.count) pseudonymised cases to \(output); \(result.suppressed) in \(result.suppressedGroups) group"
-            + "\(result.suppressedGroups == 1 ? "" : "s") of fewer than \(ResearchExport.smallestGroup) were left out"
+            + "\(result.suppressedGroups == 1 ? "" : "s") of fewer than \(ResearchExport.smallestGroup) were left out, and \(restricted) restricted case\(restricted == 1 ? "" : "s")"
             + (keyFile == nil ? "; the pseudonyms link to no other export (give --key-file to keep them)" : "") + ".\n").utf8))
     }
 }

@@ -31,6 +31,15 @@ struct SubjectExportCommand: ParsableCommand {
         var `case`: Case
         var history: [AuditEntry]
         var access: [AccessEntry]
+        /// Whole-store exports and reports since the case was registered: each may have held it.
+        var wholeStoreJobs: [AccessEntry]
+        /// Where other cases record him as a family member (their own record of him).
+        var recordedInOtherCases: [Mention]
+
+        struct Mention: Encodable {
+            var caseID: CaseID
+            var member: FamilyMember
+        }
     }
 
     func run() throws {
@@ -40,27 +49,55 @@ struct SubjectExportCommand: ParsableCommand {
         do { request = try NeedToKnow.reason(reason) } catch { throw HavenFailure("--reason: \(error)") }
         let recipients = try encryption.recipients()
         let reference = try? opened.adopt(data.loadReferenceData())
-        // The folder first, so a name already taken is refused before anything is read or recorded.
+        // The folder first, so a name already taken is refused before anything is read or
+        // recorded; never inside the store.
         let folder = (output as NSString).expandingTildeInPath
+        let parent = (folder as NSString).deletingLastPathComponent
+        if let inside = realpath(parent.isEmpty ? "." : parent, nil), let root = realpath(opened.directory.path, nil) {
+            defer { free(inside); free(root) }
+            let (at, store) = (String(cString: inside), String(cString: root))
+            if at == store || at.hasPrefix(store + "/") { throw HavenFailure("\(output) is inside the store \(opened.directory.path); write it elsewhere.") }
+        }
         guard mkdir(folder, 0o700) == 0 else {
             throw HavenFailure("\(output): cannot make the folder (\(String(cString: strerror(errno)))); name a new one.")
+        }
+        // Whatever stops the export part way leaves no folder that looks like an answer.
+        var written: [String] = []
+        var finished = false
+        defer {
+            if !finished {
+                for path in written { unlink(path) }
+                rmdir(folder)
+            }
         }
         let now = Timestamp.now()
         let stored: StoredCase
         do {
             stored = try opened.read(id, part: .subjectExport, by: commandReader(actor), reason: request, at: now)
         } catch {
-            rmdir(folder)
             throw HavenFailure("\(error)")
         }
         try opened.auditExport("subject-export", "\"\(id) for a data-subject request (\(request.replacingOccurrences(of: "\"", with: "'"))) to \(output)\"", by: actor, at: now)
+        let registered = stored.record.registeredAt
+        let jobs = try opened.accessLog(matching: AccessFilter(since: registered), limit: .max).reversed()
+            .filter { $0.caseID == nil && ($0.part == .export || $0.part == .report) }
+        var mentions: [Holding.Mention] = []
+        for summary in try opened.summaries() where summary.id != id && summary.family.contains(where: { $0.linkedCase == id }) {
+            for member in try opened.load(summary.id).record.family where member.linkedCase == id {
+                mentions.append(Holding.Mention(caseID: summary.id, member: member))
+            }
+        }
         let holding = Holding(exportedAt: now, exportedBy: actor.user, request: request, case: stored.record,
-                              history: try opened.history(of: id), access: try opened.accessLog(matching: AccessFilter(caseID: id), limit: .max).reversed())
+                              history: try opened.history(of: id), access: try opened.accessLog(matching: AccessFilter(caseID: id), limit: .max).reversed(),
+                              wholeStoreJobs: Array(jobs), recordedInOtherCases: mentions)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let suffix = recipients.isEmpty ? "" : ".age"
-        try ReportFile.write(Array(try encoder.encode(holding)) + [10], to: "\(folder)/\(id).json\(suffix)", encryptingTo: recipients)
-        try ReportFile.write(Self.text(holding, reference: reference), to: "\(folder)/\(id).txt\(suffix)", encryptingTo: recipients)
+        written.append("\(folder)/\(id).json\(suffix)")
+        try ReportFile.write(Array(try encoder.encode(holding)) + [10], to: written[0], store: opened.directory, encryptingTo: recipients)
+        written.append("\(folder)/\(id).txt\(suffix)")
+        try ReportFile.write(Self.text(holding, reference: reference), to: written[1], store: opened.directory, encryptingTo: recipients)
+        finished = true
         FileHandle.standardError.write(Data("Wrote \(id).json\(suffix) and \(id).txt\(suffix) to \(output): the case, \(holding.history.count) changes and \(holding.access.count) openings.\n".utf8))
     }
 
@@ -92,8 +129,18 @@ struct SubjectExportCommand: ParsableCommand {
             for change in wording.describe(entry) { lines.append("   \(change.section) · \(change.label): \(change.before) → \(change.after)") }
         }
         lines.append("")
+        if !holding.recordedInOtherCases.isEmpty {
+            lines.append("== Recorded as a family member in other cases")
+            for mention in holding.recordedInOtherCases {
+                lines.append("\(mention.caseID): \(mention.member.relationship.title) \(mention.member.displayName); stage \(mention.member.stage.title)")
+            }
+            lines.append("")
+        }
         lines.append("== Who opened it (\(holding.access.count))")
         lines += holding.access.map(\.line)
+        lines.append("")
+        lines.append("== Whole-store exports and reports since he was registered, each of which may have held his case (\(holding.wholeStoreJobs.count))")
+        lines += holding.wholeStoreJobs.map(\.line)
         return lines.joined(separator: "\n") + "\n"
     }
 }

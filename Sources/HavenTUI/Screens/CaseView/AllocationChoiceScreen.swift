@@ -137,6 +137,7 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        if NeedToKnow.isClosedToReader(summaries.summary(of: stored.record.id)) { return [.back] }
         self.summaries = summaries
         rank()
         return []

@@ -35,7 +35,7 @@ extension CaseViewScreen {
     /// they are shown): the view closes, unless a note is being written, which is said to be
     /// unsaveable there instead of being thrown away.
     func closedToThisReader(_ summaries: [CaseSummary]) -> [Command]? {
-        guard let now = summaries.summary(of: stored.record.id), now.restriction != nil, now.latinName == NeedToKnow.maskedName else { return nil }
+        guard NeedToKnow.isClosedToReader(summaries.summary(of: stored.record.id)) else { return nil }
         guard note == nil else {
             return [.status("\(stored.record.id) is now restricted to its team: your note cannot be saved there (Esc puts it away).", .warning)]
         }

@@ -111,7 +111,7 @@ public struct FamilyScreen: Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         guard let newer = summaries.first(where: { $0.id == stored.record.id }) else { return [] }
         // Restricted to a team without this reader: closed here, as the case view is.
-        if newer.restriction != nil, newer.latinName == NeedToKnow.maskedName { return [.back] }
+        if NeedToKnow.isClosedToReader(newer) { return [.back] }
         guard newer.version > stored.version else { return [] }
         return [.reload(stored.record.id)]
     }
