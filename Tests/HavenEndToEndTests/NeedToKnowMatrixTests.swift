@@ -78,7 +78,7 @@ extension AccessMatrixTests {
         result = try haven(["access", "--case", "HV-000001"], as: au)
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.output.contains("\(c2) (caseworker)  broke glass case HV-000001 — reason: Covering the interview today"), result.output)
-        XCTAssertTrue(result.output.contains("\(c2) (caseworker)  refused case HV-000001: no reason given"), result.output)
+        XCTAssertTrue(result.output.contains("\(c2) (caseworker)  refused case HV-000001: asked for a reason"), result.output)
         XCTAssertTrue(result.output.contains("\(au) (auditor)  broke glass history HV-000001"), result.output)
         XCTAssertTrue(result.output.contains("\(sv) (supervisor)  opened family HV-000001"), result.output)
         result = try haven(["access", "--reasons"], as: sv)

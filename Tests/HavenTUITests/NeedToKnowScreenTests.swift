@@ -62,12 +62,19 @@ final class NeedToKnowScreenTests: XCTestCase {
 
     func testARestrictedCaseIsMaskedAndClosedOutsideItsTeam() throws {
         let store = try fixture.makeStore()
-        // Oleh has it open, on a reason, when the supervisor restricts it.
+        // Oleh has it open, on a reason, when the supervisor restricts it; so has Anna's colleague
+        // with a note half written.
         var oleh = fixture.app("oleh.m", store)
         _ = oleh.perform([.openCase(CaseID(number: 2))])
         oleh.type("Covering Anna's interview today")
         oleh.press([.enter])
         XCTAssertEqual(oleh.topScreen.title, "HV-000002")
+        var writing = fixture.app("oleh.m", store)
+        // (The in-memory store keeps a reason per user, so this second window opens it at once.)
+        _ = writing.perform([.openCase(CaseID(number: 2))])
+        XCTAssertEqual(writing.topScreen.title, "HV-000002")
+        writing.press([.character("n")])
+        writing.type("Встреча в пятницу")
         var maria = fixture.app("maria.s", store)
         _ = maria.perform([.openCase(CaseID(number: 2))])
         maria.press([.character("R")])
@@ -91,6 +98,12 @@ final class NeedToKnowScreenTests: XCTestCase {
         oleh.storeDidChange(store.summaries())
         XCTAssertNotEqual(oleh.topScreen.title, "HV-000002", "closed as it is restricted")
         XCTAssertTrue(text(oleh).contains("HV-000002 is now restricted to its team, and was closed here."), text(oleh))
+        writing.storeDidChange(store.summaries())
+        XCTAssertEqual(writing.topScreen.title, "Unsaved note", "the case closed; the note is shown to copy")
+        XCTAssertTrue(text(writing).contains("Встреча в пятницу"), text(writing))
+        XCTAssertFalse(text(writing).contains("Щербаков"), text(writing))
+        writing.press([.escape])
+        XCTAssertFalse(writing.screens.contains { $0.title == "HV-000002" }, "no view of the case is left under it")
         oleh.press([.character("/")])
         oleh.type("Shcherbakov")
         XCTAssertFalse(text(oleh).contains("HV-000002"), text(oleh))

@@ -25,7 +25,7 @@ public enum NeedToKnow {
     public static let shortestReason = 10
     /// What a refusal's access entry says of itself: the step before a reason, or a
     /// restricted case outside the reader's team (which supervisors hear of).
-    public static let noReasonDetail = "no reason given"
+    public static let noReasonDetail = "asked for a reason"
     public static let restrictedDetail = "restricted to its team"
     /// The words lists show instead of a restricted case's names.
     public static let maskedName = "(restricted)"

@@ -137,7 +137,9 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        if NeedToKnow.isClosedToReader(summaries.summary(of: stored.record.id)) { return [.back] }
+        if NeedToKnow.isClosedToReader(summaries.summary(of: stored.record.id)) {
+            return [.back, .status("\(stored.record.id) is now restricted to its team, and was closed here.", .warning)]
+        }
         self.summaries = summaries
         rank()
         return []

@@ -9,7 +9,7 @@ enum RestrictionActions {
         let form = Form(sections: [Form.Section(title: "Need to know", fields: [
             FormField("restricted", "Restricted", .toggle, value: "yes"),
             FormField("restriction.team", "Team", .text(maximumLength: 400),
-                      hint: "user names, comma between; its caseworker and supervisors always",
+                      hint: "names, comma between (its caseworker always)",
                       value: current?.team.map(\.rawValue).joined(separator: ", ") ?? ""),
             FormField("restriction.reason", "Why", .text(maximumLength: 500), hint: "e.g. publicised defector; threats received",
                       value: current?.reason ?? ""),
@@ -28,6 +28,9 @@ enum RestrictionActions {
                     if let user = UserName(name) { team.append(user) } else {
                         problems.append(ValidationIssue(field: "restriction.team", message: "'\(name)' is not a user name."))
                     }
+                }
+                if form.value("restriction.reason").trimmingCharacters(in: .whitespaces).count < NeedToKnow.shortestReason {
+                    problems.append(ValidationIssue(field: "restriction.reason", message: "Say why the case is restricted, in at least \(NeedToKnow.shortestReason) characters."))
                 }
                 guard problems.isEmpty else { return .problems(problems) }
                 let next = try Workflow.restrict(stored.record, team: team, reason: form.value("restriction.reason"), users: users ?? UserDirectory(),
