@@ -125,7 +125,7 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     // Everyone on the server reads appointment times in its zone, whatever their own TZ says.
     context.localClock = LocalClock(zone: serverTimeZone())
     // A restricted case outside this user's team shows no name in any list (NeedToKnow).
-    let summaries = NeedToKnow.masking(try store.summaries(), for: actor, users: try? store.users())
+    let summaries = NeedToKnow.masking(try store.summaries(), for: actor)
     // Caseworkers and supervisors start on My work; HAVEN_START=home starts on the areas.
     let first: (any Screen)? = MyWork.applies(to: actor.role) && environment["HAVEN_START"] != "home"
         ? MyWorkScreen(cases: summaries, context: context, now: clock()) : nil

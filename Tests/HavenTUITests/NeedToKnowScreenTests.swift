@@ -69,6 +69,8 @@ final class NeedToKnowScreenTests: XCTestCase {
         oleh.type("Covering Anna's interview today")
         oleh.press([.enter])
         XCTAssertEqual(oleh.topScreen.title, "HV-000002")
+        oleh.press([.character("m")])
+        XCTAssertEqual(oleh.topScreen.title, "Appointments")
         var writing = fixture.app("oleh.m", store)
         // (The in-memory store keeps a reason per user, so this second window opens it at once.)
         _ = writing.perform([.openCase(CaseID(number: 2))])
@@ -96,10 +98,13 @@ final class NeedToKnowScreenTests: XCTestCase {
         // Oleh: the open case closes; the names are masked in his lists, the finder does not
         // find the name, and the case does not open.
         oleh.storeDidChange(store.summaries())
-        XCTAssertNotEqual(oleh.topScreen.title, "HV-000002", "closed as it is restricted")
+        XCTAssertFalse(oleh.screens.contains { ["HV-000002", "Appointments"].contains($0.title) },
+                       "the case and the appointments over it closed: \(oleh.screens.map(\.title))")
+        XCTAssertNotEqual(store.accessLog(matching: AccessFilter(user: "oleh.m"), limit: 1).first?.outcome, .refused,
+                          "closed before anything reloads it: no refused reading logged")
         XCTAssertTrue(text(oleh).contains("HV-000002 is now restricted to its team, and was closed here."), text(oleh))
         writing.storeDidChange(store.summaries())
-        XCTAssertEqual(writing.topScreen.title, "Unsaved note", "the case closed; the note is shown to copy")
+        XCTAssertEqual(writing.topScreen.title, "Unsaved", "the case closed; the note is shown to copy")
         XCTAssertTrue(text(writing).contains("Встреча в пятницу"), text(writing))
         XCTAssertFalse(text(writing).contains("Щербаков"), text(writing))
         writing.press([.escape])

@@ -49,10 +49,7 @@ enum AccessLog {
 
     /// The bytes of the line for `entry` after a line whose hash is `previousHash`, and its hash.
     static func encode(_ entry: AccessEntry, previousHash: String) throws -> (bytes: [UInt8], hash: String) {
-        var body = try CaseRecordLine.writer.encode(Line(entry, previousHash: previousHash))
-        let digest = AuditTrail.hash(body)
-        body.removeLast()
-        return (body + AuditTrail.hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)
+        try AuditTrail.sealed(Line(entry, previousHash: previousHash))
     }
 
     /// One line (no newline) checked against its own hash, the previous hash and the number

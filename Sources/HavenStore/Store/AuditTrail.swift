@@ -54,7 +54,13 @@ enum AuditTrail {
 
     /// The bytes of the line for `entry` following a line whose hash is `previousHash`, and its hash.
     static func encode(_ entry: AuditEntry, previousHash: String) throws -> (bytes: [UInt8], hash: String) {
-        var body = try CaseRecordLine.writer.encode(Line(entry, previousHash: previousHash))
+        try sealed(Line(entry, previousHash: previousHash))
+    }
+
+    /// A chained line (this trail's, or the access log's): the object's sorted JSON, its
+    /// SHA-256 as `"hash"` before the closing brace, and a newline.
+    static func sealed(_ line: some Encodable) throws -> (bytes: [UInt8], hash: String) {
+        var body = try CaseRecordLine.writer.encode(line)
         let digest = hash(body)
         body.removeLast()
         return (body + hashKey + Array(digest.utf8) + Array("\"}\n".utf8), digest)

@@ -225,10 +225,21 @@ public struct HavenApp {
     /// each asks for on its own behalf (quietly, but for the screen on top).
     public mutating func storeDidChange(_ unmasked: [CaseSummary]) {
         let summaries = session.visible(unmasked)
+        // First, before any screen reloads (a refused reading) what it may no longer read.
+        closeCasesRestrictedAway(summaries)
         for id in stack.ids {
             guard let commands = stack.update(id, { $0.storeDidChange(summaries) }) else { continue }
             _ = perform(commands, for: id, quietly: stack.top.id != id)
         }
+    }
+
+    /// The screens the session says may show nothing more (`SessionServices.closedToReader`)
+    /// close, whatever is on top; what was typed on them comes back on a page of its own.
+    mutating func closeCasesRestrictedAway(_ summaries: [CaseSummary]) {
+        guard let closing = session.closedToReader(stack.entries.dropFirst().map { ($0.id, $0.screen) }, summaries: summaries) else { return }
+        for id in closing.screens { stack.remove(id) }
+        if let page = closing.page { _ = stack.push(page) }
+        status = (closing.notice, .warning)
     }
 
     /// Runs one slice of the job under way: progress on the status line while it works; when

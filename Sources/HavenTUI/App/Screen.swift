@@ -38,6 +38,9 @@ public protocol Screen {
     /// every open screen's commands are performed for it (a case view reloads its newer case),
     /// but only the top screen's status line is shown.
     mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command]
+    /// The case whose record this screen shows, or nil: when it is restricted to a team without
+    /// this reader, the runtime closes the screen (`HavenApp.storeDidChange`).
+    var caseShown: CaseID? { get }
     /// Told the body area and the time before each key, so paging moves by what is visible
     /// and a change is dated by the runtime's clock, never read inside `handle`.
     mutating func prepare(for area: Rect, now: Timestamp)
@@ -60,6 +63,8 @@ extension Screen {
     public mutating func clockDidTick(_ now: Timestamp) -> Bool { false }
 
     public var capturesText: Bool { false }
+
+    public var caseShown: CaseID? { nil }
 
     public mutating func start() -> [Command] { [] }
 

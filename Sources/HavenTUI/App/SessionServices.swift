@@ -167,15 +167,29 @@ public final class SessionServices {
     /// opened through the store's need-to-know rule and recorded in the access log: a case
     /// that is not this user's comes back as `.reasonNeeded` until a reason is given.
     func load(_ id: CaseID, part: AccessPart = .caseRecord, reason: String? = nil) -> StoreReply {
-        guard let store else { return .failed("No store is open.") }
+        switch open(id, part: part, reason: reason) {
+        case let .success(stored):
+            do { return .loaded(stored, history: try store!.history(of: id)) } catch { return .failed("\(error)") }
+        case let .failure(refusal): return refusal.reply
+        }
+    }
+
+    /// Why `open` gave no case, as the common reply says it.
+    struct OpenRefusal: Error {
+        let reply: StoreReply
+    }
+
+    /// Part of a case opened through the rule and recorded, without its history (the family
+    /// screen, the history section's own entry): what `load` does before reading the history.
+    func open(_ id: CaseID, part: AccessPart, reason: String? = nil) -> Result<StoredCase, OpenRefusal> {
+        guard let store else { return .failure(OpenRefusal(reply: .failed("No store is open."))) }
         do {
             _ = try store.refresh()
-            let stored = try store.read(id, part: part, by: reader, reason: reason, at: now)
-            return .loaded(stored, history: try store.history(of: id))
+            return .success(try store.read(id, part: part, by: reader, reason: reason, at: now))
         } catch StoreError.needToKnow(.reasonNeeded) {
-            return .reasonNeeded(id)
+            return .failure(OpenRefusal(reply: .reasonNeeded(id)))
         } catch {
-            return .failed("\(error)")
+            return .failure(OpenRefusal(reply: .failed("\(error)")))
         }
     }
 
@@ -197,7 +211,7 @@ public final class SessionServices {
 
     /// The summaries as this user may see them (`NeedToKnow.masking`).
     func visible(_ summaries: [CaseSummary]) -> [CaseSummary] {
-        NeedToKnow.masking(summaries, for: context.actor, users: users())
+        NeedToKnow.masking(summaries, for: context.actor)
     }
 
     /// Saves as the session's user; a stale save comes back as a conflict naming who and

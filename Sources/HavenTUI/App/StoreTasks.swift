@@ -98,7 +98,7 @@ public struct OpenCase: StoreTask, Equatable {
             var opened: [Command] = [reason == nil ? .push(view) : .replace(view)]
             if family {
                 // The family screen is its own opening in the access log.
-                guard case let .loaded(latest, _) = session.load(id, part: .family) else {
+                guard case let .success(latest) = session.open(id, part: .family) else {
                     return opened + [.status("The family screen of \(id) cannot be opened.", .error)]
                 }
                 opened.append(.push(FamilyScreen(stored: latest, context: session.context)))
@@ -121,11 +121,9 @@ public struct OpenFamilyScreen: StoreTask, Equatable {
     public let id: CaseID
 
     public func run(in session: SessionServices) -> [Command] {
-        switch session.load(id, part: .family) {
-        case let .loaded(stored, _): [.push(FamilyScreen(stored: stored, context: session.context))]
-        case let .reasonNeeded(id): [.status(NeedToKnowError.reasonNeeded(id).description, .error)]
-        case let .failed(message): [.status(message, .error)]
-        default: []
+        switch session.open(id, part: .family) {
+        case let .success(stored): [.push(FamilyScreen(stored: stored, context: session.context))]
+        case let .failure(refusal): [.status(refusal.reply.statusWhenUnheard?.0 ?? "The family screen of \(id) cannot be opened.", .error)]
         }
     }
 }
@@ -136,11 +134,9 @@ public struct LogHistoryShown: StoreTask, Equatable {
     public let id: CaseID
 
     public func run(in session: SessionServices) -> [Command] {
-        switch session.load(id, part: .history) {
-        case .loaded: []
-        case let .reasonNeeded(id): [.status(NeedToKnowError.reasonNeeded(id).description, .error)]
-        case let .failed(message): [.status("The history's opening was not recorded: \(message)", .error)]
-        default: []
+        switch session.open(id, part: .history) {
+        case .success: []
+        case let .failure(refusal): [.status("The history's opening was not recorded: \(refusal.reply.statusWhenUnheard?.0 ?? "")", .error)]
         }
     }
 }

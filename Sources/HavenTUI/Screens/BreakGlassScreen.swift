@@ -26,6 +26,7 @@ public struct BreakGlassScreen: Screen {
     }
 
     public var title: String { "Not your case" }
+    public var caseShown: CaseID? { summary.id }
     public var minimumSize: Size { Size(width: 40, height: 12) }
     public var capturesText: Bool { true }
 
@@ -102,10 +103,9 @@ public struct GiveReason: StoreTask, Equatable {
     public let reason: String
 
     public func run(in session: SessionServices) -> [Command] {
-        switch session.load(id, reason: reason) {
-        case .loaded: [.backAnswering(ReasonGiven(id: id))]
-        case let .failed(message): [.status(message, .error)]
-        default: [.status(NeedToKnowError.reasonNeeded(id).description, .error)]
+        switch session.open(id, part: .caseRecord, reason: reason) {
+        case .success: [.backAnswering(ReasonGiven(id: id))]
+        case let .failure(refusal): [.status(refusal.reply.statusWhenUnheard?.0 ?? NeedToKnowError.reasonNeeded(id).description, .error)]
         }
     }
 }

@@ -316,12 +316,8 @@ public struct FormScreen: Screen {
         }
     }
 
-    /// A form on a case restricted since to a team without this reader closes: it shows the
-    /// case's values, and its save would be refused.
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        guard let id = origin?.caseID, NeedToKnow.isClosedToReader(summaries.summary(of: id)) else { return [] }
-        return [.back, .status("\(id) is now restricted to its team: the form was closed, and nothing was saved.", .warning)]
-    }
+    /// A form on a case shows its values: closed when the case is restricted away from the reader.
+    public var caseShown: CaseID? { origin?.caseID }
 
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)

@@ -31,6 +31,7 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public var title: String { "Propose allocation" }
+    public var caseShown: CaseID? { stored.record.id }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { reason != nil }
     public var hasUnsavedWork: Bool { !(reason?.text.isEmpty ?? true) }
@@ -137,9 +138,6 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        if NeedToKnow.isClosedToReader(summaries.summary(of: stored.record.id)) {
-            return [.back, .status("\(stored.record.id) is now restricted to its team, and was closed here.", .warning)]
-        }
         self.summaries = summaries
         rank()
         return []

@@ -25,6 +25,7 @@ public struct AppointmentsScreen: Screen {
     }
 
     public var title: String { "Appointments" }
+    public var caseShown: CaseID? { stored.record.id }
     public var minimumSize: Size { Size(width: 60, height: 16) }
 
     /// Scheduled ones first (soonest first), then the rest (latest first).
@@ -126,9 +127,6 @@ public struct AppointmentsScreen: Screen {
 
     /// A form's save or another session's: the case is read again.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        if NeedToKnow.isClosedToReader(summaries.summary(of: stored.record.id)) {
-            return [.back, .status("\(stored.record.id) is now restricted to its team, and was closed here.", .warning)]
-        }
         guard let newer = summaries.summary(of: stored.record.id), newer.version > stored.version else { return [] }
         return [.reload(stored.record.id)]
     }

@@ -31,17 +31,4 @@ extension CaseViewScreen {
         return "Not open to \(context.role.withArticle) while \(record.id) is in \(record.stage.title)."
     }
 
-    /// The case was restricted to a team without this reader (its names now masked in what
-    /// they are shown): the view closes at once. A note being written, which can no longer be
-    /// saved there, is shown whole on a page of its own instead of being thrown away.
-    func closedToThisReader(_ summaries: [CaseSummary]) -> [Command]? {
-        let id = stored.record.id
-        guard NeedToKnow.isClosedToReader(summaries.summary(of: id)) else { return nil }
-        guard let typed = note?.text, !typed.isEmpty else {
-            return [.back, .status("\(id) is now restricted to its team, and was closed here.", .warning)]
-        }
-        return [.back, .push(TextViewScreen(title: "Unsaved note", heading: "\(id) is now restricted to its team: your note was not saved",
-                                            text: typed)),
-                .status("\(id) is now restricted to its team: it was closed, and your note is shown here to copy.", .warning)]
-    }
 }

@@ -119,6 +119,7 @@ public struct CaseViewScreen: Screen {
     var seenProposal: ProposalSeen? { ProposalSeen(pendingIn: CaseSummary(stored)) }
 
     public var title: String { stored.record.id.rawValue }
+    public var caseShown: CaseID? { stored.record.id }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { note != nil }
     public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) }
@@ -296,7 +297,6 @@ public struct CaseViewScreen: Screen {
     /// Another session saved this case: reload it at once, unless a note is being written,
     /// which is never thrown away; then say so, and Ctrl-R reloads keeping the note.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        if let restricted = closedToThisReader(summaries) { return restricted }
         guard let newer = summaries.first(where: { $0.id == stored.record.id }), newer.version > stored.version else { return [] }
         guard note == nil else {
             return [.status("\(stored.record.id) was changed in another session; Ctrl-R reloads, your note is kept.", .warning)]

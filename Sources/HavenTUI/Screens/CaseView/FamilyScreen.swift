@@ -19,6 +19,7 @@ public struct FamilyScreen: Screen {
     }
 
     public var title: String { "Family" }
+    public var caseShown: CaseID? { stored.record.id }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     var members: [FamilyMember] { stored.record.family }
     var member: FamilyMember? { members.indices.contains(selected) ? members[selected] : nil }
@@ -110,10 +111,6 @@ public struct FamilyScreen: Screen {
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         guard let newer = summaries.first(where: { $0.id == stored.record.id }) else { return [] }
-        // Restricted to a team without this reader: closed here, as the case view is.
-        if NeedToKnow.isClosedToReader(newer) {
-            return [.back, .status("\(stored.record.id) is now restricted to its team, and was closed here.", .warning)]
-        }
         guard newer.version > stored.version else { return [] }
         return [.reload(stored.record.id)]
     }

@@ -1,0 +1,31 @@
+import HavenCore
+
+extension SessionServices {
+    /// What closes when a case is restricted to a team without this reader: every screen
+    /// showing it (`Screen.caseShown`: a case view, its family, appointments, a form on it),
+    /// so nothing of the record stays on screen; what was typed on them (a note, a form's
+    /// values) on a page of its own to copy, never thrown away unseen (it cannot be saved
+    /// there now). Nil when nothing closes.
+    func closedToReader(_ screens: [(ScreenStack.ID, any Screen)], summaries: [CaseSummary])
+        -> (screens: [ScreenStack.ID], page: (any Screen)?, notice: String)? {
+        var closing: [ScreenStack.ID] = []
+        var closed: CaseID?
+        var typed: [String] = []
+        for (id, screen) in screens {
+            guard let shown = screen.caseShown, NeedToKnow.isClosedToReader(summaries.summary(of: shown)) else { continue }
+            if screen.hasUnsavedWork, let draft = screen.formDraft {
+                let fields = draft.order.isEmpty ? draft.values.keys.sorted() : draft.order
+                typed += [draft.title] + fields.compactMap { field in
+                    draft.values[field].flatMap { $0.isEmpty ? nil : "  \(draft.labels[field] ?? field): \($0)" }
+                } + [""]
+            }
+            closing.append(id)
+            closed = shown
+        }
+        guard let closed else { return nil }
+        let page: (any Screen)? = typed.isEmpty ? nil
+            : TextViewScreen(title: "Unsaved", heading: "\(closed) is now restricted to its team: what you typed was not saved",
+                             text: typed.joined(separator: "\n"))
+        return (closing, page, "\(closed) is now restricted to its team, and was closed here" + (typed.isEmpty ? "." : "; what you typed is shown to copy."))
+    }
+}
