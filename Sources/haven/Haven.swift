@@ -18,7 +18,7 @@ struct Haven: ParsableCommand {
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
                       TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self,
                       AccessCommand.self, RestrictCommand.self, ShowCommand.self, ResearchExportCommand.self,
-                      SubjectExportCommand.self]
+                      SubjectExportCommand.self, RetentionCommand.self]
     )
 
     @OptionGroup var store: StoreOptions

@@ -57,9 +57,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A reference data directory to use instead of the data built into haven.",
         discussion: """
-            Default: $HAVEN_DATA, else the built-in data. The directory must hold all six files \
+            Default: $HAVEN_DATA, else the built-in data. The directory must hold all seven files \
             (countries.json, occupations.json, stage-targets.json, allocation.json, labour-demand.json, \
-            reunification.json); Haven refuses one that lacks any, naming them. A data/ in the working \
+            reunification.json, retention.json); Haven refuses one that lacks any, naming them. A data/ in the working \
             directory is used only when named here. A store's host countries, once changed with \
             'haven countries', take the place of the list in either.
             """,

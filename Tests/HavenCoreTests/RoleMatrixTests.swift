@@ -18,7 +18,7 @@ final class RoleMatrixTests: XCTestCase {
         .recordIntegration: "CS", .manageIntegrationCatalogue: "A",
         .recordFamily: "CS", .recordPublicityConsent: "CS", .approvePublicity: "S", .exportPublicity: "SA", .exportSensitive: "A",
         .manageUsers: "A", .manageCountries: "A", .importCases: "A", .exportCases: "A", .checkStore: "AU",
-        .compactStore: "CSAU", .restrictCases: "S", .viewAccessLog: "SU", .exportSubject: "SA",
+        .compactStore: "CSAU", .restrictCases: "S", .viewAccessLog: "SU", .exportSubject: "SA", .eraseCases: "SA",
     ]
     static let letter: [Role: Character] = [.caseworker: "C", .supervisor: "S", .administrator: "A", .auditor: "U"]
 

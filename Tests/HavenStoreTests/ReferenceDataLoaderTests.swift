@@ -54,6 +54,27 @@ final class ReferenceDataLoaderTests: XCTestCase {
         }
     }
 
+    /// The retention schedule: read from the data, and refused, naming the place, when a rule
+    /// is repeated, keeps a case for an impossible time, or no rule keeps the other reasons.
+    func testTheRetentionScheduleIsReadAndChecked() throws {
+        try copyData(replacing: "retention.json", with: #"{"rules":[{"id":"closed","title":"Closed","yearsAfterClosure":5},{"id":"x","title":"X","closure":["duplicate"],"yearsAfterClosure":1}]}"#)
+        let schedule = try ReferenceDataLoader.load(from: scratch).retention
+        XCTAssertEqual(schedule.rule(for: .duplicate)?.id, "x")
+        XCTAssertEqual(schedule.rule(for: .withdrawn)?.id, "closed")
+        XCTAssertEqual(try ReferenceDataLoader.builtIn().retention.rule(for: .excluded)?.yearsAfterClosure, 10)
+        for (text, words) in [
+            (#"{"rules":[{"id":"closed","title":"A","yearsAfterClosure":5},{"id":"closed","title":"B","yearsAfterClosure":3}]}"#, "appears twice"),
+            (#"{"rules":[{"id":"closed","title":"A","yearsAfterClosure":500}]}"#, "0 to 100 years"),
+            (#"{"rules":[{"id":"x","title":"A","closure":["duplicate"],"yearsAfterClosure":1}]}"#, "no rule keeps"),
+            (#"{"rules":[{"id":"closed","title":"A","closure":["lost"],"yearsAfterClosure":1}]}"#, "retention.json"),
+        ] {
+            try Data(text.utf8).write(to: scratch.appendingPathComponent("retention.json"))
+            XCTAssertThrowsError(try ReferenceDataLoader.load(from: scratch)) { error in
+                XCTAssertTrue("\(error)".contains(words) && "\(error)".contains("retention.json"), "\(error)")
+            }
+        }
+    }
+
     func testADirectoryLackingFilesIsRefusedNamingEachOne() throws {
         try copyData(replacing: "countries.json", with: "[]")
         for name in [ReferenceDataLoader.allocationFile, ReferenceDataLoader.reunificationFile] {
@@ -62,7 +83,7 @@ final class ReferenceDataLoaderTests: XCTestCase {
         XCTAssertThrowsError(try ReferenceDataLoader.load(from: scratch)) { error in
             XCTAssertEqual("\(error)", "\(self.scratch.path): allocation.json, reunification.json are missing; a reference data "
                            + "directory holds all of countries.json, occupations.json, stage-targets.json, allocation.json, "
-                           + "labour-demand.json, reunification.json (copy them from Haven's data/)")
+                           + "labour-demand.json, reunification.json, retention.json (copy them from Haven's data/)")
         }
         let absent = scratch.appendingPathComponent("absent")
         XCTAssertThrowsError(try ReferenceDataLoader.load(from: absent)) { error in

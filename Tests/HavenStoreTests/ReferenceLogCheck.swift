@@ -441,10 +441,17 @@ struct ReferenceTrailReader {
         let suffixLength = AuditTrail.hashKey.count + 64 + 2
         guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { throw .malformed("not an audit line") }
         let hashStart = line.endIndex - suffixLength
-        guard line[hashStart..<(hashStart + AuditTrail.hashKey.count)].elementsEqual(AuditTrail.hashKey) else { throw .malformed("the line has no hash") }
+        let keyBytes = line[hashStart..<(hashStart + AuditTrail.hashKey.count)]
+        let sealed = keyBytes.elementsEqual(Array(#","seal":""#.utf8))
+        guard keyBytes.elementsEqual(AuditTrail.hashKey) || sealed else { throw .malformed("the line has no hash") }
         let stated = line[(hashStart + AuditTrail.hashKey.count)..<(line.endIndex - 2)]
         var hasher = SHA256()
-        hasher.update(data: line[line.startIndex..<hashStart])
+        if sealed {
+            guard let covered = valuesByDigest(Array(line[line.startIndex..<hashStart])) else { throw .hashMismatch }
+            hasher.update(data: covered)
+        } else {
+            hasher.update(data: line[line.startIndex..<hashStart])
+        }
         hasher.update(data: [UInt8(ascii: "}")])
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
@@ -462,6 +469,31 @@ struct ReferenceTrailReader {
         return Entry(lineNumber: lineNumber, sequence: decoded.sequence, caseID: decoded.caseID, subject: decoded.subject,
                      version: decoded.version.rawValue, compactedThrough: compactedThrough(decoded),
                      previousHash: ReferenceHexDigest(decoded.previousHash) ?? ReferenceHexDigest.genesis, hash: hash)
+    }
+
+    /// The bytes a seal of the second form covers, worked out another way than the store's
+    /// scanner: a regular expression finds each `"after"` and `"before"` string, and each is
+    /// replaced by `"sha256:" + hex(SHA-256 of its bytes)` (an erased one by the digest it keeps).
+    static func valuesByDigest(_ body: [UInt8]) -> [UInt8]? {
+        let text = String(decoding: body, as: UTF8.self)
+        guard let changes = text.range(of: #","changes":["#),
+              let expression = try? NSRegularExpression(pattern: #""(after|before)":("(?:[^"\\]|\\.)*")"#) else { return nil }
+        var out = ""
+        var last = text.startIndex
+        let whole = NSRange(changes.upperBound..<text.endIndex, in: text)
+        for match in expression.matches(in: text, range: whole) {
+            guard let value = Range(match.range(at: 2), in: text) else { return nil }
+            out += text[last..<value.lowerBound]
+            let token = String(text[value])
+            if token.hasPrefix(#""erased:sha256:"#), token.count == 80 {
+                out += #""sha256:"# + token.dropFirst(15).dropLast() + #"""#
+            } else {
+                out += #""sha256:"# + SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined() + #"""#
+            }
+            last = value.upperBound
+        }
+        out += text[last...]
+        return Array(out.utf8)
     }
 
     static func compactedThrough(_ line: AuditTrail.Line) -> Int? {

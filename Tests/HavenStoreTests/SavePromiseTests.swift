@@ -146,7 +146,7 @@ final class SavePromiseTests: StoreTestCase {
         _ = try store.changeUsers(.add("pieter.v", .supervisor), by: admin, at: now)
         // Every entry reformatted: each still JSON, none with its hash.
         let trail = try String(contentsOfFile: path("audit.jsonl"), encoding: .utf8)
-        let mangled = trail.replacingOccurrences(of: #","hash":""#, with: #","hush":""#)
+        let mangled = trail.replacingOccurrences(of: #","hash":""#, with: #","hush":""#).replacingOccurrences(of: #","seal":""#, with: #","hush":""#)
         try mangled.write(toFile: path("audit.jsonl"), atomically: false, encoding: .utf8)
         let opened = try FileCaseStore(at: storeURL)
         XCTAssertEqual(try String(contentsOfFile: path("audit.jsonl"), encoding: .utf8), mangled, "not set aside, not rebuilt")

@@ -121,6 +121,9 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
     /// Set by a supervisor to close the case to all but a named team; nil for most cases
     /// (and absent from the JSON).
     public var restriction: CaseRestriction?
+    /// Set once the case's personal data has been erased (`Case.tombstone`); nil otherwise
+    /// (and absent from the JSON). An erased case is never saved again.
+    public var erasure: Erasure?
     /// Interviews and meetings, in the order booked; empty (and absent from the JSON) for
     /// cases recorded before appointments existed.
     public var appointments: [Appointment] {
@@ -131,7 +134,7 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case id, defector, stage, stageHistory, assignedTo, registeredBy, registeredAt, screening, decision, allocation
-        case relocation, integration, family, publicity, notes, closure, assignment, restriction
+        case relocation, integration, family, publicity, notes, closure, assignment, restriction, erasure
         case storedAppointments = "appointments"
     }
 
@@ -155,6 +158,7 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
         self.closure = nil
         self.assignment = nil
         self.restriction = nil
+        self.erasure = nil
         self.storedAppointments = nil
     }
 

@@ -8,6 +8,8 @@ public enum CaseFlag: String, Choice, Comparable {
     case publicityConsent = "publicity-consent"
     /// No caseworker is assigned.
     case unassigned
+    /// Its personal data was erased (`Case.erasure`): only the tombstone remains.
+    case erased
 
     public var title: String {
         switch self {
@@ -15,6 +17,7 @@ public enum CaseFlag: String, Choice, Comparable {
         case .equipment: "Came with equipment"
         case .publicityConsent: "Publicity consent"
         case .unassigned: "Unassigned"
+        case .erased: "Erased"
         }
     }
 
@@ -29,6 +32,7 @@ public enum CaseFlag: String, Choice, Comparable {
         if !record.defector.equipment.isEmpty { flags.insert(.equipment) }
         if record.publicity.hasConsent || record.defector.consent.publicity { flags.insert(.publicityConsent) }
         if record.assignedTo == nil { flags.insert(.unassigned) }
+        if record.erasure != nil { flags.insert(.erased) }
         return flags
     }
 }

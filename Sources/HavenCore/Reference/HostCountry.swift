@@ -94,9 +94,13 @@ public struct ReferenceData: Hashable, Sendable {
     public var allocation: AllocationPolicy
     /// Who may be brought by default, and the documents checklist.
     public var reunification: ReunificationPolicy
+    /// How long closed cases keep their personal data (`data/retention.json`).
+    public var retention: RetentionSchedule
 
     public init(countries: [HostCountry], occupations: OccupationCatalogue, stageTargets: StageTargets = StageTargets(days: [:]),
-                allocation: AllocationPolicy = .plain, reunification: ReunificationPolicy = .standard) {
+                allocation: AllocationPolicy = .plain, reunification: ReunificationPolicy = .standard,
+                retention: RetentionSchedule = .standard) {
+        self.retention = retention
         self.reunification = reunification
         self.countries = countries
         self.occupations = occupations

@@ -79,6 +79,38 @@ public enum ReferenceDataDecoder {
     }
 
     /// `reunification.json`: eligibility and the documents checklist.
+    /// The retention schedule: rule names unique (letters, digits, '-'), 0 to 100 years, and
+    /// one rule that keeps every closure reason no other rule names, so no closed case is
+    /// without a rule.
+    public static func retention(from data: Data, file: String) throws(ReferenceDataError) -> RetentionSchedule {
+        struct RetentionFile: Decodable { var rules: [RetentionRule] }
+        let parsed: RetentionFile = try decode(data, file: file)
+        let bytes = [UInt8](data)
+        func problem(_ path: [JSONPosition.PathComponent], _ message: String) -> ReferenceDataError {
+            error(file: file, bytes: bytes, path: path, message: message)
+        }
+        var seen: Set<String> = []
+        for (index, rule) in parsed.rules.enumerated() {
+            let allowed = rule.id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            guard (1...40).contains(rule.id.count), allowed else {
+                throw problem([.key("rules"), .index(index), .key("id")], "a rule's id is 1 to 40 lower-case letters, digits or '-', not '\(rule.id)'")
+            }
+            guard seen.insert(rule.id).inserted else {
+                throw problem([.key("rules"), .index(index), .key("id")], "the rule \(rule.id) appears twice")
+            }
+            guard (0...100).contains(rule.yearsAfterClosure) else {
+                throw problem([.key("rules"), .index(index), .key("yearsAfterClosure")], "keep a case 0 to 100 years, not \(rule.yearsAfterClosure)")
+            }
+            guard !rule.title.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw problem([.key("rules"), .index(index), .key("title")], "the rule \(rule.id) has no title")
+            }
+        }
+        guard parsed.rules.contains(where: { !$0.isOnRequest && $0.closure == nil }) else {
+            throw problem([.key("rules")], "no rule keeps the cases closed for reasons no other rule names: add one without 'closure'")
+        }
+        return RetentionSchedule(rules: parsed.rules)
+    }
+
     public static func reunification(from data: Data, file: String) throws(ReferenceDataError) -> ReunificationPolicy {
         let parsed: ReunificationFile = try decode(data, file: file)
         let bytes = [UInt8](data)

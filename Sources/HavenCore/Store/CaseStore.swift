@@ -86,8 +86,9 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
 
     /// The summary of a case at `version`: the one place its list fields are worked out.
     public init(record: Case, version: CaseVersion) {
-        self.init(id: record.id, cyrillicName: record.defector.cyrillicName.displayed,
-                  latinName: record.defector.latinName.displayed, stage: record.stage,
+        // An erased case keeps no name: lists say what happened in its place.
+        self.init(id: record.id, cyrillicName: record.erasure == nil ? record.defector.cyrillicName.displayed : Erasure.listName,
+                  latinName: record.erasure == nil ? record.defector.latinName.displayed : Erasure.listName, stage: record.stage,
                   stageEnteredAt: record.stageEnteredAt, assignedTo: record.assignedTo,
                   country: record.allocatedCountry, version: version, flags: CaseFlag.flags(of: record),
                   decision: record.decision.map(DecisionSummary.init), allocation: record.allocation.map(AllocationSummary.init),
@@ -95,6 +96,9 @@ public struct CaseSummary: Hashable, Sendable, Identifiable {
                   publicity: PublicitySummary(record.publicity), attention: AttentionSummary.of(record),
                   restriction: RestrictionSummary(record))
     }
+
+    /// Whether the case's personal data was erased.
+    public var isErased: Bool { flags.contains(.erased) }
 
     /// A proposed decision waits for a supervisor.
     public var isAwaitingDecisionReview: Bool { stage == .decision && decision?.isAwaitingReview == true }
@@ -272,4 +276,15 @@ public protocol CaseStore: AnyObject {
     func catalogue<Item: CatalogueItem>(of type: Item.Type) throws -> [Item]
     /// Changes the courses or openings (administrators; see `CatalogueLedger.applying`), audited.
     func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item]
+    /// Erasures proposed and not yet approved, oldest first.
+    func erasureProposals() throws -> [ErasureProposal]
+    /// Proposes erasing a closed case (`ErasureContract.propose`), audited.
+    func proposeErasure(_ proposal: ErasureProposal, schedule: RetentionSchedule, by actor: Actor) throws
+    /// Withdraws a proposal, audited.
+    func withdrawErasure(of id: CaseID, by actor: Actor, at time: Timestamp) throws
+    /// Approves another person's proposal and erases the case: its tombstone saved, every
+    /// earlier version gone from the store, the values of its audit entries erased (the
+    /// chain still verifying), its drafts removed. `progress` hears what it is doing.
+    func erase(_ id: CaseID, schedule: RetentionSchedule, by actor: Actor, at time: Timestamp,
+               progress: (String) -> Void) throws -> ErasureReport
 }

@@ -16,6 +16,7 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
     private let accessEntries = Mutex<[AccessEntry]>([])
     /// The cases each user gave a reason to open (in any session: one store, one session here).
     private let reasons = Mutex<[UserName: Set<CaseID>]>([:])
+    private let proposals = Mutex<[ErasureProposal]>([])
 
     /// - Parameter users: when given, saves are refused to anyone whose role is not the one
     ///   it gives them, as the file store does; when empty, only the role itself is checked.
@@ -222,6 +223,57 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
 
     public func auditTrail(matching filter: AuditFilter, limit: Int) -> [AuditEntry] {
         trail.withLock { Array($0.filter(filter.matches).reversed().prefix(limit)) }
+    }
+
+    public func erasureProposals() -> [ErasureProposal] { proposals.withLock { $0 } }
+
+    public func proposeErasure(_ proposal: ErasureProposal, schedule: RetentionSchedule, by actor: Actor) throws {
+        try cases.withLock { table in
+            guard let stored = table[proposal.caseID] else { throw StoreError.notFound(proposal.caseID) }
+            let users = directory.withLock { $0 }
+            let change = try ErasureContract.propose(proposal, schedule: schedule, stored: stored,
+                                                     linkedFrom: ErasureContract.linkedFrom(proposal.caseID, in: table.values.map(CaseSummary.init)),
+                                                     pending: proposals.withLock { $0 }, actor: actor, users: users.users.isEmpty ? nil : users)
+            proposals.withLock { $0.append(proposal) }
+            audit(ErasureContract.subject, revision: { $0 + 1 }, changes: [change], by: actor, at: proposal.proposedAt)
+        }
+    }
+
+    public func withdrawErasure(of id: CaseID, by actor: Actor, at time: Timestamp) throws {
+        try cases.withLock { _ in
+            let users = directory.withLock { $0 }
+            let change = try ErasureContract.withdraw(id, pending: proposals.withLock { $0 }, actor: actor, users: users.users.isEmpty ? nil : users)
+            proposals.withLock { $0.removeAll { $0.caseID == id } }
+            audit(ErasureContract.subject, revision: { $0 + 1 }, changes: [change], by: actor, at: time)
+        }
+    }
+
+    /// In memory there is no older version or draft file to remove: the record becomes its
+    /// tombstone and the trail's values of the case are replaced by `erased:`.
+    public func erase(_ id: CaseID, schedule: RetentionSchedule, by actor: Actor, at time: Timestamp,
+                      progress: (String) -> Void) throws -> ErasureReport {
+        try cases.withLock { table in
+            guard let stored = table[id] else { throw StoreError.notFound(id) }
+            let users = directory.withLock { $0 }
+            return try trail.withLock { entries in
+                let (tombstone, entry) = try ErasureContract.approve(
+                    id, pending: proposals.withLock { $0 }, schedule: schedule, stored: stored,
+                    linkedFrom: ErasureContract.linkedFrom(id, in: table.values.map(CaseSummary.init)), actor: actor,
+                    users: users.users.isEmpty ? nil : users, at: time, sequence: entries.count + 1)
+                var erased = 0
+                for index in entries.indices where entries[index].caseID == id {
+                    entries[index] = entries[index].erasingValues { _ in FieldChange.erasedPrefix }
+                    erased += 1
+                }
+                entries.append(entry)
+                table[id] = StoredCase(record: tombstone, version: entry.version, savedBy: actor.user, savedAt: time)
+                proposals.withLock { $0.removeAll { $0.caseID == id } }
+                drafts.withLock { all in
+                    for user in all.keys { all[user] = all[user]?.filter { !$0.key.hasSuffix("~\(id)") && !$0.key.contains("~\(id).") } }
+                }
+                return ErasureReport(caseID: id, erasure: tombstone.erasure!, version: entry.version, entriesErased: erased)
+            }
+        }
     }
 
     public func hostCountries() -> [HostCountry] { countries.withLock { $0 } }

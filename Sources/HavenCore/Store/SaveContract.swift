@@ -37,6 +37,13 @@ public struct PreparedSave: Sendable {
     /// The case as stored before this save (nil for a new case).
     public var previous: Case?
     public var audit: AuditEntry
+
+    public init(record: Case, version: CaseVersion, previous: Case?, audit: AuditEntry) {
+        self.record = record
+        self.version = version
+        self.previous = previous
+        self.audit = audit
+    }
 }
 
 /// The rules every save must pass, written once: the file store, the in-memory store, imports
@@ -74,6 +81,14 @@ public enum SaveContract {
             default: break
             }
             if let current { try checkNeedToKnow(current, actor: actor, users: users, ledger: ledger) }
+            // An erased case is never written again, and only an approved erasure
+            // (`CaseStore.erase`) makes one: no edit or import can set or clear it.
+            if let erasure = current?.record.erasure {
+                throw StoreError.forbidden("\(update.record.id) was erased: \(erasure.description). Nothing more is recorded in it")
+            }
+            if update.record.erasure != nil {
+                throw StoreError.forbidden("\(update.record.id): an erasure is made only when a second person approves it ('haven retention --approve')")
+            }
             // Restricting, changing a restriction or lifting one is a supervisor's, whatever
             // the save (an edit, an import) carries.
             if current?.record.restriction != update.record.restriction {

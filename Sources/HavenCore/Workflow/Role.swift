@@ -78,6 +78,7 @@ public enum Capability: String, CaseIterable, Sendable {
     case restrictCases = "restrict-cases"
     case viewAccessLog = "view-access-log"
     case exportSubject = "export-subject"
+    case eraseCases = "erase-cases"
 
     /// What the capability is, as a phrase after "cannot".
     public var phrase: String {
@@ -120,6 +121,7 @@ public enum Capability: String, CaseIterable, Sendable {
         case .restrictCases: "restrict cases to a team"
         case .viewAccessLog: "read the access log"
         case .exportSubject: "export everything held about one person"
+        case .eraseCases: "propose or approve the erasure of a closed case"
         }
     }
 
@@ -142,6 +144,8 @@ public enum Capability: String, CaseIterable, Sendable {
         case .checkStore: [.administrator, .auditor]
         case .viewAccessLog: [.supervisor, .auditor]
         case .exportSubject: [.supervisor, .administrator]
+        // Two of them for each erasure: one proposes, another approves.
+        case .eraseCases: [.supervisor, .administrator]
         // Rewrites no record (only drops versions the trail keeps); a caseworker's save starts it.
         case .compactStore: Role.allCases
         }

@@ -19,10 +19,11 @@ public enum ReferenceDataLoader {
     public static let allocationFile = "allocation.json"
     public static let labourDemandFile = "labour-demand.json"
     public static let reunificationFile = "reunification.json"
+    public static let retentionFile = "retention.json"
 
     /// Every file a reference data directory holds, in the order they are checked.
     public static let files = [countriesFile, occupationsFile, stageTargetsFile, allocationFile, labourDemandFile,
-                               reunificationFile]
+                               reunificationFile, retentionFile]
 
     /// Where the reference data is: an explicit directory, else `$HAVEN_DATA`, else the built-in
     /// copy. Nothing else is searched: a `data/` that happens to be in the working directory
@@ -93,8 +94,10 @@ public enum ReferenceDataLoader {
                                                                countries: countries, occupations: occupations)
         let (reunificationData, reunificationName) = try contents(reunificationFile)
         let reunification = try ReferenceDataDecoder.reunification(from: reunificationData, file: reunificationName)
+        let (retentionData, retentionName) = try contents(retentionFile)
+        let retention = try ReferenceDataDecoder.retention(from: retentionData, file: retentionName)
         return ReferenceData(countries: countries, occupations: occupations, stageTargets: targets, allocation: policy,
-                             reunification: reunification)
+                             reunification: reunification, retention: retention)
     }
 
     static func read(_ url: URL) throws(ReferenceDataError) -> Data {

@@ -54,7 +54,7 @@ enum AuditTrail {
 
     /// The bytes of the line for `entry` following a line whose hash is `previousHash`, and its hash.
     static func encode(_ entry: AuditEntry, previousHash: String) throws -> (bytes: [UInt8], hash: String) {
-        try sealed(Line(entry, previousHash: previousHash))
+        try sealedValues(Line(entry, previousHash: previousHash))
     }
 
     /// A chained line (this trail's, or the access log's): the object's sorted JSON, its
@@ -72,6 +72,8 @@ enum AuditTrail {
     struct Unsealed {
         static let marker = Array(#""previousHash":""#.utf8)
         let before: [UInt8]
+        /// `before` as the seal covers it: each value by its digest (`AuditTrail+Seal`).
+        let sealedBefore: [UInt8]
         let after: [UInt8]
 
         init(_ entry: AuditEntry) throws {
@@ -84,6 +86,10 @@ enum AuditTrail {
                 throw Problem.malformed("an audit entry is not laid out as the trail writes it")
             }
             before = Array(encoded[..<(start + Self.marker.count)])
+            guard let sealed = before.withUnsafeBytes({ AuditTrail.replacingValues(in: $0, AuditTrail.sealedToken) }) else {
+                throw Problem.malformed("an audit entry's changes are not laid out as the trail writes them")
+            }
+            sealedBefore = sealed
             after = Array(encoded[(start + Self.marker.count + middle.count)...])
         }
     }
@@ -99,15 +105,17 @@ enum AuditTrail {
 
     /// Appends the line as `seal` makes it, with no copy on the way; returns its hash.
     static func seal(_ entry: Unsealed, sequence: Int, previousHash: String, appendingTo bytes: inout [UInt8]) -> String {
-        let start = bytes.count
+        var hasher = SHA256()
+        hasher.update(data: entry.sealedBefore)
+        let middle = Array(previousHash.utf8) + sequenceKey + Array(String(sequence).utf8)
+        hasher.update(data: middle)
+        hasher.update(data: entry.after)
+        let digest = HexDigest(digest: hasher.finalize()).text
         bytes += entry.before
-        bytes += previousHash.utf8
-        bytes += sequenceKey
-        bytes += String(sequence).utf8
+        bytes += middle
         bytes += entry.after
-        let digest = bytes.withUnsafeBytes { hash(UnsafeRawBufferPointer(rebasing: $0[start...])) }
         bytes.removeLast()
-        bytes += hashKey
+        bytes += sealKey
         bytes += digest.utf8
         bytes += [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "\n")]
         return digest
@@ -115,13 +123,8 @@ enum AuditTrail {
 
     /// The sequence number and hash of a line whose hash matches its contents, or nil.
     static func sealedEntry(_ line: ArraySlice<UInt8>) -> (sequence: Int, hash: String)? {
-        let suffixLength = hashKey.count + 64 + 2
-        guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { return nil }
-        let hashStart = line.endIndex - suffixLength
-        guard line[hashStart..<(hashStart + hashKey.count)].elementsEqual(hashKey) else { return nil }
-        let stated = String(decoding: line[(hashStart + hashKey.count)..<(line.endIndex - 2)], as: UTF8.self)
-        let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
-        guard hash(body) == stated, let decoded = try? JSONDecoder().decode(Line.self, from: Data(body)) else { return nil }
+        guard let (body, stated) = try? verifiedBody(line, what: "an audit line"),
+              let decoded = try? JSONDecoder().decode(Line.self, from: Data(body)) else { return nil }
         return (decoded.sequence, stated)
     }
 
@@ -147,10 +150,16 @@ enum AuditTrail {
         let suffixLength = hashKey.count + 64 + 2
         guard line.count > suffixLength, line.last == UInt8(ascii: "}") else { throw .malformed("not \(what)") }
         let hashStart = line.endIndex - suffixLength
-        guard line[hashStart..<(hashStart + hashKey.count)].elementsEqual(hashKey) else { throw .malformed("the line has no hash") }
+        let bytes = Array(line)
+        guard let form = bytes.withUnsafeBytes({ Form.of($0) }) else { throw .malformed("the line has no hash") }
         let stated = String(decoding: line[(hashStart + hashKey.count)..<(line.endIndex - 2)], as: UTF8.self)
-        let body = Array(line[line.startIndex..<hashStart]) + [UInt8(ascii: "}")]
-        guard hash(body) == stated else { throw .hashMismatch }
+        var body = Array(line[line.startIndex..<hashStart])
+        let computed: String? = switch form {
+        case .plain: hash(body + [UInt8(ascii: "}")])
+        case .valuesSealed: valuesSealedDigest(body)
+        }
+        guard computed == stated else { throw .hashMismatch }
+        body.append(UInt8(ascii: "}"))
         return (body, stated)
     }
 

@@ -112,6 +112,11 @@ extension FileCaseStore {
             if sessionLocks[key] != nil { continue }
             let isOver = over[session] ?? !isRunning("\(draftsFolder)/\(key).session")
             over[session] = isOver
+            // A form about a case erased since: its typing goes with the case.
+            if let id = Self.draftCase(ofFile: (path as NSString).lastPathComponent), summary(of: id)?.isErased == true {
+                if Self.isOwnPrivateFile(path) { PosixFile.unlink(path) }
+                continue
+            }
             guard isOver, Self.isOwnPrivateFile(path), let data = FileManager.default.contents(atPath: path),
                   var draft = try? JSONDecoder().decode(FormDraft.self, from: data) else { continue }
             // The name says which session kept it, whatever an old file says inside.

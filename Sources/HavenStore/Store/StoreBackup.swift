@@ -17,7 +17,7 @@ public enum StoreBackup {
     /// The store's small files, read whole at the cut when they are there.
     static let smallFiles = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
                              FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self),
-                             AccessLog.fileName, AccessLog.reasonsFileName]
+                             AccessLog.fileName, AccessLog.reasonsFileName, FileCaseStore.erasuresFile]
     /// Every name a backup may hold at its top level (beside `backup.json`).
     static let topLevelFiles = Set(smallFiles + [FileCaseStore.casesFile, FileCaseStore.auditFile])
 

@@ -181,13 +181,23 @@ enum TrailLine {
         guard line.count > hashSuffixLength, line[line.count - 1] == UInt8(ascii: "}") else { throw .malformed("not an audit line") }
         let hashStart = line.count - hashSuffixLength
         let key = AuditTrail.hashKey
-        guard memcmp(line.baseAddress! + hashStart, key, key.count) == 0, line[line.count - 2] == UInt8(ascii: "\"") else {
+        guard let form = AuditTrail.Form.of(line), line[line.count - 2] == UInt8(ascii: "\"") else {
             throw .malformed("the line has no hash")
         }
-        var hasher = SHA256()
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: line[..<hashStart]))
-        closingBrace.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        let computed = HexDigest(digest: hasher.finalize())
+        let computed: HexDigest
+        switch form {
+        case .plain:
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: line[..<hashStart]))
+            closingBrace.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            computed = HexDigest(digest: hasher.finalize())
+        case .valuesSealed:
+            // Changes that cannot be framed were edited too: the seal cannot match them.
+            guard let digest = AuditTrail.valuesSealedDigest(UnsafeRawBufferPointer(rebasing: line[..<hashStart])) else {
+                throw .hashMismatch
+            }
+            computed = digest
+        }
         let stated = HexDigest(UnsafeRawBufferPointer(rebasing: line[(hashStart + key.count)..<(line.count - 2)]))!
         guard computed == stated else { throw .hashMismatch }
         return (stated, hashStart)

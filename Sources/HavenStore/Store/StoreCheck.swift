@@ -53,7 +53,7 @@ public enum StoreCheck {
             return report
         }
         let known: Set = [FileCaseStore.manifestFile, FileCaseStore.usersFile, FileCaseStore.countriesFile,
-                          FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, AccessLog.fileName, AccessLog.reasonsFileName, FileCaseStore.quarantineDirectory,
+                          FileCaseStore.catalogueFile(LanguageCourse.self), FileCaseStore.catalogueFile(JobOpening.self), FileCaseStore.casesFile, FileCaseStore.auditFile, AccessLog.fileName, AccessLog.reasonsFileName, FileCaseStore.erasuresFile, FileCaseStore.quarantineDirectory,
                           FileCaseStore.draftsDirectory, FileCaseStore.settingsDirectory, QueueIndex.fileName, CompactionMoves.fileName, LockNote.fileName, BackupManifest.fileName]
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
             if name == LockNote.fileName { continue }
