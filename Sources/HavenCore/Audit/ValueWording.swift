@@ -32,11 +32,14 @@ enum ValueWording {
     static let none = "—"
     /// What a withheld (sensitive) value reads as.
     static let notRecorded = "not recorded"
+    /// What a value erased with its case (retention) reads as.
+    static let erased = "(erased)"
 
     /// The value of `json` (one value of the trail, nil when the field did not exist) as `kind` shows it.
     static func text(_ json: String?, as kind: ValueKind) -> String {
         guard let json else { return none }
         if case .withheld = kind { return notRecorded }
+        if FieldChange.isErased(json) { return erased }
         if json == "null" { return none }
         if json == "[]" || json == "{}" { return "(none)" }
         let plain = decoded(json)

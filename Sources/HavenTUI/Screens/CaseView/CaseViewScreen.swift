@@ -339,13 +339,17 @@ public struct CaseViewScreen: Screen {
         let record = stored.record
         // A closed case says why in its heading, where every section shows it.
         let stage = record.stage == .closed ? record.closure.map { "Closed: \($0.reason.title)" } ?? record.stage.title : record.stage.title
-        let heading = " \(record.id) \(record.defector.cyrillicName.displayed) (\(record.defector.latinName.given) \(record.defector.latinName.family))"
+        let names = record.isErased ? Erasure.listName
+            : "\(record.defector.cyrillicName.displayed) (\(record.defector.latinName.given) \(record.defector.latinName.family))"
+        let heading = " \(record.id) \(names)"
             + " · \(stage)" + (record.restriction == nil ? "" : " · RESTRICTED") + " · \(stored.version)"
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
-        let all = Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock),
+        // An erased case says so above every section: what is left is its tombstone.
+        let erased = record.erasure.map { ["\($0.description). Nothing more is recorded in it.", ""] } ?? []
+        let all = Self.wrap(erased + section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock),
                             width: body.width - 1, fields: section.hasFields)
         // When it overflows, the last row is the "more below" marker's alone.
         let visible = all.count > body.height ? body.height - 1 : body.height
