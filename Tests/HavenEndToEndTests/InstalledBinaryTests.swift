@@ -71,9 +71,9 @@ final class InstalledBinaryTests: XCTestCase {
         XCTAssertEqual(named.status, 1)
         let directory = workingDirectory.appendingPathComponent("data").path
         XCTAssertEqual(named.output, "Error: bad reference data in \(directory) (from --data): \(directory): occupations.json, "
-                       + "stage-targets.json, allocation.json, labour-demand.json, reunification.json are missing; a reference data "
+                       + "stage-targets.json, allocation.json, labour-demand.json, reunification.json, retention.json are missing; a reference data "
                        + "directory holds all of countries.json, occupations.json, stage-targets.json, allocation.json, "
-                       + "labour-demand.json, reunification.json (copy them from Haven's data/)\n")
+                       + "labour-demand.json, reunification.json, retention.json (copy them from Haven's data/)\n")
     }
 
     func testADataDirectoryFromTheOptionOrTheEnvironmentReplacesTheBuiltInData() throws {

@@ -146,9 +146,9 @@ final class FamilyScreensTests: XCTestCase {
     func testSensitiveFieldsOnlyOnTheFamilyScreen() throws {
         let store = try makeStore()
         var supervisor = app("maria.s", store)
-        supervisor.press([.character("G"), .enter])
+        supervisor.press([.character("G"), .character("k"), .enter])
         XCTAssertEqual(supervisor.topScreen.title, "Publicity")
-        supervisor.press([.escape, .character("G"), .character("k"), .enter])
+        supervisor.press([.escape, .character("G"), .character("k"), .character("k"), .enter])
         XCTAssertEqual(supervisor.topScreen.title, "Reunification")
         XCTAssertTrue(screen(supervisor).contains("HV-000003 Орлов Олег"), screen(supervisor))
         XCTAssertFalse(screen(supervisor).contains("Signal"), screen(supervisor))
@@ -182,7 +182,7 @@ final class FamilyScreensTests: XCTestCase {
         XCTAssertTrue(try store.load(CaseID(number: 3)).record.publicity.isAwaitingApproval)
 
         var maria = app("maria.s", store)
-        maria.press([.character("G"), .enter])
+        maria.press([.character("G"), .character("k"), .enter])
         XCTAssertTrue(screen(maria).contains("HV-000003 Орлов Олег"), screen(maria))
         XCTAssertTrue(screen(maria).contains("waiting     ! high risk"), screen(maria))
         // a opens the story whole, and what the export will say, before anything is approved.

@@ -54,7 +54,16 @@ final class FormFuzzTests: XCTestCase {
         let hosts = countries.map { HostCountry(code: $0, name: $0.rawValue, languages: [LanguageCode("en")!]) }
         let course = LanguageCourse(id: "gb-london-a1", provider: "City College", language: LanguageCode("en")!, targetLevel: .a2,
                                     country: countries[0], city: "London", schedule: "Mon-Thu 18:00", capacity: 20)
+        let schedule = RetentionSchedule.standard
         return [
+            Factory(name: "propose erasure") {
+                RetentionScreen.proposeForm(due: RetentionSchedule.Due(caseID: any.record.id, closedOn: Self.today, rule: schedule.rules[0], dueOn: Self.today),
+                                            schedule: schedule, context: context)
+            },
+            Factory(name: "approve erasure") {
+                RetentionScreen.approveForm(ErasureProposal(caseID: any.record.id, rule: "on-request", reason: "Asked in writing", proposedBy: "maria.s",
+                                                            proposedAt: Timestamp(date: Self.today)), schedule: schedule)
+            },
             Factory(name: "screening") { CaseActions.recordScreening(any, context: context) },
             Factory(name: "propose decision") { CaseActions.proposeDecision(any, context: context) },
             Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), seen: nil) },

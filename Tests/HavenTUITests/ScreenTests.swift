@@ -56,11 +56,12 @@ final class ScreenTests: XCTestCase {
             "     Access log   Who opened which case, when, and why",
             "     Families     Family members to bring, by next act…",
             "     Publicity    Stories told with consent, waiting f…",
+            "     Retention    Closed cases due for erasure; two pe…",
             "",
             // The selected area's description whole, where its row cut it.
             " Register a defector; duplicates flagged across",
             " scripts",
-            "", "", "", "",
+            "", "", "",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move m My work q Quit",
         ])
@@ -203,8 +204,8 @@ final class ScreenTests: XCTestCase {
     func testEachRoleSeesOnlyItsAreas() {
         XCTAssertEqual(HomeArea.areas(for: .caseworker), [.intake, .queues, .courses, .jobs, .reunification])
         XCTAssertEqual(HomeArea.areas(for: .supervisor), [.intake, .queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports,
-                                                          .courses, .jobs, .access, .reunification, .publicity])
-        XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .allocation, .dashboard, .audit, .reports, .users, .courses, .jobs])
+                                                          .courses, .jobs, .access, .reunification, .publicity, .retention])
+        XCTAssertEqual(HomeArea.areas(for: .administrator), [.queues, .allocation, .dashboard, .audit, .reports, .users, .courses, .jobs, .retention])
         XCTAssertEqual(HomeArea.areas(for: .auditor), [.queues, .approvals, .allocation, .workload, .dashboard, .audit, .reports, .courses, .jobs,
                                                           .access])
         var app = HavenApp(root: HomeScreen(cases: Self.summaries(), context: Self.noStore), context: Self.noStore)

@@ -85,6 +85,13 @@ public struct RetentionSchedule: Hashable, Codable, Sendable {
         public var closedOn: CalendarDate
         public var rule: RetentionRule
         public var dueOn: CalendarDate
+
+        public init(caseID: CaseID, closedOn: CalendarDate, rule: RetentionRule, dueOn: CalendarDate) {
+            self.caseID = caseID
+            self.closedOn = closedOn
+            self.rule = rule
+            self.dueOn = dueOn
+        }
     }
 
     /// The closed cases due on `today`, oldest due first. `closure` gives a case's closure

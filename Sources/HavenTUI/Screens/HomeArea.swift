@@ -3,7 +3,7 @@ import HavenCore
 /// One of Haven's areas as the home screen lists it; each needs a capability, and a role
 /// sees only the areas it can use.
 public enum HomeArea: String, CaseIterable, Sendable {
-    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs, access, reunification, publicity
+    case intake, queues, approvals, allocation, workload, dashboard, audit, reports, users, courses, jobs, access, reunification, publicity, retention
 
     public var name: String {
         switch self {
@@ -17,6 +17,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .dashboard: "Dashboard"
         case .audit: "Audit trail"
         case .access: "Access log"
+        case .retention: "Retention"
         case .reports: "Reports"
         case .users: "Users"
         case .courses: "Courses"
@@ -36,6 +37,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .dashboard: "Stages, quota use, decisions per week, outcomes"
         case .audit: "Who changed what and when, by user, case and date"
         case .access: "Who opened which case, when, and why"
+        case .retention: "Closed cases due for erasure; two people erase one"
         case .reports: "Pipeline, quotas, workload, decisions; text or CSV"
         case .users: "Who may use Haven, and in which role"
         case .courses: "Language courses: seats, waiting lists, enrolled"
@@ -55,6 +57,7 @@ public enum HomeArea: String, CaseIterable, Sendable {
         case .dashboard: .viewDashboard
         case .audit: .viewAuditTrail
         case .access: .viewAccessLog
+        case .retention: .eraseCases
         case .reports: .runReports
         case .users: .manageUsers
         case .courses, .jobs: .viewCases

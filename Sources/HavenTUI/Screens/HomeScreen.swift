@@ -239,6 +239,8 @@ public struct HomeScreen: Screen {
             return [.push(AuditScreen(context: context))]
         case .access:
             return [.push(AccessLogScreen(context: context))]
+        case .retention:
+            return [.push(RetentionScreen(context: context))]
         case .reports:
             return [.push(ReportsScreen(cases: cases, context: context))]
         case .users:

@@ -132,6 +132,6 @@ struct RetentionCommand: ParsableCommand {
         for proposal in proposals {
             print("  \(proposal.caseID)  rule \(proposal.rule)  by \(proposal.proposedBy) on \(proposal.proposedAt.date): \(proposal.reason)")
         }
-        print("Nothing was changed. Rules: " + schedule.rules.map { "\($0.id) (\($0.isOnRequest ? "on request" : "\($0.yearsAfterClosure) years after closure"))" }.joined(separator: ", ") + ".")
+        print("Nothing was changed. Rules: " + schedule.rules.map { "\($0.id) (\($0.isOnRequest ? "on request" : "\($0.yearsAfterClosure) year\($0.yearsAfterClosure == 1 ? "" : "s") after closure"))" }.joined(separator: ", ") + ".")
     }
 }

@@ -1,0 +1,233 @@
+import HavenCore
+
+/// Retention and erasure (issue 24), for supervisors and administrators: the erasures proposed
+/// and waiting for a second person, then the closed cases the schedule makes due. `p`
+/// proposes (the selected due case, or any closed case on the person's request), `a` approves
+/// another person's proposal (typing the case number), which erases the case; `w` withdraws a
+/// proposal; Enter opens the case.
+public struct RetentionScreen: Screen {
+    public enum Action: Sendable { case up, down, pageUp, pageDown, open, propose, approve, withdraw }
+
+    /// One row: a proposal waiting, or a case due and not yet proposed.
+    public enum Row: Hashable, Sendable {
+        case proposal(ErasureProposal)
+        case due(RetentionSchedule.Due)
+
+        public var caseID: CaseID {
+            switch self {
+            case let .proposal(proposal): proposal.caseID
+            case let .due(due): due.caseID
+            }
+        }
+    }
+
+    /// What the store answered: the rows, in order.
+    struct Read: Sendable {
+        var rows: [Row]
+    }
+
+    public private(set) var rows: [Row] = []
+    public private(set) var selected = 0
+    public private(set) var loaded = false
+    let context: SessionContext
+    var pageRows = 17
+
+    public init(context: SessionContext) {
+        self.context = context
+    }
+
+    public var title: String { "Retention" }
+    public var minimumSize: Size { Size(width: 60, height: 12) }
+    var schedule: RetentionSchedule { context.reference?.retention ?? .standard }
+    var current: Row? { rows.indices.contains(selected) ? rows[selected] : nil }
+    var isProposal: Bool { if case .proposal? = current { true } else { false } }
+
+    public var keyTable: KeyTable<Action> {
+        KeyTable([
+            KeyBinding([.enter], .open, label: "Open", help: "Open the selected case"),
+            KeyBinding([.character("p")], .propose, label: "Propose", help: "Propose erasing the selected due case, or any closed case on the person's request"),
+            KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve another person's proposal: erases the case", disabled: isProposal ? nil : "Select a proposal (the rows at the top) first."),
+            KeyBinding([.character("w")], .withdraw, label: "Withdraw", help: "Withdraw the selected proposal", disabled: isProposal ? nil : "Select a proposal (the rows at the top) first."),
+            KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next row"),
+            KeyBinding([.up, .character("k")], .up, help: "Previous row"),
+            KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
+            KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+        ])
+    }
+
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 3) }
+
+    public mutating func start() -> [Command] { [.run(ReadRetention(schedule: schedule))] }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] { [.run(ReadRetention(schedule: schedule))] }
+
+    public mutating func handle(_ action: Action) -> [Command] {
+        switch action {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, rows.count - 1), selected + 1)
+        case .pageUp: selected = max(0, selected - pageRows)
+        case .pageDown: selected = min(max(0, rows.count - 1), selected + pageRows)
+        case .open:
+            guard let id = current?.caseID else { return [] }
+            return [.openCase(id)]
+        case .propose:
+            // On a due row, that case under its rule; elsewhere a case typed (on request).
+            var due: RetentionSchedule.Due?
+            if case let .due(row)? = current { due = row }
+            return [.push(Self.proposeForm(due: due, schedule: schedule, context: context))]
+        case .approve:
+            guard case let .proposal(proposal)? = current else { return [.status("Select a proposal to approve.", .info)] }
+            guard proposal.proposedBy != context.user else {
+                return [.status("\(proposal.caseID): you proposed it; another supervisor or administrator approves.", .error)]
+            }
+            return [.push(Self.approveForm(proposal, schedule: schedule))]
+        case .withdraw:
+            guard case let .proposal(proposal)? = current else { return [.status("Select a proposal to withdraw.", .info)] }
+            return [.run(WithdrawErasure(id: proposal.caseID))]
+        }
+        return []
+    }
+
+    public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let read = message as? Read {
+            let keep = current?.caseID
+            rows = read.rows
+            loaded = true
+            selected = keep.flatMap { id in rows.firstIndex { $0.caseID == id } } ?? min(selected, max(0, rows.count - 1))
+            return []
+        }
+        if let reply = message as? StoreReply { return receive(reply: reply) }
+        return []
+    }
+
+    public mutating func receive(reply: StoreReply) -> [Command] {
+        if case let .failed(message) = reply { return [.status(message, .error)] }
+        return []
+    }
+
+    /// The proposal form: the case (the selected due one, else typed), the rule (its own by
+    /// default), and why.
+    static func proposeForm(due: RetentionSchedule.Due?, schedule: RetentionSchedule, context: SessionContext) -> FormScreen {
+        let rules = schedule.rules.map { FormOption($0.id, "\($0.id): \($0.title)") }
+        let form = Form(sections: [Form.Section(title: "Propose an erasure", fields: [
+            FormField("case", "Case", .text(maximumLength: 12), hint: "a closed case, e.g. HV-000123", value: due?.caseID.rawValue ?? ""),
+            FormField("rule", "Rule", .choice(rules), value: due?.rule.id ?? schedule.rules.first { $0.isOnRequest }?.id ?? ""),
+            FormField("reason", "Why", .text(maximumLength: 500), hint: "e.g. asked for deletion in writing, letter of 1 December"),
+        ])])
+        let heading = "Erase a closed case's personal data: another supervisor or administrator approves"
+        return FormScreen(title: "Propose erasure", heading: heading, form: form) { form, now in
+            guard let id = CaseID(form.value("case").trimmingCharacters(in: .whitespaces).uppercased()) else {
+                return .problems([ValidationIssue(field: "case", message: "Give a case number such as HV-000123.")])
+            }
+            guard form.value("reason").trimmingCharacters(in: .whitespacesAndNewlines).count >= 10 else {
+                return .problems([ValidationIssue(field: "reason", message: ErasureError.reasonTooShort.description)])
+            }
+            let proposal = ErasureProposal(caseID: id, rule: form.value("rule"), reason: form.value("reason"), proposedBy: context.user, proposedAt: now)
+            return .perform([.run(ProposeErasure(proposal: proposal, schedule: schedule))])
+        }.keepingNoDraft()
+    }
+
+    /// The approval: the case number typed again, since the erasure cannot be undone.
+    static func approveForm(_ proposal: ErasureProposal, schedule: RetentionSchedule) -> FormScreen {
+        let form = Form(sections: [Form.Section(title: "Approve the erasure", fields: [
+            FormField("confirm", "Case number", .text(maximumLength: 12), hint: "type \(proposal.caseID) to erase it; it cannot be undone"),
+        ])])
+        let heading = "Erase \(proposal.caseID) under rule \(proposal.rule), proposed by \(proposal.proposedBy): \(proposal.reason)"
+        return FormScreen(title: "Approve erasure", heading: heading, form: form) { form, _ in
+            guard form.value("confirm").trimmingCharacters(in: .whitespaces).uppercased() == proposal.caseID.rawValue else {
+                return .problems([ValidationIssue(field: "confirm", message: "Type \(proposal.caseID) exactly to erase it, or Esc to leave it.")])
+            }
+            return .perform([.run(EraseCase(id: proposal.caseID, schedule: schedule))])
+        }.keepingNoDraft()
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect) {
+        let proposals = rows.filter { if case .proposal = $0 { true } else { false } }.count
+        canvas.put(" Retention: \(proposals) proposed, \(rows.count - proposals) due on \(context.today)", x: area.x, y: area.y,
+                   width: area.width, style: .heading)
+        canvas.put(" Case       Rule        Since/by      Why", x: area.x, y: area.y + 2, width: area.width,
+                   style: Style(.heading, bold: true, underline: true))
+        guard !rows.isEmpty else {
+            canvas.put(loaded ? " Nothing is due or proposed. p proposes a closed case on request." : " Reading the schedule…",
+                       x: area.x, y: area.y + 3, width: area.width, style: .muted)
+            return
+        }
+        let visible = area.height - 3
+        let first = max(0, selected - visible + 1)
+        for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
+            let text: String
+            switch row {
+            case let .proposal(proposal):
+                text = " \(proposal.caseID)  " + DisplayWidth.fit(proposal.rule, to: 10) + "  " + DisplayWidth.fit("by \(proposal.proposedBy)", to: 12)
+                    + "  proposed: \(proposal.reason)"
+            case let .due(due):
+                text = " \(due.caseID)  " + DisplayWidth.fit(due.rule.id, to: 10) + "  " + DisplayWidth.fit("\(due.dueOn)", to: 12)
+                    + "  closed \(due.closedOn), due"
+            }
+            canvas.putListRow(text, x: area.x, y: area.y + 3 + offset, width: area.width, style: isProposalRow(row) ? .overdue : .normal,
+                              selected: first + offset == selected)
+        }
+    }
+
+    func isProposalRow(_ row: Row) -> Bool { if case .proposal = row { true } else { false } }
+}
+
+/// Reads the proposals and what the schedule makes due (each due case's closure reason read
+/// from the case; the lists do not carry it).
+struct ReadRetention: StoreTask {
+    let schedule: RetentionSchedule
+
+    func run(in session: SessionServices) -> [Command] {
+        session.withStore { store in
+            let proposals = try store.erasureProposals()
+            let proposed = Set(proposals.map(\.caseID))
+            let due = try schedule.due(try store.summaries(), today: session.context.today) { try store.load($0).record.closure?.reason }
+            return [.message(RetentionScreen.Read(rows: proposals.map(RetentionScreen.Row.proposal)
+                + due.filter { !proposed.contains($0.caseID) }.map(RetentionScreen.Row.due)))]
+        }
+    }
+}
+
+struct ProposeErasure: StoreTask {
+    let proposal: ErasureProposal
+    let schedule: RetentionSchedule
+
+    func run(in session: SessionServices) -> [Command] {
+        session.withStore { store in
+            try store.proposeErasure(proposal, schedule: schedule, by: session.actor)
+            return [.back, .status("Proposed: erase \(proposal.caseID) under rule \(proposal.rule). Another supervisor or administrator approves it.", .info),
+                    .storeChanged]
+        }
+    }
+}
+
+struct WithdrawErasure: StoreTask {
+    let id: CaseID
+
+    func run(in session: SessionServices) -> [Command] {
+        session.withStore { store in
+            try store.withdrawErasure(of: id, by: session.actor, at: session.now)
+            return [.status("Withdrawn: the erasure of \(id) is no longer proposed.", .info), .storeChanged]
+        }
+    }
+}
+
+/// The approval itself (the form that asked closes on success; a refusal stays on it): the store erases (tombstone, trail, compaction, drafts) and says what
+/// it did; the screens showing the case close (`storeChanged`).
+struct EraseCase: StoreTask {
+    let id: CaseID
+    let schedule: RetentionSchedule
+
+    func run(in session: SessionServices) -> [Command] {
+        session.withStore { store in
+            let report = try store.erase(id, schedule: schedule, by: session.actor, at: session.now) { _ in }
+            var text = "\(id) erased: \(report.entriesErased) history entries' values erased"
+            if let problem = report.logNotCompacted {
+                text += "; the log is NOT yet compacted (\(problem)): run 'haven compact'"
+                return [.back, .status(text, .error), .storeChanged]
+            }
+            if !report.draftsLeft.isEmpty { text += "; \(report.draftsLeft.count) drafts of others go at their next session" }
+            return [.back, .status(text + ".", .info), .storeChanged]
+        }
+    }
+}
