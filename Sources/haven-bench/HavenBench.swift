@@ -19,7 +19,7 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store, allocation, open, terminal, typeahead, waits, aging, jobs or check.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, typeahead, waits, aging, jobs, check
+        case all, store, allocation, open, terminal, typeahead, waits, aging, jobs, check, erasure
     }
 
     @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
@@ -97,6 +97,7 @@ struct HavenBench: ParsableCommand {
         if part == .waits { return try saveWaits() }
         if part == .aging { return try agingBenchmark() }
         if part == .jobs { return try wholeStoreJobs() }
+        if part == .erasure { return try erasureBenchmark() }
         if part == .all || part == .allocation { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }
