@@ -41,7 +41,7 @@ extension HavenBench {
         let figures = try waits.savesDuring("an erasure", saver: try FileCaseStore(at: url), actor: saver, targets: Array(targets)) {
             marks.append(("start", Date()))
             report = try FileCaseStore(at: url).erase(target.id, schedule: schedule, by: approver, at: .current()) { step in
-                if let name = step.split(separator: "…").first.map(String.init), marks.last?.0 != name { marks.append((name, Date())) }
+                if let name = step.split(separator: "…").first.map(String.init), marks.last?.0 != name, !step.contains("%") { marks.append((name, Date())) }
             }
             marks.append(("end", Date()))
         }
@@ -50,7 +50,7 @@ extension HavenBench {
         }
         print(row("the whole erasure (approved by \(approver.user))", figures.jobSeconds))
         if let report {
-            print("  \(report.entriesErased) entries' values erased, \(report.entriesConverted) converted from the first form; "
+            print("  \(report.entriesErased) entr\(report.entriesErased == 1 ? "y's values" : "ies' values") erased, \(report.entriesConverted) converted from the first form; "
                   + (report.logNotCompacted.map { "log NOT compacted: \($0)" } ?? "log compacted"))
         }
         print(row("longest save beside it (\(figures.saves) saves; median \(String(format: "%.1f", figures.median * 1000)) ms)", figures.longest))

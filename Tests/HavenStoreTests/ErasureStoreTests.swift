@@ -76,7 +76,7 @@ final class ErasureStoreTests: StoreTestCase {
 
         var steps: [String] = []
         let report = try store.erase(id, schedule: .standard, by: admin, at: now) { steps.append($0) }
-        XCTAssertEqual(report.entriesErased, 3)
+        XCTAssertEqual(report.entriesErased, 4, "three saves of the case and its proposal")
         XCTAssertEqual(report.entriesConverted, 0, "a trail written in the second form needs no conversion")
         XCTAssertNil(report.logNotCompacted)
         XCTAssertEqual(report.draftsRemoved, 1)
@@ -154,6 +154,64 @@ final class ErasureStoreTests: StoreTestCase {
         XCTAssertFalse(StoreCheck.run(at: storeURL).isSound)
     }
 
+    /// `erasures.json` alone is never taken as another person's proposal: one written into it
+    /// by hand (the group can write the file) is refused, naming the trail.
+    func testAProposalOnlyInTheFileIsRefused() throws {
+        let (store, id) = try storeWithPerson()
+        let forged = ErasuresFile(revision: 1, proposals: [ErasureProposal(caseID: id, rule: "on-request", reason: "Asked for deletion in writing",
+                                                                           proposedBy: maria.user, proposedAt: now)])
+        try FileCaseStore.writeKeptFile(forged, to: path(FileCaseStore.erasuresFile), manifest: store.manifest)
+        XCTAssertThrowsError(try store.erase(id, schedule: .standard, by: admin, at: now) { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("is not the one the audit trail records from maria.s"), "\(error)")
+        }
+        XCTAssertFalse(try FileCaseStore(at: storeURL).load(id).record.isErased)
+        // A proposal made through the store, then withdrawn and written back by hand: refused too.
+        try FileManager.default.removeItem(atPath: path(FileCaseStore.erasuresFile))
+        try propose(id, in: store)
+        try store.withdrawErasure(of: id, by: maria, at: now)
+        try FileCaseStore.writeKeptFile(forged, to: path(FileCaseStore.erasuresFile), manifest: store.manifest)
+        XCTAssertThrowsError(try store.erase(id, schedule: .standard, by: admin, at: now) { _ in })
+        XCTAssertFalse(try FileCaseStore(at: storeURL).load(id).record.isErased)
+    }
+
+    /// An erasure stopped after its tombstone (the trail could not be rewritten) says so, is
+    /// listed as unfinished (and `haven check` says so), and approving again finishes it; the
+    /// tombstone's entry, if lost and written again from the log, holds no value of before.
+    func testAnErasureStoppedPartWayIsSeenAndFinished() throws {
+        let (store, id) = try storeWithPerson()
+        try propose(id, in: store)
+        // An entry of another case edited: the trail no longer verifies, so it is not rewritten.
+        let trailPath = path(FileCaseStore.auditFile)
+        let original = try Data(contentsOf: URL(fileURLWithPath: trailPath))
+        var text = String(decoding: original, as: UTF8.self)
+        let firstLineEnd = try XCTUnwrap(text.firstIndex(of: "\n"))
+        let target = try XCTUnwrap(text[..<firstLineEnd].range(of: "\"user\":\"root\""))
+        text.replaceSubrange(target, with: "\"user\":\"rooT\"")
+        try text.write(toFile: trailPath, atomically: false, encoding: .utf8)
+        XCTAssertThrowsError(try store.erase(id, schedule: .standard, by: admin, at: now) { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("record is erased, but its history in the audit trail is not yet"), "\(error)")
+            XCTAssertTrue("\(error)".contains("haven retention --approve \(id)"), "\(error)")
+        }
+        XCTAssertEqual(try FileCaseStore(at: storeURL).unfinishedErasures(), [id])
+        XCTAssertTrue(StoreCheck.run(at: storeURL).problems.contains { $0.message.contains("the erasure of \(id) is not finished") })
+        // The trail put right, but its last entry (the tombstone's) lost: written again from the
+        // log as the erasure's entry alone, with nothing of the case before it.
+        var repaired = try Data(contentsOf: URL(fileURLWithPath: trailPath))
+        repaired.replaceSubrange(0..<original.count, with: original)
+        let lastStart = try XCTUnwrap(repaired.dropLast().lastIndex(of: 10)) + 1
+        repaired = repaired.prefix(lastStart)
+        try repaired.write(to: URL(fileURLWithPath: trailPath))
+        let reopened = try FileCaseStore(at: storeURL)
+        let history = try reopened.history(of: id)
+        XCTAssertEqual(history.last?.changes.map(\.field), [ErasureContract.field], "\(String(describing: history.last))")
+        let report = try reopened.erase(id, schedule: .standard, by: admin, at: now) { _ in }
+        XCTAssertNil(report.logNotCompacted)
+        XCTAssertEqual(try FileCaseStore(at: storeURL).unfinishedErasures(), [])
+        XCTAssertEqual(filesHolding(needles + ["deletion, letter"], under: storeURL), [], "nor the proposal's reason, erased with the case")
+        let check = StoreCheck.run(at: storeURL)
+        XCTAssertTrue(check.isSound, check.problems.map(\.description).joined(separator: "\n"))
+    }
+
     /// A seal covers each value by its digest: an edited value, or an erased marker whose digest
     /// is not the value's, breaks it.
     func testTheSecondFormsSealCoversEveryValue() throws {
@@ -163,9 +221,16 @@ final class ErasureStoreTests: StoreTestCase {
         let (bytes, seal) = try AuditTrail.encode(entry, previousHash: AuditTrail.genesis)
         let line = Array(bytes.dropLast())
         XCTAssertEqual(try AuditTrail.verifiedBody(line[...], what: "a line").hash, seal)
-        let erased = try XCTUnwrap(line.withUnsafeBytes { AuditTrail.erasingValues(ofLine: $0) })
+        let erased = try XCTUnwrap(line.withUnsafeBytes { AuditTrail.erasingChanges(ofLine: $0) })
         XCTAssertEqual(try AuditTrail.verifiedBody(erased[...], what: "a line").hash, seal, "erased, the seal is the same")
         XCTAssertFalse(String(decoding: erased, as: UTF8.self).contains("Омск"))
+        // Salted: the erased digest of a value is not the plain SHA-256 of it, so a guess cannot be confirmed.
+        let plain = AuditTrail.hash(Array(#""\"Псков\"""#.utf8))
+        XCTAssertFalse(String(decoding: erased, as: UTF8.self).contains(plain))
+        XCTAssertEqual(String(decoding: erased, as: UTF8.self).components(separatedBy: "erased:sha256:").count - 1, 5,
+                       "two values and a salt, one value and a salt")
+        // The same entry written twice: different salts, different seals.
+        XCTAssertNotEqual(try AuditTrail.encode(entry, previousHash: AuditTrail.genesis).hash, seal)
         let edited = Array(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "Омск", with: "Томск").utf8)
         XCTAssertThrowsError(try AuditTrail.verifiedBody(edited[...], what: "a line"))
         var forged = String(decoding: erased, as: UTF8.self)

@@ -472,25 +472,53 @@ struct ReferenceTrailReader {
     }
 
     /// The bytes a seal of the second form covers, worked out another way than the store's
-    /// scanner: a regular expression finds each `"after"` and `"before"` string, and each is
-    /// replaced by `"sha256:" + hex(SHA-256 of its bytes)` (an erased one by the digest it keeps).
+    /// scanner: a regular expression finds each `"after"`, `"before"`, `"field"` and `"salt"`
+    /// string of the changes, in order; each change's values are replaced by `"sha256:" +
+    /// hex(SHA-256 of its salt's token then the value's)` and its salt by `"sha256:" +
+    /// hex(SHA-256 of the salt's token)` (an erased token by the digest it keeps).
     static func valuesByDigest(_ body: [UInt8]) -> [UInt8]? {
         let text = String(decoding: body, as: UTF8.self)
         guard let changes = text.range(of: #","changes":["#),
-              let expression = try? NSRegularExpression(pattern: #""(after|before)":("(?:[^"\\]|\\.)*")"#) else { return nil }
+              let end = text.range(of: #"],"previousHash":""#, options: .backwards),
+              let expression = try? NSRegularExpression(pattern: #""(after|before|field|salt)":("(?:[^"\\]|\\.)*")"#) else { return nil }
+        func hex(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+        func kept(_ token: String) -> String? {
+            token.hasPrefix(#""erased:sha256:"#) && token.count == 80 ? String(token.dropFirst(15).dropLast()) : nil
+        }
+        var tokens: [(key: String, range: Range<String.Index>)] = []
+        for match in expression.matches(in: text, range: NSRange(changes.upperBound..<end.lowerBound, in: text)) {
+            guard let key = Range(match.range(at: 1), in: text), let value = Range(match.range(at: 2), in: text) else { return nil }
+            tokens.append((String(text[key]), value))
+        }
+        var replacements: [(Range<String.Index>, String)] = []
+        var values: [Range<String.Index>] = []
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if token.key == "after" || token.key == "before" {
+                values.append(token.range)
+                index += 1
+                continue
+            }
+            guard token.key == "field" else { return nil }
+            var salt: Range<String.Index>?
+            if index + 1 < tokens.count, tokens[index + 1].key == "salt" { salt = tokens[index + 1].range; index += 1 }
+            let saltBytes = salt.map { Array(text[$0].utf8) } ?? []
+            for value in values {
+                let token = String(text[value])
+                replacements.append((value, kept(token) ?? hex(saltBytes + Array(token.utf8))))
+            }
+            if let salt { replacements.append((salt, kept(String(text[salt])) ?? hex(saltBytes))) }
+            values = []
+            index += 1
+        }
+        guard values.isEmpty else { return nil }
         var out = ""
         var last = text.startIndex
-        let whole = NSRange(changes.upperBound..<text.endIndex, in: text)
-        for match in expression.matches(in: text, range: whole) {
-            guard let value = Range(match.range(at: 2), in: text) else { return nil }
-            out += text[last..<value.lowerBound]
-            let token = String(text[value])
-            if token.hasPrefix(#""erased:sha256:"#), token.count == 80 {
-                out += #""sha256:"# + token.dropFirst(15).dropLast() + #"""#
-            } else {
-                out += #""sha256:"# + SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined() + #"""#
-            }
-            last = value.upperBound
+        for (range, digest) in replacements.sorted(by: { $0.0.lowerBound < $1.0.lowerBound }) {
+            out += text[last..<range.lowerBound]
+            out += #""sha256:"# + digest + #"""#
+            last = range.upperBound
         }
         out += text[last...]
         return Array(out.utf8)

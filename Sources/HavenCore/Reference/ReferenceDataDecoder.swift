@@ -78,8 +78,7 @@ public enum ReferenceDataDecoder {
         var documentsByRelationship: [String: [String]]
     }
 
-    /// `reunification.json`: eligibility and the documents checklist.
-    /// The retention schedule: rule names unique (letters, digits, '-'), 0 to 100 years, and
+    /// `retention.json`, the retention schedule: rule names unique (letters, digits, '-'), 0 to 100 years, and
     /// one rule that keeps every closure reason no other rule names, so no closed case is
     /// without a rule.
     public static func retention(from data: Data, file: String) throws(ReferenceDataError) -> RetentionSchedule {
@@ -111,6 +110,7 @@ public enum ReferenceDataDecoder {
         return RetentionSchedule(rules: parsed.rules)
     }
 
+    /// `reunification.json`: eligibility and the documents checklist.
     public static func reunification(from data: Data, file: String) throws(ReferenceDataError) -> ReunificationPolicy {
         let parsed: ReunificationFile = try decode(data, file: file)
         let bytes = [UInt8](data)

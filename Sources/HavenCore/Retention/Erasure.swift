@@ -20,11 +20,11 @@ public struct ErasureProposal: Hashable, Codable, Sendable {
     public var auditValue: String { "rule \(rule); proposed by \(proposedBy) on \(proposedAt.date): \(reason)" }
 }
 
-/// What remains of an erasure in the case (its last version) and in `erasures.json`: that it
-/// happened, under which rule, proposed by whom and approved by whom, and when.
+/// What remains of an erasure in the case (its last version): that it happened, under which
+/// rule, proposed by whom and approved by whom, and when. Not the proposal's reason: words
+/// about the person, erased with the rest (`TrailRewriter` erases the proposal's entry).
 public struct Erasure: Hashable, Codable, Sendable {
     public var rule: String
-    public var reason: String
     public var proposedBy: UserName
     public var proposedAt: Timestamp
     public var approvedBy: UserName
@@ -32,7 +32,6 @@ public struct Erasure: Hashable, Codable, Sendable {
 
     public init(_ proposal: ErasureProposal, approvedBy: UserName, at time: Timestamp) {
         rule = proposal.rule
-        reason = proposal.reason
         proposedBy = proposal.proposedBy
         proposedAt = proposal.proposedAt
         self.approvedBy = approvedBy
@@ -55,6 +54,7 @@ public enum ErasureError: Error, Equatable, CustomStringConvertible {
     case alreadyProposed(CaseID, by: UserName)
     case notProposed(CaseID)
     case unknownRule(String, known: [String])
+    case ruleDoesNotCover(String, ClosureReason?, covering: [String])
     case notDue(CaseID, rule: String, dueOn: CalendarDate)
     case samePerson(CaseID, UserName)
     case reasonTooShort
@@ -67,11 +67,14 @@ public enum ErasureError: Error, Equatable, CustomStringConvertible {
         case let .alreadyProposed(id, by): "the erasure of \(id) was already proposed by \(by)"
         case let .notProposed(id): "no erasure of \(id) is proposed"
         case let .unknownRule(rule, known): "no retention rule is called '\(rule)'; the schedule has \(known.joined(separator: ", "))"
+        case let .ruleDoesNotCover(rule, reason, covering):
+            "rule \(rule) does not cover a case closed as \(reason?.rawValue ?? "(no reason)"); rules that do: \(covering.joined(separator: ", "))"
         case let .notDue(id, rule, dueOn): "\(id) is not due for erasure under rule \(rule) until \(dueOn)"
         case let .samePerson(id, user): "the erasure of \(id) was proposed by \(user): another supervisor or administrator must approve it"
         case .reasonTooShort: "give the reason for the erasure in at least 10 characters"
         case let .linkedFrom(id, others):
-            "\(id) is recorded as a family member in \(others.map(\.rawValue).joined(separator: ", ")): unlink him there first, or his name stays in those cases"
+            "\(id) is recorded as a family member in \(others.map(\.rawValue).joined(separator: ", ")), with his names: remove him from "
+                + "their family there first (unlinking leaves his names in those cases)"
         }
     }
 }

@@ -4,7 +4,7 @@ public struct ErasureReport: Hashable, Sendable {
     public var erasure: Erasure
     /// The tombstone's version.
     public var version: CaseVersion
-    /// Audit entries of the case whose values were erased.
+    /// Audit entries whose values were erased: the case's, and its proposal's.
     public var entriesErased: Int
     /// Entries of the older form the trail was rewritten from (its first erasure only).
     public var entriesConverted: Int

@@ -66,9 +66,9 @@ public struct RetentionSchedule: Hashable, Codable, Sendable {
     public func check(_ proposal: ErasureProposal, record: Case, linkedFrom: [CaseID], today: CalendarDate) throws(ErasureError) {
         if record.isErased { throw .alreadyErased(record.id) }
         guard record.stage == .closed else { throw .notClosed(record.id, record.stage) }
-        guard let rule = rule(named: proposal.rule), rule.covers(record.closure?.reason) else {
-            throw .unknownRule(proposal.rule, known: rules.filter { $0.covers(record.closure?.reason) }.map(\.id))
-        }
+        let covering = rules.filter { $0.covers(record.closure?.reason) }.map(\.id)
+        guard let rule = rule(named: proposal.rule) else { throw .unknownRule(proposal.rule, known: rules.map(\.id)) }
+        guard rule.covers(record.closure?.reason) else { throw .ruleDoesNotCover(rule.id, record.closure?.reason, covering: covering) }
         let trimmed = proposal.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count >= 10 else { throw .reasonTooShort }
         if !rule.isOnRequest {

@@ -278,6 +278,9 @@ public protocol CaseStore: AnyObject {
     func changeCatalogue<Item: CatalogueItem>(_ change: CatalogueChange<Item>, by actor: Actor, at time: Timestamp) throws -> [Item]
     /// Erasures proposed and not yet approved, oldest first.
     func erasureProposals() throws -> [ErasureProposal]
+    /// Erasures approved whose last steps did not run (a crash, a busy store): approving
+    /// again finishes each.
+    func unfinishedErasures() throws -> [CaseID]
     /// Proposes erasing a closed case (`ErasureContract.propose`), audited.
     func proposeErasure(_ proposal: ErasureProposal, schedule: RetentionSchedule, by actor: Actor) throws
     /// Withdraws a proposal, audited.

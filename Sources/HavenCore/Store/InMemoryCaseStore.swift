@@ -227,6 +227,9 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
 
     public func erasureProposals() -> [ErasureProposal] { proposals.withLock { $0 } }
 
+    /// In memory an erasure is one step: none is ever left unfinished.
+    public func unfinishedErasures() -> [CaseID] { [] }
+
     public func proposeErasure(_ proposal: ErasureProposal, schedule: RetentionSchedule, by actor: Actor) throws {
         try cases.withLock { table in
             guard let stored = table[proposal.caseID] else { throw StoreError.notFound(proposal.caseID) }
@@ -261,7 +264,9 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
                     linkedFrom: ErasureContract.linkedFrom(id, in: table.values.map(CaseSummary.init)), actor: actor,
                     users: users.users.isEmpty ? nil : users, at: time, sequence: entries.count + 1)
                 var erased = 0
-                for index in entries.indices where entries[index].caseID == id {
+                // The case's entries, and its proposals and withdrawals (they carry the reason).
+                for index in entries.indices
+                where entries[index].caseID == id || entries[index].changes.contains(where: { $0.field == "\(ErasureContract.subject).\(id)" }) {
                     entries[index] = entries[index].erasingValues { _ in FieldChange.erasedPrefix }
                     erased += 1
                 }

@@ -79,14 +79,14 @@ enum AuditTrail {
         init(_ entry: AuditEntry) throws {
             var placeholder = entry
             placeholder.sequence = 0
-            let encoded = try CaseRecordLine.writer.encode(Line(placeholder, previousHash: genesis))
+            let encoded = try CaseRecordLine.writer.encode(Line(placeholder, previousHash: genesis).salted())
             let middle = Array(#"\#(genesis)","sequence":0"#.utf8)
             guard let start = CaseRecordLine.firstRange(of: Self.marker, in: encoded[...]),
                   encoded[(start + Self.marker.count)...].starts(with: middle) else {
                 throw Problem.malformed("an audit entry is not laid out as the trail writes it")
             }
             before = Array(encoded[..<(start + Self.marker.count)])
-            guard let sealed = before.withUnsafeBytes({ AuditTrail.replacingValues(in: $0, AuditTrail.sealedToken) }) else {
+            guard let sealed = before.withUnsafeBytes({ AuditTrail.sealedBytes($0) }) else {
                 throw Problem.malformed("an audit entry's changes are not laid out as the trail writes them")
             }
             sealedBefore = sealed

@@ -76,7 +76,8 @@ extension FileCaseStore {
     /// store is read-only, another compaction is running, the log has damaged lines (they are
     /// evidence a compaction must not drop: `haven check` names them), or the log was replaced
     /// meanwhile.
-    public func compact(by actor: Actor, at time: Timestamp, progress: (Int, Int) -> Void = { _, _ in }) throws -> CompactionReport {
+    public func compact(by actor: Actor, at time: Timestamp, retireWait: Double = FileCaseStore.retireWait,
+                        progress: (Int, Int) -> Void = { _, _ in }) throws -> CompactionReport {
         do { try Capability.compactStore.require(actor) } catch { throw StoreError.forbidden("\(error)") }
         if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); the store cannot be compacted") }
         try requireCurrentRole(actor)
@@ -225,7 +226,7 @@ extension FileCaseStore {
         report.seconds = Self.seconds(clock.now - started)
         // The old log, freed gently once every session has let go of it (`LogHold.swift`).
         let retiring = clock.now
-        report.oldLogFreedGently = Self.retire(source)
+        report.oldLogFreedGently = Self.retire(source, waiting: retireWait)
         report.retireSeconds = Self.seconds(clock.now - retiring)
         return report
     }

@@ -9,6 +9,10 @@ import HavenCore
 struct ErasuresFile: Codable {
     var revision: Int
     var proposals: [ErasureProposal]
+    /// Cases whose tombstone is saved and whose history or older versions may still be in the
+    /// store: listed by `haven retention --dry-run`, the Retention screen and `haven check`
+    /// until an approval finishes them (absent when none).
+    var unfinished: [CaseID]?
 }
 
 /// Erasure (`ErasureContract` decides; this writes): the tombstone saved, the values of the
@@ -29,6 +33,52 @@ extension FileCaseStore {
         let proposals = try withStoreLock(.shared) { try readErasures().proposals }
         _ = try refresh()
         return proposals.filter { summary(of: $0.caseID)?.isErased != true }
+    }
+
+    /// Erasures begun and not finished: listed in the file, or a proposal whose case is
+    /// erased already (stopped before the file was written).
+    public func unfinishedErasures() throws -> [CaseID] {
+        let file = try withStoreLock(.shared) { try readErasures() }
+        _ = try refresh()
+        let stopped = file.proposals.map(\.caseID).filter { summary(of: $0)?.isErased == true }
+        return Array(Set((file.unfinished ?? []) + stopped)).sorted()
+    }
+
+    /// The newest audit entry about `proposal`'s case's erasure must be that very proposal, by
+    /// its proposer: `erasures.json` alone (a file the group can write) is never taken as
+    /// another person's word. Read from the trail's end backwards, where a proposal is.
+    func requireProposalInTrail(_ proposal: ErasureProposal) throws {
+        let key = Array("\"field\":\"\(ErasureContract.subject).\(proposal.caseID.rawValue)\"".utf8)
+        var end = audit.size
+        var carry: [UInt8] = []
+        while end > 0 {
+            let start = max(0, end - 4_194_304)
+            let chunk = try audit.read(at: start, count: end - start) + carry
+            end = start
+            var lines = chunk.split(separator: 10, omittingEmptySubsequences: true)
+            if start > 0, !lines.isEmpty { carry = Array(lines.removeFirst()) } else { carry = [] }
+            for line in lines.reversed() where CaseRecordLine.firstRange(of: key, in: line) != nil {
+                guard let (body, _) = try? AuditTrail.verifiedBody(line, what: "an audit line"),
+                      let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(body)))?.entry,
+                      entry.user == proposal.proposedBy,
+                      entry.changes.contains(where: { $0.field == "\(ErasureContract.subject).\(proposal.caseID)" && $0.before == nil && $0.after == proposal.auditValue })
+                else { break }
+                return
+            }
+        }
+        throw StoreError.forbidden("the proposal to erase \(proposal.caseID) in \(Self.erasuresFile) is not the one the audit trail records "
+                                   + "from \(proposal.proposedBy); nothing was erased. Run 'haven check', and propose it again")
+    }
+
+    /// The erasures file with `id` spent (no longer proposed) and, while `unfinished`, listed as such.
+    func markErasure(_ id: CaseID, unfinished: Bool) throws {
+        var file = try readErasures()
+        file.revision += 1
+        file.proposals.removeAll { $0.caseID == id }
+        var list = Set(file.unfinished ?? [])
+        if unfinished { list.insert(id) } else { list.remove(id) }
+        file.unfinished = list.isEmpty ? nil : list.sorted()
+        try Self.writeKeptFile(file, to: erasuresPath, manifest: manifest)
     }
 
     public func proposeErasure(_ proposal: ErasureProposal, schedule: RetentionSchedule, by actor: Actor) throws {
@@ -69,32 +119,39 @@ extension FileCaseStore {
                       progress: (String) -> Void) throws -> ErasureReport {
         if let readOnlyReason { throw StoreError.unavailable("\(readOnlyReason); nothing can be erased") }
         progress("Saving what remains of \(id)…")
-        let (erasure, version, keptSequence) = try withWriteLock { () throws -> (Erasure, CaseVersion, Int) in
+        let (erasure, version) = try withWriteLock { () throws -> (Erasure, CaseVersion) in
             let users = try readUsers().directory
             guard let stored = try stored(id) else { throw StoreError.notFound(id) }
             if let erasure = stored.record.erasure {
                 try ErasureContract.requireEraser(actor, users: users)
-                return (erasure, stored.version, index[id]?.auditSequence ?? Int.max)
+                return (erasure, stored.version)
             }
-            var file = try readErasures()
+            let file = try readErasures()
             let (tombstone, entry) = try ErasureContract.approve(
                 id, pending: file.proposals, schedule: schedule, stored: stored,
                 linkedFrom: ErasureContract.linkedFrom(id, in: summaryList), actor: actor, users: users, at: time,
                 sequence: lastAuditSequence + 1)
+            try requireProposalInTrail(file.proposals.first { $0.caseID == id }!)
             try append([PreparedSave(record: tombstone, version: entry.version, previous: stored.record, audit: entry)], by: actor, at: time)
-            // The proposal is spent; a crash before this line leaves it listed, and
-            // `erasureProposals` leaves out a case already erased.
-            file.revision += 1
-            file.proposals.removeAll { $0.caseID == id }
-            try? Self.writeKeptFile(file, to: erasuresPath, manifest: manifest)
-            return (tombstone.erasure!, entry.version, entry.sequence)
+            // Spent, and unfinished until the trail and the log are done; a crash before this
+            // line leaves the proposal listed, which `unfinishedErasures` counts the same.
+            try? markErasure(id, unfinished: true)
+            return (tombstone.erasure!, entry.version)
         }
         var report = ErasureReport(caseID: id, erasure: erasure, version: version)
         progress("Erasing the values of \(id)'s history in the audit trail…")
-        (report.entriesErased, report.entriesConverted) = try rewriteTrail(erasing: id, before: keptSequence, progress: progress)
+        do {
+            (report.entriesErased, report.entriesConverted) = try rewriteTrail(erasing: id, progress: progress)
+        } catch {
+            throw StoreError.unavailable("\(id)'s record is erased, but its history in the audit trail is not yet (\(error)). "
+                                         + "Approve it again to finish ('haven retention --approve \(id)')")
+        }
         progress("Compacting the log, which drops every earlier version of \(id)…")
         do {
-            _ = try compact(by: actor, at: time)
+            // Waits a second, not ten, for other sessions to let go of the old log: past it,
+            // the last of them to close it frees it (the person waiting is at a screen).
+            _ = try compact(by: actor, at: time, retireWait: 1)
+            try withWriteLock { try markErasure(id, unfinished: false) }
         } catch {
             report.logNotCompacted = "\(error)"
         }
@@ -102,13 +159,13 @@ extension FileCaseStore {
         return report
     }
 
-    /// Rewrites `audit.jsonl` with the values of `id`'s entries before `before` erased (the
-    /// entry of the erasure itself is kept whole), and any line of the first form converted to
-    /// the second. Read up to a cut with no lock held, the rest under the write lock, then
+    /// Rewrites `audit.jsonl` with the changes of `id`'s entries, and of those naming it,
+    /// erased (`TrailRewriter`; the erasure's own change is kept), and any line of the first
+    /// form converted to the second. Read up to a cut with no lock held, the rest under the write lock, then
     /// renamed over the trail; every line is checked against its hash and the chain first, so
     /// a trail that does not verify is never sealed again (nothing changes; `haven check`
     /// names the line).
-    func rewriteTrail(erasing id: CaseID, before: Int, progress: (String) -> Void) throws -> (erased: Int, converted: Int) {
+    func rewriteTrail(erasing id: CaseID, progress: (String) -> Void) throws -> (erased: Int, converted: Int) {
         if try needsReopen || !holdsCurrentFiles() { try reopen() }
         let source = audit
         let cut = try withStoreLock(.shared) { () throws -> Int in
@@ -123,7 +180,7 @@ extension FileCaseStore {
         defer { if !renamed { PosixFile.unlink(newPath) } }
         let target = try PosixFile(path: newPath, flags: O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: manifest.fileMode)
         if let groupID { fchown(target.descriptor, getuid(), groupID) }
-        var rewriter = TrailRewriter(caseID: id, keepFrom: before, path: source.path)
+        var rewriter = TrailRewriter(caseID: id, path: source.path)
         try withoutActuallyEscaping(progress) { progress in
             try rewriter.copy(from: source, range: 0..<cut, to: target) { done in
                 progress("Erasing the values of \(id)'s history in the audit trail: \(done * 100 / max(cut, 1))%")
@@ -167,24 +224,31 @@ extension FileCaseStore {
 }
 
 /// One pass over the trail for an erasure: each line checked (its hash, its place in the
-/// chain), the values of the erased case's entries replaced by `erased:sha256:…`, lines of the
-/// first form sealed again in the second, the chain carried on. A line of the second form the
-/// chain reaches unchanged keeps its seal byte for byte, erased or not.
+/// chain); in the erased case's entries, and in those that name it (its proposal, a subject
+/// export of it), every change but the erasure's own has its values and salt replaced by
+/// `erased:sha256:…`; lines of the first form are sealed again in the second; the chain goes
+/// on. A line of the second form the chain reaches unchanged keeps its seal byte for byte.
 struct TrailRewriter {
     let caseID: CaseID
-    /// The entry of the erasure itself and any after it are kept whole.
-    let keepFrom: Int
     let path: String
     var oldHash = AuditTrail.genesis
     var newHash = AuditTrail.genesis
     var lineNumber = 0
     var erased = 0
     var converted = 0
+    let caseKey: [UInt8]
+    let proposalKey: [UInt8]
+    let subjectExportKey: [UInt8]
+    /// The change an erasure keeps whole: the one that says the erasure happened.
+    static let keptField = Array("\"\(ErasureContract.field)\"".utf8)
 
-    init(caseID: CaseID, keepFrom: Int, path: String) {
+    init(caseID: CaseID, path: String) {
         self.caseID = caseID
-        self.keepFrom = keepFrom
         self.path = path
+        caseKey = Array("\"caseID\":\"\(caseID.rawValue)\"".utf8)
+        proposalKey = Array("\"field\":\"\(ErasureContract.subject).\(caseID.rawValue)\"".utf8)
+        // A subject export's entry: `"after":"\"HV-… for a data-subject request (…) to …\""`.
+        subjectExportKey = Array("\"after\":\"\\\"\(caseID.rawValue) for a data-subject request".utf8)
     }
 
     mutating func copy(from source: PosixFile, range: Range<Int>, to target: PosixFile, progress: (Int) -> Void = { _ in }) throws {
@@ -210,7 +274,26 @@ struct TrailRewriter {
     }
 
     private func damaged(_ reason: String) -> StoreError {
-        StoreError.damaged(file: path, position: "line \(lineNumber)", reason: "\(reason); nothing was erased. Run 'haven check'")
+        StoreError.damaged(file: path, position: "line \(lineNumber)",
+                           reason: "\(reason); the trail was not rewritten (the case's record is erased, its history not yet). Run 'haven check'")
+    }
+
+    /// Whether the line is one whose changes are erased: the case's, or one naming it.
+    func names(_ body: [UInt8]) -> Bool {
+        CaseRecordLine.firstRange(of: caseKey, in: body[...]) != nil || CaseRecordLine.firstRange(of: proposalKey, in: body[...]) != nil
+            || CaseRecordLine.firstRange(of: subjectExportKey, in: body[...]) != nil
+    }
+
+    /// Erases every change of a line of the second form but the erasure's own.
+    func erasing(_ line: [UInt8]) throws -> [UInt8] {
+        let erasedLine = line.withUnsafeBytes { bytes in
+            AuditTrail.erasingChanges(ofLine: bytes) { places in
+                guard let field = places.field else { return true }
+                return !(field.count == Self.keptField.count && bytes[field].elementsEqual(Self.keptField))
+            }
+        }
+        guard let erasedLine else { throw damaged("the entry's changes cannot be read") }
+        return erasedLine
     }
 
     mutating func rewrite(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) throws {
@@ -222,16 +305,13 @@ struct TrailRewriter {
             throw damaged("the entry does not follow the one before it")
         }
         oldHash = stated
-        let sequence = Self.number(#","sequence":"#, in: body) ?? 0
-        let ofCase = Self.field(#""caseID":""#, in: body) == caseID.rawValue && sequence < keepFrom
+        let ofCase = names(body)
         let form = Array(line).withUnsafeBytes { AuditTrail.Form.of($0) }
         if form == .valuesSealed, previous == newHash {
             if ofCase {
-                guard let erasedLine = Array(line).withUnsafeBytes({ AuditTrail.erasingValues(ofLine: $0) }) else {
-                    throw damaged("the entry's changes cannot be read")
-                }
+                let erasedLine = try erasing(Array(line))
+                if !erasedLine.elementsEqual(line) { erased += 1 }
                 out += erasedLine
-                erased += 1
             } else {
                 out += line
             }
@@ -242,26 +322,18 @@ struct TrailRewriter {
                 throw damaged("the entry is not a Haven audit entry")
             }
             decoded.previousHash = newHash
-            if ofCase {
-                decoded.changes = try decoded.changes.map { change in
-                    FieldChange(field: change.field, before: try change.before.map(Self.erased), after: try change.after.map(Self.erased))
-                }
-                erased += 1
-            }
             let (bytes, hash) = try AuditTrail.sealedValues(decoded)
-            out += bytes.dropLast()
+            if ofCase {
+                let erasedLine = try erasing(Array(bytes.dropLast()))
+                if !erasedLine.elementsEqual(bytes.dropLast()) { erased += 1 }
+                out += erasedLine
+            } else {
+                out += bytes.dropLast()
+            }
             newHash = hash
             if form == .plain { converted += 1 }
         }
         out.append(10)
-    }
-
-    /// What an erased value is written as: `erased:sha256:` and the digest of its bytes as
-    /// the trail writes the string (the digest the seal covers).
-    static func erased(_ value: String) throws -> String {
-        if FieldChange.isErased(value) { return value }
-        let token = try CaseRecordLine.writer.encode(value)
-        return "erased:sha256:" + AuditTrail.hash(token)
     }
 
     /// The string after the first `key` (which ends in a quote), up to the next quote.
@@ -271,19 +343,5 @@ struct TrailRewriter {
         let from = start + pattern.count
         guard let end = body[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
         return String(decoding: body[from..<end], as: UTF8.self)
-    }
-
-    static func number(_ key: String, in body: [UInt8]) -> Int? {
-        let pattern = Array(key.utf8)
-        guard let start = CaseRecordLine.firstRange(of: pattern, in: body[...]) else { return nil }
-        var value = 0
-        var cursor = start + pattern.count
-        var digits = 0
-        while cursor < body.count, body[cursor] >= 48, body[cursor] <= 57, digits < 18 {
-            value = value * 10 + Int(body[cursor] - 48)
-            cursor += 1
-            digits += 1
-        }
-        return digits > 0 ? value : nil
     }
 }

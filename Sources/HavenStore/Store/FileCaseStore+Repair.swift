@@ -197,9 +197,12 @@ extension FileCaseStore {
                 next += 1
             }
             let current = try decodeCase(IndexEntry(header: header, offset: record.offset, length: record.length))
+            // A tombstone's entry is the erasure's alone, as the erasure writes it: a diff from
+            // the version before would put back every value the erasure takes away.
+            let changes = current.erasure.map { [FieldChange(field: ErasureContract.field, before: nil, after: $0.description)] }
+                ?? CaseDiff.changes(from: header.version.rawValue > 1 ? before[header.id] : nil, to: current)
             entries.append(AuditEntry(sequence: header.auditSequence, at: header.savedAt, user: header.savedBy,
-                                      caseID: header.id, version: header.version,
-                                      changes: CaseDiff.changes(from: header.version.rawValue > 1 ? before[header.id] : nil, to: current)))
+                                      caseID: header.id, version: header.version, changes: changes))
             before[header.id] = current
             next = header.auditSequence + 1
         }

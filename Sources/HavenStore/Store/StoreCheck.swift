@@ -113,6 +113,21 @@ public enum StoreCheck {
         } catch {
             damaged(usersPath, "whole file", "\(error)")
         }
+        // Erasures: the file readable; an erasure begun and not finished needs a person (the
+        // case's history or earlier versions may still hold the values it erases).
+        let erasuresPath = directory.appendingPathComponent(FileCaseStore.erasuresFile).path
+        if let data = FileManager.default.contents(atPath: erasuresPath) {
+            if let file = try? JSONDecoder().decode(ErasuresFile.self, from: data) {
+                let erased = Set(latestSummaries.filter(\.isErased).map(\.id))
+                let stopped = file.proposals.map(\.caseID).filter { erased.contains($0) }
+                for id in Set((file.unfinished ?? []) + stopped).sorted() {
+                    damaged(erasuresPath, id.rawValue, "the erasure of \(id) is not finished: its history or earlier versions may still be in the store; "
+                            + "finish it with 'haven retention --approve \(id)'")
+                }
+            } else {
+                damaged(erasuresPath, "whole file", "not a Haven erasures file")
+            }
+        }
         // The host-countries file, when an administrator has written one: readable, and no
         // quota below the places the cases use.
         let countriesPath = directory.appendingPathComponent(FileCaseStore.countriesFile).path

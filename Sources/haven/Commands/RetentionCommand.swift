@@ -118,10 +118,16 @@ struct RetentionCommand: ParsableCommand {
         }
         let due: [RetentionSchedule.Due]
         let proposals: [ErasureProposal]
+        let unfinished: [CaseID]
         do {
             due = try dueCases(opened, schedule: schedule, on: day)
             proposals = try opened.erasureProposals()
+            unfinished = try opened.unfinishedErasures()
         } catch { throw HavenFailure("\(error)") }
+        if !unfinished.isEmpty {
+            print("Erased but NOT finished (their history or earlier versions may still be in the store): \(unfinished.map(\.rawValue).joined(separator: ", ")).")
+            print("  Finish each with 'haven retention --approve HV-…'.")
+        }
         let proposed = Dictionary(proposals.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
         print("Due for erasure on \(day) (\(data.sourceDescription)): \(due.count) case\(due.count == 1 ? "" : "s").")
         for item in due {

@@ -10,11 +10,14 @@ public struct RetentionScreen: Screen {
 
     /// One row: a proposal waiting, or a case due and not yet proposed.
     public enum Row: Hashable, Sendable {
+        /// Erased, but its last steps did not run: `a` finishes it.
+        case unfinished(CaseID)
         case proposal(ErasureProposal)
         case due(RetentionSchedule.Due)
 
         public var caseID: CaseID {
             switch self {
+            case let .unfinished(id): id
             case let .proposal(proposal): proposal.caseID
             case let .due(due): due.caseID
             }
@@ -41,12 +44,15 @@ public struct RetentionScreen: Screen {
     var schedule: RetentionSchedule { context.reference?.retention ?? .standard }
     var current: Row? { rows.indices.contains(selected) ? rows[selected] : nil }
     var isProposal: Bool { if case .proposal? = current { true } else { false } }
+    var isUnfinished: Bool { if case .unfinished? = current { true } else { false } }
 
     public var keyTable: KeyTable<Action> {
         KeyTable([
             KeyBinding([.enter], .open, label: "Open", help: "Open the selected case"),
             KeyBinding([.character("p")], .propose, label: "Propose", help: "Propose erasing the selected due case, or any closed case on the person's request"),
-            KeyBinding([.character("a")], .approve, label: "Approve", help: "Approve another person's proposal: erases the case", disabled: isProposal ? nil : "Select a proposal (the rows at the top) first."),
+            KeyBinding([.character("a")], .approve, label: isUnfinished ? "Finish" : "Approve",
+                       help: "Approve another person's proposal: erases the case (or finish an erasure left unfinished)",
+                       disabled: isProposal || isUnfinished ? nil : "Select a proposal (the rows at the top) first."),
             KeyBinding([.character("w")], .withdraw, label: "Withdraw", help: "Withdraw the selected proposal", disabled: isProposal ? nil : "Select a proposal (the rows at the top) first."),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next row"),
             KeyBinding([.up, .character("k")], .up, help: "Previous row"),
@@ -76,6 +82,7 @@ public struct RetentionScreen: Screen {
             if case let .due(row)? = current { due = row }
             return [.push(Self.proposeForm(due: due, schedule: schedule, context: context))]
         case .approve:
+            if case let .unfinished(id)? = current { return [.startJob(EraseJob(id: id, schedule: schedule))] }
             guard case let .proposal(proposal)? = current else { return [.status("Select a proposal to approve.", .info)] }
             guard proposal.proposedBy != context.user else {
                 return [.status("\(proposal.caseID): you proposed it; another supervisor or administrator approves.", .error)]
@@ -112,7 +119,7 @@ public struct RetentionScreen: Screen {
         let form = Form(sections: [Form.Section(title: "Propose an erasure", fields: [
             FormField("case", "Case", .text(maximumLength: 12), hint: "a closed case, e.g. HV-000123", value: due?.caseID.rawValue ?? ""),
             FormField("rule", "Rule", .choice(rules), value: due?.rule.id ?? schedule.rules.first { $0.isOnRequest }?.id ?? ""),
-            FormField("reason", "Why", .text(maximumLength: 500), hint: "e.g. asked for deletion in writing, letter of 1 December"),
+            FormField("reason", "Why", .text(maximumLength: 500), hint: "kept after the erasure: no name, e.g. his written request of 1 December"),
         ])])
         let heading = "Erase a closed case's personal data: another supervisor or administrator approves"
         return FormScreen(title: "Propose erasure", heading: heading, form: form) { form, now in
@@ -137,14 +144,16 @@ public struct RetentionScreen: Screen {
             guard form.value("confirm").trimmingCharacters(in: .whitespaces).uppercased() == proposal.caseID.rawValue else {
                 return .problems([ValidationIssue(field: "confirm", message: "Type \(proposal.caseID) exactly to erase it, or Esc to leave it.")])
             }
-            return .perform([.run(EraseCase(id: proposal.caseID, schedule: schedule))])
+            return .perform([.back, .startJob(EraseJob(id: proposal.caseID, schedule: schedule))])
         }.keepingNoDraft()
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
         let proposals = rows.filter { if case .proposal = $0 { true } else { false } }.count
-        canvas.put(" Retention: \(proposals) proposed, \(rows.count - proposals) due on \(context.today)", x: area.x, y: area.y,
-                   width: area.width, style: .heading)
+        let unfinished = rows.filter { if case .unfinished = $0 { true } else { false } }.count
+        let due = rows.count - proposals - unfinished
+        canvas.put(" Retention: " + (unfinished > 0 ? "\(unfinished) UNFINISHED, " : "") + "\(proposals) proposed, \(due) due on \(context.today)",
+                   x: area.x, y: area.y, width: area.width, style: .heading)
         canvas.put(" Case       Rule        Since/by      Why", x: area.x, y: area.y + 2, width: area.width,
                    style: Style(.heading, bold: true, underline: true))
         guard !rows.isEmpty else {
@@ -157,6 +166,8 @@ public struct RetentionScreen: Screen {
         for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
             let text: String
             switch row {
+            case let .unfinished(id):
+                text = " \(id)  erased, not finished: a finishes it (its history or older versions remain)"
             case let .proposal(proposal):
                 text = " \(proposal.caseID)  " + DisplayWidth.fit(proposal.rule, to: 10) + "  " + DisplayWidth.fit("by \(proposal.proposedBy)", to: 12)
                     + "  proposed: \(proposal.reason)"
@@ -169,7 +180,12 @@ public struct RetentionScreen: Screen {
         }
     }
 
-    func isProposalRow(_ row: Row) -> Bool { if case .proposal = row { true } else { false } }
+    func isProposalRow(_ row: Row) -> Bool {
+        switch row {
+        case .proposal, .unfinished: true
+        case .due: false
+        }
+    }
 }
 
 /// Reads the proposals and what the schedule makes due (each due case's closure reason read
@@ -179,10 +195,11 @@ struct ReadRetention: StoreTask {
 
     func run(in session: SessionServices) -> [Command] {
         session.withStore { store in
+            let unfinished = try store.unfinishedErasures()
             let proposals = try store.erasureProposals()
             let proposed = Set(proposals.map(\.caseID))
             let due = try schedule.due(try store.summaries(), today: session.context.today) { try store.load($0).record.closure?.reason }
-            return [.message(RetentionScreen.Read(rows: proposals.map(RetentionScreen.Row.proposal)
+            return [.message(RetentionScreen.Read(rows: unfinished.map(RetentionScreen.Row.unfinished) + proposals.map(RetentionScreen.Row.proposal)
                 + due.filter { !proposed.contains($0.caseID) }.map(RetentionScreen.Row.due)))]
         }
     }
@@ -212,22 +229,31 @@ struct WithdrawErasure: StoreTask {
     }
 }
 
-/// The approval itself (the form that asked closes on success; a refusal stays on it): the store erases (tombstone, trail, compaction, drafts) and says what
-/// it did; the screens showing the case close (`storeChanged`).
-struct EraseCase: StoreTask {
+/// The approval itself, as a job so the status line says what is under way before the store
+/// erases (tombstone, trail, compaction, drafts: seconds at 120,000 cases, in one step that
+/// cannot be stopped part way; one cut short by a crash is finished by approving again).
+struct EraseJob: BackgroundJob {
     let id: CaseID
     let schedule: RetentionSchedule
+    var started = false
 
-    func run(in session: SessionServices) -> [Command] {
-        session.withStore { store in
-            let report = try store.erase(id, schedule: schedule, by: session.actor, at: session.now) { _ in }
-            var text = "\(id) erased: \(report.entriesErased) history entries' values erased"
+    var title: String { "Erasing \(id)" }
+
+    mutating func step(store: any CaseStore, context: SessionContext, now: Timestamp) -> JobStep {
+        guard started else {
+            started = true
+            return .working(phase: "saving what remains, erasing its history, compacting the log", done: 0, total: 1)
+        }
+        do {
+            let report = try store.erase(id, schedule: schedule, by: context.actor, at: now) { _ in }
+            var text = "\(id) erased: the values of \(report.entriesErased) history entr\(report.entriesErased == 1 ? "y" : "ies") erased"
             if let problem = report.logNotCompacted {
-                text += "; the log is NOT yet compacted (\(problem)): run 'haven compact'"
-                return [.back, .status(text, .error), .storeChanged]
+                return .finished(message: text + "; the log is NOT yet compacted (\(problem)): run 'haven compact'", failed: true)
             }
             if !report.draftsLeft.isEmpty { text += "; \(report.draftsLeft.count) drafts of others go at their next session" }
-            return [.back, .status(text + ".", .info), .storeChanged]
+            return .finished(message: text + ".", failed: false)
+        } catch {
+            return .finished(message: "\(id) not erased: \(error)", failed: true)
         }
     }
 }
