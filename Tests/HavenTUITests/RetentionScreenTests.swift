@@ -46,7 +46,8 @@ final class RetentionScreenTests: XCTestCase {
         maria.type(" of December 2026")
         maria.press([.control("s")])
         XCTAssertEqual(maria.topScreen.title, "Retention", text(maria))
-        XCTAssertTrue(text(maria).contains("Proposed: erase HV-000003 under rule closed"), text(maria))
+        XCTAssertTrue(text(maria).contains("Proposed: erase HV-000003 (rule closed); a second person approves."), text(maria))
+        XCTAssertTrue(text(maria).contains("HV-000003: closed 2020-11-24 as Claim withdrawn by the person. Proposed by"), "the selected row whole, under the list: " + text(maria))
         XCTAssertTrue(text(maria).contains("Retention: 1 proposed, 0 due"), text(maria))
         // On request: HV-000002, typed, with the on-request rule.
         maria.press([.character("p")])
@@ -62,6 +63,13 @@ final class RetentionScreenTests: XCTestCase {
         XCTAssertTrue(text(maria).contains("you proposed it; another supervisor or administrator approves"), text(maria))
         XCTAssertEqual(maria.topScreen.title, "Retention")
 
+        // Oleh, its caseworker, is writing a note on HV-000003 while it is erased: what she typed goes with it.
+        var oleh = fixture.app("oleh.m", store)
+        _ = oleh.perform([.openCase(CaseID(number: 3))])
+        oleh.press([.character("n")])
+        oleh.type("Живёт у сестры в Туле")
+        XCTAssertTrue(text(oleh).contains("Живёт у сестры"), text(oleh))
+
         // The administrator approves HV-000003, typing its number.
         var root = fixture.app("root", store)
         XCTAssertTrue(text(root).contains("Retention"), text(root))
@@ -71,7 +79,7 @@ final class RetentionScreenTests: XCTestCase {
         XCTAssertEqual(root.topScreen.title, "Approve erasure")
         root.type("HV-000004")
         root.press([.control("s")])
-        XCTAssertTrue(text(root).contains("Type HV-000003 exactly"), text(root))
+        XCTAssertTrue(text(root).contains("Type HV-000003 to erase it"), text(root))
         root.press([.control("u")])
         root.type("hv-000003")
         root.press([.control("s")])
@@ -92,8 +100,19 @@ final class RetentionScreenTests: XCTestCase {
         XCTAssertTrue(text(maria).contains("HV-000003 (erased)"), text(maria))
         XCTAssertTrue(text(maria).contains("Erased on \(SupervisorScreensTests.today) under rule closed"), text(maria))
         XCTAssertFalse(text(maria).contains("Иванов"), text(maria))
+        // Oleh's view of it closes, his note neither kept nor shown; opened again, the case
+        // shows what remains and offers nothing to change.
+        oleh.storeDidChange(store.summaries())
+        XCTAssertNotEqual(oleh.topScreen.title, "HV-000003", text(oleh))
+        XCTAssertTrue(text(oleh).contains("HV-000003 was erased; what was open on it closed, and what was typed is gone."), text(oleh))
+        XCTAssertFalse(text(oleh).contains("Живёт у сестры"), text(oleh))
+        XCTAssertTrue(try store.drafts(for: "oleh.m").isEmpty)
+        _ = oleh.perform([.openCase(CaseID(number: 3))])
+        XCTAssertTrue(text(oleh).contains("Why closed        Claim withdrawn by the person"), text(oleh))
+        XCTAssertFalse(text(oleh).contains("Rank") || text(oleh).contains("Custody") || text(oleh).contains(" n Note"), text(oleh))
+        oleh.press([.character("n")])
+        XCTAssertFalse(text(oleh).contains("New note"), text(oleh))
         // A caseworker has no such area.
-        let anna = fixture.app("anna.k", store)
-        XCTAssertFalse(text(anna).contains("Retention"), text(anna))
+        XCTAssertFalse(fixture.app("anna.k", store).lines.joined().contains("Retention"))
     }
 }

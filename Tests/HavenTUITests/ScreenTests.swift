@@ -89,10 +89,18 @@ final class ScreenTests: XCTestCase {
             "  5  Workload     Cases per caseworker…",
             "  6  Dashboard    Stages, quota use, d…",
             "  7  Audit trail  Who changed what and…",
-            "  8  Reports      Pipeline, quotas, wo…",
+            "  8  Reports      Pipeline, quotas, wo↓",
             " Demo store: 3 cases",
             "? Help Enter Open / Find Down Move",
         ])
+        // The rest scroll into view with the selection: the last area, then the first again.
+        var moved = app
+        _ = press([.end], &moved, size: Size(width: 40, height: 12))
+        let lines = render(moved, 40, 12).lines
+        XCTAssertTrue(lines[9].hasPrefix(">    Retention"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines[2].hasSuffix("↑"), lines[2])
+        _ = press([.home], &moved, size: Size(width: 40, height: 12))
+        XCTAssertEqual(render(moved, 40, 12).lines[2], "> 1  Intake       Register a defector;…")
     }
 
     func testTooSmallTerminalSaysSoAndStillQuits() {

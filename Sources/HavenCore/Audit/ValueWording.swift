@@ -67,6 +67,7 @@ enum ValueWording {
 
     /// The text of a JSON string, or the JSON itself for anything else (a number).
     static func decoded(_ json: String) -> String {
+        if FieldChange.isErased(json) { return erased }
         guard json.hasPrefix("\"") else { return json }
         return (try? JSONDecoder().decode(String.self, from: Data(json.utf8))) ?? String(json.dropFirst().dropLast())
     }

@@ -32,7 +32,10 @@ struct WordingLookup {
     /// removed), else as the record holds it. Family positions move when a member is removed,
     /// so a family field comes from the save or from `member()`, never from the record by place.
     func text(_ field: String) -> String? {
-        if let change = siblings[field], let json = change.after ?? change.before { return ValueWording.decoded(json) }
+        // An erased value names nothing: the wording falls back to the member's place.
+        if let change = siblings[field], let json = change.after ?? change.before {
+            return FieldChange.isErased(json) ? nil : ValueWording.decoded(json)
+        }
         guard !field.hasPrefix("family[") else { return nil }
         return recordValues[field].map(ValueWording.decoded)
     }

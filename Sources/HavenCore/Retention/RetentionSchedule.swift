@@ -23,9 +23,10 @@ public struct RetentionRule: Hashable, Codable, Sendable {
 
     public var isOnRequest: Bool { onRequest == true }
 
-    /// Whether the rule covers a case closed for `reason`.
+    /// Whether the rule covers a case closed for `reason` (an on-request rule too: one that
+    /// names reasons is not for the others, such as an exclusion kept for inquiries).
     public func covers(_ reason: ClosureReason?) -> Bool {
-        isOnRequest || closure == nil || reason.map { closure!.contains($0) } == true
+        closure == nil || reason.map { closure!.contains($0) } == true
     }
 }
 
@@ -42,7 +43,8 @@ public struct RetentionSchedule: Hashable, Codable, Sendable {
     /// The schedule when none is given: five years after closure, or on request.
     public static let standard = RetentionSchedule(rules: [
         RetentionRule(id: "closed", title: "Personal data of a closed case", yearsAfterClosure: 5),
-        RetentionRule(id: "on-request", title: "Erased at the person's request", yearsAfterClosure: 0, onRequest: true),
+        RetentionRule(id: "on-request", title: "Erased at the person's request",
+                      closure: [.withdrawn, .integrated, .returnedOrDeparted, .deceased, .duplicate], yearsAfterClosure: 0, onRequest: true),
     ])
 
     public func rule(named id: String) -> RetentionRule? { rules.first { $0.id == id } }

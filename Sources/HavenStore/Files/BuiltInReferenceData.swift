@@ -1961,12 +1961,12 @@ public enum BuiltInReferenceData {
 """#,
         "retention.json": #"""
 {
- "about": "How long a closed case keeps its personal data. A closed case falls due under the first rule naming its closure reason (refused, excluded, withdrawn, integrated, returned-or-departed, deceased, duplicate), else the rule naming none, so many whole years after it was closed; 'haven retention --dry-run' lists what is due. An on-request rule is never due by itself: it is proposed when the person asks for deletion. Every erasure is proposed by one supervisor or administrator and approved by another. The audit trail keeps its facts (who changed which field of which case, when) for the life of the store, without the values.",
+ "about": "How long a closed case keeps its personal data. A closed case falls due under the first rule naming its closure reason (refused, excluded, withdrawn, integrated, returned-or-departed, deceased, duplicate), else the rule naming none, so many whole years after it was closed; 'haven retention --dry-run' lists what is due. An on-request rule is never due by itself: it is proposed when the person asks for deletion, and only for the closure reasons it names. Every erasure is proposed by one supervisor or administrator and approved by another. The audit trail keeps its facts (who changed which field of which case, when) for the life of the store, without the values.",
  "rules": [
   {"id": "closed", "title": "Personal data of a closed case", "yearsAfterClosure": 5},
   {"id": "refused-or-excluded", "title": "Refused or excluded (art. 1F): kept for appeals and for inquiries", "closure": ["refused", "excluded"], "yearsAfterClosure": 10},
   {"id": "duplicate", "title": "A duplicate of another case", "closure": ["duplicate"], "yearsAfterClosure": 1},
-  {"id": "on-request", "title": "Erased at the person's request (right to deletion)", "yearsAfterClosure": 0, "onRequest": true}
+  {"id": "on-request", "title": "Erased at the person's request (right to deletion); not a refused or excluded case, kept for appeals and inquiries", "closure": ["withdrawn", "integrated", "returned-or-departed", "deceased", "duplicate"], "yearsAfterClosure": 0, "onRequest": true}
  ]
 }
 

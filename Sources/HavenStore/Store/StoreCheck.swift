@@ -128,6 +128,17 @@ public enum StoreCheck {
                 damaged(erasuresPath, "whole file", "not a Haven erasures file")
             }
         }
+        // Drafts of forms about an erased case another account kept (the folder is sticky, so
+        // the erasure could not remove them): they hold what was typed about the person.
+        let erasedCases = Set(latestSummaries.filter(\.isErased).map(\.id))
+        let draftsPath = directory.appendingPathComponent(FileCaseStore.draftsDirectory).path
+        if !erasedCases.isEmpty {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: draftsPath)) ?? []).sorted()
+            where name.hasSuffix(".json") && FileCaseStore.draftCase(ofFile: name).map(erasedCases.contains) == true {
+                damaged("\(draftsPath)/\(name)", "", "a draft of a form about the erased \(FileCaseStore.draftCase(ofFile: name)!): its owner's next session "
+                        + "removes it, or remove it now (as root or its owner)")
+            }
+        }
         // The host-countries file, when an administrator has written one: readable, and no
         // quota below the places the cases use.
         let countriesPath = directory.appendingPathComponent(FileCaseStore.countriesFile).path

@@ -5,14 +5,23 @@ extension SessionServices {
     /// showing it (`Screen.caseShown`: a case view, its family, appointments, a form on it),
     /// so nothing of the record stays on screen; what was typed on them (a note, a form's
     /// values) on a page of its own to copy, never thrown away unseen (it cannot be saved
-    /// there now). Nil when nothing closes.
+    /// there now). A case erased meanwhile closes the same way, but what was typed on it goes
+    /// with it: it is the erased person's data, and it is not kept or shown (its drafts go as
+    /// the screens close). Nil when nothing closes.
     func closedToReader(_ screens: [(ScreenStack.ID, any Screen)], summaries: [CaseSummary])
         -> (screens: [ScreenStack.ID], page: (any Screen)?, notice: String)? {
         var closing: [ScreenStack.ID] = []
         var closed: CaseID?
         var typed: [String] = []
+        var erased: CaseID?
         for (id, screen) in screens {
-            guard let shown = screen.caseShown, NeedToKnow.isClosedToReader(summaries.summary(of: shown)) else { continue }
+            guard let shown = screen.caseShown else { continue }
+            if summaries.summary(of: shown)?.isErased == true, !(screen is CaseViewScreen) || screen.hasUnsavedWork {
+                closing.append(id)
+                erased = shown
+                continue
+            }
+            guard NeedToKnow.isClosedToReader(summaries.summary(of: shown)) else { continue }
             if screen.hasUnsavedWork, let draft = screen.formDraft {
                 let fields = draft.order.isEmpty ? draft.values.keys.sorted() : draft.order
                 typed += [draft.title] + fields.compactMap { field in
@@ -21,6 +30,9 @@ extension SessionServices {
             }
             closing.append(id)
             closed = shown
+        }
+        if closed == nil, let erased {
+            return (closing, nil, "\(erased) was erased; what was open on it closed, and what was typed is gone.")
         }
         guard let closed else { return nil }
         let page: (any Screen)? = typed.isEmpty ? nil

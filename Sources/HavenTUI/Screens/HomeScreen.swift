@@ -298,8 +298,11 @@ public struct HomeScreen: Screen {
         let nameWidth = areas.map { DisplayWidth.of($0.name) }.max() ?? 0
         // Two rows per area when there is room, so the list breathes at 80x24.
         let spacing = area.height - 2 >= areas.count * 2 ? 2 : 1
-        for (index, item) in areas.enumerated() {
-            let y = area.y + 2 + index * spacing - (spacing == 1 ? 1 : 0)
+        // On a short terminal the list scrolls with the selection, marked where it goes on.
+        let rows = max(1, area.maxY - area.y - 1)
+        let first = spacing == 1 && areas.count > rows ? max(0, min(selected - rows + 1, areas.count - rows)) : 0
+        for (index, item) in areas.enumerated().dropFirst(first) {
+            let y = area.y + 2 + (index - first) * spacing - (spacing == 1 ? 1 : 0)
             guard y < area.maxY else { break }
             let isSelected = index == selected
             let marker = isSelected ? ">" : " "
@@ -311,6 +314,8 @@ public struct HomeScreen: Screen {
             let used = canvas.put(name, x: x, y: y, width: area.maxX - 1 - x, style: isSelected ? .selection : .normal)
             canvas.put("  \(item.summary)", x: x + used, y: y, width: max(0, area.maxX - 1 - x - used))
         }
+        if first > 0 { canvas.put("↑", x: area.maxX - 2, y: area.y + 1, style: .muted) }
+        if first + rows < areas.count, spacing == 1 { canvas.put("↓", x: area.maxX - 2, y: area.maxY - 1, style: .muted) }
         // The selected area's description whole under the list when its row had to cut it.
         let last = area.y + 2 + (areas.count - 1) * spacing - (spacing == 1 ? 1 : 0)
         let prefix = 5 + nameWidth + 2

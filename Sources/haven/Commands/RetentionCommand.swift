@@ -16,10 +16,10 @@ struct RetentionCommand: ParsableCommand {
             haven retention --withdraw HV-000123
             haven retention --approve HV-000123            (another person than the proposer)
 
-            The schedule is retention.json in the reference data. Only closed cases are erased. An approval \\
-            saves what remains of the case (its number, stages, outcome, country, and who erased it, \\
-            under which rule), erases the values of its history in the audit trail (the chain still \\
-            verifies: haven check), drops every earlier version from the log (a compaction) and removes \\
+            The schedule is retention.json in the reference data. Only closed cases are erased. An approval \
+            saves what remains of the case (its number, stages, outcome, country, and who erased it, \
+            under which rule), erases the values of its history in the audit trail (the chain still \
+            verifies: haven check), drops every earlier version from the log (a compaction) and removes \
             the drafts of forms about it. Backups taken before keep the case until they are deleted.
             """)
 
@@ -28,7 +28,7 @@ struct RetentionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Propose erasing this closed case.", valueName: "HV-…")) var propose: String?
     @Flag(help: "Propose every case due today, each under its rule.") var proposeDue = false
     @Option(help: ArgumentHelp("The rule of the schedule a proposal applies (default: the case's own rule).", valueName: "rule")) var rule: String?
-    @Option(help: ArgumentHelp("Why (for a proposal; kept in the audit trail).", valueName: "text")) var reason: String?
+    @Option(help: ArgumentHelp("Why (for a proposal; in the audit trail until the erasure, which erases it too): no names.", valueName: "text")) var reason: String?
     @Option(help: ArgumentHelp("Withdraw the proposal for this case.", valueName: "HV-…")) var withdraw: String?
     @Option(help: ArgumentHelp("Approve the proposal for this case, made by someone else: erases it.", valueName: "HV-…")) var approve: String?
     @OptionGroup var store: StoreOptions
@@ -48,7 +48,9 @@ struct RetentionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (opened, actor) = try store.open(for: .eraseCases)
+        // Listing changes nothing: auditors may read it too; the rest is for those who erase.
+        let listing = !(propose != nil || proposeDue || withdraw != nil || approve != nil)
+        let (opened, actor) = try store.open(for: listing ? .viewAuditTrail : .eraseCases)
         let schedule = try data.loadReferenceData().retention
         func failing<T>(_ body: () throws -> T) throws -> T {
             do { return try body() } catch let failure as HavenFailure { throw failure } catch { throw HavenFailure("\(error)") }

@@ -156,7 +156,7 @@ public struct CaseViewScreen: Screen {
         return KeyTable([
             KeyBinding([.tab, .right], .nextSection, label: "Section", help: "Next section"),
             KeyBinding([.backTab, .left], .previousSection, help: "Previous section"),
-        ] + casework + [
+        ] + (stored.record.isErased ? [] : casework) + [
             KeyBinding([.character("r")], .reload, label: "Reload", help: "Load the case again from the store"),
             KeyBinding([.down, .character("j")], .scrollDown, help: "Scroll down"),
             KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
@@ -169,8 +169,13 @@ public struct CaseViewScreen: Screen {
 
     /// The section's lines wrapped to the body's width, so a long reason, note or story is
     /// read whole: a `label value` line continues under its value, any other under itself.
-    var lines: [String] { Self.wrap(section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock),
-                                    width: area.width - 2, fields: section.hasFields) }
+    var lines: [String] { Self.wrap(sectionLines, width: area.width - 2, fields: section.hasFields) }
+
+    /// The section's lines; for an erased case, what remains of it whatever the section.
+    var sectionLines: [String] {
+        stored.record.isErased ? Self.erasedLines(stored.record)
+            : section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock)
+    }
 
     static func wrap(_ lines: [String], width: Int, fields: Bool = true) -> [String] {
         let valueColumn = 19
@@ -347,10 +352,7 @@ public struct CaseViewScreen: Screen {
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
-        // An erased case says so above every section: what is left is its tombstone.
-        let erased = record.erasure.map { ["\($0.description). Nothing more is recorded in it.", ""] } ?? []
-        let all = Self.wrap(erased + section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock),
-                            width: body.width - 1, fields: section.hasFields)
+        let all = Self.wrap(sectionLines, width: body.width - 1, fields: section.hasFields)
         // When it overflows, the last row is the "more below" marker's alone.
         let visible = all.count > body.height ? body.height - 1 : body.height
         let first = min(scroll, max(0, all.count - visible))

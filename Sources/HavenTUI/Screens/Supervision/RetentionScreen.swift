@@ -24,12 +24,15 @@ public struct RetentionScreen: Screen {
         }
     }
 
-    /// What the store answered: the rows, in order.
+    /// What the store answered: the rows, in order, and how each case was closed (for the
+    /// lines under the list: the approver sees what they approve).
     struct Read: Sendable {
         var rows: [Row]
+        var closed: [CaseID: String] = [:]
     }
 
     public private(set) var rows: [Row] = []
+    var closed: [CaseID: String] = [:]
     public private(set) var selected = 0
     public private(set) var loaded = false
     let context: SessionContext
@@ -99,6 +102,7 @@ public struct RetentionScreen: Screen {
         if let read = message as? Read {
             let keep = current?.caseID
             rows = read.rows
+            closed = read.closed
             loaded = true
             selected = keep.flatMap { id in rows.firstIndex { $0.caseID == id } } ?? min(selected, max(0, rows.count - 1))
             return []
@@ -123,12 +127,14 @@ public struct RetentionScreen: Screen {
         ])])
         let heading = "Erase a closed case's personal data: another supervisor or administrator approves"
         return FormScreen(title: "Propose erasure", heading: heading, form: form) { form, now in
-            guard let id = CaseID(form.value("case").trimmingCharacters(in: .whitespaces).uppercased()) else {
-                return .problems([ValidationIssue(field: "case", message: "Give a case number such as HV-000123.")])
+            // Every problem at once, each beside its field.
+            let id = CaseID(form.value("case").trimmingCharacters(in: .whitespaces).uppercased())
+            var problems: [ValidationIssue] = []
+            if id == nil { problems.append(ValidationIssue(field: "case", message: "Give a case number such as HV-000123.")) }
+            if form.value("reason").trimmingCharacters(in: .whitespacesAndNewlines).count < 10 {
+                problems.append(ValidationIssue(field: "reason", message: "Give the reason in at least 10 characters."))
             }
-            guard form.value("reason").trimmingCharacters(in: .whitespacesAndNewlines).count >= 10 else {
-                return .problems([ValidationIssue(field: "reason", message: ErasureError.reasonTooShort.description)])
-            }
+            guard let id, problems.isEmpty else { return .problems(problems) }
             let proposal = ErasureProposal(caseID: id, rule: form.value("rule"), reason: form.value("reason"), proposedBy: context.user, proposedAt: now)
             return .perform([.run(ProposeErasure(proposal: proposal, schedule: schedule))])
         }.keepingNoDraft()
@@ -137,12 +143,12 @@ public struct RetentionScreen: Screen {
     /// The approval: the case number typed again, since the erasure cannot be undone.
     static func approveForm(_ proposal: ErasureProposal, schedule: RetentionSchedule) -> FormScreen {
         let form = Form(sections: [Form.Section(title: "Approve the erasure", fields: [
-            FormField("confirm", "Case number", .text(maximumLength: 12), hint: "type \(proposal.caseID) to erase it; it cannot be undone"),
+            FormField("confirm", "Case number", .text(maximumLength: 12), hint: "type \(proposal.caseID); Ctrl-S erases it"),
         ])])
-        let heading = "Erase \(proposal.caseID) under rule \(proposal.rule), proposed by \(proposal.proposedBy): \(proposal.reason)"
+        let heading = "Cannot be undone: erase \(proposal.caseID) (rule \(proposal.rule), proposed by \(proposal.proposedBy))"
         return FormScreen(title: "Approve erasure", heading: heading, form: form) { form, _ in
             guard form.value("confirm").trimmingCharacters(in: .whitespaces).uppercased() == proposal.caseID.rawValue else {
-                return .problems([ValidationIssue(field: "confirm", message: "Type \(proposal.caseID) exactly to erase it, or Esc to leave it.")])
+                return .problems([ValidationIssue(field: "confirm", message: "Type \(proposal.caseID) to erase it, or Esc to leave it.")])
             }
             return .perform([.back, .startJob(EraseJob(id: proposal.caseID, schedule: schedule))])
         }.keepingNoDraft()
@@ -161,7 +167,12 @@ public struct RetentionScreen: Screen {
                        x: area.x, y: area.y + 3, width: area.width, style: .muted)
             return
         }
-        let visible = area.height - 3
+        // The selected row whole, under the list: how the case was closed, and why it is proposed.
+        let detail = details(width: area.width - 2)
+        for (offset, line) in detail.enumerated() {
+            canvas.put(" " + line, x: area.x, y: area.maxY - detail.count + offset, width: area.width, style: offset == 0 ? .heading : .normal)
+        }
+        let visible = max(1, area.height - 3 - detail.count)
         let first = max(0, selected - visible + 1)
         for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
             let text: String
@@ -178,6 +189,22 @@ public struct RetentionScreen: Screen {
             canvas.putListRow(text, x: area.x, y: area.y + 3 + offset, width: area.width, style: isProposalRow(row) ? .overdue : .normal,
                               selected: first + offset == selected)
         }
+    }
+
+    /// The selected row's case, how it was closed, and the proposal's reason whole (at most
+    /// four lines, and none on a terminal too short to keep the list in view).
+    func details(width: Int) -> [String] {
+        guard let row = current, pageRows >= 8 else { return [] }
+        var text = "\(row.caseID): " + (closed[row.caseID] ?? "closed")
+        switch row {
+        case let .proposal(proposal):
+            text += ". Proposed by \(proposal.proposedBy) on \(proposal.proposedAt.date) under rule \(proposal.rule): \(proposal.reason)"
+        case let .due(due):
+            text += ". Due since \(due.dueOn) under rule \(due.rule.id) (\(due.rule.title))."
+        case .unfinished:
+            text += ". Erased; a finishes removing its history and earlier versions."
+        }
+        return [String(repeating: "─", count: width)] + Array(DisplayWidth.wrap(text, to: width).prefix(3))
     }
 
     func isProposalRow(_ row: Row) -> Bool {
@@ -199,8 +226,15 @@ struct ReadRetention: StoreTask {
             let proposals = try store.erasureProposals()
             let proposed = Set(proposals.map(\.caseID))
             let due = try schedule.due(try store.summaries(), today: session.context.today) { try store.load($0).record.closure?.reason }
-            return [.message(RetentionScreen.Read(rows: unfinished.map(RetentionScreen.Row.unfinished) + proposals.map(RetentionScreen.Row.proposal)
-                + due.filter { !proposed.contains($0.caseID) }.map(RetentionScreen.Row.due)))]
+            let rows = unfinished.map(RetentionScreen.Row.unfinished) + proposals.map(RetentionScreen.Row.proposal)
+                + due.filter { !proposed.contains($0.caseID) }.map(RetentionScreen.Row.due)
+            // How each case shown was closed (a few cases: those proposed or due).
+            var closed: [CaseID: String] = [:]
+            for row in rows.prefix(200) {
+                guard let record = try? store.load(row.caseID).record else { continue }
+                closed[row.caseID] = record.isErased ? "erased" : "closed \(record.stageEnteredAt.date) as \(record.closure?.reason.title ?? "(no reason)")"
+            }
+            return [.message(RetentionScreen.Read(rows: rows, closed: closed))]
         }
     }
 }
@@ -212,7 +246,7 @@ struct ProposeErasure: StoreTask {
     func run(in session: SessionServices) -> [Command] {
         session.withStore { store in
             try store.proposeErasure(proposal, schedule: schedule, by: session.actor)
-            return [.back, .status("Proposed: erase \(proposal.caseID) under rule \(proposal.rule). Another supervisor or administrator approves it.", .info),
+            return [.back, .status("Proposed: erase \(proposal.caseID) (rule \(proposal.rule)); a second person approves.", .info),
                     .storeChanged]
         }
     }
@@ -250,7 +284,7 @@ struct EraseJob: BackgroundJob {
             if let problem = report.logNotCompacted {
                 return .finished(message: text + "; the log is NOT yet compacted (\(problem)): run 'haven compact'", failed: true)
             }
-            if !report.draftsLeft.isEmpty { text += "; \(report.draftsLeft.count) drafts of others go at their next session" }
+            if !report.draftsLeft.isEmpty { text += "; \(report.draftsLeft.count) other's draft\(report.draftsLeft.count == 1 ? "" : "s") left" }
             return .finished(message: text + ".", failed: false)
         } catch {
             return .finished(message: "\(id) not erased: \(error)", failed: true)
