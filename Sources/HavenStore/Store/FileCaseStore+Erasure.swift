@@ -186,6 +186,9 @@ extension FileCaseStore {
                 progress("Erasing the values of \(id)'s history in the audit trail: \(done * 100 / max(cut, 1))%")
             }
         }
+        // On the disk before the lock, so that under it only the tail is written and synced:
+        // saves wait for that, not for half a gigabyte.
+        try target.sync()
         try withWriteLock {
             guard try source.status().st_ino == audit.status().st_ino, audit.size >= cut else {
                 throw StoreError.unavailable("\(audit.path) was replaced or cut back while it was rewritten; nothing was changed, run the erasure again")
