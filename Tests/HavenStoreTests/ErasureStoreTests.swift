@@ -67,6 +67,9 @@ final class ErasureStoreTests: StoreTestCase {
                                       editing: id, basedOn: CaseVersion(3)), for: anna.user)
         store.endSession("s1", for: anna.user)
         store.writeQueueIndex()
+        // A reason typed to open his case names him (the access log and the supervisors' copy).
+        _ = try store.read(id, part: .caseRecord, by: Reader(actor: admin, session: "cmd-1"),
+                           reason: "Звонила сестра \(cyrillic.family)а из Курске", at: now)
         XCTAssertFalse(filesHolding(needles, under: storeURL).isEmpty, "the person is in the store before")
         try propose(id, in: store)
         let sealsBefore = try seals()
@@ -80,6 +83,7 @@ final class ErasureStoreTests: StoreTestCase {
         XCTAssertEqual(report.entriesConverted, 0, "a trail written in the second form needs no conversion")
         XCTAssertNil(report.logNotCompacted)
         XCTAssertEqual(report.draftsRemoved, 1)
+        XCTAssertEqual(report.accessReasonsErased, 1)
         XCTAssertTrue(steps.contains { $0.contains("audit trail") } && steps.contains { $0.contains("Compacting") }, "\(steps)")
 
         XCTAssertEqual(filesHolding(needles, under: storeURL), [], "no file of the store holds the person")
@@ -93,6 +97,10 @@ final class ErasureStoreTests: StoreTestCase {
         _ = try other.refresh()
         XCTAssertTrue(try other.load(id).record.isErased)
         XCTAssertTrue(try other.history(of: id).dropLast().allSatisfy { $0.changes.allSatisfy { FieldChange.isErased($0.after) || $0.after == nil } })
+        // It opens a case after the erasure: its entry goes to the new access log, on its chain.
+        _ = try other.read(CaseID(number: 2), part: .caseRecord, by: Reader(actor: admin, session: "cmd-2"),
+                           reason: "Checking the neighbour's file", at: now)
+        XCTAssertEqual(try other.accessLog(matching: AccessFilter(caseID: id), limit: 10).first?.reason, FileCaseStore.erasedReason)
         let neighbour = try other.load(CaseID(number: 2))
         var changed = neighbour.record
         changed.notes.append(Note(author: anna.user, at: now, text: "после стирания"))

@@ -58,6 +58,7 @@ public enum ErasureError: Error, Equatable, CustomStringConvertible {
     case notDue(CaseID, rule: String, dueOn: CalendarDate)
     case samePerson(CaseID, UserName)
     case reasonTooShort
+    case controlCharacters
     case linkedFrom(CaseID, [CaseID])
 
     public var description: String {
@@ -72,6 +73,7 @@ public enum ErasureError: Error, Equatable, CustomStringConvertible {
         case let .notDue(id, rule, dueOn): "\(id) is not due for erasure under rule \(rule) until \(dueOn)"
         case let .samePerson(id, user): "the erasure of \(id) was proposed by \(user): another supervisor or administrator must approve it"
         case .reasonTooShort: "give the reason for the erasure in at least 10 characters"
+        case .controlCharacters: "the reason holds a line break or a control character; write it on one line"
         case let .linkedFrom(id, others):
             "\(id) is recorded as a family member in \(others.map(\.rawValue).joined(separator: ", ")), with his names: remove him from "
                 + "their family there first (unlinking leaves his names in those cases)"

@@ -11,6 +11,8 @@ public struct ErasureReport: Hashable, Sendable {
     /// Nil when the log no longer holds any earlier version of the case; otherwise why it
     /// still does (a compaction could not run now), until the next `haven compact`.
     public var logNotCompacted: String?
+    /// Reasons given to open the case (access log) replaced by `(erased)`.
+    public var accessReasonsErased = 0
     public var draftsRemoved: Int
     /// Drafts of other accounts this one may not remove: their owners' next session does.
     public var draftsLeft: [String]

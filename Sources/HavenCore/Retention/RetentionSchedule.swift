@@ -73,6 +73,7 @@ public struct RetentionSchedule: Hashable, Codable, Sendable {
         guard rule.covers(record.closure?.reason) else { throw .ruleDoesNotCover(rule.id, record.closure?.reason, covering: covering) }
         let trimmed = proposal.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count >= 10 else { throw .reasonTooShort }
+        guard !proposal.reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { throw .controlCharacters }
         if !rule.isOnRequest {
             let due = Self.dueOn(closedOn: record.stageEnteredAt.date, rule: rule)
             guard due <= today else { throw .notDue(record.id, rule: rule.id, dueOn: due) }

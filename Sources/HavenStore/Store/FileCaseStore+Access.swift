@@ -34,7 +34,17 @@ extension FileCaseStore {
         return try load(id)
     }
 
+    struct AccessLogReplaced: Error {}
+
     public func logAccess(_ entry: AccessEntry) throws {
+        do {
+            try appendAccess(entry)
+        } catch is AccessLogReplaced {
+            try appendAccess(entry)
+        }
+    }
+
+    func appendAccess(_ entry: AccessEntry) throws {
         // A store on a read-only file system, or a backup, is open for recovery: reading and
         // export work unrecorded (nothing can be written there; whoever can mount or copy it
         // can read its files anyway). A writable store whose log cannot be written refuses.
@@ -46,8 +56,20 @@ extension FileCaseStore {
             }
             return
         }
-        let file = try openAccessLog()
+        var file = try openAccessLog()
+        // An erasure may have renamed a new log in: the one at the path is the one appended to.
+        for _ in 0..<3 where !isCurrentAccessLog(file) {
+            accessFile = nil
+            accessTail = nil
+            file = try openAccessLog()
+        }
         try file.withLock(.exclusive) {
+            // Replaced while this session waited for the lock: append to the new one instead.
+            guard isCurrentAccessLog(file) else {
+                accessFile = nil
+                accessTail = nil
+                throw AccessLogReplaced()
+            }
             var tail = accessTail
             if tail?.end != file.size { tail = try readAccessTail(of: file) }
             var numbered = entry

@@ -124,6 +124,10 @@ extension FileCaseStore {
             guard let stored = try stored(id) else { throw StoreError.notFound(id) }
             if let erasure = stored.record.erasure {
                 try ErasureContract.requireEraser(actor, users: users)
+                let file = try readErasures()
+                guard (file.unfinished ?? []).contains(id) || file.proposals.contains(where: { $0.caseID == id }) else {
+                    throw StoreError.forbidden(ErasureError.alreadyErased(id).description + ", and nothing of it is left to finish")
+                }
                 return (erasure, stored.version)
             }
             let file = try readErasures()
@@ -144,6 +148,13 @@ extension FileCaseStore {
             (report.entriesErased, report.entriesConverted) = try rewriteTrail(erasing: id, progress: progress)
         } catch {
             throw StoreError.unavailable("\(id)'s record is erased, but its history in the audit trail is not yet (\(error)). "
+                                         + "Approve it again to finish ('haven retention --approve \(id)')")
+        }
+        progress("Erasing the reasons given to open \(id) in the access log…")
+        do {
+            report.accessReasonsErased = try eraseAccessReasons(of: id, by: actor, at: time)
+        } catch {
+            throw StoreError.unavailable("\(id)'s record and history are erased, but the reasons given to open it are not yet (\(error)). "
                                          + "Approve it again to finish ('haven retention --approve \(id)')")
         }
         progress("Compacting the log, which drops every earlier version of \(id)…")

@@ -96,8 +96,10 @@ struct RetentionCommand: ParsableCommand {
             print("\(id): \(report.erasure.description).")
             print("  Audit trail: the values of \(report.entriesErased) entr\(report.entriesErased == 1 ? "y" : "ies") erased; the chain still verifies ('haven check')."
                   + (report.entriesConverted > 0 ? " \(report.entriesConverted) entries of the older form sealed again in the new one, once." : ""))
+            print("  Access log: \(report.accessReasonsErased) reason\(report.accessReasonsErased == 1 ? "" : "s") given to open it erased.")
             print("  Drafts: \(report.draftsRemoved) removed" + (report.draftsLeft.isEmpty ? "."
-                  : "; \(report.draftsLeft.count) of other accounts go at their owners' next session: \(report.draftsLeft.joined(separator: ", "))."))
+                  : "; \(report.draftsLeft.count) of other accounts could not be (the folder is sticky): each goes at its owner's next session, "
+                  + "or root removes it now: " + report.draftsLeft.map { "drafts/\($0) (\($0.split(separator: "~").first ?? ""))" }.joined(separator: ", ") + "."))
             if let problem = report.logNotCompacted {
                 print("  Log: NOT yet compacted (\(problem)); earlier versions of \(id) stay in cases.jsonl until 'haven compact' runs.")
                 throw ExitCode(1)

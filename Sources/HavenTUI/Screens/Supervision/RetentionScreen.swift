@@ -123,7 +123,7 @@ public struct RetentionScreen: Screen {
         let form = Form(sections: [Form.Section(title: "Propose an erasure", fields: [
             FormField("case", "Case", .text(maximumLength: 12), hint: "a closed case, e.g. HV-000123", value: due?.caseID.rawValue ?? ""),
             FormField("rule", "Rule", .choice(rules), value: due?.rule.id ?? schedule.rules.first { $0.isOnRequest }?.id ?? ""),
-            FormField("reason", "Why", .text(maximumLength: 500), hint: "kept after the erasure: no name, e.g. his written request of 1 December"),
+            FormField("reason", "Why", .text(maximumLength: 500), hint: "no names: e.g. his written request of 1 Dec."),
         ])])
         let heading = "Erase a closed case's personal data: another supervisor or administrator approves"
         return FormScreen(title: "Propose erasure", heading: heading, form: form) { form, now in
@@ -204,7 +204,7 @@ public struct RetentionScreen: Screen {
         case .unfinished:
             text += ". Erased; a finishes removing its history and earlier versions."
         }
-        return [String(repeating: "─", count: width)] + Array(DisplayWidth.wrap(text, to: width).prefix(3))
+        return [String(repeating: "─", count: width)] + Array(DisplayWidth.wrap(text, to: width).prefix(max(3, pageRows / 3)))
     }
 
     func isProposalRow(_ row: Row) -> Bool {
@@ -284,7 +284,9 @@ struct EraseJob: BackgroundJob {
             if let problem = report.logNotCompacted {
                 return .finished(message: text + "; the log is NOT yet compacted (\(problem)): run 'haven compact'", failed: true)
             }
-            if !report.draftsLeft.isEmpty { text += "; \(report.draftsLeft.count) other's draft\(report.draftsLeft.count == 1 ? "" : "s") left" }
+            if let owner = report.draftsLeft.first?.split(separator: "~").first {
+                text += "; a draft of \(owner)'s is left (haven check)"
+            }
             return .finished(message: text + ".", failed: false)
         } catch {
             return .finished(message: "\(id) not erased: \(error)", failed: true)
