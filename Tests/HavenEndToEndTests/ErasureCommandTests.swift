@@ -90,5 +90,14 @@ extension AccessMatrixTests {
         XCTAssertTrue(result.output.contains("\"approvedBy\":\"root\"") && result.output.contains("\"proposedBy\":\"\(sv)\"")
                       && result.output.contains("\"rule\":\"on-request\""), result.output)
         XCTAssertTrue(try haven(["retention", "--dry-run"], as: sv).output.contains("waiting for a second person: 0"))
+        // Nothing is held about him for a data-subject request; the CSV claims no service or custody for the tombstone.
+        result = try haven(["subject-export", "HV-000001", "--output", scratch.appendingPathComponent("dsr").path,
+                            "--reason", "Data-subject request 2026-41"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("Nothing is held about the person any more"), result.output)
+        let csv = scratch.appendingPathComponent("after.csv").path
+        XCTAssertEqual(try haven(["export", "--format", "csv", "--output", csv]).status, 0)
+        let row = try XCTUnwrap(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n").first { $0.hasPrefix("HV-000001,") })
+        XCTAssertFalse(row.contains("ground-forces") || row.contains("private") || row.contains("surrendered"), String(row))
     }
 }

@@ -53,13 +53,16 @@ public enum StoreExport {
         bytes += [13, 10]
     }
 
+    /// An erased case's row leaves its branch, rank, way of crossing and custody empty: its
+    /// tombstone holds only the defaults of those fields, which would count as facts.
     static func csvRow(_ record: Case) -> [String] {
         let d = record.defector
+        let erased = record.isErased
         return [
             record.id.rawValue, record.stage.rawValue, d.cyrillicName.family, d.cyrillicName.given, d.cyrillicName.patronymic,
             d.latinName.family, d.latinName.given, d.latinName.patronymic, d.birthDate?.description ?? "", d.birthPlace,
-            d.service.branch.rawValue, d.service.rank.rawValue, d.service.unit, d.service.specialty ?? "",
-            d.crossing.method.rawValue, d.crossing.date?.description ?? "", d.custody.rawValue,
+            erased ? "" : d.service.branch.rawValue, erased ? "" : d.service.rank.rawValue, d.service.unit, d.service.specialty ?? "",
+            erased ? "" : d.crossing.method.rawValue, d.crossing.date?.description ?? "", erased ? "" : d.custody.rawValue,
             record.assignedTo?.rawValue ?? "", record.allocatedCountry?.rawValue ?? "",
             record.registeredAt.description, record.stageEnteredAt.description,
         ]
@@ -70,7 +73,8 @@ public enum StoreExport {
         [
             id.rawValue, summary.stage.rawValue, f.cyrillicName.family, f.cyrillicName.given, f.cyrillicName.patronymic,
             f.latinName.family, f.latinName.given, f.latinName.patronymic, f.birthDate, f.birthPlace,
-            f.branch, f.rank, f.unit, f.specialty, f.crossingMethod, f.crossingDate, f.custody,
+            summary.isErased ? "" : f.branch, summary.isErased ? "" : f.rank, f.unit, f.specialty,
+            summary.isErased ? "" : f.crossingMethod, f.crossingDate, summary.isErased ? "" : f.custody,
             summary.assignedTo?.rawValue ?? "", summary.country?.rawValue ?? "",
             f.registeredAt, summary.stageEnteredAt.description,
         ]

@@ -77,6 +77,10 @@ struct SubjectExportCommand: ParsableCommand {
         } catch {
             throw HavenFailure("\(error)")
         }
+        if let erasure = stored.record.erasure {
+            throw HavenFailure("\(id): \(erasure.description). Nothing is held about the person any more, only the facts of the case "
+                               + "(its stages and outcome): there is nothing to export for a data-subject request.")
+        }
         try opened.auditExport("subject-export", "\"\(id) for a data-subject request (\(request.replacingOccurrences(of: "\"", with: "'"))) to \(output)\"", by: actor, at: now)
         let registered = stored.record.registeredAt
         let jobs = try opened.accessLog(matching: AccessFilter(since: registered), limit: .max).reversed()
