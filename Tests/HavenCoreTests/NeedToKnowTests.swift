@@ -171,6 +171,9 @@ final class NeedToKnowTests: XCTestCase {
         XCTAssertEqual(auditors[2], users2, "entries about no case are as they were")
         XCTAssertEqual(NeedToKnow.redacting(entries, for: Fixtures.auditor, summaries: summaries, users: users, reasoned: { _ in true }), entries,
                        "a reason given for the case shows its values")
+        // An erased value is no one's to withhold: it reads as erased, not as "open the case".
+        let erased = note.erasingValues { _ in "erased:sha256:" + String(repeating: "0", count: 64) }
+        XCTAssertEqual(NeedToKnow.redacting([erased], for: Fixtures.auditor, summaries: summaries, users: users, reasoned: { _ in false }), [erased])
     }
 
     func testOnlySupervisorsChangeARestrictionWhateverTheSave() throws {

@@ -112,6 +112,10 @@ final class RetentionScreenTests: XCTestCase {
         XCTAssertFalse(text(oleh).contains("Rank") || text(oleh).contains("Custody") || text(oleh).contains(" n Note"), text(oleh))
         oleh.press([.character("n")])
         XCTAssertFalse(text(oleh).contains("New note"), text(oleh))
+        // Its history keeps who changed what and when, the values erased.
+        oleh.press([.character("0")])
+        XCTAssertTrue(text(oleh).contains("(erased)") && text(oleh).contains("maria.s"), text(oleh))
+        XCTAssertFalse(text(oleh).contains("Иванов") || text(oleh).contains("erased:sha256"), text(oleh))
         // A caseworker has no such area.
         XCTAssertFalse(fixture.app("anna.k", store).lines.joined().contains("Retention"))
     }

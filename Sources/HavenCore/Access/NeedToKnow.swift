@@ -164,7 +164,9 @@ extension NeedToKnow {
             let level = summaries.summary(of: id).map { Self.level(of: actor, for: $0, users: users) } ?? .reasonNeeded
             if level == .full || level == .reasonNeeded && reasoned(id) { return entry }
             var redacted = entry
-            redacted.changes = entry.changes.map { FieldChange(field: $0.field, before: $0.before.map { _ in notTheirs }, after: $0.after.map { _ in notTheirs }) }
+            // An erased value holds nothing of the person: it reads "(erased)", not as withheld.
+            func withheld(_ value: String) -> String { FieldChange.isErased(value) ? value : notTheirs }
+            redacted.changes = entry.changes.map { FieldChange(field: $0.field, before: $0.before.map(withheld), after: $0.after.map(withheld)) }
             return redacted
         }
     }

@@ -171,10 +171,13 @@ public struct CaseViewScreen: Screen {
     /// read whole: a `label value` line continues under its value, any other under itself.
     var lines: [String] { Self.wrap(sectionLines, width: area.width - 2, fields: section.hasFields) }
 
-    /// The section's lines; for an erased case, what remains of it whatever the section.
+    /// The section's lines; for an erased case, what remains of it in every section but the
+    /// history, which keeps who changed what and when (its values read "(erased)").
     var sectionLines: [String] {
-        stored.record.isErased ? Self.erasedLines(stored.record)
-            : section.lines(of: stored.record, history: history, today: context.today, reference: context.reference, clock: context.localClock)
+        let lines = { self.section.lines(of: self.stored.record, history: self.history, today: self.context.today,
+                                         reference: self.context.reference, clock: self.context.localClock) }
+        guard stored.record.isErased else { return lines() }
+        return section == .history ? Array(Self.erasedLines(stored.record).prefix(2)) + lines() : Self.erasedLines(stored.record)
     }
 
     static func wrap(_ lines: [String], width: Int, fields: Bool = true) -> [String] {
