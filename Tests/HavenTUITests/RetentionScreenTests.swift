@@ -103,10 +103,13 @@ final class RetentionScreenTests: XCTestCase {
         // Oleh's view of it closes, his note neither kept nor shown; opened again, the case
         // shows what remains and offers nothing to change.
         oleh.storeDidChange(store.summaries())
-        XCTAssertNotEqual(oleh.topScreen.title, "HV-000003", text(oleh))
+        XCTAssertEqual(oleh.topScreen.title, "Erased", "a page that stays until Esc: " + text(oleh))
         XCTAssertTrue(text(oleh).contains("HV-000003 was erased; what was open on it closed, and what was typed is gone."), text(oleh))
         XCTAssertFalse(text(oleh).contains("Живёт у сестры"), text(oleh))
         XCTAssertTrue(try store.drafts(for: "oleh.m").isEmpty)
+        oleh.press([.enter, .character("x")])
+        XCTAssertEqual(oleh.topScreen.title, "Erased", "keys typed meanwhile fall on nothing")
+        oleh.press([.escape])
         _ = oleh.perform([.openCase(CaseID(number: 3))])
         XCTAssertTrue(text(oleh).contains("Why closed        Claim withdrawn by the person"), text(oleh))
         XCTAssertFalse(text(oleh).contains("Rank") || text(oleh).contains("Custody") || text(oleh).contains(" n Note"), text(oleh))

@@ -32,7 +32,12 @@ extension SessionServices {
             closed = shown
         }
         if closed == nil, let erased {
-            return (closing, nil, "\(erased) was erased; what was open on it closed, and what was typed is gone.")
+            // A page that stays until Esc, so keys typed on the closed screen fall on nothing.
+            let page = TextViewScreen(title: "Erased", heading: "\(erased) was erased while it was open here",
+                                      text: "A second supervisor or administrator approved the erasure of \(erased): its personal data is gone "
+                                          + "from the store. What was open on it closed, and anything typed on it was not kept: it was the "
+                                          + "person's data.\n\nEsc goes back.")
+            return (closing, page, "\(erased) was erased; what was open on it closed, and what was typed is gone.")
         }
         guard let closed else { return nil }
         let page: (any Screen)? = typed.isEmpty ? nil
