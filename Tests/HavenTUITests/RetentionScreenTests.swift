@@ -122,4 +122,26 @@ final class RetentionScreenTests: XCTestCase {
         // A caseworker has no such area.
         XCTAssertFalse(fixture.app("anna.k", store).lines.joined().contains("Retention"))
     }
+
+    /// Another session's save reads the proposals again but keeps the due list, which costs a
+    /// read of every long-closed case; a case closed or erased meanwhile reads it whole again.
+    func testAStoreChangeKeepsTheDueListUnlessTheClosedCasesChanged() throws {
+        let store = try storeWithClosedCases()
+        var screen = RetentionScreen(context: fixture.context("maria.s"))
+        func read(_ commands: [Command]) -> ReadRetention? {
+            guard case let .run(task)? = commands.first else { return nil }
+            return task as? ReadRetention
+        }
+        XCTAssertNil(try XCTUnwrap(read(screen.start())).keepingDue)
+        let session = SessionServices(context: fixture.context("maria.s"), store: store)
+        for command in try XCTUnwrap(read(screen.storeDidChange(store.summaries()))).run(in: session) {
+            if case let .message(message) = command { _ = screen.receive(message) }
+        }
+        XCTAssertEqual(screen.dueCases.map(\.caseID), [CaseID(number: 3)])
+        XCTAssertEqual(read(screen.storeDidChange(store.summaries()))?.keepingDue?.map(\.caseID), [CaseID(number: 3)], "nothing closed meanwhile")
+        var closing = try store.load(CaseID(number: 1))
+        closing.record.stage = .closed
+        _ = try store.save(closing.record, basedOn: closing.version, by: Actor(user: "maria.s", role: .supervisor), at: SupervisorScreensTests.tick)
+        XCTAssertNil(read(screen.storeDidChange(store.summaries()))?.keepingDue, "a case closed: the due list is worked out again")
+    }
 }

@@ -14,31 +14,37 @@ extension FileCaseStore {
             var found: [AuditEntry] = []
             let userNeedle = filter.user.map { Array(#""user":"\#($0.rawValue)""#.utf8) }
             let atKey = Array(#"{"at":""#.utf8)
-            var end = audit.size
-            var carry: [UInt8] = [] // the start of a line cut by the chunk boundary
-            while end > 0, found.count < limit {
-                let start = max(0, end - 4_194_304)
-                let chunk = try audit.read(at: start, count: end - start) + carry
-                end = start
-                var lines = chunk.split(separator: 10, omittingEmptySubsequences: true)
-                if start > 0, !lines.isEmpty { carry = Array(lines.removeFirst()) } else { carry = [] }
-                for line in lines.reversed() {
-                    guard line.starts(with: atKey), line.count > atKey.count + 10 else { continue }
-                    let dateText = String(decoding: line[(line.startIndex + atKey.count)..<(line.startIndex + atKey.count + 10)], as: UTF8.self)
-                    if let date = CalendarDate(iso: dateText) {
-                        if let to = filter.to, date > to { continue }
-                        // No early stop: the trail is in sequence order, and a clock set back
-                        // can put an older time after a newer one.
-                        if let from = filter.from, date < from { continue }
-                    }
-                    if let userNeedle, CaseRecordLine.firstRange(of: userNeedle, in: line) == nil { continue }
-                    guard let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)))?.entry,
-                          filter.matches(entry) else { continue }
-                    found.append(entry)
-                    if found.count == limit { break }
+            try forEachTrailLineBackwards { line in
+                guard line.starts(with: atKey), line.count > atKey.count + 10 else { return true }
+                let dateText = String(decoding: line[(line.startIndex + atKey.count)..<(line.startIndex + atKey.count + 10)], as: UTF8.self)
+                if let date = CalendarDate(iso: dateText) {
+                    if let to = filter.to, date > to { return true }
+                    // No early stop: the trail is in sequence order, and a clock set back
+                    // can put an older time after a newer one.
+                    if let from = filter.from, date < from { return true }
                 }
+                if let userNeedle, CaseRecordLine.firstRange(of: userNeedle, in: line) == nil { return true }
+                guard let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(line)))?.entry,
+                      filter.matches(entry) else { return true }
+                found.append(entry)
+                return found.count < limit
             }
             return found
+        }
+    }
+
+    /// Calls `body` with each whole line of the trail, newest first, read from the end a few
+    /// megabytes at a time, until it answers false. The caller holds a lock.
+    func forEachTrailLineBackwards(_ body: (ArraySlice<UInt8>) throws -> Bool) throws {
+        var end = audit.size
+        var carry: [UInt8] = [] // the start of a line cut by the chunk boundary
+        while end > 0 {
+            let start = max(0, end - 4_194_304)
+            let chunk = try audit.read(at: start, count: end - start) + carry
+            end = start
+            var lines = chunk.split(separator: 10, omittingEmptySubsequences: true)
+            if start > 0, !lines.isEmpty { carry = Array(lines.removeFirst()) } else { carry = [] }
+            for line in lines.reversed() where try !body(line) { return }
         }
     }
 }

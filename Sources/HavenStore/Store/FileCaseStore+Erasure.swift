@@ -49,23 +49,17 @@ extension FileCaseStore {
     /// another person's word. Read from the trail's end backwards, where a proposal is.
     func requireProposalInTrail(_ proposal: ErasureProposal) throws {
         let key = Array("\"field\":\"\(ErasureContract.subject).\(proposal.caseID.rawValue)\"".utf8)
-        var end = audit.size
-        var carry: [UInt8] = []
-        while end > 0 {
-            let start = max(0, end - 4_194_304)
-            let chunk = try audit.read(at: start, count: end - start) + carry
-            end = start
-            var lines = chunk.split(separator: 10, omittingEmptySubsequences: true)
-            if start > 0, !lines.isEmpty { carry = Array(lines.removeFirst()) } else { carry = [] }
-            for line in lines.reversed() where CaseRecordLine.firstRange(of: key, in: line) != nil {
-                guard let (body, _) = try? AuditTrail.verifiedBody(line, what: "an audit line"),
-                      let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(body)))?.entry,
-                      entry.user == proposal.proposedBy,
-                      entry.changes.contains(where: { $0.field == "\(ErasureContract.subject).\(proposal.caseID)" && $0.before == nil && $0.after == proposal.auditValue })
-                else { break }
-                return
+        var recorded = false
+        // The newest entry about it decides, whatever it is.
+        try forEachTrailLineBackwards { line in
+            guard CaseRecordLine.firstRange(of: key, in: line) != nil else { return true }
+            if let (body, _) = try? AuditTrail.verifiedBody(line, what: "an audit line"),
+               let entry = (try? JSONDecoder().decode(AuditTrail.Line.self, from: Data(body)))?.entry, entry.user == proposal.proposedBy {
+                recorded = entry.changes.contains { $0.field == "\(ErasureContract.subject).\(proposal.caseID)" && $0.before == nil && $0.after == proposal.auditValue }
             }
+            return false
         }
+        guard !recorded else { return }
         throw StoreError.forbidden("the proposal to erase \(proposal.caseID) in \(Self.erasuresFile) is not the one the audit trail records "
                                    + "from \(proposal.proposedBy); nothing was erased. Run 'haven check', and propose it again")
     }

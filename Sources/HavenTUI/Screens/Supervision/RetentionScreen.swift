@@ -29,9 +29,13 @@ public struct RetentionScreen: Screen {
     struct Read: Sendable {
         var rows: [Row]
         var closed: [CaseID: String] = [:]
+        /// Every due case, proposed or not (what a later read may keep).
+        var due: [RetentionSchedule.Due] = []
     }
 
     public private(set) var rows: [Row] = []
+    /// Every due case at the last full read, proposed or not.
+    var dueCases: [RetentionSchedule.Due] = []
     var closed: [CaseID: String] = [:]
     public private(set) var selected = 0
     public private(set) var loaded = false
@@ -68,7 +72,17 @@ public struct RetentionScreen: Screen {
 
     public mutating func start() -> [Command] { [.run(ReadRetention(schedule: schedule))] }
 
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] { [.run(ReadRetention(schedule: schedule))] }
+    /// Another session's save: the proposals are read again (small), the due list only when
+    /// the closed cases changed, since it reads the closure of every long-closed case.
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        let closed = summaries.count { $0.stage == .closed && !$0.isErased }
+        defer { closedCount = closed }
+        guard closed == closedCount else { return [.run(ReadRetention(schedule: schedule))] }
+        return [.run(ReadRetention(schedule: schedule, keepingDue: dueCases))]
+    }
+
+    /// The closed cases not erased at the last full read (nil before it).
+    var closedCount: Int?
 
     public mutating func handle(_ action: Action) -> [Command] {
         switch action {
@@ -103,6 +117,7 @@ public struct RetentionScreen: Screen {
             let keep = current?.caseID
             rows = read.rows
             closed = read.closed
+            dueCases = read.due
             loaded = true
             selected = keep.flatMap { id in rows.firstIndex { $0.caseID == id } } ?? min(selected, max(0, rows.count - 1))
             return []
@@ -219,13 +234,15 @@ public struct RetentionScreen: Screen {
 /// from the case; the lists do not carry it).
 struct ReadRetention: StoreTask {
     let schedule: RetentionSchedule
+    /// The due rows already read, kept instead of working the list out again.
+    var keepingDue: [RetentionSchedule.Due]?
 
     func run(in session: SessionServices) -> [Command] {
         session.withStore { store in
             let unfinished = try store.unfinishedErasures()
             let proposals = try store.erasureProposals()
             let proposed = Set(proposals.map(\.caseID))
-            let due = try schedule.due(try store.summaries(), today: session.context.today) { try store.load($0).record.closure?.reason }
+            let due = try keepingDue ?? schedule.due(try store.summaries(), today: session.context.today) { try store.load($0).record.closure?.reason }
             let rows = unfinished.map(RetentionScreen.Row.unfinished) + proposals.map(RetentionScreen.Row.proposal)
                 + due.filter { !proposed.contains($0.caseID) }.map(RetentionScreen.Row.due)
             // How each case shown was closed (a few cases: those proposed or due).
@@ -234,7 +251,7 @@ struct ReadRetention: StoreTask {
                 guard let record = try? store.load(row.caseID).record else { continue }
                 closed[row.caseID] = record.isErased ? "erased" : "closed \(record.stageEnteredAt.date) as \(record.closure?.reason.title ?? "(no reason)")"
             }
-            return [.message(RetentionScreen.Read(rows: rows, closed: closed))]
+            return [.message(RetentionScreen.Read(rows: rows, closed: closed, due: due))]
         }
     }
 }
