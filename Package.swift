@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Arrows run one way: HavenCore <- HavenStore, HavenCore <- HavenTUI <- haven.
@@ -12,6 +12,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // The PostgreSQL store's client (issue 25); it asks for swift-tools 6.1.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         .systemLibrary(
@@ -27,6 +31,12 @@ let package = Package(
         .target(name: "HavenStore", dependencies: [
             "HavenCore", "CHavenCRC",
             .product(name: "Crypto", package: "swift-crypto"),
+            // The PostgreSQL store's client (issue 25), in this module beside the file store
+            // so the two share one case encoding and one sealed audit line.
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HavenTUI", dependencies: ["HavenCore", "CNcurses"]),
         .executableTarget(

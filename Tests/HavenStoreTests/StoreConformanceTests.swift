@@ -1,6 +1,7 @@
 import Foundation
 import HavenCore
 @testable import HavenStore
+import HavenTestSupport
 import Synchronization
 import Testing
 
@@ -9,8 +10,13 @@ import Testing
 enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case file
+    case postgres
 
     var testDescription: String { rawValue }
+
+    /// Every store this machine can run: the PostgreSQL store where a server is to be had
+    /// (`PostgresTestServer`, which says why when it is not).
+    static var allCases: [StoreUnderTest] { PostgresTestServer.socket == nil ? [.memory, .file] : [.memory, .file, .postgres] }
 
     static let today = CalendarDate(year: 2026, month: 11, day: 24)!
     static let now = Timestamp(date: today, hour: 10)
@@ -46,6 +52,20 @@ enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable
                 return store
             }
             return (try open(), open, { try? FileManager.default.removeItem(at: scratch) })
+        case .postgres:
+            guard let url = PostgresTestServer.newStoreURL() else { throw StoreError.unavailable(PostgresTestServer.unavailableReason ?? "no server") }
+            let location = try PostgresLocation(url, osUser: ProcessInfo.processInfo.userName)
+            try PostgresCaseStore.create(at: location, kind: .live, by: "root", at: Self.now)
+            let open = { () throws -> any CaseStore in
+                let store = try PostgresCaseStore(location)
+                store.referenceCountries = [Self.germany]
+                return store
+            }
+            let first = try PostgresCaseStore(location)
+            first.referenceCountries = [Self.germany]
+            try first.writeKept(UsersFile(revision: 1, users: Self.users.users), PostgresCaseStore.usersRow, revision: 1)
+            // The schema stays: the cluster is thrown away whole when the tests end.
+            return (first, open, {})
         }
     }
 

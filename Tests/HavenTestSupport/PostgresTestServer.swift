@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+
+/// The PostgreSQL server the tests of the PostgreSQL store use (issue 25): the one `.ci/run`
+/// started (`HAVEN_TEST_POSTGRES`, its socket directory), or else a throwaway cluster this test
+/// process starts with `scripts/pg-cluster` and stops when it exits. Nil, with the reason
+/// printed once, only where PostgreSQL's server is not installed.
+public enum PostgresTestServer {
+    private static let started = Mutex<(socket: String?, reason: String?)?>(nil)
+
+    /// The socket directory, or nil when no server can be had (then `unavailableReason` says why).
+    public static var socket: String? { state.socket }
+    public static var unavailableReason: String? { state.reason }
+
+    /// A `postgresql://` address for a new, empty schema on the test server.
+    public static func newStoreURL(prefix: String = "t") -> String? {
+        guard let socket else { return nil }
+        let name = "\(prefix)_\(UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: ""))"
+        return "postgresql:///postgres?host=\(socket)&schema=\(name)"
+    }
+
+    private static var state: (socket: String?, reason: String?) {
+        started.withLock { state in
+            if let state { return state }
+            let found = start()
+            if let reason = found.reason {
+                FileHandle.standardError.write(Data("PostgreSQL tests skipped: \(reason)\n".utf8))
+            }
+            state = found
+            return found
+        }
+    }
+
+    /// The package's root (for `scripts/pg-cluster`).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private static func start() -> (socket: String?, reason: String?) {
+        if let socket = ProcessInfo.processInfo.environment["HAVEN_TEST_POSTGRES"], !socket.isEmpty {
+            return FileManager.default.fileExists(atPath: "\(socket)/.s.PGSQL.5432")
+                ? (socket, nil) : (nil, "HAVEN_TEST_POSTGRES names \(socket), where no server listens")
+        }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard versions.contains(where: { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb") }) else {
+            return (nil, "PostgreSQL's server is not installed (apt-get install postgresql; .ci/run does)")
+        }
+        let directory = "/tmp/haven-test-pg-\(getpid())"
+        let script = root.appendingPathComponent("scripts/pg-cluster").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "start", directory]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        do { try process.run() } catch { return (nil, "scripts/pg-cluster could not run: \(error)") }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return (nil, "scripts/pg-cluster failed: \(text)") }
+        stopDirectory = directory
+        atexit {
+            guard let directory = PostgresTestServer.stopDirectory else { return }
+            let stop = Process()
+            stop.executableURL = URL(fileURLWithPath: "/bin/bash")
+            stop.arguments = [PostgresTestServer.root.appendingPathComponent("scripts/pg-cluster").path, "stop", directory]
+            try? stop.run()
+            stop.waitUntilExit()
+        }
+        return ("\(directory)/sock", nil)
+    }
+
+    nonisolated(unsafe) static var stopDirectory: String?
+}
