@@ -18,7 +18,7 @@ struct Haven: ParsableCommand {
                       AllocateCommand.self, CountriesCommand.self, CoursesCommand.self, OpeningsCommand.self,
                       TravelCommand.self, CalendarCommand.self, BackupCommand.self, RestoreCommand.self,
                       AccessCommand.self, RestrictCommand.self, ShowCommand.self, ResearchExportCommand.self,
-                      SubjectExportCommand.self, RetentionCommand.self]
+                      SubjectExportCommand.self, RetentionCommand.self, MigrateCommand.self]
     )
 
     @OptionGroup var store: StoreOptions
@@ -39,10 +39,10 @@ struct Haven: ParsableCommand {
                 throw ValidationError("--clock takes a date (2027-03-01) or a time (2027-03-01T09:00:00Z), not '\(clock)'.")
             }
             // A real store's times are evidence (audit trail, due dates): only a demo store's clock moves.
-            guard opened.manifest.kind == .demo else { throw HavenFailure("--clock is for demo stores only; \(opened.directory.path) holds real cases.") }
+            guard try opened.kind == .demo else { throw HavenFailure("--clock is for demo stores only; \(opened.place) holds real cases.") }
             start = time
         }
-        try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.directory.path)", clockStart: start)
+        try openInterface(on: opened, as: actor, reference: reference, description: "Store \(opened.place)", clockStart: start)
     }
 }
 
@@ -80,7 +80,7 @@ extension Timestamp {
 }
 
 /// Opens the terminal, runs the interface on `store`, and restores the terminal on every way out.
-func openInterface(on store: FileCaseStore, as actor: Actor, reference: ReferenceData, description: String,
+func openInterface(on store: any OpenStore, as actor: Actor, reference: ReferenceData, description: String,
                    clockStart: Timestamp? = nil) throws {
     // The session's clock: the system's, or (demo stores) one started at `clockStart` that runs on.
     let offset = clockStart.map { $0.secondsSinceEpoch - Timestamp.now().secondsSinceEpoch } ?? 0
@@ -101,20 +101,22 @@ func openInterface(on store: FileCaseStore, as actor: Actor, reference: Referenc
     FileCaseStore.lockWaitReporter = { message in
         screen.showNow("\(message); waiting up to \(Int(FileCaseStore.lockLimit)) s…")
     }
-    let damaged = store.openingProblems.filter { $0.severity == .damaged }.count
+    let files = store as? FileCaseStore
+    let openingProblems = files?.openingProblems ?? []
+    let damaged = openingProblems.filter { $0.severity == .damaged }.count
     if damaged > 0 {
         warning = "\(damaged) damaged record\(damaged == 1 ? "" : "s") skipped on opening; run 'haven check'"
-    } else if FileManager.default.fileExists(atPath: store.directory.appendingPathComponent(BackupManifest.fileName).path) {
+    } else if let files, FileManager.default.fileExists(atPath: files.directory.appendingPathComponent(BackupManifest.fileName).path) {
         warning = "A backup: you can read and export, not save ('haven restore' makes a store)"
-    } else if store.readOnlyReason != nil {
+    } else if files?.readOnlyReason != nil {
         warning = "The store's disk is read-only here: you can read and export, not save"
-    } else if store.openingProblems.contains(where: { $0.severity == .warning }) {
+    } else if openingProblems.contains(where: { $0.severity == .warning }) {
         warning = "A repair could not be written (disk full?): reading works; 'haven check' says more"
-    } else if !store.openingProblems.isEmpty {
+    } else if !openingProblems.isEmpty {
         warning = "A torn write (never saved) was set aside on opening; 'haven check' lists it"
     }
     let user = actor.user
-    let storeDirectory = store.directory
+    let storeDirectory = store.storeDirectory
     var context = SessionContext(user: user, today: clock().date,
                                  storeDescription: description, startupWarning: warning, role: actor.role,
                                  clock: clock, reference: reference,

@@ -3,10 +3,30 @@ import Foundation
 import HavenCore
 import HavenStore
 
-/// Where the store is: --store DIR, else $HAVEN_STORE, else $XDG_DATA_HOME/haven.
+/// Where the store is: --store DIR or postgresql://…, else $HAVEN_STORE, else $XDG_DATA_HOME/haven.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store directory.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The store directory, or a PostgreSQL store's postgresql:///DATABASE?host=/SOCKET/DIR.", valueName: "dir"))
     var store: String?
+
+    /// The store's address when it is a PostgreSQL store's (`postgresql://…`).
+    var postgresAddress: String? {
+        let named = store ?? ProcessInfo.processInfo.environment["HAVEN_STORE"]
+        return named.flatMap { PostgresLocation.isPostgres($0) ? $0 : nil }
+    }
+
+    /// The PostgreSQL store's location; the OS account is the database role.
+    func postgresLocation() throws -> PostgresLocation? {
+        guard let address = postgresAddress else { return nil }
+        do { return try PostgresLocation(address, osUser: OperatingSystemIdentity.currentUser().rawValue) } catch { throw HavenFailure("\(error)") }
+    }
+
+    /// Either store: the PostgreSQL store at a postgresql:// address, else the file store.
+    func open(defaultName: String = "haven") throws -> any OpenStore {
+        if let location = try postgresLocation() {
+            do { return try PostgresCaseStore(location) } catch { throw HavenFailure("\(error)") }
+        }
+        return try openFiles(defaultName: defaultName)
+    }
 
     /// The store's directory; `demo` uses `haven-demo` as the default's last part.
     func directory(defaultName: String = "haven") -> URL {
@@ -20,7 +40,10 @@ struct StoreOptions: ParsableArguments {
         return URL(fileURLWithPath: dataHome).appendingPathComponent(defaultName).standardizedFileURL
     }
 
-    func open(defaultName: String = "haven") throws -> FileCaseStore {
+    /// The file store, for the commands about its files; a PostgreSQL address is refused with
+    /// what to do there instead (`instead`).
+    func openFiles(defaultName: String = "haven", instead: String = "this command works on a file store") throws -> FileCaseStore {
+        if let address = postgresAddress { throw HavenFailure("\(address) is a PostgreSQL store: \(instead).") }
         let directory = directory(defaultName: defaultName)
         // How long a save waits for another session's lock before it gives up (default 20 s).
         if let seconds = ProcessInfo.processInfo.environment["HAVEN_LOCK_WAIT"].flatMap(Double.init), seconds >= 0 {
@@ -108,8 +131,16 @@ func actor(in users: UserDirectory, store path: String, for capability: Capabili
 
 extension StoreOptions {
     /// Opens the store and works out who is acting, refusing as `actor(in:store:for:)` does.
-    func open(for capability: Capability, defaultName: String = "haven") throws -> (FileCaseStore, Actor) {
+    func open(for capability: Capability, defaultName: String = "haven") throws -> (any OpenStore, Actor) {
         let store = try open(defaultName: defaultName)
+        let users: UserDirectory
+        do { users = try store.users() } catch { throw HavenFailure("\(error)") }
+        return (store, try actor(in: users, store: store.place, for: capability))
+    }
+
+    /// The file store and who is acting, for the commands about its files.
+    func openFiles(for capability: Capability, defaultName: String = "haven", instead: String = "this command works on a file store") throws -> (FileCaseStore, Actor) {
+        let store = try openFiles(defaultName: defaultName, instead: instead)
         let users: UserDirectory
         do { users = try store.users() } catch { throw HavenFailure("\(error)") }
         return (store, try actor(in: users, store: store.directory.path, for: capability))

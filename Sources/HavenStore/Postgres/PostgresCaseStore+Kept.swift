@@ -92,7 +92,7 @@ extension PostgresCaseStore {
     /// The user's database role follows their Haven role: a member of the store's role for it
     /// and of no other, so what the database lets their connection do is what the role may.
     /// A removed user keeps their login but no store role: they can no longer read or write.
-    func grantDatabaseRole(of user: UserName, in users: UserDirectory) throws {
+    public func grantDatabaseRole(of user: UserName, in users: UserDirectory) throws {
         let login = Self.quoted(user.rawValue)
         try link.query("""
             DO $$ BEGIN

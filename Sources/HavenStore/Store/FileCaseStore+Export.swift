@@ -10,20 +10,39 @@ import HavenCore
 /// held here as it was), so the lines named here stay where they are while they are read,
 /// with no lock held: saves go on beside an export.
 public struct LatestVersions {
-    let file: PosixFile
-    /// In case-number order, one entry and one summary per case.
+    let file: PosixFile?
+    /// In case-number order, one entry and one summary per case (no entries when the cases
+    /// come from a database).
     let entries: [FileCaseStore.IndexEntry]
     let summaries: [CaseSummary]
+    /// The PostgreSQL store's source: the cases' JSON for a batch of ids, read in the one
+    /// transaction the summaries were read in (the store as it stood at one moment).
+    let fetch: (([CaseID]) throws -> [[UInt8]])?
+
+    init(file: PosixFile, entries: [FileCaseStore.IndexEntry], summaries: [CaseSummary]) {
+        self.file = file
+        self.entries = entries
+        self.summaries = summaries
+        fetch = nil
+    }
+
+    init(summaries: [CaseSummary], fetch: @escaping ([CaseID]) throws -> [[UInt8]]) {
+        file = nil
+        entries = []
+        self.summaries = summaries
+        self.fetch = fetch
+    }
 
     /// How many cases.
-    public var count: Int { entries.count }
+    public var count: Int { summaries.count }
 
     /// Only the cases `keep` wants (the need-to-know rule: no restricted case outside the
     /// exporter's team), with how many were left out.
     public func keeping(_ keep: (CaseSummary) -> Bool) -> (LatestVersions, leftOut: Int) {
         let kept = summaries.indices.filter { keep(summaries[$0]) }
         guard kept.count < summaries.count else { return (self, 0) }
-        return (LatestVersions(file: file, entries: kept.map { entries[$0] }, summaries: kept.map { summaries[$0] }), summaries.count - kept.count)
+        if let fetch { return (LatestVersions(summaries: kept.map { summaries[$0] }, fetch: fetch), summaries.count - kept.count) }
+        return (LatestVersions(file: file!, entries: kept.map { entries[$0] }, summaries: kept.map { summaries[$0] }), summaries.count - kept.count)
     }
 
     /// How many cases are read at once: a few megabytes of lines.
@@ -49,7 +68,7 @@ public struct LatestVersions {
             let record = try JSONDecoder().decode(Case.self, from: Data(buffer: caseBytes))
             output += try StoreExport.withoutSensitive.encode(record)
         }
-        try write(Array(((entries.isEmpty ? "" : "\n") + "]\n").utf8))
+        try write(Array(((summaries.isEmpty ? "" : "\n") + "]\n").utf8))
     }
 
     // MARK: CSV
@@ -81,7 +100,7 @@ public struct LatestVersions {
         var batchStart = 0
         try withoutActuallyEscaping(write) { write in
             nonisolated(unsafe) let writer = write
-            while batchStart < entries.count || !written.isEmpty {
+            while batchStart < count || !written.isEmpty {
                 let pending = written
                 nonisolated(unsafe) var failure: (any Error)?
                 let writing = DispatchGroup()
@@ -92,8 +111,8 @@ public struct LatestVersions {
                 }
                 defer { writing.wait() }
                 written = []
-                if batchStart < entries.count {
-                    let batch = batchStart..<min(entries.count, batchStart + Self.batchSize)
+                if batchStart < count {
+                    let batch = batchStart..<min(count, batchStart + Self.batchSize)
                     written = try convertBatch(batch, convert: convert)
                     batchStart = batch.upperBound
                 }
@@ -105,6 +124,14 @@ public struct LatestVersions {
 
     private func convertBatch(_ batch: Range<Int>,
                               convert: (_ position: Int, _ caseBytes: UnsafeBufferPointer<UInt8>, _ output: inout [UInt8]) throws -> Void) throws -> [[UInt8]] {
+        if let fetch {
+            let records = try fetch(batch.map { summaries[$0].id })
+            var bytes: [UInt8] = []
+            for (offset, record) in records.enumerated() {
+                try record.withUnsafeBufferPointer { try convert(batch.lowerBound + offset, $0, &bytes) }
+            }
+            return [bytes]
+        }
         let (spans, places) = try readLines(of: batch)
         let pieceCount = min(batch.count, 2 * ProcessInfo.processInfo.activeProcessorCount)
         return try Parallel.map(pieceCount, chunkSize: 1) { piece -> [UInt8] in
@@ -140,7 +167,7 @@ public struct LatestVersions {
                 end = max(end, next.offset + next.length)
                 last += 1
             }
-            let span = try file.read(at: first.offset, count: end - first.offset)
+            let span = try file!.read(at: first.offset, count: end - first.offset)
             for member in order[index...last] {
                 let entry = entries[member]
                 guard entry.offset + entry.length - first.offset <= span.count else { throw damaged(entry) }
@@ -180,7 +207,7 @@ public struct LatestVersions {
     }
 
     func damaged(_ entry: FileCaseStore.IndexEntry) -> StoreError {
-        StoreError.damaged(file: file.path, position: "byte \(entry.offset)", reason: "the record of \(entry.id) cannot be read; run 'haven check'")
+        StoreError.damaged(file: file?.path ?? "cases", position: "byte \(entry.offset)", reason: "the record of \(entry.id) cannot be read; run 'haven check'")
     }
 }
 

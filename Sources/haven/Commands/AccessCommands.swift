@@ -6,7 +6,7 @@ import HavenStore
 /// A command's run as a session of the access log: its user, and `cmd-` with its process id.
 func commandReader(_ actor: Actor) -> Reader { Reader(actor: actor, session: "cmd-\(getpid())") }
 
-extension FileCaseStore {
+extension OpenStore {
     /// Records a command's whole-store job (an export, a report) in the access log, before
     /// anything is written out: a job that cannot be logged does not run.
     func logJob(_ part: AccessPart, _ detail: String, by actor: Actor) throws {
@@ -222,7 +222,7 @@ struct ResearchExportCommand: ParsableCommand {
         let result = ResearchExport.keepingGroupsOfFive(rows)
         try opened.logJob(.export, "research export of \(result.rows.count) pseudonymised cases to \(output) (\(result.suppressed) in \(result.suppressedGroups) groups under \(ResearchExport.smallestGroup) left out, \(restricted) restricted)"
                           + encryption.described(recipients), by: actor)
-        try ReportFile.write(ResearchExport.csv(result), to: output, store: opened.directory, encryptingTo: recipients)
+        try ReportFile.write(ResearchExport.csv(result), to: output, store: opened.storeDirectory, encryptingTo: recipients)
         FileHandle.standardError.write(Data(("Wrote \(result.rows.count) pseudonymised cases to \(output); \(result.suppressed) in \(result.suppressedGroups) group"
             + "\(result.suppressedGroups == 1 ? "" : "s") of fewer than \(ResearchExport.smallestGroup) were left out, and \(restricted) restricted case\(restricted == 1 ? "" : "s")"
             + (keyFile == nil ? "; the pseudonyms link to no other export (give --key-file to keep them)" : "") + ".\n").utf8))

@@ -38,7 +38,7 @@ struct BackupCommand: ParsableCommand {
         var opened: FileCaseStore?
         let actor: Actor
         do {
-            let (openedStore, runner) = try store.open(for: .exportSensitive)
+            let (openedStore, runner) = try store.openFiles(for: .exportSensitive, instead: "back it up with pg_dump, as docs/store-format.md shows, and check the restored copy with 'haven check --store'")
             (opened, actor) = (openedStore, runner)
         }
         let storeDirectory = opened!.directory

@@ -43,7 +43,7 @@ struct CalendarCommand: ParsableCommand {
             try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the calendar", encryptingTo: recipients)
             return
         }
-        try ReportFile.write(text, to: output, store: opened.directory, encryptingTo: recipients)
+        try ReportFile.write(text, to: output, store: opened.storeDirectory, encryptingTo: recipients)
         FileHandle.standardError.write(Data("Wrote \(entries.count) appointment\(entries.count == 1 ? "" : "s") to \(output).\n".utf8))
     }
 }

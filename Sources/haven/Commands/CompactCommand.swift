@@ -20,7 +20,7 @@ struct CompactCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let (opened, actor) = try store.open(for: .compactStore)
+        let (opened, actor) = try store.openFiles(for: .compactStore, instead: "PostgreSQL keeps only each case's newest version, and its own VACUUM reclaims space")
         let mebibytes = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1_000_000) }
         if ifDue, !opened.compactionDue {
             print("Not due: the log is \(mebibytes(opened.logBytes)), its cases' latest versions \(mebibytes(opened.liveLogBytes)).")

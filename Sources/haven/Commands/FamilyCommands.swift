@@ -37,7 +37,7 @@ struct PublicityCommand: ParsableCommand {
         try opened.auditExport("publicity", "\"\(stories.count) approved stor\(stories.count == 1 ? "y" : "ies") (\(stories.map(\.reference.rawValue).joined(separator: ", "))) to \(output ?? "standard output")\"",
                                by: actor, at: .now())
         if let output {
-            try ReportFile.write(text, to: output, store: opened.directory, encryptingTo: recipients)
+            try ReportFile.write(text, to: output, store: opened.storeDirectory, encryptingTo: recipients)
             FileHandle.standardError.write(Data("Wrote \(stories.count) approved stor\(stories.count == 1 ? "y" : "ies") to \(output).\n".utf8))
         } else {
             try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the stories", encryptingTo: recipients)

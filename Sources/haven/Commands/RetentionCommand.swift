@@ -110,11 +110,11 @@ struct RetentionCommand: ParsableCommand {
         }
     }
 
-    func dueCases(_ opened: FileCaseStore, schedule: RetentionSchedule, on day: CalendarDate) throws -> [RetentionSchedule.Due] {
+    func dueCases(_ opened: any OpenStore, schedule: RetentionSchedule, on day: CalendarDate) throws -> [RetentionSchedule.Due] {
         try schedule.due(try opened.summaries(), today: day) { id in try opened.load(id).record.closure?.reason }
     }
 
-    func dryRunReport(_ opened: FileCaseStore, schedule: RetentionSchedule) throws {
+    func dryRunReport(_ opened: any OpenStore, schedule: RetentionSchedule) throws {
         var day = CalendarDate.today()
         if let on {
             guard let date = CalendarDate(iso: on) else { throw HavenFailure("--on '\(on)' is not a date; write it as YYYY-MM-DD.") }

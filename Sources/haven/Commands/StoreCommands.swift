@@ -15,6 +15,10 @@ struct InitCommand: ParsableCommand {
     var group: String?
 
     func run() throws {
+        if let location = try store.postgresLocation() {
+            guard group == nil else { throw HavenFailure("--group shares a store directory; a PostgreSQL store's users are given roles with 'haven users add'.") }
+            return try initPostgres(location)
+        }
         let directory = store.directory()
         do {
             _ = try FileCaseStore.create(at: directory, kind: .live, by: OperatingSystemIdentity.currentUser(),
@@ -139,7 +143,7 @@ struct ImportCommand: ParsableCommand {
             data = nil // the file's bytes are not kept beside its cases
             var progress = ProgressBar(total: records.count, label: "Importing")
             try opened.importCases(records, by: actor, at: .now(), today: .today()) { progress.update($0) }
-            print("Imported \(records.count) case\(records.count == 1 ? "" : "s") into \(opened.directory.path).")
+            print("Imported \(records.count) case\(records.count == 1 ? "" : "s") into \(opened.place).")
         } catch {
             // Every refusal names the file (decoding errors already do; record checks do not).
             let message = "\(error)"
@@ -178,7 +182,7 @@ struct ExportCommand: ParsableCommand {
         let (latest, leftOut) = try opened.latestVersions().keeping { NeedToKnow.level(of: actor, for: $0, users: users) != .refused }
         let recipients = try encryption.recipients()
         // The file is made first, so a name already taken is refused before anything is audited.
-        let stream = try output.map { try ReportFile.Stream(creating: $0, store: opened.directory) }
+        let stream = try output.map { try ReportFile.Stream(creating: $0, store: opened.storeDirectory) }
             ?? ReportFile.Stream(standardOutputFor: "the export")
         do {
             try opened.logJob(.export, "\(latest.count) cases as \(format.rawValue)\(includeSensitive ? " with family whereabouts" : "") to \(output ?? "standard output")"
@@ -218,6 +222,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
+        if try store.postgresLocation() != nil { return try checkPostgres() }
         let directory = store.directory()
         guard FileManager.default.fileExists(atPath: directory.path) else {
             throw HavenFailure("there is no store at \(directory.path)")

@@ -53,10 +53,10 @@ struct SubjectExportCommand: ParsableCommand {
         // recorded; never inside the store.
         let folder = (output as NSString).expandingTildeInPath
         let parent = (folder as NSString).deletingLastPathComponent
-        if let inside = realpath(parent.isEmpty ? "." : parent, nil), let root = realpath(opened.directory.path, nil) {
+        if let directory = opened.storeDirectory, let inside = realpath(parent.isEmpty ? "." : parent, nil), let root = realpath(directory.path, nil) {
             defer { free(inside); free(root) }
             let (at, store) = (String(cString: inside), String(cString: root))
-            if at == store || at.hasPrefix(store + "/") { throw HavenFailure("\(output) is inside the store \(opened.directory.path); write it elsewhere.") }
+            if at == store || at.hasPrefix(store + "/") { throw HavenFailure("\(output) is inside the store \(opened.place); write it elsewhere.") }
         }
         guard mkdir(folder, 0o700) == 0 else {
             throw HavenFailure("\(output): cannot make the folder (\(String(cString: strerror(errno)))); name a new one.")
@@ -98,9 +98,9 @@ struct SubjectExportCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let suffix = recipients.isEmpty ? "" : ".age"
         written.append("\(folder)/\(id).json\(suffix)")
-        try ReportFile.write(Array(try encoder.encode(holding)) + [10], to: written[0], store: opened.directory, encryptingTo: recipients)
+        try ReportFile.write(Array(try encoder.encode(holding)) + [10], to: written[0], store: opened.storeDirectory, encryptingTo: recipients)
         written.append("\(folder)/\(id).txt\(suffix)")
-        try ReportFile.write(Self.text(holding, reference: reference), to: written[1], store: opened.directory, encryptingTo: recipients)
+        try ReportFile.write(Self.text(holding, reference: reference), to: written[1], store: opened.storeDirectory, encryptingTo: recipients)
         finished = true
         FileHandle.standardError.write(Data("Wrote \(id).json\(suffix) and \(id).txt\(suffix) to \(output): the case, \(holding.history.count) changes and \(holding.access.count) openings.\n".utf8))
     }

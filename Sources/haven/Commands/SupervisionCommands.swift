@@ -134,7 +134,7 @@ struct ReportCommand: ParsableCommand {
             try ReportFile.writeToStandardOutput(Array(text.utf8), what: "the report", encryptingTo: recipients)
             return
         }
-        try ReportFile.write(text, to: output, store: opened.directory, encryptingTo: recipients)
+        try ReportFile.write(text, to: output, store: opened.storeDirectory, encryptingTo: recipients)
         FileHandle.standardError.write(Data("Wrote the \(kind.rawValue) report to \(output).\n".utf8))
     }
 }
