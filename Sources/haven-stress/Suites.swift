@@ -9,19 +9,45 @@ import HavenTestSupport
 struct SuiteStore {
     let directory: URL
     let scratch: URL
+    /// The PostgreSQL store's address, when the suite runs on one (`--postgres`).
+    var postgres: String?
+    /// What the children are given as `--store`.
+    var address: String { postgres ?? directory.path }
+
+    /// The store at `address`: a PostgreSQL store's postgresql:// address, or a directory.
+    static func open(_ address: String) throws -> any CaseStore {
+        guard PostgresLocation.isPostgres(address) else { return try FileCaseStore(at: URL(fileURLWithPath: address)) }
+        return try PostgresCaseStore(try PostgresLocation(address, osUser: ProcessInfo.processInfo.userName))
+    }
+
+    /// `haven check` of the suite's store, as problems (none when sound).
+    func check() throws -> [String] {
+        if postgres != nil {
+            guard let store = try Self.open(address) as? PostgresCaseStore else { return ["not a PostgreSQL store"] }
+            return try store.check().problems
+        }
+        return StoreCheck.run(at: directory).problems.filter { $0.severity == .damaged }.map { "\($0)" }
+    }
     /// This very program, which the suites run as their children (`save-loop`).
     static var program: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
 
     /// A new store of `cases` demo cases in `directory` (or in a new temporary directory),
     /// with the caseworker `stress` the children save as.
-    static func make(cases: Int, at directory: String?) throws -> SuiteStore {
+    static func make(cases: Int, at directory: String?, postgres: String? = nil) throws -> SuiteStore {
         let scratch = URL(fileURLWithPath: directory ?? NSTemporaryDirectory()).appendingPathComponent("haven-stress-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let store = scratch.appendingPathComponent("store")
         let today = CalendarDate(year: 2026, month: 11, day: 24)!
         let now = Timestamp(date: today, hour: 9)
         let admin = Actor(user: "stress-admin", role: .administrator)
-        let created = try FileCaseStore.create(at: store, kind: .demo, by: admin.user, at: now)
+        let created: any CaseStore
+        if let postgres {
+            let location = try PostgresLocation(postgres, osUser: ProcessInfo.processInfo.userName)
+            try PostgresCaseStore.create(at: location, kind: .demo, by: admin.user, at: now)
+            created = try PostgresCaseStore(location)
+        } else {
+            created = try FileCaseStore.create(at: store, kind: .demo, by: admin.user, at: now)
+        }
         _ = try created.changeUsers(.add("stress", .caseworker), by: admin, at: now)
         // Every case is the stress caseworker's, so the children may change it (need to know).
         let records = DemoCases.generate(count: cases, today: today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init)).map { record in
@@ -29,8 +55,8 @@ struct SuiteStore {
             mine.assignedTo = "stress"
             return mine
         }
-        try created.importCases(records, by: admin, at: now, today: today)
-        return SuiteStore(directory: store, scratch: scratch)
+        try created.importCases(records, by: admin, at: now, today: today) { _ in }
+        return SuiteStore(directory: store, scratch: scratch, postgres: postgres)
     }
 
     /// A child compacting the store in a loop until `until` exists (or `count` compactions).
@@ -47,7 +73,7 @@ struct SuiteStore {
     }
 
     func saveLoop(worker: String, seed: Int, cases: Int, count: Int? = nil, queueIndex: Bool = false) throws -> ChildProcess {
-        var arguments = [Self.program, "save-loop", "--store", directory.path, "--worker", worker, "--seed", "\(seed)",
+        var arguments = [Self.program, "save-loop", "--store", address, "--worker", worker, "--seed", "\(seed)",
                          "--cases", "\(cases)"]
         if let count { arguments += ["--count", "\(count)"] }
         if queueIndex { arguments.append("--queue-index") }
@@ -108,6 +134,10 @@ struct Crash: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Run a compacting process beside each saving one, killed at the same moment.")
     var compaction = true
     @Flag(help: "Keep the scratch store.") var keep = false
+    @Option(help: ArgumentHelp("Run on a new PostgreSQL store at this address instead of a file store (no compaction or tearing there).", valueName: "url"))
+    var postgres: String?
+    @Option(help: ArgumentHelp("PostgreSQL mode: a shell command that shuts the database server down at once (immediate mode) and starts it again; run at every --tear-every'th kill, while the child saves.", valueName: "command"))
+    var restartServer: String?
 
     /// Appends the first part of the file's last line again: what a write cut short leaves.
     static func tear(_ path: String, random: inout SeededGenerator) throws -> Int {
@@ -124,8 +154,11 @@ struct Crash: ParsableCommand {
 
     func run() throws {
         let cases = 5
-        let suite = try SuiteStore.make(cases: cases, at: directory)
+        let suite = try SuiteStore.make(cases: cases, at: directory, postgres: postgres)
         defer { if !keep { try? FileManager.default.removeItem(at: suite.scratch) } }
+        let onDatabase = postgres != nil
+        let queueIndex = queueIndex && !onDatabase, compaction = compaction && !onDatabase
+        var restarts = 0
         var random = SeededGenerator(seed: seed)
         var findings = Findings()
         // The latest acknowledged save of each case: any later version holds it too, because
@@ -138,6 +171,13 @@ struct Crash: ParsableCommand {
             let child = try suite.saveLoop(worker: "k\(trial)", seed: Int(trial), cases: cases, queueIndex: queueIndex)
             let compactor = compaction ? try suite.compactLoop(name: "c\(trial)") : nil
             usleep(useconds_t(30_000 + random.next() % 120_000))
+            // PostgreSQL mode: now and then the database server goes down at once, mid-save.
+            let restarting = onDatabase && restartServer != nil && tearEvery > 0 && trial % tearEvery == tearEvery - 1
+            if restarting, let restartServer {
+                let shell = try ChildProcess(["/bin/sh", "-c", restartServer], outputPath: suite.scratch.appendingPathComponent("restart.out").path)
+                if shell.wait() != 0 { findings.fail("trial \(trial): the server did not restart: \(shell.output)") }
+                restarts += 1
+            }
             compactor?.kill(SIGKILL)
             child.kill(SIGKILL)
             if let compactor {
@@ -145,26 +185,29 @@ struct Crash: ParsableCommand {
                 compactions += SuiteStore.compactions(in: compactor.output)
             }
             let status = child.wait()
-            if status != 128 + SIGKILL { findings.fail("trial \(trial): the child ended by itself (status \(status)): \(child.output)") }
+            // A child whose server went down may have ended on the lost connection before the kill.
+            if status != 128 + SIGKILL, !(restarting && status == 1) { findings.fail("trial \(trial): the child ended by itself (status \(status)): \(child.output)") }
             for save in Acknowledged.parse(child.output).saves {
                 acknowledged[save.id, default: []].append(save.note)
                 acknowledgedCount += 1
             }
             var tore = 0
-            if tearEvery > 0, trial % tearEvery == tearEvery - 1 {
+            if !onDatabase, tearEvery > 0, trial % tearEvery == tearEvery - 1 {
                 let file = (trial / tearEvery) % 2 == 0 ? FileCaseStore.casesFile : FileCaseStore.auditFile
                 _ = try Self.tear(suite.directory.appendingPathComponent(file).path, random: &random)
                 tore = 1
                 tears += 1
             }
             do {
-                let store = try FileCaseStore(at: suite.directory)
+                let store = try SuiteStore.open(suite.address)
                 opened += 1
-                if store.bytesFromQueueIndex > 0 { throughIndex += 1 }
-                let reported = store.openingProblems.filter { $0.severity == .repaired && $0.message.contains("torn") }.count
-                torn += reported
-                if reported < tore { findings.fail("trial \(trial): a torn write was made and not reported: \(store.openingProblems)") }
-                for problem in store.openingProblems where problem.severity == .damaged { findings.fail("trial \(trial): \(problem)") }
+                if let files = store as? FileCaseStore {
+                    if files.bytesFromQueueIndex > 0 { throughIndex += 1 }
+                    let reported = files.openingProblems.filter { $0.severity == .repaired && $0.message.contains("torn") }.count
+                    torn += reported
+                    if reported < tore { findings.fail("trial \(trial): a torn write was made and not reported: \(files.openingProblems)") }
+                    for problem in files.openingProblems where problem.severity == .damaged { findings.fail("trial \(trial): \(problem)") }
+                }
                 for (id, notes) in acknowledged {
                     let held = Set(try store.load(id).record.notes.map(\.text))
                     for note in notes where !held.contains(note) {
@@ -180,15 +223,17 @@ struct Crash: ParsableCommand {
             }
         }
         if acknowledgedCount < kills { findings.fail("only \(acknowledgedCount) saves were acknowledged in \(kills) trials: the kills came too early") }
-        let check = StoreCheck.run(at: suite.directory)
-        for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
+        let problems = try suite.check()
+        for problem in problems { findings.fail("haven check: \(problem)") }
+        if onDatabase, restartServer != nil, restarts == 0 { findings.fail("the database server was never restarted: that fault was not under test") }
         if queueIndex, throughIndex == 0 { findings.fail("no opening started from a queue index: the index was not under test") }
         if compaction, compactions == 0 { findings.fail("no compaction finished between the kills: compaction was not under test") }
-        print("crash suite: \(kills) kills, the store opened \(opened) times of \(kills) (\(throughIndex) from a queue index), "
+        print("crash suite: \(onDatabase ? "PostgreSQL, " : "")\(kills) kills, the store opened \(opened) times of \(kills) (\(throughIndex) from a queue index), "
+              + (onDatabase ? "\(restarts) immediate shutdowns of the database server mid-save, " : "")
               + (compaction ? "\(compactions) compactions finished beside the savers, " : "")
               + "\(acknowledgedCount) acknowledged saves, "
               + "\(lost) lost, \(torn) torn writes set aside and reported (\(tears) made by cutting a write short), "
-              + "haven check \(check.isSound ? "sound" : "NOT sound"), "
+              + "haven check \(problems.isEmpty ? "sound" : "NOT sound"), "
               + String(format: "%.0f s", Date().timeIntervalSince(started)))
         try findings.finish()
     }
@@ -207,9 +252,12 @@ struct Race: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Run a process compacting the store in a loop while they save.")
     var compaction = true
     @Flag(help: "Keep the scratch store.") var keep = false
+    @Option(help: ArgumentHelp("Run on a new PostgreSQL store at this address instead of a file store (no compaction there).", valueName: "url"))
+    var postgres: String?
 
     func run() throws {
-        let suite = try SuiteStore.make(cases: cases, at: directory)
+        let suite = try SuiteStore.make(cases: cases, at: directory, postgres: postgres)
+        let compaction = compaction && postgres == nil
         defer { if !keep { try? FileManager.default.removeItem(at: suite.scratch) } }
         var findings = Findings()
         let started = Date()
@@ -238,7 +286,7 @@ struct Race: ParsableCommand {
         if acknowledged.count + conflicts != processes * saves {
             findings.fail("\(processes * saves) attempts but \(acknowledged.count) saved and \(conflicts) conflicts reported")
         }
-        let store = try FileCaseStore(at: suite.directory)
+        let store = try SuiteStore.open(suite.address)
         var lost = 0
         for summary in try store.summaries() {
             let stored = try store.load(summary.id)
@@ -253,12 +301,12 @@ struct Race: ParsableCommand {
             }
             if held.count != mine.count { findings.fail("\(summary.id) holds \(held.count) notes for \(mine.count) acknowledged saves") }
         }
-        let check = StoreCheck.run(at: suite.directory)
-        for problem in check.problems where problem.severity == .damaged { findings.fail("haven check: \(problem)") }
-        print("concurrency suite: \(processes) processes x \(saves) saves on \(cases) cases"
+        let problems = try suite.check()
+        for problem in problems { findings.fail("haven check: \(problem)") }
+        print("concurrency suite: \(postgres == nil ? "" : "PostgreSQL, ")\(processes) processes x \(saves) saves on \(cases) cases"
               + (compaction ? " with \(compactions) compactions beside them (followed \(followed) times by their tables)" : "") + ": \(acknowledged.count) saved, "
               + "\(conflicts) conflicts reported to the process that lost the race, \(lost) lost, haven check "
-              + "\(check.isSound ? "sound" : "NOT sound"), " + String(format: "%.0f s", Date().timeIntervalSince(started)))
+              + "\(problems.isEmpty ? "sound" : "NOT sound"), " + String(format: "%.0f s", Date().timeIntervalSince(started)))
         try findings.finish()
     }
 }

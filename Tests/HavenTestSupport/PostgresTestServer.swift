@@ -19,6 +19,13 @@ public enum PostgresTestServer {
         return "postgresql:///postgres?host=\(socket)&schema=\(name)"
     }
 
+    /// A shell command that shuts the test server down at once (as a crash) and starts it again.
+    public static var restartCommand: String? {
+        guard let socket else { return nil }
+        let directory = URL(fileURLWithPath: socket).deletingLastPathComponent().path
+        return "bash \(root.appendingPathComponent("scripts/pg-cluster").path) restart \(directory)"
+    }
+
     private static var state: (socket: String?, reason: String?) {
         started.withLock { state in
             if let state { return state }

@@ -1,0 +1,178 @@
+import Foundation
+import HavenCore
+@testable import HavenStore
+import HavenTestSupport
+import XCTest
+
+/// What only the PostgreSQL store has to show (issue 25): the database's own refusals by role,
+/// a session following the change sequence across a dropped connection, the migrations, the
+/// check, and the crash and race suites against a real server.
+final class PostgresStoreTests: StoreTestCase {
+    var location: PostgresLocation!
+    let supervisor = Actor(user: "maria.s", role: .supervisor)
+    let auditor = Actor(user: "ivy.a", role: .auditor)
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        guard let url = PostgresTestServer.newStoreURL(prefix: "p") else {
+            throw XCTSkip("PostgreSQL: \(PostgresTestServer.unavailableReason ?? "no server")")
+        }
+        location = try PostgresLocation(url, osUser: ProcessInfo.processInfo.userName)
+    }
+
+    /// A new store with anna (caseworker), maria (supervisor) and ivy (auditor), and `count` cases of anna's.
+    func makeStore(cases count: Int = 3) throws -> PostgresCaseStore {
+        XCTAssertEqual(try PostgresCaseStore.create(at: location, kind: .live, by: admin.user, at: now), [1, 2])
+        let store = try PostgresCaseStore(location)
+        for (name, role) in [(anna.user, Role.caseworker), (supervisor.user, .supervisor), (auditor.user, .auditor)] {
+            _ = try store.changeUsers(.add(name, role), by: admin, at: now)
+        }
+        let records = DemoCases.generate(count: count, today: today, countries: []).map { record in
+            var mine = record
+            mine.assignedTo = anna.user
+            mine.allocation = nil
+            mine.family = mine.family.map { var member = $0; member.linkedCase = nil; return member }
+            return mine
+        }
+        try store.importCases(records, by: admin, at: now, today: today) { _ in }
+        return store
+    }
+
+    /// Runs `sql` on a connection of the store's owner that has taken on `role`'s database
+    /// login: what that person's connection may do, whatever client they use.
+    func asRole(_ user: UserName, _ sql: String) throws {
+        let link = try PostgresLink(location)
+        defer { link.close() }
+        try link.query("SET ROLE \(PostgresCaseStore.quoted(user.rawValue))")
+        try link.query(sql)
+    }
+
+    func assertRefused(_ user: UserName, _ sql: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try asRole(user, sql), "\(user) may not: \(sql)", file: file, line: line) { error in
+            guard case .forbidden = error as? StoreError else { return XCTFail("\(error)", file: file, line: line) }
+        }
+    }
+
+    func testEachRolesConnectionMayDoOnlyWhatTheRoleMay() throws {
+        let store = try makeStore()
+        let s = location.schema
+        // The auditor's connection reads and logs its reading, and writes nothing else.
+        XCTAssertNoThrow(try asRole(auditor.user, "SELECT count(*) FROM \(s).cases"))
+        XCTAssertNoThrow(try asRole(auditor.user, "SELECT count(*) FROM \(s).access_log"))
+        assertRefused(auditor.user, "UPDATE \(s).cases SET version = version + 1")
+        assertRefused(auditor.user, "INSERT INTO \(s).audit (sequence, line) VALUES (999, 'forged')")
+        assertRefused(auditor.user, "UPDATE \(s).head SET change_sequence = 0")
+        assertRefused(auditor.user, "DELETE FROM \(s).cases")
+        // A caseworker's writes cases and the trail, and not users, quotas or the access log's past.
+        XCTAssertNoThrow(try asRole(anna.user, "UPDATE \(s).cases SET saved_by = saved_by WHERE id = 1"))
+        assertRefused(anna.user, "UPDATE \(s).kept SET body = body WHERE name = 'users'")
+        assertRefused(anna.user, "INSERT INTO \(s).kept (name, revision, body) VALUES ('countries', 9, '{}')")
+        assertRefused(anna.user, "SELECT count(*) FROM \(s).access_log")
+        assertRefused(anna.user, "UPDATE \(s).access_log SET line = line")
+        assertRefused(anna.user, "UPDATE \(s).audit SET line = line")
+        // A supervisor may keep erasure proposals but not change the users (row security).
+        try asRole(supervisor.user, "UPDATE \(s).kept SET revision = revision WHERE name = 'users'")
+        XCTAssertEqual(try store.users().users.count, 4)
+        let users = try store.link.query("SELECT revision FROM \(s).kept WHERE name = 'users'").first?.int(0)
+        XCTAssertEqual(users, 3, "row security left the users row as it was")
+        // Another person's drafts are not theirs to read.
+        try store.keepDraft(FormDraft(session: "s1", savedAt: now, values: ["text": "mine"], focus: "text"), for: anna.user)
+        let link = try PostgresLink(location)
+        try link.query("SET ROLE \(PostgresCaseStore.quoted(supervisor.user.rawValue))")
+        XCTAssertEqual(try link.query("SELECT count(*)::int FROM \(s).drafts").first?.int(0), 0)
+        link.close()
+        // A user removed keeps a login but no store role: their connection can read nothing.
+        _ = try store.changeUsers(.remove(auditor.user), by: admin, at: now)
+        assertRefused(auditor.user, "SELECT count(*) FROM \(s).cases")
+    }
+
+    func testASessionFollowsTheChangeSequenceAcrossADroppedConnection() throws {
+        let first = try makeStore()
+        let second = try PostgresCaseStore(location)
+        XCTAssertEqual(try second.summaries().count, 3)
+        // Every connection of the second session is cut (a network drop, a server restart).
+        let pids = try [second.link, try XCTUnwrap(second.listener)].map { try $0.query("SELECT pg_backend_pid()").first!.int(0) }
+        try first.link.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS t(pid)", [.ints(pids)])
+        // What the first saves meanwhile is not lost to the second: notifications are not kept,
+        // the change sequence is.
+        var record = try first.load(CaseID(number: 2)).record
+        record.notes.append(Note(author: anna.user, at: now, text: "while the other was cut off"))
+        _ = try first.save(record, basedOn: CaseVersion(1), by: anna, at: now)
+        XCTAssertTrue(try second.refresh(), "the second session reconnects and reads the change")
+        XCTAssertEqual(try second.load(CaseID(number: 2)).version, CaseVersion(2))
+        XCTAssertEqual(try second.summaries().first { $0.id == CaseID(number: 2) }?.version, CaseVersion(2))
+        // And it saves again on its new connection.
+        var again = try second.load(CaseID(number: 3)).record
+        again.notes.append(Note(author: anna.user, at: now, text: "after reconnecting"))
+        XCTAssertEqual(try second.save(again, basedOn: CaseVersion(1), by: anna, at: now), CaseVersion(2))
+        XCTAssertTrue(try first.check().isSound)
+    }
+
+    func testTheMigrationsAreRecordedAndAppliedOnce() throws {
+        let store = try makeStore(cases: 0)
+        XCTAssertEqual(try PostgresCaseStore.create(at: location, kind: .live, by: admin.user, at: now), [], "nothing applied twice")
+        let recorded = try store.link.query("SELECT number, applied_by FROM \(location.schema).migrations ORDER BY number").map { try $0.int(0) }
+        XCTAssertEqual(recorded, [1, 2])
+        // A store at another migration than this Haven's is refused, naming what to do.
+        try store.link.query("DELETE FROM \(location.schema).migrations WHERE number = 2")
+        XCTAssertThrowsError(try PostgresCaseStore(location)) { error in
+            XCTAssertTrue("\(error)".contains("haven init"), "\(error)")
+        }
+    }
+
+    func testTheCheckFindsAnEditedEntryAWrongRowAndABrokenHead() throws {
+        let store = try makeStore()
+        XCTAssertTrue(try store.check().isSound)
+        let s = location.schema
+        try store.link.query("UPDATE \(s).audit SET line = replace(line, '\"version\":1', '\"version\":7') WHERE sequence = 4")
+        try store.link.query("UPDATE \(s).cases SET version = 5 WHERE id = 2")
+        try store.link.query("UPDATE \(s).cases SET summary = replace(summary, '\"latinName\":\"', '\"latinName\":\"X') WHERE id = 3")
+        let problems = try store.check().problems
+        XCTAssertTrue(problems.contains { $0.contains("audit, entry 4") && $0.contains("edited") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.contains("HV-000002: version 5") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.contains("HV-000003: its summary") }, "\(problems)")
+        // The edited entry now claims version 7 of HV-000001, which its row does not hold.
+        XCTAssertTrue(problems.contains { $0.contains("HV-000001: version 1, and the trail's newest entry for it gives 7") }, "\(problems)")
+        XCTAssertEqual(problems.count, 4, "each damage once, the chain after the edited entry still followed: \(problems)")
+    }
+
+    // MARK: The fault suites, in PostgreSQL mode
+
+    var stress: String { ChildProcess.buildProducts.appendingPathComponent("haven-stress").path }
+
+    func figure(_ name: String, in report: String) -> Int? {
+        guard let range = report.range(of: #"(\d+) "# + name, options: .regularExpression) else { return nil }
+        return Int(report[range].split(separator: " ")[0])
+    }
+
+    /// SIGKILL of a saving process, and every tenth time an immediate shutdown of the database
+    /// server while it saves (then a start): no acknowledged save is lost.
+    func testKillsAndServerCrashesLoseNoAcknowledgedSave() throws {
+        let restart = try XCTUnwrap(PostgresTestServer.restartCommand)
+        let (status, output) = try ChildProcess.run([stress, "crash", "--kills", "40", "--tear-every", "10", "--directory", scratch.path,
+                                                     "--postgres", PostgresTestServer.newStoreURL(prefix: "c")!, "--restart-server", restart],
+                                                    outputPath: scratch.appendingPathComponent("crash.out").path)
+        XCTAssertEqual(status, 0, output)
+        let report = try XCTUnwrap(output.split(separator: "\n").last { $0.hasPrefix("crash suite:") }.map(String.init), output)
+        XCTAssertTrue(report.contains("40 kills, the store opened 40 times of 40"), report)
+        XCTAssertEqual(figure("immediate shutdowns", in: report), 4, report)
+        XCTAssertEqual(figure("lost", in: report), 0, report)
+        XCTAssertGreaterThan(figure("acknowledged saves", in: report) ?? 0, 40, report)
+        XCTAssertTrue(report.contains("haven check sound"), report)
+        print(report)
+    }
+
+    /// Eight processes, 500 saves each, on five cases of one database: none lost.
+    func testEightProcessesRacingOnOneDatabaseLoseNoUpdate() throws {
+        let (status, output) = try ChildProcess.run([stress, "race", "--processes", "8", "--saves", "500", "--directory", scratch.path,
+                                                     "--postgres", PostgresTestServer.newStoreURL(prefix: "r")!],
+                                                    outputPath: scratch.appendingPathComponent("race.out").path)
+        XCTAssertEqual(status, 0, output)
+        let report = try XCTUnwrap(output.split(separator: "\n").last { $0.hasPrefix("concurrency suite:") }.map(String.init), output)
+        XCTAssertEqual((figure("saved", in: report) ?? 0) + (figure("conflicts", in: report) ?? 0), 4_000, report)
+        XCTAssertGreaterThan(figure("conflicts", in: report) ?? 0, 0, "the processes did race: \(report)")
+        XCTAssertEqual(figure("lost", in: report), 0, report)
+        XCTAssertTrue(report.contains("haven check sound"), report)
+        print(report)
+    }
+}
