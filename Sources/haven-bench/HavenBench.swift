@@ -19,7 +19,7 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store, allocation, open, terminal, typeahead, waits, aging, jobs or check.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, typeahead, waits, aging, jobs, check, erasure
+        case all, store, allocation, open, terminal, typeahead, waits, aging, jobs, check, erasure, postgres
     }
 
     @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
@@ -30,6 +30,8 @@ struct HavenBench: ParsableCommand {
     @Option(help: "With --part aging: sessions saving while the compaction runs.") var writers = 8
 
     @Option(help: "An existing store, such as 'haven demo --no-open' writes (--part open and terminal).") var store: String?
+    @Option(help: "With --part postgres: a new, empty PostgreSQL store (postgresql:///DATABASE?host=/SOCKET/DIR&schema=NAME) the --store is migrated into.")
+    var postgres: String?
     @Option(help: "The haven binary to drive (--part terminal and typeahead); default: beside this one.") var haven: String?
     @Option(help: "With --part typeahead: bursts of twelve PageDowns, each followed by twelve PageUps.") var rounds = 5
     @Option(help: "With --part typeahead: the slow link modelled, as round-trip milliseconds/kilobits a second.")
@@ -98,6 +100,7 @@ struct HavenBench: ParsableCommand {
         if part == .aging { return try agingBenchmark() }
         if part == .jobs { return try wholeStoreJobs() }
         if part == .erasure { return try erasureBenchmark() }
+        if part == .postgres { return try postgresBenchmark() }
         if part == .all || part == .allocation { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }

@@ -153,6 +153,7 @@ extension PostgresCaseStore {
                 return report
             }
             mirror[id] = nil
+            sorted = nil
             try catchUp()
             return report
         }

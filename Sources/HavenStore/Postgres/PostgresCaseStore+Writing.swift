@@ -105,6 +105,7 @@ extension PostgresCaseStore {
             }
             // Committed: this session's summaries follow at once (the next catch-up reads them too).
             for save in prepared { mirror[save.record.id] = CaseSummary(record: save.record, version: save.version) }
+            sorted = nil
             return prepared.map(\.version)
         }
     }

@@ -21,6 +21,8 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     /// One thread at a time on the connection and the summaries.
     let lock = NSRecursiveLock()
     var mirror: [CaseID: CaseSummary] = [:]
+    /// The summaries in case order, made again only after a change.
+    var sorted: [CaseSummary]?
     var seenChange = 0
     var reasonsGiven: [UserName: Set<CaseID>] = [:]
     /// Sessions begun here: written again with the new connection's process after a reconnect.
@@ -104,13 +106,13 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         try locked {
             let rows = try link.query("SELECT id, version, summary, change_sequence FROM \(schema).cases WHERE change_sequence > $1 ORDER BY change_sequence",
                                       [.int(seenChange)])
-            let decoder = JSONDecoder()
             for row in rows {
-                let id = CaseID(number: try row.int(0))
-                let summary = try decoder.decode(StoredSummary.self, from: Data(try row.text(2).utf8))
-                mirror[id] = summary.caseSummary(id: id, version: CaseVersion(try row.int(1)))
-                seenChange = max(seenChange, try row.int(3))
+                let (number, version, text, change) = try row.decode((Int, Int, String, Int).self)
+                let id = CaseID(number: number)
+                mirror[id] = try Self.summary(text).caseSummary(id: id, version: CaseVersion(version))
+                seenChange = max(seenChange, change)
             }
+            if !rows.isEmpty { sorted = nil }
             lastLook = Date()
         }
     }
@@ -144,8 +146,19 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     public func summaries() throws -> [CaseSummary] {
         try locked {
             try catchUp()
-            return mirror.values.sorted { $0.id < $1.id }
+            if let sorted { return sorted }
+            let list = mirror.values.sorted { $0.id < $1.id }
+            sorted = list
+            return list
         }
+    }
+
+    /// A summary column's JSON: read directly (as a record header's summary is), or, for
+    /// anything that reader does not take, by JSONDecoder, which names what is wrong.
+    static func summary(_ text: String) throws -> StoredSummary {
+        var text = text
+        if let quick = text.withUTF8({ RecordHeaderReader.summary($0) }) { return quick }
+        return try JSONDecoder().decode(StoredSummary.self, from: Data(text.utf8))
     }
 
     public func load(_ id: CaseID) throws -> StoredCase {

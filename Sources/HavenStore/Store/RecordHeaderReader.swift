@@ -18,6 +18,13 @@ enum RecordHeaderReader {
         }
     }
 
+    /// A summary alone, as a record header holds it (the PostgreSQL store's `summary` column).
+    static func summary(_ bytes: UnsafeBufferPointer<UInt8>) -> StoredSummary? {
+        var reader = Reader(bytes: bytes)
+        guard let summary = reader.summary(), reader.atEnd else { return nil }
+        return summary
+    }
+
     /// The text of `bytes` when they are UTF-8, else nil: what `String(validating:as:)`
     /// answers, without its generic path, which took a fifth of a header's reading.
     /// Decoding replaces whatever is not UTF-8, so the text differs from the bytes exactly
