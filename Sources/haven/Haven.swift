@@ -132,8 +132,19 @@ func openInterface(on store: any OpenStore, as actor: Actor, reference: Referenc
     let first: (any Screen)? = MyWork.applies(to: actor.role) && environment["HAVEN_START"] != "home"
         ? MyWorkScreen(cases: summaries, context: context, now: clock()) : nil
     var app = HavenApp(root: HomeScreen(cases: summaries, context: context), context: context, store: store, first: first)
+    // A store that cannot be reached (a database server down, a network gone) is said on the
+    // status line at each look, once a second, until it answers again: what is typed stays in
+    // its form, kept as a draft again once the store answers, and the session reconnects by itself.
+    let unreachable = store is FileCaseStore ? nil : { (error: any Error) in
+        screen.showNow("The store cannot be reached (\(error)); your typing is kept, and Haven reconnects by itself")
+    }
     let end = TerminalSession.run(&app, on: terminal, refresh: {
-        (try? store.refresh()) == true ? try? store.summaries() : nil
+        do {
+            return try store.refresh() ? try store.summaries() : nil
+        } catch {
+            unreachable?(error)
+            return nil
+        }
     })
     // Whatever ended the session, every half-typed form is kept (or its kept copy removed),
     // and the session is marked over, so the next one offers them back.

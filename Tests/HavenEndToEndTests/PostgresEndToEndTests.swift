@@ -48,6 +48,22 @@ final class PostgresEndToEndTests: CommandTestCase {
             XCTAssertGreaterThan(files.count, 1000)
             XCTAssertEqual(files, database, "the \(format) exports of the two stores are byte for byte the same")
         }
+        // A backup as docs/store-format.md shows it: pg_dump while sessions may save, restored
+        // into a new database, and haven check on the copy.
+        let socket = try XCTUnwrap(PostgresTestServer.socket)
+        let schema = try XCTUnwrap(URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value)
+        let dump = scratch.appendingPathComponent("haven.dump").path
+        let restored = "restored_\(schema)"
+        for command in [[try XCTUnwrap(PostgresTestServer.tool("pg_dump")), "-h", socket, "-d", "postgres", "-n", schema, "-Fc", "-f", dump],
+                        [try XCTUnwrap(PostgresTestServer.tool("createdb")), "-h", socket, restored],
+                        [try XCTUnwrap(PostgresTestServer.tool("pg_restore")), "-h", socket, "-d", restored, dump]] {
+            let (status, output) = try ChildProcess.run(command, outputPath: scratch.appendingPathComponent("pg-\(UUID().uuidString)").path)
+            XCTAssertEqual(status, 0, "\(command[0]): \(output)")
+        }
+        let restoredCheck = try haven("check", "--store", "postgresql:///\(restored)?host=\(socket)&schema=\(schema)")
+        XCTAssertEqual(restoredCheck.status, 0, restoredCheck.output)
+        XCTAssertTrue(restoredCheck.output.contains("20 cases") && restoredCheck.output.contains("sound"), restoredCheck.output)
+
         // The users came across with their roles.
         let users = try haven("users", "--store", url)
         XCTAssertTrue(users.output.contains("root") && users.output.contains("administrator"), users.output)

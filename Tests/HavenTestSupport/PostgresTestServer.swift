@@ -19,6 +19,13 @@ public enum PostgresTestServer {
         return "postgresql:///postgres?host=\(socket)&schema=\(name)"
     }
 
+    /// The path of one of PostgreSQL's programs (pg_dump, pg_restore, createdb), the newest installed.
+    public static func tool(_ name: String) -> String? {
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted { $0.compare($1, options: .numeric) == .orderedAscending }
+        return versions.reversed().map { "/usr/lib/postgresql/\($0)/bin/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// A shell command that shuts the test server down at once (as a crash) and starts it again.
     public static var restartCommand: String? {
         guard let socket else { return nil }

@@ -152,8 +152,6 @@ extension PostgresCaseStore {
                 report.accessReasonsErased = reasons
                 return report
             }
-            mirror[id] = nil
-            sorted = nil
             try catchUp()
             return report
         }

@@ -33,21 +33,38 @@ extension PostgresCaseStore: OpenStore {
     public func latestVersions() throws -> LatestVersions {
         let reading = try PostgresLink(location)
         try reading.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        let decoder = JSONDecoder()
-        let summaries = try reading.query("SELECT id, version, summary FROM \(schema).cases ORDER BY id").map { row in
-            let id = CaseID(number: try row.int(0))
-            return try decoder.decode(StoredSummary.self, from: Data(try row.text(2).utf8)).caseSummary(id: id, version: CaseVersion(try row.int(1)))
-        }
+        let joined = try reading.query("""
+            SELECT count(*)::int, coalesce(string_agg(id || ' ' || version || ' ' || change_sequence || ' ' || summary, E'\\n' ORDER BY id), '')
+            FROM \(schema).cases
+            """)
+        var (count, text) = try joined.first!.decode((Int, String).self)
+        let summaries = count == 0 ? [] : try text.withUTF8 { try Self.summaryLines($0, count: count).map(\.0) }
         let schema = schema
         return LatestVersions(summaries: summaries) { ids in
-            let rows = try reading.query("SELECT id, record FROM \(schema).cases WHERE id = ANY($1::int[])", [.ints(ids.map(\.number))])
-            var byID: [Int: [UInt8]] = [:]
-            for row in rows { byID[try row.int(0)] = Array(try row.text(1).utf8) }
-            return try ids.map { id in
-                guard let record = byID[id.number] else {
-                    throw StoreError.damaged(file: "\(schema).cases", position: "\(id)", reason: "the case is missing from the export's reading")
+            // One text of the batch's records, a line each (`id {…}`), in case order.
+            let rows = try reading.query("""
+                SELECT count(*)::int, coalesce(string_agg(id || ' ' || record, E'\\n' ORDER BY id), '')
+                FROM \(schema).cases WHERE id = ANY($1::int[])
+                """, [.ints(ids.map(\.number))])
+            var (found, text) = try rows.first!.decode((Int, String).self)
+            let ordered = ids.map(\.number).sorted()
+            guard found == ids.count, ordered == ids.map(\.number) else {
+                throw StoreError.damaged(file: "\(schema).cases", position: "an export batch", reason: "\(ids.count - found) of its cases are missing from the export's reading")
+            }
+            return try text.withUTF8 { bytes -> [[UInt8]] in
+                var records: [[UInt8]] = []
+                records.reserveCapacity(found)
+                var start = 0
+                for (index, id) in ordered.enumerated() {
+                    let end = index == found - 1 ? bytes.count : (bytes[start...].firstIndex(of: 10) ?? bytes.count)
+                    let prefix = Array("\(id) ".utf8)
+                    guard end - start > prefix.count, bytes[start..<(start + prefix.count)].elementsEqual(prefix) else {
+                        throw StoreError.damaged(file: "\(schema).cases", position: "HV-\(id)", reason: "the export's reading is not laid out as asked")
+                    }
+                    records.append(Array(bytes[(start + prefix.count)..<end]))
+                    start = end + 1
                 }
-                return record
+                return records
             }
         }
     }

@@ -104,8 +104,10 @@ extension PostgresCaseStore {
                 return prepared
             }
             // Committed: this session's summaries follow at once (the next catch-up reads them too).
-            for save in prepared { mirror[save.record.id] = CaseSummary(record: save.record, version: save.version) }
-            sorted = nil
+            for save in prepared {
+                let summary = CaseSummary(record: save.record, version: save.version)
+                mirror[save.record.id] = summary
+            }
             return prepared.map(\.version)
         }
     }

@@ -111,6 +111,9 @@ final class PostgresLink: @unchecked Sendable {
     private var connection: PostgresConnection?
     /// Inside BEGIN…COMMIT: a lost connection then fails the transaction rather than reconnecting.
     private(set) var inTransaction = false
+    /// Told after a lost connection was opened again (the store marks its sessions running
+    /// with the new connection's server process).
+    var onReconnect: (() throws -> Void)?
 
     init(_ location: PostgresLocation) throws {
         self.location = location
@@ -141,8 +144,15 @@ final class PostgresLink: @unchecked Sendable {
     func open() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         if inTransaction { throw StoreError.unavailable("the connection to the database was lost; the change was not made") }
+        let reconnecting = connection != nil
         try connect()
-        return connection!
+        let opened = connection!
+        if reconnecting, let onReconnect {
+            self.onReconnect = nil
+            defer { self.onReconnect = onReconnect }
+            try onReconnect()
+        }
+        return opened
     }
 
     @discardableResult
