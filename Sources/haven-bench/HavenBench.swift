@@ -45,11 +45,16 @@ struct HavenBench: ParsableCommand {
         let binary = haven ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("haven").path
         // This opening brings the queue index up to date, as any opening after 8 MiB of new log
         // does; --cold then takes it away, so haven meets a store whose index is lost.
-        let opened = try FileCaseStore(at: URL(fileURLWithPath: store))
+        // A PostgreSQL store's address is driven the same way (issue 25: the figures side by side).
+        let onDatabase = PostgresLocation.isPostgres(store)
+        let opened: any CaseStore = onDatabase
+            ? try PostgresCaseStore(try PostgresLocation(store, osUser: ProcessInfo.processInfo.userName))
+            : try FileCaseStore(at: URL(fileURLWithPath: store))
         let summaries = try opened.summaries()
         let count = summaries.count
         try timeMyWork(summaries)
         let index = URL(fileURLWithPath: store).appendingPathComponent(FileCaseStore.queueIndexFile).path
+        if cold, onDatabase { throw ValidationError("--cold removes a file store's queue index; a PostgreSQL store has none") }
         if cold, unlink(index) != 0, errno != ENOENT { throw BenchFailure("cannot remove \(index): \(String(cString: strerror(errno)))") }
         let figures = try TerminalBenchmark(haven: binary, store: store, data: ProcessInfo.processInfo.environment["HAVEN_DATA"]).run()
         let (report, missed) = TerminalBenchmark.report(figures, cases: count, cold: cold)

@@ -112,24 +112,54 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     /// answer, and the lines are then read on every core (`haven-bench --part postgres`).
     func catchUp() throws {
         try locked {
+            if mirror.isEmpty, seenChange == 0, !link.inTransaction { return try readAll() }
             let rows = try link.query("""
                 SELECT count(*)::int, coalesce(string_agg(id || ' ' || version || ' ' || change_sequence || ' ' || summary, E'\\n'), '')
                 FROM \(schema).cases WHERE change_sequence > $1
                 """, [.int(seenChange)])
+            lastLook = Date()
             guard let row = rows.first else { return }
             let (count, text) = try row.decode((Int, ByteBuffer).self)
-            lastLook = Date()
             guard count > 0 else { return }
             let read = try text.withUnsafeReadableBytes { try Self.summaryLines($0.bindMemory(to: UInt8.self), count: count) }
+            // One statement sees the saves numbered 1 to some K and no other (a save numbers its
+            // change under the head row's lock and holds it until it commits), so the highest
+            // number read is all that is needed to go on from.
             seenChange = max(seenChange, read.lazy.map(\.1).max() ?? 0)
-            if mirror.isEmpty {
-                // The first reading: put in case order by sorting the numbers, not the summaries.
-                mirror.list = read.indices.sorted { read[$0].0.id.number < read[$1].0.id.number }.map { read[$0].0 }
-                return
-            }
             for (summary, _) in read { mirror[summary.id] = summary }
         }
     }
+
+    /// The first reading: every summary, a range of case numbers at a time (a few megabytes
+    /// held at once, not the whole), in one snapshot, so the ranges agree with each other.
+    private func readAll() throws {
+        try link.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { try readAllInSnapshot() }
+    }
+
+    private func readAllInSnapshot() throws {
+        let highest = try link.query("SELECT coalesce(max(id), 0) FROM \(schema).cases").first?.int(0) ?? 0
+        var list: [CaseSummary] = []
+        var change = 0
+        for start in stride(from: 0, to: highest, by: Self.readingRange) {
+            let rows = try link.query("""
+                SELECT count(*)::int, coalesce(string_agg(id || ' ' || version || ' ' || change_sequence || ' ' || summary, E'\\n'), '')
+                FROM \(schema).cases WHERE id > $1 AND id <= $2
+                """, [.int(start), .int(start + Self.readingRange)])
+            guard let row = rows.first else { continue }
+            let (count, text) = try row.decode((Int, ByteBuffer).self)
+            guard count > 0 else { continue }
+            let read = try text.withUnsafeReadableBytes { try Self.summaryLines($0.bindMemory(to: UInt8.self), count: count) }
+            change = max(change, read.lazy.map(\.1).max() ?? 0)
+            // Each range in case order by sorting the numbers, not the summaries.
+            list += read.indices.sorted { read[$0].0.id.number < read[$1].0.id.number }.map { read[$0].0 }
+        }
+        mirror.list = list
+        seenChange = change
+        lastLook = Date()
+    }
+
+    /// How many case numbers the first reading asks for at once.
+    static let readingRange = 20_000
 
     /// The joined summary lines read into summaries and their change numbers, on every core.
     static func summaryLines(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) throws -> [(CaseSummary, Int)] {

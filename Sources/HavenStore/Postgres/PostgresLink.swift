@@ -178,8 +178,8 @@ final class PostgresLink: @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try query("BEGIN")
+    func transaction<T>(_ begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        try query(begin)
         inTransaction = true
         defer { inTransaction = false }
         do {
@@ -212,6 +212,14 @@ final class PostgresLink: @unchecked Sendable {
     static func describe(_ error: any Error) -> String {
         if let psql = error as? PSQLError {
             if let message = psql.serverInfo?[.message] { return message }
+            if let underlying = psql.underlying {
+                let text = "\(underlying)"
+                // The socket is there but nothing answers, or it is gone: the server is down.
+                if text.contains("connection refused") || text.contains("No such file") || text.contains("ECONNREFUSED") || text.contains("ENOENT") {
+                    return "nothing answers at its socket; is the database server running? (\(text))"
+                }
+                return text
+            }
             return "\(psql.code)"
         }
         return "\(error)"
