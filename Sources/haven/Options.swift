@@ -115,8 +115,8 @@ struct DataOptions: ParsableArguments {
 /// The person running Haven: the OS account (never the environment or an argument) and the
 /// role the store gives it. An account with no role is refused, with who can fix that; one
 /// whose role does not allow `capability` is refused with the rule's own message.
-func actor(in users: UserDirectory, store path: String, for capability: Capability) throws -> Actor {
-    let user = OperatingSystemIdentity.currentUser()
+func actor(in users: UserDirectory, store path: String, for capability: Capability,
+           user: UserName = OperatingSystemIdentity.currentUser()) throws -> Actor {
     guard let actor = users.actor(for: user) else {
         let administrators = users.users(in: .administrator).map(\.name.rawValue).joined(separator: ", ")
         throw HavenFailure("\(user) has no role in the store at \(path). An administrator (\(administrators)) can give you one: haven users add \(user) --role caseworker")
@@ -135,7 +135,9 @@ extension StoreOptions {
         let store = try open(defaultName: defaultName)
         let users: UserDirectory
         do { users = try store.users() } catch { throw HavenFailure("\(error)") }
-        return (store, try actor(in: users, store: store.place, for: capability))
+        // On PostgreSQL the person is the role the server verified, not what this process says.
+        let user = (store as? PostgresCaseStore).flatMap { UserName($0.sessionUser) } ?? OperatingSystemIdentity.currentUser()
+        return (store, try actor(in: users, store: store.place, for: capability, user: user))
     }
 
     /// The file store and who is acting, for the commands about its files.

@@ -37,6 +37,9 @@ public enum PostgresTestServer {
         started.withLock { state in
             if let state { return state }
             let found = start()
+            if let reason = found.reason, ProcessInfo.processInfo.environment["HAVEN_REQUIRE_POSTGRES"] == "1" {
+                fatalError("PostgreSQL is required here (HAVEN_REQUIRE_POSTGRES=1) and cannot be had: \(reason)")
+            }
             if let reason = found.reason {
                 FileHandle.standardError.write(Data("PostgreSQL tests skipped: \(reason)\n".utf8))
             }

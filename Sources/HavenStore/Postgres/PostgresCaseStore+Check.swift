@@ -18,7 +18,7 @@ extension PostgresCaseStore {
     public func check() throws -> PostgresCheckReport {
         let reading = try PostgresLink(location)
         defer { reading.close() }
-        try reading.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try reading.beginSnapshot()
         var report = PostgresCheckReport()
         let s = schema
         guard let head = try reading.query("SELECT audit_sequence, audit_hash, change_sequence FROM \(s).head WHERE id = 1").first else {
@@ -84,6 +84,7 @@ extension PostgresCaseStore {
         // Each case: its record decodes, is the case its row says, has the summary its row
         // holds, and its version is the one its newest audit entry gives.
         var highestChange = 0
+        var rowsSeen = Set<Int>()
         after = 0
         let decoder = JSONDecoder()
         while true {
@@ -93,6 +94,7 @@ extension PostgresCaseStore {
             for row in rows {
                 after = try row.int(0)
                 let id = CaseID(number: after)
+                rowsSeen.insert(after)
                 report.caseCount += 1
                 highestChange = max(highestChange, try row.int(2))
                 guard let record = try? decoder.decode(Case.self, from: Data(try row.text(4).utf8)) else {
@@ -106,6 +108,10 @@ extension PostgresCaseStore {
                     report.problems.append("\(s).cases, \(id): version \(try row.int(1)), and the trail's newest entry for it gives \(lastVersion[after].map(String.init) ?? "none")")
                 }
             }
+        }
+        // A case the trail records and the table does not hold: a lost record.
+        for number in lastVersion.keys.sorted() where !rowsSeen.contains(number) {
+            report.problems.append("\(s).cases, \(CaseID(number: number)): the trail records version \(lastVersion[number]!) and the table has no row for it")
         }
         if highestChange > (try head.int(2)) {
             report.problems.append("\(s).head: its change sequence \(try head.int(2)) is behind a case's \(highestChange)")

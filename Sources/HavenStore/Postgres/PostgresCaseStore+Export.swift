@@ -32,7 +32,7 @@ extension PostgresCaseStore: OpenStore {
     /// transaction reads the summaries, then the records a batch at a time, while saves go on.
     public func latestVersions() throws -> LatestVersions {
         let reading = try PostgresLink(location)
-        try reading.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try reading.beginSnapshot()
         let joined = try reading.query("""
             SELECT count(*)::int, coalesce(string_agg(id || ' ' || version || ' ' || change_sequence || ' ' || summary, E'\\n' ORDER BY id), '')
             FROM \(schema).cases

@@ -102,10 +102,10 @@ extension PostgresCaseStore {
             END $$
             """)
         for (role, _) in PostgresSchema.roles {
-            try link.query("REVOKE \(PostgresSchema.roleName(role, schema: schema)) FROM \(login)")
+            try link.query("REVOKE \(PostgresSchema.roleName(role, prefix: location.rolePrefix)) FROM \(login)")
         }
         if let account = users.account(user) {
-            try link.query("GRANT \(PostgresSchema.roleName(account.role, schema: schema)) TO \(login)")
+            try link.query("GRANT \(PostgresSchema.roleName(account.role, prefix: location.rolePrefix)) TO \(login)")
         }
     }
 

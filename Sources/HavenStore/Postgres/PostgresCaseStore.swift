@@ -44,6 +44,9 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     }
 
     var channel: String { "\(schema)_changes" }
+    /// The role the server verified for this connection (peer authentication over the socket,
+    /// a password or certificate across hosts): who the person is, for Haven too.
+    public private(set) var sessionUser = ""
 
     /// Opens the store at `location`; it must have been made by `create` (or `haven init`)
     /// with this Haven's migrations.
@@ -57,6 +60,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         } catch {
             throw StoreError.unavailable("\(location) holds no Haven store (\(error)); make one with 'haven init --store \(location)'")
         }
+        sessionUser = try link.query("SELECT session_user::text").first?.text(0) ?? ""
         guard applied == PostgresSchema.latest else {
             throw StoreError.unavailable("the store at \(location) is at migration \(applied) and this Haven needs \(PostgresSchema.latest): run 'haven init --store \(location)'")
         }
@@ -78,7 +82,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     public static func create(at location: PostgresLocation, kind: StoreManifest.Kind, by user: UserName, at time: Timestamp) throws -> [Int] {
         let link = try PostgresLink(location)
         defer { link.close() }
-        return try PostgresSchema.migrate(link, schema: location.schema, by: user.rawValue, at: time, kind: kind)
+        return try PostgresSchema.migrate(link, schema: location.schema, roles: location.rolePrefix, by: user.rawValue, at: time, kind: kind)
     }
 
     /// Runs `body` with the connection to itself.

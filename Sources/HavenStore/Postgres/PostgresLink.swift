@@ -63,8 +63,15 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         password = environment["PGPASSWORD"]
     }
 
+    /// The start of this store's role names: the database's name (its letters and digits,
+    /// 15 at most) and the schema's, so two databases' stores never share a role.
+    public var rolePrefix: String {
+        let letters = database.lowercased().unicodeScalars.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "_" }
+        return String(String(letters).prefix(15)) + "_" + schema
+    }
+
     static func isIdentifier(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 48 && text.first!.isLetter
+        !text.isEmpty && text.count <= 32 && text.first!.isLetter && !["public", "user", "pg_catalog", "information_schema"].contains(text)
             && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
@@ -132,12 +139,35 @@ final class PostgresLink: @unchecked Sendable {
     private func connect() throws {
         let id = Self.ids.add(1, ordering: .relaxed).newValue
         do {
-            connection = try PostgresConnection.connect(on: Self.group.next(), configuration: location.configuration,
+            let opened = try PostgresConnection.connect(on: Self.group.next(), configuration: location.configuration,
                                                         id: id, logger: Self.logger).wait()
+            // A session that holds the store's lock and stops answering (a stopped process, a
+            // psql left open) blocks others at most this long, and they are told, as the file
+            // store's lock wait is told; a transaction left idle is ended by the server.
+            do {
+                for setting in ["SET lock_timeout = '\(Int(Self.lockWait))s'", "SET idle_in_transaction_session_timeout = '60s'"] {
+                    _ = try opened.query(PostgresQuery(unsafeSQL: setting), logger: Self.logger).wait()
+                }
+            } catch {
+                try? opened.close().wait()
+                throw error
+            }
+            connection = opened
         } catch {
             connection = nil
             throw StoreError.unavailable("the database at \(location) cannot be reached: \(Self.describe(error))")
         }
+    }
+
+    /// How long a save waits for another's lock before it is refused as busy.
+    static let lockWait: Double = 20
+
+    /// Begins a read-only transaction on one snapshot for the rest of this connection's life
+    /// (a check, an export): a lost connection then fails the reading rather than going on
+    /// from another moment.
+    func beginSnapshot() throws {
+        try query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        inTransaction = true
     }
 
     /// A connection that is open: a lost one is opened again (outside a transaction).
@@ -145,6 +175,7 @@ final class PostgresLink: @unchecked Sendable {
         if let connection, !connection.isClosed { return connection }
         if inTransaction { throw StoreError.unavailable("the connection to the database was lost; the change was not made") }
         let reconnecting = connection != nil
+        try? connection?.close().wait()
         try connect()
         let opened = connection!
         if reconnecting, let onReconnect {
@@ -200,12 +231,13 @@ final class PostgresLink: @unchecked Sendable {
             switch code {
             case "42501": return .forbidden("The database refused: \(message)")
             case "40001", "40P01": return .busy("The database asked to try again: \(message)")
+            case "55P03": return .busy("Another session has held the store's lock for \(Int(lockWait)) s; nothing was changed. Try again in a moment.")
             case "57P01", "57P02", "57P03", "08006", "08003":
-                return .unavailable("the database went away (\(message)); nothing unsaved was written")
+                return .unavailable("the database went away (\(message)) before the change was confirmed; reopen the case to see whether it was saved")
             default: return .unavailable("the database refused: \(message) (\(code))")
             }
         }
-        if connectionLost { return .unavailable("the connection to the database was lost; the change was not confirmed") }
+        if connectionLost { return .unavailable("the connection to the database was lost before the change was confirmed; reopen the case to see whether it was saved") }
         return .unavailable(describe(error))
     }
 

@@ -20,12 +20,19 @@ public enum PostgresMigration {
     public static func copy(from source: FileCaseStore, to location: PostgresLocation, by actor: Actor,
                             progress: (String) -> Void = { _ in }) throws -> Report {
         try Capability.exportSensitive.require(actor)
+        // An erasure left half done would stay half done: the PostgreSQL store has no such state.
+        let unfinished = try source.unfinishedErasures()
+        guard unfinished.isEmpty else {
+            throw StoreError.unavailable("erasures of \(unfinished.map(\.rawValue).joined(separator: ", ")) are unfinished; finish them with 'haven retention --approve' first")
+        }
         try PostgresCaseStore.create(at: location, kind: source.manifest.kind, by: source.manifest.createdBy, at: source.manifest.createdAt)
         let target = try PostgresCaseStore(location)
         let link = target.link
         let s = location.schema
         var report = Report()
-        try link.transaction {
+        // The file store's write lock is held throughout: no save lands in it while it is
+        // copied (sessions saving meanwhile wait, then are told the store is busy).
+        try source.withWriteLock { try link.transaction {
             let head = try target.lockHead()
             let cases = try link.query("SELECT count(*)::int FROM \(s).cases").first?.int(0) ?? 0
             guard head.auditSequence == 0, cases == 0 else {
@@ -79,7 +86,9 @@ public enum PostgresMigration {
                     offset += 4 + length
                     let summary = latest.summaries[position]
                     position += 1
-                    guard let entry = entries[summary.id] else { continue }
+                    guard let entry = entries[summary.id] else {
+                        throw StoreError.damaged(file: "cases.jsonl", position: "\(summary.id)", reason: "the case has a summary and no record; nothing was migrated. Run 'haven check'")
+                    }
                     change += 1
                     let decoded = try JSONDecoder().decode(Case.self, from: Data(record))
                     batch.ids.append(summary.id.number)
@@ -97,6 +106,9 @@ public enum PostgresMigration {
                 output.append(contentsOf: caseBytes)
             }
             try flush()
+            guard change == latest.count else {
+                throw StoreError.damaged(file: "cases.jsonl", position: "whole file", reason: "\(latest.count) cases listed, \(change) copied; nothing was migrated")
+            }
             report.cases = change
             try link.query("UPDATE \(s).head SET audit_sequence = $1, audit_hash = $2, change_sequence = $3 WHERE id = 1",
                            [.int(auditCount), .text(auditHash), .int(change)])
@@ -114,7 +126,7 @@ public enum PostgresMigration {
             }
             let users = try target.readUsers(head: try target.lockHead()).directory
             for user in users.users { try target.grantDatabaseRole(of: user.name, in: users) }
-        }
+        } }
         // The planner's figures and the visibility map for the rows just written, so the first
         // sessions read them as quickly as later ones (VACUUM runs outside a transaction).
         progress("Analysing the new tables…")

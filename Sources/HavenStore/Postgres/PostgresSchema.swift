@@ -14,19 +14,24 @@ enum PostgresSchema {
     static let roles: [(Role, String)] = [(.caseworker, "caseworker"), (.supervisor, "supervisor"),
                                            (.administrator, "administrator"), (.auditor, "auditor")]
 
-    static func roleName(_ role: Role, schema: String) -> String {
-        "\(schema)_\(roles.first { $0.0 == role }!.1)"
+    /// The store's role for `role`: `DATABASE_SCHEMA_ROLE` (`PostgresLocation.rolePrefix`), as
+    /// roles belong to the whole cluster and two databases may each hold a schema `haven`.
+    static func roleName(_ role: Role, prefix: String) -> String {
+        "\(prefix)_\(roles.first { $0.0 == role }!.1)"
     }
 
-    static func migrations(schema s: String) -> [Migration] {
-        let everyone = roles.map { "\(s)_\($0.1)" }.joined(separator: ", ")
-        let writers = ["caseworker", "supervisor", "administrator"].map { "\(s)_\($0)" }.joined(separator: ", ")
+    static func migrations(schema s: String, roles r: String) -> [Migration] {
+        let everyone = roles.map { "\(r)_\($0.1)" }.joined(separator: ", ")
+        let writers = ["caseworker", "supervisor", "administrator"].map { "\(r)_\($0)" }.joined(separator: ", ")
+        // A role of that name made by something else is never taken for the store's own.
         let roleStatements = roles.map { role in
             """
             DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(s)_\(role.1)') THEN
-                CREATE ROLE \(s)_\(role.1) NOLOGIN;
+              IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(r)_\(role.1)') THEN
+                RAISE EXCEPTION 'a role \(r)_\(role.1) exists already; this store''s roles must be its own';
               END IF;
+              CREATE ROLE \(r)_\(role.1) NOLOGIN;
+              COMMENT ON ROLE \(r)_\(role.1) IS 'Haven store \(s): \(role.1)s';
             END $$
             """
         }
@@ -99,7 +104,7 @@ enum PostgresSchema {
                 "GRANT SELECT ON ALL TABLES IN SCHEMA \(s) TO \(everyone)",
                 // Every reader's opening is logged, so every role appends to the access log.
                 // Caseworkers append to it but do not read it (supervisors and auditors do).
-                "REVOKE SELECT ON \(s).access_log FROM \(s)_caseworker",
+                "REVOKE SELECT ON \(s).access_log FROM \(r)_caseworker",
                 "GRANT INSERT ON \(s).access_log TO \(everyone)",
                 "GRANT UPDATE ON \(s).access_head TO \(everyone)",
                 // Casework: only the roles that change cases write them and their audit entries.
@@ -108,37 +113,193 @@ enum PostgresSchema {
                 "GRANT UPDATE ON \(s).head TO \(writers)",
                 // Users, countries and catalogues: administrators; erasure proposals: supervisors
                 // and administrators (row security below says which row).
-                "GRANT INSERT, UPDATE ON \(s).kept TO \(s)_supervisor, \(s)_administrator",
+                "GRANT INSERT, UPDATE ON \(s).kept TO \(r)_supervisor, \(r)_administrator",
                 "ALTER TABLE \(s).kept ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY kept_read ON \(s).kept FOR SELECT USING (true)",
                 """
-                CREATE POLICY kept_administrators ON \(s).kept FOR ALL TO \(s)_administrator USING (true) WITH CHECK (true)
+                CREATE POLICY kept_administrators ON \(s).kept FOR ALL TO \(r)_administrator USING (true) WITH CHECK (true)
                 """,
                 """
-                CREATE POLICY kept_erasures ON \(s).kept FOR ALL TO \(s)_supervisor
+                CREATE POLICY kept_erasures ON \(s).kept FOR ALL TO \(r)_supervisor
                   USING (name = 'erasures') WITH CHECK (name = 'erasures')
                 """,
                 // An erasure rewrites the erased case's entries and removes its version and drafts.
-                "GRANT UPDATE (line) ON \(s).audit TO \(s)_supervisor, \(s)_administrator",
-                "GRANT UPDATE (line) ON \(s).access_log TO \(s)_supervisor, \(s)_administrator",
+                "GRANT UPDATE (line) ON \(s).audit TO \(r)_supervisor, \(r)_administrator",
+                "GRANT UPDATE (line) ON \(s).access_log TO \(r)_supervisor, \(r)_administrator",
                 // Drafts, sessions and settings: each account its own rows only.
                 "GRANT INSERT, UPDATE, DELETE ON \(s).drafts, \(s).sessions, \(s).settings TO \(everyone)",
                 "ALTER TABLE \(s).drafts ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY drafts_own ON \(s).drafts USING (user_name = current_user) WITH CHECK (user_name = current_user)",
                 // An erasure removes every account's drafts of the erased case.
-                "CREATE POLICY drafts_erasure ON \(s).drafts FOR DELETE TO \(s)_supervisor, \(s)_administrator USING (true)",
+                "CREATE POLICY drafts_erasure ON \(s).drafts FOR DELETE TO \(r)_supervisor, \(r)_administrator USING (true)",
                 "ALTER TABLE \(s).sessions ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY sessions_read ON \(s).sessions FOR SELECT USING (true)",
                 "CREATE POLICY sessions_own ON \(s).sessions FOR ALL USING (user_name = current_user) WITH CHECK (user_name = current_user)",
                 "ALTER TABLE \(s).settings ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY settings_own ON \(s).settings USING (user_name = current_user) WITH CHECK (user_name = current_user)",
             ]),
+            Migration(number: 3, name: "the database checks every write against the trail", statements: [
+                // Who may write anything at all without these checks: a superuser, and the
+                // store's owner (who made it, and could drop these checks anyway). Everyone else
+                // is held to them, whatever client they use.
+                """
+                CREATE FUNCTION \(s).unchecked() RETURNS boolean LANGUAGE sql STABLE AS $$
+                  SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
+                      OR current_user = (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '\(s)')
+                $$
+                """,
+                // The hash a sealed line states: the 64 hex digits before its closing quote and brace.
+                """
+                CREATE FUNCTION \(s).stated_hash(line text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                  SELECT substr(line, length(line) - 65, 64)
+                $$
+                """,
+                // The access log's line at a number, for those who append but may not read it.
+                """
+                CREATE FUNCTION \(s).access_line_hash(at bigint) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
+                SET search_path = pg_catalog AS $$
+                  SELECT \(s).stated_hash(line) FROM \(s).access_log WHERE sequence = at
+                $$
+                """,
+                // An audit entry is appended in the writer's own name, numbered on, and chained
+                // to the entry before it; the columns say what the line says.
+                """
+                CREATE FUNCTION \(s).audit_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE entry jsonb := NEW.line::jsonb;
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NEW; END IF;
+                  IF entry->>'user' IS DISTINCT FROM current_user THEN
+                    RAISE EXCEPTION 'an audit entry must be in the writer''s own name (%), not %', current_user, entry->>'user' USING ERRCODE = '42501';
+                  END IF;
+                  IF (entry->>'sequence')::bigint IS DISTINCT FROM NEW.sequence
+                     OR NEW.case_id IS DISTINCT FROM nullif(substr(coalesce(entry->>'caseID', ''), 4), '')::int
+                     OR coalesce(NEW.subject, '') IS DISTINCT FROM coalesce(entry->>'subject', '') THEN
+                    RAISE EXCEPTION 'audit entry %: its columns are not what its line says', NEW.sequence USING ERRCODE = '42501';
+                  END IF;
+                  IF entry->>'previousHash' IS DISTINCT FROM coalesce((SELECT \(s).stated_hash(line) FROM \(s).audit WHERE sequence = NEW.sequence - 1),
+                                                                     CASE WHEN NEW.sequence = 1 THEN repeat('0', 64) END) THEN
+                    RAISE EXCEPTION 'audit entry % does not follow the entry before it', NEW.sequence USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NEW;
+                END $$
+                """,
+                "CREATE TRIGGER audit_insert BEFORE INSERT ON \(s).audit FOR EACH ROW EXECUTE FUNCTION \(s).audit_insert()",
+                // A line is rewritten only by an erasure: its number, case and seal stay (an
+                // erased value keeps its digest, so `haven check` still verifies it).
+                """
+                CREATE FUNCTION \(s).audit_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NEW; END IF;
+                  IF NEW.sequence <> OLD.sequence OR NEW.case_id IS DISTINCT FROM OLD.case_id OR NEW.subject IS DISTINCT FROM OLD.subject
+                     OR \(s).stated_hash(NEW.line) <> \(s).stated_hash(OLD.line) OR position('erased:sha256:' in NEW.line) = 0 THEN
+                    RAISE EXCEPTION 'audit entry % may only have values erased, its seal kept', OLD.sequence USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NEW;
+                END $$
+                """,
+                "CREATE TRIGGER audit_update BEFORE UPDATE ON \(s).audit FOR EACH ROW EXECUTE FUNCTION \(s).audit_update()",
+                // The head names the trail's last entry, and the change sequence only moves on.
+                """
+                CREATE FUNCTION \(s).head_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE last record;
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NEW; END IF;
+                  SELECT sequence, \(s).stated_hash(line) AS hash INTO last FROM \(s).audit ORDER BY sequence DESC LIMIT 1;
+                  IF NEW.audit_sequence IS DISTINCT FROM coalesce(last.sequence, 0) OR NEW.audit_hash IS DISTINCT FROM coalesce(last.hash, repeat('0', 64))
+                     OR NEW.change_sequence < OLD.change_sequence OR NEW.kind <> OLD.kind OR NEW.created_by <> OLD.created_by THEN
+                    RAISE EXCEPTION 'the store''s head must name the trail''s last entry' USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NEW;
+                END $$
+                """,
+                "CREATE TRIGGER head_update BEFORE UPDATE ON \(s).head FOR EACH ROW EXECUTE FUNCTION \(s).head_update()",
+                // A case's new version is written in the writer's name, one version on, with a
+                // change number the head has reached, and (checked at commit) with the audit
+                // entry of that very version appended in the same transaction.
+                """
+                CREATE FUNCTION \(s).cases_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NEW; END IF;
+                  IF NEW.saved_by IS DISTINCT FROM current_user
+                     -- (an INSERT … ON CONFLICT meets this first with the row it proposes)
+                     OR NEW.version IS DISTINCT FROM (CASE WHEN TG_OP = 'INSERT' THEN coalesce((SELECT version FROM \(s).cases WHERE id = NEW.id), 0) + 1
+                                                          ELSE OLD.version + 1 END)
+                     OR (TG_OP = 'UPDATE' AND (NEW.id <> OLD.id OR NEW.change_sequence <= OLD.change_sequence)) THEN
+                    RAISE EXCEPTION 'case %: a version must be the next, saved in the writer''s own name', NEW.id USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NEW;
+                END $$
+                """,
+                "CREATE TRIGGER cases_write BEFORE INSERT OR UPDATE ON \(s).cases FOR EACH ROW EXECUTE FUNCTION \(s).cases_write()",
+                """
+                CREATE FUNCTION \(s).cases_audited() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NULL; END IF;
+                  IF NOT EXISTS (SELECT 1 FROM \(s).audit a
+                                 WHERE a.case_id = NEW.id AND a.xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text
+                                   AND (a.line::jsonb->>'version')::int = NEW.version)
+                     OR NEW.change_sequence > (SELECT change_sequence FROM \(s).head WHERE id = 1) THEN
+                    RAISE EXCEPTION 'case %: version % was written without its audit entry', NEW.id, NEW.version USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE CONSTRAINT TRIGGER cases_audited AFTER INSERT OR UPDATE ON \(s).cases DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW EXECUTE FUNCTION \(s).cases_audited()
+                """,
+                // The access log: appended in the reader's own name, numbered on from its head,
+                // chained, and sealed (its hash is the SHA-256 of what it covers); a line is
+                // rewritten only to erase a reason, sealed again.
+                """
+                CREATE FUNCTION \(s).access_sealed(line text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+                  SELECT strpos(line, ',"hash":"') > 0
+                     AND encode(sha256(convert_to(left(line, strpos(line, ',"hash":"') - 1) || '}', 'UTF8')), 'hex') = \(s).stated_hash(line)
+                $$
+                """,
+                """
+                CREATE FUNCTION \(s).access_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE entry jsonb := NEW.line::jsonb;
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NEW; END IF;
+                  -- Appending, the line follows the last; rewriting (the chain sealed again in one
+                  -- statement, rows in no set order), `haven check` follows the chain.
+                  IF NOT \(s).access_sealed(NEW.line) OR (entry->>'sequence')::bigint IS DISTINCT FROM NEW.sequence
+                     OR (TG_OP = 'INSERT' AND entry->>'previousHash' IS DISTINCT FROM
+                         coalesce(\(s).access_line_hash(NEW.sequence - 1), CASE WHEN NEW.sequence = 1 THEN repeat('0', 64) END)) THEN
+                    RAISE EXCEPTION 'access entry % is not sealed and chained to the one before it', NEW.sequence USING ERRCODE = '42501';
+                  END IF;
+                  IF TG_OP = 'INSERT' AND entry->>'user' IS DISTINCT FROM current_user THEN
+                    RAISE EXCEPTION 'an access entry must be in the reader''s own name (%)', current_user USING ERRCODE = '42501';
+                  END IF;
+                  IF TG_OP = 'UPDATE' AND (NEW.sequence <> OLD.sequence
+                     OR (entry - 'reason' - 'previousHash' - 'hash') <> (OLD.line::jsonb - 'reason' - 'previousHash' - 'hash')
+                     OR (entry->>'reason' IS DISTINCT FROM OLD.line::jsonb->>'reason' AND entry->>'reason' IS DISTINCT FROM '(erased)')) THEN
+                    RAISE EXCEPTION 'access entry % may only have its reason erased', OLD.sequence USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NEW;
+                END $$
+                """,
+                "CREATE TRIGGER access_write BEFORE INSERT OR UPDATE ON \(s).access_log FOR EACH ROW EXECUTE FUNCTION \(s).access_write()",
+                """
+                CREATE FUNCTION \(s).access_head_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NEW; END IF;
+                  IF NEW.hash IS DISTINCT FROM coalesce(\(s).access_line_hash(NEW.sequence), CASE WHEN NEW.sequence = 0 THEN repeat('0', 64) END)
+                     OR NEW.sequence < OLD.sequence THEN
+                    RAISE EXCEPTION 'the access log''s head must name its last entry' USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NEW;
+                END $$
+                """,
+                "CREATE TRIGGER access_head_update BEFORE UPDATE ON \(s).access_head FOR EACH ROW EXECUTE FUNCTION \(s).access_head_update()",
+            ]),
         ]
     }
 
     /// Makes the schema and applies every migration not yet recorded, under a lock so two
     /// `haven init`s never apply one twice. Returns the numbers applied now.
-    static func migrate(_ link: PostgresLink, schema s: String, by user: String, at time: Timestamp, kind: StoreManifest.Kind) throws -> [Int] {
+    static func migrate(_ link: PostgresLink, schema s: String, roles r: String, by user: String, at time: Timestamp, kind: StoreManifest.Kind) throws -> [Int] {
         try link.transaction {
             try link.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("haven-migrate-\(s)")])
             try link.query("CREATE SCHEMA IF NOT EXISTS \(s)")
@@ -149,7 +310,7 @@ enum PostgresSchema {
                 """)
             let done = Set(try link.query("SELECT number FROM \(s).migrations").map { try $0.int(0) })
             var applied: [Int] = []
-            for migration in migrations(schema: s) where !done.contains(migration.number) {
+            for migration in migrations(schema: s, roles: r) where !done.contains(migration.number) {
                 for statement in migration.statements { try link.query(statement) }
                 try link.query("INSERT INTO \(s).migrations (number, name) VALUES ($1, $2)",
                                [.int(migration.number), .text(migration.name)])
@@ -167,5 +328,5 @@ enum PostgresSchema {
     }
 
     /// The newest migration this Haven knows; a store at another number is refused.
-    static var latest: Int { migrations(schema: "haven").map(\.number).max()! }
+    static var latest: Int { migrations(schema: "haven", roles: "haven").map(\.number).max()! }
 }
