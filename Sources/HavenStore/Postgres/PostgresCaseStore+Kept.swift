@@ -93,19 +93,9 @@ extension PostgresCaseStore {
     /// and of no other, so what the database lets their connection do is what the role may.
     /// A removed user keeps their login but no store role: they can no longer read or write.
     public func grantDatabaseRole(of user: UserName, in users: UserDirectory) throws {
-        let login = Self.quoted(user.rawValue)
-        try link.query("""
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = \(Self.literal(user.rawValue))) THEN
-                CREATE ROLE \(login) LOGIN;
-              END IF;
-            END $$
-            """)
-        for (role, _) in PostgresSchema.roles {
-            try link.query("REVOKE \(PostgresSchema.roleName(role, prefix: location.rolePrefix)) FROM \(login)")
-        }
-        if let account = users.account(user) {
-            try link.query("GRANT \(PostgresSchema.roleName(account.role, prefix: location.rolePrefix)) TO \(login)")
+        let wanted = users.account(user).map { account in PostgresSchema.roles.first { $0.0 == account.role }!.1 }
+        try locked {
+            try link.query("SELECT \(schema).set_store_role($1, $2)", [.text(user.rawValue), .optional(wanted)])
         }
     }
 

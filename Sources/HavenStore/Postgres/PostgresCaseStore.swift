@@ -65,7 +65,8 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
             throw StoreError.unavailable("the store at \(location) is at migration \(applied) and this Haven needs \(PostgresSchema.latest): run 'haven init --store \(location)'")
         }
         try catchUp()
-        startListening()
+        // The listening connection is opened at the first look for others' changes (an open
+        // interface), not for a command that reads once and ends.
         link.onReconnect = { [unowned self] in
             for started in startedSessions { try markRunning(started.session, for: started.user) }
         }

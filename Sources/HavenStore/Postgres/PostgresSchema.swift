@@ -293,6 +293,38 @@ enum PostgresSchema {
                 END $$
                 """,
                 "CREATE TRIGGER access_head_update BEFORE UPDATE ON \(s).access_head FOR EACH ROW EXECUTE FUNCTION \(s).access_head_update()",
+                // Giving a user their role: done by the store's owner on behalf of any of the
+                // store's administrators, so an administrator needs no power over the cluster's
+                // roles, and every grant has one grantor (a later revoke always takes).
+                """
+                CREATE FUNCTION \(s).set_store_role(login text, wanted text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+                SET search_path = pg_catalog AS $$
+                DECLARE kind text;
+                BEGIN
+                  IF NOT (pg_has_role(session_user, '\(r)_administrator', 'MEMBER')
+                          OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
+                          OR session_user = (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '\(s)')) THEN
+                    RAISE EXCEPTION 'only the store''s administrators give roles' USING ERRCODE = '42501';
+                  END IF;
+                  IF wanted IS NOT NULL AND wanted NOT IN ('caseworker', 'supervisor', 'administrator', 'auditor') THEN
+                    RAISE EXCEPTION 'there is no Haven role %', wanted USING ERRCODE = '42501';
+                  END IF;
+                  IF length(login) > 63 OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login AND NOT rolcanlogin) THEN
+                    RAISE EXCEPTION '% is not an account this store can give a role to', login USING ERRCODE = '42501';
+                  END IF;
+                  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+                    EXECUTE format('CREATE ROLE %I LOGIN', login);
+                  END IF;
+                  FOREACH kind IN ARRAY ARRAY['caseworker', 'supervisor', 'administrator', 'auditor'] LOOP
+                    EXECUTE format('REVOKE %I FROM %I', '\(r)_' || kind, login);
+                  END LOOP;
+                  IF wanted IS NOT NULL THEN
+                    EXECUTE format('GRANT %I TO %I', '\(r)_' || wanted, login);
+                  END IF;
+                END $$
+                """,
+                "REVOKE ALL ON FUNCTION \(s).set_store_role(text, text) FROM PUBLIC",
+                "GRANT EXECUTE ON FUNCTION \(s).set_store_role(text, text) TO \(r)_administrator",
             ]),
         ]
     }
