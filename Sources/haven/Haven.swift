@@ -133,16 +133,23 @@ func openInterface(on store: any OpenStore, as actor: Actor, reference: Referenc
         ? MyWorkScreen(cases: summaries, context: context, now: clock()) : nil
     var app = HavenApp(root: HomeScreen(cases: summaries, context: context), context: context, store: store, first: first)
     // A store that cannot be reached (a database server down, a network gone) is said on the
-    // status line at each look, once a second, until it answers again: what is typed stays in
-    // its form, kept as a draft again once the store answers, and the session reconnects by itself.
-    let unreachable = store is FileCaseStore ? nil : { (error: any Error) in
-        screen.showNow("The store cannot be reached (\(error)); your typing is kept, and Haven reconnects by itself")
-    }
+    // status line at each look, once a second, until it answers again, its reassurance first
+    // (the cause is cut at 80 columns): what is typed stays in its form, kept as a draft again
+    // once the store answers, and the session reconnects by itself. When it answers, the
+    // screen is drawn again at once, so the message does not outlive the outage.
+    nonisolated(unsafe) var unreachable = false
     let end = TerminalSession.run(&app, on: terminal, refresh: {
         do {
-            return try store.refresh() ? try store.summaries() : nil
+            let changed = try store.refresh()
+            if changed || unreachable {
+                unreachable = false
+                return try store.summaries()
+            }
+            return nil
         } catch {
-            unreachable?(error)
+            guard !(store is FileCaseStore) else { return nil }
+            unreachable = true
+            screen.showNow("Store unreachable: your typing is kept; Haven reconnects by itself (\(error))")
             return nil
         }
     })
