@@ -151,6 +151,42 @@ final class PostgresStoreTests: StoreTestCase {
         XCTAssertTrue(try first.check().isSound)
     }
 
+    /// What is typed while the database cannot be reached is kept in the account's spool, and
+    /// survives the session ending in the outage: the next session finds it offered.
+    func testADraftKeptDuringAnOutageSurvivesTheSessionEndingInIt() throws {
+        // A database of its own, so it alone is cut off.
+        let database = "spool_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try PostgresLink(location)
+        defer { admin.close() }
+        try admin.query("CREATE DATABASE \(database)")
+        var cutOff = location!
+        cutOff.database = database
+        location = cutOff
+        let store = try makeStore(cases: 1)
+        store.spoolDirectory = scratch.appendingPathComponent("spool")
+        try store.beginSession("s1", for: anna.user)
+        var draft = FormDraft(session: "s1", savedAt: now, values: ["text": "before"], focus: "text")
+        try store.keepDraft(draft, for: anna.user)
+        // The database goes away: no new connection, and this session's are cut.
+        try admin.query("ALTER DATABASE \(database) ALLOW_CONNECTIONS false")
+        try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [.text(database)])
+        draft.values["text"] = "typed during the outage"
+        draft.savedAt = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 60)
+        XCTAssertNoThrow(try store.keepDraft(draft, for: anna.user), "kept, in the spool")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: store.spoolDirectory.path).count, 1)
+        let mode = try FileManager.default.attributesOfItem(atPath: store.spoolDirectory.path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o700)
+        XCTAssertThrowsError(try store.refresh(), "the outage is said, not hidden")
+        // The session ends in the outage (a hang-up); the database comes back.
+        try admin.query("ALTER DATABASE \(database) ALLOW_CONNECTIONS true")
+        let next = try PostgresCaseStore(location)
+        next.spoolDirectory = store.spoolDirectory
+        try next.beginSession("s2", for: anna.user)
+        let offered = try next.drafts(for: anna.user)
+        XCTAssertEqual(offered.map { $0.values["text"] }, ["typed during the outage"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: store.spoolDirectory.path), [], "written into the database, then removed")
+    }
+
     func testTheMigrationsAreRecordedAndAppliedOnce() throws {
         let store = try makeStore(cases: 0)
         XCTAssertEqual(try PostgresCaseStore.create(at: location, kind: .live, by: admin.user, at: now), [], "nothing applied twice")

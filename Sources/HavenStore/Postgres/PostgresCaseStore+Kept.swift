@@ -171,13 +171,18 @@ extension PostgresCaseStore {
         }
     }
 
+    /// Durable when it returns: in the database, or, while the database cannot be reached, in
+    /// this account's spool (`DraftSpool`), written into the database at the next chance.
     public func keepDraft(_ draft: FormDraft, for user: UserName) throws {
         try locked {
-            let body = String(decoding: try CaseRecordLine.encoder.encode(draft), as: UTF8.self)
-            try link.query("""
-                INSERT INTO \(schema).drafts (user_name, session, target, saved_at, body) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (user_name, session, target) DO UPDATE SET saved_at = excluded.saved_at, body = excluded.body
-                """, [.text(user.rawValue), .text(draft.session), .text(draft.target), .int(Int(draft.savedAt.secondsSinceEpoch)), .text(body)])
+            do {
+                // Older copies first, so a spooled draft never lands over this newer one.
+                try flushSpool()
+                try upsertDraft(draft, for: user)
+                spool.remove(user: user, session: draft.session, target: draft.target)
+            } catch StoreError.unavailable {
+                try spool.write(draft, for: user)
+            }
         }
     }
 
@@ -197,6 +202,7 @@ extension PostgresCaseStore {
 
     public func discardDraft(session: String, target: String, for user: UserName) throws {
         try locked {
+            spool.remove(user: user, session: session, target: target)
             try link.query("DELETE FROM \(schema).drafts WHERE user_name = $1 AND session = $2 AND target = $3",
                            [.text(user.rawValue), .text(session), .text(target)])
         }
@@ -204,6 +210,7 @@ extension PostgresCaseStore {
 
     public func drafts(for user: UserName) throws -> [FormDraft] {
         try locked {
+            try flushSpool()
             let rows = try link.query("""
                 SELECT d.body FROM \(schema).drafts d
                 WHERE d.user_name = $1 AND NOT EXISTS (

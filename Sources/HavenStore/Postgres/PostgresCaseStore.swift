@@ -31,6 +31,9 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     /// The host countries of the reference data, until an administrator changes the list.
     public var referenceCountries: [HostCountry] = []
     let heard = Heard()
+    /// Drafts kept while the database could not be reached (`DraftSpool`).
+    public var spoolDirectory = DraftSpool.defaultDirectory()
+    var spool: DraftSpool { DraftSpool(directory: spoolDirectory, store: location.description) }
     var listener: PostgresLink?
     var lastLook = Date.distantPast
     /// How often a session asks for the change sequence when no notification came (a lost
@@ -229,6 +232,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
             // A lost connection is opened again by the first query (`PostgresLink.open`).
             if notified || Date().timeIntervalSince(lastLook) >= Self.lookInterval || link.backendClosed {
                 try catchUp()
+                try flushSpool()
             }
             return seenChange != before
         }
