@@ -134,6 +134,7 @@ final class PostgresStoreTests: StoreTestCase {
         let second = try PostgresCaseStore(location)
         XCTAssertEqual(try second.summaries().count, 3)
         // Every connection of the second session is cut (a network drop, a server restart).
+        _ = try second.refresh() // its listening connection opens at its first look
         let pids = try [second.link, try XCTUnwrap(second.listener)].map { try $0.query("SELECT pg_backend_pid()").first!.int(0) }
         try first.link.query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS t(pid)", [.ints(pids)])
         // What the first saves meanwhile is not lost to the second: notifications are not kept,
@@ -149,6 +150,46 @@ final class PostgresStoreTests: StoreTestCase {
         again.notes.append(Note(author: anna.user, at: now, text: "after reconnecting"))
         XCTAssertEqual(try second.save(again, basedOn: CaseVersion(1), by: anna, at: now), CaseVersion(2))
         XCTAssertTrue(try first.check().isSound)
+    }
+
+    /// A store object whose connection has taken on `user`'s login (the database's checks apply).
+    func session(as user: UserName) throws -> PostgresCaseStore {
+        let store = try PostgresCaseStore(location)
+        try store.link.query("SET ROLE \(PostgresCaseStore.quoted(user.rawValue))")
+        return store
+    }
+
+    /// An erasure by two supervisors, each through their own login: the database's checks let
+    /// the trail's values, the access log's reasons and every account's drafts be erased then,
+    /// and only then.
+    func testAnErasureByTwoSupervisorsPassesTheDatabasesChecks() throws {
+        let owner = try makeStore(cases: 0)
+        let other = Actor(user: "pieter.v", role: .supervisor)
+        _ = try owner.changeUsers(.add(other.user, .supervisor), by: admin, at: now)
+        let annas = try session(as: anna.user), marias = try session(as: supervisor.user), pieters = try session(as: other.user)
+        var record = DemoCases.generate(count: 1, today: today, countries: [])[0]
+        record.id = CaseID(number: 1)
+        record.assignedTo = anna.user
+        record.allocation = nil
+        record.family = []
+        record.stage = .intake
+        _ = try annas.save(record, basedOn: nil, by: anna, at: now)
+        _ = try annas.read(record.id, part: .caseRecord, by: Reader(actor: anna, session: "s1"), reason: nil, at: now)
+        try annas.keepDraft(FormDraft(session: "s1", savedAt: now, values: ["text": "a note about his brother"], focus: "text", editing: record.id), for: anna.user)
+        record.stage = .closed
+        record.stageHistory.append(StageChange(stage: .closed, at: now, by: supervisor.user, transition: .close))
+        record.closure = Closure(reason: .withdrawn, details: "Уехал к семье в Ригу")
+        _ = try marias.save(record, basedOn: CaseVersion(1), by: supervisor, at: now)
+        // A supervisor cannot erase values or drafts outside an erasure.
+        XCTAssertThrowsError(try marias.link.query("SELECT \(location.schema).erase_drafts(1)"))
+        let proposal = ErasureProposal(caseID: record.id, rule: "on-request", reason: "Asked in writing", proposedBy: supervisor.user, proposedAt: now)
+        try marias.proposeErasure(proposal, schedule: .standard, by: supervisor)
+        let report = try pieters.erase(record.id, schedule: .standard, by: other, at: now) { _ in }
+        XCTAssertEqual(report.erasure.approvedBy, other.user)
+        XCTAssertGreaterThanOrEqual(report.entriesErased, 3)
+        XCTAssertEqual(try owner.link.query("SELECT count(*)::int FROM \(location.schema).drafts").first?.int(0), 0, "anna's draft of the case is gone")
+        let result = try owner.check()
+        XCTAssertTrue(result.isSound, "\(result.problems)")
     }
 
     /// What is typed while the database cannot be reached is kept in the account's spool, and

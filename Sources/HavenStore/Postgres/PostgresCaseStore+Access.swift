@@ -145,8 +145,7 @@ extension PostgresCaseStore {
                 file.revision += 1
                 file.proposals.removeAll { $0.caseID == id }
                 try writeKept(file, ErasureContract.subject, revision: file.revision)
-                try link.query("DELETE FROM \(schema).drafts WHERE target = $1 OR target LIKE $2",
-                               [.text(id.rawValue), .text("\(id.rawValue).%")])
+                try link.query("SELECT \(schema).erase_drafts($1::int)", [.int(id.number)])
                 try writeHead(head)
                 var report = ErasureReport(caseID: id, erasure: tombstone.erasure!, version: entry.version, entriesErased: erased, entriesConverted: 0)
                 report.accessReasonsErased = reasons

@@ -143,32 +143,56 @@ enum PostgresSchema {
                 // store's owner (who made it, and could drop these checks anyway). Everyone else
                 // is held to them, whatever client they use.
                 """
-                CREATE FUNCTION \(s).unchecked() RETURNS boolean LANGUAGE sql STABLE AS $$
-                  SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
-                      OR current_user = (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '\(s)')
+                CREATE FUNCTION \(s).unchecked() RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+                  SELECT coalesce((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), false)
+                      OR current_user = (SELECT nspowner::regrole::text FROM pg_catalog.pg_namespace WHERE nspname = '\(s)')
                 $$
                 """,
                 // The hash a sealed line states: the 64 hex digits before its closing quote and brace.
                 """
-                CREATE FUNCTION \(s).stated_hash(line text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                CREATE FUNCTION \(s).stated_hash(line text) RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
                   SELECT substr(line, length(line) - 65, 64)
+                $$
+                """,
+                // A line means one thing only: no key given twice at its top or in a change (the
+                // server's JSON keeps the last of two, the application's decoder the first).
+                """
+                CREATE FUNCTION \(s).one_reading(line text) RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+                  SELECT (SELECT count(*) FROM json_object_keys(line::json)) = (SELECT count(*) FROM jsonb_object_keys(line::jsonb))
+                     AND NOT EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(line::json->'changes') = 'array' THEN line::json->'changes' ELSE '[]'::json END) AS change
+                                     WHERE json_typeof(change) = 'object'
+                                       AND (SELECT count(*) FROM json_object_keys(change)) <> (SELECT count(*) FROM jsonb_object_keys(change::jsonb)))
+                $$
+                """,
+                // Who writes is the login the server verified, not a role taken on with SET ROLE
+                // (a superuser's test may take on another's).
+                """
+                CREATE FUNCTION \(s).as_oneself() RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+                  SELECT current_user = session_user OR coalesce((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
+                $$
+                """,
+                // The access log's last number, for those who append but may not read it.
+                """
+                CREATE FUNCTION \(s).access_last() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
+                SET search_path = pg_catalog, pg_temp AS $$
+                  SELECT coalesce(max(sequence), 0) FROM \(s).access_log
                 $$
                 """,
                 // The access log's line at a number, for those who append but may not read it.
                 """
                 CREATE FUNCTION \(s).access_line_hash(at bigint) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
-                SET search_path = pg_catalog AS $$
+                SET search_path = pg_catalog, pg_temp AS $$
                   SELECT \(s).stated_hash(line) FROM \(s).access_log WHERE sequence = at
                 $$
                 """,
                 // An audit entry is appended in the writer's own name, numbered on, and chained
                 // to the entry before it; the columns say what the line says.
                 """
-                CREATE FUNCTION \(s).audit_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).audit_insert() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 DECLARE entry jsonb := NEW.line::jsonb;
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NEW; END IF;
-                  IF entry->>'user' IS DISTINCT FROM current_user THEN
+                  IF entry->>'user' IS DISTINCT FROM current_user OR NOT \(s).as_oneself() OR NOT \(s).one_reading(NEW.line) THEN
                     RAISE EXCEPTION 'an audit entry must be in the writer''s own name (%), not %', current_user, entry->>'user' USING ERRCODE = '42501';
                   END IF;
                   IF (entry->>'sequence')::bigint IS DISTINCT FROM NEW.sequence
@@ -187,11 +211,13 @@ enum PostgresSchema {
                 // A line is rewritten only by an erasure: its number, case and seal stay (an
                 // erased value keeps its digest, so `haven check` still verifies it).
                 """
-                CREATE FUNCTION \(s).audit_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).audit_update() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NEW; END IF;
                   IF NEW.sequence <> OLD.sequence OR NEW.case_id IS DISTINCT FROM OLD.case_id OR NEW.subject IS DISTINCT FROM OLD.subject
-                     OR \(s).stated_hash(NEW.line) <> \(s).stated_hash(OLD.line) OR position('erased:sha256:' in NEW.line) = 0 THEN
+                     OR \(s).stated_hash(NEW.line) <> \(s).stated_hash(OLD.line) OR position('erased:sha256:' in NEW.line) = 0
+                     OR NOT \(s).one_reading(NEW.line)
+                     OR (NEW.line::jsonb - 'changes') <> (OLD.line::jsonb - 'changes') THEN
                     RAISE EXCEPTION 'audit entry % may only have values erased, its seal kept', OLD.sequence USING ERRCODE = '42501';
                   END IF;
                   RETURN NEW;
@@ -200,13 +226,14 @@ enum PostgresSchema {
                 "CREATE TRIGGER audit_update BEFORE UPDATE ON \(s).audit FOR EACH ROW EXECUTE FUNCTION \(s).audit_update()",
                 // The head names the trail's last entry, and the change sequence only moves on.
                 """
-                CREATE FUNCTION \(s).head_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).head_update() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 DECLARE last record;
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NEW; END IF;
                   SELECT sequence, \(s).stated_hash(line) AS hash INTO last FROM \(s).audit ORDER BY sequence DESC LIMIT 1;
                   IF NEW.audit_sequence IS DISTINCT FROM coalesce(last.sequence, 0) OR NEW.audit_hash IS DISTINCT FROM coalesce(last.hash, repeat('0', 64))
-                     OR NEW.change_sequence < OLD.change_sequence OR NEW.kind <> OLD.kind OR NEW.created_by <> OLD.created_by THEN
+                     OR NEW.change_sequence IS DISTINCT FROM (SELECT coalesce(max(change_sequence), 0) FROM \(s).cases)
+                     OR NEW.kind <> OLD.kind OR NEW.created_by <> OLD.created_by THEN
                     RAISE EXCEPTION 'the store''s head must name the trail''s last entry' USING ERRCODE = '42501';
                   END IF;
                   RETURN NEW;
@@ -217,7 +244,7 @@ enum PostgresSchema {
                 // change number the head has reached, and (checked at commit) with the audit
                 // entry of that very version appended in the same transaction.
                 """
-                CREATE FUNCTION \(s).cases_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).cases_write() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NEW; END IF;
                   IF NEW.saved_by IS DISTINCT FROM current_user
@@ -232,7 +259,7 @@ enum PostgresSchema {
                 """,
                 "CREATE TRIGGER cases_write BEFORE INSERT OR UPDATE ON \(s).cases FOR EACH ROW EXECUTE FUNCTION \(s).cases_write()",
                 """
-                CREATE FUNCTION \(s).cases_audited() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).cases_audited() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NULL; END IF;
                   IF NOT EXISTS (SELECT 1 FROM \(s).audit a
@@ -248,17 +275,38 @@ enum PostgresSchema {
                 CREATE CONSTRAINT TRIGGER cases_audited AFTER INSERT OR UPDATE ON \(s).cases DEFERRABLE INITIALLY DEFERRED
                 FOR EACH ROW EXECUTE FUNCTION \(s).cases_audited()
                 """,
+                // At commit, whatever was appended: each head names its log's last entry (an entry
+                // appended without moving its head would stop every later save or opening).
+                """
+                CREATE FUNCTION \(s).heads_at_commit() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+                BEGIN
+                  IF \(s).unchecked() THEN RETURN NULL; END IF;
+                  IF (SELECT audit_sequence FROM \(s).head WHERE id = 1) IS DISTINCT FROM (SELECT coalesce(max(sequence), 0) FROM \(s).audit)
+                     OR (SELECT sequence FROM \(s).access_head WHERE id = 1) IS DISTINCT FROM \(s).access_last() THEN
+                    RAISE EXCEPTION 'an entry was appended without its log''s head moving to it' USING ERRCODE = '42501';
+                  END IF;
+                  RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE CONSTRAINT TRIGGER audit_head_at_commit AFTER INSERT ON \(s).audit DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW EXECUTE FUNCTION \(s).heads_at_commit()
+                """,
+                """
+                CREATE CONSTRAINT TRIGGER access_head_at_commit AFTER INSERT ON \(s).access_log DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW EXECUTE FUNCTION \(s).heads_at_commit()
+                """,
                 // The access log: appended in the reader's own name, numbered on from its head,
                 // chained, and sealed (its hash is the SHA-256 of what it covers); a line is
                 // rewritten only to erase a reason, sealed again.
                 """
-                CREATE FUNCTION \(s).access_sealed(line text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+                CREATE FUNCTION \(s).access_sealed(line text) RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
                   SELECT strpos(line, ',"hash":"') > 0
                      AND encode(sha256(convert_to(left(line, strpos(line, ',"hash":"') - 1) || '}', 'UTF8')), 'hex') = \(s).stated_hash(line)
                 $$
                 """,
                 """
-                CREATE FUNCTION \(s).access_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).access_write() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 DECLARE entry jsonb := NEW.line::jsonb;
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NEW; END IF;
@@ -269,7 +317,7 @@ enum PostgresSchema {
                          coalesce(\(s).access_line_hash(NEW.sequence - 1), CASE WHEN NEW.sequence = 1 THEN repeat('0', 64) END)) THEN
                     RAISE EXCEPTION 'access entry % is not sealed and chained to the one before it', NEW.sequence USING ERRCODE = '42501';
                   END IF;
-                  IF TG_OP = 'INSERT' AND entry->>'user' IS DISTINCT FROM current_user THEN
+                  IF NOT \(s).one_reading(NEW.line) OR (TG_OP = 'INSERT' AND (entry->>'user' IS DISTINCT FROM current_user OR NOT \(s).as_oneself())) THEN
                     RAISE EXCEPTION 'an access entry must be in the reader''s own name (%)', current_user USING ERRCODE = '42501';
                   END IF;
                   IF TG_OP = 'UPDATE' AND (NEW.sequence <> OLD.sequence
@@ -282,7 +330,7 @@ enum PostgresSchema {
                 """,
                 "CREATE TRIGGER access_write BEFORE INSERT OR UPDATE ON \(s).access_log FOR EACH ROW EXECUTE FUNCTION \(s).access_write()",
                 """
-                CREATE FUNCTION \(s).access_head_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                CREATE FUNCTION \(s).access_head_update() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
                 BEGIN
                   IF \(s).unchecked() THEN RETURN NEW; END IF;
                   IF NEW.hash IS DISTINCT FROM coalesce(\(s).access_line_hash(NEW.sequence), CASE WHEN NEW.sequence = 0 THEN repeat('0', 64) END)
@@ -298,21 +346,21 @@ enum PostgresSchema {
                 // roles, and every grant has one grantor (a later revoke always takes).
                 """
                 CREATE FUNCTION \(s).set_store_role(login text, wanted text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-                SET search_path = pg_catalog AS $$
+                SET search_path = pg_catalog, pg_temp AS $$
                 DECLARE kind text;
                 BEGIN
-                  IF NOT (pg_has_role(session_user, '\(r)_administrator', 'MEMBER')
-                          OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
-                          OR session_user = (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = '\(s)')) THEN
+                  IF NOT (pg_catalog.pg_has_role(session_user, '\(r)_administrator', 'MEMBER')
+                          OR coalesce((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
+                          OR session_user = (SELECT nspowner::regrole::text FROM pg_catalog.pg_namespace WHERE nspname = '\(s)')) THEN
                     RAISE EXCEPTION 'only the store''s administrators give roles' USING ERRCODE = '42501';
                   END IF;
                   IF wanted IS NOT NULL AND wanted NOT IN ('caseworker', 'supervisor', 'administrator', 'auditor') THEN
                     RAISE EXCEPTION 'there is no Haven role %', wanted USING ERRCODE = '42501';
                   END IF;
-                  IF length(login) > 63 OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login AND NOT rolcanlogin) THEN
+                  IF length(login) > 63 OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login AND NOT rolcanlogin) THEN
                     RAISE EXCEPTION '% is not an account this store can give a role to', login USING ERRCODE = '42501';
                   END IF;
-                  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+                  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = login) THEN
                     EXECUTE format('CREATE ROLE %I LOGIN', login);
                   END IF;
                   FOREACH kind IN ARRAY ARRAY['caseworker', 'supervisor', 'administrator', 'auditor'] LOOP
@@ -323,6 +371,23 @@ enum PostgresSchema {
                   END IF;
                 END $$
                 """,
+                // An erasure removes every account's drafts of the case, which no one else may read.
+                """
+                CREATE FUNCTION \(s).erase_drafts(number int) RETURNS int LANGUAGE plpgsql SECURITY DEFINER
+                SET search_path = pg_catalog, pg_temp AS $$
+                DECLARE id text := 'HV-' || lpad(number::text, 6, '0'); removed int;
+                BEGIN
+                  IF NOT EXISTS (SELECT 1 FROM \(s).cases WHERE cases.id = number AND position('"erasure":' in record) > 0) THEN
+                    RAISE EXCEPTION '% is not erased: its drafts stay', id USING ERRCODE = '42501';
+                  END IF;
+                  DELETE FROM \(s).drafts WHERE target = id OR target LIKE id || '.%';
+                  GET DIAGNOSTICS removed = ROW_COUNT;
+                  RETURN removed;
+                END $$
+                """,
+                "REVOKE ALL ON FUNCTION \(s).erase_drafts(int) FROM PUBLIC",
+                "GRANT EXECUTE ON FUNCTION \(s).erase_drafts(int) TO \(r)_supervisor, \(r)_administrator",
+                "DROP POLICY drafts_erasure ON \(s).drafts",
                 "REVOKE ALL ON FUNCTION \(s).set_store_role(text, text) FROM PUBLIC",
                 "GRANT EXECUTE ON FUNCTION \(s).set_store_role(text, text) TO \(r)_administrator",
             ]),
