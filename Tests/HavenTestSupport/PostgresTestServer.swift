@@ -49,7 +49,7 @@ public enum PostgresTestServer {
     }
 
     /// The package's root (for `scripts/pg-cluster`).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     private static func start() -> (socket: String?, reason: String?) {
         if let socket = ProcessInfo.processInfo.environment["HAVEN_TEST_POSTGRES"], !socket.isEmpty {

@@ -60,16 +60,16 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         let applied: Int
         do {
             applied = try link.query("SELECT coalesce(max(number), 0) FROM \(schema).migrations").first?.int(0) ?? 0
-        } catch {
-            throw StoreError.unavailable("\(location) holds no Haven store (\(error)); make one with 'haven init --store \(location)'")
+        } catch let StoreError.unavailable(reason) {
+            throw StoreError.unavailable("\(location) holds no Haven store (\(reason)); make one with 'haven init --store \(location)'")
         }
         sessionUser = try link.query("SELECT session_user::text").first?.text(0) ?? ""
         guard applied == PostgresSchema.latest else {
             throw StoreError.unavailable("the store at \(location) is at migration \(applied) and this Haven needs \(PostgresSchema.latest): run 'haven init --store \(location)'")
         }
-        try catchUp()
-        // The listening connection is opened at the first look for others' changes (an open
-        // interface), not for a command that reads once and ends.
+        // The summaries are read at the first call that needs them (a queue, a save), not for
+        // a command that needs none; the listening connection opens at the first look for
+        // others' changes (an open interface), not for a command that reads once and ends.
         link.onReconnect = { [unowned self] in
             for started in startedSessions { try markRunning(started.session, for: started.user) }
         }

@@ -3,13 +3,17 @@ import HavenCore
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
 /// Where a PostgreSQL store is: `postgresql:///DATABASE?host=/SOCKET/DIR[&schema=NAME]` on one
 /// host (peer authentication: the OS account is the database role), or
 /// `postgresql://HOST[:PORT]/DATABASE?user=NAME` across hosts, with the password from
-/// `PGPASSWORD`. Never a name typed into Haven: the role is the OS account's unless the
+/// `PGPASSWORD`, over TLS: the server's certificate checked against `sslrootcert` (or the
+/// system's roots) and its name (`sslmode=verify-full`, the default; `require` checks the
+/// certificate but not the name; `disable` only by saying so), and a client certificate with
+/// `sslcert` and `sslkey`. Never a name typed into Haven: the role is the OS account's unless the
 /// operator's URL names one (docs/DECISIONS.md, issue 25).
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public enum Endpoint: Sendable, Equatable {
@@ -24,6 +28,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// The schema the store's tables live in (`haven` unless the URL names another).
     public var schema: String
     public var password: String?
+    /// TLS across hosts: `verify-full` (the default), `require` or `disable`.
+    public var sslMode = "verify-full"
+    public var sslRootCert: String?
+    public var sslCert: String?
+    public var sslKey: String?
 
     public static func isPostgres(_ text: String) -> Bool {
         text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
@@ -36,10 +45,18 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] { query[item.name] = item.value ?? "" }
-        let known: Set = ["host", "port", "user", "schema"]
+        let known: Set = ["host", "port", "user", "schema", "sslmode", "sslrootcert", "sslcert", "sslkey"]
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
-            throw StoreError.unavailable("the address's '\(unknown)' is not understood (host, port, user and schema are)")
+            throw StoreError.unavailable("the address's '\(unknown)' is not understood (host, port, user, schema, sslmode, sslrootcert, sslcert and sslkey are)")
         }
+        sslMode = query["sslmode"] ?? "verify-full"
+        guard ["verify-full", "require", "disable"].contains(sslMode) else {
+            throw StoreError.unavailable("sslmode '\(sslMode)' is not one of verify-full, require and disable")
+        }
+        sslRootCert = query["sslrootcert"]
+        sslCert = query["sslcert"]
+        sslKey = query["sslkey"]
+        guard (sslCert == nil) == (sslKey == nil) else { throw StoreError.unavailable("a client certificate needs both sslcert and sslkey") }
         let port = Int(query["port"] ?? "") ?? components.port ?? 5432
         let host = query["host"] ?? components.host ?? ""
         if host.isEmpty || host.hasPrefix("/") {
@@ -78,18 +95,31 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch endpoint {
         case let .socket(directory, port): "postgresql:///\(database)?host=\(directory)\(port == 5432 ? "" : "&port=\(port)")\(schema == "haven" ? "" : "&schema=\(schema)")"
-        case let .tcp(host, port): "postgresql://\(host):\(port)/\(database)?user=\(user)\(schema == "haven" ? "" : "&schema=\(schema)")"
+        case let .tcp(host, port):
+            "postgresql://\(host):\(port)/\(database)?user=\(user)\(schema == "haven" ? "" : "&schema=\(schema)")"
+                + (sslMode == "verify-full" ? "" : "&sslmode=\(sslMode)") + (sslRootCert.map { "&sslrootcert=\($0)" } ?? "")
+                + (sslCert.map { "&sslcert=\($0)" } ?? "") + (sslKey.map { "&sslkey=\($0)" } ?? "")
         }
     }
 
-    var configuration: PostgresConnection.Configuration {
+    func configuration() throws -> PostgresConnection.Configuration {
         switch endpoint {
         case let .socket(directory, port):
             return PostgresConnection.Configuration(unixSocketPath: "\(directory)/.s.PGSQL.\(port)", username: user,
                                                     password: password, database: database)
         case let .tcp(host, port):
-            return PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                    database: database, tls: .disable)
+            guard sslMode != "disable" else {
+                return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+            }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let sslRootCert { tls.trustRoots = .file(sslRootCert) }
+            tls.certificateVerification = sslMode == "verify-full" ? .fullVerification : .noHostnameVerification
+            if let sslCert, let sslKey {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(sslCert).map { .certificate($0) }
+                tls.privateKey = .file(sslKey)
+            }
+            return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database,
+                                                    tls: .require(try NIOSSLContext(configuration: tls)))
         }
     }
 }
@@ -139,7 +169,7 @@ final class PostgresLink: @unchecked Sendable {
     private func connect() throws {
         let id = Self.ids.add(1, ordering: .relaxed).newValue
         do {
-            let opened = try PostgresConnection.connect(on: Self.group.next(), configuration: location.configuration,
+            let opened = try PostgresConnection.connect(on: Self.group.next(), configuration: try location.configuration(),
                                                         id: id, logger: Self.logger).wait()
             // A session that holds the store's lock and stops answering (a stopped process, a
             // psql left open) blocks others at most this long, and they are told, as the file
