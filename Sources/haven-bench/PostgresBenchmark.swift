@@ -80,7 +80,11 @@ extension HavenBench {
             let saves = 60
             let failures = Failures()
             // Each writer's session opened first: the rate is of saves, not of openings.
-            nonisolated(unsafe) let sessions = try (0..<8).map { _ in try open() }
+            nonisolated(unsafe) let sessions = try (0..<8).map { _ in
+                let session = try open()
+                _ = try session.summaries() // as an interface has them from its start
+                return session
+            }
             let started = Date()
             DispatchQueue.concurrentPerform(iterations: 8) { writer in
                 do {

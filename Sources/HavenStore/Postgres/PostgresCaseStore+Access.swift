@@ -125,6 +125,7 @@ extension PostgresCaseStore {
                       progress: (String) -> Void) throws -> ErasureReport {
         try locked {
             progress("Erasing \(id)…")
+            try catchUp() // outside the lock, as a save does
             let report = try link.transaction { () throws -> ErasureReport in
                 var head = try lockHead()
                 try catchUp()

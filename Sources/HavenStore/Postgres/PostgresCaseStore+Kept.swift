@@ -62,7 +62,8 @@ extension PostgresCaseStore {
     func administratorChange<T>(by actor: Actor, at time: Timestamp, subject: String,
                                 _ body: (Head, UserDirectory) throws -> (value: T, revision: Int, changes: [FieldChange])) throws -> T {
         try locked {
-            try link.transaction {
+            try catchUp() // outside the lock, as a save does
+            return try link.transaction {
                 var head = try lockHead()
                 try catchUp()
                 let users = try readUsers(head: head).directory
