@@ -43,23 +43,7 @@ extension PostgresCaseStore {
     }
 
     public func accessLog(matching filter: AccessFilter, limit: Int) throws -> [AccessEntry] {
-        try locked {
-            var found: [AccessEntry] = []
-            var below = Int.max
-            let decoder = JSONDecoder()
-            while found.count < limit {
-                let rows = try link.query("SELECT sequence, line FROM \(schema).access_log WHERE sequence < $1 ORDER BY sequence DESC LIMIT 2000",
-                                          [.int(below)])
-                guard !rows.isEmpty else { break }
-                for row in rows {
-                    below = try row.int(0)
-                    guard let line = try? decoder.decode(AccessLog.Line.self, from: Data(try row.text(1).utf8)) else { continue }
-                    if filter.matches(line.entry) { found.append(line.entry) }
-                    if found.count == limit { break }
-                }
-            }
-            return found
-        }
+        try newest(in: "access_log", limit: limit) { (line: AccessLog.Line) in filter.matches(line.entry) ? line.entry : nil }
     }
 
     // MARK: Erasure

@@ -282,18 +282,25 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     }
 
     public func auditTrail(matching filter: AuditFilter, limit: Int) throws -> [AuditEntry] {
+        try newest(in: "audit", limit: limit) { (line: AuditTrail.Line) in filter.matches(line.entry) ? line.entry : nil }
+    }
+
+    /// The newest `limit` entries of a chained log (`audit` or `access_log`) that `keep` takes,
+    /// newest first, read backwards 2,000 lines a statement: what the audit trail and access
+    /// log screens ask for, without reading the whole log.
+    func newest<Line: Decodable, Entry>(in table: String, limit: Int, keep: (Line) -> Entry?) throws -> [Entry] {
         try locked {
-            var found: [AuditEntry] = []
+            var found: [Entry] = []
             var below = Int.max
             let decoder = JSONDecoder()
             while found.count < limit {
-                let rows = try link.query("SELECT sequence, line FROM \(schema).audit WHERE sequence < $1 ORDER BY sequence DESC LIMIT 2000",
+                let rows = try link.query("SELECT sequence, line FROM \(schema).\(table) WHERE sequence < $1 ORDER BY sequence DESC LIMIT 2000",
                                           [.int(below)])
                 guard !rows.isEmpty else { break }
                 for row in rows {
                     below = try row.int(0)
-                    guard let line = try? decoder.decode(AuditTrail.Line.self, from: Data(try row.text(1).utf8)) else { continue }
-                    if filter.matches(line.entry) { found.append(line.entry) }
+                    guard let line = try? decoder.decode(Line.self, from: Data(try row.text(1).utf8)), let entry = keep(line) else { continue }
+                    found.append(entry)
                     if found.count == limit { break }
                 }
             }
