@@ -26,6 +26,12 @@ let package = Package(
             // what ncursesw needs. The library comes from Debian's libncurses-dev.
         ),
         .target(name: "HavenCore"),
+        // The mixed-integer solvers (issue 26), from Debian's coinor-libcbc-dev and libglpk-dev:
+        // CBC settles the hard part of an allocation; GLPK only checks Haven's answers, in the
+        // tests and the benchmark.
+        .systemLibrary(name: "CCbc", path: "Sources/CCbc"),
+        .systemLibrary(name: "CGlpk", path: "Sources/CGlpk"),
+        .target(name: "HavenMIP", dependencies: ["HavenCore", "CCbc"]),
         // CRC-32 by carry-less multiplication, where the processor has it: the one C file,
         // because Swift cannot ask for those instructions (docs/DECISIONS.md, issue 21).
         .target(name: "CHavenCRC", path: "Sources/CHavenCRC"),
@@ -44,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "haven",
             dependencies: [
-                "HavenCore", "HavenStore", "HavenTUI",
+                "HavenCore", "HavenStore", "HavenTUI", "HavenMIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,10 +67,12 @@ let package = Package(
         .executableTarget(
             name: "haven-bench",
             dependencies: [
-                "HavenCore", "HavenStore", "HavenTestSupport",
+                "HavenCore", "HavenStore", "HavenTestSupport", "HavenMIP", "HavenSolverSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "HavenSolverSupport", dependencies: ["HavenCore", "CGlpk"], path: "Tests/HavenSolverSupport"),
+        .testTarget(name: "HavenMIPTests", dependencies: ["HavenMIP", "HavenCore", "HavenStore", "HavenSolverSupport"]),
         .target(name: "HavenTestSupport", path: "Tests/HavenTestSupport"),
         .testTarget(name: "HavenCoreTests", dependencies: ["HavenCore"]),
         .testTarget(name: "HavenStoreTests", dependencies: ["HavenStore", "HavenCore", "HavenTestSupport", "CHavenCRC"]),

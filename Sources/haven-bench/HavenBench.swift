@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Glibc
 import HavenCore
+import HavenMIP
 import HavenStore
 import HavenTestSupport
 
@@ -24,6 +25,12 @@ struct HavenBench: ParsableCommand {
 
     @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
     var age = 0
+
+    @Option(help: "With --part allocation: the queue sizes each family is run at.") var allocationSizes = "1000,10000,120000"
+    @Option(help: "With --part allocation: the families (comma-separated; default all).") var allocationFamilies = ""
+    @Option(help: "With --part allocation: the seconds Haven's solver may take on one queue.") var allocationSeconds = 60.0
+    @Option(help: "With --part allocation: the seconds GLPK may take on one queue.") var referenceSeconds = 120.0
+    @Option(help: "With --part allocation: the largest queue GLPK is run on.") var referenceUpTo = 10_000
 
     @Option(help: "With --part waits: how many new cases the import adds.") var importing = 5_000
     @Option(help: "With --part aging: saves a case the store is aged by.") var savesPerCase = 20
@@ -106,7 +113,8 @@ struct HavenBench: ParsableCommand {
         if part == .jobs { return try wholeStoreJobs() }
         if part == .erasure { return try erasureBenchmark() }
         if part == .postgres { return try postgresBenchmark() }
-        if part == .all || part == .allocation { try allocationBenchmark() }
+        if part == .allocation { return try allocationFamiliesBenchmark() }
+        if part == .all { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }
 
@@ -123,13 +131,14 @@ struct HavenBench: ParsableCommand {
         }
         let profiles = AllocationBenchmarkQueue.profiles(count: cases, countries: countries, occupations: reference.occupations)
         let scorer = AllocationScorer(policy: reference.allocation, countries: countries)
-        let batch = AllocationBatch(scorer: scorer, free: Dictionary(uniqueKeysWithValues: countries.map { ($0.code, $0.quota) }))
+        let batch = AllocationBatch(scorer: scorer, free: Dictionary(uniqueKeysWithValues: countries.map { ($0.code, $0.quota) }),
+                                    mip: CbcPlacementMIP())
         print("Allocation benchmark: \(cases) granted cases, \(countries.count) countries x \(countries[0].quota) places")
         let (result, seconds) = time { batch.run(profiles) }
         let grouped = profiles.filter { !$0.linkedCases.isEmpty }.count
         print(row("exact batch allocation (\(result.familyGroups) family groups, \(grouped) cases)", seconds))
         print("  placed \(result.people) of \(cases); total score \(result.score) (bound \(result.scoreBound), "
-              + "\(result.provenOptimal ? "proven optimal" : "NOT proven optimal"), \(result.searchNodes) search nodes)")
+              + "\(result.proof.label), \(result.searchNodes) search nodes)")
         print("  greedy baseline: placed \(result.greedyPeople), total score \(result.greedyScore) "
               + String(format: "(exact is %+.2f%%)", 100 * Double(result.score - result.greedyScore) / Double(max(1, result.greedyScore))))
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))

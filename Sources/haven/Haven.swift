@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HavenCore
+import HavenMIP
 import HavenStore
 import HavenTUI
 
@@ -126,6 +127,7 @@ func openInterface(on store: any OpenStore, as actor: Actor, reference: Referenc
                                  })
     // Everyone on the server reads appointment times in its zone, whatever their own TZ says.
     context.localClock = LocalClock(zone: serverTimeZone())
+    context.mip = CbcPlacementMIP()
     // A restricted case outside this user's team shows no name in any list (NeedToKnow).
     let summaries = NeedToKnow.masking(try store.summaries(), for: actor)
     // Caseworkers and supervisors start on My work; HAVEN_START=home starts on the areas.

@@ -46,6 +46,26 @@ final class PlacementSolverTests: XCTestCase {
         }
     }
 
+    func testCountriesWithNoPlaceNeverMisleadTheSolver() {
+        // Issue 26: quotas of 0 beside family groups gave wrong answers labelled optimal.
+        var random = SeededGenerator(seed: 260)
+        for round in 0..<800 {
+            var problem = randomProblem(&random, items: Int.random(in: 3...6, using: &random),
+                                        countries: Int.random(in: 2...4, using: &random), maxSize: 4, capacity: 0...6,
+                                        forbidden: 0.3)
+            let closed = Int.random(in: 0..<problem.countryCount, using: &random)
+            problem.capacities[closed] = 0
+            let solution = PlacementSolver.solve(problem)
+            let expected = bruteForce(problem)
+            XCTAssertTrue(problem.isFeasible(solution.assignment), "round \(round): infeasible")
+            if solution.provenOptimal {
+                XCTAssertEqual(solution.people, expected.people, "round \(round): people, problem \(problem)")
+                XCTAssertEqual(solution.score, expected.score, "round \(round): score, problem \(problem)")
+            }
+            XCTAssertTrue(solution.provenOptimal, "round \(round): \(solution.proof.label)")
+        }
+    }
+
     func testTightFamiliesNeedTheSearch() {
         // Capacities that groups of 2 and 3 cannot fill exactly by rounding the relaxation.
         var random = SeededGenerator(seed: 61)

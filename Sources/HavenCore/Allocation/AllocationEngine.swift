@@ -183,6 +183,9 @@ public struct PlannedAllocation: Hashable, Sendable {
     /// Where linked relatives outside the group are placed, for a proposal by hand
     /// (`AllocationChoice`); a batch's group says it through `groupedWith`.
     public var familyUnity: String? = nil
+    /// How the batch that proposed it was settled: "batch of 1,200: optimal", or the gap to
+    /// the bound where it stopped at a limit. Nil for a proposal by hand.
+    public var batch: String? = nil
 
     public var score: Int { factors.score }
 
@@ -190,6 +193,7 @@ public struct PlannedAllocation: Hashable, Sendable {
     public func proposal(by user: UserName, at time: Timestamp) -> AllocationProposal {
         var proposal = AllocationProposal(country: country, factors: factors, runnerUp: runnerUp, runnerUpFactors: runnerUpFactors,
                                           runnerUpReason: runnerUpReason, proposedBy: user, proposedAt: time)
+        proposal.batch = batch
         if let familyUnity {
             proposal.familyUnity = familyUnity
         } else if !groupedWith.isEmpty {
@@ -208,11 +212,19 @@ public struct AllocationBatchResult: Sendable {
     /// A greedy pass on the same queue, for comparison.
     public var greedyPeople: Int
     public var greedyScore: Int
-    /// The relaxation's bound: no allocation can score more.
+    /// No allocation places more people than `peopleBound`, nor, placing that many, scores
+    /// more than `scoreBound`.
+    public var peopleBound: Int
     public var scoreBound: Int
-    public var provenOptimal: Bool
+    /// Optimal, or the gap to the bound where a limit stopped the solver.
+    public var proof: PlacementProof
     public var familyGroups: Int
     public var searchNodes: Int
+    /// The mixed-integer solver that settled the hard part, if one was needed, and its seconds.
+    public var mip: String?
+    public var mipSeconds: Double
+
+    public var provenOptimal: Bool { proof.isOptimal }
 }
 
 /// Allocates a whole queue of granted cases at once: the most people placed within the free
@@ -223,11 +235,18 @@ public struct AllocationBatch: Sendable {
     public var free: [CountryCode: Int]
     /// Defector relatives outside the queue already placed or proposed: case and country.
     public var placedElsewhere: [CaseID: CountryCode]
+    /// The mixed-integer solver for queues the solver's own search cannot settle quickly
+    /// (HavenMIP's CBC, wired by the executable), and the seconds it may take.
+    public var mip: (any PlacementMIP)?
+    public var secondsLimit: Double
 
-    public init(scorer: AllocationScorer, free: [CountryCode: Int], placedElsewhere: [CaseID: CountryCode] = [:]) {
+    public init(scorer: AllocationScorer, free: [CountryCode: Int], placedElsewhere: [CaseID: CountryCode] = [:],
+                mip: (any PlacementMIP)? = nil, secondsLimit: Double = 60) {
         self.scorer = scorer
         self.free = free
         self.placedElsewhere = placedElsewhere
+        self.mip = mip
+        self.secondsLimit = secondsLimit
     }
 
     /// Family groups: cases linked to each other, either way round, in the queue.
@@ -310,6 +329,14 @@ public struct AllocationBatch: Sendable {
                                  runnerUpReason: reason, groupedWith: ids.filter { $0 != profiles[member].id })
     }
 
+    /// The placement problem of a queue: one item per family group, its score in each country.
+    public func problem(_ profiles: [AllocationProfile]) -> PlacementProblem {
+        let compiled = profiles.map(scorer.compile)
+        let groups = Self.groups(of: profiles)
+        let rows = groups.map { groupScores($0, profiles: profiles, compiled: compiled).row }
+        return PlacementProblem(sizes: groups.map(\.count), scores: rows, capacities: capacities)
+    }
+
     public func run(_ profiles: [AllocationProfile], progress: ((Double) -> Void)? = nil) -> AllocationBatchResult {
         let groups = Self.groups(of: profiles)
         let compiled = profiles.map(scorer.compile)
@@ -317,8 +344,9 @@ public struct AllocationBatch: Sendable {
         let sizes = groups.map(\.count)
         let capacities = capacities
         let problem = PlacementProblem(sizes: sizes, scores: grouped.map(\.row), capacities: capacities)
-        let solution = PlacementSolver.solve(problem, progress: progress)
+        let solution = PlacementSolver.solve(problem, mip: mip, secondsLimit: secondsLimit, progress: progress)
         let greedy = PlacementSolver.greedy(problem)
+        let batch = "batch of \(profiles.count): \(solution.proof.label)"
 
         var proposals: [PlannedAllocation] = []
         var unplaced: [(CaseID, String)] = []
@@ -335,13 +363,16 @@ public struct AllocationBatch: Sendable {
                 continue
             }
             for member in group {
-                proposals.append(planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
-                                         compiled: compiled, capacities: capacities))
+                var proposal = planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
+                                       compiled: compiled, capacities: capacities)
+                proposal.batch = batch
+                proposals.append(proposal)
             }
         }
         return AllocationBatchResult(proposals: proposals, unplaced: unplaced, people: solution.people, score: solution.score,
-                                     greedyPeople: greedy.people, greedyScore: greedy.score, scoreBound: solution.scoreBound,
-                                     provenOptimal: solution.provenOptimal, familyGroups: sizes.filter { $0 > 1 }.count,
-                                     searchNodes: solution.searchNodes)
+                                     greedyPeople: greedy.people, greedyScore: greedy.score, peopleBound: solution.peopleBound,
+                                     scoreBound: solution.scoreBound, proof: solution.proof,
+                                     familyGroups: sizes.filter { $0 > 1 }.count, searchNodes: solution.searchNodes,
+                                     mip: solution.mip, mipSeconds: solution.mipSeconds)
     }
 }

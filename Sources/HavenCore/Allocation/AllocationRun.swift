@@ -9,7 +9,8 @@ public struct AllocationRun: Sendable {
     /// - Parameters:
     ///   - summaries: every case of the store.
     ///   - countries: the store's host countries and quotas.
-    public init(summaries: [CaseSummary], countries: [HostCountry], policy: AllocationPolicy) {
+    public init(summaries: [CaseSummary], countries: [HostCountry], policy: AllocationPolicy, mip: (any PlacementMIP)? = nil,
+                secondsLimit: Double = 60) {
         queue = summaries.filter(\.isAwaitingAllocation).sorted { ($0.stageEnteredAt, $0.id) < ($1.stageEnteredAt, $1.id) }
         let ledger = QuotaLedger(countries: countries, summaries: summaries)
         var placed: [CaseID: CountryCode] = [:]
@@ -18,7 +19,7 @@ public struct AllocationRun: Sendable {
         }
         batch = AllocationBatch(scorer: AllocationScorer(policy: policy, countries: countries),
                                 free: Dictionary(uniqueKeysWithValues: countries.map { ($0.code, ledger.free($0.code)) }),
-                                placedElsewhere: placed)
+                                placedElsewhere: placed, mip: mip, secondsLimit: secondsLimit)
     }
 
     /// The profiles of the queue's cases in `range`, each read whole from the store.
@@ -55,7 +56,7 @@ public struct AllocationRun: Sendable {
     /// (greedy 951, +0.9%) · optimal".
     public static func shortSummary(_ result: AllocationBatchResult, queued: Int) -> String {
         "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(gain(result))) · "
-            + (result.provenOptimal ? "optimal" : "not proven optimal")
+            + result.proof.label
     }
 
     /// The figures of a run in one line: "Placed 118 of 120 (2 families); total score 3,412
@@ -63,6 +64,6 @@ public struct AllocationRun: Sendable {
     public static func summary(_ result: AllocationBatchResult, queued: Int) -> String {
         "Placed \(result.people) of \(queued) (\(result.familyGroups) famil\(result.familyGroups == 1 ? "y" : "ies") kept together); "
             + "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(gain(result))); "
-            + (result.provenOptimal ? "the highest possible." : "best found, not proven optimal (bound \(result.scoreBound)).")
+            + (result.provenOptimal ? "the highest possible." : result.proof.label + ", not proven optimal.")
     }
 }

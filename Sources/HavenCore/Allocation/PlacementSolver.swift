@@ -67,19 +67,35 @@ public struct PlacementSolution: Sendable, Equatable {
     public var assignment: [Int?]
     public var people: Int
     public var score: Int
-    /// True when the solver proved nothing better exists; false only if the search limit was hit.
-    public var provenOptimal: Bool
-    /// The relaxation's bound on the score (when every placeable person is placed).
+    /// Optimal, or how far from the bound the best found may be.
+    public var proof: PlacementProof
+    /// No assignment places more people than this, nor (placing that many) scores more than
+    /// `scoreBound`.
+    public var peopleBound: Int
     public var scoreBound: Int
-    /// Branch-and-bound nodes after the root (0 when rounding met the bound).
+    /// Branch-and-bound nodes of the solver's own search (0 when rounding met the bound).
     public var searchNodes: Int
+    /// What settled the hard part: nil when the relaxation or the solver's own search did, or
+    /// the mixed-integer solver's name and its seconds.
+    public var mip: String?
+    public var mipSeconds: Double
+
+    public var provenOptimal: Bool { proof.isOptimal }
 }
 
 public enum PlacementSolver {
-    /// Solves `problem` exactly (see `PlacementProblem`). `nodeLimit` caps the branch and
-    /// bound; past it the best solution found is returned with `provenOptimal == false`.
-    public static func solve(_ problem: PlacementProblem, nodeLimit: Int = 20_000,
-                             progress: ((Double) -> Void)? = nil) -> PlacementSolution {
+    /// Solves `problem` exactly (see `PlacementProblem`): the relaxation and its rounding,
+    /// then the solver's own branch and bound over the groups left open, then, when that
+    /// cannot settle them within `nodeLimit` nodes, `mip` on the open part, for at most
+    /// `secondsLimit` seconds. Past a limit the best solution found is returned with the gap
+    /// to the bound (`PlacementProof.bestFound`), never as optimal.
+    public static func solve(_ problem: PlacementProblem, mip: (any PlacementMIP)? = nil, nodeLimit: Int? = nil,
+                             secondsLimit: Double = 60, progress: ((Double) -> Void)? = nil) -> PlacementSolution {
+        // With a MIP solver behind it, the own search only gets the easy cases (a second at
+        // most); alone, it searches up to the time limit.
+        let nodeLimit = nodeLimit ?? (mip == nil ? 20_000 : 300)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int((mip == nil ? secondsLimit : min(1, secondsLimit)) * 1000))
         let model = Model(problem)
         let items = Array(0..<problem.itemCount)
         let root = model.relax(items: items, capacities: problem.capacities, progress: progress.map { report in { report($0 * 0.5) } })
@@ -100,9 +116,14 @@ public enum PlacementSolver {
         if model.value(of: rounded) > model.value(of: best) { best = rounded }
         var bestValue = model.value(of: best)
         var nodes = 0
-        var proven = true
-        if bestValue < root.bound {
-            // Options that cannot be part of a solution at least as good as `best`.
+        var proven = bestValue >= root.bound
+        let weight = WeightedValue(weight: model.personWeight)
+        var bound = weight.split(root.bound)
+        var mipName: String?
+        var mipSeconds = 0.0
+        if !proven {
+            // Options that cannot be part of a solution at least as good as `best` (reduced
+            // costs from any dual-feasible prices rule them out; the relaxation's are such).
             let gap = root.boundScaled - bestValue * model.scale
             var fixed: [Int: Int] = [:]
             var open: [Int] = []
@@ -113,31 +134,109 @@ public enum PlacementSolver {
             }
             var capacities = problem.capacities
             var fixedValue = 0
-            var feasible = true
             for (item, node) in fixed {
                 fixedValue += model.itemValue(item, node)
-                if node < problem.countryCount {
-                    capacities[node] -= problem.sizes[item]
-                    if capacities[node] < 0 { feasible = false }
-                }
+                if node < problem.countryCount { capacities[node] -= problem.sizes[item] }
             }
-            if feasible {
-                var search = Search(model: model, options: options, nodeLimit: nodeLimit, best: bestValue - fixedValue)
-                search.run(items: open, capacities: capacities)
-                nodes = search.nodes
-                proven = !search.limitHit
-                if let found = search.bestAssignment {
-                    for (item, node) in fixed { best[item] = node }
-                    for (item, node) in found { best[item] = node }
+            // `best` keeps every fixed item where it is fixed, so the places they take cannot
+            // overfill a country; should the prices ever be wrong, nothing is fixed at all.
+            if capacities.contains(where: { $0 < 0 }) {
+                fixed = [:]
+                open = items
+                options = [:]
+                capacities = problem.capacities
+                fixedValue = 0
+            }
+            var search = Search(model: model, options: options, nodeLimit: nodeLimit, deadline: deadline,
+                                best: bestValue - fixedValue)
+            search.run(items: open, capacities: capacities)
+            nodes = search.nodes
+            if let found = search.bestAssignment {
+                for (item, node) in fixed { best[item] = node }
+                for (item, node) in found { best[item] = node }
+                bestValue = model.value(of: best)
+            }
+            proven = !search.limitHit
+            if !proven, let mip {
+                let handed = handOver(open: open, options: options, capacities: capacities, best: best, model: model,
+                                      mip: mip, secondsLimit: secondsLimit)
+                mipName = mip.name
+                mipSeconds = handed.seconds
+                if let assignment = handed.assignment, model.value(of: assignment) > bestValue {
+                    best = assignment
                     bestValue = model.value(of: best)
+                }
+                proven = handed.proven
+                if let mipBound = handed.bound {
+                    // The solver's bound on the open items, with the fixed ones added back.
+                    var total = mipBound
+                    for (item, node) in fixed where node != model.dummy {
+                        total.people += problem.sizes[item]
+                        total.score += problem.scores[item][node]!
+                    }
+                    if (total.people, total.score) < (bound.people, bound.score) { bound = total }
                 }
             }
         }
         let assignment = best.map { $0 < problem.countryCount ? Optional($0) : nil }
         let figures = problem.evaluate(assignment)
-        let boundScore = root.bound - figures.people * model.personWeight
-        return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score,
-                                 provenOptimal: proven, scoreBound: max(figures.score, boundScore), searchNodes: nodes)
+        let proof: PlacementProof
+        if proven || (figures.people, figures.score) >= (bound.people, bound.score) {
+            proof = .optimal
+            bound = (figures.people, figures.score)
+        } else if bound.people > figures.people {
+            proof = .bestFound(morePeople: bound.people - figures.people, morePoints: 0)
+        } else {
+            proof = .bestFound(morePeople: 0, morePoints: bound.score - figures.score)
+        }
+        return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score, proof: proof,
+                                 peopleBound: bound.people, scoreBound: bound.score, searchNodes: nodes, mip: mipName,
+                                 mipSeconds: mipSeconds)
+    }
+
+    /// Hands the open items to `mip`: families as whole choices, people alone as fractions,
+    /// then places the people alone again exactly around the families it chose. Returns the
+    /// whole assignment (in model nodes), whether the solver proved it, and its bound on the
+    /// open items (people, then score).
+    static func handOver(open: [Int], options: [Int: [Int]], capacities: [Int], best: [Int], model: Model,
+                         mip: any PlacementMIP, secondsLimit: Double)
+        -> (assignment: [Int]?, proven: Bool, bound: (people: Int, score: Int)?, seconds: Double) {
+        let problem = model.problem
+        var subproblem = PlacementSubproblem(sizes: [], options: [], mayStayUnplaced: [], integral: [],
+                                             capacities: capacities, secondsLimit: secondsLimit)
+        for item in open {
+            let allowed = options[item] ?? model.nodes(of: item)
+            let countries = allowed.filter { $0 != model.dummy }
+            subproblem.sizes.append(problem.sizes[item])
+            subproblem.options.append(countries.map { PlacementSubproblem.Option(country: $0, score: problem.scores[item][$0]!) })
+            subproblem.mayStayUnplaced.append(allowed.contains(model.dummy))
+            subproblem.integral.append(problem.sizes[item] > 1)
+        }
+        guard let solved = mip.solve(subproblem) else { return (nil, false, nil, 0) }
+        // Each family where the solver put it; everyone alone placed again around them.
+        var chosen: [Int: [Int]] = [:]
+        for (position, item) in open.enumerated() where problem.sizes[item] > 1 {
+            let values = solved.values[position]
+            if let index = values.indices.max(by: { values[$0] < values[$1] }), values[index] > 0.5 {
+                chosen[item] = [subproblem.options[position][index].country]
+            } else {
+                chosen[item] = [model.dummy]
+            }
+        }
+        var singles: [Int: [Int]] = [:]
+        for item in open where problem.sizes[item] == 1 { singles[item] = options[item] ?? model.nodes(of: item) }
+        let placedAround = Model(restricting: model, to: chosen.merging(singles) { $1 })
+        let completed = placedAround.relax(items: open.filter { problem.sizes[$0] > 1 } + open.filter { problem.sizes[$0] == 1 },
+                                           capacities: capacities)
+        var assignment: [Int]?
+        if completed.feasible, completed.units.allSatisfy({ $0.value.count == 1 }) {
+            var next = best
+            for item in open { next[item] = completed.units[item]![0].node }
+            assignment = next
+        }
+        let bound = solved.scoreBound.map { (people: solved.peopleBound, score: $0) }
+            ?? (people: solved.peopleBound, score: Int.max / 4)
+        return (assignment, solved.provenOptimal, bound, solved.seconds)
     }
 
     /// The baseline a careful person would do by hand: items in order of their best score,
@@ -157,7 +256,8 @@ public enum PlacementSolver {
         }
         let figures = problem.evaluate(assignment)
         return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score,
-                                 provenOptimal: false, scoreBound: figures.score, searchNodes: 0)
+                                 proof: .bestFound(morePeople: 0, morePoints: 0), peopleBound: figures.people,
+                                 scoreBound: figures.score, searchNodes: 0, mip: nil, mipSeconds: 0)
     }
 }
 
@@ -476,13 +576,15 @@ struct Search {
     let restricted: Model
     let options: [Int: [Int]]
     let nodeLimit: Int
+    let deadline: ContinuousClock.Instant
     /// The value (unscaled) a solution of the open items must beat.
     var best: Int
     var bestAssignment: [Int: Int]?
     var nodes = 0
     var limitHit = false
 
-    init(model: Model, options: [Int: [Int]], nodeLimit: Int, best: Int) {
+    init(model: Model, options: [Int: [Int]], nodeLimit: Int, deadline: ContinuousClock.Instant, best: Int) {
+        self.deadline = deadline
         self.model = model
         restricted = Model(restricting: model, to: options)
         self.options = options
@@ -495,7 +597,7 @@ struct Search {
     }
 
     private mutating func explore(items: [Int], capacities: [Int], forced: [Int: Int], forcedValue: Int) {
-        guard nodes < nodeLimit else { limitHit = true; return }
+        guard nodes < nodeLimit, nodes % 16 != 15 || ContinuousClock().now < deadline else { limitHit = true; return }
         nodes += 1
         let relaxation = restricted.relax(items: items, capacities: capacities)
         guard relaxation.feasible, forcedValue + relaxation.bound > best else { return }

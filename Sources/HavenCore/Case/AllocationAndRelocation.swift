@@ -16,6 +16,9 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// Where the linked relatives' cases are placed or proposed, against this proposal; kept
     /// up to date while the proposal waits, as links change.
     public var familyUnity: String?
+    /// How the batch that proposed it was settled ("batch of 1,200: optimal", or how far from
+    /// the bound it may be where a time limit stopped the solver); nil for one proposed by hand.
+    public var batch: String?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
                 runnerUpFactors: [AllocationFactor]? = nil, runnerUpReason: String? = nil,

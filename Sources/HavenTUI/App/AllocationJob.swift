@@ -1,4 +1,6 @@
+import Dispatch
 import HavenCore
+import Synchronization
 
 /// The batch allocation as a background job: read the queue's cases, work out the placement,
 /// save each proposal, a slice at a time. Stopping it between slices keeps every proposal
@@ -8,7 +10,31 @@ public struct AllocationJob: BackgroundJob {
         case starting
         case reading(Int)
         case solving
+        /// The placement is worked out on a thread of its own, so the screen keeps answering
+        /// (and Esc stops) while a hard queue takes its seconds.
+        case waiting(SolverThread, since: ContinuousClock.Instant)
         case saving(Int)
+    }
+
+    /// The batch's solve on its own thread, and its result once there.
+    final class SolverThread: Sendable {
+        let result = Mutex<AllocationBatchResult?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+
+        init(batch: AllocationBatch, profiles: [AllocationProfile]) {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                let solved = batch.run(profiles)
+                result.withLock { $0 = solved }
+                finished.signal()
+            }
+        }
+
+        /// The result, waiting up to `milliseconds` for it.
+        func wait(milliseconds: Int) -> AllocationBatchResult? {
+            guard finished.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return nil }
+            finished.signal()
+            return result.withLock { $0 }
+        }
     }
 
     var phase = Phase.starting
@@ -31,7 +57,8 @@ public struct AllocationJob: BackgroundJob {
             case .starting:
                 try Capability.runAllocationBatch.require(context.actor)
                 let run = AllocationRun(summaries: try store.summaries(), countries: try store.hostCountries(),
-                                        policy: context.reference?.allocation ?? .plain)
+                                        policy: context.reference?.allocation ?? .plain, mip: context.mip,
+                                        secondsLimit: context.allocationSeconds)
                 guard !run.queue.isEmpty else { return .finished(message: "No granted case is waiting for a country.", failed: false) }
                 self.run = run
                 phase = .reading(0)
@@ -45,9 +72,17 @@ public struct AllocationJob: BackgroundJob {
                 return .working(phase: next == queue.count ? "working out the best placement" : "reading cases", done: next,
                                 total: queue.count)
             case .solving:
-                result = run!.batch.run(profiles)
+                phase = .waiting(SolverThread(batch: run!.batch, profiles: profiles), since: ContinuousClock.now)
+                return .working(phase: "working out the best placement", done: 0, total: Int(run!.batch.secondsLimit))
+            case let .waiting(thread, since):
+                guard let solved = thread.wait(milliseconds: 200) else {
+                    let seconds = (ContinuousClock.now - since).components.seconds
+                    return .working(phase: "working out the best placement, \(seconds) s of at most", done: Int(seconds),
+                                    total: Int(run!.batch.secondsLimit))
+                }
+                result = solved
                 phase = .saving(0)
-                return .working(phase: "saving proposals", done: 0, total: result!.proposals.count)
+                return .working(phase: "saving proposals", done: 0, total: solved.proposals.count)
             case let .saving(start):
                 let proposals = result!.proposals
                 let next = min(proposals.count, start + saveSlice)

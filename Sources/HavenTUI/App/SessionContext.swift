@@ -38,6 +38,10 @@ public struct SessionContext: Sendable {
     public var sessionID: String
     /// The server's time zone: appointments are typed and shown in it, stored in UTC.
     public var localClock: LocalClock = .server
+    /// The mixed-integer solver a batch allocation hands its hard part to, and the seconds it
+    /// may take (wired by the executable; without one the solver's own search runs alone).
+    public var mip: (any PlacementMIP)?
+    public var allocationSeconds: Double = 60
 
     public init(user: UserName, today: CalendarDate, storeDescription: String, startupWarning: String? = nil,
                 role: Role = .caseworker, clock: @escaping @Sendable () -> Timestamp = { Timestamp(secondsSinceEpoch: 0) },

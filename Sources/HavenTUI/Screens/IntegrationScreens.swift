@@ -120,6 +120,7 @@ public struct CoursesScreen: Screen {
                 try Workflow.admit(record, to: roster, by: actor, at: time)
             })]
         case let .admin(action):
+            let context = context
             return list.handle(action, current: current, form: { Self.form($0, context: context) }, removal: { .courses(.remove($0)) })
         }
         return []
@@ -249,6 +250,7 @@ public struct JobsScreen: Screen {
             guard let current, let catalogue = list.catalogue else { return [.status("There is no opening to match.", .info)] }
             return [.push(MatchListScreen.candidates(for: current, context: context, catalogue: catalogue))]
         case let .admin(action):
+            let context = context
             return list.handle(action, current: current, form: { Self.form($0, context: context) }, removal: { .openings(.remove($0)) })
         }
         return []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HavenCore
+import HavenMIP
 import HavenStore
 
 struct AllocateCommand: ParsableCommand {
@@ -20,6 +21,8 @@ struct AllocateCommand: ParsableCommand {
 
     @Flag(help: "Work out and print the proposals, but write nothing.") var dryRun = false
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Option(help: ArgumentHelp("The seconds the solver may take on a hard queue; past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
+    var timeLimit: Double = 60
     @Option(name: .customLong("case"), help: ArgumentHelp("Rank the countries for this case alone, and propose one.", valueName: "HV-…"))
     var caseID: String?
     @Option(help: ArgumentHelp("With --case: the country to propose instead of the best.", valueName: "XX")) var country: String?
@@ -30,13 +33,15 @@ struct AllocateCommand: ParsableCommand {
     func validate() throws {
         if caseID == nil, country != nil || reason != nil { throw ValidationError("--country and --reason go with --case.") }
         if caseID != nil, json { throw ValidationError("--json is for the batch; --case prints text.") }
+        guard timeLimit >= 1, timeLimit <= 3_600 else { throw ValidationError("--time-limit is 1 to 3600 seconds, not \(timeLimit).") }
     }
 
     func run() throws {
         if let caseID { return try allocateOne(caseID) }
         let (opened, actor) = try store.open(for: .runAllocationBatch)
         let reference = try opened.adopt(data.loadReferenceData())
-        let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation)
+        let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation,
+                                mip: CbcPlacementMIP(), secondsLimit: timeLimit)
         var loading = ProgressBar(total: run.queue.count, label: "Reading the queue")
         var profiles: [AllocationProfile] = []
         for start in stride(from: 0, to: run.queue.count, by: 500) {
@@ -105,7 +110,10 @@ enum AllocationJSON {
         var greedyScore: Int
         var greedyPlaced: Int
         var scoreBound: Int
+        var peopleBound: Int
         var provenOptimal: Bool
+        /// "optimal", or the gap to the bound where the time limit stopped the solver.
+        var proof: String
         var dryRun: Bool
         var saved: Int
         var text: String
@@ -126,7 +134,7 @@ enum AllocationJSON {
         let document = Document(
             summary: Summary(queued: queued, placed: result.people, familyGroups: result.familyGroups, totalScore: result.score,
                              greedyScore: result.greedyScore, greedyPlaced: result.greedyPeople, scoreBound: result.scoreBound,
-                             provenOptimal: result.provenOptimal, dryRun: dryRun, saved: saved, text: summary),
+                             peopleBound: result.peopleBound, provenOptimal: result.provenOptimal, proof: result.proof.label, dryRun: dryRun, saved: saved, text: summary),
             proposals: result.proposals.map {
                 Proposal(caseID: $0.caseID.rawValue, country: $0.country.rawValue, score: $0.score, factors: factors($0.factors),
                          runnerUp: $0.runnerUp?.rawValue, runnerUpScore: $0.runnerUp == nil ? nil : $0.runnerUpFactors.score,
