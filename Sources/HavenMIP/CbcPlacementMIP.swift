@@ -23,20 +23,27 @@ public struct CbcPlacementMIP: PlacementMIP {
             return PlacementSubsolution(values: subproblem.options.map { _ in [] }, provenOptimal: true, peopleBound: 0,
                                         scoreBound: 0, seconds: 0)
         }
-        // Stage 1: the most people.
-        let people = layout.sizes
-        let first = layout.solve(objective: people, peopleAtLeast: nil, seconds: subproblem.secondsLimit)
-        guard let firstValues = first.values else { return nil }
-        let peopleBound = Int((first.bound + 1e-6).rounded(.down))
-        let peopleFound = Int((first.objective + 1e-6).rounded(.down))
-        guard first.proven || peopleFound >= peopleBound else {
-            return PlacementSubsolution(values: layout.split(firstValues), provenOptimal: false, peopleBound: peopleBound,
-                                        scoreBound: nil, seconds: elapsed())
+        // Stage 1: the most people, unless the relaxation already proved it.
+        var firstValues: [Double]?
+        let peopleFound: Int
+        if let known = subproblem.knownPeople {
+            peopleFound = known
+        } else {
+            let first = layout.solve(objective: layout.sizes, peopleAtLeast: nil, seconds: subproblem.secondsLimit)
+            guard let values = first.values else { return nil }
+            let peopleBound = Int((first.bound + 1e-6).rounded(.down))
+            peopleFound = Int((first.objective + 1e-6).rounded(.down))
+            guard first.proven || peopleFound >= peopleBound else {
+                return PlacementSubsolution(values: layout.split(values), provenOptimal: false, peopleBound: peopleBound,
+                                            scoreBound: nil, seconds: elapsed())
+            }
+            firstValues = values
         }
         // Stage 2: the highest score with that many placed.
         let remaining = max(1, subproblem.secondsLimit - elapsed())
         let second = layout.solve(objective: layout.scores, peopleAtLeast: Double(peopleFound) - 1e-6, seconds: remaining)
         guard let secondValues = second.values else {
+            guard let firstValues else { return nil }
             return PlacementSubsolution(values: layout.split(firstValues), provenOptimal: false, peopleBound: peopleFound,
                                         scoreBound: nil, seconds: elapsed())
         }

@@ -102,7 +102,11 @@ final class AllocationByHandTests: XCTestCase {
             let batchProposal = try XCTUnwrap(batch.run([person]).proposals.first)
             let best = try XCTUnwrap(choice.best)
             XCTAssertEqual(best.score, batchProposal.score, "#\(number)")
-            XCTAssertEqual(try choice.planned(batchProposal.country), batchProposal, "#\(number)")
+            // The same proposal but for the batch's own line (how the batch was settled).
+            var expected = batchProposal
+            XCTAssertEqual(expected.batch, "batch of 1: optimal")
+            expected.batch = nil
+            XCTAssertEqual(try choice.planned(batchProposal.country), expected, "#\(number)")
             XCTAssertFalse(choice.needsReason(batchProposal.country))
         }
     }
@@ -138,6 +142,7 @@ final class AllocationByHandTests: XCTestCase {
         XCTAssertEqual(planned.runnerUp, code("DE"))
         XCTAssertEqual(planned.runnerUpReason, "Germany scores 5 points more, 20 against 15 (Language +20, Preference −15), "
                        + "but Netherlands was chosen by hand: Его жена — гражданка Нидерландов.")
+        XCTAssertEqual(planned.preferences, "1st NL: proposed")
         // The best needs no reason, and a reason given anyway is not kept.
         XCTAssertEqual(try choice.planned(code("DE"), reason: "whatever").runnerUpReason,
                        "Netherlands scores 5 points less, 15 against 20 (Language −20, Preference +15).")
@@ -190,5 +195,64 @@ final class AllocationByHandTests: XCTestCase {
         let refreshed = FamilyLinks.refreshExplanation(record, context)
         XCTAssertEqual(refreshed.allocation?.factors.score, 30)
         XCTAssertEqual(refreshed.allocation?.runnerUpReason, "Netherlands scores 30 points less, 0 against 30 (Family ties −30).")
+    }
+}
+
+/// Issue 26, point 5: the explanation shows where each stated preference stood, and a choice
+/// by hand that passes over a preference with a place needs a reason, kept in the explanation.
+final class AllocationPreferenceTests: XCTestCase {
+    let scorer = AllocationScorer(policy: AllocationTests.policy, countries: AllocationTests.countries)
+    func code(_ text: String) -> CountryCode { CountryCode(text)! }
+
+    func testTheBatchSaysWhereEachPreferenceStood() {
+        // Two German speakers want NL first; NL has one place, GB none.
+        let first = AllocationProfile(id: CaseID(number: 1), languages: [LanguageCode("de")!: .c1], preferences: [code("NL"), code("GB"), code("DE")])
+        let second = AllocationProfile(id: CaseID(number: 2), languages: [LanguageCode("nl")!: .c2], preferences: [code("NL")])
+        let result = AllocationBatch(scorer: scorer, free: [code("DE"): 2, code("NL"): 1, code("GB"): 0]).run([first, second])
+        let byCase = Dictionary(uniqueKeysWithValues: result.proposals.map { ($0.caseID.number, $0) })
+        XCTAssertEqual(byCase[2]?.country, code("NL"))
+        XCTAssertEqual(byCase[2]?.preferences, "1st NL: proposed")
+        XCTAssertEqual(byCase[1]?.country, code("DE"))
+        let standing = try! XCTUnwrap(byCase[1]?.preferences)
+        XCTAssertTrue(standing.hasPrefix("1st NL: "), standing)
+        XCTAssertTrue(standing.contains("2nd GB: no place left"), standing)
+        XCTAssertTrue(standing.hasSuffix("3rd DE: proposed"), standing)
+        let proposal = byCase[1]!.proposal(by: "oleh.s", at: Fixtures.now)
+        XCTAssertEqual(proposal.preferences, standing)
+        XCTAssertEqual(proposal.batch, "batch of 2: optimal")
+        let wording = AuditWording.describe(FieldChange(field: "allocation.preferences", before: nil, after: "\"\(standing)\""), in: nil as Case?)
+        XCTAssertEqual(wording.label, "Preferences against the proposal")
+        XCTAssertEqual(wording.section, "Allocation")
+    }
+
+    func testPassingOverAStatedPreferenceByHandNeedsAReason() throws {
+        // DE scores most (German C2); the person's first choice is GB, which has a place.
+        let person = AllocationProfile(id: CaseID(number: 7), languages: [LanguageCode("de")!: .c2], preferences: [code("GB")])
+        let batch = AllocationBatch(scorer: scorer, free: [code("DE"): 1, code("NL"): 1, code("GB"): 1])
+        let choice = AllocationChoice(profile: person, batch: batch)
+        XCTAssertEqual(choice.best?.country.code, code("DE"))
+        // The best (the batch's own choice, preferences weighed in) needs no reason.
+        XCTAssertFalse(choice.needsReason(code("DE")))
+        XCTAssertNil(choice.passedOverPreference(code("DE")))
+        // NL ties with nothing and passes over the 1st choice GB, which has a place.
+        XCTAssertTrue(choice.needsReason(code("NL")))
+        XCTAssertEqual(choice.passedOverPreference(code("NL"))?.option.country.code, code("GB"))
+        XCTAssertNil(choice.passedOverPreference(code("GB")))
+        XCTAssertThrowsError(try choice.planned(code("NL"))) { error in
+            guard case let .invalid(issues)? = error as? WorkflowError else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.first?.message, "United Kingdom is the person's 1st choice and has a place: say why Netherlands instead.")
+        }
+        let planned = try choice.planned(code("NL"), reason: "Partner lives in Utrecht; agreed at interview")
+        XCTAssertTrue(planned.runnerUpReason.contains("agreed at interview"), planned.runnerUpReason)
+        XCTAssertTrue(planned.runnerUpReason.hasSuffix("It goes against the person's 1st choice, United Kingdom, which has a place."),
+                      planned.runnerUpReason)
+        XCTAssertTrue(try XCTUnwrap(planned.preferences).hasPrefix("1st GB: "))
+        // With no place in GB, the preference cannot be had: only the lower score asks for a reason.
+        let full = AllocationChoice(profile: person, batch: AllocationBatch(scorer: scorer, free: [code("DE"): 1, code("NL"): 1, code("GB"): 0]))
+        XCTAssertNil(full.passedOverPreference(code("NL")))
+        XCTAssertThrowsError(try full.planned(code("NL"))) { error in
+            guard case let .invalid(issues)? = error as? WorkflowError else { return XCTFail("\(error)") }
+            XCTAssertTrue(issues.first?.message.hasPrefix("Germany scores") == true, "\(issues)")
+        }
     }
 }

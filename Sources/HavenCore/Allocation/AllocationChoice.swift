@@ -62,7 +62,20 @@ public struct AllocationChoice: Sendable {
     /// case: then the person says why, and the explanation keeps it.
     public func needsReason(_ country: CountryCode) -> Bool {
         guard let best, let chosen = options.first(where: { $0.country.code == country }) else { return false }
-        return (chosen.score ?? Int.min) < (best.score ?? Int.min)
+        return (chosen.score ?? Int.min) < (best.score ?? Int.min) || passedOverPreference(country) != nil
+    }
+
+    /// The person's stated preference, ranked above `country`, that could take the case: a
+    /// proposal there goes against it and needs a reason (issue 26). Nil when none is passed
+    /// over, and for the best country, which the batch itself would propose (the preferences
+    /// are already weighed in its score).
+    public func passedOverPreference(_ country: CountryCode) -> (rank: Int, option: Option)? {
+        guard country != best?.country.code else { return nil }
+        for (rank, preferred) in profile.preferences.enumerated() {
+            if preferred == country { return nil }
+            if let option = options.first(where: { $0.country.code == preferred }), option.isProposable { return (rank, option) }
+        }
+        return nil
     }
 
     /// The proposal for `country`, as the batch would make it; `reason` is required (and kept
@@ -75,6 +88,10 @@ public struct AllocationChoice: Sendable {
         if let refusal = option.refusal { throw .invalid([ValidationIssue(field: "country", message: refusal)]) }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let byHand = needsReason(country) ? trimmed : nil
+        if byHand?.isEmpty == true, let (rank, preferred) = passedOverPreference(country) {
+            throw .invalid([ValidationIssue(field: "reason", message: "\(preferred.country.name) is the person's "
+                                            + "\(Self.ordinal(rank)) choice and has a place: say why \(option.country.name) instead.")])
+        }
         if byHand?.isEmpty == true, let best {
             throw .invalid([ValidationIssue(field: "reason", message: "\(best.country.name) scores \(best.score ?? 0) against "
                                             + "\(option.score ?? 0) and has a place: say why \(option.country.name) instead.")])
@@ -84,7 +101,15 @@ public struct AllocationChoice: Sendable {
         var planned = batch.planned(member: 0, of: [0], in: index, scores: scores, profiles: [profile], compiled: compiled,
                                     capacities: batch.capacities, byHand: byHand)
         planned.familyUnity = option.familyUnity
+        planned.preferences = batch.preferenceStanding(profile.preferences, chosen: index, scores: scores,
+                                                       capacities: batch.capacities, groupSize: 1)
+        if let (rank, preferred) = passedOverPreference(country), byHand != nil {
+            planned.runnerUpReason += " It goes against the person's \(Self.ordinal(rank)) choice, \(preferred.country.name), which has a place."
+        }
         return planned
+    }
+
+    public static func ordinal(_ rank: Int) -> String { rank < 3 ? ["1st", "2nd", "3rd"][rank] : "\(rank + 1)th"
     }
 }
 

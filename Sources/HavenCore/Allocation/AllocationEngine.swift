@@ -186,6 +186,8 @@ public struct PlannedAllocation: Hashable, Sendable {
     /// How the batch that proposed it was settled: "batch of 1,200: optimal", or the gap to
     /// the bound where it stopped at a limit. Nil for a proposal by hand.
     public var batch: String? = nil
+    /// Where each of the person's ranked preferences stood (`AllocationBatch.preferenceStanding`).
+    public var preferences: String? = nil
 
     public var score: Int { factors.score }
 
@@ -194,6 +196,7 @@ public struct PlannedAllocation: Hashable, Sendable {
         var proposal = AllocationProposal(country: country, factors: factors, runnerUp: runnerUp, runnerUpFactors: runnerUpFactors,
                                           runnerUpReason: runnerUpReason, proposedBy: user, proposedAt: time)
         proposal.batch = batch
+        proposal.preferences = preferences
         if let familyUnity {
             proposal.familyUnity = familyUnity
         } else if !groupedWith.isEmpty {
@@ -324,9 +327,12 @@ public struct AllocationBatch: Sendable {
             reason = scores.held.map { "family unity: linked relatives are placed in \($0)" } ?? "no other country is open to this case"
         }
         let ids = group.map { profiles[$0].id }
-        return PlannedAllocation(caseID: profiles[member].id, country: country.code, factors: factors,
-                                 runnerUp: runnerUp.map { countries[$0].code }, runnerUpFactors: runnerUpFactors,
-                                 runnerUpReason: reason, groupedWith: ids.filter { $0 != profiles[member].id })
+        var planned = PlannedAllocation(caseID: profiles[member].id, country: country.code, factors: factors,
+                                        runnerUp: runnerUp.map { countries[$0].code }, runnerUpFactors: runnerUpFactors,
+                                        runnerUpReason: reason, groupedWith: ids.filter { $0 != profiles[member].id })
+        planned.preferences = preferenceStanding(profiles[member].preferences, chosen: chosen, scores: scores,
+                                                 capacities: capacities, groupSize: group.count)
+        return planned
     }
 
     /// The placement problem of a queue: one item per family group, its score in each country.

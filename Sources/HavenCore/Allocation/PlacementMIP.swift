@@ -35,6 +35,9 @@ public struct PlacementSubproblem: Sendable {
     public var capacities: [Int]
     /// Seconds the solver may take; past them it returns the best it found.
     public var secondsLimit: Double
+    /// The most people the open items can place, when the relaxation's bound already proves
+    /// it (the best found meets it): stage 1 is then skipped.
+    public var knownPeople: Int?
 
     public var itemCount: Int { sizes.count }
     public var columnCount: Int { options.reduce(0) { $0 + $1.count } }

@@ -158,8 +158,12 @@ public enum PlacementSolver {
             }
             proven = !search.limitHit
             if !proven, let mip {
+                // When the best found already places as many people as the bound allows, the
+                // solver needs only the score stage.
+                let peopleProven = problem.evaluate(best.map { $0 < problem.countryCount ? Optional($0) : nil }).people >= bound.people
+                let openPeople = open.reduce(0) { $0 + (best[$1] == model.dummy ? 0 : problem.sizes[$1]) }
                 let handed = handOver(open: open, options: options, capacities: capacities, best: best, model: model,
-                                      mip: mip, secondsLimit: secondsLimit)
+                                      mip: mip, secondsLimit: secondsLimit, knownPeople: peopleProven ? openPeople : nil)
                 mipName = mip.name
                 mipSeconds = handed.seconds
                 if let assignment = handed.assignment, model.value(of: assignment) > bestValue {
@@ -199,11 +203,11 @@ public enum PlacementSolver {
     /// whole assignment (in model nodes), whether the solver proved it, and its bound on the
     /// open items (people, then score).
     static func handOver(open: [Int], options: [Int: [Int]], capacities: [Int], best: [Int], model: Model,
-                         mip: any PlacementMIP, secondsLimit: Double)
+                         mip: any PlacementMIP, secondsLimit: Double, knownPeople: Int?)
         -> (assignment: [Int]?, proven: Bool, bound: (people: Int, score: Int)?, seconds: Double) {
         let problem = model.problem
         var subproblem = PlacementSubproblem(sizes: [], options: [], mayStayUnplaced: [], integral: [],
-                                             capacities: capacities, secondsLimit: secondsLimit)
+                                             capacities: capacities, secondsLimit: secondsLimit, knownPeople: knownPeople)
         for item in open {
             let allowed = options[item] ?? model.nodes(of: item)
             let countries = allowed.filter { $0 != model.dummy }

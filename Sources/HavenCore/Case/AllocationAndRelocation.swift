@@ -19,6 +19,9 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// How the batch that proposed it was settled ("batch of 1,200: optimal", or how far from
     /// the bound it may be where a time limit stopped the solver); nil for one proposed by hand.
     public var batch: String?
+    /// Where each of the person's ranked preferences stood against the proposed country
+    /// ("1st NL: no place left · 2nd DE: proposed").
+    public var preferences: String?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
                 runnerUpFactors: [AllocationFactor]? = nil, runnerUpReason: String? = nil,

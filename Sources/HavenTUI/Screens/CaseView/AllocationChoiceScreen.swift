@@ -104,12 +104,16 @@ public struct AllocationChoiceScreen: Screen {
             guard choice.needsReason(option.country.code), let best = choice.best else { return [propose(option.country.code, reason: "")] }
             reason = TextField(maximumLength: 500)
             reasonFor = option.country.code
+            if let (rank, preferred) = choice.passedOverPreference(option.country.code) {
+                return [.status("\(preferred.country.name) is their \(AllocationChoice.ordinal(rank)) choice and has a place: "
+                                + "say why \(option.country.name). Enter proposes, Esc cancels.", .warning)]
+            }
             return [.status("\(best.country.name) scores \(best.score ?? 0) against \(option.score ?? 0) and has a place: "
                             + "say why \(option.country.name). Enter proposes, Esc cancels.", .warning)]
         case .saveReason:
             guard let country = reasonFor, let text = reason?.text else { return [] }
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                return [.status("Say why \(country) rather than the better score; Esc cancels.", .warning)]
+                return [.status("Say why \(country); Esc cancels.", .warning)]
             }
             return [propose(country, reason: text)]
         case .cancelReason:

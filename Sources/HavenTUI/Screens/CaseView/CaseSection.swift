@@ -122,6 +122,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 }
                 if let reason = allocation.runnerUpReason { lines.append(field("Why not", reason)) }
                 if let unity = allocation.familyUnity { lines.append(field("Family", unity)) }
+                if let preferences = allocation.preferences { lines.append(field("Choices", preferences)) }
                 if let batch = allocation.batch { lines.append(field("Batch", batch)) }
                 if let override = allocation.override { lines.append(field("Overridden to", "\(override.country): \(override.reason)")) }
                 lines.append(field("Review", allocation.review.map { review in
