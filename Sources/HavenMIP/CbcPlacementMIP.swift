@@ -1,5 +1,10 @@
 import CCbc
 import HavenCore
+import Synchronization
+
+/// CBC 2.10's `CbcMain` is not safe to run twice at once in one process (coin-or/Cbc#332): a
+/// batch stopped with Esc may still be solving when another starts. Every solve takes this.
+let cbcLock = Mutex<Void>(())
 
 /// COIN-OR CBC (Debian's coinor-libcbc-dev) behind `PlacementMIP`: the part of an allocation
 /// the solver's own search cannot settle quickly is solved here, as a mixed-integer program in
@@ -12,6 +17,10 @@ public struct CbcPlacementMIP: PlacementMIP {
     public var name: String { "COIN-OR CBC " + String(cString: Cbc_getVersion()) }
 
     public func solve(_ subproblem: PlacementSubproblem) -> PlacementSubsolution? {
+        cbcLock.withLock { _ in solveAlone(subproblem) }
+    }
+
+    func solveAlone(_ subproblem: PlacementSubproblem) -> PlacementSubsolution? {
         let clock = ContinuousClock()
         let started = clock.now
         func elapsed() -> Double {
@@ -31,26 +40,37 @@ public struct CbcPlacementMIP: PlacementMIP {
         } else {
             let first = layout.solve(objective: layout.sizes, peopleAtLeast: nil, seconds: subproblem.secondsLimit)
             guard let values = first.values else { return nil }
-            let peopleBound = Int((first.bound + 1e-6).rounded(.down))
-            peopleFound = Int((first.objective + 1e-6).rounded(.down))
+            let everyone = subproblem.sizes.reduce(0, +)
+            let peopleBound = first.bound.isFinite ? min(everyone, whole(first.bound)) : everyone
+            peopleFound = whole(first.objective)
             guard first.proven || peopleFound >= peopleBound else {
                 return PlacementSubsolution(values: layout.split(values), provenOptimal: false, peopleBound: peopleBound,
                                             scoreBound: nil, seconds: elapsed())
             }
             firstValues = values
         }
-        // Stage 2: the highest score with that many placed.
-        let remaining = max(1, subproblem.secondsLimit - elapsed())
+        // Stage 2: the highest score with that many placed, in the time left.
+        let remaining = subproblem.secondsLimit - elapsed()
+        guard remaining >= 0.5 else {
+            guard let firstValues else { return nil }
+            return PlacementSubsolution(values: layout.split(firstValues), provenOptimal: false, peopleBound: peopleFound,
+                                        scoreBound: nil, seconds: elapsed())
+        }
         let second = layout.solve(objective: layout.scores, peopleAtLeast: Double(peopleFound) - 1e-6, seconds: remaining)
         guard let secondValues = second.values else {
             guard let firstValues else { return nil }
             return PlacementSubsolution(values: layout.split(firstValues), provenOptimal: false, peopleBound: peopleFound,
                                         scoreBound: nil, seconds: elapsed())
         }
-        let scoreBound = Int((second.bound + 1e-6).rounded(.down))
+        let scoreBound = second.bound.isFinite ? whole(second.bound) : nil
         return PlacementSubsolution(values: layout.split(secondValues), provenOptimal: second.proven, peopleBound: peopleFound,
                                     scoreBound: scoreBound, seconds: elapsed())
     }
+}
+
+/// The whole number a solver's value stands for, allowing for its floating-point tolerance.
+func whole(_ value: Double) -> Int {
+    Int((value + max(1e-6, 1e-9 * abs(value))).rounded(.down))
 }
 
 /// The subproblem as CBC's column-major matrix: one column per (item, option); one row per
@@ -120,15 +140,24 @@ struct Layout {
         Cbc_setAllowableGap(model, 1e-7)
         Cbc_setAllowableFractionGap(model, 0)
         Cbc_setMaximumSeconds(model, max(0.5, seconds))
+        // Wall-clock seconds, not processor time: a loaded server must not stretch the limit.
+        Cbc_setParameter(model, "timeMode", "elapsed")
         // No MIP start: CBC 2.10.8's C interface fails on one ("Illegal index in
         // ClpModel::getColumnName") and then returns nothing proven; its own heuristics find
         // the incumbent's equal at once on every family measured.
         _ = Cbc_solve(model)
-        guard Cbc_isProvenInfeasible(model) == 0, let solution = Cbc_getColSolution(model) else { return (nil, 0, 0, false) }
+        // Only a whole-number solution counts (`Cbc_getColSolution` may hold the relaxation's
+        // fractional point when the limit came first), and only a clean finish or a limit
+        // gives a bound (status 2 is a numerical breakdown, 5 an interruption).
+        let status = Cbc_status(model)
+        guard status == 0 || status == 1, Cbc_isProvenInfeasible(model) == 0, Cbc_isAbandoned(model) == 0,
+              let solution = Cbc_bestSolution(model) else { return (nil, 0, 0, false) }
         let values = Array(UnsafeBufferPointer(start: solution, count: columns))
         let found = zip(values, objective).reduce(0) { $0 + $1.0 * $1.1 }
-        let proven = Cbc_isProvenOptimal(model) != 0
-        let bound = proven ? found : max(found, Cbc_getBestPossibleObjValue(model))
+        let proven = status == 0 && Cbc_isProvenOptimal(model) != 0
+        let possible = Cbc_getBestPossibleObjValue(model)
+        guard proven || (possible.isFinite && abs(possible) < 1e40) else { return (values, found, .infinity, false) }
+        let bound = proven ? found : max(found, possible)
         return (values, found, bound, proven)
     }
 }

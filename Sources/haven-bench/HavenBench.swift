@@ -20,7 +20,7 @@ struct HavenBench: ParsableCommand {
     @Option(help: "Which part to measure: all, store, allocation, open, terminal, typeahead, waits, aging, jobs or check.") var part: Part = .all
 
     enum Part: String, ExpressibleByArgument, CaseIterable {
-        case all, store, allocation, open, terminal, typeahead, waits, aging, jobs, check, erasure, postgres
+        case all, store, allocation, year, open, terminal, typeahead, waits, aging, jobs, check, erasure, postgres
     }
 
     @Option(help: "With --part jobs: saves a case to age the store by before the reading jobs run again (0: not aged; it changes the store).")
@@ -31,6 +31,8 @@ struct HavenBench: ParsableCommand {
     @Option(help: "With --part allocation: the seconds Haven's solver may take on one queue.") var allocationSeconds = 60.0
     @Option(help: "With --part allocation: the seconds GLPK may take on one queue.") var referenceSeconds = 120.0
     @Option(help: "With --part allocation: the largest queue GLPK is run on.") var referenceUpTo = 10_000
+    @Option(help: "With --part year: arrivals over the year.") var yearCases = 5_200
+    @Option(help: "With --part year: the year's places, as a share of the arrivals.") var yearPlaces = 0.95
 
     @Option(help: "With --part waits: how many new cases the import adds.") var importing = 5_000
     @Option(help: "With --part aging: saves a case the store is aged by.") var savesPerCase = 20
@@ -114,6 +116,7 @@ struct HavenBench: ParsableCommand {
         if part == .erasure { return try erasureBenchmark() }
         if part == .postgres { return try postgresBenchmark() }
         if part == .allocation { return try allocationFamiliesBenchmark() }
+        if part == .year { return try yearSimulation() }
         if part == .all { try allocationBenchmark() }
         if part == .all || part == .store { try storeBenchmark() }
     }
@@ -137,7 +140,7 @@ struct HavenBench: ParsableCommand {
         let (result, seconds) = time { batch.run(profiles) }
         let grouped = profiles.filter { !$0.linkedCases.isEmpty }.count
         print(row("exact batch allocation (\(result.familyGroups) family groups, \(grouped) cases)", seconds))
-        print("  placed \(result.people) of \(cases); total score \(result.score) (bound \(result.scoreBound), "
+        print("  placed \(result.people) of \(cases); total score \(result.score) (bound \(result.scoreBound.map(String.init) ?? "unknown"), "
               + "\(result.proof.label), \(result.searchNodes) search nodes)")
         print("  greedy baseline: placed \(result.greedyPeople), total score \(result.greedyScore) "
               + String(format: "(exact is %+.2f%%)", 100 * Double(result.score - result.greedyScore) / Double(max(1, result.greedyScore))))

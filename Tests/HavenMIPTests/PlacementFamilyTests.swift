@@ -10,6 +10,8 @@ import HavenStore
 final class PlacementFamilyTests: XCTestCase {
     static let reference = try! ReferenceDataLoader.load(.builtIn)
     let mip = CbcPlacementMIP()
+    var glpkFinished = 0
+    var glpkStopped = 0
 
     func instance(_ family: PlacementFamily, cases: Int, seed: UInt64) -> PlacementInstance {
         family.instance(cases: cases, seed: seed, countries: Self.reference.countries, policy: Self.reference.allocation,
@@ -20,10 +22,20 @@ final class PlacementFamilyTests: XCTestCase {
     func check(_ solution: PlacementSolution, _ problem: PlacementProblem, _ label: String,
                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertTrue(problem.isFeasible(solution.assignment), "\(label): infeasible", file: file, line: line)
-        guard let reference = GlpkReference.solve(problem, secondsLimit: 120) else {
+        guard let reference = GlpkReference.solve(problem, secondsLimit: 60) else {
             return XCTFail("\(label): GLPK failed", file: file, line: line)
         }
-        guard reference.finished else { return }
+        guard reference.finished else {
+            glpkStopped += 1
+            // GLPK's best found is still a lower bound on the optimum.
+            XCTAssertLessThanOrEqual(reference.people, solution.peopleBound, "\(label): GLPK beyond the people bound", file: file, line: line)
+            if solution.provenOptimal {
+                XCTAssertFalse((reference.people, reference.score) > (solution.people, solution.score),
+                               "\(label): GLPK found better than an answer said optimal", file: file, line: line)
+            }
+            return
+        }
+        glpkFinished += 1
         XCTAssertLessThanOrEqual(solution.people, reference.people, "\(label): more people than GLPK's optimum", file: file, line: line)
         if solution.provenOptimal {
             XCTAssertEqual(solution.people, reference.people, "\(label): people, said optimal", file: file, line: line)
@@ -32,22 +44,27 @@ final class PlacementFamilyTests: XCTestCase {
             // A result short of the optimum must say how far it may be, and the optimum must lie within it.
             XCTAssertGreaterThanOrEqual(solution.peopleBound, reference.people, "\(label): people bound below the optimum",
                                         file: file, line: line)
-            if solution.peopleBound == reference.people {
-                XCTAssertGreaterThanOrEqual(solution.scoreBound, reference.score, "\(label): score bound below the optimum",
+            if solution.peopleBound == reference.people, let scoreBound = solution.scoreBound {
+                XCTAssertGreaterThanOrEqual(scoreBound, reference.score, "\(label): score bound below the optimum",
                                             file: file, line: line)
             }
         }
     }
 
     func testEveryFamilyIsSolvedExactlyWithCBCAndMatchesGLPK() {
+        var handedToCBC: Set<PlacementFamily> = []
         for family in PlacementFamily.allCases {
             for seed in 1...3 as ClosedRange<UInt64> {
                 let problem = instance(family, cases: 150, seed: seed).problem
                 let solution = PlacementSolver.solve(problem, mip: mip, secondsLimit: 60)
                 XCTAssertTrue(solution.provenOptimal, "\(family) seed \(seed): \(solution.proof.label)")
+                if solution.mip != nil { handedToCBC.insert(family) }
                 check(solution, problem, "\(family) seed \(seed)")
             }
         }
+        // The hard families reach CBC (else this test checks only the own search).
+        XCTAssertTrue(handedToCBC.isSuperset(of: [.largeFamilies, .tightPacking]), "\(handedToCBC)")
+        XCTAssertGreaterThanOrEqual(glpkFinished, 20, "GLPK finished \(glpkFinished), stopped \(glpkStopped)")
     }
 
     func testSmallRandomQueuesAreExactEvenWithoutAMIPSolver() {
@@ -88,7 +105,7 @@ final class PlacementFamilyTests: XCTestCase {
         }
     }
 
-    func testAResultStoppedAtALimitSaysHowFarItMayBeAndNeverOptimal() {
+    func testAResultStoppedAtALimitSaysHowFarItMayBeAndNeverOptimal() throws {
         // Tight packing with the own search cut to one node and no MIP solver: it cannot prove it.
         var labelled = 0
         for seed in 1...6 as ClosedRange<UInt64> {
@@ -102,10 +119,67 @@ final class PlacementFamilyTests: XCTestCase {
             if !stopped.provenOptimal {
                 labelled += 1
                 XCTAssertTrue(stopped.proof.label.hasPrefix("best found"), stopped.proof.label)
+                XCTAssertTrue(stopped.proof.label.hasSuffix("(stopped at a limit)"), stopped.proof.label)
                 XCTAssertGreaterThanOrEqual(stopped.peopleBound, exact.people)
-                if stopped.peopleBound == exact.people { XCTAssertGreaterThanOrEqual(stopped.scoreBound, exact.score) }
+                if stopped.peopleBound == exact.people, let bound = stopped.scoreBound { XCTAssertGreaterThanOrEqual(bound, exact.score) }
+                if case let .bestFound(0, points?) = stopped.proof {
+                    XCTAssertEqual(stopped.proof.label, "best found, within \(points) point\(points == 1 ? "" : "s") of the bound (stopped at a limit)")
+                    XCTAssertEqual(points, try XCTUnwrap(stopped.scoreBound) - stopped.score)
+                }
             }
         }
         XCTAssertGreaterThan(labelled, 0, "no instance stopped at the limit; the test does not reach the label")
+    }
+}
+
+/// A MIP solver that fails or lies, in the ways a real one can (no solution, an unproven
+/// stop, a bound below what is already held, "optimal" for something worse): the placement
+/// must stay feasible, never get worse than its own incumbent, and never say optimal wrongly.
+final class UntrustedMIPTests: XCTestCase {
+    struct Stub: PlacementMIP {
+        enum Behaviour: Sendable { case fails, emptyButProven, lowBoundUnproven, stage1Unfinished }
+        let behaviour: Behaviour
+        var name: String { "stub" }
+        func solve(_ subproblem: PlacementSubproblem) -> PlacementSubsolution? {
+            let nothing = subproblem.options.map { [Double](repeating: 0, count: $0.count) }
+            switch behaviour {
+            case .fails: return nil
+            case .emptyButProven:
+                // Everyone unplaced, "proven optimal", bound 0.
+                return PlacementSubsolution(values: nothing, provenOptimal: true, peopleBound: 0, scoreBound: 0, seconds: 0)
+            case .lowBoundUnproven:
+                return PlacementSubsolution(values: nothing, provenOptimal: false, peopleBound: 0, scoreBound: 0, seconds: 0)
+            case .stage1Unfinished:
+                return PlacementSubsolution(values: nothing, provenOptimal: false, peopleBound: subproblem.sizes.reduce(0, +),
+                                            scoreBound: nil, seconds: 0)
+            }
+        }
+    }
+
+    func testAFailingOrLyingSolverNeverMakesTheAnswerWorseOrFalselyOptimal() throws {
+        var reached = 0
+        for seed in 1...4 as ClosedRange<UInt64> {
+            let problem = PlacementFamily.tightPacking.instance(cases: 200, seed: seed, countries: PlacementFamilyTests.reference.countries,
+                                                               policy: PlacementFamilyTests.reference.allocation,
+                                                               occupations: PlacementFamilyTests.reference.occupations).problem
+            let own = PlacementSolver.solve(problem, nodeLimit: 1)
+            guard !own.provenOptimal else { continue }
+            reached += 1
+            let exact = PlacementSolver.solve(problem, mip: CbcPlacementMIP())
+            for behaviour in [Stub.Behaviour.fails, .emptyButProven, .lowBoundUnproven, .stage1Unfinished] {
+                let solution = PlacementSolver.solve(problem, mip: Stub(behaviour: behaviour), nodeLimit: 1)
+                let label = "seed \(seed), \(behaviour)"
+                XCTAssertTrue(problem.isFeasible(solution.assignment), label)
+                XCTAssertFalse((own.people, own.score) > (solution.people, solution.score), "\(label): worse than its own incumbent")
+                XCTAssertEqual(solution.mip, "stub", label)
+                if (solution.people, solution.score) < (exact.people, exact.score) {
+                    XCTAssertFalse(solution.provenOptimal, "\(label): \(solution.proof.label)")
+                }
+                XCTAssertGreaterThanOrEqual(solution.peopleBound, exact.people, label)
+                if solution.peopleBound == exact.people, let bound = solution.scoreBound { XCTAssertGreaterThanOrEqual(bound, exact.score, label) }
+                XCTAssertFalse(solution.proof.label.contains("\(Int.max / 4)"), solution.proof.label)
+            }
+        }
+        XCTAssertGreaterThan(reached, 0, "no instance reached the MIP solver")
     }
 }

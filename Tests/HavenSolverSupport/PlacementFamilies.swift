@@ -106,7 +106,7 @@ extension PlacementFamily {
         return PlacementInstance(family: self, batch: batch, profiles: profiles)
     }
 
-    static func people(count: Int, countries: [HostCountry], occupations: OccupationCatalogue,
+    public static func people(count: Int, countries: [HostCountry], occupations: OccupationCatalogue,
                        random: inout SeededGenerator) -> [AllocationProfile] {
         let languages = Array(Set(countries.flatMap(\.languages))).sorted { $0.rawValue < $1.rawValue }
         let english = LanguageCode("en")!
@@ -139,7 +139,7 @@ extension PlacementFamily {
     }
 
     /// Links runs of neighbouring cases into family groups until `share` of the cases are in one.
-    static func link(_ profiles: inout [AllocationProfile], share: Double, sizes: ClosedRange<Int>, random: inout SeededGenerator) {
+    public static func link(_ profiles: inout [AllocationProfile], share: Double, sizes: ClosedRange<Int>, random: inout SeededGenerator) {
         let target = Int(Double(profiles.count) * share)
         var index = 0
         var grouped = 0

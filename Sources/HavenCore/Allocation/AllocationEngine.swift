@@ -218,7 +218,7 @@ public struct AllocationBatchResult: Sendable {
     /// No allocation places more people than `peopleBound`, nor, placing that many, scores
     /// more than `scoreBound`.
     public var peopleBound: Int
-    public var scoreBound: Int
+    public var scoreBound: Int?
     /// Optimal, or the gap to the bound where a limit stopped the solver.
     public var proof: PlacementProof
     public var familyGroups: Int
@@ -335,6 +335,18 @@ public struct AllocationBatch: Sendable {
         return planned
     }
 
+    /// 1200 as "1,200", as the screens write counts.
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        guard digits.count > 3 else { return digits }
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { text += "," }
+            text.append(digit)
+        }
+        return text
+    }
+
     /// The placement problem of a queue: one item per family group, its score in each country.
     public func problem(_ profiles: [AllocationProfile]) -> PlacementProblem {
         let compiled = profiles.map(scorer.compile)
@@ -352,7 +364,7 @@ public struct AllocationBatch: Sendable {
         let problem = PlacementProblem(sizes: sizes, scores: grouped.map(\.row), capacities: capacities)
         let solution = PlacementSolver.solve(problem, mip: mip, secondsLimit: secondsLimit, progress: progress)
         let greedy = PlacementSolver.greedy(problem)
-        let batch = "batch of \(profiles.count): \(solution.proof.label)"
+        let batch = "batch of \(Self.grouped(profiles.count)): \(solution.proof.label)"
 
         var proposals: [PlannedAllocation] = []
         var unplaced: [(CaseID, String)] = []

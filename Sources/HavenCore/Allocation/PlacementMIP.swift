@@ -78,8 +78,9 @@ public protocol PlacementMIP: Sendable {
 /// the bound the best found may be.
 public enum PlacementProof: Sendable, Equatable {
     case optimal
-    /// Stopped at a limit: up to `people` more people, or `points` more score, might be possible.
-    case bestFound(morePeople: Int, morePoints: Int)
+    /// Stopped at a limit: up to `morePeople` more people might be placed; or, with the most
+    /// people placed, up to `morePoints` more score (nil when no bound on the score is known).
+    case bestFound(morePeople: Int, morePoints: Int?)
 
     public var isOptimal: Bool { self == .optimal }
 
@@ -89,8 +90,10 @@ public enum PlacementProof: Sendable, Equatable {
         switch self {
         case .optimal: "optimal"
         case let .bestFound(people, _) where people > 0:
-            "best found: up to \(people) more \(people == 1 ? "person" : "people") might fit (time limit)"
-        case let .bestFound(_, points): "best found, within \(points) point\(points == 1 ? "" : "s") of the bound (time limit)"
+            "best found: up to \(people) more \(people == 1 ? "person" : "people") might fit (stopped at a limit)"
+        case let .bestFound(_, points?):
+            "best found, within \(points) point\(points == 1 ? "" : "s") of the bound (stopped at a limit)"
+        case .bestFound(_, nil): "best found: the most people placed, the score not proven (stopped at a limit)"
         }
     }
 }

@@ -70,9 +70,9 @@ public struct PlacementSolution: Sendable, Equatable {
     /// Optimal, or how far from the bound the best found may be.
     public var proof: PlacementProof
     /// No assignment places more people than this, nor (placing that many) scores more than
-    /// `scoreBound`.
+    /// `scoreBound` (nil when no bound on the score is known: the solver stopped before it).
     public var peopleBound: Int
-    public var scoreBound: Int
+    public var scoreBound: Int?
     /// Branch-and-bound nodes of the solver's own search (0 when rounding met the bound).
     public var searchNodes: Int
     /// What settled the hard part: nil when the relaxation or the solver's own search did, or
@@ -94,8 +94,10 @@ public enum PlacementSolver {
         // With a MIP solver behind it, the own search only gets the easy cases (a second at
         // most); alone, it searches up to the time limit.
         let nodeLimit = nodeLimit ?? (mip == nil ? 20_000 : 300)
+        let secondsLimit = secondsLimit.isFinite ? min(max(secondsLimit, 0), 86_400) : 60
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int((mip == nil ? secondsLimit : min(1, secondsLimit)) * 1000))
+        let started = clock.now
+        let deadline = started + .milliseconds(Int((mip == nil ? secondsLimit : min(1, secondsLimit)) * 1000))
         let model = Model(problem)
         let items = Array(0..<problem.itemCount)
         let root = model.relax(items: items, capacities: problem.capacities, progress: progress.map { report in { report($0 * 0.5) } })
@@ -118,7 +120,9 @@ public enum PlacementSolver {
         var nodes = 0
         var proven = bestValue >= root.bound
         let weight = WeightedValue(weight: model.personWeight)
-        var bound = weight.split(root.bound)
+        let rootBound = weight.split(root.bound)
+        // The bound: the most people, and (placing that many) the most score; nil = unknown.
+        var bound: (people: Int, score: Int?) = (rootBound.people, rootBound.score)
         var mipName: String?
         var mipSeconds = 0.0
         if !proven {
@@ -162,36 +166,53 @@ public enum PlacementSolver {
                 // solver needs only the score stage.
                 let peopleProven = problem.evaluate(best.map { $0 < problem.countryCount ? Optional($0) : nil }).people >= bound.people
                 let openPeople = open.reduce(0) { $0 + (best[$1] == model.dummy ? 0 : problem.sizes[$1]) }
+                let elapsed = (clock.now - started).components
+                let remaining = secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18
                 let handed = handOver(open: open, options: options, capacities: capacities, best: best, model: model,
-                                      mip: mip, secondsLimit: secondsLimit, knownPeople: peopleProven ? openPeople : nil)
+                                      mip: mip, secondsLimit: max(0.5, remaining), knownPeople: peopleProven ? openPeople : nil)
                 mipName = mip.name
                 mipSeconds = handed.seconds
-                if let assignment = handed.assignment, model.value(of: assignment) > bestValue {
-                    best = assignment
-                    bestValue = model.value(of: best)
+                var claimed = handed.proven
+                if let assignment = handed.assignment {
+                    let value = model.value(of: assignment)
+                    if value > bestValue {
+                        best = assignment
+                        bestValue = value
+                    } else if value < bestValue {
+                        // The solver called optimal something worse than what we hold: its
+                        // claim (and its bound) cannot be right.
+                        claimed = false
+                    }
+                } else {
+                    claimed = false
                 }
-                proven = handed.proven
-                if let mipBound = handed.bound {
+                proven = claimed
+                if let mipBound = handed.bound, handed.assignment != nil {
                     // The solver's bound on the open items, with the fixed ones added back.
-                    var total = mipBound
+                    var total = (people: mipBound.people, score: mipBound.score)
                     for (item, node) in fixed where node != model.dummy {
                         total.people += problem.sizes[item]
-                        total.score += problem.scores[item][node]!
+                        total.score = total.score.map { $0 + problem.scores[item][node]! }
                     }
-                    if (total.people, total.score) < (bound.people, bound.score) { bound = total }
+                    // A bound below what we hold is no bound: keep the relaxation's then.
+                    let held = problem.evaluate(best.map { $0 < problem.countryCount ? Optional($0) : nil })
+                    let sound = total.people > held.people || (total.people == held.people && (total.score ?? Int.max) >= held.score)
+                    if sound, (total.people, total.score ?? Int.max) < (bound.people, bound.score ?? Int.max) {
+                        bound = total
+                    }
                 }
             }
         }
         let assignment = best.map { $0 < problem.countryCount ? Optional($0) : nil }
         let figures = problem.evaluate(assignment)
         let proof: PlacementProof
-        if proven || (figures.people, figures.score) >= (bound.people, bound.score) {
+        if proven || (figures.people, figures.score) >= (bound.people, bound.score ?? Int.max) {
             proof = .optimal
             bound = (figures.people, figures.score)
         } else if bound.people > figures.people {
-            proof = .bestFound(morePeople: bound.people - figures.people, morePoints: 0)
+            proof = .bestFound(morePeople: bound.people - figures.people, morePoints: nil)
         } else {
-            proof = .bestFound(morePeople: 0, morePoints: bound.score - figures.score)
+            proof = .bestFound(morePeople: 0, morePoints: bound.score.map { $0 - figures.score })
         }
         return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score, proof: proof,
                                  peopleBound: bound.people, scoreBound: bound.score, searchNodes: nodes, mip: mipName,
@@ -204,7 +225,7 @@ public enum PlacementSolver {
     /// open items (people, then score).
     static func handOver(open: [Int], options: [Int: [Int]], capacities: [Int], best: [Int], model: Model,
                          mip: any PlacementMIP, secondsLimit: Double, knownPeople: Int?)
-        -> (assignment: [Int]?, proven: Bool, bound: (people: Int, score: Int)?, seconds: Double) {
+        -> (assignment: [Int]?, proven: Bool, bound: (people: Int, score: Int?)?, seconds: Double) {
         let problem = model.problem
         var subproblem = PlacementSubproblem(sizes: [], options: [], mayStayUnplaced: [], integral: [],
                                              capacities: capacities, secondsLimit: secondsLimit, knownPeople: knownPeople)
@@ -238,9 +259,7 @@ public enum PlacementSolver {
             for item in open { next[item] = completed.units[item]![0].node }
             assignment = next
         }
-        let bound = solved.scoreBound.map { (people: solved.peopleBound, score: $0) }
-            ?? (people: solved.peopleBound, score: Int.max / 4)
-        return (assignment, solved.provenOptimal, bound, solved.seconds)
+        return (assignment, solved.provenOptimal, (solved.peopleBound, solved.scoreBound), solved.seconds)
     }
 
     /// The baseline a careful person would do by hand: items in order of their best score,
@@ -260,7 +279,7 @@ public enum PlacementSolver {
         }
         let figures = problem.evaluate(assignment)
         return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score,
-                                 proof: .bestFound(morePeople: 0, morePoints: 0), peopleBound: figures.people,
+                                 proof: .bestFound(morePeople: 0, morePoints: nil), peopleBound: figures.people,
                                  scoreBound: figures.score, searchNodes: 0, mip: nil, mipSeconds: 0)
     }
 }

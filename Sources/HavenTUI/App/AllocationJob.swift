@@ -75,7 +75,7 @@ public struct AllocationJob: BackgroundJob {
                 phase = .waiting(SolverThread(batch: run!.batch, profiles: profiles), since: ContinuousClock.now)
                 return .working(phase: "working out the best placement", done: 0, total: Int(run!.batch.secondsLimit))
             case let .waiting(thread, since):
-                guard let solved = thread.wait(milliseconds: 200) else {
+                guard let solved = thread.wait(milliseconds: 40) else {
                     let seconds = (ContinuousClock.now - since).components.seconds
                     return .working(phase: "working out the best placement, \(seconds) s of at most", done: Int(seconds),
                                     total: Int(run!.batch.secondsLimit))

@@ -109,7 +109,7 @@ enum AllocationJSON {
         var totalScore: Int
         var greedyScore: Int
         var greedyPlaced: Int
-        var scoreBound: Int
+        var scoreBound: Int?
         var peopleBound: Int
         var provenOptimal: Bool
         /// "optimal", or the gap to the bound where the time limit stopped the solver.
