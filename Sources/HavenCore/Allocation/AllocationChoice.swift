@@ -102,7 +102,8 @@ public struct AllocationChoice: Sendable {
                                     capacities: batch.capacities, byHand: byHand)
         planned.familyUnity = option.familyUnity
         planned.preferences = batch.preferenceStanding(profile.preferences, chosen: index, scores: scores,
-                                                       capacities: batch.capacities, groupSize: 1)
+                                                       own: { scores.row[$0] ?? 0 }, capacities: batch.capacities, groupSize: 1,
+                                                       byHand: true)
         if let (rank, preferred) = passedOverPreference(country), byHand != nil {
             planned.runnerUpReason += " It goes against the person's \(Self.ordinal(rank)) choice, \(preferred.country.name), which has a place."
         }

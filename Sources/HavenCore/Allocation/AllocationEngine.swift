@@ -331,7 +331,8 @@ public struct AllocationBatch: Sendable {
                                         runnerUp: runnerUp.map { countries[$0].code }, runnerUpFactors: runnerUpFactors,
                                         runnerUpReason: reason, groupedWith: ids.filter { $0 != profiles[member].id })
         planned.preferences = preferenceStanding(profiles[member].preferences, chosen: chosen, scores: scores,
-                                                 capacities: capacities, groupSize: group.count)
+                                                 own: { scorer.score(compiled[member], in: $0, placedRelatives: scores.placed(in: $0)) },
+                                                 capacities: capacities, groupSize: group.count, byHand: byHand != nil)
         return planned
     }
 
@@ -372,8 +373,12 @@ public struct AllocationBatch: Sendable {
             guard let chosen = solution.assignment[index] else {
                 let reason = if let country = grouped[index].held {
                     "family unity holds it to \(country), which has no place left for \(sizes[index] == 1 ? "it" : "all \(sizes[index])")"
+                } else if sizes[index] > 1, grouped[index].row.indices.contains(where: { grouped[index].row[$0] != nil && capacities[$0] >= sizes[index] }) {
+                    "the places where all \(sizes[index]) fit together went to others: the batch places the most people, then the highest total score"
                 } else if sizes[index] > 1 {
-                    "no country has \(sizes[index]) places left for the family together"
+                    "no country it may go to has \(sizes[index]) places left for the family together"
+                } else if grouped[index].row.indices.contains(where: { grouped[index].row[$0] != nil && capacities[$0] > 0 }) {
+                    "the places it could take went to others: the batch places the most people, then the highest total score"
                 } else {
                     "no country it may go to has a place left"
                 }
@@ -390,7 +395,8 @@ public struct AllocationBatch: Sendable {
         return AllocationBatchResult(proposals: proposals, unplaced: unplaced, people: solution.people, score: solution.score,
                                      greedyPeople: greedy.people, greedyScore: greedy.score, peopleBound: solution.peopleBound,
                                      scoreBound: solution.scoreBound, proof: solution.proof,
-                                     familyGroups: sizes.filter { $0 > 1 }.count, searchNodes: solution.searchNodes,
+                                     familyGroups: sizes.indices.filter { sizes[$0] > 1 && solution.assignment[$0] != nil }.count,
+                                     searchNodes: solution.searchNodes,
                                      mip: solution.mip, mipSeconds: solution.mipSeconds)
     }
 }

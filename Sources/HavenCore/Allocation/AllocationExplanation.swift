@@ -78,8 +78,8 @@ extension AllocationBatch {
     /// Where each of the person's ranked preferences stood against the country chosen: "1st NL:
     /// no place left · 2nd DE: proposed · 3rd GB: 31 points against 40 here". Nil when the
     /// person stated none. `scores` are the group's, `capacities` the places free at the start.
-    func preferenceStanding(_ preferences: [CountryCode], chosen: Int, scores: GroupScores, capacities: [Int],
-                            groupSize: Int) -> String? {
+    func preferenceStanding(_ preferences: [CountryCode], chosen: Int, scores: GroupScores, own: (Int) -> Int,
+                            capacities: [Int], groupSize: Int, byHand: Bool) -> String? {
         guard !preferences.isEmpty else { return nil }
         let countries = scorer.countries
         let ordinals = ["1st", "2nd", "3rd"]
@@ -87,10 +87,12 @@ extension AllocationBatch {
             let label = (rank < ordinals.count ? ordinals[rank] : "\(rank + 1)th") + " \(code): "
             guard let index = countries.firstIndex(where: { $0.code == code }) else { return label + "not a host country" }
             if index == chosen { return label + "proposed" }
-            guard let theirs = scores.row[index] else { return label + "family unity holds the case elsewhere" }
+            guard scores.row[index] != nil else { return label + "family unity holds the case elsewhere" }
             if capacities[index] < groupSize { return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left") }
-            let mine = scores.row[chosen] ?? 0
-            return label + "\(theirs) points against \(mine) here" + (theirs > mine ? ", its places gain more with other cases" : "")
+            // The person's own points, never the family's total.
+            let (theirs, mine) = (own(index), own(chosen))
+            return label + "\(theirs) points against \(mine) here"
+                + (theirs > mine && !byHand ? ", its places gain more with other cases" : "")
         }.joined(separator: " · ")
     }
 }

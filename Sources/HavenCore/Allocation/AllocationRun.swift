@@ -29,20 +29,53 @@ public struct AllocationRun: Sendable {
 
     /// Saves each proposal on its case's latest version, recorded by the actor who ran the
     /// batch; returns the cases refused (a rule, a conflict, a quota) with the reason.
+    ///
+    /// A family group's proposals are saved together, all or none (issue 26: a member refused
+    /// by a place taken meanwhile must not leave the others proposed alone, "placed together").
     public static func propose(_ planned: some Sequence<PlannedAllocation>, in store: any CaseStore, by actor: Actor,
                                at time: Timestamp) -> [(caseID: CaseID, reason: String)] {
         var refused: [(CaseID, String)] = []
+        var groups: [[PlannedAllocation]] = []
         for proposal in planned {
+            if let last = groups.last?.last, last.groupedWith.contains(proposal.caseID) {
+                groups[groups.count - 1].append(proposal)
+            } else {
+                groups.append([proposal])
+            }
+        }
+        for group in groups {
+            var current: CaseID?
             do {
                 try Capability.runAllocationBatch.require(actor)
-                let stored = try store.load(proposal.caseID)
-                let next = try Workflow.proposeAllocation(proposal, on: stored.record, by: actor, at: time)
-                _ = try store.save(next, basedOn: stored.version, by: actor, at: time)
+                var updates: [CaseUpdate] = []
+                for proposal in group {
+                    current = proposal.caseID
+                    let stored = try store.load(proposal.caseID)
+                    updates.append(CaseUpdate(try Workflow.proposeAllocation(proposal, on: stored.record, by: actor, at: time),
+                                              basedOn: stored.version))
+                }
+                current = nil
+                if updates.count == 1 {
+                    _ = try store.save(updates[0].record, basedOn: updates[0].basedOn, by: actor, at: time)
+                } else {
+                    _ = try store.save(together: updates, by: actor, at: time)
+                }
             } catch {
-                refused.append((proposal.caseID, "\(error)"))
+                for proposal in group {
+                    let own = proposal.caseID == current || group.count == 1
+                    refused.append((proposal.caseID, own ? "\(error)"
+                        : "not proposed, to keep the family together: " + (current.map { "\($0): " } ?? "") + "\(error)"))
+                }
             }
         }
         return refused
+    }
+
+    /// Where a slice of `size` proposals from `start` ends without cutting a family group in two.
+    public static func sliceEnd(_ proposals: [PlannedAllocation], from start: Int, size: Int) -> Int {
+        var end = min(proposals.count, start + size)
+        while end < proposals.count, end > start, proposals[end - 1].groupedWith.contains(proposals[end].caseID) { end += 1 }
+        return end
     }
 
     /// How much better than greedy, in percent to one decimal: "+3.1%".

@@ -620,7 +620,7 @@ struct Search {
     }
 
     private mutating func explore(items: [Int], capacities: [Int], forced: [Int: Int], forcedValue: Int) {
-        guard nodes < nodeLimit, nodes % 16 != 15 || ContinuousClock().now < deadline else { limitHit = true; return }
+        guard nodes < nodeLimit, ContinuousClock().now < deadline else { limitHit = true; return }
         nodes += 1
         let relaxation = restricted.relax(items: items, capacities: capacities)
         guard relaxation.feasible, forcedValue + relaxation.bound > best else { return }

@@ -166,6 +166,14 @@ public struct QuotaLedger: Sendable {
             guard let host = self.country(country) else { throw .unknownCountry(country) }
             let used = used[country] ?? 0
             guard used + 1 <= host.quota else { throw .quotaFull(country, name: host.name, quota: host.quota, used: used) }
+            // An approval takes the place its proposal held; an override to another country
+            // takes a new one, which places held by other proposals must leave free.
+            if previous?.heldCountry != country {
+                let reserved = reserved[country] ?? 0
+                guard used + reserved + 1 <= host.quota else {
+                    throw .noFreePlace(country, name: host.name, quota: host.quota, used: used, reserved: reserved)
+                }
+            }
         }
         if let country = next.heldCountry, country != previous?.heldCountry {
             guard let host = self.country(country) else { throw .unknownCountry(country) }

@@ -77,15 +77,14 @@ public struct AllocationJob: BackgroundJob {
             case let .waiting(thread, since):
                 guard let solved = thread.wait(milliseconds: 40) else {
                     let seconds = (ContinuousClock.now - since).components.seconds
-                    return .working(phase: "working out the best placement, \(seconds) s of at most", done: Int(seconds),
-                                    total: Int(run!.batch.secondsLimit))
+                    return .working(phase: "placing, seconds", done: Int(seconds), total: Int(run!.batch.secondsLimit))
                 }
                 result = solved
                 phase = .saving(0)
                 return .working(phase: "saving proposals", done: 0, total: solved.proposals.count)
             case let .saving(start):
                 let proposals = result!.proposals
-                let next = min(proposals.count, start + saveSlice)
+                let next = AllocationRun.sliceEnd(proposals, from: start, size: saveSlice)
                 let slice = proposals[start..<next]
                 let failed = AllocationRun.propose(slice, in: store, by: context.actor, at: now)
                 refused += failed.map { ($0.caseID, $0.reason) }
@@ -95,7 +94,8 @@ public struct AllocationJob: BackgroundJob {
                     return .working(phase: "saving proposals", done: next, total: proposals.count)
                 }
                 var message = AllocationRun.shortSummary(result!, queued: run!.queue.count) + " · \(saved) to approve"
-                if let (id, reason) = refused.first { message += " \(refused.count) not saved, first \(id): \(reason)" }
+                // What was not saved comes first: at 80 columns the end of the line is cut.
+                if let (id, reason) = refused.first { message = "\(refused.count) not saved (first \(id): \(reason)) · " + message }
                 return .finished(message: message, failed: !refused.isEmpty)
             }
         } catch {

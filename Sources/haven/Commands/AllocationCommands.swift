@@ -55,8 +55,11 @@ struct AllocateCommand: ParsableCommand {
         if !dryRun {
             var saving = ProgressBar(total: result.proposals.count, label: "Saving proposals")
             let time = Timestamp.now()
-            for start in stride(from: 0, to: result.proposals.count, by: 100) {
-                let slice = result.proposals[start..<min(result.proposals.count, start + 100)]
+            var start = 0
+            while start < result.proposals.count {
+                let end = AllocationRun.sliceEnd(result.proposals, from: start, size: 100)
+                defer { start = end }
+                let slice = result.proposals[start..<end]
                 let failed = AllocationRun.propose(slice, in: opened, by: actor, at: time)
                 refused += failed.map { ($0.caseID, $0.reason) }
                 saved += slice.count - failed.count
