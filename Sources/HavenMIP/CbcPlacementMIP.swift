@@ -38,7 +38,8 @@ public struct CbcPlacementMIP: PlacementMIP {
         if let known = subproblem.knownPeople {
             peopleFound = known
         } else {
-            let first = layout.solve(objective: layout.sizes, peopleAtLeast: nil, seconds: subproblem.secondsLimit)
+            let first = layout.solve(objective: layout.sizes, peopleAtLeast: nil, start: layout.start(subproblem),
+                                     seconds: subproblem.secondsLimit)
             guard let values = first.values else { return nil }
             let everyone = subproblem.sizes.reduce(0, +)
             let peopleBound = first.bound.isFinite ? min(everyone, whole(first.bound)) : everyone
@@ -56,7 +57,8 @@ public struct CbcPlacementMIP: PlacementMIP {
             return PlacementSubsolution(values: layout.split(firstValues), provenOptimal: false, peopleBound: peopleFound,
                                         scoreBound: nil, seconds: elapsed())
         }
-        let second = layout.solve(objective: layout.scores, peopleAtLeast: Double(peopleFound) - 1e-6, seconds: remaining)
+        let second = layout.solve(objective: layout.scores, peopleAtLeast: Double(peopleFound) - 1e-6,
+                                  start: firstValues ?? layout.start(subproblem), seconds: remaining)
         guard let secondValues = second.values else {
             guard let firstValues else { return nil }
             return PlacementSubsolution(values: layout.split(firstValues), provenOptimal: false, peopleBound: peopleFound,
@@ -117,11 +119,19 @@ struct Layout {
         rowUpper.append(Double.greatestFiniteMagnitude)
     }
 
+    /// The start assignment as column values.
+    func start(_ subproblem: PlacementSubproblem) -> [Double]? {
+        guard subproblem.start.count == itemCount else { return nil }
+        var values = [Double](repeating: 0, count: columns)
+        for item in 0..<itemCount { if let option = subproblem.start[item] { values[ranges[item].lowerBound + option] = 1 } }
+        return values
+    }
+
     func split(_ values: [Double]) -> [[Double]] { ranges.map { Array(values[$0]) } }
 
     /// One maximisation: the values of the best solution found (nil if none), its objective,
     /// CBC's bound, and whether CBC proved it optimal.
-    func solve(objective: [Double], peopleAtLeast: Double?, seconds: Double)
+    func solve(objective: [Double], peopleAtLeast: Double?, start: [Double]?, seconds: Double)
         -> (values: [Double]?, objective: Double, bound: Double, proven: Bool) {
         guard let model = Cbc_newModel() else { return (nil, 0, 0, false) }
         defer { Cbc_deleteModel(model) }
@@ -142,9 +152,10 @@ struct Layout {
         Cbc_setMaximumSeconds(model, max(0.5, seconds))
         // Wall-clock seconds, not processor time: a loaded server must not stretch the limit.
         Cbc_setParameter(model, "timeMode", "elapsed")
-        // No MIP start: CBC 2.10.8's C interface fails on one ("Illegal index in
-        // ClpModel::getColumnName") and then returns nothing proven; its own heuristics find
-        // the incumbent's equal at once on every family measured.
+        // The incumbent as the initial solution (`Cbc_setMIPStartI` fails in CBC 2.10.8's C
+        // interface, "Illegal index in ClpModel::getColumnName", and then proves nothing):
+        // without one, CBC can spend the whole limit looking for any solution at 100,000 cases.
+        if let start, start.count == columns { start.withUnsafeBufferPointer { Cbc_setInitialSolution(model, $0.baseAddress) } }
         _ = Cbc_solve(model)
         // Only a whole-number solution counts (`Cbc_getColSolution` may hold the relaxation's
         // fractional point when the limit came first), and only a clean finish or a limit

@@ -35,6 +35,9 @@ public struct PlacementSubproblem: Sendable {
     public var capacities: [Int]
     /// Seconds the solver may take; past them it returns the best it found.
     public var secondsLimit: Double
+    /// A feasible assignment to start from: for each item the index of its option, nil for
+    /// unplaced (the best the solver holds, so the MIP solver never starts empty-handed).
+    public var start: [Int?] = []
     /// The most people the open items can place, when the relaxation's bound already proves
     /// it (the best found meets it): stage 1 is then skipped.
     public var knownPeople: Int?

@@ -236,6 +236,7 @@ public enum PlacementSolver {
             subproblem.options.append(countries.map { PlacementSubproblem.Option(country: $0, score: problem.scores[item][$0]!) })
             subproblem.mayStayUnplaced.append(allowed.contains(model.dummy))
             subproblem.integral.append(problem.sizes[item] > 1)
+            subproblem.start.append(countries.firstIndex(of: best[item]))
         }
         guard let solved = mip.solve(subproblem) else { return (nil, false, nil, 0) }
         // Each family where the solver put it; everyone alone placed again around them.
@@ -450,6 +451,8 @@ struct Model {
 
         var distance = [Int](repeating: 0, count: n)
         var previous = [Int](repeating: -1, count: n)
+        var moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
+
         let step = max(1, items.count / 100)
         for (position, item) in items.enumerated() {
             if position % step == 0 { progress?(Double(position) / Double(max(1, items.count))) }
@@ -471,7 +474,6 @@ struct Model {
                     distance[node] = value(item, node).map { -$0 } ?? Int.max
                     previous[node] = -1
                 }
-                var moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
                 for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
                 var changed = true
                 var rounds = 0
@@ -517,7 +519,6 @@ struct Model {
         // Prices: the cheapest chain of moves from each node to a node with room.
         var prices = [Int](repeating: Int.max, count: n)
         for node in 0..<n where used[node] < capacity[node] { prices[node] = 0 }
-        var moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
         for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
         var changed = true
         while changed {
