@@ -49,6 +49,7 @@ final class AllocationSavingTests: XCTestCase {
         XCTAssertThrowsError(try ledger.check(previous: mine, next: overridden)) { error in
             XCTAssertEqual(error as? QuotaError, .noFreePlace(code("NL"), name: "Netherlands", quota: 1, used: 0, reserved: 1))
         }
+        XCTAssertEqual(ApprovalKind.allocation(code("IE")).phrase, "allocate to IE", "a country code stays in capitals")
         // Approving its own proposal takes the place it held.
         let approved = try Workflow.approveAllocation(on: other, by: Fixtures.maria, at: Fixtures.now)
         XCTAssertNoThrow(try QuotaLedger(countries: countries, summaries: []).check(previous: other, next: approved))

@@ -74,6 +74,14 @@ public enum ApprovalKind: Hashable, Sendable {
         case let .allocation(country): "Allocate to \(country)"
         }
     }
+
+    /// The title inside a sentence: "grant", "allocate to DE" (a country code stays in capitals).
+    public var phrase: String {
+        switch self {
+        case let .decision(outcome): outcome.title.lowercased()
+        case let .allocation(country): "allocate to \(country)"
+        }
+    }
 }
 
 /// What a change of the host countries (quota, list) did wrong, or a save a quota refuses.

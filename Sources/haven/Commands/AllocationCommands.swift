@@ -21,7 +21,7 @@ struct AllocateCommand: ParsableCommand {
 
     @Flag(help: "Work out and print the proposals, but write nothing.") var dryRun = false
     @Flag(help: "Print JSON instead of text.") var json = false
-    @Option(help: ArgumentHelp("The seconds the solver may take on a hard queue; past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("The seconds the solver may take on a hard queue (1-3600); past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
     var timeLimit: Double = 60
     @Option(name: .customLong("case"), help: ArgumentHelp("Rank the countries for this case alone, and propose one.", valueName: "HV-…"))
     var caseID: String?

@@ -148,7 +148,7 @@ enum CaseActions {
 
     /// Approves the proposal the supervisor was shown (`seen`), refused if it changed since.
     static func approve(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?) -> CaseChange {
-        CaseChange("Approve \(kind.title.lowercased())") { record, actor, time in
+        CaseChange("Approve \(kind.phrase)") { record, actor, time in
             if case .allocation = kind { return try Workflow.approveAllocation(on: record, seen: seen, by: actor, at: time) }
             return try Workflow.approveDecision(on: record, seen: seen, by: actor, at: time)
         }
@@ -243,7 +243,7 @@ enum CaseActions {
             let transition: TransitionName = if case .allocation = kind { .approveAllocation } else { .approveGrant }
             return (false, .status(WorkflowError.ownProposal(transition).description, .error))
         }
-        return (true, .status("Approve \(id): \(kind.title.lowercased()), proposed by \(proposedBy)? y approves, n does not.", .warning))
+        return (true, .status("Approve \(id): \(kind.phrase), proposed by \(proposedBy)? y approves, n does not.", .warning))
     }
 
 }
