@@ -182,4 +182,17 @@ final class UntrustedMIPTests: XCTestCase {
         }
         XCTAssertGreaterThan(reached, 0, "no instance reached the MIP solver")
     }
+
+    func testAPartTooLargeForCBCKeepsTheBestFoundWithItsGap() {
+        let problem = PlacementFamily.tightPacking.instance(cases: 200, seed: 1, countries: PlacementFamilyTests.reference.countries,
+                                                           policy: PlacementFamilyTests.reference.allocation,
+                                                           occupations: PlacementFamilyTests.reference.occupations).problem
+        let own = PlacementSolver.solve(problem, nodeLimit: 1)
+        let capped = PlacementSolver.solve(problem, mip: CbcPlacementMIP(maximumColumns: 1), nodeLimit: 1)
+        XCTAssertEqual(capped.mip, CbcPlacementMIP().name, "the part was handed over")
+        XCTAssertEqual(capped.people, own.people)
+        XCTAssertEqual(capped.score, own.score)
+        XCTAssertEqual(capped.proof, own.proof, "nothing more is claimed than the own search could")
+        XCTAssertTrue(problem.isFeasible(capped.assignment))
+    }
 }
