@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import HavenCore
 import HavenMIP
+import HavenSolverSupport
 import HavenStore
 import HavenTestSupport
 
@@ -127,16 +128,16 @@ struct HavenBench: ParsableCommand {
         let reference = try ReferenceDataLoader.load(ReferenceDataLoader.locate(
             explicit: nil, environment: ProcessInfo.processInfo.environment,
             workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
-        let countries = reference.countries.map { country in
-            var country = country
-            country.quota = cases / reference.countries.count
-            return country
-        }
-        let profiles = AllocationBenchmarkQueue.profiles(count: cases, countries: countries, occupations: reference.occupations)
-        let scorer = AllocationScorer(policy: reference.allocation, countries: countries)
-        let batch = AllocationBatch(scorer: scorer, free: Dictionary(uniqueKeysWithValues: countries.map { ($0.code, $0.quota) }),
-                                    mip: CbcPlacementMIP())
-        print("Allocation benchmark: \(cases) granted cases, \(countries.count) countries x \(countries[0].quota) places")
+        // The ample family is this queue: one case in ten in a family group of 2-4, and
+        // `cases / 20` places in each of the twenty countries.
+        let instance = PlacementFamily.ample.instance(cases: cases, seed: 2026, countries: reference.countries,
+                                                      policy: reference.allocation, occupations: reference.occupations)
+        let profiles = instance.profiles
+        var batch = instance.batch
+        batch.mip = CbcPlacementMIP()
+        let countries = reference.countries
+        let quota = cases / countries.count
+        print("Allocation benchmark: \(cases) granted cases, \(countries.count) countries x \(quota) places")
         let (result, seconds) = time { batch.run(profiles) }
         let grouped = profiles.filter { !$0.linkedCases.isEmpty }.count
         print(row("exact batch allocation (\(result.familyGroups) family groups, \(grouped) cases)", seconds))
