@@ -170,6 +170,13 @@ struct Crash: ParsableCommand {
         for trial in 0..<kills {
             let child = try suite.saveLoop(worker: "k\(trial)", seed: Int(trial), cases: cases, queueIndex: queueIndex)
             let compactor = compaction ? try suite.compactLoop(name: "c\(trial)") : nil
+            // A database store takes a connection before its first save (tens to hundreds of
+            // milliseconds, more on a loaded machine): the kill is timed from the first
+            // acknowledged save there, so it lands amid saves, not in the connecting.
+            if onDatabase {
+                let waitingSince = Date()
+                while !child.output.contains("ok "), Date().timeIntervalSince(waitingSince) < 10 { usleep(5_000) }
+            }
             usleep(useconds_t(30_000 + random.next() % 120_000))
             // PostgreSQL mode: now and then the database server goes down at once, mid-save.
             let restarting = onDatabase && restartServer != nil && tearEvery > 0 && trial % tearEvery == tearEvery - 1

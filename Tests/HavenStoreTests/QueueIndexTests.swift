@@ -244,7 +244,7 @@ final class QueueIndexTests: StoreTestCase {
             decision: DecisionSummary(outcome: DecisionOutcome.allCases.last!, proposedBy: "anna.k", proposedAt: time,
                                       verdict: .approved, reviewedAt: Timestamp(secondsSinceEpoch: 1_800_000_000)),
             allocation: AllocationSummary(country: CountryCode("DE")!, proposedBy: "oleh.m", proposedAt: time, verdict: .returned,
-                                          reviewedAt: time),
+                                          reviewedAt: time, places: PlaceKind.allCases),
             integration: IntegrationSummary(
                 arrivedOn: day, seats: [CourseSeat(course: "de-berlin-a1", status: .enrolled, requestedOn: day)],
                 levels: [LanguageLevel(language: LanguageCode("de")!, level: .b1)],

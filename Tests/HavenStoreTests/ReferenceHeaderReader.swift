@@ -77,8 +77,20 @@ enum ReferenceHeaderReader {
                       case let .string(byText)? = fields["proposedBy"], let by = UserName(byText),
                       case let .string(atText)? = fields["proposedAt"], let at = Timestamp(iso: atText) else { return nil }
                 guard let review = review(fields) else { return nil }
+                var places: [PlaceKind]?
+                switch fields["places"] {
+                case nil, .null?: break
+                case let .array(items)?:
+                    var parsed: [PlaceKind] = []
+                    for item in items {
+                        guard case let .string(text) = item, let kind = PlaceKind(rawValue: text) else { return nil }
+                        parsed.append(kind)
+                    }
+                    places = parsed
+                default: return nil
+                }
                 allocation = AllocationSummary(country: country, proposedBy: by, proposedAt: at, verdict: review.verdict,
-                                               reviewedAt: review.at)
+                                               reviewedAt: review.at, places: places)
             default: return nil
             }
             var integration: IntegrationSummary?

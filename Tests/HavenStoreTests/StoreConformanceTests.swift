@@ -185,6 +185,35 @@ enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable
     }
 
     @Test(arguments: StoreUnderTest.allCases)
+    func eachKindOfPlaceIsKeptAndReadBack(kind: StoreUnderTest) throws {
+        // Issue 26: Germany has three places, one of them with medical support.
+        let (store, session, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        _ = try store.changeHostCountries(.setQuota(S.germany.code, 3), by: S.admin, at: S.now)
+        let countries = try store.changeHostCountries(.setCapacity(S.germany.code, .medicalSupport, 1), by: S.admin, at: S.now)
+        #expect(countries.first?.capacities == [.medicalSupport: 1])
+        let records = S.cases(3).map { record -> Case in
+            var next = S.allocated(record)
+            next.allocation?.places = [.medicalSupport]
+            return next
+        }
+        _ = try store.save(records[0], basedOn: nil, by: S.maria, at: S.now)
+        #expect(performing: { try store.save(records[1], basedOn: nil, by: S.maria, at: S.now) }, throws: Self.isQuota)
+        var plain = records[2]
+        plain.allocation?.places = nil
+        _ = try store.save(plain, basedOn: nil, by: S.maria, at: S.now)
+        // Another session reads the kinds back: the countries, and the ledger from the summaries.
+        let other = try session()
+        #expect(try other.hostCountries().first?.capacities == [.medicalSupport: 1])
+        let ledger = QuotaLedger(countries: try other.hostCountries(), summaries: try other.summaries())
+        #expect(ledger.used(.medicalSupport, in: S.germany.code) == 1)
+        #expect(ledger.free(.medicalSupport, in: S.germany.code) == 0)
+        #expect(throws: StoreError.self) {
+            try store.changeHostCountries(.setCapacity(S.germany.code, .medicalSupport, 0), by: S.admin, at: S.now)
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
     func aFullCourseTakesNoMoreSeats(kind: StoreUnderTest) throws {
         let (store, _, cleanUp) = try kind.make()
         defer { cleanUp() }

@@ -19,7 +19,8 @@ final class SummaryDescriptionTests: XCTestCase {
             stageEnteredAt: at, assignedTo: "anna.k", country: CountryCode("DE")!, version: CaseVersion(7),
             flags: Set(CaseFlag.allCases),
             decision: DecisionSummary(outcome: .grant, proposedBy: "anna.k", proposedAt: at, verdict: .approved, reviewedAt: at),
-            allocation: AllocationSummary(country: CountryCode("DE")!, proposedBy: "anna.k", proposedAt: at, verdict: .approved, reviewedAt: at),
+            allocation: AllocationSummary(country: CountryCode("DE")!, proposedBy: "anna.k", proposedAt: at, verdict: .approved, reviewedAt: at,
+                                          places: [.medicalSupport]),
             integration: IntegrationSummary(
                 arrivedOn: day, seats: [CourseSeat(course: "de-a2", status: .enrolled, requestedOn: day)],
                 levels: [LanguageLevel(language: LanguageCode("de")!, level: .a2)],

@@ -7,9 +7,12 @@ public struct AllocationSummary: Hashable, Codable, Sendable {
     /// Nil while awaiting review.
     public var verdict: Review.Verdict?
     public var reviewedAt: Timestamp?
+    /// The scarcer kinds of place it takes (`AllocationProposal.places`); nil when none.
+    public var places: [PlaceKind]?
 
     public init(country: CountryCode, proposedBy: UserName, proposedAt: Timestamp, verdict: Review.Verdict? = nil,
-                reviewedAt: Timestamp? = nil) {
+                reviewedAt: Timestamp? = nil, places: [PlaceKind]? = nil) {
+        self.places = places?.isEmpty == true ? nil : places
         self.country = country
         self.proposedBy = proposedBy
         self.proposedAt = proposedAt
@@ -19,8 +22,10 @@ public struct AllocationSummary: Hashable, Codable, Sendable {
 
     public init(_ proposal: AllocationProposal) {
         self.init(country: proposal.finalCountry, proposedBy: proposal.proposedBy, proposedAt: proposal.proposedAt,
-                  verdict: proposal.review?.verdict, reviewedAt: proposal.review?.at)
+                  verdict: proposal.review?.verdict, reviewedAt: proposal.review?.at, places: proposal.places)
     }
+
+    public var placesTaken: [PlaceKind] { places ?? [] }
 
     public var isAwaitingReview: Bool { verdict == nil }
 
@@ -97,6 +102,10 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
     case lastCountry
     /// A whole set of cases (an import) would allocate more cases to a country than its quota.
     case overQuota(CountryCode, name: String, quota: Int, allocated: Int)
+    /// The country has no free place of a kind the case needs (`PlaceKind`).
+    case noFreePlaceOfKind(CountryCode, name: String, kind: PlaceKind, capacity: Int, used: Int, reserved: Int)
+    case capacityBelowUse(CountryCode, name: String, kind: PlaceKind, requested: Int, used: Int, reserved: Int)
+    case negativeCapacity(CountryCode, kind: PlaceKind, Int)
 
     public var description: String {
         switch self {
@@ -115,6 +124,12 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
         case .lastCountry: "The last host country cannot be removed."
         case let .overQuota(code, name, quota, allocated):
             "\(allocated) cases would be allocated to \(name) (\(code)), over its quota of \(quota); nothing was imported."
+        case let .noFreePlaceOfKind(code, name, kind, capacity, used, reserved):
+            "\(name) (\(code)) has no \(kind.plural) free, and this case needs one: \(used) used and \(reserved) held by proposals, of \(capacity)."
+        case let .capacityBelowUse(code, name, kind, requested, used, reserved):
+            "The \(kind.title.lowercased()) of \(name) (\(code)) cannot be \(requested): \(used) are used and \(reserved) held by proposals (\(used + reserved) at least)."
+        case let .negativeCapacity(code, kind, value):
+            "The \(kind.title.lowercased()) of \(code) cannot be \(value); a number of places is 0 or more."
         }
     }
 }
@@ -122,40 +137,81 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
 /// A change an administrator makes to the host countries.
 public enum HostCountryChange: Hashable, Sendable {
     case setQuota(CountryCode, Int)
+    /// How many places of `kind` the country has; nil: only its quota limits them.
+    case setCapacity(CountryCode, PlaceKind, Int?)
+    /// The quota and every kind at once (the quota form): kinds not listed are no longer limited.
+    case setPlaces(CountryCode, quota: Int, capacities: [PlaceKind: Int])
     case add(HostCountry)
     case remove(CountryCode)
 
     public var country: CountryCode {
         switch self {
         case let .setQuota(code, _): code
+        case let .setCapacity(code, _, _): code
+        case let .setPlaces(code, _, _): code
         case let .add(country): country.code
         case let .remove(code): code
         }
     }
 }
 
-/// The places of each host country: quota, used by approved allocations, held by proposals.
+/// The places of each host country: quota, used by approved allocations, held by proposals;
+/// and the same for each scarcer kind of place (`PlaceKind`) a country limits.
 public struct QuotaLedger: Sendable {
     public var countries: [HostCountry]
     public var used: [CountryCode: Int]
     public var reserved: [CountryCode: Int]
+    /// Places of each kind used by approved allocations and held by proposals.
+    public var usedOfKind: [CountryCode: [PlaceKind: Int]]
+    public var reservedOfKind: [CountryCode: [PlaceKind: Int]]
 
     public init(countries: [HostCountry], summaries: some Sequence<CaseSummary>, excluding excluded: CaseID? = nil) {
         self.countries = countries
         var used: [CountryCode: Int] = [:]
         var reserved: [CountryCode: Int] = [:]
+        var usedOfKind: [CountryCode: [PlaceKind: Int]] = [:]
+        var reservedOfKind: [CountryCode: [PlaceKind: Int]] = [:]
         for summary in summaries where summary.id != excluded {
-            if let country = summary.country { used[country, default: 0] += 1 }
-            if let country = summary.reservedCountry { reserved[country, default: 0] += 1 }
+            if let country = summary.country {
+                used[country, default: 0] += 1
+                for kind in summary.allocation?.placesTaken ?? [] { usedOfKind[country, default: [:]][kind, default: 0] += 1 }
+            }
+            if let country = summary.reservedCountry {
+                reserved[country, default: 0] += 1
+                for kind in summary.allocation?.placesTaken ?? [] { reservedOfKind[country, default: [:]][kind, default: 0] += 1 }
+            }
         }
         self.used = used
         self.reserved = reserved
+        self.usedOfKind = usedOfKind
+        self.reservedOfKind = reservedOfKind
     }
 
-    public init(countries: [HostCountry], used: [CountryCode: Int], reserved: [CountryCode: Int]) {
+    public init(countries: [HostCountry], used: [CountryCode: Int], reserved: [CountryCode: Int],
+                usedOfKind: [CountryCode: [PlaceKind: Int]] = [:], reservedOfKind: [CountryCode: [PlaceKind: Int]] = [:]) {
         self.countries = countries
         self.used = used
         self.reserved = reserved
+        self.usedOfKind = usedOfKind
+        self.reservedOfKind = reservedOfKind
+    }
+
+    public func used(_ kind: PlaceKind, in code: CountryCode) -> Int { usedOfKind[code]?[kind] ?? 0 }
+    public func reserved(_ kind: PlaceKind, in code: CountryCode) -> Int { reservedOfKind[code]?[kind] ?? 0 }
+
+    /// Places of `kind` still free in the country: nil when only its quota limits them.
+    public func free(_ kind: PlaceKind, in code: CountryCode) -> Int? {
+        guard let capacity = country(code)?.capacity(kind) else { return nil }
+        return max(0, capacity - used(kind, in: code) - reserved(kind, in: code))
+    }
+
+    /// Each limited kind's free places, per country: what a batch may give (`AllocationBatch.freeOfKind`).
+    public var freeOfKind: [PlaceKind: [CountryCode: Int]] {
+        var free: [PlaceKind: [CountryCode: Int]] = [:]
+        for country in countries {
+            for kind in country.capacities.keys { free[kind, default: [:]][country.code] = self.free(kind, in: country.code) }
+        }
+        return free
     }
 
     public func country(_ code: CountryCode) -> HostCountry? { countries.first { $0.code == code } }
@@ -191,6 +247,35 @@ public struct QuotaLedger: Sendable {
                 throw .noFreePlace(country, name: host.name, quota: host.quota, used: used, reserved: reserved)
             }
         }
+        try checkKinds(previous: previous, next: next)
+    }
+
+    /// The same rules for each kind of place the proposal takes that the country limits.
+    func checkKinds(previous: Case?, next: Case) throws(QuotaError) {
+        let kinds = next.allocation?.placesTaken ?? []
+        guard !kinds.isEmpty else { return }
+        if let country = next.allocatedCountry, country != previous?.allocatedCountry, let host = self.country(country) {
+            for kind in kinds {
+                guard let capacity = host.capacity(kind) else { continue }
+                let used = used(kind, in: country), reserved = reserved(kind, in: country)
+                // An approval takes the place its own proposal held (counted in `reserved`).
+                let taking = previous?.heldCountry == country && previous?.allocation?.placesTaken.contains(kind) == true
+                guard used + 1 <= capacity, taking || used + reserved + 1 <= capacity else {
+                    throw .noFreePlaceOfKind(country, name: host.name, kind: kind, capacity: capacity, used: used, reserved: reserved)
+                }
+            }
+        }
+        if let country = next.heldCountry, let host = self.country(country) {
+            for kind in kinds {
+                guard let capacity = host.capacity(kind) else { continue }
+                let holding = previous?.heldCountry == country && previous?.allocation?.placesTaken.contains(kind) == true
+                guard !holding else { continue }
+                let used = used(kind, in: country), reserved = reserved(kind, in: country)
+                guard used + reserved + 1 <= capacity else {
+                    throw .noFreePlaceOfKind(country, name: host.name, kind: kind, capacity: capacity, used: used, reserved: reserved)
+                }
+            }
+        }
     }
 
     /// The countries after `change`, as an administrator may make it: a quota never below the
@@ -207,6 +292,26 @@ public struct QuotaLedger: Sendable {
                 throw QuotaError.quotaBelowUse(code, name: next[index].name, requested: quota, used: used, reserved: reserved)
             }
             next[index].quota = quota
+        case let .setCapacity(code, kind, capacity):
+            guard let index = next.firstIndex(where: { $0.code == code }) else { throw QuotaError.unknownCountry(code) }
+            if let capacity {
+                guard capacity >= 0 else { throw QuotaError.negativeCapacity(code, kind: kind, capacity) }
+                let used = used(kind, in: code), reserved = reserved(kind, in: code)
+                guard capacity >= used + reserved else {
+                    throw QuotaError.capacityBelowUse(code, name: next[index].name, kind: kind, requested: capacity, used: used,
+                                                      reserved: reserved)
+                }
+            }
+            next[index].capacities[kind] = capacity
+        case let .setPlaces(code, quota, capacities):
+            // Each part as its own change would check it; all or none is applied.
+            var changed = try applying(.setQuota(code, quota), by: actor)
+            for kind in PlaceKind.allCases {
+                let step = QuotaLedger(countries: changed, used: used, reserved: reserved, usedOfKind: usedOfKind,
+                                       reservedOfKind: reservedOfKind)
+                changed = try step.applying(.setCapacity(code, kind, capacities[kind]), by: actor)
+            }
+            next = changed
         case let .add(country):
             guard !next.contains(where: { $0.code == country.code }) else { throw QuotaError.duplicateCountry(country.code) }
             guard !country.name.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -216,6 +321,9 @@ public struct QuotaLedger: Sendable {
                 throw QuotaError.invalidCountry("\(country.name) needs at least one official language (ISO 639-1, such as de).")
             }
             guard country.quota >= 0 else { throw QuotaError.negativeQuota(country.code, country.quota) }
+            for (kind, capacity) in country.capacities where capacity < 0 {
+                throw QuotaError.negativeCapacity(country.code, kind: kind, capacity)
+            }
             next.append(country)
         case let .remove(code):
             guard let index = next.firstIndex(where: { $0.code == code }) else { throw QuotaError.unknownCountry(code) }
@@ -232,7 +340,10 @@ public struct QuotaLedger: Sendable {
         let before = old.first { $0.code == code }
         let after = new.first { $0.code == code }
         func text(_ country: HostCountry?) -> String? {
-            country.map { "\($0.name); languages \($0.languages.map(\.rawValue).joined(separator: " ")); quota \($0.quota)" }
+            country.map { country in
+                "\(country.name); languages \(country.languages.map(\.rawValue).joined(separator: " ")); quota \(country.quota)"
+                    + country.capacities.sorted { $0.key < $1.key }.map { "; \($0.key.shortTitle) \($0.value)" }.joined()
+            }
         }
         return [FieldChange(field: "countries.\(code)", before: text(before), after: text(after))]
     }

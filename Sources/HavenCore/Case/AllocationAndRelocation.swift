@@ -22,6 +22,9 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// Where each of the person's ranked preferences stood against the proposed country
     /// ("1st NL: no place left · 2nd DE: proposed").
     public var preferences: String?
+    /// The scarcer kinds of place the proposal takes besides an ordinary one (`PlaceKind`),
+    /// fixed when it is proposed, from the case as it was; absent when none (and before issue 26).
+    public var places: [PlaceKind]?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
                 runnerUpFactors: [AllocationFactor]? = nil, runnerUpReason: String? = nil,
@@ -40,6 +43,9 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
 
     /// The country the case goes to once approved: the override's if there is one.
     public var finalCountry: CountryCode { override?.country ?? country }
+
+    /// The kinds of place it takes (none for most).
+    public var placesTaken: [PlaceKind] { places ?? [] }
 }
 
 public struct AllocationFactor: Hashable, Codable, Sendable {

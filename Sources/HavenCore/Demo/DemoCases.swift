@@ -117,6 +117,13 @@ public enum DemoCases {
         let registeredAt = Timestamp(date: registered, hour: 9 + Int(random.next() % 8))
         var record = Case(id: CaseID(number: number), defector: defector, registeredBy: caseworker, registeredAt: registeredAt)
         record.family = makeFamily(of: cyrillic, registered: registered, random: &random)
+        // Health needs for one case in twelve, from the case number as the preferences below
+        // (issue 26: they take a place with medical support where a country limits those).
+        if number % 12 == 5 {
+            record.defector.healthNeeds = ["Осколочное ранение бедра, нужна физиотерапия (shrapnel wound, physiotherapy)",
+                                           "Контузия, головные боли (concussion, headaches)",
+                                           "Сахарный диабет 1 типа, инсулин (type 1 diabetes, insulin)"][number % 3]
+        }
         // Stated preferences for two cases in three, from the case number (the random stream
         // stays as it was, so earlier demo stores are reproduced).
         if number % 3 != 0, countries.count > 1 {
@@ -154,6 +161,9 @@ public enum DemoCases {
             // Half the cases still in Allocation wait for the batch; the rest have a proposal.
             if !countries.isEmpty, reach > .allocation || number % 2 == 0 {
                 record.allocation = AllocationProposal(country: pick(countries, &random), proposedBy: caseworker, proposedAt: time)
+                // The kinds of place it takes, as a proposal records them (issue 26).
+                let places = PlaceKind.needed(by: record)
+                record.allocation?.places = places.isEmpty ? nil : places
             }
         }
         if reach >= .relocation, reach != .closed, record.allocation != nil {

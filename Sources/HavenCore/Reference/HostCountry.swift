@@ -1,19 +1,62 @@
-/// A host country: its official languages and its quota of places.
-/// The list, languages and quotas are data (`data/countries.json`), not code.
+/// A host country: its official languages, its quota of places and how many places of each
+/// scarcer kind it has (`PlaceKind`). The list, languages and quotas are data
+/// (`data/countries.json`), not code.
 public struct HostCountry: Hashable, Codable, Sendable, Identifiable {
     public var code: CountryCode
     public var name: String
     /// Official languages, ISO 639-1, the first being the main one taught on arrival.
     public var languages: [LanguageCode]
     public var quota: Int
+    /// How many places of a kind the country has, for the kinds it limits; a kind not listed
+    /// is limited by the quota alone. Written `"capacities": {"medical-support": 40}`.
+    public var capacities: [PlaceKind: Int]
 
     public var id: CountryCode { code }
 
-    public init(code: CountryCode, name: String, languages: [LanguageCode], quota: Int = HostCountry.defaultQuota) {
+    public init(code: CountryCode, name: String, languages: [LanguageCode], quota: Int = HostCountry.defaultQuota,
+                capacities: [PlaceKind: Int] = [:]) {
         self.code = code
         self.name = name
         self.languages = languages
         self.quota = quota
+        self.capacities = capacities
+    }
+
+    /// The places of `kind` the country has: nil when only the quota limits them.
+    public func capacity(_ kind: PlaceKind) -> Int? { capacities[kind] }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, languages, quota, capacities
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(CountryCode.self, forKey: .code)
+        name = try c.decode(String.self, forKey: .name)
+        languages = try c.decode([LanguageCode].self, forKey: .languages)
+        quota = try c.decode(Int.self, forKey: .quota)
+        var capacities: [PlaceKind: Int] = [:]
+        for (key, value) in try c.decodeIfPresent([String: Int].self, forKey: .capacities) ?? [:] {
+            guard let kind = PlaceKind(rawValue: key) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .capacities, in: c,
+                    debugDescription: "\(key) is not a kind of place (\(PlaceKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            capacities[kind] = value
+        }
+        self.capacities = capacities
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(name, forKey: .name)
+        try c.encode(languages, forKey: .languages)
+        try c.encode(quota, forKey: .quota)
+        // Absent when no kind is limited, so a store written before kinds existed reads the same.
+        if !capacities.isEmpty {
+            try c.encode(Dictionary(uniqueKeysWithValues: capacities.map { ($0.key.rawValue, $0.value) }), forKey: .capacities)
+        }
     }
 
     /// The programme's default: twenty countries taking 6,000 each absorb 120,000.

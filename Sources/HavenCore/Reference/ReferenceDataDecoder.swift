@@ -48,6 +48,10 @@ public enum ReferenceDataDecoder {
             if country.quota < 0 {
                 throw problem([.index(index), .key("quota")], "the quota of \(country.code) is \(country.quota); a quota cannot be negative")
             }
+            for (kind, capacity) in country.capacities.sorted(by: { $0.key < $1.key }) where capacity < 0 {
+                throw problem([.index(index), .key("capacities"), .key(kind.rawValue)],
+                              "\(country.code) has \(capacity) \(kind.title.lowercased()); a number of places cannot be negative")
+            }
         }
         return countries
     }

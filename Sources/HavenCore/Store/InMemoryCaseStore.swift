@@ -108,6 +108,8 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         private var quotas: QuotaLedger { QuotaLedger(countries: countries, summaries: table.values.lazy.map(CaseSummary.init)) }
         var placesUsed: [CountryCode: Int] { quotas.used }
         var placesHeld: [CountryCode: Int] { quotas.reserved }
+        var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] { quotas.usedOfKind }
+        var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] { quotas.reservedOfKind }
         func currentCourses() -> [LanguageCourse] { catalogues.0 }
         func currentOpenings() -> [JobOpening] { catalogues.1 }
         var seatsTaken: [String: Int] { LanguageCourse.use(in: table.values.map(CaseSummary.init)).taken }

@@ -14,6 +14,9 @@ public protocol SaveLedger {
     /// Places used (approved allocations) and held (pending proposals), by country.
     var placesUsed: [CountryCode: Int] { get }
     var placesHeld: [CountryCode: Int] { get }
+    /// The same for each scarcer kind of place (`PlaceKind`) the allocations take.
+    var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] { get }
+    var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] { get }
     func currentCourses() throws -> [LanguageCourse]
     func currentOpenings() throws -> [JobOpening]
     /// Enrolled seats by course and filled places by opening, every case counted.
@@ -137,14 +140,25 @@ public enum SaveContract {
         guard !countries.isEmpty else { return }
         var used = ledger.placesUsed
         var held = ledger.placesHeld
+        var usedOfKind = ledger.placesUsedOfKind
+        var heldOfKind = ledger.placesHeldOfKind
+        func count(_ record: Case?, by amount: Int) {
+            let kinds = record?.allocation?.placesTaken ?? []
+            if let country = record?.allocatedCountry {
+                used[country, default: 0] += amount
+                for kind in kinds { usedOfKind[country, default: [:]][kind, default: 0] += amount }
+            }
+            if let country = record?.heldCountry {
+                held[country, default: 0] += amount
+                for kind in kinds { heldOfKind[country, default: [:]][kind, default: 0] += amount }
+            }
+        }
         for index in moving {
             let (before, next) = (previous[index], updates[index].record)
-            if let country = before?.allocatedCountry { used[country, default: 0] -= 1 }
-            if let country = before?.heldCountry { held[country, default: 0] -= 1 }
-            let quotas = QuotaLedger(countries: countries, used: used, reserved: held)
+            count(before, by: -1)
+            let quotas = QuotaLedger(countries: countries, used: used, reserved: held, usedOfKind: usedOfKind, reservedOfKind: heldOfKind)
             do throws(QuotaError) { try quotas.check(previous: before, next: next) } catch { throw StoreError.quota(error) }
-            if let country = next.allocatedCountry { used[country, default: 0] += 1 }
-            if let country = next.heldCountry { held[country, default: 0] += 1 }
+            count(next, by: 1)
         }
     }
 

@@ -28,11 +28,31 @@ public struct QuotaUse: Hashable, Sendable {
     public var country: HostCountry
     public var used: Int
     public var reserved: Int
+    /// Each kind of place the country limits, or any of its proposals take, in `PlaceKind` order.
+    public var kinds: [KindUse]
 
-    public init(country: HostCountry, used: Int, reserved: Int = 0) {
+    /// One kind of place in one country: how many there are (nil: only the quota limits them),
+    /// used and held.
+    public struct KindUse: Hashable, Sendable {
+        public var kind: PlaceKind
+        public var capacity: Int?
+        public var used: Int
+        public var reserved: Int
+
+        public var free: Int? { capacity.map { max(0, $0 - used - reserved) } }
+
+        /// "family housing: 12 used, 3 held, 885 free of 900", or "… no limit but the quota".
+        public var line: String {
+            "\(kind.shortTitle): \(used) used, \(reserved) held, "
+                + (capacity.map { "\(free ?? 0) free of \($0)" } ?? "no limit but the quota")
+        }
+    }
+
+    public init(country: HostCountry, used: Int, reserved: Int = 0, kinds: [KindUse] = []) {
         self.country = country
         self.used = used
         self.reserved = reserved
+        self.kinds = kinds
     }
 
     public var free: Int { max(0, country.quota - used - reserved) }
@@ -130,7 +150,14 @@ public enum Supervision {
 
     public static func quotaUse(_ summaries: [CaseSummary], countries: [HostCountry]) -> [QuotaUse] {
         let ledger = QuotaLedger(countries: countries, summaries: summaries)
-        return countries.map { QuotaUse(country: $0, used: ledger.used[$0.code] ?? 0, reserved: ledger.reserved[$0.code] ?? 0) }
+        return countries.map { country in
+            let kinds = PlaceKind.allCases.map { kind in
+                QuotaUse.KindUse(kind: kind, capacity: country.capacity(kind), used: ledger.used(kind, in: country.code),
+                                 reserved: ledger.reserved(kind, in: country.code))
+            }
+            return QuotaUse(country: country, used: ledger.used[country.code] ?? 0, reserved: ledger.reserved[country.code] ?? 0,
+                            kinds: kinds)
+        }
     }
 
     /// The approvals queue: decisions and allocations awaiting a supervisor, oldest first.

@@ -10,6 +10,9 @@ extension Workflow {
         if let existing = record.allocation, existing.review == nil { throw .proposalPending(record.id) }
         var next = record
         next.allocation = planned.proposal(by: actor.user, at: time)
+        // The kinds of place it takes come from the case itself, whoever planned it.
+        let places = PlaceKind.needed(by: record)
+        next.allocation?.places = places.isEmpty ? nil : places
         return next
     }
 

@@ -156,6 +156,8 @@ extension PostgresCaseStore {
         private var quotas: QuotaLedger { QuotaLedger(countries: countries, summaries: store.mirror.values) }
         var placesUsed: [CountryCode: Int] { quotas.used }
         var placesHeld: [CountryCode: Int] { quotas.reserved }
+        var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] { quotas.usedOfKind }
+        var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] { quotas.reservedOfKind }
         func currentCourses() throws -> [LanguageCourse] { try store.readCatalogue(LanguageCourse.self).items }
         func currentOpenings() throws -> [JobOpening] { try store.readCatalogue(JobOpening.self).items }
         var seatsTaken: [String: Int] { LanguageCourse.use(in: Array(store.mirror.values)).taken }

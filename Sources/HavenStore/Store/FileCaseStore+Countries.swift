@@ -42,7 +42,8 @@ extension FileCaseStore {
         try withWriteLock {
             try requireCurrentRole(actor)
             let (current, revision) = try readCountries()
-            let ledger = QuotaLedger(countries: current, used: placesUsed, reserved: placesHeld)
+            let ledger = QuotaLedger(countries: current, used: placesUsed, reserved: placesHeld, usedOfKind: placesUsedOfKind,
+                                     reservedOfKind: placesHeldOfKind)
             let next: [HostCountry]
             do { next = try ledger.applying(change, by: actor) } catch { throw StoreError.forbidden("\(error)") }
             try replaceKeptFile(CountriesFile(revision: revision + 1, countries: next), at: countriesPath,

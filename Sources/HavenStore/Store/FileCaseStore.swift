@@ -118,6 +118,9 @@ public final class FileCaseStore: CaseStore {
     /// step with the index so a quota check at 120,000 cases counts nothing.
     public private(set) var placesUsed: [CountryCode: Int] = [:]
     public private(set) var placesHeld: [CountryCode: Int] = [:]
+    /// The same for each scarcer kind of place the allocations take (`PlaceKind`).
+    public private(set) var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] = [:]
+    public private(set) var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] = [:]
     /// Enrolled seats per course and placements per opening, kept the same way.
     public private(set) var seatsTaken: [String: Int] = [:]
     public private(set) var placesFilled: [String: Int] = [:]
@@ -125,7 +128,7 @@ public final class FileCaseStore: CaseStore {
     /// Empties the index and everything kept in step with it (a scan from the start).
     func forgetIndex() {
         highestIndexedSequence = 0
-        placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]
+        placesUsed = [:]; placesHeld = [:]; seatsTaken = [:]; placesFilled = [:]; placesUsedOfKind = [:]; placesHeldOfKind = [:]
         summaryList = []; entryList = []; caseNumbers = []
         liveLogBytes = 0
     }
@@ -181,8 +184,15 @@ public final class FileCaseStore: CaseStore {
     }
 
     private func countPlaces(_ summary: CaseSummary, by amount: Int) {
-        if let country = summary.country { placesUsed[country, default: 0] += amount }
-        if let country = summary.allocation?.heldCountry(in: summary.stage) { placesHeld[country, default: 0] += amount }
+        let kinds = summary.allocation?.placesTaken ?? []
+        if let country = summary.country {
+            placesUsed[country, default: 0] += amount
+            for kind in kinds { placesUsedOfKind[country, default: [:]][kind, default: 0] += amount }
+        }
+        if let country = summary.allocation?.heldCountry(in: summary.stage) {
+            placesHeld[country, default: 0] += amount
+            for kind in kinds { placesHeldOfKind[country, default: [:]][kind, default: 0] += amount }
+        }
         guard let integration = summary.integration else { return }
         for seat in integration.seats where seat.status == .enrolled { seatsTaken[seat.course, default: 0] += amount }
         if let opening = integration.employment?.openingID { placesFilled[opening, default: 0] += amount }

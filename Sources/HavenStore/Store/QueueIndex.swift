@@ -14,7 +14,7 @@ struct QueueIndex {
     static let fileName = "cases.index"
     static let magic = Array("HVQI".utf8)
     /// Bump when the layout or any summary field changes.
-    static let formatVersion: UInt32 = 4
+    static let formatVersion: UInt32 = 5
 
     /// What the index was made from.
     struct Stamp: Equatable {
@@ -80,7 +80,7 @@ struct QueueIndex {
         }
         let text = [names(CaseStage.self), names(CaseFlag.self), names(DecisionOutcome.self), names(Review.Verdict.self),
                     names(EnrolmentStatus.self), names(CEFRLevel.self), names(Relationship.self),
-                    names(ReunificationStage.self), names(AppointmentKind.self)].joined(separator: ";")
+                    names(ReunificationStage.self), names(AppointmentKind.self), names(PlaceKind.self)].joined(separator: ";")
         return CRC32.checksum(Array(text.utf8))
     }()
 
@@ -184,6 +184,9 @@ struct QueueIndex {
                 writer.time(allocation.proposedAt)
                 writer.optional(allocation.verdict) { $0.choice($1) }
                 writer.optional(allocation.reviewedAt) { $0.time($1) }
+                var kinds: UInt64 = 0
+                for (position, kind) in PlaceKind.allCases.enumerated() where allocation.placesTaken.contains(kind) { kinds |= 1 << UInt64(position) }
+                writer.body.unsigned(kinds)
             }
             optional(summary.integration) { $0.integration($1) }
             list(summary.family) { writer, member in
@@ -348,6 +351,14 @@ struct QueueIndex {
 
         mutating func word() throws(ByteReader.Malformed) -> String { words[try wordNumber()] }
 
+        /// The kinds of place an allocation takes, one bit each in `PlaceKind.allCases` order.
+        mutating func placeKinds() throws(ByteReader.Malformed) -> [PlaceKind]? {
+            let bits = try input.unsigned()
+            guard bits >> UInt64(PlaceKind.allCases.count) == 0 else { throw ByteReader.Malformed() }
+            let kinds = PlaceKind.allCases.enumerated().filter { bits & (1 << UInt64($0.offset)) != 0 }.map(\.element)
+            return kinds.isEmpty ? nil : kinds
+        }
+
         mutating func typed<T>(_ table: [T?]) throws(ByteReader.Malformed) -> T {
             guard let value = table[try wordNumber()] else { throw ByteReader.Malformed() }
             return value
@@ -416,7 +427,8 @@ struct QueueIndex {
                 AllocationSummary(country: try reader.typed(reader.countries), proposedBy: try reader.typed(reader.users),
                                   proposedAt: try reader.time(),
                                   verdict: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.choice(r.verdicts) },
-                                  reviewedAt: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.time() })
+                                  reviewedAt: try reader.optional { (r: inout Reader) throws(ByteReader.Malformed) in try r.time() },
+                                  places: try reader.placeKinds())
             }
             let integration = try optional { (reader: inout Reader) throws(ByteReader.Malformed) in try reader.integration() }
             let family = try list { (reader: inout Reader) throws(ByteReader.Malformed) in

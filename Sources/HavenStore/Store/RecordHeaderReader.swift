@@ -343,6 +343,7 @@ enum Choices {
     static let reunification = ChoiceTable<ReunificationStage>()
     static let enrolment = ChoiceTable<EnrolmentStatus>()
     static let level = ChoiceTable<CEFRLevel>()
+    static let placeKind = ChoiceTable<PlaceKind>()
 }
 
 /// Dates and times read from bytes, as `init?(iso:)` reads their text.
@@ -527,15 +528,27 @@ extension RecordHeaderReader.Reader {
     }
 
     mutating func allocation() -> AllocationSummary? {
-        var country: CountryCode?, by: UserName?, at: Timestamp?, review = Review()
+        var country: CountryCode?, by: UserName?, at: Timestamp?, review = Review(), places: [PlaceKind]?
         guard object(depth: 2, { reader, key in
             if key.is("country") { country = reader.text(CountryCode.init); return country != nil }
             if key.is("proposedBy") { by = reader.text(UserName.init); return by != nil }
             if key.is("proposedAt") { at = reader.bytes(time); return at != nil }
+            if key.is("places") {
+                if reader.null() { return true }
+                var kinds: [PlaceKind] = []
+                guard reader.array(depth: 3, { element in
+                    guard let kind = element.bytes(Choices.placeKind.value) else { return false }
+                    kinds.append(kind)
+                    return true
+                }) else { return false }
+                places = kinds
+                return true
+            }
             if let read = review.read(key, from: &reader) { return read || reader.skipValue(depth: 3) }
             return false
         }), let country, let by, let at else { return nil }
-        return AllocationSummary(country: country, proposedBy: by, proposedAt: at, verdict: review.verdict, reviewedAt: review.reviewedAt)
+        return AllocationSummary(country: country, proposedBy: by, proposedAt: at, verdict: review.verdict, reviewedAt: review.reviewedAt,
+                                 places: places)
     }
 
     mutating func publicity() -> PublicitySummary? {

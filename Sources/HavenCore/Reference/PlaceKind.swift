@@ -1,0 +1,75 @@
+/// A kind of place a host country may have fewer of than places (issue 26): besides its quota,
+/// a country may set how many family housing units and places with medical support it can
+/// give. A case takes one of a kind when it needs it; the allocation respects every kind, the
+/// proposal records which it takes, and the quota ledger counts them as it counts places.
+public enum PlaceKind: String, Choice, Comparable {
+    /// A home for a family: a case that brings a spouse, partner or child takes one.
+    case familyHousing = "family-housing"
+    /// A place where medical support is at hand: a case with health needs recorded takes one.
+    case medicalSupport = "medical-support"
+
+    public var title: String {
+        switch self {
+        case .familyHousing: "Family housing units"
+        case .medicalSupport: "Places with medical support"
+        }
+    }
+
+    /// A form's label, short enough for a 60-column screen.
+    public var label: String {
+        switch self {
+        case .familyHousing: "Family housing units"
+        case .medicalSupport: "Medical support places"
+        }
+    }
+
+    /// A column heading or a list item: "family housing", "medical support".
+    public var shortTitle: String {
+        switch self {
+        case .familyHousing: "family housing"
+        case .medicalSupport: "medical support"
+        }
+    }
+
+    /// One of them: "a family housing unit", "a place with medical support".
+    public var one: String {
+        switch self {
+        case .familyHousing: "a family housing unit"
+        case .medicalSupport: "a place with medical support"
+        }
+    }
+
+    /// Several, in a sentence: "family housing units", "places with medical support".
+    public var plural: String { title.lowercased() }
+
+    /// What a case of this kind needs, for explanations ("brings a spouse, partner or child").
+    public var need: String {
+        switch self {
+        case .familyHousing: "brings a spouse, partner or child"
+        case .medicalSupport: "has health needs recorded"
+        }
+    }
+
+    /// The kinds a case needs: worked out from its record alone.
+    public static func needed(by record: Case) -> [PlaceKind] {
+        var kinds: [PlaceKind] = []
+        if record.bringsFamily { kinds.append(.familyHousing) }
+        if record.defector.hasHealthNeeds { kinds.append(.medicalSupport) }
+        return kinds
+    }
+
+    public static func < (a: PlaceKind, b: PlaceKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+extension Case {
+    /// The case brings close family: a spouse, partner or child recorded and not withdrawn,
+    /// who is not a defector with a case of their own (that case takes its own place).
+    public var bringsFamily: Bool {
+        family.contains { member in
+            [.spouse, .partner, .son, .daughter].contains(member.relationship) && member.whereabouts != .inProgramme
+                && member.stage != .withdrawn
+        }
+    }
+}
