@@ -101,15 +101,32 @@ struct Layout {
     var ranges: [Range<Int>] = []
     var rowLower: [Double] = []
     var rowUpper: [Double] = []
+    /// The row of the people placed (stage 2 bounds it below).
+    var peopleRow: Int { itemCount + countryCount }
 
     init(_ subproblem: PlacementSubproblem) {
         itemCount = subproblem.itemCount
         countryCount = subproblem.capacities.count
+        // After the people row: one row per limit and country that has a capacity.
+        var limitRow: [[Int?]] = []
+        var nextRow = itemCount + countryCount + 1
+        for limit in subproblem.limits {
+            limitRow.append(limit.capacities.map { capacity in
+                guard capacity != nil else { return nil }
+                defer { nextRow += 1 }
+                return nextRow
+            })
+        }
         for item in 0..<itemCount {
             let first = columns
             for option in subproblem.options[item] {
                 rows += [Int32(item), Int32(itemCount + option.country), Int32(itemCount + countryCount)]
                 coefficients += [1, Double(subproblem.sizes[item]), Double(subproblem.sizes[item])]
+                for (index, limit) in subproblem.limits.enumerated() where limit.uses[item] > 0 {
+                    guard let row = limitRow[index][option.country] else { continue }
+                    rows.append(Int32(row))
+                    coefficients.append(Double(limit.uses[item]))
+                }
                 starts.append(CoinBigIndex(rows.count))
                 sizes.append(Double(subproblem.sizes[item]))
                 scores.append(Double(option.score))
@@ -127,6 +144,12 @@ struct Layout {
         // The people placed: free in stage 1, at least stage 1's number in stage 2.
         rowLower.append(-Double.greatestFiniteMagnitude)
         rowUpper.append(Double.greatestFiniteMagnitude)
+        for limit in subproblem.limits {
+            for capacity in limit.capacities.compactMap({ $0 }) {
+                rowLower.append(-Double.greatestFiniteMagnitude)
+                rowUpper.append(Double(max(0, capacity)))
+            }
+        }
     }
 
     /// The start assignment as column values.
@@ -148,7 +171,7 @@ struct Layout {
         let lower = [Double](repeating: 0, count: columns)
         let upper = [Double](repeating: 1, count: columns)
         var rowLower = rowLower
-        if let peopleAtLeast { rowLower[rowLower.count - 1] = peopleAtLeast }
+        if let peopleAtLeast { rowLower[peopleRow] = peopleAtLeast }
         Cbc_loadProblem(model, Int32(columns), Int32(rowLower.count), starts, rows, coefficients, lower, upper, objective,
                         rowLower, rowUpper)
         for column in 0..<columns where integral[column] { Cbc_setInteger(model, Int32(column)) }

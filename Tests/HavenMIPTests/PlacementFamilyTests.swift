@@ -62,8 +62,9 @@ final class PlacementFamilyTests: XCTestCase {
                 check(solution, problem, "\(family) seed \(seed)")
             }
         }
-        // The hard families reach CBC (else this test checks only the own search).
-        XCTAssertTrue(handedToCBC.isSuperset(of: [.largeFamilies, .tightPacking]), "\(handedToCBC)")
+        // The hard families reach CBC (else this test checks only the own search), and so do
+        // scarce kinds of place, whose limits only a MIP solver settles.
+        XCTAssertTrue(handedToCBC.isSuperset(of: [.largeFamilies, .tightPacking, .scarceKinds]), "\(handedToCBC)")
         XCTAssertGreaterThanOrEqual(glpkFinished, 20, "GLPK finished \(glpkFinished), stopped \(glpkStopped)")
     }
 
@@ -91,18 +92,64 @@ final class PlacementFamilyTests: XCTestCase {
                 let countries = Array((0..<full.countryCount).shuffled(using: &random).prefix(3))
                 let items = Array((0..<full.itemCount).shuffled(using: &random).prefix(7))
                 let capacities = countries.map { min(full.capacities[$0], Int.random(in: 0...6, using: &random)) }
+                let limits = full.limits.map { limit in
+                    PlacementLimit(name: limit.name, capacities: countries.map { limit.capacities[$0].map { min($0, 2) } },
+                                   uses: items.map { limit.uses[$0] })
+                }
                 let problem = PlacementProblem(sizes: items.map { full.sizes[$0] },
                                                scores: items.map { item in countries.map { full.scores[item][$0] } },
-                                               capacities: capacities)
+                                               capacities: capacities, limits: limits)
                 let expected = BruteForcePlacement.solve(problem)
                 for (name, solution) in [("own", PlacementSolver.solve(problem)), ("CBC", PlacementSolver.solve(problem, mip: mip))] {
                     XCTAssertTrue(problem.isFeasible(solution.assignment), "\(family) \(seed) \(name)")
+                    // Limits of a kind of place need the MIP solver to be proven; alone, the
+                    // answer keeps within them and its bound holds.
+                    guard name == "CBC" || limits.isEmpty else {
+                        XCTAssertGreaterThanOrEqual(solution.peopleBound, expected.people, "\(family) \(seed) \(name)")
+                        XCTAssertTrue(!solution.provenOptimal || (solution.people, solution.score) == expected, "\(family) \(seed) \(name)")
+                        continue
+                    }
                     XCTAssertTrue(solution.provenOptimal, "\(family) \(seed) \(name)")
                     XCTAssertEqual(solution.people, expected.people, "\(family) \(seed) \(name): \(problem)")
                     XCTAssertEqual(solution.score, expected.score, "\(family) \(seed) \(name): \(problem)")
                 }
             }
         }
+    }
+
+    func testRandomLimitsOfAKindAreKeptAndProvenOnlyWhenTrue() {
+        // Tiny random problems with one or two kinds of place, against brute force: with CBC
+        // always proven and right; alone, the prices prove some, and a proof is never wrong.
+        var random = SeededGenerator(seed: 26)
+        var ownProven = 0
+        for round in 0..<300 {
+            let items = Int.random(in: 3...7, using: &random)
+            let countries = Int.random(in: 2...3, using: &random)
+            let sizes = (0..<items).map { _ in random.next() % 4 == 0 ? Int.random(in: 2...3, using: &random) : 1 }
+            let scores = (0..<items).map { _ in
+                (0..<countries).map { _ in random.next() % 6 == 0 ? nil : Optional(Int.random(in: 0...12, using: &random)) }
+            }
+            let capacities = (0..<countries).map { _ in Int.random(in: 0...5, using: &random) }
+            let limits = (0..<Int.random(in: 1...2, using: &random)).map { index in
+                PlacementLimit(name: "kind \(index)",
+                               capacities: (0..<countries).map { _ in random.next() % 3 == 0 ? nil : Optional(Int.random(in: 0...2, using: &random)) },
+                               uses: sizes.map { size in random.next() % 2 == 0 ? Int.random(in: 1...size, using: &random) : 0 })
+            }
+            let problem = PlacementProblem(sizes: sizes, scores: scores, capacities: capacities, limits: limits)
+            let expected = BruteForcePlacement.solve(problem)
+            let own = PlacementSolver.solve(problem)
+            XCTAssertTrue(problem.isFeasible(own.assignment), "round \(round): own answer passes a limit")
+            XCTAssertTrue((own.peopleBound, own.scoreBound ?? Int.max) >= expected, "round \(round): bound below the optimum \(problem)")
+            if own.provenOptimal {
+                ownProven += 1
+                XCTAssertTrue((own.people, own.score) == expected, "round \(round): own proof wrong \(problem)")
+            }
+            let withMIP = PlacementSolver.solve(problem, mip: mip)
+            XCTAssertTrue(problem.isFeasible(withMIP.assignment), "round \(round): CBC answer passes a limit")
+            XCTAssertTrue(withMIP.provenOptimal, "round \(round): \(withMIP.proof.label)")
+            XCTAssertTrue((withMIP.people, withMIP.score) == expected, "round \(round): CBC \(withMIP.people)/\(withMIP.score), brute force \(expected) \(problem)")
+        }
+        XCTAssertGreaterThan(ownProven, 100, "the prices prove most tiny problems alone")
     }
 
     func testAResultStoppedAtALimitSaysHowFarItMayBeAndNeverOptimal() throws {

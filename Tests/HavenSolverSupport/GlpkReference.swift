@@ -35,6 +35,16 @@ public enum GlpkReference {
         }
         let peopleRow = Int32(items + countries + 1)
         glp_set_row_bnds(lp, peopleRow, GLP_FR, 0, 0)
+        // One row per limit and country that has a capacity.
+        var limitRow: [[Int32?]] = []
+        for limit in problem.limits {
+            limitRow.append(limit.capacities.map { capacity in
+                guard let capacity else { return nil }
+                let row = glp_add_rows(lp, 1)
+                glp_set_row_bnds(lp, row, GLP_UP, 0, Double(capacity))
+                return row
+            })
+        }
         var columns: [(item: Int, country: Int)] = []
         for item in 0..<items {
             for country in 0..<countries where problem.scores[item][country] != nil { columns.append((item, country)) }
@@ -46,7 +56,11 @@ public enum GlpkReference {
             let j = Int32(index + 1)
             glp_set_col_kind(lp, j, GLP_BV)
             let size = Double(problem.sizes[column.item])
-            for (row, value) in [(Int32(column.item + 1), 1.0), (Int32(items + column.country + 1), size), (peopleRow, size)] {
+            var entries = [(Int32(column.item + 1), 1.0), (Int32(items + column.country + 1), size), (peopleRow, size)]
+            for (index, limit) in problem.limits.enumerated() where limit.uses[column.item] > 0 {
+                if let row = limitRow[index][column.country] { entries.append((row, Double(limit.uses[column.item]))) }
+            }
+            for (row, value) in entries {
                 ia.append(row)
                 ja.append(j)
                 ar.append(value)
@@ -99,6 +113,7 @@ public enum BruteForcePlacement {
     public static func solve(_ problem: PlacementProblem) -> (people: Int, score: Int) {
         var best = (people: -1, score: Int.min)
         var free = problem.capacities
+        var freeOf = problem.limits.map { $0.capacities.map { $0 ?? Int.max } }
         var people = 0, score = 0
         func visit(_ item: Int) {
             if item == problem.itemCount {
@@ -108,11 +123,14 @@ public enum BruteForcePlacement {
             visit(item + 1)
             let size = problem.sizes[item]
             for country in 0..<problem.countryCount {
-                guard let value = problem.scores[item][country], free[country] >= size else { continue }
+                guard let value = problem.scores[item][country], free[country] >= size,
+                      problem.limits.indices.allSatisfy({ freeOf[$0][country] >= problem.limits[$0].uses[item] }) else { continue }
+                for index in problem.limits.indices { freeOf[index][country] -= problem.limits[index].uses[item] }
                 free[country] -= size
                 people += size
                 score += value
                 visit(item + 1)
+                for index in problem.limits.indices { freeOf[index][country] += problem.limits[index].uses[item] }
                 free[country] += size
                 people -= size
                 score -= value

@@ -20,6 +20,9 @@ public enum PlacementFamily: String, CaseIterable, Sendable {
     case zeroQuota = "zero-quota"
     /// 15-40 people, most in family groups of 2-5, a few places each (some none).
     case smallRandom = "small-random"
+    /// Places for everyone, but family housing units and places with medical support for only
+    /// some of those who need them, in some countries (issue 26, point 4).
+    case scarceKinds = "scarce-kinds"
 
     public var title: String {
         switch self {
@@ -31,6 +34,7 @@ public enum PlacementFamily: String, CaseIterable, Sendable {
         case .tightSufficient: "quotas tight but sufficient"
         case .zeroQuota: "five countries with quota 0"
         case .smallRandom: "small random queues of 15-40"
+        case .scarceKinds: "scarce family housing and medical places"
         }
     }
 }
@@ -58,11 +62,12 @@ extension PlacementFamily {
         case .held: (0.3, 2...4)
         case .tightSufficient: (0.2, 2...4)
         case .smallRandom: (0.7, 2...5)
+        case .scarceKinds: (0.3, 2...4)
         }
         Self.link(&profiles, share: share, sizes: sizes, random: &random)
         let total = profiles.count
         let places: Int = switch self {
-        case .ample, .tightSufficient, .zeroQuota, .held: total
+        case .ample, .tightSufficient, .zeroQuota, .held, .scarceKinds: total
         case .largeFamilies: total * 8 / 10
         case .tightPacking: total * 95 / 100
         case .short: total * 6 / 10
@@ -102,7 +107,20 @@ extension PlacementFamily {
                 profiles[index].linkedCases.insert(relative)
             }
         }
-        let batch = AllocationBatch(scorer: AllocationScorer(policy: policy, countries: countries), free: free, placedElsewhere: placed)
+        var freeOfKind: [PlaceKind: [CountryCode: Int]] = [:]
+        if self == .scarceKinds {
+            // Half the countries limit each kind, with room for about half of those who need it
+            // spread over them unevenly; the others have enough of it.
+            for kind in PlaceKind.allCases {
+                let needing = profiles.filter { $0.places.contains(kind) }.count
+                let limited = countries.shuffled(using: &random).prefix(countries.count / 2)
+                for country in limited {
+                    freeOfKind[kind, default: [:]][country.code] = Int.random(in: 0...max(1, needing / countries.count), using: &random)
+                }
+            }
+        }
+        let batch = AllocationBatch(scorer: AllocationScorer(policy: policy, countries: countries), free: free, placedElsewhere: placed,
+                                    freeOfKind: freeOfKind)
         return PlacementInstance(family: self, batch: batch, profiles: profiles)
     }
 
@@ -130,6 +148,11 @@ extension PlacementFamily {
             }
             profile.preferences = preferences
             profile.hasSpecialNeeds = random.next() % 12 == 0
+            // The kinds of place each needs, without drawing more numbers (the other families
+            // stay the queues they were): medical support with health needs, family housing
+            // for one in five.
+            if profile.hasSpecialNeeds { profile.places.insert(.medicalSupport) }
+            if number % 5 == 2 { profile.places.insert(.familyHousing) }
             if random.next() % 25 == 0 {
                 profile.relativesIn[countries[Int(random.next() % UInt64(countries.count))].code] = 1
             }

@@ -44,6 +44,8 @@ public struct AllocationChoice: Sendable {
                 "Family unity: linked relatives are placed in \(scores.held ?? "another country"), so the case goes there too."
             } else if capacities[index] < 1 {
                 "\(country.name) has no place left."
+            } else if let kind = profile.places.sorted().first(where: { (batch.capacities(of: $0)[index] ?? 1) < 1 }) {
+                "\(country.name) has no \(kind.plural) left, and the case needs \(kind.one)."
             } else {
                 nil
             }

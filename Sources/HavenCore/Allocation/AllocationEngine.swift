@@ -12,10 +12,13 @@ public struct AllocationProfile: Hashable, Sendable {
     public var relativesIn: [CountryCode: Int]
     /// Defector relatives with their own case: they go to the same country.
     public var linkedCases: Set<CaseID>
+    /// The scarcer kinds of place the person needs (`PlaceKind.needed(by:)`).
+    public var places: Set<PlaceKind>
 
     public init(id: CaseID, languages: [LanguageCode: CEFRLevel] = [:], occupations: Set<ISCOCode> = [],
                 preferences: [CountryCode] = [], hasSpecialNeeds: Bool = false, relativesIn: [CountryCode: Int] = [:],
-                linkedCases: Set<CaseID> = []) {
+                linkedCases: Set<CaseID> = [], places: Set<PlaceKind> = []) {
+        self.places = places
         self.id = id
         self.languages = languages
         self.occupations = occupations
@@ -41,7 +44,8 @@ public struct AllocationProfile: Hashable, Sendable {
         self.init(id: record.id, languages: languages, occupations: occupations,
                   preferences: record.defector.preferredCountries,
                   hasSpecialNeeds: record.defector.hasHealthNeeds,
-                  relativesIn: relatives, linkedCases: Set(record.family.compactMap(\.linkedCase)))
+                  relativesIn: relatives, linkedCases: Set(record.family.compactMap(\.linkedCase)),
+                  places: Set(PlaceKind.needed(by: record)))
     }
 }
 
@@ -180,6 +184,8 @@ public struct PlannedAllocation: Hashable, Sendable {
     public var runnerUpReason: String
     /// The other cases of the family group placed with this one.
     public var groupedWith: [CaseID]
+    /// The scarcer kinds of place the case takes there (`PlaceKind`), as the proposal records them.
+    public var places: [PlaceKind] = []
     /// Where linked relatives outside the group are placed, for a proposal by hand
     /// (`AllocationChoice`); a batch's group says it through `groupedWith`.
     public var familyUnity: String? = nil
@@ -197,6 +203,7 @@ public struct PlannedAllocation: Hashable, Sendable {
                                           runnerUpReason: runnerUpReason, proposedBy: user, proposedAt: time)
         proposal.batch = batch
         proposal.preferences = preferences
+        proposal.places = places.isEmpty ? nil : places
         if let familyUnity {
             proposal.familyUnity = familyUnity
         } else if !groupedWith.isEmpty {
@@ -242,9 +249,13 @@ public struct AllocationBatch: Sendable {
     /// (HavenMIP's CBC, wired by the executable), and the seconds it may take.
     public var mip: (any PlacementMIP)?
     public var secondsLimit: Double
+    /// Free places of each scarcer kind, per country that limits it (`QuotaLedger.freeOfKind`);
+    /// a country not listed under a kind is limited by its free places alone.
+    public var freeOfKind: [PlaceKind: [CountryCode: Int]]
 
     public init(scorer: AllocationScorer, free: [CountryCode: Int], placedElsewhere: [CaseID: CountryCode] = [:],
-                mip: (any PlacementMIP)? = nil, secondsLimit: Double = 60) {
+                mip: (any PlacementMIP)? = nil, secondsLimit: Double = 60, freeOfKind: [PlaceKind: [CountryCode: Int]] = [:]) {
+        self.freeOfKind = freeOfKind
         self.scorer = scorer
         self.free = free
         self.placedElsewhere = placedElsewhere
@@ -306,6 +317,24 @@ public struct AllocationBatch: Sendable {
     /// Free places per country, in the scorer's order.
     var capacities: [Int] { scorer.countries.map { max(0, free[$0.code] ?? 0) } }
 
+    /// Free places of `kind` per country in the scorer's order, nil where it is not limited.
+    func capacities(of kind: PlaceKind) -> [Int?] {
+        let free = freeOfKind[kind] ?? [:]
+        return scorer.countries.map { country in free[country.code].map { max(0, $0) } }
+    }
+
+    /// The limits of the kinds some of the queue needs, for the placement problem: each
+    /// group takes one place of a kind per member who needs it.
+    func limits(_ groups: [[Int]], profiles: [AllocationProfile]) -> [PlacementLimit] {
+        PlaceKind.allCases.compactMap { kind in
+            let capacities = capacities(of: kind)
+            guard capacities.contains(where: { $0 != nil }) else { return nil }
+            let uses = groups.map { group in group.reduce(0) { $0 + (profiles[$1].places.contains(kind) ? 1 : 0) } }
+            guard uses.contains(where: { $0 > 0 }) else { return nil }
+            return PlacementLimit(name: kind.rawValue, capacities: capacities, uses: uses)
+        }
+    }
+
     /// The proposal for `profiles[member]` of `group` placed in country `chosen`: its factors,
     /// the runner-up (the group's next best country it may go to) and why not there.
     /// `byHand` is the reason a person gave for choosing this country over a better one.
@@ -330,6 +359,7 @@ public struct AllocationBatch: Sendable {
         var planned = PlannedAllocation(caseID: profiles[member].id, country: country.code, factors: factors,
                                         runnerUp: runnerUp.map { countries[$0].code }, runnerUpFactors: runnerUpFactors,
                                         runnerUpReason: reason, groupedWith: ids.filter { $0 != profiles[member].id })
+        planned.places = profiles[member].places.sorted()
         planned.preferences = preferenceStanding(profiles[member].preferences, chosen: chosen, scores: scores,
                                                  own: { scorer.score(compiled[member], in: $0, placedRelatives: scores.placed(in: $0)) },
                                                  capacities: capacities, groupSize: group.count, byHand: byHand != nil)
@@ -353,7 +383,8 @@ public struct AllocationBatch: Sendable {
         let compiled = profiles.map(scorer.compile)
         let groups = Self.groups(of: profiles)
         let rows = groups.map { groupScores($0, profiles: profiles, compiled: compiled).row }
-        return PlacementProblem(sizes: groups.map(\.count), scores: rows, capacities: capacities)
+        return PlacementProblem(sizes: groups.map(\.count), scores: rows, capacities: capacities,
+                                limits: limits(groups, profiles: profiles))
     }
 
     public func run(_ profiles: [AllocationProfile], progress: ((Double) -> Void)? = nil) -> AllocationBatchResult {
@@ -362,7 +393,8 @@ public struct AllocationBatch: Sendable {
         let grouped = groups.map { groupScores($0, profiles: profiles, compiled: compiled) }
         let sizes = groups.map(\.count)
         let capacities = capacities
-        let problem = PlacementProblem(sizes: sizes, scores: grouped.map(\.row), capacities: capacities)
+        let limits = limits(groups, profiles: profiles)
+        let problem = PlacementProblem(sizes: sizes, scores: grouped.map(\.row), capacities: capacities, limits: limits)
         let solution = PlacementSolver.solve(problem, mip: mip, secondsLimit: secondsLimit, progress: progress)
         let greedy = PlacementSolver.greedy(problem)
         let batch = "batch of \(Self.grouped(profiles.count)): \(solution.proof.label)"
@@ -371,7 +403,23 @@ public struct AllocationBatch: Sendable {
         var unplaced: [(CaseID, String)] = []
         for (index, group) in groups.enumerated() {
             guard let chosen = solution.assignment[index] else {
-                let reason = if let country = grouped[index].held {
+                // A kind of place the group needs that no country it may go to has left.
+                let short = limits.first { limit in
+                    limit.uses[index] > 0 && !grouped[index].row.indices.contains { country in
+                        grouped[index].row[country] != nil && (limit.capacities[country] ?? Int.max) >= limit.uses[index]
+                    }
+                }
+                // Or one that every country with room for it limits: those places went to others.
+                let taken = limits.first { limit in
+                    limit.uses[index] > 0 && grouped[index].row.indices.allSatisfy { country in
+                        grouped[index].row[country] == nil || capacities[country] < sizes[index] || limit.capacities[country] != nil
+                    }
+                }
+                let reason = if let short, let kind = PlaceKind(rawValue: short.name) {
+                    "no country it may go to has \(short.uses[index] == 1 ? kind.one : "\(short.uses[index]) \(kind.plural)") left, which \(sizes[index] == 1 ? "the case needs" : "the family needs")"
+                } else if let taken, let kind = PlaceKind(rawValue: taken.name) {
+                    "the \(kind.plural) it could take went to others: the batch places the most people, then the highest total score"
+                } else if let country = grouped[index].held {
                     "family unity holds it to \(country), which has no place left for \(sizes[index] == 1 ? "it" : "all \(sizes[index])")"
                 } else if sizes[index] > 1, grouped[index].row.indices.contains(where: { grouped[index].row[$0] != nil && capacities[$0] >= sizes[index] }) {
                     "the places where all \(sizes[index]) fit together went to others: the batch places the most people, then the highest total score"

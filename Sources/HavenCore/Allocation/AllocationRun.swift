@@ -19,7 +19,7 @@ public struct AllocationRun: Sendable {
         }
         batch = AllocationBatch(scorer: AllocationScorer(policy: policy, countries: countries),
                                 free: Dictionary(uniqueKeysWithValues: countries.map { ($0.code, ledger.free($0.code)) }),
-                                placedElsewhere: placed, mip: mip, secondsLimit: secondsLimit)
+                                placedElsewhere: placed, mip: mip, secondsLimit: secondsLimit, freeOfKind: ledger.freeOfKind)
     }
 
     /// The profiles of the queue's cases in `range`, each read whole from the store.

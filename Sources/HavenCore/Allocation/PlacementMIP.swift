@@ -41,6 +41,10 @@ public struct PlacementSubproblem: Sendable {
     /// The most people the open items can place, when the relaxation's bound already proves
     /// it (the best found meets it): stage 1 is then skipped.
     public var knownPeople: Int?
+    /// Scarcer kinds of place: one row per limit and country that has a capacity,
+    ///     Σ uses[i] · x[i][k] ≤ capacity, over the options k of every item at that country.
+    /// Items that take any are `integral`.
+    public var limits: [PlacementLimit] = []
 
     public var itemCount: Int { sizes.count }
     public var columnCount: Int { options.reduce(0) { $0 + $1.count } }

@@ -23,14 +23,19 @@ public struct PlacementProblem: Sendable {
     public var scores: [[Int?]]
     /// Free places per country.
     public var capacities: [Int]
+    /// Scarcer kinds of place besides the places themselves (`PlacementLimit`); empty for most queues.
+    public var limits: [PlacementLimit]
 
-    public init(sizes: [Int], scores: [[Int?]], capacities: [Int]) {
+    public init(sizes: [Int], scores: [[Int?]], capacities: [Int], limits: [PlacementLimit] = []) {
         precondition(sizes.count == scores.count, "one score row per item")
         precondition(scores.allSatisfy { $0.count == capacities.count }, "one score per country")
         precondition(sizes.allSatisfy { $0 >= 1 }, "an item holds at least one person")
+        precondition(limits.allSatisfy { $0.capacities.count == capacities.count && $0.uses.count == sizes.count },
+                     "a limit has a capacity per country and a use per item")
         self.sizes = sizes
         self.scores = scores
         self.capacities = capacities
+        self.limits = limits
     }
 
     public var countryCount: Int { capacities.count }
@@ -57,7 +62,20 @@ public struct PlacementProblem: Sendable {
             guard scores[item][country] != nil else { return false }
             used[country] += sizes[item]
         }
-        return zip(used, capacities).allSatisfy { $0 <= $1 }
+        return zip(used, capacities).allSatisfy { $0 <= $1 } && limitExcess(assignment).isEmpty
+    }
+
+    /// Each limit and country the assignment takes more of than there is, with how many more.
+    public func limitExcess(_ assignment: [Int?]) -> [(limit: Int, country: Int, excess: Int)] {
+        var excess: [(Int, Int, Int)] = []
+        for (index, limit) in limits.enumerated() {
+            var used = [Int](repeating: 0, count: countryCount)
+            for (item, country) in assignment.enumerated() { if let country { used[country] += limit.uses[item] } }
+            for country in 0..<countryCount {
+                if let capacity = limit.capacities[country], used[country] > capacity { excess.append((index, country, used[country] - capacity)) }
+            }
+        }
+        return excess
     }
 }
 
@@ -93,6 +111,9 @@ public enum PlacementSolver {
                              secondsLimit: Double = 60, progress: ((Double) -> Void)? = nil) -> PlacementSolution {
         // With a MIP solver behind it, the own search only gets the easy cases (a second at
         // most); alone, it searches up to the time limit.
+        if !problem.limits.isEmpty {
+            return solveWithLimits(problem, mip: mip, nodeLimit: nodeLimit, secondsLimit: secondsLimit, progress: progress)
+        }
         let nodeLimit = nodeLimit ?? (mip == nil ? 20_000 : 300)
         let secondsLimit = secondsLimit.isFinite ? min(max(secondsLimit, 0), 86_400) : 60
         let clock = ContinuousClock()
@@ -203,7 +224,15 @@ public enum PlacementSolver {
                 }
             }
         }
-        let assignment = best.map { $0 < problem.countryCount ? Optional($0) : nil }
+        return finished(problem, best.map { $0 < problem.countryCount ? Optional($0) : nil }, proven: proven, bound: bound,
+                        searchNodes: nodes, mip: mipName, mipSeconds: mipSeconds)
+    }
+
+    /// The solution for `assignment`: optimal when proven or when it meets the bound (which is
+    /// then its own figures), else the best found with its gap.
+    static func finished(_ problem: PlacementProblem, _ assignment: [Int?], proven: Bool, bound: (people: Int, score: Int?),
+                         searchNodes: Int, mip: String?, mipSeconds: Double) -> PlacementSolution {
+        var bound = bound
         let figures = problem.evaluate(assignment)
         let proof: PlacementProof
         if proven || (figures.people, figures.score) >= (bound.people, bound.score ?? Int.max) {
@@ -215,7 +244,7 @@ public enum PlacementSolver {
             proof = .bestFound(morePeople: 0, morePoints: bound.score.map { $0 - figures.score })
         }
         return PlacementSolution(assignment: assignment, people: figures.people, score: figures.score, proof: proof,
-                                 peopleBound: bound.people, scoreBound: bound.score, searchNodes: nodes, mip: mipName,
+                                 peopleBound: bound.people, scoreBound: bound.score, searchNodes: searchNodes, mip: mip,
                                  mipSeconds: mipSeconds)
     }
 
@@ -224,24 +253,28 @@ public enum PlacementSolver {
     /// whole assignment (in model nodes), whether the solver proved it, and its bound on the
     /// open items (people, then score).
     static func handOver(open: [Int], options: [Int: [Int]], capacities: [Int], best: [Int], model: Model,
-                         mip: any PlacementMIP, secondsLimit: Double, knownPeople: Int?)
+                         mip: any PlacementMIP, secondsLimit: Double, knownPeople: Int?, limits: [PlacementLimit] = [])
         -> (assignment: [Int]?, proven: Bool, bound: (people: Int, score: Int?)?, seconds: Double) {
         let problem = model.problem
+        // Whole choices: families, and anyone who takes a limited kind of place (with two kinds
+        // of limit the people alone are no longer a transportation problem, whose optimum is whole).
+        func whole(_ item: Int) -> Bool { problem.sizes[item] > 1 || limits.contains { $0.uses[item] > 0 } }
         var subproblem = PlacementSubproblem(sizes: [], options: [], mayStayUnplaced: [], integral: [],
                                              capacities: capacities, secondsLimit: secondsLimit, knownPeople: knownPeople)
+        subproblem.limits = limits.map { limit in PlacementLimit(name: limit.name, capacities: limit.capacities, uses: open.map { limit.uses[$0] }) }
         for item in open {
             let allowed = options[item] ?? model.nodes(of: item)
             let countries = allowed.filter { $0 != model.dummy }
             subproblem.sizes.append(problem.sizes[item])
             subproblem.options.append(countries.map { PlacementSubproblem.Option(country: $0, score: problem.scores[item][$0]!) })
             subproblem.mayStayUnplaced.append(allowed.contains(model.dummy))
-            subproblem.integral.append(problem.sizes[item] > 1)
+            subproblem.integral.append(whole(item))
             subproblem.start.append(countries.firstIndex(of: best[item]))
         }
         guard let solved = mip.solve(subproblem) else { return (nil, false, nil, 0) }
         // Each family where the solver put it; everyone alone placed again around them.
         var chosen: [Int: [Int]] = [:]
-        for (position, item) in open.enumerated() where problem.sizes[item] > 1 {
+        for (position, item) in open.enumerated() where whole(item) {
             let values = solved.values[position]
             if let index = values.indices.max(by: { values[$0] < values[$1] }), values[index] > 0.5 {
                 chosen[item] = [subproblem.options[position][index].country]
@@ -250,10 +283,9 @@ public enum PlacementSolver {
             }
         }
         var singles: [Int: [Int]] = [:]
-        for item in open where problem.sizes[item] == 1 { singles[item] = options[item] ?? model.nodes(of: item) }
+        for item in open where !whole(item) { singles[item] = options[item] ?? model.nodes(of: item) }
         let placedAround = Model(restricting: model, to: chosen.merging(singles) { $1 })
-        let completed = placedAround.relax(items: open.filter { problem.sizes[$0] > 1 } + open.filter { problem.sizes[$0] == 1 },
-                                           capacities: capacities)
+        let completed = placedAround.relax(items: open.filter(whole) + open.filter { !whole($0) }, capacities: capacities)
         var assignment: [Int]?
         if completed.feasible, completed.units.allSatisfy({ $0.value.count == 1 }) {
             var next = best

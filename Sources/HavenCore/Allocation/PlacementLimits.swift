@@ -1,0 +1,428 @@
+/// A scarcer kind of place besides the places themselves (issue 26: family housing units,
+/// places with medical support): each country may have only so many, and each item takes
+/// `uses[item]` of them wherever it goes (a family group one per member who needs one).
+public struct PlacementLimit: Sendable, Equatable {
+    /// What it is (`PlaceKind.rawValue` in a batch).
+    public var name: String
+    /// Per country: how many there are, nil where only the places limit them.
+    public var capacities: [Int?]
+    /// Per item: how many it takes.
+    public var uses: [Int]
+
+    public init(name: String, capacities: [Int?], uses: [Int]) {
+        self.name = name
+        self.capacities = capacities
+        self.uses = uses
+    }
+}
+
+extension PlacementSolver {
+    /// Solves a problem with limits, exactly or with an honest gap:
+    ///
+    /// 1. The problem without its limits is solved as usual. Its bound holds with them too
+    ///    (fewer constraints can only do better), so when its answer keeps within every limit
+    ///    it is the answer, with the same proof.
+    /// 2. Otherwise the answer is repaired into one that keeps within them: the cheapest
+    ///    people to move leave a country that has too few of a kind, go to their best country
+    ///    with room of every kind, and everyone who takes no limited place is placed again
+    ///    exactly around them. That is the incumbent.
+    /// 3. Reduced costs from the relaxation (whose prices stay dual-feasible with the limits'
+    ///    prices at zero) rule out the options no solution as good as the incumbent can use,
+    ///    and the rest goes to the mixed-integer solver with a row per limit and country.
+    ///    Without one, or past its limit, the incumbent is returned with its gap to the bound.
+    static func solveWithLimits(_ problem: PlacementProblem, mip: (any PlacementMIP)?, nodeLimit: Int?, secondsLimit: Double,
+                                progress: ((Double) -> Void)?) -> PlacementSolution {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var base = problem
+        base.limits = []
+        // First the fast path alone: its bound holds with the limits too. When its answer keeps
+        // them but is not proven, the MIP solver works on the problem without them (a quarter
+        // of the time), whose answer, if it keeps them too, is the answer.
+        var relaxed = solve(base, mip: nil, nodeLimit: 300, secondsLimit: min(secondsLimit / 8, 5), progress: progress)
+        if problem.limitExcess(relaxed.assignment).isEmpty {
+            guard !relaxed.provenOptimal, let mip else { return relaxed }
+            let withMIP = solve(base, mip: mip, nodeLimit: nodeLimit, secondsLimit: secondsLimit / 4)
+            if problem.limitExcess(withMIP.assignment).isEmpty { return withMIP }
+            relaxed = withMIP
+        }
+
+        let model = Model(base)
+        let dummy = model.dummy
+        var best = repair(problem, relaxed.assignment, model: model).map { $0 ?? dummy }
+        var bestValue = model.value(of: best)
+        // A stronger start: the problem with each country's places split into pools that no
+        // assignment can overfill (a restriction of it, so its answer keeps every limit),
+        // solved as usual, in at most half the time left.
+        let pools = Pools(problem)
+        let elapsedSoFar = (clock.now - started).components
+        let left = secondsLimit - Double(elapsedSoFar.seconds) - Double(elapsedSoFar.attoseconds) * 1e-18
+        // Only a start is wanted here: the own search, briefly, never the MIP solver.
+        let pooled = solve(pools.problem, mip: nil, nodeLimit: 300, secondsLimit: max(0.2, min(left / 6, 5)))
+        let fromPools = pooled.assignment.map { $0.map { pools.country[$0] } ?? dummy }
+        if problem.isFeasible(fromPools.map { $0 < dummy ? Optional($0) : nil }), model.value(of: fromPools) > bestValue {
+            best = fromPools
+            bestValue = model.value(of: best)
+        }
+        var bound: (people: Int, score: Int?) = (relaxed.peopleBound, relaxed.scoreBound)
+        var proven = false
+        var mipName: String?
+        var mipSeconds = 0.0
+        let start = problem.evaluate(best.map { $0 < dummy ? Optional($0) : nil })
+        // With the most people placed, prices on the limits tighten the bound on the score
+        // and rule out options; without, the relaxation without limits does.
+        var priced: Lagrangian.Priced?
+        if start.people >= bound.people, (start.score) < (bound.score ?? Int.max) {
+            let elapsed = (clock.now - started).components
+            let budget = max(0.5, (secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18) * 0.7)
+            priced = Lagrangian(problem).best(people: start.people, incumbent: start.score, seconds: budget, base: model)
+            if let priced, priced.scoreBound < (bound.score ?? Int.max) { bound.score = priced.scoreBound }
+            // The priced relaxation, rounded and repaired, is often a better start still.
+            if let found = priced?.found, model.value(of: found.map { $0 ?? dummy }) > bestValue {
+                best = found.map { $0 ?? dummy }
+                bestValue = model.value(of: best)
+            }
+        }
+        let held = problem.evaluate(best.map { $0 < dummy ? Optional($0) : nil })
+        if let mip, (held.people, held.score) < (bound.people, bound.score ?? Int.max) {
+            let items = Array(0..<problem.itemCount)
+            let fixing = priced?.model ?? model
+            let root = priced?.root ?? model.relax(items: items, capacities: problem.capacities)
+            // An option is ruled out when every solution that uses it is worse than the best
+            // found, by the bound of the relaxation (priced: plus what the prices give back).
+            let gap = if let priced {
+                root.boundScaled - (held.people * fixing.personWeight + Lagrangian.factor * held.score - priced.giveBack) * fixing.scale
+            } else {
+                root.boundScaled - bestValue * model.scale
+            }
+            var fixed: [Int: Int] = [:]
+            var open: [Int] = []
+            var options: [Int: [Int]] = [:]
+            for item in items {
+                let allowed = fixing.nodes(of: item).filter { root.reducedCost(item, $0, fixing) <= gap }
+                if allowed.count == 1, allowed[0] == best[item] { fixed[item] = allowed[0] } else { open.append(item); options[item] = allowed }
+            }
+            var capacities = problem.capacities
+            var limits = problem.limits
+            for (item, node) in fixed where node != dummy {
+                capacities[node] -= problem.sizes[item]
+                for index in limits.indices { limits[index].capacities[node] = limits[index].capacities[node].map { $0 - problem.limits[index].uses[item] } }
+            }
+            // Should the prices ever be wrong, nothing is fixed at all.
+            if capacities.contains(where: { $0 < 0 }) || limits.contains(where: { $0.capacities.contains { ($0 ?? 0) < 0 } }) {
+                fixed = [:]
+                open = items
+                options = [:]
+                capacities = problem.capacities
+                limits = problem.limits
+            }
+            let openPeople = open.reduce(0) { $0 + (best[$1] == dummy ? 0 : problem.sizes[$1]) }
+            let elapsed = (clock.now - started).components
+            let remaining = secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18
+            let handed = handOver(open: open, options: options, capacities: capacities, best: best, model: model, mip: mip,
+                                  secondsLimit: max(0.5, remaining), knownPeople: held.people >= bound.people ? openPeople : nil,
+                                  limits: limits)
+            mipName = mip.name
+            mipSeconds = handed.seconds
+            if let assignment = handed.assignment, problem.isFeasible(assignment.map { $0 < dummy ? Optional($0) : nil }) {
+                let value = model.value(of: assignment)
+                if value >= bestValue {
+                    best = assignment
+                    bestValue = value
+                    proven = handed.proven
+                }
+                if let mipBound = handed.bound {
+                    var total = (people: mipBound.people, score: mipBound.score)
+                    for (item, node) in fixed where node != dummy {
+                        total.people += problem.sizes[item]
+                        total.score = total.score.map { $0 + problem.scores[item][node]! }
+                    }
+                    let holding = problem.evaluate(best.map { $0 < dummy ? Optional($0) : nil })
+                    let sound = total.people > holding.people || (total.people == holding.people && (total.score ?? Int.max) >= holding.score)
+                    if sound, (total.people, total.score ?? Int.max) < (bound.people, bound.score ?? Int.max) { bound = total }
+                }
+            }
+        }
+        return finished(problem, best.map { $0 < dummy ? Optional($0) : nil }, proven: proven, bound: bound,
+                        searchNodes: relaxed.searchNodes, mip: mipName ?? relaxed.mip, mipSeconds: mipSeconds + relaxed.mipSeconds)
+    }
+
+    /// `assignment` made to keep within every limit: from each country over a limit, the items
+    /// that take it and lose least by leaving go, each to its best country with room of every
+    /// kind (or unplaced); then everyone who takes no limited place is placed again exactly
+    /// around the rest.
+    static func repair(_ problem: PlacementProblem, _ assignment: [Int?], model: Model) -> [Int?] {
+        var assignment = assignment
+        let countries = problem.countryCount
+        var free = problem.capacities
+        var freeOf = problem.limits.map { $0.capacities }
+        for (item, country) in assignment.enumerated() {
+            guard let country else { continue }
+            free[country] -= problem.sizes[item]
+            for index in problem.limits.indices { freeOf[index][country] = freeOf[index][country].map { $0 - problem.limits[index].uses[item] } }
+        }
+        func remove(_ item: Int) {
+            guard let country = assignment[item] else { return }
+            assignment[item] = nil
+            free[country] += problem.sizes[item]
+            for index in problem.limits.indices { freeOf[index][country] = freeOf[index][country].map { $0 + problem.limits[index].uses[item] } }
+        }
+        var moved: [Int] = []
+        for index in problem.limits.indices {
+            for country in 0..<countries {
+                guard (freeOf[index][country] ?? 0) < 0 else { continue }
+                // Those who take this kind here, the ones whose next best is closest first.
+                let takers = assignment.indices.filter { assignment[$0] == country && problem.limits[index].uses[$0] > 0 }
+                let loss = { (item: Int) -> Int in
+                    let here = problem.scores[item][country]!
+                    let elsewhere = (0..<countries).filter { $0 != country }.compactMap { problem.scores[item][$0] }.max() ?? Int.min / 2
+                    return here - elsewhere
+                }
+                // People alone before families (a family that must leave may find no room together).
+                for item in takers.sorted(by: { (problem.sizes[$0], loss($0), $0) < (problem.sizes[$1], loss($1), $1) }) {
+                    guard (freeOf[index][country] ?? 0) < 0 else { break }
+                    remove(item)
+                    moved.append(item)
+                }
+            }
+        }
+        // Each moved item to its best country with room of every kind it takes.
+        for item in moved.sorted(by: { (problem.sizes[$0], $0) > (problem.sizes[$1], $1) }) {
+            let candidates = (0..<countries).filter { country in
+                problem.scores[item][country] != nil && free[country] >= problem.sizes[item]
+                    && problem.limits.indices.allSatisfy { (freeOf[$0][country] ?? Int.max) >= problem.limits[$0].uses[item] }
+            }
+            guard let country = candidates.max(by: { (problem.scores[item][$0]!, -$0) < (problem.scores[item][$1]!, -$1) }) else { continue }
+            assignment[item] = country
+            free[country] -= problem.sizes[item]
+            for index in problem.limits.indices { freeOf[index][country] = freeOf[index][country].map { $0 - problem.limits[index].uses[item] } }
+        }
+        // Then everyone alone placed again exactly around the families: who takes no limited
+        // place anywhere it may go; who does, where it is, or in a country that does not limit
+        // what it takes (so no limit can be passed), or nowhere. This is where a person the
+        // first pass could not place finds room: someone who needs no such place makes way.
+        var pinned: [Int: [Int]] = [:]
+        var loose: [Int] = []
+        for item in 0..<problem.itemCount {
+            if problem.sizes[item] > 1 {
+                pinned[item] = [assignment[item] ?? model.dummy]
+                continue
+            }
+            let limited = problem.limits.filter { $0.uses[item] > 0 }
+            if !limited.isEmpty {
+                pinned[item] = model.nodes(of: item).filter { node in
+                    node == model.dummy || node == assignment[item] || limited.allSatisfy { $0.capacities[node] == nil }
+                }
+            }
+            loose.append(item)
+        }
+        let families = pinned.keys.filter { problem.sizes[$0] > 1 }.sorted()
+        let around = Model(restricting: model, to: pinned)
+        let placed = around.relax(items: families + loose, capacities: problem.capacities, moving: { problem.sizes[$0] == 1 })
+        guard placed.feasible, placed.units.allSatisfy({ $0.value.count == 1 }) else { return assignment }
+        let again = (0..<problem.itemCount).map { item -> Int? in
+            let node = placed.units[item]![0].node
+            return node == model.dummy ? nil : node
+        }
+        return problem.isFeasible(again) && model.value(of: again.map { $0 ?? model.dummy }) >= model.value(of: assignment.map { $0 ?? model.dummy })
+            ? again : assignment
+    }
+}
+
+/// A restriction of a problem with limits to one without: each country's places split into
+/// pools no assignment can overfill. With limited kinds k1, k2, … at a country of q places,
+/// pool i holds min(capacity of ki, what is left of q) and takes items that need no limited
+/// kind there but ki; the last pool holds the rest of q and takes items that need none. An
+/// item that needs two limited kinds at a country may not go there. Every answer of the
+/// pooled problem keeps every limit: only the pool of ki takes items that use ki there, and
+/// it never holds more people than the capacity of ki, nor an item more uses than people.
+struct Pools {
+    /// The pooled problem: one country per pool.
+    var problem: PlacementProblem
+    /// The country of each pool.
+    var country: [Int]
+
+    init(_ original: PlacementProblem) {
+        var country: [Int] = []
+        var capacities: [Int] = []
+        /// For each pool, the limit it is for (nil for the pool of items that need none).
+        var poolLimit: [Int?] = []
+        for c in 0..<original.countryCount {
+            var left = original.capacities[c]
+            for (index, limit) in original.limits.enumerated() {
+                guard let capacity = limit.capacities[c] else { continue }
+                let size = max(0, min(capacity, left))
+                country.append(c)
+                capacities.append(size)
+                poolLimit.append(index)
+                left -= size
+            }
+            country.append(c)
+            capacities.append(max(0, left))
+            poolLimit.append(nil)
+        }
+        let scores = original.scores.indices.map { item -> [Int?] in
+            country.indices.map { pool -> Int? in
+                let c = country[pool]
+                guard let score = original.scores[item][c] else { return nil }
+                // The limited kinds the item needs at this country.
+                let needed = original.limits.indices.filter { original.limits[$0].uses[item] > 0 && original.limits[$0].capacities[c] != nil }
+                switch (needed.count, poolLimit[pool]) {
+                case (0, _): return score
+                case let (1, limit?) where limit == needed[0]:
+                    // A family takes as many people of the pool as it has members; the pool's
+                    // people never exceed the capacity, so its uses never do either when each
+                    // member uses at most one.
+                    return original.limits[limit].uses[item] <= original.sizes[item] ? score : nil
+                default: return nil
+                }
+            }
+        }
+        problem = PlacementProblem(sizes: original.sizes, scores: scores, capacities: capacities)
+        self.country = country
+    }
+}
+
+/// Prices on the limits (Lagrangian relaxation, by subgradient steps): with the people placed
+/// known to be the most possible, each limit and country gets a price λ ≥ 0 per place of its
+/// kind taken, the scores are lowered by what each item takes, and the problem without limits
+/// is relaxed again. For every assignment that keeps the limits, its score is at most its
+/// lowered score plus Σ λ · capacity; so the relaxation's bound on the lowered score, plus
+/// that, bounds the score, and its reduced costs rule out options. The prices move towards
+/// the limits the relaxation passes.
+struct Lagrangian {
+    /// Scores are multiplied by this before prices are taken off, so prices need not be whole points.
+    static let factor = 8
+    let problem: PlacementProblem
+    /// The limits and countries that have a capacity.
+    let rows: [(limit: Int, country: Int, capacity: Int)]
+
+    init(_ problem: PlacementProblem) {
+        self.problem = problem
+        var rows: [(Int, Int, Int)] = []
+        for (index, limit) in problem.limits.enumerated() {
+            for country in 0..<problem.countryCount { if let capacity = limit.capacities[country] { rows.append((index, country, capacity)) } }
+        }
+        self.rows = rows
+    }
+
+    struct Priced {
+        var model: Model
+        var root: Model.Relaxation
+        /// Σ λ · capacity, in the model's (multiplied) score units.
+        var giveBack: Int
+        var scoreBound: Int
+        var rounds: Int
+        /// The best assignment that keeps the limits found from the priced relaxations.
+        var found: [Int?]?
+        var foundScore = Int.min
+    }
+
+    /// The tightest bound found within `seconds`, or nil when no price improved on none.
+    func best(people: Int, incumbent: Int, seconds: Double, base: Model) -> Priced? {
+        let clock = ContinuousClock()
+        // Half the time for the prices, the rest for an assignment from the best.
+        let deadline = clock.now + .milliseconds(Int(seconds * 500))
+        var prices = [Double](repeating: 0, count: rows.count)
+        var best: Priced?
+        var bestLowered: [[Int?]] = []
+        var theta = 1.0
+        var stale = 0
+        var round = 0
+        while round < 40, clock.now < deadline {
+            round += 1
+            let whole = prices.map { Int($0.rounded()) }
+            var scores = problem.scores.map { $0.map { $0.map { $0 * Self.factor } } }
+            var giveBack = 0
+            for (row, price) in zip(rows, whole) where price > 0 {
+                giveBack += price * row.capacity
+                let uses = problem.limits[row.limit].uses
+                for item in 0..<problem.itemCount where uses[item] > 0 {
+                    scores[item][row.country] = scores[item][row.country].map { $0 - price * uses[item] }
+                }
+            }
+            let lowered = PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
+            let model = Model(lowered)
+            let root = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
+            guard root.feasible else { break }
+            let split = WeightedValue(weight: model.personWeight).split(root.bound)
+            // Prices never change which people fit; should the split say otherwise, stop.
+            guard split.people == people else { break }
+            let bound = Model.floorDivide(split.score + giveBack, Self.factor)
+            if bound < best?.scoreBound ?? Int.max {
+                let kept = (best?.found, best?.foundScore ?? Int.min)
+                best = Priced(model: model, root: root, giveBack: giveBack, scoreBound: bound, rounds: round, found: kept.0,
+                              foundScore: kept.1)
+                bestLowered = scores
+                stale = 0
+            } else {
+                stale += 1
+                if stale >= 3 { theta /= 2; stale = 0 }
+            }
+            guard bound > incumbent else { break }
+            // The places of each limited kind the relaxation takes, against the capacity.
+            var taken = [Double](repeating: 0, count: rows.count)
+            var rowOf: [Int: Int] = [:]
+            for (position, row) in rows.enumerated() { rowOf[row.limit * problem.countryCount + row.country] = position }
+            for (item, units) in root.units {
+                for unit in units where unit.node < problem.countryCount {
+                    for (index, limit) in problem.limits.enumerated() where limit.uses[item] > 0 {
+                        if let position = rowOf[index * problem.countryCount + unit.node] {
+                            taken[position] += Double(limit.uses[item] * unit.count) / Double(problem.sizes[item])
+                        }
+                    }
+                }
+            }
+            let gradient = zip(taken, rows).map { $0 - Double($1.capacity) }
+            let norm = gradient.reduce(0) { $0 + $1 * $1 }
+            guard norm > 1e-9 else { break }
+            let step = theta * Double((bound - incumbent) * Self.factor) / norm
+            for index in prices.indices { prices[index] = max(0, prices[index] + step * gradient[index]) }
+        }
+        if best != nil, let found = keeping(bestLowered, deadline: clock.now + .milliseconds(Int(seconds * 500)), base: base) {
+            best!.found = found
+            best!.foundScore = problem.evaluate(found).score
+        }
+        return best
+    }
+
+    /// An assignment that keeps every limit, from the priced scores `lowered`: the relaxation's
+    /// families where it put them, everyone alone placed around them, then, where a limit is
+    /// passed, the items that lose least by it barred from that country, and again, until no
+    /// limit is passed (each round bars more, so it ends).
+    func keeping(_ lowered: [[Int?]], deadline: ContinuousClock.Instant, base: Model) -> [Int?]? {
+        var scores = lowered
+        let items = Array(0..<problem.itemCount)
+        let countries = problem.countryCount
+        for _ in 0..<50 {
+            let model = Model(PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities))
+            let root = model.relax(items: items, capacities: problem.capacities)
+            guard root.feasible else { return nil }
+            var familyNodes: [Int: [Int]] = [:]
+            for item in items where problem.sizes[item] > 1 { familyNodes[item] = [root.units[item]![0].node, model.dummy] }
+            let around = Model(restricting: model, to: familyNodes).relax(
+                items: familyNodes.keys.sorted() + items.filter { problem.sizes[$0] == 1 }, capacities: problem.capacities,
+                moving: { problem.sizes[$0] == 1 })
+            let assignment = model.round(around, items: items, capacities: problem.capacities).map { $0 < countries ? Optional($0) : nil }
+            let excess = problem.limitExcess(assignment)
+            if excess.isEmpty { return assignment }
+            // Out of time: the few it still passes are moved as the first start was.
+            guard ContinuousClock().now < deadline else { return PlacementSolver.repair(problem, assignment, model: base) }
+            for (limit, country, over) in excess {
+                let uses = problem.limits[limit].uses
+                let takers = items.filter { assignment[$0] == country && uses[$0] > 0 }
+                func loss(_ item: Int) -> Int {
+                    let here = scores[item][country] ?? 0
+                    let elsewhere = (0..<countries).filter { $0 != country }.compactMap { scores[item][$0] }.max() ?? Int.min / 4
+                    return here - elsewhere
+                }
+                var barred = 0
+                for item in takers.sorted(by: { (loss($0), $0) < (loss($1), $1) }) where barred < over {
+                    scores[item][country] = nil
+                    barred += uses[item]
+                }
+            }
+        }
+        return nil
+    }
+}
