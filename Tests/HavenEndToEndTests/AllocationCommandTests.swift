@@ -20,13 +20,14 @@ final class AllocationCommandTests: CommandTestCase {
 
     /// Places held per country, from `haven countries`.
     func held() throws -> [String: Int] {
-        let listing = try haven("countries", "--store", store)
+        let listing = try haven("report", "--kind", "quotas", "--format", "csv", "--store", store)
         XCTAssertEqual(listing.status, 0, listing.output)
         var result: [String: Int] = [:]
-        // Rows of the quotas table: country, name, quota, used, held, free, used_percent.
-        for line in listing.output.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count >= 7, fields[0].count == 2, let held = Int(fields[fields.count - 3]) else { continue }
+        // Rows of the quotas table: country, name, quota, used, held, free, used_percent, then
+        // each kind of place taken.
+        for line in listing.output.split(whereSeparator: \.isNewline) {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count >= 7, fields[0].count == 2, let held = Int(fields[4]) else { continue }
             result[String(fields[0])] = held
         }
         XCTAssertEqual(result.count, 20, listing.output)
@@ -76,6 +77,17 @@ final class AllocationCommandTests: CommandTestCase {
         let changed = try haven("countries", "set-quota", "de", "6500", "--store", admin)
         XCTAssertEqual(changed.status, 0, changed.output)
         XCTAssertTrue(changed.output.contains("DE       Germany          6500"), changed.output)
+        // Issue 26: places of a kind, set, refused when wrong, lifted with none.
+        let places = try haven("countries", "set-places", "DE", "medical-support", "900", "--store", admin)
+        XCTAssertEqual(places.status, 0, places.output)
+        XCTAssertTrue(places.output.contains("medical_used"), places.output)
+        let beds = try haven("countries", "set-places", "DE", "beds", "9", "--store", admin)
+        XCTAssertEqual(beds.status, 1)
+        XCTAssertTrue(beds.output.contains("beds is not a kind of place: family-housing or medical-support."), beds.output)
+        let negative = try haven("countries", "set-places", "DE", "family-housing", "--store", admin, "--", "-1")
+        XCTAssertEqual(negative.status, 1)
+        XCTAssertTrue(negative.output.contains("The family housing units of DE cannot be -1"), negative.output)
+        XCTAssertEqual(try haven("countries", "set-places", "DE", "medical-support", "none", "--store", admin).status, 0)
         XCTAssertTrue(try haven("check", "--store", admin).output.hasSuffix("sound\n"))
     }
 }

@@ -52,8 +52,9 @@ final class InstalledBinaryTests: XCTestCase {
     func quota(of code: String, in table: String) -> Int? {
         let row = table.split(separator: "\n").first { $0.hasPrefix("\(code) ") }
         let fields = row?.split(separator: " ") ?? []
-        // country, name (of several words), quota, used, held, free, used_percent
-        return fields.count >= 7 ? Int(fields[fields.count - 5]) : nil
+        // country, name (of several words), quota, used, held, free, used_percent, then any
+        // kinds of place in use: the first number after the code is the quota.
+        return fields.count >= 7 ? fields.dropFirst().lazy.compactMap { Int($0) }.first : nil
     }
 
     func testACopiedBinaryRunsOnItsBuiltInDataWhateverDataIsInTheWorkingDirectory() throws {

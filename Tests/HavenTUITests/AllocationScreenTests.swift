@@ -137,6 +137,39 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(maria.topScreen.title, "Allocation")
     }
 
+    func testEachKindOfPlaceIsShownAndSetFromTheQuotaForm() throws {
+        // Issue 26, point 4: the selected country's family housing and medical places under the
+        // list; the quota form sets them, refuses a bad number, and blank lifts a limit.
+        let store = try makeStore(4)
+        var root = app("root", store)
+        openAllocation(&root)
+        let screen = root.lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains(" DE family housing: 0 used, 0 held, no limit but the quota"), screen)
+        XCTAssertTrue(screen.contains("    medical support: 0 used, 0 held, no limit but the quota"), screen)
+        root.press([.character("e")])
+        XCTAssertEqual(root.topScreen.title, "Quota")
+        root.press([.tab])
+        root.type("x")
+        root.press([.control("s")])
+        XCTAssertTrue(root.lines.joined().contains("A whole number, 0 or more; blank for no limit."),
+                      root.lines.joined(separator: "\n"))
+        root.press([.backspace])
+        root.type("12")
+        root.press([.tab])
+        root.type("3")
+        root.press([.control("s")])
+        XCTAssertEqual(root.topScreen.title, "Allocation")
+        XCTAssertEqual(try store.hostCountries()[0].capacities, [.familyHousing: 12, .medicalSupport: 3])
+        XCTAssertTrue(root.lines.joined().contains("medical support: 0 used, 0 held, 3 free of 3"), root.lines.joined(separator: "\n"))
+        XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 1).first?.changes.first?.after,
+                       "Germany; languages de; quota 40; family housing 12; medical support 3")
+        // Read back whole in the form, and a limit lifted by leaving it blank.
+        root.press([.character("e"), .tab])
+        XCTAssertTrue(root.lines.joined().contains("12"), root.lines.joined(separator: "\n"))
+        root.press([.backspace, .backspace, .control("s")])
+        XCTAssertEqual(try store.hostCountries()[0].capacities, [.medicalSupport: 3])
+    }
+
     func testAnAdministratorAddsAndRemovesACountryFromTheScreen() throws {
         let store = try makeStore(2)
         var root = app("root", store)

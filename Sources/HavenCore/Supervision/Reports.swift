@@ -95,14 +95,29 @@ public enum Reports {
 
     public static func quotas(_ summaries: [CaseSummary], countries: [HostCountry]) -> ReportTable {
         let uses = Supervision.quotaUse(summaries, countries: countries)
+        // Each kind of place some country limits or some allocation takes: its number (blank
+        // where only the quota limits it), used and held.
+        let kinds = PlaceKind.allCases.filter { kind in
+            uses.contains { use in use.kinds.contains { $0.kind == kind && ($0.capacity != nil || $0.used + $0.reserved > 0) } }
+        }
         let rows = uses.map { use in
             [use.country.code.rawValue, use.country.name, String(use.country.quota), String(use.used), String(use.reserved),
              String(use.free), String(format: "%.1f", use.fraction * 100)]
+                + kinds.flatMap { kind -> [String] in
+                    let taken = use.kinds.first { $0.kind == kind }
+                    return [taken?.capacity.map(String.init) ?? "", String(taken?.used ?? 0), String(taken?.reserved ?? 0)]
+                }
         }
         let quota = uses.map(\.country.quota).reduce(0, +), used = uses.map(\.used).reduce(0, +)
         let held = uses.map(\.reserved).reduce(0, +)
-        return ReportTable(title: ReportKind.quotas.title, columns: ["country", "name", "quota", "used", "held", "free", "used_percent"],
-                           numeric: [2, 3, 4, 5, 6], rows: rows,
+        let kindColumns = kinds.flatMap { kind -> [String] in
+            // Short names: the text table stays readable ("housing", "medical").
+            let name = kind == .familyHousing ? "housing" : "medical"
+            return [name, name + "_used", name + "_held"]
+        }
+        return ReportTable(title: ReportKind.quotas.title,
+                           columns: ["country", "name", "quota", "used", "held", "free", "used_percent"] + kindColumns,
+                           numeric: Set([2, 3, 4, 5, 6] + (0..<kindColumns.count).map { 7 + $0 }), rows: rows,
                            notes: ["\(used) of \(quota) places used and \(held) held by proposals awaiting approval, in \(uses.count) countries."])
     }
 

@@ -159,11 +159,14 @@ struct CountriesCommand: ParsableCommand {
         discussion: """
             haven countries                      list them
             haven countries set-quota DE 6500    change a quota (never below the places used and held)
+            haven countries set-places DE medical-support 40
+                                                 how many places of a kind (family-housing, medical-support)
+                                                 it has; "none" lifts the limit
             haven countries add AT "Austria" de --quota 6000
             haven countries remove AT            (only a country no case is allocated or proposed to)
             """)
 
-    @Argument(help: "list, set-quota, add or remove.") var action: String = "list"
+    @Argument(help: "list, set-quota, set-places, add or remove.") var action: String = "list"
     @Argument(help: "The country code, and for add the name and official languages.") var values: [String] = []
     @Option(help: "The quota of a country being added.") var quota: Int = HostCountry.defaultQuota
     @OptionGroup var store: StoreOptions
@@ -186,6 +189,19 @@ struct CountriesCommand: ParsableCommand {
         case "set-quota":
             guard values.count == 2, let number = Int(values[1]) else { throw HavenFailure("Usage: haven countries set-quota CODE QUOTA") }
             change = .setQuota(try code(values.first), number)
+        case "set-places":
+            let kinds = PlaceKind.allCases.map(\.rawValue).joined(separator: " or ")
+            guard values.count == 3 else { throw HavenFailure("Usage: haven countries set-places CODE KIND NUMBER|none (KIND: \(kinds))") }
+            guard let kind = PlaceKind(rawValue: values[1].lowercased()) else { throw HavenFailure("\(values[1]) is not a kind of place: \(kinds).") }
+            let number: Int?
+            if values[2].lowercased() == "none" {
+                number = nil
+            } else if let value = Int(values[2]) {
+                number = value
+            } else {
+                throw HavenFailure("\(values[2]) is not a number of places (or none, to lift the limit).")
+            }
+            change = .setCapacity(try code(values[0]), kind, number)
         case "add":
             guard values.count >= 3 else { throw HavenFailure("Usage: haven countries add CODE NAME LANGUAGE... [--quota N]") }
             let languages = try values.dropFirst(2).map { text in
@@ -197,7 +213,7 @@ struct CountriesCommand: ParsableCommand {
             guard values.count == 1 else { throw HavenFailure("Usage: haven countries remove CODE") }
             change = .remove(try code(values[0]))
         default:
-            throw HavenFailure("\(action) is not an action here; use list, set-quota, add or remove.")
+            throw HavenFailure("\(action) is not an action here; use list, set-quota, set-places, add or remove.")
         }
         if let change {
             do { _ = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }

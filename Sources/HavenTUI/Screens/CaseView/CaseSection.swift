@@ -124,6 +124,10 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 if let unity = allocation.familyUnity { lines.append(field("Family", unity)) }
                 if let preferences = allocation.preferences { lines.append(field("Choices", preferences)) }
                 if let batch = allocation.batch { lines.append(field("Batch", batch)) }
+                if !allocation.placesTaken.isEmpty {
+                    lines.append(field("Takes", allocation.placesTaken.map(\.one).joined(separator: ", ")
+                        + " (it " + allocation.placesTaken.map(\.need).joined(separator: " and ") + ")"))
+                }
                 if let override = allocation.override { lines.append(field("Overridden to", "\(override.country): \(override.reason)")) }
                 lines.append(field("Review", allocation.review.map { review in
                     "\(review.verdict.rawValue) by \(review.by), \(review.at.date)" + (review.comment.isEmpty ? "" : ": \(review.comment)")

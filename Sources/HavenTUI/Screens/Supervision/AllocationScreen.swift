@@ -4,7 +4,8 @@ import HavenCore
 /// as bars, the queue of granted cases awaiting a country, and the proposals awaiting approval.
 /// Tab moves between the three. Supervisors run the batch (`r`, with progress; Esc stops it)
 /// and approve (`a`), return (`u`) or override (`x`) proposals; administrators change quotas
-/// (`e`), add (`+`) and remove (`-`) countries.
+/// and places of each kind (`e`), add (`+`) and remove (`-`) countries. Under the countries,
+/// the selected one's places of each kind (family housing, medical support) are shown.
 public struct AllocationScreen: Screen {
     public enum Pane: String, CaseIterable, Sendable {
         case countries = "Countries", queue = "Queue", proposals = "Proposals"
@@ -87,7 +88,8 @@ public struct AllocationScreen: Screen {
         }
         if pane == .countries, context.may(.manageCountries) {
             bindings += [
-                KeyBinding([.character("e")], .editQuota, label: "Quota", help: "Change the selected country's quota"),
+                KeyBinding([.character("e")], .editQuota, label: "Quota",
+                           help: "Change the selected country's quota and its family housing units and places with medical support"),
                 KeyBinding([.character("+")], .addCountry, label: "Add", help: "Add a host country"),
                 KeyBinding([.character("-")], .removeCountry, label: "Remove", help: "Remove the selected country (only if no case uses it)"),
             ]
@@ -103,7 +105,7 @@ public struct AllocationScreen: Screen {
         return KeyTable(bindings)
     }
 
-    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 5) }
+    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 5 - PlaceKind.allCases.count) }
 
     /// Others' approvals and any change of a quota, within the poll.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
@@ -184,15 +186,42 @@ public struct AllocationScreen: Screen {
         }
     }
 
+    /// The fields of each kind of place: blank when only the quota limits it.
+    static func kindFields(_ use: QuotaUse?) -> [FormField] {
+        PlaceKind.allCases.map { kind in
+            let taken = use?.kinds.first { $0.kind == kind }
+            let hint = taken.map { "\($0.used) used, \($0.reserved) held; blank: no limit" } ?? "blank: no limit but the quota"
+            return FormField(kind.rawValue, kind.label, .text(maximumLength: 7), hint: hint,
+                             value: use?.country.capacity(kind).map(String.init) ?? "")
+        }
+    }
+
+    /// The kinds as entered: a whole number 0 or more, or blank for no limit.
+    static func kindValues(_ form: Form, into issues: inout [ValidationIssue]) -> [PlaceKind: Int] {
+        var capacities: [PlaceKind: Int] = [:]
+        for kind in PlaceKind.allCases {
+            let text = form.value(kind.rawValue).trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            guard let value = Int(text), value >= 0 else {
+                issues.append(ValidationIssue(field: kind.rawValue, message: "A whole number, 0 or more; blank for no limit."))
+                continue
+            }
+            capacities[kind] = value
+        }
+        return capacities
+    }
+
     func quotaForm(_ use: QuotaUse) -> FormScreen {
         let form = Form(sections: [Form.Section(title: "\(use.country.name): \(use.used) used, \(use.reserved) held", fields: [
             FormField("quota", "Quota", .text(maximumLength: 7), hint: "places in all", value: String(use.country.quota)),
-        ])])
-        return FormScreen(title: "Quota", heading: "The quota of \(use.country.name) · Ctrl-S saves", form: form) { form, now in
-            guard let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces)), quota >= 0 else {
-                return .problems([ValidationIssue(field: "quota", message: "A quota is a whole number, 0 or more.")])
-            }
-            return .perform([.changeCountries(.setQuota(use.country.code, quota))])
+        ] + Self.kindFields(use))])
+        return FormScreen(title: "Quota", heading: "The places of \(use.country.name) · Ctrl-S saves", form: form) { form, now in
+            var issues: [ValidationIssue] = []
+            let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces))
+            if quota == nil || quota! < 0 { issues.append(ValidationIssue(field: "quota", message: "A quota is a whole number, 0 or more.")) }
+            let capacities = Self.kindValues(form, into: &issues)
+            guard issues.isEmpty, let quota else { return .problems(issues) }
+            return .perform([.changeCountries(.setPlaces(use.country.code, quota: quota, capacities: capacities))])
         }
     }
 
@@ -202,7 +231,7 @@ public struct AllocationScreen: Screen {
             FormField("name", "Name", .text(maximumLength: 60)),
             FormField("languages", "Languages", .text(maximumLength: 40), hint: "ISO 639-1, main first: de fr"),
             FormField("quota", "Quota", .text(maximumLength: 7), value: String(HostCountry.defaultQuota)),
-        ])])
+        ] + Self.kindFields(nil))])
         return FormScreen(title: "Add country", heading: "Add a host country · Ctrl-S saves", form: form) { form, now in
             var issues: [ValidationIssue] = []
             let code = CountryCode(form.value("code").uppercased())
@@ -216,8 +245,10 @@ public struct AllocationScreen: Screen {
             }
             let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces))
             if quota == nil || quota! < 0 { issues.append(ValidationIssue(field: "quota", message: "A whole number, 0 or more.")) }
+            let capacities = Self.kindValues(form, into: &issues)
             guard issues.isEmpty, let code, let quota else { return .problems(issues) }
-            return .perform([.changeCountries(.add(HostCountry(code: code, name: name, languages: languages, quota: quota)))])
+            return .perform([.changeCountries(.add(HostCountry(code: code, name: name, languages: languages, quota: quota,
+                                                               capacities: capacities)))])
         }
     }
 
@@ -259,7 +290,14 @@ public struct AllocationScreen: Screen {
         let header = " Code" + (nameWidth > 0 ? " " + DisplayWidth.fit("Country", to: nameWidth) : "")
             + cells(["Quota", "Used", "Held", "Free"]) + "  " + "used █  held ▒  quota |"
         canvas.put(header, x: area.x, y: area.y, width: area.width, style: Style(.heading, bold: true, underline: true))
-        let height = area.height - 1
+        // The selected country's places of each kind, under the list, when there is room.
+        let kindLines = area.height >= 6 && uses.indices.contains(index) ? uses[index].kinds.count : 0
+        for (line, kind) in (uses.indices.contains(index) ? uses[index].kinds : []).prefix(kindLines).enumerated() {
+            let lead = line == 0 ? " " + DisplayWidth.fit(uses[index].country.code.rawValue, to: 3) : "    "
+            canvas.put(lead + kind.line, x: area.x, y: area.y + area.height - kindLines + line, width: area.width,
+                       style: kind.capacity != nil && kind.free == 0 ? Style(.warning) : .muted)
+        }
+        let height = area.height - 1 - kindLines
         for (row, position) in visibleRange(rows: uses.count, height: height).enumerated() {
             let use = uses[position]
             let y = area.y + 1 + row
