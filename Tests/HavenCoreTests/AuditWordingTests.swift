@@ -32,6 +32,7 @@ final class AuditWordingTests: XCTestCase {
             proposedBy: anna, proposedAt: Fixtures.now, review: Review(verdict: .approved, by: maria, at: Fixtures.now, comment: "Fine."),
             override: AllocationOverride(country: gb, reason: "Brother in Leeds."))
         record.allocation?.familyUnity = "Brother's case placed in GB."
+        record.allocation?.places = [.familyHousing]
         record.relocation = Relocation(travelDate: day, travelNotes: "Flight via Warsaw", arrivalDate: day, receptionPlace: "Croydon")
         record.integration = Integration(
             enrolments: [CourseEnrolment(courseID: "gb-en-a2-leeds", requestedOn: day, status: .enrolled, hoursAttended: 40)],

@@ -39,6 +39,13 @@ final class PlaceKindTests: XCTestCase {
         XCTAssertEqual(PlaceKind.needed(by: try granted(1, family: [FamilyMember(id: 1, relationship: .son, whereabouts: .inProgramme,
                                                                                 linkedCase: CaseID(number: 9))])), [],
                        "a son with his own case takes his own place")
+        XCTAssertEqual(PlaceKind.needed(by: try granted(1, family: [FamilyMember(id: 1, relationship: .son, whereabouts: .russia,
+                                                                                linkedCase: CaseID(number: 9))])), [],
+                       "linked, wherever the form last said he is")
+        // A record listing a kind twice takes it once.
+        var twice = AllocationProposal(country: code("DE"), proposedBy: "anna.k", proposedAt: Fixtures.now)
+        twice.places = [.medicalSupport, .familyHousing, .medicalSupport]
+        XCTAssertEqual(twice.placesTaken, [.familyHousing, .medicalSupport])
         // The proposal records them from the case, whatever the plan said.
         let proposed = try Workflow.proposeAllocation(planned(1, "DE"), on: try granted(1, health: "PTSD, weekly therapy"),
                                                       by: Fixtures.anna, at: Fixtures.now)
@@ -133,6 +140,10 @@ final class PlaceKindTests: XCTestCase {
         XCTAssertEqual(limited.people, 3)
         XCTAssertTrue(limited.provenOptimal, limited.proof.label)
         XCTAssertTrue(limited.proposals.allSatisfy { $0.places == [.medicalSupport] })
+        XCTAssertEqual(limited.greedyPeople, 3, "the greedy baseline keeps the limit too")
+        XCTAssertLessThanOrEqual(limited.greedyScore, limited.score)
+        let problem = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 1]]).problem(profiles)
+        XCTAssertTrue(problem.isFeasible(PlacementSolver.greedy(problem).assignment))
         // No country with medical support left: unplaced, and the reason says so.
         let none = AllocationBatch(scorer: scorer, free: free,
                                    freeOfKind: [.medicalSupport: [code("DE"): 1, code("NL"): 0, code("GB"): 0]]).run(profiles)
@@ -144,6 +155,15 @@ final class PlaceKindTests: XCTestCase {
                                       freeOfKind: [.medicalSupport: [code("DE"): 0, code("NL"): 0, code("GB"): 0]]).run(profiles)
         XCTAssertEqual(nowhere.unplaced.count, 3)
         XCTAssertEqual(nowhere.unplaced.first?.reason, "no country it may go to has a place with medical support left, which the case needs")
+        // No place at all anywhere: that is the reason, not the kind.
+        let full = AllocationBatch(scorer: scorer, free: [code("DE"): 0, code("NL"): 0, code("GB"): 0],
+                                   freeOfKind: [.medicalSupport: [code("DE"): 5]]).run(profiles)
+        XCTAssertEqual(full.unplaced.first?.reason, "no country it may go to has a place left")
+        // The runner-up's explanation counts the kind: DE has places but no medical one left.
+        let usedUp = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]]).run(profiles)
+        XCTAssertTrue(usedUp.proposals.allSatisfy { $0.country != code("DE") })
+        XCTAssertTrue(usedUp.proposals.contains { $0.runnerUp == code("DE") && $0.runnerUpReason.contains("but has no place left") },
+                      "\(usedUp.proposals.map(\.runnerUpReason))")
         // A proposal by hand: DE is refused for a case that needs what DE has no more of.
         let batch = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]])
         let choice = AllocationChoice(profile: profiles[0], batch: batch)

@@ -214,6 +214,37 @@ enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable
     }
 
     @Test(arguments: StoreUnderTest.allCases)
+    func aKindHeldByAProposalIsTakenByItsApprovalAndTwoAtOnceCannotShareTheLastOne(kind: StoreUnderTest) throws {
+        let (store, _, cleanUp) = try kind.make()
+        defer { cleanUp() }
+        _ = try store.changeHostCountries(.setPlaces(S.germany.code, quota: 4, capacities: [.medicalSupport: 1]), by: S.admin, at: S.now)
+        func proposed(_ record: Case) -> Case {
+            var next = record
+            next.stage = .allocation
+            next.allocation = AllocationProposal(country: S.germany.code, proposedBy: S.anna.user, proposedAt: S.now)
+            next.allocation?.places = [.medicalSupport]
+            return next
+        }
+        // Two proposals needing the last place with medical support, saved together: refused, neither written.
+        let pair = S.cases(2, from: 20).map(proposed)
+        #expect(performing: { try store.save(together: pair.map { CaseUpdate($0, basedOn: nil) }, by: S.anna, at: S.now) },
+                throws: Self.isQuota)
+        #expect(try store.summaries().isEmpty)
+        // One proposal holds it; its approval takes it; no other proposal may then.
+        let held = proposed(S.cases(1, from: 30)[0])
+        _ = try store.save(held, basedOn: nil, by: S.anna, at: S.now)
+        var approved = held
+        approved.stage = .relocation
+        approved.allocation?.review = Review(verdict: .approved, by: S.maria.user, at: S.now)
+        _ = try store.save(approved, basedOn: CaseVersion(1), by: S.maria, at: S.now)
+        let ledger = QuotaLedger(countries: try store.hostCountries(), summaries: try store.summaries())
+        #expect(ledger.used(.medicalSupport, in: S.germany.code) == 1)
+        #expect(ledger.reserved(.medicalSupport, in: S.germany.code) == 0)
+        #expect(performing: { try store.save(proposed(S.cases(1, from: 31)[0]), basedOn: nil, by: S.anna, at: S.now) },
+                throws: Self.isQuota)
+    }
+
+    @Test(arguments: StoreUnderTest.allCases)
     func aFullCourseTakesNoMoreSeats(kind: StoreUnderTest) throws {
         let (store, _, cleanUp) = try kind.make()
         defer { cleanUp() }

@@ -101,10 +101,10 @@ public struct AllocationChoice: Sendable {
         let compiled = [batch.scorer.compile(profile)]
         let scores = batch.groupScores([0], profiles: [profile], compiled: compiled)
         var planned = batch.planned(member: 0, of: [0], in: index, scores: scores, profiles: [profile], compiled: compiled,
-                                    capacities: batch.capacities, byHand: byHand)
+                                    capacities: batch.capacities(needing: profile.places), byHand: byHand)
         planned.familyUnity = option.familyUnity
         planned.preferences = batch.preferenceStanding(profile.preferences, chosen: index, scores: scores,
-                                                       own: { scores.row[$0] ?? 0 }, capacities: batch.capacities, groupSize: 1,
+                                                       own: { scores.row[$0] ?? 0 }, capacities: batch.capacities(needing: profile.places), groupSize: 1,
                                                        byHand: true)
         if let (rank, preferred) = passedOverPreference(country), byHand != nil {
             planned.runnerUpReason += " It goes against the person's \(Self.ordinal(rank)) choice, \(preferred.country.name), which has a place."

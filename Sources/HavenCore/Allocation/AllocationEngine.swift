@@ -323,6 +323,12 @@ public struct AllocationBatch: Sendable {
         return scorer.countries.map { country in free[country.code].map { max(0, $0) } }
     }
 
+    /// Free places per country for one person who needs `kinds`: none where a kind is used up.
+    func capacities(needing kinds: Set<PlaceKind>) -> [Int] {
+        let limited = kinds.map { capacities(of: $0) }
+        return capacities.indices.map { country in limited.allSatisfy { ($0[country] ?? 1) >= 1 } ? capacities[country] : 0 }
+    }
+
     /// The limits of the kinds some of the queue needs, for the placement problem: each
     /// group takes one place of a kind per member who needs it.
     func limits(_ groups: [[Int]], profiles: [AllocationProfile]) -> [PlacementLimit] {
@@ -410,10 +416,9 @@ public struct AllocationBatch: Sendable {
                     }
                 }
                 // Or one that every country with room for it limits: those places went to others.
+                let room = grouped[index].row.indices.filter { grouped[index].row[$0] != nil && capacities[$0] >= sizes[index] }
                 let taken = limits.first { limit in
-                    limit.uses[index] > 0 && grouped[index].row.indices.allSatisfy { country in
-                        grouped[index].row[country] == nil || capacities[country] < sizes[index] || limit.capacities[country] != nil
-                    }
+                    limit.uses[index] > 0 && !room.isEmpty && room.allSatisfy { limit.capacities[$0] != nil }
                 }
                 let reason = if let short, let kind = PlaceKind(rawValue: short.name) {
                     "no country it may go to has \(short.uses[index] == 1 ? kind.one : "\(short.uses[index]) \(kind.plural)") left, which \(sizes[index] == 1 ? "the case needs" : "the family needs")"
@@ -433,9 +438,14 @@ public struct AllocationBatch: Sendable {
                 for member in group { unplaced.append((profiles[member].id, reason)) }
                 continue
             }
+            // The places the group could take in each country, every kind it needs counted: what
+            // the runner-up's and the preferences' explanations say is free.
+            let open = capacities.indices.map { country in
+                limits.allSatisfy { $0.uses[index] == 0 || ($0.capacities[country] ?? Int.max) >= $0.uses[index] } ? capacities[country] : 0
+            }
             for member in group {
                 var proposal = planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
-                                       compiled: compiled, capacities: capacities)
+                                       compiled: compiled, capacities: open)
                 proposal.batch = batch
                 proposals.append(proposal)
             }

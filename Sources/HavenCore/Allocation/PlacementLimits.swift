@@ -17,19 +17,20 @@ public struct PlacementLimit: Sendable, Equatable {
 }
 
 extension PlacementSolver {
-    /// Solves a problem with limits, exactly or with an honest gap:
+    /// Solves a problem with limits, exactly or with an honest gap (docs/DECISIONS.md, issue 26,
+    /// "More than one kind of place"):
     ///
-    /// 1. The problem without its limits is solved as usual. Its bound holds with them too
-    ///    (fewer constraints can only do better), so when its answer keeps within every limit
-    ///    it is the answer, with the same proof.
-    /// 2. Otherwise the answer is repaired into one that keeps within them: the cheapest
-    ///    people to move leave a country that has too few of a kind, go to their best country
-    ///    with room of every kind, and everyone who takes no limited place is placed again
-    ///    exactly around them. That is the incumbent.
-    /// 3. Reduced costs from the relaxation (whose prices stay dual-feasible with the limits'
-    ///    prices at zero) rule out the options no solution as good as the incumbent can use,
-    ///    and the rest goes to the mixed-integer solver with a row per limit and country.
-    ///    Without one, or past its limit, the incumbent is returned with its gap to the bound.
+    /// 1. The problem without its limits, by the fast path alone: its bound holds with them
+    ///    too (fewer constraints can only do better), so an answer that keeps every limit is
+    ///    the answer (with the MIP solver's help on the problem without limits when it is not
+    ///    proven).
+    /// 2. Starts that keep the limits: that answer repaired (`repair`), and the problem with
+    ///    each country's places split into pools no answer can overfill (`Pools`).
+    /// 3. With the most people placed, prices on the limits (`Lagrangian`): a tighter bound
+    ///    on the score, reduced costs that rule out options, and a better start from the
+    ///    priced relaxation (`Lagrangian.keeping`).
+    /// 4. The open part to the MIP solver with a row per limit and country. Without one, or
+    ///    past its limit, the best start is returned with its gap to the bound.
     static func solveWithLimits(_ problem: PlacementProblem, mip: (any PlacementMIP)?, nodeLimit: Int?, secondsLimit: Double,
                                 progress: ((Double) -> Void)?) -> PlacementSolution {
         let clock = ContinuousClock()
@@ -40,8 +41,11 @@ extension PlacementSolver {
         // them but is not proven, the MIP solver works on the problem without them (a quarter
         // of the time), whose answer, if it keeps them too, is the answer.
         var relaxed = solve(base, mip: nil, nodeLimit: 300, secondsLimit: min(secondsLimit / 8, 5), progress: progress)
+        // An answer that keeps the limits already, kept to compete with the starts below.
+        var keptAlready: [Int?]?
         if problem.limitExcess(relaxed.assignment).isEmpty {
             guard !relaxed.provenOptimal, let mip else { return relaxed }
+            keptAlready = relaxed.assignment
             let withMIP = solve(base, mip: mip, nodeLimit: nodeLimit, secondsLimit: secondsLimit / 4)
             if problem.limitExcess(withMIP.assignment).isEmpty { return withMIP }
             relaxed = withMIP
@@ -51,6 +55,10 @@ extension PlacementSolver {
         let dummy = model.dummy
         var best = repair(problem, relaxed.assignment, model: model).map { $0 ?? dummy }
         var bestValue = model.value(of: best)
+        if let keptAlready, model.value(of: keptAlready.map { $0 ?? dummy }) > bestValue {
+            best = keptAlready.map { $0 ?? dummy }
+            bestValue = model.value(of: best)
+        }
         // A stronger start: the problem with each country's places split into pools that no
         // assignment can overfill (a restriction of it, so its answer keeps every limit),
         // solved as usual, in at most half the time left.

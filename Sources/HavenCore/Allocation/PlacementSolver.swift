@@ -111,11 +111,11 @@ public enum PlacementSolver {
                              secondsLimit: Double = 60, progress: ((Double) -> Void)? = nil) -> PlacementSolution {
         // With a MIP solver behind it, the own search only gets the easy cases (a second at
         // most); alone, it searches up to the time limit.
+        let secondsLimit = secondsLimit.isFinite ? min(max(secondsLimit, 0), 86_400) : 60
         if !problem.limits.isEmpty {
             return solveWithLimits(problem, mip: mip, nodeLimit: nodeLimit, secondsLimit: secondsLimit, progress: progress)
         }
         let nodeLimit = nodeLimit ?? (mip == nil ? 20_000 : 300)
-        let secondsLimit = secondsLimit.isFinite ? min(max(secondsLimit, 0), 86_400) : 60
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + .milliseconds(Int((mip == nil ? secondsLimit : min(1, secondsLimit)) * 1000))
@@ -296,18 +296,24 @@ public enum PlacementSolver {
     }
 
     /// The baseline a careful person would do by hand: items in order of their best score,
-    /// each to its best country that still has room.
+    /// each to its best country that still has room, of every kind it takes.
     public static func greedy(_ problem: PlacementProblem) -> PlacementSolution {
         var free = problem.capacities
+        var freeOf = problem.limits.map { $0.capacities.map { $0 ?? Int.max } }
         var assignment = [Int?](repeating: nil, count: problem.itemCount)
         let best = problem.scores.map { row in row.reduce(Int.min) { max($0, $1 ?? Int.min) } }
         let order = (0..<problem.itemCount).sorted { best[$0] != best[$1] ? best[$0] > best[$1] : $0 < $1 }
         for item in order {
             let choices = problem.scores[item].indices.filter { problem.scores[item][$0] != nil }
                 .sorted { problem.scores[item][$0]! != problem.scores[item][$1]! ? problem.scores[item][$0]! > problem.scores[item][$1]! : $0 < $1 }
-            if let country = choices.first(where: { free[$0] >= problem.sizes[item] }) {
+            let fits = { (country: Int) in
+                free[country] >= problem.sizes[item]
+                    && problem.limits.indices.allSatisfy { freeOf[$0][country] >= problem.limits[$0].uses[item] }
+            }
+            if let country = choices.first(where: fits) {
                 assignment[item] = country
                 free[country] -= problem.sizes[item]
+                for index in problem.limits.indices { freeOf[index][country] -= problem.limits[index].uses[item] }
             }
         }
         let figures = problem.evaluate(assignment)

@@ -25,7 +25,8 @@ public struct AllocationSummary: Hashable, Codable, Sendable {
                   verdict: proposal.review?.verdict, reviewedAt: proposal.review?.at, places: proposal.places)
     }
 
-    public var placesTaken: [PlaceKind] { places ?? [] }
+    /// Each kind once, in `PlaceKind` order (as the queue index keeps them).
+    public var placesTaken: [PlaceKind] { Set(places ?? []).sorted() }
 
     public var isAwaitingReview: Bool { verdict == nil }
 
@@ -139,8 +140,9 @@ public enum HostCountryChange: Hashable, Sendable {
     case setQuota(CountryCode, Int)
     /// How many places of `kind` the country has; nil: only its quota limits them.
     case setCapacity(CountryCode, PlaceKind, Int?)
-    /// The quota and every kind at once (the quota form): kinds not listed are no longer limited.
-    case setPlaces(CountryCode, quota: Int, capacities: [PlaceKind: Int])
+    /// The quota and the kinds listed at once (the quota form), all or none; a kind listed as
+    /// nil is no longer limited, one not listed is left as it is.
+    case setPlaces(CountryCode, quota: Int, capacities: [PlaceKind: Int?])
     case add(HostCountry)
     case remove(CountryCode)
 
@@ -307,9 +309,10 @@ public struct QuotaLedger: Sendable {
             // Each part as its own change would check it; all or none is applied.
             var changed = try applying(.setQuota(code, quota), by: actor)
             for kind in PlaceKind.allCases {
+                guard let capacity = capacities[kind] else { continue }
                 let step = QuotaLedger(countries: changed, used: used, reserved: reserved, usedOfKind: usedOfKind,
                                        reservedOfKind: reservedOfKind)
-                changed = try step.applying(.setCapacity(code, kind, capacities[kind]), by: actor)
+                changed = try step.applying(.setCapacity(code, kind, capacity), by: actor)
             }
             next = changed
         case let .add(country):

@@ -185,6 +185,7 @@ extension AuditWording {
         case "allocation.runnerUpFactors[].detail": return CaseField(section, "\(factor("runner-up factor")) detail")
         case "allocation.runnerUpReason": return CaseField(section, "Why not the runner-up")
         case "allocation.batch": return CaseField(section, "Batch result")
+        case "allocation.places[]": return CaseField(section, "Takes", .choice { PlaceKind(rawValue: $0)?.one })
         case "allocation.preferences": return CaseField(section, "Preferences against the proposal")
         case "allocation.proposedBy": return CaseField(section, "Proposed by")
         case "allocation.proposedAt": return CaseField(section, "Proposed at", .date)

@@ -44,8 +44,9 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// The country the case goes to once approved: the override's if there is one.
     public var finalCountry: CountryCode { override?.country ?? country }
 
-    /// The kinds of place it takes (none for most).
-    public var placesTaken: [PlaceKind] { places ?? [] }
+    /// The kinds of place it takes (none for most), each once, in `PlaceKind` order whatever
+    /// a record (an import, a hand-edited line) lists.
+    public var placesTaken: [PlaceKind] { Set(places ?? []).sorted() }
 }
 
 public struct AllocationFactor: Hashable, Codable, Sendable {

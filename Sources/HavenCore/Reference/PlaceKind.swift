@@ -68,8 +68,8 @@ extension Case {
     /// who is not a defector with a case of their own (that case takes its own place).
     public var bringsFamily: Bool {
         family.contains { member in
-            [.spouse, .partner, .son, .daughter].contains(member.relationship) && member.whereabouts != .inProgramme
-                && member.stage != .withdrawn
+            [.spouse, .partner, .son, .daughter].contains(member.relationship) && member.linkedCase == nil
+                && member.whereabouts != .inProgramme && member.stage != .withdrawn
         }
     }
 }

@@ -132,6 +132,7 @@ public enum SaveContract {
     static func checkQuotas(_ updates: [CaseUpdate], previous: [Case?], ledger: some SaveLedger) throws {
         let moving = updates.indices.filter {
             updates[$0].record.allocatedCountry != previous[$0]?.allocatedCountry || updates[$0].record.heldCountry != previous[$0]?.heldCountry
+                || updates[$0].record.allocation?.placesTaken != previous[$0]?.allocation?.placesTaken
         }
         // Most saves touch no allocation: nothing to count.
         guard !moving.isEmpty else { return }

@@ -95,11 +95,9 @@ public enum Reports {
 
     public static func quotas(_ summaries: [CaseSummary], countries: [HostCountry]) -> ReportTable {
         let uses = Supervision.quotaUse(summaries, countries: countries)
-        // Each kind of place some country limits or some allocation takes: its number (blank
-        // where only the quota limits it), used and held.
-        let kinds = PlaceKind.allCases.filter { kind in
-            uses.contains { use in use.kinds.contains { $0.kind == kind && ($0.capacity != nil || $0.used + $0.reserved > 0) } }
-        }
+        // Each kind of place some country limits: its number (blank where only the quota
+        // limits it), used and held.
+        let kinds = PlaceKind.allCases.filter { kind in countries.contains { $0.capacity(kind) != nil } }
         let rows = uses.map { use in
             [use.country.code.rawValue, use.country.name, String(use.country.quota), String(use.used), String(use.reserved),
              String(use.free), String(format: "%.1f", use.fraction * 100)]

@@ -105,7 +105,9 @@ public struct AllocationScreen: Screen {
         return KeyTable(bindings)
     }
 
-    public mutating func prepare(for area: Rect, now: Timestamp) { pageRows = max(1, area.height - 5 - PlaceKind.allCases.count) }
+    public mutating func prepare(for area: Rect, now: Timestamp) {
+        pageRows = max(1, area.height - 5 - (pane == .countries ? PlaceKind.allCases.count : 0))
+    }
 
     /// Others' approvals and any change of a quota, within the poll.
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
@@ -221,7 +223,10 @@ public struct AllocationScreen: Screen {
             if quota == nil || quota! < 0 { issues.append(ValidationIssue(field: "quota", message: "A quota is a whole number, 0 or more.")) }
             let capacities = Self.kindValues(form, into: &issues)
             guard issues.isEmpty, let quota else { return .problems(issues) }
-            return .perform([.changeCountries(.setPlaces(use.country.code, quota: quota, capacities: capacities))])
+            // Only the kinds changed in the form: another administrator's change meanwhile stands.
+            var changed: [PlaceKind: Int?] = [:]
+            for kind in PlaceKind.allCases where capacities[kind] != use.country.capacity(kind) { changed[kind] = .some(capacities[kind]) }
+            return .perform([.changeCountries(.setPlaces(use.country.code, quota: quota, capacities: changed))])
         }
     }
 
