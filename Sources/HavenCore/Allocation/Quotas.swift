@@ -126,9 +126,9 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .overQuota(code, name, quota, allocated):
             "\(allocated) cases would be allocated to \(name) (\(code)), over its quota of \(quota); nothing was imported."
         case let .noFreePlaceOfKind(code, name, kind, capacity, used, reserved):
-            "\(name) (\(code)) has no \(kind.plural) free, and this case needs one: \(used) used and \(reserved) held by proposals, of \(capacity)."
+            "\(name) (\(code)) has no \(kind.unit) free: \(used) used, \(reserved) held, of \(capacity)."
         case let .capacityBelowUse(code, name, kind, requested, used, reserved):
-            "The \(kind.title.lowercased()) of \(name) (\(code)) cannot be \(requested): \(used) are used and \(reserved) held by proposals (\(used + reserved) at least)."
+            "\(name) (\(code)) cannot have \(requested) \(kind.unit)s: \(used) used, \(reserved) held."
         case let .negativeCapacity(code, kind, value):
             "The \(kind.title.lowercased()) of \(code) cannot be \(value); a number of places is 0 or more."
         }

@@ -39,6 +39,15 @@ public enum PlaceKind: String, Choice, Comparable {
         }
     }
 
+    /// Counted, short, for messages that must fit a status line: "family housing unit",
+    /// "medical support place" (plural with an s).
+    public var unit: String {
+        switch self {
+        case .familyHousing: "family housing unit"
+        case .medicalSupport: "medical support place"
+        }
+    }
+
     /// Several, in a sentence: "family housing units", "places with medical support".
     public var plural: String { title.lowercased() }
 

@@ -18,7 +18,11 @@ extension CaseViewScreen {
             return "Only a supervisor restricts a case to a team."
         case .approveDecision, .returnDecision, .overrideAllocation:
             return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
-        case .proposeDecision, .amendDecision, .allocation(.propose):
+        case .allocation(.propose):
+            if pendingApproval != nil {
+                return "The allocation of \(record.id) waits for a supervisor: approved, overridden or returned (then it can be proposed again)."
+            }
+        case .proposeDecision, .amendDecision:
             if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }
         default:
             break
