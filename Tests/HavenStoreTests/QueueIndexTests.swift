@@ -60,6 +60,8 @@ final class QueueIndexTests: StoreTestCase {
         XCTAssertEqual(try store.summaries(), try whole.summaries(), message, file: file, line: line)
         XCTAssertEqual(store.placesUsed, whole.placesUsed, message, file: file, line: line)
         XCTAssertEqual(store.placesHeld, whole.placesHeld, message, file: file, line: line)
+        XCTAssertEqual(store.placesUsedOfKind, whole.placesUsedOfKind, message, file: file, line: line)
+        XCTAssertEqual(store.placesHeldOfKind, whole.placesHeldOfKind, message, file: file, line: line)
         XCTAssertEqual(store.seatsTaken, whole.seatsTaken, message, file: file, line: line)
         XCTAssertEqual(store.placesFilled, whole.placesFilled, message, file: file, line: line)
         XCTAssertEqual(store.openingProblems, whole.openingProblems, message, file: file, line: line)

@@ -105,11 +105,7 @@ public final class InMemoryCaseStore: CaseStore, Sendable {
         func summary(of id: CaseID) -> CaseSummary? { table[id].map(CaseSummary.init) }
         func currentUsers() -> UserDirectory? { directory }
         func currentHostCountries() -> [HostCountry] { countries }
-        private var quotas: QuotaLedger { QuotaLedger(countries: countries, summaries: table.values.lazy.map(CaseSummary.init)) }
-        var placesUsed: [CountryCode: Int] { quotas.used }
-        var placesHeld: [CountryCode: Int] { quotas.reserved }
-        var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] { quotas.usedOfKind }
-        var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] { quotas.reservedOfKind }
+        var placeCounts: QuotaLedger { QuotaLedger(countries: countries, summaries: table.values.lazy.map(CaseSummary.init)) }
         func currentCourses() -> [LanguageCourse] { catalogues.0 }
         func currentOpenings() -> [JobOpening] { catalogues.1 }
         var seatsTaken: [String: Int] { LanguageCourse.use(in: table.values.map(CaseSummary.init)).taken }

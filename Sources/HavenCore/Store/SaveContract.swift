@@ -11,12 +11,10 @@ public protocol SaveLedger {
     func currentUsers() throws -> UserDirectory?
     /// The host countries and their quotas now; empty when no quota applies.
     func currentHostCountries() throws -> [HostCountry]
-    /// Places used (approved allocations) and held (pending proposals), by country.
-    var placesUsed: [CountryCode: Int] { get }
-    var placesHeld: [CountryCode: Int] { get }
-    /// The same for each scarcer kind of place (`PlaceKind`) the allocations take.
-    var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] { get }
-    var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] { get }
+    /// Places used (approved allocations) and held (pending proposals) by country, and the
+    /// same for each scarcer kind of place (`PlaceKind`), counted in one pass where a store
+    /// counts them afresh (its `countries` may be empty: the contract reads them apart).
+    var placeCounts: QuotaLedger { get }
     func currentCourses() throws -> [LanguageCourse]
     func currentOpenings() throws -> [JobOpening]
     /// Enrolled seats by course and filled places by opening, every case counted.
@@ -139,10 +137,11 @@ public enum SaveContract {
         let countries = try ledger.currentHostCountries()
         // A store opened without any country list (some tools and tests) has no quota to keep.
         guard !countries.isEmpty else { return }
-        var used = ledger.placesUsed
-        var held = ledger.placesHeld
-        var usedOfKind = ledger.placesUsedOfKind
-        var heldOfKind = ledger.placesHeldOfKind
+        let counted = ledger.placeCounts
+        var used = counted.used
+        var held = counted.reserved
+        var usedOfKind = counted.usedOfKind
+        var heldOfKind = counted.reservedOfKind
         func count(_ record: Case?, by amount: Int) {
             let kinds = record?.allocation?.placesTaken ?? []
             if let country = record?.allocatedCountry {

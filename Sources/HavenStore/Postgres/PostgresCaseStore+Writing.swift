@@ -153,11 +153,8 @@ extension PostgresCaseStore {
         func currentUsers() throws -> UserDirectory? { users }
         func currentHostCountries() throws -> [HostCountry] { countries }
         func hasReason(_ user: UserName, toOpen id: CaseID) -> Bool { reasons.contains(id) }
-        private var quotas: QuotaLedger { QuotaLedger(countries: countries, summaries: store.mirror.values) }
-        var placesUsed: [CountryCode: Int] { quotas.used }
-        var placesHeld: [CountryCode: Int] { quotas.reserved }
-        var placesUsedOfKind: [CountryCode: [PlaceKind: Int]] { quotas.usedOfKind }
-        var placesHeldOfKind: [CountryCode: [PlaceKind: Int]] { quotas.reservedOfKind }
+        /// Every summary counted once, when a save moves an allocation.
+        var placeCounts: QuotaLedger { QuotaLedger(countries: countries, summaries: store.mirror.values) }
         func currentCourses() throws -> [LanguageCourse] { try store.readCatalogue(LanguageCourse.self).items }
         func currentOpenings() throws -> [JobOpening] { try store.readCatalogue(JobOpening.self).items }
         var seatsTaken: [String: Int] { LanguageCourse.use(in: Array(store.mirror.values)).taken }

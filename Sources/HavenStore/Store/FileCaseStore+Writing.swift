@@ -226,6 +226,11 @@ extension FileCaseStore {
 
 /// The store as the save contract reads it, under the write lock after catching up.
 extension FileCaseStore: SaveLedger {
+    /// The counters kept as the log is read and written.
+    public var placeCounts: QuotaLedger {
+        QuotaLedger(countries: [], used: placesUsed, reserved: placesHeld, usedOfKind: placesUsedOfKind, reservedOfKind: placesHeldOfKind)
+    }
+
     public func stored(_ id: CaseID) throws -> StoredCase? {
         var misplaced: MisplacedLine?
         for _ in 0..<2 {
