@@ -254,8 +254,11 @@ public final class NcursesTerminal: Terminal {
         if let signal = takeSignal() { return .signal(signal) }
         if result == ERR {
             // A timeout takes the whole timeout; an error at once, over and over, means
-            // standard input has gone (a dropped connection whose SIGHUP was lost).
-            if monotonicMilliseconds() - started < max(1, timeoutMilliseconds / 4) {
+            // standard input has gone (a dropped connection whose SIGHUP was lost). A zero
+            // timeout (the run loop polling while a job works) errs at once by design, and
+            // says nothing: counting those ended the session with 129 whenever a job ran for
+            // more than fifty polls (a batch solve of two seconds) with no key pressed.
+            if timeoutMilliseconds > 0, monotonicMilliseconds() - started < max(1, timeoutMilliseconds / 4) {
                 fastErrors += 1
                 if fastErrors >= 50 { return .inputClosed }
             } else {
