@@ -62,27 +62,46 @@ public enum PostgresTestServer {
         }
         let directory = "/tmp/haven-test-pg-\(getpid())"
         let script = root.appendingPathComponent("scripts/pg-cluster").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "start", directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { return (nil, "scripts/pg-cluster could not run: \(error)") }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return (nil, "scripts/pg-cluster failed: \(text)") }
+        let log = "/tmp/haven-test-pg-\(getpid()).log"
+        defer { unlink(log) }
+        guard let status = bash([script, "start", directory], output: log) else {
+            return (nil, "scripts/pg-cluster could not run")
+        }
+        guard status == 0 else {
+            return (nil, "scripts/pg-cluster failed: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+        }
         stopDirectory = directory
+        stopScript = script
         atexit {
-            guard let directory = PostgresTestServer.stopDirectory else { return }
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: "/bin/bash")
-            stop.arguments = [PostgresTestServer.root.appendingPathComponent("scripts/pg-cluster").path, "stop", directory]
-            try? stop.run()
-            stop.waitUntilExit()
+            guard let directory = PostgresTestServer.stopDirectory, let script = PostgresTestServer.stopScript else { return }
+            _ = PostgresTestServer.bash([script, "stop", directory], output: "/dev/null")
         }
         return ("\(directory)/sock", nil)
     }
 
     nonisolated(unsafe) static var stopDirectory: String?
+    nonisolated(unsafe) static var stopScript: String?
+
+    /// Runs bash with `arguments`, its output to the file `output`; its exit status, or nil
+    /// when it could not start. posix_spawn and waitpid, not Foundation's Process: a Process
+    /// waits for its child on a run loop, which a test process that is already exiting (Swift
+    /// Testing's discovery can run this while the main thread exits) never turns, so a plain
+    /// `swift test` hung at its end.
+    static func bash(_ arguments: [String], output: String) -> Int32? {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = (["/bin/bash"] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/bash", &actions, nil, &argv, environ) == 0 else { return nil }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return nil }
+        }
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : -1
+    }
 }
