@@ -34,6 +34,8 @@ struct HavenBench: ParsableCommand {
     @Option(help: "With --part allocation: the largest queue GLPK is run on.") var referenceUpTo = 10_000
     @Option(help: "With --part year: arrivals over the year.") var yearCases = 5_200
     @Option(help: "With --part year: the year's places, as a share of the arrivals.") var yearPlaces = 0.95
+    @Option(help: "With --part year: sampled futures the priced look-ahead averages each week.") var yearSamples = 8
+    @Option(help: "With --part year: the methods run (comma-separated: week, sample, prices, oracle: prices from the real future, a yardstick).") var yearMethods = "week,sample,prices"
 
     @Option(help: "With --part waits: how many new cases the import adds.") var importing = 5_000
     @Option(help: "With --part aging: saves a case the store is aged by.") var savesPerCase = 20

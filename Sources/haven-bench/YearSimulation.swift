@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HavenCore
 import HavenMIP
@@ -13,6 +14,11 @@ import HavenStore
 ///   ones), the queue first (nobody waits for a place a sampled person might want), and only
 ///   the queue's placements kept: places that later arrivals would value more are left for
 ///   them (in the spirit of Ahani, Gölz, Procaccia, Teytelboym and Trapp, 2024);
+/// - **prices**: each week, `--year-samples` sampled futures (other seeds again), each placed
+///   with the queue in the relaxation that maximises the score; the dual prices of each
+///   country's places are averaged over the samples and charged to the queue, which is then
+///   placed alone, exactly: the most people, then the most score net of the prices
+///   (`PlacementSolver.prices`; Ahani et al.'s "potentials" averaged over samples);
 /// - **hindsight**: the whole year's arrivals at once, which no real method can do: the
 ///   yardstick both are measured against.
 ///
@@ -57,6 +63,13 @@ extension HavenBench {
             next += arrivals[week].count
         }
         let total = arrivals.reduce(0) { $0 + $1.count }
+        // Last year's, which the first weeks' forecasts draw on (seed 2).
+        var lastYear: [[AllocationProfile]] = []
+        var earlier = 5_000_000
+        for week in 0..<52 {
+            lastYear.append(world.arrivals(week, first: earlier, seed: 2))
+            earlier += lastYear[week].count
+        }
         var random = SeededGenerator(seed: 26)
         let weights = world.countries.map { _ in Double(Int.random(in: 1...6, using: &random)) }
         let places = Int(Double(total) * yearPlaces)
@@ -75,13 +88,19 @@ extension HavenBench {
         }
         print("hindsight (the whole year at once): placed \(hindsight.people), score \(hindsight.score), "
               + String(format: "%.1f s, ", hindsightSeconds) + hindsight.proof)
-        for method in ["week by week", "look-ahead"] {
+        let names = ["week": "week by week", "sample": "look-ahead", "prices": "prices", "oracle": "oracle prices"]
+        let methods = yearMethods.split(separator: ",").map { String($0) }
+        guard !methods.isEmpty, methods.allSatisfy({ names[$0] != nil }) else {
+            throw ValidationError("--year-methods takes week, sample, prices and oracle, comma-separated; not '\(yearMethods)'")
+        }
+        for method in methods.compactMap({ names[$0] }) {
             let clock = ContinuousClock()
             let started = clock.now
             var free = quotas
             var waiting: [AllocationProfile] = []
             var people = 0, score = 0, waitedWeeks = 0
             var unproven = 0
+            var everyonePlaced: Set<CaseID> = []
             for week in 0..<52 {
                 let queue = waiting + arrivals[week]
                 var future: [AllocationProfile] = []
@@ -93,19 +112,36 @@ extension HavenBench {
                         future += sample
                     }
                 }
-                let result = place(queue, future: future, free: free, world: world, mip: mip)
+                var prices: [CountryCode: Double]?
+                if method == "prices" {
+                    // As the batch does it (`AllocationForecast`): futures drawn from the last
+                    // 26 weeks' arrivals, last year's before this year's.
+                    let recent = (week - AllocationForecast.weeksBack..<week).flatMap { $0 < 0 ? lastYear[52 + $0] : arrivals[$0] }
+                    let batch = AllocationBatch(scorer: AllocationScorer(policy: world.policy, countries: world.countries), free: free)
+                    prices = AllocationForecast(pool: recent, samples: yearSamples, seed: 1_000 + UInt64(week)).prices(queue: queue, batch: batch)
+                } else if method == "oracle prices" {
+                    let values = samplePrices(queue, future: arrivals[(week + 1)...].flatMap { $0 }, free: free, world: world)
+                    prices = Dictionary(uniqueKeysWithValues: zip(world.countries.map(\.code), values))
+                }
+                let result = place(queue, future: future, free: free, world: world, mip: mip, prices: prices)
                 if result.proof != "optimal" { unproven += 1 }
                 people += result.people
                 score += result.score
                 for (code, used) in result.used { free[code, default: 0] -= used }
                 let placed = result.placedIDs
+                everyonePlaced.formUnion(placed)
                 waiting = queue.filter { !placed.contains($0.id) }
                 waitedWeeks += waiting.count
             }
             let seconds = (clock.now - started).components.seconds
+            // The yardstick that keeps who is placed (first come, first placed, as every method
+            // here does): the same people placed at once, in hindsight.
+            let same = place(arrivals.flatMap { $0 }.filter { everyonePlaced.contains($0.id) }, future: [], free: quotas,
+                             world: world, mip: mip)
             print(method.padding(toLength: 13, withPad: " ", startingAt: 0) + " placed \(people), score \(score): "
-                  + String(format: "%.2f%% of hindsight's score, %.2f%% of its people; ", 100 * Double(score) / Double(max(1, hindsight.score)),
-                           100 * Double(people) / Double(max(1, hindsight.people)))
+                  + String(format: "%.2f%% of hindsight's score, %.2f%% of its people, %.2f%% of the same people's hindsight (%d); ",
+                           100 * Double(score) / Double(max(1, hindsight.score)),
+                           100 * Double(people) / Double(max(1, hindsight.people)), 100 * Double(score) / Double(max(1, same.score)), same.score)
                   + "\(waitedWeeks) person-weeks waited, \(waiting.count) still waiting at the year's end; \(seconds) s"
                   + (unproven > 0 ? "; \(unproven) weeks not proven optimal" : ""))
             fflush(nil)
@@ -113,29 +149,53 @@ extension HavenBench {
         print(String(format: "peak resident memory: %d MB", peakResidentMegabytes()))
     }
 
-    /// Places `queue` (and, for the look-ahead, a sample of `future` arrivals, which only hold
-    /// places back) exactly; returns what the queue got.
-    func place(_ queue: [AllocationProfile], future: [AllocationProfile], free: [CountryCode: Int], world: YearWorld,
-               mip: CbcPlacementMIP) -> (people: Int, score: Int, used: [CountryCode: Int], placedIDs: Set<CaseID>, proof: String) {
+    /// The queue and one sampled future as one problem, the queue first: a bonus per person
+    /// larger than any difference the sample's scores can make, so nobody in the queue waits
+    /// for a sampled person's place.
+    func joint(_ queue: [AllocationProfile], future: [AllocationProfile], free: [CountryCode: Int], world: YearWorld)
+        -> (problem: PlacementProblem, groups: [[Int]], isQueue: [Bool], batch: AllocationBatch) {
         let profiles = queue + future
         let batch = AllocationBatch(scorer: AllocationScorer(policy: world.policy, countries: world.countries), free: free)
         var problem = batch.problem(profiles)
         let groups = AllocationBatch.groups(of: profiles)
         let isQueue = groups.map { $0[0] < queue.count }
         if !future.isEmpty {
-            // The queue first: a bonus per person larger than any difference the sample's
-            // scores can make, so nobody in the queue waits for a sampled person's place.
             let futureMost = zip(problem.scores, isQueue).filter { !$0.1 }.reduce(0) { $0 + ($1.0.compactMap { $0 }.max() ?? 0) }
             let bonus = 2 * futureMost + 1
             for item in problem.scores.indices where isQueue[item] {
                 problem.scores[item] = problem.scores[item].map { $0.map { $0 + bonus * problem.sizes[item] } }
             }
         }
+        return (problem, groups, isQueue, batch)
+    }
+
+    /// The points one more place in each country is worth with `future` still to come.
+    func samplePrices(_ queue: [AllocationProfile], future: [AllocationProfile], free: [CountryCode: Int],
+                      world: YearWorld) -> [Double] {
+        PlacementSolver.prices(joint(queue, future: future, free: free, world: world).problem)
+    }
+
+    /// Places `queue` (and, for the look-ahead, a sample of `future` arrivals, which only hold
+    /// places back; or, with `prices`, net of what each country's places are worth later)
+    /// exactly; returns what the queue got.
+    func place(_ queue: [AllocationProfile], future: [AllocationProfile], free: [CountryCode: Int], world: YearWorld,
+               mip: CbcPlacementMIP, prices: [CountryCode: Double]? = nil)
+        -> (people: Int, score: Int, used: [CountryCode: Int], placedIDs: Set<CaseID>, proof: String) {
+        let profiles = queue + future
+        var (problem, groups, isQueue, batch) = joint(queue, future: future, free: free, world: world)
+        if let prices {
+            for item in problem.scores.indices {
+                let size = Double(problem.sizes[item])
+                problem.scores[item] = problem.scores[item].enumerated().map { country, score in
+                    score.map { $0 - Int((size * (prices[world.countries[country].code] ?? 0)).rounded()) }
+                }
+            }
+        }
         let solution = PlacementSolver.solve(problem, mip: mip, secondsLimit: 60)
         var people = 0, score = 0
         var used: [CountryCode: Int] = [:]
         var placed: Set<CaseID> = []
-        let original = future.isEmpty ? problem : batch.problem(profiles)
+        let original = future.isEmpty && prices == nil ? problem : batch.problem(profiles)
         for (item, group) in groups.enumerated() where isQueue[item] {
             guard let country = solution.assignment[item] else { continue }
             people += group.count

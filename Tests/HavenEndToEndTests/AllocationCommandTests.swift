@@ -6,7 +6,11 @@ import XCTest
 /// `haven allocate` and `haven countries` through the real binary.
 final class AllocationCommandTests: CommandTestCase {
     struct Run: Decodable {
-        struct Summary: Decodable { var queued, placed, totalScore, greedyScore, saved: Int; var provenOptimal, dryRun: Bool }
+        struct Summary: Decodable {
+            var queued, placed, totalScore, greedyScore, saved: Int
+            var provenOptimal, dryRun: Bool
+            var lookAhead: String?
+        }
         struct Factor: Decodable { var factor: String; var points: Int }
         struct Proposal: Decodable {
             var caseID, country, whyNotRunnerUp: String
@@ -37,9 +41,11 @@ final class AllocationCommandTests: CommandTestCase {
     func testADryRunWritesNothingAndARealRunProposesEveryCaseWithItsReasons() throws {
         XCTAssertEqual(try haven("demo", "--cases", "300", "--no-open", "--store", store).status, 0)
         let before = try held()
-        let dry = try haven("allocate", "--dry-run", "--json", "--store", store)
+        // As if this queue were the last: never below a greedy pass.
+        let dry = try haven("allocate", "--dry-run", "--json", "--no-look-ahead", "--store", store)
         XCTAssertEqual(dry.status, 0, dry.output)
         let plan = try JSONDecoder().decode(Run.self, from: Data(dry.output.utf8))
+        XCTAssertNil(plan.summary.lookAhead)
         XCTAssertTrue(plan.summary.dryRun)
         XCTAssertGreaterThan(plan.summary.queued, 5)
         XCTAssertEqual(plan.summary.placed, plan.summary.queued)
@@ -52,6 +58,15 @@ final class AllocationCommandTests: CommandTestCase {
             XCTAssertNotNil(proposal.runnerUp, proposal.caseID)
             XCTAssertFalse(proposal.whyNotRunnerUp.isEmpty, proposal.caseID)
         }
+        XCTAssertEqual(try held(), before, "a dry run wrote something")
+        // The default looks ahead: the same people placed, places priced for those expected
+        // later (the demo's recent grants), and the text says so.
+        let ahead = try haven("allocate", "--dry-run", "--json", "--store", store)
+        XCTAssertEqual(ahead.status, 0, ahead.output)
+        let priced = try JSONDecoder().decode(Run.self, from: Data(ahead.output.utf8))
+        XCTAssertEqual(priced.summary.placed, plan.summary.placed)
+        XCTAssertTrue(priced.summary.lookAhead?.hasPrefix("places priced for the ") == true, ahead.output)
+        XCTAssertEqual(priced.proposals.reduce(0) { $0 + $1.score }, priced.summary.totalScore)
         XCTAssertEqual(try held(), before, "a dry run wrote something")
 
         let real = try haven("allocate", "--store", store)

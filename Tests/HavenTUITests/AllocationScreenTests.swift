@@ -18,7 +18,9 @@ final class AllocationScreenTests: XCTestCase {
                                          allocation: AllocationPolicy(weights: [.language: 4, .preference: 5]))
 
     /// `count` granted cases awaiting a country; the first half speak German, the rest English.
-    func makeStore(_ count: Int) throws -> InMemoryCaseStore {
+    /// `decided`: each with its grant proposed and approved at `tick`, so the batch's
+    /// look-ahead has recent grants to forecast from.
+    func makeStore(_ count: Int, decided: Bool = false) throws -> InMemoryCaseStore {
         let store = InMemoryCaseStore(users: Self.users, countries: Self.countries)
         for number in 1...count {
             let language = number <= count / 2 ? "de" : "en"
@@ -27,7 +29,12 @@ final class AllocationScreenTests: XCTestCase {
                                                  latinName: FullName(family: "Zhukov", given: "Artem"),
                                                  languages: [LanguageSkill(language: LanguageCode(language)!, level: .b2)]),
                               registeredBy: "anna.k", registeredAt: Self.tick)
-            record.stage = .allocation
+            record.stage = decided ? .decision : .allocation
+            if decided {
+                record = try Workflow.proposeDecision(.grant, reasons: "Credible account.", on: record,
+                                                      by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+                record = try Workflow.perform(.approveGrant, on: record, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+            }
             _ = try store.save(record, basedOn: nil, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
         }
         return store
@@ -45,6 +52,29 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(app.topScreen.title, "Allocation")
     }
 
+    /// Works the running job to its end (at most 100 slices); the status line after each.
+    func runJob(_ app: inout HavenApp) -> [String] {
+        var progress: [String] = []
+        while app.isWorking, progress.count < 100 {
+            progress.append(app.lines[22])
+            app.work()
+        }
+        return progress
+    }
+
+    func testWithRecentGrantsTheBatchLooksAheadAndSaysSo() throws {
+        let store = try makeStore(60, decided: true)
+        var maria = app("maria.s", store)
+        openAllocation(&maria)
+        maria.press([.character("r")])
+        let progress = runJob(&maria)
+        XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading recent grants for the forecast") }, "\(progress)")
+        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · look-ahead, optimal · 60 to approve")
+        let proposal = try XCTUnwrap(store.load(CaseID(number: 1)).record.allocation)
+        XCTAssertEqual(proposal.country, CountryCode("DE"))
+        XCTAssertEqual(proposal.batch, "batch of 60, look-ahead: optimal")
+    }
+
     func testTheBatchRunsInSlicesWithProgressThenAnotherSupervisorApproves() throws {
         let store = try makeStore(60)
         var maria = app("maria.s", store)
@@ -53,17 +83,12 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(maria.lines[5].hasPrefix(">DE  Germany             40     0     0    40"), maria.lines[5])
         maria.press([.character("r")])
         XCTAssertTrue(maria.isWorking)
-        var progress: [String] = []
-        var slices = 0
-        while maria.isWorking, slices < 100 {
-            progress.append(maria.lines[22])
-            maria.work()
-            slices += 1
-        }
+        let progress = runJob(&maria)
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading cases") }, "\(progress)")
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: saving proposals") && $0.contains("/60 · Esc stops") }, "\(progress)")
         let screen = maria.lines
-        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 (greedy 960, +0.0%) · optimal · 60 to approve")
+        // No case here has a decision: nothing to forecast from, and the line says so.
+        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 (greedy 960, +0.0%) · optimal · 60 to approve · no…")
         XCTAssertTrue(screen[1].contains("0 waiting · 60 to approve · 20 of 80 places free"), screen[1])
         // The German speakers got Germany; the places show as held.
         XCTAssertTrue(screen[5].hasPrefix(">DE  Germany             40     0    30    10  "), screen[5])

@@ -233,6 +233,9 @@ public struct AllocationBatchResult: Sendable {
     /// The mixed-integer solver that settled the hard part, if one was needed, and its seconds.
     public var mip: String?
     public var mipSeconds: Double
+    /// The look-ahead's forecast when the batch priced the places for later arrivals
+    /// (`AllocationForecast`), else nil: the queue placed as if it were the last.
+    public var lookAhead: String? = nil
 
     public var provenOptimal: Bool { proof.isOptimal }
 }
@@ -252,6 +255,11 @@ public struct AllocationBatch: Sendable {
     /// Free places of each scarcer kind, per country that limits it (`QuotaLedger.freeOfKind`);
     /// a country not listed under a kind is limited by its free places alone.
     public var freeOfKind: [PlaceKind: [CountryCode: Int]]
+    /// The look-ahead's price of a place in each country, in points per person
+    /// (`AllocationForecast.prices`), charged to the queue's scores while the placement is
+    /// worked out; empty: no look-ahead. `lookAhead` says where the prices came from.
+    public var prices: [CountryCode: Double] = [:]
+    public var lookAhead: String?
 
     public init(scorer: AllocationScorer, free: [CountryCode: Int], placedElsewhere: [CaseID: CountryCode] = [:],
                 mip: (any PlacementMIP)? = nil, secondsLimit: Double = 60, freeOfKind: [PlaceKind: [CountryCode: Int]] = [:]) {
@@ -355,9 +363,17 @@ public struct AllocationBatch: Sendable {
         let reason: String
         if let runnerUp {
             runnerUpFactors = scorer.factors(compiled[member], in: runnerUp, placedRelatives: scores.placed(in: runnerUp))
+            var choice = byHand.map { Choice.byHand($0) } ?? .batch
+            // The look-ahead's prices, when they are what tipped it.
+            let (there, here) = (price(countries[runnerUp].code), price(country.code))
+            let size = Double(group.count)
+            if byHand == nil, there > here,
+               Double(scores.row[runnerUp]!) - size * there <= Double(scores.row[chosen]!) - size * here {
+                choice = .keptForLater(there: Int(there.rounded()), here: Int(here.rounded()))
+            }
             reason = Self.whyNot(countries[runnerUp], chosen: country, groupScores: (scores.row[chosen]!, scores.row[runnerUp]!),
                                  factors: factors, runnerUpFactors: runnerUpFactors, freeThere: capacities[runnerUp],
-                                 groupSize: group.count, choice: byHand.map { .byHand($0) } ?? .batch)
+                                 groupSize: group.count, choice: choice)
         } else {
             reason = scores.held.map { "family unity: linked relatives are placed in \($0)" } ?? "no other country is open to this case"
         }
@@ -371,6 +387,9 @@ public struct AllocationBatch: Sendable {
                                                  capacities: capacities, groupSize: group.count, byHand: byHand != nil)
         return planned
     }
+
+    /// The look-ahead's price of a place in `country` (0 without a look-ahead).
+    func price(_ country: CountryCode) -> Double { prices[country] ?? 0 }
 
     /// 1200 as "1,200", as the screens write counts.
     static func grouped(_ number: Int) -> String {
@@ -401,9 +420,21 @@ public struct AllocationBatch: Sendable {
         let capacities = capacities
         let limits = limits(groups, profiles: profiles)
         let problem = PlacementProblem(sizes: sizes, scores: grouped.map(\.row), capacities: capacities, limits: limits)
-        let solution = PlacementSolver.solve(problem, mip: mip, secondsLimit: secondsLimit, progress: progress)
+        // With a look-ahead the solver maximises the score net of the places' prices; people
+        // placed are the same aim, and the figures reported are the real scores.
+        var solved = problem
+        if !prices.isEmpty {
+            let charge = scorer.countries.map { price($0.code) }
+            solved.scores = problem.scores.indices.map { item in
+                problem.scores[item].enumerated().map { country, score in
+                    score.map { $0 - Int((Double(sizes[item]) * charge[country]).rounded()) }
+                }
+            }
+        }
+        let solution = PlacementSolver.solve(solved, mip: mip, secondsLimit: secondsLimit, progress: progress)
+        let figures = problem.evaluate(solution.assignment)
         let greedy = PlacementSolver.greedy(problem)
-        let batch = "batch of \(Self.grouped(profiles.count)): \(solution.proof.label)"
+        let batch = "batch of \(Self.grouped(profiles.count))\(prices.isEmpty ? "" : ", look-ahead"): \(solution.proof.label)"
 
         var proposals: [PlannedAllocation] = []
         var unplaced: [(CaseID, String)] = []
@@ -450,11 +481,12 @@ public struct AllocationBatch: Sendable {
                 proposals.append(proposal)
             }
         }
-        return AllocationBatchResult(proposals: proposals, unplaced: unplaced, people: solution.people, score: solution.score,
+        // A priced score bound bounds the net score, not the real one: none is reported then.
+        return AllocationBatchResult(proposals: proposals, unplaced: unplaced, people: figures.people, score: figures.score,
                                      greedyPeople: greedy.people, greedyScore: greedy.score, peopleBound: solution.peopleBound,
-                                     scoreBound: solution.scoreBound, proof: solution.proof,
+                                     scoreBound: prices.isEmpty ? solution.scoreBound : nil, proof: solution.proof,
                                      familyGroups: sizes.indices.filter { sizes[$0] > 1 && solution.assignment[$0] != nil }.count,
                                      searchNodes: solution.searchNodes,
-                                     mip: solution.mip, mipSeconds: solution.mipSeconds)
+                                     mip: solution.mip, mipSeconds: solution.mipSeconds, lookAhead: prices.isEmpty ? nil : lookAhead)
     }
 }

@@ -14,6 +14,9 @@ extension AllocationBatch {
         /// A proposal worked out again after its family links changed: the scores are new,
         /// the choice is the one made before.
         case relinked
+        /// The batch, with the look-ahead's prices per place (points) there and here: the
+        /// runner-up's places are kept for the people expected later.
+        case keptForLater(there: Int, here: Int)
     }
 
     /// "Germany scores 9 points less, 39 against 48 (Language −8, Preference −5, Job fit +4)."
@@ -40,6 +43,9 @@ extension AllocationBatch {
             return sentence + ", but \(chosen.name) was chosen by hand: \(sentenceEnd(reason))"
         case .relinked:
             return sentence + ": the family links changed after the proposal was made."
+        case let .keptForLater(there, here):
+            return sentence + ", but its places are kept for the people expected later (look-ahead: a place is worth "
+                + "\(there) points to them there, \(here) here)."
         case .batch where decisive.theirs == decisive.mine:
             return sentence + ": either would do."
         case .batch:
@@ -91,8 +97,10 @@ extension AllocationBatch {
             if capacities[index] < groupSize { return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left") }
             // The person's own points, never the family's total.
             let (theirs, mine) = (own(index), own(chosen))
+            let keptForLater = price(code) > price(countries[chosen].code)
+                && Double(theirs) - price(code) <= Double(mine) - price(countries[chosen].code)
             return label + "\(theirs) points against \(mine) here"
-                + (theirs > mine && !byHand ? ", its places gain more with other cases" : "")
+                + (theirs > mine && !byHand ? (keptForLater ? ", its places kept for people expected later" : ", its places gain more with other cases") : "")
         }.joined(separator: " · ")
     }
 }

@@ -5,12 +5,23 @@ public struct AllocationRun: Sendable {
     /// Granted cases awaiting allocation, oldest grant first.
     public var queue: [CaseSummary]
     public var batch: AllocationBatch
+    /// The recent arrivals the look-ahead's forecasts draw on (`AllocationForecast`), latest
+    /// first; empty when the run has no look-ahead.
+    public var forecastPool: [CaseID] = []
+    /// True when the run was asked to look ahead.
+    public var looksAhead = false
 
     /// - Parameters:
     ///   - summaries: every case of the store.
     ///   - countries: the store's host countries and quotas.
+    ///   - lookAheadAt: now, for a batch that keeps places for later arrivals (the default of
+    ///     the command and the screen); nil places the queue as if it were the last.
     public init(summaries: [CaseSummary], countries: [HostCountry], policy: AllocationPolicy, mip: (any PlacementMIP)? = nil,
-                secondsLimit: Double = 60) {
+                secondsLimit: Double = 60, lookAheadAt now: Timestamp? = nil) {
+        if let now {
+            looksAhead = true
+            forecastPool = AllocationForecast.recentArrivals(summaries, now: now)
+        }
         queue = summaries.filter(\.isAwaitingAllocation).sorted { ($0.stageEnteredAt, $0.id) < ($1.stageEnteredAt, $1.id) }
         let ledger = QuotaLedger(countries: countries, summaries: summaries)
         var placed: [CaseID: CountryCode] = [:]
@@ -25,6 +36,40 @@ public struct AllocationRun: Sendable {
     /// The profiles of the queue's cases in `range`, each read whole from the store.
     public func profiles(_ range: Range<Int>, from store: any CaseStore, occupations: OccupationCatalogue) throws -> [AllocationProfile] {
         try queue[range].map { AllocationProfile(record: try store.load($0.id).record, occupations: occupations) }
+    }
+
+    /// The profiles of the forecast pool's cases in `range`, read whole from the store: they
+    /// only shape the sampled futures, and are never shown.
+    public func forecastProfiles(_ range: Range<Int>, from store: any CaseStore,
+                                 occupations: OccupationCatalogue) throws -> [AllocationProfile] {
+        try forecastPool[range].map { AllocationProfile(record: try store.load($0).record, occupations: occupations) }
+    }
+
+    /// The batch, with the look-ahead's prices for `queue` drawn from `pool` (the forecast
+    /// pool's profiles) when there are enough of them and places left over; as it was otherwise.
+    public func pricedBatch(queue: [AllocationProfile], pool: [AllocationProfile]) -> AllocationBatch {
+        var batch = batch
+        guard looksAhead else { return batch }
+        let forecast = AllocationForecast(pool: pool)
+        let prices = forecast.prices(queue: queue, batch: batch)
+        guard !prices.isEmpty else { return batch }
+        batch.prices = prices
+        let later = AllocationForecast.expectedLater(queue: queue, batch: batch)
+        batch.lookAhead = "places priced for the \(AllocationBatch.grouped(later)) people expected after this queue "
+            + "(\(forecast.samples) futures drawn from the \(AllocationBatch.grouped(pool.count)) granted in the last "
+            + "\(AllocationForecast.weeksBack) weeks)"
+        return batch
+    }
+
+    /// Why a run with a look-ahead asked for placed its queue as if it were the last, or nil.
+    public func lookAheadSkipped(queue: [AllocationProfile]) -> String? {
+        guard looksAhead else { return nil }
+        if forecastPool.count < AllocationForecast.smallestPool {
+            return "no look-ahead: \(forecastPool.count) granted in \(AllocationForecast.weeksBack) weeks, "
+                + "\(AllocationForecast.smallestPool) needed"
+        }
+        if AllocationForecast.expectedLater(queue: queue, batch: batch) == 0 { return "no look-ahead: no place left after this queue" }
+        return nil
     }
 
     /// Saves each proposal on its case's latest version, recorded by the actor who ran the
@@ -86,17 +131,24 @@ public struct AllocationRun: Sendable {
     }
 
     /// The same, short enough for a status line at 80 columns: "Placed 60 of 60 · score 960
-    /// (greedy 951, +0.9%) · optimal".
+    /// (greedy 951, +0.9%) · optimal", or "Placed 60 of 60 · score 960 · look-ahead, optimal".
     public static func shortSummary(_ result: AllocationBatchResult, queued: Int) -> String {
-        "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(gain(result))) · "
-            + result.proof.label
+        // A look-ahead may score less than a greedy pass this week on purpose (places kept for
+        // later): the comparison would mislead, and the line has no room for both.
+        result.lookAhead == nil
+            ? "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(gain(result))) · "
+                + result.proof.label
+            : "Placed \(result.people) of \(queued) · score \(result.score) · look-ahead, " + result.proof.label
     }
 
     /// The figures of a run in one line: "Placed 118 of 120 (2 families); total score 3,412
     /// against 3,301 for a greedy pass (+3.4%); optimal."
     public static func summary(_ result: AllocationBatchResult, queued: Int) -> String {
         "Placed \(result.people) of \(queued) (\(result.familyGroups) famil\(result.familyGroups == 1 ? "y" : "ies") kept together); "
-            + "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(gain(result))); "
-            + (result.provenOptimal ? "the highest possible." : result.proof.label + ", not proven optimal.")
+            + (result.lookAhead == nil ? "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(gain(result))); "
+                : "total score \(result.score) (\(result.greedyScore) for a greedy pass, which keeps nothing for later); ")
+            + (result.lookAhead == nil ? (result.provenOptimal ? "the highest possible." : result.proof.label + ", not proven optimal.")
+                : (result.provenOptimal ? "the highest possible net of the look-ahead's prices" : result.proof.label + ", not proven optimal")
+                + "; look-ahead: \(result.lookAhead!).")
     }
 }

@@ -228,6 +228,39 @@ public enum PlacementSolver {
                         searchNodes: nodes, mip: mipName, mipSeconds: mipSeconds)
     }
 
+    /// What one more place in each country is worth, in points per person: the dual prices of
+    /// the countries' places in the relaxation (groups may split) that maximises the total
+    /// score alone. 0 for a country with room left over. The look-ahead (issue 26, point 3)
+    /// averages them over sampled futures and charges them to the week's queue. Limits of a
+    /// kind are not priced.
+    ///
+    /// Where the dual prices are not unique, these are what the items would lose with one
+    /// place fewer there (the cheapest chain of moves out). A country with no place free is
+    /// priced at the most any item would gain there, so the prices stay dual feasible.
+    public static func prices(_ problem: PlacementProblem) -> [Double] {
+        // A country without a free place is closed in the relaxation: open, it would be priced
+        // 0 and spoil every item's best option.
+        var open = problem
+        open.limits = []
+        let closed = (0..<problem.countryCount).filter { problem.capacities[$0] <= 0 }
+        for item in open.scores.indices { for country in closed { open.scores[item][country] = nil } }
+        let model = Model(open, peopleFirst: false)
+        let relaxation = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
+        guard relaxation.feasible else { return [Double](repeating: 0, count: problem.countryCount) }
+        let scale = Double(model.scale)
+        var prices = relaxation.prices.prefix(problem.countryCount).map { Double($0) / scale }
+        for country in closed {
+            var most = 0.0
+            for item in problem.scores.indices {
+                guard let score = problem.scores[item][country] else { continue }
+                let size = Double(problem.sizes[item])
+                most = max(most, Double(score) / size - Double(relaxation.itemBest[item]!) / (size * scale))
+            }
+            prices[country] = most
+        }
+        return prices
+    }
+
     /// The solution for `assignment`: optimal when proven or when it meets the bound (which is
     /// then its own figures), else the best found with its gap.
     static func finished(_ problem: PlacementProblem, _ assignment: [Int?], proven: Bool, bound: (people: Int, score: Int?),
@@ -339,10 +372,11 @@ struct Model {
     let unitValue: [Int]
     static let forbidden = Int.min
 
-    init(_ problem: PlacementProblem) {
+    /// `peopleFirst` false: a place is worth its score alone (for `PlacementSolver.prices`).
+    init(_ problem: PlacementProblem, peopleFirst: Bool = true) {
         self.problem = problem
         let best = problem.scores.map { row in row.compactMap { $0 }.map { abs($0) }.max() ?? 0 }
-        personWeight = 2 * best.reduce(0, +) + 1
+        personWeight = peopleFirst ? 2 * best.reduce(0, +) + 1 : 0
         var scale = 1
         for size in Set(problem.sizes) { scale = scale / Self.gcd(scale, size) * size }
         self.scale = scale

@@ -9,6 +9,8 @@ public struct AllocationJob: BackgroundJob {
     enum Phase {
         case starting
         case reading(Int)
+        /// Recent grants read for the look-ahead's forecast (`AllocationForecast`).
+        case forecasting(Int)
         case solving
         /// The placement is worked out on a thread of its own, so the screen keeps answering
         /// (and Esc stops) while a hard queue takes its seconds.
@@ -21,9 +23,9 @@ public struct AllocationJob: BackgroundJob {
         let result = Mutex<AllocationBatchResult?>(nil)
         let finished = DispatchSemaphore(value: 0)
 
-        init(batch: AllocationBatch, profiles: [AllocationProfile]) {
+        init(run: AllocationRun, profiles: [AllocationProfile], pool: [AllocationProfile]) {
             DispatchQueue.global(qos: .userInitiated).async { [self] in
-                let solved = batch.run(profiles)
+                let solved = run.pricedBatch(queue: profiles, pool: pool).run(profiles)
                 result.withLock { $0 = solved }
                 finished.signal()
             }
@@ -40,6 +42,7 @@ public struct AllocationJob: BackgroundJob {
     var phase = Phase.starting
     var run: AllocationRun?
     var profiles: [AllocationProfile] = []
+    var pool: [AllocationProfile] = []
     var result: AllocationBatchResult?
     var saved = 0
     var refused: [(CaseID, String)] = []
@@ -51,6 +54,10 @@ public struct AllocationJob: BackgroundJob {
 
     public var title: String { "Batch allocation" }
 
+    func occupations(_ context: SessionContext) -> OccupationCatalogue {
+        context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: [])
+    }
+
     public mutating func step(store: any CaseStore, context: SessionContext, now: Timestamp) -> JobStep {
         do {
             switch phase {
@@ -58,7 +65,7 @@ public struct AllocationJob: BackgroundJob {
                 try Capability.runAllocationBatch.require(context.actor)
                 let run = AllocationRun(summaries: try store.summaries(), countries: try store.hostCountries(),
                                         policy: context.reference?.allocation ?? .plain, mip: context.mip,
-                                        secondsLimit: context.allocationSeconds)
+                                        secondsLimit: context.allocationSeconds, lookAheadAt: now)
                 guard !run.queue.isEmpty else { return .finished(message: "No granted case is waiting for a country.", failed: false) }
                 self.run = run
                 phase = .reading(0)
@@ -66,13 +73,23 @@ public struct AllocationJob: BackgroundJob {
             case let .reading(start):
                 let queue = run!.queue
                 let next = min(queue.count, start + readSlice)
-                profiles += try run!.profiles(start..<next, from: store,
-                                              occupations: context.reference?.occupations ?? OccupationCatalogue(unitGroups: [], specialties: []))
-                phase = next == queue.count ? .solving : .reading(next)
-                return .working(phase: next == queue.count ? "working out the best placement" : "reading cases", done: next,
-                                total: queue.count)
+                profiles += try run!.profiles(start..<next, from: store, occupations: occupations(context))
+                guard next == queue.count else {
+                    phase = .reading(next)
+                    return .working(phase: "reading cases", done: next, total: queue.count)
+                }
+                phase = run!.forecastPool.isEmpty ? .solving : .forecasting(0)
+                return run!.forecastPool.isEmpty ? .working(phase: "working out the best placement", done: 0, total: 1)
+                    : .working(phase: "reading recent grants for the forecast", done: 0, total: run!.forecastPool.count)
+            case let .forecasting(start):
+                let recent = run!.forecastPool
+                let next = min(recent.count, start + readSlice)
+                pool += try run!.forecastProfiles(start..<next, from: store, occupations: occupations(context))
+                phase = next == recent.count ? .solving : .forecasting(next)
+                return .working(phase: next == recent.count ? "working out the best placement" : "reading recent grants for the forecast",
+                                done: next, total: recent.count)
             case .solving:
-                phase = .waiting(SolverThread(batch: run!.batch, profiles: profiles), since: ContinuousClock.now)
+                phase = .waiting(SolverThread(run: run!, profiles: profiles, pool: pool), since: ContinuousClock.now)
                 return .working(phase: "working out the best placement", done: 0, total: Int(run!.batch.secondsLimit))
             case let .waiting(thread, since):
                 guard let solved = thread.wait(milliseconds: 40) else {
@@ -94,6 +111,7 @@ public struct AllocationJob: BackgroundJob {
                     return .working(phase: "saving proposals", done: next, total: proposals.count)
                 }
                 var message = AllocationRun.shortSummary(result!, queued: run!.queue.count) + " · \(saved) to approve"
+                if let skipped = run!.lookAheadSkipped(queue: profiles) { message += " · " + skipped }
                 // What was not saved comes first: at 80 columns the end of the line is cut.
                 if let (id, reason) = refused.first { message = "\(refused.count) not saved (first \(id): \(reason)) · " + message }
                 return .finished(message: message, failed: !refused.isEmpty)

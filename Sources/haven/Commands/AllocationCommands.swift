@@ -23,6 +23,8 @@ struct AllocateCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
     @Option(help: ArgumentHelp("The seconds the solver may take on a hard queue (1-3600); past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
     var timeLimit: Double = 60
+    @Flag(inversion: .prefixedNo, help: "Keep places for the people expected later: each country's places priced from futures drawn from the last 26 weeks' grants (--no-look-ahead: place this queue as if it were the last).")
+    var lookAhead = true
     @Option(name: .customLong("case"), help: ArgumentHelp("Rank the countries for this case alone, and propose one.", valueName: "HV-…"))
     var caseID: String?
     @Option(help: ArgumentHelp("With --case: the country to propose instead of the best.", valueName: "XX")) var country: String?
@@ -41,7 +43,7 @@ struct AllocateCommand: ParsableCommand {
         let (opened, actor) = try store.open(for: .runAllocationBatch)
         let reference = try opened.adopt(data.loadReferenceData())
         let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation,
-                                mip: CbcPlacementMIP(), secondsLimit: timeLimit)
+                                mip: CbcPlacementMIP(), secondsLimit: timeLimit, lookAheadAt: lookAhead ? Timestamp.now() : nil)
         var loading = ProgressBar(total: run.queue.count, label: "Reading the queue")
         var profiles: [AllocationProfile] = []
         for start in stride(from: 0, to: run.queue.count, by: 500) {
@@ -49,7 +51,17 @@ struct AllocateCommand: ParsableCommand {
             profiles += try run.profiles(start..<end, from: opened, occupations: reference.occupations)
             loading.update(end)
         }
-        let result = run.batch.run(profiles)
+        var pool: [AllocationProfile] = []
+        if !run.forecastPool.isEmpty, !run.queue.isEmpty {
+            var reading = ProgressBar(total: run.forecastPool.count, label: "Reading recent grants for the forecast")
+            for start in stride(from: 0, to: run.forecastPool.count, by: 500) {
+                let end = min(run.forecastPool.count, start + 500)
+                pool += try run.forecastProfiles(start..<end, from: opened, occupations: reference.occupations)
+                reading.update(end)
+            }
+        }
+        let result = run.pricedBatch(queue: profiles, pool: pool).run(profiles)
+        let skipped = run.queue.isEmpty ? nil : run.lookAheadSkipped(queue: profiles)
         var saved = 0
         var refused: [(CaseID, String)] = []
         if !dryRun {
@@ -66,7 +78,7 @@ struct AllocateCommand: ParsableCommand {
                 saving.update(saved + refused.count)
             }
         }
-        let summary = AllocationRun.summary(result, queued: run.queue.count)
+        let summary = AllocationRun.summary(result, queued: run.queue.count) + (skipped.map { " " + $0.prefix(1).uppercased() + $0.dropFirst() + "." } ?? "")
         if json {
             print(try AllocationJSON.document(result, queued: run.queue.count, dryRun: dryRun, saved: saved, refused: refused, summary: summary))
         } else {
@@ -117,6 +129,8 @@ enum AllocationJSON {
         var provenOptimal: Bool
         /// "optimal", or the gap to the bound where the time limit stopped the solver.
         var proof: String
+        /// Where the look-ahead's prices came from; nil when the queue was placed as if it were the last.
+        var lookAhead: String?
         var dryRun: Bool
         var saved: Int
         var text: String
@@ -137,7 +151,7 @@ enum AllocationJSON {
         let document = Document(
             summary: Summary(queued: queued, placed: result.people, familyGroups: result.familyGroups, totalScore: result.score,
                              greedyScore: result.greedyScore, greedyPlaced: result.greedyPeople, scoreBound: result.scoreBound,
-                             peopleBound: result.peopleBound, provenOptimal: result.provenOptimal, proof: result.proof.label, dryRun: dryRun, saved: saved, text: summary),
+                             peopleBound: result.peopleBound, provenOptimal: result.provenOptimal, proof: result.proof.label, lookAhead: result.lookAhead, dryRun: dryRun, saved: saved, text: summary),
             proposals: result.proposals.map {
                 Proposal(caseID: $0.caseID.rawValue, country: $0.country.rawValue, score: $0.score, factors: factors($0.factors),
                          runnerUp: $0.runnerUp?.rawValue, runnerUpScore: $0.runnerUp == nil ? nil : $0.runnerUpFactors.score,
