@@ -114,11 +114,15 @@ extension HavenBench {
                 }
                 var prices: [CountryCode: Double]?
                 if method == "prices" {
-                    // As the batch does it (`AllocationForecast`): futures drawn from the last
-                    // 26 weeks' arrivals, last year's before this year's.
-                    let recent = (week - AllocationForecast.weeksBack..<week).flatMap { $0 < 0 ? lastYear[52 + $0] : arrivals[$0] }
+                    // As the batch does it (`AllocationRun`, `AllocationForecast`): the last 26
+                    // weeks' arrivals, this week's included and last year's before this year's,
+                    // give the rate; the latest 2,000 of them the pool futures are drawn from.
+                    let recent = ((week + 1 - AllocationForecast.weeksBack)...week).reversed()
+                        .flatMap { ($0 < 0 ? lastYear[52 + $0] : arrivals[$0]).reversed() }
                     let batch = AllocationBatch(scorer: AllocationScorer(policy: world.policy, countries: world.countries), free: free)
-                    prices = AllocationForecast(pool: recent, samples: yearSamples, seed: 1_000 + UInt64(week)).prices(queue: queue, batch: batch)
+                    prices = AllocationForecast(pool: Array(recent.prefix(AllocationForecast.largestPool)),
+                                                arrivalsPerWeek: Double(recent.count) / Double(AllocationForecast.weeksBack),
+                                                samples: yearSamples, seed: 1_000 + UInt64(week)).prices(queue: queue, batch: batch)
                 } else if method == "oracle prices" {
                     let values = samplePrices(queue, future: arrivals[(week + 1)...].flatMap { $0 }, free: free, world: world)
                     prices = Dictionary(uniqueKeysWithValues: zip(world.countries.map(\.code), values))

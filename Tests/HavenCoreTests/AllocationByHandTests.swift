@@ -143,9 +143,11 @@ final class AllocationByHandTests: XCTestCase {
         XCTAssertEqual(planned.runnerUpReason, "Germany scores 5 points more, 20 against 15 (Language +20, Preference −15), "
                        + "but Netherlands was chosen by hand: Его жена — гражданка Нидерландов.")
         XCTAssertEqual(planned.preferences, "1st NL: proposed")
-        // The best needs no reason, and a reason given anyway is not kept.
-        XCTAssertEqual(try choice.planned(code("DE"), reason: "whatever").runnerUpReason,
+        // The best needs no reason; one given anyway is kept, as the person wrote it.
+        XCTAssertEqual(try choice.planned(code("DE")).runnerUpReason,
                        "Netherlands scores 5 points less, 15 against 20 (Language −20, Preference +15).")
+        XCTAssertEqual(try choice.planned(code("DE"), reason: "Brother in Leipzig").runnerUpReason,
+                       "Netherlands scores 5 points less, 15 against 20 (Language −20, Preference +15). Germany was chosen by hand: Brother in Leipzig.")
     }
 
     func factors(_ pairs: [(AllocationFactorKind, Double)]) -> [AllocationFactor] {

@@ -103,14 +103,17 @@ final class AllocationForecastTests: XCTestCase {
         XCTAssertGreaterThan(theirs.0 - theirs.1, mine.0 - mine.1, "the later arrivals gain more there")
 
         XCTAssertEqual(batch.run(queue).proposals.first?.country, code("DE"), "as if it were the last batch")
-        let forecast = AllocationForecast(pool: pool)
+        // Ten grants a week: more than the 52 places the queue leaves come within a year, so
+        // every place is taken, and each is worth what the future would lose without it;
+        // Germany's that much more.
+        let forecast = AllocationForecast(pool: pool, arrivalsPerWeek: 10)
+        XCTAssertEqual(forecast.expectedLater(queue: queue, batch: batch), 52)
         let prices = forecast.prices(queue: queue, batch: batch)
-        XCTAssertEqual(prices, forecast.prices(queue: queue, batch: batch), "seeded: the same every time")
-        // 52 people expected for the 52 places the queue leaves: every place is taken, so each
-        // is worth what the last person placed there gains; Germany's that much more.
+        XCTAssertEqual(prices, AllocationForecast(pool: pool, arrivalsPerWeek: 10).prices(queue: queue, batch: batch),
+                       "seeded: the same every time")
         XCTAssertEqual(prices[code("DE")], Double(theirs.0))
         XCTAssertEqual(prices[code("NL")], Double(theirs.1))
-        XCTAssertEqual(prices[code("GB")], 0, "no place there")
+        XCTAssertEqual(prices[code("GB")], 0, "nobody expected scores anything there")
 
         var priced = batch
         priced.prices = prices
@@ -131,13 +134,66 @@ final class AllocationForecastTests: XCTestCase {
         XCTAssertEqual(AllocationRun.shortSummary(result, queued: 1), "Placed 1 of 1 · score \(mine.1) · look-ahead, optimal")
     }
 
+    func testFewerArrivalsThanPlacesPriceOnlyWhatTheyWillFill() {
+        // Half a grant a week: 26 expected within a year for 52 places. The Netherlands keeps
+        // room, so its places cost nothing; a place in Germany is worth what a German speaker
+        // gains there over the Netherlands.
+        let (batch, queue, pool) = world()
+        let de = AllocationTests.countries[0], nl = AllocationTests.countries[1]
+        let theirs = (batch.scorer.score(pool[0], in: de), batch.scorer.score(pool[0], in: nl))
+        let forecast = AllocationForecast(pool: pool, arrivalsPerWeek: 0.5)
+        XCTAssertEqual(forecast.expectedLater(queue: queue, batch: batch), 26)
+        let prices = forecast.prices(queue: queue, batch: batch)
+        XCTAssertEqual(prices[code("NL")], 0)
+        XCTAssertEqual(prices[code("DE")], Double(theirs.0 - theirs.1))
+        var priced = batch
+        priced.prices = prices
+        XCTAssertEqual(priced.run(queue).proposals.first?.country, code("NL"))
+    }
+
+    func testAFutureLargerThanIsDrawnIsScaledWithThePlaces() {
+        // 100,000 places in the Netherlands and 10,000 grants a week: 100,002 expected, 4,000
+        // drawn; Germany's 2 places left scale to 1 (a country with a place keeps one), the
+        // Netherlands' to 4,000, and the prices keep the difference they have at full size.
+        var (batch, queue, pool) = world()
+        batch.free[code("NL")] = 100_000
+        let de = AllocationTests.countries[0], nl = AllocationTests.countries[1]
+        let theirs = (batch.scorer.score(pool[0], in: de), batch.scorer.score(pool[0], in: nl))
+        let forecast = AllocationForecast(pool: pool, arrivalsPerWeek: 10_000)
+        XCTAssertEqual(forecast.expectedLater(queue: queue, batch: batch), 100_002)
+        let prices = forecast.prices(queue: queue, batch: batch)
+        XCTAssertEqual((prices[code("DE")] ?? 0) - (prices[code("NL")] ?? 0), Double(theirs.0 - theirs.1))
+    }
+
+    func testThePlacesOthersInTheBatchTookAreNotSaidToBeKeptForLater() {
+        // One place in Germany: the fluent German speaker in the queue takes it; the second
+        // person, who scores more there too, goes to the Netherlands because the place went to
+        // the first, not because it was kept for later.
+        var (batch, _, pool) = world()
+        batch.free[code("DE")] = 1
+        let queue = [AllocationProfile(id: CaseID(number: 1), languages: [LanguageCode("de")!: .c2], preferences: [code("DE")]),
+                     AllocationProfile(id: CaseID(number: 2), languages: [LanguageCode("de")!: .b2, LanguageCode("nl")!: .b2],
+                                       preferences: [code("DE")])]
+        var priced = batch
+        priced.prices = AllocationForecast(pool: pool, arrivalsPerWeek: 0.5).prices(queue: queue, batch: batch)
+        XCTAssertGreaterThan(priced.prices[code("DE")] ?? 0, 0)
+        let result = priced.run(queue)
+        XCTAssertEqual(result.proposals.map(\.country), [code("DE"), code("NL")])
+        let second = result.proposals[1]
+        XCTAssertTrue(second.runnerUpReason.hasSuffix("but its places gain more with other cases: this way the batch's total is the highest possible."),
+                      second.runnerUpReason)
+        XCTAssertTrue(second.preferences?.hasSuffix("here, its places gain more with other cases") == true, second.preferences ?? "")
+    }
+
     func testNoForecastWithoutEnoughRecentGrantsOrPlacesLeftOver() {
         let (batch, queue, pool) = world()
-        XCTAssertEqual(AllocationForecast(pool: Array(pool.prefix(AllocationForecast.smallestPool - 1))).prices(queue: queue, batch: batch), [:])
+        XCTAssertEqual(AllocationForecast(pool: Array(pool.prefix(AllocationForecast.smallestPool - 1)), arrivalsPerWeek: 10)
+            .prices(queue: queue, batch: batch), [:])
         var full = batch
         full.free = [code("DE"): 1, code("NL"): 0, code("GB"): 0]
-        XCTAssertEqual(AllocationForecast(pool: pool).prices(queue: queue, batch: full), [:], "the queue takes every place left")
-        XCTAssertEqual(AllocationForecast.expectedLater(queue: queue, batch: batch), 52)
+        XCTAssertEqual(AllocationForecast(pool: pool, arrivalsPerWeek: 10).prices(queue: queue, batch: full), [:],
+                       "the queue takes every place left")
+        XCTAssertEqual(AllocationForecast(pool: pool, arrivalsPerWeek: 0).prices(queue: queue, batch: batch), [:], "nobody expected")
     }
 
     func testARunSaysWhyItPlacedWithoutLookingAhead() throws {
@@ -147,7 +203,10 @@ final class AllocationForecastTests: XCTestCase {
         XCTAssertEqual(run.forecastPool.count, 3)
         XCTAssertEqual(run.lookAheadSkipped(queue: [AllocationProfile(id: CaseID(number: 1))]),
                        "no look-ahead: 3 granted in 26 weeks, \(AllocationForecast.smallestPool) needed")
-        XCTAssertNil(run.pricedBatch(queue: [], pool: []).lookAhead)
+        XCTAssertFalse(run.needsForecast(queue: 1), "too few grants to be worth reading")
+        let (_, queue, pool) = world()
+        XCTAssertNil(run.pricedBatch(queue: queue, pool: Array(pool.prefix(3))).lookAhead)
+        XCTAssertTrue(run.pricedBatch(queue: queue, pool: Array(pool.prefix(3))).prices.isEmpty)
         let without = AllocationRun(summaries: few, countries: AllocationTests.countries, policy: AllocationTests.policy)
         XCTAssertFalse(without.looksAhead)
         XCTAssertTrue(without.forecastPool.isEmpty)

@@ -3,9 +3,9 @@ import Glibc
 import HavenTestSupport
 import XCTest
 
-/// The batch allocation in the real binary and a real terminal: a job that works for seconds
-/// with no key pressed keeps the session (it ended with status 129 after fifty polls, two
-/// seconds, when every poll with a zero timeout counted as a sign that input had gone).
+/// The batch allocation in the real binary and a real terminal, run to its end with no key
+/// pressed, with the look-ahead on the demo's recent grants. (A job of more than fifty polls
+/// once ended the session with status 129; `ClosedInputDetectorTests` guard that logic.)
 final class AllocationInTmuxTests: XCTestCase {
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
@@ -23,8 +23,6 @@ final class AllocationInTmuxTests: XCTestCase {
         try session.press("4")
         session.waitFor(text: "r Run batch")
         try session.press("r")
-        // The demo's 120,000 places make the look-ahead's forecast the longest part: seconds
-        // in a debug build, well past fifty polls.
         let status = directoryStatus(session)
         let deadline = Date().addingTimeInterval(180)
         var finished = false

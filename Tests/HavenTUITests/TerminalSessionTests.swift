@@ -108,3 +108,31 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertEqual(terminal.frames.count, 2)
     }
 }
+
+/// Issue 26's walk: a batch that worked for two seconds ended the session with 129.
+final class ClosedInputDetectorTests: XCTestCase {
+    func testPollsWithNoWaitNeverCountAsClosedInput() {
+        var detector = ClosedInputDetector()
+        for _ in 0..<1_000 { XCTAssertFalse(detector.record(failed: true, timeout: 0, elapsed: 0)) }
+    }
+
+    func testFiftyReadsFailingAtOnceWhenAllowedToWaitMeanInputHasGone() {
+        var detector = ClosedInputDetector()
+        for _ in 0..<(ClosedInputDetector.failuresRunning - 1) {
+            XCTAssertFalse(detector.record(failed: true, timeout: 1_000, elapsed: 0))
+            // A job's polls in between neither count nor reset the run.
+            XCTAssertFalse(detector.record(failed: true, timeout: 0, elapsed: 0))
+        }
+        XCTAssertTrue(detector.record(failed: true, timeout: 1_000, elapsed: 1))
+    }
+
+    func testAKeyOrAWholeTimeoutStartsTheCountAgain() {
+        var detector = ClosedInputDetector()
+        for _ in 0..<49 { _ = detector.record(failed: true, timeout: 1_000, elapsed: 0) }
+        XCTAssertFalse(detector.record(failed: false, timeout: 1_000, elapsed: 3))
+        for _ in 0..<49 { XCTAssertFalse(detector.record(failed: true, timeout: 1_000, elapsed: 0)) }
+        XCTAssertFalse(detector.record(failed: true, timeout: 1_000, elapsed: 1_000), "a timeout that took its time")
+        for _ in 0..<49 { XCTAssertFalse(detector.record(failed: true, timeout: 1_000, elapsed: 0)) }
+        XCTAssertTrue(detector.record(failed: true, timeout: 1_000, elapsed: 0))
+    }
+}

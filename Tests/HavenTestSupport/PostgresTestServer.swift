@@ -62,7 +62,7 @@ public enum PostgresTestServer {
         }
         let directory = "/tmp/haven-test-pg-\(getpid())"
         let script = root.appendingPathComponent("scripts/pg-cluster").path
-        let log = "/tmp/haven-test-pg-\(getpid()).log"
+        let log = "/tmp/haven-test-pg-\(getpid())-\(UUID().uuidString).log"
         defer { unlink(log) }
         guard let status = bash([script, "start", directory], output: log) else {
             return (nil, "scripts/pg-cluster could not run")
@@ -91,8 +91,10 @@ public enum PostgresTestServer {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // A new file only (never through a link someone left in /tmp), or /dev/null.
+        let flags = output == "/dev/null" ? O_WRONLY : O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+        guard posix_spawn_file_actions_addopen(&actions, 1, output, flags, 0o600) == 0,
+              posix_spawn_file_actions_adddup2(&actions, 1, 2) == 0 else { return nil }
         var argv: [UnsafeMutablePointer<CChar>?] = (["/bin/bash"] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0

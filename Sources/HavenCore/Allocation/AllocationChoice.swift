@@ -89,7 +89,9 @@ public struct AllocationChoice: Sendable {
         }
         if let refusal = option.refusal { throw .invalid([ValidationIssue(field: "country", message: refusal)]) }
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        let byHand = needsReason(country) ? trimmed : nil
+        // A reason given where none is needed is kept all the same: what a person writes,
+        // they can read back.
+        let byHand = needsReason(country) || !trimmed.isEmpty ? trimmed : nil
         if byHand?.isEmpty == true, let (rank, preferred) = passedOverPreference(country) {
             throw .invalid([ValidationIssue(field: "reason", message: "\(preferred.country.name) is the person's "
                                             + "\(Self.ordinal(rank)) choice and has a place: say why \(option.country.name) instead.")])

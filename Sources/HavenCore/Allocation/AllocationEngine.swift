@@ -236,6 +236,8 @@ public struct AllocationBatchResult: Sendable {
     /// The look-ahead's forecast when the batch priced the places for later arrivals
     /// (`AllocationForecast`), else nil: the queue placed as if it were the last.
     public var lookAhead: String? = nil
+    /// The look-ahead's prices per place, points per person (empty without a look-ahead).
+    public var prices: [CountryCode: Double] = [:]
 
     public var provenOptimal: Bool { proof.isOptimal }
 }
@@ -352,8 +354,11 @@ public struct AllocationBatch: Sendable {
     /// The proposal for `profiles[member]` of `group` placed in country `chosen`: its factors,
     /// the runner-up (the group's next best country it may go to) and why not there.
     /// `byHand` is the reason a person gave for choosing this country over a better one.
+    /// `leftAfter`: the places each country still has once the batch is placed, which says
+    /// whether a country's places were kept for later (the look-ahead) or went to others.
     func planned(member: Int, of group: [Int], in chosen: Int, scores: GroupScores, profiles: [AllocationProfile],
-                 compiled: [AllocationScorer.Compiled], capacities: [Int], byHand: String? = nil) -> PlannedAllocation {
+                 compiled: [AllocationScorer.Compiled], capacities: [Int], byHand: String? = nil,
+                 leftAfter: [Int]? = nil) -> PlannedAllocation {
         let countries = scorer.countries
         let others = countries.indices.filter { $0 != chosen && scores.row[$0] != nil }
         let runnerUp = others.max { (scores.row[$0]!, -$0) < (scores.row[$1]!, -$1) }
@@ -364,11 +369,11 @@ public struct AllocationBatch: Sendable {
         if let runnerUp {
             runnerUpFactors = scorer.factors(compiled[member], in: runnerUp, placedRelatives: scores.placed(in: runnerUp))
             var choice = byHand.map { Choice.byHand($0) } ?? .batch
-            // The look-ahead's prices, when they are what tipped it.
+            // The look-ahead's prices, when they are what tipped it and the places there were
+            // indeed left for later, not taken by others in this batch.
             let (there, here) = (price(countries[runnerUp].code), price(country.code))
-            let size = Double(group.count)
-            if byHand == nil, there > here,
-               Double(scores.row[runnerUp]!) - size * there <= Double(scores.row[chosen]!) - size * here {
+            if byHand == nil, keptForLater(runnerUp, over: chosen, scores: (scores.row[runnerUp]!, scores.row[chosen]!),
+                                           size: group.count, leftAfter: leftAfter) {
                 choice = .keptForLater(there: Int(there.rounded()), here: Int(here.rounded()))
             }
             reason = Self.whyNot(countries[runnerUp], chosen: country, groupScores: (scores.row[chosen]!, scores.row[runnerUp]!),
@@ -384,12 +389,24 @@ public struct AllocationBatch: Sendable {
         planned.places = profiles[member].places.sorted()
         planned.preferences = preferenceStanding(profiles[member].preferences, chosen: chosen, scores: scores,
                                                  own: { scorer.score(compiled[member], in: $0, placedRelatives: scores.placed(in: $0)) },
-                                                 capacities: capacities, groupSize: group.count, byHand: byHand != nil)
+                                                 capacities: capacities, groupSize: group.count, byHand: byHand != nil,
+                                                 leftAfter: leftAfter)
         return planned
     }
 
     /// The look-ahead's price of a place in `country` (0 without a look-ahead).
     func price(_ country: CountryCode) -> Double { prices[country] ?? 0 }
+
+    /// True when a group of `size` went to `chosen` rather than `other` for the look-ahead's
+    /// prices: `other` scores more for the group (`scores`: there, here) but less net of the
+    /// prices (as shown, rounded), and still has room for it after the batch.
+    func keptForLater(_ other: Int, over chosen: Int, scores: (there: Int, here: Int), size: Int, leftAfter: [Int]?) -> Bool {
+        guard let leftAfter, leftAfter[other] >= size else { return false }
+        let countries = scorer.countries
+        let (there, here) = (price(countries[other].code).rounded(), price(countries[chosen].code).rounded())
+        return there > here && scores.there > scores.here
+            && Double(scores.there) - Double(size) * there <= Double(scores.here) - Double(size) * here
+    }
 
     /// 1200 as "1,200", as the screens write counts.
     static func grouped(_ number: Int) -> String {
@@ -433,6 +450,8 @@ public struct AllocationBatch: Sendable {
         }
         let solution = PlacementSolver.solve(solved, mip: mip, secondsLimit: secondsLimit, progress: progress)
         let figures = problem.evaluate(solution.assignment)
+        var leftAfter = capacities
+        for (item, country) in solution.assignment.enumerated() { if let country { leftAfter[country] -= sizes[item] } }
         let greedy = PlacementSolver.greedy(problem)
         let batch = "batch of \(Self.grouped(profiles.count))\(prices.isEmpty ? "" : ", look-ahead"): \(solution.proof.label)"
 
@@ -476,7 +495,7 @@ public struct AllocationBatch: Sendable {
             }
             for member in group {
                 var proposal = planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
-                                       compiled: compiled, capacities: open)
+                                       compiled: compiled, capacities: open, leftAfter: prices.isEmpty ? nil : leftAfter)
                 proposal.batch = batch
                 proposals.append(proposal)
             }
@@ -487,6 +506,7 @@ public struct AllocationBatch: Sendable {
                                      scoreBound: prices.isEmpty ? solution.scoreBound : nil, proof: solution.proof,
                                      familyGroups: sizes.indices.filter { sizes[$0] > 1 && solution.assignment[$0] != nil }.count,
                                      searchNodes: solution.searchNodes,
-                                     mip: solution.mip, mipSeconds: solution.mipSeconds, lookAhead: prices.isEmpty ? nil : lookAhead)
+                                     mip: solution.mip, mipSeconds: solution.mipSeconds, lookAhead: prices.isEmpty ? nil : lookAhead,
+                                     prices: prices)
     }
 }

@@ -85,7 +85,7 @@ extension AllocationBatch {
     /// no place left · 2nd DE: proposed · 3rd GB: 31 points against 40 here". Nil when the
     /// person stated none. `scores` are the group's, `capacities` the places free at the start.
     func preferenceStanding(_ preferences: [CountryCode], chosen: Int, scores: GroupScores, own: (Int) -> Int,
-                            capacities: [Int], groupSize: Int, byHand: Bool) -> String? {
+                            capacities: [Int], groupSize: Int, byHand: Bool, leftAfter: [Int]? = nil) -> String? {
         guard !preferences.isEmpty else { return nil }
         let countries = scorer.countries
         let ordinals = ["1st", "2nd", "3rd"]
@@ -97,8 +97,9 @@ extension AllocationBatch {
             if capacities[index] < groupSize { return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left") }
             // The person's own points, never the family's total.
             let (theirs, mine) = (own(index), own(chosen))
-            let keptForLater = price(code) > price(countries[chosen].code)
-                && Double(theirs) - price(code) <= Double(mine) - price(countries[chosen].code)
+            // The batch compared the group's totals: so does this.
+            let keptForLater = keptForLater(index, over: chosen, scores: (scores.row[index]!, scores.row[chosen]!),
+                                            size: groupSize, leftAfter: leftAfter)
             return label + "\(theirs) points against \(mine) here"
                 + (theirs > mine && !byHand ? (keptForLater ? ", its places kept for people expected later" : ", its places gain more with other cases") : "")
         }.joined(separator: " · ")

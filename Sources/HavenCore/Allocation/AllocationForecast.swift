@@ -8,20 +8,26 @@
 /// The prices are Ahani, Gölz, Procaccia, Teytelboym and Trapp's "potentials" (Operations
 /// Research 2024), averaged over sampled futures:
 ///
-/// - a future is drawn from the programme's own recent arrivals (family groups whole, with
-///   replacement), as many people as the places left after this queue: with places short of
-///   arrivals, they are the people who will take the rest of the places, first come first
-///   placed (past `largestFuture`, fewer, with the places scaled down alike);
-/// - each future is placed together with the queue (the queue first) in the relaxation that
-///   maximises the score; the dual price of each country's places is what one more place there
-///   would add to that future (`PlacementSolver.prices`);
-/// - the prices are averaged over the futures and charged per person placed.
+/// - *who comes*: futures are drawn from the programme's own recent arrivals (family groups
+///   whole, with replacement);
+/// - *how many*: the people expected within a year at the rate of the last 26 weeks' grants,
+///   but never more than the places the queue leaves (with places short of arrivals, those are
+///   the people who will take the rest of them, first come first placed);
+/// - *where they compete*: the places each country has left once the queue is placed as if it
+///   were the last (a greedy pass: an estimate, which the prices then correct);
+/// - each future is placed on those places in the relaxation that maximises the score, and the
+///   dual price of each country's places (`PlacementSolver.prices`: what the future would lose
+///   with one place fewer there) is averaged over the futures and charged per person placed.
 ///
+/// A future holds at most `largestFuture` people; past that, fewer are drawn and the places
+/// left are scaled down in the same ratio, so demand meets places as it would at full size.
 /// Measured in `haven-bench --part year` (docs/performance.md). Pure and seeded: the same
 /// store and queue give the same prices.
 public struct AllocationForecast: Sendable {
     /// Profiles of recent arrivals the futures are drawn from.
     public var pool: [AllocationProfile]
+    /// Grants a week lately (all of them, not only those in `pool`).
+    public var arrivalsPerWeek: Double
     /// Futures averaged.
     public var samples: Int
     public var seed: UInt64
@@ -32,20 +38,22 @@ public struct AllocationForecast: Sendable {
     /// How far back recent arrivals are drawn from, and how many at most.
     public static let weeksBack = 26
     public static let largestPool = 2_000
-    /// The most people a sampled future holds. With more places left than this (a programme
-    /// early in its year, or the demo's 120,000), the future is this many people and every
-    /// country's places are scaled down with it, so demand meets places in the same ratio:
-    /// eight relaxations of 120,000 people would take a minute, of 4,000 well under a second.
+    /// How far ahead the forecast looks: a year of arrivals at the recent rate.
+    public static let weeksAhead = 52
+    /// The most people a sampled future holds (see the type's notes): eight relaxations of
+    /// 120,000 people took three minutes in a debug build, of 4,000 a few seconds.
     public static let largestFuture = 4_000
 
-    public init(pool: [AllocationProfile], samples: Int = 8, seed: UInt64 = 26) {
+    public init(pool: [AllocationProfile], arrivalsPerWeek: Double, samples: Int = 8, seed: UInt64 = 26) {
         self.pool = pool
+        self.arrivalsPerWeek = max(0, arrivalsPerWeek)
         self.samples = max(1, samples)
         self.seed = seed
     }
 
     /// The cases a forecast draws on: granted (the decision approved) within `weeksBack` weeks
-    /// before `now`, latest first, at most `largestPool`; erased cases never.
+    /// before `now`, latest first, erased cases never; all of them (the rate), of which the
+    /// first `largestPool` are read (the pool).
     public static func recentArrivals(_ summaries: [CaseSummary], now: Timestamp) -> [CaseID] {
         let since = now.secondsSinceEpoch - Int64(weeksBack) * 7 * 86_400
         var granted: [(Int64, CaseID)] = []
@@ -55,22 +63,28 @@ public struct AllocationForecast: Sendable {
             granted.append((at.secondsSinceEpoch, summary.id))
         }
         granted.sort { ($0.0, $0.1.number) > ($1.0, $1.1.number) }
-        return granted.prefix(largestPool).map(\.1)
+        return granted.map(\.1)
     }
 
-    /// People expected after `queue` to take the places `batch` has free: the places left over
-    /// once the whole queue is placed (0 when the queue takes them all).
-    public static func expectedLater(queue: [AllocationProfile], batch: AllocationBatch) -> Int {
+    /// Places free once the whole queue is placed (0 when the queue takes them all).
+    public static func placesAfter(queue: [AllocationProfile], batch: AllocationBatch) -> Int {
         max(0, batch.capacities.reduce(0, +) - queue.count)
     }
 
+    /// People expected after `queue` to compete for the places `batch` has free: a year at the
+    /// recent rate, at most the places the queue leaves.
+    public func expectedLater(queue: [AllocationProfile], batch: AllocationBatch) -> Int {
+        min(Self.placesAfter(queue: queue, batch: batch), Int((arrivalsPerWeek * Double(Self.weeksAhead)).rounded()))
+    }
+
     /// One future: groups of the pool drawn with replacement until `people` are drawn, each
-    /// given numbers of its own (past any real case's) and linked only within itself.
-    func future(people: Int, random: inout SeededGenerator) -> [AllocationProfile] {
+    /// given numbers of its own (past `first`, above every real case's) and linked only within
+    /// itself.
+    func future(people: Int, first: Int, random: inout SeededGenerator) -> [AllocationProfile] {
         let groups = AllocationBatch.groups(of: pool)
         guard !groups.isEmpty, people > 0 else { return [] }
         var drawn: [AllocationProfile] = []
-        var next = 900_000_000
+        var next = first
         while drawn.count < people {
             let group = groups[Int.random(in: 0..<groups.count, using: &random)]
             var renumbered: [CaseID: CaseID] = [:]
@@ -88,35 +102,40 @@ public struct AllocationForecast: Sendable {
         return drawn
     }
 
-    /// What one more place in each country is worth to the people expected later, in points
-    /// per person, averaged over `samples` futures; empty when the pool is too small or no
-    /// place is left over after the queue (then the batch places as if it were the last).
+    /// The places each country has left once `queue` is placed as if it were the last (a
+    /// greedy pass, which keeps families together and every kind of place).
+    static func placesLeft(after queue: [AllocationProfile], batch: AllocationBatch) -> [Int] {
+        var left = batch.capacities
+        let problem = batch.problem(queue)
+        for (item, country) in PlacementSolver.greedy(problem).assignment.enumerated() {
+            if let country { left[country] -= problem.sizes[item] }
+        }
+        return left.map { max(0, $0) }
+    }
+
+    /// What a place in each country is worth to the people expected later, in points per
+    /// person, averaged over `samples` futures; empty when the pool is too small or nobody is
+    /// expected (then the batch places as if it were the last).
     public func prices(queue: [AllocationProfile], batch: AllocationBatch) -> [CountryCode: Double] {
-        let later = Self.expectedLater(queue: queue, batch: batch)
+        let later = expectedLater(queue: queue, batch: batch)
         guard pool.count >= Self.smallestPool, later > 0, !queue.isEmpty else { return [:] }
+        var left = Self.placesLeft(after: queue, batch: batch)
+        let drawn = min(later, Self.largestFuture)
+        if drawn < later {
+            // Fewer people drawn, fewer places alike; a country with a place keeps one.
+            let ratio = Double(drawn) / Double(later)
+            left = left.map { $0 == 0 ? 0 : max(1, Int((Double($0) * ratio).rounded())) }
+        }
+        var future = batch
+        future.placedElsewhere = [:]
+        future.free = Dictionary(uniqueKeysWithValues: batch.scorer.countries.enumerated().map { ($1.code, left[$0]) })
+        // Numbers past every real one, so no sampled person is taken for a case.
+        let first = (queue + pool).map(\.id.number).max().map { max($0 + 1, 900_000_000) } ?? 900_000_000
         var random = SeededGenerator(seed: seed)
         let countries = batch.scorer.countries
         var total = [Double](repeating: 0, count: countries.count)
-        let drawn = min(later, Self.largestFuture)
-        // The places scaled so that the queue and the drawn future fill them as the queue and
-        // the whole future would fill the real ones.
-        var scaled = batch
-        if drawn < later {
-            let ratio = Double(queue.count + drawn) / Double(queue.count + later)
-            scaled.free = batch.free.mapValues { Int((Double(max(0, $0)) * ratio).rounded()) }
-        }
         for _ in 0..<samples {
-            let future = future(people: drawn, random: &random)
-            let profiles = queue + future
-            var problem = scaled.problem(profiles)
-            let isQueue = AllocationBatch.groups(of: profiles).map { $0[0] < queue.count }
-            // The queue first: a bonus per person larger than any difference the future's
-            // scores can make, so the future only prices the places the queue leaves.
-            let futureMost = zip(problem.scores, isQueue).filter { !$0.1 }.reduce(0) { $0 + ($1.0.compactMap { $0 }.max() ?? 0) }
-            let bonus = 2 * futureMost + 1
-            for item in problem.scores.indices where isQueue[item] {
-                problem.scores[item] = problem.scores[item].map { $0.map { $0 + bonus * problem.sizes[item] } }
-            }
+            var problem = future.problem(self.future(people: drawn, first: first, random: &random))
             problem.limits = []
             for (country, price) in PlacementSolver.prices(problem).enumerated() { total[country] += price }
         }

@@ -6,8 +6,10 @@ public struct AllocationRun: Sendable {
     public var queue: [CaseSummary]
     public var batch: AllocationBatch
     /// The recent arrivals the look-ahead's forecasts draw on (`AllocationForecast`), latest
-    /// first; empty when the run has no look-ahead.
+    /// first, at most `AllocationForecast.largestPool`; empty when the run has no look-ahead.
     public var forecastPool: [CaseID] = []
+    /// Grants approved in the last `AllocationForecast.weeksBack` weeks, all of them (the rate).
+    public var recentGrants = 0
     /// True when the run was asked to look ahead.
     public var looksAhead = false
 
@@ -20,7 +22,9 @@ public struct AllocationRun: Sendable {
                 secondsLimit: Double = 60, lookAheadAt now: Timestamp? = nil) {
         if let now {
             looksAhead = true
-            forecastPool = AllocationForecast.recentArrivals(summaries, now: now)
+            let recent = AllocationForecast.recentArrivals(summaries, now: now)
+            recentGrants = recent.count
+            forecastPool = Array(recent.prefix(AllocationForecast.largestPool))
         }
         queue = summaries.filter(\.isAwaitingAllocation).sorted { ($0.stageEnteredAt, $0.id) < ($1.stageEnteredAt, $1.id) }
         let ledger = QuotaLedger(countries: countries, summaries: summaries)
@@ -39,10 +43,24 @@ public struct AllocationRun: Sendable {
     }
 
     /// The profiles of the forecast pool's cases in `range`, read whole from the store: they
-    /// only shape the sampled futures, and are never shown.
+    /// only shape the sampled futures, and are never shown. A case that cannot be read is left
+    /// out of the pool rather than stopping the batch.
     public func forecastProfiles(_ range: Range<Int>, from store: any CaseStore,
-                                 occupations: OccupationCatalogue) throws -> [AllocationProfile] {
-        try forecastPool[range].map { AllocationProfile(record: try store.load($0).record, occupations: occupations) }
+                                 occupations: OccupationCatalogue) -> [AllocationProfile] {
+        forecastPool[range].compactMap { id in
+            (try? store.load(id)).map { AllocationProfile(record: $0.record, occupations: occupations) }
+        }
+    }
+
+    /// The forecast this run would make for a queue, from the pool's profiles.
+    func forecast(_ pool: [AllocationProfile]) -> AllocationForecast {
+        AllocationForecast(pool: pool, arrivalsPerWeek: Double(recentGrants) / Double(AllocationForecast.weeksBack))
+    }
+
+    /// Whether the pool is worth reading for a queue of `people`: a look-ahead was asked for,
+    /// there are enough recent grants, and places are left after the queue.
+    public func needsForecast(queue people: Int) -> Bool {
+        looksAhead && forecastPool.count >= AllocationForecast.smallestPool && batch.capacities.reduce(0, +) > people
     }
 
     /// The batch, with the look-ahead's prices for `queue` drawn from `pool` (the forecast
@@ -50,14 +68,16 @@ public struct AllocationRun: Sendable {
     public func pricedBatch(queue: [AllocationProfile], pool: [AllocationProfile]) -> AllocationBatch {
         var batch = batch
         guard looksAhead else { return batch }
-        let forecast = AllocationForecast(pool: pool)
+        let forecast = forecast(pool)
         let prices = forecast.prices(queue: queue, batch: batch)
         guard !prices.isEmpty else { return batch }
         batch.prices = prices
-        let later = AllocationForecast.expectedLater(queue: queue, batch: batch)
-        batch.lookAhead = "places priced for the \(AllocationBatch.grouped(later)) people expected after this queue "
-            + "(\(forecast.samples) futures drawn from the \(AllocationBatch.grouped(pool.count)) granted in the last "
-            + "\(AllocationForecast.weeksBack) weeks)"
+        let later = forecast.expectedLater(queue: queue, batch: batch)
+        let drawnFrom = pool.count < recentGrants
+            ? "the latest \(AllocationBatch.grouped(pool.count)) of the \(AllocationBatch.grouped(recentGrants))"
+            : "the \(AllocationBatch.grouped(pool.count))"
+        batch.lookAhead = "places priced for the \(AllocationBatch.grouped(later)) people expected within a year "
+            + "(\(forecast.samples) futures drawn from \(drawnFrom) granted in the last \(AllocationForecast.weeksBack) weeks)"
         return batch
     }
 
@@ -68,7 +88,7 @@ public struct AllocationRun: Sendable {
             return "no look-ahead: \(forecastPool.count) granted in \(AllocationForecast.weeksBack) weeks, "
                 + "\(AllocationForecast.smallestPool) needed"
         }
-        if AllocationForecast.expectedLater(queue: queue, batch: batch) == 0 { return "no look-ahead: no place left after this queue" }
+        if AllocationForecast.placesAfter(queue: queue, batch: batch) == 0 { return "no look-ahead: no place left after this queue" }
         return nil
     }
 
@@ -148,7 +168,8 @@ public struct AllocationRun: Sendable {
             + (result.lookAhead == nil ? "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(gain(result))); "
                 : "total score \(result.score) (\(result.greedyScore) for a greedy pass, which keeps nothing for later); ")
             + (result.lookAhead == nil ? (result.provenOptimal ? "the highest possible." : result.proof.label + ", not proven optimal.")
-                : (result.provenOptimal ? "the highest possible net of the look-ahead's prices" : result.proof.label + ", not proven optimal")
+                : (result.provenOptimal ? "the highest possible net of the look-ahead's prices"
+                    : result.proof.label + " net of the look-ahead's prices, not proven optimal")
                 + "; look-ahead: \(result.lookAhead!).")
     }
 }

@@ -78,16 +78,20 @@ public struct AllocationJob: BackgroundJob {
                     phase = .reading(next)
                     return .working(phase: "reading cases", done: next, total: queue.count)
                 }
-                phase = run!.forecastPool.isEmpty ? .solving : .forecasting(0)
-                return run!.forecastPool.isEmpty ? .working(phase: "working out the best placement", done: 0, total: 1)
-                    : .working(phase: "reading recent grants for the forecast", done: 0, total: run!.forecastPool.count)
+                let forecasting = run!.needsForecast(queue: queue.count)
+                phase = forecasting ? .forecasting(0) : .solving
+                return forecasting ? .working(phase: "reading recent grants for the forecast", done: 0, total: run!.forecastPool.count)
+                    : .working(phase: "working out the best placement", done: 0, total: 1)
             case let .forecasting(start):
                 let recent = run!.forecastPool
                 let next = min(recent.count, start + readSlice)
-                pool += try run!.forecastProfiles(start..<next, from: store, occupations: occupations(context))
-                phase = next == recent.count ? .solving : .forecasting(next)
-                return .working(phase: next == recent.count ? "working out the best placement" : "reading recent grants for the forecast",
-                                done: next, total: recent.count)
+                pool += run!.forecastProfiles(start..<next, from: store, occupations: occupations(context))
+                guard next == recent.count else {
+                    phase = .forecasting(next)
+                    return .working(phase: "reading recent grants for the forecast", done: next, total: recent.count)
+                }
+                phase = .solving
+                return .working(phase: "working out the best placement", done: 0, total: 1)
             case .solving:
                 phase = .waiting(SolverThread(run: run!, profiles: profiles, pool: pool), since: ContinuousClock.now)
                 return .working(phase: "working out the best placement", done: 0, total: Int(run!.batch.secondsLimit))

@@ -36,7 +36,7 @@ public final class NcursesTerminal: Terminal {
     private var window: UnsafeMutablePointer<WINDOW>?
     private var restored = false
     private var lastTimeout = Int32.min
-    private var fastErrors = 0
+    private var closedInput = ClosedInputDetector()
 
     /// Sets the locale from the environment, opens the terminal named by TERM, and installs
     /// the signal handlers that let every exit path restore the terminal.
@@ -252,21 +252,10 @@ public final class NcursesTerminal: Terminal {
         let started = monotonicMilliseconds()
         let result = wget_wch(window, &character)
         if let signal = takeSignal() { return .signal(signal) }
-        if result == ERR {
-            // A timeout takes the whole timeout; an error at once, over and over, means
-            // standard input has gone (a dropped connection whose SIGHUP was lost). A zero
-            // timeout (the run loop polling while a job works) errs at once by design, and
-            // says nothing: counting those ended the session with 129 whenever a job ran for
-            // more than fifty polls (a batch solve of two seconds) with no key pressed.
-            if timeoutMilliseconds > 0, monotonicMilliseconds() - started < max(1, timeoutMilliseconds / 4) {
-                fastErrors += 1
-                if fastErrors >= 50 { return .inputClosed }
-            } else {
-                fastErrors = 0
-            }
-            return nil
+        if closedInput.record(failed: result == ERR, timeout: timeoutMilliseconds, elapsed: monotonicMilliseconds() - started) {
+            return .inputClosed
         }
-        fastErrors = 0
+        if result == ERR { return nil }
         if result == haven_key_code_yes() {
             return functionKeyEvent(Int32(character))
         }

@@ -16,6 +16,32 @@ public enum TerminalEvent: Hashable, Sendable {
     case inputClosed
 }
 
+/// Tells a closed standard input from a read that simply found nothing: a read that was
+/// allowed to wait but failed at once, fifty times running, means input has gone (a dropped
+/// connection whose SIGHUP was lost). A read with a zero timeout (the run loop polling while a
+/// job works) fails at once by design and says nothing either way: counting those ended the
+/// session with 129 whenever a job polled fifty times, a batch solve of two seconds, with no
+/// key pressed.
+public struct ClosedInputDetector: Sendable {
+    public static let failuresRunning = 50
+    var failures = 0
+
+    public init() {}
+
+    /// Records a read's outcome (`failed`: it returned an error, not a key) after `elapsed`
+    /// of its `timeout` milliseconds; true once input has gone.
+    public mutating func record(failed: Bool, timeout: Int, elapsed: Int) -> Bool {
+        guard failed else { failures = 0; return false }
+        guard timeout > 0 else { return false }
+        if elapsed < max(1, timeout / 4) {
+            failures += 1
+            return failures >= Self.failuresRunning
+        }
+        failures = 0
+        return false
+    }
+}
+
 /// The one thing that touches a real terminal (ratatui's Backend): everything else draws into
 /// a `Canvas`, and tests use the canvas with no terminal at all.
 public protocol Terminal: AnyObject {

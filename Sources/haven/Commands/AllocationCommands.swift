@@ -7,12 +7,17 @@ import HavenStore
 struct AllocateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "allocate",
-        abstract: "Allocate every granted case awaiting a country: the highest total score within the quotas, families together.",
+        abstract: "Allocate every granted case awaiting a country: the highest total score within the quotas, families together, looking ahead.",
         discussion: """
             Each proposal goes to the approvals queue for another supervisor. With --dry-run nothing is written. \
             --json prints the proposals with each factor's points and why the runner-up country lost.
 
-            One case by hand (its caseworker or a supervisor), scored as the batch scores it:
+            By default the batch looks ahead: each country's places are priced from futures drawn from the last \
+            26 weeks' grants (a year's arrivals at that rate), so a place later arrivals need more may be kept for \
+            them and a person sent where they score a little less; every such proposal says so. --no-look-ahead \
+            places the queue as if it were the last.
+
+            One case by hand (its caseworker or a supervisor), scored as the batch scores it, without the look-ahead:
             haven allocate --case HV-000123 --dry-run                 the countries ranked, with factors and free places
             haven allocate --case HV-000123                           propose the best country
             haven allocate --case HV-000123 --country DE --reason "brother in Leipzig"
@@ -52,11 +57,11 @@ struct AllocateCommand: ParsableCommand {
             loading.update(end)
         }
         var pool: [AllocationProfile] = []
-        if !run.forecastPool.isEmpty, !run.queue.isEmpty {
+        if run.needsForecast(queue: run.queue.count) {
             var reading = ProgressBar(total: run.forecastPool.count, label: "Reading recent grants for the forecast")
             for start in stride(from: 0, to: run.forecastPool.count, by: 500) {
                 let end = min(run.forecastPool.count, start + 500)
-                pool += try run.forecastProfiles(start..<end, from: opened, occupations: reference.occupations)
+                pool += run.forecastProfiles(start..<end, from: opened, occupations: reference.occupations)
                 reading.update(end)
             }
         }
@@ -131,6 +136,9 @@ enum AllocationJSON {
         var proof: String
         /// Where the look-ahead's prices came from; nil when the queue was placed as if it were the last.
         var lookAhead: String?
+        /// The look-ahead's price of a place in each country, in points per person (charged to
+        /// the scores while placing; `totalScore` and each proposal's `score` are the real ones).
+        var lookAheadPrices: [String: Double]?
         var dryRun: Bool
         var saved: Int
         var text: String
@@ -151,7 +159,10 @@ enum AllocationJSON {
         let document = Document(
             summary: Summary(queued: queued, placed: result.people, familyGroups: result.familyGroups, totalScore: result.score,
                              greedyScore: result.greedyScore, greedyPlaced: result.greedyPeople, scoreBound: result.scoreBound,
-                             peopleBound: result.peopleBound, provenOptimal: result.provenOptimal, proof: result.proof.label, lookAhead: result.lookAhead, dryRun: dryRun, saved: saved, text: summary),
+                             peopleBound: result.peopleBound, provenOptimal: result.provenOptimal, proof: result.proof.label, lookAhead: result.lookAhead,
+                             lookAheadPrices: result.lookAhead == nil ? nil
+                                : Dictionary(uniqueKeysWithValues: result.prices.map { ($0.key.rawValue, ($0.value * 100).rounded() / 100) }),
+                             dryRun: dryRun, saved: saved, text: summary),
             proposals: result.proposals.map {
                 Proposal(caseID: $0.caseID.rawValue, country: $0.country.rawValue, score: $0.score, factors: factors($0.factors),
                          runnerUp: $0.runnerUp?.rawValue, runnerUpScore: $0.runnerUp == nil ? nil : $0.runnerUpFactors.score,

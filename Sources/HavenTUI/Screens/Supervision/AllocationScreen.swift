@@ -70,7 +70,7 @@ public struct AllocationScreen: Screen {
         ]
         if context.may(.runAllocationBatch) {
             bindings.append(KeyBinding([.character("r")], .run, label: "Run batch",
-                                       help: "Allocate the whole queue: the highest total score within the quotas, families together"))
+                                       help: "Allocate the whole queue: the highest total score within the quotas, families together, places later arrivals need more kept for them"))
         }
         if pane != .countries {
             bindings.append(KeyBinding([.enter], .open, label: "Open", help: "Open the case (its Allocation section explains the proposal)"))
