@@ -14,11 +14,12 @@ import HavenStore
 ///   ones), the queue first (nobody waits for a place a sampled person might want), and only
 ///   the queue's placements kept: places that later arrivals would value more are left for
 ///   them (in the spirit of Ahani, Gölz, Procaccia, Teytelboym and Trapp, 2024);
-/// - **prices**: each week, `--year-samples` sampled futures (other seeds again), each placed
-///   with the queue in the relaxation that maximises the score; the dual prices of each
-///   country's places are averaged over the samples and charged to the queue, which is then
-///   placed alone, exactly: the most people, then the most score net of the prices
-///   (`PlacementSolver.prices`; Ahani et al.'s "potentials" averaged over samples);
+/// - **prices**: the batch's default, `AllocationForecast`, fed as `AllocationRun` feeds it
+///   (the last 26 weeks' arrivals: their rate, and the latest 2,000 as the pool): the queue
+///   placed alone, exactly, net of each country's places' prices averaged over
+///   `--year-samples` futures;
+/// - **oracle prices**: prices from the real rest of the year, placed with the queue (the
+///   queue first): what no method can know, the yardstick for the forecast;
 /// - **hindsight**: the whole year's arrivals at once, which no real method can do: the
 ///   yardstick both are measured against.
 ///
