@@ -163,6 +163,10 @@ final class AllocationForecastTests: XCTestCase {
         XCTAssertEqual(forecast.expectedLater(queue: queue, batch: batch), 100_002)
         let prices = forecast.prices(queue: queue, batch: batch)
         XCTAssertEqual((prices[code("DE")] ?? 0) - (prices[code("NL")] ?? 0), Double(theirs.0 - theirs.1))
+        XCTAssertEqual(AllocationForecast.placesLeft(after: queue, batch: batch), [2, 100_000, 0])
+        XCTAssertEqual(AllocationForecast.scaled([2, 100_000, 0], drawn: 4_000, later: 100_002), [1, 4_000, 0])
+        XCTAssertEqual(AllocationForecast.scaled([40, 60], drawn: 50, later: 100), [20, 30])
+        XCTAssertEqual(AllocationForecast.scaled([40, 60], drawn: 100, later: 100), [40, 60], "nothing to scale")
     }
 
     func testThePlacesOthersInTheBatchTookAreNotSaidToBeKeptForLater() {
@@ -204,6 +208,12 @@ final class AllocationForecastTests: XCTestCase {
         XCTAssertEqual(run.lookAheadSkipped(queue: [AllocationProfile(id: CaseID(number: 1))]),
                        "no look-ahead: 3 granted in 26 weeks, \(AllocationForecast.smallestPool) needed")
         XCTAssertFalse(run.needsForecast(queue: 1), "too few grants to be worth reading")
+        let many = try (1...40).map { try summary($0, granted: 2) }
+        let unread = AllocationRun(summaries: many, countries: AllocationTests.countries, policy: AllocationTests.policy,
+                                   lookAheadAt: Fixtures.now)
+        XCTAssertTrue(unread.needsForecast(queue: 1))
+        XCTAssertEqual(unread.lookAheadSkipped(queue: [AllocationProfile(id: CaseID(number: 1))], poolRead: 12),
+                       "no look-ahead: 12 of 40 recent grants could be read")
         let (_, queue, pool) = world()
         XCTAssertNil(run.pricedBatch(queue: queue, pool: Array(pool.prefix(3))).lookAhead)
         XCTAssertTrue(run.pricedBatch(queue: queue, pool: Array(pool.prefix(3))).prices.isEmpty)

@@ -397,15 +397,17 @@ public struct AllocationBatch: Sendable {
     /// The look-ahead's price of a place in `country` (0 without a look-ahead).
     func price(_ country: CountryCode) -> Double { prices[country] ?? 0 }
 
+    /// What the look-ahead charges a group of `size` in `country`, as the solver charged it.
+    func charge(_ country: Int, size: Int) -> Int { Int((Double(size) * price(scorer.countries[country].code)).rounded()) }
+
     /// True when a group of `size` went to `chosen` rather than `other` for the look-ahead's
-    /// prices: `other` scores more for the group (`scores`: there, here) but less net of the
-    /// prices (as shown, rounded), and still has room for it after the batch.
+    /// prices: `other` scores more for the group (`scores`: there, here) but no more net of
+    /// the charges, and still has room for it after the batch (`leftAfter`: the places the
+    /// group could take in each country once the batch is placed, every kind it needs counted).
     func keptForLater(_ other: Int, over chosen: Int, scores: (there: Int, here: Int), size: Int, leftAfter: [Int]?) -> Bool {
         guard let leftAfter, leftAfter[other] >= size else { return false }
-        let countries = scorer.countries
-        let (there, here) = (price(countries[other].code).rounded(), price(countries[chosen].code).rounded())
-        return there > here && scores.there > scores.here
-            && Double(scores.there) - Double(size) * there <= Double(scores.here) - Double(size) * here
+        return charge(other, size: size) > charge(chosen, size: size) && scores.there > scores.here
+            && scores.there - charge(other, size: size) <= scores.here - charge(chosen, size: size)
     }
 
     /// 1200 as "1,200", as the screens write counts.
@@ -450,8 +452,14 @@ public struct AllocationBatch: Sendable {
         }
         let solution = PlacementSolver.solve(solved, mip: mip, secondsLimit: secondsLimit, progress: progress)
         let figures = problem.evaluate(solution.assignment)
+        // What each country, and each kind in it, still has once the batch is placed.
         var leftAfter = capacities
-        for (item, country) in solution.assignment.enumerated() { if let country { leftAfter[country] -= sizes[item] } }
+        var kindLeft = limits.map { $0.capacities }
+        for (item, country) in solution.assignment.enumerated() {
+            guard let country else { continue }
+            leftAfter[country] -= sizes[item]
+            for (index, limit) in limits.enumerated() { kindLeft[index][country] = kindLeft[index][country].map { $0 - limit.uses[item] } }
+        }
         let greedy = PlacementSolver.greedy(problem)
         let batch = "batch of \(Self.grouped(profiles.count))\(prices.isEmpty ? "" : ", look-ahead"): \(solution.proof.label)"
 
@@ -493,9 +501,13 @@ public struct AllocationBatch: Sendable {
             let open = capacities.indices.map { country in
                 limits.allSatisfy { $0.uses[index] == 0 || ($0.capacities[country] ?? Int.max) >= $0.uses[index] } ? capacities[country] : 0
             }
+            let roomAfter = leftAfter.indices.map { country in
+                limits.indices.allSatisfy { limits[$0].uses[index] == 0 || (kindLeft[$0][country] ?? Int.max) >= limits[$0].uses[index] }
+                    ? leftAfter[country] : 0
+            }
             for member in group {
                 var proposal = planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
-                                       compiled: compiled, capacities: open, leftAfter: prices.isEmpty ? nil : leftAfter)
+                                       compiled: compiled, capacities: open, leftAfter: prices.isEmpty ? nil : roomAfter)
                 proposal.batch = batch
                 proposals.append(proposal)
             }

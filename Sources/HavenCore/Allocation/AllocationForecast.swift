@@ -113,19 +113,23 @@ public struct AllocationForecast: Sendable {
         return left.map { max(0, $0) }
     }
 
+    /// The places left, for a future of `drawn` people standing for `later`: scaled down in the
+    /// same ratio, a country with a place keeping one (so a scarce country stays open, priced
+    /// by those who want it, rather than closed and priced at the most anyone would gain).
+    static func scaled(_ left: [Int], drawn: Int, later: Int) -> [Int] {
+        guard drawn < later, later > 0 else { return left }
+        let ratio = Double(drawn) / Double(later)
+        return left.map { $0 <= 0 ? 0 : max(1, Int((Double($0) * ratio).rounded())) }
+    }
+
     /// What a place in each country is worth to the people expected later, in points per
     /// person, averaged over `samples` futures; empty when the pool is too small or nobody is
     /// expected (then the batch places as if it were the last).
     public func prices(queue: [AllocationProfile], batch: AllocationBatch) -> [CountryCode: Double] {
         let later = expectedLater(queue: queue, batch: batch)
         guard pool.count >= Self.smallestPool, later > 0, !queue.isEmpty else { return [:] }
-        var left = Self.placesLeft(after: queue, batch: batch)
         let drawn = min(later, Self.largestFuture)
-        if drawn < later {
-            // Fewer people drawn, fewer places alike; a country with a place keeps one.
-            let ratio = Double(drawn) / Double(later)
-            left = left.map { $0 == 0 ? 0 : max(1, Int((Double($0) * ratio).rounded())) }
-        }
+        let left = Self.scaled(Self.placesLeft(after: queue, batch: batch), drawn: drawn, later: later)
         var future = batch
         future.placedElsewhere = [:]
         future.free = Dictionary(uniqueKeysWithValues: batch.scorer.countries.enumerated().map { ($1.code, left[$0]) })

@@ -73,17 +73,26 @@ public struct AllocationRun: Sendable {
         guard !prices.isEmpty else { return batch }
         batch.prices = prices
         let later = forecast.expectedLater(queue: queue, batch: batch)
+        let yearly = Int((forecast.arrivalsPerWeek * Double(AllocationForecast.weeksAhead)).rounded())
         let drawnFrom = pool.count < recentGrants
-            ? "the latest \(AllocationBatch.grouped(pool.count)) of the \(AllocationBatch.grouped(recentGrants))"
+            ? "\(AllocationBatch.grouped(pool.count)) of the \(AllocationBatch.grouped(recentGrants))"
             : "the \(AllocationBatch.grouped(pool.count))"
-        batch.lookAhead = "places priced for the \(AllocationBatch.grouped(later)) people expected within a year "
-            + "(\(forecast.samples) futures drawn from \(drawnFrom) granted in the last \(AllocationForecast.weeksBack) weeks)"
+        let whom = later < yearly
+            ? "the \(AllocationBatch.grouped(later)) places left, about \(AllocationBatch.grouped(yearly)) people being expected within a year"
+            : "the \(AllocationBatch.grouped(later)) people expected within a year"
+        batch.lookAhead = "places priced for \(whom) (\(forecast.samples) futures drawn from \(drawnFrom) granted in the last "
+            + "\(AllocationForecast.weeksBack) weeks)"
         return batch
     }
 
     /// Why a run with a look-ahead asked for placed its queue as if it were the last, or nil.
-    public func lookAheadSkipped(queue: [AllocationProfile]) -> String? {
+    /// `poolRead`: how many of the pool's cases could be read (all, when not given).
+    public func lookAheadSkipped(queue: [AllocationProfile], poolRead: Int? = nil) -> String? {
         guard looksAhead else { return nil }
+        if forecastPool.count >= AllocationForecast.smallestPool, let poolRead, poolRead < AllocationForecast.smallestPool,
+           AllocationForecast.placesAfter(queue: queue, batch: batch) > 0 {
+            return "no look-ahead: \(poolRead) of \(forecastPool.count) recent grants could be read"
+        }
         if forecastPool.count < AllocationForecast.smallestPool {
             return "no look-ahead: \(forecastPool.count) granted in \(AllocationForecast.weeksBack) weeks, "
                 + "\(AllocationForecast.smallestPool) needed"

@@ -115,7 +115,7 @@ public struct AllocationJob: BackgroundJob {
                     return .working(phase: "saving proposals", done: next, total: proposals.count)
                 }
                 var message = AllocationRun.shortSummary(result!, queued: run!.queue.count) + " · \(saved) to approve"
-                if let skipped = run!.lookAheadSkipped(queue: profiles) { message += " · " + skipped }
+                if let skipped = run!.lookAheadSkipped(queue: profiles, poolRead: pool.count) { message += " · " + skipped }
                 // What was not saved comes first: at 80 columns the end of the line is cut.
                 if let (id, reason) = refused.first { message = "\(refused.count) not saved (first \(id): \(reason)) · " + message }
                 return .finished(message: message, failed: !refused.isEmpty)

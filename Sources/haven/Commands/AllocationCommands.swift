@@ -66,7 +66,7 @@ struct AllocateCommand: ParsableCommand {
             }
         }
         let result = run.pricedBatch(queue: profiles, pool: pool).run(profiles)
-        let skipped = run.queue.isEmpty ? nil : run.lookAheadSkipped(queue: profiles)
+        let skipped = run.queue.isEmpty ? nil : run.lookAheadSkipped(queue: profiles, poolRead: pool.count)
         var saved = 0
         var refused: [(CaseID, String)] = []
         if !dryRun {
