@@ -77,11 +77,10 @@ public struct AllocationForecast: Sendable {
         min(Self.placesAfter(queue: queue, batch: batch), Int((arrivalsPerWeek * Double(Self.weeksAhead)).rounded()))
     }
 
-    /// One future: groups of the pool drawn with replacement until `people` are drawn, each
-    /// given numbers of its own (past `first`, above every real case's) and linked only within
-    /// itself.
-    func future(people: Int, first: Int, random: inout SeededGenerator) -> [AllocationProfile] {
-        let groups = AllocationBatch.groups(of: pool)
+    /// One future: `groups` of the pool (`AllocationBatch.groups(of: pool)`, worked out once
+    /// for every future) drawn with replacement until `people` are drawn, each given numbers of
+    /// its own (past `first`, above every real case's) and linked only within itself.
+    func future(people: Int, first: Int, groups: [[Int]], random: inout SeededGenerator) -> [AllocationProfile] {
         guard !groups.isEmpty, people > 0 else { return [] }
         var drawn: [AllocationProfile] = []
         var next = first
@@ -135,11 +134,12 @@ public struct AllocationForecast: Sendable {
         future.free = Dictionary(uniqueKeysWithValues: batch.scorer.countries.enumerated().map { ($1.code, left[$0]) })
         // Numbers past every real one, so no sampled person is taken for a case.
         let first = (queue + pool).map(\.id.number).max().map { max($0 + 1, 900_000_000) } ?? 900_000_000
+        let groups = AllocationBatch.groups(of: pool)
         var random = SeededGenerator(seed: seed)
         let countries = batch.scorer.countries
         var total = [Double](repeating: 0, count: countries.count)
         for _ in 0..<samples {
-            var problem = future.problem(self.future(people: drawn, first: first, random: &random))
+            var problem = future.problem(self.future(people: drawn, first: first, groups: groups, random: &random))
             problem.limits = []
             for (country, price) in PlacementSolver.prices(problem).enumerated() { total[country] += price }
         }

@@ -50,6 +50,10 @@ public struct AllocationJob: BackgroundJob {
     let readSlice = 400
     let saveSlice = 50
 
+    /// The phases' names on the status line, as the job reports them.
+    static let forecasting = "reading recent grants for the forecast"
+    static let placing = "working out the best placement"
+
     public init() {}
 
     public var title: String { "Batch allocation" }
@@ -80,21 +84,21 @@ public struct AllocationJob: BackgroundJob {
                 }
                 let forecasting = run!.needsForecast(queue: queue.count)
                 phase = forecasting ? .forecasting(0) : .solving
-                return forecasting ? .working(phase: "reading recent grants for the forecast", done: 0, total: run!.forecastPool.count)
-                    : .working(phase: "working out the best placement", done: 0, total: 1)
+                return forecasting ? .working(phase: Self.forecasting, done: 0, total: run!.forecastPool.count)
+                    : .working(phase: Self.placing, done: 0, total: 1)
             case let .forecasting(start):
                 let recent = run!.forecastPool
                 let next = min(recent.count, start + readSlice)
                 pool += run!.forecastProfiles(start..<next, from: store, occupations: occupations(context))
                 guard next == recent.count else {
                     phase = .forecasting(next)
-                    return .working(phase: "reading recent grants for the forecast", done: next, total: recent.count)
+                    return .working(phase: Self.forecasting, done: next, total: recent.count)
                 }
                 phase = .solving
-                return .working(phase: "working out the best placement", done: 0, total: 1)
+                return .working(phase: Self.placing, done: 0, total: 1)
             case .solving:
                 phase = .waiting(SolverThread(run: run!, profiles: profiles, pool: pool), since: ContinuousClock.now)
-                return .working(phase: "working out the best placement", done: 0, total: Int(run!.batch.secondsLimit))
+                return .working(phase: Self.placing, done: 0, total: Int(run!.batch.secondsLimit))
             case let .waiting(thread, since):
                 guard let solved = thread.wait(milliseconds: 40) else {
                     let seconds = (ContinuousClock.now - since).components.seconds
