@@ -55,6 +55,7 @@ extension HavenBench {
                           + String(format: "%7d %7d %8.2f %7d %7d  ", instance.profiles.count, problem.itemCount, seconds, solution.people, solution.score)
                           + (solution.provenOptimal ? "optimal" : solution.proof.label).padding(toLength: 22, withPad: " ", startingAt: 0)
                           + String(format: "%5d/%-6d", greedy.people, greedy.score) + "  " + glpk
+                          + (solution.searchNodes > 0 ? "  [search \(solution.searchNodes) nodes]" : "")
                           + (solution.mip != nil ? String(format: "  [CBC %.2f s]", solution.mipSeconds) : ""))
                     _ = fflush(nil)
                 }

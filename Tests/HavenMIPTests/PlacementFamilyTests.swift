@@ -177,6 +177,23 @@ final class PlacementFamilyTests: XCTestCase {
         }
         XCTAssertGreaterThan(labelled, 0, "no instance stopped at the limit; the test does not reach the label")
     }
+
+    func testAPartTooLargeForCBCIsLeftToTheOwnSearchWithAllTheTime() {
+        // Issue 26: at 120,000 cases the open part of large families is beyond CBC's columns;
+        // the own search, each child started from its parent's flow, proves it alone. Here a
+        // CBC that takes no part at all stands for that, on 1,000 cases.
+        for family in [PlacementFamily.largeFamilies, .tightSufficient] {
+            let problem = instance(family, cases: 1_000, seed: 1_000).problem
+            let alone = PlacementSolver.solve(problem, mip: CbcPlacementMIP(maximumColumns: 1), secondsLimit: 60)
+            XCTAssertTrue(alone.provenOptimal, "\(family): \(alone.proof.label)")
+            XCTAssertNil(alone.mip, "\(family): the own search settled it")
+            XCTAssertGreaterThan(alone.searchNodes, 0, "\(family): the search was needed")
+            let withCBC = PlacementSolver.solve(problem, mip: mip, secondsLimit: 60)
+            XCTAssertEqual(alone.people, withCBC.people, "\(family)")
+            XCTAssertEqual(alone.score, withCBC.score, "\(family)")
+            XCTAssertTrue(problem.isFeasible(alone.assignment), "\(family)")
+        }
+    }
 }
 
 /// A MIP solver that fails or lies, in the ways a real one can (no solution, an unproven

@@ -79,6 +79,13 @@ public protocol PlacementMIP: Sendable {
     var name: String { get }
     /// Nil when the solver failed outright (no solution, a numerical breakdown).
     func solve(_ subproblem: PlacementSubproblem) -> PlacementSubsolution?
+    /// The largest part, in columns, the solver takes (`solve` returns nil above it): the own
+    /// search then keeps the whole time limit.
+    var maximumColumns: Int { get }
+}
+
+extension PlacementMIP {
+    public var maximumColumns: Int { Int.max }
 }
 
 /// How a placement was proven, for the screens and the proposals: "optimal", or how far from

@@ -103,22 +103,23 @@ public struct PlacementSolution: Sendable, Equatable {
 
 public enum PlacementSolver {
     /// Solves `problem` exactly (see `PlacementProblem`): the relaxation and its rounding,
-    /// then the solver's own branch and bound over the groups left open, then, when that
-    /// cannot settle them within `nodeLimit` nodes, `mip` on the open part, for at most
-    /// `secondsLimit` seconds. Past a limit the best solution found is returned with the gap
+    /// then the solver's own branch and bound over the groups left open (for its share of the
+    /// time, at most `nodeLimit` nodes), then, when that cannot settle them, `mip` on the open
+    /// part, within `secondsLimit` seconds in all. Past a limit the best solution found is returned with the gap
     /// to the bound (`PlacementProof.bestFound`), never as optimal.
     public static func solve(_ problem: PlacementProblem, mip: (any PlacementMIP)? = nil, nodeLimit: Int? = nil,
                              secondsLimit: Double = 60, progress: ((Double) -> Void)? = nil) -> PlacementSolution {
-        // With a MIP solver behind it, the own search only gets the easy cases (a second at
-        // most); alone, it searches up to the time limit.
         let secondsLimit = secondsLimit.isFinite ? min(max(secondsLimit, 0), 86_400) : 60
         if !problem.limits.isEmpty {
             return solveWithLimits(problem, mip: mip, nodeLimit: nodeLimit, secondsLimit: secondsLimit, progress: progress)
         }
-        let nodeLimit = nodeLimit ?? (mip == nil ? 20_000 : 300)
+        let nodeLimit = nodeLimit ?? (mip == nil ? 100_000 : Int.max)
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = started + .milliseconds(Int((mip == nil ? secondsLimit : min(1, secondsLimit)) * 1000))
+        func elapsed() -> Double {
+            let duration = (clock.now - started).components
+            return Double(duration.seconds) + Double(duration.attoseconds) * 1e-18
+        }
         let model = Model(problem)
         let items = Array(0..<problem.itemCount)
         let root = model.relax(items: items, capacities: problem.capacities, progress: progress.map { report in { report($0 * 0.5) } })
@@ -172,6 +173,19 @@ public enum PlacementSolver {
                 capacities = problem.capacities
                 fixedValue = 0
             }
+            // The own search's share of the time (docs/DECISIONS.md, issue 26, "The own search
+            // and CBC"): all of it alone, or when the open part is too large for the MIP solver;
+            // a third when it is large (CBC's root work grows with it); a second when it is
+            // small, where CBC's cuts settle in moments what a search by groups cannot.
+            let columns = open.reduce(0) { $0 + (options[$1]?.count ?? model.nodes(of: $1).count) }
+            let remaining = secondsLimit - elapsed()
+            let ownSeconds: Double = switch mip {
+            case nil: remaining
+            case let mip? where columns > mip.maximumColumns: remaining
+            case _? where columns > Self.largeOpenPart: remaining / 3
+            case _?: min(1, remaining)
+            }
+            let deadline = clock.now + .milliseconds(Int(max(0, ownSeconds) * 1000))
             var search = Search(model: model, options: options, nodeLimit: nodeLimit, deadline: deadline,
                                 best: bestValue - fixedValue)
             search.run(items: open, capacities: capacities)
@@ -187,8 +201,7 @@ public enum PlacementSolver {
                 // solver needs only the score stage.
                 let peopleProven = problem.evaluate(best.map { $0 < problem.countryCount ? Optional($0) : nil }).people >= bound.people
                 let openPeople = open.reduce(0) { $0 + (best[$1] == model.dummy ? 0 : problem.sizes[$1]) }
-                let elapsed = (clock.now - started).components
-                let remaining = secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18
+                let remaining = secondsLimit - elapsed()
                 let handed = handOver(open: open, options: options, capacities: capacities, best: best, model: model,
                                       mip: mip, secondsLimit: max(0.5, remaining), knownPeople: peopleProven ? openPeople : nil)
                 mipName = mip.name
@@ -227,6 +240,10 @@ public enum PlacementSolver {
         return finished(problem, best.map { $0 < problem.countryCount ? Optional($0) : nil }, proven: proven, bound: bound,
                         searchNodes: nodes, mip: mipName, mipSeconds: mipSeconds)
     }
+
+    /// Columns (an open item's allowed countries) above which the open part is large for CBC:
+    /// its root processing alone took 15 s at 55,000 (docs/performance.md).
+    static let largeOpenPart = 20_000
 
     /// What one more place in each country is worth, in points per person: the dual prices of
     /// the countries' places in the relaxation (groups may split) that maximises the total
@@ -474,159 +491,19 @@ struct Model {
         }
     }
 
-    /// `moving` says which items chains of moves may move once placed (all, for the true
-    /// relaxation; only people alone, for a quick incumbent that never splits a family).
-    func relax(items: [Int], capacities: [Int], moving: (Int) -> Bool = { _ in true },
+    /// The relaxed optimum over `items` (see `Flow`). `moving` says which items chains of moves
+    /// may move once placed (all, for the true relaxation; only people alone, for a quick
+    /// incumbent that never splits a family).
+    func relax(items: [Int], capacities: [Int], moving: ((Int) -> Bool)? = nil,
                progress: ((Double) -> Void)? = nil) -> Relaxation {
-        let n = nodeCount
-        var capacity = capacities + [Int.max]
-        var used = [Int](repeating: 0, count: n)
-        // Units of each item per node: most items sit whole at one node.
-        var whole = [Int32](repeating: -1, count: problem.itemCount)
-        var split: [Int: [Int: Int]] = [:]
-        func count(_ item: Int, _ node: Int) -> Int {
-            if whole[item] >= 0 { return Int(whole[item]) == node ? problem.sizes[item] : 0 }
-            return split[item]?[node] ?? 0
-        }
-        func move(_ item: Int, from: Int?, to: Int) {
-            let size = problem.sizes[item]
-            if size == 1 {
-                whole[item] = Int32(to)
-                return
-            }
-            var nodes = split[item] ?? (whole[item] >= 0 ? [Int(whole[item]): size] : [:])
-            if let from { nodes[from, default: 0] -= 1; if nodes[from] == 0 { nodes[from] = nil } }
-            nodes[to, default: 0] += 1
-            if nodes.count == 1, let only = nodes.first, only.value == size {
-                split[item] = nil
-                whole[item] = Int32(only.key)
-            } else {
-                split[item] = nodes
-                whole[item] = -1
-            }
-        }
-        var heaps = [Heap](repeating: Heap(), count: n * n)
-        func enter(_ item: Int, at node: Int) {
-            guard moving(item), let here = value(item, node) else { return }
-            for other in 0..<n where other != node {
-                if let there = value(item, other) { heaps[node * n + other].push(there - here, item) }
-            }
-        }
-        /// The best move from `a` to `b`: its gain and item, after dropping stale entries.
-        func top(_ a: Int, _ b: Int) -> (gain: Int, item: Int)? {
-            while let item = heaps[a * n + b].items.first.map(Int.init) {
-                if count(item, a) > 0 { return (heaps[a * n + b].keys[0], item) }
-                heaps[a * n + b].pop()
-            }
-            return nil
-        }
-
-        var distance = [Int](repeating: 0, count: n)
-        var previous = [Int](repeating: -1, count: n)
-        var moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
-
+        var flow = Flow(model: self, capacities: capacities, moving: moving)
         let step = max(1, items.count / 100)
         for (position, item) in items.enumerated() {
             if position % step == 0 { progress?(Double(position) / Double(max(1, items.count))) }
-            for _ in 0..<problem.sizes[item] {
-                // The fast path: the item's best node has room, so no chain of moves beats it.
-                var bestNode = -1
-                var bestValue = Int.min
-                for node in 0..<n { if let v = value(item, node), v > bestValue { bestValue = v; bestNode = node } }
-                guard bestNode >= 0 else { return Relaxation.infeasible }
-                if used[bestNode] < capacity[bestNode] {
-                    let wasThere = count(item, bestNode) > 0
-                    move(item, from: nil, to: bestNode)
-                    used[bestNode] += 1
-                    if !wasThere { enter(item, at: bestNode) }
-                    continue
-                }
-                // Bellman-Ford from the item over the 21-node residual graph.
-                for node in 0..<n {
-                    distance[node] = value(item, node).map { -$0 } ?? Int.max
-                    previous[node] = -1
-                }
-                for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
-                var changed = true
-                var rounds = 0
-                while changed, rounds < n {
-                    changed = false
-                    rounds += 1
-                    for a in 0..<n where distance[a] != Int.max {
-                        for b in 0..<n where a != b {
-                            guard let edge = moves[a * n + b] else { continue }
-                            let through = distance[a] - edge.gain
-                            if through < distance[b] { distance[b] = through; previous[b] = a; changed = true }
-                        }
-                    }
-                }
-                var target = -1
-                for node in 0..<n where used[node] < capacity[node] && distance[node] != Int.max {
-                    if target < 0 || distance[node] < distance[target] { target = node }
-                }
-                // Only when options are restricted (in the search) can an item find no place.
-                guard target >= 0 else { return Relaxation.infeasible }
-                // Read the whole chain before moving anyone, then move.
-                var chain: [(from: Int, to: Int, item: Int)] = []
-                var node = target
-                while previous[node] >= 0 {
-                    precondition(chain.count <= n, "a shortest path longer than the graph: prices are inconsistent")
-                    let from = previous[node]
-                    chain.append((from, node, moves[from * n + node]!.item))
-                    node = from
-                }
-                for link in chain {
-                    let wasThere = count(link.item, link.to) > 0
-                    move(link.item, from: link.from, to: link.to)
-                    if !wasThere { enter(link.item, at: link.to) }
-                }
-                let wasThere = count(item, node) > 0
-                move(item, from: nil, to: node)
-                if !wasThere { enter(item, at: node) }
-                used[target] += 1
-            }
+            guard flow.add(item) else { return Relaxation.infeasible }
         }
         progress?(1)
-
-        // Prices: the cheapest chain of moves from each node to a node with room.
-        var prices = [Int](repeating: Int.max, count: n)
-        for node in 0..<n where used[node] < capacity[node] { prices[node] = 0 }
-        for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
-        var changed = true
-        while changed {
-            changed = false
-            for a in 0..<n {
-                for b in 0..<n where a != b && prices[b] != Int.max {
-                    guard let edge = moves[a * n + b] else { continue }
-                    let through = prices[b] - edge.gain
-                    if through < prices[a] { prices[a] = through; changed = true }
-                }
-            }
-        }
-        // A full node nobody can leave would have no price; none exists, as anyone may go unplaced.
-        for node in 0..<n where prices[node] == Int.max { prices[node] = 0 }
-        capacity[n - 1] = 0
-        var itemBest: [Int: Int] = [:]
-        var bound = 0
-        for item in items {
-            let size = problem.sizes[item]
-            var best = Int.min
-            for node in 0..<n { if let v = value(item, node) { best = max(best, size * (v - prices[node])) } }
-            itemBest[item] = best
-            bound += best
-        }
-        for node in 0..<n { bound += capacity[node] * prices[node] }
-        var units: [Int: [(node: Int, count: Int)]] = [:]
-        for item in items {
-            if let nodes = split[item] {
-                units[item] = nodes.map { (node: $0.key, count: $0.value) }
-                    .sorted { $0.count != $1.count ? $0.count > $1.count : $0.node < $1.node }
-            } else if whole[item] >= 0 {
-                units[item] = [(Int(whole[item]), problem.sizes[item])]
-            }
-        }
-        return Relaxation(units: units, prices: prices, boundScaled: bound, bound: Self.floorDivide(bound, scale),
-                          itemBest: itemBest)
+        return flow.relaxation(items: items)
     }
 
     static func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
@@ -678,6 +555,17 @@ struct Search {
     var bestAssignment: [Int: Int]?
     var nodes = 0
     var limitHit = false
+    /// Levels of the search kept (those with two children or more left to explore).
+    private var levels = 0
+    /// At 120,000 cases a proof kept 718 levels (large families) in 480 MB.
+    static let levelLimit = 2_000
+
+    /// Each item's options as flat arrays, for the bound at every node (most of a node's
+    /// time): `optionNode[optionStart[item]..<optionStart[item + 1]]`, with the whole item's
+    /// scaled value there.
+    private let optionStart: [Int32]
+    private let optionNode: [Int32]
+    private let optionValue: [Int]
 
     init(model: Model, options: [Int: [Int]], nodeLimit: Int, deadline: ContinuousClock.Instant, best: Int) {
         self.deadline = deadline
@@ -686,37 +574,128 @@ struct Search {
         self.options = options
         self.nodeLimit = nodeLimit
         self.best = best
+        var start: [Int32] = [0]
+        var nodes: [Int32] = []
+        var values: [Int] = []
+        for item in 0..<model.problem.itemCount {
+            for node in 0..<model.nodeCount {
+                if let value = restricted.value(item, node) {
+                    nodes.append(Int32(node))
+                    values.append(model.problem.sizes[item] * value)
+                }
+            }
+            start.append(Int32(nodes.count))
+        }
+        optionStart = start
+        optionNode = nodes
+        optionValue = values
+    }
+
+    /// The bound (scaled) over the `items` the flow holds from `prices`, on the flat options:
+    /// for any prices, each item's best priced option plus every place at its price.
+    private func boundScaled(_ flow: Flow, items: [Int], prices: [Int]) -> Int {
+        var bound = 0
+        optionNode.withUnsafeBufferPointer { nodes in
+            optionValue.withUnsafeBufferPointer { values in
+                optionStart.withUnsafeBufferPointer { start in
+                    for item in items where flow.holds(item) {
+                        let size = model.problem.sizes[item]
+                        var best = Int.min
+                        for option in Int(start[item])..<Int(start[item + 1]) {
+                            best = max(best, values[option] - size * prices[Int(nodes[option])])
+                        }
+                        bound += best
+                    }
+                }
+            }
+        }
+        for node in 0..<(model.nodeCount - 1) { bound += flow.capacity[node] * prices[node] }
+        return bound
     }
 
     mutating func run(items: [Int], capacities: [Int]) {
-        explore(items: items, capacities: capacities, forced: [:], forcedValue: 0)
+        var flow = Flow(model: restricted, capacities: capacities)
+        for item in items { guard flow.add(item) else { return } }
+        guard let bound = evaluate(&flow, items: items) else { return }
+        explore(flow, bound: bound, items: items, forced: [:], forcedValue: 0)
     }
 
-    private mutating func explore(items: [Int], capacities: [Int], forced: [Int: Int], forcedValue: Int) {
-        guard nodes < nodeLimit, ContinuousClock().now < deadline else { limitHit = true; return }
+    /// Counts a node and returns the bound of `flow` over the `items` it holds (unscaled); nil
+    /// past a limit.
+    private mutating func evaluate(_ flow: inout Flow, items: [Int]) -> Int? {
+        guard nodes < nodeLimit, ContinuousClock().now < deadline else { limitHit = true; return nil }
         nodes += 1
-        let relaxation = restricted.relax(items: items, capacities: capacities)
-        guard relaxation.feasible, forcedValue + relaxation.bound > best else { return }
-        let splitItems = items.filter { (relaxation.units[$0]?.count ?? 0) > 1 }
-        guard let branch = splitItems.max(by: { model.problem.sizes[$0] < model.problem.sizes[$1] }) else {
-            var assignment = forced
-            for item in items { assignment[item] = relaxation.units[item]![0].node }
-            let value = forcedValue + items.reduce(0) { $0 + model.itemValue($1, assignment[$1]!) }
-            if value > best { best = value; bestAssignment = assignment }
-            return
-        }
-        let held = Dictionary(uniqueKeysWithValues: relaxation.units[branch]!.map { ($0.node, $0.count) })
-        let choices = (options[branch] ?? model.nodes(of: branch)).sorted { (held[$0] ?? 0, -$0) > (held[$1] ?? 0, -$1) }
-        let rest = items.filter { $0 != branch }
-        for node in choices {
-            var next = capacities
-            if node != model.dummy {
-                next[node] -= model.problem.sizes[branch]
-                guard next[node] >= 0 else { continue }
+        let prices = flow.prices()
+        return Model.floorDivide(boundScaled(flow, items: items, prices: prices), model.scale)
+    }
+
+    /// The child of `flow` with `branch` forced whole to `node` (out of the flow, its places
+    /// taken away); nil when it cannot go there.
+    private func child(of flow: Flow, forcing branch: Int, to node: Int) -> Flow? {
+        var child = flow
+        child.remove(branch)
+        if node != model.dummy {
+            guard child.capacity[node] >= model.problem.sizes[branch], child.shrink(node, by: model.problem.sizes[branch]) else {
+                return nil
             }
-            var nextForced = forced
-            nextForced[branch] = node
-            explore(items: rest, capacities: next, forced: nextForced, forcedValue: forcedValue + model.itemValue(branch, node))
+        }
+        return child
+    }
+
+    /// One node: `flow` is the relaxation of the open `items` (bound `bound`) with the forced
+    /// groups out and their places taken away (the flow no longer holds them). Every child is bounded before any is explored; while only
+    /// one is left the search goes on from it in place, so a long dive (hundreds of groups
+    /// forced one after another at 120,000 cases) holds one flow, not one per level.
+    private mutating func explore(_ start: Flow, bound: Int, items: [Int], forced: [Int: Int], forcedValue: Int) {
+        // Each level kept holds a flow (a copy of what its children changed): past this many,
+        // the search stops as at any limit rather than grow without end.
+        guard levels < Self.levelLimit else { limitHit = true; return }
+        levels += 1
+        defer { levels -= 1 }
+        var flow = start
+        var bound = bound
+        var forced = forced
+        var forcedValue = forcedValue
+        while true {
+            guard forcedValue + bound > best else { return }
+            guard let branch = flow.split.keys.max(by: { (model.problem.sizes[$0], $1) < (model.problem.sizes[$1], $0) }) else {
+                var assignment = forced
+                var value = forcedValue
+                for item in items where forced[item] == nil {
+                    let node = flow.wholeNode(item)!
+                    assignment[item] = node
+                    value += model.itemValue(item, node)
+                }
+                if value > best { best = value; bestAssignment = assignment }
+                return
+            }
+            let held = flow.split[branch]!
+            let choices = (options[branch] ?? model.nodes(of: branch)).sorted { (held[$0] ?? 0, -$0) > (held[$1] ?? 0, -$1) }
+            var survivors: [(node: Int, bound: Int)] = []
+            var only: Flow?
+            for node in choices {
+                guard var next = child(of: flow, forcing: branch, to: node) else { continue }
+                guard let nextBound = evaluate(&next, items: items) else { return }
+                guard forcedValue + model.itemValue(branch, node) + nextBound > best else { continue }
+                survivors.append((node, nextBound))
+                only = survivors.count == 1 ? next : nil
+            }
+            if survivors.count == 1, let next = only {
+                flow = next
+                bound = survivors[0].bound
+                forced[branch] = survivors[0].node
+                forcedValue += model.itemValue(branch, survivors[0].node)
+                continue
+            }
+            for survivor in survivors {
+                let value = forcedValue + model.itemValue(branch, survivor.node)
+                guard value + survivor.bound > best, let next = child(of: flow, forcing: branch, to: survivor.node) else { continue }
+                var nextForced = forced
+                nextForced[branch] = survivor.node
+                explore(next, bound: survivor.bound, items: items, forced: nextForced, forcedValue: value)
+                if limitHit { return }
+            }
+            return
         }
     }
 }
