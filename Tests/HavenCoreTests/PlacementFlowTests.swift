@@ -15,50 +15,87 @@ final class PlacementFlowTests: XCTestCase {
         return PlacementProblem(sizes: sizes, scores: scores, capacities: capacities)
     }
 
-    /// The flow's own value: every unit at its node.
-    private func primal(_ flow: Flow, _ model: Model, items: [Int]) -> Int {
+    /// A certificate that `flow` is the relaxation's optimum over `held`, independent of how
+    /// it was reached: every unit of every item at a node it may take, no country over its
+    /// places, prices that are not negative, and the flow's own value equal to the bound those
+    /// prices give (which bounds every solution, so nothing does better).
+    private func assertOptimal(_ flow: inout Flow, _ model: Model, held: [Int], _ context: String) {
+        let n = model.nodeCount
+        var used = [Int](repeating: 0, count: n)
         var value = 0
-        for item in items { for (node, count) in flow.units(item) { value += count * model.value(item, node)! } }
-        return value
+        for item in held {
+            let units = flow.units(item)
+            XCTAssertEqual(units.reduce(0) { $0 + $1.count }, model.problem.sizes[item], "\(context): item \(item) not whole")
+            for (node, count) in units {
+                guard let unit = model.value(item, node) else { return XCTFail("\(context): item \(item) where it may not go") }
+                used[node] += count
+                value += count * unit
+            }
+        }
+        XCTAssertEqual(used, flow.used, "\(context): places counted wrong")
+        for node in 0..<(n - 1) { XCTAssertLessThanOrEqual(used[node], flow.capacity[node], "\(context): overfull") }
+        let relaxation = flow.relaxation(items: held)
+        XCTAssertFalse(relaxation.prices.contains { $0 < 0 }, "\(context): a negative price")
+        XCTAssertEqual(value, relaxation.boundScaled, "\(context): the prices do not prove the flow optimal")
     }
 
     func testEveryStepKeepsTheFlowOptimal() {
         var random = SeededGenerator(seed: 2626)
         var removed = 0
         var shrunk = 0
-        for round in 0..<300 {
+        var refused = 0
+        var restricted = 0
+        for round in 0..<400 {
             let problem = randomProblem(&random, items: Int.random(in: 4...40, using: &random), countries: Int.random(in: 2...6, using: &random))
-            let model = Model(problem, peopleFirst: Bool.random(using: &random))
+            let base = Model(problem, peopleFirst: Bool.random(using: &random))
+            // The options the search leaves: some people may not stay unplaced, some lose a country.
+            var options: [Int: [Int]] = [:]
+            for item in 0..<problem.itemCount where Int.random(in: 0..<4, using: &random) == 0 {
+                var allowed = base.nodes(of: item).filter { $0 != base.dummy }
+                if allowed.count > 1, Bool.random(using: &random) { allowed.remove(at: Int.random(in: 0..<allowed.count, using: &random)) }
+                if !allowed.isEmpty { options[item] = allowed }
+            }
+            if !options.isEmpty { restricted += 1 }
+            let model = options.isEmpty ? base : Model(restricting: base, to: options)
             var flow = Flow(model: model, capacities: problem.capacities)
             var held = Array(0..<problem.itemCount)
-            for item in held { XCTAssertTrue(flow.add(item), "round \(round)") }
+            guard held.allSatisfy({ flow.add($0) }) else {
+                XCTAssertFalse(model.relax(items: held, capacities: problem.capacities).feasible, "round \(round): a place was there")
+                refused += 1
+                continue
+            }
+            assertOptimal(&flow, model, held: held, "round \(round)")
             for step in 0..<8 {
+                let context = "round \(round) step \(step)"
                 if Bool.random(using: &random), let item = held.randomElement(using: &random) {
                     flow.remove(item)
                     held.removeAll { $0 == item }
+                    XCTAssertFalse(flow.holds(item), context)
                     removed += 1
                 } else {
                     let country = Int.random(in: 0..<problem.countryCount, using: &random)
                     let places = Int.random(in: 1...3, using: &random)
                     guard flow.capacity[country] >= places else { continue }
-                    // Taking places away never fails here: everyone may stay unplaced.
-                    XCTAssertTrue(flow.shrink(country, by: places), "round \(round) step \(step)")
+                    var capacities = Array(flow.capacity.prefix(problem.countryCount))
+                    capacities[country] -= places
+                    guard flow.shrink(country, by: places) else {
+                        XCTAssertFalse(model.relax(items: held, capacities: capacities).feasible, "\(context): there was room to move")
+                        refused += 1
+                        break
+                    }
+                    XCTAssertEqual(Array(flow.capacity.prefix(problem.countryCount)), capacities, context)
                     shrunk += 1
                 }
-                XCTAssertFalse(held.contains { !flow.holds($0) }, "round \(round) step \(step): an item went missing")
-                for country in 0..<problem.countryCount {
-                    XCTAssertLessThanOrEqual(flow.used[country], flow.capacity[country], "round \(round) step \(step): overfull")
-                }
-                let capacities = Array(flow.capacity.prefix(problem.countryCount))
-                let fresh = model.relax(items: held, capacities: capacities)
-                let kept = flow.relaxation(items: held)
-                XCTAssertEqual(kept.boundScaled, fresh.boundScaled, "round \(round) step \(step): not the optimum")
-                XCTAssertEqual(primal(flow, model, items: held), kept.boundScaled,
-                               "round \(round) step \(step): the prices do not prove the flow optimal")
+                XCTAssertFalse(held.contains { !flow.holds($0) }, "\(context): an item went missing")
+                assertOptimal(&flow, model, held: held, context)
+                let fresh = model.relax(items: held, capacities: Array(flow.capacity.prefix(problem.countryCount)))
+                XCTAssertEqual(flow.relaxation(items: held).boundScaled, fresh.boundScaled, "\(context): not the optimum")
             }
         }
         XCTAssertGreaterThan(removed, 300)
         XCTAssertGreaterThan(shrunk, 300)
+        XCTAssertGreaterThan(restricted, 100)
+        XCTAssertGreaterThan(refused, 5)
     }
 
     func testAPlaceNobodyMayLeaveCannotBeTakenAway() {

@@ -188,10 +188,10 @@ final class PlacementFamilyTests: XCTestCase {
             XCTAssertTrue(alone.provenOptimal, "\(family): \(alone.proof.label)")
             XCTAssertNil(alone.mip, "\(family): the own search settled it")
             XCTAssertGreaterThan(alone.searchNodes, 0, "\(family): the search was needed")
-            let withCBC = PlacementSolver.solve(problem, mip: mip, secondsLimit: 60)
-            XCTAssertEqual(alone.people, withCBC.people, "\(family)")
-            XCTAssertEqual(alone.score, withCBC.score, "\(family)")
-            XCTAssertTrue(problem.isFeasible(alone.assignment), "\(family)")
+            // Against GLPK on the whole problem, which shares nothing with the own search.
+            let finishedBefore = glpkFinished
+            check(alone, problem, "\(family), the own search alone")
+            XCTAssertEqual(glpkFinished, finishedBefore + 1, "\(family): GLPK did not finish, nothing was compared")
         }
     }
 }

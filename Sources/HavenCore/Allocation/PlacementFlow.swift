@@ -265,8 +265,10 @@ struct Flow {
         for node in 0..<n where used[node] < capacity[node] { prices[node] = 0 }
         readMoves()
         var changed = true
-        while changed {
+        var rounds = 0
+        while changed, rounds < n {
             changed = false
+            rounds += 1
             for a in 0..<n {
                 for b in 0..<n where a != b && prices[b] != Int.max {
                     guard let edge = moves[a * n + b] else { continue }
@@ -275,25 +277,30 @@ struct Flow {
                 }
             }
         }
-        // A full node nobody can leave (no place at all, or only people who may go nowhere
-        // else) is priced at the most anyone else would gain there: the dual's own price, as
-        // no one then prefers it. A price of 0 would still bound, but loosely: everyone whose
-        // best country has no place would count as placed there.
+        // A full node nobody can leave for a node with room (no place at all, or only people
+        // who may go nowhere else) is priced so that nobody elsewhere would rather be there:
+        // the most anyone's move into it gains, on top of the price where they are (a longest
+        // path over the moves into it). That is the dual's own price: the bound stays equal
+        // to the flow's value. A price of 0 would still bound, but loosely, as if everyone
+        // whose best country has no place were placed there.
         let closed = (0..<n).filter { prices[$0] == Int.max }
-        guard !closed.isEmpty else { return prices }
         for node in closed { prices[node] = 0 }
-        var gains = [Int](repeating: 0, count: n)
-        for item in 0..<model.problem.itemCount where holds(item) {
-            var elsewhere = Int.min
-            for node in 0..<n where !closed.contains(node) {
-                if let value = model.value(item, node) { elsewhere = max(elsewhere, value - prices[node]) }
-            }
-            for node in closed where count(item, node) == 0 {
-                guard let value = model.value(item, node) else { continue }
-                gains[node] = elsewhere == Int.min ? max(gains[node], value) : max(gains[node], value - elsewhere)
+        changed = !closed.isEmpty
+        rounds = 0
+        while changed, rounds < n {
+            changed = false
+            rounds += 1
+            for node in closed {
+                for other in 0..<n where other != node {
+                    guard let edge = moves[other * n + node] else { continue }
+                    let through = prices[other] + edge.gain
+                    if through > prices[node] { prices[node] = through; changed = true }
+                }
             }
         }
-        for node in closed { prices[node] = gains[node] }
+        // The bound holds for any prices that are not negative; an optimal flow's are not,
+        // and should a mistake ever make one so, the bound is only looser, never wrong.
+        for node in 0..<n where prices[node] < 0 { prices[node] = 0 }
         return prices
     }
 

@@ -177,7 +177,7 @@ public enum PlacementSolver {
             // and CBC"): all of it alone, or when the open part is too large for the MIP solver;
             // a third when it is large (CBC's root work grows with it); a second when it is
             // small, where CBC's cuts settle in moments what a search by groups cannot.
-            let columns = open.reduce(0) { $0 + (options[$1]?.count ?? model.nodes(of: $1).count) }
+            let columns = open.reduce(0) { $0 + (options[$1] ?? model.nodes(of: $1)).count { $0 != model.dummy } }
             let remaining = secondsLimit - elapsed()
             let ownSeconds: Double = switch mip {
             case nil: remaining
@@ -542,7 +542,7 @@ struct Model {
 // MARK: Branch and bound
 
 /// Depth-first search over the groups a relaxation splits: each child forces one split group
-/// whole into one of its remaining options and solves the relaxation of the rest.
+/// whole into one of its remaining options, its relaxation changed from its parent's (`Flow`).
 struct Search {
     let model: Model
     /// The model with each open item limited to its options.
@@ -555,10 +555,10 @@ struct Search {
     var bestAssignment: [Int: Int]?
     var nodes = 0
     var limitHit = false
-    /// Levels of the search kept (those with two children or more left to explore).
-    private var levels = 0
-    /// At 120,000 cases a proof kept 718 levels (large families) in 480 MB.
-    static let levelLimit = 2_000
+    /// Levels of the search kept at most (each with two children or more left to explore,
+    /// holding its flow): about a gigabyte's worth. At 120,000 cases a proof kept 718 levels
+    /// (large families, 84,020 items) in 480 MB with the instance; this allows 1,900 there.
+    let levelLimit: Int
 
     /// Each item's options as flat arrays, for the bound at every node (most of a node's
     /// time): `optionNode[optionStart[item]..<optionStart[item + 1]]`, with the whole item's
@@ -574,6 +574,7 @@ struct Search {
         self.options = options
         self.nodeLimit = nodeLimit
         self.best = best
+        levelLimit = max(64, 1_000_000_000 / (20_000 + 6 * model.problem.itemCount))
         var start: [Int32] = [0]
         var nodes: [Int32] = []
         var values: [Int] = []
@@ -617,7 +618,38 @@ struct Search {
         var flow = Flow(model: restricted, capacities: capacities)
         for item in items { guard flow.add(item) else { return } }
         guard let bound = evaluate(&flow, items: items) else { return }
-        explore(flow, bound: bound, items: items, forced: [:], forcedValue: 0)
+        // Levels with two children or more left, deepest last: the search keeps them on a
+        // stack of its own, not the thread's (a proof went 718 levels deep).
+        var stack: [Level] = []
+        if let level = dive(flow, bound: bound, items: items, forced: [:], forcedValue: 0) { stack.append(level) }
+        while !limitHit, let level = stack.last {
+            guard let survivor = level.survivors.last else {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].survivors.removeLast()
+            let value = level.forcedValue + model.itemValue(level.branch, survivor.node)
+            guard value + survivor.bound > best, let next = child(of: level.flow, forcing: level.branch, to: survivor.node) else {
+                continue
+            }
+            var forced = level.forced
+            forced[level.branch] = survivor.node
+            if let deeper = dive(next, bound: survivor.bound, items: items, forced: forced, forcedValue: value) {
+                guard stack.count < levelLimit else { limitHit = true; return }
+                stack.append(deeper)
+            }
+        }
+    }
+
+    /// A level of the search with children left to explore: its flow, the group it branches
+    /// on, and the children whose bound could beat the best when they were bounded (the next
+    /// to explore last).
+    private struct Level {
+        var flow: Flow
+        var forced: [Int: Int]
+        var forcedValue: Int
+        var branch: Int
+        var survivors: [(node: Int, bound: Int)]
     }
 
     /// Counts a node and returns the bound of `flow` over the `items` it holds (unscaled); nil
@@ -642,22 +674,18 @@ struct Search {
         return child
     }
 
-    /// One node: `flow` is the relaxation of the open `items` (bound `bound`) with the forced
-    /// groups out and their places taken away (the flow no longer holds them). Every child is bounded before any is explored; while only
-    /// one is left the search goes on from it in place, so a long dive (hundreds of groups
-    /// forced one after another at 120,000 cases) holds one flow, not one per level.
-    private mutating func explore(_ start: Flow, bound: Int, items: [Int], forced: [Int: Int], forcedValue: Int) {
-        // Each level kept holds a flow (a copy of what its children changed): past this many,
-        // the search stops as at any limit rather than grow without end.
-        guard levels < Self.levelLimit else { limitHit = true; return }
-        levels += 1
-        defer { levels -= 1 }
+    /// From one node (`flow`, the relaxation of the open `items` with the forced groups out
+    /// and their places taken away, bound `bound`): every child is bounded before any is
+    /// explored, and while only one is left the search goes on from it in place. Returns the
+    /// level to keep where two or more are left; nil at a leaf, when all are pruned, or past a
+    /// limit.
+    private mutating func dive(_ start: Flow, bound: Int, items: [Int], forced: [Int: Int], forcedValue: Int) -> Level? {
         var flow = start
         var bound = bound
         var forced = forced
         var forcedValue = forcedValue
         while true {
-            guard forcedValue + bound > best else { return }
+            guard forcedValue + bound > best else { return nil }
             guard let branch = flow.split.keys.max(by: { (model.problem.sizes[$0], $1) < (model.problem.sizes[$1], $0) }) else {
                 var assignment = forced
                 var value = forcedValue
@@ -667,7 +695,7 @@ struct Search {
                     value += model.itemValue(item, node)
                 }
                 if value > best { best = value; bestAssignment = assignment }
-                return
+                return nil
             }
             let held = flow.split[branch]!
             let choices = (options[branch] ?? model.nodes(of: branch)).sorted { (held[$0] ?? 0, -$0) > (held[$1] ?? 0, -$1) }
@@ -675,7 +703,7 @@ struct Search {
             var only: Flow?
             for node in choices {
                 guard var next = child(of: flow, forcing: branch, to: node) else { continue }
-                guard let nextBound = evaluate(&next, items: items) else { return }
+                guard let nextBound = evaluate(&next, items: items) else { return nil }
                 guard forcedValue + model.itemValue(branch, node) + nextBound > best else { continue }
                 survivors.append((node, nextBound))
                 only = survivors.count == 1 ? next : nil
@@ -687,15 +715,9 @@ struct Search {
                 forcedValue += model.itemValue(branch, survivors[0].node)
                 continue
             }
-            for survivor in survivors {
-                let value = forcedValue + model.itemValue(branch, survivor.node)
-                guard value + survivor.bound > best, let next = child(of: flow, forcing: branch, to: survivor.node) else { continue }
-                var nextForced = forced
-                nextForced[branch] = survivor.node
-                explore(next, bound: survivor.bound, items: items, forced: nextForced, forcedValue: value)
-                if limitHit { return }
-            }
-            return
+            guard !survivors.isEmpty else { return nil }
+            // Explored in the order of `choices` (the country holding most of the group first).
+            return Level(flow: flow, forced: forced, forcedValue: forcedValue, branch: branch, survivors: survivors.reversed())
         }
     }
 }
