@@ -555,9 +555,11 @@ struct Search {
     var bestAssignment: [Int: Int]?
     var nodes = 0
     var limitHit = false
-    /// Levels of the search kept at most (each with two children or more left to explore,
-    /// holding its flow): about a gigabyte's worth. At 120,000 cases a proof kept 718 levels
-    /// (large families, 84,020 items) in 480 MB with the instance; this allows 1,900 there.
+    /// Levels of the search kept at most (each with children left to explore, holding its
+    /// flow): about a gigabyte's worth, by an estimate of what a level holds (its `whole`
+    /// array, and the heaps of moves its children changed, larger with fewer countries). At
+    /// 120,000 cases a proof kept 718 levels (large families, 84,020 items, 20 countries) in
+    /// 480 MB with the instance; this allows 1,900 there.
     let levelLimit: Int
 
     /// Each item's options as flat arrays, for the bound at every node (most of a node's
@@ -574,7 +576,7 @@ struct Search {
         self.options = options
         self.nodeLimit = nodeLimit
         self.best = best
-        levelLimit = max(64, 1_000_000_000 / (20_000 + 6 * model.problem.itemCount))
+        levelLimit = max(64, 1_000_000_000 / (20_000 + (2 + 80 / max(1, model.problem.countryCount)) * model.problem.itemCount))
         var start: [Int32] = [0]
         var nodes: [Int32] = []
         var values: [Int] = []
@@ -628,6 +630,8 @@ struct Search {
                 continue
             }
             stack[stack.count - 1].survivors.removeLast()
+            // The last child taken, the level is done: `level` holds its flow for this child.
+            if stack[stack.count - 1].survivors.isEmpty { stack.removeLast() }
             let value = level.forcedValue + model.itemValue(level.branch, survivor.node)
             guard value + survivor.bound > best, let next = child(of: level.flow, forcing: level.branch, to: survivor.node) else {
                 continue
@@ -693,6 +697,13 @@ struct Search {
                     let node = flow.wholeNode(item)!
                     assignment[item] = node
                     value += model.itemValue(item, node)
+                }
+                // A whole flow is worth its bound exactly when it is the optimum of its node;
+                // less would mean it is not, and what it pruned cannot be trusted: the search
+                // then stops unproven rather than call anything optimal.
+                guard value >= forcedValue + bound else {
+                    limitHit = true
+                    return nil
                 }
                 if value > best { best = value; bestAssignment = assignment }
                 return nil
