@@ -15,7 +15,9 @@
 /// 3. A basic relaxed solution splits at most one group per country. Rounding them gives a
 ///    feasible solution; if it meets the bound it is optimal. Otherwise every option whose
 ///    reduced cost exceeds the gap is ruled out (no solution as good as the rounded one can
-///    use it), and branch and bound over the few groups left settles the rest exactly.
+///    use it), and branch and bound over the groups left settles the rest exactly, each
+///    child's relaxation changed from its parent's (`Flow`), with a MIP solver on what it
+///    cannot settle in its share of the time.
 public struct PlacementProblem: Sendable {
     /// People in each item (1 for a person alone).
     public var sizes: [Int]
@@ -105,8 +107,8 @@ public enum PlacementSolver {
     /// Solves `problem` exactly (see `PlacementProblem`): the relaxation and its rounding,
     /// then the solver's own branch and bound over the groups left open (for its share of the
     /// time, at most `nodeLimit` nodes), then, when that cannot settle them, `mip` on the open
-    /// part, within `secondsLimit` seconds in all. Past a limit the best solution found is returned with the gap
-    /// to the bound (`PlacementProof.bestFound`), never as optimal.
+    /// part, within `secondsLimit` seconds in all. Past a limit the best solution found is
+    /// returned with the gap to the bound (`PlacementProof.bestFound`), never as optimal.
     public static func solve(_ problem: PlacementProblem, mip: (any PlacementMIP)? = nil, nodeLimit: Int? = nil,
                              secondsLimit: Double = 60, progress: ((Double) -> Void)? = nil) -> PlacementSolution {
         let secondsLimit = secondsLimit.isFinite ? min(max(secondsLimit, 0), 86_400) : 60
@@ -174,7 +176,7 @@ public enum PlacementSolver {
                 fixedValue = 0
             }
             // The own search's share of the time (docs/DECISIONS.md, issue 26, "The own search
-            // and CBC"): all of it alone, or when the open part is too large for the MIP solver;
+            // from its parent's flow", "The share of time"): all of it alone, or when the open part is too large for the MIP solver;
             // a third when it is large (CBC's root work grows with it); a second when it is
             // small, where CBC's cuts settle in moments what a search by groups cannot.
             let columns = open.reduce(0) { $0 + (options[$1] ?? model.nodes(of: $1)).count { $0 != model.dummy } }
