@@ -1,26 +1,28 @@
 import XCTest
 @testable import HavenCore
 
-final class PlacementSolverTests: XCTestCase {
-    /// Every assignment tried: the most people placed, then the highest score.
-    func bruteForce(_ problem: PlacementProblem) -> (people: Int, score: Int) {
-        var best = (people: -1, score: Int.min)
-        var assignment = [Int?](repeating: nil, count: problem.itemCount)
-        func visit(_ item: Int) {
-            if item == problem.itemCount {
-                guard problem.isFeasible(assignment) else { return }
-                let figures = problem.evaluate(assignment)
-                if figures.people > best.people || (figures.people == best.people && figures.score > best.score) { best = figures }
-                return
-            }
-            for choice in [nil] + (0..<problem.countryCount).map(Optional.some) {
-                assignment[item] = choice
-                visit(item + 1)
-            }
+/// Every assignment tried: the most people placed, then the highest score (limits kept).
+func bruteForcePlacement(_ problem: PlacementProblem) -> (people: Int, score: Int) {
+    var best = (people: -1, score: Int.min)
+    var assignment = [Int?](repeating: nil, count: problem.itemCount)
+    func visit(_ item: Int) {
+        if item == problem.itemCount {
+            guard problem.isFeasible(assignment) else { return }
+            let figures = problem.evaluate(assignment)
+            if figures.people > best.people || (figures.people == best.people && figures.score > best.score) { best = figures }
+            return
         }
-        visit(0)
-        return best
+        for choice in [nil] + (0..<problem.countryCount).map(Optional.some) {
+            assignment[item] = choice
+            visit(item + 1)
+        }
     }
+    visit(0)
+    return best
+}
+
+final class PlacementSolverTests: XCTestCase {
+    func bruteForce(_ problem: PlacementProblem) -> (people: Int, score: Int) { bruteForcePlacement(problem) }
 
     func randomProblem(_ random: inout SeededGenerator, items: Int, countries: Int, maxSize: Int,
                        capacity: ClosedRange<Int>, scoreRange: ClosedRange<Int> = 0...30, forbidden: Double = 0.15) -> PlacementProblem {

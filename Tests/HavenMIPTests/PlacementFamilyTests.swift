@@ -194,6 +194,19 @@ final class PlacementFamilyTests: XCTestCase {
             XCTAssertEqual(glpkFinished, finishedBefore + 1, "\(family): GLPK did not finish, nothing was compared")
         }
     }
+
+    func testScarceKindsAtAThousandCasesAreProvenWithoutCBC() {
+        // Issue 26: the prices on each kind bound the score; the priced problem solved by the
+        // own search, its places of a kind too many swapped away, and the rest placed again
+        // around them meet that bound. CBC is never asked; GLPK checks the answer.
+        let problem = instance(.scarceKinds, cases: 1_000, seed: 1_000).problem
+        let solution = PlacementSolver.solve(problem, mip: nil, secondsLimit: 300)
+        XCTAssertTrue(problem.isFeasible(solution.assignment))
+        XCTAssertTrue(solution.provenOptimal, solution.proof.label)
+        let finishedBefore = glpkFinished
+        check(solution, problem, "scarce kinds without CBC")
+        XCTAssertEqual(glpkFinished, finishedBefore + 1, "GLPK did not finish, nothing was compared")
+    }
 }
 
 /// A MIP solver that fails or lies, in the ways a real one can (no solution, an unproven

@@ -82,7 +82,12 @@ extension PlacementSolver {
         var priced: Lagrangian.Priced?
         if start.people >= bound.people, (start.score) < (bound.score ?? Int.max) {
             let elapsed = (clock.now - started).components
-            let budget = max(0.5, (secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18) * 0.7)
+            // The rest goes to the MIP solver on the open part; when the problem has more than
+            // twice the columns it takes, the prices' reduced costs never rule out enough (a few
+            // points of gap leave most options open), so the prices keep nearly all the time.
+            let columns = problem.scores.reduce(0) { $0 + $1.lazy.filter { $0 != nil }.count }
+            let share = mip.map { columns <= 2 * $0.maximumColumns } ?? false ? 0.7 : 0.95
+            let budget = max(0.5, (secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18) * share)
             priced = Lagrangian(problem).best(people: start.people, incumbent: start.score, seconds: budget, base: model)
             if let priced, priced.scoreBound < (bound.score ?? Int.max) { bound.score = priced.scoreBound }
             // The priced relaxation, rounded and repaired, is often a better start still.
@@ -329,11 +334,14 @@ struct Lagrangian {
     /// The tightest bound found within `seconds`, or nil when no price improved on none.
     func best(people: Int, incumbent: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
-        // Half the time for the prices, the rest for an assignment from the best.
-        let deadline = clock.now + .milliseconds(Int(seconds * 500))
+        // Three quarters of the time for the prices, the rest for an assignment from the best
+        // (one search of the priced problem, the swaps, one search around them).
+        let deadline = clock.now + .milliseconds(Int(seconds * 750))
         var prices = [Double](repeating: 0, count: rows.count)
         var best: Priced?
-        var bestLowered: [[Int?]] = []
+        // The priced scores of the rounds with the three lowest bounds: each may lead to a
+        // different assignment within the limits, and the best of them is kept.
+        var tried: [(bound: Int, scores: [[Int?]])] = []
         var theta = 1.0
         var stale = 0
         var round = 0
@@ -357,15 +365,17 @@ struct Lagrangian {
             // Prices never change which people fit; should the split say otherwise, stop.
             guard split.people == people else { break }
             let bound = Model.floorDivide(split.score + giveBack, Self.factor)
+            if tried.count < 3 || bound < tried[tried.count - 1].bound {
+                tried = Array((tried + [(bound, scores)]).sorted { $0.bound < $1.bound }.prefix(3))
+            }
             if bound < best?.scoreBound ?? Int.max {
                 let kept = (best?.found, best?.foundScore ?? Int.min)
                 best = Priced(model: model, root: root, giveBack: giveBack, scoreBound: bound, rounds: round, found: kept.0,
                               foundScore: kept.1)
-                bestLowered = scores
                 stale = 0
             } else {
                 stale += 1
-                if stale >= 3 { theta /= 2; stale = 0 }
+                if stale >= 2 { theta /= 2; stale = 0 }
             }
             guard bound > incumbent else { break }
             // The places of each limited kind the relaxation takes, against the capacity.
@@ -387,35 +397,117 @@ struct Lagrangian {
             let step = theta * Double((bound - incumbent) * Self.factor) / norm
             for index in prices.indices { prices[index] = max(0, prices[index] + step * gradient[index]) }
         }
-        if best != nil, let found = keeping(bestLowered, deadline: clock.now + .milliseconds(Int(seconds * 500)), base: base) {
-            best!.found = found
-            best!.foundScore = problem.evaluate(found).score
+        guard best != nil else { return nil }
+        let end = clock.now + .milliseconds(Int(seconds * 250))
+        var longest = Duration.zero
+        for (index, candidate) in tried.enumerated() {
+            let now = clock.now
+            // The next only while there is time for it, as long as the longest took.
+            guard index == 0 || now + longest < end else { break }
+            let share = now < end ? (end - now) / (tried.count - index) : .zero
+            if let found = keeping(candidate.scores, deadline: now + share, base: base) {
+                let score = problem.evaluate(found)
+                if best!.found == nil || score > problem.evaluate(best!.found!) {
+                    best!.found = found
+                    best!.foundScore = score.score
+                }
+            }
+            longest = max(longest, clock.now - now)
         }
         return best
     }
 
-    /// An assignment that keeps every limit, from the priced scores `lowered`: the relaxation's
-    /// families where it put them, everyone alone placed around them, then, where a limit is
-    /// passed, the items that lose least by it barred from that country, and again, until no
-    /// limit is passed (each round bars more, so it ends).
+    /// `assignment` brought within every limit by moving, for each place of a kind too many, the
+    /// person alone who takes it and loses least by going to another country with room of
+    /// every kind they take, swapped there, when that country is full, with the person who
+    /// takes no limited kind and gains most by coming here. Nil when some limit cannot be met so.
+    func swapped(_ start: [Int?]) -> [Int?]? {
+        var assignment = start
+        let countries = problem.countryCount
+        var free = problem.capacities
+        var freeOf = problem.limits.map { $0.capacities }
+        func place(_ item: Int, _ country: Int?, _ sign: Int) {
+            guard let country else { return }
+            free[country] -= sign * problem.sizes[item]
+            for index in problem.limits.indices where problem.limits[index].uses[item] > 0 {
+                freeOf[index][country] = freeOf[index][country].map { $0 - sign * problem.limits[index].uses[item] }
+            }
+        }
+        for (item, country) in assignment.enumerated() { place(item, country, 1) }
+        func move(_ item: Int, to country: Int?) {
+            place(item, assignment[item], -1)
+            assignment[item] = country
+            place(item, country, 1)
+        }
+        for _ in 0..<(problem.itemCount + 1) {
+            guard let (limit, country) = problem.limits.indices.lazy.flatMap({ index in
+                (0..<countries).lazy.filter { (freeOf[index][$0] ?? 0) < 0 }.map { (index, $0) }
+            }).first else { return assignment }
+            // From each country, the people alone who take no kind this country limits and gain
+            // most by coming here (as many as the largest family might need).
+            var partners = [[(gain: Int, item: Int)]](repeating: [], count: countries)
+            for (item, from) in assignment.enumerated() where problem.sizes[item] == 1 {
+                guard let from, from != country, let here = problem.scores[item][from], let there = problem.scores[item][country],
+                      problem.limits.allSatisfy({ $0.uses[item] == 0 || $0.capacities[country] == nil }) else { continue }
+                partners[from].append((there - here, item))
+            }
+            for from in 0..<countries { partners[from] = Array(partners[from].sorted { ($0.gain, -$0.item) > ($1.gain, -$1.item) }.prefix(8)) }
+            var best: (gain: Int, item: Int, to: Int, partners: [Int])?
+            for (item, at) in assignment.enumerated() where at == country && problem.limits[limit].uses[item] > 0 {
+                let here = problem.scores[item][country]!
+                for to in 0..<countries where to != country {
+                    guard let there = problem.scores[item][to],
+                          problem.limits.indices.allSatisfy({ (freeOf[$0][to] ?? Int.max) >= problem.limits[$0].uses[item] }) else { continue }
+                    let need = max(0, problem.sizes[item] - free[to])
+                    guard need <= partners[to].count else { continue }
+                    let gain = there - here + partners[to].prefix(need).reduce(0) { $0 + $1.gain }
+                    if best.map({ gain > $0.gain }) ?? true { best = (gain, item, to, partners[to].prefix(need).map(\.item)) }
+                }
+            }
+            guard let best else { return nil }
+            move(best.item, to: best.to)
+            for partner in best.partners { move(partner, to: country) }
+        }
+        return nil
+    }
+
+    /// `assignment` (which keeps every limit) with everyone who takes no limited kind of place
+    /// placed again, by the own search on the true scores, around those who do, where they
+    /// are: no limit can be passed, and the rest is a problem without limits.
+    func polished(_ assignment: [Int?], seconds: Double) -> [Int?] {
+        let takes = (0..<problem.itemCount).map { item in problem.limits.contains { $0.uses[item] > 0 } }
+        let scores = problem.scores.indices.map { item -> [Int?] in
+            guard takes[item] else { return problem.scores[item] }
+            return problem.scores[item].indices.map { $0 == assignment[item] ? problem.scores[item][$0] : nil }
+        }
+        let around = PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
+        let again = PlacementSolver.solve(around, mip: nil, nodeLimit: 5_000, secondsLimit: seconds).assignment
+        return problem.isFeasible(again) && problem.evaluate(again) > problem.evaluate(assignment) ? again : assignment
+    }
+
+    /// An assignment that keeps every limit, from the priced scores `lowered`: the priced
+    /// problem solved by the own search (families whole), the places of a kind it takes too
+    /// many of given back by the swaps that cost least (`swapped`), and everyone else placed
+    /// again around them (`polished`). When no swap fits, the items that lose least by it are
+    /// barred from a country whose limit is passed, and again, until none is passed (each round
+    /// bars more, so it ends).
     func keeping(_ lowered: [[Int?]], deadline: ContinuousClock.Instant, base: Model) -> [Int?]? {
         var scores = lowered
         let items = Array(0..<problem.itemCount)
         let countries = problem.countryCount
+        let clock = ContinuousClock()
         for _ in 0..<50 {
-            let model = Model(PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities))
-            let root = model.relax(items: items, capacities: problem.capacities)
-            guard root.feasible else { return nil }
-            var familyNodes: [Int: [Int]] = [:]
-            for item in items where problem.sizes[item] > 1 { familyNodes[item] = [root.units[item]![0].node, model.dummy] }
-            let around = Model(restricting: model, to: familyNodes).relax(
-                items: familyNodes.keys.sorted() + items.filter { problem.sizes[$0] == 1 }, capacities: problem.capacities,
-                moving: { problem.sizes[$0] == 1 })
-            let assignment = model.round(around, items: items, capacities: problem.capacities).map { $0 < countries ? Optional($0) : nil }
+            let left = clock.now < deadline ? (deadline - clock.now).components : (seconds: 0, attoseconds: 0)
+            let seconds = Double(left.seconds) + Double(left.attoseconds) * 1e-18
+            let priced = PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
+            let assignment = PlacementSolver.solve(priced, mip: nil, nodeLimit: 5_000, secondsLimit: max(0.05, seconds / 3)).assignment
             let excess = problem.limitExcess(assignment)
-            if excess.isEmpty { return assignment }
+            if let kept = excess.isEmpty ? assignment : swapped(assignment) {
+                let answer = polished(kept, seconds: max(0.05, seconds / 2))
+                return problem.isFeasible(answer) ? answer : nil
+            }
             // Out of time: the few it still passes are moved as the first start was.
-            guard ContinuousClock().now < deadline else { return PlacementSolver.repair(problem, assignment, model: base) }
+            guard clock.now < deadline else { return PlacementSolver.repair(problem, assignment, model: base) }
             for (limit, country, over) in excess {
                 let uses = problem.limits[limit].uses
                 let takers = items.filter { assignment[$0] == country && uses[$0] > 0 }
