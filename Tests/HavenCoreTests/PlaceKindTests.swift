@@ -190,4 +190,20 @@ final class PlaceKindTests: XCTestCase {
         XCTAssertEqual(solution.scoreBound, 11)
         XCTAssertTrue(solution.provenOptimal, solution.proof.label)
     }
+
+    func testAMIPSolverThatTakesAnySizeIsGivenItsShareOfAProblemWithLimits() {
+        // A MIP solver keeps the protocol's default cap on columns (Int.max): the share of the
+        // time left to it is worked out without overflowing, and its failure changes nothing.
+        struct Declines: PlacementMIP {
+            var name: String { "declines" }
+            func solve(_ subproblem: PlacementSubproblem) -> PlacementSubsolution? { nil }
+        }
+        let problem = PlacementProblem(sizes: [1, 1], scores: [[10, 1], [8, 1]], capacities: [2, 2],
+                                       limits: [PlacementLimit(name: "medical-support", capacities: [1, nil], uses: [1, 1])])
+        XCTAssertEqual(Declines().maximumColumns, Int.max)
+        let solution = PlacementSolver.solve(problem, mip: Declines())
+        XCTAssertTrue(problem.isFeasible(solution.assignment))
+        XCTAssertEqual(solution.score, 11)
+        XCTAssertTrue(solution.provenOptimal, solution.proof.label)
+    }
 }

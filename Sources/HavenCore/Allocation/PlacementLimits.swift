@@ -28,7 +28,7 @@ extension PlacementSolver {
     ///    each country's places split into pools no answer can overfill (`Pools`).
     /// 3. With the most people placed, prices on the limits (`Lagrangian`): a tighter bound
     ///    on the score, reduced costs that rule out options, and a better start from the
-    ///    priced relaxation (`Lagrangian.keeping`).
+    ///    priced problem, swapped within the limits (`Lagrangian.keeping`).
     /// 4. The open part to the MIP solver with a row per limit and country. Without one, or
     ///    past its limit, the best start is returned with its gap to the bound.
     static func solveWithLimits(_ problem: PlacementProblem, mip: (any PlacementMIP)?, nodeLimit: Int?, secondsLimit: Double,
@@ -82,16 +82,18 @@ extension PlacementSolver {
         var priced: Lagrangian.Priced?
         if start.people >= bound.people, (start.score) < (bound.score ?? Int.max) {
             let elapsed = (clock.now - started).components
-            // The rest goes to the MIP solver on the open part; when the problem has more than
-            // twice the columns it takes, the prices' reduced costs never rule out enough (a few
-            // points of gap leave most options open), so the prices keep nearly all the time.
+            // The prices and the starts from them (`Lagrangian.best`) take this share; the rest
+            // goes to the MIP solver on the open part. Without one, or when the problem has
+            // more than twice the columns it takes (the reduced costs never rule out that many:
+            // a few points of gap leave most options open), nearly all the time.
             let columns = problem.scores.reduce(0) { $0 + $1.lazy.filter { $0 != nil }.count }
-            let share = mip.map { columns <= 2 * $0.maximumColumns } ?? false ? 0.7 : 0.95
+            let mipCanTakeIt = mip.map { (columns + 1) / 2 <= $0.maximumColumns } ?? false
+            let share = mipCanTakeIt ? 0.7 : 0.95
             let budget = max(0.5, (secondsLimit - Double(elapsed.seconds) - Double(elapsed.attoseconds) * 1e-18) * share)
             priced = Lagrangian(problem).best(people: start.people, incumbent: start.score, seconds: budget, base: model)
             if let priced, priced.scoreBound < (bound.score ?? Int.max) { bound.score = priced.scoreBound }
-            // The priced relaxation, rounded and repaired, is often a better start still.
-            if let found = priced?.found, model.value(of: found.map { $0 ?? dummy }) > bestValue {
+            // The priced problem, swapped within the limits, is often a better start still.
+            if let found = priced?.found, problem.isFeasible(found), model.value(of: found.map { $0 ?? dummy }) > bestValue {
                 best = found.map { $0 ?? dummy }
                 bestValue = model.value(of: best)
             }
@@ -326,16 +328,16 @@ struct Lagrangian {
         var giveBack: Int
         var scoreBound: Int
         var rounds: Int
-        /// The best assignment that keeps the limits found from the priced relaxations.
+        /// The best assignment that keeps the limits found from the priced problems.
         var found: [Int?]?
-        var foundScore = Int.min
     }
 
     /// The tightest bound found within `seconds`, or nil when no price improved on none.
     func best(people: Int, incumbent: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
-        // Three quarters of the time for the prices, the rest for an assignment from the best
-        // (one search of the priced problem, the swaps, one search around them).
+        // Three quarters of the time for the prices, the rest for assignments from the three
+        // best price vectors (`keeping`: the priced problem searched, swapped, polished), the
+        // first always, the next while time is left for it.
         let deadline = clock.now + .milliseconds(Int(seconds * 750))
         var prices = [Double](repeating: 0, count: rows.count)
         var best: Priced?
@@ -369,9 +371,7 @@ struct Lagrangian {
                 tried = Array((tried + [(bound, scores)]).sorted { $0.bound < $1.bound }.prefix(3))
             }
             if bound < best?.scoreBound ?? Int.max {
-                let kept = (best?.found, best?.foundScore ?? Int.min)
-                best = Priced(model: model, root: root, giveBack: giveBack, scoreBound: bound, rounds: round, found: kept.0,
-                              foundScore: kept.1)
+                best = Priced(model: model, root: root, giveBack: giveBack, scoreBound: bound, rounds: round, found: nil)
                 stale = 0
             } else {
                 stale += 1
@@ -407,20 +407,19 @@ struct Lagrangian {
             let share = now < end ? (end - now) / (tried.count - index) : .zero
             if let found = keeping(candidate.scores, deadline: now + share, base: base) {
                 let score = problem.evaluate(found)
-                if best!.found == nil || score > problem.evaluate(best!.found!) {
-                    best!.found = found
-                    best!.foundScore = score.score
-                }
+                if best!.found == nil || score > problem.evaluate(best!.found!) { best!.found = found }
             }
             longest = max(longest, clock.now - now)
         }
         return best
     }
 
-    /// `assignment` brought within every limit by moving, for each place of a kind too many, the
-    /// person alone who takes it and loses least by going to another country with room of
-    /// every kind they take, swapped there, when that country is full, with the person who
-    /// takes no limited kind and gains most by coming here. Nil when some limit cannot be met so.
+    /// `assignment` brought within every limit: for each place of a kind taken too many in a
+    /// country, the item taking it (a person alone or a family) that loses least by going to
+    /// another country with room of every kind it takes, where as many people alone as it
+    /// needs places there (those who gain most by coming, at most 8, who take no kind this
+    /// country limits) swap into the places it leaves. Each swap lowers the excess and passes
+    /// no limit or quota, so it ends. Nil when some limit cannot be met so.
     func swapped(_ start: [Int?]) -> [Int?]? {
         var assignment = start
         let countries = problem.countryCount
@@ -444,7 +443,7 @@ struct Lagrangian {
                 (0..<countries).lazy.filter { (freeOf[index][$0] ?? 0) < 0 }.map { (index, $0) }
             }).first else { return assignment }
             // From each country, the people alone who take no kind this country limits and gain
-            // most by coming here (as many as the largest family might need).
+            // most by coming here (8 at most: a larger family than that and the free places there stays).
             var partners = [[(gain: Int, item: Int)]](repeating: [], count: countries)
             for (item, from) in assignment.enumerated() where problem.sizes[item] == 1 {
                 guard let from, from != country, let here = problem.scores[item][from], let there = problem.scores[item][country],
