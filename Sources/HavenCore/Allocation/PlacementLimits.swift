@@ -333,7 +333,7 @@ struct Lagrangian {
     }
 
     /// The tightest bound found within `seconds`, or nil when no price improved on none.
-    func best(people: Int, incumbent: Int, seconds: Double, base: Model) -> Priced? {
+    func best(people: Int, incumbent start: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
         // Three quarters of the time for the prices, the rest for assignments from the three
         // best price vectors (`keeping`: the priced problem searched, swapped, polished), the
@@ -346,6 +346,13 @@ struct Lagrangian {
         var tried: [(bound: Int, scores: [[Int?]])] = []
         var theta = 1.0
         var stale = 0
+        // The steps aim at the best score known; the first start (pools, repaired) is often far
+        // below the optimum, which makes them too long. When the rounds are too slow to run to
+        // their 40 (120,000 cases: about a second each), an assignment from the best prices
+        // after 5 rounds gives a nearer aim, and is kept as a start.
+        var incumbent = start
+        var early: [Int?]?
+        let began = clock.now
         var round = 0
         while round < 40, clock.now < deadline {
             round += 1
@@ -377,6 +384,14 @@ struct Lagrangian {
                 stale += 1
                 if stale >= 2 { theta /= 2; stale = 0 }
             }
+            if round == 5, let priced = best, let index = tried.firstIndex(where: { $0.bound == priced.scoreBound }),
+               clock.now < deadline, (deadline - clock.now) < (clock.now - began) / 5 * 35 {
+                if let found = keeping(tried[index].scores, deadline: clock.now + (deadline - clock.now) / 6, base: base),
+                   problem.isFeasible(found) {
+                    early = found
+                    incumbent = max(incumbent, problem.evaluate(found).score)
+                }
+            }
             guard bound > incumbent else { break }
             // The places of each limited kind the relaxation takes, against the capacity.
             var taken = [Double](repeating: 0, count: rows.count)
@@ -398,6 +413,7 @@ struct Lagrangian {
             for index in prices.indices { prices[index] = max(0, prices[index] + step * gradient[index]) }
         }
         guard best != nil else { return nil }
+        best!.found = early
         let end = clock.now + .milliseconds(Int(seconds * 250))
         var longest = Duration.zero
         for (index, candidate) in tried.enumerated() {
