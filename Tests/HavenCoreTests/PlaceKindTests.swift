@@ -193,7 +193,8 @@ final class PlaceKindTests: XCTestCase {
 
     func testAMIPSolverThatTakesAnySizeIsGivenItsShareOfAProblemWithLimits() {
         // A MIP solver keeps the protocol's default cap on columns (Int.max): the share of the
-        // time left to it is worked out without overflowing, and its failure changes nothing.
+        // time left to it is worked out (twice the cap overflowed) and the answer is proven by
+        // the prices alone, the solver never asked.
         struct Declines: PlacementMIP {
             var name: String { "declines" }
             func solve(_ subproblem: PlacementSubproblem) -> PlacementSubsolution? { nil }

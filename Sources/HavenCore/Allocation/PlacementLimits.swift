@@ -384,12 +384,15 @@ struct Lagrangian {
                 stale += 1
                 if stale >= 2 { theta /= 2; stale = 0 }
             }
+            let now = clock.now
             if round == 5, let priced = best, let index = tried.firstIndex(where: { $0.bound == priced.scoreBound }),
-               clock.now < deadline, (deadline - clock.now) < (clock.now - began) / 5 * 35 {
-                if let found = keeping(tried[index].scores, deadline: clock.now + (deadline - clock.now) / 6, base: base),
+               now < deadline, deadline - now < (now - began) / 5 * 35 {
+                if let found = keeping(tried[index].scores, deadline: now + (deadline - now) / 6, base: base),
                    problem.isFeasible(found) {
                     early = found
-                    incumbent = max(incumbent, problem.evaluate(found).score)
+                    // Only an assignment with the most people bounds what the prices aim at.
+                    let value = problem.evaluate(found)
+                    if value.people == people { incumbent = max(incumbent, value.score) }
                 }
             }
             guard bound > incumbent else { break }
@@ -418,10 +421,12 @@ struct Lagrangian {
         var longest = Duration.zero
         for (index, candidate) in tried.enumerated() {
             let now = clock.now
-            // The next only while there is time for it, as long as the longest took.
+            // The next only while there is time for it, as long as the longest took, and the
+            // best found does not meet the bound already.
             guard index == 0 || now + longest < end else { break }
+            if let found = best!.found, problem.evaluate(found) >= (people, best!.scoreBound) { break }
             let share = now < end ? (end - now) / (tried.count - index) : .zero
-            if let found = keeping(candidate.scores, deadline: now + share, base: base) {
+            if let found = keeping(candidate.scores, deadline: now + share, base: base), problem.isFeasible(found) {
                 let score = problem.evaluate(found)
                 if best!.found == nil || score > problem.evaluate(best!.found!) { best!.found = found }
             }
