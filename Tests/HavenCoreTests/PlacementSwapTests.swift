@@ -32,6 +32,32 @@ final class PlacementSwapTests: XCTestCase {
         XCTAssertEqual(swapped.map { problem.evaluate($0) }?.score, 10 + 5 + 3 + 4)
     }
 
+    func testSomeoneWhoTakesAKindMovesWhereThePlacesPricesSayTheyGain() {
+        // Country 0 has one place and one medical place, held by someone to whom both countries
+        // are the same (5); the person who needs the medical place sits in country 1 (1, where
+        // country 0 would give 10). Polishing keeps them where they are; the prices of the places
+        // (equal, since whoever sits in country 0 could as well be in 1) say the move gains 9.
+        let problem = PlacementProblem(sizes: [1, 1, 1], scores: [[10, 1], [5, 5], [3, 3]], capacities: [1, 2],
+                                       limits: [PlacementLimit(name: "medical-support", capacities: [1, nil], uses: [1, 0, 0])])
+        let lagrangian = Lagrangian(problem)
+        let start: [Int?] = [1, 0, 1]
+        XCTAssertEqual(lagrangian.polished(start, seconds: 10), start)
+        let improved = lagrangian.improved(start, deadline: ContinuousClock().now + .seconds(10))
+        XCTAssertEqual(improved, [0, 1, 1])
+        XCTAssertEqual(problem.evaluate(improved).score, 18)
+        XCTAssertEqual(bruteForcePlacement(problem).score, 18)
+    }
+
+    func testTwoWhoTakeAKindTradeCountriesWhenNeitherCanMoveAlone() {
+        // One place and one medical place in each country, each held by someone who needs it and
+        // would score 10 in the other country (1 where they are): neither can move alone.
+        let problem = PlacementProblem(sizes: [1, 1], scores: [[1, 10], [10, 1]], capacities: [1, 1],
+                                       limits: [PlacementLimit(name: "medical-support", capacities: [1, 1], uses: [1, 1])])
+        let improved = Lagrangian(problem).improved([0, 1], deadline: ContinuousClock().now + .seconds(10))
+        XCTAssertEqual(improved, [1, 0])
+        XCTAssertEqual(problem.evaluate(improved).score, 20)
+    }
+
     func testSwapsNeverPassALimitOrLoseAPerson() {
         // Random small problems: the answer without limits, then the swaps. Whatever they
         // return keeps every limit and places as many people, and polished it is still within
@@ -40,6 +66,7 @@ final class PlacementSwapTests: XCTestCase {
         var random = SeededGenerator(seed: 2_026)
         var repaired = 0
         var refused = 0
+        var moved = 0
         for round in 0..<400 {
             let items = Int.random(in: 4...8, using: &random)
             let countries = Int.random(in: 2...3, using: &random)
@@ -70,7 +97,15 @@ final class PlacementSwapTests: XCTestCase {
             XCTAssertTrue(problem.isFeasible(polished), "round \(round): polishing passes a limit")
             XCTAssertTrue(problem.evaluate(polished) >= problem.evaluate(swapped), "round \(round): polishing made it worse")
             XCTAssertTrue(problem.evaluate(polished) <= bruteForcePlacement(problem), "round \(round): better than the optimum")
+            // Improved by moving those who take a kind: still within every limit, never worse,
+            // never better than the optimum.
+            let improved = lagrangian.improved(polished, deadline: ContinuousClock().now + .seconds(10))
+            XCTAssertTrue(problem.isFeasible(improved), "round \(round): improving passes a limit")
+            XCTAssertTrue(problem.evaluate(improved) >= problem.evaluate(polished), "round \(round): improving made it worse")
+            XCTAssertTrue(problem.evaluate(improved) <= bruteForcePlacement(problem), "round \(round): improved past the optimum")
+            if problem.evaluate(improved) > problem.evaluate(polished) { moved += 1 }
         }
         XCTAssertGreaterThan(repaired, 40, "the swaps were tried (\(refused) refused)")
+        XCTAssertGreaterThan(moved, 0, "no move of someone who takes a kind ever helped")
     }
 }

@@ -30,6 +30,9 @@ struct Flow {
     private var distance: [Int]
     private var previous: [Int]
     private var moves: [(gain: Int, item: Int)?]
+    /// Nodes whose best moves out may have changed since `moves` was read: an item came or
+    /// left (a heap's top can only change so), so only their rows are read again.
+    private var dirty: [Bool]
 
     var n: Int { model.nodeCount }
 
@@ -45,6 +48,7 @@ struct Flow {
         distance = [Int](repeating: 0, count: n)
         previous = [Int](repeating: -1, count: n)
         moves = [(gain: Int, item: Int)?](repeating: nil, count: n * n)
+        dirty = [Bool](repeating: true, count: n)
     }
 
     func count(_ item: Int, _ node: Int) -> Int {
@@ -68,6 +72,8 @@ struct Flow {
 
     /// One unit of `item` from `from` (nil: from outside) to `to` (nil: out of the flow).
     private mutating func move(_ item: Int, from: Int?, to: Int?) {
+        if let from { dirty[from] = true }
+        if let to { dirty[to] = true }
         let size = model.problem.sizes[item]
         if size == 1 {
             whole[item] = to.map(Int16.init) ?? -1
@@ -105,7 +111,10 @@ struct Flow {
     }
 
     private mutating func readMoves() {
-        for a in 0..<n { for b in 0..<n where a != b { moves[a * n + b] = top(a, b) } }
+        for a in 0..<n where dirty[a] {
+            for b in 0..<n where a != b { moves[a * n + b] = top(a, b) }
+            dirty[a] = false
+        }
     }
 
     /// Moves each link's item one unit, the chain read whole before anyone moves.

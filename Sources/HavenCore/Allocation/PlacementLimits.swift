@@ -311,6 +311,8 @@ struct Lagrangian {
     let problem: PlacementProblem
     /// The limits and countries that have a capacity.
     let rows: [(limit: Int, country: Int, capacity: Int)]
+    /// Per item: whether it takes a limited kind of place anywhere.
+    let takes: [Bool]
 
     init(_ problem: PlacementProblem) {
         self.problem = problem
@@ -319,6 +321,7 @@ struct Lagrangian {
             for country in 0..<problem.countryCount { if let capacity = limit.capacities[country] { rows.append((index, country, capacity)) } }
         }
         self.rows = rows
+        takes = (0..<problem.itemCount).map { item in problem.limits.contains { $0.uses[item] > 0 } }
     }
 
     struct Priced {
@@ -335,15 +338,16 @@ struct Lagrangian {
     /// The tightest bound found within `seconds`, or nil when no price improved on none.
     func best(people: Int, incumbent start: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
-        // Three quarters of the time for the prices, the rest for assignments from the three
-        // best price vectors (`keeping`: the priced problem searched, swapped, polished), the
-        // first always, the next while time is left for it.
+        // Three quarters of the time for the prices, the rest (and what the rounds leave) for
+        // assignments from the three best price vectors (`keeping`: the priced problem searched,
+        // swapped, polished, improved), the first always, the next while time is left for it.
         let deadline = clock.now + .milliseconds(Int(seconds * 750))
+        let finish = clock.now + .milliseconds(Int(seconds * 1_000))
         var prices = [Double](repeating: 0, count: rows.count)
         var best: Priced?
         // The priced scores of the rounds with the three lowest bounds: each may lead to a
         // different assignment within the limits, and the best of them is kept.
-        var tried: [(bound: Int, scores: [[Int?]])] = []
+        var tried: [(bound: Int, prices: [Int])] = []
         var theta = 1.0
         var stale = 0
         // The steps aim at the best score known; the first start (pools, repaired) is often far
@@ -357,15 +361,8 @@ struct Lagrangian {
         while round < 40, clock.now < deadline {
             round += 1
             let whole = prices.map { Int($0.rounded()) }
-            var scores = problem.scores.map { $0.map { $0.map { $0 * Self.factor } } }
-            var giveBack = 0
-            for (row, price) in zip(rows, whole) where price > 0 {
-                giveBack += price * row.capacity
-                let uses = problem.limits[row.limit].uses
-                for item in 0..<problem.itemCount where uses[item] > 0 {
-                    scores[item][row.country] = scores[item][row.country].map { $0 - price * uses[item] }
-                }
-            }
+            let scores = priced(whole)
+            let giveBack = zip(rows, whole).reduce(0) { $0 + $1.1 * $1.0.capacity }
             let lowered = PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
             let model = Model(lowered)
             let root = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
@@ -375,7 +372,7 @@ struct Lagrangian {
             guard split.people == people else { break }
             let bound = Model.floorDivide(split.score + giveBack, Self.factor)
             if tried.count < 3 || bound < tried[tried.count - 1].bound {
-                tried = Array((tried + [(bound, scores)]).sorted { $0.bound < $1.bound }.prefix(3))
+                tried = Array((tried + [(bound, whole)]).sorted { $0.bound < $1.bound }.prefix(3))
             }
             if bound < best?.scoreBound ?? Int.max {
                 best = Priced(model: model, root: root, giveBack: giveBack, scoreBound: bound, rounds: round, found: nil)
@@ -385,9 +382,9 @@ struct Lagrangian {
                 if stale >= 2 { theta /= 2; stale = 0 }
             }
             let now = clock.now
-            if round == 5, let priced = best, let index = tried.firstIndex(where: { $0.bound == priced.scoreBound }),
+            if round == 5, let current = best, let index = tried.firstIndex(where: { $0.bound == current.scoreBound }),
                now < deadline, deadline - now < (now - began) / 5 * 35 {
-                if let found = keeping(tried[index].scores, deadline: now + (deadline - now) / 6, base: base),
+                if let found = keeping(priced(tried[index].prices), deadline: now + (deadline - now) / 6, base: base),
                    problem.isFeasible(found) {
                     early = found
                     // Only an assignment with the most people bounds what the prices aim at.
@@ -417,22 +414,36 @@ struct Lagrangian {
         }
         guard best != nil else { return nil }
         best!.found = early
-        let end = clock.now + .milliseconds(Int(seconds * 250))
+        // The starts: from the three lowest bounds' prices, while the time lasts and the best
+        // found does not meet the bound.
+        let starts = tried.map(\.prices)
         var longest = Duration.zero
-        for (index, candidate) in tried.enumerated() {
+        for (index, start) in starts.enumerated() {
             let now = clock.now
-            // The next only while there is time for it, as long as the longest took, and the
-            // best found does not meet the bound already.
-            guard index == 0 || now + longest < end else { break }
+            // The next only while there is time for it, as long as the longest took.
+            guard index == 0 || now + longest < finish else { break }
             if let found = best!.found, problem.evaluate(found) >= (people, best!.scoreBound) { break }
-            let share = now < end ? (end - now) / (tried.count - index) : .zero
-            if let found = keeping(candidate.scores, deadline: now + share, base: base), problem.isFeasible(found) {
+            let share = now < finish ? (finish - now) / (starts.count - index) : .zero
+            if let found = keeping(priced(start), deadline: now + share, base: base), problem.isFeasible(found) {
                 let score = problem.evaluate(found)
                 if best!.found == nil || score > problem.evaluate(best!.found!) { best!.found = found }
             }
             longest = max(longest, clock.now - now)
         }
         return best
+    }
+
+    /// The scores multiplied by `factor`, each lowered by the prices of the places of a kind it
+    /// takes in a country (one price per row).
+    func priced(_ prices: [Int]) -> [[Int?]] {
+        var scores = problem.scores.map { $0.map { $0.map { $0 * Self.factor } } }
+        for (row, price) in zip(rows, prices) where price > 0 {
+            let uses = problem.limits[row.limit].uses
+            for item in 0..<problem.itemCount where uses[item] > 0 {
+                scores[item][row.country] = scores[item][row.country].map { $0 - price * uses[item] }
+            }
+        }
+        return scores
     }
 
     /// `assignment` brought within every limit: for each place of a kind taken too many in a
@@ -459,50 +470,179 @@ struct Lagrangian {
             assignment[item] = country
             place(item, country, 1)
         }
-        for _ in 0..<(problem.itemCount + 1) {
-            guard let (limit, country) = problem.limits.indices.lazy.flatMap({ index in
-                (0..<countries).lazy.filter { (freeOf[index][$0] ?? 0) < 0 }.map { (index, $0) }
-            }).first else { return assignment }
-            // From each country, the people alone who take no kind this country limits and gain
-            // most by coming here (8 at most: a larger family than that and the free places there stays).
-            var partners = [[(gain: Int, item: Int)]](repeating: [], count: countries)
-            for (item, from) in assignment.enumerated() where problem.sizes[item] == 1 {
-                guard let from, from != country, let here = problem.scores[item][from], let there = problem.scores[item][country],
-                      problem.limits.allSatisfy({ $0.uses[item] == 0 || $0.capacities[country] == nil }) else { continue }
-                partners[from].append((there - here, item))
-            }
-            for from in 0..<countries { partners[from] = Array(partners[from].sorted { ($0.gain, -$0.item) > ($1.gain, -$1.item) }.prefix(8)) }
-            var best: (gain: Int, item: Int, to: Int, partners: [Int])?
-            for (item, at) in assignment.enumerated() where at == country && problem.limits[limit].uses[item] > 0 {
-                let here = problem.scores[item][country]!
-                for to in 0..<countries where to != country {
-                    guard let there = problem.scores[item][to],
-                          problem.limits.indices.allSatisfy({ (freeOf[$0][to] ?? Int.max) >= problem.limits[$0].uses[item] }) else { continue }
-                    let need = max(0, problem.sizes[item] - free[to])
-                    guard need <= partners[to].count else { continue }
-                    let gain = there - here + partners[to].prefix(need).reduce(0) { $0 + $1.gain }
-                    if best.map({ gain > $0.gain }) ?? true { best = (gain, item, to, partners[to].prefix(need).map(\.item)) }
+        // A swap passes no limit, so it never adds to another row's excess: each row (limit,
+        // country) is settled in turn, its partners and takers read once. The partners used
+        // are the front of their country's list, and nobody else's gain changes.
+        var swaps = 0
+        for limit in problem.limits.indices {
+            for country in 0..<countries where (freeOf[limit][country] ?? 0) < 0 {
+                // From each country, the people alone who take no kind this country limits, those
+                // who gain most by coming here first (8 at most in one swap: a larger family than
+                // that and the free places there stays).
+                var partners = [[(gain: Int, item: Int)]](repeating: [], count: countries)
+                for (item, from) in assignment.enumerated() where problem.sizes[item] == 1 {
+                    guard let from, from != country, let here = problem.scores[item][from], let there = problem.scores[item][country],
+                          problem.limits.allSatisfy({ $0.uses[item] == 0 || $0.capacities[country] == nil }) else { continue }
+                    partners[from].append((there - here, item))
+                }
+                for from in 0..<countries { partners[from].sort { ($0.gain, -$0.item) > ($1.gain, -$1.item) } }
+                var used = [Int](repeating: 0, count: countries)
+                var takers = assignment.indices.filter { assignment[$0] == country && problem.limits[limit].uses[$0] > 0 }
+                while (freeOf[limit][country] ?? 0) < 0 {
+                    swaps += 1
+                    guard swaps <= problem.itemCount else { return nil }
+                    var best: (gain: Int, taker: Int, to: Int, need: Int)?
+                    for (position, item) in takers.enumerated() {
+                        let here = problem.scores[item][country]!
+                        for to in 0..<countries where to != country {
+                            guard let there = problem.scores[item][to],
+                                  problem.limits.indices.allSatisfy({ (freeOf[$0][to] ?? Int.max) >= problem.limits[$0].uses[item] }) else { continue }
+                            let need = max(0, problem.sizes[item] - free[to])
+                            let waiting = partners[to].count - used[to]
+                            guard need <= min(8, waiting) else { continue }
+                            let gain = there - here + partners[to][used[to]..<(used[to] + need)].reduce(0) { $0 + $1.gain }
+                            if best.map({ gain > $0.gain }) ?? true { best = (gain, position, to, need) }
+                        }
+                    }
+                    guard let best else { return nil }
+                    move(takers[best.taker], to: best.to)
+                    takers.remove(at: best.taker)
+                    for partner in partners[best.to][used[best.to]..<(used[best.to] + best.need)] { move(partner.item, to: country) }
+                    used[best.to] += best.need
                 }
             }
-            guard let best else { return nil }
-            move(best.item, to: best.to)
-            for partner in best.partners { move(partner, to: country) }
         }
-        return nil
+        return assignment
     }
 
     /// `assignment` (which keeps every limit) with everyone who takes no limited kind of place
     /// placed again, by the own search on the true scores, around those who do, where they
     /// are: no limit can be passed, and the rest is a problem without limits.
     func polished(_ assignment: [Int?], seconds: Double) -> [Int?] {
-        let takes = (0..<problem.itemCount).map { item in problem.limits.contains { $0.uses[item] > 0 } }
+        let around = pinned(assignment)
+        let again = PlacementSolver.solve(around, mip: nil, nodeLimit: 5_000, secondsLimit: seconds).assignment
+        return problem.isFeasible(again) && problem.evaluate(again) > problem.evaluate(assignment) ? again : assignment
+    }
+
+    /// The problem without limits in which everyone who takes a limited kind of place may only
+    /// stay where `assignment` puts them.
+    func pinned(_ assignment: [Int?]) -> PlacementProblem {
         let scores = problem.scores.indices.map { item -> [Int?] in
             guard takes[item] else { return problem.scores[item] }
             return problem.scores[item].indices.map { $0 == assignment[item] ? problem.scores[item][$0] : nil }
         }
-        let around = PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
-        let again = PlacementSolver.solve(around, mip: nil, nodeLimit: 5_000, secondsLimit: seconds).assignment
-        return problem.isFeasible(again) && problem.evaluate(again) > problem.evaluate(assignment) ? again : assignment
+        return PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
+    }
+
+    /// `assignment` (which keeps every limit, polished) improved by moving those who take a
+    /// limited kind of place: the relaxation around them prices each country's places (what
+    /// one more or fewer is worth to everyone else); by those prices, moves that gain (one of
+    /// them to another country with room of every kind they take, or two trading countries)
+    /// are made, the most promising first and `batch` at a time, and everyone else is placed
+    /// again around them. A batch is kept only when the true score grows, else the next tries
+    /// half as many.
+    func improved(_ start: [Int?], deadline: ContinuousClock.Instant) -> [Int?] {
+        let clock = ContinuousClock()
+        let countries = problem.countryCount
+        var current = start
+        var value = problem.evaluate(current)
+        var batch = 256
+        while clock.now < deadline, batch >= 1 {
+            let model = Model(pinned(current))
+            let relaxation = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
+            guard relaxation.feasible, clock.now < deadline else { break }
+            let prices = relaxation.prices
+            var freeOf = problem.limits.map { $0.capacities }
+            var places = problem.capacities
+            for (item, country) in current.enumerated() where takes[item] {
+                guard let country else { continue }
+                places[country] -= problem.sizes[item]
+                for index in problem.limits.indices { freeOf[index][country] = freeOf[index][country].map { $0 - problem.limits[index].uses[item] } }
+            }
+            // Per person, in the model's units, as the relaxation's prices are.
+            func unit(_ item: Int, _ country: Int) -> Int? {
+                let size = problem.sizes[item]
+                return problem.scores[item][country].map { (size * model.personWeight + $0) * (model.scale / size) }
+            }
+            // What moving `item` to `to` gains by the prices (nil where it may not go).
+            func gain(_ item: Int, _ to: Int) -> Int? {
+                guard let at = current[item], let here = unit(item, at), let there = unit(item, to) else { return nil }
+                return problem.sizes[item] * ((there - prices[to]) - (here - prices[at]))
+            }
+            // Single moves that gain, to any country; and pairs, one from A to B and one from B to
+            // A, for when the country one would gain most in has no room of the kind: per pair of
+            // countries and way of taking places (size and kinds), the one who gains most.
+            var candidates: [(gain: Int, moves: [(item: Int, to: Int)])] = []
+            var signatures: [[Int]: Int] = [:]
+            var signature = [Int](repeating: -1, count: problem.itemCount)
+            for item in 0..<problem.itemCount where takes[item] && current[item] != nil {
+                let key = [problem.sizes[item]] + problem.limits.map { $0.uses[item] }
+                if signatures[key] == nil { signatures[key] = signatures.count }
+                signature[item] = signatures[key]!
+            }
+            let kinds = signatures.count
+            var bestWay = [(gain: Int, item: Int)?](repeating: nil, count: countries * countries * max(1, kinds))
+            for item in 0..<problem.itemCount where signature[item] >= 0 {
+                let at = current[item]!
+                for to in 0..<countries where to != at {
+                    guard let gained = gain(item, to) else { continue }
+                    if gained > 0 { candidates.append((gained, [(item, to)])) }
+                    let slot = (at * countries + to) * kinds + signature[item]
+                    if gained > bestWay[slot]?.gain ?? Int.min { bestWay[slot] = (gained, item) }
+                }
+            }
+            for a in 0..<countries {
+                for b in (a + 1)..<countries {
+                    for one in 0..<kinds {
+                        guard let forth = bestWay[(a * countries + b) * kinds + one] else { continue }
+                        for other in 0..<kinds {
+                            guard let back = bestWay[(b * countries + a) * kinds + other], forth.gain + back.gain > 0 else { continue }
+                            candidates.append((forth.gain + back.gain, [(forth.item, b), (back.item, a)]))
+                        }
+                    }
+                }
+            }
+            guard !candidates.isEmpty else { break }
+            var next = current
+            var applied = 0
+            var moved = Set<Int>()
+            for candidate in candidates.sorted(by: { ($0.gain, -$0.moves[0].item) > ($1.gain, -$1.moves[0].item) }) where applied < batch {
+                guard candidate.moves.allSatisfy({ !moved.contains($0.item) }) else { continue }
+                // Room after every move of the set: places, and each kind where it is limited.
+                var placesAfter = places
+                var freeAfter = freeOf
+                for (item, to) in candidate.moves {
+                    let at = current[item]!
+                    placesAfter[to] -= problem.sizes[item]
+                    placesAfter[at] += problem.sizes[item]
+                    for index in problem.limits.indices {
+                        let uses = problem.limits[index].uses[item]
+                        freeAfter[index][to] = freeAfter[index][to].map { $0 - uses }
+                        freeAfter[index][at] = freeAfter[index][at].map { $0 + uses }
+                    }
+                }
+                guard placesAfter.allSatisfy({ $0 >= 0 }), freeAfter.allSatisfy({ $0.allSatisfy { ($0 ?? 0) >= 0 } }) else { continue }
+                places = placesAfter
+                freeOf = freeAfter
+                for (item, to) in candidate.moves {
+                    next[item] = to
+                    moved.insert(item)
+                }
+                applied += 1
+            }
+            guard applied > 0 else { break }
+            let left = (deadline - clock.now).components
+            let again = PlacementSolver.solve(pinned(next), mip: nil, nodeLimit: 5_000,
+                                              secondsLimit: max(0.05, Double(left.seconds) + Double(left.attoseconds) * 1e-18)).assignment
+            let tried = problem.evaluate(again)
+            if problem.isFeasible(again), tried > value {
+                current = again
+                value = tried
+            } else {
+                batch /= 2
+            }
+        }
+        return current
     }
 
     /// An assignment that keeps every limit, from the priced scores `lowered`: the priced
@@ -524,7 +664,9 @@ struct Lagrangian {
             let excess = problem.limitExcess(assignment)
             if let kept = excess.isEmpty ? assignment : swapped(assignment) {
                 let answer = polished(kept, seconds: max(0.05, seconds / 2))
-                return problem.isFeasible(answer) ? answer : nil
+                guard problem.isFeasible(answer) else { return nil }
+                let better = improved(answer, deadline: deadline)
+                return problem.isFeasible(better) ? better : answer
             }
             // Out of time: the few it still passes are moved as the first start was.
             guard clock.now < deadline else { return PlacementSolver.repair(problem, assignment, model: base) }
