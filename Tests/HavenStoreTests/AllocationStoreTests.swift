@@ -89,6 +89,33 @@ final class AllocationStoreTests: StoreTestCase {
         XCTAssertTrue(StoreCheck.run(at: storeURL).isSound)
     }
 
+    func testTheCheckFindsAKindOfPlaceTakenMoreOftenThanTheCountryHasIt() throws {
+        // Issue 26: Germany has two places, one with medical support; two approved cases take
+        // places there, one of them the medical one. The store refuses a number below that, so
+        // the countries file is written by hand, as a damaged or hand-edited store would have it.
+        let store = try makeStore()
+        store.referenceCountries = countries
+        _ = try store.changeHostCountries(.setPlaces(CountryCode("DE")!, quota: 2, capacities: [.medicalSupport: 1]), by: admin, at: now)
+        for (index, record) in demoCases(2).enumerated() {
+            var allocated = record
+            allocated.stage = .relocation
+            allocated.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: anna.user, proposedAt: now,
+                                                      review: Review(verdict: .approved, by: "maria.s", at: now))
+            allocated.allocation?.places = index == 0 ? [.medicalSupport] : nil
+            _ = try store.save(allocated, basedOn: nil, by: anna, at: now)
+        }
+        XCTAssertTrue(StoreCheck.run(at: storeURL).isSound, "\(StoreCheck.run(at: storeURL).problems)")
+        let path = storeURL.appendingPathComponent(FileCaseStore.countriesFile)
+        var file = try JSONDecoder().decode(CountriesFile.self, from: Data(contentsOf: path))
+        file.countries[0].capacities[.medicalSupport] = 0
+        try JSONEncoder().encode(file).write(to: path)
+        let report = StoreCheck.run(at: storeURL)
+        XCTAssertFalse(report.isSound)
+        XCTAssertEqual(report.problems.map { "\($0)" }.filter { $0.contains("medical support") }.count, 1, "\(report.problems)")
+        XCTAssertTrue(report.problems.contains { "\($0)".contains("1 case allocated to Germany takes a place with medical support but it has 0") },
+                      "\(report.problems)")
+    }
+
     func testAnImportCannotAllocatePastAQuota() throws {
         let store = try makeStore()
         store.referenceCountries = countries

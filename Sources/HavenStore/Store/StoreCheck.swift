@@ -140,7 +140,8 @@ public enum StoreCheck {
             }
         }
         // The host-countries file, when an administrator has written one: readable, and no
-        // quota below the places the cases use.
+        // quota below the places the cases use, nor a number of a kind of place below the
+        // places of that kind they use.
         let countriesPath = directory.appendingPathComponent(FileCaseStore.countriesFile).path
         if let data = FileManager.default.contents(atPath: countriesPath) {
             if let file = try? JSONDecoder().decode(CountriesFile.self, from: data) {
@@ -148,6 +149,17 @@ public enum StoreCheck {
                 for country in allocatedTo { used[country, default: 0] += 1 }
                 for country in file.countries where (used[country.code] ?? 0) > country.quota {
                     damaged(countriesPath, country.code.rawValue, "\(used[country.code]!) cases are allocated to \(country.name) but its quota is \(country.quota)")
+                }
+                let ledger = QuotaLedger(countries: file.countries, summaries: latestSummaries)
+                for country in file.countries {
+                    for kind in PlaceKind.allCases {
+                        guard let capacity = country.capacity(kind) else { continue }
+                        let taking = ledger.used(kind, in: country.code)
+                        guard taking > capacity else { continue }
+                        damaged(countriesPath, country.code.rawValue,
+                                (taking == 1 ? "1 case allocated to \(country.name) takes \(kind.one)"
+                                    : "\(taking) cases allocated to \(country.name) take \(kind.plural)") + " but it has \(capacity)")
+                    }
                 }
             } else {
                 damaged(countriesPath, "whole file", "not a Haven host-countries file")
