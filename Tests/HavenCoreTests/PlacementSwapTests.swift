@@ -58,6 +58,34 @@ final class PlacementSwapTests: XCTestCase {
         XCTAssertEqual(problem.evaluate(improved).score, 20)
     }
 
+    func testTwoSwapsFromOneRowTakeTheNextPartnersInTurn() {
+        // Three people in country 0 need its one medical place; both countries are full. The
+        // one who loses least (2) goes first, with the person in country 1 who gains most by
+        // coming (3); then the next (4), with the next partner (2), not the first again.
+        let problem = PlacementProblem(sizes: [1, 1, 1, 1, 1, 1],
+                                       scores: [[10, 0], [5, 3], [6, 2], [3, 0], [2, 0], [1, 0]], capacities: [3, 3],
+                                       limits: [PlacementLimit(name: "medical-support", capacities: [1, nil], uses: [1, 1, 1, 0, 0, 0])])
+        let swapped = Lagrangian(problem).swapped([0, 0, 0, 1, 1, 1])
+        XCTAssertEqual(swapped, [0, 1, 1, 0, 0, 1])
+        XCTAssertEqual(swapped.map(problem.isFeasible), true)
+    }
+
+    func testAFamilyThatTakesAKindMovesWholeAndAnImprovementOutOfTimeChangesNothing() {
+        // The family (two people, one housing unit) sits in country 1 (2 points); country 0,
+        // with its one unit, would give it 30, and the two people alone there are as well off in
+        // country 1.
+        let problem = PlacementProblem(sizes: [2, 1, 1], scores: [[30, 2], [5, 5], [5, 5]], capacities: [2, 2],
+                                       limits: [PlacementLimit(name: "family-housing", capacities: [1, nil], uses: [1, 0, 0])])
+        let lagrangian = Lagrangian(problem)
+        let start: [Int?] = [1, 0, 0]
+        XCTAssertEqual(lagrangian.improved(start, deadline: ContinuousClock().now - .seconds(1)), start)
+        let improved = lagrangian.improved(start, deadline: ContinuousClock().now + .seconds(10))
+        XCTAssertEqual(improved, [0, 1, 1])
+        XCTAssertEqual(problem.evaluate(improved).score, 40)
+        // Told the answer is enough already, it stops at once.
+        XCTAssertEqual(lagrangian.improved(start, deadline: ContinuousClock().now + .seconds(10), enough: (4, 12)), start)
+    }
+
     func testSwapsNeverPassALimitOrLoseAPerson() {
         // Random small problems: the answer without limits, then the swaps. Whatever they
         // return keeps every limit and places as many people, and polished it is still within

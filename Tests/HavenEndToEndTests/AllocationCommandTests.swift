@@ -96,6 +96,11 @@ final class AllocationCommandTests: CommandTestCase {
         let places = try haven("countries", "set-places", "DE", "medical-support", "900", "--store", admin)
         XCTAssertEqual(places.status, 0, places.output)
         XCTAssertTrue(places.output.contains("medical_used"), places.output)
+        XCTAssertFalse(places.output.contains("Note:"), places.output)
+        // Above the quota: kept (the quota may be raised later), and said.
+        let above = try haven("countries", "set-places", "DE", "family-housing", "7000", "--store", admin)
+        XCTAssertEqual(above.status, 0, above.output)
+        XCTAssertTrue(above.output.contains("Note: Germany: family housing 7000 above the quota 6500: only 6500 usable."), above.output)
         let beds = try haven("countries", "set-places", "DE", "beds", "9", "--store", admin)
         XCTAssertEqual(beds.status, 1)
         XCTAssertTrue(beds.output.contains("beds is not a kind of place: family-housing or medical-support."), beds.output)

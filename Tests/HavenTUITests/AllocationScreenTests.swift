@@ -193,6 +193,15 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(root.lines.joined().contains("12"), root.lines.joined(separator: "\n"))
         root.press([.backspace, .backspace, .control("s")])
         XCTAssertEqual(try store.hostCountries()[0].capacities, [.medicalSupport: 3])
+        // A number above the quota is kept (the quota may be raised later), and the status says
+        // only the quota's worth can be used.
+        XCTAssertFalse(root.lines.joined().contains("above the quota"), root.lines.joined(separator: "\n"))
+        root.press([.character("e"), .tab, .tab, .backspace])
+        root.type("50")
+        root.press([.control("s")])
+        XCTAssertEqual(try store.hostCountries()[0].capacities, [.medicalSupport: 50])
+        XCTAssertTrue(root.lines.joined().contains("Saved DE: medical support 50 above the quota 40: only 40 usable."),
+                      root.lines.joined(separator: "\n"))
     }
 
     func testAnAdministratorAddsAndRemovesACountryFromTheScreen() throws {

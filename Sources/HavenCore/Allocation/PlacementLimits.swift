@@ -338,22 +338,24 @@ struct Lagrangian {
     /// The tightest bound found within `seconds`, or nil when no price improved on none.
     func best(people: Int, incumbent start: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
-        // Three quarters of the time for the prices, the rest (and what the rounds leave) for
-        // assignments from the three best price vectors (`keeping`: the priced problem searched,
-        // swapped, polished, improved), the first always, the next while time is left for it.
+        // At most three quarters of the time for the prices, the rest (and what the rounds
+        // leave) for assignments from the three best price vectors (`keeping`: the priced
+        // problem searched, swapped, polished, improved), the first always, the next while time
+        // is left for it.
         let deadline = clock.now + .milliseconds(Int(seconds * 750))
         let finish = clock.now + .milliseconds(Int(seconds * 1_000))
         var prices = [Double](repeating: 0, count: rows.count)
         var best: Priced?
-        // The priced scores of the rounds with the three lowest bounds: each may lead to a
-        // different assignment within the limits, and the best of them is kept.
+        // The prices of the rounds with the three lowest bounds: each may lead to a different
+        // assignment within the limits, and the best of them is kept.
         var tried: [(bound: Int, prices: [Int])] = []
         var theta = 1.0
         var stale = 0
         // The steps aim at the best score known; the first start (pools, repaired) is often far
         // below the optimum, which makes them too long. When the rounds are too slow to run to
-        // their 40 (120,000 cases: about a second each), an assignment from the best prices
-        // after 5 rounds gives a nearer aim, and is kept as a start.
+        // their 40 (120,000 cases on a loaded machine; about 0.55 s each when idle, which fits),
+        // an assignment from the best prices after 5 rounds gives a nearer aim, and is kept as
+        // a start.
         var incumbent = start
         var early: [Int?]?
         let began = clock.now
@@ -384,7 +386,9 @@ struct Lagrangian {
             let now = clock.now
             if round == 5, let current = best, let index = tried.firstIndex(where: { $0.bound == current.scoreBound }),
                now < deadline, deadline - now < (now - began) / 5 * 35 {
-                if let found = keeping(priced(tried[index].prices), deadline: now + (deadline - now) / 6, base: base),
+                var spent = Duration.zero
+                if let found = keeping(priced(tried[index].prices), deadline: now + (deadline - now) / 6, base: base,
+                                       enough: (people, current.scoreBound), spent: &spent),
                    problem.isFeasible(found) {
                     early = found
                     // Only an assignment with the most people bounds what the prices aim at.
@@ -415,20 +419,23 @@ struct Lagrangian {
         guard best != nil else { return nil }
         best!.found = early
         // The starts: from the three lowest bounds' prices, while the time lasts and the best
-        // found does not meet the bound.
+        // found does not meet the bound, each a share of what is left. The next starts only when
+        // what a start must do before it can stop (search, swaps, polishing) has time to end.
         let starts = tried.map(\.prices)
-        var longest = Duration.zero
+        var before = Duration.zero
         for (index, start) in starts.enumerated() {
             let now = clock.now
-            // The next only while there is time for it, as long as the longest took.
-            guard index == 0 || now + longest < finish else { break }
-            if let found = best!.found, problem.evaluate(found) >= (people, best!.scoreBound) { break }
+            guard index == 0 || now + before < finish else { break }
+            let enough = (people, best!.scoreBound)
+            if let found = best!.found, problem.evaluate(found) >= enough { break }
             let share = now < finish ? (finish - now) / (starts.count - index) : .zero
-            if let found = keeping(priced(start), deadline: now + share, base: base), problem.isFeasible(found) {
+            var spent = Duration.zero
+            if let found = keeping(priced(start), deadline: now + share, base: base, enough: enough, spent: &spent),
+               problem.isFeasible(found) {
                 let score = problem.evaluate(found)
                 if best!.found == nil || score > problem.evaluate(best!.found!) { best!.found = found }
             }
-            longest = max(longest, clock.now - now)
+            before = max(before, spent)
         }
         return best
     }
@@ -541,72 +548,28 @@ struct Lagrangian {
     /// are made, the most promising first and `batch` at a time, and everyone else is placed
     /// again around them. A batch is kept only when the true score grows, else the next tries
     /// half as many.
-    func improved(_ start: [Int?], deadline: ContinuousClock.Instant) -> [Int?] {
+    func improved(_ start: [Int?], deadline: ContinuousClock.Instant, enough: (people: Int, score: Int)? = nil) -> [Int?] {
         let clock = ContinuousClock()
-        let countries = problem.countryCount
         var current = start
         var value = problem.evaluate(current)
         var batch = 256
-        while clock.now < deadline, batch >= 1 {
-            let model = Model(pinned(current))
-            let relaxation = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
-            guard relaxation.feasible, clock.now < deadline else { break }
-            let prices = relaxation.prices
-            var freeOf = problem.limits.map { $0.capacities }
-            var places = problem.capacities
-            for (item, country) in current.enumerated() where takes[item] {
-                guard let country else { continue }
-                places[country] -= problem.sizes[item]
-                for index in problem.limits.indices { freeOf[index][country] = freeOf[index][country].map { $0 - problem.limits[index].uses[item] } }
-            }
-            // Per person, in the model's units, as the relaxation's prices are.
-            func unit(_ item: Int, _ country: Int) -> Int? {
-                let size = problem.sizes[item]
-                return problem.scores[item][country].map { (size * model.personWeight + $0) * (model.scale / size) }
-            }
-            // What moving `item` to `to` gains by the prices (nil where it may not go).
-            func gain(_ item: Int, _ to: Int) -> Int? {
-                guard let at = current[item], let here = unit(item, at), let there = unit(item, to) else { return nil }
-                return problem.sizes[item] * ((there - prices[to]) - (here - prices[at]))
-            }
-            // Single moves that gain, to any country; and pairs, one from A to B and one from B to
-            // A, for when the country one would gain most in has no room of the kind: per pair of
-            // countries and way of taking places (size and kinds), the one who gains most.
-            var candidates: [(gain: Int, moves: [(item: Int, to: Int)])] = []
-            var signatures: [[Int]: Int] = [:]
-            var signature = [Int](repeating: -1, count: problem.itemCount)
-            for item in 0..<problem.itemCount where takes[item] && current[item] != nil {
-                let key = [problem.sizes[item]] + problem.limits.map { $0.uses[item] }
-                if signatures[key] == nil { signatures[key] = signatures.count }
-                signature[item] = signatures[key]!
-            }
-            let kinds = signatures.count
-            var bestWay = [(gain: Int, item: Int)?](repeating: nil, count: countries * countries * max(1, kinds))
-            for item in 0..<problem.itemCount where signature[item] >= 0 {
-                let at = current[item]!
-                for to in 0..<countries where to != at {
-                    guard let gained = gain(item, to) else { continue }
-                    if gained > 0 { candidates.append((gained, [(item, to)])) }
-                    let slot = (at * countries + to) * kinds + signature[item]
-                    if gained > bestWay[slot]?.gain ?? Int.min { bestWay[slot] = (gained, item) }
-                }
-            }
-            for a in 0..<countries {
-                for b in (a + 1)..<countries {
-                    for one in 0..<kinds {
-                        guard let forth = bestWay[(a * countries + b) * kinds + one] else { continue }
-                        for other in 0..<kinds {
-                            guard let back = bestWay[(b * countries + a) * kinds + other], forth.gain + back.gain > 0 else { continue }
-                            candidates.append((forth.gain + back.gain, [(forth.item, b), (back.item, a)]))
-                        }
-                    }
-                }
-            }
-            guard !candidates.isEmpty else { break }
+        // The moves worked out for `current`, kept while a batch fails (current unchanged).
+        var worked: (candidates: [(gain: Int, moves: [(item: Int, to: Int)])], places: [Int], freeOf: [[Int?]])?
+        var longest = Duration.zero
+        while batch >= 1, enough.map({ value < $0 }) ?? true {
+            // A pass only when it can end in time (the solve below looks at its limit only
+            // after its first relaxations).
+            let began = clock.now
+            guard began + longest < deadline else { break }
+            if worked == nil { worked = moves(current) }
+            guard let (candidates, placesNow, freeNow) = worked else { break }
+            var places = placesNow
+            var freeOf = freeNow
             var next = current
             var applied = 0
             var moved = Set<Int>()
-            for candidate in candidates.sorted(by: { ($0.gain, -$0.moves[0].item) > ($1.gain, -$1.moves[0].item) }) where applied < batch {
+            for candidate in candidates {
+                guard applied < batch else { break }
                 guard candidate.moves.allSatisfy({ !moved.contains($0.item) }) else { continue }
                 // Room after every move of the set: places, and each kind where it is limited.
                 var placesAfter = places
@@ -630,7 +593,7 @@ struct Lagrangian {
                 }
                 applied += 1
             }
-            guard applied > 0 else { break }
+            guard applied > 0, clock.now < deadline else { break }
             let left = (deadline - clock.now).components
             let again = PlacementSolver.solve(pinned(next), mip: nil, nodeLimit: 5_000,
                                               secondsLimit: max(0.05, Double(left.seconds) + Double(left.attoseconds) * 1e-18)).assignment
@@ -638,24 +601,93 @@ struct Lagrangian {
             if problem.isFeasible(again), tried > value {
                 current = again
                 value = tried
+                worked = nil
             } else {
                 batch /= 2
             }
+            longest = max(longest, clock.now - began)
         }
         return current
+    }
+
+    /// The moves `improved` tries from `current`, most promising first, with the places and
+    /// the room of each kind left by those who take a kind; nil when the relaxation around
+    /// them has no solution or no move gains.
+    func moves(_ current: [Int?]) -> (candidates: [(gain: Int, moves: [(item: Int, to: Int)])], places: [Int], freeOf: [[Int?]])? {
+        let countries = problem.countryCount
+        let model = Model(pinned(current))
+        let relaxation = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
+        guard relaxation.feasible else { return nil }
+        let prices = relaxation.prices
+        var freeOf = problem.limits.map { $0.capacities }
+        var places = problem.capacities
+        for (item, country) in current.enumerated() where takes[item] {
+            guard let country else { continue }
+            places[country] -= problem.sizes[item]
+            for index in problem.limits.indices { freeOf[index][country] = freeOf[index][country].map { $0 - problem.limits[index].uses[item] } }
+        }
+        // Per person, in the model's units, as the relaxation's prices are.
+        func unit(_ item: Int, _ country: Int) -> Int? {
+            let size = problem.sizes[item]
+            return problem.scores[item][country].map { (size * model.personWeight + $0) * (model.scale / size) }
+        }
+        // What moving `item` to `to` gains by the prices (nil where it may not go).
+        func gain(_ item: Int, _ to: Int) -> Int? {
+            guard let at = current[item], let here = unit(item, at), let there = unit(item, to) else { return nil }
+            return problem.sizes[item] * ((there - prices[to]) - (here - prices[at]))
+        }
+        // Single moves that gain, to any country; and pairs, one from A to B and one from B to
+        // A, for when the country one would gain most in has no room of the kind: per pair of
+        // countries and way of taking places (size and kinds), the one who gains most.
+        var candidates: [(gain: Int, moves: [(item: Int, to: Int)])] = []
+        var signatures: [[Int]: Int] = [:]
+        var signature = [Int](repeating: -1, count: problem.itemCount)
+        for item in 0..<problem.itemCount where takes[item] && current[item] != nil {
+            let key = [problem.sizes[item]] + problem.limits.map { $0.uses[item] }
+            if signatures[key] == nil { signatures[key] = signatures.count }
+            signature[item] = signatures[key]!
+        }
+        let kinds = signatures.count
+        var bestWay = [(gain: Int, item: Int)?](repeating: nil, count: countries * countries * max(1, kinds))
+        for item in 0..<problem.itemCount where signature[item] >= 0 {
+            let at = current[item]!
+            for to in 0..<countries where to != at {
+                guard let gained = gain(item, to) else { continue }
+                if gained > 0 { candidates.append((gained, [(item, to)])) }
+                let slot = (at * countries + to) * kinds + signature[item]
+                if gained > bestWay[slot]?.gain ?? Int.min { bestWay[slot] = (gained, item) }
+            }
+        }
+        for a in 0..<countries {
+            for b in (a + 1)..<countries {
+                for one in 0..<kinds {
+                    guard let forth = bestWay[(a * countries + b) * kinds + one] else { continue }
+                    for other in 0..<kinds {
+                        guard let back = bestWay[(b * countries + a) * kinds + other], forth.gain + back.gain > 0 else { continue }
+                        candidates.append((forth.gain + back.gain, [(forth.item, b), (back.item, a)]))
+                    }
+                }
+            }
+        }
+        guard !candidates.isEmpty else { return nil }
+        let sorted = candidates.sorted { ($0.gain, -$0.moves[0].item) > ($1.gain, -$1.moves[0].item) }
+        return (sorted, places, freeOf)
     }
 
     /// An assignment that keeps every limit, from the priced scores `lowered`: the priced
     /// problem solved by the own search (families whole), the places of a kind it takes too
     /// many of given back by the swaps that cost least (`swapped`), and everyone else placed
-    /// again around them (`polished`). When no swap fits, the items that lose least by it are
-    /// barred from a country whose limit is passed, and again, until none is passed (each round
-    /// bars more, so it ends).
-    func keeping(_ lowered: [[Int?]], deadline: ContinuousClock.Instant, base: Model) -> [Int?]? {
+    /// again around them (`polished`), then moved while the time lasts (`improved`, until the
+    /// answer is `enough`). When no swap fits, the items that lose least by it are barred from
+    /// a country whose limit is passed, and again, until none is passed (each round bars more,
+    /// so it ends). `spent`: how long it took before it could stop (all but the moves).
+    func keeping(_ lowered: [[Int?]], deadline: ContinuousClock.Instant, base: Model, enough: (people: Int, score: Int)? = nil,
+                 spent: inout Duration) -> [Int?]? {
+        let clock = ContinuousClock()
+        let began = clock.now
         var scores = lowered
         let items = Array(0..<problem.itemCount)
         let countries = problem.countryCount
-        let clock = ContinuousClock()
         for _ in 0..<50 {
             let left = clock.now < deadline ? (deadline - clock.now).components : (seconds: 0, attoseconds: 0)
             let seconds = Double(left.seconds) + Double(left.attoseconds) * 1e-18
@@ -664,12 +696,16 @@ struct Lagrangian {
             let excess = problem.limitExcess(assignment)
             if let kept = excess.isEmpty ? assignment : swapped(assignment) {
                 let answer = polished(kept, seconds: max(0.05, seconds / 2))
+                spent = clock.now - began
                 guard problem.isFeasible(answer) else { return nil }
-                let better = improved(answer, deadline: deadline)
+                let better = improved(answer, deadline: deadline, enough: enough)
                 return problem.isFeasible(better) ? better : answer
             }
             // Out of time: the few it still passes are moved as the first start was.
-            guard clock.now < deadline else { return PlacementSolver.repair(problem, assignment, model: base) }
+            guard clock.now < deadline else {
+                spent = clock.now - began
+                return PlacementSolver.repair(problem, assignment, model: base)
+            }
             for (limit, country, over) in excess {
                 let uses = problem.limits[limit].uses
                 let takers = items.filter { assignment[$0] == country && uses[$0] > 0 }

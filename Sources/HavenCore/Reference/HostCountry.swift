@@ -25,6 +25,16 @@ public struct HostCountry: Hashable, Codable, Sendable, Identifiable {
     /// The places of `kind` the country has: nil when only the quota limits them.
     public func capacity(_ kind: PlaceKind) -> Int? { capacities[kind] }
 
+    /// A word for whoever set a kind's number above the quota (allowed: the quota may be
+    /// raised later, but a place of a kind is one of the country's places, so only as many
+    /// as the quota can be used meanwhile): "medical support 50 above the quota 30: only 30
+    /// usable"; nil when no kind is.
+    public var kindsAboveQuota: String? {
+        let above = PlaceKind.allCases.compactMap { kind in capacities[kind].flatMap { $0 > quota ? "\(kind.shortTitle) \($0)" : nil } }
+        guard !above.isEmpty else { return nil }
+        return above.joined(separator: " and ") + " above the quota \(quota): only \(quota) usable"
+    }
+
     enum CodingKeys: String, CodingKey {
         case code, name, languages, quota, capacities
     }

@@ -299,6 +299,10 @@ public struct ChangeCountries: StoreTask {
     public func run(in session: SessionServices) -> [Command] {
         session.withStore { store in
             let countries = try store.changeHostCountries(change, by: session.actor, at: session.now)
+            // A kind's number above the quota is kept, and said (only the quota's worth is usable).
+            if let note = countries.first(where: { $0.code == change.country })?.kindsAboveQuota {
+                return [.storeChanged, .message(StoreReply.hostCountries(countries)), .status("Saved \(change.country): \(note).", .warning)]
+            }
             return [.storeChanged, .message(StoreReply.hostCountries(countries)), .status("Saved the change to \(change.country).", .info)]
         }
     }

@@ -240,10 +240,14 @@ struct CountriesCommand: ParsableCommand {
         default:
             throw HavenFailure("\(action) is not an action here; use list, set-quota, set-places, add or remove.")
         }
+        var note: String?
         if let change {
-            do { _ = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }
+            let countries: [HostCountry]
+            do { countries = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }
+            note = countries.first { $0.code == change.country }.flatMap { country in country.kindsAboveQuota.map { "Note: \(country.name): \($0)." } }
         }
         // The same table as `haven report --kind quotas`, on the store's list as it is now.
         print(Reports.quotas(try opened.summaries(), countries: try opened.hostCountries()).text, terminator: "")
+        if let note { print(note) }
     }
 }
