@@ -131,6 +131,10 @@ final class AllocationForecastTests: XCTestCase {
         XCTAssertTrue(proposal.preferences?.contains("1st DE: \(mine.0) points against \(mine.1) here, its places kept for people expected later") == true,
                       proposal.preferences ?? "")
         XCTAssertTrue(AllocationRun.summary(result, queued: 1).hasSuffix("look-ahead: test forecast."))
+        XCTAssertTrue(AllocationRun.summary(result, queued: 1).hasPrefix("Placed 1 of 1; total score"), "no linked cases, no \"0 families\"")
+        var grouped = result
+        grouped.familyGroups = 2
+        XCTAssertTrue(AllocationRun.summary(grouped, queued: 1).hasPrefix("Placed 1 of 1 (2 groups of linked cases kept together); "))
         XCTAssertEqual(AllocationRun.shortSummary(result, queued: 1), "Placed 1 of 1 · score \(mine.1) · look-ahead, optimal")
     }
 

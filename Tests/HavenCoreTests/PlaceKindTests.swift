@@ -94,7 +94,7 @@ final class PlaceKindTests: XCTestCase {
         let ledger = QuotaLedger(countries: countries, summaries: [CaseSummary(record: held, version: CaseVersion(1))])
         let admin = Actor(user: "olga.a", role: .administrator)
         XCTAssertThrowsError(try ledger.applying(.setCapacity(code("DE"), .medicalSupport, 0), by: admin)) { error in
-            XCTAssertEqual("\(error)", "Germany (DE) cannot have 0 medical support places: 0 used, 1 held.")
+            XCTAssertEqual("\(error)", "Germany (DE) cannot have 0 medical support places: 0 used, 1 held (1 at least).")
         }
         XCTAssertThrowsError(try ledger.applying(.setCapacity(code("NL"), .familyHousing, -1), by: admin))
         XCTAssertThrowsError(try ledger.applying(.setCapacity(code("NL"), .familyHousing, 4), by: Fixtures.anna), "caseworkers cannot")
@@ -162,8 +162,21 @@ final class PlaceKindTests: XCTestCase {
         // The runner-up's explanation counts the kind: DE has places but no medical one left.
         let usedUp = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]]).run(profiles)
         XCTAssertTrue(usedUp.proposals.allSatisfy { $0.country != code("DE") })
-        XCTAssertTrue(usedUp.proposals.contains { $0.runnerUp == code("DE") && $0.runnerUpReason.contains("but has no place left") },
+        XCTAssertTrue(usedUp.proposals.contains { $0.runnerUp == code("DE") && $0.runnerUpReason.contains("but has no medical support place left.") },
                       "\(usedUp.proposals.map(\.runnerUpReason))")
+        XCTAssertFalse(usedUp.proposals.contains { $0.runnerUpReason.contains("no place left") }, "DE has places: \(usedUp.proposals.map(\.runnerUpReason))")
+        // A stated preference for DE says the same.
+        let preferring = profiles.map { profile -> AllocationProfile in
+            var next = profile
+            next.preferences = [code("DE")]
+            return next
+        }
+        let standing = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]]).run(preferring)
+        XCTAssertEqual(standing.proposals.first?.preferences, "1st DE: no medical support place left", "\(standing.proposals.map(\.preferences))")
+        // Where DE has no place at all, that is what is said.
+        let noPlace = AllocationBatch(scorer: scorer, free: [code("DE"): 0, code("NL"): 3, code("GB"): 3],
+                                      freeOfKind: [.medicalSupport: [code("DE"): 0]]).run(preferring)
+        XCTAssertEqual(noPlace.proposals.first?.preferences, "1st DE: no place left", "\(noPlace.proposals.map(\.preferences))")
         // A proposal by hand: DE is refused for a case that needs what DE has no more of.
         let batch = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]])
         let choice = AllocationChoice(profile: profiles[0], batch: batch)

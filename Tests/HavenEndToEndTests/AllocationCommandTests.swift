@@ -107,6 +107,9 @@ final class AllocationCommandTests: CommandTestCase {
         let negative = try haven("countries", "set-places", "DE", "family-housing", "--store", admin, "--", "-1")
         XCTAssertEqual(negative.status, 1)
         XCTAssertTrue(negative.output.contains("The family housing units of DE cannot be -1"), negative.output)
+        let bare = try haven("countries", "set-places", "DE", "family-housing", "-1", "--store", admin)
+        XCTAssertEqual(bare.status, 1)
+        XCTAssertTrue(bare.output.contains("The family housing units of DE cannot be -1"), bare.output)
         XCTAssertEqual(try haven("countries", "set-places", "DE", "medical-support", "none", "--store", admin).status, 0)
         XCTAssertTrue(try haven("check", "--store", admin).output.hasSuffix("sound\n"))
     }

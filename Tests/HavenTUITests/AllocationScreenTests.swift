@@ -185,6 +185,7 @@ final class AllocationScreenTests: XCTestCase {
         root.press([.control("s")])
         XCTAssertEqual(root.topScreen.title, "Allocation")
         XCTAssertEqual(try store.hostCountries()[0].capacities, [.familyHousing: 12, .medicalSupport: 3])
+        XCTAssertTrue(root.lines.joined().contains("Saved DE: quota 40, family housing 12, medical support 3."), root.lines.joined(separator: "\n"))
         XCTAssertTrue(root.lines.joined().contains("medical support: 0 used, 0 held, 3 free of 3"), root.lines.joined(separator: "\n"))
         XCTAssertEqual(store.auditTrail(matching: AuditFilter(), limit: 1).first?.changes.first?.after,
                        "Germany; languages de; quota 40; family housing 12; medical support 3")
@@ -201,6 +202,8 @@ final class AllocationScreenTests: XCTestCase {
         root.press([.control("s")])
         XCTAssertEqual(try store.hostCountries()[0].capacities, [.medicalSupport: 50])
         XCTAssertTrue(root.lines.joined().contains("Saved DE: medical support 50 above the quota 40: only 40 usable."),
+                      root.lines.joined(separator: "\n"))
+        XCTAssertTrue(root.lines.joined().contains("medical support: 0 used, 0 held, 50 free of 50, 40 within the quota"),
                       root.lines.joined(separator: "\n"))
     }
 

@@ -138,6 +138,20 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 2 · 1 marked")
     }
 
+    /// A confirmation longer than the screen ends with how many more, on a row of its own: no
+    /// case line under it (a walk found "… and 132 more linesгорий Валерьевич").
+    func testALongApprovalListEndsWithHowManyMoreOnARowOfItsOwn() throws {
+        let store = try makeStore()
+        let summaries = store.summaries()
+        let screen = ApprovalsScreen(cases: summaries, context: context("maria.s"))
+        let batch = ApprovalsScreen.Batch(approve: Array(repeating: summaries, count: 4).flatMap { $0 }, skipped: [])
+        var canvas = Canvas(size: Size(width: 80, height: 8))
+        screen.renderBatch(batch, into: &canvas, area: Rect(x: 0, y: 0, width: 80, height: 8))
+        let hidden = batch.approve.count - 5
+        XCTAssertEqual(canvas.line(7), " … and \(hidden) more lines", canvas.lines.joined(separator: "\n"))
+        XCTAssertEqual(canvas.lines.filter { $0.hasPrefix(" HV-") }.count, 5, canvas.lines.joined(separator: "\n"))
+    }
+
     /// A filter saved with s is there in the next session: 1 applies it, 0 shows everything.
     func testASavedApprovalsFilterIsThereInTheNextSession() throws {
         let store = try makeStore()

@@ -102,12 +102,13 @@ public struct AllocationChoice: Sendable {
         }
         let compiled = [batch.scorer.compile(profile)]
         let scores = batch.groupScores([0], profiles: [profile], compiled: compiled)
+        let shortOf = batch.shortOf(needing: profile.places)
         var planned = batch.planned(member: 0, of: [0], in: index, scores: scores, profiles: [profile], compiled: compiled,
-                                    capacities: batch.capacities(needing: profile.places), byHand: byHand)
+                                    capacities: batch.capacities(needing: profile.places), byHand: byHand, shortOf: shortOf)
         planned.familyUnity = option.familyUnity
         planned.preferences = batch.preferenceStanding(profile.preferences, chosen: index, scores: scores,
                                                        own: { scores.row[$0] ?? 0 }, capacities: batch.capacities(needing: profile.places), groupSize: 1,
-                                                       byHand: true)
+                                                       byHand: true, shortOf: shortOf)
         if let (rank, preferred) = passedOverPreference(country), byHand != nil {
             planned.runnerUpReason += " It goes against the person's \(Self.ordinal(rank)) choice, \(preferred.country.name), which has a place."
         }

@@ -333,6 +333,15 @@ public struct AllocationBatch: Sendable {
         return scorer.countries.map { country in free[country.code].map { max(0, $0) } }
     }
 
+    /// Per country, the first of `kinds` used up there while places are left (what an
+    /// explanation names instead of "no place left"), for one person who needs them.
+    func shortOf(needing kinds: Set<PlaceKind>) -> [PlaceKind?] {
+        let limited = kinds.sorted().map { ($0, capacities(of: $0)) }
+        return capacities.indices.map { country in
+            capacities[country] >= 1 ? limited.first { ($0.1[country] ?? 1) < 1 }?.0 : nil
+        }
+    }
+
     /// Free places per country for one person who needs `kinds`: none where a kind is used up.
     func capacities(needing kinds: Set<PlaceKind>) -> [Int] {
         let limited = kinds.map { capacities(of: $0) }
@@ -358,7 +367,7 @@ public struct AllocationBatch: Sendable {
     /// whether a country's places were kept for later (the look-ahead) or went to others.
     func planned(member: Int, of group: [Int], in chosen: Int, scores: GroupScores, profiles: [AllocationProfile],
                  compiled: [AllocationScorer.Compiled], capacities: [Int], byHand: String? = nil,
-                 leftAfter: [Int]? = nil) -> PlannedAllocation {
+                 leftAfter: [Int]? = nil, shortOf: [PlaceKind?] = []) -> PlannedAllocation {
         let countries = scorer.countries
         let others = countries.indices.filter { $0 != chosen && scores.row[$0] != nil }
         let runnerUp = others.max { (scores.row[$0]!, -$0) < (scores.row[$1]!, -$1) }
@@ -378,7 +387,7 @@ public struct AllocationBatch: Sendable {
             }
             reason = Self.whyNot(countries[runnerUp], chosen: country, groupScores: (scores.row[chosen]!, scores.row[runnerUp]!),
                                  factors: factors, runnerUpFactors: runnerUpFactors, freeThere: capacities[runnerUp],
-                                 groupSize: group.count, choice: choice)
+                                 groupSize: group.count, choice: choice, shortOf: runnerUp < shortOf.count ? shortOf[runnerUp] : nil)
         } else {
             reason = scores.held.map { "family unity: linked relatives are placed in \($0)" } ?? "no other country is open to this case"
         }
@@ -390,7 +399,7 @@ public struct AllocationBatch: Sendable {
         planned.preferences = preferenceStanding(profiles[member].preferences, chosen: chosen, scores: scores,
                                                  own: { scorer.score(compiled[member], in: $0, placedRelatives: scores.placed(in: $0)) },
                                                  capacities: capacities, groupSize: group.count, byHand: byHand != nil,
-                                                 leftAfter: leftAfter)
+                                                 leftAfter: leftAfter, shortOf: shortOf)
         return planned
     }
 
@@ -505,9 +514,17 @@ public struct AllocationBatch: Sendable {
                 limits.indices.allSatisfy { limits[$0].uses[index] == 0 || (kindLeft[$0][country] ?? Int.max) >= limits[$0].uses[index] }
                     ? leftAfter[country] : 0
             }
+            // Where places are left but not of a kind the group needs, that kind (the
+            // explanations name it rather than saying there is no place).
+            let shortOf: [PlaceKind?] = capacities.indices.map { country in
+                guard capacities[country] >= sizes[index] else { return nil }
+                return limits.first { $0.uses[index] > 0 && ($0.capacities[country] ?? Int.max) < $0.uses[index] }
+                    .flatMap { PlaceKind(rawValue: $0.name) }
+            }
             for member in group {
                 var proposal = planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,
-                                       compiled: compiled, capacities: open, leftAfter: prices.isEmpty ? nil : roomAfter)
+                                       compiled: compiled, capacities: open, leftAfter: prices.isEmpty ? nil : roomAfter,
+                                       shortOf: shortOf)
                 proposal.batch = batch
                 proposals.append(proposal)
             }

@@ -22,7 +22,8 @@ extension AllocationBatch {
     /// "Germany scores 9 points less, 39 against 48 (Language −8, Preference −5, Job fit +4)."
     /// or, when the runner-up scored as much or more, why the case is not going there.
     static func whyNot(_ other: HostCountry, chosen: HostCountry, groupScores: (Int, Int), factors: [AllocationFactor],
-                       runnerUpFactors: [AllocationFactor], freeThere: Int, groupSize: Int, choice: Choice = .batch) -> String {
+                       runnerUpFactors: [AllocationFactor], freeThere: Int, groupSize: Int, choice: Choice = .batch,
+                       shortOf: PlaceKind? = nil) -> String {
         let (mine, theirs) = (factors.score, runnerUpFactors.score)
         var sentence = "\(other.name) \(comparison(theirs, against: mine))\(differences(factors, runnerUpFactors))"
         // The batch compares a family group's totals; with one person they are the case's own.
@@ -36,7 +37,9 @@ extension AllocationBatch {
         let chosenByHand = handReason.map { " \(chosen.name) was chosen by hand: \(sentenceEnd($0))" } ?? ""
         if decisive.theirs < decisive.mine { return sentence + "." + chosenByHand }
         if freeThere < groupSize {
-            return sentence + ", but has no place left" + (groupSize > 1 ? " for all \(groupSize)" : "") + "." + chosenByHand
+            // Places there, but not of a kind the case needs: that kind is named.
+            let missing = shortOf.map { "no \($0.unit) left" } ?? ("no place left" + (groupSize > 1 ? " for all \(groupSize)" : ""))
+            return sentence + ", but has " + missing + "." + chosenByHand
         }
         switch choice {
         case let .byHand(reason):
@@ -83,9 +86,11 @@ extension AllocationBatch {
 extension AllocationBatch {
     /// Where each of the person's ranked preferences stood against the country chosen: "1st NL:
     /// no place left · 2nd DE: proposed · 3rd GB: 31 points against 40 here". Nil when the
-    /// person stated none. `scores` are the group's, `capacities` the places free at the start.
+    /// person stated none. `scores` are the group's, `capacities` the places free at the start
+    /// (none where a kind the case needs is used up: `shortOf` names that kind).
     func preferenceStanding(_ preferences: [CountryCode], chosen: Int, scores: GroupScores, own: (Int) -> Int,
-                            capacities: [Int], groupSize: Int, byHand: Bool, leftAfter: [Int]? = nil) -> String? {
+                            capacities: [Int], groupSize: Int, byHand: Bool, leftAfter: [Int]? = nil,
+                            shortOf: [PlaceKind?] = []) -> String? {
         guard !preferences.isEmpty else { return nil }
         let countries = scorer.countries
         let ordinals = ["1st", "2nd", "3rd"]
@@ -94,7 +99,10 @@ extension AllocationBatch {
             guard let index = countries.firstIndex(where: { $0.code == code }) else { return label + "not a host country" }
             if index == chosen { return label + "proposed" }
             guard scores.row[index] != nil else { return label + "family unity holds the case elsewhere" }
-            if capacities[index] < groupSize { return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left") }
+            if capacities[index] < groupSize {
+                if index < shortOf.count, let kind = shortOf[index] { return label + "no \(kind.unit) left" }
+                return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left")
+            }
             // The person's own points, never the family's total.
             let (theirs, mine) = (own(index), own(chosen))
             // The batch compared the group's totals: so does this.

@@ -170,10 +170,14 @@ public struct AllocationRun: Sendable {
             : "Placed \(result.people) of \(queued) · score \(result.score) · look-ahead, " + result.proof.label
     }
 
-    /// The figures of a run in one line: "Placed 118 of 120 (2 families); total score 3,412
-    /// against 3,301 for a greedy pass (+3.4%); optimal."
+    /// The figures of a run in one line: "Placed 118 of 120 (2 groups of linked cases kept
+    /// together); total score 3,412 against 3,301 for a greedy pass (+3.4%); optimal." (No
+    /// parenthesis when no linked cases were placed: family members within a case are not
+    /// groups, and "0 families" read as if families were split.)
     public static func summary(_ result: AllocationBatchResult, queued: Int) -> String {
-        "Placed \(result.people) of \(queued) (\(result.familyGroups) famil\(result.familyGroups == 1 ? "y" : "ies") kept together); "
+        let groups = result.familyGroups
+        return "Placed \(result.people) of \(queued)"
+            + (groups > 0 ? " (\(groups) group\(groups == 1 ? "" : "s") of linked cases kept together)" : "") + "; "
             + (result.lookAhead == nil ? "total score \(result.score) against \(result.greedyScore) for a greedy pass (\(gain(result))); "
                 : "total score \(result.score) (\(result.greedyScore) for a greedy pass, which keeps nothing for later); ")
             + (result.lookAhead == nil ? (result.provenOptimal ? "the highest possible." : result.proof.label + ", not proven optimal.")

@@ -25,6 +25,12 @@ public struct HostCountry: Hashable, Codable, Sendable, Identifiable {
     /// The places of `kind` the country has: nil when only the quota limits them.
     public func capacity(_ kind: PlaceKind) -> Int? { capacities[kind] }
 
+    /// Its places in a few words: "quota 6000, family housing 29" (each kind it limits).
+    public var placesSummary: String {
+        (["quota \(quota)"] + PlaceKind.allCases.compactMap { kind in capacities[kind].map { "\(kind.shortTitle) \($0)" } })
+            .joined(separator: ", ")
+    }
+
     /// A word for whoever set a kind's number above the quota (allowed: the quota may be
     /// raised later, but a place of a kind is one of the country's places, so only as many
     /// as the quota can be used meanwhile): "medical support 50 above the quota 30: only 30

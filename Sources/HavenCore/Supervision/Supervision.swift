@@ -46,6 +46,13 @@ public struct QuotaUse: Hashable, Sendable {
             "\(kind.shortTitle): \(used) used, \(reserved) held, "
                 + (capacity.map { "\(free ?? 0) free of \($0)" } ?? "no limit but the quota")
         }
+
+        /// `line`, saying when the country's free places are fewer than this kind's: "…, 6995
+        /// free of 7000, 5924 within the quota" (a place of a kind is one of its places).
+        public func line(placesFree: Int) -> String {
+            guard let free, free > placesFree else { return line }
+            return line + ", \(placesFree) within the quota"
+        }
     }
 
     public init(country: HostCountry, used: Int, reserved: Int = 0, kinds: [KindUse] = []) {

@@ -150,15 +150,20 @@ public enum StoreCheck {
                 for country in file.countries where (used[country.code] ?? 0) > country.quota {
                     damaged(countriesPath, country.code.rawValue, "\(used[country.code]!) cases are allocated to \(country.name) but its quota is \(country.quota)")
                 }
+                // Each kind's number: not negative, and at least the places of it used by
+                // approved allocations and held by proposals (the store refuses less).
                 let ledger = QuotaLedger(countries: file.countries, summaries: latestSummaries)
                 for country in file.countries {
                     for kind in PlaceKind.allCases {
                         guard let capacity = country.capacity(kind) else { continue }
-                        let taking = ledger.used(kind, in: country.code)
-                        guard taking > capacity else { continue }
-                        damaged(countriesPath, country.code.rawValue,
-                                (taking == 1 ? "1 case allocated to \(country.name) takes \(kind.one)"
-                                    : "\(taking) cases allocated to \(country.name) take \(kind.plural)") + " but it has \(capacity)")
+                        let (taking, holding) = (ledger.used(kind, in: country.code), ledger.reserved(kind, in: country.code))
+                        if capacity < 0 {
+                            damaged(countriesPath, country.code.rawValue, "\(country.name) has \(capacity) \(kind.plural): a number of places is 0 or more")
+                        } else if taking + holding > capacity {
+                            damaged(countriesPath, country.code.rawValue,
+                                    "\(country.name) has \(capacity) \(kind.plural) for \(taking) used and \(holding) held by proposals "
+                                        + "(\(taking + holding) at least; haven countries set-places \(country.code) \(kind.rawValue) N)")
+                        }
                     }
                 }
             } else {

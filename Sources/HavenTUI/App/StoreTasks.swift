@@ -299,11 +299,16 @@ public struct ChangeCountries: StoreTask {
     public func run(in session: SessionServices) -> [Command] {
         session.withStore { store in
             let countries = try store.changeHostCountries(change, by: session.actor, at: session.now)
-            // A kind's number above the quota is kept, and said (only the quota's worth is usable).
-            if let note = countries.first(where: { $0.code == change.country })?.kindsAboveQuota {
-                return [.storeChanged, .message(StoreReply.hostCountries(countries)), .status("Saved \(change.country): \(note).", .warning)]
+            // What was saved, read back; a kind's number above the quota is kept, and said (only
+            // the quota's worth is usable).
+            let status: Command
+            if let country = countries.first(where: { $0.code == change.country }) {
+                status = country.kindsAboveQuota.map { .status("Saved \(country.code): \($0).", .warning) }
+                    ?? .status("Saved \(country.code): \(country.placesSummary).", .info)
+            } else {
+                status = .status("Removed \(change.country).", .info)
             }
-            return [.storeChanged, .message(StoreReply.hostCountries(countries)), .status("Saved the change to \(change.country).", .info)]
+            return [.storeChanged, .message(StoreReply.hostCountries(countries)), status]
         }
     }
 }

@@ -192,12 +192,16 @@ struct CountriesCommand: ParsableCommand {
             """)
 
     @Argument(help: "list, set-quota, set-places, add or remove.") var action: String = "list"
-    @Argument(help: "The country code, and for add the name and official languages.") var values: [String] = []
+    // Everything not an option, so that a negative number reaches set-places' own message.
+    @Argument(parsing: .allUnrecognized, help: "The country code, and for add the name and official languages.") var values: [String] = []
     @Option(help: "The quota of a country being added.") var quota: Int = HostCountry.defaultQuota
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
     func run() throws {
+        // "--" (which older instructions put before a negative number) is kept by the parsing
+        // above; it is never a value.
+        let values = values.filter { $0 != "--" }
         let capability: Capability = action == "list" ? .viewCases : .manageCountries
         let (opened, actor) = try store.open(for: capability)
         _ = try opened.adopt(data.loadReferenceData())

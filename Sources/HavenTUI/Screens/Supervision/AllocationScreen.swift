@@ -299,7 +299,7 @@ public struct AllocationScreen: Screen {
         let kindLines = area.height >= 6 && uses.indices.contains(index) ? uses[index].kinds.count : 0
         for (line, kind) in (uses.indices.contains(index) ? uses[index].kinds : []).prefix(kindLines).enumerated() {
             let lead = line == 0 ? " " + DisplayWidth.fit(uses[index].country.code.rawValue, to: 3) : "    "
-            canvas.put(lead + kind.line, x: area.x, y: area.y + area.height - kindLines + line, width: area.width,
+            canvas.put(lead + kind.line(placesFree: uses[index].free), x: area.x, y: area.y + area.height - kindLines + line, width: area.width,
                        style: kind.capacity != nil && kind.free == 0 ? Style(.warning) : .muted)
         }
         let height = area.height - 1 - kindLines

@@ -303,7 +303,9 @@ public struct ApprovalsScreen: Screen {
             lines += ["", " Skipped, \(batch.skipped.count):"] + batch.skipped.map { " \($0.0.id) \($0.0.cyrillicName): \($0.1)" }
         }
         let room = area.height - 2
-        for (offset, text) in lines.prefix(room).enumerated() {
+        // When they do not all fit, the last row says how many more instead of showing one.
+        let shown = lines.count > room ? room - 1 : room
+        for (offset, text) in lines.prefix(max(0, shown)).enumerated() {
             canvas.put(text, x: area.x, y: area.y + 2 + offset, width: area.width)
         }
         if lines.count > room {
