@@ -183,6 +183,14 @@ final class PlaceKindTests: XCTestCase {
         XCTAssertEqual(choice.options.first { $0.country.code == code("DE") }?.refusal,
                        "Germany has no places with medical support left, and the case needs a place with medical support.")
         XCTAssertNotEqual(choice.best?.country.code, code("DE"))
+        // A family group that needs two units where one is left is told so, not "none left".
+        var pair = (1...2).map { AllocationProfile(id: CaseID(number: 20 + $0), languages: german, preferences: [code("DE")], places: [.familyHousing]) }
+        pair[0].linkedCases = [pair[1].id]
+        pair[1].linkedCases = [pair[0].id]
+        let family = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.familyHousing: [code("DE"): 1]]).run(pair)
+        XCTAssertEqual(family.proposals.count, 2)
+        XCTAssertEqual(family.proposals.first?.preferences, "1st DE: only 1 family housing unit left, 2 needed",
+                       "\(family.proposals.map(\.preferences))")
         let healthy = AllocationChoice(profile: AllocationProfile(id: CaseID(number: 9), languages: german), batch: batch)
         XCTAssertEqual(healthy.best?.country.code, code("DE"), "a case that needs none of it is not held back")
     }

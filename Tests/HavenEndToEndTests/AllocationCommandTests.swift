@@ -110,6 +110,9 @@ final class AllocationCommandTests: CommandTestCase {
         let bare = try haven("countries", "set-places", "DE", "family-housing", "-1", "--store", admin)
         XCTAssertEqual(bare.status, 1)
         XCTAssertTrue(bare.output.contains("The family housing units of DE cannot be -1"), bare.output)
+        let typo = try haven("countries", "list", "--stroe", "x", "--store", admin)
+        XCTAssertEqual(typo.status, 1)
+        XCTAssertTrue(typo.output.contains("--stroe is not an option of haven countries"), typo.output)
         XCTAssertEqual(try haven("countries", "set-places", "DE", "medical-support", "none", "--store", admin).status, 0)
         XCTAssertTrue(try haven("check", "--store", admin).output.hasSuffix("sound\n"))
     }

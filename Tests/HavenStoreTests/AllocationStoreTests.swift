@@ -112,13 +112,13 @@ final class AllocationStoreTests: StoreTestCase {
         let report = StoreCheck.run(at: storeURL)
         XCTAssertFalse(report.isSound)
         XCTAssertEqual(report.problems.map { "\($0)" }.filter { $0.contains("medical support") }.count, 1, "\(report.problems)")
-        XCTAssertTrue(report.problems.contains { "\($0)".contains("Germany has 0 places with medical support for 1 used and 0 held by proposals "
+        XCTAssertTrue(report.problems.contains { "\($0)".contains("Germany has 0 medical support places for 1 used and 0 held by proposals "
                                                                 + "(1 at least; haven countries set-places DE medical-support N)") },
                       "\(report.problems)")
         // A negative number is named as such.
         file.countries[0].capacities[.medicalSupport] = -1
         try JSONEncoder().encode(file).write(to: path)
-        XCTAssertTrue(StoreCheck.run(at: storeURL).problems.contains { "\($0)".contains("Germany has -1 places with medical support: a number of places is 0 or more") },
+        XCTAssertTrue(StoreCheck.run(at: storeURL).problems.contains { "\($0)".contains("Germany has -1 medical support places: a number of places is 0 or more") },
                       "\(StoreCheck.run(at: storeURL).problems)")
     }
 

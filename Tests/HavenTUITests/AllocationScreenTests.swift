@@ -203,7 +203,7 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(try store.hostCountries()[0].capacities, [.medicalSupport: 50])
         XCTAssertTrue(root.lines.joined().contains("Saved DE: medical support 50 above the quota 40: only 40 usable."),
                       root.lines.joined(separator: "\n"))
-        XCTAssertTrue(root.lines.joined().contains("medical support: 0 used, 0 held, 50 free of 50, 40 within the quota"),
+        XCTAssertTrue(root.lines.joined().contains("medical support: 0 used, 0 held, 50 free of 50, only 40 usable"),
                       root.lines.joined(separator: "\n"))
     }
 

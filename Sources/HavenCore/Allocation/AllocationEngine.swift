@@ -335,10 +335,11 @@ public struct AllocationBatch: Sendable {
 
     /// Per country, the first of `kinds` used up there while places are left (what an
     /// explanation names instead of "no place left"), for one person who needs them.
-    func shortOf(needing kinds: Set<PlaceKind>) -> [PlaceKind?] {
+    func shortOf(needing kinds: Set<PlaceKind>) -> [KindShortage?] {
         let limited = kinds.sorted().map { ($0, capacities(of: $0)) }
         return capacities.indices.map { country in
-            capacities[country] >= 1 ? limited.first { ($0.1[country] ?? 1) < 1 }?.0 : nil
+            guard capacities[country] >= 1, let (kind, left) = limited.first(where: { ($0.1[country] ?? 1) < 1 }) else { return nil }
+            return KindShortage(kind: kind, needed: 1, left: left[country] ?? 0)
         }
     }
 
@@ -367,7 +368,7 @@ public struct AllocationBatch: Sendable {
     /// whether a country's places were kept for later (the look-ahead) or went to others.
     func planned(member: Int, of group: [Int], in chosen: Int, scores: GroupScores, profiles: [AllocationProfile],
                  compiled: [AllocationScorer.Compiled], capacities: [Int], byHand: String? = nil,
-                 leftAfter: [Int]? = nil, shortOf: [PlaceKind?] = []) -> PlannedAllocation {
+                 leftAfter: [Int]? = nil, shortOf: [KindShortage?] = []) -> PlannedAllocation {
         let countries = scorer.countries
         let others = countries.indices.filter { $0 != chosen && scores.row[$0] != nil }
         let runnerUp = others.max { (scores.row[$0]!, -$0) < (scores.row[$1]!, -$1) }
@@ -516,10 +517,11 @@ public struct AllocationBatch: Sendable {
             }
             // Where places are left but not of a kind the group needs, that kind (the
             // explanations name it rather than saying there is no place).
-            let shortOf: [PlaceKind?] = capacities.indices.map { country in
-                guard capacities[country] >= sizes[index] else { return nil }
-                return limits.first { $0.uses[index] > 0 && ($0.capacities[country] ?? Int.max) < $0.uses[index] }
-                    .flatMap { PlaceKind(rawValue: $0.name) }
+            let shortOf: [KindShortage?] = capacities.indices.map { country in
+                guard capacities[country] >= sizes[index],
+                      let limit = limits.first(where: { $0.uses[index] > 0 && ($0.capacities[country] ?? Int.max) < $0.uses[index] }),
+                      let kind = PlaceKind(rawValue: limit.name) else { return nil }
+                return KindShortage(kind: kind, needed: limit.uses[index], left: limit.capacities[country] ?? 0)
             }
             for member in group {
                 var proposal = planned(member: member, of: group, in: chosen, scores: grouped[index], profiles: profiles,

@@ -23,7 +23,7 @@ extension AllocationBatch {
     /// or, when the runner-up scored as much or more, why the case is not going there.
     static func whyNot(_ other: HostCountry, chosen: HostCountry, groupScores: (Int, Int), factors: [AllocationFactor],
                        runnerUpFactors: [AllocationFactor], freeThere: Int, groupSize: Int, choice: Choice = .batch,
-                       shortOf: PlaceKind? = nil) -> String {
+                       shortOf: KindShortage? = nil) -> String {
         let (mine, theirs) = (factors.score, runnerUpFactors.score)
         var sentence = "\(other.name) \(comparison(theirs, against: mine))\(differences(factors, runnerUpFactors))"
         // The batch compares a family group's totals; with one person they are the case's own.
@@ -38,7 +38,7 @@ extension AllocationBatch {
         if decisive.theirs < decisive.mine { return sentence + "." + chosenByHand }
         if freeThere < groupSize {
             // Places there, but not of a kind the case needs: that kind is named.
-            let missing = shortOf.map { "no \($0.unit) left" } ?? ("no place left" + (groupSize > 1 ? " for all \(groupSize)" : ""))
+            let missing = shortOf?.text ?? ("no place left" + (groupSize > 1 ? " for all \(groupSize)" : ""))
             return sentence + ", but has " + missing + "." + chosenByHand
         }
         switch choice {
@@ -90,7 +90,7 @@ extension AllocationBatch {
     /// (none where a kind the case needs is used up: `shortOf` names that kind).
     func preferenceStanding(_ preferences: [CountryCode], chosen: Int, scores: GroupScores, own: (Int) -> Int,
                             capacities: [Int], groupSize: Int, byHand: Bool, leftAfter: [Int]? = nil,
-                            shortOf: [PlaceKind?] = []) -> String? {
+                            shortOf: [KindShortage?] = []) -> String? {
         guard !preferences.isEmpty else { return nil }
         let countries = scorer.countries
         let ordinals = ["1st", "2nd", "3rd"]
@@ -100,7 +100,7 @@ extension AllocationBatch {
             if index == chosen { return label + "proposed" }
             guard scores.row[index] != nil else { return label + "family unity holds the case elsewhere" }
             if capacities[index] < groupSize {
-                if index < shortOf.count, let kind = shortOf[index] { return label + "no \(kind.unit) left" }
+                if index < shortOf.count, let shortage = shortOf[index] { return label + shortage.text }
                 return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left")
             }
             // The person's own points, never the family's total.

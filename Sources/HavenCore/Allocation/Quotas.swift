@@ -128,7 +128,7 @@ public enum QuotaError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noFreePlaceOfKind(code, name, kind, capacity, used, reserved):
             "\(name) (\(code)) has no \(kind.unit) free: \(used) used, \(reserved) held, of \(capacity)."
         case let .capacityBelowUse(code, name, kind, requested, used, reserved):
-            "\(name) (\(code)) cannot have \(requested) \(kind.unit)s: \(used) used, \(reserved) held (\(used + reserved) at least)."
+            "\(name) (\(code)) cannot have \(kind.counted(requested)): \(used) used, \(reserved) held (\(used + reserved) at least)."
         case let .negativeCapacity(code, kind, value):
             "The \(kind.title.lowercased()) of \(code) cannot be \(value); a number of places is 0 or more."
         }

@@ -48,6 +48,9 @@ public enum PlaceKind: String, Choice, Comparable {
         }
     }
 
+    /// A number of them, short: "1 family housing unit", "2 medical support places".
+    public func counted(_ number: Int) -> String { "\(number) \(unit)\(number == 1 ? "" : "s")" }
+
     /// Several, in a sentence: "family housing units", "places with medical support".
     public var plural: String { title.lowercased() }
 
@@ -80,5 +83,24 @@ extension Case {
             [.spouse, .partner, .son, .daughter].contains(member.relationship) && member.linkedCase == nil
                 && member.whereabouts != .inProgramme && member.stage != .withdrawn
         }
+    }
+}
+
+/// A kind of place a case or family group needs more of than a country has left, while it has
+/// places: what an explanation names instead of "no place left".
+public struct KindShortage: Hashable, Sendable {
+    public var kind: PlaceKind
+    public var needed: Int
+    public var left: Int
+
+    public init(kind: PlaceKind, needed: Int, left: Int) {
+        self.kind = kind
+        self.needed = needed
+        self.left = left
+    }
+
+    /// "no family housing unit left", or "only 1 family housing unit left, 2 needed".
+    public var text: String {
+        left <= 0 ? "no \(kind.unit) left" : "only \(kind.counted(left)) left, \(needed) needed"
     }
 }

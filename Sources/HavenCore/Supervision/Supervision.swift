@@ -48,10 +48,10 @@ public struct QuotaUse: Hashable, Sendable {
         }
 
         /// `line`, saying when the country's free places are fewer than this kind's: "…, 6995
-        /// free of 7000, 5924 within the quota" (a place of a kind is one of its places).
+        /// free of 7000, only 5924 usable" (a place of a kind is one of its places).
         public func line(placesFree: Int) -> String {
             guard let free, free > placesFree else { return line }
-            return line + ", \(placesFree) within the quota"
+            return line + ", only \(placesFree) usable"
         }
     }
 

@@ -158,10 +158,10 @@ public enum StoreCheck {
                         guard let capacity = country.capacity(kind) else { continue }
                         let (taking, holding) = (ledger.used(kind, in: country.code), ledger.reserved(kind, in: country.code))
                         if capacity < 0 {
-                            damaged(countriesPath, country.code.rawValue, "\(country.name) has \(capacity) \(kind.plural): a number of places is 0 or more")
+                            damaged(countriesPath, country.code.rawValue, "\(country.name) has \(capacity) \(kind.unit)s: a number of places is 0 or more")
                         } else if taking + holding > capacity {
                             damaged(countriesPath, country.code.rawValue,
-                                    "\(country.name) has \(capacity) \(kind.plural) for \(taking) used and \(holding) held by proposals "
+                                    "\(country.name) has \(kind.counted(capacity)) for \(taking) used and \(holding) held by proposals "
                                         + "(\(taking + holding) at least; haven countries set-places \(country.code) \(kind.rawValue) N)")
                         }
                     }

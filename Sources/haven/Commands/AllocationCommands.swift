@@ -202,6 +202,11 @@ struct CountriesCommand: ParsableCommand {
         // "--" (which older instructions put before a negative number) is kept by the parsing
         // above; it is never a value.
         let values = values.filter { $0 != "--" }
+        // Anything else that looks like an option is a mistyped one (negative numbers aside).
+        if let stray = values.first(where: { $0.hasPrefix("-") && Int($0) == nil }) {
+            throw HavenFailure("\(stray) is not an option of haven countries; see haven countries --help.")
+        }
+        if action == "list", !values.isEmpty { throw HavenFailure("list takes nothing more, not \(values.joined(separator: " ")).") }
         let capability: Capability = action == "list" ? .viewCases : .manageCountries
         let (opened, actor) = try store.open(for: capability)
         _ = try opened.adopt(data.loadReferenceData())

@@ -300,7 +300,7 @@ public struct AllocationScreen: Screen {
         for (line, kind) in (uses.indices.contains(index) ? uses[index].kinds : []).prefix(kindLines).enumerated() {
             let lead = line == 0 ? " " + DisplayWidth.fit(uses[index].country.code.rawValue, to: 3) : "    "
             canvas.put(lead + kind.line(placesFree: uses[index].free), x: area.x, y: area.y + area.height - kindLines + line, width: area.width,
-                       style: kind.capacity != nil && kind.free == 0 ? Style(.warning) : .muted)
+                       style: kind.capacity != nil && min(kind.free ?? 0, uses[index].free) == 0 ? Style(.warning) : .muted)
         }
         let height = area.height - 1 - kindLines
         for (row, position) in visibleRange(rows: uses.count, height: height).enumerated() {

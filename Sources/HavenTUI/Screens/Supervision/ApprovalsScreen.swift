@@ -308,8 +308,8 @@ public struct ApprovalsScreen: Screen {
         for (offset, text) in lines.prefix(max(0, shown)).enumerated() {
             canvas.put(text, x: area.x, y: area.y + 2 + offset, width: area.width)
         }
-        if lines.count > room {
-            canvas.put(" … and \(lines.count - room + 1) more lines", x: area.x, y: area.maxY - 1, width: area.width, style: .muted)
+        if lines.count > room, room >= 1 {
+            canvas.put(" … and \(lines.count - max(0, shown)) more lines", x: area.x, y: area.maxY - 1, width: area.width, style: .muted)
         }
     }
 }
