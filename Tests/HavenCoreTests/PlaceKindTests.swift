@@ -106,6 +106,32 @@ final class PlaceKindTests: XCTestCase {
         XCTAssertEqual(unlimited[0].capacities, [.familyHousing: 1], "nil: only the quota limits it")
     }
 
+    func testTheCheckRuleCountsWhatProposalsHoldForTheQuotaAndEachKind() throws {
+        // One proposal holds a place and a place with medical support in DE; another case is
+        // approved there. The rule `haven check` follows in both stores counts both.
+        let held = try Workflow.proposeAllocation(planned(1, "DE"), on: try granted(1, health: "Asthma"), by: Fixtures.anna, at: Fixtures.now)
+        let second = try granted(2)
+        let approved = try Workflow.approveAllocation(on: try Workflow.proposeAllocation(planned(2, "DE"), on: second, by: Fixtures.anna,
+                                                                                          at: Fixtures.now),
+                                                      by: Fixtures.maria, at: Fixtures.now)
+        let summaries = [CaseSummary(record: held, version: CaseVersion(1)), CaseSummary(record: approved, version: CaseVersion(2))]
+        XCTAssertTrue(QuotaLedger(countries: countries, summaries: summaries).problems.isEmpty,
+                      "\(QuotaLedger(countries: countries, summaries: summaries).problems)")
+        var edited = countries
+        edited[0].quota = 1
+        edited[0].capacities[.medicalSupport] = 0
+        edited[1].quota = -2
+        edited[1].capacities[.familyHousing] = -1
+        let problems = QuotaLedger(countries: edited, summaries: summaries).problems
+        XCTAssertEqual(problems.map(\.text), [
+            "Germany has a quota of 1 for 1 used and 1 held by proposals (2 at least; haven countries set-quota DE N)",
+            "Germany has 0 medical support places for 0 used and 1 held by proposals (1 at least; haven countries set-places DE medical-support N)",
+            "Netherlands has a quota of -2: a quota is 0 or more",
+            "Netherlands has -1 family housing units: a number of places is 0 or more",
+        ])
+        XCTAssertEqual(problems.map(\.country), [code("DE"), code("DE"), code("NL"), code("NL")])
+    }
+
     func testCapacitiesAreWrittenByNameAndOldFilesReadTheSame() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -124,7 +150,7 @@ final class PlaceKindTests: XCTestCase {
         }
     }
 
-    func testTheBatchKeepsWithinEachKindAndSaysWhyWhenItCannot() {
+    func testTheBatchKeepsWithinEachKindAndSaysWhyWhenItCannot() throws {
         let scorer = AllocationScorer(policy: AllocationTests.policy, countries: AllocationTests.countries)
         let german: [LanguageCode: CEFRLevel] = [LanguageCode("de")!: .c2]
         // Three German speakers with health needs; DE has places for all, medical support for one.
@@ -154,7 +180,7 @@ final class PlaceKindTests: XCTestCase {
         let nowhere = AllocationBatch(scorer: scorer, free: free,
                                       freeOfKind: [.medicalSupport: [code("DE"): 0, code("NL"): 0, code("GB"): 0]]).run(profiles)
         XCTAssertEqual(nowhere.unplaced.count, 3)
-        XCTAssertEqual(nowhere.unplaced.first?.reason, "no country it may go to has a place with medical support left, which the case needs")
+        XCTAssertEqual(nowhere.unplaced.first?.reason, "no country it may go to has a medical support place left, which the case needs")
         // No place at all anywhere: that is the reason, not the kind.
         let full = AllocationBatch(scorer: scorer, free: [code("DE"): 0, code("NL"): 0, code("GB"): 0],
                                    freeOfKind: [.medicalSupport: [code("DE"): 5]]).run(profiles)
@@ -181,8 +207,19 @@ final class PlaceKindTests: XCTestCase {
         let batch = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]])
         let choice = AllocationChoice(profile: profiles[0], batch: batch)
         XCTAssertEqual(choice.options.first { $0.country.code == code("DE") }?.refusal,
-                       "Germany has no places with medical support left, and the case needs a place with medical support.")
+                       "Germany has no medical support place left, which the case needs.")
         XCTAssertNotEqual(choice.best?.country.code, code("DE"))
+        // Proposed by hand elsewhere, its explanation and preferences name the kind DE lacks,
+        // in the same words as the batch's, and DE itself is refused by name.
+        var preferringDE = profiles[0]
+        preferringDE.preferences = [code("DE")]
+        let byHand = AllocationChoice(profile: preferringDE, batch: batch)
+        let other = try XCTUnwrap(byHand.best?.country.code)
+        let planned = try byHand.planned(other)
+        XCTAssertEqual(planned.preferences, "1st DE: no medical support place left", "\(planned.preferences ?? "none")")
+        XCTAssertThrowsError(try byHand.planned(code("DE"))) { error in
+            XCTAssertTrue("\(error)".contains("Germany has no medical support place left, which the case needs."), "\(error)")
+        }
         // A family group that needs two units where one is left is told so, not "none left".
         var pair = (1...2).map { AllocationProfile(id: CaseID(number: 20 + $0), languages: german, preferences: [code("DE")], places: [.familyHousing]) }
         pair[0].linkedCases = [pair[1].id]

@@ -256,6 +256,40 @@ final class PostgresStoreTests: StoreTestCase {
         XCTAssertEqual(problems.count, 4, "each damage once, the chain after the edited entry still followed: \(problems)")
     }
 
+    func testTheCheckHoldsTheCountriesToWhatTheCasesUseAndHold() throws {
+        // The file store's rule (`QuotaLedger.problems`): Germany's two places, one with
+        // medical support, both used; a list edited below that is reported, each number once.
+        let store = try makeStore()
+        let germany = CountryCode("DE")!
+        store.referenceCountries = [HostCountry(code: germany, name: "Germany", languages: [LanguageCode("de")!], quota: 2),
+                                    HostCountry(code: CountryCode("NL")!, name: "Netherlands", languages: [LanguageCode("nl")!], quota: 20)]
+        _ = try store.changeHostCountries(.setPlaces(germany, quota: 2, capacities: [.medicalSupport: 1]), by: admin, at: now)
+        for (index, record) in DemoCases.generate(count: 2, today: today, countries: []).enumerated() {
+            var allocated = record
+            allocated.id = CaseID(number: 100 + index)
+            allocated.assignedTo = anna.user
+            allocated.family = allocated.family.map { var member = $0; member.linkedCase = nil; return member }
+            allocated.stage = .relocation
+            allocated.allocation = AllocationProposal(country: germany, proposedBy: anna.user, proposedAt: now,
+                                                      review: Review(verdict: .approved, by: supervisor.user, at: now))
+            allocated.allocation?.places = index == 0 ? [.medicalSupport] : nil
+            _ = try store.save(allocated, basedOn: nil, by: anna, at: now)
+        }
+        XCTAssertEqual(try store.check().problems, [])
+        var countries = try store.hostCountries()
+        countries[0].quota = 1
+        countries[0].capacities[.medicalSupport] = 0
+        try store.writeKept(CountriesFile(revision: 9, countries: countries), PostgresCaseStore.countriesRow, revision: 9)
+        let s = location.schema
+        XCTAssertEqual(try store.check().problems, [
+            "\(s).kept, countries, DE: Germany has a quota of 1 for 2 used and 0 held by proposals (2 at least; haven countries set-quota DE N)",
+            "\(s).kept, countries, DE: Germany has 0 medical support places for 1 used and 0 held by proposals "
+                + "(1 at least; haven countries set-places DE medical-support N)",
+        ])
+        try store.link.query("UPDATE \(s).kept SET body = 'not a list' WHERE name = 'countries'")
+        XCTAssertEqual(try store.check().problems, ["\(s).kept, countries: not a Haven host-countries list"])
+    }
+
     // MARK: The fault suites, in PostgreSQL mode
 
     var stress: String { ChildProcess.buildProducts.appendingPathComponent("haven-stress").path }

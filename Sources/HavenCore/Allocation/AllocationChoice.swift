@@ -37,6 +37,7 @@ public struct AllocationChoice: Sendable {
         let capacities = batch.capacities
         let linked = profile.linkedCases.sorted()
         let countries = batch.scorer.countries
+        let shortOf = batch.shortOf(needing: profile.places)
         let ranked = countries.indices.sorted { (scores.row[$0] ?? Int.min, -$0) > (scores.row[$1] ?? Int.min, -$1) }
         options = ranked.map { index in
             let country = countries[index]
@@ -44,8 +45,8 @@ public struct AllocationChoice: Sendable {
                 "Family unity: linked relatives are placed in \(scores.held ?? "another country"), so the case goes there too."
             } else if capacities[index] < 1 {
                 "\(country.name) has no place left."
-            } else if let kind = profile.places.sorted().first(where: { (batch.capacities(of: $0)[index] ?? 1) < 1 }) {
-                "\(country.name) has no \(kind.plural) left, and the case needs \(kind.one)."
+            } else if let short = shortOf[index] {
+                "\(country.name) has \(short.text), which the case needs."
             } else {
                 nil
             }

@@ -489,7 +489,7 @@ public struct AllocationBatch: Sendable {
                     limit.uses[index] > 0 && !room.isEmpty && room.allSatisfy { limit.capacities[$0] != nil }
                 }
                 let reason = if let short, let kind = PlaceKind(rawValue: short.name) {
-                    "no country it may go to has \(short.uses[index] == 1 ? kind.one : "\(short.uses[index]) \(kind.plural)") left, which \(sizes[index] == 1 ? "the case needs" : "the family needs")"
+                    "no country it may go to has \(KindShortage(kind: kind, needed: short.uses[index], left: 0).wanted) left, which \(sizes[index] == 1 ? "the case needs" : "the family needs")"
                 } else if let taken, let kind = PlaceKind(rawValue: taken.name) {
                     "the \(kind.plural) it could take went to others: the batch places the most people, then the highest total score"
                 } else if let country = grouped[index].held {

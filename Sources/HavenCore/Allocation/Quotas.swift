@@ -224,6 +224,36 @@ public struct QuotaLedger: Sendable {
         return max(0, country.quota - (used[code] ?? 0) - (reserved[code] ?? 0))
     }
 
+    /// What `haven check` finds wrong with the host countries, in either store: a quota or a
+    /// kind's number below zero, or below the places approved allocations use and proposals
+    /// hold (the least `applying` lets an administrator set), with the command that mends it.
+    public var problems: [(country: CountryCode, text: String)] {
+        var found: [(country: CountryCode, text: String)] = []
+        func below(_ name: String, _ number: Int, _ taking: Int, _ holding: Int, fix: String) -> String {
+            "\(name) for \(taking) used and \(holding) held by proposals (\(taking + holding) at least; haven countries \(fix) N)"
+        }
+        for country in countries {
+            let code = country.code
+            let (taking, holding) = (used[code] ?? 0, reserved[code] ?? 0)
+            if country.quota < 0 {
+                found.append((code, "\(country.name) has a quota of \(country.quota): a quota is 0 or more"))
+            } else if taking + holding > country.quota {
+                found.append((code, below("\(country.name) has a quota of \(country.quota)", country.quota, taking, holding, fix: "set-quota \(code)")))
+            }
+            for kind in PlaceKind.allCases {
+                guard let capacity = country.capacity(kind) else { continue }
+                let (taking, holding) = (used(kind, in: code), reserved(kind, in: code))
+                if capacity < 0 {
+                    found.append((code, "\(country.name) has \(capacity) \(kind.unit)s: a number of places is 0 or more"))
+                } else if taking + holding > capacity {
+                    found.append((code, below("\(country.name) has \(kind.counted(capacity))", capacity, taking, holding,
+                                              fix: "set-places \(code) \(kind.rawValue)")))
+                }
+            }
+        }
+        return found
+    }
+
     /// Refuses a save that would approve an allocation past a quota, or propose one where no
     /// place is free. `previous` is the case as stored, `next` as it would be saved; the
     /// ledger counts every other case. Both stores call this under their write lock.

@@ -99,7 +99,11 @@ public struct KindShortage: Hashable, Sendable {
         self.left = left
     }
 
-    /// "no family housing unit left", or "only 1 family housing unit left, 2 needed".
+    /// What is needed: "a family housing unit", "2 family housing units".
+    public var wanted: String { needed == 1 ? "a \(kind.unit)" : kind.counted(needed) }
+
+    /// "no family housing unit left", or "only 1 family housing unit left, 2 needed": the
+    /// one wording of a kind used up, in explanations, unplaced reasons and refusals by hand.
     public var text: String {
         left <= 0 ? "no \(kind.unit) left" : "only \(kind.counted(left)) left, \(needed) needed"
     }

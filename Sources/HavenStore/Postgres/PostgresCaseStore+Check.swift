@@ -85,6 +85,7 @@ extension PostgresCaseStore {
         // holds, and its version is the one its newest audit entry gives.
         var highestChange = 0
         var rowsSeen = Set<Int>()
+        var summaries: [CaseSummary] = []
         after = 0
         let decoder = JSONDecoder()
         while true {
@@ -102,6 +103,7 @@ extension PostgresCaseStore {
                     continue
                 }
                 if record.id != id { report.problems.append("\(s).cases, \(id): the row holds \(record.id)'s record") }
+                summaries.append(CaseSummary(record: record, version: CaseVersion(try row.int(1))))
                 let summary = String(decoding: try CaseRecordLine.writer.encode(StoredSummary(record)), as: UTF8.self)
                 if summary != (try row.text(3)) { report.problems.append("\(s).cases, \(id): its summary is not its record's") }
                 if lastVersion[after] != (try row.int(1)) {
@@ -112,6 +114,17 @@ extension PostgresCaseStore {
         // A case the trail records and the table does not hold: a lost record.
         for number in lastVersion.keys.sorted() where !rowsSeen.contains(number) {
             report.problems.append("\(s).cases, \(CaseID(number: number)): the trail records version \(lastVersion[number]!) and the table has no row for it")
+        }
+        // The host countries, when an administrator has changed them: read in the same
+        // snapshot, and held to the file store's rule (`QuotaLedger.problems`).
+        if let row = try reading.query("SELECT body FROM \(s).kept WHERE name = $1", [.text(Self.countriesRow)]).first {
+            if let file = try? decoder.decode(CountriesFile.self, from: Data(try row.text(0).utf8)) {
+                for problem in QuotaLedger(countries: file.countries, summaries: summaries).problems {
+                    report.problems.append("\(s).kept, countries, \(problem.country.rawValue): \(problem.text)")
+                }
+            } else {
+                report.problems.append("\(s).kept, countries: not a Haven host-countries list")
+            }
         }
         if highestChange > (try head.int(2)) {
             report.problems.append("\(s).head: its change sequence \(try head.int(2)) is behind a case's \(highestChange)")

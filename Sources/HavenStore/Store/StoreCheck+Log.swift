@@ -28,8 +28,6 @@ enum LogCheck {
         var compactions = 0
         /// The latest change to users.json the trail records.
         var usersRevision = 0
-        /// Each case's approved country, from its latest line.
-        var allocatedTo: [CountryCode] = []
         var latestSummaries: [CaseSummary] = []
     }
 
@@ -296,7 +294,6 @@ struct CrossCheck {
         }
         summaries = []
         result.caseCount = result.latestSummaries.count
-        result.allocatedTo = result.latestSummaries.compactMap(\.country)
     }
 }
 

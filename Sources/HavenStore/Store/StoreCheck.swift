@@ -88,7 +88,6 @@ public enum StoreCheck {
         report.compactions = streamed.compactions
         report.decodedRecords = decodingRecords
         let usersRevision = streamed.usersRevision
-        let allocatedTo = streamed.allocatedTo
         let latestSummaries = streamed.latestSummaries
         report.auditEntryCount = streamed.auditEntryCount
         report.userEntryCount = streamed.userEntryCount
@@ -140,31 +139,13 @@ public enum StoreCheck {
             }
         }
         // The host-countries file, when an administrator has written one: readable, and no
-        // quota below the places the cases use, nor a number of a kind of place below the
-        // places of that kind they use.
+        // quota or number of a kind of place below what the cases use and hold
+        // (`QuotaLedger.problems`, the rule the PostgreSQL store's check follows too).
         let countriesPath = directory.appendingPathComponent(FileCaseStore.countriesFile).path
         if let data = FileManager.default.contents(atPath: countriesPath) {
             if let file = try? JSONDecoder().decode(CountriesFile.self, from: data) {
-                var used: [CountryCode: Int] = [:]
-                for country in allocatedTo { used[country, default: 0] += 1 }
-                for country in file.countries where (used[country.code] ?? 0) > country.quota {
-                    damaged(countriesPath, country.code.rawValue, "\(used[country.code]!) cases are allocated to \(country.name) but its quota is \(country.quota)")
-                }
-                // Each kind's number: not negative, and at least the places of it used by
-                // approved allocations and held by proposals (the store refuses less).
-                let ledger = QuotaLedger(countries: file.countries, summaries: latestSummaries)
-                for country in file.countries {
-                    for kind in PlaceKind.allCases {
-                        guard let capacity = country.capacity(kind) else { continue }
-                        let (taking, holding) = (ledger.used(kind, in: country.code), ledger.reserved(kind, in: country.code))
-                        if capacity < 0 {
-                            damaged(countriesPath, country.code.rawValue, "\(country.name) has \(capacity) \(kind.unit)s: a number of places is 0 or more")
-                        } else if taking + holding > capacity {
-                            damaged(countriesPath, country.code.rawValue,
-                                    "\(country.name) has \(kind.counted(capacity)) for \(taking) used and \(holding) held by proposals "
-                                        + "(\(taking + holding) at least; haven countries set-places \(country.code) \(kind.rawValue) N)")
-                        }
-                    }
+                for problem in QuotaLedger(countries: file.countries, summaries: latestSummaries).problems {
+                    damaged(countriesPath, problem.country.rawValue, problem.text)
                 }
             } else {
                 damaged(countriesPath, "whole file", "not a Haven host-countries file")
