@@ -91,11 +91,14 @@ final class AllocationCommandTests: CommandTestCase {
         XCTAssertTrue(tooLow.output.contains("The quota of Germany (DE) cannot be 0"), tooLow.output)
         let changed = try haven("countries", "set-quota", "de", "6500", "--store", admin)
         XCTAssertEqual(changed.status, 0, changed.output)
-        XCTAssertTrue(changed.output.contains("DE       Germany          6500"), changed.output)
+        XCTAssertTrue(changed.output.hasPrefix("Germany (DE): quota 6500: "), changed.output)
+        XCTAssertEqual(changed.output.split(separator: "\n").count, 1, "that country alone, not the whole table: \(changed.output)")
+        XCTAssertTrue(try haven("countries", "--store", admin).output.contains("DE       Germany          6500"))
         // Issue 26: places of a kind, set, refused when wrong, lifted with none.
         let places = try haven("countries", "set-places", "DE", "medical-support", "900", "--store", admin)
         XCTAssertEqual(places.status, 0, places.output)
-        XCTAssertTrue(places.output.contains("medical_used"), places.output)
+        XCTAssertTrue(places.output.contains("\n  medical support 900: 0 used, 0 held, 900 free\n"), places.output)
+        XCTAssertTrue(places.output.split(separator: "\n").allSatisfy { $0.count <= 80 }, places.output)
         XCTAssertFalse(places.output.contains("Note:"), places.output)
         // Above the quota: kept (the quota may be raised later), and said.
         let above = try haven("countries", "set-places", "DE", "family-housing", "7000", "--store", admin)
@@ -113,6 +116,11 @@ final class AllocationCommandTests: CommandTestCase {
         let typo = try haven("countries", "list", "--stroe", "x", "--store", admin)
         XCTAssertEqual(typo.status, 1)
         XCTAssertTrue(typo.output.contains("--stroe is not an option of haven countries"), typo.output)
+        let short = try haven("countries", "set-quota", "DE", "--store", admin)
+        XCTAssertEqual(short.status, 1)
+        XCTAssertTrue(short.output.contains("Error: set-quota takes a country code and a number, such as: haven countries set-quota DE 6500"),
+                      short.output)
+        XCTAssertFalse(short.output.contains("Usage:"), short.output)
         XCTAssertEqual(try haven("countries", "set-places", "DE", "medical-support", "none", "--store", admin).status, 0)
         XCTAssertTrue(try haven("check", "--store", admin).output.hasSuffix("sound\n"))
     }

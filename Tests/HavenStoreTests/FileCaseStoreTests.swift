@@ -124,6 +124,13 @@ final class FileCaseStoreTests: StoreTestCase {
             XCTAssertEqual("\(error)", "\(self.storeURL.path) can be read by every user on this machine (mode 755). Haven will not open it. Fix it with: chmod 700 \(self.storeURL.path)   (or chmod 2770 for a store shared by a group)")
         }
         chmod(storeURL.path, 0o700)
+        // An account that may not read a store is told to join its group only when the store
+        // is shared with one (from the walk: a private store of root's said "join group root").
+        XCTAssertEqual(StorePermissions.advice(mode: 0o40700, group: "root", owner: "root"),
+                       "it is root's alone (shared with no group); a store for several accounts is made with 'haven init --group NAME', "
+                        + "and an administrator adds each account to that group")
+        XCTAssertEqual(StorePermissions.advice(mode: 0o42770, group: "caseworkers", owner: "olga"),
+                       "an administrator can add you to its group 'caseworkers' (then log in again)")
         chmod(path("audit.jsonl"), 0o646)
         XCTAssertThrowsError(try FileCaseStore(at: storeURL)) { error in
             XCTAssertTrue("\(error)".contains("audit.jsonl can be written by every user"), "\(error)")

@@ -207,6 +207,34 @@ final class AllocationScreenTests: XCTestCase {
                       root.lines.joined(separator: "\n"))
     }
 
+    func testTypingOverANumberReplacesItAndAnEditingKeyKeepsIt() throws {
+        // From the walk: 29 typed, the field left and reached again, then 1 typed saved 291.
+        // A number field reached is drawn selected, its hint beside it; the first character
+        // typed replaces it, an editing key first keeps it.
+        let store = try makeStore(2)
+        var root = app("root", store)
+        openAllocation(&root)
+        root.press([.character("e")])
+        let quota = try store.hostCountries()[0].quota
+        let row = try XCTUnwrap(root.lines.firstIndex { $0.contains("> Quota") }, root.lines.joined(separator: "\n"))
+        XCTAssertTrue(root.lines[row].contains("\(quota)") && root.lines[row].contains("places in all"), root.lines[row])
+        root.type("29")
+        root.press([.down, .up])
+        root.type("1")
+        root.press([.control("s")])
+        XCTAssertEqual(try store.hostCountries()[0].quota, 1, "typed over, not 291")
+        root.press([.character("e"), .left])
+        root.type("5")
+        root.press([.control("s")])
+        XCTAssertEqual(try store.hostCountries()[0].quota, 51, "Left first: the value is edited, not replaced")
+        // A kind's number keeps its used and held beside it once it has a value.
+        root.press([.character("e"), .down])
+        root.type("8")
+        root.press([.down])
+        let kindRow = try XCTUnwrap(root.lines.firstIndex { $0.contains("Family housing units") }, root.lines.joined(separator: "\n"))
+        XCTAssertTrue(root.lines[kindRow].contains("8") && root.lines[kindRow].contains("0 used, 0 held"), root.lines[kindRow])
+    }
+
     func testAnAdministratorAddsAndRemovesACountryFromTheScreen() throws {
         let store = try makeStore(2)
         var root = app("root", store)

@@ -124,6 +124,10 @@ final class SupervisorScreensTests: XCTestCase {
         // Mark three (one of them her own) and approve them together.
         app.press([.home, .character("v"), .character("v"), .end, .character("v")])
         XCTAssertEqual(app.status?.text, "3 marked: A approves them after listing them.")
+        // The mark takes the first column: every case number starts in the same column.
+        let rows = app.lines.filter { $0.dropFirst().hasPrefix("HV-") }
+        XCTAssertEqual(rows.filter { $0.hasPrefix("+HV-") }.count, 3, rows.joined(separator: "\n"))
+        XCTAssertEqual(rows.filter { $0.hasPrefix(" HV-") }.count, 1, rows.joined(separator: "\n"))
         app.press([.character("A")])
         let lines = app.lines.joined(separator: "\n")
         XCTAssertTrue(lines.contains(" Approve these 2? y approves each one, n none"), lines)

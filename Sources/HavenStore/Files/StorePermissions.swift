@@ -7,9 +7,22 @@ enum StorePermissions {
     static func checkReadable(_ path: String) throws {
         guard access(path, R_OK | X_OK) != 0, errno == EACCES else { return }
         var info = stat()
-        let group = stat(path, &info) == 0 ? getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) } : nil
-        throw StoreError.forbidden("\(path): permission denied: your account may not read this store"
-            + (group.map { "; an administrator can add you to its group '\($0)' (then log in again)" } ?? ""))
+        guard stat(path, &info) == 0 else { throw StoreError.forbidden("\(path): permission denied: your account may not read this store") }
+        let group = getgrgid(info.st_gid).map { String(cString: $0.pointee.gr_name) }
+        let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) }
+        throw StoreError.forbidden("\(path): permission denied: your account may not read this store; "
+            + advice(mode: info.st_mode, group: group, owner: owner))
+    }
+
+    /// What to do about a store this account may not read: join its group when it is shared
+    /// with one (its folder open to the group), else it is its owner's alone, and joining the
+    /// group it happens to have (often the owner's own, or root) would not help.
+    static func advice(mode: mode_t, group: String?, owner: String?) -> String {
+        if mode & 0o050 == 0o050, let group {
+            return "an administrator can add you to its group '\(group)' (then log in again)"
+        }
+        return "it is \(owner.map { "\($0)'s" } ?? "its owner's") alone (shared with no group); a store for several accounts is made "
+            + "with 'haven init --group NAME', and an administrator adds each account to that group"
     }
 
     /// Refuses a path that every user could read or write, naming the fix.

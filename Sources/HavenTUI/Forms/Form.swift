@@ -9,7 +9,12 @@ public struct Form: Sendable {
     }
 
     public var sections: [Section]
-    public private(set) var focus = 0
+    public private(set) var focus = 0 {
+        didSet { if focus != oldValue { reached = true } }
+    }
+    /// No key has been given to the focused field since it was reached: typing replaces a
+    /// number field's value (`FormField.isNumber`), which is drawn selected meanwhile.
+    public private(set) var reached = true
     /// Validation messages by field id, shown beside the fields.
     public var messages: [String: [String]] = [:]
     public private(set) var isDirty = false
@@ -75,7 +80,11 @@ public struct Form: Sendable {
     public mutating func handle(_ key: Key) -> Bool {
         let position = positions[focus]
         let before = sections[position.section].fields[position.field].value
+        if reached, sections[position.section].fields[position.field].isNumber, key.typedCharacter != nil {
+            sections[position.section].fields[position.field].setText("")
+        }
         let taken = sections[position.section].fields[position.field].handle(key)
+        if taken { reached = false }
         if taken, sections[position.section].fields[position.field].value != before {
             isDirty = true
             messages[sections[position.section].fields[position.field].id] = nil
@@ -197,10 +206,16 @@ public struct Form: Sendable {
                 let width = max(1, area.maxX - x - 1)
                 switch field.kind {
                 case .text, .date:
-                    field.editor.render(into: &canvas, x: x, y: y, width: min(width, 44), focused: focused)
+                    // A number is as wide as its longest value, its hint beside it even when
+                    // it holds one (what is used and held, next to the quota).
+                    let fieldWidth = field.isNumber ? min(width, field.editor.maximumLength + 1) : min(width, 44)
+                    field.editor.render(into: &canvas, x: x, y: y, width: fieldWidth, focused: focused,
+                                        selected: focused && reached && field.isNumber && !field.editor.text.isEmpty)
                     if field.editor.text.isEmpty, !field.hint.isEmpty {
                         // The hint sits in the empty field, like a placeholder, until typing starts.
                         canvas.put(field.hint, x: x, y: y, width: min(width, 44), style: Style(.muted, underline: true, dim: true))
+                    } else if field.isNumber, !field.hint.isEmpty, width > fieldWidth + 2 {
+                        canvas.put(field.hint, x: x + fieldWidth + 1, y: y, width: width - fieldWidth - 1, style: .muted)
                     }
                 case let .choice(options):
                     let title = options.isEmpty ? "" : options[field.choice].title

@@ -30,12 +30,17 @@ public struct FormField: Sendable {
     public var editor: TextField
     public var choice: Int
     public var isOn: Bool
+    /// A number (a quota, seats): drawn as wide as its longest value with its hint beside it,
+    /// and, as in a spreadsheet's cell, the first character typed after the field is reached
+    /// replaces the value shown (29 then 1 is 1, not 291); an editing key first keeps it.
+    public let isNumber: Bool
 
-    public init(_ id: String, _ label: String, _ kind: Kind, hint: String = "", value: String = "") {
+    public init(_ id: String, _ label: String, _ kind: Kind, hint: String = "", value: String = "", number: Bool = false) {
         self.id = id
         self.label = label
         self.kind = kind
         self.hint = hint
+        isNumber = number
         if case let .text(maximumLength) = kind {
             editor = TextField(text: value, maximumLength: maximumLength)
         } else {

@@ -148,7 +148,7 @@ public struct CoursesScreen: Screen {
             FormField("country", "Country", .choice(CatalogueList.countryOptions(context)), value: course?.country.rawValue ?? ""),
             FormField("city", "City", .text(maximumLength: 120), value: course?.city ?? ""),
             FormField("schedule", "Schedule", .text(maximumLength: 200), hint: "days, hours, weeks", value: course?.schedule ?? ""),
-            FormField("capacity", "Seats", .text(maximumLength: 3), value: course.map { String($0.capacity) } ?? ""),
+            FormField("capacity", "Seats", .text(maximumLength: 3), value: course.map { String($0.capacity) } ?? "", number: true),
         ])])
         return FormScreen(title: "Course", heading: (course == nil ? "Add a language course" : "Change \(course!.id)") + " · Ctrl-S saves",
                           form: form) { form, now in
@@ -279,7 +279,7 @@ public struct JobsScreen: Screen {
             FormField("languages", "Languages", .text(maximumLength: 60), hint: "de:B1; en:A2 (empty for none)",
                       value: opening?.languages.map(\.description).joined(separator: "; ") ?? ""),
             FormField("startDate", "Start", .date, hint: "YYYY-MM-DD", value: opening?.startDate.description ?? ""),
-            FormField("places", "Places", .text(maximumLength: 4), value: opening.map { String($0.places) } ?? ""),
+            FormField("places", "Places", .text(maximumLength: 4), value: opening.map { String($0.places) } ?? "", number: true),
         ])])
         return FormScreen(title: "Opening", heading: (opening == nil ? "Add a job opening" : "Change \(opening!.id)") + " · Ctrl-S saves",
                           form: form) { form, now in

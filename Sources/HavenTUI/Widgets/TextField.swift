@@ -59,8 +59,9 @@ public struct TextField: Hashable, Sendable {
         return true
     }
 
-    /// Draws the field in `width` columns at (x, y) and, when focused, puts the cursor there.
-    public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool) {
+    /// Draws the field in `width` columns at (x, y) and, when focused, puts the cursor there;
+    /// `selected`: drawn as a selection (typing will replace it).
+    public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool, selected: Bool = false) {
         guard width > 0 else { return }
         let characters = Array(text)
         // Focused, scroll so the cursor stays visible; otherwise show the start of the value,
@@ -77,7 +78,7 @@ public struct TextField: Hashable, Sendable {
             }
         }
         let overflows = !focused && DisplayWidth.of(text) > width
-        let style = Style(.normal, underline: true)
+        let style = selected ? Style.selection : Style(.normal, underline: true)
         canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style)
         var column = x
         for character in characters[start...] {

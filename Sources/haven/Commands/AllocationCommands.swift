@@ -221,11 +221,11 @@ struct CountriesCommand: ParsableCommand {
         case "list":
             change = nil
         case "set-quota":
-            guard values.count == 2, let number = Int(values[1]) else { throw HavenFailure("Usage: haven countries set-quota CODE QUOTA") }
+            guard values.count == 2, let number = Int(values[1]) else { throw HavenFailure("set-quota takes a country code and a number, such as: haven countries set-quota DE 6500") }
             change = .setQuota(try code(values.first), number)
         case "set-places":
             let kinds = PlaceKind.allCases.map(\.rawValue).joined(separator: " or ")
-            guard values.count == 3 else { throw HavenFailure("Usage: haven countries set-places CODE KIND NUMBER|none (KIND: \(kinds))") }
+            guard values.count == 3 else { throw HavenFailure("set-places takes a country code, a kind (\(kinds)) and a number or none, such as: haven countries set-places DE medical-support 40") }
             guard let kind = PlaceKind(rawValue: values[1].lowercased()) else { throw HavenFailure("\(values[1]) is not a kind of place: \(kinds).") }
             let number: Int?
             if values[2].lowercased() == "none" {
@@ -237,26 +237,45 @@ struct CountriesCommand: ParsableCommand {
             }
             change = .setCapacity(try code(values[0]), kind, number)
         case "add":
-            guard values.count >= 3 else { throw HavenFailure("Usage: haven countries add CODE NAME LANGUAGE... [--quota N]") }
+            guard values.count >= 3 else { throw HavenFailure("add takes a country code, a name and its official languages, such as: haven countries add AT Austria de --quota 6000") }
             let languages = try values.dropFirst(2).map { text in
                 guard let language = LanguageCode(text.lowercased()) else { throw HavenFailure("\(text) is not an ISO 639-1 language code, such as de.") }
                 return language
             }
             change = .add(HostCountry(code: try code(values[0]), name: values[1], languages: languages, quota: quota))
         case "remove":
-            guard values.count == 1 else { throw HavenFailure("Usage: haven countries remove CODE") }
+            guard values.count == 1 else { throw HavenFailure("remove takes one country code, such as: haven countries remove AT") }
             change = .remove(try code(values[0]))
         default:
             throw HavenFailure("\(action) is not an action here; use list, set-quota, set-places, add or remove.")
         }
-        var note: String?
-        if let change {
-            let countries: [HostCountry]
-            do { countries = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }
-            note = countries.first { $0.code == change.country }.flatMap { country in country.kindsAboveQuota.map { "Note: \(country.name): \($0)." } }
+        guard let change else {
+            // The same table as `haven report --kind quotas`, on the store's list as it is now.
+            print(Reports.quotas(try opened.summaries(), countries: try opened.hostCountries()).text, terminator: "")
+            return
         }
-        // The same table as `haven report --kind quotas`, on the store's list as it is now.
-        print(Reports.quotas(try opened.summaries(), countries: try opened.hostCountries()).text, terminator: "")
-        if let note { print(note) }
+        let countries: [HostCountry]
+        do { countries = try opened.changeHostCountries(change, by: actor, at: .now()) } catch { throw HavenFailure("\(error)") }
+        // What the change left, for that country alone (the whole table is wider than a
+        // terminal once kinds are limited; haven countries prints it).
+        guard let country = countries.first(where: { $0.code == change.country }) else {
+            print("Removed \(change.country.rawValue): \(countries.count) host countries are left.")
+            return
+        }
+        print(Self.places(of: country, QuotaLedger(countries: countries, summaries: try opened.summaries())), terminator: "")
+        if let note = country.kindsAboveQuota { print("Note: \(country.name): \(note).") }
+    }
+
+    /// "Germany (DE): quota 6500: 29 used, 9 held, 6462 free", then a line per kind it limits.
+    static func places(of country: HostCountry, _ ledger: QuotaLedger) -> String {
+        let code = country.code
+        var text = "\(country.name) (\(code.rawValue)): quota \(country.quota): \(ledger.used[code] ?? 0) used, "
+            + "\(ledger.reserved[code] ?? 0) held, \(ledger.free(code)) free\n"
+        for kind in PlaceKind.allCases {
+            guard let capacity = country.capacity(kind) else { continue }
+            text += "  \(kind.shortTitle) \(capacity): \(ledger.used(kind, in: code)) used, \(ledger.reserved(kind, in: code)) held, "
+                + "\(ledger.free(kind, in: code) ?? 0) free\n"
+        }
+        return text
     }
 }

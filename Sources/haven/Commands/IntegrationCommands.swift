@@ -32,7 +32,7 @@ struct OpeningsCommand: ParsableCommand {
             print(Self.table(try opened.catalogue(of: JobOpening.self), use: JobOpening.use(in: try opened.summaries()),
                              occupations: reference.occupations).text, terminator: "")
         case "import":
-            guard let file else { throw HavenFailure("Usage: haven openings import FILE.csv [--dry-run]") }
+            guard let file else { throw HavenFailure("import takes the CSV file to read, such as: haven openings import openings.csv [--dry-run]") }
             let (opened, actor) = try store.open(for: .manageIntegrationCatalogue)
             let reference = try opened.adopt(data.loadReferenceData())
             let bytes = try ReportFile.read(file)

@@ -194,7 +194,7 @@ public struct AllocationScreen: Screen {
             let taken = use?.kinds.first { $0.kind == kind }
             let hint = taken.map { "\($0.used) used, \($0.reserved) held; blank: no limit" } ?? "blank: no limit but the quota"
             return FormField(kind.rawValue, kind.label, .text(maximumLength: 7), hint: hint,
-                             value: use?.country.capacity(kind).map(String.init) ?? "")
+                             value: use?.country.capacity(kind).map(String.init) ?? "", number: true)
         }
     }
 
@@ -215,7 +215,7 @@ public struct AllocationScreen: Screen {
 
     func quotaForm(_ use: QuotaUse) -> FormScreen {
         let form = Form(sections: [Form.Section(title: "\(use.country.name): \(use.used) used, \(use.reserved) held", fields: [
-            FormField("quota", "Quota", .text(maximumLength: 7), hint: "places in all", value: String(use.country.quota)),
+            FormField("quota", "Quota", .text(maximumLength: 7), hint: "places in all", value: String(use.country.quota), number: true),
         ] + Self.kindFields(use))])
         return FormScreen(title: "Quota", heading: "The places of \(use.country.name) · Ctrl-S saves", form: form) { form, now in
             var issues: [ValidationIssue] = []

@@ -265,8 +265,9 @@ public struct ApprovalsScreen: Screen {
         // Below 70 columns the date goes first; the days waiting stay.
         let showDate = area.width >= 70
         let nameWidth = max(6, area.width - 1 - 11 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
-        func line(_ cells: [String]) -> String {
-            " " + DisplayWidth.fit(cells[0], to: 10) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
+        // The first column carries the mark (+ marked), so every case number starts in the same column.
+        func line(_ cells: [String], marked: Bool = false) -> String {
+            (marked ? "+" : " ") + DisplayWidth.fit(cells[0], to: 10) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
                 + DisplayWidth.fit(cells[2], to: 17) + " " + DisplayWidth.fit(cells[3], to: 10) + " "
                 + (showDate ? DisplayWidth.fit(cells[4], to: 10) + " " : "") + DisplayWidth.fit(cells[5], to: 5)
         }
@@ -284,11 +285,9 @@ public struct ApprovalsScreen: Screen {
             let y = area.y + 3 + offset
             let isSelected = first + offset == selected
             let mine = pending.proposedBy == context.user
-            // The case number's first column carries the mark: + marked.
-            let id = (marked.contains(summary.id) ? "+" : "") + summary.id.rawValue
-            let text = line([id, summary.cyrillicName, pending.kind.title,
+            let text = line([summary.id.rawValue, summary.cyrillicName, pending.kind.title,
                              pending.proposedBy.rawValue + (mine ? " (you)" : ""), pending.proposedAt.date.description,
-                             String(max(0, pending.proposedAt.date.days(until: context.today)))])
+                             String(max(0, pending.proposedAt.date.days(until: context.today)))], marked: marked.contains(summary.id))
             canvas.putListRow(text, x: area.x, y: y, width: area.width, style: (mine ? .muted : .normal), selected: isSelected)
         }
     }
