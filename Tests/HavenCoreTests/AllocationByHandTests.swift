@@ -61,7 +61,7 @@ final class AllocationByHandTests: XCTestCase {
                                                       on: recorded, by: Fixtures.anna, at: Fixtures.now)
         XCTAssertThrowsError(try Workflow.recordPreferences([code("GB")], reasons: "", hostCountries: hosts, on: proposed,
                                                             by: Fixtures.anna, at: Fixtures.now)) { error in
-            XCTAssertEqual("\(error)", "A proposal of DE awaits a supervisor: return it before changing preferences.")
+            XCTAssertEqual("\(error)", "A proposal of DE awaits a supervisor: its proposer withdraws it, or a supervisor returns it, before the preferences change.")
         }
         // Returned: they may change again. Approved: never.
         let returned = try Workflow.returnAllocation(on: proposed, comment: "Спросите ещё раз", by: Fixtures.maria, at: Fixtures.now)
@@ -84,6 +84,44 @@ final class AllocationByHandTests: XCTestCase {
 
     /// For many people, the ranking's best is what a batch of one proposes, with the same
     /// factors, runner-up and explanation, and every country's score is the scorer's.
+    func testItsProposerReplacesOrWithdrawsAProposalStillWaitingAndAnApprovalOfTheOldOneIsRefused() throws {
+        func planned(_ country: String) -> PlannedAllocation {
+            PlannedAllocation(caseID: CaseID(number: 1), country: code(country), factors: [], runnerUp: nil, runnerUpFactors: [],
+                              runnerUpReason: "", groupedWith: [])
+        }
+        let granted = try Fixtures.caseIn(.allocation)
+        let proposed = try Workflow.proposeAllocation(planned("DE"), on: granted, by: Fixtures.anna, at: Fixtures.now)
+        let seenByMaria = ProposalSeen.allocation(of: proposed)
+        // Another person waits for the review; the proposer may not propose the same again.
+        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("NL"), on: proposed, by: Fixtures.maria, at: Fixtures.now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .proposalPending(granted.id))
+        }
+        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("DE"), on: proposed, by: Fixtures.anna, at: Fixtures.now)) { error in
+            XCTAssertTrue("\(error)".contains("DE is already proposed"), "\(error)")
+        }
+        let later = Timestamp(secondsSinceEpoch: Fixtures.now.secondsSinceEpoch + 60)
+        let replaced = try Workflow.proposeAllocation(planned("NL"), on: proposed, by: Fixtures.anna, at: later)
+        XCTAssertEqual(replaced.allocation?.country, code("NL"))
+        XCTAssertEqual(replaced.heldCountry, code("NL"), "the place held moves with it")
+        // Maria approves what she saw, DE: refused, the case shows NL now.
+        XCTAssertThrowsError(try Workflow.approveAllocation(on: replaced, seen: seenByMaria, by: Fixtures.maria, at: later)) { error in
+            guard case .proposalChanged? = error as? WorkflowError else { return XCTFail("\(error)") }
+        }
+        // Only its proposer withdraws it; then nothing is held and it may be proposed again.
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: replaced, by: Fixtures.maria, at: later)) { error in
+            XCTAssertTrue("\(error)".contains("Only anna.k, who proposed NL, can withdraw it"), "\(error)")
+        }
+        let withdrawn = try Workflow.withdrawAllocation(on: replaced, by: Fixtures.anna, at: later)
+        XCTAssertNil(withdrawn.allocation)
+        XCTAssertNil(withdrawn.heldCountry)
+        XCTAssertEqual(withdrawn.stage, .allocation)
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: withdrawn, by: Fixtures.anna, at: later))
+        XCTAssertNoThrow(try Workflow.proposeAllocation(planned("GB"), on: withdrawn, by: Fixtures.anna, at: later))
+        // Approved, it is no longer the proposer's to withdraw.
+        let approved = try Workflow.approveAllocation(on: replaced, by: Fixtures.maria, at: later)
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: approved, by: Fixtures.anna, at: later))
+    }
+
     func testOneCaseIsRankedWithTheBatchsScoresAndProposedExactlyAsTheBatchWould() throws {
         var random = SeededGenerator(seed: 20)
         let levels = CEFRLevel.allCases

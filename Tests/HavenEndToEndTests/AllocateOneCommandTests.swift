@@ -45,5 +45,17 @@ final class AllocateOneCommandTests: CommandTestCase {
         let again = try haven("allocate", "--case", id, "--store", store)
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.output.contains("already has a proposal waiting for a supervisor"), again.output)
+        // Its proposer replaces it by naming a country, or takes it back.
+        let first = try XCTUnwrap(rows.first?.split(separator: " ").dropFirst().first.map(String.init))
+        let replaced = try haven("allocate", "--case", id, "--country", first, "--store", store)
+        XCTAssertEqual(replaced.status, 0, replaced.output)
+        XCTAssertTrue(replaced.output.contains("\(first) proposed (replacing \(last))"), replaced.output)
+        let withdrawn = try haven("allocate", "--case", id, "--withdraw", "--store", store)
+        XCTAssertEqual(withdrawn.status, 0, withdrawn.output)
+        XCTAssertTrue(withdrawn.output.contains("the proposal for \(first) is withdrawn"), withdrawn.output)
+        XCTAssertNil(try FileCaseStore(at: URL(fileURLWithPath: store)).load(XCTUnwrap(CaseID(id))).record.allocation)
+        let nothing = try haven("allocate", "--case", id, "--withdraw", "--store", store)
+        XCTAssertEqual(nothing.status, 1, nothing.output)
+        XCTAssertTrue(nothing.output.contains("nothing withdrawn"), nothing.output)
     }
 }

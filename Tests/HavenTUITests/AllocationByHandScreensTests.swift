@@ -105,13 +105,51 @@ final class AllocationByHandScreensTests: XCTestCase {
         // Preferences cannot change under a waiting proposal, and the case view says why at once.
         anna.press([.character("w")])
         XCTAssertEqual(anna.topScreen.title, "HV-000001")
-        XCTAssertEqual(anna.status?.text, "A proposal of DE awaits a supervisor: return it before changing preferences.")
+        XCTAssertEqual(anna.status?.text, "A proposal of DE awaits a supervisor: its proposer withdraws it, or a supervisor returns it, before the preferences change.")
         // A supervisor approves it.
         var pieter = app("pieter.v", store)
         openCase(&pieter)
         pieter.press([.character("a"), .character("y")])
         XCTAssertEqual(try store.load(id).record.stage, .relocation)
         XCTAssertEqual(try store.load(id).record.allocatedCountry, CountryCode("DE")!)
+    }
+
+    func testTheProposerReplacesOrWithdrawsAProposalStillWaiting() throws {
+        // From the walk: a proposal by hand could be neither changed nor taken back by its
+        // proposer. Now p on the case (Amend) opens the ranking again: Enter on another
+        // country replaces it, W withdraws it; anyone else is told who may.
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        XCTAssertEqual(try store.load(id).record.allocation?.country, CountryCode("DE")!)
+        XCTAssertTrue(anna.lines.last!.contains("p Amend"), anna.lines.last!)
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        XCTAssertFalse(pieter.lines.last!.contains("Amend"), pieter.lines.last!)
+        pieter.press([.character("p")])
+        XCTAssertEqual(pieter.status?.text, "Only its proposer, anna.k, can change or withdraw this allocation.")
+        anna.press([.character("p")])
+        let screen = anna.lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains("HV-000001: DE proposed · Enter replaces, W withdraws"), screen)
+        XCTAssertTrue(anna.lines.contains { $0.contains("DE") && $0.contains("proposed, waiting") }, screen)
+        XCTAssertTrue(anna.lines.last!.contains("W Withdraw"), anna.lines.last!)
+        // NL scores less than DE: the reason is asked for and kept, as for any proposal.
+        anna.press([.down, .enter])
+        anna.type("Сестра в Утрехте")
+        anna.press([.enter])
+        XCTAssertEqual(anna.topScreen.title, "HV-000001", anna.lines.joined(separator: "\n"))
+        XCTAssertEqual(anna.status?.text, "Proposed HV-000001 for NL (replacing DE); a supervisor approves it.")
+        let replaced = try XCTUnwrap(try store.load(id).record.allocation)
+        XCTAssertEqual(replaced.country, CountryCode("NL")!)
+        XCTAssertNil(replaced.review)
+        XCTAssertTrue(replaced.runnerUpReason?.contains("Сестра в Утрехте") ?? false, replaced.runnerUpReason ?? "")
+        // Withdrawn: the case is back in the queue, to be proposed afresh.
+        anna.press([.character("p"), .character("W")])
+        XCTAssertEqual(anna.status?.text, "Withdrew HV-000001's proposal for NL; it is back in the allocation queue.")
+        XCTAssertNil(try store.load(id).record.allocation)
+        XCTAssertEqual(try store.load(id).record.stage, .allocation)
+        XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
     }
 
     func testALowerScoreIsProposedOnlyWithAReasonKeptInTheExplanation() throws {

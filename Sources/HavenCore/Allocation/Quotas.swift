@@ -40,6 +40,11 @@ public struct AllocationSummary: Hashable, Codable, Sendable {
 extension Case {
     /// The country whose place the case's pending proposal holds (see `AllocationSummary.heldCountry`).
     public var heldCountry: CountryCode? { allocation.flatMap { AllocationSummary($0).heldCountry(in: stage) } }
+
+    /// `user` proposed the allocation that waits for a supervisor: they may replace or withdraw it.
+    public func isAllocationProposedBy(_ user: UserName) -> Bool {
+        stage == .allocation && allocation?.review == nil && allocation?.proposedBy == user
+    }
 }
 
 extension CaseSummary {

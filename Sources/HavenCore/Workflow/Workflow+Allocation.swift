@@ -7,12 +7,35 @@ extension Workflow {
         try Capability.proposeAllocation.require(actor)
         try requireAssignment(record, actor)
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
-        if let existing = record.allocation, existing.review == nil { throw .proposalPending(record.id) }
+        // Its proposer may replace a proposal still waiting (the supervisor then sees the new
+        // one: an approval of the old is refused as stale); anyone else waits for the review.
+        if let existing = record.allocation, existing.review == nil {
+            guard existing.proposedBy == actor.user else { throw .proposalPending(record.id) }
+            guard existing.country != planned.country else {
+                throw .invalid([ValidationIssue(field: "country", message: "\(planned.country) is already proposed for \(record.id) and waits for approval.")])
+            }
+        }
         var next = record
         next.allocation = planned.proposal(by: actor.user, at: time)
         // The kinds of place it takes come from the case itself, whoever planned it.
         let places = PlaceKind.needed(by: record)
         next.allocation?.places = places.isEmpty ? nil : places
+        return next
+    }
+
+    /// Its proposer takes back a proposal still waiting for approval: the case is back in the
+    /// allocation queue and the place it held is free again; the audit trail keeps what was
+    /// proposed. Anyone else's proposal is a supervisor's to return.
+    public static func withdrawAllocation(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try Capability.proposeAllocation.require(actor)
+        guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
+        guard let proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
+        guard proposal.proposedBy == actor.user else {
+            throw .invalid([ValidationIssue(field: "allocation", message: "Only \(proposal.proposedBy), who proposed \(proposal.country), "
+                                            + "can withdraw it; a supervisor can return it.")])
+        }
+        var next = record
+        next.allocation = nil
         return next
     }
 

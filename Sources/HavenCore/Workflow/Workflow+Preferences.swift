@@ -12,7 +12,7 @@ extension Workflow {
             return "Allocated to \(record.allocation?.finalCountry.rawValue ?? "a country"): preferences no longer count (a note can record them)."
         }
         if let proposal = record.allocation, proposal.review == nil {
-            return "A proposal of \(proposal.country) awaits a supervisor: return it before changing preferences."
+            return "A proposal of \(proposal.country) awaits a supervisor: its proposer withdraws it, or a supervisor returns it, before the preferences change."
         }
         return nil
     }

@@ -12,6 +12,24 @@ extension AllocateCommand {
         let reference = try opened.adopt(data.loadReferenceData())
         let stored: StoredCase
         stored = try opened.readForCommand(id, by: actor, reason: nil, reasonOption: nil)
+        if withdraw {
+            guard !dryRun else { throw HavenFailure("--withdraw writes; leave out --dry-run.") }
+            let time = Timestamp.now()
+            let held = stored.record.allocation?.country
+            do {
+                let next = try Workflow.withdrawAllocation(on: stored.record, by: actor, at: time)
+                let version = try opened.save(next, basedOn: stored.version, by: actor, at: time)
+                return print("Saved \(id) as \(version): the proposal for \(held?.rawValue ?? "a country") is withdrawn; "
+                             + "the case is back in the allocation queue.")
+            } catch {
+                throw HavenFailure("\(id): nothing withdrawn; \(error)")
+            }
+        }
+        // A proposal waiting is replaced only when a country is named (and only by its proposer).
+        if let pending = stored.record.allocation, pending.review == nil, stored.record.stage == .allocation, country == nil, !dryRun {
+            throw HavenFailure("\(id) already has a proposal waiting for a supervisor (\(pending.country), by \(pending.proposedBy)); "
+                               + "its proposer may replace it with --country XX or take it back with --withdraw.")
+        }
         let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation)
         let choice = run.choice(for: stored.record, occupations: reference.occupations)
         print("\(id)  \(stored.record.defector.cyrillicName.displayed)  \(stored.record.stage.title)")
@@ -50,6 +68,7 @@ extension AllocateCommand {
         } catch {
             throw HavenFailure("\(id): nothing proposed; \(error)")
         }
-        print("Saved \(id) as \(version): \(planned.country) proposed, for approval by a supervisor (not the proposer).")
+        let replaced = stored.record.allocation.flatMap { $0.review == nil ? " (replacing \($0.country))" : nil } ?? ""
+        print("Saved \(id) as \(version): \(planned.country) proposed\(replaced), for approval by a supervisor (not the proposer).")
     }
 }

@@ -21,6 +21,7 @@ struct AllocateCommand: ParsableCommand {
             haven allocate --case HV-000123 --dry-run                 the countries ranked, with factors and free places
             haven allocate --case HV-000123                           propose the best country
             haven allocate --case HV-000123 --country DE --reason "brother in Leipzig"
+            haven allocate --case HV-000123 --withdraw                take back your proposal still waiting
             A country that passes over a better score with a place free needs --reason, kept in the explanation.
             """)
 
@@ -34,11 +35,13 @@ struct AllocateCommand: ParsableCommand {
     var caseID: String?
     @Option(help: ArgumentHelp("With --case: the country to propose instead of the best.", valueName: "XX")) var country: String?
     @Option(help: ArgumentHelp("With --country: why, when a country that scores more has a place.", valueName: "text")) var reason: String?
+    @Flag(help: "With --case: take back your proposal still waiting for approval (the case returns to the queue).") var withdraw = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        if caseID == nil, country != nil || reason != nil { throw ValidationError("--country and --reason go with --case.") }
+        if caseID == nil, country != nil || reason != nil || withdraw { throw ValidationError("--country, --reason and --withdraw go with --case.") }
+        if withdraw, country != nil || reason != nil { throw ValidationError("--withdraw takes no --country or --reason.") }
         if caseID != nil, json { throw ValidationError("--json is for the batch; --case prints text.") }
         guard timeLimit >= 1, timeLimit <= 3_600 else { throw ValidationError("--time-limit is 1 to 3600 seconds, not \(timeLimit).") }
     }

@@ -10,7 +10,7 @@ import HavenCore
 /// explanation. A full country, or one family unity rules out, is shown but refused with why.
 public struct AllocationChoiceScreen: Screen {
     public enum Action: Sendable {
-        case up, down, pageUp, pageDown, propose, saveReason, cancelReason
+        case up, down, pageUp, pageDown, propose, saveReason, cancelReason, withdraw
     }
 
     public private(set) var stored: StoredCase
@@ -24,6 +24,10 @@ public struct AllocationChoiceScreen: Screen {
     public private(set) var reason: TextField?
     var reasonFor: CountryCode?
     var pageRows = 10
+    /// A withdrawal was asked of the store (what its reply says).
+    var withdrawing = false
+    /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
+    var ownPending: CountryCode? { stored.record.isAllocationProposedBy(context.user) ? stored.record.allocation?.country : nil }
 
     public init(stored: StoredCase, context: SessionContext) {
         self.stored = stored
@@ -64,7 +68,10 @@ public struct AllocationChoiceScreen: Screen {
             KeyBinding([.up, .character("k")], .up, help: "Previous country"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
-        ])
+        ] + (ownPending == nil ? [] : [
+            KeyBinding([.character("W")], .withdraw, label: "Withdraw",
+                       help: "Withdraw your proposal still waiting for approval: the case is back in the allocation queue"),
+        ]))
     }
 
     var options: [AllocationChoice.Option] { choice?.options ?? [] }
@@ -120,6 +127,12 @@ public struct AllocationChoiceScreen: Screen {
             reason = nil
             reasonFor = nil
             return [.status("Nothing proposed.", .info)]
+        case .withdraw:
+            guard ownPending != nil else { return [] }
+            withdrawing = true
+            return [.update([stored.record.id], change: CaseChange("Withdraw the proposed allocation") { record, actor, time in
+                try Workflow.withdrawAllocation(on: record, by: actor, at: time)
+            })]
         }
         return []
     }
@@ -156,12 +169,20 @@ public struct AllocationChoiceScreen: Screen {
             countries = list
             rank()
         case let .updated(saved, refused):
-            if let (_, why) = refused.first { return [.status("Not proposed: \(why)", .error)] }
+            if let (_, why) = refused.first {
+                defer { withdrawing = false }
+                return [.status("\(withdrawing ? "Not withdrawn" : "Not proposed"): \(why)", .error)]
+            }
             guard !saved.isEmpty else { return [] }
             reason = nil
+            if withdrawing {
+                return [.back, .status("Withdrew \(stored.record.id)'s proposal for \(ownPending?.rawValue ?? "a country"); "
+                                       + "it is back in the allocation queue.", .info)]
+            }
             let country = reasonFor ?? current?.country.code
+            let replaced = ownPending.map { " (replacing \($0))" } ?? ""
             return [.back,
-                    .status("Proposed \(stored.record.id) for \(country?.rawValue ?? "the country"); a supervisor approves it.", .info)]
+                    .status("Proposed \(stored.record.id) for \(country?.rawValue ?? "the country")\(replaced); a supervisor approves it.", .info)]
         case let .failed(message):
             return [.status(message, .error)]
         default:
@@ -183,8 +204,9 @@ public struct AllocationChoiceScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         let record = stored.record
         let best = choice?.best.map { " · best \($0.country.code) \($0.score ?? 0)" } ?? ""
-        canvas.put(" Allocate \(record.id) \(record.defector.cyrillicName.displayed)\(best)", x: area.x, y: area.y, width: area.width,
-                   style: .heading)
+        let heading = ownPending.map { " \(record.id): \($0) proposed · Enter replaces, W withdraws" }
+            ?? " Allocate \(record.id) \(record.defector.cyrillicName.displayed)\(best)"
+        canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         guard choice != nil else {
             canvas.put(" Working out the scores…", x: area.x, y: area.y + 2, width: area.width, style: .muted)
             return
@@ -203,7 +225,8 @@ public struct AllocationChoiceScreen: Screen {
         for (offset, option) in options.dropFirst(first).prefix(height).enumerated() {
             let position = first + offset
             let factors = option.factors.map { "\($0.title) \(Int($0.contribution))" }.joined(separator: ", ")
-            let state = option.score == nil ? "family elsewhere" : option.free < 1 ? "full" : factors.isEmpty ? "no factor scores" : factors
+            let state = option.country.code == ownPending ? "proposed, waiting"
+                : option.score == nil ? "family elsewhere" : option.free < 1 ? "full" : factors.isEmpty ? "no factor scores" : factors
             let text = row([String(position + 1), option.country.code.rawValue, option.country.name,
                             option.score.map(String.init) ?? "—", String(option.free), state])
             canvas.putListRow(text, x: area.x, y: area.y + 2 + offset, width: area.width,

@@ -18,9 +18,9 @@ extension CaseViewScreen {
             return "Only a supervisor restricts a case to a team."
         case .approveDecision, .returnDecision, .overrideAllocation:
             return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
-        case .allocation(.propose):
+        case .allocation(.propose), .proposeDecision where record.stage == .allocation, .amendDecision where record.stage == .allocation:
             if pendingApproval != nil {
-                return "The allocation of \(record.id) waits for a supervisor: approved, overridden or returned (then it can be proposed again)."
+                return "Only its proposer, \(record.allocation?.proposedBy.rawValue ?? "another"), can change or withdraw this allocation."
             }
         case .proposeDecision, .amendDecision:
             if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }
