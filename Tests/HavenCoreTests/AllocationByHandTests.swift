@@ -91,35 +91,67 @@ final class AllocationByHandTests: XCTestCase {
         }
         let granted = try Fixtures.caseIn(.allocation)
         let proposed = try Workflow.proposeAllocation(planned("DE"), on: granted, by: Fixtures.anna, at: Fixtures.now)
-        let seenByMaria = ProposalSeen.allocation(of: proposed)
-        // Another person waits for the review; the proposer may not propose the same again.
+        let seenDE = ProposalSeen.allocation(of: proposed)
+        // Another person is told whose it is; its proposer replaces it only naming what they
+        // saw (a batch or a second session names nothing and is refused), never with itself.
         XCTAssertThrowsError(try Workflow.proposeAllocation(planned("NL"), on: proposed, by: Fixtures.maria, at: Fixtures.now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .notYourProposal(granted.id, country: code("DE"), proposedBy: "anna.k"))
+            XCTAssertEqual("\(error)", "Only anna.k, who proposed DE for HV-000001, can change or withdraw it; a supervisor can return it.")
+        }
+        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("NL"), on: proposed, by: Fixtures.anna, at: Fixtures.now)) { error in
             XCTAssertEqual(error as? WorkflowError, .proposalPending(granted.id))
         }
-        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("DE"), on: proposed, by: Fixtures.anna, at: Fixtures.now)) { error in
+        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("DE"), on: proposed, replacing: seenDE, by: Fixtures.anna, at: Fixtures.now)) { error in
             XCTAssertTrue("\(error)".contains("DE is already proposed"), "\(error)")
         }
         let later = Timestamp(secondsSinceEpoch: Fixtures.now.secondsSinceEpoch + 60)
-        let replaced = try Workflow.proposeAllocation(planned("NL"), on: proposed, by: Fixtures.anna, at: later)
+        let replaced = try Workflow.proposeAllocation(planned("NL"), on: proposed, replacing: seenDE, by: Fixtures.anna, at: later)
         XCTAssertEqual(replaced.allocation?.country, code("NL"))
         XCTAssertEqual(replaced.heldCountry, code("NL"), "the place held moves with it")
-        // Maria approves what she saw, DE: refused, the case shows NL now.
-        XCTAssertThrowsError(try Workflow.approveAllocation(on: replaced, seen: seenByMaria, by: Fixtures.maria, at: later)) { error in
+        // What was seen is stale now: maria's approval of DE and a second replacement from
+        // the old screen are both refused.
+        XCTAssertThrowsError(try Workflow.approveAllocation(on: replaced, seen: seenDE, by: Fixtures.maria, at: later)) { error in
             guard case .proposalChanged? = error as? WorkflowError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("GB"), on: replaced, replacing: seenDE, by: Fixtures.anna, at: later)) { error in
+            guard case .proposalChanged? = error as? WorkflowError else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: replaced, seen: seenDE, by: Fixtures.anna, at: later)) { error in
+            guard case .proposalChanged? = error as? WorkflowError else { return XCTFail("\(error)") }
+        }
+        // Returned meanwhile: a replacement or withdrawal says so, with the comment, and does not
+        // overwrite the return.
+        let seenNL = ProposalSeen.allocation(of: replaced)
+        let returned = try Workflow.returnAllocation(on: replaced, comment: "Нет жилья", by: Fixtures.maria, at: later)
+        XCTAssertThrowsError(try Workflow.proposeAllocation(planned("GB"), on: returned, replacing: seenNL, by: Fixtures.anna, at: later)) { error in
+            XCTAssertEqual("\(error)", "The proposal of NL for HV-000001 was returned by maria.s meanwhile: Нет жилья; nothing changed.")
+        }
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: returned, seen: seenNL, by: Fixtures.anna, at: later)) { error in
+            XCTAssertEqual(error as? WorkflowError, .proposalReviewed(granted.id, country: code("NL"), verdict: .returned, by: "maria.s", comment: "Нет жилья"))
         }
         // Only its proposer withdraws it; then nothing is held and it may be proposed again.
         XCTAssertThrowsError(try Workflow.withdrawAllocation(on: replaced, by: Fixtures.maria, at: later)) { error in
-            XCTAssertTrue("\(error)".contains("Only anna.k, who proposed NL, can withdraw it"), "\(error)")
+            XCTAssertEqual(error as? WorkflowError, .notYourProposal(granted.id, country: code("NL"), proposedBy: "anna.k"))
         }
-        let withdrawn = try Workflow.withdrawAllocation(on: replaced, by: Fixtures.anna, at: later)
+        let withdrawn = try Workflow.withdrawAllocation(on: replaced, seen: seenNL, by: Fixtures.anna, at: later)
         XCTAssertNil(withdrawn.allocation)
         XCTAssertNil(withdrawn.heldCountry)
         XCTAssertEqual(withdrawn.stage, .allocation)
-        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: withdrawn, by: Fixtures.anna, at: later))
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: withdrawn, by: Fixtures.anna, at: later)) { error in
+            XCTAssertEqual("\(error)", "HV-000001 has no allocation proposal waiting; nothing changed.")
+        }
         XCTAssertNoThrow(try Workflow.proposeAllocation(planned("GB"), on: withdrawn, by: Fixtures.anna, at: later))
         // Approved, it is no longer the proposer's to withdraw.
         let approved = try Workflow.approveAllocation(on: replaced, by: Fixtures.maria, at: later)
-        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: approved, by: Fixtures.anna, at: later))
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: approved, by: Fixtures.anna, at: later)) { error in
+            XCTAssertTrue("\(error)".contains("was approved by maria.s meanwhile"), "\(error)")
+        }
+        // Reassigned to another caseworker: no longer anna's to withdraw.
+        var elsewhere = replaced
+        elsewhere.assignedTo = "pieter.k"
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: elsewhere, by: Fixtures.anna, at: later)) { error in
+            guard case .notAssigned? = error as? WorkflowError else { return XCTFail("\(error)") }
+        }
     }
 
     func testOneCaseIsRankedWithTheBatchsScoresAndProposedExactlyAsTheBatchWould() throws {

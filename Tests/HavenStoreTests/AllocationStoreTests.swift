@@ -122,6 +122,21 @@ final class AllocationStoreTests: StoreTestCase {
                       "\(StoreCheck.run(at: storeURL).problems)")
     }
 
+    func testTheCheckCountsPlacesHeldByProposalsAgainstAQuota() throws {
+        // Three proposals hold places in the Netherlands; a list edited by hand to a quota of 2
+        // is below what the store would let an administrator set, and the check says so.
+        let store = try storeWithProposals(3)
+        _ = try store.changeHostCountries(.setQuota(CountryCode("NL")!, 20), by: admin, at: now)
+        XCTAssertTrue(StoreCheck.run(at: storeURL).isSound, "\(StoreCheck.run(at: storeURL).problems)")
+        let path = storeURL.appendingPathComponent(FileCaseStore.countriesFile)
+        var file = try JSONDecoder().decode(CountriesFile.self, from: Data(contentsOf: path))
+        file.countries[1].quota = 2
+        try JSONEncoder().encode(file).write(to: path)
+        let problems = StoreCheck.run(at: storeURL).problems.map { "\($0)" }
+        XCTAssertEqual(problems.filter { $0.contains("Netherlands has a quota of 2 for 0 used and 3 held by proposals "
+                                                      + "(3 at least; haven countries set-quota NL N)") }.count, 1, "\(problems)")
+    }
+
     func testAnImportCannotAllocatePastAQuota() throws {
         let store = try makeStore()
         store.referenceCountries = countries

@@ -146,7 +146,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(replaced.runnerUpReason?.contains("Сестра в Утрехте") ?? false, replaced.runnerUpReason ?? "")
         // Withdrawn: the case is back in the queue, to be proposed afresh.
         anna.press([.character("p"), .character("W")])
-        XCTAssertEqual(anna.status?.text, "Withdrew HV-000001's proposal for NL; it is back in the allocation queue.")
+        XCTAssertEqual(anna.status?.text, "Withdrew HV-000001's proposal for NL; it is back in the queue.")
         XCTAssertNil(try store.load(id).record.allocation)
         XCTAssertEqual(try store.load(id).record.stage, .allocation)
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)

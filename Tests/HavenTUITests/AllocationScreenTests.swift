@@ -66,7 +66,7 @@ final class AllocationScreenTests: XCTestCase {
         let store = try makeStore(60, decided: true)
         var maria = app("maria.s", store)
         openAllocation(&maria)
-        maria.press([.character("r")])
+        maria.press([.character("r"), .character("y")])
         let progress = runJob(&maria)
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading recent grants for the forecast") }, "\(progress)")
         XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · look-ahead, optimal · 60 to approve")
@@ -81,7 +81,15 @@ final class AllocationScreenTests: XCTestCase {
         openAllocation(&maria)
         XCTAssertTrue(maria.lines[1].contains("60 waiting · 0 to approve · 80 of 80 places free"), maria.lines[1])
         XCTAssertTrue(maria.lines[5].hasPrefix(">DE  Germany             40     0     0    40"), maria.lines[5])
+        // It asks first (it writes a proposal for every case waiting); n runs nothing.
         maria.press([.character("r")])
+        XCTAssertFalse(maria.isWorking)
+        XCTAssertEqual(maria.status?.text, "Propose countries for all 60 waiting? y runs the batch, n does not.")
+        maria.press([.character("n")])
+        XCTAssertFalse(maria.isWorking)
+        XCTAssertEqual(maria.status?.text, "The batch did not run; nothing was proposed.")
+        XCTAssertTrue(store.summaries().filter(\.isAwaitingAllocationReview).isEmpty)
+        maria.press([.character("r"), .character("y")])
         XCTAssertTrue(maria.isWorking)
         let progress = runJob(&maria)
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading cases") }, "\(progress)")
@@ -114,6 +122,11 @@ final class AllocationScreenTests: XCTestCase {
         // An override: another country and a reason, both required.
         pieter.press([.character("x")])
         XCTAssertEqual(pieter.topScreen.title, "Override")
+        // The countries come ranked with their scores and free places, the proposed one's
+        // score in the heading (from the walk: bare names).
+        let form = pieter.lines.joined(separator: "\n")
+        XCTAssertTrue(form.contains("Override the proposed DE (scores 16)"), form)
+        XCTAssertNotNil(form.range(of: #"◂ GB United Kingdom · \d+ · \d+ free ▸"#, options: .regularExpression), form)
         pieter.press([.control("s")])
         XCTAssertTrue(pieter.lines.joined().contains("Say why the case goes to GB instead of DE."), pieter.lines.joined(separator: "\n"))
         pieter.press([.down])
@@ -122,6 +135,11 @@ final class AllocationScreenTests: XCTestCase {
         let overridden = try store.load(CaseID(number: 2)).record
         XCTAssertEqual(overridden.allocatedCountry, CountryCode("GB"))
         XCTAssertEqual(overridden.allocation?.override?.reason, "Brother lives in Leeds")
+        // The case view leads with where the case goes, not the country first proposed.
+        let allocationLines = CaseSection.allocation.lines(of: overridden, history: [], today: Self.today, reference: Self.reference)
+        XCTAssertTrue(allocationLines.first { $0.contains("Allocated") }?.contains("GB United Kingdom (overridden; DE was proposed)") ?? false,
+                      allocationLines.joined(separator: "\n"))
+        XCTAssertLessThan(allocationLines.firstIndex { $0.contains("Allocated") } ?? 99, allocationLines.firstIndex { $0.contains("Proposed") } ?? 0)
         let audit = try store.history(of: CaseID(number: 2)).last!
         XCTAssertEqual(audit.user, "pieter.v")
         XCTAssertTrue(audit.changes.contains { $0.after?.contains("Brother lives in Leeds") == true }, "\(audit.changes)")
@@ -131,7 +149,7 @@ final class AllocationScreenTests: XCTestCase {
         let store = try makeStore(200)
         var maria = app("maria.s", store)
         openAllocation(&maria)
-        maria.press([.character("r")])
+        maria.press([.character("r"), .character("y")])
         while maria.isWorking, store.summaries().filter(\.isAwaitingAllocationReview).isEmpty { maria.work() }
         maria.press([.escape])
         XCTAssertFalse(maria.isWorking)

@@ -91,7 +91,7 @@ final class ScreenTests: XCTestCase {
             "  7  Audit trail  Who changed what and…",
             "  8  Reports      Pipeline, quotas, wo↓",
             " Demo store: 3 cases",
-            "? Help Enter Open / Find Down Move",
+            "? Help Enter Open / Find q Quit",
         ])
         // The rest scroll into view with the selection: the last area, then the first again.
         var moved = app

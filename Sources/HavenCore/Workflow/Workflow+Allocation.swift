@@ -1,19 +1,26 @@
 /// Allocation steps: a proposal (from the batch or by hand), and a supervisor's approval,
 /// override or return. Quotas are the store's to enforce (`QuotaLedger.check`), under its lock.
 extension Workflow {
-    /// Records a proposed country for a granted case awaiting allocation.
-    public static func proposeAllocation(_ planned: PlannedAllocation, on record: Case, by actor: Actor, at time: Timestamp)
-        throws(WorkflowError) -> Case {
+    /// Records a proposed country for a granted case awaiting allocation. `replacing`: the
+    /// proposal of the person's own still waiting that they saw and mean to replace; without
+    /// it a proposal waiting is never replaced (a batch, or a second session, is refused).
+    public static func proposeAllocation(_ planned: PlannedAllocation, on record: Case, replacing: ProposalSeen? = nil, by actor: Actor,
+                                         at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.proposeAllocation.require(actor)
         try requireAssignment(record, actor)
+        guard record.stage == .allocation || replacing == nil else { throw reviewedMeanwhile(record) }
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
         // Its proposer may replace a proposal still waiting (the supervisor then sees the new
         // one: an approval of the old is refused as stale); anyone else waits for the review.
         if let existing = record.allocation, existing.review == nil {
-            guard existing.proposedBy == actor.user else { throw .proposalPending(record.id) }
+            guard existing.proposedBy == actor.user else { throw .notYourProposal(record.id, country: existing.country, proposedBy: existing.proposedBy) }
+            guard let replacing else { throw .proposalPending(record.id) }
+            try requireSeen(replacing, ProposalSeen.allocation(of: record))
             guard existing.country != planned.country else {
                 throw .invalid([ValidationIssue(field: "country", message: "\(planned.country) is already proposed for \(record.id) and waits for approval.")])
             }
+        } else if replacing != nil {
+            throw reviewedMeanwhile(record)
         }
         var next = record
         next.allocation = planned.proposal(by: actor.user, at: time)
@@ -26,17 +33,27 @@ extension Workflow {
     /// Its proposer takes back a proposal still waiting for approval: the case is back in the
     /// allocation queue and the place it held is free again; the audit trail keeps what was
     /// proposed. Anyone else's proposal is a supervisor's to return.
-    public static func withdrawAllocation(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+    /// `seen`: the proposal as shown (a screen's); a different one now is refused as stale.
+    public static func withdrawAllocation(on record: Case, seen: ProposalSeen? = nil, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
         try Capability.proposeAllocation.require(actor)
-        guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
-        guard let proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
-        guard proposal.proposedBy == actor.user else {
-            throw .invalid([ValidationIssue(field: "allocation", message: "Only \(proposal.proposedBy), who proposed \(proposal.country), "
-                                            + "can withdraw it; a supervisor can return it.")])
+        guard let proposal = record.allocation, proposal.review == nil, record.stage == .allocation else {
+            throw reviewedMeanwhile(record)
         }
+        guard proposal.proposedBy == actor.user else {
+            throw .notYourProposal(record.id, country: proposal.country, proposedBy: proposal.proposedBy)
+        }
+        try requireAssignment(record, actor)
+        try requireSeen(seen, ProposalSeen.allocation(of: record))
         var next = record
         next.allocation = nil
         return next
+    }
+
+    /// Why a proposal expected to wait is not waiting: reviewed (how, by whom), or gone.
+    static func reviewedMeanwhile(_ record: Case) -> WorkflowError {
+        guard let proposal = record.allocation, let review = proposal.review else { return .noProposalWaiting(record.id) }
+        return .proposalReviewed(record.id, country: proposal.country, verdict: review.verdict, by: review.by, comment: review.comment)
     }
 
     /// Approves the proposed country: the case moves to Relocation and takes a place.

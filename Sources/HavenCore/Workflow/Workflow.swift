@@ -64,6 +64,13 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotUndo(String)
     /// The defector's preferences cannot change now: why (`Workflow.preferencesRefusal`).
     case preferencesSettled(String)
+    /// A change or withdrawal of an allocation proposal that is not this person's to make:
+    /// who proposed it, and what.
+    case notYourProposal(CaseID, country: CountryCode, proposedBy: UserName)
+    /// The proposal being changed or withdrawn was reviewed meanwhile: how, by whom, and the comment.
+    case proposalReviewed(CaseID, country: CountryCode, verdict: Review.Verdict, by: UserName, comment: String)
+    /// No proposal waits to be changed or withdrawn (taken back meanwhile, or never made).
+    case noProposalWaiting(CaseID)
 
     public var description: String {
         switch self {
@@ -102,6 +109,12 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .proposalChanged(seen, now):
             "The proposal changed: now \(now); you saw \(seen). Nothing saved; look again."
         case let .preferencesSettled(reason): reason
+        case let .notYourProposal(id, country, proposedBy):
+            "Only \(proposedBy), who proposed \(country) for \(id), can change or withdraw it; a supervisor can return it."
+        case let .proposalReviewed(id, country, verdict, by, comment):
+            "The proposal of \(country) for \(id) was \(verdict == .approved ? "approved" : "returned") by \(by) meanwhile"
+                + (comment.isEmpty ? "" : ": \(comment)") + "; nothing changed."
+        case let .noProposalWaiting(id): "\(id) has no allocation proposal waiting; nothing changed."
         }
     }
 }

@@ -48,7 +48,8 @@ extension HavenApp {
 
     /// The bottom bar: the global help key first, then the screen's labelled keys, then back
     /// ("Quit" on the last screen). A global key the screen binds itself, or a printable key
-    /// while the screen takes text, is not offered. Items that do not fit are left out whole.
+    /// while the screen takes text, is not offered. Items that do not fit are left out whole;
+    /// Back (or Quit) always fits, room kept for it.
     func renderKeyBar(into canvas: inout Canvas, area: Rect) {
         let screen = topScreen
         let taken = screen.boundKeys
@@ -58,10 +59,15 @@ extension HavenApp {
             screens.count == 1 && item.label == "Back" ? KeyBarItem(key: item.key, label: "Quit") : item
         }
         let items = Array(globals.prefix(1)) + screen.keyBarItems + globals.dropFirst()
+        func width(_ item: KeyBarItem) -> Int { DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.label) + 1 }
+        // The way out is always shown: its room is kept while the others are placed.
+        let isWayOut = { (item: KeyBarItem) in item.label == "Back" || item.label == "Quit" }
+        var kept = items.filter(isWayOut).reduce(0) { $0 + width($1) }
         var x = area.x
         for item in items {
-            let needed = DisplayWidth.of(item.key) + 1 + DisplayWidth.of(item.label) + 1
-            guard x + needed <= area.maxX else { continue }
+            let needed = width(item)
+            if isWayOut(item) { kept -= needed }
+            guard x + needed + kept <= area.maxX else { continue }
             x += canvas.put(item.key, x: x, y: area.y, style: .keyName)
             x += canvas.put(" \(item.label) ", x: x, y: area.y)
         }

@@ -114,6 +114,8 @@ public struct Form: Sendable {
             }
         }
         focus(on: id)
+        // Kept values are being resumed, not reached afresh: typing goes on from them.
+        reached = false
         isDirty = true
     }
 

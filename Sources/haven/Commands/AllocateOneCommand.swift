@@ -17,7 +17,7 @@ extension AllocateCommand {
             let time = Timestamp.now()
             let held = stored.record.allocation?.country
             do {
-                let next = try Workflow.withdrawAllocation(on: stored.record, by: actor, at: time)
+                let next = try Workflow.withdrawAllocation(on: stored.record, seen: ProposalSeen.allocation(of: stored.record), by: actor, at: time)
                 let version = try opened.save(next, basedOn: stored.version, by: actor, at: time)
                 return print("Saved \(id) as \(version): the proposal for \(held?.rawValue ?? "a country") is withdrawn; "
                              + "the case is back in the allocation queue.")
@@ -63,7 +63,9 @@ extension AllocateCommand {
         let time = Timestamp.now()
         let version: CaseVersion
         do {
-            let next = try Workflow.proposeAllocation(planned, on: stored.record, by: actor, at: time)
+            // A proposal of one's own still waiting is replaced only as read here (a country was named).
+            let replacing = stored.record.isAllocationProposedBy(actor.user) ? ProposalSeen.allocation(of: stored.record) : nil
+            let next = try Workflow.proposeAllocation(planned, on: stored.record, replacing: replacing, by: actor, at: time)
             version = try opened.save(next, basedOn: stored.version, by: actor, at: time)
         } catch {
             throw HavenFailure("\(id): nothing proposed; \(error)")

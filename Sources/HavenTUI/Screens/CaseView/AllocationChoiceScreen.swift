@@ -28,6 +28,8 @@ public struct AllocationChoiceScreen: Screen {
     var withdrawing = false
     /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
     var ownPending: CountryCode? { stored.record.isAllocationProposedBy(context.user) ? stored.record.allocation?.country : nil }
+    /// That proposal as shown: a replacement or withdrawal names it, and is refused if it changed.
+    var ownPendingSeen: ProposalSeen? { ownPending == nil ? nil : ProposalSeen.allocation(of: stored.record) }
 
     public init(stored: StoredCase, context: SessionContext) {
         self.stored = stored
@@ -106,6 +108,7 @@ public struct AllocationChoiceScreen: Screen {
         case .pageUp: selected = max(0, selected - pageRows)
         case .pageDown: selected = min(last, selected + pageRows)
         case .propose:
+            withdrawing = false
             guard let choice, let option = current else { return [.status("The countries are not loaded yet.", .info)] }
             if let refusal = option.refusal { return [.status(refusal, .error)] }
             guard choice.needsReason(option.country.code), let best = choice.best else { return [propose(option.country.code, reason: "")] }
@@ -118,6 +121,7 @@ public struct AllocationChoiceScreen: Screen {
             return [.status("\(best.country.name) scores \(best.score ?? 0) against \(option.score ?? 0) and has a place: "
                             + "say why \(option.country.name). Enter proposes, Esc cancels.", .warning)]
         case .saveReason:
+            withdrawing = false
             guard let country = reasonFor, let text = reason?.text else { return [] }
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return [.status("Say why \(country); Esc cancels.", .warning)]
@@ -130,8 +134,9 @@ public struct AllocationChoiceScreen: Screen {
         case .withdraw:
             guard ownPending != nil else { return [] }
             withdrawing = true
+            let seen = ownPendingSeen
             return [.update([stored.record.id], change: CaseChange("Withdraw the proposed allocation") { record, actor, time in
-                try Workflow.withdrawAllocation(on: record, by: actor, at: time)
+                try Workflow.withdrawAllocation(on: record, seen: seen, by: actor, at: time)
             })]
         }
         return []
@@ -142,9 +147,10 @@ public struct AllocationChoiceScreen: Screen {
     func propose(_ country: CountryCode, reason: String) -> Command {
         let run = AllocationRun(summaries: summaries ?? [], countries: countries ?? [], policy: context.reference?.allocation ?? .plain)
         let occupations = Self.occupations(context)
+        let replacing = ownPendingSeen
         return .update([stored.record.id], change: CaseChange("Propose allocation to \(country)") { record, actor, time in
             let planned = try run.choice(for: record, occupations: occupations).planned(country, reason: reason)
-            return try Workflow.proposeAllocation(planned, on: record, by: actor, at: time)
+            return try Workflow.proposeAllocation(planned, on: record, replacing: replacing, by: actor, at: time)
         })
     }
 
@@ -176,14 +182,20 @@ public struct AllocationChoiceScreen: Screen {
             guard !saved.isEmpty else { return [] }
             reason = nil
             if withdrawing {
-                return [.back, .status("Withdrew \(stored.record.id)'s proposal for \(ownPending?.rawValue ?? "a country"); "
-                                       + "it is back in the allocation queue.", .info)]
+                withdrawing = false
+                // The batch proposes a family group together: relatives' proposals stay, said here.
+                let linked = Set(stored.record.family.compactMap(\.linkedCase))
+                let relatives = (summaries ?? []).filter { linked.contains($0.id) && $0.isAwaitingAllocationReview }.map(\.id.rawValue)
+                return [.back, .status("Withdrew \(stored.record.id)'s proposal for \(ownPending?.rawValue ?? "a country"); it is back in the queue"
+                                       + (relatives.isEmpty ? "." : "; linked \(relatives.joined(separator: ", ")) still proposed."),
+                                       relatives.isEmpty ? .info : .warning)]
             }
             let country = reasonFor ?? current?.country.code
             let replaced = ownPending.map { " (replacing \($0))" } ?? ""
             return [.back,
                     .status("Proposed \(stored.record.id) for \(country?.rawValue ?? "the country")\(replaced); a supervisor approves it.", .info)]
         case let .failed(message):
+            withdrawing = false
             return [.status(message, .error)]
         default:
             break

@@ -111,6 +111,12 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 field("Why these", d.preferenceReasons),
             ]
             if let allocation = record.allocation {
+                // Where the case is going leads, an override's country first (from the walk:
+                // the proposed country led, and read as the allocation).
+                if let country = record.allocatedCountry {
+                    lines.append(field("Allocated", "\(country)" + (names[country].map { " \($0)" } ?? "")
+                        + (allocation.override == nil ? "" : " (overridden; \(allocation.country) was proposed)")))
+                }
                 lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
                 lines.append(field("Score", allocation.factors.isEmpty && allocation.runnerUp == nil
                                     ? "none recorded (proposed by hand)" : "\(allocation.factors.score)"))

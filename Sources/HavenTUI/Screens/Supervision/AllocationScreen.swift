@@ -25,6 +25,8 @@ public struct AllocationScreen: Screen {
     var review: ProposalReview
     public var confirming: CaseID? { review.confirming }
     public private(set) var removing: CountryCode?
+    /// `r` asked whether to run the batch (it writes a proposal for every case waiting).
+    public private(set) var runAsked = false
     /// The last batch's outcome, shown under the heading.
     public private(set) var lastRun: String?
     var cases: [CaseSummary]
@@ -62,8 +64,9 @@ public struct AllocationScreen: Screen {
     var index: Int { selected[pane] ?? 0 }
 
     public var keyTable: KeyTable<Action> {
-        if confirming != nil || removing != nil {
-            return KeyTable(KeyBinding.yesNo(.confirm, removing != nil ? "Remove" : "Approve", "Yes", no: .cancel, "Cancel", "No"))
+        if confirming != nil || removing != nil || runAsked {
+            let what = runAsked ? "Run the batch" : removing != nil ? "Remove" : "Approve"
+            return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No"))
         }
         var bindings = [
             KeyBinding([.tab], Action.nextPane, label: "Pane", help: "Next pane: countries, queue, proposals"),
@@ -151,17 +154,27 @@ public struct AllocationScreen: Screen {
             return [.openCase(summary.id)]
         case .run:
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
-            return [.startJob(AllocationJob())]
+            runAsked = true
+            let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
+            return [.status("Propose countries for \(cases) waiting? y runs the batch, n does not.", .warning)]
         case .approve: return review.approve(selectedCase)
         case .returnProposal: return review.returnProposal(selectedCase)
-        case .overrideAllocation: return review.overrideAllocation(selectedCase, countries: countries)
+        case .overrideAllocation: return review.overrideAllocation(selectedCase)
         case .confirm:
+            if runAsked {
+                runAsked = false
+                return [.startJob(AllocationJob())]
+            }
             if let code = removing {
                 removing = nil
                 return [.changeCountries(.remove(code))]
             }
             return review.confirm(in: proposals)
         case .cancel:
+            if runAsked {
+                runAsked = false
+                return [.status("The batch did not run; nothing was proposed.", .info)]
+            }
             guard removing == nil else {
                 removing = nil
                 return [.status("\(countries.count) host countries, none removed.", .info)]

@@ -142,7 +142,7 @@ public struct ApprovalsScreen: Screen {
         case .confirm: return review.confirm(in: rows)
         case .cancel: return review.cancel()
         case .returnProposal: return review.returnProposal(current)
-        case .overrideAllocation: return review.overrideAllocation(current, countries: context.reference?.countries ?? [])
+        case .overrideAllocation: return review.overrideAllocation(current)
         case .find:
             finding = TextField(text: filter.words, maximumLength: 60)
         case .endFind:

@@ -43,11 +43,11 @@ struct ProposalReview {
         return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary)))]
     }
 
-    func overrideAllocation(_ summary: CaseSummary?, countries: [HostCountry]) -> [Command] {
+    func overrideAllocation(_ summary: CaseSummary?) -> [Command] {
         guard let summary, case let .allocation(country)? = summary.pendingApproval?.kind else {
             return [.status("Only an allocation can be overridden to another country.", .info)]
         }
-        return [.push(CaseActions.overrideAllocation(summary.id, proposed: country, seen: ProposalSeen(pendingIn: summary), countries: countries))]
+        return [.run(OpenOverride(id: summary.id, proposed: country, seen: ProposalSeen(pendingIn: summary)))]
     }
 
     /// The status line for the outcome of an approval, or nil for other replies.
