@@ -106,6 +106,25 @@ final class PlaceKindTests: XCTestCase {
         XCTAssertEqual(unlimited[0].capacities, [.familyHousing: 1], "nil: only the quota limits it")
     }
 
+    func testAnApprovalTakesTheKindsTheCaseNeedsNowNotWhenProposed() throws {
+        // From the walk: health needs (or a spouse) recorded after the proposal took no place
+        // of their kind. The approval takes what the case needs as it is approved, so the
+        // store's ledger counts it (and refuses it where none is left).
+        let proposed = try Workflow.proposeAllocation(planned(1, "DE"), on: try granted(1), by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertNil(proposed.allocation?.places)
+        var later = proposed
+        later.defector.healthNeeds = "Insulin"
+        let approved = try Workflow.approveAllocation(on: later, by: Fixtures.maria, at: Fixtures.now)
+        XCTAssertEqual(approved.allocation?.places, [.medicalSupport])
+        let ledger = QuotaLedger(countries: countries, summaries: [])
+        XCTAssertNoThrow(try ledger.check(previous: later, next: approved))
+        var noneLeft = ledger
+        noneLeft.usedOfKind = [code("DE"): [.medicalSupport: 1]]
+        XCTAssertThrowsError(try noneLeft.check(previous: later, next: approved)) { error in
+            XCTAssertEqual("\(error)", "Germany (DE) has no medical support place free: 1 used, 0 held, of 1.")
+        }
+    }
+
     func testTheCheckRuleCountsWhatProposalsHoldForTheQuotaAndEachKind() throws {
         // One proposal holds a place and a place with medical support in DE; another case is
         // approved there. The rule `haven check` follows in both stores counts both.

@@ -19,8 +19,9 @@ final class WorkflowTests: XCTestCase {
         let expected: [TransitionName: Set<Role>] = [
             .submitForScreening: [.caseworker, .supervisor], .completeScreening: [.caseworker, .supervisor],
             .approveGrant: [.supervisor], .approveRefusal: [.supervisor], .reopenScreening: [.supervisor],
-            .approveAllocation: [.supervisor], .confirmArrival: [.caseworker, .supervisor], .close: [.supervisor],
+            .approveAllocation: [.supervisor], .reopenAllocation: [.supervisor], .confirmArrival: [.caseworker, .supervisor], .close: [.supervisor],
         ]
+        XCTAssertEqual(Set(expected.keys), Set(TransitionName.allCases).subtracting([.register]), "every transition in the table")
         let users: [Role: UserName] = [.caseworker: "anna.k", .supervisor: "pieter.v", .administrator: "root", .auditor: "audit.e"]
         for (name, roles) in expected {
             let transition = try XCTUnwrap(Workflow.transition(named: name))
@@ -35,6 +36,9 @@ final class WorkflowTests: XCTestCase {
                 record.allocation = AllocationProposal(country: CountryCode("FR")!, proposedBy: "anna.k", proposedAt: now)
             case .confirmArrival:
                 record.relocation.arrivalDate = Fixtures.today
+            case .reopenAllocation:
+                record.allocation = AllocationProposal(country: CountryCode("FR")!, proposedBy: "anna.k", proposedAt: now,
+                                                       review: Review(verdict: .approved, by: "maria.s", at: now))
             case .completeScreening:
                 record.screening = Fixtures.clearedScreening(by: Fixtures.anna)
             default:
@@ -43,7 +47,7 @@ final class WorkflowTests: XCTestCase {
             for role in Role.allCases {
                 let actor = Actor(user: users[role]!, role: role)
                 let attempt = Result { () throws(WorkflowError) in
-                    try Workflow.perform(name, on: record, by: actor, at: now, closure: Closure(reason: .withdrawn))
+                    try Workflow.perform(name, on: record, by: actor, at: now, closure: Closure(reason: .withdrawn), reason: "A mistake")
                 }
                 if roles.contains(role) {
                     XCTAssertNoThrow(try attempt.get(), "\(role) should be able to \(name)")
@@ -54,6 +58,29 @@ final class WorkflowTests: XCTestCase {
                     }
                 }
             }
+        }
+    }
+
+    func testASupervisorReopensAnApprovedAllocationBeforeDepartureWithAReason() throws {
+        var record = try Fixtures.caseIn(.relocation)
+        record.allocation = AllocationProposal(country: CountryCode("FR")!, proposedBy: "anna.k", proposedAt: now,
+                                               review: Review(verdict: .approved, by: "maria.s", at: now))
+        XCTAssertEqual(record.allocatedCountry, CountryCode("FR")!)
+        XCTAssertThrowsError(try Workflow.perform(.reopenAllocation, on: record, by: Fixtures.pieter, at: now, reason: "  ")) { error in
+            XCTAssertEqual(error as? WorkflowError, .reasonRequired(.reopenAllocation))
+        }
+        let reopened = try Workflow.perform(.reopenAllocation, on: record, by: Fixtures.pieter, at: now, reason: "Wrong country: his wife is in Lyon, not Lille")
+        XCTAssertEqual(reopened.stage, .allocation)
+        XCTAssertNil(reopened.allocatedCountry, "the place is free again")
+        XCTAssertEqual(reopened.allocation?.review?.verdict, .returned)
+        XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval: Wrong country: his wife is in Lyon, not Lille")
+        XCTAssertTrue(CaseSummary(record: reopened, version: CaseVersion(2)).isAwaitingAllocation, "back in the allocation queue")
+        XCTAssertEqual(reopened.stageHistory.last?.transition, .reopenAllocation)
+        // Once he has left, it stands.
+        var left = record
+        left.relocation.departureDate = Fixtures.today
+        XCTAssertThrowsError(try Workflow.perform(.reopenAllocation, on: left, by: Fixtures.pieter, at: now, reason: "x")) { error in
+            XCTAssertTrue("\(error)".contains("left on \(Fixtures.today): the allocation stands"), "\(error)")
         }
     }
 

@@ -152,6 +152,40 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
     }
 
+    func testASupervisorReopensAnApprovedAllocationFromTheCaseView() throws {
+        // From the walk: an approved allocation could not be corrected. Before departure a
+        // supervisor reopens it (t, Reopen allocation) with a reason; the case is back in the
+        // queue, its place free, and its caseworker proposes again.
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("a"), .character("y")])
+        XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        pieter.press([.character("t")])
+        let moves = pieter.lines.joined(separator: "\n")
+        XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)
+        pieter.press([.enter])
+        XCTAssertEqual(pieter.topScreen.title, "Reopen allocation", pieter.lines.joined(separator: "\n"))
+        pieter.press([.control("s")])
+        XCTAssertTrue(pieter.lines.joined().contains("Say why the approval of DE is taken back"), pieter.lines.joined(separator: "\n"))
+        pieter.type("Семья в Нидерландах")
+        pieter.press([.control("s")])
+        let reopened = try store.load(id).record
+        XCTAssertEqual(reopened.stage, .allocation)
+        XCTAssertNil(reopened.allocatedCountry)
+        XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval: Семья в Нидерландах")
+        // The caseworker reads why and proposes again.
+        anna.press([.escape])
+        openCase(&anna)
+        anna.press([.character("5")])
+        let flat = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(flat.contains("returned by pieter.v, 2026-11-24: Reopened after approval: Семья в Нидерландах"), anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
+    }
+
     func testALowerScoreIsProposedOnlyWithAReasonKeptInTheExplanation() throws {
         let store = try makeStore()
         var anna = app("anna.k", store)

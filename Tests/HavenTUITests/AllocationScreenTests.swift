@@ -135,6 +135,12 @@ final class AllocationScreenTests: XCTestCase {
         let overridden = try store.load(CaseID(number: 2)).record
         XCTAssertEqual(overridden.allocatedCountry, CountryCode("GB"))
         XCTAssertEqual(overridden.allocation?.override?.reason, "Brother lives in Leeds")
+        // Health needs recorded after the approval: the case view says it needs a place it
+        // does not hold, and who mends it.
+        var needing = overridden
+        needing.defector.healthNeeds = "Insulin"
+        let needs = CaseSection.allocation.lines(of: needing, history: [], today: Self.today, reference: Self.reference).joined(separator: "\n")
+        XCTAssertTrue(needs.contains("Needs too") && needs.contains("a place with medical support, recorded after the proposal"), needs)
         // The case view leads with where the case goes, not the country first proposed.
         let allocationLines = CaseSection.allocation.lines(of: overridden, history: [], today: Self.today, reference: Self.reference)
         XCTAssertTrue(allocationLines.first { $0.contains("Allocated") }?.contains("GB United Kingdom (overridden; DE was proposed)") ?? false,

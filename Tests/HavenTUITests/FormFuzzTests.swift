@@ -69,6 +69,7 @@ final class FormFuzzTests: XCTestCase {
             Factory(name: "return proposal") { CaseActions.returnProposal(any.record.id, kind: .decision(DecisionOutcome.allCases[0]), seen: nil) },
             Factory(name: "override allocation") { CaseActions.overrideAllocation(any.record.id, proposed: countries[0], seen: nil, countries: hosts) },
             Factory(name: "close case") { CaseActions.closeCase(any, context: context) },
+            Factory(name: "reopen allocation") { RelocationActions.reopenAllocation(any, context: context) },
             Factory(name: "restrict case") { RestrictionActions.restrict(any, context: context, users: nil) },
             Factory(name: "add family member") { FamilyActions.addMember(withFamily, context: context) },
             Factory(name: "edit family member") { FamilyActions.editMember(withFamily, member, context: context) },

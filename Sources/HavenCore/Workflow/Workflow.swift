@@ -10,6 +10,8 @@ public enum TransitionName: String, Codable, Sendable, CaseIterable {
     case approveRefusal = "approve-refusal"
     case reopenScreening = "reopen-screening"
     case approveAllocation = "approve-allocation"
+    /// An approved allocation taken back before departure (a mistake, a change of circumstance).
+    case reopenAllocation = "reopen-allocation"
     case confirmArrival = "confirm-arrival"
     case close
 
@@ -22,6 +24,7 @@ public enum TransitionName: String, Codable, Sendable, CaseIterable {
         case .approveRefusal: "Approve refusal or exclusion"
         case .reopenScreening: "Reopen screening"
         case .approveAllocation: "Approve allocation"
+        case .reopenAllocation: "Reopen allocation"
         case .confirmArrival: "Confirm arrival"
         case .close: "Close case"
         }
@@ -130,6 +133,7 @@ public enum Workflow {
         StageTransition(name: .approveRefusal, from: [.decision], to: .closed, capability: .reviewDecision),
         StageTransition(name: .reopenScreening, from: [.decision], to: .screening, capability: .reopenScreening),
         StageTransition(name: .approveAllocation, from: [.allocation], to: .relocation, capability: .approveAllocation),
+        StageTransition(name: .reopenAllocation, from: [.relocation], to: .allocation, capability: .approveAllocation),
         StageTransition(name: .confirmArrival, from: [.relocation], to: .integration, capability: .confirmArrival),
         StageTransition(name: .close, from: [.intake, .screening, .decision, .allocation, .relocation, .integration],
                         to: .closed, capability: .closeCase),
@@ -148,11 +152,12 @@ public enum Workflow {
     ///
     /// - Parameters:
     ///   - closure: required for `close`; for `approveRefusal` it is derived from the proposal.
+    ///   - reason: required for `reopenAllocation`, kept as the review's comment.
     ///   - today: the date against which intake validation runs.
     /// - Returns: the case in its new stage, with the change in its history.
     public static func perform(
         _ name: TransitionName, on record: Case, by actor: Actor, at time: Timestamp,
-        closure: Closure? = nil
+        closure: Closure? = nil, reason: String? = nil
     ) throws(WorkflowError) -> Case {
         guard let transition = transition(named: name) else { throw .wrongStage(name, current: record.stage) }
         guard transition.from.contains(record.stage) else { throw .wrongStage(name, current: record.stage) }
@@ -188,6 +193,23 @@ public enum Workflow {
             guard proposal.review == nil else { throw .proposalAlreadyReviewed }
             guard proposal.proposedBy != actor.user else { throw .ownProposal(name) }
             proposal.review = Review(verdict: .approved, by: actor.user, at: time)
+            // The kinds of place it takes as the case is now: a spouse or health needs recorded
+            // after the proposal are taken too (the store refuses the approval where none is left).
+            let kinds = PlaceKind.needed(by: record)
+            proposal.places = kinds.isEmpty ? nil : kinds
+            next.allocation = proposal
+        case .reopenAllocation:
+            // Before departure only: the case goes back to the allocation queue, the approval
+            // recorded as returned with the reason (the audit trail keeps the approval), and the
+            // place is free again.
+            guard var proposal = record.allocation, proposal.review?.verdict == .approved else { throw .noProposal(name) }
+            if let left = record.relocation.departureDate {
+                throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) left on \(left): the allocation stands; "
+                                                + "record the arrival, or close the case saying why.")])
+            }
+            let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !why.isEmpty else { throw .reasonRequired(name) }
+            proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: "Reopened after approval: \(why)")
             next.allocation = proposal
         case .confirmArrival:
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }

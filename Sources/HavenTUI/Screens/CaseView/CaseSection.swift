@@ -130,6 +130,13 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 if let unity = allocation.familyUnity { lines.append(field("Family", unity)) }
                 if let preferences = allocation.preferences { lines.append(field("Choices", preferences)) }
                 if let batch = allocation.batch { lines.append(field("Batch", batch)) }
+                // A spouse, child or health needs recorded after the allocation: a kind it needs
+                // and does not hold (an approval takes it; an approved one a supervisor reopens).
+                let missing = Set(PlaceKind.needed(by: record)).subtracting(allocation.placesTaken).sorted()
+                if !missing.isEmpty, allocation.review?.verdict != .returned {
+                    lines.append(field("Needs too", missing.map(\.one).joined(separator: ", ") + ", recorded after the proposal: "
+                        + (allocation.review == nil ? "the approval takes it where one is left" : "a supervisor reopens the allocation if none is there")))
+                }
                 if !allocation.placesTaken.isEmpty {
                     lines.append(field("Takes", allocation.placesTaken.map(\.one).joined(separator: ", ")
                         + " (it " + allocation.placesTaken.map(\.need).joined(separator: " and ") + ")"))

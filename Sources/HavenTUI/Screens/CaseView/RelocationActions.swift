@@ -59,4 +59,23 @@ enum RelocationActions {
             }
         }.keeping("travel", on: stored)
     }
+
+    /// A supervisor takes back an approved allocation before departure, saying why: the case
+    /// returns to the allocation queue and its place is free again (`reopenAllocation`).
+    static func reopenAllocation(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let country = stored.record.allocatedCountry?.rawValue ?? "its country"
+        let form = Form(sections: [Form.Section(title: "Reopen the allocation to \(country)", fields: [
+            FormField("reason", "Reason", .text(maximumLength: 1000), hint: "why the approval is taken back"),
+        ])])
+        return FormScreen(title: "Reopen allocation", heading: "\(stored.record.id) back to the allocation queue, its place in \(country) freed · Ctrl-S",
+                          form: form) { form, now in
+            let reason = form.value("reason")
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return .problems([ValidationIssue(field: "reason", message: "Say why the approval of \(country) is taken back: the record keeps it.")])
+            }
+            return IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.perform(.reopenAllocation, on: record, by: context.actor, at: now, reason: reason)
+            }
+        }.keeping("reopen-allocation", on: stored)
+    }
 }
