@@ -107,8 +107,8 @@ final class WorkflowTests: XCTestCase {
         for attempt in [{ try Workflow.approveDecision(on: changed, seen: seen, by: Fixtures.maria, at: later) },
                         { try Workflow.returnDecision(on: changed, seen: seen, comment: "No.", by: Fixtures.maria, at: later) }] {
             XCTAssertThrowsError(try attempt()) { error in
-                XCTAssertEqual("\(error)", "The proposal changed: now a refuse by anna.k (\(later.minuteText)); "
-                               + "you saw a grant by anna.k (\(now.minuteText)). Nothing saved; look again.")
+                XCTAssertEqual("\(error)", "Nothing saved: the proposal changed, now a refuse by anna.k (\(later.minuteText)); "
+                               + "you saw a grant by anna.k (\(now.minuteText)).")
             }
         }
     }

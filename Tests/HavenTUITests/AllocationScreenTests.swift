@@ -119,19 +119,24 @@ final class AllocationScreenTests: XCTestCase {
         pieter.press([.character("y")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .relocation)
         XCTAssertTrue(pieter.lines[1].contains("59 to approve"), pieter.lines[1])
-        // An override: another country and a reason, both required.
+        // An override: the countries ranked as for a proposal by hand, with scores, free places
+        // and factors (from the walk: a form showing one bare country at a time), the best
+        // other than the proposed selected; Enter asks why, and a reason is required.
         pieter.press([.character("x")])
         XCTAssertEqual(pieter.topScreen.title, "Override")
-        // The countries come ranked with their scores and free places, the proposed one's
-        // score in the heading (from the walk: bare names).
-        let form = pieter.lines.joined(separator: "\n")
-        XCTAssertTrue(form.contains("Override the proposed DE (scores 16)"), form)
-        XCTAssertNotNil(form.range(of: #"◂ GB United Kingdom · \d+ · \d+ free ▸"#, options: .regularExpression), form)
-        pieter.press([.control("s")])
-        XCTAssertTrue(pieter.lines.joined().contains("Say why the case goes to GB instead of DE."), pieter.lines.joined(separator: "\n"))
-        pieter.press([.down])
+        let ranking = pieter.lines.joined(separator: "\n")
+        XCTAssertTrue(ranking.contains("HV-000002: override DE (scores 16) · Enter, then why"), ranking)
+        XCTAssertTrue(pieter.lines.contains { $0.contains("DE Germany") && $0.contains("proposed") }, ranking)
+        XCTAssertTrue(pieter.lines.contains { $0.hasPrefix(">") && $0.contains("GB United Kingdom") }, ranking)
+        pieter.press([.up, .up, .enter])
+        XCTAssertEqual(pieter.status?.text, "DE is the proposal: a approves it as it is.")
+        pieter.press([.down, .enter])
+        XCTAssertEqual(pieter.status?.text, "Why GB instead of DE? Enter approves into GB, Esc cancels.")
+        pieter.press([.enter])
+        XCTAssertEqual(pieter.status?.text, "Say why GB; Esc cancels.")
         pieter.type("Brother lives in Leeds")
-        pieter.press([.control("s")])
+        pieter.press([.enter])
+        XCTAssertEqual(pieter.status?.text, "Approved HV-000002 into GB (override of DE).")
         let overridden = try store.load(CaseID(number: 2)).record
         XCTAssertEqual(overridden.allocatedCountry, CountryCode("GB"))
         XCTAssertEqual(overridden.allocation?.override?.reason, "Brother lives in Leeds")
@@ -145,7 +150,7 @@ final class AllocationScreenTests: XCTestCase {
         let allocationLines = CaseSection.allocation.lines(of: overridden, history: [], today: Self.today, reference: Self.reference)
         XCTAssertTrue(allocationLines.first { $0.contains("Allocated") }?.contains("GB United Kingdom (overridden; DE was proposed)") ?? false,
                       allocationLines.joined(separator: "\n"))
-        XCTAssertLessThan(allocationLines.firstIndex { $0.contains("Allocated") } ?? 99, allocationLines.firstIndex { $0.contains("Proposed") } ?? 0)
+        XCTAssertEqual(allocationLines.firstIndex { $0.contains("Allocated") }, 0, allocationLines.joined(separator: "\n"))
         let audit = try store.history(of: CaseID(number: 2)).last!
         XCTAssertEqual(audit.user, "pieter.v")
         XCTAssertTrue(audit.changes.contains { $0.after?.contains("Brother lives in Leeds") == true }, "\(audit.changes)")
@@ -229,6 +234,32 @@ final class AllocationScreenTests: XCTestCase {
                       root.lines.joined(separator: "\n"))
         XCTAssertTrue(root.lines.joined().contains("medical support: 0 used, 0 held, 50 free of 50, only 40 usable"),
                       root.lines.joined(separator: "\n"))
+    }
+
+    func testLettersTypedOneAfterAnotherPickAChoiceByTheirPrefix() {
+        // From the walk: "DE" typed on the override's country picked D's Germany, then E's
+        // Spain, and the override was saved to Spain.
+        let options = [("DK", "DK Denmark · 20"), ("DE", "DE Germany · 18"), ("ES", "ES Spain · 6"), ("EE", "EE Estonia · 5")]
+            .map { FormOption($0.0, $0.1) }
+        var form = Form(sections: [Form.Section(title: "Override", fields: [
+            FormField("country", "Country", .choice(options)), FormField("reason", "Reason", .text(maximumLength: 100)),
+        ])])
+        _ = form.handle(.character("d"))
+        _ = form.handle(.character("e"))
+        XCTAssertEqual(form.value("country"), "DE", "d then e is Germany, not Spain")
+        _ = form.handle(.character("d"))
+        XCTAssertEqual(form.value("country"), "DK", "a letter that fits nothing with the others starts again: the next d")
+        _ = form.handle(.character("d"))
+        XCTAssertEqual(form.value("country"), "DE")
+        // Another key ends the prefix; so does reaching the field again.
+        _ = form.handle(.right)
+        XCTAssertEqual(form.value("country"), "ES")
+        _ = form.handle(.character("e"))
+        XCTAssertEqual(form.value("country"), "EE", "e alone: the next option with a word starting with e")
+        form.move(by: 1)
+        form.move(by: -1)
+        _ = form.handle(.character("s"))
+        XCTAssertEqual(form.value("country"), "ES", "reached again, s starts afresh")
     }
 
     func testTypingOverANumberReplacesItAndAnEditingKeyKeepsIt() throws {

@@ -61,6 +61,22 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertFalse(text(anna).contains("HV-000003"), "a new case, once opened, is read")
     }
 
+    func testSlashOnMyWorkFindsACaseOnHome() throws {
+        // From the walk: / was ignored on My work, the number typed went nowhere, and Enter
+        // opened (and a then approved) the top line instead.
+        let store = try fixture.makeStore()
+        var anna = session("anna.k", store, Clock())
+        XCTAssertEqual(anna.topScreen.title, "My work")
+        anna.press([.character("/")])
+        let home = try XCTUnwrap(anna.topScreen as? HomeScreen, anna.topScreen.title)
+        XCTAssertNotNil(home.finder, "finding at once")
+        anna.type("3")
+        anna.press([.enter])
+        // HV-000003 is oleh's: found, and opened as any case not hers is (a reason asked first).
+        XCTAssertEqual(anna.topScreen.title, "Not your case", text(anna))
+        XCTAssertTrue(text(anna).contains("HV-000003"), text(anna))
+    }
+
     func testADismissedLineIsKeptForTheUserAndComesBack() throws {
         let store = try fixture.makeStore()
         let clock = Clock()

@@ -250,7 +250,7 @@ final class SupervisorScreensTests: XCTestCase {
         try returnAndProposeARefusal(in: store)
         app.storeDidChange(store.summaries())
         app.press([.character("y")])
-        XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: The proposal changed: now a refuse by anna.k ("), app.lines[22])
+        XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: Nothing saved: the proposal changed, now a refuse by a"), app.lines[22])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.outcome, .refuse)
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
     }
@@ -279,7 +279,7 @@ final class SupervisorScreensTests: XCTestCase {
         try returnAndProposeARefusal(in: store)
         _ = app.perform([.reload(CaseID(number: 1))])
         app.press([.character("y")])
-        XCTAssertTrue(app.lines[22].contains("The proposal changed: now a refuse by anna.k"), app.lines[22])
+        XCTAssertTrue(app.lines[22].contains("Nothing saved: the proposal changed, now a refuse by anna.k"), app.lines[22])
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
     }
 
@@ -321,7 +321,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.control("s")])
         XCTAssertTrue(app.lines.contains("                          ! Say why it goes back."), app.lines.joined(separator: "\n"))
         app.press(typeKeys("Cite the debrief.") + [.control("s")])
-        XCTAssertEqual(app.lines[22], " Saved HV-000001.")
+        XCTAssertEqual(app.lines[22], " Saved HV-000001: return decision.")
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 0")
         let returned = try store.load(CaseID(number: 1)).record
         XCTAssertEqual(returned.decision?.review, Review(verdict: .returned, by: "maria.s", at: Self.tick, comment: "Cite the debrief."))

@@ -50,6 +50,13 @@ extension Workflow {
         return next
     }
 
+    /// A review of a proposal shown on a screen (`seen`) that another supervisor reviewed
+    /// meanwhile is refused saying who did what, not "not possible in Relocation".
+    static func requireStillWaiting(_ record: Case, seen: ProposalSeen?) throws(WorkflowError) {
+        guard seen != nil, record.allocation?.review != nil else { return }
+        throw reviewedMeanwhile(record)
+    }
+
     /// Why a proposal expected to wait is not waiting: reviewed (how, by whom), or gone.
     static func reviewedMeanwhile(_ record: Case) -> WorkflowError {
         guard let proposal = record.allocation, let review = proposal.review else { return .noProposalWaiting(record.id) }
@@ -58,6 +65,7 @@ extension Workflow {
 
     /// Approves the proposed country: the case moves to Relocation and takes a place.
     public static func approveAllocation(on record: Case, seen: ProposalSeen? = nil, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireStillWaiting(record, seen: seen)
         try requireSeen(seen, ProposalSeen.allocation(of: record))
         return try perform(.approveAllocation, on: record, by: actor, at: time)
     }
@@ -66,6 +74,7 @@ extension Workflow {
     public static func overrideAllocation(on record: Case, seen: ProposalSeen? = nil, to country: CountryCode, reason: String, by actor: Actor,
                                           at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.approveAllocation.require(actor)
+        try requireStillWaiting(record, seen: seen)
         try requireSeen(seen, ProposalSeen.allocation(of: record))
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
         guard var proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }
@@ -89,6 +98,7 @@ extension Workflow {
     public static func returnAllocation(on record: Case, seen: ProposalSeen? = nil, comment: String, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         try Capability.approveAllocation.require(actor)
+        try requireStillWaiting(record, seen: seen)
         try requireSeen(seen, ProposalSeen.allocation(of: record))
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
         guard var proposal = record.allocation, proposal.review == nil else { throw .noProposal(.approveAllocation) }

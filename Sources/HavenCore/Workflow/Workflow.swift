@@ -110,13 +110,14 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
         case let .cannotUndo(why): "That change cannot be undone: \(why). Correct it instead."
         case let .proposalChanged(seen, now):
-            "The proposal changed: now \(now); you saw \(seen). Nothing saved; look again."
+            // What matters first: a status line at 80 columns cut "Nothing saved" off the end.
+            "Nothing saved: the proposal changed, now \(now); you saw \(seen)."
         case let .preferencesSettled(reason): reason
         case let .notYourProposal(id, country, proposedBy):
             "Only \(proposedBy), who proposed \(country) for \(id), can change or withdraw it; a supervisor can return it."
         case let .proposalReviewed(id, country, verdict, by, comment):
-            "The proposal of \(country) for \(id) was \(verdict == .approved ? "approved" : "returned") by \(by) meanwhile"
-                + (comment.isEmpty ? "" : ": \(comment)") + "; nothing changed."
+            "Nothing changed: \(by) \(verdict == .approved ? "approved" : "returned") \(country) for \(id) meanwhile"
+                + (comment.isEmpty ? "." : ": \(comment)")
         case let .noProposalWaiting(id): "\(id) has no allocation proposal waiting; nothing changed."
         }
     }

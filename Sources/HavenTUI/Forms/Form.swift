@@ -83,6 +83,7 @@ public struct Form: Sendable {
         if reached, sections[position.section].fields[position.field].isNumber, key.typedCharacter != nil {
             sections[position.section].fields[position.field].setText("")
         }
+        if reached { sections[position.section].fields[position.field].typeAhead = "" }
         let taken = sections[position.section].fields[position.field].handle(key)
         if taken { reached = false }
         if taken, sections[position.section].fields[position.field].value != before {

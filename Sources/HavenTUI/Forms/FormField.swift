@@ -34,6 +34,9 @@ public struct FormField: Sendable {
     /// and, as in a spreadsheet's cell, the first character typed after the field is reached
     /// replaces the value shown (29 then 1 is 1, not 291); an editing key first keeps it.
     public let isNumber: Bool
+    /// The letters typed one after another on a choice field: the prefix its options are
+    /// matched with. Any other key, or reaching the field again, starts it afresh.
+    public var typeAhead = ""
 
     public init(_ id: String, _ label: String, _ kind: Kind, hint: String = "", value: String = "", number: Bool = false) {
         self.id = id
@@ -101,18 +104,28 @@ public struct FormField: Sendable {
             return editor.handle(key)
         case let .choice(options):
             guard !options.isEmpty else { return false }
+            let typed = typeAhead
+            typeAhead = ""
             switch (Self.choiceKeys.action(for: key), key) {
             case (.next?, _): choice = (choice + 1) % options.count
             case (.previous?, _): choice = (choice + options.count - 1) % options.count
             case let (_, .character(letter)):
-                // A letter jumps to the next option with a word starting with it ("u" finds
-                // "GB United Kingdom" as well as "US United States").
-                let lower = letter.lowercased()
+                // Letters typed one after another are one prefix ("de" is Germany, not D then
+                // E's Spain: the walk saved an override to the wrong country); a letter that
+                // matches nothing with them starts again, and jumps to the next option with a
+                // word starting with it ("u" finds "GB United Kingdom" as well as "US United States").
+                func matches(_ index: Int, _ prefix: String) -> Bool {
+                    options[index].title.lowercased().split(whereSeparator: { $0 == " " || $0 == "(" }).contains { $0.hasPrefix(prefix) }
+                }
+                let longer = typed + letter.lowercased()
                 let order = (1...options.count).map { (choice + $0) % options.count }
-                guard let next = order.first(where: { index in
-                    options[index].title.lowercased().split(whereSeparator: { $0 == " " || $0 == "(" }).contains { $0.hasPrefix(lower) }
-                }) else { return true }
-                choice = next
+                if !typed.isEmpty, let next = ([choice] + order).first(where: { matches($0, longer) }) {
+                    choice = next
+                    typeAhead = longer
+                } else if let next = order.first(where: { matches($0, letter.lowercased()) }) {
+                    choice = next
+                    typeAhead = letter.lowercased()
+                }
             default: return false
             }
             return true

@@ -77,6 +77,9 @@ public struct FormScreen: Screen {
     var retries = 0
     /// Said when the save lands: whose change was merged in first.
     var mergedNote: String?
+    /// What the last update asked of the store did ("Return allocation"), for the status
+    /// after it ("Saved HV-000362: return allocation."), not a bare "Saved".
+    var updating: String?
 
     /// A form that asks rather than records (the audit trail's filter, a report's file): no
     /// draft is kept, and quitting does not ask about it.
@@ -187,7 +190,9 @@ public struct FormScreen: Screen {
         case .previous: form.move(by: -1)
         case .submit:
             switch submit(form, now) {
-            case let .perform(effects): return effects
+            case let .perform(effects):
+                for case let .run(task) in effects { if let update = task as? UpdateCases { updating = update.change.title } }
+                return effects
             case let .problems(issues):
                 // A problem with no field of its own on this form (the case has no job to
                 // follow up) is said in the status line, not pinned on the first field.
@@ -299,7 +304,8 @@ public struct FormScreen: Screen {
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
             form.markSaved()
-            return [.back, .status("Saved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
+            let what = updating.map { ": " + $0.prefix(1).lowercased() + $0.dropFirst() } ?? ""
+            return [.back, .status("Saved \(saved.map(\.rawValue).joined(separator: ", "))\(what).", .info)]
         case .users, .hostCountries, .catalogue:
             // The list below shows what the store has now.
             form.markSaved()

@@ -69,7 +69,16 @@ public struct HomeScreen: Screen {
         return [.run(WorkDismissals(adding: nil, removing: nil, standing: nil))]
     }
 
+    /// `/` on My work: back here, finding.
+    struct FindAfterMyWork: Sendable {
+        var read: WorkDismissals.Read
+    }
+
     public mutating func receive(_ message: any Sendable) -> [Command] {
+        if let find = message as? FindAfterMyWork {
+            _ = receive(find.read)
+            return handle(.startFinding)
+        }
         guard let read = message as? WorkDismissals.Read else { return [] }
         dismissedWork = Set(read.dismissed)
         accessForWork = read.access

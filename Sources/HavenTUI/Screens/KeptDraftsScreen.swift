@@ -123,6 +123,13 @@ public struct ResumeDraft: StoreTask {
             commands.append(.push(IntakeScreen(editing: stored, reference: reference, today: context.today, actor: context.actor)))
         case "allocation-choice":
             commands.append(.push(AllocationChoiceScreen(stored: stored, context: context)))
+        case "allocation-override":
+            guard case let .allocation(proposed)? = CaseSummary(stored).pendingApproval?.kind else {
+                return commands + readBack("\(id) has no proposal waiting to override now")
+            }
+            commands.append(.push(AllocationChoiceScreen(stored: stored, context: context,
+                                                         overriding: AllocationChoiceScreen.Override(proposed: proposed,
+                                                                                                     seen: ProposalSeen(pendingIn: CaseSummary(stored))))))
         default:
             guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() },
                                             users: { session.users() }) else {

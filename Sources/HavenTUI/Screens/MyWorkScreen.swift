@@ -6,7 +6,7 @@ import HavenCore
 /// on screen. d dismisses a line (kept per user); u brings the last one back.
 public struct MyWorkScreen: Screen {
     public enum Action: Sendable {
-        case up, down, first, last, pageUp, pageDown, open, dismiss, undismiss, week, read, showDismissed, close
+        case up, down, first, last, pageUp, pageDown, open, dismiss, undismiss, week, read, showDismissed, close, find
     }
 
     let context: SessionContext
@@ -49,6 +49,7 @@ public struct MyWorkScreen: Screen {
             KeyBinding([.character("D")], .showDismissed, help: showingDismissed ? "Back to what needs you" : "The lines you dismissed that still stand (u brings one back)"),
             KeyBinding([.character("q"), .escape], .close, label: "Back", help: showingDismissed ? "Back to what needs you" : "Back to the areas"),
             KeyBinding([.character("w")], .week, label: "Week", help: "The week's appointments: yours, or (supervisors) each caseworker's"),
+            KeyBinding([.character("/")], .find, help: "Find a case by name or number (back on Home, finding)"),
             KeyBinding([.character("v")], .read, help: "Read the selected line whole (a long comment, a full name)"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next line"),
             KeyBinding([.up, .character("k")], .up, help: "Previous line"),
@@ -124,7 +125,7 @@ public struct MyWorkScreen: Screen {
         case .last: selected = max(0, items.count - 1)
         case .pageUp: selected = max(0, selected - rows)
         case .pageDown: selected = min(max(0, items.count - 1), selected + rows)
-        case .open, .dismiss, .undismiss, .week, .read, .showDismissed, .close: break
+        case .open, .dismiss, .undismiss, .week, .read, .showDismissed, .close, .find: break
         }
         keepInView()
         switch action {
@@ -149,6 +150,9 @@ public struct MyWorkScreen: Screen {
             top = 0
             recompute()
             return showingDismissed ? [.status("\(items.count) dismissed line\(items.count == 1 ? "" : "s") still standing; u brings the selected one back, D goes back.", .info)] : []
+        case .find:
+            // From the walk: / was ignored here, and Enter then opened the top line.
+            return [.backAnswering(HomeScreen.FindAfterMyWork(read: WorkDismissals.Read(dismissed: Array(dismissed), access: access)))]
         case .close:
             guard !showingDismissed else { return handle(.showDismissed) }
             // The home screen's count follows what was dismissed here.

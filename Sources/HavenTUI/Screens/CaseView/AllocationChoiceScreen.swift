@@ -8,7 +8,16 @@ import HavenCore
 /// proposal would carry. Enter proposes the selected country; one that passes over a better
 /// score with a place free asks why first, on the bottom line, and the reason is kept in the
 /// explanation. A full country, or one family unity rules out, is shown but refused with why.
+///
+/// The same ranking serves a supervisor's override (`overriding`): Enter on a country other
+/// than the proposed one always asks why, then approves the case into it.
 public struct AllocationChoiceScreen: Screen {
+    /// An override: the proposed country, and the proposal as shown (a changed one is refused).
+    public struct Override: Sendable {
+        public var proposed: CountryCode
+        public var seen: ProposalSeen?
+    }
+
     public enum Action: Sendable {
         case up, down, pageUp, pageDown, propose, saveReason, cancelReason, withdraw
     }
@@ -27,23 +36,40 @@ public struct AllocationChoiceScreen: Screen {
     /// A withdrawal was asked of the store (what its reply says).
     var withdrawing = false
     /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
-    var ownPending: CountryCode? { stored.record.isAllocationProposedBy(context.user) ? stored.record.allocation?.country : nil }
+    /// As the latest summaries have it once read (another supervisor may have approved or
+    /// returned it since the screen opened), else as the record was.
+    var ownPending: CountryCode? {
+        if let latest { return latest.isAwaitingAllocationReview && latest.allocation?.proposedBy == context.user ? latest.allocation?.country : nil }
+        return stored.record.isAllocationProposedBy(context.user) ? stored.record.allocation?.country : nil
+    }
     /// That proposal as shown: a replacement or withdrawal names it, and is refused if it changed.
-    var ownPendingSeen: ProposalSeen? { ownPending == nil ? nil : ProposalSeen.allocation(of: stored.record) }
+    var ownPendingSeen: ProposalSeen? {
+        guard ownPending != nil else { return nil }
+        return latest.flatMap { ProposalSeen(pendingIn: $0) } ?? ProposalSeen.allocation(of: stored.record)
+    }
+    /// This case's summary among the latest (looked up once per reading, not per drawn row).
+    var latest: CaseSummary?
+    /// The user's own proposal a save in flight replaces or withdraws, for what it then says.
+    var actedOn: CountryCode?
+    public let overriding: Override?
 
-    public init(stored: StoredCase, context: SessionContext) {
+    public init(stored: StoredCase, context: SessionContext, overriding: Override? = nil) {
         self.stored = stored
         self.context = context
+        self.overriding = overriding
     }
 
-    public var title: String { "Propose allocation" }
+    public var title: String { overriding == nil ? "Propose allocation" : "Override" }
+    /// Enter's word: what it does here.
+    var verb: String { overriding == nil ? "Propose" : "Approve" }
     public var caseShown: CaseID? { stored.record.id }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { reason != nil }
     public var hasUnsavedWork: Bool { !(reason?.text.isEmpty ?? true) }
     /// A reason being written for a country is kept as a draft of this case's choice.
     public var formDraft: FormDraft? {
-        FormDraft(form: "allocation-choice", title: "Propose allocation \(stored.record.id)", savedAt: Timestamp(secondsSinceEpoch: 0),
+        FormDraft(form: overriding == nil ? "allocation-choice" : "allocation-override", title: "\(title) \(stored.record.id)",
+                  savedAt: Timestamp(secondsSinceEpoch: 0),
                   values: ["country": reasonFor?.rawValue ?? "", "reason": reason?.text ?? ""], focus: "reason", editing: stored.record.id,
                   basedOn: stored.version, baseValues: ["country": "", "reason": ""], labels: ["country": "Country", "reason": "Reason"])
     }
@@ -53,24 +79,26 @@ public struct AllocationChoiceScreen: Screen {
         guard let text = draft.values["reason"], !text.isEmpty, let country = CountryCode(draft.values["country"] ?? "") else { return [] }
         reason = TextField(text: text, maximumLength: 500)
         reasonFor = country
-        return [.status("Your unsaved reason for \(country) from \(draft.savedAt.minuteText) UTC is back: Enter proposes it.", .info)]
+        return [.status("Your unsaved reason for \(country) from \(draft.savedAt.minuteText) UTC is back: Enter \(verb.lowercased())s it.", .info)]
     }
 
     public var keyTable: KeyTable<Action> {
         if reason != nil {
             return KeyTable([
-                KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: "Propose", help: "Propose the country with this reason"),
-                KeyBinding([.escape], .cancelReason, label: "Cancel", help: "Put the reason away; nothing is proposed"),
+                KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: verb,
+                           help: overriding == nil ? "Propose the country with this reason" : "Approve the case into the country, with this reason"),
+                KeyBinding([.escape], .cancelReason, label: "Cancel", help: "Put the reason away; nothing is saved"),
             ])
         }
         return KeyTable([
-            KeyBinding([.enter], .propose, label: "Propose",
-                       help: "Propose the selected country for a supervisor's approval (asks why if a better score has a place)"),
+            KeyBinding([.enter], .propose, label: overriding == nil ? "Propose" : "Override",
+                       help: overriding == nil ? "Propose the selected country for a supervisor's approval (asks why if a better score has a place)"
+                           : "Approve the case into the selected country instead of the proposed one (asks why)"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next country"),
             KeyBinding([.up, .character("k")], .up, help: "Previous country"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
-        ] + (ownPending == nil ? [] : [
+        ] + (ownPending == nil || overriding != nil ? [] : [
             KeyBinding([.character("W")], .withdraw, label: "Withdraw",
                        help: "Withdraw your proposal still waiting for approval: the case is back in the allocation queue"),
         ]))
@@ -84,10 +112,14 @@ public struct AllocationChoiceScreen: Screen {
     mutating func rank() {
         guard let summaries, let countries else { return }
         let kept = choice == nil ? nil : current?.country.code
+        latest = summaries.first { $0.id == stored.record.id }
         let run = AllocationRun(summaries: summaries, countries: countries, policy: context.reference?.allocation ?? .plain)
         let ranked = run.choice(for: stored.record, occupations: Self.occupations(context))
         choice = ranked
-        let target = kept ?? ranked.best?.country.code
+        // A reason being written (or restored from a draft) is for its country: select it.
+        // An override starts on the best country other than the proposed one.
+        let alternative = overriding.flatMap { override in ranked.options.first { $0.country.code != override.proposed && $0.isProposable } }
+        let target = reasonFor ?? kept ?? alternative?.country.code ?? ranked.best?.country.code
         selected = ranked.options.firstIndex { $0.country.code == target } ?? 0
     }
 
@@ -110,8 +142,19 @@ public struct AllocationChoiceScreen: Screen {
         case .propose:
             withdrawing = false
             guard let choice, let option = current else { return [.status("The countries are not loaded yet.", .info)] }
+            if let override = overriding {
+                let code = option.country.code
+                guard code != override.proposed else { return [.status("\(code) is the proposal: a approves it as it is.", .info)] }
+                if let refusal = option.refusal { return [.status(refusal, .error)] }
+                reason = TextField(maximumLength: 500)
+                reasonFor = code
+                return [.status("Why \(code) instead of \(override.proposed)? Enter approves into \(code), Esc cancels.", .warning)]
+            }
             if let refusal = option.refusal { return [.status(refusal, .error)] }
-            guard choice.needsReason(option.country.code), let best = choice.best else { return [propose(option.country.code, reason: "")] }
+            guard choice.needsReason(option.country.code), let best = choice.best else {
+                actedOn = ownPending
+                return [propose(option.country.code, reason: "")]
+            }
             reason = TextField(maximumLength: 500)
             reasonFor = option.country.code
             if let (rank, preferred) = choice.passedOverPreference(option.country.code) {
@@ -126,14 +169,22 @@ public struct AllocationChoiceScreen: Screen {
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return [.status("Say why \(country); Esc cancels.", .warning)]
             }
+            if let override = overriding {
+                let seen = override.seen
+                return [.update([stored.record.id], change: CaseChange("Override allocation to \(country)") { record, actor, time in
+                    try Workflow.overrideAllocation(on: record, seen: seen, to: country, reason: text, by: actor, at: time)
+                })]
+            }
+            actedOn = ownPending
             return [propose(country, reason: text)]
         case .cancelReason:
             reason = nil
             reasonFor = nil
-            return [.status("Nothing proposed.", .info)]
+            return [.status(overriding == nil ? "Nothing proposed." : "Nothing approved.", .info)]
         case .withdraw:
-            guard ownPending != nil else { return [] }
+            guard ownPending != nil, overriding == nil else { return [] }
             withdrawing = true
+            actedOn = ownPending
             let seen = ownPendingSeen
             return [.update([stored.record.id], change: CaseChange("Withdraw the proposed allocation") { record, actor, time in
                 try Workflow.withdrawAllocation(on: record, seen: seen, by: actor, at: time)
@@ -177,21 +228,24 @@ public struct AllocationChoiceScreen: Screen {
         case let .updated(saved, refused):
             if let (_, why) = refused.first {
                 defer { withdrawing = false }
-                return [.status("\(withdrawing ? "Not withdrawn" : "Not proposed"): \(why)", .error)]
+                return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(why)", .error)]
             }
             guard !saved.isEmpty else { return [] }
             reason = nil
+            if let override = overriding {
+                return [.back, .status("Approved \(stored.record.id) into \(reasonFor?.rawValue ?? "the country") (override of \(override.proposed)).", .info)]
+            }
             if withdrawing {
                 withdrawing = false
                 // The batch proposes a family group together: relatives' proposals stay, said here.
                 let linked = Set(stored.record.family.compactMap(\.linkedCase))
                 let relatives = (summaries ?? []).filter { linked.contains($0.id) && $0.isAwaitingAllocationReview }.map(\.id.rawValue)
-                return [.back, .status("Withdrew \(stored.record.id)'s proposal for \(ownPending?.rawValue ?? "a country"); it is back in the queue"
+                return [.back, .status("Withdrew \(stored.record.id)'s proposal for \(actedOn?.rawValue ?? "a country"); it is back in the queue"
                                        + (relatives.isEmpty ? "." : "; linked \(relatives.joined(separator: ", ")) still proposed."),
                                        relatives.isEmpty ? .info : .warning)]
             }
             let country = reasonFor ?? current?.country.code
-            let replaced = ownPending.map { " (replacing \($0))" } ?? ""
+            let replaced = actedOn.map { " (replacing \($0))" } ?? ""
             return [.back,
                     .status("Proposed \(stored.record.id) for \(country?.rawValue ?? "the country")\(replaced); a supervisor approves it.", .info)]
         case let .failed(message):
@@ -216,7 +270,9 @@ public struct AllocationChoiceScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         let record = stored.record
         let best = choice?.best.map { " · best \($0.country.code) \($0.score ?? 0)" } ?? ""
-        let heading = ownPending.map { " \(record.id): \($0) proposed · Enter replaces, W withdraws" }
+        let proposedScore = overriding.flatMap { override in choice?.options.first { $0.country.code == override.proposed }?.score }
+        let heading = overriding.map { " \(record.id): override \($0.proposed)\(proposedScore.map { " (scores \($0))" } ?? "") · Enter, then why" }
+            ?? ownPending.map { " \(record.id): \($0) proposed · Enter replaces, W withdraws" }
             ?? " Allocate \(record.id) \(record.defector.cyrillicName.displayed)\(best)"
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         guard choice != nil else {
@@ -237,7 +293,8 @@ public struct AllocationChoiceScreen: Screen {
         for (offset, option) in options.dropFirst(first).prefix(height).enumerated() {
             let position = first + offset
             let factors = option.factors.map { "\($0.title) \(Int($0.contribution))" }.joined(separator: ", ")
-            let state = option.country.code == ownPending ? "proposed, waiting"
+            let state = option.country.code == overriding?.proposed ? "proposed"
+                : option.country.code == ownPending ? "proposed, waiting"
                 : option.score == nil ? "family elsewhere" : option.free < 1 ? "full" : factors.isEmpty ? "no factor scores" : factors
             let text = row([String(position + 1), option.country.code.rawValue, option.country.name,
                             option.score.map(String.init) ?? "—", String(option.free), state])

@@ -154,21 +154,11 @@ enum CaseActions {
         }
     }
 
-    /// The supervisor's override: another country, and why (kept in the case and the audit trail).
-    /// `ranking`: the countries as the batch scores the case now (`OpenOverride`), shown in
-    /// each option ("GB United Kingdom · 31 · 5991 free"), best first.
-    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, seen: ProposalSeen?, countries: [HostCountry],
-                                   ranking: AllocationChoice? = nil) -> FormScreen {
-        var options = countries.filter { $0.code != proposed }.map { FormOption($0.code.rawValue, "\($0.code) \($0.name)") }
-        var title = "Override the proposed \(proposed)"
-        if let ranking {
-            options = ranking.options.filter { $0.country.code != proposed }.map { option in
-                let state = option.score == nil ? "family elsewhere" : option.refusal != nil && option.free < 1 ? "full"
-                    : option.refusal != nil ? "kind used up" : "\(option.free) free"
-                return FormOption(option.country.code.rawValue, "\(option.country.code) \(option.country.name) · \(option.score.map(String.init) ?? "—") · \(state)")
-            }
-            if let score = ranking.options.first(where: { $0.country.code == proposed })?.score { title += " (scores \(score))" }
-        }
+    /// The override as a form: kept for drafts an earlier version kept ("override"); the
+    /// override itself is `AllocationChoiceScreen` in override mode, ranked with scores.
+    static func overrideAllocation(_ id: CaseID, proposed: CountryCode, seen: ProposalSeen?, countries: [HostCountry]) -> FormScreen {
+        let options = countries.filter { $0.code != proposed }.map { FormOption($0.code.rawValue, "\($0.code) \($0.name)") }
+        let title = "Override the proposed \(proposed)"
         let form = Form(sections: [Form.Section(title: title, fields: [
             FormField("country", "Country", .choice(options), hint: "Left/Right or the first letter"),
             FormField("reason", "Reason", .text(maximumLength: 2000), hint: "why this country instead"),

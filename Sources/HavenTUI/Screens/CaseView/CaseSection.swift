@@ -105,18 +105,19 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             return lines
         case .allocation:
             let names = Dictionary((reference?.countries ?? []).map { ($0.code, $0.name) }) { first, _ in first }
-            var lines = [
+            var lines: [String] = []
+            // Where the case is going leads the section, an override's country first (from the
+            // walk: the proposed country, under the preferences, read as the allocation).
+            if let allocation = record.allocation, let country = record.allocatedCountry {
+                lines.append(field("Allocated", "\(country)" + (names[country].map { " \($0)" } ?? "")
+                    + (allocation.override == nil ? "" : " (overridden; \(allocation.country) was proposed)")))
+            }
+            lines += [
                 field("Preferences", d.preferredCountries.enumerated().map { "\($0 + 1) \($1)" + (names[$1].map { " \($0)" } ?? "") }
                     .joined(separator: ", ")),
                 field("Why these", d.preferenceReasons),
             ]
             if let allocation = record.allocation {
-                // Where the case is going leads, an override's country first (from the walk:
-                // the proposed country led, and read as the allocation).
-                if let country = record.allocatedCountry {
-                    lines.append(field("Allocated", "\(country)" + (names[country].map { " \($0)" } ?? "")
-                        + (allocation.override == nil ? "" : " (overridden; \(allocation.country) was proposed)")))
-                }
                 lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
                 lines.append(field("Score", allocation.factors.isEmpty && allocation.runnerUp == nil
                                     ? "none recorded (proposed by hand)" : "\(allocation.factors.score)"))

@@ -254,7 +254,8 @@ public struct CaseViewScreen: Screen {
             return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal))]
         case .overrideAllocation:
             guard case let .allocation(country)? = pendingApproval else { return [] }
-            return [.run(OpenOverride(id: stored.record.id, proposed: country, seen: seenProposal, record: stored.record))]
+            return [.push(AllocationChoiceScreen(stored: stored, context: context,
+                                                 overriding: AllocationChoiceScreen.Override(proposed: country, seen: seenProposal)))]
         case .moveStage:
             return [.push(CaseActions.moveStage(stored, context: context))]
         case .travel:

@@ -68,13 +68,9 @@ public struct AllocationScreen: Screen {
             let what = runAsked ? "Run the batch" : removing != nil ? "Remove" : "Approve"
             return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No"))
         }
-        var bindings = [
-            KeyBinding([.tab], Action.nextPane, label: "Pane", help: "Next pane: countries, queue, proposals"),
-        ]
-        if context.may(.runAllocationBatch) {
-            bindings.append(KeyBinding([.character("r")], .run, label: "Run batch",
-                                       help: "Allocate the whole queue: the highest total score within the quotas, families together, places later arrivals need more kept for them"))
-        }
+        // The selected pane's own keys first: at 60 columns the bar has room for few (the walk
+        // found approve, override and return left off the proposals pane's bar).
+        var bindings: [KeyBinding<Action>] = []
         if pane != .countries {
             bindings.append(KeyBinding([.enter], .open, label: "Open", help: "Open the case (its Allocation section explains the proposal)"))
         }
@@ -96,6 +92,11 @@ public struct AllocationScreen: Screen {
                 KeyBinding([.character("+")], .addCountry, label: "Add", help: "Add a host country"),
                 KeyBinding([.character("-")], .removeCountry, label: "Remove", help: "Remove the selected country (only if no case uses it)"),
             ]
+        }
+        bindings.append(KeyBinding([.tab], Action.nextPane, label: "Pane", help: "Next pane: countries, queue, proposals"))
+        if context.may(.runAllocationBatch) {
+            bindings.append(KeyBinding([.character("r")], .run, label: "Run batch",
+                                       help: "Allocate the whole queue: the highest total score within the quotas, families together, places later arrivals need more kept for them"))
         }
         bindings += [
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next row"),
@@ -234,7 +235,16 @@ public struct AllocationScreen: Screen {
             var issues: [ValidationIssue] = []
             let quota = Int(form.value("quota").trimmingCharacters(in: .whitespaces))
             if quota == nil || quota! < 0 { issues.append(ValidationIssue(field: "quota", message: "A quota is a whole number, 0 or more.")) }
+            // Below what is used and held, said beside the field as the form opened it (the
+            // store refuses it too, counting what changed meanwhile).
+            if let quota, quota >= 0, quota < use.used + use.reserved {
+                issues.append(ValidationIssue(field: "quota", message: "At least \(use.used + use.reserved): \(use.used) used, \(use.reserved) held by proposals."))
+            }
             let capacities = Self.kindValues(form, into: &issues)
+            for taken in use.kinds where (capacities[taken.kind] ?? Int.max) < taken.used + taken.reserved {
+                issues.append(ValidationIssue(field: taken.kind.rawValue,
+                                              message: "At least \(taken.used + taken.reserved): \(taken.used) used, \(taken.reserved) held; blank: no limit."))
+            }
             guard issues.isEmpty, let quota else { return .problems(issues) }
             // Only the kinds changed in the form: another administrator's change meanwhile stands.
             var changed: [PlaceKind: Int?] = [:]
