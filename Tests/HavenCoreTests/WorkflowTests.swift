@@ -76,6 +76,21 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval: Wrong country: his wife is in Lyon, not Lille")
         XCTAssertTrue(CaseSummary(record: reopened, version: CaseVersion(2)).isAwaitingAllocation, "back in the allocation queue")
         XCTAssertEqual(reopened.stageHistory.last?.transition, .reopenAllocation)
+        // The override and the travel arranged for that country go (the audit trail keeps them).
+        var overridden = record
+        overridden.allocation?.override = AllocationOverride(country: CountryCode("DE")!, reason: "Brother in Leipzig")
+        overridden.relocation.travelDate = Fixtures.today
+        overridden.relocation.travelNotes = "Flight to Frankfurt"
+        let cleared = try Workflow.perform(.reopenAllocation, on: overridden, by: Fixtures.pieter, at: now, reason: "Brother moved")
+        XCTAssertNil(cleared.allocation?.override)
+        XCTAssertNil(cleared.relocation.travelDate)
+        XCTAssertEqual(cleared.relocation.travelNotes, "")
+        // A course seat or a job in that country: ended first, where it can be.
+        var enrolled = record
+        enrolled.integration.applications = [JobApplication(openingID: "job-1", status: .applied, date: Fixtures.today)]
+        XCTAssertThrowsError(try Workflow.perform(.reopenAllocation, on: enrolled, by: Fixtures.pieter, at: now, reason: "x")) { error in
+            XCTAssertTrue("\(error)".contains("has 1 job application in FR: end them on the Integrate screen first"), "\(error)")
+        }
         // Once he has left, it stands.
         var left = record
         left.relocation.departureDate = Fixtures.today

@@ -137,6 +137,40 @@ final class AllocationStoreTests: StoreTestCase {
                                                       + "(3 at least; haven countries set-quota NL N)") }.count, 1, "\(problems)")
     }
 
+    func testAReopenedAllocationFreesItsPlaceInAFullCountry() throws {
+        // Germany's two places both used by approved allocations: a third case is refused,
+        // until a supervisor reopens one of them; then it is admitted.
+        let store = try makeStore()
+        store.referenceCountries = countries
+        var versions: [CaseID: CaseVersion] = [:]
+        var records: [Case] = []
+        for record in demoCases(3) {
+            var granted = record
+            granted.stage = .allocation
+            granted.assignedTo = anna.user
+            granted.family = []
+            versions[granted.id] = try store.save(granted, basedOn: nil, by: anna, at: now)
+            records.append(granted)
+        }
+        func propose(_ record: Case) throws -> Case {
+            var proposed = record
+            proposed.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: anna.user, proposedAt: now)
+            return proposed
+        }
+        for index in 0..<2 {
+            let approved = try Workflow.approveAllocation(on: try propose(records[index]), by: maria, at: now)
+            versions[approved.id] = try store.save(approved, basedOn: versions[approved.id], by: maria, at: now)
+            records[index] = approved
+        }
+        XCTAssertThrowsError(try store.save(try propose(records[2]), basedOn: versions[records[2].id], by: anna, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("Germany (DE) has no"), "\(error)")
+        }
+        let reopened = try Workflow.perform(.reopenAllocation, on: records[0], by: maria, at: now, reason: "Wrong country")
+        _ = try store.save(reopened, basedOn: versions[records[0].id], by: maria, at: now)
+        XCTAssertNoThrow(try store.save(try propose(records[2]), basedOn: versions[records[2].id], by: anna, at: now))
+        XCTAssertTrue(StoreCheck.run(at: storeURL).isSound, "\(StoreCheck.run(at: storeURL).problems)")
+    }
+
     func testAnImportCannotAllocatePastAQuota() throws {
         let store = try makeStore()
         store.referenceCountries = countries

@@ -167,7 +167,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         pieter.press([.character("t")])
         let moves = pieter.lines.joined(separator: "\n")
         XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)
-        pieter.press([.enter])
+        pieter.press([.down, .enter])
         XCTAssertEqual(pieter.topScreen.title, "Reopen allocation", pieter.lines.joined(separator: "\n"))
         pieter.press([.control("s")])
         XCTAssertTrue(pieter.lines.joined().contains("Say why the approval of DE is taken back"), pieter.lines.joined(separator: "\n"))
@@ -184,6 +184,48 @@ final class AllocationByHandScreensTests: XCTestCase {
         let flat = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         XCTAssertTrue(flat.contains("returned by pieter.v, 2026-11-24: Reopened after approval: Семья в Нидерландах"), anna.lines.joined(separator: "\n"))
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
+    }
+
+    func testAnOverrideMaySplitAFamilySayingSo() throws {
+        // From the review: the override's ranking refused every country family unity rules
+        // out, so a family proposed together could not be overridden at all. The workflow
+        // allows a split with a reason; the screen offers it and says so.
+        let store = try makeStore()
+        var first = try store.load(id).record
+        var brother = Case(id: CaseID(number: 2),
+                           defector: Defector(cyrillicName: FullName(family: "Жуков", given: "Павел"), latinName: FullName(family: "Zhukov", given: "Pavel")),
+                           registeredBy: "anna.k", registeredAt: Self.tick)
+        brother.stage = .relocation
+        brother.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "anna.k", proposedAt: Self.tick,
+                                                review: Review(verdict: .approved, by: "pieter.v", at: Self.tick))
+        brother.family = [FamilyMember(id: 1, relationship: .brother, cyrillicName: first.defector.cyrillicName, linkedCase: id)]
+        first.family = [FamilyMember(id: 1, relationship: .brother, cyrillicName: brother.defector.cyrillicName, linkedCase: brother.id)]
+        let anna = Actor(user: "anna.k", role: .caseworker)
+        _ = try store.save(together: [CaseUpdate(first, basedOn: CaseVersion(1)), CaseUpdate(brother, basedOn: nil)], by: anna, at: Self.tick)
+        var annaApp = app("anna.k", store)
+        openCase(&annaApp)
+        annaApp.press([.character("p"), .enter])
+        XCTAssertEqual(try store.load(id).record.allocation?.country, CountryCode("DE")!, "family unity: with his brother")
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("x")])
+        XCTAssertEqual(pieter.topScreen.title, "Override")
+        XCTAssertTrue(pieter.lines.contains { $0.contains("NL Netherlands") && $0.contains("family elsewhere") }, pieter.lines.joined(separator: "\n"))
+        pieter.press([.down, .enter])
+        XCTAssertTrue(pieter.status?.text.hasPrefix("It splits the family (") ?? false, pieter.status?.text ?? "")
+        XCTAssertTrue(pieter.status?.text.hasSuffix("Why NL instead of DE? Enter approves, Esc cancels.") ?? false, pieter.status?.text ?? "")
+        pieter.type("Сестра жены в Утрехте")
+        pieter.press([.enter])
+        let overridden = try store.load(id).record
+        XCTAssertEqual(overridden.allocatedCountry, CountryCode("NL")!)
+        XCTAssertEqual(overridden.allocation?.override?.reason, "Сестра жены в Утрехте")
+    }
+
+    func testAnOverrideDraftKeepsTheProposalItWasWrittenAgainst() {
+        let seen = ProposalSeen(.allocation(CountryCode("DE")!), proposedBy: "anna.k", proposedAt: Self.tick)
+        let text = AllocationChoiceScreen.encode(seen)
+        XCTAssertEqual(text.flatMap(AllocationChoiceScreen.decode), seen)
+        XCTAssertNil(AllocationChoiceScreen.decode("DE|anna.k"), "a damaged value gives none, not another proposal")
     }
 
     func testALowerScoreIsProposedOnlyWithAReasonKeptInTheExplanation() throws {

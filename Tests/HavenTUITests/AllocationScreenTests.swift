@@ -129,9 +129,9 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(pieter.lines.contains { $0.contains("DE Germany") && $0.contains("proposed") }, ranking)
         XCTAssertTrue(pieter.lines.contains { $0.hasPrefix(">") && $0.contains("GB United Kingdom") }, ranking)
         pieter.press([.up, .up, .enter])
-        XCTAssertEqual(pieter.status?.text, "DE is the proposal: a approves it as it is.")
+        XCTAssertEqual(pieter.status?.text, "DE is the proposal: Esc, then a approves it as it is.")
         pieter.press([.down, .enter])
-        XCTAssertEqual(pieter.status?.text, "Why GB instead of DE? Enter approves into GB, Esc cancels.")
+        XCTAssertEqual(pieter.status?.text, "Why GB instead of DE? Enter approves, Esc cancels.")
         pieter.press([.enter])
         XCTAssertEqual(pieter.status?.text, "Say why GB; Esc cancels.")
         pieter.type("Brother lives in Leeds")
@@ -145,7 +145,11 @@ final class AllocationScreenTests: XCTestCase {
         var needing = overridden
         needing.defector.healthNeeds = "Insulin"
         let needs = CaseSection.allocation.lines(of: needing, history: [], today: Self.today, reference: Self.reference).joined(separator: "\n")
-        XCTAssertTrue(needs.contains("Needs too") && needs.contains("a place with medical support, recorded after the proposal"), needs)
+        XCTAssertTrue(needs.contains("Needs too") && needs.contains("a place with medical support, recorded after the approval"), needs)
+        var arrived = needing
+        arrived.stage = .integration
+        XCTAssertFalse(CaseSection.allocation.lines(of: arrived, history: [], today: Self.today, reference: Self.reference).joined().contains("Needs too"),
+                       "once it has moved on, reopening is no longer open: nothing to advise")
         // The case view leads with where the case goes, not the country first proposed.
         let allocationLines = CaseSection.allocation.lines(of: overridden, history: [], today: Self.today, reference: Self.reference)
         XCTAssertTrue(allocationLines.first { $0.contains("Allocated") }?.contains("GB United Kingdom (overridden; DE was proposed)") ?? false,

@@ -23,7 +23,8 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// ("1st NL: no place left · 2nd DE: proposed").
     public var preferences: String?
     /// The scarcer kinds of place the proposal takes besides an ordinary one (`PlaceKind`),
-    /// fixed when it is proposed, from the case as it was; absent when none (and before issue 26).
+    /// from the case when proposed, and again when approved (a kind recorded meanwhile is taken
+    /// then); absent when none (and before issue 26).
     public var places: [PlaceKind]?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,

@@ -134,8 +134,9 @@ public enum Workflow {
         StageTransition(name: .approveRefusal, from: [.decision], to: .closed, capability: .reviewDecision),
         StageTransition(name: .reopenScreening, from: [.decision], to: .screening, capability: .reopenScreening),
         StageTransition(name: .approveAllocation, from: [.allocation], to: .relocation, capability: .approveAllocation),
-        StageTransition(name: .reopenAllocation, from: [.relocation], to: .allocation, capability: .approveAllocation),
         StageTransition(name: .confirmArrival, from: [.relocation], to: .integration, capability: .confirmArrival),
+        // After the arrival in the Move list: a reopening is the exception.
+        StageTransition(name: .reopenAllocation, from: [.relocation], to: .allocation, capability: .approveAllocation),
         StageTransition(name: .close, from: [.intake, .screening, .decision, .allocation, .relocation, .integration],
                         to: .closed, capability: .closeCase),
     ]
@@ -208,10 +209,23 @@ public enum Workflow {
                 throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) left on \(left): the allocation stands; "
                                                 + "record the arrival, or close the case saying why.")])
             }
+            // Courses, applications or a job in that country would be left holding seats the
+            // case can no longer give up from Allocation: ended first, on the Integrate screen.
+            let i = record.integration
+            let held = [(i.enrolments.count, "course enrolment"), (i.applications.count, "job application"), (i.placements.count, "job")]
+                .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+            guard held.isEmpty else {
+                throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) has \(held.joined(separator: ", ")) in "
+                                                + "\(record.allocatedCountry?.rawValue ?? "its country"): end them on the Integrate screen first.")])
+            }
             let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !why.isEmpty else { throw .reasonRequired(name) }
             proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: "Reopened after approval: \(why)")
+            // The override and the travel arranged were for that country (the audit trail keeps both).
+            proposal.override = nil
             next.allocation = proposal
+            next.relocation.travelDate = nil
+            next.relocation.travelNotes = ""
         case .confirmArrival:
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }
         case .close:

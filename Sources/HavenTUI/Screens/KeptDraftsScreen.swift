@@ -127,9 +127,10 @@ public struct ResumeDraft: StoreTask {
             guard case let .allocation(proposed)? = CaseSummary(stored).pendingApproval?.kind else {
                 return commands + readBack("\(id) has no proposal waiting to override now")
             }
+            // Against the proposal the reason was written for: a changed one is refused on save.
+            let seen = kept.values["seen"].flatMap(AllocationChoiceScreen.decode) ?? ProposalSeen(pendingIn: CaseSummary(stored))
             commands.append(.push(AllocationChoiceScreen(stored: stored, context: context,
-                                                         overriding: AllocationChoiceScreen.Override(proposed: proposed,
-                                                                                                     seen: ProposalSeen(pendingIn: CaseSummary(stored))))))
+                                                         overriding: AllocationChoiceScreen.Override(proposed: proposed, seen: seen))))
         default:
             guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() },
                                             users: { session.users() }) else {

@@ -70,14 +70,29 @@ public struct AllocationChoiceScreen: Screen {
     public var formDraft: FormDraft? {
         FormDraft(form: overriding == nil ? "allocation-choice" : "allocation-override", title: "\(title) \(stored.record.id)",
                   savedAt: Timestamp(secondsSinceEpoch: 0),
-                  values: ["country": reasonFor?.rawValue ?? "", "reason": reason?.text ?? ""], focus: "reason", editing: stored.record.id,
+                  values: ["country": reasonFor?.rawValue ?? "", "reason": reason?.text ?? "",
+                           // The proposal an override was written against: a restored one is refused if it changed.
+                           "seen": overriding.flatMap { $0.seen.flatMap(Self.encode) } ?? ""],
+                  focus: "reason", editing: stored.record.id,
                   basedOn: stored.version, baseValues: ["country": "", "reason": ""], labels: ["country": "Country", "reason": "Reason"])
+    }
+
+    /// "DE|anna.k|1764580000": an allocation proposal as seen, kept in a draft.
+    static func encode(_ seen: ProposalSeen) -> String? {
+        guard case let .allocation(country) = seen.subject, let by = seen.proposedBy, let at = seen.proposedAt else { return nil }
+        return "\(country.rawValue)|\(by.rawValue)|\(at.secondsSinceEpoch)"
+    }
+
+    static func decode(_ text: String) -> ProposalSeen? {
+        let parts = text.split(separator: "|").map(String.init)
+        guard parts.count == 3, let country = CountryCode(parts[0]), let seconds = Int64(parts[2]) else { return nil }
+        return ProposalSeen(.allocation(country), proposedBy: UserName(parts[1]), proposedAt: Timestamp(secondsSinceEpoch: seconds))
     }
 
     /// A reason left unsaved by a session that is over: back, for the same country.
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         guard let text = draft.values["reason"], !text.isEmpty, let country = CountryCode(draft.values["country"] ?? "") else { return [] }
-        reason = TextField(text: text, maximumLength: 500)
+        reason = TextField(text: text, maximumLength: overriding == nil ? 500 : 2000)
         reasonFor = country
         return [.status("Your unsaved reason for \(country) from \(draft.savedAt.minuteText) UTC is back: Enter \(verb.lowercased())s it.", .info)]
     }
@@ -144,11 +159,15 @@ public struct AllocationChoiceScreen: Screen {
             guard let choice, let option = current else { return [.status("The countries are not loaded yet.", .info)] }
             if let override = overriding {
                 let code = option.country.code
-                guard code != override.proposed else { return [.status("\(code) is the proposal: a approves it as it is.", .info)] }
-                if let refusal = option.refusal { return [.status(refusal, .error)] }
-                reason = TextField(maximumLength: 500)
+                guard code != override.proposed else { return [.status("\(code) is the proposal: Esc, then a approves it as it is.", .info)] }
+                // Family unity rules a country out for a proposal; an override may split a family
+                // (the workflow allows it, with the reason), and is told so. Full places or a
+                // kind used up stay refused: the store would refuse them.
+                if let refusal = option.refusal, option.score != nil { return [.status(refusal, .error)] }
+                reason = TextField(maximumLength: 2000)
                 reasonFor = code
-                return [.status("Why \(code) instead of \(override.proposed)? Enter approves into \(code), Esc cancels.", .warning)]
+                let split = option.score == nil ? "It splits the family (\(option.refusal ?? "relatives are elsewhere")). " : ""
+                return [.status("\(split)Why \(code) instead of \(override.proposed)? Enter approves, Esc cancels.", .warning)]
             }
             if let refusal = option.refusal { return [.status(refusal, .error)] }
             guard choice.needsReason(option.country.code), let best = choice.best else {

@@ -134,9 +134,12 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 // A spouse, child or health needs recorded after the allocation: a kind it needs
                 // and does not hold (an approval takes it; an approved one a supervisor reopens).
                 let missing = Set(PlaceKind.needed(by: record)).subtracting(allocation.placesTaken).sorted()
-                if !missing.isEmpty, allocation.review?.verdict != .returned {
-                    lines.append(field("Needs too", missing.map(\.one).joined(separator: ", ") + ", recorded after the proposal: "
-                        + (allocation.review == nil ? "the approval takes it where one is left" : "a supervisor reopens the allocation if none is there")))
+                let waiting = record.stage == .allocation && allocation.review == nil
+                let reopenable = record.stage == .relocation && allocation.review?.verdict == .approved && record.relocation.departureDate == nil
+                if !missing.isEmpty, waiting || reopenable {
+                    lines.append(field("Needs too", missing.map(\.one).joined(separator: ", ") + (waiting
+                        ? ", recorded after the proposal: the approval takes it where one is left"
+                        : ", recorded after the approval: a supervisor reopens the allocation if none is there")))
                 }
                 if !allocation.placesTaken.isEmpty {
                     lines.append(field("Takes", allocation.placesTaken.map(\.one).joined(separator: ", ")

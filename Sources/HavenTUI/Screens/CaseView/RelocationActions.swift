@@ -64,10 +64,15 @@ enum RelocationActions {
     /// returns to the allocation queue and its place is free again (`reopenAllocation`).
     static func reopenAllocation(_ stored: StoredCase, context: SessionContext) -> FormScreen {
         let country = stored.record.allocatedCountry?.rawValue ?? "its country"
-        let form = Form(sections: [Form.Section(title: "Reopen the allocation to \(country)", fields: [
+        // Linked relatives allocated there keep the case there by family unity until they are
+        // reopened too: said before the reason is written.
+        let relatives = stored.record.family.compactMap(\.linkedCase).map(\.rawValue)
+        let title = relatives.isEmpty ? "Reopen the allocation to \(country)"
+            : "Reopen \(country) · linked \(relatives.joined(separator: ", ")) there hold it (reopen them too)"
+        let form = Form(sections: [Form.Section(title: title, fields: [
             FormField("reason", "Reason", .text(maximumLength: 1000), hint: "why the approval is taken back"),
         ])])
-        return FormScreen(title: "Reopen allocation", heading: "\(stored.record.id) back to the allocation queue, its place in \(country) freed · Ctrl-S",
+        return FormScreen(title: "Reopen allocation", heading: "\(stored.record.id) back to the queue, its place in \(country) freed · Ctrl-S",
                           form: form) { form, now in
             let reason = form.value("reason")
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
