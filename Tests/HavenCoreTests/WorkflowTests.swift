@@ -85,12 +85,16 @@ final class WorkflowTests: XCTestCase {
         XCTAssertNil(cleared.allocation?.override)
         XCTAssertNil(cleared.relocation.travelDate)
         XCTAssertEqual(cleared.relocation.travelNotes, "")
-        // A course seat or a job in that country: ended first, where it can be.
+        // An open application in that country: ended first, where it can be; once it is
+        // ended (rejected), the reopen goes ahead, the record of it kept.
         var enrolled = record
         enrolled.integration.applications = [JobApplication(openingID: "job-1", status: .applied, date: Fixtures.today)]
         XCTAssertThrowsError(try Workflow.perform(.reopenAllocation, on: enrolled, by: Fixtures.pieter, at: now, reason: "x")) { error in
-            XCTAssertTrue("\(error)".contains("has 1 job application in FR: end them on the Integrate screen first"), "\(error)")
+            XCTAssertTrue("\(error)".contains("has 1 open job application in FR: end them on the Integrate screen first"), "\(error)")
         }
+        enrolled.integration.applications[0].status = .rejected
+        XCTAssertNil(Workflow.reopenRefusal(enrolled))
+        XCTAssertEqual(try Workflow.perform(.reopenAllocation, on: enrolled, by: Fixtures.pieter, at: now, reason: "x").integration.applications.count, 1)
         // Once he has left, it stands.
         var left = record
         left.relocation.departureDate = Fixtures.today

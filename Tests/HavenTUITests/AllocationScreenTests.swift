@@ -131,7 +131,7 @@ final class AllocationScreenTests: XCTestCase {
         pieter.press([.up, .up, .enter])
         XCTAssertEqual(pieter.status?.text, "DE is the proposal: Esc, then a approves it as it is.")
         pieter.press([.down, .enter])
-        XCTAssertEqual(pieter.status?.text, "Why GB instead of DE? Enter approves, Esc cancels.")
+        XCTAssertEqual(pieter.status?.text, "Why GB, not DE? Enter approves, Esc cancels.")
         pieter.press([.enter])
         XCTAssertEqual(pieter.status?.text, "Say why GB; Esc cancels.")
         pieter.type("Brother lives in Leeds")

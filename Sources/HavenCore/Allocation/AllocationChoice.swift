@@ -15,6 +15,9 @@ public struct AllocationChoice: Sendable {
         public var free: Int
         /// Why the case cannot be proposed here (no place left, family unity), or nil.
         public var refusal: String?
+        /// Why it cannot go here for want of a place or a kind of place, family unity aside:
+        /// what still stops an override that splits a family.
+        public var placeRefusal: String?
         /// Where linked relatives are, against this country ("Linked: HV-000002 also in DE."), or nil.
         public var familyUnity: String?
 
@@ -41,18 +44,18 @@ public struct AllocationChoice: Sendable {
         let ranked = countries.indices.sorted { (scores.row[$0] ?? Int.min, -$0) > (scores.row[$1] ?? Int.min, -$1) }
         options = ranked.map { index in
             let country = countries[index]
-            let refusal: String? = if scores.row[index] == nil {
-                "Family unity: linked relatives are placed in \(scores.held ?? "another country"), so the case goes there too."
-            } else if capacities[index] < 1 {
+            let placeRefusal: String? = if capacities[index] < 1 {
                 "\(country.name) has no place left."
             } else if let short = shortOf[index] {
                 "\(country.name) has \(short.text), which the case needs."
             } else {
                 nil
             }
+            let refusal: String? = scores.row[index] == nil
+                ? "Family unity: linked relatives are placed in \(scores.held ?? "another country"), so the case goes there too." : placeRefusal
             return Option(country: country, score: scores.row[index],
                           factors: batch.scorer.factors(compiled[0], in: index, placedRelatives: scores.placed(in: index)),
-                          free: capacities[index], refusal: refusal,
+                          free: capacities[index], refusal: refusal, placeRefusal: placeRefusal,
                           familyUnity: FamilyLinks.unity(of: linked, proposed: country.code, placed: batch.placedElsewhere))
         }
     }

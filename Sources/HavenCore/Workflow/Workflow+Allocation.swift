@@ -88,6 +88,8 @@ extension Workflow {
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         proposal.override = AllocationOverride(country: country, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines))
+        // The family line was written of the proposed country; said so, once overridden.
+        proposal.familyUnity = proposal.familyUnity.map { "As proposed to \(proposal.country): \($0)" }
         var next = record
         next.allocation = proposal
         return try perform(.approveAllocation, on: next, by: actor, at: time)

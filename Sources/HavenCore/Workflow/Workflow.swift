@@ -205,27 +205,14 @@ public enum Workflow {
             // recorded as returned with the reason (the audit trail keeps the approval), and the
             // place is free again.
             guard var proposal = record.allocation, proposal.review?.verdict == .approved else { throw .noProposal(name) }
-            if let left = record.relocation.departureDate {
-                throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) left on \(left): the allocation stands; "
-                                                + "record the arrival, or close the case saying why.")])
-            }
-            // Courses, applications or a job in that country would be left holding seats the
-            // case can no longer give up from Allocation: ended first, on the Integrate screen.
-            let i = record.integration
-            let held = [(i.enrolments.count, "course enrolment"), (i.applications.count, "job application"), (i.placements.count, "job")]
-                .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
-            guard held.isEmpty else {
-                throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) has \(held.joined(separator: ", ")) in "
-                                                + "\(record.allocatedCountry?.rawValue ?? "its country"): end them on the Integrate screen first.")])
-            }
+            if let refusal = reopenRefusal(record) { throw .invalid([ValidationIssue(field: "reason", message: refusal)]) }
             let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !why.isEmpty else { throw .reasonRequired(name) }
             proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: "Reopened after approval: \(why)")
             // The override and the travel arranged were for that country (the audit trail keeps both).
             proposal.override = nil
             next.allocation = proposal
-            next.relocation.travelDate = nil
-            next.relocation.travelNotes = ""
+            next.relocation = Relocation()
         case .confirmArrival:
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }
         case .close:
@@ -247,6 +234,26 @@ public enum Workflow {
             }
         }
         return next
+    }
+
+    /// Why an approved allocation in Relocation cannot be reopened now, or nil: the person has
+    /// left, or a course seat (held or waited for), an open job application or a job not
+    /// ended is recorded in that country; those are ended on the Integrate screen first (from
+    /// Allocation they could not be). What the workflow and the case view's advice both ask.
+    public static func reopenRefusal(_ record: Case) -> String? {
+        if let left = record.relocation.departureDate {
+            return "\(record.id) left on \(left): the allocation stands; record the arrival, or close the case saying why."
+        }
+        let i = record.integration
+        let live = [(i.enrolments.filter { [.waiting, .enrolled].contains($0.status) }.count, "course seat"),
+                    (i.applications.filter { [.applied, .interview, .offer].contains($0.status) }.count, "open job application"),
+                    (i.placements.filter { $0.endDate == nil }.count, "job")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+        guard live.isEmpty else {
+            return "\(record.id) has \(live.joined(separator: ", ")) in \(record.allocatedCountry?.rawValue ?? "its country"): "
+                + "end them on the Integrate screen first."
+        }
+        return nil
     }
 
     /// Records a proposed decision. Caseworkers and supervisors propose; only after screening.

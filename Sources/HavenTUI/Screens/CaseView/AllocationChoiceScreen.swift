@@ -72,10 +72,14 @@ public struct AllocationChoiceScreen: Screen {
                   savedAt: Timestamp(secondsSinceEpoch: 0),
                   values: ["country": reasonFor?.rawValue ?? "", "reason": reason?.text ?? "",
                            // The proposal an override was written against: a restored one is refused if it changed.
-                           "seen": overriding.flatMap { $0.seen.flatMap(Self.encode) } ?? ""],
-                  focus: "reason", editing: stored.record.id,
-                  basedOn: stored.version, baseValues: ["country": "", "reason": ""], labels: ["country": "Country", "reason": "Reason"])
+                           "seen": seenText],
+                  focus: "reason", editing: stored.record.id, basedOn: stored.version,
+                  baseValues: ["country": "", "reason": "", "seen": seenText],
+                  labels: ["country": "Country", "reason": "Reason", "seen": "Proposal seen"])
     }
+
+    /// The proposal an override answers, as its draft keeps it (never counted as typed).
+    var seenText: String { overriding.flatMap { $0.seen.flatMap(Self.encode) } ?? "" }
 
     /// "DE|anna.k|1764580000": an allocation proposal as seen, kept in a draft.
     static func encode(_ seen: ProposalSeen) -> String? {
@@ -85,8 +89,8 @@ public struct AllocationChoiceScreen: Screen {
 
     static func decode(_ text: String) -> ProposalSeen? {
         let parts = text.split(separator: "|").map(String.init)
-        guard parts.count == 3, let country = CountryCode(parts[0]), let seconds = Int64(parts[2]) else { return nil }
-        return ProposalSeen(.allocation(country), proposedBy: UserName(parts[1]), proposedAt: Timestamp(secondsSinceEpoch: seconds))
+        guard parts.count == 3, let country = CountryCode(parts[0]), let by = UserName(parts[1]), let seconds = Int64(parts[2]) else { return nil }
+        return ProposalSeen(.allocation(country), proposedBy: by, proposedAt: Timestamp(secondsSinceEpoch: seconds))
     }
 
     /// A reason left unsaved by a session that is over: back, for the same country.
@@ -163,11 +167,11 @@ public struct AllocationChoiceScreen: Screen {
                 // Family unity rules a country out for a proposal; an override may split a family
                 // (the workflow allows it, with the reason), and is told so. Full places or a
                 // kind used up stay refused: the store would refuse them.
-                if let refusal = option.refusal, option.score != nil { return [.status(refusal, .error)] }
+                if let refusal = option.placeRefusal { return [.status(refusal, .error)] }
                 reason = TextField(maximumLength: 2000)
                 reasonFor = code
-                let split = option.score == nil ? "It splits the family (\(option.refusal ?? "relatives are elsewhere")). " : ""
-                return [.status("\(split)Why \(code) instead of \(override.proposed)? Enter approves, Esc cancels.", .warning)]
+                let split = option.score == nil ? "Splits the family. " : ""
+                return [.status("\(split)Why \(code), not \(override.proposed)? Enter approves, Esc cancels.", .warning)]
             }
             if let refusal = option.refusal { return [.status(refusal, .error)] }
             guard choice.needsReason(option.country.code), let best = choice.best else {

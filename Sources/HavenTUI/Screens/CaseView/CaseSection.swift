@@ -135,7 +135,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 // and does not hold (an approval takes it; an approved one a supervisor reopens).
                 let missing = Set(PlaceKind.needed(by: record)).subtracting(allocation.placesTaken).sorted()
                 let waiting = record.stage == .allocation && allocation.review == nil
-                let reopenable = record.stage == .relocation && allocation.review?.verdict == .approved && record.relocation.departureDate == nil
+                let reopenable = record.stage == .relocation && allocation.review?.verdict == .approved && Workflow.reopenRefusal(record) == nil
                 if !missing.isEmpty, waiting || reopenable {
                     lines.append(field("Needs too", missing.map(\.one).joined(separator: ", ") + (waiting
                         ? ", recorded after the proposal: the approval takes it where one is left"

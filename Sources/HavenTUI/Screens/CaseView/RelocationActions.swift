@@ -63,17 +63,24 @@ enum RelocationActions {
     /// A supervisor takes back an approved allocation before departure, saying why: the case
     /// returns to the allocation queue and its place is free again (`reopenAllocation`).
     static func reopenAllocation(_ stored: StoredCase, context: SessionContext) -> FormScreen {
-        let country = stored.record.allocatedCountry?.rawValue ?? "its country"
-        // Linked relatives allocated there keep the case there by family unity until they are
-        // reopened too: said before the reason is written.
-        let relatives = stored.record.family.compactMap(\.linkedCase).map(\.rawValue)
-        let title = relatives.isEmpty ? "Reopen the allocation to \(country)"
-            : "Reopen \(country) · linked \(relatives.joined(separator: ", ")) there hold it (reopen them too)"
-        let form = Form(sections: [Form.Section(title: title, fields: [
+        let record = stored.record
+        let country = record.allocatedCountry?.rawValue ?? "its country"
+        var sections = [Form.Section(title: "Reopen the allocation to \(country)", fields: [
             FormField("reason", "Reason", .text(maximumLength: 1000), hint: "why the approval is taken back"),
-        ])])
-        return FormScreen(title: "Reopen allocation", heading: "\(stored.record.id) back to the queue, its place in \(country) freed · Ctrl-S",
-                          form: form) { form, now in
+        ])]
+        // What the reopening clears with it is said before it is saved (the history keeps it).
+        let relocation = record.relocation
+        let cleared = [relocation.travelDate.map { _ in "travel date" }, relocation.travelNotes.isEmpty ? nil : "travel notes",
+                       record.allocation?.override.map { "override to \($0.country)" }].compactMap { $0 }
+        if !cleared.isEmpty { sections.append(Form.Section(title: "Also cleared: " + cleared.joined(separator: ", "), fields: [])) }
+        // Linked relatives placed somewhere rank it with them by family unity (wherever that is).
+        let relatives = record.family.compactMap(\.linkedCase).map(\.rawValue)
+        if let first = relatives.first {
+            sections.append(Form.Section(title: "Linked \(first)\(relatives.count > 1 ? " +\(relatives.count - 1)" : ""): family unity ranks it with them",
+                                         fields: []))
+        }
+        return FormScreen(title: "Reopen allocation", heading: "\(record.id) back to the queue, its place in \(country) freed · Ctrl-S",
+                          form: Form(sections: sections)) { form, now in
             let reason = form.value("reason")
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return .problems([ValidationIssue(field: "reason", message: "Say why the approval of \(country) is taken back: the record keeps it.")])
