@@ -144,8 +144,15 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertEqual(replaced.country, CountryCode("NL")!)
         XCTAssertNil(replaced.review)
         XCTAssertTrue(replaced.runnerUpReason?.contains("Сестра в Утрехте") ?? false, replaced.runnerUpReason ?? "")
-        // Withdrawn: the case is back in the queue, to be proposed afresh.
+        // W asks first; n keeps the proposal, y withdraws it and the case is back in the
+        // queue, to be proposed afresh.
         anna.press([.character("p"), .character("W")])
+        XCTAssertEqual(anna.status?.text, "Withdraw your proposal of NL for HV-000001? y withdraws, n keeps it.")
+        XCTAssertTrue(anna.lines.last!.contains("y Withdraw") && anna.lines.last!.contains("n Keep"), anna.lines.last!)
+        anna.press([.character("n")])
+        XCTAssertEqual(anna.status?.text, "Kept your proposal of NL for HV-000001.")
+        XCTAssertEqual(try store.load(id).record.allocation?.country, CountryCode("NL")!)
+        anna.press([.character("W"), .character("y")])
         XCTAssertEqual(anna.status?.text, "Withdrew HV-000001's proposal for NL; it is back in the queue.")
         XCTAssertNil(try store.load(id).record.allocation)
         XCTAssertEqual(try store.load(id).record.stage, .allocation)
@@ -164,6 +171,8 @@ final class AllocationByHandScreensTests: XCTestCase {
         openCase(&pieter)
         pieter.press([.character("a"), .character("y")])
         XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        // The status names what was saved, not only the version.
+        XCTAssertTrue(pieter.status?.text.hasPrefix("Saved HV-000001: approved (allocate to DE), v") ?? false, pieter.status?.text ?? "")
         pieter.press([.character("t")])
         let moves = pieter.lines.joined(separator: "\n")
         XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)

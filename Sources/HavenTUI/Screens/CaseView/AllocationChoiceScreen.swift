@@ -19,7 +19,7 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public enum Action: Sendable {
-        case up, down, pageUp, pageDown, propose, saveReason, cancelReason, withdraw
+        case up, down, pageUp, pageDown, propose, saveReason, cancelReason, withdraw, confirmWithdraw, keepProposal
     }
 
     public private(set) var stored: StoredCase
@@ -35,6 +35,8 @@ public struct AllocationChoiceScreen: Screen {
     var pageRows = 10
     /// A withdrawal was asked of the store (what its reply says).
     var withdrawing = false
+    /// W was pressed: y withdraws, n keeps the proposal.
+    public private(set) var askingWithdraw = false
     /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
     /// As the latest summaries have it once read (another supervisor may have approved or
     /// returned it since the screen opened), else as the record was.
@@ -102,6 +104,10 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public var keyTable: KeyTable<Action> {
+        if askingWithdraw {
+            return KeyTable(KeyBinding.yesNo(.confirmWithdraw, "Withdraw", "Withdraw the proposal: the case is back in the allocation queue",
+                                             no: .keepProposal, "Keep", "Keep the proposal waiting for approval"))
+        }
         if reason != nil {
             return KeyTable([
                 KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: verb,
@@ -205,7 +211,17 @@ public struct AllocationChoiceScreen: Screen {
             reasonFor = nil
             return [.status(overriding == nil ? "Nothing proposed." : "Nothing approved.", .info)]
         case .withdraw:
-            guard ownPending != nil, overriding == nil else { return [] }
+            guard let pending = ownPending, overriding == nil else { return [] }
+            askingWithdraw = true
+            return [.status("Withdraw your proposal of \(pending) for \(stored.record.id)? y withdraws, n keeps it.", .warning)]
+        case .keepProposal:
+            askingWithdraw = false
+            return [.status("Kept your proposal of \(ownPending?.rawValue ?? "the country") for \(stored.record.id).", .info)]
+        case .confirmWithdraw:
+            askingWithdraw = false
+            guard ownPending != nil, overriding == nil else {
+                return [.status("Nothing withdrawn: the proposal is no longer waiting as yours.", .error)]
+            }
             withdrawing = true
             actedOn = ownPending
             let seen = ownPendingSeen

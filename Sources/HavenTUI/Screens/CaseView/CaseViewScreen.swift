@@ -35,6 +35,8 @@ public struct CaseViewScreen: Screen {
     var confirmingSeen: ProposalSeen?
     /// Esc on a note with text in it: y throws it away, n goes on writing.
     public private(set) var confirmingNoteDiscard = false
+    /// What a save in flight does ("note", "approved the grant …"), for the status it then shows.
+    var saving: String?
     public var confirmingApproval: Bool { confirmingSeen != nil }
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
     /// The time now, as the runtime last said: a note or an approval is dated then.
@@ -228,6 +230,7 @@ public struct CaseViewScreen: Screen {
         case .saveNote:
             do {
                 let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: now)
+                saving = "note added"
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 if case .invalid = error { return [.status("A note cannot be empty.", .warning)] }
@@ -281,6 +284,7 @@ public struct CaseViewScreen: Screen {
             do {
                 guard let kind = pendingApproval else { return [.status("No proposal is waiting for approval now; nothing was saved.", .error)] }
                 let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seen).apply(stored.record, context.actor, now)
+                saving = "approved (\(kind.phrase))"
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status("\(error)", .error)]
@@ -329,7 +333,8 @@ public struct CaseViewScreen: Screen {
             history = newHistory
             note = nil
             conflict = nil
-            return [.status("Saved \(newer.record.id) as \(newer.version).", .info)]
+            defer { saving = nil }
+            return [.status("Saved \(newer.record.id)" + (saving.map { ": \($0), \(newer.version)." } ?? " as \(newer.version)."), .info)]
         case let .loaded(newer, newHistory):
             stored = newer
             history = newHistory
