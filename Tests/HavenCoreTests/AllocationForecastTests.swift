@@ -221,6 +221,11 @@ final class AllocationForecastTests: XCTestCase {
         let (_, queue, pool) = world()
         XCTAssertNil(run.pricedBatch(queue: queue, pool: Array(pool.prefix(3))).lookAhead)
         XCTAssertTrue(run.pricedBatch(queue: queue, pool: Array(pool.prefix(3))).prices.isEmpty)
+        // The time limit covers the forecast: what it took is taken off the solver's share.
+        let priced = unread.pricedBatch(queue: queue, pool: pool)
+        XCTAssertFalse(priced.prices.isEmpty, "a forecast was made")
+        XCTAssertLessThan(priced.secondsLimit, unread.batch.secondsLimit)
+        XCTAssertGreaterThanOrEqual(priced.secondsLimit, 1)
         let without = AllocationRun(summaries: few, countries: AllocationTests.countries, policy: AllocationTests.policy)
         XCTAssertFalse(without.looksAhead)
         XCTAssertTrue(without.forecastPool.isEmpty)

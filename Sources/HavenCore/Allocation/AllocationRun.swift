@@ -65,11 +65,18 @@ public struct AllocationRun: Sendable {
 
     /// The batch, with the look-ahead's prices for `queue` drawn from `pool` (the forecast
     /// pool's profiles) when there are enough of them and places left over; as it was otherwise.
+    /// The seconds the forecast took are taken off the solver's limit.
     public func pricedBatch(queue: [AllocationProfile], pool: [AllocationProfile]) -> AllocationBatch {
         var batch = batch
         guard looksAhead else { return batch }
         let forecast = forecast(pool)
+        // The time limit covers the forecast too: what it took is taken off the solver's share
+        // (at least a second is left to it, which proposes the best found past its limit).
+        let clock = ContinuousClock()
+        let began = clock.now
         let prices = forecast.prices(queue: queue, batch: batch)
+        let took = (clock.now - began).components
+        batch.secondsLimit = max(1, batch.secondsLimit - Double(took.seconds) - Double(took.attoseconds) * 1e-18)
         guard !prices.isEmpty else { return batch }
         batch.prices = prices
         let later = forecast.expectedLater(queue: queue, batch: batch)

@@ -27,7 +27,7 @@ struct AllocateCommand: ParsableCommand {
 
     @Flag(help: "Work out and print the proposals, but write nothing.") var dryRun = false
     @Flag(help: "Print JSON instead of text.") var json = false
-    @Option(help: ArgumentHelp("The seconds the solver may take on a hard queue (1-3600); past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("The seconds working out the proposals may take on a hard queue, the look-ahead's forecast included (1-3600); past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
     var timeLimit: Double = 60
     @Flag(inversion: .prefixedNo, help: "Keep places for the people expected later: each country's places priced from futures drawn from the last 26 weeks' grants (--no-look-ahead: place this queue as if it were the last).")
     var lookAhead = true
