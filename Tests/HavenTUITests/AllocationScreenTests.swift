@@ -75,6 +75,23 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(proposal.batch, "batch of 60, look-ahead: optimal")
     }
 
+    func testTheBatchRunsWithoutTheLookAheadWhenAskedAndSaysSo() throws {
+        // The same store, l instead of y: the queue is placed as if it were the last, no
+        // forecast is read, and the line and the proposals say so.
+        let store = try makeStore(60, decided: true)
+        var maria = app("maria.s", store)
+        openAllocation(&maria)
+        maria.press([.character("r")])
+        XCTAssertTrue(maria.lines.last!.contains("l As last"), maria.lines.last!)
+        maria.press([.character("l")])
+        XCTAssertTrue(maria.isWorking)
+        let progress = runJob(&maria)
+        XCTAssertFalse(progress.contains { $0.contains("recent grants") }, "\(progress)")
+        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 to approve")
+        let proposal = try XCTUnwrap(store.load(CaseID(number: 1)).record.allocation)
+        XCTAssertEqual(proposal.batch, "batch of 60: optimal")
+    }
+
     func testTheBatchRunsInSlicesWithProgressThenAnotherSupervisorApproves() throws {
         let store = try makeStore(60)
         var maria = app("maria.s", store)
@@ -84,7 +101,7 @@ final class AllocationScreenTests: XCTestCase {
         // It asks first (it writes a proposal for every case waiting); n runs nothing.
         maria.press([.character("r")])
         XCTAssertFalse(maria.isWorking)
-        XCTAssertEqual(maria.status?.text, "Propose countries for all 60 waiting? y runs the batch, n does not.")
+        XCTAssertEqual(maria.status?.text, "Propose for all 60 waiting? y runs the batch, l with no look-ahead, n does not.")
         maria.press([.character("n")])
         XCTAssertFalse(maria.isWorking)
         XCTAssertEqual(maria.status?.text, "The batch did not run; nothing was proposed.")
@@ -95,8 +112,9 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading cases") }, "\(progress)")
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: saving proposals") && $0.contains("/60 · Esc stops") }, "\(progress)")
         let screen = maria.lines
-        // No case here has a decision: nothing to forecast from, and the line says so.
-        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 (greedy 960, +0.0%) · optimal · 60 to approve · no…")
+        // No case here has a decision: nothing to forecast from, and the line says so beside
+        // the score (at its end the reason was cut at 80 columns).
+        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 to approve · 0 grant…")
         XCTAssertTrue(screen[1].contains("0 waiting · 60 to approve · 20 of 80 places free"), screen[1])
         // The German speakers got Germany; the places show as held.
         XCTAssertTrue(screen[5].hasPrefix(">DE  Germany             40     0    30    10  "), screen[5])

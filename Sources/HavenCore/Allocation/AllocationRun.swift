@@ -168,10 +168,15 @@ public struct AllocationRun: Sendable {
 
     /// The same, short enough for a status line at 80 columns: "Placed 60 of 60 · score 960
     /// (greedy 951, +0.9%) · optimal", or "Placed 60 of 60 · score 960 · look-ahead, optimal".
-    public static func shortSummary(_ result: AllocationBatchResult, queued: Int) -> String {
+    /// `noLookAhead`: a look-ahead was skipped or not asked for, said in place of the greedy
+    /// pass (the 80-column line cut the reason at its end).
+    public static func shortSummary(_ result: AllocationBatchResult, queued: Int, noLookAhead: Bool = false) -> String {
         // A look-ahead may score less than a greedy pass this week on purpose (places kept for
         // later): the comparison would mislead, and the line has no room for both.
-        result.lookAhead == nil
+        if noLookAhead, result.lookAhead == nil {
+            return "Placed \(result.people) of \(queued) · score \(result.score) · no look-ahead, " + result.proof.label
+        }
+        return result.lookAhead == nil
             ? "Placed \(result.people) of \(queued) · score \(result.score) (greedy \(result.greedyScore), \(gain(result))) · "
                 + result.proof.label
             : "Placed \(result.people) of \(queued) · score \(result.score) · look-ahead, " + result.proof.label

@@ -54,7 +54,12 @@ public struct AllocationJob: BackgroundJob {
     static let forecasting = "reading recent grants for the forecast"
     static let placing = "working out the best placement"
 
-    public init() {}
+    /// False places the queue as if it were the last (no places kept for later arrivals).
+    let lookAhead: Bool
+
+    public init(lookAhead: Bool = true) {
+        self.lookAhead = lookAhead
+    }
 
     public var title: String { "Batch allocation" }
 
@@ -69,7 +74,7 @@ public struct AllocationJob: BackgroundJob {
                 try Capability.runAllocationBatch.require(context.actor)
                 let run = AllocationRun(summaries: try store.summaries(), countries: try store.hostCountries(),
                                         policy: context.reference?.allocation ?? .plain, mip: context.mip,
-                                        secondsLimit: context.allocationSeconds, lookAheadAt: now)
+                                        secondsLimit: context.allocationSeconds, lookAheadAt: lookAhead ? now : nil)
                 guard !run.queue.isEmpty else { return .finished(message: "No granted case is waiting for a country.", failed: false) }
                 self.run = run
                 phase = .reading(0)
@@ -118,8 +123,12 @@ public struct AllocationJob: BackgroundJob {
                     phase = .saving(next)
                     return .working(phase: "saving proposals", done: next, total: proposals.count)
                 }
-                var message = AllocationRun.shortSummary(result!, queued: run!.queue.count) + " · \(saved) to approve"
-                if let skipped = run!.lookAheadSkipped(queue: profiles, poolRead: pool.count) { message += " · " + skipped }
+                // Without the look-ahead (l asked for none, or it was skipped), said beside the score;
+                // why it was skipped after the count.
+                let skipped = run!.lookAheadSkipped(queue: profiles, poolRead: pool.count)
+                var message = AllocationRun.shortSummary(result!, queued: run!.queue.count, noLookAhead: !lookAhead || skipped != nil)
+                    + " · \(saved) to approve"
+                if let skipped { message += " · " + (skipped.hasPrefix("no look-ahead: ") ? String(skipped.dropFirst(15)) : skipped) }
                 // What was not saved comes first: at 80 columns the end of the line is cut.
                 if let (id, reason) = refused.first { message = "\(refused.count) not saved (first \(id): \(reason)) · " + message }
                 return .finished(message: message, failed: !refused.isEmpty)

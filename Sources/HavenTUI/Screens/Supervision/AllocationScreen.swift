@@ -12,7 +12,7 @@ public struct AllocationScreen: Screen {
     }
 
     public enum Action: Sendable {
-        case nextPane, up, down, pageUp, pageDown, top, bottom, open, run, approve, returnProposal, overrideAllocation, confirm, cancel
+        case nextPane, up, down, pageUp, pageDown, top, bottom, open, run, approve, returnProposal, overrideAllocation, confirm, cancel, runAsLast
         case editQuota, addCountry, removeCountry, findProposals
     }
 
@@ -66,7 +66,9 @@ public struct AllocationScreen: Screen {
     public var keyTable: KeyTable<Action> {
         if confirming != nil || removing != nil || runAsked {
             let what = runAsked ? "Run the batch" : removing != nil ? "Remove" : "Approve"
-            return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No"))
+            let asLast = runAsked ? [KeyBinding([.character("l")], Action.runAsLast, label: "As last",
+                                                help: "Run the batch without the look-ahead: this queue placed as if it were the last")] : []
+            return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No") + asLast)
         }
         // The selected pane's own keys first: at 60 columns the bar has room for few (the walk
         // found approve, override and return left off the proposals pane's bar).
@@ -157,7 +159,7 @@ public struct AllocationScreen: Screen {
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
             runAsked = true
             let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
-            return [.status("Propose countries for \(cases) waiting? y runs the batch, n does not.", .warning)]
+            return [.status("Propose for \(cases) waiting? y runs the batch, l with no look-ahead, n does not.", .warning)]
         case .approve: return review.approve(selectedCase)
         case .returnProposal: return review.returnProposal(selectedCase)
         case .overrideAllocation: return review.overrideAllocation(selectedCase)
@@ -171,6 +173,10 @@ public struct AllocationScreen: Screen {
                 return [.changeCountries(.remove(code))]
             }
             return review.confirm(in: proposals)
+        case .runAsLast:
+            guard runAsked else { return [] }
+            runAsked = false
+            return [.startJob(AllocationJob(lookAhead: false))]
         case .cancel:
             if runAsked {
                 runAsked = false
