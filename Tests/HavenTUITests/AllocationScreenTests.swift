@@ -82,7 +82,7 @@ final class AllocationScreenTests: XCTestCase {
         var maria = app("maria.s", store)
         openAllocation(&maria)
         maria.press([.character("r")])
-        XCTAssertTrue(maria.lines.last!.contains("l As last"), maria.lines.last!)
+        XCTAssertTrue(maria.lines.last!.contains("l No look-ahead"), maria.lines.last!)
         maria.press([.character("l")])
         XCTAssertTrue(maria.isWorking)
         let progress = runJob(&maria)
@@ -101,7 +101,7 @@ final class AllocationScreenTests: XCTestCase {
         // It asks first (it writes a proposal for every case waiting); n runs nothing.
         maria.press([.character("r")])
         XCTAssertFalse(maria.isWorking)
-        XCTAssertEqual(maria.status?.text, "Propose for all 60 waiting? y runs the batch, l with no look-ahead, n does not.")
+        XCTAssertEqual(maria.status?.text, "Propose for all 60 waiting? y runs the batch, l: no look-ahead, n does not.")
         maria.press([.character("n")])
         XCTAssertFalse(maria.isWorking)
         XCTAssertEqual(maria.status?.text, "The batch did not run; nothing was proposed.")

@@ -66,7 +66,7 @@ public struct AllocationScreen: Screen {
     public var keyTable: KeyTable<Action> {
         if confirming != nil || removing != nil || runAsked {
             let what = runAsked ? "Run the batch" : removing != nil ? "Remove" : "Approve"
-            let asLast = runAsked ? [KeyBinding([.character("l")], Action.runAsLast, label: "As last",
+            let asLast = runAsked ? [KeyBinding([.character("l")], Action.runAsLast, label: "No look-ahead",
                                                 help: "Run the batch without the look-ahead: this queue placed as if it were the last")] : []
             return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No") + asLast)
         }
@@ -159,7 +159,7 @@ public struct AllocationScreen: Screen {
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
             runAsked = true
             let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
-            return [.status("Propose for \(cases) waiting? y runs the batch, l with no look-ahead, n does not.", .warning)]
+            return [.status("Propose for \(cases) waiting? y runs the batch, l: no look-ahead, n does not.", .warning)]
         case .approve: return review.approve(selectedCase)
         case .returnProposal: return review.returnProposal(selectedCase)
         case .overrideAllocation: return review.overrideAllocation(selectedCase)
