@@ -159,6 +159,27 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
     }
 
+    func testTheWithdrawQuestionIsPutAwayWhenTheProposalIsApprovedMeanwhile() throws {
+        // From the review: W asked, another supervisor approved the proposal, and the question
+        // stayed; n then spoke of a proposal no longer there. It is put away, and said so.
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        anna.press([.character("p"), .character("W")])
+        XCTAssertTrue(anna.lines.last!.contains("y Withdraw"), anna.lines.last!)
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("a"), .character("y")])
+        XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        anna.storeDidChange(store.summaries())
+        XCTAssertEqual(anna.status?.text, "Nothing withdrawn: your proposal of DE for HV-000001 changed in another session.")
+        XCTAssertFalse(anna.lines.last!.contains("y Withdraw"), anna.lines.last!)
+        anna.press([.character("y")])
+        XCTAssertEqual(try store.load(id).record.stage, .relocation, "still approved")
+        XCTAssertNotNil(try store.load(id).record.allocatedCountry)
+    }
+
     func testASupervisorReopensAnApprovedAllocationFromTheCaseView() throws {
         // From the walk: an approved allocation could not be corrected. Before departure a
         // supervisor reopens it (t, Reopen allocation) with a reason; the case is back in the
@@ -172,7 +193,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         pieter.press([.character("a"), .character("y")])
         XCTAssertEqual(try store.load(id).record.stage, .relocation)
         // The status names what was saved, not only the version.
-        XCTAssertTrue(pieter.status?.text.hasPrefix("Saved HV-000001: approved (allocate to DE), v") ?? false, pieter.status?.text ?? "")
+        XCTAssertTrue(pieter.status?.text.hasSuffix(": allocation to DE approved.") ?? false, pieter.status?.text ?? "")
         pieter.press([.character("t")])
         let moves = pieter.lines.joined(separator: "\n")
         XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)

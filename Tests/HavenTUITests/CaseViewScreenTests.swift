@@ -78,7 +78,7 @@ final class CaseViewScreenTests: XCTestCase {
         XCTAssertEqual(render(app)[23], "F1 Help Enter Save Esc Cancel", "while typing, q and ? are text")
         keys([.enter], &app)
         var lines = render(app)
-        XCTAssertEqual(lines[22], " Saved HV-000007 as v2.")
+        XCTAssertEqual(lines[22], " Saved HV-000007 as v2: note added.")
         XCTAssertEqual(lines[4], " 2026-11-24 anna.k: Хочет учить немецкий.")
         XCTAssertEqual(try store.load(CaseID(number: 7)).record.notes.map(\.text), ["Хочет учить немецкий."])
         XCTAssertEqual(try store.load(CaseID(number: 7)).record.notes.first?.at, Self.tick)

@@ -65,8 +65,9 @@ public struct AllocationRun: Sendable {
 
     /// The batch, with the look-ahead's prices for `queue` drawn from `pool` (the forecast
     /// pool's profiles) when there are enough of them and places left over; as it was otherwise.
-    /// The seconds the forecast took are taken off the solver's limit.
-    public func pricedBatch(queue: [AllocationProfile], pool: [AllocationProfile]) -> AllocationBatch {
+    /// The seconds the forecast took, and `alreadySpent` (reading the pool), are taken off the
+    /// solver's limit, which keeps at least one.
+    public func pricedBatch(queue: [AllocationProfile], pool: [AllocationProfile], alreadySpent: Double = 0) -> AllocationBatch {
         var batch = batch
         guard looksAhead else { return batch }
         let forecast = forecast(pool)
@@ -76,7 +77,7 @@ public struct AllocationRun: Sendable {
         let began = clock.now
         let prices = forecast.prices(queue: queue, batch: batch)
         let took = (clock.now - began).components
-        batch.secondsLimit = max(1, batch.secondsLimit - Double(took.seconds) - Double(took.attoseconds) * 1e-18)
+        batch.secondsLimit = max(1, batch.secondsLimit - alreadySpent - Double(took.seconds) - Double(took.attoseconds) * 1e-18)
         guard !prices.isEmpty else { return batch }
         batch.prices = prices
         let later = forecast.expectedLater(queue: queue, batch: batch)

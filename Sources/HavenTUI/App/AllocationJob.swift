@@ -23,9 +23,9 @@ public struct AllocationJob: BackgroundJob {
         let result = Mutex<AllocationBatchResult?>(nil)
         let finished = DispatchSemaphore(value: 0)
 
-        init(run: AllocationRun, profiles: [AllocationProfile], pool: [AllocationProfile]) {
+        init(run: AllocationRun, profiles: [AllocationProfile], pool: [AllocationProfile], spent: Double) {
             DispatchQueue.global(qos: .userInitiated).async { [self] in
-                let solved = run.pricedBatch(queue: profiles, pool: pool).run(profiles)
+                let solved = run.pricedBatch(queue: profiles, pool: pool, alreadySpent: spent).run(profiles)
                 result.withLock { $0 = solved }
                 finished.signal()
             }
@@ -43,6 +43,8 @@ public struct AllocationJob: BackgroundJob {
     var run: AllocationRun?
     var profiles: [AllocationProfile] = []
     var pool: [AllocationProfile] = []
+    /// When reading the recent grants began: the time limit covers the forecast, reading included.
+    var forecastSince: ContinuousClock.Instant?
     var result: AllocationBatchResult?
     var saved = 0
     var refused: [(CaseID, String)] = []
@@ -89,6 +91,7 @@ public struct AllocationJob: BackgroundJob {
                 }
                 let forecasting = run!.needsForecast(queue: queue.count)
                 phase = forecasting ? .forecasting(0) : .solving
+                if forecasting { forecastSince = ContinuousClock.now }
                 return forecasting ? .working(phase: Self.forecasting, done: 0, total: run!.forecastPool.count)
                     : .working(phase: Self.placing, done: 0, total: 1)
             case let .forecasting(start):
@@ -102,8 +105,12 @@ public struct AllocationJob: BackgroundJob {
                 phase = .solving
                 return .working(phase: Self.placing, done: 0, total: 1)
             case .solving:
-                phase = .waiting(SolverThread(run: run!, profiles: profiles, pool: pool), since: ContinuousClock.now)
-                return .working(phase: Self.placing, done: 0, total: Int(run!.batch.secondsLimit))
+                // The seconds are counted from the forecast's reading, which the limit covers.
+                let since = forecastSince ?? ContinuousClock.now
+                let read = (ContinuousClock.now - since).components
+                let spent = Double(read.seconds) + Double(read.attoseconds) * 1e-18
+                phase = .waiting(SolverThread(run: run!, profiles: profiles, pool: pool, spent: spent), since: since)
+                return .working(phase: Self.placing, done: Int(read.seconds), total: Int(run!.batch.secondsLimit))
             case let .waiting(thread, since):
                 guard let solved = thread.wait(milliseconds: 40) else {
                     let seconds = (ContinuousClock.now - since).components.seconds
@@ -128,7 +135,7 @@ public struct AllocationJob: BackgroundJob {
                 let skipped = run!.lookAheadSkipped(queue: profiles, poolRead: pool.count)
                 var message = AllocationRun.shortSummary(result!, queued: run!.queue.count, noLookAhead: !lookAhead || skipped != nil)
                     + " · \(saved) to approve"
-                if let skipped { message += " · " + (skipped.hasPrefix("no look-ahead: ") ? String(skipped.dropFirst(15)) : skipped) }
+                if let skipped { message += " · " + skipped }
                 // What was not saved comes first: at 80 columns the end of the line is cut.
                 if let (id, reason) = refused.first { message = "\(refused.count) not saved (first \(id): \(reason)) · " + message }
                 return .finished(message: message, failed: !refused.isEmpty)

@@ -27,7 +27,7 @@ struct AllocateCommand: ParsableCommand {
 
     @Flag(help: "Work out and print the proposals, but write nothing.") var dryRun = false
     @Flag(help: "Print JSON instead of text.") var json = false
-    @Option(help: ArgumentHelp("The seconds working out the proposals may take on a hard queue, the look-ahead's forecast included (1-3600); past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("The seconds working out the proposals may take on a hard queue, the look-ahead's forecast included, at least 1 s left to the solver (1-3600); past them the best found is proposed and labelled with its gap to the bound.", valueName: "seconds"))
     var timeLimit: Double = 60
     @Flag(inversion: .prefixedNo, help: "Keep places for the people expected later: each country's places priced from futures drawn from the last 26 weeks' grants (--no-look-ahead: place this queue as if it were the last).")
     var lookAhead = true
@@ -60,6 +60,9 @@ struct AllocateCommand: ParsableCommand {
             loading.update(end)
         }
         var pool: [AllocationProfile] = []
+        // The time limit covers the forecast, reading the recent grants included.
+        let clock = ContinuousClock()
+        let forecastBegan = clock.now
         if run.needsForecast(queue: run.queue.count) {
             var reading = ProgressBar(total: run.forecastPool.count, label: "Reading recent grants for the forecast")
             for start in stride(from: 0, to: run.forecastPool.count, by: 500) {
@@ -68,7 +71,9 @@ struct AllocateCommand: ParsableCommand {
                 reading.update(end)
             }
         }
-        let result = run.pricedBatch(queue: profiles, pool: pool).run(profiles)
+        let reading = (clock.now - forecastBegan).components
+        let result = run.pricedBatch(queue: profiles, pool: pool,
+                                     alreadySpent: Double(reading.seconds) + Double(reading.attoseconds) * 1e-18).run(profiles)
         let skipped = run.queue.isEmpty ? nil : run.lookAheadSkipped(queue: profiles, poolRead: pool.count)
         var saved = 0
         var refused: [(CaseID, String)] = []

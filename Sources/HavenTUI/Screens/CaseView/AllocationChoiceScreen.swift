@@ -35,8 +35,8 @@ public struct AllocationChoiceScreen: Screen {
     var pageRows = 10
     /// A withdrawal was asked of the store (what its reply says).
     var withdrawing = false
-    /// W was pressed: y withdraws, n keeps the proposal.
-    public private(set) var askingWithdraw = false
+    /// W was pressed on this proposal: y withdraws it, n keeps it.
+    public private(set) var withdrawAsked: CountryCode?
     /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
     /// As the latest summaries have it once read (another supervisor may have approved or
     /// returned it since the screen opened), else as the record was.
@@ -104,7 +104,7 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public var keyTable: KeyTable<Action> {
-        if askingWithdraw {
+        if withdrawAsked != nil {
             return KeyTable(KeyBinding.yesNo(.confirmWithdraw, "Withdraw", "Withdraw the proposal: the case is back in the allocation queue",
                                              no: .keepProposal, "Keep", "Keep the proposal waiting for approval"))
         }
@@ -125,7 +125,7 @@ public struct AllocationChoiceScreen: Screen {
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
         ] + (ownPending == nil || overriding != nil ? [] : [
             KeyBinding([.character("W")], .withdraw, label: "Withdraw",
-                       help: "Withdraw your proposal still waiting for approval: the case is back in the allocation queue"),
+                       help: "Withdraw your proposal still waiting for approval (asks first): the case is back in the allocation queue"),
         ]))
     }
 
@@ -212,15 +212,17 @@ public struct AllocationChoiceScreen: Screen {
             return [.status(overriding == nil ? "Nothing proposed." : "Nothing approved.", .info)]
         case .withdraw:
             guard let pending = ownPending, overriding == nil else { return [] }
-            askingWithdraw = true
+            withdrawAsked = pending
             return [.status("Withdraw your proposal of \(pending) for \(stored.record.id)? y withdraws, n keeps it.", .warning)]
         case .keepProposal:
-            askingWithdraw = false
-            return [.status("Kept your proposal of \(ownPending?.rawValue ?? "the country") for \(stored.record.id).", .info)]
+            defer { withdrawAsked = nil }
+            return [.status("Kept your proposal of \(withdrawAsked?.rawValue ?? "the country") for \(stored.record.id).", .info)]
         case .confirmWithdraw:
-            askingWithdraw = false
-            guard ownPending != nil, overriding == nil else {
-                return [.status("Nothing withdrawn: the proposal is no longer waiting as yours.", .error)]
+            let asked = withdrawAsked
+            withdrawAsked = nil
+            // Only the proposal the question named: another session may have changed it since.
+            guard let asked, ownPending == asked, overriding == nil else {
+                return [.status("Nothing withdrawn: the proposal is no longer \(asked.map { "\($0)" } ?? "the one asked about") waiting as yours.", .error)]
             }
             withdrawing = true
             actedOn = ownPending
@@ -253,6 +255,12 @@ public struct AllocationChoiceScreen: Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         self.summaries = summaries
         rank()
+        // The proposal W asked about was approved, returned or replaced meanwhile: the
+        // question is put away, and said so.
+        if let asked = withdrawAsked, ownPending != asked {
+            withdrawAsked = nil
+            return [.status("Nothing withdrawn: your proposal of \(asked) for \(stored.record.id) changed in another session.", .warning)]
+        }
         return []
     }
 

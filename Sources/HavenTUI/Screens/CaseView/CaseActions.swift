@@ -241,6 +241,14 @@ enum CaseActions {
     }
 
     /// `a` on a proposal: ask first (y/n), or say at once that it is the user's own.
+    /// What an approval saved, for the status line: "allocation to DE approved", "Grant approved".
+    static func approvedPhrase(_ kind: ApprovalKind) -> String {
+        switch kind {
+        case let .allocation(country): "allocation to \(country) approved"
+        case let .decision(outcome): "\(outcome.title) approved"
+        }
+    }
+
     static func askToApprove(_ id: CaseID, kind: ApprovalKind, proposedBy: UserName, user: UserName) -> (ask: Bool, effect: Command) {
         guard proposedBy != user else {
             let transition: TransitionName = if case .allocation = kind { .approveAllocation } else { .approveGrant }

@@ -19,8 +19,7 @@ public struct CaseViewScreen: Screen {
 
     public private(set) var stored: StoredCase
     public private(set) var history: [AuditEntry]
-    /// Who is working, in which role (keys a role cannot use are not offered), on what day, by
-    /// which clock, with which pick lists.
+    /// Who is working, in which role (keys a role cannot use are not offered), when, with what lists.
     let context: SessionContext
     public private(set) var section = CaseSection.person
     /// Whether this view has recorded showing the history in the access log.
@@ -35,7 +34,7 @@ public struct CaseViewScreen: Screen {
     var confirmingSeen: ProposalSeen?
     /// Esc on a note with text in it: y throws it away, n goes on writing.
     public private(set) var confirmingNoteDiscard = false
-    /// What a save in flight does ("note", "approved the grant …"), for the status it then shows.
+    /// What a save in flight does ("note added"), for the status; cleared by the store's answer.
     var saving: String?
     public var confirmingApproval: Bool { confirmingSeen != nil }
     var area = Rect(x: 0, y: 1, width: 80, height: 21)
@@ -134,8 +133,7 @@ public struct CaseViewScreen: Screen {
     }
 
     /// A note left unsaved by a session that is over: back in its field, where Esc asks before
-    /// throwing it away. (Held back for `n` instead, it was lost when the case was left with q,
-    /// which asks nothing.)
+    /// throwing it away (held back for `n`, it was lost when the case was left with q).
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         guard let text = draft.values["note"], !text.isEmpty else { return [] }
         note = TextField(text: text, maximumLength: 2000)
@@ -284,7 +282,7 @@ public struct CaseViewScreen: Screen {
             do {
                 guard let kind = pendingApproval else { return [.status("No proposal is waiting for approval now; nothing was saved.", .error)] }
                 let record = try CaseActions.approve(stored.record.id, kind: kind, seen: seen).apply(stored.record, context.actor, now)
-                saving = "approved (\(kind.phrase))"
+                saving = CaseActions.approvedPhrase(kind)
                 return [.save(record, basedOn: stored.version)]
             } catch {
                 return [.status("\(error)", .error)]
@@ -334,17 +332,19 @@ public struct CaseViewScreen: Screen {
             note = nil
             conflict = nil
             defer { saving = nil }
-            return [.status("Saved \(newer.record.id)" + (saving.map { ": \($0), \(newer.version)." } ?? " as \(newer.version)."), .info)]
+            return [.status("Saved \(newer.record.id) as \(newer.version)" + (saving.map { ": \($0)." } ?? "."), .info)]
         case let .loaded(newer, newHistory):
             stored = newer
             history = newHistory
             conflict = nil
             return [.status("Reloaded \(newer.record.id) (\(newer.version))" + (note == nil ? "." : "; your note is kept: Enter saves it."), .info)]
         case let .conflict(savedBy, savedAt):
+            saving = nil
             conflict = (savedBy, savedAt)
             let when = savedAt.minuteText
             return [.status("Not saved: \(savedBy) changed it \(when) UTC. " + (note == nil ? "r reloads." : "Ctrl-R reloads; note kept."), .error)]
         case let .failed(message):
+            saving = nil
             return [.status(message, .error)]
         default:
             return []

@@ -64,11 +64,18 @@ public struct AllocationScreen: Screen {
     var index: Int { selected[pane] ?? 0 }
 
     public var keyTable: KeyTable<Action> {
-        if confirming != nil || removing != nil || runAsked {
-            let what = runAsked ? "Run the batch" : removing != nil ? "Remove" : "Approve"
-            let asLast = runAsked ? [KeyBinding([.character("l")], Action.runAsLast, label: "No look-ahead",
-                                                help: "Run the batch without the look-ahead: this queue placed as if it were the last")] : []
-            return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No") + asLast)
+        if runAsked {
+            return KeyTable([
+                KeyBinding([.character("y")], .confirm, label: "Run the batch",
+                           help: "Run the batch with the look-ahead: places kept for the people expected later"),
+                KeyBinding([.character("l")], .runAsLast, label: "Run, no look-ahead",
+                           help: "Run the batch without the look-ahead: this queue placed as if it were the last"),
+                KeyBinding([.character("n"), .escape], .cancel, label: "Cancel", help: "Do not run the batch; nothing is proposed"),
+            ])
+        }
+        if confirming != nil || removing != nil {
+            let what = removing != nil ? "Remove" : "Approve"
+            return KeyTable(KeyBinding.yesNo(.confirm, what, "Yes", no: .cancel, "Cancel", "No"))
         }
         // The selected pane's own keys first: at 60 columns the bar has room for few (the walk
         // found approve, override and return left off the proposals pane's bar).
@@ -159,7 +166,7 @@ public struct AllocationScreen: Screen {
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
             runAsked = true
             let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
-            return [.status("Propose for \(cases) waiting? y runs the batch, l: no look-ahead, n does not.", .warning)]
+            return [.status("Run the batch for \(cases) waiting? y: yes · l: yes, no look-ahead · n: no", .warning)]
         case .approve: return review.approve(selectedCase)
         case .returnProposal: return review.returnProposal(selectedCase)
         case .overrideAllocation: return review.overrideAllocation(selectedCase)
