@@ -134,6 +134,11 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(screen.contains("HV-000001: DE proposed · Enter replaces, W withdraws"), screen)
         XCTAssertTrue(anna.lines.contains { $0.contains("DE") && $0.contains("proposed, waiting") }, screen)
         XCTAssertTrue(anna.lines.last!.contains("W Withdraw"), anna.lines.last!)
+        // End and Home (G, g) reach the last and first country, as in other lists.
+        anna.press([.end])
+        XCTAssertTrue(anna.lines.contains { $0.hasPrefix("> 3 ") }, anna.lines.joined(separator: "\n"))
+        anna.press([.character("g")])
+        XCTAssertTrue(anna.lines.contains { $0.hasPrefix("> 1 ") }, anna.lines.joined(separator: "\n"))
         // NL scores less than DE: the reason is asked for and kept, as for any proposal.
         anna.press([.down, .enter])
         anna.type("Сестра в Утрехте")
@@ -178,6 +183,28 @@ final class AllocationByHandScreensTests: XCTestCase {
         anna.press([.character("y")])
         XCTAssertEqual(try store.load(id).record.stage, .relocation, "still approved")
         XCTAssertNotNil(try store.load(id).record.allocatedCountry)
+    }
+
+    func testASessionThatLosesARaceShowsWhatWon() throws {
+        // From the walk: anna's withdrawal lost to pieter's approval, pressed at once; her
+        // screens went on showing the proposal waiting until r. The refusal now tells every
+        // screen what the store holds.
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        anna.press([.character("p"), .character("W")])
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("a"), .character("y")])
+        XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        // anna's session has not looked at the store since: y is tried, and refused.
+        anna.press([.character("y")])
+        XCTAssertTrue(anna.status?.text.hasPrefix("Not withdrawn:") ?? false, anna.status?.text ?? "")
+        XCTAssertFalse(anna.lines[1].contains("proposed · Enter replaces"), anna.lines[1])
+        anna.press([.escape])
+        let view = try XCTUnwrap(anna.topScreen as? CaseViewScreen)
+        XCTAssertEqual(view.stored.version, try store.load(id).version, "the case view shows the approval")
     }
 
     func testASupervisorReopensAnApprovedAllocationFromTheCaseView() throws {

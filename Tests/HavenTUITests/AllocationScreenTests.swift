@@ -129,6 +129,10 @@ final class AllocationScreenTests: XCTestCase {
         // maria ran the batch, so she cannot approve its proposals; pieter can.
         maria.press([.tab, .tab, .character("a")])
         XCTAssertTrue(maria.lines[22].contains("You proposed this yourself"), maria.lines[22])
+        // Nor override them: refused at x, before a country is chosen or a reason typed.
+        maria.press([.character("x")])
+        XCTAssertEqual(maria.topScreen.title, "Allocation")
+        XCTAssertTrue(maria.lines[22].contains("You proposed this yourself"), maria.lines[22])
         var pieter = app("pieter.v", store)
         openAllocation(&pieter)
         pieter.press([.tab, .tab])

@@ -256,7 +256,10 @@ public final class SessionServices {
                 refused.append((id, "\(error)"))
             }
         }
-        return (saved.isEmpty ? [] : [.storeChanged]) + [.message(StoreReply.updated(saved: saved, refused: refused))]
+        // A refusal is most often a change made elsewhere meanwhile, which this session's own
+        // look at the store has now taken in: every screen is told, or they would go on showing
+        // what was (a walk's losing session showed the old proposal until r).
+        return (saved.isEmpty && refused.isEmpty ? [] : [.storeChanged]) + [.message(StoreReply.updated(saved: saved, refused: refused))]
     }
 
     /// Loads `ids`, applies the change to them all, and saves them in one write: all or none.

@@ -19,7 +19,7 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public enum Action: Sendable {
-        case up, down, pageUp, pageDown, propose, saveReason, cancelReason, withdraw, confirmWithdraw, keepProposal
+        case up, down, pageUp, pageDown, top, bottom, propose, saveReason, cancelReason, withdraw, confirmWithdraw, keepProposal
     }
 
     public private(set) var stored: StoredCase
@@ -123,6 +123,8 @@ public struct AllocationChoiceScreen: Screen {
             KeyBinding([.up, .character("k")], .up, help: "Previous country"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .top, help: "The first country"),
+            KeyBinding([.end, .character("G")], .bottom, help: "The last country"),
         ] + (ownPending == nil || overriding != nil ? [] : [
             KeyBinding([.character("W")], .withdraw, label: "Withdraw",
                        help: "Withdraw your proposal still waiting for approval (asks first): the case is back in the allocation queue"),
@@ -164,6 +166,8 @@ public struct AllocationChoiceScreen: Screen {
         case .down: selected = min(last, selected + 1)
         case .pageUp: selected = max(0, selected - pageRows)
         case .pageDown: selected = min(last, selected + pageRows)
+        case .top: selected = 0
+        case .bottom: selected = last
         case .propose:
             withdrawing = false
             guard let choice, let option = current else { return [.status("The countries are not loaded yet.", .info)] }

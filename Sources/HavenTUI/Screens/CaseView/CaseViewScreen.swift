@@ -255,6 +255,7 @@ public struct CaseViewScreen: Screen {
             return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal))]
         case .overrideAllocation:
             guard case let .allocation(country)? = pendingApproval else { return [] }
+            if let refusal = OpenOverride.refusal(stored, user: context.user) { return [refusal] }
             return [.push(AllocationChoiceScreen(stored: stored, context: context,
                                                  overriding: AllocationChoiceScreen.Override(proposed: country, seen: seenProposal)))]
         case .moveStage:
@@ -382,8 +383,7 @@ public struct CaseViewScreen: Screen {
         }
     }
 
-    /// "1 Person 2 Service …" with the current section highlighted; at narrow widths it
-    /// scrolls so the current section stays in view.
+    /// "1 Person 2 Service …", the current section highlighted and kept in view when narrow.
     func renderSectionBar(into canvas: inout Canvas, y: Int, area: Rect) {
         let items = CaseSection.allCases.map { "\($0.key) \($0.title)" }
         var start = 0

@@ -12,10 +12,18 @@ struct OpenOverride: StoreTask {
     func run(in session: SessionServices) -> [Command] {
         switch session.open(id, part: .caseRecord) {
         case let .success(stored):
+            if let refusal = Self.refusal(stored, user: session.context.user) { return [refusal] }
             return [.push(AllocationChoiceScreen(stored: stored, context: session.context,
                                                  overriding: AllocationChoiceScreen.Override(proposed: proposed, seen: seen)))]
         case let .failure(refusal):
             return [.status(refusal.reply.statusWhenUnheard?.0 ?? "\(id) cannot be opened.", .error)]
         }
+    }
+
+    /// One's own proposal is refused before the ranking opens, not after a reason is typed
+    /// (from a walk: the refusal came only on saving).
+    static func refusal(_ stored: StoredCase, user: UserName) -> Command? {
+        guard stored.record.allocation?.proposedBy == user, stored.record.allocation?.review == nil else { return nil }
+        return .status(WorkflowError.ownProposal(.approveAllocation).description, .error)
     }
 }
