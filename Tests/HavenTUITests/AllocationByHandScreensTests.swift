@@ -185,6 +185,25 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertNotNil(try store.load(id).record.allocatedCountry)
     }
 
+    func testAReplacementOfAProposalReturnedMeanwhileSaysWhoReturnedItOnce() throws {
+        // From the walk: "Not proposed: Nothing changed: …" said nothing twice.
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        anna.press([.character("p")])
+        let stored = try store.load(id)
+        let returned = try Workflow.returnAllocation(on: stored.record, comment: "Нет мест", by: Actor(user: "pieter.v", role: .supervisor),
+                                                     at: Self.tick)
+        _ = try store.save(returned, basedOn: stored.version, by: Actor(user: "pieter.v", role: .supervisor), at: Self.tick)
+        anna.press([.down, .enter])
+        anna.type("Сестра")
+        anna.press([.enter])
+        let status = anna.status?.text ?? ""
+        XCTAssertTrue(status.hasPrefix("Not proposed: pieter.v returned DE for HV-000001 meanwhile"), status)
+        XCTAssertFalse(status.contains("Nothing changed"), status)
+    }
+
     func testASessionThatLosesARaceShowsWhatWon() throws {
         // From the walk: anna's withdrawal lost to pieter's approval, pressed at once; her
         // screens went on showing the proposal waiting until r. The refusal now tells every

@@ -137,6 +137,10 @@ final class AllocationScreenTests: XCTestCase {
         openAllocation(&pieter)
         pieter.press([.tab, .tab])
         XCTAssertTrue(pieter.lines[4].contains("Country  Proposed by"), pieter.lines[4])
+        // Enter opens the case at its Allocation section, as the help says.
+        pieter.press([.enter])
+        XCTAssertEqual((pieter.topScreen as? CaseViewScreen)?.section, .allocation)
+        pieter.press([.character("q")])
         pieter.press([.character("a")])
         XCTAssertTrue(pieter.lines[22].contains("y approves"), pieter.lines[22])
         pieter.press([.character("y")])

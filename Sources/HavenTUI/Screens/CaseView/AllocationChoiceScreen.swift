@@ -279,7 +279,9 @@ public struct AllocationChoiceScreen: Screen {
         case let .updated(saved, refused):
             if let (_, why) = refused.first {
                 defer { withdrawing = false }
-                return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(why)", .error)]
+                // "Not proposed: Nothing changed: …" said nothing twice.
+                let reason = why.hasPrefix("Nothing changed: ") ? String(why.dropFirst(17)) : why
+                return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(reason)", .error)]
             }
             guard !saved.isEmpty else { return [] }
             reason = nil

@@ -161,7 +161,7 @@ public struct AllocationScreen: Screen {
             return [.push(ApprovalsScreen(cases: cases, context: context, kind: .allocations, finding: true))]
         case .open:
             guard let summary = selectedCase else { return [] }
-            return [.openCase(summary.id)]
+            return [.openCase(summary.id, at: .allocation)]
         case .run:
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
             runAsked = true
