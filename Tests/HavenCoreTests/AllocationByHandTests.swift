@@ -74,6 +74,30 @@ final class AllocationByHandTests: XCTestCase {
         XCTAssertNil(Workflow.preferencesRefusal(for: returned))
     }
 
+    func testANewProposalKeepsWhatWasSaidOfTheReturnedOnesBefore() throws {
+        // From a walk: a returned proposal's comment was seen only in the history once the
+        // batch proposed again. Each new proposal keeps the returns before it, oldest first.
+        let granted = try Fixtures.caseIn(.allocation)
+        func plan(_ country: String) -> PlannedAllocation {
+            PlannedAllocation(caseID: granted.id, country: code(country), factors: [], runnerUp: nil, runnerUpFactors: [],
+                              runnerUpReason: "", groupedWith: [])
+        }
+        let first = try Workflow.proposeAllocation(plan("DE"), on: granted, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertNil(first.allocation?.returnedBefore)
+        let back = try Workflow.returnAllocation(on: first, comment: "Семья в Варшаве", by: Fixtures.maria, at: Fixtures.now)
+        let second = try Workflow.proposeAllocation(plan("PL"), on: back, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(second.allocation?.returnedBefore?.map(\.country), [code("DE")])
+        XCTAssertEqual(second.allocation?.returnedBefore?.first?.review.comment, "Семья в Варшаве")
+        XCTAssertEqual(second.allocation?.returnedBefore?.first?.proposedBy, Fixtures.anna.user)
+        XCTAssertNil(second.allocation?.review)
+        let again = try Workflow.returnAllocation(on: second, comment: "Нет мест", by: Fixtures.maria, at: Fixtures.now)
+        let third = try Workflow.proposeAllocation(plan("CZ"), on: again, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(third.allocation?.returnedBefore?.map(\.review.comment), ["Семья в Варшаве", "Нет мест"])
+        // The audit trail names the field.
+        let changes = CaseDiff.changes(from: again, to: third)
+        XCTAssertTrue(changes.contains { $0.field.hasPrefix("allocation.returnedBefore") }, "\(changes.map(\.field))")
+    }
+
     func profile(_ number: Int, languages: [String: CEFRLevel] = [:], jobs: [String] = [], preferences: [String] = [],
                  linked: [Int] = []) -> AllocationProfile {
         AllocationProfile(id: CaseID(number: number),

@@ -202,6 +202,14 @@ final class AllocationByHandScreensTests: XCTestCase {
         let status = anna.status?.text ?? ""
         XCTAssertTrue(status.hasPrefix("Not proposed: pieter.v returned DE for HV-000001 meanwhile"), status)
         XCTAssertFalse(status.contains("Nothing changed"), status)
+        // Proposed again, the return's comment stays on the case, under the new proposal.
+        anna.press([.escape, .escape])
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        anna.press([.character("5")])
+        let flat = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(flat.contains("Returned before"), anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(flat.contains("DE by anna.k, returned by pieter.v, 2026-11-24: Нет мест"), anna.lines.joined(separator: "\n"))
     }
 
     func testASessionThatLosesARaceShowsWhatWon() throws {

@@ -26,6 +26,11 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// from the case when proposed, and again when approved (a kind recorded meanwhile is taken
     /// then); absent when none (and before issue 26).
     public var places: [PlaceKind]?
+    /// The proposals before this one that a supervisor returned, oldest first: a new proposal
+    /// (by hand, or the batch's) keeps what was said of them, which it replaces on the case
+    /// (from a walk: a return's comment was seen only in the history once the batch proposed
+    /// again). Absent when none.
+    public var returnedBefore: [EarlierReturn]?
 
     public init(country: CountryCode, factors: [AllocationFactor] = [], runnerUp: CountryCode? = nil,
                 runnerUpFactors: [AllocationFactor]? = nil, runnerUpReason: String? = nil,
@@ -48,6 +53,19 @@ public struct AllocationProposal: Hashable, Codable, Sendable {
     /// The kinds of place it takes (none for most), each once, in `PlaceKind` order whatever
     /// a record (an import, a hand-edited line) lists.
     public var placesTaken: [PlaceKind] { Set(places ?? []).sorted() }
+}
+
+/// A proposal a supervisor returned, as a later proposal keeps it.
+public struct EarlierReturn: Hashable, Codable, Sendable {
+    public var country: CountryCode
+    public var proposedBy: UserName
+    public var review: Review
+
+    public init(country: CountryCode, proposedBy: UserName, review: Review) {
+        self.country = country
+        self.proposedBy = proposedBy
+        self.review = review
+    }
 }
 
 public struct AllocationFactor: Hashable, Codable, Sendable {

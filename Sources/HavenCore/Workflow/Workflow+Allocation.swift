@@ -24,6 +24,12 @@ extension Workflow {
         }
         var next = record
         next.allocation = planned.proposal(by: actor.user, at: time)
+        // What supervisors said of the proposals it replaces stays on the case.
+        var earlier = record.allocation?.returnedBefore ?? []
+        if let old = record.allocation, let review = old.review, review.verdict == .returned {
+            earlier.append(EarlierReturn(country: old.country, proposedBy: old.proposedBy, review: review))
+        }
+        next.allocation?.returnedBefore = earlier.isEmpty ? nil : earlier
         // The kinds of place it takes come from the case itself, whoever planned it.
         let places = PlaceKind.needed(by: record)
         next.allocation?.places = places.isEmpty ? nil : places

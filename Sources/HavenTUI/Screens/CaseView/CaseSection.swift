@@ -149,6 +149,10 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 lines.append(field("Review", allocation.review.map { review in
                     "\(review.verdict.rawValue) by \(review.by), \(review.at.date)" + (review.comment.isEmpty ? "" : ": \(review.comment)")
                 } ?? "awaiting a supervisor"))
+                for earlier in allocation.returnedBefore ?? [] {
+                    lines.append(field("Returned before", "\(earlier.country) by \(earlier.proposedBy), returned by \(earlier.review.by), "
+                                       + "\(earlier.review.at.date)" + (earlier.review.comment.isEmpty ? "" : ": \(earlier.review.comment)")))
+                }
             } else {
                 lines.append("No allocation proposed yet.")
             }
