@@ -123,7 +123,7 @@ final class HavenInTmuxTests: XCTestCase {
         try first.press("n")
         try first.type("Хочет учить немецкий язык.")
         try first.press("Enter")
-        first.waitFor(text: "Saved HV-000003 as v2.")
+        first.waitFor(text: "Saved HV-000003 as v2: note added.")
         try first.quit()
         XCTAssertEqual(first.exitStatus(), 0)
 
@@ -157,7 +157,7 @@ final class HavenInTmuxTests: XCTestCase {
         flock(holder, LOCK_UN)
         close(holder)
         try session.press("Enter")
-        session.waitFor(text: "Saved HV-000003 as v2.")
+        session.waitFor(text: "Saved HV-000003 as v2: note added.")
         try session.quit()
         XCTAssertEqual(session.exitStatus(), 0)
     }
@@ -177,7 +177,7 @@ final class HavenInTmuxTests: XCTestCase {
         try anna.press("n")
         try anna.type("Первая заметка")
         try anna.press("Enter")
-        anna.waitFor(text: "Saved HV-000002 as v2.")
+        anna.waitFor(text: "Saved HV-000002 as v2: note added.")
         try oleh.press("Enter")
         oleh.waitFor(text: "Not saved:")
         XCTAssertTrue(oleh.screen.contains("changed it"), oleh.screen)
@@ -185,7 +185,7 @@ final class HavenInTmuxTests: XCTestCase {
         try oleh.press("C-r")
         oleh.waitFor(text: "your note is kept")
         try oleh.press("Enter")
-        oleh.waitFor(text: "Saved HV-000002 as v3.")
+        oleh.waitFor(text: "Saved HV-000002 as v3: note added.")
         try oleh.press("9")
         oleh.waitFor("both notes") { $0.contains("Первая заметка") && $0.contains("Вторая заметка") }
         for session in [anna, oleh] {
@@ -228,7 +228,7 @@ final class HavenInTmuxTests: XCTestCase {
         try first.press("n")
         try first.type("Просит связаться с матерью в Чите.")
         try first.press("Enter")
-        first.waitFor(text: "Saved HV-000001 as v2.")
+        first.waitFor(text: "Saved HV-000001 as v2: note added.")
         try first.quit()
         XCTAssertEqual(first.exitStatus(), 0)
 

@@ -194,7 +194,8 @@ extension AuditWording {
         case "allocation.familyUnity": return CaseField(section, "Family unity")
         case "allocation.returnedBefore[].country": return CaseField(section, "Returned before: country")
         case "allocation.returnedBefore[].proposedBy": return CaseField(section, "Returned before: proposed by")
-        case "allocation.returnedBefore[].review.verdict": return CaseField(section, "Returned before: review")
+        case "allocation.returnedBefore[].review.verdict":
+            return CaseField(section, "Returned before: review", .choice { ["approved": "Approved", "returned": "Returned"][$0] })
         case "allocation.returnedBefore[].review.by": return CaseField(section, "Returned before: returned by")
         case "allocation.returnedBefore[].review.at": return CaseField(section, "Returned before: returned at", .date)
         case "allocation.returnedBefore[].review.comment": return CaseField(section, "Returned before: comment")

@@ -272,7 +272,8 @@ public final class SessionServices {
             for (stored, version) in zip(loaded, versions) { lastChanges[stored.record.id] = (stored.record, version) }
             return [.storeChanged, .message(StoreReply.updated(saved: ids, refused: []))]
         } catch {
-            return [.message(StoreReply.updated(saved: [], refused: [(ids.first ?? CaseID(number: 0), "\(error)")]))]
+            // As in `update`: a refusal is most often a change made elsewhere; every screen is told.
+            return [.storeChanged, .message(StoreReply.updated(saved: [], refused: [(ids.first ?? CaseID(number: 0), "\(error)")]))]
         }
     }
 
