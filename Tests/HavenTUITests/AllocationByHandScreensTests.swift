@@ -164,10 +164,9 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
     }
 
-    func testTheWithdrawQuestionIsPutAwayWhenTheProposalIsApprovedMeanwhile() throws {
-        // From the review: W asked, another supervisor approved the proposal, and the question
-        // stayed; n then spoke of a proposal no longer there. It is put away, and said so.
-        let store = try makeStore()
+    /// anna proposes, opens her proposal and presses W (the question open); then pieter
+    /// approves it in his own session. anna's session has not looked at the store since.
+    func withdrawAskedWhileApproved(_ store: InMemoryCaseStore) throws -> HavenApp {
         var anna = app("anna.k", store)
         openCase(&anna)
         anna.press([.character("p"), .enter])
@@ -177,6 +176,14 @@ final class AllocationByHandScreensTests: XCTestCase {
         openCase(&pieter)
         pieter.press([.character("a"), .character("y")])
         XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        return anna
+    }
+
+    func testTheWithdrawQuestionIsPutAwayWhenTheProposalIsApprovedMeanwhile() throws {
+        // From the review: W asked, another supervisor approved the proposal, and the question
+        // stayed; n then spoke of a proposal no longer there. It is put away, and said so.
+        let store = try makeStore()
+        var anna = try withdrawAskedWhileApproved(store)
         anna.storeDidChange(store.summaries())
         XCTAssertEqual(anna.status?.text, "Nothing withdrawn: your proposal of DE for HV-000001 changed in another session.")
         XCTAssertFalse(anna.lines.last!.contains("y Withdraw"), anna.lines.last!)
@@ -217,14 +224,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         // screens went on showing the proposal waiting until r. The refusal now tells every
         // screen what the store holds.
         let store = try makeStore()
-        var anna = app("anna.k", store)
-        openCase(&anna)
-        anna.press([.character("p"), .enter])
-        anna.press([.character("p"), .character("W")])
-        var pieter = app("pieter.v", store)
-        openCase(&pieter)
-        pieter.press([.character("a"), .character("y")])
-        XCTAssertEqual(try store.load(id).record.stage, .relocation)
+        var anna = try withdrawAskedWhileApproved(store)
         // anna's session has not looked at the store since: y is tried, and refused.
         anna.press([.character("y")])
         XCTAssertTrue(anna.status?.text.hasPrefix("Not withdrawn:") ?? false, anna.status?.text ?? "")
