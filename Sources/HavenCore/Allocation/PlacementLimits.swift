@@ -298,7 +298,7 @@ struct Pools {
     }
 }
 
-/// Prices on the limits (Lagrangian relaxation, by subgradient steps): with the people placed
+/// Prices on the limits (Lagrangian relaxation, by cutting planes in a box): with the people placed
 /// known to be the most possible, each limit and country gets a price λ ≥ 0 per place of its
 /// kind taken, the scores are lowered by what each item takes, and the problem without limits
 /// is relaxed again. For every assignment that keeps the limits, its score is at most its
@@ -307,7 +307,7 @@ struct Pools {
 /// the limits the relaxation passes.
 struct Lagrangian {
     /// Scores are multiplied by this before prices are taken off, so prices need not be whole points.
-    static let factor = 8
+    static let factor = 64
     let problem: PlacementProblem
     /// The limits and countries that have a capacity.
     let rows: [(limit: Int, country: Int, capacity: Int)]
@@ -344,80 +344,82 @@ struct Lagrangian {
         // is left for it.
         let deadline = clock.now + .milliseconds(Int(seconds * 750))
         let finish = clock.now + .milliseconds(Int(seconds * 1_000))
-        var prices = [Double](repeating: 0, count: rows.count)
         var best: Priced?
         // The prices of the rounds with the three lowest bounds: each may lead to a different
         // assignment within the limits, and the best of them is kept.
         var tried: [(bound: Int, prices: [Int])] = []
-        var theta = 1.0
-        var stale = 0
-        // The steps aim at the best score known; the first start (pools, repaired) is often far
-        // below the optimum, which makes them too long. When the rounds are too slow to run to
-        // their 40 (120,000 cases on a loaded machine; about 0.55 s each when idle, which fits),
-        // an assignment from the best prices after 5 rounds gives a nearer aim, and is kept as
-        // a start.
-        var incumbent = start
-        var early: [Int?]?
+        // The bound as a function of the prices is convex and piecewise linear; each round
+        // evaluates it (one relaxation) and adds a cut. The next prices are where the cuts'
+        // model is least within a box around the best prices so far (the centre), which moves
+        // when a round lowers the bound by a tenth of what the model promised, and grows while
+        // the model's least sits on its edge. When the model promises less than a point and
+        // its least is inside the box, no prices bound lower by a point: the prices are done.
+        var planes = CuttingPlanes()
+        var centre = [Int](repeating: 0, count: rows.count)
+        var centreValue: Int?
+        var promised = 0.0
+        var onEdge = false
+        var seen: Set<[Int]> = [centre]
+        var radius = Double(Self.factor * 4)
+        var trial = centre
         let began = clock.now
         var round = 0
-        while round < 40, clock.now < deadline {
+        rounds: while round < 80, clock.now < deadline {
             round += 1
-            let whole = prices.map { Int($0.rounded()) }
-            let scores = priced(whole)
-            let giveBack = zip(rows, whole).reduce(0) { $0 + $1.1 * $1.0.capacity }
-            let lowered = PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities)
-            let model = Model(lowered)
-            let root = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
-            guard root.feasible else { break }
-            let split = WeightedValue(weight: model.personWeight).split(root.bound)
-            // Prices never change which people fit; should the split say otherwise, stop.
-            guard split.people == people else { break }
-            let bound = Model.floorDivide(split.score + giveBack, Self.factor)
+            guard let point = evaluate(trial, people: people) else { break }
+            let bound = Model.floorDivide(point.value, Self.factor)
             if tried.count < 3 || bound < tried[tried.count - 1].bound {
-                tried = Array((tried + [(bound, whole)]).sorted { $0.bound < $1.bound }.prefix(3))
+                tried = Array((tried + [(bound, trial)]).sorted { $0.bound < $1.bound }.prefix(3))
             }
             if bound < best?.scoreBound ?? Int.max {
-                best = Priced(model: model, root: root, giveBack: giveBack, scoreBound: bound, rounds: round, found: nil)
-                stale = 0
+                best = Priced(model: point.model, root: point.root, giveBack: point.giveBack, scoreBound: bound, rounds: round,
+                              found: nil)
+            }
+            guard bound > start else { break }
+            // Near the least the bound is all kinks (each family that splits makes one), and the
+            // model closes on it a fraction of a point a round: once a third of the prices' time
+            // is spent, eight rounds without a whole point, and the rest is the assignments'.
+            guard round - best!.rounds < 8 || (clock.now - began) * 3 < deadline - began else { break }
+            planes.cuts.append(.init(value: Double(point.value), at: trial.map(Double.init), slope: point.slope))
+            if let value = centreValue {
+                let gained = Double(value - point.value)
+                if gained >= promised / 10 {
+                    centre = trial
+                    centreValue = point.value
+                    if gained >= promised / 2, onEdge { radius *= 2 }
+                } else if gained < 0 {
+                    radius = max(1, radius / 2)
+                }
             } else {
-                stale += 1
-                if stale >= 2 { theta /= 2; stale = 0 }
+                centreValue = point.value
             }
-            let now = clock.now
-            if round == 5, let current = best, let index = tried.firstIndex(where: { $0.bound == current.scoreBound }),
-               now < deadline, deadline - now < (now - began) / 5 * 35 {
-                var spent = Duration.zero
-                if let found = keeping(priced(tried[index].prices), deadline: now + (deadline - now) / 6, base: base,
-                                       enough: (people, current.scoreBound), spent: &spent),
-                   problem.isFeasible(found) {
-                    early = found
-                    // Only an assignment with the most people bounds what the prices aim at.
-                    let value = problem.evaluate(found)
-                    if value.people == people { incumbent = max(incumbent, value.score) }
-                }
-            }
-            guard bound > incumbent else { break }
-            // The places of each limited kind the relaxation takes, against the capacity.
-            var taken = [Double](repeating: 0, count: rows.count)
-            var rowOf: [Int: Int] = [:]
-            for (position, row) in rows.enumerated() { rowOf[row.limit * problem.countryCount + row.country] = position }
-            for (item, units) in root.units {
-                for unit in units where unit.node < problem.countryCount {
-                    for (index, limit) in problem.limits.enumerated() where limit.uses[item] > 0 {
-                        if let position = rowOf[index * problem.countryCount + unit.node] {
-                            taken[position] += Double(limit.uses[item] * unit.count) / Double(problem.sizes[item])
-                        }
+            // The next prices; the box grows (at most 8 times) while the model is flat in it.
+            for _ in 0..<8 {
+                let lower = centre.map { max(0, Double($0) - radius) }
+                let upper = centre.map { Double($0) + radius }
+                guard let least = planes.minimum(lower: lower, upper: upper) else { break rounds }
+                promised = Double(centreValue!) - least.value
+                onEdge = (0..<rows.count).contains { least.point[$0] >= upper[$0] - 0.5 || (lower[$0] > 0 && least.point[$0] <= lower[$0] + 0.5) }
+                let next = least.point.map { Int($0.rounded()) }
+                // No prices bound lower than the model's least (inside the box, it is least
+                // everywhere): once the best bound, in whole points, meets it, nothing is left.
+                let settled = !onEdge && Model.floorDivide(Int(least.value.rounded(.down)), Self.factor) >= best!.scoreBound
+                if promised >= Double(Self.factor) / 2, next != centre, !settled {
+                    // Prices already tried, at this resolution: a smaller box, down to one unit.
+                    if seen.contains(next) {
+                        guard radius > 1 else { break rounds }
+                        radius = max(1, radius / 2)
+                        continue
                     }
+                    trial = next
+                    seen.insert(next)
+                    continue rounds
                 }
+                guard onEdge else { break rounds }
+                radius *= 2
             }
-            let gradient = zip(taken, rows).map { $0 - Double($1.capacity) }
-            let norm = gradient.reduce(0) { $0 + $1 * $1 }
-            guard norm > 1e-9 else { break }
-            let step = theta * Double((bound - incumbent) * Self.factor) / norm
-            for index in prices.indices { prices[index] = max(0, prices[index] + step * gradient[index]) }
+            break
         }
-        guard best != nil else { return nil }
-        best!.found = early
         // The starts: from the three lowest bounds' prices, while the time lasts and the best
         // found does not meet the bound, each a share of what is left. The next starts only when
         // what a start must do before it can stop (search, swaps, polishing) has time to end.
@@ -438,6 +440,32 @@ struct Lagrangian {
             before = max(before, spent)
         }
         return best
+    }
+
+    /// The bound at `prices` (scaled by `factor`: the relaxation of the priced problem plus
+    /// Σ λ · capacity) and its slope (per row, the capacity less what the relaxation takes);
+    /// nil when the relaxation has no solution or places other than the most people.
+    func evaluate(_ prices: [Int], people: Int) -> (value: Int, slope: [Double], model: Model, root: Model.Relaxation, giveBack: Int)? {
+        let giveBack = zip(rows, prices).reduce(0) { $0 + $1.1 * $1.0.capacity }
+        let model = Model(PlacementProblem(sizes: problem.sizes, scores: priced(prices), capacities: problem.capacities))
+        let root = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
+        guard root.feasible else { return nil }
+        let split = WeightedValue(weight: model.personWeight).split(root.bound)
+        // Prices never change which people fit; should the split say otherwise, stop.
+        guard split.people == people else { return nil }
+        var taken = [Double](repeating: 0, count: rows.count)
+        var rowOf: [Int: Int] = [:]
+        for (position, row) in rows.enumerated() { rowOf[row.limit * problem.countryCount + row.country] = position }
+        for (item, units) in root.units {
+            for unit in units where unit.node < problem.countryCount {
+                for (index, limit) in problem.limits.enumerated() where limit.uses[item] > 0 {
+                    if let position = rowOf[index * problem.countryCount + unit.node] {
+                        taken[position] += Double(limit.uses[item] * unit.count) / Double(problem.sizes[item])
+                    }
+                }
+            }
+        }
+        return (split.score + giveBack, zip(rows, taken).map { Double($0.capacity) - $1 }, model, root, giveBack)
     }
 
     /// The scores multiplied by `factor`, each lowered by the prices of the places of a kind it
@@ -724,3 +752,4 @@ struct Lagrangian {
         return nil
     }
 }
+

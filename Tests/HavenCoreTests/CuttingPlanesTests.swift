@@ -1,0 +1,81 @@
+import XCTest
+@testable import HavenCore
+
+/// The prices on the limits by cutting planes in a box (`CuttingPlanes`, `Lagrangian.best`):
+/// the small linear programme it solves, its least against a grid, and the prices' bound
+/// against every price tried.
+final class CuttingPlanesTests: XCTestCase {
+    func testTheSimplexMethodSolvesATextbookProgramme() throws {
+        // max 3x + 5y: x ≤ 4, 2y ≤ 12, 3x + 2y ≤ 18 → x = 2, y = 6, 36.
+        let x = try XCTUnwrap(CuttingPlanes.maximise([3, 5], [[1, 0], [0, 2], [3, 2]], [4, 12, 18]))
+        XCTAssertEqual(x[0], 2, accuracy: 1e-9)
+        XCTAssertEqual(x[1], 6, accuracy: 1e-9)
+        XCTAssertNil(CuttingPlanes.maximise([1, 1], [[1, -1]], [1]), "unbounded")
+    }
+
+    func testTheLeastOfTheCutsInABoxIsNoHigherThanAnyPointOfAGrid() throws {
+        var random = SeededGenerator(seed: 26)
+        for round in 0..<200 {
+            var planes = CuttingPlanes()
+            for _ in 0..<Int.random(in: 1...7, using: &random) {
+                planes.cuts.append(.init(value: Double(Int.random(in: -50...50, using: &random)),
+                                         at: [Double(Int.random(in: 0...20, using: &random)), Double(Int.random(in: 0...20, using: &random))],
+                                         slope: [Double(Int.random(in: -9...9, using: &random)), Double(Int.random(in: -9...9, using: &random))]))
+            }
+            let lower = [Double(Int.random(in: 0...10, using: &random)), Double(Int.random(in: 0...10, using: &random))]
+            let upper = lower.map { $0 + Double(Int.random(in: 0...10, using: &random)) }
+            func model(_ point: [Double]) -> Double {
+                planes.cuts.map { cut in cut.value + zip(cut.slope, zip(point, cut.at)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) } }.max()!
+            }
+            let least = try XCTUnwrap(planes.minimum(lower: lower, upper: upper), "round \(round)")
+            for index in 0..<2 {
+                XCTAssertGreaterThanOrEqual(least.point[index], lower[index] - 1e-9, "round \(round)")
+                XCTAssertLessThanOrEqual(least.point[index], upper[index] + 1e-9, "round \(round)")
+            }
+            XCTAssertEqual(least.value, model(least.point), accuracy: 1e-6, "round \(round): the value is the model's at the point")
+            var grid = Double.infinity
+            for i in 0...40 {
+                for j in 0...40 {
+                    let point = [lower[0] + (upper[0] - lower[0]) * Double(i) / 40, lower[1] + (upper[1] - lower[1]) * Double(j) / 40]
+                    grid = min(grid, model(point))
+                }
+            }
+            XCTAssertLessThanOrEqual(least.value, grid + 1e-6, "round \(round): a grid point is lower")
+        }
+    }
+
+    func testThePricesBoundWithinAPointOfTheBestPriceAndNeverBelowTheOptimum() {
+        // One limit on one country: the bound as a function of its one price, tried at every
+        // price from 0 to 1,000 (in units of 1/64 point), against what the cutting planes find.
+        var random = SeededGenerator(seed: 2_027)
+        var priced = 0
+        for round in 0..<40 {
+            let items = Int.random(in: 4...9, using: &random)
+            let countries = Int.random(in: 2...3, using: &random)
+            let sizes = (0..<items).map { _ in random.next() % 4 == 0 ? Int.random(in: 2...3, using: &random) : 1 }
+            let scores = (0..<items).map { _ in (0..<countries).map { _ in Optional(Int.random(in: 0...12, using: &random)) } }
+            let people = sizes.reduce(0, +)
+            let capacities = (0..<countries).map { _ in Int.random(in: people / countries...people, using: &random) }
+            var limitCapacities = [Int?](repeating: nil, count: countries)
+            limitCapacities[0] = Int.random(in: 0...2, using: &random)
+            let limit = PlacementLimit(name: "medical-support", capacities: limitCapacities,
+                                       uses: sizes.map { size in random.next() % 2 == 0 ? Int.random(in: 1...size, using: &random) : 0 })
+            let problem = PlacementProblem(sizes: sizes, scores: scores, capacities: capacities, limits: [limit])
+            var base = problem
+            base.limits = []
+            let model = Model(base)
+            let root = model.relax(items: Array(0..<items), capacities: capacities)
+            let most = WeightedValue(weight: model.personWeight).split(root.bound).people
+            let lagrangian = Lagrangian(problem)
+            let tried = (0...1_000).compactMap { lagrangian.evaluate([$0], people: most)?.value }
+            guard let least = tried.min() else { continue }
+            let expected = bruteForcePlacement(problem)
+            guard expected.people == most, let found = lagrangian.best(people: most, incumbent: -1, seconds: 5, base: model) else { continue }
+            priced += 1
+            XCTAssertGreaterThanOrEqual(found.scoreBound, expected.score, "round \(round): the bound is below the optimum")
+            XCTAssertLessThanOrEqual(found.scoreBound, Model.floorDivide(least, Lagrangian.factor) + 1,
+                                     "round \(round): a price tried bounds lower, \(least) against \(found.scoreBound)")
+        }
+        XCTAssertGreaterThan(priced, 20)
+    }
+}
