@@ -7,9 +7,13 @@ import XCTest
 final class CuttingPlanesTests: XCTestCase {
     func testTheSimplexMethodSolvesATextbookProgramme() throws {
         // max 3x + 5y: x ≤ 4, 2y ≤ 12, 3x + 2y ≤ 18 → x = 2, y = 6, 36.
-        let x = try XCTUnwrap(CuttingPlanes.maximise([3, 5], [[1, 0], [0, 2], [3, 2]], [4, 12, 18]))
+        let (x, duals) = try XCTUnwrap(CuttingPlanes.maximise([3, 5], [[1, 0], [0, 2], [3, 2]], [4, 12, 18]))
         XCTAssertEqual(x[0], 2, accuracy: 1e-9)
         XCTAssertEqual(x[1], 6, accuracy: 1e-9)
+        // The duals: 0, 3/2 and 1 (b · y = 18 + 18 = 36, the optimum).
+        XCTAssertEqual(duals[0], 0, accuracy: 1e-9)
+        XCTAssertEqual(duals[1], 1.5, accuracy: 1e-9)
+        XCTAssertEqual(duals[2], 1, accuracy: 1e-9)
         XCTAssertNil(CuttingPlanes.maximise([1, 1], [[1, -1]], [1]), "unbounded")
     }
 
@@ -41,6 +45,12 @@ final class CuttingPlanesTests: XCTestCase {
                 }
             }
             XCTAssertLessThanOrEqual(least.value, grid + 1e-6, "round \(round): a grid point is lower")
+            XCTAssertGreaterThanOrEqual(least.weights.reduce(0, +), 1 - 1e-9, "round \(round): the weights sum to at least 1")
+            for (cut, weight) in zip(planes.cuts, least.weights) where weight > 1e-9 {
+                XCTAssertGreaterThanOrEqual(weight, -1e-12)
+                let here = cut.value + zip(cut.slope, zip(least.point, cut.at)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
+                XCTAssertEqual(here, least.value, accuracy: 1e-6, "round \(round): a weighed cut does not hold the least")
+            }
         }
     }
 

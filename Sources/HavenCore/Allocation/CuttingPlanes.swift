@@ -13,9 +13,10 @@ struct CuttingPlanes {
 
     var cuts: [Cut] = []
 
-    /// The point of the box [lower, upper] where the model is least, and that least value; nil
-    /// without cuts or when the simplex method does not end.
-    func minimum(lower: [Double], upper: [Double]) -> (point: [Double], value: Double)? {
+    /// The point of the box [lower, upper] where the model is least, that least value, and the
+    /// weight of each cut in it (the linear programme's dual: weights summing to 1, on the cuts
+    /// that hold the least); nil without cuts or when the simplex method does not end.
+    func minimum(lower: [Double], upper: [Double]) -> (point: [Double], value: Double, weights: [Double])? {
         guard !cuts.isEmpty else { return nil }
         let dimension = lower.count
         // λ = lower + y, 0 ≤ y ≤ upper − lower. Cut k reads t ≥ a_k + slope_k · y with
@@ -39,14 +40,14 @@ struct CuttingPlanes {
         }
         var objective = [Double](repeating: 0, count: dimension + 1)
         objective[0] = 1
-        guard let x = Self.maximise(objective, rows, limits) else { return nil }
-        return ((0..<dimension).map { lower[$0] + x[$0 + 1] }, top - x[0])
+        guard let (x, duals) = Self.maximise(objective, rows, limits) else { return nil }
+        return ((0..<dimension).map { lower[$0] + x[$0 + 1] }, top - x[0], Array(duals.prefix(cuts.count)))
     }
 
     /// max c·x subject to A x ≤ b, x ≥ 0, where b ≥ 0 (so the origin is a vertex to start
     /// from): the primal simplex method on a dense tableau, Bland's rule (it cannot cycle).
-    /// Nil when unbounded or past its iterations.
-    static func maximise(_ c: [Double], _ a: [[Double]], _ b: [Double]) -> [Double]? {
+    /// The optimum and each row's dual price; nil when unbounded or past its iterations.
+    static func maximise(_ c: [Double], _ a: [[Double]], _ b: [Double]) -> (x: [Double], duals: [Double])? {
         let m = a.count, n = c.count, width = n + m + 1
         var table = [Double](repeating: 0, count: (m + 1) * width)
         for i in 0..<m {
@@ -62,7 +63,7 @@ struct CuttingPlanes {
             guard let entering = (0..<(n + m)).first(where: { table[m * width + $0] < -tolerance }) else {
                 var x = [Double](repeating: 0, count: n)
                 for (row, column) in basis.enumerated() where column < n { x[column] = table[row * width + width - 1] }
-                return x
+                return (x, (0..<m).map { table[m * width + n + $0] })
             }
             // The least ratio; among rows within the tolerance of it, the lowest basic column.
             let candidates = (0..<m).filter { table[$0 * width + entering] > tolerance }

@@ -313,6 +313,8 @@ struct Lagrangian {
     let rows: [(limit: Int, country: Int, capacity: Int)]
     /// Per item: whether it takes a limited kind of place anywhere.
     let takes: [Bool]
+    /// The items that take a limited kind of place anywhere.
+    let takers: [Int]
 
     init(_ problem: PlacementProblem) {
         self.problem = problem
@@ -321,7 +323,9 @@ struct Lagrangian {
             for country in 0..<problem.countryCount { if let capacity = limit.capacities[country] { rows.append((index, country, capacity)) } }
         }
         self.rows = rows
-        takes = (0..<problem.itemCount).map { item in problem.limits.contains { $0.uses[item] > 0 } }
+        let takes = (0..<problem.itemCount).map { item in problem.limits.contains { $0.uses[item] > 0 } }
+        self.takes = takes
+        takers = takes.indices.filter { takes[$0] }
     }
 
     struct Priced {
@@ -355,6 +359,9 @@ struct Lagrangian {
         // the model's least sits on its edge. When the model promises less than a point and
         // its least is inside the box, no prices bound lower by a point: the prices are done.
         var planes = CuttingPlanes()
+        // Per cut, where its relaxation put each taker; the cuts' weights in the model's least.
+        var placed: [[UInt8]] = []
+        var weights: [Double] = []
         var centre = [Int](repeating: 0, count: rows.count)
         var centreValue: Int?
         var promised = 0.0
@@ -381,6 +388,7 @@ struct Lagrangian {
             // is spent, eight rounds without a whole point, and the rest is the assignments'.
             guard round - best!.rounds < 8 || (clock.now - began) * 3 < deadline - began else { break }
             planes.cuts.append(.init(value: Double(point.value), at: trial.map(Double.init), slope: point.slope))
+            placed.append(point.where)
             if let value = centreValue {
                 let gained = Double(value - point.value)
                 if gained >= promised / 10 {
@@ -398,6 +406,7 @@ struct Lagrangian {
                 let lower = centre.map { max(0, Double($0) - radius) }
                 let upper = centre.map { Double($0) + radius }
                 guard let least = planes.minimum(lower: lower, upper: upper) else { break rounds }
+                weights = least.weights
                 promised = Double(centreValue!) - least.value
                 onEdge = (0..<rows.count).contains { least.point[$0] >= upper[$0] - 0.5 || (lower[$0] > 0 && least.point[$0] <= lower[$0] + 0.5) }
                 let next = least.point.map { Int($0.rounded()) }
@@ -423,7 +432,25 @@ struct Lagrangian {
         // The starts: from the three lowest bounds' prices, while the time lasts and the best
         // found does not meet the bound, each a share of what is left. The next starts only when
         // what a start must do before it can stop (search, swaps, polishing) has time to end.
-        let starts = tried.map(\.prices)
+        var starts: [() -> [[Int?]]] = tried.map { start in { priced(start.prices) } }
+        // First a start from the cuts' weights: the rounds' relaxations weighed as the model's
+        // least weighs their cuts are (nearly) within every limit, so each taker goes where
+        // most of that weight puts it, and the priced problem places everyone else around them.
+        if let lowest = tried.first, weights.count == placed.count, weights.contains(where: { $0 > 1e-9 }) {
+            starts.insert({
+                var scores = priced(lowest.prices)
+                var votes = [Double](repeating: 0, count: problem.countryCount + 1)
+                for (position, item) in takers.enumerated() {
+                    for node in votes.indices { votes[node] = 0 }
+                    for (cut, weight) in zip(placed, weights) where weight > 1e-9 { votes[Int(cut[position])] += weight }
+                    let node = votes.indices.max { votes[$0] < votes[$1] }!
+                    if node < problem.countryCount, scores[item][node] != nil {
+                        scores[item] = scores[item].indices.map { $0 == node ? scores[item][$0] : nil }
+                    }
+                }
+                return scores
+            }, at: 0)
+        }
         var before = Duration.zero
         for (index, start) in starts.enumerated() {
             let now = clock.now
@@ -432,7 +459,7 @@ struct Lagrangian {
             if let found = best!.found, problem.evaluate(found) >= enough { break }
             let share = now < finish ? (finish - now) / (starts.count - index) : .zero
             var spent = Duration.zero
-            if let found = keeping(priced(start), deadline: now + share, base: base, enough: enough, spent: &spent),
+            if let found = keeping(start(), deadline: now + share, base: base, enough: enough, spent: &spent),
                problem.isFeasible(found) {
                 let score = problem.evaluate(found)
                 if best!.found == nil || score > problem.evaluate(best!.found!) { best!.found = found }
@@ -445,7 +472,8 @@ struct Lagrangian {
     /// The bound at `prices` (scaled by `factor`: the relaxation of the priced problem plus
     /// Σ λ · capacity) and its slope (per row, the capacity less what the relaxation takes);
     /// nil when the relaxation has no solution or places other than the most people.
-    func evaluate(_ prices: [Int], people: Int) -> (value: Int, slope: [Double], model: Model, root: Model.Relaxation, giveBack: Int)? {
+    func evaluate(_ prices: [Int], people: Int)
+        -> (value: Int, slope: [Double], model: Model, root: Model.Relaxation, giveBack: Int, where: [UInt8])? {
         let giveBack = zip(rows, prices).reduce(0) { $0 + $1.1 * $1.0.capacity }
         let model = Model(PlacementProblem(sizes: problem.sizes, scores: priced(prices), capacities: problem.capacities))
         let root = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
@@ -465,7 +493,12 @@ struct Lagrangian {
                 }
             }
         }
-        return (split.score + giveBack, zip(rows, taken).map { Double($0.capacity) - $1 }, model, root, giveBack)
+        // Where the relaxation puts each item that takes a limited kind (most of it, for a
+        // family it splits; the country count for nowhere).
+        let whereTaken = takers.map { item -> UInt8 in
+            UInt8((root.units[item] ?? []).max { $0.count < $1.count }?.node ?? problem.countryCount)
+        }
+        return (split.score + giveBack, zip(rows, taken).map { Double($0.capacity) - $1 }, model, root, giveBack, whereTaken)
     }
 
     /// The scores multiplied by `factor`, each lowered by the prices of the places of a kind it
