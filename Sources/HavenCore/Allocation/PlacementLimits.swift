@@ -356,8 +356,8 @@ struct Lagrangian {
         // evaluates it (one relaxation) and adds a cut. The next prices are where the cuts'
         // model is least within a box around the best prices so far (the centre), which moves
         // when a round lowers the bound by a tenth of what the model promised, and grows while
-        // the model's least sits on its edge. When the model promises less than a point and
-        // its least is inside the box, no prices bound lower by a point: the prices are done.
+        // the model's least sits on its edge. When the model promises less than half a point
+        // and its least is inside the box, no prices bound lower by a point: the prices are done.
         var planes = CuttingPlanes()
         // Per cut, where its relaxation put each taker; the cuts' weights in the model's least.
         var placed: [[UInt8]] = []
@@ -368,6 +368,11 @@ struct Lagrangian {
         var onEdge = false
         var seen: Set<[Int]> = [centre]
         var radius = Double(Self.factor * 4)
+        // No price beyond twice the largest score (scaled) can help: past it every taker would
+        // rather be anywhere else. The ceiling also keeps the priced scores, and the flow's sums
+        // of them, far from overflowing.
+        let largest = problem.scores.lazy.flatMap { $0.lazy.compactMap { $0.map(abs) } }.max() ?? 0
+        let ceiling = Double(Self.factor * (2 * largest + 1))
         var trial = centre
         let began = clock.now
         var round = 0
@@ -394,7 +399,7 @@ struct Lagrangian {
                 if gained >= promised / 10 {
                     centre = trial
                     centreValue = point.value
-                    if gained >= promised / 2, onEdge { radius *= 2 }
+                    if gained >= promised / 2, onEdge { radius = min(ceiling, radius * 2) }
                 } else if gained < 0 {
                     radius = max(1, radius / 2)
                 }
@@ -404,12 +409,12 @@ struct Lagrangian {
             // The next prices; the box grows (at most 8 times) while the model is flat in it.
             for _ in 0..<8 {
                 let lower = centre.map { max(0, Double($0) - radius) }
-                let upper = centre.map { Double($0) + radius }
+                let upper = centre.map { min(ceiling, Double($0) + radius) }
                 guard let least = planes.minimum(lower: lower, upper: upper) else { break rounds }
                 weights = least.weights
                 promised = Double(centreValue!) - least.value
                 onEdge = (0..<rows.count).contains { least.point[$0] >= upper[$0] - 0.5 || (lower[$0] > 0 && least.point[$0] <= lower[$0] + 0.5) }
-                let next = least.point.map { Int($0.rounded()) }
+                let next = least.point.map { Int(min(ceiling, max(0, $0)).rounded()) }
                 // No prices bound lower than the model's least (inside the box, it is least
                 // everywhere): once the best bound, in whole points, meets it, nothing is left.
                 let settled = !onEdge && Model.floorDivide(Int(least.value.rounded(.down)), Self.factor) >= best!.scoreBound
@@ -424,7 +429,7 @@ struct Lagrangian {
                     seen.insert(next)
                     continue rounds
                 }
-                guard onEdge else { break rounds }
+                guard onEdge, radius < ceiling else { break rounds }
                 radius *= 2
             }
             break
