@@ -349,6 +349,27 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(bar("root", case: 2), "? Help Tab Section r Reload q Quit")
     }
 
+    func testASupervisorsOwnProposalOffersNoReviewInTheCaseViewAndSaysWhy() throws {
+        // From a review: the key bar offered a Approve and u Return to the proposer, and u
+        // opened the comment form only for the save to refuse it.
+        let store = try makeStore()
+        var record = try store.load(CaseID(number: 1))
+        record.record.decision?.proposedBy = "maria.s"
+        _ = try store.save(record.record, basedOn: record.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        var app = app("maria.s", store)
+        app.press([.character("3"), .enter])
+        XCTAssertTrue(app.lines[1].hasPrefix(" HV-000001 "), app.lines[1])
+        XCTAssertFalse(app.lines[23].contains("Approve"), app.lines[23])
+        XCTAssertFalse(app.lines[23].contains("Return"), app.lines[23])
+        for key in ["a", "u"] as [Character] {
+            app.press([.character(key)])
+            XCTAssertTrue(app.lines[1].hasPrefix(" HV-000001 "), "\(key): \(app.lines[1])")
+            XCTAssertEqual(app.lines[22], " You proposed this yourself; approve grant needs a second person.", "\(key)")
+        }
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .decision)
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
+    }
+
     func testACaseworkerRecordsScreeningChecks() throws {
         let store = try makeStore()
         var app = app("anna.k", store)

@@ -9,6 +9,10 @@ extension CaseViewScreen {
         return [.run(LogHistoryShown(id: stored.record.id))]
     }
 
+    /// Whether what waits for a supervisor here is the user's own proposal: a, u and x then
+    /// stay in the table disabled, saying why (nobody reviews their own).
+    var ownProposalWaiting: Bool { CaseSummary(stored).pendingApproval?.proposedBy == context.user }
+
     /// Why a casework key is not open on this case now.
     func notOpen(to action: Action) -> String {
         let record = stored.record
@@ -17,7 +21,10 @@ extension CaseViewScreen {
         case .restrict:
             return "Only a supervisor restricts a case to a team."
         case .approveDecision, .returnDecision, .overrideAllocation:
-            return pendingApproval == nil ? "Nothing on \(record.id) is waiting for approval." : "Approving is for a supervisor."
+            guard let pending = pendingApproval else { return "Nothing on \(record.id) is waiting for approval." }
+            let transition: TransitionName = if case .allocation = pending { .approveAllocation } else { .approveGrant }
+            let reviewer = context.may(transition == .approveAllocation ? .approveAllocation : .reviewDecision)
+            return reviewer && ownProposalWaiting ? WorkflowError.ownProposal(transition).description : "Approving is for a supervisor."
         case .allocation(.propose), .proposeDecision where record.stage == .allocation, .amendDecision where record.stage == .allocation:
             if pendingApproval != nil {
                 return "Only its proposer, \(record.allocation?.proposedBy.rawValue ?? "another"), can change or withdraw this allocation."

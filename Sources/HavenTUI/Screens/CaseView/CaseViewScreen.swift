@@ -62,8 +62,8 @@ public struct CaseViewScreen: Screen {
         let awaiting = record.stage == .decision && record.decision?.isAwaitingReview == true
         let pending = pendingApproval
         let mayReview = switch pending {
-        case .decision?: may(.reviewDecision)
-        case .allocation?: may(.approveAllocation)
+        case .decision?: may(.reviewDecision) && !ownProposalWaiting
+        case .allocation?: may(.approveAllocation) && !ownProposalWaiting
         case nil: false
         }
         let what = if case .allocation? = pending { "allocation" } else { "decision" }
