@@ -96,6 +96,26 @@ final class AllocationByHandTests: XCTestCase {
         // The audit trail names the field.
         let changes = CaseDiff.changes(from: again, to: third)
         XCTAssertTrue(changes.contains { $0.field.hasPrefix("allocation.returnedBefore") }, "\(changes.map(\.field))")
+
+        // Its proposer withdraws the third: the returns stay on the case (they were lost with
+        // the proposal that kept them, found by a review), and the next proposal takes them.
+        let withdrawn = try Workflow.withdrawAllocation(on: third, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertNil(withdrawn.allocation)
+        XCTAssertEqual(withdrawn.returnedAllocations?.map(\.review.comment), ["Семья в Варшаве", "Нет мест"])
+        let decoded = try JSONDecoder().decode(Case.self, from: JSONEncoder().encode(withdrawn))
+        XCTAssertEqual(decoded, withdrawn)
+        let kept = CaseDiff.changes(from: third, to: withdrawn).filter { $0.field.hasPrefix("returnedAllocations") }
+        XCTAssertFalse(kept.isEmpty)
+        for change in kept {
+            let wording = AuditWording.describe(change, in: withdrawn)
+            XCTAssertEqual(wording.section, "Allocation", change.field)
+            XCTAssertTrue(wording.label.hasPrefix("Returned before"), "\(change.field): \(wording.label)")
+        }
+        let fourth = try Workflow.proposeAllocation(plan("NL"), on: withdrawn, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(fourth.allocation?.returnedBefore?.map(\.review.comment), ["Семья в Варшаве", "Нет мест"])
+        XCTAssertNil(fourth.returnedAllocations)
+        // A first proposal withdrawn leaves nothing behind.
+        XCTAssertNil(try Workflow.withdrawAllocation(on: first, by: Fixtures.anna, at: Fixtures.now).returnedAllocations)
     }
 
     func profile(_ number: Int, languages: [String: CEFRLevel] = [:], jobs: [String] = [], preferences: [String] = [],

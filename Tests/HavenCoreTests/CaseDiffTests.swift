@@ -26,6 +26,8 @@ final class CaseDiffTests: XCTestCase {
         record.decision = DecisionProposal(outcome: DecisionOutcome.allCases[0], reasons: "r", proposedBy: "a", proposedAt: Timestamp(date: today, hour: 9))
         record.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "a", proposedAt: Timestamp(date: today, hour: 9))
         record.assignment = Assignment(by: "maria.s", at: Timestamp(date: today, hour: 9))
+        record.returnedAllocations = [EarlierReturn(country: CountryCode("PL")!, proposedBy: "a",
+                                                    review: Review(verdict: .returned, by: "maria.s", at: Timestamp(date: today, hour: 9), comment: "c"))]
         record.restriction = CaseRestriction(team: ["anna.k"], reason: "Publicised defector", by: "maria.s", at: Timestamp(date: today, hour: 9))
         record.appointments = [Appointment(id: 1, kind: .debrief, at: Timestamp(date: today, hour: 9), attendees: ["anna.k"],
                                            bookedBy: "anna.k", bookedAt: Timestamp(date: today, hour: 8))]

@@ -217,6 +217,15 @@ final class AllocationByHandScreensTests: XCTestCase {
         let flat = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         XCTAssertTrue(flat.contains("Returned before"), anna.lines.joined(separator: "\n"))
         XCTAssertTrue(flat.contains("DE by anna.k, returned by pieter.v, 2026-11-24: Нет мест"), anna.lines.joined(separator: "\n"))
+        // Withdrawn, the return stays on the case (it went with the proposal, found by a
+        // review) until the next proposal takes it.
+        anna.press([.character("p"), .character("W"), .character("y")])
+        XCTAssertNil(try store.load(id).record.allocation, anna.status?.text ?? "")
+        if !(anna.topScreen is CaseViewScreen) { anna.press([.escape]) }
+        anna.press([.character("5")])
+        let after = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(after.contains("No allocation waiting: the last was withdrawn."), anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(after.contains("DE by anna.k, returned by pieter.v, 2026-11-24: Нет мест"), anna.lines.joined(separator: "\n"))
     }
 
     func testASessionThatLosesARaceShowsWhatWon() throws {

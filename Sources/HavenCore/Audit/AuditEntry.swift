@@ -134,7 +134,7 @@ public enum CaseDiff {
         part("decision") { $0.decision }, part("defector") { $0.defector }, part("family") { $0.family }, part("id") { $0.id },
         part("integration") { $0.integration }, part("notes") { $0.notes }, part("publicity") { $0.publicity },
         part("registeredAt") { $0.registeredAt }, part("registeredBy") { $0.registeredBy }, part("relocation") { $0.relocation },
-        part("restriction") { $0.restriction }, part("screening") { $0.screening }, part("stage") { $0.stage }, part("stageHistory") { $0.stageHistory },
+        part("restriction") { $0.restriction }, part("returnedAllocations") { $0.returnedAllocations }, part("screening") { $0.screening }, part("stage") { $0.stage }, part("stageHistory") { $0.stageHistory },
     ]
 
     /// The JSON keys of a case that `changes(from:to:)` compares one by one.

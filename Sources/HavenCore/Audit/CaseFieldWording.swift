@@ -95,8 +95,8 @@ extension AuditWording {
         case "decision":
             if keys.count == 3, keys[1] == "review" { return reviewField(keys[2], "Decision") }
             return decisionField(pattern)
-        case "allocation", "relocation":
-            if keys.count == 3, keys[1] == "review" { return reviewField(keys[2], "Allocation") }
+        case "allocation", "relocation", "returnedAllocations":
+            if keys.count == 3, keys[1] == "review", keys[0] != "returnedAllocations" { return reviewField(keys[2], "Allocation") }
             return allocationField(pattern, at)
         default: break
         }
@@ -199,6 +199,13 @@ extension AuditWording {
         case "allocation.returnedBefore[].review.by": return CaseField(section, "Returned before: returned by")
         case "allocation.returnedBefore[].review.at": return CaseField(section, "Returned before: returned at", .date)
         case "allocation.returnedBefore[].review.comment": return CaseField(section, "Returned before: comment")
+        case "returnedAllocations[].country": return CaseField(section, "Returned before: country")
+        case "returnedAllocations[].proposedBy": return CaseField(section, "Returned before: proposed by")
+        case "returnedAllocations[].review.verdict":
+            return CaseField(section, "Returned before: review", .choice { ["approved": "Approved", "returned": "Returned"][$0] })
+        case "returnedAllocations[].review.by": return CaseField(section, "Returned before: returned by")
+        case "returnedAllocations[].review.at": return CaseField(section, "Returned before: returned at", .date)
+        case "returnedAllocations[].review.comment": return CaseField(section, "Returned before: comment")
         case "relocation.travelDate": return CaseField(section, "Travel date", .date)
         case "relocation.travelNotes": return CaseField(section, "Travel notes")
         case "relocation.departureDate": return CaseField(section, "Departure date", .date)

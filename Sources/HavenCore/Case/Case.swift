@@ -110,6 +110,10 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
     public var screening: [ScreeningCheck]
     public var decision: DecisionProposal?
     public var allocation: AllocationProposal?
+    /// What supervisors said of returned proposals when the proposal that kept them
+    /// (`AllocationProposal.returnedBefore`) was withdrawn by its proposer: they stay on the
+    /// case until the next proposal takes them. Nil for most (and absent from the JSON).
+    public var returnedAllocations: [EarlierReturn]?
     public var relocation: Relocation
     public var integration: Integration
     public var family: [FamilyMember]
@@ -133,7 +137,7 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
     private var storedAppointments: [Appointment]?
 
     enum CodingKeys: String, CodingKey {
-        case id, defector, stage, stageHistory, assignedTo, registeredBy, registeredAt, screening, decision, allocation
+        case id, defector, stage, stageHistory, assignedTo, registeredBy, registeredAt, screening, decision, allocation, returnedAllocations
         case relocation, integration, family, publicity, notes, closure, assignment, restriction, erasure
         case storedAppointments = "appointments"
     }
@@ -150,6 +154,7 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
         self.screening = []
         self.decision = nil
         self.allocation = nil
+        self.returnedAllocations = nil
         self.relocation = Relocation()
         self.integration = Integration()
         self.family = []

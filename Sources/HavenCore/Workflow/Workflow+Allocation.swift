@@ -24,8 +24,10 @@ extension Workflow {
         }
         var next = record
         next.allocation = planned.proposal(by: actor.user, at: time)
-        // What supervisors said of the proposals it replaces stays on the case.
-        var earlier = record.allocation?.returnedBefore ?? []
+        // What supervisors said of the proposals it replaces stays on the case (kept on the
+        // case itself while no proposal was there to keep it: one withdrawn).
+        var earlier = (record.returnedAllocations ?? []) + (record.allocation?.returnedBefore ?? [])
+        next.returnedAllocations = nil
         if let old = record.allocation, let review = old.review, review.verdict == .returned {
             earlier.append(EarlierReturn(country: old.country, proposedBy: old.proposedBy, review: review))
         }
@@ -53,6 +55,9 @@ extension Workflow {
         try requireSeen(seen, ProposalSeen.allocation(of: record))
         var next = record
         next.allocation = nil
+        // What supervisors said of earlier proposals stays on the case for the next.
+        let earlier = (record.returnedAllocations ?? []) + (proposal.returnedBefore ?? [])
+        next.returnedAllocations = earlier.isEmpty ? nil : earlier
         return next
     }
 

@@ -149,12 +149,12 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 lines.append(field("Review", allocation.review.map { review in
                     "\(review.verdict.rawValue) by \(review.by), \(review.at.date)" + (review.comment.isEmpty ? "" : ": \(review.comment)")
                 } ?? "awaiting a supervisor"))
-                for earlier in allocation.returnedBefore ?? [] {
-                    lines.append(field("Returned before", "\(earlier.country) by \(earlier.proposedBy), returned by \(earlier.review.by), "
-                                       + "\(earlier.review.at.date)" + (earlier.review.comment.isEmpty ? "" : ": \(earlier.review.comment)")))
-                }
             } else {
-                lines.append("No allocation proposed yet.")
+                lines.append(record.returnedAllocations == nil ? "No allocation proposed yet." : "No allocation waiting: the last was withdrawn.")
+            }
+            for earlier in (record.allocation?.returnedBefore ?? []) + (record.returnedAllocations ?? []) {
+                lines.append(field("Returned before", "\(earlier.country) by \(earlier.proposedBy), returned by \(earlier.review.by), "
+                                   + "\(earlier.review.at.date)" + (earlier.review.comment.isEmpty ? "" : ": \(earlier.review.comment)")))
             }
             let r = record.relocation
             lines.append(field("Travel", [date(r.travelDate), r.travelNotes].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")))
