@@ -46,8 +46,8 @@ final class CuttingPlanesTests: XCTestCase {
             }
             XCTAssertLessThanOrEqual(least.value, grid + 1e-6, "round \(round): a grid point is lower")
             XCTAssertGreaterThanOrEqual(least.weights.reduce(0, +), 1 - 1e-9, "round \(round): the weights sum to at least 1")
+            for weight in least.weights { XCTAssertGreaterThanOrEqual(weight, -1e-9, "round \(round)") }
             for (cut, weight) in zip(planes.cuts, least.weights) where weight > 1e-9 {
-                XCTAssertGreaterThanOrEqual(weight, -1e-12)
                 let here = cut.value + zip(cut.slope, zip(least.point, cut.at)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
                 XCTAssertEqual(here, least.value, accuracy: 1e-6, "round \(round): a weighed cut does not hold the least")
             }
@@ -87,5 +87,59 @@ final class CuttingPlanesTests: XCTestCase {
                                      "round \(round): a price tried bounds lower, \(least) against \(found.scoreBound)")
         }
         XCTAssertGreaterThan(priced, 20)
+    }
+
+    func testWithTwoLimitsAndForbiddenCountriesThePricesBoundWithinAPointOfAGridOfPrices() {
+        // Two limits (two prices) and countries some items may not enter: the cutting planes
+        // against every pair of prices on a grid (0 to 640 units, every 16) and the optimum.
+        var random = SeededGenerator(seed: 2_028)
+        var priced = 0
+        for round in 0..<16 {
+            let items = Int.random(in: 4...8, using: &random)
+            let countries = 3
+            let sizes = (0..<items).map { _ in random.next() % 4 == 0 ? 2 : 1 }
+            let scores = (0..<items).map { _ in
+                (0..<countries).map { _ in random.next() % 5 == 0 ? nil : Optional(Int.random(in: 0...12, using: &random)) }
+            }
+            let people = sizes.reduce(0, +)
+            let capacities = (0..<countries).map { _ in Int.random(in: people / 2...people, using: &random) }
+            let limits = (0..<2).map { index in
+                PlacementLimit(name: "kind \(index)",
+                               capacities: (0..<countries).map { $0 == index ? Optional(Int.random(in: 0...1, using: &random)) : nil },
+                               uses: sizes.map { size in random.next() % 2 == 0 ? Int.random(in: 1...size, using: &random) : 0 })
+            }
+            let problem = PlacementProblem(sizes: sizes, scores: scores, capacities: capacities, limits: limits)
+            var base = problem
+            base.limits = []
+            let model = Model(base)
+            let root = model.relax(items: Array(0..<items), capacities: capacities)
+            guard root.feasible else { continue }
+            let most = WeightedValue(weight: model.personWeight).split(root.bound).people
+            let expected = bruteForcePlacement(problem)
+            guard expected.people == most else { continue }
+            let lagrangian = Lagrangian(problem)
+            var least = Int.max
+            for first in stride(from: 0, through: 640, by: 16) {
+                for second in stride(from: 0, through: 640, by: 16) {
+                    if let value = lagrangian.evaluate([first, second], people: most)?.value { least = min(least, value) }
+                }
+            }
+            guard least < Int.max, let found = lagrangian.best(people: most, incumbent: -1, seconds: 5, base: model) else { continue }
+            priced += 1
+            XCTAssertGreaterThanOrEqual(found.scoreBound, expected.score, "round \(round): the bound is below the optimum")
+            XCTAssertLessThanOrEqual(found.scoreBound, Model.floorDivide(least, Lagrangian.factor) + 1,
+                                     "round \(round): prices on the grid bound lower, \(least) against \(found.scoreBound)")
+        }
+        XCTAssertGreaterThan(priced, 8)
+    }
+
+    func testPricesWhoseSumsCouldOverflowAreNotTried() {
+        XCTAssertTrue(Lagrangian.fits([[100, 200], [nil, 50]], sizes: [1, 2]))
+        XCTAssertFalse(Lagrangian.fits([[Int.max / 4, 0], [Int.max / 4, 0]], sizes: [1, 1]))
+        XCTAssertFalse(Lagrangian.fits([[1 << 56]], sizes: [6]), "weight times the sizes' multiple times people passes Int.max / 8")
+        let problem = PlacementProblem(sizes: [1], scores: [[10, 5]], capacities: [1, 1],
+                                       limits: [PlacementLimit(name: "k", capacities: [0, nil], uses: [1])])
+        XCTAssertNotNil(Lagrangian(problem).evaluate([64], people: 1))
+        XCTAssertNil(Lagrangian(problem).evaluate([Int.max / 16], people: 1))
     }
 }

@@ -55,7 +55,7 @@ struct CuttingPlanes {
             table[i * width + n + i] = 1
             table[i * width + width - 1] = b[i]
         }
-        // The last row: reduced costs (−c to start) and minus the objective's value.
+        // The last row: reduced costs (−c to start) and the objective's value.
         for j in 0..<n { table[m * width + j] = -c[j] }
         var basis = (0..<m).map { n + $0 }
         let tolerance = 1e-9
@@ -79,6 +79,9 @@ struct CuttingPlanes {
                 for j in 0..<width { table[i * width + j] -= factor * table[pivotRow * width + j] }
             }
             basis[pivotRow] = entering
+            // Rounding can leave a right-hand side a hair below 0, which would let a later
+            // ratio test step out of the feasible region.
+            for i in 0..<m where table[i * width + width - 1] < 0 { table[i * width + width - 1] = 0 }
         }
         return nil
     }

@@ -340,7 +340,7 @@ struct Lagrangian {
     }
 
     /// The tightest bound found within `seconds`, or nil when no price improved on none.
-    func best(people: Int, incumbent start: Int, seconds: Double, base: Model) -> Priced? {
+    func best(people: Int, incumbent: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
         // At most three quarters of the time for the prices, the rest (and what the rounds
         // leave) for assignments from the three best price vectors (`keeping`: the priced
@@ -360,7 +360,7 @@ struct Lagrangian {
         // and its least is inside the box, no prices bound lower by a point: the prices are done.
         var planes = CuttingPlanes()
         // Per cut, where its relaxation put each taker; the cuts' weights in the model's least.
-        var placed: [[UInt8]] = []
+        var placed: [[UInt16]] = []
         var weights: [Double] = []
         var centre = [Int](repeating: 0, count: rows.count)
         var centreValue: Int?
@@ -368,11 +368,12 @@ struct Lagrangian {
         var onEdge = false
         var seen: Set<[Int]> = [centre]
         var radius = Double(Self.factor * 4)
-        // No price beyond twice the largest score (scaled) can help: past it every taker would
-        // rather be anywhere else. The ceiling also keeps the priced scores, and the flow's sums
-        // of them, far from overflowing.
+        // Where the prices are looked for: up to what a chain of moves through every country
+        // could be worth (twice the largest score, scaled, a country). Any price gives a sound
+        // bound; the ceiling only keeps the box from growing without end. (`evaluate` refuses
+        // prices whose sums could overflow.)
         let largest = problem.scores.lazy.flatMap { $0.lazy.compactMap { $0.map(abs) } }.max() ?? 0
-        let ceiling = Double(Self.factor * (2 * largest + 1))
+        let ceiling = Double(Self.factor * max(1, problem.countryCount) * (2 * largest + 1))
         var trial = centre
         let began = clock.now
         var round = 0
@@ -387,7 +388,7 @@ struct Lagrangian {
                 best = Priced(model: point.model, root: point.root, giveBack: point.giveBack, scoreBound: bound, rounds: round,
                               found: nil)
             }
-            guard bound > start else { break }
+            guard bound > incumbent else { break }
             // Near the least the bound is all kinks (each family that splits makes one), and the
             // model closes on it a fraction of a point a round: once a third of the prices' time
             // is spent, eight rounds without a whole point, and the rest is the assignments'.
@@ -406,11 +407,13 @@ struct Lagrangian {
             } else {
                 centreValue = point.value
             }
-            // The next prices; the box grows (at most 8 times) while the model is flat in it.
-            for _ in 0..<8 {
+            // The next prices; the box grows while the model is flat in it, and shrinks while
+            // its least rounds to prices tried (at most 40 times: from the ceiling to one unit).
+            for _ in 0..<40 {
                 let lower = centre.map { max(0, Double($0) - radius) }
                 let upper = centre.map { min(ceiling, Double($0) + radius) }
-                guard let least = planes.minimum(lower: lower, upper: upper) else { break rounds }
+                guard let least = planes.minimum(lower: lower, upper: upper), least.value.isFinite,
+                      least.point.allSatisfy(\.isFinite) else { break rounds }
                 weights = least.weights
                 promised = Double(centreValue!) - least.value
                 onEdge = (0..<rows.count).contains { least.point[$0] >= upper[$0] - 0.5 || (lower[$0] > 0 && least.point[$0] <= lower[$0] + 0.5) }
@@ -447,7 +450,7 @@ struct Lagrangian {
                 var votes = [Double](repeating: 0, count: problem.countryCount + 1)
                 for (position, item) in takers.enumerated() {
                     for node in votes.indices { votes[node] = 0 }
-                    for (cut, weight) in zip(placed, weights) where weight > 1e-9 { votes[Int(cut[position])] += weight }
+                    for (round, weight) in zip(placed, weights) where weight > 1e-9 { votes[Int(round[position])] += weight }
                     let node = votes.indices.max { votes[$0] < votes[$1] }!
                     if node < problem.countryCount, scores[item][node] != nil {
                         scores[item] = scores[item].indices.map { $0 == node ? scores[item][$0] : nil }
@@ -474,13 +477,39 @@ struct Lagrangian {
         return best
     }
 
+    /// Whether the flow's sums over `scores` stay far within `Int` (`Model`: a place is worth
+    /// the person weight, twice the sum of the items' largest scores, times the sizes' common
+    /// multiple; a flow adds up to one a person, and prices and bounds of the same size).
+    /// Prices near their ceiling on a policy of very large weights could pass it; such
+    /// prices are not tried (the bound from those tried stands).
+    static func fits(_ scores: [[Int?]], sizes: [Int]) -> Bool {
+        var best = 0
+        for row in scores {
+            let largest = row.lazy.compactMap { $0.map(abs) }.max() ?? 0
+            let (sum, over) = best.addingReportingOverflow(largest)
+            guard !over else { return false }
+            best = sum
+        }
+        var scale = 1
+        for size in Set(sizes) { scale = scale / Model.gcd(scale, size) * size }
+        let people = sizes.reduce(0, +) + 1
+        let weight = best.multipliedReportingOverflow(by: 2)
+        guard !weight.overflow else { return false }
+        let unit = (weight.partialValue + 1).multipliedReportingOverflow(by: scale)
+        guard !unit.overflow else { return false }
+        let total = unit.partialValue.multipliedReportingOverflow(by: people)
+        return !total.overflow && total.partialValue < Int.max / 8
+    }
+
     /// The bound at `prices` (scaled by `factor`: the relaxation of the priced problem plus
     /// Σ λ · capacity) and its slope (per row, the capacity less what the relaxation takes);
     /// nil when the relaxation has no solution or places other than the most people.
     func evaluate(_ prices: [Int], people: Int)
-        -> (value: Int, slope: [Double], model: Model, root: Model.Relaxation, giveBack: Int, where: [UInt8])? {
+        -> (value: Int, slope: [Double], model: Model, root: Model.Relaxation, giveBack: Int, where: [UInt16])? {
         let giveBack = zip(rows, prices).reduce(0) { $0 + $1.1 * $1.0.capacity }
-        let model = Model(PlacementProblem(sizes: problem.sizes, scores: priced(prices), capacities: problem.capacities))
+        let scores = priced(prices)
+        guard Self.fits(scores, sizes: problem.sizes) else { return nil }
+        let model = Model(PlacementProblem(sizes: problem.sizes, scores: scores, capacities: problem.capacities))
         let root = model.relax(items: Array(0..<problem.itemCount), capacities: problem.capacities)
         guard root.feasible else { return nil }
         let split = WeightedValue(weight: model.personWeight).split(root.bound)
@@ -500,8 +529,8 @@ struct Lagrangian {
         }
         // Where the relaxation puts each item that takes a limited kind (most of it, for a
         // family it splits; the country count for nowhere).
-        let whereTaken = takers.map { item -> UInt8 in
-            UInt8((root.units[item] ?? []).max { $0.count < $1.count }?.node ?? problem.countryCount)
+        let whereTaken = takers.map { item -> UInt16 in
+            UInt16((root.units[item] ?? []).max { $0.count < $1.count }?.node ?? problem.countryCount)
         }
         return (split.score + giveBack, zip(rows, taken).map { Double($0.capacity) - $1 }, model, root, giveBack, whereTaken)
     }
@@ -790,4 +819,3 @@ struct Lagrangian {
         return nil
     }
 }
-
