@@ -343,9 +343,9 @@ struct Lagrangian {
     func best(people: Int, incumbent: Int, seconds: Double, base: Model) -> Priced? {
         let clock = ContinuousClock()
         // At most three quarters of the time for the prices, the rest (and what the rounds
-        // leave) for assignments from the three best price vectors (`keeping`: the priced
-        // problem searched, swapped, polished, improved), the first always, the next while time
-        // is left for it.
+        // leave) for assignments (`keeping`: the priced problem searched, swapped, polished,
+        // improved) from the cuts' weights, always, then from the three best price vectors
+        // while time is left for them.
         let deadline = clock.now + .milliseconds(Int(seconds * 750))
         let finish = clock.now + .milliseconds(Int(seconds * 1_000))
         var best: Priced?
