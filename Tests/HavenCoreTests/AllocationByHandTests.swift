@@ -341,6 +341,40 @@ final class AllocationPreferenceTests: XCTestCase {
         XCTAssertEqual(wording.section, "Allocation")
     }
 
+    func testTheBatchNeverProposesACountryASupervisorReturnedForTheCase() throws {
+        // From a walk: a supervisor returned IE ("the family must be together"), and the next
+        // batch proposed IE again. A German speaker, DE best: returned DE, the batch proposes
+        // elsewhere; every country returned, it proposes nothing and says why. By hand, DE
+        // still ranks first (a caseworker may propose it again, with a reason).
+        let granted = try Fixtures.caseIn(.allocation)
+        let planned = PlannedAllocation(caseID: granted.id, country: code("DE"), factors: [], runnerUp: nil, runnerUpFactors: [],
+                                        runnerUpReason: "", groupedWith: [])
+        let proposed = try Workflow.proposeAllocation(planned, on: granted, by: Fixtures.anna, at: Fixtures.now)
+        let returned = try Workflow.returnAllocation(on: proposed, comment: "Семья в Польше", by: Fixtures.maria, at: Fixtures.now)
+        var person = AllocationProfile(record: returned, occupations: OccupationCatalogue(unitGroups: [], specialties: []))
+        XCTAssertEqual(person.returned, [code("DE")])
+        person.languages = [LanguageCode("de")!: .c2]
+        let batch = AllocationBatch(scorer: scorer, free: [code("DE"): 2, code("NL"): 2, code("GB"): 2])
+        var fresh = person
+        fresh.returned = []
+        XCTAssertEqual(batch.run([fresh]).proposals.first?.country, code("DE"), "DE is its best")
+        let result = batch.run([person])
+        XCTAssertNotEqual(result.proposals.first?.country, code("DE"))
+        XCTAssertNotNil(result.proposals.first)
+        XCTAssertEqual(AllocationChoice(profile: person, batch: batch).options.first?.country.code, code("DE"), "by hand, DE still first")
+        // Withdrawn later, the return still counts: it is kept on the case.
+        let again = try Workflow.proposeAllocation(PlannedAllocation(caseID: granted.id, country: code("NL"), factors: [], runnerUp: nil,
+                                                                     runnerUpFactors: [], runnerUpReason: "", groupedWith: []),
+                                                   on: returned, by: Fixtures.anna, at: Fixtures.now)
+        let withdrawn = try Workflow.withdrawAllocation(on: again, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(AllocationProfile(record: withdrawn, occupations: OccupationCatalogue(unitGroups: [], specialties: [])).returned, [code("DE")])
+        person.returned = [code("DE"), code("NL"), code("GB")]
+        let none = batch.run([person])
+        XCTAssertTrue(none.proposals.isEmpty)
+        XCTAssertEqual(none.unplaced.first?.reason,
+                       "a supervisor returned every country it may go to; a caseworker proposes one by hand, with a reason")
+    }
+
     func testPassingOverAStatedPreferenceByHandNeedsAReason() throws {
         // DE scores most (German C2); the person's first choice is GB, which has a place.
         let person = AllocationProfile(id: CaseID(number: 7), languages: [LanguageCode("de")!: .c2], preferences: [code("GB")])

@@ -14,6 +14,10 @@ public struct AllocationProfile: Hashable, Sendable {
     public var linkedCases: Set<CaseID>
     /// The scarcer kinds of place the person needs (`PlaceKind.needed(by:)`).
     public var places: Set<PlaceKind>
+    /// The countries a supervisor returned a proposal of for this case (the one on the case,
+    /// and those before it): the batch does not propose them again (from a walk: it proposed
+    /// the country just returned as splitting a family); by hand they can be, with a reason.
+    public var returned: Set<CountryCode> = []
 
     public init(id: CaseID, languages: [LanguageCode: CEFRLevel] = [:], occupations: Set<ISCOCode> = [],
                 preferences: [CountryCode] = [], hasSpecialNeeds: Bool = false, relativesIn: [CountryCode: Int] = [:],
@@ -46,6 +50,8 @@ public struct AllocationProfile: Hashable, Sendable {
                   hasSpecialNeeds: record.defector.hasHealthNeeds,
                   relativesIn: relatives, linkedCases: Set(record.family.compactMap(\.linkedCase)),
                   places: Set(PlaceKind.needed(by: record)))
+        let current = record.allocation.flatMap { $0.review?.verdict == .returned ? [$0.country] : nil } ?? []
+        returned = Set(current + (record.allocation?.returnedBefore ?? []).map(\.country) + (record.returnedAllocations ?? []).map(\.country))
     }
 }
 
@@ -432,11 +438,20 @@ public struct AllocationBatch: Sendable {
         return text
     }
 
+    /// A group's scores as the batch sees them: `groupScores`, less the countries a supervisor
+    /// returned for one of its members.
+    func batchScores(_ group: [Int], profiles: [AllocationProfile], compiled: [AllocationScorer.Compiled]) -> GroupScores {
+        var scores = groupScores(group, profiles: profiles, compiled: compiled)
+        let returned = group.reduce(into: Set<CountryCode>()) { $0.formUnion(profiles[$1].returned) }
+        for (index, country) in scorer.countries.enumerated() where returned.contains(country.code) { scores.row[index] = nil }
+        return scores
+    }
+
     /// The placement problem of a queue: one item per family group, its score in each country.
     public func problem(_ profiles: [AllocationProfile]) -> PlacementProblem {
         let compiled = profiles.map(scorer.compile)
         let groups = Self.groups(of: profiles)
-        let rows = groups.map { groupScores($0, profiles: profiles, compiled: compiled).row }
+        let rows = groups.map { batchScores($0, profiles: profiles, compiled: compiled).row }
         return PlacementProblem(sizes: groups.map(\.count), scores: rows, capacities: capacities,
                                 limits: limits(groups, profiles: profiles))
     }
@@ -444,7 +459,7 @@ public struct AllocationBatch: Sendable {
     public func run(_ profiles: [AllocationProfile], progress: ((Double) -> Void)? = nil) -> AllocationBatchResult {
         let groups = Self.groups(of: profiles)
         let compiled = profiles.map(scorer.compile)
-        let grouped = groups.map { groupScores($0, profiles: profiles, compiled: compiled) }
+        let grouped = groups.map { batchScores($0, profiles: profiles, compiled: compiled) }
         let sizes = groups.map(\.count)
         let capacities = capacities
         let limits = limits(groups, profiles: profiles)
@@ -488,7 +503,9 @@ public struct AllocationBatch: Sendable {
                 let taken = limits.first { limit in
                     limit.uses[index] > 0 && !room.isEmpty && room.allSatisfy { limit.capacities[$0] != nil }
                 }
-                let reason = if let short, let kind = PlaceKind(rawValue: short.name) {
+                let reason = if grouped[index].row.allSatisfy({ $0 == nil }), group.contains(where: { !profiles[$0].returned.isEmpty }) {
+                    "a supervisor returned every country it may go to; a caseworker proposes one by hand, with a reason"
+                } else if let short, let kind = PlaceKind(rawValue: short.name) {
                     "no country it may go to has \(KindShortage(kind: kind, needed: short.uses[index], left: 0).wanted) left, which \(sizes[index] == 1 ? "the case needs" : "the family needs")"
                 } else if let taken, let kind = PlaceKind(rawValue: taken.name) {
                     "the \(kind.plural) it could take went to others: the batch places the most people, then the highest total score"
