@@ -265,7 +265,7 @@ final class SupervisorScreensTests: XCTestCase {
         _ = try store.save(returned, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
         app.storeDidChange(store.summaries())
         app.press([.character("y")])
-        XCTAssertEqual(app.lines[22], " HV-000001 not approved: returned or reviewed by someone else meanwhile.")
+        XCTAssertEqual(app.lines[22], " HV-000001 not approved: no longer waiting (withdrawn or reviewed meanwhile).")
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.review?.verdict, .returned)
     }
 
@@ -309,6 +309,10 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(app.lines[4].contains("maria.s (…"), app.lines[4])
         XCTAssertEqual(app.render().styles(inRow: 4).first?.reverse, true)
         app.press([.character("a")])
+        XCTAssertEqual(app.lines[22], " You proposed this yourself; approve grant needs a second person.")
+        // Nor returns it: refused at u, before a comment is typed (from a walk).
+        app.press([.character("u")])
+        XCTAssertEqual(app.topScreen.title, "Approvals")
         XCTAssertEqual(app.lines[22], " You proposed this yourself; approve grant needs a second person.")
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .decision)
     }

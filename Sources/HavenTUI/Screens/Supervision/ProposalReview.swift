@@ -27,7 +27,7 @@ struct ProposalReview {
         defer { confirming = nil; confirmingSeen = nil }
         guard let id = confirming, let seen = confirmingSeen else { return [] }
         guard let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else {
-            return [.status("\(id) not approved: returned or reviewed by someone else meanwhile.", .error)]
+            return [.status("\(id) not approved: no longer waiting (withdrawn or reviewed meanwhile).", .error)]
         }
         return [.update([id], change: CaseActions.approve(id, kind: kind, seen: seen))]
     }
@@ -40,6 +40,9 @@ struct ProposalReview {
 
     func returnProposal(_ summary: CaseSummary?) -> [Command] {
         guard let summary, let pending = summary.pendingApproval else { return [.status("Nothing is waiting for approval.", .info)] }
+        // Refused at once, as the approval is: not after a comment was typed (from a walk).
+        let refusal = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: user)
+        guard refusal.ask else { return [refusal.effect] }
         return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary)))]
     }
 
