@@ -74,6 +74,20 @@ final class AllocationByHandTests: XCTestCase {
         XCTAssertNil(Workflow.preferencesRefusal(for: returned))
     }
 
+    func testAProposalFromAScreenOpenedBeforeAnApprovalSaysWhoApproved() throws {
+        // From a walk: "Approve allocation is not possible while the case is in Relocation."
+        let granted = try Fixtures.caseIn(.allocation)
+        let planned = PlannedAllocation(caseID: granted.id, country: code("DE"), factors: [], runnerUp: nil, runnerUpFactors: [],
+                                        runnerUpReason: "", groupedWith: [])
+        let proposed = try Workflow.proposeAllocation(planned, on: granted, by: Fixtures.anna, at: Fixtures.now)
+        let approved = try Workflow.approveAllocation(on: proposed, by: Fixtures.maria, at: Fixtures.now)
+        var other = planned
+        other.country = code("NL")
+        XCTAssertThrowsError(try Workflow.proposeAllocation(other, on: approved, by: Fixtures.anna, at: Fixtures.now)) { error in
+            XCTAssertEqual("\(error)", "Nothing changed: maria.s approved DE for \(granted.id) meanwhile.")
+        }
+    }
+
     func testANewProposalKeepsWhatWasSaidOfTheReturnedOnesBefore() throws {
         // From a walk: a returned proposal's comment was seen only in the history once the
         // batch proposed again. Each new proposal keeps the returns before it, oldest first.

@@ -8,7 +8,9 @@ extension Workflow {
                                          at time: Timestamp) throws(WorkflowError) -> Case {
         try Capability.proposeAllocation.require(actor)
         try requireAssignment(record, actor)
-        guard record.stage == .allocation || replacing == nil else { throw reviewedMeanwhile(record) }
+        // Past Allocation because a proposal was approved meanwhile: who approved what (from a
+        // walk: a screen opened before the approval was told "Approve allocation is not possible").
+        guard record.stage == .allocation || (replacing == nil && record.allocation?.review == nil) else { throw reviewedMeanwhile(record) }
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
         // Its proposer may replace a proposal still waiting (the supervisor then sees the new
         // one: an approval of the old is refused as stale); anyone else waits for the review.

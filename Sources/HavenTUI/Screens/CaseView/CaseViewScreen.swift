@@ -66,7 +66,7 @@ public struct CaseViewScreen: Screen {
         case .allocation?: may(.approveAllocation) && !ownProposalWaiting
         case nil: false
         }
-        let what = if case .allocation? = pending { "allocation" } else { "decision" }
+        let what = if case .decision? = pending { "decision" } else if record.stage >= .allocation { "allocation" } else { "decision" }
         // A caseworker works on the cases assigned to them; supervisors on any.
         let mayWork = context.role != .caseworker || record.assignedTo == context.user
         let offers: [(Bool, Character, Action, String?, String)] = [
