@@ -5,6 +5,14 @@ import XCTest
 /// the small linear programme it solves, its least against a grid, and the prices' bound
 /// against every price tried.
 final class CuttingPlanesTests: XCTestCase {
+    /// The prices' bound: never below the optimum, and within a point of `least` (the lowest
+    /// bound of the prices tried one by one, scaled).
+    func check(_ found: Lagrangian.Priced, optimum: Int, least: Int, _ label: String, line: UInt = #line) {
+        XCTAssertGreaterThanOrEqual(found.scoreBound, optimum, "\(label): the bound is below the optimum", line: line)
+        XCTAssertLessThanOrEqual(found.scoreBound, Model.floorDivide(least, Lagrangian.factor) + 1,
+                                 "\(label): a price tried bounds lower, \(least) against \(found.scoreBound)", line: line)
+    }
+
     func testTheSimplexMethodSolvesATextbookProgramme() throws {
         // max 3x + 5y: x ≤ 4, 2y ≤ 12, 3x + 2y ≤ 18 → x = 2, y = 6, 36.
         let (x, duals) = try XCTUnwrap(CuttingPlanes.maximise([3, 5], [[1, 0], [0, 2], [3, 2]], [4, 12, 18]))
@@ -82,9 +90,7 @@ final class CuttingPlanesTests: XCTestCase {
             let expected = bruteForcePlacement(problem)
             guard expected.people == most, let found = lagrangian.best(people: most, incumbent: -1, seconds: 5, base: model) else { continue }
             priced += 1
-            XCTAssertGreaterThanOrEqual(found.scoreBound, expected.score, "round \(round): the bound is below the optimum")
-            XCTAssertLessThanOrEqual(found.scoreBound, Model.floorDivide(least, Lagrangian.factor) + 1,
-                                     "round \(round): a price tried bounds lower, \(least) against \(found.scoreBound)")
+            check(found, optimum: expected.score, least: least, "round \(round)")
         }
         XCTAssertGreaterThan(priced, 20)
     }
@@ -126,9 +132,7 @@ final class CuttingPlanesTests: XCTestCase {
             }
             guard least < Int.max, let found = lagrangian.best(people: most, incumbent: -1, seconds: 5, base: model) else { continue }
             priced += 1
-            XCTAssertGreaterThanOrEqual(found.scoreBound, expected.score, "round \(round): the bound is below the optimum")
-            XCTAssertLessThanOrEqual(found.scoreBound, Model.floorDivide(least, Lagrangian.factor) + 1,
-                                     "round \(round): prices on the grid bound lower, \(least) against \(found.scoreBound)")
+            check(found, optimum: expected.score, least: least, "round \(round)")
         }
         XCTAssertGreaterThan(priced, 8)
     }

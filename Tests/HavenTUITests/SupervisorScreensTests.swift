@@ -298,12 +298,17 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .allocation)
     }
 
-    func testNobodyApprovesTheirOwnProposal() throws {
+    /// The store with HV-000001's proposed decision made maria.s's own.
+    func storeWithMariasProposal() throws -> InMemoryCaseStore {
         let store = try makeStore()
-        // maria.s proposes on HV-000002's sibling: put a proposal of hers in the queue.
         var record = try store.load(CaseID(number: 1))
         record.record.decision?.proposedBy = "maria.s"
         _ = try store.save(record.record, basedOn: record.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        return store
+    }
+
+    func testNobodyApprovesTheirOwnProposal() throws {
+        let store = try storeWithMariasProposal()
         var app = app("maria.s", store)
         app.press([.character("3")])
         XCTAssertTrue(app.lines[4].contains("maria.s (…"), app.lines[4])
@@ -356,10 +361,7 @@ final class SupervisorScreensTests: XCTestCase {
     func testASupervisorsOwnProposalOffersNoReviewInTheCaseViewAndSaysWhy() throws {
         // From a review: the key bar offered a Approve and u Return to the proposer, and u
         // opened the comment form only for the save to refuse it.
-        let store = try makeStore()
-        var record = try store.load(CaseID(number: 1))
-        record.record.decision?.proposedBy = "maria.s"
-        _ = try store.save(record.record, basedOn: record.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        let store = try storeWithMariasProposal()
         var app = app("maria.s", store)
         app.press([.character("3"), .enter])
         XCTAssertTrue(app.lines[1].hasPrefix(" HV-000001 "), app.lines[1])

@@ -170,6 +170,9 @@ extension AuditWording {
     /// The allocation and, shown in the same section, the travel and arrival.
     private static func allocationField(_ pattern: String, _ at: WordingLookup) -> CaseField? {
         let section = "Allocation"
+        // Returns kept on the case after a withdrawal read as those kept on a proposal.
+        let kept = "returnedAllocations[]"
+        let pattern = pattern.hasPrefix(kept) ? "allocation.returnedBefore[]" + pattern.dropFirst(kept.count) : pattern
         func factor(_ noun: String) -> String {
             at.named(noun, at.element(0, "name").map { AllocationFactorKind(rawValue: $0)?.title ?? $0 }, 0)
         }
@@ -199,13 +202,6 @@ extension AuditWording {
         case "allocation.returnedBefore[].review.by": return CaseField(section, "Returned before: returned by")
         case "allocation.returnedBefore[].review.at": return CaseField(section, "Returned before: returned at", .date)
         case "allocation.returnedBefore[].review.comment": return CaseField(section, "Returned before: comment")
-        case "returnedAllocations[].country": return CaseField(section, "Returned before: country")
-        case "returnedAllocations[].proposedBy": return CaseField(section, "Returned before: proposed by")
-        case "returnedAllocations[].review.verdict":
-            return CaseField(section, "Returned before: review", .choice { ["approved": "Approved", "returned": "Returned"][$0] })
-        case "returnedAllocations[].review.by": return CaseField(section, "Returned before: returned by")
-        case "returnedAllocations[].review.at": return CaseField(section, "Returned before: returned at", .date)
-        case "returnedAllocations[].review.comment": return CaseField(section, "Returned before: comment")
         case "relocation.travelDate": return CaseField(section, "Travel date", .date)
         case "relocation.travelNotes": return CaseField(section, "Travel notes")
         case "relocation.departureDate": return CaseField(section, "Departure date", .date)
