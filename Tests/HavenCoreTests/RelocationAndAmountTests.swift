@@ -35,6 +35,64 @@ final class RelocationAndAmountTests: XCTestCase {
         }
     }
 
+    /// An arrival recorded by mistake is taken back by whoever records arrivals, saying why and
+    /// where he is now: the case is in Relocation again, the arrival date cleared, travel and
+    /// departure kept, the reason with the stage change; not while anything runs in the country.
+    func testAnArrivalRecordedByMistakeIsUndoneWithAReasonAndWhereHeIsNow() throws {
+        var record = try Fixtures.caseIn(.relocation)
+        let arrival = Relocation(travelDate: today, travelNotes: "KBP-WAW-LHR", departureDate: today, arrivalDate: today,
+                                 receptionPlace: "Croydon", metBy: "A. Smith")
+        record = try Workflow.recordRelocation(arrival, on: record, by: Fixtures.anna, at: now)
+        XCTAssertEqual(record.defector.custody, .inHostCountry)
+        XCTAssertThrowsError(try Workflow.undoArrival(on: record, custody: nil, reason: " ", by: Fixtures.anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["custody", "reason"])
+        }
+        XCTAssertThrowsError(try Workflow.undoArrival(on: record, custody: .inHostCountry, reason: "x", by: Fixtures.anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.field), ["custody"])
+        }
+        XCTAssertThrowsError(try Workflow.undoArrival(on: record, custody: .inThirdCountry, reason: "x", by: Fixtures.oleh, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .notAssigned(record.id, assignedTo: "anna.k"))
+        }
+        XCTAssertThrowsError(try Workflow.undoArrival(on: record, custody: .inThirdCountry, reason: "x", by: Fixtures.auditor, at: now))
+        // A course seat in the country: ended first.
+        var enrolled = record
+        enrolled.integration.enrolments = [CourseEnrolment(courseID: "de-a1", requestedOn: today, status: .enrolled)]
+        XCTAssertThrowsError(try Workflow.undoArrival(on: enrolled, custody: .inThirdCountry, reason: "x", by: Fixtures.anna, at: now)) { error in
+            XCTAssertTrue("\(error)".contains("has 1 course seat in GB: end them on the Integrate screen first"), "\(error)")
+        }
+        let undone = try Workflow.undoArrival(on: record, custody: .inThirdCountry, reason: "  Typed on the wrong case; he is still in Warsaw ",
+                                              by: Fixtures.anna, at: now)
+        XCTAssertEqual(undone.stage, .relocation)
+        XCTAssertNil(undone.relocation.arrivalDate)
+        XCTAssertEqual(undone.relocation.departureDate, today, "travel and departure stay")
+        XCTAssertEqual(undone.relocation.travelNotes, "KBP-WAW-LHR")
+        XCTAssertEqual(undone.defector.custody, .inThirdCountry)
+        XCTAssertEqual(undone.stageHistory.last?.transition, .undoArrival)
+        XCTAssertEqual(undone.stageHistory.last?.reason, "Typed on the wrong case; he is still in Warsaw")
+        XCTAssertEqual(undone.allocatedCountry, record.allocatedCountry, "the allocation stands")
+        XCTAssertThrowsError(try Workflow.undoArrival(on: undone, custody: .inThirdCountry, reason: "x", by: Fixtures.anna, at: now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .wrongStage(.undoArrival, current: .relocation))
+        }
+        // The reason reads back in the history, and the arrival is recorded again as before.
+        let index = undone.stageHistory.count - 1
+        let change = FieldChange(field: "stageHistory[\(index)].reason", before: nil, after: "\"Typed on the wrong case\"")
+        XCTAssertEqual(AuditWording.describe(change, in: undone).line, "Case · stage Relocation entered because: — → Typed on the wrong case")
+        let again = try Workflow.recordRelocation(arrival, on: undone, by: Fixtures.anna, at: now)
+        XCTAssertEqual(again.stage, .integration)
+        XCTAssertEqual(again.stageHistory.map(\.transition).suffix(3), [.confirmArrival, .undoArrival, .confirmArrival])
+        // An erasure keeps the stages entered, not the reason typed (free text, like a comment).
+        let proposal = ErasureProposal(caseID: undone.id, rule: "r", reason: "Retention period over", proposedBy: "maria.s", proposedAt: now)
+        let erased = undone.tombstone(Erasure(proposal, approvedBy: "pieter.v", at: now))
+        XCTAssertEqual(erased.stageHistory.map(\.transition), undone.stageHistory.map(\.transition))
+        XCTAssertEqual(erased.stageHistory.compactMap(\.reason), [])
+        // Old stage changes (without a reason) read as before, and one without a reason is written without the key.
+        let data = try JSONEncoder().encode(record.stageHistory.last!)
+        XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("reason"))
+        XCTAssertEqual(try JSONDecoder().decode(StageChange.self, from: data), record.stageHistory.last!)
+    }
+
     func testAnArrivalNeedsItsDetailsAndOrder() throws {
         let record = try Fixtures.caseIn(.relocation)
         let bad = Relocation(travelDate: today, departureDate: today.adding(days: 1), arrivalDate: today.adding(days: -1))

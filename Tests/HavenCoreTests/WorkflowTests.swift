@@ -20,6 +20,7 @@ final class WorkflowTests: XCTestCase {
             .submitForScreening: [.caseworker, .supervisor], .completeScreening: [.caseworker, .supervisor],
             .approveGrant: [.supervisor], .approveRefusal: [.supervisor], .reopenScreening: [.supervisor],
             .approveAllocation: [.supervisor], .reopenAllocation: [.supervisor], .confirmArrival: [.caseworker, .supervisor], .close: [.supervisor],
+            .undoArrival: [.caseworker, .supervisor],
         ]
         XCTAssertEqual(Set(expected.keys), Set(TransitionName.allCases).subtracting([.register]), "every transition in the table")
         let users: [Role: UserName] = [.caseworker: "anna.k", .supervisor: "pieter.v", .administrator: "root", .auditor: "audit.e"]

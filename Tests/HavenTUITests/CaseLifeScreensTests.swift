@@ -85,6 +85,42 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertTrue(allocation.contains("Met by") && allocation.contains("Frau Schulz, Caritas"), allocation)
     }
 
+    /// An arrival saved on the wrong case is taken back from the stage menu (t), saying why and
+    /// where he is now; the case view then shows who undid it and why, and the travel form
+    /// takes the arrival again.
+    func testAnArrivalRecordedByMistakeIsUndoneOnScreenWithItsReason() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("l")])
+        for value in [Self.today.description, "", Self.today.description, Self.today.description, "Erstaufnahme Leipzig", "Frau Schulz"] {
+            fill(&app, value)
+        }
+        app.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .integration, app.lines.last!)
+        app.press([.character("t")])
+        try choose("Undo the arrival", &app)
+        XCTAssertEqual(app.topScreen.title, "Undo arrival")
+        XCTAssertTrue(app.lines.joined(separator: "\n").contains("Undo the arrival on \(Self.today) in DE"), app.lines.joined(separator: "\n"))
+        // Nothing chosen, nothing typed: both named, nothing saved.
+        app.press([.control("s")])
+        let refused = app.lines.joined(separator: "\n")
+        XCTAssertTrue(refused.contains("Say where he is now"), refused)
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .integration)
+        app.press([.right, .right, .right, .right, .tab])
+        app.type("Записано не в то дело: он ещё в Варшаве")
+        app.press([.control("s")])
+        let saved = try store.load(CaseID(number: 1)).record
+        XCTAssertEqual(saved.stage, .relocation, app.lines.joined(separator: "\n"))
+        XCTAssertNil(saved.relocation.arrivalDate)
+        XCTAssertEqual(saved.defector.custody, .inThirdCountry)
+        XCTAssertEqual(saved.stageHistory.last?.reason, "Записано не в то дело: он ещё в Варшаве")
+        XCTAssertEqual(app.topScreen.title, "HV-000001")
+        app.press([.character("5")])
+        let allocation = app.lines.joined(separator: "\n")
+        XCTAssertTrue(allocation.contains("Arrival undone") && allocation.contains("Записано не в то дело"), allocation)
+    }
+
     func testQuittingWithSomethingTypedAsksAndNamesIt() throws {
         let store = try makeStore()
         var app = app("anna.k", store)

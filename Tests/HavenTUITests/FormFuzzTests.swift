@@ -87,6 +87,7 @@ final class FormFuzzTests: XCTestCase {
             },
             Factory(name: "follow-up") { IntegrationActions.followUp(integrating, context: context) },
             Factory(name: "travel") { RelocationActions.travel(integrating, context: context) },
+            Factory(name: "undo arrival") { RelocationActions.undoArrival(integrating, context: context) },
             Factory(name: "book appointment") { AppointmentActions.book(rich, context: context, users: Self.staff) },
             Factory(name: "change appointment") { AppointmentActions.change(rich, rich.record.appointments[0], context: context, users: Self.staff) },
             Factory(name: "record appointment") { AppointmentActions.record(rich, rich.record.appointments[0], as: .noShow, context: context) },

@@ -71,19 +71,21 @@ final class RuntimeShapeTests: XCTestCase {
         XCTAssertEqual(table.helpSection(title: "T").entries.map(\.text), ["Approve", "Close (not now: Closed already.)", "Add a note"])
     }
 
-    /// The walk's finding: `t` did nothing, silently, for a caseworker on a case in Integration.
+    /// The walk's finding: `t` did nothing, silently, for a caseworker on a case in Integration
+    /// (which now has a move, undoing the arrival; Allocation has none for a caseworker).
     func testACaseworkKeyNotOpenHereSaysWhy() throws {
         let cases = DemoCases.generate(count: 300, today: Self.today, countries: ["GB", "DE", "PL"].compactMap(CountryCode.init))
-        var record = try XCTUnwrap(cases.first { $0.stage == .integration })
+        var record = try XCTUnwrap(cases.first { $0.stage == .allocation })
+        record.allocation = nil
         record.assignedTo = "anna.k"
         let store = InMemoryCaseStore()
         _ = try store.save(record, basedOn: nil, by: Actor(user: "anna.k", role: .caseworker), at: Timestamp(date: Self.today))
         let context = context(.caseworker)
         let stored = try store.load(record.id)
         var app = HavenApp(root: CaseViewScreen(stored: stored, history: [], context: context), context: context, store: store)
-        XCTAssertEqual(CaseActions.moves(for: record, role: .caseworker), [], "a caseworker has no move from Integration")
+        XCTAssertEqual(CaseActions.moves(for: record, role: .caseworker), [], "a caseworker has no move from Allocation")
         app.press([.character("t")])
-        XCTAssertEqual(app.status?.text, "No stage move from Integration is open to a caseworker.")
+        XCTAssertEqual(app.status?.text, "No stage move from Allocation is open to a caseworker.")
         app.press([.character("a")])
         XCTAssertEqual(app.status?.text, "Nothing on \(record.id) is waiting for approval.")
         XCTAssertEqual(app.topScreen.title, record.id.rawValue, "nothing opened")

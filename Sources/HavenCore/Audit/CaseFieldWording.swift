@@ -109,6 +109,7 @@ extension AuditWording {
         case "stageHistory[].by": return CaseField("Case", "\(stage) entered by")
         case "stageHistory[].transition":
             return CaseField("Case", "\(stage) entered through", .choice { TransitionName(rawValue: $0)?.title })
+        case "stageHistory[].reason": return CaseField("Case", "\(stage) entered because")
         case "assignedTo": return CaseField("Case", "Assigned to")
         case "restriction.team[]": return CaseField("Case", "Restricted to")
         case "restriction.reason": return CaseField("Case", "Restricted because")

@@ -32,12 +32,15 @@ public struct StageChange: Hashable, Codable, Sendable {
     public var at: Timestamp
     public var by: UserName
     public var transition: TransitionName
+    /// Why, where the move needs one kept with it (`undoArrival`); absent otherwise.
+    public var reason: String?
 
-    public init(stage: CaseStage, at: Timestamp, by: UserName, transition: TransitionName) {
+    public init(stage: CaseStage, at: Timestamp, by: UserName, transition: TransitionName, reason: String? = nil) {
         self.stage = stage
         self.at = at
         self.by = by
         self.transition = transition
+        self.reason = reason
     }
 }
 

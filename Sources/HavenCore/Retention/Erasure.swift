@@ -86,13 +86,14 @@ extension Case {
     /// version. Kept: the number, the stages entered (when, by whom), who registered and who
     /// holds it, the decision's and the allocation's outcome, country, people and dates (the
     /// counts and quotas rest on them), and why it was closed; not the decision's reasons,
-    /// any comment, the closure's details, names, dates of birth, service, crossing, family,
+    /// any comment or reason for a stage change, the closure's details, names, dates of birth, service, crossing, family,
     /// notes, documents, integration, appointments, publicity or restriction.
     public func tombstone(_ erasure: Erasure) -> Case {
         var kept = Case(id: id, defector: Defector(), registeredBy: registeredBy, registeredAt: registeredAt, assignedTo: assignedTo)
         kept.assignedTo = assignedTo
         kept.stage = stage
-        kept.stageHistory = stageHistory
+        // The stages entered, without the reasons typed for them (free text, like a comment).
+        kept.stageHistory = stageHistory.map { StageChange(stage: $0.stage, at: $0.at, by: $0.by, transition: $0.transition) }
         kept.decision = decision.map { proposal in
             DecisionProposal(outcome: proposal.outcome, reasons: "", proposedBy: proposal.proposedBy, proposedAt: proposal.proposedAt,
                              review: proposal.review.map { Review(verdict: $0.verdict, by: $0.by, at: $0.at) })

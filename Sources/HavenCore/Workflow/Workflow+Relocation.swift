@@ -5,7 +5,7 @@ import Foundation
 extension Workflow {
     /// Records (or corrects) the case's travel and arrival. In Relocation, a recorded arrival
     /// moves the case to Integration through `confirmArrival`; in Integration the details stay
-    /// correctable, but the arrival cannot be taken back.
+    /// correctable; an arrival recorded by mistake is taken back by `undoArrival`.
     public static func recordRelocation(_ relocation: Relocation, on record: Case, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         try Capability.confirmArrival.require(actor)
@@ -18,7 +18,8 @@ extension Workflow {
         let allocated = record.stageHistory.last { $0.stage == .relocation }?.at.date ?? record.registeredAt.date
         var issues = RelocationValidation.issues(cleaned, allocatedOn: allocated, today: time.date)
         if record.stage == .integration, cleaned.arrivalDate == nil {
-            issues.append(ValidationIssue(field: "arrivalDate", message: "The case has arrived; correct the date, but it cannot be removed."))
+            issues.append(ValidationIssue(field: "arrivalDate", message: "The case has arrived: correct the date here; "
+                + "an arrival recorded by mistake is undone with t, Undo the arrival, saying why."))
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         var next = record
@@ -28,6 +29,29 @@ extension Workflow {
             next.defector.custody = .inHostCountry
             next = try perform(.confirmArrival, on: next, by: actor, at: time)
         }
+        return next
+    }
+
+    /// Takes back an arrival recorded by mistake: the case returns to Relocation with its
+    /// arrival date cleared (travel, departure and reception stay, to be corrected on the
+    /// travel form), the reason kept with the stage change, and `custody` saying where he is
+    /// now (the arrival had set it to the host country).
+    public static func undoArrival(on record: Case, custody: CustodyStatus?, reason: String, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        var issues: [ValidationIssue] = []
+        if custody == nil || custody == .inHostCountry {
+            issues.append(ValidationIssue(field: "custody", message: "Say where he is now, if not yet in the host country."))
+        }
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            issues.append(ValidationIssue(field: "reason", message: "Say why the arrival is undone: the record keeps it."))
+        }
+        // Stage, role and assignment first: their refusal says more than the form's.
+        try Capability.confirmArrival.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage == .integration else { throw .wrongStage(.undoArrival, current: record.stage) }
+        guard issues.isEmpty, let custody else { throw .invalid(issues) }
+        var next = try perform(.undoArrival, on: record, by: actor, at: time, reason: reason)
+        next.defector.custody = custody
         return next
     }
 }

@@ -13,6 +13,8 @@ public enum TransitionName: String, Codable, Sendable, CaseIterable {
     /// An approved allocation taken back before departure (a mistake, a change of circumstance).
     case reopenAllocation = "reopen-allocation"
     case confirmArrival = "confirm-arrival"
+    /// An arrival recorded by mistake taken back: the case returns to Relocation.
+    case undoArrival = "undo-arrival"
     case close
 
     public var title: String {
@@ -26,6 +28,7 @@ public enum TransitionName: String, Codable, Sendable, CaseIterable {
         case .approveAllocation: "Approve allocation"
         case .reopenAllocation: "Reopen allocation"
         case .confirmArrival: "Confirm arrival"
+        case .undoArrival: "Undo the arrival"
         case .close: "Close case"
         }
     }
@@ -137,6 +140,8 @@ public enum Workflow {
         StageTransition(name: .confirmArrival, from: [.relocation], to: .integration, capability: .confirmArrival),
         // After the arrival in the Move list: a reopening is the exception.
         StageTransition(name: .reopenAllocation, from: [.relocation], to: .allocation, capability: .approveAllocation),
+        // An arrival recorded by mistake, by those who record arrivals, saying why.
+        StageTransition(name: .undoArrival, from: [.integration], to: .relocation, capability: .confirmArrival),
         StageTransition(name: .close, from: [.intake, .screening, .decision, .allocation, .relocation, .integration],
                         to: .closed, capability: .closeCase),
     ]
@@ -154,7 +159,8 @@ public enum Workflow {
     ///
     /// - Parameters:
     ///   - closure: required for `close`; for `approveRefusal` it is derived from the proposal.
-    ///   - reason: required for `reopenAllocation`, kept as the review's comment.
+    ///   - reason: required for `reopenAllocation`, kept as the review's comment, and for
+    ///     `undoArrival`, kept with the stage change.
     ///   - today: the date against which intake validation runs.
     /// - Returns: the case in its new stage, with the change in its history.
     public static func perform(
@@ -215,6 +221,15 @@ public enum Workflow {
             next.relocation = Relocation()
         case .confirmArrival:
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }
+        case .undoArrival:
+            // What was recorded in the country since stands or falls with the arrival: it is
+            // ended first (the Integrate screen), so nothing is left pointing at a country he
+            // never reached. Travel and departure stay, to be corrected on the travel form.
+            if let live = liveInCountry(record) {
+                throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) has \(live): end them on the Integrate screen first.")])
+            }
+            guard !(reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(name) }
+            next.relocation.arrivalDate = nil
         case .close:
             guard let closure else { throw .reasonRequired(name) }
             // "Integration complete" with a job follow-up due or late would drop it unseen.
@@ -225,7 +240,8 @@ public enum Workflow {
             next.closure = closure
         }
         next.stage = transition.to
-        next.stageHistory.append(StageChange(stage: transition.to, at: time, by: actor.user, transition: name))
+        let why = name == .undoArrival ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        next.stageHistory.append(StageChange(stage: transition.to, at: time, by: actor.user, transition: name, reason: why))
         // A closed case meets nobody: what was still booked is cancelled, saying why.
         if next.stage == .closed {
             for index in next.appointments.indices where next.appointments[index].status == .scheduled {
@@ -244,16 +260,22 @@ public enum Workflow {
         if let left = record.relocation.departureDate {
             return "\(record.id) left on \(left): the allocation stands; record the arrival, or close the case saying why."
         }
+        if let live = liveInCountry(record) {
+            return "\(record.id) has \(live): end them on the Integrate screen first."
+        }
+        return nil
+    }
+
+    /// What is recorded as going on in the allocated country ("1 course seat, 2 jobs in DE"):
+    /// course seats held or waited for, open job applications, jobs not ended; nil when none.
+    public static func liveInCountry(_ record: Case) -> String? {
         let i = record.integration
         let live = [(i.enrolments.filter { [.waiting, .enrolled].contains($0.status) }.count, "course seat"),
                     (i.applications.filter { [.applied, .interview, .offer].contains($0.status) }.count, "open job application"),
                     (i.placements.filter { $0.endDate == nil }.count, "job")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
-        guard live.isEmpty else {
-            return "\(record.id) has \(live.joined(separator: ", ")) in \(record.allocatedCountry?.rawValue ?? "its country"): "
-                + "end them on the Integrate screen first."
-        }
-        return nil
+        guard !live.isEmpty else { return nil }
+        return "\(live.joined(separator: ", ")) in \(record.allocatedCountry?.rawValue ?? "its country")"
     }
 
     /// Records a proposed decision. Caseworkers and supervisors propose; only after screening.

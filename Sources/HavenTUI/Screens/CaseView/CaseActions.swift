@@ -187,6 +187,7 @@ enum CaseActions {
                        PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")") { now in
                            if name == .close { return [.push(closeCase(stored, context: context))] }
                            if name == .reopenAllocation { return [.push(RelocationActions.reopenAllocation(stored, context: context))] }
+                           if name == .undoArrival { return [.push(RelocationActions.undoArrival(stored, context: context))] }
                            // The arrival is recorded with its details, which moves the case on.
                            if name == .confirmArrival { return [.replace(RelocationActions.travel(stored, context: context))] }
                            do {

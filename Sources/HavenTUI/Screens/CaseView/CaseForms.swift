@@ -22,6 +22,7 @@ enum CaseForms {
             return CorrectionActions.correctScreening(stored, index: first, context: context)
         case "travel": return RelocationActions.travel(stored, context: context)
         case "reopen-allocation": return RelocationActions.reopenAllocation(stored, context: context)
+        case "undo-arrival" where record.stage == .integration: return RelocationActions.undoArrival(stored, context: context)
         case "preferences": return AllocationActions.preferences(stored, context: context)
         case "consent": return FamilyActions.consentForm(stored, context: context)
         case "member.add": return FamilyActions.addMember(stored, context: context)

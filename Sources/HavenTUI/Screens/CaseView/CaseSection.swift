@@ -162,6 +162,9 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             lines.append(field("Arrived", date(r.arrivalDate)))
             lines.append(field("Reception", r.receptionPlace))
             lines.append(field("Met by", r.metBy))
+            for undone in record.stageHistory where undone.transition == .undoArrival {
+                lines.append(field("Arrival undone", "by \(undone.by), \(undone.at.date)" + (undone.reason.map { ": \($0)" } ?? "")))
+            }
             return lines
         case .integration:
             return IntegrationLines(record: record, today: today, occupations: reference?.occupations).lines(field: field)

@@ -100,7 +100,7 @@ public struct CaseViewScreen: Screen {
             (may(.recordPublicityConsent) && record.stage != .closed, "c", .publicity, "Consent",
              "Consent to publicity: record what may be told, or withdraw it"),
             (!CaseActions.moves(for: record, role: context.role).isEmpty, "t", .moveStage, "Stage",
-             "Move the case on: submit, complete screening, reopen, arrival, close"),
+             "Move the case on: submit, complete screening, reopen, arrival (or undo one), close"),
             (may(.reassignCases) && record.stage != .closed, "o", .reassign, "Reassign", "Give the case to another caseworker"),
             (may(.restrictCases) && record.stage != .closed, "R", .restrict, nil,
              "Restrict the case to a named team (names masked for everyone else), change the team, or lift it"),

@@ -90,4 +90,28 @@ enum RelocationActions {
             }
         }.keeping("reopen-allocation", on: stored)
     }
+
+    /// An arrival recorded by mistake taken back, saying why and where he is now: the case
+    /// returns to Relocation, its travel and departure kept for correcting (`undoArrival`).
+    static func undoArrival(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let record = stored.record
+        let arrived = record.relocation.arrivalDate.map { " on \($0)" } ?? ""
+        let places = [FormOption("", "— where is he now? —")]
+            + FormOption.all(CustodyStatus.self).filter { $0.value != CustodyStatus.inHostCountry.rawValue }
+        var sections = [Form.Section(title: "Undo the arrival\(arrived) in \(record.allocatedCountry?.rawValue ?? "the country")", fields: [
+            FormField("custody", "Where he is now", .choice(places), hint: "the arrival had set it to the host country"),
+            FormField("reason", "Reason", .text(maximumLength: 1000), hint: "why the arrival is taken back"),
+        ])]
+        if let live = Workflow.liveInCountry(record) {
+            sections.append(Form.Section(title: "First end \(live) on the Integrate screen (i)", fields: []))
+        }
+        return FormScreen(title: "Undo arrival", heading: "\(record.id) back to Relocation, travel and departure kept · Ctrl-S",
+                          form: Form(sections: sections)) { form, now in
+            let custody = CustodyStatus(rawValue: form.value("custody"))
+            let reason = form.value("reason")
+            return IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.undoArrival(on: record, custody: custody, reason: reason, by: context.actor, at: now)
+            }
+        }.keeping("undo-arrival", on: stored)
+    }
 }
