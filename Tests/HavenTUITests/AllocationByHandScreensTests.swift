@@ -315,11 +315,63 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(overridden.allocation?.familyUnity?.hasPrefix("As proposed to DE: ") ?? true, overridden.allocation?.familyUnity ?? "")
     }
 
+    /// From the walk: an override refused because the proposal was withdrawn meanwhile said
+    /// "Not approved: Nothing saved: the proposal changed, now no proposal; …", cut at 80
+    /// columns, and Esc then dropped the typed reason unasked.
+    func testAnOverrideLostToAWithdrawalSaysSoInOneLineAndEscAsksBeforeDroppingTheReason() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("x"), .down, .enter])
+        pieter.type("Сестра жены в Утрехте")
+        anna.press([.character("p"), .character("W"), .character("y")])
+        XCTAssertNil(try store.load(id).record.allocation)
+        pieter.press([.enter])
+        let refusal = try XCTUnwrap(pieter.status?.text)
+        XCTAssertEqual(refusal, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.")
+        XCTAssertLessThanOrEqual(refusal.count + 1, 80, "the whole refusal fits the status line")
+        XCTAssertEqual(try store.load(id).record.stage, .allocation, "nothing saved")
+        // Esc asks; n keeps the reason as typed, y puts it away.
+        pieter.press([.escape])
+        XCTAssertEqual(pieter.status?.text, "Put away the reason you typed? y puts it away, n keeps it.")
+        pieter.press([.character("x")])
+        pieter.press([.character("n")])
+        XCTAssertEqual((pieter.topScreen as? AllocationChoiceScreen)?.reason?.text, "Сестра жены в Утрехте", "kept, the stray key not typed")
+        pieter.press([.escape, .character("y")])
+        XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason)
+        XCTAssertEqual(pieter.status?.text, "Nothing approved.")
+        // With nothing typed, Esc asks nothing.
+        pieter.press([.enter])
+        pieter.press([.escape])
+        XCTAssertEqual(pieter.status?.text, "Nothing approved.")
+    }
+
     func testAnOverrideDraftKeepsTheProposalItWasWrittenAgainst() {
         let seen = ProposalSeen(.allocation(CountryCode("DE")!), proposedBy: "anna.k", proposedAt: Self.tick)
         let text = AllocationChoiceScreen.encode(seen)
         XCTAssertEqual(text.flatMap(AllocationChoiceScreen.decode), seen)
         XCTAssertNil(AllocationChoiceScreen.decode("DE|anna.k"), "a damaged value gives none, not another proposal")
+    }
+
+    /// From the walk: a kept override read back showed "Proposal seen: NL|tomasz.w|…".
+    func testAKeptOverrideReadsBackTheProposalInWords() throws {
+        let store = try makeStore()
+        var pieter = app("pieter.v", store)
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        openCase(&pieter)
+        pieter.press([.character("x"), .down, .enter])
+        pieter.type("Сестра жены в Утрехте")
+        let draft = try XCTUnwrap(pieter.topScreen.formDraft)
+        let text = draft.readBack()
+        let proposedAt = try XCTUnwrap(try store.load(id).record.allocation?.proposedAt)
+        XCTAssertTrue(text.contains("Reason: Сестра жены в Утрехте"), text)
+        XCTAssertTrue(text.contains("Written against: an allocation to DE by anna.k (\(proposedAt.minuteText))"), text)
+        XCTAssertFalse(text.contains("|"), text)
     }
 
     func testALowerScoreIsProposedOnlyWithAReasonKeptInTheExplanation() throws {

@@ -61,6 +61,17 @@ public struct ProposalSeen: Hashable, Sendable {
         }
         return what + (proposedBy.map { " by \($0)" } ?? "") + (proposedAt.map { " (\($0.minuteText))" } ?? "")
     }
+
+    /// The proposal named short, for a refusal that must fit a status line at 80 columns:
+    /// "anna.k's proposal of DE", "anna.k's proposal to refuse", "the story".
+    public var shortDescription: String {
+        let whose = proposedBy.map { "\($0)'s proposal" } ?? "the proposal"
+        return switch subject {
+        case let .decision(outcome): "\(whose) to \(outcome == .exclude ? "exclude" : outcome.rawValue)"
+        case let .allocation(country): "\(whose) of \(country)"
+        case .story: "the story"
+        }
+    }
 }
 
 extension Workflow {
@@ -69,6 +80,7 @@ extension Workflow {
         guard let seen, seen != current else { return }
         // A story shown from an older summary (no digest) is named by its day alone.
         if case let .story(given, nil) = seen.subject, case let .story(currentGiven, _)? = current?.subject, given == currentGiven { return }
-        throw .proposalChanged(seen: seen.description, now: current?.description ?? "no proposal")
+        // No proposal now: named short, so the refusal fits a status line.
+        throw .proposalChanged(seen: current == nil ? seen.shortDescription : seen.description, now: current?.description)
     }
 }

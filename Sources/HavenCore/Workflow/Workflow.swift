@@ -65,7 +65,9 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case closed(CaseID)
     case proposalPending(CaseID)
     /// The proposal changed between being shown to the reviewer and the review.
-    case proposalChanged(seen: String, now: String)
+    /// `now` nil: no proposal waits any more (withdrawn, or reviewed by someone else); `seen`
+    /// is then named short (`ProposalSeen.shortDescription`).
+    case proposalChanged(seen: String, now: String?)
     /// An undo that would take back more than the session's own correctable change.
     case cannotUndo(String)
     /// The defector's preferences cannot change now: why (`Workflow.preferencesRefusal`).
@@ -112,9 +114,11 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .closed(id): "\(id) is closed."
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
         case let .cannotUndo(why): "That change cannot be undone: \(why). Correct it instead."
-        case let .proposalChanged(seen, now):
-            // What matters first: a status line at 80 columns cut "Nothing saved" off the end.
+        // What matters first: a status line at 80 columns cut "Nothing saved" off the end.
+        case let .proposalChanged(seen, now?):
             "Nothing saved: the proposal changed, now \(now); you saw \(seen)."
+        case let .proposalChanged(seen, nil):
+            "Nothing saved: \(seen) was withdrawn or reviewed meanwhile."
         case let .preferencesSettled(reason): reason
         case let .notYourProposal(id, country, proposedBy):
             "Only \(proposedBy), who proposed \(country) for \(id), can change or withdraw it; a supervisor can return it."

@@ -20,6 +20,7 @@ public struct AllocationChoiceScreen: Screen {
 
     public enum Action: Sendable {
         case up, down, pageUp, pageDown, top, bottom, propose, saveReason, cancelReason, withdraw, confirmWithdraw, keepProposal
+        case askCancelReason, keepReason
     }
 
     public private(set) var stored: StoredCase
@@ -35,6 +36,8 @@ public struct AllocationChoiceScreen: Screen {
     var pageRows = 10
     /// A withdrawal was asked of the store (what its reply says).
     var withdrawing = false
+    /// Esc was pressed on a typed reason: y puts it away, n keeps it.
+    public private(set) var cancelAsked = false
     /// W was pressed on this proposal: y withdraws it, n keeps it.
     public private(set) var withdrawAsked: CountryCode?
     /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
@@ -68,33 +71,6 @@ public struct AllocationChoiceScreen: Screen {
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { reason != nil }
     public var hasUnsavedWork: Bool { !(reason?.text.isEmpty ?? true) }
-    /// A reason being written for a country is kept as a draft of this case's choice.
-    public var formDraft: FormDraft? {
-        FormDraft(form: overriding == nil ? "allocation-choice" : "allocation-override", title: "\(title) \(stored.record.id)",
-                  savedAt: Timestamp(secondsSinceEpoch: 0),
-                  values: ["country": reasonFor?.rawValue ?? "", "reason": reason?.text ?? "",
-                           // The proposal an override was written against: a restored one is refused if it changed.
-                           "seen": seenText],
-                  focus: "reason", editing: stored.record.id, basedOn: stored.version,
-                  baseValues: ["country": "", "reason": "", "seen": seenText],
-                  labels: ["country": "Country", "reason": "Reason", "seen": "Proposal seen"])
-    }
-
-    /// The proposal an override answers, as its draft keeps it (never counted as typed).
-    var seenText: String { overriding.flatMap { $0.seen.flatMap(Self.encode) } ?? "" }
-
-    /// "DE|anna.k|1764580000": an allocation proposal as seen, kept in a draft.
-    static func encode(_ seen: ProposalSeen) -> String? {
-        guard case let .allocation(country) = seen.subject, let by = seen.proposedBy, let at = seen.proposedAt else { return nil }
-        return "\(country.rawValue)|\(by.rawValue)|\(at.secondsSinceEpoch)"
-    }
-
-    static func decode(_ text: String) -> ProposalSeen? {
-        let parts = text.split(separator: "|").map(String.init)
-        guard parts.count == 3, let country = CountryCode(parts[0]), let by = UserName(parts[1]), let seconds = Int64(parts[2]) else { return nil }
-        return ProposalSeen(.allocation(country), proposedBy: by, proposedAt: Timestamp(secondsSinceEpoch: seconds))
-    }
-
     /// A reason left unsaved by a session that is over: back, for the same country.
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         guard let text = draft.values["reason"], !text.isEmpty, let country = CountryCode(draft.values["country"] ?? "") else { return [] }
@@ -108,11 +84,15 @@ public struct AllocationChoiceScreen: Screen {
             return KeyTable(KeyBinding.yesNo(.confirmWithdraw, "Withdraw", "Withdraw the proposal: the case is back in the allocation queue",
                                              no: .keepProposal, "Keep", "Keep the proposal waiting for approval"))
         }
+        if cancelAsked {
+            return KeyTable(KeyBinding.yesNo(.cancelReason, "Discard", "Put the typed reason away; nothing is saved",
+                                             no: .keepReason, "Keep", "Keep the reason and go on typing"))
+        }
         if reason != nil {
             return KeyTable([
                 KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: verb,
                            help: overriding == nil ? "Propose the country with this reason" : "Approve the case into the country, with this reason"),
-                KeyBinding([.escape], .cancelReason, label: "Cancel", help: "Put the reason away; nothing is saved"),
+                KeyBinding([.escape], .askCancelReason, label: "Cancel", help: "Put the reason away (asks first if anything is typed); nothing is saved"),
             ])
         }
         return KeyTable([
@@ -210,7 +190,15 @@ public struct AllocationChoiceScreen: Screen {
             }
             actedOn = ownPending
             return [propose(country, reason: text)]
+        case .askCancelReason:
+            guard reason?.text.trimmingCharacters(in: .whitespaces).isEmpty == false else { return handle(.cancelReason) }
+            cancelAsked = true
+            return [.status("Put away the reason you typed? y puts it away, n keeps it.", .warning)]
+        case .keepReason:
+            cancelAsked = false
+            return [.status("Kept your reason; Enter \(verb.lowercased())s.", .info)]
         case .cancelReason:
+            cancelAsked = false
             reason = nil
             reasonFor = nil
             return [.status(overriding == nil ? "Nothing proposed." : "Nothing approved.", .info)]
@@ -251,6 +239,7 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
+        guard !cancelAsked else { return [] }
         guard var field = reason, field.handle(key) else { return nil }
         reason = field
         return []
@@ -280,7 +269,7 @@ public struct AllocationChoiceScreen: Screen {
             if let (_, why) = refused.first {
                 defer { withdrawing = false }
                 // "Not proposed: Nothing changed: …" said nothing twice.
-                let reason = why.hasPrefix("Nothing changed: ") ? String(why.dropFirst(17)) : why
+                let reason = ["Nothing changed: ", "Nothing saved: "].first { why.hasPrefix($0) }.map { String(why.dropFirst($0.count)) } ?? why
                 return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(reason)", .error)]
             }
             guard !saved.isEmpty else { return [] }
