@@ -227,4 +227,40 @@ final class AuditWordingTests: XCTestCase {
         XCTAssertEqual(line("integration.mentorIsNative", nil, "true", in: record), "Integration · Mentor is native: — → yes")
         XCTAssertEqual(line("correctionOf", nil, "\"HV-000002\"", in: record), "Case · Correction of: — → HV-000002")
     }
+
+    /// From the walk: a withdrawal read as the returns kept removed and added again, a
+    /// "Why not the runner-up: — → —", and never said "withdrawn". Now it says so, naming the
+    /// country, and the returns (moved, the same words) and the empty text are left out.
+    func testAWithdrawalReadsAsWithdrawnWithoutTheMovedReturnsOrEmptyChanges() throws {
+        let anna = Fixtures.anna, now = Fixtures.now
+        func planned(_ record: Case, _ code: String) -> PlannedAllocation {
+            PlannedAllocation(caseID: record.id, country: CountryCode(code)!, factors: [], runnerUp: nil, runnerUpFactors: [],
+                              runnerUpReason: "", groupedWith: [])
+        }
+        var record = try Fixtures.caseIn(.allocation)
+        record = try Workflow.proposeAllocation(planned(record, "FR"), on: record, by: anna, at: now)
+        record = try Workflow.returnAllocation(on: record, comment: "Жена в Берлине", by: Fixtures.maria, at: now)
+        record = try Workflow.proposeAllocation(planned(record, "DE"), on: record, by: anna, at: now)
+        let withdrawn = try Workflow.withdrawAllocation(on: record, by: anna, at: now)
+        let changes = CaseDiff.changes(from: record, to: withdrawn)
+        XCTAssertTrue(changes.contains { $0.field.hasPrefix("returnedAllocations") }, "the trail keeps the move")
+        let entry = AuditEntry(sequence: 9, at: now, user: anna.user, caseID: record.id, version: CaseVersion(5), changes: changes)
+        XCTAssertEqual(AuditWording(record: withdrawn).describe(entry).map(\.line), [
+            "Allocation · Proposed country, withdrawn: DE → —",
+            "Allocation · Proposed at: \(now.minuteText) → —",
+            "Allocation · Proposed by: anna.k → —",
+        ])
+        // The next proposal takes the returns back: also a move, also left out; the country is not "withdrawn".
+        let again = try Workflow.proposeAllocation(planned(withdrawn, "NL"), on: withdrawn, by: anna, at: now)
+        let back = AuditEntry(sequence: 10, at: now, user: anna.user, caseID: record.id, version: CaseVersion(6),
+                              changes: CaseDiff.changes(from: withdrawn, to: again))
+        let lines = AuditWording(record: again).describe(back).map(\.line)
+        XCTAssertTrue(lines.contains("Allocation · Proposed country: — → NL"), "\(lines)")
+        XCTAssertFalse(lines.contains { $0.contains("Returned before") || $0.contains("— → —") }, "\(lines)")
+        // A value that only went (or only came) is still told.
+        let returned = try Workflow.returnAllocation(on: again, comment: "Нет мест с медпомощью", by: Fixtures.maria, at: now)
+        let told = AuditWording(record: returned).describe(AuditEntry(sequence: 11, at: now, user: "maria.s", caseID: record.id,
+                                                                     version: CaseVersion(7), changes: CaseDiff.changes(from: again, to: returned)))
+        XCTAssertTrue(told.contains { $0.line.contains("Нет мест с медпомощью") }, "\(told.map(\.line))")
+    }
 }

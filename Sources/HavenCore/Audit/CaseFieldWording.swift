@@ -179,7 +179,10 @@ extension AuditWording {
         }
         let factorName: ValueKind = .choice { AllocationFactorKind(rawValue: $0)?.title }
         switch pattern {
-        case "allocation.country": return CaseField(section, "Proposed country")
+        case "allocation.country":
+            // Only a withdrawal removes a proposal's country (a reopening keeps it, returned).
+            let change = at.siblings[at.path.text]
+            return CaseField(section, change?.before != nil && change?.after == nil ? "Proposed country, withdrawn" : "Proposed country")
         case "allocation.factors[].name": return CaseField(section, "factor", factorName)
         case "allocation.factors[].contribution": return CaseField(section, "\(factor("factor")) points", .number)
         case "allocation.factors[].detail": return CaseField(section, "\(factor("factor")) detail")

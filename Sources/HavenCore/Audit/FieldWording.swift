@@ -63,13 +63,42 @@ public struct AuditWording: Sendable {
 
     /// Every change of `entry`, in its order; a sum of money changed in both amount and
     /// currency is one change.
+    /// An empty value that became another empty one ("Why not the runner-up: — → —") is left
+    /// out, and so are the returns a withdrawal moves from the proposal to the case and the
+    /// next proposal takes back (`allocation.returnedBefore`, `returnedAllocations`): one line
+    /// says each went, another that it came, in the same words.
     public func describe(_ entry: AuditEntry) -> [FieldWording] {
         var sums: Set<String> = []
-        return entry.changes.compactMap { change in
+        let lines = entry.changes.compactMap { change -> FieldWording? in
             let wording = describe(change, in: entry)
             guard let dot = change.field.lastIndex(of: "."),
                   ["minorUnits", "currency"].contains(change.field[change.field.index(after: dot)...]) else { return wording }
             return sums.insert(String(change.field[..<dot])).inserted ? wording : nil
+        }.filter { $0.isWithheld || $0.before != ValueWording.none || $0.after != ValueWording.none }
+        struct Moved: Hashable { var section, label, value: String }
+        var gone: [Moved: Int] = [:]
+        var came: [Moved: Int] = [:]
+        func isReturn(_ line: FieldWording) -> Bool {
+            !line.isWithheld && (line.field.hasPrefix("allocation.returnedBefore[") || line.field.hasPrefix("returnedAllocations["))
+        }
+        for line in lines where isReturn(line) {
+            if line.after == ValueWording.none { gone[Moved(section: line.section, label: line.label, value: line.before), default: 0] += 1 }
+            if line.before == ValueWording.none { came[Moved(section: line.section, label: line.label, value: line.after), default: 0] += 1 }
+        }
+        var pairs = gone.reduce(into: [Moved: Int]()) { $0[$1.key] = min($1.value, came[$1.key] ?? 0) }.filter { $0.value > 0 }
+        guard !pairs.isEmpty else { return lines }
+        var dropGone = pairs
+        return lines.filter { line in
+            guard isReturn(line) else { return true }
+            if line.after == ValueWording.none, let left = dropGone[Moved(section: line.section, label: line.label, value: line.before)], left > 0 {
+                dropGone[Moved(section: line.section, label: line.label, value: line.before)] = left - 1
+                return false
+            }
+            if line.before == ValueWording.none, let left = pairs[Moved(section: line.section, label: line.label, value: line.after)], left > 0 {
+                pairs[Moved(section: line.section, label: line.label, value: line.after)] = left - 1
+                return false
+            }
+            return true
         }
     }
 
