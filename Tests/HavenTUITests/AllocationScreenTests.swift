@@ -69,7 +69,7 @@ final class AllocationScreenTests: XCTestCase {
         maria.press([.character("r"), .character("y")])
         let progress = runJob(&maria)
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading recent grants for the forecast") }, "\(progress)")
-        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · look-ahead, optimal · 60 to approve")
+        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · look-ahead, optimal · 60 for another supervisor")
         let proposal = try XCTUnwrap(store.load(CaseID(number: 1)).record.allocation)
         XCTAssertEqual(proposal.country, CountryCode("DE"))
         XCTAssertEqual(proposal.batch, "batch of 60, look-ahead: optimal")
@@ -87,7 +87,7 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(maria.isWorking)
         let progress = runJob(&maria)
         XCTAssertFalse(progress.contains { $0.contains("recent grants") }, "\(progress)")
-        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 to approve")
+        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 for another supervis…")
         let proposal = try XCTUnwrap(store.load(CaseID(number: 1)).record.allocation)
         XCTAssertEqual(proposal.batch, "batch of 60: optimal")
     }
@@ -101,7 +101,8 @@ final class AllocationScreenTests: XCTestCase {
         // It asks first (it writes a proposal for every case waiting); n runs nothing.
         maria.press([.character("r")])
         XCTAssertFalse(maria.isWorking)
-        XCTAssertEqual(maria.status?.text, "Run the batch for all 60 waiting? y: yes · l: yes, no look-ahead · n: no")
+        XCTAssertTrue(maria.lines.last!.contains("y Run the batch") && maria.lines.last!.contains("n Cancel"), maria.lines.last!)
+        XCTAssertEqual(maria.status?.text, "Propose a country for all 60 waiting, for another supervisor to approve?")
         maria.press([.character("n")])
         XCTAssertFalse(maria.isWorking)
         XCTAssertEqual(maria.status?.text, "The batch did not run; nothing was proposed.")
@@ -114,9 +115,10 @@ final class AllocationScreenTests: XCTestCase {
         let screen = maria.lines
         // No case here has a decision: nothing to forecast from, and the line says so beside
         // the score (the reason, at its end, is cut at 80 columns; wider, it is whole).
-        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 to approve · no look…")
+        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 for another supervis…")
         XCTAssertTrue(maria.status?.text.hasSuffix(" · no look-ahead: 0 granted in 26 weeks, 30 needed") ?? false, maria.status?.text ?? "")
-        XCTAssertTrue(screen[1].contains("0 waiting · 60 to approve · 20 of 80 places free"), screen[1])
+        // maria ran it: the proposals are hers, for another supervisor (four eyes).
+        XCTAssertTrue(screen[1].contains("0 waiting · 0 to approve (+60 yours) · 20 of 80 places free"), screen[1])
         // The German speakers got Germany; the places show as held.
         XCTAssertTrue(screen[5].hasPrefix(">DE  Germany             40     0    30    10  "), screen[5])
         XCTAssertTrue(screen[5].contains("▒"), screen[5])

@@ -134,7 +134,7 @@ public struct AllocationJob: BackgroundJob {
                 // why it was skipped after the count.
                 let skipped = run!.lookAheadSkipped(queue: profiles, poolRead: pool.count)
                 var message = AllocationRun.shortSummary(result!, queued: run!.queue.count, noLookAhead: !lookAhead || skipped != nil)
-                    + " · \(saved) to approve"
+                    + " · \(saved) for another supervisor"
                 if let skipped { message += " · " + skipped }
                 // What was not saved comes first: at 80 columns the end of the line is cut.
                 if let (id, reason) = refused.first { message = "\(refused.count) not saved (first \(id): \(reason)) · " + message }

@@ -166,7 +166,8 @@ public struct AllocationScreen: Screen {
             guard !queue.isEmpty else { return [.status("No granted case is waiting for a country.", .info)] }
             runAsked = true
             let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
-            return [.status("Run the batch for \(cases) waiting? y: yes · l: yes, no look-ahead · n: no", .warning)]
+            // The proposals are the runner's: another supervisor approves them (four eyes).
+            return [.status("Propose a country for \(cases) waiting, for another supervisor to approve?", .warning)]
         case .approve: return review.approve(selectedCase)
         case .returnProposal: return review.returnProposal(selectedCase)
         case .overrideAllocation: return review.overrideAllocation(selectedCase)
@@ -298,7 +299,11 @@ public struct AllocationScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         let free = uses.reduce(0) { $0 + $1.free }
         let quota = uses.reduce(0) { $0 + $1.country.quota }
-        canvas.put(" \(queue.count) waiting · \(proposals.count) to approve · \(free) of \(quota) places free",
+        // Only others' proposals are the reader's to approve (four eyes): their own, a batch's
+        // they ran among them, are counted apart.
+        let mine = context.may(.approveAllocation) ? proposals.count { $0.allocation?.proposedBy == context.user } : 0
+        let approvals = mine == 0 ? "\(proposals.count) to approve" : "\(proposals.count - mine) to approve (+\(mine) yours)"
+        canvas.put(" \(queue.count) waiting · \(approvals) · \(free) of \(quota) places free",
                    x: area.x, y: area.y, width: area.width, style: .heading)
         var x = area.x + 1
         for candidate in Pane.allCases {
