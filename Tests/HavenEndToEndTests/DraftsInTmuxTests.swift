@@ -123,7 +123,7 @@ final class DraftsInTmuxTests: XCTestCase {
         // The save meets the first one's: reloaded and merged at once, the clash asked about.
         try second.press("C-s")
         second.waitFor("both values, theirs with who and when") {
-            $0.contains("changed by you and by root") && $0.contains("theirs   Астма") && $0.contains("yours    Диабет")
+            $0.contains("changed here and by root meanwhile") && $0.contains("theirs   Астма") && $0.contains("yours    Диабет")
                 && $0.contains("Theirs: the case as root last saved it")
         }
         try second.press("Enter")

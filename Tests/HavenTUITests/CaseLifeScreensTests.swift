@@ -121,6 +121,33 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertTrue(allocation.contains("Arrival undone") && allocation.contains("Записано не в то дело"), allocation)
     }
 
+    /// From the walk: in Relocation the help listed p as "Propose a decision", and G did nothing.
+    func testTheCaseViewHelpSpeaksOfTheAllocationInRelocationAndGReachesTheEnd() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        let view = try XCTUnwrap(app.topScreen as? CaseViewScreen)
+        let help = view.keyTable.helpSection(title: "Case").entries.map(\.text)
+        XCTAssertFalse(help.contains { $0.contains("Propose a decision") }, "\(help)")
+        XCTAssertTrue(help.contains { $0.hasPrefix("Propose a host country") && $0.contains("is approved; a supervisor reopens it (t)") }, "\(help)")
+        app.press([.character("p")])
+        XCTAssertEqual(app.status?.text, "The allocation of HV-000001 is approved; a supervisor reopens it (t), before departure, to change it.")
+        // A section longer than the screen: G shows its end, g its top.
+        let loaded = try store.load(CaseID(number: 1))
+        var noted = loaded.record
+        noted.notes = (0..<30).map { Note(author: "anna.k", at: Self.tick, text: "Заметка \($0)") }
+        _ = try store.save(noted, basedOn: loaded.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        app.press([.character("r")])
+        app.press([.character(CaseSection.notes.key)])
+        app.press([.character("G")])
+        let end = try XCTUnwrap(app.topScreen as? CaseViewScreen)
+        XCTAssertGreaterThan(end.scroll, 0)
+        let last = try XCTUnwrap(end.lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+        XCTAssertTrue(app.lines.contains { $0.contains(last.trimmingCharacters(in: .whitespaces)) }, "\(last)\n" + app.lines.joined(separator: "\n"))
+        app.press([.character("g")])
+        XCTAssertEqual((app.topScreen as? CaseViewScreen)?.scroll, 0)
+    }
+
     func testQuittingWithSomethingTypedAsksAndNamesIt() throws {
         let store = try makeStore()
         var app = app("anna.k", store)

@@ -76,6 +76,8 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertTrue(lines.contains("theirs   2026-12-22"), lines)
         XCTAssertTrue(lines.contains("yours    2026-12-20"), lines)
         XCTAssertTrue(lines.contains("the case as anna.k last saved it, 2026-11-24"), lines)
+        // The same user in two sessions: not "by you and by anna.k" (from the walk).
+        XCTAssertTrue(lines.contains("1 field changed here and by anna.k meanwhile"), lines)
         mine.press([.enter])
         XCTAssertEqual(mine.topScreen.title, "Conflict", "nothing is settled until chosen")
         mine.press([.character("t"), .enter])

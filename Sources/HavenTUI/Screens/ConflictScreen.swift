@@ -97,7 +97,7 @@ public struct ConflictScreen: Screen {
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
-        canvas.put(" \(what): \(clashes.count) field\(clashes.count == 1 ? "" : "s") changed by you and by \(savedBy)",
+        canvas.put(" \(what): \(clashes.count) field\(clashes.count == 1 ? "" : "s") changed here and by \(savedBy) meanwhile",
                    x: area.x, y: area.y, width: area.width, style: .heading)
         canvas.put(" Theirs: the case as \(savedBy) last saved it, \(savedAt.minuteText) UTC.",
                    x: area.x, y: area.y + 1, width: area.width, style: .muted)

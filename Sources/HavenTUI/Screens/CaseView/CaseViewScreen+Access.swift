@@ -1,6 +1,19 @@
 import HavenCore
 
 extension CaseViewScreen {
+    /// A caseworker's view (tests of the reading side).
+    public init(stored: StoredCase, history: [AuditEntry], today: CalendarDate, author: UserName,
+                clock: @escaping @Sendable () -> Timestamp, reference: ReferenceData? = nil, role: Role = .caseworker) {
+        self.init(stored: stored, history: history,
+                  context: SessionContext(user: author, today: today, storeDescription: "", role: role, clock: clock, reference: reference))
+    }
+
+    /// A note being written is kept as a draft of this case's note.
+    public var formDraft: FormDraft? {
+        FormDraft(form: "note", title: "Note on \(stored.record.id)", savedAt: now, values: ["note": note?.text ?? ""], focus: "note",
+                  editing: stored.record.id, basedOn: stored.version, baseValues: ["note": ""], labels: ["note": "Note"])
+    }
+
     /// Shows `next`; the first time this view shows the history, the access log records it.
     mutating func showing(_ next: CaseSection) -> [Command] {
         show(next)
@@ -25,6 +38,8 @@ extension CaseViewScreen {
             let transition: TransitionName = if case .allocation = pending { .approveAllocation } else { .approveGrant }
             let reviewer = context.may(transition == .approveAllocation ? .approveAllocation : .reviewDecision)
             return reviewer && ownProposalWaiting ? WorkflowError.ownProposal(transition).description : "Approving is for a supervisor."
+        case .allocation(.propose) where record.stage > .allocation:
+            return "The allocation of \(record.id) is approved; a supervisor reopens it (t), before departure, to change it."
         case .allocation(.propose), .proposeDecision where record.stage == .allocation, .amendDecision where record.stage == .allocation:
             if pendingApproval != nil {
                 return "Only its proposer, \(record.allocation?.proposedBy.rawValue ?? "another"), can change or withdraw this allocation."

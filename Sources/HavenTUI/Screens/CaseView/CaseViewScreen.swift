@@ -9,7 +9,7 @@ public struct CaseViewScreen: Screen {
     public enum Action: Sendable, Equatable {
         case nextSection, previousSection, section(Int)
         case scrollDown, scrollUp, pageDown, pageUp
-        case addNote, saveNote, cancelNote, reload, edit
+        case addNote, saveNote, cancelNote, reload, edit, top, bottom
         case integration, family, publicity, appointments, restrict
         case recordScreening, amendDecision, undo, travel, moveStage, proposeDecision, approveDecision, returnDecision, overrideAllocation, reassign
         case confirmApproval, cancelApproval, discardNote, keepNote
@@ -45,13 +45,6 @@ public struct CaseViewScreen: Screen {
         self.stored = stored
         self.history = history
         self.context = context
-    }
-
-    /// A caseworker's view (tests of the reading side).
-    public init(stored: StoredCase, history: [AuditEntry], today: CalendarDate, author: UserName,
-                clock: @escaping @Sendable () -> Timestamp, reference: ReferenceData? = nil, role: Role = .caseworker) {
-        self.init(stored: stored, history: history,
-                  context: SessionContext(user: author, today: today, storeDescription: "", role: role, clock: clock, reference: reference))
     }
 
     /// The casework keys this role can use on this case now: each stands for a capability and
@@ -111,7 +104,9 @@ public struct CaseViewScreen: Screen {
         // A casework key not open here stays in the table, disabled with the reason, so
         // pressing it says why instead of doing nothing (one reason a key).
         var named = Set(usable.map(\.1))
-        let refused = offers.filter { !$0.0 && named.insert($0.1).inserted }
+        // From Allocation on, p is about the allocation, not the decision.
+        let refused = offers.filter { !$0.0 && !(record.stage >= .allocation && [.proposeDecision, .amendDecision].contains($0.2))
+            && named.insert($0.1).inserted }
         return usable.map { KeyBinding([.character($0.1)], $0.2, label: $0.3, help: $0.4) }
             + refused.map { KeyBinding([.character($0.1)], $0.2, help: $0.4, disabled: notOpen(to: $0.2)) }
     }
@@ -126,11 +121,6 @@ public struct CaseViewScreen: Screen {
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { note != nil }
     public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) }
-    /// A note being written is kept as a draft of this case's note.
-    public var formDraft: FormDraft? {
-        FormDraft(form: "note", title: "Note on \(stored.record.id)", savedAt: now, values: ["note": note?.text ?? ""], focus: "note",
-                  editing: stored.record.id, basedOn: stored.version, baseValues: ["note": ""], labels: ["note": "Note"])
-    }
 
     /// A note left unsaved by a session that is over: back in its field, where Esc asks before
     /// throwing it away (held back for `n`, it was lost when the case was left with q).
@@ -164,6 +154,8 @@ public struct CaseViewScreen: Screen {
             KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
             KeyBinding([.pageDown, .character(" ")], .pageDown, help: "Next page"),
             KeyBinding([.pageUp, .character("b")], .pageUp, help: "Previous page"),
+            KeyBinding([.home, .character("g")], .top, help: "The top of the section"),
+            KeyBinding([.end, .character("G")], .bottom, help: "The end of the section"),
         ] + CaseSection.allCases.map { section in
             KeyBinding([.character(section.key)], .section(section.rawValue), help: "Show \(section.title)")
         })
@@ -210,6 +202,8 @@ public struct CaseViewScreen: Screen {
         case .scrollDown: scroll += 1
         case .scrollUp: scroll -= 1
         case .pageDown: scroll += page
+        case .top: scroll = 0
+        case .bottom: scroll = lines.count
         case .pageUp: scroll -= page
         case .addNote:
             note = TextField(maximumLength: 2000)
