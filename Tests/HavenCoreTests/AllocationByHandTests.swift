@@ -140,6 +140,41 @@ final class AllocationByHandTests: XCTestCase {
                           linkedCases: Set(linked.map { CaseID(number: $0) }))
     }
 
+    /// From the walk: a batch's proposals were the runner's alone, so the caseworker, who knows
+    /// the person, could neither change nor withdraw one. Now the case's caseworker may; nobody
+    /// else but the runner; and the caseworker's replacement is theirs, for any other
+    /// supervisor to review, the runner too.
+    func testTheCaseworkerAmendsOrWithdrawsABatchProposalOnTheirCase() throws {
+        let granted = try Fixtures.caseIn(.allocation)
+        XCTAssertEqual(granted.assignedTo, "anna.k")
+        var batch = PlannedAllocation(caseID: granted.id, country: code("DE"), factors: [], runnerUp: nil, runnerUpFactors: [],
+                                      runnerUpReason: "", groupedWith: [])
+        batch.batch = "batch of 60: optimal"
+        let proposed = try Workflow.proposeAllocation(batch, on: granted, by: Fixtures.maria, at: Fixtures.now)
+        XCTAssertTrue(proposed.mayAmendAllocation("anna.k"))
+        XCTAssertTrue(proposed.mayAmendAllocation("maria.s"))
+        XCTAssertFalse(proposed.mayAmendAllocation("pieter.v"))
+        let seen = ProposalSeen.allocation(of: proposed)
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: proposed, seen: seen, by: Fixtures.pieter, at: Fixtures.now)) { error in
+            XCTAssertEqual(error as? WorkflowError, .notYourProposal(granted.id, country: code("DE"), proposedBy: "maria.s"))
+        }
+        var handPlanned = batch
+        handPlanned.batch = nil
+        handPlanned.country = code("NL")
+        let replaced = try Workflow.proposeAllocation(handPlanned, on: proposed, replacing: seen, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertEqual(replaced.allocation?.country, code("NL"))
+        XCTAssertEqual(replaced.allocation?.proposedBy, "anna.k")
+        XCTAssertFalse(replaced.mayAmendAllocation("maria.s"), "anna's own now, not the batch's")
+        XCTAssertEqual(try Workflow.approveAllocation(on: replaced, seen: ProposalSeen.allocation(of: replaced), by: Fixtures.maria,
+                                                      at: Fixtures.now).stage, .relocation, "the runner may review it now")
+        let withdrawn = try Workflow.withdrawAllocation(on: proposed, seen: seen, by: Fixtures.anna, at: Fixtures.now)
+        XCTAssertNil(withdrawn.allocation)
+        // A proposal by hand stays its proposer's alone, even on the caseworker's case.
+        let byHand = try Workflow.proposeAllocation(handPlanned, on: granted, by: Fixtures.maria, at: Fixtures.now)
+        XCTAssertFalse(byHand.mayAmendAllocation("anna.k"))
+        XCTAssertThrowsError(try Workflow.withdrawAllocation(on: byHand, by: Fixtures.anna, at: Fixtures.now))
+    }
+
     /// For many people, the ranking's best is what a batch of one proposes, with the same
     /// factors, runner-up and explanation, and every country's score is the scorer's.
     func testItsProposerReplacesOrWithdrawsAProposalStillWaitingAndAnApprovalOfTheOldOneIsRefused() throws {

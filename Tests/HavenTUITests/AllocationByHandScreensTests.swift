@@ -164,6 +164,30 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
     }
 
+    /// From the walk: a batch's proposal on anna's case was maria's alone; anna, who knows the
+    /// person, now amends or withdraws it from the case view, and pieter is told who may.
+    func testTheCaseworkerWithdrawsABatchProposalOnHerCase() throws {
+        let store = try makeStore()
+        let loaded = try store.load(id)
+        var record = loaded.record
+        record.assignedTo = "anna.k"
+        record.allocation = AllocationProposal(country: CountryCode("DE")!, proposedBy: "maria.s", proposedAt: Self.tick)
+        record.allocation?.batch = "batch of 1: optimal"
+        _ = try store.save(record, basedOn: loaded.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("p")])
+        XCTAssertEqual(pieter.status?.text, "Only the case's caseworker, anna.k, or maria.s, who ran the batch, can change or withdraw it.")
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        XCTAssertTrue(anna.lines.last!.contains("p Amend"), anna.lines.last!)
+        anna.press([.character("p")])
+        XCTAssertTrue(anna.lines.last!.contains("W Withdraw"), anna.lines.last!)
+        anna.press([.character("W"), .character("y")])
+        XCTAssertEqual(anna.status?.text, "Withdrew HV-000001's proposal for DE; it is back in the queue.")
+        XCTAssertNil(try store.load(id).record.allocation)
+    }
+
     /// anna proposes, opens her proposal and presses W (the question open); then pieter
     /// approves it in his own session. anna's session has not looked at the store since.
     func withdrawAskedWhileApproved(_ store: InMemoryCaseStore) throws -> HavenApp {

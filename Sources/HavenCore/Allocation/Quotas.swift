@@ -41,9 +41,13 @@ extension Case {
     /// The country whose place the case's pending proposal holds (see `AllocationSummary.heldCountry`).
     public var heldCountry: CountryCode? { allocation.flatMap { AllocationSummary($0).heldCountry(in: stage) } }
 
-    /// `user` proposed the allocation that waits for a supervisor: they may replace or withdraw it.
-    public func isAllocationProposedBy(_ user: UserName) -> Bool {
-        stage == .allocation && allocation?.review == nil && allocation?.proposedBy == user
+    /// `user` may replace or withdraw the allocation that waits for a supervisor: its proposer,
+    /// and for a batch's proposal the case's caseworker too (the batch is a supervisor's run,
+    /// who cannot approve it; the caseworker knows the person). A replacement is the
+    /// caseworker's own proposal, which any other supervisor, the runner too, then reviews.
+    public func mayAmendAllocation(_ user: UserName) -> Bool {
+        guard stage == .allocation, let allocation, allocation.review == nil else { return false }
+        return allocation.proposedBy == user || allocation.batch != nil && assignedTo == user
     }
 }
 

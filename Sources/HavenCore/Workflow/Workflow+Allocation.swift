@@ -12,10 +12,11 @@ extension Workflow {
         // walk: a screen opened before the approval was told "Approve allocation is not possible").
         guard record.stage == .allocation || (replacing == nil && record.allocation?.review == nil) else { throw reviewedMeanwhile(record) }
         guard record.stage == .allocation else { throw .wrongStage(.approveAllocation, current: record.stage) }
-        // Its proposer may replace a proposal still waiting (the supervisor then sees the new
-        // one: an approval of the old is refused as stale); anyone else waits for the review.
+        // Its proposer (or, for a batch's, the case's caseworker: `mayAmendAllocation`) may
+        // replace a proposal still waiting (the supervisor then sees the new one: an approval
+        // of the old is refused as stale); anyone else waits for the review.
         if let existing = record.allocation, existing.review == nil {
-            guard existing.proposedBy == actor.user else { throw .notYourProposal(record.id, country: existing.country, proposedBy: existing.proposedBy) }
+            guard record.mayAmendAllocation(actor.user) else { throw .notYourProposal(record.id, country: existing.country, proposedBy: existing.proposedBy) }
             guard let replacing else { throw .proposalPending(record.id) }
             try requireSeen(replacing, ProposalSeen.allocation(of: record))
             guard existing.country != planned.country else {
@@ -40,9 +41,10 @@ extension Workflow {
         return next
     }
 
-    /// Its proposer takes back a proposal still waiting for approval: the case is back in the
-    /// allocation queue and the place it held is free again; the audit trail keeps what was
-    /// proposed. Anyone else's proposal is a supervisor's to return.
+    /// Its proposer (or, for a batch's, the case's caseworker) takes back a proposal still
+    /// waiting for approval: the case is back in the allocation queue and the place it held is
+    /// free again; the audit trail keeps what was proposed. Anyone else's proposal is a
+    /// supervisor's to return.
     /// `seen`: the proposal as shown (a screen's); a different one now is refused as stale.
     public static func withdrawAllocation(on record: Case, seen: ProposalSeen? = nil, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
@@ -50,7 +52,7 @@ extension Workflow {
         guard let proposal = record.allocation, proposal.review == nil, record.stage == .allocation else {
             throw reviewedMeanwhile(record)
         }
-        guard proposal.proposedBy == actor.user else {
+        guard record.mayAmendAllocation(actor.user) else {
             throw .notYourProposal(record.id, country: proposal.country, proposedBy: proposal.proposedBy)
         }
         try requireAssignment(record, actor)

@@ -64,7 +64,7 @@ extension AllocateCommand {
         let version: CaseVersion
         do {
             // A proposal of one's own still waiting is replaced only as read here (a country was named).
-            let replacing = stored.record.isAllocationProposedBy(actor.user) ? ProposalSeen.allocation(of: stored.record) : nil
+            let replacing = stored.record.mayAmendAllocation(actor.user) ? ProposalSeen.allocation(of: stored.record) : nil
             let next = try Workflow.proposeAllocation(planned, on: stored.record, replacing: replacing, by: actor, at: time)
             version = try opened.save(next, basedOn: stored.version, by: actor, at: time)
         } catch {

@@ -40,12 +40,20 @@ public struct AllocationChoiceScreen: Screen {
     public private(set) var cancelAsked = false
     /// W was pressed on this proposal: y withdraws it, n keeps it.
     public private(set) var withdrawAsked: CountryCode?
-    /// The country of the user's own proposal still waiting, which Enter replaces and W withdraws.
-    /// As the latest summaries have it once read (another supervisor may have approved or
-    /// returned it since the screen opened), else as the record was.
+    /// The country of the proposal still waiting that the user may amend (their own, or a
+    /// batch's on their case), which Enter replaces and W withdraws. As the latest summaries
+    /// have it once read (another supervisor may have approved or returned it since the screen
+    /// opened), else as the record was.
     var ownPending: CountryCode? {
-        if let latest { return latest.isAwaitingAllocationReview && latest.allocation?.proposedBy == context.user ? latest.allocation?.country : nil }
-        return stored.record.isAllocationProposedBy(context.user) ? stored.record.allocation?.country : nil
+        let record = stored.record
+        if let latest {
+            guard latest.isAwaitingAllocationReview, let pending = latest.allocation else { return nil }
+            // The batch's proposal the record holds, still the one waiting.
+            let batchOnMine = record.mayAmendAllocation(context.user) && pending.proposedBy == record.allocation?.proposedBy
+                && pending.proposedAt == record.allocation?.proposedAt
+            return pending.proposedBy == context.user || batchOnMine ? pending.country : nil
+        }
+        return record.mayAmendAllocation(context.user) ? record.allocation?.country : nil
     }
     /// That proposal as shown: a replacement or withdrawal names it, and is refused if it changed.
     var ownPendingSeen: ProposalSeen? {

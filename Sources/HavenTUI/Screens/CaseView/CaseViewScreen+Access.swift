@@ -42,7 +42,9 @@ extension CaseViewScreen {
             return "The allocation of \(record.id) is approved; a supervisor reopens it (t), before departure, to change it."
         case .allocation(.propose), .proposeDecision where record.stage == .allocation, .amendDecision where record.stage == .allocation:
             if pendingApproval != nil {
-                return "Only its proposer, \(record.allocation?.proposedBy.rawValue ?? "another"), can change or withdraw this allocation."
+                let by = record.allocation?.proposedBy.rawValue ?? "another"
+                guard record.allocation?.batch != nil else { return "Only its proposer, \(by), can change or withdraw this allocation." }
+                return "Only the case's caseworker\(record.assignedTo.map { ", \($0)," } ?? "") or \(by), who ran the batch, can change or withdraw it."
             }
         case .proposeDecision, .amendDecision:
             if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }
