@@ -57,6 +57,11 @@ final class CaseStoreContractTests: XCTestCase {
         for record in first {
             XCTAssertEqual(CaseValidation.issues(in: record, today: Fixtures.today), [], "\(record.id)")
             XCTAssertEqual(record.stageHistory.last?.stage, record.stage)
+            // An arrival whole, as the travel form asks it: a correction of one field saves.
+            if record.relocation.arrivalDate != nil {
+                let approved = record.stageHistory.last { $0.stage == .relocation }?.at.date ?? record.registeredAt.date
+                XCTAssertEqual(RelocationValidation.issues(record.relocation, allocatedOn: approved, today: Fixtures.today), [], "\(record.id)")
+            }
         }
         XCTAssertEqual(DemoCases.patronymicOf("Юрий"), "Юрьевич")
         XCTAssertEqual(DemoCases.patronymicOf("Сергей"), "Сергеевич")

@@ -171,7 +171,9 @@ public enum DemoCases {
             advance(.relocation, .approveAllocation, by: supervisor)
         }
         if reach >= .integration, reach != .closed, record.allocation != nil {
-            record.relocation.arrivalDate = time.date
+            // Whole, as the travel form asks it (a correction of one field must not fail on the others).
+            record.relocation = Relocation(travelDate: time.date, departureDate: time.date, arrivalDate: time.date,
+                                           receptionPlace: "Reception centre", metBy: "The host country's reception team")
             advance(.integration, .confirmArrival, by: caseworker)
         }
         if reach == .closed {
