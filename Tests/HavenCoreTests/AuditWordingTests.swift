@@ -229,8 +229,9 @@ final class AuditWordingTests: XCTestCase {
     }
 
     /// From the walk: a withdrawal read as the returns kept removed and added again, a
-    /// "Why not the runner-up: — → —", and never said "withdrawn". Now it says so, naming the
-    /// country, and the returns (moved, the same words) and the empty text are left out.
+    /// "Why not the runner-up: — → —", and never said "withdrawn". The History section
+    /// (condensed) says so, naming the country, without the returns moved whole or the empty
+    /// change; the audit trail's detail and exports still show every change.
     func testAWithdrawalReadsAsWithdrawnWithoutTheMovedReturnsOrEmptyChanges() throws {
         let anna = Fixtures.anna, now = Fixtures.now
         func planned(_ record: Case, _ code: String) -> PlannedAllocation {
@@ -243,24 +244,33 @@ final class AuditWordingTests: XCTestCase {
         record = try Workflow.proposeAllocation(planned(record, "DE"), on: record, by: anna, at: now)
         let withdrawn = try Workflow.withdrawAllocation(on: record, by: anna, at: now)
         let changes = CaseDiff.changes(from: record, to: withdrawn)
-        XCTAssertTrue(changes.contains { $0.field.hasPrefix("returnedAllocations") }, "the trail keeps the move")
         let entry = AuditEntry(sequence: 9, at: now, user: anna.user, caseID: record.id, version: CaseVersion(5), changes: changes)
-        XCTAssertEqual(AuditWording(record: withdrawn).describe(entry).map(\.line), [
+        XCTAssertEqual(AuditWording(record: withdrawn).describe(entry, condensed: true).map(\.line), [
             "Allocation · Proposed country, withdrawn: DE → —",
             "Allocation · Proposed at: \(now.minuteText) → —",
             "Allocation · Proposed by: anna.k → —",
         ])
+        // The auditor's detail: every change, the move and the empty one too.
+        let full = AuditWording(record: withdrawn).describe(entry)
+        XCTAssertEqual(full.count, changes.count)
+        XCTAssertTrue(full.contains { $0.field.hasPrefix("returnedAllocations[0]") } && full.contains { $0.line.contains("— → —") })
         // The next proposal takes the returns back: also a move, also left out; the country is not "withdrawn".
         let again = try Workflow.proposeAllocation(planned(withdrawn, "NL"), on: withdrawn, by: anna, at: now)
         let back = AuditEntry(sequence: 10, at: now, user: anna.user, caseID: record.id, version: CaseVersion(6),
                               changes: CaseDiff.changes(from: withdrawn, to: again))
-        let lines = AuditWording(record: again).describe(back).map(\.line)
+        let lines = AuditWording(record: again).describe(back, condensed: true).map(\.line)
         XCTAssertTrue(lines.contains("Allocation · Proposed country: — → NL"), "\(lines)")
         XCTAssertFalse(lines.contains { $0.contains("Returned before") || $0.contains("— → —") }, "\(lines)")
-        // A value that only went (or only came) is still told.
-        let returned = try Workflow.returnAllocation(on: again, comment: "Нет мест с медпомощью", by: Fixtures.maria, at: now)
-        let told = AuditWording(record: returned).describe(AuditEntry(sequence: 11, at: now, user: "maria.s", caseID: record.id,
-                                                                     version: CaseVersion(7), changes: CaseDiff.changes(from: again, to: returned)))
-        XCTAssertTrue(told.contains { $0.line.contains("Нет мест с медпомощью") }, "\(told.map(\.line))")
+        // A return that only went, or that came back reading otherwise, is told whole.
+        let gone = changes.filter { $0.field.hasPrefix("allocation.returnedBefore[0]") }
+        XCTAssertEqual(gone.count, 6)
+        let onlyGone = AuditEntry(sequence: 11, at: now, user: anna.user, caseID: record.id, version: CaseVersion(7), changes: gone)
+        XCTAssertEqual(AuditWording(record: withdrawn).describe(onlyGone, condensed: true).count, 6)
+        let otherComment = changes.map { change in
+            change.field == "returnedAllocations[0].review.comment" ? FieldChange(field: change.field, before: nil, after: "\"Другое\"") : change
+        }
+        let differing = AuditEntry(sequence: 12, at: now, user: anna.user, caseID: record.id, version: CaseVersion(8), changes: otherComment)
+        let told = AuditWording(record: withdrawn).describe(differing, condensed: true).map(\.line)
+        XCTAssertEqual(told.filter { $0.contains("Returned before") }.count, 12, "\(told)")
     }
 }

@@ -93,6 +93,26 @@ final class RelocationAndAmountTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(StageChange.self, from: data), record.stageHistory.last!)
     }
 
+    /// From the review: the approval's day was read from the last entry into Relocation, so
+    /// after an undo on a later day the travel and departure kept read as before the approval
+    /// and the arrival could not be recorded again; and the undo restarted Relocation's clock.
+    func testAfterAnUndoOnALaterDayTheKeptDatesSaveAndTheClockCountsFromTheApproval() throws {
+        let approved = try Fixtures.caseIn(.relocation)
+        func day(_ n: Int) -> Timestamp { Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64(n) * 86_400) }
+        let arrival = Relocation(travelDate: today.adding(days: 4), departureDate: today.adding(days: 9), arrivalDate: today.adding(days: 10),
+                                 receptionPlace: "Croydon", metBy: "A. Smith")
+        let arrived = try Workflow.recordRelocation(arrival, on: approved, by: Fixtures.anna, at: day(10))
+        let undone = try Workflow.undoArrival(on: arrived, custody: .inThirdCountry, reason: "Wrong case", by: Fixtures.anna, at: day(11))
+        XCTAssertEqual(undone.stageEnteredAt, approved.stageEnteredAt, "Relocation counts from the approval")
+        var kept = undone.relocation
+        kept.metBy = "B. Jones"
+        XCTAssertEqual(try Workflow.recordRelocation(kept, on: undone, by: Fixtures.anna, at: day(12)).relocation.metBy, "B. Jones")
+        kept.arrivalDate = today.adding(days: 12)
+        let again = try Workflow.recordRelocation(kept, on: undone, by: Fixtures.anna, at: day(12))
+        XCTAssertEqual(again.stage, .integration)
+        XCTAssertEqual(again.stageEnteredAt, day(12))
+    }
+
     func testAnArrivalNeedsItsDetailsAndOrder() throws {
         let record = try Fixtures.caseIn(.relocation)
         let bad = Relocation(travelDate: today, departureDate: today.adding(days: 1), arrivalDate: today.adding(days: -1))

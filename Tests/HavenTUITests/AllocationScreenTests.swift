@@ -102,7 +102,7 @@ final class AllocationScreenTests: XCTestCase {
         maria.press([.character("r")])
         XCTAssertFalse(maria.isWorking)
         XCTAssertTrue(maria.lines.last!.contains("y Run the batch") && maria.lines.last!.contains("n Cancel"), maria.lines.last!)
-        XCTAssertEqual(maria.status?.text, "Propose a country for all 60 waiting, for another supervisor to approve?")
+        XCTAssertEqual(maria.status?.text, "Propose for all 60 waiting, for another supervisor? y, l: no look-ahead, n")
         maria.press([.character("n")])
         XCTAssertFalse(maria.isWorking)
         XCTAssertEqual(maria.status?.text, "The batch did not run; nothing was proposed.")

@@ -105,7 +105,7 @@ final class CaseLifeScreensTests: XCTestCase {
         // Nothing chosen, nothing typed: both named, nothing saved.
         app.press([.control("s")])
         let refused = app.lines.joined(separator: "\n")
-        XCTAssertTrue(refused.contains("Say where he is now"), refused)
+        XCTAssertTrue(refused.contains("Choose where he is now") && refused.contains("Say why the arrival is undone"), refused)
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .integration)
         app.press([.right, .right, .right, .right, .tab])
         app.type("Записано не в то дело: он ещё в Варшаве")
@@ -129,9 +129,9 @@ final class CaseLifeScreensTests: XCTestCase {
         let view = try XCTUnwrap(app.topScreen as? CaseViewScreen)
         let help = view.keyTable.helpSection(title: "Case").entries.map(\.text)
         XCTAssertFalse(help.contains { $0.contains("Propose a decision") }, "\(help)")
-        XCTAssertTrue(help.contains { $0.hasPrefix("Propose a host country") && $0.contains("is approved; a supervisor reopens it (t)") }, "\(help)")
+        XCTAssertTrue(help.contains { $0.hasPrefix("Propose a host country") && $0.contains("is approved; a supervisor may reopen it (t)") }, "\(help)")
         app.press([.character("p")])
-        XCTAssertEqual(app.status?.text, "The allocation of HV-000001 is approved; a supervisor reopens it (t), before departure, to change it.")
+        XCTAssertEqual(app.status?.text, "HV-000001's allocation is approved; a supervisor may reopen it (t).")
         // A section longer than the screen: G shows its end, g its top.
         let loaded = try store.load(CaseID(number: 1))
         var noted = loaded.record

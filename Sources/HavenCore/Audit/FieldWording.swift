@@ -62,44 +62,46 @@ public struct AuditWording: Sendable {
     }
 
     /// Every change of `entry`, in its order; a sum of money changed in both amount and
-    /// currency is one change.
-    /// An empty value that became another empty one ("Why not the runner-up: — → —") is left
-    /// out, and so are the returns a withdrawal moves from the proposal to the case and the
-    /// next proposal takes back (`allocation.returnedBefore`, `returnedAllocations`): one line
-    /// says each went, another that it came, in the same words.
-    public func describe(_ entry: AuditEntry) -> [FieldWording] {
+    /// currency is one change. `condensed` (the case's History section, not the audit trail's
+    /// detail or an export, which show every change): an empty value that became another empty
+    /// one ("Why not the runner-up: — → —") is left out, and so is each return a withdrawal
+    /// moves from the proposal to the case, or the next proposal takes back
+    /// (`allocation.returnedBefore[i]`, `returnedAllocations[i]`): an element removed from one
+    /// list and an element added to the other that read the same, field for field.
+    public func describe(_ entry: AuditEntry, condensed: Bool = false) -> [FieldWording] {
         var sums: Set<String> = []
         let lines = entry.changes.compactMap { change -> FieldWording? in
             let wording = describe(change, in: entry)
             guard let dot = change.field.lastIndex(of: "."),
                   ["minorUnits", "currency"].contains(change.field[change.field.index(after: dot)...]) else { return wording }
             return sums.insert(String(change.field[..<dot])).inserted ? wording : nil
-        }.filter { $0.isWithheld || $0.before != ValueWording.none || $0.after != ValueWording.none }
-        struct Moved: Hashable { var section, label, value: String }
-        var gone: [Moved: Int] = [:]
-        var came: [Moved: Int] = [:]
-        func isReturn(_ line: FieldWording) -> Bool {
-            !line.isWithheld && (line.field.hasPrefix("allocation.returnedBefore[") || line.field.hasPrefix("returnedAllocations["))
         }
-        for line in lines where isReturn(line) {
-            if line.after == ValueWording.none { gone[Moved(section: line.section, label: line.label, value: line.before), default: 0] += 1 }
-            if line.before == ValueWording.none { came[Moved(section: line.section, label: line.label, value: line.after), default: 0] += 1 }
+        guard condensed else { return lines }
+        let shown = lines.filter { $0.isWithheld || $0.before != ValueWording.none || $0.after != ValueWording.none }
+        // Each return element's lines, by its path ("returnedAllocations[0]"), and what they say.
+        func element(_ line: FieldWording) -> String? {
+            guard !line.isWithheld, line.field.hasPrefix("allocation.returnedBefore[") || line.field.hasPrefix("returnedAllocations["),
+                  let close = line.field.firstIndex(of: "]") else { return nil }
+            return String(line.field[...close])
         }
-        var pairs = gone.reduce(into: [Moved: Int]()) { $0[$1.key] = min($1.value, came[$1.key] ?? 0) }.filter { $0.value > 0 }
-        guard !pairs.isEmpty else { return lines }
-        var dropGone = pairs
-        return lines.filter { line in
-            guard isReturn(line) else { return true }
-            if line.after == ValueWording.none, let left = dropGone[Moved(section: line.section, label: line.label, value: line.before)], left > 0 {
-                dropGone[Moved(section: line.section, label: line.label, value: line.before)] = left - 1
-                return false
-            }
-            if line.before == ValueWording.none, let left = pairs[Moved(section: line.section, label: line.label, value: line.after)], left > 0 {
-                pairs[Moved(section: line.section, label: line.label, value: line.after)] = left - 1
-                return false
-            }
-            return true
+        var removed: [String: [String]] = [:], added: [String: [String]] = [:], mixed: Set<String> = []
+        for line in shown {
+            guard let key = element(line) else { continue }
+            if line.after == ValueWording.none { removed[key, default: []].append(line.label + "=" + line.before) }
+            else if line.before == ValueWording.none { added[key, default: []].append(line.label + "=" + line.after) }
+            else { mixed.insert(key) }
         }
+        // An element changed in place (a value to another, or some lines gone and some come) is no move.
+        mixed.formUnion(Set(removed.keys).intersection(added.keys))
+        var unpaired = added.filter { !mixed.contains($0.key) }.map { (key: $0.key, says: $0.value.sorted()) }.sorted { $0.key < $1.key }
+        var moved: Set<String> = []
+        for (key, says) in removed.filter({ !mixed.contains($0.key) }).sorted(by: { $0.key < $1.key }) {
+            let whole = says.sorted()
+            guard let match = unpaired.firstIndex(where: { $0.says == whole }) else { continue }
+            moved.insert(key)
+            moved.insert(unpaired.remove(at: match).key)
+        }
+        return shown.filter { line in element(line).map { !moved.contains($0) } ?? true }
     }
 
     /// One change, read with the rest of `entry` (which names the elements a save added or

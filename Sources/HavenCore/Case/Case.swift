@@ -171,7 +171,13 @@ public struct Case: Hashable, Codable, Sendable, Identifiable {
     }
 
     /// When the case entered its current stage.
-    public var stageEnteredAt: Timestamp { stageHistory.last?.at ?? registeredAt }
+    /// An undone arrival returns the case to Relocation without restarting its clock: it
+    /// counts from the approval, so a case stuck after departure is not hidden from "late".
+    public var stageEnteredAt: Timestamp {
+        if let last = stageHistory.last, last.transition == .undoArrival,
+           let approved = stageHistory.last(where: { $0.transition == .approveAllocation }) { return approved.at }
+        return stageHistory.last?.at ?? registeredAt
+    }
 
     /// Whole days the case has been in its current stage on `date`.
     public func daysInStage(on date: CalendarDate) -> Int {

@@ -16,7 +16,8 @@ extension Workflow {
         // replace a proposal still waiting (the supervisor then sees the new one: an approval
         // of the old is refused as stale); anyone else waits for the review.
         if let existing = record.allocation, existing.review == nil {
-            guard record.mayAmendAllocation(actor.user) else { throw .notYourProposal(record.id, country: existing.country, proposedBy: existing.proposedBy) }
+            guard record.mayAmendAllocation(actor.user) else { throw .notYourProposal(record.id, country: existing.country, proposedBy: existing.proposedBy,
+                                        caseworker: existing.batch == nil ? nil : record.assignedTo) }
             guard let replacing else { throw .proposalPending(record.id) }
             try requireSeen(replacing, ProposalSeen.allocation(of: record))
             guard existing.country != planned.country else {
@@ -53,7 +54,8 @@ extension Workflow {
             throw reviewedMeanwhile(record)
         }
         guard record.mayAmendAllocation(actor.user) else {
-            throw .notYourProposal(record.id, country: proposal.country, proposedBy: proposal.proposedBy)
+            throw .notYourProposal(record.id, country: proposal.country, proposedBy: proposal.proposedBy,
+                                  caseworker: proposal.batch == nil ? nil : record.assignedTo)
         }
         try requireAssignment(record, actor)
         try requireSeen(seen, ProposalSeen.allocation(of: record))

@@ -15,7 +15,10 @@ extension Workflow {
         cleaned.travelNotes = cleaned.travelNotes.trimmingCharacters(in: .whitespacesAndNewlines)
         cleaned.receptionPlace = cleaned.receptionPlace.trimmingCharacters(in: .whitespacesAndNewlines)
         cleaned.metBy = cleaned.metBy.trimmingCharacters(in: .whitespacesAndNewlines)
-        let allocated = record.stageHistory.last { $0.stage == .relocation }?.at.date ?? record.registeredAt.date
+        // The approval's day (an undone arrival re-enters Relocation later; travel kept from
+        // before it must still read as after the approval).
+        let allocated = (record.stageHistory.last { $0.transition == .approveAllocation }
+            ?? record.stageHistory.last { $0.stage == .relocation })?.at.date ?? record.registeredAt.date
         var issues = RelocationValidation.issues(cleaned, allocatedOn: allocated, today: time.date)
         if record.stage == .integration, cleaned.arrivalDate == nil {
             issues.append(ValidationIssue(field: "arrivalDate", message: "The case has arrived: correct the date here; "
@@ -40,7 +43,7 @@ extension Workflow {
         throws(WorkflowError) -> Case {
         var issues: [ValidationIssue] = []
         if custody == nil || custody == .inHostCountry {
-            issues.append(ValidationIssue(field: "custody", message: "Say where he is now, if not yet in the host country."))
+            issues.append(ValidationIssue(field: "custody", message: "Choose where he is now (the host country is not offered)."))
         }
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             issues.append(ValidationIssue(field: "reason", message: "Say why the arrival is undone: the record keeps it."))

@@ -74,7 +74,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case preferencesSettled(String)
     /// A change or withdrawal of an allocation proposal that is not this person's to make:
     /// who proposed it, and what.
-    case notYourProposal(CaseID, country: CountryCode, proposedBy: UserName)
+    /// `caseworker`: for a batch's proposal, the case's caseworker, who may change it too.
+    case notYourProposal(CaseID, country: CountryCode, proposedBy: UserName, caseworker: UserName? = nil)
     /// The proposal being changed or withdrawn was reviewed meanwhile: how, by whom, and the comment.
     case proposalReviewed(CaseID, country: CountryCode, verdict: Review.Verdict, by: UserName, comment: String)
     /// No proposal waits to be changed or withdrawn (taken back meanwhile, or never made).
@@ -120,8 +121,10 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .proposalChanged(seen, nil):
             "Nothing saved: \(seen) was withdrawn or reviewed meanwhile."
         case let .preferencesSettled(reason): reason
-        case let .notYourProposal(id, country, proposedBy):
+        case let .notYourProposal(id, country, proposedBy, nil):
             "Only \(proposedBy), who proposed \(country) for \(id), can change or withdraw it; a supervisor can return it."
+        case let .notYourProposal(id, country, proposedBy, caseworker?):
+            "Only \(caseworker) (its caseworker) or \(proposedBy) (who ran the batch) may change \(country) for \(id)."
         case let .proposalReviewed(id, country, verdict, by, comment):
             "Nothing changed: \(by) \(verdict == .approved ? "approved" : "returned") \(country) for \(id) meanwhile"
                 + (comment.isEmpty ? "." : ": \(comment)")
@@ -226,11 +229,12 @@ public enum Workflow {
         case .confirmArrival:
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }
         case .undoArrival:
-            // What was recorded in the country since stands or falls with the arrival: it is
-            // ended first (the Integrate screen), so nothing is left pointing at a country he
-            // never reached. Travel and departure stay, to be corrected on the travel form.
+            // What runs in the country since is ended first (the Integrate screen), so nothing
+            // runs on there for a person who has not arrived; what ended stays on the record.
+            // Travel and departure stay, to be corrected on the travel form. (Said in the
+            // status line: no field of the form is at fault.)
             if let live = liveInCountry(record) {
-                throw .invalid([ValidationIssue(field: "reason", message: "\(record.id) has \(live): end them on the Integrate screen first.")])
+                throw .invalid([ValidationIssue(field: "arrival", message: "\(record.id) has \(live): end them on the Integrate screen first.")])
             }
             guard !(reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(name) }
             next.relocation.arrivalDate = nil

@@ -25,10 +25,11 @@ extension AllocateCommand {
                 throw HavenFailure("\(id): nothing withdrawn; \(error)")
             }
         }
-        // A proposal waiting is replaced only when a country is named (and only by its proposer).
+        // A proposal waiting is replaced only when a country is named (and only by its proposer,
+        // or for a batch's by the case's caseworker: `Case.mayAmendAllocation`).
         if let pending = stored.record.allocation, pending.review == nil, stored.record.stage == .allocation, country == nil, !dryRun {
             throw HavenFailure("\(id) already has a proposal waiting for a supervisor (\(pending.country), by \(pending.proposedBy)); "
-                               + "its proposer may replace it with --country XX or take it back with --withdraw.")
+                               + "its proposer (or, for a batch's, the caseworker) may replace it with --country XX or take it back with --withdraw.")
         }
         let run = AllocationRun(summaries: try opened.summaries(), countries: reference.countries, policy: reference.allocation)
         let choice = run.choice(for: stored.record, occupations: reference.occupations)

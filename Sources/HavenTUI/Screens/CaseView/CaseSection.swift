@@ -204,7 +204,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             let wording = AuditWording(record: record, history: history)
             return history.reversed().flatMap { entry -> [String] in
                 let head = "\(entry.at.description.replacingOccurrences(of: "T", with: " ").dropLast()) \(entry.user) saved \(entry.version)"
-                let described = wording.describe(entry)
+                let described = wording.describe(entry, condensed: true)
                 let changes = described.flatMap { change -> [String] in
                     if change.field == CaseDiff.wholeCase { return ["  registered the case"] }
                     // Past 80 columns the values would be cut off: they get a line of their own.

@@ -74,7 +74,7 @@ public struct CaseViewScreen: Screen {
             (may(.proposeAllocation) && record.stage == .allocation && pending == nil, "p", .allocation(.propose), "Propose",
              "Propose a host country: the countries ranked by the batch's scores, with their factors and free places"),
             (may(.proposeAllocation) && record.stage == .allocation && record.mayAmendAllocation(context.user) && mayWork, "p", .allocation(.propose),
-             "Amend", "Change or withdraw your proposed host country while it waits for approval (the supervisor sees the new one)"),
+             "Amend", "Change or withdraw the proposed host country while it waits for approval (the supervisor sees the new one)"),
             // In the key bar only where a country is being chosen; in help (?) from intake on.
             (may(.editCase) && record.stage < .relocation, "w", .allocation(.preferences), record.stage == .allocation ? "Prefer" : nil,
              "The host countries the defector would choose, ranked, and why (before an allocation is proposed)"),

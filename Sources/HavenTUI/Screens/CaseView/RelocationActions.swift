@@ -103,7 +103,7 @@ enum RelocationActions {
             FormField("reason", "Reason", .text(maximumLength: 1000), hint: "why the arrival is taken back"),
         ])]
         if let live = Workflow.liveInCountry(record) {
-            sections.append(Form.Section(title: "First end \(live) on the Integrate screen (i)", fields: []))
+            sections.append(Form.Section(title: "End first, on the Integrate screen (i): \(live)", fields: []))
         }
         return FormScreen(title: "Undo arrival", heading: "\(record.id) back to Relocation, travel and departure kept · Ctrl-S",
                           form: Form(sections: sections)) { form, now in

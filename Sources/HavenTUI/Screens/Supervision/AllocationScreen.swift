@@ -167,7 +167,7 @@ public struct AllocationScreen: Screen {
             runAsked = true
             let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
             // The proposals are the runner's: another supervisor approves them (four eyes).
-            return [.status("Propose a country for \(cases) waiting, for another supervisor to approve?", .warning)]
+            return [.status("Propose for \(cases) waiting, for another supervisor? y, l: no look-ahead, n", .warning)]
         case .approve: return review.approve(selectedCase)
         case .returnProposal: return review.returnProposal(selectedCase)
         case .overrideAllocation: return review.overrideAllocation(selectedCase)
