@@ -46,6 +46,12 @@ final class CorrectionTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.approveDecision(on: amended, seen: seen, by: Fixtures.maria, at: now)) { error in
             guard case WorkflowError.proposalChanged = error else { return XCTFail("\(error)") }
         }
+        // Amended within the minute, the outcome kept: the refusal says so, not the same words twice (from a walk).
+        let seconds = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 20)
+        let reworded = try Workflow.amendDecision(.grant, reasons: "Credible; the debrief agrees.", on: record, by: anna, at: seconds)
+        XCTAssertThrowsError(try Workflow.approveDecision(on: reworded, seen: seen, by: Fixtures.maria, at: seconds)) { error in
+            XCTAssertEqual("\(error)", "Nothing saved: a grant by anna.k (\(now.minuteText)) was amended since you saw it; look at it again.")
+        }
         var other = record
         other.assignedTo = "oleh.m"
         XCTAssertThrowsError(try Workflow.amendDecision(.refuse, reasons: "x", on: other, by: Fixtures.oleh, at: now))

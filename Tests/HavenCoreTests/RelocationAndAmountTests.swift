@@ -13,6 +13,12 @@ final class RelocationAndAmountTests: XCTestCase {
         XCTAssertEqual(record.stage, .relocation, "arranging travel does not move the case")
         XCTAssertEqual(record.relocation.travelNotes, "KBP-WAW-LHR, escorted")
         relocation.departureDate = today
+        // He left before the day arranged: the travel date is corrected to it (from a walk).
+        XCTAssertThrowsError(try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)) { error in
+            guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(issues.map(\.message), ["He left on \(today), before this travel date: give the day he travelled."])
+        }
+        relocation.travelDate = today
         record = try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)
         XCTAssertEqual(record.stage, .relocation, "a departure does not move the case")
         relocation.arrivalDate = today
@@ -68,6 +74,8 @@ final class RelocationAndAmountTests: XCTestCase {
         XCTAssertNil(undone.relocation.arrivalDate)
         XCTAssertEqual(undone.relocation.departureDate, today, "travel and departure stay")
         XCTAssertEqual(undone.relocation.travelNotes, "KBP-WAW-LHR")
+        XCTAssertEqual(undone.relocation.receptionPlace, "", "the reception of an arrival that did not happen goes")
+        XCTAssertEqual(undone.relocation.metBy, "")
         XCTAssertEqual(undone.defector.custody, .inThirdCountry)
         XCTAssertEqual(undone.stageHistory.last?.transition, .undoArrival)
         XCTAssertEqual(undone.stageHistory.last?.reason, "Typed on the wrong case; he is still in Warsaw")
@@ -106,6 +114,7 @@ final class RelocationAndAmountTests: XCTestCase {
         XCTAssertEqual(undone.stageEnteredAt, approved.stageEnteredAt, "Relocation counts from the approval")
         var kept = undone.relocation
         kept.metBy = "B. Jones"
+        kept.receptionPlace = "Croydon"
         XCTAssertEqual(try Workflow.recordRelocation(kept, on: undone, by: Fixtures.anna, at: day(12)).relocation.metBy, "B. Jones")
         kept.arrivalDate = today.adding(days: 12)
         let again = try Workflow.recordRelocation(kept, on: undone, by: Fixtures.anna, at: day(12))

@@ -389,6 +389,39 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertNil(AllocationChoiceScreen.decode("DE|anna.k"), "a damaged value gives none, not another proposal")
     }
 
+    /// From a walk (high): a kept override reason came back armed against a newer proposal,
+    /// and one Enter approved it. Now it is read back instead, and nothing is approved.
+    func testAKeptOverrideReasonIsNotArmedAgainstAnotherProposal() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        XCTAssertEqual(try store.load(id).record.allocation?.country, CountryCode("DE")!)
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        pieter.press([.character("x"), .down, .down, .enter])
+        pieter.type("Брат в Лондоне")
+        pieter.endSession()
+        XCTAssertEqual(store.drafts(for: "pieter.v").count, 1, "kept")
+        // anna withdraws DE and proposes NL.
+        anna.press([.character("p"), .character("W"), .character("y")])
+        anna.press([.character("p"), .down, .enter])
+        anna.type("Сестра в Утрехте")
+        anna.press([.enter])
+        XCTAssertEqual(try store.load(id).record.allocation?.country, CountryCode("NL")!, anna.status?.text ?? "")
+        var again = app("pieter.v", store)
+        if again.topScreen.title == "Kept forms" { again.press([.character("q")]) }
+        openCase(&again)
+        again.press([.character("x")])
+        XCTAssertTrue(again.topScreen is TextViewScreen, again.lines.joined(separator: "\n"))
+        XCTAssertTrue(again.status?.text.contains("no longer fits its form") == true, again.status?.text ?? "")
+        XCTAssertTrue(again.lines.contains { $0.contains("Брат в Лондоне") }, again.lines.joined(separator: "\n"))
+        again.press([.enter])
+        XCTAssertNil(try store.load(id).record.allocation?.override, "nothing approved")
+        XCTAssertNil(try store.load(id).record.allocation?.review)
+        XCTAssertEqual(store.drafts(for: "pieter.v").count, 1, "still kept, to read or discard")
+    }
+
     /// From the walk: a kept override read back showed "Proposal seen: NL|tomasz.w|…".
     func testAKeptOverrideReadsBackTheProposalInWords() throws {
         let store = try makeStore()

@@ -148,6 +148,23 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual((app.topScreen as? CaseViewScreen)?.scroll, 0)
     }
 
+    /// From a walk: Esc on "Go to which field?" asked to throw the typed form away.
+    func testEscOnTheGoToQuestionPutsOnlyTheQuestionAway() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("l")])
+        app.type("2026")
+        app.press([.control("g")])
+        XCTAssertEqual(app.status?.text, "Go to which field? Its label's first letter, or a section's number.")
+        app.press([.escape])
+        XCTAssertEqual(app.status?.text, "Stayed on this field.")
+        XCTAssertEqual(app.topScreen.title, "Travel")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("travelDate"), "2026")
+        app.press([.escape])
+        XCTAssertEqual(app.status?.text, "Throw away this form? y discards, n keeps it.", "a second Esc asks about the form")
+    }
+
     func testQuittingWithSomethingTypedAsksAndNamesIt() throws {
         let store = try makeStore()
         var app = app("anna.k", store)

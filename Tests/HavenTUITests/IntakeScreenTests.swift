@@ -65,6 +65,13 @@ final class IntakeScreenTests: XCTestCase {
         var app = makeApp(store: store)
         fill("Жуков", &app); fill("Артём", &app); fill("Сергеевич", &app)
         XCTAssertTrue(render(app).contains("> Family name (Latin)     Zhukov"), "the ICAO spelling is suggested")
+        // The Cyrillic corrected: the suggestion, still untouched, follows it (from a walk).
+        keys([.backTab, .backTab, .backTab, .end], &app)
+        app.type("а")
+        keys([.tab, .tab, .tab], &app)
+        XCTAssertTrue(render(app).contains("> Family name (Latin)     Zhukova"), "\(render(app))")
+        keys([.backTab, .backTab, .backTab, .end, .backspace, .tab, .tab, .tab], &app)
+        XCTAssertTrue(render(app).contains("> Family name (Latin)     Zhukov"), "\(render(app))")
         keys([.tab, .tab, .tab], &app)                  // keep the suggested Latin names
         fill("Iouri", &app)                             // other spellings... (a nickname on a document)
         fill("1998-03-14", &app)

@@ -36,9 +36,9 @@ extension Workflow {
     }
 
     /// Takes back an arrival recorded by mistake: the case returns to Relocation with its
-    /// arrival date cleared (travel, departure and reception stay, to be corrected on the
-    /// travel form), the reason kept with the stage change, and `custody` saying where he is
-    /// now (the arrival had set it to the host country).
+    /// arrival (date, reception, who met him) cleared and its travel and departure kept, to be
+    /// corrected on the travel form; the reason kept with the stage change, and `custody`
+    /// saying where he is now (the arrival had set it to the host country).
     public static func undoArrival(on record: Case, custody: CustodyStatus?, reason: String, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         var issues: [ValidationIssue] = []
@@ -72,6 +72,11 @@ public enum RelocationValidation {
             issue("travelDate", "Give the date travel was arranged for before recording the departure or arrival.")
         }
         if let departure = r.departureDate {
+            // Left before the day travel was arranged for: the plan is corrected to what
+            // happened, not kept contradicting it (from a walk; the notes say what changed).
+            if let travel = r.travelDate, departure < travel {
+                issue("travelDate", "He left on \(departure), before this travel date: give the day he travelled.")
+            }
             if departure > today { issue("departureDate", "The departure \(departure) is in the future; record it once he has left.") }
             if departure < allocatedOn { issue("departureDate", "The departure \(departure) is before the allocation was approved (\(allocatedOn)).") }
         }

@@ -116,6 +116,9 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .proposalPending(id): "\(id) already has a proposal waiting for a supervisor."
         case let .cannotUndo(why): "That change cannot be undone: \(why). Correct it instead."
         // What matters first: a status line at 80 columns cut "Nothing saved" off the end.
+        case let .proposalChanged(seen, now?) where now == seen:
+            // Amended within the minute: the same words twice said nothing (from a walk).
+            "Nothing saved: \(seen) was amended since you saw it; look at it again."
         case let .proposalChanged(seen, now?):
             "Nothing saved: the proposal changed, now \(now); you saw \(seen)."
         case let .proposalChanged(seen, nil):
@@ -237,7 +240,10 @@ public enum Workflow {
                 throw .invalid([ValidationIssue(field: "arrival", message: "\(record.id) has \(live): end them on the Integrate screen first.")])
             }
             guard !(reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .reasonRequired(name) }
+            // The reception described an arrival that did not happen (the audit trail keeps it).
             next.relocation.arrivalDate = nil
+            next.relocation.receptionPlace = ""
+            next.relocation.metBy = ""
         case .close:
             guard let closure else { throw .reasonRequired(name) }
             // "Integration complete" with a job follow-up due or late would drop it unseen.

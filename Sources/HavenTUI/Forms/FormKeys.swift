@@ -28,6 +28,7 @@ enum FormKeys {
     }
 
     static var goToPrompt: Command { .status("Go to which field? Its label's first letter, or a section's number.", .info) }
+    static var goToCancelled: Command { .status("Stayed on this field.", .info) }
 
     /// The key after Ctrl-G: the field it picks, or a message when none.
     static func jump(_ form: inout Form, _ key: Key) -> [Command] {

@@ -205,6 +205,11 @@ public struct FormScreen: Screen {
                 return [.status(message, .error)]
             }
         case .close:
+            // Esc on "Go to which field?" puts the question away, not the form (from a walk).
+            if goingTo {
+                goingTo = false
+                return [FormKeys.goToCancelled]
+            }
             guard form.isDirty else { return [.back] }
             askingToDiscard = true
             return [.status("Throw away this form? y discards, n keeps it.", .warning)]

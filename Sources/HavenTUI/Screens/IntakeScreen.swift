@@ -22,6 +22,9 @@ public struct IntakeScreen: Screen {
     var loadedValues: [String: String] = [:]
     /// An empty intake form's values: a registration typed and cleared again is nothing kept.
     let blankValues: [String: String]
+    /// The Latin spellings this form suggested, by field: one still as suggested follows the
+    /// Cyrillic when it is corrected.
+    var suggestedLatin: [String: String] = [:]
     /// Fields changed on both sides and left undecided: asked about again at the next reload.
     var undecided: Set<String> = []
     /// A save met another session's change: reloaded, merged, and saved again when nothing
@@ -151,6 +154,11 @@ public struct IntakeScreen: Screen {
             savingAfterReload = false
             return [.reload(editing.record.id)]
         case .close:
+            // Esc on "Go to which field?" puts the question away, not the form (from a walk).
+            if goingTo {
+                goingTo = false
+                return [FormKeys.goToCancelled]
+            }
             guard form.isDirty else { return [.back] }
             askingToDiscard = true
             return [.status("Throw away this unsaved form? y discards, n keeps it.", .warning)]
@@ -187,15 +195,20 @@ public struct IntakeScreen: Screen {
         return FormKeys.choiceStatus(form, after: key)
     }
 
-    /// On leaving a Cyrillic name field, suggest its ICAO spelling if the Latin one is empty.
+    /// On leaving a Cyrillic name field, suggest its ICAO spelling if the Latin one is empty,
+    /// or still the spelling of the Cyrillic before it was corrected (as this form suggested
+    /// it, or as loaded): a walk found "Zhukov" left beside a corrected "Жукова". A Latin
+    /// spelling typed by hand (from a document) is never replaced.
     mutating func leaveField() {
         let id = form.focusedField.id
         guard id.hasPrefix("cyrillicName.") else { return }
         let latinID = "latinName." + id.dropFirst("cyrillicName.".count)
-        let cyrillic = form.value(id)
-        if form.value(latinID).isEmpty, Transliteration.containsCyrillic(cyrillic) {
-            form[latinID]?.setText(Transliteration.icao(cyrillic))
-        }
+        let cyrillic = form.value(id), latin = form.value(latinID)
+        let followed = [suggestedLatin[latinID], loadedValues[id].map(Transliteration.icao)].compactMap { $0 }.filter { !$0.isEmpty }
+        guard latin.isEmpty || followed.contains(latin), Transliteration.containsCyrillic(cyrillic) else { return }
+        let spelling = Transliteration.icao(cyrillic)
+        form[latinID]?.setText(spelling)
+        suggestedLatin[latinID] = spelling
     }
 
     /// The duplicates screen's confirmation that this is a new person, or the store's answer.

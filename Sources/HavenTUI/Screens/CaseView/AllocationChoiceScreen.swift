@@ -82,6 +82,10 @@ public struct AllocationChoiceScreen: Screen {
     /// A reason left unsaved by a session that is over: back, for the same country.
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         guard let text = draft.values["reason"], !text.isEmpty, let country = CountryCode(draft.values["country"] ?? "") else { return [] }
+        // An override's reason answers the proposal it was written against: against another
+        // (withdrawn and proposed again, even the same country) it is not put back armed, where
+        // one Enter would approve it (from a walk); the app reads the draft back instead.
+        if let overriding, let written = draft.values["seen"].flatMap(Self.decode), written != overriding.seen { return [] }
         reason = TextField(text: text, maximumLength: overriding == nil ? 500 : 2000)
         reasonFor = country
         return [.status("Your unsaved reason for \(country) from \(draft.savedAt.minuteText) UTC is back: Enter \(verb.lowercased())s it.", .info)]
