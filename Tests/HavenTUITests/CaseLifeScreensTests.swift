@@ -437,6 +437,12 @@ extension CaseLifeScreensTests {
         // A letter on a choice picks the next option starting with it, and says so.
         app.type("i")
         XCTAssertEqual(app.lines[22], " Reason is now Integration complete (letters pick options here).")
+        // Space (the next option) and punctuation typed into the pick list say so too (from a walk).
+        app.type(" ")
+        XCTAssertTrue(app.lines[22].hasPrefix(" Reason is now ") && !app.lines[22].contains("Integration complete"), app.lines[22])
+        app.press([.left])
+        app.type(";")
+        XCTAssertEqual(app.lines[22], " Reason is now Integration complete (letters pick options here).")
         app.press([.tab])
         app.type("Работает в Лейпциге, семья воссоединилась.")
         app.press([.control("s")])

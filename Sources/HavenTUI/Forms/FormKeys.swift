@@ -22,7 +22,9 @@ enum FormKeys {
     /// method unseen (the walk of issue 22); each letter now says what it chose.
     static func choiceStatus(_ form: Form, after key: Key) -> [Command] {
         let field = form.focusedField
-        guard !field.takesText, case .choice = field.kind, let letter = key.typedCharacter, letter.isLetter else { return [] }
+        // Any character typed, Space and punctuation too: a sentence typed into a pick list
+        // moved it an option a space, unseen (from a walk: "Came over" changed so).
+        guard !field.takesText, case .choice = field.kind, key.typedCharacter != nil else { return [] }
         let title = field.options.first { $0.value == field.value }?.title ?? field.value
         return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is now \(title) (letters pick options here).", .warning)]
     }
