@@ -346,6 +346,10 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertEqual(overridden.allocatedCountry, CountryCode("NL")!)
         XCTAssertEqual(overridden.allocation?.override?.reason, "Сестра жены в Утрехте")
         XCTAssertTrue(overridden.allocation?.familyUnity?.hasPrefix("As proposed to DE: ") ?? true, overridden.allocation?.familyUnity ?? "")
+        // The case view says whose the score is (from a walk: DE's figures read as NL's).
+        XCTAssertEqual(pieter.topScreen.title, "HV-000001")
+        pieter.press([.character(CaseSection.allocation.key)])
+        XCTAssertTrue(pieter.lines.contains { $0.hasPrefix(" DE scored") }, pieter.lines.joined(separator: "\n"))
     }
 
     /// From the walk: an override refused because the proposal was withdrawn meanwhile said

@@ -119,7 +119,8 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             ]
             if let allocation = record.allocation {
                 lines.append(field("Proposed", "\(allocation.country) by \(allocation.proposedBy), \(allocation.proposedAt.date)"))
-                lines.append(field("Score", allocation.factors.isEmpty && allocation.runnerUp == nil
+                // Overridden, the score and factors are still the proposed country's: said so (from a walk).
+                lines.append(field(allocation.override == nil ? "Score" : "\(allocation.country) scored", allocation.factors.isEmpty && allocation.runnerUp == nil
                                     ? "none recorded (proposed by hand)" : "\(allocation.factors.score)"))
                 for factor in allocation.factors {
                     lines.append(field("  " + factor.title, "\(Int(factor.contribution))" + (factor.detail.map { "  \($0)" } ?? "")))
