@@ -338,4 +338,14 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertTrue(keys.contains("return") && keys.contains("story.decline"), "\(keys)")
         for key in keys { XCTAssertTrue(registry.contains("case \"\(key)\""), "CaseForms cannot build the form kept as \(key)") }
     }
+
+    /// From a walk: a kept screening form read back "reasoning: s", "reasoning: 3", … with no
+    /// step named. An indented field is read with the one above it.
+    func testAnIndentedFieldReadsBackWithTheFieldAboveIt() {
+        let form = CaseActions.screeningForm(today: IntegrationScreensTests.today, kind: .exclusion)
+        XCTAssertEqual(form.labels["exclusion.act.reasoning"], "The act · reasoning")
+        XCTAssertEqual(form.labels["exclusion.individual-responsibility.reasoning"], "Individual responsibility · reasoning")
+        XCTAssertEqual(form.labels["outcome"], "Outcome")
+        XCTAssertEqual(Set(form.fieldIDs.compactMap { form.labels[$0] }).count, form.fieldIDs.count, "no two fields read back alike")
+    }
 }

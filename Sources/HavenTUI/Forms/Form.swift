@@ -233,9 +233,23 @@ public struct Form: Sendable {
 
 extension Form {
     /// Every field's label by id, kept with a draft so it can be read back whole.
+    /// Each field's label for reading a draft back; an indented label belongs to the field
+    /// above it, and is read with it ("Serious crime · reasoning", not a bare "reasoning"
+    /// once for each step, as a walk found).
     public var labels: [String: String] {
         var labels: [String: String] = [:]
-        for section in sections { for field in section.fields { labels[field.id] = field.label.trimmingCharacters(in: .whitespaces) } }
+        for section in sections {
+            var above: String?
+            for field in section.fields {
+                let label = field.label.trimmingCharacters(in: .whitespaces)
+                if field.label.hasPrefix(" "), let above {
+                    labels[field.id] = "\(above) · \(label)"
+                } else {
+                    labels[field.id] = label
+                    above = label
+                }
+            }
+        }
         return labels
     }
 
