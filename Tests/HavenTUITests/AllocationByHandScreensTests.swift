@@ -375,6 +375,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         pieter.press([.escape])
         XCTAssertEqual(pieter.status?.text, "Put away the reason you typed? y puts it away, n keeps it.")
         pieter.press([.character("x")])
+        XCTAssertEqual(pieter.status?.text, "Put away the reason you typed? y puts it away, n keeps it.", "a stray key leaves the question up")
         pieter.press([.character("n")])
         XCTAssertEqual((pieter.topScreen as? AllocationChoiceScreen)?.reason?.text, "Сестра жены в Утрехте", "kept, the stray key not typed")
         pieter.press([.escape, .character("y")])

@@ -93,7 +93,9 @@ public struct HavenApp {
             return tooSmall ? nil : screen.dispatch(key)
         } ?? nil
         if let commands = answer {
-            status = nil
+            // A stray key under a y/n question leaves the question said (from a walk: it
+            // vanished while y and n still answered it).
+            if !(commands.isEmpty && topScreen.asksYesOrNo) { status = nil }
             let result = perform(commands, for: top)
             forgetClosedDrafts()
             return result

@@ -93,6 +93,13 @@ extension Screen {
         return handleUnboundKey(key)
     }
 
+    /// The screen is asking a question answered by y or n (a table of at most three keys, y
+    /// and n among them): what it asked stays on the status line while other keys are pressed.
+    var asksYesOrNo: Bool {
+        let table = keyTable
+        return table.bindings.count <= 3 && table.action(for: .character("y")) != nil && table.action(for: .character("n")) != nil
+    }
+
     var keyBarItems: [KeyBarItem] { keyTable.keyBarItems { _ in true } }
     var boundKeys: Set<Key> { Set(keyTable.bindings.filter(\.isEnabled).flatMap(\.keys)) }
     var helpSection: HelpSection { keyTable.helpSection(title: "Keys on the \(title) screen") }
