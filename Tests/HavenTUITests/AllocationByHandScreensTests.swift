@@ -408,8 +408,15 @@ final class AllocationByHandScreensTests: XCTestCase {
         pieter.type("Брат в Лондоне")
         pieter.endSession()
         XCTAssertEqual(store.drafts(for: "pieter.v").count, 1, "kept")
-        // anna withdraws DE and proposes NL.
+        // anna withdraws DE: from the list of kept forms, it cannot open, said in one line.
         anna.press([.character("p"), .character("W"), .character("y")])
+        var listed = app("pieter.v", store)
+        XCTAssertEqual(listed.topScreen.title, "Kept forms", listed.lines.joined(separator: "\n"))
+        listed.press([.enter])
+        XCTAssertEqual(listed.status?.text, "Override HV-000001 cannot open: no proposal waits now. What you typed is below.")
+        XCTAssertTrue(listed.lines.contains { $0.contains("Брат в Лондоне") }, listed.lines.joined(separator: "\n"))
+        listed.endSession()
+        // anna proposes NL.
         anna.press([.character("p"), .down, .enter])
         anna.type("Сестра в Утрехте")
         anna.press([.enter])

@@ -113,7 +113,7 @@ public struct ResumeDraft: StoreTask {
             return [.push(IntakeScreen(reference: reference, today: context.today)), .run(ListKeptDrafts())]
         }
         guard let id = kept.editing else { return readBack("it was not on a case") }
-        guard case let .loaded(stored, history) = session.load(id) else { return readBack("\(id) cannot be opened") }
+        guard case let .loaded(stored, history) = session.load(id) else { return readBack("the case cannot be opened") }
         var commands: [Command] = [.push(CaseViewScreen(stored: stored, history: history, context: context))]
         switch kept.form {
         case "note":
@@ -125,7 +125,7 @@ public struct ResumeDraft: StoreTask {
             commands.append(.push(AllocationChoiceScreen(stored: stored, context: context)))
         case "allocation-override":
             guard case let .allocation(proposed)? = CaseSummary(stored).pendingApproval?.kind else {
-                return commands + readBack("\(id) has no proposal waiting to override now")
+                return commands + readBack("no proposal waits now")
             }
             // Against the proposal the reason was written for: a changed one is refused on save.
             let seen = kept.values["seen"].flatMap(AllocationChoiceScreen.decode) ?? ProposalSeen(pendingIn: CaseSummary(stored))
@@ -134,7 +134,7 @@ public struct ResumeDraft: StoreTask {
         default:
             guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() },
                                             users: { session.users() }) else {
-                return commands + readBack("\(id) has changed so that the form no longer applies")
+                return commands + readBack("the case changed")
             }
             commands.append(.push(form))
         }
@@ -144,7 +144,8 @@ public struct ResumeDraft: StoreTask {
     /// What was typed, to read and type again where it belongs; the draft stays kept.
     func readBack(_ why: String) -> [Command] {
         [.push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved", text: kept.readBack())),
-         .status("Your \(kept.what) cannot open as its form (\(why)): here is what you typed. d on the list discards it.", .warning)]
+         // Short enough for 80 columns (it was cut before its end, from a walk); the list's d discards it.
+         .status("\(kept.what.prefix(1).uppercased() + kept.what.dropFirst()) cannot open: \(why). What you typed is below.", .warning)]
     }
 }
 
