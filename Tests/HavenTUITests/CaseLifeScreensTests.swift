@@ -137,8 +137,11 @@ final class CaseLifeScreensTests: XCTestCase {
         var noted = loaded.record
         noted.notes = (0..<30).map { Note(author: "anna.k", at: Self.tick, text: "Заметка \($0)") }
         _ = try store.save(noted, basedOn: loaded.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        // The sections cut off at 80 columns are marked at either end.
+        XCTAssertTrue(app.lines[2].hasSuffix("›") && !app.lines[2].contains("‹"), app.lines[2])
         app.press([.character("r")])
         app.press([.character(CaseSection.notes.key)])
+        XCTAssertTrue(app.lines[2].hasPrefix(" ‹ ") && app.lines[2].contains("Notes"), app.lines[2])
         app.press([.character("G")])
         let end = try XCTUnwrap(app.topScreen as? CaseViewScreen)
         XCTAssertGreaterThan(end.scroll, 0)

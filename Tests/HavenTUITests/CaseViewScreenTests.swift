@@ -47,7 +47,7 @@ final class CaseViewScreenTests: XCTestCase {
         XCTAssertEqual(Array(lines[0...8]), [
             " Haven · Home › My cases › HV-000007                        anna.k · 2026-11-24",
             " HV-000007 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v1",
-            " 1 Person  2 Service  3 Screening  4 Decision  5 Allocation  6 Integration",
+            " 1 Person  2 Service  3 Screening  4 Decision  5 Allocation  6 Integration    ›",
             "",
             " Name (Cyrillic)    Жуков Артём Сергеевич",
             " Name (Latin)       Zhukov Artem Sergeevich",
@@ -136,7 +136,7 @@ final class CaseViewScreenTests: XCTestCase {
         keys([.backTab], &app)
         var canvas = Canvas(size: Size(width: 60, height: 18))
         app.render(into: &canvas)
-        XCTAssertEqual(canvas.line(2), " 6 Integration  7 Family  8 Publicity  9 Notes  0 History")
+        XCTAssertEqual(canvas.line(2), " ‹ 7 Family  8 Publicity  9 Notes  0 History", "the sections left out marked")
         XCTAssertTrue(canvas.line(4).hasPrefix(" 2026-11-24 00:00:00 anna.k saved v1"))
     }
 }
