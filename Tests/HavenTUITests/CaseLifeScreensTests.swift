@@ -158,6 +158,8 @@ final class CaseLifeScreensTests: XCTestCase {
         openCase(&app)
         app.press([.character("l")])
         app.type("2026")
+        app.type("в")
+        XCTAssertEqual(app.status?.text, "Travel date is a date, YYYY-MM-DD: \"в\" is not taken.")
         app.press([.control("g")])
         XCTAssertEqual(app.status?.text, "Go to which field? Its label's first letter, or a section's number.")
         app.press([.escape])

@@ -22,6 +22,11 @@ enum FormKeys {
     /// method unseen (the walk of issue 22); each letter now says what it chose.
     static func choiceStatus(_ form: Form, after key: Key) -> [Command] {
         let field = form.focusedField
+        // A date field takes digits and "-" only: anything else is said, not dropped unseen
+        // (from a walk: "; вылет в 06:40" typed into "Arrived on" left "0640").
+        if case .date = field.kind, let character = key.typedCharacter, !(character.isNumber || character == "-") {
+            return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a date, YYYY-MM-DD: \"\(character)\" is not taken.", .warning)]
+        }
         // Any character typed, Space and punctuation too: a sentence typed into a pick list
         // moved it an option a space, unseen (from a walk: "Came over" changed so).
         guard !field.takesText, case .choice = field.kind, key.typedCharacter != nil else { return [] }
