@@ -77,6 +77,7 @@ final class CaseLifeScreensTests: XCTestCase {
         app.press([.control("s")])
         let saved = try store.load(CaseID(number: 1)).record
         XCTAssertEqual(saved.stage, .integration)
+        XCTAssertTrue(app.status?.text.hasSuffix(": now in Integration.") == true, app.status?.text ?? "")
         XCTAssertEqual(saved.relocation.receptionPlace, "Erstaufnahme Leipzig")
         XCTAssertEqual(saved.relocation.metBy, "Frau Schulz, Caritas")
         XCTAssertEqual(saved.relocation.departureDate, Self.today)

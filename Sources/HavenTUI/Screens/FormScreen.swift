@@ -305,6 +305,11 @@ public struct FormScreen: Screen {
                 mergedNote = nil
                 return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version), \(note).", .info)]
             }
+            // A save that moved the case on says where to (an arrival: "now in Integration").
+            if let stage = origin?.stage, stored.record.stage != stage {
+                let now = stored.record.stage == .closed ? "the case is closed" : "now in \(stored.record.stage.title)"
+                return [.backAnswering(reply), .status("Saved \(stored.record.id) as \(stored.version): \(now).", .info)]
+            }
             return reply.closingAfterSave
         case let .updated(saved, refused):
             if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
