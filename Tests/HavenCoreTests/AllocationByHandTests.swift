@@ -157,7 +157,7 @@ final class AllocationByHandTests: XCTestCase {
         let seen = ProposalSeen.allocation(of: proposed)
         XCTAssertThrowsError(try Workflow.withdrawAllocation(on: proposed, seen: seen, by: Fixtures.pieter, at: Fixtures.now)) { error in
             XCTAssertEqual(error as? WorkflowError, .notYourProposal(granted.id, country: code("DE"), proposedBy: "maria.s", caseworker: "anna.k"))
-            XCTAssertEqual("\(error)", "Only anna.k (its caseworker) or maria.s (who ran the batch) may change DE for HV-000001.")
+            XCTAssertEqual("\(error)", "Only anna.k (caseworker) or maria.s (ran the batch) may change DE for HV-000001.")
         }
         var handPlanned = batch
         handPlanned.batch = nil

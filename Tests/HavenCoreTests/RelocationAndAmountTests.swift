@@ -16,8 +16,14 @@ final class RelocationAndAmountTests: XCTestCase {
         // He left before the day arranged: the travel date is corrected to it (from a walk).
         XCTAssertThrowsError(try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)) { error in
             guard case let WorkflowError.invalid(issues) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(issues.map(\.message), ["He left on \(today), before this travel date: give the day he travelled."])
+            XCTAssertEqual(issues.map(\.message), ["He left on \(today), before the travel date \(today.adding(days: 5)): correct one of them."])
         }
+        // A record kept from before the rule, with the two so, still takes other corrections.
+        var kept = record
+        kept.relocation = relocation
+        var metBy = relocation
+        metBy.travelNotes = "KBP-WAW-LHR, escorted by IOM"
+        XCTAssertEqual(try Workflow.recordRelocation(metBy, on: kept, by: Fixtures.anna, at: now).relocation.travelNotes, "KBP-WAW-LHR, escorted by IOM")
         relocation.travelDate = today
         record = try Workflow.recordRelocation(relocation, on: record, by: Fixtures.anna, at: now)
         XCTAssertEqual(record.stage, .relocation, "a departure does not move the case")

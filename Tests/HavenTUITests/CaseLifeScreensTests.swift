@@ -152,6 +152,25 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual((app.topScreen as? CaseViewScreen)?.scroll, 0)
     }
 
+    /// From the review: a corrected Cyrillic name re-spells the Latin one as it was loaded;
+    /// at a Ctrl-S in that very field the new spelling is shown first, not saved unseen.
+    func testACorrectedNameShowsItsNewLatinSpellingBeforeSaving() throws {
+        let store = try makeStore()
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("e")])
+        let edit = try XCTUnwrap(app.topScreen as? IntakeScreen, app.lines.joined(separator: "\n"))
+        XCTAssertEqual(edit.form.focusedField.id, "cyrillicName.family")
+        app.press([.end])
+        app.type("а")
+        app.press([.control("s")])
+        XCTAssertEqual(app.status?.text, "Family name (Latin) now Zhukova (follows the Cyrillic); Ctrl-S saves.")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.defector.latinName.family, "Zhukov", "not saved yet")
+        app.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.defector.latinName.family, "Zhukova", app.status?.text ?? "")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.defector.cyrillicName.family, "Жукова")
+    }
+
     /// From a walk: Esc on "Go to which field?" asked to throw the typed form away.
     func testEscOnTheGoToQuestionPutsOnlyTheQuestionAway() throws {
         let store = try makeStore()

@@ -69,9 +69,9 @@ final class IntakeScreenTests: XCTestCase {
         keys([.backTab, .backTab, .backTab, .end], &app)
         app.type("а")
         keys([.tab, .tab, .tab], &app)
-        XCTAssertTrue(render(app).contains("> Family name (Latin)     Zhukova"), "\(render(app))")
+        XCTAssertEqual((app.topScreen as? IntakeScreen)?.form.value("latinName.family"), "Zhukova")
         keys([.backTab, .backTab, .backTab, .end, .backspace, .tab, .tab, .tab], &app)
-        XCTAssertTrue(render(app).contains("> Family name (Latin)     Zhukov"), "\(render(app))")
+        XCTAssertEqual((app.topScreen as? IntakeScreen)?.form.value("latinName.family"), "Zhukov")
         keys([.tab, .tab, .tab], &app)                  // keep the suggested Latin names
         fill("Iouri", &app)                             // other spellings... (a nickname on a document)
         fill("1998-03-14", &app)

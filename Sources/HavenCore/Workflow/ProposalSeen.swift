@@ -81,6 +81,10 @@ extension Workflow {
         // A story shown from an older summary (no digest) is named by its day alone.
         if case let .story(given, nil) = seen.subject, case let .story(currentGiven, _)? = current?.subject, given == currentGiven { return }
         // No proposal now: named short, so the refusal fits a status line.
+        // Amended within the minute: the same words twice, so named short once (the status line).
+        if let current, current.description == seen.description {
+            throw .proposalChanged(seen: seen.shortDescription, now: seen.shortDescription)
+        }
         throw .proposalChanged(seen: current == nil ? seen.shortDescription : seen.description, now: current?.description)
     }
 }

@@ -20,6 +20,14 @@ extension Workflow {
         let allocated = (record.stageHistory.last { $0.transition == .approveAllocation }
             ?? record.stageHistory.last { $0.stage == .relocation })?.at.date ?? record.registeredAt.date
         var issues = RelocationValidation.issues(cleaned, allocatedOn: allocated, today: time.date)
+        // Left before the day travel was arranged for: the plan is corrected to what happened,
+        // not kept contradicting it (from a walk; the notes say what changed). Only when one of
+        // the two is being entered or changed: a record kept from before this rule still takes
+        // corrections of anything else.
+        let datesChanged = cleaned.travelDate != record.relocation.travelDate || cleaned.departureDate != record.relocation.departureDate
+        if datesChanged, let travel = cleaned.travelDate, let departure = cleaned.departureDate, departure < travel {
+            issues.append(ValidationIssue(field: "travelDate", message: "He left on \(departure), before the travel date \(travel): correct one of them."))
+        }
         if record.stage == .integration, cleaned.arrivalDate == nil {
             issues.append(ValidationIssue(field: "arrivalDate", message: "The case has arrived: correct the date here; "
                 + "an arrival recorded by mistake is undone with t, Undo the arrival, saying why."))
@@ -72,11 +80,6 @@ public enum RelocationValidation {
             issue("travelDate", "Give the date travel was arranged for before recording the departure or arrival.")
         }
         if let departure = r.departureDate {
-            // Left before the day travel was arranged for: the plan is corrected to what
-            // happened, not kept contradicting it (from a walk; the notes say what changed).
-            if let travel = r.travelDate, departure < travel {
-                issue("travelDate", "He left on \(departure), before this travel date: give the day he travelled.")
-            }
             if departure > today { issue("departureDate", "The departure \(departure) is in the future; record it once he has left.") }
             if departure < allocatedOn { issue("departureDate", "The departure \(departure) is before the allocation was approved (\(allocatedOn)).") }
         }

@@ -118,7 +118,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         // What matters first: a status line at 80 columns cut "Nothing saved" off the end.
         case let .proposalChanged(seen, now?) where now == seen:
             // Amended within the minute: the same words twice said nothing (from a walk).
-            "Nothing saved: \(seen) was amended since you saw it; look at it again."
+            "Nothing saved: \(seen) was amended since; look at it again."
         case let .proposalChanged(seen, now?):
             "Nothing saved: the proposal changed, now \(now); you saw \(seen)."
         case let .proposalChanged(seen, nil):
@@ -127,7 +127,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notYourProposal(id, country, proposedBy, nil):
             "Only \(proposedBy), who proposed \(country) for \(id), can change or withdraw it; a supervisor can return it."
         case let .notYourProposal(id, country, proposedBy, caseworker?):
-            "Only \(caseworker) (its caseworker) or \(proposedBy) (who ran the batch) may change \(country) for \(id)."
+            "Only \(caseworker) (caseworker) or \(proposedBy) (ran the batch) may change \(country) for \(id)."
         case let .proposalReviewed(id, country, verdict, by, comment):
             "Nothing changed: \(by) \(verdict == .approved ? "approved" : "returned") \(country) for \(id) meanwhile"
                 + (comment.isEmpty ? "." : ": \(comment)")

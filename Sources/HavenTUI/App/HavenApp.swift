@@ -101,6 +101,9 @@ public struct HavenApp {
             return result
         }
         guard let global = Self.globalKeys.action(for: key) else { return nil }
+        // A y/n question is answered first: Ctrl-L repaints with it still said, and help
+        // waits (from the review: either hid it while y still answered it).
+        if topScreen.asksYesOrNo, global == .repaint || global == .help { return global == .repaint ? .repaint : .redraw }
         status = nil
         switch global {
         case .help:
@@ -201,7 +204,7 @@ public struct HavenApp {
                 return perform([
                     .push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved",
                                          text: kept.readBack())),
-                    .status("Your \(kept.what) no longer fits its form (\(names)): read it here; it stays kept.", .warning),
+                    .status("\(kept.what.prefix(1).uppercased() + kept.what.dropFirst()) no longer fits its form (\(names)); it stays kept.", .warning),
                 ], for: stack.top.id, quietly: quietly)
             }
         }

@@ -128,7 +128,10 @@ public struct IntakeScreen: Screen {
         case .next: leaveField(); form.move(by: 1)
         case .previous: leaveField(); form.move(by: -1)
         case .save:
-            leaveField()
+            // A Latin spelling re-spelled at this very save is shown before it is saved.
+            if let respelled = leaveField() {
+                return [.status("\(respelled.label) now \(respelled.value) (follows the Cyrillic); Ctrl-S saves.", .info)]
+            }
             let (defector, issues) = IntakeForm.defector(from: form, today: today, base: editing?.record.defector)
             guard issues.isEmpty else {
                 form.show(issues)
@@ -199,16 +202,20 @@ public struct IntakeScreen: Screen {
     /// or still the spelling of the Cyrillic before it was corrected (as this form suggested
     /// it, or as loaded): a walk found "Zhukov" left beside a corrected "Жукова". A Latin
     /// spelling typed by hand (from a document) is never replaced.
-    mutating func leaveField() {
+    /// Returns the Latin field and its new spelling when one already spelled was re-spelled.
+    @discardableResult
+    mutating func leaveField() -> (label: String, value: String)? {
         let id = form.focusedField.id
-        guard id.hasPrefix("cyrillicName.") else { return }
+        guard id.hasPrefix("cyrillicName.") else { return nil }
         let latinID = "latinName." + id.dropFirst("cyrillicName.".count)
         let cyrillic = form.value(id), latin = form.value(latinID)
         let followed = [suggestedLatin[latinID], loadedValues[id].map(Transliteration.icao)].compactMap { $0 }.filter { !$0.isEmpty }
-        guard latin.isEmpty || followed.contains(latin), Transliteration.containsCyrillic(cyrillic) else { return }
+        guard latin.isEmpty || followed.contains(latin), Transliteration.containsCyrillic(cyrillic) else { return nil }
         let spelling = Transliteration.icao(cyrillic)
         form[latinID]?.setText(spelling)
         suggestedLatin[latinID] = spelling
+        guard !latin.isEmpty, latin != spelling else { return nil }
+        return (form.labels[latinID] ?? latinID, spelling)
     }
 
     /// The duplicates screen's confirmation that this is a new person, or the store's answer.

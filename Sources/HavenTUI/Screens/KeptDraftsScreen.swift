@@ -127,8 +127,11 @@ public struct ResumeDraft: StoreTask {
             guard case let .allocation(proposed)? = CaseSummary(stored).pendingApproval?.kind else {
                 return commands + readBack("no proposal waits now")
             }
-            // Against the proposal the reason was written for: a changed one is refused on save.
-            let seen = kept.values["seen"].flatMap(AllocationChoiceScreen.decode) ?? ProposalSeen(pendingIn: CaseSummary(stored))
+            // Only against the very proposal the reason was written for (from the review: one
+            // resumed against another, or with none recorded, was armed for it).
+            guard let seen = kept.values["seen"].flatMap(AllocationChoiceScreen.decode), seen == ProposalSeen(pendingIn: CaseSummary(stored)) else {
+                return commands + readBack("written for another proposal")
+            }
             commands.append(.push(AllocationChoiceScreen(stored: stored, context: context,
                                                          overriding: AllocationChoiceScreen.Override(proposed: proposed, seen: seen))))
         default:
@@ -145,7 +148,7 @@ public struct ResumeDraft: StoreTask {
     func readBack(_ why: String) -> [Command] {
         [.push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved", text: kept.readBack())),
          // Short enough for 80 columns (it was cut before its end, from a walk); the list's d discards it.
-         .status("\(kept.what.prefix(1).uppercased() + kept.what.dropFirst()) cannot open: \(why). What you typed is below.", .warning)]
+         .status("\(kept.what.prefix(1).uppercased() + kept.what.dropFirst()) cannot open: \(why).", .warning)]
     }
 }
 

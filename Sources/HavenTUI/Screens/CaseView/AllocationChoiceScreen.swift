@@ -85,7 +85,7 @@ public struct AllocationChoiceScreen: Screen {
         // An override's reason answers the proposal it was written against: against another
         // (withdrawn and proposed again, even the same country) it is not put back armed, where
         // one Enter would approve it (from a walk); the app reads the draft back instead.
-        if let overriding, let written = draft.values["seen"].flatMap(Self.decode), written != overriding.seen { return [] }
+        if let overriding, draft.values["seen"].flatMap(Self.decode) != overriding.seen || overriding.seen == nil { return [] }
         reason = TextField(text: text, maximumLength: overriding == nil ? 500 : 2000)
         reasonFor = country
         return [.status("Your unsaved reason for \(country) from \(draft.savedAt.minuteText) UTC is back: Enter \(verb.lowercased())s it.", .info)]
@@ -251,7 +251,8 @@ public struct AllocationChoiceScreen: Screen {
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
-        guard !cancelAsked else { return [] }
+        // Under the question typed keys go nowhere; Ctrl-L and the like still reach the app.
+        guard !cancelAsked else { return key.typedCharacter != nil ? [] : nil }
         guard var field = reason, field.handle(key) else { return nil }
         reason = field
         return []

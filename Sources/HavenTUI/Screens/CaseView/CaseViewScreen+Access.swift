@@ -39,14 +39,15 @@ extension CaseViewScreen {
             let reviewer = context.may(transition == .approveAllocation ? .approveAllocation : .reviewDecision)
             return reviewer && ownProposalWaiting ? WorkflowError.ownProposal(transition).description : "Approving is for a supervisor."
         case .allocation(.propose) where record.stage > .allocation:
-            return record.stage == .relocation && Workflow.reopenRefusal(record) == nil
-                ? "\(record.id)'s allocation is approved; a supervisor may reopen it (t)."
-                : "\(record.id)'s allocation is approved and can no longer be reopened."
+            guard record.stage == .relocation else { return "\(record.id) has arrived: the allocation stands." }
+            return Workflow.reopenRefusal(record) ?? "\(record.id)'s allocation is approved; a supervisor may reopen it (t)."
         case .allocation(.propose), .proposeDecision where record.stage == .allocation, .amendDecision where record.stage == .allocation:
             if pendingApproval != nil {
                 let by = record.allocation?.proposedBy.rawValue ?? "another"
-                guard record.allocation?.batch != nil else { return "Only its proposer, \(by), can change or withdraw this allocation." }
-                return "Only \(record.assignedTo.map { "\($0) (its caseworker)" } ?? "its caseworker") or \(by) (who ran the batch) may change it."
+                guard record.allocation?.batch != nil, let caseworker = record.assignedTo else {
+                    return "Only its proposer, \(by), can change or withdraw this allocation."
+                }
+                return "Only \(caseworker) (caseworker) or \(by) (ran the batch) may change it."
             }
         case .proposeDecision, .amendDecision:
             if pendingApproval != nil { return "A proposal on \(record.id) is waiting for review; only its proposer can amend it." }

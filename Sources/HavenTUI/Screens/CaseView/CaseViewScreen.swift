@@ -382,13 +382,17 @@ public struct CaseViewScreen: Screen {
         let items = CaseSection.allCases.map { "\($0.key) \($0.title)" }
         var start = 0
         // Sections cut off at either end are marked ‹ and › (a walk found 7 to 0 hidden unsaid).
-        func width(from index: Int) -> Int { items[index...section.rawValue].reduce(0) { $0 + DisplayWidth.of($1) + 2 } + 3 }
-        while start < section.rawValue, width(from: start) > area.width - 2 { start += 1 }
+        let last = items.count - 1
+        func width(from index: Int) -> Int {
+            items[index...section.rawValue].reduce(0) { $0 + DisplayWidth.of($1) + 2 } + 1 + (index > 0 ? 2 : 0) + (section.rawValue < last ? 2 : 0)
+        }
+        while start < section.rawValue, width(from: start) > area.width { start += 1 }
         var x = area.x + 1
         if start > 0 { x += canvas.put("‹", x: x, y: y, style: .muted) + 1 }
         for index in start..<items.count {
             let text = items[index]
-            guard x + DisplayWidth.of(text) < area.maxX - 2 else { canvas.put("›", x: area.maxX - 2, y: y, style: .muted); break }
+            // Room for › after it, unless it is the last.
+            guard x + DisplayWidth.of(text) < area.maxX - (index == last ? 0 : 2) else { canvas.put("›", x: area.maxX - 2, y: y, style: .muted); break }
             x += canvas.put(text, x: x, y: y, style: index == section.rawValue ? .selection : .normal) + 2
         }
     }
