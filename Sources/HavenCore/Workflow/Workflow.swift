@@ -86,7 +86,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .wrongStage(name, current):
             "\(name.title) is not possible while the case is in \(current.title)."
         case let .notPermitted(capability, role):
-            "\(role.withArticle.prefix(1).uppercased() + role.withArticle.dropFirst()) cannot \(capability.phrase); "
+            "\(role.withArticle.sentenceStart) cannot \(capability.phrase); "
                 + "only \(capability.roles.map(\.withArticle).joined(separator: " or ")) can."
         case let .ownProposal(name):
             "You proposed this yourself; \(name.title.lowercased()) needs a second person."

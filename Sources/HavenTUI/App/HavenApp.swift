@@ -204,7 +204,7 @@ public struct HavenApp {
                 return perform([
                     .push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved",
                                          text: kept.readBack())),
-                    .status("\(kept.what.prefix(1).uppercased() + kept.what.dropFirst()) no longer fits its form (\(names)); it stays kept.", .warning),
+                    .status("\(kept.what.sentenceStart) no longer fits its form (\(names)); it stays kept.", .warning),
                 ], for: stack.top.id, quietly: quietly)
             }
         }

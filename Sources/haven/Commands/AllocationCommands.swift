@@ -91,7 +91,7 @@ struct AllocateCommand: ParsableCommand {
                 saving.update(saved + refused.count)
             }
         }
-        let summary = AllocationRun.summary(result, queued: run.queue.count) + (skipped.map { " " + $0.prefix(1).uppercased() + $0.dropFirst() + "." } ?? "")
+        let summary = AllocationRun.summary(result, queued: run.queue.count) + (skipped.map { " " + $0.sentenceStart + "." } ?? "")
         if json {
             print(try AllocationJSON.document(result, queued: run.queue.count, dryRun: dryRun, saved: saved, refused: refused, summary: summary))
         } else {
