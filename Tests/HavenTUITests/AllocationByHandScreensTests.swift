@@ -45,6 +45,16 @@ final class AllocationByHandScreensTests: XCTestCase {
 
     var id: CaseID { CaseID(number: 1) }
 
+    /// anna.k proposes the best country for case 1 by hand; pieter.v, a supervisor, has the case open.
+    func annaProposesAndPieterOpens(_ store: InMemoryCaseStore) -> (anna: HavenApp, pieter: HavenApp) {
+        var anna = app("anna.k", store)
+        openCase(&anna)
+        anna.press([.character("p"), .enter])
+        var pieter = app("pieter.v", store)
+        openCase(&pieter)
+        return (anna, pieter)
+    }
+
     func testPreferencesAreRecordedFromTheCaseViewAndACountryTwiceIsRefusedBesideItsField() throws {
         let store = try makeStore(stage: .decision)
         var app = app("anna.k", store)
@@ -281,11 +291,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         // supervisor reopens it (t, Reopen allocation) with a reason; the case is back in the
         // queue, its place free, and its caseworker proposes again.
         let store = try makeStore()
-        var anna = app("anna.k", store)
-        openCase(&anna)
-        anna.press([.character("p"), .enter])
-        var pieter = app("pieter.v", store)
-        openCase(&pieter)
+        var (anna, pieter) = annaProposesAndPieterOpens(store)
         pieter.press([.character("a"), .character("y")])
         XCTAssertEqual(try store.load(id).record.stage, .relocation)
         // The status names what was saved, not only the version.
@@ -357,11 +363,7 @@ final class AllocationByHandScreensTests: XCTestCase {
     /// columns, and Esc then dropped the typed reason unasked.
     func testAnOverrideLostToAWithdrawalSaysSoInOneLineAndEscAsksBeforeDroppingTheReason() throws {
         let store = try makeStore()
-        var anna = app("anna.k", store)
-        openCase(&anna)
-        anna.press([.character("p"), .enter])
-        var pieter = app("pieter.v", store)
-        openCase(&pieter)
+        var (anna, pieter) = annaProposesAndPieterOpens(store)
         pieter.press([.character("x"), .down, .enter])
         pieter.type("Сестра жены в Утрехте")
         anna.press([.character("p"), .character("W"), .character("y")])
