@@ -385,10 +385,32 @@ final class AllocationByHandScreensTests: XCTestCase {
         pieter.press([.escape, .character("y")])
         XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason)
         XCTAssertEqual(pieter.status?.text, "Nothing approved.")
-        // With nothing typed, Esc asks nothing.
+        // The refusal read the ranking again: it no longer shows DE proposed, and Enter is
+        // refused at once rather than after another reason (from a walk).
+        XCTAssertEqual(pieter.lines[1], " HV-000001: the proposal changed meanwhile · Esc, then look again")
+        XCTAssertTrue(pieter.lines.contains { $0.contains("Germany") && $0.hasSuffix("was proposed") }, pieter.lines.joined(separator: "\n"))
         pieter.press([.enter])
-        pieter.press([.escape])
-        XCTAssertEqual(pieter.status?.text, "Nothing approved.")
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.")
+        XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason, "no reason asked for")
+    }
+
+    /// The proposal goes while the override is open: the ranking says so as the change
+    /// arrives, before any reason is typed.
+    func testAnOverrideOpenWhileTheProposalIsWithdrawnSaysSoAtOnce() throws {
+        let store = try makeStore()
+        var (anna, pieter) = annaProposesAndPieterOpens(store)
+        pieter.press([.character("x")])
+        XCTAssertTrue(pieter.lines[1].hasPrefix(" HV-000001: override DE"), pieter.lines[1])
+        anna.press([.character("p"), .character("W"), .character("y")])
+        pieter.storeDidChange(store.summaries())
+        XCTAssertEqual(pieter.status?.text, "Meanwhile anna.k's proposal of DE was withdrawn or reviewed: Esc goes back.")
+        XCTAssertEqual(pieter.lines[1], " HV-000001: the proposal changed meanwhile · Esc, then look again")
+        pieter.press([.down, .enter])
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.")
+        XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason)
+        pieter.storeDidChange(store.summaries())
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.", "said once")
+        XCTAssertNil(try store.load(id).record.allocation)
     }
 
     func testAnOverrideDraftKeepsTheProposalItWasWrittenAgainst() {

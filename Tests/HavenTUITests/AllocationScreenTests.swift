@@ -75,6 +75,36 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertEqual(proposal.batch, "batch of 60, look-ahead: optimal")
     }
 
+    /// From a walk: the batch's question kept the count it was asked with while cases were
+    /// proposed by hand meanwhile. It is asked again with the count y now proposes for, and put
+    /// away when nothing waits.
+    func testTheBatchQuestionFollowsTheQueueItProposesFor() throws {
+        let store = try makeStore(3)
+        var maria = app("maria.s", store)
+        openAllocation(&maria)
+        maria.press([.character("r")])
+        XCTAssertEqual(maria.status?.text, "Propose for all 3 waiting, for another supervisor? y, l: no look-ahead, n")
+        func takeOut(_ number: Int) throws {
+            let stored = try store.load(CaseID(number: number))
+            var record = stored.record
+            record.stage = .decision
+            _ = try store.save(record, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        }
+        try takeOut(1)
+        try takeOut(2)
+        maria.storeDidChange(store.summaries())
+        XCTAssertEqual(maria.status?.text, "Propose for the 1 case waiting, for another supervisor? y, l: no look-ahead, n")
+        XCTAssertTrue((maria.topScreen as? AllocationScreen)?.runAsked == true)
+        maria.storeDidChange(store.summaries())
+        XCTAssertEqual(maria.status?.text, "Propose for the 1 case waiting, for another supervisor? y, l: no look-ahead, n", "asked once")
+        try takeOut(3)
+        maria.storeDidChange(store.summaries())
+        XCTAssertEqual(maria.status?.text, "The batch did not run: no granted case is waiting for a country now.")
+        XCTAssertFalse((maria.topScreen as? AllocationScreen)?.runAsked ?? true)
+        maria.press([.character("y")])
+        XCTAssertFalse(maria.isWorking, "y no longer runs anything")
+    }
+
     func testTheBatchRunsWithoutTheLookAheadWhenAskedAndSaysSo() throws {
         // The same store, l instead of y: the queue is placed as if it were the last, no
         // forecast is read, and the line and the proposals say so.

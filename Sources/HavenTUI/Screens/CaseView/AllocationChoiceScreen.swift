@@ -65,6 +65,15 @@ public struct AllocationChoiceScreen: Screen {
     /// The user's own proposal a save in flight replaces or withdraws, for what it then says.
     var actedOn: CountryCode?
     public let overriding: Override?
+    /// The refusal an override meets at once: the proposal it answers is no longer waiting as it
+    /// was shown (withdrawn, reviewed or replaced in another session), as the latest summaries
+    /// have it; the ranking says so rather than go on showing it proposed (from a walk).
+    var overrideGone: ProposalSeen? {
+        guard let overriding, let seen = overriding.seen, let latest, ProposalSeen(pendingIn: latest) != seen else { return nil }
+        return seen
+    }
+    /// Enter's answer while the override's proposal is gone.
+    var goneRefusal: Command? { overrideGone.map { .status("Not approved: \($0.shortDescription) was withdrawn or reviewed meanwhile.", .error) } }
 
     public init(stored: StoredCase, context: SessionContext, overriding: Override? = nil) {
         self.stored = stored
@@ -164,6 +173,7 @@ public struct AllocationChoiceScreen: Screen {
             withdrawing = false
             guard let choice, let option = current else { return [.status("The countries are not loaded yet.", .info)] }
             if let override = overriding {
+                if let refusal = goneRefusal { return [refusal] }
                 let code = option.country.code
                 guard code != override.proposed else { return [.status("\(code) is the proposal: Esc, then a approves it as it is.", .info)] }
                 // Family unity rules a country out for a proposal; an override may split a family
@@ -195,6 +205,7 @@ public struct AllocationChoiceScreen: Screen {
                 return [.status("Say why \(country); Esc cancels.", .warning)]
             }
             if let override = overriding {
+                if let refusal = goneRefusal { return [refusal] }
                 let seen = override.seen
                 return [.update([stored.record.id], change: CaseChange("Override allocation to \(country)") { record, actor, time in
                     try Workflow.overrideAllocation(on: record, seen: seen, to: country, reason: text, by: actor, at: time)
@@ -260,7 +271,12 @@ public struct AllocationChoiceScreen: Screen {
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         self.summaries = summaries
+        let wasGone = overrideGone != nil
         rank()
+        // Said once, as it happens: the override can no longer be approved here.
+        if !wasGone, let gone = overrideGone {
+            return [.status("Meanwhile \(gone.shortDescription) was withdrawn or reviewed: Esc goes back.", .warning)]
+        }
         // The proposal W asked about was approved, returned or replaced meanwhile: the
         // question is put away, and said so.
         if let asked = withdrawAsked, ownPending != asked {
@@ -283,7 +299,9 @@ public struct AllocationChoiceScreen: Screen {
                 defer { withdrawing = false }
                 // "Not proposed: Nothing changed: …" said nothing twice.
                 let reason = ["Nothing changed: ", "Nothing saved: "].first { why.hasPrefix($0) }.map { String(why.dropFirst($0.count)) } ?? why
-                return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(reason)", .error)]
+                // The ranking is read again: what refused it (a proposal gone, a place taken) shows.
+                return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(reason)", .error),
+                        .query(.summaries)]
             }
             guard !saved.isEmpty else { return [] }
             reason = nil
@@ -326,7 +344,8 @@ public struct AllocationChoiceScreen: Screen {
         let record = stored.record
         let best = choice?.best.map { " · best \($0.country.code) \($0.score ?? 0)" } ?? ""
         let proposedScore = overriding.flatMap { override in choice?.options.first { $0.country.code == override.proposed }?.score }
-        let heading = overriding.map { " \(record.id): override \($0.proposed)\(proposedScore.map { " (scores \($0))" } ?? "") · Enter, then why" }
+        let gone = overrideGone.map { _ in " \(record.id): the proposal changed meanwhile · Esc, then look again" }
+        let heading = gone ?? overriding.map { " \(record.id): override \($0.proposed)\(proposedScore.map { " (scores \($0))" } ?? "") · Enter, then why" }
             ?? ownPending.map { " \(record.id): \($0) proposed · Enter replaces, W withdraws" }
             ?? " Allocate \(record.id) \(record.defector.cyrillicName.displayed)\(best)"
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
@@ -348,7 +367,7 @@ public struct AllocationChoiceScreen: Screen {
         for (offset, option) in options.dropFirst(first).prefix(height).enumerated() {
             let position = first + offset
             let factors = option.factors.map { "\($0.title) \(Int($0.contribution))" }.joined(separator: ", ")
-            let state = option.country.code == overriding?.proposed ? "proposed"
+            let state = option.country.code == overriding?.proposed ? (overrideGone == nil ? "proposed" : "was proposed")
                 : option.country.code == ownPending ? "proposed, waiting"
                 : option.score == nil ? "family elsewhere" : option.free < 1 ? "full" : factors.isEmpty ? "no factor scores" : factors
             let text = row([String(position + 1), option.country.code.rawValue, option.country.name,
@@ -366,24 +385,5 @@ public struct AllocationChoiceScreen: Screen {
             let x = area.x + canvas.put(" Why \(country)? ", x: area.x, y: y, style: .heading)
             reason.render(into: &canvas, x: x, y: y, width: area.maxX - x - 1, focused: true)
         }
-    }
-
-    /// The selected country, wrapped to `width`: what each factor gives and for what, what the
-    /// proposal would say of the runner-up (or why it cannot be proposed), and family unity.
-    func detailLines(width: Int) -> [String] {
-        guard let option = current, let choice else { return [] }
-        var lines = ["\(option.country.name): " + (option.factors.isEmpty ? "no factor scores here"
-            : option.factors.map { "\($0.title) \(Int($0.contribution))" + ($0.detail.map { " (\($0))" } ?? "") }.joined(separator: ", "))]
-        if let refusal = option.refusal {
-            lines.append(refusal)
-        } else {
-            let typed = reasonFor == option.country.code ? reason?.text ?? "" : ""
-            let shownReason = typed.trimmingCharacters(in: .whitespaces).isEmpty ? "(the reason Enter asks for)" : typed
-            if let planned = try? choice.planned(option.country.code, reason: choice.needsReason(option.country.code) ? shownReason : "") {
-                lines.append("Why not \(planned.runnerUp?.rawValue ?? "another"): " + planned.runnerUpReason)
-            }
-        }
-        if let unity = option.familyUnity { lines.append(unity) }
-        return lines.flatMap { DisplayWidth.wrap($0, to: width - 2, indent: "  ") }
     }
 }

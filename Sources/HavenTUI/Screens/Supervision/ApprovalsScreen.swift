@@ -114,7 +114,23 @@ public struct ApprovalsScreen: Screen {
         refilter()
         // A mark on a proposal no longer waiting goes: it was reviewed meanwhile.
         marked = marked.intersection(waiting.map(\.id))
-        return []
+        return review.storeDidChange(waiting) + recheckBatch()
+    }
+
+    /// The confirmation of `A` while the store changed: a listed proposal no longer waiting as
+    /// listed moves to the skipped, said, so y approves only what the list shows.
+    mutating func recheckBatch() -> [Command] {
+        guard let batch else { return [] }
+        let now = Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
+        let changed = batch.approve.filter { now[$0.id] ?? nil != ProposalSeen(pendingIn: $0) }
+        guard !changed.isEmpty else { return [] }
+        let still = batch.approve.filter { summary in !changed.contains { $0.id == summary.id } }
+        guard !still.isEmpty else {
+            self.batch = nil
+            return [.status("Nothing approved: the \(batch.approve.count) listed were changed or reviewed meanwhile.", .warning)]
+        }
+        self.batch = Batch(approve: still, skipped: batch.skipped + changed.map { ($0, "changed or reviewed meanwhile") })
+        return [.status("\(changed.count) changed or reviewed meanwhile: approve the \(still.count) left? y approves each, n none.", .warning)]
     }
 
     /// The filter applied again, keeping the selected proposal selected where it still shows.

@@ -32,6 +32,18 @@ struct ProposalReview {
         return [.update([id], change: CaseActions.approve(id, kind: kind, seen: seen))]
     }
 
+    /// The store changed while y or n is asked: a proposal no longer waiting as it was shown puts
+    /// the question away, and says so (a walk found it still asked over "Nothing waiting matches").
+    mutating func storeDidChange(_ waiting: [CaseSummary]) -> [Command] {
+        guard let id = confirming else { return [] }
+        let now = waiting.first { $0.id == id }.flatMap { ProposalSeen(pendingIn: $0) }
+        guard now != confirmingSeen else { return [] }
+        confirming = nil
+        confirmingSeen = nil
+        let why = now == nil ? "no longer waiting (withdrawn or reviewed meanwhile)" : "the proposal changed meanwhile; look at it again"
+        return [.status("\(id) not approved: \(why).", .warning)]
+    }
+
     mutating func cancel() -> [Command] {
         confirming = nil
         confirmingSeen = nil
