@@ -36,6 +36,13 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             return DisplayWidth.fit(label, to: 18) + " " + shown
         }
         func date(_ value: CalendarDate?) -> String? { value?.description }
+        /// What he agreed to at intake, and on which day it was recorded.
+        func consent(_ choices: ConsentChoices) -> String? {
+            let given = [choices.publicity ? "publicity" : nil, choices.shareWithHostCountry ? "share with host country" : nil,
+                         choices.communicationsWork ? "communications work" : nil].compactMap { $0 }.joined(separator: ", ")
+            guard let day = choices.recordedOn else { return given }
+            return (given.isEmpty ? "none" : given) + " (recorded \(day))"
+        }
         let d = record.defector
         switch self {
         case .person:
@@ -49,8 +56,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 field("Languages", d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }.joined(separator: ", ")),
                 field("Health needs", d.healthNeeds),
                 field("Risk on return", d.riskOnReturn),
-                field("Consent", [d.consent.publicity ? "publicity" : nil, d.consent.shareWithHostCountry ? "share with host country" : nil,
-                                  d.consent.communicationsWork ? "communications work" : nil].compactMap { $0 }.joined(separator: ", ")),
+                field("Consent", consent(d.consent)),
             ]
             lines.append(field("Assigned to", record.assignedTo?.rawValue))
             lines.append(field("Registered", "\(record.registeredAt.date) by \(record.registeredBy)"))

@@ -28,6 +28,12 @@ struct IntegrationLines {
             let steps = item.gain == 0 ? "" : item.gain > 0 ? ", +\(item.gain)" : ", \(item.gain)"
             lines.append(field("Language \(item.language)", (moved ? "\(from) → \(item.latest.rawValue)\(steps) " : "\(item.latest.rawValue) ")
                 + "(\(item.assessments) assessment\(item.assessments == 1 ? "" : "s"), latest \(item.latestOn))"))
+            // Each assessment read back whole: the level, what it rests on and who recorded it.
+            for assessment in i.assessments where assessment.language == item.language {
+                let basis = assessment.basis.isEmpty ? "no basis given" : assessment.basis
+                lines.append(field("  \(assessment.assessedOn)", "\(assessment.level.rawValue), \(basis)"
+                    + (assessment.assessor.isEmpty ? "" : " · \(assessment.assessor)")))
+            }
         }
         let declared = d.languages.map { "\($0.language) \($0.isNative ? "native" : $0.level.rawValue)" }
         if !declared.isEmpty { lines.append(field("Declared", declared.joined(separator: ", "))) }
