@@ -41,6 +41,18 @@ final class CaseViewScreenTests: XCTestCase {
         return store
     }
 
+    /// Narrower than the heading, the Latin name goes before the stage is cut (a walk found
+    /// "· Intak…"), and the version before the stage.
+    func testTheHeadingKeepsTheStageWhenNarrow() throws {
+        let app = makeApp(store: try store())
+        var canvas = Canvas(size: Size(width: 60, height: 16))
+        app.render(into: &canvas)
+        XCTAssertEqual(canvas.line(1), " HV-000007 Жуков Артём Сергеевич · Intake · v1")
+        let screen = try XCTUnwrap(app.topScreen as? CaseViewScreen)
+        XCTAssertEqual(screen.heading(width: 40), " HV-000007 Жуков Артём Сергеевич · Intake")
+        XCTAssertEqual(screen.heading(width: 80), " HV-000007 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v1")
+    }
+
     func testPersonSectionAt80x24() throws {
         let app = makeApp(store: try store())
         let lines = render(app)
@@ -55,7 +67,7 @@ final class CaseViewScreenTests: XCTestCase {
             " Born               1998-03-14, Псков",
             " Age                28",
         ])
-        XCTAssertEqual(lines[23], "? Help Tab Section n Note e Edit i Integrate f Family c Consent t Stage q Back")
+        XCTAssertEqual(lines[23], "? Help n Note e Edit i Integrate f Family c Consent t Stage Tab Section q Back")
     }
 
     func testServiceAndFamilyKeepSensitiveFieldsOut() throws {
@@ -126,7 +138,7 @@ final class CaseViewScreenTests: XCTestCase {
         keys([.character("n"), .enter], &app)
         XCTAssertEqual(render(app)[22], " A note cannot be empty.")
         keys([.escape], &app)
-        XCTAssertEqual(render(app)[23], "? Help Tab Section n Note e Edit i Integrate f Family c Consent t Stage q Back")
+        XCTAssertEqual(render(app)[23], "? Help n Note e Edit i Integrate f Family c Consent t Stage Tab Section q Back")
         keys([.character("q")], &app)
         XCTAssertEqual(render(app)[0], " Haven · Home › My cases                                    anna.k · 2026-11-24")
     }

@@ -62,7 +62,12 @@ public struct CaseViewScreen: Screen {
         let what = if case .decision? = pending { "decision" } else if record.stage >= .allocation { "allocation" } else { "decision" }
         // A caseworker works on the cases assigned to them; supervisors on any.
         let mayWork = context.role != .caseworker || record.assignedTo == context.user
+        // A review waiting for this reader comes first: at 60 columns the key bar keeps it.
         let offers: [(Bool, Character, Action, String?, String)] = [
+            (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
+            (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
+            (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
+             "Approve the case into another country than proposed, with the reason"),
             (may(.addNote), "n", .addNote, "Note", "Add a note to the case"),
             (may(.editCase) && record.stage != .closed && mayWork, "e", .edit, "Edit", "Edit the person and service details with the intake form"),
             (may(.recordScreening) && record.stage != .closed && (record.stage == .screening || !record.screening.isEmpty), "s",
@@ -78,10 +83,6 @@ public struct CaseViewScreen: Screen {
             // In the key bar only where a country is being chosen; in help (?) from intake on.
             (may(.editCase) && record.stage < .relocation, "w", .allocation(.preferences), record.stage == .allocation ? "Prefer" : nil,
              "The host countries the defector would choose, ranked, and why (before an allocation is proposed)"),
-            (mayReview, "a", .approveDecision, "Approve", "Approve the proposed \(what) (not your own)"),
-            (mayReview, "u", .returnDecision, "Return", "Return the proposed \(what) to the caseworker with a comment"),
-            (mayReview && what == "allocation", "x", .overrideAllocation, "Override",
-             "Approve the case into another country than proposed, with the reason"),
             (may(.confirmArrival) && [.relocation, .integration].contains(record.stage), "l", .travel, "Travel",
              "Travel and arrival: arranged, departure, arrival (moves the case to Integration); correct them"),
             (may(.recordIntegration) && record.stage != .closed, "i", .integration, "Integrate",
@@ -145,10 +146,10 @@ public struct CaseViewScreen: Screen {
                 KeyBinding([.control("r")], .reload, help: "Load the case again (after a conflict); the note is kept"),
             ])
         }
-        return KeyTable([
+        // The case's own keys before Tab: the section bar already shows how to move.
+        return KeyTable((stored.record.isErased ? [] : casework) + [
             KeyBinding([.tab, .right], .nextSection, label: "Section", help: "Next section"),
             KeyBinding([.backTab, .left], .previousSection, help: "Previous section"),
-        ] + (stored.record.isErased ? [] : casework) + [
             KeyBinding([.character("r")], .reload, label: "Reload", help: "Load the case again from the store"),
             KeyBinding([.down, .character("j")], .scrollDown, help: "Scroll down"),
             KeyBinding([.up, .character("k")], .scrollUp, help: "Scroll up"),
@@ -347,14 +348,7 @@ public struct CaseViewScreen: Screen {
     }
 
     public func render(into canvas: inout Canvas, area: Rect) {
-        let record = stored.record
-        // A closed case says why in its heading, where every section shows it.
-        let stage = record.stage == .closed ? record.closure.map { "Closed: \($0.reason.title)" } ?? record.stage.title : record.stage.title
-        let names = record.isErased ? Erasure.listName
-            : "\(record.defector.cyrillicName.displayed) (\(record.defector.latinName.given) \(record.defector.latinName.family))"
-        let heading = " \(record.id) \(names)"
-            + " · \(stage)" + (record.restriction == nil ? "" : " · RESTRICTED") + " · \(stored.version)"
-        canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        canvas.put(heading(width: area.width), x: area.x, y: area.y, width: area.width, style: .heading)
         renderSectionBar(into: &canvas, y: area.y + 1, area: area)
         let noteRows = note == nil ? 0 : 1
         let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3 - noteRows)
@@ -374,26 +368,6 @@ public struct CaseViewScreen: Screen {
             let label = " New note: "
             let x = area.x + canvas.put(label, x: area.x, y: y, style: .heading)
             note.render(into: &canvas, x: x, y: y, width: area.maxX - x - 1, focused: true)
-        }
-    }
-
-    /// "1 Person 2 Service …", the current section highlighted and kept in view when narrow.
-    func renderSectionBar(into canvas: inout Canvas, y: Int, area: Rect) {
-        let items = CaseSection.allCases.map { "\($0.key) \($0.title)" }
-        var start = 0
-        // Sections cut off at either end are marked ‹ and › (a walk found 7 to 0 hidden unsaid).
-        let last = items.count - 1
-        func width(from index: Int) -> Int {
-            items[index...section.rawValue].reduce(0) { $0 + DisplayWidth.of($1) + 2 } + 1 + (index > 0 ? 2 : 0) + (section.rawValue < last ? 2 : 0)
-        }
-        while start < section.rawValue, width(from: start) > area.width { start += 1 }
-        var x = area.x + 1
-        if start > 0 { x += canvas.put("‹", x: x, y: y, style: .muted) + 1 }
-        for index in start..<items.count {
-            let text = items[index]
-            // Room for › after it, unless it is the last.
-            guard x + DisplayWidth.of(text) < area.maxX - (index == last ? 0 : 2) else { canvas.put("›", x: area.maxX - 2, y: y, style: .muted); break }
-            x += canvas.put(text, x: x, y: y, style: index == section.rawValue ? .selection : .normal) + 2
         }
     }
 }
