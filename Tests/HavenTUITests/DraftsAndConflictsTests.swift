@@ -55,6 +55,9 @@ final class DraftsAndConflictsTests: XCTestCase {
         second.keepDraft()
         second.endSession()
         XCTAssertEqual(store.drafts(for: "anna.k").map(\.values["cyrillicName.family"]), ["Петров"])
+        // Listed as the one field typed: the blank form's defaults are not counted (from a walk: "9 fields").
+        let fourth = app(store)
+        XCTAssertTrue(fourth.lines.contains { $0.contains("Intake") && $0.contains("UTC · 1 field") }, fourth.lines.joined(separator: "\n"))
     }
 
     func testASameFieldConflictShowsBothValuesAndKeepsTheChosenOne() throws {

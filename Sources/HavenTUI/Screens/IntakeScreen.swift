@@ -62,7 +62,8 @@ public struct IntakeScreen: Screen {
     public var formDraft: FormDraft? {
         FormDraft(form: editing == nil ? FormDraft.intake : FormDraft.person, title: title, savedAt: Timestamp(secondsSinceEpoch: 0),
                   values: form.values, focus: form.focusedField.id, editing: editing?.record.id, basedOn: editing?.version,
-                  baseValues: editing == nil ? nil : loadedValues, labels: form.labels, order: form.fieldIDs, shown: form.shownChoices,
+                  // A new registration's base is the blank form: its defaults are not counted as typed.
+                  baseValues: editing == nil ? blankValues : loadedValues, labels: form.labels, order: form.fieldIDs, shown: form.shownChoices,
                   undecided: undecided.sorted())
     }
     /// Typed and not saved: changed, and not back to what it opened with.
