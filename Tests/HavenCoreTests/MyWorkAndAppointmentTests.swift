@@ -299,6 +299,26 @@ final class MyWorkCornerTests: XCTestCase {
         XCTAssertEqual(items("anna.k", [record], at: hours(2)), [], "no longer hers")
     }
 
+    /// A country proposed on her case by someone else (the batch, run by a supervisor) is a line
+    /// of hers, information like a new case: gone when approved, not hers when she proposed it.
+    func testACountryProposedOnHerCaseBySomeoneElseIsALineOfHers() throws {
+        let granted = try Fixtures.caseIn(.allocation)
+        let planned = PlannedAllocation(caseID: granted.id, country: CountryCode("DE")!, factors: [], runnerUp: nil,
+                                        runnerUpFactors: [], runnerUpReason: "", groupedWith: [])
+        let batch = try Workflow.proposeAllocation(planned, on: granted, by: Fixtures.maria, at: now)
+        let anna = items("anna.k", [batch], at: hours(1))
+        XCTAssertEqual(anna.map(\.reason), [.proposed])
+        XCTAssertEqual(anna.first?.text, "DE proposed by maria.s on \(now.date), waiting for approval")
+        XCTAssertEqual(anna.first?.place, .proposal(granted.id, .allocation))
+        XCTAssertTrue(anna.first?.isDoneWhenOpened == true)
+        XCTAssertEqual(items("anna.k", [batch], at: Timestamp(date: now.date.adding(days: MyWork.informationDays + 1), hour: 9)), [],
+                       "information goes after a month")
+        let own = try Workflow.proposeAllocation(planned, on: granted, by: Fixtures.anna, at: now)
+        XCTAssertEqual(items("anna.k", [own], at: hours(1)), [], "her own proposal tells her nothing")
+        let approved = try Workflow.perform(.approveAllocation, on: own, by: Fixtures.maria, at: hours(1))
+        XCTAssertEqual(items("anna.k", [approved], at: hours(2)).filter { $0.reason == .proposed }, [])
+    }
+
     func testMentionsAndNewCasesGoAfterAMonthAndApprovalsPastTheTwentiethStand() throws {
         var noted = Fixtures.newCase()
         noted = try Workflow.addNote("@anna.k call back", on: noted, by: Fixtures.maria, at: now)

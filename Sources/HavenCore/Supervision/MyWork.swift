@@ -4,7 +4,7 @@ import Foundation
 public struct WorkItem: Hashable, Sendable, Identifiable {
     /// Why the line is there, most urgent first (the order of the cases is the order of the list).
     public enum Reason: Int, Hashable, Sendable, CaseIterable, Comparable {
-        case toRecord, late, appointmentToday, dueToday, returned, assigned, mention, access, approval, overdue, appointmentTomorrow
+        case toRecord, late, appointmentToday, dueToday, returned, assigned, proposed, mention, access, approval, overdue, appointmentTomorrow
 
         public var title: String {
             switch self {
@@ -14,6 +14,7 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
             case .dueToday: "Due today"
             case .returned: "Returned"
             case .assigned: "New case"
+            case .proposed: "Proposed"
             case .mention: "Mention"
             case .access: "Access"
             case .approval: "Approval"
@@ -61,7 +62,7 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
     }
 
     /// Lines that are information rather than work: opening them from My work is reading them.
-    public var isDoneWhenOpened: Bool { reason == .assigned || reason == .mention || reason == .access }
+    public var isDoneWhenOpened: Bool { [.assigned, .proposed, .mention, .access].contains(reason) }
 }
 
 /// Everything that needs one person now, worked out from the summaries alone (no case is read),
@@ -173,6 +174,14 @@ public enum MyWork {
                 }
             }
             if mine, summary.isReturnedToCaseworker { takeReturn(summary) }
+            // Someone else proposed a country for their case (the batch, or a supervisor by hand),
+            // waiting for approval: information, as a new case is (a batch's they may amend or withdraw).
+            if mine, summary.stage == .allocation, let allocation = summary.allocation, allocation.isAwaitingReview,
+               allocation.proposedBy != user, isRecent(allocation.proposedAt) {
+                add(WorkItem(id: "proposed:\(id):\(allocation.proposedAt)", reason: .proposed, caseID: id,
+                             text: "\(allocation.country) proposed by \(allocation.proposedBy) on \(clock.day(of: allocation.proposedAt)), "
+                                 + "waiting for approval", when: allocation.proposedAt, place: .proposal(id, .allocation)))
+            }
             guard let attention = summary.attention else { return }
             // Ended at `now` counts as ended: the list is worked out again as each minute begins.
             for appointment in attention.appointments where appointment.attendees.contains(user) || (mine && appointment.ends <= now) {
