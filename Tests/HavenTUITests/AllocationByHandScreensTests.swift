@@ -439,7 +439,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         var listed = app("pieter.v", store)
         XCTAssertEqual(listed.topScreen.title, "Kept forms", listed.lines.joined(separator: "\n"))
         listed.press([.enter])
-        XCTAssertEqual(listed.status?.text, "Override HV-000001 cannot open: no proposal waits now.")
+        XCTAssertEqual(listed.status?.text, "Your \u{201C}Override HV-000001\u{201D} form cannot open: no proposal waits now.")
         XCTAssertTrue(listed.lines.contains { $0.contains("Брат в Лондоне") }, listed.lines.joined(separator: "\n"))
         listed.endSession()
         // anna proposes NL.
@@ -451,7 +451,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         var resumed = app("pieter.v", store)
         XCTAssertEqual(resumed.topScreen.title, "Kept forms")
         resumed.press([.enter])
-        XCTAssertEqual(resumed.status?.text, "Override HV-000001 cannot open: written for another proposal.")
+        XCTAssertEqual(resumed.status?.text, "Your \u{201C}Override HV-000001\u{201D} form cannot open: written for another proposal.")
         XCTAssertTrue(resumed.topScreen is TextViewScreen, resumed.lines.joined(separator: "\n"))
         resumed.press([.enter])
         XCTAssertNil(try store.load(id).record.allocation?.override)

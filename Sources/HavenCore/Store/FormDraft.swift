@@ -68,7 +68,11 @@ public struct FormDraft: Hashable, Codable, Sendable {
     }
 
     /// "intake form" or "edit of HV-000001", for the messages offering it back.
-    public var what: String { form == Self.intake ? "intake form" : form == Self.person ? "edit of \(editing?.rawValue ?? "a case")" : title }
+    /// What a sentence calls it: "intake form", "edit of HV-000001", "“Travel HV-000001” form"
+    /// (a title quoted, not a capital mid-sentence: "Your unsaved Propose allocation …").
+    public var what: String {
+        form == Self.intake ? "intake form" : form == Self.person ? "edit of \(editing?.rawValue ?? "a case")" : "\u{201C}\(title)\u{201D} form"
+    }
 
     static func defaultTitle(form: String, editing: CaseID?) -> String {
         switch form {

@@ -148,7 +148,7 @@ public struct ResumeDraft: StoreTask {
     func readBack(_ why: String) -> [Command] {
         [.push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved", text: kept.readBack())),
          // Short enough for 80 columns (it was cut before its end, from a walk); the list's d discards it.
-         .status("\(kept.what.sentenceStart) cannot open: \(why).", .warning)]
+         .status("Your \(kept.what) cannot open: \(why).", .warning)]
     }
 }
 
