@@ -300,23 +300,53 @@ final class MyWorkCornerTests: XCTestCase {
     }
 
     /// A country proposed on her case by someone else (the batch, run by a supervisor) is a line
-    /// of hers, information like a new case: gone when approved, not hers when she proposed it.
+    /// of hers, information like a new case; a batch's many on one day are one line. Gone when
+    /// approved, withdrawn or returned; none for her own proposal, nor for a supervisor (who has
+    /// it as an approval).
     func testACountryProposedOnHerCaseBySomeoneElseIsALineOfHers() throws {
-        let granted = try Fixtures.caseIn(.allocation)
-        let planned = PlannedAllocation(caseID: granted.id, country: CountryCode("DE")!, factors: [], runnerUp: nil,
-                                        runnerUpFactors: [], runnerUpReason: "", groupedWith: [])
-        let batch = try Workflow.proposeAllocation(planned, on: granted, by: Fixtures.maria, at: now)
+        func granted(_ number: Int) throws -> Case {
+            var record = try Fixtures.caseIn(.allocation)
+            record.id = CaseID(number: number)
+            return record
+        }
+        func plan(_ record: Case) -> PlannedAllocation {
+            var planned = PlannedAllocation(caseID: record.id, country: CountryCode("DE")!, factors: [], runnerUp: nil,
+                                            runnerUpFactors: [], runnerUpReason: "", groupedWith: [])
+            planned.batch = "batch of 3: optimal"
+            return planned
+        }
+        let one = try granted(1)
+        let batch = try Workflow.proposeAllocation(plan(one), on: one, by: Fixtures.maria, at: now)
         let anna = items("anna.k", [batch], at: hours(1))
         XCTAssertEqual(anna.map(\.reason), [.proposed])
         XCTAssertEqual(anna.first?.text, "DE proposed by maria.s on \(now.date), waiting for approval")
-        XCTAssertEqual(anna.first?.place, .proposal(granted.id, .allocation))
+        XCTAssertEqual(anna.first?.place, .proposal(one.id, .allocation))
         XCTAssertTrue(anna.first?.isDoneWhenOpened == true)
         XCTAssertEqual(items("anna.k", [batch], at: Timestamp(date: now.date.adding(days: MyWork.informationDays + 1), hour: 9)), [],
                        "information goes after a month")
-        let own = try Workflow.proposeAllocation(planned, on: granted, by: Fixtures.anna, at: now)
-        XCTAssertEqual(items("anna.k", [own], at: hours(1)), [], "her own proposal tells her nothing")
-        let approved = try Workflow.perform(.approveAllocation, on: own, by: Fixtures.maria, at: hours(1))
+        XCTAssertEqual(items("maria.s", [batch], at: hours(1), role: .supervisor).filter { $0.reason == .proposed }, [],
+                       "hers: nothing to be told")
+        var assigned = batch
+        assigned.assignedTo = "oleh.m"
+        let supervisorAssigned = items("oleh.m", [assigned], at: hours(1), role: .supervisor)
+        XCTAssertEqual(supervisorAssigned.map(\.reason), [.approval], "a supervisor has it as an approval, not twice")
+
+        // Several on one day from one proposer: one line.
+        let three = try [granted(2), granted(3), granted(4)].map { try Workflow.proposeAllocation(plan($0), on: $0, by: Fixtures.maria, at: now) }
+        let grouped = items("anna.k", three, at: hours(1))
+        XCTAssertEqual(grouped.map(\.text), ["maria.s proposed countries for 3 of your cases on \(now.date); each waits for approval"])
+        XCTAssertEqual(grouped.first?.place, .proposal(CaseID(number: 2), .allocation))
+
+        // Gone when reviewed or withdrawn.
+        let root = Actor(user: "root", role: .supervisor)
+        let approved = try Workflow.perform(.approveAllocation, on: batch, by: root, at: hours(1))
         XCTAssertEqual(items("anna.k", [approved], at: hours(2)).filter { $0.reason == .proposed }, [])
+        let withdrawn = try Workflow.withdrawAllocation(on: batch, by: Fixtures.anna, at: hours(1))
+        XCTAssertEqual(items("anna.k", [withdrawn], at: hours(2)).filter { $0.reason == .proposed }, [])
+        let returned = try Workflow.returnAllocation(on: batch, comment: "Семья в Утрехте", by: root, at: hours(1))
+        XCTAssertEqual(items("anna.k", [returned], at: hours(2)).map(\.reason), [.returned], "the return, not the proposal")
+        let own = try Workflow.proposeAllocation(plan(one), on: one, by: Fixtures.anna, at: now)
+        XCTAssertEqual(items("anna.k", [own], at: hours(1)), [], "her own proposal tells her nothing")
     }
 
     func testMentionsAndNewCasesGoAfterAMonthAndApprovalsPastTheTwentiethStand() throws {

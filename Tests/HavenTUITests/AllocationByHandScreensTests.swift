@@ -390,7 +390,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertEqual(pieter.lines[1], " HV-000001: the proposal changed meanwhile · Esc, then look again")
         XCTAssertTrue(pieter.lines.contains { $0.contains("Germany") && $0.hasSuffix("was proposed") }, pieter.lines.joined(separator: "\n"))
         pieter.press([.enter])
-        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.")
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE no longer waits.")
         XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason, "no reason asked for")
     }
 
@@ -403,14 +403,32 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertTrue(pieter.lines[1].hasPrefix(" HV-000001: override DE"), pieter.lines[1])
         anna.press([.character("p"), .character("W"), .character("y")])
         pieter.storeDidChange(store.summaries())
-        XCTAssertEqual(pieter.status?.text, "Meanwhile anna.k's proposal of DE was withdrawn or reviewed: Esc goes back.")
+        XCTAssertEqual(pieter.status?.text, "Meanwhile anna.k's proposal of DE was withdrawn or reviewed.")
         XCTAssertEqual(pieter.lines[1], " HV-000001: the proposal changed meanwhile · Esc, then look again")
         pieter.press([.down, .enter])
-        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.")
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE no longer waits.")
         XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason)
         pieter.storeDidChange(store.summaries())
-        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE was withdrawn or reviewed meanwhile.", "said once")
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE no longer waits.", "said once")
         XCTAssertNil(try store.load(id).record.allocation)
+    }
+
+    /// Replaced meanwhile (anna proposes again while pieter types why): said as replaced, with
+    /// the country now proposed, and nothing approved against the new proposal.
+    func testAnOverrideWhoseProposalIsReplacedSaysSo() throws {
+        let store = try makeStore()
+        var (anna, pieter) = annaProposesAndPieterOpens(store)
+        pieter.press([.character("x"), .down, .enter])
+        pieter.type("Сестра жены в Утрехте")
+        anna.press([.character("p"), .down, .enter])
+        anna.type("Он просил")
+        anna.press([.enter])
+        let now = try XCTUnwrap(store.load(id).record.allocation)
+        pieter.storeDidChange(store.summaries())
+        XCTAssertEqual(pieter.status?.text, "Meanwhile anna.k's proposal of DE was replaced (now \(now.country)).")
+        pieter.press([.enter])
+        XCTAssertEqual(pieter.status?.text, "Not approved: anna.k's proposal of DE no longer waits.")
+        XCTAssertNil(try store.load(id).record.allocation?.review, "the new proposal waits, unreviewed")
     }
 
     func testAnOverrideDraftKeepsTheProposalItWasWrittenAgainst() {
@@ -439,7 +457,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         var listed = app("pieter.v", store)
         XCTAssertEqual(listed.topScreen.title, "Kept forms", listed.lines.joined(separator: "\n"))
         listed.press([.enter])
-        XCTAssertEqual(listed.status?.text, "Your \u{201C}Override HV-000001\u{201D} form cannot open: no proposal waits now.")
+        XCTAssertEqual(listed.status?.text, "Your \u{201C}Override HV-000001\u{201D} cannot open: no proposal waits now.")
         XCTAssertTrue(listed.lines.contains { $0.contains("Брат в Лондоне") }, listed.lines.joined(separator: "\n"))
         listed.endSession()
         // anna proposes NL.
@@ -451,7 +469,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         var resumed = app("pieter.v", store)
         XCTAssertEqual(resumed.topScreen.title, "Kept forms")
         resumed.press([.enter])
-        XCTAssertEqual(resumed.status?.text, "Your \u{201C}Override HV-000001\u{201D} form cannot open: written for another proposal.")
+        XCTAssertEqual(resumed.status?.text, "Your \u{201C}Override HV-000001\u{201D} cannot open: written for another proposal.")
         XCTAssertTrue(resumed.topScreen is TextViewScreen, resumed.lines.joined(separator: "\n"))
         resumed.press([.enter])
         XCTAssertNil(try store.load(id).record.allocation?.override)

@@ -84,11 +84,14 @@ final class AllocationScreenTests: XCTestCase {
         openAllocation(&maria)
         maria.press([.character("r")])
         XCTAssertEqual(maria.status?.text, "Propose for all 3 waiting, for another supervisor? y, l: no look-ahead, n")
+        // anna.k proposes a country for one by hand, as the case view does.
         func takeOut(_ number: Int) throws {
             let stored = try store.load(CaseID(number: number))
-            var record = stored.record
-            record.stage = .decision
-            _ = try store.save(record, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+            let anna = Actor(user: "anna.k", role: .caseworker)
+            let run = AllocationRun(summaries: store.summaries(), countries: Self.countries, policy: Self.reference.allocation)
+            let planned = try run.choice(for: stored.record, occupations: Self.reference.occupations).planned(CountryCode("DE")!, reason: "Немецкий B2")
+            _ = try store.save(try Workflow.proposeAllocation(planned, on: stored.record, by: anna, at: Self.tick),
+                               basedOn: stored.version, by: anna, at: Self.tick)
         }
         try takeOut(1)
         try takeOut(2)

@@ -41,16 +41,22 @@ final class CaseViewScreenTests: XCTestCase {
         return store
     }
 
-    /// Narrower than the heading, the Latin name goes before the stage is cut (a walk found
-    /// "· Intak…"), and the version before the stage.
+    /// Narrower than the heading, the version goes first, then the Latin name, then the name is
+    /// cut: the stage and RESTRICTED stay (a walk found "· Intak…").
     func testTheHeadingKeepsTheStageWhenNarrow() throws {
         let app = makeApp(store: try store())
         var canvas = Canvas(size: Size(width: 60, height: 16))
         app.render(into: &canvas)
-        XCTAssertEqual(canvas.line(1), " HV-000007 Жуков Артём Сергеевич · Intake · v1")
-        let screen = try XCTUnwrap(app.topScreen as? CaseViewScreen)
-        XCTAssertEqual(screen.heading(width: 40), " HV-000007 Жуков Артём Сергеевич · Intake")
+        XCTAssertEqual(canvas.line(1), " HV-000007 Жуков Артём Сергеевич (Artem Zhukov) · Intake")
+        var screen = try XCTUnwrap(app.topScreen as? CaseViewScreen)
         XCTAssertEqual(screen.heading(width: 80), " HV-000007 Жуков Артём Сергеевич (Artem Zhukov) · Intake · v1")
+        XCTAssertEqual(screen.heading(width: 41), " HV-000007 Жуков Артём Сергеевич · Intake")
+        XCTAssertEqual(screen.heading(width: 30), " HV-000007 Жуков Арт… · Intake")
+        var stored = screen.stored
+        stored.record.restriction = CaseRestriction(team: ["anna.k"], reason: "Известный журналист", by: "maria.s", at: Self.tick)
+        screen = CaseViewScreen(stored: stored, history: [], context: screen.context)
+        XCTAssertTrue(screen.heading(width: 40).hasSuffix(" · Intake · RESTRICTED"), screen.heading(width: 40))
+        XCTAssertLessThanOrEqual(DisplayWidth.of(screen.heading(width: 40)), 40)
     }
 
     func testPersonSectionAt80x24() throws {

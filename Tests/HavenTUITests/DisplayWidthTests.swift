@@ -82,8 +82,24 @@ final class TextFieldTests: XCTestCase {
         type("Александрович", into: &field)
         var canvas = Canvas(size: Size(width: 8, height: 1))
         field.render(into: &canvas, x: 0, y: 0, width: 6, focused: true)
-        XCTAssertEqual(canvas.line(0), "рович")
+        // ‹ says text is hidden before (a walk found a long reason scrolled out of sight unsaid).
+        XCTAssertEqual(canvas.line(0), "‹ович")
         XCTAssertEqual(canvas.cursor?.x, 5)
+        // At the start, › says it goes on; in the middle, both.
+        XCTAssertTrue(field.handle(.home))
+        canvas = Canvas(size: Size(width: 8, height: 1))
+        field.render(into: &canvas, x: 0, y: 0, width: 6, focused: true)
+        XCTAssertEqual(canvas.line(0), "Алекс›")
+        XCTAssertEqual(canvas.cursor?.x, 0)
+        for _ in 0..<7 { XCTAssertTrue(field.handle(.right)) }
+        canvas = Canvas(size: Size(width: 8, height: 1))
+        field.render(into: &canvas, x: 0, y: 0, width: 6, focused: true)
+        XCTAssertEqual(canvas.line(0), "‹санд›")
+        XCTAssertEqual(canvas.cursor?.x, 4, "on д, the cursor's own character, not under a mark")
+        // Unfocused, the start and … as before.
+        canvas = Canvas(size: Size(width: 8, height: 1))
+        field.render(into: &canvas, x: 0, y: 0, width: 6, focused: false)
+        XCTAssertEqual(canvas.line(0), "Алекс…")
     }
 
     func testLengthIsBounded() {

@@ -43,7 +43,7 @@ final class DraftsAndConflictsTests: XCTestCase {
         third.press([.enter])
         let form = try XCTUnwrap(third.topScreen as? FormScreen)
         XCTAssertEqual(form.title, "Travel", "the same form on the same case, not a registration")
-        XCTAssertTrue(third.status?.text.hasPrefix("Your unsaved \u{201C}Travel HV-000001\u{201D} form from ") == true, third.status?.text ?? "")
+        XCTAssertTrue(third.status?.text.hasPrefix("Your unsaved \u{201C}Travel HV-000001\u{201D} from ") == true, third.status?.text ?? "")
         XCTAssertEqual(form.form.value("travelDate"), "2026-12-20")
         XCTAssertEqual(form.form.value("travelNotes"), "Рейс LO 281 через Варшаву")
         XCTAssertEqual(third.screens.map(\.title), ["Home", "HV-000001", "Travel"], "the list, now empty, closed under them")
@@ -218,7 +218,7 @@ final class DraftsAndConflictsTests: XCTestCase {
         x.press([.enter])
         XCTAssertEqual((x.topScreen as? IntakeScreen)?.form.value("cyrillicName.family"), "Соколов")
         y.press([.enter])
-        XCTAssertEqual(y.status?.text, "Your other session has just taken this intake form back: it is open there.")
+        XCTAssertEqual(y.status?.text, "Open in your other session now: your intake form.")
         XCTAssertFalse(y.topScreen is IntakeScreen)
     }
 

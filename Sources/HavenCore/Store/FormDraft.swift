@@ -67,11 +67,11 @@ public struct FormDraft: Hashable, Codable, Sendable {
         return String(key.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".:_-".contains($0)) ? $0 : "_" })
     }
 
-    /// "intake form" or "edit of HV-000001", for the messages offering it back.
-    /// What a sentence calls it: "intake form", "edit of HV-000001", "“Travel HV-000001” form"
-    /// (a title quoted, not a capital mid-sentence: "Your unsaved Propose allocation …").
+    /// What the messages offering it back call it: "intake form", "edit of HV-000001", or the
+    /// title quoted, "“Travel HV-000001”" (not a capital mid-sentence, "Your unsaved Propose
+    /// allocation …"; no more words, the longest message still fits 80 columns).
     public var what: String {
-        form == Self.intake ? "intake form" : form == Self.person ? "edit of \(editing?.rawValue ?? "a case")" : "\u{201C}\(title)\u{201D} form"
+        form == Self.intake ? "intake form" : form == Self.person ? "edit of \(editing?.rawValue ?? "a case")" : "\u{201C}\(title)\u{201D}"
     }
 
     static func defaultTitle(form: String, editing: CaseID?) -> String {
@@ -98,6 +98,8 @@ public struct FormDraft: Hashable, Codable, Sendable {
         }
         guard baseValues != nil else { return lines(ids).joined(separator: "\n") }
         let changed = Set(changedFields)
+        // A new registration's base is the blank form: its defaults were never the person's.
+        if form == Self.intake { return lines(ids.filter(changed.contains)).joined(separator: "\n") }
         let rest = ids.filter { !changed.contains($0) && !(values[$0] ?? "").isEmpty }
         return (["Changed here:"] + lines(ids.filter(changed.contains)) + (rest.isEmpty ? [] : ["", "As it was:"] + lines(rest)))
             .joined(separator: "\n")

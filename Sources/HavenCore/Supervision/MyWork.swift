@@ -4,7 +4,7 @@ import Foundation
 public struct WorkItem: Hashable, Sendable, Identifiable {
     /// Why the line is there, most urgent first (the order of the cases is the order of the list).
     public enum Reason: Int, Hashable, Sendable, CaseIterable, Comparable {
-        case toRecord, late, appointmentToday, dueToday, returned, assigned, proposed, mention, access, approval, overdue, appointmentTomorrow
+        case toRecord, late, appointmentToday, dueToday, returned, assigned, mention, proposed, access, approval, overdue, appointmentTomorrow
 
         public var title: String {
             switch self {
@@ -120,6 +120,9 @@ public enum MyWork {
         var items: [WorkItem] = []
         var approvals: [(at: Timestamp, id: CaseID, kind: ApprovalKind, by: UserName)] = []
         var overdue: [UserName: (count: Int, oldest: Int)] = [:]
+        /// Countries proposed by others on this person's cases: a line each, or one a proposer
+        /// and day (a batch proposes for many at once).
+        var proposedToMe: [(at: Timestamp, id: CaseID, country: CountryCode, by: UserName)] = []
         var standing: Set<String> = []
 
         init(user: UserName, supervises: Bool, now: Timestamp, clock: LocalClock, targets: StageTargets, dismissed: Set<String>) {
@@ -174,13 +177,12 @@ public enum MyWork {
                 }
             }
             if mine, summary.isReturnedToCaseworker { takeReturn(summary) }
-            // Someone else proposed a country for their case (the batch, or a supervisor by hand),
-            // waiting for approval: information, as a new case is (a batch's they may amend or withdraw).
-            if mine, summary.stage == .allocation, let allocation = summary.allocation, allocation.isAwaitingReview,
+            // Someone else proposed a country for their case (the batch, run by a supervisor, or
+            // a supervisor by hand), waiting for approval: information, as a new case is (a
+            // batch's they may amend or withdraw). A supervisor has it as an approval already.
+            if mine, !supervises, summary.isAwaitingAllocationReview, let allocation = summary.allocation,
                allocation.proposedBy != user, isRecent(allocation.proposedAt) {
-                add(WorkItem(id: "proposed:\(id):\(allocation.proposedAt)", reason: .proposed, caseID: id,
-                             text: "\(allocation.country) proposed by \(allocation.proposedBy) on \(clock.day(of: allocation.proposedAt)), "
-                                 + "waiting for approval", when: allocation.proposedAt, place: .proposal(id, .allocation)))
+                proposedToMe.append((allocation.proposedAt, id, allocation.country, allocation.proposedBy))
             }
             guard let attention = summary.attention else { return }
             // Ended at `now` counts as ended: the list is worked out again as each minute begins.
@@ -231,6 +233,26 @@ public enum MyWork {
                          text: "\(title) returned on \(clock.day(of: at)): the comment is on the case", when: at, place: .proposal(id, kind)))
         }
 
+        /// A line for each case proposed by others, or one a proposer and day when several are:
+        /// a batch of 60 is one line, not 60 standing a month (from a review).
+        mutating func takeProposedToMe() {
+            let groups = Dictionary(grouping: proposedToMe) { "\($0.by) \(clock.day(of: $0.at))" }
+            for key in groups.keys.sorted() {
+                let group = groups[key]!.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+                let first = group[0]
+                let day = clock.day(of: first.at)
+                if group.count == 1 {
+                    add(WorkItem(id: "proposed:\(first.id):\(first.at)", reason: .proposed, caseID: first.id,
+                                 text: "\(first.country) proposed by \(first.by) on \(day), waiting for approval",
+                                 when: first.at, place: .proposal(first.id, .allocation)))
+                } else {
+                    add(WorkItem(id: "proposed:\(first.by):\(day)", reason: .proposed, caseID: first.id,
+                                 text: "\(first.by) proposed countries for \(group.count) of your cases on \(day); each waits for approval",
+                                 when: first.at, place: .proposal(first.id, .allocation)))
+                }
+            }
+        }
+
         mutating func finished() -> [WorkItem] {
             approvals.sort { ($0.at, $0.id) < ($1.at, $1.id) }
             var shown = 0
@@ -255,6 +277,7 @@ public enum MyWork {
                              text: "\(notShown) more proposal\(notShown == 1 ? "" : "s") waiting: open Approvals",
                              when: now, place: .approvals))
             }
+            takeProposedToMe()
             for (assignee, figures) in overdue {
                 add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
                              text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") past the stage target (up to \(figures.oldest) days)",

@@ -184,7 +184,7 @@ public struct HavenApp {
             // Chosen on the list, and taken meanwhile by another session of this user.
             session.resuming = nil
             _ = stack.remove(id)
-            return perform([.status("Your other session has just taken this \(chosen.what) back: it is open there.", .warning)],
+            return perform([.status("Open in your other session now: your \(chosen.what).", .warning)],
                            for: stack.top.id, quietly: quietly)
         }
         if let kept = session.offeredDraft(for: target) {
@@ -195,7 +195,7 @@ public struct HavenApp {
                 commands += restored
             } else if lost.isEmpty {
                 _ = stack.remove(id)
-                return perform([.status("Your other session has just taken this \(kept.what) back: it is open there.", .warning)],
+                return perform([.status("Open in your other session now: your \(kept.what).", .warning)],
                                for: stack.top.id, quietly: quietly)
             } else {
                 session.setAside(kept)
@@ -204,7 +204,7 @@ public struct HavenApp {
                 return perform([
                     .push(TextViewScreen(title: kept.title, heading: "\(kept.title), typed \(kept.savedAt.minuteText) UTC, unsaved",
                                          text: kept.readBack())),
-                    .status("\(kept.what.sentenceStart) no longer fits its form (\(names)); it stays kept.", .warning),
+                    .status("Kept: your \(kept.what) no longer fits its form (\(names)).", .warning),
                 ], for: stack.top.id, quietly: quietly)
             }
         }

@@ -129,7 +129,7 @@ public struct FormScreen: Screen {
         let merge = FormMerge(base: draft.baseValues ?? theirs, mine: draft.values, theirs: theirs, undecided: open)
         fill(merge.merged, focus: draft.focus)
         return [.status(basedOn == origin.version ? "Back: your \(draft.what), with what was undecided to choose."
-                        : "Back: your \(draft.what), merged with \(origin.caseID) \(origin.version?.description ?? "") saved since.", .warning)]
+                        : "Back: your \(draft.what), merged with \(origin.version?.description ?? "the case") saved since.", .warning)]
             + conflict(merge, mine: draft.values, theirs: theirs)
     }
 

@@ -82,7 +82,7 @@ public struct IntakeScreen: Screen {
         }
         loadedValues = base
         undecided = Set(draft.undecided)
-        return [.status("Back: your \(draft.what), merged with \(editing.record.id) \(editing.version) saved since.", .warning)]
+        return [.status("Back: your \(draft.what), merged with \(editing.version) saved since.", .warning)]
             + merge(draft.values, into: editing).asking
     }
 

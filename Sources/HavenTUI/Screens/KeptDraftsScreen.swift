@@ -59,7 +59,7 @@ public struct KeptDraftsScreen: Screen {
         case .discard:
             guard let current else { return [] }
             askingToDiscard = true
-            return [.status("Throw away your unsaved \(current.what) for good? y discards, n keeps it.", .warning)]
+            return [.status("Throw away your \(current.what)? y discards, n keeps it.", .warning)]
         case .confirmDiscard:
             askingToDiscard = false
             guard let current else { return [] }
@@ -105,7 +105,7 @@ public struct ResumeDraft: StoreTask {
         // Taken meanwhile by another session of this user (or thrown away there)?
         session.refreshOffered()
         guard session.offeredDrafts.contains(where: { SessionServices.same($0, kept) }) else {
-            return [.run(ListKeptDrafts()), .status("Your other session has just taken this \(kept.what) back: it is open there.", .warning)]
+            return [.run(ListKeptDrafts()), .status("Open in your other session now: your \(kept.what).", .warning)]
         }
         session.resuming = kept
         if kept.form == FormDraft.intake {
@@ -167,7 +167,7 @@ struct DiscardDraft: StoreTask {
         session.refreshOffered()
         guard session.offeredDrafts.contains(where: { SessionServices.same($0, kept) }) else {
             return [.message(KeptDraftsScreen.Remaining(drafts: session.offeredDrafts)),
-                    .status("Not thrown away: your other session has just taken this \(kept.what) back.", .warning)]
+                    .status("Kept: your \(kept.what) is open in your other session.", .warning)]
         }
         let done = session.discard(kept)
         return [.message(KeptDraftsScreen.Remaining(drafts: session.offeredDrafts)),

@@ -227,7 +227,7 @@ public struct MyWorkScreen: Screen {
             canvas.put(zone, x: area.maxX - DisplayWidth.of(zone), y: area.y, style: .muted)
         }
         if count == 0, !showingDismissed {
-            canvas.put(" No appointment, due date, return, new case or mention for you. Esc: the areas.", x: area.x, y: area.y + 2,
+            canvas.put(" No appointment, due date, return, new case, proposal or mention. Esc: the areas.", x: area.x, y: area.y + 2,
                        width: area.width, style: .muted)
         }
         let visible = Self.visibleItems(in: area.height)

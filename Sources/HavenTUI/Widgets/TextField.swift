@@ -64,31 +64,46 @@ public struct TextField: Hashable, Sendable {
     public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool, selected: Bool = false) {
         guard width > 0 else { return }
         let characters = Array(text)
-        // Focused, scroll so the cursor stays visible; otherwise show the start of the value,
-        // with … where it goes on (F3 shows it whole).
-        // Walk back from the cursor once (a long note or reason costs one pass per key, not one
-        // per character of it).
-        var start = 0
-        if focused {
+        // Focused, scroll so the cursor stays visible, with ‹ where text is hidden before it
+        // and › where it goes on after (a walk found a long reason scrolled out of sight
+        // unsaid); otherwise show the start of the value, with … where it goes on (F3 shows
+        // it whole). Walk back from the cursor (a long note or reason costs a pass or two per
+        // key, not one per character of it).
+        func start(within room: Int) -> Int {
             var used = 0
-            start = cursor
-            while start > 0, used + DisplayWidth.of(characters[start - 1]) <= width - 1 {
+            var start = cursor
+            while start > 0, used + DisplayWidth.of(characters[start - 1]) <= room {
                 used += DisplayWidth.of(characters[start - 1])
                 start -= 1
             }
+            return start
         }
-        let overflows = !focused && DisplayWidth.of(text) > width
+        var first = 0
+        if focused, width >= 4 {
+            // One column for the cursor, and one for › when text follows it.
+            let room = width - 1 - (cursor < characters.count ? 1 : 0)
+            first = start(within: room)
+            if first > 0 { first = start(within: room - 1) }
+        } else if focused {
+            first = start(within: width - 1)
+        }
+        let hiddenBefore = focused && first > 0 && width >= 4
         let style = selected ? Style.selection : Style(.normal, underline: true)
         canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style)
         var column = x
-        for character in characters[start...] {
+        if hiddenBefore { column += canvas.put("‹", x: x, y: y, width: 1, style: Style(.muted, underline: !selected)) }
+        // What follows fits whole, or is cut with a mark in the last column.
+        let rest = characters[first...]
+        let fits = rest.reduce(0) { $0 + DisplayWidth.of($1) } <= x + width - column
+        let end = x + width - (fits ? 0 : 1)
+        for character in rest {
             let w = DisplayWidth.of(character)
-            if column + w > x + width - (overflows ? 1 : 0) { break }
+            if column + w > end { break }
             column += canvas.put(String(character), x: column, y: y, width: w, style: style)
         }
-        if overflows { canvas.put("…", x: x + width - 1, y: y, width: 1, style: style) }
+        if !fits { canvas.put(focused && width >= 4 ? "›" : "…", x: x + width - 1, y: y, width: 1, style: style) }
         if focused {
-            canvas.cursor = (x + characters[start..<cursor].reduce(0) { $0 + DisplayWidth.of($1) }, y)
+            canvas.cursor = (x + (hiddenBefore ? 1 : 0) + characters[first..<cursor].reduce(0) { $0 + DisplayWidth.of($1) }, y)
         }
     }
 }

@@ -73,7 +73,7 @@ public struct AllocationChoiceScreen: Screen {
         return seen
     }
     /// Enter's answer while the override's proposal is gone.
-    var goneRefusal: Command? { overrideGone.map { .status("Not approved: \($0.shortDescription) was withdrawn or reviewed meanwhile.", .error) } }
+    var goneRefusal: Command? { overrideGone.map { .status("Not approved: \($0.shortDescription) no longer waits.", .error) } }
 
     public init(stored: StoredCase, context: SessionContext, overriding: Override? = nil) {
         self.stored = stored
@@ -275,7 +275,12 @@ public struct AllocationChoiceScreen: Screen {
         rank()
         // Said once, as it happens: the override can no longer be approved here.
         if !wasGone, let gone = overrideGone {
-            return [.status("Meanwhile \(gone.shortDescription) was withdrawn or reviewed: Esc goes back.", .warning)]
+            // Replaced (proposed again, even the same country), or withdrawn or reviewed.
+            let now = latest.flatMap { ProposalSeen(pendingIn: $0) }.flatMap { seen -> String? in
+                guard case let .allocation(country) = seen.subject else { return nil }
+                return "replaced (now \(country))"
+            }
+            return [.status("Meanwhile \(gone.shortDescription) was \(now ?? "withdrawn or reviewed").", .warning)]
         }
         // The proposal W asked about was approved, returned or replaced meanwhile: the
         // question is put away, and said so.

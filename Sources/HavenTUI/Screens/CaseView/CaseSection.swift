@@ -36,7 +36,7 @@ public enum CaseSection: Int, CaseIterable, Sendable {
             return DisplayWidth.fit(label, to: 18) + " " + shown
         }
         func date(_ value: CalendarDate?) -> String? { value?.description }
-        /// What he agreed to at intake, and on which day it was recorded.
+        /// His consent choices (the intake form's, corrected by editing it), and the day recorded.
         func consent(_ choices: ConsentChoices) -> String? {
             let given = [choices.publicity ? "publicity" : nil, choices.shareWithHostCountry ? "share with host country" : nil,
                          choices.communicationsWork ? "communications work" : nil].compactMap { $0 }.joined(separator: ", ")

@@ -3,8 +3,8 @@ import HavenCore
 /// The case view's two top lines: the heading, and the bar of sections.
 extension CaseViewScreen {
     /// " HV-000012 Морозов Тимур Владимирович (Timur Morozov) · Allocation · v1". Where it does
-    /// not fit, the version goes first, then the Latin name: the stage and RESTRICTED stay
-    /// (a walk found "· Intak…" cut at 80 columns).
+    /// not fit, the version goes first, then the Latin name, then the Cyrillic name is cut:
+    /// the stage and RESTRICTED always stay (a walk found "· Intak…" cut at 80 columns).
     func heading(width: Int) -> String {
         let record = stored.record
         // A closed case says why in its heading, where every section shows it.
@@ -12,9 +12,10 @@ extension CaseViewScreen {
         let latin = record.isErased ? "" : " (\(record.defector.latinName.given) \(record.defector.latinName.family))"
         let name = " \(record.id) " + (record.isErased ? Erasure.listName : record.defector.cyrillicName.displayed)
         let state = " · \(stage)" + (record.restriction == nil ? "" : " · RESTRICTED")
-        let version = " · \(stored.version)"
-        let candidates = [name + latin + state + version, name + state + version, name + state]
-        return candidates.first { DisplayWidth.of($0) <= width } ?? candidates.last!
+        if let fits = [name + latin + state + " · \(stored.version)", name + latin + state, name + state].first(where: { DisplayWidth.of($0) <= width }) {
+            return fits
+        }
+        return DisplayWidth.fit(name, to: max(1, width - DisplayWidth.of(state))) + state
     }
 
     /// "1 Person 2 Service …", the current section highlighted and kept in view when narrow.

@@ -28,8 +28,11 @@ struct IntegrationLines {
             let steps = item.gain == 0 ? "" : item.gain > 0 ? ", +\(item.gain)" : ", \(item.gain)"
             lines.append(field("Language \(item.language)", (moved ? "\(from) → \(item.latest.rawValue)\(steps) " : "\(item.latest.rawValue) ")
                 + "(\(item.assessments) assessment\(item.assessments == 1 ? "" : "s"), latest \(item.latestOn))"))
-            // Each assessment read back whole: the level, what it rests on and who recorded it.
-            for assessment in i.assessments where assessment.language == item.language {
+            // Each assessment read back whole: the level, what it rests on and who recorded it,
+            // newest first as the courses and jobs below (by date: one may be entered late).
+            let assessments = i.assessments.enumerated().filter { $0.element.language == item.language }
+                .sorted { ($0.element.assessedOn, $0.offset) > ($1.element.assessedOn, $1.offset) }.map(\.element)
+            for assessment in assessments {
                 let basis = assessment.basis.isEmpty ? "no basis given" : assessment.basis
                 lines.append(field("  \(assessment.assessedOn)", "\(assessment.level.rawValue), \(basis)"
                     + (assessment.assessor.isEmpty ? "" : " · \(assessment.assessor)")))

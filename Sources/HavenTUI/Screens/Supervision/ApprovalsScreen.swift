@@ -130,7 +130,8 @@ public struct ApprovalsScreen: Screen {
             return [.status("Nothing approved: the \(batch.approve.count) listed were changed or reviewed meanwhile.", .warning)]
         }
         self.batch = Batch(approve: still, skipped: batch.skipped + changed.map { ($0, "changed or reviewed meanwhile") })
-        return [.status("\(changed.count) changed or reviewed meanwhile: approve the \(still.count) left? y approves each, n none.", .warning)]
+        let left = still.count == 1 ? "the one left" : "the \(still.count) left"
+        return [.status("\(changed.count) changed or reviewed meanwhile: approve \(left)? y approves each, n none.", .warning)]
     }
 
     /// The filter applied again, keeping the selected proposal selected where it still shows.
@@ -310,7 +311,8 @@ public struct ApprovalsScreen: Screen {
 
     /// The confirmation of approving the marked: every one to be approved, then those skipped.
     func renderBatch(_ batch: Batch, into canvas: inout Canvas, area: Rect) {
-        canvas.put(" Approve these \(batch.approve.count)? y approves each one, n none", x: area.x, y: area.y, width: area.width, style: .heading)
+        let these = batch.approve.count == 1 ? "this one" : "these \(batch.approve.count)"
+        canvas.put(" Approve \(these)? y approves each one, n none", x: area.x, y: area.y, width: area.width, style: .heading)
         var lines = batch.approve.map { summary in
             " \(summary.id) \(summary.cyrillicName) · \(summary.pendingApproval?.kind.title ?? "") · by \(summary.pendingApproval?.proposedBy.rawValue ?? "")"
         }

@@ -40,7 +40,7 @@ struct ProposalReview {
         guard now != confirmingSeen else { return [] }
         confirming = nil
         confirmingSeen = nil
-        let why = now == nil ? "no longer waiting (withdrawn or reviewed meanwhile)" : "the proposal changed meanwhile; look at it again"
+        let why = now.map { "it is now \($0.shortDescription); look again" } ?? "no longer waiting (withdrawn or reviewed meanwhile)"
         return [.status("\(id) not approved: \(why).", .warning)]
     }
 
