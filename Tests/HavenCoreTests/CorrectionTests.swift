@@ -89,6 +89,11 @@ final class CorrectionTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.correctHours(-1, in: "de-a2", on: record, by: anna, at: now))
         let b1 = LanguageAssessment(language: LanguageCode("de")!, level: .b1, assessedOn: today, basis: "telc")
         XCTAssertEqual(try Workflow.correctAssessment(at: 0, to: b1, on: record, by: anna, at: now).integration.assessments.map(\.level), [.b1])
+        // A supervisor's correction keeps who assessed (the history says who corrected).
+        let byAnna = try Workflow.correctAssessment(at: 0, to: b1, on: record, by: anna, at: now)
+        XCTAssertEqual(byAnna.integration.assessments.map(\.assessor), ["anna.k"], "one recorded without an assessor takes the corrector's")
+        let corrected = try Workflow.correctAssessment(at: 0, to: b1, on: byAnna, by: Actor(user: "maria.s", role: .supervisor), at: now)
+        XCTAssertEqual(corrected.integration.assessments.map(\.assessor), ["anna.k"])
         XCTAssertEqual(try Workflow.correctAssessment(at: 0, to: nil, on: record, by: anna, at: now).integration.assessments, [])
         var future = b1
         future.assessedOn = today.adding(days: 3)

@@ -286,6 +286,7 @@ final class MyWorkCornerTests: XCTestCase {
         XCTAssertEqual(inGrace.map(\.reason), [.dueToday], "\(inGrace.map(\.text))")
         let late = items("anna.k", [record], at: Timestamp(date: due.adding(days: FollowUp.graceDays + 1), hour: 9))
         XCTAssertEqual(late.map(\.reason), [.late])
+        XCTAssertEqual(late.first?.place, .integration(record.id), "Enter opens the case at its integration, where the follow-up is")
     }
 
     func testAReturnReachesWhoeverHasTheCaseNow() throws {

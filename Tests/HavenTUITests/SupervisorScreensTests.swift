@@ -329,10 +329,21 @@ final class SupervisorScreensTests: XCTestCase {
         var app = app("maria.s", store)
         app.press([.character("3"), .enter, .character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
-        try returnAndProposeARefusal(in: store)
+        // A reload that leaves the proposal as it was keeps the question said.
         _ = app.perform([.reload(CaseID(number: 1))])
+        XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
+        XCTAssertTrue(app.lines[23].contains("y Approve"), app.lines[23])
+        try returnAndProposeARefusal(in: store)
+        // y before the reload: the store refuses it (the case changed since it was read).
+        var early = app
+        early.press([.character("y")])
+        XCTAssertTrue(early.lines[22].hasPrefix(" Not saved: anna.k changed it"), early.lines[22])
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
+        // The reload puts the question away, saying what waits now; y then approves nothing.
+        _ = app.perform([.reload(CaseID(number: 1))])
+        XCTAssertEqual(app.lines[22], " HV-000001 not approved: it is now anna.k's proposal to refuse; look again.")
+        XCTAssertFalse(app.lines[23].contains("y Approve"), app.lines[23])
         app.press([.character("y")])
-        XCTAssertTrue(app.lines[22].contains("Nothing saved: the proposal changed, now a refuse by anna.k"), app.lines[22])
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
     }
 

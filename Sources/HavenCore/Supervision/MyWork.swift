@@ -29,6 +29,8 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
     /// Where the line is dealt with.
     public enum Place: Hashable, Sendable {
         case caseView(CaseID)
+        /// The case, at its integration (a job's follow-up).
+        case integration(CaseID)
         /// The case, at its proposal of this kind (to amend, approve or return).
         case proposal(CaseID, ReturnedProposal.Kind)
         case family(CaseID)
@@ -164,7 +166,7 @@ public enum MyWork {
                 let late = state == .overdue
                 add(WorkItem(id: "follow-up:\(id):\(months):\(due)", reason: late ? .late : .dueToday, caseID: id,
                              text: "\(months)-month job follow-up \(late ? "late since" : "due") \(due)",
-                             when: Timestamp(date: due), place: .caseView(id)))
+                             when: Timestamp(date: due), place: .integration(id)))
             }
             if mine {
                 for member in summary.family where member.isOpen {

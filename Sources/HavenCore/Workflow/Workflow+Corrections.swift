@@ -113,7 +113,12 @@ extension Workflow {
             return next
         }
         let checked = try recordAssessment(assessment, on: record, by: actor, at: time)
-        next.integration.assessments[index] = checked.integration.assessments.last!
+        var corrected = checked.integration.assessments.last!
+        // Who assessed stays who assessed: the correction's author is in the history (a walk
+        // found a supervisor's correction had put their name in the assessor's place).
+        let original = record.integration.assessments[index].assessor
+        if !original.isEmpty { corrected.assessor = original }
+        next.integration.assessments[index] = corrected
         return next
     }
 

@@ -89,8 +89,11 @@ public enum CaseSection: Int, CaseIterable, Sendable {
                 if !check.documentsSeen.isEmpty { lines.append(field("  documents", check.documentsSeen.joined(separator: ", "))) }
                 if let exclusion = check.exclusion {
                     lines.append(field("  clause", exclusion.clause.rawValue + " → " + exclusion.conclusion.title))
+                    // Each element's finding with its reasoning: a walk found the findings only
+                    // in the correction form, not where a reviewer reads them.
                     for finding in exclusion.findings {
-                        lines.append(field("  " + finding.step.title, finding.reasoning))
+                        let found = finding.pointsToExclusion ? "Points to exclusion" : "Does not point to exclusion"
+                        lines.append(field("  " + finding.step.title, found + (finding.reasoning.isEmpty ? "" : ": " + finding.reasoning)))
                     }
                 }
                 if !check.notes.isEmpty { lines.append(field("  notes", check.notes)) }

@@ -333,6 +333,15 @@ public struct CaseViewScreen: Screen {
             stored = newer
             history = newHistory
             conflict = nil
+            // y/n asked about a proposal: it stands, still said, while the proposal does; one
+            // changed puts it away, saying so (a walk found y Approve left on the key bar).
+            if let asked = confirmingSeen {
+                guard seenProposal == asked else {
+                    confirmingSeen = nil
+                    return [ProposalReview.putAway(newer.record.id, now: seenProposal)]
+                }
+                return []
+            }
             return [.status("Reloaded \(newer.record.id) (\(newer.version))" + (note == nil ? "." : "; your note is kept: Enter saves it."), .info)]
         case let .conflict(savedBy, savedAt):
             saving = nil

@@ -40,8 +40,13 @@ struct ProposalReview {
         guard now != confirmingSeen else { return [] }
         confirming = nil
         confirmingSeen = nil
+        return [Self.putAway(id, now: now)]
+    }
+
+    /// What a y/n approval question put away says: what the proposal is now, if anything.
+    static func putAway(_ id: CaseID, now: ProposalSeen?) -> Command {
         let why = now.map { "it is now \($0.shortDescription); look again" } ?? "no longer waiting (withdrawn or reviewed meanwhile)"
-        return [.status("\(id) not approved: \(why).", .warning)]
+        return .status("\(id) not approved: \(why).", .warning)
     }
 
     mutating func cancel() -> [Command] {
