@@ -44,7 +44,7 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(amended.decision?.outcome, .refuse)
         XCTAssertEqual(amended.decision?.proposedBy, "anna.k")
         XCTAssertThrowsError(try Workflow.approveDecision(on: amended, seen: seen, by: Fixtures.maria, at: now)) { error in
-            guard case WorkflowError.proposalChanged = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(error as? WorkflowError, .proposalNowOther("anna.k's proposal to refuse"))
         }
         // Amended within the minute, the outcome kept: the refusal says so, not the same words twice (from a walk).
         let seconds = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 20)

@@ -10,4 +10,10 @@ final class SentenceStartTests: XCTestCase {
         XCTAssertEqual("".sentenceStart, "")
         XCTAssertEqual("no look-ahead: x"[...].sentenceStart, "No look-ahead: x")
     }
+
+    func testATitleMidSentenceKeepsItsProperNames() {
+        XCTAssertEqual("Exclusion (Refugee Convention art. 1F)".midSentence, "exclusion (Refugee Convention art. 1F)")
+        XCTAssertEqual("Identity".midSentence, "identity")
+        XCTAssertEqual("".midSentence, "")
+    }
 }

@@ -511,7 +511,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         openCase(&anna)
         anna.press([.character("p"), .down, .enter])
         XCTAssertEqual(anna.topScreen.title, "Propose allocation")
-        XCTAssertEqual(anna.status?.text, "Germany scores 16 against 15 and has a place: say why Netherlands. Enter proposes, Esc cancels.")
+        XCTAssertEqual(anna.status?.text, "DE scores 16 against 15 and has a place: why NL? Enter proposes, Esc cancels.")
         anna.press([.enter])
         XCTAssertNil(try store.load(id).record.allocation, "no reason, nothing proposed")
         anna.type("Его невеста живёт в Утрехте")

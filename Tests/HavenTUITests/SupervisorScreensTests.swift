@@ -250,7 +250,7 @@ final class SupervisorScreensTests: XCTestCase {
         try returnAndProposeARefusal(in: store)
         // y before the change reaches the screen: the store refuses it, saying what it is now.
         app.press([.character("y")])
-        XCTAssertTrue(app.lines[22].hasPrefix(" HV-000001 not approved: Nothing saved: the proposal changed, now a refuse by a"), app.lines[22])
+        XCTAssertEqual(app.lines[22], " HV-000001 not approved: it is now anna.k's proposal to refuse; look again.")
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.outcome, .refuse)
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
     }

@@ -85,6 +85,9 @@ extension Workflow {
         if let current, current.description == seen.description {
             throw .proposalChanged(seen: seen.shortDescription, now: seen.shortDescription)
         }
+        // Another outcome, country or proposer: what it is now, short. The same again (proposed
+        // once more): both with their times, which alone tell them apart.
+        if let current, current.shortDescription != seen.shortDescription { throw .proposalNowOther(current.shortDescription) }
         throw .proposalChanged(seen: current == nil ? seen.shortDescription : seen.description, now: current?.description)
     }
 }

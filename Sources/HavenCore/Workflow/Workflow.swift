@@ -68,6 +68,8 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `now` nil: no proposal waits any more (withdrawn, or reviewed by someone else); `seen`
     /// is then named short (`ProposalSeen.shortDescription`).
     case proposalChanged(seen: String, now: String?)
+    /// The proposal is now another's or for another outcome or country: what it is now, short.
+    case proposalNowOther(String)
     /// An undo that would take back more than the session's own correctable change.
     case cannotUndo(String)
     /// The defector's preferences cannot change now: why (`Workflow.preferencesRefusal`).
@@ -123,6 +125,9 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
             "Nothing saved: the proposal changed, now \(now); you saw \(seen)."
         case let .proposalChanged(seen, nil):
             "Nothing saved: \(seen) was withdrawn or reviewed meanwhile."
+        case let .proposalNowOther(now):
+            // Short, so it fits a status line with the case's number before it (from a walk).
+            "Nothing saved: it is now \(now); look again."
         case let .preferencesSettled(reason): reason
         case let .notYourProposal(id, country, proposedBy, nil):
             "Only \(proposedBy), who proposed \(country) for \(id), can change or withdraw it; a supervisor can return it."

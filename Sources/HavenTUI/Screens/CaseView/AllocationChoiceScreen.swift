@@ -192,12 +192,15 @@ public struct AllocationChoiceScreen: Screen {
             }
             reason = TextField(maximumLength: 500)
             reasonFor = option.country.code
-            if let (rank, preferred) = choice.passedOverPreference(option.country.code) {
-                return [.status("\(preferred.country.name) is their \(AllocationChoice.ordinal(rank)) choice and has a place: "
-                                + "say why \(option.country.name). Enter proposes, Esc cancels.", .warning)]
+            // Codes, not names: the question fits 80 columns (a walk found "Enter pro…"); the
+            // ranking above names them.
+            let code = option.country.code
+            if let (rank, preferred) = choice.passedOverPreference(code) {
+                return [.status("\(preferred.country.code) is their \(AllocationChoice.ordinal(rank)) choice and has a place: "
+                                + "why \(code)? Enter proposes, Esc cancels.", .warning)]
             }
-            return [.status("\(best.country.name) scores \(best.score ?? 0) against \(option.score ?? 0) and has a place: "
-                            + "say why \(option.country.name). Enter proposes, Esc cancels.", .warning)]
+            return [.status("\(best.country.code) scores \(best.score ?? 0) against \(option.score ?? 0) and has a place: "
+                            + "why \(code)? Enter proposes, Esc cancels.", .warning)]
         case .saveReason:
             withdrawing = false
             guard let country = reasonFor, let text = reason?.text else { return [] }
@@ -303,7 +306,7 @@ public struct AllocationChoiceScreen: Screen {
             if let (_, why) = refused.first {
                 defer { withdrawing = false }
                 // "Not proposed: Nothing changed: …" said nothing twice.
-                let reason = ["Nothing changed: ", "Nothing saved: "].first { why.hasPrefix($0) }.map { String(why.dropFirst($0.count)) } ?? why
+                let reason = ProposalReview.why(why)
                 // The ranking is read again: what refused it (a proposal gone, a place taken) shows.
                 return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(reason)", .error),
                         .query(.summaries)]

@@ -39,7 +39,7 @@ enum CorrectionActions {
             })
         }
         for (index, check) in record.screening.enumerated() {
-            items.append(item("Correct \(check.kind.title.lowercased())", "\(check.outcome.title), \(check.date), \(check.recordedBy)") {
+            items.append(item("Correct \(check.kind.title.midSentence)", "\(check.outcome.title), \(check.date), \(check.recordedBy)") {
                 correctScreening(stored, index: index, context: context)
             })
         }
@@ -70,7 +70,7 @@ enum CorrectionActions {
             ]))
         }
         form = filled(form, values(of: check), focus: "kind")
-        return FormScreen(title: "Correct", heading: "Correct the \(check.kind.title.lowercased()) check of \(stored.record.id) · Ctrl-S saves",
+        return FormScreen(title: "Correct", heading: "Correct the \(check.kind.title.midSentence) check of \(stored.record.id) · Ctrl-S saves",
                           form: form) { form, now in
             let (corrected, problems) = CaseActions.screeningCheck(from: form, by: context.user)
             guard let corrected else { return .problems(problems) }

@@ -258,7 +258,7 @@ public struct ApprovalsScreen: Screen {
         if let done = message as? ApproveMarked.Done {
             marked.subtract(done.approved)
             let approved = done.approved.isEmpty ? "None approved" : "Approved \(done.approved.count)"
-            let refused = done.refused.first.map { "; \(done.refused.count) refused, first \($0.0): \($0.1)" } ?? ""
+            let refused = done.refused.first.map { "; \(done.refused.count) refused, first \($0.0): \(ProposalReview.why($0.1))" } ?? ""
             return [.status(approved + refused + ".", done.refused.isEmpty ? .info : .error)]
         }
         guard let reply = message as? StoreReply else { return [] }
