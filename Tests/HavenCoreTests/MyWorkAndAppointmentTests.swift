@@ -350,6 +350,25 @@ final class MyWorkCornerTests: XCTestCase {
         XCTAssertEqual(items("anna.k", [own], at: hours(1)), [], "her own proposal tells her nothing")
     }
 
+    /// A caseworker's own cases past their stage target are one line of theirs (a walk found
+    /// them only on the supervisor's list); a supervisor has the team's lines instead.
+    func testACaseworkersOwnLateCasesAreOneLine() throws {
+        let late = Case(id: CaseID(number: 1), defector: Fixtures.defector(), registeredBy: "anna.k",
+                        registeredAt: Timestamp(date: Fixtures.today.adding(days: -20), hour: 9))
+        let later = Case(id: CaseID(number: 2), defector: Fixtures.defector(), registeredBy: "anna.k",
+                         registeredAt: Timestamp(date: Fixtures.today.adding(days: -12), hour: 9))
+        var onTime = Fixtures.newCase()
+        onTime.id = CaseID(number: 3)
+        let cases = [late, later, onTime].map { CaseSummary(record: $0, version: CaseVersion(1)) }
+        let targets = StageTargets(days: [.intake: 7])
+        let anna = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets)
+        XCTAssertEqual(anna.map(\.text), ["2 of your cases are past the stage target (up to 13 days)"])
+        XCTAssertEqual(anna.first?.place, .overdueCases)
+        XCTAssertEqual(MyWork.items(for: "oleh.m", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets), [], "not his")
+        let maria = MyWork.items(for: "maria.s", role: .supervisor, cases: cases, now: now, clock: .utc, targets: targets)
+        XCTAssertEqual(maria.map(\.place), [.workload("anna.k")], "the team's line, not one of her own")
+    }
+
     func testMentionsAndNewCasesGoAfterAMonthAndApprovalsPastTheTwentiethStand() throws {
         var noted = Fixtures.newCase()
         noted = try Workflow.addNote("@anna.k call back", on: noted, by: Fixtures.maria, at: now)

@@ -50,7 +50,9 @@ final class MyWorkScreenTests: XCTestCase {
         anna.storeDidChange(store.summaries())
         let line = try XCTUnwrap(anna.lines.first { $0.contains("HV-000003") }, text(anna))
         XCTAssertTrue(line.contains("New case") && line.contains("HV-000003 Ivanov (Иванов) · Given to you by maria.s"), line)
-        // v reads it whole.
+        // v reads it whole (the selection stays on the line it was on: go to the new one).
+        anna.press([.home])
+        for _ in 0..<9 where (anna.topScreen as? MyWorkScreen)?.item?.caseID != CaseID(number: 3) { anna.press([.down]) }
         anna.press([.character("v")])
         XCTAssertTrue(text(anna).contains("Given to you by maria.s on 2026-11-24 (Intake)"), text(anna))
         anna.press([.escape])
@@ -132,6 +134,7 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertTrue(anna.clockDidTick())
         XCTAssertTrue(line().hasPrefix("To record") && line().contains("Screening interview, 2026-11-25"), text(anna))
         XCTAssertFalse(anna.clockDidTick(), "the same minute draws nothing")
+        anna.press([.home])
         for _ in 0..<9 where (anna.topScreen as? MyWorkScreen)?.item?.reason != .toRecord { anna.press([.down]) }
         anna.press([.enter])
         XCTAssertEqual(anna.topScreen.title, "Appointments")
@@ -172,7 +175,20 @@ final class MyWorkScreenTests: XCTestCase {
         anna.press([.escape, .escape])
         XCTAssertEqual(anna.topScreen.title, "Home")
         XCTAssertTrue(anna.clockDidTick())
-        XCTAssertTrue(text(anna).contains("m My work: 2"), text(anna))
+        // The two appointments and her case past its stage target (HV-000002, 40 days in screening).
+        XCTAssertTrue(text(anna).contains("m My work: 3"), text(anna))
+    }
+
+    /// Her own cases past their target are one line; Enter opens her queue narrowed to them.
+    func testACaseworkersLateCasesLineOpensHerLateCases() throws {
+        let store = try fixture.makeStore()
+        var anna = session("anna.k", store, Clock())
+        for _ in 0..<9 where (anna.topScreen as? MyWorkScreen)?.item?.reason != .overdue { anna.press([.down]) }
+        XCTAssertEqual((anna.topScreen as? MyWorkScreen)?.item?.text, "1 of your cases is past the stage target (up to 10 days)", text(anna))
+        anna.press([.enter])
+        let queue = try XCTUnwrap(anna.topScreen as? QueueScreen, text(anna))
+        XCTAssertTrue(queue.onlyMine && queue.onlyOverdue)
+        XCTAssertTrue(text(anna).contains("HV-000002"), text(anna))
     }
 
     /// D lists what was dismissed, u brings one back though it was dismissed in another session,

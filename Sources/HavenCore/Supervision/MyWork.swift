@@ -38,6 +38,8 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case appointments(CaseID, appointment: Int)
         case notes(CaseID)
         case approvals
+        /// This person's own cases past their stage target (a caseworker's queue, narrowed).
+        case overdueCases
         /// The workload, this person's row selected.
         case workload(UserName)
         /// The access log, on this case.
@@ -122,6 +124,8 @@ public enum MyWork {
         var items: [WorkItem] = []
         var approvals: [(at: Timestamp, id: CaseID, kind: ApprovalKind, by: UserName)] = []
         var overdue: [UserName: (count: Int, oldest: Int)] = [:]
+        /// A caseworker's own cases past their stage target: one line (a supervisor has the team's).
+        var ownOverdue: (count: Int, oldest: Int) = (0, 0)
         /// Countries proposed by others on this person's cases: a line each, or one a proposer
         /// and day (a batch proposes for many at once).
         var proposedToMe: [(at: Timestamp, id: CaseID, country: CountryCode, by: UserName)] = []
@@ -158,6 +162,9 @@ public enum MyWork {
                let days = targets.daysOverdue(summary, on: today) {
                 let before = overdue[assignee] ?? (0, 0)
                 overdue[assignee] = (before.count + 1, max(before.oldest, days))
+            }
+            if mine, !supervises, let days = targets.daysOverdue(summary, on: today) {
+                ownOverdue = (ownOverdue.count + 1, max(ownOverdue.oldest, days))
             }
             if mine, let employment = summary.integration?.employment, employment.endedOn == nil,
                let months = employment.followUpMonths, let due = employment.followUpDue,
@@ -280,6 +287,14 @@ public enum MyWork {
                              when: now, place: .approvals))
             }
             takeProposedToMe()
+            // A walk found a caseworker's own late stage work nowhere on their list, while
+            // their supervisor's said "anna.k: 45 cases past the stage target".
+            if ownOverdue.count > 0 {
+                let (count, oldest) = ownOverdue
+                add(WorkItem(id: "own-overdue:\(count)", reason: .overdue, caseID: nil,
+                             text: "\(count) of your cases \(count == 1 ? "is" : "are") past the stage target (up to \(oldest) days)",
+                             when: Timestamp(secondsSinceEpoch: -Int64(oldest) * 86_400), place: .overdueCases))
+            }
             for (assignee, figures) in overdue {
                 add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
                              text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") past the stage target (up to \(figures.oldest) days)",

@@ -198,8 +198,16 @@ public struct MyWorkScreen: Screen {
         case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
         case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
+        case .overdueCases: [.push(Self.overdueQueue(summaries, context: context))]
         case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id), selecting: item?.accessSequence))]
         }
+    }
+
+    /// The reader's own cases past their target, as the queue's `!` filter shows them.
+    static func overdueQueue(_ summaries: [CaseSummary], context: SessionContext) -> QueueScreen {
+        var queue = QueueScreen(cases: summaries, context: context, onlyMine: true)
+        _ = queue.handle(.toggleOverdue)
+        return queue
     }
 
     public mutating func receive(_ message: any Sendable) -> [Command] {
