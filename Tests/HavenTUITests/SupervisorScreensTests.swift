@@ -347,6 +347,26 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
     }
 
+    /// A kept amendment of a proposal approved meanwhile is read back saying who approved it,
+    /// not opened as a form whose save is refused (from a walk).
+    func testAKeptAmendmentOfADecisionApprovedMeanwhileIsReadBackSayingWho() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        _ = anna.perform([.openCase(CaseID(number: 1))])
+        anna.press([.character("p")])
+        XCTAssertEqual(anna.topScreen.title, "Amend", anna.lines.joined(separator: "\n"))
+        anna.type(" Дебрифинг подтверждает.")
+        anna.endSession()
+        var maria = app("maria.s", store)
+        maria.press([.character("3"), .character("a"), .character("y")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.review?.verdict, .approved)
+        var back = app("anna.k", store)
+        XCTAssertEqual(back.topScreen.title, "Kept forms", back.lines.joined(separator: "\n"))
+        back.press([.enter])
+        XCTAssertEqual(back.status?.text, "Your \u{201C}Amend HV-000001\u{201D} cannot open: approved by maria.s meanwhile.")
+        XCTAssertTrue(back.lines.joined(separator: "\n").contains("Дебрифинг подтверждает."), "read back, to keep as a note")
+    }
+
     func testASupervisorApprovesFromTheCaseItself() throws {
         let store = try makeStore()
         var app = app("maria.s", store)

@@ -134,6 +134,11 @@ public struct ResumeDraft: StoreTask {
             }
             commands.append(.push(AllocationChoiceScreen(stored: stored, context: context,
                                                          overriding: AllocationChoiceScreen.Override(proposed: proposed, seen: seen))))
+        case "decision.amend" where !(stored.record.stage == .decision && stored.record.decision?.isAwaitingReview == true):
+            // Reviewed meanwhile: said who did what, not offered to fix and refused at Ctrl-S (from a walk).
+            let review = stored.record.decision?.review
+            return commands + readBack(review.map { "\($0.verdict == .approved ? "approved" : "returned") by \($0.by) meanwhile" }
+                                       ?? "no proposed decision waits now")
         default:
             guard let form = CaseForms.make(kept.form, on: stored, context: context, catalogue: { session.catalogue() },
                                             users: { session.users() }) else {
