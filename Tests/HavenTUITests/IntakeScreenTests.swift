@@ -121,6 +121,17 @@ final class IntakeScreenTests: XCTestCase {
         XCTAssertEqual(screen.form.value("consent.recordedOn"), "2026-11-24")
     }
 
+    /// From a walk: "Псков" typed into the birth date vanished unsaid.
+    func testLettersADateDoesNotTakeAreSaid() {
+        var form = IntakeForm.make(reference: Self.reference)
+        form.focus(on: "birthDate")
+        var screen = IntakeScreen(reference: Self.reference, today: Self.today, form: form)
+        let said = screen.handleUnboundKey(.character("П"))
+        guard case let .status(text, _)? = said?.first else { return XCTFail("\(String(describing: said))") }
+        XCTAssertEqual(text, "Date of birth is a date, YYYY-MM-DD: \"П\" is not taken.")
+        XCTAssertEqual(screen.form.value("birthDate"), "")
+    }
+
     func testAStrayQOnAPickListOrYesNoFieldNeverLeavesTheForm() {
         var app = makeApp(store: InMemoryCaseStore())
         type("Жуков", &app)

@@ -68,6 +68,20 @@ final class IntegrationScreensTests: XCTestCase {
         app.press(Array(repeating: .down, count: index) + [.enter])
     }
 
+    /// Home and End reach either end of a menu (from a walk: End did nothing, and End, Enter
+    /// chose the first item).
+    func testHomeAndEndReachEitherEndOfAMenu() throws {
+        let store = try makeStore()
+        var app = Self.app("anna.k", store)
+        openMenu(1, &app)
+        let count = try XCTUnwrap(app.topScreen as? PickScreen).items.count
+        XCTAssertGreaterThan(count, 2)
+        app.press([.end])
+        XCTAssertEqual((app.topScreen as? PickScreen)?.selected, count - 1)
+        app.press([.home])
+        XCTAssertEqual((app.topScreen as? PickScreen)?.selected, 0)
+    }
+
     /// A course added by an administrator in another session shows on an open Courses screen at
     /// the next look, as others' enrolments do; a user added elsewhere, on the Workload screen.
     func testTheCoursesAndWorkloadScreensFollowOtherSessions() throws {

@@ -22,16 +22,21 @@ enum FormKeys {
     /// method unseen (the walk of issue 22); each letter now says what it chose.
     static func choiceStatus(_ form: Form, after key: Key) -> [Command] {
         let field = form.focusedField
-        // A date field takes digits and "-" only: anything else is said, not dropped unseen
-        // (from a walk: "; вылет в 06:40" typed into "Arrived on" left "0640").
-        if case .date = field.kind, let character = key.typedCharacter, !(character.isNumber || character == "-") {
-            return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a date, YYYY-MM-DD: \"\(character)\" is not taken.", .warning)]
-        }
+        if let refused = notTaken(form, key) { return refused }
         // Any character typed, Space and punctuation too: a sentence typed into a pick list
         // moved it an option a space, unseen (from a walk: "Came over" changed so).
         guard !field.takesText, case .choice = field.kind, key.typedCharacter != nil else { return [] }
         let title = field.options.first { $0.value == field.value }?.title ?? field.value
         return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is now \(title) (letters pick options here).", .warning)]
+    }
+
+    /// A character a date field does not take, said, not dropped unseen (from a walk:
+    /// "; вылет в 06:40" typed into "Arrived on" left "0640"; "Псков" into a birth date
+    /// vanished); nil for any other key or field. Whether the field let the key in or not.
+    static func notTaken(_ form: Form, _ key: Key) -> [Command]? {
+        let field = form.focusedField
+        guard case .date = field.kind, let character = key.typedCharacter, !(character.isNumber || character == "-") else { return nil }
+        return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a date, YYYY-MM-DD: \"\(character)\" is not taken.", .warning)]
     }
 
     static var goToPrompt: Command { .status("Go to which field? Its label's first letter, or a section's number.", .info) }

@@ -234,7 +234,7 @@ public struct FormScreen: Screen {
         let taken = form.handle(key)
         if taken, let adjust, form.values != before { adjust(&form) }
         if taken { return FormKeys.choiceStatus(form, after: key) }
-        return key.typedCharacter != nil ? [] : nil
+        return FormKeys.notTaken(form, key) ?? (key.typedCharacter != nil ? [] : nil)
     }
 
     /// The same form filled from the case as it is now (Ctrl-R), or the choices made on the

@@ -186,7 +186,7 @@ public struct IntakeScreen: Screen {
         let swallowed: [Command]? = key.typedCharacter != nil ? [] : nil
         let specialty = form.value("service.specialty")
         let consent = ["consent.publicity", "consent.shareWithHostCountry", "consent.communicationsWork"].map(form.value)
-        guard form.handle(key) else { return swallowed }
+        guard form.handle(key) else { return FormKeys.notTaken(form, key) ?? swallowed }
         if form.value("service.specialty") != specialty {
             // The ISCO occupation follows the specialty's closest match.
             let suggested = reference.occupations.suggestedOccupations(for: form.value("service.specialty")).first?.code.rawValue ?? ""

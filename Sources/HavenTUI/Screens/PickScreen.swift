@@ -2,7 +2,7 @@ import HavenCore
 
 /// A short list to pick one item from (a caseworker, a stage move); Enter picks.
 public struct PickScreen: Screen {
-    public enum Action: Sendable { case up, down, pick, viewWhole, close }
+    public enum Action: Sendable { case up, down, top, bottom, pick, viewWhole, close }
 
     /// One choice: what it shows, and what choosing it does (worked out when chosen, so a
     /// save is dated then).
@@ -52,6 +52,9 @@ public struct PickScreen: Screen {
             KeyBinding([.enter], .pick, label: "Choose", help: "Choose the selected item"),
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
             KeyBinding([.up, .character("k")], .up, help: "Previous item"),
+            // End did nothing, and End, Enter chose the first item (from a walk).
+            KeyBinding([.home], .top, help: "The first item"),
+            KeyBinding([.end], .bottom, help: "The last item"),
             KeyBinding([.character("v"), .function(3)], .viewWhole, label: "Whole", help: "Read the selected item whole, wrapped"),
         ] + (!staysOpen ? [] : [
             KeyBinding([.character("q"), .escape], .close, label: "Done", help: "Close the list; the screen below shows what was saved"),
@@ -62,6 +65,8 @@ public struct PickScreen: Screen {
         switch action {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, items.count - 1), selected + 1)
+        case .top: selected = 0
+        case .bottom: selected = max(0, items.count - 1)
         case .pick:
             guard items.indices.contains(selected) else { return [.status("There is nothing to choose.", .info)] }
             return items[selected].choose(now)
