@@ -508,6 +508,12 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.enter])
         XCTAssertEqual(app.lines[22], " Saved HV-000003 as v2.")
         XCTAssertEqual(try store.load(CaseID(number: 3)).record.stage, .screening)
+        // Moving on past interviews not held says so where the move is chosen (from a walk).
+        var anna = self.app("anna.k", store)
+        _ = anna.perform([.openCase(CaseID(number: 2))])
+        anna.press([.character("t")])
+        let line = try XCTUnwrap(anna.lines.first { $0.contains("Complete screening") }, anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(line.contains("to Decision · not held: Screening interview"), line)
     }
 
     // MARK: Queues, workload, reassignment

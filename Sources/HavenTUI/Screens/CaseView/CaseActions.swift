@@ -182,9 +182,14 @@ enum CaseActions {
     }
 
     static func moveStage(_ stored: StoredCase, context: SessionContext) -> any Screen {
-        PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
+        // A move on past a stage whose interviews were not held says so where it is chosen (a
+        // walk completed screening unwarned with "Missing: Screening interview" on the case).
+        let missing = stored.record.missingAppointments.map(\.kind.title)
+        let notHeld = missing.isEmpty ? "" : " · not held: " + missing.joined(separator: ", ")
+        return PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
                    items: moves(for: stored.record, role: context.role).map { name in
-                       PickScreen.Item(name.title, "to \(Workflow.transition(named: name)?.to.title ?? "")") { now in
+                       let to = Workflow.transition(named: name)?.to
+                       return PickScreen.Item(name.title, "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage } == true ? notHeld : "")) { now in
                            if name == .close { return [.push(closeCase(stored, context: context))] }
                            if name == .reopenAllocation { return [.push(RelocationActions.reopenAllocation(stored, context: context))] }
                            if name == .undoArrival { return [.push(RelocationActions.undoArrival(stored, context: context))] }
