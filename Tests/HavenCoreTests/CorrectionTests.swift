@@ -91,8 +91,10 @@ final class CorrectionTests: XCTestCase {
         XCTAssertEqual(try Workflow.correctAssessment(at: 0, to: b1, on: record, by: anna, at: now).integration.assessments.map(\.level), [.b1])
         // A supervisor's correction keeps who assessed (the history says who corrected).
         let byAnna = try Workflow.correctAssessment(at: 0, to: b1, on: record, by: anna, at: now)
-        XCTAssertEqual(byAnna.integration.assessments.map(\.assessor), ["anna.k"], "one recorded without an assessor takes the corrector's")
-        let corrected = try Workflow.correctAssessment(at: 0, to: b1, on: byAnna, by: Actor(user: "maria.s", role: .supervisor), at: now)
+        XCTAssertEqual(byAnna.integration.assessments.map(\.assessor), [""], "one recorded without an assessor does not take the corrector's")
+        var assessed = record
+        assessed.integration.assessments[0].assessor = "anna.k"
+        let corrected = try Workflow.correctAssessment(at: 0, to: b1, on: assessed, by: Actor(user: "maria.s", role: .supervisor), at: now)
         XCTAssertEqual(corrected.integration.assessments.map(\.assessor), ["anna.k"])
         XCTAssertEqual(try Workflow.correctAssessment(at: 0, to: nil, on: record, by: anna, at: now).integration.assessments, [])
         var future = b1

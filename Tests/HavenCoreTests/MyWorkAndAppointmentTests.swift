@@ -335,8 +335,13 @@ final class MyWorkCornerTests: XCTestCase {
         // Several on one day from one proposer: one line.
         let three = try [granted(2), granted(3), granted(4)].map { try Workflow.proposeAllocation(plan($0), on: $0, by: Fixtures.maria, at: now) }
         let grouped = items("anna.k", three, at: hours(1))
-        XCTAssertEqual(grouped.map(\.text), ["maria.s proposed countries for 3 of your cases on \(now.date); each waits for approval"])
-        XCTAssertEqual(grouped.first?.place, .proposal(CaseID(number: 2), .allocation))
+        XCTAssertEqual(grouped.map(\.text), ["maria.s proposed countries for 3 of your cases (\(now.date)), waiting for approval"])
+        XCTAssertEqual(grouped.first?.place, .ownCases(.allocation), "all of them, not the first")
+        XCTAssertNil(grouped.first?.caseID)
+        // A fourth the same day is a new line, not hidden behind the three's dismissal.
+        let four = three + [try Workflow.proposeAllocation(plan(try granted(5)), on: try granted(5), by: Fixtures.maria, at: now)]
+        let again = items("anna.k", four, at: hours(1), dismissed: Set(grouped.map(\.id)))
+        XCTAssertEqual(again.map(\.text), ["maria.s proposed countries for 4 of your cases (\(now.date)), waiting for approval"])
 
         // Gone when reviewed or withdrawn.
         let root = Actor(user: "root", role: .supervisor)
@@ -365,8 +370,12 @@ final class MyWorkCornerTests: XCTestCase {
         XCTAssertEqual(anna.map(\.text), ["2 of your cases are past the stage target (up to 13 days)"])
         XCTAssertEqual(anna.first?.place, .overdueCases)
         XCTAssertEqual(MyWork.items(for: "oleh.m", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets), [], "not his")
-        let maria = MyWork.items(for: "maria.s", role: .supervisor, cases: cases, now: now, clock: .utc, targets: targets)
-        XCTAssertEqual(maria.map(\.place), [.workload("anna.k")], "the team's line, not one of her own")
+        // A supervisor with a late case of her own: the team's lines, hers among them, not a line of her own.
+        let hers = Case(id: CaseID(number: 4), defector: Fixtures.defector(), registeredBy: "maria.s",
+                        registeredAt: Timestamp(date: Fixtures.today.adding(days: -30), hour: 9))
+        let all = cases + [CaseSummary(record: hers, version: CaseVersion(1))]
+        let maria = MyWork.items(for: "maria.s", role: .supervisor, cases: all, now: now, clock: .utc, targets: targets)
+        XCTAssertEqual(Set(maria.map(\.place)), [.workload("anna.k"), .workload("maria.s")], "the team's lines, not one of her own")
     }
 
     func testMentionsAndNewCasesGoAfterAMonthAndApprovalsPastTheTwentiethStand() throws {

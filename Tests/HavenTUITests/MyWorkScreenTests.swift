@@ -191,6 +191,17 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertTrue(text(anna).contains("HV-000002"), text(anna))
     }
 
+    /// The batch's line about several of her cases opens her queue at Allocation.
+    func testAGroupedProposalLineOpensHerCasesAtAllocation() throws {
+        let store = try fixture.makeStore()
+        var anna = session("anna.k", store, Clock())
+        _ = anna.perform(try XCTUnwrap(anna.topScreen as? MyWorkScreen).open(.ownCases(.allocation)))
+        let queue = try XCTUnwrap(anna.topScreen as? QueueScreen, text(anna))
+        XCTAssertTrue(queue.onlyMine)
+        XCTAssertEqual(queue.stageFilter, .allocation)
+        XCTAssertFalse(queue.onlyOverdue)
+    }
+
     /// D lists what was dismissed, u brings one back though it was dismissed in another session,
     /// and leaving My work tells the home screen, whose count follows.
     func testDismissedLinesAreListedAndTheHomeCountFollows() throws {

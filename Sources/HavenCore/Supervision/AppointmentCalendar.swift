@@ -54,6 +54,24 @@ public enum AppointmentCalendar {
     }
 }
 
+extension AppointmentCalendar {
+    /// The other scheduled appointments that overlap `appointment` on `caseID` and share one
+    /// of its attendees: who, on which case, at what time (by time). What the week view marks
+    /// !!, for one appointment as it is booked.
+    public static func clashes(with appointment: AppointmentSummary, on caseID: CaseID, in summaries: [CaseSummary])
+        -> [(attendee: UserName, caseID: CaseID, other: AppointmentSummary)] {
+        var found: [(attendee: UserName, caseID: CaseID, other: AppointmentSummary)] = []
+        let people = Set(appointment.attendees)
+        for position in summaries.indices {
+            for other in summaries[position].attention?.appointments ?? []
+            where other.at < appointment.ends && other.ends > appointment.at && !(summaries[position].id == caseID && other.id == appointment.id) {
+                for name in other.attendees where people.contains(name) { found.append((name, summaries[position].id, other)) }
+            }
+        }
+        return found.sorted { ($0.other.at, $0.caseID, $0.attendee) < ($1.other.at, $1.caseID, $1.attendee) }
+    }
+}
+
 /// A person's appointments as an iCalendar file (RFC 5545), for their own calendar. It holds
 /// when, how long, a neutral word for the kind and the case number, never a name, a place, an
 /// interpreter's language or an outcome, nor which interview it is ("1F interview" on a lost

@@ -40,6 +40,8 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case approvals
         /// This person's own cases past their stage target (a caseworker's queue, narrowed).
         case overdueCases
+        /// This person's own cases in a stage (a caseworker's queue, narrowed to it).
+        case ownCases(CaseStage)
         /// The workload, this person's row selected.
         case workload(UserName)
         /// The access log, on this case.
@@ -255,9 +257,11 @@ public enum MyWork {
                                  text: "\(first.country) proposed by \(first.by) on \(day), waiting for approval",
                                  when: first.at, place: .proposal(first.id, .allocation)))
                 } else {
-                    add(WorkItem(id: "proposed:\(first.by):\(day)", reason: .proposed, caseID: first.id,
-                                 text: "\(first.by) proposed countries for \(group.count) of your cases on \(day); each waits for approval",
-                                 when: first.at, place: .proposal(first.id, .allocation)))
+                    // About them all, not the first: it opens their queue at Allocation, and a
+                    // later proposal the same day is a new line (the count is in its id).
+                    add(WorkItem(id: "proposed:\(first.by):\(day):\(group.count)", reason: .proposed, caseID: nil,
+                                 text: "\(first.by) proposed countries for \(group.count) of your cases (\(day)), waiting for approval",
+                                 when: first.at, place: .ownCases(.allocation)))
                 }
             }
         }

@@ -82,7 +82,10 @@ extension Workflow {
         if case let .story(given, nil) = seen.subject, case let .story(currentGiven, _)? = current?.subject, given == currentGiven { return }
         // No proposal now: named short, so the refusal fits a status line.
         // Amended within the minute: the same words twice, so named short once (the status line).
-        if let current, current.description == seen.description {
+        // Or made again by the same proposer with the same outcome or country: said as amended,
+        // short (both with their times ran past a status line, from a review).
+        let isProposal = if case .story = seen.subject { false } else { true }
+        if let current, current.description == seen.description || (isProposal && current.shortDescription == seen.shortDescription) {
             throw .proposalChanged(seen: seen.shortDescription, now: seen.shortDescription)
         }
         // Another outcome, country or proposer: what it is now, short. The same again (proposed

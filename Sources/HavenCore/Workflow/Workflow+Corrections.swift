@@ -116,8 +116,8 @@ extension Workflow {
         var corrected = checked.integration.assessments.last!
         // Who assessed stays who assessed: the correction's author is in the history (a walk
         // found a supervisor's correction had put their name in the assessor's place).
-        let original = record.integration.assessments[index].assessor
-        if !original.isEmpty { corrected.assessor = original }
+        // (One recorded before assessors were kept stays without a name: not the corrector's.)
+        corrected.assessor = record.integration.assessments[index].assessor
         next.integration.assessments[index] = corrected
         return next
     }

@@ -6,6 +6,12 @@ public enum FormOutcome {
     case perform([Command])
     case problems([ValidationIssue])
     case refused(String)
+
+    /// The same, and `command` after what it performs (problems and refusals stay as they are).
+    func then(_ command: Command) -> FormOutcome {
+        guard case let .perform(commands) = self else { return self }
+        return .perform(commands + [command])
+    }
 }
 
 /// A small form for one step of casework (a screening check, a proposed decision, a comment,

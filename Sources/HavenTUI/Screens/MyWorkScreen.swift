@@ -198,15 +198,18 @@ public struct MyWorkScreen: Screen {
         case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
         case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
-        case .overdueCases: [.push(Self.overdueQueue(summaries, context: context))]
+        case .overdueCases: [.push(Self.ownQueue(summaries, context: context, overdue: true))]
+        case let .ownCases(stage): [.push(Self.ownQueue(summaries, context: context, stage: stage))]
         case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id), selecting: item?.accessSequence))]
         }
     }
 
-    /// The reader's own cases past their target, as the queue's `!` filter shows them.
-    static func overdueQueue(_ summaries: [CaseSummary], context: SessionContext) -> QueueScreen {
+    /// The reader's own cases narrowed by the queue's own keys (`o` late, `s` a stage), so
+    /// the heading says what is applied and the keys take it off.
+    static func ownQueue(_ summaries: [CaseSummary], context: SessionContext, overdue: Bool = false, stage: CaseStage? = nil) -> QueueScreen {
         var queue = QueueScreen(cases: summaries, context: context, onlyMine: true)
-        _ = queue.handle(.toggleOverdue)
+        if overdue { _ = queue.handle(.toggleOverdue) }
+        if let stage { for _ in CaseStage.allCases where queue.stageFilter != stage { _ = queue.handle(.cycleStage) } }
         return queue
     }
 
@@ -236,7 +239,7 @@ public struct MyWorkScreen: Screen {
             canvas.put(zone, x: area.maxX - DisplayWidth.of(zone), y: area.y, style: .muted)
         }
         if count == 0, !showingDismissed {
-            canvas.put(" No appointment, due date, return, new case, proposal or mention. Esc: the areas.", x: area.x, y: area.y + 2,
+            canvas.put(" No appointment, due date, return, new case, proposal or mention. Esc: areas.", x: area.x, y: area.y + 2,
                        width: area.width, style: .muted)
         }
         let visible = Self.visibleItems(in: area.height)

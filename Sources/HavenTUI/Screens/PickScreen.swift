@@ -53,8 +53,8 @@ public struct PickScreen: Screen {
             KeyBinding([.down, .character("j")], .down, label: "Move", help: "Next item"),
             KeyBinding([.up, .character("k")], .up, help: "Previous item"),
             // End did nothing, and End, Enter chose the first item (from a walk).
-            KeyBinding([.home], .top, help: "The first item"),
-            KeyBinding([.end], .bottom, help: "The last item"),
+            KeyBinding([.home, .character("g")], .top, help: "The first item"),
+            KeyBinding([.end, .character("G")], .bottom, help: "The last item"),
             KeyBinding([.character("v"), .function(3)], .viewWhole, label: "Whole", help: "Read the selected item whole, wrapped"),
         ] + (!staysOpen ? [] : [
             KeyBinding([.character("q"), .escape], .close, label: "Done", help: "Close the list; the screen below shows what was saved"),

@@ -95,7 +95,7 @@ enum CaseActions {
                 }
                 return failure(error)
             }
-        }.keeping("screening", on: stored, subject: "The \(next.title.lowercased()) check of \(stored.record.id)")
+        }.keeping("screening", on: stored, subject: "The \(next.title.midSentence) check of \(stored.record.id)")
     }
 
     // MARK: Decisions
@@ -189,7 +189,7 @@ enum CaseActions {
         return PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
                    items: moves(for: stored.record, role: context.role).map { name in
                        let to = Workflow.transition(named: name)?.to
-                       return PickScreen.Item(name.title, "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage } == true ? notHeld : "")) { now in
+                       return PickScreen.Item(name.title, "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage && $0 != .closed } == true ? notHeld : "")) { now in
                            if name == .close { return [.push(closeCase(stored, context: context))] }
                            if name == .reopenAllocation { return [.push(RelocationActions.reopenAllocation(stored, context: context))] }
                            if name == .undoArrival { return [.push(RelocationActions.undoArrival(stored, context: context))] }

@@ -338,7 +338,7 @@ public struct CaseViewScreen: Screen {
             if let asked = confirmingSeen {
                 guard seenProposal == asked else {
                     confirmingSeen = nil
-                    return [ProposalReview.putAway(newer.record.id, now: seenProposal)]
+                    return [ProposalReview.putAway(newer.record.id, now: seenProposal, asked: asked)]
                 }
                 return []
             }

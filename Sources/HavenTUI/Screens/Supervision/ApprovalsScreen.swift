@@ -258,7 +258,12 @@ public struct ApprovalsScreen: Screen {
         if let done = message as? ApproveMarked.Done {
             marked.subtract(done.approved)
             let approved = done.approved.isEmpty ? "None approved" : "Approved \(done.approved.count)"
-            let refused = done.refused.first.map { "; \(done.refused.count) refused, first \($0.0): \(ProposalReview.why($0.1))" } ?? ""
+            // The first refusal's reason where it fits 80 columns; the count and the case always.
+            let refused = done.refused.first.map { first in
+                let more = done.refused.count > 1 ? " and \(done.refused.count - 1) more" : ""
+                let said = "; \(first.0)\(more) refused: \(ProposalReview.why(first.1))"
+                return approved.count + said.count <= 77 ? said : "; \(first.0)\(more) refused (changed or reviewed meanwhile)"
+            } ?? ""
             return [.status(approved + refused + ".", done.refused.isEmpty ? .info : .error)]
         }
         guard let reply = message as? StoreReply else { return [] }

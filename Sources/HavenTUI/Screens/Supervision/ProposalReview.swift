@@ -27,7 +27,7 @@ struct ProposalReview {
         defer { confirming = nil; confirmingSeen = nil }
         guard let id = confirming, let seen = confirmingSeen else { return [] }
         guard let kind = rows.first(where: { $0.id == id })?.pendingApproval?.kind else {
-            return [.status("\(id) not approved: no longer waiting (withdrawn or reviewed meanwhile).", .error)]
+            return [Self.putAway(id, now: nil, asked: seen)]
         }
         return [.update([id], change: CaseActions.approve(id, kind: kind, seen: seen))]
     }
@@ -38,14 +38,19 @@ struct ProposalReview {
         guard let id = confirming else { return [] }
         let now = waiting.first { $0.id == id }.flatMap { ProposalSeen(pendingIn: $0) }
         guard now != confirmingSeen else { return [] }
+        let asked = confirmingSeen
         confirming = nil
         confirmingSeen = nil
-        return [Self.putAway(id, now: now)]
+        return [Self.putAway(id, now: now, asked: asked)]
     }
 
-    /// What a y/n approval question put away says: what the proposal is now, if anything.
-    static func putAway(_ id: CaseID, now: ProposalSeen?) -> Command {
-        let why = now.map { "it is now \($0.shortDescription); look again" } ?? "no longer waiting (withdrawn or reviewed meanwhile)"
+    /// What a y/n approval question put away says: what the proposal is now, if anything (the
+    /// same proposer and outcome again: amended, which "it is now" the same would not say).
+    static func putAway(_ id: CaseID, now: ProposalSeen?, asked: ProposalSeen?) -> Command {
+        let why = now.map { now in
+            now.shortDescription == asked?.shortDescription ? "\(now.shortDescription) was amended; look again"
+                : "it is now \(now.shortDescription); look again"
+        } ?? "no longer waiting (withdrawn or reviewed meanwhile)"
         return .status("\(id) not approved: \(why).", .warning)
     }
 
