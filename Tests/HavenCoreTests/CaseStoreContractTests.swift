@@ -66,6 +66,9 @@ final class CaseStoreContractTests: XCTestCase {
         XCTAssertEqual(DemoCases.patronymicOf("Юрий"), "Юрьевич")
         XCTAssertEqual(DemoCases.patronymicOf("Сергей"), "Сергеевич")
         XCTAssertEqual(DemoCases.patronymicOf("Илья"), "Ильич")
+        // From a walk: "Игорьович" and "Михаилович" are not Russian.
+        XCTAssertEqual(DemoCases.patronymicOf("Игорь"), "Игоревич")
+        XCTAssertEqual(DemoCases.patronymicOf("Михаил"), "Михайлович")
         XCTAssertEqual(DemoCases.patronymicOf("Дмитрий"), "Дмитриевич")
         XCTAssertEqual(DemoCases.patronymicOf("Анатолий"), "Анатольевич")
     }

@@ -142,6 +142,36 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 2 · 1 marked")
     }
 
+    /// From a walk (high): a mark is on the proposal as marked, not on the case. The caseworker
+    /// amends a marked grant's reasons: it is unmarked, said; A approves only the other. One
+    /// changed after the last look is approved against what was marked, so the store refuses it.
+    func testAMarkIsOnTheProposalAsMarkedNotOnTheCase() throws {
+        let store = try makeStore()
+        let oleh = Actor(user: "oleh.m", role: .caseworker), anna = Actor(user: "anna.k", role: .caseworker)
+        _ = try store.save(try proposedGrant(4, defector("Петров", "Иван", "Petrov"), by: oleh, registered: Self.tick, at: Self.tick),
+                           basedOn: nil, by: oleh, at: Self.tick)
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("v"), .character("v")])
+        XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [CaseID(number: 1), CaseID(number: 4)])
+        let later = Timestamp(secondsSinceEpoch: Self.tick.secondsSinceEpoch + 120)
+        let one = try store.load(CaseID(number: 1))
+        _ = try store.save(try Workflow.amendDecision(.grant, reasons: "Credible account. Но есть сомнения по 1F.", on: one.record, by: anna, at: later),
+                           basedOn: one.version, by: anna, at: later)
+        app.storeDidChange(store.summaries())
+        XCTAssertEqual(app.status?.text, "Unmarked HV-000001: the proposal changed since you marked it; look again.")
+        XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [CaseID(number: 4)])
+        // HV-000004 changes after the last look: listed as it was seen, refused by the store.
+        let four = try store.load(CaseID(number: 4))
+        _ = try store.save(try Workflow.amendDecision(.refuse, reasons: "Debrief inconsistent.", on: four.record, by: oleh, at: later),
+                           basedOn: four.version, by: oleh, at: later)
+        app.press([.character("A")])
+        XCTAssertTrue(app.lines.contains(" Approve this one? y approves each one, n none"), app.lines.joined(separator: "\n"))
+        app.press([.character("y")])
+        XCTAssertTrue(app.status?.text.hasPrefix("None approved; HV-000004 refused") == true, app.status?.text ?? "")
+        XCTAssertNil(try store.load(CaseID(number: 4)).record.decision?.review)
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
+    }
+
     /// A confirmation longer than the screen ends with how many more, on a row of its own: no
     /// case line under it (a walk found "… and 132 more linesгорий Валерьевич").
     func testALongApprovalListEndsWithHowManyMoreOnARowOfItsOwn() throws {

@@ -221,9 +221,9 @@ public enum DemoCases {
     }
 
     /// The patronymic of a son of `father`: Иван → Иванович, Юрий → Юрьевич, Дмитрий →
-    /// Дмитриевич (-ий after two consonants keeps its и), Илья → Ильич.
+    /// Дмитриевич (-ий after two consonants keeps its и), Игорь → Игоревич, Илья → Ильич.
     public static func patronymicOf(_ father: String) -> String {
-        let special = ["Илья": "Ильич", "Пётр": "Петрович", "Лев": "Львович", "Павел": "Павлович"]
+        let special = ["Илья": "Ильич", "Пётр": "Петрович", "Лев": "Львович", "Павел": "Павлович", "Михаил": "Михайлович"]
         if let known = special[father] { return known }
         if father.hasSuffix("ий") {
             let stem = father.dropLast(2)
@@ -233,7 +233,7 @@ public enum DemoCases {
                 && !vowels.contains(letters[letters.count - 2])
             return stem + (afterConsonants ? "иевич" : "ьевич")
         }
-        if father.hasSuffix("й") { return father.dropLast() + "евич" }
+        if father.hasSuffix("й") || father.hasSuffix("ь") { return father.dropLast() + "евич" }
         return father + "ович"
     }
 }

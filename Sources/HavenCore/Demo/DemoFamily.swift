@@ -4,7 +4,7 @@
 /// before (names, stages) stay as they were for the same seed.
 enum DemoFamily {
     static let actions: [ReunificationStage: String] = [
-        .notStarted: "Ask whether she wants to come; explain the risks",
+        .notStarted: "Ask whether they want to come; explain the risks",
         .applicationFiled: "Gather the documents for the application",
         .documentsGathered: "Book the interview at the consulate",
         .interview: "Chase the visa decision",

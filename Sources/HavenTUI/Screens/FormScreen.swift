@@ -318,9 +318,9 @@ public struct FormScreen: Screen {
             }
             return reply.closingAfterSave
         case let .updated(saved, refused):
-            if let (id, reason) = refused.first { return [.status("\(id): \(reason)", .error)] }
+            if let (id, reason) = refused.first { return [.status("\(id) not saved: \(ProposalReview.why(reason))", .error)] }
             form.markSaved()
-            let what = updating.map { ": " + $0.prefix(1).lowercased() + $0.dropFirst() } ?? ""
+            let what = updating.map { ": " + $0.midSentence } ?? ""
             return [.back, .status("Saved \(saved.map(\.rawValue).joined(separator: ", "))\(what).", .info)]
         case .users, .hostCountries, .catalogue:
             // The list below shows what the store has now.

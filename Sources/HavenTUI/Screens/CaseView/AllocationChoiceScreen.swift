@@ -110,8 +110,9 @@ public struct AllocationChoiceScreen: Screen {
                                              no: .keepReason, "Keep", "Keep the reason and go on typing"))
         }
         if reason != nil {
+            // A gone proposal's reason is kept to copy, not offered to approve (from a walk).
             return KeyTable([
-                KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: verb,
+                KeyBinding([.enter, .control("s"), .function(2)], .saveReason, label: overrideGone == nil ? verb : nil,
                            help: overriding == nil ? "Propose the country with this reason" : "Approve the case into the country, with this reason"),
                 KeyBinding([.escape], .askCancelReason, label: "Cancel", help: "Put the reason away (asks first if anything is typed); nothing is saved"),
             ])
@@ -222,7 +223,7 @@ public struct AllocationChoiceScreen: Screen {
             return [.status("Put away the reason you typed? y puts it away, n keeps it.", .warning)]
         case .keepReason:
             cancelAsked = false
-            return [.status("Kept your reason; Enter \(verb.lowercased())s.", .info)]
+            return [.status(overrideGone == nil ? "Kept your reason; Enter \(verb.lowercased())s." : "Kept your reason, to copy; nothing is approved here.", .info)]
         case .cancelReason:
             cancelAsked = false
             reason = nil

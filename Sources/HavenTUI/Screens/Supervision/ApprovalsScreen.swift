@@ -32,7 +32,10 @@ public struct ApprovalsScreen: Screen {
     public private(set) var filter = ApprovalFilter()
     /// The words typed after `/`, while they have the keyboard.
     public private(set) var finding: TextField?
-    public private(set) var marked: Set<CaseID> = []
+    /// The marked proposals, each as it was when marked: a mark is on that proposal, not on
+    /// the case (a walk marked BE, the caseworker proposed IE, and A approved IE).
+    public private(set) var markedAs: [CaseID: ProposalSeen] = [:]
+    public var marked: Set<CaseID> { Set(markedAs.keys) }
     public private(set) var batch: Batch?
     /// This supervisor's saved filters (kept in the store, theirs alone): 1 to 9 apply them.
     public private(set) var saved: [ApprovalFilter] = []
@@ -112,9 +115,24 @@ public struct ApprovalsScreen: Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         waiting = Supervision.approvals(summaries)
         refilter()
-        // A mark on a proposal no longer waiting goes: it was reviewed meanwhile.
-        marked = marked.intersection(waiting.map(\.id))
-        return review.storeDidChange(waiting) + recheckBatch()
+        let changed = unmarkChanged()
+        let said: [Command] = changed.first.map { first in
+            let more = changed.count > 1 ? " and \(changed.count - 1) more" : ""
+            return [.status("Unmarked \(first)\(more): the proposal changed since you marked it; look again.", .warning)]
+        } ?? []
+        return said + review.storeDidChange(waiting) + recheckBatch()
+    }
+
+    /// Marks on proposals no longer waiting as marked go: reviewed or withdrawn meanwhile
+    /// (silently, as before), or changed (returned, by case, to be said and looked at again).
+    mutating func unmarkChanged() -> [CaseID] {
+        let now = Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
+        var changed: [CaseID] = []
+        for (id, seen) in markedAs where now[id] ?? nil != seen {
+            markedAs[id] = nil
+            if now[id] != nil { changed.append(id) }
+        }
+        return changed.sorted()
     }
 
     /// The confirmation of `A` while the store changed: a listed proposal no longer waiting as
@@ -185,7 +203,7 @@ public struct ApprovalsScreen: Screen {
             selected = 0
         case .mark:
             guard let current else { return [] }
-            if marked.remove(current.id) == nil { marked.insert(current.id) }
+            if markedAs.removeValue(forKey: current.id) == nil { markedAs[current.id] = ProposalSeen(pendingIn: current) }
             selected = min(max(0, rows.count - 1), selected + 1)
             return [.status("\(marked.count) marked: A approves them after listing them.", .info)]
         case .approveMarked:
@@ -205,7 +223,8 @@ public struct ApprovalsScreen: Screen {
             guard let batch else { return [] }
             self.batch = nil
             return [.run(ApproveMarked(items: batch.approve.compactMap { summary in
-                guard let pending = summary.pendingApproval, let seen = ProposalSeen(pendingIn: summary) else { return nil }
+                // Against the proposal as marked: one changed since is refused by the store.
+                guard let pending = summary.pendingApproval, let seen = markedAs[summary.id] ?? ProposalSeen(pendingIn: summary) else { return nil }
                 return ApproveMarked.Item(id: summary.id, kind: pending.kind, seen: seen)
             }))]
         case .cancelMarked:
@@ -217,7 +236,13 @@ public struct ApprovalsScreen: Screen {
 
     /// The confirmation of `A`: the marked proposals to approve, and those skipped with why.
     mutating func askToApproveMarked() -> [Command] {
+        // Only what is still as it was marked (a change since the last look is unmarked, said).
+        let unmarked = unmarkChanged()
         let chosen = waiting.filter { marked.contains($0.id) }
+        let changedNote = unmarked.isEmpty ? "" : "\(unmarked.count) unmarked (changed since). "
+        if chosen.isEmpty, !unmarked.isEmpty {
+            return [.status("\(changedNote)Nothing else is marked: look again, then v marks.", .warning)]
+        }
         guard !chosen.isEmpty else { return [.status("Nothing is marked: v marks a proposal.", .info)] }
         var approve: [CaseSummary] = []
         var skipped: [(CaseSummary, String)] = []
@@ -237,7 +262,7 @@ public struct ApprovalsScreen: Screen {
             return [.status("None of the \(chosen.count) marked can be approved by you: \(skipped.first?.1 ?? "").", .warning)]
         }
         batch = Batch(approve: approve, skipped: skipped)
-        return [.status("Approve the \(approve.count) listed? y approves each, n approves none.", .warning)]
+        return [.status("\(changedNote)Approve the \(approve.count) listed? y approves each, n approves none.", .warning)]
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
@@ -256,7 +281,7 @@ public struct ApprovalsScreen: Screen {
             return [.status("Saved as \(number): \(just.description). \(number) applies it, here and in later sessions.", .info)]
         }
         if let done = message as? ApproveMarked.Done {
-            marked.subtract(done.approved)
+            for id in done.approved { markedAs[id] = nil }
             let approved = done.approved.isEmpty ? "None approved" : "Approved \(done.approved.count)"
             // The first refusal's reason where it fits 80 columns; the count and the case always.
             let refused = done.refused.first.map { first in
@@ -332,65 +357,6 @@ public struct ApprovalsScreen: Screen {
         }
         if lines.count > room, room >= 1 {
             canvas.put(" … and \(lines.count - max(0, shown)) more lines", x: area.x, y: area.maxY - 1, width: area.width, style: .muted)
-        }
-    }
-}
-
-/// Approves marked proposals one by one, each on the case as it is now and against what the
-/// supervisor was shown, so a proposal changed or reviewed meanwhile is refused, not approved
-/// blind; the rest go on.
-public struct ApproveMarked: StoreTask {
-    public struct Item: Sendable {
-        public let id: CaseID
-        public let kind: ApprovalKind
-        public let seen: ProposalSeen
-    }
-
-    public struct Done: Sendable {
-        public let approved: [CaseID]
-        public let refused: [(CaseID, String)]
-    }
-
-    public let items: [Item]
-
-    public func run(in session: SessionServices) -> [Command] {
-        var approved: [CaseID] = []
-        var refused: [(CaseID, String)] = []
-        var changed = false
-        for item in items {
-            for command in session.update([item.id], CaseActions.approve(item.id, kind: item.kind, seen: item.seen)) {
-                if case .storeChanged = command { changed = true }
-                if case let .message(reply as StoreReply) = command, case let .updated(saved, failed) = reply {
-                    approved += saved
-                    refused += failed
-                }
-            }
-        }
-        return (changed ? [.storeChanged] : []) + [.message(Done(approved: approved, refused: refused))]
-    }
-}
-
-/// The supervisor's saved filters: read when the queue opens, and `saving` one added and kept.
-/// Answers with the settings as kept.
-public struct ApprovalFilters: StoreTask {
-    public struct Kept: Sendable {
-        public let settings: UserSettings
-        public let saved: ApprovalFilter?
-    }
-
-    public let saving: ApprovalFilter?
-
-    public func run(in session: SessionServices) -> [Command] {
-        guard let store = session.store else { return [] }
-        do {
-            var settings = try store.settings(for: session.context.user)
-            if let saving {
-                settings = settings.saving(saving)
-                try store.keepSettings(settings, for: session.context.user)
-            }
-            return [.message(Kept(settings: settings, saved: saving))]
-        } catch {
-            return [.status("The filter could not be saved: \(error)", .error)]
         }
     }
 }
