@@ -186,6 +186,13 @@ final class IntegrationScreensTests: XCTestCase {
         XCTAssertTrue(anna.lines.contains { $0.contains("Job                Spedition Müller from 2026-11-24") }, anna.lines.joined(separator: "\n"))
         XCTAssertTrue(anna.lines.contains { $0.contains("3 months         due 2027-02-24") })
         XCTAssertEqual(JobOpening.use(in: store.summaries()).taken["de-8332-1"], 1)
+        // My work's follow-up line opens the case at Integration with the follow-up's form on
+        // top (from a walk: it was a page and two keys away).
+        anna.press([.escape])
+        _ = anna.perform([.run(OpenCase(id: CaseID(number: 1), section: .integration, followUp: true))])
+        XCTAssertEqual(anna.topScreen.title, "Follow-up", anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(anna.lines[1].contains("The 3-month follow-up of HV-000001, due 2027-02-24"), anna.lines[1])
+        XCTAssertEqual(anna.screens.dropLast().last?.title, "HV-000001")
     }
 
     func testAnAdministratorAddsAnOpeningAndCannotRemoveACourseInUseAndTheDashboardShowsOutcomes() throws {

@@ -29,7 +29,7 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
     /// Where the line is dealt with.
     public enum Place: Hashable, Sendable {
         case caseView(CaseID)
-        /// The case, at its integration (a job's follow-up).
+        /// The case, at its integration, with the job's follow-up due to record.
         case integration(CaseID)
         /// The case, at its proposal of this kind (to amend, approve or return).
         case proposal(CaseID, ReturnedProposal.Kind)

@@ -82,12 +82,16 @@ public struct OpenCase: StoreTask, Equatable {
     /// The reason given to open a case that is not this user's (from `BreakGlassScreen`,
     /// which the case view then takes the place of).
     public var reason: String?
+    /// With the form of the job follow-up due on top (My work's follow-up line: it was a page
+    /// and two keys away, from a walk), when one is due and the reader may record it.
+    public var followUp = false
 
-    public init(id: CaseID, family: Bool = false, section: CaseSection = .person, reason: String? = nil) {
+    public init(id: CaseID, family: Bool = false, section: CaseSection = .person, reason: String? = nil, followUp: Bool = false) {
         self.id = id
         self.family = family
         self.section = section
         self.reason = reason
+        self.followUp = followUp
     }
 
     public func run(in session: SessionServices) -> [Command] {
@@ -96,6 +100,9 @@ public struct OpenCase: StoreTask, Equatable {
             var view = CaseViewScreen(stored: stored, history: history, context: session.context)
             view.show(section)
             var opened: [Command] = [reason == nil ? .push(view) : .replace(view)]
+            if followUp, stored.record.integration.openPlacement?.nextFollowUp != nil, session.context.may(.recordIntegration) {
+                opened.append(.push(IntegrationActions.followUp(stored, context: session.context)))
+            }
             if family {
                 // The family screen is its own opening in the access log.
                 guard case let .success(latest) = session.open(id, part: .family) else {

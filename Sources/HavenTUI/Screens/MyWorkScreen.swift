@@ -191,7 +191,7 @@ public struct MyWorkScreen: Screen {
     func open(_ place: WorkItem.Place) -> [Command] {
         switch place {
         case let .caseView(id): [.openCase(id)]
-        case let .integration(id): [.openCase(id, at: .integration)]
+        case let .integration(id): [.run(OpenCase(id: id, section: .integration, followUp: true))]
         case let .proposal(id, kind): [.openCase(id, at: kind == .decision ? .decision : .allocation)]
         case let .family(id): [.openFamily(id)]
         case let .notes(id): [.openCase(id, at: .notes)]
