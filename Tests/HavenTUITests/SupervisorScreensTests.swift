@@ -272,12 +272,19 @@ final class SupervisorScreensTests: XCTestCase {
 
     /// maria asks to approve anna's grant; before she says y, the proposal is returned by
     /// someone else and anna proposes a refusal. y does not approve what maria never saw.
-    func testApprovingAProposalThatChangedMeanwhileIsRefusedSayingWhatChanged() throws {
-        let store = try makeStore()
+    /// maria.s asked to approve anna's grant from the queue; then it is returned and a refusal
+    /// proposed (`returnAndProposeARefusal`) before she answers.
+    func askedWhileARefusalIsProposed(_ store: InMemoryCaseStore) throws -> HavenApp {
         var app = app("maria.s", store)
         app.press([.character("3"), .character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
         try returnAndProposeARefusal(in: store)
+        return app
+    }
+
+    func testApprovingAProposalThatChangedMeanwhileIsRefusedSayingWhatChanged() throws {
+        let store = try makeStore()
+        var app = try askedWhileARefusalIsProposed(store)
         // y before the change reaches the screen: the store refuses it, saying what it is now.
         app.press([.character("y")])
         XCTAssertEqual(app.lines[22], " HV-000001 not approved: it is now anna.k's proposal to refuse; look again.")
@@ -289,15 +296,12 @@ final class SupervisorScreensTests: XCTestCase {
     /// saying what the proposal is now, not left over the new proposal (from a walk).
     func testAnApprovalQuestionIsPutAwayWhenTheProposalChangesMeanwhile() throws {
         let store = try makeStore()
-        var app = app("maria.s", store)
-        app.press([.character("3"), .character("a")])
-        try returnAndProposeARefusal(in: store)
+        var app = try askedWhileARefusalIsProposed(store)
         app.storeDidChange(store.summaries())
         XCTAssertEqual(app.lines[22], " HV-000001 not approved: it is now anna.k's proposal to refuse; look again.")
         XCTAssertNil((app.topScreen as? ApprovalsScreen)?.confirming)
         app.press([.character("y")])
-        XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.outcome, .refuse)
-        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "y approves nothing: the refusal waits unreviewed")
     }
 
     /// maria asks to approve; someone else returns the proposal meanwhile: y says so.

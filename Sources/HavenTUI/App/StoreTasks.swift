@@ -51,6 +51,12 @@ public enum StoreReply: Sendable {
     case failed(String)
     /// The result of `.update`: the cases saved, and those refused with the reason.
     case updated(saved: [CaseID], refused: [(CaseID, String)])
+
+    /// A refusal of `.updated` after the screen's own "Not approved:" or "HV-… not saved:":
+    /// without the workflow's "Nothing saved: ", which said nothing twice.
+    static func reason(_ refusal: String) -> String {
+        ["Nothing changed: ", "Nothing saved: "].first { refusal.hasPrefix($0) }.map { String(refusal.dropFirst($0.count)) } ?? refusal
+    }
     case users(UserDirectory)
     /// The newest entries matching the filter asked for, newest first.
     case auditEntries([AuditEntry], AuditFilter)

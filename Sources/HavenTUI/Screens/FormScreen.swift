@@ -318,7 +318,7 @@ public struct FormScreen: Screen {
             }
             return reply.closingAfterSave
         case let .updated(saved, refused):
-            if let (id, reason) = refused.first { return [.status("\(id) not saved: \(ProposalReview.why(reason))", .error)] }
+            if let (id, reason) = refused.first { return [.status("\(id) not saved: \(StoreReply.reason(reason))", .error)] }
             form.markSaved()
             let what = updating.map { ": " + $0.midSentence } ?? ""
             return [.back, .status("Saved \(saved.map(\.rawValue).joined(separator: ", "))\(what).", .info)]

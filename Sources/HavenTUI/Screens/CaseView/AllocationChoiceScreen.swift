@@ -307,7 +307,7 @@ public struct AllocationChoiceScreen: Screen {
             if let (_, why) = refused.first {
                 defer { withdrawing = false }
                 // "Not proposed: Nothing changed: …" said nothing twice.
-                let reason = ProposalReview.why(why)
+                let reason = StoreReply.reason(why)
                 // The ranking is read again: what refused it (a proposal gone, a place taken) shows.
                 return [.status("\(withdrawing ? "Not withdrawn" : overriding == nil ? "Not proposed" : "Not approved"): \(reason)", .error),
                         .query(.summaries)]

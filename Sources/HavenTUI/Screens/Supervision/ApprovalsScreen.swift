@@ -123,10 +123,15 @@ public struct ApprovalsScreen: Screen {
         return said + review.storeDidChange(waiting) + recheckBatch()
     }
 
+    /// Each proposal waiting, as a review of it would name it (`ProposalSeen`).
+    var waitingSeen: [CaseID: ProposalSeen?] {
+        Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Marks on proposals no longer waiting as marked go: reviewed or withdrawn meanwhile
     /// (silently, as before), or changed (returned, by case, to be said and looked at again).
     mutating func unmarkChanged() -> [CaseID] {
-        let now = Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
+        let now = waitingSeen
         var changed: [CaseID] = []
         for (id, seen) in markedAs where now[id] ?? nil != seen {
             markedAs[id] = nil
@@ -139,7 +144,7 @@ public struct ApprovalsScreen: Screen {
     /// listed moves to the skipped, said, so y approves only what the list shows.
     mutating func recheckBatch() -> [Command] {
         guard let batch else { return [] }
-        let now = Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
+        let now = waitingSeen
         let changed = batch.approve.filter { now[$0.id] ?? nil != ProposalSeen(pendingIn: $0) }
         guard !changed.isEmpty else { return [] }
         let still = batch.approve.filter { summary in !changed.contains { $0.id == summary.id } }
@@ -286,7 +291,7 @@ public struct ApprovalsScreen: Screen {
             // The first refusal's reason where it fits 80 columns; the count and the case always.
             let refused = done.refused.first.map { first in
                 let more = done.refused.count > 1 ? " and \(done.refused.count - 1) more" : ""
-                let said = "; \(first.0)\(more) refused: \(ProposalReview.why(first.1))"
+                let said = "; \(first.0)\(more) refused: \(StoreReply.reason(first.1))"
                 return approved.count + said.count <= 77 ? said : "; \(first.0)\(more) refused (changed or reviewed meanwhile)"
             } ?? ""
             return [.status(approved + refused + ".", done.refused.isEmpty ? .info : .error)]

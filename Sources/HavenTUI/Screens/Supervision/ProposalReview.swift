@@ -75,17 +75,11 @@ struct ProposalReview {
         return [.run(OpenOverride(id: summary.id, proposed: country, seen: ProposalSeen(pendingIn: summary)))]
     }
 
-    /// A workflow's refusal after "Not approved:" or "HV-… not approved:": without its own
-    /// "Nothing saved: ", which said nothing twice.
-    static func why(_ refusal: String) -> String {
-        ["Nothing changed: ", "Nothing saved: "].first { refusal.hasPrefix($0) }.map { String(refusal.dropFirst($0.count)) } ?? refusal
-    }
-
     /// The status line for the outcome of an approval, or nil for other replies.
     static func outcome(_ reply: StoreReply) -> [Command]? {
         switch reply {
         case let .updated(saved, refused):
-            if let (id, reason) = refused.first { return [.status("\(id) not approved: \(Self.why(reason))", .error)] }
+            if let (id, reason) = refused.first { return [.status("\(id) not approved: \(StoreReply.reason(reason))", .error)] }
             return [.status("Approved \(saved.map(\.rawValue).joined(separator: ", ")).", .info)]
         case let .failed(message):
             return [.status(message, .error)]
