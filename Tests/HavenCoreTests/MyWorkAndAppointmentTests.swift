@@ -342,9 +342,17 @@ final class MyWorkCornerTests: XCTestCase {
         let four = three + [try Workflow.proposeAllocation(plan(try granted(5)), on: try granted(5), by: Fixtures.maria, at: now)]
         let again = items("anna.k", four, at: hours(1), dismissed: Set(grouped.map(\.id)))
         XCTAssertEqual(again.map(\.text), ["maria.s proposed countries for 4 of your cases (\(now.date)), waiting for approval"])
+        // One of the four approved: the dismissed line stays dismissed (it came back with the
+        // smaller count when the count was its id), and a newer proposal still shows.
+        let root = Actor(user: "root", role: .supervisor)
+        let oneApproved = [try Workflow.perform(.approveAllocation, on: four[0], by: root, at: hours(1))] + four.dropFirst()
+        XCTAssertEqual(items("anna.k", oneApproved, at: hours(2), dismissed: Set(again.map(\.id))).filter { $0.reason == .proposed }, [])
+        let later = try granted(6)
+        let withLater = oneApproved + [try Workflow.proposeAllocation(plan(later), on: later, by: Fixtures.maria, at: hours(1))]
+        XCTAssertEqual(items("anna.k", withLater, at: hours(2), dismissed: Set(again.map(\.id))).map(\.text),
+                       ["maria.s proposed countries for 4 of your cases (\(now.date)), waiting for approval"])
 
         // Gone when reviewed or withdrawn.
-        let root = Actor(user: "root", role: .supervisor)
         let approved = try Workflow.perform(.approveAllocation, on: batch, by: root, at: hours(1))
         XCTAssertEqual(items("anna.k", [approved], at: hours(2)).filter { $0.reason == .proposed }, [])
         let withdrawn = try Workflow.withdrawAllocation(on: batch, by: Fixtures.anna, at: hours(1))
@@ -375,7 +383,7 @@ final class MyWorkCornerTests: XCTestCase {
                         registeredAt: Timestamp(date: Fixtures.today.adding(days: -30), hour: 9))
         let all = cases + [CaseSummary(record: hers, version: CaseVersion(1))]
         let maria = MyWork.items(for: "maria.s", role: .supervisor, cases: all, now: now, clock: .utc, targets: targets)
-        XCTAssertEqual(Set(maria.map(\.place)), [.workload("anna.k"), .workload("maria.s")], "the team's lines, not one of her own")
+        XCTAssertEqual(Set(maria.map(\.place)), [.lateCases(of: "anna.k"), .lateCases(of: "maria.s")], "the team's lines, not one of her own")
     }
 
     func testMentionsAndNewCasesGoAfterAMonthAndApprovalsPastTheTwentiethStand() throws {

@@ -23,7 +23,7 @@ final class AllocationInTmuxTests: XCTestCase {
         try session.press("4")
         session.waitFor(text: "r Run batch")
         try session.press("r")
-        session.waitFor(text: "for another supervisor? y, l: no look-ahead, n")
+        session.waitFor(text: "waiting? y, l: no look-ahead, n · for another's approval")
         try session.press("y")
         let status = directoryStatus(session)
         let deadline = Date().addingTimeInterval(180)

@@ -146,6 +146,30 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertFalse(text(anna).contains("Screening interview"), text(anna))
     }
 
+    /// A booking that puts an attendee in two places at once is saved, and said at once (a walk
+    /// booked anna.k over another interview with only the week view's !! to tell her).
+    func testABookingOverAnotherOfTheSamePersonIsSaidWhenSaved() throws {
+        let store = try fixture.makeStore()
+        let clock = Clock()
+        var anna = session("anna.k", store, clock)
+        for number in [2, 1] {
+            _ = anna.perform([.openCase(CaseID(number: number))])
+            anna.press([.character("m"), .character("n")])
+            XCTAssertEqual(anna.topScreen.title, "Book", text(anna))
+            anna.press([.tab, .tab, .tab, .tab])
+            anna.type("Кабинет 3")
+            anna.press([.control("s")])
+            XCTAssertEqual(try store.load(CaseID(number: number)).record.appointments.count, 1, text(anna))
+            anna.storeDidChange(store.summaries())
+            if number == 2 { XCTAssertEqual(anna.status?.kind, .info, anna.status?.text ?? "") }
+            else {
+                XCTAssertEqual(anna.status?.text, "Saved, but anna.k is booked then on HV-000002 too (10:00): w on My work shows the week.")
+                XCTAssertEqual(anna.status?.kind, .warning)
+            }
+            anna.press([.escape, .escape])
+        }
+    }
+
     func testTheWeekFlagsDoubleBookingsAndTheHomeScreenCounts() throws {
         let store = try fixture.makeStore()
         let clock = Clock()
@@ -268,14 +292,19 @@ final class MyWorkScreenTests: XCTestCase {
         let cancelled = StoredCase(record: record, version: stored.version, savedBy: stored.savedBy, savedAt: stored.savedAt)
         let takeBack = AppointmentActions.record(cancelled, record.appointments[0], as: .held, context: context("anna.k", clock))
         XCTAssertEqual(takeBack.form.value("status"), "scheduled")
-        // maria.s: the overdue line of anna.k's cases opens the workload on anna.k.
+        // maria.s: the overdue line of anna.k's cases opens those cases, her late ones only
+        // (it opened the workload, whose Enter listed all of hers).
         var maria = session("maria.s", store, clock)
         for _ in 0..<9 where (maria.topScreen as? MyWorkScreen)?.item?.reason != .overdue { maria.press([.down]) }
         let line = try XCTUnwrap((maria.topScreen as? MyWorkScreen)?.item)
-        guard case let .workload(person) = line.place else { return XCTFail("\(line.place)") }
+        guard case let .lateCases(person) = line.place else { return XCTFail("\(line.place)") }
+        let count = try XCTUnwrap(Int(line.text.split(separator: " ")[1]), line.text)
         maria.press([.enter])
-        let workload = try XCTUnwrap(maria.topScreen as? WorkloadScreen)
-        XCTAssertEqual(workload.rows[workload.selected].user, person)
+        let queue = try XCTUnwrap(maria.topScreen as? QueueScreen)
+        XCTAssertEqual(queue.rows.count, count, line.text)
+        let targets = try XCTUnwrap(context("maria.s", clock).reference?.stageTargets)
+        XCTAssertTrue(queue.rows.allSatisfy { $0.assignedTo == person && targets.daysOverdue($0, on: Self.today) != nil })
+        XCTAssertLessThan(queue.rows.count, store.summaries().count { $0.assignedTo == person && $0.stage != .closed }, "not all of hers")
     }
 }
 

@@ -72,7 +72,7 @@ final class SupervisorScreensTests: XCTestCase {
         var app = app("maria.s", store)
         app.press([.character("3")])
         var lines = app.lines
-        XCTAssertEqual(lines[1], " Decisions and allocations awaiting approval: 1")
+        XCTAssertEqual(lines[1], " Proposals awaiting approval: 1")
         XCTAssertEqual(lines[4], ">HV-000001  Жуков Артём Сергеевич  Grant             anna.k     2026-11-24 0")
         XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return x Override v Mark / Find Down Move q Back")
         app.press([.character("a")])
@@ -80,7 +80,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("y")])
         lines = app.lines
         XCTAssertEqual(lines[22], " Approved HV-000001.")
-        XCTAssertEqual(lines[1], " Decisions and allocations awaiting approval: 0")
+        XCTAssertEqual(lines[1], " Proposals awaiting approval: 0")
         XCTAssertEqual(lines[4], " Nothing is waiting for approval.")
         let approved = try store.load(CaseID(number: 1)).record
         XCTAssertEqual(approved.stage, .allocation)
@@ -102,23 +102,23 @@ final class SupervisorScreensTests: XCTestCase {
         }
         var app = app("maria.s", store)
         app.press([.character("3")])
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 4")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 3 (+1 yours)", "her own waits for another")
         app.press([.character("/")])
         app.type("петр")
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · \"петр\"")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 1 of 3 · \"петр\"")
         XCTAssertTrue(app.lines[4].hasPrefix(">HV-000004  Петров"), app.lines[4])
         app.press([.escape])
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 4", "Esc: every proposal again")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 3 (+1 yours)", "Esc: every proposal again")
         app.press([.character("w")])
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · waiting 7+ days")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 1 of 3 · waiting 7+ days")
         app.press([.character("w"), .character("w"), .character("w"), .character("o")])
         XCTAssertTrue(app.lines[4].hasPrefix(">HV-000006"), "newest first: \(app.lines[4])")
         app.press([.end])
         XCTAssertTrue(app.lines[7].hasPrefix(">HV-000004"), "End: the oldest, last \(app.lines.joined(separator: "\n"))")
         app.press([.home, .character("p")])
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 1 of 4 · by maria.s · newest first")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 0 of 3 (+1 yours) · by maria.s · newest first")
         app.press([.character("p"), .character("o"), .character("f"), .character("f")])
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 0 of 4 · allocations")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 0 of 3 · allocations")
         app.press([.character("f")])
 
         // Mark three (one of them her own) and approve them together.
@@ -139,7 +139,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 4)).record.stage, .allocation)
         XCTAssertEqual(try store.load(CaseID(number: 6)).record.stage, .decision, "her own: not approved")
         XCTAssertEqual(try store.load(CaseID(number: 5)).record.stage, .decision, "not marked")
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 2 · 1 marked")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 1 (+1 yours) · 1 marked")
     }
 
     /// From a walk (high): a mark is on the proposal as marked, not on the case. The caseworker
@@ -197,12 +197,12 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(app.status?.text, "Saved as 1: waiting 7+ days. 1 applies it, here and in later sessions.")
         var next = self.app("maria.s", store)
         next.press([.character("3")])
-        XCTAssertEqual(next.lines[1], " Decisions and allocations awaiting approval: 1")
+        XCTAssertEqual(next.lines[1], " Proposals awaiting approval: 1")
         XCTAssertEqual(next.lines[2], " Saved: 1 waiting 7+ days")
         next.press([.character("1")])
-        XCTAssertEqual(next.lines[1], " Decisions and allocations awaiting approval: 0 of 1 · waiting 7+ days")
+        XCTAssertEqual(next.lines[1], " Proposals awaiting approval: 0 of 1 · waiting 7+ days")
         next.press([.character("0")])
-        XCTAssertEqual(next.lines[1], " Decisions and allocations awaiting approval: 1")
+        XCTAssertEqual(next.lines[1], " Proposals awaiting approval: 1")
         XCTAssertEqual(store.settings(for: "anna.k"), UserSettings(), "maria's, not anna's")
     }
 
@@ -449,7 +449,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(app.lines.contains("                          ! Say why it goes back."), app.lines.joined(separator: "\n"))
         app.press(typeKeys("Cite the debrief.") + [.control("s")])
         XCTAssertEqual(app.lines[22], " Saved HV-000001: return decision.")
-        XCTAssertEqual(app.lines[1], " Decisions and allocations awaiting approval: 0")
+        XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 0")
         let returned = try store.load(CaseID(number: 1)).record
         XCTAssertEqual(returned.decision?.review, Review(verdict: .returned, by: "maria.s", at: Self.tick, comment: "Cite the debrief."))
         XCTAssertEqual(returned.stage, .decision)

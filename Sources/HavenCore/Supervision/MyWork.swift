@@ -44,6 +44,10 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case ownCases(CaseStage)
         /// The workload, this person's row selected.
         case workload(UserName)
+        /// A caseworker's cases past their stage target (the queue narrowed to them and late):
+        /// a supervisor's overdue line, which opened the workload before, whose Enter listed all
+        /// of that caseworker's cases (a walk).
+        case lateCases(of: UserName)
         /// The access log, on this case.
         case accessLog(CaseID)
     }
@@ -257,13 +261,27 @@ public enum MyWork {
                                  text: "\(first.country) proposed by \(first.by) on \(day), waiting for approval",
                                  when: first.at, place: .proposal(first.id, .allocation)))
                 } else {
-                    // About them all, not the first: it opens their queue at Allocation, and a
-                    // later proposal the same day is a new line (the count is in its id).
-                    add(WorkItem(id: "proposed:\(first.by):\(day):\(group.count)", reason: .proposed, caseID: nil,
+                    // About them all, not the first: it opens their queue at Allocation. A later
+                    // proposal the same day is a new line; one of them reviewed is not.
+                    add(WorkItem(id: groupID(by: first.by, day: day, newest: group.last!.at, count: group.count), reason: .proposed, caseID: nil,
                                  text: "\(first.by) proposed countries for \(group.count) of your cases (\(day)), waiting for approval",
                                  when: first.at, place: .ownCases(.allocation)))
                 }
             }
+        }
+
+        /// A grouped line's id: the newest proposal's time and the count. A dismissal of the
+        /// same proposer and day stands while no proposal is newer and none more are waiting,
+        /// so one of them approved or returned does not bring a dismissed line back (the review
+        /// of the last session found the count alone in the id did).
+        func groupID(by proposer: UserName, day: CalendarDate, newest: Timestamp, count: Int) -> String {
+            let prefix = "proposed:\(proposer):\(day):"
+            for id in dismissed where id.hasPrefix(prefix) {
+                let parts = id.dropFirst(prefix.count).split(separator: ":")
+                guard parts.count == 2, let seconds = Int64(parts[0]), let dismissedCount = Int(parts[1]) else { continue }
+                if seconds >= newest.secondsSinceEpoch, dismissedCount >= count { return id }
+            }
+            return prefix + "\(newest.secondsSinceEpoch):\(count)"
         }
 
         mutating func finished() -> [WorkItem] {
@@ -302,7 +320,7 @@ public enum MyWork {
             for (assignee, figures) in overdue {
                 add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
                              text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") past the stage target (up to \(figures.oldest) days)",
-                             when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .workload(assignee)))
+                             when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .lateCases(of: assignee)))
             }
             return items.sorted { ($0.reason, $0.when, $0.id) < ($1.reason, $1.when, $1.id) }
         }

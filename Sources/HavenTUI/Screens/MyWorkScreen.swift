@@ -199,6 +199,8 @@ public struct MyWorkScreen: Screen {
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
         case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
         case .overdueCases: [.push(Self.ownQueue(summaries, context: context, overdue: true))]
+        case let .lateCases(person):
+            [.push({ var queue = QueueScreen(cases: summaries, context: context, caseworker: person); _ = queue.handle(.toggleOverdue); return queue }())]
         case let .ownCases(stage): [.push(Self.ownQueue(summaries, context: context, stage: stage))]
         case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id), selecting: item?.accessSequence))]
         }

@@ -147,8 +147,9 @@ public struct AllocationScreen: Screen {
         runAsked = true
         runAskedCount = queue.count
         let cases = queue.count == 1 ? "the 1 case" : "all \(queue.count)"
-        // The proposals are the runner's: another supervisor approves them (four eyes).
-        return .status("Propose for \(cases) waiting, for another supervisor? y, l: no look-ahead, n", .warning)
+        // The proposals are the runner's: another supervisor approves them (four eyes). The keys
+        // come before that reminder, so they stay on a 60-column line (a walk found them cut).
+        return .status("Propose for \(cases) waiting? y, l: no look-ahead, n · for another's approval", .warning)
     }
 
     public mutating func receive(reply: StoreReply) -> [Command] {

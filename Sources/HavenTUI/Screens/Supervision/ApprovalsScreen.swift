@@ -304,7 +304,13 @@ public struct ApprovalsScreen: Screen {
         if let batch { return renderBatch(batch, into: &canvas, area: area) }
         let narrowed = filter.isEmpty ? "" : " · \(filter.description)"
         let marks = marked.isEmpty ? "" : " · \(marked.count) marked"
-        canvas.put(" Decisions and allocations awaiting approval: \(rows.count)\(rows.count == waiting.count ? "" : " of \(waiting.count)")\(narrowed)\(marks)",
+        // The reader's own proposals are counted apart, as the Allocation screen does: they wait
+        // for another supervisor, not for this one (a walk read 4 waiting where 3 were).
+        func own(_ list: [CaseSummary]) -> Int { list.count { $0.pendingApproval?.proposedBy == context.user } }
+        let ownRows = own(rows), ownWaiting = own(waiting)
+        let count = "\(rows.count - ownRows)" + (rows.count == waiting.count ? "" : " of \(waiting.count - ownWaiting)")
+            + (ownRows == 0 ? "" : " (+\(ownRows) yours)")
+        canvas.put(" Proposals awaiting approval: \(count)\(narrowed)\(marks)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
         if finding == nil, !saved.isEmpty {
             let list = saved.enumerated().map { "\($0.offset + 1) \($0.element.description)" }.joined(separator: "  ")
