@@ -292,6 +292,25 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal waits for a supervisor who has seen it")
     }
 
+    /// A return being written while the proposal changes: said over the form as the change
+    /// arrives, the comment kept; Ctrl-S is still refused by the store (from a walk).
+    func testAReturnFormSaysSoWhenItsProposalChangesMeanwhile() throws {
+        let store = try makeStore()
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("u")])
+        XCTAssertEqual(app.topScreen.title, "Return", app.lines.joined(separator: "\n"))
+        app.type("Нет справки из части")
+        app.storeDidChange(store.summaries())
+        XCTAssertNil((app.topScreen as? FormScreen)?.overtaken, "nothing changed: nothing said")
+        try returnAndProposeARefusal(in: store)
+        app.storeDidChange(store.summaries())
+        XCTAssertEqual(app.lines[2], " Meanwhile it is now anna.k's proposal to refuse: Esc, then look again")
+        XCTAssertEqual(app.status?.text, "Meanwhile it is now anna.k's proposal to refuse: Ctrl-S will be refused; what you typed stays to copy.")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("comment"), "Нет справки из части")
+        app.press([.control("s")])
+        XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal was not returned unseen")
+    }
+
     /// The same change reaching the screen while y or n is asked: the question is put away,
     /// saying what the proposal is now, not left over the new proposal (from a walk).
     func testAnApprovalQuestionIsPutAwayWhenTheProposalChangesMeanwhile() throws {

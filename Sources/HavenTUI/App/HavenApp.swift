@@ -45,7 +45,8 @@ public struct HavenApp {
         _ = started(root)
         if let first { _ = open(first) }
         // What an earlier session left typed and unsaved is listed first, to take back.
-        if !session.offeredDrafts.isEmpty { _ = open(KeptDraftsScreen(drafts: session.offeredDrafts, quiet: status != nil)) }
+        if !session.offeredDrafts.isEmpty { _ = open(KeptDraftsScreen(drafts: session.offeredDrafts, quiet: status != nil,
+                                                                                   summaries: (try? store?.summaries()) ?? [])) }
     }
 
     public var topScreen: any Screen { stack.top.screen }

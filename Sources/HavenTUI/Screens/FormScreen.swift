@@ -68,7 +68,24 @@ public struct FormScreen: Screen {
         let proposal = seen.map { " · \($0.subject) by \($0.proposedBy?.rawValue ?? "?") at \($0.proposedAt?.description ?? "?")" } ?? ""
         copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading + proposal,
                              stage: nil)
+        copy.answering = seen.map { (id, $0) }
         return copy
+    }
+
+    /// The proposal a return or a reason answers, and what became of it when it changed
+    /// meanwhile: said as it happens, over the form, not only when Ctrl-S is refused (a walk
+    /// typed a whole comment on a proposal withdrawn a minute before).
+    var answering: (id: CaseID, seen: ProposalSeen)?
+    public private(set) var overtaken: String?
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        guard let answering, overtaken == nil else { return [] }
+        let now = summaries.first { $0.id == answering.id }.flatMap { ProposalSeen(pendingIn: $0) }
+        guard now != answering.seen else { return [] }
+        let what = now.map { $0.shortDescription == answering.seen.shortDescription ? "\($0.shortDescription) was amended"
+                                                                                     : "it is now \($0.shortDescription)" }
+        overtaken = "Meanwhile " + (what ?? "\(answering.seen.shortDescription) was withdrawn or reviewed")
+        return [.status("\(overtaken!): Ctrl-S will be refused; what you typed stays to copy.", .warning)]
     }
 
     /// The values the form opened with: a draft of a form on no case keeps them as its base.
@@ -343,6 +360,7 @@ public struct FormScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
+        if let overtaken { canvas.put(" \(overtaken): Esc, then look again", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning)) }
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
     }
 }

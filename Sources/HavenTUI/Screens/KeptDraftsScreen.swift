@@ -16,10 +16,33 @@ public struct KeptDraftsScreen: Screen {
     public private(set) var askingToDiscard = false
     /// Another message (a startup warning) is on the status line: do not cover it.
     let quiet: Bool
+    /// Each case's version now, to say which kept forms' cases were saved since they were typed
+    /// (a walk found out only at Enter, on the conflict screen).
+    private(set) var versions: [CaseID: CaseVersion]
 
-    public init(drafts: [FormDraft], quiet: Bool = false) {
+    public init(drafts: [FormDraft], quiet: Bool = false, summaries: [CaseSummary] = []) {
         self.drafts = drafts
         self.quiet = quiet
+        versions = Self.versions(of: drafts, in: summaries)
+    }
+
+    static func versions(of drafts: [FormDraft], in summaries: [CaseSummary]) -> [CaseID: CaseVersion] {
+        let wanted = Set(drafts.compactMap(\.editing))
+        guard !wanted.isEmpty else { return [:] }
+        var found: [CaseID: CaseVersion] = [:]
+        for summary in summaries where wanted.contains(summary.id) { found[summary.id] = summary.version }
+        return found
+    }
+
+    /// Whether the case the draft is on was saved since the form was opened.
+    public func savedSince(_ draft: FormDraft) -> Bool {
+        guard let id = draft.editing, let base = draft.basedOn, let now = versions[id] else { return false }
+        return now != base
+    }
+
+    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        versions = Self.versions(of: drafts, in: summaries)
+        return []
     }
 
     public var title: String { "Kept forms" }
@@ -81,13 +104,17 @@ public struct KeptDraftsScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" Unsaved forms from an earlier session · Enter reopens one", x: area.x, y: area.y, width: area.width, style: .heading)
+        if let current, savedSince(current), let id = current.editing {
+            canvas.put(" \(id) was saved since: Enter merges, showing any clash", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning))
+        }
         let titleWidth = min(max(20, area.width - 30), (drafts.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
         let room = max(1, area.height - 2)
         let first = max(0, selected - room + 1)
         for (offset, draft) in drafts.dropFirst(first).prefix(room).enumerated() {
             let changed = draft.baseValues == nil ? draft.values.values.filter { !$0.isEmpty }.count : draft.changedFields.count
             let about = draft.subject.map { " · " + ($0.components(separatedBy: " · ").first ?? $0) } ?? ""
-            let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")\(about)"
+            let since = savedSince(draft) ? " · saved since" : ""
+            let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")\(since)\(about)"
             canvas.putListRow(" " + DisplayWidth.fit(draft.title, to: titleWidth) + " " + detail, x: area.x, y: area.y + 2 + offset,
                               width: area.width, style: .normal, selected: first + offset == selected, keyWidth: titleWidth)
         }
