@@ -77,6 +77,19 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval: Wrong country: his wife is in Lyon, not Lille")
         XCTAssertTrue(CaseSummary(record: reopened, version: CaseVersion(2)).isAwaitingAllocation, "back in the allocation queue")
         XCTAssertEqual(reopened.stageHistory.last?.transition, .reopenAllocation)
+        // Back in the queue where his grant put him, not behind everyone granted since (the
+        // reopening is not his doing): first granted, first placed.
+        let later = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 30 * 86_400)
+        var grantedSince = try Fixtures.caseIn(.allocation)
+        grantedSince.id = CaseID(number: 99)
+        grantedSince.stageHistory[grantedSince.stageHistory.count - 1].at = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400)
+        grantedSince.decision?.review?.at = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400)
+        let reopenedLater = try Workflow.perform(.reopenAllocation, on: record, by: Fixtures.pieter, at: later, reason: "Flight cancelled, visa lapsed")
+        let summaries = [CaseSummary(record: grantedSince, version: CaseVersion(1)), CaseSummary(record: reopenedLater, version: CaseVersion(3))]
+        XCTAssertEqual(summaries[1].stageEnteredAt, later)
+        XCTAssertEqual(summaries.sorted(by: CaseSummary.queueOrder).map(\.id), [record.id, grantedSince.id])
+        XCTAssertEqual(AllocationRun(summaries: summaries, countries: AllocationTests.countries, policy: AllocationTests.policy).queue.map(\.id),
+                       [record.id, grantedSince.id])
         // The override and the travel arranged for that country go (the audit trail keeps them).
         var overridden = record
         overridden.allocation?.override = AllocationOverride(country: CountryCode("DE")!, reason: "Brother in Leipzig")

@@ -26,7 +26,7 @@ public struct AllocationRun: Sendable {
             recentGrants = recent.count
             forecastPool = Array(recent.prefix(AllocationForecast.largestPool))
         }
-        queue = summaries.filter(\.isAwaitingAllocation).sorted { ($0.stageEnteredAt, $0.id) < ($1.stageEnteredAt, $1.id) }
+        queue = summaries.filter(\.isAwaitingAllocation).sorted(by: CaseSummary.queueOrder)
         let ledger = QuotaLedger(countries: countries, summaries: summaries)
         var placed: [CaseID: CountryCode] = [:]
         for summary in summaries {

@@ -60,6 +60,19 @@ extension CaseSummary {
         stage == .allocation && (allocation == nil || allocation?.verdict == .returned)
     }
 
+    /// In the allocation queue since: the grant's approval, which an allocation reopened after
+    /// approval keeps. Its stage date is the reopening's, which put a person whose travel fell
+    /// through at the back of a first-come queue.
+    public var queuedSince: Timestamp {
+        guard let decision, decision.outcome == .grant, decision.verdict == .approved, let granted = decision.reviewedAt else {
+            return stageEnteredAt
+        }
+        return min(granted, stageEnteredAt)
+    }
+
+    /// The allocation queue's order: first granted, first placed.
+    public static func queueOrder(_ a: CaseSummary, _ b: CaseSummary) -> Bool { (a.queuedSince, a.id) < (b.queuedSince, b.id) }
+
     /// What awaits a supervisor on this case, if anything: what, by whom, since when.
     public var pendingApproval: (kind: ApprovalKind, proposedBy: UserName, proposedAt: Timestamp)? {
         if isAwaitingDecisionReview, let decision { return (.decision(decision.outcome), decision.proposedBy, decision.proposedAt) }

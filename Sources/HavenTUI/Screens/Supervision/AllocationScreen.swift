@@ -48,7 +48,7 @@ public struct AllocationScreen: Screen {
 
     mutating func recount() {
         uses = Supervision.quotaUse(cases, countries: countries)
-        queue = cases.filter(\.isAwaitingAllocation).sorted { ($0.stageEnteredAt, $0.id) < ($1.stageEnteredAt, $1.id) }
+        queue = cases.filter(\.isAwaitingAllocation).sorted(by: CaseSummary.queueOrder)
         proposals = cases.filter(\.isAwaitingAllocationReview).sorted {
             ($0.allocation!.proposedAt, $0.id) < ($1.allocation!.proposedAt, $1.id)
         }
@@ -319,7 +319,7 @@ public struct AllocationScreen: Screen {
             let summary = rows[position]
             let y = area.y + 1 + row
             let isSelected = position == index
-            let since = proposalsPane ? summary.allocation?.proposedAt.date ?? summary.stageEnteredAt.date : summary.stageEnteredAt.date
+            let since = proposalsPane ? summary.allocation?.proposedAt.date ?? summary.stageEnteredAt.date : summary.queuedSince.date
             let mine = summary.allocation?.proposedBy == context.user && proposalsPane
             let text = line([summary.id.rawValue, summary.cyrillicName, summary.allocation?.country.rawValue ?? "",
                              (summary.allocation?.proposedBy.rawValue ?? "") + (mine ? " (you)" : ""),
