@@ -100,6 +100,38 @@ final class TerminalSessionTests: XCTestCase {
         XCTAssertEqual(TerminalSession.run(&app, on: ScriptedTerminal(size: Size(width: 80, height: 24), events: [])), .inputClosed)
     }
 
+    /// Without a UTF-8 locale the terminal puts a character's bytes together itself
+    /// (`UTF8Keys`): Cyrillic typed arrives whole, and bytes that are not UTF-8 are said
+    /// dropped, never taken as another letter (ncurses' own reader swallowed "Ж" and the keys
+    /// after it, unsaid).
+    func testKeysTypedAsUTF8BytesArriveWholeAndOthersAreSaid() {
+        func decode(_ bytes: [UInt8]) -> [String] {
+            var keys = UTF8Keys()
+            return bytes.compactMap { byte in
+                switch keys.take(byte) {
+                case let .character(character): String(character)
+                case .pending: nil
+                case .invalid: "?"
+                }
+            }
+        }
+        XCTAssertEqual(decode(Array("Жуков ёЁ a1 €😀".utf8)).joined(), "Жуков ёЁ a1 €😀")
+        XCTAssertEqual(decode([0xF6]), ["?"], "KOI8-R's Ж: not UTF-8")
+        XCTAssertEqual(decode([0xC0, 0x80]), ["?", "?"], "an overlong form")
+        XCTAssertEqual(decode([0xED, 0xA0, 0x80]), ["?"], "a surrogate")
+        XCTAssertEqual(decode([0xD0, 0x41]), ["?"], "cut short by another key")
+        var keys = UTF8Keys()
+        XCTAssertEqual(keys.take(0xD0), .pending)
+        XCTAssertTrue(keys.isPending)
+        XCTAssertEqual(keys.drop(), .invalid)
+        XCTAssertEqual(keys.take(0x41), .character("A"), "afresh after a drop")
+
+        var app = makeApp()
+        let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [.undecodable])
+        XCTAssertEqual(TerminalSession.run(&app, on: terminal), .inputClosed)
+        XCTAssertEqual(app.status?.text, "A key typed was not UTF-8 and is dropped: set the terminal to UTF-8 and LANG=C.UTF-8.")
+    }
+
     func testCtrlLRepaintsEverything() {
         var app = makeApp()
         let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [.key(.control("l")), .key(.control("c"))])

@@ -248,6 +248,7 @@ public final class NcursesTerminal: Terminal {
             wtimeout(window, timeout)
             lastTimeout = timeout
         }
+        if !localeIsUTF8 { return nextByteEvent(timeout: timeout) }
         var character: wint_t = 0
         let started = monotonicMilliseconds()
         let result = wget_wch(window, &character)
@@ -260,6 +261,30 @@ public final class NcursesTerminal: Terminal {
             return functionKeyEvent(Int32(character))
         }
         return characterEvent(UInt32(character))
+    }
+
+    /// Without a UTF-8 locale: bytes, with a character's UTF-8 bytes put together here
+    /// (`UTF8Keys`); the rest of a character is waited for a moment, as a terminal sends it whole.
+    private func nextByteEvent(timeout: Int32) -> TerminalEvent? {
+        var keys = UTF8Keys()
+        var wait = timeout
+        while true {
+            let started = monotonicMilliseconds()
+            let value = wgetch(window)
+            if let signal = takeSignal() { return .signal(signal) }
+            if closedInput.record(failed: value == ERR, timeout: Int(wait), elapsed: monotonicMilliseconds() - started) {
+                return .inputClosed
+            }
+            if value == ERR { return keys.isPending ? .undecodable : nil }
+            if value > 0xFF { return keys.isPending ? .undecodable : functionKeyEvent(value) }
+            if value < 0x80, !keys.isPending { return characterEvent(UInt32(value)) }
+            switch keys.take(UInt8(value)) {
+            case let .character(character): return .key(.character(character))
+            case .invalid: return .undecodable
+            case .pending:
+                if wait != 50 { wtimeout(window, 50); lastTimeout = 50; wait = 50 }
+            }
+        }
     }
 
     private func takeSignal() -> Int32? {

@@ -14,6 +14,8 @@ public enum TerminalEvent: Hashable, Sendable {
     case signal(Int32)
     /// Standard input is gone (the ssh connection dropped without a SIGHUP reaching us).
     case inputClosed
+    /// Bytes typed that are not UTF-8 (a terminal in another encoding, without a UTF-8 locale).
+    case undecodable
 }
 
 /// Tells a closed standard input from a read that simply found nothing: a read that was
@@ -168,6 +170,9 @@ public enum TerminalSession {
             return .end(.signal(number))
         case .inputClosed:
             return .end(.inputClosed)
+        case .undecodable:
+            app.say("A key typed was not UTF-8 and is dropped: set the terminal to UTF-8 and LANG=C.UTF-8.", .warning)
+            return .redraw
         case .resize:
             return .redraw
         case let .key(key):
