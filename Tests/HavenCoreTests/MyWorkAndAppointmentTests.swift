@@ -145,7 +145,7 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         XCTAssertFalse(approvals.contains { $0.caseID?.number == 3 }, "never one's own proposal")
         XCTAssertTrue(approvals.last!.text.hasPrefix("4 more proposals waiting"), approvals.last!.text)
         let overdue = try XCTUnwrap(items.first { $0.reason == .overdue })
-        XCTAssertTrue(overdue.text.hasPrefix("anna.k: \(cases.count) cases past the stage target"), overdue.text)
+        XCTAssertTrue(overdue.text.hasPrefix("anna.k: \(cases.count) cases overdue"), overdue.text)
     }
 
     func testTimesAreStoredInUTCAndShownInTheServersZone() throws {
@@ -347,6 +347,13 @@ final class MyWorkCornerTests: XCTestCase {
         let root = Actor(user: "root", role: .supervisor)
         let oneApproved = [try Workflow.perform(.approveAllocation, on: four[0], by: root, at: hours(1))] + four.dropFirst()
         XCTAssertEqual(items("anna.k", oneApproved, at: hours(2), dismissed: Set(again.map(\.id))).filter { $0.reason == .proposed }, [])
+        // Down to the last of them: still dismissed (a single case's line is not a new one).
+        let oneLeft = try four.dropLast().map { try Workflow.perform(.approveAllocation, on: $0, by: root, at: hours(1)) } + [four[3]]
+        XCTAssertEqual(items("anna.k", oneLeft, at: hours(2), dismissed: Set(again.map(\.id))).filter { $0.reason == .proposed }, [])
+        XCTAssertEqual(items("anna.k", oneLeft, at: hours(2)).map(\.text), ["DE proposed by maria.s on \(now.date), waiting for approval"],
+                       "not dismissed: shown")
+        // A dismissal kept from before the time was in the id (the count alone) still covers.
+        XCTAssertEqual(items("anna.k", oneApproved, at: hours(2), dismissed: ["proposed:maria.s:\(now.date):4"]).filter { $0.reason == .proposed }, [])
         let later = try granted(6)
         let withLater = oneApproved + [try Workflow.proposeAllocation(plan(later), on: later, by: Fixtures.maria, at: hours(1))]
         XCTAssertEqual(items("anna.k", withLater, at: hours(2), dismissed: Set(again.map(\.id))).map(\.text),
@@ -372,10 +379,22 @@ final class MyWorkCornerTests: XCTestCase {
                          registeredAt: Timestamp(date: Fixtures.today.adding(days: -12), hour: 9))
         var onTime = Fixtures.newCase()
         onTime.id = CaseID(number: 3)
-        let cases = [late, later, onTime].map { CaseSummary(record: $0, version: CaseVersion(1)) }
+        var cases = [late, later, onTime].map { CaseSummary(record: $0, version: CaseVersion(1)) }
         let targets = StageTargets(days: [.intake: 7])
         let anna = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets)
-        XCTAssertEqual(anna.map(\.text), ["2 of your cases are past the stage target (up to 13 days)"])
+        XCTAssertEqual(anna.map(\.text), ["2 of your cases are overdue (up to 13 days)"])
+        // A job follow-up past its grace days is overdue work too, as the queue's ! and `o` have
+        // it (the line counted the stage alone, and the queue it opened listed one more).
+        var followUpLate = cases[2]
+        followUpLate.id = CaseID(number: 5)
+        followUpLate.integration = IntegrationSummary(employment: EmploymentSummary(startedOn: Fixtures.today.adding(days: -150),
+                                                                                    followUpMonths: 3, followUpDue: Fixtures.today.adding(days: -40)))
+        XCTAssertNil(targets.daysOverdue(followUpLate, on: Fixtures.today))
+        XCTAssertEqual(targets.daysLate(followUpLate, on: Fixtures.today), 40)
+        cases.append(followUpLate)
+        XCTAssertTrue(MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets)
+            .contains { $0.text == "3 of your cases are overdue (up to 40 days)" })
+        cases.removeLast()
         XCTAssertEqual(anna.first?.place, .overdueCases)
         XCTAssertEqual(MyWork.items(for: "oleh.m", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets), [], "not his")
         // A supervisor with a late case of her own: the team's lines, hers among them, not a line of her own.

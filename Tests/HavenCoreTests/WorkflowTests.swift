@@ -80,8 +80,10 @@ final class WorkflowTests: XCTestCase {
         // Back in the queue where his grant put him, not behind everyone granted since (the
         // reopening is not his doing): first granted, first placed.
         let later = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 30 * 86_400)
+        // (The one granted since has the lower number: the order is the grant's, not the id's.)
         var grantedSince = try Fixtures.caseIn(.allocation)
-        grantedSince.id = CaseID(number: 99)
+        XCTAssertGreaterThan(record.id, CaseID(number: 0))
+        grantedSince.id = CaseID(number: 0)
         grantedSince.stageHistory[grantedSince.stageHistory.count - 1].at = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400)
         grantedSince.decision?.review?.at = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 86_400)
         let reopenedLater = try Workflow.perform(.reopenAllocation, on: record, by: Fixtures.pieter, at: later, reason: "Flight cancelled, visa lapsed")

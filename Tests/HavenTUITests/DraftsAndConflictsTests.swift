@@ -246,7 +246,8 @@ final class DraftsAndConflictsTests: XCTestCase {
         var back = app(store)
         // The list says so before Enter (a walk found out only on the conflict screen).
         XCTAssertTrue(back.lines.contains { $0.contains("Travel HV-000001") && $0.contains("· 2 fields · saved since") }, back.lines.joined(separator: "\n"))
-        XCTAssertEqual(back.lines[2], " HV-000001 was saved since: Enter merges, showing any clash")
+        XCTAssertEqual(back.lines[2], " ! HV-000001 was saved since this form was opened")
+        XCTAssertTrue(back.lines[3].hasPrefix(">!Travel HV-000001"), back.lines[3])
         back.press([.enter])
         let conflict = try XCTUnwrap(back.topScreen as? ConflictScreen, back.lines.joined(separator: "\n"))
         XCTAssertEqual(conflict.clashes.map(\.mine), ["2026-12-20"])

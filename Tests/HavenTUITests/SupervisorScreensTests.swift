@@ -304,11 +304,34 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertNil((app.topScreen as? FormScreen)?.overtaken, "nothing changed: nothing said")
         try returnAndProposeARefusal(in: store)
         app.storeDidChange(store.summaries())
-        XCTAssertEqual(app.lines[2], " Meanwhile it is now anna.k's proposal to refuse: Esc, then look again")
-        XCTAssertEqual(app.status?.text, "Meanwhile it is now anna.k's proposal to refuse: Ctrl-S will be refused; what you typed stays to copy.")
+        XCTAssertEqual(app.lines[2], " Changed meanwhile, Esc and look again: it is now anna.k's proposal to refuse")
+        XCTAssertEqual(app.status?.text, "Meanwhile it is now anna.k's proposal to refuse.")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("comment"), "Нет справки из части")
+        // At 60 columns the instruction stays whole.
+        var narrow = Canvas(size: Size(width: 60, height: 16))
+        app.render(into: &narrow)
+        XCTAssertTrue(narrow.lines[2].hasPrefix(" Changed meanwhile, Esc and look again:"), narrow.lines[2])
         app.press([.control("s")])
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal was not returned unseen")
+        // Then the refusal is returned too: said again, as what it is now.
+        let stored = try store.load(CaseID(number: 1))
+        let maria = Actor(user: "maria.s", role: .supervisor)  // in another session of hers
+        _ = try store.save(try Workflow.returnDecision(on: stored.record, comment: "Нужны документы", by: maria, at: Self.tick),
+                           basedOn: stored.version, by: maria, at: Self.tick)
+        app.storeDidChange(store.summaries())
+        XCTAssertEqual(app.status?.text, "Meanwhile anna.k's proposal to grant was withdrawn or reviewed.")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("comment"), "Нет справки из части")
+    }
+
+    /// A story's forms are not watched through the summaries (which name no story as its form
+    /// does): a change elsewhere says nothing over them (a review found every poll did).
+    func testAStoryFormIsNotTakenAsOvertakenByAnyChange() throws {
+        let store = try makeStore()
+        var form = FormScreen(title: "Decline", heading: "Decline the story", form: Form(sections: [])) { _, _ in .problems([]) }
+            .keeping("story.decline", onCase: CaseID(number: 1),
+                     about: ProposalSeen(.story(consentGiven: Self.today, digest: "abc"), proposedBy: nil, proposedAt: nil))
+        XCTAssertEqual(form.storeDidChange(store.summaries()).count, 0)
+        XCTAssertNil(form.overtaken)
     }
 
     /// The same change reaching the screen while y or n is asked: the question is put away,

@@ -42,8 +42,6 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case overdueCases
         /// This person's own cases in a stage (a caseworker's queue, narrowed to it).
         case ownCases(CaseStage)
-        /// The workload, this person's row selected.
-        case workload(UserName)
         /// A caseworker's cases past their stage target (the queue narrowed to them and late):
         /// a supervisor's overdue line, which opened the workload before, whose Enter listed all
         /// of that caseworker's cases (a walk).
@@ -164,12 +162,11 @@ public enum MyWork {
             if supervises, let pending = summary.pendingApproval, pending.proposedBy != user {
                 approvals.append((pending.proposedAt, id, pending.kind, pending.proposedBy))
             }
-            if supervises, summary.stage != .closed, let assignee = summary.assignedTo,
-               let days = targets.daysOverdue(summary, on: today) {
+            if supervises, let assignee = summary.assignedTo, let days = targets.daysLate(summary, on: today) {
                 let before = overdue[assignee] ?? (0, 0)
                 overdue[assignee] = (before.count + 1, max(before.oldest, days))
             }
-            if mine, !supervises, let days = targets.daysOverdue(summary, on: today) {
+            if mine, !supervises, let days = targets.daysLate(summary, on: today) {
                 ownOverdue = (ownOverdue.count + 1, max(ownOverdue.oldest, days))
             }
             if mine, let employment = summary.integration?.employment, employment.endedOn == nil,
@@ -254,34 +251,42 @@ public enum MyWork {
             let groups = Dictionary(grouping: proposedToMe) { "\($0.by) \(clock.day(of: $0.at))" }
             for key in groups.keys.sorted() {
                 let group = groups[key]!.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
-                let first = group[0]
+                let first = group[0], newest = group[group.count - 1].at
                 let day = clock.day(of: first.at)
+                let prefix = "proposed:\(first.by):\(day):"
+                // A group's line dismissed stays so while nothing newer and no more are waiting,
+                // down to the last one of them (a review found the count alone in the id brought
+                // it back with one reviewed, and a single line's id brought back the last one).
+                if let dismissal = dismissedGroup(prefix, newest: newest, count: group.count) {
+                    standing.insert(dismissal)
+                    continue
+                }
                 if group.count == 1 {
                     add(WorkItem(id: "proposed:\(first.id):\(first.at)", reason: .proposed, caseID: first.id,
                                  text: "\(first.country) proposed by \(first.by) on \(day), waiting for approval",
                                  when: first.at, place: .proposal(first.id, .allocation)))
                 } else {
-                    // About them all, not the first: it opens their queue at Allocation. A later
-                    // proposal the same day is a new line; one of them reviewed is not.
-                    add(WorkItem(id: groupID(by: first.by, day: day, newest: group.last!.at, count: group.count), reason: .proposed, caseID: nil,
+                    // About them all, not the first: it opens their queue at Allocation.
+                    add(WorkItem(id: prefix + "\(newest.secondsSinceEpoch):\(group.count)", reason: .proposed, caseID: nil,
                                  text: "\(first.by) proposed countries for \(group.count) of your cases (\(day)), waiting for approval",
                                  when: first.at, place: .ownCases(.allocation)))
                 }
             }
         }
 
-        /// A grouped line's id: the newest proposal's time and the count. A dismissal of the
-        /// same proposer and day stands while no proposal is newer and none more are waiting,
-        /// so one of them approved or returned does not bring a dismissed line back (the review
-        /// of the last session found the count alone in the id did).
-        func groupID(by proposer: UserName, day: CalendarDate, newest: Timestamp, count: Int) -> String {
-            let prefix = "proposed:\(proposer):\(day):"
-            for id in dismissed where id.hasPrefix(prefix) {
-                let parts = id.dropFirst(prefix.count).split(separator: ":")
-                guard parts.count == 2, let seconds = Int64(parts[0]), let dismissedCount = Int(parts[1]) else { continue }
-                if seconds >= newest.secondsSinceEpoch, dismissedCount >= count { return id }
+        /// The dismissed id of a grouped line (`prefix` + the newest proposal's time and the
+        /// count) that still covers a group whose newest is `newest` and count `count`; an id
+        /// kept from before the time was in it (the count alone) covers by its count.
+        func dismissedGroup(_ prefix: String, newest: Timestamp, count: Int) -> String? {
+            dismissed.first { id in
+                guard id.hasPrefix(prefix) else { return false }
+                let parts = id.dropFirst(prefix.count).split(separator: ":").map { Int64($0) }
+                switch parts.count {
+                case 1: return (parts[0] ?? 0) >= Int64(count)
+                case 2: return (parts[0] ?? .min) >= newest.secondsSinceEpoch && (parts[1] ?? 0) >= Int64(count)
+                default: return false
+                }
             }
-            return prefix + "\(newest.secondsSinceEpoch):\(count)"
         }
 
         mutating func finished() -> [WorkItem] {
@@ -310,16 +315,16 @@ public enum MyWork {
             }
             takeProposedToMe()
             // A walk found a caseworker's own late stage work nowhere on their list, while
-            // their supervisor's said "anna.k: 45 cases past the stage target".
+            // their supervisor's said "anna.k: 45 cases overdue".
             if ownOverdue.count > 0 {
                 let (count, oldest) = ownOverdue
                 add(WorkItem(id: "own-overdue:\(count)", reason: .overdue, caseID: nil,
-                             text: "\(count) of your cases \(count == 1 ? "is" : "are") past the stage target (up to \(oldest) days)",
+                             text: "\(count) of your cases \(count == 1 ? "is" : "are") overdue (up to \(oldest) days)",
                              when: Timestamp(secondsSinceEpoch: -Int64(oldest) * 86_400), place: .overdueCases))
             }
             for (assignee, figures) in overdue {
                 add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
-                             text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") past the stage target (up to \(figures.oldest) days)",
+                             text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") overdue (up to \(figures.oldest) days)",
                              when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .lateCases(of: assignee)))
             }
             return items.sorted { ($0.reason, $0.when, $0.id) < ($1.reason, $1.when, $1.id) }

@@ -122,7 +122,7 @@ public enum Supervision {
             var row = rows[key] ?? WorkloadRow(user: key, role: key.flatMap { users.account($0)?.role }, byStage: [:],
                                                   overdue: 0, awaitingReview: 0)
             row.byStage[summary.stage, default: 0] += 1
-            if targets.isOverdue(summary, on: today) { row.overdue += 1 }
+            if targets.daysLate(summary, on: today) != nil { row.overdue += 1 }
             if summary.isAwaitingDecisionReview { row.awaitingReview += 1 }
             rows[key] = row
         }

@@ -46,7 +46,7 @@ public struct HavenApp {
         if let first { _ = open(first) }
         // What an earlier session left typed and unsaved is listed first, to take back.
         if !session.offeredDrafts.isEmpty { _ = open(KeptDraftsScreen(drafts: session.offeredDrafts, quiet: status != nil,
-                                                                                   summaries: (try? store?.summaries()) ?? [])) }
+                                                                                   summaries: session.visible((try? store?.summaries()) ?? []))) }
     }
 
     public var topScreen: any Screen { stack.top.screen }

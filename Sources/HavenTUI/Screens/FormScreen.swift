@@ -68,24 +68,31 @@ public struct FormScreen: Screen {
         let proposal = seen.map { " · \($0.subject) by \($0.proposedBy?.rawValue ?? "?") at \($0.proposedAt?.description ?? "?")" } ?? ""
         copy.origin = Origin(form: form, caseID: id, version: nil, savedBy: nil, savedAt: nil, base: opened, subject: heading + proposal,
                              stage: nil)
-        copy.answering = seen.map { (id, $0) }
+        // A decision's or an allocation's, which a summary shows; a story's review is checked
+        // by the store alone (a summary names no story the way its form does: it was taken
+        // as gone at every poll, from a review).
+        if let seen, case .decision = seen.subject { copy.answering = (id, seen) }
+        if let seen, case .allocation = seen.subject { copy.answering = (id, seen) }
         return copy
     }
 
-    /// The proposal a return or a reason answers, and what became of it when it changed
-    /// meanwhile: said as it happens, over the form, not only when Ctrl-S is refused (a walk
-    /// typed a whole comment on a proposal withdrawn a minute before).
+    /// The proposal a return or an override's reason answers, and what became of it when it
+    /// changed meanwhile: said as it happens, over the form, not only when Ctrl-S is refused
+    /// (a walk typed a whole comment on a proposal withdrawn a minute before).
     var answering: (id: CaseID, seen: ProposalSeen)?
     public private(set) var overtaken: String?
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        guard let answering, overtaken == nil else { return [] }
+        guard let answering else { return [] }
         let now = summaries.first { $0.id == answering.id }.flatMap { ProposalSeen(pendingIn: $0) }
-        guard now != answering.seen else { return [] }
-        let what = now.map { $0.shortDescription == answering.seen.shortDescription ? "\($0.shortDescription) was amended"
-                                                                                     : "it is now \($0.shortDescription)" }
-        overtaken = "Meanwhile " + (what ?? "\(answering.seen.shortDescription) was withdrawn or reviewed")
-        return [.status("\(overtaken!): Ctrl-S will be refused; what you typed stays to copy.", .warning)]
+        let was = answering.seen.shortDescription
+        let what: String? = if now == answering.seen { nil }
+            else if let now { now.shortDescription == was ? "\(was) was amended" : "it is now \(now.shortDescription)" }
+            else { "\(was) was withdrawn or reviewed" }
+        // Said again only when it says something new (withdrawn after being replaced).
+        guard what != overtaken else { return [] }
+        overtaken = what
+        return what.map { [.status("Meanwhile \($0).", .warning)] } ?? []
     }
 
     /// The values the form opened with: a draft of a form on no case keeps them as its base.
@@ -360,7 +367,8 @@ public struct FormScreen: Screen {
 
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
-        if let overtaken { canvas.put(" \(overtaken): Esc, then look again", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning)) }
+        // The instruction first: it stays at 60 columns, where what changed may be cut.
+        if let overtaken { canvas.put(" Changed meanwhile, Esc and look again: \(overtaken)", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning)) }
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
     }
 }

@@ -16,13 +16,15 @@ public struct KeptDraftsScreen: Screen {
     public private(set) var askingToDiscard = false
     /// Another message (a startup warning) is on the status line: do not cover it.
     let quiet: Bool
-    /// Each case's version now, to say which kept forms' cases were saved since they were typed
-    /// (a walk found out only at Enter, on the conflict screen).
+    /// The cases as last heard, and the version now of each case a kept form is on: which
+    /// forms' cases were saved since the form was opened (a walk found out only at Enter).
+    private var summaries: [CaseSummary]
     private(set) var versions: [CaseID: CaseVersion]
 
     public init(drafts: [FormDraft], quiet: Bool = false, summaries: [CaseSummary] = []) {
         self.drafts = drafts
         self.quiet = quiet
+        self.summaries = summaries
         versions = Self.versions(of: drafts, in: summaries)
     }
 
@@ -41,6 +43,7 @@ public struct KeptDraftsScreen: Screen {
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
+        self.summaries = summaries
         versions = Self.versions(of: drafts, in: summaries)
         return []
     }
@@ -98,6 +101,7 @@ public struct KeptDraftsScreen: Screen {
     public mutating func receive(_ message: any Sendable) -> [Command] {
         guard let remaining = message as? Remaining else { return [] }
         drafts = remaining.drafts
+        versions = Self.versions(of: drafts, in: summaries)
         selected = min(selected, max(0, drafts.count - 1))
         return drafts.isEmpty ? [.back] : []
     }
@@ -105,7 +109,7 @@ public struct KeptDraftsScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" Unsaved forms from an earlier session · Enter reopens one", x: area.x, y: area.y, width: area.width, style: .heading)
         if let current, savedSince(current), let id = current.editing {
-            canvas.put(" \(id) was saved since: Enter merges, showing any clash", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning))
+            canvas.put(" ! \(id) was saved since this form was opened", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning))
         }
         let titleWidth = min(max(20, area.width - 30), (drafts.map { DisplayWidth.of($0.title) }.max() ?? 0) + 2)
         let room = max(1, area.height - 2)
@@ -115,7 +119,8 @@ public struct KeptDraftsScreen: Screen {
             let about = draft.subject.map { " · " + ($0.components(separatedBy: " · ").first ?? $0) } ?? ""
             let since = savedSince(draft) ? " · saved since" : ""
             let detail = "\(draft.savedAt.minuteText) UTC · \(changed) field\(changed == 1 ? "" : "s")\(since)\(about)"
-            canvas.putListRow(" " + DisplayWidth.fit(draft.title, to: titleWidth) + " " + detail, x: area.x, y: area.y + 2 + offset,
+            // ! before the title: seen at any width, where the detail may be cut.
+            canvas.putListRow((since.isEmpty ? "  " : " !") + DisplayWidth.fit(draft.title, to: titleWidth) + " " + detail, x: area.x, y: area.y + 2 + offset,
                               width: area.width, style: .normal, selected: first + offset == selected, keyWidth: titleWidth)
         }
     }

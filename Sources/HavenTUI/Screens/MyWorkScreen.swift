@@ -197,19 +197,19 @@ public struct MyWorkScreen: Screen {
         case let .notes(id): [.openCase(id, at: .notes)]
         case let .appointments(id, appointment): [.run(OpenAppointments(id: id, appointment: appointment))]
         case .approvals: [.push(ApprovalsScreen(cases: summaries, context: context))]
-        case let .workload(person): [.push(WorkloadScreen(cases: summaries, context: context, selecting: person))]
         case .overdueCases: [.push(Self.ownQueue(summaries, context: context, overdue: true))]
-        case let .lateCases(person):
-            [.push({ var queue = QueueScreen(cases: summaries, context: context, caseworker: person); _ = queue.handle(.toggleOverdue); return queue }())]
+        case let .lateCases(person): [.push(Self.ownQueue(summaries, context: context, of: person, overdue: true))]
         case let .ownCases(stage): [.push(Self.ownQueue(summaries, context: context, stage: stage))]
         case let .accessLog(id): [.push(AccessLogScreen(context: context, filter: AccessFilter(caseID: id), selecting: item?.accessSequence))]
         }
     }
 
-    /// The reader's own cases narrowed by the queue's own keys (`o` late, `s` a stage), so
-    /// the heading says what is applied and the keys take it off.
-    static func ownQueue(_ summaries: [CaseSummary], context: SessionContext, overdue: Bool = false, stage: CaseStage? = nil) -> QueueScreen {
-        var queue = QueueScreen(cases: summaries, context: context, onlyMine: true)
+    /// The reader's own cases, or a caseworker's (`of`), narrowed by the queue's own keys (`o`
+    /// overdue, `s` a stage), so the heading says what is applied and the keys take it off.
+    static func ownQueue(_ summaries: [CaseSummary], context: SessionContext, of caseworker: UserName? = nil, overdue: Bool = false,
+                         stage: CaseStage? = nil) -> QueueScreen {
+        var queue = caseworker.map { QueueScreen(cases: summaries, context: context, caseworker: $0) }
+            ?? QueueScreen(cases: summaries, context: context, onlyMine: true)
         if overdue { _ = queue.handle(.toggleOverdue) }
         if let stage { for _ in CaseStage.allCases where queue.stageFilter != stage { _ = queue.handle(.cycleStage) } }
         return queue

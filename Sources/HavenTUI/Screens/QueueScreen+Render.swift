@@ -33,7 +33,7 @@ extension QueueScreen {
             // A job follow-up due shows in place of the stage ("Due 3 mo.", "LATE 3 mo." past the
             // grace period, which also marks the row).
             let followUp = followUp(summary)
-            let overdue = summary.stage != .closed && targets.isOverdue(summary, on: today) || followUp?.state == .overdue
+            let overdue = targets.daysLate(summary, on: today) != nil
             let cells: [QueueColumn: String] = [
                 .id: summary.id.rawValue,
                 .cyrillicName: PersonNameDisplay.fitting(summary.cyrillicName, in: widths[.cyrillicName] ?? 0),

@@ -42,7 +42,7 @@ public struct QueueScreen: Screen {
     public private(set) var countryFilter: CountryCode?
     public private(set) var flagFilter: CaseFlag?
     public private(set) var onlyMine: Bool
-    /// Only cases past their stage's target.
+    /// Only overdue cases (`StageTargets.daysLate`).
     public private(set) var onlyOverdue = false
     /// Only cases whose job follow-up is due or overdue, soonest due first.
     public private(set) var onlyFollowUps = false
@@ -130,7 +130,7 @@ public struct QueueScreen: Screen {
             KeyBinding([.character("w")], .cycleCaseworker, help: "Show one caseworker's cases, the next, ... then everyone's"),
             KeyBinding([.character("c")], .cycleCountry, help: "Show one country's cases, the next, ... then every country"),
             KeyBinding([.character("f")], .cycleFlag, help: "Show one flag (family at high risk, equipment, consent, unassigned), the next, ... then all"),
-            KeyBinding([.character("o")], .toggleOverdue, label: "Overdue", help: "Show only cases past their stage's target (marked !), or all"),
+            KeyBinding([.character("o")], .toggleOverdue, label: "Overdue", help: "Show only overdue cases (marked !: past the stage's target, or a follow-up late), or all"),
             KeyBinding([.character("u")], .toggleFollowUps, label: "Due",
                        help: "Show only cases with a job follow-up due (3, 6, 12 months), overdue ones marked !, or all"),
             KeyBinding([.character("x")], .clearFilters, help: "Clear the search and every filter"),
@@ -303,7 +303,7 @@ public struct QueueScreen: Screen {
                     && (caseworkerFilter == nil || all[position].assignedTo == caseworkerFilter)
                     && (countryFilter == nil || all[position].country == countryFilter)
                     && (flagFilter == nil || all[position].flags.contains(flagFilter!))
-                    && (!onlyOverdue || targets.isOverdue(all[position], on: self.today) || followUp(all[position])?.state == .overdue)
+                    && (!onlyOverdue || targets.daysLate(all[position], on: self.today) != nil)
                     && (!onlyFollowUps || followUp(all[position]) != nil)
             }
         }

@@ -244,7 +244,7 @@ public struct AllocationScreen: Screen {
         // Only others' proposals are the reader's to approve (four eyes): their own, a batch's
         // they ran among them, are counted apart.
         let mine = context.may(.approveAllocation) ? proposals.count { $0.allocation?.proposedBy == context.user } : 0
-        let approvals = mine == 0 ? "\(proposals.count) to approve" : "\(proposals.count - mine) to approve (+\(mine) yours)"
+        let approvals = "\(proposals.count - mine) to approve" + ProposalReview.yours(mine)
         canvas.put(" \(queue.count) waiting · \(approvals) · \(free) of \(quota) places free",
                    x: area.x, y: area.y, width: area.width, style: .heading)
         var x = area.x + 1

@@ -29,6 +29,9 @@ public struct ApprovalsScreen: Screen {
     /// Every proposal waiting, oldest first; `rows` is what the filter leaves of it.
     private(set) var waiting: [CaseSummary]
     public private(set) var rows: [CaseSummary]
+    /// The reader's own proposals among the rows and among all waiting: counted apart, as the
+    /// Allocation screen does (they wait for another supervisor), once a change, not a frame.
+    private var ownRows = 0, ownWaiting = 0
     public private(set) var filter = ApprovalFilter()
     /// The words typed after `/`, while they have the keyboard.
     public private(set) var finding: TextField?
@@ -55,6 +58,7 @@ public struct ApprovalsScreen: Screen {
         waiting = Supervision.approvals(cases)
         filter.kind = kind
         rows = filter.apply(to: waiting, today: context.today)
+        countOwn()
         if finding { self.finding = TextField(maximumLength: 60) }
     }
 
@@ -161,7 +165,14 @@ public struct ApprovalsScreen: Screen {
     mutating func refilter() {
         let current = rows.indices.contains(selected) ? rows[selected].id : nil
         rows = filter.apply(to: waiting, today: context.today)
+        countOwn()
         selected = current.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(selected, max(0, rows.count - 1))
+    }
+
+    mutating func countOwn() {
+        func own(_ list: [CaseSummary]) -> Int { list.count { $0.pendingApproval?.proposedBy == context.user } }
+        ownRows = own(rows)
+        ownWaiting = rows.count == waiting.count ? ownRows : own(waiting)
     }
 
     public mutating func handle(_ action: Action) -> [Command] {
@@ -304,12 +315,10 @@ public struct ApprovalsScreen: Screen {
         if let batch { return renderBatch(batch, into: &canvas, area: area) }
         let narrowed = filter.isEmpty ? "" : " · \(filter.description)"
         let marks = marked.isEmpty ? "" : " · \(marked.count) marked"
-        // The reader's own proposals are counted apart, as the Allocation screen does: they wait
-        // for another supervisor, not for this one (a walk read 4 waiting where 3 were).
-        func own(_ list: [CaseSummary]) -> Int { list.count { $0.pendingApproval?.proposedBy == context.user } }
-        let ownRows = own(rows), ownWaiting = own(waiting)
-        let count = "\(rows.count - ownRows)" + (rows.count == waiting.count ? "" : " of \(waiting.count - ownWaiting)")
-            + (ownRows == 0 ? "" : " (+\(ownRows) yours)")
+        // Others' proposals, then the reader's own apart (a walk read 4 waiting where 3 were);
+        // "of" when a filter hides some of others'.
+        let others = rows.count - ownRows, allOthers = waiting.count - ownWaiting
+        let count = "\(others)" + (others == allOthers ? "" : " of \(allOthers)") + ProposalReview.yours(ownRows)
         canvas.put(" Proposals awaiting approval: \(count)\(narrowed)\(marks)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
         if finding == nil, !saved.isEmpty {

@@ -54,6 +54,9 @@ struct ProposalReview {
         return .status("\(id) not approved: \(why).", .warning)
     }
 
+    /// The reader's own proposals, counted apart from those they may approve: " (+2 yours)".
+    static func yours(_ own: Int) -> String { own == 0 ? "" : " (+\(own) yours)" }
+
     mutating func cancel() -> [Command] {
         confirming = nil
         confirmingSeen = nil
