@@ -232,6 +232,20 @@ final class DraftsAndConflictsTests: XCTestCase {
 
     /// A kept form on a case that moved on meanwhile is merged as it opens: fields changed
     /// there only are taken, a field changed on both sides is asked about.
+    /// A kept form on a case nobody saved since comes back as it was, said so, unmarked.
+    func testAKeptFormOnAnUnchangedCaseComesBackAsItWas() throws {
+        let store = try CaseLifeScreensTests.store()
+        var dropped = app(store)
+        travelForm(&dropped, date: "2026-12-21")
+        dropped.endSession()
+        var back = app(store)
+        XCTAssertFalse(back.lines.contains { $0.contains("saved since") || $0.hasPrefix(">!") }, back.lines.joined(separator: "\n"))
+        back.press([.enter])
+        XCTAssertTrue(back.status?.text.hasPrefix("Your unsaved \u{201C}Travel HV-000001\u{201D} from ") == true, back.status?.text ?? "")
+        XCTAssertTrue(back.status?.text.hasSuffix(" UTC is back.") == true, back.status?.text ?? "")
+        XCTAssertEqual((back.topScreen as? FormScreen)?.form.value("travelDate"), "2026-12-21")
+    }
+
     func testAKeptFormOnACaseThatMovedOnAsksAboutTheClash() throws {
         let store = try CaseLifeScreensTests.store()
         var dropped = app(store)
