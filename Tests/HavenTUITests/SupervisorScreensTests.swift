@@ -264,6 +264,15 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(text.contains("Returned by maria.s: Cite the debrief."), text)
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("reasons"), "Credible account.")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("outcome"), DecisionOutcome.grant.rawValue)
+        // It opens on the reasons, what is amended (a walk typed its amendment on the decision).
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.focusedField.id, "reasons")
+        // On the decision, text meant for the reasons changes nothing: a space is not taken and
+        // said, and letters matching no option leave it.
+        app.press([.backTab])
+        app.type(" ")
+        XCTAssertEqual(app.status?.text, "Decision is a choice (Left/Right or its first letters): Space is not taken.")
+        app.type("Риск уточнён: ")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("outcome"), DecisionOutcome.grant.rawValue)
         app.press([.tab, .control("e")])
         app.type(" The debrief of 2026-11-20 agrees.")
         app.press([.control("s")])

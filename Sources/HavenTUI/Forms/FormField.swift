@@ -81,7 +81,7 @@ public struct FormField: Sendable {
     /// The keys of choice and yes/no fields, as data for `handle` and the help screen (a
     /// letter also jumps to the next option starting with it).
     public static let choiceKeys = KeyTable<ChoiceEdit>([
-        KeyBinding([.right, .character(" ")], .next, help: "Next option; on a yes/no field, switch it"),
+        KeyBinding([.right, .character(" ")], .next, help: "Next option (Space: on a yes/no field only); on a yes/no field, switch it"),
         KeyBinding([.left], .previous, help: "Previous option; on a yes/no field, switch it"),
         KeyBinding([.character("y")], .yes, help: "Yes, on a yes/no field (on a choice, a letter jumps to the next option starting with it)"),
         KeyBinding([.character("n")], .no, help: "No, on a yes/no field"),
@@ -104,6 +104,10 @@ public struct FormField: Sendable {
             return editor.handle(key)
         case let .choice(options):
             guard !options.isEmpty else { return false }
+            // Only letters and digits pick: a space or a mark is text meant for another field
+            // (a walk typed " Риск уточнён: …" on Decision, and each space moved it on, Grant to
+            // Refuse, saved). Said by the form (`FormKeys.notTaken`).
+            if let character = key.typedCharacter, !(character.isLetter || character.isNumber) { return false }
             let typed = typeAhead
             typeAhead = ""
             switch (Self.choiceKeys.action(for: key), key) {

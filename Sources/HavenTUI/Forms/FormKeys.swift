@@ -35,6 +35,10 @@ enum FormKeys {
     /// vanished); nil for any other key or field. Whether the field let the key in or not.
     static func notTaken(_ form: Form, _ key: Key) -> [Command]? {
         let field = form.focusedField
+        if case .choice = field.kind, let character = key.typedCharacter, !(character.isLetter || character.isNumber) {
+            let shown = character == " " ? "Space" : "\"\(character)\""
+            return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a choice (Left/Right or its first letters): \(shown) is not taken.", .warning)]
+        }
         guard case .date = field.kind, let character = key.typedCharacter, !(character.isNumber || character == "-") else { return nil }
         return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a date, YYYY-MM-DD: \"\(character)\" is not taken.", .warning)]
     }
