@@ -101,6 +101,10 @@ final class WorkflowTests: XCTestCase {
         XCTAssertNil(cleared.allocation?.override)
         XCTAssertNil(cleared.relocation.travelDate)
         XCTAssertEqual(cleared.relocation.travelNotes, "")
+        // The travel arranged stays readable, as a note by who reopened it (a walk found the route gone).
+        XCTAssertEqual(cleared.notes.last?.text, "Travel arranged for DE, cleared on reopening the allocation: \(Fixtures.today) · Flight to Frankfurt")
+        XCTAssertEqual(cleared.notes.last?.author, Fixtures.pieter.user)
+        XCTAssertEqual(reopened.notes.count, record.notes.count, "nothing arranged: no note")
         // An open application in that country: ended first, where it can be; once it is
         // ended (rejected), the reopen goes ahead, the record of it kept.
         var enrolled = record

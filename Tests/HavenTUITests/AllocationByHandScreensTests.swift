@@ -296,11 +296,18 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertEqual(try store.load(id).record.stage, .relocation)
         // The status names what was saved, not only the version.
         XCTAssertTrue(pieter.status?.text.hasSuffix(": allocation to DE approved.") ?? false, pieter.status?.text ?? "")
+        // anna.k arranges the travel meanwhile; the reopening form says what it clears.
+        var approved = try store.load(id)
+        approved.record.relocation.travelNotes = "Рейс LH 1441 через Франкфурт"
+        _ = try store.save(approved.record, basedOn: approved.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        pieter.storeDidChange(store.summaries())
         pieter.press([.character("t")])
         let moves = pieter.lines.joined(separator: "\n")
         XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)
         pieter.press([.down, .enter])
         XCTAssertEqual(pieter.topScreen.title, "Reopen allocation", pieter.lines.joined(separator: "\n"))
+        XCTAssertTrue(pieter.lines.contains { $0.contains("Travel cleared, kept as a note: Рейс LH 1441 через Франкфурт") },
+                      pieter.lines.joined(separator: "\n"))
         pieter.press([.control("s")])
         XCTAssertTrue(pieter.lines.joined().contains("Say why the approval of DE is taken back"), pieter.lines.joined(separator: "\n"))
         pieter.type("Семья в Нидерландах")
@@ -309,6 +316,7 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertEqual(reopened.stage, .allocation)
         XCTAssertNil(reopened.allocatedCountry)
         XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval: Семья в Нидерландах")
+        XCTAssertEqual(reopened.notes.last?.text, "Travel arranged for DE, cleared on reopening the allocation: Рейс LH 1441 через Франкфурт")
         // The caseworker reads why and proposes again.
         anna.press([.escape])
         openCase(&anna)

@@ -294,8 +294,14 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertEqual(next.topScreen.title, "HV-000001")
         XCTAssertEqual((next.topScreen as? CaseViewScreen)?.note?.text, "Позвонил брат", "back in its field, where Esc asks")
         XCTAssertEqual(next.status?.text.hasSuffix("is back: Enter saves, Esc asks."), true, next.status?.text ?? "")
+        // n, pressed to write a note, is not typed into the one back (a walk's got "…n").
+        next.press([.character("n")])
+        XCTAssertEqual((next.topScreen as? CaseViewScreen)?.note?.text, "Позвонил брат")
+        XCTAssertEqual(next.status?.text, "Your note is open: type on; Enter saves, Esc asks.")
+        next.type(", просит перезвонить; n")
+        XCTAssertEqual((next.topScreen as? CaseViewScreen)?.note?.text, "Позвонил брат, просит перезвонить; n", "only the first key")
         next.press([.enter])
-        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.last?.text, "Позвонил брат")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.last?.text, "Позвонил брат, просит перезвонить; n")
     }
 
     /// A kept form that no longer fits its case (the family member it was on has been renamed

@@ -170,6 +170,14 @@ public enum Workflow {
         transitions.filter { $0.from.contains(stage) && $0.roles.contains(role) }.map(\.name)
     }
 
+    /// What a reopened allocation clears of the travel arranged, as one line ("2026-12-20 ·
+    /// Рейс LO 281"), or nil when none was recorded.
+    public static func clearedTravel(_ record: Case) -> String? {
+        let parts = [record.relocation.travelDate?.description, record.relocation.travelNotes.isEmpty ? nil : record.relocation.travelNotes]
+        let text = parts.compactMap { $0 }.joined(separator: " · ")
+        return text.isEmpty ? nil : text
+    }
+
     /// Moves the case through `name`, checking stage, role and the transition's conditions.
     ///
     /// - Parameters:
@@ -230,9 +238,15 @@ public enum Workflow {
             let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !why.isEmpty else { throw .reasonRequired(name) }
             proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: "Reopened after approval: \(why)")
-            // The override and the travel arranged were for that country (the audit trail keeps both).
+            // The override and the travel arranged were for that country (the audit trail keeps
+            // both). The travel arranged stays readable on the case, as a note (a walk found the
+            // route typed gone from every screen).
             proposal.override = nil
             next.allocation = proposal
+            if let travel = clearedTravel(record) {
+                next.notes.append(Note(author: actor.user, at: time,
+                                       text: "Travel arranged for \(record.allocatedCountry?.rawValue ?? "the country"), cleared on reopening the allocation: \(travel)"))
+            }
             next.relocation = Relocation()
         case .confirmArrival:
             guard record.relocation.arrivalDate != nil else { throw .arrivalNotRecorded }

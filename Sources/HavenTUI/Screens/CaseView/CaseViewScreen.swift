@@ -121,6 +121,9 @@ public struct CaseViewScreen: Screen {
     public var caseShown: CaseID? { stored.record.id }
     public var minimumSize: Size { Size(width: 60, height: 16) }
     public var capturesText: Bool { note != nil }
+    /// A kept note was just put back on opening the case: an `n` pressed then, to write a note,
+    /// is not typed into it (a walk's came back as "…о семьеn").
+    var noteJustBack = false
     public var hasUnsavedWork: Bool { !(note?.text.isEmpty ?? true) }
 
     /// A note left unsaved by a session that is over: back in its field, where Esc asks before
@@ -128,6 +131,7 @@ public struct CaseViewScreen: Screen {
     public mutating func restore(_ draft: FormDraft) -> [Command] {
         guard let text = draft.values["note"], !text.isEmpty else { return [] }
         note = TextField(text: text, maximumLength: 2000)
+        noteJustBack = true
         show(.notes)
         return [.status("Your unsaved note from \(draft.savedAt.minuteText) UTC is back: Enter saves, Esc asks.", .warning)]
     }
@@ -315,6 +319,10 @@ public struct CaseViewScreen: Screen {
 
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
         if confirmingNoteDiscard { return [] }
+        if noteJustBack, note != nil {
+            noteJustBack = false
+            if key == .character("n") { return [.status("Your note is open: type on; Enter saves, Esc asks.", .info)] }
+        }
         guard var field = note, field.handle(key) else { return nil }
         note = field
         return []

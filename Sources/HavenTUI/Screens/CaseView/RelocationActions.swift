@@ -69,10 +69,13 @@ enum RelocationActions {
             FormField("reason", "Reason", .text(maximumLength: 1000), hint: "why the approval is taken back"),
         ])]
         // What the reopening clears with it is said before it is saved (the history keeps it).
-        let relocation = record.relocation
-        let cleared = [relocation.travelDate.map { _ in "travel date" }, relocation.travelNotes.isEmpty ? nil : "travel notes",
-                       record.allocation?.override.map { "override to \($0.country)" }].compactMap { $0 }
-        if !cleared.isEmpty { sections.append(Form.Section(title: "Also cleared: " + cleared.joined(separator: ", "), fields: [])) }
+        if let override = record.allocation?.override {
+            sections.append(Form.Section(title: "Also cleared: the override to \(override.country)", fields: []))
+        }
+        // The travel, with what it was (a walk saw "travel notes" cleared, not which): kept as a note.
+        if let travel = Workflow.clearedTravel(record) {
+            sections.append(Form.Section(title: "Travel cleared, kept as a note: \(travel)", fields: []))
+        }
         // Linked relatives placed somewhere rank it with them by family unity (wherever that is).
         let relatives = record.family.compactMap(\.linkedCase).map(\.rawValue)
         if let first = relatives.first {
