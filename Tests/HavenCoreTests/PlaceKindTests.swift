@@ -227,6 +227,20 @@ final class PlaceKindTests: XCTestCase {
         let noPlace = AllocationBatch(scorer: scorer, free: [code("DE"): 0, code("NL"): 3, code("GB"): 3],
                                       freeOfKind: [.medicalSupport: [code("DE"): 0]]).run(preferring)
         XCTAssertEqual(noPlace.proposals.first?.preferences, "1st DE: no place left", "\(noPlace.proposals.map(\.preferences))")
+        // A country a supervisor returned for the case: said so, not as family unity (a walk
+        // read "family unity holds the case elsewhere" on a case with no family).
+        let returnedDE = preferring.map { profile -> AllocationProfile in
+            var next = profile
+            next.returned = [code("DE")]
+            return next
+        }
+        let afterReturn = AllocationBatch(scorer: scorer, free: free).run(returnedDE)
+        XCTAssertEqual(afterReturn.proposals.first?.preferences, "1st DE: returned by a supervisor before", "\(afterReturn.proposals.map(\.preferences))")
+        // A brother placed in NL holds it there: that is what is said, naming where.
+        var linked = preferring[0]
+        linked.linkedCases = [CaseID(number: 900)]
+        let withBrother = AllocationBatch(scorer: scorer, free: free, placedElsewhere: [CaseID(number: 900): code("NL")]).run([linked])
+        XCTAssertEqual(withBrother.proposals.first?.preferences, "1st DE: family unity holds the case in NL", "\(withBrother.proposals.map(\.preferences))")
         // A proposal by hand: DE is refused for a case that needs what DE has no more of.
         let batch = AllocationBatch(scorer: scorer, free: free, freeOfKind: [.medicalSupport: [code("DE"): 0]])
         let choice = AllocationChoice(profile: profiles[0], batch: batch)

@@ -98,7 +98,12 @@ extension AllocationBatch {
             let label = (rank < ordinals.count ? ordinals[rank] : "\(rank + 1)th") + " \(code): "
             guard let index = countries.firstIndex(where: { $0.code == code }) else { return label + "not a host country" }
             if index == chosen { return label + "proposed" }
-            guard scores.row[index] != nil else { return label + "family unity holds the case elsewhere" }
+            // Ruled out: by relatives placed elsewhere, or as a country a supervisor returned for
+            // it (a walk read "family unity" on a case with no family, its GB reopened).
+            guard scores.row[index] != nil else {
+                let heldElsewhere = scores.held.map { !$0.components(separatedBy: " or ").contains(code.rawValue) } ?? false
+                return label + (heldElsewhere ? "family unity holds the case in \(scores.held!)" : "returned by a supervisor before")
+            }
             if capacities[index] < groupSize {
                 if index < shortOf.count, let shortage = shortOf[index] { return label + shortage.text }
                 return label + (groupSize > 1 ? "no \(groupSize) places left" : "no place left")
