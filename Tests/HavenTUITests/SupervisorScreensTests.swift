@@ -170,6 +170,15 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(app.status?.text.hasPrefix("None approved; HV-000004 refused") == true, app.status?.text ?? "")
         XCTAssertNil(try store.load(CaseID(number: 4)).record.decision?.review)
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review)
+        // A marked proposal reviewed or withdrawn elsewhere is unmarked, said (it vanished unsaid).
+        app.press([.home, .character("v")])
+        let marked = try XCTUnwrap((app.topScreen as? ApprovalsScreen)?.marked.first)
+        let stored = try store.load(marked)
+        _ = try store.save(try Workflow.returnDecision(on: stored.record, comment: "Уточнить", by: Actor(user: "maria.s", role: .supervisor), at: later),
+                           basedOn: stored.version, by: Actor(user: "maria.s", role: .supervisor), at: later)
+        app.storeDidChange(store.summaries())
+        XCTAssertEqual(app.status?.text, "Unmarked \(marked): no longer waiting (withdrawn or reviewed meanwhile).")
+        XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [])
     }
 
     /// A confirmation longer than the screen ends with how many more, on a row of its own: no

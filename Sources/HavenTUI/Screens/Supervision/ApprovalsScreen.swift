@@ -119,10 +119,14 @@ public struct ApprovalsScreen: Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         waiting = Supervision.approvals(summaries)
         refilter()
-        let changed = unmarkChanged()
-        let said: [Command] = changed.first.map { first in
-            let more = changed.count > 1 ? " and \(changed.count - 1) more" : ""
-            return [.status("Unmarked \(first)\(more): the proposal changed since you marked it; look again.", .warning)]
+        let (changed, gone) = unmarkChanged()
+        // Changed or gone, each said: a withdrawn one vanished from the marks unsaid (a walk).
+        let said: [Command] = (changed + gone).min().map { first in
+            let all = changed.count + gone.count, more = all > 1 ? " and \(all - 1) more" : ""
+            let why = gone.isEmpty ? "the proposal changed since you marked it; look again"
+                : changed.isEmpty ? (all == 1 ? "no longer waiting (withdrawn or reviewed meanwhile)" : "no longer waiting")
+                : "changed or no longer waiting since you marked them"
+            return [.status("Unmarked \(first)\(more): \(why).", .warning)]
         } ?? []
         return said + review.storeDidChange(waiting) + recheckBatch()
     }
@@ -134,14 +138,14 @@ public struct ApprovalsScreen: Screen {
 
     /// Marks on proposals no longer waiting as marked go: reviewed or withdrawn meanwhile
     /// (silently, as before), or changed (returned, by case, to be said and looked at again).
-    mutating func unmarkChanged() -> [CaseID] {
+    mutating func unmarkChanged() -> (changed: [CaseID], gone: [CaseID]) {
         let now = waitingSeen
-        var changed: [CaseID] = []
+        var changed: [CaseID] = [], gone: [CaseID] = []
         for (id, seen) in markedAs where now[id] ?? nil != seen {
             markedAs[id] = nil
-            if now[id] != nil { changed.append(id) }
+            if now[id] != nil { changed.append(id) } else { gone.append(id) }
         }
-        return changed.sorted()
+        return (changed.sorted(), gone.sorted())
     }
 
     /// The confirmation of `A` while the store changed: a listed proposal no longer waiting as
@@ -253,7 +257,7 @@ public struct ApprovalsScreen: Screen {
     /// The confirmation of `A`: the marked proposals to approve, and those skipped with why.
     mutating func askToApproveMarked() -> [Command] {
         // Only what is still as it was marked (a change since the last look is unmarked, said).
-        let unmarked = unmarkChanged()
+        let unmarked = unmarkChanged().changed
         let chosen = waiting.filter { marked.contains($0.id) }
         let changedNote = unmarked.isEmpty ? "" : "\(unmarked.count) unmarked (changed since). "
         if chosen.isEmpty, !unmarked.isEmpty {
