@@ -317,6 +317,9 @@ final class SupervisorScreensTests: XCTestCase {
         var app = app("maria.s", store)
         app.press([.character("3"), .character("u")])
         XCTAssertEqual(app.topScreen.title, "Return", app.lines.joined(separator: "\n"))
+        // The proposal it answers is in view (a walk wrote its comment blind).
+        XCTAssertTrue(app.lines.contains { $0.contains("Proposed: Grant, by anna.k") }, app.lines.joined(separator: "\n"))
+        XCTAssertTrue(app.lines.contains { $0.contains("Reasons: Credible account.") }, app.lines.joined(separator: "\n"))
         app.type("Нет справки из части")
         app.storeDidChange(store.summaries())
         XCTAssertNil((app.topScreen as? FormScreen)?.overtaken, "nothing changed: nothing said")

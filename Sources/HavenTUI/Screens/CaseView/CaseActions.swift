@@ -127,11 +127,13 @@ enum CaseActions {
     }
 
     /// A form of one text that must be given (a comment, a reason); once given, `apply` changes
-    /// case `id` as the store has it now, and the screen below reloads `reloads`.
+    /// case `id` as the store has it now, and the screen below reloads `reloads`. `above`: lines
+    /// shown over the field (what is answered).
     static func reasonForm(_ id: CaseID, key: String, seen: ProposalSeen?, title: String, heading: String, section: String, field: String = "reason",
-                           label: String, hint: String, missing: String, change: String,
+                           label: String, hint: String, missing: String, change: String, above: [String] = [],
                            apply: @escaping @Sendable (Case, Actor, Timestamp, String) throws -> Case) -> FormScreen {
-        let form = Form(sections: [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
+        let form = Form(sections: above.map { Form.Section(title: $0, fields: []) }
+                        + [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
         return FormScreen(title: title, heading: heading, form: form) { form, now in
             let text = form.value(field)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .problems([ValidationIssue(field: field, message: missing)]) }
@@ -139,14 +141,27 @@ enum CaseActions {
         }.keeping(key, onCase: id, about: seen)
     }
 
-    /// The form that sends a proposal (decision or allocation) back with a comment.
-    static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?) -> FormScreen {
+    /// The form that sends a proposal (decision or allocation) back with a comment, showing the
+    /// proposal it answers when the record is at hand (`record`): a walk wrote its comment blind.
+    static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?, record: Case? = nil) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
         return reasonForm(id, key: "return", seen: seen, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
-                          field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.", change: "Return \(what)") { record, actor, time, comment in
+                          field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.", change: "Return \(what)",
+                          above: record.map { proposalLines($0, kind: kind) } ?? []) { record, actor, time, comment in
             if case .allocation = kind { return try Workflow.returnAllocation(on: record, seen: seen, comment: comment, by: actor, at: time) }
             return try Workflow.returnDecision(on: record, seen: seen, comment: comment, by: actor, at: time)
         }
+    }
+
+    /// The proposal a review answers, in a line or two: "Proposed: Grant, by anna.k" and its
+    /// reasons; an allocation's country with why the runner-up was not chosen.
+    static func proposalLines(_ record: Case, kind: ApprovalKind) -> [String] {
+        if case .allocation = kind, let allocation = record.allocation {
+            return ["Proposed: \(allocation.country), by \(allocation.proposedBy)"]
+                + (allocation.runnerUpReason.map { $0.isEmpty ? [] : ["Why: \($0)"] } ?? [])
+        }
+        guard let decision = record.decision else { return [] }
+        return ["Proposed: \(decision.outcome.title), by \(decision.proposedBy)", "Reasons: \(decision.reasons)"]
     }
 
     /// Approves the proposal the supervisor was shown (`seen`), refused if it changed since.

@@ -62,7 +62,7 @@ enum CaseForms {
         case "return":
             let summary = CaseSummary(stored)
             guard let pending = summary.pendingApproval else { return nil }
-            return CaseActions.returnProposal(record.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary))
+            return CaseActions.returnProposal(record.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary), record: record)
         case "override":
             let summary = CaseSummary(stored)
             guard case let .allocation(country)? = summary.pendingApproval?.kind else { return nil }

@@ -251,7 +251,7 @@ public struct CaseViewScreen: Screen {
             return [question.effect]
         case .returnDecision:
             guard let kind = pendingApproval else { return [] }
-            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal))]
+            return [.push(CaseActions.returnProposal(stored.record.id, kind: kind, seen: seenProposal, record: stored.record))]
         case .overrideAllocation:
             guard case let .allocation(country)? = pendingApproval else { return [] }
             if let refusal = OpenOverride.refusal(stored, user: context.user) { return [refusal] }

@@ -27,3 +27,25 @@ struct OpenOverride: StoreTask {
         return .status(WorkflowError.ownProposal(.approveAllocation).description, .error)
     }
 }
+
+/// The Return form from a list (Approvals, Allocation's proposals): the case read as the case
+/// view reads it (an entry in the access log), so the form shows the proposal it answers
+/// (a walk wrote its comment without the reasons in view).
+struct OpenReturn: StoreTask {
+    let id: CaseID
+    let kind: ApprovalKind
+    let seen: ProposalSeen?
+
+    func run(in session: SessionServices) -> [Command] {
+        switch session.open(id, part: .caseRecord) {
+        case let .success(stored):
+            // Changed since the row was read: the reasons shown would be another proposal's.
+            if let now = ProposalSeen(pendingIn: CaseSummary(stored)), now != seen {
+                return [.status("\(id) not returned: it is now \(now.shortDescription); look again.", .warning)]
+            }
+            return [.push(CaseActions.returnProposal(id, kind: kind, seen: seen, record: stored.record))]
+        case let .failure(refusal):
+            return [.status(refusal.reply.statusWhenUnheard?.0 ?? "\(id) cannot be opened.", .error)]
+        }
+    }
+}

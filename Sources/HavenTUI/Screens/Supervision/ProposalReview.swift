@@ -68,7 +68,7 @@ struct ProposalReview {
         // Refused at once, as the approval is: not after a comment was typed (from a walk).
         let refusal = CaseActions.askToApprove(summary.id, kind: pending.kind, proposedBy: pending.proposedBy, user: user)
         guard refusal.ask else { return [refusal.effect] }
-        return [.push(CaseActions.returnProposal(summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary)))]
+        return [.run(OpenReturn(id: summary.id, kind: pending.kind, seen: ProposalSeen(pendingIn: summary)))]
     }
 
     func overrideAllocation(_ summary: CaseSummary?) -> [Command] {
