@@ -303,7 +303,9 @@ final class MyWorkScreenTests: XCTestCase {
         let queue = try XCTUnwrap(maria.topScreen as? QueueScreen)
         XCTAssertEqual(queue.rows.count, count, line.text)
         let targets = try XCTUnwrap(context("maria.s", clock).reference?.stageTargets)
-        XCTAssertTrue(queue.rows.allSatisfy { $0.assignedTo == person && targets.daysOverdue($0, on: Self.today) != nil })
+        XCTAssertTrue(queue.rows.allSatisfy { $0.assignedTo == person && targets.daysLate($0, on: Self.today) != nil })
+        let days = queue.rows.map { targets.daysLate($0, on: Self.today) ?? 0 }
+        XCTAssertEqual(days, days.sorted(by: >), "the latest first")
         XCTAssertLessThan(queue.rows.count, store.summaries().count { $0.assignedTo == person && $0.stage != .closed }, "not all of hers")
     }
 }
