@@ -130,6 +130,9 @@ public enum MyWork {
         var overdue: [UserName: (count: Int, oldest: Int)] = [:]
         /// A caseworker's own cases past their stage target: one line (a supervisor has the team's).
         var ownOverdue: (count: Int, oldest: Int) = (0, 0)
+        /// Whether one of them is past its stage's target: a late follow-up alone has its own
+        /// line, and is not said twice.
+        var ownPastTarget = false
         /// Countries proposed by others on this person's cases: a line each, or one a proposer
         /// and day (a batch proposes for many at once).
         var proposedToMe: [(at: Timestamp, id: CaseID, country: CountryCode, by: UserName)] = []
@@ -168,6 +171,7 @@ public enum MyWork {
             }
             if mine, !supervises, let days = targets.daysLate(summary, on: today) {
                 ownOverdue = (ownOverdue.count + 1, max(ownOverdue.oldest, days))
+                if targets.isOverdue(summary, on: today) { ownPastTarget = true }
             }
             if mine, let employment = summary.integration?.employment, employment.endedOn == nil,
                let months = employment.followUpMonths, let due = employment.followUpDue,
@@ -316,7 +320,7 @@ public enum MyWork {
             takeProposedToMe()
             // A walk found a caseworker's own late stage work nowhere on their list, while
             // their supervisor's said "anna.k: 45 cases overdue".
-            if ownOverdue.count > 0 {
+            if ownOverdue.count > 0, ownPastTarget {
                 let (count, oldest) = ownOverdue
                 add(WorkItem(id: "own-overdue:\(count)", reason: .overdue, caseID: nil,
                              text: "\(count) of your cases \(count == 1 ? "is" : "are") overdue (up to \(oldest) days)",
