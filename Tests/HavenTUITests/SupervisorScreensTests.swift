@@ -325,13 +325,13 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertNil((app.topScreen as? FormScreen)?.overtaken, "nothing changed: nothing said")
         try returnAndProposeARefusal(in: store)
         app.storeDidChange(store.summaries())
-        XCTAssertEqual(app.lines[2], " Changed meanwhile, Esc and look again: it is now anna.k's proposal to refuse")
+        XCTAssertEqual(app.lines[2], " Changed meanwhile (Ctrl-R takes it up): it is now anna.k's proposal to refuse")
         XCTAssertEqual(app.status?.text, "Meanwhile it is now anna.k's proposal to refuse.")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("comment"), "Нет справки из части")
         // At 60 columns the instruction stays whole.
         var narrow = Canvas(size: Size(width: 60, height: 16))
         app.render(into: &narrow)
-        XCTAssertTrue(narrow.lines[2].hasPrefix(" Changed meanwhile, Esc and look again:"), narrow.lines[2])
+        XCTAssertTrue(narrow.lines[2].hasPrefix(" Changed meanwhile (Ctrl-R takes it up):"), narrow.lines[2])
         app.press([.control("s")])
         XCTAssertNil(try store.load(CaseID(number: 1)).record.decision?.review, "the refusal was not returned unseen")
         // Then the refusal is returned too: said again, as what it is now.
@@ -342,6 +342,23 @@ final class SupervisorScreensTests: XCTestCase {
         app.storeDidChange(store.summaries())
         XCTAssertEqual(app.status?.text, "Meanwhile anna.k's proposal to grant was withdrawn or reviewed.")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("comment"), "Нет справки из части")
+        // anna.k proposes a grant again; Ctrl-R takes the comment to it, shown above, and
+        // Ctrl-S returns that one with it.
+        let returned = try store.load(CaseID(number: 1))
+        let anna = Actor(user: "anna.k", role: .caseworker)
+        let later = Timestamp(secondsSinceEpoch: Self.tick.secondsSinceEpoch + 600)
+        _ = try store.save(try Workflow.proposeDecision(.grant, reasons: "Справка из части приложена.", on: returned.record, by: anna, at: later),
+                           basedOn: returned.version, by: anna, at: later)
+        app.storeDidChange(store.summaries())
+        XCTAssertEqual(app.status?.text, "Meanwhile anna.k's proposal to grant was amended.")
+        app.press([.control("r")])
+        XCTAssertEqual(app.status?.text, "Now about anna.k's proposal to grant, shown above; your text is kept. Ctrl-S saves.")
+        XCTAssertTrue(app.lines.contains { $0.contains("Reasons: Справка из части приложена.") }, app.lines.joined(separator: "\n"))
+        XCTAssertNil((app.topScreen as? FormScreen)?.overtaken)
+        app.press([.control("s")])
+        let review = try XCTUnwrap(try store.load(CaseID(number: 1)).record.decision?.review)
+        XCTAssertEqual(review.verdict, .returned)
+        XCTAssertEqual(review.comment, "Нет справки из части")
     }
 
     /// A story's forms are not watched through the summaries (which name no story as its form

@@ -290,6 +290,15 @@ public struct FormScreen: Screen {
         let saving = savingAfterReload
         savingAfterReload = false
         guard let origin, let next = newer.origin else { return [] }
+        // Told its proposal changed, the reader asks for it as it is now: the comment carries
+        // over to the one shown above it (a walk's Return was lost to an amendment).
+        if next.subject != origin.subject, overtaken != nil, let now = newer.answering?.seen {
+            var replaced = newer
+            replaced.now = self.now
+            replaced.fill(form.values, focus: form.focusedField.id)
+            self = replaced
+            return [.status("Now about \(now.shortDescription), shown above; your text is kept. Ctrl-S saves.", .warning)]
+        }
         guard next.subject == origin.subject else {
             return [.status("Not reloaded: \(next.caseID) changed so that this form is about something else now (\(next.subject)). Esc, and look at the case.", .error)]
         }
@@ -368,7 +377,9 @@ public struct FormScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         canvas.put(" " + heading, x: area.x, y: area.y, width: area.width, style: .heading)
         // The instruction first: it stays at 60 columns, where what changed may be cut.
-        if let overtaken { canvas.put(" Changed meanwhile, Esc and look again: \(overtaken)", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning)) }
+        if let overtaken {
+            canvas.put(" Changed meanwhile (Ctrl-R takes it up): \(overtaken)", x: area.x, y: area.y + 1, width: area.width, style: Style(.warning))
+        }
         form.render(into: &canvas, area: Rect(x: area.x, y: area.y + 2, width: area.width, height: area.height - 2))
     }
 }
