@@ -80,20 +80,7 @@ public struct FormScreen: Screen {
     /// changed meanwhile: said as it happens, over the form, not only when Ctrl-S is refused
     /// (a walk typed a whole comment on a proposal withdrawn a minute before).
     var answering: (id: CaseID, seen: ProposalSeen)?
-    public private(set) var overtaken: String?
-
-    public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
-        guard let answering else { return [] }
-        let now = summaries.first { $0.id == answering.id }.flatMap { ProposalSeen(pendingIn: $0) }
-        let was = answering.seen.shortDescription
-        let what: String? = if now == answering.seen { nil }
-            else if let now { now.shortDescription == was ? "\(was) was amended" : "it is now \(now.shortDescription)" }
-            else { "\(was) was withdrawn or reviewed" }
-        // Said again only when it says something new (withdrawn after being replaced).
-        guard what != overtaken else { return [] }
-        overtaken = what
-        return what.map { [.status("Meanwhile \($0).", .warning)] } ?? []
-    }
+    public internal(set) var overtaken: String?
 
     /// The values the form opened with: a draft of a form on no case keeps them as its base.
     let opened: [String: String]
