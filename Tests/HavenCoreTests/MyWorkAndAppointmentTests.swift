@@ -390,10 +390,13 @@ final class MyWorkCornerTests: XCTestCase {
         followUpLate.integration = IntegrationSummary(employment: EmploymentSummary(startedOn: Fixtures.today.adding(days: -150),
                                                                                     followUpMonths: 3, followUpDue: Fixtures.today.adding(days: -40)))
         XCTAssertNil(targets.daysOverdue(followUpLate, on: Fixtures.today))
-        XCTAssertEqual(targets.daysLate(followUpLate, on: Fixtures.today), 40)
+        XCTAssertEqual(targets.daysLate(followUpLate, on: Fixtures.today), 40 - FollowUp.graceDays, "past its grace")
         cases.append(followUpLate)
         XCTAssertTrue(MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets)
-            .contains { $0.text == "3 of your cases are overdue (up to 40 days)" })
+            .contains { $0.text == "3 of your cases are overdue (up to \(40 - FollowUp.graceDays) days)" })
+        // A late follow-up alone is its own line, not said again as an overdue case.
+        XCTAssertFalse(MyWork.items(for: "anna.k", role: .caseworker, cases: [followUpLate], now: now, clock: .utc, targets: targets)
+            .contains { $0.reason == .overdue })
         cases.removeLast()
         XCTAssertEqual(anna.first?.place, .overdueCases)
         XCTAssertEqual(MyWork.items(for: "oleh.m", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets), [], "not his")

@@ -121,7 +121,7 @@ final class SupervisionTests: XCTestCase {
         XCTAssertEqual(quotas.csv, "\u{FEFF}country,name,quota,used,held,free,used_percent\r\nGB,United Kingdom,10,2,0,8,20.0\r\nDE,Germany,4,0,0,4,0.0\r\n")
         let pipeline = Reports.make(.pipeline, summaries: cases, users: UserDirectory(), reference: reference, today: today)
         XCTAssertEqual(pipeline.rows[0], ["Intake", "1", "1", "7", "9", "9"])
-        XCTAssertEqual(pipeline.notes, ["3 cases; 3 open, 1 past their stage's target."])
+        XCTAssertEqual(pipeline.notes, ["3 cases; 3 open, 1 overdue."])
         for kind in ReportKind.allCases {
             let table = Reports.make(kind, summaries: cases, users: UserDirectory(), reference: reference, today: today)
             XCTAssertTrue(table.rows.allSatisfy { $0.count == table.columns.count }, "\(kind)")

@@ -304,8 +304,8 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertEqual(queue.rows.count, count, line.text)
         let targets = try XCTUnwrap(context("maria.s", clock).reference?.stageTargets)
         XCTAssertTrue(queue.rows.allSatisfy { $0.assignedTo == person && targets.daysLate($0, on: Self.today) != nil })
-        let days = queue.rows.map { targets.daysLate($0, on: Self.today) ?? 0 }
-        XCTAssertEqual(days, days.sorted(by: >), "the latest first")
+        XCTAssertEqual(queue.sortColumn, .daysInStage, "the longest in their stage first, as the heading says")
+        XCTAssertFalse(queue.ascending)
         XCTAssertLessThan(queue.rows.count, store.summaries().count { $0.assignedTo == person && $0.stage != .closed }, "not all of hers")
     }
 }

@@ -178,6 +178,7 @@ final class SupervisorScreensTests: XCTestCase {
                            basedOn: stored.version, by: Actor(user: "maria.s", role: .supervisor), at: later)
         app.storeDidChange(store.summaries())
         XCTAssertEqual(app.status?.text, "Unmarked \(marked): no longer waiting (withdrawn or reviewed meanwhile).")
+        XCTAssertEqual(app.lines[2], " Unmarked \(marked): no longer waiting (withdrawn or reviewed meanwhile).", "over the list, too")
         XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [])
     }
 
@@ -352,7 +353,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.storeDidChange(store.summaries())
         XCTAssertEqual(app.status?.text, "Meanwhile anna.k's proposal to grant was amended.")
         app.press([.control("r")])
-        XCTAssertEqual(app.status?.text, "Now about anna.k's proposal to grant, shown above; your text is kept. Ctrl-S saves.")
+        XCTAssertEqual(app.status?.text, "Now about anna.k's proposal to grant (above); text kept, Ctrl-S saves.")
         XCTAssertTrue(app.lines.contains { $0.contains("Reasons: Справка из части приложена.") }, app.lines.joined(separator: "\n"))
         XCTAssertNil((app.topScreen as? FormScreen)?.overtaken)
         app.press([.control("s")])

@@ -129,7 +129,7 @@ final class TerminalSessionTests: XCTestCase {
         var app = makeApp()
         let terminal = ScriptedTerminal(size: Size(width: 80, height: 24), events: [.undecodable])
         XCTAssertEqual(TerminalSession.run(&app, on: terminal), .inputClosed)
-        XCTAssertEqual(app.status?.text, "A key typed was not UTF-8 and is dropped: set the terminal to UTF-8 and LANG=C.UTF-8.")
+        XCTAssertEqual(app.status?.text, "A key was not UTF-8 and is dropped: set the terminal and LANG to UTF-8.")
     }
 
     func testCtrlLRepaintsEverything() {

@@ -90,7 +90,7 @@ public enum Reports {
         return ReportTable(title: "\(ReportKind.pipeline.title), \(today)",
                            columns: ["stage", "cases", "overdue", "target_days", "median_days", "oldest_days"],
                            numeric: [1, 2, 3, 4, 5], rows: rows,
-                           notes: ["\(summaries.count) cases; \(open.map(\.count).reduce(0, +)) open, \(open.map(\.overdue).reduce(0, +)) past their stage's target."])
+                           notes: ["\(summaries.count) cases; \(open.map(\.count).reduce(0, +)) open, \(open.map(\.overdue).reduce(0, +)) overdue."])
     }
 
     public static func quotas(_ summaries: [CaseSummary], countries: [HostCountry]) -> ReportTable {

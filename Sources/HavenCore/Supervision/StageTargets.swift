@@ -26,14 +26,16 @@ public struct StageTargets: Hashable, Sendable {
 
     /// Overdue work on an open case, one definition for the queue's ! and `o`, My work's
     /// overdue lines and the workload's Overdue column: past the stage's target, or a job
-    /// follow-up past its grace days. The days: the later of the two. (My work counted the
+    /// follow-up past its grace days. The days: the more late of the two, each counted past
+    /// its target or its grace. (My work counted the
     /// stage alone, and the queue its line opened listed one case more: a review.)
     public func daysLate(_ summary: CaseSummary, on date: CalendarDate) -> Int? {
         guard summary.stage != .closed else { return nil }
         var late = daysOverdue(summary, on: date)
         if let job = summary.integration?.employment, job.followUpMonths != nil, let due = job.followUpDue,
            job.followUpState(on: date) == .overdue {
-            late = max(late ?? 0, max(0, due.days(until: date)))
+            // Days past its grace, as a stage counts days past its target.
+            late = max(late ?? 0, max(0, due.adding(days: FollowUp.graceDays).days(until: date)))
         }
         return late
     }

@@ -96,9 +96,7 @@ public enum Supervision {
         for summary in summaries {
             let inStage = summary.daysInStage(on: today)
             days[summary.stage, default: []].append(inStage)
-            if summary.stage != .closed, let target = targets.target(for: summary.stage), inStage > target {
-                overdue[summary.stage, default: 0] += 1
-            }
+            if targets.daysLate(summary, on: today) != nil { overdue[summary.stage, default: 0] += 1 }
         }
         return CaseStage.allCases.map { stage in
             let sorted = (days[stage] ?? []).sorted()

@@ -22,6 +22,14 @@ public struct ProposalSeen: Hashable, Sendable {
         self.proposedAt = proposedAt
     }
 
+    /// Both a decision's, or both an allocation's, or both a story's.
+    public static func sameKind(_ a: ProposalSeen, _ b: ProposalSeen) -> Bool {
+        switch (a.subject, b.subject) {
+        case (.decision, .decision), (.allocation, .allocation), (.story, .story): true
+        default: false
+        }
+    }
+
     /// What a row of a queue shows as waiting for approval.
     public init?(pendingIn summary: CaseSummary) {
         guard let pending = summary.pendingApproval else { return nil }

@@ -277,14 +277,16 @@ public struct FormScreen: Screen {
         let saving = savingAfterReload
         savingAfterReload = false
         guard let origin, let next = newer.origin else { return [] }
-        // Told its proposal changed, the reader asks for it as it is now: the comment carries
-        // over to the one shown above it (a walk's Return was lost to an amendment).
-        if next.subject != origin.subject, overtaken != nil, let now = newer.answering?.seen {
+        // A Return told its proposal changed, asked for it as it is now: the comment carries over
+        // to the one shown above it (a walk's was lost to an amendment). A Return only (one
+        // text, nothing a newer form could offer otherwise), and of the same kind of proposal.
+        if next.subject != origin.subject, overtaken != nil, origin.form == "return", let was = answering?.seen,
+           let now = newer.answering?.seen, ProposalSeen.sameKind(was, now) {
             var replaced = newer
             replaced.now = self.now
             replaced.fill(form.values, focus: form.focusedField.id)
             self = replaced
-            return [.status("Now about \(now.shortDescription), shown above; your text is kept. Ctrl-S saves.", .warning)]
+            return [.status("Now about \(now.shortDescription) (above); text kept, Ctrl-S saves.", .warning)]
         }
         guard next.subject == origin.subject else {
             return [.status("Not reloaded: \(next.caseID) changed so that this form is about something else now (\(next.subject)). Esc, and look at the case.", .error)]

@@ -210,7 +210,13 @@ public struct MyWorkScreen: Screen {
                          stage: CaseStage? = nil) -> QueueScreen {
         var queue = caseworker.map { QueueScreen(cases: summaries, context: context, caseworker: $0) }
             ?? QueueScreen(cases: summaries, context: context, onlyMine: true)
-        if overdue { _ = queue.handle(.toggleOverdue) }
+        if overdue {
+            _ = queue.handle(.toggleOverdue)
+            // The longest in their stage first, as the heading's sort says (a walk's late list
+            // came by case number).
+            for _ in QueueColumn.allCases where queue.sortColumn != .daysInStage { _ = queue.handle(.sortNext) }
+            _ = queue.handle(.reverseSort)
+        }
         if let stage { for _ in CaseStage.allCases where queue.stageFilter != stage { _ = queue.handle(.cycleStage) } }
         return queue
     }

@@ -330,11 +330,6 @@ public struct QueueScreen: Screen {
             // Soonest due first: the most overdue at the top.
             return shown.map { ($0, followUp(all[$0])!.due, all[$0].id) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
         }
-        if onlyOverdue && sortColumn == .id {
-            // The latest first (a walk's list of late cases came by case number).
-            let late = shown.map { ($0, targets.daysLate(all[$0], on: today) ?? 0) }
-            return late.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : all[$0.0].id < all[$1.0].id }.map(\.0)
-        }
         // By case number over cases already in that order (the store's): nothing to sort.
         if sortColumn == .id, ascending, shown.indices.dropFirst().allSatisfy({ all[shown[$0 - 1]].id.number < all[shown[$0]].id.number }) {
             return shown

@@ -36,6 +36,8 @@ public final class NcursesTerminal: Terminal {
     private var window: UnsafeMutablePointer<WINDOW>?
     private var restored = false
     private var lastTimeout = Int32.min
+    /// A key that cut a character's bytes short: said after them, not dropped with them.
+    private var stashed: TerminalEvent?
     private var closedInput = ClosedInputDetector()
 
     /// Sets the locale from the environment, opens the terminal named by TERM, and installs
@@ -248,6 +250,7 @@ public final class NcursesTerminal: Terminal {
             wtimeout(window, timeout)
             lastTimeout = timeout
         }
+        if let stashed { self.stashed = nil; return stashed }
         if !localeIsUTF8 { return nextByteEvent(timeout: timeout) }
         var character: wint_t = 0
         let started = monotonicMilliseconds()
@@ -276,8 +279,13 @@ public final class NcursesTerminal: Terminal {
                 return .inputClosed
             }
             if value == ERR { return keys.isPending ? .undecodable : nil }
-            if value > 0xFF { return keys.isPending ? .undecodable : functionKeyEvent(value) }
-            if value < 0x80, !keys.isPending { return characterEvent(UInt32(value)) }
+            // A key cutting a character short comes after word of the bytes dropped.
+            if value > 0xFF || value < 0x80 {
+                let key = value > 0xFF ? functionKeyEvent(value) : characterEvent(UInt32(value))
+                guard keys.isPending else { return key }
+                stashed = key
+                return .undecodable
+            }
             switch keys.take(UInt8(value)) {
             case let .character(character): return .key(.character(character))
             case .invalid: return .undecodable

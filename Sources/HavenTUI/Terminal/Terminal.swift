@@ -171,7 +171,7 @@ public enum TerminalSession {
         case .inputClosed:
             return .end(.inputClosed)
         case .undecodable:
-            app.say("A key typed was not UTF-8 and is dropped: set the terminal to UTF-8 and LANG=C.UTF-8.", .warning)
+            app.say("A key was not UTF-8 and is dropped: set the terminal and LANG to UTF-8.", .warning)
             return .redraw
         case .resize:
             return .redraw

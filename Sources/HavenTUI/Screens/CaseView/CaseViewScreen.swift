@@ -199,6 +199,7 @@ public struct CaseViewScreen: Screen {
     }
 
     public mutating func handle(_ action: Action) -> [Command] {
+        noteJustBack = false
         let page = max(1, area.height - 4)
         switch action {
         case .nextSection: return showing(CaseSection(rawValue: (section.rawValue + 1) % CaseSection.allCases.count)!)

@@ -32,6 +32,8 @@ public struct ApprovalsScreen: Screen {
     /// The reader's own proposals among the rows and among all waiting: counted apart, as the
     /// Allocation screen does (they wait for another supervisor), once a change, not a frame.
     private var ownRows = 0, ownWaiting = 0
+    /// The last word of marks taken off by a change elsewhere, shown over the list until a key.
+    private(set) var unmarkedNote: String?
     public private(set) var filter = ApprovalFilter()
     /// The words typed after `/`, while they have the keyboard.
     public private(set) var finding: TextField?
@@ -125,8 +127,13 @@ public struct ApprovalsScreen: Screen {
             let all = changed.count + gone.count, more = all > 1 ? " and \(all - 1) more" : ""
             let why = gone.isEmpty ? "the proposal changed since you marked it; look again"
                 : changed.isEmpty ? (all == 1 ? "no longer waiting (withdrawn or reviewed meanwhile)" : "no longer waiting")
-                : "changed or no longer waiting since you marked them"
-            return [.status("Unmarked \(first)\(more): \(why).", .warning)]
+                : "changed or gone since marked; look again"
+            return "Unmarked \(first)\(more): \(why)."
+        }.map { note in
+            // Said now, and over the list until the next key here: a screen above it (the case
+            // being read) would hide the status line's word of it (from a review).
+            unmarkedNote = note
+            return [Command.status(note, .warning)]
         } ?? []
         return said + review.storeDidChange(waiting) + recheckBatch()
     }
@@ -136,8 +143,8 @@ public struct ApprovalsScreen: Screen {
         Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Marks on proposals no longer waiting as marked go: reviewed or withdrawn meanwhile
-    /// (silently, as before), or changed (returned, by case, to be said and looked at again).
+    /// Marks on proposals no longer waiting as marked go: changed, or gone (reviewed or
+    /// withdrawn meanwhile), each returned by case, to be said.
     mutating func unmarkChanged() -> (changed: [CaseID], gone: [CaseID]) {
         let now = waitingSeen
         var changed: [CaseID] = [], gone: [CaseID] = []
@@ -180,6 +187,7 @@ public struct ApprovalsScreen: Screen {
     }
 
     public mutating func handle(_ action: Action) -> [Command] {
+        unmarkedNote = nil
         let current = rows.indices.contains(selected) ? rows[selected] : nil
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -257,9 +265,10 @@ public struct ApprovalsScreen: Screen {
     /// The confirmation of `A`: the marked proposals to approve, and those skipped with why.
     mutating func askToApproveMarked() -> [Command] {
         // Only what is still as it was marked (a change since the last look is unmarked, said).
-        let unmarked = unmarkChanged().changed
+        let (changed, gone) = unmarkChanged()
+        let unmarked = changed + gone
         let chosen = waiting.filter { marked.contains($0.id) }
-        let changedNote = unmarked.isEmpty ? "" : "\(unmarked.count) unmarked (changed since). "
+        let changedNote = unmarked.isEmpty ? "" : "\(unmarked.count) unmarked (changed or gone since). "
         if chosen.isEmpty, !unmarked.isEmpty {
             return [.status("\(changedNote)Nothing else is marked: look again, then v marks.", .warning)]
         }
@@ -325,7 +334,9 @@ public struct ApprovalsScreen: Screen {
         let count = "\(others)" + (others == allOthers ? "" : " of \(allOthers)") + ProposalReview.yours(ownRows)
         canvas.put(" Proposals awaiting approval: \(count)\(narrowed)\(marks)",
                    x: area.x, y: area.y, width: area.width, style: .heading)
-        if finding == nil, !saved.isEmpty {
+        if finding == nil, let unmarkedNote {
+            canvas.put(" " + unmarkedNote, x: area.x, y: area.y + 1, width: area.width, style: Style(.warning))
+        } else if finding == nil, !saved.isEmpty {
             let list = saved.enumerated().map { "\($0.offset + 1) \($0.element.description)" }.joined(separator: "  ")
             canvas.put(" Saved: " + list, x: area.x, y: area.y + 1, width: area.width, style: .muted)
         }

@@ -40,8 +40,10 @@ struct OpenReturn: StoreTask {
         switch session.open(id, part: .caseRecord) {
         case let .success(stored):
             // Changed since the row was read: the reasons shown would be another proposal's.
-            if let now = ProposalSeen(pendingIn: CaseSummary(stored)), now != seen {
-                return [.status("\(id) not returned: it is now \(now.shortDescription); look again.", .warning)]
+            let now = ProposalSeen(pendingIn: CaseSummary(stored))
+            guard now == seen else {
+                let what = now.map { "it is now \($0.shortDescription)" } ?? "no longer waiting (withdrawn or reviewed meanwhile)"
+                return [.status("\(id) not returned: \(what); look again.", .warning)]
             }
             return [.push(CaseActions.returnProposal(id, kind: kind, seen: seen, record: stored.record))]
         case let .failure(refusal):

@@ -1,6 +1,6 @@
 import HavenCore
 
-/// Each caseworker's open cases by stage, how many are past their stage's target, and how many
+/// Each caseworker's open cases by stage, how many are overdue (`StageTargets.daysLate`), and how many
 /// of their proposals wait for review; busiest first. Enter opens that person's queue, where
 /// cases can be marked and reassigned.
 public struct WorkloadScreen: Screen {
@@ -13,23 +13,11 @@ public struct WorkloadScreen: Screen {
     public private(set) var selected = 0
     public private(set) var rows: [WorkloadRow] = []
 
-    /// The person to select once the rows are worked out (an Overdue line of My work).
-    private var selecting: UserName?
-
-    public init(cases: [CaseSummary], context: SessionContext, index: CaseSearchIndex? = nil, selecting: UserName? = nil) {
+    public init(cases: [CaseSummary], context: SessionContext, index: CaseSearchIndex? = nil) {
         self.cases = cases
         self.context = context
         self.index = index
-        self.selecting = selecting
         rows = compute()
-        selectPerson()
-    }
-
-    /// Selects `selecting`'s row, the rows being in the order of the work (which the users, read as
-    /// the screen opens, can change).
-    mutating func selectPerson() {
-        guard let selecting, let row = rows.firstIndex(where: { $0.user == selecting }) else { return }
-        selected = row
     }
 
     public var title: String { "Workload" }
@@ -59,8 +47,6 @@ public struct WorkloadScreen: Screen {
         if case let .users(directory) = reply {
             users = directory
             rows = compute()
-            selectPerson()
-            selecting = nil
         }
         if case let .failed(message) = reply { return [.status(message, .error)] }
         return []
