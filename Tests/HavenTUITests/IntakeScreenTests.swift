@@ -110,6 +110,10 @@ final class IntakeScreenTests: XCTestCase {
         XCTAssertEqual(messages["birthDate"], ["'14.03.1998' is not a date; write it as YYYY-MM-DD, for example 1998-03-14."])
         XCTAssertEqual(messages["languages"], ["'english good' should be a two-letter language and a level: en B1, ru native."])
         XCTAssertEqual(messages["equipment[0].reward"], ["Write the reward as an amount and a currency: 10000 USD."])
+        // Written as a date, but no such day: said so, not told to write what was written (a walk).
+        form["birthDate"]?.setText("1999-02-30")
+        let (_, again) = IntakeForm.defector(from: form, today: Self.today)
+        XCTAssertEqual(again.first { $0.field == "birthDate" }?.message, "'1999-02-30': there is no such day.")
     }
 
     func testConsentIsDatedTodayWhenGiven() {

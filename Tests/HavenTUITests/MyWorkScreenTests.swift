@@ -306,6 +306,7 @@ final class MyWorkScreenTests: XCTestCase {
         XCTAssertTrue(queue.rows.allSatisfy { $0.assignedTo == person && targets.daysLate($0, on: Self.today) != nil })
         XCTAssertEqual(queue.sortColumn, .daysInStage, "the longest in their stage first, as the heading says")
         XCTAssertFalse(queue.ascending)
+        XCTAssertEqual(queue.selected, 0, "from the top")
         XCTAssertLessThan(queue.rows.count, store.summaries().count { $0.assignedTo == person && $0.stage != .closed }, "not all of hers")
     }
 }

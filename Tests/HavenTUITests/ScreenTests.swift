@@ -270,4 +270,20 @@ final class ScreenTests: XCTestCase {
         _ = press([.character("/")], &app)
         XCTAssertEqual(render(app, 80, 24).line(22), " No store is open, so there are no cases to find.")
     }
+
+    /// A text field that is full says so at the next character, which goes nowhere else (a
+    /// walk's last letters were dropped unsaid, and the case saved cut short).
+    func testAFullTextFieldSaysSoAndTakesNothingMore() {
+        var screen = FormScreen(title: "Where", heading: "Where",
+                                form: Form(sections: [Form.Section(title: "Service", fields: [FormField("where", "Where", .text(maximumLength: 5))])])) { _, _ in .problems([]) }
+        for letter in "Харьк" { XCTAssertEqual(screen.handleUnboundKey(.character(letter))?.count ?? 0, 0) }
+        XCTAssertEqual(screen.form.value("where"), "Харьк")
+        let said = screen.handleUnboundKey(.character("о"))
+        guard case let .status(text, kind)? = said?.first else { return XCTFail("\(String(describing: said))") }
+        XCTAssertEqual(text, "Where is full (5 characters): nothing more is taken.")
+        XCTAssertEqual(kind, .warning)
+        XCTAssertEqual(screen.form.value("where"), "Харьк")
+        XCTAssertEqual(screen.handleUnboundKey(.backspace)?.count ?? 0, 0, "room again: nothing said")
+        XCTAssertEqual(screen.form.value("where"), "Харь")
+    }
 }

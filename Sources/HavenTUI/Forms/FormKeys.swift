@@ -10,6 +10,16 @@ enum FormKeys {
         ]
     }
 
+    /// Why `text` is not a date: a day that does not exist when it is written as one ("1999-02-30"
+    /// was told to be written as YYYY-MM-DD, which it was: a walk), else how to write one.
+    static func notADate(_ text: String, example: Bool = false) -> String {
+        let shaped = text.count == 10 && text.enumerated().allSatisfy { index, character in
+            index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+        }
+        if shaped { return "'\(text)': there is no such day." }
+        return "'\(text)' is not a date; write it as YYYY-MM-DD" + (example ? ", for example 1998-03-14." : ".")
+    }
+
     /// The focused field's value in a scrollable, wrapping view.
     static func viewWhole(_ form: Form) -> Command {
         let field = form.focusedField
@@ -23,6 +33,9 @@ enum FormKeys {
     static func choiceStatus(_ form: Form, after key: Key) -> [Command] {
         let field = form.focusedField
         if let refused = notTaken(form, key) { return refused }
+        if field.takesText, field.editor.refusedForLength {
+            return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is full (\(field.editor.maximumLength) characters): nothing more is taken.", .warning)]
+        }
         // Any character typed, Space and punctuation too: a sentence typed into a pick list
         // moved it an option a space, unseen (from a walk: "Came over" changed so).
         guard !field.takesText, case .choice = field.kind, key.typedCharacter != nil else { return [] }

@@ -37,7 +37,7 @@ public enum IntakeForm {
             Form.Section(title: "Coming over", fields: [
                 FormField("crossing.method", "How", .choice(FormOption.all(CrossingMethod.self))),
                 FormField("crossing.date", "Date", .date, hint: "YYYY-MM-DD"),
-                FormField("crossing.place", "Where", .text(maximumLength: 120)),
+                FormField("crossing.place", "Where", .text(maximumLength: 400)),
                 FormField("crossing.thirdCountry", "Third country", .text(maximumLength: 2), hint: "e.g. GE or TR (two letters)"),
                 FormField("custody", "Custody now", .choice(FormOption.all(CustodyStatus.self))),
                 FormField("equipment[0].kind", "Equipment handed over", .choice(none + FormOption.all(EquipmentKind.self))),
@@ -104,7 +104,7 @@ public enum IntakeForm {
             let value = text(id)
             guard !value.isEmpty else { return nil }
             guard let parsed = CalendarDate(iso: value) else {
-                problems.append(ValidationIssue(field: id, message: "'\(value)' is not a date; write it as YYYY-MM-DD, for example 1998-03-14."))
+                problems.append(ValidationIssue(field: id, message: FormKeys.notADate(value, example: true)))
                 return nil
             }
             return parsed

@@ -218,6 +218,8 @@ public struct MyWorkScreen: Screen {
             _ = queue.handle(.reverseSort)
         }
         if let stage { for _ in CaseStage.allCases where queue.stageFilter != stage { _ = queue.handle(.cycleStage) } }
+        // From the top of what it lists, not where a case selected before the narrowing was.
+        _ = queue.handle(.first)
         return queue
     }
 

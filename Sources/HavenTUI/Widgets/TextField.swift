@@ -6,6 +6,9 @@ public struct TextField: Hashable, Sendable {
     /// The cursor, as a count of characters from the start.
     public private(set) var cursor: Int
     public let maximumLength: Int
+    /// The last character typed did not fit: the field holds `maximumLength` already (a walk's
+    /// last letters went unsaid, and the case was saved cut short).
+    public private(set) var refusedForLength = false
 
     public init(text: String = "", maximumLength: Int = 200) {
         self.text = text
@@ -31,8 +34,10 @@ public struct TextField: Hashable, Sendable {
     /// Applies an editing key; returns false for keys a text field does not take.
     public mutating func handle(_ key: Key) -> Bool {
         var characters = Array(text)
+        refusedForLength = false
         if case let .character(character) = key, !DisplayWidth.isControl(character) {
-            guard characters.count < maximumLength else { return true }
+            // Taken, so it goes nowhere else (a q is not a quit), but said by the form.
+            guard characters.count < maximumLength else { refusedForLength = true; return true }
             characters.insert(character, at: cursor)
             cursor += 1
             text = String(characters)

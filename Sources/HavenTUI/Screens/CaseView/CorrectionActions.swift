@@ -14,7 +14,7 @@ enum CorrectionActions {
     static func date(_ form: Form, _ id: String) -> (CalendarDate?, [ValidationIssue]) {
         let text = trimmed(form.value(id))
         guard let date = CalendarDate(iso: text) else {
-            return (nil, [ValidationIssue(field: id, message: "'\(text)' is not a date; write it as YYYY-MM-DD.")])
+            return (nil, [ValidationIssue(field: id, message: FormKeys.notADate(text))])
         }
         return (date, [])
     }

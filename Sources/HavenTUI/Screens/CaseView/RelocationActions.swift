@@ -33,7 +33,7 @@ enum RelocationActions {
             let text = form.value(id).trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return nil }
             guard let parsed = CalendarDate(iso: text) else {
-                problems.append(ValidationIssue(field: id, message: "'\(text)' is not a date; write it as YYYY-MM-DD."))
+                problems.append(ValidationIssue(field: id, message: FormKeys.notADate(text)))
                 return nil
             }
             return parsed
