@@ -286,4 +286,17 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(screen.handleUnboundKey(.backspace)?.count ?? 0, 0, "room again: nothing said")
         XCTAssertEqual(screen.form.value("where"), "Харь")
     }
+
+    /// A section's text is read whole, wrapped to the width, not cut as a title is (the
+    /// Return form's reasons were cut at one line: a review).
+    func testASectionsTextIsWrappedWhole() {
+        let reasons = "Reasons: Рассказ последователен, подтверждён справкой из части и показаниями двух свидетелей; риск при возвращении высок."
+        let form = Form(sections: [Form.Section(title: "What is answered", fields: [], text: [reasons]),
+                                   Form.Section(title: "Return", fields: [FormField("comment", "Comment", .text(maximumLength: 2000))])])
+        var canvas = Canvas(size: Size(width: 60, height: 16))
+        form.render(into: &canvas, area: Rect(x: 0, y: 0, width: 60, height: 16))
+        let shown = canvas.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(shown.contains("свидетелей; риск при возвращении высок."), canvas.lines.joined(separator: "\n"))
+        XCTAssertTrue(canvas.lines.allSatisfy { DisplayWidth.of($0) <= 60 })
+    }
 }

@@ -6,6 +6,9 @@ public struct Form: Sendable {
     public struct Section: Sendable {
         public let title: String
         public var fields: [FormField]
+        /// Lines to read under the title, wrapped to the width (what the form answers: a
+        /// proposal's reasons), never cut as a title is.
+        public var text: [String] = []
     }
 
     public var sections: [Section]
@@ -146,18 +149,21 @@ public struct Form: Sendable {
     // MARK: Drawing
 
     /// Rows of the form: section headings, fields, and messages under the fields they concern.
-    enum Row { case heading(String), field(Int), message(String, field: Int), blank }
+    enum Row { case heading(String), text(String), field(Int), message(String, field: Int), blank }
 
     var rows: [Row] { rows(messageWidth: { _ in Int.max }) }
 
     /// The rows, each message wrapped to the width left beside its field's label column.
-    func rows(messageWidth: (Int) -> Int) -> [Row] {
+    func rows(messageWidth: (Int) -> Int, textWidth: Int = .max) -> [Row] {
         var rows: [Row] = []
         var index = 0
         for (number, section) in sections.enumerated() {
             if !rows.isEmpty { rows.append(.blank) }
             // Numbered when there are several, for Ctrl-G and a digit.
             rows.append(.heading(sections.count > 1 ? "\(number + 1) \(section.title)" : section.title))
+            for line in section.text {
+                for part in DisplayWidth.wrap(line, to: max(10, textWidth), indent: "  ") { rows.append(.text(part)) }
+            }
             for field in section.fields {
                 rows.append(.field(index))
                 for message in messages[field.id] ?? [] {
@@ -181,7 +187,7 @@ public struct Form: Sendable {
             min(max(usual, (section.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 1), max(usual, area.width - 34))
         }
         // Messages wrap under themselves beside the label column, never cut.
-        let rows = self.rows(messageWidth: { area.width - labelWidths[sectionOf[$0]] - 5 })
+        let rows = self.rows(messageWidth: { area.width - labelWidths[sectionOf[$0]] - 5 }, textWidth: area.width - 4)
         guard let focusRow = rows.firstIndex(where: { if case let .field(i) = $0 { return i == focus } else { return false } }) else { return }
         // Scroll only as far as keeps the focused field (and a line after it) in view.
         var first = 0
@@ -193,6 +199,8 @@ public struct Form: Sendable {
             switch row {
             case let .heading(title):
                 canvas.put(" " + title, x: area.x, y: y, width: area.width, style: .heading)
+            case let .text(line):
+                canvas.put("   " + line, x: area.x, y: y, width: area.width)
             case let .message(text, index):
                 let labelWidth = labelWidths[sectionOf[index]]
                 canvas.put(String(repeating: " ", count: labelWidth + 2) + "! " + text, x: area.x, y: y, width: area.width, style: .error)

@@ -132,8 +132,9 @@ enum CaseActions {
     static func reasonForm(_ id: CaseID, key: String, seen: ProposalSeen?, title: String, heading: String, section: String, field: String = "reason",
                            label: String, hint: String, missing: String, change: String, above: [String] = [],
                            apply: @escaping @Sendable (Case, Actor, Timestamp, String) throws -> Case) -> FormScreen {
-        let form = Form(sections: above.map { Form.Section(title: $0, fields: []) }
-                        + [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
+        // What is answered, read whole, wrapped (as section titles the reasons were cut: a review).
+        let answered = above.isEmpty ? [] : [Form.Section(title: "What is answered", fields: [], text: above)]
+        let form = Form(sections: answered + [Form.Section(title: section, fields: [FormField(field, label, .text(maximumLength: 2000), hint: hint)])])
         return FormScreen(title: title, heading: heading, form: form) { form, now in
             let text = form.value(field)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return .problems([ValidationIssue(field: field, message: missing)]) }
