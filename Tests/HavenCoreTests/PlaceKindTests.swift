@@ -236,6 +236,15 @@ final class PlaceKindTests: XCTestCase {
         }
         let afterReturn = AllocationBatch(scorer: scorer, free: free).run(returnedDE)
         XCTAssertEqual(afterReturn.proposals.first?.preferences, "1st DE: returned by a supervisor before", "\(afterReturn.proposals.map(\.preferences))")
+        // In a family group a country returned for one member is ruled out for the group, and
+        // said as the group's.
+        var elder = preferring[0], younger = preferring[1]
+        elder.linkedCases = [younger.id]
+        younger.linkedCases = [elder.id]
+        younger.returned = [code("DE")]
+        let grouped = AllocationBatch(scorer: scorer, free: free).run([elder, younger])
+        XCTAssertEqual(grouped.proposals.first { $0.caseID == elder.id }?.preferences, "1st DE: returned by a supervisor before, for the family group",
+                       "\(grouped.proposals.map(\.preferences))")
         // A brother placed in NL holds it there: that is what is said, naming where.
         var linked = preferring[0]
         linked.linkedCases = [CaseID(number: 900)]

@@ -102,7 +102,9 @@ extension AllocationBatch {
             // it (a walk read "family unity" on a case with no family, its GB reopened).
             guard scores.row[index] != nil else {
                 let heldElsewhere = scores.held.map { !$0.components(separatedBy: " or ").contains(code.rawValue) } ?? false
-                return label + (heldElsewhere ? "family unity holds the case in \(scores.held!)" : "returned by a supervisor before")
+                // A family group's returns are the group's (the batch places it together).
+                return label + (heldElsewhere ? "family unity holds the case in \(scores.held!)"
+                                : groupSize > 1 ? "returned by a supervisor before, for the family group" : "returned by a supervisor before")
             }
             if capacities[index] < groupSize {
                 if index < shortOf.count, let shortage = shortOf[index] { return label + shortage.text }

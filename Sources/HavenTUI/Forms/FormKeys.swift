@@ -36,8 +36,8 @@ enum FormKeys {
         if field.takesText, field.editor.refusedForLength {
             return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is full (\(field.editor.maximumLength) characters): nothing more is taken.", .warning)]
         }
-        // Any character typed, Space and punctuation too: a sentence typed into a pick list
-        // moved it an option a space, unseen (from a walk: "Came over" changed so).
+        // A letter or digit typed: what it picked (Space and punctuation are not taken by a
+        // choice, and `notTaken` has said so above).
         guard !field.takesText, case .choice = field.kind, key.typedCharacter != nil else { return [] }
         let title = field.options.first { $0.value == field.value }?.title ?? field.value
         return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is now \(title) (letters pick options here).", .warning)]
