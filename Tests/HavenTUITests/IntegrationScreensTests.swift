@@ -185,6 +185,11 @@ final class IntegrationScreensTests: XCTestCase {
         XCTAssertTrue(anna.lines[22].contains("Saved HV-000001 as v3"), anna.lines[22])
         XCTAssertTrue(anna.lines.contains { $0.contains("Job                Spedition Müller from 2026-11-24") }, anna.lines.joined(separator: "\n"))
         XCTAssertTrue(anna.lines.contains { $0.contains("3 months         due 2027-02-24") })
+        // The menu says from when it may be recorded, months before (a walk chose it early).
+        anna.press([.character("i")])
+        XCTAssertTrue(anna.lines.contains { $0.contains("Record the 3-month follow-up") && $0.contains("due 2027-02-24, from 2027-02-10") },
+                      anna.lines.joined(separator: "\n"))
+        anna.press([.escape])
         XCTAssertEqual(JobOpening.use(in: store.summaries()).taken["de-8332-1"], 1)
         // My work's follow-up line opens the case at Integration with the follow-up's form on
         // top (from a walk: it was a page and two keys away).

@@ -46,7 +46,11 @@ enum IntegrationActions {
             if i.openPlacement == nil {
                 items.append(step("Record a job", "employer, start, wage, contract") { placement(stored, context: context, catalogue: catalogue) })
             } else if let due = i.openPlacement?.nextFollowUp {
-                items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)") { followUp(stored, context: context) })
+                // When it may be recorded, before then (a walk chose it months early, refused at Ctrl-S).
+                let from = due.due.adding(days: -FollowUp.earlyDays)
+                items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)" + (context.today < from ? ", from \(from)" : "")) {
+                    followUp(stored, context: context)
+                })
             }
         }
         return items + CorrectionActions.integrationItems(stored, context: context, catalogue: catalogue)
