@@ -329,6 +329,11 @@ final class IntegrationTests: XCTestCase {
         XCTAssertEqual(Money(parsing: "2,450.5 eur"), Money(minorUnits: 245_050, currency: "EUR"))
         XCTAssertEqual(Money(parsing: "10000 USD"), Money(minorUnits: 1_000_000, currency: "USD"))
         XCTAssertEqual(Money(parsing: "0.07", defaultCurrency: "GBP"), Money(minorUnits: 7, currency: "GBP"))
+        // The euro's and pound's signs, before or after, attached or not (a walk's "2 450,50 €").
+        XCTAssertEqual(Money(parsing: "2 450,50 €", defaultCurrency: "PLN"), Money(minorUnits: 245_050, currency: "EUR"))
+        XCTAssertEqual(Money(parsing: "€2450"), Money(minorUnits: 245_000, currency: "EUR"))
+        XCTAssertEqual(Money(parsing: "£ 1,200.00"), Money(minorUnits: 120_000, currency: "GBP"))
+        XCTAssertNil(Money(parsing: "$2450"), "a dollar sign names no one currency")
         XCTAssertEqual(Money(parsing: Money(minorUnits: 1_000_000, currency: "USD").description), Money(minorUnits: 1_000_000, currency: "USD"))
         for bad in ["2450.555 EUR", "-5 EUR", "12 EU", "12", "1.2.3 EUR", "abc EUR", ". EUR"] { XCTAssertNil(Money(parsing: bad), bad) }
         XCTAssertEqual(DrivingCategory.parse("B X"), .failure(DrivingCategory.ParseFailure(text: "X")))

@@ -205,8 +205,15 @@ public struct Money: Hashable, Codable, Sendable, CustomStringConvertible {
     /// also separate thousands. Without a currency, `defaultCurrency`. Exact: no floating point.
     /// Nil for anything else (a negative amount, three decimals, "2,4,5"), never a guess.
     public init?(parsing text: String, defaultCurrency: String? = nil) {
-        var words = text.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" }).map(String.init)
+        var text = text.trimmingCharacters(in: .whitespaces)
         var currency = defaultCurrency?.uppercased() ?? ""
+        // The euro's and the pound's signs, before or after, stand for their codes (a walk's
+        // "2 450,50 €" was refused); a dollar sign names no one currency, so it is not taken.
+        for (sign, code) in [("€", "EUR"), ("£", "GBP")] where text.hasPrefix(sign) || text.hasSuffix(sign) {
+            text = String(text.hasPrefix(sign) ? text.dropFirst() : text.dropLast()).trimmingCharacters(in: .whitespaces)
+            currency = code
+        }
+        var words = text.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" }).map(String.init)
         func isCode(_ word: String) -> Bool { word.count == 3 && word.allSatisfy { $0.isASCII && $0.isLetter } }
         if let last = words.last, isCode(last) {
             currency = last.uppercased()
