@@ -289,6 +289,33 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.reasons, "Credible account. The debrief of 2026-11-20 agrees.")
     }
 
+    /// A caseworker takes back her own proposed decision before it is reviewed, from the move
+    /// list (a walk could only amend it); the approvals queue no longer lists it.
+    func testACaseworkerWithdrawsHerProposedDecision() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        anna.press([.character("/")])
+        anna.type("1")
+        anna.press([.enter])
+        XCTAssertEqual(anna.topScreen.title, "HV-000001")
+        anna.press([.character("t")])
+        XCTAssertEqual(anna.topScreen.title, "Move", anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(anna.lines.contains { $0.contains("Withdraw the proposed decision") }, anna.lines.joined(separator: "\n"))
+        anna.press([.enter])
+        let record = try store.load(CaseID(number: 1)).record
+        XCTAssertNil(record.decision, anna.lines.joined(separator: "\n"))
+        XCTAssertEqual(record.stage, .decision)
+        XCTAssertEqual(Supervision.approvals(store.summaries()).map(\.id), [])
+        // Not hers: not offered, and refused by the workflow.
+        let oleh = Actor(user: "oleh.m", role: .caseworker)
+        let hers = try proposedGrant(7, defector("Орлов", "Олег", "Orlov"), by: Actor(user: "anna.k", role: .caseworker), registered: Self.tick, at: Self.tick)
+        XCTAssertFalse(CaseActions.mayWithdrawDecision(hers, user: oleh.user))
+        XCTAssertThrowsError(try Workflow.withdrawDecision(on: hers, by: oleh, at: Self.tick))
+        // Reviewed meanwhile: refused.
+        let approved = try Workflow.perform(.approveGrant, on: hers, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        XCTAssertThrowsError(try Workflow.withdrawDecision(on: approved, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick))
+    }
+
     /// maria asks to approve anna's grant; before she says y, the proposal is returned by
     /// someone else and anna proposes a refusal. y does not approve what maria never saw.
     /// maria.s asked to approve anna's grant from the queue; then it is returned and a refusal
@@ -549,8 +576,8 @@ final class SupervisorScreensTests: XCTestCase {
             _ = app.handle(.character("z"), terminalSize: Size(width: 120, height: 24))
             return canvas.line(23)
         }
-        XCTAssertEqual(bar("anna.k", case: 1), "? Help n Note e Edit p Amend i Integrate f Family c Consent Tab Section r Reload q Quit",
-                       "a caseworker waits for review, and may amend her proposal until then")
+        XCTAssertEqual(bar("anna.k", case: 1), "? Help n Note e Edit p Amend i Integrate f Family c Consent t Stage Tab Section r Reload q Quit",
+                       "a caseworker waits for review, and may amend or withdraw (t) her proposal until then")
         XCTAssertEqual(bar("maria.s", case: 1), "? Help a Approve u Return n Note e Edit i Integrate f Family c Consent t Stage o Reassign Tab Section r Reload q Quit",
                        "the review waiting for her first")
         XCTAssertEqual(bar("anna.k", case: 2), "? Help n Note e Edit s Screen i Integrate f Family c Consent t Stage Tab Section r Reload q Quit")

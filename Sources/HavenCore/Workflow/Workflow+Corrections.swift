@@ -69,6 +69,23 @@ extension Workflow {
         return next
     }
 
+    /// Whoever proposed a decision takes it back before it is reviewed (made too soon, or on the
+    /// wrong case: a walk could only amend one): the case stays in Decision with none proposed,
+    /// and the audit trail keeps what was proposed.
+    public static func withdrawDecision(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
+        try Capability.proposeDecision.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage == .decision, let proposal = record.decision, proposal.isAwaitingReview else {
+            throw issue("reasons", "No proposed decision waits for review to withdraw: reviewed meanwhile?")
+        }
+        guard proposal.proposedBy == actor.user else {
+            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they can withdraw it (a supervisor returns it).")
+        }
+        var next = record
+        next.decision = nil
+        return next
+    }
+
     /// Sets the hours attended in a course (its latest place) to the corrected total.
     public static func correctHours(_ total: Int, in course: String, on record: Case, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {

@@ -196,6 +196,19 @@ enum CaseActions {
         }.keeping("override", onCase: id, about: seen)
     }
 
+    /// The proposer's own decision, waiting: taken back from the move list (`Workflow.withdrawDecision`).
+    static func mayWithdrawDecision(_ record: Case, user: UserName) -> Bool {
+        record.stage == .decision && record.decision?.isAwaitingReview == true && record.decision?.proposedBy == user
+    }
+
+    static func withdrawal(_ stored: StoredCase, context: SessionContext) -> [PickScreen.Item] {
+        guard mayWithdrawDecision(stored.record, user: context.user), context.may(.proposeDecision) else { return [] }
+        return [PickScreen.Item("Withdraw the proposed decision", "before it is reviewed; the case stays in Decision") { now in
+            do { return [.save(try Workflow.withdrawDecision(on: stored.record, by: context.actor, at: now), basedOn: stored.version)] }
+            catch { return [.status("\(error)", .error)] }
+        }]
+    }
+
     static func moves(for record: Case, role: Role) -> [TransitionName] {
         Workflow.available(from: record.stage, for: role).filter { ![.approveGrant, .approveRefusal, .approveAllocation].contains($0) }
     }
@@ -206,7 +219,7 @@ enum CaseActions {
         let missing = stored.record.missingAppointments.map(\.kind.title)
         let notHeld = missing.isEmpty ? "" : " · not held: " + missing.joined(separator: ", ")
         return PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
-                   items: moves(for: stored.record, role: context.role).map { name in
+                   items: withdrawal(stored, context: context) + moves(for: stored.record, role: context.role).map { name in
                        let to = Workflow.transition(named: name)?.to
                        return PickScreen.Item(name.title, "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage && $0 != .closed } == true ? notHeld : "")) { now in
                            if name == .close { return [.push(closeCase(stored, context: context))] }
