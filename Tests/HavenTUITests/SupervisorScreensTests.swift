@@ -182,6 +182,31 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [])
     }
 
+    /// Marks taken off one change after another while a case is read on top are said together
+    /// over the list on coming back (a walk heard of the last alone, and a review of none).
+    func testMarksTakenOffWhileACaseIsReadAreSaidTogetherOnComingBack() throws {
+        let store = try makeStore()
+        let oleh = Actor(user: "oleh.m", role: .caseworker), anna = Actor(user: "anna.k", role: .caseworker)
+        _ = try store.save(try proposedGrant(4, defector("Петров", "Иван", "Petrov"), by: oleh, registered: Self.tick, at: Self.tick),
+                           basedOn: nil, by: oleh, at: Self.tick)
+        var app = app("maria.s", store)
+        app.press([.character("3"), .character("v"), .character("v"), .home, .enter])
+        XCTAssertEqual(app.topScreen.title, "HV-000001", app.lines.joined(separator: "\n"))
+        let later = Timestamp(secondsSinceEpoch: Self.tick.secondsSinceEpoch + 120)
+        for (number, actor) in [(1, anna), (4, oleh)] {
+            let stored = try store.load(CaseID(number: number))
+            _ = try store.save(try Workflow.amendDecision(.refuse, reasons: "Пересмотрено.", on: stored.record, by: actor, at: later),
+                               basedOn: stored.version, by: actor, at: later)
+            app.storeDidChange(store.summaries())
+        }
+        app.press([.escape])
+        XCTAssertEqual(app.topScreen.title, "Approvals", app.lines.joined(separator: "\n"))
+        XCTAssertEqual(app.lines[2], " Unmarked HV-000001 and 1 more: changed since marked; look again.")
+        XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [])
+        app.press([.down])
+        XCTAssertFalse(app.lines[2].contains("Unmarked"), "until a key here")
+    }
+
     /// A confirmation longer than the screen ends with how many more, on a row of its own: no
     /// case line under it (a walk found "… and 132 more linesгорий Валерьевич").
     func testALongApprovalListEndsWithHowManyMoreOnARowOfItsOwn() throws {
@@ -552,7 +577,7 @@ final class SupervisorScreensTests: XCTestCase {
         let store = try makeStore()
         var app = app("maria.s", store)
         app.press([.character("3"), .character("u")])
-        XCTAssertEqual(app.lines[1], " Return the proposed decision on HV-000001 with a comment")
+        XCTAssertEqual(app.lines[1], " Return anna.k's proposal to grant on HV-000001", "the heading names what is returned")
         app.press([.control("s")])
         XCTAssertTrue(app.lines.contains("                          ! Say why it goes back."), app.lines.joined(separator: "\n"))
         app.press(typeKeys("Cite the debrief.") + [.control("s")])

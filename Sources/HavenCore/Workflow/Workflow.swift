@@ -120,7 +120,7 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
         // What matters first: a status line at 80 columns cut "Nothing saved" off the end.
         case let .proposalChanged(seen, now?) where now == seen:
             // Amended within the minute: the same words twice said nothing (from a walk).
-            "Nothing saved: \(seen) was amended since; look at it again."
+            "Nothing saved: \(seen) was amended since; look again."
         case let .proposalChanged(seen, now?):
             "Nothing saved: the proposal changed, now \(now); you saw \(seen)."
         case let .proposalChanged(seen, nil):

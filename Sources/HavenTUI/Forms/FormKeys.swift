@@ -20,6 +20,13 @@ enum FormKeys {
         return "'\(text)' is not a date; write it as YYYY-MM-DD" + (example ? ", for example 1998-03-14." : ".")
     }
 
+    /// For a form whose refusal is "Write the date as YYYY-MM-DD.": that, unless the text is
+    /// written so and the day does not exist (2027-02-30), which is said instead.
+    static func dateMessage(_ text: String) -> String {
+        let message = notADate(text.trimmingCharacters(in: .whitespaces))
+        return message.hasSuffix("there is no such day.") ? message : "Write the date as YYYY-MM-DD."
+    }
+
     /// The focused field's value in a scrollable, wrapping view.
     static func viewWhole(_ form: Form) -> Command {
         let field = form.focusedField

@@ -288,7 +288,7 @@ public struct JobsScreen: Screen {
             let occupation = ISCOCode(form.value("occupation").trimmingCharacters(in: .whitespaces))
             if occupation == nil { problems.append(ValidationIssue(field: "occupation", message: "Four digits, such as 8332.")) }
             let start = CalendarDate(iso: form.value("startDate"))
-            if start == nil { problems.append(ValidationIssue(field: "startDate", message: "Write the date as YYYY-MM-DD.")) }
+            if start == nil { problems.append(ValidationIssue(field: "startDate", message: FormKeys.dateMessage(form.value("startDate")))) }
             var languages: [LanguageRequirement] = []
             switch LanguageRequirement.parse(form.value("languages")) {
             case let .success(parsed): languages = parsed

@@ -146,7 +146,9 @@ enum CaseActions {
     /// proposal it answers when the record is at hand (`record`): a walk wrote its comment blind.
     static func returnProposal(_ id: CaseID, kind: ApprovalKind, seen: ProposalSeen?, record: Case? = nil) -> FormScreen {
         let what = if case .allocation = kind { "allocation" } else { "decision" }
-        return reasonForm(id, key: "return", seen: seen, title: "Return", heading: "Return the proposed \(what) on \(id) with a comment", section: "Return to the caseworker",
+        // The heading names the proposal (it never scrolls off, as the lines above the comment may).
+        let heading = seen.map { "Return \($0.shortDescription) on \(id)" } ?? "Return the proposed \(what) on \(id) with a comment"
+        return reasonForm(id, key: "return", seen: seen, title: "Return", heading: heading, section: "Return to the caseworker",
                           field: "comment", label: "Comment", hint: "what is missing or wrong", missing: "Say why it goes back.", change: "Return \(what)",
                           above: record.map { proposalLines($0, kind: kind) } ?? []) { record, actor, time, comment in
             if case .allocation = kind { return try Workflow.returnAllocation(on: record, seen: seen, comment: comment, by: actor, at: time) }
@@ -162,7 +164,9 @@ enum CaseActions {
                 + (allocation.runnerUpReason.map { $0.isEmpty ? [] : ["Why: \($0)"] } ?? [])
         }
         guard let decision = record.decision else { return [] }
-        return ["Proposed: \(decision.outcome.title), by \(decision.proposedBy)", "Reasons: \(decision.reasons)"]
+        // Up to 400 characters: more pushed the comment's heading off a small screen (a walk).
+        let reasons = decision.reasons.count > 400 ? decision.reasons.prefix(400) + "… (whole on the case, 4 Decision)" : decision.reasons
+        return ["Proposed: \(decision.outcome.title), by \(decision.proposedBy)", "Reasons: \(reasons)"]
     }
 
     /// Approves the proposal the supervisor was shown (`seen`), refused if it changed since.

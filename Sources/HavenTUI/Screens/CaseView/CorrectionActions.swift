@@ -298,7 +298,7 @@ enum CorrectionActions {
             guard let date else { return .problems(problems) }
             let dueText = trimmed(form.value("due"))
             let due = CalendarDate(iso: dueText)
-            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
+            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: FormKeys.dateMessage(form.value("due")))]) }
             return FamilyActions.outcome(stored) { () throws(WorkflowError) in
                 try Workflow.correctLastStep(member: member.id, to: ReunificationStage(rawValue: form.value("stage")), on: date,
                                              nextAction: form.value("nextAction"), due: due, in: stored.record, by: context.actor, at: now)

@@ -49,7 +49,7 @@ enum FamilyActions {
         var birth: CalendarDate?
         if !trimmed(form.value("birthDate")).isEmpty {
             birth = CalendarDate(iso: trimmed(form.value("birthDate")))
-            if birth == nil { problems.append(ValidationIssue(field: "birthDate", message: "Write the date as YYYY-MM-DD.")) }
+            if birth == nil { problems.append(ValidationIssue(field: "birthDate", message: FormKeys.dateMessage(form.value("birthDate")))) }
         }
         var country: CountryCode?
         if !trimmed(form.value("country")).isEmpty {
@@ -117,11 +117,11 @@ enum FamilyActions {
         return FormScreen(title: "Reunification", heading: "Move \(member.displayName)'s reunification on · Ctrl-S saves", form: form) { form, now in
             guard let stage = ReunificationStage(rawValue: form.value("stage")) else { return .refused("Nothing follows \(member.stage.title).") }
             guard let date = CalendarDate(iso: trimmed(form.value("date"))) else {
-                return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+                return .problems([ValidationIssue(field: "date", message: FormKeys.dateMessage(form.value("date")))])
             }
             let dueText = trimmed(form.value("due"))
             let due = CalendarDate(iso: dueText)
-            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
+            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: FormKeys.dateMessage(form.value("due")))]) }
             return outcome(stored) { () throws(WorkflowError) in
                 try Workflow.moveReunification(member: member.id, to: stage, on: date, nextAction: form.value("nextAction"), due: due,
                                                in: stored.record, policy: policy(context), by: context.actor, at: now)
@@ -137,7 +137,7 @@ enum FamilyActions {
         return FormScreen(title: "Next action", heading: "The next action for \(member.displayName) · Ctrl-S saves", form: form) { form, now in
             let dueText = trimmed(form.value("due"))
             let due = CalendarDate(iso: dueText)
-            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: "Write the date as YYYY-MM-DD.")]) }
+            if !dueText.isEmpty, due == nil { return .problems([ValidationIssue(field: "due", message: FormKeys.dateMessage(form.value("due")))]) }
             return outcome(stored) { () throws(WorkflowError) in
                 try Workflow.setNextAction(member: member.id, form.value("nextAction"), due: due, in: stored.record, by: context.actor,
                                            at: now)
@@ -237,7 +237,7 @@ enum FamilyActions {
         ])
         return FormScreen(title: "Consent", heading: "Consent to publicity for \(stored.record.id) · Ctrl-S records it", form: form) { form, now in
             guard let date = CalendarDate(iso: trimmed(form.value("date"))) else {
-                return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+                return .problems([ValidationIssue(field: "date", message: FormKeys.dateMessage(form.value("date")))])
             }
             let elements = StoryElement.allCases.filter { form.value("element.\($0.rawValue)") == "yes" }
             let result = outcome(stored) { () throws(WorkflowError) in

@@ -140,7 +140,7 @@ enum IntegrationActions {
                 return .problems([ValidationIssue(field: "language", message: "Give a two-letter ISO 639-1 code, such as de.")])
             }
             guard let date = CalendarDate(iso: form.value("date")) else {
-                return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+                return .problems([ValidationIssue(field: "date", message: FormKeys.dateMessage(form.value("date")))])
             }
             let assessment = LanguageAssessment(language: language, level: CEFRLevel(rawValue: form.value("level")) ?? .a1,
                                                 assessedOn: date, basis: form.value("basis").trimmingCharacters(in: .whitespaces))
@@ -258,7 +258,7 @@ enum IntegrationActions {
             let opening = applied.first { $0.id == form.value("opening") }
             var problems: [ValidationIssue] = []
             let start = CalendarDate(iso: form.value("start"))
-            if start == nil { problems.append(ValidationIssue(field: "start", message: "Write the date as YYYY-MM-DD.")) }
+            if start == nil { problems.append(ValidationIssue(field: "start", message: FormKeys.dateMessage(form.value("start")))) }
             let codeText = form.value("occupation").trimmingCharacters(in: .whitespaces)
             let occupation = codeText.isEmpty ? opening?.occupation : ISCOCode(codeText)
             if !codeText.isEmpty, occupation == nil { problems.append(ValidationIssue(field: "occupation", message: "Four digits, such as 8332.")) }
@@ -285,7 +285,7 @@ enum IntegrationActions {
         return FormScreen(title: "Follow-up", heading: "The \(due?.months ?? 0)-month follow-up of \(stored.record.id), due \(due?.due.description ?? "")",
                           form: form) { form, now in
             guard let date = CalendarDate(iso: form.value("date")) else {
-                return .problems([ValidationIssue(field: "date", message: "Write the date as YYYY-MM-DD.")])
+                return .problems([ValidationIssue(field: "date", message: FormKeys.dateMessage(form.value("date")))])
             }
             let followUp = FollowUp(monthsAfterStart: due?.months ?? 0, doneOn: date, stillEmployed: form.value("employed") == "yes",
                                     notes: form.value("notes"))

@@ -33,15 +33,16 @@ public struct ApprovalsScreen: Screen {
     /// Allocation screen does (they wait for another supervisor), once a change, not a frame.
     private var ownRows = 0, ownWaiting = 0
     /// The last word of marks taken off by a change elsewhere, shown over the list until a key.
-    private(set) var unmarkedNote: String?
+    var unmarkedNote: String?
+    var unmarkedSinceKey: (changed: [CaseID], gone: [CaseID]) = ([], [])
     public private(set) var filter = ApprovalFilter()
     /// The words typed after `/`, while they have the keyboard.
     public private(set) var finding: TextField?
     /// The marked proposals, each as it was when marked: a mark is on that proposal, not on
     /// the case (a walk marked BE, the caseworker proposed IE, and A approved IE).
-    public private(set) var markedAs: [CaseID: ProposalSeen] = [:]
+    public internal(set) var markedAs: [CaseID: ProposalSeen] = [:]
     public var marked: Set<CaseID> { Set(markedAs.keys) }
-    public private(set) var batch: Batch?
+    public internal(set) var batch: Batch?
     /// This supervisor's saved filters (kept in the store, theirs alone): 1 to 9 apply them.
     public private(set) var saved: [ApprovalFilter] = []
     let context: SessionContext
@@ -121,21 +122,7 @@ public struct ApprovalsScreen: Screen {
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {
         waiting = Supervision.approvals(summaries)
         refilter()
-        let (changed, gone) = unmarkChanged()
-        // Changed or gone, each said: a withdrawn one vanished from the marks unsaid (a walk).
-        let said: [Command] = (changed + gone).min().map { first in
-            let all = changed.count + gone.count, more = all > 1 ? " and \(all - 1) more" : ""
-            let why = gone.isEmpty ? "the proposal changed since you marked it; look again"
-                : changed.isEmpty ? (all == 1 ? "no longer waiting (withdrawn or reviewed meanwhile)" : "no longer waiting")
-                : "changed or gone since marked; look again"
-            return "Unmarked \(first)\(more): \(why)."
-        }.map { note in
-            // Said now, and over the list until the next key here: a screen above it (the case
-            // being read) would hide the status line's word of it (from a review).
-            unmarkedNote = note
-            return [Command.status(note, .warning)]
-        } ?? []
-        return said + review.storeDidChange(waiting) + recheckBatch()
+        return sayUnmarked() + review.storeDidChange(waiting) + recheckBatch()
     }
 
     /// Each proposal waiting, as a review of it would name it (`ProposalSeen`).
@@ -143,34 +130,7 @@ public struct ApprovalsScreen: Screen {
         Dictionary(waiting.map { ($0.id, ProposalSeen(pendingIn: $0)) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Marks on proposals no longer waiting as marked go: changed, or gone (reviewed or
-    /// withdrawn meanwhile), each returned by case, to be said.
-    mutating func unmarkChanged() -> (changed: [CaseID], gone: [CaseID]) {
-        let now = waitingSeen
-        var changed: [CaseID] = [], gone: [CaseID] = []
-        for (id, seen) in markedAs where now[id] ?? nil != seen {
-            markedAs[id] = nil
-            if now[id] != nil { changed.append(id) } else { gone.append(id) }
-        }
-        return (changed.sorted(), gone.sorted())
-    }
 
-    /// The confirmation of `A` while the store changed: a listed proposal no longer waiting as
-    /// listed moves to the skipped, said, so y approves only what the list shows.
-    mutating func recheckBatch() -> [Command] {
-        guard let batch else { return [] }
-        let now = waitingSeen
-        let changed = batch.approve.filter { now[$0.id] ?? nil != ProposalSeen(pendingIn: $0) }
-        guard !changed.isEmpty else { return [] }
-        let still = batch.approve.filter { summary in !changed.contains { $0.id == summary.id } }
-        guard !still.isEmpty else {
-            self.batch = nil
-            return [.status("Nothing approved: the \(batch.approve.count) listed were changed or reviewed meanwhile.", .warning)]
-        }
-        self.batch = Batch(approve: still, skipped: batch.skipped + changed.map { ($0, "changed or reviewed meanwhile") })
-        let left = still.count == 1 ? "the one left" : "the \(still.count) left"
-        return [.status("\(changed.count) changed or reviewed meanwhile: approve \(left)? y approves each, n none.", .warning)]
-    }
 
     /// The filter applied again, keeping the selected proposal selected where it still shows.
     mutating func refilter() {
@@ -188,6 +148,7 @@ public struct ApprovalsScreen: Screen {
 
     public mutating func handle(_ action: Action) -> [Command] {
         unmarkedNote = nil
+        unmarkedSinceKey = ([], [])
         let current = rows.indices.contains(selected) ? rows[selected] : nil
         switch action {
         case .up: selected = max(0, selected - 1)
@@ -268,7 +229,7 @@ public struct ApprovalsScreen: Screen {
         let (changed, gone) = unmarkChanged()
         let unmarked = changed + gone
         let chosen = waiting.filter { marked.contains($0.id) }
-        let changedNote = unmarked.isEmpty ? "" : "\(unmarked.count) unmarked (changed or gone since). "
+        let changedNote = unmarked.isEmpty ? "" : "\(unmarked.count) unmarked (changed). "
         if chosen.isEmpty, !unmarked.isEmpty {
             return [.status("\(changedNote)Nothing else is marked: look again, then v marks.", .warning)]
         }

@@ -42,8 +42,8 @@ struct OpenReturn: StoreTask {
             // Changed since the row was read: the reasons shown would be another proposal's.
             let now = ProposalSeen(pendingIn: CaseSummary(stored))
             guard now == seen else {
-                let what = now.map { "it is now \($0.shortDescription)" } ?? "no longer waiting (withdrawn or reviewed meanwhile)"
-                return [.status("\(id) not returned: \(what); look again.", .warning)]
+                let what = now.map { "it is now \($0.shortDescription); look again" } ?? "withdrawn or reviewed meanwhile"
+                return [.status("\(id) not returned: \(what).", .warning)]
             }
             return [.push(CaseActions.returnProposal(id, kind: kind, seen: seen, record: stored.record))]
         case let .failure(refusal):
