@@ -301,12 +301,24 @@ final class AllocationByHandScreensTests: XCTestCase {
         approved.record.relocation.travelNotes = "Рейс LH 1441 через Франкфурт"
         _ = try store.save(approved.record, basedOn: approved.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
         pieter.storeDidChange(store.summaries())
+        // Once the person has left, the move list says reopening is not possible, before a
+        // reason is typed (a walk was told only at Ctrl-S).
+        var left = approved
+        left.record.relocation.departureDate = Self.today
+        let context = SessionContext(user: "pieter.v", today: Self.today, storeDescription: "Store", role: .supervisor,
+                                     clock: { Self.tick }, reference: Self.reference)
+        let pick = try XCTUnwrap(CaseActions.moveStage(left, context: context) as? PickScreen)
+        let reopen = try XCTUnwrap(pick.items.first { $0.title == "Reopen allocation" })
+        XCTAssertTrue(reopen.detail.hasPrefix("not now: HV-000001 left on \(Self.today)"), reopen.detail)
+        guard case let .status(text, _)? = reopen.choose(Self.tick).first else { return XCTFail("no status") }
+        XCTAssertTrue(text.hasPrefix("HV-000001 left on"), text)
         pieter.press([.character("t")])
         let moves = pieter.lines.joined(separator: "\n")
         XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)
         pieter.press([.down, .enter])
         XCTAssertEqual(pieter.topScreen.title, "Reopen allocation", pieter.lines.joined(separator: "\n"))
-        XCTAssertTrue(pieter.lines.contains { $0.contains("Travel cleared, kept as a note: Рейс LH 1441 через Франкфурт") },
+        XCTAssertTrue(pieter.lines.contains { $0.contains("Travel cleared, kept as a note") }
+                      && pieter.lines.contains { $0.contains("Рейс LH 1441 через Франкфурт") },
                       pieter.lines.joined(separator: "\n"))
         pieter.press([.control("s")])
         XCTAssertTrue(pieter.lines.joined().contains("Say why the approval of DE is taken back"), pieter.lines.joined(separator: "\n"))

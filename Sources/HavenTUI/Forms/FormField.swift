@@ -129,6 +129,10 @@ public struct FormField: Sendable {
                 } else if let next = order.first(where: { matches($0, letter.lowercased()) }) {
                     choice = next
                     typeAhead = letter.lowercased()
+                } else {
+                    // No option starts with it (a Cyrillic letter on Latin options): not taken,
+                    // said as such, not as "now Refuse" with nothing changed (a walk).
+                    return false
                 }
             default: return false
             }

@@ -39,7 +39,8 @@ enum FormKeys {
     /// method unseen (the walk of issue 22); each letter now says what it chose.
     static func choiceStatus(_ form: Form, after key: Key) -> [Command] {
         let field = form.focusedField
-        if let refused = notTaken(form, key) { return refused }
+        // A date field takes a key it filters out (the key was not refused by the form).
+        if case .date = field.kind, let refused = notTaken(form, key) { return refused }
         if field.takesText, field.editor.refusedForLength {
             return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is full (\(field.editor.maximumLength) characters): nothing more is taken.", .warning)]
         }
@@ -55,9 +56,12 @@ enum FormKeys {
     /// vanished); nil for any other key or field. Whether the field let the key in or not.
     static func notTaken(_ form: Form, _ key: Key) -> [Command]? {
         let field = form.focusedField
-        if case .choice = field.kind, let character = key.typedCharacter, !(character.isLetter || character.isNumber) {
+        if case .choice = field.kind, let character = key.typedCharacter {
+            let label = field.label.trimmingCharacters(in: .whitespaces)
+            // A letter or digit not taken is one no option starts with.
+            if character.isLetter || character.isNumber { return [.status("\(label): no option starts with \"\(character)\" (Left/Right, or its first letters).", .warning)] }
             let shown = character == " " ? "Space" : "\"\(character)\""
-            return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a choice (Left/Right or its first letters): \(shown) is not taken.", .warning)]
+            return [.status("\(label) is a choice (Left/Right or its first letters): \(shown) is not taken.", .warning)]
         }
         guard case .date = field.kind, let character = key.typedCharacter, !(character.isNumber || character == "-") else { return nil }
         return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is a date, YYYY-MM-DD: \"\(character)\" is not taken.", .warning)]

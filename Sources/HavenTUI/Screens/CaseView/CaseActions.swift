@@ -225,7 +225,12 @@ enum CaseActions {
         return PickScreen(title: "Move", heading: "Move \(stored.record.id) on from \(stored.record.stage.title)",
                    items: withdrawal(stored, context: context) + moves(for: stored.record, role: context.role).map { name in
                        let to = Workflow.transition(named: name)?.to
-                       return PickScreen.Item(name.title, "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage && $0 != .closed } == true ? notHeld : "")) { now in
+                       // Refused as it stands, said where it is chosen (a walk typed a reason first).
+                       let refused = name == .reopenAllocation ? Workflow.reopenRefusal(stored.record) : nil
+                       let detail = refused.map { "not now: \($0)" }
+                           ?? "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage && $0 != .closed } == true ? notHeld : "")
+                       return PickScreen.Item(name.title, detail) { now in
+                           if let refused { return [.status(refused, .warning)] }
                            if name == .close { return [.push(closeCase(stored, context: context))] }
                            if name == .reopenAllocation { return [.push(RelocationActions.reopenAllocation(stored, context: context))] }
                            if name == .undoArrival { return [.push(RelocationActions.undoArrival(stored, context: context))] }

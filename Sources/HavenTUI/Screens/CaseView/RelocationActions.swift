@@ -74,7 +74,7 @@ enum RelocationActions {
         }
         // The travel, with what it was (a walk saw "travel notes" cleared, not which): kept as a note.
         if let travel = Workflow.clearedTravel(record) {
-            sections.append(Form.Section(title: "Travel cleared, kept as a note: \(travel)", fields: []))
+            sections.append(Form.Section(title: "Travel cleared, kept as a note", fields: [], text: [travel]))
         }
         // Linked relatives placed somewhere rank it with them by family unity (wherever that is).
         let relatives = record.family.compactMap(\.linkedCase).map(\.rawValue)
