@@ -382,7 +382,7 @@ final class MyWorkCornerTests: XCTestCase {
         var cases = [late, later, onTime].map { CaseSummary(record: $0, version: CaseVersion(1)) }
         let targets = StageTargets(days: [.intake: 7])
         let anna = MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets)
-        XCTAssertEqual(anna.map(\.text), ["2 of your cases are overdue (up to 13 days)"])
+        XCTAssertEqual(anna.map(\.text), ["2 of your cases are overdue (up to 13 days late)"])
         // A job follow-up past its grace days is overdue work too, as the queue's ! and `o` have
         // it (the line counted the stage alone, and the queue it opened listed one more).
         var followUpLate = cases[2]
@@ -393,7 +393,7 @@ final class MyWorkCornerTests: XCTestCase {
         XCTAssertEqual(targets.daysLate(followUpLate, on: Fixtures.today), 40 - FollowUp.graceDays, "past its grace")
         cases.append(followUpLate)
         XCTAssertTrue(MyWork.items(for: "anna.k", role: .caseworker, cases: cases, now: now, clock: .utc, targets: targets)
-            .contains { $0.text == "3 of your cases are overdue (up to \(40 - FollowUp.graceDays) days)" })
+            .contains { $0.text == "3 of your cases are overdue (up to \(40 - FollowUp.graceDays) days late)" })
         // A late follow-up alone is its own line, not said again as an overdue case.
         XCTAssertFalse(MyWork.items(for: "anna.k", role: .caseworker, cases: [followUpLate], now: now, clock: .utc, targets: targets)
             .contains { $0.reason == .overdue })

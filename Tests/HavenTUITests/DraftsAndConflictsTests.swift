@@ -278,6 +278,19 @@ final class DraftsAndConflictsTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.relocation.travelNotes, "Через Варшаву")
     }
 
+    /// A note that is full says so at the next character (a review: cut short unsaid).
+    func testAFullNoteSaysSo() throws {
+        let store = try CaseLifeScreensTests.store()
+        var app = app(store)
+        openCase(&app)
+        app.press([.character("n")])
+        app.type(String(repeating: "а", count: 2000))
+        XCTAssertNotEqual(app.status?.kind, .warning)
+        app.type("б")
+        XCTAssertEqual(app.status?.text, "The note is full (2000 characters): nothing more is taken.")
+        XCTAssertEqual((app.topScreen as? CaseViewScreen)?.note?.text.count, 2000)
+    }
+
     /// A note being written and a case's person edit are kept too; Ctrl-C with typing asks.
     func testANoteIsKeptAndCtrlCAsksFirst() throws {
         let store = try CaseLifeScreensTests.store()

@@ -208,7 +208,7 @@ final class MyWorkScreenTests: XCTestCase {
         let store = try fixture.makeStore()
         var anna = session("anna.k", store, Clock())
         for _ in 0..<9 where (anna.topScreen as? MyWorkScreen)?.item?.reason != .overdue { anna.press([.down]) }
-        XCTAssertEqual((anna.topScreen as? MyWorkScreen)?.item?.text, "1 of your cases is overdue (up to 10 days)", text(anna))
+        XCTAssertEqual((anna.topScreen as? MyWorkScreen)?.item?.text, "1 of your cases is overdue (up to 10 days late)", text(anna))
         anna.press([.enter])
         let queue = try XCTUnwrap(anna.topScreen as? QueueScreen, text(anna))
         XCTAssertTrue(queue.onlyMine && queue.onlyOverdue)

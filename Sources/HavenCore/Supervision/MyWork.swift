@@ -38,11 +38,11 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
         case appointments(CaseID, appointment: Int)
         case notes(CaseID)
         case approvals
-        /// This person's own cases past their stage target (a caseworker's queue, narrowed).
+        /// This person's own overdue cases (`StageTargets.daysLate`; a caseworker's queue, narrowed).
         case overdueCases
         /// This person's own cases in a stage (a caseworker's queue, narrowed to it).
         case ownCases(CaseStage)
-        /// A caseworker's cases past their stage target (the queue narrowed to them and late):
+        /// A caseworker's overdue cases (the queue narrowed to them and late):
         /// a supervisor's overdue line, which opened the workload before, whose Enter listed all
         /// of that caseworker's cases (a walk).
         case lateCases(of: UserName)
@@ -128,7 +128,7 @@ public enum MyWork {
         var items: [WorkItem] = []
         var approvals: [(at: Timestamp, id: CaseID, kind: ApprovalKind, by: UserName)] = []
         var overdue: [UserName: (count: Int, oldest: Int)] = [:]
-        /// A caseworker's own cases past their stage target: one line (a supervisor has the team's).
+        /// A caseworker's own overdue cases: one line (a supervisor has the team's).
         var ownOverdue: (count: Int, oldest: Int) = (0, 0)
         /// Whether one of them is past its stage's target: a late follow-up alone has its own
         /// line, and is not said twice.
@@ -323,12 +323,12 @@ public enum MyWork {
             if ownOverdue.count > 0, ownPastTarget {
                 let (count, oldest) = ownOverdue
                 add(WorkItem(id: "own-overdue:\(count)", reason: .overdue, caseID: nil,
-                             text: "\(count) of your cases \(count == 1 ? "is" : "are") overdue (up to \(oldest) days)",
+                             text: "\(count) of your cases \(count == 1 ? "is" : "are") overdue (up to \(oldest) days late)",
                              when: Timestamp(secondsSinceEpoch: -Int64(oldest) * 86_400), place: .overdueCases))
             }
             for (assignee, figures) in overdue {
                 add(WorkItem(id: "overdue:\(assignee):\(figures.count)", reason: .overdue, caseID: nil,
-                             text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") overdue (up to \(figures.oldest) days)",
+                             text: "\(assignee): \(figures.count) case\(figures.count == 1 ? "" : "s") overdue (up to \(figures.oldest) days late)",
                              when: Timestamp(secondsSinceEpoch: -Int64(figures.oldest) * 86_400), place: .lateCases(of: assignee)))
             }
             return items.sorted { ($0.reason, $0.when, $0.id) < ($1.reason, $1.when, $1.id) }

@@ -67,7 +67,7 @@ public struct QuotaUse: Hashable, Sendable {
     public var fraction: Double { country.quota == 0 ? 0 : Double(used) / Double(country.quota) }
 }
 
-/// One stage of the pipeline: how many cases, how many past the stage's target, the median
+/// One stage of the pipeline: how many cases, how many overdue (`StageTargets.daysLate`), the median
 /// and longest time in it.
 public struct StageLine: Hashable, Sendable {
     public var stage: CaseStage

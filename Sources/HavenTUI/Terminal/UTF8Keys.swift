@@ -33,7 +33,13 @@ public struct UTF8Keys: Sendable {
             bytes = [byte]
             return .pending
         }
-        guard byte & 0xC0 == 0x80 else { return drop() }
+        guard byte & 0xC0 == 0x80 else {
+            // Cut short by the first byte of another character: the bytes so far go, and that
+            // one starts afresh (a stray byte before "Д" lost the "Д" too: a review).
+            bytes = []
+            if case .pending = take(byte) {}
+            return .invalid
+        }
         bytes.append(byte)
         guard bytes.count == expected else { return .pending }
         defer { bytes = [] }
