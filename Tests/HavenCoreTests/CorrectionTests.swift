@@ -50,7 +50,7 @@ final class CorrectionTests: XCTestCase {
         let seconds = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + 20)
         let reworded = try Workflow.amendDecision(.grant, reasons: "Credible; the debrief agrees.", on: record, by: anna, at: seconds)
         XCTAssertThrowsError(try Workflow.approveDecision(on: reworded, seen: seen, by: Fixtures.maria, at: seconds)) { error in
-            XCTAssertEqual("\(error)", "Nothing saved: anna.k's proposal to grant was amended since; look at it again.")
+            XCTAssertEqual("\(error)", "Nothing saved: anna.k's proposal to grant was amended since; look again.")
         }
         var other = record
         other.assignedTo = "oleh.m"
