@@ -142,14 +142,20 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 1 (+1 yours) · 1 marked")
     }
 
-    /// From a walk (high): a mark is on the proposal as marked, not on the case. The caseworker
-    /// amends a marked grant's reasons: it is unmarked, said; A approves only the other. One
-    /// changed after the last look is approved against what was marked, so the store refuses it.
-    func testAMarkIsOnTheProposalAsMarkedNotOnTheCase() throws {
+    /// The store with anna.k's grant (HV-000001) and oleh.m's (HV-000004) waiting, and those two.
+    func storeWithTwoGrants() throws -> (InMemoryCaseStore, oleh: Actor, anna: Actor) {
         let store = try makeStore()
         let oleh = Actor(user: "oleh.m", role: .caseworker), anna = Actor(user: "anna.k", role: .caseworker)
         _ = try store.save(try proposedGrant(4, defector("Петров", "Иван", "Petrov"), by: oleh, registered: Self.tick, at: Self.tick),
                            basedOn: nil, by: oleh, at: Self.tick)
+        return (store, oleh, anna)
+    }
+
+    /// From a walk (high): a mark is on the proposal as marked, not on the case. The caseworker
+    /// amends a marked grant's reasons: it is unmarked, said; A approves only the other. One
+    /// changed after the last look is approved against what was marked, so the store refuses it.
+    func testAMarkIsOnTheProposalAsMarkedNotOnTheCase() throws {
+        let (store, oleh, anna) = try storeWithTwoGrants()
         var app = app("maria.s", store)
         app.press([.character("3"), .character("v"), .character("v")])
         XCTAssertEqual((app.topScreen as? ApprovalsScreen)?.marked, [CaseID(number: 1), CaseID(number: 4)])
@@ -185,10 +191,7 @@ final class SupervisorScreensTests: XCTestCase {
     /// Marks taken off one change after another while a case is read on top are said together
     /// over the list on coming back (a walk heard of the last alone, and a review of none).
     func testMarksTakenOffWhileACaseIsReadAreSaidTogetherOnComingBack() throws {
-        let store = try makeStore()
-        let oleh = Actor(user: "oleh.m", role: .caseworker), anna = Actor(user: "anna.k", role: .caseworker)
-        _ = try store.save(try proposedGrant(4, defector("Петров", "Иван", "Petrov"), by: oleh, registered: Self.tick, at: Self.tick),
-                           basedOn: nil, by: oleh, at: Self.tick)
+        let (store, oleh, anna) = try storeWithTwoGrants()
         var app = app("maria.s", store)
         app.press([.character("3"), .character("v"), .character("v"), .home, .enter])
         XCTAssertEqual(app.topScreen.title, "HV-000001", app.lines.joined(separator: "\n"))

@@ -51,14 +51,7 @@ extension Workflow {
     /// reviewer who saw the old proposal cannot approve the new one unread.
     public static func amendDecision(_ outcome: DecisionOutcome, reasons: String, on record: Case, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
-        try Capability.proposeDecision.require(actor)
-        try requireAssignment(record, actor)
-        guard record.stage == .decision, var proposal = record.decision, proposal.isAwaitingReview else {
-            throw issue("reasons", "There is no proposed decision awaiting review to amend.")
-        }
-        guard proposal.proposedBy == actor.user else {
-            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they can amend it (a supervisor returns it with a comment).")
-        }
+        var proposal = try ownWaitingDecision(record, actor, "amend")
         guard !reasons.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw issue("reasons", "Give the reasons.") }
         if let conflict = screeningConflict(outcome, record) { throw issue("outcome", conflict) }
         proposal.outcome = outcome
@@ -73,17 +66,24 @@ extension Workflow {
     /// wrong case: a walk could only amend one): the case stays in Decision with none proposed,
     /// and the audit trail keeps what was proposed.
     public static func withdrawDecision(on record: Case, by actor: Actor, at time: Timestamp) throws(WorkflowError) -> Case {
-        try Capability.proposeDecision.require(actor)
-        try requireAssignment(record, actor)
-        guard record.stage == .decision, let proposal = record.decision, proposal.isAwaitingReview else {
-            throw issue("reasons", "No proposed decision waits for review to withdraw: reviewed meanwhile?")
-        }
-        guard proposal.proposedBy == actor.user else {
-            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they can withdraw it (a supervisor returns it).")
-        }
+        _ = try ownWaitingDecision(record, actor, "withdraw")
         var next = record
         next.decision = nil
         return next
+    }
+
+    /// The proposed decision waiting for review that `actor` proposed and may `act` on (amend,
+    /// withdraw): the one check both make.
+    static func ownWaitingDecision(_ record: Case, _ actor: Actor, _ act: String) throws(WorkflowError) -> DecisionProposal {
+        try Capability.proposeDecision.require(actor)
+        try requireAssignment(record, actor)
+        guard record.stage == .decision, let proposal = record.decision, proposal.isAwaitingReview else {
+            throw issue("reasons", "There is no proposed decision awaiting review to \(act).")
+        }
+        guard proposal.proposedBy == actor.user else {
+            throw issue("reasons", "\(proposal.proposedBy) proposed this; only they can \(act) it (a supervisor returns it with a comment).")
+        }
+        return proposal
     }
 
     /// Sets the hours attended in a course (its latest place) to the corrected total.
