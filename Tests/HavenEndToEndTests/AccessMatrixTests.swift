@@ -18,6 +18,7 @@ final class AccessMatrixTests: XCTestCase {
     ]
     var scratch: URL!
     var store: String { scratch.appendingPathComponent("store").path }
+    var outputs: URL { scratch.appendingPathComponent("outputs") }
 
     override func setUpWithError() throws {
         guard getuid() == 0 else { throw XCTSkip("The access matrix creates OS accounts with useradd, so it runs only as root.") }
@@ -26,6 +27,9 @@ final class AccessMatrixTests: XCTestCase {
         }
         scratch = URL(fileURLWithPath: "/tmp").appendingPathComponent("haven-access-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        // Where the accounts write their exports: sticky and open to all, as /tmp is, but removed with the test.
+        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        chmod(outputs.path, 0o1777)
         if getgrnam(Self.group) == nil { _ = try run(["/usr/sbin/groupadd", Self.group]) }
         for account in Self.accounts where getpwnam(account.name) == nil {
             _ = try run(["/usr/sbin/useradd", "--no-create-home", "--shell", "/bin/sh"] + (account.inGroup ? ["-G", Self.group] : []) + [account.name])
@@ -39,7 +43,7 @@ final class AccessMatrixTests: XCTestCase {
     }
 
     func run(_ command: [String]) throws -> (status: Int32, output: String) {
-        try ChildProcess.run(command, outputPath: "/tmp/haven-access-\(UUID().uuidString).out")
+        try ChildProcess.run(command, outputPath: scratch.appendingPathComponent("\(UUID().uuidString).out").path)
     }
 
     @discardableResult
@@ -68,7 +72,7 @@ final class AccessMatrixTests: XCTestCase {
         XCTAssertEqual(try haven(["import", try importFile(from: 1, count: 20)]).status, 0)
         var matrix: [String] = []
         for (index, account) in Self.accounts.enumerated() {
-            let out = "/tmp/haven-access-\(UUID().uuidString)"
+            let out = outputs.appendingPathComponent(UUID().uuidString).path
             // Each command, with the capability HavenCore says it needs.
             let commands: [(arguments: [String], capability: Capability, writes: Bool)] = [
                 (["stats"], .viewCases, false),

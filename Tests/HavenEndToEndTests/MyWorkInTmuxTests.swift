@@ -71,7 +71,7 @@ final class AppointmentsInTmuxTests: XCTestCase {
         booking.waitFor(text: "\(tomorrow) 10:00  Screening interview")
         try booking.quit()
         XCTAssertEqual(booking.exitStatus(), 0)
-        let calendar = try runHaven(["calendar", "--store", store, "--days", "3"], in: URL(fileURLWithPath: NSTemporaryDirectory()))
+        let calendar = try runHaven(["calendar", "--store", store, "--days", "3"], in: URL(fileURLWithPath: store).deletingLastPathComponent())
         XCTAssertEqual(calendar.status, 0, calendar.output)
         XCTAssertTrue(calendar.output.contains("SUMMARY:Interview\\, HV-000002"), calendar.output)
         XCTAssertFalse(calendar.output.contains("Комната"), "no place in the calendar")

@@ -14,7 +14,7 @@ final class SuspendInTmuxTests: XCTestCase {
             try? FileManager.default.removeItem(at: scratch)
         }
         let store = scratch.appendingPathComponent("store").path
-        let shell = "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HAVEN_START=home HOME=\(scratch.path) bash --norc --noprofile -i"
+        let shell = "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HAVEN_START=home HOME=\(scratch.path) HISTFILE=/dev/null bash --norc --noprofile -i"
         try tmux(socket, scratch, ["-f", "/dev/null", "new-session", "-d", "-s", "z", "-x", "80", "-y", "24", shell])
         try tmux(socket, scratch, ["send-keys", "-t", "z", "\(HavenBinary.url.path) demo --cases 20 --store \(store)", "Enter"])
         try waitFor(socket, scratch, "Cases by stage")

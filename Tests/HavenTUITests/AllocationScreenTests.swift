@@ -124,7 +124,7 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(maria.isWorking)
         let progress = runJob(&maria)
         XCTAssertFalse(progress.contains { $0.contains("recent grants") }, "\(progress)")
-        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 for another supervis…")
+        XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 for another … Ctrl-P")
         let proposal = try XCTUnwrap(store.load(CaseID(number: 1)).record.allocation)
         XCTAssertEqual(proposal.batch, "batch of 60: optimal")
     }
@@ -151,8 +151,8 @@ final class AllocationScreenTests: XCTestCase {
         XCTAssertTrue(progress.contains { $0.contains("Batch allocation: saving proposals") && $0.contains("/60 · Esc stops") }, "\(progress)")
         let screen = maria.lines
         // No case here has a decision: nothing to forecast from, and the line says so beside
-        // the score (the reason, at its end, is cut at 80 columns; wider, it is whole).
-        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 for another supervis…")
+        // the score (the reason, at its end, is cut at 80 columns, saying Ctrl-P reads it whole).
+        XCTAssertEqual(screen[22], " Placed 60 of 60 · score 960 · no look-ahead, optimal · 60 for another … Ctrl-P")
         XCTAssertTrue(maria.status?.text.hasSuffix(" · no look-ahead: 0 granted in 26 weeks, 30 needed") ?? false, maria.status?.text ?? "")
         // maria ran it: the proposals are hers, for another supervisor (four eyes).
         XCTAssertTrue(screen[1].contains("0 waiting · 0 to approve (+60 yours) · 20 of 80 places free"), screen[1])

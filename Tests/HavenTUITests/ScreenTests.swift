@@ -132,7 +132,12 @@ final class ScreenTests: XCTestCase {
         // whole (wrapped under itself where it is long), nothing cut.
         let home = HomeScreen(cases: nil)
         XCTAssertFalse(help.joined().contains("…"), help.joined(separator: "\n"))
-        let joined = help.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        // The rest, one page down.
+        _ = press([.pageDown], &app)
+        let rest = render(app, 80, 24).lines
+        XCTAssertFalse(rest.joined().contains("…"), rest.joined(separator: "\n"))
+        _ = press([.home], &app)
+        let joined = (help.dropLast(2) + rest.dropFirst(2).dropLast(2)).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
             .replacingOccurrences(of: #" {2,}"#, with: " ", options: .regularExpression)
         let entries = home.keyTable.bindings.map { ($0.keys, $0.help) } + HavenApp.globalKeys.bindings.map { ($0.keys, $0.help) }
         for (keys, text) in entries {
@@ -184,7 +189,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(lines[9], "                           more below ↓")
         _ = press([.end], &app, size: size)
         lines = render(app, 40, 12).lines
-        XCTAssertEqual(lines[8], "                 noise)", "the last line of the last entry, whole")
+        XCTAssertEqual(lines[8], "                 messages before it", "the last line of the last entry, whole")
         XCTAssertFalse(lines.contains { $0.contains("more below") }, "nothing more below the last page")
         _ = press([.home], &app, size: size)
         XCTAssertEqual(render(app, 40, 12).lines[1], " Keys on the Home screen")

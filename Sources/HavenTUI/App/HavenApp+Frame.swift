@@ -33,6 +33,9 @@ extension HavenApp {
         }
     }
 
+    /// Ends a status line cut at the terminal's width: the key that reads it whole.
+    static let wholeHint = " Ctrl-P"
+
     func renderStatus(into canvas: inout Canvas, area: Rect) {
         guard let status else {
             canvas.put(" \(context.storeDescription)", x: area.x, y: area.y, width: area.width, style: .muted)
@@ -43,7 +46,10 @@ extension HavenApp {
         case .warning: .warning
         case .error: .error
         }
-        canvas.put(" \(status.text) ", x: area.x, y: area.y, width: area.width, style: style)
+        // A message too long for the line says where to read it whole.
+        let text = DisplayWidth.of(status.text) + 2 <= area.width || area.width < 30 ? status.text
+            : DisplayWidth.truncate(status.text, to: area.width - 2 - DisplayWidth.of(Self.wholeHint)) + Self.wholeHint
+        canvas.put(" \(text) ", x: area.x, y: area.y, width: area.width, style: style)
     }
 
     /// The bottom bar: the global help key first, then the screen's labelled keys, then back

@@ -13,6 +13,7 @@ public struct HavenApp {
         KeyBinding([.control("c")], .quit, help: "Quit Haven from anywhere (asks first if something typed is unsaved)"),
         KeyBinding([.control("z")], .suspend, help: "Suspend Haven to the shell; fg brings it back"),
         KeyBinding([.control("l")], .repaint, help: "Repaint the whole screen (after line noise)"),
+        KeyBinding([.control("p")], .messages, help: "Read the status line whole, with the messages before it"),
     ])
 
     /// The smallest terminal the frame itself can use: title, one body row, status, key bar.
@@ -20,7 +21,11 @@ public struct HavenApp {
 
     var stack: ScreenStack
     public var screens: [any Screen] { stack.screens }
-    public internal(set) var status: (text: String, kind: StatusKind)?
+    public internal(set) var status: (text: String, kind: StatusKind)? {
+        didSet { if let status, job == nil { messages.record(status.text, kind: status.kind, at: session.now) } }
+    }
+    /// What the status line said this session, to read back whole (Ctrl-P).
+    public internal(set) var messages = StatusMessages()
     public let context: SessionContext
     /// The store, the clock, undo and the duplicate index: what store tasks run against.
     let session: SessionServices
@@ -40,7 +45,10 @@ public struct HavenApp {
         self.context = context
         session = SessionServices(context: context, store: store)
         session.beginSession()
-        if let warning = context.startupWarning { status = (warning, .warning) }
+        if let warning = context.startupWarning {
+            status = (warning, .warning)
+            messages.record(warning, kind: .warning, at: session.now)
+        }
         let root = stack.top.id
         _ = started(root)
         if let first { _ = open(first) }
@@ -115,6 +123,9 @@ public struct HavenApp {
         case .quit: return unsavedWork.isEmpty ? .quit : askToQuit()
         case .repaint: return .repaint
         case .suspend: return .suspend
+        case .messages:
+            guard !tooSmall else { return nil }
+            return perform([.push(messages.screen())], for: top)
         }
     }
 
@@ -244,6 +255,8 @@ public struct HavenApp {
     mutating func closeCasesRestrictedAway(_ summaries: [CaseSummary]) {
         guard let closing = session.closedToReader(stack.entries.dropFirst().map { ($0.id, $0.screen) }, summaries: summaries) else { return }
         for id in closing.screens { stack.remove(id) }
+        // What was said about those cases is no longer the reader's to read back.
+        messages = StatusMessages()
         if let page = closing.page { _ = stack.push(page) }
         status = (closing.notice, .warning)
     }

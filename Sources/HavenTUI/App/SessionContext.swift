@@ -2,7 +2,7 @@ import HavenCore
 
 /// The actions every screen shares (tig's generic map), looked up after the screen's own.
 public enum GlobalAction: Sendable {
-    case help, back, quit, repaint, suspend
+    case help, back, quit, repaint, suspend, messages
 }
 
 /// What the run loop should do after the app has taken an event.

@@ -1,0 +1,87 @@
+import HavenCore
+@testable import HavenTUI
+import XCTest
+
+/// A status line cut at the terminal's width says so, and Ctrl-P reads it whole, with the
+/// messages before it, from any screen, a form being typed in included (a walk: at 60 columns
+/// no key read a long status line whole).
+final class StatusMessagesTests: XCTestCase {
+    func app() -> HavenApp {
+        var app = HavenApp(root: HomeScreen(cases: ScreenTests.summaries(), context: ScreenTests.context), context: ScreenTests.context,
+                           store: InMemoryCaseStore())
+        let form = FormScreen(title: "Where", heading: "Where",
+                              form: Form(sections: [Form.Section(title: "Service", fields: [FormField("where", "Where", .text(maximumLength: 80))])])) { _, _ in .problems([]) }
+        _ = app.perform([.push(form)])
+        return app
+    }
+
+    func lines(_ app: HavenApp, _ width: Int, _ height: Int) -> [String] {
+        var canvas = Canvas(size: Size(width: width, height: height))
+        app.render(into: &canvas)
+        return canvas.lines
+    }
+
+    func testACutStatusLineSaysWhereToReadItWholeAndCtrlPReadsIt() {
+        var app = app()
+        app.type("Харьков")
+        let long = "Not saved: maria.s changed HV-000002 Щербаков Владимир at 2026-11-24 10:15 UTC; Ctrl-R reloads, your typing is kept."
+        _ = app.perform([.status("Saved HV-000001.", .info)])
+        _ = app.perform([.status(long, .error)])
+        let small = Size(width: 60, height: 16)
+        let status = lines(app, 60, 16)[14]
+        XCTAssertTrue(status.hasSuffix("Щербаков Влад… Ctrl-P"), status)
+        XCTAssertLessThanOrEqual(DisplayWidth.of(status), 60)
+        XCTAssertEqual(lines(app, 200, 24)[22].trimmingCharacters(in: .whitespaces), long, "whole where it fits, no hint")
+
+        _ = app.handle(.control("p"), terminalSize: small)
+        XCTAssertEqual(app.topScreen.title, "Messages")
+        let page = lines(app, 60, 16)
+        XCTAssertTrue(page[1].contains("Messages · 2 this session, newest first"), page.joined(separator: "\n"))
+        let shown = page.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(shown.contains("✗ Not saved: maria.s changed HV-000002 Щербаков"), shown)
+        XCTAssertTrue(shown.contains("your typing is kept."), "read to its end, wrapped: \(shown)")
+        XCTAssertLessThan(shown.range(of: "Not saved")!.lowerBound, shown.range(of: "Saved HV-000001.")!.lowerBound, "newest first")
+
+        _ = app.handle(.escape, terminalSize: small)
+        XCTAssertEqual(app.topScreen.title, "Where", "back to the form")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("where"), "Харьков", "the typing is as it was")
+    }
+
+    func testTheSameMessageInARowIsCountedAndTheOldestGo() {
+        var messages = StatusMessages()
+        let at = Timestamp(date: CalendarDate(year: 2026, month: 11, day: 24)!, hour: 9, minute: 5, second: 7)
+        messages.record("Saved.", kind: .info, at: at)
+        messages.record("Saved.", kind: .info, at: at)
+        messages.record("Saved.", kind: .warning, at: at)
+        XCTAssertEqual(messages.entries.map(\.times), [2, 1])
+        let page = messages.screen()
+        XCTAssertEqual(page.paragraphs, ["09:05:07  ! Saved.", "09:05:07  Saved. (×2)"])
+        for index in 0..<(StatusMessages.limit + 5) { messages.record("m\(index)", kind: .info, at: at) }
+        XCTAssertEqual(messages.entries.count, StatusMessages.limit)
+        XCTAssertEqual(messages.entries.first?.text, "m5")
+        XCTAssertEqual(StatusMessages().screen().heading, "Messages · none yet this session")
+    }
+
+    /// A long job's progress is not kept line by line; how it ended is.
+    func testAJobsProgressIsNotKept() {
+        var app = app()
+        app.job = CountingJob()
+        app.work()
+        app.work()
+        XCTAssertTrue(app.status?.text.contains("Counting") ?? false)
+        XCTAssertEqual(app.messages.entries.map(\.text), [])
+        app.work()
+        XCTAssertEqual(app.messages.entries.map(\.text), ["Counted 2."])
+    }
+}
+
+/// Two slices of work, then done.
+struct CountingJob: BackgroundJob {
+    var done = 0
+    let title = "Counting"
+    mutating func step(store: any CaseStore, context: SessionContext, now: Timestamp) -> JobStep {
+        guard done < 2 else { return .finished(message: "Counted 2.", failed: false) }
+        done += 1
+        return .working(phase: "counting", done: done, total: 2)
+    }
+}
