@@ -85,3 +85,22 @@ struct CountingJob: BackgroundJob {
         return .working(phase: "counting", done: done, total: 2)
     }
 }
+
+extension StatusMessagesTests {
+    /// A y/n question cut at 60 columns is read whole with Ctrl-P, and is asked again, said
+    /// whole on the line, when Messages closes: y still answers it, seen (help waits instead).
+    func testAQuestionReadWholeIsStillAskedAfter() {
+        var app = HavenApp(root: HomeScreen(cases: ScreenTests.summaries(), context: ScreenTests.context), context: ScreenTests.context,
+                           store: InMemoryCaseStore())
+        let question = "Propose for all 60 waiting? y, l: no look-ahead, n · for another's approval"
+        _ = app.perform([.status(question, .warning)])
+        let small = Size(width: 60, height: 16)
+        _ = app.handle(.control("p"), terminalSize: small)
+        XCTAssertEqual(app.topScreen.title, "Messages")
+        _ = app.handle(.down, terminalSize: small)
+        _ = app.handle(.escape, terminalSize: small)
+        XCTAssertEqual(app.topScreen.title, "Home")
+        XCTAssertEqual(app.status?.text, question, "said again on coming back")
+        XCTAssertEqual(app.messages.entries.map(\.times), [1], "not counted twice")
+    }
+}

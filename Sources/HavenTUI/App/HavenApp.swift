@@ -22,10 +22,14 @@ public struct HavenApp {
     var stack: ScreenStack
     public var screens: [any Screen] { stack.screens }
     public internal(set) var status: (text: String, kind: StatusKind)? {
-        didSet { if let status, job == nil { messages.record(status.text, kind: status.kind, at: session.now) } }
+        didSet { if let status, job == nil, !sayingAgain { messages.record(status.text, kind: status.kind, at: session.now) } }
     }
     /// What the status line said this session, to read back whole (Ctrl-P).
     public internal(set) var messages = StatusMessages()
+    /// Set while a message is put back on the status line, not said anew.
+    var sayingAgain = false
+    /// The Messages page on top, and what the status line said when it opened.
+    var openedMessages: (id: ScreenStack.ID, said: (text: String, kind: StatusKind)?)?
     public let context: SessionContext
     /// The store, the clock, undo and the duplicate index: what store tasks run against.
     let session: SessionServices
@@ -113,19 +117,32 @@ public struct HavenApp {
         // A y/n question is answered first: Ctrl-L repaints with it still said, and help
         // waits (from the review: either hid it while y still answered it).
         if topScreen.asksYesOrNo, global == .repaint || global == .help { return global == .repaint ? .repaint : .redraw }
+        let said = status
         status = nil
         switch global {
         case .help:
             guard !tooSmall else { return nil }
             let sections = [topScreen.helpSection] + topScreen.moreHelp + [Self.globalKeys.helpSection(title: "Keys everywhere")]
             return perform([.push(HelpScreen(sections: sections))], for: top)
-        case .back: return perform([.back], for: top)
+        case .back:
+            let result = perform([.back], for: top)
+            // Closing Messages says again what the line said when it opened: a y/n question
+            // read whole there still waits for its answer.
+            if let opened = openedMessages, opened.id == top {
+                openedMessages = nil
+                sayingAgain = true
+                status = opened.said
+                sayingAgain = false
+            }
+            return result
         case .quit: return unsavedWork.isEmpty ? .quit : askToQuit()
         case .repaint: return .repaint
         case .suspend: return .suspend
         case .messages:
             guard !tooSmall else { return nil }
-            return perform([.push(messages.screen())], for: top)
+            let result = perform([.push(messages.screen())], for: top)
+            openedMessages = (stack.top.id, said)
+            return result
         }
     }
 
