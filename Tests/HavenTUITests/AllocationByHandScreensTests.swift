@@ -402,6 +402,12 @@ final class AllocationByHandScreensTests: XCTestCase {
         XCTAssertEqual(pieter.status?.text, "Put away the reason you typed? y puts it away, n keeps it.", "Ctrl-L repaints it")
         pieter.press([.character("n")])
         XCTAssertEqual((pieter.topScreen as? AllocationChoiceScreen)?.reason?.text, "Сестра жены в Утрехте", "kept, the stray key not typed")
+        // Full, it says so at the next character (a walk: it took no more, unsaid).
+        pieter.type(String(String(repeating: " и ещё", count: 400).prefix(2000 - "Сестра жены в Утрехте".count)))
+        XCTAssertNil(pieter.status)
+        pieter.type("!")
+        XCTAssertEqual(pieter.status?.text, "The reason is full (2000 characters): nothing more is taken.")
+        XCTAssertEqual((pieter.topScreen as? AllocationChoiceScreen)?.reason?.text.count, 2000)
         pieter.press([.escape, .character("y")])
         XCTAssertNil((pieter.topScreen as? AllocationChoiceScreen)?.reason)
         XCTAssertEqual(pieter.status?.text, "Nothing approved.")

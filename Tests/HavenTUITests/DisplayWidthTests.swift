@@ -114,3 +114,51 @@ final class TextFieldTests: XCTestCase {
         XCTAssertEqual(AsciiFallback.character(for: "中"), "?")
     }
 }
+
+extension DisplayWidthTests {
+    /// Wrapping keeps each line's width as words are added; the lines are those of measuring
+    /// every candidate line again (the way it was written first, kept here as the reference),
+    /// on random texts of Cyrillic, wide characters, runs of spaces and words longer than a line.
+    func testWrappingMatchesMeasuringEachLineAgain() {
+        func reference(_ text: String, to width: Int, indent: String) -> [String] {
+            guard width > DisplayWidth.of(indent) + 1, DisplayWidth.of(text) > width else { return [text] }
+            var lines: [String] = []
+            var line = ""
+            for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+                let candidate = line.isEmpty ? word : line + " " + word
+                if DisplayWidth.of(candidate) <= width {
+                    line = candidate
+                    continue
+                }
+                if !line.isEmpty { lines.append(line) }
+                var rest = indent + word
+                while DisplayWidth.of(rest) > width {
+                    let head = DisplayWidth.truncate(rest, to: width).dropLast()
+                    lines.append(String(head))
+                    rest = indent + rest.dropFirst(head.count)
+                }
+                line = rest
+            }
+            if !line.isEmpty { lines.append(line) }
+            return lines
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["Жуков", "Артём", "a", "слово", "東京", " ", "  ", "Щербаков-Владимирович-Длинная-Фамилия", "é", "—", "x"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: Bool.random(using: &generator) ? " " : "")
+            let indent = ["", "  ", "    "].randomElement(using: &generator)!
+            // Narrower, the reference never ends on a wide character (below).
+            let width = Int.random(in: (indent.count + 3)...40, using: &generator)
+            XCTAssertEqual(DisplayWidth.wrap(text, to: width, indent: indent), reference(text, to: width, indent: indent),
+                           "\(text) at \(width) with \(indent.count) of indent")
+        }
+    }
+
+    /// Where one column is left after the indent, a wide character is still taken (it looped).
+    func testWrappingAWideCharacterIntoOneColumnEnds() {
+        let lines = DisplayWidth.wrap("x 東京東京", to: 6, indent: "    ")
+        XCTAssertEqual(lines.joined().replacingOccurrences(of: " ", with: ""), "x東京東京", "nothing lost")
+        XCTAssertEqual(lines, ["x", "    東", "    京", "    東", "    京"])
+    }
+}

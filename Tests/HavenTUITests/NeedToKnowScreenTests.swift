@@ -152,3 +152,20 @@ final class NeedToKnowScreenTests: XCTestCase {
         XCTAssertEqual(auditor.topScreen.title, "Not your case")
     }
 }
+
+extension NeedToKnowScreenTests {
+    /// A full reason says so at the next character, as every form's field does (a walk: the
+    /// break-glass reason and the ranking's took no more, unsaid).
+    func testAFullReasonSaysSo() throws {
+        let store = try fixture.makeStore()
+        var oleh = fixture.app("oleh.m", store)
+        _ = oleh.perform([.openCase(CaseID(number: 1))])
+        oleh.type(String(repeating: "я", count: 500))
+        XCTAssertNil(oleh.status)
+        oleh.type("!")
+        XCTAssertEqual(oleh.status?.text, "The reason is full (500 characters): nothing more is taken.")
+        XCTAssertEqual((oleh.topScreen as? BreakGlassScreen)?.reason.text.count, 500)
+        oleh.press([.backspace])
+        XCTAssertNil(oleh.status, "room again: nothing said")
+    }
+}

@@ -65,23 +65,36 @@ public enum DisplayWidth {
     /// The text broken into lines of at most `width` columns, at spaces where it can be (a word
     /// longer than a line is cut); later lines start with `indent`.
     public static func wrap(_ text: String, to width: Int, indent: String = "") -> [String] {
-        guard width > of(indent) + 1, of(text) > width else { return [text] }
+        let indentWidth = of(indent)
+        guard width > indentWidth + 1, of(text) > width else { return [text] }
         var lines: [String] = []
         var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if of(candidate) <= width || line.isEmpty && of(word) <= width {
-                line = candidate
+        // The line's width, kept as words are added: measuring the line again for each word
+        // made a long reason cost a pass per word at every key (issue 22's keystroke path).
+        var lineWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let wordWidth = of(word)
+            let candidateWidth = line.isEmpty ? wordWidth : lineWidth + 1 + wordWidth
+            if candidateWidth <= width {
+                if !line.isEmpty { line.append(" ") }
+                line.append(contentsOf: word)
+                lineWidth = candidateWidth
                 continue
             }
             if !line.isEmpty { lines.append(line) }
             var rest = indent + word
-            while of(rest) > width {
-                let head = truncate(rest, to: width).dropLast()
+            var restWidth = indentWidth + wordWidth
+            while restWidth > width {
+                var head = truncate(rest, to: width).dropLast()
+                // A wide character where one column is left after the indent: taken anyway,
+                // over the width by a column, rather than never getting on (it looped).
+                if head.count <= indent.count { head = rest.prefix(indent.count + 1) }
                 lines.append(String(head))
                 rest = indent + rest.dropFirst(head.count)
+                restWidth = of(rest)
             }
             line = rest
+            lineWidth = restWidth
         }
         if !line.isEmpty { lines.append(line) }
         return lines

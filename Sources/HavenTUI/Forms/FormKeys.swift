@@ -41,9 +41,7 @@ enum FormKeys {
         let field = form.focusedField
         // A date field takes a key it filters out (the key was not refused by the form).
         if case .date = field.kind, let refused = notTaken(form, key) { return refused }
-        if field.takesText, field.editor.refusedForLength {
-            return [.status("\(field.label.trimmingCharacters(in: .whitespaces)) is full (\(field.editor.maximumLength) characters): nothing more is taken.", .warning)]
-        }
+        if field.takesText, field.editor.refusedForLength { return field.editor.said(as: field.label.trimmingCharacters(in: .whitespaces)) }
         // A letter or digit typed: what it picked (Space and punctuation are not taken by a
         // choice, and `notTaken` has said so above).
         guard !field.takesText, case .choice = field.kind, key.typedCharacter != nil else { return [] }

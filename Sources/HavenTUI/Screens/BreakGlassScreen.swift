@@ -54,7 +54,7 @@ public struct BreakGlassScreen: Screen {
     }
 
     public mutating func handleUnboundKey(_ key: Key) -> [Command]? {
-        reason.handle(key) ? [] : nil
+        reason.handle(key) ? reason.said(as: "The reason") : nil
     }
 
     /// The summary's lines: what lists already show, nothing more.

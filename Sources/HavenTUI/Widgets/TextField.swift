@@ -31,6 +31,12 @@ public struct TextField: Hashable, Sendable {
         KeyBinding([.control("u")], .clear, help: "Clear the field"),
     ])
 
+    /// What the last key came to for the person: "Reason is full (500 characters): …" when
+    /// it was a character the full field did not take, else nothing said.
+    public func said(as name: String) -> [Command] {
+        refusedForLength ? [.status("\(name) is full (\(maximumLength) characters): nothing more is taken.", .warning)] : []
+    }
+
     /// Applies an editing key; returns false for keys a text field does not take.
     public mutating func handle(_ key: Key) -> Bool {
         var characters = Array(text)

@@ -21,6 +21,9 @@ extension AllocationChoiceScreen {
             }
         }
         if let unity = option.familyUnity { lines.append(unity) }
-        return lines.flatMap { DisplayWidth.wrap($0, to: width - 2, indent: "  ") }
+        // No more is wrapped than the lines shown can hold: a long reason, shown in the runner-up
+        // line as it is typed, was wrapped whole at every key (a test typing 2,000 characters).
+        let shown = max(1, width) * Self.detailHeight
+        return lines.flatMap { DisplayWidth.wrap(String($0.prefix(shown)), to: width - 2, indent: "  ") }
     }
 }

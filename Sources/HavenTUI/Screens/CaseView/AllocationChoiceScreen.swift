@@ -270,7 +270,7 @@ public struct AllocationChoiceScreen: Screen {
         guard !cancelAsked else { return key.typedCharacter != nil ? [] : nil }
         guard var field = reason, field.handle(key) else { return nil }
         reason = field
-        return []
+        return field.said(as: "The reason")
     }
 
     public mutating func storeDidChange(_ summaries: [CaseSummary]) -> [Command] {

@@ -326,8 +326,7 @@ public struct CaseViewScreen: Screen {
         }
         guard var field = note, field.handle(key) else { return nil }
         note = field
-        if field.refusedForLength { return [.status("The note is full (\(field.maximumLength) characters): nothing more is taken.", .warning)] }
-        return []
+        return field.said(as: "The note")
     }
 
     public mutating func receive(reply: StoreReply) -> [Command] {
