@@ -228,7 +228,8 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.integration.placements.first?.monthlyWage,
                        Money(minorUnits: 245_050, currency: "EUR"), app.lines.joined(separator: "\n"))
         app.press([.character("i")])
-        XCTAssertFalse((app.topScreen as? PickScreen)?.items.contains { $0.title == "Record a job" } ?? true, "one job at a time")
+        XCTAssertEqual((app.topScreen as? PickScreen)?.items.first { $0.title == "Record a job" }?.unavailable,
+                       "a job is open: its follow-ups are next", "one job at a time")
         try choose("Correct a job", &app)
         try choose("Spedition Müller", &app)
         XCTAssertEqual(app.topScreen.title, "Job")

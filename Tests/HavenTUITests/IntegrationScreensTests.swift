@@ -263,3 +263,31 @@ final class IntegrationScreensTests: XCTestCase {
         XCTAssertTrue(root.lines.contains { $0.contains("0–2 months") && $0.contains("1/2 50%") }, dashboard)
     }
 }
+
+extension IntegrationScreensTests {
+    /// Every step keeps its place as steps are recorded: one not possible yet is shown muted,
+    /// saying why, and choosing it says so and opens nothing (a walk: the items moved, so the
+    /// same keys chose another step).
+    func testTheMenusStepsKeepTheirPlaces() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openMenu(1, &anna)
+        let before = try XCTUnwrap(anna.topScreen as? PickScreen).items
+        XCTAssertEqual(before.prefix(9).map(\.title), ["Enrol in a course", "Record hours", "Leave a course", "Record an assessment", "Skills profile",
+                                                       "Openings for this case", "Application status", "Record a job", "Record a follow-up"])
+        XCTAssertEqual(before[1].unavailable, "enrolled in no course")
+        XCTAssertTrue(anna.lines.contains { $0.hasPrefix(" Record hours") && $0.contains("enrolled in no course") }, anna.lines.joined(separator: "\n"))
+        anna.press([.down, .enter])
+        XCTAssertEqual(anna.topScreen.title, "Integration", "nothing opened")
+        XCTAssertEqual(anna.status?.text, "Record hours: not now, enrolled in no course.")
+        anna.press([.home])
+        try choose("Enrol in a course", &anna)
+        anna.press([.enter, .escape, .escape])
+        openMenu(1, &anna)
+        let after = try XCTUnwrap(anna.topScreen as? PickScreen).items
+        XCTAssertEqual(after.prefix(9).map(\.title), before.prefix(9).map(\.title), "the same steps in the same places")
+        XCTAssertNil(after[1].unavailable, "hours can be recorded now")
+        anna.press([.down, .enter])
+        XCTAssertEqual(anna.topScreen.title, "Hours")
+    }
+}

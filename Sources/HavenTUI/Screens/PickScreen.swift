@@ -10,11 +10,23 @@ public struct PickScreen: Screen {
         public let title: String
         public let detail: String
         public let choose: (Timestamp) -> [Command]
+        /// Why it cannot be chosen now (shown muted in its place, so a menu's items do not
+        /// move as steps become possible); nil when it can.
+        public let unavailable: String?
 
         public init(_ title: String, _ detail: String = "", choose: @escaping (Timestamp) -> [Command]) {
             self.title = title
             self.detail = detail
             self.choose = choose
+            unavailable = nil
+        }
+
+        /// An item shown in its place, muted, saying why it cannot be chosen now.
+        public init(_ title: String, unavailable why: String) {
+            self.title = title
+            detail = why
+            unavailable = why
+            choose = { _ in [.status("\(title): not now, \(why).", .warning)] }
         }
     }
 
@@ -111,7 +123,7 @@ public struct PickScreen: Screen {
             let y = area.y + 2 + offset
             let isSelected = first + offset == selected
             canvas.putListRow(" " + DisplayWidth.fit(item.title, to: titleWidth) + " " + item.detail, x: area.x, y: y,
-                              width: area.width, style: .normal, selected: isSelected, keyWidth: titleWidth)
+                              width: area.width, style: item.unavailable == nil ? .normal : .muted, selected: isSelected, keyWidth: titleWidth)
         }
     }
 }

@@ -22,36 +22,48 @@ enum IntegrationActions {
         func step(_ title: String, _ detail: String, _ screen: @escaping () -> any Screen) -> PickScreen.Item {
             PickScreen.Item(title, detail) { _ in [.replace(screen())] }
         }
-        var items: [PickScreen.Item] = []
+        // Every step has its place whatever the case's state, muted with the reason when it
+        // cannot be taken now: the items moved as steps were recorded, so the same keys
+        // chose another step (a walk).
+        func step(_ title: String, _ detail: String, unless why: String?, _ screen: @escaping () -> any Screen) -> PickScreen.Item {
+            why.map { PickScreen.Item(title, unavailable: $0) } ?? step(title, detail, screen)
+        }
+        let notPlaced = placed ? nil : "once the case is in Relocation"
         let enrolled = i.enrolments.filter { $0.status == .enrolled }.map(\.courseID)
         let holding = i.enrolments.filter(\.status.holdsSeat).map(\.courseID)
-        if placed {
-            items.append(step("Enrol in a course", "a seat, or the waiting list when full") { enrol(stored, context: context, catalogue: catalogue) })
-            if !enrolled.isEmpty {
-                items.append(step("Record hours", "attended in \(enrolled.joined(separator: ", "))") { hours(stored, context: context, courses: enrolled) })
-            }
-            if !holding.isEmpty {
-                items.append(step("Leave a course", "completed or withdrawn") { leave(stored, context: context, courses: holding) })
-            }
-            items.append(step("Record an assessment", "a CEFR level on a date") { assessment(stored, context: context) })
-        }
-        items.append(step("Skills profile", "occupations, education, licences") { skills(stored, context: context) })
-        if placed {
-            items.append(step("Openings for this case", "ranked, with reasons; Enter applies") {
+        let placement = i.openPlacement
+        var items: [PickScreen.Item] = [
+            step("Enrol in a course", "a seat, or the waiting list when full", unless: notPlaced) {
+                enrol(stored, context: context, catalogue: catalogue)
+            },
+            step("Record hours", "attended in \(enrolled.joined(separator: ", "))", unless: notPlaced ?? (enrolled.isEmpty ? "enrolled in no course" : nil)) {
+                hours(stored, context: context, courses: enrolled)
+            },
+            step("Leave a course", "completed or withdrawn", unless: notPlaced ?? (holding.isEmpty ? "in no course and on no waiting list" : nil)) {
+                leave(stored, context: context, courses: holding)
+            },
+            step("Record an assessment", "a CEFR level on a date", unless: notPlaced) { assessment(stored, context: context) },
+            step("Skills profile", "occupations, education, licences") { skills(stored, context: context) },
+            step("Openings for this case", "ranked, with reasons; Enter applies", unless: notPlaced) {
                 MatchListScreen.openings(for: stored, context: context, catalogue: catalogue)
+            },
+            step("Application status", "interview, offer, rejected",
+                 unless: notPlaced ?? (i.applications.contains(where: \.status.isOpen) ? nil : "no application open")) {
+                application(stored, context: context)
+            },
+            step("Record a job", "employer, start, wage, contract",
+                 unless: notPlaced ?? (placement == nil ? nil : "a job is open: its follow-ups are next")) {
+                self.placement(stored, context: context, catalogue: catalogue)
+            },
+        ]
+        if let due = placement?.nextFollowUp {
+            // When it may be recorded, before then (a walk chose it months early, refused at Ctrl-S).
+            let from = due.due.adding(days: -FollowUp.earlyDays)
+            items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)" + (context.today < from ? ", from \(from)" : "")) {
+                followUp(stored, context: context)
             })
-            if i.applications.contains(where: \.status.isOpen) {
-                items.append(step("Application status", "interview, offer, rejected") { application(stored, context: context) })
-            }
-            if i.openPlacement == nil {
-                items.append(step("Record a job", "employer, start, wage, contract") { placement(stored, context: context, catalogue: catalogue) })
-            } else if let due = i.openPlacement?.nextFollowUp {
-                // When it may be recorded, before then (a walk chose it months early, refused at Ctrl-S).
-                let from = due.due.adding(days: -FollowUp.earlyDays)
-                items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)" + (context.today < from ? ", from \(from)" : "")) {
-                    followUp(stored, context: context)
-                })
-            }
+        } else {
+            items.append(PickScreen.Item("Record a follow-up", unavailable: placement == nil ? "no job open" : "every follow-up is recorded"))
         }
         return items + CorrectionActions.integrationItems(stored, context: context, catalogue: catalogue)
     }
