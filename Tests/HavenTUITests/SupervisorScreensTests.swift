@@ -73,7 +73,7 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("3")])
         var lines = app.lines
         XCTAssertEqual(lines[1], " Proposals awaiting approval: 1")
-        XCTAssertEqual(lines[4], ">HV-000001  Жуков Артём Сергеевич  Grant             anna.k     2026-11-24 0")
+        XCTAssertEqual(lines[4], "> HV-000001  Жуков Артём Сергеевич Grant             anna.k     2026-11-24 0")
         XCTAssertEqual(lines[23], "? Help Enter Open a Approve u Return x Override v Mark / Find Down Move q Back")
         app.press([.character("a")])
         XCTAssertEqual(app.lines[22], " Approve HV-000001: grant, proposed by anna.k? y approves, n does not.")
@@ -106,15 +106,15 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.character("/")])
         app.type("петр")
         XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 1 of 3 · \"петр\"")
-        XCTAssertTrue(app.lines[4].hasPrefix(">HV-000004  Петров"), app.lines[4])
+        XCTAssertTrue(app.lines[4].hasPrefix("> HV-000004  Петров"), app.lines[4])
         app.press([.escape])
         XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 3 (+1 yours)", "Esc: every proposal again")
         app.press([.character("w")])
         XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 1 of 3 · waiting 7+ days")
         app.press([.character("w"), .character("w"), .character("w"), .character("o")])
-        XCTAssertTrue(app.lines[4].hasPrefix(">HV-000006"), "newest first: \(app.lines[4])")
+        XCTAssertTrue(app.lines[4].hasPrefix("> HV-000006"), "newest first: \(app.lines[4])")
         app.press([.end])
-        XCTAssertTrue(app.lines[7].hasPrefix(">HV-000004"), "End: the oldest, last \(app.lines.joined(separator: "\n"))")
+        XCTAssertTrue(app.lines[7].hasPrefix("> HV-000004"), "End: the oldest, last \(app.lines.joined(separator: "\n"))")
         app.press([.home, .character("p")])
         XCTAssertEqual(app.lines[1], " Proposals awaiting approval: 0 of 3 (+1 yours) · by maria.s · newest first")
         app.press([.character("p"), .character("o"), .character("f"), .character("f")])
@@ -124,10 +124,12 @@ final class SupervisorScreensTests: XCTestCase {
         // Mark three (one of them her own) and approve them together.
         app.press([.home, .character("v"), .character("v"), .end, .character("v")])
         XCTAssertEqual(app.status?.text, "3 marked: A approves them after listing them.")
-        // The mark takes the first column: every case number starts in the same column.
-        let rows = app.lines.filter { $0.dropFirst().hasPrefix("HV-") }
-        XCTAssertEqual(rows.filter { $0.hasPrefix("+HV-") }.count, 3, rows.joined(separator: "\n"))
-        XCTAssertEqual(rows.filter { $0.hasPrefix(" HV-") }.count, 1, rows.joined(separator: "\n"))
+        // The mark takes the second column, the selection the first: every case number starts
+        // in the same column, and the selected marked row shows both without colour.
+        let rows = app.lines.filter { $0.dropFirst(2).hasPrefix("HV-") }
+        XCTAssertEqual(rows.filter { $0.hasPrefix(" +HV-") }.count, 2, rows.joined(separator: "\n"))
+        XCTAssertEqual(rows.filter { $0.hasPrefix(">+HV-") }.count, 1, "marked and selected: " + rows.joined(separator: "\n"))
+        XCTAssertEqual(rows.filter { $0.hasPrefix("  HV-") }.count, 1, rows.joined(separator: "\n"))
         app.press([.character("A")])
         let lines = app.lines.joined(separator: "\n")
         XCTAssertTrue(lines.contains(" Approve these 2? y approves each one, n none"), lines)

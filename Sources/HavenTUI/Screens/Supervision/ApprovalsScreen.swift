@@ -307,10 +307,12 @@ public struct ApprovalsScreen: Screen {
         }
         // Below 70 columns the date goes first; the days waiting stay.
         let showDate = area.width >= 70
-        let nameWidth = max(6, area.width - 1 - 11 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
-        // The first column carries the mark (+ marked), so every case number starts in the same column.
+        let nameWidth = max(6, area.width - 2 - 11 - 18 - 11 - (showDate ? 11 : 0) - 5 - 1)
+        // The first column is the selection's (>), the second the mark's (+ marked), so a
+        // marked row is seen selected without colour too (a walk: + hid the >), and every
+        // case number starts in the same column.
         func line(_ cells: [String], marked: Bool = false) -> String {
-            (marked ? "+" : " ") + DisplayWidth.fit(cells[0], to: 10) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
+            (marked ? " +" : "  ") + DisplayWidth.fit(cells[0], to: 10) + " " + DisplayWidth.fit(cells[1], to: nameWidth) + " "
                 + DisplayWidth.fit(cells[2], to: 17) + " " + DisplayWidth.fit(cells[3], to: 10) + " "
                 + (showDate ? DisplayWidth.fit(cells[4], to: 10) + " " : "") + DisplayWidth.fit(cells[5], to: 5)
         }
