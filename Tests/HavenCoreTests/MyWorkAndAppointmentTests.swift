@@ -144,6 +144,7 @@ final class MyWorkAndAppointmentTests: XCTestCase {
         XCTAssertEqual(approvals.first?.caseID?.number, MyWork.approvalLines + 5, "the oldest first")
         XCTAssertFalse(approvals.contains { $0.caseID?.number == 3 }, "never one's own proposal")
         XCTAssertTrue(approvals.last!.text.hasPrefix("4 more proposals waiting"), approvals.last!.text)
+        XCTAssertEqual(approvals.map(\.proposals).reduce(0, +), MyWork.approvalLines + 4, "the lines stand for every proposal but maria's own")
         let overdue = try XCTUnwrap(items.first { $0.reason == .overdue })
         XCTAssertTrue(overdue.text.hasPrefix("anna.k: \(cases.count) cases overdue"), overdue.text)
     }

@@ -311,3 +311,25 @@ final class MyWorkScreenTests: XCTestCase {
     }
 }
 
+
+extension MyWorkScreenTests {
+    /// Past the twenty oldest, approvals are one line; the heading then counts the proposals
+    /// to approve as well as the lines (a walk read "26 need you" over 60 proposals waiting).
+    func testTheHeadingCountsTheProposalsALineStandsFor() throws {
+        let store = try fixture.makeStore()
+        let oleh = Actor(user: "oleh.m", role: .caseworker)
+        let old = Timestamp(date: Self.today.adding(days: -20), hour: 9)
+        for number in 10..<(10 + MyWork.approvalLines + 4) {
+            let at = Timestamp(secondsSinceEpoch: old.secondsSinceEpoch + Int64(number) * 60)
+            _ = try store.save(try fixture.proposedGrant(number, fixture.defector("Петров", "Иван", "Petrov"), by: oleh, registered: old, at: at),
+                               basedOn: nil, by: oleh, at: at)
+        }
+        let maria = session("maria.s", store, Clock())
+        let screen = try XCTUnwrap(maria.topScreen as? MyWorkScreen)
+        let approvals = screen.items.filter { $0.reason == .approval }
+        XCTAssertEqual(approvals.count, MyWork.approvalLines + 1, "twenty lines, and one for the rest")
+        let waiting = store.summaries().filter { $0.pendingApproval != nil && $0.pendingApproval?.proposedBy != "maria.s" }.count
+        XCTAssertGreaterThan(waiting, approvals.count)
+        XCTAssertTrue(maria.lines[1].hasPrefix(" My work · \(screen.items.count) need you, \(waiting) to approve"), maria.lines[1])
+    }
+}

@@ -59,14 +59,18 @@ public struct WorkItem: Hashable, Sendable, Identifiable {
     /// When it fell or falls due, or happened: the order within a reason.
     public var when: Timestamp
     public var place: Place
+    /// How many proposals the line stands for: one, or those past the lines shown each
+    /// ("34 more proposals waiting"), so a heading can count proposals, not lines.
+    public var proposals: Int
 
-    public init(id: String, reason: Reason, caseID: CaseID?, text: String, when: Timestamp, place: Place) {
+    public init(id: String, reason: Reason, caseID: CaseID?, text: String, when: Timestamp, place: Place, proposals: Int = 1) {
         self.id = id
         self.reason = reason
         self.caseID = caseID
         self.text = text
         self.when = when
         self.place = place
+        self.proposals = proposals
     }
 
     /// Lines that are information rather than work: opening them from My work is reading them.
@@ -315,7 +319,7 @@ public enum MyWork {
             if notShown > 0 {
                 add(WorkItem(id: "approvals-more:\(approvals.count)", reason: .approval, caseID: nil,
                              text: "\(notShown) more proposal\(notShown == 1 ? "" : "s") waiting: open Approvals",
-                             when: now, place: .approvals))
+                             when: now, place: .approvals, proposals: notShown))
             }
             takeProposedToMe()
             // A walk found a caseworker's own late stage work nowhere on their list, while

@@ -241,8 +241,13 @@ public struct MyWorkScreen: Screen {
     public func render(into canvas: inout Canvas, area: Rect) {
         let count = items.count
         let late = items.filter { $0.reason == .late || $0.reason == .toRecord }.count
+        // The lines are counted, and the proposals to approve too where one line stands for
+        // several (a walk read "26 need you" over 60 proposals waiting).
+        let approvalLines = items.filter { $0.reason == .approval }
+        let approvals = approvalLines.reduce(0) { $0 + $1.proposals }
         let heading = showingDismissed ? " My work · \(count) dismissed (u brings one back, D goes back)"
-            : count == 0 ? " My work · nothing needs you now" : " My work · \(count) need\(count == 1 ? "s" : "") you" + (late > 0 ? ", \(late) late" : "")
+            : count == 0 ? " My work · nothing needs you now" : " My work · \(count) need\(count == 1 ? "s" : "") you"
+                + (approvals > approvalLines.count ? ", \(approvals) to approve" : "") + (late > 0 ? ", \(late) late" : "")
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         let zone = "times in \(context.localClock.name) "
         if area.width - DisplayWidth.of(heading) > DisplayWidth.of(zone) + 2 {
