@@ -330,6 +330,16 @@ final class AllocationScreenTests: XCTestCase {
         form.move(by: -1)
         _ = form.handle(.character("s"))
         XCTAssertEqual(form.value("country"), "ES", "reached again, s starts afresh")
+        // A pause starts afresh too: d, then e within a second, is "de" (Germany stays); after a
+        // pause, e alone (the next option with a word starting with e: Spain).
+        func typed(_ keys: [(Character, Int64)]) -> String {
+            var fresh = Form(sections: [Form.Section(title: "Override", fields: [FormField("country", "Country", .choice(options))])])
+            for (letter, second) in keys { _ = fresh.handle(.character(letter), at: Timestamp(secondsSinceEpoch: second)) }
+            return fresh.value("country")
+        }
+        XCTAssertEqual(typed([("d", 1_000)]), "DE")
+        XCTAssertEqual(typed([("d", 1_000), ("e", 1_001)]), "DE", "within a second: one prefix")
+        XCTAssertEqual(typed([("d", 1_000), ("e", 1_002)]), "ES", "after a pause, e alone")
     }
 
     func testTypingOverANumberReplacesItAndAnEditingKeyKeepsIt() throws {

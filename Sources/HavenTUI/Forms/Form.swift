@@ -18,6 +18,11 @@ public struct Form: Sendable {
     /// No key has been given to the focused field since it was reached: typing replaces a
     /// number field's value (`FormField.isNumber`), which is drawn selected meanwhile.
     public private(set) var reached = true
+    /// When the last key was given to a field (`handle(_:at:)`).
+    var typedAt: Timestamp?
+    /// Seconds of pause after which letters on a choice start a new prefix (the clock counts
+    /// whole seconds, so the pause taken is between one and two seconds or more).
+    static let typeAheadPause: Int64 = 2
     /// Validation messages by field id, shown beside the fields.
     public var messages: [String: [String]] = [:]
     public private(set) var isDirty = false
@@ -80,14 +85,18 @@ public struct Form: Sendable {
     }
 
     /// Gives a key to the focused field; true if it took it.
-    public mutating func handle(_ key: Key) -> Bool {
+    /// `now`: when the key came. Letters typed on a choice after a pause start a new prefix, as
+    /// in a file list: "d", a pause, "e" is E's, not a "de" (the prefix never expired).
+    public mutating func handle(_ key: Key, at now: Timestamp? = nil) -> Bool {
         let position = positions[focus]
         let before = sections[position.section].fields[position.field].value
         if reached, sections[position.section].fields[position.field].isNumber, key.typedCharacter != nil {
             sections[position.section].fields[position.field].setText("")
         }
-        if reached { sections[position.section].fields[position.field].typeAhead = "" }
+        let paused = now.map { now in typedAt.map { now.secondsSinceEpoch - $0.secondsSinceEpoch >= Self.typeAheadPause } ?? false } ?? false
+        if reached || paused { sections[position.section].fields[position.field].typeAhead = "" }
         let taken = sections[position.section].fields[position.field].handle(key)
+        if let now { typedAt = now }
         if taken { reached = false }
         if taken, sections[position.section].fields[position.field].value != before {
             isDirty = true

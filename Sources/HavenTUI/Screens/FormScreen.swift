@@ -248,7 +248,7 @@ public struct FormScreen: Screen {
             return FormKeys.jump(&form, key)
         }
         let before = adjust == nil ? nil : form.values
-        let taken = form.handle(key)
+        let taken = form.handle(key, at: now)
         if taken, let adjust, form.values != before { adjust(&form) }
         if taken { return FormKeys.choiceStatus(form, after: key) }
         return FormKeys.notTaken(form, key) ?? (key.typedCharacter != nil ? [] : nil)

@@ -122,7 +122,12 @@ public struct IntakeScreen: Screen {
         ]))
     }
 
-    public mutating func prepare(for area: Rect, now: Timestamp) { self.area = area }
+    public mutating func prepare(for area: Rect, now: Timestamp) {
+        self.area = area
+        self.now = now
+    }
+    /// When the key being handled came (a choice's typed prefix starts anew after a pause).
+    var now: Timestamp?
 
     public mutating func handle(_ action: Action) -> [Command] {
         switch action {
@@ -186,7 +191,7 @@ public struct IntakeScreen: Screen {
         let swallowed: [Command]? = key.typedCharacter != nil ? [] : nil
         let specialty = form.value("service.specialty")
         let consent = ["consent.publicity", "consent.shareWithHostCountry", "consent.communicationsWork"].map(form.value)
-        guard form.handle(key) else { return FormKeys.notTaken(form, key) ?? swallowed }
+        guard form.handle(key, at: now) else { return FormKeys.notTaken(form, key) ?? swallowed }
         if form.value("service.specialty") != specialty {
             // The ISCO occupation follows the specialty's closest match.
             let suggested = reference.occupations.suggestedOccupations(for: form.value("service.specialty")).first?.code.rawValue ?? ""
