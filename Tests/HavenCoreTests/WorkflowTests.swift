@@ -74,7 +74,7 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(reopened.stage, .allocation)
         XCTAssertNil(reopened.allocatedCountry, "the place is free again")
         XCTAssertEqual(reopened.allocation?.review?.verdict, .returned)
-        XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval by maria.s, \(now.minuteText) UTC: Wrong country: his wife is in Lyon, not Lille")
+        XCTAssertEqual(reopened.allocation?.review?.comment, "Reopened after approval: Wrong country: his wife is in Lyon, not Lille (approved by maria.s, \(now.minuteText) UTC)")
         XCTAssertTrue(CaseSummary(record: reopened, version: CaseVersion(2)).isAwaitingAllocation, "back in the allocation queue")
         XCTAssertEqual(reopened.stageHistory.last?.transition, .reopenAllocation)
         // Back in the queue where his grant put him, not behind everyone granted since (the

@@ -327,15 +327,15 @@ final class AllocationByHandScreensTests: XCTestCase {
         let reopened = try store.load(id).record
         XCTAssertEqual(reopened.stage, .allocation)
         XCTAssertNil(reopened.allocatedCountry)
-        XCTAssertTrue(reopened.allocation?.review?.comment.hasPrefix("Reopened after approval by pieter.v, 2026-11-24 ") ?? false, reopened.allocation?.review?.comment ?? "")
-        XCTAssertTrue(reopened.allocation?.review?.comment.hasSuffix(" UTC: Семья в Нидерландах") ?? false, reopened.allocation?.review?.comment ?? "")
+        XCTAssertTrue(reopened.allocation?.review?.comment.hasPrefix("Reopened after approval: Семья в Нидерландах (approved by pieter.v, 2026-11-24 ") ?? false,
+                      reopened.allocation?.review?.comment ?? "")
         XCTAssertEqual(reopened.notes.last?.text, "Travel arranged for DE, cleared on reopening the allocation: Рейс LH 1441 через Франкфурт")
         // The caseworker reads why and proposes again.
         anna.press([.escape])
         openCase(&anna)
         anna.press([.character("5")])
         let flat = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-        XCTAssertTrue(flat.contains("returned by pieter.v, 2026-11-24: Reopened after approval by pieter.v, 2026-11-24 "), anna.lines.joined(separator: "\n"))
+        XCTAssertTrue(flat.contains("returned by pieter.v, 2026-11-24: Reopened after approval: Семья в Нидерландах (approved by pieter.v, 2026-11-24"), anna.lines.joined(separator: "\n"))
         XCTAssertTrue(anna.lines.last!.contains("p Propose"), anna.lines.last!)
     }
 

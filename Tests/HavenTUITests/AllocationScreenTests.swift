@@ -68,7 +68,7 @@ final class AllocationScreenTests: XCTestCase {
         openAllocation(&maria)
         maria.press([.character("r"), .character("y")])
         let progress = runJob(&maria)
-        XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading recent grants for the forecast") }, "\(progress)")
+        XCTAssertTrue(progress.contains { $0.contains("Batch allocation (Esc stops): ") && $0.contains("reading recent grants for the") }, "\(progress)")
         XCTAssertEqual(maria.lines[22], " Placed 60 of 60 · score 960 · look-ahead, optimal · 60 for another supervisor")
         let proposal = try XCTUnwrap(store.load(CaseID(number: 1)).record.allocation)
         XCTAssertEqual(proposal.country, CountryCode("DE"))
@@ -147,8 +147,8 @@ final class AllocationScreenTests: XCTestCase {
         maria.press([.character("r"), .character("y")])
         XCTAssertTrue(maria.isWorking)
         let progress = runJob(&maria)
-        XCTAssertTrue(progress.contains { $0.contains("Batch allocation: reading cases") }, "\(progress)")
-        XCTAssertTrue(progress.contains { $0.contains("Batch allocation: saving proposals") && $0.contains("/60 · Esc stops") }, "\(progress)")
+        XCTAssertTrue(progress.contains { $0.hasPrefix(" Batch allocation (Esc stops): 0/60") && $0.hasSuffix(" reading cases") }, "\(progress)")
+        XCTAssertTrue(progress.contains { $0.contains("Batch allocation (Esc stops): 50/60 ██████████·· saving proposals") }, "\(progress)")
         let screen = maria.lines
         // No case here has a decision: nothing to forecast from, and the line says so beside
         // the score (the reason, at its end, is cut at 80 columns, saying Ctrl-P reads it whole).

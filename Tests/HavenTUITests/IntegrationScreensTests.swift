@@ -279,7 +279,7 @@ extension IntegrationScreensTests {
         XCTAssertTrue(anna.lines.contains { $0.hasPrefix(" Record hours") && $0.contains("enrolled in no course") }, anna.lines.joined(separator: "\n"))
         anna.press([.down, .enter])
         XCTAssertEqual(anna.topScreen.title, "Integration", "nothing opened")
-        XCTAssertEqual(anna.status?.text, "Record hours: not now, enrolled in no course.")
+        XCTAssertEqual(anna.status?.text, "Record hours: enrolled in no course.")
         anna.press([.home])
         try choose("Enrol in a course", &anna)
         anna.press([.enter, .escape, .escape])

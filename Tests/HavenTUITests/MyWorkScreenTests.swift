@@ -330,6 +330,6 @@ extension MyWorkScreenTests {
         XCTAssertEqual(approvals.count, MyWork.approvalLines + 1, "twenty lines, and one for the rest")
         let waiting = store.summaries().filter { $0.pendingApproval != nil && $0.pendingApproval?.proposedBy != "maria.s" }.count
         XCTAssertGreaterThan(waiting, approvals.count)
-        XCTAssertTrue(maria.lines[1].hasPrefix(" My work · \(screen.items.count) need you, \(waiting) to approve"), maria.lines[1])
+        XCTAssertTrue(maria.lines[1].hasPrefix(" My work · \(screen.items.count) need you (\(waiting) proposals to approve)"), maria.lines[1])
     }
 }

@@ -36,7 +36,7 @@ final class StatusMessagesTests: XCTestCase {
         _ = app.handle(.control("p"), terminalSize: small)
         XCTAssertEqual(app.topScreen.title, "Messages")
         let page = lines(app, 60, 16)
-        XCTAssertTrue(page[1].contains("Messages · 2 this session, newest first"), page.joined(separator: "\n"))
+        XCTAssertTrue(page[1].contains("Messages · 2 this session, newest first, times UTC"), page.joined(separator: "\n"))
         let shown = page.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         XCTAssertTrue(shown.contains("✗ Not saved: maria.s changed HV-000002 Щербаков"), shown)
         XCTAssertTrue(shown.contains("your typing is kept."), "read to its end, wrapped: \(shown)")
@@ -51,11 +51,12 @@ final class StatusMessagesTests: XCTestCase {
         var messages = StatusMessages()
         let at = Timestamp(date: CalendarDate(year: 2026, month: 11, day: 24)!, hour: 9, minute: 5, second: 7)
         messages.record("Saved.", kind: .info, at: at)
-        messages.record("Saved.", kind: .info, at: at)
+        messages.record("Saved.", kind: .info, at: Timestamp(secondsSinceEpoch: at.secondsSinceEpoch + 3))
         messages.record("Saved.", kind: .warning, at: at)
         XCTAssertEqual(messages.entries.map(\.times), [2, 1])
         let page = messages.screen()
-        XCTAssertEqual(page.paragraphs, ["09:05:07  ! Saved.", "09:05:07  Saved. (×2)"])
+        XCTAssertEqual(page.paragraphs, ["09:05:07  ! Saved.", "09:05:07  Saved. (×2, last 09:05:10)"])
+        XCTAssertEqual(messages.count, 3, "every message said, repeats too")
         for index in 0..<(StatusMessages.limit + 5) { messages.record("m\(index)", kind: .info, at: at) }
         XCTAssertEqual(messages.entries.count, StatusMessages.limit)
         XCTAssertEqual(messages.entries.first?.text, "m5")
@@ -102,5 +103,72 @@ extension StatusMessagesTests {
         XCTAssertEqual(app.topScreen.title, "Home")
         XCTAssertEqual(app.status?.text, question, "said again on coming back")
         XCTAssertEqual(app.messages.entries.map(\.times), [1], "not counted twice")
+    }
+}
+
+extension StatusMessagesTests {
+    /// A form's discard question takes every key, Ctrl-P too before (a review); now Ctrl-P
+    /// reads it, a second Ctrl-P opens no second page, and on closing the page the question
+    /// is said again and y still answers it.
+    func testAFormsQuestionIsReadWholeAndStillAnswered() {
+        var app = app()
+        app.type("Харьков")
+        app.press([.escape])
+        let question = "Throw away this form? y discards, n keeps it."
+        XCTAssertEqual(app.status?.text, question)
+        app.press([.control("p")])
+        XCTAssertEqual(app.topScreen.title, "Messages")
+        app.press([.control("p")])
+        XCTAssertEqual(app.screens.map(\.title), ["Home", "Where", "Messages"], "no second page")
+        app.press([.escape])
+        XCTAssertEqual(app.topScreen.title, "Where")
+        XCTAssertEqual(app.status?.text, question, "said again")
+        app.press([.character("y")])
+        XCTAssertEqual(app.topScreen.title, "Home", "y still answers it")
+    }
+
+    /// Something said while the page is open is what the line keeps: the old question is not
+    /// put back over it.
+    func testWhatIsSaidMeanwhileIsNotCoveredOnClosing() {
+        var app = app()
+        _ = app.perform([.status("First.", .info)])
+        app.press([.control("p")])
+        app.say("Saved HV-000002 in another session.", .info)
+        app.press([.escape])
+        XCTAssertEqual(app.topScreen.title, "Where")
+        XCTAssertNil(app.status, "neither put back nor covered: said already, and kept in Messages")
+        XCTAssertEqual(app.messages.entries.last?.text, "Saved HV-000002 in another session.")
+    }
+
+    /// Messages name cases: when a case is closed to the reader (restricted away, erased),
+    /// what was said goes, with an open Messages page, though no screen showed that case.
+    func testMessagesGoWhenACaseIsClosedToTheReader() {
+        var app = app()
+        var summaries = ScreenTests.summaries()
+        app.forgetMessagesClosedToReader(summaries)
+        _ = app.perform([.status("Saved HV-000002 Щербаков Владимир.", .info)])
+        app.press([.control("p")])
+        XCTAssertEqual(app.topScreen.title, "Messages")
+        app.forgetMessagesClosedToReader(summaries)
+        XCTAssertEqual(app.messages.entries.count, 1, "nothing closed: kept")
+        summaries[1].restriction = RestrictionSummary(team: ["oleh.m"])
+        summaries[1].cyrillicName = NeedToKnow.maskedName
+        summaries[1].latinName = NeedToKnow.maskedName
+        app.forgetMessagesClosedToReader(summaries)
+        XCTAssertTrue(app.messages.entries.isEmpty)
+        XCTAssertEqual(app.topScreen.title, "Where", "the page reading them closed")
+        app.press([.control("p")])
+        XCTAssertFalse(app.lines.joined().contains("Щербаков"), app.lines.joined(separator: "\n"))
+    }
+
+    /// A message said while a job runs is kept; the job's progress is not.
+    func testAMessageSaidDuringAJobIsKept() {
+        var app = app()
+        app.job = CountingJob()
+        app.work()
+        app.say("HV-000003 is now restricted to its team, and was closed here.", .warning)
+        app.work()
+        app.work()
+        XCTAssertEqual(app.messages.entries.map(\.text), ["HV-000003 is now restricted to its team, and was closed here.", "Counted 2."])
     }
 }

@@ -237,10 +237,11 @@ public enum Workflow {
             if let refusal = reopenRefusal(record) { throw .invalid([ValidationIssue(field: "reason", message: refusal)]) }
             let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !why.isEmpty else { throw .reasonRequired(name) }
-            // Who approved it, and when, stays on the case view in the comment (a walk found
-            // the approval only on the audit trail once reopened).
-            let approval = proposal.review.map { " by \($0.by), \($0.at.minuteText) UTC" } ?? ""
-            proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: "Reopened after approval\(approval): \(why)")
+            // Who approved it, and when, stays on the case view in the comment, after the
+            // reason (a walk found the approval only on the audit trail once reopened; before
+            // the reason, it pushed the reason off My work's line).
+            let approval = proposal.review.map { " (approved by \($0.by), \($0.at.minuteText) UTC)" } ?? ""
+            proposal.review = Review(verdict: .returned, by: actor.user, at: time, comment: "Reopened after approval: \(why)\(approval)")
             // The override and the travel arranged were for that country (the audit trail keeps
             // both). The travel arranged stays readable on the case, as a note (a walk found the
             // route typed gone from every screen).

@@ -47,7 +47,8 @@ extension HavenApp {
         case .error: .error
         }
         // A message too long for the line says where to read it whole.
-        let text = DisplayWidth.of(status.text) + 2 <= area.width || area.width < 30 ? status.text
+        // (Not while a job runs: only Esc, Ctrl-C and Ctrl-L are taken then.)
+        let text = DisplayWidth.of(status.text) + 2 <= area.width || area.width < 30 || job != nil ? status.text
             : DisplayWidth.truncate(status.text, to: area.width - 2 - DisplayWidth.of(Self.wholeHint)) + Self.wholeHint
         canvas.put(" \(text) ", x: area.x, y: area.y, width: area.width, style: style)
     }

@@ -22,14 +22,21 @@ public struct HavenApp {
     var stack: ScreenStack
     public var screens: [any Screen] { stack.screens }
     public internal(set) var status: (text: String, kind: StatusKind)? {
-        didSet { if let status, job == nil, !sayingAgain { messages.record(status.text, kind: status.kind, at: session.now) } }
+        didSet { if let status, !reportingProgress, !sayingAgain { messages.record(status.text, kind: status.kind, at: session.now) } }
     }
     /// What the status line said this session, to read back whole (Ctrl-P).
     public internal(set) var messages = StatusMessages()
-    /// Set while a message is put back on the status line, not said anew.
+    /// Set while a message is put back on the status line, not said anew, and while a long
+    /// job's progress is said (kept: how it ended, and anything else said meanwhile).
     var sayingAgain = false
-    /// The Messages page on top, and what the status line said when it opened.
-    var openedMessages: (id: ScreenStack.ID, said: (text: String, kind: StatusKind)?)?
+    var reportingProgress = false
+    /// The Messages page open, the screen it opened over, what the status line said then and
+    /// how many messages had been said (put back on closing only if none was said since).
+    var openedMessages: (id: ScreenStack.ID, over: ScreenStack.ID, said: (text: String, kind: StatusKind)?, count: Int)?
+    /// The cases this reader may no longer read (restricted away, erased), as last seen: one
+    /// more empties the messages, which name cases. Nil until the first look at the store
+    /// (a second after the start, before anything can have been said about such a case).
+    var closedCases: Set<CaseID>?
     public let context: SessionContext
     /// The store, the clock, undo and the duplicate index: what store tasks run against.
     let session: SessionServices
@@ -98,6 +105,9 @@ public struct HavenApp {
         }
         if key == .control("z") { return .suspend }
         let tooSmall = !terminalSize.contains(minimumSize)
+        // Before the screen: a screen asking y/n takes every key, and the question is what
+        // may need reading whole.
+        if key == .control("p") { return tooSmall ? nil : openMessages() }
         let top = stack.top.id
         let area = Self.bodyArea(in: terminalSize)
         let now = session.now
@@ -126,23 +136,49 @@ public struct HavenApp {
             return perform([.push(HelpScreen(sections: sections))], for: top)
         case .back:
             let result = perform([.back], for: top)
-            // Closing Messages says again what the line said when it opened: a y/n question
-            // read whole there still waits for its answer.
+            // Closing Messages says again what the line said when it opened (a y/n question read
+            // whole there still waits for its answer), unless something was said since or
+            // the screen it was said over is no longer the one under.
             if let opened = openedMessages, opened.id == top {
                 openedMessages = nil
-                sayingAgain = true
-                status = opened.said
-                sayingAgain = false
+                if messages.count == opened.count, stack.top.id == opened.over {
+                    sayingAgain = true
+                    status = opened.said
+                    sayingAgain = false
+                }
             }
             return result
         case .quit: return unsavedWork.isEmpty ? .quit : askToQuit()
         case .repaint: return .repaint
         case .suspend: return .suspend
         case .messages:
-            guard !tooSmall else { return nil }
-            let result = perform([.push(messages.screen())], for: top)
-            openedMessages = (stack.top.id, said)
-            return result
+            status = said
+            return tooSmall ? nil : openMessages()
+        }
+    }
+
+    /// Ctrl-P: the Messages page over the top screen (not a second over the first).
+    mutating func openMessages() -> AppCommand {
+        let top = stack.top.id
+        if openedMessages?.id == top { return .redraw }
+        let said = status
+        status = nil
+        let result = perform([.push(messages.screen())], for: top)
+        openedMessages = (stack.top.id, top, said, messages.count)
+        return result
+    }
+
+    /// Messages name cases: when one more case is closed to this reader (restricted to a
+    /// team without them, or erased), what was said this session goes, with the page reading it.
+    mutating func forgetMessagesClosedToReader(_ summaries: [CaseSummary]) {
+        var closed = Set<CaseID>()
+        for summary in summaries where summary.isErased || NeedToKnow.isClosedToReader(summary) { closed.insert(summary.id) }
+        defer { closedCases = closed }
+        guard let known = closedCases, !closed.isSubset(of: known) else { return }
+        messages = StatusMessages()
+        if let opened = openedMessages {
+            stack.remove(opened.id)
+            openedMessages = nil
         }
     }
 
@@ -261,6 +297,7 @@ public struct HavenApp {
         let summaries = session.visible(unmasked)
         // First, before any screen reloads (a refused reading) what it may no longer read.
         closeCasesRestrictedAway(summaries)
+        forgetMessagesClosedToReader(summaries)
         for id in stack.ids {
             guard let commands = stack.update(id, { $0.storeDidChange(summaries) }) else { continue }
             _ = perform(commands, for: id, quietly: stack.top.id != id)
@@ -272,8 +309,6 @@ public struct HavenApp {
     mutating func closeCasesRestrictedAway(_ summaries: [CaseSummary]) {
         guard let closing = session.closedToReader(stack.entries.dropFirst().map { ($0.id, $0.screen) }, summaries: summaries) else { return }
         for id in closing.screens { stack.remove(id) }
-        // What was said about those cases is no longer the reader's to read back.
-        messages = StatusMessages()
         if let page = closing.page { _ = stack.push(page) }
         status = (closing.notice, .warning)
     }
@@ -285,10 +320,14 @@ public struct HavenApp {
         switch current.step(store: store, context: context, now: session.now) {
         case let .working(phase, done, total):
             job = current
-            let width = 20
+            let width = 12
             let filled = total == 0 ? 0 : width * min(done, total) / total
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            status = ("\(current.title): \(phase) \(bar) \(done)/\(total) · Esc stops", .info)
+            // Esc and the count first, the phase last: a cut at a narrow width takes the end of
+            // the phase, never the way to stop it (it cut "Esc stops" at 80 columns).
+            reportingProgress = true
+            status = ("\(current.title) (Esc stops): \(done)/\(total) \(bar) \(phase)", .info)
+            reportingProgress = false
         case let .finished(message, failed):
             job = nil
             let owner = jobOwner

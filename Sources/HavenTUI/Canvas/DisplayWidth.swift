@@ -86,8 +86,9 @@ public enum DisplayWidth {
             var restWidth = indentWidth + wordWidth
             while restWidth > width {
                 var head = truncate(rest, to: width).dropLast()
-                // A wide character where one column is left after the indent: taken anyway,
-                // over the width by a column, rather than never getting on (it looped).
+                // A wide character right after the indent at the narrowest width: it fits the
+                // line, but not beside the … the cut keeps room for, so nothing was taken and
+                // it looped. One character is taken at least.
                 if head.count <= indent.count { head = rest.prefix(indent.count + 1) }
                 lines.append(String(head))
                 rest = indent + rest.dropFirst(head.count)

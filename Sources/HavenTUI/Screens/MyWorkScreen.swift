@@ -247,7 +247,7 @@ public struct MyWorkScreen: Screen {
         let approvals = approvalLines.reduce(0) { $0 + $1.proposals }
         let heading = showingDismissed ? " My work · \(count) dismissed (u brings one back, D goes back)"
             : count == 0 ? " My work · nothing needs you now" : " My work · \(count) need\(count == 1 ? "s" : "") you"
-                + (approvals > approvalLines.count ? ", \(approvals) to approve" : "") + (late > 0 ? ", \(late) late" : "")
+                + (approvals > approvalLines.count ? " (\(approvals) proposals to approve)" : "") + (late > 0 ? ", \(late) late" : "")
         canvas.put(heading, x: area.x, y: area.y, width: area.width, style: .heading)
         let zone = "times in \(context.localClock.name) "
         if area.width - DisplayWidth.of(heading) > DisplayWidth.of(zone) + 2 {

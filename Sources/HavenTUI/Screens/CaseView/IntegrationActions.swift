@@ -28,7 +28,7 @@ enum IntegrationActions {
         func step(_ title: String, _ detail: String, unless why: String?, _ screen: @escaping () -> any Screen) -> PickScreen.Item {
             why.map { PickScreen.Item(title, unavailable: $0) } ?? step(title, detail, screen)
         }
-        let notPlaced = placed ? nil : "once the case is in Relocation"
+        let notPlaced = placed ? nil : "only once the case is in Relocation"
         let enrolled = i.enrolments.filter { $0.status == .enrolled }.map(\.courseID)
         let holding = i.enrolments.filter(\.status.holdsSeat).map(\.courseID)
         let placement = i.openPlacement
@@ -52,14 +52,14 @@ enum IntegrationActions {
                 application(stored, context: context)
             },
             step("Record a job", "employer, start, wage, contract",
-                 unless: notPlaced ?? (placement == nil ? nil : "a job is open: its follow-ups are next")) {
+                 unless: notPlaced ?? placement.map { $0.nextFollowUp == nil ? "a job is open, still held at its last follow-up" : "a job is open: its follow-ups are next" }) {
                 self.placement(stored, context: context, catalogue: catalogue)
             },
         ]
         if let due = placement?.nextFollowUp {
             // When it may be recorded, before then (a walk chose it months early, refused at Ctrl-S).
             let from = due.due.adding(days: -FollowUp.earlyDays)
-            items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)" + (context.today < from ? ", from \(from)" : "")) {
+            items.append(step("Record the \(due.months)-month follow-up", "due \(due.due)" + (context.today < from ? ", from \(from)" : ""), unless: notPlaced) {
                 followUp(stored, context: context)
             })
         } else {
