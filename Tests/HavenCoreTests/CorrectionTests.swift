@@ -60,7 +60,16 @@ final class CorrectionTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("only they can amend it"), "\(error)")
         }
         let approved = try Workflow.approveDecision(on: record, by: Fixtures.maria, at: now)
-        XCTAssertThrowsError(try Workflow.amendDecision(.refuse, reasons: "x", on: approved, by: anna, at: now))
+        // Reviewed meanwhile, it says how and by whom, with the comment (a walk was told only
+        // that there was nothing to amend, and went on typing).
+        XCTAssertThrowsError(try Workflow.amendDecision(.refuse, reasons: "x", on: approved, by: anna, at: now)) { error in
+            XCTAssertEqual("\(error)", "1 problem to fix: reasons: maria.s approved it \(now.minuteText) UTC: it cannot be amended now.")
+        }
+        let returned = try Workflow.returnDecision(on: record, comment: "Нужна оценка риска для семьи.", by: Fixtures.maria, at: now)
+        XCTAssertThrowsError(try Workflow.withdrawDecision(on: returned, by: anna, at: now)) { error in
+            XCTAssertEqual("\(error)", "1 problem to fix: reasons: maria.s returned it \(now.minuteText) UTC: “Нужна оценка риска для семьи.”; it cannot be withdrawn now: "
+                           + "Esc, then p proposes again (F3 reads what you typed, to copy).")
+        }
     }
 
     /// An arrived case with a German course, an assessment, an application and a job with its

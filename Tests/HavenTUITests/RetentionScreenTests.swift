@@ -86,7 +86,7 @@ final class RetentionScreenTests: XCTestCase {
         XCTAssertEqual(root.topScreen.title, "Retention", text(root))
         // The erasure runs as a job: the status line says what is under way, then what was done.
         XCTAssertTrue(root.isWorking)
-        XCTAssertTrue(text(root).contains("Erasing HV-000003: saving what remains"), text(root))
+        XCTAssertTrue(text(root).contains("Erasing HV-000003 (Esc stops): 0/1 ············ saving what remains"), text(root))
         while root.isWorking { root.work() }
         XCTAssertTrue(text(root).contains("HV-000003 erased"), text(root))
         XCTAssertTrue(text(root).contains("Retention: 1 proposed, 0 due"), text(root))

@@ -118,7 +118,25 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(app.handle(.character("?"), terminalSize: tiny), nil, "no help while too small")
         XCTAssertEqual(app.handle(.down, terminalSize: tiny), nil)
         XCTAssertEqual(app.handle(.character("q"), terminalSize: tiny), .redraw, "asks first")
+        XCTAssertEqual(render(app, 30, 8).lines[5], "  Quit? y quits, typing kept", "the question is said where the screen shows")
         XCTAssertEqual(app.handle(.character("y"), terminalSize: tiny), .quit)
+    }
+
+    /// Too small, q is the quit the message offers, asked first: it never closes a form the
+    /// person cannot see (a walk's q threw away a form's typing, unasked, and said nothing).
+    func testQWhileTooSmallAsksToQuitAndKeepsTheForm() {
+        var app = HavenApp(root: HomeScreen(cases: nil), context: Self.noStore)
+        let form = FormScreen(title: "Where", heading: "Where",
+                              form: Form(sections: [Form.Section(title: "Service", fields: [FormField("where", "Where", .text(maximumLength: 80))])])) { _, _ in .problems([]) }
+        _ = app.perform([.push(form)])
+        _ = press(Array("Харьков").map { .character($0) }, &app)
+        let tiny = Size(width: 40, height: 10)
+        XCTAssertEqual(app.handle(.character("q"), terminalSize: tiny), .redraw)
+        XCTAssertEqual(app.topScreen.title, "Where", "the form is not closed")
+        XCTAssertTrue(app.status?.text.hasPrefix("Quit Haven? y quits, any other key stays. Unsaved Where is kept") ?? false, app.status?.text ?? "")
+        XCTAssertEqual(app.handle(.character("n"), terminalSize: tiny), .redraw)
+        XCTAssertEqual(app.topScreen.title, "Where")
+        XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("where"), "Харьков", "typing as it was")
     }
 
     func testHelpIsGeneratedFromTheKeyTables() {

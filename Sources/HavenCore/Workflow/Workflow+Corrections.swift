@@ -77,6 +77,15 @@ extension Workflow {
     static func ownWaitingDecision(_ record: Case, _ actor: Actor, _ act: String) throws(WorkflowError) -> DecisionProposal {
         try Capability.proposeDecision.require(actor)
         try requireAssignment(record, actor)
+        // Reviewed meanwhile: said with who and how, and the comment, which is what a person
+        // amending it needs (a walk was told only that there was nothing to amend).
+        if let review = record.decision?.review {
+            let done = act == "amend" ? "amended" : "withdrawn"
+            let comment = review.comment.isEmpty ? "" : ": “\(review.comment)”"
+            throw issue("reasons", review.verdict == .returned
+                ? "\(review.by) returned it \(review.at.minuteText) UTC\(comment); it cannot be \(done) now: Esc, then p proposes again (F3 reads what you typed, to copy)."
+                : "\(review.by) approved it \(review.at.minuteText) UTC: it cannot be \(done) now.")
+        }
         guard record.stage == .decision, let proposal = record.decision, proposal.isAwaitingReview else {
             throw issue("reasons", "There is no proposed decision awaiting review to \(act).")
         }

@@ -87,7 +87,8 @@ extension HavenApp {
             "Terminal too small",
             "\(have.width)x\(have.height); this screen",
             "needs \(need.width)x\(need.height).",
-            "Enlarge it, or q to quit.",
+            // The quit question, asked here too: the status line is not drawn.
+            confirmingQuit ? "Quit? y quits, typing kept" : "Enlarge it, or q to quit.",
         ]
         let top = max(0, (have.height - lines.count) / 2)
         for (offset, line) in lines.enumerated() where top + offset < have.height {

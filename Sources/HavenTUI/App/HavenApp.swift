@@ -33,10 +33,6 @@ public struct HavenApp {
     /// The Messages page open, the screen it opened over, what the status line said then and
     /// how many messages had been said (put back on closing only if none was said since).
     var openedMessages: (id: ScreenStack.ID, over: ScreenStack.ID, said: (text: String, kind: StatusKind)?, count: Int)?
-    /// The cases this reader may no longer read (restricted away, erased), as last seen: one
-    /// more empties the messages, which name cases. Nil until the first look at the store
-    /// (a second after the start, before anything can have been said about such a case).
-    var closedCases: Set<CaseID>?
     public let context: SessionContext
     /// The store, the clock, undo and the duplicate index: what store tasks run against.
     let session: SessionServices
@@ -135,6 +131,9 @@ public struct HavenApp {
             let sections = [topScreen.helpSection] + topScreen.moreHelp + [Self.globalKeys.helpSection(title: "Keys everywhere")]
             return perform([.push(HelpScreen(sections: sections))], for: top)
         case .back:
+            // Too small, the screen is not shown: q is what the message says, a quit that asks
+            // first and keeps what is typed (a walk's q closed a form it could not see, unasked).
+            if tooSmall { return askToQuit() }
             let result = perform([.back], for: top)
             // Closing Messages says again what the line said when it opened (a y/n question read
             // whole there still waits for its answer), unless something was said since or
@@ -171,10 +170,7 @@ public struct HavenApp {
     /// Messages name cases: when one more case is closed to this reader (restricted to a
     /// team without them, or erased), what was said this session goes, with the page reading it.
     mutating func forgetMessagesClosedToReader(_ summaries: [CaseSummary]) {
-        var closed = Set<CaseID>()
-        for summary in summaries where summary.isErased || NeedToKnow.isClosedToReader(summary) { closed.insert(summary.id) }
-        defer { closedCases = closed }
-        guard let known = closedCases, !closed.isSubset(of: known) else { return }
+        guard session.closesAnotherCase(summaries) else { return }
         messages = StatusMessages()
         if let opened = openedMessages {
             stack.remove(opened.id)

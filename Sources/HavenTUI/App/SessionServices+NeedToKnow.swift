@@ -45,4 +45,16 @@ extension SessionServices {
                              text: typed.joined(separator: "\n"))
         return (closing, page, "\(closed) is now restricted to its team, and was closed here" + (typed.isEmpty ? "." : "; what you typed is shown to copy."))
     }
+
+    /// Whether one more case is closed to this reader (restricted to a team without them, or
+    /// erased) than at the last look: the session's messages, which name cases, then go. The
+    /// first look only notes them (a second after the start, before anything can have been
+    /// said about such a case).
+    func closesAnotherCase(_ summaries: [CaseSummary]) -> Bool {
+        var closed = Set<CaseID>()
+        for summary in summaries where summary.isErased || NeedToKnow.isClosedToReader(summary) { closed.insert(summary.id) }
+        defer { closedCases = closed }
+        guard let known = closedCases else { return false }
+        return !closed.isSubset(of: known)
+    }
 }

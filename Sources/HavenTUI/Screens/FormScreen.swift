@@ -316,7 +316,9 @@ public struct FormScreen: Screen {
         }
         retries = 0
         if saving, merge.clashes.isEmpty, next.stage != origin.stage {
-            return [.status("Not saved: \(next.caseID) is now in \(next.stage?.title ?? "another stage"). Look at the form again; Ctrl-S saves it.", .warning)]
+            // Who moved it, and no promise that Ctrl-S saves (the form may no longer apply: a walk).
+            return [.status("Not saved: \(next.savedBy?.rawValue ?? "someone") moved \(next.caseID) to \(next.stage?.title ?? "another stage"); check the form first.",
+                            .warning)]
         }
         return [.status(merge.clashes.isEmpty
                         ? "Reloaded \(next.caseID) (\(next.version?.description ?? "as it is")); your \(kept) changed field\(kept == 1 ? " is" : "s are") kept. Ctrl-S saves."
