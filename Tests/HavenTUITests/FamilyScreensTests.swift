@@ -253,3 +253,28 @@ final class FamilyScreensTests: XCTestCase {
         XCTAssertNil(try store.load(CaseID(number: 1)).record.allocation?.familyUnity)
     }
 }
+
+extension FamilyScreensTests {
+    /// Another session's change to a member shown here is said, not only redrawn (a walk: a
+    /// note saved here was replaced by another's choice on the conflict screen, unsaid).
+    func testAnotherSessionsChangeToAMemberIsSaid() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(3, &anna)
+        anna.press([.character("f")])
+        XCTAssertEqual(anna.topScreen.title, "Family", screen(anna))
+        var stored = try store.load(CaseID(number: 3))
+        stored.record.family[0].notes = "Переехала к сестре в Кстово."
+        _ = try store.save(stored.record, basedOn: stored.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
+        anna.storeDidChange(store.summaries())
+        XCTAssertEqual(anna.status?.text, "Meanwhile maria.s changed Орлова Анна (v2); shown as saved.")
+        // Her own save (a member's form on top saves as her) is not said as another's.
+        anna.say("", .info)
+        stored = try store.load(CaseID(number: 3))
+        stored.record.family[0].notes = "Переехала к сестре в Кстово; звонить после восьми."
+        _ = try store.save(stored.record, basedOn: stored.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        anna.storeDidChange(store.summaries())
+        XCTAssertEqual(anna.status?.text, "", "nothing said of her own save")
+        XCTAssertTrue(screen(anna).contains("звонить после восьми"), screen(anna))
+    }
+}

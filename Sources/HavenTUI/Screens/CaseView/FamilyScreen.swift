@@ -91,11 +91,20 @@ public struct FamilyScreen: Screen {
         switch reply {
         case let .saved(newer, _), let .loaded(newer, _):
             let count = stored.record.family.count
+            // Another person's change to a member shown here is said, not only redrawn (a walk:
+            // a note saved here was replaced by another's choice on the conflict screen, unsaid).
+            let before = stored.record.family
+            let changed = newer.record.family.filter { member in before.first { $0.id == member.id } != member }.map(\.displayName)
+                + before.filter { member in !newer.record.family.contains { $0.id == member.id } }.map(\.displayName)
+            let byAnother = newer.savedBy != context.user && newer.version > stored.version && !changed.isEmpty
             stored = newer
             // A member just added is selected.
             if newer.record.family.count > count { selected = newer.record.family.count - 1 }
             selected = min(selected, max(0, members.count - 1))
             if case .saved = reply { return [.status("Saved \(newer.record.id) as \(newer.version).", .info)] }
+            if byAnother {
+                return [.status("Meanwhile \(newer.savedBy) changed \(changed.joined(separator: ", ")) (\(newer.version)); shown as saved.", .warning)]
+            }
             return []
         case let .updated(saved, refused):
             if let (_, reason) = refused.first { return [.status(reason, .error)] }
