@@ -278,3 +278,25 @@ extension FamilyScreensTests {
         XCTAssertTrue(screen(anna).contains("звонить после восьми"), screen(anna))
     }
 }
+
+extension FamilyScreensTests {
+    /// A relative taken case by case with no reason recorded: the move form says so before
+    /// anything is typed (a walk typed the move, was refused at Ctrl-S, and had to throw it away).
+    func testTheMoveFormSaysFirstWhatAMoveOnNeeds() throws {
+        let store = try makeStore()
+        var anna = app("anna.k", store)
+        openCase(1, &anna)
+        anna.press([.character("f")])
+        addMember(.mother, family: "Жукова", given: "Мария", &anna)
+        anna.press([.character("m")])
+        XCTAssertEqual(anna.topScreen.title, "Reunification", screen(anna))
+        let shown = anna.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(shown.contains("! Eligible only case by case (mother"), screen(anna))
+        XCTAssertTrue(shown.contains("record why on the member first (Esc, then e); only Withdrawn can be saved now."), screen(anna))
+        // A spouse needs no reason: nothing is said.
+        anna.press([.escape])
+        addMember(.spouse, family: "Жукова", given: "Анна", &anna)
+        anna.press([.character("m")])
+        XCTAssertFalse(screen(anna).contains("case by case"), screen(anna))
+    }
+}

@@ -108,12 +108,19 @@ enum FamilyActions {
 
     static func move(_ stored: StoredCase, _ member: FamilyMember, context: SessionContext) -> FormScreen {
         let options = ([member.stage.next].compactMap { $0 } + [.withdrawn]).map { FormOption($0.rawValue, $0.title) }
+        // Said before anything is typed: a move on is refused at Ctrl-S until the member says
+        // why a relative taken case by case is eligible (a walk typed the move, then had to throw it away).
+        var warning: [String] = []
+        if member.stage == .notStarted, case let .caseByCase(why) = policy(context).eligibility(of: member, on: context.today),
+           member.eligibilityNote.trimmingCharacters(in: .whitespaces).isEmpty {
+            warning = ["! Eligible only case by case (\(why)): record why on the member first (Esc, then e); only Withdrawn can be saved now."]
+        }
         let form = Form(sections: [Form.Section(title: "\(member.displayName): from \(member.stage.title)", fields: [
             FormField("stage", "Stage reached", .choice(options), value: options.first?.value ?? ""),
             FormField("date", "On", .date, hint: "YYYY-MM-DD", value: context.today.description),
             FormField("nextAction", "Next action", .text(maximumLength: 200), hint: "what has to happen next (none once final)"),
             FormField("due", "Due", .date, hint: "YYYY-MM-DD"),
-        ])])
+        ], text: warning)])
         return FormScreen(title: "Reunification", heading: "Move \(member.displayName)'s reunification on · Ctrl-S saves", form: form) { form, now in
             guard let stage = ReunificationStage(rawValue: form.value("stage")) else { return .refused("Nothing follows \(member.stage.title).") }
             guard let date = CalendarDate(iso: trimmed(form.value("date"))) else {
