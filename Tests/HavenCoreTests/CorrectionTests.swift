@@ -66,9 +66,11 @@ final class CorrectionTests: XCTestCase {
             XCTAssertEqual("\(error)", "1 problem to fix: reasons: maria.s approved it \(now.minuteText) UTC: it cannot be amended now.")
         }
         let returned = try Workflow.returnDecision(on: record, comment: "Нужна оценка риска для семьи.", by: Fixtures.maria, at: now)
+        XCTAssertThrowsError(try Workflow.amendDecision(.grant, reasons: "x", on: returned, by: anna, at: now)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("it cannot be amended now: Esc, then p proposes again (F3 reads what you typed, to copy)."), "\(error)")
+        }
         XCTAssertThrowsError(try Workflow.withdrawDecision(on: returned, by: anna, at: now)) { error in
-            XCTAssertEqual("\(error)", "1 problem to fix: reasons: maria.s returned it \(now.minuteText) UTC: “Нужна оценка риска для семьи.”; it cannot be withdrawn now: "
-                           + "Esc, then p proposes again (F3 reads what you typed, to copy).")
+            XCTAssertEqual("\(error)", "1 problem to fix: reasons: maria.s returned it \(now.minuteText) UTC: “Нужна оценка риска для семьи.”; it cannot be withdrawn now.")
         }
     }
 

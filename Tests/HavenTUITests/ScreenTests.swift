@@ -118,7 +118,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(app.handle(.character("?"), terminalSize: tiny), nil, "no help while too small")
         XCTAssertEqual(app.handle(.down, terminalSize: tiny), nil)
         XCTAssertEqual(app.handle(.character("q"), terminalSize: tiny), .redraw, "asks first")
-        XCTAssertEqual(render(app, 30, 8).lines[5], "  Quit? y quits, typing kept", "the question is said where the screen shows")
+        XCTAssertEqual(render(app, 30, 8).lines[5], "        Quit? y quits.", "the question is said where the screen shows")
         XCTAssertEqual(app.handle(.character("y"), terminalSize: tiny), .quit)
     }
 

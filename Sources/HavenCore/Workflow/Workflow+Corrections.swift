@@ -82,8 +82,10 @@ extension Workflow {
         if let review = record.decision?.review {
             let done = act == "amend" ? "amended" : "withdrawn"
             let comment = review.comment.isEmpty ? "" : ": “\(review.comment)”"
+            // The way on is advice for one amending (typing to keep); a withdrawal typed nothing.
+            let next = act == "amend" ? ": Esc, then p proposes again (F3 reads what you typed, to copy)" : ""
             throw issue("reasons", review.verdict == .returned
-                ? "\(review.by) returned it \(review.at.minuteText) UTC\(comment); it cannot be \(done) now: Esc, then p proposes again (F3 reads what you typed, to copy)."
+                ? "\(review.by) returned it \(review.at.minuteText) UTC\(comment); it cannot be \(done) now\(next)."
                 : "\(review.by) approved it \(review.at.minuteText) UTC: it cannot be \(done) now.")
         }
         guard record.stage == .decision, let proposal = record.decision, proposal.isAwaitingReview else {

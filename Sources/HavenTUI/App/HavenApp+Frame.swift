@@ -88,7 +88,8 @@ extension HavenApp {
             "\(have.width)x\(have.height); this screen",
             "needs \(need.width)x\(need.height).",
             // The quit question, asked here too: the status line is not drawn.
-            confirmingQuit ? "Quit? y quits, typing kept" : "Enlarge it, or q to quit.",
+            confirmingQuit ? (unsavedWork.isEmpty ? "Quit? y quits." : session.draftsFailing == nil ? "Quit? y quits, typing kept" : "Quit? y quits, typing LOST")
+                : "Enlarge it, or q to quit.",
         ]
         let top = max(0, (have.height - lines.count) / 2)
         for (offset, line) in lines.enumerated() where top + offset < have.height {

@@ -52,6 +52,9 @@ public struct HavenApp {
         self.context = context
         session = SessionServices(context: context, store: store)
         session.beginSession()
+        // What this reader cannot read at the start, so the first case closed to them later is
+        // seen as one more (`forgetMessagesClosedToReader`).
+        if let all = try? store?.summaries() { _ = session.closesAnotherCase(session.visible(all)) }
         if let warning = context.startupWarning {
             status = (warning, .warning)
             messages.record(warning, kind: .warning, at: session.now)
@@ -131,16 +134,18 @@ public struct HavenApp {
             let sections = [topScreen.helpSection] + topScreen.moreHelp + [Self.globalKeys.helpSection(title: "Keys everywhere")]
             return perform([.push(HelpScreen(sections: sections))], for: top)
         case .back:
-            // Too small, the screen is not shown: q is what the message says, a quit that asks
-            // first and keeps what is typed (a walk's q closed a form it could not see, unasked).
-            if tooSmall { return askToQuit() }
+            // Too small, the screen is not shown: a screen with typing on it is not closed
+            // unseen (a walk's q closed a typed form, unasked); q or Esc asks to quit instead,
+            // keeping the typing. With nothing typed on it, it goes back as usual.
+            if tooSmall, topScreen.hasUnsavedWork { return askToQuit() }
             let result = perform([.back], for: top)
             // Closing Messages says again what the line said when it opened (a y/n question read
             // whole there still waits for its answer), unless something was said since or
             // the screen it was said over is no longer the one under.
             if let opened = openedMessages, opened.id == top {
                 openedMessages = nil
-                if messages.count == opened.count, stack.top.id == opened.over {
+                // A question still asked is said again whatever came since: y still answers it.
+                if stack.top.id == opened.over, messages.count == opened.count || topScreen.asksYesOrNo {
                     sayingAgain = true
                     status = opened.said
                     sayingAgain = false
@@ -151,6 +156,7 @@ public struct HavenApp {
         case .repaint: return .repaint
         case .suspend: return .suspend
         case .messages:
+            // Reached only if Ctrl-P is taken off the early path: the same page.
             status = said
             return tooSmall ? nil : openMessages()
         }
@@ -158,8 +164,14 @@ public struct HavenApp {
 
     /// Ctrl-P: the Messages page over the top screen (not a second over the first).
     mutating func openMessages() -> AppCommand {
-        let top = stack.top.id
+        var top = stack.top.id
         if openedMessages?.id == top { return .redraw }
+        // One page at most (so the clean-up below finds it): one under Help goes first.
+        if let opened = openedMessages {
+            stack.remove(opened.id)
+            openedMessages = nil
+            top = stack.top.id
+        }
         let said = status
         status = nil
         let result = perform([.push(messages.screen())], for: top)
@@ -292,8 +304,9 @@ public struct HavenApp {
     public mutating func storeDidChange(_ unmasked: [CaseSummary]) {
         let summaries = session.visible(unmasked)
         // First, before any screen reloads (a refused reading) what it may no longer read.
-        closeCasesRestrictedAway(summaries)
+        // The messages go before the notice of what closed is said (it is kept).
         forgetMessagesClosedToReader(summaries)
+        closeCasesRestrictedAway(summaries)
         for id in stack.ids {
             guard let commands = stack.update(id, { $0.storeDidChange(summaries) }) else { continue }
             _ = perform(commands, for: id, quietly: stack.top.id != id)

@@ -48,8 +48,7 @@ extension SessionServices {
 
     /// Whether one more case is closed to this reader (restricted to a team without them, or
     /// erased) than at the last look: the session's messages, which name cases, then go. The
-    /// first look only notes them (a second after the start, before anything can have been
-    /// said about such a case).
+    /// first look, as the session starts, only notes them.
     func closesAnotherCase(_ summaries: [CaseSummary]) -> Bool {
         var closed = Set<CaseID>()
         for summary in summaries where summary.isErased || NeedToKnow.isClosedToReader(summary) { closed.insert(summary.id) }

@@ -115,7 +115,8 @@ public final class SessionServices {
         offeredDrafts = fresh.filter { draft in !setAsideDrafts.contains { Self.same($0, draft) } }
     }
 
-    /// The cases this reader could no longer read at the last look (`closesAnotherCase`).
+    /// The cases this reader could not read at the last look (`closesAnotherCase`): nil
+    /// before the first, as the session starts.
     var closedCases: Set<CaseID>?
 
     /// Drafts that could not go back into their forms in this session: not offered again here.

@@ -52,7 +52,7 @@ enum IntegrationActions {
                 application(stored, context: context)
             },
             step("Record a job", "employer, start, wage, contract",
-                 unless: notPlaced ?? placement.map { $0.nextFollowUp == nil ? "a job is open, still held at its last follow-up" : "a job is open: its follow-ups are next" }) {
+                 unless: notPlaced ?? placement.map { $0.nextFollowUp == nil ? "a job is open; every follow-up is recorded" : "a job is open: its follow-ups are next" }) {
                 self.placement(stored, context: context, catalogue: catalogue)
             },
         ]
