@@ -136,7 +136,8 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(lines.contains(" HV-000001 Жуков Артём Сергеевич · Grant · by anna.k"), lines)
         XCTAssertTrue(lines.contains(" HV-000006 Орлов Олег Сергеевич: your own: another supervisor approves it"), lines)
         app.press([.character("y")])
-        XCTAssertEqual(app.status?.text, "Approved 2.")
+        XCTAssertEqual(app.status?.text, "Approved HV-000001, HV-000004.")
+        XCTAssertFalse(app.lines.joined().contains("Unmarked"), "the approved are not said as gone: " + app.lines.joined(separator: "\n"))
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.stage, .allocation)
         XCTAssertEqual(try store.load(CaseID(number: 4)).record.stage, .allocation)
         XCTAssertEqual(try store.load(CaseID(number: 6)).record.stage, .decision, "her own: not approved")
@@ -478,7 +479,7 @@ final class SupervisorScreensTests: XCTestCase {
         XCTAssertTrue(lines.contains(" Approve this one? y approves each one, n none"), lines)
         XCTAssertTrue(lines.contains(" HV-000001 Жуков Артём Сергеевич: changed or reviewed meanwhile"), lines)
         app.press([.character("y")])
-        XCTAssertEqual(app.status?.text, "Approved 1.")
+        XCTAssertEqual(app.status?.text, "Approved HV-000004; not HV-000001 (changed meanwhile).")
         XCTAssertEqual(try store.load(CaseID(number: 4)).record.stage, .allocation)
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.decision?.review?.verdict, .returned)
         // Both gone: the question goes, nothing approved.

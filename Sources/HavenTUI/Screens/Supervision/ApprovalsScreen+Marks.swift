@@ -53,7 +53,7 @@ extension ApprovalsScreen {
             self.batch = nil
             return [.status("Nothing approved: the \(batch.approve.count) listed were changed or reviewed meanwhile.", .warning)]
         }
-        self.batch = Batch(approve: still, skipped: batch.skipped + changed.map { ($0, "changed or reviewed meanwhile") })
+        self.batch = Batch(approve: still, skipped: batch.skipped + changed.map { ($0, Self.changedMeanwhile) })
         let left = still.count == 1 ? "the one left" : "the \(still.count) left"
         return [.status("\(changed.count) changed or reviewed meanwhile: approve \(left)? y approves each, n none.", .warning)]
     }

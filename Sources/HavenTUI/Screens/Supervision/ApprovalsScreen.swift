@@ -21,6 +21,10 @@ public struct ApprovalsScreen: Screen {
 
     /// The marked proposals a confirmation is asking about: those to approve, and those
     /// skipped with why.
+    /// Those the confirmation left out as changed meanwhile, named when the approvals are done.
+    var skippedMeanwhile: [CaseID] = []
+    static let changedMeanwhile = "changed or reviewed meanwhile"
+
     public struct Batch: Sendable {
         public let approve: [CaseSummary]
         public let skipped: [(CaseSummary, String)]
@@ -211,11 +215,16 @@ public struct ApprovalsScreen: Screen {
         case .confirmMarked:
             guard let batch else { return [] }
             self.batch = nil
-            return [.run(ApproveMarked(items: batch.approve.compactMap { summary in
+            let items = batch.approve.compactMap { summary -> ApproveMarked.Item? in
                 // Against the proposal as marked: one changed since is refused by the store.
                 guard let pending = summary.pendingApproval, let seen = markedAs[summary.id] ?? ProposalSeen(pendingIn: summary) else { return nil }
                 return ApproveMarked.Item(id: summary.id, kind: pending.kind, seen: seen)
-            }))]
+            }
+            // Being approved now: their marks go first, or the approvals themselves read as
+            // "Unmarked …: no longer waiting (withdrawn or reviewed meanwhile)" (a walk).
+            for item in items { markedAs[item.id] = nil }
+            skippedMeanwhile = batch.skipped.filter { $0.1 == Self.changedMeanwhile }.map(\.0.id)
+            return [.run(ApproveMarked(items: items))]
         case .cancelMarked:
             batch = nil
             return [.status("Nothing approved; the marks stay.", .info)]
@@ -272,7 +281,13 @@ public struct ApprovalsScreen: Screen {
         }
         if let done = message as? ApproveMarked.Done {
             for id in done.approved { markedAs[id] = nil }
-            let approved = done.approved.isEmpty ? "None approved" : "Approved \(done.approved.count)"
+            // Named, and those left out of the list as it was asked (a walk read "Approved 1."
+            // beside "Unmarked …", and could not tell which was which).
+            let named = done.approved.sorted().prefix(3).map(\.rawValue).joined(separator: ", ")
+                + (done.approved.count > 3 ? " and \(done.approved.count - 3) more" : "")
+            let skipped = skippedMeanwhile.isEmpty ? "" : "; not \(skippedMeanwhile.map(\.rawValue).joined(separator: ", ")) (changed meanwhile)"
+            skippedMeanwhile = []
+            let approved = (done.approved.isEmpty ? "None approved" : "Approved \(named)") + skipped
             // The first refusal's reason where it fits 80 columns; the count and the case always.
             let refused = done.refused.first.map { first in
                 let more = done.refused.count > 1 ? " and \(done.refused.count - 1) more" : ""
