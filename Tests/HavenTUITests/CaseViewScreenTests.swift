@@ -131,7 +131,7 @@ final class CaseViewScreenTests: XCTestCase {
         keys([.control("r")], &app)
         lines = render(app)
         XCTAssertTrue(lines[1].hasSuffix("· v2"), lines[1])
-        XCTAssertEqual(lines[22], " Reloaded HV-000007 (v2); your note is kept: Enter saves it.")
+        XCTAssertEqual(lines[22], " Reloaded HV-000007: oleh.m's v2; your note is kept: Enter saves it.")
         keys([.enter], &app)
         let saved = try store.load(CaseID(number: 7))
         XCTAssertEqual(saved.version, CaseVersion(3))

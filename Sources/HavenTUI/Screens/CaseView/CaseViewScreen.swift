@@ -351,7 +351,9 @@ public struct CaseViewScreen: Screen {
                 }
                 return []
             }
-            return [.status("Reloaded \(newer.record.id) (\(newer.version))" + (note == nil ? "." : "; your note is kept: Enter saves it."), .info)]
+            // Whose version it is now, when another's (a walk's value was replaced unsaid).
+            let whose = newer.savedBy == context.user ? " (\(newer.version))" : ": \(newer.savedBy)'s \(newer.version)"
+            return [.status("Reloaded \(newer.record.id)\(whose)" + (note == nil ? "." : "; your note is kept: Enter saves it."), .info)]
         case let .conflict(savedBy, savedAt):
             saving = nil
             conflict = (savedBy, savedAt)
