@@ -213,3 +213,16 @@ extension StatusMessagesTests {
         XCTAssertFalse(lines(app, 80, 24)[22].contains("Ctrl-P"), "Ctrl-P is not taken while a job runs")
     }
 }
+
+extension StatusMessagesTests {
+    /// The same line set again while it stands is one message; said again after the line was
+    /// cleared, it is counted (a walk: every save read "(×2)").
+    func testTheSameLineSetAgainIsOneMessage() {
+        var app = app()
+        _ = app.perform([.status("Saved HV-000001 as v2.", .info), .status("Saved HV-000001 as v2.", .info)])
+        XCTAssertEqual(app.messages.entries.map(\.times), [1])
+        app.press([.down])
+        _ = app.perform([.status("Saved HV-000001 as v2.", .info)])
+        XCTAssertEqual(app.messages.entries.map(\.times), [2])
+    }
+}

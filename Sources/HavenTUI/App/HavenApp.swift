@@ -22,7 +22,12 @@ public struct HavenApp {
     var stack: ScreenStack
     public var screens: [any Screen] { stack.screens }
     public internal(set) var status: (text: String, kind: StatusKind)? {
-        didSet { if let status, !reportingProgress, !sayingAgain { messages.record(status.text, kind: status.kind, at: session.now) } }
+        // The same line set again while it stands (a save's reply and the screen's own word of
+        // it) is one message: every save read "(×2)" in Messages (a walk).
+        didSet {
+            guard let status, !reportingProgress, !sayingAgain, status.text != oldValue?.text || status.kind != oldValue?.kind else { return }
+            messages.record(status.text, kind: status.kind, at: session.now)
+        }
     }
     /// What the status line said this session, to read back whole (Ctrl-P).
     public internal(set) var messages = StatusMessages()
