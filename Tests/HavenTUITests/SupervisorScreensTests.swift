@@ -302,7 +302,8 @@ final class SupervisorScreensTests: XCTestCase {
         app.press([.enter, .character("p")])
         XCTAssertEqual(app.topScreen.title, "Propose", app.lines.joined(separator: "\n"))
         let text = app.lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("Returned by maria.s: Cite the debrief."), text)
+        XCTAssertTrue(text.contains("Returned by maria.s, 2026-11-24 "), text)
+        XCTAssertTrue(text.contains("“Cite the debrief.”"), "the comment, whole under the title: \(text)")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("reasons"), "Credible account.")
         XCTAssertEqual((app.topScreen as? FormScreen)?.form.value("outcome"), DecisionOutcome.grant.rawValue)
         // It opens on the reasons, what is amended (a walk typed its amendment on the decision).

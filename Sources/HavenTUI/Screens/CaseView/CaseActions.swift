@@ -104,10 +104,13 @@ enum CaseActions {
         // A proposal returned by a supervisor comes back to be amended, not retyped, with the
         // supervisor's comment above it.
         let returned = stored.record.decision.flatMap { $0.review?.verdict == .returned ? $0 : nil }
-        var form = Form(sections: [Form.Section(title: returned.map { "Returned by \($0.review!.by): \($0.review!.comment)" } ?? "Proposed decision", fields: [
+        // The comment under the title, wrapped whole: as a title it was cut at the width, with
+        // no way to read it while answering it (a walk).
+        let review = returned?.review
+        var form = Form(sections: [Form.Section(title: review.map { "Returned by \($0.by), \($0.at.minuteText) UTC:" } ?? "Proposed decision", fields: [
             FormField("outcome", "Decision", .choice(FormOption.all(DecisionOutcome.self)), value: returned?.outcome.rawValue ?? DecisionOutcome.allCases[0].rawValue),
             FormField("reasons", "Reasons", .text(maximumLength: 2000), hint: "what the decision rests on", value: returned?.reasons ?? ""),
-        ])])
+        ], text: review.map { ["“\($0.comment)”"] } ?? [])])
         // Returned: the reasons are what is amended, so the form opens on them (it opened on the
         // decision, and a walk's amendment typed there turned Grant into Refuse).
         if returned != nil { form.focus(on: "reasons") }
