@@ -255,14 +255,20 @@ final class FamilyScreensTests: XCTestCase {
 }
 
 extension FamilyScreensTests {
+    /// A session of `user` on the family screen of case `number`.
+    func family(_ number: Int, _ user: UserName, _ store: InMemoryCaseStore) -> HavenApp {
+        var session = app(user, store)
+        openCase(number, &session)
+        session.press([.character("f")])
+        XCTAssertEqual(session.topScreen.title, "Family", screen(session))
+        return session
+    }
+
     /// Another session's change to a member shown here is said, not only redrawn (a walk: a
     /// note saved here was replaced by another's choice on the conflict screen, unsaid).
     func testAnotherSessionsChangeToAMemberIsSaid() throws {
         let store = try makeStore()
-        var anna = app("anna.k", store)
-        openCase(3, &anna)
-        anna.press([.character("f")])
-        XCTAssertEqual(anna.topScreen.title, "Family", screen(anna))
+        var anna = family(3, "anna.k", store)
         var stored = try store.load(CaseID(number: 3))
         stored.record.family[0].notes = "Переехала к сестре в Кстово."
         _ = try store.save(stored.record, basedOn: stored.version, by: Actor(user: "maria.s", role: .supervisor), at: Self.tick)
@@ -283,10 +289,7 @@ extension FamilyScreensTests {
     /// A relative taken case by case with no reason recorded: the move form says so before
     /// anything is typed (a walk typed the move, was refused at Ctrl-S, and had to throw it away).
     func testTheMoveFormSaysFirstWhatAMoveOnNeeds() throws {
-        let store = try makeStore()
-        var anna = app("anna.k", store)
-        openCase(1, &anna)
-        anna.press([.character("f")])
+        var anna = family(1, "anna.k", try makeStore())
         addMember(.mother, family: "Жукова", given: "Мария", &anna)
         anna.press([.character("m")])
         XCTAssertEqual(anna.topScreen.title, "Reunification", screen(anna))
