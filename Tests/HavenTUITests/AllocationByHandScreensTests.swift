@@ -309,9 +309,11 @@ final class AllocationByHandScreensTests: XCTestCase {
                                      clock: { Self.tick }, reference: Self.reference)
         let pick = try XCTUnwrap(CaseActions.moveStage(left, context: context) as? PickScreen)
         let reopen = try XCTUnwrap(pick.items.first { $0.title == "Reopen allocation" })
-        XCTAssertTrue(reopen.detail.hasPrefix("not now: HV-000001 left on \(Self.today)"), reopen.detail)
+        XCTAssertTrue(reopen.detail.hasPrefix("HV-000001 left on \(Self.today)"), reopen.detail)
+        XCTAssertNotNil(reopen.unavailable, "muted in its place")
         guard case let .status(text, _)? = reopen.choose(Self.tick).first else { return XCTFail("no status") }
-        XCTAssertTrue(text.hasPrefix("HV-000001 left on"), text)
+        XCTAssertTrue(text.hasPrefix("Reopen allocation: HV-000001 left on"), text)
+        XCTAssertFalse(text.hasSuffix(".."), text)
         pieter.press([.character("t")])
         let moves = pieter.lines.joined(separator: "\n")
         XCTAssertTrue(moves.contains("Reopen allocation") && moves.contains("to Allocation"), moves)

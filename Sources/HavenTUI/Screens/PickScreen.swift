@@ -26,7 +26,7 @@ public struct PickScreen: Screen {
             self.title = title
             detail = why
             unavailable = why
-            choose = { _ in [.status("\(title): \(why).", .warning)] }
+            choose = { _ in [.status("\(title): \(why)" + (why.hasSuffix(".") ? "" : "."), .warning)] }
         }
     }
 

@@ -229,11 +229,12 @@ enum CaseActions {
                    items: withdrawal(stored, context: context) + moves(for: stored.record, role: context.role).map { name in
                        let to = Workflow.transition(named: name)?.to
                        // Refused as it stands, said where it is chosen (a walk typed a reason first).
-                       let refused = name == .reopenAllocation ? Workflow.reopenRefusal(stored.record) : nil
-                       let detail = refused.map { "not now: \($0)" }
-                           ?? "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage && $0 != .closed } == true ? notHeld : "")
+                       // Shown muted in its place, as every step not possible now (`PickScreen.Item(_:unavailable:)`).
+                       if name == .reopenAllocation, let refused = Workflow.reopenRefusal(stored.record) {
+                           return PickScreen.Item(name.title, unavailable: refused)
+                       }
+                       let detail = "to \(to?.title ?? "")" + (to.map { $0 > stored.record.stage && $0 != .closed } == true ? notHeld : "")
                        return PickScreen.Item(name.title, detail) { now in
-                           if let refused { return [.status(refused, .warning)] }
                            if name == .close { return [.push(closeCase(stored, context: context))] }
                            if name == .reopenAllocation { return [.push(RelocationActions.reopenAllocation(stored, context: context))] }
                            if name == .undoArrival { return [.push(RelocationActions.undoArrival(stored, context: context))] }
