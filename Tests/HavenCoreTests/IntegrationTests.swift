@@ -161,6 +161,83 @@ final class IntegrationTests: XCTestCase {
         }
     }
 
+    /// A job held at its last follow-up stayed open with nothing left to record, so no new
+    /// job could be (a walk): its end is recorded on its own, with why, on any day from its
+    /// start or its last follow-up, and a new job can then be recorded.
+    func testAJobHeldAtItsLastFollowUpCanBeEndedAndANewOneRecorded() throws {
+        let start = CalendarDate(year: 2026, month: 11, day: 30)!
+        var record = try people([1])[0]
+        record = try Workflow.place(JobPlacement(employer: "Yorkshire Haulage", startDate: start, contract: .permanent), on: record, by: anna, at: now)
+        for months in FollowUp.schedule {
+            let day = start.adding(months: months)
+            record = try Workflow.recordFollowUp(FollowUp(monthsAfterStart: months, doneOn: day, stillEmployed: true), on: record, by: anna,
+                                                 at: Timestamp(date: day, hour: 9))
+        }
+        XCTAssertNil(record.integration.placements[0].nextFollowUp, "every follow-up is recorded")
+        XCTAssertNotNil(record.integration.openPlacement, "and the job is still held")
+        let later = Timestamp(date: start.adding(months: 15), hour: 9)
+        XCTAssertThrowsError(try Workflow.place(JobPlacement(employer: "Leeds Logistics", startDate: later.date, contract: .fixedTerm),
+                                                on: record, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("record the end of that job first"), "\($0)")
+        }
+        // Refused: no reason, before the last follow-up that found him employed, in the future.
+        let twelve = start.adding(months: 12)
+        XCTAssertThrowsError(try Workflow.endPlacement(on: later.date, why: "  ", on: record, by: anna, at: later)) {
+            guard case let WorkflowError.invalid(issues) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(issues.map(\.field), ["why"])
+        }
+        XCTAssertThrowsError(try Workflow.endPlacement(on: twelve.adding(days: -1), why: "Left", on: record, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("found him still employed"), "\($0)")
+        }
+        XCTAssertThrowsError(try Workflow.endPlacement(on: later.date.adding(days: 1), why: "Left", on: record, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("in the future"), "\($0)")
+        }
+        XCTAssertThrowsError(try Workflow.endPlacement(on: later.date, why: "Left", on: record, by: Fixtures.auditor, at: later))
+        let ended = later.date.adding(days: -10)
+        record = try Workflow.endPlacement(on: ended, why: " Moved to Leeds ", on: record, by: anna, at: later)
+        XCTAssertEqual(record.integration.placements[0].endDate, ended)
+        XCTAssertEqual(record.integration.placements[0].endNotes, "Moved to Leeds")
+        XCTAssertNil(record.integration.openPlacement)
+        XCTAssertFalse(IntegrationSummary(record: record).isEmployed(on: ended))
+        XCTAssertThrowsError(try Workflow.endPlacement(on: later.date, why: "Again", on: record, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("no job open"), "\($0)")
+        }
+        record = try Workflow.place(JobPlacement(employer: "Leeds Logistics", startDate: later.date, contract: .fixedTerm), on: record, by: anna, at: later)
+        XCTAssertEqual(record.integration.placements.map(\.employer), ["Yorkshire Haulage", "Leeds Logistics"])
+        XCTAssertNil(record.integration.placements[1].endNotes)
+
+        // Corrected: the reopening is refused while the new job is open; the date and reason can change;
+        // a follow-up correction keeps the end (and cannot say it ended there instead).
+        XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: nil, why: "", on: record, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("works for Leeds Logistics since"), "\($0)")
+        }
+        record = try Workflow.correctPlacementEnd(job: 0, on: ended.adding(days: 2), why: "Moved to Leeds for his family", on: record, by: anna, at: later)
+        XCTAssertEqual(record.integration.placements[0].endDate, ended.adding(days: 2))
+        XCTAssertEqual(record.integration.placements[0].endNotes, "Moved to Leeds for his family")
+        record = try Workflow.correctFollowUp(job: 0, months: 12, to: FollowUp(monthsAfterStart: 12, doneOn: twelve, stillEmployed: true, notes: "Fine"),
+                                              on: record, by: anna, at: later)
+        XCTAssertEqual(record.integration.placements[0].endDate, ended.adding(days: 2), "a follow-up corrected keeps the end recorded on its own")
+        XCTAssertThrowsError(try Workflow.correctFollowUp(job: 0, months: 12, to: FollowUp(monthsAfterStart: 12, doneOn: twelve, stillEmployed: false, notes: "x"),
+                                                          on: record, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("correct that instead"), "\($0)")
+        }
+        // A job ended by mistake, with no other job open, is reopened as held.
+        var mistaken = try people([2])[0]
+        mistaken = try Workflow.place(JobPlacement(employer: "A", startDate: start, contract: .permanent), on: mistaken, by: anna, at: later)
+        mistaken = try Workflow.endPlacement(on: later.date, why: "Wrong case", on: mistaken, by: anna, at: later)
+        XCTAssertThrowsError(try Workflow.correctPlacement(at: 0, to: JobPlacement(employer: "A", startDate: later.date.adding(days: 5), contract: .permanent),
+                                                           on: mistaken, by: anna, at: later)) {
+            XCTAssertTrue("\($0)".contains("after the job ended"), "\($0)")
+        }
+        let corrected = try Workflow.correctPlacement(at: 0, to: JobPlacement(employer: "A GmbH", startDate: start, contract: .permanent),
+                                                      on: mistaken, by: anna, at: later)
+        XCTAssertEqual(corrected.integration.placements[0].endNotes, "Wrong case", "correcting the job keeps its end")
+        mistaken = try Workflow.correctPlacementEnd(job: 0, on: nil, why: "", on: mistaken, by: anna, at: later)
+        XCTAssertNil(mistaken.integration.placements[0].endDate)
+        XCTAssertNil(mistaken.integration.placements[0].endNotes)
+        XCTAssertEqual(mistaken.integration.openPlacement?.nextFollowUp?.months, 3, "its follow-ups are asked for again")
+    }
+
     // MARK: Matching
 
     func opening(_ id: String, isco: String, languages: String, country: CountryCode = gb, places: Int = 2) -> JobOpening {

@@ -229,7 +229,7 @@ final class CaseLifeScreensTests: XCTestCase {
                        Money(minorUnits: 245_050, currency: "EUR"), app.lines.joined(separator: "\n"))
         app.press([.character("i")])
         XCTAssertEqual((app.topScreen as? PickScreen)?.items.first { $0.title == "Record a job" }?.unavailable,
-                       "a job is open: its follow-ups are next", "one job at a time")
+                       "a job is open: record its end first", "one job at a time")
         try choose("Correct a job", &app)
         try choose("Spedition Müller", &app)
         XCTAssertEqual(app.topScreen.title, "Job")
@@ -245,6 +245,50 @@ final class CaseLifeScreensTests: XCTestCase {
         let history = app.lines.joined(separator: "\n")
         XCTAssertTrue(history.contains("2450.50 EUR → 2650.00 EUR"), history)
         XCTAssertFalse(history.contains("placements[0]"), "the history in words, not paths")
+    }
+
+    /// A job held at its 12-month follow-up stayed open with nothing left to record, and no
+    /// new job could be (a walk): the menu records its end with why, the case view reads it
+    /// back, a new job can then be recorded, and the end is corrected from the menu.
+    func testAJobHeldPastItsFollowUpsIsEndedFromTheMenuAndCorrected() throws {
+        let store = try makeStore(stage: .integration)
+        var seeded = try store.load(CaseID(number: 1))
+        let start = Self.today.adding(months: -14)
+        seeded.record.integration.placements = [JobPlacement(employer: "Spedition Müller", startDate: start, contract: .permanent,
+                                                             followUps: FollowUp.schedule.map {
+            FollowUp(monthsAfterStart: $0, doneOn: start.adding(months: $0), stillEmployed: true)
+        })]
+        _ = try store.save(seeded.record, basedOn: seeded.version, by: Actor(user: "anna.k", role: .caseworker), at: Self.tick)
+        var app = app("anna.k", store)
+        openCase(&app)
+        app.press([.character("i")])
+        let menu = try XCTUnwrap(app.topScreen as? PickScreen)
+        XCTAssertEqual(menu.items.first { $0.title == "Record a job" }?.unavailable, "a job is open: record its end first")
+        XCTAssertNil(menu.items.first { $0.title == "Record the job's end" }?.unavailable, "the step that frees it is open")
+        try choose("Record the job's end", &app)
+        XCTAssertEqual(app.topScreen.title, "Job ended")
+        app.press([.control("s")])
+        XCTAssertTrue(app.lines.joined(separator: "\n").contains("Say why the job ended."), "a reason is asked for:\n\(app.lines.joined(separator: "\n"))")
+        XCTAssertNotNil(try store.load(CaseID(number: 1)).record.integration.openPlacement, "nothing saved without it")
+        app.press([.tab])
+        app.type("Уволился: переезд в Гамбург")
+        app.press([.control("s")])
+        let job = try store.load(CaseID(number: 1)).record.integration.placements[0]
+        XCTAssertEqual(job.endDate, Self.today)
+        XCTAssertEqual(job.endNotes, "Уволился: переезд в Гамбург")
+        XCTAssertTrue(app.lines.contains { $0.contains("ended") && $0.contains("Уволился") }, "the case view reads it back:\n\(app.lines.joined(separator: "\n"))")
+
+        app.press([.character("i")])
+        XCTAssertNil((app.topScreen as? PickScreen)?.items.first { $0.title == "Record a job" }?.unavailable, "a new job can be recorded now")
+        XCTAssertEqual((app.topScreen as? PickScreen)?.items.first { $0.title == "Record the job's end" }?.unavailable, "no job open")
+        try choose("Correct a job's end", &app)
+        try choose("Spedition Müller", &app)
+        XCTAssertEqual(app.topScreen.title, "Job's end")
+        XCTAssertTrue(app.lines.contains { $0.contains("Уволился") }, "the form opens with what was recorded")
+        app.press([.tab])
+        fill(&app, "Переехал в Гамбург к семье")
+        app.press([.control("s")])
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.integration.placements[0].endNotes, "Переехал в Гамбург к семье")
     }
 
     /// z takes back the session's last change of the case, and again puts it back; once

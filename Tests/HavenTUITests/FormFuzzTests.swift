@@ -99,6 +99,13 @@ final class FormFuzzTests: XCTestCase {
             Factory(name: "correct application") { CorrectionActions.correctApplication(rich, index: 0, context: context) },
             Factory(name: "correct job") { CorrectionActions.correctPlacement(rich, index: 0, context: context) },
             Factory(name: "correct follow-up") { CorrectionActions.correctFollowUp(rich, job: 0, months: 3, context: context) },
+            Factory(name: "end job") { IntegrationActions.endJob(rich, context: context) },
+            Factory(name: "correct job's end") {
+                var ended = rich
+                ended.record.integration.placements[0].endDate = Self.today
+                ended.record.integration.placements[0].endNotes = "Переехал"
+                return CorrectionActions.correctPlacementEnd(ended, index: 0, context: context)
+            },
             Factory(name: "correct step") { CorrectionActions.correctStep(rich, rich.record.family[0], context: context) },
             Factory(name: "preferences") {
                 AllocationActions.preferences(any, context: SessionContext(user: "anna.k", today: Self.today, storeDescription: "Store",

@@ -167,11 +167,17 @@ public struct JobPlacement: Hashable, Codable, Sendable {
     public var monthlyWage: Money?
     public var contract: ContractType
     public var followUps: [FollowUp]
-    /// When the job ended (a follow-up found the person no longer employed); nil while held.
+    /// When the job ended (a follow-up found the person no longer employed, or its end was
+    /// recorded on its own); nil while held.
     public var endDate: CalendarDate?
+    /// Why the job ended, when its end was recorded on its own (`Workflow.endPlacement`: between
+    /// the follow-ups, or after the last found him still employed); nil when a follow-up ended
+    /// it (its notes say why) or while it is held.
+    public var endNotes: String?
 
     public init(openingID: String? = nil, employer: String, occupation: ISCOCode? = nil, startDate: CalendarDate,
-                monthlyWage: Money? = nil, contract: ContractType, followUps: [FollowUp] = [], endDate: CalendarDate? = nil) {
+                monthlyWage: Money? = nil, contract: ContractType, followUps: [FollowUp] = [], endDate: CalendarDate? = nil,
+                endNotes: String? = nil) {
         self.openingID = openingID
         self.employer = employer
         self.occupation = occupation
@@ -180,6 +186,7 @@ public struct JobPlacement: Hashable, Codable, Sendable {
         self.contract = contract
         self.followUps = followUps
         self.endDate = endDate
+        self.endNotes = endNotes
     }
 
     /// The next follow-up not yet recorded, while the job lasts: 3, then 6, then 12 months.

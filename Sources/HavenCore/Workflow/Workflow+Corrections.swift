@@ -179,8 +179,12 @@ extension Workflow {
         var job = checked.integration.placements.last!
         job.followUps = old.followUps
         job.endDate = old.endDate
+        job.endNotes = old.endNotes
         if let first = old.followUps.map(\.doneOn).min(), job.startDate > first {
             throw issue("start", "The start \(job.startDate) is after the follow-up of \(first); correct that first.")
+        }
+        if let end = old.endDate, job.startDate > end {
+            throw issue("start", "The start \(job.startDate) is after the job ended (\(end)); correct its end first.")
         }
         var next = record
         next.integration.placements[index] = job
@@ -200,7 +204,12 @@ extension Workflow {
         if followUp.doneOn > time.date { throw issue("date", "The date \(followUp.doneOn) is in the future.") }
         if followUp.doneOn < job.startDate { throw issue("date", "The date \(followUp.doneOn) is before the job started (\(job.startDate)).") }
         if !followUp.stillEmployed, followUp.notes.trimmingCharacters(in: .whitespaces).isEmpty { throw issue("notes", "Say why the job ended.") }
-        if followUp.stillEmployed, job.followUps.contains(where: { $0.monthsAfterStart > months }) == false,
+        // An end recorded on its own stands: a follow-up before it found him employed.
+        if job.endNotes != nil, let end = job.endDate {
+            if !followUp.stillEmployed { throw issue("employed", "The job's end is recorded on its own (\(end)); correct that instead.") }
+            if followUp.doneOn > end { throw issue("date", "The date \(followUp.doneOn) is after the job ended (\(end)).") }
+        }
+        if followUp.stillEmployed, job.endNotes == nil, job.followUps.contains(where: { $0.monthsAfterStart > months }) == false,
            record.integration.placements.indices.contains(where: { $0 != index && record.integration.placements[$0].endDate == nil }) {
             throw issue("employed", "\(record.id) has another job open since; he cannot still be in this one.")
         }
@@ -212,8 +221,34 @@ extension Workflow {
         entry.monthsAfterStart = months
         entry.notes = entry.notes.trimmingCharacters(in: .whitespaces)
         next.integration.placements[index].followUps[position] = entry
-        let last = next.integration.placements[index].followUps.max { $0.monthsAfterStart < $1.monthsAfterStart }
-        next.integration.placements[index].endDate = last.flatMap { $0.stillEmployed ? nil : $0.doneOn }
+        if job.endNotes == nil {
+            let last = next.integration.placements[index].followUps.max { $0.monthsAfterStart < $1.monthsAfterStart }
+            next.integration.placements[index].endDate = last.flatMap { $0.stillEmployed ? nil : $0.doneOn }
+        }
+        return next
+    }
+
+    /// Corrects the end of job `index` that was recorded on its own (`endPlacement`): another
+    /// date or reason, or, with no date, the job reopened as still held (refused while another
+    /// job is open since).
+    public static func correctPlacementEnd(job index: Int, on date: CalendarDate?, why: String, on record: Case, by actor: Actor,
+                                           at time: Timestamp) throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard record.integration.placements.indices.contains(index), record.integration.placements[index].endNotes != nil else {
+            throw issue("date", "\(record.id) has no such job with its end recorded on its own.")
+        }
+        var next = record
+        if let date {
+            try checkEnd(of: record.integration.placements[index], on: date, why: why, at: time)
+            next.integration.placements[index].endDate = date
+            next.integration.placements[index].endNotes = why.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            if let other = record.integration.placements.indices.first(where: { $0 != index && record.integration.placements[$0].endDate == nil }) {
+                throw issue("date", "\(record.id) works for \(record.integration.placements[other].employer) since; he cannot still be in this job.")
+            }
+            next.integration.placements[index].endDate = nil
+            next.integration.placements[index].endNotes = nil
+        }
         return next
     }
 

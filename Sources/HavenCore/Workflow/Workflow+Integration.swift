@@ -151,13 +151,14 @@ extension Workflow {
             issues.append(ValidationIssue(field: "start", message: "The start \(placement.startDate) is before the case was registered."))
         }
         if let open = record.integration.openPlacement {
-            issues.append(ValidationIssue(field: "employer", message: "\(record.id) still works for \(open.employer) since \(open.startDate); record the follow-up that ends it first."))
+            issues.append(ValidationIssue(field: "employer", message: "\(record.id) still works for \(open.employer) since \(open.startDate); record the end of that job first."))
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         var next = record
         var job = placement
         job.followUps = []
         job.endDate = nil
+        job.endNotes = nil
         next.integration.placements.append(job)
         if let opening = placement.openingID {
             if let index = next.integration.applications.lastIndex(where: { $0.openingID == opening }) {
@@ -194,6 +195,38 @@ extension Workflow {
         next.integration.placements[index].followUps.append(entry)
         if !followUp.stillEmployed { next.integration.placements[index].endDate = followUp.doneOn }
         return next
+    }
+
+    /// Records the end of the open job on `date`, with why, whenever it ends: between the
+    /// follow-ups, or after the last found him still employed (a walk: a job held at its
+    /// 12-month follow-up stayed open with nothing left to record, and no new job could be).
+    /// The follow-ups not yet due are no longer asked for.
+    public static func endPlacement(on date: CalendarDate, why: String, on record: Case, by actor: Actor, at time: Timestamp)
+        throws(WorkflowError) -> Case {
+        try requireIntegration(record, actor)
+        guard let index = record.integration.placements.lastIndex(where: { $0.endDate == nil }) else {
+            throw issue("date", "\(record.id) has no job open.")
+        }
+        let job = record.integration.placements[index]
+        try checkEnd(of: job, on: date, why: why, at: time)
+        var next = record
+        next.integration.placements[index].endDate = date
+        next.integration.placements[index].endNotes = why.trimmingCharacters(in: .whitespacesAndNewlines)
+        return next
+    }
+
+    /// The rules an end recorded on its own keeps: not in the future, not before the job
+    /// started nor before a follow-up that found him still employed, and a reason.
+    static func checkEnd(of job: JobPlacement, on date: CalendarDate, why: String, at time: Timestamp) throws(WorkflowError) {
+        var issues: [ValidationIssue] = []
+        if date > time.date { issues.append(ValidationIssue(field: "date", message: "The date \(date) is in the future.")) }
+        if date < job.startDate {
+            issues.append(ValidationIssue(field: "date", message: "The date \(date) is before the job at \(job.employer) started (\(job.startDate))."))
+        } else if let last = job.followUps.filter(\.stillEmployed).map(\.doneOn).max(), date < last {
+            issues.append(ValidationIssue(field: "date", message: "The follow-up of \(last) found him still employed; the end is on or after it."))
+        }
+        if why.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { issues.append(ValidationIssue(field: "why", message: "Say why the job ended.")) }
+        guard issues.isEmpty else { throw .invalid(issues) }
     }
 }
 

@@ -42,6 +42,10 @@ enum CaseForms {
             return IntegrationActions.application(stored, context: context)
         case "job" where i.openPlacement == nil:
             return catalogue().map { IntegrationActions.placement(stored, context: context, catalogue: $0) }
+        case "job.end" where i.openPlacement != nil:
+            return IntegrationActions.endJob(stored, context: context)
+        case "job.end.correct" where i.placements.indices.contains(first) && i.placements[first].endNotes != nil:
+            return CorrectionActions.correctPlacementEnd(stored, index: first, context: context)
         case "followup" where i.openPlacement?.nextFollowUp != nil:
             return IntegrationActions.followUp(stored, context: context)
         case "course.correct":

@@ -135,6 +135,15 @@ enum CorrectionActions {
                 })
             })
         }
+        let ended = i.placements.indices.filter { i.placements[$0].endNotes != nil }
+        if !ended.isEmpty {
+            items.append(item("Correct a job's end", "the date and why, or still in the job") {
+                pick(stored, "Job's end", ended.map { index in
+                    let job = i.placements[index]
+                    return (job.employer, "ended \(job.endDate?.description ?? "")", { correctPlacementEnd(stored, index: index, context: context) })
+                })
+            })
+        }
         let followUps = i.placements.enumerated().flatMap { index, job in job.followUps.map { (index, job, $0) } }
         if !followUps.isEmpty {
             items.append(item("Correct a follow-up", "date, still employed, notes") {
@@ -277,6 +286,29 @@ enum CorrectionActions {
                 try Workflow.correctFollowUp(job: index, months: months, to: corrected, on: record, by: context.actor, at: now)
             }
         }.keeping("followup.correct:\(index):\(months)", on: stored)
+    }
+
+    /// The end of job `index` recorded on its own: another date or reason, or no date to
+    /// reopen it (recorded by mistake).
+    static func correctPlacementEnd(_ stored: StoredCase, index: Int, context: SessionContext) -> FormScreen {
+        let job = stored.record.integration.placements[index]
+        let form = filled(Form(sections: [Form.Section(title: "The end of the job at \(job.employer)", fields: [
+            FormField("date", "Ended on", .date, hint: "YYYY-MM-DD; empty: still in this job"),
+            FormField("why", "Why", .text(maximumLength: 1000), hint: "left, dismissed, contract over, moved away"),
+        ])]), ["date": job.endDate?.description ?? "", "why": job.endNotes ?? ""], focus: "date")
+        return FormScreen(title: "Job's end", heading: "Correct the end of \(stored.record.id)'s job at \(job.employer) · Ctrl-S saves",
+                          form: form) { form, now in
+            let text = trimmed(form.value("date"))
+            var ended: CalendarDate?
+            if !text.isEmpty {
+                let (date, problems) = date(form, "date")
+                guard let date else { return .problems(problems) }
+                ended = date
+            }
+            return IntegrationActions.save(stored) { record throws(WorkflowError) in
+                try Workflow.correctPlacementEnd(job: index, on: ended, why: form.value("why"), on: record, by: context.actor, at: now)
+            }
+        }.keeping("job.end.correct:\(index)", on: stored)
     }
 
     // MARK: Family

@@ -52,7 +52,7 @@ enum IntegrationActions {
                 application(stored, context: context)
             },
             step("Record a job", "employer, start, wage, contract",
-                 unless: notPlaced ?? placement.map { $0.nextFollowUp == nil ? "a job is open; every follow-up is recorded" : "a job is open: its follow-ups are next" }) {
+                 unless: notPlaced ?? placement.map { _ in "a job is open: record its end first" }) {
                 self.placement(stored, context: context, catalogue: catalogue)
             },
         ]
@@ -65,6 +65,12 @@ enum IntegrationActions {
         } else {
             items.append(PickScreen.Item("Record a follow-up", unavailable: placement == nil ? "no job open" : "every follow-up is recorded"))
         }
+        // Whenever the job ends, not only at a follow-up: a job held at its last follow-up
+        // stayed open, and no new job could be recorded (a walk).
+        items.append(step("Record the job's end", "the date and why; then a new job can be recorded",
+                          unless: notPlaced ?? (placement == nil ? "no job open" : nil)) {
+            endJob(stored, context: context)
+        })
         return items + CorrectionActions.integrationItems(stored, context: context, catalogue: catalogue)
     }
 
@@ -305,5 +311,24 @@ enum IntegrationActions {
                 try Workflow.recordFollowUp(followUp, on: record, by: context.actor, at: now)
             }
         }.keeping("followup", on: stored)
+    }
+
+    /// The end of the open job, on any day since its start or its last follow-up, with why.
+    static func endJob(_ stored: StoredCase, context: SessionContext) -> FormScreen {
+        let job = stored.record.integration.openPlacement
+        let form = Form(sections: [Form.Section(title: "The job's end", fields: [
+            FormField("date", "Ended on", .date, hint: "YYYY-MM-DD", value: context.today.description),
+            FormField("why", "Why", .text(maximumLength: 1000), hint: "left, dismissed, contract over, moved away"),
+        ])])
+        let at = job.map { " at \($0.employer), since \($0.startDate)" } ?? ""
+        return FormScreen(title: "Job ended", heading: "The end of \(stored.record.id)'s job\(at) · the follow-ups still due are then not asked for",
+                          form: form) { form, now in
+            guard let date = CalendarDate(iso: form.value("date")) else {
+                return .problems([ValidationIssue(field: "date", message: FormKeys.dateMessage(form.value("date")))])
+            }
+            return save(stored) { record throws(WorkflowError) in
+                try Workflow.endPlacement(on: date, why: form.value("why"), on: record, by: context.actor, at: now)
+            }
+        }.keeping("job.end", on: stored)
     }
 }
