@@ -67,7 +67,7 @@ enum IntegrationActions {
         }
         // Whenever the job ends, not only at a follow-up: a job held at its last follow-up
         // stayed open, and no new job could be recorded (a walk).
-        items.append(step("Record the job's end", "the date and why; then a new job can be recorded",
+        items.append(step("Record the job's end", "the date and why",
                           unless: notPlaced ?? (placement == nil ? "no job open" : nil)) {
             endJob(stored, context: context)
         })
@@ -316,13 +316,13 @@ enum IntegrationActions {
     /// The end of the open job, on any day since its start or its last follow-up, with why.
     static func endJob(_ stored: StoredCase, context: SessionContext) -> FormScreen {
         let job = stored.record.integration.openPlacement
+        let due = job?.nextFollowUp.map { ["The \($0.months)-month follow-up (due \($0.due)) and any after it are then no longer asked for."] } ?? []
         let form = Form(sections: [Form.Section(title: "The job's end", fields: [
             FormField("date", "Ended on", .date, hint: "YYYY-MM-DD", value: context.today.description),
             FormField("why", "Why", .text(maximumLength: 1000), hint: "left, dismissed, contract over, moved away"),
-        ])])
-        let at = job.map { " at \($0.employer), since \($0.startDate)" } ?? ""
-        return FormScreen(title: "Job ended", heading: "The end of \(stored.record.id)'s job\(at) · the follow-ups still due are then not asked for",
-                          form: form) { form, now in
+        ], text: due)])
+        let at = job.map { " at \($0.employer) (since \($0.startDate))" } ?? ""
+        return FormScreen(title: "Job ended", heading: "End of \(stored.record.id)'s job\(at)", form: form) { form, now in
             guard let date = CalendarDate(iso: form.value("date")) else {
                 return .problems([ValidationIssue(field: "date", message: FormKeys.dateMessage(form.value("date")))])
             }
