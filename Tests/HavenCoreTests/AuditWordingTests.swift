@@ -41,7 +41,7 @@ final class AuditWordingTests: XCTestCase {
             placements: [JobPlacement(openingID: "gb-8332-leeds", employer: "Leeds Haulage", occupation: ISCOCode("8332"), startDate: day,
                                       monthlyWage: Money(minorUnits: 210_000, currency: "GBP"), contract: .permanent,
                                       followUps: [FollowUp(monthsAfterStart: 3, doneOn: day, stillEmployed: true, notes: "Doing well.")],
-                                      endDate: day)])
+                                      endDate: day, endNotes: "Moved to York")])
         record.family = [
             FamilyMember(id: 1, relationship: .mother, latinName: FullName(family: "Ivanova", given: "Olga"), birthDate: day,
                          whereabouts: .belarus, country: CountryCode("BY"), risk: .high, contactIsSafe: true,

@@ -209,7 +209,7 @@ final class IntegrationTests: XCTestCase {
         // Corrected: the reopening is refused while the new job is open; the date and reason can change;
         // a follow-up correction keeps the end (and cannot say it ended there instead).
         XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: nil, why: "", on: record, by: anna, at: later)) {
-            XCTAssertTrue("\($0)".contains("works for Leeds Logistics since"), "\($0)")
+            XCTAssertTrue("\($0)".contains("A later job, at Leeds Logistics, is recorded"), "\($0)")
         }
         record = try Workflow.correctPlacementEnd(job: 0, on: ended.adding(days: 2), why: "Moved to Leeds for his family", on: record, by: anna, at: later)
         XCTAssertEqual(record.integration.placements[0].endDate, ended.adding(days: 2))
@@ -223,19 +223,81 @@ final class IntegrationTests: XCTestCase {
         }
         // A job ended by mistake, with no other job open, is reopened as held.
         var mistaken = try people([2])[0]
-        mistaken = try Workflow.place(JobPlacement(employer: "A", startDate: start, contract: .permanent), on: mistaken, by: anna, at: later)
+        let recent = later.date.adding(days: -10)
+        mistaken = try Workflow.place(JobPlacement(employer: "A", startDate: recent, contract: .permanent), on: mistaken, by: anna, at: later)
         mistaken = try Workflow.endPlacement(on: later.date, why: "Wrong case", on: mistaken, by: anna, at: later)
         XCTAssertThrowsError(try Workflow.correctPlacement(at: 0, to: JobPlacement(employer: "A", startDate: later.date.adding(days: 5), contract: .permanent),
                                                            on: mistaken, by: anna, at: later)) {
             XCTAssertTrue("\($0)".contains("after the job ended"), "\($0)")
         }
-        let corrected = try Workflow.correctPlacement(at: 0, to: JobPlacement(employer: "A GmbH", startDate: start, contract: .permanent),
+        let corrected = try Workflow.correctPlacement(at: 0, to: JobPlacement(employer: "A GmbH", startDate: recent, contract: .permanent),
                                                       on: mistaken, by: anna, at: later)
         XCTAssertEqual(corrected.integration.placements[0].endNotes, "Wrong case", "correcting the job keeps its end")
         mistaken = try Workflow.correctPlacementEnd(job: 0, on: nil, why: "", on: mistaken, by: anna, at: later)
         XCTAssertNil(mistaken.integration.placements[0].endDate)
         XCTAssertNil(mistaken.integration.placements[0].endNotes)
         XCTAssertEqual(mistaken.integration.openPlacement?.nextFollowUp?.months, 3, "its follow-ups are asked for again")
+    }
+
+    /// The job's end keeps the follow-ups owed and the order of jobs: a follow-up due by the
+    /// end is recorded first; no end before the start unless the job never started; no end
+    /// after a later job's start; only the latest job is held again; a correction of a
+    /// follow-up never moves an end recorded on its own, nor dates itself after it.
+    func testAJobsEndKeepsTheFollowUpsOwedAndTheOrderOfJobs() throws {
+        let start = CalendarDate(year: 2026, month: 11, day: 30)!
+        var record = try people([1])[0]
+        record = try Workflow.place(JobPlacement(employer: "A", startDate: start, contract: .permanent), on: record, by: anna, at: now)
+        let july = Timestamp(date: start.adding(months: 7), hour: 9)
+        XCTAssertThrowsError(try Workflow.endPlacement(on: july.date, why: "Left", on: record, by: anna, at: july)) {
+            XCTAssertTrue("\($0)".contains("The 3-month follow-up was due 2027-02-28, before this end: record it first"), "\($0)")
+        }
+        XCTAssertThrowsError(try Workflow.endPlacement(on: start.adding(days: -1), why: "Left", on: record, by: anna, at: july)) {
+            XCTAssertTrue("\($0)".contains("before the job at A started"), "\($0)")
+        }
+        let february = Timestamp(date: start.adding(months: 2), hour: 9)
+        var early = try Workflow.endPlacement(on: february.date, why: "Left in the second month", on: record, by: anna, at: february)
+        XCTAssertNil(early.integration.placements[0].nextFollowUp, "none was due by then")
+        XCTAssertTrue(early.integration.placements[0].endedOnItsOwn)
+        // A correction moving the end past a follow-up's due date asks for it first.
+        XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: july.date, why: "Left", on: early, by: anna, at: july)) {
+            XCTAssertTrue("\($0)".contains("record it first"), "\($0)")
+        }
+        XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: july.date.adding(days: 1), why: "Left", on: early, by: anna, at: july)) {
+            XCTAssertTrue("\($0)".contains("in the future"), "\($0)")
+        }
+        // A later job: the earlier one may not end after it started, nor be held again.
+        early = try Workflow.place(JobPlacement(employer: "B", startDate: start.adding(months: 3), contract: .permanent), on: early, by: anna, at: july)
+        XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: start.adding(months: 4), why: "Left", on: early, by: anna, at: july))
+        XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: nil, why: "", on: early, by: anna, at: july)) {
+            XCTAssertTrue("\($0)".contains("A later job, at B, is recorded"), "\($0)")
+        }
+        early = try Workflow.recordFollowUp(FollowUp(monthsAfterStart: 3, doneOn: start.adding(months: 6), stillEmployed: false, notes: "Gone"),
+                                            on: early, by: anna, at: july)
+        XCTAssertFalse(early.integration.placements[1].endedOnItsOwn, "a follow-up ended it")
+        XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 1, on: july.date, why: "x", on: early, by: anna, at: july), "only an end recorded on its own")
+
+        // A job that never started ends before its start.
+        var never = try people([2])[0]
+        never = try Workflow.place(JobPlacement(employer: "C", startDate: now.date.adding(days: 30), contract: .permanent), on: never, by: anna, at: now)
+        never = try Workflow.endPlacement(on: now.date, why: "The offer fell through", on: never, by: anna, at: now)
+        XCTAssertEqual(never.integration.placements[0].endDate, now.date)
+        XCTAssertFalse(IntegrationSummary(record: never).isEmployed(on: now.date.adding(days: 31)))
+
+        // A follow-up corrected after an end on its own: its date may not pass the end, and the
+        // end stays whatever the reason field holds (an older build could drop it).
+        var held = try people([3])[0]
+        held = try Workflow.place(JobPlacement(employer: "D", startDate: start, contract: .permanent), on: held, by: anna, at: now)
+        let may = Timestamp(date: start.adding(months: 5), hour: 9)
+        held = try Workflow.recordFollowUp(FollowUp(monthsAfterStart: 3, doneOn: start.adding(months: 3), stillEmployed: true), on: held, by: anna, at: may)
+        held = try Workflow.endPlacement(on: start.adding(months: 4), why: "Left", on: held, by: anna, at: may)
+        XCTAssertThrowsError(try Workflow.correctFollowUp(job: 0, months: 3, to: FollowUp(monthsAfterStart: 3, doneOn: start.adding(months: 4).adding(days: 1), stillEmployed: true),
+                                                          on: held, by: anna, at: may)) {
+            XCTAssertTrue("\($0)".contains("after the job ended"), "\($0)")
+        }
+        held.integration.placements[0].endNotes = nil
+        held = try Workflow.correctFollowUp(job: 0, months: 3, to: FollowUp(monthsAfterStart: 3, doneOn: start.adding(months: 3), stillEmployed: true, notes: "Good"),
+                                            on: held, by: anna, at: may)
+        XCTAssertEqual(held.integration.placements[0].endDate, start.adding(months: 4), "the end stays")
     }
 
     // MARK: Matching

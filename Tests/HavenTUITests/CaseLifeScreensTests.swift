@@ -264,7 +264,7 @@ final class CaseLifeScreensTests: XCTestCase {
         app.press([.character("i")])
         let menu = try XCTUnwrap(app.topScreen as? PickScreen)
         XCTAssertEqual(menu.items.first { $0.title == "Record a job" }?.unavailable, "a job is open: record its end first")
-        XCTAssertNil(menu.items.first { $0.title == "Record the job's end" }?.unavailable, "the step that frees it is open")
+        XCTAssertNil(try XCTUnwrap(menu.items.first { $0.title == "Record the job's end" }).unavailable, "the step that frees it is open")
         try choose("Record the job's end", &app)
         XCTAssertEqual(app.topScreen.title, "Job ended")
         app.press([.control("s")])
@@ -279,7 +279,7 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertTrue(app.lines.contains { $0.contains("ended") && $0.contains("Уволился") }, "the case view reads it back:\n\(app.lines.joined(separator: "\n"))")
 
         app.press([.character("i")])
-        XCTAssertNil((app.topScreen as? PickScreen)?.items.first { $0.title == "Record a job" }?.unavailable, "a new job can be recorded now")
+        XCTAssertNil(try XCTUnwrap((app.topScreen as? PickScreen)?.items.first { $0.title == "Record a job" }).unavailable, "a new job can be recorded now")
         XCTAssertEqual((app.topScreen as? PickScreen)?.items.first { $0.title == "Record the job's end" }?.unavailable, "no job open")
         try choose("Correct a job's end", &app)
         try choose("Spedition Müller", &app)
@@ -289,6 +289,14 @@ final class CaseLifeScreensTests: XCTestCase {
         fill(&app, "Переехал в Гамбург к семье")
         app.press([.control("s")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.integration.placements[0].endNotes, "Переехал в Гамбург к семье")
+        // Ended by mistake: the date emptied holds the job again, its reason gone.
+        app.press([.character("i")])
+        try choose("Correct a job's end", &app)
+        try choose("Spedition Müller", &app)
+        app.press([.control("u"), .control("s")])
+        let reopened = try store.load(CaseID(number: 1)).record.integration.placements[0]
+        XCTAssertNil(reopened.endDate)
+        XCTAssertNil(reopened.endNotes)
     }
 
     /// z takes back the session's last change of the case, and again puts it back; once

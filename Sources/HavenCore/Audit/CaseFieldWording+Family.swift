@@ -65,7 +65,7 @@ extension AuditWording {
         case "integration.placements[].occupation": return CaseField(section, "\(job()) occupation (ISCO)")
         case "integration.placements[].startDate": return CaseField(section, "\(job()) start date", .date)
         case "integration.placements[].endDate": return CaseField(section, "\(job()) ended", .date)
-        case "integration.placements[].endNotes": return CaseField(section, "\(job()): why it ended")
+        case "integration.placements[].endNotes": return CaseField(section, "\(job()) end reason")
         case "integration.placements[].contract": return CaseField(section, "\(job()) contract", .titles(ContractType.self))
         case "integration.placements[].monthlyWage.minorUnits", "integration.placements[].monthlyWage.currency":
             return CaseField(section, "\(job()) monthly wage", .money(currency: nil))

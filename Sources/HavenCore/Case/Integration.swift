@@ -189,6 +189,10 @@ public struct JobPlacement: Hashable, Codable, Sendable {
         self.endNotes = endNotes
     }
 
+    /// Ended, and not by a follow-up that found him gone: its end was recorded on its own
+    /// (`Workflow.endPlacement`), with why in `endNotes`.
+    public var endedOnItsOwn: Bool { endDate != nil && !followUps.contains { !$0.stillEmployed } }
+
     /// The next follow-up not yet recorded, while the job lasts: 3, then 6, then 12 months.
     public var nextFollowUp: (months: Int, due: CalendarDate)? {
         guard endDate == nil else { return nil }
@@ -201,6 +205,8 @@ public struct JobPlacement: Hashable, Codable, Sendable {
 public struct FollowUp: Hashable, Codable, Sendable {
     /// The months after the start at which follow-ups are due.
     public static let schedule = [3, 6, 12]
+    /// What a job's end without a reason is told, whichever way it is recorded.
+    public static let sayWhyEnded = "Say why the job ended."
     /// Days after its due date that a follow-up is still on time; later it is overdue.
     public static let graceDays = 14
     /// Days before its due date that a follow-up may be recorded.

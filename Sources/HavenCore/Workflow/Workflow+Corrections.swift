@@ -203,15 +203,17 @@ extension Workflow {
         let job = record.integration.placements[index]
         if followUp.doneOn > time.date { throw issue("date", "The date \(followUp.doneOn) is in the future.") }
         if followUp.doneOn < job.startDate { throw issue("date", "The date \(followUp.doneOn) is before the job started (\(job.startDate)).") }
-        if !followUp.stillEmployed, followUp.notes.trimmingCharacters(in: .whitespaces).isEmpty { throw issue("notes", "Say why the job ended.") }
+        if !followUp.stillEmployed, followUp.notes.trimmingCharacters(in: .whitespaces).isEmpty { throw issue("notes", FollowUp.sayWhyEnded) }
         // An end recorded on its own stands: a follow-up before it found him employed.
-        if job.endNotes != nil, let end = job.endDate {
+        if job.endedOnItsOwn, let end = job.endDate {
             if !followUp.stillEmployed { throw issue("employed", "The job's end is recorded on its own (\(end)); correct that instead.") }
             if followUp.doneOn > end { throw issue("date", "The date \(followUp.doneOn) is after the job ended (\(end)).") }
         }
-        if followUp.stillEmployed, job.endNotes == nil, job.followUps.contains(where: { $0.monthsAfterStart > months }) == false,
-           record.integration.placements.indices.contains(where: { $0 != index && record.integration.placements[$0].endDate == nil }) {
-            throw issue("employed", "\(record.id) has another job open since; he cannot still be in this one.")
+        // A follow-up that ended the job, corrected to say he is still employed, holds it again:
+        // only the latest job can be (the lists read a person's work from it).
+        if followUp.stillEmployed, job.endDate != nil, !job.endedOnItsOwn, job.followUps.contains(where: { $0.monthsAfterStart > months }) == false,
+           let later = record.integration.placements.indices.last, later != index {
+            throw issue("employed", "A later job, at \(record.integration.placements[later].employer), is recorded; he cannot still be in this one.")
         }
         if job.followUps.contains(where: { $0.monthsAfterStart > months }), !followUp.stillEmployed {
             throw issue("employed", "A later follow-up found him still employed; correct that one first.")
@@ -221,7 +223,9 @@ extension Workflow {
         entry.monthsAfterStart = months
         entry.notes = entry.notes.trimmingCharacters(in: .whitespaces)
         next.integration.placements[index].followUps[position] = entry
-        if job.endNotes == nil {
+        // The end follows the follow-ups only where one of them ended the job (before or after
+        // this correction): an end recorded on its own stays, whatever its reason field holds.
+        if job.followUps.contains(where: { !$0.stillEmployed }) || !followUp.stillEmployed {
             let last = next.integration.placements[index].followUps.max { $0.monthsAfterStart < $1.monthsAfterStart }
             next.integration.placements[index].endDate = last.flatMap { $0.stillEmployed ? nil : $0.doneOn }
         }
@@ -234,17 +238,18 @@ extension Workflow {
     public static func correctPlacementEnd(job index: Int, on date: CalendarDate?, why: String, on record: Case, by actor: Actor,
                                            at time: Timestamp) throws(WorkflowError) -> Case {
         try requireIntegration(record, actor)
-        guard record.integration.placements.indices.contains(index), record.integration.placements[index].endNotes != nil else {
+        guard record.integration.placements.indices.contains(index), record.integration.placements[index].endedOnItsOwn else {
             throw issue("date", "\(record.id) has no such job with its end recorded on its own.")
         }
         var next = record
         if let date {
-            try checkEnd(of: record.integration.placements[index], on: date, why: why, at: time)
+            try checkEnd(of: record.integration.placements[index], on: date, why: why, in: record, at: time)
             next.integration.placements[index].endDate = date
             next.integration.placements[index].endNotes = why.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
-            if let other = record.integration.placements.indices.first(where: { $0 != index && record.integration.placements[$0].endDate == nil }) {
-                throw issue("date", "\(record.id) works for \(record.integration.placements[other].employer) since; he cannot still be in this job.")
+            // Only the latest job can be held again: the lists read a person's work from it.
+            if let later = record.integration.placements.indices.last, later != index {
+                throw issue("date", "A later job, at \(record.integration.placements[later].employer), is recorded; he cannot still be in this one.")
             }
             next.integration.placements[index].endDate = nil
             next.integration.placements[index].endNotes = nil

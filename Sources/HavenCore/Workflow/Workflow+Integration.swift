@@ -187,7 +187,7 @@ extension Workflow {
             throw issue("date", "The \(due.months)-month follow-up is due \(due.due); it can be recorded from \(due.due.adding(days: -FollowUp.earlyDays)).")
         }
         if !followUp.stillEmployed, followUp.notes.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw issue("notes", "Say why the job ended.")
+            throw issue("notes", FollowUp.sayWhyEnded)
         }
         var next = record
         var entry = followUp
@@ -198,9 +198,10 @@ extension Workflow {
     }
 
     /// Records the end of the open job on `date`, with why, whenever it ends: between the
-    /// follow-ups, or after the last found him still employed (a walk: a job held at its
-    /// 12-month follow-up stayed open with nothing left to record, and no new job could be).
-    /// The follow-ups not yet due are no longer asked for.
+    /// follow-ups, after the last found him still employed (a walk: a job held at its 12-month
+    /// follow-up stayed open with nothing left to record, and no new job could be), or before a
+    /// job that never started. A follow-up due by that date is recorded first (it may itself
+    /// say he had left, and end the job there); those falling due after it are not asked for.
     public static func endPlacement(on date: CalendarDate, why: String, on record: Case, by actor: Actor, at time: Timestamp)
         throws(WorkflowError) -> Case {
         try requireIntegration(record, actor)
@@ -208,24 +209,31 @@ extension Workflow {
             throw issue("date", "\(record.id) has no job open.")
         }
         let job = record.integration.placements[index]
-        try checkEnd(of: job, on: date, why: why, at: time)
+        try checkEnd(of: job, on: date, why: why, in: record, at: time)
         var next = record
         next.integration.placements[index].endDate = date
         next.integration.placements[index].endNotes = why.trimmingCharacters(in: .whitespacesAndNewlines)
         return next
     }
 
-    /// The rules an end recorded on its own keeps: not in the future, not before the job
-    /// started nor before a follow-up that found him still employed, and a reason.
-    static func checkEnd(of job: JobPlacement, on date: CalendarDate, why: String, at time: Timestamp) throws(WorkflowError) {
+    /// The rules an end recorded on its own keeps: not in the future; not before the job
+    /// started (unless it starts after today: it never started), nor before a follow-up that
+    /// found him still employed, nor after a follow-up due by then and not recorded, nor after
+    /// a later job started; and a reason.
+    static func checkEnd(of job: JobPlacement, on date: CalendarDate, why: String, in record: Case, at time: Timestamp) throws(WorkflowError) {
         var issues: [ValidationIssue] = []
+        let done = Set(job.followUps.map(\.monthsAfterStart))
         if date > time.date { issues.append(ValidationIssue(field: "date", message: "The date \(date) is in the future.")) }
-        if date < job.startDate {
+        if date < job.startDate, job.startDate <= time.date {
             issues.append(ValidationIssue(field: "date", message: "The date \(date) is before the job at \(job.employer) started (\(job.startDate))."))
         } else if let last = job.followUps.filter(\.stillEmployed).map(\.doneOn).max(), date < last {
             issues.append(ValidationIssue(field: "date", message: "The follow-up of \(last) found him still employed; the end is on or after it."))
+        } else if let owed = FollowUp.schedule.first(where: { !done.contains($0) && job.startDate.adding(months: $0) <= date }) {
+            issues.append(ValidationIssue(field: "date", message: "The \(owed)-month follow-up was due \(job.startDate.adding(months: owed)), before this end: record it first (if he had left by then, it ends the job)."))
+        } else if let later = record.integration.placements.first(where: { $0 != job && $0.startDate > job.startDate && $0.startDate < date }) {
+            issues.append(ValidationIssue(field: "date", message: "The job at \(later.employer) started \(later.startDate); this one ended by then."))
         }
-        if why.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { issues.append(ValidationIssue(field: "why", message: "Say why the job ended.")) }
+        if why.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { issues.append(ValidationIssue(field: "why", message: FollowUp.sayWhyEnded)) }
         guard issues.isEmpty else { throw .invalid(issues) }
     }
 }

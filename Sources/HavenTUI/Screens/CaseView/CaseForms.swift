@@ -44,7 +44,7 @@ enum CaseForms {
             return catalogue().map { IntegrationActions.placement(stored, context: context, catalogue: $0) }
         case "job.end" where i.openPlacement != nil:
             return IntegrationActions.endJob(stored, context: context)
-        case "job.end.correct" where i.placements.indices.contains(first) && i.placements[first].endNotes != nil:
+        case "job.end.correct" where i.placements.indices.contains(first) && i.placements[first].endedOnItsOwn:
             return CorrectionActions.correctPlacementEnd(stored, index: first, context: context)
         case "followup" where i.openPlacement?.nextFollowUp != nil:
             return IntegrationActions.followUp(stored, context: context)

@@ -135,7 +135,7 @@ enum CorrectionActions {
                 })
             })
         }
-        let ended = i.placements.indices.filter { i.placements[$0].endNotes != nil }
+        let ended = i.placements.indices.filter { i.placements[$0].endedOnItsOwn }
         if !ended.isEmpty {
             items.append(item("Correct a job's end", "the date and why, or still in the job") {
                 pick(stored, "Job's end", ended.map { index in
@@ -293,7 +293,7 @@ enum CorrectionActions {
     static func correctPlacementEnd(_ stored: StoredCase, index: Int, context: SessionContext) -> FormScreen {
         let job = stored.record.integration.placements[index]
         let form = filled(Form(sections: [Form.Section(title: "The end of the job at \(job.employer)", fields: [
-            FormField("date", "Ended on", .date, hint: "YYYY-MM-DD; empty: still in this job"),
+            FormField("date", "Ended on", .date, hint: "YYYY-MM-DD; empty: still in it (the reason goes)"),
             FormField("why", "Why", .text(maximumLength: 1000), hint: "left, dismissed, contract over, moved away"),
         ])]), ["date": job.endDate?.description ?? "", "why": job.endNotes ?? ""], focus: "date")
         return FormScreen(title: "Job's end", heading: "Correct the end of \(stored.record.id)'s job at \(job.employer) · Ctrl-S saves",

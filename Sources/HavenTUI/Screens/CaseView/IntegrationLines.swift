@@ -72,7 +72,7 @@ struct IntegrationLines {
                 lines.append(field("  \(done.monthsAfterStart) months", "done \(done.doneOn), \(done.stillEmployed ? "still employed" : "no longer employed")"
                     + (done.notes.isEmpty ? "" : ": \(done.notes)")))
             }
-            if let why = placement.endNotes, let end = placement.endDate { lines.append(field("  ended", "\(end): \(why)")) }
+            if let why = placement.endNotes, placement.endDate != nil { lines.append(field("  why it ended", why)) }
             if let next = placement.nextFollowUp {
                 let state = switch FollowUpState(due: next.due, today: today) {
                 case .upcoming: "due \(next.due)"
