@@ -265,6 +265,10 @@ final class IntegrationTests: XCTestCase {
         XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: july.date.adding(days: 1), why: "Left", on: early, by: anna, at: july)) {
             XCTAssertTrue("\($0)".contains("in the future"), "\($0)")
         }
+        // One job at a time: none starts before the last ended.
+        XCTAssertThrowsError(try Workflow.place(JobPlacement(employer: "B0", startDate: start.adding(months: 1), contract: .permanent), on: early, by: anna, at: july)) {
+            XCTAssertTrue("\($0)".contains("The job at A ended 2027-01-30; this one starts on or after that."), "\($0)")
+        }
         // A later job: the earlier one may not end after it started, nor be held again.
         early = try Workflow.place(JobPlacement(employer: "B", startDate: start.adding(months: 3), contract: .permanent), on: early, by: anna, at: july)
         XCTAssertThrowsError(try Workflow.correctPlacementEnd(job: 0, on: start.adding(months: 4), why: "Left", on: early, by: anna, at: july))

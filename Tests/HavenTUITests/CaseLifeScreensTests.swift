@@ -317,6 +317,11 @@ final class CaseLifeScreensTests: XCTestCase {
         XCTAssertEqual(try store.load(CaseID(number: 1)).version.rawValue, 3, "the undo is a new version: the trail keeps both")
         app.press([.character("z")])
         XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes.map(\.text), ["Позвонил в центр."], "z again redoes")
+        XCTAssertEqual(app.status?.text, "Redone: HV-000001 has your change again (z again undoes it).", "and says so (a walk: it said Undone)")
+        app.press([.character("z")])
+        XCTAssertEqual(app.status?.text, "Undone: HV-000001 is as it was before your last change (z again redoes it).")
+        XCTAssertEqual(try store.load(CaseID(number: 1)).record.notes, [])
+        app.press([.character("z")])
 
         // Someone else saves the case: an undo now would overwrite them, so it is refused.
         var other = try store.load(CaseID(number: 1))

@@ -152,6 +152,9 @@ extension Workflow {
         }
         if let open = record.integration.openPlacement {
             issues.append(ValidationIssue(field: "employer", message: "\(record.id) still works for \(open.employer) since \(open.startDate); record the end of that job first."))
+        } else if let earlier = record.integration.placements.first(where: { $0.startDate <= placement.startDate && ($0.endDate.map { $0 > placement.startDate } ?? false) }) {
+            // One job at a time: a walk recorded one starting before the last had ended.
+            issues.append(ValidationIssue(field: "start", message: "The job at \(earlier.employer) ended \(earlier.endDate!); this one starts on or after that."))
         }
         guard issues.isEmpty else { throw .invalid(issues) }
         var next = record

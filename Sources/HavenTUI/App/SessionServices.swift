@@ -10,6 +10,8 @@ public final class SessionServices {
     public let store: (any CaseStore)?
     /// This session's last change of each case: the case before it and the version it made.
     var lastChanges: [CaseID: (before: Case, after: CaseVersion)] = [:]
+    /// Per case, the version an undo saved: a `z` on that version again is a redo, and says so.
+    var undoneAt: [CaseID: CaseVersion] = [:]
     /// The name index for duplicate checks: built at the first registration, then updated
     /// with only the names that changed.
     var nameIndex: CaseSearchIndex?

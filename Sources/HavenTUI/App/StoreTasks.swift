@@ -197,8 +197,12 @@ public struct UndoChange: StoreTask, Equatable {
             let restored = try Workflow.undo(restoring: last.before, current: current.record, by: session.actor)
             let commands = session.save(restored, basedOn: current.version)
             // Saved (the session's last change is now the undo): say so; otherwise the save said why not.
-            guard session.lastChanges[id]?.after != last.after else { return commands }
-            return commands + [.status("Undone: \(id) is as it was before your last change (z again redoes it).", .info)]
+            guard let saved = session.lastChanges[id]?.after, saved != last.after else { return commands }
+            // A z on the version an undo saved puts the change back (a walk: it said "Undone").
+            let redone = session.undoneAt[id] == current.version
+            session.undoneAt[id] = redone ? nil : saved
+            return commands + [.status(redone ? "Redone: \(id) has your change again (z again undoes it)."
+                                              : "Undone: \(id) is as it was before your last change (z again redoes it).", .info)]
         } catch {
             return [.status("\(error)", .error)]
         }
