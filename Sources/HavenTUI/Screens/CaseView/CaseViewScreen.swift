@@ -227,9 +227,9 @@ public struct CaseViewScreen: Screen {
             confirmingNoteDiscard = false
         case .saveNote:
             do {
-                _ = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: now)
+                let record = try Workflow.addNote(note?.text ?? "", on: stored.record, by: context.actor, at: now)
                 saving = "note added"
-                return [.addNote(note?.text ?? "", to: stored.record.id, seen: stored.version)]
+                return [.save(record, basedOn: stored.version)]
             } catch {
                 if case .invalid = error { return [.status("A note cannot be empty.", .warning)] }
                 return [.status(error.description, .error)]
