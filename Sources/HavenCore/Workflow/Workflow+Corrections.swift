@@ -243,7 +243,7 @@ extension Workflow {
         }
         var next = record
         if let date {
-            try checkEnd(of: record.integration.placements[index], on: date, why: why, in: record, at: time)
+            try checkEnd(of: index, on: date, why: why, in: record, at: time)
             next.integration.placements[index].endDate = date
             next.integration.placements[index].endNotes = why.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {

@@ -211,8 +211,7 @@ extension Workflow {
         guard let index = record.integration.placements.lastIndex(where: { $0.endDate == nil }) else {
             throw issue("date", "\(record.id) has no job open.")
         }
-        let job = record.integration.placements[index]
-        try checkEnd(of: job, on: date, why: why, in: record, at: time)
+        try checkEnd(of: index, on: date, why: why, in: record, at: time)
         var next = record
         next.integration.placements[index].endDate = date
         next.integration.placements[index].endNotes = why.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -223,7 +222,8 @@ extension Workflow {
     /// started (unless it starts after today: it never started), nor before a follow-up that
     /// found him still employed, nor after a follow-up due by then and not recorded, nor after
     /// a later job started; and a reason.
-    static func checkEnd(of job: JobPlacement, on date: CalendarDate, why: String, in record: Case, at time: Timestamp) throws(WorkflowError) {
+    static func checkEnd(of index: Int, on date: CalendarDate, why: String, in record: Case, at time: Timestamp) throws(WorkflowError) {
+        let job = record.integration.placements[index]
         var issues: [ValidationIssue] = []
         let done = Set(job.followUps.map(\.monthsAfterStart))
         if date > time.date { issues.append(ValidationIssue(field: "date", message: "The date \(date) is in the future.")) }
@@ -233,7 +233,7 @@ extension Workflow {
             issues.append(ValidationIssue(field: "date", message: "The follow-up of \(last) found him still employed; the end is on or after it."))
         } else if let owed = FollowUp.schedule.first(where: { !done.contains($0) && job.startDate.adding(months: $0) <= date }) {
             issues.append(ValidationIssue(field: "date", message: "The \(owed)-month follow-up was due \(job.startDate.adding(months: owed)), before this end: record it first (if he had left by then, it ends the job)."))
-        } else if let later = record.integration.placements.first(where: { $0 != job && $0.startDate > job.startDate && $0.startDate < date }) {
+        } else if let later = record.integration.placements.indices.first(where: { $0 != index && record.integration.placements[$0].startDate > job.startDate && record.integration.placements[$0].startDate < date }).map({ record.integration.placements[$0] }) {
             issues.append(ValidationIssue(field: "date", message: "The job at \(later.employer) started \(later.startDate); this one ended by then."))
         }
         if why.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { issues.append(ValidationIssue(field: "why", message: FollowUp.sayWhyEnded)) }

@@ -313,10 +313,11 @@ enum IntegrationActions {
         }.keeping("followup", on: stored)
     }
 
-    /// The end of the open job, on any day since its start or its last follow-up, with why.
+    /// The end of the open job, with why; the rules are `Workflow.endPlacement`'s, and the form
+    /// says first which follow-up an end on or after its due day waits for.
     static func endJob(_ stored: StoredCase, context: SessionContext) -> FormScreen {
         let job = stored.record.integration.openPlacement
-        let due = job?.nextFollowUp.map { ["The \($0.months)-month follow-up (due \($0.due)) and any after it are then no longer asked for."] } ?? []
+        let due = job?.nextFollowUp.map { ["The \($0.months)-month follow-up is due \($0.due): an end on or after that day waits for it to be recorded; an end before it means it and those after it are no longer asked for."] } ?? []
         let form = Form(sections: [Form.Section(title: "The job's end", fields: [
             FormField("date", "Ended on", .date, hint: "YYYY-MM-DD", value: context.today.description),
             FormField("why", "Why", .text(maximumLength: 1000), hint: "left, dismissed, contract over, moved away"),
